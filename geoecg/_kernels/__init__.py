@@ -1,0 +1,5 @@
+"""Numba kernels only: no validation, no pandas, no scikit-learn.
+
+Every kernel is ``@njit(cache=True, nogil=True)`` without signature strings, and has a slow
+NumPy twin in ``tests/`` that it is compared against.
+"""

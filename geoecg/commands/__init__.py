@@ -1,0 +1,1 @@
+"""Implementations of the ``geoecg`` subcommands (one module each)."""

@@ -1,0 +1,100 @@
+"""Summarise a WFDB record or folder: records, fs, leads, duration, annotation counts.
+
+For folders whose beat annotations use MIT-BIH symbols, the AAMI class counts (N, S, V,
+F, Q; escape beats e/j in N) are printed per record and in total.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from tqdm.auto import tqdm
+
+from ..io.mitdb import AAMI_CLASSES, BEAT_SYMBOLS, aami_map
+from ..io.paths import list_records
+from ..io.record import _record_base, read_header
+
+__all__ = ["summarise", "add_arguments", "run"]
+
+
+def _one(base: Path, annotator: str | None) -> dict:
+    h = read_header(base)
+    row = {
+        "record": base.name,
+        "fs_hz": float(h.fs),
+        "n_leads": int(h.n_sig),
+        "leads": ",".join(h.sig_name or []),
+        "n_samples": int(h.sig_len),
+        "duration_s": round(int(h.sig_len) / float(h.fs), 3),
+    }
+    ann_file = base.with_name(f"{base.name}.{annotator}") if annotator else None
+    if ann_file is not None and ann_file.is_file():
+        import wfdb
+
+        ann = wfdb.rdann(str(base), annotator)
+        sym = np.asarray(ann.symbol)
+        row["n_annotations"] = int(sym.size)
+        row["n_beats"] = int(np.isin(sym, list(BEAT_SYMBOLS)).sum())
+        m = aami_map()
+        labels = [m[s] for s in sym if s in m]
+        for c in AAMI_CLASSES:
+            row[c] = labels.count(c)
+    return row
+
+
+def summarise(path: str | Path, annotator: str | None = "atr", progress: bool = True):
+    """Summary table of a record or of every record in a folder.
+
+    Returns
+    -------
+    DataFrame
+        One row per record: ``record``, ``fs_hz``, ``n_leads``, ``leads``, ``n_samples``,
+        ``duration_s`` and, where an annotation file exists, ``n_annotations``,
+        ``n_beats`` and the AAMI class counts.
+    """
+    path = Path(path)
+    if path.is_dir():
+        names = list_records(path)
+        if not names:
+            raise FileNotFoundError(f"{path} holds no WFDB records (no .hea files found)")
+        bases = [path / n for n in names]
+    else:
+        bases = [_record_base(path)]
+    rows = [
+        _one(b, annotator)
+        for b in tqdm(bases, desc="reading headers", disable=not progress or len(bases) < 50)
+    ]
+    df = pd.DataFrame(rows).set_index("record")
+    for c in AAMI_CLASSES + ("n_annotations", "n_beats"):
+        if c in df:
+            df[c] = df[c].astype("Int64")
+    return df
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("path", help="a WFDB record (with or without .hea) or a folder of records")
+    p.add_argument(
+        "--annotator", default="atr", help="annotation file extension to count (default: atr)"
+    )
+    p.add_argument("--json", metavar="PATH", help="also write the table as JSON")
+
+
+def run(args) -> int:
+    df = summarise(args.path, annotator=args.annotator)
+    with pd.option_context("display.max_rows", 500, "display.width", 160):
+        print(df.drop(columns=["leads"]).to_string())
+    fs = sorted(df["fs_hz"].unique())
+    print(
+        f"\n{len(df)} record(s); fs: {', '.join(f'{f:g}' for f in fs)} Hz; "
+        f"total duration {df['duration_s'].sum() / 3600:.2f} h"
+    )
+    if all(c in df for c in AAMI_CLASSES):
+        tot = df[list(AAMI_CLASSES)].sum()
+        print("AAMI class counts (EC57; e/j in N): " + ", ".join(f"{c} {tot[c]}" for c in tot.index))
+    if args.json:
+        Path(args.json).write_text(json.dumps(df.reset_index().to_dict(orient="records"), indent=1))
+    return 0

@@ -1,0 +1,56 @@
+"""Small embedded sample data (a few MB) so that examples run with no download.
+
+See ``data/PROVENANCE.md`` for the source, license and exact extraction of every file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = [
+    "SAMPLE_RECORDS",
+    "sample_data_dir",
+    "sample_record_path",
+    "sample_mitdb_dir",
+    "sample_ptbxl_dir",
+    "sample_cinc2017_dir",
+]
+
+_DATA = Path(__file__).parent / "data"
+
+#: Embedded MIT-BIH excerpts (5 min, 2 leads, 360 Hz, reference annotations).
+SAMPLE_RECORDS = ("mitdb_101", "mitdb_119", "mitdb_201")
+
+
+def sample_data_dir() -> Path:
+    """Folder of the embedded sample data."""
+    return _DATA
+
+
+def sample_record_path(name: str = "mitdb_119") -> Path:
+    """Path (without extension) of an embedded MIT-BIH excerpt.
+
+    Parameters
+    ----------
+    name : {"mitdb_101", "mitdb_119", "mitdb_201"}
+        ``mitdb_101``: clean sinus rhythm; ``mitdb_119``: ventricular bigeminy;
+        ``mitdb_201``: atrial fibrillation episodes with rhythm annotations.
+    """
+    if name not in SAMPLE_RECORDS:
+        raise ValueError(f"unknown sample record {name!r}; available: {SAMPLE_RECORDS}")
+    return _DATA / "mitdb" / name
+
+
+def sample_mitdb_dir() -> Path:
+    """Folder of the embedded MIT-BIH excerpts (usable as a small ``mitdb`` root)."""
+    return _DATA / "mitdb"
+
+
+def sample_ptbxl_dir() -> Path:
+    """Folder of the embedded PTB-XL subset (20 records at 100 Hz with metadata)."""
+    return _DATA / "ptbxl"
+
+
+def sample_cinc2017_dir() -> Path:
+    """Folder of the embedded CinC 2017 subset (5 records per class N/A/O/~)."""
+    return _DATA / "cinc2017"

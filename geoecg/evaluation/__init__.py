@@ -1,0 +1,1 @@
+"""Evaluation: beat matching, patient-wise splits, metrics and confidence intervals."""

@@ -1,0 +1,1 @@
+"""Validated feature functions and scikit-learn transformers built on :mod:`geoecg._kernels`."""

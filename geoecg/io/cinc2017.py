@@ -1,0 +1,122 @@
+"""PhysioNet/CinC Challenge 2017 (single-lead AliveCor, 300 Hz): records and N/A/O/~ labels.
+
+Label files understood, first found wins for ``version="auto"``: ``REFERENCE-v3.csv``
+(final post-challenge labels), ``REFERENCE.csv`` (the file shipped in ``training2017/``),
+``labels.csv`` (columns ``record,label_v3,label_v2,label_v1``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .paths import database_dir
+from .record import ECGRecord, read_record
+
+__all__ = ["CLASSES", "CinC2017"]
+
+CLASSES = ("N", "A", "O", "~")
+
+
+class CinC2017:
+    """Adapter for a CinC 2017 folder (``A0xxxx.hea`` + ``.mat`` and a label file).
+
+    Parameters
+    ----------
+    root : path-like, optional
+        The folder (or its parent holding ``training2017/``). Default
+        ``$GEOECG_DATA/cinc2017``.
+
+    Examples
+    --------
+    >>> from geoecg.datasets import sample_cinc2017_dir
+    >>> db = CinC2017(sample_cinc2017_dir())
+    >>> sorted(db.labels().unique())
+    ['A', 'N', 'O', '~']
+    >>> rec = db.read(db.records()[0])
+    >>> rec.fs, rec.n_leads
+    (300.0, 1)
+    """
+
+    def __init__(self, root: str | os.PathLike | None = None):
+        self.root = database_dir("cinc2017", root, marker="A*.hea")
+        if not any(self.root.glob("A*.hea")):
+            sub = self.root / "training2017"
+            if sub.is_dir():
+                self.root = sub
+
+    def labels(self, version: str = "auto") -> pd.Series:
+        """Labels indexed by record name.
+
+        Parameters
+        ----------
+        version : {"auto", "v3", "v2", "v1"}
+            ``v3``: final labels; ``v2``: labels at challenge time; ``v1``: original.
+        """
+        candidates = {
+            "v3": [("REFERENCE-v3.csv", None), ("labels.csv", "label_v3")],
+            "v2": [("labels.csv", "label_v2"), ("REFERENCE.csv", None)],
+            "v1": [("labels.csv", "label_v1"), ("REFERENCE-original.csv", None)],
+        }
+        if version == "auto":
+            order = candidates["v3"] + [("REFERENCE.csv", None)]
+        elif version in candidates:
+            order = candidates[version]
+        else:
+            raise ValueError(f"version must be 'auto', 'v3', 'v2' or 'v1', got {version!r}")
+        for fname, col in order:
+            for folder in (self.root, self.root.parent):
+                path = folder / fname
+                if not path.is_file():
+                    continue
+                if col is None:
+                    s = pd.read_csv(path, header=None, names=["record", "label"], index_col=0)
+                    s = s["label"]
+                else:
+                    s = pd.read_csv(path, index_col=0)[col]
+                s.index = s.index.astype(str)
+                bad = set(s.unique()) - set(CLASSES)
+                if bad:
+                    raise ValueError(f"{path}: unknown labels {sorted(bad)}; expected {CLASSES}")
+                present = set(self.records())
+                return s[s.index.isin(present)].rename("label")
+        raise FileNotFoundError(
+            f"no CinC 2017 label file for version={version!r} in {self.root}: expected "
+            "REFERENCE-v3.csv, REFERENCE.csv or labels.csv"
+        )
+
+    def records(self) -> list[str]:
+        """Names of the records present (sorted)."""
+        return sorted(p.stem for p in self.root.glob("A*.hea"))
+
+    def read(self, name: str) -> ECGRecord:
+        """Read one record (signal ``(1, n_samples)`` in mV at 300 Hz)."""
+        return read_record(self.root / name, annotator=None)
+
+    def load(self, names=None, version: str = "auto") -> tuple[list[np.ndarray], np.ndarray]:
+        """Load records as a list of ``(1, n_samples)`` arrays and their labels.
+
+        Records differ in length (9-61 s), so they travel as a list, per the geoecg
+        signal contract.
+        """
+        labels = self.labels(version)
+        names = list(labels.index) if names is None else [str(n) for n in names]
+        X = [self.read(n).signal for n in names]
+        return X, labels.loc[names].to_numpy()
+
+    def iter_records(self, names=None) -> Iterator[ECGRecord]:
+        """Yield records one at a time (lazy)."""
+        for n in self.records() if names is None else names:
+            yield self.read(n)
+
+    @property
+    def fs(self) -> float:
+        """Sampling frequency in Hz (300 for the challenge data)."""
+        first = next(iter(self.records()), None)
+        if first is None:
+            raise FileNotFoundError(f"no A*.hea records in {self.root}")
+        return read_record(Path(self.root) / first, annotator=None, sampto=1).fs

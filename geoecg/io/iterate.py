@@ -1,0 +1,74 @@
+"""Lazy, chunked iteration over WFDB folders of any size."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from pathlib import Path
+
+from .paths import list_records
+from .record import ECGRecord, read_record
+
+__all__ = ["iter_records", "iter_chunks"]
+
+
+def _names(folder: Path, records: Iterable[str] | None) -> Iterator[str]:
+    if records is not None:
+        yield from records
+        return
+    if (folder / "RECORDS").is_file():
+        yield from list_records(folder)
+        return
+    # Walk the tree lazily so that a folder of 10^5 headers is never listed at once.
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames.sort()
+        rel = Path(dirpath).relative_to(folder)
+        for f in sorted(filenames):
+            if f.endswith(".hea"):
+                yield str(rel / f[:-4]).replace(os.sep, "/").removeprefix("./")
+
+
+def iter_records(
+    folder: str | os.PathLike, records: Iterable[str] | None = None, **read_kwargs
+) -> Iterator[ECGRecord]:
+    """Yield the records of a folder one at a time.
+
+    Parameters
+    ----------
+    folder : path-like
+        WFDB folder (searched recursively for ``.hea`` files unless it has ``RECORDS``).
+    records : iterable of str, optional
+        Record names relative to ``folder``; default: all.
+    **read_kwargs
+        Passed to :func:`geoecg.io.read_record` (``channels``, ``sampto``, ``annotator``).
+
+    Examples
+    --------
+    >>> from geoecg.datasets import sample_cinc2017_dir
+    >>> recs = iter_records(sample_cinc2017_dir(), annotator=None)
+    >>> next(recs).fs
+    300.0
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise FileNotFoundError(f"{folder} is not a folder of WFDB records (.hea + signal files)")
+    for name in _names(folder, records):
+        yield read_record(folder / name, **read_kwargs)
+
+
+def iter_chunks(
+    folder: str | os.PathLike,
+    chunk_size: int = 256,
+    records: Iterable[str] | None = None,
+    **read_kwargs,
+) -> Iterator[list[ECGRecord]]:
+    """Yield lists of at most ``chunk_size`` records; only one chunk is held in memory."""
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
+        raise ValueError(f"chunk_size must be a positive int, got {chunk_size!r}")
+    it = iter_records(folder, records, **read_kwargs)
+    while True:
+        chunk = list(islice(it, chunk_size))
+        if not chunk:
+            return
+        yield chunk

@@ -1,0 +1,237 @@
+"""MIT-BIH Arrhythmia Database: beat labels, AAMI classes, inter-patient lists, rhythms.
+
+AAMI classes (ANSI/AAMI EC57, as used by de Chazal et al. 2004)
+--------------------------------------------------------------
+======  =========================================  ==========================
+class   MIT-BIH beat symbols                        meaning
+======  =========================================  ==========================
+N       N, L, R, e, j (and B, n, see below)         normal and bundle-branch
+S       A, a, J, S                                  supraventricular ectopic
+V       V, E (and r)                                ventricular ectopic
+F       F                                           fusion of V and normal
+Q       /, f, Q (and ?)                             paced, paced fusion, unknown
+======  =========================================  ==========================
+
+The e/j choice: atrial (``e``) and nodal (``j``) escape beats go to **N**, as in EC57 and
+de Chazal et al. (2004); some papers put them in S. ``escape_class="S"`` selects that
+alternative for ``e``, ``j`` and ``n`` (supraventricular escape). ``B`` (unspecified
+bundle-branch block), ``r`` (R-on-T PVC), ``n`` and ``?`` do not occur in MIT-BIH but do in
+other WFDB databases.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .paths import database_dir, list_records
+from .record import Annotations, ECGRecord, read_record
+
+__all__ = [
+    "AAMI_CLASSES",
+    "BEAT_SYMBOLS",
+    "DS1",
+    "DS2",
+    "PACED",
+    "SAME_PATIENT",
+    "aami_map",
+    "aami_labels",
+    "beat_annotations",
+    "rhythm_episodes",
+    "mitdb_dir",
+    "mitdb_records",
+    "read_mitdb",
+    "aami_counts",
+    "patient_groups",
+]
+
+AAMI_CLASSES = ("N", "S", "V", "F", "Q")
+
+#: WFDB beat annotation symbols (all others are non-beat: rhythm, noise, comments, ...).
+BEAT_SYMBOLS = frozenset("NLRBAaJSVrFejnE/fQ?")
+
+#: de Chazal et al. (2004) inter-patient training set (22 records).
+DS1 = (
+    "101", "106", "108", "109", "112", "114", "115", "116", "118", "119", "122",
+    "124", "201", "203", "205", "207", "208", "209", "215", "220", "223", "230",
+)  # fmt: skip
+#: de Chazal et al. (2004) inter-patient test set (22 records).
+DS2 = (
+    "100", "103", "105", "111", "113", "117", "121", "123", "200", "202", "210",
+    "212", "213", "214", "219", "221", "222", "228", "231", "232", "233", "234",
+)  # fmt: skip
+#: Records with paced rhythm, excluded from the AAMI protocols.
+PACED = ("102", "104", "107", "217")
+#: Records that come from the same subject (must stay on one side of a split).
+SAME_PATIENT = (("201", "202"),)
+
+
+def aami_map(escape_class: str = "N") -> dict[str, str]:
+    """Return the MIT-BIH symbol -> AAMI class mapping.
+
+    Parameters
+    ----------
+    escape_class : {"N", "S"}, default "N"
+        Class of escape beats ``e``, ``j`` and ``n`` (EC57 and de Chazal: ``"N"``).
+    """
+    if escape_class not in ("N", "S"):
+        raise ValueError(f"escape_class must be 'N' or 'S', got {escape_class!r}")
+    m = dict.fromkeys("NLRB", "N")
+    m.update(dict.fromkeys("ejn", escape_class))
+    m.update(dict.fromkeys("AaJS", "S"))
+    m.update(dict.fromkeys("VEr", "V"))
+    m["F"] = "F"
+    m.update(dict.fromkeys("/fQ?", "Q"))
+    return m
+
+
+def aami_labels(symbols, escape_class: str = "N") -> np.ndarray:
+    """Map beat symbols to AAMI classes; non-beat symbols map to ``""``.
+
+    Examples
+    --------
+    >>> aami_labels(["N", "A", "V", "+", "/", "j"]).tolist()
+    ['N', 'S', 'V', '', 'Q', 'N']
+    >>> aami_labels(["j"], escape_class="S").tolist()
+    ['S']
+    """
+    m = aami_map(escape_class)
+    return np.asarray([m.get(s, "") for s in symbols], dtype="<U1")
+
+
+def beat_annotations(annotations: Annotations, escape_class: str = "N") -> pd.DataFrame:
+    """Beat annotations of a record as a table with their AAMI class.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``sample`` (int64), ``symbol`` and ``aami``; non-beat annotations dropped.
+    """
+    beat = np.isin(annotations.symbol, list(BEAT_SYMBOLS))
+    sym = annotations.symbol[beat]
+    return pd.DataFrame(
+        {
+            "sample": annotations.sample[beat].astype(np.int64),
+            "symbol": sym,
+            "aami": aami_labels(sym, escape_class),
+        }
+    )
+
+
+def rhythm_episodes(
+    annotations: Annotations, n_samples: int, fs: float, *, symbols=("+",)
+) -> pd.DataFrame:
+    """Rhythm episodes from the aux notes of rhythm-change annotations.
+
+    Each rhythm annotation (symbol ``+`` in MIT-BIH style databases; add ``'"'`` for
+    databases that put the rhythm code in comment annotations, as SHDB-AF does) starts an
+    episode that lasts until the next one or the end of the record.
+
+    Parameters
+    ----------
+    annotations : Annotations
+        Annotations of the record.
+    n_samples : int
+        Length of the record in samples (end of the last episode).
+    fs : float
+        Sampling frequency in Hz (for the durations).
+    symbols : tuple of str
+        Annotation symbols that carry rhythm changes.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``rhythm`` (aux note without the leading ``(``, e.g. ``"AFIB"``),
+        ``start``, ``end`` (samples, end exclusive) and ``duration_s``.
+    """
+    is_rhythm = np.isin(annotations.symbol, list(symbols)) & np.char.startswith(
+        annotations.aux_note.astype(str), "("
+    )
+    starts = annotations.sample[is_rhythm].astype(np.int64)
+    names = [a.strip().lstrip("(").strip() for a in annotations.aux_note[is_rhythm]]
+    ends = np.append(starts[1:], n_samples).astype(np.int64)
+    df = pd.DataFrame({"rhythm": names, "start": starts, "end": ends})
+    df["duration_s"] = (df["end"] - df["start"]) / float(fs)
+    return df
+
+
+def mitdb_dir(root: str | os.PathLike | None = None) -> Path:
+    """Folder of the MIT-BIH Arrhythmia Database (argument, or ``$GEOECG_DATA/mitdb``)."""
+    return database_dir("mitdb", root, marker="*.atr")
+
+
+def mitdb_records(root: str | os.PathLike | None = None, subset: str = "all") -> list[str]:
+    """Record names present in the folder.
+
+    Parameters
+    ----------
+    root : path-like, optional
+        The database folder (default ``$GEOECG_DATA/mitdb``).
+    subset : {"all", "DS1", "DS2", "paced", "non-paced"}
+        Restrict to a de Chazal subset (only records that are present are returned).
+    """
+    folder = mitdb_dir(root)
+    present = [r for r in list_records(folder, recursive=False) if (folder / f"{r}.atr").is_file()]
+    wanted = {
+        "all": None,
+        "DS1": set(DS1),
+        "DS2": set(DS2),
+        "paced": set(PACED),
+        "non-paced": None,
+    }
+    if subset not in wanted:
+        raise ValueError(f"subset must be one of {sorted(wanted)}, got {subset!r}")
+    if subset == "non-paced":
+        return [r for r in present if r not in PACED]
+    if wanted[subset] is None:
+        return present
+    return [r for r in present if r in wanted[subset]]
+
+
+def read_mitdb(record: str, root: str | os.PathLike | None = None, **kwargs) -> ECGRecord:
+    """Read one MIT-BIH record with its reference (``atr``) annotations.
+
+    Extra keyword arguments go to :func:`geoecg.io.read_record`.
+    """
+    return read_record(mitdb_dir(root) / str(record), **kwargs)
+
+
+def patient_groups(records) -> np.ndarray:
+    """Patient identifier per record: records 201 and 202 share one (same subject).
+
+    Examples
+    --------
+    >>> patient_groups(["101", "201", "202"]).tolist()
+    ['101', '201', '201']
+    """
+    alias = {b: a for a, b in SAME_PATIENT}
+    return np.asarray([alias.get(str(r), str(r)) for r in records])
+
+
+def aami_counts(
+    root: str | os.PathLike | None = None, records=None, escape_class: str = "N"
+) -> pd.DataFrame:
+    """Beat counts per AAMI class for each record (reads only the annotation files).
+
+    Returns
+    -------
+    DataFrame
+        One row per record and a final ``"total"`` row; columns N, S, V, F, Q and ``all``.
+    """
+    import wfdb
+
+    folder = mitdb_dir(root)
+    records = mitdb_records(folder) if records is None else list(records)
+    m = aami_map(escape_class)
+    rows = {}
+    for r in records:
+        ann = wfdb.rdann(str(folder / r), "atr")
+        labels = [m[s] for s in ann.symbol if s in m]
+        rows[r] = {c: labels.count(c) for c in AAMI_CLASSES}
+    df = pd.DataFrame.from_dict(rows, orient="index", columns=list(AAMI_CLASSES)).astype(np.int64)
+    df.loc["total"] = df.sum(axis=0)
+    df["all"] = df[list(AAMI_CLASSES)].sum(axis=1)
+    return df

@@ -1,0 +1,77 @@
+"""MIT-BIH Noise Stress Test Database: noisy records with their SNR, and the noise records.
+
+Record names follow ``<clean record>e<SNR>``, with ``_`` for a minus sign (``118e_6`` is
+record 118 with electrode-motion noise at -6 dB). The noise-only records are ``bw``
+(baseline wander), ``ma`` (muscle artefact) and ``em`` (electrode motion).
+
+Quirk: the noisy records' headers give ``200(1024)`` gain and baseline with ADC zero 0, so
+wfdb returns them with a constant offset of -5.12 mV relative to the mitdb originals; filter
+or remove the mean before comparing amplitudes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from .paths import database_dir, list_records
+from .record import ECGRecord, read_record
+
+__all__ = ["NOISE_RECORDS", "nstdb_dir", "nstdb_records", "parse_nstdb_name", "read_nstdb"]
+
+NOISE_RECORDS = ("bw", "ma", "em")
+_NAME = re.compile(r"^(?P<clean>\d+)(?P<kind>e)(?P<snr>_?\d+)$")
+
+
+def parse_nstdb_name(name: str) -> dict | None:
+    """Parse a noisy record name.
+
+    Returns
+    -------
+    dict or None
+        ``{"clean": "118", "noise": "em", "snr_db": -6.0}``, or None for other names.
+
+    Examples
+    --------
+    >>> parse_nstdb_name("118e_6")
+    {'clean': '118', 'noise': 'em', 'snr_db': -6.0}
+    >>> parse_nstdb_name("bw") is None
+    True
+    """
+    m = _NAME.match(Path(name).name)
+    if not m:
+        return None
+    snr = m.group("snr")
+    value = -float(snr[1:]) if snr.startswith("_") else float(snr)
+    return {"clean": m.group("clean"), "noise": "em", "snr_db": value}
+
+
+def nstdb_dir(root: str | os.PathLike | None = None) -> Path:
+    """Folder of the Noise Stress Test Database (argument, or ``$GEOECG_DATA/nstdb``)."""
+    return database_dir("nstdb", root, marker="*.hea")
+
+
+def nstdb_records(root: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Table of the records present: name, kind (``noisy``/``noise``), clean record, SNR."""
+    folder = nstdb_dir(root)
+    rows = []
+    for r in list_records(folder, recursive=False):
+        info = parse_nstdb_name(r)
+        if info is not None:
+            rows.append({"record": r, "kind": "noisy", **info})
+        elif r in NOISE_RECORDS:
+            rows.append({"record": r, "kind": "noise", "clean": None, "noise": r, "snr_db": None})
+    if not rows:
+        raise FileNotFoundError(
+            f"{folder} holds no Noise Stress Test records: expected noisy records named like "
+            f"118e06 ('<record>e<SNR>') or noise records {NOISE_RECORDS} (.hea + .dat)"
+        )
+    return pd.DataFrame(rows)
+
+
+def read_nstdb(record: str, root: str | os.PathLike | None = None, **kwargs) -> ECGRecord:
+    """Read one NSTDB record (with its ``atr`` annotations for the noisy ones)."""
+    return read_record(nstdb_dir(root) / str(record), **kwargs)

@@ -1,0 +1,99 @@
+"""Locate database folders: an explicit argument, or ``$GEOECG_DATA/<database>``."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+__all__ = ["data_root", "database_dir", "list_records"]
+
+# Folder names under GEOECG_DATA, then the names PhysioNet's zip downloads unpack to.
+_ALIASES = {
+    "mitdb": ("mitdb", "mit-bih-arrhythmia-database-1.0.0"),
+    "nstdb": ("nstdb", "mit-bih-noise-stress-test-database-1.0.0"),
+    "ptbxl": (
+        "ptbxl",
+        "ptb-xl",
+        "ptb-xl-a-large-publicly-available-electrocardiography-dataset-1.0.3",
+        "ptb-xl-a-large-publicly-available-electrocardiography-dataset-1.0.1",
+    ),
+    "cinc2017": ("cinc2017", "training2017", "challenge-2017"),
+}
+
+
+def data_root() -> Path | None:
+    """Return ``$GEOECG_DATA`` as a path, or None if it is unset."""
+    env = os.environ.get("GEOECG_DATA")
+    return Path(env) if env else None
+
+
+def database_dir(database: str, root: str | os.PathLike | None = None, *, marker: str) -> Path:
+    """Resolve the folder of ``database``.
+
+    Parameters
+    ----------
+    database : str
+        One of ``"mitdb"``, ``"nstdb"``, ``"ptbxl"``, ``"cinc2017"``.
+    root : path-like, optional
+        The database folder itself, or a parent folder holding it under one of its usual
+        names. Default: ``$GEOECG_DATA``.
+    marker : str
+        Glob pattern that must match inside the folder (e.g. ``"*.hea"``), used to tell a
+        database folder from its parent.
+
+    Raises
+    ------
+    FileNotFoundError
+        If no folder is found; the message lists the places searched and what was expected.
+    """
+    candidates: list[Path] = []
+    if root is not None:
+        root = Path(root)
+        candidates.append(root)
+        candidates += [root / n for n in _ALIASES.get(database, (database,))]
+    else:
+        env = data_root()
+        if env is None:
+            raise FileNotFoundError(
+                f"no folder given for {database!r} and GEOECG_DATA is not set; pass the "
+                f"database folder or set GEOECG_DATA to a folder holding {database}/"
+            )
+        candidates += [env / n for n in _ALIASES.get(database, (database,))]
+    for c in candidates:
+        if c.is_dir() and (any(c.glob(marker)) or any(c.glob(f"*/{marker}"))):
+            return c
+    raise FileNotFoundError(
+        f"cannot find the {database} database: looked in {[str(c) for c in candidates]} for "
+        f"a folder containing {marker!r}"
+    )
+
+
+def list_records(folder: str | os.PathLike, *, recursive: bool = True) -> list[str]:
+    """List the records of a WFDB folder, as paths without extension relative to it.
+
+    The ``RECORDS`` file is used when present (PhysioNet convention); otherwise the
+    ``.hea`` files are listed, recursively by default, sorted. Records named in ``RECORDS``
+    whose header is absent are left out.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise FileNotFoundError(f"{folder} is not a folder")
+    rec_file = folder / "RECORDS"
+    if rec_file.is_file():
+        names = [ln.strip().rstrip("/") for ln in rec_file.read_text().splitlines()]
+        names = [n for n in names if n]
+        # RECORDS may list sub-folders (PTB-XL style); expand those.
+        out: list[str] = []
+        for n in names:
+            p = folder / n
+            if p.is_dir():
+                out += [f"{n}/{r}" for r in list_records(p, recursive=recursive)]
+            elif (folder / f"{n}.hea").is_file():
+                out.append(n)
+        if out:
+            return out
+    pattern = "**/*.hea" if recursive else "*.hea"
+    return sorted(
+        str(p.relative_to(folder).with_suffix("")).replace(os.sep, "/")
+        for p in folder.glob(pattern)
+    )

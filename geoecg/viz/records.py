@@ -1,0 +1,61 @@
+"""Plot a record with its beat annotations."""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["plot_record"]
+
+
+def plot_record(record, *, start_s: float = 0.0, duration_s: float = 10.0, leads=None, ax=None):
+    """Plot an :class:`~geoecg.io.ECGRecord` segment with its beat annotations.
+
+    Parameters
+    ----------
+    record : ECGRecord
+        The record to draw.
+    start_s, duration_s : float
+        Window to draw, in seconds.
+    leads : list of str, optional
+        Leads to draw (default: all, one axis each).
+    ax : matplotlib Axes or array of Axes, optional
+        Where to draw; created if omitted.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    from ..io.mitdb import BEAT_SYMBOLS
+
+    names = list(record.lead_names) if leads is None else list(leads)
+    a = int(max(0, round(start_s * record.fs)))
+    b = int(min(record.n_samples, a + round(duration_s * record.fs)))
+    if ax is None:
+        fig, axes = plt.subplots(len(names), 1, sharex=True, figsize=(12, 2.2 * len(names)))
+    else:
+        axes = ax
+        fig = np.atleast_1d(axes)[0].figure
+    axes = np.atleast_1d(axes)
+    t = np.arange(a, b) / record.fs
+    ann = record.annotations
+    sel = (ann.sample >= a) & (ann.sample < b)
+    for axi, name in zip(axes, names, strict=True):
+        x = record.lead(name)[a:b]
+        axi.plot(t, x, lw=0.8, color="k")
+        axi.set_ylabel(f"{name} (mV)")
+        for s, sym, aux in zip(ann.sample[sel], ann.symbol[sel], ann.aux_note[sel], strict=True):
+            y = record.lead(name)[s]
+            if sym in BEAT_SYMBOLS:
+                color = "tab:blue" if sym == "N" else "tab:red"
+                axi.annotate(sym, (s / record.fs, y), color=color, fontsize=8, ha="center",
+                             xytext=(0, 6), textcoords="offset points")
+            elif aux:
+                axi.axvline(s / record.fs, color="tab:green", lw=0.8, ls="--")
+                axi.text(s / record.fs, axi.get_ylim()[1], aux, color="tab:green", fontsize=8,
+                         va="top")
+    axes[-1].set_xlabel("time (s)")
+    axes[0].set_title(f"record {record.name}  ({record.fs:g} Hz)")
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,65 @@
+"""Shared fixtures: the real-data folder and small synthetic signals."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _find_data() -> Path | None:
+    env = os.environ.get("GEOECG_DATA")
+    if env:
+        return Path(env)
+    candidate = REPO.parent / "shared" / "data"
+    return candidate if candidate.is_dir() else None
+
+
+def _require(sub: str) -> Path:
+    root = _find_data()
+    path = None if root is None else root / sub
+    if path is None or not path.is_dir():
+        reason = (
+            f"real data folder {sub!r} not found (set GEOECG_DATA to a folder holding mitdb/, "
+            f"nstdb/, ptbxl/, cinc2017/, or place it at {REPO.parent / 'shared' / 'data'})"
+        )
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI=true but {reason}")
+        pytest.skip(reason)
+    return path
+
+
+@pytest.fixture(scope="session")
+def data_root() -> Path:
+    """Folder holding mitdb/, nstdb/, ptbxl/ and cinc2017/ (skips, or fails under CI)."""
+    _require("")
+    return _find_data()
+
+
+@pytest.fixture(scope="session")
+def mitdb_dir() -> Path:
+    return _require("mitdb")
+
+
+@pytest.fixture(scope="session")
+def nstdb_dir() -> Path:
+    return _require("nstdb")
+
+
+@pytest.fixture(scope="session")
+def ptbxl_dir() -> Path:
+    return _require("ptbxl")
+
+
+@pytest.fixture(scope="session")
+def cinc2017_dir() -> Path:
+    return _require("cinc2017")
+
+
+@pytest.fixture
+def rng() -> np.random.Generator:
+    return np.random.default_rng(12345)
