@@ -19,7 +19,9 @@ DEMO_STEPS: list[str] = [
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
-        "--out", default="geoecg-demo", help="folder for figures and tables (default: ./geoecg-demo)"
+        "--out",
+        default="geoecg-demo",
+        help="folder for figures and tables (default: ./geoecg-demo)",
     )
 
 

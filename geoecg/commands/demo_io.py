@@ -20,15 +20,18 @@ def run_demo(out: Path) -> None:
     beats = beat_annotations(rec.annotations)
     print(f"   beats by AAMI class: {beats['aami'].value_counts().to_dict()}")
     ep = rhythm_episodes(rec.annotations, rec.n_samples, rec.fs)
-    print("   rhythm episodes: " + ", ".join(f"{r} {d:.0f}s" for r, d in zip(ep.rhythm, ep.duration_s)))
+    episodes = zip(ep.rhythm, ep.duration_s, strict=True)
+    print("   rhythm episodes: " + ", ".join(f"{r} {d:.0f}s" for r, d in episodes))
     counts = aami_counts(sample_mitdb_dir())
-    print("   AAMI counts over the embedded excerpts:\n" + counts.to_string().replace("\n", "\n   "))
+    table = counts.to_string().replace("\n", "\n   ")
+    print("   AAMI counts over the embedded excerpts:\n   " + table)
     fig = plot_record(rec, start_s=0, duration_s=10)
     fig.savefig(out / "record_mitdb_201.png", dpi=100)
     db = PTBXL(sample_ptbxl_dir())
     meta = db.metadata()
     labels = db.superclass_labels()
     print(
-        f"   PTB-XL sample: {len(meta)} records, age {meta['age'].min():.0f}-{meta['age'].max():.0f}"
-        f" y, {int((meta['sex'] == 1).sum())} female; superclasses {labels.sum().to_dict()}"
+        f"   PTB-XL sample: {len(meta)} records, age "
+        f"{meta['age'].min():.0f}-{meta['age'].max():.0f} y, "
+        f"{int((meta['sex'] == 1).sum())} female; superclasses {labels.sum().to_dict()}"
     )

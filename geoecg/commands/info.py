@@ -94,7 +94,9 @@ def run(args) -> int:
     )
     if all(c in df for c in AAMI_CLASSES):
         tot = df[list(AAMI_CLASSES)].sum()
-        print("AAMI class counts (EC57; e/j in N): " + ", ".join(f"{c} {tot[c]}" for c in tot.index))
+        counts = ", ".join(f"{c} {tot[c]}" for c in tot.index)
+        print(f"AAMI class counts (EC57; e/j in N): {counts}")
     if args.json:
-        Path(args.json).write_text(json.dumps(df.reset_index().to_dict(orient="records"), indent=1))
+        rows = df.reset_index().to_dict(orient="records")
+        Path(args.json).write_text(json.dumps(rows, indent=1, default=str))
     return 0

@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 import wfdb
 
+from geoecg.io import read_record
+
 #: (record, first sample, one past the last sample): 5-minute excerpts at 360 Hz.
 MITDB_EXCERPTS = (
     ("101", 0, 108_000),  # clean sinus rhythm
@@ -31,7 +33,8 @@ OUT = Path(__file__).parent / "data"
 
 def _excerpt_mitdb(src: Path, rec: str, a: int, b: int, out: Path) -> None:
     r = wfdb.rdrecord(str(src / rec), sampfrom=a, sampto=b, physical=False)
-    ann = wfdb.rdann(str(src / rec), "atr", sampfrom=a, sampto=b - 1)
+    # geoecg's reader carries the rhythm in force at ``a`` into the window (sample 0).
+    ann = read_record(src / rec, sampfrom=a, sampto=b).annotations
     name = f"mitdb_{rec}"
     wfdb.wrsamp(
         name,
@@ -45,14 +48,13 @@ def _excerpt_mitdb(src: Path, rec: str, a: int, b: int, out: Path) -> None:
         comments=r.comments,
         write_dir=str(out),
     )
-    sample = np.asarray(ann.sample) - a
-    keep = (sample >= 0) & (sample < b - a)
     wfdb.wrann(
         name,
         "atr",
-        sample=sample[keep],
-        symbol=list(np.asarray(ann.symbol)[keep]),
-        aux_note=[s.rstrip("\x00") for s in np.asarray(ann.aux_note, dtype=object)[keep]],
+        sample=np.asarray(ann.sample),
+        symbol=list(ann.symbol),
+        aux_note=list(ann.aux_note),
+        chan=np.asarray(ann.chan),
         fs=r.fs,
         write_dir=str(out),
     )

@@ -166,7 +166,9 @@ class ECGRecord:
         try:
             return self.signal[self.lead_names.index(name)]
         except ValueError:
-            raise KeyError(f"record {self.name!r} has no lead {name!r}; leads: {self.lead_names}")
+            raise KeyError(
+                f"record {self.name!r} has no lead {name!r}; leads: {self.lead_names}"
+            ) from None
 
     def __repr__(self) -> str:
         return (
@@ -258,7 +260,9 @@ def _check_exists(base: Path) -> None:
         hint = ""
         if where.is_dir():
             near = sorted(q.name for q in where.glob("*.hea"))[:5]
-            hint = f"; headers present in {where}: {near}" if near else f"; {where} has no .hea files"
+            hint = (
+                f"; headers present in {where}: {near}" if near else f"; {where} has no .hea files"
+            )
         else:
             hint = f"; folder {where} does not exist"
         raise FileNotFoundError(
@@ -297,7 +301,7 @@ def _read_annotations(
     if not ann_path.is_file():
         return Annotations.empty(extension)
     try:
-        ann = wfdb.rdann(str(base), extension, sampfrom=sampfrom, sampto=max(sampto - 1, sampfrom))
+        ann = wfdb.rdann(str(base), extension)
     except Exception as exc:
         raise ValueError(
             f"cannot read annotation file {ann_path}: {exc} (corrupt or truncated?)"
@@ -309,6 +313,20 @@ def _read_annotations(
     aux = ann.aux_note if ann.aux_note is not None else [""] * n
     aux = np.asarray([a.rstrip("\x00") if isinstance(a, str) else "" for a in aux], dtype=str)
     chan = np.asarray(ann.chan if ann.chan is not None else np.zeros(n), dtype=np.int64)
+    if 0 < sampfrom < sampto:
+        # Carry the rhythm in force at ``sampfrom`` into the window as a rhythm annotation at
+        # its first sample, so that a window that starts inside an episode knows its rhythm.
+        before = np.flatnonzero(
+            (sample < sampfrom) & (symbol == "+") & np.char.startswith(aux, "(")
+        )
+        at_start = np.any((sample == sampfrom) & (symbol == "+"))
+        if before.size and not at_start:
+            j = before[-1]
+            sample = np.concatenate(([sampfrom], sample))
+            symbol = np.concatenate((["+"], symbol))
+            aux = np.concatenate(([aux[j]], aux))
+            chan = np.concatenate(([chan[j]], chan))
+            keep = np.concatenate(([True], keep))
     if symbol.size == 0:
         symbol = np.zeros(0, dtype="<U1")
     if aux.size == 0:
@@ -343,7 +361,9 @@ def read_record(
         First sample and one past the last sample to read. Default: the whole record.
     annotator : str or None, default "atr"
         Extension of the annotation file to read with the record. ``None`` reads none. A
-        missing annotation file gives empty annotations, not an error.
+        missing annotation file gives empty annotations, not an error. Annotation sample
+        indices are relative to ``sampfrom``; when a window starts inside a rhythm episode,
+        a rhythm annotation (``"+"`` with the episode's aux note) is added at sample 0.
 
     Returns
     -------
