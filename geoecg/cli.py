@@ -15,12 +15,24 @@ import sys
 from . import __version__
 
 #: ``geoecg bench NAME`` -> module implementing it.
-BENCH_MODULES: dict[str, str] = {}
+BENCH_MODULES: dict[str, str] = {
+    "hrv": "geoecg.bench.hrv",
+    "noise": "geoecg.bench.noise",
+    "beats": "geoecg.bench.beats",
+    "sweep": "geoecg.bench.sweep",
+    "af": "geoecg.bench.af",
+    "qrs": "geoecg.bench.qrs",
+    "ptbxl": "geoecg.bench.ptbxl",
+    "riemann": "geoecg.bench.riemann",
+}
 
 #: Top-level subcommands implemented in their own modules.
 COMMAND_MODULES: dict[str, str] = {
     "info": "geoecg.commands.info",
     "demo": "geoecg.commands.demo",
+    "sweep": "geoecg.commands.sweep",
+    "plot": "geoecg.commands.plot",
+    "compare": "geoecg.commands.compare",
 }
 
 

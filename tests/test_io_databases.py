@@ -216,3 +216,13 @@ def test_iter_records_is_lazy_and_chunked():
     assert names == sorted(names)
     with pytest.raises(ValueError, match="chunk_size"):
         next(iter_chunks(folder, chunk_size=0))
+
+
+def test_parent_folder_resolves_to_each_database(data_root):
+    from geoecg.io import mitdb_dir, nstdb_dir
+
+    assert mitdb_dir(data_root).name == "mitdb"
+    assert nstdb_dir(data_root).name == "nstdb"
+    assert PTBXL(data_root).root.name == "ptbxl"
+    assert CinC2017(data_root).root.name == "cinc2017"
+    assert len(mitdb_records(data_root)) == len(mitdb_records(data_root / "mitdb"))

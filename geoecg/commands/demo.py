@@ -14,6 +14,12 @@ from pathlib import Path
 #: Modules run in order by ``geoecg demo``.
 DEMO_STEPS: list[str] = [
     "geoecg.commands.demo_io",
+    "geoecg.commands.demo_af",
+    "geoecg.commands.demo_shift",
+    "geoecg.commands.demo_beats",
+    "geoecg.commands.demo_rpeaks",
+    "geoecg.commands.demo_hrv",
+    "geoecg.commands.demo_riemann",
 ]
 
 

@@ -1,1 +1,16 @@
 """Evaluation: beat matching, patient-wise splits, metrics and confidence intervals."""
+
+from .compare import METRICS, compare, make_splits, oof_predict  # noqa: E402,F401
+from .matching import BeatMatch, match_beats  # noqa: E402,F401
+from .small_cohort import (  # noqa: E402,F401
+    BootstrapCI,
+    CohortResult,
+    LearningCurve,
+    auc_score,
+    bootstrap_ci,
+    evaluate_cohort,
+    learning_curve,
+    macro_auc,
+    paired_bootstrap_diff,
+    patient_splits,
+)

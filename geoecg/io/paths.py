@@ -59,9 +59,13 @@ def database_dir(database: str, root: str | os.PathLike | None = None, *, marker
                 f"database folder or set GEOECG_DATA to a folder holding {database}/"
             )
         candidates += [env / n for n in _ALIASES.get(database, (database,))]
-    for c in candidates:
-        if c.is_dir() and (any(c.glob(marker)) or any(c.glob(f"*/{marker}"))):
-            return c
+    # The folder itself or one of its usual names first; a match one level down (e.g. a
+    # CinC download's training2017/) only after that, so that a parent of several
+    # databases is never taken for one of them.
+    for pattern in (marker, f"*/{marker}"):
+        for c in candidates:
+            if c.is_dir() and any(c.glob(pattern)):
+                return c
     raise FileNotFoundError(
         f"cannot find the {database} database: looked in {[str(c) for c in candidates]} for "
         f"a folder containing {marker!r}"

@@ -3,6 +3,7 @@
 from .filters import apply_sos, bandpass, highpass, lowpass, notch, remove_baseline
 from .noise import mix_noise, snr_db
 from .resample import resample, resample_indices
+from .transformers import BandPass, Resampler
 
 __all__ = [
     "apply_sos",
@@ -15,4 +16,6 @@ __all__ = [
     "snr_db",
     "resample",
     "resample_indices",
+    "BandPass",
+    "Resampler",
 ]

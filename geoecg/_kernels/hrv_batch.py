@@ -1,0 +1,39 @@
+"""The full HRV feature vector of one series, and of many series in parallel.
+
+``params`` is a float64 array: ``[fs_interp, welch_window_s, ls_df, ls_fmax, entropy_m,
+entropy_r, cosen_r_ms]``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+from .hrv_freq import FREQ_NAMES, hrv_freq_block
+from .hrv_nonlinear import NONLINEAR_NAMES, hrv_nonlinear_block
+from .hrv_time import TIME_NAMES, hrv_time_block
+
+N_TIME = len(TIME_NAMES)
+N_FREQ = 2 * len(FREQ_NAMES)
+N_NONLINEAR = len(NONLINEAR_NAMES)
+N_FEATURES = N_TIME + N_FREQ + N_NONLINEAR
+
+
+@njit(cache=True, nogil=True)
+def hrv_series(rr, t, params, out):
+    """Fill ``out[:N_FEATURES]``: time block, Welch + Lomb-Scargle block, nonlinear block."""
+    hrv_time_block(rr, out[0:22])
+    hrv_freq_block(rr, t, params[0], params[1], params[2], params[3], out[22:36])
+    hrv_nonlinear_block(rr, int(params[4]), params[5], params[6], out[36:48])
+    for i in range(48):
+        if not np.isfinite(out[i]):
+            out[i] = np.nan  # an index that would be infinite is reported as undefined
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def hrv_batch(rr_flat, t_flat, offsets, params, out):
+    """Row ``i`` of ``out`` = features of ``rr_flat[offsets[i]:offsets[i+1]]``."""
+    for i in prange(offsets.size - 1):
+        a = offsets[i]
+        b = offsets[i + 1]
+        hrv_series(rr_flat[a:b], t_flat[a:b], params, out[i])

@@ -1,0 +1,155 @@
+"""Nonlinear HRV kernels: Poincaré descriptors, DFA, turning points, and the block that
+fills the nonlinear part of the HRV feature vector."""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from .entropy import approximate_entropy, cosen, sample_entropy, shannon_histogram
+from .hrv_time import HIST_BIN_MS, finite_values, std
+
+NONLINEAR_NAMES = (
+    "SD1",
+    "SD2",
+    "SD1SD2",
+    "CSI",
+    "CVI",
+    "SampEn",
+    "ApEn",
+    "COSEn",
+    "DFA_alpha1",
+    "DFA_alpha2",
+    "TPR",
+    "ShanEn",
+)
+
+
+@njit(cache=True, nogil=True)
+def poincare(rr):
+    """``(SD1, SD2)`` in ms from pairs of consecutive finite intervals:
+    SD1 = std((x_n - x_{n+1})/sqrt 2), SD2 = std((x_n + x_{n+1})/sqrt 2), ddof=1."""
+    n = 0
+    for i in range(rr.size - 1):
+        if np.isfinite(rr[i]) and np.isfinite(rr[i + 1]):
+            n += 1
+    a = np.empty(n, dtype=np.float64)
+    b = np.empty(n, dtype=np.float64)
+    j = 0
+    for i in range(rr.size - 1):
+        if np.isfinite(rr[i]) and np.isfinite(rr[i + 1]):
+            a[j] = (rr[i] - rr[i + 1]) / np.sqrt(2.0)
+            b[j] = (rr[i] + rr[i + 1]) / np.sqrt(2.0)
+            j += 1
+    return std(a, 1), std(b, 1)
+
+
+@njit(cache=True, nogil=True)
+def dfa_fluctuation(profile, n):
+    """DFA fluctuation F(n): RMS residual of least-squares lines fitted to the
+    non-overlapping windows of length ``n`` of ``profile`` (from its start)."""
+    k = profile.size // n
+    tot = 0.0
+    xm = (n - 1) / 2.0
+    sxx = 0.0
+    for i in range(n):
+        sxx += (i - xm) * (i - xm)
+    for w in range(k):
+        s = w * n
+        ym = 0.0
+        for i in range(n):
+            ym += profile[s + i]
+        ym /= n
+        sxy = 0.0
+        for i in range(n):
+            sxy += (i - xm) * (profile[s + i] - ym)
+        slope = sxy / sxx
+        for i in range(n):
+            e = profile[s + i] - ym - slope * (i - xm)
+            tot += e * e
+    return np.sqrt(tot / (k * n))
+
+
+@njit(cache=True, nogil=True)
+def dfa_alpha(x, lo, hi):
+    """DFA exponent (Peng et al. 1995): slope of log F(n) on log n for integer scales
+    ``lo <= n <= hi`` with at least 4 windows (``n <= N/4``); profile =
+    cumsum(x - mean). NaN with fewer than 3 usable scales or any F(n) == 0."""
+    N = x.size
+    top = min(hi, N // 4)
+    if top - lo + 1 < 3:
+        return np.nan
+    mu = 0.0
+    for v in x:
+        mu += v
+    mu /= N
+    prof = np.empty(N, dtype=np.float64)
+    c = 0.0
+    for i in range(N):
+        c += x[i] - mu
+        prof[i] = c
+    ns = top - lo + 1
+    lx = np.empty(ns, dtype=np.float64)
+    ly = np.empty(ns, dtype=np.float64)
+    for j in range(ns):
+        f = dfa_fluctuation(prof, lo + j)
+        if not f > 0.0:
+            return np.nan
+        lx[j] = np.log(lo + j)
+        ly[j] = np.log(f)
+    mx = 0.0
+    my = 0.0
+    for j in range(ns):
+        mx += lx[j]
+        my += ly[j]
+    mx /= ns
+    my /= ns
+    sxy = 0.0
+    sxx = 0.0
+    for j in range(ns):
+        sxy += (lx[j] - mx) * (ly[j] - my)
+        sxx += (lx[j] - mx) * (lx[j] - mx)
+    return sxy / sxx
+
+
+@njit(cache=True, nogil=True)
+def turning_point_ratio(x):
+    """Fraction of interior points that are strict local extrema (2/3 for i.i.d. noise);
+    NaN for fewer than 3 points."""
+    n = x.size
+    if n < 3:
+        return np.nan
+    c = 0
+    for i in range(1, n - 1):
+        if (x[i] > x[i - 1] and x[i] > x[i + 1]) or (x[i] < x[i - 1] and x[i] < x[i + 1]):
+            c += 1
+    return c / (n - 2)
+
+
+@njit(cache=True, nogil=True)
+def hrv_nonlinear_block(rr, entropy_m, entropy_r, cosen_r_ms, out):
+    """Fill ``out[:12]`` (``NONLINEAR_NAMES``). Entropies, DFA and TPR use the finite
+    intervals with NaN gaps closed; SampEn/ApEn tolerance is ``entropy_r * SDNN``."""
+    for i in range(12):
+        out[i] = np.nan
+    sd1, sd2 = poincare(rr)
+    out[0] = sd1
+    out[1] = sd2
+    if sd2 > 0.0:
+        out[2] = sd1 / sd2
+    if sd1 > 0.0:
+        out[3] = sd2 / sd1
+    if sd1 > 0.0 and sd2 > 0.0:
+        out[4] = np.log10(16.0 * sd1 * sd2)
+    x = finite_values(rr)
+    if x.size == 0:
+        return
+    r = entropy_r * std(x, 1)
+    if np.isfinite(r):
+        out[5] = sample_entropy(x, entropy_m, r)
+        out[6] = approximate_entropy(x, entropy_m, r)
+    out[7] = cosen(x, cosen_r_ms)
+    out[8] = dfa_alpha(x, 4, 16)
+    out[9] = dfa_alpha(x, 16, 64)
+    out[10] = turning_point_ratio(x)
+    out[11] = shannon_histogram(x, HIST_BIN_MS)

@@ -1,0 +1,250 @@
+"""Time-domain HRV kernels on one RR series (ms), NaN-aware.
+
+Conventions shared by every HRV kernel: ``rr`` is float64 in ms, NaN marks a missing or
+rejected interval. Distribution statistics use the finite values; successive differences
+use only pairs of consecutive finite intervals. Results that are undefined (too few
+values, division by zero) are NaN.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+#: Histogram bin width (ms) of the HRV triangular index, TINN and the RR Shannon entropy:
+#: 1/128 s, the Task Force (1996) recommendation.
+HIST_BIN_MS = 1000.0 / 128.0
+
+
+@njit(cache=True, nogil=True)
+def finite_values(x):
+    """Finite elements of ``x`` in their original order."""
+    n = 0
+    for i in range(x.size):
+        if np.isfinite(x[i]):
+            n += 1
+    out = np.empty(n, dtype=np.float64)
+    j = 0
+    for i in range(x.size):
+        if np.isfinite(x[i]):
+            out[j] = x[i]
+            j += 1
+    return out
+
+
+@njit(cache=True, nogil=True)
+def successive_diffs(x):
+    """``x[i+1] - x[i]`` for every pair of consecutive finite values."""
+    n = 0
+    for i in range(x.size - 1):
+        if np.isfinite(x[i]) and np.isfinite(x[i + 1]):
+            n += 1
+    out = np.empty(n, dtype=np.float64)
+    j = 0
+    for i in range(x.size - 1):
+        if np.isfinite(x[i]) and np.isfinite(x[i + 1]):
+            out[j] = x[i + 1] - x[i]
+            j += 1
+    return out
+
+
+@njit(cache=True, nogil=True)
+def mean(x):
+    if x.size == 0:
+        return np.nan
+    s = 0.0
+    for v in x:
+        s += v
+    return s / x.size
+
+
+@njit(cache=True, nogil=True)
+def std(x, ddof):
+    """Standard deviation with ``ddof`` (two-pass); NaN when ``x.size <= ddof``; exactly 0
+    when the variance is below the rounding error of the mean."""
+    n = x.size
+    if n <= ddof:
+        return np.nan
+    m = mean(x)
+    c = 0.0
+    for v in x:
+        c += v - m
+    m += c / n  # corrected two-pass mean
+    s = 0.0
+    for v in x:
+        s += (v - m) * (v - m)
+    var = s / (n - ddof)
+    if var <= (4.0 * 2.220446049250313e-16 * m) ** 2:
+        return 0.0  # a constant series: the residue is rounding of the mean
+    return np.sqrt(var)
+
+
+@njit(cache=True, nogil=True)
+def percentile_sorted(xs, q):
+    """Percentile ``q`` (0-100) of sorted ``xs``, linear interpolation (NumPy default)."""
+    n = xs.size
+    if n == 0:
+        return np.nan
+    pos = (n - 1) * q / 100.0
+    lo = int(np.floor(pos))
+    hi = min(lo + 1, n - 1)
+    frac = pos - lo
+    return xs[lo] + (xs[hi] - xs[lo]) * frac
+
+
+@njit(cache=True, nogil=True)
+def histogram_fixed(x, width):
+    """Counts of ``x`` in bins ``[k*width, (k+1)*width)`` from the bin holding ``min(x)``.
+
+    Returns ``(counts, first_edge)``; ``x`` must be finite and non-empty.
+    """
+    lo = np.floor(np.min(x) / width)
+    hi = np.floor(np.max(x) / width)
+    nb = int(hi - lo) + 1
+    counts = np.zeros(nb, dtype=np.float64)
+    for v in x:
+        k = int(np.floor(v / width) - lo)
+        if k >= nb:
+            k = nb - 1
+        counts[k] += 1.0
+    return counts, lo * width
+
+
+@njit(cache=True, nogil=True)
+def tinn(counts, first_edge, width):
+    """Triangular interpolation of the NN histogram (Task Force 1996), ms.
+
+    The triangle has its apex at the left edge ``X`` of the modal bin with height
+    ``Y = max(counts)`` and feet ``N <= X <= M`` on bin edges; ``q`` is zero outside
+    ``[N, M]`` and linear inside. ``N`` and ``M`` minimise ``sum_j (D_j - q(t_j))**2`` over
+    the left bin edges ``t_j``. The two halves are independent, so each foot is chosen
+    on its own. Returns ``M - N``.
+    """
+    nb = counts.size
+    if nb < 1:
+        return np.nan
+    mode = 0
+    for j in range(nb):
+        if counts[j] > counts[mode]:
+            mode = j
+    y = counts[mode]
+    x_apex = first_edge + mode * width
+    # left foot: candidate edges k = 0 .. mode-1 (and one bin further left)
+    best_l = np.inf
+    best_n = x_apex
+    for k in range(-1, mode):
+        n_pos = first_edge + k * width
+        err = 0.0
+        for j in range(mode):
+            t = first_edge + j * width
+            q = 0.0
+            if t > n_pos:
+                q = y * (t - n_pos) / (x_apex - n_pos)
+            err += (counts[j] - q) ** 2
+        if err < best_l:
+            best_l = err
+            best_n = n_pos
+    best_r = np.inf
+    best_m = x_apex
+    for k in range(mode + 1, nb + 2):
+        m_pos = first_edge + k * width
+        err = 0.0
+        for j in range(mode + 1, nb):
+            t = first_edge + j * width
+            q = 0.0
+            if t < m_pos:
+                q = y * (m_pos - t) / (m_pos - x_apex)
+            err += (counts[j] - q) ** 2
+        if err < best_r:
+            best_r = err
+            best_m = m_pos
+    return best_m - best_n
+
+
+#: Names of the time-domain block, in kernel order.
+TIME_NAMES = (
+    "MeanNN",
+    "SDNN",
+    "RMSSD",
+    "SDSD",
+    "CVNN",
+    "CVSD",
+    "MedianNN",
+    "MadNN",
+    "MCVNN",
+    "IQRNN",
+    "Prc20NN",
+    "Prc80NN",
+    "MinNN",
+    "MaxNN",
+    "pNN20",
+    "pNN50",
+    "HRMean",
+    "HRStd",
+    "HRMin",
+    "HRMax",
+    "HTI",
+    "TINN",
+)
+
+
+@njit(cache=True, nogil=True)
+def hrv_time_block(rr, out):
+    """Fill ``out[:22]`` with the time-domain indices of ``rr`` (ms), see ``TIME_NAMES``."""
+    for i in range(22):
+        out[i] = np.nan
+    x = finite_values(rr)
+    d = successive_diffs(rr)
+    n = x.size
+    if n == 0:
+        return
+    xs = np.sort(x)
+    m = mean(x)
+    sd = std(x, 1)
+    out[0] = m
+    out[1] = sd
+    if d.size >= 1:
+        s = 0.0
+        for v in d:
+            s += v * v
+        out[2] = np.sqrt(s / d.size)
+    out[3] = std(d, 1)
+    if m != 0.0:
+        out[4] = sd / m
+        out[5] = out[2] / m
+    med = percentile_sorted(xs, 50.0)
+    out[6] = med
+    dev = np.empty(n, dtype=np.float64)
+    for i in range(n):
+        dev[i] = abs(x[i] - med)
+    dev.sort()
+    out[7] = 1.4826 * percentile_sorted(dev, 50.0)
+    if med != 0.0:
+        out[8] = out[7] / med
+    out[9] = percentile_sorted(xs, 75.0) - percentile_sorted(xs, 25.0)
+    out[10] = percentile_sorted(xs, 20.0)
+    out[11] = percentile_sorted(xs, 80.0)
+    out[12] = xs[0]
+    out[13] = xs[n - 1]
+    if d.size >= 1:
+        c20 = 0
+        c50 = 0
+        for v in d:
+            if abs(v) > 20.0:
+                c20 += 1
+            if abs(v) > 50.0:
+                c50 += 1
+        out[14] = 100.0 * c20 / d.size
+        out[15] = 100.0 * c50 / d.size
+    if xs[0] > 0.0:
+        hr = np.empty(n, dtype=np.float64)
+        for i in range(n):
+            hr[i] = 60000.0 / x[i]
+        out[16] = mean(hr)
+        out[17] = std(hr, 1)
+        out[18] = 60000.0 / xs[n - 1]
+        out[19] = 60000.0 / xs[0]
+    counts, first = histogram_fixed(x, HIST_BIN_MS)
+    out[20] = n / np.max(counts)
+    if n >= 3:
+        out[21] = tinn(counts, first, HIST_BIN_MS)

@@ -1,0 +1,238 @@
+"""R-peak detection kernels, stage 1: band-pass, QRS energy envelope and candidate peaks.
+
+The stages are separate kernels so that each one can be compared against a NumPy twin in
+``tests/test_rpeaks_kernels.py``:
+
+0. :func:`block_mean` -- block averages that bring the signal to 100-200 Hz for detection.
+1. :func:`bandpass_energy` -- forward-backward (zero-phase) cascade of second-order
+   sections, then the squared central difference averaged over a centred moving window (the
+   "moving-window integrator" of Pan & Tompkins 1985).
+2. :func:`local_maxima` -- strict local maxima of the envelope (first sample of a plateau),
+   merged so that no two kept maxima are closer than a refractory distance.
+
+All kernels work on finite, contiguous float64 input; the public wrapper in
+:mod:`geoecg.features.rpeaks` cuts NaN gaps out first.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True, nogil=True)
+def local_maxima(m, min_distance):
+    """Indices of the local maxima of ``m``, no two closer than ``min_distance`` samples.
+
+    A local maximum is a sample greater than its left neighbour and not smaller than its
+    right neighbour that is followed by a decrease (the first sample of a plateau); edges do
+    not count. Scanning left to right, a maximum closer than ``min_distance`` to the last
+    kept one replaces it when strictly higher and is dropped otherwise. Only maxima with
+    ``m > 0`` are returned.
+    """
+    n = m.shape[0]
+    out = np.empty(n, dtype=np.int64)
+    k = 0
+    i = 1
+    while i < n - 1:
+        if m[i] > m[i - 1] and m[i] > 0.0:
+            # walk over a plateau
+            j = i
+            while j < n - 1 and m[j + 1] == m[i]:
+                j += 1
+            if j < n - 1 and m[j + 1] < m[i]:
+                if k > 0 and i - out[k - 1] < min_distance:
+                    if m[i] > m[out[k - 1]]:
+                        out[k - 1] = i
+                else:
+                    out[k] = i
+                    k += 1
+            i = j + 1
+        else:
+            i += 1
+    return out[:k].copy()
+
+
+@njit(cache=True, nogil=True)
+def block_max_median(m, block):
+    """Median over consecutive blocks of ``block`` samples of each block's maximum of ``m``.
+
+    Used to put the energy envelopes of several leads on a common scale (a typical QRS
+    energy). Returns 0.0 for empty input; a trailing partial block counts when it holds at
+    least half a block.
+    """
+    n = m.shape[0]
+    if n == 0 or block < 1:
+        return 0.0
+    nb = n // block
+    if n - nb * block >= (block + 1) // 2 or nb == 0:
+        nb += 1
+    vals = np.empty(nb)
+    for b in range(nb):
+        a = b * block
+        e = min(a + block, n)
+        v = m[a]
+        for i in range(a + 1, e):
+            if m[i] > v:
+                v = m[i]
+        vals[b] = v
+    return np.median(vals)
+
+
+@njit(cache=True, nogil=True)
+def geometric_mean_leads(energy, valid, floor):
+    """Per-sample geometric mean over the leads that are valid there (0 where none is).
+
+    ``energy`` is (n_leads, n) and non-negative; ``valid`` is a boolean mask of the same
+    shape. Values below ``floor`` count as ``floor`` so that one silent lead does not zero
+    the product.
+    """
+    n_leads = energy.shape[0]
+    n = energy.shape[1]
+    out = np.zeros(n)
+    for i in range(n):
+        prod = 1.0
+        cnt = 0
+        for k in range(n_leads):
+            if valid[k, i]:
+                v = energy[k, i]
+                if v < floor:
+                    v = floor
+                prod *= v
+                cnt += 1
+                if prod < 1e-200 or prod > 1e200:  # renormalise through logs (many leads)
+                    break
+        if cnt == 0:
+            continue
+        if prod < 1e-200 or prod > 1e200:
+            s = 0.0
+            cnt = 0
+            for k in range(n_leads):
+                if valid[k, i]:
+                    v = energy[k, i]
+                    s += np.log(v if v > floor else floor)
+                    cnt += 1
+            out[i] = np.exp(s / cnt)
+        elif cnt == 1:
+            out[i] = prod
+        elif cnt == 2:
+            out[i] = np.sqrt(prod)
+        else:
+            out[i] = prod ** (1.0 / cnt)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _cascade2_inplace(y, sos, reverse):
+    """Two-section cascade with scalar states: the two recursions overlap in the CPU."""
+    n = y.shape[0]
+    b10, b11, b12, a11, a12 = sos[0, 0], sos[0, 1], sos[0, 2], sos[0, 4], sos[0, 5]
+    b20, b21, b22, a21, a22 = sos[1, 0], sos[1, 1], sos[1, 2], sos[1, 4], sos[1, 5]
+    p1 = 0.0
+    p2 = 0.0
+    q1 = 0.0
+    q2 = 0.0
+    for k in range(n):
+        i = n - 1 - k if reverse else k
+        v = y[i]
+        u = b10 * v + p1
+        p1 = b11 * v - a11 * u + p2
+        p2 = b12 * v - a12 * u
+        w = b20 * u + q1
+        q1 = b21 * u - a21 * w + q2
+        q2 = b22 * u - a22 * w
+        y[i] = w
+
+
+@njit(cache=True, nogil=True)
+def _cascade_inplace(y, sos, reverse):
+    """Run the SOS cascade over ``y`` in place, all sections per sample (one memory pass)."""
+    n = y.shape[0]
+    ns = sos.shape[0]
+    if ns == 2:
+        _cascade2_inplace(y, sos, reverse)
+        return
+    z1 = np.zeros(ns)
+    z2 = np.zeros(ns)
+    for k in range(n):
+        i = n - 1 - k if reverse else k
+        v = y[i]
+        for s in range(ns):
+            out = sos[s, 0] * v + z1[s]
+            z1[s] = sos[s, 1] * v - sos[s, 4] * out + z2[s]
+            z2[s] = sos[s, 2] * v - sos[s, 5] * out
+            v = out
+        y[i] = v
+
+
+@njit(cache=True, nogil=True)
+def bandpass_energy(x, sos, half_width):
+    """QRS energy envelope of ``x``: zero-phase band-pass, squared slope, centred mean.
+
+    The forward pass starts from rest with the first sample subtracted (a band-pass filter
+    then sees no step at t = 0); the backward pass starts from rest as well. ``sos`` rows are
+    ``b0, b1, b2, a0, a1, a2`` with ``a0 == 1`` as returned by :func:`scipy.signal.butter`.
+    The slope is ``d[i] = (y[i+1] - y[i-1]) / 2`` (one-sided at the ends) and the output is
+    the mean of ``d[j]**2`` over ``j`` in ``[i - half_width, i + half_width]`` clipped to the
+    signal; 0 everywhere for fewer than 2 samples.
+    """
+    n = x.shape[0]
+    y = np.empty(n)
+    if n == 0:
+        return y
+    x0 = x[0]
+    for i in range(n):
+        y[i] = x[i] - x0
+    _cascade_inplace(y, sos, False)
+    _cascade_inplace(y, sos, True)
+    out = np.zeros(n)
+    if n < 2:
+        return out
+    # squared central difference, overwriting y from the left (keep the old left value)
+    prev = y[0]
+    v = y[1] - y[0]
+    y[0] = v * v
+    for i in range(1, n - 1):
+        cur = y[i]
+        v = 0.5 * (y[i + 1] - prev)
+        prev = cur
+        y[i] = v * v
+    v = y[n - 1] - prev
+    y[n - 1] = v * v
+    h = half_width if half_width > 0 else 0
+    acc = 0.0
+    for j in range(min(h, n - 1) + 1):
+        acc += y[j]
+    for i in range(n):
+        lo = i - h
+        if lo < 0:
+            lo = 0
+        hi = i + h
+        if hi > n - 1:
+            hi = n - 1
+        if acc < 0.0:
+            acc = 0.0
+        out[i] = acc / (hi - lo + 1)
+        if i + h + 1 < n:
+            acc += y[i + h + 1]
+        if i - h >= 0:
+            acc -= y[i - h]
+    return out
+
+
+@njit(cache=True, nogil=True)
+def block_mean(x, k):
+    """Means of consecutive blocks of ``k`` samples (a trailing partial block is dropped).
+
+    A block holding a NaN is NaN. ``k == 1`` returns a copy.
+    """
+    nb = x.shape[0] // k
+    out = np.empty(nb)
+    inv = 1.0 / k
+    for b in range(nb):
+        s = 0.0
+        base = b * k
+        for j in range(k):
+            s += x[base + j]
+        out[b] = s * inv
+    return out

@@ -1,0 +1,266 @@
+"""R-peak detection kernels, stage 2: adaptive-threshold decision and peak refinement.
+
+:func:`decide_beats` follows the decision rules of Pan & Tompkins (1985) and Hamilton &
+Tompkins (1986) on the candidate maxima of the QRS energy envelope:
+
+* threshold ``thr = npk + f * (spk - npk)`` where ``spk`` and ``npk`` are the medians of
+  the last 8 accepted QRS heights and of the last 8 rejected (noise) heights, and ``f``
+  rises from ``frac`` to ``frac_noisy`` as ``npk / spk`` grows (noisy stretches);
+* a refractory distance: no beat closer than ``refractory`` samples to the previous one;
+* T-wave rule: a candidate within ``twave`` samples of the previous beat whose height is below
+  ``twave_frac`` times that beat's height is noise;
+* search-back: when no beat was found for ``searchback`` times the median of the last 8 RR
+  intervals, the highest candidate in the gap is taken if it exceeds ``sb_frac * thr``.
+
+The initial levels come from the first ``init`` samples (the candidate of rank
+``init_rank`` from the top sets ``spk``; the median of the candidates under half of it sets
+``npk``), so the decision does not depend on a warm-up of the causal averages.
+
+:func:`prune_split_beats` then drops weak beats that split one RR interval in two, and
+:func:`refine_peaks` moves each detected beat to the extremum of the raw signal, largest
+deviation from a local mean, whichever its polarity.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+_NBUF = 8
+
+
+@njit(cache=True, nogil=True)
+def _median_buf(buf, count, scratch):
+    """Median of the first ``min(count, len(buf))`` values (insertion sort in ``scratch``)."""
+    k = count if count < buf.shape[0] else buf.shape[0]
+    if k == 0:
+        return 0.0
+    for i in range(k):
+        v = buf[i]
+        j = i - 1
+        while j >= 0 and scratch[j] > v:
+            scratch[j + 1] = scratch[j]
+            j -= 1
+        scratch[j + 1] = v
+    if k % 2 == 1:
+        return scratch[k // 2]
+    return 0.5 * (scratch[k // 2 - 1] + scratch[k // 2])
+
+
+@njit(cache=True, nogil=True)
+def _threshold(spk, npk, frac, frac_noisy, ratio_lo, ratio_hi):
+    f = frac
+    if spk > 0.0 and ratio_hi > ratio_lo:
+        w = (npk / spk - ratio_lo) / (ratio_hi - ratio_lo)
+        if w > 1.0:
+            w = 1.0
+        if w > 0.0:
+            f = frac + w * (frac_noisy - frac)
+    return npk + f * (spk - npk)
+
+
+@njit(cache=True, nogil=True)
+def initial_levels(heights, positions, init, init_rank):
+    """Initial QRS (``spk``) and noise (``npk``) levels from the candidates before ``init``."""
+    k = 0
+    while k < positions.shape[0] and positions[k] < init:
+        k += 1
+    if k == 0:
+        k = positions.shape[0]
+    if k == 0:
+        return 0.0, 0.0
+    h = np.sort(heights[:k])[::-1]
+    r = init_rank if init_rank < k else k - 1
+    spk = h[r]
+    cnt = 0
+    acc = np.empty(k)
+    for i in range(k):
+        if h[i] < 0.5 * spk:
+            acc[cnt] = h[i]
+            cnt += 1
+    npk = np.median(acc[:cnt]) if cnt > 0 else 0.0
+    return spk, npk
+
+
+@njit(cache=True, nogil=True)
+def decide_beats(
+    heights,
+    positions,
+    n,
+    refractory,
+    twave,
+    twave_frac,
+    searchback,
+    sb_frac,
+    frac,
+    rr0,
+    spk0,
+    npk0,
+    frac_noisy,
+    ratio_lo,
+    ratio_hi,
+):
+    """Accept or reject each candidate; return (candidate indices of beats, thresholds).
+
+    ``heights`` and ``positions`` describe the candidate maxima in time order; ``n`` is the
+    signal length (a final search-back runs up to it); distances are in samples; ``rr0`` is
+    the RR interval assumed before two beats were seen.
+    """
+    nc = positions.shape[0]
+    is_beat = np.zeros(nc, dtype=np.bool_)
+    thr_at = np.zeros(nc)
+    spk_buf = np.empty(_NBUF)
+    npk_buf = np.empty(_NBUF)
+    rr_buf = np.empty(_NBUF)
+    scratch = np.empty(_NBUF)
+    n_spk = 0
+    n_npk = 0
+    n_rr = 0
+    spk = spk0
+    npk = npk0
+    last_c = -1  # candidate index of the last beat
+    for c in range(nc + 1):
+        t = positions[c] if c < nc else n
+        # search-back over the gap since the last beat
+        while True:
+            rr_med = _median_buf(rr_buf, n_rr, scratch) if n_rr > 0 else rr0
+            start_t = positions[last_c] if last_c >= 0 else 0
+            if t - start_t <= searchback * rr_med:
+                break
+            thr = _threshold(spk, npk, frac, frac_noisy, ratio_lo, ratio_hi)
+            best = -1
+            best_h = 0.0
+            for j in range(last_c + 1, c):
+                if last_c >= 0:
+                    dtj = positions[j] - positions[last_c]
+                    if dtj < refractory:
+                        continue
+                    if dtj < twave and heights[j] < twave_frac * heights[last_c]:
+                        continue
+                if heights[j] > best_h:
+                    best_h = heights[j]
+                    best = j
+            if best < 0 or best_h <= sb_frac * thr:
+                break
+            is_beat[best] = True
+            thr_at[best] = thr
+            if last_c >= 0:
+                rr_buf[n_rr % _NBUF] = positions[best] - positions[last_c]
+                n_rr += 1
+            spk_buf[n_spk % _NBUF] = best_h
+            n_spk += 1
+            spk = _median_buf(spk_buf, n_spk, scratch)
+            last_c = best
+        if c == nc:
+            break
+        h = heights[c]
+        thr = _threshold(spk, npk, frac, frac_noisy, ratio_lo, ratio_hi)
+        thr_at[c] = thr
+        accept = h > thr
+        if accept and last_c >= 0:
+            dt = t - positions[last_c]
+            if dt < refractory:
+                accept = False
+            elif dt < twave and h < twave_frac * heights[last_c]:
+                accept = False
+        if accept:
+            is_beat[c] = True
+            if last_c >= 0:
+                rr_buf[n_rr % _NBUF] = t - positions[last_c]
+                n_rr += 1
+            spk_buf[n_spk % _NBUF] = h
+            n_spk += 1
+            spk = _median_buf(spk_buf, n_spk, scratch)
+            last_c = c
+        else:
+            npk_buf[n_npk % _NBUF] = h
+            n_npk += 1
+            npk = _median_buf(npk_buf, n_npk, scratch)
+    k = 0
+    for c in range(nc):
+        if is_beat[c]:
+            k += 1
+    idx = np.empty(k, dtype=np.int64)
+    thr_out = np.empty(k)
+    k = 0
+    for c in range(nc):
+        if is_beat[c]:
+            idx[k] = c
+            thr_out[k] = thr_at[c]
+            k += 1
+    return idx, thr_out
+
+
+@njit(cache=True, nogil=True)
+def refine_peaks(x, peaks, radius, base_radius):
+    """Move each peak to the sample of ``x`` farthest from its local mean.
+
+    For each peak ``p``, the local mean is the mean of the finite samples of ``x`` in
+    ``[p - base_radius, p + base_radius]``; the refined peak is the sample in
+    ``[p - radius, p + radius]`` (clipped to the signal) with the largest absolute deviation
+    from that mean (the first one on ties). NaN samples are never chosen; a peak whose whole
+    window is NaN is returned as -1. Output keeps the input order (duplicates possible).
+    """
+    n = x.shape[0]
+    out = np.empty(peaks.shape[0], dtype=np.int64)
+    for k in range(peaks.shape[0]):
+        p = peaks[k]
+        a = max(p - base_radius, 0)
+        b = min(p + base_radius + 1, n)
+        s = 0.0
+        cnt = 0
+        for i in range(a, b):
+            if not np.isnan(x[i]):
+                s += x[i]
+                cnt += 1
+        best = -1
+        if cnt > 0:
+            mu = s / cnt
+            best_v = -1.0
+            a = max(p - radius, 0)
+            b = min(p + radius + 1, n)
+            for i in range(a, b):
+                v = abs(x[i] - mu)
+                if v > best_v:  # False for NaN
+                    best_v = v
+                    best = i
+        out[k] = best
+    return out
+
+
+@njit(cache=True, nogil=True)
+def prune_split_beats(positions, heights, rr0, rr_frac, h_frac):
+    """Drop weak beats that split one RR interval in two; return a boolean keep mask.
+
+    Beats are visited left to right. Beat ``k`` (not the first or last) is dropped when the
+    interval from the previous kept beat to the next beat is shorter than ``rr_frac`` times
+    the median of the last 8 kept RR intervals (``rr0`` before any) *and* its height is
+    below ``h_frac`` times the median height of the last 8 kept beats. A noise spike between
+    two normal beats meets both conditions; a premature beat is followed by a (near)
+    compensatory pause and is usually not weak, so it meets neither.
+    """
+    n = positions.shape[0]
+    keep = np.ones(n, dtype=np.bool_)
+    if n < 3:
+        return keep
+    rr_buf = np.empty(_NBUF)
+    scratch = np.empty(_NBUF)
+    h_buf = np.empty(_NBUF)
+    n_rr = 0
+    n_h = 1
+    h_buf[0] = heights[0]
+    prev = 0
+    for k in range(1, n):
+        rr_ref = _median_buf(rr_buf, n_rr, scratch) if n_rr > 0 else rr0
+        h_ref = _median_buf(h_buf, n_h, scratch)
+        if k < n - 1:
+            span = positions[k + 1] - positions[prev]
+            if span < rr_frac * rr_ref and heights[k] < h_frac * h_ref:
+                keep[k] = False
+                continue
+        rr_buf[n_rr % _NBUF] = positions[k] - positions[prev]
+        n_rr += 1
+        h_buf[n_h % _NBUF] = heights[k]
+        n_h += 1
+        prev = k
+    return keep

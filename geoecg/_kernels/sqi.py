@@ -1,0 +1,251 @@
+"""Signal-quality kernels: moments, flat-line and clipping fractions, beat matching, and
+a second R-peak detector of a different principle (curve-length transform) for bSQI.
+
+All take finite-or-NaN float64 arrays; NaN samples are skipped by the moments and break
+runs in the flat-line/clipping scans.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True, nogil=True)
+def skew_kurt(x):
+    """Sample skewness and Pearson kurtosis (3 for a Gaussian), biased moment estimators
+    ``m3 / m2**1.5`` and ``m4 / m2**2`` over the finite samples; NaN when fewer than 3
+    finite samples or zero variance."""
+    n = 0
+    s = 0.0
+    for v in x:
+        if np.isfinite(v):
+            n += 1
+            s += v
+    if n < 3:
+        return np.nan, np.nan
+    mu = s / n
+    m2 = 0.0
+    m3 = 0.0
+    m4 = 0.0
+    for v in x:
+        if np.isfinite(v):
+            d = v - mu
+            d2 = d * d
+            m2 += d2
+            m3 += d2 * d
+            m4 += d2 * d2
+    m2 /= n
+    m3 /= n
+    m4 /= n
+    if not m2 > 0.0:
+        return np.nan, np.nan
+    return m3 / m2**1.5, m4 / (m2 * m2)
+
+
+@njit(cache=True, nogil=True)
+def flat_fraction(x, tol, min_len):
+    """Fraction of samples in runs of at least ``min_len`` samples whose successive
+    absolute differences are all ``<= tol`` (mV). NaN for an empty input."""
+    n = x.size
+    if n == 0:
+        return np.nan
+    flat = 0
+    run = 1  # samples in the current flat run
+    for i in range(1, n + 1):
+        cont = i < n and np.isfinite(x[i]) and np.isfinite(x[i - 1]) and abs(x[i] - x[i - 1]) <= tol
+        if cont:
+            run += 1
+        else:
+            if run >= min_len and np.isfinite(x[i - 1]):
+                flat += run
+            run = 1
+    return flat / n
+
+
+@njit(cache=True, nogil=True)
+def clip_fraction(x, tol, min_len):
+    """Fraction of samples in runs of at least ``min_len`` consecutive samples within
+    ``tol`` (mV) of the window's maximum or of its minimum (saturation plateaus)."""
+    n = x.size
+    if n == 0:
+        return np.nan
+    hi = -np.inf
+    lo = np.inf
+    for v in x:
+        if np.isfinite(v):
+            hi = max(hi, v)
+            lo = min(lo, v)
+    if not np.isfinite(hi) or hi - lo <= tol:
+        return np.nan if not np.isfinite(hi) else 0.0
+    clipped = 0
+    for side in range(2):
+        run = 0
+        for i in range(n + 1):
+            at = False
+            if i < n and np.isfinite(x[i]):
+                at = (x[i] >= hi - tol) if side == 0 else (x[i] <= lo + tol)
+            if at:
+                run += 1
+            else:
+                if run >= min_len:
+                    clipped += run
+                run = 0
+    return clipped / n
+
+
+@njit(cache=True, nogil=True)
+def match_beats(a, b, tol):
+    """Number of one-to-one matches between sorted sample indices ``a`` and ``b`` with
+    ``|a_i - b_j| <= tol`` (greedy in time order; optimal for sorted 1-D points)."""
+    i = 0
+    j = 0
+    m = 0
+    while i < a.size and j < b.size:
+        d = a[i] - b[j]
+        if abs(d) <= tol:
+            m += 1
+            i += 1
+            j += 1
+        elif d < 0:
+            i += 1
+        else:
+            j += 1
+    return m
+
+
+@njit(cache=True, nogil=True)
+def curve_length(x, w):
+    """Curve-length transform: ``L[i] = sum_{k=i-w+1..i} |x[k] - x[k-1]|`` (NaN steps
+    count as 0)."""
+    n = x.size
+    d = np.zeros(n, dtype=np.float64)
+    for i in range(1, n):
+        v = abs(x[i] - x[i - 1])
+        d[i] = v if np.isfinite(v) else 0.0
+    out = np.empty(n, dtype=np.float64)
+    s = 0.0
+    for i in range(n):
+        s += d[i]
+        if i >= w:
+            s -= d[i - w]
+        out[i] = s
+    return out
+
+
+@njit(cache=True, nogil=True)
+def length_transform_detect(x, fs):
+    """Second QRS detector for bSQI: curve-length transform (after Zong et al. 2003,
+    "wqrs") of a low-passed signal ``x`` (mV), 130 ms window.
+
+    A beat starts where the length crosses an adaptive threshold (initially a third of
+    the 98th-percentile length over the first 8 s, then a third of the running mean of the
+    last 8 beat heights, floored at a tenth of the initial one); the R-peak is the largest
+    absolute deviation from the local median-free baseline within the next 150 ms;
+    refractory period 250 ms.
+    """
+    n = x.size
+    out = np.empty(0, dtype=np.int64)
+    if n < int(fs):
+        return out
+    w = max(2, int(round(0.13 * fs)))
+    L = curve_length(x, w)
+    head = L[: min(n, int(8 * fs))].copy()
+    head.sort()
+    init = head[int(0.98 * (head.size - 1))]
+    if not init > 0:
+        return out
+    thr = init / 3.0
+    floor = init / 10.0
+    heights = np.full(8, init, dtype=np.float64)
+    peaks = np.empty(n // max(1, int(0.25 * fs)) + 1, dtype=np.int64)
+    k = 0
+    refr = int(round(0.25 * fs))
+    look = int(round(0.15 * fs))
+    half = w
+    i = 1
+    last = -refr - 1
+    while i < n:
+        if L[i] > thr and L[i - 1] <= thr and i - last > refr:
+            a = i - half if i - half > 0 else 0
+            b = min(n, i + look)
+            # baseline: mean of the window, peak: largest absolute deviation
+            mu = 0.0
+            c = 0
+            for j in range(a, b):
+                if np.isfinite(x[j]):
+                    mu += x[j]
+                    c += 1
+            if c == 0:
+                i += 1
+                continue
+            mu /= c
+            best = a
+            bv = -1.0
+            for j in range(a, b):
+                if np.isfinite(x[j]) and abs(x[j] - mu) > bv:
+                    bv = abs(x[j] - mu)
+                    best = j
+            hmax = 0.0
+            for j in range(i, b):
+                if L[j] > hmax:
+                    hmax = L[j]
+            if best - last > refr:
+                peaks[k] = best
+                k += 1
+                last = best
+                for q in range(7):
+                    heights[q] = heights[q + 1]
+                heights[7] = hmax
+                thr = max(np.mean(heights) / 3.0, floor)
+            i = b
+            continue
+        i += 1
+    return peaks[:k].copy()
+
+
+@njit(cache=True, nogil=True)
+def template_correlation(x, peaks, half):
+    """Mean Pearson correlation of each beat ``x[p - half : p + half + 1]`` with the
+    sample-wise median of all beats (beats running off either end are skipped). NaN with
+    fewer than 2 beats; a beat with zero variance counts as correlation 0."""
+    n = x.size
+    w = 2 * half + 1
+    nb = 0
+    for p in peaks:
+        if p - half >= 0 and p + half < n:
+            nb += 1
+    if nb < 2:
+        return np.nan
+    B = np.empty((nb, w), dtype=np.float64)
+    k = 0
+    for p in peaks:
+        if p - half >= 0 and p + half < n:
+            for j in range(w):
+                B[k, j] = x[p - half + j]
+            k += 1
+    tmpl = np.empty(w, dtype=np.float64)
+    col = np.empty(nb, dtype=np.float64)
+    for j in range(w):
+        for i in range(nb):
+            col[i] = B[i, j]
+        tmpl[j] = np.median(col)
+    tm = tmpl.mean()
+    tv = 0.0
+    for j in range(w):
+        tv += (tmpl[j] - tm) ** 2
+    tot = 0.0
+    for i in range(nb):
+        bm = 0.0
+        for j in range(w):
+            bm += B[i, j]
+        bm /= w
+        sxy = 0.0
+        sbb = 0.0
+        for j in range(w):
+            sxy += (B[i, j] - bm) * (tmpl[j] - tm)
+            sbb += (B[i, j] - bm) ** 2
+        if sbb > 0 and tv > 0:
+            tot += sxy / np.sqrt(sbb * tv)
+    r = tot / nb
+    return r if np.isfinite(r) else np.nan

@@ -1,0 +1,509 @@
+"""Small-cohort evaluation: patient-wise repeated stratified CV, bootstrap CIs, learning curves.
+
+The unit of resampling is the patient everywhere: folds never split a patient, and the
+bootstrap resamples patients (cluster bootstrap), so records of one patient never count as
+independent evidence.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.stats import rankdata
+from sklearn.base import clone
+from sklearn.model_selection import StratifiedGroupKFold
+from sklearn.utils import check_random_state
+
+__all__ = [
+    "BootstrapCI",
+    "CohortResult",
+    "LearningCurve",
+    "auc_score",
+    "macro_auc",
+    "patient_splits",
+    "bootstrap_ci",
+    "paired_bootstrap_diff",
+    "cross_val_oof",
+    "evaluate_cohort",
+    "learning_curve",
+    "subsample_train",
+    "summarize",
+    "weighted_auc",
+]
+
+
+@dataclass(frozen=True)
+class BootstrapCI:
+    """A point estimate with a percentile bootstrap interval.
+
+    Attributes
+    ----------
+    estimate : float
+        Metric on the full data (mean over repeats when several score sets are given).
+    low, high : float
+        Percentile interval bounds (NaN when no bootstrap sample was usable).
+    level : float
+        Coverage, e.g. 0.95.
+    n_boot : int
+        Bootstrap samples where the metric was defined.
+    """
+
+    estimate: float
+    low: float
+    high: float
+    level: float
+    n_boot: int
+
+    def excludes_zero(self) -> bool:
+        """True when the whole interval lies on one side of 0."""
+        return bool(self.low > 0 or self.high < 0)
+
+    def __str__(self) -> str:
+        return f"{self.estimate:.3f} [{self.low:.3f}, {self.high:.3f}]"
+
+
+def auc_score(y_true, score) -> float:
+    """Area under the ROC curve of binary labels (Mann-Whitney statistic, ties count 1/2).
+
+    Returns NaN when ``y_true`` holds a single class (undefined, not an error).
+
+    Examples
+    --------
+    >>> auc_score([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
+    0.75
+    """
+    y = np.asarray(y_true).astype(bool)
+    s = np.asarray(score, dtype=float)
+    if y.shape != s.shape or y.ndim != 1:
+        raise ValueError(f"y_true and score must be 1-D of equal length, got {y.shape}, {s.shape}")
+    n1 = int(y.sum())
+    n0 = y.size - n1
+    if n1 == 0 or n0 == 0:
+        return float("nan")
+    r = rankdata(s)
+    return float((r[y].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
+
+
+def macro_auc(Y, S) -> float:
+    """Mean of the per-column AUCs of a multi-label problem (columns with one class skipped).
+
+    Examples
+    --------
+    >>> macro_auc([[0, 1], [1, 0], [1, 1]], [[0.2, 0.9], [0.8, 0.1], [0.7, 0.6]])
+    1.0
+    """
+    Y = np.asarray(Y)
+    S = np.asarray(S, dtype=float)
+    if Y.ndim == 1:
+        return auc_score(Y, S)
+    vals = [auc_score(Y[:, j], S[:, j]) for j in range(Y.shape[1])]
+    vals = [v for v in vals if np.isfinite(v)]
+    return float(np.mean(vals)) if vals else float("nan")
+
+
+def patient_splits(
+    y, groups, *, n_splits: int = 5, n_repeats: int = 5, random_state=None
+) -> list[list[tuple[np.ndarray, np.ndarray]]]:
+    """Repeated stratified group K-fold: ``n_repeats`` lists of ``n_splits`` (train, test).
+
+    Parameters
+    ----------
+    y : array_like, shape (n_records,)
+        Labels to stratify on (for multi-label tasks pass one column or a combined code).
+    groups : array_like, shape (n_records,)
+        Patient identifiers; a patient's records always fall in the same fold.
+    n_splits, n_repeats : int
+    random_state : int, RandomState or None
+
+    Examples
+    --------
+    >>> y = [0, 1] * 10
+    >>> g = [i // 2 * 2 + j for i in range(10) for j in range(2)]
+    >>> splits = patient_splits(y, g, n_splits=2, n_repeats=3, random_state=0)
+    >>> len(splits), len(splits[0])
+    (3, 2)
+    """
+    y = np.asarray(y)
+    groups = np.asarray(groups)
+    if y.ndim != 1 or groups.shape != y.shape:
+        raise ValueError(f"y and groups must be 1-D and aligned, got {y.shape} and {groups.shape}")
+    if n_splits < 2 or n_repeats < 1:
+        raise ValueError(f"need n_splits >= 2 and n_repeats >= 1, got {n_splits}, {n_repeats}")
+    rs = check_random_state(random_state)
+    out = []
+    for _ in range(n_repeats):
+        cv = StratifiedGroupKFold(n_splits, shuffle=True, random_state=rs.randint(2**31 - 1))
+        out.append(list(cv.split(np.zeros(y.size), y, groups)))
+    return out
+
+
+def _cluster_index(groups, n: int):
+    if groups is None:
+        return np.arange(n), n
+    _, inv = np.unique(np.asarray(groups), return_inverse=True)
+    return inv, int(inv.max()) + 1
+
+
+def _boot_weights(inv, n_clusters, n_boot, rs) -> np.ndarray:
+    """(n_boot, n_records) multiplicities of a cluster bootstrap (patients drawn with
+    replacement; a drawn patient brings all its records)."""
+    counts = rs.multinomial(n_clusters, np.full(n_clusters, 1.0 / n_clusters), size=n_boot)
+    return counts[:, inv].astype(float)
+
+
+def weighted_auc(y_true, score, weights) -> np.ndarray:
+    """AUC for each row of ``weights`` (n_boot, n): a weighted Mann-Whitney statistic.
+
+    Equals :func:`auc_score` on the data with record ``i`` repeated ``weights[b, i]``
+    times; NaN where one class has zero weight.
+    """
+    y = np.asarray(y_true).astype(bool)
+    s = np.asarray(score, dtype=float)
+    W = np.atleast_2d(np.asarray(weights, dtype=float))
+    order = np.argsort(s, kind="stable")
+    s, y, W = s[order], y[order], W[:, order]
+    starts = np.flatnonzero(np.r_[True, s[1:] != s[:-1]])
+    grp = np.cumsum(np.r_[True, s[1:] != s[:-1]]) - 1
+    neg_w = np.add.reduceat(W * ~y, starts, axis=1)  # negative weight per tie group
+    below = np.cumsum(neg_w, axis=1) - neg_w  # negatives strictly below each group
+    credit = below + 0.5 * neg_w
+    w_pos = W * y
+    num = np.sum(w_pos * credit[:, grp], axis=1)
+    p, q = w_pos.sum(axis=1), (W * ~y).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = num / (p * q)
+    out[(p == 0) | (q == 0)] = np.nan
+    return out
+
+
+def _boot_metric(metric, y, S, W) -> np.ndarray:
+    """Metric averaged over repeats, for each bootstrap weight row: (n_boot,)."""
+    if metric is auc_score or metric is macro_auc:
+        Y = y if y.ndim == 2 else y[:, None]
+        vals = []
+        for s in S:
+            s2 = s if s.ndim == 2 else s[:, None]
+            cols = [weighted_auc(Y[:, j], s2[:, j], W) for j in range(Y.shape[1])]
+            with np.errstate(all="ignore"):
+                vals.append(np.nanmean(np.stack(cols), axis=0) if len(cols) > 1 else cols[0])
+        return np.mean(vals, axis=0)
+    out = np.empty(W.shape[0])
+    for b, w in enumerate(W):
+        rows = np.repeat(np.arange(w.size), w.astype(int))
+        out[b] = np.mean([metric(y[rows], s[rows]) for s in S])
+    return out
+
+
+def _metric_over_repeats(metric, y, S, rows):
+    vals = [metric(y[rows], s[rows]) for s in S]
+    return float(np.mean(vals))
+
+
+def bootstrap_ci(
+    y_true,
+    scores,
+    *,
+    metric: Callable = auc_score,
+    groups=None,
+    n_boot: int = 2000,
+    level: float = 0.95,
+    random_state=None,
+) -> BootstrapCI:
+    """Percentile bootstrap CI of ``metric(y_true, scores)``, resampling patients.
+
+    Parameters
+    ----------
+    y_true : array_like, shape (n_records,) or (n_records, n_labels)
+    scores : array_like, shape (n_records, ...) or (n_repeats, n_records, ...)
+        Out-of-fold scores; with several repeats the metric is averaged over them (the same
+        bootstrap rows for every repeat).
+    metric : callable, default :func:`auc_score`
+    groups : array_like, optional
+        Patient per record; whole patients are resampled (cluster bootstrap).
+    n_boot : int, default 2000
+    level : float, default 0.95
+    random_state : int, RandomState or None
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> y = np.repeat([0, 1], 50)
+    >>> ci = bootstrap_ci(y, y + rng.normal(0, 1, 100), random_state=0)
+    >>> ci.low < ci.estimate < ci.high
+    True
+    """
+    y = np.asarray(y_true)
+    S = _as_repeats(scores, y)
+    rs = check_random_state(random_state)
+    inv, nc = _cluster_index(groups, y.shape[0])
+    est = _metric_over_repeats(metric, y, S, slice(None))
+    vals = _boot_metric(metric, y, S, _boot_weights(inv, nc, n_boot, rs))
+    return _ci(est, vals[np.isfinite(vals)], level)
+
+
+def _as_repeats(scores, y):
+    S = np.asarray(scores, dtype=float)
+    if S.shape == y.shape or (y.ndim == 1 and S.ndim == 1):
+        S = S[None]
+    if S.shape[1] != y.shape[0]:
+        raise ValueError(f"scores must have {y.shape[0]} records on their first (or second, with "
+                         f"repeats) axis, got shape {np.shape(scores)}")
+    return S
+
+
+def _ci(est, vals, level) -> BootstrapCI:
+    if len(vals) == 0:
+        return BootstrapCI(est, float("nan"), float("nan"), level, 0)
+    a = (1 - level) / 2
+    lo, hi = np.quantile(vals, [a, 1 - a])
+    return BootstrapCI(float(est), float(lo), float(hi), level, len(vals))
+
+
+def paired_bootstrap_diff(
+    y_true,
+    scores_a,
+    scores_b,
+    *,
+    metric: Callable = auc_score,
+    groups=None,
+    n_boot: int = 2000,
+    level: float = 0.95,
+    random_state=None,
+) -> BootstrapCI:
+    """CI of ``metric(a) - metric(b)`` on the same records and bootstrap rows (paired).
+
+    Examples
+    --------
+    >>> y = np.repeat([0, 1], 30)
+    >>> a = y + np.random.default_rng(0).normal(0, 0.5, 60)
+    >>> d = paired_bootstrap_diff(y, a, np.zeros(60) + np.arange(60) % 2, random_state=0)
+    >>> d.estimate > 0
+    True
+    """
+    y = np.asarray(y_true)
+    A = _as_repeats(scores_a, y)
+    B = _as_repeats(scores_b, y)
+    rs = check_random_state(random_state)
+    inv, nc = _cluster_index(groups, y.shape[0])
+    est = _metric_over_repeats(metric, y, A, slice(None)) - _metric_over_repeats(
+        metric, y, B, slice(None)
+    )
+    W = _boot_weights(inv, nc, n_boot, rs)
+    vals = _boot_metric(metric, y, A, W) - _boot_metric(metric, y, B, W)
+    return _ci(est, vals[np.isfinite(vals)], level)
+
+
+@dataclass(frozen=True)
+class CohortResult:
+    """Out-of-fold scores of one method over repeated patient-wise CV.
+
+    Attributes
+    ----------
+    oof : ndarray, shape (n_repeats, n_records[, n_labels])
+        Score of each record when it was in the test fold, per repeat (NaN if never tested).
+    fit_s : ndarray, shape (n_repeats, n_splits)
+        Wall time of each fit + predict, in s.
+    auc : BootstrapCI
+        AUC (macro AUC for multi-label) averaged over repeats, with its patient-bootstrap CI.
+    balanced_accuracy : float
+        Mean over repeats (binary: threshold 0.5 on probabilities, 0 on decision values).
+    """
+
+    oof: np.ndarray
+    fit_s: np.ndarray
+    auc: BootstrapCI
+    balanced_accuracy: float = float("nan")
+    extra: dict = field(default_factory=dict)
+
+
+def _scores(est, X):
+    if hasattr(est, "predict_proba"):
+        p = est.predict_proba(X)
+        return p[:, 1] if p.ndim == 2 and p.shape[1] == 2 else p
+    return est.decision_function(X)
+
+
+def cross_val_oof(
+    fit_predict: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    n_records: int,
+    splits: Sequence[Sequence[tuple[np.ndarray, np.ndarray]]],
+    *,
+    progress=None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Run ``fit_predict(train_idx, test_idx) -> scores of test`` on every split.
+
+    Returns ``(oof, fit_s)`` as in :class:`CohortResult`. ``fit_predict`` must only fit on
+    ``train_idx``: this helper never shows it the test labels.
+    """
+    oof = None
+    fit_s = np.zeros((len(splits), len(splits[0])))
+    for r, rep in enumerate(splits):
+        for f, (tr, te) in enumerate(rep):
+            t0 = time.perf_counter()
+            s = np.asarray(fit_predict(np.asarray(tr), np.asarray(te)), dtype=float)
+            fit_s[r, f] = time.perf_counter() - t0
+            if oof is None:
+                oof = np.full((len(splits), n_records) + s.shape[1:], np.nan)
+            oof[r, te] = s
+            if progress is not None:
+                progress.update(1)
+    return oof, fit_s
+
+
+def _balanced_accuracy(y, s, threshold):
+    y = np.asarray(y).astype(bool)
+    pred = s >= threshold
+    return float((np.mean(pred[y]) + np.mean(~pred[~y])) / 2)
+
+
+def evaluate_cohort(
+    estimator,
+    X,
+    y,
+    *,
+    groups,
+    splits=None,
+    n_splits: int = 5,
+    n_repeats: int = 5,
+    n_boot: int = 2000,
+    random_state=None,
+) -> CohortResult:
+    """Repeated patient-wise CV of a binary classifier with a patient-bootstrap AUC CI.
+
+    Parameters
+    ----------
+    estimator : classifier
+        Cloned and fitted on each training fold only.
+    X : array_like
+        Anything indexable by integer arrays (signals, covariances, feature tables).
+    y : array_like of {0, 1}, shape (n_records,)
+    groups : array_like, shape (n_records,)
+        Patient per record.
+    splits : list, optional
+        Output of :func:`patient_splits` (so several methods share identical splits).
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> rng = np.random.default_rng(0)
+    >>> y = np.repeat([0, 1], 40)
+    >>> X = y[:, None] + rng.normal(0, 1, (80, 2))
+    >>> res = evaluate_cohort(LogisticRegression(), X, y, groups=np.arange(80) // 2,
+    ...                       n_repeats=2, n_boot=200, random_state=0)
+    >>> res.oof.shape, 0.6 < res.auc.estimate < 1.0
+    ((2, 80), True)
+    """
+    y = np.asarray(y)
+    if splits is None:
+        splits = patient_splits(y, groups, n_splits=n_splits, n_repeats=n_repeats,
+                                random_state=random_state)
+
+    def fp(tr, te):
+        est = clone(estimator).fit(X[tr], y[tr])
+        return _scores(est, X[te])
+
+    oof, fit_s = cross_val_oof(fp, y.shape[0], splits)
+    return summarize(y, oof, fit_s, groups=groups, n_boot=n_boot, random_state=random_state)
+
+
+def summarize(y, oof, fit_s, *, groups=None, n_boot=2000, random_state=None) -> CohortResult:
+    """Build a :class:`CohortResult` from out-of-fold scores (probabilities or decisions)."""
+    y = np.asarray(y)
+    metric = macro_auc if y.ndim == 2 else auc_score
+    ci = bootstrap_ci(y, oof, metric=metric, groups=groups, n_boot=n_boot,
+                      random_state=random_state)
+    bacc = float("nan")
+    if y.ndim == 1:
+        thr = 0.5 if np.nanmin(oof) >= 0 and np.nanmax(oof) <= 1 else 0.0
+        bacc = float(np.mean([_balanced_accuracy(y, s, thr) for s in oof]))
+    return CohortResult(oof, fit_s, ci, bacc)
+
+
+@dataclass(frozen=True)
+class LearningCurve:
+    """AUC versus training-set size.
+
+    Attributes
+    ----------
+    train_sizes : ndarray of int
+        Training records per fit (the full fold size for ``"all"``).
+    results : list of CohortResult
+        One per size, on the same outer test folds.
+    """
+
+    train_sizes: np.ndarray
+    results: list
+
+
+def subsample_train(train_idx, y, size, rs) -> np.ndarray:
+    """Stratified random subset of ``size`` training records (both classes kept)."""
+    train_idx = np.asarray(train_idx)
+    if size >= train_idx.size:
+        return train_idx
+    yt = np.asarray(y)[train_idx]
+    if yt.ndim > 1:
+        yt = yt[:, 0]
+    classes, inv = np.unique(yt, return_inverse=True)
+    take = []
+    # proportional allocation with at least 2 per class
+    alloc = np.maximum(np.round(size * np.bincount(inv) / inv.size).astype(int), 2)
+    for k in range(classes.size):
+        members = train_idx[inv == k]
+        take.append(rs.choice(members, size=min(alloc[k], members.size), replace=False))
+    return np.sort(np.concatenate(take))
+
+
+def learning_curve(
+    estimator,
+    X,
+    y,
+    *,
+    groups,
+    train_sizes: Sequence[int | None],
+    splits=None,
+    n_splits: int = 5,
+    n_repeats: int = 5,
+    n_boot: int = 1000,
+    random_state=None,
+) -> LearningCurve:
+    """AUC with patient-bootstrap CIs when training on subsets of each training fold.
+
+    The test folds are the full outer folds for every size, so the curve compares sizes on
+    identical test records. ``None`` in ``train_sizes`` means the whole training fold.
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> rng = np.random.default_rng(0)
+    >>> y = np.repeat([0, 1], 40)
+    >>> X = y[:, None] + rng.normal(0, 1, (80, 2))
+    >>> lc = learning_curve(LogisticRegression(), X, y, groups=np.arange(80),
+    ...                     train_sizes=[10, None], n_repeats=1, n_boot=100, random_state=0)
+    >>> lc.train_sizes.tolist()
+    [10, 64]
+    """
+    y = np.asarray(y)
+    rs = check_random_state(random_state)
+    if splits is None:
+        splits = patient_splits(y, groups, n_splits=n_splits, n_repeats=n_repeats,
+                                random_state=rs)
+    n_train = min(len(tr) for rep in splits for tr, _ in rep)
+    sizes, results = [], []
+    for size in train_sizes:
+        size_eff = n_train if size is None else int(size)
+        if size_eff < 4:
+            raise ValueError(f"train sizes must be >= 4 records, got {size}")
+
+        def fp(tr, te, size_eff=size_eff):
+            sub = subsample_train(tr, y, size_eff, rs)
+            est = clone(estimator).fit(X[sub], y[sub])
+            return _scores(est, X[te])
+
+        oof, fit_s = cross_val_oof(fp, y.shape[0], splits)
+        sizes.append(min(size_eff, n_train))
+        results.append(summarize(y, oof, fit_s, groups=groups, n_boot=n_boot,
+                                 random_state=random_state))
+    return LearningCurve(np.asarray(sizes), results)

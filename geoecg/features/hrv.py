@@ -1,0 +1,288 @@
+"""Heart-rate variability: 48 time-domain, frequency-domain and nonlinear indices.
+
+Index definitions (RR intervals ``x`` in ms, ``d`` successive differences of consecutive
+finite intervals; "n >= k" is the minimum number of finite intervals, below which the
+index is NaN):
+
+Time domain
+    ===========  ==================================================  =========  ========
+    name         formula                                             unit       minimum
+    ===========  ==================================================  =========  ========
+    MeanNN       mean(x)                                             ms         n >= 1
+    SDNN         std(x, ddof=1)                                      ms         n >= 2
+    RMSSD        sqrt(mean(d**2))                                    ms         n >= 2
+    SDSD         std(d, ddof=1)                                      ms         n >= 3
+    CVNN         SDNN / MeanNN                                       --         n >= 2
+    CVSD         RMSSD / MeanNN                                      --         n >= 2
+    MedianNN     median(x)                                           ms         n >= 1
+    MadNN        1.4826 * median(|x - median(x)|)                    ms         n >= 1
+    MCVNN        MadNN / MedianNN                                    --         n >= 1
+    IQRNN        P75(x) - P25(x) (linear interpolation)              ms         n >= 1
+    Prc20NN      P20(x)                                              ms         n >= 1
+    Prc80NN      P80(x)                                              ms         n >= 1
+    MinNN        min(x)                                              ms         n >= 1
+    MaxNN        max(x)                                              ms         n >= 1
+    pNN20        100 * #(|d| > 20 ms) / #d                           %          n >= 2
+    pNN50        100 * #(|d| > 50 ms) / #d                           %          n >= 2
+    HRMean       mean(60000 / x)                                     bpm        n >= 1
+    HRStd        std(60000 / x, ddof=1)                              bpm        n >= 2
+    HRMin        60000 / max(x)                                      bpm        n >= 1
+    HRMax        60000 / min(x)                                      bpm        n >= 1
+    HTI          n / (count of the modal 1/128-s histogram bin)      --         n >= 1
+    TINN         M - N of the least-squares triangle on the          ms         n >= 3
+                 1/128-s histogram (Task Force 1996)
+    ===========  ==================================================  =========  ========
+
+Frequency domain (bands VLF 0.0033-0.04, LF 0.04-0.15, HF 0.15-0.4 Hz; a band is NaN
+on a series shorter than 240 s (VLF), 120 s (LF) or 60 s (HF))
+    Welch: VLF, LF, HF, TP (= VLF + LF + HF) in ms^2; LFHF = LF / HF; LFn, HFn =
+    100 LF/(LF+HF), 100 HF/(LF+HF) in normalised units. RR(t) is resampled at
+    ``fs_interp`` Hz (default 4) by a natural cubic spline through the closing-beat times;
+    Welch with Hann windows of ``welch_window_s`` s (default 256 s, the whole series if
+    shorter), 50 % overlap, mean removed per segment, density scaling; band power =
+    sum of the PSD bins in [lo, hi) times the bin width.
+    Lomb-Scargle: the same seven indices with suffix ``_LS`` from the classical
+    periodogram of the uneven series on the grid ``k * ls_df`` (default 0.001 Hz) up to
+    ``ls_fmax`` (0.4 Hz), PSD = 2 P T / n ms^2/Hz (T duration, n intervals).
+    Both need n >= 4 intervals.
+
+Nonlinear
+    ===========  ==================================================  =========  ========
+    SD1          std((x_i - x_{i+1}) / sqrt 2, ddof=1)               ms         n >= 3
+    SD2          std((x_i + x_{i+1}) / sqrt 2, ddof=1)               ms         n >= 3
+    SD1SD2       SD1 / SD2                                           --         n >= 3
+    CSI          SD2 / SD1 (= L/T, Toichi 1997)                      --         n >= 3
+    CVI          log10(16 SD1 SD2) (= log10(L T), Toichi 1997)        --         n >= 3
+    SampEn       -ln(A/B), m = 2, r = 0.2 SDNN (Richman 2000)        nats       n >= 4
+    ApEn         Phi_2 - Phi_3, r = 0.2 SDNN (Pincus 1991)           nats       n >= 4
+    COSEn        SampEn(m=1, r=30 ms) + ln(2r) - ln(MeanNN), r and   --         n >= 3
+                 MeanNN in s (Lake & Moorman 2011)
+    DFA_alpha1   DFA slope over scales 4-16 beats (Peng 1995)        --         n >= 24
+    DFA_alpha2   DFA slope over scales 16-64 beats                   --         n >= 72
+    TPR          strict turning points / (n - 2)                    --         n >= 3
+    ShanEn       Shannon entropy of the 1/128-s RR histogram         bits       n >= 1
+    ===========  ==================================================  =========  ========
+
+Any index that would be infinite (SampEn with no match, LF/HF with HF = 0, CVI of a
+constant series) is NaN.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .._kernels.hrv_batch import N_FEATURES, hrv_series
+from .._kernels.hrv_freq import FREQ_NAMES
+from .._kernels.hrv_nonlinear import NONLINEAR_NAMES
+from .._kernels.hrv_time import TIME_NAMES
+
+__all__ = [
+    "HRV_FEATURE_NAMES",
+    "HRV_BLOCKS",
+    "HRVSettings",
+    "hrv_features",
+    "rr_from_rpeaks",
+]
+
+#: Every index, in the order of the feature vector.
+HRV_FEATURE_NAMES: tuple[str, ...] = (
+    TIME_NAMES + FREQ_NAMES + tuple(n + "_LS" for n in FREQ_NAMES) + NONLINEAR_NAMES
+)
+#: Names per block: ``"time"``, ``"frequency"``, ``"nonlinear"``.
+HRV_BLOCKS: dict[str, tuple[str, ...]] = {
+    "time": TIME_NAMES,
+    "frequency": FREQ_NAMES + tuple(n + "_LS" for n in FREQ_NAMES),
+    "nonlinear": NONLINEAR_NAMES,
+}
+assert len(HRV_FEATURE_NAMES) == N_FEATURES
+
+
+@dataclass(frozen=True)
+class HRVSettings:
+    """Settings of the frequency and entropy estimators (see the module docstring).
+
+    Attributes
+    ----------
+    fs_interp : float
+        Resampling rate of RR(t) for Welch, Hz.
+    welch_window_s : float
+        Welch segment length, s.
+    ls_df, ls_fmax : float
+        Lomb-Scargle frequency step and highest frequency, Hz.
+    entropy_m : int
+        Embedding dimension of SampEn and ApEn.
+    entropy_r : float
+        Tolerance of SampEn and ApEn as a fraction of SDNN.
+    cosen_r_ms : float
+        COSEn tolerance, ms.
+    """
+
+    fs_interp: float = 4.0
+    welch_window_s: float = 256.0
+    ls_df: float = 0.001
+    ls_fmax: float = 0.4
+    entropy_m: int = 2
+    entropy_r: float = 0.2
+    cosen_r_ms: float = 30.0
+
+    def __post_init__(self):
+        for name in ("fs_interp", "welch_window_s", "ls_df", "ls_fmax", "entropy_r", "cosen_r_ms"):
+            v = getattr(self, name)
+            if not (
+                isinstance(v, (int, float, np.floating, np.integer)) and np.isfinite(v) and v > 0
+            ):
+                raise ValueError(f"{name} must be a positive number, got {v!r}")
+        if not (isinstance(self.entropy_m, (int, np.integer)) and self.entropy_m >= 1):
+            raise ValueError(f"entropy_m must be a positive integer, got {self.entropy_m!r}")
+        if self.ls_fmax < self.ls_df:
+            raise ValueError(f"ls_fmax ({self.ls_fmax}) must be >= ls_df ({self.ls_df})")
+
+    def as_array(self) -> np.ndarray:
+        return np.array(
+            [
+                self.fs_interp,
+                self.welch_window_s,
+                self.ls_df,
+                self.ls_fmax,
+                self.entropy_m,
+                self.entropy_r,
+                self.cosen_r_ms,
+            ],
+            dtype=np.float64,
+        )
+
+
+def _check_fs(fs) -> float:
+    if isinstance(fs, bool) or not isinstance(fs, (int, float, np.integer, np.floating)):
+        raise TypeError(f"fs must be a number in Hz, got {type(fs).__name__}")
+    if not np.isfinite(fs) or fs <= 0:
+        raise ValueError(f"fs must be positive (Hz), got {fs}")
+    return float(fs)
+
+
+def check_rr(rr_ms, name: str = "rr_ms") -> np.ndarray:
+    """Validate one RR series: 1-D, real, positive or NaN (missing), ms."""
+    a = np.asarray(rr_ms)
+    if a.dtype == object or not (np.issubdtype(a.dtype, np.number) or a.dtype == bool):
+        raise TypeError(f"{name} must be a numeric array of RR intervals in ms, got {a.dtype}")
+    if np.iscomplexobj(a):
+        raise TypeError(f"{name} must be real-valued")
+    if a.ndim != 1:
+        raise ValueError(
+            f"{name} must be 1-D (one series of RR intervals in ms), got shape {a.shape}"
+        )
+    a = np.ascontiguousarray(a, dtype=np.float64)
+    if np.isinf(a).any():
+        raise ValueError(f"{name} holds infinite values; use NaN for missing intervals")
+    if (a[np.isfinite(a)] <= 0).any():
+        raise ValueError(f"{name} must be positive (ms); got values <= 0")
+    return a
+
+
+def check_rpeaks(rpeaks, name: str = "rpeaks") -> np.ndarray:
+    """Validate R-peak sample indices: 1-D, integer-valued, non-negative, increasing."""
+    a = np.asarray(rpeaks)
+    if a.ndim != 1:
+        raise ValueError(f"{name} must be 1-D sample indices, got shape {a.shape}")
+    if a.size and not np.issubdtype(a.dtype, np.integer):
+        if not np.issubdtype(a.dtype, np.floating) or not np.all(a == np.round(a)):
+            raise TypeError(f"{name} must hold integer sample indices, got dtype {a.dtype}")
+    a = a.astype(np.int64)
+    if (a < 0).any():
+        raise ValueError(f"{name} must be non-negative sample indices")
+    if (np.diff(a) <= 0).any():
+        raise ValueError(f"{name} must be strictly increasing")
+    return a
+
+
+def rr_from_rpeaks(rpeaks, fs: float) -> tuple[np.ndarray, np.ndarray]:
+    """RR intervals (ms) and the times (s) of their closing beats from R-peak indices.
+
+    Examples
+    --------
+    >>> rr, t = rr_from_rpeaks([0, 360, 720, 1098], fs=360)
+    >>> rr.tolist(), t.tolist()
+    ([1000.0, 1000.0, 1050.0], [1.0, 2.0, 3.05])
+    """
+    fs = _check_fs(fs)
+    p = check_rpeaks(rpeaks)
+    rr = np.diff(p).astype(np.float64) * (1000.0 / fs)
+    return rr, p[1:].astype(np.float64) / fs
+
+
+def rr_times(rr: np.ndarray) -> np.ndarray:
+    """Closing-beat times (s) of ``rr`` (ms) from the first beat at 0; a NaN interval
+    counts as the median finite interval (its true length is unknown)."""
+    fin = np.isfinite(rr)
+    fill = float(np.median(rr[fin])) if fin.any() else 1.0
+    return np.cumsum(np.where(fin, rr, fill)) / 1000.0
+
+
+def _prepare(rr_ms, rpeaks, fs) -> tuple[np.ndarray, np.ndarray]:
+    if (rr_ms is None) == (rpeaks is None):
+        raise ValueError("give exactly one of rr_ms (RR intervals, ms) or rpeaks (with fs)")
+    if rpeaks is not None:
+        if fs is None:
+            raise ValueError("rpeaks needs fs (Hz)")
+        return rr_from_rpeaks(rpeaks, fs)
+    if fs is not None:
+        raise ValueError("fs is only used with rpeaks; RR intervals are already in ms")
+    rr = check_rr(rr_ms)
+    return rr, rr_times(rr)
+
+
+def hrv_features(
+    rr_ms=None, *, rpeaks=None, fs: float | None = None, settings: HRVSettings | None = None
+) -> dict[str, float]:
+    """All 48 HRV indices of one RR series (see the module docstring for definitions).
+
+    Parameters
+    ----------
+    rr_ms : array_like of float, shape (n_intervals,), optional
+        RR intervals in ms; NaN marks a missing or rejected interval.
+    rpeaks : array_like of int, optional
+        R-peak sample indices (instead of ``rr_ms``), with ``fs``.
+    fs : float, optional
+        Sampling frequency of ``rpeaks`` in Hz.
+    settings : HRVSettings, optional
+        Frequency and entropy settings (defaults documented in :class:`HRVSettings`).
+
+    Returns
+    -------
+    dict
+        Index name -> value (units in the module docstring); NaN where undefined.
+
+    Notes
+    -----
+    Differences from NeuroKit2 0.2.13 ``hrv_time``/``hrv_nonlinear``/``hrv_frequency``:
+
+    - pNN20/pNN50 divide by the number of successive differences (Task Force 1996); NK2
+      divides by the number of intervals (``len(diff) + 1``).
+    - TINN: NK2 scans feet on bin edges from 0 ms with a nested search; here the two
+      feet are chosen independently (the squared error separates), on the edges around
+      the data.
+    - DFA: non-overlapping windows and scales 4-16 / 16-64 (Peng 1995, Kubios); NK2 uses
+      50 %-overlapping windows and scales 4-11 / 12-(n/10).
+    - Frequency: NK2 interpolates at 100 Hz with a monotone cubic and picks its own
+      Welch window; bands here follow the settings above, so absolute band powers differ.
+    - HRMean is the mean instantaneous rate, not ``60000 / MeanNN``.
+    - NaN intervals: distribution statistics skip them, successive differences and
+      Poincaré pairs never span them, entropies/DFA/TPR close the gap.
+
+    Examples
+    --------
+    >>> f = hrv_features([800.0, 810.0, 790.0, 830.0, 800.0])
+    >>> round(f["MeanNN"], 1), round(f["RMSSD"], 2), f["pNN20"]
+    (806.0, 27.39, 50.0)
+    >>> bool(np.isnan(hrv_features([800.0, 800.0])["SDSD"]))
+    True
+    """
+    settings = HRVSettings() if settings is None else settings
+    if not isinstance(settings, HRVSettings):
+        raise TypeError(f"settings must be an HRVSettings, got {type(settings).__name__}")
+    rr, t = _prepare(rr_ms, rpeaks, fs)
+    out = np.full(N_FEATURES, np.nan)
+    hrv_series(rr, t, settings.as_array(), out)
+    return dict(zip(HRV_FEATURE_NAMES, out.tolist(), strict=True))

@@ -1,0 +1,242 @@
+"""HRV for many series at once (parallel over series) and over sliding windows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numba
+import numpy as np
+
+from .._kernels.hrv_batch import N_FEATURES, hrv_batch
+from .hrv import (
+    HRV_FEATURE_NAMES,
+    HRVSettings,
+    _check_fs,
+    check_rpeaks,
+    check_rr,
+    rr_from_rpeaks,
+    rr_times,
+)
+
+__all__ = ["HRVWindows", "hrv_features_batch", "hrv_windowed"]
+
+
+def _run_batch(rrs: list[np.ndarray], ts: list[np.ndarray], settings, n_jobs) -> np.ndarray:
+    settings = HRVSettings() if settings is None else settings
+    if not isinstance(settings, HRVSettings):
+        raise TypeError(f"settings must be an HRVSettings, got {type(settings).__name__}")
+    lengths = np.array([r.size for r in rrs], dtype=np.int64)
+    offsets = np.zeros(len(rrs) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    rr_flat = np.concatenate(rrs) if rrs else np.empty(0)
+    t_flat = np.concatenate(ts) if ts else np.empty(0)
+    out = np.full((len(rrs), N_FEATURES), np.nan)
+    if not rrs:
+        return out
+    if n_jobs is None:
+        threads = numba.config.NUMBA_NUM_THREADS
+    elif isinstance(n_jobs, (int, np.integer)) and not isinstance(n_jobs, bool):
+        threads = numba.config.NUMBA_NUM_THREADS if n_jobs < 0 else int(n_jobs)
+        if threads == 0:
+            raise ValueError("n_jobs must be a positive integer, -1 or None")
+        threads = min(threads, numba.config.NUMBA_NUM_THREADS)
+    else:
+        raise TypeError(f"n_jobs must be an int or None, got {type(n_jobs).__name__}")
+    old = numba.get_num_threads()
+    numba.set_num_threads(threads)
+    try:
+        hrv_batch(
+            np.ascontiguousarray(rr_flat, dtype=np.float64),
+            np.ascontiguousarray(t_flat, dtype=np.float64),
+            offsets,
+            settings.as_array(),
+            out,
+        )
+    finally:
+        numba.set_num_threads(old)
+    return out
+
+
+def hrv_features_batch(
+    series: Sequence,
+    *,
+    kind: str = "rr",
+    fs: float | None = None,
+    settings: HRVSettings | None = None,
+    n_jobs: int | None = 1,
+) -> np.ndarray:
+    """HRV indices of many series, computed in parallel over series.
+
+    Parameters
+    ----------
+    series : sequence of 1-D arrays
+        RR series in ms (``kind="rr"``) or R-peak sample indices (``kind="rpeaks"``),
+        of any lengths.
+    kind : {"rr", "rpeaks"}
+        What ``series`` holds.
+    fs : float, optional
+        Sampling frequency (Hz) of the R-peak indices; required for ``kind="rpeaks"``.
+    settings : HRVSettings, optional
+    n_jobs : int or None, default 1
+        numba threads (None or -1: all).
+
+    Returns
+    -------
+    ndarray, shape (n_series, 48)
+        Row ``i`` equals ``hrv_features(series[i])`` in the order of
+        :data:`HRV_FEATURE_NAMES`.
+
+    Examples
+    --------
+    >>> X = hrv_features_batch([[800.0, 810.0, 790.0], [1000.0, 1000.0]])
+    >>> X.shape
+    (2, 48)
+    """
+    if kind not in ("rr", "rpeaks"):
+        raise ValueError(f"kind must be 'rr' or 'rpeaks', got {kind!r}")
+    if isinstance(series, np.ndarray) and series.ndim == 1 and series.dtype != object:
+        raise ValueError(
+            "series must be a sequence of 1-D arrays (one per series), got one 1-D array"
+        )
+    rrs, ts = [], []
+    for i, s in enumerate(series):
+        if kind == "rpeaks":
+            if fs is None:
+                raise ValueError("kind='rpeaks' needs fs (Hz)")
+            rr, t = rr_from_rpeaks(s, fs)
+        else:
+            rr = check_rr(s, name=f"series[{i}]")
+            t = rr_times(rr)
+        rrs.append(rr)
+        ts.append(t)
+    return _run_batch(rrs, ts, settings, n_jobs)
+
+
+@dataclass(frozen=True)
+class HRVWindows:
+    """HRV indices over sliding windows.
+
+    Attributes
+    ----------
+    start_s, end_s : ndarray, shape (n_windows,)
+        Window bounds in s (half-open ``[start, end)``).
+    n_intervals : ndarray of int, shape (n_windows,)
+        RR intervals used in each window.
+    values : ndarray, shape (n_windows, 48)
+        Indices in the order of :attr:`names`.
+    names : tuple of str
+    """
+
+    start_s: np.ndarray
+    end_s: np.ndarray
+    n_intervals: np.ndarray
+    values: np.ndarray
+    names: tuple[str, ...]
+
+    def to_frame(self):
+        """A DataFrame with ``start_s``, ``end_s``, ``n_intervals`` and one column per index."""
+        import pandas as pd
+
+        df = pd.DataFrame(self.values, columns=list(self.names))
+        df.insert(0, "n_intervals", self.n_intervals)
+        df.insert(0, "end_s", self.end_s)
+        df.insert(0, "start_s", self.start_s)
+        return df
+
+
+def window_starts(duration_s: float, window_s: float, step_s: float, partial: bool) -> np.ndarray:
+    """Start times (s) of windows of ``window_s`` every ``step_s`` over ``[0, duration_s)``."""
+    n_full = (
+        int(np.floor((duration_s - window_s) / step_s + 1e-9)) + 1 if duration_s >= window_s else 0
+    )
+    starts = np.arange(max(n_full, 0)) * step_s
+    if partial:
+        nxt = n_full * step_s
+        extra = np.arange(nxt, duration_s, step_s) if n_full or duration_s > 0 else np.empty(0)
+        starts = np.concatenate([starts, extra])
+    return starts.astype(np.float64)
+
+
+def hrv_windowed(
+    rpeaks=None,
+    fs: float | None = None,
+    *,
+    rr_ms=None,
+    window_s: float = 300.0,
+    step_s: float | None = None,
+    duration_s: float | None = None,
+    partial: bool = False,
+    settings: HRVSettings | None = None,
+    n_jobs: int | None = 1,
+) -> HRVWindows:
+    """HRV indices over sliding windows of a long recording.
+
+    An interval belongs to a window when both its beats lie in ``[start, start +
+    window_s)``. A window with too few intervals gets NaN indices.
+
+    Parameters
+    ----------
+    rpeaks : array_like of int, optional
+        R-peak sample indices, with ``fs`` (Hz).
+    rr_ms : array_like of float, optional
+        RR intervals (ms) instead of R-peaks; the first beat is at 0 s.
+    window_s : float, default 300
+        Window length, s (e.g. 20 s for short-term, 300 s for 5-min HRV).
+    step_s : float, optional
+        Step between window starts, s (default ``window_s``: adjacent windows).
+    duration_s : float, optional
+        Recording length, s (default: the last beat's time).
+    partial : bool, default False
+        Also return the final windows that run past ``duration_s``.
+    settings : HRVSettings, optional
+    n_jobs : int or None, default 1
+
+    Returns
+    -------
+    HRVWindows
+
+    Examples
+    --------
+    >>> rr = np.full(200, 750.0)
+    >>> w = hrv_windowed(rr_ms=rr, window_s=60.0)
+    >>> w.values.shape, w.n_intervals.tolist()
+    ((2, 48), [79, 79])
+    """
+    if (rpeaks is None) == (rr_ms is None):
+        raise ValueError("give exactly one of rpeaks (with fs) or rr_ms")
+    if rpeaks is not None:
+        if fs is None:
+            raise ValueError("rpeaks needs fs (Hz)")
+        fs = _check_fs(fs)
+        p = check_rpeaks(rpeaks)
+        beats = p.astype(np.float64) / fs
+        rr = np.diff(p).astype(np.float64) * (1000.0 / fs)
+    else:
+        if fs is not None:
+            raise ValueError("fs is only used with rpeaks")
+        rr = check_rr(rr_ms)
+        beats = np.concatenate([[0.0], rr_times(rr)])
+    for name, v in (("window_s", window_s), ("step_s", step_s), ("duration_s", duration_s)):
+        if v is not None and not (np.isfinite(v) and v > 0):
+            raise ValueError(f"{name} must be positive (s), got {v}")
+    step_s = window_s if step_s is None else step_s
+    if duration_s is None:
+        duration_s = float(beats[-1]) if beats.size else 0.0
+    starts = window_starts(duration_s, window_s, step_s, partial)
+    a = np.searchsorted(beats, starts, side="left")
+    b = np.searchsorted(beats, starts + window_s, side="left")  # beats[a:b] inside
+    rrs, ts, counts = [], [], []
+    for lo, hi in zip(a, b, strict=True):
+        seg = rr[lo : max(hi - 1, lo)]
+        rrs.append(np.ascontiguousarray(seg))
+        ts.append(np.ascontiguousarray(beats[lo + 1 : lo + 1 + seg.size]))
+        counts.append(seg.size)
+    values = _run_batch(rrs, ts, settings, n_jobs)
+    return HRVWindows(
+        start_s=starts,
+        end_s=starts + window_s,
+        n_intervals=np.asarray(counts, dtype=np.int64),
+        values=values,
+        names=HRV_FEATURE_NAMES,
+    )

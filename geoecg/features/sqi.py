@@ -1,0 +1,187 @@
+"""Signal-quality indices (SQI) of ECG windows.
+
+============  ==================================================================  =====
+name          definition                                                          range
+============  ==================================================================  =====
+bSQI          beats matched within 150 ms by two detectors of different           0-1
+              principle / (N1 + N2 - matched) (Li, Mark & Clifford 2008):
+              :func:`geoecg.features.detect_rpeaks` (Pan-Tompkins energy) and
+              a curve-length-transform detector (after Zong 2003), see
+              :func:`length_transform_rpeaks`
+kSQI          Pearson kurtosis of the window (3 for Gaussian noise; clean ECG >5)  >= 1
+sSQI          skewness of the window                                               real
+pSQI          power 5-15 Hz / power 5-40 Hz (periodogram, Hann window)            0-1
+basSQI        1 - power 0-1 Hz / power 0-40 Hz                                    0-1
+flatFrac      fraction of samples in flat runs (|step| <= 1 uV) of >= 50 ms       0-1
+clipFrac      fraction of samples in runs >= 20 ms within 1 uV of the window's    0-1
+              maximum or minimum (saturation)
+tSQI          mean Pearson correlation of each beat (+-100 ms around the R-peak)  -1-1
+              with the median beat (template consistency; Orphanidou 2015)
+============  ==================================================================  =====
+
+A window that is too short or flat gives NaN for the indices it cannot define (bSQI with
+no beat from either detector is NaN; with beats from only one it is 0).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._kernels.sqi import (
+    clip_fraction,
+    flat_fraction,
+    length_transform_detect,
+    match_beats,
+    skew_kurt,
+    template_correlation,
+)
+from .hrv import _check_fs
+
+__all__ = ["SQI_NAMES", "bsqi", "length_transform_rpeaks", "sqi_features", "sqi_windows"]
+
+SQI_NAMES: tuple[str, ...] = (
+    "bSQI",
+    "kSQI",
+    "sSQI",
+    "pSQI",
+    "basSQI",
+    "flatFrac",
+    "clipFrac",
+    "tSQI",
+)
+
+_FLAT_TOL_MV = 1e-3
+_CLIP_TOL_MV = 1e-3
+
+
+def _as_1d(x, name="signal") -> np.ndarray:
+    a = np.asarray(x)
+    if a.dtype == object or not np.issubdtype(a.dtype, np.number) or np.iscomplexobj(a):
+        raise TypeError(f"{name} must be a real numeric array (mV), got {a.dtype}")
+    if a.ndim != 1:
+        raise ValueError(f"{name} must be 1-D (one lead, mV), got shape {a.shape}")
+    return np.ascontiguousarray(a, dtype=np.float64)
+
+
+def length_transform_rpeaks(signal, fs: float) -> np.ndarray:
+    """R-peaks (int64 sample indices) by the curve-length-transform detector.
+
+    The signal (mV) is low-passed at 16 Hz (zero-phase, as in Zong et al. 2003) and
+    passed to :func:`geoecg._kernels.sqi.length_transform_detect`. It is a deliberately
+    simple second opinion for :func:`bsqi`, not a replacement for
+    :func:`geoecg.features.detect_rpeaks`.
+
+    Examples
+    --------
+    >>> from geoecg.datasets import sample_record_path
+    >>> from geoecg.io import read_record
+    >>> rec = read_record(sample_record_path("mitdb_101"), sampto=3600)
+    >>> p = length_transform_rpeaks(rec.signal[0], rec.fs)
+    >>> 8 <= p.size <= 16
+    True
+    """
+    from ..signal import lowpass
+
+    fs = _check_fs(fs)
+    x = _as_1d(signal)
+    if x.size < 16:
+        return np.empty(0, dtype=np.int64)
+    y = lowpass(x, fs, cutoff=min(16.0, 0.45 * fs), order=2) if x.size > 30 else x
+    return length_transform_detect(np.ascontiguousarray(y, dtype=np.float64), fs)
+
+
+def bsqi(peaks_a, peaks_b, fs: float, tol_s: float = 0.15) -> float:
+    """Agreement of two beat lists: matched / (n_a + n_b - matched), NaN if both empty.
+
+    Examples
+    --------
+    >>> bsqi([100, 460, 820], [102, 830, 1200], fs=360)
+    0.5
+    """
+    fs = _check_fs(fs)
+    a = np.sort(np.asarray(peaks_a, dtype=np.int64))
+    b = np.sort(np.asarray(peaks_b, dtype=np.int64))
+    if a.size + b.size == 0:
+        return float("nan")
+    m = match_beats(a, b, int(round(tol_s * fs)))
+    return m / (a.size + b.size - m)
+
+
+def _band_powers(x: np.ndarray, fs: float) -> tuple[float, float]:
+    """(pSQI, basSQI) from a Hann-windowed periodogram of ``x`` (NaN replaced by the mean)."""
+    fin = np.isfinite(x)
+    if fin.sum() < 8:
+        return float("nan"), float("nan")
+    y = np.where(fin, x, np.mean(x[fin]))
+    y = (y - y.mean()) * np.hanning(y.size)
+    p = np.abs(np.fft.rfft(y)) ** 2
+    f = np.fft.rfftfreq(y.size, 1.0 / fs)
+
+    def band(lo, hi):
+        return float(p[(f >= lo) & (f < hi)].sum())
+
+    p5_40 = band(5, 40)
+    p0_40 = band(0, 40)
+    psqi = band(5, 15) / p5_40 if p5_40 > 0 else float("nan")
+    bas = 1.0 - band(0, 1) / p0_40 if p0_40 > 0 else float("nan")
+    return psqi, bas
+
+
+def sqi_features(signal, fs: float, *, rpeaks=None) -> dict[str, float]:
+    """The eight SQIs of one single-lead window.
+
+    Parameters
+    ----------
+    signal : array_like, shape (n_samples,)
+        One lead in mV.
+    fs : float
+        Sampling frequency in Hz.
+    rpeaks : array_like of int, optional
+        Beats from :func:`geoecg.features.detect_rpeaks` if already computed on this
+        window; otherwise it is run here.
+
+    Returns
+    -------
+    dict
+        ``SQI_NAMES`` -> value.
+
+    Examples
+    --------
+    >>> from geoecg.datasets import sample_record_path
+    >>> from geoecg.io import read_record
+    >>> rec = read_record(sample_record_path("mitdb_101"), sampto=3600)
+    >>> q = sqi_features(rec.signal[0], rec.fs)
+    >>> q["bSQI"] > 0.9, q["kSQI"] > 5, q["flatFrac"] == 0.0
+    (True, True, True)
+    """
+    from .rpeaks import detect_rpeaks
+
+    fs = _check_fs(fs)
+    x = _as_1d(signal)
+    if rpeaks is None:
+        rpeaks = detect_rpeaks(x, fs).indices
+    second = length_transform_rpeaks(x, fs)
+    s, k = skew_kurt(x)
+    psqi, bas = _band_powers(x, fs)
+    return {
+        "bSQI": bsqi(rpeaks, second, fs),
+        "kSQI": float(k),
+        "sSQI": float(s),
+        "pSQI": psqi,
+        "basSQI": bas,
+        "flatFrac": float(flat_fraction(x, _FLAT_TOL_MV, max(2, int(round(0.05 * fs))))),
+        "clipFrac": float(clip_fraction(x, _CLIP_TOL_MV, max(2, int(round(0.02 * fs))))),
+        "tSQI": float(
+            template_correlation(
+                x, np.asarray(rpeaks, dtype=np.int64), max(1, int(round(0.1 * fs)))
+            )
+        ),
+    }
+
+
+def sqi_windows(windows, fs: float) -> np.ndarray:
+    """SQIs of many single-lead windows: array (n_windows, 8) in the order of
+    :data:`SQI_NAMES`. ``windows`` is a 2-D array or a list of 1-D arrays (mV)."""
+    return np.array(
+        [[sqi_features(w, fs)[k] for k in SQI_NAMES] for w in windows], dtype=np.float64
+    ).reshape(-1, len(SQI_NAMES))

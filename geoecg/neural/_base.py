@@ -1,0 +1,265 @@
+"""Shared scikit-learn plumbing for the torch classifiers: data, training loop, early stopping."""
+
+from __future__ import annotations
+
+import copy
+import io
+import numbers
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import LabelEncoder
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted
+
+__all__ = ["TorchClassifierBase", "as_signal_batch"]
+
+
+def as_signal_batch(X, length: int | None = None) -> np.ndarray:
+    """Turn ``X`` into a float32 ``(n_records, n_leads, n_samples)`` array.
+
+    Parameters
+    ----------
+    X : ndarray (n_records, n_leads, n_samples) or list of (n_leads, n_samples) arrays
+        Signals in mV. Lists may hold records of different lengths.
+    length : int, optional
+        Crop (centre) or zero-pad every record to this many samples. Required for lists of
+        unequal lengths.
+
+    Returns
+    -------
+    ndarray of float32
+        NaN samples are replaced by 0.
+    """
+    if isinstance(X, list | tuple):
+        recs = [np.atleast_2d(np.asarray(x, dtype=np.float64)) for x in X]
+        if not recs:
+            raise ValueError("X is an empty list; expected at least one record")
+        if length is None:
+            lens = {r.shape[-1] for r in recs}
+            if len(lens) > 1:
+                raise ValueError(
+                    "records have different lengths; set input_length to crop/pad them"
+                )
+            length = lens.pop()
+        n_leads = {r.shape[0] for r in recs}
+        if len(n_leads) > 1:
+            raise ValueError(f"records have different numbers of leads: {sorted(n_leads)}")
+        out = np.zeros((len(recs), recs[0].shape[0], length), dtype=np.float32)
+        for i, r in enumerate(recs):
+            n = r.shape[-1]
+            if n >= length:
+                a = (n - length) // 2
+                out[i] = r[:, a : a + length]
+            else:
+                out[i, :, :n] = r
+        X = out
+    else:
+        X = np.asarray(X, dtype=np.float32)
+        if X.ndim != 3:
+            raise ValueError(
+                f"X must have shape (n_records, n_leads, n_samples), got shape {X.shape}"
+            )
+        if length is not None and X.shape[-1] != length:
+            return as_signal_batch(list(X), length)
+    X = np.nan_to_num(X, nan=0.0, posinf=0.0, neginf=0.0)
+    return np.ascontiguousarray(X, dtype=np.float32)
+
+
+class TorchClassifierBase(ClassifierMixin, BaseEstimator):
+    """Training loop shared by the torch classifiers (subclasses build the network).
+
+    Subclasses implement ``_build(n_inputs, n_outputs)`` returning a ``torch.nn.Module``
+    and ``_prepare(X, fitting)`` returning a float32 array; ``_input_kind`` is
+    ``"signal"`` or ``"features"``.
+    """
+
+    _input_kind = "signal"
+
+    # ------------------------------------------------------------------ data
+    def _prepare(self, X, fitting: bool) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _encode_y(self, y) -> tuple[np.ndarray, bool]:
+        y_arr = np.asarray(y)
+        if y_arr.ndim == 2 and y_arr.shape[1] > 1:
+            if not np.isin(y_arr, (0, 1)).all():
+                raise ValueError("a 2-D y must be a 0/1 multi-label indicator matrix")
+            self.classes_ = np.arange(y_arr.shape[1])
+            return y_arr.astype(np.float32), True
+        if y_arr.ndim == 2:
+            y_arr = y_arr[:, 0]
+        if y_arr.ndim != 1:
+            raise ValueError(f"y must be 1-D labels or a 2-D indicator matrix, got {y_arr.shape}")
+        self._le = LabelEncoder().fit(y_arr)
+        self.classes_ = self._le.classes_
+        if len(self.classes_) < 2:
+            raise ValueError(f"y has a single class {self.classes_}; need at least two")
+        return self._le.transform(y_arr).astype(np.int64), False
+
+    def _class_weights(self, y_enc: np.ndarray, multilabel: bool) -> torch.Tensor | None:
+        if self.class_weight is None:
+            return None
+        if self.class_weight != "balanced":
+            raise ValueError(f"class_weight must be None or 'balanced', got {self.class_weight!r}")
+        if multilabel:
+            pos = y_enc.mean(axis=0).clip(1e-3, 1 - 1e-3)
+            return torch.tensor((1 - pos) / pos, dtype=torch.float32)  # pos_weight
+        counts = np.bincount(y_enc, minlength=len(self.classes_)).astype(np.float64)
+        w = len(y_enc) / (len(counts) * np.maximum(counts, 1))
+        return torch.tensor(w, dtype=torch.float32)
+
+    def _check_params(self) -> None:
+        for name in ("epochs", "batch_size", "patience"):
+            v = getattr(self, name)
+            if not isinstance(v, numbers.Integral) or v < 1:
+                raise ValueError(f"{name} must be a positive int, got {v!r}")
+        if not 0 <= self.validation_fraction < 1:
+            raise ValueError(
+                f"validation_fraction must be in [0, 1), got {self.validation_fraction}"
+            )
+        if self.lr <= 0:
+            raise ValueError(f"lr must be positive, got {self.lr}")
+        if self.device not in ("cpu", "cuda", "auto"):
+            raise ValueError(f"device must be 'cpu', 'cuda' or 'auto', got {self.device!r}")
+
+    def _device(self) -> torch.device:
+        if self.device == "auto":
+            return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+        if self.device == "cuda" and not torch.cuda.is_available():
+            raise ValueError("device='cuda' but no CUDA device is available")
+        return torch.device(self.device)
+
+    # ------------------------------------------------------------------ training
+    def fit(self, X, y):
+        """Train with Adam, early stopping on a validation split, best weights restored.
+
+        Parameters
+        ----------
+        X : array-like
+            Signals ``(n_records, n_leads, n_samples)`` (or a list) for signal models,
+            ``(n_samples, n_features)`` for feature models.
+        y : array-like of shape (n_records,) or (n_records, n_labels)
+            Class labels, or a 0/1 indicator matrix for multi-label tasks.
+
+        Returns
+        -------
+        self
+        """
+        self._check_params()
+        rs = check_random_state(self.random_state)
+        seed = int(rs.randint(0, 2**31 - 1))
+        torch.manual_seed(seed)
+        Xa = self._prepare(X, fitting=True)
+        y_enc, multilabel = self._encode_y(y)
+        if len(Xa) != len(y_enc):
+            raise ValueError(f"X has {len(Xa)} records but y has {len(y_enc)} labels")
+        self.multilabel_ = multilabel
+        dev = self._device()
+        n_out = len(self.classes_)
+        model = self._build(Xa.shape[1], n_out).to(dev)
+
+        idx = np.arange(len(Xa))
+        if self.validation_fraction > 0 and len(Xa) >= 10:
+            strat = None if multilabel else y_enc
+            try:
+                tr, va = train_test_split(
+                    idx, test_size=self.validation_fraction, random_state=seed, stratify=strat
+                )
+            except ValueError:  # a class too small to stratify
+                tr, va = train_test_split(idx, test_size=self.validation_fraction,
+                                          random_state=seed)
+        else:
+            tr, va = idx, idx[:0]
+        w = self._class_weights(y_enc[tr], multilabel)
+        if multilabel:
+            loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=None if w is None else w.to(dev))
+        else:
+            loss_fn = torch.nn.CrossEntropyLoss(weight=None if w is None else w.to(dev))
+        opt = torch.optim.AdamW(model.parameters(), lr=self.lr, weight_decay=self.weight_decay)
+        Xt = torch.from_numpy(Xa)
+        yt = torch.from_numpy(y_enc)
+        gen = torch.Generator().manual_seed(seed)
+        best, best_state, bad = np.inf, None, 0
+        self.history_ = []
+        for epoch in range(self.epochs):
+            model.train()
+            perm = tr[torch.randperm(len(tr), generator=gen).numpy()]
+            total = 0.0
+            for start in range(0, len(perm), self.batch_size):
+                b = perm[start : start + self.batch_size]
+                xb, yb = Xt[b].to(dev), yt[b].to(dev)
+                opt.zero_grad()
+                loss = loss_fn(model(xb), yb)
+                loss.backward()
+                opt.step()
+                total += float(loss.detach()) * len(b)
+            train_loss = total / max(len(tr), 1)
+            val_loss = self._eval_loss(model, loss_fn, Xt, yt, va, dev) if len(va) else train_loss
+            self.history_.append({"epoch": epoch, "train_loss": train_loss, "val_loss": val_loss})
+            if self.verbose:
+                print(f"epoch {epoch}: train {train_loss:.4f} val {val_loss:.4f}")
+            if val_loss < best - 1e-4:
+                best, bad = val_loss, 0
+                best_state = copy.deepcopy(model.state_dict())
+            else:
+                bad += 1
+                if bad >= self.patience:
+                    break
+        if best_state is not None:
+            model.load_state_dict(best_state)
+        self.model_ = model.to("cpu").eval()
+        self.n_epochs_ = len(self.history_)
+        return self
+
+    def _eval_loss(self, model, loss_fn, Xt, yt, idx, dev) -> float:
+        model.eval()
+        total = 0.0
+        with torch.no_grad():
+            for start in range(0, len(idx), self.batch_size):
+                b = idx[start : start + self.batch_size]
+                total += float(loss_fn(model(Xt[b].to(dev)), yt[b].to(dev))) * len(b)
+        return total / len(idx)
+
+    # ------------------------------------------------------------------ prediction
+    def predict_proba(self, X) -> np.ndarray:
+        """Class probabilities ``(n_records, n_classes)`` (independent sigmoids if multi-label)."""
+        check_is_fitted(self, "model_")
+        Xa = torch.from_numpy(self._prepare(X, fitting=False))
+        out = []
+        with torch.no_grad():
+            for start in range(0, len(Xa), 256):
+                logits = self.model_(Xa[start : start + 256])
+                p = torch.sigmoid(logits) if self.multilabel_ else torch.softmax(logits, dim=1)
+                out.append(p.numpy())
+        return np.concatenate(out).astype(np.float64)
+
+    def predict(self, X) -> np.ndarray:
+        """Predicted labels (0/1 indicator matrix at threshold 0.5 if multi-label)."""
+        p = self.predict_proba(X)
+        if self.multilabel_:
+            return (p >= 0.5).astype(np.int64)
+        return self.classes_[np.argmax(p, axis=1)]
+
+    # ------------------------------------------------------------------ pickling
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        if "model_" in state:
+            buf = io.BytesIO()
+            torch.save(state.pop("model_"), buf)
+            state["_model_bytes"] = buf.getvalue()
+        return state
+
+    def __setstate__(self, state):
+        blob = state.pop("_model_bytes", None)
+        self.__dict__.update(state)
+        if blob is not None:
+            self.model_ = torch.load(io.BytesIO(blob), weights_only=False)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.non_deterministic = False
+        tags.classifier_tags.multi_label = True
+        return tags

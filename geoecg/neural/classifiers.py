@@ -1,0 +1,210 @@
+"""scikit-learn classifiers around the torch networks (fit/predict/predict_proba)."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.utils.validation import check_array, check_is_fitted
+
+from ._base import TorchClassifierBase, as_signal_batch
+from .networks import CNN1D, MLP, ResNet1D
+
+__all__ = ["ResNet1DClassifier", "CNN1DClassifier", "MLPClassifier"]
+
+_COMMON_DOC = """
+    epochs : int, default 30
+        Maximum number of passes over the training data.
+    batch_size : int, default 64
+    lr : float, default 1e-3
+        AdamW learning rate.
+    weight_decay : float, default 1e-3
+    validation_fraction : float, default 0.15
+        Share of the training records held out (stratified) for early stopping; 0 turns
+        early stopping off. The weights of the best validation epoch are kept.
+    patience : int, default 5
+        Epochs without validation improvement before stopping.
+    class_weight : {None, "balanced"}, default "balanced"
+        Loss weights inversely proportional to class frequency (``pos_weight`` per label
+        for multi-label targets).
+    random_state : int, RandomState or None
+        Seeds torch and the validation split; with an int, CPU training is reproducible.
+    device : {"cpu", "cuda", "auto"}, default "cpu"
+    verbose : bool, default False
+"""
+
+
+def _document(cls):
+    """Insert the parameters shared by every torch classifier into the docstring."""
+    cls.__doc__ = cls.__doc__.replace("{common}", _COMMON_DOC.strip("\n").lstrip())
+    return cls
+
+
+class _SignalClassifier(TorchClassifierBase):
+    def _prepare(self, X, fitting: bool) -> np.ndarray:
+        if not fitting:
+            check_is_fitted(self, "lead_mean_")
+        length = self.input_length if fitting else self.input_length_
+        Xa = as_signal_batch(X, length)
+        if fitting:
+            self.input_length_ = Xa.shape[-1]
+            self.n_leads_ = Xa.shape[1]
+            self.lead_mean_ = Xa.mean(axis=(0, 2), keepdims=True)
+            self.lead_std_ = Xa.std(axis=(0, 2), keepdims=True) + 1e-6
+        elif Xa.shape[1] != self.n_leads_:
+            raise ValueError(f"X has {Xa.shape[1]} leads, the model was fitted on {self.n_leads_}")
+        return ((Xa - self.lead_mean_) / self.lead_std_).astype(np.float32)
+
+
+@_document
+class ResNet1DClassifier(_SignalClassifier):
+    """Residual 1-D CNN on raw multi-lead signals (``resnet1d_wang`` family).
+
+    Parameters
+    ----------
+    filters : tuple of int, default (32, 64, 64)
+        Channels of the residual blocks (Wang et al. use (64, 128, 128); smaller defaults
+        keep CPU training short).
+    kernel_sizes : tuple of int, default (7, 5, 3)
+        Kernel sizes of the convolutions inside each block.
+    dropout : float, default 0.3
+    stem_stride : int, default 2
+        Stride of an xresnet-style stem (strided conv + max-pool) that shortens the
+        sequence ``2 * stem_stride`` times before the blocks; 1 removes the stem (the
+        original ``resnet1d_wang`` layout).
+    pool : bool, default True
+        Max-pool by 2 between residual blocks.
+    input_length : int, optional
+        Crop (centre) or zero-pad records to this many samples; needed when records differ
+        in length (CinC 2017). Default: the common length of the training records.
+    {common}
+    Notes
+    -----
+    Inputs are standardised per lead with the training mean and standard deviation; NaN
+    samples become 0 after standardisation.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((40, 2, 200)).astype("float32")
+    >>> y = np.repeat([0, 1], 20); X[y == 1, 0, 50:60] += 3
+    >>> clf = ResNet1DClassifier(filters=(8,), epochs=3, random_state=0).fit(X, y)
+    >>> clf.predict_proba(X).shape
+    (40, 2)
+    """
+
+    def __init__(self, filters=(32, 64, 64), kernel_sizes=(7, 5, 3), dropout=0.3,
+                 stem_stride=2, pool=True, input_length=None, epochs=30, batch_size=64,
+                 lr=1e-3, weight_decay=1e-3,
+                 validation_fraction=0.15, patience=5, class_weight="balanced",
+                 random_state=None, device="cpu", verbose=False):
+        self.filters = filters
+        self.kernel_sizes = kernel_sizes
+        self.dropout = dropout
+        self.stem_stride = stem_stride
+        self.pool = pool
+        self.input_length = input_length
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.weight_decay = weight_decay
+        self.validation_fraction = validation_fraction
+        self.patience = patience
+        self.class_weight = class_weight
+        self.random_state = random_state
+        self.device = device
+        self.verbose = verbose
+
+    def _build(self, n_inputs, n_outputs):
+        return ResNet1D(n_inputs, n_outputs, tuple(self.filters), tuple(self.kernel_sizes),
+                        self.dropout, int(self.stem_stride), bool(self.pool))
+
+
+@_document
+class CNN1DClassifier(_SignalClassifier):
+    """Plain 1-D CNN on raw multi-lead signals.
+
+    Parameters
+    ----------
+    filters : tuple of int, default (32, 64, 64)
+    kernel_size : int, default 7
+    dropout : float, default 0.3
+    input_length : int, optional
+        As in :class:`ResNet1DClassifier`.
+    {common}
+    """
+
+    def __init__(self, filters=(32, 64, 64), kernel_size=7, dropout=0.3, input_length=None,
+                 epochs=30, batch_size=64, lr=1e-3, weight_decay=1e-3,
+                 validation_fraction=0.15, patience=5, class_weight="balanced",
+                 random_state=None, device="cpu", verbose=False):
+        self.filters = filters
+        self.kernel_size = kernel_size
+        self.dropout = dropout
+        self.input_length = input_length
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.weight_decay = weight_decay
+        self.validation_fraction = validation_fraction
+        self.patience = patience
+        self.class_weight = class_weight
+        self.random_state = random_state
+        self.device = device
+        self.verbose = verbose
+
+    def _build(self, n_inputs, n_outputs):
+        return CNN1D(n_inputs, n_outputs, tuple(self.filters), int(self.kernel_size),
+                     self.dropout)
+
+
+@_document
+class MLPClassifier(TorchClassifierBase):
+    """Multi-layer perceptron on feature matrices ``(n_samples, n_features)``.
+
+    Parameters
+    ----------
+    hidden : tuple of int, default (64, 32)
+    dropout : float, default 0.2
+    {common}
+    Notes
+    -----
+    Features are standardised with the training mean and standard deviation; NaN
+    features (undefined indices) become 0 after standardisation, i.e. the training mean.
+    """
+
+    _input_kind = "features"
+
+    def __init__(self, hidden=(64, 32), dropout=0.2, epochs=100, batch_size=64, lr=1e-3,
+                 weight_decay=1e-3, validation_fraction=0.15, patience=10,
+                 class_weight="balanced", random_state=None, device="cpu", verbose=False):
+        self.hidden = hidden
+        self.dropout = dropout
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.weight_decay = weight_decay
+        self.validation_fraction = validation_fraction
+        self.patience = patience
+        self.class_weight = class_weight
+        self.random_state = random_state
+        self.device = device
+        self.verbose = verbose
+
+    def _prepare(self, X, fitting: bool) -> np.ndarray:
+        if not fitting:
+            check_is_fitted(self, "feature_mean_")
+        Xa = check_array(X, dtype=np.float64, ensure_all_finite="allow-nan")
+        if fitting:
+            self.n_features_in_ = Xa.shape[1]
+            with np.errstate(invalid="ignore"):
+                self.feature_mean_ = np.nan_to_num(np.nanmean(Xa, axis=0))
+                self.feature_std_ = np.nan_to_num(np.nanstd(Xa, axis=0), nan=1.0) + 1e-9
+        elif Xa.shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"X has {Xa.shape[1]} features, the model was fitted on {self.n_features_in_}"
+            )
+        Z = (Xa - self.feature_mean_) / self.feature_std_
+        return np.nan_to_num(Z, nan=0.0).astype(np.float32)
+
+    def _build(self, n_inputs, n_outputs):
+        return MLP(n_inputs, n_outputs, tuple(self.hidden), self.dropout)

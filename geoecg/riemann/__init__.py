@@ -1,0 +1,25 @@
+"""Riemannian geometry of lead covariances: SPD estimation, class-mean tangent space,
+geodesic augmentation and per-domain re-centering (geometry from pyRiemann).
+
+The pipeline of Alkan, Veldtman & Deligianni (2023) for small 12-lead cohorts is
+``LeadCovariances -> [RiemannianRecentering] -> ClassMeanTangentSpace -> linear model``,
+with :class:`GeodesicAugmentedClassifier` around the part that follows the covariances.
+"""
+
+from .augmentation import GeodesicAugmentedClassifier, GeodesicSamples, geodesic_augment
+from .covariances import ESTIMATORS, CovarianceResult, LeadCovariances, lead_covariances
+from .recentering import RiemannianRecentering
+from .tangent import ClassMeanTangentSpace, check_spd_batch
+
+__all__ = [
+    "ESTIMATORS",
+    "CovarianceResult",
+    "lead_covariances",
+    "LeadCovariances",
+    "ClassMeanTangentSpace",
+    "check_spd_batch",
+    "GeodesicSamples",
+    "geodesic_augment",
+    "GeodesicAugmentedClassifier",
+    "RiemannianRecentering",
+]

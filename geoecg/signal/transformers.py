@@ -1,0 +1,84 @@
+"""scikit-learn transformers over signals (arrays or lists of records of different lengths)."""
+
+from __future__ import annotations
+
+from sklearn.base import BaseEstimator, TransformerMixin
+
+from ._validate import check_fs
+from .filters import bandpass
+from .resample import resample
+
+__all__ = ["Resampler", "BandPass"]
+
+
+class _Stateless(TransformerMixin, BaseEstimator):
+    def fit(self, X, y=None):
+        """Check the parameters; nothing is learned. Returns self."""
+        self._check()
+        self.fitted_ = True
+        return self
+
+    def _check(self):  # pragma: no cover - overridden
+        pass
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.requires_fit = False
+        tags.input_tags.two_d_array = False
+        tags.input_tags.three_d_array = True
+        return tags
+
+
+class Resampler(_Stateless):
+    """Resample signals from ``fs_in`` to ``fs_out`` Hz (polyphase, last axis).
+
+    Parameters
+    ----------
+    fs_in, fs_out : float
+        Sampling frequencies in Hz.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> Resampler(300, 100).fit_transform([np.zeros((1, 900)), np.zeros((1, 600))])[1].shape
+    (1, 200)
+    """
+
+    def __init__(self, fs_in: float = 500.0, fs_out: float = 100.0):
+        self.fs_in = fs_in
+        self.fs_out = fs_out
+
+    def _check(self):
+        check_fs(self.fs_in)
+        check_fs(self.fs_out)
+
+    def transform(self, X):
+        """Resampled signals, same container type as ``X``."""
+        self._check()
+        return resample(X, self.fs_in, self.fs_out)
+
+
+class BandPass(_Stateless):
+    """Zero-phase Butterworth band-pass (see :func:`geoecg.signal.bandpass`).
+
+    Parameters
+    ----------
+    fs : float
+        Sampling frequency in Hz.
+    low, high : float
+        Pass band in Hz.
+    order : int
+    """
+
+    def __init__(self, fs: float = 500.0, low: float = 0.5, high: float = 40.0, order: int = 2):
+        self.fs = fs
+        self.low = low
+        self.high = high
+        self.order = order
+
+    def _check(self):
+        check_fs(self.fs)
+
+    def transform(self, X):
+        """Filtered signals, same container type as ``X``."""
+        return bandpass(X, self.fs, self.low, self.high, self.order)

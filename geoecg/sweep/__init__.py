@@ -1,0 +1,32 @@
+"""Declarative distribution-shift sweeps: config, grid, runner (joblib / dask), results.
+
+A sweep crosses shift strength x method x seed x sample size; each cell fits a method on
+the training environment(s), evaluates it on the test environment and reports the
+transfer gaps against the same model class fitted in the test environment.
+"""
+
+from .config import SweepConfig, Task, cell_id, expand_grid, load_config
+from .methods import METHODS, Method
+from .metrics import auroc, binary_metrics, expected_calibration_error, transfer_gaps
+from .runner import run_sweep, run_task
+from .store import ResultStore, load_results
+from .summary import summarize
+
+__all__ = [
+    "SweepConfig",
+    "Task",
+    "cell_id",
+    "expand_grid",
+    "load_config",
+    "METHODS",
+    "Method",
+    "auroc",
+    "binary_metrics",
+    "expected_calibration_error",
+    "transfer_gaps",
+    "run_sweep",
+    "run_task",
+    "ResultStore",
+    "load_results",
+    "summarize",
+]

@@ -1,0 +1,78 @@
+"""Parquet result set of a sweep: one part file per finished task, written atomically."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = ["ResultStore", "load_results"]
+
+#: Column order of a result row (extra columns follow).
+COLUMNS = [
+    "sweep", "config_digest", "cell_id", "method", "shift", "seed", "n",
+    "auroc", "log_loss", "brier", "ece",
+    "auroc_ref", "log_loss_ref", "brier_ref", "ece_ref",
+    "auroc_gap", "log_loss_gap", "brier_gap", "ece_gap",
+    "prevalence_test", "n_test", "n_reference", "fit_s",
+]
+
+
+class ResultStore:
+    """Folder ``DIR/results/`` of Parquet parts, ``part-<task key>.parquet``.
+
+    A part is written to a temporary name and renamed, so a part file on disk is always
+    complete; an interrupted sweep loses at most the tasks that were running.
+    """
+
+    def __init__(self, out_dir):
+        self.dir = Path(out_dir) / "results"
+
+    def done(self, digest: str | None = None) -> set[str]:
+        """Cell ids already stored (raises if they belong to another configuration)."""
+        df = self.load()
+        if df.empty:
+            return set()
+        if digest is not None:
+            other = set(df["config_digest"]) - {digest}
+            if other:
+                raise ValueError(
+                    f"{self.dir} holds results of a different sweep configuration "
+                    f"(digest {sorted(other)[0]}, this config {digest}); use another --out"
+                )
+        return set(df["cell_id"])
+
+    def write(self, key: str, rows: list[dict]) -> Path:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        path = self.dir / f"part-{key}.parquet"
+        n = 0
+        while path.exists():  # a re-run of a partially stored task: never overwrite
+            n += 1
+            path = self.dir / f"part-{key}-{n}.parquet"
+        tmp = path.with_name(f".{path.name}.tmp")
+        df = pd.DataFrame(rows)
+        first = [c for c in COLUMNS if c in df.columns]
+        df = df[first + [c for c in df.columns if c not in COLUMNS]]
+        df.to_parquet(tmp, index=False)
+        os.replace(tmp, path)
+        return path
+
+    def load(self) -> pd.DataFrame:
+        parts = sorted(self.dir.glob("part-*.parquet")) if self.dir.is_dir() else []
+        if not parts:
+            return pd.DataFrame(columns=COLUMNS)
+        df = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
+        return df.drop_duplicates("cell_id", keep="first")
+
+
+def load_results(out_dir) -> pd.DataFrame:
+    """All stored rows of a sweep folder, sorted by method, shift, n and seed.
+
+    Raises ``FileNotFoundError`` when the folder holds no results.
+    """
+    store = ResultStore(out_dir)
+    df = store.load()
+    if df.empty:
+        raise FileNotFoundError(f"no sweep results under {store.dir}")
+    return df.sort_values(["method", "shift", "n", "seed"], kind="stable").reset_index(drop=True)

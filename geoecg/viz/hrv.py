@@ -1,0 +1,94 @@
+"""HRV plots: tachogram, Poincaré plot and RR power spectral density."""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["plot_tachogram", "plot_poincare", "plot_hrv_psd"]
+
+_BANDS = (
+    ("VLF", 0.0033, 0.04, "#dddddd"),
+    ("LF", 0.04, 0.15, "#c6dbef"),
+    ("HF", 0.15, 0.4, "#fdd0a2"),
+)
+
+
+def _ax(ax, figsize=(7, 3)):
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize)
+    return ax
+
+
+def plot_tachogram(rr_ms, *, times_s=None, changed=None, ax=None):
+    """RR intervals (ms) against time (s); ``changed`` (bool mask) marks corrected beats.
+
+    Returns the matplotlib Figure.
+    """
+    rr = np.asarray(rr_ms, dtype=float)
+    t = (
+        np.cumsum(np.nan_to_num(rr, nan=np.nanmedian(rr) if rr.size else 0)) / 1000.0
+        if times_s is None
+        else np.asarray(times_s)
+    )
+    ax = _ax(ax)
+    ax.plot(t, rr, lw=0.8, color="k")
+    if changed is not None and np.any(changed):
+        c = np.asarray(changed, bool)
+        ax.plot(t[c], rr[c], "o", ms=4, color="tab:red", label="corrected")
+        ax.legend(loc="upper right")
+    ax.set(xlabel="time (s)", ylabel="RR (ms)", title="Tachogram")
+    return ax.figure
+
+
+def plot_poincare(rr_ms, *, ax=None):
+    """Poincaré plot RR_{n+1} against RR_n (ms) with the SD1/SD2 ellipse."""
+    from ..features import hrv_features
+
+    rr = np.asarray(rr_ms, dtype=float)
+    ax = _ax(ax, figsize=(4, 4))
+    ax.plot(rr[:-1], rr[1:], ".", ms=3, alpha=0.6)
+    f = hrv_features(rr)
+    if np.isfinite(f["SD1"]) and np.isfinite(f["SD2"]):
+        m = f["MeanNN"]
+        a = np.linspace(0, 2 * np.pi, 200)
+        u = f["SD2"] * np.cos(a)
+        v = f["SD1"] * np.sin(a)
+        ax.plot(
+            m + (u - v) / np.sqrt(2),
+            m + (u + v) / np.sqrt(2),
+            color="tab:red",
+            lw=1.2,
+            label=f"SD1 {f['SD1']:.0f} ms, SD2 {f['SD2']:.0f} ms",
+        )
+        ax.legend(loc="upper left", fontsize=8)
+    ax.set(xlabel="RR$_n$ (ms)", ylabel="RR$_{n+1}$ (ms)", title="Poincaré plot")
+    ax.set_aspect("equal", adjustable="datalim")
+    return ax.figure
+
+
+def plot_hrv_psd(rr_ms, *, ax=None, settings=None):
+    """Welch and Lomb-Scargle PSD of an RR series (ms^2/Hz) with the VLF/LF/HF bands."""
+    from ..features.hrv_psd import hrv_psd
+
+    ax = _ax(ax)
+    for name, lo, hi, col in _BANDS:
+        ax.axvspan(lo, hi, color=col, alpha=0.6, lw=0)
+        ax.text(
+            (lo + hi) / 2,
+            1.0,
+            name,
+            transform=ax.get_xaxis_transform(),
+            ha="center",
+            va="top",
+            fontsize=8,
+        )
+    for method, style in (("welch", "-"), ("lomb", "--")):
+        f, p = hrv_psd(rr_ms, method=method, settings=settings)
+        ax.plot(f, p, style, lw=1, label=method)
+    ax.set(
+        xlabel="frequency (Hz)", ylabel="PSD (ms$^2$/Hz)", title="RR power spectrum", xlim=(0, 0.4)
+    )
+    ax.legend(loc="upper right")
+    return ax.figure

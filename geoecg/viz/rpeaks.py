@@ -1,0 +1,55 @@
+"""Plot detected R-peaks against the reference beats of a record."""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["plot_rpeaks"]
+
+
+def plot_rpeaks(signal, fs, detected, reference=None, *, start_s=0.0, duration_s=10.0, ax=None):
+    """Draw one lead with detected R-peaks (and reference beats, if given).
+
+    Parameters
+    ----------
+    signal : array_like, shape (n_samples,)
+        One lead, mV.
+    fs : float
+        Sampling frequency in Hz.
+    detected : array_like of int or RPeakResult
+        Detected R-peak sample indices (e.g. ``detect_rpeaks(...).indices``).
+    reference : array_like of int, optional
+        Reference beat sample indices, drawn as ticks under the trace.
+    start_s, duration_s : float
+        Window to draw, seconds.
+    ax : matplotlib Axes, optional
+        Where to draw; created if omitted.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    x = np.asarray(signal, dtype=float)
+    det = np.asarray(getattr(detected, "indices", detected), dtype=np.int64)
+    a = int(max(0, round(start_s * fs)))
+    b = int(min(x.size, a + round(duration_s * fs)))
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(12, 2.6))
+    else:
+        fig = ax.figure
+    t = np.arange(a, b) / fs
+    ax.plot(t, x[a:b], lw=0.8, color="k")
+    d = det[(det >= a) & (det < b)]
+    ax.plot(d / fs, x[d], "o", ms=5, mfc="none", color="tab:red", label="detected")
+    if reference is not None:
+        ref = np.asarray(reference, dtype=np.int64)
+        r = ref[(ref >= a) & (ref < b)]
+        lo = np.nanmin(x[a:b]) if b > a else 0.0
+        ax.plot(r / fs, np.full(r.size, lo), "|", ms=12, color="tab:blue", label="reference")
+    ax.set_xlabel("time (s)")
+    ax.set_ylabel("mV")
+    ax.legend(loc="upper right", fontsize=8)
+    fig.tight_layout()
+    return fig

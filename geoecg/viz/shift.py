@@ -1,0 +1,68 @@
+"""Plots of distribution-shift sweeps: a metric against shift strength, one line per method."""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["plot_shift_sweep"]
+
+
+def plot_shift_sweep(summary, metrics=None, *, axes=None, title=None):
+    """Draw mean and confidence band of each metric against shift strength per method.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        Output of :func:`geoecg.sweep.summarize` (columns ``method, shift, n, metric,
+        mean, ci_low, ci_high``). With several ``n`` the largest is drawn.
+    metrics : list of str, optional
+        Metrics to draw, one panel each (default: all in ``summary``).
+    axes : sequence of matplotlib Axes, optional
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"method": ["a", "a"], "shift": [0.0, 1.0], "n": [10, 10],
+    ...                   "metric": ["log_loss_gap"] * 2, "mean": [0.0, 0.1],
+    ...                   "ci_low": [-0.01, 0.05], "ci_high": [0.01, 0.15]})
+    >>> fig = plot_shift_sweep(s)
+    >>> len(fig.axes)
+    1
+    """
+    import matplotlib.pyplot as plt
+
+    if summary.empty:
+        raise ValueError("summary is empty: nothing to plot")
+    metrics = list(dict.fromkeys(summary["metric"])) if metrics is None else list(metrics)
+    unknown = [m for m in metrics if m not in set(summary["metric"])]
+    if unknown:
+        raise ValueError(f"metrics {unknown} are not in the summary")
+    s = summary[summary["n"] == summary["n"].max()]
+    if axes is None:
+        fig, axes = plt.subplots(1, len(metrics), figsize=(5.0 * len(metrics), 3.8),
+                                 squeeze=False)
+        axes = axes[0]
+    else:
+        axes = np.atleast_1d(axes)
+        fig = axes[0].figure
+    for ax, metric in zip(axes, metrics, strict=False):
+        d = s[s["metric"] == metric]
+        for method, g in d.groupby("method", sort=True):
+            g = g.sort_values("shift")
+            (line,) = ax.plot(g["shift"], g["mean"], marker="o", ms=3, label=method)
+            ax.fill_between(g["shift"], g["ci_low"], g["ci_high"], alpha=0.2,
+                            color=line.get_color(), linewidth=0)
+        ax.axhline(0.0, color="0.5", lw=0.8, ls=":")
+        ax.set_xlabel("shift strength")
+        ax.set_ylabel(metric)
+        ax.grid(alpha=0.3)
+    axes[0].legend(fontsize=8, frameon=False)
+    n = int(s["n"].iloc[0])
+    fig.suptitle(title or f"transfer under shift (n = {n} per training environment; 95% CI)")
+    fig.tight_layout()
+    return fig

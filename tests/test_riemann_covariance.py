@@ -1,0 +1,196 @@
+"""Lead covariance kernels and LeadCovariances against slow NumPy twins and scikit-learn."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.covariance import empirical_covariance, ledoit_wolf, oas
+from sklearn.exceptions import NotFittedError
+
+from geoecg.riemann import LeadCovariances, lead_covariances
+
+
+# ---------------------------------------------------------------- slow NumPy twins
+def twin_covariance(x: np.ndarray, estimator: str) -> tuple[np.ndarray, float]:
+    """One record (c, t): drop samples where any lead is non-finite, then textbook formulas."""
+    x = np.asarray(x, dtype=float)
+    keep = np.isfinite(x).all(axis=0)
+    z = x[:, keep]
+    c, n = z.shape
+    if n < 2:
+        return np.full((c, c), np.nan), np.nan
+    z = z - z.mean(axis=1, keepdims=True)
+    S = np.zeros((c, c))
+    for s in range(n):  # sum of outer products, divided by n (biased, as sklearn)
+        S += np.outer(z[:, s], z[:, s])
+    S /= n
+    if estimator == "scm" or c == 1:
+        return S, 0.0
+    mu = np.trace(S) / c
+    if estimator == "oas":
+        # Chen et al. (2010) as written in sklearn 1.9 sklearn/covariance/_shrunk_covariance._oas
+        alpha = np.mean(S**2)
+        den = (n + 1) * (alpha - mu**2 / c)
+        rho = 1.0 if den == 0 else min((alpha + mu**2) / den, 1.0)
+    else:
+        # Ledoit & Wolf (2004): pi-hat / gamma-hat with sklearn's clipping
+        pi_hat = sum(np.sum((np.outer(z[:, s], z[:, s]) - S) ** 2) for s in range(n)) / n
+        gamma = np.sum((S - mu * np.eye(c)) ** 2)
+        b2 = min(pi_hat / n, gamma)
+        rho = 0.0 if b2 == 0 else b2 / gamma
+    return (1 - rho) * S + rho * mu * np.eye(c), rho
+
+
+def _batch_twin(X, estimator):
+    out = [twin_covariance(x, estimator) for x in X]
+    return np.stack([o[0] for o in out]), np.array([o[1] for o in out])
+
+
+ESTS = ["scm", "lwf", "oas"]
+
+
+@pytest.mark.parametrize("estimator", ESTS)
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_kernel_matches_twin(estimator, seed):
+    rng = np.random.default_rng(seed)
+    c = int(rng.integers(1, 8))
+    X = rng.standard_normal((5, c, 60)) * rng.uniform(0.1, 3, (1, c, 1))
+    res = lead_covariances(X, estimator=estimator, reg=0)
+    C, rho = _batch_twin(X, estimator)
+    np.testing.assert_allclose(res.covariances, C, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(res.shrinkage, rho, rtol=1e-9, atol=1e-12)
+    assert np.all(res.regularization == 0)
+
+
+@pytest.mark.parametrize("estimator,ref", [
+    ("scm", lambda z: empirical_covariance(z)),
+    ("lwf", lambda z: ledoit_wolf(z)[0]),
+    ("oas", lambda z: oas(z)[0]),
+])
+def test_matches_sklearn(estimator, ref, rng):
+    # sklearn 1.9: empirical_covariance / ledoit_wolf / oas on (n_samples, n_features)
+    X = rng.standard_normal((3, 12, 300)) @ rng.standard_normal((300, 300)) / 20
+    res = lead_covariances(X, estimator=estimator, reg=0)
+    for k in range(3):
+        np.testing.assert_allclose(res.covariances[k], ref(X[k].T), rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("estimator", ESTS)
+def test_nan_gaps_left_out(estimator, rng):
+    X = rng.standard_normal((2, 4, 200))
+    X[0, 1, 50:80] = np.nan
+    X[1, 3, 10] = np.inf
+    res = lead_covariances(X, estimator=estimator, reg=0)
+    C, _ = _batch_twin(X, estimator)
+    np.testing.assert_allclose(res.covariances, C, rtol=1e-10)
+    assert res.n_valid.tolist() == [170, 199]
+
+
+def test_integer_ties_strided_readonly(rng):
+    base = rng.integers(-3, 4, size=(3, 6, 400))  # ADC-like integers with many ties
+    strided = base[:, ::2, ::2]
+    ro = strided.copy()
+    ro.setflags(write=False)
+    for X in (strided, ro):
+        res = lead_covariances(X, estimator="oas", reg=0)
+        C, _ = _batch_twin(np.asarray(X, float), "oas")
+        np.testing.assert_allclose(res.covariances, C, rtol=1e-10)
+    assert not ro.flags.writeable  # input untouched
+
+
+def test_degenerate_records_are_nan_with_reason(rng):
+    X = rng.standard_normal((4, 3, 50))
+    X[1] = 2.0  # every lead flat
+    X[2, :, 1:] = np.nan  # a single usable sample
+    X[3, 0] = 5.0  # one flat lead: singular -> ridge reported
+    res = lead_covariances(X, estimator="scm")
+    assert np.isnan(res.covariances[1]).all() and "flat" in res.reason[1]
+    assert np.isnan(res.covariances[2]).all() and "fewer than 2" in res.reason[2]
+    assert res.reason[0] == "" and res.reason[3] == ""
+    assert res.regularization[3] > 0 and res.regularization[0] == 0
+    assert np.linalg.eigvalsh(res.covariances[3])[0] > 0
+
+
+def test_empty_inputs():
+    res = lead_covariances(np.zeros((0, 3, 100)))
+    assert res.covariances.shape == (0, 3, 3)
+    res = lead_covariances(np.zeros((2, 3, 0)))
+    assert np.isnan(res.covariances).all()
+
+
+def test_delay_embedding_matches_twin(rng):
+    X = rng.standard_normal((2, 2, 100))
+    res = lead_covariances(X, estimator="scm", n_lags=3, delay=2, reg=0)
+    # twin: rows = [x(t), x(t-2), x(t-4)] for each lead, aligned on the latest sample
+    emb = np.stack([np.concatenate([x[:, 4 - 2 * k: 100 - 2 * k] for k in range(3)]) for x in X])
+    C, _ = _batch_twin(emb, "scm")
+    np.testing.assert_allclose(res.covariances, C, rtol=1e-10)
+
+
+def test_single_lead_hankel_is_spd(rng):
+    x = np.sin(np.linspace(0, 20, 500))[None, None] + 0.01 * rng.standard_normal((1, 1, 500))
+    C = LeadCovariances("scm", n_lags=4, delay=3).fit_transform(x)
+    assert C.shape == (1, 4, 4) and np.linalg.eigvalsh(C)[0, 0] > 0
+
+
+def test_windowed_average(rng):
+    X = rng.standard_normal((2, 3, 400))
+    res = lead_covariances(X, estimator="scm", window=100, reg=0)
+    twin = np.mean([_batch_twin(X[:, :, k * 100:(k + 1) * 100], "scm")[0] for k in range(4)], 0)
+    np.testing.assert_allclose(res.covariances, twin, rtol=1e-10)
+
+
+def test_n_jobs_and_chunks_agree(rng):
+    X = rng.standard_normal((11, 4, 80))
+    a = lead_covariances(X, chunk_size=3, n_jobs=2).covariances
+    b = lead_covariances(X, chunk_size=512, n_jobs=1).covariances
+    np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("kwargs,msg", [
+    ({"estimator": "ledoit"}, "estimator must be"),
+    ({"n_lags": 0}, "n_lags"),
+    ({"reg": -1.0}, "reg"),
+    ({"leads": [5]}, "out of range"),
+    ({"window": 1}, "window"),
+])
+def test_bad_parameters(kwargs, msg, rng):
+    with pytest.raises(ValueError, match=msg):
+        lead_covariances(rng.standard_normal((2, 3, 50)), **kwargs)
+
+
+def test_bad_input_types():
+    with pytest.raises(ValueError, match="n_records, n_leads, n_samples"):
+        lead_covariances(np.zeros(5))
+    with pytest.raises(TypeError, match="real numbers"):
+        lead_covariances(np.array([["a", "b"]]))
+
+
+def test_transformer_contract(rng):
+    X = rng.standard_normal((6, 4, 300))
+    X0 = X.copy()
+    est = LeadCovariances("lwf", fs=100, band=(0.5, 40), leads=[0, 2, 3])
+    with pytest.raises(NotFittedError):
+        est.transform(X)
+    a = est.fit_transform(X)
+    assert a.shape == (6, 3, 3)
+    np.testing.assert_array_equal(X, X0)
+    np.testing.assert_array_equal(clone(est).fit(X).transform(X), a)
+    np.testing.assert_array_equal(pickle.loads(pickle.dumps(est)).transform(X), a)
+    np.testing.assert_array_equal(est.fit(X).transform(X), a)
+    np.testing.assert_array_equal(
+        LeadCovariances("lwf", fs=100, band=(0.5, 40), leads=[0, 2, 3], n_jobs=2).fit(X)
+        .transform(X), a)
+    with pytest.raises(ValueError, match="leads"):
+        est.transform(X[:, :2])
+    with pytest.raises(ValueError, match="fs must be"):
+        LeadCovariances(band=(0.5, 40)).fit(X)
+
+
+def test_transformer_accepts_lists(rng):
+    recs = [rng.standard_normal((3, n)) for n in (100, 250)]
+    C = LeadCovariances("oas").fit(recs).transform(recs)
+    np.testing.assert_allclose(C[1], lead_covariances(recs[1]).covariances[0])

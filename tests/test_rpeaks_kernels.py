@@ -1,0 +1,385 @@
+"""Each R-peak kernel against a slow, obviously-correct NumPy/Python twin."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import signal as sps
+
+from geoecg._kernels.rpeaks import (
+    bandpass_energy,
+    block_max_median,
+    block_mean,
+    geometric_mean_leads,
+    local_maxima,
+)
+from geoecg._kernels.rpeaks_decide import (
+    decide_beats,
+    initial_levels,
+    prune_split_beats,
+    refine_peaks,
+)
+
+# ----------------------------------------------------------------------------- twins
+
+
+def twin_bandpass_energy(x, sos, h):
+    x = np.asarray(x, dtype=float)
+    n = x.size
+    if n == 0:
+        return np.zeros(0)
+    y = sps.sosfilt(sos, x - x[0])  # forward from rest
+    y = sps.sosfilt(sos, y[::-1])[::-1]  # backward from rest
+    if n < 2:
+        return np.zeros(n)
+    d = np.gradient(y)  # central differences inside, one-sided at the ends
+    d2 = d**2
+    out = np.empty(n)
+    for i in range(n):
+        lo, hi = max(i - h, 0), min(i + h, n - 1)
+        out[i] = d2[lo : hi + 1].mean()
+    return out
+
+
+def twin_local_maxima(m, min_distance):
+    m = np.asarray(m, dtype=float)
+    n = m.size
+    raw = []
+    i = 1
+    while i < n - 1:
+        if m[i] > m[i - 1] and m[i] > 0:
+            j = i
+            while j < n - 1 and m[j + 1] == m[i]:
+                j += 1
+            if j < n - 1 and m[j + 1] < m[i]:
+                raw.append(i)
+            i = j + 1
+        else:
+            i += 1
+    kept = []
+    for p in raw:
+        if kept and p - kept[-1] < min_distance:
+            if m[p] > m[kept[-1]]:
+                kept[-1] = p
+        else:
+            kept.append(p)
+    return np.asarray(kept, dtype=np.int64)
+
+
+def twin_block_max_median(m, block):
+    n = len(m)
+    if n == 0:
+        return 0.0
+    maxima = [m[a : a + block].max() for a in range(0, n, block)]
+    if n % block and (n % block) < (block + 1) // 2 and n >= block:
+        maxima = maxima[:-1]
+    return float(np.median(maxima))
+
+
+def twin_geometric_mean(energy, valid, floor):
+    out = np.zeros(energy.shape[1])
+    for i in range(energy.shape[1]):
+        v = energy[valid[:, i], i]
+        if v.size:
+            out[i] = np.exp(np.mean(np.log(np.maximum(v, floor))))
+    return out
+
+
+def twin_refine(x, peaks, radius, base_radius):
+    out = []
+    n = len(x)
+    for p in peaks:
+        base = x[max(p - base_radius, 0) : min(p + base_radius + 1, n)]
+        base = base[np.isfinite(base)]
+        if base.size == 0:
+            out.append(-1)
+            continue
+        lo = max(p - radius, 0)
+        dev = np.abs(x[lo : min(p + radius + 1, n)] - base.mean())
+        if np.all(np.isnan(dev)):
+            out.append(-1)
+        else:
+            out.append(lo + int(np.nanargmax(dev)))
+    return np.asarray(out, dtype=np.int64)
+
+
+def _thr(spk, npk, frac, frac_noisy, lo, hi):
+    f = frac
+    if spk > 0 and hi > lo:
+        w = min((npk / spk - lo) / (hi - lo), 1.0)
+        if w > 0:
+            f = frac + w * (frac_noisy - frac)
+    return npk + f * (spk - npk)
+
+
+def twin_decide(h, pos, n, refr, twave, tw_frac, sb, sb_frac, frac, rr0, spk, npk, fnz, lo, hi):
+    """Plain-Python restatement of the decision rules (module docstring of rpeaks_decide)."""
+    beats, thr_of = [], {}
+    spks, npks, rrs = [], [], []
+
+    def med(v):
+        return float(np.median(v[-8:])) if v else 0.0
+
+    for c in range(len(pos) + 1):
+        t = pos[c] if c < len(pos) else n
+        while True:
+            rr_med = med(rrs) if rrs else rr0
+            start = pos[beats[-1]] if beats else 0
+            if t - start <= sb * rr_med:
+                break
+            thr = _thr(spk, npk, frac, fnz, lo, hi)
+            first = beats[-1] + 1 if beats else 0
+            options = []
+            for j in range(first, c):
+                if beats:
+                    dt = pos[j] - pos[beats[-1]]
+                    if dt < refr or (dt < twave and h[j] < tw_frac * h[beats[-1]]):
+                        continue
+                options.append(j)
+            best = max(options, key=lambda j: (h[j], -j)) if options else -1
+            if best < 0 or not h[best] > 0 or h[best] <= sb_frac * thr:
+                break
+            if beats:
+                rrs.append(pos[best] - pos[beats[-1]])
+            beats.append(best)
+            thr_of[best] = thr
+            spks.append(h[best])
+            spk = med(spks)
+        if c == len(pos):
+            break
+        thr = _thr(spk, npk, frac, fnz, lo, hi)
+        ok = h[c] > thr
+        if ok and beats:
+            dt = t - pos[beats[-1]]
+            if dt < refr or (dt < twave and h[c] < tw_frac * h[beats[-1]]):
+                ok = False
+        if ok:
+            if beats:
+                rrs.append(t - pos[beats[-1]])
+            beats.append(c)
+            thr_of[c] = thr
+            spks.append(h[c])
+            spk = med(spks)
+        else:
+            npks.append(h[c])
+            npk = med(npks)
+    return np.asarray(beats, dtype=np.int64), np.asarray([thr_of[b] for b in beats])
+
+
+def twin_prune(pos, h, rr0, rr_frac, h_frac):
+    n = len(pos)
+    keep = np.ones(n, dtype=bool)
+    if n < 3:
+        return keep
+    rrs, hs, prev = [], [h[0]], 0
+    for k in range(1, n):
+        rr_ref = float(np.median(rrs[-8:])) if rrs else rr0
+        h_ref = float(np.median(hs[-8:]))
+        if k < n - 1 and pos[k + 1] - pos[prev] < rr_frac * rr_ref and h[k] < h_frac * h_ref:
+            keep[k] = False
+            continue
+        rrs.append(pos[k] - pos[prev])
+        hs.append(h[k])
+        prev = k
+    return keep
+
+
+# ----------------------------------------------------------------------------- inputs
+
+
+def _signals():
+    rng = np.random.default_rng(7)
+    t = np.arange(3000) / 250.0
+    ecg_like = np.sin(2 * np.pi * 1.2 * t) ** 15 + 0.05 * rng.standard_normal(t.size)
+    adc = np.round(ecg_like * 20)  # integer-valued with many ties
+    return {
+        "empty": np.zeros(0),
+        "one": np.array([3.0]),
+        "two": np.array([1.0, 2.0]),
+        "constant": np.full(500, 2.5),
+        "random": rng.standard_normal(2000),
+        "ecg_like": ecg_like,
+        "adc_ties": adc,
+        "strided": np.repeat(ecg_like, 2)[::2],
+    }
+
+
+SIGNALS = _signals()
+
+
+def _readonly(a):
+    b = np.array(a)
+    b.setflags(write=False)
+    return b
+
+
+# ----------------------------------------------------------------------------- tests
+
+
+@pytest.mark.parametrize("name", list(SIGNALS))
+@pytest.mark.parametrize("h", [0, 3, 15])
+def test_bandpass_energy_matches_twin(name, h):
+    sos = sps.butter(2, [3, 20], btype="bandpass", fs=125, output="sos")
+    x = _readonly(SIGNALS[name])
+    got = bandpass_energy(np.ascontiguousarray(x, dtype=np.float64), sos, h)
+    want = twin_bandpass_energy(x, sos, h)
+    scale = max(np.abs(want).max(initial=0.0), 1e-300)
+    np.testing.assert_allclose(got, want, rtol=0, atol=1e-9 * scale)
+
+
+@pytest.mark.parametrize("name", list(SIGNALS))
+@pytest.mark.parametrize("dist", [1, 5, 60])
+def test_local_maxima_matches_twin(name, dist):
+    m = np.abs(SIGNALS[name])
+    np.testing.assert_array_equal(
+        local_maxima(np.ascontiguousarray(m, dtype=float), dist), twin_local_maxima(m, dist)
+    )
+
+
+def test_local_maxima_plateau_and_edges():
+    m = np.array([5.0, 1, 3, 3, 3, 1, 0, 2, 2, 4])
+    # the plateau counts once at its first sample; edges never count
+    np.testing.assert_array_equal(local_maxima(m, 1), [2])
+
+
+@pytest.mark.parametrize("name", list(SIGNALS))
+@pytest.mark.parametrize("k", [1, 2, 3, 7])
+def test_block_mean_matches_twin(name, k):
+    x = SIGNALS[name]
+    nb = x.size // k
+    want = x[: nb * k].reshape(nb, k).mean(axis=1) if nb else np.zeros(0)
+    np.testing.assert_allclose(block_mean(np.ascontiguousarray(x, dtype=float), k), want)
+
+
+def test_block_mean_nan_propagates():
+    x = np.arange(12.0)
+    x[4] = np.nan
+    got = block_mean(x, 3)
+    assert np.isnan(got[1]) and np.all(np.isfinite(got[[0, 2, 3]]))
+
+
+@pytest.mark.parametrize("name", ["empty", "one", "constant", "random", "adc_ties"])
+@pytest.mark.parametrize("block", [1, 7, 250])
+def test_block_max_median_matches_twin(name, block):
+    m = np.abs(SIGNALS[name])
+    assert block_max_median(np.ascontiguousarray(m, dtype=float), block) == pytest.approx(
+        twin_block_max_median(m, block)
+    )
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_geometric_mean_matches_twin(seed):
+    rng = np.random.default_rng(seed)
+    e = rng.exponential(size=(3, 400))
+    e[1, :50] = 0.0  # silent stretch: floored
+    valid = rng.random((3, 400)) > 0.2
+    valid[:, :10] = False  # no lead: 0
+    np.testing.assert_allclose(
+        geometric_mean_leads(e, valid, 1e-6), twin_geometric_mean(e, valid, 1e-6), rtol=1e-12
+    )
+
+
+@pytest.mark.parametrize("name", ["ecg_like", "random", "adc_ties", "constant"])
+def test_refine_matches_twin(name):
+    x = np.array(SIGNALS[name], dtype=float)
+    x[100:140] = np.nan  # a gap around some peaks
+    peaks = np.array([0, 5, 110, 120, 137, 400, x.size - 1], dtype=np.int64)
+    for radius, base in ((3, 10), (20, 50)):
+        np.testing.assert_array_equal(
+            refine_peaks(x, peaks, radius, base), twin_refine(x, peaks, radius, base)
+        )
+
+
+def test_refine_all_nan_window_is_minus_one():
+    x = np.full(50, np.nan)
+    assert refine_peaks(x, np.array([25], dtype=np.int64), 5, 10)[0] == -1
+
+
+def _candidates(seed, n_beats=80):
+    """Candidate heights/positions of a beat train with T waves, noise and pauses."""
+    rng = np.random.default_rng(seed)
+    pos, h = [], []
+    t = 50
+    for _ in range(n_beats):
+        t += int(rng.choice([60, 75, 90, 200]) * (1 + 0.1 * rng.standard_normal()))
+        pos.append(t)
+        h.append(rng.uniform(0.6, 1.4) * (0.3 if rng.random() < 0.1 else 1.0))
+        pos.append(t + 30)  # T wave
+        h.append(rng.uniform(0.1, 0.5))
+        if rng.random() < 0.3:
+            pos.append(t + 50)  # noise
+            h.append(rng.uniform(0.0, 0.8))
+    order = np.argsort(pos, kind="stable")
+    return np.asarray(h, float)[order], np.asarray(pos, np.int64)[order], t + 100
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("fnz", [0.4, 0.7])
+def test_decide_matches_twin(seed, fnz):
+    h, pos, n = _candidates(seed)
+    spk, npk = initial_levels(h, pos, 500, 3)
+    args = (h, pos, n, 25, 45, 0.5, 1.66, 0.5, 0.4, 100.0, spk, npk, fnz, 0.4, 0.7)
+    got_idx, got_thr = decide_beats(*args)
+    want_idx, want_thr = twin_decide(*args)
+    np.testing.assert_array_equal(got_idx, want_idx)
+    np.testing.assert_allclose(got_thr, want_thr)
+
+
+def test_decide_empty_and_single():
+    idx, thr = decide_beats(
+        np.zeros(0), np.zeros(0, np.int64), 100, 25, 45, 0.5, 1.66, 0.5, 0.4, 100.0, 0.0, 0.0,
+        0.7, 0.4, 0.7,
+    )  # fmt: skip
+    assert idx.size == 0 and thr.size == 0
+    idx, _ = decide_beats(
+        np.array([1.0]), np.array([10]), 100, 25, 45, 0.5, 1.66, 0.5, 0.4, 100.0, 1.0, 0.0,
+        0.7, 0.4, 0.7,
+    )  # fmt: skip
+    np.testing.assert_array_equal(idx, [0])
+
+
+def test_initial_levels_known_values():
+    h = np.array([0.1, 1.0, 0.2, 0.9, 0.15, 1.1, 0.3, 0.95, 5.0])
+    pos = np.arange(9, dtype=np.int64) * 10
+    spk, npk = initial_levels(h, pos, 1000, 3)
+    # sorted from the top: 5.0, 1.1, 1.0, 0.95 -> rank 3 is 0.95; under half of it:
+    # 0.1, 0.2, 0.15, 0.3 -> median 0.175
+    assert spk == pytest.approx(0.95) and npk == pytest.approx(0.175)
+    assert initial_levels(np.zeros(0), np.zeros(0, np.int64), 10, 3) == (0.0, 0.0)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_prune_matches_twin(seed):
+    rng = np.random.default_rng(seed)
+    pos = np.cumsum(rng.choice([100, 100, 100, 50, 150], size=60)).astype(np.int64)
+    h = rng.uniform(0.2, 1.2, size=60)
+    for rr_frac, h_frac in ((1.1, 0.6), (1.3, 0.9)):
+        np.testing.assert_array_equal(
+            prune_split_beats(pos, h, 100.0, rr_frac, h_frac),
+            twin_prune(pos, h, 100.0, rr_frac, h_frac),
+        )
+
+
+def test_prune_drops_weak_splitter_keeps_premature():
+    pos = np.array([0, 100, 200, 250, 300, 400, 470, 600, 700], dtype=np.int64)
+    h = np.array([1, 1, 1, 0.3, 1, 1, 1.5, 1, 1.0])
+    keep = prune_split_beats(pos, h, 100.0, 1.1, 0.6)
+    # 250 is weak and splits 200-300; 470 is premature but strong
+    np.testing.assert_array_equal(np.flatnonzero(~keep), [3])
+
+
+@pytest.mark.parametrize("order", [1, 3])
+def test_bandpass_energy_generic_cascade_matches_twin(order):
+    # 1 or 3 sections take the generic loop (2 sections take the unrolled one)
+    sos = sps.butter(order, [3, 20], btype="bandpass", fs=125, output="sos")
+    x = SIGNALS["ecg_like"]
+    want = twin_bandpass_energy(x, sos, 5)
+    np.testing.assert_allclose(bandpass_energy(x, sos, 5), want, atol=1e-9 * want.max())
+
+
+def test_geometric_mean_extreme_values_take_the_log_path():
+    e = np.array([[1e-150, 2.0], [1e-150, 8.0], [1e-150, 0.5]])
+    valid = np.ones_like(e, dtype=bool)
+    np.testing.assert_allclose(
+        geometric_mean_leads(e, valid, 1e-300), twin_geometric_mean(e, valid, 1e-300)
+    )
