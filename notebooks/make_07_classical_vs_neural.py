@@ -11,7 +11,7 @@ cells = [
         "`patient_id`), pools the out-of-fold predictions and puts a patient-level bootstrap "
         "95% CI on each metric. This notebook runs a reduced version of "
         "`geoecg compare --task ptbxl-norm-vs-mi` on the PTB-XL subset (found through "
-        "`GEOECG_DATA`): 3 folds and small neural models so that it runs in about a minute "
+        "`GEOECG_DATA`): the first 200 records, 3 folds and a small CNN so that it runs in about a minute "
         "on a laptop CPU. The README has the full-size table."
     ),
     nbf.v4.new_code_cell(
@@ -22,7 +22,7 @@ cells = [
         "from geoecg.neural import CNN1DClassifier\n"
         "from geoecg.viz import plot_comparison\n"
         "ptbxl = os.path.join(os.environ['GEOECG_DATA'], 'ptbxl')\n"
-        "task = load_task('ptbxl-norm-vs-mi', ptbxl, random_state=0)\n"
+        "task = load_task('ptbxl-norm-vs-mi', ptbxl, max_records=200, random_state=0)\n"
         "print(task.notes)\n"
         "print(len(task.y), 'records,', len(set(task.groups)), 'patients, MI prevalence',\n"
         "      round(task.y.mean(), 3))"
@@ -30,7 +30,7 @@ cells = [
     nbf.v4.new_code_cell(
         "methods = {\n"
         "    'Riemann tangent space + LR': task.estimators['Riemann tangent space + LR'],\n"
-        "    'CNN1D (small)': CNN1DClassifier(filters=(16, 32), epochs=8, random_state=0),\n"
+        "    'CNN1D (small)': CNN1DClassifier(filters=(8, 16), epochs=4, random_state=0),\n"
         "}\n"
         "table = compare(methods, task.X, task.y, groups=task.groups, cv=3,\n"
         "                metrics=['auroc', 'f1_macro'], n_bootstrap=300, progress=False)\n"

@@ -107,3 +107,12 @@ def test_bad_input():
         compare({}, X, y)
     with pytest.raises(ValueError, match="groups has 3 entries"):
         compare({"lr": LogisticRegression()}, X, y, groups=[1, 2, 3])
+
+
+def test_rare_label_combinations_do_not_break_splits():
+    rng = np.random.default_rng(5)
+    Y = (rng.random((100, 4)) < 0.3).astype(int)
+    Y[0] = [1, 1, 1, 1]  # a combination that occurs once
+    splits = make_splits(Y, groups=np.arange(100) // 2, cv=5)
+    assert len(splits) == 5
+    assert sorted(i for _, te in splits for i in te) == list(range(100))

@@ -87,15 +87,23 @@ def make_splits(y, groups=None, cv=5, random_state=0) -> list[tuple[np.ndarray, 
     """
     y = np.asarray(y)
     strat = y if y.ndim == 1 else np.array(["".join(map(str, r)) for r in y.astype(int)])
+    n_splits = cv if isinstance(cv, int) else getattr(cv, "n_splits", 2)
+    if y.ndim == 2:
+        # label combinations rarer than the number of folds share one stratum
+        values, counts = np.unique(strat, return_counts=True)
+        strat = np.where(np.isin(strat, values[counts < n_splits]), "rare", strat)
     X_dummy = np.zeros((len(y), 1))
     if isinstance(cv, int):
         if groups is not None:
             cv = StratifiedGroupKFold(n_splits=cv, shuffle=True, random_state=random_state)
         else:
             cv = StratifiedKFold(n_splits=cv, shuffle=True, random_state=random_state)
-    return [
-        (np.asarray(tr), np.asarray(te)) for tr, te in cv.split(X_dummy, strat, groups)
-    ]
+    with warnings.catch_warnings():
+        # a class rarer than n_splits is legal: it just cannot appear in every fold
+        warnings.filterwarnings("ignore", "The least populated class", UserWarning)
+        return [
+            (np.asarray(tr), np.asarray(te)) for tr, te in cv.split(X_dummy, strat, groups)
+        ]
 
 
 def _accepts(method, name: str) -> bool:
