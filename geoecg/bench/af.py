@@ -18,12 +18,13 @@ percentages; times in s.
 from __future__ import annotations
 
 import json
-import platform
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
+
+from ._versions import package_versions
 
 CLASSES = ("N", "A", "O", "~")
 DEFAULT_PRIORS = "N=0.60,A=0.09,O=0.28,~=0.03"
@@ -49,20 +50,7 @@ def add_arguments(p) -> None:
 
 
 def _versions() -> dict:
-    import numba
-    import sklearn
-    import xgboost
-
-    from .. import __version__
-
-    return {
-        "geoecg": __version__,
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "scikit-learn": sklearn.__version__,
-        "xgboost": xgboost.__version__,
-        "numba": numba.__version__,
-    }
+    return package_versions("scikit-learn", "xgboost", "numba")
 
 
 def _parse_priors(text: str) -> dict:

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
+
+from ._versions import package_versions
 
 CLASSES = ("N", "S", "V", "F", "Q")
 
@@ -311,22 +312,7 @@ def run(args) -> int:
 
 
 def _versions() -> dict:
-    import numba
-    import pywt
-    import sklearn
-    import xgboost
-
-    from .. import __version__
-
-    return {
-        "geoecg": __version__,
-        "numpy": np.__version__,
-        "numba": numba.__version__,
-        "scikit-learn": sklearn.__version__,
-        "xgboost": xgboost.__version__,
-        "PyWavelets": pywt.__version__,
-        "python": platform.python_version(),
-    }
+    return package_versions("numba", "scikit-learn", "xgboost", "PyWavelets")
 
 
 def _table(rep) -> list[str]:

@@ -16,12 +16,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import time
 import warnings
 from pathlib import Path
 
 import numpy as np
+
+from ._versions import package_versions
 
 # name in geoecg -> (name in NeuroKit2, whether the definitions match, note)
 NK_MAP = {
@@ -96,24 +97,11 @@ def _series(root: Path, n_series: int) -> tuple[list[np.ndarray], float]:
 
 def _versions(peers: bool) -> dict:
     import numba
-    import scipy
 
-    from .. import __version__
-
-    v = {
-        "geoecg": __version__,
-        "numpy": np.__version__,
-        "numba": numba.__version__,
-        "scipy": scipy.__version__,
-        "python": platform.python_version(),
-        "numba_threads": numba.config.NUMBA_NUM_THREADS,
-        "cpu_count": os.cpu_count(),
-    }
-    if peers:
-        import neurokit2
-
-        v["neurokit2"] = neurokit2.__version__
-    return v
+    names = ("numba", "scipy", "neurokit2") if peers else ("numba", "scipy")
+    return package_versions(
+        *names, numba_threads=numba.config.NUMBA_NUM_THREADS, cpu_count=os.cpu_count()
+    )
 
 
 def _bench_24h() -> dict:

@@ -29,13 +29,14 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
-import platform
 import sys
 import time
 import warnings
 from pathlib import Path
 
 import numpy as np
+
+from ._versions import package_versions
 
 TASKS = ("NORM-vs-MI", "NORM-vs-STTC", "NORM-vs-CD", "NORM-vs-HYP", "superdiagnostic")
 ALL_METHODS = (
@@ -214,16 +215,7 @@ def _available(method, F) -> str:
 
 
 def _versions() -> dict:
-    import numba
-    import pyriemann
-    import sklearn
-    import xgboost
-
-    from .. import __version__
-
-    return {"geoecg": __version__, "numpy": np.__version__, "numba": numba.__version__,
-            "scikit-learn": sklearn.__version__, "pyriemann": pyriemann.__version__,
-            "xgboost": xgboost.__version__, "python": platform.python_version()}
+    return package_versions("numba", "scikit-learn", "pyriemann", "xgboost")
 
 
 def _sizes(text: str):

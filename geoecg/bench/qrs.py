@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import time
 import warnings
 from pathlib import Path
@@ -43,6 +42,7 @@ from ..features.rpeaks import detect_rpeaks
 from ..io import read_record
 from ..io.mitdb import BEAT_SYMBOLS
 from ..io.nstdb import parse_nstdb_name
+from ._versions import package_versions
 
 NK_METHODS = ("neurokit", "pantompkins1985", "kalidas2017")
 FIRST_MIN = 5.0
@@ -217,29 +217,8 @@ def _timed(fn, sig, fs, repeats):
 
 
 def _versions(peers: bool) -> dict:
-    import numba
-    import scipy
-
-    from .. import __version__
-
-    v = {
-        "geoecg": __version__,
-        "numpy": np.__version__,
-        "scipy": scipy.__version__,
-        "numba": numba.__version__,
-        "python": platform.python_version(),
-    }
-    if peers:
-        try:
-            import neurokit2
-
-            v["neurokit2"] = neurokit2.__version__
-        except ImportError:
-            v["neurokit2"] = None
-        import wfdb
-
-        v["wfdb"] = wfdb.__version__
-    return v
+    names = ("scipy", "numba", "neurokit2", "wfdb") if peers else ("scipy", "numba")
+    return package_versions(*names)
 
 
 # --------------------------------------------------------------------------- run

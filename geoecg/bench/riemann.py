@@ -26,6 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ._versions import package_versions
+
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--n", type=int, default=100_000, help="records (default 100000)")
@@ -56,24 +58,9 @@ def _chunk(bank, n: int, rng) -> np.ndarray:
 
 
 def _versions(peers: bool) -> dict:
-    import numba
-    import pyriemann
-    import scipy
-    import sklearn
-
-    from .. import __version__
-
-    v = {
-        "geoecg": __version__,
-        "numpy": np.__version__,
-        "numba": numba.__version__,
-        "scipy": scipy.__version__,
-        "scikit-learn": sklearn.__version__,
-        "pyriemann": pyriemann.__version__,
-        "python": platform.python_version(),
-        "machine": platform.machine(),
-    }
-    return v
+    return package_versions(
+        "numba", "scipy", "scikit-learn", "pyriemann", machine=platform.machine()
+    )
 
 
 def _peak_rss_mb() -> float:

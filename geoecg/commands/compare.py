@@ -10,13 +10,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import time
 from pathlib import Path
 
-import numpy as np
-
-from .. import __version__
+from ..bench._versions import package_versions
 
 __all__ = ["add_arguments", "run"]
 
@@ -37,16 +34,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _versions() -> dict:
-    import sklearn
-
-    out = {"geoecg": __version__, "python": platform.python_version(), "numpy": np.__version__,
-           "scikit-learn": sklearn.__version__}
-    for mod in ("torch", "pyriemann", "xgboost"):
-        try:
-            out[mod] = __import__(mod).__version__
-        except ImportError:
-            out[mod] = None
-    return out
+    return package_versions("scikit-learn", "torch", "pyriemann", "xgboost")
 
 
 def run(args) -> int:
