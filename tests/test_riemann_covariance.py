@@ -65,6 +65,26 @@ def test_kernel_matches_twin(estimator, seed):
     assert np.all(res.regularization == 0)
 
 
+@pytest.mark.parametrize("estimator", ESTS)
+@pytest.mark.parametrize("c", [1, 3, 5, 12, 13])
+def test_single_pass_tiles_and_large_offsets(estimator, c, rng):
+    # several 256-sample tiles with a ragged last one, lead counts off the 4-row blocking,
+    # and offsets 1e4 x the spread plus a drift: the one-pass shifted formula must not cancel
+    t = 3 * 256 + 77
+    X = rng.standard_normal((3, c, t)) * rng.uniform(0.5, 2.0, (1, c, 1))
+    X += 1e4 * rng.uniform(-1, 1, (3, c, 1)) + np.linspace(0, 5, t)
+    res = lead_covariances(X, estimator=estimator, reg=0)
+    C, rho = _batch_twin(X, estimator)
+    np.testing.assert_allclose(res.covariances, C, rtol=1e-8, atol=1e-9)
+    np.testing.assert_allclose(res.shrinkage, rho, rtol=1e-8, atol=1e-12)
+    # a NaN in a late tile sends the record to the NaN-aware two-pass path
+    X[1, c - 1, 2 * 256 + 10] = np.nan
+    res = lead_covariances(X, estimator=estimator, reg=0)
+    np.testing.assert_allclose(res.covariances, _batch_twin(X, estimator)[0], rtol=1e-8,
+                               atol=1e-9)
+    assert res.n_valid.tolist() == [t, t - 1, t]
+
+
 @pytest.mark.parametrize("estimator,ref", [
     ("scm", lambda z: empirical_covariance(z)),
     ("lwf", lambda z: ledoit_wolf(z)[0]),
