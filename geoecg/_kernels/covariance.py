@@ -78,10 +78,12 @@ def _scatter_single_pass(x, acc, rowsum, shift, buf):
         nb = min(TILE, t - s0)
         for i in range(c):
             k = shift[i]
+            xi = x[i, s0 : s0 + nb]  # 1-D views: 2x faster than 2-D indexing here
+            bi = buf[i]
             r = 0.0
             for u in range(nb):
-                v = x[i, s0 + u] - k
-                buf[i, u] = v
+                v = xi[u] - k
+                bi[u] = v
                 r += v
             rowsum[i] += r
         for j in range(c):
