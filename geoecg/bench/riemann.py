@@ -12,6 +12,11 @@ same reference. Both run on the same chunks, alternating; the peer only on the f
 ``--peer-n`` records (about 1 ms per record), so the ratio is the ratio of the two
 median times per record over the chunks both ran. Peak resident memory is reported to show
 that memory is bounded by ``--chunk``, not by ``--n``.
+
+Both sides run single-threaded: BLAS/LAPACK pools are limited to one thread for the whole
+run (``threadpoolctl``). Otherwise the BLAS threads that made a chunk keep spinning for a
+while afterwards and, on a 2-vCPU machine whose vCPUs share a core, halve the speed of
+whichever method is timed first.
 """
 
 from __future__ import annotations
@@ -69,6 +74,13 @@ def _peak_rss_mb() -> float:
 
 
 def run(args) -> int:
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):
+        return _run(args)
+
+
+def _run(args) -> int:
     from pyriemann.estimation import Covariances
     from pyriemann.geometry.mean import gmean
     from pyriemann.geometry.tangentspace import tangent_space
