@@ -478,3 +478,131 @@ def test_time_domain_agrees_with_neurokit2():
     # pNN50: NK2 divides by the number of intervals, geoecg by the number of differences
     n = rr.size
     assert got["pNN50"] * (n - 1) / n == pytest.approx(ref["HRV_pNN50"])
+
+
+# ---------------------------------------------------------------- fast kernels vs. twins
+
+
+def _tinn_exhaustive(counts, first, width):
+    """The O(nb**2) foot search of ``tinn``, loop for loop, without early exit."""
+    counts = [float(c) for c in counts]
+    nb = len(counts)
+    mode = int(np.argmax(counts))
+    y = counts[mode]
+    x_apex = first + mode * width
+    best_l, best_n = np.inf, x_apex
+    for k in range(-1, mode):
+        n_pos = first + k * width
+        err = 0.0
+        for j in range(mode):
+            t = first + j * width
+            q = y * (t - n_pos) / (x_apex - n_pos) if t > n_pos else 0.0
+            err += (counts[j] - q) ** 2
+        if err < best_l:
+            best_l, best_n = err, n_pos
+    best_r, best_m = np.inf, x_apex
+    for k in range(mode + 1, nb + 2):
+        m_pos = first + k * width
+        err = 0.0
+        for j in range(mode + 1, nb):
+            t = first + j * width
+            q = y * (m_pos - t) / (m_pos - x_apex) if t < m_pos else 0.0
+            err += (counts[j] - q) ** 2
+        if err < best_r:
+            best_r, best_m = err, m_pos
+    return best_m - best_n
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_tinn_early_exit_equals_exhaustive_search(seed):
+    # pauses and ectopic beats far from the mode make hundreds of mostly empty bins
+    from geoecg._kernels import hrv_time as T
+
+    rng = np.random.default_rng(seed)
+    rr = _series(seed, 200, ("normal", "int", "ties")[seed % 3])
+    rr[rng.integers(0, rr.size, 3)] = rng.uniform(300, 6000, 3)
+    counts, first = T.histogram_fixed(rr, BIN)
+    assert counts.size > 30
+    assert T.tinn(counts, first, BIN) == _tinn_exhaustive(counts, first, BIN)
+    assert hrv_features(rr)["TINN"] == _tinn_exhaustive(counts, first, BIN)
+
+
+def _template_counts(x, m, r):
+    """Brute-force ``(A, B, cm, cm1)`` as documented in ``entropy.template_matches``."""
+    n = len(x)
+    nm = n - m + 1
+    d = np.abs(np.subtract.outer(x, x))
+    match_m = np.ones((nm, nm), dtype=bool)
+    for k in range(m):
+        match_m &= d[k : k + nm, k : k + nm] <= r
+    match_m1 = match_m[: nm - 1, : nm - 1] & (d[m : m + nm - 1, m : m + nm - 1] <= r)
+    upper = np.triu(np.ones((nm - 1, nm - 1), dtype=bool), 1)
+    B = int((match_m[: nm - 1, : nm - 1] & upper).sum())
+    A = int((match_m1 & upper).sum())
+    return A, B, match_m.sum(1), match_m1.sum(1)
+
+
+@pytest.mark.parametrize("m", [1, 2, 3])
+@pytest.mark.parametrize("kind", ["ints", "normal", "int", "ties"])
+def test_template_matches_equal_brute_force(m, kind):
+    rng = np.random.default_rng(m)
+    for n in (m + 1, m + 2, m + 3, 40, 151):
+        if kind == "ints":  # four values only: almost every pair ties on some coordinate
+            x = rng.integers(0, 4, n).astype(float)
+        else:
+            x = _series(n, n, kind)
+        sd = x.std(ddof=1)
+        for r in (0.0, 1.0, 1.5, 0.2 * sd, 30.0):
+            A, B, cm, cm1 = E.template_matches(x, m, r)
+            rA, rB, rcm, rcm1 = _template_counts(x, m, r)
+            assert (A, B) == (rA, rB), (n, r)
+            np.testing.assert_array_equal(cm, rcm)
+            np.testing.assert_array_equal(cm1, rcm1)
+            if n - m >= 2:
+                assert E.match_counts(x, m, r) == (rA, rB)
+            se, ap = E.sample_and_approximate_entropy(x, m, r)
+            assert _close(se, sampen(x, m, r)) and _close(ap, apen(x, m, r)), (n, r)
+            assert _close(se, E.sample_entropy(x, m, r), 0, 0)
+            assert _close(ap, E.approximate_entropy(x, m, r), 0, 0)
+
+
+def test_lomb_scargle_recurrence_stays_exact_over_many_frequencies(rng):
+    # 2000 frequencies: 15 re-anchorings, the longest rotation runs; direct evaluation
+    t = np.cumsum(rng.uniform(0.4, 1.4, 500))
+    y = 800 + 30 * np.sin(2 * np.pi * 0.1 * t) + 5 * rng.standard_normal(500)
+    f, P = HF.lomb_scargle(t, y, 0.0005, 2000)
+    yc = y - y.mean()
+    w = 2 * np.pi * f[:, None]
+    tau = np.arctan2(np.sin(2 * w * t).sum(1), np.cos(2 * w * t).sum(1))[:, None] / (2 * w)
+    c, s = np.cos(w * (t - tau)), np.sin(w * (t - tau))
+    ref = 0.5 * ((yc * c).sum(1) ** 2 / (c * c).sum(1) + (yc * s).sum(1) ** 2 / (s * s).sum(1))
+    np.testing.assert_allclose(P, ref, rtol=1e-9, atol=1e-12 * ref.max())
+
+
+def test_batch_rpeaks_equals_one_by_one():
+    fs = 250.0
+    rng = np.random.default_rng(7)
+    series = []
+    for n in (400, 0, 1, 2, 5, 300):
+        rr = np.round(_series(n, max(n - 1, 0)) * fs / 1000.0)
+        series.append((rng.integers(0, 500) + np.concatenate([[0], np.cumsum(rr)]))[:n])
+    series.append(series[0].astype(np.uint32))
+    series.append(series[5].astype(float))  # integer-valued floats are accepted
+    series.append(list(series[4]))
+    ref = np.array([[hrv_features(rpeaks=s, fs=fs)[k] for k in HRV_FEATURE_NAMES] for s in series])
+    for n_jobs in (1, 2):
+        X = hrv_features_batch(series, kind="rpeaks", fs=fs, n_jobs=n_jobs)
+        np.testing.assert_array_equal(X, ref)
+    assert hrv_features_batch([], kind="rpeaks", fs=fs).shape == (0, 48)
+
+
+@pytest.mark.parametrize(
+    "bad,exc",
+    [([5, 3], ValueError), ([-1, 4], ValueError), ([1.5, 3.0], TypeError), ([[1, 2]], ValueError)],
+)
+def test_batch_rpeaks_errors_name_the_series(bad, exc):
+    good = np.arange(0, 3600, 360)
+    with pytest.raises(exc, match=r"series\[1\]"):
+        hrv_features_batch([good, np.array(bad), good], kind="rpeaks", fs=360.0)
+    with pytest.raises(ValueError, match="fs"):
+        hrv_features_batch([good], kind="rpeaks")

@@ -11,38 +11,140 @@ from numba import njit
 
 
 @njit(cache=True, nogil=True)
+def sorted_templates(x, m, nt):
+    """The first ``nt`` templates of ``x`` in the (stable) order of their first value.
+
+    Returns ``(order, V)``: ``V[k, a] = x[order[a] + k]`` for ``k = 0..m``, NaN where
+    ``order[a] + k`` runs past the end of ``x`` (a NaN never matches, as ``|NaN - v| <= r``
+    is false). The columns are contiguous, so the scans below read memory in order.
+    """
+    n = x.size
+    order = np.argsort(x[:nt], kind="mergesort")
+    V = np.empty((m + 1, nt), dtype=np.float64)
+    for a in range(nt):
+        i = order[a]
+        for k in range(m + 1):
+            V[k, a] = x[i + k] if i + k < n else np.nan
+    return order, V
+
+
+@njit(cache=True, nogil=True)
+def _run_end(v0, a, e, r):
+    """First index ``>= max(e, a + 1)`` whose sorted first value exceeds ``v0[a]`` by more
+    than ``r`` (``v0.size`` if none). Non-decreasing in ``a``, so ``e`` is carried over."""
+    if e < a + 1:
+        e = a + 1
+    while e < v0.size and not (v0[e] - v0[a] > r):
+        e += 1
+    return e
+
+
+@njit(cache=True, nogil=True)
+def template_matches(x, m, r):
+    """Template matches of ``x`` with the Chebyshev distance ``<= r``, in one pass.
+
+    Over the ``N - m + 1`` length-``m`` templates, each unordered pair is visited once,
+    in the order of the templates' first values: as those are sorted, template ``a`` is
+    compared only with the following ones whose first value is within ``r`` (exact, not
+    an approximation).
+
+    Returns ``(A, B, cm, cm1)``:
+
+    - ``B``, ``A``: Richman & Moorman (2000) counts over the first ``N - m`` templates,
+      pairs matching at length ``m`` and at length ``m + 1`` (self-matches excluded);
+    - ``cm[i]``: templates of length ``m`` (of ``N - m + 1``) within ``r`` of template
+      ``i``, itself included; ``cm1[i]``: the same at length ``m + 1`` (of ``N - m``).
+    """
+    n = x.size
+    nm = n - m + 1
+    if nm < 1:
+        return 0, 0, np.ones(0, dtype=np.int64), np.ones(0, dtype=np.int64)
+    order, V = sorted_templates(x, m, nm)
+    v0 = V[0]
+    vm = V[m]  # NaN for the last template, which has no (m+1)-th value
+    cs = np.ones(nm, dtype=np.int64)  # self-matches, in sorted positions
+    cs1 = np.ones(nm, dtype=np.int64)
+    pairs = 0
+    A = 0
+    e = 0
+    for a in range(nm):
+        e = _run_end(v0, a, e, r)
+        ca = 0
+        ca1 = 0
+        for b in range(a + 1, e):
+            ok = True
+            for k in range(1, m):
+                if abs(V[k, a] - V[k, b]) > r:
+                    ok = False
+                    break
+            if ok:
+                ca += 1
+                cs[b] += 1
+                if abs(vm[a] - vm[b]) <= r:  # false when either is the last template
+                    ca1 += 1
+                    cs1[b] += 1
+        cs[a] += ca
+        cs1[a] += ca1
+        pairs += ca
+        A += ca1
+    cm = np.empty(nm, dtype=np.int64)
+    cm1 = np.empty(nm, dtype=np.int64)
+    for a in range(nm):
+        cm[order[a]] = cs[a]
+        cm1[order[a]] = cs1[a]
+    last = cm[nm - 1] - 1  # pairs with the last template, which SampEn leaves out
+    return A, pairs - last, cm, cm1[: nm - 1]
+
+
+@njit(cache=True, nogil=True)
 def match_counts(x, m, r):
     """Richman & Moorman (2000) counts: ``B`` pairs of length-``m`` templates and ``A``
     pairs of length-``m+1`` templates within ``r``, over the first ``N - m`` templates,
     self-matches excluded, each unordered pair counted once.
 
-    Templates are visited in the order of their first value, so each one is compared
-    only with those whose first value lies within ``r`` (exact, not an approximation).
+    Same sorted scan as ``template_matches``, without the per-template counts.
     """
-    n = x.size
-    nt = n - m
+    nt = x.size - m
     if nt < 2:
         return 0, 0
-    order = np.argsort(x[:nt], kind="mergesort")
+    _, V = sorted_templates(x, m, nt)
+    v0 = V[0]
+    vm = V[m]
     B = 0
     A = 0
+    e = 0
     for a in range(nt):
-        i = order[a]
-        xi = x[i]
-        for b in range(a + 1, nt):
-            j = order[b]
-            if x[j] - xi > r:
-                break
+        e = _run_end(v0, a, e, r)
+        for b in range(a + 1, e):
             ok = True
             for k in range(1, m):
-                if abs(x[i + k] - x[j + k]) > r:
+                if abs(V[k, a] - V[k, b]) > r:
                     ok = False
                     break
             if ok:
                 B += 1
-                if abs(x[i + m] - x[j + m]) <= r:
+                if abs(vm[a] - vm[b]) <= r:
                     A += 1
     return A, B
+
+
+@njit(cache=True, nogil=True)
+def _sampen_from_counts(A, B):
+    if A == 0 or B == 0:
+        return np.nan
+    return -np.log(A / B)
+
+
+@njit(cache=True, nogil=True)
+def _apen_from_counts(cm, cm1):
+    nm = cm.size
+    p1 = 0.0
+    for i in range(nm):
+        p1 += np.log(cm[i] / nm)
+    p2 = 0.0
+    for i in range(nm - 1):
+        p2 += np.log(cm1[i] / (nm - 1))
+    return p1 / nm - p2 / (nm - 1)
 
 
 @njit(cache=True, nogil=True)
@@ -51,9 +153,7 @@ def sample_entropy(x, m, r):
     if x.size <= m + 1:
         return np.nan
     A, B = match_counts(x, m, r)
-    if A == 0 or B == 0:
-        return np.nan
-    return -np.log(A / B)
+    return _sampen_from_counts(A, B)
 
 
 @njit(cache=True, nogil=True)
@@ -61,38 +161,19 @@ def approximate_entropy(x, m, r):
     """ApEn = Phi_m - Phi_{m+1} (Pincus 1991) with self-matches included, where
     ``Phi_k = mean_i ln(C_i^k)`` and ``C_i^k`` is the fraction of the ``N - k + 1``
     length-``k`` templates within ``r`` of template ``i``. NaN when ``N <= m + 1``."""
-    n = x.size
-    if n <= m + 1:
+    if x.size <= m + 1:
         return np.nan
-    nm = n - m + 1
-    cm = np.ones(nm, dtype=np.int64)  # self-matches
-    cm1 = np.ones(nm - 1, dtype=np.int64)
-    order = np.argsort(x[:nm], kind="mergesort")
-    for a in range(nm):
-        i = order[a]
-        xi = x[i]
-        for b in range(a + 1, nm):
-            j = order[b]
-            if x[j] - xi > r:
-                break
-            ok = True
-            for k in range(1, m):
-                if abs(x[i + k] - x[j + k]) > r:
-                    ok = False
-                    break
-            if ok:
-                cm[i] += 1
-                cm[j] += 1
-                if i < nm - 1 and j < nm - 1 and abs(x[i + m] - x[j + m]) <= r:
-                    cm1[i] += 1
-                    cm1[j] += 1
-    p1 = 0.0
-    for i in range(nm):
-        p1 += np.log(cm[i] / nm)
-    p2 = 0.0
-    for i in range(nm - 1):
-        p2 += np.log(cm1[i] / (nm - 1))
-    return p1 / nm - p2 / (nm - 1)
+    _, _, cm, cm1 = template_matches(x, m, r)
+    return _apen_from_counts(cm, cm1)
+
+
+@njit(cache=True, nogil=True)
+def sample_and_approximate_entropy(x, m, r):
+    """``(sample_entropy(x, m, r), approximate_entropy(x, m, r))`` from one scan."""
+    if x.size <= m + 1:
+        return np.nan, np.nan
+    A, B, cm, cm1 = template_matches(x, m, r)
+    return _sampen_from_counts(A, B), _apen_from_counts(cm, cm1)
 
 
 @njit(cache=True, nogil=True)

@@ -2,6 +2,11 @@
 
 ``params`` is a float64 array: ``[fs_interp, welch_window_s, ls_df, ls_fmax, entropy_m,
 entropy_r, cosen_r_ms]``.
+
+numba's on-disk cache of ``hrv_series``/``hrv_batch`` is keyed on this file only, not on
+the kernels they compile in (``hrv_time``, ``hrv_freq``, ``hrv_nonlinear``, ``entropy``):
+after changing one of those, touch this file (or clear ``__pycache__``) so that the
+cached batch code is rebuilt.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from .entropy import approximate_entropy, cosen, sample_entropy, shannon_histogram
+from .entropy import cosen, sample_and_approximate_entropy, shannon_histogram
 from .hrv_time import HIST_BIN_MS, finite_values, std
 
 NONLINEAR_NAMES = (
@@ -146,8 +146,7 @@ def hrv_nonlinear_block(rr, entropy_m, entropy_r, cosen_r_ms, out):
         return
     r = entropy_r * std(x, 1)
     if np.isfinite(r):
-        out[5] = sample_entropy(x, entropy_m, r)
-        out[6] = approximate_entropy(x, entropy_m, r)
+        out[5], out[6] = sample_and_approximate_entropy(x, entropy_m, r)
     out[7] = cosen(x, cosen_r_ms)
     out[8] = dfa_alpha(x, 4, 16)
     out[9] = dfa_alpha(x, 16, 64)

@@ -129,6 +129,12 @@ def tinn(counts, first_edge, width):
             mode = j
     y = counts[mode]
     x_apex = first_edge + mode * width
+    # Each candidate's error is a running sum of non-negative terms, and rounded addition
+    # of a non-negative term never decreases the sum: once it reaches the best error so
+    # far, the candidate cannot win (``<``), so its loop stops early. The result is the
+    # exhaustive search's, bit for bit; on histograms with far outliers (a long pause
+    # makes ten thousand mostly empty bins) the search drops from ~nb**2 to a few tens
+    # of terms per candidate.
     # left foot: candidate edges k = 0 .. mode-1 (and one bin further left)
     best_l = np.inf
     best_n = x_apex
@@ -141,6 +147,8 @@ def tinn(counts, first_edge, width):
             if t > n_pos:
                 q = y * (t - n_pos) / (x_apex - n_pos)
             err += (counts[j] - q) ** 2
+            if err >= best_l:
+                break
         if err < best_l:
             best_l = err
             best_n = n_pos
@@ -155,6 +163,8 @@ def tinn(counts, first_edge, width):
             if t < m_pos:
                 q = y * (m_pos - t) / (m_pos - x_apex)
             err += (counts[j] - q) ** 2
+            if err >= best_r:
+                break
         if err < best_r:
             best_r = err
             best_m = m_pos
