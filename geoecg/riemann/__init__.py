@@ -7,6 +7,7 @@ with :class:`GeodesicAugmentedClassifier` around the part that follows the covar
 """
 
 from .augmentation import GeodesicAugmentedClassifier, GeodesicSamples, geodesic_augment
+from .beat_average import BeatAverages, beat_averages
 from .covariances import ESTIMATORS, CovarianceResult, LeadCovariances, lead_covariances
 from .recentering import RiemannianRecentering
 from .tangent import ClassMeanTangentSpace, check_spd_batch
@@ -22,4 +23,6 @@ __all__ = [
     "geodesic_augment",
     "GeodesicAugmentedClassifier",
     "RiemannianRecentering",
+    "BeatAverages",
+    "beat_averages",
 ]

@@ -248,6 +248,12 @@ class LeadCovariances(TransformerMixin, BaseEstimator):
         Time-delay (Hankel) embedding (``delay`` in samples).
     window_s : float, optional
         Average covariances over non-overlapping windows of this length (s).
+    beat_window_s : (float, float), optional
+        Beat-synchronous averaging: the covariance is that of the record's median beat
+        (:func:`geoecg.riemann.beat_average.beat_averages`, R-peaks from
+        :func:`geoecg.features.detect_rpeaks` after the band-pass), this many seconds
+        before and after the R-peak. Records without a complete beat give NaN matrices.
+        Exclusive with ``window_s``.
     reg : float, default 1e-6
         Relative eigenvalue floor (SPD guarantee); see :func:`lead_covariances`.
     n_jobs : int, default 1
@@ -280,6 +286,7 @@ class LeadCovariances(TransformerMixin, BaseEstimator):
         n_lags=1,
         delay=1,
         window_s=None,
+        beat_window_s=None,
         reg=1e-6,
         n_jobs=1,
     ):
@@ -290,6 +297,7 @@ class LeadCovariances(TransformerMixin, BaseEstimator):
         self.n_lags = n_lags
         self.delay = delay
         self.window_s = window_s
+        self.beat_window_s = beat_window_s
         self.reg = reg
         self.n_jobs = n_jobs
 
@@ -301,12 +309,23 @@ class LeadCovariances(TransformerMixin, BaseEstimator):
         return tags
 
     def _check_params(self):
-        if (self.band is not None or self.window_s is not None) and (
+        needs_fs = (self.band, self.window_s, self.beat_window_s)
+        if any(v is not None for v in needs_fs) and (
             self.fs is None or not np.isfinite(self.fs) or self.fs <= 0
         ):
             raise ValueError(
-                f"fs must be a positive number in Hz with band/window_s, got {self.fs}"
+                f"fs must be a positive number in Hz with band/window_s/beat_window_s, "
+                f"got {self.fs}"
             )
+        if self.beat_window_s is not None:
+            if self.window_s is not None:
+                raise ValueError("window_s and beat_window_s are exclusive; give one")
+            bw = np.asarray(self.beat_window_s, dtype=float)
+            if bw.shape != (2,) or not (bw[0] >= 0 and bw[1] > 0):
+                raise ValueError(
+                    f"beat_window_s must be (pre >= 0, post > 0) seconds, "
+                    f"got {self.beat_window_s!r}"
+                )
         if self.band is not None:
             lo, hi = self.band
             if not 0 < lo < hi < self.fs / 2:
@@ -335,6 +354,10 @@ class LeadCovariances(TransformerMixin, BaseEstimator):
 
             X = bandpass(X, self.fs, self.band[0], self.band[1], order=2)
         window = None if self.window_s is None else max(int(round(self.window_s * self.fs)), 2)
+        if self.beat_window_s is not None:
+            from .beat_average import beat_averages
+
+            X = beat_averages(X, self.fs, window_s=tuple(self.beat_window_s)).signals
         return lead_covariances(
             X,
             estimator=self.estimator,
