@@ -39,6 +39,9 @@ def add_arguments(p) -> None:
     p.add_argument("--folds", type=int, default=5, help="CV folds (default 5)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--n-estimators", type=int, default=200, help="xgboost trees (default 200)")
+    p.add_argument("--inner-cv", type=int, default=None,
+                   help="choose the tree count (up to --n-estimators) by an inner CV of "
+                        "this many folds on the training data (default: off)")
     p.add_argument("--target-priors", default=DEFAULT_PRIORS,
                    help=f"priors of the simulated target population (default {DEFAULT_PRIORS})")
     p.add_argument("--n-resamples", type=int, default=200,
@@ -139,7 +142,8 @@ def _simulate_shift(y, proba_raw, train_priors, classes, target, n_resamples, rn
 def _clf(args):
     from ..estimators.af import CinC2017Classifier
 
-    return CinC2017Classifier(n_estimators=args.n_estimators, random_state=args.seed, n_jobs=1)
+    return CinC2017Classifier(n_estimators=args.n_estimators, random_state=args.seed, n_jobs=1,
+                              inner_cv=getattr(args, "inner_cv", None))
 
 
 def _run_cinc(args) -> dict:

@@ -406,12 +406,19 @@ class CinC2017Classifier(ClassifierMixin, BaseEstimator):
         training priors (``train_priors_``) to these; ``None`` leaves them as fitted.
     random_state : int, RandomState or None
     n_jobs : int, default 1
+    inner_cv : int or None, default None
+        When given, the number of trees is chosen on the training data only: a stratified
+        ``inner_cv``-fold ``xgboost.cv`` with up to ``n_estimators`` trees, keeping the
+        count with the lowest mean held-out multi-class log-loss (``n_estimators_``).
+        ``None`` uses ``n_estimators`` trees.
 
     Attributes
     ----------
     classes_ : ndarray
     train_priors_ : ndarray
         Class frequencies of ``y`` in ``fit``.
+    n_estimators_ : int
+        Number of trees of the fitted model.
 
     Examples
     --------
@@ -438,7 +445,9 @@ class CinC2017Classifier(ClassifierMixin, BaseEstimator):
         class_priors=None,
         random_state=None,
         n_jobs=1,
+        inner_cv=None,
     ):
+        self.inner_cv = inner_cv
         self.n_estimators = n_estimators
         self.max_depth = max_depth
         self.learning_rate = learning_rate
@@ -458,8 +467,11 @@ class CinC2017Classifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"y must hold at least 2 classes, got 1 class: {self.classes_[0]}")
         self.train_priors_ = np.bincount(yi, minlength=self.classes_.size) / yi.size
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
+        self.n_estimators_ = int(self.n_estimators)
+        if self.inner_cv is not None:
+            self.n_estimators_ = self._inner_cv_trees(X, yi, seed)
         self.model_ = XGBClassifier(
-            n_estimators=self.n_estimators,
+            n_estimators=self.n_estimators_,
             max_depth=self.max_depth,
             learning_rate=self.learning_rate,
             subsample=self.subsample,
@@ -470,6 +482,32 @@ class CinC2017Classifier(ClassifierMixin, BaseEstimator):
         )
         self.model_.fit(X, yi)
         return self
+
+    def _inner_cv_trees(self, X, yi, seed) -> int:
+        """Tree count with the lowest mean inner-CV log-loss (training data only)."""
+        import xgboost as xgb
+
+        k = self.inner_cv
+        if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or k < 2:
+            raise ValueError(f"inner_cv must be None or an integer >= 2 folds, got {k!r}")
+        if np.bincount(yi).min() < k:  # a class too small to stratify: keep n_estimators
+            return int(self.n_estimators)
+        params = {
+            "objective": "multi:softprob",
+            "num_class": int(self.classes_.size),
+            "max_depth": self.max_depth,
+            "eta": self.learning_rate,
+            "subsample": self.subsample,
+            "colsample_bytree": self.colsample_bytree,
+            "tree_method": "hist",
+            "nthread": self.n_jobs,
+            "seed": seed,
+            "eval_metric": "mlogloss",
+        }
+        res = xgb.cv(params, xgb.DMatrix(X, label=yi), num_boost_round=int(self.n_estimators),
+                     nfold=k, stratified=True, seed=seed, as_pandas=False)
+        loss = np.asarray(res["test-mlogloss-mean"])
+        return int(np.argmin(loss)) + 1
 
     def _target_priors(self) -> np.ndarray | None:
         check_is_fitted(self)
