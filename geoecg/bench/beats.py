@@ -10,7 +10,11 @@ matched to the reference). Class weights and every hyper-parameter are fixed in 
 nothing is tuned on a test fold or on DS2. Training keeps every S/V/F/Q beat and at most
 ``--max-n-per-record`` random N beats of each training record (speed; the class weights
 rebalance the rest). ``--star N`` adds N STAR-augmented copies of each
-*training* record (random-phase variant) inside each fold.
+*training* record (random-phase variant) inside each fold. ``--feature-set relative`` keeps
+only the patient-relative features (:func:`geoecg.features.morphology.patient_relative_mask`).
+``--inner-folds K`` chooses the S decision threshold (a multiplier of the S probability,
+from :data:`S_SCALES`) per fold by a K-fold leave-patients-out CV on that fold's training
+patients only, maximising the inner S F1; the test patient never takes part.
 """
 
 from __future__ import annotations
@@ -46,6 +50,21 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--class-weight", default="balanced", choices=("balanced", "sqrt", "none"))
     p.add_argument("--star", type=int, default=0, help="STAR copies per training record")
+    p.add_argument(
+        "--feature-set",
+        default="all",
+        choices=("all", "relative"),
+        help="all: every beat feature; relative: leave out the absolute, patient-dependent "
+        "ones (RR in ms, raw wavelet and HOS; geoecg.features.morphology.patient_relative_mask)",
+    )
+    p.add_argument(
+        "--inner-folds",
+        type=int,
+        default=0,
+        help="choose the S decision threshold (a multiplier of the S probability) by an "
+        "inner leave-patients-out CV with this many folds on each fold's TRAINING patients "
+        "(0: off, plain argmax; not used by the intra protocol)",
+    )
     p.add_argument("--detected", action="store_true", help="also score detected R-peaks")
     p.add_argument("--test-size", type=float, default=0.2, help="intra: test fraction")
     p.add_argument("--n-jobs", type=int, default=1, help="xgboost threads")
@@ -104,7 +123,11 @@ def _record_table(name, folder, cache, star, seed, detected):
     from ..io import beat_annotations, read_mitdb
     from ..signal import bandpass
 
-    stem = f"beats_{name}_star{star}_s{seed}_d{int(detected)}.npz"
+    # the feature count in the name keeps a cache written by another feature set from
+    # being reused silently
+    n_feat = beat_features(np.zeros((2, 10)), np.zeros(0, np.int64), 360.0,
+                           prefilter=False).names.size
+    stem = f"beats_{name}_star{star}_s{seed}_d{int(detected)}_f{n_feat}.npz"
     f = None if cache is None else Path(cache) / stem
     if f is not None and f.exists():
         z = np.load(f, allow_pickle=False)
@@ -146,9 +169,70 @@ def _record_table(name, folder, cache, star, seed, detected):
     return out
 
 
-def _fit_predict(args, train_tables, X_tests):
+#: Grid of the S-probability multipliers searched by the inner CV (``--inner-folds``).
+S_SCALES = (0.25, 0.35, 0.5, 0.7, 1.0, 1.4, 2.0, 3.0)
+
+
+def _inner_s_scale(args, train_tables, train_groups) -> float:
+    """S-probability multiplier maximising the S F1 of an inner grouped CV on the training
+    patients only (patients dealt round-robin into ``args.inner_folds`` folds)."""
+    ug = list(dict.fromkeys(np.asarray(train_groups).tolist()))
+    k = min(args.inner_folds, len(ug))
+    if k < 2:
+        return 1.0
+    y_in, P_in, classes = [], [], None
+    for f in range(k):
+        held = set(ug[f::k])
+        tr = [t for t, g in zip(train_tables, train_groups, strict=True) if g not in held]
+        te = [t for t, g in zip(train_tables, train_groups, strict=True) if g in held]
+        clf = _fit(args, tr, star=0)
+        classes = np.asarray(CLASSES)
+        for t in te:
+            if not len(t["y"]):
+                continue
+            P = np.zeros((len(t["y"]), classes.size))
+            Pc = clf.predict_proba(t["X"])
+            for j, c in enumerate(clf.classes_.tolist()):
+                P[:, CLASSES.index(c)] = Pc[:, j]
+            P_in.append(P)
+            y_in.append(t["y"])
+    if not y_in:
+        return 1.0
+    P = np.vstack(P_in)
+    y = np.concatenate(y_in)
+    s = CLASSES.index("S")
+    best, best_f1 = 1.0, -1.0
+    for m in S_SCALES:
+        Q = P.copy()
+        Q[:, s] *= m
+        f1 = aami_report(y, classes[np.argmax(Q, axis=1)])["classes"]["S"]["f1"]
+        f1 = 0.0 if not np.isfinite(f1) else f1
+        if f1 > best_f1 + 1e-12:
+            best, best_f1 = m, f1
+    return float(best)
+
+
+def _select_relative(table: dict) -> dict:
+    """The table with only the patient-relative feature columns (``--feature-set``)."""
+    from ..features.morphology import beat_features, patient_relative_mask
+
+    n_cols = table["X"].shape[1]
+    for n_leads in range(1, 13):
+        names = beat_features(
+            np.zeros((n_leads, 10)), np.zeros(0, np.int64), 360.0, prefilter=False
+        ).names
+        if names.size == n_cols:
+            break
+    else:
+        raise ValueError(f"cannot name the {n_cols} feature columns (stale --cache?)")
+    keep = patient_relative_mask(names)
+    return {k: (v[:, keep] if k.startswith("X") else v) for k, v in table.items()}
+
+
+def _fit(args, train_tables, star=None):
     from ..estimators.heartbeat import HeartbeatClassifier
 
+    star = args.star if star is None else star
     rng = np.random.default_rng(args.seed)
     Xs, ys = [], []
 
@@ -163,15 +247,24 @@ def _fit_predict(args, train_tables, X_tests):
 
     for t in train_tables:
         add(t["X"], t["y"])
-        for s in range(args.star):
+        for s in range(star):
             add(t[f"X_star{s}"], t[f"y_star{s}"])
     cw = None if args.class_weight == "none" else args.class_weight
-    clf = HeartbeatClassifier(
+    return HeartbeatClassifier(
         n_estimators=args.n_estimators,
         class_weight=cw,
         n_jobs=args.n_jobs,
         random_state=args.seed,
     ).fit(np.vstack(Xs), np.concatenate(ys))
+
+
+def _fit_predict(args, train_tables, X_tests, train_groups=None, scales=None):
+    clf = _fit(args, train_tables)
+    if getattr(args, "inner_folds", 0) and train_groups is not None:
+        m = _inner_s_scale(args, train_tables, train_groups)
+        clf.set_params(decision_scale={"S": m})
+        if scales is not None:
+            scales.append(m)
     return [clf.predict(X) if len(X) else np.zeros(0, "<U1") for X in X_tests]
 
 
@@ -228,6 +321,8 @@ def run(args) -> int:
     tables = {}
     for name in tqdm(wanted, desc="beat features", file=sys.stderr):
         tables[name] = _record_table(name, folder, args.cache, args.star, args.seed, args.detected)
+    if args.feature_set == "relative":
+        tables = {r: _select_relative(t) for r, t in tables.items()}
     y_true, y_pred, det_true, det_pred = [], [], [], []
     det_counts = np.zeros(3, np.int64)
     fold_info = []
@@ -237,7 +332,8 @@ def run(args) -> int:
         if args.records and not test:
             raise ValueError("--records with ds1-ds2 is not supported; use ds1-cv or intra")
         tests = [tables[r]["X"] for r in test] + [tables[r]["X_det"] for r in test if args.detected]
-        preds = _fit_predict(args, [tables[r] for r in train], tests)
+        scales = []
+        preds = _fit_predict(args, [tables[r] for r in train], tests, patient_groups(train), scales)
         for i, r in enumerate(test):
             y_true.append(tables[r]["y"])
             y_pred.append(preds[i])
@@ -245,7 +341,7 @@ def run(args) -> int:
                 det_true.append(tables[r]["y_det"])
                 det_pred.append(preds[len(test) + i])
                 det_counts += tables[r]["det_counts"]
-        fold_info.append({"train": train, "test": test})
+        fold_info.append({"train": train, "test": test, "s_scale": scales[0] if scales else None})
     elif protocol == "ds1-cv":
         groups = patient_groups(wanted)
         for g in tqdm(list(dict.fromkeys(groups.tolist())), desc="folds", file=sys.stderr):
@@ -254,7 +350,10 @@ def run(args) -> int:
             tests = [tables[r]["X"] for r in test]
             if args.detected:
                 tests += [tables[r]["X_det"] for r in test]
-            preds = _fit_predict(args, [tables[r] for r in train], tests)
+            scales = []
+            preds = _fit_predict(
+                args, [tables[r] for r in train], tests, patient_groups(train), scales
+            )
             for i, r in enumerate(test):
                 y_true.append(tables[r]["y"])
                 y_pred.append(preds[i])
@@ -262,7 +361,7 @@ def run(args) -> int:
                     det_true.append(tables[r]["y_det"])
                     det_pred.append(preds[len(test) + i])
                     det_counts += tables[r]["det_counts"]
-            fold_info.append({"test": test})
+            fold_info.append({"test": test, "s_scale": scales[0] if scales else None})
     else:  # intra
         from sklearn.model_selection import train_test_split
 
@@ -294,9 +393,12 @@ def run(args) -> int:
             "class_weight": args.class_weight,
             "max_n_per_record": args.max_n_per_record,
             "star_copies": args.star,
+            "feature_set": args.feature_set,
+            "inner_folds": args.inner_folds if protocol != "intra" else 0,
             "seed": args.seed,
             "test_size": args.test_size if protocol == "intra" else None,
         },
+        "folds": fold_info,
         "elapsed_s": time.perf_counter() - t_start,
         "versions": _versions(),
     }
@@ -341,8 +443,15 @@ def _print(result) -> None:
         f"xgboost {result['settings']['n_estimators']} rounds, class weight "
         f"{result['settings']['class_weight']}, N beats per training record: "
         f"{result['settings']['max_n_per_record'] or 'all'}, STAR copies "
-        f"{result['settings']['star_copies']}"
+        f"{result['settings']['star_copies']}, features "
+        f"{result['settings'].get('feature_set', 'all')}"
     )
+    if result["settings"].get("inner_folds"):
+        sc = [f["s_scale"] for f in result.get("folds", []) if f.get("s_scale") is not None]
+        print(
+            f"  S decision multiplier chosen per fold by a {result['settings']['inner_folds']}"
+            f"-fold inner patient CV on the training patients: " + ", ".join(f"{v:g}" for v in sc)
+        )
     print("\n".join(_table(result)))
     if "detected" in result:
         d = result["detected"]

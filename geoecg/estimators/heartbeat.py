@@ -67,6 +67,11 @@ class HeartbeatClassifier(ClassifierMixin, BaseEstimator):
         cores make OpenMP spin and can be much slower than one thread.
     random_state : int, RandomState or None
         Seed of the row/column subsampling.
+    decision_scale : dict or None, default None
+        Multipliers of the class probabilities before the argmax of :meth:`predict`
+        (labels missing from the dict keep 1): ``{"S": 2.0}`` favours S. A decision
+        threshold chosen on training data only (for instance by an inner
+        leave-patient-out CV, as ``geoecg bench beats --inner-folds`` does).
 
     Attributes
     ----------
@@ -101,6 +106,7 @@ class HeartbeatClassifier(ClassifierMixin, BaseEstimator):
         class_weight="balanced",
         n_jobs=1,
         random_state=None,
+        decision_scale=None,
     ):
         self.n_estimators = n_estimators
         self.max_depth = max_depth
@@ -112,6 +118,7 @@ class HeartbeatClassifier(ClassifierMixin, BaseEstimator):
         self.class_weight = class_weight
         self.n_jobs = n_jobs
         self.random_state = random_state
+        self.decision_scale = decision_scale
 
     def fit(self, X, y, sample_weight=None):
         """Fit the boosted trees; returns self."""
@@ -163,6 +170,15 @@ class HeartbeatClassifier(ClassifierMixin, BaseEstimator):
     def predict(self, X):
         """Most probable class of each beat."""
         P = self.predict_proba(X)
+        if self.decision_scale:
+            if not isinstance(self.decision_scale, dict):
+                raise TypeError(
+                    f"decision_scale must be a dict or None, got {type(self.decision_scale)}"
+                )
+            m = np.asarray([float(self.decision_scale.get(c, 1.0)) for c in self.classes_.tolist()])
+            if not np.all(np.isfinite(m)) or np.any(m < 0):
+                raise ValueError("decision_scale values must be finite and non-negative")
+            P = P * m
         return self.classes_[np.argmax(P, axis=1)]
 
     def __sklearn_tags__(self):

@@ -23,6 +23,7 @@ __all__ = [
     "BeatFeatureTable",
     "BeatFeatures",
     "beat_features",
+    "patient_relative_mask",
     "rr_features",
     "RR_FEATURE_NAMES",
 ]
@@ -32,6 +33,7 @@ RR_FEATURE_NAMES = (
     "rr_pre", "rr_post", "rr_local", "rr_record",
     "rr_pre_norm", "rr_post_norm", "rr_local_norm", "rr_pre_local", "rr_post_pre",
     "rr_local_cv", "rr_pre_prev",
+    "rr_pre_past", "rr_pre_lmed", "rr_post_lmed", "rr_pre_rmed", "rr_irreg",
 )  # fmt: skip
 
 _FID_POS = ("qrs_on", "qrs_off", "q_pos", "s_pos", "t_pos", "t_end", "p_pos")
@@ -43,6 +45,7 @@ _WAVE_MS = (-250.0, 450.0)  # window of the wavelet and HOS features, ms around 
 _WAVE_N = 128  # samples it is resampled to (so the coefficients do not depend on fs)
 _WAVE_LEVEL = 3
 _HOS = ("skew_beat", "kurt_beat", "skew_qrs", "kurt_qrs")
+_REL_DIFF = ("p_diff", "qrs_diff", "t_diff")
 
 #: Feature blocks of :func:`beat_features` and their per-lead names (``rr`` is not per lead).
 BEAT_FEATURE_BLOCKS = {
@@ -51,7 +54,37 @@ BEAT_FEATURE_BLOCKS = {
     "template": _TEMPLATE,
     "wavelet": tuple(f"wav_a{i}" for i in range(_WAVE_N >> _WAVE_LEVEL)),
     "hos": _HOS,
+    "relative": tuple(f"wav_a{i}_dev" for i in range(_WAVE_N >> _WAVE_LEVEL))
+    + tuple(f"{n}_dev" for n in _HOS)
+    + _REL_DIFF,
 }
+
+
+#: Features left out by :func:`patient_relative_mask`: RR intervals in ms and the raw
+#: (record-dependent) wavelet and HOS shape, whose patient-relative versions are kept.
+ABSOLUTE_FEATURE_PATTERNS = (
+    r"^rr_(pre|post|local|record)$",
+    r"^wav_a\d+_l\d+$",
+    r"^(skew|kurt)_(beat|qrs)_l\d+$",
+)
+
+
+def patient_relative_mask(names) -> np.ndarray:
+    """Boolean mask of the feature names to keep for inter-patient classification.
+
+    Drops :data:`ABSOLUTE_FEATURE_PATTERNS` (RR in ms, raw wavelet and HOS), keeping the
+    RR ratios, the fiducial features and their record-median deviations, the template
+    correlations and the ``relative`` block.
+
+    Examples
+    --------
+    >>> patient_relative_mask(["rr_pre", "rr_pre_local", "wav_a3_l0", "wav_a3_dev_l0"]).tolist()
+    [False, True, False, True]
+    """
+    import re
+
+    pats = [re.compile(p) for p in ABSOLUTE_FEATURE_PATTERNS]
+    return np.asarray([not any(p.search(str(n)) for p in pats) for n in names], dtype=bool)
 
 
 @dataclass(frozen=True)
@@ -103,8 +136,18 @@ def rr_features(rpeaks, fs: float, *, local_beats: int = 10) -> BeatFeatureTable
         (ms), then ``rr_pre``, ``rr_post`` and ``rr_local`` divided by ``rr_record``,
         ``rr_pre / rr_local``, ``rr_post / rr_pre``, the coefficient of variation of the
         local RR (``rr_local_cv``: irregular rhythms such as AF versus an isolated
-        premature beat in a regular rhythm) and ``rr_pre`` over the previous beat's
-        ``rr_pre`` (``rr_pre_prev``).
+        premature beat in a regular rhythm), ``rr_pre`` over the previous beat's
+        ``rr_pre`` (``rr_pre_prev``), then the patient-relative prematurity of later work
+        (Mar et al. 2011, Mondejar-Guerra et al. 2019): ``rr_pre`` over the mean of the
+        ``local_beats`` intervals before it (``rr_pre_past``, causal), ``rr_pre`` and
+        ``rr_post`` over the median of the intervals within ``+-local_beats`` of theirs
+        (``rr_pre_lmed``, ``rr_post_lmed``: robust to the premature beats themselves) and
+        ``rr_pre`` over the record's median RR (``rr_pre_rmed``). A premature beat has
+        these below 1 (and ``rr_post_lmed`` above 1 with a compensatory pause); a beat of
+        a steady rhythm has them near 1. Last, ``rr_irreg``: the median absolute
+        successive RR difference within ``+-3 local_beats`` intervals over their local
+        median RR (high in atrial fibrillation, low for a regular rhythm even with isolated
+        premature beats).
 
     Notes
     -----
@@ -155,7 +198,35 @@ def rr_features(rpeaks, fs: float, *, local_beats: int = 10) -> BeatFeatureTable
         out[:, 8] = post / pre
         out[:, 9] = np.where(hi - lo >= 2, np.sqrt(var) / local, np.nan)
         out[:, 10] = pre / np.concatenate([[np.nan], pre[:-1]])
+        # Causal local rhythm: mean of the (up to) local_beats intervals before rr_pre.
+        lo_p = np.clip(np.arange(n) - 1 - local_beats, 0, rr.size)
+        hi_p = np.clip(np.arange(n) - 1, 0, rr.size)
+        cnt_p = hi_p - lo_p
+        past = np.where(cnt_p > 0, (c[hi_p] - c[lo_p]) / np.maximum(cnt_p, 1), np.nan)
+        out[:, 11] = pre / past
+        # Robust local rhythm: median of the intervals within +-local_beats of the beat
+        # (an isolated premature beat barely moves it, unlike the mean).
+        lmed = _local_median(rr, local_beats)
+        out[:, 12] = pre / np.concatenate([[np.nan], lmed])  # interval i-1 centred
+        out[:, 13] = post / np.concatenate([lmed, [np.nan]])
+        out[:, 14] = pre / float(np.median(rr))
+        # Rhythm irregularity over a wider window: median absolute successive RR
+        # difference within +-3 local_beats, over the local median RR. Low for a regular
+        # rhythm with isolated premature beats, high in atrial fibrillation.
+        if rr.size >= 2:
+            dd = np.abs(np.diff(rr))
+            irr = _local_median(np.concatenate([dd[:1], dd]), 3 * local_beats)
+            out[1:, 15] = irr / lmed
+            out[0, 15] = out[1, 15]
     return BeatFeatureTable(out, np.asarray(RR_FEATURE_NAMES, dtype=object), r)
+
+
+def _local_median(rr, k: int) -> np.ndarray:
+    """Median of ``rr[j - k : j + k + 1]`` (clipped to the ends) for every interval j."""
+    m = rr.size
+    pad = np.concatenate([np.full(k, np.nan), rr, np.full(k, np.nan)])
+    win = np.lib.stride_tricks.sliding_window_view(pad, 2 * k + 1)[:m]
+    return _nanmedian(win, axis=1)
 
 
 def _interp_matrix(n_in: int, n_out: int):
@@ -199,7 +270,8 @@ def _lead_features(x, r, fs, pre_s, post_s, blocks):
         block = np.column_stack(pos + amp + [width * ms, pr * ms, qt * ms])
         cols.append(block)
         cols.append(block - _nanmedian(block, axis=0))
-    if "template" in blocks:
+    rel = "relative" in blocks
+    if "template" in blocks or rel:
         seg = segment_beats(x, r, fs)
         b = seg.beats[:, 0, :]
         tpl = median_template(b)
@@ -220,23 +292,42 @@ def _lead_features(x, r, fs, pre_s, post_s, blocks):
             if scale > 0
             else np.full(r.size, np.nan)
         )
-        cols.append(np.column_stack(corr + [diff]))
-    if "wavelet" in blocks or "hos" in blocks:
+        if "template" in blocks:
+            cols.append(np.column_stack(corr + [diff]))
+        if rel:
+            # RMS of the beat-minus-template difference over the P, QRS and T regions,
+            # relative to the template's RMS (an S beat has an abnormal or absent P).
+            region_diff = []
+            for lo_ms, hi_ms in ((-300, -60), (-60, 80), (100, 400)):
+                lo_c, hi_c = col(lo_ms), col(hi_ms)
+                if scale > 0 and hi_c > lo_c:
+                    d = (b[:, lo_c:hi_c] - tpl[lo_c:hi_c]) ** 2
+                    region_diff.append(np.sqrt(_nanmean(d, axis=1)) / scale)
+                else:
+                    region_diff.append(np.full(r.size, np.nan))
+            rel_diff = np.column_stack(region_diff)
+    if "wavelet" in blocks or "hos" in blocks or rel:
         before = int(round(-_WAVE_MS[0] * fs / 1000.0))
         after = int(round(_WAVE_MS[1] * fs / 1000.0))
         w = _k.extract_windows(x[None, :], r, before, after)[:, 0, :]
+        i0, fr = _interp_matrix(w.shape[1], _WAVE_N)
+        ws = w[:, i0] * (1.0 - fr) + w[:, i0 + 1] * fr
+        ws = ws - _nanmedian(ws, axis=1)[:, None]
+        coef = pywt.wavedec(ws, "db1", level=_WAVE_LEVEL, axis=1)[0]
         if "wavelet" in blocks:
-            i0, fr = _interp_matrix(w.shape[1], _WAVE_N)
-            ws = w[:, i0] * (1.0 - fr) + w[:, i0 + 1] * fr
-            ws = ws - _nanmedian(ws, axis=1)[:, None]
-            coef = pywt.wavedec(ws, "db1", level=_WAVE_LEVEL, axis=1)[0]
             cols.append(coef)
+        q0 = before - int(round(0.1 * fs))
+        q1 = before + int(round(0.1 * fs))
+        sk, ku = _moments(w)
+        sq, kq = _moments(w[:, max(q0, 0) : q1])
+        hos = np.column_stack([sk, ku, sq, kq])
         if "hos" in blocks:
-            q0 = before - int(round(0.1 * fs))
-            q1 = before + int(round(0.1 * fs))
-            sk, ku = _moments(w)
-            sq, kq = _moments(w[:, max(q0, 0) : q1])
-            cols.append(np.column_stack([sk, ku, sq, kq]))
+            cols.append(hos)
+        if rel:
+            # Patient-relative morphology: minus the record's median (its typical beat).
+            cols.append(coef - _nanmedian(coef, axis=0))
+            cols.append(hos - _nanmedian(hos, axis=0))
+            cols.append(rel_diff)
     return cols
 
 
@@ -255,7 +346,7 @@ def beat_features(
         Sampling frequency in Hz.
     blocks : tuple of str
         Subset of :data:`BEAT_FEATURE_BLOCKS`: ``"rr"``, ``"fiducial"``, ``"template"``,
-        ``"wavelet"``, ``"hos"``.
+        ``"wavelet"``, ``"hos"``, ``"relative"``.
     prefilter : bool, default True
         Band-pass 0.5-40 Hz (zero phase) before measuring; pass False for a signal that is
         already filtered.
@@ -283,7 +374,11 @@ def beat_features(
     (-300..-60 ms) and the T region (100..400 ms), and give the RMS beat-template
     difference relative to the template's RMS. Wavelet: db1 level-3 approximation of the
     -250..450 ms window resampled to 128 samples (fs-independent), median removed. HOS:
-    skewness and Pearson kurtosis of that window and of the QRS (+-100 ms). Unmeasurable
+    skewness and Pearson kurtosis of that window and of the QRS (+-100 ms). Relative
+    (patient-relative morphology): the wavelet and HOS features minus their record medians
+    (``*_dev``; 0 for a record of identical beats) and the RMS beat-minus-template
+    difference over the P (-300..-60 ms), QRS (-60..80 ms) and T (100..400 ms) regions
+    relative to the template's RMS (``p_diff``, ``qrs_diff``, ``t_diff``). Unmeasurable
     quantities (a window off the record, no T within the RR, a flat lead, NaN gaps) are
     NaN; the gradient-boosted classifier handles NaN natively.
 
@@ -358,7 +453,7 @@ class BeatFeatures(TransformerMixin, BaseEstimator):
     >>> peaks = beat_annotations(rec.annotations)["sample"].to_numpy()
     >>> bf = BeatFeatures(fs=rec.fs, blocks=("rr", "template"))
     >>> F = bf.fit_transform([(rec.signal, peaks)])
-    >>> F.shape == (peaks.size, 21), bf.get_feature_names_out()[-1]
+    >>> F.shape == (peaks.size, 26), bf.get_feature_names_out()[-1]
     (True, 'diff_rms_l1')
     """
 
