@@ -39,6 +39,16 @@ def _run_end(v0, a, e, r):
     return e
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _close(V, a, b, m, r):
+    """Sorted templates ``a`` and ``b`` agree within ``r`` on values 1..m-1 (value 0 is
+    already within ``r`` by the sorted scan)."""
+    for k in range(1, m):
+        if abs(V[k, a] - V[k, b]) > r:
+            return False
+    return True
+
+
 @njit(cache=True, nogil=True)
 def template_matches(x, m, r):
     """Template matches of ``x`` with the Chebyshev distance ``<= r``, in one pass.
@@ -72,12 +82,7 @@ def template_matches(x, m, r):
         ca = 0
         ca1 = 0
         for b in range(a + 1, e):
-            ok = True
-            for k in range(1, m):
-                if abs(V[k, a] - V[k, b]) > r:
-                    ok = False
-                    break
-            if ok:
+            if _close(V, a, b, m, r):
                 ca += 1
                 cs[b] += 1
                 if abs(vm[a] - vm[b]) <= r:  # false when either is the last template
@@ -116,12 +121,7 @@ def match_counts(x, m, r):
     for a in range(nt):
         e = _run_end(v0, a, e, r)
         for b in range(a + 1, e):
-            ok = True
-            for k in range(1, m):
-                if abs(V[k, a] - V[k, b]) > r:
-                    ok = False
-                    break
-            if ok:
+            if _close(V, a, b, m, r):
                 B += 1
                 if abs(vm[a] - vm[b]) <= r:
                     A += 1
