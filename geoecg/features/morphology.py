@@ -310,19 +310,21 @@ def _lead_features(x, r, fs, pre_s, post_s, blocks):
         before = int(round(-_WAVE_MS[0] * fs / 1000.0))
         after = int(round(_WAVE_MS[1] * fs / 1000.0))
         w = _k.extract_windows(x[None, :], r, before, after)[:, 0, :]
-        i0, fr = _interp_matrix(w.shape[1], _WAVE_N)
-        ws = w[:, i0] * (1.0 - fr) + w[:, i0 + 1] * fr
-        ws = ws - _nanmedian(ws, axis=1)[:, None]
-        coef = pywt.wavedec(ws, "db1", level=_WAVE_LEVEL, axis=1)[0]
-        if "wavelet" in blocks:
-            cols.append(coef)
-        q0 = before - int(round(0.1 * fs))
-        q1 = before + int(round(0.1 * fs))
-        sk, ku = _moments(w)
-        sq, kq = _moments(w[:, max(q0, 0) : q1])
-        hos = np.column_stack([sk, ku, sq, kq])
-        if "hos" in blocks:
-            cols.append(hos)
+        if "wavelet" in blocks or rel:
+            i0, fr = _interp_matrix(w.shape[1], _WAVE_N)
+            ws = w[:, i0] * (1.0 - fr) + w[:, i0 + 1] * fr
+            ws = ws - _nanmedian(ws, axis=1)[:, None]
+            coef = pywt.wavedec(ws, "db1", level=_WAVE_LEVEL, axis=1)[0]
+            if "wavelet" in blocks:
+                cols.append(coef)
+        if "hos" in blocks or rel:
+            q0 = before - int(round(0.1 * fs))
+            q1 = before + int(round(0.1 * fs))
+            sk, ku = _moments(w)
+            sq, kq = _moments(w[:, max(q0, 0) : q1])
+            hos = np.column_stack([sk, ku, sq, kq])
+            if "hos" in blocks:
+                cols.append(hos)
         if rel:
             # Patient-relative morphology: minus the record's median (its typical beat).
             cols.append(coef - _nanmedian(coef, axis=0))
