@@ -18,7 +18,13 @@ from .morphology import (  # noqa: E402,F401
     beat_features,
     rr_features,
 )
-from .noise_detector import NOISE_FEATURE_NAMES, NoiseDetector, noise_window_features  # noqa: E402,F401
+from .noise_detector import (  # noqa: E402,F401
+    NOISE_FEATURE_NAMES,
+    NOISE_MONOTONIC,
+    NoiseDetector,
+    noise_window_features,
+)
+from .noise_level import NOISE_LEVEL_NAMES, noise_level_features  # noqa: E402,F401
 from .rpeaks import RPeakDetector, RPeakResult, detect_rpeaks  # noqa: E402,F401
 from .rr_cleaning import RRCleaning, clean_rr  # noqa: E402,F401
 from .sqi import SQI_NAMES, bsqi, length_transform_rpeaks, sqi_features, sqi_windows  # noqa: E402,F401
