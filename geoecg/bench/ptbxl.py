@@ -17,6 +17,12 @@ Methods (signals 100 Hz, 0.5-40 Hz zero-phase band-pass):
 - ``hankel-cmts-lr``: 3-lag delay-embedded (36 x 36) OAS covariance, tangent vectors at
   both class means concatenated, logistic regression.
 - ``... +cov``: the same with age and sex appended (age imputed by the training median).
+- ``... +cov10``: age and sex standardised like the tangent features, then multiplied by 10
+  (an L2 penalty 100 x weaker on them than on the tangent features; see ``_lr_cv``).
+- ``hankel2s-...``: the 3-lag covariance of each 2-s window (five per 10-s record; 198
+  embedded samples, each spanning 200 input samples, consecutive windows sharing the 2
+  samples of the embedding), averaged per record by the affine-invariant Riemannian mean
+  (``lead_covariances(window=198, window_mean="riemann")``).
 - ``hrv-morph-xgb``: HRV indices (``geoecg.features.hrv_features``) and per-lead median-beat
   morphology (``geoecg.features.af_record.morphology_features``) with xgboost.
 - ``neural`` (opt-in, ``--methods ...,neural``; needs torch): ``geoecg.neural.ptbxl_baseline
@@ -41,7 +47,8 @@ from ._versions import package_versions
 TASKS = ("NORM-vs-MI", "NORM-vs-STTC", "NORM-vs-CD", "NORM-vs-HYP", "superdiagnostic")
 ALL_METHODS = (
     "ts-lr", "ts-lr-aug", "mdm", "ts-lr+cov", "hankel-cmts-lr", "hankel-cmts-lr+cov",
-    "hankel-cmts-lr-aug+cov", "hrv-morph-xgb", "neural",
+    "hankel-cmts-lr-aug+cov", "hankel-cmts-lr+cov10", "hankel2s-cmts-lr+cov10",
+    "hrv-morph-xgb", "neural",
 )
 DEFAULT_METHODS = tuple(m for m in ALL_METHODS if m != "neural")
 
@@ -100,16 +107,47 @@ def load_task(root, task: str):
     return X, y, groups, covs
 
 
-def _lr_cv(F, y, groups_tr):
-    """Logistic regression with C chosen by patient-grouped inner CV (training fold only)."""
+def _scale_columns(F, weights):
+    return F * weights
+
+
+def _lr_cv(F, y, groups_tr, n_covariates=0, covariate_scale=1.0):
+    """Logistic regression with C chosen by patient-grouped inner CV (training fold only).
+
+    Parameters
+    ----------
+    F : ndarray, shape (n_records, n_features)
+        Training features; the last ``n_covariates`` columns are covariates (age in years,
+        sex 0/1).
+    y, groups_tr : ndarray, shape (n_records,)
+        Labels and patient ids of the training fold.
+    n_covariates : int, default 0
+        Number of trailing covariate columns to re-weight.
+    covariate_scale : float, default 1.0
+        Factor applied to the standardised covariate columns (every column is standardised
+        on its own, so the tangent block and the covariate block are standardised
+        separately). A factor ``k`` divides the L2 penalty on the covariate coefficients
+        by ``k**2``: with ~1300 tangent features the inner CV picks a strong penalty that
+        otherwise shrinks age and sex away. ``n_covariates=0`` is the plain pipeline.
+
+    Returns
+    -------
+    sklearn.pipeline.Pipeline
+        Fitted ``StandardScaler [-> column weights] -> LogisticRegressionCV``.
+    """
     from sklearn.linear_model import LogisticRegressionCV
     from sklearn.model_selection import GroupKFold
     from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
+    from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
     inner = list(GroupKFold(3).split(F, y, groups_tr))
+    steps = [StandardScaler()]
+    if n_covariates:
+        w = np.ones(F.shape[1])
+        w[-n_covariates:] = covariate_scale
+        steps.append(FunctionTransformer(_scale_columns, kw_args={"weights": w}))
     return make_pipeline(
-        StandardScaler(),
+        *steps,
         # l1_ratios=(0,) is plain L2 (sklearn 1.8+ asks for it explicitly)
         LogisticRegressionCV(Cs=np.logspace(-3, 1, 5), l1_ratios=(0.0,), cv=inner,
                              scoring="roc_auc", max_iter=5000, class_weight="balanced",
@@ -126,8 +164,14 @@ class _Features:
 
         Xbp = bandpass(X, 100.0, 0.5, 40.0, order=2)
         self.C = lead_covariances(Xbp, estimator="oas").covariances
-        need_h = any(m.startswith("hankel") for m in methods)
+        need_h = any(m.startswith("hankel-") for m in methods)
         self.H = lead_covariances(Xbp, estimator="oas", n_lags=3).covariances if need_h else None
+        self.H2 = None
+        if any(m.startswith("hankel2s-") for m in methods):
+            # 2-s windows: 198 embedded samples span 200 input samples (2 s at 100 Hz)
+            self.H2 = lead_covariances(
+                Xbp, estimator="oas", n_lags=3, window=198, window_mean="riemann"
+            ).covariances
         self.hm = _hrv_morph(X) if "hrv-morph-xgb" in methods else None
 
 
@@ -176,8 +220,7 @@ def _make_fit_predict(method, F, X, y, groups, covs, seed):
             clf = (make(random_state=seed) if make is not None
                    else neural.CNN1DClassifier(random_state=seed))
             return clf.fit(X[tr], yy[tr]).predict_proba(X[te])[:, 1]
-        hankel = method.startswith("hankel")
-        C = F.H if hankel else F.C
+        C = F.H2 if method.startswith("hankel2s") else F.H if method.startswith("hankel") else F.C
         Ctr, ytr, ctr = C[tr], yy[tr], covs[tr]
         g_tr = groups[tr]
         if "-aug" in method:
@@ -191,11 +234,13 @@ def _make_fit_predict(method, F, X, y, groups, covs, seed):
         ts = (ClassMeanTangentSpace(mode="concat").fit(Ctr, ytr) if "cmts" in method
               else TangentSpace(metric="riemann").fit(Ctr))
         Ftr, Fte = ts.transform(Ctr), ts.transform(C[te])
-        if method.endswith("+cov"):
+        if "+cov" in method:
             med = np.nanmedian(ctr, axis=0)
             Ftr = np.hstack([Ftr, np.where(np.isnan(ctr), med, ctr)])
             Fte = np.hstack([Fte, np.where(np.isnan(covs[te]), med, covs[te])])
-        return _lr_cv(Ftr, ytr, g_tr).predict_proba(Fte)[:, 1]
+        k = 10.0 if method.endswith("+cov10") else 1.0
+        lr = _lr_cv(Ftr, ytr, g_tr, n_covariates=2 if k != 1.0 else 0, covariate_scale=k)
+        return lr.predict_proba(Fte)[:, 1]
 
     def fit_predict(tr, te):
         if y.ndim == 1:

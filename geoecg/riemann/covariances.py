@@ -7,13 +7,14 @@ scikit-learn transformer that calls it.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .._kernels.covariance import LWF, OAS, SCM, batch_covariance, delay_embed
+from ._window_mean import WINDOW_MEANS, riemann_window_mean
 
 __all__ = ["CovarianceResult", "lead_covariances", "LeadCovariances", "ESTIMATORS"]
 
@@ -33,7 +34,8 @@ class CovarianceResult:
         Shrinkage intensity towards ``trace/n * I`` (0 for ``"scm"``).
     regularization : ndarray, shape (n_records,)
         Ridge added to the diagonal (mV^2) to reach the eigenvalue floor (0 when none was
-        needed).
+        needed). With ``window_mean="riemann"``: the largest ridge added to one of the
+        record's window covariances, plus any ridge added to their mean.
     n_valid : ndarray of int, shape (n_records,)
         Time samples used (all leads finite).
     reason : ndarray of str, shape (n_records,)
@@ -80,6 +82,7 @@ def lead_covariances(
     n_lags: int = 1,
     delay: int = 1,
     window: int | None = None,
+    window_mean: str = "arithmetic",
     reg: float = 1e-6,
     n_jobs: int = 1,
     chunk_size: int = 512,
@@ -99,11 +102,19 @@ def lead_covariances(
         further ``delay`` samples, so the matrix is ``(n_leads * n_lags)`` square. A single
         lead with ``n_lags=3`` gives a 3 x 3 SPD matrix.
     window : int, optional
-        Window length in samples: covariances of consecutive non-overlapping windows are
-        averaged (arithmetic mean; the tail shorter than a window is dropped).
+        Window length in samples (of the delay-embedded signal, i.e. the window spans
+        ``window + (n_lags - 1) * delay`` input samples): covariances of consecutive
+        non-overlapping windows are averaged (the tail shorter than a window is dropped).
+    window_mean : {"arithmetic", "riemann"}, default "arithmetic"
+        How the window covariances (mV^2) of a record are averaged; ignored without
+        ``window``. ``"arithmetic"``: element-wise mean (windows without finite samples
+        left out). ``"riemann"``: affine-invariant Riemannian (Karcher) mean,
+        ``pyriemann.geometry.mean.mean_riemann``, of the record's window covariances, each
+        first made SPD with the same eigenvalue floor (``reg``) as the outputs; windows
+        without finite samples or with all leads flat are left out. Needs ``reg > 0``.
     reg : float, default 1e-6
-        Eigenvalue floor relative to ``trace / n_channels``; a ridge is added when the
-        smallest eigenvalue is below it and reported in ``regularization``.
+        Eigenvalue floor relative to ``trace / n_channels`` (dimensionless); a ridge is
+        added when the smallest eigenvalue is below it and reported in ``regularization``.
     n_jobs : int, default 1
         Threads (the kernel releases the GIL).
     chunk_size : int, default 512
@@ -143,6 +154,11 @@ def lead_covariances(
         raise ValueError(f"reg must be a finite number >= 0, got {reg!r}")
     if window is not None and (not isinstance(window, (int, np.integer)) or window < 2):
         raise ValueError(f"window must be None or an integer >= 2 samples, got {window!r}")
+    if window_mean not in WINDOW_MEANS:
+        raise ValueError(f"window_mean must be one of {list(WINDOW_MEANS)}, got {window_mean!r}")
+    riemann = window is not None and window_mean == "riemann"
+    if riemann and not reg > 0:
+        raise ValueError(f"window_mean='riemann' needs reg > 0 (SPD windows), got {reg!r}")
     X = _as_batch(X)
     idx = _check_leads(leads, X.shape[1])
     n = X.shape[0]
@@ -150,6 +166,7 @@ def lead_covariances(
     cov = np.empty((n, c, c))
     shrink = np.empty(n)
     nvalid = np.zeros(n, dtype=np.int64)
+    wridge = np.zeros(n)
     code = ESTIMATORS[estimator]
 
     def work(start: int) -> None:
@@ -173,8 +190,11 @@ def lead_covariances(
         sw = np.empty(nb * nw)
         vw = np.zeros(nb * nw, dtype=np.int64)
         batch_covariance(xw, code, cw, sw, vw)
-        cov[sl] = np.nanmean(cw.reshape(nb, nw, cc, cc), axis=1) if nw > 1 else cw
-        shrink[sl] = np.nanmean(sw.reshape(nb, nw), axis=1) if nw > 1 else sw
+        if riemann:
+            cov[sl], wridge[sl] = riemann_window_mean(cw.reshape(nb, nw, cc, cc), reg)
+        else:
+            cov[sl] = _nanmean(cw.reshape(nb, nw, cc, cc), axis=1) if nw > 1 else cw
+        shrink[sl] = _nanmean(sw.reshape(nb, nw), axis=1) if nw > 1 else sw
         nvalid[sl] = vw.reshape(nb, nw).sum(axis=1)
 
     starts = range(0, n, chunk_size)
@@ -184,7 +204,17 @@ def lead_covariances(
     else:
         with ThreadPoolExecutor(n_jobs) as ex:
             list(ex.map(work, starts))
-    return _finalize(cov, shrink, nvalid, reg, n_lags, delay, X.shape[2])
+    res = _finalize(cov, shrink, nvalid, reg, n_lags, delay, X.shape[2])
+    return replace(res, regularization=res.regularization + wridge) if riemann else res
+
+
+def _nanmean(a: np.ndarray, axis: int) -> np.ndarray:
+    """``np.nanmean`` without its warning on all-NaN slices (they give NaN), thread-safe."""
+    fin = np.isfinite(a)
+    count = fin.sum(axis=axis)
+    total = np.where(fin, a, 0.0).sum(axis=axis)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, total / np.maximum(count, 1), np.nan)
 
 
 def _finalize(cov, shrink, nvalid, reg, n_lags, delay, n_samples) -> CovarianceResult:
@@ -247,7 +277,11 @@ class LeadCovariances(TransformerMixin, BaseEstimator):
     n_lags, delay : int, default 1
         Time-delay (Hankel) embedding (``delay`` in samples).
     window_s : float, optional
-        Average covariances over non-overlapping windows of this length (s).
+        Average covariances over non-overlapping windows of this length (s; rounded to
+        ``window = round(window_s * fs)`` samples of the delay-embedded signal).
+    window_mean : {"arithmetic", "riemann"}, default "arithmetic"
+        Element-wise or affine-invariant Riemannian mean of the window covariances; see
+        :func:`lead_covariances`. Only used with ``window_s``.
     beat_window_s : (float, float), optional
         Beat-synchronous averaging: the covariance is that of the record's median beat
         (:func:`geoecg.riemann.beat_average.beat_averages`, R-peaks from
@@ -286,6 +320,7 @@ class LeadCovariances(TransformerMixin, BaseEstimator):
         n_lags=1,
         delay=1,
         window_s=None,
+        window_mean="arithmetic",
         beat_window_s=None,
         reg=1e-6,
         n_jobs=1,
@@ -297,6 +332,7 @@ class LeadCovariances(TransformerMixin, BaseEstimator):
         self.n_lags = n_lags
         self.delay = delay
         self.window_s = window_s
+        self.window_mean = window_mean
         self.beat_window_s = beat_window_s
         self.reg = reg
         self.n_jobs = n_jobs
@@ -309,6 +345,10 @@ class LeadCovariances(TransformerMixin, BaseEstimator):
         return tags
 
     def _check_params(self):
+        if self.window_mean not in WINDOW_MEANS:
+            raise ValueError(
+                f"window_mean must be one of {list(WINDOW_MEANS)}, got {self.window_mean!r}"
+            )
         needs_fs = (self.band, self.window_s, self.beat_window_s)
         if any(v is not None for v in needs_fs) and (
             self.fs is None or not np.isfinite(self.fs) or self.fs <= 0
@@ -365,6 +405,7 @@ class LeadCovariances(TransformerMixin, BaseEstimator):
             n_lags=self.n_lags,
             delay=self.delay,
             window=window,
+            window_mean=self.window_mean,
             reg=self.reg,
             n_jobs=self.n_jobs,
         ).covariances
