@@ -31,6 +31,7 @@ from .._kernels.rpeaks_decide import (
     prune_split_beats,
     refine_peaks,
 )
+from .._kernels.rpeaks_track import envelope_noise_weight, track_beats
 
 __all__ = ["RPeakResult", "detect_rpeaks", "RPeakDetector"]
 
@@ -38,6 +39,15 @@ METHODS = ("geoecg",)
 
 # threshold position rises from `threshold` to _FRAC_NOISY as npk/spk goes 0.4 -> 0.7
 _FRAC_NOISY, _RATIO_LO, _RATIO_HI = 0.7, 0.4, 0.7
+# beat-sequence tracking (see _track): noise weight from the envelope median over _NOISE_BLOCK_S
+# blocks relative to the median beat height over _NOISE_CHUNK_S stretches, 0 at _NOISE_LO, 1 at
+# _NOISE_HI, eroded over one block on either side; RR-irregularity cost _TRACK_BETA with a
+# dead zone _TRACK_DEAD (log ratio); evidence floor _TRACK_GMIN for the beats kept by the
+# adaptive thresholds; rejected candidates above _TRACK_MIN_FRAC times the threshold may come
+# back at a penalty _TRACK_PEN; paths jump over gaps longer than _TRACK_MAX_GAP_S for free
+_NOISE_BLOCK_S, _NOISE_CHUNK_S, _NOISE_LO, _NOISE_HI, _NOISE_ERODE = 3.0, 30.0, 0.22, 0.37, 1
+_TRACK_BETA, _TRACK_DEAD, _TRACK_GMIN, _TRACK_PEN = 2.0, 0.1, 0.2, 0.3
+_TRACK_MIN_FRAC, _TRACK_MAX_GAP_S = 0.5, 3.0
 
 
 @dataclass(frozen=True)
@@ -55,7 +65,8 @@ class RPeakResult:
     confidence : ndarray of float64, shape (n_beats,)
         ``h / (h + thr)`` where ``h`` is the beat's QRS-energy height and ``thr`` the
         adaptive threshold it was compared with: 0.5 at the threshold, close to 1 for a
-        beat far above it, below 0.5 for a beat accepted by search-back.
+        beat far above it, below 0.5 for a beat accepted by search-back (or brought back by
+        beat-sequence tracking in noise).
     """
 
     indices: np.ndarray
@@ -127,6 +138,40 @@ def _validate_signal(signal) -> np.ndarray:
     return x
 
 
+def _track(m, h, cand, idx, thr, refr, fs_d):
+    """Beat-sequence tracking in noisy stretches; returns new (candidate indices, thresholds).
+
+    Each candidate sees the threshold of the last beat before it (its own for a beat). The
+    evidence of a beat kept by the thresholds is ``max(log(h / thr), _TRACK_GMIN)``; a
+    rejected candidate above ``_TRACK_MIN_FRAC * thr`` may come back with
+    ``min(log(h / thr), 0) - _TRACK_PEN``. :func:`track_beats` then picks the sequence with
+    the best evidence minus RR-irregularity cost, the cost weighted by the envelope noise.
+    Where the envelope is clean (weight 0) the beats are returned unchanged.
+    """
+    pos = cand[idx]
+    j = np.searchsorted(pos, cand, side="right") - 1
+    thr_c = thr[np.maximum(j, 0)]
+    thr_c[idx] = thr
+    is_beat = np.zeros(cand.size, dtype=bool)
+    is_beat[idx] = True
+    block = max(int(_NOISE_BLOCK_S * fs_d), 1)
+    wb = envelope_noise_weight(
+        m, pos, h[idx], block, 15, int(_NOISE_CHUNK_S * fs_d), _NOISE_LO, _NOISE_HI, _NOISE_ERODE
+    )
+    w = wb[np.minimum(cand // block, wb.size - 1)]
+    if not np.any(w[idx] > 0):
+        return idx, thr
+    sel = np.flatnonzero(is_beat | (h > _TRACK_MIN_FRAC * thr_c))
+    lg = np.log(h[sel] / np.maximum(thr_c[sel], 1e-300))
+    ev = np.where(is_beat[sel], np.maximum(lg, _TRACK_GMIN), np.minimum(lg, 0.0) - _TRACK_PEN)
+    rr0 = float(np.median(np.diff(pos)))
+    keep = track_beats(
+        cand[sel], ev, w[sel], refr, _TRACK_MAX_GAP_S * fs_d, rr0, _TRACK_BETA, _TRACK_DEAD
+    )
+    out = sel[keep]
+    return out, thr_c[out]
+
+
 def detect_rpeaks(
     signal,
     fs,
@@ -140,6 +185,7 @@ def detect_rpeaks(
     prune: bool = True,
     prune_rr: float = 1.1,
     prune_h: float = 0.6,
+    track: bool = True,
 ) -> RPeakResult:
     """Detect R-peaks in a single- or multi-lead ECG.
 
@@ -170,6 +216,8 @@ def detect_rpeaks(
         A beat is pruned when the interval from the previous beat to the next one is shorter
         than ``prune_rr`` times the recent median RR *and* its height is below ``prune_h``
         times the recent median beat height.
+    track : bool, default True
+        In noisy stretches, re-select the beats by beat-sequence tracking (see Notes).
 
     Returns
     -------
@@ -178,8 +226,8 @@ def detect_rpeaks(
 
     Notes
     -----
-    Pipeline (all steps are numba kernels in :mod:`geoecg._kernels.rpeaks` and
-    :mod:`geoecg._kernels.rpeaks_decide`):
+    Pipeline (all steps are numba kernels in :mod:`geoecg._kernels.rpeaks`,
+    :mod:`geoecg._kernels.rpeaks_decide` and :mod:`geoecg._kernels.rpeaks_track`):
 
     1. block means bring the signal to ``fs / floor(fs / 100)`` (100-200 Hz);
     2. zero-phase Butterworth band-pass ``band_hz``; squared central difference averaged over
@@ -191,8 +239,17 @@ def detect_rpeaks(
        0.4 to 0.7; T-wave rule (within 360 ms of a beat and under half its height: noise);
        search-back at half the threshold after 1.66 median RR intervals without a beat
        (Pan & Tompkins 1985; Hamilton & Tompkins 1986);
-    5. pruning of weak beats that split an RR interval (``prune``);
-    6. refinement on the raw signal at the full rate (``refine_ms``).
+    5. beat-sequence tracking where the envelope is noisy (``track``): the (RMS-slope) median
+       of the envelope over 3 s blocks, relative to the median beat height over 30 s, gives
+       a noise weight (0 below 0.22, 1 above 0.37; a block takes the smallest weight of
+       itself and its neighbours); dynamic programming over the candidates then keeps the
+       sequence with the most evidence (``log(height / threshold)``) minus an
+       RR-irregularity cost (the log ratio of each RR interval to the previous one or the
+       one before, the cost scaled by the noise weight), so noise peaks that break a regular
+       rhythm are dropped while clean stretches keep the beats of step 4 unchanged
+       (:mod:`geoecg._kernels.rpeaks_track`);
+    6. pruning of weak beats that split an RR interval (``prune``);
+    7. refinement on the raw signal at the full rate (``refine_ms``).
 
     Multi-lead input: the energy envelope of each lead is divided by its typical QRS
     energy (the median over 2 s blocks of the block maximum) and the envelopes are combined
@@ -302,6 +359,10 @@ def detect_rpeaks(
         )
         pos = cand[idx]
         hb = h[idx]
+        if track and idx.size > 2:
+            idx, thr = _track(m, h, cand, idx, thr, refr, fs_d)
+            pos = cand[idx]
+            hb = h[idx]
         if prune:
             keep = prune_split_beats(pos, hb, 1.5 * fs_d, prune_rr, prune_h)
             pos, hb, thr = pos[keep], hb[keep], thr[keep]

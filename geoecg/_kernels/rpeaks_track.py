@@ -1,0 +1,154 @@
+"""R-peak detection kernels, stage 3: beat-sequence tracking over the candidate maxima.
+
+:func:`track_beats` picks, among the candidate maxima of the QRS energy envelope, the
+sequence of beats that maximises the sum of per-beat evidence minus an RR-irregularity cost
+(dynamic programming over candidates, Viterbi-like):
+
+* evidence of a candidate of height ``h`` under the adaptive threshold ``thr``:
+  ``log(h / thr)`` (positive above the threshold);
+* cost of going from beat ``i`` to beat ``j`` (interval ``d``):
+  ``w_j * beta * max(0, min(|log(d / r1)|, |log(d / r2)|) - dead)`` where ``r1`` and ``r2``
+  are the last two RR intervals of the best path ending at ``i`` (``rr0`` at the start of a
+  path; the second one makes a bigeminal rhythm regular) and ``w_j`` in [0, 1] the local
+  noise weight (:func:`envelope_noise_weight`), so the rhythm only matters where the
+  envelope is noisy;
+* beats are at least ``refractory`` samples apart; a path may jump over a gap longer than
+  ``max_gap`` samples at no cost (a pause or a stretch without candidates).
+
+A noise peak between two regular beats splits one RR interval in two and pays the cost
+twice, so in a noisy stretch it is kept only if it stands far above the threshold.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True, nogil=True)
+def track_beats(positions, evidence, weight, refractory, max_gap, rr0, beta, dead):
+    """Best beat sequence over the candidates; returns a boolean mask over the candidates.
+
+    ``positions`` are increasing sample indices, ``evidence`` the score of each candidate as
+    a beat and ``weight`` the noise weights.
+    """
+    n = positions.shape[0]
+    keep = np.zeros(n, dtype=np.bool_)
+    if n == 0:
+        return keep
+    score = np.empty(n)
+    rr1 = np.empty(n)
+    rr2 = np.empty(n)
+    back = np.full(n, -1, dtype=np.int64)
+    pref_best = -1  # best-scoring candidate among those older than max_gap
+    lo = 0  # first candidate within max_gap of the current one
+    best_end = -1
+    for j in range(n):
+        pj = positions[j]
+        while lo < j and pj - positions[lo] > max_gap:
+            if pref_best < 0 or score[lo] > score[pref_best]:
+                pref_best = lo
+            lo += 1
+        base = 0.0
+        arg = -1
+        r1 = rr0
+        r2 = rr0
+        if pref_best >= 0 and score[pref_best] > 0.0:
+            base = score[pref_best]
+            arg = pref_best
+        bw = beta * weight[j]
+        for i in range(lo, j):
+            d = pj - positions[i]
+            if d < refractory:
+                continue
+            c1 = np.abs(np.log(d / rr1[i]))
+            c2 = np.abs(np.log(d / rr2[i]))
+            c = (c1 if c1 < c2 else c2) - dead
+            s = score[i] - (bw * c if c > 0.0 else 0.0)
+            if s > base:
+                base = s
+                arg = i
+                r1 = d
+                r2 = rr1[i]
+        score[j] = base + evidence[j]
+        back[j] = arg
+        rr1[j] = r1
+        rr2[j] = r2
+        if best_end < 0 or score[j] > score[best_end]:
+            best_end = j
+    j = best_end
+    while j >= 0:
+        keep[j] = True
+        j = back[j]
+    return keep
+
+
+@njit(cache=True, nogil=True)
+def _median_sorted(buf, k):
+    """Median of ``buf[:k]`` (k >= 1), sorting it in place by insertion (k is small)."""
+    for i in range(1, k):
+        v = buf[i]
+        j = i - 1
+        while j >= 0 and buf[j] > v:
+            buf[j + 1] = buf[j]
+            j -= 1
+        buf[j + 1] = v
+    if k % 2 == 1:
+        return buf[k // 2]
+    return 0.5 * (buf[k // 2 - 1] + buf[k // 2])
+
+
+@njit(cache=True, nogil=True)
+def envelope_noise_weight(m, beat_pos, beat_h, block, n_sub, chunk, lo, hi, erode):
+    """Noise weight of each ``block``-sample block of the energy envelope ``m``.
+
+    ``q = sqrt(median(m_block)) / ref`` where the median runs over ``n_sub`` evenly spaced
+    samples of the block (the envelope is smooth, so a subsample will do) and ``ref`` is the
+    median height of the beats (``beat_pos``, ``beat_h``, increasing positions) in the
+    ``chunk``-sample stretch holding the block centre (of all beats where it holds none):
+    between QRS complexes a clean envelope is near zero while broadband noise lifts it. The
+    weight is ``(q - lo) / (hi - lo)`` clipped to [0, 1]; 0 when there is no beat. A
+    trailing partial block joins the previous one. Finally each weight becomes the minimum
+    over the ``erode`` blocks on either side, so a short burst of a high envelope (a run of
+    fast wide beats) does not count as noise.
+    """
+    n = m.shape[0]
+    nb = n // block if n >= block else 1
+    w = np.zeros(nb)
+    nbeat = beat_pos.shape[0]
+    if nbeat == 0 or n == 0 or block < 1:
+        return w
+    chunk = max(chunk, 1)
+    nch = (n + chunk - 1) // chunk
+    ref = np.empty(nch)
+    glob = np.median(beat_h)
+    i0 = 0
+    for c in range(nch):
+        i1 = i0
+        while i1 < nbeat and beat_pos[i1] < (c + 1) * chunk:
+            i1 += 1
+        ref[c] = np.median(beat_h[i0:i1]) if i1 > i0 else glob
+        i0 = i1
+    n_sub = max(n_sub, 1)
+    buf = np.empty(n_sub)
+    for b in range(nb):
+        a = b * block
+        e = n if b == nb - 1 else a + block
+        k = n_sub if n_sub < e - a else e - a
+        for i in range(k):
+            buf[i] = m[a + (i * (e - a)) // k]
+        med = np.sqrt(_median_sorted(buf, k))
+        r = ref[((a + e) // 2) // chunk]
+        if r > 0.0:
+            v = (med / r - lo) / (hi - lo)
+            w[b] = 0.0 if v < 0.0 else (1.0 if v > 1.0 else v)
+    if erode > 0 and nb > 1:
+        out = np.empty(nb)
+        for b in range(nb):
+            v = w[b]
+            for j in range(max(b - erode, 0), min(b + erode + 1, nb)):
+                if w[j] < v:
+                    v = w[j]
+            out[b] = v
+        return out
+    return w
