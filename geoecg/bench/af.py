@@ -220,7 +220,7 @@ def _mitdb_series(root, use_detected):
     for r in recs:
         rec = read_mitdb(r, root)
         beats = beat_annotations(rec.annotations)["sample"].to_numpy().astype(np.int64)
-        b = detect_rpeaks(rec.signal[0], rec.fs).indices if use_detected else beats
+        b = detect_rpeaks(rec.signal[0], rec.fs, track=False).indices if use_detected else beats
         rhythm = beat_rhythms(rec.annotations, b)[1:]
         data[r] = (np.diff(b) * 1000.0 / rec.fs, rhythm == "AFIB", rhythm)
     return data

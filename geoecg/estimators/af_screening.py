@@ -154,7 +154,7 @@ def screen_af(
         raise ValueError(f"lead must be in [0, {x.shape[0]}), got {lead}")
     if not hasattr(detector, "predict_proba_series"):
         raise TypeError("detector must be a fitted AF detector with predict_proba_series")
-    peaks = detect_rpeaks(x[lead], fs).indices
+    peaks = detect_rpeaks(x[lead], fs, track=False).indices  # no rhythm prior for AF
     rr = np.diff(peaks) * (1000.0 / fs)
     p = detector.predict_proba_series(rr) if rr.size else np.empty(0)
     if peaks.size < 2:  # flat or beat-free lead: nothing to screen

@@ -418,7 +418,8 @@ def af_record_features(signal, fs: float) -> np.ndarray:
         out[2] = 0.0
         return out
     xf = np.where(finite, x, 0.0) if not finite.all() else x
-    peaks = detect_rpeaks(xf, fs).indices
+    # no rhythm prior: AF features measure the irregularity the tracker would smooth away
+    peaks = detect_rpeaks(xf, fs, track=False).indices
     rr = np.diff(peaks) * (1000.0 / fs)
     out[1] = peaks.size
     out[2] = peaks.size / dur

@@ -90,7 +90,8 @@ def noise_window_features(windows, fs: float, *, progress: bool = False) -> np.n
     rate = np.empty(len(ws))
     rrs, ts = [], []
     for i, w in enumerate(tqdm(ws, disable=not progress, desc="window features", leave=False)):
-        p = detect_rpeaks(w, fs).indices
+        # no rhythm prior: beats that noise adds or hides are part of the evidence
+        p = detect_rpeaks(w, fs, track=False).indices
         q = sqi_features(w, fs, rpeaks=p)
         sqi[i] = [q[k] for k in SQI_NAMES]
         lv = noise_level_features(w, fs, rpeaks=p)

@@ -137,7 +137,8 @@ def noise_level_features(signal, fs: float, *, rpeaks=None) -> dict[str, float]:
         Sampling frequency, Hz.
     rpeaks : array_like of int, optional
         R-peak sample indices in this window; detected with
-        :func:`geoecg.features.detect_rpeaks` when omitted.
+        :func:`geoecg.features.detect_rpeaks` (``track=False``: no rhythm prior, so beats
+        that noise adds or hides stay visible) when omitted.
 
     Returns
     -------
@@ -167,6 +168,6 @@ def noise_level_features(signal, fs: float, *, rpeaks=None) -> dict[str, float]:
     if not fin.all():
         x = np.where(fin, x, x[fin].mean())
     if rpeaks is None:
-        rpeaks = detect_rpeaks(x, fs).indices
+        rpeaks = detect_rpeaks(x, fs, track=False).indices
     values = _template_block(x, fs, np.asarray(rpeaks)) + _spectral_block(x, fs)
     return dict(zip(NOISE_LEVEL_NAMES, values, strict=True))

@@ -159,7 +159,7 @@ def sqi_features(signal, fs: float, *, rpeaks=None) -> dict[str, float]:
     fs = _check_fs(fs)
     x = _as_1d(signal)
     if rpeaks is None:
-        rpeaks = detect_rpeaks(x, fs).indices
+        rpeaks = detect_rpeaks(x, fs, track=False).indices
     second = length_transform_rpeaks(x, fs)
     s, k = skew_kurt(x)
     psqi, bas = _band_powers(x, fs)
