@@ -217,7 +217,10 @@ def detect_rpeaks(
         than ``prune_rr`` times the recent median RR *and* its height is below ``prune_h``
         times the recent median beat height.
     track : bool, default True
-        In noisy stretches, re-select the beats by beat-sequence tracking (see Notes).
+        In noisy stretches, re-select the beats by beat-sequence tracking (see Notes). The
+        tracker prefers regular rhythm where the envelope is noisy, so turn it off when the
+        beats feed a measure of irregularity or noise (AF, ectopy, signal quality): the AF
+        record features, AF screening and noise-detector features of geoecg do.
 
     Returns
     -------
