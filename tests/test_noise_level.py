@@ -156,3 +156,20 @@ def test_monotonic_constraint_holds_against_the_data():
     # another column layout: fitted unconstrained
     other = NoiseDetector(**kw).fit(F[:, :5], y)
     assert other.monotonic_cst_ is None
+
+
+def test_noisiest_window_mask():
+    from geoecg.features.noise_training import noisiest_window_mask
+
+    scores = np.array([0.2, 0.7, 0.4, 0.9, 0.1, 0.3, 0.5, 0.5])
+    y = np.array([1, 1, 1, 0, 0, 1, 1, 1])
+    rec = np.array(["a", "a", "a", "b", "b", "c", "d", "d"])
+    keep = noisiest_window_mask(scores, y, rec)
+    # clean record b kept whole; one window per noisy record (its highest score; first on ties)
+    np.testing.assert_array_equal(keep, [False, True, False, True, True, True, True, False])
+    assert keep[y == 0].all() and keep[y == 1].sum() == np.unique(rec[y == 1]).size
+    assert noisiest_window_mask(scores[3:5], y[3:5], rec[3:5]).all()  # no noisy record
+    with pytest.raises(ValueError, match="one length"):
+        noisiest_window_mask(scores[:3], y, rec)
+    with pytest.raises(ValueError, match="NaN"):
+        noisiest_window_mask(np.r_[np.nan, scores[1:]], y, rec)

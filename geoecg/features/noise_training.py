@@ -14,6 +14,7 @@ __all__ = [
     "cinc2017_windows",
     "load_noise_record",
     "mitdb_noise_windows",
+    "noisiest_window_mask",
     "recover_em_noise",
 ]
 
@@ -228,3 +229,52 @@ def cinc2017_windows(
         record=np.asarray(recs),
         fs=float(fs) if fs is not None else float("nan"),
     )
+
+
+def noisiest_window_mask(scores, y, record) -> np.ndarray:
+    """Windows to train on when the noise label belongs to the record, not the window.
+
+    A record labelled noisy (CinC 2017 ``~``) is certainly noisy somewhere but may hold
+    clean windows; the usual multiple-instance reading keeps, for each noisy record, only
+    the window the model finds noisiest, and every window of the clean records.
+
+    Parameters
+    ----------
+    scores : array_like of float, shape (n_windows,)
+        Noise scores, out of fold (e.g. from a record-wise cross-validation), so that a
+        window is not scored by a model that saw it.
+    y : array_like of int, shape (n_windows,)
+        Record label inherited by each window (1 noisy, 0 clean).
+    record : array_like, shape (n_windows,)
+        Record of each window.
+
+    Returns
+    -------
+    ndarray of bool, shape (n_windows,)
+
+    Examples
+    --------
+    >>> noisiest_window_mask([0.1, 0.9, 0.3, 0.2], [1, 1, 0, 0], ["a", "a", "b", "b"])
+    array([False,  True,  True,  True])
+    """
+    scores = np.asarray(scores, dtype=float)
+    y = np.asarray(y)
+    record = np.asarray(record)
+    if not scores.shape == y.shape == record.shape or scores.ndim != 1:
+        raise ValueError(
+            f"scores, y and record must be 1-D of one length, got {scores.shape}, {y.shape}, "
+            f"{record.shape}"
+        )
+    if np.isnan(scores).any():
+        raise ValueError("scores contain NaN; give every window a score")
+    keep = y == 0
+    noisy = np.flatnonzero(y == 1)
+    if noisy.size:
+        recs, inv = np.unique(record[noisy], return_inverse=True)
+        best = np.full(recs.size, -1)
+        for k, i in enumerate(noisy):
+            j = inv[k]
+            if best[j] < 0 or scores[i] > scores[best[j]]:
+                best[j] = i
+        keep[best] = True
+    return keep
