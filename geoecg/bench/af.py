@@ -47,6 +47,9 @@ def add_arguments(p) -> None:
     p.add_argument("--n-resamples", type=int, default=200,
                    help="resamples of the prevalence-shift simulation (default 200)")
     p.add_argument("--cache", help="per-record feature cache folder")
+    p.add_argument("--rhythm-profile", action="store_true",
+                   help="add the 86 rhythm-profile features (windowed RR irregularity, "
+                        "ectopy-free NN irregularity, P-wave presence) to the 107 record features")
     p.add_argument("--rpeaks", choices=("reference", "detected"), default="reference",
                    help="beat-level mode: annotated beats or detected R-peaks")
     p.add_argument("--json", help="write the figures to this JSON file")
@@ -81,7 +84,7 @@ def _f1_table(y_true, y_pred) -> dict:
     }
 
 
-def _features(folder, cache, progress=True):
+def _features(folder, cache, progress=True, rhythm_profile=False):
     from ..features.af_record import af_record_features_batch
     from ..io import CinC2017
 
@@ -100,6 +103,14 @@ def _features(folder, cache, progress=True):
     t0 = time.perf_counter()
     X = af_record_features_batch(sigs, float(db.fs), keys=keys,
                                  cache_dir=cache, progress=progress)
+    if rhythm_profile:
+        from tqdm.auto import tqdm
+
+        from ..features.af_rhythm_profile import rhythm_profile_features
+
+        extra = [rhythm_profile_features(np.ravel(s), float(db.fs))
+                 for s in tqdm(sigs, desc="rhythm profile", disable=not progress, file=sys.stderr)]
+        X = np.hstack([X, np.asarray(extra, dtype=np.float64)])
     t_feat = time.perf_counter() - t0
     y = labels.loc[names].to_numpy().astype(str)
     return X, y, names, t_read, t_feat
@@ -153,7 +164,8 @@ def _run_cinc(args) -> dict:
     target = _parse_priors(args.target_priors)
     rng = np.random.default_rng(args.seed)
     if args.data:
-        X, y, names, t_read, t_feat = _features(args.data, args.cache)
+        rp = getattr(args, "rhythm_profile", False)
+        X, y, names, t_read, t_feat = _features(args.data, args.cache, rhythm_profile=rp)
         classes = np.unique(y)
         proba = np.zeros((len(y), classes.size))
         priors = np.zeros((len(y), classes.size))
@@ -168,8 +180,9 @@ def _run_cinc(args) -> dict:
         train_priors = priors.mean(axis=0)
         y_eval = y
     else:
-        Xa, ya, _, ra, fa = _features(args.train_data, args.cache)
-        Xb, yb, names, rb, fb = _features(args.test_data, args.cache)
+        rp = getattr(args, "rhythm_profile", False)
+        Xa, ya, _, ra, fa = _features(args.train_data, args.cache, rhythm_profile=rp)
+        Xb, yb, names, rb, fb = _features(args.test_data, args.cache, rhythm_profile=rp)
         t_read, t_feat = ra + rb, fa + fb
         t0 = time.perf_counter()
         m = _clf(args).fit(Xa, ya)
