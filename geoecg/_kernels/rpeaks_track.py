@@ -24,6 +24,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from .rpeaks_decide import _median_buf
+
 
 @njit(cache=True, nogil=True)
 def track_beats(positions, evidence, weight, refractory, max_gap, rr0, beta, dead):
@@ -84,21 +86,6 @@ def track_beats(positions, evidence, weight, refractory, max_gap, rr0, beta, dea
 
 
 @njit(cache=True, nogil=True)
-def _median_sorted(buf, k):
-    """Median of ``buf[:k]`` (k >= 1), sorting it in place by insertion (k is small)."""
-    for i in range(1, k):
-        v = buf[i]
-        j = i - 1
-        while j >= 0 and buf[j] > v:
-            buf[j + 1] = buf[j]
-            j -= 1
-        buf[j + 1] = v
-    if k % 2 == 1:
-        return buf[k // 2]
-    return 0.5 * (buf[k // 2 - 1] + buf[k // 2])
-
-
-@njit(cache=True, nogil=True)
 def envelope_noise_weight(m, beat_pos, beat_h, block, n_sub, chunk, lo, hi, erode):
     """Noise weight of each ``block``-sample block of the energy envelope ``m``.
 
@@ -131,13 +118,14 @@ def envelope_noise_weight(m, beat_pos, beat_h, block, n_sub, chunk, lo, hi, erod
         i0 = i1
     n_sub = max(n_sub, 1)
     buf = np.empty(n_sub)
+    scratch = np.empty(n_sub)
     for b in range(nb):
         a = b * block
         e = n if b == nb - 1 else a + block
         k = n_sub if n_sub < e - a else e - a
         for i in range(k):
             buf[i] = m[a + (i * (e - a)) // k]
-        med = np.sqrt(_median_sorted(buf, k))
+        med = np.sqrt(_median_buf(buf, k, scratch))
         r = ref[((a + e) // 2) // chunk]
         if r > 0.0:
             v = (med / r - lo) / (hi - lo)
