@@ -36,6 +36,8 @@ import warnings
 
 import numpy as np
 
+from .af_record import _corr_rows
+
 __all__ = ["RHYTHM_PROFILE_NAMES", "rhythm_profile_features"]
 
 _PCT = (10, 25, 50, 75, 90)
@@ -101,13 +103,6 @@ def _group_w(rr: np.ndarray) -> list[float]:
 def _beats(y, r, pre, post):
     r = r[(r >= pre) & (r + post < y.size)]
     return r, y[r[:, None] + np.arange(-pre, post)[None, :]]
-
-
-def _corr_rows(B, t):
-    Bc = B - B.mean(axis=1, keepdims=True)
-    tc = t - t.mean()
-    den = np.sqrt((Bc**2).sum(axis=1) * (tc**2).sum())
-    return np.where(den > 0, (Bc @ tc) / np.where(den > 0, den, 1.0), np.nan)
 
 
 def _group_m(y: np.ndarray, r: np.ndarray, fs: float) -> list[float]:

@@ -104,9 +104,9 @@ def _spectral_block(x: np.ndarray, fs: float) -> list[float]:
     """Band power fractions (log10) and the spectral entropy of a Hann periodogram."""
     if x.size < 8 or np.ptp(x) == 0:
         return [float("nan")] * (len(_BANDS_HZ) + 1)
-    y = (x - x.mean()) * np.hanning(x.size)
-    p = np.abs(np.fft.rfft(y)) ** 2
-    f = np.fft.rfftfreq(x.size, 1.0 / fs)
+    from .sqi import _hann_periodogram
+
+    f, p = _hann_periodogram(x, fs)
     total = float(p[f > 0].sum())
     if total <= 0:
         return [float("nan")] * (len(_BANDS_HZ) + 1)

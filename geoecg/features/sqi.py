@@ -107,15 +107,18 @@ def bsqi(peaks_a, peaks_b, fs: float, tol_s: float = 0.15) -> float:
     return m / (a.size + b.size - m)
 
 
+def _hann_periodogram(x: np.ndarray, fs: float) -> tuple[np.ndarray, np.ndarray]:
+    """(frequencies in Hz, power) of the mean-removed, Hann-windowed ``x`` (finite)."""
+    y = (x - x.mean()) * np.hanning(x.size)
+    return np.fft.rfftfreq(x.size, 1.0 / fs), np.abs(np.fft.rfft(y)) ** 2
+
+
 def _band_powers(x: np.ndarray, fs: float) -> tuple[float, float]:
     """(pSQI, basSQI) from a Hann-windowed periodogram of ``x`` (NaN replaced by the mean)."""
     fin = np.isfinite(x)
     if fin.sum() < 8:
         return float("nan"), float("nan")
-    y = np.where(fin, x, np.mean(x[fin]))
-    y = (y - y.mean()) * np.hanning(y.size)
-    p = np.abs(np.fft.rfft(y)) ** 2
-    f = np.fft.rfftfreq(y.size, 1.0 / fs)
+    f, p = _hann_periodogram(np.where(fin, x, np.mean(x[fin])), fs)
 
     def band(lo, hi):
         return float(p[(f >= lo) & (f < hi)].sum())
