@@ -121,7 +121,10 @@ def screen_af(
     fs : float
         Sampling frequency in Hz.
     detector : fitted window-level detector from :mod:`geoecg.estimators.af`
-        Anything with ``predict_proba_series(rr_ms)``.
+        Anything with ``predict_proba_series(rr_ms)``. A fitted
+        :class:`geoecg.estimators.af_ectopy.EctopyFilteredDetector` is given the ectopic
+        flags of the detected beats (:func:`geoecg.features.ectopy.ectopic_beats` on the
+        same lead), so ventricular ectopy is taken out before the AF decision.
     lead : int, default 0
         Lead used for R-peak detection.
     min_duration_s : float, default 30
@@ -144,6 +147,8 @@ def screen_af(
     (1, True)
     """
     from ..features import detect_rpeaks
+    from ..features.ectopy import ectopic_beats
+    from .af_ectopy import EctopyFilteredDetector
 
     x = np.asarray(signal, dtype=np.float64)
     if x.ndim == 1:
@@ -156,7 +161,12 @@ def screen_af(
         raise TypeError("detector must be a fitted AF detector with predict_proba_series")
     peaks = detect_rpeaks(x[lead], fs, track=False).indices  # no rhythm prior for AF
     rr = np.diff(peaks) * (1000.0 / fs)
-    p = detector.predict_proba_series(rr) if rr.size else np.empty(0)
+    if not rr.size:
+        p = np.empty(0)
+    elif isinstance(detector, EctopyFilteredDetector):
+        p = detector.predict_proba_series(rr, ectopic_beats(x[lead], fs, peaks))
+    else:
+        p = detector.predict_proba_series(rr)
     if peaks.size < 2:  # flat or beat-free lead: nothing to screen
         peaks = peaks[:0]
         rr, p = np.empty(0), np.empty(0)
