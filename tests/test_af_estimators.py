@@ -10,6 +10,7 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
+from geoecg.estimators._decision import blend_one_vs_rest
 from geoecg.estimators.af import (
     AFDetector,
     CinC2017Classifier,
@@ -164,6 +165,61 @@ def test_cinc_classifier_prior_correction():
         clf.set_params(class_priors={"N": 1.0}).predict_proba(X)
 
 
+def test_blend_one_vs_rest():
+    p = np.array([[0.2, 0.6, 0.2], [0.5, 0.0, 0.5], [1.0, 0.0, 0.0]])
+    b = np.array([0.8, 0.1, 0.4])
+    np.testing.assert_allclose(blend_one_vs_rest(p, b, 1, 0.0), p)
+    q = blend_one_vs_rest(p, b, 1, 0.5)
+    np.testing.assert_allclose(q[:, 1], [0.7, 0.05, 0.2])
+    np.testing.assert_allclose(q.sum(axis=1), 1.0)
+    np.testing.assert_allclose(q[0, [0, 2]], [0.15, 0.15])  # ratio of the rest kept
+    np.testing.assert_allclose(q[2], [0.8, 0.2, 0.0])
+    np.testing.assert_allclose(blend_one_vs_rest(p, b, 1, 1.0)[:, 1], b)
+    np.testing.assert_allclose(blend_one_vs_rest([[0.0, 1.0]], [0.5], 1, 1.0), [[0.5, 0.5]])
+    with pytest.raises(ValueError):
+        blend_one_vs_rest(p, b, 1, 1.5)
+    with pytest.raises(ValueError):
+        blend_one_vs_rest(p, b[:2], 1, 0.5)
+    with pytest.raises(ValueError):
+        blend_one_vs_rest(p, b, 3, 0.5)
+
+
+def test_cinc_classifier_binary_af_model():
+    from xgboost import XGBClassifier
+
+    rng = np.random.default_rng(1)
+    y = np.repeat(np.array(["N", "A", "O", "~"]), 50)
+    X = rng.standard_normal((200, 5))
+    X[:, 0] += (y == "A") * 1.5
+    X[:, 1] += (y == "O") * 1.0
+    base = CinC2017Classifier(n_estimators=20, random_state=0).fit(X, y)
+    assert base.binary_model_ is None
+    clf = clone(base).set_params(binary_weight=0.5).fit(X, y)
+    a = list(clf.classes_).index("A")
+    # the multi-class model is unchanged; the binary model is an A-vs-rest model, same seed
+    np.testing.assert_allclose(clf.model_.predict_proba(X), base.model_.predict_proba(X))
+    assert isinstance(clf.binary_model_, XGBClassifier)
+    ref = XGBClassifier(**clf.binary_model_.get_params()).fit(X, (y == "A").astype(int))
+    pb = ref.predict_proba(X)[:, 1]
+    p0, p = base.predict_proba_uncorrected(X), clf.predict_proba_uncorrected(X)
+    np.testing.assert_allclose(p[:, a], 0.5 * p0[:, a] + 0.5 * pb, rtol=1e-6)
+    np.testing.assert_allclose(p.sum(axis=1), 1.0)
+    assert not np.allclose(p, p0)
+    one = clone(clf).set_params(binary_weight=1.0).fit(X, y)
+    np.testing.assert_allclose(one.predict_proba_uncorrected(X)[:, a], pb, rtol=1e-6)
+    # prior correction still applies on top of the blend
+    pri = {"N": 0.6, "A": 0.09, "O": 0.28, "~": 0.03}
+    arr = np.array([pri[c] for c in clf.classes_])
+    np.testing.assert_allclose(clf.set_params(class_priors=pri).predict_proba(X),
+                               prior_correct(p, clf.train_priors_, arr))
+    with pytest.raises(ValueError, match="binary_weight"):
+        clone(base).set_params(binary_weight=2.0).fit(X, y)
+    with pytest.raises(ValueError, match="binary_class"):
+        clone(base).set_params(binary_weight=0.5, binary_class="AF").fit(X, y)
+    restored = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_allclose(restored.predict_proba_uncorrected(X), p)
+
+
 def _ann(samples, symbols, aux):
     n = len(samples)
     return Annotations(
@@ -240,3 +296,15 @@ def test_screen_synthetic_holter():
         screen_af(x, fs, det, lead=2)
     flat = screen_af(np.zeros((1, 2000)), fs, det)
     assert len(flat.episodes) == 0
+
+
+def test_bench_af_binary_flag_reaches_classifier():
+    import argparse
+
+    from geoecg.bench import af as bench_af
+
+    ap = argparse.ArgumentParser()
+    bench_af.add_arguments(ap)
+    assert bench_af._clf(ap.parse_args([])).binary_weight == 0.0
+    clf = bench_af._clf(ap.parse_args(["--af-binary", "0.5", "--seed", "3"]))
+    assert (clf.binary_weight, clf.binary_class, clf.random_state) == (0.5, "A", 3)

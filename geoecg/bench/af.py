@@ -51,6 +51,9 @@ def add_arguments(p) -> None:
     p.add_argument("--rhythm-profile", action="store_true",
                    help="add the 86 rhythm-profile features (windowed RR irregularity, "
                         "ectopy-free NN irregularity, P-wave presence) to the 107 record features")
+    p.add_argument("--af-binary", type=float, default=0.0, metavar="W",
+                   help="blend weight (0-1) of a dedicated AF-vs-rest xgboost model in the AF "
+                        "probability (default 0: multi-class model only)")
     p.add_argument("--rpeaks", choices=("reference", "detected"), default="reference",
                    help="beat-level mode: annotated beats or detected R-peaks")
     p.add_argument("--json", help="write the figures to this JSON file")
@@ -155,7 +158,8 @@ def _clf(args):
     from ..estimators.af import CinC2017Classifier
 
     return CinC2017Classifier(n_estimators=args.n_estimators, random_state=args.seed, n_jobs=1,
-                              inner_cv=getattr(args, "inner_cv", None))
+                              inner_cv=getattr(args, "inner_cv", None),
+                              binary_class="A", binary_weight=getattr(args, "af_binary", 0.0))
 
 
 def _run_cinc(args) -> dict:

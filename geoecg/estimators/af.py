@@ -411,6 +411,14 @@ class CinC2017Classifier(ClassifierMixin, BaseEstimator):
         ``inner_cv``-fold ``xgboost.cv`` with up to ``n_estimators`` trees, keeping the
         count with the lowest mean held-out multi-class log-loss (``n_estimators_``).
         ``None`` uses ``n_estimators`` trees.
+    binary_class : label, default "A"
+        Class that gets a dedicated one-vs-rest model when ``binary_weight > 0``.
+    binary_weight : float in [0, 1], default 0.0
+        When > 0, a second xgboost model (same settings and seed, binary logistic) is fitted
+        for ``binary_class`` vs the rest, and that class's probability becomes
+        ``(1 - binary_weight) * multi-class + binary_weight * binary``, the other classes
+        rescaled to keep their ratios (:func:`geoecg.estimators._decision.blend_one_vs_rest`).
+        0 (default) uses the multi-class model alone.
 
     Attributes
     ----------
@@ -419,6 +427,8 @@ class CinC2017Classifier(ClassifierMixin, BaseEstimator):
         Class frequencies of ``y`` in ``fit``.
     n_estimators_ : int
         Number of trees of the fitted model.
+    binary_model_ : XGBClassifier or None
+        The one-vs-rest model of ``binary_class`` (``None`` when ``binary_weight`` is 0).
 
     Examples
     --------
@@ -446,8 +456,12 @@ class CinC2017Classifier(ClassifierMixin, BaseEstimator):
         random_state=None,
         n_jobs=1,
         inner_cv=None,
+        binary_class="A",
+        binary_weight=0.0,
     ):
         self.inner_cv = inner_cv
+        self.binary_class = binary_class
+        self.binary_weight = binary_weight
         self.n_estimators = n_estimators
         self.max_depth = max_depth
         self.learning_rate = learning_rate
@@ -470,7 +484,13 @@ class CinC2017Classifier(ClassifierMixin, BaseEstimator):
         self.n_estimators_ = int(self.n_estimators)
         if self.inner_cv is not None:
             self.n_estimators_ = self._inner_cv_trees(X, yi, seed)
-        self.model_ = XGBClassifier(
+        bw = self.binary_weight
+        if isinstance(bw, bool) or not isinstance(bw, numbers.Real) or not 0.0 <= bw <= 1.0:
+            raise ValueError(f"binary_weight must be a number in [0, 1], got {bw!r}")
+        if bw > 0 and self.binary_class not in self.classes_.tolist():
+            raise ValueError(f"binary_class {self.binary_class!r} is not one of the classes "
+                             f"{self.classes_.tolist()}")
+        params = dict(
             n_estimators=self.n_estimators_,
             max_depth=self.max_depth,
             learning_rate=self.learning_rate,
@@ -480,7 +500,11 @@ class CinC2017Classifier(ClassifierMixin, BaseEstimator):
             n_jobs=self.n_jobs,
             tree_method="hist",
         )
-        self.model_.fit(X, yi)
+        self.model_ = XGBClassifier(**params).fit(X, yi)
+        self.binary_model_ = None
+        if bw > 0:
+            yb = (self.classes_[yi] == self.binary_class).astype(np.int64)
+            self.binary_model_ = XGBClassifier(**params).fit(X, yb)
         return self
 
     def _inner_cv_trees(self, X, yi, seed) -> int:
@@ -532,7 +556,14 @@ class CinC2017Classifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, ensure_all_finite="allow-nan", dtype=np.float64)
         p = self.model_.predict_proba(X).astype(np.float64)
-        return p / p.sum(axis=1, keepdims=True)
+        p = p / p.sum(axis=1, keepdims=True)
+        if getattr(self, "binary_model_", None) is not None:
+            from ._decision import blend_one_vs_rest
+
+            col = self.classes_.tolist().index(self.binary_class)
+            pb = self.binary_model_.predict_proba(X)[:, 1].astype(np.float64)
+            p = blend_one_vs_rest(p, pb, col, self.binary_weight)
+        return p
 
     def predict_proba(self, X) -> np.ndarray:
         """Probabilities, prior-corrected to ``class_priors`` when it is given."""
