@@ -23,3 +23,34 @@ def test_bench_ptbxl_rejects_unknown_method(tmp_path, capsys):
     rc = main(["bench", "ptbxl", "--data", str(tmp_path), "--methods", "ts-lr,magic"])
     assert rc == 2
     assert "unknown methods" in capsys.readouterr().err
+
+
+def test_bench_ptbxl_ensemble_is_mean_of_its_two_pipelines():
+    """``hankel-ens-cmts-lr+cov10`` returns the mean of the whole-strip and 2-s-window
+    pipelines' probabilities on the same fold, and separates an easy synthetic task."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from geoecg.bench.ptbxl import _make_fit_predict
+    from geoecg.riemann import lead_covariances
+
+    rng = np.random.default_rng(3)
+    n, c, t = 80, 3, 600
+    y = np.repeat([0, 1], n // 2)
+    X = rng.standard_normal((n, c, t))
+    X[y == 1, 1] += 0.8 * X[y == 1, 0]  # class 1: leads 0 and 1 correlated
+    F = SimpleNamespace(
+        H=lead_covariances(X, estimator="oas", n_lags=3).covariances,
+        H2=lead_covariances(X, estimator="oas", n_lags=3, window=198,
+                            window_mean="riemann").covariances,
+    )
+    covs = np.column_stack([rng.uniform(20, 80, n), rng.integers(0, 2, n)]).astype(float)
+    groups = np.arange(n)
+    tr, te = np.arange(n)[::2], np.arange(n)[1::2]
+    parts = [_make_fit_predict(m, F, X, y, groups, covs, 0)(tr, te)
+             for m in ("hankel-cmts-lr+cov10", "hankel2s-cmts-lr+cov10")]
+    ens = _make_fit_predict("hankel-ens-cmts-lr+cov10", F, X, y, groups, covs, 0)(tr, te)
+    np.testing.assert_allclose(ens, (parts[0] + parts[1]) / 2, rtol=1e-12)
+    assert not np.allclose(parts[0], parts[1])
+    assert ens[y[te] == 1].mean() > ens[y[te] == 0].mean() + 0.3

@@ -23,6 +23,9 @@ Methods (signals 100 Hz, 0.5-40 Hz zero-phase band-pass):
   embedded samples, each spanning 200 input samples, consecutive windows sharing the 2
   samples of the embedding), averaged per record by the affine-invariant Riemannian mean
   (``lead_covariances(window=198, window_mean="riemann")``).
+- ``hankel-ens-cmts-lr+cov10``: the mean of the probabilities of ``hankel-cmts-lr+cov10``
+  (whole-strip covariance) and ``hankel2s-cmts-lr+cov10`` (2-s window mean), each fitted on
+  the same training fold.
 - ``hrv-morph-xgb``: HRV indices (``geoecg.features.hrv_features``) and per-lead median-beat
   morphology (``geoecg.features.af_record.morphology_features``) with xgboost.
 - ``neural`` (opt-in, ``--methods ...,neural``; needs torch): ``geoecg.neural.ptbxl_baseline
@@ -48,7 +51,7 @@ TASKS = ("NORM-vs-MI", "NORM-vs-STTC", "NORM-vs-CD", "NORM-vs-HYP", "superdiagno
 ALL_METHODS = (
     "ts-lr", "ts-lr-aug", "mdm", "ts-lr+cov", "hankel-cmts-lr", "hankel-cmts-lr+cov",
     "hankel-cmts-lr-aug+cov", "hankel-cmts-lr+cov10", "hankel2s-cmts-lr+cov10",
-    "hrv-morph-xgb", "neural",
+    "hankel-ens-cmts-lr+cov10", "hrv-morph-xgb", "neural",
 )
 DEFAULT_METHODS = tuple(m for m in ALL_METHODS if m != "neural")
 
@@ -164,10 +167,11 @@ class _Features:
 
         Xbp = bandpass(X, 100.0, 0.5, 40.0, order=2)
         self.C = lead_covariances(Xbp, estimator="oas").covariances
+        ens = any(m.startswith("hankel-ens") for m in methods)
         need_h = any(m.startswith("hankel-") for m in methods)
         self.H = lead_covariances(Xbp, estimator="oas", n_lags=3).covariances if need_h else None
         self.H2 = None
-        if any(m.startswith("hankel2s-") for m in methods):
+        if ens or any(m.startswith("hankel2s-") for m in methods):
             # 2-s windows: 198 embedded samples span 200 input samples (2 s at 100 Hz)
             self.H2 = lead_covariances(
                 Xbp, estimator="oas", n_lags=3, window=198, window_mean="riemann"
@@ -204,6 +208,11 @@ def _make_fit_predict(method, F, X, y, groups, covs, seed):
     from ..riemann import ClassMeanTangentSpace, geodesic_augment
 
     def binary(tr, te, yy):
+        if method.startswith("hankel-ens-"):
+            rest = method[len("hankel-ens-"):]
+            parts = [_make_fit_predict(f"{h}-{rest}", F, X, yy, groups, covs, seed)
+                     for h in ("hankel", "hankel2s")]
+            return np.mean([fp(tr, te) for fp in parts], axis=0)
         if method == "mdm":
             return MDM().fit(F.C[tr], yy[tr]).predict_proba(F.C[te])[:, 1]
         if method == "hrv-morph-xgb":
