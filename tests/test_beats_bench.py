@@ -83,3 +83,93 @@ def test_select_relative_drops_absolute_columns():
     assert "rr_pre" not in set(names[keep]) and "rr_pre_lmed" in set(names[keep])
     with pytest.raises(ValueError, match="stale"):
         _select_relative({"X": np.zeros((1, 7)), "y": np.array(["N"])})
+
+
+@pytest.mark.realdata
+def test_ds1_cv_context_features_and_hard_negatives(mitdb_dir, tmp_path, capsys):
+    out = tmp_path / "beats.json"
+    rc = main([
+        "bench", "beats", "--data", str(mitdb_dir), "--protocol", "ds1-cv",
+        "--records", "118,119,208", "--n-estimators", "10", "--feature-set", "context",
+        "--keep-premature-n", "0.85", "--af-gate", "--json", str(out),
+        "--cache", str(tmp_path / "cache"),
+    ])  # fmt: skip
+    assert rc == 0
+    text = capsys.readouterr().out
+    assert "features context" in text and "AF gate" in text
+    res = json.loads(out.read_text())
+    assert res["settings"]["feature_set"] == "context" and res["settings"]["af_gate"]
+    # no AF annotation in 118/119/208: the gate threshold is inf (nothing gated)
+    assert all(f["af_gate_threshold"] == float("inf") for f in res["folds"])
+    assert res["settings"]["keep_premature_n"] == 0.85
+    n = sum(c["n"] for c in res["classes"].values())
+    assert n == sum(map(sum, res["confusion"])) and n > 6000
+    # per-fold S and V counts: reference, predicted, true positives
+    for f in res["folds"]:
+        for c in ("S", "V"):
+            ref, pred, tp = f["per_class"][c]
+            assert 0 <= tp <= min(ref, pred)
+
+
+def test_context_appended_and_hard_negatives_kept(monkeypatch):
+    import argparse
+
+    import numpy as np
+
+    import geoecg.estimators.heartbeat as hb
+    from geoecg.bench.beats import CONTEXT_PRE_COLUMN, _append_context, _fit
+
+    rng = np.random.default_rng(0)
+    y = np.array(["N"] * 50 + ["S"] * 5)
+    X = rng.normal(size=(55, 3))
+    ctx = np.ones((55, 8))
+    ctx[:10, CONTEXT_PRE_COLUMN] = 0.6  # ten premature N beats
+    t = _append_context({"X": X, "y": y, "ctx": ctx, "ctx_af": np.zeros((55, 8))})
+    assert t["X"].shape == (55, 11) and np.array_equal(t["X"][:, 3:], ctx)
+    assert _append_context({"X": X, "y": y, "ctx": ctx, "ctx_af": ctx}, af=True)["X"].shape == (
+        55,
+        19,
+    )
+    args = argparse.Namespace(
+        max_n_per_record=5, keep_premature_n=0.85, class_weight="none", n_estimators=2,
+        n_jobs=1, seed=0, star=0,
+    )  # fmt: skip
+    seen = {}
+    orig = hb.HeartbeatClassifier.fit
+
+    def spy(self, X_, y_, sample_weight=None):
+        seen["y"] = y_
+        return orig(self, X_, y_, sample_weight)
+
+    monkeypatch.setattr(hb.HeartbeatClassifier, "fit", spy)
+    _fit(args, [t])
+    assert (seen["y"] == "N").sum() == 10 + 5  # every premature N plus the cap of 5
+    args.keep_premature_n = 0.0
+    _fit(args, [t])
+    assert (seen["y"] == "N").sum() == 5
+
+
+def test_af_gate_blocks_s_calls_only_where_gated():
+    import numpy as np
+
+    from geoecg.bench.beats import _af_gates, _gated_predict
+    from geoecg.estimators.heartbeat import HeartbeatClassifier
+
+    rng = np.random.default_rng(1)
+    X = np.r_[rng.normal(0, 0.3, (60, 2)), rng.normal(3, 0.3, (60, 2))]
+    y = np.array(["N"] * 60 + ["S"] * 60)
+    clf = HeartbeatClassifier(n_estimators=5, random_state=0).fit(X, y)
+    gate = np.zeros(120, bool)
+    gate[60:90] = True
+    p = _gated_predict(clf, X, gate)
+    assert (p[60:90] == "N").all() and (p[90:] == "S").all()
+    assert np.array_equal(_gated_predict(clf, X, None), clf.predict(X))
+    # threshold from the training tables' AF labels, applied to the test table
+    stat = np.r_[np.full(50, -2.0), np.full(50, -0.2)]
+    train = {
+        "ctx_af": np.column_stack([stat, np.zeros(100)]),
+        "af": np.r_[[False] * 50, [True] * 50],
+    }
+    test = {"ctx_af": np.array([[-1.9, 0.0], [-0.1, 0.0], [np.nan, 0.0]])}
+    thr, gates = _af_gates([train], [test])
+    assert -2.0 < thr < -0.2 and gates[0].tolist() == [False, True, False]

@@ -15,6 +15,16 @@ only the patient-relative features (:func:`geoecg.features.morphology.patient_re
 ``--inner-folds K`` chooses the S decision threshold (a multiplier of the S probability,
 from :data:`S_SCALES`) per fold by a K-fold leave-patients-out CV on that fold's training
 patients only, maximising the inner S F1; the test patient never takes part.
+``--feature-set context`` adds the rhythm context of each beat to the relative features
+(:func:`geoecg.features.beat_context.rhythm_context_features`: irregularity around the beat,
+RR over the +-2.5 min median, run length of premature beats) and ``context-af`` also the AF
+likeness of the surrounding 32 intervals
+(:func:`~geoecg.features.beat_context.af_context_features`).
+``--af-gate`` applies the AAMI convention that beats in atrial fibrillation/flutter are not
+S: per fold, a COSEn threshold is fitted (Youden's J) on the *training* patients' AFIB/AFL
+rhythm annotations, and beats of the test patient whose context is above it take their most
+probable non-S class (also inside the ``--inner-folds`` CV). ``--keep-premature-n`` keeps the
+premature N beats of training records beyond the cap (hard negatives).
 """
 
 from __future__ import annotations
@@ -27,6 +37,14 @@ from pathlib import Path
 
 import numpy as np
 
+from ._beats_context import (
+    CONTEXT_PRE_COLUMN,
+    _add_context,
+    _af_gates,
+    _append_context,
+    _gated_predict,
+    _per_class,
+)
 from ._versions import package_versions
 
 CLASSES = ("N", "S", "V", "F", "Q")
@@ -53,9 +71,20 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--feature-set",
         default="all",
-        choices=("all", "relative"),
+        choices=("all", "relative", "context", "context-af"),
         help="all: every beat feature; relative: leave out the absolute, patient-dependent "
-        "ones (RR in ms, raw wavelet and HOS; geoecg.features.morphology.patient_relative_mask)",
+        "ones (RR in ms, raw wavelet and HOS; geoecg.features.morphology.patient_relative_mask); "
+        "context: relative plus the rhythm context of each beat "
+        "(geoecg.features.beat_context.rhythm_context_features); context-af: context plus "
+        "the AF likeness of the rhythm around each beat (af_context_features)",
+    )
+    p.add_argument(
+        "--keep-premature-n",
+        type=float,
+        default=0.0,
+        help="N beats whose rr_pre is below this fraction of the +-2.5 min median RR are "
+        "kept in training beyond --max-n-per-record (hard negatives such as the beats of "
+        "atrial fibrillation; 0: off)",
     )
     p.add_argument(
         "--inner-folds",
@@ -64,6 +93,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="choose the S decision threshold (a multiplier of the S probability) by an "
         "inner leave-patients-out CV with this many folds on each fold's TRAINING patients "
         "(0: off, plain argmax; not used by the intra protocol)",
+    )
+    p.add_argument(
+        "--af-gate",
+        action="store_true",
+        help="no S call in atrial fibrillation: beats whose rhythm context is AF-like "
+        "(ctx_af_COSEn above a threshold fitted per fold on the training patients' AFIB/AFL "
+        "rhythm annotations, Youden's J) take their most probable other class",
     )
     p.add_argument("--detected", action="store_true", help="also score detected R-peaks")
     p.add_argument("--test-size", type=float, default=0.2, help="intra: test fraction")
@@ -187,13 +223,16 @@ def _inner_s_scale(args, train_tables, train_groups) -> float:
         te = [t for t, g in zip(train_tables, train_groups, strict=True) if g in held]
         clf = _fit(args, tr, star=0)
         classes = np.asarray(CLASSES)
-        for t in te:
+        gates = _af_gates(tr, te)[1] if getattr(args, "af_gate", False) else [None] * len(te)
+        for t, g in zip(te, gates, strict=True):
             if not len(t["y"]):
                 continue
             P = np.zeros((len(t["y"]), classes.size))
             Pc = clf.predict_proba(t["X"])
             for j, c in enumerate(clf.classes_.tolist()):
                 P[:, CLASSES.index(c)] = Pc[:, j]
+            if g is not None:
+                P[g, CLASSES.index("S")] = 0.0  # the AF gate, fitted on inner training
             P_in.append(P)
             y_in.append(t["y"])
     if not y_in:
@@ -236,17 +275,24 @@ def _fit(args, train_tables, star=None):
     rng = np.random.default_rng(args.seed)
     Xs, ys = [], []
 
-    def add(X, y):
+    hard_thr = getattr(args, "keep_premature_n", 0.0)
+
+    def add(X, y, ctx=None):
         keep = np.ones(y.size, bool)
         cap = args.max_n_per_record
-        is_n = np.flatnonzero(y == "N")
+        is_n = y == "N"
+        if hard_thr and ctx is not None:
+            # premature N beats (hard negatives) are never dropped by the cap
+            pre = ctx[:, CONTEXT_PRE_COLUMN]
+            is_n &= ~(np.nan_to_num(pre, nan=np.inf) < hard_thr)
+        is_n = np.flatnonzero(is_n)
         if cap and is_n.size > cap:
             keep[rng.choice(is_n, is_n.size - cap, replace=False)] = False
         Xs.append(X[keep])
         ys.append(y[keep])
 
     for t in train_tables:
-        add(t["X"], t["y"])
+        add(t["X"], t["y"], t.get("ctx"))
         for s in range(star):
             add(t[f"X_star{s}"], t[f"y_star{s}"])
     cw = None if args.class_weight == "none" else args.class_weight
@@ -258,14 +304,25 @@ def _fit(args, train_tables, star=None):
     ).fit(np.vstack(Xs), np.concatenate(ys))
 
 
-def _fit_predict(args, train_tables, X_tests, train_groups=None, scales=None):
+def _fit_predict(
+    args, train_tables, X_tests, train_groups=None, scales=None, test_tables=None, gate_thr=None
+):
     clf = _fit(args, train_tables)
     if getattr(args, "inner_folds", 0) and train_groups is not None:
         m = _inner_s_scale(args, train_tables, train_groups)
         clf.set_params(decision_scale={"S": m})
         if scales is not None:
             scales.append(m)
-    return [clf.predict(X) if len(X) else np.zeros(0, "<U1") for X in X_tests]
+    gates = [None] * len(X_tests)
+    if getattr(args, "af_gate", False) and test_tables is not None:
+        thr, g = _af_gates(train_tables, test_tables[: len(X_tests)])
+        gates[: len(g)] = g
+        if gate_thr is not None:
+            gate_thr.append(thr)
+    return [
+        _gated_predict(clf, X, g) if len(X) else np.zeros(0, "<U1")
+        for X, g in zip(X_tests, gates, strict=True)
+    ]
 
 
 def _missing_message(protocol, missing, present) -> str:
@@ -321,8 +378,13 @@ def run(args) -> int:
     tables = {}
     for name in tqdm(wanted, desc="beat features", file=sys.stderr):
         tables[name] = _record_table(name, folder, args.cache, args.star, args.seed, args.detected)
-    if args.feature_set == "relative":
+    if args.feature_set in ("relative", "context", "context-af"):
         tables = {r: _select_relative(t) for r, t in tables.items()}
+    if args.feature_set.startswith("context") or args.keep_premature_n or args.af_gate:
+        tables = {r: _add_context(t, r, folder) for r, t in tables.items()}
+    if args.feature_set.startswith("context"):
+        af = args.feature_set == "context-af"
+        tables = {r: _append_context(t, af) for r, t in tables.items()}
     y_true, y_pred, det_true, det_pred = [], [], [], []
     det_counts = np.zeros(3, np.int64)
     fold_info = []
@@ -332,8 +394,11 @@ def run(args) -> int:
         if args.records and not test:
             raise ValueError("--records with ds1-ds2 is not supported; use ds1-cv or intra")
         tests = [tables[r]["X"] for r in test] + [tables[r]["X_det"] for r in test if args.detected]
-        scales = []
-        preds = _fit_predict(args, [tables[r] for r in train], tests, patient_groups(train), scales)
+        scales, thr = [], []
+        preds = _fit_predict(
+            args, [tables[r] for r in train], tests, patient_groups(train), scales,
+            [tables[r] for r in test], thr,
+        )  # fmt: skip
         for i, r in enumerate(test):
             y_true.append(tables[r]["y"])
             y_pred.append(preds[i])
@@ -341,7 +406,14 @@ def run(args) -> int:
                 det_true.append(tables[r]["y_det"])
                 det_pred.append(preds[len(test) + i])
                 det_counts += tables[r]["det_counts"]
-        fold_info.append({"train": train, "test": test, "s_scale": scales[0] if scales else None})
+        fold_info.append(
+            {
+                "train": train,
+                "test": test,
+                "s_scale": scales[0] if scales else None,
+                "af_gate_threshold": thr[0] if thr else None,
+            }
+        )
     elif protocol == "ds1-cv":
         groups = patient_groups(wanted)
         for g in tqdm(list(dict.fromkeys(groups.tolist())), desc="folds", file=sys.stderr):
@@ -350,10 +422,11 @@ def run(args) -> int:
             tests = [tables[r]["X"] for r in test]
             if args.detected:
                 tests += [tables[r]["X_det"] for r in test]
-            scales = []
+            scales, thr = [], []
             preds = _fit_predict(
-                args, [tables[r] for r in train], tests, patient_groups(train), scales
-            )
+                args, [tables[r] for r in train], tests, patient_groups(train), scales,
+                [tables[r] for r in test], thr,
+            )  # fmt: skip
             for i, r in enumerate(test):
                 y_true.append(tables[r]["y"])
                 y_pred.append(preds[i])
@@ -361,7 +434,17 @@ def run(args) -> int:
                     det_true.append(tables[r]["y_det"])
                     det_pred.append(preds[len(test) + i])
                     det_counts += tables[r]["det_counts"]
-            fold_info.append({"test": test, "s_scale": scales[0] if scales else None})
+            fold_info.append(
+                {
+                    "test": test,
+                    "s_scale": scales[0] if scales else None,
+                    "af_gate_threshold": thr[0] if thr else None,
+                    "per_class": _per_class(
+                        np.concatenate([tables[r]["y"] for r in test]),
+                        np.concatenate(preds[: len(test)]),
+                    ),
+                }
+            )
     else:  # intra
         from sklearn.model_selection import train_test_split
 
@@ -394,6 +477,8 @@ def run(args) -> int:
             "max_n_per_record": args.max_n_per_record,
             "star_copies": args.star,
             "feature_set": args.feature_set,
+            "keep_premature_n": args.keep_premature_n,
+            "af_gate": args.af_gate,
             "inner_folds": args.inner_folds if protocol != "intra" else 0,
             "seed": args.seed,
             "test_size": args.test_size if protocol == "intra" else None,
@@ -451,6 +536,12 @@ def _print(result) -> None:
         print(
             f"  S decision multiplier chosen per fold by a {result['settings']['inner_folds']}"
             f"-fold inner patient CV on the training patients: " + ", ".join(f"{v:g}" for v in sc)
+        )
+    if result["settings"].get("af_gate"):
+        th = [f["af_gate_threshold"] for f in result.get("folds", [])]
+        print(
+            "  AF gate (no S call where ctx_af_COSEn is above a threshold fitted on the training "
+            "patients' AFIB/AFL annotations): " + ", ".join(f"{v:.2f}" for v in th)
         )
     print("\n".join(_table(result)))
     if "detected" in result:

@@ -1,0 +1,84 @@
+"""Rhythm-context helpers of ``geoecg bench beats`` (``--feature-set context``/``context-af``,
+``--keep-premature-n`` and ``--af-gate``)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = [
+    "AF_GATE_COLUMN",
+    "CONTEXT_PRE_COLUMN",
+]
+
+#: Column of ``ctx_pre_hmed`` (rr_pre over the +-2.5 min median) in the rhythm context.
+CONTEXT_PRE_COLUMN = 4
+
+#: Column of ``ctx_af_COSEn`` in the AF context (``--af-gate``).
+AF_GATE_COLUMN = 0
+
+
+def _af_gates(train_tables, test_tables):
+    """AF gate threshold fitted on the training tables (their AFIB/AFL rhythm labels) and
+    the gated beats of each test table (``ctx_af_COSEn`` above it)."""
+    from ..features.beat_context import af_gate_threshold
+
+    thr = af_gate_threshold(
+        np.concatenate([t["ctx_af"][:, AF_GATE_COLUMN] for t in train_tables]),
+        np.concatenate([t["af"] for t in train_tables]),
+    )
+    gates = [np.nan_to_num(t["ctx_af"][:, AF_GATE_COLUMN], nan=-np.inf) > thr for t in test_tables]
+    return thr, gates
+
+
+def _gated_predict(clf, X, gate):
+    """``clf.predict`` where beats with ``gate`` True cannot be called S (``--af-gate``)."""
+    if gate is None or not gate.any() or "S" not in clf.classes_.tolist():
+        return clf.predict(X)
+    P = clf.predict_proba(X)
+    if clf.decision_scale:
+        P = P * np.asarray([float(clf.decision_scale.get(c, 1.0)) for c in clf.classes_.tolist()])
+    P[gate, clf.classes_.tolist().index("S")] = -1.0
+    return clf.classes_[np.argmax(P, axis=1)]
+
+
+def _add_context(table: dict, name: str, folder) -> dict:
+    """The table with the rhythm context of its beats (``ctx``, not cached: RR only).
+
+    The reference beat positions are read again (with the same filtering as
+    :func:`_record_table`), so caches written before this feature stay usable.
+    """
+    from ..features.af import af_beat_labels
+    from ..features.beat_context import af_context_features, rhythm_context_features
+    from ..io import beat_annotations, read_mitdb
+
+    rec = read_mitdb(name, folder)
+    peaks = beat_annotations(rec.annotations)["sample"].to_numpy()
+    peaks = peaks[(peaks >= 0) & (peaks < rec.signal.shape[1])]
+    if peaks.size != table["y"].size:
+        raise ValueError(f"record {name}: {peaks.size} beats, cached table has {table['y'].size}")
+    ctx = rhythm_context_features(peaks, rec.fs).values
+    out = dict(table)
+    out["af"] = af_beat_labels(rec.annotations, peaks, positive=("AFIB", "AFL"))
+    out["ctx"] = ctx
+    out["ctx_af"] = af_context_features(peaks, rec.fs).values
+    return out
+
+
+def _append_context(table: dict, af: bool = False) -> dict:
+    """``--feature-set context``: the rhythm context appended to the reference features
+    (``context-af``, ``af=True``: and the AF likeness of the rhythm around each beat)."""
+    out = dict(table)
+    out["X"] = np.hstack([table["X"], table["ctx"]] + ([table["ctx_af"]] if af else []))
+    return out
+
+
+def _per_class(y_true, y_pred) -> dict:
+    """Reference count, predicted count and true positives of S and V (one fold)."""
+    return {
+        c: [
+            int((y_true == c).sum()),
+            int((y_pred == c).sum()),
+            int(((y_true == c) & (y_pred == c)).sum()),
+        ]
+        for c in ("S", "V")
+    }
