@@ -173,3 +173,24 @@ def test_af_gate_blocks_s_calls_only_where_gated():
     test = {"ctx_af": np.array([[-1.9, 0.0], [-0.1, 0.0], [np.nan, 0.0]])}
     thr, gates = _af_gates([train], [test])
     assert -2.0 < thr < -0.2 and gates[0].tolist() == [False, True, False]
+
+
+def test_af_gate_modes_move_s_to_n_or_to_the_next_class():
+    """Mode "N" turns a gated beat's S call into N (AF-conducted supraventricular beats are
+    N) and leaves every other decision; "next" gives its most probable non-S class."""
+    import numpy as np
+    import pytest
+
+    from geoecg.bench._beats_context import gate_decisions
+
+    classes = ["N", "S", "V", "F", "Q"]
+    P = np.array([[0.10, 0.60, 0.30, 0.0, 0.0],
+                  [0.10, 0.60, 0.30, 0.0, 0.0],
+                  [0.35, 0.30, 0.35 + 1e-3, 0.0, 0.0]])
+    gate = np.array([True, False, True])
+    assert gate_decisions(P, classes, gate, "N").tolist() == [0, 1, 2]  # S -> N; V stays V
+    assert gate_decisions(P, classes, gate, "next").tolist() == [2, 1, 2]  # S -> V
+    assert gate_decisions(P, classes, None).tolist() == [1, 1, 2]
+    assert P[0, 1] == 0.6  # input not modified
+    with pytest.raises(ValueError, match="gate mode"):
+        gate_decisions(P, classes, gate, "drop")

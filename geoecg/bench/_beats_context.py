@@ -30,15 +30,39 @@ def _af_gates(train_tables, test_tables):
     return thr, gates
 
 
-def _gated_predict(clf, X, gate):
-    """``clf.predict`` where beats with ``gate`` True cannot be called S (``--af-gate``)."""
+def gate_decisions(P, classes, gate, mode="next") -> np.ndarray:
+    """Class index per beat (rows of ``P``, columns = ``classes``) under the AF gate.
+
+    ``mode="N"``: a gated beat whose most probable class is S is called N (AAMI labels a
+    supraventricular beat conducted in atrial fibrillation/flutter as N), other decisions are
+    unchanged; ``"next"``: the S probability of a gated beat is ignored, so it takes its most
+    probable other class (N, or V/F/Q). Without a gate: plain argmax.
+    """
+    P = np.asarray(P, dtype=np.float64)
+    classes = list(classes)
+    if mode not in ("N", "next"):
+        raise ValueError(f"af gate mode must be 'N' or 'next', got {mode!r}")
+    if gate is None or not np.any(gate) or "S" not in classes:
+        return np.argmax(P, axis=1)
+    s = classes.index("S")
+    if mode == "next" or "N" not in classes:
+        Q = P.copy()
+        Q[gate, s] = -np.inf
+        return np.argmax(Q, axis=1)
+    pred = np.argmax(P, axis=1)
+    pred[np.asarray(gate, dtype=bool) & (pred == s)] = classes.index("N")
+    return pred
+
+
+def _gated_predict(clf, X, gate, mode="next"):
+    """``clf.predict`` where beats with ``gate`` True cannot be called S (``--af-gate``;
+    see :func:`gate_decisions` for ``mode``)."""
     if gate is None or not gate.any() or "S" not in clf.classes_.tolist():
         return clf.predict(X)
     P = clf.predict_proba(X)
     if clf.decision_scale:
         P = P * np.asarray([float(clf.decision_scale.get(c, 1.0)) for c in clf.classes_.tolist()])
-    P[gate, clf.classes_.tolist().index("S")] = -1.0
-    return clf.classes_[np.argmax(P, axis=1)]
+    return clf.classes_[gate_decisions(P, clf.classes_.tolist(), gate, mode)]
 
 
 def _add_context(table: dict, name: str, folder) -> dict:

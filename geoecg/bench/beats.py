@@ -22,8 +22,10 @@ likeness of the surrounding 32 intervals
 (:func:`~geoecg.features.beat_context.af_context_features`).
 ``--af-gate`` applies the AAMI convention that beats in atrial fibrillation/flutter are not
 S: per fold, a COSEn threshold is fitted (Youden's J) on the *training* patients' AFIB/AFL
-rhythm annotations, and beats of the test patient whose context is above it take their most
-probable non-S class (also inside the ``--inner-folds`` CV). ``--keep-premature-n`` keeps the
+rhythm annotations, and beats of the test patient whose context is above it are not called S:
+an S call becomes the most probable other class (``--af-gate-mode next``, default) or N
+(``N``: a supraventricular beat conducted in AF is N under AAMI); also inside the
+``--inner-folds`` CV. ``--keep-premature-n`` keeps the
 premature N beats of training records beyond the cap (hard negatives).
 """
 
@@ -99,7 +101,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="no S call in atrial fibrillation: beats whose rhythm context is AF-like "
         "(ctx_af_COSEn above a threshold fitted per fold on the training patients' AFIB/AFL "
-        "rhythm annotations, Youden's J) take their most probable other class",
+        "rhythm annotations, Youden's J) are not called S (see --af-gate-mode)",
+    )
+    p.add_argument(
+        "--af-gate-mode",
+        choices=("next", "N"),
+        default="next",
+        help="what a gated beat's S call becomes: 'next' (default), its most probable other "
+        "class; 'N', since AAMI labels supraventricular beats conducted in AF as N",
     )
     p.add_argument("--detected", action="store_true", help="also score detected R-peaks")
     p.add_argument("--test-size", type=float, default=0.2, help="intra: test fraction")
@@ -231,8 +240,8 @@ def _inner_s_scale(args, train_tables, train_groups) -> float:
             Pc = clf.predict_proba(t["X"])
             for j, c in enumerate(clf.classes_.tolist()):
                 P[:, CLASSES.index(c)] = Pc[:, j]
-            if g is not None:
-                P[g, CLASSES.index("S")] = 0.0  # the AF gate, fitted on inner training
+            if g is not None:  # the AF gate, fitted on inner training (for the S F1
+                P[g, CLASSES.index("S")] = 0.0  # searched here, both gate modes are the same)
             P_in.append(P)
             y_in.append(t["y"])
     if not y_in:
@@ -319,8 +328,9 @@ def _fit_predict(
         gates[: len(g)] = g
         if gate_thr is not None:
             gate_thr.append(thr)
+    mode = getattr(args, "af_gate_mode", "next")
     return [
-        _gated_predict(clf, X, g) if len(X) else np.zeros(0, "<U1")
+        _gated_predict(clf, X, g, mode) if len(X) else np.zeros(0, "<U1")
         for X, g in zip(X_tests, gates, strict=True)
     ]
 
@@ -479,6 +489,7 @@ def run(args) -> int:
             "feature_set": args.feature_set,
             "keep_premature_n": args.keep_premature_n,
             "af_gate": args.af_gate,
+            "af_gate_mode": getattr(args, "af_gate_mode", "next"),
             "inner_folds": args.inner_folds if protocol != "intra" else 0,
             "seed": args.seed,
             "test_size": args.test_size if protocol == "intra" else None,
@@ -541,7 +552,8 @@ def _print(result) -> None:
         th = [f["af_gate_threshold"] for f in result.get("folds", [])]
         print(
             "  AF gate (no S call where ctx_af_COSEn is above a threshold fitted on the training "
-            "patients' AFIB/AFL annotations): " + ", ".join(f"{v:.2f}" for v in th)
+            f"patients' AFIB/AFL annotations; S -> {result['settings'].get('af_gate_mode', 'next')}"
+            "): " + ", ".join(f"{v:.2f}" for v in th)
         )
     print("\n".join(_table(result)))
     if "detected" in result:
