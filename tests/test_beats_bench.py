@@ -194,3 +194,35 @@ def test_af_gate_modes_move_s_to_n_or_to_the_next_class():
     assert P[0, 1] == 0.6  # input not modified
     with pytest.raises(ValueError, match="gate mode"):
         gate_decisions(P, classes, gate, "drop")
+
+
+def test_n_bags_averages_members_fitted_on_their_own_subsample():
+    """``--n-bags K``: K classifiers, each with its own N subsample and seed; predict_proba is
+    their mean, and the S multiplier / gate see one classifier-like object."""
+    from types import SimpleNamespace
+
+    import numpy as np
+    import pytest
+
+    from geoecg.bench._beats_context import _Bagged
+    from geoecg.bench.beats import _fit
+
+    rng = np.random.default_rng(4)
+    X = np.r_[rng.normal(0, 1, (300, 3)), rng.normal(2, 1, (40, 3))]
+    y = np.array(["N"] * 300 + ["S"] * 40)
+    t = {"X": X, "y": y}
+    args = SimpleNamespace(star=0, seed=0, max_n_per_record=50, class_weight="balanced",
+                           n_estimators=10, n_jobs=1, keep_premature_n=0.0, n_bags=3)
+    bag = _fit(args, [t])
+    assert isinstance(bag, _Bagged) and len(bag.members) == 3
+    P = bag.predict_proba(X)
+    np.testing.assert_allclose(P, np.mean([m.predict_proba(X) for m in bag.members], axis=0))
+    assert not np.allclose(bag.members[0].predict_proba(X), bag.members[1].predict_proba(X))
+    assert set(bag.predict(X)) <= {"N", "S"}
+    bag.set_params(decision_scale={"S": 1e6})
+    assert (bag.predict(X) == "S").mean() > 0.9
+    args.n_bags = 1
+    assert not isinstance(_fit(args, [t]), _Bagged)
+    args.n_bags = -1
+    with pytest.raises(ValueError, match="n-bags"):
+        _fit(args, [t])

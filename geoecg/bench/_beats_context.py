@@ -65,6 +65,33 @@ def _gated_predict(clf, X, gate, mode="next"):
     return clf.classes_[gate_decisions(P, clf.classes_.tolist(), gate, mode)]
 
 
+class _Bagged:
+    """Mean class probabilities of several fitted :class:`HeartbeatClassifier` s (``--n-bags``;
+    each fitted on its own N-beat subsample and xgboost seed). Same ``classes_``,
+    ``decision_scale``, ``predict_proba``/``predict``/``set_params`` as one classifier."""
+
+    def __init__(self, members):
+        self.members = list(members)
+        self.classes_ = self.members[0].classes_
+        if any(m.classes_.tolist() != self.classes_.tolist() for m in self.members):
+            raise ValueError("bagged classifiers were fitted on different class sets")
+        self.decision_scale = None
+
+    def set_params(self, decision_scale=None):
+        self.decision_scale = decision_scale
+        return self
+
+    def predict_proba(self, X):
+        return np.mean([m.predict_proba(X) for m in self.members], axis=0)
+
+    def predict(self, X):
+        P = self.predict_proba(X)
+        if self.decision_scale:
+            P = P * np.asarray([float(self.decision_scale.get(c, 1.0))
+                                for c in self.classes_.tolist()])
+        return self.classes_[np.argmax(P, axis=1)]
+
+
 def _add_context(table: dict, name: str, folder) -> dict:
     """The table with the rhythm context of its beats (``ctx``, not cached: RR only).
 

@@ -44,6 +44,7 @@ from ._beats_context import (
     _add_context,
     _af_gates,
     _append_context,
+    _Bagged,
     _gated_predict,
     _per_class,
 )
@@ -110,6 +111,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="what a gated beat's S call becomes: 'next' (default), its most probable other "
         "class; 'N', since AAMI labels supraventricular beats conducted in AF as N",
     )
+    p.add_argument("--n-bags", type=int, default=1,
+                   help="average the probabilities of this many classifiers, each with its own "
+                        "N-beat subsample and xgboost seed (seed + 1000 k; default 1)")
     p.add_argument("--detected", action="store_true", help="also score detected R-peaks")
     p.add_argument("--test-size", type=float, default=0.2, help="intra: test fraction")
     p.add_argument("--n-jobs", type=int, default=1, help="xgboost threads")
@@ -278,10 +282,20 @@ def _select_relative(table: dict) -> dict:
 
 
 def _fit(args, train_tables, star=None):
+    n_bags = int(getattr(args, "n_bags", 1))
+    if n_bags < 1:
+        raise ValueError(f"--n-bags must be >= 1, got {n_bags}")
+    if n_bags == 1:
+        return _fit_one(args, train_tables, star, args.seed)
+    return _Bagged([_fit_one(args, train_tables, star, args.seed + 1000 * b)
+                    for b in range(n_bags)])
+
+
+def _fit_one(args, train_tables, star, seed):
     from ..estimators.heartbeat import HeartbeatClassifier
 
     star = args.star if star is None else star
-    rng = np.random.default_rng(args.seed)
+    rng = np.random.default_rng(seed)
     Xs, ys = [], []
 
     hard_thr = getattr(args, "keep_premature_n", 0.0)
@@ -309,7 +323,7 @@ def _fit(args, train_tables, star=None):
         n_estimators=args.n_estimators,
         class_weight=cw,
         n_jobs=args.n_jobs,
-        random_state=args.seed,
+        random_state=seed,
     ).fit(np.vstack(Xs), np.concatenate(ys))
 
 
@@ -492,6 +506,7 @@ def run(args) -> int:
             "af_gate_mode": getattr(args, "af_gate_mode", "next"),
             "inner_folds": args.inner_folds if protocol != "intra" else 0,
             "seed": args.seed,
+            "n_bags": int(getattr(args, "n_bags", 1)),
             "test_size": args.test_size if protocol == "intra" else None,
         },
         "folds": fold_info,
