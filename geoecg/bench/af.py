@@ -13,6 +13,11 @@ The CinC modes also report a prevalence-shift SIMULATION: the held-out predictio
 resampled (with replacement) to the full training set's priors (default N 0.60, A 0.09,
 O 0.28, ~ 0.03) and scored with and without prior correction. F1, Se and Sp are
 percentages; times in s.
+
+``--crop-augment K,FRAC[,W]`` adds, to each training fold only, the features of K random
+sub-crops (FRAC of the record length, at least 9 s) of every training record, labelled
+like the record and weighted W (default 0.5); held-out records are scored whole
+(:mod:`geoecg.features.af_crops`).
 """
 
 from __future__ import annotations
@@ -54,6 +59,10 @@ def add_arguments(p) -> None:
     p.add_argument("--af-binary", type=float, default=0.0, metavar="W",
                    help="blend weight (0-1) of a dedicated AF-vs-rest xgboost model in the AF "
                         "probability (default 0: multi-class model only)")
+    p.add_argument("--crop-augment", metavar="K,FRAC[,W]", default=None,
+                   help="add K random sub-crops (FRAC of the length, >= 9 s) of each training "
+                        "record to its training fold, sample weight W (default 0.5); "
+                        "e.g. 2,0.7 (default: off)")
     p.add_argument("--rpeaks", choices=("reference", "detected"), default="reference",
                    help="beat-level mode: annotated beats or detected R-peaks")
     p.add_argument("--json", help="write the figures to this JSON file")
@@ -73,6 +82,24 @@ def _parse_priors(text: str) -> dict:
     return out
 
 
+def _parse_crops(text):
+    """``"K,FRAC[,W]"`` -> ``(K, FRAC, W)``; ``None`` -> ``None``."""
+    if text is None:
+        return None
+    parts = [t.strip() for t in str(text).split(",")]
+    try:
+        if len(parts) not in (2, 3):
+            raise ValueError
+        k, frac = int(parts[0]), float(parts[1])
+        w = float(parts[2]) if len(parts) == 3 else 0.5
+    except ValueError:
+        msg = f"--crop-augment must look like 2,0.7 or 2,0.7,0.5, got {text!r}"
+        raise ValueError(msg) from None
+    if k < 1 or not 0.0 < frac < 1.0 or not w > 0:
+        raise ValueError(f"--crop-augment needs K >= 1, 0 < FRAC < 1 and W > 0, got {text!r}")
+    return k, frac, w
+
+
 def _f1_table(y_true, y_pred) -> dict:
     from sklearn.metrics import f1_score
 
@@ -88,7 +115,9 @@ def _f1_table(y_true, y_pred) -> dict:
     }
 
 
-def _features(folder, cache, progress=True, rhythm_profile=False):
+def _features(folder, cache, progress=True, rhythm_profile=False, crops=None):
+    """Record features of a CinC folder; with ``crops=(K, FRAC, W)`` also the crop
+    features ``(F, owner)`` as a sixth element (else ``None``)."""
     from ..features.af_record import af_record_features_batch
     from ..io import CinC2017
 
@@ -115,9 +144,40 @@ def _features(folder, cache, progress=True, rhythm_profile=False):
         extra = [rhythm_profile_features(np.ravel(s), float(db.fs))
                  for s in tqdm(sigs, desc="rhythm profile", disable=not progress, file=sys.stderr)]
         X = np.hstack([X, np.asarray(extra, dtype=np.float64)])
+    C = None
+    if crops is not None:
+        from ..features.af_crops import af_crop_features
+
+        C = af_crop_features(sigs, float(db.fs), crops[0], crops[1], keys=keys,
+                             cache_dir=cache, rhythm_profile=rhythm_profile, progress=progress)
     t_feat = time.perf_counter() - t0
     y = labels.loc[names].to_numpy().astype(str)
-    return X, y, names, t_read, t_feat
+    return X, y, names, t_read, t_feat, C
+
+
+def _crop_kwargs(C, y, train_idx) -> dict:
+    """``fit`` keyword arguments with the crops of the training records ``train_idx`` only."""
+    if C is None:
+        return {}
+    F, owner = C
+    m = np.isin(owner, train_idx)
+    return {"X_crops": F[m], "y_crops": y[owner[m]]}
+
+
+def _cv_proba(args, X, y, C=None):
+    """Out-of-fold probabilities (training priors) and per-record training priors."""
+    from sklearn.model_selection import StratifiedKFold
+    from tqdm.auto import tqdm
+
+    classes = np.unique(y)
+    proba = np.zeros((len(y), classes.size))
+    priors = np.zeros((len(y), classes.size))
+    skf = StratifiedKFold(args.folds, shuffle=True, random_state=args.seed)
+    for tr, te in tqdm(list(skf.split(X, y)), desc="folds", file=sys.stderr):
+        m = _clf(args).fit(X[tr], y[tr], **_crop_kwargs(C, y, tr))
+        proba[te] = m.predict_proba_uncorrected(X[te])  # held-out: whole records only
+        priors[te] = m.train_priors_
+    return classes, proba, priors
 
 
 def _simulate_shift(y, proba_raw, train_priors, classes, target, n_resamples, rng) -> dict:
@@ -159,38 +219,36 @@ def _clf(args):
 
     return CinC2017Classifier(n_estimators=args.n_estimators, random_state=args.seed, n_jobs=1,
                               inner_cv=getattr(args, "inner_cv", None),
-                              binary_class="A", binary_weight=getattr(args, "af_binary", 0.0))
+                              binary_class="A", binary_weight=getattr(args, "af_binary", 0.0),
+                              crop_weight=_crop_weight(args))
+
+
+def _crop_weight(args) -> float:
+    c = _parse_crops(getattr(args, "crop_augment", None))
+    return 0.5 if c is None else c[2]
 
 
 def _run_cinc(args) -> dict:
-    from sklearn.model_selection import StratifiedKFold
-    from tqdm.auto import tqdm
-
     target = _parse_priors(args.target_priors)
+    crops = _parse_crops(getattr(args, "crop_augment", None))
     rng = np.random.default_rng(args.seed)
+    rp = getattr(args, "rhythm_profile", False)
     if args.data:
-        rp = getattr(args, "rhythm_profile", False)
-        X, y, names, t_read, t_feat = _features(args.data, args.cache, rhythm_profile=rp)
-        classes = np.unique(y)
-        proba = np.zeros((len(y), classes.size))
-        priors = np.zeros((len(y), classes.size))
+        X, y, names, t_read, t_feat, C = _features(args.data, args.cache, rhythm_profile=rp,
+                                                   crops=crops)
         t0 = time.perf_counter()
-        skf = StratifiedKFold(args.folds, shuffle=True, random_state=args.seed)
-        for tr, te in tqdm(list(skf.split(X, y)), desc="folds", file=sys.stderr):
-            m = _clf(args).fit(X[tr], y[tr])
-            proba[te] = m.predict_proba_uncorrected(X[te])
-            priors[te] = m.train_priors_
+        classes, proba, priors = _cv_proba(args, X, y, C)
         t_fit = time.perf_counter() - t0
         mode = f"{args.folds}-fold stratified CV on {args.data}"
         train_priors = priors.mean(axis=0)
         y_eval = y
     else:
-        rp = getattr(args, "rhythm_profile", False)
-        Xa, ya, _, ra, fa = _features(args.train_data, args.cache, rhythm_profile=rp)
-        Xb, yb, names, rb, fb = _features(args.test_data, args.cache, rhythm_profile=rp)
+        Xa, ya, _, ra, fa, C = _features(args.train_data, args.cache, rhythm_profile=rp,
+                                         crops=crops)
+        Xb, yb, names, rb, fb, _ = _features(args.test_data, args.cache, rhythm_profile=rp)
         t_read, t_feat = ra + rb, fa + fb
         t0 = time.perf_counter()
-        m = _clf(args).fit(Xa, ya)
+        m = _clf(args).fit(Xa, ya, **_crop_kwargs(C, ya, np.arange(len(ya))))
         classes = m.classes_
         proba = m.predict_proba_uncorrected(Xb)
         t_fit = time.perf_counter() - t0
@@ -200,6 +258,11 @@ def _run_cinc(args) -> dict:
     pred = classes[np.argmax(proba, axis=1)]
     out = _f1_table(y_eval, pred)
     out["mode"] = mode
+    if crops is not None:
+        out["mode"] += (f", + {crops[0]} crops of {crops[1]:g} x length per training record, "
+                        f"weight {crops[2]:g}")
+        out["crop_augment"] = {"n_crops": crops[0], "frac": crops[1], "weight": crops[2],
+                               "n_crop_rows": int(len(C[1]))}
     out["prevalence_shift_simulation"] = _simulate_shift(
         y_eval, proba, train_priors, classes, target, args.n_resamples, rng)
     out["times_s"] = {"read": t_read, "features": t_feat, "fit_predict": t_fit}
