@@ -1,5 +1,6 @@
 """Rhythm-context helpers of ``geoecg bench beats`` (``--feature-set context``/``context-af``,
-``--keep-premature-n`` and ``--af-gate``)."""
+``--keep-premature-n``, ``--af-gate``, ``--context-nn``, ``--morph-match`` and the
+second stage of ``--stack-folds``)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ import numpy as np
 __all__ = [
     "AF_GATE_COLUMN",
     "CONTEXT_PRE_COLUMN",
+    "STACK_HALF",
+    "STACK_OFFSETS",
+    "neighbour_proba_features",
 ]
 
 #: Column of ``ctx_pre_hmed`` (rr_pre over the +-2.5 min median) in the rhythm context.
@@ -92,11 +96,25 @@ class _Bagged:
         return self.classes_[np.argmax(P, axis=1)]
 
 
-def _add_context(table: dict, name: str, folder) -> dict:
+def _first_lead(rec) -> np.ndarray:
+    """The record's MLII lead (its first lead without one), mV."""
+    names = [str(n).upper() for n in rec.lead_names]
+    return rec.signal[names.index("MLII") if "MLII" in names else 0]
+
+
+def _add_context(table: dict, name: str, folder, nn: str = "off", morph: bool = False) -> dict:
     """The table with the rhythm context of its beats (``ctx``, not cached: RR only).
 
     The reference beat positions are read again (with the same filtering as
-    :func:`_record_table`), so caches written before this feature stay usable.
+    :func:`_record_table`), so caches written before this feature stay usable. ``nn``
+    (``--context-nn``): ``"rhythm"``, the neighbourhood statistics of the rhythm context are
+    computed on the normal-to-normal rhythm, the beats whose QRS does not match the local
+    dominant template of the first lead (:func:`geoecg.features.ectopy.ectopic_beats`,
+    morphology only, no labels) being moved out of the way (``ectopic`` in the table);
+    ``"all"``, the AF likeness (hence the AF gate) too; ``"off"``: neither.
+    ``morph=True`` (``--morph-match``): ``morph``, each beat's QRS correlation with that
+    local dominant template and its peak-to-peak amplitude ratio to it (both dimensionless;
+    :func:`geoecg.features.ectopy.beat_morphology_match`).
     """
     from ..features.af import af_beat_labels
     from ..features.beat_context import af_context_features, rhythm_context_features
@@ -107,19 +125,34 @@ def _add_context(table: dict, name: str, folder) -> dict:
     peaks = peaks[(peaks >= 0) & (peaks < rec.signal.shape[1])]
     if peaks.size != table["y"].size:
         raise ValueError(f"record {name}: {peaks.size} beats, cached table has {table['y'].size}")
-    ctx = rhythm_context_features(peaks, rec.fs).values
+    if nn not in ("off", "rhythm", "all"):
+        raise ValueError(f"context nn must be 'off', 'rhythm' or 'all', got {nn!r}")
+    ect = None
+    if nn != "off":
+        from ..features.ectopy import ectopic_beats
+
+        ect = ectopic_beats(_first_lead(rec), rec.fs, peaks)
     out = dict(table)
     out["af"] = af_beat_labels(rec.annotations, peaks, positive=("AFIB", "AFL"))
-    out["ctx"] = ctx
-    out["ctx_af"] = af_context_features(peaks, rec.fs).values
+    out["ctx"] = rhythm_context_features(peaks, rec.fs, ectopic=ect).values
+    out["ctx_af"] = af_context_features(peaks, rec.fs,
+                                        ectopic=ect if nn == "all" else None).values
+    if ect is not None:
+        out["ectopic"] = ect
+    if morph:
+        from ..features.ectopy import beat_morphology_match
+
+        out["morph"] = np.column_stack(beat_morphology_match(_first_lead(rec), rec.fs, peaks))
     return out
 
 
-def _append_context(table: dict, af: bool = False) -> dict:
+def _append_context(table: dict, af: bool = False, morph: bool = False) -> dict:
     """``--feature-set context``: the rhythm context appended to the reference features
-    (``context-af``, ``af=True``: and the AF likeness of the rhythm around each beat)."""
+    (``context-af``, ``af=True``: and the AF likeness of the rhythm around each beat;
+    ``morph=True``, ``--morph-match``: and the match with the local dominant QRS)."""
     out = dict(table)
-    out["X"] = np.hstack([table["X"], table["ctx"]] + ([table["ctx_af"]] if af else []))
+    out["X"] = np.hstack([table["X"], table["ctx"]] + ([table["ctx_af"]] if af else [])
+                         + ([table["morph"]] if morph else []))
     return out
 
 
@@ -133,3 +166,145 @@ def _per_class(y_true, y_pred) -> dict:
         ]
         for c in ("S", "V")
     }
+
+
+def add_context_arguments(p) -> None:
+    """The ``--context-nn``, ``--morph-match``, ``--stack-folds`` and ``--stack-s-only``
+    options of ``geoecg bench beats``."""
+    p.add_argument("--context-nn", choices=("off", "rhythm", "all"), default="off",
+                   help="rhythm context on the normal-to-normal rhythm (beats whose QRS does not "
+                   "match the local dominant template left out): rhythm, or all (AF stats too)")
+    p.add_argument("--morph-match", action="store_true", help="context feature sets: add "
+                   "each beat's QRS correlation and amplitude ratio to the local dominant template")
+    p.add_argument("--stack-folds", type=int, default=0, help="second stage on neighbouring "
+                   "beats' out-of-fold probabilities, K inner folds of the training patients "
+                   "(0: off; not used by intra)")
+    p.add_argument("--stack-s-only", action="store_true",
+                   help="the second stage decides only the beats that either stage calls S")
+
+
+def _settings_note(settings: dict) -> str:
+    """Summary-line note of ``--context-nn``, ``--morph-match`` and ``--stack-folds``."""
+    nn = settings.get("context_nn", "off")
+    return ((f" (context on the NN rhythm: {nn})" if nn != "off" else "")
+            + (" + QRS match" if settings.get("morph_match") else "")
+            + (f"; stacked ({settings['stack_folds']} inner folds"
+               f"{', S decisions only' if settings.get('stack_s_only') else ''})"
+               if settings.get("stack_folds") else ""))
+
+
+#: Beat offsets whose first-stage probabilities the second stage sees (``--stack-folds``).
+STACK_OFFSETS = (-2, -1, 1, 2)
+
+#: Half-width (beats) of the window of mean first-stage probabilities (``--stack-folds``).
+STACK_HALF = 8
+
+
+def neighbour_proba_features(P) -> np.ndarray:
+    """Second-stage features of each beat of one record from first-stage class probabilities.
+
+    Parameters
+    ----------
+    P : array_like, shape (n_beats, n_classes)
+        Class probabilities of the record's beats, in beat order.
+
+    Returns
+    -------
+    ndarray, shape (n_beats, n_classes * (2 + len(STACK_OFFSETS)))
+        The beat's own probabilities, those of the beats at :data:`STACK_OFFSETS` (NaN past
+        the record ends) and their mean over the :data:`STACK_HALF` beats on either side,
+        the beat itself left out (NaN without any); all dimensionless.
+    """
+    P = np.asarray(P, dtype=np.float64)
+    if P.ndim != 2:
+        raise ValueError(f"P must be 2-D (beats x classes), got shape {P.shape}")
+    n, c = P.shape
+    cols = [P]
+    for o in STACK_OFFSETS:
+        Q = np.full((n, c), np.nan)
+        if abs(o) < n:
+            if o > 0:
+                Q[:-o] = P[o:]
+            else:
+                Q[-o:] = P[:o]
+        cols.append(Q)
+    cs = np.vstack([np.zeros((1, c)), np.cumsum(P, axis=0)])
+    i = np.arange(n)
+    lo, hi = np.clip(i - STACK_HALF, 0, n), np.clip(i + STACK_HALF + 1, 0, n)
+    cnt = (hi - lo - 1)[:, None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cols.append(np.where(cnt > 0, (cs[hi] - cs[lo] - P) / cnt, np.nan))
+    return np.hstack(cols)
+
+
+def _class_proba(clf, X, classes) -> np.ndarray:
+    """``clf.predict_proba(X)`` with one column per entry of ``classes`` (0 where unseen)."""
+    P = np.zeros((len(X), len(classes)))
+    if len(X):
+        Pc = clf.predict_proba(X)
+        for j, c in enumerate(clf.classes_.tolist()):
+            P[:, list(classes).index(c)] = Pc[:, j]
+    return P
+
+
+class _Stacked:
+    """Two-stage classifier of ``--stack-folds``: the second stage sees each beat's features and
+    the first-stage probabilities of the beat and of its neighbours
+    (:func:`neighbour_proba_features`); ``predict_proba``/``predict``/``set_params`` as one
+    :class:`HeartbeatClassifier`. ``X`` must hold the beats of ONE record in beat order."""
+
+    def __init__(self, first, second, classes, s_only=False):
+        self.first, self.second, self.classes = first, second, list(classes)
+        self.classes_ = second.classes_
+        self.decision_scale = None
+        self.s_only = bool(s_only)
+
+    def set_params(self, decision_scale=None):
+        self.decision_scale = decision_scale
+        return self
+
+    def _x2(self, X):
+        return np.hstack([X, neighbour_proba_features(_class_proba(self.first, X, self.classes))])
+
+    def predict_proba(self, X):
+        """Second-stage probabilities; ``s_only``: those of the beats that either stage calls
+        S, the first stage's (columns ``classes_``) elsewhere."""
+        P2 = self.second.predict_proba(self._x2(X))
+        if not self.s_only or "S" not in self.classes_.tolist():
+            return P2
+        P1 = _class_proba(self.first, X, self.classes_.tolist())
+        s = self.classes_.tolist().index("S")
+        use2 = (np.argmax(P1, axis=1) == s) | (np.argmax(P2, axis=1) == s)
+        return np.where(use2[:, None], P2, P1)
+
+    def predict(self, X):
+        P = self.predict_proba(X)
+        if self.decision_scale:
+            P = P * np.asarray([float(self.decision_scale.get(c, 1.0))
+                                for c in self.classes_.tolist()])
+        return self.classes_[np.argmax(P, axis=1)]
+
+
+def _stack_fit(args, fit, train_tables, train_groups, classes) -> _Stacked:
+    """``--stack-folds K``: first stage ``fit(args, tables)`` on every training table; the
+    second stage is fitted on the training tables' features plus the neighbour features of
+    their OUT-OF-FOLD first-stage probabilities, from an inner CV over the TRAINING patients
+    only (patients dealt round-robin into K folds); no test beat is used.
+    ``args.stack_s_only`` (``--stack-s-only``): the second stage decides only the beats that
+    either stage calls S (see :meth:`_Stacked.predict_proba`)."""
+    ug = list(dict.fromkeys(np.asarray(train_groups).tolist()))
+    k = min(int(args.stack_folds), len(ug))
+    if k < 2:
+        raise ValueError(f"--stack-folds needs >= 2 folds and training patients, got {k}")
+    oof = [None] * len(train_tables)
+    for f in range(k):
+        held = set(ug[f::k])
+        inner = fit(args, [t for t, g in zip(train_tables, train_groups, strict=True)
+                           if g not in held], star=0)
+        for i, g in enumerate(train_groups):
+            if g in held:
+                oof[i] = _class_proba(inner, train_tables[i]["X"], classes)
+    second = fit(args, [dict(t, X=np.hstack([t["X"], neighbour_proba_features(P)]))
+                        for t, P in zip(train_tables, oof, strict=True)])
+    return _Stacked(fit(args, train_tables), second, classes,
+                    s_only=getattr(args, "stack_s_only", False))

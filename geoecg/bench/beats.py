@@ -47,6 +47,9 @@ from ._beats_context import (
     _Bagged,
     _gated_predict,
     _per_class,
+    _settings_note,
+    _stack_fit,
+    add_context_arguments,
 )
 from ._versions import package_versions
 
@@ -111,6 +114,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="what a gated beat's S call becomes: 'next' (default), its most probable other "
         "class; 'N', since AAMI labels supraventricular beats conducted in AF as N",
     )
+    add_context_arguments(p)
     p.add_argument("--n-bags", type=int, default=1,
                    help="average the probabilities of this many classifiers, each with its own "
                         "N-beat subsample and xgboost seed (seed + 1000 k; default 1)")
@@ -330,7 +334,11 @@ def _fit_one(args, train_tables, star, seed):
 def _fit_predict(
     args, train_tables, X_tests, train_groups=None, scales=None, test_tables=None, gate_thr=None
 ):
-    clf = _fit(args, train_tables)
+    if getattr(args, "stack_folds", 0) and getattr(args, "inner_folds", 0):
+        raise ValueError("--stack-folds and --inner-folds cannot be combined")
+    clf = (_stack_fit(args, _fit, train_tables, train_groups, CLASSES)
+           if getattr(args, "stack_folds", 0) and train_groups is not None
+           else _fit(args, train_tables))
     if getattr(args, "inner_folds", 0) and train_groups is not None:
         m = _inner_s_scale(args, train_tables, train_groups)
         clf.set_params(decision_scale={"S": m})
@@ -405,10 +413,12 @@ def run(args) -> int:
     if args.feature_set in ("relative", "context", "context-af"):
         tables = {r: _select_relative(t) for r, t in tables.items()}
     if args.feature_set.startswith("context") or args.keep_premature_n or args.af_gate:
-        tables = {r: _add_context(t, r, folder) for r, t in tables.items()}
+        nn = getattr(args, "context_nn", "off")
+        mm = bool(getattr(args, "morph_match", False)) and args.feature_set.startswith("context")
+        tables = {r: _add_context(t, r, folder, nn, mm) for r, t in tables.items()}
     if args.feature_set.startswith("context"):
         af = args.feature_set == "context-af"
-        tables = {r: _append_context(t, af) for r, t in tables.items()}
+        tables = {r: _append_context(t, af, mm) for r, t in tables.items()}
     y_true, y_pred, det_true, det_pred = [], [], [], []
     det_counts = np.zeros(3, np.int64)
     fold_info = []
@@ -504,6 +514,10 @@ def run(args) -> int:
             "keep_premature_n": args.keep_premature_n,
             "af_gate": args.af_gate,
             "af_gate_mode": getattr(args, "af_gate_mode", "next"),
+            "context_nn": getattr(args, "context_nn", "off"),
+            "morph_match": bool(getattr(args, "morph_match", False)),
+            "stack_folds": int(getattr(args, "stack_folds", 0)),
+            "stack_s_only": bool(getattr(args, "stack_s_only", False)),
             "inner_folds": args.inner_folds if protocol != "intra" else 0,
             "seed": args.seed,
             "n_bags": int(getattr(args, "n_bags", 1)),
@@ -555,7 +569,7 @@ def _print(result) -> None:
         f"{result['settings']['class_weight']}, N beats per training record: "
         f"{result['settings']['max_n_per_record'] or 'all'}, STAR copies "
         f"{result['settings']['star_copies']}, features "
-        f"{result['settings'].get('feature_set', 'all')}"
+        f"{result['settings'].get('feature_set', 'all')}{_settings_note(result['settings'])}"
     )
     if result["settings"].get("inner_folds"):
         sc = [f["s_scale"] for f in result.get("folds", []) if f.get("s_scale") is not None]

@@ -55,6 +55,21 @@ def _check_pos_real(v, name):
     return float(v)
 
 
+def _nn_rr(rr_s, ectopic, n):
+    """RR series (s) with the ectopic beats moved to evenly spaced times between the normal
+    beats around them (:func:`geoecg.features.ectopy.repair_rr`, ``"interpolate"``), or the
+    series itself when ``ectopic`` is None."""
+    if ectopic is None:
+        return rr_s
+    from .ectopy import repair_rr
+
+    e = np.asarray(ectopic)
+    if e.dtype != bool or e.shape != (n,):
+        raise ValueError(f"ectopic must be a boolean array with one flag per beat ({n}), "
+                         f"got dtype {e.dtype}, shape {e.shape}")
+    return repair_rr(rr_s, e)
+
+
 def _horizon_median(rr, t_mid, horizon_s):
     """Median of the RR intervals whose midpoints lie within +-horizon_s of each midpoint."""
     lo = np.searchsorted(t_mid, t_mid - horizon_s, side="left")
@@ -84,6 +99,7 @@ def rhythm_context_features(
     window_beats: int = 16,
     horizon_s: float = 150.0,
     premature: float = 0.85,
+    ectopic=None,
 ) -> BeatFeatureTable:
     """Rhythm context of each beat (irregularity around it, long-horizon prematurity).
 
@@ -100,6 +116,16 @@ def rhythm_context_features(
         Half-width (s) of the long-horizon window of the median RR (+-2.5 min).
     premature : float, default 0.85
         An interval is premature when shorter than this fraction of the reference median.
+    ectopic : array_like of bool, shape (n_beats,), optional
+        Ectopic flag of each beat, e.g. from the QRS morphology
+        (:func:`geoecg.features.ectopy.ectopic_beats`; no labels needed). When given, the
+        *neighbourhood* statistics (``ctx_rcv``, ``ctx_dmed``, ``ctx_prem_frac``,
+        ``ctx_alt``) and the long-horizon median are computed on the normal-to-normal
+        rhythm: the RR series with each run of ectopic beats moved to evenly spaced times
+        between the normal beats around it (:func:`~geoecg.features.ectopy.repair_rr`), so
+        that ventricular bigeminy around a beat does not look irregular or premature. The
+        beat's own intervals (``rr_pre``, ``rr_post``, the 4 of ``ctx_loc_hmed`` and those
+        of ``ctx_run``) stay the measured ones. None (default): every beat counts.
 
     Returns
     -------
@@ -144,14 +170,17 @@ def rhythm_context_features(
     horizon_s = _check_pos_real(horizon_s, "horizon_s")
     premature = _check_pos_real(premature, "premature")
     n = r.size
+    if ectopic is not None and np.shape(ectopic) != (n,):
+        raise ValueError(f"ectopic needs one flag per beat ({n}), got shape {np.shape(ectopic)}")
     out = np.full((n, len(CONTEXT_FEATURE_NAMES)), np.nan)
     if n < 2:
         return BeatFeatureTable(out, np.asarray(CONTEXT_FEATURE_NAMES, dtype=object), r)
     rr = np.diff(r) / fs  # s; interval j joins beats j and j+1
+    rr_nb = _nn_rr(rr, ectopic, n)  # neighbourhood series (normal-to-normal with ectopic)
     pre = np.concatenate([[np.nan], rr])
     post = np.concatenate([rr, [np.nan]])
     # Neighbourhood: intervals i-1-w .. i+w of beat i, without i-1 (pre) and i (post).
-    pad = np.concatenate([np.full(w + 1, np.nan), rr, np.full(w + 1, np.nan)])
+    pad = np.concatenate([np.full(w + 1, np.nan), rr_nb, np.full(w + 1, np.nan)])
     W = np.lib.stride_tricks.sliding_window_view(pad, 2 * w + 2)[:n].copy()
     W[:, w] = np.nan
     W[:, w + 1] = np.nan
@@ -176,7 +205,7 @@ def rhythm_context_features(
     out[:, 3] = np.where(ok, alt, np.nan)
     # Long-horizon median RR at each interval, then at each beat (mean of its two).
     t_mid = (r[:-1] + r[1:]) / (2.0 * fs)
-    hm = _horizon_median(rr, t_mid, horizon_s)
+    hm = _horizon_median(rr_nb, t_mid, horizon_s)
     h_pre = np.concatenate([[hm[0]], hm])
     h_post = np.concatenate([hm, [hm[-1]]])
     out[:, 4] = pre / h_pre
@@ -190,7 +219,8 @@ def rhythm_context_features(
     return BeatFeatureTable(out, np.asarray(CONTEXT_FEATURE_NAMES, dtype=object), r)
 
 
-def af_context_features(rpeaks, fs: float, *, window: int = 32) -> BeatFeatureTable:
+def af_context_features(rpeaks, fs: float, *, window: int = 32,
+                        ectopic=None) -> BeatFeatureTable:
     """Atrial-fibrillation likeness of the rhythm around each beat.
 
     The AF window statistics of :func:`geoecg.features.af.af_window_stats` (coefficient of
@@ -209,6 +239,12 @@ def af_context_features(rpeaks, fs: float, *, window: int = 32) -> BeatFeatureTa
         Sampling frequency in Hz.
     window : int, default 32
         RR intervals per window (>= 4).
+    ectopic : array_like of bool, shape (n_beats,), optional
+        Ectopic flag of each beat (e.g. :func:`geoecg.features.ectopy.ectopic_beats`).
+        When given, the windows are taken from the normal-to-normal rhythm: the RR series
+        with the ectopic beats moved to evenly spaced times between the normal beats
+        around them (:func:`~geoecg.features.ectopy.repair_rr`), so that ventricular
+        ectopy does not look like atrial fibrillation. None (default): the measured RR.
 
     Returns
     -------
@@ -235,9 +271,11 @@ def af_context_features(rpeaks, fs: float, *, window: int = 32) -> BeatFeatureTa
     if w < 4:
         raise ValueError(f"window must be >= 4 intervals, got {w}")
     n = r.size
+    if ectopic is not None and np.shape(ectopic) != (n,):
+        raise ValueError(f"ectopic needs one flag per beat ({n}), got shape {np.shape(ectopic)}")
     out = np.full((n, len(AF_CONTEXT_STATS)), np.nan)
     if n >= 2:
-        rr = np.diff(r) * (1000.0 / fs)
+        rr = _nn_rr(np.diff(r) * (1000.0 / fs), ectopic, n)
         stats = af_window_stats(rr_windows(rr, w))
         cols = [list(AF_STAT_NAMES).index(c) for c in AF_CONTEXT_STATS]
         rows = np.clip(np.arange(n) - 1, 0, rr.size - 1)
