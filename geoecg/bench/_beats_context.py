@@ -63,13 +63,33 @@ def _gated_predict(clf, X, gate, mode="next"):
     see :func:`gate_decisions` for ``mode``)."""
     if gate is None or not gate.any() or "S" not in clf.classes_.tolist():
         return clf.predict(X)
-    P = clf.predict_proba(X)
-    if clf.decision_scale:
-        P = P * np.asarray([float(clf.decision_scale.get(c, 1.0)) for c in clf.classes_.tolist()])
+    P = _scaled_proba(clf, X)
     return clf.classes_[gate_decisions(P, clf.classes_.tolist(), gate, mode)]
 
 
-class _Bagged:
+def _scaled_proba(clf, X) -> np.ndarray:
+    """``clf.predict_proba(X)`` times ``clf.decision_scale`` (per class; 1 where absent)."""
+    P = clf.predict_proba(X)
+    if clf.decision_scale:
+        P = P * np.asarray([float(clf.decision_scale.get(c, 1.0)) for c in clf.classes_.tolist()])
+    return P
+
+
+class _Composite:
+    """``set_params(decision_scale=)`` and ``predict`` (arg-max of the scaled probabilities) of
+    the composite classifiers below, as on one :class:`HeartbeatClassifier`."""
+
+    decision_scale = None
+
+    def set_params(self, decision_scale=None):
+        self.decision_scale = decision_scale
+        return self
+
+    def predict(self, X):
+        return self.classes_[np.argmax(_scaled_proba(self, X), axis=1)]
+
+
+class _Bagged(_Composite):
     """Mean class probabilities of several fitted :class:`HeartbeatClassifier` s (``--n-bags``;
     each fitted on its own N-beat subsample and xgboost seed). Same ``classes_``,
     ``decision_scale``, ``predict_proba``/``predict``/``set_params`` as one classifier."""
@@ -81,19 +101,8 @@ class _Bagged:
             raise ValueError("bagged classifiers were fitted on different class sets")
         self.decision_scale = None
 
-    def set_params(self, decision_scale=None):
-        self.decision_scale = decision_scale
-        return self
-
     def predict_proba(self, X):
         return np.mean([m.predict_proba(X) for m in self.members], axis=0)
-
-    def predict(self, X):
-        P = self.predict_proba(X)
-        if self.decision_scale:
-            P = P * np.asarray([float(self.decision_scale.get(c, 1.0))
-                                for c in self.classes_.tolist()])
-        return self.classes_[np.argmax(P, axis=1)]
 
 
 def _first_lead(rec) -> np.ndarray:
@@ -247,7 +256,7 @@ def _class_proba(clf, X, classes) -> np.ndarray:
     return P
 
 
-class _Stacked:
+class _Stacked(_Composite):
     """Two-stage classifier of ``--stack-folds``: the second stage sees each beat's features and
     the first-stage probabilities of the beat and of its neighbours
     (:func:`neighbour_proba_features`); ``predict_proba``/``predict``/``set_params`` as one
@@ -258,10 +267,6 @@ class _Stacked:
         self.classes_ = second.classes_
         self.decision_scale = None
         self.s_only = bool(s_only)
-
-    def set_params(self, decision_scale=None):
-        self.decision_scale = decision_scale
-        return self
 
     def _x2(self, X):
         return np.hstack([X, neighbour_proba_features(_class_proba(self.first, X, self.classes))])
@@ -276,13 +281,6 @@ class _Stacked:
         s = self.classes_.tolist().index("S")
         use2 = (np.argmax(P1, axis=1) == s) | (np.argmax(P2, axis=1) == s)
         return np.where(use2[:, None], P2, P1)
-
-    def predict(self, X):
-        P = self.predict_proba(X)
-        if self.decision_scale:
-            P = P * np.asarray([float(self.decision_scale.get(c, 1.0))
-                                for c in self.classes_.tolist()])
-        return self.classes_[np.argmax(P, axis=1)]
 
 
 def _stack_fit(args, fit, train_tables, train_groups, classes) -> _Stacked:
