@@ -20,6 +20,7 @@ from .morphology import (  # noqa: E402,F401
 )
 from .noise_detector import (  # noqa: E402,F401
     NOISE_FEATURE_NAMES,
+    NOISE_FEATURE_SETS,
     NOISE_MONOTONIC,
     NoiseDetector,
     noise_window_features,
