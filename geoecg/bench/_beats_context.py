@@ -178,8 +178,8 @@ def _per_class(y_true, y_pred) -> dict:
 
 
 def add_context_arguments(p) -> None:
-    """The ``--context-nn``, ``--morph-match``, ``--stack-folds`` and ``--stack-s-only``
-    options of ``geoecg bench beats``."""
+    """The ``--context-nn``, ``--morph-match``, ``--stack-folds``, ``--stack-s-only`` and
+    ``--no-f-calls`` options of ``geoecg bench beats``."""
     p.add_argument("--context-nn", choices=("off", "rhythm", "all"), default="off",
                    help="rhythm context on the normal-to-normal rhythm (beats whose QRS does not "
                    "match the local dominant template left out): rhythm, or all (AF stats too)")
@@ -190,6 +190,11 @@ def add_context_arguments(p) -> None:
                    "(0: off; not used by intra)")
     p.add_argument("--stack-s-only", action="store_true",
                    help="the second stage decides only the beats that either stage calls S")
+    p.add_argument("--no-f-calls", action="store_true",
+                   help="never call a beat F (its F probability is left out of the arg-max): "
+                   "inter-patient, F is one patient's class (373 of DS1's 415 F beats are in "
+                   "record 208, 362 of DS2's 388 in 213), so F calls are mostly wrong and take "
+                   "V beats with them; F is still scored")
 
 
 def _settings_note(settings: dict) -> str:
@@ -199,7 +204,8 @@ def _settings_note(settings: dict) -> str:
             + (" + QRS match" if settings.get("morph_match") else "")
             + (f"; stacked ({settings['stack_folds']} inner folds"
                f"{', S decisions only' if settings.get('stack_s_only') else ''})"
-               if settings.get("stack_folds") else ""))
+               if settings.get("stack_folds") else "")
+            + ("; no F calls" if settings.get("no_f_calls") else ""))
 
 
 #: Beat offsets whose first-stage probabilities the second stage sees (``--stack-folds``).
@@ -306,3 +312,28 @@ def _stack_fit(args, fit, train_tables, train_groups, classes) -> _Stacked:
                         for t, P in zip(train_tables, oof, strict=True)])
     return _Stacked(fit(args, train_tables), second, classes,
                     s_only=getattr(args, "stack_s_only", False))
+
+
+def _table(rep) -> list[str]:
+    """Lines of the per-class table, EC57 gross statistics and confusion matrix of a
+    :func:`~geoecg.bench.beats.aami_report`."""
+    lines = [f"  {'class':<6} {'n':>7} {'Se %':>7} {'+P %':>7} {'F1 %':>7}"]
+    for c, m in rep["classes"].items():
+        lines.append(f"  {c:<6} {m['n']:>7} {m['se']:>7.1f} {m['ppv']:>7.1f} {m['f1']:>7.1f}")
+    lines.append(
+        f"  accuracy {rep['accuracy']:.2f} %   kappa {rep['kappa']:.3f}   "
+        f"j-index (S,V Se+P) {rep['j_index']:.3f}/4   jk-index {rep['jkappa']:.3f}"
+    )
+    if "ec57" in rep:
+        lines.append(
+            "  EC57 gross (bxb: F/Q beats called V are not VEB false positives): "
+            + ", ".join(
+                f"{'VEB' if c == 'V' else 'SVEB'} Se {m['se']:.1f} +P {m['ppv']:.1f} "
+                f"F1 {m['f1']:.1f}"
+                for c, m in rep["ec57"].items()
+            )
+        )
+    lines.append("  confusion (rows reference, columns predicted): " + " ".join(rep["labels"]))
+    for c, row in zip(rep["labels"], rep["confusion"], strict=True):
+        lines.append(f"    {c} " + " ".join(f"{v:>6}" for v in row))
+    return lines

@@ -49,6 +49,7 @@ from ._beats_context import (
     _per_class,
     _settings_note,
     _stack_fit,
+    _table,
     add_context_arguments,
 )
 from ._versions import package_versions
@@ -131,8 +132,12 @@ def aami_report(y_true, y_pred, classes=CLASSES) -> dict:
 
     The j-index is ``Se_S + P_S + Se_V + P_V`` (fractions, 0..4, Mar et al. 2011); the
     jk-index ``kappa / 2 + j / 8`` (0..1, Mondejar-Guerra et al. 2019) is the "jkappa" field.
-    Confusion rows are the reference classes, columns the predictions.
+    Confusion rows are the reference classes, columns the predictions. ``ec57``: the EC57
+    gross VEB/SVEB statistics (:func:`geoecg.evaluation.ec57_gross`; F and Q beats called V
+    are not VEB false positives there, unlike in ``classes``).
     """
+    from ..evaluation.ec57 import ec57_gross
+
     idx = {c: i for i, c in enumerate(classes)}
     yt = np.asarray([idx[c] for c in np.asarray(y_true).tolist()], dtype=np.int64)
     yp = np.asarray([idx[c] for c in np.asarray(y_pred).tolist()], dtype=np.int64)
@@ -161,6 +166,7 @@ def aami_report(y_true, y_pred, classes=CLASSES) -> dict:
         "jkappa": kappa / 2 + j / 8,
         "confusion": cm.tolist(),
         "labels": list(classes),
+        **({"ec57": ec57_gross(cm, classes)} if set("NSVFQ") <= set(classes) else {}),
     }
 
 
@@ -339,11 +345,13 @@ def _fit_predict(
     clf = (_stack_fit(args, _fit, train_tables, train_groups, CLASSES)
            if getattr(args, "stack_folds", 0) and train_groups is not None
            else _fit(args, train_tables))
+    scale = {"F": 0.0} if getattr(args, "no_f_calls", False) else {}
     if getattr(args, "inner_folds", 0) and train_groups is not None:
-        m = _inner_s_scale(args, train_tables, train_groups)
-        clf.set_params(decision_scale={"S": m})
+        scale["S"] = m = _inner_s_scale(args, train_tables, train_groups)
         if scales is not None:
             scales.append(m)
+    if scale:
+        clf.set_params(decision_scale=scale)
     gates = [None] * len(X_tests)
     if getattr(args, "af_gate", False) and test_tables is not None:
         thr, g = _af_gates(train_tables, test_tables[: len(X_tests)])
@@ -518,6 +526,7 @@ def run(args) -> int:
             "morph_match": bool(getattr(args, "morph_match", False)),
             "stack_folds": int(getattr(args, "stack_folds", 0)),
             "stack_s_only": bool(getattr(args, "stack_s_only", False)),
+            "no_f_calls": bool(getattr(args, "no_f_calls", False)),
             "inner_folds": args.inner_folds if protocol != "intra" else 0,
             "seed": args.seed,
             "n_bags": int(getattr(args, "n_bags", 1)),
@@ -540,20 +549,6 @@ def run(args) -> int:
 
 def _versions() -> dict:
     return package_versions("numba", "scikit-learn", "xgboost", "PyWavelets")
-
-
-def _table(rep) -> list[str]:
-    lines = [f"  {'class':<6} {'n':>7} {'Se %':>7} {'+P %':>7} {'F1 %':>7}"]
-    for c, m in rep["classes"].items():
-        lines.append(f"  {c:<6} {m['n']:>7} {m['se']:>7.1f} {m['ppv']:>7.1f} {m['f1']:>7.1f}")
-    lines.append(
-        f"  accuracy {rep['accuracy']:.2f} %   kappa {rep['kappa']:.3f}   "
-        f"j-index (S,V Se+P) {rep['j_index']:.3f}/4   jk-index {rep['jkappa']:.3f}"
-    )
-    lines.append("  confusion (rows reference, columns predicted): " + " ".join(rep["labels"]))
-    for c, row in zip(rep["labels"], rep["confusion"], strict=True):
-        lines.append(f"    {c} " + " ".join(f"{v:>6}" for v in row))
-    return lines
 
 
 def _print(result) -> None:
