@@ -1,0 +1,164 @@
+"""Nested, patient-grouped evaluation: every choice inside the training patients.
+
+A figure is only as honest as the data that chose its settings. :func:`nested_evaluate`
+scores a set of pipelines *registered before the run* on outer, patient-grouped folds; any
+choice a pipeline makes (a grid of feature sets, thresholds, class weights, tree counts...)
+is made by a :class:`~sklearn.model_selection.GridSearchCV` whose inner
+:class:`~sklearn.model_selection.GroupKFold` sees the training patients of the outer fold
+only. Each outer fold is scored once per registered pipeline; nothing is chosen by looking
+at the outer scores. The outer loop is :func:`sklearn.model_selection.cross_validate` with
+metadata routing, so ``groups`` reaches both the outer splitter and the inner one.
+
+This module imports no database reader, feature extractor or model family: it takes any
+scikit-learn estimator and arrays.
+"""
+
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass
+
+import numpy as np
+import sklearn
+from sklearn.base import clone
+from sklearn.model_selection import GridSearchCV, GroupKFold, LeaveOneGroupOut, cross_validate
+
+__all__ = ["NestedResult", "nested_evaluate"]
+
+
+@dataclass(frozen=True)
+class NestedResult:
+    """Outer-fold predictions of one registered pipeline.
+
+    Attributes
+    ----------
+    name : str
+        The pipeline's registered name.
+    y_pred : ndarray, shape (n_samples,)
+        Prediction of every sample, made by the model of the outer fold that held it out.
+    fold : ndarray of int, shape (n_samples,)
+        Outer fold that held each sample out.
+    choices : tuple of dict
+        Per outer fold, the parameters chosen by the inner CV (``{}`` without a grid).
+    inner_scores : tuple of float
+        Per outer fold, the inner-CV score of the chosen parameters (NaN without a grid).
+    param_grid : dict or list of dict
+        The grid that was registered (what the inner CV could choose from).
+    """
+
+    name: str
+    y_pred: np.ndarray
+    fold: np.ndarray
+    choices: tuple
+    inner_scores: tuple
+    param_grid: object
+
+
+def _check_cv(cv, name):
+    if cv is None:
+        return None
+    if isinstance(cv, numbers.Integral) and not isinstance(cv, bool):
+        if cv < 2:
+            raise ValueError(f"{name} must be >= 2 folds or a splitter, got {cv}")
+        return GroupKFold(n_splits=int(cv))
+    if isinstance(cv, str) or not hasattr(cv, "split"):
+        raise TypeError(f"{name} must be an int, a grouped splitter or None, got {cv!r}")
+    return cv
+
+
+def nested_evaluate(pipelines, X, y, groups, *, outer_cv=None, inner_cv=3, scoring=None,
+                    n_jobs=1) -> dict:
+    """Score registered pipelines on outer patient folds with inner-CV selection.
+
+    Parameters
+    ----------
+    pipelines : dict
+        Registered pipelines: ``name -> estimator`` or ``name -> (estimator, param_grid)``.
+        With a non-empty ``param_grid`` the estimator is wrapped in a
+        :class:`~sklearn.model_selection.GridSearchCV` that chooses among the grid on the
+        outer fold's *training* patients only (inner ``GroupKFold``) and refits the choice
+        on all of them; without one it is fitted as it is.
+    X : array_like, shape (n_samples, n_features)
+    y : array_like, shape (n_samples,)
+    groups : array_like, shape (n_samples,)
+        Patient of each sample; no patient is ever on both sides of an outer or inner split.
+    outer_cv : int, splitter or None, default None
+        ``None``: leave one patient out; an int: ``GroupKFold`` with that many folds; or any
+        splitter whose ``split`` takes ``groups``.
+    inner_cv : int or splitter, default 3
+        Inner splitter (an int: ``GroupKFold``) applied to the training patients.
+    scoring : str, callable or None
+        What the inner CV maximises (a scikit-learn scorer; None: the estimator's ``score``).
+    n_jobs : int, default 1
+        Parallel outer folds.
+
+    Returns
+    -------
+    dict of str to NestedResult
+        In the order of ``pipelines``.
+
+    Notes
+    -----
+    The outer folds are the same for every pipeline (computed once from ``groups``), so the
+    pipelines are compared on identical patients. A test patient's labels reach nothing that
+    is chosen or fitted for its own fold: the inner CV and the refit only see the training
+    patients (``tests/test_nested.py`` checks this by permuting the test patients' labels).
+    Scoring the predictions (per-class Se, +P, F1, kappa...) is left to the caller.
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(120, 3)); y = (X[:, 0] > 0).astype(int)
+    >>> g = np.repeat(np.arange(12), 10)
+    >>> res = nested_evaluate({"lr": (LogisticRegression(), {"C": [0.01, 1.0]})}, X, y, g,
+    ...                       outer_cv=4, inner_cv=3)
+    >>> r = res["lr"]; len(r.choices), float((r.y_pred == y).mean()) > 0.8
+    (4, True)
+    """
+    if not isinstance(pipelines, dict) or not pipelines:
+        raise ValueError("pipelines must be a non-empty dict name -> estimator or "
+                         "(estimator, param_grid)")
+    y = np.asarray(y)
+    groups = np.asarray(groups)
+    n = y.shape[0]
+    if groups.shape != (n,):
+        raise ValueError(f"groups must have one entry per sample ({n}), got {groups.shape}")
+    if np.unique(groups).size < 2:
+        raise ValueError("groups must hold at least 2 patients")
+    outer = _check_cv(outer_cv, "outer_cv") or LeaveOneGroupOut()
+    inner = _check_cv(inner_cv, "inner_cv")
+    if inner is None:
+        raise ValueError("inner_cv must be an int >= 2 or a splitter")
+    splits = list(outer.split(np.zeros((n, 1)), y, groups))
+    fold = np.full(n, -1, dtype=np.int64)
+    for k, (_, te) in enumerate(splits):
+        fold[te] = k
+    out = {}
+    for name, spec in pipelines.items():
+        est, grid = spec if isinstance(spec, tuple) else (spec, None)
+        search = (GridSearchCV(clone(est), grid, cv=inner, scoring=scoring, refit=True)
+                  if grid else clone(est))
+        with sklearn.config_context(enable_metadata_routing=True):
+            cv_out = cross_validate(search, X, y, cv=splits, params={"groups": groups} if grid
+                                    else None, return_estimator=True, return_indices=True,
+                                    scoring=_no_score, n_jobs=n_jobs)
+        y_pred = np.empty(n, dtype=y.dtype)
+        choices, scores = [], []
+        for fitted, te in zip(cv_out["estimator"], cv_out["indices"]["test"], strict=True):
+            y_pred[te] = fitted.predict(_take(X, te))
+            choices.append(dict(fitted.best_params_) if grid else {})
+            scores.append(float(fitted.best_score_) if grid else float("nan"))
+        out[name] = NestedResult(str(name), y_pred, fold, tuple(choices), tuple(scores), grid)
+    return out
+
+
+def _no_score(estimator, X, y) -> float:
+    """The outer fold is scored by the caller on the returned predictions."""
+    return 0.0
+
+
+def _take(X, idx):
+    if hasattr(X, "iloc"):
+        return X.iloc[idx]
+    return np.asarray(X)[idx]
