@@ -13,6 +13,7 @@ import importlib
 import sys
 
 from . import __version__
+from ._optional import MissingOptionalDependency
 
 #: ``geoecg bench NAME`` -> module implementing it.
 BENCH_MODULES: dict[str, str] = {
@@ -82,6 +83,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args._run(args) or 0)
+    except MissingOptionalDependency as exc:
+        print(f"geoecg {args.command}: {exc}", file=sys.stderr)
+        return 2
     except (FileNotFoundError, ValueError, TypeError, KeyError) as exc:
         print(f"geoecg {args.command}: error: {exc}", file=sys.stderr)
         return 2

@@ -47,8 +47,9 @@ cells = [
         "plt.show()"
     ),
     nbf.v4.new_markdown_cell(
-        "## A small sweep\n\nThe configuration is the same mapping a TOML file under "
-        "`simulations/` holds (`geoecg sweep --config FILE --out DIR` runs it from the shell)."
+        "## A small sweep\n\nThe configuration is the same mapping a sweep TOML file holds "
+        "(`geoecg sweep --list` names the packaged ones; `geoecg sweep NAME_OR_FILE --out DIR` "
+        "runs one from the shell)."
     ),
     nbf.v4.new_code_cell(
         "config = load_config({\n"

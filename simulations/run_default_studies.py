@@ -1,4 +1,4 @@
-"""Run the default shift studies of ``simulations/`` and draw their figures.
+"""Run the default shift studies (packaged configs, ``geoecg sweep --list``) and draw them.
 
 Uses only the public API (``geoecg.sweep``, ``geoecg.viz``). Each sweep resumes from what
 is already in its output folder.
@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
 STUDIES = ("anticausal_covariate_shift", "prevalence_shift", "device_noise_shift")
 
 
@@ -31,7 +30,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     for name in args.only:
         out = Path(args.out) / name
-        df = run_sweep(HERE / f"{name}.toml", out, n_jobs=args.n_jobs)
+        df = run_sweep(name, out, n_jobs=args.n_jobs)  # a packaged config name
         s = summarize(df, ["log_loss_gap", "auroc_gap"])
         plot_shift_sweep(s, title=name).savefig(out / "shift_sweep.png", dpi=120)
         tab = s.pivot_table(index=["metric", "method"], columns="shift", values="mean")

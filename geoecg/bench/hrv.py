@@ -135,6 +135,10 @@ def _bench_24h() -> dict:
 
 
 def run(args) -> int:
+    if args.peers:
+        from .._optional import require
+
+        require("neurokit2", purpose="geoecg bench hrv --peers")
     from tqdm import tqdm
 
     from ..features import HRV_FEATURE_NAMES, hrv_features_batch

@@ -241,14 +241,16 @@ def run(args) -> int:
         detectors["geoecg-all-leads"] = (_geoecg(None), names, args.repeats)
     skipped = {}
     if args.peers:
-        try:
-            import neurokit2  # noqa: F401
+        from .._optional import install_hint, missing
 
+        if missing("neurokit2"):
+            skipped["neurokit2"] = f"not installed ({install_hint('neurokit2')})"
+            print(f"skipping the NeuroKit2 peers: neurokit2 is not installed "
+                  f"({install_hint('neurokit2')})", flush=True)
+        else:
             nk_names = _subset(names, args.peer_records)
             for m in NK_METHODS:
                 detectors[m] = (_nk(m), nk_names, args.peer_repeats)
-        except ImportError:
-            skipped["neurokit2"] = "not installed (pip install geoecg[bench])"
         detectors["xqrs"] = (_xqrs, _subset(names, args.xqrs_records), args.peer_repeats)
 
     # warm-up (numba compile, caches) outside the timings

@@ -37,10 +37,29 @@ def _versions() -> dict:
     return package_versions("scikit-learn", "torch", "pyriemann", "xgboost")
 
 
+def _check_torch(args) -> dict:
+    """Say before any work which neural methods are skipped (torch missing); name -> reason."""
+    from .._optional import install_hint, missing, require
+    from ..evaluation.tasks import neural_method_names
+
+    if not missing("torch"):
+        return {}
+    nets = neural_method_names(args.task, args.quick)
+    asked = [m for m in (args.methods or []) if m in nets]
+    if asked:
+        require("torch", purpose=f"geoecg compare --methods {' '.join(map(repr, asked))}")
+    if args.methods:  # only classical methods asked for: nothing is skipped
+        return {}
+    print(f"skipping the neural methods {', '.join(nets)}: they need torch, which is not "
+          f"installed ({install_hint('torch')})", flush=True)
+    return {m: "torch not installed" for m in nets}
+
+
 def run(args) -> int:
     from ..evaluation import compare
     from ..evaluation.tasks import load_task, summary_table
 
+    skipped = _check_torch(args)
     t0 = time.perf_counter()
     task = load_task(args.task, args.data, quick=args.quick, max_records=args.max_records,
                      random_state=args.seed)
@@ -55,10 +74,13 @@ def run(args) -> int:
     df = compare(est, task.X, task.y, groups=task.groups, cv=args.folds, metrics=task.metrics,
                  n_bootstrap=args.bootstrap, random_state=args.seed)
     print(summary_table(df))
+    if skipped:
+        print(f"skipped (torch not installed): {', '.join(skipped)}")
     print(f"total {time.perf_counter() - t0:.0f} s")
     if args.json:
         out = {"task": task.name, "n_records": n, "folds": args.folds, "notes": task.notes,
-               "results": df.to_dict(orient="records"), "versions": _versions()}
+               "results": df.to_dict(orient="records"), "skipped": skipped,
+               "versions": _versions()}
         Path(args.json).write_text(json.dumps(out, indent=1, default=float))
     if args.plot:
         from ..viz import plot_comparison

@@ -13,8 +13,12 @@ __all__ = ["add_arguments", "run"]
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--config", required=True, help="sweep TOML file (see simulations/)")
-    p.add_argument("--out", required=True, help="output folder (results/ and config.json)")
+    p.add_argument("name", nargs="?", default=None, metavar="CONFIG",
+                   help="a packaged config name (see --list) or a sweep TOML file")
+    p.add_argument("--config", default=None, help="same as CONFIG (kept for old scripts)")
+    p.add_argument("--list", action="store_true",
+                   help="name the packaged sweep configs and exit")
+    p.add_argument("--out", default=None, help="output folder (results/ and config.json)")
     p.add_argument("--backend", choices=("joblib", "dask"), default="joblib")
     p.add_argument("--scheduler", default=None,
                    help="address of a running Dask scheduler (default: a loopback LocalCluster)")
@@ -25,12 +29,35 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
 
-def run(args) -> int:
-    from ..sweep import load_config, run_sweep, summarize
+def _list() -> int:
+    from ..sweep import list_configs, load_config
 
-    cfg = load_config(args.config)
+    for name in list_configs():
+        cfg = load_config(name)
+        print(f"{name:<28} {cfg.n_cells:>6} cells  simulator {cfg.simulator}")
+    print("run one: geoecg sweep NAME --out DIR")
+    return 0
+
+
+def run(args) -> int:
+    if args.list:
+        return _list()
+    source = args.name or args.config
+    if source is None:
+        raise ValueError("give a sweep config: a packaged name (geoecg sweep --list) or a file")
+    if args.name and args.config and args.name != args.config:
+        raise ValueError(f"two configs given: {args.name!r} and --config {args.config!r}")
+    if args.out is None:
+        raise ValueError("--out is required: the folder where results are stored")
     if args.scheduler is not None and args.backend != "dask":
         raise ValueError("--scheduler needs --backend dask")
+    if args.backend == "dask":
+        from .._optional import require
+
+        require("dask", "distributed", purpose="geoecg sweep --backend dask")
+    from ..sweep import load_config, run_sweep, summarize
+
+    cfg = load_config(source)
     print(f"sweep {cfg.name!r}: {cfg.n_cells} cells ({len(cfg.shifts)} shifts x "
           f"{len(cfg.methods)} methods x {len(cfg.seeds)} seeds x {len(cfg.ns)} n), "
           f"backend {args.backend}")

@@ -104,11 +104,11 @@ def load_beat_task(data_dir, *, quick: bool = False, max_records=None, max_n_per
             HeartbeatClassifier(n_estimators=20 if quick else 150, random_state=random_state),
         )
     }
-    try:
+    from .._optional import missing
+
+    if not missing("torch"):
         from ..neural import ResNet1DClassifier
-    except ImportError:
-        pass
-    else:
+
         windows = FunctionTransformer(partial(window_columns, n_features=n_feat, n_leads=n_leads))
         kw = ({"filters": (8, 8), "kernel_sizes": (5, 3), "epochs": 2} if quick
               else {"filters": (32, 64, 64), "epochs": 30, "patience": 4})

@@ -16,7 +16,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
-__all__ = ["TASKS", "Task", "OneVsRestProba", "load_task"]
+__all__ = ["TASKS", "Task", "OneVsRestProba", "load_task", "neural_method_names"]
 
 TASKS = ("ptbxl-superdiagnostic", "ptbxl-norm-vs-mi", "cinc2017-af", "mitdb-beats")
 
@@ -72,6 +72,8 @@ class Task:
     metrics : tuple of str
     notes : str
         What the task is and what limits it.
+    skipped : dict
+        Methods left out, name -> reason (the neural ones where torch is not installed).
     """
 
     name: str
@@ -82,14 +84,34 @@ class Task:
     estimators: dict = field(default_factory=dict)
     metrics: tuple = ("auroc", "f1_macro")
     notes: str = ""
+    skipped: dict = field(default_factory=dict)
+
+
+def neural_method_names(name: str, quick: bool = False) -> list[str]:
+    """Names of the neural methods (they need torch, extra ``neural``) of task ``name``.
+
+    >>> neural_method_names("ptbxl-norm-vs-mi")
+    ['ResNet1D', 'CNN1D']
+    """
+    if name not in TASKS:
+        raise ValueError(f"unknown task {name!r}; choose one of {TASKS}")
+    if name == "mitdb-beats":
+        return ["ResNet1D on beat windows"]
+    return ["ResNet1D (tiny)"] if quick else ["ResNet1D", "CNN1D"]
+
+
+def _torch_missing() -> bool:
+    from .._optional import missing
+
+    return bool(missing("torch"))
 
 
 def _neural(n_leads: int, input_length: int | None, quick: bool, random_state: int,
             epochs: int = 40, filters=(32, 64, 64)) -> dict:
-    try:
-        from ..neural import CNN1DClassifier, ResNet1DClassifier
-    except ImportError:
+    if _torch_missing():
         return {}
+    from ..neural import CNN1DClassifier, ResNet1DClassifier
+
     if quick:
         kw = {"epochs": 2, "filters": (8, 8), "random_state": random_state}
         tiny = ResNet1DClassifier(kernel_sizes=(5, 3), input_length=input_length, **kw)
@@ -193,13 +215,20 @@ def load_task(name: str, data_dir, *, quick: bool = False, max_records=None,
     if name not in TASKS:
         raise ValueError(f"unknown task {name!r}; choose one of {TASKS}")
     if name.startswith("ptbxl"):
-        return _ptbxl(data_dir, name, quick, max_records, random_state)
-    if name == "cinc2017-af":
-        return _cinc(data_dir, quick, max_records, random_state)
-    from .beat_task import load_beat_task
+        task = _ptbxl(data_dir, name, quick, max_records, random_state)
+    elif name == "cinc2017-af":
+        task = _cinc(data_dir, quick, max_records, random_state)
+    else:
+        from .beat_task import load_beat_task
 
-    return load_beat_task(data_dir, quick=quick, max_records=max_records,
-                          random_state=random_state)
+        task = load_beat_task(data_dir, quick=quick, max_records=max_records,
+                              random_state=random_state)
+    if _torch_missing():
+        from .._optional import install_hint
+
+        why = f"needs torch, which is not installed: {install_hint('torch')}"
+        task.skipped = {m: why for m in neural_method_names(name, quick)}
+    return task
 
 
 def summary_table(df: pd.DataFrame) -> str:

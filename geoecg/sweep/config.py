@@ -8,7 +8,6 @@ import os
 import sys
 import zlib
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
@@ -93,8 +92,9 @@ def load_config(source) -> SweepConfig:
 
     Parameters
     ----------
-    source : path-like or dict
-        A TOML file or an already parsed mapping with the sections
+    source : path-like, str or dict
+        A TOML file, the name of a packaged configuration (see
+        :func:`~geoecg.sweep.list_configs`) or an already parsed mapping with the sections
 
         - ``[sweep]``: ``name``, ``simulator`` (``"anticausal"`` or ``"waveform"``),
           ``seed`` (base entropy, int);
@@ -122,9 +122,9 @@ def load_config(source) -> SweepConfig:
     (6, (0, 1, 2))
     """
     if isinstance(source, (str, os.PathLike)):
-        path = Path(source)
-        if not path.is_file():
-            raise FileNotFoundError(f"sweep config {path} does not exist")
+        from .packaged import resolve_config
+
+        path = resolve_config(source)
         with open(path, "rb") as fh:
             raw = tomllib.load(fh)
     elif isinstance(source, dict):

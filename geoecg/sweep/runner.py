@@ -148,6 +148,10 @@ def run_sweep(
         raise ValueError(f"n_jobs must be a non-zero int, got {n_jobs!r}")
     if scheduler is not None and backend != "dask":
         raise ValueError("scheduler is only used with backend='dask'")
+    if backend == "dask":
+        from .._optional import require
+
+        require("dask", "distributed", purpose="run_sweep(backend='dask')")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     store = ResultStore(out)
@@ -191,12 +195,7 @@ def _run_joblib(cfg, pending, store, bar, n_jobs):
 
 
 def _run_dask(cfg, pending, store, bar, n_jobs, scheduler, processes):
-    try:
-        from distributed import Client, LocalCluster, as_completed
-    except ImportError as exc:  # pragma: no cover - depends on the install
-        raise ImportError(
-            "the dask backend needs dask.distributed: pip install 'geoecg[dask]'"
-        ) from exc
+    from distributed import Client, LocalCluster, as_completed  # checked by run_sweep
     cluster = None
     if scheduler is None:
         n_workers = n_jobs if n_jobs > 0 else None

@@ -1,0 +1,60 @@
+"""Sweep configurations shipped with geoecg (package data in ``geoecg/sweep/configs``).
+
+>>> "anticausal_covariate_shift" in list_configs()
+True
+>>> config_path("prevalence_shift").name
+'prevalence_shift.toml'
+"""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+
+__all__ = ["list_configs", "config_path", "resolve_config"]
+
+
+def _folder():
+    return resources.files("geoecg.sweep") / "configs"
+
+
+def list_configs() -> list[str]:
+    """Names of the packaged sweep configurations, sorted (use them with :func:`config_path`)."""
+    return sorted(p.name[:-5] for p in _folder().iterdir() if p.name.endswith(".toml"))
+
+
+def config_path(name: str) -> Path:
+    """Path of the packaged sweep configuration ``name`` (with or without ``.toml``).
+
+    Raises
+    ------
+    ValueError
+        If no packaged configuration has that name (the message lists them).
+    """
+    stem = name[:-5] if name.endswith(".toml") else name
+    if stem not in list_configs():
+        raise ValueError(f"no packaged sweep config named {name!r}; packaged: {list_configs()}")
+    return Path(str(_folder() / f"{stem}.toml"))
+
+
+def resolve_config(source) -> Path:
+    """A TOML path from an existing file path or the name of a packaged configuration.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``source`` is neither an existing file nor a packaged name.
+    """
+    path = Path(source)
+    if path.is_file():
+        return path
+    text = os.fspath(source)
+    if os.sep not in text and "/" not in text:
+        stem = text[:-5] if text.endswith(".toml") else text
+        if stem in list_configs():
+            return config_path(stem)
+    raise FileNotFoundError(
+        f"sweep config {text} does not exist (neither a file nor a packaged config; "
+        f"packaged: {', '.join(list_configs())})"
+    )
