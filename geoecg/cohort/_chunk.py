@@ -1,0 +1,197 @@
+"""Work of one chunk: read its records, compute the feature sets, write one Parquet part.
+
+Runs in a worker process (joblib/loky or Dask) or in the calling process; the result only
+depends on the chunk's records and the run's :class:`RunConfig`, never on where it ran.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import time
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ..io.fast import read_signal
+from .feature_sets import FeatureSet, RecordData
+from .sources import RecordRef
+
+#: Columns that precede the features, with their units.
+ID_COLUMNS = (
+    ("record_id", ""),
+    ("patient_id", ""),
+    ("fs", "Hz"),
+    ("n_leads", "count"),
+    ("n_samples", "count"),
+    ("error", ""),
+)
+_STRING_COLUMNS = ("record_id", "patient_id", "error")
+#: A lead whose finite samples span no more than this is flat (mV).
+FLAT_P2P_MV = 1e-3
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Everything a chunk needs besides its records (picklable, sent to the workers).
+
+    Attributes
+    ----------
+    feature_sets : tuple of FeatureSet
+    leads : tuple of str
+        Lead names of the run's layout (column names of per-lead features).
+    match_leads : {"name", "position"}
+        How a record's leads are put in the layout order.
+    primary : int
+        Index of the lead of the single-lead feature sets.
+    fs : float or None
+        Required sampling rate (Hz); None accepts any.
+    flat : {"error", "keep"}
+        Whether a record with a flat or empty lead is an error row.
+    columns : tuple of (str, str)
+        Feature columns and units, in order.
+    metadata : dict
+        Key-value pairs written into the schema metadata of every part.
+    """
+
+    feature_sets: tuple[FeatureSet, ...]
+    leads: tuple[str, ...]
+    match_leads: str
+    primary: int
+    fs: float | None
+    flat: str
+    columns: tuple[tuple[str, str], ...]
+    metadata: dict
+
+    def schema(self) -> pa.Schema:
+        fields = []
+        for name, unit in ID_COLUMNS + self.columns:
+            typ = pa.string() if name in _STRING_COLUMNS else pa.float64()
+            meta = {b"unit": unit.encode()} if unit else None
+            fields.append(pa.field(name, typ, metadata=meta))
+        meta = {k.encode(): v.encode() for k, v in self.metadata.items()}
+        return pa.schema(fields, metadata=meta)
+
+
+def _arrange(sig, cfg: RunConfig) -> tuple[np.ndarray | None, str | None]:
+    """The signal in the layout's lead order, or None and the reason."""
+    x, names = sig.signal, tuple(sig.lead_names)
+    if x.shape[0] != len(cfg.leads):
+        return None, f"{x.shape[0]} leads {list(names)}, the run expects {len(cfg.leads)}"
+    if cfg.match_leads == "position" or names == cfg.leads:
+        return x, None
+    low = [n.lower() for n in names]
+    want = [n.lower() for n in cfg.leads]
+    if sorted(low) != sorted(want) or len(set(low)) != len(low):
+        return None, f"leads {list(names)} do not match the run's leads {list(cfg.leads)}"
+    return x[[low.index(n) for n in want]], None
+
+
+def _check(x: np.ndarray, fs: float, cfg: RunConfig) -> str | None:
+    if cfg.fs is not None and fs != cfg.fs:
+        return f"sampling rate {fs:g} Hz, the run expects {cfg.fs:g} Hz"
+    if x.shape[1] < 2:
+        return f"{x.shape[1]} samples"
+    if cfg.flat == "error":
+        flat = []
+        for i in range(x.shape[0]):
+            v = x[i][np.isfinite(x[i])]
+            if v.size == 0 or float(v.max() - v.min()) <= FLAT_P2P_MV:
+                flat.append(cfg.leads[i])
+        if flat:
+            return f"flat or empty lead(s) {flat} (peak-to-peak <= {FLAT_P2P_MV:g} mV)"
+    return None
+
+
+def _message(exc: BaseException) -> str:
+    text = str(exc).strip().replace("\n", " ")
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def compute_rows(refs: list[RecordRef], cfg: RunConfig) -> pa.Table:
+    """The feature table of ``refs`` (one row per record, in order)."""
+    n = len(refs)
+    n_feat = len(cfg.columns)
+    feats = np.full((n, n_feat), np.nan)
+    info = np.full((n, 3), np.nan)  # fs, n_leads, n_samples
+    errors: list[list[str]] = [[] for _ in range(n)]
+    recs: list[RecordData] = []
+    ok: list[int] = []
+    for k, ref in enumerate(refs):
+        try:
+            sig = read_signal(ref.path)
+        except Exception as exc:  # noqa: BLE001 - any failure becomes the row's error
+            errors[k].append(f"unreadable: {_message(exc)}")
+            continue
+        info[k] = (sig.fs, sig.signal.shape[0], sig.signal.shape[1])
+        x, why = _arrange(sig, cfg)
+        why = why or _check(x, sig.fs, cfg)
+        if why:
+            errors[k].append(why)
+            continue
+        recs.append(RecordData(np.ascontiguousarray(x), float(sig.fs), cfg.leads, cfg.primary))
+        ok.append(k)
+    col = 0
+    for fset in cfg.feature_sets:
+        width = len(fset.columns(cfg.leads))
+        sl = slice(col, col + width)
+        col += width
+        if not recs:
+            continue
+        with warnings.catch_warnings():
+            # results must not depend on the caller's warning filters
+            warnings.simplefilter("ignore")
+            try:
+                block = np.asarray(fset.compute(recs), dtype=np.float64)
+                if block.shape != (len(recs), width):
+                    raise ValueError(f"{fset.name} gave shape {block.shape}")
+                feats[ok, sl] = block
+            except Exception:  # noqa: BLE001 - isolate the failing records
+                for k, r in zip(ok, recs, strict=True):
+                    try:
+                        v = np.asarray(fset.compute_one(r), dtype=np.float64)
+                        if v.shape != (width,):
+                            raise ValueError(f"gave shape {v.shape}, expected ({width},)")
+                        feats[k, sl] = v
+                    except Exception as exc:  # noqa: BLE001
+                        errors[k].append(f"{fset.name}: {_message(exc)}")
+    arrays = [
+        pa.array([r.record_id for r in refs], type=pa.string()),
+        pa.array([r.patient_id for r in refs], type=pa.string()),
+        pa.array(info[:, 0]),
+        pa.array(info[:, 1]),
+        pa.array(info[:, 2]),
+        pa.array(["; ".join(e) if e else None for e in errors], type=pa.string()),
+    ] + [pa.array(feats[:, j]) for j in range(n_feat)]
+    return pa.Table.from_arrays(arrays, schema=cfg.schema())
+
+
+def write_atomic(table: pa.Table, path: str) -> None:
+    """Write ``table`` to ``path`` through a hidden temporary file and ``os.replace``."""
+    folder, name = os.path.split(path)
+    tmp = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
+    pq.write_table(table, tmp)
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def run_chunk(refs: list[RecordRef], cfg: RunConfig, path: str) -> dict:
+    """Compute and write one part; returns a small summary (counts, CPU s, peak RSS MB)."""
+    t0, c0 = time.perf_counter(), time.process_time()
+    table = compute_rows(refs, cfg)
+    write_atomic(table, path)
+    n_err = len(refs) - table.column("error").null_count
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    return {
+        "file": os.path.basename(path),
+        "n_records": len(refs),
+        "n_errors": int(n_err),
+        "cpu_s": time.process_time() - c0,
+        "wall_s": time.perf_counter() - t0,
+        "max_rss_mb": rss_mb,
+        "pid": os.getpid(),
+    }

@@ -1,0 +1,495 @@
+"""Named, composable feature sets: each maps a chunk of records to columns with units.
+
+A feature set holds only its parameters; :meth:`FeatureSet.compute` takes a list of
+:class:`RecordData` (signal in mV, ``fs`` in Hz, the run's lead layout, shared intermediates
+such as R-peaks computed once per record) and returns a float64 array with one row per
+record and one column per :meth:`FeatureSet.columns` entry. Every computation is a call to a
+library function of :mod:`geoecg.features` or :mod:`geoecg.riemann`.
+
+=============  ===========================================================================
+name           what (lead)
+=============  ===========================================================================
+rpeaks         beat count, heart rate and RR summary (multi-lead :func:`detect_rpeaks`)
+hrv            the 48 HRV indices (:func:`hrv_features_batch` on those R-peaks)
+sqi            the 8 signal-quality indices of :func:`sqi_features` (primary lead)
+noise          the 12 noise-level estimates of :func:`noise_level_features` (primary lead)
+af             :data:`AF_RECORD_FEATURE_NAMES` of :func:`af_record_features` (primary lead)
+morphology     median-beat morphology (primary lead) and median-beat amplitudes of every lead
+covariance     OAS lead covariance (upper triangle, mV^2) of the 0.5-40 Hz band-passed leads
+tangent        tangent vector of that covariance at a reference SPD matrix
+delineation    median PR, QRS, QT, QTc intervals and P/T presence (multi-lead delineation)
+=============  ===========================================================================
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+from scipy import signal as sps
+
+from ..features.af_record import (
+    AF_RECORD_FEATURE_NAMES,
+    MORPHOLOGY_NAMES,
+    af_record_features,
+    morphology_features,
+)
+from ..features.hrv import HRV_FEATURE_NAMES
+from ..features.hrv_batch import hrv_features_batch
+from ..features.noise_level import NOISE_LEVEL_NAMES, noise_level_features
+from ..features.rpeaks import detect_rpeaks
+from ..features.sqi import SQI_NAMES, sqi_features
+from ..riemann.covariances import lead_covariances
+from ._units import AF_UNITS, HRV_UNITS, MORPHOLOGY_UNITS, NOISE_UNITS, SQI_UNITS
+
+__all__ = [
+    "RecordData",
+    "FeatureSet",
+    "RPeaksSet",
+    "HRVSet",
+    "SQISet",
+    "NoiseSet",
+    "AFSet",
+    "MorphologySet",
+    "CovarianceSet",
+    "TangentSet",
+    "DelineationSet",
+    "FEATURE_SETS",
+    "resolve_feature_sets",
+]
+
+
+@lru_cache(maxsize=32)
+def _sos(fs: float, low: float, high: float) -> np.ndarray:
+    return sps.butter(2, [low, min(high, 0.45 * fs)], btype="bandpass", fs=fs, output="sos")
+
+
+@dataclass
+class RecordData:
+    """One readable record of a chunk, with lazily computed shared intermediates.
+
+    Attributes
+    ----------
+    signal : ndarray, shape (n_leads, n_samples)
+        mV, leads in the order of ``leads``.
+    fs : float
+        Hz.
+    leads : tuple of str
+        Lead names of the run's layout.
+    primary : int
+        Index of the lead used by the single-lead sets.
+    """
+
+    signal: np.ndarray
+    fs: float
+    leads: tuple[str, ...]
+    primary: int
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def rpeaks(self) -> np.ndarray:
+        """Multi-lead R-peaks (:func:`detect_rpeaks` on every lead), int64 samples."""
+        if "rpeaks" not in self._cache:
+            res = detect_rpeaks(self.signal, self.fs)
+            self._cache["rpeaks"] = res.indices
+            self._cache["confidence"] = res.confidence
+        return self._cache["rpeaks"]
+
+    @property
+    def confidence(self) -> np.ndarray:
+        """Per-beat confidence of :attr:`rpeaks`."""
+        self.rpeaks  # noqa: B018 - computes the cache
+        return self._cache["confidence"]
+
+    @property
+    def lead(self) -> np.ndarray:
+        """The primary lead (1-D, mV)."""
+        return self.signal[self.primary]
+
+    @property
+    def lead_rpeaks(self) -> np.ndarray:
+        """R-peaks of the primary lead alone, without rhythm tracking (``track=False``),
+        as the quality, noise and AF functions expect."""
+        if "lead_rpeaks" not in self._cache:
+            self._cache["lead_rpeaks"] = detect_rpeaks(self.lead, self.fs, track=False).indices
+        return self._cache["lead_rpeaks"]
+
+    @property
+    def filtered(self) -> np.ndarray:
+        """0.5-40 Hz band-passed leads (order-2 Butterworth, one causal pass started in
+        steady state at the first sample; NaN gaps handled by
+        :func:`geoecg.signal.bandpass` instead)."""
+        if "filtered" not in self._cache:
+            x = self.signal
+            if np.isfinite(x).all():
+                sos = _sos(float(self.fs), 0.5, 40.0)
+                zi = sps.sosfilt_zi(sos)[:, None, :] * x[:, 0][None, :, None]
+                y, _ = sps.sosfilt(sos, x, axis=-1, zi=zi)
+            else:
+                from ..signal import bandpass
+
+                y = bandpass(x, self.fs, 0.5, min(40.0, 0.45 * self.fs))
+            self._cache["filtered"] = np.ascontiguousarray(y)
+        return self._cache["filtered"]
+
+
+class FeatureSet:
+    """Base class of a named feature set (parameters only; stateless).
+
+    Subclasses define :attr:`name`, :meth:`columns` and :meth:`compute_one` (and may
+    override :meth:`compute` to batch the records of a chunk).
+    """
+
+    name = "base"
+
+    def params(self) -> dict:
+        """Parameters that change the values (part of the run's fingerprint)."""
+        return {}
+
+    def columns(self, leads: tuple[str, ...]) -> list[tuple[str, str]]:  # pragma: no cover
+        """``(column name, unit)`` pairs for a run whose records have ``leads``."""
+        raise NotImplementedError
+
+    def compute_one(self, rec: RecordData) -> np.ndarray:  # pragma: no cover
+        raise NotImplementedError
+
+    def compute(self, recs: list[RecordData]) -> np.ndarray:
+        """Rows for the records of a chunk (default: :meth:`compute_one` per record)."""
+        return np.array([self.compute_one(r) for r in recs], dtype=np.float64)
+
+    def __repr__(self) -> str:
+        p = ", ".join(f"{k}={v!r}" for k, v in self.params().items())
+        return f"{type(self).__name__}({p})"
+
+
+_RPEAK_COLS = (
+    ("n_beats", "count"),
+    ("heart_rate_bpm", "bpm"),
+    ("rr_mean_ms", "ms"),
+    ("rr_median_ms", "ms"),
+    ("rr_std_ms", "ms"),
+    ("rr_min_ms", "ms"),
+    ("rr_max_ms", "ms"),
+    ("rpeak_confidence", "1"),
+    ("duration_s", "s"),
+)
+
+
+class RPeaksSet(FeatureSet):
+    """Beat count, heart rate (60000 / median RR) and RR summary (ms, ``std`` with
+    ddof=1), mean detector confidence and record duration, from multi-lead R-peaks."""
+
+    name = "rpeaks"
+
+    def columns(self, leads):
+        return list(_RPEAK_COLS)
+
+    def compute_one(self, rec):
+        r = rec.rpeaks
+        out = np.full(len(_RPEAK_COLS), np.nan)
+        out[0] = r.size
+        out[8] = rec.signal.shape[1] / rec.fs
+        if r.size:
+            out[7] = float(np.mean(rec.confidence))
+        rr = np.diff(r) * (1000.0 / rec.fs)
+        if rr.size:
+            med = float(np.median(rr))
+            out[1:7] = [60000.0 / med, rr.mean(), med, np.nan, rr.min(), rr.max()]
+            if rr.size > 1:
+                out[4] = float(np.std(rr, ddof=1))
+        return out
+
+
+class HRVSet(FeatureSet):
+    """The 48 HRV indices (prefix ``hrv_``) of the multi-lead R-peaks, one batched numba
+    call per chunk. On a 10-s strip the frequency indices are NaN (too short, by their
+    definition)."""
+
+    name = "hrv"
+
+    def columns(self, leads):
+        return [(f"hrv_{n}", HRV_UNITS[n]) for n in HRV_FEATURE_NAMES]
+
+    def compute(self, recs):
+        if not recs:
+            return np.empty((0, len(HRV_FEATURE_NAMES)))
+        fs = {r.fs for r in recs}
+        if len(fs) == 1:
+            return hrv_features_batch([r.rpeaks for r in recs], kind="rpeaks", fs=fs.pop())
+        return np.vstack([self.compute_one(r) for r in recs])
+
+    def compute_one(self, rec):
+        return hrv_features_batch([rec.rpeaks], kind="rpeaks", fs=rec.fs)[0]
+
+
+class SQISet(FeatureSet):
+    """Signal-quality indices of the primary lead (prefix ``sqi_``)."""
+
+    name = "sqi"
+
+    def columns(self, leads):
+        return [(f"sqi_{n}", SQI_UNITS[n]) for n in SQI_NAMES]
+
+    def compute_one(self, rec):
+        q = sqi_features(rec.lead, rec.fs, rpeaks=rec.lead_rpeaks)
+        return np.array([q[k] for k in SQI_NAMES], dtype=np.float64)
+
+
+class NoiseSet(FeatureSet):
+    """Beat-template SNR and spectral-shape noise estimates of the primary lead
+    (prefix ``noise_``)."""
+
+    name = "noise"
+
+    def columns(self, leads):
+        return [(f"noise_{n}", NOISE_UNITS[n]) for n in NOISE_LEVEL_NAMES]
+
+    def compute_one(self, rec):
+        q = noise_level_features(rec.lead, rec.fs, rpeaks=rec.lead_rpeaks)
+        return np.array([q[k] for k in NOISE_LEVEL_NAMES], dtype=np.float64)
+
+
+class AFSet(FeatureSet):
+    """Record-level AF features of the primary lead (prefix ``af_``), as used by
+    :class:`geoecg.estimators.CinC2017Classifier`."""
+
+    name = "af"
+
+    def columns(self, leads):
+        # the HRV, SQI and morphology blocks get their own prefix (TPR and COSEn exist
+        # both as AF statistics and as HRV indices)
+        h = AF_RECORD_FEATURE_NAMES.index(HRV_FEATURE_NAMES[0])
+        q = h + len(HRV_FEATURE_NAMES)
+        m = q + len(SQI_NAMES)
+        cols = []
+        for i, n in enumerate(AF_RECORD_FEATURE_NAMES):
+            pre = "af_" if i < h else "af_hrv_" if i < q else "af_sqi_" if i < m else "af_morph_"
+            cols.append((pre + n, AF_UNITS[n]))
+        return cols
+
+    def compute_one(self, rec):
+        return af_record_features(rec.lead, rec.fs)
+
+
+class MorphologySet(FeatureSet):
+    """Median-beat morphology of the primary lead (prefix ``morph_``, see
+    :func:`geoecg.features.af_record.morphology_features`) and, per lead, the peak-to-peak
+    amplitude (mV) of the median beat (-250 to +400 ms around the multi-lead R-peaks of the
+    band-passed lead; NaN with fewer than 3 complete beats)."""
+
+    name = "morphology"
+
+    def columns(self, leads):
+        cols = [(f"morph_{n}", MORPHOLOGY_UNITS[n]) for n in MORPHOLOGY_NAMES]
+        return cols + [(f"median_beat_p2p_{ld}", "mV") for ld in leads]
+
+    def compute_one(self, rec):
+        x = rec.lead
+        head = morphology_features(np.where(np.isfinite(x), x, 0.0), rec.fs, rec.lead_rpeaks)
+        y = rec.filtered
+        pre, post = int(round(0.25 * rec.fs)), int(round(0.40 * rec.fs))
+        r = rec.rpeaks
+        r = r[(r >= pre) & (r + post < y.shape[1])]
+        p2p = np.full(y.shape[0], np.nan)
+        if r.size >= 3:
+            idx = r[:, None] + np.arange(-pre, post)[None, :]
+            with np.errstate(all="ignore"):
+                import warnings
+
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", RuntimeWarning)
+                    tmpl = np.nanmedian(y[:, idx], axis=1)
+                    p2p = np.nanmax(tmpl, axis=1) - np.nanmin(tmpl, axis=1)
+        return np.concatenate([head, p2p])
+
+
+def _pairs(leads):
+    n = len(leads)
+    return [(i, j) for i in range(n) for j in range(i, n)]
+
+
+class CovarianceSet(FeatureSet):
+    """Lead covariance (upper triangle with the diagonal, prefix ``cov_``, mV^2) of the
+    0.5-40 Hz band-passed leads, :func:`geoecg.riemann.lead_covariances` with
+    ``estimator`` (default OAS) and eigenvalue floor ``reg``."""
+
+    name = "covariance"
+
+    def __init__(self, estimator: str = "oas", reg: float = 1e-6):
+        self.estimator = estimator
+        self.reg = reg
+
+    def params(self):
+        return {"estimator": self.estimator, "reg": self.reg}
+
+    def columns(self, leads):
+        return [(f"cov_{leads[i]}_{leads[j]}", "mV^2") for i, j in _pairs(leads)]
+
+    def matrices(self, recs) -> np.ndarray:
+        """Covariance matrices ``(n_records, n_leads, n_leads)`` (records grouped by shape
+        for one batched call each)."""
+        n = len(recs)
+        if n == 0:
+            return np.empty((0, 0, 0))
+        c = recs[0].signal.shape[0]
+        out = np.full((n, c, c), np.nan)
+        groups: dict[tuple, list[int]] = {}
+        for k, r in enumerate(recs):
+            groups.setdefault(r.filtered.shape, []).append(k)
+        for ks in groups.values():
+            X = np.stack([recs[k].filtered for k in ks])
+            res = lead_covariances(X, estimator=self.estimator, reg=self.reg)
+            out[ks] = res.covariances
+        return out
+
+    def compute(self, recs):
+        C = self.matrices(recs)
+        if not recs:
+            return np.empty((0, 0))
+        iu = np.triu_indices(C.shape[1])
+        return C[:, iu[0], iu[1]]
+
+    def compute_one(self, rec):
+        return self.compute([rec])[0]
+
+
+class TangentSet(FeatureSet):
+    """Tangent vector (prefix ``tan_``, dimensionless) of the lead covariance at a fixed
+    reference SPD matrix: ``upper(logm(R^-1/2 C R^-1/2))`` with off-diagonal entries
+    weighted by sqrt(2) (``pyriemann.geometry.tangentspace.tangent_space``, metric
+    ``"riemann"``).
+
+    Parameters
+    ----------
+    reference : array_like, shape (n_leads, n_leads), optional
+        The reference point (mV^2), for example the Riemannian mean of the covariances
+        of a first run or of a training cohort. Default: the identity (mV^2), which makes
+        the vector the matrix logarithm of the covariance (log-Euclidean coordinates).
+        The reference is fixed for the whole run, so every chunk maps to the same space.
+    covariance : CovarianceSet, optional
+    """
+
+    name = "tangent"
+
+    def __init__(self, reference=None, covariance: CovarianceSet | None = None):
+        self.reference = None if reference is None else np.asarray(reference, dtype=np.float64)
+        self.covariance = CovarianceSet() if covariance is None else covariance
+        if self.reference is not None:
+            R = self.reference
+            if R.ndim != 2 or R.shape[0] != R.shape[1] or not np.allclose(R, R.T):
+                raise ValueError(f"reference must be a symmetric square matrix, got {R.shape}")
+            if np.linalg.eigvalsh(R).min() <= 0:
+                raise ValueError("reference must be positive definite (SPD)")
+
+    def params(self):
+        ref = None if self.reference is None else self.reference.round(12).tolist()
+        return {"reference": ref, "covariance": self.covariance.params()}
+
+    def columns(self, leads):
+        if self.reference is not None and self.reference.shape[0] != len(leads):
+            raise ValueError(
+                f"reference is {self.reference.shape[0]}x{self.reference.shape[0]} but the "
+                f"records have {len(leads)} leads"
+            )
+        return [(f"tan_{leads[i]}_{leads[j]}", "1") for i, j in _pairs(leads)]
+
+    def compute(self, recs):
+        from pyriemann.geometry.tangentspace import tangent_space
+
+        C = self.covariance.matrices(recs)
+        if not recs:
+            return np.empty((0, 0))
+        ref = np.eye(C.shape[1]) if self.reference is None else self.reference
+        out = np.full((len(recs), C.shape[1] * (C.shape[1] + 1) // 2), np.nan)
+        ok = np.isfinite(C).all(axis=(1, 2))
+        if ok.any():
+            out[ok] = tangent_space(C[ok], ref, metric="riemann")
+        return out
+
+    def compute_one(self, rec):
+        return self.compute([rec])[0]
+
+
+class DelineationSet(FeatureSet):
+    """Median over beats of the multi-lead (global) intervals of
+    :func:`geoecg.features.delineate`: PR, QRS, QT (ms), QTc (Bazett, ms) and the fraction
+    of beats with a P and with a T wave."""
+
+    name = "delineation"
+    _COLS = (
+        ("delin_PR_ms", "ms"),
+        ("delin_QRS_ms", "ms"),
+        ("delin_QT_ms", "ms"),
+        ("delin_QTc_ms", "ms"),
+        ("delin_P_frac", "1"),
+        ("delin_T_frac", "1"),
+    )
+
+    def columns(self, leads):
+        _delineate()
+        return list(self._COLS)
+
+    def compute_one(self, rec):
+        from ._delineation import interval_summary
+
+        return interval_summary(_delineate()(rec.signal, rec.fs, rpeaks=rec.rpeaks), rec)
+
+
+def _delineate():
+    try:
+        from ..features.delineation import delineate
+    except ImportError as exc:  # pragma: no cover - depends on the installed version
+        raise ValueError(
+            "feature set 'delineation' needs geoecg.features.delineation, which this "
+            "version of geoecg lacks"
+        ) from exc
+    return delineate
+
+
+#: Feature-set name -> class (default parameters).
+FEATURE_SETS: dict[str, type[FeatureSet]] = {
+    c.name: c
+    for c in (
+        RPeaksSet,
+        HRVSet,
+        SQISet,
+        NoiseSet,
+        AFSet,
+        MorphologySet,
+        CovarianceSet,
+        TangentSet,
+        DelineationSet,
+    )
+}
+
+
+def resolve_feature_sets(features) -> list[FeatureSet]:
+    """Feature sets from names (a list, or one comma-separated string) and instances.
+
+    Examples
+    --------
+    >>> [f.name for f in resolve_feature_sets("rpeaks,hrv")]
+    ['rpeaks', 'hrv']
+    """
+    if isinstance(features, str):
+        features = [f.strip() for f in features.split(",") if f.strip()]
+    if isinstance(features, FeatureSet):
+        features = [features]
+    out: list[FeatureSet] = []
+    for f in features:
+        if isinstance(f, FeatureSet):
+            out.append(f)
+        elif isinstance(f, str) and f in FEATURE_SETS:
+            out.append(FEATURE_SETS[f]())
+        else:
+            raise ValueError(
+                f"unknown feature set {f!r}; expected one of {sorted(FEATURE_SETS)} or a "
+                "FeatureSet instance"
+            )
+    if not out:
+        raise ValueError(f"features must name at least one of {sorted(FEATURE_SETS)}")
+    names = [f.name for f in out]
+    if len(set(names)) != len(names):
+        raise ValueError(f"feature sets repeat: {names}")
+    return out
