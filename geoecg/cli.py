@@ -34,6 +34,7 @@ COMMAND_MODULES: dict[str, str] = {
     "sweep": "geoecg.commands.sweep",
     "plot": "geoecg.commands.plot",
     "compare": "geoecg.commands.compare",
+    "extract": "geoecg.commands.extract",
 }
 
 
