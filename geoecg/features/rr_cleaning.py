@@ -71,7 +71,7 @@ def clean_rr(
     Eng Technol 43(3):173-181. Successive differences dRR and deviations from an 11-beat
     median mRR are normalised by time-varying thresholds ``alpha * QD`` over 91 beats
     (QD = quartile deviation); the pair (dRR_j, dRR_{j+-1}) separates ectopic beats, and
-    |mRR| and the next two dRR separate long/short intervals, which are classed as missed
+    ``|mRR|`` and the next two dRR separate long/short intervals, which are classed as missed
     (RR/2 close to the median) or extra (RR_j + RR_{j+1} close to the median) beats.
     Unlike Kubios, missed and extra beats are interpolated rather than split or merged,
     so that the output keeps one value per input interval (beat alignment is kept; the

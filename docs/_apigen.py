@@ -1,0 +1,173 @@
+"""Write the API reference pages (``docs/api/*.rst``) from the package's public names.
+
+A public name is one listed in a subpackage's ``__all__`` (or, without ``__all__``, a class,
+function or constant defined in the package and not starting with ``_``), plus the ``__all__``
+of each public submodule for names that the subpackage does not re-export. Each name gets
+an autosummary stub, so the reference follows the code without a hand-kept list.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import os
+import pkgutil
+import shutil
+from pathlib import Path
+
+PACKAGES = {
+    "io": "Reading records, annotations and database adapters",
+    "signal": "Filters, resampling and noise mixing",
+    "features": "R-peaks, HRV, signal quality, AF and beat features",
+    "riemann": "Lead covariances and Riemannian pipelines",
+    "estimators": "Estimators with the scikit-learn API",
+    "simulate": "Anticausal SCMs and synthetic ECG",
+    "sweep": "Shift sweeps",
+    "evaluation": "Matching, splits, metrics and confidence intervals",
+    "neural": "Neural baselines (optional extra ``neural``, PyTorch)",
+    "viz": "Plots",
+    "datasets": "Embedded sample data",
+}
+
+
+def _public_names(mod) -> list[str]:
+    names = getattr(mod, "__all__", None)
+    if names is None:
+        names = [
+            n
+            for n, o in vars(mod).items()
+            if not n.startswith("_")
+            and not inspect.ismodule(o)
+            and (
+                getattr(o, "__module__", "").startswith(mod.__name__)
+                or (n.isupper() and not callable(o))
+            )
+        ]
+    return [n for n in names if not inspect.ismodule(getattr(mod, n, None))]
+
+
+def _submodules(mod):
+    for info in pkgutil.iter_modules(mod.__path__, mod.__name__ + "."):
+        leaf = info.name.rsplit(".", 1)[1]
+        if leaf.startswith("_") or leaf == "make_samples":
+            continue
+        yield importlib.import_module(info.name)
+
+
+def _section(title: str, module: str, names: list[str], char: str) -> list[str]:
+    return [
+        title,
+        char * len(title),
+        "",
+        f".. currentmodule:: {module}",
+        "",
+        ".. autosummary::",
+        "   :toctree: generated/",
+        "   :nosignatures:",
+        "",
+        *[f"   {n}" for n in sorted(names, key=str.lower)],
+        "",
+    ]
+
+
+def write_api_pages(docs_dir: Path, mock_imports: list[str] | None = None) -> None:
+    """Write ``api/index.rst`` and one page per subpackage; ``mock_imports`` as autodoc's."""
+    if mock_imports:
+        from sphinx.ext.autodoc.mock import mock
+
+        with mock(mock_imports):
+            _write(docs_dir)
+    else:
+        _write(docs_dir)
+
+
+def _write(docs_dir: Path) -> None:
+    out = docs_dir / "api"
+    out.mkdir(exist_ok=True)
+    # stubs of names that no longer exist would be orphan pages: start from scratch
+    shutil.rmtree(out / "generated", ignore_errors=True)
+    index = [
+        "API reference",
+        "=============",
+        "",
+        "Every public name of geoecg, by subpackage. Import names from the subpackage",
+        "(``from geoecg.features import detect_rpeaks``); names listed under a submodule are",
+        "imported from that submodule.",
+        "",
+        ".. toctree::",
+        "   :maxdepth: 1",
+        "",
+    ]
+    for pkg, blurb in PACKAGES.items():
+        name = f"geoecg.{pkg}"
+        mod = importlib.import_module(name)
+        exported = _public_names(mod)
+        objs = {id(getattr(mod, n)) for n in exported if hasattr(mod, n)}
+        title = f"``{name}``: {blurb}"
+        lines = [
+            title,
+            "=" * len(title),
+            "",
+            f".. automodule:: {name}",
+            "   :no-members:",
+            "   :no-index:",
+            "",
+        ]
+        if exported:
+            lines += _section(f"Names in ``{name}``", name, exported, "-")
+        for sub in _submodules(mod):
+            extra = [
+                n
+                for n in _public_names(sub)
+                if hasattr(sub, n) and id(getattr(sub, n)) not in objs and n not in exported
+            ]
+            if extra:
+                lines += _section(f"Also in ``{sub.__name__}``", sub.__name__, extra, "-")
+        text = "\n".join(lines)
+        page = out / f"{pkg}.rst"
+        if not page.exists() or page.read_text() != text:
+            page.write_text(text)
+        index.append(f"   {pkg}")
+    text = "\n".join(index) + "\n"
+    page = out / "index.rst"
+    if not page.exists() or page.read_text() != text:
+        page.write_text(text)
+
+
+def write_cli_page(docs_dir: Path) -> None:
+    """Write ``api/cli.rst``: the ``--help`` text of every ``geoecg`` subcommand."""
+    import argparse
+
+    from geoecg.cli import build_parser
+
+    parser = build_parser()
+    lines = [
+        "Command-line reference",
+        "======================",
+        "",
+        "The ``--help`` text of every ``geoecg`` subcommand, generated from the parser at",
+        "build time. See :doc:`../user_guide/09_command_line` for a walk-through.",
+        "",
+    ]
+
+    def add(title: str, p: argparse.ArgumentParser) -> None:
+        text = p.format_help()
+        lines.extend([title, "-" * len(title), "", ".. code-block:: text", ""])
+        lines.extend(("   " + ln).rstrip() for ln in text.splitlines())
+        lines.append("")
+
+    os.environ.setdefault("COLUMNS", "88")
+    add("``geoecg``", parser)
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for name, p in sub.choices.items():
+        if name == "bench":
+            add("``geoecg bench``", p)
+            bsub = next(a for a in p._actions if isinstance(a, argparse._SubParsersAction))
+            for bname, bp in bsub.choices.items():
+                add(f"``geoecg bench {bname}``", bp)
+        else:
+            add(f"``geoecg {name}``", p)
+    text = "\n".join(lines)
+    page = docs_dir / "api" / "cli.rst"
+    if not page.exists() or page.read_text() != text:
+        page.write_text(text)

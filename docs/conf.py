@@ -1,0 +1,128 @@
+"""Sphinx configuration for the geoecg documentation.
+
+Build (warnings are errors, the gallery examples are executed)::
+
+    python -m sphinx -W --keep-going -b html docs docs/_build/html
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+from pathlib import Path
+
+DOCS = Path(__file__).resolve().parent
+sys.path.insert(0, str(DOCS))  # for _apigen
+sys.path.insert(0, str(DOCS.parent))  # the package when it is not installed
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+import geoecg  # noqa: E402
+
+project = "geoecg"
+author = "geoecg developers"
+copyright = "geoecg developers"  # noqa: A001
+release = geoecg.__version__
+version = release
+
+extensions = [
+    "myst_parser",
+    "numpydoc",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.mathjax",
+    "sphinx_gallery.gen_gallery",
+]
+
+source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+root_doc = "index"
+exclude_patterns = [
+    "_build",
+    "examples",
+    "Thumbs.db",
+    ".DS_Store",
+    "**.ipynb_checkpoints",
+    "auto_examples/*.ipynb",
+    "auto_examples/*.py",
+    "auto_examples/*.zip",
+    "auto_examples/*.json",
+    "auto_examples/*.md5",
+    "auto_examples/*.pickle",
+]
+templates_path = ["_templates"]
+
+# --- MyST: markdown pages written by several people; real broken references still fail.
+myst_enable_extensions = ["colon_fence", "dollarmath", "deflist"]
+myst_heading_anchors = 3
+suppress_warnings = ["myst.header"]
+
+# --- API reference: one autosummary stub per public name (see _apigen.py).
+autosummary_generate = True
+autosummary_imported_members = True
+autodoc_default_options = {"members": False}
+autodoc_typehints = "none"
+autodoc_inherit_docstrings = False
+numpydoc_show_class_members = False
+numpydoc_class_members_toctree = False
+numpydoc_xref_param_type = False
+
+# torch is an optional extra: without it, the neural reference is built from mocks.
+# GEOECG_DOCS_MOCK_TORCH=1 forces that path (tests/test_docs.py checks it still builds).
+autodoc_mock_imports: list[str] = []
+if importlib.util.find_spec("torch") is None or os.environ.get("GEOECG_DOCS_MOCK_TORCH"):
+    autodoc_mock_imports = ["torch"]
+
+
+
+def _skip_type_docstrings(app, what, name, obj, options, lines):
+    """Constants (arrays, tuples, dicts) would show their type's docstring: drop it."""
+    if what in ("data", "attribute") and lines and not callable(obj):
+        firsts = {
+            d.strip().splitlines()[0].strip()
+            for d in (getattr(obj, "__doc__", None), type(obj).__doc__)
+            if isinstance(d, str) and d.strip()
+        }
+        if lines[0].strip() in firsts:
+            lines.clear()
+
+
+def setup(app):
+    app.connect("autodoc-process-docstring", _skip_type_docstrings, priority=400)
+
+
+from _apigen import write_api_pages, write_cli_page  # noqa: E402
+
+write_api_pages(DOCS, mock_imports=autodoc_mock_imports)
+write_cli_page(DOCS)
+
+# --- Gallery: every docs/examples/plot_*.py runs at build time on the embedded data.
+sphinx_gallery_conf = {
+    "examples_dirs": "examples",
+    "gallery_dirs": "auto_examples",
+    "filename_pattern": r"/plot_",
+    "download_all_examples": False,
+    "remove_config_comments": True,
+    "abort_on_example_error": True,
+    "only_warn_on_example_error": False,
+    "within_subsection_order": "FileNameSortKey",
+    "image_scrapers": ("matplotlib",),
+    "matplotlib_animations": False,
+    "show_memory": False,
+    "write_computation_times": False,
+}
+
+# --- HTML
+html_theme = "pydata_sphinx_theme"
+html_title = f"geoecg {release}"
+html_static_path: list[str] = []
+html_show_sourcelink = False
+html_theme_options = {
+    "navigation_with_keys": False,
+    "show_toc_level": 2,
+    "collapse_navigation": True,
+    "navigation_depth": 2,
+    "secondary_sidebar_items": ["page-toc"],
+    "footer_start": ["copyright"],
+    "footer_end": [],
+}
