@@ -9,8 +9,11 @@ each module defines ``add_arguments(parser)`` and ``run(args) -> int`` and is li
 from __future__ import annotations
 
 import argparse
+import ast
 import importlib
+import importlib.util
 import sys
+from pathlib import Path
 
 from . import __version__
 from ._optional import MissingOptionalDependency
@@ -43,8 +46,48 @@ def _first_doc_line(module) -> str:
     return doc[0] if doc else ""
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Build the argument parser with every registered subcommand."""
+def _doc_without_import(modname: str) -> str:
+    """First docstring line of a module, read from its source (the module is not imported)."""
+    spec = importlib.util.find_spec(modname)
+    if spec is None or not spec.origin or not spec.origin.endswith(".py"):
+        return ""
+    tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+    doc = (ast.get_docstring(tree) or "").strip().splitlines()
+    return doc[0] if doc else ""
+
+
+def _add(sub, name: str, modname: str, full: bool, **kw) -> None:
+    """Register a subcommand: imported and complete if ``full``, else a help-only stub."""
+    if not full:
+        sub.add_parser(name, help=_doc_without_import(modname), **kw)
+        return
+    mod = importlib.import_module(modname)
+    p = sub.add_parser(name, help=_first_doc_line(mod), description=mod.__doc__, **kw)
+    mod.add_arguments(p)
+    p.set_defaults(_run=mod.run)
+
+
+def _wanted(argv: list[str] | None) -> tuple[str | None, str | None] | None:
+    """(command, bench name) named on the command line, or None to build every subcommand."""
+    if argv is None:
+        return None
+    words = [a for a in argv if not a.startswith("-")]
+    cmd = words[0] if words else None
+    bench = words[1] if cmd == "bench" and len(words) > 1 else None
+    return cmd, bench
+
+
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """Build the argument parser.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The command line about to be parsed. Only the subcommand it names is imported (the
+        others get a help-only entry read from their module docstrings, so ``geoecg --help``
+        and ``geoecg info`` import no benchmark). Without ``argv`` every subcommand is built.
+    """
+    wanted = _wanted(argv)
     parser = argparse.ArgumentParser(
         prog="geoecg",
         description="Classical and geometric machine learning on ECGs.",
@@ -53,10 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name, modname in COMMAND_MODULES.items():
-        mod = importlib.import_module(modname)
-        p = sub.add_parser(name, help=_first_doc_line(mod), description=mod.__doc__)
-        mod.add_arguments(p)
-        p.set_defaults(_run=mod.run)
+        _add(sub, name, modname, wanted is None or wanted[0] == name)
     if BENCH_MODULES:
         bench = sub.add_parser(
             "bench",
@@ -66,21 +106,15 @@ def build_parser() -> argparse.ArgumentParser:
         bsub = bench.add_subparsers(dest="bench", metavar="BENCH")
         bsub.required = True
         for name, modname in BENCH_MODULES.items():
-            mod = importlib.import_module(modname)
-            p = bsub.add_parser(
-                name,
-                help=_first_doc_line(mod),
-                description=mod.__doc__,
-                formatter_class=argparse.RawDescriptionHelpFormatter,
-            )
-            mod.add_arguments(p)
-            p.set_defaults(_run=mod.run)
+            full = wanted is None or wanted == ("bench", name)
+            _add(bsub, name, modname, full, formatter_class=argparse.RawDescriptionHelpFormatter)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``geoecg`` console script."""
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     try:
         return int(args._run(args) or 0)

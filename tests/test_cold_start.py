@@ -1,0 +1,80 @@
+"""Cold start: ``import geoecg`` loads no numerical library; every exported name resolves.
+
+Timings live in docs/benchmarks/cold_start.md (they depend on the machine); these tests check
+the structure that makes the start fast, in fresh interpreters.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import pkgutil
+import subprocess
+import sys
+
+import pytest
+
+import geoecg
+
+HEAVY = ("pandas", "sklearn", "wfdb", "scipy", "numba", "matplotlib", "torch", "xgboost")
+
+
+def _loaded_after(code: str) -> list[str]:
+    """Top-level modules of HEAVY (and geoecg submodules) imported by ``code`` in a fresh run."""
+    probe = (
+        f"{code}\nimport json, sys\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
+        f"{HEAVY!r} and '.' not in m or m.startswith('geoecg.'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_import_geoecg_loads_no_heavy_dependency():
+    loaded = _loaded_after("import geoecg")
+    assert not [m for m in loaded if m.split(".")[0] in HEAVY], loaded
+    assert [m for m in loaded if m.startswith("geoecg.")] == []
+
+
+def test_lazy_attributes_load_on_first_use():
+    loaded = _loaded_after("import geoecg\nassert callable(geoecg.read_record)")
+    assert "pandas" in loaded and "geoecg.io" in loaded and "geoecg.features" not in loaded
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        geoecg.nope  # noqa: B018
+    assert {"io", "signal", "features", "read_record"} <= set(dir(geoecg))
+
+
+def test_cli_help_imports_no_benchmark():
+    code = ("import contextlib, io\nfrom geoecg.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            "    try:\n        main(['--help'])\n    except SystemExit:\n        pass")
+    loaded = _loaded_after(code)
+    assert not [m for m in loaded if m.startswith(("geoecg.bench.", "geoecg.commands."))]
+    assert "pandas" not in loaded
+
+
+def _public_modules():
+    skip = ("geoecg.bench", "geoecg.commands")  # command-line internals
+    if importlib.util.find_spec("torch") is None:
+        skip += ("geoecg.neural",)
+    for info in pkgutil.walk_packages(geoecg.__path__, "geoecg."):
+        name = info.name
+        if any(part.startswith("_") for part in name.split(".")) or name.startswith(skip):
+            continue
+        if info.ispkg:
+            yield name
+
+
+@pytest.mark.parametrize("modname", ["geoecg", *_public_modules()])
+def test_every_name_in_all_resolves(modname):
+    mod = importlib.import_module(modname)
+    names = getattr(mod, "__all__", None)
+    if names is None:
+        pytest.skip(f"{modname} has no __all__")
+    assert len(set(names)) == len(names), f"duplicates in {modname}.__all__"
+    for name in names:
+        assert getattr(mod, name) is not None, f"{modname}.{name}"
+        ns: dict = {}
+        exec(f"from {modname} import {name}", ns)  # the import statement users write
+        assert ns[name] is getattr(mod, name)
