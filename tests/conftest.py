@@ -60,6 +60,11 @@ def cinc2017_dir() -> Path:
     return _require("cinc2017")
 
 
+@pytest.fixture(scope="session")
+def ludb_dir() -> Path:
+    return _require("ludb")
+
+
 @pytest.fixture
 def rng() -> np.random.Generator:
     return np.random.default_rng(12345)

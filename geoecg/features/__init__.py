@@ -7,6 +7,15 @@ from .beats import (  # noqa: E402,F401
     segment_beats,
     template_correlation,
 )
+from .clinical import (  # noqa: E402,F401
+    CLINICAL_NAMES,
+    ClinicalFeatures,
+    ClinicalMeasurements,
+    clinical_measurements,
+    cornell_criterion,
+    qtc,
+)
+from .delineation import Delineation, DelineationSettings, delineate  # noqa: E402,F401
 from .hrv import HRV_BLOCKS, HRV_FEATURE_NAMES, HRVSettings, hrv_features, rr_from_rpeaks  # noqa: E402,F401
 from .hrv_batch import HRVWindows, hrv_features_batch, hrv_windowed  # noqa: E402,F401
 from .hrv_psd import hrv_psd  # noqa: E402,F401

@@ -2,6 +2,7 @@
 
 from .cinc2017 import CinC2017
 from .iterate import iter_chunks, iter_records
+from .ludb import LUDB, LUDB_LEADS, LUDBRecord
 from .mitdb import (
     AAMI_CLASSES,
     DS1,
@@ -24,6 +25,9 @@ from .record import Annotations, ECGRecord, parse_comments, read_header, read_re
 
 __all__ = [
     "AAMI_CLASSES",
+    "LUDB",
+    "LUDB_LEADS",
+    "LUDBRecord",
     "DS1",
     "DS2",
     "PACED",

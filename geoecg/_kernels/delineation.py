@@ -1,0 +1,337 @@
+"""Wave delineation kernels: per-lead P, QRS and T boundaries around known R-peaks.
+
+Inputs are contiguous float64 arrays already filtered by :mod:`geoecg.features.delineation`:
+``xq``/``dq`` the QRS-band signal and its derivative, ``xw``/``dw`` the low-passed (P and T
+band) signal and its derivative; ``rpeaks`` int64. Every length or time is in samples, all
+settings travel in one float64 array ``par`` indexed by the ``P_*`` constants below (so the
+kernel signature stays short). Output positions are float64 sample indices, NaN where a wave
+is absent or not measurable, with an int8 reason code (``R_*``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+#: Output columns, in order.
+FIDUCIALS = (
+    "P_on", "P_peak", "P_off", "QRS_on", "Q_peak", "R_peak", "S_peak", "QRS_off", "J",
+    "T_on", "T_peak", "T_off",
+)  # fmt: skip
+(F_PON, F_PPK, F_POFF, F_QON, F_Q, F_R, F_S, F_QOFF, F_J, F_TON, F_TPK, F_TOFF) = range(12)
+
+#: Reason codes (``REASONS[code]`` is the text); 0 = measured.
+REASONS = (
+    "", "flat_lead", "edge", "no_p_wave", "no_q_wave", "no_r_wave", "no_s_wave", "no_t_wave",
+    "nan_in_window", "short_rr",
+)  # fmt: skip
+R_OK, R_FLAT, R_EDGE, R_NOP, R_NOQ, R_NOR, R_NOS, R_NOT, R_NAN, R_SHORT = range(10)
+
+# Indices into ``par`` (all in samples unless a fraction).
+(
+    P_QRS_PRE, P_QRS_POST, P_SLOPE_WIN, P_ON_HI, P_ON_LO, P_OFF_HI, P_OFF_LO,
+    P_T_GAP, P_T_A, P_T_B, P_T_RR, P_T_SPAN, P_T_MIN, P_T_BIPHASIC,
+    P_P_PRE, P_P_GAP, P_P_SPAN, P_P_MIN, P_P_NOISE, P_P_DOM, P_P_SEP, P_RR1, P_NPAR,
+) = range(23)  # fmt: skip
+
+
+@njit(cache=True, nogil=True)
+def slope_boundary(d, start, stop, thr):
+    """Walk from ``start`` towards ``stop`` (either direction) while ``|d| > thr``.
+
+    Returns the first index whose ``|d|`` is at most ``thr``, or ``stop`` if none is.
+    """
+    step = 1 if stop >= start else -1
+    i = start
+    while i != stop:
+        if abs(d[i]) <= thr:
+            return i
+        i += step
+    return stop
+
+
+@njit(cache=True, nogil=True)
+def trapezium_point(x, tm, tr, polarity):
+    """Wave end by the trapezium-area method (Vazquez-Seisdedos et al. 2011).
+
+    ``tm`` is the point of steepest slope of the limb, ``tr`` a point past the wave's end
+    (``tr > tm`` for an offset, ``tr < tm`` for an onset), ``polarity`` +1 for a wave above
+    the baseline, -1 below. Returns the ``t`` between ``tm`` and ``tr`` (inclusive) that
+    maximises ``polarity * (x[tm] - x[t]) * (|tr - t| + |tr - tm|) / 2``.
+    """
+    step = 1 if tr >= tm else -1
+    best = tm
+    best_a = -np.inf
+    t = tm
+    while True:
+        a = polarity * (x[tm] - x[t]) * (abs(tr - t) + abs(tr - tm)) * 0.5
+        if a > best_a:
+            best_a = a
+            best = t
+        if t == tr:
+            break
+        t += step
+    return best
+
+
+@njit(cache=True, nogil=True)
+def _argext(x, lo, hi, sign, ref):
+    """Index in ``[lo, hi]`` of the largest ``sign * (x - ref)``."""
+    best = lo
+    bv = -np.inf
+    for i in range(lo, hi + 1):
+        v = sign * (x[i] - ref)
+        if v > bv:
+            bv = v
+            best = i
+    return best
+
+
+@njit(cache=True, nogil=True)
+def _finite(x, lo, hi):
+    for i in range(lo, hi + 1):
+        if not np.isfinite(x[i]):
+            return False
+    return True
+
+
+@njit(cache=True, nogil=True)
+def _set(out, reason, b, cols, code):
+    for c in cols:
+        out[b, c] = np.nan
+        reason[b, c] = code
+
+
+@njit(cache=True, nogil=True)
+def _qrs(xq, dq, r, lo, hi, par, out, reason, b):
+    """QRS onset/offset and Q, R, S peaks of one beat; returns the QRS amplitude (0: flat)."""
+    w = int(par[P_SLOPE_WIN])
+    m = r
+    dmax = 0.0
+    for i in range(max(lo, r - w), min(hi, r + w) + 1):
+        if abs(dq[i]) > dmax:
+            dmax = abs(dq[i])
+            m = i
+    if not dmax > 1e-12:
+        return 0.0
+    s1 = m
+    for i in range(lo, m + 1):
+        if abs(dq[i]) >= par[P_ON_HI] * dmax:
+            s1 = i
+            break
+    on = slope_boundary(dq, s1, lo, par[P_ON_LO] * dmax)
+    s2 = m
+    for i in range(hi, m - 1, -1):
+        if abs(dq[i]) >= par[P_OFF_HI] * dmax:
+            s2 = i
+            break
+    off = slope_boundary(dq, s2, hi, par[P_OFF_LO] * dmax)
+    out[b, 3] = on
+    out[b, 7] = off
+    out[b, 8] = off
+    iso = xq[on]
+    amp = 0.0
+    ipk = _argext(xq, on, off, 1.0, iso)
+    imn = _argext(xq, on, off, -1.0, iso)
+    amp = xq[ipk] - xq[imn]
+    small = 0.03 * amp
+    if xq[ipk] - iso > small:
+        out[b, 5] = ipk
+        iq = _argext(xq, on, ipk, -1.0, iso)
+        if iso - xq[iq] > small and iq < ipk:
+            out[b, 4] = iq
+        else:
+            reason[b, 4] = 4
+            out[b, 4] = np.nan
+        js = _argext(xq, ipk, off, -1.0, iso)
+        if iso - xq[js] > small and js > ipk:
+            out[b, 6] = js
+        else:
+            reason[b, 6] = 6
+            out[b, 6] = np.nan
+    else:  # QS complex: no R wave, the single negative deflection is reported as S
+        out[b, 5] = np.nan
+        reason[b, 5] = 5
+        out[b, 4] = np.nan
+        reason[b, 4] = 4
+        out[b, 6] = imn
+    return amp
+
+
+@njit(cache=True, nogil=True)
+def _t_wave(xw, dw, on, off, ts, te, qamp, par, out, reason, b):
+    """T onset, peak and offset in ``[ts, te]``; returns the T offset (or -1)."""
+    iso = xw[on]
+    ipos = _argext(xw, ts, te, 1.0, iso)
+    ineg = _argext(xw, ts, te, -1.0, iso)
+    apos = xw[ipos] - iso
+    aneg = iso - xw[ineg]
+    amain = max(apos, aneg)
+    if amain < par[P_T_MIN] * qamp:
+        _set(out, reason, b, (9, 10, 11), 7)
+        return -1
+    if apos >= aneg:
+        main, smain, sec, asec = ipos, 1.0, ineg, aneg
+    else:
+        main, smain, sec, asec = ineg, -1.0, ipos, apos
+    out[b, 10] = main
+    first, sfirst, last, slast = main, smain, main, smain
+    if asec >= par[P_T_BIPHASIC] * amain:
+        if sec > main:
+            last, slast = sec, -smain
+        else:
+            first, sfirst = sec, -smain
+    span = int(par[P_T_SPAN])
+    # offset: steepest return to the baseline after the last lobe
+    tm = _argext(dw, last, te, -slast, 0.0)
+    tr = min(te, tm + span)
+    toff = trapezium_point(xw, tm, tr, slast)
+    # onset: steepest rise into the first lobe
+    tm1 = _argext(dw, ts, first, sfirst, 0.0)
+    tr1 = max(ts, tm1 - span)
+    ton = trapezium_point(xw, tm1, tr1, sfirst)
+    out[b, 9] = ton
+    out[b, 11] = toff
+    return toff
+
+
+@njit(cache=True, nogil=True)
+def _p_wave(xq, xw, dw, on, ps, pe, qamp, par, out, reason, b):
+    """P onset, peak and offset in ``[ps, pe]`` (absent P: NaN with reason ``no_p_wave``)."""
+    base = xw[pe]
+    pk = _argext(xw, ps, pe, 1.0, base)
+    pk2 = _argext(xw, ps, pe, -1.0, base)
+    a1 = xw[pk] - base
+    a2 = base - xw[pk2]
+    if a2 > a1:
+        pk, sgn, amp = pk2, -1.0, a2
+    else:
+        sgn, amp = 1.0, a1
+    # high-frequency noise in the window: RMS of the QRS-band minus the P-band signal
+    s = 0.0
+    for i in range(ps, pe + 1):
+        s += (xq[i] - xw[i]) ** 2
+    noise = np.sqrt(s / (pe - ps + 1))
+    # dominance: the largest deflection of the same polarity away from the peak
+    sep = int(par[P_P_SEP])
+    a_other = 0.0
+    for i in range(ps, pe + 1):
+        if abs(i - pk) > sep:
+            v = sgn * (xw[i] - base)
+            if v > a_other:
+                a_other = v
+    ok = (
+        amp >= par[P_P_MIN] * qamp
+        and amp >= par[P_P_NOISE] * noise
+        and a_other < par[P_P_DOM] * amp
+        and pk > ps
+        and pk < pe
+    )
+    if not ok:
+        _set(out, reason, b, (0, 1, 2), 3)
+        return
+    span = int(par[P_P_SPAN])
+    tm = _argext(dw, pk, pe, -sgn, 0.0)
+    poff = trapezium_point(xw, tm, min(on, tm + span), sgn)
+    tm1 = _argext(dw, ps, pk, sgn, 0.0)
+    pon = trapezium_point(xw, tm1, max(ps, tm1 - span), sgn)
+    out[b, 0] = pon
+    out[b, 1] = pk
+    out[b, 2] = poff
+
+
+@njit(cache=True, nogil=True)
+def delineate_lead(xq, dq, xw, dw, rpeaks, par, out, reason):
+    """Delineate every beat of one lead in place.
+
+    ``out`` (n_beats, 12) float64 receives the sample positions of :data:`FIDUCIALS` (NaN
+    where absent), ``reason`` (n_beats, 12) int8 the reason codes; both are overwritten.
+    """
+    n = xq.shape[0]
+    nb = rpeaks.shape[0]
+    out[:, :] = np.nan
+    reason[:, :] = 0
+    pre = int(par[P_QRS_PRE])
+    post = int(par[P_QRS_POST])
+    prev_toff = -1
+    for b in range(nb):
+        r = rpeaks[b]
+        rr = rpeaks[b + 1] - r if b + 1 < nb else (r - rpeaks[b - 1] if b > 0 else -1)
+        lo = r - pre
+        hi = r + post
+        if b > 0:
+            lo = max(lo, (rpeaks[b - 1] + r) // 2)
+        if b + 1 < nb:
+            hi = min(hi, (r + rpeaks[b + 1]) // 2)
+        if lo < 1 or hi > n - 2 or hi - lo < 4:
+            _set(out, reason, b, range(12), 2)
+            prev_toff = -1
+            continue
+        if not (_finite(xq, lo, hi) and _finite(dq, lo, hi)):
+            _set(out, reason, b, range(12), 8)
+            prev_toff = -1
+            continue
+        qamp = _qrs(xq, dq, r, lo, hi, par, out, reason, b)
+        if qamp <= 0.0:
+            _set(out, reason, b, range(12), 1)
+            prev_toff = -1
+            continue
+        on = int(out[b, 3])
+        off = int(out[b, 7])
+        # ---------------------------------------------------------------- T wave
+        toff = -1
+        if rr <= 0:  # a single beat: assume RR = par[P_RR1] (1 s)
+            rr = int(par[P_RR1])
+        te = r + int(min(par[P_T_RR] * rr, par[P_T_A] + par[P_T_B] * rr))
+        if b + 1 < nb:
+            te = min(te, rpeaks[b + 1] - pre // 2)
+        ts = off + int(par[P_T_GAP])
+        if te > n - 2:
+            _set(out, reason, b, (9, 10, 11), 2)
+        elif te - ts < 4:
+            _set(out, reason, b, (9, 10, 11), 9)
+        elif not (_finite(xw, ts, te) and _finite(dw, ts, te)):
+            _set(out, reason, b, (9, 10, 11), 8)
+        else:
+            toff = _t_wave(xw, dw, on, off, ts, te, qamp, par, out, reason, b)
+        # ---------------------------------------------------------------- P wave
+        pe = on - int(par[P_P_GAP])
+        ps = on - int(par[P_P_PRE])
+        if b > 0:
+            ps = max(ps, rpeaks[b - 1] + post)
+            if prev_toff > 0:
+                ps = max(ps, prev_toff)
+        if ps < 1:
+            _set(out, reason, b, (0, 1, 2), 2)
+        elif pe - ps < 4:
+            _set(out, reason, b, (0, 1, 2), 9)
+        elif not (_finite(xw, ps, on) and _finite(dw, ps, on) and _finite(xq, ps, on)):
+            _set(out, reason, b, (0, 1, 2), 8)
+        else:
+            _p_wave(xq, xw, dw, on, ps, pe, qamp, par, out, reason, b)
+        prev_toff = toff
+    return out
+
+
+@njit(cache=True, nogil=True)
+def combine_leads(lead_s, q):
+    """Per beat and column, the ``q[c]`` quantile (nearest rank, ``floor(q (k-1) + 0.5)``
+    of the ``k`` finite values sorted) of the lead values; NaN where no lead has one.
+
+    ``lead_s`` is (n_leads, n_beats, n_cols), ``q`` (n_cols,); returns (n_beats, n_cols).
+    """
+    n_leads, nb, nc = lead_s.shape
+    out = np.full((nb, nc), np.nan)
+    buf = np.empty(n_leads)
+    for b in range(nb):
+        for c in range(nc):
+            k = 0
+            for j in range(n_leads):
+                v = lead_s[j, b, c]
+                if np.isfinite(v):
+                    buf[k] = v
+                    k += 1
+            if k > 0:
+                s = np.sort(buf[:k])
+                out[b, c] = s[int(np.floor(q[c] * (k - 1) + 0.5))]
+    return out

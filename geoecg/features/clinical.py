@@ -1,0 +1,360 @@
+"""Clinical ECG measurements from the median beat: intervals, QTc, axes, ST level, voltage.
+
+:func:`clinical_measurements` builds the median cycle of every lead (beats aligned on the
+R-peaks, one median RR long), delineates it with :func:`geoecg.features.delineation.delineate`
+(multi-lead global boundaries) and measures, as a 12-lead reading does:
+
+* intervals (ms): ``rr_ms`` (median RR), ``hr_bpm``, ``pr_ms`` (P onset to QRS onset),
+  ``p_dur_ms``, ``qrs_dur_ms``, ``qt_ms`` (QRS onset to T offset), ``jt_ms`` (J to T offset);
+* QTc (ms), named by formula with RR in s: Bazett ``QT / RR^(1/2)``, Fridericia
+  ``QT / RR^(1/3)``, Framingham ``QT + 154 (1 - RR)`` (Sagie et al. 1992), Hodges
+  ``QT + 1.75 (HR - 60)`` (Hodges et al. 1983);
+* frontal-plane axes (degrees, -180..180): ``atan2(aVF, I)`` of the net areas of the QRS,
+  T and P waves above the isoelectric level (the QRS-onset level);
+* ST level (mV) at J + 60 ms and J + 80 ms in every lead;
+* voltage (mV): Sokolow-Lyon ``S(V1) + max(R(V5), R(V6))`` (criterion >= 3.5 mV), Cornell
+  ``R(aVL) + S(V3)`` (criterion > 2.8 mV in men, > 2.0 mV in women).
+
+A value that cannot be measured (no P wave in AF, a missing lead, fewer than 2 beats) is
+NaN; :class:`ClinicalMeasurements` says why in ``reasons``.
+"""
+
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass, field
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from .delineation import FIDUCIALS, DelineationSettings, delineate
+
+__all__ = [
+    "CLINICAL_NAMES",
+    "ClinicalFeatures",
+    "ClinicalMeasurements",
+    "STANDARD_LEADS",
+    "clinical_measurements",
+    "cornell_criterion",
+    "qtc",
+]
+
+#: Lead names understood (case-insensitive), in the usual order.
+STANDARD_LEADS = ("I", "II", "III", "AVR", "AVL", "AVF", "V1", "V2", "V3", "V4", "V5", "V6")
+_SCALAR = (
+    "rr_ms", "hr_bpm", "pr_ms", "p_dur_ms", "qrs_dur_ms", "qt_ms", "jt_ms",
+    "qtc_bazett_ms", "qtc_fridericia_ms", "qtc_framingham_ms", "qtc_hodges_ms",
+    "p_axis_deg", "qrs_axis_deg", "t_axis_deg", "sokolow_lyon_mv", "cornell_mv",
+)  # fmt: skip
+#: Names of :func:`clinical_measurements` values, ST levels per standard lead last.
+CLINICAL_NAMES = _SCALAR + tuple(
+    f"st_j{d}_{ld.lower()}_mv" for d in (60, 80) for ld in STANDARD_LEADS
+)
+_F = {f: i for i, f in enumerate(FIDUCIALS)}
+
+
+@dataclass(frozen=True)
+class ClinicalMeasurements:
+    """Result of :func:`clinical_measurements`.
+
+    Attributes
+    ----------
+    values : dict of str to float
+        Every name of :data:`CLINICAL_NAMES` (units in the names), NaN where not measurable,
+        plus ``lvh_sokolow_lyon`` and ``lvh_cornell`` (1.0 / 0.0, NaN if unknown).
+    reasons : dict of str to str
+        Why a value is NaN (only for NaN values).
+    median_beat : ndarray, shape (n_leads, n_samples)
+        The median cycle of each lead (mV), R-peak at ``r_index``.
+    r_index : int
+        Sample of the R-peak in ``median_beat``.
+    fiducials_ms : dict of str to float
+        Global fiducials of the median beat, ms relative to the R-peak.
+    n_beats : int
+        Beats averaged.
+    """
+
+    values: dict
+    reasons: dict
+    median_beat: np.ndarray = field(repr=False)
+    r_index: int = 0
+    fiducials_ms: dict = field(default_factory=dict)
+    n_beats: int = 0
+
+
+def qtc(qt_ms, rr_ms, formula: str = "bazett"):
+    """Heart-rate corrected QT (ms).
+
+    Parameters
+    ----------
+    qt_ms, rr_ms : float or array_like
+        QT and RR intervals, ms.
+    formula : {"bazett", "fridericia", "framingham", "hodges"}
+
+    Examples
+    --------
+    >>> round(float(qtc(400.0, 1000.0, "bazett")), 1), round(float(qtc(400.0, 750.0, "hodges")), 1)
+    (400.0, 435.0)
+    """
+    qt = np.asarray(qt_ms, dtype=np.float64)
+    rr = np.asarray(rr_ms, dtype=np.float64) / 1000.0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if formula == "bazett":
+            return qt / np.sqrt(rr)
+        if formula == "fridericia":
+            return qt / np.cbrt(rr)
+        if formula == "framingham":
+            return qt + 154.0 * (1.0 - rr)
+        if formula == "hodges":
+            return qt + 1.75 * (60.0 / rr - 60.0)
+    raise ValueError(
+        f"formula must be 'bazett', 'fridericia', 'framingham' or 'hodges', got {formula!r}"
+    )
+
+
+def cornell_criterion(cornell_mv, sex) -> float:
+    """Cornell voltage LVH criterion: > 2.8 mV in men, > 2.0 mV in women (1.0 / 0.0).
+
+    ``sex`` is ``"M"``/``"F"`` (or 0 = male, 1 = female as in PTB-XL); unknown sex or a NaN
+    voltage give NaN.
+    """
+    if isinstance(sex, str):
+        s = {"M": 0, "F": 1}.get(sex.strip().upper()[:1])
+    elif isinstance(sex, numbers.Real) and not isinstance(sex, bool) and sex in (0, 1):
+        s = int(sex)
+    else:
+        s = None
+    if s is None or not np.isfinite(cornell_mv):
+        return float("nan")
+    return float(cornell_mv > (2.0 if s == 1 else 2.8))
+
+
+def _median_cycle(x: np.ndarray, rp: np.ndarray, fs: float):
+    rr = np.diff(rp)
+    rr_med = float(np.median(rr))
+    length = int(round(rr_med))
+    pre = int(round(0.4 * rr_med))
+    starts = rp - pre
+    ok = (starts >= 0) & (starts + length <= x.shape[1])
+    idx = starts[ok][:, None] + np.arange(length)[None, :]
+    with np.errstate(all="ignore"):
+        cyc = np.nanmedian(x[:, idx], axis=1)  # (n_leads, length)
+    return cyc, pre, rr_med * 1000.0 / fs, int(ok.sum())
+
+
+def _lead_index(names):
+    up = [str(n).upper() for n in names]
+    return {ld: up.index(ld) for ld in STANDARD_LEADS if ld in up}
+
+
+def clinical_measurements(
+    signal,
+    fs,
+    leads=STANDARD_LEADS,
+    *,
+    rpeaks=None,
+    sex=None,
+    settings: DelineationSettings | None = None,
+) -> ClinicalMeasurements:
+    """Measure intervals, QTc, axes, ST levels and voltage criteria on the median beat.
+
+    Parameters
+    ----------
+    signal : array_like, shape (n_leads, n_samples)
+        ECG in mV (amplitude criteria assume mV). One lead is accepted (intervals only).
+    fs : float
+        Sampling rate, Hz.
+    leads : sequence of str
+        Lead names of the rows (case-insensitive; ``"aVL"`` = ``"AVL"``); default the 12
+        standard leads in order.
+    rpeaks : array_like of int, optional
+        R-peaks (default: :func:`geoecg.features.detect_rpeaks` on all leads).
+    sex : {"M", "F", 0, 1} or None
+        For the Cornell criterion (0 = male, 1 = female as in PTB-XL).
+    settings : DelineationSettings, optional
+        Delineation settings.
+
+    Returns
+    -------
+    ClinicalMeasurements
+
+    Examples
+    --------
+    >>> from geoecg.simulate import synthesize_ecg
+    >>> x = synthesize_ecg(fs=500, duration_s=10, hr_bpm=75, random_state=1)
+    >>> m = clinical_measurements(x, 500.0)
+    >>> 70 < m.values["hr_bpm"] < 80, 60 < m.values["qrs_dur_ms"] < 140
+    (True, True)
+    """
+    x = np.asarray(signal, dtype=np.float64)
+    if x.ndim == 1:
+        x = x[None, :]
+    if x.ndim != 2:
+        raise ValueError(f"signal must be (n_leads, n_samples), got shape {x.shape}")
+    if isinstance(fs, bool) or not isinstance(fs, numbers.Real) or not fs > 0:
+        raise ValueError(f"fs must be a positive number of Hz, got {fs!r}")
+    fs = float(fs)
+    names = tuple(str(s) for s in leads)
+    if len(names) != x.shape[0]:
+        raise ValueError(f"leads has {len(names)} names for {x.shape[0]} signal rows")
+    vals = dict.fromkeys(CLINICAL_NAMES, float("nan"))
+    vals["lvh_sokolow_lyon"] = float("nan")
+    vals["lvh_cornell"] = float("nan")
+    reasons: dict[str, str] = {}
+    if rpeaks is None:
+        from .rpeaks import detect_rpeaks
+
+        rp = detect_rpeaks(x if x.shape[0] > 1 else x[0], fs).indices
+    else:
+        rp = np.asarray(rpeaks, dtype=np.int64)
+    if rp.size < 2:
+        reasons = dict.fromkeys(vals, "fewer than 2 beats")
+        return ClinicalMeasurements(vals, reasons, np.zeros((x.shape[0], 0)), 0, {}, int(rp.size))
+    cyc, pre, rr_ms, nbeats = _median_cycle(x, rp, fs)
+    L = cyc.shape[1]
+    tiled = np.concatenate([cyc, cyc, cyc], axis=1)
+    d = delineate(tiled, fs, np.array([pre, pre + L, pre + 2 * L]), names, settings=settings)
+    g = d.samples[1] - L  # middle beat, positions in the median cycle
+    gr = d.reasons[1]
+    ms = 1000.0 / fs
+    fid_ms = {f: float((g[i] - pre) * ms) for i, f in enumerate(FIDUCIALS)}
+    vals["rr_ms"] = rr_ms
+    vals["hr_bpm"] = 60000.0 / rr_ms
+
+    def interval(name, a, b):
+        v = (g[_F[b]] - g[_F[a]]) * ms
+        vals[name] = float(v)
+        if not np.isfinite(v):
+            bad = a if not np.isfinite(g[_F[a]]) else b
+            reasons[name] = f"{bad}: {_reason(gr[_F[bad]])}"
+
+    interval("pr_ms", "P_on", "QRS_on")
+    interval("p_dur_ms", "P_on", "P_off")
+    interval("qrs_dur_ms", "QRS_on", "QRS_off")
+    interval("qt_ms", "QRS_on", "T_off")
+    interval("jt_ms", "J", "T_off")
+    for f in ("bazett", "fridericia", "framingham", "hodges"):
+        vals[f"qtc_{f}_ms"] = float(qtc(vals["qt_ms"], rr_ms, f))
+        if "qt_ms" in reasons:
+            reasons[f"qtc_{f}_ms"] = reasons["qt_ms"]
+    # ------------------------------------------------------------ amplitudes
+    li = _lead_index(names)
+    on = g[_F["QRS_on"]]
+    if np.isfinite(on):
+        k0 = int(on)
+        iso = np.mean(cyc[:, max(0, k0 - int(0.01 * fs)) : k0 + 1], axis=1)
+        y = cyc - iso[:, None]
+
+        def area(lead, a, b):
+            if lead not in li or not (np.isfinite(a) and np.isfinite(b)) or b <= a:
+                return float("nan")
+            return float(np.sum(y[li[lead], int(a) : int(b) + 1]))
+
+        for wave, a, b in (("qrs", "QRS_on", "QRS_off"), ("t", "T_on", "T_off"),
+                           ("p", "P_on", "P_off")):  # fmt: skip
+            ai, av = area("I", g[_F[a]], g[_F[b]]), area("AVF", g[_F[a]], g[_F[b]])
+            vals[f"{wave}_axis_deg"] = float(np.degrees(np.arctan2(av, ai)))
+            if not np.isfinite(vals[f"{wave}_axis_deg"]):
+                reasons[f"{wave}_axis_deg"] = f"{wave.upper()} wave or lead I/aVF missing"
+        qoff = g[_F["QRS_off"]]
+
+        def peak(lead, sign):
+            if lead not in li or not np.isfinite(qoff):
+                return float("nan")
+            seg = y[li[lead], int(on) : int(qoff) + 1]
+            return float(max(0.0, sign * (seg.max() if sign > 0 else seg.min())))
+
+        vals["sokolow_lyon_mv"] = peak("V1", -1) + max(peak("V5", 1), peak("V6", 1))
+        vals["cornell_mv"] = peak("AVL", 1) + peak("V3", -1)
+        j = g[_F["J"]]
+        for dms in (60, 80):
+            for ld in STANDARD_LEADS:
+                k = j + round(dms * fs / 1000.0) if np.isfinite(j) else np.nan
+                if ld in li and np.isfinite(k) and k < L:
+                    vals[f"st_j{dms}_{ld.lower()}_mv"] = float(y[li[ld], int(k)])
+    else:
+        reasons["qrs_axis_deg"] = "no QRS onset on the median beat"
+    sl = vals["sokolow_lyon_mv"]
+    vals["lvh_sokolow_lyon"] = float(sl >= 3.5) if np.isfinite(sl) else float("nan")
+    vals["lvh_cornell"] = cornell_criterion(vals["cornell_mv"], sex)
+    for k, v in vals.items():
+        if not np.isfinite(v) and k not in reasons:
+            reasons[k] = "not measurable (lead missing, wave absent or sex unknown)"
+    return ClinicalMeasurements(vals, reasons, cyc, pre, fid_ms, nbeats)
+
+
+def _reason(code) -> str:
+    from .delineation import REASONS
+
+    return REASONS[int(code)] or "not measured"
+
+
+class ClinicalFeatures(TransformerMixin, BaseEstimator):
+    """Clinical measurements of each record (:func:`clinical_measurements`) as features.
+
+    Parameters
+    ----------
+    fs : float
+        Sampling rate, Hz.
+    leads : sequence of str, default :data:`STANDARD_LEADS`
+        Lead names of the rows of every record.
+    settings : DelineationSettings, optional
+        Delineation settings.
+
+    Notes
+    -----
+    The sex-specific Cornell criterion needs the sex of each record: the transformer outputs
+    the Cornell voltage (``cornell_mv``); apply :func:`cornell_criterion` with the sex.
+
+    Examples
+    --------
+    >>> from geoecg.simulate import synthesize_ecg
+    >>> X = synthesize_ecg(fs=250, duration_s=10, hr_bpm=[60.0, 90.0], random_state=0)
+    >>> F = ClinicalFeatures(fs=250).fit(X).transform(X)
+    >>> F.shape, bool(F[1, 1] > F[0, 1])
+    ((2, 40), True)
+    """
+
+    def __init__(self, fs=500.0, leads=STANDARD_LEADS, settings=None):
+        self.fs = fs
+        self.leads = leads
+        self.settings = settings
+
+    def fit(self, X, y=None):
+        """Check the parameters and the lead count (the transform is stateless); returns self."""
+        if isinstance(self.fs, bool) or not isinstance(self.fs, numbers.Real) or not self.fs > 0:
+            raise ValueError(f"fs must be a positive number of Hz, got {self.fs!r}")
+        if self.settings is not None and not isinstance(self.settings, DelineationSettings):
+            raise TypeError("settings must be a DelineationSettings or None")
+        first = np.asarray(X[0])
+        if first.ndim != 2 or first.shape[0] != len(self.leads):
+            raise ValueError(
+                f"each record must be (n_leads={len(self.leads)}, n_samples), got {first.shape}"
+            )
+        self.n_leads_ = first.shape[0]
+        self.feature_names_out_ = np.asarray(CLINICAL_NAMES, dtype=object)
+        return self
+
+    def transform(self, X):
+        """Array (n_records, len(CLINICAL_NAMES)); NaN where not measurable."""
+        check_is_fitted(self, "feature_names_out_")
+        rows = []
+        for x in X:
+            x = np.asarray(x, dtype=np.float64)
+            if x.ndim != 2 or x.shape[0] != self.n_leads_:
+                raise ValueError(f"each record must be ({self.n_leads_}, n_samples), got {x.shape}")
+            v = clinical_measurements(x, self.fs, self.leads, settings=self.settings).values
+            rows.append([v[n] for n in CLINICAL_NAMES])
+        return np.asarray(rows, dtype=np.float64).reshape(-1, len(CLINICAL_NAMES))
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the output columns (units in the names)."""
+        check_is_fitted(self, "feature_names_out_")
+        return self.feature_names_out_.copy()
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.requires_fit = True
+        return tags
