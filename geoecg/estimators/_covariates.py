@@ -71,6 +71,15 @@ class CovariateEncoder:
         return self
 
     def transform(self, W, n_rows: int | None = None) -> np.ndarray:
+        if W is None:
+            raise ValueError(
+                "covariates are required to predict: pass covariates=W (one row per sample). "
+                "To score in cross_validate or GridSearchCV, use "
+                "scoring=geoecg.evaluation.covariate_scorer('roc_auc') with "
+                "sklearn.set_config(enable_metadata_routing=True) and "
+                "est.set_fit_request(covariates=True); a plain scoring='roc_auc' cannot hand "
+                "covariates to the estimator"
+            )
         W = self._frame(W, n_rows)
         missing = [c for c in self.columns_ if c not in W.columns]
         if missing:

@@ -47,6 +47,17 @@ class CovariateAdjustedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstim
     are standardised with the training mean and SD; categorical ones (object, string,
     category dtypes) are one-hot encoded with the training levels.
 
+    Scoring in ``cross_validate``/``cross_val_score``/``GridSearchCV``: a scorer named by a
+    string (``scoring="roc_auc"``) calls ``predict_proba(X)`` without covariates, so every
+    fold fails and scikit-learn records NaN with a warning. Use
+    :func:`geoecg.evaluation.covariate_scorer`, which hands each test fold's covariates to
+    the prediction methods::
+
+        with sklearn.config_context(enable_metadata_routing=True):
+            clf = CovariateAdjustedClassifier().set_fit_request(covariates=True)
+            cross_val_score(clf, X, y, scoring=covariate_scorer("roc_auc"),
+                            params={"covariates": W})
+
     Examples
     --------
     >>> from geoecg.simulate import AnticausalSCM, Environment

@@ -4,6 +4,7 @@ from .compare import METRICS, compare, make_splits, oof_predict  # noqa: E402,F4
 from .ec57 import EC57_CELLS, ec57_gross  # noqa: E402,F401
 from .matching import BeatMatch, match_beats  # noqa: E402,F401
 from .nested import NestedResult, nested_evaluate  # noqa: E402,F401
+from .scoring import CovariateScorer, covariate_scorer  # noqa: E402,F401
 from .small_cohort import (  # noqa: E402,F401
     BootstrapCI,
     CohortResult,
