@@ -137,13 +137,11 @@ def _features(folder, cache, progress=True, rhythm_profile=False, crops=None):
     X = af_record_features_batch(sigs, float(db.fs), keys=keys,
                                  cache_dir=cache, progress=progress)
     if rhythm_profile:
-        from tqdm.auto import tqdm
+        from ..features.af_rhythm_profile import rhythm_profile_features_batch
 
-        from ..features.af_rhythm_profile import rhythm_profile_features
-
-        extra = [rhythm_profile_features(np.ravel(s), float(db.fs))
-                 for s in tqdm(sigs, desc="rhythm profile", disable=not progress, file=sys.stderr)]
-        X = np.hstack([X, np.asarray(extra, dtype=np.float64)])
+        extra = rhythm_profile_features_batch(sigs, float(db.fs), keys=keys, cache_dir=cache,
+                                              progress=progress)
+        X = np.hstack([X, extra])
     C = None
     if crops is not None:
         from ..features.af_crops import af_crop_features

@@ -9,6 +9,14 @@ from .af import AFDetector, CinC2017Classifier, COSEnDetector, LowComplexityAFDe
 from .covariate_adjusted import CovariateAdjustedClassifier, CovariateAdjustedGLM
 from .heartbeat import HeartbeatClassifier, class_weights  # noqa: F401
 from .importance import ImportanceWeightedClassifier, density_ratio_weights
+from .prior_shift import (
+    PriorEstimate,
+    PriorShiftClassifier,
+    bbse_priors,
+    em_priors,
+    prior_correct,
+    rlls_priors,
+)
 from .invariant import (
     AnchorClassifier,
     AnchorRegression,
@@ -22,6 +30,12 @@ __all__ = [
     "CovariateAdjustedGLM",
     "ImportanceWeightedClassifier",
     "density_ratio_weights",
+    "PriorShiftClassifier",
+    "PriorEstimate",
+    "em_priors",
+    "bbse_priors",
+    "rlls_priors",
+    "prior_correct",
     "IRMClassifier",
     "VRExClassifier",
     "GroupDROClassifier",

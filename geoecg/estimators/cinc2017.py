@@ -2,7 +2,8 @@
 
 :class:`CinC2017Classifier` classifies whole records from the record features of
 :func:`geoecg.features.af_record.af_record_features` (xgboost), with optional prior
-correction of its probabilities (``class_priors``, :func:`prior_correct`), an optional
+correction of its probabilities (``class_priors``, :func:`prior_correct`, defined in
+:mod:`geoecg.estimators.prior_shift`), an optional
 one-vs-rest blend and optional crop augmentation (``fit(X, y, X_crops, y_crops)``).
 Both names are also importable from :mod:`geoecg.estimators.af`.
 """
@@ -16,29 +17,9 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, check_random_state, validate_data
 
+from .prior_shift import prior_correct
+
 __all__ = ["CinC2017Classifier", "prior_correct"]
-
-
-def prior_correct(proba, train_priors, target_priors) -> np.ndarray:
-    """Re-weight class probabilities for new class priors (Saerens et al. 2002).
-
-    ``p'(c|x) = p(c|x) pi_t(c) / pi_s(c)``, renormalised over the classes.
-
-    Examples
-    --------
-    >>> prior_correct([[0.5, 0.5]], [0.5, 0.5], [0.9, 0.1]).round(2)
-    array([[0.9, 0.1]])
-    """
-    p = np.asarray(proba, dtype=np.float64)
-    s = np.asarray(train_priors, dtype=np.float64)
-    t = np.asarray(target_priors, dtype=np.float64)
-    if p.ndim != 2 or s.shape != (p.shape[1],) or t.shape != (p.shape[1],):
-        raise ValueError("proba must be (n, n_classes) and both priors of length n_classes")
-    if np.any(s <= 0) or np.any(t < 0) or t.sum() <= 0:
-        raise ValueError("train priors must be positive and target priors non-negative")
-    w = p * (t / t.sum()) / (s / s.sum())
-    tot = w.sum(axis=1, keepdims=True)
-    return np.divide(w, tot, out=np.full_like(w, 1.0 / p.shape[1]), where=tot > 0)
 
 
 class CinC2017Classifier(ClassifierMixin, BaseEstimator):

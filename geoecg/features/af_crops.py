@@ -92,7 +92,7 @@ def af_crop_features(signals, fs: float, n_crops: int, frac: float, *, min_s: fl
         As in :func:`crop_bounds` (``min_s`` in s); record ``i`` uses ``index=i``.
     rhythm_profile : bool, default False
         Append the 86 :func:`geoecg.features.af_rhythm_profile.rhythm_profile_features`
-        (not cached) to the 107 record features.
+        (cached like the record features) to the 107 record features.
     keys : list of str, optional
         Content key per record; with ``cache_dir`` the record features of each crop are
         cached under ``key|crop<start>:<stop>``.
@@ -132,15 +132,11 @@ def af_crop_features(signals, fs: float, n_crops: int, frac: float, *, min_s: fl
                                  cache_dir=cache_dir, progress=progress)
     F = F.reshape(len(crops), len(AF_RECORD_FEATURE_NAMES))
     if rhythm_profile:
-        import sys
+        from .af_rhythm_profile import RHYTHM_PROFILE_NAMES, rhythm_profile_features_batch
 
-        from tqdm.auto import tqdm
-
-        from .af_rhythm_profile import RHYTHM_PROFILE_NAMES, rhythm_profile_features
-
-        extra = np.asarray([rhythm_profile_features(c, fs) for c in
-                            tqdm(crops, desc="crop rhythm profile", disable=not progress,
-                                 file=sys.stderr)], dtype=np.float64)
+        extra = rhythm_profile_features_batch(
+            crops, fs, keys=ckeys if cache_dir is not None else None, cache_dir=cache_dir,
+            progress=progress)
         F = np.hstack([F, extra.reshape(len(crops), len(RHYTHM_PROFILE_NAMES))])
     return F, owner
 

@@ -38,7 +38,10 @@ import numpy as np
 
 from .af_record import _corr_rows
 
-__all__ = ["RHYTHM_PROFILE_NAMES", "rhythm_profile_features"]
+__all__ = ["RHYTHM_PROFILE_NAMES", "rhythm_profile_features", "rhythm_profile_features_batch"]
+
+#: Version of the rhythm-profile definitions (part of the cache key).
+RHYTHM_PROFILE_VERSION = 1
 
 _PCT = (10, 25, 50, 75, 90)
 _W_SIZES = (8, 16, 32)
@@ -238,3 +241,66 @@ def rhythm_profile_features(signal, fs: float, rpeaks=None) -> np.ndarray:
         else:
             m, p = [np.nan] * 16, [np.nan] * 10
     return np.asarray(w + m + p, dtype=np.float64)
+
+
+def rhythm_profile_features_batch(signals, fs: float, *, keys=None, cache_dir=None,
+                                  progress: bool = False) -> np.ndarray:
+    """:func:`rhythm_profile_features` of many records, cached per record.
+
+    Parameters
+    ----------
+    signals : list of array_like
+        One lead per record, ``(n_samples,)`` or ``(1, n_samples)``, in mV.
+    fs : float
+        Sampling frequency in Hz (all records).
+    keys : list of str, optional
+        A content key per record (e.g. path + size + mtime); needed for the cache.
+    cache_dir : path-like, optional
+        Folder of the per-record cache (one ``.npy`` per record, keyed by
+        ``RHYTHM_PROFILE_VERSION``, the key and ``fs``; it can be the folder of
+        :func:`geoecg.features.af_record.af_record_features_batch`, the keys differ).
+    progress : bool, default False
+        Show a tqdm bar on stderr.
+
+    Returns
+    -------
+    ndarray, shape (n_records, 86)
+
+    Examples
+    --------
+    >>> rhythm_profile_features_batch([np.zeros(3000)], 300.0).shape
+    (1, 86)
+    """
+    import os
+    import sys
+    from pathlib import Path
+
+    from tqdm.auto import tqdm
+
+    from .af_record import _cache_path
+
+    if cache_dir is not None and keys is None:
+        raise ValueError("cache_dir needs keys (one content key per record)")
+    if keys is not None and len(keys) != len(signals):
+        raise ValueError(f"keys has {len(keys)} entries for {len(signals)} signals")
+    cache = Path(cache_dir) if cache_dir is not None else None
+    if cache is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+    out = np.full((len(signals), len(RHYTHM_PROFILE_NAMES)), np.nan)
+    for i in tqdm(range(len(signals)), desc="rhythm profile", disable=not progress,
+                  unit="rec", file=sys.stderr):
+        path = None
+        if cache is not None:
+            key = f"rhythm_profile|v{RHYTHM_PROFILE_VERSION}|{keys[i]}|{float(fs)}"
+            path = _cache_path(cache, key)
+            if path.is_file():
+                v = np.load(path)
+                if v.shape == (out.shape[1],):
+                    out[i] = v
+                    continue
+        out[i] = rhythm_profile_features(np.ravel(np.asarray(signals[i], dtype=np.float64)), fs)
+        if path is not None:
+            tmp = path.with_suffix(f".{os.getpid()}.tmp.npy")
+            np.save(tmp, out[i])
+            os.replace(tmp, path)
+    return out

@@ -1,0 +1,632 @@
+"""Prevalence (label) shift: estimate a target population's class prior without its labels.
+
+Under prior shift ``p_t(x | y) = p_s(x | y)`` while ``p_t(y) != p_s(y)``. A calibrated
+source model then needs only the target prior, ``p_t(y | x) ∝ p_s(y | x) p_t(y) / p_s(y)``
+(:func:`prior_correct`), and that prior can be estimated from unlabelled target records:
+
+* ``"em"``: the EM procedure of Saerens, Latinne & Decaestecker (2002), Neural Computation
+  14(1):21-41 (:func:`em_priors`). Needs calibrated probabilities.
+* ``"bbse"``: black-box shift estimation, Lipton, Wang & Smola (2018), ICML: solve
+  ``C w = mu`` with the joint confusion matrix ``C`` of held-out source predictions and the
+  mean target prediction ``mu`` (:func:`bbse_priors`).
+* ``"rlls"``: regularised learning under label shift, Azizzadenesheli, Liu, Yang &
+  Anandkumar (2019), ICLR: ``min ||C theta - b|| + delta ||theta||`` over ``theta = w - 1``
+  (:func:`rlls_priors`); shrinks towards "no shift" when the target sample is small.
+* ``"known"`` (the oracle or a prior the user knows) and ``"none"`` (no adaptation).
+
+:class:`PriorShiftClassifier` wraps any probabilistic classifier: it gets out-of-fold
+probabilities of the training data, fits a calibration map on them, fits the base model on
+all training data, and :meth:`~PriorShiftClassifier.adapt` estimates the prior of a target
+sample given explicitly (with bootstrap confidence intervals).
+"""
+
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import check_cv
+from sklearn.utils import _safe_indexing
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import (
+    _num_samples,
+    check_array,
+    check_is_fitted,
+    check_random_state,
+    column_or_1d,
+)
+
+__all__ = [
+    "PriorEstimate",
+    "PriorShiftClassifier",
+    "bbse_priors",
+    "em_priors",
+    "prior_correct",
+    "rlls_priors",
+]
+
+METHODS = ("em", "bbse", "rlls", "known", "none")
+_ESTIMATORS = ("em", "bbse", "rlls")
+_EPS = 1e-12
+
+
+def prior_correct(proba, train_priors, target_priors) -> np.ndarray:
+    """Re-weight class probabilities for new class priors (Saerens et al. 2002).
+
+    ``p'(c|x) = p(c|x) pi_t(c) / pi_s(c)``, renormalised over the classes.
+
+    Parameters
+    ----------
+    proba : array_like, shape (n, n_classes)
+        Probabilities under the training (source) priors.
+    train_priors : array_like, shape (n_classes,)
+        Source priors (positive).
+    target_priors : array_like, shape (n_classes,)
+        Target priors (non-negative, renormalised).
+
+    Returns
+    -------
+    ndarray, shape (n, n_classes)
+
+    Examples
+    --------
+    >>> prior_correct([[0.5, 0.5]], [0.5, 0.5], [0.9, 0.1]).round(2)
+    array([[0.9, 0.1]])
+    """
+    p = np.asarray(proba, dtype=np.float64)
+    s = np.asarray(train_priors, dtype=np.float64)
+    t = np.asarray(target_priors, dtype=np.float64)
+    if p.ndim != 2 or s.shape != (p.shape[1],) or t.shape != (p.shape[1],):
+        raise ValueError("proba must be (n, n_classes) and both priors of length n_classes")
+    if np.any(s <= 0) or np.any(t < 0) or t.sum() <= 0:
+        raise ValueError("train priors must be positive and target priors non-negative")
+    w = p * (t / t.sum()) / (s / s.sum())
+    tot = w.sum(axis=1, keepdims=True)
+    return np.divide(w, tot, out=np.full_like(w, 1.0 / p.shape[1]), where=tot > 0)
+
+
+def em_priors(proba, source_priors, *, max_iter: int = 1000, tol: float = 1e-8):
+    """Target priors by EM (Saerens, Latinne & Decaestecker 2002).
+
+    Alternates ``p_t(c|x_i) ∝ p_s(c|x_i) pi_t(c) / pi_s(c)`` and
+    ``pi_t(c) = mean_i p_t(c|x_i)`` from ``pi_t = pi_s``.
+
+    Parameters
+    ----------
+    proba : array_like, shape (n_target, n_classes)
+        Calibrated source-model probabilities of the unlabelled target records.
+    source_priors : array_like, shape (n_classes,)
+    max_iter : int, default 1000
+    tol : float, default 1e-8
+        Stop when the largest prior change is below ``tol``.
+
+    Returns
+    -------
+    priors : ndarray, shape (n_classes,)
+    n_iter : int
+    converged : bool
+
+    Examples
+    --------
+    >>> p = np.array([[0.9, 0.1]] * 80 + [[0.1, 0.9]] * 20)
+    >>> em_priors(p, [0.5, 0.5])[0].round(2)
+    array([0.8, 0.2])
+    """
+    p = np.asarray(proba, dtype=np.float64)
+    s = np.asarray(source_priors, dtype=np.float64)
+    _check_proba_priors(p, s)
+    s = s / s.sum()
+    t = s.copy()
+    for it in range(1, int(max_iter) + 1):
+        q = prior_correct(p, s, t)
+        new = q.mean(axis=0)
+        if np.max(np.abs(new - t)) < tol:
+            return new, it, True
+        t = new
+    return t, int(max_iter), False
+
+
+def bbse_priors(target_pred, confusion, source_priors) -> np.ndarray:
+    """Target priors by black-box shift estimation (Lipton, Wang & Smola 2018).
+
+    Solves ``C w = mu`` (least squares), ``pi_t = w * pi_s`` clipped at 0 and renormalised.
+
+    Parameters
+    ----------
+    target_pred : array_like, shape (n_target, n_classes)
+        Predictions on the target records: one-hot hard calls or (soft) probabilities.
+    confusion : array_like, shape (n_classes, n_classes)
+        Joint ``C[i, j] = P_s(prediction i, label j)`` from held-out source predictions.
+    source_priors : array_like, shape (n_classes,)
+
+    Returns
+    -------
+    ndarray, shape (n_classes,)
+
+    Examples
+    --------
+    >>> C = np.array([[0.4, 0.1], [0.1, 0.4]])    # 80 % accurate, balanced source
+    >>> mu = np.array([[1.0, 0.0]] * 68 + [[0.0, 1.0]] * 32)
+    >>> bbse_priors(mu, C, [0.5, 0.5]).round(2)
+    array([0.8, 0.2])
+    """
+    mu, C, s = _check_confusion(target_pred, confusion, source_priors)
+    w = np.linalg.lstsq(C, mu, rcond=None)[0]
+    return _normalise(np.clip(w, 0.0, None) * s, s)
+
+
+def rlls_priors(target_pred, confusion, source_priors, *, delta: float) -> np.ndarray:
+    """Target priors by regularised learning under label shift (Azizzadenesheli et al. 2019).
+
+    ``theta = argmin ||C theta - b||_2 + delta ||theta||_2`` subject to ``theta >= -1``,
+    with ``b = mu - C 1``; ``pi_t = (1 + theta) * pi_s`` renormalised. ``delta = 0`` is
+    BBSE with the non-negativity constraint; a large ``delta`` returns ``pi_s``.
+
+    Parameters
+    ----------
+    target_pred, confusion, source_priors :
+        As in :func:`bbse_priors`.
+    delta : float >= 0
+        Regularisation strength (the paper's ``Delta_C``, of order ``1 / sqrt(n_source)``).
+
+    Returns
+    -------
+    ndarray, shape (n_classes,)
+
+    Examples
+    --------
+    >>> C = np.array([[0.4, 0.1], [0.1, 0.4]])
+    >>> mu = np.array([[1.0, 0.0]] * 68 + [[0.0, 1.0]] * 32)
+    >>> rlls_priors(mu, C, [0.5, 0.5], delta=0.0).round(2)
+    array([0.8, 0.2])
+    >>> rlls_priors(mu, C, [0.5, 0.5], delta=10.0).round(2)
+    array([0.5, 0.5])
+    """
+    from scipy.optimize import minimize
+
+    mu, C, s = _check_confusion(target_pred, confusion, source_priors)
+    if not (isinstance(delta, numbers.Real) and delta >= 0):
+        raise ValueError(f"delta must be a number >= 0, got {delta!r}")
+    b = mu - C.sum(axis=1)
+    k = s.size
+    eps = 1e-12
+
+    def f(th):
+        r = C @ th - b
+        return np.sqrt(r @ r + eps) + delta * np.sqrt(th @ th + eps)
+
+    def g(th):
+        r = C @ th - b
+        return C.T @ r / np.sqrt(r @ r + eps) + delta * th / np.sqrt(th @ th + eps)
+
+    x0 = np.clip(np.linalg.lstsq(C, b, rcond=None)[0], -1.0, None)
+    best = None
+    for start in (x0, np.zeros(k)):
+        res = minimize(f, start, jac=g, method="L-BFGS-B", bounds=[(-1.0, None)] * k,
+                       options={"maxiter": 2000, "ftol": 1e-14, "gtol": 1e-10})
+        if best is None or res.fun < best.fun:
+            best = res
+    return _normalise((1.0 + best.x) * s, s)
+
+
+def _normalise(t, fallback):
+    t = np.clip(np.asarray(t, dtype=np.float64), 0.0, None)
+    return t / t.sum() if t.sum() > 0 else np.asarray(fallback, dtype=np.float64)
+
+
+def _check_proba_priors(p, s):
+    if p.ndim != 2 or p.shape[0] == 0:
+        raise ValueError(f"proba must be 2-D (n_target >= 1, n_classes), got shape {p.shape}")
+    if s.shape != (p.shape[1],) or np.any(s <= 0) or not np.all(np.isfinite(s)):
+        raise ValueError(f"source_priors must be {p.shape[1]} positive numbers, got {s}")
+    if not np.all(np.isfinite(p)):
+        raise ValueError("proba must be finite")
+
+
+def _check_confusion(target_pred, confusion, source_priors):
+    mu = np.asarray(target_pred, dtype=np.float64)
+    s = np.asarray(source_priors, dtype=np.float64)
+    C = np.asarray(confusion, dtype=np.float64)
+    _check_proba_priors(mu, s)
+    k = s.size
+    if C.shape != (k, k) or not np.all(np.isfinite(C)):
+        raise ValueError(f"confusion must be a finite ({k}, {k}) matrix, got shape {C.shape}")
+    return mu.mean(axis=0), C, s / s.sum()
+
+
+@dataclass(frozen=True)
+class PriorEstimate:
+    """Estimated class priors of a target sample.
+
+    Attributes
+    ----------
+    classes : ndarray
+    priors : ndarray, shape (n_classes,)
+        Point estimate (sums to 1).
+    ci_low, ci_high : ndarray, shape (n_classes,)
+        Percentile bootstrap interval: the target records resampled, and for BBSE / RLLS
+        also the out-of-fold source records (confusion matrix); the fitted model and its
+        calibration map are held fixed, so the interval is too narrow when the source
+        sample is small (it misses the source-side bias). NaN without bootstrap.
+    method : str
+    n_target : int
+    confidence : float
+    n_bootstrap : int
+    """
+
+    classes: np.ndarray
+    priors: np.ndarray
+    ci_low: np.ndarray
+    ci_high: np.ndarray
+    method: str
+    n_target: int
+    confidence: float
+    n_bootstrap: int
+
+    def as_dict(self) -> dict:
+        """``{label: {"prior", "ci_low", "ci_high"}}`` (JSON-friendly floats)."""
+        return {str(c): {"prior": float(p), "ci_low": float(lo), "ci_high": float(hi)}
+                for c, p, lo, hi in zip(self.classes, self.priors, self.ci_low, self.ci_high,
+                                        strict=True)}
+
+
+class _Calibrator:
+    """Calibration map fitted on out-of-fold probabilities (picklable, no sklearn params)."""
+
+    def __init__(self, method, n_classes):
+        self.method, self.k = method, n_classes
+
+    def fit(self, P, yi):
+        if self.method == "logistic":
+            Z = np.log(np.clip(P, 1e-6, 1.0))
+            self.model_ = LogisticRegression(C=1.0, max_iter=2000).fit(Z, yi)
+        elif self.method == "isotonic":
+            from sklearn.isotonic import IsotonicRegression
+
+            self.model_ = [IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0)
+                           .fit(P[:, j], (yi == j).astype(float)) for j in range(self.k)]
+        return self
+
+    def __call__(self, P):
+        P = np.asarray(P, dtype=np.float64)
+        if self.method is None:
+            Q = np.clip(P, 0.0, None)
+        elif self.method == "logistic":
+            Q = self.model_.predict_proba(np.log(np.clip(P, 1e-6, 1.0)))
+        else:
+            Q = np.column_stack([m.predict(P[:, j]) for j, m in enumerate(self.model_)])
+        tot = Q.sum(axis=1, keepdims=True)
+        return np.divide(Q, tot, out=np.full_like(Q, 1.0 / self.k), where=tot > _EPS)
+
+
+class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
+    """Adapt a probabilistic classifier to the class prior of an unlabelled target sample.
+
+    ``fit(X, y)`` gets out-of-fold probabilities of the training records (``cv``), fits a
+    calibration map on them (``calibration``), the confusion matrix of the calibrated
+    out-of-fold predictions (for BBSE / RLLS) and the base model on all records.
+    ``adapt(X_target)`` estimates the target prior (``method``) with a bootstrap interval;
+    ``predict_proba`` / ``predict`` then use the calibrated probabilities corrected from the
+    training prior to that prior (:func:`prior_correct`).
+
+    Parameters
+    ----------
+    estimator : classifier with ``predict_proba``, default LogisticRegression(max_iter=1000)
+        Any input it accepts works (arrays, lists of signals): X is only indexed by rows.
+    method : {"em", "bbse", "rlls", "known", "none"}, default "em"
+        Prior estimator used by ``adapt`` and ``predict``; ``"known"`` uses
+        ``target_priors``; ``"none"`` keeps the training prior (calibrated probabilities).
+    target_priors : dict or array_like, optional
+        ``{label: prior}`` or priors aligned with ``classes_``; required by ``"known"``.
+    calibration : {"logistic", "isotonic", None}, default "logistic"
+        Map from out-of-fold probabilities to calibrated ones: a multinomial logistic
+        regression on the log-probabilities ("matrix scaling", Guo et al. 2017), one
+        isotonic regression per class (renormalised), or none (trust the base model).
+    cv : int or CV splitter, default 5
+        Folds of the out-of-fold probabilities (stratified for an int); ``fit(groups=...)``
+        is passed to a grouped splitter.
+    confusion : {"soft", "hard"}, default "soft"
+        BBSE / RLLS on mean probabilities (soft) or on one-hot arg-max calls (hard, the
+        original papers' form).
+    rlls_alpha : float >= 0, default 1.0
+        RLLS strength: ``delta = rlls_alpha / sqrt(n_train)``.
+    n_bootstrap : int >= 0, default 200
+        Bootstrap resamples of the target records for the interval (0: none, NaN bounds).
+    confidence : float in (0, 1), default 0.95
+    em_max_iter : int, default 1000
+        EM iterations.
+    em_tol : float, default 1e-8
+        EM tolerance on the priors.
+    random_state : int, RandomState or None
+        Folds (when ``cv`` is an int) and bootstrap draws.
+
+    Attributes
+    ----------
+    classes_ : ndarray
+    estimator_ : fitted clone of ``estimator`` (all training records)
+    source_priors_ : ndarray
+        Class frequencies of the training labels.
+    oof_proba_ : ndarray, shape (n_train, n_classes)
+        Calibrated out-of-fold probabilities of the training records.
+    confusion_ : ndarray, shape (n_classes, n_classes)
+        ``C[i, j] = P(prediction i, label j)`` of the out-of-fold predictions.
+    target_priors_ : ndarray
+        Prior used by ``predict_proba`` (training prior before ``adapt`` unless ``"known"``).
+    prior_estimate_ : PriorEstimate or None
+        Set by ``adapt``.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> X = np.r_[rng.normal(-1, 1, (500, 1)), rng.normal(1, 1, (500, 1))]
+    >>> y = np.repeat([0, 1], 500)
+    >>> Xt = np.r_[rng.normal(-1, 1, (1600, 1)), rng.normal(1, 1, (400, 1))]  # prior 0.8/0.2
+    >>> clf = PriorShiftClassifier(random_state=0, n_bootstrap=50).fit(X, y).adapt(Xt)
+    >>> bool(abs(clf.target_priors_[1] - 0.2) < 0.03)
+    True
+    """
+
+    def __init__(self, estimator=None, *, method="em", target_priors=None,
+                 calibration="logistic", cv=5, confusion="soft", rlls_alpha=1.0,
+                 n_bootstrap=200, confidence=0.95, em_max_iter=1000, em_tol=1e-8,
+                 random_state=None):
+        self.estimator = estimator
+        self.method = method
+        self.target_priors = target_priors
+        self.calibration = calibration
+        self.cv = cv
+        self.confusion = confusion
+        self.rlls_alpha = rlls_alpha
+        self.n_bootstrap = n_bootstrap
+        self.confidence = confidence
+        self.em_max_iter = em_max_iter
+        self.em_tol = em_tol
+        self.random_state = random_state
+
+    # ------------------------------------------------------------------ fit
+    def _check_params(self):
+        if self.method not in METHODS:
+            raise ValueError(f"method must be one of {METHODS}, got {self.method!r}")
+        if self.calibration not in ("logistic", "isotonic", None):
+            raise ValueError("calibration must be 'logistic', 'isotonic' or None, "
+                             f"got {self.calibration!r}")
+        if self.confusion not in ("soft", "hard"):
+            raise ValueError(f"confusion must be 'soft' or 'hard', got {self.confusion!r}")
+        nb = self.n_bootstrap
+        if isinstance(nb, bool) or not isinstance(nb, numbers.Integral) or nb < 0:
+            raise ValueError(f"n_bootstrap must be an integer >= 0, got {nb!r}")
+        if not (isinstance(self.confidence, numbers.Real) and 0 < self.confidence < 1):
+            raise ValueError(f"confidence must be in (0, 1), got {self.confidence!r}")
+        if not (isinstance(self.rlls_alpha, numbers.Real) and self.rlls_alpha >= 0):
+            raise ValueError(f"rlls_alpha must be a number >= 0, got {self.rlls_alpha!r}")
+
+    def fit(self, X, y, groups=None, target=None):
+        """Fit the base model, its calibration map and its out-of-fold confusion matrix.
+
+        Parameters
+        ----------
+        X : array_like or list, n_train rows
+        y : array_like, shape (n_train,)
+        groups : array_like, optional
+            Group (patient) labels for a grouped ``cv`` splitter.
+        target : array_like or list, optional
+            Unlabelled target records; when given, ``adapt(target)`` is called.
+
+        Returns
+        -------
+        self
+        """
+        self._check_params()
+        X = _as_rows(X)
+        if y is None:
+            raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y "
+                             "is None")
+        y = column_or_1d(check_array(y, ensure_2d=False, dtype=None, input_name="y"),
+                         warn=True)
+        check_classification_targets(y)
+        n = _num_samples(X)
+        if n != y.shape[0]:
+            raise ValueError(f"X has {n} rows but y has {y.shape[0]}")
+        self.classes_, yi = np.unique(y, return_inverse=True)
+        k = self.classes_.size
+        if k < 2:
+            raise ValueError(f"y must hold at least 2 classes, got 1 class: {self.classes_[0]}")
+        self.source_priors_ = np.bincount(yi, minlength=k) / yi.size
+        est = LogisticRegression(max_iter=1000) if self.estimator is None else self.estimator
+        if not hasattr(est, "predict_proba"):
+            raise TypeError(f"estimator must have predict_proba, got {type(est).__name__}")
+        rng = check_random_state(self.random_state)
+        cv = self.cv
+        if isinstance(cv, numbers.Integral) and not isinstance(cv, bool):
+            from sklearn.model_selection import StratifiedKFold
+
+            if np.bincount(yi).min() < cv:
+                raise ValueError(f"every class needs at least cv={cv} training records, "
+                                 f"got counts {np.bincount(yi).tolist()}")
+            cv = StratifiedKFold(int(cv), shuffle=True,
+                                 random_state=int(rng.randint(np.iinfo(np.int32).max)))
+        cv = check_cv(cv, y, classifier=True)
+        raw = np.full((n, k), np.nan)
+        for tr, te in cv.split(np.zeros((n, 1)), y, groups):
+            m = clone(est).fit(_safe_indexing(X, tr), y[tr])
+            raw[te] = _aligned_proba(m, _safe_indexing(X, te), self.classes_)
+        if np.isnan(raw).any():
+            raise ValueError("cv must give every training record one held-out prediction")
+        self.calibrator_ = _Calibrator(self.calibration, k).fit(raw, yi)
+        self.oof_proba_ = self.calibrator_(raw)
+        self.oof_labels_ = yi
+        self.confusion_ = self._joint(self.oof_proba_, yi)
+        self.estimator_ = clone(est).fit(X, y)
+        if hasattr(self.estimator_, "n_features_in_"):
+            self.n_features_in_ = self.estimator_.n_features_in_
+        self.n_train_ = n
+        self.prior_estimate_ = None
+        self.target_priors_ = (self._known_priors() if self.method == "known"
+                               else self.source_priors_.copy())
+        if target is not None:
+            self.adapt(target)
+        return self
+
+    def _joint(self, Q, yi):
+        P = self._pred(Q)
+        C = np.zeros((self.classes_.size,) * 2)
+        for j in range(self.classes_.size):
+            C[:, j] = P[yi == j].sum(axis=0)
+        return C / yi.size
+
+    def _pred(self, Q):
+        if self.confusion == "soft":
+            return Q
+        return np.eye(Q.shape[1])[np.argmax(Q, axis=1)]
+
+    def _known_priors(self):
+        tp = self.target_priors
+        if tp is None:
+            raise ValueError("method='known' needs target_priors ({label: prior} or an array)")
+        if isinstance(tp, dict):
+            missing = [c for c in self.classes_.tolist() if c not in tp]
+            if missing:
+                raise ValueError(f"target_priors lacks classes {missing}")
+            t = np.array([float(tp[c]) for c in self.classes_.tolist()])
+        else:
+            t = np.asarray(tp, dtype=np.float64)
+        if t.shape != self.classes_.shape or np.any(t < 0) or not t.sum() > 0:
+            raise ValueError(f"target_priors must be {self.classes_.size} non-negative numbers "
+                             f"(classes {self.classes_.tolist()}), got {tp!r}")
+        return t / t.sum()
+
+    # ---------------------------------------------------------------- adapt
+    def __sklearn_is_fitted__(self):
+        return hasattr(self, "estimator_")
+
+    def calibrated_proba(self, X) -> np.ndarray:
+        """Calibrated probabilities under the training prior (no adaptation)."""
+        check_is_fitted(self)
+        X = _as_rows(X)
+        return self.calibrator_(_aligned_proba(self.estimator_, X, self.classes_))
+
+    def estimate_priors(self, X_target, method=None) -> PriorEstimate:
+        """Estimate the class prior of unlabelled target records (the model is not changed).
+
+        Parameters
+        ----------
+        X_target : array_like or list
+            Unlabelled target records (at least 1).
+        method : {"em", "bbse", "rlls"}, optional
+            Defaults to ``self.method``.
+
+        Returns
+        -------
+        PriorEstimate
+        """
+        check_is_fitted(self)
+        method = self.method if method is None else method
+        if method not in _ESTIMATORS:
+            raise ValueError(f"estimate_priors needs method in {_ESTIMATORS}, got {method!r}")
+        X_target = _as_rows(X_target)
+        if _num_samples(X_target) == 0:
+            raise ValueError("X_target must hold at least one record")
+        Q = self.calibrated_proba(X_target)
+        return self._estimate_from_proba(Q, method)
+
+    def _estimate_from_proba(self, Q, method) -> PriorEstimate:
+        n = Q.shape[0]
+        if n == 0:
+            raise ValueError("X_target must hold at least one record")
+        est = self._point(Q, method)
+        nb = int(self.n_bootstrap)
+        lo = hi = np.full_like(est, np.nan)
+        if nb > 0:
+            rng = check_random_state(self.random_state)
+            boot = np.array([self._boot(Q, method, rng) for _ in range(nb)])
+            a = (1.0 - self.confidence) / 2.0
+            lo, hi = np.quantile(boot, [a, 1.0 - a], axis=0)
+        return PriorEstimate(classes=self.classes_.copy(), priors=est, ci_low=lo, ci_high=hi,
+                             method=method, n_target=int(n), confidence=float(self.confidence),
+                             n_bootstrap=nb)
+
+    def _boot(self, Q, method, rng):
+        """One bootstrap replicate: target rows resampled; for BBSE / RLLS also the
+        out-of-fold source rows (confusion matrix and source prior)."""
+        Qb = Q[rng.randint(0, Q.shape[0], Q.shape[0])]
+        if method == "em":
+            return self._point(Qb, method)
+        n = self.oof_proba_.shape[0]
+        i = rng.randint(0, n, n)
+        yi = self.oof_labels_[i]
+        s = np.bincount(yi, minlength=self.classes_.size) / n
+        if np.any(s == 0):
+            return self._point(Qb, method)
+        return self._point(Qb, method, self._joint(self.oof_proba_[i], yi), s)
+
+    def _point(self, Q, method, confusion=None, source=None):
+        s = self.source_priors_ if source is None else source
+        C = self.confusion_ if confusion is None else confusion
+        if method == "em":
+            return em_priors(Q, s, max_iter=self.em_max_iter, tol=self.em_tol)[0]
+        P = self._pred(Q)
+        if method == "bbse":
+            return bbse_priors(P, C, s)
+        return rlls_priors(P, C, s, delta=float(self.rlls_alpha) / np.sqrt(self.n_train_))
+
+    def adapt(self, X_target):
+        """Estimate the target prior with ``method`` and use it in ``predict_proba``.
+
+        ``"known"`` and ``"none"`` ignore ``X_target`` (their prior is set in ``fit``).
+
+        Returns
+        -------
+        self
+        """
+        check_is_fitted(self)
+        if self.method in _ESTIMATORS:
+            self.prior_estimate_ = self.estimate_priors(X_target)
+            self.target_priors_ = self.prior_estimate_.priors
+        return self
+
+    # -------------------------------------------------------------- predict
+    def predict_proba(self, X) -> np.ndarray:
+        """Calibrated probabilities corrected to ``target_priors_``."""
+        Q = self.calibrated_proba(X)
+        return prior_correct(Q, self.source_priors_, self.target_priors_)
+
+    def predict(self, X) -> np.ndarray:
+        """Arg-max of :meth:`predict_proba`."""
+        p = self.predict_proba(X)
+        return self.classes_[np.argmax(p, axis=1)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        est = LogisticRegression() if self.estimator is None else self.estimator
+        try:
+            sub = est.__sklearn_tags__()
+            tags.input_tags.allow_nan = sub.input_tags.allow_nan
+        except AttributeError:  # pragma: no cover - estimators without tags
+            pass
+        return tags
+
+
+def _as_rows(X):
+    """X as something indexable by rows: lists, arrays and DataFrames pass; sparse is refused."""
+    import scipy.sparse as sp
+
+    if sp.issparse(X):
+        raise TypeError("PriorShiftClassifier does not support sparse input; pass a dense "
+                        "array (or a list of records)")
+    if isinstance(X, (list, tuple)) or hasattr(X, "iloc") or isinstance(X, np.ndarray):
+        return X
+    return np.asarray(X)
+
+
+def _aligned_proba(model, X, classes) -> np.ndarray:
+    """``model.predict_proba(X)`` with columns aligned to ``classes`` (missing classes 0)."""
+    p = np.asarray(model.predict_proba(X), dtype=np.float64)
+    mc = getattr(model, "classes_", classes)
+    if len(mc) == len(classes) and np.array_equal(np.asarray(mc), classes):
+        return p
+    out = np.zeros((p.shape[0], classes.size))
+    out[:, np.searchsorted(classes, np.asarray(mc))] = p
+    return out
