@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -87,8 +88,16 @@ def _skip_type_docstrings(app, what, name, obj, options, lines):
             lines.clear()
 
 
+def _skip_member(app, what, name, obj, skip, options):
+    """Skip scikit-learn's generated ``set_{method}_request`` (documented by scikit-learn)."""
+    if re.fullmatch(r"set_\w+_request", name):
+        return True
+    return None
+
+
 def setup(app):
     app.connect("autodoc-process-docstring", _skip_type_docstrings, priority=400)
+    app.connect("autodoc-skip-member", _skip_member)
 
 
 from _apigen import write_api_pages, write_cli_page  # noqa: E402
