@@ -82,6 +82,8 @@ class DelineationSettings:
         fewer than ``p_consistent`` of them (at least 3 beats) agree (AF f-waves, noise).
     global_onset_q, global_offset_q, global_p_vote : float
         Multi-lead combination (quantiles of the lead values; share of leads with a P).
+    global_t_off_q : float or None
+        Quantile for the T offset (None: ``global_offset_q``).
     """
 
     qrs_band_hz: tuple[float, float] = (0.5, 40.0)
@@ -112,6 +114,7 @@ class DelineationSettings:
     global_onset_q: float = 0.2
     global_offset_q: float = 0.8
     global_p_vote: float = 0.5
+    global_t_off_q: float | None = None
 
     def params(self, fs: float) -> np.ndarray:
         """The kernel's ``par`` array at ``fs`` Hz."""
@@ -285,12 +288,20 @@ def _combine(lead_s: np.ndarray, lead_r: np.ndarray, st: DelineationSettings):
     q = np.full(nf, 0.5)
     q[list(_ONSETS)] = st.global_onset_q
     q[list(_OFFSETS)] = st.global_offset_q
+    if st.global_t_off_q is not None:
+        q[_k.F_TOFF] = st.global_t_off_q
     out = _k.combine_leads(np.ascontiguousarray(lead_s), q)
     for b, c in zip(*np.nonzero(~np.isfinite(out)), strict=True):
         # where no lead measured it: the most common lead reason
         codes = lead_r[:, b, c]
         codes = codes[codes > 0]
         reason[b, c] = np.bincount(codes).argmax() if codes.size else _k.R_NAN
+    # one order per beat: P_off <= QRS_on <= ... <= J <= T_on
+    with np.errstate(invalid="ignore"):
+        out[:, _k.F_POFF] = np.fmin(out[:, _k.F_POFF], np.where(
+            np.isfinite(out[:, _k.F_POFF]), out[:, _k.F_QON], np.nan))
+        out[:, _k.F_TON] = np.fmax(out[:, _k.F_TON], np.where(
+            np.isfinite(out[:, _k.F_TON]), out[:, _k.F_J], np.nan))  # fmt: skip
     # P: present globally only with enough leads voting for it
     usable = np.isfinite(lead_s[:, :, _k.F_QON])
     n_use = np.maximum(usable.sum(axis=0), 1)

@@ -24,7 +24,10 @@ import numpy as np
 import pandas as pd
 import wfdb
 
-__all__ = ["LUDB", "LUDB_LEADS", "LUDBRecord", "WAVES", "annotated_span", "parse_wave_annotations"]
+__all__ = [
+    "LUDB", "LUDB_LEADS", "LUDBRecord", "WAVES", "annotated_span", "parse_wave_annotations",
+    "read_wave_annotations",
+]  # fmt: skip
 
 #: Lead names as written in the LUDB headers and annotation file extensions.
 LUDB_LEADS = ("i", "ii", "iii", "avr", "avl", "avf", "v1", "v2", "v3", "v4", "v5", "v6")
@@ -219,3 +222,36 @@ class LUDB:
             waves=self.waves(name),
             metadata=self.metadata(name),
         )
+
+
+def read_wave_annotations(path, annotator: str = "q1c") -> pd.DataFrame:
+    """Wave boundaries of a QT-database-style annotation file as a tidy table.
+
+    The QT database (Laguna et al. 1997) marks waves as LUDB does, ``(`` peak ``)`` with
+    peak symbols ``p``, ``N`` and ``t`` (``q1c``/``q2c``: cardiologists, on a subset of beats,
+    both leads seen together; ``pu0``/``pu1``: automatic, per lead). A ``u`` (U wave) peak
+    and marks outside a triplet are ignored.
+
+    Parameters
+    ----------
+    path : path-like
+        Record path without extension (``".../qtdb/sel100"``).
+    annotator : str, default "q1c"
+        Annotation file extension.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``record``, ``lead`` (the annotator name), ``wave``, ``onset``, ``peak``,
+        ``offset`` (sample indices; -1 where a triplet lacks a mark).
+    """
+    base = Path(path)
+    f = base.with_name(f"{base.name}.{annotator}")
+    if not f.is_file():
+        raise FileNotFoundError(f"annotation file {f} is missing")
+    ann = wfdb.rdann(str(base), annotator)
+    rows = [(base.name, annotator, *w) for w in parse_wave_annotations(ann.sample, ann.symbol)]
+    df = pd.DataFrame(rows, columns=_COLUMNS)
+    for c in ("onset", "peak", "offset"):
+        df[c] = df[c].astype(np.int64)
+    return df
