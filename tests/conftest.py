@@ -65,6 +65,11 @@ def ludb_dir() -> Path:
     return _require("ludb")
 
 
+@pytest.fixture(scope="session")
+def svdb_dir() -> Path:
+    return _require("svdb")
+
+
 @pytest.fixture
 def rng() -> np.random.Generator:
     return np.random.default_rng(12345)

@@ -7,9 +7,9 @@ import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
-from geoecg.bench.beats import aami_report
 from geoecg.estimators import HeartbeatClassifier
 from geoecg.estimators.heartbeat import class_weights
+from geoecg.evaluation.aami import aami_report
 
 
 def _toy(rng, n=300):
@@ -115,3 +115,47 @@ def test_decision_scale_shifts_predictions_toward_a_class(rng):
         clf.set_params(decision_scale={"S": -1.0}).predict(X)
     with pytest.raises(TypeError, match="decision_scale"):
         clf.set_params(decision_scale=[2.0]).predict(X)
+
+
+def test_max_per_class_caps_each_class_and_is_seeded(monkeypatch):
+    import xgboost
+
+    seen = []
+    orig = xgboost.XGBClassifier.fit
+
+    def spy(self, X, y, sample_weight=None, **kw):
+        seen.append((np.bincount(y), sample_weight.copy()))
+        return orig(self, X, y, sample_weight=sample_weight, **kw)
+
+    monkeypatch.setattr(xgboost.XGBClassifier, "fit", spy)
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 2))
+    y = np.array(["N"] * 250 + ["S"] * 30 + ["V"] * 20)
+    clf = HeartbeatClassifier(n_estimators=3, max_per_class=40, random_state=1).fit(X, y)
+    counts, w = seen[-1]
+    assert counts.tolist() == [40, 30, 20]
+    # balanced weights of the kept beats: every class weighs the same in total
+    yk = np.repeat([0, 1, 2], counts)
+    assert np.allclose([w[yk == k].sum() for k in range(3)], 30.0)
+    P1 = clf.predict_proba(X)
+    P2 = clone(clf).fit(X, y).predict_proba(X)
+    np.testing.assert_array_equal(P1, P2)
+    with pytest.raises(ValueError, match="max_per_class"):
+        HeartbeatClassifier(max_per_class=0).fit(X, y)
+
+
+def test_make_beat_pipeline_selects_then_classifies():
+    from geoecg.estimators.heartbeat import BEAT_SELECTION_GRID, make_beat_pipeline
+
+    rng = np.random.default_rng(2)
+    names = ["rr_pre", "dom_rr_pre", "rs_rr_pre", "rs_dom_rr_pre"]
+    pre = np.r_[rng.normal(1.0, 0.05, 100), rng.normal(0.6, 0.05, 20)]
+    X = np.column_stack([pre * 800, pre, pre - 1.0, pre - 1.0])
+    y = np.array(["N"] * 100 + ["S"] * 20)
+    pipe = make_beat_pipeline(names, n_estimators=10, random_state=0).fit(X, y)
+    assert pipe[0].get_feature_names_out().tolist() == ["dom_rr_pre"]
+    assert (pipe.predict(X) == y).mean() > 0.95
+    pipe.set_params(select__adapt=True).fit(X, y)
+    assert pipe[0].get_feature_names_out().tolist() == ["rs_dom_rr_pre"]
+    keys = {k for g in BEAT_SELECTION_GRID for k in g}
+    assert keys <= set(pipe.get_params())

@@ -14,9 +14,9 @@ def run_demo(out: Path) -> None:
     import matplotlib.pyplot as plt
     import numpy as np
 
-    from ..bench.beats import aami_report
     from ..datasets import sample_record_path
     from ..estimators import HeartbeatClassifier
+    from ..evaluation.aami import aami_report
     from ..features import beat_features, segment_beats, star_augment
     from ..io import beat_annotations, read_record
     from ..signal import bandpass
@@ -34,12 +34,12 @@ def run_demo(out: Path) -> None:
         f"   mitdb_119 excerpt: {len(seg)} beats {by_class}"
         f", data-driven window {seg.size_ms:.0f} ms (trimmed mean RR over 10-s windows)"
     )
-    fig = plot_beat_templates(seg, labels)
+    fig = plot_beat_templates(seg, labels, lead_name=rec.lead_names[0])
     fig.savefig(out / "beats_templates_mitdb_119.png", dpi=100)
     plt.close(fig)
     aug = star_augment(x, peaks, variant="fixed")
     fig = plot_star_strip(x[:, : int(12 * rec.fs)], _crop(aug, int(12 * rec.fs)), rec.fs,
-                          peaks[peaks < int(12 * rec.fs)])  # fmt: skip
+                          peaks[peaks < int(12 * rec.fs)], lead_name=rec.lead_names[0])  # fmt: skip
     fig.savefig(out / "beats_star_mitdb_119.png", dpi=100)
     plt.close(fig)
     table = beat_features(x, peaks, rec.fs, prefilter=False)

@@ -10,10 +10,19 @@ from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-__all__ = ["HeartbeatClassifier", "class_weights"]
+__all__ = ["BEAT_SELECTION_GRID", "HeartbeatClassifier", "class_weights", "make_beat_pipeline"]
+
+#: The choices registered for a nested selection of the beat pipeline (a
+#: :class:`~sklearn.model_selection.GridSearchCV` grid over :func:`make_beat_pipeline`):
+#: the former default feature set, the record-relative sets, and per-record adaptation.
+BEAT_SELECTION_GRID = (
+    {"select__feature_set": ["all"], "select__adapt": [False]},
+    {"select__feature_set": ["transfer", "transfer-abs"], "select__adapt": [False]},
+    {"select__feature_set": ["transfer"], "select__adapt": [True]},
+)
 
 
-def class_weights(y, class_weight="sqrt") -> np.ndarray:
+def class_weights(y, class_weight="sqrt", sample_weight=None) -> np.ndarray:
     """Per-sample weights from a class-weighting rule.
 
     Parameters
@@ -23,6 +32,9 @@ def class_weights(y, class_weight="sqrt") -> np.ndarray:
         ``"balanced"``: ``n / (n_classes * n_c)``; ``"sqrt"``: its square root (a milder
         re-weighting that trades some minority sensitivity for positive predictivity);
         a dict maps labels to weights (missing labels weigh 1); None: all 1.
+    sample_weight : array_like of float, optional
+        Per-sample weights: ``n`` and ``n_c`` become weight sums, so a weight of 2 counts
+        like a repeated sample.
 
     Examples
     --------
@@ -38,8 +50,12 @@ def class_weights(y, class_weight="sqrt") -> np.ndarray:
         raise ValueError(
             f"class_weight must be 'balanced', 'sqrt', a dict or None, got {class_weight!r}"
         )
-    labels, inv, counts = np.unique(y, return_inverse=True, return_counts=True)
-    w = y.shape[0] / (labels.size * counts.astype(np.float64))
+    labels, inv = np.unique(y, return_inverse=True)
+    sw = np.ones(y.shape[0]) if sample_weight is None else np.asarray(sample_weight, float)
+    counts = np.bincount(inv, weights=sw, minlength=labels.size)
+    with np.errstate(divide="ignore"):
+        w = sw.sum() / (labels.size * counts)
+    w[~np.isfinite(w)] = 0.0  # a class whose samples all weigh 0
     if class_weight == "sqrt":
         w = np.sqrt(w)
     return w[inv]
@@ -107,6 +123,7 @@ class HeartbeatClassifier(ClassifierMixin, BaseEstimator):
         n_jobs=1,
         random_state=None,
         decision_scale=None,
+        max_per_class=None,
     ):
         self.n_estimators = n_estimators
         self.max_depth = max_depth
@@ -119,6 +136,7 @@ class HeartbeatClassifier(ClassifierMixin, BaseEstimator):
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.decision_scale = decision_scale
+        self.max_per_class = max_per_class
 
     def fit(self, X, y, sample_weight=None):
         """Fit the boosted trees; returns self."""
@@ -128,8 +146,17 @@ class HeartbeatClassifier(ClassifierMixin, BaseEstimator):
         check_classification_targets(y)
         if not (isinstance(self.n_estimators, numbers.Integral) and self.n_estimators >= 1):
             raise ValueError(f"n_estimators must be a positive integer, got {self.n_estimators!r}")
+        rs = check_random_state(self.random_state)
+        keep = None
+        if self.max_per_class is not None:
+            cap = self.max_per_class
+            if isinstance(cap, bool) or not isinstance(cap, numbers.Integral) or cap < 1:
+                raise ValueError(f"max_per_class must be a positive integer or None, got {cap!r}")
+            keep = np.zeros(y.shape[0], bool)
+            for c in np.unique(y):
+                idx = np.flatnonzero(y == c)
+                keep[idx if idx.size <= cap else rs.choice(idx, cap, replace=False)] = True
         self.classes_, y_enc = np.unique(y, return_inverse=True)
-        w = class_weights(y, self.class_weight)
         if sample_weight is not None:
             sw = np.asarray(sample_weight, dtype=np.float64)
             if sw.shape != (X.shape[0],):
@@ -138,11 +165,18 @@ class HeartbeatClassifier(ClassifierMixin, BaseEstimator):
                 raise ValueError("sample_weight must be finite and non-negative")
             if not sw.sum() > 0:
                 raise ValueError("sample_weight sums to zero: at least one weight must be positive")
+        if keep is not None:
+            X, y, y_enc = X[keep], y[keep], y_enc[keep]
+            if sample_weight is not None:
+                sw = sw[keep]
+        # class weights from weighted counts: an integer weight acts like repeated samples
+        w = class_weights(y, self.class_weight, None if sample_weight is None else sw)
+        if sample_weight is not None:
             w = w * sw
         if self.classes_.size < 2:
             self.booster_ = None
             return self
-        seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
+        seed = int(rs.randint(np.iinfo(np.int32).max))
         self.booster_ = XGBClassifier(
             n_estimators=self.n_estimators,
             max_depth=self.max_depth,
@@ -185,3 +219,44 @@ class HeartbeatClassifier(ClassifierMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = True
         return tags
+
+
+def make_beat_pipeline(feature_names, *, feature_set="transfer", adapt=False, **classifier_params):
+    """The beat classification pipeline: a named feature set, then :class:`HeartbeatClassifier`.
+
+    Parameters
+    ----------
+    feature_names : sequence of str
+        Names of the columns of ``X``: those of
+        :func:`geoecg.features.beat_dominant.record_beat_table`, optionally followed by
+        their record-standardised copies ``rs_<name>``
+        (:func:`~geoecg.features.beat_dominant.record_standardize`, needed for
+        ``adapt=True``).
+    feature_set : str, default "transfer"
+        See :func:`geoecg.features.beat_dominant.beat_feature_set_mask`.
+    adapt : bool, default False
+        Use the record-standardised copies (label-free per-record adaptation).
+    **classifier_params
+        Parameters of :class:`HeartbeatClassifier`.
+
+    Returns
+    -------
+    sklearn.pipeline.Pipeline
+        Steps ``select`` (:class:`~geoecg.features.beat_dominant.SelectBeatFeatures`) and
+        ``clf``; :data:`BEAT_SELECTION_GRID` is a grid over it.
+
+    Examples
+    --------
+    >>> pipe = make_beat_pipeline(["rr_pre", "dom_rr_pre"], n_estimators=5, random_state=0)
+    >>> X = np.array([[800.0, 1.0], [500.0, 0.6]] * 20); y = np.array(["N", "S"] * 20)
+    >>> pipe.fit(X, y).predict(X[:2]).tolist(), pipe[0].get_feature_names_out().tolist()
+    (['N', 'S'], ['dom_rr_pre'])
+    """
+    from sklearn.pipeline import Pipeline
+
+    from ..features.beat_dominant import SelectBeatFeatures
+
+    return Pipeline([
+        ("select", SelectBeatFeatures(list(feature_names), feature_set, adapt)),
+        ("clf", HeartbeatClassifier(**classifier_params)),
+    ])

@@ -14,6 +14,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .._kernels import beats as _k
+from .._validation import flat_leads
 from ..signal import bandpass
 from ..signal._validate import check_fs
 from .beats import as_record_signal, as_rpeaks, median_template, segment_beats, template_correlation
@@ -403,8 +404,12 @@ def beat_features(
         raise ValueError(
             f"blocks must be a non-empty subset of {tuple(BEAT_FEATURE_BLOCKS)}, got {blocks!r}"
         )
+    flat = flat_leads(x)  # a constant lead carries no morphology: same NaN as an all-zero one
     if prefilter:
         x = np.ascontiguousarray(bandpass(x, fs, 0.5, min(40.0, 0.45 * fs)))
+    if flat.any():
+        x = x.copy() if not prefilter else x
+        x[flat] = np.where(np.isnan(x[flat]), np.nan, 0.0)
     cols = []
     names: list[str] = []
     rr = rr_features(r, fs)
@@ -430,10 +435,20 @@ class BeatFeatures(TransformerMixin, BaseEstimator):
     ----------
     fs : float
         Sampling frequency in Hz of every record.
-    blocks : tuple of str
-        Feature blocks (see :func:`beat_features`).
+    feature_set : {"transfer", "transfer-abs", "relative", "all"} or None, default "transfer"
+        Named feature set of :func:`geoecg.features.beat_dominant.beat_feature_set_mask`,
+        taken from :func:`~geoecg.features.beat_dominant.record_beat_table`. The default,
+        ``"transfer"``, keeps only features relative to the record's own rhythm and
+        beats (chosen by a nested patient-grouped CV on MIT-BIH DS1; see the beats
+        benchmark page). None: the :func:`beat_features` ``blocks`` as they are (the
+        former behaviour).
+    adapt : bool, default False
+        Label-free per-record adaptation: standardise each record's features on its own
+        beats (:func:`~geoecg.features.beat_dominant.record_standardize`).
     prefilter : bool, default True
         Band-pass 0.5-40 Hz before measuring.
+    blocks : tuple of str
+        Feature blocks of :func:`beat_features`, used when ``feature_set`` is None.
 
     Attributes
     ----------
@@ -453,16 +468,39 @@ class BeatFeatures(TransformerMixin, BaseEstimator):
     >>> from geoecg.io import read_record, beat_annotations
     >>> rec = read_record(sample_record_path("mitdb_119"), sampto=3600)
     >>> peaks = beat_annotations(rec.annotations)["sample"].to_numpy()
-    >>> bf = BeatFeatures(fs=rec.fs, blocks=("rr", "template"))
+    >>> bf = BeatFeatures(fs=rec.fs, feature_set=None, blocks=("rr", "template"))
     >>> F = bf.fit_transform([(rec.signal, peaks)])
     >>> F.shape == (peaks.size, 26), bf.get_feature_names_out()[-1]
     (True, 'diff_rms_l1')
+    >>> F = BeatFeatures(fs=rec.fs).fit_transform([(rec.signal, peaks)])
+    >>> F.shape[0] == peaks.size
+    True
     """
 
-    def __init__(self, fs=360.0, blocks=tuple(BEAT_FEATURE_BLOCKS), prefilter=True):
+    def __init__(self, fs=360.0, feature_set="transfer", adapt=False, prefilter=True,
+                 blocks=tuple(BEAT_FEATURE_BLOCKS)):
         self.fs = fs
-        self.blocks = blocks
+        self.feature_set = feature_set
+        self.adapt = adapt
         self.prefilter = prefilter
+        self.blocks = blocks
+
+    def _table(self, sig, peaks, prefilter):
+        """Features of one record (names, values) under ``feature_set``/``adapt``."""
+        if self.feature_set is None:
+            t = beat_features(sig, peaks, self.fs, blocks=self.blocks, prefilter=prefilter)
+            names, values = t.names, t.values
+        else:
+            from .beat_dominant import beat_feature_set_mask, record_beat_table
+
+            t = record_beat_table(sig, peaks, self.fs, prefilter=prefilter)
+            keep = beat_feature_set_mask(t.names, self.feature_set)
+            names, values = t.names[keep], t.values[:, keep]
+        if self.adapt:
+            from .beat_dominant import record_standardize
+
+            values = record_standardize(values)
+        return names, values
 
     @staticmethod
     def _pairs(X):
@@ -486,9 +524,7 @@ class BeatFeatures(TransformerMixin, BaseEstimator):
             raise ValueError(f"all records must have the same number of leads, got {n_leads}")
         self.n_leads_ = n_leads.pop()
         sig = np.zeros((self.n_leads_, 10))
-        self.feature_names_out_ = beat_features(
-            sig, np.zeros(0, np.int64), self.fs, blocks=self.blocks, prefilter=False
-        ).names
+        self.feature_names_out_ = self._table(sig, np.zeros(0, np.int64), False)[0]
         return self
 
     def transform(self, X):
@@ -499,8 +535,7 @@ class BeatFeatures(TransformerMixin, BaseEstimator):
         for i, (sig, peaks) in enumerate(pairs):
             if sig.shape[0] != self.n_leads_:
                 raise ValueError(f"X[{i}] has {sig.shape[0]} leads, fitted on {self.n_leads_}")
-            table = beat_features(sig, peaks, self.fs, blocks=self.blocks, prefilter=self.prefilter)
-            rows.append(table.values)
+            rows.append(self._table(sig, peaks, self.prefilter)[1])
         if not rows:
             return np.zeros((0, self.feature_names_out_.size))
         return np.vstack(rows)

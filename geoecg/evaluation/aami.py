@@ -1,0 +1,102 @@
+"""AAMI EC57 beat-class report: per-class Se, +P and F1, accuracy, kappa, j- and jk-index."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .ec57 import ec57_gross
+
+__all__ = ["AAMI_REPORT_CLASSES", "aami_report", "aami_table", "sv_f1_score"]
+
+#: Classes of :func:`aami_report` (ANSI/AAMI EC57).
+AAMI_REPORT_CLASSES = ("N", "S", "V", "F", "Q")
+
+
+def aami_report(y_true, y_pred, classes=AAMI_REPORT_CLASSES) -> dict:
+    """Per-class Se/+P/F1 (%), accuracy (%), kappa, j-index and jk-index, confusion.
+
+    The j-index is ``Se_S + P_S + Se_V + P_V`` (fractions, 0..4, Mar et al. 2011); the
+    jk-index ``kappa / 2 + j / 8`` (0..1, Mondejar-Guerra et al. 2019) is the "jkappa" field.
+    Confusion rows are the reference classes, columns the predictions. ``ec57``: the EC57
+    gross VEB/SVEB statistics (:func:`geoecg.evaluation.ec57_gross`; F and Q beats called V
+    are not VEB false positives there, unlike in ``classes``).
+
+    Examples
+    --------
+    >>> r = aami_report(["N", "N", "S", "V"], ["N", "S", "S", "V"])
+    >>> float(r["classes"]["S"]["ppv"]), float(r["classes"]["V"]["f1"])
+    (50.0, 100.0)
+    """
+    idx = {c: i for i, c in enumerate(classes)}
+    yt = np.asarray([idx[c] for c in np.asarray(y_true).tolist()], dtype=np.int64)
+    yp = np.asarray([idx[c] for c in np.asarray(y_pred).tolist()], dtype=np.int64)
+    k = len(classes)
+    cm = np.bincount(yt * k + yp, minlength=k * k).reshape(k, k)
+    n = cm.sum()
+    out = {}
+    for i, c in enumerate(classes):
+        tp = cm[i, i]
+        ref = cm[i].sum()
+        pred = cm[:, i].sum()
+        se = 100.0 * tp / ref if ref else float("nan")
+        ppv = 100.0 * tp / pred if pred else float("nan")
+        f1 = 100.0 * 2 * tp / (ref + pred) if ref + pred else float("nan")
+        out[c] = {"se": se, "ppv": ppv, "f1": f1, "n": int(ref), "n_pred": int(pred)}
+    acc = 100.0 * np.trace(cm) / n if n else float("nan")
+    pe = float((cm.sum(0) * cm.sum(1)).sum()) / n**2 if n else float("nan")
+    po = np.trace(cm) / n if n else float("nan")
+    kappa = (po - pe) / (1 - pe) if n and pe < 1 else float("nan")
+    j = sum(out[c][m] / 100.0 for c in ("S", "V") for m in ("se", "ppv") if c in out)
+    return {
+        "classes": out,
+        "accuracy": acc,
+        "kappa": kappa,
+        "j_index": j,
+        "jkappa": kappa / 2 + j / 8,
+        "confusion": cm.tolist(),
+        "labels": list(classes),
+        **({"ec57": ec57_gross(cm, classes)} if set("NSVFQ") <= set(classes) else {}),
+    }
+
+
+def aami_table(rep) -> list[str]:
+    """Lines of the per-class table, EC57 gross statistics and confusion matrix of an
+    :func:`aami_report`."""
+    lines = [f"  {'class':<6} {'n':>7} {'Se %':>7} {'+P %':>7} {'F1 %':>7}"]
+    for c, m in rep["classes"].items():
+        lines.append(f"  {c:<6} {m['n']:>7} {m['se']:>7.1f} {m['ppv']:>7.1f} {m['f1']:>7.1f}")
+    lines.append(
+        f"  accuracy {rep['accuracy']:.2f} %   kappa {rep['kappa']:.3f}   "
+        f"j-index (S,V Se+P) {rep['j_index']:.3f}/4   jk-index {rep['jkappa']:.3f}"
+    )
+    if "ec57" in rep:
+        lines.append(
+            "  EC57 gross (bxb: F/Q beats called V are not VEB false positives): "
+            + ", ".join(
+                f"{'VEB' if c == 'V' else 'SVEB'} Se {m['se']:.1f} +P {m['ppv']:.1f} "
+                f"F1 {m['f1']:.1f}"
+                for c, m in rep["ec57"].items()
+            )
+        )
+    lines.append("  confusion (rows reference, columns predicted): " + " ".join(rep["labels"]))
+    for c, row in zip(rep["labels"], rep["confusion"], strict=True):
+        lines.append(f"    {c} " + " ".join(f"{v:>6}" for v in row))
+    return lines
+
+
+def sv_f1_score(estimator, X, y) -> float:
+    """Scorer: mean of the S and V F1 (fractions, 0 where a class is neither present nor
+    predicted) of ``estimator.predict(X)``; the inner-CV criterion of the beat benchmark.
+
+    Examples
+    --------
+    >>> class Echo:
+    ...     def predict(self, X):
+    ...         return np.asarray(X)[:, 0]
+    >>> sv_f1_score(Echo(), [["N"], ["S"], ["V"], ["S"]], ["N", "S", "V", "N"])
+    0.8333333333333333
+    """
+    from sklearn.metrics import f1_score
+
+    return float(f1_score(y, estimator.predict(X), labels=["S", "V"], average="macro",
+                          zero_division=0))
