@@ -14,6 +14,7 @@ cells = [
     ),
     nbf.v4.new_code_cell(
         "import matplotlib.pyplot as plt\n"
+        "import numpy as np\n"
         "import geoecg\n"
         "from geoecg.datasets import sample_record_path, sample_ptbxl_dir\n"
         "from geoecg.io import read_record, beat_annotations, rhythm_episodes, PTBXL\n"
@@ -53,9 +54,9 @@ cells = [
     ),
     nbf.v4.new_code_cell(
         "fig, ax = plt.subplots(figsize=(10, 3))\n"
-        "ax.plot(X[0, 1], lw=0.8)\n"
-        "ax.set(title=f'PTB-XL record {meta.index[0]}, lead II', xlabel='sample (100 Hz)', "
-        "ylabel='mV')\n"
+        "ax.plot(np.arange(X.shape[2]) / 100.0, X[0, 1], lw=0.8, color='k')\n"
+        "ax.set(title=f'PTB-XL record {meta.index[0]}', xlabel='time (s)', "
+        "ylabel='lead II (mV)')\n"
         "plt.show()"
     ),
 ]

@@ -13,8 +13,6 @@ PSD; then a `NoiseDetector` trained on noise mixtures of clean windows. Everythi
 on the data embedded in the package (no download)."""),
     ("code", """import numpy as np
 import pandas as pd
-import matplotlib
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 from geoecg.datasets import sample_record_path, sample_cinc2017_dir

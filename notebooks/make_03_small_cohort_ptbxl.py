@@ -15,21 +15,22 @@ cells = [
         "`geoecg bench ptbxl`; this notebook keeps to one repeat so it runs in about a minute."
     ),
     nbf.v4.new_code_cell(
+        "import os\n"
         "import numpy as np\n"
-        "import matplotlib\n"
-        "matplotlib.use('Agg')\n"
         "import matplotlib.pyplot as plt\n"
         "from sklearn.linear_model import LogisticRegression\n"
         "from sklearn.pipeline import make_pipeline\n"
         "from sklearn.preprocessing import StandardScaler\n\n"
-        "from geoecg.bench.ptbxl import load_task\n"
+
         "from geoecg.evaluation import patient_splits, paired_bootstrap_diff\n"
         "from geoecg.evaluation.small_cohort import cross_val_oof, subsample_train, summarize\n"
+        "from geoecg.evaluation.tasks import load_task\n"
         "from geoecg.io.ptbxl import LEADS\n"
         "from geoecg.riemann import ClassMeanTangentSpace, geodesic_augment, lead_covariances\n"
         "from geoecg.signal import bandpass\n"
         "from geoecg.viz import plot_covariances, plot_learning_curve, plot_tangent_scatter\n\n"
-        "X, y, groups, covs = load_task(None, 'NORM-vs-MI')  # reads $GEOECG_DATA/ptbxl\n"
+        "task = load_task('ptbxl-norm-vs-mi', os.path.join(os.environ['GEOECG_DATA'], 'ptbxl'))\n"
+        "X, y, groups = task.X, task.y, task.groups  # 12 leads at 100 Hz, MI 0/1, patients\n"
         "print(X.shape, 'MI:', y.sum(), 'patients:', np.unique(groups).size)"
     ),
     nbf.v4.new_markdown_cell(

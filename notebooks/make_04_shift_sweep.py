@@ -18,6 +18,7 @@ cells = [
     nbf.v4.new_code_cell(
         "import tempfile\n"
         "import matplotlib.pyplot as plt\n"
+        "import numpy as np\n"
         "from geoecg.simulate import AnticausalSCM, Environment, synthesize_ecg, LEADS\n"
         "from geoecg.sweep import load_config, run_sweep, summarize\n"
         "from geoecg.viz import plot_shift_sweep"
@@ -40,10 +41,11 @@ cells = [
     nbf.v4.new_code_cell(
         "ecg = synthesize_ecg(fs=250, duration_s=3, hr_bpm=72, st_mv=-0.1, random_state=0)\n"
         "fig, axes = plt.subplots(3, 1, figsize=(9, 4.5), sharex=True)\n"
+        "t = np.arange(ecg.shape[1]) / 250.0  # seconds\n"
         "for ax, lead in zip(axes, ['II', 'V2', 'V5']):\n"
-        "    ax.plot(ecg[LEADS.index(lead)], lw=0.8)\n"
-        "    ax.set_ylabel(lead + ' (mV)')\n"
-        "axes[-1].set_xlabel('sample (250 Hz)')\n"
+        "    ax.plot(t, ecg[LEADS.index(lead)], lw=0.8, color='k')\n"
+        "    ax.set_ylabel(f'lead {lead} (mV)')\n"
+        "axes[-1].set_xlabel('time (s)')\n"
         "plt.show()"
     ),
     nbf.v4.new_markdown_cell(
@@ -73,7 +75,7 @@ cells = [
         "columns='shift', values='mean').round(4)"
     ),
     nbf.v4.new_code_cell(
-        "fig = plot_shift_sweep(summary)\nplt.show()"
+        "fig = plot_shift_sweep(summary, xlabel=config.raw['shift'])\nplt.show()"
     ),
     nbf.v4.new_markdown_cell(
         "X+W stays at a gap of about zero across the grid; X-only and the invariant-learning "

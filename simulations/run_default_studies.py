@@ -20,7 +20,7 @@ def main(argv=None) -> int:
     import matplotlib
 
     matplotlib.use("Agg")
-    from geoecg.sweep import run_sweep, summarize
+    from geoecg.sweep import config_title, load_config, run_sweep, summarize
     from geoecg.viz import plot_shift_sweep
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -32,7 +32,9 @@ def main(argv=None) -> int:
         out = Path(args.out) / name
         df = run_sweep(name, out, n_jobs=args.n_jobs)  # a packaged config name
         s = summarize(df, ["log_loss_gap", "auroc_gap"])
-        plot_shift_sweep(s, title=name).savefig(out / "shift_sweep.png", dpi=120)
+        shift = load_config(name).raw.get("shift")
+        plot_shift_sweep(s, title=config_title(name), xlabel=shift).savefig(
+            out / "shift_sweep.png", dpi=120)
         tab = s.pivot_table(index=["metric", "method"], columns="shift", values="mean")
         print(f"\n== {name} ({len(df)} cells) ==\n{tab.round(4).to_string()}")
     return 0

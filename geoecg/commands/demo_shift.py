@@ -35,5 +35,6 @@ def run_demo(out: Path) -> None:
                                                        values="mean")
     print("   log-loss transfer gap (nats) by test-age shift (x 10 years):")
     print("   " + tab.round(4).to_string().replace("\n", "\n   "))
-    fig = plot_shift_sweep(s)
+    fig = plot_shift_sweep(s, xlabel=CONFIG["shift"],
+                           title="Transfer gaps when the test population is older (95% CI)")
     fig.savefig(Path(out) / "shift_sweep.png", dpi=100)

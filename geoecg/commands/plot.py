@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 __all__ = ["add_arguments", "run"]
@@ -20,14 +21,17 @@ def run(args) -> int:
     import matplotlib
 
     matplotlib.use("Agg")
-    from ..sweep import load_results, summarize
+    from ..sweep import config_title, load_results, summarize
     from ..viz import plot_shift_sweep
 
     df = load_results(args.dir)
     metrics = args.metric or ["log_loss_gap", "auroc_gap"]
     s = summarize(df, metrics)
     name = str(df["sweep"].iloc[0]) if "sweep" in df else None
-    fig = plot_shift_sweep(s, metrics, title=name)
+    cfg_file = Path(args.dir) / "config.json"
+    shift = json.loads(cfg_file.read_text()).get("shift") if cfg_file.is_file() else None
+    title = config_title(name) if name else None
+    fig = plot_shift_sweep(s, metrics, title=title, xlabel=shift)
     png = Path(args.png) if args.png else Path(args.dir) / "shift_sweep.png"
     fig.savefig(png, dpi=120)
     if args.csv:

@@ -8,7 +8,7 @@ transfer gaps against the same model class fitted in the test environment.
 from .config import SweepConfig, Task, cell_id, expand_grid, load_config
 from .methods import METHODS, Method
 from .metrics import auroc, binary_metrics, expected_calibration_error, transfer_gaps
-from .packaged import config_path, list_configs
+from .packaged import config_path, config_title, list_configs
 from .runner import run_sweep, run_task
 from .store import ResultStore, load_results
 from .summary import summarize
@@ -21,6 +21,7 @@ __all__ = [
     "load_config",
     "list_configs",
     "config_path",
+    "config_title",
     "METHODS",
     "Method",
     "auroc",

@@ -12,7 +12,19 @@ import os
 from importlib import resources
 from pathlib import Path
 
-__all__ = ["list_configs", "config_path", "resolve_config"]
+__all__ = ["list_configs", "config_path", "resolve_config", "config_title", "TITLES"]
+
+#: Figure titles of the packaged studies, in words.
+TITLES = {
+    "anticausal_covariate_shift": "Anticausal covariate shift: the test population is older",
+    "prevalence_shift": "Prevalence shift: more disease at every age in the test population",
+    "device_noise_shift": "Device shift: lower gain and more noise on the test ECGs (synthetic)",
+}
+
+
+def config_title(name: str) -> str:
+    """Title of a packaged study in words (``name`` itself for any other sweep)."""
+    return TITLES.get(name, name)
 
 
 def _folder():

@@ -40,17 +40,20 @@ def plot_af_timeline(screening, *, truth=None, ax=None, hours: bool | None = Non
     t = screening.rpeaks[1:] / screening.fs / scale
     if t.size:
         hr = 60000.0 / screening.rr_ms
-        ax[0].plot(t, hr, ",", color="0.4", alpha=0.6)
+        ax[0].plot(t, hr, ".", ms=3, color="0.25", alpha=0.8, label="heart rate per beat")
         ax[0].set_ylim(np.nanpercentile(hr, 0.5) * 0.8, np.nanpercentile(hr, 99.5) * 1.2)
         twin = ax[0].twinx()
-        twin.plot(t, screening.p_af, lw=0.6, color="tab:red", alpha=0.7)
+        twin.plot(t, screening.p_af, lw=1.0, color="tab:red", alpha=0.8,
+                  label="P(AF) per beat")
         twin.set_ylim(-0.05, 1.05)
         twin.set_ylabel("P(AF)", color="tab:red")
+        handles = ax[0].get_legend_handles_labels()[0] + twin.get_legend_handles_labels()[0]
+        ax[0].legend(handles=handles, loc="upper left", fontsize=8, framealpha=0.8)
     ax[0].set_ylabel("heart rate (bpm)")
-    rows = [("detected", screening.episodes[["start_s", "end_s"]].to_numpy(), "tab:red")]
+    rows = [("detected AF", screening.episodes[["start_s", "end_s"]].to_numpy(), "tab:red")]
     if truth is not None:
         tr = truth[["start_s", "end_s"]].to_numpy() if hasattr(truth, "columns") else truth
-        rows.append(("reference", np.asarray(tr, dtype=float).reshape(-1, 2), "k"))
+        rows.append(("reference AF", np.asarray(tr, dtype=float).reshape(-1, 2), "k"))
     for k, (_name, eps, color) in enumerate(rows):
         spans = [(a / scale, (b - a) / scale) for a, b in eps]
         ax[1].broken_barh(spans, (k - 0.35, 0.7), color=color)

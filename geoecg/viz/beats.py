@@ -7,7 +7,14 @@ import numpy as np
 __all__ = ["plot_beat_templates", "plot_star_strip"]
 
 
-def plot_beat_templates(segments, labels, *, lead: int = 0, max_beats: int = 40, ax=None):
+def _amplitude_label(lead: int, lead_name) -> str:
+    from ._labels import lead_label
+
+    return f"lead {lead} (mV)" if lead_name is None else f"lead {lead_label(lead_name)} (mV)"
+
+
+def plot_beat_templates(segments, labels, *, lead: int = 0, max_beats: int = 40, ax=None,
+                        lead_name=None):
     """Overlay beats of each class (thin) and their median template (thick).
 
     Parameters
@@ -20,6 +27,8 @@ def plot_beat_templates(segments, labels, *, lead: int = 0, max_beats: int = 40,
     max_beats : int, default 40
         Beats drawn per class (the first ones); the template uses all of them.
     ax : matplotlib Axes, optional
+    lead_name : str, optional
+        Name of lead ``lead`` (``"MLII"``, ``"V1"``...), shown on the amplitude axis.
 
     Returns
     -------
@@ -46,14 +55,15 @@ def plot_beat_templates(segments, labels, *, lead: int = 0, max_beats: int = 40,
         ax.plot(t, median_template(b), color=color, lw=2.2, label=f"{c} (n={len(b)})")
     ax.axvline(0.0, color="0.6", lw=0.8, ls=":")
     ax.set_xlabel("time from R-peak (ms)")
-    ax.set_ylabel("mV")
+    ax.set_ylabel(_amplitude_label(lead, lead_name))
     ax.set_title(f"beats and median templates per class (window {segments.size_ms:.0f} ms)")
     ax.legend(loc="upper right", fontsize=8)
     fig.tight_layout()
     return fig
 
 
-def plot_star_strip(signal, result, fs: float, rpeaks, *, lead: int = 0, ax=None):
+def plot_star_strip(signal, result, fs: float, rpeaks, *, lead: int = 0, ax=None,
+                    lead_name=None):
     """Original signal and its STAR augmentation, with both sets of R-peaks.
 
     Parameters
@@ -68,10 +78,19 @@ def plot_star_strip(signal, result, fs: float, rpeaks, *, lead: int = 0, ax=None
         The input R-peaks.
     lead : int, default 0
     ax : matplotlib Axes, optional
+    lead_name : str, optional
+        Name of lead ``lead``, shown on the amplitude axis.
 
     Returns
     -------
     matplotlib Figure
+
+    Notes
+    -----
+    STAR (Nemati 2025) stretches each R-R segment in time and scales it in amplitude by a
+    smooth factor around 1; the legend names the original trace and its R-peaks (grey,
+    downward triangles) and the augmented trace and its moved R-peaks (green, upward
+    triangles).
     """
     import matplotlib.pyplot as plt
 
@@ -82,18 +101,22 @@ def plot_star_strip(signal, result, fs: float, rpeaks, *, lead: int = 0, ax=None
         fig = ax.figure
     t = np.arange(x.shape[1]) / fs
     r = np.asarray(rpeaks, dtype=np.int64)
-    ax.plot(t, x[lead], color="0.45", lw=0.8, label="original")
-    ax.plot(t, result.signal[lead], color="tab:green", lw=0.9, label="STAR")
-    ax.plot(r / fs, x[lead, r], "v", color="0.3", ms=4)
-    ax.plot(result.rpeaks / fs, result.signal[lead, result.rpeaks], "^", color="tab:green", ms=4)
+    ax.plot(t, x[lead], color="0.45", lw=0.8, label="original ECG")
+    ax.plot(t, result.signal[lead], color="tab:green", lw=0.9,
+            label="STAR-augmented ECG (each R-R segment stretched and scaled)")
+    ax.plot(r / fs, x[lead, r], "v", color="0.3", ms=7, label="original R-peaks")
+    ax.plot(result.rpeaks / fs, result.signal[lead, result.rpeaks], "^", color="tab:green",
+            ms=7, label="R-peaks after STAR")
     ax.set_xlabel("time (s)")
-    ax.set_ylabel("mV")
+    ax.set_ylabel(_amplitude_label(lead, lead_name))
     c = result.coefficients
     ax.set_title(
-        f"STAR: {c.size} R-R segments, factors {c.min():.2f}-{c.max():.2f} (mean 1)"
+        f"STAR augmentation: {c.size} R-R segments stretched and scaled by factors "
+        f"{c.min():.2f}-{c.max():.2f} (mean 1)"
         if c.size
         else "STAR: fewer than 2 R-peaks, signal unchanged"
     )
-    ax.legend(loc="upper right", fontsize=8)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2, fontsize=8,
+              frameon=False)
     fig.tight_layout()
     return fig

@@ -28,6 +28,7 @@ def plot_record(record, *, start_s: float = 0.0, duration_s: float = 10.0, leads
     import matplotlib.pyplot as plt
 
     from ..io.mitdb import BEAT_SYMBOLS
+    from ._labels import lead_label
 
     names = list(record.lead_names) if leads is None else list(leads)
     a = int(max(0, round(start_s * record.fs)))
@@ -44,18 +45,21 @@ def plot_record(record, *, start_s: float = 0.0, duration_s: float = 10.0, leads
     for axi, name in zip(axes, names, strict=True):
         x = record.lead(name)[a:b]
         axi.plot(t, x, lw=0.8, color="k")
-        axi.set_ylabel(f"{name} (mV)")
+        axi.set_ylabel(f"lead {lead_label(name)} (mV)")
+        lo, hi = axi.get_ylim()
+        axi.set_ylim(lo, hi + 0.2 * (hi - lo))  # headroom: beat labels sit above the trace
+        top = ("data", "axes fraction")
         for s, sym, aux in zip(ann.sample[sel], ann.symbol[sel], ann.aux_note[sel], strict=True):
-            y = record.lead(name)[s]
             if sym in BEAT_SYMBOLS:
                 color = "tab:blue" if sym == "N" else "tab:red"
-                axi.annotate(sym, (s / record.fs, y), color=color, fontsize=8, ha="center",
-                             xytext=(0, 6), textcoords="offset points")
+                axi.annotate(sym, (s / record.fs, 0.97), xycoords=top, color=color, fontsize=9,
+                             ha="center", va="top", fontweight="bold")
             elif aux:
                 axi.axvline(s / record.fs, color="tab:green", lw=0.8, ls="--")
-                axi.text(s / record.fs, axi.get_ylim()[1], aux, color="tab:green", fontsize=8,
-                         va="top")
+                axi.annotate(f" rhythm: {aux.lstrip('(')}", (s / record.fs, 0.03), xycoords=top,
+                             color="tab:green", fontsize=8, va="bottom")
     axes[-1].set_xlabel("time (s)")
-    axes[0].set_title(f"record {record.name}  ({record.fs:g} Hz)")
+    axes[0].set_title(f"record {record.name}  ({record.fs:g} Hz; beat labels: reference "
+                      "annotations, N normal, others in red)")
     fig.tight_layout()
     return fig

@@ -16,7 +16,7 @@ def plot_covariances(covs, titles=None, lead_names=None, *, ax=None):
         Matrices to draw (e.g. the class means ``ClassMeanTangentSpace.means_``).
     titles : list of str, optional
     lead_names : list of str, optional
-        Axis labels (n names).
+        Axis labels (n names; Goldberger leads are drawn as aVR, aVL, aVF).
     ax : array of matplotlib Axes, optional
 
     Returns
@@ -41,9 +41,11 @@ def plot_covariances(covs, titles=None, lead_names=None, *, ax=None):
         if titles is not None:
             ax[i].set_title(titles[i])
         if lead_names is not None:
-            n = len(lead_names)
-            ax[i].set_xticks(range(n), lead_names, rotation=90, fontsize=7)
-            ax[i].set_yticks(range(n), lead_names, fontsize=7)
+            from ._labels import lead_label
+
+            names = [lead_label(n) for n in lead_names]  # aVR/aVL/aVF, not AVR/AVL/AVF
+            ax[i].set_xticks(range(len(names)), names, rotation=90, fontsize=7)
+            ax[i].set_yticks(range(len(names)), names, fontsize=7)
     fig.colorbar(im, ax=list(ax), shrink=0.8, label="mV$^2$")
     return fig
 

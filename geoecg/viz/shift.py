@@ -7,7 +7,7 @@ import numpy as np
 __all__ = ["plot_shift_sweep"]
 
 
-def plot_shift_sweep(summary, metrics=None, *, axes=None, title=None):
+def plot_shift_sweep(summary, metrics=None, *, axes=None, title=None, xlabel=None):
     """Draw mean and confidence band of each metric against shift strength per method.
 
     Parameters
@@ -19,6 +19,14 @@ def plot_shift_sweep(summary, metrics=None, *, axes=None, title=None):
         Metrics to draw, one panel each (default: all in ``summary``).
     axes : sequence of matplotlib Axes, optional
     title : str, optional
+    xlabel : str or dict, optional
+        Label of the shift axis, or a sweep config's ``[shift]`` table (e.g.
+        ``{"age_mean": 10.0}``) from which the label is written (default "shift strength s").
+
+    Notes
+    -----
+    Metrics and methods are labelled in words (``log_loss_gap`` is drawn as "log-loss
+    transfer gap (nats; > 0 = worse)", ``x_plus_w`` as "X + covariates W (logistic)").
 
     Returns
     -------
@@ -50,16 +58,20 @@ def plot_shift_sweep(summary, metrics=None, *, axes=None, title=None):
     else:
         axes = np.atleast_1d(axes)
         fig = axes[0].figure
+    from ._labels import method_label, metric_label, shift_label
+
+    if xlabel is None or isinstance(xlabel, dict):
+        xlabel = shift_label(xlabel)
     for ax, metric in zip(axes, metrics, strict=False):
         d = s[s["metric"] == metric]
         for method, g in d.groupby("method", sort=True):
             g = g.sort_values("shift")
-            (line,) = ax.plot(g["shift"], g["mean"], marker="o", ms=3, label=method)
+            (line,) = ax.plot(g["shift"], g["mean"], marker="o", ms=4, label=method_label(method))
             ax.fill_between(g["shift"], g["ci_low"], g["ci_high"], alpha=0.2,
                             color=line.get_color(), linewidth=0)
         ax.axhline(0.0, color="0.5", lw=0.8, ls=":")
-        ax.set_xlabel("shift strength")
-        ax.set_ylabel(metric)
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(metric_label(metric))
         ax.grid(alpha=0.3)
     axes[0].legend(fontsize=8, frameon=False)
     n = int(s["n"].iloc[0])
