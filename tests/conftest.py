@@ -10,6 +10,19 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 
+try:  # hypothesis profiles of the fuzz suite (tests/test_fuzz_*.py)
+    from hypothesis import HealthCheck
+    from hypothesis import settings as _hyp_settings
+
+    _HYP_COMMON = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    # "ci": few examples, the whole fuzz suite in well under a minute (the default);
+    # "nightly": HYPOTHESIS_PROFILE=nightly pytest tests/test_fuzz_*.py
+    _hyp_settings.register_profile("ci", max_examples=12, derandomize=True, **_HYP_COMMON)
+    _hyp_settings.register_profile("nightly", max_examples=400, **_HYP_COMMON)
+    _hyp_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+except ImportError:  # pragma: no cover - hypothesis is in the test extra
+    pass
+
 
 def _find_data() -> Path | None:
     env = os.environ.get("GEOECG_DATA")

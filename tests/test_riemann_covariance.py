@@ -102,11 +102,14 @@ def test_matches_sklearn(estimator, ref, rng):
 def test_nan_gaps_left_out(estimator, rng):
     X = rng.standard_normal((2, 4, 200))
     X[0, 1, 50:80] = np.nan
-    X[1, 3, 10] = np.inf
+    X[1, 3, 10] = np.nan
     res = lead_covariances(X, estimator=estimator, reg=0)
     C, _ = _batch_twin(X, estimator)
     np.testing.assert_allclose(res.covariances, C, rtol=1e-10)
     assert res.n_valid.tolist() == [170, 199]
+    X[1, 3, 10] = np.inf  # input policy (docs/user_guide/input_validation.md): NaN, never inf
+    with pytest.raises(ValueError, match="infinite values; use NaN"):
+        lead_covariances(X, estimator=estimator, reg=0)
 
 
 def test_integer_ties_strided_readonly(rng):

@@ -1,4 +1,6 @@
-"""The full HRV feature vector of one series, and of many series in parallel.
+"""The full HRV feature vector of one series, and of many series (threads call
+:func:`hrv_rows` on disjoint row ranges; no ``parallel=True``, so no OpenMP pool that would
+make a later ``fork()`` abort).
 
 ``params`` is a float64 array: ``[fs_interp, welch_window_s, ls_df, ls_fmax, entropy_m,
 entropy_r, cosen_r_ms]``.
@@ -12,7 +14,7 @@ cached batch code is rebuilt.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from .hrv_freq import FREQ_NAMES, hrv_freq_block
 from .hrv_nonlinear import NONLINEAR_NAMES, hrv_nonlinear_block
@@ -35,10 +37,18 @@ def hrv_series(rr, t, params, out):
             out[i] = np.nan  # an index that would be infinite is reported as undefined
 
 
-@njit(cache=True, nogil=True, parallel=True)
-def hrv_batch(rr_flat, t_flat, offsets, params, out):
-    """Row ``i`` of ``out`` = features of ``rr_flat[offsets[i]:offsets[i+1]]``."""
-    for i in prange(offsets.size - 1):
+@njit(cache=True, nogil=True)
+def hrv_rows(rr_flat, t_flat, offsets, start, stop, params, out):
+    """Rows ``start:stop`` of ``out``: row ``i`` = features of
+    ``rr_flat[offsets[i]:offsets[i+1]]``. Releases the GIL, so Python threads can fill
+    disjoint row ranges in parallel (no OpenMP/TBB pool: safe after ``fork()``)."""
+    for i in range(start, stop):
         a = offsets[i]
         b = offsets[i + 1]
         hrv_series(rr_flat[a:b], t_flat[a:b], params, out[i])
+
+
+@njit(cache=True, nogil=True)
+def hrv_batch(rr_flat, t_flat, offsets, params, out):
+    """Row ``i`` of ``out`` = features of ``rr_flat[offsets[i]:offsets[i+1]]`` (serial)."""
+    hrv_rows(rr_flat, t_flat, offsets, 0, offsets.size - 1, params, out)

@@ -218,6 +218,7 @@ class CovariateAdjustedGLM(ClassifierMixin, BaseEstimator):
         return np.column_stack([1.0 - p1, p1])
 
     def predict(self, X, covariates=None):
+        check_is_fitted(self)  # before touching classes_: NotFittedError, not AttributeError
         return self.classes_[(self.decision_function(X, covariates) > 0).astype(int)]
 
     def score(self, X, y, covariates=None, sample_weight=None):

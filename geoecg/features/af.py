@@ -45,6 +45,7 @@ import numpy as np
 from scipy import stats
 
 from .._kernels.af import AF_STAT_NAMES, N_AF_STATS, af_row_stats, centered_windows
+from .._validation import check_rr
 
 __all__ = [
     "AF_STAT_NAMES",
@@ -186,6 +187,7 @@ def _check_windows(W) -> np.ndarray:
     W = np.ascontiguousarray(W, dtype=np.float64)
     if np.any(np.isinf(W)) or np.any(W[np.isfinite(W)] <= 0):
         raise ValueError("RR intervals must be positive and finite (ms) or NaN")
+    check_rr(W[np.isfinite(W)], "W (RR windows)")  # RR in seconds -> clear error
     return W
 
 

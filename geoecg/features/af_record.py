@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from .._validation import as_signal, check_fs, check_rr
 from ..signal import bandpass
 from .af import AF_STAT_NAMES, af_window_stats, rr_windows
 from .hrv import HRV_FEATURE_NAMES
@@ -113,11 +114,11 @@ def morphology_features(signal, fs: float, rpeaks) -> np.ndarray:
     ``R_amp`` (mV) and ``R_sign`` are the template's R deflection and its sign;
     ``QRS_width_ms`` the time within ±120 ms of R that the template stays above half the R
     deflection (a crude width); ``P_amp_rel`` and ``T_amp_rel`` the peak-to-peak of
-    the P and T regions over |R_amp|; ``P_corr`` the median correlation of each beat's P
+    the P and T regions over ``|R_amp|``; ``P_corr`` the median correlation of each beat's P
     region with the template's; ``P_energy_ratio`` the energy of the template's P region
     over the mean energy of the beats' P regions (near 1 for a consistent P wave, small
     for fibrillatory waves that cancel in the median); ``ST_rel`` the ST level over
-    |R_amp|; ``beat_corr_*`` the correlation of each beat with the template;
+    ``|R_amp|``; ``beat_corr_*`` the correlation of each beat with the template;
     ``beat_resid`` the mean residual energy over the template energy; ``signal_std`` (mV)
     and ``hf_ratio`` (power above 40 Hz over total) describe the raw lead.
 
@@ -176,14 +177,15 @@ def morphology_features(signal, fs: float, rpeaks) -> np.ndarray:
 def rr_irregularity_features(rr) -> np.ndarray:
     """RR-irregularity measures that tolerate ectopy (order of :data:`RR_IRREG_NAMES`).
 
-    ``rr`` is the RR series in ms; non-finite values are dropped.
+    ``rr`` is the RR series in ms (1-D; NaN values are dropped; zero, negative, infinite
+    values and RR in seconds are a ``ValueError``).
 
     * ``AFEv``, ``IrrEv_frac``, ``Origin_frac`` -- after the Lorenz-plot (dRR_i,
       dRR_{i-1}) evidence of Sarkar S, Ritscher D, Mehra R, *A detector for a chronic
       implantable atrial tachyarrhythmia monitor*, IEEE Trans Biomed Eng 55(3):1219-1224
       (2008), in a simplified form: the plane -600..600 ms is cut into 40 ms bins
       (differences clipped to it); ``OriginCount`` is the number of points with both
-      |dRR| < 40 ms (the central 2 x 2 bins), ``IrrEv`` the number of distinct occupied
+      ``|dRR|`` < 40 ms (the central 2 x 2 bins), ``IrrEv`` the number of distinct occupied
       bins outside them. ``AFEv = IrrEv - OriginCount`` (the PAC evidence term of the
       paper is left out; dimensionless count); ``IrrEv_frac`` and ``Origin_frac`` divide
       by the number of points. Needs >= 5 RR.
@@ -199,12 +201,12 @@ def rr_irregularity_features(rr) -> np.ndarray:
     * ``dRR_disp_rel`` -- Poincare dispersion of successive differences: median
       distance of (dRR_i, dRR_{i-1}) from the origin over the median RR
       (dimensionless; small for sinus rhythm with rare ectopics).
-    * ``dRR_succ_ratio`` -- median |dRR| over mean |dRR| (dimensionless): near 1 when
+    * ``dRR_succ_ratio`` -- median ``|dRR|`` over mean ``|dRR|`` (dimensionless): near 1 when
       every difference is similar (AF), small when a few ectopic jumps dominate.
     """
     out = np.full(len(RR_IRREG_NAMES), np.nan)
-    x = np.asarray(rr, dtype=np.float64).ravel()
-    x = x[np.isfinite(x) & (x > 0)]
+    x = check_rr(rr, "rr")
+    x = x[np.isfinite(x)]
     if x.size < 5:
         return out
     d = np.diff(x)
@@ -268,10 +270,10 @@ def atrial_activity_features(signal, fs: float, rpeaks) -> np.ndarray:
       (``fwave_peak_conc``, the organisation index of Everett TH et al., IEEE TBME
       48(9), 2001) and the peak frequency (``fwave_dom_hz``, Hz). Needs >= 4 beats and
       2 s of residual.
-    * ``resid_rel`` -- RMS of that residual over |R amplitude| of the median beat.
+    * ``resid_rel`` -- RMS of that residual over ``|R amplitude|`` of the median beat.
     * ``TQ_rms_rel`` -- median, over the RR intervals, of the RMS of the linearly
       detrended TQ segment (from R_i + max(250 ms, 0.6 RR_i) to R_{i+1} - 80 ms; only
-      segments of >= 50 ms) over |R amplitude|; fibrillatory waves raise it (after the
+      segments of >= 50 ms) over ``|R amplitude|``; fibrillatory waves raise it (after the
       TQ-interval analysis of e.g. Datta S et al.,
       *Identifying normal, AF and other abnormal ECG rhythms using a cascaded binary
       classifier*, CinC 2017).
@@ -402,25 +404,28 @@ def af_record_features(signal, fs: float) -> np.ndarray:
     >>> v.shape == (len(AF_RECORD_FEATURE_NAMES),)
     True
     """
-    x = np.asarray(signal, dtype=np.float64)
+    x = as_signal(signal, "signal", ndims=(1, 2))
     if x.ndim == 2 and x.shape[0] == 1:
         x = x[0]
     if x.ndim != 1:
         raise ValueError(f"signal must be one lead (n_samples,) or (1, n_samples), got {x.shape}")
-    if not (np.isfinite(fs) and fs > 0):
-        raise ValueError(f"fs must be positive (Hz), got {fs}")
+    fs = check_fs(fs)
     out = np.full(len(AF_RECORD_FEATURE_NAMES), np.nan)
     dur = x.size / fs
     out[0] = dur
     finite = np.isfinite(x)
-    if x.size < 2 * fs or finite.sum() < 2 * fs or np.ptp(x[finite]) == 0:
+    if x.size < 2 * fs or finite.sum() < 2 * fs:
+        return out  # no information: beat count and rate stay NaN
+    if np.ptp(x[finite]) == 0:
         out[1] = 0.0
         out[2] = 0.0
         return out
     xf = np.where(finite, x, 0.0) if not finite.all() else x
-    # no rhythm prior: AF features measure the irregularity the tracker would smooth away
-    peaks = detect_rpeaks(xf, fs, track=False).indices
-    rr = np.diff(peaks) * (1000.0 / fs)
+    # no rhythm prior: AF features measure the irregularity the tracker would smooth away;
+    # detection on the signal with its NaN gaps so that an interval across a gap is NaN
+    res = detect_rpeaks(x, fs, track=False)
+    peaks = res.indices
+    rr = res.rr_ms
     out[1] = peaks.size
     out[2] = peaks.size / dur
     pos = 3

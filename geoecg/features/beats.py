@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._kernels import beats as _k
+from .._validation import as_record, check_rpeaks
 from ..signal._validate import check_fs
 
 __all__ = [
@@ -28,42 +29,16 @@ __all__ = [
 
 
 def as_record_signal(signal, name: str = "signal") -> np.ndarray:
-    """Return one record as a float64 array (n_leads, n_samples); 1-D becomes one lead."""
-    try:
-        a = np.asarray(signal, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be a numeric array, got {type(signal).__name__}") from exc
-    if a.ndim == 1:
-        a = a[None, :]
-    if a.ndim != 2:
-        raise ValueError(
-            f"{name} must have shape (n_samples,) or (n_leads, n_samples), got {a.shape}"
-        )
-    if np.isinf(a).any():
-        raise ValueError(f"{name} contains infinite values; use NaN for missing samples")
-    return np.ascontiguousarray(a)
+    """Return one record as a float64 array (n_leads, n_samples); 1-D becomes one lead.
+
+    See :func:`geoecg._validation.as_record` (layout, dtype and inf checks)."""
+    return as_record(signal, name)
 
 
 def as_rpeaks(rpeaks, n_samples: int | None = None, name: str = "rpeaks") -> np.ndarray:
     """Return R-peak sample indices as a sorted int64 array, checking they are whole,
     unique and (when ``n_samples`` is given) inside the signal."""
-    idx = getattr(rpeaks, "indices", rpeaks)
-    a = np.asarray(idx)
-    if a.ndim != 1:
-        raise ValueError(f"{name} must be a 1-D array of sample indices, got shape {a.shape}")
-    if a.size == 0:
-        return np.zeros(0, dtype=np.int64)
-    if not np.issubdtype(a.dtype, np.integer):
-        if not np.issubdtype(a.dtype, np.floating) or not np.all(np.isfinite(a)):
-            raise TypeError(f"{name} must hold whole sample indices, got dtype {a.dtype}")
-        if np.any(a != np.round(a)):
-            raise ValueError(f"{name} must hold whole sample indices")
-    a = a.astype(np.int64)
-    if np.any(np.diff(a) <= 0):
-        raise ValueError(f"{name} must be strictly increasing sample indices")
-    if a[0] < 0 or (n_samples is not None and a[-1] >= n_samples):
-        raise ValueError(f"{name} must lie in [0, n_samples) = [0, {n_samples})")
-    return a
+    return check_rpeaks(rpeaks, n_samples, name)
 
 
 def beat_window_size(rpeaks, fs: float, *, window_s: float = 10.0, fence: float = 1.5) -> float:

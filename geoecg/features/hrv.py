@@ -77,6 +77,9 @@ from .._kernels.hrv_batch import N_FEATURES, hrv_series
 from .._kernels.hrv_freq import FREQ_NAMES
 from .._kernels.hrv_nonlinear import NONLINEAR_NAMES
 from .._kernels.hrv_time import TIME_NAMES
+from .._validation import check_fs
+from .._validation import check_rpeaks as _check_rpeaks
+from .._validation import check_rr as _check_rr
 
 __all__ = [
     "HRV_FEATURE_NAMES",
@@ -155,46 +158,17 @@ class HRVSettings:
 
 
 def _check_fs(fs) -> float:
-    if isinstance(fs, bool) or not isinstance(fs, (int, float, np.integer, np.floating)):
-        raise TypeError(f"fs must be a number in Hz, got {type(fs).__name__}")
-    if not np.isfinite(fs) or fs <= 0:
-        raise ValueError(f"fs must be positive (Hz), got {fs}")
-    return float(fs)
+    return check_fs(fs)
 
 
 def check_rr(rr_ms, name: str = "rr_ms") -> np.ndarray:
-    """Validate one RR series: 1-D, real, positive or NaN (missing), ms."""
-    a = np.asarray(rr_ms)
-    if a.dtype == object or not (np.issubdtype(a.dtype, np.number) or a.dtype == bool):
-        raise TypeError(f"{name} must be a numeric array of RR intervals in ms, got {a.dtype}")
-    if np.iscomplexobj(a):
-        raise TypeError(f"{name} must be real-valued")
-    if a.ndim != 1:
-        raise ValueError(
-            f"{name} must be 1-D (one series of RR intervals in ms), got shape {a.shape}"
-        )
-    a = np.ascontiguousarray(a, dtype=np.float64)
-    if np.isinf(a).any():
-        raise ValueError(f"{name} holds infinite values; use NaN for missing intervals")
-    if (a[np.isfinite(a)] <= 0).any():
-        raise ValueError(f"{name} must be positive (ms); got values <= 0")
-    return a
+    """Validate one RR series: 1-D, real, positive or NaN (missing), ms (not seconds)."""
+    return _check_rr(rr_ms, name)
 
 
-def check_rpeaks(rpeaks, name: str = "rpeaks") -> np.ndarray:
-    """Validate R-peak sample indices: 1-D, integer-valued, non-negative, increasing."""
-    a = np.asarray(rpeaks)
-    if a.ndim != 1:
-        raise ValueError(f"{name} must be 1-D sample indices, got shape {a.shape}")
-    if a.size and not np.issubdtype(a.dtype, np.integer):
-        if not np.issubdtype(a.dtype, np.floating) or not np.all(a == np.round(a)):
-            raise TypeError(f"{name} must hold integer sample indices, got dtype {a.dtype}")
-    a = a.astype(np.int64)
-    if (a < 0).any():
-        raise ValueError(f"{name} must be non-negative sample indices")
-    if (np.diff(a) <= 0).any():
-        raise ValueError(f"{name} must be strictly increasing")
-    return a
+def check_rpeaks(rpeaks, name: str = "rpeaks", n_samples: int | None = None) -> np.ndarray:
+    """Validate R-peak sample indices: 1-D, whole, non-negative, strictly increasing."""
+    return _check_rpeaks(rpeaks, n_samples, name)
 
 
 def rr_from_rpeaks(rpeaks, fs: float) -> tuple[np.ndarray, np.ndarray]:
@@ -224,6 +198,11 @@ def _prepare(rr_ms, rpeaks, fs) -> tuple[np.ndarray, np.ndarray]:
     if (rr_ms is None) == (rpeaks is None):
         raise ValueError("give exactly one of rr_ms (RR intervals, ms) or rpeaks (with fs)")
     if rpeaks is not None:
+        if hasattr(rpeaks, "rr_ms") and hasattr(rpeaks, "indices"):  # an RPeakResult
+            if fs is not None and check_fs(fs) != rpeaks.fs:
+                raise ValueError(f"fs ({fs} Hz) disagrees with the RPeakResult's ({rpeaks.fs} Hz)")
+            # intervals across the detector's gaps are NaN
+            return rpeaks.rr_ms, rpeaks.indices[1:].astype(np.float64) / rpeaks.fs
         if fs is None:
             raise ValueError("rpeaks needs fs (Hz)")
         return rr_from_rpeaks(rpeaks, fs)
@@ -242,8 +221,10 @@ def hrv_features(
     ----------
     rr_ms : array_like of float, shape (n_intervals,), optional
         RR intervals in ms; NaN marks a missing or rejected interval.
-    rpeaks : array_like of int, optional
-        R-peak sample indices (instead of ``rr_ms``), with ``fs``.
+    rpeaks : array_like of int or RPeakResult, optional
+        R-peak sample indices (instead of ``rr_ms``), with ``fs``. Pass the
+        :class:`~geoecg.features.RPeakResult` itself (or its ``rr_ms``) to keep intervals
+        across NaN gaps out of the indices: bare indices carry no gap information.
     fs : float, optional
         Sampling frequency of ``rpeaks`` in Hz.
     settings : HRVSettings, optional

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numba
 import numpy as np
 
-from .._kernels.hrv_batch import N_FEATURES, hrv_batch
+from .._kernels.hrv_batch import N_FEATURES, hrv_batch, hrv_rows
 from .hrv import (
     HRV_FEATURE_NAMES,
     HRVSettings,
@@ -47,19 +48,25 @@ def _run_flat(rr_flat, t_flat, offsets, settings, n_jobs) -> np.ndarray:
     out = np.full((n, N_FEATURES), np.nan)
     if n == 0:
         return out
-    old = numba.get_num_threads()
-    numba.set_num_threads(threads)
-    try:
-        with numba.parallel_chunksize(_CHUNK):
-            hrv_batch(
-                np.ascontiguousarray(rr_flat, dtype=np.float64),
-                np.ascontiguousarray(t_flat, dtype=np.float64),
-                np.ascontiguousarray(offsets, dtype=np.int64),
-                settings.as_array(),
-                out,
-            )
-    finally:
-        numba.set_num_threads(old)
+    args = (
+        np.ascontiguousarray(rr_flat, dtype=np.float64),
+        np.ascontiguousarray(t_flat, dtype=np.float64),
+        np.ascontiguousarray(offsets, dtype=np.int64),
+    )
+    params = settings.as_array()
+    if threads <= 1 or n <= _CHUNK:
+        hrv_batch(*args, params, out)
+        return out
+    # Python threads over chunks of rows (the kernel releases the GIL; dynamic scheduling
+    # because series costs vary ~10x). No numba parallel=True: its GNU OpenMP layer makes a
+    # later fork() (multiprocessing, joblib) abort the process.
+    with ThreadPoolExecutor(max_workers=threads) as ex:
+        jobs = [
+            ex.submit(hrv_rows, *args, a, min(a + _CHUNK, n), params, out)
+            for a in range(0, n, _CHUNK)
+        ]
+        for j in jobs:
+            j.result()
     return out
 
 

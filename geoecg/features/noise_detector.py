@@ -10,6 +10,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._kernels.hrv_batch import N_FEATURES
+from .._validation import check_y
 from .hrv import HRV_BLOCKS, HRV_FEATURE_NAMES, _check_fs
 from .hrv_batch import _run_batch
 from .noise_level import NOISE_LEVEL_NAMES, noise_level_features
@@ -109,13 +110,15 @@ def noise_window_features(windows, fs: float, *, progress: bool = False) -> np.n
     rrs, ts = [], []
     for i, w in enumerate(tqdm(ws, disable=not progress, desc="window features", leave=False)):
         # no rhythm prior: beats that noise adds or hides are part of the evidence
-        p = detect_rpeaks(w, fs, track=False).indices
+        res = detect_rpeaks(w, fs, track=False)
+        p = res.indices
         q = sqi_features(w, fs, rpeaks=p)
         sqi[i] = [q[k] for k in SQI_NAMES]
         lv = noise_level_features(w, fs, rpeaks=p)
         level[i] = [lv[k] for k in NOISE_LEVEL_NAMES]
-        rate[i] = 60.0 * p.size / (w.size / fs) if w.size else np.nan
-        rrs.append(np.diff(p).astype(np.float64) * (1000.0 / fs))
+        n_fin = int(np.isfinite(w).sum())  # the rate over the samples that were seen
+        rate[i] = 60.0 * p.size / (n_fin / fs) if n_fin else np.nan
+        rrs.append(res.rr_ms)  # NaN across gaps
         ts.append(p[1:].astype(np.float64) / fs)
     hrv = _run_batch(rrs, ts, None, 1) if ws else np.empty((0, N_FEATURES))
     return np.column_stack([sqi, rate, hrv[:, _HRV_IDX], level])
@@ -155,6 +158,8 @@ class NoiseDetector(ClassifierMixin, BaseEstimator):
     model_ : HistGradientBoostingClassifier
     n_features_in_ : int
         Number of input features.
+    n_iter_ : int
+        Boosting iterations run.
     kept_features_ : ndarray of int
         Columns used by the model (those of the ``features`` set not NaN in every training
         window).
@@ -214,6 +219,7 @@ class NoiseDetector(ClassifierMixin, BaseEstimator):
 
     def fit(self, X, y):
         """Fit on windows (or precomputed features) ``X`` and labels ``y``."""
+        check_y(y, estimator="NoiseDetector")
         F = self._features(X, reset=True)
         y = np.asarray(y)
         if y.shape[0] != F.shape[0]:
@@ -253,6 +259,7 @@ class NoiseDetector(ClassifierMixin, BaseEstimator):
             random_state=rs.randint(np.iinfo(np.int32).max),
         ).fit(F, y)
         self.classes_ = self.model_.classes_
+        self.n_iter_ = int(self.model_.n_iter_)
         return self
 
     def predict_proba(self, X):

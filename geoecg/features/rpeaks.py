@@ -32,6 +32,7 @@ from .._kernels.rpeaks_decide import (
     refine_peaks,
 )
 from .._kernels.rpeaks_track import envelope_noise_weight, track_beats
+from .._validation import as_signal, check_fs, is_record_list
 
 __all__ = ["RPeakResult", "detect_rpeaks", "RPeakDetector"]
 
@@ -67,15 +68,21 @@ class RPeakResult:
         adaptive threshold it was compared with: 0.5 at the threshold, close to 1 for a
         beat far above it, below 0.5 for a beat accepted by search-back (or brought back by
         beat-sequence tracking in noise).
+    gaps : ndarray of int64, shape (n_gaps, 2)
+        ``[start, stop)`` sample ranges where no beat could be detected (NaN samples, or
+        finite stretches too short to process); an RR interval across a gap is NaN in
+        :attr:`rr_ms` because beats may be missing inside it.
     """
 
     indices: np.ndarray
     fs: float
     method: str
     confidence: np.ndarray = field(repr=False)
+    gaps: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), np.int64), repr=False)
 
     def __post_init__(self):
-        for name in ("indices", "confidence"):
+        object.__setattr__(self, "gaps", np.asarray(self.gaps, dtype=np.int64).reshape(-1, 2))
+        for name in ("indices", "confidence", "gaps"):
             a = getattr(self, name)
             a.setflags(write=False)
 
@@ -89,8 +96,17 @@ class RPeakResult:
 
     @property
     def rr_ms(self) -> np.ndarray:
-        """RR intervals in ms (``n_beats - 1`` values)."""
-        return np.diff(self.indices) * (1000.0 / self.fs)
+        """RR intervals in ms (``n_beats - 1`` values); NaN for an interval that spans a gap
+        (see ``gaps``), where beats may be missing."""
+        rr = np.diff(self.indices) * (1000.0 / self.fs)
+        if self.gaps.shape[0] and rr.size:
+            # a gap lies between beats i and i+1 when a gap starts before beat i+1 and ends
+            # after beat i
+            starts, stops = self.gaps[:, 0], self.gaps[:, 1]
+            before_next = np.searchsorted(starts, self.indices[1:], side="left")
+            ended_before = np.searchsorted(stops, self.indices[:-1], side="right")
+            rr[before_next > ended_before] = np.nan
+        return rr
 
 
 @lru_cache(maxsize=64)
@@ -123,19 +139,7 @@ def _check_positive(name: str, value, allow_zero: bool = False) -> float:
 
 
 def _validate_signal(signal) -> np.ndarray:
-    if isinstance(signal, str | bytes) or signal is None:
-        raise TypeError(f"signal must be a numeric array, got {type(signal).__name__}")
-    try:
-        x = np.asarray(signal, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"signal must be a numeric array, got {type(signal).__name__}") from exc
-    if x.ndim not in (1, 2):
-        raise ValueError(
-            f"signal must have shape (n_samples,) or (n_leads, n_samples), got shape {x.shape}"
-        )
-    if np.isinf(x).any():
-        raise ValueError("signal contains infinite values; use NaN for missing samples")
-    return x
+    return as_signal(signal, "signal", ndims=(1, 2))
 
 
 def _track(m, h, cand, idx, thr, refr, fs_d):
@@ -277,11 +281,7 @@ def detect_rpeaks(
     True
     """
     x = _validate_signal(signal)
-    if isinstance(fs, bool) or not isinstance(fs, numbers.Real):
-        raise TypeError(f"fs must be a number in Hz, got {type(fs).__name__}")
-    fs = float(fs)
-    if not np.isfinite(fs) or fs <= 0:
-        raise ValueError(f"fs must be positive and finite (Hz), got {fs}")
+    fs = check_fs(fs)
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     try:
@@ -334,6 +334,8 @@ def detect_rpeaks(
     else:
         combined = energy[0]
 
+    gaps = _gaps_full_rate(runs, nd, k, n)
+    empty = RPeakResult(np.zeros(0, np.int64), fs, method, np.zeros(0), gaps)
     beats: list[np.ndarray] = []
     conf: list[np.ndarray] = []
     for a, b in runs:
@@ -399,7 +401,34 @@ def detect_rpeaks(
             first = np.concatenate(([True], np.diff(peaks) > 0))
             peaks = peaks[first]
             confidence = confidence[first]
-    return RPeakResult(peaks.astype(np.int64), fs, method, confidence.astype(np.float64))
+    # invariants: no beat on a missing sample, none closer than the refractory period
+    on_data = np.isfinite(x2[:, peaks]).any(axis=0)
+    peaks, confidence = peaks[on_data], confidence[on_data]
+    peaks, confidence = _enforce_refractory(peaks, confidence, refractory_ms * fs / 1000.0)
+    return RPeakResult(peaks.astype(np.int64), fs, method, confidence.astype(np.float64), gaps)
+
+
+def _gaps_full_rate(runs, nd: int, k: int, n: int) -> np.ndarray:
+    """Complement of the processed runs (decimated indices) as full-rate ``[start, stop)``."""
+    edges = [0]
+    for a, b in runs:
+        edges += [a * k, min(b * k, n) if b < nd else n]
+    edges.append(n)
+    g = np.asarray(edges, dtype=np.int64).reshape(-1, 2)
+    return g[g[:, 1] > g[:, 0]]
+
+
+def _enforce_refractory(peaks, confidence, refr: float):
+    """Drop the less confident beat of each pair closer than ``refr`` samples."""
+    while peaks.size > 1:
+        close = np.flatnonzero(np.diff(peaks) < refr)
+        if close.size == 0:
+            break
+        i = close[0]
+        drop = i if confidence[i] < confidence[i + 1] else i + 1
+        peaks = np.delete(peaks, drop)
+        confidence = np.delete(confidence, drop)
+    return peaks, confidence
 
 
 class RPeakDetector(TransformerMixin, BaseEstimator):
@@ -452,19 +481,16 @@ class RPeakDetector(TransformerMixin, BaseEstimator):
         self.refine_ms = refine_ms
 
     def _records(self, X) -> list[np.ndarray]:
-        if isinstance(X, list | tuple):
+        if is_record_list(X) or isinstance(X, tuple):
             recs = [_validate_signal(r) for r in X]
         else:
-            a = np.asarray(X, dtype=np.float64)
-            if a.ndim == 3:
-                recs = list(a)
-            elif a.ndim == 2:
-                recs = [row for row in a]
-            else:
+            a = np.asarray(X) if isinstance(X, np.ndarray) else X
+            if np.ndim(a) not in (2, 3):
                 raise ValueError(
                     "X must be (n_records, n_leads, n_samples), (n_records, n_samples) or a "
-                    f"list of records; got shape {a.shape}"
+                    f"list of records; got shape {np.shape(a)}"
                 )
+            recs = list(as_signal(a, "X", ndims=(2, 3)))
         out = []
         for r in recs:
             r2 = np.atleast_2d(r)

@@ -35,6 +35,7 @@ from .._kernels.sqi import (
     skew_kurt,
     template_correlation,
 )
+from .._validation import check_rpeaks
 from .hrv import _check_fs
 
 __all__ = ["SQI_NAMES", "bsqi", "length_transform_rpeaks", "sqi_features", "sqi_windows"]
@@ -141,7 +142,8 @@ def sqi_features(signal, fs: float, *, rpeaks=None) -> dict[str, float]:
         Sampling frequency in Hz.
     rpeaks : array_like of int, optional
         Beats from :func:`geoecg.features.detect_rpeaks` if already computed on this
-        window; otherwise it is run here.
+        window (whole, strictly increasing indices inside the window); otherwise it is run
+        here.
 
     Returns
     -------
@@ -163,17 +165,21 @@ def sqi_features(signal, fs: float, *, rpeaks=None) -> dict[str, float]:
     x = _as_1d(signal)
     if rpeaks is None:
         rpeaks = detect_rpeaks(x, fs, track=False).indices
+    else:
+        rpeaks = check_rpeaks(rpeaks, x.size, "rpeaks")
     second = length_transform_rpeaks(x, fs)
     s, k = skew_kurt(x)
     psqi, bas = _band_powers(x, fs)
+    # no finite sample: the flat and clipped fractions are unknown, not 0
+    known = 1.0 if np.isfinite(x).any() else float("nan")
     return {
         "bSQI": bsqi(rpeaks, second, fs),
         "kSQI": float(k),
         "sSQI": float(s),
         "pSQI": psqi,
         "basSQI": bas,
-        "flatFrac": float(flat_fraction(x, _FLAT_TOL_MV, max(2, int(round(0.05 * fs))))),
-        "clipFrac": float(clip_fraction(x, _CLIP_TOL_MV, max(2, int(round(0.02 * fs))))),
+        "flatFrac": known * float(flat_fraction(x, _FLAT_TOL_MV, max(2, int(round(0.05 * fs))))),
+        "clipFrac": known * float(clip_fraction(x, _CLIP_TOL_MV, max(2, int(round(0.02 * fs))))),
         "tSQI": float(
             template_correlation(
                 x, np.asarray(rpeaks, dtype=np.int64), max(1, int(round(0.1 * fs)))

@@ -286,10 +286,38 @@ def read_header(path: str | os.PathLike):
     """
     base = _record_base(path)
     _check_exists(base)
+    why = _header_count_mismatch(base)
+    if why:
+        raise ValueError(f"cannot parse the header of WFDB record {str(base)!r}: {why}")
     try:
         return wfdb.rdheader(str(base))
     except Exception as exc:  # wfdb raises many exception types for malformed headers
         raise ValueError(f"cannot parse the header of WFDB record {str(base)!r}: {exc}") from exc
+
+
+def _header_count_mismatch(base: Path) -> str | None:
+    """Say so when the record line's signal (or segment) count disagrees with the number of
+    signal (segment) lines that follow it; None when they agree or the line is unreadable."""
+    try:
+        text = base.with_name(base.name + ".hea").read_text(errors="replace")
+    except OSError:
+        return None
+    lines = [ln.strip() for ln in text.splitlines()]
+    lines = [ln for ln in lines if ln and not ln.startswith("#")]
+    if not lines:
+        return "the header is empty"
+    head = lines[0].split()
+    if len(head) < 2 or not head[1].isdigit():
+        return None
+    declared, found = int(head[1]), len(lines) - 1
+    what = "segments" if "/" in head[0] else "signals"
+    if declared != found:  # info strings are '#' comments, so every other line is counted
+        return (
+            f"the record line declares {declared} {what} but {found} {what[:-1]} line(s) "
+            f"follow; the counts disagree (fix the count on the record line or the "
+            f"{what[:-1]} lines)"
+        )
+    return None
 
 
 def _read_annotations(

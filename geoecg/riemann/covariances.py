@@ -14,6 +14,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .._kernels.covariance import LWF, OAS, SCM, batch_covariance, delay_embed
+from .._validation import as_signal, check_fs, flat_leads
 from ._window_mean import WINDOW_MEANS, riemann_window_mean
 
 __all__ = ["CovarianceResult", "lead_covariances", "LeadCovariances", "ESTIMATORS"]
@@ -50,17 +51,8 @@ class CovarianceResult:
 
 
 def _as_batch(X) -> np.ndarray:
-    X = np.asarray(X)
-    if X.dtype == object or X.dtype.kind not in "biuf":
-        raise TypeError(f"X must hold real numbers, got dtype {X.dtype}")
-    if X.ndim == 2:
-        X = X[None]
-    if X.ndim != 3:
-        raise ValueError(
-            f"X must have shape (n_records, n_leads, n_samples) or (n_leads, n_samples), "
-            f"got {X.ndim} dimensions"
-        )
-    return X
+    X = as_signal(X, "X", ndims=(2, 3))
+    return X[None] if X.ndim == 2 else X
 
 
 def _check_leads(leads, n_leads: int):
@@ -350,13 +342,13 @@ class LeadCovariances(TransformerMixin, BaseEstimator):
                 f"window_mean must be one of {list(WINDOW_MEANS)}, got {self.window_mean!r}"
             )
         needs_fs = (self.band, self.window_s, self.beat_window_s)
-        if any(v is not None for v in needs_fs) and (
-            self.fs is None or not np.isfinite(self.fs) or self.fs <= 0
-        ):
-            raise ValueError(
-                f"fs must be a positive number in Hz with band/window_s/beat_window_s, "
-                f"got {self.fs}"
-            )
+        if any(v is not None for v in needs_fs):
+            if self.fs is None:
+                raise ValueError(
+                    "fs must be a positive number in Hz with band/window_s/beat_window_s, "
+                    "got None"
+                )
+            check_fs(self.fs)
         if self.beat_window_s is not None:
             if self.window_s is not None:
                 raise ValueError("window_s and beat_window_s are exclusive; give one")
@@ -392,7 +384,9 @@ class LeadCovariances(TransformerMixin, BaseEstimator):
         if self.band is not None:
             from ..signal import bandpass
 
+            flat = flat_leads(X)  # constant (or all-NaN) leads stay exactly flat after filtering
             X = bandpass(X, self.fs, self.band[0], self.band[1], order=2)
+            X[flat] = np.where(np.isnan(X[flat]), np.nan, 0.0)
         window = None if self.window_s is None else max(int(round(self.window_s * self.fs)), 2)
         if self.beat_window_s is not None:
             from .beat_average import beat_averages

@@ -14,7 +14,7 @@ from functools import lru_cache
 import numpy as np
 from scipy import signal as sps
 
-from ._validate import as_signal_array, check_fs
+from ._validate import as_signal_array, check_fs, is_record_list
 
 __all__ = ["bandpass", "highpass", "lowpass", "remove_baseline", "notch", "apply_sos"]
 
@@ -61,7 +61,7 @@ def apply_sos(x, sos: np.ndarray):
     ndarray or list of ndarray
         Filtered signal(s), same shape(s) as ``x``, float64.
     """
-    if isinstance(x, list):
+    if is_record_list(x):
         return [apply_sos(xi, sos) for xi in x]
     a = as_signal_array(x)
     if a.shape[-1] == 0:

@@ -7,7 +7,7 @@ from fractions import Fraction
 import numpy as np
 from scipy import signal as sps
 
-from ._validate import as_signal_array, check_fs
+from ._validate import as_signal_array, check_fs, is_record_list
 
 __all__ = ["resample", "resample_indices"]
 
@@ -43,7 +43,7 @@ def resample(x, fs_in: float, fs_out: float):
     (2500,)
     """
     fs_in, fs_out = check_fs(fs_in), check_fs(fs_out)
-    if isinstance(x, list):
+    if is_record_list(x):
         return [resample(xi, fs_in, fs_out) for xi in x]
     a = as_signal_array(x)
     if fs_in == fs_out:

@@ -168,6 +168,9 @@ def load_config(source) -> SweepConfig:
     for m in raw.get("methods", {}):
         if m not in METHODS:
             raise ValueError(f"[methods.{m}] names an unknown method; available: {sorted(METHODS)}")
+    from ._check_keys import check_config_keys
+
+    check_config_keys(raw, simulator, shifts)  # every key and value, before anything is written
     return SweepConfig(
         name=str(sw.get("name", "sweep")),
         simulator=simulator,

@@ -1,0 +1,265 @@
+"""Input validation shared by every public entry point of geoecg (one place, one policy).
+
+The policy (written out in ``docs/user_guide/input_validation.md``):
+
+- **Signals** are float64 arrays in mV with samples on the last axis: ``(n_samples,)``,
+  ``(n_leads, n_samples)`` for one record, ``(n_records, n_leads, n_samples)`` for a cohort.
+  Python lists and tuples of numbers are accepted like arrays. Integer (ADC) and float32
+  input is converted to float64. Complex, object and string input is a ``TypeError``.
+- **Layout**: a 2-D (or the last two axes of a 3-D) array with many rows and few columns
+  (``shape[-2] >= 64``, ``shape[-1] <= 32`` and ``shape[-2] > shape[-1]``) is the transposed
+  ``(n_samples, n_leads)`` layout that ``wfdb.rdrecord(...).p_signal`` returns; it is
+  rejected with a message that suggests ``.T``.
+- **Missing samples** are NaN; ``±inf`` is a ``ValueError`` (use NaN for a gap).
+- **fs** is a positive finite real number in Hz (``"250"`` is a ``TypeError``).
+- **RR intervals** are a 1-D float series in ms; NaN marks a missing or rejected interval;
+  zero, negative and infinite values are a ``ValueError``; a series whose finite median is
+  below 30 ms is taken to be in seconds and rejected (multiply by 1000).
+- **R-peak indices** are whole numbers, strictly increasing (sorted, no duplicates) and
+  inside the signal when its length is known; an :class:`~geoecg.features.RPeakResult`
+  is accepted wherever indices are.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+__all__ = [
+    "FractionalIndexError",
+    "check_fs",
+    "check_layout",
+    "as_signal",
+    "as_record",
+    "is_record_list",
+    "check_rr",
+    "check_rpeaks",
+    "check_y",
+    "flat_leads",
+]
+
+#: a 2-D array with at least this many rows ...
+LAYOUT_MIN_ROWS = 64
+#: ... and at most this many columns (more columns than any ECG montage has leads) is
+#: taken for the transposed (n_samples, n_leads) layout
+LAYOUT_MAX_COLS = 32
+#: an RR series whose finite median is below this (ms) is taken to be in seconds
+RR_MIN_MEDIAN_MS = 30.0
+
+
+class FractionalIndexError(ValueError, TypeError):
+    """A sample index that is not a whole number: a wrong value of a wrong type, so it is
+    caught by ``except ValueError`` and by ``except TypeError``."""
+
+
+def check_fs(fs, name: str = "fs") -> float:
+    """Return ``fs`` as a positive finite float (Hz) or raise a clear error.
+
+    Examples
+    --------
+    >>> check_fs(360)
+    360.0
+    >>> check_fs("250")
+    Traceback (most recent call last):
+    ...
+    TypeError: fs must be a number in Hz, got str '250' (use float(fs))
+    """
+    if isinstance(fs, bool) or not isinstance(fs, numbers.Real):
+        if isinstance(fs, np.ndarray) and fs.ndim == 0 and np.issubdtype(fs.dtype, np.number):
+            fs = fs.item()
+        else:
+            hint = f" {fs!r} (use float({name}))" if isinstance(fs, str | bytes) else ""
+            raise TypeError(f"{name} must be a number in Hz, got {type(fs).__name__}{hint}")
+    v = float(fs)
+    if not np.isfinite(v) or v <= 0:
+        raise ValueError(f"{name} must be positive and finite (Hz), got {fs}")
+    return v
+
+
+def check_layout(a: np.ndarray, name: str = "signal") -> None:
+    """Raise if the last two axes of ``a`` look like (n_samples, n_leads)."""
+    if a.ndim < 2:
+        return
+    rows, cols = a.shape[-2], a.shape[-1]
+    if rows >= LAYOUT_MIN_ROWS and cols <= LAYOUT_MAX_COLS and rows > cols:
+        lead = "(n_records, n_leads, n_samples)" if a.ndim == 3 else "(n_leads, n_samples)"
+        raise ValueError(
+            f"{name} has shape {a.shape}, which looks like (n_samples, n_leads); geoecg expects "
+            f"{lead} with samples on the last axis. Transpose it (wfdb's p_signal: use "
+            f"record.p_signal.T)"
+        )
+
+
+def _to_float(x, name: str) -> np.ndarray:
+    if x is None or isinstance(x, str | bytes | dict):
+        raise TypeError(f"{name} must be a numeric array, got {type(x).__name__}")
+    try:
+        a = np.asarray(x)
+    except (TypeError, ValueError) as exc:  # ragged nested lists
+        raise TypeError(
+            f"{name} must be a numeric array (records of different lengths go in a list "
+            f"of arrays), got {type(x).__name__}"
+        ) from exc
+    if a.dtype == object or not (np.issubdtype(a.dtype, np.number) or a.dtype == bool):
+        raise TypeError(f"{name} must be a numeric array of real numbers, got dtype {a.dtype}")
+    if np.iscomplexobj(a):
+        raise TypeError(f"{name} must be real-valued, got dtype {a.dtype}")
+    return a.astype(np.float64, copy=False)
+
+
+def as_signal(x, name: str = "signal", ndims: tuple[int, ...] = (1, 2, 3)) -> np.ndarray:
+    """Return ``x`` as a float64 array with samples on the last axis, or raise.
+
+    Parameters
+    ----------
+    x : array_like
+        Signal in mV (a list of numbers is accepted like an array).
+    name : str
+        Argument name used in error messages.
+    ndims : tuple of int
+        Allowed numbers of dimensions.
+
+    Examples
+    --------
+    >>> as_signal([0.0, 1.0, 0.5]).shape
+    (3,)
+    >>> as_signal(np.zeros((2500, 2)))
+    Traceback (most recent call last):
+    ...
+    ValueError: signal has shape (2500, 2), which looks like (n_samples, n_leads); geoecg \
+expects (n_leads, n_samples) with samples on the last axis. Transpose it (wfdb's p_signal: \
+use record.p_signal.T)
+    """
+    a = _to_float(x, name)
+    if a.ndim not in ndims:
+        shapes = {
+            1: "(n_samples,)",
+            2: "(n_leads, n_samples)",
+            3: "(n_records, n_leads, n_samples)",
+        }
+        allowed = " or ".join(shapes[d] for d in ndims)
+        raise ValueError(f"{name} must have shape {allowed}; got shape {a.shape}")
+    check_layout(a, name)
+    if np.isinf(a).any():
+        raise ValueError(f"{name} contains infinite values; use NaN for missing samples")
+    return a
+
+
+def as_record(x, name: str = "signal") -> np.ndarray:
+    """One record as a C-contiguous float64 ``(n_leads, n_samples)`` array (1-D -> 1 lead)."""
+    a = as_signal(x, name, ndims=(1, 2))
+    return np.ascontiguousarray(a[None, :] if a.ndim == 1 else a)
+
+
+def is_record_list(x) -> bool:
+    """True for a list of records (arrays or nested lists), False for a list of numbers."""
+    if not isinstance(x, list) or len(x) == 0:
+        return False
+    return np.ndim(x[0]) >= 1
+
+
+def check_rr(rr_ms, name: str = "rr_ms", *, check_units: bool = True) -> np.ndarray:
+    """Validate one RR series: 1-D, real, positive or NaN (missing), in ms.
+
+    Raises ``ValueError`` for infinite, zero or negative values and (``check_units``) for a
+    series whose finite median is below 30 ms, i.e. RR given in seconds.
+
+    Examples
+    --------
+    >>> check_rr([800, 810, np.nan]).tolist()
+    [800.0, 810.0, nan]
+    >>> check_rr([0.8, 0.81])
+    Traceback (most recent call last):
+    ...
+    ValueError: rr_ms must be RR intervals in ms; the median is 0.805, which looks like \
+seconds: multiply by 1000
+    """
+    a = np.asarray(rr_ms) if not isinstance(rr_ms, str | bytes) else np.asarray(rr_ms, object)
+    if a.dtype == object or not (np.issubdtype(a.dtype, np.number) or a.dtype == bool):
+        raise TypeError(f"{name} must be a numeric array of RR intervals in ms, got {a.dtype}")
+    if np.iscomplexobj(a):
+        raise TypeError(f"{name} must be real-valued")
+    if a.ndim != 1:
+        raise ValueError(
+            f"{name} must be 1-D (one series of RR intervals in ms), got shape {a.shape}"
+        )
+    a = np.ascontiguousarray(a, dtype=np.float64)
+    if np.isinf(a).any():
+        raise ValueError(f"{name} holds infinite values; use NaN for missing intervals")
+    fin = a[np.isfinite(a)]
+    if (fin <= 0).any():
+        raise ValueError(f"{name} must be positive (ms); got values <= 0")
+    if check_units and fin.size and float(np.median(fin)) < RR_MIN_MEDIAN_MS:
+        raise ValueError(
+            f"{name} must be RR intervals in ms; the median is {float(np.median(fin)):.4g}, "
+            "which looks like seconds: multiply by 1000"
+        )
+    return a
+
+
+def check_rpeaks(rpeaks, n_samples: int | None = None, name: str = "rpeaks") -> np.ndarray:
+    """R-peak sample indices as int64: whole, strictly increasing, inside ``[0, n_samples)``.
+
+    An object with an ``indices`` attribute (:class:`~geoecg.features.RPeakResult`) is
+    accepted.
+
+    Examples
+    --------
+    >>> check_rpeaks([10, 300.0, 600], n_samples=1000).tolist()
+    [10, 300, 600]
+    >>> check_rpeaks([10, 10, 600])
+    Traceback (most recent call last):
+    ...
+    ValueError: rpeaks must be strictly increasing sample indices (sorted, no duplicates)
+    """
+    idx = getattr(rpeaks, "indices", rpeaks)
+    if idx is None or isinstance(idx, str | bytes):
+        raise TypeError(f"{name} must be a 1-D array of sample indices, got {type(idx).__name__}")
+    a = np.asarray(idx)
+    if a.ndim != 1:
+        raise ValueError(f"{name} must be a 1-D array of sample indices, got shape {a.shape}")
+    if a.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    if not np.issubdtype(a.dtype, np.integer):
+        if not np.issubdtype(a.dtype, np.floating) or not np.all(np.isfinite(a)):
+            raise TypeError(f"{name} must hold whole sample indices, got dtype {a.dtype}")
+        if np.any(a != np.round(a)):
+            raise FractionalIndexError(
+                f"{name} must hold whole sample indices, got fractional values"
+            )
+    a = a.astype(np.int64)
+    if np.any(np.diff(a) <= 0):
+        raise ValueError(
+            f"{name} must be strictly increasing sample indices (sorted, no duplicates)"
+        )
+    if a[0] < 0 or (n_samples is not None and a[-1] >= n_samples):
+        hi = "n_samples" if n_samples is None else str(int(n_samples))
+        raise ValueError(
+            f"{name} must lie in [0, {hi}) (inside the signal); got [{a[0]}, {a[-1]}]"
+        )
+    return a
+
+
+def flat_leads(x: np.ndarray) -> np.ndarray:
+    """Boolean mask over the leading axes of ``x``: True where a lead is constant or
+    all-NaN (its finite samples, if any, are all equal).
+
+    A filter turns a constant lead into round-off noise (1e-16 mV) that looks like signal;
+    callers set such leads back to exactly 0 after filtering so that they stay "flat".
+
+    Examples
+    --------
+    >>> flat_leads(np.array([[1.0, 1.0, np.nan], [0.0, 1.0, 0.0]])).tolist()
+    [True, False]
+    """
+    nan = np.isnan(x)
+    lo = np.where(nan, np.inf, x).min(axis=-1, initial=np.inf)
+    hi = np.where(nan, -np.inf, x).max(axis=-1, initial=-np.inf)
+    return ~(hi > lo)
+
+
+def check_y(y, name: str = "y", estimator: str = "this estimator") -> None:
+    """Raise a clear ``ValueError`` when a supervised estimator gets ``y=None``."""
+    if y is None:
+        raise ValueError(f"{estimator} requires {name} to be passed, but the target {name} is None")
