@@ -28,6 +28,7 @@ BENCH_MODULES: dict[str, str] = {
     "qrs": "geoecg.bench.qrs",
     "ptbxl": "geoecg.bench.ptbxl",
     "riemann": "geoecg.bench.riemann",
+    "extract": "geoecg.bench.extract",
     "delineate": "geoecg.bench.delineate",
 }
 

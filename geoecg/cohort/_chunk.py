@@ -96,11 +96,13 @@ def _check(x: np.ndarray, fs: float, cfg: RunConfig) -> str | None:
     if x.shape[1] < 2:
         return f"{x.shape[1]} samples"
     if cfg.flat == "error":
-        flat = []
-        for i in range(x.shape[0]):
-            v = x[i][np.isfinite(x[i])]
-            if v.size == 0 or float(v.max() - v.min()) <= FLAT_P2P_MV:
-                flat.append(cfg.leads[i])
+        if np.isfinite(x).all():
+            span = x.max(axis=1) - x.min(axis=1)
+        else:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN lead -> NaN span
+                span = np.nanmax(x, axis=1) - np.nanmin(x, axis=1)
+        flat = [cfg.leads[i] for i in np.flatnonzero(~(span > FLAT_P2P_MV))]
         if flat:
             return f"flat or empty lead(s) {flat} (peak-to-peak <= {FLAT_P2P_MV:g} mV)"
     return None

@@ -61,8 +61,10 @@ __all__ = [
 
 
 @lru_cache(maxsize=32)
-def _sos(fs: float, low: float, high: float) -> np.ndarray:
-    return sps.butter(2, [low, min(high, 0.45 * fs)], btype="bandpass", fs=fs, output="sos")
+def _sos(fs: float, low: float, high: float) -> tuple[np.ndarray, np.ndarray]:
+    """Band-pass sections and their steady-state initial conditions (per unit input)."""
+    sos = sps.butter(2, [low, min(high, 0.45 * fs)], btype="bandpass", fs=fs, output="sos")
+    return sos, sps.sosfilt_zi(sos)
 
 
 @dataclass
@@ -123,8 +125,8 @@ class RecordData:
         if "filtered" not in self._cache:
             x = self.signal
             if np.isfinite(x).all():
-                sos = _sos(float(self.fs), 0.5, 40.0)
-                zi = sps.sosfilt_zi(sos)[:, None, :] * x[:, 0][None, :, None]
+                sos, zi1 = _sos(float(self.fs), 0.5, 40.0)
+                zi = zi1[:, None, :] * x[:, 0][None, :, None]
                 y, _ = sps.sosfilt(sos, x, axis=-1, zi=zi)
             else:
                 from ..signal import bandpass
@@ -304,6 +306,9 @@ class MorphologySet(FeatureSet):
         return np.concatenate([head, p2p])
 
 
+_COV_BATCH = 16  # records per lead_covariances call (keeps the stacked copy small)
+
+
 def _pairs(leads):
     n = len(leads)
     return [(i, j) for i in range(n) for j in range(i, n)]
@@ -338,9 +343,10 @@ class CovarianceSet(FeatureSet):
         for k, r in enumerate(recs):
             groups.setdefault(r.filtered.shape, []).append(k)
         for ks in groups.values():
-            X = np.stack([recs[k].filtered for k in ks])
-            res = lead_covariances(X, estimator=self.estimator, reg=self.reg)
-            out[ks] = res.covariances
+            for start in range(0, len(ks), _COV_BATCH):
+                kb = ks[start : start + _COV_BATCH]
+                X = np.stack([recs[k].filtered for k in kb])
+                out[kb] = lead_covariances(X, estimator=self.estimator, reg=self.reg).covariances
         return out
 
     def compute(self, recs):

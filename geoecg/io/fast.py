@@ -105,9 +105,9 @@ def _parse_header(base: Path):
 def _decode(raw: bytes, fmt: str, n: int) -> np.ndarray:
     """First ``n`` digital samples (frame-interleaved) of a signal file's bytes."""
     if fmt == "16":
-        return np.frombuffer(raw, dtype="<i2", count=n).astype(np.int64)
+        return np.frombuffer(raw, dtype="<i2", count=n)
     if fmt == "61":
-        return np.frombuffer(raw, dtype=">i2", count=n).astype(np.int64)
+        return np.frombuffer(raw, dtype=">i2", count=n)
     if fmt == "80":
         return np.frombuffer(raw, dtype=np.uint8, count=n).astype(np.int64) - 128
     if fmt == "32":
@@ -161,14 +161,17 @@ def _fast(base: Path) -> SignalData:
                 f"in {fname} (format {fmt}), the file holds {len(raw)} of {need} bytes "
                 "(truncated file?)"
             )
-        d = _decode(raw, fmt, n).reshape(n_samp, k)
+        d = _decode(raw, fmt, n).reshape(n_samp, k).T
+        p = out[idx] if len(idx) != len(sigs) else out
+        p[...] = d  # int -> float64, exact
         for j, i in enumerate(idx):
-            col = d[:, j]
-            p = col.astype(np.float64)
-            np.subtract(p, sigs[i][4], p)
-            np.divide(p, sigs[i][3], p)
-            p[col == _INVALID[fmt]] = np.nan
-            out[i] = p
+            np.subtract(p[j], sigs[i][4], p[j])
+            np.divide(p[j], sigs[i][3], p[j])
+        bad = d == _INVALID[fmt]
+        if bad.any():
+            p[bad] = np.nan
+        if p is not out:
+            out[idx] = p
     for i, s in enumerate(sigs):
         key = (s[5] or "mV").strip().lower()
         if key not in _TO_MV:
