@@ -120,8 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args._run(args) or 0)
-    except MissingOptionalDependency as exc:
-        print(f"geoecg {args.command}: {exc}", file=sys.stderr)
+    except MissingOptionalDependency as exc:  # one sentence naming the extra to install
+        print(exc, file=sys.stderr)
         return 2
     except (FileNotFoundError, ValueError, TypeError, KeyError) as exc:
         print(f"geoecg {args.command}: error: {exc}", file=sys.stderr)
