@@ -3,7 +3,12 @@
 Modes:
 
   geoecg bench af --data CINC_DIR               stratified k-fold CV within one folder
-  geoecg bench af --train-data A --test-data B  fit on A, score on B (held-out records)
+  geoecg bench af --train-data A --test-data B  fit on A, score on B (held-out records),
+                                                also with the test prior estimated from the
+                                                unlabelled B (EM, BBSE, RLLS) and the oracle
+  geoecg bench af --data CINC_DIR --protocol prior-shift
+                                                per seed, a balanced training part and a test
+                                                part at --target-priors, scored like the above
   geoecg bench af --data MITDB_DIR --beat-level per-beat Se/Sp of each detector against
                                                 the rhythm annotations (AFIB positive)
   geoecg bench af --screen-24h                  time end-to-end screening of a synthetic
@@ -33,7 +38,8 @@ from ._af_beats import print_beats, print_screen, run_beats, run_screen
 from ._versions import package_versions
 
 CLASSES = ("N", "A", "O", "~")
-DEFAULT_PRIORS = "N=0.60,A=0.09,O=0.28,~=0.03"
+#: Class prior of the full CinC 2017 training set (N 5,076, A 758, O 2,415, ~ 279 of 8,528).
+DEFAULT_PRIORS = "N=0.595,A=0.089,O=0.283,~=0.033"
 
 
 def add_arguments(p) -> None:
@@ -65,6 +71,20 @@ def add_arguments(p) -> None:
                         "e.g. 2,0.7 (default: off)")
     p.add_argument("--rpeaks", choices=("reference", "detected"), default="reference",
                    help="beat-level mode: annotated beats or detected R-peaks")
+    p.add_argument("--protocol", choices=("cv", "prior-shift"), default="cv",
+                   help="with --data: stratified CV (default), or prior-shift: per seed a "
+                        "balanced training part and a test part at --target-priors, scored "
+                        "uncorrected, with the true prior (oracle) and with priors estimated "
+                        "by EM / BBSE / RLLS from the unlabelled test part")
+    p.add_argument("--test-size", type=int, default=340,
+                   help="prior-shift protocol: test records per seed (default 340)")
+    p.add_argument("--seeds", default="0,1,2",
+                   help="prior-shift protocol: comma-separated seeds (default 0,1,2)")
+    p.add_argument("--adapt-folds", type=int, default=5,
+                   help="folds of the out-of-fold probabilities behind calibration and the "
+                        "BBSE/RLLS confusion matrix (default 5)")
+    p.add_argument("--adapt-bootstrap", type=int, default=200,
+                   help="bootstrap resamples of the prior intervals (default 200)")
     p.add_argument("--json", help="write the figures to this JSON file")
 
 
@@ -212,10 +232,11 @@ def _simulate_shift(y, proba_raw, train_priors, classes, target, n_resamples, rn
     return out
 
 
-def _clf(args):
+def _clf(args, seed=None):
     from ..estimators.af import CinC2017Classifier
 
-    return CinC2017Classifier(n_estimators=args.n_estimators, random_state=args.seed, n_jobs=1,
+    seed = args.seed if seed is None else seed
+    return CinC2017Classifier(n_estimators=args.n_estimators, random_state=seed, n_jobs=1,
                               inner_cv=getattr(args, "inner_cv", None),
                               binary_class="A", binary_weight=getattr(args, "af_binary", 0.0),
                               crop_weight=_crop_weight(args))
@@ -231,6 +252,19 @@ def _run_cinc(args) -> dict:
     crops = _parse_crops(getattr(args, "crop_augment", None))
     rng = np.random.default_rng(args.seed)
     rp = getattr(args, "rhythm_profile", False)
+    if args.data and getattr(args, "protocol", "cv") == "prior-shift":
+        from ._af_prior import run_prior_shift_protocol
+
+        if crops is not None:
+            raise ValueError("--protocol prior-shift does not take --crop-augment")
+        X, y, names, t_read, t_feat, _ = _features(args.data, args.cache, rhythm_profile=rp)
+        t0 = time.perf_counter()
+        out = run_prior_shift_protocol(args, X, y)
+        out["mode"] = (f"prior-shift protocol on {args.data}: per seed a balanced training "
+                       f"part and {args.test_size} test records at {args.target_priors}")
+        out["times_s"] = {"read": t_read, "features": t_feat,
+                          "fit_predict": time.perf_counter() - t0}
+        return out
     if args.data:
         X, y, names, t_read, t_feat, C = _features(args.data, args.cache, rhythm_profile=rp,
                                                    crops=crops)
@@ -252,6 +286,10 @@ def _run_cinc(args) -> dict:
         t_fit = time.perf_counter() - t0
         train_priors = m.train_priors_
         mode = f"fit on {args.train_data}, test on {args.test_data}"
+        from ._af_prior import adaptation_report, adapter
+
+        prior_adaptation = adaptation_report(adapter(args, args.seed).fit(Xa, ya), Xb, yb)
+        t_fit = time.perf_counter() - t0
         y_eval = yb
     pred = classes[np.argmax(proba, axis=1)]
     out = _f1_table(y_eval, pred)
@@ -261,6 +299,8 @@ def _run_cinc(args) -> dict:
                         f"weight {crops[2]:g}")
         out["crop_augment"] = {"n_crops": crops[0], "frac": crops[1], "weight": crops[2],
                                "n_crop_rows": int(len(C[1]))}
+    if not args.data:
+        out["prior_adaptation"] = prior_adaptation
     out["prevalence_shift_simulation"] = _simulate_shift(
         y_eval, proba, train_priors, classes, target, args.n_resamples, rng)
     out["times_s"] = {"read": t_read, "features": t_feat, "fit_predict": t_fit}
@@ -268,6 +308,12 @@ def _run_cinc(args) -> dict:
 
 
 def _print_cinc(out) -> None:
+    if "per_seed" in out:
+        from ._af_prior import print_summary
+
+        print(f"AF / CinC 2017 ({out['mode']})")
+        print_summary(out)
+        return
     print(f"AF / CinC 2017 record classification ({out['mode']}, {out['n_records']} records)")
     print(f"{'setting':<34}{'F1 N':>7}{'F1 A':>7}{'F1 O':>7}{'F1 ~':>7}{'mean NAO':>10}"
           f"{'AF Se':>8}{'AF Sp':>8}")
@@ -284,6 +330,11 @@ def _print_cinc(out) -> None:
     row("SIMULATED priors, prior-corrected", sim["corrected"])
     print(f"(simulation: held-out predictions resampled {sim['n_resamples']}x to priors {pri};"
           " medians)")
+    if "prior_adaptation" in out:
+        from ._af_prior import print_report
+
+        print_report(out["prior_adaptation"], "prior adaptation on the test records "
+                     "(PriorShiftClassifier, calibrated out-of-fold, no crops):")
     t = out["times_s"]
     print(f"times: read {t['read']:.1f} s, features {t['features']:.1f} s, "
           f"fit+predict {t['fit_predict']:.1f} s")
