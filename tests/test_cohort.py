@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import glob
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -246,3 +247,27 @@ def test_every_feature_set_on_real_records(ptbxl_dir, tmp_path):
     np.testing.assert_allclose(t, tangent_space(C, ref, metric="riemann"), rtol=1e-9,
                                atol=1e-9)
     assert (feats["sex"].notna()).all()  # PTB-XL metadata joined
+
+
+def test_cli_extract(mimic_tree, tmp_path, capsys):
+    from geoecg.cli import main
+
+    root, df, _ = mimic_tree
+    ids = tmp_path / "ids.txt"
+    ids.write_text("\n".join(str(s) for s in df["study_id"].iloc[:6]))
+    argv = ["extract", str(root), "--features", "rpeaks,hrv", "--out", str(tmp_path / "o"),
+            "--fs", "100", "--records", f"@{ids}", "--no-progress", "--json",
+            str(tmp_path / "s.json")]
+    assert main(argv) == 0
+    s = json.loads((tmp_path / "s.json").read_text())
+    assert s["n_records_computed"] == 6
+    assert main(argv) == 0
+    assert "already done" in capsys.readouterr().out
+    assert len(read_features(tmp_path / "o")) == 6
+
+
+def test_dask_missing_is_one_clear_sentence(mimic_tree, tmp_path, monkeypatch):
+    root, _, _ = mimic_tree
+    monkeypatch.setitem(sys.modules, "dask.distributed", None)
+    with pytest.raises(ImportError, match=r"pip install 'geoecg\[dask\]'"):
+        extract_features(root, ["rpeaks"], out=tmp_path, backend="dask", progress=False)
