@@ -1,0 +1,39 @@
+"""AFRecordClassifier / make_af_classifier: the CinC AF pipeline as one estimator on signals."""
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+
+from geoecg.datasets import sample_cinc2017_dir
+from geoecg.estimators import AFRecordClassifier, CinC2017Classifier, make_af_classifier
+from geoecg.features.af_record import af_record_features_batch
+from geoecg.io import CinC2017
+
+
+@pytest.fixture(scope="module")
+def sample():
+    X, y = CinC2017(sample_cinc2017_dir()).load()
+    return [np.ravel(x) for x in X], np.asarray(y)
+
+
+def test_equals_the_feature_path_and_cache(sample, tmp_path):
+    X, y = sample
+    clf = AFRecordClassifier(n_estimators=10, random_state=0, cache_dir=tmp_path).fit(X, y)
+    F = af_record_features_batch(X, 300.0)
+    ref = CinC2017Classifier(n_estimators=10, random_state=0).fit(F, y)
+    np.testing.assert_allclose(clf.predict_proba(X), ref.predict_proba_uncorrected(F))
+    assert len(list(tmp_path.glob("*.npy"))) == len(X)     # one cached row per record
+    again = clone(clf).fit(X, y)                            # from the cache: same model
+    np.testing.assert_allclose(again.predict_proba(X), clf.predict_proba(X))
+
+
+def test_crops_and_rhythm_profile_and_prior_adaptation(sample):
+    X, y = sample
+    clf = make_af_classifier("rhythm-crops", n_estimators=5, random_state=0).fit(X, y)
+    assert clf.classifier_.n_features_in_ == 107 + 86
+    ad = make_af_classifier(adapt="em", n_estimators=5, random_state=0)
+    ad.set_params(cv=2, n_bootstrap=10).fit(X, y).adapt(X[:10])
+    assert np.isclose(ad.target_priors_.sum(), 1.0)
+    assert ad.prior_estimate_.n_target == 10
+    with pytest.raises(ValueError, match="preset"):
+        make_af_classifier("best-ever")
