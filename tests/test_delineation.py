@@ -121,23 +121,26 @@ def test_synthetic_positions_near_truth():
     assert np.all(inner[:, COL["T_on"]] >= inner[:, COL["J"]])
 
 
-@pytest.mark.parametrize(
-    "kind", ["no_p_clean", "no_p_noisy", "af_fwaves", "paced"],
-)
-def test_no_invented_p_wave(kind):
+@pytest.mark.parametrize("n_leads", [1, 3])
+@pytest.mark.parametrize("kind", ["no_p_clean", "no_p_noisy", "af_fwaves", "paced"])
+def test_no_invented_p_wave(kind, n_leads):
     opts = {
         "no_p_clean": {"p": False},
         "no_p_noisy": {"p": False, "noise": 0.03},
         "af_fwaves": {"p": False, "fwaves": 0.03},
         "paced": {"p": False, "spike": True},
     }[kind]
-    x, rp = _synthetic(hr=75.0, **opts)
-    d = delineate(np.vstack([x, 0.8 * x]), FS, rp)
-    p_found = np.isfinite(d.samples[1:-1, COL["P_peak"]])
-    assert p_found.mean() <= 0.1, f"P invented in {p_found.mean():.0%} of beats ({kind})"
-    assert np.all(np.isfinite(d.samples[1:-1, COL["QRS_on"]]))
-    nop = d.reasons[1:-1, COL["P_peak"]][~p_found]
-    assert set(REASONS[c] for c in nop) <= {"no_p_wave"}
+    for seed in range(3):
+        # leads with their own noise / f-wave phases, as on a real 12-lead ECG
+        xs = [_synthetic(hr=75.0, seed=10 * seed + j, **opts) for j in range(n_leads)]
+        x = np.vstack([(1 - 0.1 * j) * xj for j, (xj, _) in enumerate(xs)])
+        rp = xs[0][1]
+        d = delineate(x, FS, rp)
+        p_found = np.isfinite(d.samples[1:-1, COL["P_peak"]])
+        assert p_found.mean() <= 0.1, f"P invented in {p_found.mean():.0%} of beats ({kind})"
+        assert np.all(np.isfinite(d.samples[1:-1, COL["QRS_on"]]))
+        nop = d.reasons[1:-1, COL["P_peak"]][~p_found]
+        assert {REASONS[c] for c in nop} <= {"no_p_wave"}
 
 
 def test_flat_and_empty_and_nan():
