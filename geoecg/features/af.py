@@ -185,9 +185,7 @@ def _check_windows(W) -> np.ndarray:
     if W.ndim != 2:
         raise ValueError(f"RR windows must be 2-D (n_windows, n_intervals), got {W.ndim}-D")
     W = np.ascontiguousarray(W, dtype=np.float64)
-    if np.any(np.isinf(W)) or np.any(W[np.isfinite(W)] <= 0):
-        raise ValueError("RR intervals must be positive and finite (ms) or NaN")
-    check_rr(W[np.isfinite(W)], "W (RR windows)")  # RR in seconds -> clear error
+    check_rr(W.ravel(), "W (RR windows, ms)")  # inf, <= 0 and RR in seconds: clear errors
     return W
 
 

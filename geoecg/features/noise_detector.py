@@ -7,7 +7,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d, validate_data
 
 from .._kernels.hrv_batch import N_FEATURES
 from .._validation import check_y
@@ -221,7 +221,7 @@ class NoiseDetector(ClassifierMixin, BaseEstimator):
         """Fit on windows (or precomputed features) ``X`` and labels ``y``."""
         check_y(y, estimator="NoiseDetector")
         F = self._features(X, reset=True)
-        y = np.asarray(y)
+        y = column_or_1d(check_array(y, ensure_2d=False, dtype=None), warn=True)  # no NaN/inf
         if y.shape[0] != F.shape[0]:
             raise ValueError(f"X has {F.shape[0]} windows but y has {y.shape[0]} labels")
         check_classification_targets(y)
