@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import tempfile
 import time
 import warnings
@@ -30,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..cohort._chunk import peak_rss_mb
 from ._versions import package_versions
 
 TARGET = ("rpeaks", "hrv", "sqi", "covariance")
@@ -47,6 +47,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--n-jobs", type=int, default=2, help="workers of the memory run")
     p.add_argument("--nk-sample", type=int, default=20, help="records timed with NeuroKit2")
     p.add_argument("--chunk-size", type=int, default=256)
+    p.add_argument("--big-tree", type=int, default=0,
+                   help="also build a tree of this many records (e.g. 100000) and time the "
+                   "listing, planning and manifest overhead with --per-set records spread "
+                   "over it")
     p.add_argument("--json", default=None, help="write the figures to this JSON file")
 
 
@@ -93,6 +97,31 @@ def _neurokit(paths, fs) -> dict:
             "version": nk.__version__}
 
 
+def _big_tree(ptb_root, tmp, args) -> dict:
+    from ..cohort import extract_features, open_source
+    from ..cohort.layout import mimic_layout_from_ptbxl
+
+    root = tmp / "big_tree"
+    t0 = time.perf_counter()
+    mimic_layout_from_ptbxl(ptb_root, root, args.big_tree, fs=args.fs)
+    build_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    refs = open_source(root).refs()
+    list_s = time.perf_counter() - t0
+    step = max(1, len(refs) // args.per_set)
+    ids = [r.record_id for r in refs[::step]][: args.per_set]
+    res = extract_features(root, list(TARGET), out=tmp / "big_out", fs=args.fs, records=ids,
+                           chunk_size=args.chunk_size, progress=False)
+    return {
+        "records": len(refs),
+        "build_s": build_s,
+        "list_s": list_s,
+        "sampled": res.n_records_computed,
+        "records_per_cpu_s": res.records_per_cpu_s,
+        "wall_s": res.wall_s,
+    }
+
+
 def run(args: argparse.Namespace) -> int:
     from ..cohort.layout import mimic_layout_from_ptbxl
     from ..io.ptbxl import PTBXL
@@ -112,12 +141,13 @@ def run(args: argparse.Namespace) -> int:
             rows.append(_time_set(tree, fset, tmp / f"set{k}", args.per_set,
                                   args.chunk_size, args.fs))
         big = _time_set(tree, TARGET, tmp / "big", args.synthetic, args.chunk_size, args.fs)
-        own_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+        own_rss = peak_rss_mb()
         from ..cohort import extract_features
 
         par = extract_features(tree, list(TARGET), out=tmp / "par", fs=args.fs,
                                limit=min(args.synthetic, 4 * args.chunk_size * args.n_jobs),
                                n_jobs=args.n_jobs, chunk_size=args.chunk_size, progress=False)
+        scale = _big_tree(ptb.root, tmp, args) if args.big_tree > 0 else None
         paths = [str(tree / p) for p in lst["path"].iloc[: args.nk_sample]]
         nk = _neurokit(paths, float(args.fs)) if args.nk_sample > 0 else None
     print(f"geoecg bench extract: PTB-XL {args.fs} Hz, {n_avail} distinct records, "
@@ -139,8 +169,14 @@ def run(args: argparse.Namespace) -> int:
               f"geoecg {speedup:.0f}x (target 150x: {'met' if speedup >= 150 else 'missed'})")
     print(f"peak memory: {args.n_jobs} joblib workers, chunk {args.chunk_size}: "
           f"{par.max_rss_mb:.0f} MB per worker (target <= 1024); this process {own_rss:.0f} MB")
+    if scale is not None:
+        print(f"tree of {scale['records']} records: built in {scale['build_s']:.0f} s; listing "
+              f"{scale['list_s']:.2f} s; {scale['sampled']} records spread over it: "
+              f"{scale['records_per_cpu_s']:.1f} rec/CPU s ({scale['wall_s']:.1f} s wall "
+              "including the listing and the manifest)")
     if args.json:
         out = {
+            "big_tree": scale,
             "fs": args.fs,
             "distinct_records": n_avail,
             "synthetic": args.synthetic,

@@ -181,13 +181,27 @@ def write_atomic(table: pa.Table, path: str) -> None:
     os.replace(tmp, path)
 
 
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process in MB: ``VmHWM`` of ``/proc/self/status``
+    (reset by ``exec``, so a spawned worker reports its own peak), else ``ru_maxrss``
+    (which Linux carries across ``exec`` from the parent)."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return float(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
 def run_chunk(refs: list[RecordRef], cfg: RunConfig, path: str) -> dict:
     """Compute and write one part; returns a small summary (counts, CPU s, peak RSS MB)."""
     t0, c0 = time.perf_counter(), time.process_time()
     table = compute_rows(refs, cfg)
     write_atomic(table, path)
     n_err = len(refs) - table.column("error").null_count
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    rss_mb = peak_rss_mb()
     return {
         "file": os.path.basename(path),
         "n_records": len(refs),
