@@ -206,8 +206,9 @@ def test_cli_crop_augment_end_to_end(tmp_path):
     from geoecg.cli import main
 
     out = tmp_path / "af.json"
-    rc = main(["bench", "af", "--data", str(sample_cinc2017_dir()), "--folds", "2",
-               "--n-estimators", "10", "--n-resamples", "5", "--crop-augment", "2,0.7",
+    rc = main(["bench", "af", "--data", str(sample_cinc2017_dir()), "--protocol", "cv",
+               "--folds", "2", "--n-estimators", "10", "--n-resamples", "5",
+               "--crop-augment", "2,0.7",
                "--cache", str(tmp_path / "cache"), "--json", str(out)])
     assert rc == 0
     r = json.loads(out.read_text())

@@ -37,3 +37,27 @@ def test_crops_and_rhythm_profile_and_prior_adaptation(sample):
     assert ad.prior_estimate_.n_target == 10
     with pytest.raises(ValueError, match="preset"):
         make_af_classifier("best-ever")
+
+
+def test_bench_nested_default_and_train_test_adaptation(tmp_path):
+    import json
+
+    from geoecg.cli import main
+
+    d = str(sample_cinc2017_dir())
+    out = tmp_path / "nested.json"
+    rc = main(["bench", "af", "--data", d, "--folds", "2", "--inner-folds", "2", "--seeds", "0",
+               "--n-estimators", "5", "--cache", str(tmp_path / "c"), "--json", str(out)])
+    r = json.loads(out.read_text())
+    assert rc == 0 and "nested" in r["mode"]
+    assert len(r["per_seed"][0]["choices"]) == 2           # one inner choice per outer fold
+    assert r["grid"]["blocks__rhythm_profile"] == [False, True]
+    rc = main(["bench", "af", "--train-data", d, "--test-data", d, "--n-estimators", "5",
+               "--adapt-bootstrap", "5", "--n-resamples", "5", "--cache", str(tmp_path / "c"),
+               "--json", str(out)])
+    r = json.loads(out.read_text())
+    pa = r["prior_adaptation"]
+    assert rc == 0 and set(pa["rows"]) == {"uncorrected", "calibrated", "ORACLE true prior",
+                                           "em", "bbse", "rlls"}
+    assert pa["priors"]["true"] == {"A": 0.25, "N": 0.25, "O": 0.25, "~": 0.25}
+    assert abs(sum(v["prior"] for v in pa["priors"]["em"].values()) - 1) < 1e-9

@@ -2,7 +2,9 @@
 
 Modes:
 
-  geoecg bench af --data CINC_DIR               stratified k-fold CV within one folder
+  geoecg bench af --data CINC_DIR               nested CV within one folder (options chosen
+                                                by an inner CV on training records only)
+  geoecg bench af --data CINC_DIR --protocol cv plain stratified CV of the flags' options
   geoecg bench af --train-data A --test-data B  fit on A, score on B (held-out records),
                                                 also with the test prior estimated from the
                                                 unlabelled B (EM, BBSE, RLLS) and the oracle
@@ -71,15 +73,20 @@ def add_arguments(p) -> None:
                         "e.g. 2,0.7 (default: off)")
     p.add_argument("--rpeaks", choices=("reference", "detected"), default="reference",
                    help="beat-level mode: annotated beats or detected R-peaks")
-    p.add_argument("--protocol", choices=("cv", "prior-shift"), default="cv",
-                   help="with --data: stratified CV (default), or prior-shift: per seed a "
+    p.add_argument("--protocol", choices=("nested", "cv", "prior-shift"), default="nested",
+                   help="with --data: nested CV (default: the options of "
+                        "geoecg.estimators.af_pipeline.AF_NESTED_GRID chosen by an inner CV "
+                        "on each outer fold's training records, over --seeds), cv: plain "
+                        "stratified CV of the options given as flags, or prior-shift: per seed a "
                         "balanced training part and a test part at --target-priors, scored "
                         "uncorrected, with the true prior (oracle) and with priors estimated "
                         "by EM / BBSE / RLLS from the unlabelled test part")
     p.add_argument("--test-size", type=int, default=340,
                    help="prior-shift protocol: test records per seed (default 340)")
     p.add_argument("--seeds", default="0,1,2",
-                   help="prior-shift protocol: comma-separated seeds (default 0,1,2)")
+                   help="nested / prior-shift protocols: comma-separated seeds (default 0,1,2)")
+    p.add_argument("--inner-folds", type=int, default=3,
+                   help="nested protocol: inner CV folds (default 3)")
     p.add_argument("--adapt-folds", type=int, default=5,
                    help="folds of the out-of-fold probabilities behind calibration and the "
                         "BBSE/RLLS confusion matrix (default 5)")
@@ -265,6 +272,20 @@ def _run_cinc(args) -> dict:
         out["times_s"] = {"read": t_read, "features": t_feat,
                           "fit_predict": time.perf_counter() - t0}
         return out
+    if args.data and getattr(args, "protocol", "cv") == "nested":
+        from ._af_nested import run_nested
+
+        if crops is not None or args.af_binary:
+            raise ValueError("--protocol nested chooses among its registered grid; "
+                             "--crop-augment / --af-binary need --protocol cv")
+        X, y, names, t_read, t_feat, _ = _features(args.data, args.cache, rhythm_profile=True)
+        t0 = time.perf_counter()
+        out = run_nested(args, X, y)
+        out["mode"] = (f"nested {args.folds}-fold CV (inner {args.inner_folds}) on {args.data}, "
+                       f"{len(y)} records, seeds {args.seeds}")
+        out["times_s"] = {"read": t_read, "features": t_feat,
+                          "fit_predict": time.perf_counter() - t0}
+        return out
     if args.data:
         X, y, names, t_read, t_feat, C = _features(args.data, args.cache, rhythm_profile=rp,
                                                    crops=crops)
@@ -308,6 +329,11 @@ def _run_cinc(args) -> dict:
 
 
 def _print_cinc(out) -> None:
+    if "grid" in out:
+        from ._af_nested import print_nested
+
+        print_nested(out)
+        return
     if "per_seed" in out:
         from ._af_prior import print_summary
 

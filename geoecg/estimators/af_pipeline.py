@@ -17,10 +17,18 @@ from __future__ import annotations
 import hashlib
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.utils.validation import check_is_fitted
+from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
+from sklearn.utils.validation import check_is_fitted, validate_data
 
-__all__ = ["AFRecordClassifier", "make_af_classifier", "AF_PRESETS"]
+__all__ = ["AFRecordClassifier", "AFFeatureBlocks", "make_af_classifier", "AF_PRESETS",
+           "AF_NESTED_GRID", "make_af_feature_pipeline"]
+
+#: Number of record features (:data:`geoecg.features.af_record.AF_RECORD_FEATURE_NAMES`).
+N_RECORD_FEATURES = 107
+
+#: Options the nested CinC CV of ``geoecg bench af`` chooses among on the training records
+#: of each outer fold (registered before any run; crops are not in it, they need signals).
+AF_NESTED_GRID = {"blocks__rhythm_profile": [False, True], "clf__binary_weight": [0.0]}
 
 #: Presets of :func:`make_af_classifier`. "default": record features only. "rhythm-crops":
 #: + rhythm profile + 2 crops of 70 % at weight 0.5 (chosen on 5-fold CV of the shared
@@ -194,3 +202,57 @@ def make_af_classifier(preset: str = "default", *, adapt=None, cache_dir=None,
     from .prior_shift import PriorShiftClassifier
 
     return PriorShiftClassifier(clf, method=adapt, random_state=random_state)
+
+
+class AFFeatureBlocks(TransformerMixin, BaseEstimator):
+    """Keep the 107 record features, or also the 86 rhythm-profile columns after them.
+
+    Parameters
+    ----------
+    rhythm_profile : bool, default True
+        Keep columns 107.. (the rhythm profile) when True; the first 107 only when False.
+
+    Examples
+    --------
+    >>> AFFeatureBlocks(rhythm_profile=False).fit_transform(np.zeros((2, 193))).shape
+    (2, 107)
+    """
+
+    def __init__(self, rhythm_profile=True):
+        self.rhythm_profile = rhythm_profile
+
+    def fit(self, X, y=None):
+        X = validate_data(self, X, ensure_all_finite="allow-nan")
+        if X.shape[1] < N_RECORD_FEATURES:
+            raise ValueError(f"X must have at least {N_RECORD_FEATURES} record-feature columns, "
+                             f"got {X.shape[1]}")
+        return self
+
+    def transform(self, X):
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, ensure_all_finite="allow-nan")
+        return X if self.rhythm_profile else X[:, :N_RECORD_FEATURES]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        return tags
+
+
+def make_af_feature_pipeline(*, n_estimators=200, random_state=None, **clf_params):
+    """``Pipeline([("blocks", AFFeatureBlocks()), ("clf", CinC2017Classifier())])`` on the
+    193-column feature matrix (record + rhythm profile); the object the nested CinC CV
+    searches with :data:`AF_NESTED_GRID`.
+
+    Examples
+    --------
+    >>> sorted(make_af_feature_pipeline().named_steps)
+    ['blocks', 'clf']
+    """
+    from sklearn.pipeline import Pipeline
+
+    from .cinc2017 import CinC2017Classifier
+
+    return Pipeline([("blocks", AFFeatureBlocks()),
+                     ("clf", CinC2017Classifier(n_estimators=n_estimators,
+                                                random_state=random_state, **clf_params))])
