@@ -118,22 +118,43 @@ class RecordData:
         return self._cache["lead_rpeaks"]
 
     @property
+    def band_decimated(self) -> tuple[np.ndarray, float]:
+        """The 0.5-40 Hz band at about 100 Hz: means of blocks of ``floor(fs / 100)``
+        samples (the tail shorter than a block dropped), then the band-pass of
+        :attr:`filtered` at the reduced rate. Returns ``(signal, rate in Hz)``."""
+        if "band_decimated" not in self._cache:
+            k = max(1, int(self.fs // 100))
+            x = self.signal
+            if k > 1:
+                n = (x.shape[1] // k) * k
+                acc = x[:, 0:n:k].copy()  # block sums by strided slices (faster than .mean)
+                for j in range(1, k):
+                    acc += x[:, j:n:k]
+                x = acc / k
+            self._cache["band_decimated"] = (_band(x, self.fs / k), self.fs / k)
+        return self._cache["band_decimated"]
+
+    @property
     def filtered(self) -> np.ndarray:
         """0.5-40 Hz band-passed leads (order-2 Butterworth, one causal pass started in
         steady state at the first sample; NaN gaps handled by
         :func:`geoecg.signal.bandpass` instead)."""
         if "filtered" not in self._cache:
-            x = self.signal
-            if np.isfinite(x).all():
-                sos, zi1 = _sos(float(self.fs), 0.5, 40.0)
-                zi = zi1[:, None, :] * x[:, 0][None, :, None]
-                y, _ = sps.sosfilt(sos, x, axis=-1, zi=zi)
-            else:
-                from ..signal import bandpass
-
-                y = bandpass(x, self.fs, 0.5, min(40.0, 0.45 * self.fs))
-            self._cache["filtered"] = np.ascontiguousarray(y)
+            self._cache["filtered"] = _band(self.signal, self.fs)
         return self._cache["filtered"]
+
+
+def _band(x: np.ndarray, fs: float) -> np.ndarray:
+    """0.5-40 Hz (at most 0.45 fs) order-2 Butterworth band-pass, one causal pass started
+    in steady state at the first sample; :func:`geoecg.signal.bandpass` where NaN occur."""
+    if x.shape[1] and np.isfinite(x).all():
+        sos, zi1 = _sos(float(fs), 0.5, 40.0)
+        y, _ = sps.sosfilt(sos, x, axis=-1, zi=zi1[:, None, :] * x[:, 0][None, :, None])
+    else:
+        from ..signal import bandpass
+
+        y = bandpass(x, fs, 0.5, min(40.0, 0.45 * fs))
+    return np.ascontiguousarray(y)
 
 
 class FeatureSet:
@@ -316,8 +337,12 @@ def _pairs(leads):
 
 class CovarianceSet(FeatureSet):
     """Lead covariance (upper triangle with the diagonal, prefix ``cov_``, mV^2) of the
-    0.5-40 Hz band-passed leads, :func:`geoecg.riemann.lead_covariances` with
-    ``estimator`` (default OAS) and eigenvalue floor ``reg``."""
+    0.5-40 Hz band of the leads, :func:`geoecg.riemann.lead_covariances` with
+    ``estimator`` (default OAS) and eigenvalue floor ``reg``.
+
+    The band is taken at about 100 Hz (block means of ``floor(fs / 100)`` samples, then
+    the band-pass; see :attr:`RecordData.band_decimated`): a 0.5-40 Hz signal has the same
+    covariance at 100 Hz as at 500 Hz, at a fifth of the cost."""
 
     name = "covariance"
 
@@ -341,11 +366,11 @@ class CovarianceSet(FeatureSet):
         out = np.full((n, c, c), np.nan)
         groups: dict[tuple, list[int]] = {}
         for k, r in enumerate(recs):
-            groups.setdefault(r.filtered.shape, []).append(k)
+            groups.setdefault(r.band_decimated[0].shape, []).append(k)
         for ks in groups.values():
             for start in range(0, len(ks), _COV_BATCH):
                 kb = ks[start : start + _COV_BATCH]
-                X = np.stack([recs[k].filtered for k in kb])
+                X = np.stack([recs[k].band_decimated[0] for k in kb])
                 out[kb] = lead_covariances(X, estimator=self.estimator, reg=self.reg).covariances
         return out
 
