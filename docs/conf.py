@@ -88,6 +88,22 @@ def _skip_type_docstrings(app, what, name, obj, options, lines):
             lines.clear()
 
 
+_TYPE_LINE = re.compile(r"^(\s*\*{0,2}\w[\w, *]*\s:\s)(.*)$")
+_TRAILING_UNDERSCORE = re.compile(r"(?<![`\\\w])([A-Za-z]\w*?)_(?=[\s,.;:)\]]|$)")
+
+
+def _escape_type_references(app, what, name, obj, options, lines):
+    """``shape (n_features_in_,)`` in a numpydoc type is not a hyperlink reference.
+
+    numpydoc copies the type after ``name : `` into reST as it is, where ``word_`` is a
+    reference to a target that does not exist; escape the underscore there (types only).
+    """
+    for i, line in enumerate(lines):
+        m = _TYPE_LINE.match(line)
+        if m and "`" not in m.group(2):
+            lines[i] = m.group(1) + _TRAILING_UNDERSCORE.sub(r"\1\\_", m.group(2))
+
+
 def _skip_member(app, what, name, obj, skip, options):
     """Skip scikit-learn's generated ``set_{method}_request`` (documented by scikit-learn)."""
     if re.fullmatch(r"set_\w+_request", name):
@@ -97,6 +113,7 @@ def _skip_member(app, what, name, obj, skip, options):
 
 def setup(app):
     app.connect("autodoc-process-docstring", _skip_type_docstrings, priority=400)
+    app.connect("autodoc-process-docstring", _escape_type_references, priority=400)
     app.connect("autodoc-skip-member", _skip_member)
 
 

@@ -129,3 +129,35 @@ def test_api_reference_builds_without_torch(tmp_path):
     for name in ("ResNet1DClassifier", "CNN1DClassifier", "MLPClassifier"):
         assert re.search(rf"^   {name}$", listed, re.M), name
     assert "ResNet1DClassifier" in (tmp_path / "out" / "index.html").read_text()
+
+
+GUIDE_PAGES = sorted((DOCS / "user_guide").glob("[0-9][0-9]_*.md"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page", GUIDE_PAGES, ids=[p.stem for p in GUIDE_PAGES])
+def test_user_guide_code_runs_and_prints_what_the_page_shows(page):
+    """Each ``python`` block of a user-guide page runs (in order, one namespace per page) and
+    prints exactly the ``text`` block shown right after it."""
+    if "geoecg.neural" in page.read_text():
+        pytest.importorskip("torch", reason="the neural extra is not installed")
+    sys.path.insert(0, str(DOCS))
+    try:
+        from _snippets import page_blocks, run_page
+    finally:
+        sys.path.remove(str(DOCS))
+    if not page_blocks(page):
+        pytest.skip(f"{page.name} has no python block")
+    problems = run_page(page)
+    assert not problems, "\n\n".join(problems)
+
+
+def test_command_line_page_shows_what_geoecg_info_prints(capsys):
+    from geoecg.cli import main
+    from geoecg.datasets import sample_mitdb_dir
+
+    page = (DOCS / "user_guide" / "09_command_line.md").read_text()
+    shown = re.search(r"ends with:\n\n```text\n(.*?)```", page, re.S).group(1)
+    assert main(["info", str(sample_mitdb_dir())]) == 0
+    printed = capsys.readouterr().out.strip().splitlines()
+    assert printed[-2:] == shown.strip().splitlines()
