@@ -141,6 +141,10 @@ def test_feature_sets_and_selector():
     X = np.arange(2 * len(both), dtype=float).reshape(2, -1)
     sel = SelectBeatFeatures(both, "transfer", adapt=True).fit(X)
     assert all(n.startswith("rs_") for n in sel.get_feature_names_out())
+    two = SelectBeatFeatures(both, "transfer", adapt="both").fit(X).get_feature_names_out()
+    assert two.tolist() == got["transfer"] + [f"rs_{n}" for n in got["transfer"]]
+    with pytest.raises(ValueError, match="adapt"):
+        SelectBeatFeatures(both, adapt="yes").fit(X)
     np.testing.assert_array_equal(clone(sel).fit(X).transform(X), sel.transform(X))
     with pytest.raises(ValueError, match="columns"):
         SelectBeatFeatures(names[:3]).fit(X)
@@ -160,3 +164,6 @@ def test_beat_features_default_is_the_transfer_set_and_adapt_standardises():
     assert set(DOMINANT_RHYTHM_NAMES) <= set(names) and "rr_pre" not in set(names)
     Fa = BeatFeatures(fs=250.0, adapt=True).fit_transform(recs)
     np.testing.assert_allclose(Fa, record_standardize(F), equal_nan=True)
+    bb = BeatFeatures(fs=250.0, adapt="both").fit(recs)
+    np.testing.assert_allclose(bb.transform(recs), np.hstack([F, Fa]), equal_nan=True)
+    assert bb.get_feature_names_out()[F.shape[1]] == "rs_" + names[0]

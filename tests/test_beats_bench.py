@@ -95,12 +95,12 @@ def test_cross_database_on_other_sampling_rate(mitdb_dir, svdb_dir, tmp_path, ca
     monkeypatch.setattr(mitdb, "DS1", ("119", "208"))
     out = tmp_path / "x.json"
     rc = main(["bench", "beats", "--train-data", str(mitdb_dir), "--test-data", str(svdb),
-               "--records", "800", "--n-estimators", "10", "--adapt", "--json", str(out),
+               "--records", "800", "--n-estimators", "10", "--adapt", "both", "--json", str(out),
                "--cache", str(cache)])
     assert rc == 0
     res = json.loads(out.read_text())
     assert res["protocol"] == "cross-db" and res["test_fs"] == [128.0]
-    assert res["train_records"] == ["119", "208"] and res["settings"]["adapt"]
+    assert res["train_records"] == ["119", "208"] and res["settings"]["adapt"] == "both"
     n_ref = int(np.isin(read_record(svdb / "800").annotations.symbol,
                         list("NLRBejnAaJSVErF/fQ?")).sum())
     assert sum(c["n"] for c in res["classes"].values()) == n_ref

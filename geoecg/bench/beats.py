@@ -17,7 +17,8 @@ Protocols (beats are classified at the reference annotation positions):
 
 The pipeline is :func:`geoecg.estimators.heartbeat.make_beat_pipeline` on the features of
 :func:`geoecg.features.beat_dominant.record_beat_table` (cached per record with
-``--cache``); ``--adapt`` standardises each record's features on its own beats.
+``--cache``); ``--adapt on`` standardises each record's features on its own beats
+(``both``: adds the standardised copies to the features).
 """
 
 from __future__ import annotations
@@ -51,8 +52,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--feature-set", default="transfer",
                    choices=("transfer", "transfer-abs", "relative", "all"),
                    help="named feature set (geoecg.features.beat_dominant.beat_feature_set_mask)")
-    p.add_argument("--adapt", action="store_true", help="label-free per-record adaptation: "
-                   "standardise each record's features on its own beats")
+    p.add_argument("--adapt", default="off", choices=("off", "on", "both"),
+                   help="label-free per-record adaptation: standardise each record's features on "
+                   "its own beats (on), or add the standardised copies to the features (both)")
     p.add_argument("--select", action="store_true", help="ds1-cv: choose among the registered "
                    "grid BEAT_SELECTION_GRID by an inner CV on each outer fold's training "
                    "patients (--feature-set/--adapt are then ignored)")
@@ -99,6 +101,9 @@ def _record_table(path: Path, cache) -> dict:
     return out
 
 
+_ADAPT = {"off": False, "on": True, "both": "both"}
+
+
 def _matrix(tables, adapt: bool):
     """Stacked features of the records' classified beats (AAMI N/S/V/F/Q), with their
     record-standardised copies ``rs_*`` when ``adapt``; labels and the row count per record."""
@@ -122,7 +127,7 @@ def _pipeline(args, names, feature_set=None, adapt=None):
     return make_beat_pipeline(
         names,
         feature_set=args.feature_set if feature_set is None else feature_set,
-        adapt=args.adapt if adapt is None else adapt,
+        adapt=_ADAPT[args.adapt] if adapt is None else adapt,
         n_estimators=args.n_estimators,
         class_weight=None if args.class_weight == "none" else args.class_weight,
         max_per_class=args.max_per_class or None,
@@ -156,7 +161,7 @@ def _load(folder, names, cache, desc):
 
 
 def _train_test(args, train_tables, test_tables) -> tuple[np.ndarray, np.ndarray, list]:
-    adapt = args.adapt
+    adapt = args.adapt != "off"
     X, y, _, names = _matrix(train_tables, adapt)
     Xt, yt, nt, _ = _matrix(test_tables, adapt)
     pred = _pipeline(args, names).fit(X, y).predict(Xt)
@@ -187,7 +192,7 @@ def _nested(args, tables, wanted) -> tuple[np.ndarray, np.ndarray, list, dict]:
     from ..evaluation.nested import nested_evaluate
     from ..io import patient_groups
 
-    adapt = args.adapt or args.select
+    adapt = args.adapt != "off" or args.select
     X, y, n, names = _matrix([tables[r] for r in wanted], adapt)
     groups = np.repeat(patient_groups(wanted), n)
     outer = (GroupKFold(n_splits=args.outer_folds, shuffle=True, random_state=args.seed)
@@ -269,7 +274,7 @@ def run(args) -> int:
         else:  # intra: a random beat split (leaks patients)
             from sklearn.model_selection import train_test_split
 
-            X, y_all, _, names = _matrix([tables[r] for r in wanted], args.adapt)
+            X, y_all, _, names = _matrix([tables[r] for r in wanted], args.adapt != "off")
             strat = y_all if min(np.unique(y_all, return_counts=True)[1]) >= 2 else None
             tr, te = train_test_split(np.arange(y_all.size), test_size=args.test_size,
                                       random_state=args.seed, stratify=strat)
@@ -314,14 +319,15 @@ def _print(result) -> None:
     }[result["protocol"]]
     print(f"geoecg bench beats: {label}")
     print(f"  {len(result['records'])} test records; beats at the {result['beats_at']}; "
-          f"features {s['feature_set']}{' + per-record adaptation' if s['adapt'] else ''}; "
+          f"features {s['feature_set']}"
+          f"{'' if s['adapt'] == 'off' else ' + per-record adaptation (' + s['adapt'] + ')'}; "
           f"xgboost {s['n_estimators']} rounds, class weight {s['class_weight']}, at most "
           f"{s['max_per_class'] or 'all'} training beats per class")
     if s.get("select"):
         ch = [f["choice"] for f in result.get("folds", [])]
         print(f"  chosen per outer fold by a {s['inner_folds']}-fold inner patient CV on the "
               "training patients: " + "; ".join(
-                  f"{c.get('select__feature_set')}{'+adapt' if c.get('select__adapt') else ''}"
+                  f"{c.get('select__feature_set')}, adapt {c.get('select__adapt')}"
                   for c in ch))
     print("\n".join(aami_table(result)))
     print(f"  elapsed {result['elapsed_s']:.1f} s")

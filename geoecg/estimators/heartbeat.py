@@ -16,8 +16,7 @@ __all__ = ["BEAT_SELECTION_GRID", "HeartbeatClassifier", "class_weights", "make_
 #: :class:`~sklearn.model_selection.GridSearchCV` grid over :func:`make_beat_pipeline`):
 #: the former default feature set, the record-relative sets, and per-record adaptation.
 BEAT_SELECTION_GRID = (
-    {"select__feature_set": ["all"], "select__adapt": [False]},
-    {"select__feature_set": ["transfer", "transfer-abs"], "select__adapt": [False]},
+    {"select__feature_set": ["all", "transfer"], "select__adapt": [False]},
     {"select__feature_set": ["transfer"], "select__adapt": [True]},
 )
 

@@ -411,8 +411,9 @@ class SelectBeatFeatures(TransformerMixin, BaseEstimator):
         copies of ``<name>`` (:func:`record_standardize`).
     feature_set : str, default "transfer"
         One of :data:`BEAT_FEATURE_SETS` (see :func:`beat_feature_set_mask`).
-    adapt : bool, default False
-        Take the record-standardised copies (``rs_*``) of the selected columns.
+    adapt : bool or "both", default False
+        Take the record-standardised copies (``rs_*``) of the selected columns; ``"both"``:
+        the columns and their copies.
 
     Examples
     --------
@@ -434,7 +435,11 @@ class SelectBeatFeatures(TransformerMixin, BaseEstimator):
             raise ValueError(f"feature_names has {names.size} names, X has {X.shape[1]} columns")
         is_rs = np.asarray([n.startswith("rs_") for n in names])
         base = np.asarray([n[3:] if r else n for n, r in zip(names, is_rs, strict=True)])
-        mask = beat_feature_set_mask(base, self.feature_set) & (is_rs == bool(self.adapt))
+        if self.adapt not in (False, True, "both"):
+            raise ValueError(f"adapt must be False, True or 'both', got {self.adapt!r}")
+        mask = beat_feature_set_mask(base, self.feature_set)
+        if self.adapt != "both":
+            mask &= is_rs == bool(self.adapt)
         if not mask.any():
             raise ValueError(f"no column of feature set {self.feature_set!r} "
                              f"(adapt={self.adapt}) in feature_names")

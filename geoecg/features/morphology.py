@@ -442,9 +442,10 @@ class BeatFeatures(TransformerMixin, BaseEstimator):
         beats (chosen by a nested patient-grouped CV on MIT-BIH DS1; see the beats
         benchmark page). None: the :func:`beat_features` ``blocks`` as they are (the
         former behaviour).
-    adapt : bool, default False
+    adapt : bool or "both", default False
         Label-free per-record adaptation: standardise each record's features on its own
-        beats (:func:`~geoecg.features.beat_dominant.record_standardize`).
+        beats (:func:`~geoecg.features.beat_dominant.record_standardize`); ``"both"``: the
+        features followed by their standardised copies (named ``rs_<name>``).
     prefilter : bool, default True
         Band-pass 0.5-40 Hz before measuring.
     blocks : tuple of str
@@ -496,10 +497,16 @@ class BeatFeatures(TransformerMixin, BaseEstimator):
             t = record_beat_table(sig, peaks, self.fs, prefilter=prefilter)
             keep = beat_feature_set_mask(t.names, self.feature_set)
             names, values = t.names[keep], t.values[:, keep]
+        if self.adapt not in (False, True, "both"):
+            raise ValueError(f"adapt must be False, True or 'both', got {self.adapt!r}")
         if self.adapt:
             from .beat_dominant import record_standardize
 
-            values = record_standardize(values)
+            z = record_standardize(values)
+            if self.adapt == "both":
+                names = np.concatenate([names, np.asarray([f"rs_{n}" for n in names], object)])
+                z = np.hstack([values, z])
+            values = z
         return names, values
 
     @staticmethod
