@@ -129,3 +129,21 @@ def test_bench_qrs_peers_without_neurokit2_says_so_before_timing(monkeypatch, tm
         qrs.run(args)
     out = capsys.readouterr().out
     assert "skipping the NeuroKit2 peers" in out and 'pip install "geoecg[bench]"' in out
+
+
+@pytest.mark.parametrize(
+    "argv, extra",
+    [
+        (["bench", "delineate", "--peers", "--data", "NONE"], "bench"),
+        (["bench", "extract", "--data", "NONE"], "bench"),
+        (["extract", "NONE", "--out", "OUT", "--backend", "dask"], "dask"),
+    ],
+    ids=["bench-delineate-peers", "bench-extract", "extract-dask"],
+)
+def test_other_commands_name_their_extra_first(argv, extra, monkeypatch, tmp_path, capsys):
+    _block(monkeypatch, "neurokit2", "dask", "distributed")
+    argv = [str(tmp_path / a) if a in ("NONE", "OUT") else a for a in argv]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert f'pip install "geoecg[{extra}]"' in err and "error:" not in err
+    assert not (tmp_path / "OUT").exists()

@@ -153,6 +153,10 @@ def _peer_table(res: dict) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.peers:
+        from .._optional import require
+
+        require("neurokit2", purpose="geoecg bench delineate --peers")
     db = _ludb(args.data)
     names = [str(r) for r in args.records] if args.records else db.records()
     missing = sorted(set(names) - set(db.records()))

@@ -123,6 +123,10 @@ def _big_tree(ptb_root, tmp, args) -> dict:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.nk_sample > 0:
+        from .._optional import require
+
+        require("neurokit2", purpose="geoecg bench extract (--nk-sample > 0; 0 skips NeuroKit2)")
     from ..cohort.layout import mimic_layout_from_ptbxl
     from ..io.ptbxl import PTBXL
 

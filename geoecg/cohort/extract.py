@@ -338,12 +338,9 @@ def extract_features(
 
 
 def _import_dask():
-    try:
-        import dask.distributed  # noqa: F401
-    except ImportError as exc:
-        raise ImportError(
-            "backend='dask' needs dask and distributed: pip install 'geoecg[dask]'"
-        ) from exc
+    from .._optional import require  # MissingOptionalDependency, an ImportError
+
+    require("dask", "distributed", purpose="backend='dask'")
 
 
 def _run(todo, cfg, out, backend, n_jobs, scheduler, progress, dashboard) -> list[dict]:
