@@ -7,6 +7,11 @@ import numpy as np
 __all__ = ["plot_beat_templates", "plot_star_strip"]
 
 
+#: AAMI beat classes in words (legend labels).
+_AAMI_WORDS = {"N": "normal", "S": "supraventricular ectopic", "V": "ventricular ectopic",
+               "F": "fusion", "Q": "unclassifiable"}
+
+
 def _amplitude_label(lead: int, lead_name) -> str:
     from ._labels import lead_label
 
@@ -52,7 +57,9 @@ def plot_beat_templates(segments, labels, *, lead: int = 0, max_beats: int = 40,
         color = colors.get(c, f"C{i + 4}")
         for row in b[:max_beats]:
             ax.plot(t, row, color=color, alpha=0.15, lw=0.6)
-        ax.plot(t, median_template(b), color=color, lw=2.2, label=f"{c} (n={len(b)})")
+        words = _AAMI_WORDS.get(c, "")
+        ax.plot(t, median_template(b), color=color, lw=2.2,
+                label=f"{c}{' ' + words if words else ''} (n={len(b)})")
     ax.axvline(0.0, color="0.6", lw=0.8, ls=":")
     ax.set_xlabel("time from R-peak (ms)")
     ax.set_ylabel(_amplitude_label(lead, lead_name))
