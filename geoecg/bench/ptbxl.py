@@ -19,13 +19,18 @@ Methods (signals 100 Hz, 0.5-40 Hz zero-phase band-pass):
 - ``... +cov``: the same with age and sex appended (age imputed by the training median).
 - ``... +cov10``: age and sex standardised like the tangent features, then multiplied by 10
   (an L2 penalty 100 x weaker on them than on the tangent features; see ``_lr_cv``).
+- ``... +covcv`` (opt-in): the covariate factor chosen from 1, 3, 10, 30 by an inner
+  patient-grouped 3-fold CV (pooled AUC) on each outer training fold
+  (``hankel_tangent_classifier(covariate_scale=[...])``): the nested version of ``+cov10``.
 - ``hankel2s-...``: the 3-lag covariance of each 2-s window (five per 10-s record; 198
   embedded samples, each spanning 200 input samples, consecutive windows sharing the 2
   samples of the embedding), averaged per record by the affine-invariant Riemannian mean
   (``lead_covariances(window=198, window_mean="riemann")``).
 - ``hankel-ens-cmts-lr+cov10``: the mean of the probabilities of ``hankel-cmts-lr+cov10``
   (whole-strip covariance) and ``hankel2s-cmts-lr+cov10`` (2-s window mean), each fitted on
-  the same training fold.
+  the same training fold: the library object
+  ``geoecg.riemann.hankel_ensemble_classifier()`` (the Hankel methods without ``-aug`` call
+  ``hankel_covariances`` / ``hankel_tangent_classifier``; covariances computed once).
 - ``hrv-morph-xgb``: HRV indices (``geoecg.features.hrv_features``) and per-lead median-beat
   morphology (``geoecg.features.af_record.morphology_features``) with xgboost.
 - ``neural`` (opt-in, ``--methods ...,neural``; needs torch): ``geoecg.neural.ptbxl_baseline
@@ -52,8 +57,10 @@ ALL_METHODS = (
     "ts-lr", "ts-lr-aug", "mdm", "ts-lr+cov", "hankel-cmts-lr", "hankel-cmts-lr+cov",
     "hankel-cmts-lr-aug+cov", "hankel-cmts-lr+cov10", "hankel2s-cmts-lr+cov10",
     "hankel-ens-cmts-lr+cov10", "hrv-morph-xgb", "neural",
+    "hankel-cmts-lr+covcv", "hankel2s-cmts-lr+covcv", "hankel-ens-cmts-lr+covcv",
 )
-DEFAULT_METHODS = tuple(m for m in ALL_METHODS if m != "neural")
+#: opt-in: ``neural`` (torch) and the nested ``+covcv`` variants (slow: inner CV per fold)
+DEFAULT_METHODS = tuple(m for m in ALL_METHODS if m != "neural" and not m.endswith("covcv"))
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -162,20 +169,19 @@ class _Features:
     """Precomputed label-free inputs: covariances and per-record HRV/morphology tables."""
 
     def __init__(self, X, methods):
-        from ..riemann import lead_covariances
+        from ..riemann import hankel_covariances, lead_covariances
         from ..signal import bandpass
 
         Xbp = bandpass(X, 100.0, 0.5, 40.0, order=2)
         self.C = lead_covariances(Xbp, estimator="oas").covariances
         ens = any(m.startswith("hankel-ens") for m in methods)
         need_h = any(m.startswith("hankel-") for m in methods)
-        self.H = lead_covariances(Xbp, estimator="oas", n_lags=3).covariances if need_h else None
+        # the label-free front ends of geoecg.riemann.hankel_ensemble_classifier, computed
+        # once (they are per record); 2-s windows: 198 embedded samples = 200 input samples
+        self.H = hankel_covariances(None).fit_transform(X) if need_h else None
         self.H2 = None
         if ens or any(m.startswith("hankel2s-") for m in methods):
-            # 2-s windows: 198 embedded samples span 200 input samples (2 s at 100 Hz)
-            self.H2 = lead_covariances(
-                Xbp, estimator="oas", n_lags=3, window=198, window_mean="riemann"
-            ).covariances
+            self.H2 = hankel_covariances(1.98).fit_transform(X)
         self.hm = _hrv_morph(X) if "hrv-morph-xgb" in methods else None
 
 
@@ -240,6 +246,8 @@ def _make_fit_predict(method, F, X, y, groups, covs, seed):
             ytr = np.concatenate([ytr, s.y])
             ctr = np.concatenate([ctr, caug])
             g_tr = np.concatenate([g_tr, g_tr[s.first]])  # stay with their first patient
+        if method.startswith("hankel") and "cmts" in method and "-aug" not in method:
+            return _hankel_fit_predict(method, C, yy, groups, covs, tr, te)
         ts = (ClassMeanTangentSpace(mode="concat").fit(Ctr, ytr) if "cmts" in method
               else TangentSpace(metric="riemann").fit(Ctr))
         Ftr, Fte = ts.transform(Ctr), ts.transform(C[te])
@@ -257,6 +265,28 @@ def _make_fit_predict(method, F, X, y, groups, covs, seed):
         return np.column_stack([binary(tr, te, y[:, j]) for j in range(y.shape[1])])
 
     return fit_predict
+
+
+#: covariate scales searched by the inner patient-grouped CV of the ``+covcv`` methods
+COVCV_SCALES = (1.0, 3.0, 10.0, 30.0)
+
+
+def _hankel_fit_predict(method, C, y, groups, covs, tr, te):
+    """``geoecg.riemann.hankel_tangent_classifier`` on precomputed covariances."""
+    import sklearn
+
+    from ..riemann import hankel_tangent_classifier
+
+    with_cov = "+cov" in method
+    scale = {"+cov10": 10.0, "+covcv": COVCV_SCALES}.get(method[method.rfind("+"):], 1.0)
+    clf = hankel_tangent_classifier(covariate_scale=scale, covariates=with_cov)
+    kw_fit = {"groups": groups[tr]}
+    kw_pred = {}
+    if with_cov:
+        kw_fit["covariates"], kw_pred["covariates"] = covs[tr], covs[te]
+    with sklearn.config_context(enable_metadata_routing=True):
+        clf.fit(C[tr], y[tr], **kw_fit)
+        return clf.predict_proba(C[te], **kw_pred)[:, 1]
 
 
 def _available(method, F) -> str:

@@ -17,9 +17,12 @@ import pandas as pd
 from .paths import database_dir
 from .record import ECGRecord, read_record
 
-__all__ = ["CLASSES", "CinC2017"]
+__all__ = ["CLASSES", "LEADS", "CinC2017"]
 
 CLASSES = ("N", "A", "O", "~")
+#: Standard name of the single AliveCor lead (header name ``ECG``): recorded between the
+#: two hands, it reads as lead I (:data:`geoecg.leads.STANDARD_LEADS`).
+LEADS = ("I",)
 
 
 class CinC2017:
@@ -92,6 +95,9 @@ class CinC2017:
     def records(self) -> list[str]:
         """Names of the records present (sorted)."""
         return sorted(p.stem for p in self.root.glob("A*.hea"))
+
+    #: Standard lead names of the signals (see :data:`LEADS`).
+    leads = LEADS
 
     def read(self, name: str) -> ECGRecord:
         """Read one record (signal ``(1, n_samples)`` in mV at 300 Hz)."""

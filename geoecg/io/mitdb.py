@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from .paths import database_dir, list_records
-from .record import Annotations, ECGRecord, read_record
+from .record import Annotations, ECGRecord, read_header, read_record
 
 __all__ = [
     "AAMI_CLASSES",
@@ -191,12 +191,24 @@ def mitdb_records(root: str | os.PathLike | None = None, subset: str = "all") ->
     return [r for r in present if r in wanted[subset]]
 
 
-def read_mitdb(record: str, root: str | os.PathLike | None = None, **kwargs) -> ECGRecord:
+def read_mitdb(record: str, root: str | os.PathLike | None = None, *, leads=None,
+               **kwargs) -> ECGRecord:
     """Read one MIT-BIH record with its reference (``atr``) annotations.
 
-    Extra keyword arguments go to :func:`geoecg.io.read_record`.
+    ``leads`` picks and orders leads by standard name in any spelling
+    (:func:`geoecg.leads.parse_lead`: ``"II"`` finds the modified lead ``MLII``, ``"v5"``
+    finds ``V5``); a lead the record lacks raises ``ValueError``. Extra keyword arguments go
+    to :func:`geoecg.io.read_record`.
     """
-    return read_record(mitdb_dir(root) / str(record), **kwargs)
+    path = mitdb_dir(root) / str(record)
+    if leads is not None:
+        from ..leads import lead_indices
+
+        if "channels" in kwargs:
+            raise ValueError("give leads= or channels=, not both")
+        names = list(read_header(path).sig_name or [])
+        kwargs["channels"] = [int(i) for i in lead_indices(leads, available=names)]
+    return read_record(path, **kwargs)
 
 
 def patient_groups(records) -> np.ndarray:

@@ -177,6 +177,10 @@ class PTBXL:
 
     def _read(self, ecg_id: int, fs: int) -> np.ndarray:
         rec = read_record(self._path(ecg_id, fs), annotator=None)
+        if rec.lead_names and tuple(rec.lead_names) != LEADS:  # any header order/spelling
+            from ..leads import canonical_order
+
+            return rec.signal[canonical_order(rec.lead_names, LEADS)][:, : 10 * fs]
         if rec.signal.shape != (len(LEADS), 10 * fs):
             raise ValueError(
                 f"PTB-XL record {ecg_id} has shape {rec.signal.shape}, expected "

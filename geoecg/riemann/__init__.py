@@ -9,6 +9,15 @@ with :class:`GeodesicAugmentedClassifier` around the part that follows the covar
 from .augmentation import GeodesicAugmentedClassifier, GeodesicSamples, geodesic_augment
 from .beat_average import BeatAverages, beat_averages
 from .covariances import ESTIMATORS, CovarianceResult, LeadCovariances, lead_covariances
+from .pipelines import (
+    AppendCovariates,
+    CovariateScaler,
+    InnerGroupSearch,
+    MeanProbabilityClassifier,
+    hankel_covariances,
+    hankel_ensemble_classifier,
+    hankel_tangent_classifier,
+)
 from .recentering import RiemannianRecentering
 from .tangent import ClassMeanTangentSpace, check_spd_batch
 
@@ -25,4 +34,11 @@ __all__ = [
     "RiemannianRecentering",
     "BeatAverages",
     "beat_averages",
+    "AppendCovariates",
+    "CovariateScaler",
+    "MeanProbabilityClassifier",
+    "InnerGroupSearch",
+    "hankel_covariances",
+    "hankel_tangent_classifier",
+    "hankel_ensemble_classifier",
 ]

@@ -1,0 +1,471 @@
+"""Reconstruct the 12-lead ECG from a subset of leads with linear models.
+
+:class:`LeadReconstructor` is a scikit-learn transformer fitted on 12-lead records; its
+three methods are the classical baselines of the lead-reconstruction literature:
+
+- ``"population"``: one ridge regression for everyone, from the source leads (optionally
+  with time-delay taps) to each missing lead, fitted on all time samples of the training
+  records (Nelwan et al. 2004; the "universal" transform of Scherer & Willems).
+- ``"gaussian"``: the conditional mean of the missing leads given the source leads under a
+  Gaussian model whose covariance is the mean of the records' OAS-shrunk lead covariances
+  (:func:`geoecg.riemann.lead_covariances`) plus optional shrinkage towards its diagonal.
+- ``"patient"``: a per-record ridge regression calibrated on the first ``calibration_s``
+  seconds of the record's own 12 leads, shrunk towards the population weights, applied
+  to the rest of the record (Horacek et al. 2008: patient-specific transforms).
+
+When leads I and II are both sources, the other four limb leads are computed exactly by
+Einthoven's and Goldberger's relations (``limb_relations=True``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from .names import STANDARD_LEADS, parse_leads
+from .relations import limb_leads
+
+__all__ = ["LeadReconstructor", "ReconstructionScores", "reconstruction_scores", "METHODS"]
+
+METHODS = ("population", "gaussian", "patient")
+#: A source lead whose standard deviation over a record is below this (mV) is "flat".
+FLAT_MV = 1e-4
+
+
+@dataclass(frozen=True)
+class ReconstructionScores:
+    """Per-lead agreement of reconstructed and true signals.
+
+    Attributes
+    ----------
+    leads : tuple of str
+        Lead names (the reconstructed leads).
+    r : ndarray, shape (n_records, n_leads)
+        Pearson correlation per record and lead (NaN for a flat true or reconstructed
+        lead).
+    rmse_uv : ndarray, shape (n_records, n_leads)
+        Root-mean-square error per record and lead, in µV.
+    """
+
+    leads: tuple
+    r: np.ndarray
+    rmse_uv: np.ndarray
+
+    @property
+    def mean_r(self) -> float:
+        """Mean over leads of the per-lead mean r."""
+        return float(np.nanmean(np.nanmean(self.r, axis=0)))
+
+    def to_frame(self) -> pd.DataFrame:
+        """Per-lead mean and SD of r and mean RMSE (µV) over records, one row per lead."""
+        return pd.DataFrame(
+            {
+                "r_mean": np.nanmean(self.r, axis=0),
+                "r_sd": np.nanstd(self.r, axis=0),
+                "r_median": np.nanmedian(self.r, axis=0),
+                "rmse_uv": np.nanmean(self.rmse_uv, axis=0),
+            },
+            index=pd.Index(self.leads, name="lead"),
+        )
+
+
+def reconstruction_scores(X_true, X_rec, leads=STANDARD_LEADS, *, start=0) -> ReconstructionScores:
+    """Per-record, per-lead Pearson r and RMSE (µV) between true and reconstructed leads.
+
+    Parameters
+    ----------
+    X_true, X_rec : array_like, shape (n_records, n_leads, n_samples)
+        Signals in mV, leads in the order of ``leads``.
+    leads : sequence of str
+        Names of the leads on axis 1 (the leads to score are all of them; select first).
+    start : int, default 0
+        Samples to skip at the start of every record (e.g. the calibration segment of the
+        ``"patient"`` method).
+
+    Returns
+    -------
+    ReconstructionScores
+    """
+    A = np.asarray(X_true, dtype=float)[..., start:]
+    B = np.asarray(X_rec, dtype=float)[..., start:]
+    if A.shape != B.shape or A.ndim != 3:
+        raise ValueError(f"X_true and X_rec must have the same 3-D shape, got {A.shape}, "
+                         f"{B.shape}")
+    if A.shape[1] != len(leads):
+        raise ValueError(f"{len(leads)} lead names for {A.shape[1]} leads")
+    a = A - A.mean(axis=-1, keepdims=True)
+    b = B - B.mean(axis=-1, keepdims=True)
+    den = np.sqrt((a**2).sum(-1) * (b**2).sum(-1))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = np.where(den > 0, (a * b).sum(-1) / den, np.nan)
+    rmse = np.sqrt(np.mean((A - B) ** 2, axis=-1)) * 1000.0
+    return ReconstructionScores(tuple(leads), r, rmse)
+
+
+def _lagged(S: np.ndarray, n_taps: int) -> np.ndarray:
+    """Design ``(n, T, n_src * (2 n_taps + 1))``: each source at delays -n_taps..n_taps.
+
+    Edges repeat the first/last sample.
+    """
+    n, k, T = S.shape
+    if n_taps == 0:
+        return S.transpose(0, 2, 1)
+    P = np.pad(S, ((0, 0), (0, 0), (n_taps, n_taps)), mode="edge")
+    cols = [P[:, :, n_taps + d: n_taps + d + T] for d in range(-n_taps, n_taps + 1)]
+    return np.concatenate(cols, axis=1).transpose(0, 2, 1)
+
+
+def _oas(Z: np.ndarray) -> np.ndarray:
+    """OAS-shrunk covariances of centred records ``Z`` (n, T, d), shape (n, d, d).
+
+    The closed form of ``sklearn.covariance.oas`` (Chen et al. 2010), batched.
+    """
+    n, T, d = Z.shape
+    emp = np.einsum("ntp,ntq->npq", Z, Z) / T
+    mu = np.trace(emp, axis1=1, axis2=2) / d
+    alpha = (emp**2).mean(axis=(1, 2))
+    num = alpha + mu**2
+    den = (T + 1.0) * (alpha - mu**2 / d)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shrink = np.where(den > 0, np.minimum(num / np.where(den > 0, den, 1.0), 1.0), 1.0)
+    eye = np.eye(d)
+    return (1 - shrink)[:, None, None] * emp + (shrink * mu)[:, None, None] * eye
+
+
+class LeadReconstructor(TransformerMixin, BaseEstimator):
+    """Reconstruct the standard 12 leads from a subset (linear, fitted on 12-lead records).
+
+    Parameters
+    ----------
+    source : sequence of str or comma-separated str, default ("I", "II", "V3")
+        The recorded leads (any accepted spelling, see :func:`geoecg.leads.parse_lead`).
+    method : {"population", "gaussian", "patient"}, default "population"
+        See the module notes.
+    n_taps : int, default 0
+        Time-delay taps on each side: every source lead enters at delays
+        ``-n_taps .. n_taps`` samples (``2 n_taps + 1`` columns per lead).
+    alpha : float, default 1e-3
+        Ridge penalty of ``"population"`` and ``"patient"``, relative to the mean diagonal of
+        the design's Gram matrix (dimensionless).
+    shrinkage : float, default 0.0
+        ``"gaussian"``: weight of the diagonal in ``(1 - s) Sigma + s diag(Sigma)``, in [0, 1).
+    fs : float, optional
+        Sampling frequency (Hz); needed by ``"patient"`` to turn ``calibration_s`` into
+        samples.
+    calibration_s : float, default 2.0
+        ``"patient"``: length (s) of the 12-lead segment at the start of each record used
+        to calibrate that record's transform.
+    prior_strength : float, default 1.0
+        ``"patient"``: pull of the population weights, in units of the calibration
+        segment's own Gram matrix (0 = calibration data alone, plus the ridge).
+    limb_relations : bool, default True
+        With I and II among the sources, III, aVR, aVL and aVF are computed exactly.
+    on_invalid : {"raise", "nan"}, default "raise"
+        What ``transform`` does with a record whose source leads hold NaN or are flat
+        (SD < 1e-4 mV): raise ``ValueError`` naming the records, or return NaN for that
+        record's reconstructed leads (source leads copied as they are) and list it in
+        ``invalid_records_``.
+
+    Attributes
+    ----------
+    source_ : tuple of str
+        Canonical source lead names.
+    target_ : tuple of str
+        Leads predicted by the linear model (the 12 minus the sources, minus the limb leads
+        when ``limb_relations`` applies).
+    coef_ : ndarray, shape (n_features, n_target)
+        Weights (population / gaussian; the prior of ``"patient"``); the features are the
+        per-record centred source leads at each delay.
+    invalid_records_ : ndarray of int
+        Records of the last ``transform`` that were invalid (``on_invalid="nan"``).
+
+    Notes
+    -----
+    Signals are centred per record and lead before fitting and before prediction (the
+    reconstructed leads have zero mean over the record); band-pass filter the records
+    first (e.g. 0.5-40 Hz) so that baseline wander, which no lead predicts, is not fitted.
+    ``fit`` reads arrays ``(n_records, 12, n_samples)`` in the order of
+    :data:`geoecg.leads.STANDARD_LEADS`; ``transform`` accepts the same shape (only the
+    source leads are read, except by ``"patient"``, which reads all 12 leads inside its
+    calibration segment) or ``(n_records, n_source, n_samples)`` with the sources in the
+    order of ``source``. It always returns all 12 leads, sources copied.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> S = rng.standard_normal((20, 3, 300))
+    >>> M = rng.standard_normal((12, 3))
+    >>> X = np.einsum("ls,nst->nlt", M, S)
+    >>> X[:, [0, 1, 8]] = S
+    >>> rec = LeadReconstructor(limb_relations=False, alpha=0.0).fit(X)
+    >>> R = rec.transform(X)  # missing leads recovered (centred), sources copied
+    >>> bool(np.allclose(R[:, 2:8], (X - X.mean(-1, keepdims=True))[:, 2:8], atol=1e-8))
+    True
+    >>> bool(np.array_equal(R[:, 8], X[:, 8]))
+    True
+    """
+
+    def __init__(self, source=("I", "II", "V3"), method="population", *, n_taps=0,
+                 alpha=1e-3, shrinkage=0.0, fs=None, calibration_s=2.0, prior_strength=1.0,
+                 limb_relations=True, on_invalid="raise"):
+        self.source = source
+        self.method = method
+        self.n_taps = n_taps
+        self.alpha = alpha
+        self.shrinkage = shrinkage
+        self.fs = fs
+        self.calibration_s = calibration_s
+        self.prior_strength = prior_strength
+        self.limb_relations = limb_relations
+        self.on_invalid = on_invalid
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.requires_fit = True
+        tags.input_tags.two_d_array = False
+        tags.input_tags.three_d_array = True
+        return tags
+
+    # ------------------------------------------------------------------ checks
+    def _check_params(self):
+        if self.method not in METHODS:
+            raise ValueError(f"method must be one of {METHODS}, got {self.method!r}")
+        if not isinstance(self.n_taps, (int, np.integer)) or self.n_taps < 0:
+            raise ValueError(f"n_taps must be an int >= 0, got {self.n_taps!r}")
+        if not np.isfinite(self.alpha) or self.alpha < 0:
+            raise ValueError(f"alpha must be a number >= 0, got {self.alpha!r}")
+        if not 0 <= self.shrinkage < 1:
+            raise ValueError(f"shrinkage must be in [0, 1), got {self.shrinkage!r}")
+        if self.on_invalid not in ("raise", "nan"):
+            raise ValueError(f"on_invalid must be 'raise' or 'nan', got {self.on_invalid!r}")
+        if self.method == "patient":
+            if self.fs is None or not np.isfinite(self.fs) or self.fs <= 0:
+                raise ValueError(f"fs must be a positive number in Hz for method='patient', "
+                                 f"got {self.fs!r}")
+            if not self.calibration_s > 0:
+                raise ValueError(f"calibration_s must be positive, got {self.calibration_s!r}")
+            if not self.prior_strength >= 0:
+                raise ValueError(f"prior_strength must be >= 0, got {self.prior_strength!r}")
+        src = parse_leads(self.source)
+        if len(src) == len(STANDARD_LEADS):
+            raise ValueError("source holds all 12 leads: nothing to reconstruct")
+        return src
+
+    @staticmethod
+    def _as_array(X, name="X") -> np.ndarray:
+        X = np.asarray(X)
+        if X.dtype == object or X.dtype.kind not in "biuf":
+            raise TypeError(f"{name} must hold real numbers, got dtype {X.dtype}")
+        if X.ndim != 3:
+            raise ValueError(f"{name} must have shape (n_records, n_leads, n_samples), got "
+                             f"{X.ndim} dimensions")
+        return X.astype(np.float64, copy=False)
+
+    # ------------------------------------------------------------------ fit
+    def fit(self, X, y=None):
+        """Fit the linear map from the source leads to the missing leads; returns self.
+
+        Parameters
+        ----------
+        X : array_like, shape (n_records, 12, n_samples)
+            12-lead training records (mV), standard lead order, all finite.
+        y : ignored
+        """
+        src = self._check_params()
+        X = self._as_array(X)
+        if X.shape[1] != len(STANDARD_LEADS):
+            raise ValueError(f"fit needs 12-lead records in the order {STANDARD_LEADS}, "
+                             f"got {X.shape[1]} leads")
+        if X.shape[0] < 1 or X.shape[2] < 2:
+            raise ValueError(f"X needs at least 1 record of 2 samples, got shape {X.shape}")
+        if not np.isfinite(X).all():
+            raise ValueError("X holds NaN or inf: drop or repair the training records")
+        self.source_ = src
+        self.src_idx_ = np.array([STANDARD_LEADS.index(s) for s in src])
+        exact = self.limb_relations and "I" in src and "II" in src
+        self.exact_limbs_ = bool(exact)
+        rest = [n for n in STANDARD_LEADS if n not in src]
+        if exact:
+            rest = [n for n in rest if n not in ("III", "aVR", "aVL", "aVF")]
+        self.target_ = tuple(rest)
+        self.tgt_idx_ = np.array([STANDARD_LEADS.index(s) for s in rest], dtype=int)
+        if self.method == "gaussian":
+            self.coef_ = self._fit_gaussian(X)
+        else:
+            G, B = self._gram(X)
+            self.coef_ = self._solve(G, B, self.alpha)
+        self.n_features_ = self.coef_.shape[0]
+        return self
+
+    def _design(self, S):
+        S = S - S.mean(axis=-1, keepdims=True)
+        return _lagged(S, self.n_taps)
+
+    def _gram(self, X, chunk=256):
+        p = len(self.src_idx_) * (2 * self.n_taps + 1)
+        G = np.zeros((p, p))
+        B = np.zeros((p, len(self.tgt_idx_)))
+        for a in range(0, X.shape[0], chunk):
+            Xc = X[a: a + chunk]
+            F = self._design(Xc[:, self.src_idx_]).reshape(-1, p)
+            Y = Xc[:, self.tgt_idx_]
+            Y = (Y - Y.mean(axis=-1, keepdims=True)).transpose(0, 2, 1).reshape(-1, len(
+                self.tgt_idx_))
+            G += F.T @ F
+            B += F.T @ Y
+        return G, B
+
+    @staticmethod
+    def _solve(G, B, alpha, prior=None, prior_weight=0.0):
+        p = G.shape[0]
+        lam = alpha * np.trace(G) / max(p, 1)
+        A = G + lam * np.eye(p) + prior_weight * np.eye(p)
+        rhs = B if prior is None else B + prior_weight * prior
+        try:
+            return np.linalg.solve(A, rhs)
+        except np.linalg.LinAlgError:
+            return np.linalg.lstsq(A, rhs, rcond=None)[0]
+
+    def _fit_gaussian(self, X, chunk=256):
+        p = len(self.src_idx_) * (2 * self.n_taps + 1)
+        m = len(self.tgt_idx_)
+        total = np.zeros((p + m, p + m))
+        for a in range(0, X.shape[0], chunk):
+            Xc = X[a: a + chunk]
+            F = self._design(Xc[:, self.src_idx_])
+            Y = Xc[:, self.tgt_idx_]
+            Z = np.concatenate([F, (Y - Y.mean(-1, keepdims=True)).transpose(0, 2, 1)], axis=2)
+            total += _oas(Z).sum(axis=0)
+        S = total / X.shape[0]
+        S = (1 - self.shrinkage) * S + self.shrinkage * np.diag(np.diag(S))
+        self.covariance_ = S
+        Sss, Ssm = S[:p, :p], S[:p, p:]
+        return np.linalg.lstsq(Sss, Ssm, rcond=None)[0] if np.linalg.cond(Sss) > 1e12 \
+            else np.linalg.solve(Sss, Ssm)
+
+    # ------------------------------------------------------------------ transform
+    def _sources(self, X):
+        if X.shape[1] == len(STANDARD_LEADS):
+            return X[:, self.src_idx_]
+        if X.shape[1] == len(self.source_) and self.method != "patient":
+            return X
+        want = "12" if self.method == "patient" else f"12 or {len(self.source_)}"
+        raise ValueError(f"X must have {want} leads (sources {self.source_}), got "
+                         f"{X.shape[1]}")
+
+    def _invalid(self, S) -> np.ndarray:
+        bad_nan = ~np.isfinite(S).all(axis=(1, 2))
+        with np.errstate(invalid="ignore", over="ignore"):
+            flat = (np.where(bad_nan[:, None, None], 1.0, S).std(axis=-1) < FLAT_MV).any(axis=1)
+        return bad_nan | flat
+
+    def transform(self, X):
+        """All 12 leads ``(n_records, 12, n_samples)`` in mV, sources copied.
+
+        Raises
+        ------
+        ValueError
+            For a record whose source leads hold NaN/inf or are flat, unless
+            ``on_invalid="nan"``.
+        """
+        check_is_fitted(self, "coef_")
+        X = self._as_array(X)
+        S = self._sources(X)
+        n, _, T = S.shape
+        bad = self._invalid(S)
+        if bad.any() and self.on_invalid == "raise":
+            rows = np.flatnonzero(bad)
+            raise ValueError(
+                f"source leads {self.source_} hold NaN/inf or are flat (SD < {FLAT_MV} mV) in "
+                f"records {rows[:10].tolist()}{' ...' if rows.size > 10 else ''}; repair them "
+                "or pass on_invalid='nan'"
+            )
+        self.invalid_records_ = np.flatnonzero(bad)
+        out = np.full((n, len(STANDARD_LEADS), T), np.nan)
+        out[:, self.src_idx_] = S
+        ok = ~bad
+        if ok.any():
+            Sok = S[ok]
+            if self.method == "patient":
+                pred = self._patient(X[ok])
+            else:
+                pred = self._predict(Sok, self.coef_)
+            out[np.ix_(ok, self.tgt_idx_)] = pred
+            if self.exact_limbs_:
+                i, ii = STANDARD_LEADS.index("I"), STANDARD_LEADS.index("II")
+                out[ok, :6] = limb_leads(out[ok, i], out[ok, ii])
+        return out
+
+    def _predict(self, S, W, chunk=512):
+        n, _, T = S.shape
+        res = np.empty((n, W.shape[1], T))
+        for a in range(0, n, chunk):
+            F = self._design(S[a: a + chunk])
+            res[a: a + chunk] = (F @ W).transpose(0, 2, 1)
+        return res
+
+    def _patient(self, X):
+        T = X.shape[2]
+        nc = int(round(self.calibration_s * self.fs))
+        if not 2 <= nc < T:
+            raise ValueError(f"calibration_s * fs = {nc} samples must be in [2, {T - 1}] for "
+                             f"records of {T} samples")
+        res = np.empty((X.shape[0], len(self.tgt_idx_), T))
+        cal = X[:, :, :nc]
+        if not np.isfinite(cal[:, self.tgt_idx_]).all():
+            raise ValueError("method='patient' needs finite 12-lead calibration segments "
+                             f"(the first {nc} samples)")
+        for k in range(X.shape[0]):
+            G, B = self._gram(cal[k: k + 1])
+            w = self.prior_strength * np.trace(G) / max(G.shape[0], 1)
+            W = self._solve(G, B, self.alpha, prior=self.coef_, prior_weight=w)
+            res[k] = self._predict(X[k: k + 1, self.src_idx_], W)[0]
+        return res
+
+    def calibration_samples(self) -> int:
+        """Samples of the calibration segment (``"patient"``; 0 for the other methods)."""
+        check_is_fitted(self, "coef_")
+        if self.method != "patient":
+            return 0
+        return int(round(self.calibration_s * self.fs))
+
+    def score_leads(self, X, *, reconstructed=None) -> ReconstructionScores:
+        """Per-lead r and RMSE (µV) of the reconstructed leads against the true ones.
+
+        Parameters
+        ----------
+        X : array_like, shape (n_records, 12, n_samples)
+            True 12-lead records (mV).
+        reconstructed : array_like, optional
+            ``transform(X)`` when already computed.
+
+        Notes
+        -----
+        Only the leads that are not sources are scored (the limb leads computed by the
+        Einthoven/Goldberger relations included); the ``"patient"`` calibration segment is
+        left out; truth and reconstruction are centred per record and lead over the scored
+        samples (RMSE without offsets).
+        """
+        check_is_fitted(self, "coef_")
+        X = self._as_array(X)
+        R = self.transform(X) if reconstructed is None else np.asarray(reconstructed)
+        miss = [i for i, n in enumerate(STANDARD_LEADS) if n not in self.source_]
+        start = self.calibration_samples()
+        Xt, Rt = X[:, miss, start:], R[:, miss, start:]
+        Xt = Xt - Xt.mean(axis=-1, keepdims=True)
+        Rt = Rt - Rt.mean(axis=-1, keepdims=True)
+        return reconstruction_scores(Xt, Rt, [STANDARD_LEADS[i] for i in miss])
+
+    def score(self, X, y=None) -> float:
+        """Mean Pearson r over the reconstructed leads (see :meth:`score_leads`)."""
+        return self.score_leads(X).mean_r
+
+    def get_feature_names_out(self, input_features=None):
+        """The 12 standard lead names."""
+        check_is_fitted(self, "coef_")
+        return np.asarray(STANDARD_LEADS, dtype=object)

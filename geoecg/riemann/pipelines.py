@@ -1,0 +1,458 @@
+"""Named pipelines of the PTB-XL small-cohort study, as scikit-learn objects.
+
+The best PTB-XL NORM-vs-MI pipeline of ``geoecg bench ptbxl``, ``hankel-ens-cmts-lr+cov10``,
+is :func:`hankel_ensemble_classifier`: the mean of the probabilities of two pipelines, each
+``3-lag Hankel OAS covariance -> tangent vectors at both class means -> [tangent, age, sex]
+-> CovariateScaler(scale=10) -> LogisticRegressionCV`` (inner patient-grouped CV), one on
+the covariance of the whole 10-s strip, one on the Riemannian mean of 2-s window
+covariances.
+
+Covariates (age, sex) and patient ids travel by scikit-learn metadata routing
+(``covariates=``, ``groups=``); enable it with
+``sklearn.set_config(enable_metadata_routing=True)`` (or ``sklearn.config_context``).
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import sklearn
+from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, TransformerMixin, clone
+from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping, process_routing
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from .covariances import LeadCovariances
+from .tangent import ClassMeanTangentSpace
+
+__all__ = [
+    "AppendCovariates",
+    "CovariateScaler",
+    "MeanProbabilityClassifier",
+    "InnerGroupSearch",
+    "hankel_covariances",
+    "hankel_tangent_classifier",
+    "hankel_ensemble_classifier",
+]
+
+
+class AppendCovariates(TransformerMixin, BaseEstimator):
+    """Append a covariate block (age, sex, ...) to a 2-D feature matrix.
+
+    ``fit`` and ``transform`` request ``covariates`` by default, so inside a ``Pipeline``
+    with metadata routing enabled ``pipe.fit(X, y, covariates=W)`` and
+    ``pipe.predict_proba(X, covariates=W)`` reach this step.
+
+    Attributes
+    ----------
+    n_covariates_ : int
+        Number of covariate columns seen in ``fit``.
+    n_features_in_ : int
+        Number of feature columns (covariates not counted).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> AppendCovariates().fit_transform(np.zeros((3, 2)), covariates=np.ones((3, 1))).shape
+    (3, 3)
+    """
+
+    __metadata_request__fit = {"covariates": True}
+    __metadata_request__transform = {"covariates": True}
+
+    @staticmethod
+    def _covs(covariates, n: int) -> np.ndarray:
+        if covariates is None:
+            raise ValueError(
+                "covariates are required: pass covariates=W (n_records, n_covariates), "
+                "with sklearn.set_config(enable_metadata_routing=True) inside a pipeline"
+            )
+        W = np.asarray(covariates, dtype=float)
+        if W.ndim == 1:
+            W = W[:, None]
+        if W.ndim != 2 or W.shape[0] != n:
+            raise ValueError(f"covariates must have shape ({n}, n_covariates), got {W.shape}")
+        return W
+
+    def fit(self, X, y=None, covariates=None):
+        """Record the widths of X and of the covariates; returns self."""
+        X = validate_data(self, X, reset=True)
+        self.n_covariates_ = self._covs(covariates, X.shape[0]).shape[1]
+        return self
+
+    def transform(self, X, covariates=None):
+        """``[X, covariates]``, shape (n_records, n_features + n_covariates)."""
+        check_is_fitted(self, "n_covariates_")
+        X = validate_data(self, X, reset=False)
+        W = self._covs(covariates, X.shape[0])
+        if W.shape[1] != self.n_covariates_:
+            raise ValueError(f"covariates have {W.shape[1]} columns, fit saw "
+                             f"{self.n_covariates_}")
+        return np.hstack([X, W])
+
+    def fit_transform(self, X, y=None, covariates=None):
+        return self.fit(X, y, covariates=covariates).transform(X, covariates=covariates)
+
+
+class CovariateScaler(TransformerMixin, BaseEstimator):
+    """Standardise every column, then up-weight the trailing covariate columns.
+
+    Parameters
+    ----------
+    n_covariates : int, default 2
+        Number of trailing columns that are covariates (e.g. age in years, sex 0/1). Missing
+        values (NaN) of any column are imputed by the training median.
+    scale : float, default 10.0
+        Factor applied to the standardised covariate columns. Before an L2-penalised linear
+        model, a factor ``k`` divides the penalty on the covariate coefficients by ``k**2``:
+        with ~1,300 tangent features an inner CV picks a strong penalty that otherwise
+        shrinks the two covariates away.
+
+    Attributes
+    ----------
+    medians_ : ndarray, shape (n_features_in_,)
+        Training medians of every column (imputation of NaN; in the PTB-XL pipeline only
+        the covariates have missing values).
+    mean_, scale_ : ndarray, shape ``(n_features_in_,)``
+        Training mean and standard deviation of every column (after imputation; a constant
+        column gets scale 1).
+
+    Notes
+    -----
+    ``StandardScaler`` followed by column weights, with the imputation in front: the
+    tangent block and the covariates are each standardised column by column, as in
+    ``geoecg bench ptbxl`` (``+cov10``). Infinite values raise ``ValueError``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.array([[0.0, 1.0, 20.0], [2.0, 3.0, np.nan], [4.0, 5.0, 60.0]])
+    >>> Z = CovariateScaler(n_covariates=1, scale=10.0).fit_transform(X)
+    >>> np.round(Z[:, -1], 3).tolist()
+    [-12.247, 0.0, 12.247]
+    """
+
+    def __init__(self, n_covariates=2, scale=10.0):
+        self.n_covariates = n_covariates
+        self.scale = scale
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        return tags
+
+    def _check_params(self, n_features):
+        k = self.n_covariates
+        if not isinstance(k, (int, np.integer)) or not 0 <= k <= n_features:
+            raise ValueError(f"n_covariates must be an int in [0, {n_features}], got {k!r}")
+        if not np.isfinite(self.scale) or self.scale <= 0:
+            raise ValueError(f"scale must be a positive number, got {self.scale!r}")
+
+    def _impute(self, X):
+        X = np.array(X, dtype=float, copy=True)
+        return np.where(np.isnan(X), self.medians_, X)
+
+    def fit(self, X, y=None):
+        """Learn medians, means and SDs; returns self."""
+        X = validate_data(self, X, ensure_all_finite="allow-nan", reset=True)
+        self._check_params(X.shape[1])
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN column: median 0
+            med = np.nanmedian(X, axis=0)
+        self.medians_ = np.where(np.isfinite(med), med, 0.0)
+        Xi = self._impute(X)
+        self.mean_ = Xi.mean(axis=0)
+        sd = Xi.std(axis=0)
+        self.scale_ = np.where(sd > 0, sd, 1.0)
+        return self
+
+    def transform(self, X):
+        """Imputed, standardised columns; covariate columns multiplied by ``scale``."""
+        check_is_fitted(self, "scale_")
+        X = validate_data(self, X, ensure_all_finite="allow-nan", reset=False)
+        Z = (self._impute(X) - self.mean_) / self.scale_
+        if self.n_covariates:
+            Z[:, -self.n_covariates:] *= self.scale
+        return Z
+
+    def get_feature_names_out(self, input_features=None):
+        """The input names (``x0`` ... when none were seen)."""
+        check_is_fitted(self, "scale_")
+        if input_features is None:
+            input_features = getattr(self, "feature_names_in_", None)
+        if input_features is None:
+            input_features = [f"x{i}" for i in range(self.n_features_in_)]
+        return np.asarray(input_features, dtype=object)
+
+
+class MeanProbabilityClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
+    """Mean of the class probabilities of several classifiers fitted on the same data.
+
+    Like ``VotingClassifier(voting="soft")``, but metadata (``covariates=``, ``groups=``)
+    is routed to the members' ``fit`` *and* ``predict_proba``.
+
+    Parameters
+    ----------
+    estimators : list of classifiers
+        Cloned in ``fit``; all must see the same classes.
+
+    Attributes
+    ----------
+    estimators_ : list of fitted classifiers
+    classes_ : ndarray
+    """
+
+    def __init__(self, estimators):
+        self.estimators = estimators
+
+    def get_metadata_routing(self):
+        router = MetadataRouter(owner=self)
+        for i, est in enumerate(self.estimators):
+            router.add(
+                **{f"est{i}": est},
+                method_mapping=MethodMapping()
+                .add(caller="fit", callee="fit")
+                .add(caller="predict_proba", callee="predict_proba")
+                .add(caller="predict", callee="predict_proba"),
+            )
+        return router
+
+    def _route(self, method, params):
+        if not params:
+            return None
+        if not sklearn.get_config().get("enable_metadata_routing", False):
+            raise ValueError(
+                f"{sorted(params)} passed to {method}: enable metadata routing with "
+                "sklearn.set_config(enable_metadata_routing=True)"
+            )
+        return process_routing(self, method, **params)
+
+    def fit(self, X, y, **params):
+        """Fit a clone of every member on (X, y); returns self."""
+        if not self.estimators:
+            raise ValueError("estimators must be a non-empty list of classifiers")
+        routed = self._route("fit", params)
+        self.estimators_ = []
+        for i, est in enumerate(self.estimators):
+            kw = routed[f"est{i}"].fit if routed is not None else {}
+            self.estimators_.append(clone(est).fit(X, y, **kw))
+        self.classes_ = self.estimators_[0].classes_
+        for est in self.estimators_[1:]:
+            if not np.array_equal(est.classes_, self.classes_):
+                raise ValueError("members disagree on the classes")
+        return self
+
+    def predict_proba(self, X, **params):
+        """Mean of the members' ``predict_proba``, shape (n_records, n_classes)."""
+        check_is_fitted(self, "estimators_")
+        routed = self._route("predict_proba", params)
+        probs = [
+            est.predict_proba(X, **(routed[f"est{i}"].predict_proba if routed else {}))
+            for i, est in enumerate(self.estimators_)
+        ]
+        return np.mean(probs, axis=0)
+
+    def predict(self, X, **params):
+        """Class with the highest mean probability."""
+        return self.classes_[np.argmax(self.predict_proba(X, **params), axis=1)]
+
+
+class InnerGroupSearch(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
+    """Choose parameters by an inner patient-grouped CV (AUC), then refit on all the data.
+
+    A small ``GridSearchCV`` for binary classifiers that take ``covariates=``: the
+    covariates reach the candidates' ``fit`` *and* ``predict_proba`` (on the inner
+    validation folds and at prediction time), which ``GridSearchCV`` does not route.
+
+    Parameters
+    ----------
+    estimator : classifier
+        Takes ``fit(X, y, covariates=..., groups=...)`` and ``predict_proba(X,
+        covariates=...)`` (e.g. :func:`hankel_tangent_classifier`); called with metadata
+        routing enabled.
+    param_grid : dict of str -> list
+        Candidates (``sklearn.model_selection.ParameterGrid``).
+    inner_cv : int, default 3
+        ``GroupKFold`` folds over the training patients.
+
+    Attributes
+    ----------
+    best_params_ : dict
+    cv_scores_ : ndarray, shape (n_candidates,)
+        Pooled out-of-fold AUC of every candidate.
+    best_estimator_ : fitted classifier
+    """
+
+    __metadata_request__fit = {"covariates": True, "groups": True}
+    __metadata_request__predict_proba = {"covariates": True}
+    __metadata_request__predict = {"covariates": True}
+
+    def __init__(self, estimator, param_grid, inner_cv=3):
+        self.estimator = estimator
+        self.param_grid = param_grid
+        self.inner_cv = inner_cv
+
+    @staticmethod
+    def _kw(covariates, idx):
+        return {} if covariates is None else {"covariates": np.asarray(covariates)[idx]}
+
+    def fit(self, X, y, groups=None, covariates=None):
+        """Inner CV over the grid on patients ``groups``, refit of the best; returns self."""
+        from sklearn.metrics import roc_auc_score
+        from sklearn.model_selection import GroupKFold, ParameterGrid
+
+        if groups is None:
+            raise ValueError("groups (patient ids) are required for the inner grouped CV")
+        y = np.asarray(y)
+        groups = np.asarray(groups)
+        self.classes_ = np.unique(y)
+        if self.classes_.size != 2:
+            raise ValueError(f"InnerGroupSearch is binary, got classes {self.classes_.tolist()}")
+        grid = list(ParameterGrid(self.param_grid))
+        splits = list(GroupKFold(self.inner_cv).split(X, y, groups))
+        scores = []
+        with sklearn.config_context(enable_metadata_routing=True):
+            for params in grid:
+                oof = np.full(len(y), np.nan)
+                for tr, va in splits:
+                    est = clone(self.estimator).set_params(**params)
+                    est.fit(X[tr], y[tr], groups=groups[tr], **self._kw(covariates, tr))
+                    oof[va] = est.predict_proba(X[va], **self._kw(covariates, va))[:, 1]
+                scores.append(roc_auc_score(y == self.classes_[1], oof))
+            self.cv_scores_ = np.asarray(scores)
+            self.best_params_ = grid[int(np.argmax(self.cv_scores_))]
+            self.best_estimator_ = clone(self.estimator).set_params(**self.best_params_).fit(
+                X, y, groups=groups, **self._kw(covariates, slice(None)))
+        return self
+
+    def predict_proba(self, X, covariates=None):
+        """Probabilities of the refitted best candidate."""
+        check_is_fitted(self, "best_estimator_")
+        with sklearn.config_context(enable_metadata_routing=True):
+            return self.best_estimator_.predict_proba(X, **self._kw(covariates, slice(None)))
+
+    def predict(self, X, covariates=None):
+        """Class with the highest probability."""
+        return self.classes_[np.argmax(self.predict_proba(X, covariates=covariates), axis=1)]
+
+
+def hankel_covariances(window_s=None, *, fs=100.0, band=(0.5, 40.0), n_lags=3, leads=None):
+    """The covariance front end of the PTB-XL pipelines: a configured :class:`LeadCovariances`.
+
+    Parameters
+    ----------
+    window_s : float, optional
+        ``None``: one OAS covariance of the whole strip. A length in s (``1.98`` at 100 Hz
+        is the 2-s pipeline: 198 embedded samples span 200 input samples): the
+        affine-invariant Riemannian mean of the covariances of consecutive windows.
+    fs : float, default 100.0
+        Sampling frequency, Hz.
+    band : (float, float), default (0.5, 40.0)
+        Zero-phase band-pass, Hz.
+    n_lags : int, default 3
+        Hankel embedding (delay 1 sample): 12 leads give 36 x 36 matrices.
+    leads : sequence of int or lead names, optional
+        Lead subset.
+    """
+    kw = {} if window_s is None else {"window_s": window_s, "window_mean": "riemann"}
+    return LeadCovariances("oas", fs=fs, band=band, n_lags=n_lags, leads=leads, **kw)
+
+
+def hankel_tangent_classifier(*, covariate_scale=10.0, n_covariates=2, inner_cv=3,
+                              Cs=None, covariates=True):
+    """Tangent vectors at both class means + covariates -> L2 logistic regression.
+
+    The part of ``hankel-cmts-lr+cov10`` after the covariances: input SPD matrices
+    ``(n_records, n, n)``; covariates through ``covariates=``, patient ids through
+    ``groups=`` (the inner ``GroupKFold`` that chooses ``C`` needs them).
+
+    Parameters
+    ----------
+    covariate_scale : float or sequence of float, default 10.0
+        :class:`CovariateScaler` factor (1 = covariates standardised like the tangent
+        features, the ``+cov`` pipeline). A sequence: chosen by an inner patient-grouped CV
+        on the training data (:class:`InnerGroupSearch`, pooled out-of-fold AUC).
+    n_covariates : int, default 2
+        Covariate columns expected (age, sex).
+    inner_cv : int, default 3
+        Folds of the patient-grouped inner CV of ``LogisticRegressionCV`` (AUC).
+    Cs : array_like, optional
+        Inverse penalties searched; default ``logspace(-3, 1, 5)``.
+    covariates : bool, default True
+        ``False``: no covariate block (plain ``StandardScaler``; ``hankel-cmts-lr``).
+
+    Returns
+    -------
+    sklearn.pipeline.Pipeline or InnerGroupSearch
+    """
+    from sklearn.linear_model import LogisticRegressionCV
+    from sklearn.model_selection import GroupKFold
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    Cs = np.logspace(-3, 1, 5) if Cs is None else Cs
+    # l1_ratios=(0,) is plain L2 (sklearn 1.8+ asks for it explicitly)
+    lr = LogisticRegressionCV(Cs=Cs, l1_ratios=(0.0,), cv=GroupKFold(inner_cv),
+                              scoring="roc_auc", max_iter=5000, class_weight="balanced",
+                              use_legacy_attributes=False)
+    if not covariates:
+        return make_pipeline(ClassMeanTangentSpace(mode="concat"), StandardScaler(), lr)
+    scales = np.atleast_1d(np.asarray(covariate_scale, dtype=float))
+    pipe = make_pipeline(ClassMeanTangentSpace(mode="concat"), AppendCovariates(),
+                         CovariateScaler(n_covariates=n_covariates, scale=float(scales[0])), lr)
+    if scales.size == 1:
+        return pipe
+    return InnerGroupSearch(pipe, {"covariatescaler__scale": scales.tolist()},
+                            inner_cv=inner_cv)
+
+
+def hankel_ensemble_classifier(*, fs=100.0, covariate_scale=10.0, window_s=1.98, leads=None,
+                               inner_cv=3):
+    """The PTB-XL NORM-vs-MI pipeline ``hankel-ens-cmts-lr+cov10`` on raw signals.
+
+    Mean probability of two pipelines ``hankel_covariances(w) -> hankel_tangent_classifier``
+    with ``w = None`` (whole strip) and ``w = window_s`` (Riemannian mean of 2-s windows).
+
+    Parameters
+    ----------
+    fs : float, default 100.0
+        Sampling frequency of the signals, Hz.
+    covariate_scale : float or sequence of float, default 10.0
+        Up-weighting of the standardised covariates (see :class:`CovariateScaler`); a
+        sequence is searched by an inner patient-grouped CV in each member.
+    window_s : float, default 1.98
+        Window of the second member, s.
+    leads : sequence of int or lead names, optional
+        Lead subset of both members.
+    inner_cv : int, default 3
+        Inner patient-grouped folds that choose the penalty.
+
+    Returns
+    -------
+    MeanProbabilityClassifier
+        ``fit(X, y, covariates=W, groups=patient_id)``, ``predict_proba(X, covariates=W)``
+        with ``X`` of shape ``(n_records, 12, n_samples)`` in mV, ``W`` = (age, sex).
+
+    Notes
+    -----
+    Needs ``sklearn.set_config(enable_metadata_routing=True)``. The covariances do not
+    depend on labels, so a benchmark may compute them once and fit only
+    :func:`hankel_tangent_classifier` per fold (``geoecg bench ptbxl`` does); the result is
+    the same. ``covariate_scale=10`` and the architecture were chosen on the shared
+    370-record PTB-XL subset (see the PTB-XL benchmarks page for the nested figure).
+
+    Examples
+    --------
+    >>> clf = hankel_ensemble_classifier()
+    >>> len(clf.estimators)
+    2
+    """
+    from sklearn.pipeline import make_pipeline
+
+    members = [
+        make_pipeline(hankel_covariances(w, fs=fs, leads=leads),
+                      hankel_tangent_classifier(covariate_scale=covariate_scale,
+                                                inner_cv=inner_cv))
+        for w in (None, window_s)
+    ]
+    return MeanProbabilityClassifier(members)
