@@ -102,7 +102,7 @@ def test_full_kernel_matches_python_version():
     ra = np.zeros((rp.size, 12), np.int8)
     b, rb = a.copy(), ra.copy()
     K.delineate_lead(xq, dq, xw, dw, rp, par, a, ra)
-    K.delineate_lead.py_func(xq, dq, xw, dw, rp, par, b, rb)
+    getattr(K.delineate_lead, "py_func", K.delineate_lead)(xq, dq, xw, dw, rp, par, b, rb)
     np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(ra, rb)
 
