@@ -62,7 +62,7 @@ def figure(df, path, metric="f1_mean"):
         ax.axhline(1.0, color="k", lw=0.8, ls="--", label="oracle (true prior)")
         ax.axhline(0.0, color="grey", lw=0.8, ls=":", label="no adaptation")
         ax.set_xscale("log")
-        ax.set_title(f"{src}: share of the oracle's {metric} gain (n_target={nmax})")
+        ax.set_title(f"{src}: share of oracle {metric} gain, n={nmax}", fontsize=10)
         ax.set_xlabel("target AF prior")
         ax.legend(fontsize=8)
         ax = axes[1, j]
