@@ -35,7 +35,8 @@ from .noise_detector import (  # noqa: E402,F401
     noise_window_features,
 )
 from .noise_level import NOISE_LEVEL_NAMES, noise_level_features  # noqa: E402,F401
-from .rpeaks import RPeakDetector, RPeakResult, detect_rpeaks  # noqa: E402,F401
+from .rpeaks import RPeakResult, detect_rpeaks  # noqa: E402,F401
+from .rpeaks_transformer import RPeakDetector  # noqa: E402,F401
 from .rr_cleaning import RRCleaning, clean_rr  # noqa: E402,F401
 from .sqi import SQI_NAMES, bsqi, length_transform_rpeaks, sqi_features, sqi_windows  # noqa: E402,F401
 from .star import STARResult, star_augment, star_coefficients  # noqa: E402,F401

@@ -14,9 +14,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
-from scipy import signal as sps
-from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils.validation import check_is_fitted
 
 from .._kernels.rpeaks import (
     bandpass_energy,
@@ -32,9 +29,9 @@ from .._kernels.rpeaks_decide import (
     refine_peaks,
 )
 from .._kernels.rpeaks_track import envelope_noise_weight, track_beats
-from .._validation import as_signal, check_fs, is_record_list
+from .._validation import as_signal, check_fs
 
-__all__ = ["RPeakResult", "detect_rpeaks", "RPeakDetector"]
+__all__ = ["RPeakResult", "detect_rpeaks"]  # RPeakDetector: see rpeaks_transformer
 
 METHODS = ("geoecg",)
 
@@ -117,6 +114,8 @@ def _band_sos(fs: float, low: float, high: float) -> np.ndarray:
             f"band_hz must satisfy 0 < low < high < fs/2 (high is capped at 0.45 fs = "
             f"{0.45 * fs:g} Hz); got low={low}, high={high} at fs={fs:g} Hz"
         )
+    from scipy import signal as sps  # here, not at import: scipy.signal costs ~1 s to import
+
     return np.ascontiguousarray(sps.butter(2, [low, high], btype="bandpass", fs=fs, output="sos"))
 
 
@@ -431,107 +430,10 @@ def _enforce_refractory(peaks, confidence, refr: float):
     return peaks, confidence
 
 
-class RPeakDetector(TransformerMixin, BaseEstimator):
-    """Detect R-peaks in every record of a cohort (a transformer for pipelines).
+def __getattr__(name):
+    # RPeakDetector lives in rpeaks_transformer (scikit-learn loads only when it is used)
+    if name == "RPeakDetector":
+        from .rpeaks_transformer import RPeakDetector
 
-    Parameters
-    ----------
-    fs : float
-        Sampling frequency in Hz.
-    lead : int or None, default None
-        Lead to use; None combines all leads (see :func:`detect_rpeaks` Notes).
-    band_hz, window_ms, refractory_ms, threshold, refine_ms
-        Passed to :func:`detect_rpeaks`.
-
-    Notes
-    -----
-    ``transform`` accepts ``(n_records, n_leads, n_samples)``, ``(n_records, n_samples)``
-    or a list of ``(n_leads, n_samples)`` / ``(n_samples,)`` arrays (records of different
-    lengths) and returns a list with one :class:`RPeakResult` per record. Nothing is
-    learned: ``fit`` only checks the parameters and records the number of leads.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from geoecg.datasets import sample_record_path
-    >>> from geoecg.io import read_record
-    >>> sig = read_record(sample_record_path("mitdb_101")).signal
-    >>> det = RPeakDetector(fs=360.0, lead=0).fit([sig])
-    >>> [res.method for res in det.transform([sig, sig[:, :36000]])]
-    ['geoecg', 'geoecg']
-    """
-
-    def __init__(
-        self,
-        fs=None,
-        *,
-        lead=None,
-        band_hz=(3.0, 20.0),
-        window_ms=120.0,
-        refractory_ms=200.0,
-        threshold=0.4,
-        refine_ms=80.0,
-    ):
-        self.fs = fs
-        self.lead = lead
-        self.band_hz = band_hz
-        self.window_ms = window_ms
-        self.refractory_ms = refractory_ms
-        self.threshold = threshold
-        self.refine_ms = refine_ms
-
-    def _records(self, X) -> list[np.ndarray]:
-        if is_record_list(X) or isinstance(X, tuple):
-            recs = [_validate_signal(r) for r in X]
-        else:
-            a = np.asarray(X) if isinstance(X, np.ndarray) else X
-            if np.ndim(a) not in (2, 3):
-                raise ValueError(
-                    "X must be (n_records, n_leads, n_samples), (n_records, n_samples) or a "
-                    f"list of records; got shape {np.shape(a)}"
-                )
-            recs = list(as_signal(a, "X", ndims=(2, 3)))
-        out = []
-        for r in recs:
-            r2 = np.atleast_2d(r)
-            if self.lead is not None:
-                if not isinstance(self.lead, numbers.Integral) or not (
-                    -r2.shape[0] <= self.lead < r2.shape[0]
-                ):
-                    raise ValueError(
-                        f"lead must be an integer index into {r2.shape[0]} leads, got {self.lead!r}"
-                    )
-                r2 = r2[self.lead]
-            out.append(r2)
-        return out
-
-    def fit(self, X, y=None):
-        """Check the parameters; record ``n_leads_in_``. Returns self."""
-        if self.fs is None:
-            raise ValueError("RPeakDetector needs fs (Hz), got None")
-        recs = self._records(X)
-        detect_rpeaks(np.zeros(8), self.fs, **self._kwargs())  # parameter check
-        self.n_leads_in_ = int(np.atleast_2d(recs[0]).shape[0]) if recs else 0
-        return self
-
-    def _kwargs(self) -> dict:
-        return dict(
-            band_hz=self.band_hz,
-            window_ms=self.window_ms,
-            refractory_ms=self.refractory_ms,
-            threshold=self.threshold,
-            refine_ms=self.refine_ms,
-        )
-
-    def transform(self, X) -> list[RPeakResult]:
-        """Detect the R-peaks of each record; returns a list of :class:`RPeakResult`."""
-        check_is_fitted(self, "n_leads_in_")
-        return [detect_rpeaks(r, self.fs, **self._kwargs()) for r in self._records(X)]
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.requires_fit = True
-        tags.input_tags.two_d_array = False
-        tags.input_tags.three_d_array = True
-        tags.target_tags.required = False
-        return tags
+        return RPeakDetector
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
