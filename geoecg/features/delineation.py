@@ -63,6 +63,9 @@ class DelineationSettings:
         Half-width of the window around the R-peak where the steepest slope is taken.
     qrs_on_hi, qrs_on_lo, qrs_off_hi, qrs_off_lo : float
         Slope fractions of the QRS onset and offset search (see the module docstring).
+    qrs_noise_k : float
+        The QRS boundary slope is at least ``qrs_noise_k`` times the lead's median absolute
+        QRS-band derivative (a noise floor; 0 = off).
     t_gap_ms : float
         T search starts this long after the QRS offset.
     t_a_ms, t_b, t_rr : float
@@ -100,6 +103,7 @@ class DelineationSettings:
     qrs_on_lo: float = 0.03
     qrs_off_hi: float = 0.2
     qrs_off_lo: float = 0.06
+    qrs_noise_k: float = 0.0
     t_gap_ms: float = 60.0
     t_a_ms: float = 250.0
     t_b: float = 0.35
@@ -420,7 +424,10 @@ def delineate(
         dq = _derivative(xq, k)
         dw = _derivative(xw, max(1, round(0.01 * fs)))
         par = st.params(fs)
+        with np.errstate(all="ignore"):
+            floor = st.qrs_noise_k * np.nanmedian(np.abs(dq), axis=1)
         for j in range(n_leads):
+            par[_k.P_DQ_FLOOR] = floor[j] if np.isfinite(floor[j]) else 0.0
             _k.delineate_lead(
                 xq=xq[j], dq=dq[j], xw=xw[j], dw=dw[j], rpeaks=rp, par=par,
                 out=lead_s[j], reason=lead_r[j],
