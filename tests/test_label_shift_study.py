@@ -61,3 +61,12 @@ def test_config_errors():
         load_label_shift_config({**CFG, "grid": {"af_prior": [0.0, 1.2]}})
     with pytest.raises(ValueError, match="cinc_features"):
         run_label_shift_study(CFG, "/nonexistent", sources=("cinc2017",))
+
+
+def test_packaged_config_loads():
+    from importlib import resources
+
+    path = resources.files("geoecg.sweep") / "configs" / "label_shift" / "prior_shift_af.toml"
+    cfg = load_label_shift_config(str(path))
+    assert min(cfg["grid"]["af_prior"]) == 0.01 and max(cfg["grid"]["af_prior"]) == 0.5
+    assert 1000 in cfg["grid"]["n_target"]
