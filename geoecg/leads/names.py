@@ -37,7 +37,7 @@ def parse_lead(name) -> str:
 
     Accepts any case and surrounding spaces/dashes (``"AVR"``, ``"avr"``, ``"aVR"``,
     ``"v5"``, ``"lead II"``), the MIT-BIH modified limb leads (``"MLII"`` -> ``"II"``) and
-    the European ``"D1"``..``"D3"``.
+    the European ``"D1"`` to ``"D3"``.
 
     Raises
     ------
