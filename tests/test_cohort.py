@@ -268,6 +268,7 @@ def test_cli_extract(mimic_tree, tmp_path, capsys):
 
 def test_dask_missing_is_one_clear_sentence(mimic_tree, tmp_path, monkeypatch):
     root, _, _ = mimic_tree
-    monkeypatch.setitem(sys.modules, "dask.distributed", None)
-    with pytest.raises(ImportError, match=r"pip install 'geoecg\[dask\]'"):
+    for name in ("dask", "distributed", "dask.distributed"):
+        monkeypatch.setitem(sys.modules, name, None)
+    with pytest.raises(ImportError, match=r"backend='dask' needs .*geoecg\[dask\]"):
         extract_features(root, ["rpeaks"], out=tmp_path, backend="dask", progress=False)
