@@ -25,6 +25,7 @@ BENCH_MODULES: dict[str, str] = {
     "beats": "geoecg.bench.beats",
     "sweep": "geoecg.bench.sweep",
     "af": "geoecg.bench.af",
+    "reconstruct": "geoecg.bench.reconstruct",
     "qrs": "geoecg.bench.qrs",
     "ptbxl": "geoecg.bench.ptbxl",
     "riemann": "geoecg.bench.riemann",

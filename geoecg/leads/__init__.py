@@ -8,6 +8,7 @@
   Gaussian conditional mean, patient-calibrated) and :func:`reconstruction_scores`.
 """
 
+from .amplitude import AmplitudeSpread, amplitude_spread, r_amplitudes
 from .names import (
     CHEST_LEADS,
     LIMB_LEADS,
@@ -35,4 +36,7 @@ __all__ = [
     "LeadReconstructor",
     "ReconstructionScores",
     "reconstruction_scores",
+    "r_amplitudes",
+    "AmplitudeSpread",
+    "amplitude_spread",
 ]

@@ -1,0 +1,137 @@
+"""Amplitude spread of reconstructed leads: do they regress to the population mean?
+
+Deep and linear reconstructions predict a conditional mean, which shrinks the
+between-patient spread of chest-lead amplitudes (Presacan et al. 2025: the R² between the
+lead-I and V3 R amplitudes is 0.04 in real ECGs and 0.49 in reconstructed ones). These
+functions measure it: R amplitudes per lead, their correlation with lead I across records,
+and the ratio of reconstructed to true variances.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .names import STANDARD_LEADS
+
+__all__ = ["r_amplitudes", "AmplitudeSpread", "amplitude_spread"]
+
+#: Half-width (s) of the window around each R-peak searched for the R amplitude.
+R_HALF_WINDOW_S = 0.04
+
+
+def r_amplitudes(X, fs, *, rpeaks=None, reference="II") -> np.ndarray:
+    """R amplitude (mV) of every lead: median over beats of the maximum near the R-peak.
+
+    Parameters
+    ----------
+    X : array_like, shape (n_records, 12, n_samples)
+        Band-passed signals in mV, standard lead order.
+    fs : float
+        Sampling frequency, Hz.
+    rpeaks : list of int arrays, optional
+        R-peaks per record (sample indices); by default detected on lead ``reference`` with
+        :func:`geoecg.features.detect_rpeaks`.
+    reference : str, default "II"
+        Lead used for detection when ``rpeaks`` is not given.
+
+    Returns
+    -------
+    ndarray, shape (n_records, 12)
+        Median over beats of the largest sample within ±40 ms of each R-peak, relative to the
+        record's median (NaN for a record without a beat).
+    """
+    from ..features import detect_rpeaks
+
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 3:
+        raise ValueError(f"X must have shape (n_records, n_leads, n_samples), got {X.shape}")
+    ref = STANDARD_LEADS.index(reference)
+    h = max(int(round(R_HALF_WINDOW_S * fs)), 1)
+    out = np.full(X.shape[:2], np.nan)
+    for k, x in enumerate(X):
+        r = rpeaks[k] if rpeaks is not None else detect_rpeaks(x[ref], fs).indices
+        r = np.asarray(r, dtype=np.int64)
+        r = r[(r >= h) & (r < x.shape[1] - h)]
+        if r.size == 0:
+            continue
+        win = x[:, r[:, None] + np.arange(-h, h + 1)]  # (leads, beats, window)
+        out[k] = np.median(win.max(axis=-1), axis=1) - np.median(x, axis=1)
+    return out
+
+
+@dataclass(frozen=True)
+class AmplitudeSpread:
+    """Spread of amplitudes across records, true vs reconstructed, per lead.
+
+    Attributes
+    ----------
+    leads : tuple of str
+    corr_with_i_true, corr_with_i_rec : ndarray, shape (n_leads,)
+        Pearson correlation across records between the lead-I R amplitude and each lead's
+        R amplitude, in the true and in the reconstructed signals.
+    r_amp_var_ratio : ndarray, shape (n_leads,)
+        Variance across records of the reconstructed R amplitude over that of the true one.
+    signal_var_ratio : ndarray, shape (n_leads,)
+        Mean over records of the reconstructed signal variance over the true one.
+    """
+
+    leads: tuple
+    corr_with_i_true: np.ndarray
+    corr_with_i_rec: np.ndarray
+    r_amp_var_ratio: np.ndarray
+    signal_var_ratio: np.ndarray
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per lead."""
+        return pd.DataFrame(
+            {"corr_I_true": self.corr_with_i_true, "corr_I_rec": self.corr_with_i_rec,
+             "r_amp_var_ratio": self.r_amp_var_ratio, "signal_var_ratio": self.signal_var_ratio},
+            index=pd.Index(self.leads, name="lead"),
+        )
+
+
+def amplitude_spread(X_true, X_rec, fs, leads=None) -> AmplitudeSpread:
+    """Compare the amplitude spread of true and reconstructed 12-lead records.
+
+    R-peaks are detected once, on the true lead II, and used for both.
+
+    Parameters
+    ----------
+    X_true, X_rec : array_like, shape (n_records, 12, n_samples)
+        Band-passed signals (mV), standard order.
+    fs : float
+        Sampling frequency, Hz.
+    leads : sequence of str, optional
+        Leads to report (default: the six chest leads).
+    """
+    from ..features import detect_rpeaks
+
+    A = np.asarray(X_true, dtype=float)
+    B = np.asarray(X_rec, dtype=float)
+    if A.shape != B.shape or A.ndim != 3 or A.shape[1] != 12:
+        raise ValueError(f"X_true and X_rec must both be (n_records, 12, n_samples), got "
+                         f"{A.shape}, {B.shape}")
+    leads = STANDARD_LEADS[6:] if leads is None else tuple(leads)
+    idx = [STANDARD_LEADS.index(n) for n in leads]
+    rp = [detect_rpeaks(x[1], fs).indices for x in A]
+    ra, rb = r_amplitudes(A, fs, rpeaks=rp), r_amplitudes(B, fs, rpeaks=rp)
+    ok = np.isfinite(ra).all(axis=1) & np.isfinite(rb).all(axis=1)
+    ra, rb = ra[ok], rb[ok]
+
+    def corr(u, v):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return float(np.corrcoef(u, v)[0, 1]) if u.size > 2 else np.nan
+
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sv = np.nanmean(B[:, idx].var(axis=-1) / A[:, idx].var(axis=-1), axis=0)
+        vr = rb[:, idx].var(axis=0) / ra[:, idx].var(axis=0)
+    return AmplitudeSpread(
+        leads,
+        np.array([corr(ra[:, 0], ra[:, i]) for i in idx]),
+        np.array([corr(rb[:, 0], rb[:, i]) for i in idx]),
+        vr,
+        sv,
+    )
