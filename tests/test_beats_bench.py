@@ -61,6 +61,17 @@ def test_nested_ds1_cv_on_three_patients_writes_json(mitdb_dir, tmp_path, cache,
 
 
 @pytest.mark.realdata
+def test_intra_split_is_labelled_as_leaking(mitdb_dir, tmp_path, cache, capsys):
+    out = tmp_path / "intra.json"
+    rc = main(["bench", "beats", "--data", str(mitdb_dir), "--protocol", "intra", "--records",
+               "119,208", "--n-estimators", "5", "--json", str(out), "--cache", str(cache)])
+    assert rc == 0 and "LEAKS PATIENTS" in capsys.readouterr().out
+    res = json.loads(out.read_text())
+    n = sum(c["n"] for c in res["classes"].values())
+    assert 0.15 < n / (1987 + 2955) < 0.25  # the 20 % test split of the two records' beats
+
+
+@pytest.mark.realdata
 def test_nested_select_chooses_from_the_registered_grid(mitdb_dir, tmp_path, cache, capsys):
     from geoecg.estimators.heartbeat import BEAT_SELECTION_GRID
 
