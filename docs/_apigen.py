@@ -12,7 +12,6 @@ import importlib
 import inspect
 import os
 import pkgutil
-import shutil
 from pathlib import Path
 
 PACKAGES = {
@@ -28,6 +27,22 @@ PACKAGES = {
     "viz": "Plots",
     "datasets": "Embedded sample data",
 }
+#: Not part of the library's API: the command line (documented in api/cli) and its benches.
+SKIP = {"bench", "commands", "cli"}
+
+
+def _packages() -> dict[str, str]:
+    """The subpackages above, then any other public subpackage of geoecg (found, not listed)."""
+    import geoecg
+
+    found = dict(PACKAGES)
+    for info in pkgutil.iter_modules(geoecg.__path__):
+        if info.ispkg and not info.name.startswith("_") and info.name not in SKIP:
+            if info.name not in found:
+                mod = importlib.import_module(f"geoecg.{info.name}")
+                doc = (mod.__doc__ or "").strip().splitlines()
+                found[info.name] = doc[0].rstrip(".") if doc else info.name
+    return found
 
 
 def _public_names(mod) -> list[str]:
@@ -84,8 +99,7 @@ def write_api_pages(docs_dir: Path, mock_imports: list[str] | None = None) -> No
 def _write(docs_dir: Path) -> None:
     out = docs_dir / "api"
     out.mkdir(exist_ok=True)
-    # stubs of names that no longer exist would be orphan pages: start from scratch
-    shutil.rmtree(out / "generated", ignore_errors=True)
+    expected: set[str] = set()
     index = [
         "API reference",
         "=============",
@@ -98,7 +112,7 @@ def _write(docs_dir: Path) -> None:
         "   :maxdepth: 1",
         "",
     ]
-    for pkg, blurb in PACKAGES.items():
+    for pkg, blurb in _packages().items():
         name = f"geoecg.{pkg}"
         mod = importlib.import_module(name)
         exported = _public_names(mod)
@@ -115,6 +129,7 @@ def _write(docs_dir: Path) -> None:
         ]
         if exported:
             lines += _section(f"Names in ``{name}``", name, exported, "-")
+            expected.update(f"{name}.{n}" for n in exported)
         for sub in _submodules(mod):
             extra = [
                 n
@@ -123,6 +138,7 @@ def _write(docs_dir: Path) -> None:
             ]
             if extra:
                 lines += _section(f"Also in ``{sub.__name__}``", sub.__name__, extra, "-")
+                expected.update(f"{sub.__name__}.{n}" for n in extra)
         text = "\n".join(lines)
         page = out / f"{pkg}.rst"
         if not page.exists() or page.read_text() != text:
@@ -132,6 +148,11 @@ def _write(docs_dir: Path) -> None:
     page = out / "index.rst"
     if not page.exists() or page.read_text() != text:
         page.write_text(text)
+    # stubs of names that no longer exist would be orphan pages (a warning): remove only
+    # those, so that two builds running at once do not delete each other's stubs
+    for stub in (out / "generated").glob("*.rst"):
+        if stub.stem not in expected:
+            stub.unlink(missing_ok=True)
 
 
 def write_cli_page(docs_dir: Path) -> None:

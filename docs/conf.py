@@ -143,6 +143,7 @@ html_theme = "pydata_sphinx_theme"
 html_title = f"geoecg {release}"
 html_static_path: list[str] = []
 html_show_sourcelink = False
+html_copy_source = False
 html_theme_options = {
     "navigation_with_keys": False,
     "show_toc_level": 2,
