@@ -309,8 +309,14 @@ def _header_count_mismatch(base: Path) -> str | None:
     head = lines[0].split()
     if len(head) < 2 or not head[1].isdigit():
         return None
-    declared, found = int(head[1]), len(lines) - 1
-    what = "segments" if "/" in head[0] else "signals"
+    found = len(lines) - 1
+    if "/" in head[0]:  # multi-segment: "name/n_segments n_signals ..." then segment lines
+        seg = head[0].split("/", 1)[1]
+        if not seg.isdigit():
+            return None
+        declared, what = int(seg), "segments"
+    else:
+        declared, what = int(head[1]), "signals"
     if declared != found:  # info strings are '#' comments, so every other line is counted
         return (
             f"the record line declares {declared} {what} but {found} {what[:-1]} line(s) "
