@@ -37,6 +37,28 @@ def test_import_geoecg_loads_no_heavy_dependency():
     assert [m for m in loaded if m.startswith("geoecg.")] == []
 
 
+def test_import_features_loads_no_heavy_dependency():
+    loaded = _loaded_after("import geoecg.features")
+    assert not [m for m in loaded if m.split(".")[0] in HEAVY], loaded
+    assert [m for m in loaded if m.startswith("geoecg.features.")] == []
+
+
+def test_detect_rpeaks_imports_without_sklearn_or_pandas():
+    loaded = _loaded_after("from geoecg.features import detect_rpeaks")
+    assert "sklearn" not in loaded and "pandas" not in loaded, loaded
+
+
+def test_function_named_like_its_submodule_stays_a_function():
+    """``hrv_psd`` is a function and a submodule; importing the submodule must not hide it."""
+    code = ("import geoecg.features.hrv_psd\nimport geoecg.features as f\n"
+            "from geoecg.features import hrv_psd\n"
+            "assert callable(f.hrv_psd) and hrv_psd is f.hrv_psd\n"
+            "assert f.rpeaks.__name__ == 'geoecg.features.rpeaks'\n"
+            "from geoecg.features.rpeaks import RPeakDetector\n"
+            "assert RPeakDetector is f.RPeakDetector")
+    _loaded_after(code)  # raises CalledProcessError if an assert fails
+
+
 def test_lazy_attributes_load_on_first_use():
     loaded = _loaded_after("import geoecg\nassert callable(geoecg.read_record)")
     assert "pandas" in loaded and "geoecg.io" in loaded and "geoecg.features" not in loaded

@@ -1,42 +1,100 @@
-"""Validated feature functions and scikit-learn transformers built on :mod:`geoecg._kernels`."""
+"""Validated feature functions and scikit-learn transformers built on :mod:`geoecg._kernels`.
 
-from .beats import (  # noqa: E402,F401
-    BeatSegments,
-    beat_window_size,
-    median_template,
-    segment_beats,
-    template_correlation,
-)
-from .clinical import (  # noqa: E402,F401
-    CLINICAL_NAMES,
-    ClinicalFeatures,
-    ClinicalMeasurements,
-    clinical_measurements,
-    cornell_criterion,
-    qtc,
-)
-from .delineation import Delineation, DelineationSettings, delineate  # noqa: E402,F401
-from .hrv import HRV_BLOCKS, HRV_FEATURE_NAMES, HRVSettings, hrv_features, rr_from_rpeaks  # noqa: E402,F401
-from .hrv_batch import HRVWindows, hrv_features_batch, hrv_windowed  # noqa: E402,F401
-from .hrv_psd import hrv_psd  # noqa: E402,F401
-from .hrv_transformer import HRVFeatures  # noqa: E402,F401
-from .morphology import (  # noqa: E402,F401
-    BEAT_FEATURE_BLOCKS,
-    BeatFeatures,
-    BeatFeatureTable,
-    beat_features,
-    rr_features,
-)
-from .noise_detector import (  # noqa: E402,F401
-    NOISE_FEATURE_NAMES,
-    NOISE_FEATURE_SETS,
-    NOISE_MONOTONIC,
-    NoiseDetector,
-    noise_window_features,
-)
-from .noise_level import NOISE_LEVEL_NAMES, noise_level_features  # noqa: E402,F401
-from .rpeaks import RPeakResult, detect_rpeaks  # noqa: E402,F401
-from .rpeaks_transformer import RPeakDetector  # noqa: E402,F401
-from .rr_cleaning import RRCleaning, clean_rr  # noqa: E402,F401
-from .sqi import SQI_NAMES, bsqi, length_transform_rpeaks, sqi_features, sqi_windows  # noqa: E402,F401
-from .star import STARResult, star_augment, star_coefficients  # noqa: E402,F401
+Every name below loads on first use (a module ``__getattr__``, as in SciPy), so
+``import geoecg.features`` imports no numerical library; ``from geoecg.features import X``
+works for every name of ``__all__``. To export a new name, add it to :data:`_EXPORTS`
+(name -> submodule).
+"""
+
+from __future__ import annotations
+
+import importlib as _importlib
+import importlib.util as _importlib_util
+import sys as _sys
+import types as _types
+
+#: Public name -> submodule that defines it.
+_EXPORTS = {
+    "BeatSegments": "beats",
+    "beat_window_size": "beats",
+    "median_template": "beats",
+    "segment_beats": "beats",
+    "template_correlation": "beats",
+    "CLINICAL_NAMES": "clinical",
+    "ClinicalFeatures": "clinical",
+    "ClinicalMeasurements": "clinical",
+    "clinical_measurements": "clinical",
+    "cornell_criterion": "clinical",
+    "qtc": "clinical",
+    "Delineation": "delineation",
+    "DelineationSettings": "delineation",
+    "delineate": "delineation",
+    "HRV_BLOCKS": "hrv",
+    "HRV_FEATURE_NAMES": "hrv",
+    "HRVSettings": "hrv",
+    "hrv_features": "hrv",
+    "rr_from_rpeaks": "hrv",
+    "HRVWindows": "hrv_batch",
+    "hrv_features_batch": "hrv_batch",
+    "hrv_windowed": "hrv_batch",
+    "hrv_psd": "hrv_psd",
+    "HRVFeatures": "hrv_transformer",
+    "BEAT_FEATURE_BLOCKS": "morphology",
+    "BeatFeatures": "morphology",
+    "BeatFeatureTable": "morphology",
+    "beat_features": "morphology",
+    "rr_features": "morphology",
+    "NOISE_FEATURE_NAMES": "noise_detector",
+    "NOISE_FEATURE_SETS": "noise_detector",
+    "NOISE_MONOTONIC": "noise_detector",
+    "NoiseDetector": "noise_detector",
+    "noise_window_features": "noise_detector",
+    "NOISE_LEVEL_NAMES": "noise_level",
+    "noise_level_features": "noise_level",
+    "RPeakResult": "rpeaks",
+    "detect_rpeaks": "rpeaks",
+    "RPeakDetector": "rpeaks_transformer",
+    "RRCleaning": "rr_cleaning",
+    "clean_rr": "rr_cleaning",
+    "SQI_NAMES": "sqi",
+    "bsqi": "sqi",
+    "length_transform_rpeaks": "sqi",
+    "sqi_features": "sqi",
+    "sqi_windows": "sqi",
+    "STARResult": "star",
+    "star_augment": "star",
+    "star_coefficients": "star",
+}
+
+__all__ = list(_EXPORTS)
+
+
+def __getattr__(name):
+    module = _EXPORTS.get(name)
+    if module is None:
+        if not name.startswith("__") and _importlib_util.find_spec(f"{__name__}.{name}"):
+            return _importlib.import_module(f"{__name__}.{name}")  # a submodule, e.g. .rpeaks
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(_importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value  # later lookups skip __getattr__
+    return value
+
+
+def __dir__():
+    return sorted({*globals(), *_EXPORTS})
+
+
+class _Package(_types.ModuleType):
+    """This package, keeping a function whose name is also a submodule's (``hrv_psd``).
+
+    Importing a submodule binds it as an attribute of the package; for a name that is
+    both (function ``hrv_psd`` in submodule ``hrv_psd``) the function is kept instead.
+    """
+
+    def __setattr__(self, name, value):
+        if isinstance(value, _types.ModuleType) and _EXPORTS.get(name) == name:
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+_sys.modules[__name__].__class__ = _Package
