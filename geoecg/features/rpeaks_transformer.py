@@ -71,13 +71,13 @@ class RPeakDetector(TransformerMixin, BaseEstimator):
         if is_record_list(X) or isinstance(X, tuple):
             recs = [_validate_signal(r) for r in X]
         else:
-            a = np.asarray(X) if isinstance(X, np.ndarray) else X
-            if np.ndim(a) not in (2, 3):
+            a = as_signal(X, "X", ndims=(1, 2, 3))  # dtype, layout and inf checks
+            if a.ndim == 1:
                 raise ValueError(
                     "X must be (n_records, n_leads, n_samples), (n_records, n_samples) or a "
-                    f"list of records; got shape {np.shape(a)}"
+                    f"list of records; got shape {a.shape}"
                 )
-            recs = list(as_signal(a, "X", ndims=(2, 3)))
+            recs = list(a)
         out = []
         for r in recs:
             r2 = np.atleast_2d(r)
