@@ -173,3 +173,28 @@ def test_population_on_ptbxl(ptbxl_dir):
     # a single lead carries much less: the score can fail
     one = LeadReconstructor(("I",)).fit(X[tr]).score(X[~tr])
     assert one < df["r_mean"].mean()
+
+
+def test_bench_reconstruct_table_on_ptbxl(ptbxl_dir):
+    """The bench's reconstruction step: inner-CV choice, per-lead table, amplitude spread."""
+    from geoecg.bench.reconstruct import reconstruction_table
+    from geoecg.io import PTBXL
+    from geoecg.signal import bandpass
+
+    db = PTBXL(ptbxl_dir)
+    X, meta = db.load(db.available(100)[:200], fs=100)
+    X = bandpass(X, 100.0, 0.5, 40.0, order=2)
+    out = reconstruction_table(X, meta, ["II,V1,V5"], ["population"])
+    r = out["II,V1,V5|population"]
+    assert r["chosen"]["n_taps"] in (0, 2, 4)
+    assert set(r["per_lead"]) == {"I", "III", "aVR", "aVL", "aVF", "V2", "V3", "V4", "V6"}
+    assert 0.5 < r["mean_r"] < 1.0 and r["min_lead_r"] <= r["mean_r"]
+    assert set(r["amplitude"]) == {"V1", "V2", "V3", "V4", "V5", "V6"}
+    # sources are copied: their R amplitudes are the true ones
+    assert r["amplitude"]["V1"]["r_amp_var_ratio"] == pytest.approx(1.0)
+
+
+def test_bench_reconstruct_registered():
+    from geoecg.cli import BENCH_MODULES
+
+    assert BENCH_MODULES["reconstruct"] == "geoecg.bench.reconstruct"
