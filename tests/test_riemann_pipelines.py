@@ -10,6 +10,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from geoecg.riemann import (
     AppendCovariates,
     CovariateScaler,
+    InnerGroupSearch,
     MeanProbabilityClassifier,
     hankel_covariances,
     hankel_ensemble_classifier,
@@ -95,3 +96,36 @@ def test_ensemble_on_signals_equals_precomputed_members(ptbxl_dir):
     assert p.shape == (int(te.sum()),)
     np.testing.assert_allclose(p, np.mean(parts, axis=0), atol=1e-10)
     assert C.shape[1:] == (36, 36)
+
+
+def test_inner_group_search_chooses_on_training_patients():
+    rng = np.random.default_rng(1)
+    n = 60
+    y = np.repeat([0, 1], n // 2)
+    A = rng.standard_normal((n, 3, 40))
+    A[y == 1, 0] *= 1.5
+    C = A @ A.transpose(0, 2, 1) / 40
+    covs = np.column_stack([rng.uniform(30, 80, n) + 10 * y, rng.integers(0, 2, n)])
+    groups = np.arange(n) // 2
+    clf = hankel_tangent_classifier(covariate_scale=[1.0, 10.0])
+    assert isinstance(clf, InnerGroupSearch)
+    with pytest.raises(ValueError, match="groups"):
+        clf.fit(C, y, covariates=covs)
+    clf.fit(C, y, groups=groups, covariates=covs)
+    assert clf.best_params_["covariatescaler__scale"] in (1.0, 10.0)
+    assert clf.cv_scores_.shape == (2,) and np.all((clf.cv_scores_ >= 0) & (clf.cv_scores_ <= 1))
+    assert clf.predict_proba(C[:5], covariates=covs[:5]).shape == (5, 2)
+    # same choice when the labels of records outside the fit change (nothing else is read)
+    again = hankel_tangent_classifier(covariate_scale=[1.0, 10.0]).fit(
+        C[:40], y[:40], groups=groups[:40], covariates=covs[:40])
+    y2 = y.copy()
+    y2[40:] = 1 - y2[40:]
+    again2 = hankel_tangent_classifier(covariate_scale=[1.0, 10.0]).fit(
+        C[:40], y2[:40], groups=groups[:40], covariates=covs[:40])
+    np.testing.assert_array_equal(again.cv_scores_, again2.cv_scores_)
+    # control: permuting the training labels does change the inner scores
+    y3 = y[:40].copy()
+    rng.shuffle(y3)
+    again3 = hankel_tangent_classifier(covariate_scale=[1.0, 10.0]).fit(
+        C[:40], y3, groups=groups[:40], covariates=covs[:40])
+    assert not np.allclose(again.cv_scores_, again3.cv_scores_)
