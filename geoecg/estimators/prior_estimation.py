@@ -1,0 +1,203 @@
+"""Class-prior estimation under prevalence (label) shift: the estimators behind
+:class:`geoecg.estimators.PriorShiftClassifier`.
+
+* :func:`prior_correct`: Bayes re-weighting of calibrated probabilities for new priors
+  (Saerens, Latinne & Decaestecker 2002).
+* :func:`em_priors`: their EM estimate of the target prior from unlabelled predictions.
+* :func:`bbse_priors`: black-box shift estimation (Lipton, Wang & Smola 2018).
+* :func:`rlls_priors`: regularised learning under label shift (Azizzadenesheli et al. 2019).
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+__all__ = ["bbse_priors", "em_priors", "prior_correct", "rlls_priors"]
+
+_EPS = 1e-12
+
+
+def prior_correct(proba, train_priors, target_priors) -> np.ndarray:
+    """Re-weight class probabilities for new class priors (Saerens et al. 2002).
+
+    ``p'(c|x) = p(c|x) pi_t(c) / pi_s(c)``, renormalised over the classes.
+
+    Parameters
+    ----------
+    proba : array_like, shape (n, n_classes)
+        Probabilities under the training (source) priors.
+    train_priors : array_like, shape (n_classes,)
+        Source priors (positive).
+    target_priors : array_like, shape (n_classes,)
+        Target priors (non-negative, renormalised).
+
+    Returns
+    -------
+    ndarray, shape (n, n_classes)
+
+    Examples
+    --------
+    >>> prior_correct([[0.5, 0.5]], [0.5, 0.5], [0.9, 0.1]).round(2)
+    array([[0.9, 0.1]])
+    """
+    p = np.asarray(proba, dtype=np.float64)
+    s = np.asarray(train_priors, dtype=np.float64)
+    t = np.asarray(target_priors, dtype=np.float64)
+    if p.ndim != 2 or s.shape != (p.shape[1],) or t.shape != (p.shape[1],):
+        raise ValueError("proba must be (n, n_classes) and both priors of length n_classes")
+    if np.any(s <= 0) or np.any(t < 0) or t.sum() <= 0:
+        raise ValueError("train priors must be positive and target priors non-negative")
+    w = p * (t / t.sum()) / (s / s.sum())
+    tot = w.sum(axis=1, keepdims=True)
+    return np.divide(w, tot, out=np.full_like(w, 1.0 / p.shape[1]), where=tot > 0)
+
+
+def em_priors(proba, source_priors, *, max_iter: int = 1000, tol: float = 1e-8):
+    """Target priors by EM (Saerens, Latinne & Decaestecker 2002).
+
+    Alternates ``p_t(c|x_i) ∝ p_s(c|x_i) pi_t(c) / pi_s(c)`` and
+    ``pi_t(c) = mean_i p_t(c|x_i)`` from ``pi_t = pi_s``.
+
+    Parameters
+    ----------
+    proba : array_like, shape (n_target, n_classes)
+        Calibrated source-model probabilities of the unlabelled target records.
+    source_priors : array_like, shape (n_classes,)
+    max_iter : int, default 1000
+    tol : float, default 1e-8
+        Stop when the largest prior change is below ``tol``.
+
+    Returns
+    -------
+    priors : ndarray, shape (n_classes,)
+    n_iter : int
+    converged : bool
+
+    Examples
+    --------
+    >>> p = np.array([[0.9, 0.1]] * 80 + [[0.1, 0.9]] * 20)
+    >>> em_priors(p, [0.5, 0.5])[0].round(2)
+    array([0.8, 0.2])
+    """
+    p = np.asarray(proba, dtype=np.float64)
+    s = np.asarray(source_priors, dtype=np.float64)
+    _check_proba_priors(p, s)
+    s = s / s.sum()
+    t = s.copy()
+    for it in range(1, int(max_iter) + 1):
+        q = prior_correct(p, s, t)
+        new = q.mean(axis=0)
+        if np.max(np.abs(new - t)) < tol:
+            return new, it, True
+        t = new
+    return t, int(max_iter), False
+
+
+def bbse_priors(target_pred, confusion, source_priors) -> np.ndarray:
+    """Target priors by black-box shift estimation (Lipton, Wang & Smola 2018).
+
+    Solves ``C w = mu`` (least squares), ``pi_t = w * pi_s`` clipped at 0 and renormalised.
+
+    Parameters
+    ----------
+    target_pred : array_like, shape (n_target, n_classes)
+        Predictions on the target records: one-hot hard calls or (soft) probabilities.
+    confusion : array_like, shape (n_classes, n_classes)
+        Joint ``C[i, j] = P_s(prediction i, label j)`` from held-out source predictions.
+    source_priors : array_like, shape (n_classes,)
+
+    Returns
+    -------
+    ndarray, shape (n_classes,)
+
+    Examples
+    --------
+    >>> C = np.array([[0.4, 0.1], [0.1, 0.4]])    # 80 % accurate, balanced source
+    >>> mu = np.array([[1.0, 0.0]] * 68 + [[0.0, 1.0]] * 32)
+    >>> bbse_priors(mu, C, [0.5, 0.5]).round(2)
+    array([0.8, 0.2])
+    """
+    mu, C, s = _check_confusion(target_pred, confusion, source_priors)
+    w = np.linalg.lstsq(C, mu, rcond=None)[0]
+    return _normalise(np.clip(w, 0.0, None) * s, s)
+
+
+def rlls_priors(target_pred, confusion, source_priors, *, delta: float) -> np.ndarray:
+    """Target priors by regularised learning under label shift (Azizzadenesheli et al. 2019).
+
+    ``theta = argmin ||C theta - b||_2 + delta ||theta||_2`` subject to ``theta >= -1``,
+    with ``b = mu - C 1``; ``pi_t = (1 + theta) * pi_s`` renormalised. ``delta = 0`` is
+    BBSE with the non-negativity constraint; a large ``delta`` returns ``pi_s``.
+
+    Parameters
+    ----------
+    target_pred, confusion, source_priors :
+        As in :func:`bbse_priors`.
+    delta : float >= 0
+        Regularisation strength (the paper's ``Delta_C``, of order ``1 / sqrt(n_source)``).
+
+    Returns
+    -------
+    ndarray, shape (n_classes,)
+
+    Examples
+    --------
+    >>> C = np.array([[0.4, 0.1], [0.1, 0.4]])
+    >>> mu = np.array([[1.0, 0.0]] * 68 + [[0.0, 1.0]] * 32)
+    >>> rlls_priors(mu, C, [0.5, 0.5], delta=0.0).round(2)
+    array([0.8, 0.2])
+    >>> rlls_priors(mu, C, [0.5, 0.5], delta=10.0).round(2)
+    array([0.5, 0.5])
+    """
+    from scipy.optimize import minimize
+
+    mu, C, s = _check_confusion(target_pred, confusion, source_priors)
+    if not (isinstance(delta, numbers.Real) and delta >= 0):
+        raise ValueError(f"delta must be a number >= 0, got {delta!r}")
+    b = mu - C.sum(axis=1)
+    k = s.size
+    eps = 1e-12
+
+    def f(th):
+        r = C @ th - b
+        return np.sqrt(r @ r + eps) + delta * np.sqrt(th @ th + eps)
+
+    def g(th):
+        r = C @ th - b
+        return C.T @ r / np.sqrt(r @ r + eps) + delta * th / np.sqrt(th @ th + eps)
+
+    x0 = np.clip(np.linalg.lstsq(C, b, rcond=None)[0], -1.0, None)
+    best = None
+    for start in (x0, np.zeros(k)):
+        res = minimize(f, start, jac=g, method="L-BFGS-B", bounds=[(-1.0, None)] * k,
+                       options={"maxiter": 2000, "ftol": 1e-14, "gtol": 1e-10})
+        if best is None or res.fun < best.fun:
+            best = res
+    return _normalise((1.0 + best.x) * s, s)
+
+
+def _normalise(t, fallback):
+    t = np.clip(np.asarray(t, dtype=np.float64), 0.0, None)
+    return t / t.sum() if t.sum() > 0 else np.asarray(fallback, dtype=np.float64)
+
+
+def _check_proba_priors(p, s):
+    if p.ndim != 2 or p.shape[0] == 0:
+        raise ValueError(f"proba must be 2-D (n_target >= 1, n_classes), got shape {p.shape}")
+    if s.shape != (p.shape[1],) or np.any(s <= 0) or not np.all(np.isfinite(s)):
+        raise ValueError(f"source_priors must be {p.shape[1]} positive numbers, got {s}")
+    if not np.all(np.isfinite(p)):
+        raise ValueError("proba must be finite")
+
+
+def _check_confusion(target_pred, confusion, source_priors):
+    mu = np.asarray(target_pred, dtype=np.float64)
+    s = np.asarray(source_priors, dtype=np.float64)
+    C = np.asarray(confusion, dtype=np.float64)
+    _check_proba_priors(mu, s)
+    k = s.size
+    if C.shape != (k, k) or not np.all(np.isfinite(C)):
+        raise ValueError(f"confusion must be a finite ({k}, {k}) matrix, got shape {C.shape}")
+    return mu.mean(axis=0), C, s / s.sum()
