@@ -17,3 +17,10 @@ from .small_cohort import (  # noqa: E402,F401
     paired_bootstrap_diff,
     patient_splits,
 )
+from .tables import (  # noqa: E402,F401
+    ClassTable,
+    class_table,
+    class_table_from_confusion,
+    count_table,
+    detection_rates,
+)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from .ec57 import ec57_gross
+from .tables import class_table_from_confusion
 
 __all__ = ["AAMI_REPORT_CLASSES", "aami_report", "aami_table", "sv_f1_score"]
 
@@ -61,26 +64,18 @@ def aami_report(y_true, y_pred, classes=AAMI_REPORT_CLASSES) -> dict:
 
 def aami_table(rep) -> list[str]:
     """Lines of the per-class table, EC57 gross statistics and confusion matrix of an
-    :func:`aami_report`."""
-    lines = [f"  {'class':<6} {'n':>7} {'Se %':>7} {'+P %':>7} {'F1 %':>7}"]
-    for c, m in rep["classes"].items():
-        lines.append(f"  {c:<6} {m['n']:>7} {m['se']:>7.1f} {m['ppv']:>7.1f} {m['f1']:>7.1f}")
-    lines.append(
+    :func:`aami_report`, written by the one table writer
+    (:func:`geoecg.evaluation.tables.class_table_from_confusion`), with the accuracy, kappa,
+    j- and jk-index line."""
+    table = class_table_from_confusion(rep["confusion"], rep["labels"], ec57="ec57" in rep)
+    table = replace(table, summary={})
+    lines = table.format().splitlines()
+    n_rows = len(rep["labels"]) + 1
+    lines.insert(
+        n_rows,
         f"  accuracy {rep['accuracy']:.2f} %   kappa {rep['kappa']:.3f}   "
-        f"j-index (S,V Se+P) {rep['j_index']:.3f}/4   jk-index {rep['jkappa']:.3f}"
+        f"j-index (S,V Se+P) {rep['j_index']:.3f}/4   jk-index {rep['jkappa']:.3f}",
     )
-    if "ec57" in rep:
-        lines.append(
-            "  EC57 gross (bxb: F/Q beats called V are not VEB false positives): "
-            + ", ".join(
-                f"{'VEB' if c == 'V' else 'SVEB'} Se {m['se']:.1f} +P {m['ppv']:.1f} "
-                f"F1 {m['f1']:.1f}"
-                for c, m in rep["ec57"].items()
-            )
-        )
-    lines.append("  confusion (rows reference, columns predicted): " + " ".join(rep["labels"]))
-    for c, row in zip(rep["labels"], rep["confusion"], strict=True):
-        lines.append(f"    {c} " + " ".join(f"{v:>6}" for v in row))
     return lines
 
 
