@@ -167,7 +167,7 @@ def _ptbxl(data_dir, task: str, quick: bool, max_records, random_state: int) -> 
 
 def _af_pipeline(random_state: int, quick: bool):
     from ..estimators import CinC2017Classifier
-    from ..features.af_record import AFRecordFeatures
+    from ..features.af.record import AFRecordFeatures
 
     n_trees = 20 if quick else 200  # as in `geoecg bench af`
     return make_pipeline(
