@@ -12,6 +12,7 @@ from geoecg.features.beat_dominant import (
     SelectBeatFeatures,
     beat_feature_set_mask,
     dominant_beat_features,
+    dominant_width_ratio,
     record_beat_table,
     record_standardize,
 )
@@ -167,3 +168,39 @@ def test_beat_features_default_is_the_transfer_set_and_adapt_standardises():
     bb = BeatFeatures(fs=250.0, adapt="both").fit(recs)
     np.testing.assert_allclose(bb.transform(recs), np.hstack([F, Fa]), equal_nan=True)
     assert bb.get_feature_names_out()[F.shape[1]] == "rs_" + names[0]
+
+
+def test_width_ratio_is_against_sinus_beats_even_when_wide_beats_are_most():
+    from geoecg.features.morphology import BeatFeatureTable
+
+    names = np.array(["qrs_width_l0", "qrs_width_l1", "dom_rr_pre", "dom_qrs_corr_l0",
+                      "dom_qrs_amp_l0"])
+    sinus = [90.0, 100.0, 1.0, 0.98, 1.0]
+    wide = [150.0, 170.0, 0.6, 0.95, 1.1]  # premature, so not sinus-like
+    V = np.array([sinus] * 8 + [wide] * 12)  # wide beats are 60 % of the record
+    w = dominant_width_ratio(BeatFeatureTable(V, names, np.arange(20)))
+    assert w.names.tolist() == ["dom_qrs_wratio_l0", "dom_qrs_wratio_l1"]
+    np.testing.assert_allclose(w.values[0], [1.0, 1.0])
+    np.testing.assert_allclose(w.values[-1], [150 / 90, 1.7])  # record median would give 1
+    few = dominant_width_ratio(BeatFeatureTable(V[4:], names, np.arange(16)))  # 4 sinus beats
+    assert np.isnan(few.values).all()
+    with pytest.raises(ValueError, match="dom_rr_pre"):
+        dominant_width_ratio(BeatFeatureTable(V[:, :2], names[:2], np.arange(20)))
+    with pytest.raises(ValueError, match="qrs_width"):
+        dominant_width_ratio(BeatFeatureTable(V[:, 2:], names[2:], np.arange(20)))
+
+
+def test_width_ratio_separates_pvcs_and_only_transfer_w_takes_it():
+    kinds, rr = _mixed(2)
+    x, r = synthetic(360.0, kinds, rr)
+    t = record_beat_table(x, r, 360.0)
+    names = t.names.tolist()
+    w = t.values[:, names.index("dom_qrs_wratio_l0")]
+    assert np.nanmedian(w[kinds == "V"]) > 1.3 * np.nanmedian(w[kinds == "N"])
+    assert abs(np.nanmedian(w[kinds == "S"]) - 1.0) < 0.2
+    for s in ("all", "relative", "transfer", "transfer-abs"):
+        assert not beat_feature_set_mask(names, s)[names.index("dom_qrs_wratio_l0")]
+    tw = beat_feature_set_mask(names, "transfer-w")
+    assert tw[names.index("dom_qrs_wratio_l0")]
+    np.testing.assert_array_equal(tw & ~np.char.startswith(t.names.astype(str), "dom_qrs_w"),
+                                  beat_feature_set_mask(names, "transfer"))

@@ -10,15 +10,27 @@ from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-__all__ = ["BEAT_SELECTION_GRID", "HeartbeatClassifier", "class_weights", "make_beat_pipeline"]
+__all__ = [
+    "BEAT_SELECTION_GRID", "DEFAULT_ADAPT", "DEFAULT_FEATURE_SET", "HeartbeatClassifier",
+    "class_weights", "make_beat_pipeline",
+]
 
 #: The choices registered for a nested selection of the beat pipeline (a
 #: :class:`~sklearn.model_selection.GridSearchCV` grid over :func:`make_beat_pipeline`):
-#: the former default feature set, the record-relative sets, and per-record adaptation.
+#: the former default feature set, the record-relative set without, with and beside
+#: per-record adaptation, and the record-relative set with the QRS width over the record's
+#: sinus-like beats (``transfer-w``).
 BEAT_SELECTION_GRID = (
-    {"select__feature_set": ["all", "transfer"], "select__adapt": [False]},
-    {"select__feature_set": ["transfer"], "select__adapt": [True]},
+    {"select__feature_set": ["all"], "select__adapt": [False]},
+    {"select__feature_set": ["transfer"], "select__adapt": [False, True, "both"]},
+    {"select__feature_set": ["transfer-w"], "select__adapt": [False, "both"]},
 )
+
+#: Default feature set and per-record adaptation of :func:`make_beat_pipeline` and
+#: :class:`geoecg.features.BeatFeatures`: the pair chosen most often by the inner CV of the
+#: nested ds1-cv selection over :data:`BEAT_SELECTION_GRID` (see the beats benchmark page).
+DEFAULT_FEATURE_SET = "transfer"
+DEFAULT_ADAPT = False
 
 
 def class_weights(y, class_weight="sqrt", sample_weight=None) -> np.ndarray:
@@ -86,7 +98,7 @@ class HeartbeatClassifier(ClassifierMixin, BaseEstimator):
         Multipliers of the class probabilities before the argmax of :meth:`predict`
         (labels missing from the dict keep 1): ``{"S": 2.0}`` favours S. A decision
         threshold chosen on training data only (for instance by an inner
-        leave-patient-out CV, as ``geoecg bench beats --inner-folds`` does).
+        leave-patient-out CV).
 
     Attributes
     ----------
@@ -220,7 +232,8 @@ class HeartbeatClassifier(ClassifierMixin, BaseEstimator):
         return tags
 
 
-def make_beat_pipeline(feature_names, *, feature_set="transfer", adapt=False, **classifier_params):
+def make_beat_pipeline(feature_names, *, feature_set=DEFAULT_FEATURE_SET, adapt=DEFAULT_ADAPT,
+                       **classifier_params):
     """The beat classification pipeline: a named feature set, then :class:`HeartbeatClassifier`.
 
     Parameters
@@ -231,10 +244,11 @@ def make_beat_pipeline(feature_names, *, feature_set="transfer", adapt=False, **
         their record-standardised copies ``rs_<name>``
         (:func:`~geoecg.features.beat_dominant.record_standardize`, needed for
         ``adapt=True``).
-    feature_set : str, default "transfer"
+    feature_set : str, default :data:`DEFAULT_FEATURE_SET`
         See :func:`geoecg.features.beat_dominant.beat_feature_set_mask`.
-    adapt : bool, default False
-        Use the record-standardised copies (label-free per-record adaptation).
+    adapt : bool or "both", default :data:`DEFAULT_ADAPT`
+        Use the record-standardised copies (label-free per-record adaptation); ``"both"``:
+        the columns and their copies.
     **classifier_params
         Parameters of :class:`HeartbeatClassifier`.
 

@@ -9,7 +9,9 @@ import numpy as np
 from .ec57 import ec57_gross
 from .tables import class_table_from_confusion
 
-__all__ = ["AAMI_REPORT_CLASSES", "aami_report", "aami_table", "sv_f1_score"]
+__all__ = [
+    "AAMI_REPORT_CLASSES", "aami_report", "aami_table", "per_record_counts", "sv_f1_score",
+]
 
 #: Classes of :func:`aami_report` (ANSI/AAMI EC57).
 AAMI_REPORT_CLASSES = ("N", "S", "V", "F", "Q")
@@ -95,3 +97,26 @@ def sv_f1_score(estimator, X, y) -> float:
 
     return float(f1_score(y, estimator.predict(X), labels=["S", "V"], average="macro",
                           zero_division=0))
+
+
+def per_record_counts(records, y_true, y_pred, n_per_record, classes=("S", "V")) -> dict:
+    """Per record and class: ``[reference beats, predicted beats, true positives]``.
+
+    ``y_true``/``y_pred`` are the records' beats in order, ``n_per_record`` how many
+    belong to each record (as :func:`geoecg.features.beat_records.stack_beat_tables`
+    returns them).
+
+    Examples
+    --------
+    >>> per_record_counts(["a", "b"], ["S", "N", "S"], ["S", "S", "N"], [2, 1])
+    {'a': {'S': [1, 2, 1], 'V': [0, 0, 0]}, 'b': {'S': [1, 0, 0], 'V': [0, 0, 0]}}
+    """
+    y, p = np.asarray(y_true), np.asarray(y_pred)
+    n = np.asarray(n_per_record, dtype=np.int64)
+    if len(records) != n.size or n.sum() != y.size or y.size != p.size:
+        raise ValueError(f"n_per_record must give one count per record summing to the "
+                         f"{y.size} beats, got {n.tolist()} for {len(records)} records")
+    rows = np.split(np.arange(y.size), np.cumsum(n)[:-1])
+    return {r: {c: [int((y[i] == c).sum()), int((p[i] == c).sum()),
+                    int(((y[i] == c) & (p[i] == c)).sum())] for c in classes}
+            for r, i in zip(records, rows, strict=True)}

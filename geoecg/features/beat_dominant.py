@@ -39,6 +39,7 @@ __all__ = [
     "beat_feature_set_mask",
     "DOMINANT_RHYTHM_NAMES",
     "dominant_beat_features",
+    "dominant_width_ratio",
     "record_beat_table",
     "record_standardize",
 ]
@@ -281,6 +282,59 @@ def dominant_beat_features(signal, rpeaks, fs: float, *, horizon_s: float = 90.0
     return BeatFeatureTable(out, np.asarray(names, dtype=object), r)
 
 
+def dominant_width_ratio(table: BeatFeatureTable) -> BeatFeatureTable:
+    """QRS width of each beat over that of the record's sinus-like beats (a V-vs-S cue).
+
+    A ventricular beat is wide against the patient's *own* conducted beats; an S beat is
+    not. The reference is the median ``qrs_width_l<k>`` over the sinus-like beats (dominant
+    QRS and not premature, as in :func:`dominant_beat_features`), not the record median,
+    so it holds when ectopic beats are many. Uses no labels.
+
+    Parameters
+    ----------
+    table : BeatFeatureTable
+        One record's beats with the columns ``qrs_width_l<k>`` of
+        :func:`~geoecg.features.beat_features` and ``dom_rr_pre``, ``dom_qrs_corr_l0``,
+        ``dom_qrs_amp_l0`` of :func:`dominant_beat_features`.
+
+    Returns
+    -------
+    BeatFeatureTable
+        Columns ``dom_qrs_wratio_l<k>`` (dimensionless), one per lead; NaN where the width
+        is unknown or the record has fewer than 5 sinus-like beats with a width.
+
+    Examples
+    --------
+    >>> from geoecg.features.morphology import BeatFeatureTable
+    >>> names = ["qrs_width_l0", "dom_rr_pre", "dom_qrs_corr_l0", "dom_qrs_amp_l0"]
+    >>> V = np.array([[80.0, 1.0, 0.99, 1.0]] * 6 + [[160.0, 0.7, 0.4, 1.8]])
+    >>> dominant_width_ratio(BeatFeatureTable(V, np.array(names), np.arange(7))).values[-2:, 0]
+    array([1., 2.])
+    """
+    names = [str(n) for n in table.names]
+    V = np.asarray(table.values, dtype=np.float64)
+    need = ("dom_rr_pre", "dom_qrs_corr_l0", "dom_qrs_amp_l0")
+    missing = [n for n in need if n not in names]
+    if missing:
+        raise ValueError(f"table lacks the columns {missing} of dominant_beat_features")
+    leads = [n for n in names if re.fullmatch(r"qrs_width_l\d+", n)]
+    if not leads:
+        raise ValueError("table has no qrs_width_l<k> column (geoecg.features.beat_features)")
+    corr, amp, pre = (V[:, names.index(n)] for n in need)
+    with np.errstate(invalid="ignore"):
+        sinus = ((corr >= 0.9) & (amp > 0.6) & (amp < 1.6)
+                 & (np.nan_to_num(pre, nan=1.0) >= _SINUS))
+    out = np.full((V.shape[0], len(leads)), np.nan)
+    for j, n in enumerate(leads):
+        w = V[:, names.index(n)]
+        ref = w[sinus & np.isfinite(w)]
+        if ref.size >= 5 and np.median(ref) > 0:
+            out[:, j] = w / np.median(ref)
+    out_names = np.asarray([f"dom_qrs_wratio_{n[len('qrs_width_'):]}" for n in leads],
+                           dtype=object)
+    return BeatFeatureTable(out, out_names, table.rpeaks)
+
+
 def record_beat_table(signal, rpeaks, fs: float, *, prefilter: bool = True) -> BeatFeatureTable:
     """Every beat feature of one record, named: :func:`~geoecg.features.beat_features` (all
     blocks), then :func:`dominant_beat_features` (``dom_*``), then the rhythm context of
@@ -297,7 +351,7 @@ def record_beat_table(signal, rpeaks, fs: float, *, prefilter: bool = True) -> B
     >>> peaks = beat_annotations(rec.annotations)["sample"].to_numpy()
     >>> t = record_beat_table(rec.signal, peaks, rec.fs)
     >>> t.values.shape == (peaks.size, t.names.size), t.names[-1]
-    (True, 'ctx_run')
+    (True, 'dom_qrs_wratio_l1')
     """
     from .beat_context import rhythm_context_features
     from .morphology import beat_features
@@ -309,8 +363,11 @@ def record_beat_table(signal, rpeaks, fs: float, *, prefilter: bool = True) -> B
     base = beat_features(x, rpeaks, fs, prefilter=False)
     dom = dominant_beat_features(x, base.rpeaks, fs, prefilter=False)
     ctx = rhythm_context_features(base.rpeaks, fs)
-    return BeatFeatureTable(np.hstack([base.values, dom.values, ctx.values]),
-                            np.concatenate([base.names, dom.names, ctx.names]), base.rpeaks)
+    t = BeatFeatureTable(np.hstack([base.values, dom.values, ctx.values]),
+                         np.concatenate([base.names, dom.names, ctx.names]), base.rpeaks)
+    w = dominant_width_ratio(t)
+    return BeatFeatureTable(np.hstack([t.values, w.values]), np.concatenate([t.names, w.names]),
+                            base.rpeaks)
 
 
 def record_standardize(values, *, center: bool = True, scale: bool = True) -> np.ndarray:
@@ -353,13 +410,14 @@ def record_standardize(values, *, center: bool = True, scale: bool = True) -> np
 
 
 #: Feature sets of :func:`beat_feature_set_mask` (see there).
-BEAT_FEATURE_SETS = ("all", "relative", "transfer", "transfer-abs")
+BEAT_FEATURE_SETS = ("all", "relative", "transfer", "transfer-abs", "transfer-w")
 
 _ABS_RR = re.compile(r"^rr_(pre|post|local|record)$")
 _RAW_SHAPE = re.compile(r"^(wav_a\d+|(skew|kurt)_(beat|qrs))_l\d+$")
 _FIDUCIAL = re.compile(r"^(qrs_on|qrs_off|q_pos|s_pos|t_pos|t_end|p_pos|r_amp|qrs_max|qrs_min"
                        r"|s_amp|t_amp|p_amp|pr|qt)_l\d+$")
 _NEW = re.compile(r"^(dom_|ctx_)")
+_WIDTH = re.compile(r"^dom_qrs_wratio_l\d+$")
 
 
 def beat_feature_set_mask(names, feature_set: str = "transfer") -> np.ndarray:
@@ -371,14 +429,16 @@ def beat_feature_set_mask(names, feature_set: str = "transfer") -> np.ndarray:
         Column names: those of :func:`geoecg.features.beat_features`, optionally followed by
         those of :func:`dominant_beat_features` (``dom_*``) and
         :func:`geoecg.features.beat_context.rhythm_context_features` (``ctx_*``).
-    feature_set : {"all", "relative", "transfer", "transfer-abs"}
+    feature_set : {"all", "relative", "transfer", "transfer-abs", "transfer-w"}
         ``"all"``: every :func:`~geoecg.features.beat_features` column (the former
         default); ``"relative"``: those kept by
         :func:`~geoecg.features.morphology.patient_relative_mask`; ``"transfer"``: features
         relative to the record only (RR ratios, template correlations and differences,
-        record-median deviations, QRS width in ms, and every ``dom_*``/``ctx_*`` column),
-        without RR in ms, raw wavelet/HOS shape or absolute fiducial positions and
-        amplitudes; ``"transfer-abs"``: ``"transfer"`` plus the absolute fiducials.
+        record-median deviations, QRS width in ms, and every ``dom_*``/``ctx_*`` column
+        but ``dom_qrs_wratio_*``), without RR in ms, raw wavelet/HOS shape or absolute
+        fiducial positions and amplitudes; ``"transfer-abs"``: ``"transfer"`` plus the
+        absolute fiducials; ``"transfer-w"``: ``"transfer"`` plus the QRS width over the
+        record's sinus-like beats (:func:`dominant_width_ratio`).
 
     Examples
     --------
@@ -396,7 +456,9 @@ def beat_feature_set_mask(names, feature_set: str = "transfer") -> np.ndarray:
 
         return patient_relative_mask(names) & ~new
     keep = np.asarray([not (_ABS_RR.search(n) or _RAW_SHAPE.search(n)) for n in names])
-    if feature_set == "transfer":
+    if feature_set != "transfer-w":
+        keep &= np.asarray([not _WIDTH.search(n) for n in names])
+    if feature_set in ("transfer", "transfer-w"):
         keep &= np.asarray([not _FIDUCIAL.search(n) for n in names])
     return keep
 

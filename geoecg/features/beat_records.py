@@ -1,0 +1,135 @@
+"""Beat feature tables of whole WFDB records, and the labelled matrix of several records.
+
+:func:`beat_record_table` reads one record with beat annotations, computes every feature of
+:func:`~geoecg.features.beat_dominant.record_beat_table` at the reference beat positions and
+maps the labels to the AAMI classes (optionally cached as ``.npz``);
+:func:`stack_beat_tables` stacks several records into the ``X, y`` of
+:func:`~geoecg.estimators.heartbeat.make_beat_pipeline`, with the label-free per-record
+adaptation copies (``rs_*``) when asked. Any sampling rate works (all windows are in ms).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+__all__ = [
+    "AAMI_BEAT_CLASSES",
+    "BEAT_TABLE_VERSION",
+    "beat_record_table",
+    "stack_beat_tables",
+    "wfdb_beat_records",
+]
+
+#: Version of the cached table (bump when :func:`record_beat_table` changes).
+BEAT_TABLE_VERSION = "v3"
+
+#: Classified AAMI beat classes (EC57); other labels are dropped by :func:`stack_beat_tables`.
+AAMI_BEAT_CLASSES = ("N", "S", "V", "F", "Q")
+
+
+def _lead_order(lead_names) -> list[int]:
+    """MLII first (the lead the MIT-BIH features were designed on), then the others."""
+    names = [str(n).upper() for n in lead_names]
+    first = names.index("MLII") if "MLII" in names else 0
+    return [first] + [i for i in range(len(names)) if i != first]
+
+
+def beat_record_table(path, cache=None) -> dict:
+    """Features and AAMI labels of every annotated beat of one WFDB record.
+
+    Parameters
+    ----------
+    path : str or path-like
+        Record path without extension; the record needs ``.atr`` beat annotations.
+    cache : str or path-like, optional
+        Folder where the table is kept as
+        ``beats_<BEAT_TABLE_VERSION>_<folder>_<record>.npz`` and read back.
+
+    Returns
+    -------
+    dict
+        ``X`` (n_beats, n_features) features of
+        :func:`~geoecg.features.beat_dominant.record_beat_table` (MLII first), ``names``,
+        ``y`` AAMI labels (one letter; ``"?"``-like labels for unclassified beats) and
+        ``fs`` (Hz).
+    """
+    from ..io import beat_annotations, read_record
+    from .beat_dominant import record_beat_table
+
+    path = Path(path)
+    f = None if cache is None else (
+        Path(cache) / f"beats_{BEAT_TABLE_VERSION}_{path.parent.name}_{path.name}.npz")
+    if f is not None and f.exists():
+        z = np.load(f, allow_pickle=False)
+        return {k: z[k] for k in z.files}
+    rec = read_record(path)
+    ba = beat_annotations(rec.annotations)
+    peaks = ba["sample"].to_numpy()
+    labels = ba["aami"].to_numpy().astype("<U1")
+    keep = (peaks >= 0) & (peaks < rec.signal.shape[1])
+    t = record_beat_table(rec.signal[_lead_order(rec.lead_names)], peaks[keep], rec.fs)
+    out = {"X": t.values, "names": t.names.astype(str), "y": labels[keep], "fs": rec.fs}
+    if f is not None:
+        f.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(f, **out)
+    return out
+
+
+def wfdb_beat_records(folder) -> list[str]:
+    """Names of the records of a WFDB folder that have ``.atr`` beat annotations."""
+    from ..io.paths import list_records
+
+    folder = Path(folder)
+    recs = [r for r in list_records(folder, recursive=False) if (folder / f"{r}.atr").is_file()]
+    if not recs:
+        raise FileNotFoundError(f"no WFDB record with .atr beat annotations in {folder}")
+    return recs
+
+
+def stack_beat_tables(tables, adapt=False, classes=AAMI_BEAT_CLASSES):
+    """Stack records' beat tables into one labelled matrix.
+
+    Parameters
+    ----------
+    tables : sequence of dict
+        Outputs of :func:`beat_record_table` (same columns).
+    adapt : bool or "both", default False
+        Truthy: append each record's standardised copies ``rs_<name>``
+        (:func:`~geoecg.features.beat_dominant.record_standardize`, on that record's own
+        beats, labels unused), as :class:`~geoecg.features.beat_dominant.SelectBeatFeatures`
+        with ``adapt`` expects.
+    classes : sequence of str
+        Beat labels kept.
+
+    Returns
+    -------
+    X : ndarray, shape (n_beats, n_features)
+    y : ndarray of str
+    n : ndarray of int
+        Rows per record (in order).
+    names : list of str
+
+    Examples
+    --------
+    >>> t = {"X": np.array([[1.0], [3.0], [5.0]]), "names": np.array(["a"]),
+    ...      "y": np.array(["N", "V", "~"])}
+    >>> X, y, n, names = stack_beat_tables([t], adapt=True)
+    >>> X.tolist(), y.tolist(), n.tolist(), names
+    ([[1.0, -1.0], [3.0, 0.0]], ['N', 'V'], [2], ['a', 'rs_a'])
+    """
+    from .beat_dominant import record_standardize
+
+    if not tables:
+        raise ValueError("tables is empty: need at least one record")
+    Xs, ys, n = [], [], []
+    for t in tables:
+        X = np.hstack([t["X"], record_standardize(t["X"])]) if adapt else t["X"]
+        ok = np.isin(t["y"], list(classes))
+        Xs.append(X[ok])
+        ys.append(t["y"][ok])
+        n.append(int(ok.sum()))
+    names = [str(s) for s in tables[0]["names"]]
+    names = names + [f"rs_{s}" for s in names] if adapt else names
+    return np.vstack(Xs), np.concatenate(ys), np.asarray(n), names
