@@ -6,7 +6,6 @@ Used by :func:`geoecg.riemann.lead_covariances` with ``window_mean="riemann"``.
 from __future__ import annotations
 
 import numpy as np
-from pyriemann.geometry.mean import mean_riemann
 
 __all__ = ["WINDOW_MEANS", "riemann_window_mean"]
 
@@ -28,12 +27,14 @@ def riemann_window_mean(cw, reg: float):
     Returns
     -------
     mean : ndarray, shape (n_records, n_channels, n_channels)
-        Affine-invariant mean (mV^2) of the usable windows; records without any fall back
-        to the element-wise mean (NaN or flat), which ``lead_covariances`` then flags.
+        Affine-invariant mean (mV^2) of the usable windows (pyRiemann 0.12
+        ``mean_riemann``'s iterations, in one batched numba kernel call); records without
+        any fall back to the element-wise mean (NaN or flat), which ``lead_covariances`` then flags.
     ridge : ndarray, shape (n_records,)
         Largest ridge (mV^2) added to one of the record's windows (0 when none).
     """
     from .covariances import _ridge_needed  # lazy: covariances imports this module
+    from .tangent import riemann_group_means
 
     nb, nw, c, _ = cw.shape
     flat = cw.reshape(nb * nw, c, c).copy()
@@ -45,11 +46,16 @@ def riemann_window_mean(cw, reg: float):
         flat[ok] += add[ok, None, None] * np.eye(c)
     flat, ok, add = flat.reshape(cw.shape), ok.reshape(nb, nw), add.reshape(nb, nw)
     out = np.empty((nb, c, c))
-    for i in range(nb):
-        w = flat[i, ok[i]]
-        if len(w) == 0:  # no usable window: NaN, or the (flat) mean of the finite ones
+    count = ok.sum(axis=1)
+    for i in np.flatnonzero(count < 2):
+        if count[i] == 1:
+            out[i] = flat[i, ok[i]][0]
+        else:  # no usable window: NaN, or the (flat) mean of the finite ones
             fin = np.isfinite(cw[i]).all(axis=(1, 2))
             out[i] = cw[i, fin].mean(axis=0) if fin.any() else np.nan
-        else:
-            out[i] = w[0] if len(w) == 1 else mean_riemann(w)
+    many = count >= 2
+    if many.any():
+        rec = np.broadcast_to(np.arange(nb)[:, None], (nb, nw))
+        sel = ok & many[:, None]
+        out[many] = riemann_group_means(flat[sel], rec[sel])[1]
     return out, add.max(axis=1)

@@ -12,13 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from pyriemann.geometry.geodesic import geodesic
+from pyriemann.geometry.base import logm
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.utils import check_random_state
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
+from .._kernels.spd import geodesic_logeuclid, geodesic_riemann
 from .tangent import check_spd_batch
 
 
@@ -66,7 +67,9 @@ def geodesic_augment(
     member are skipped), two distinct members ``A``, ``B`` of it at random and
     ``alpha ~ U(0, 1)``, and returns the point of the geodesic from ``A`` to ``B`` at
     ``alpha``: ``A^1/2 (A^-1/2 B A^-1/2)^alpha A^1/2`` for the affine-invariant metric,
-    ``expm((1 - alpha) logm A + alpha logm B)`` for log-Euclidean.
+    ``expm((1 - alpha) logm A + alpha logm B)`` for log-Euclidean (pyRiemann 0.12
+    ``geodesic``'s formulas, in a batched numba kernel: one or two symmetric
+    eigendecompositions per new matrix, no stack of temporaries).
 
     Parameters
     ----------
@@ -119,11 +122,14 @@ def geodesic_augment(
         a, b = rs.choice(members[k].size, size=2, replace=False)
         first[j], second[j] = members[k][a], members[k][b]
     alpha = rs.uniform(0.0, 1.0, size=n_new)
-    Xn = np.stack(
-        [geodesic(X[a], X[b], float(t), metric=metric)
-         for a, b, t in zip(first, second, alpha, strict=True)]
-    )
-    Xn = (Xn + Xn.transpose(0, 2, 1)) / 2
+    Xn = np.empty((n_new, n, n))  # exactly symmetric: the kernels mirror one triangle
+    if metric == "riemann":
+        geodesic_riemann(X=np.ascontiguousarray(X), first=first, second=second, alpha=alpha,
+                         out=Xn)
+    else:
+        L = np.ascontiguousarray(logm(X))
+        geodesic_logeuclid(L=(L + L.transpose(0, 2, 1)) / 2, first=first, second=second,
+                           alpha=alpha, out=Xn)
     return GeodesicSamples(Xn, y[first], first, second, alpha)
 
 

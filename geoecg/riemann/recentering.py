@@ -8,12 +8,17 @@ removes a domain-wide congruence (a different electrode gain or placement) exact
 from __future__ import annotations
 
 import numpy as np
-from pyriemann.geometry.base import invsqrtm
 from pyriemann.geometry.mean import gmean
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from .tangent import check_spd_batch
+from .tangent import _invsqrtm, check_spd_batch, riemann_group_means
+
+
+def _mean(X, metric: str) -> np.ndarray:
+    if metric == "riemann":  # batched numba kernel (pyRiemann 0.12 mean_riemann)
+        return riemann_group_means(X, np.zeros(X.shape[0], dtype=np.int64))[1][0]
+    return gmean(X, metric=metric)
 
 __all__ = ["RiemannianRecentering"]
 
@@ -83,10 +88,14 @@ class RiemannianRecentering(TransformerMixin, BaseEstimator):
             raise ValueError(f"unseen must be 'batch', 'global' or 'error', got {self.unseen!r}")
         X = check_spd_batch(X)
         d = _domains(domains, X.shape[0])
-        self.domain_means_ = {
-            k: gmean(X[d == k], metric=self.metric) for k in np.unique(d).tolist()
-        }
-        self.global_mean_ = gmean(X, metric=self.metric)
+        if self.metric == "riemann":
+            keys, means = riemann_group_means(X, d)
+            self.domain_means_ = dict(zip(keys.tolist(), means, strict=True))
+        else:
+            self.domain_means_ = {
+                k: gmean(X[d == k], metric=self.metric) for k in np.unique(d).tolist()
+            }
+        self.global_mean_ = _mean(X, self.metric)
         self.n_channels_ = X.shape[1]
         return self
 
@@ -104,9 +113,9 @@ class RiemannianRecentering(TransformerMixin, BaseEstimator):
             if M is None:
                 if self.unseen == "error":
                     raise ValueError(f"domain {k!r} was not seen in fit")
-                M = gmean(X[sel], metric=self.metric) if self.unseen == "batch" else (
+                M = _mean(X[sel], self.metric) if self.unseen == "batch" else (
                     self.global_mean_)
-            W = invsqrtm(M)
+            W = _invsqrtm(M)
             Z = W @ X[sel] @ W
             out[sel] = (Z + Z.transpose(0, 2, 1)) / 2
         return out

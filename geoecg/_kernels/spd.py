@@ -1,0 +1,220 @@
+"""Numba kernels: functions of stacks of small SPD matrices (tangent space, exponential map,
+Riemannian mean) with one symmetric eigendecomposition (LAPACK ``syevd``) per matrix.
+
+The formulas are those of pyRiemann 0.12 (``geometry.base._matrix_operator``:
+``f(C) = V diag(f(w)) V^T``; ``tangentspace.log_map_riemann`` + ``upper``;
+``geodesic.geodesic_riemann``; ``mean.mean_riemann``) fused per matrix, so that no stack of
+temporaries is written to memory. Congruences ``W X W`` compute one triangle and mirror it,
+so every result is exactly symmetric.
+
+No validation here: callers pass C-contiguous float64 arrays (see :mod:`geoecg.riemann.tangent`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+#: Scalar functions applied to eigenvalues by :func:`sym_function`.
+LOG, EXP, SQRT, INVSQRT, POWER = 0, 1, 2, 3, 4
+
+SQRT2 = np.sqrt(2.0)
+_FLOAT_MAX = np.finfo(np.float64).max
+
+
+@njit(cache=True, nogil=True)
+def _apply(w, code, power):
+    for m in range(w.size):
+        x = w[m]
+        if code == LOG:
+            w[m] = np.log(x)
+        elif code == EXP:
+            w[m] = np.exp(x)
+        elif code == SQRT:
+            w[m] = np.sqrt(x)
+        elif code == INVSQRT:
+            w[m] = 1.0 / np.sqrt(x)
+        else:
+            w[m] = x**power
+
+
+@njit(cache=True, nogil=True)
+def _recompose(v, f, out):
+    """``out = V diag(f) V^T`` (upper triangle computed, mirrored)."""
+    c = v.shape[0]
+    for i in range(c):
+        for j in range(i, c):
+            s = 0.0
+            for m in range(c):
+                s += v[i, m] * f[m] * v[j, m]
+            out[i, j] = s
+            out[j, i] = s
+
+
+@njit(cache=True, nogil=True)
+def _congruence(w, x, tmp, out):
+    """``out = W X W`` for symmetric ``W`` (upper triangle computed, mirrored)."""
+    c = x.shape[0]
+    for i in range(c):
+        for j in range(c):
+            tmp[i, j] = 0.0
+        for m in range(c):
+            a = w[i, m]
+            for j in range(c):
+                tmp[i, j] += a * x[m, j]
+    for i in range(c):
+        for j in range(i, c):
+            s = 0.0
+            for m in range(c):
+                s += tmp[i, m] * w[j, m]
+            out[i, j] = s
+            out[j, i] = s
+
+
+@njit(cache=True, nogil=True)
+def sym_function(a, code, power, out):
+    """``out = f(a)`` for a symmetric ``a`` (c, c); ``f`` by ``code`` (``POWER``: x**power)."""
+    w, v = np.linalg.eigh(a)
+    _apply(w, code, power)
+    _recompose(v, w, out)
+
+
+@njit(cache=True, nogil=True)
+def log_vectors(X, W, out, dist):
+    """Tangent vectors of ``X`` (n, c, c) at several references given by their inverse square
+    roots ``W`` (r, c, c).
+
+    ``out[k, q*p:(q+1)*p] = upper(log(W[q] X[k] W[q]))`` with ``p = c(c+1)/2``, row-major upper
+    triangle, off-diagonal entries times sqrt(2); ``dist[k, q]`` is the Frobenius norm of the
+    logarithm, i.e. the affine-invariant distance of ``X[k]`` to reference ``q``.
+    """
+    n, c, _ = X.shape
+    p = c * (c + 1) // 2
+    tmp = np.empty((c, c))
+    z = np.empty((c, c))
+    for k in range(n):
+        for q in range(W.shape[0]):
+            _congruence(W[q], X[k], tmp, z)
+            w, v = np.linalg.eigh(z)
+            d2 = 0.0
+            for m in range(c):
+                w[m] = np.log(w[m])
+                d2 += w[m] * w[m]
+            dist[k, q] = np.sqrt(d2)
+            o = q * p
+            for i in range(c):
+                for j in range(i, c):
+                    s = 0.0
+                    for m in range(c):
+                        s += v[i, m] * w[m] * v[j, m]
+                    out[k, o] = s if i == j else SQRT2 * s
+                    o += 1
+
+
+@njit(cache=True, nogil=True)
+def geodesic_riemann(X, first, second, alpha, out):
+    """``out[j] = A^1/2 (A^-1/2 B A^-1/2)^alpha[j] A^1/2`` with ``A = X[first[j]]``,
+    ``B = X[second[j]]`` (affine-invariant geodesic, i.e. the exponential map at ``A`` of
+    ``alpha`` times the logarithm of ``B``)."""
+    c = X.shape[1]
+    s12 = np.empty((c, c))
+    sm12 = np.empty((c, c))
+    tmp = np.empty((c, c))
+    z = np.empty((c, c))
+    f = np.empty(c)
+    for j in range(first.size):
+        w, v = np.linalg.eigh(X[first[j]])
+        for m in range(c):
+            f[m] = np.sqrt(w[m])
+        _recompose(v, f, s12)
+        for m in range(c):
+            f[m] = 1.0 / f[m]
+        _recompose(v, f, sm12)
+        _congruence(sm12, X[second[j]], tmp, z)
+        sym_function(z, POWER, alpha[j], z)
+        _congruence(s12, z, tmp, out[j])
+
+
+@njit(cache=True, nogil=True)
+def geodesic_logeuclid(L, first, second, alpha, out):
+    """``out[j] = expm((1 - alpha[j]) L[first[j]] + alpha[j] L[second[j]])`` with ``L`` the
+    matrix logarithms (log-Euclidean geodesic)."""
+    c = L.shape[1]
+    z = np.empty((c, c))
+    for j in range(first.size):
+        a = alpha[j]
+        for i in range(c):
+            for m in range(c):
+                z[i, m] = (1.0 - a) * L[first[j], i, m] + a * L[second[j], i, m]
+        sym_function(z, EXP, 1.0, out[j])
+
+
+@njit(cache=True, nogil=True)
+def riemann_mean(X, tol, maxiter, out):
+    """Affine-invariant mean of ``X`` (n, c, c) into ``out`` (c, c); returns the number of
+    iterations, or -1 when ``maxiter`` iterations did not converge.
+
+    pyRiemann 0.12 ``mean_riemann`` (Congedo et al. 2015 stopping rule): start at the
+    arithmetic mean, ``J = mean_k log(M^-1/2 X_k M^-1/2)``, ``M <- M^1/2 exp(nu J) M^1/2``, step
+    ``nu`` times 0.95 while ``nu ||J||_F`` decreases and halved otherwise; stop when
+    ``||J||_F <= tol`` or ``nu <= tol``.
+    """
+    n, c, _ = X.shape
+    M = np.zeros((c, c))
+    for k in range(n):
+        for i in range(c):
+            for j in range(c):
+                M[i, j] += X[k, i, j]
+    for i in range(c):
+        for j in range(c):
+            M[i, j] /= n
+    s12 = np.empty((c, c))
+    sm12 = np.empty((c, c))
+    tmp = np.empty((c, c))
+    z = np.empty((c, c))
+    lg = np.empty((c, c))
+    J = np.empty((c, c))
+    f = np.empty(c)
+    nu = 1.0
+    tau = _FLOAT_MAX
+    for it in range(maxiter):
+        w, v = np.linalg.eigh(M)
+        for m in range(c):
+            f[m] = np.sqrt(w[m])
+        _recompose(v, f, s12)
+        for m in range(c):
+            f[m] = 1.0 / f[m]
+        _recompose(v, f, sm12)
+        J[:] = 0.0
+        for k in range(n):
+            _congruence(sm12, X[k], tmp, z)
+            sym_function(z, LOG, 1.0, lg)
+            for i in range(c):
+                for j in range(c):
+                    J[i, j] += lg[i, j] / n
+        crit = 0.0
+        for i in range(c):
+            for j in range(c):
+                crit += J[i, j] * J[i, j]
+                z[i, j] = nu * J[i, j]
+        crit = np.sqrt(crit)
+        sym_function(z, EXP, 1.0, lg)
+        _congruence(s12, lg, tmp, M)
+        h = nu * crit
+        if h < tau:
+            nu = 0.95 * nu
+            tau = h
+        else:
+            nu = 0.5 * nu
+        if crit <= tol or nu <= tol:
+            out[:] = M
+            return it + 1
+    out[:] = M
+    return -1
+
+
+@njit(cache=True, nogil=True)
+def riemann_means(X, offsets, tol, maxiter, out, n_iter):
+    """:func:`riemann_mean` of each segment ``X[offsets[g]:offsets[g + 1]]`` into ``out[g]``."""
+    for g in range(offsets.size - 1):
+        n_iter[g] = riemann_mean(X[offsets[g] : offsets[g + 1]], tol, maxiter, out[g])
