@@ -19,7 +19,7 @@ cells = [
         "import numpy as np\n"
         "import matplotlib.pyplot as plt\n"
         "from geoecg.estimators.af import COSEnDetector, LowComplexityAFDetector\n"
-        "from geoecg.estimators.af_screening import screen_af, synthetic_af_ecg, synthetic_rr\n"
+        "from geoecg.estimators.af.screening import screen_af, synthetic_af_ecg, synthetic_rr\n"
         "from geoecg.features.af import af_beat_labels\n"
         "from geoecg.io import read_record, rhythm_episodes\n"
         "from geoecg.viz import plot_af_timeline"

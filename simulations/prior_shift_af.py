@@ -26,7 +26,7 @@ CONFIG = (Path(__file__).resolve().parents[1] / "geoecg" / "sweep" / "configs" /
 
 def cinc_features(folder, cache):
     """Record features (107, cached per record) and labels of a CinC 2017 folder."""
-    from geoecg.features.af_record import af_record_features_batch
+    from geoecg.features.af.record import af_record_features_batch
     from geoecg.io import CinC2017
 
     db = CinC2017(folder)

@@ -12,9 +12,9 @@ import pytest
 from geoecg.bench import af as bench_af
 from geoecg.datasets import sample_cinc2017_dir
 from geoecg.estimators.af import CinC2017Classifier
-from geoecg.features.af_crops import af_crop_features, append_crops, crop_bounds
-from geoecg.features.af_record import af_record_features
-from geoecg.features.af_rhythm_profile import rhythm_profile_features
+from geoecg.features.af.crops import af_crop_features, append_crops, crop_bounds
+from geoecg.features.af.record import af_record_features
+from geoecg.features.af.rhythm_profile import rhythm_profile_features
 from geoecg.io import CinC2017
 
 FS = 300.0

@@ -1,5 +1,5 @@
 """Morphology-based ectopy filter for RR-based AF detection (features.ectopy,
-estimators.af_ectopy)."""
+estimators.af.ectopy)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
 from geoecg.estimators.af import COSEnDetector, LowComplexityAFDetector
-from geoecg.estimators.af_ectopy import EctopyFilteredDetector, drop_short_runs
+from geoecg.estimators.af.ectopy import EctopyFilteredDetector, drop_short_runs
 from geoecg.features.ectopy import beat_morphology_match, ectopic_beats, repair_rr
 
 
@@ -204,7 +204,7 @@ def test_screen_af_passes_ectopic_flags_to_filtered_detector():
     """screen_af with an EctopyFilteredDetector: no beat of the PVC stretch of a synthetic
     lead is called AF before the episode rule (the plain detector calls > 5 %), and the AF
     episode is still found."""
-    from geoecg.estimators.af_screening import screen_af
+    from geoecg.estimators.af.screening import screen_af
 
     rng = np.random.default_rng(5)
     rr, y, ect, _ = _rhythm(rng, 200, 400, 300)

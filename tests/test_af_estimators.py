@@ -10,6 +10,7 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
+from geoecg.estimators import prior_correct
 from geoecg.estimators._decision import blend_one_vs_rest
 from geoecg.estimators.af import (
     AFDetector,
@@ -17,10 +18,9 @@ from geoecg.estimators.af import (
     COSEnDetector,
     LowComplexityAFDetector,
     TatenoGlassDetector,
-    prior_correct,
-    youden_threshold,
 )
-from geoecg.estimators.af_screening import af_episodes, screen_af, synthetic_af_ecg, synthetic_rr
+from geoecg.estimators.af.detectors import youden_threshold
+from geoecg.estimators.af.screening import af_episodes, screen_af, synthetic_af_ecg, synthetic_rr
 from geoecg.features.af import af_beat_labels, beat_rhythms
 from geoecg.io import Annotations, beat_annotations, read_record, rhythm_episodes
 

@@ -6,7 +6,7 @@ from sklearn.base import clone
 
 from geoecg.datasets import sample_cinc2017_dir
 from geoecg.estimators import AFRecordClassifier, CinC2017Classifier, make_af_classifier
-from geoecg.features.af_record import af_record_features_batch
+from geoecg.features.af.record import af_record_features_batch
 from geoecg.io import CinC2017
 
 

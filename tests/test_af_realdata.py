@@ -12,7 +12,7 @@ import pytest
 from geoecg.cli import main
 from geoecg.estimators.af import COSEnDetector
 from geoecg.features.af import af_beat_labels, rr_windows
-from geoecg.features.af_record import AF_RECORD_FEATURE_NAMES, af_record_features_batch
+from geoecg.features.af.record import AF_RECORD_FEATURE_NAMES, af_record_features_batch
 from geoecg.io import CinC2017, beat_annotations, read_mitdb
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from geoecg.estimators.af import CinC2017Classifier
-from geoecg.features.af_record import (
+from geoecg.features.af.record import (
     AF_RECORD_FEATURE_NAMES,
     ATRIAL_NAMES,
     RR_IRREG_NAMES,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from geoecg.features.af_rhythm_profile import RHYTHM_PROFILE_NAMES, rhythm_profile_features
+from geoecg.features.af.rhythm_profile import RHYTHM_PROFILE_NAMES, rhythm_profile_features
 
 FS = 300.0
 IDX = {n: i for i, n in enumerate(RHYTHM_PROFILE_NAMES)}

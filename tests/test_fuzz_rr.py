@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from geoecg.features import clean_rr, hrv_features, hrv_features_batch, hrv_windowed
 from geoecg.features.af import af_window_stats
-from geoecg.features.af_record import rr_irregularity_features
+from geoecg.features.af.record import rr_irregularity_features
 
 LEGAL = ("normal", "empty", "one", "two", "three", "constant", "nan", "allnan", "list", "int")
 BAD = ("negative", "zero", "inf", "seconds", "2d", "string")

@@ -26,7 +26,7 @@ from geoecg.features import (
     sqi_features,
     star_augment,
 )
-from geoecg.features.af_record import AF_RECORD_FEATURE_NAMES, af_record_features
+from geoecg.features.af.record import AF_RECORD_FEATURE_NAMES, af_record_features
 from geoecg.riemann import LeadCovariances, lead_covariances
 from geoecg.signal import bandpass, highpass, lowpass, notch, remove_baseline, resample
 

@@ -28,7 +28,7 @@ from geoecg.features import (
     star_augment,
 )
 from geoecg.features.af import af_window_stats, rr_windows
-from geoecg.features.af_record import (
+from geoecg.features.af.record import (
     AF_RECORD_FEATURE_NAMES,
     af_record_features,
     rr_irregularity_features,

@@ -3,7 +3,7 @@ timed end-to-end screening of a synthetic 24-h Holter (``geoecg bench af --beat-
 ``--screen-24h``). Se and Sp are percentages; times in s.
 
 The beat-level rows "+ ectopy" run COSEn (or the xgboost detector) through
-:class:`geoecg.estimators.af_ectopy.EctopyFilteredDetector`: beats whose QRS (lead 0) does not
+:class:`geoecg.estimators.af.ectopy.EctopyFilteredDetector`: beats whose QRS (lead 0) does not
 match the dominant local morphology (:func:`geoecg.features.ectopy.ectopic_beats`) are taken
 out of the RR series, and "30 s episodes" drops AF runs shorter than 30 s.
 """
@@ -60,7 +60,7 @@ def run_beats(args) -> dict:
         LowComplexityAFDetector,
         TatenoGlassDetector,
     )
-    from ..estimators.af_ectopy import EctopyFilteredDetector
+    from ..estimators.af.ectopy import EctopyFilteredDetector
 
     t0 = time.perf_counter()
     data, t_ect = _mitdb_series(args.data, args.rpeaks == "detected")
@@ -133,7 +133,7 @@ def print_beats(out) -> None:
 
 def run_screen(args) -> dict:
     from ..estimators.af import COSEnDetector
-    from ..estimators.af_screening import screen_af, synthetic_af_ecg, synthetic_rr
+    from ..estimators.af.screening import screen_af, synthetic_af_ecg, synthetic_rr
 
     rr, y = synthetic_rr(20000, af_fraction=0.5, random_state=args.seed)
     det = COSEnDetector().fit_series(rr, y)

@@ -3,8 +3,8 @@
 Every option is chosen by an inner CV on the training records of each outer fold only
 (:func:`geoecg.evaluation.nested_evaluate`, stratified group folds, one group per record:
 CinC 2017 publishes no patient ids): the registered grid is
-:data:`geoecg.estimators.af_pipeline.AF_NESTED_GRID` over
-:func:`geoecg.estimators.af_pipeline.make_af_feature_pipeline`, the inner score the
+:data:`geoecg.estimators.af.pipeline.AF_NESTED_GRID` over
+:func:`geoecg.estimators.af.pipeline.make_af_feature_pipeline`, the inner score the
 challenge's mean N/A/O F1. Reported per seed and as mean +- SD over seeds.
 """
 
@@ -20,7 +20,7 @@ def run_nested(args, X, y) -> dict:
     from sklearn.model_selection import StratifiedGroupKFold
     from tqdm.auto import tqdm
 
-    from ..estimators.af_pipeline import AF_NESTED_GRID, make_af_feature_pipeline
+    from ..estimators.af.pipeline import AF_NESTED_GRID, make_af_feature_pipeline
     from ..evaluation import nested_evaluate
     from .af import _f1_table
 

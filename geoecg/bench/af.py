@@ -24,7 +24,7 @@ percentages; times in s.
 ``--crop-augment K,FRAC[,W]`` adds, to each training fold only, the features of K random
 sub-crops (FRAC of the record length, at least 9 s) of every training record, labelled
 like the record and weighted W (default 0.5); held-out records are scored whole
-(:mod:`geoecg.features.af_crops`).
+(:mod:`geoecg.features.af.crops`).
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ def add_arguments(p) -> None:
                    help="beat-level mode: annotated beats or detected R-peaks")
     p.add_argument("--protocol", choices=("nested", "cv", "prior-shift"), default="nested",
                    help="with --data: nested CV (default: the options of "
-                        "geoecg.estimators.af_pipeline.AF_NESTED_GRID chosen by an inner CV "
+                        "geoecg.estimators.af.pipeline.AF_NESTED_GRID chosen by an inner CV "
                         "on each outer fold's training records, over --seeds), cv: plain "
                         "stratified CV of the options given as flags, or prior-shift: per seed a "
                         "balanced training part and a test part at --target-priors, scored "
@@ -145,7 +145,7 @@ def _f1_table(y_true, y_pred) -> dict:
 def _features(folder, cache, progress=True, rhythm_profile=False, crops=None):
     """Record features of a CinC folder; with ``crops=(K, FRAC, W)`` also the crop
     features ``(F, owner)`` as a sixth element (else ``None``)."""
-    from ..features.af_record import af_record_features_batch
+    from ..features.af.record import af_record_features_batch
     from ..io import CinC2017
 
     db = CinC2017(folder)
@@ -164,14 +164,14 @@ def _features(folder, cache, progress=True, rhythm_profile=False, crops=None):
     X = af_record_features_batch(sigs, float(db.fs), keys=keys,
                                  cache_dir=cache, progress=progress)
     if rhythm_profile:
-        from ..features.af_rhythm_profile import rhythm_profile_features_batch
+        from ..features.af.rhythm_profile import rhythm_profile_features_batch
 
         extra = rhythm_profile_features_batch(sigs, float(db.fs), keys=keys, cache_dir=cache,
                                               progress=progress)
         X = np.hstack([X, extra])
     C = None
     if crops is not None:
-        from ..features.af_crops import af_crop_features
+        from ..features.af.crops import af_crop_features
 
         C = af_crop_features(sigs, float(db.fs), crops[0], crops[1], keys=keys,
                              cache_dir=cache, rhythm_profile=rhythm_profile, progress=progress)
@@ -207,7 +207,7 @@ def _cv_proba(args, X, y, C=None):
 
 def _simulate_shift(y, proba_raw, train_priors, classes, target, n_resamples, rng) -> dict:
     """Resample held-out predictions to the target priors; F1 without/with correction."""
-    from ..estimators.af import prior_correct
+    from ..estimators import prior_correct
 
     t = np.array([target.get(c, 0.0) for c in classes])
     t = t / t.sum()

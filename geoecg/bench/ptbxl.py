@@ -32,7 +32,7 @@ Methods (signals 100 Hz, 0.5-40 Hz zero-phase band-pass):
   ``geoecg.riemann.hankel_ensemble_classifier()`` (the Hankel methods without ``-aug`` call
   ``hankel_covariances`` / ``hankel_tangent_classifier``; covariances computed once).
 - ``hrv-morph-xgb``: HRV indices (``geoecg.features.hrv_features``) and per-lead median-beat
-  morphology (``geoecg.features.af_record.morphology_features``) with xgboost.
+  morphology (``geoecg.features.af.record.morphology_features``) with xgboost.
 - ``neural`` (opt-in, ``--methods ...,neural``; needs torch): ``geoecg.neural.ptbxl_baseline
   (random_state)`` when that hook exists, else ``geoecg.neural.CNN1DClassifier`` with its
   defaults, on the raw ``(n, 12, 1000)`` signals.
@@ -188,7 +188,7 @@ class _Features:
 def _hrv_morph(X) -> np.ndarray | None:
     try:
         from ..features import detect_rpeaks, hrv_features
-        from ..features.af_record import morphology_features
+        from ..features.af.record import morphology_features
     except ImportError:
         return None
     from tqdm import tqdm

@@ -6,7 +6,7 @@ unit named where it has one).
 
 from __future__ import annotations
 
-from ..features.af_record import AF_RECORD_FEATURE_NAMES, MORPHOLOGY_NAMES
+from ..features.af.record import AF_RECORD_FEATURE_NAMES, MORPHOLOGY_NAMES
 from ..features.hrv import HRV_FEATURE_NAMES
 
 _HRV_MS = (

@@ -29,7 +29,7 @@ from functools import lru_cache
 import numpy as np
 from scipy import signal as sps
 
-from ..features.af_record import (
+from ..features.af.record import (
     AF_RECORD_FEATURE_NAMES,
     MORPHOLOGY_NAMES,
     af_record_features,
@@ -297,7 +297,7 @@ class AFSet(FeatureSet):
 
 class MorphologySet(FeatureSet):
     """Median-beat morphology of the primary lead (prefix ``morph_``, see
-    :func:`geoecg.features.af_record.morphology_features`) and, per lead, the peak-to-peak
+    :func:`geoecg.features.af.record.morphology_features`) and, per lead, the peak-to-peak
     amplitude (mV) of the median beat (-250 to +400 ms around the multi-lead R-peaks of the
     band-passed lead; NaN with fewer than 3 complete beats)."""
 

@@ -77,7 +77,7 @@ def run_demo(out: Path) -> None:
 
     from ..datasets import sample_record_path
     from ..estimators.af import COSEnDetector
-    from ..estimators.af_screening import screen_af, synthetic_rr
+    from ..estimators.af.screening import screen_af, synthetic_rr
     from ..features.af import af_beat_labels
     from ..io import read_record, rhythm_episodes
     from ..viz import plot_af_timeline

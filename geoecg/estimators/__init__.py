@@ -6,7 +6,7 @@ through ``target=``. Request them inside pipelines with ``set_fit_request(...)``
 """
 
 from .af import AFDetector, CinC2017Classifier, COSEnDetector, LowComplexityAFDetector, TatenoGlassDetector  # noqa: E501,F401,I001
-from .af_pipeline import AF_PRESETS, AFRecordClassifier, make_af_classifier  # noqa: F401
+from .af import AF_PRESETS, AFRecordClassifier, make_af_classifier  # noqa: F401
 from .covariate_adjusted import CovariateAdjustedClassifier, CovariateAdjustedGLM
 from .heartbeat import HeartbeatClassifier, class_weights  # noqa: F401
 from .importance import ImportanceWeightedClassifier, density_ratio_weights

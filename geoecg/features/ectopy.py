@@ -3,7 +3,7 @@
 RR-based AF detectors cannot tell ventricular ectopy (PVC bigeminy, couplets, short VT runs)
 from AF: both make the RR series irregular. The QRS shape can. :func:`ectopic_beats` marks
 the beats whose QRS does not match the record's dominant morphology, with the rule of the
-rhythm-profile M group (:mod:`geoecg.features.af_rhythm_profile`): on the 0.5-40 Hz
+rhythm-profile M group (:mod:`geoecg.features.af.rhythm_profile`): on the 0.5-40 Hz
 band-passed lead, a beat (+-100 ms around its R-peak) is *normal* when its correlation with
 the dominant template is >= 0.9 and its peak-to-peak amplitude lies within 0.6-1.6 of the
 template's; every other beat is *ectopic*. Parameters are in ms / Hz, so any sampling rate
@@ -21,7 +21,7 @@ import warnings
 
 import numpy as np
 
-from .af_record import _corr_rows
+from .af.record import _corr_rows
 
 __all__ = ["beat_morphology_match", "ectopic_beats", "repair_rr"]
 

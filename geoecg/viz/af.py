@@ -8,7 +8,7 @@ __all__ = ["plot_af_timeline"]
 
 
 def plot_af_timeline(screening, *, truth=None, ax=None, hours: bool | None = None):
-    """Timeline of a :class:`geoecg.estimators.af_screening.AFScreening`.
+    """Timeline of a :class:`geoecg.estimators.af.screening.AFScreening`.
 
     Top: heart rate (bpm, from the RR intervals) and P(AF) per beat; bottom: detected AF
     episodes as bars, and reference episodes (``truth``) when given.

@@ -44,8 +44,8 @@ from functools import lru_cache
 import numpy as np
 from scipy import stats
 
-from .._kernels.af import AF_STAT_NAMES, N_AF_STATS, af_row_stats, centered_windows
-from .._validation import check_rr
+from ..._kernels.af import AF_STAT_NAMES, N_AF_STATS, af_row_stats, centered_windows
+from ..._validation import check_rr
 
 __all__ = [
     "AF_STAT_NAMES",

@@ -16,8 +16,8 @@ or not (0/False):
 Each has ``predict_series(rr_ms)`` / ``predict_proba_series(rr_ms)`` giving one decision per
 interval of a long series (beat-centred windows of ``window`` intervals).
 
-:class:`CinC2017Classifier` and :func:`prior_correct` (whole-record N / A / O / ~
-classification) live in :mod:`geoecg.estimators.cinc2017` and are re-exported here.
+:class:`~geoecg.estimators.af.CinC2017Classifier` (whole-record N / A / O / ~
+classification) lives in :mod:`geoecg.estimators.af.cinc2017`.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, check_random_state, validate_data
 
-from ..features.af import (
+from ...features.af.windows import (
     AF_STAT_NAMES,
     AFTemplates,
     af_window_stats,
@@ -37,15 +37,12 @@ from ..features.af import (
     fit_af_templates,
     rr_windows,
 )
-from .cinc2017 import CinC2017Classifier, prior_correct  # noqa: F401  (re-export)
 
 __all__ = [
     "TatenoGlassDetector",
     "COSEnDetector",
     "LowComplexityAFDetector",
     "AFDetector",
-    "CinC2017Classifier",
-    "prior_correct",
 ]
 
 

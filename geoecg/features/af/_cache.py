@@ -1,0 +1,73 @@
+"""The per-record feature cache shared by the AF feature batches (one ``.npy`` per record)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+
+
+def cache_path(cache_dir: Path, key: str) -> Path:
+    """File of one cached feature row: the first 16 hex digits of SHA-1(``key``)."""
+    h = hashlib.sha1(key.encode()).hexdigest()[:16]
+    return Path(cache_dir) / f"{h}.npy"
+
+
+def cached_rows(func, signals, fs: float, n_features: int, *, prefix: str, keys=None,
+                cache_dir=None, progress: bool = False, desc: str = "features") -> np.ndarray:
+    """``func(signal, fs)`` of every record, each row cached under ``prefix|key|fs``.
+
+    Parameters
+    ----------
+    func : callable
+        ``func(signal, fs) -> ndarray (n_features,)``.
+    signals : list of array_like
+        One lead per record, in mV.
+    fs : float
+        Sampling frequency in Hz (all records).
+    n_features : int
+        Length of each row; a cached file of another shape is recomputed.
+    prefix : str
+        Version string of the features (part of the cache key, so a new version never
+        reads old rows).
+    keys : list of str, optional
+        A content key per record (e.g. path + size + mtime); needed for the cache.
+    cache_dir : path-like, optional
+        Cache folder; rows are written atomically (temporary file + rename), so several
+        processes may share it.
+    progress : bool, default False
+        Show a tqdm bar on stderr labelled ``desc``.
+
+    Returns
+    -------
+    ndarray, shape (n_records, n_features)
+        Memory is one row per record: the signals are read by the caller, the rows are the
+        only thing kept here.
+    """
+    if cache_dir is not None and keys is None:
+        raise ValueError("cache_dir needs keys (one content key per record)")
+    if keys is not None and len(keys) != len(signals):
+        raise ValueError(f"keys has {len(keys)} entries for {len(signals)} signals")
+    cache = Path(cache_dir) if cache_dir is not None else None
+    if cache is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+    from tqdm.auto import tqdm
+
+    out = np.full((len(signals), int(n_features)), np.nan)
+    for i in tqdm(range(len(signals)), desc=desc, disable=not progress, unit="rec",
+                  file=sys.stderr):
+        path = cache_path(cache, f"{prefix}|{keys[i]}|{float(fs)}") if cache is not None else None
+        if path is not None and path.is_file():
+            v = np.load(path)
+            if v.shape == (out.shape[1],):
+                out[i] = v
+                continue
+        out[i] = func(signals[i], fs)
+        if path is not None:
+            tmp = path.with_suffix(f".{os.getpid()}.tmp.npy")
+            np.save(tmp, out[i])
+            os.replace(tmp, path)
+    return out
