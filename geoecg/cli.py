@@ -18,6 +18,8 @@ from pathlib import Path
 from . import __version__
 from ._optional import MissingOptionalDependency
 
+__all__ = ["BENCH_MODULES", "COMMAND_MODULES", "build_parser", "main"]
+
 #: ``geoecg bench NAME`` -> module implementing it.
 BENCH_MODULES: dict[str, str] = {
     "hrv": "geoecg.bench.hrv",

@@ -24,7 +24,7 @@ cells = [
 
         "from geoecg.evaluation import patient_splits, paired_bootstrap_diff\n"
         "from geoecg.evaluation.small_cohort import cross_val_oof, subsample_train, summarize\n"
-        "from geoecg.evaluation.tasks import load_task\n"
+        "from geoecg.commands.compare_tasks import load_task\n"
         "from geoecg.io.ptbxl import LEADS\n"
         "from geoecg.riemann import ClassMeanTangentSpace, geodesic_augment, lead_covariances\n"
         "from geoecg.signal import bandpass\n"

@@ -18,7 +18,7 @@ cells = [
         "import os\n"
         "import matplotlib.pyplot as plt\n"
         "from geoecg.evaluation import compare\n"
-        "from geoecg.evaluation.tasks import load_task, summary_table\n"
+        "from geoecg.commands.compare_tasks import load_task, summary_table\n"
         "from geoecg.neural import CNN1DClassifier\n"
         "from geoecg.viz import plot_comparison\n"
         "ptbxl = os.path.join(os.environ['GEOECG_DATA'], 'ptbxl')\n"

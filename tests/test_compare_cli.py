@@ -6,9 +6,10 @@ import json
 
 import numpy as np
 import pytest
+from sklearn.multiclass import OneVsRestClassifier
 
 from geoecg.cli import main
-from geoecg.evaluation.tasks import OneVsRestProba, load_task
+from geoecg.commands.compare_tasks import load_task
 
 pytest.importorskip("torch", reason="torch is the optional extra 'neural'")
 
@@ -29,7 +30,7 @@ def test_compare_cli_ptbxl_quick(ptbxl_dir, tmp_path, capsys):
 def test_superdiagnostic_task_is_multilabel(ptbxl_dir):
     task = load_task("ptbxl-superdiagnostic", ptbxl_dir, quick=True, max_records=60)
     assert task.y.shape == (60, 5) and (task.y.sum(axis=1) > 0).all()
-    assert isinstance(task.estimators["Riemann tangent space + LR"], OneVsRestProba)
+    assert isinstance(task.estimators["Riemann tangent space + LR"], OneVsRestClassifier)
     assert task.X.shape == (60, 12, 1000)
 
 
@@ -42,7 +43,7 @@ def test_cinc_task_records_and_bad_names(cinc2017_dir):
 
 
 def test_beat_task_serves_features_and_windows(mitdb_dir):
-    from geoecg.evaluation.beat_task import feature_columns, window_columns
+    from geoecg.commands.compare_tasks import feature_columns, window_columns
 
     task = load_task("mitdb-beats", mitdb_dir, quick=True, max_records=2)
     assert set(np.unique(task.y)) <= {"N", "S", "V", "F"}

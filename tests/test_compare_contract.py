@@ -15,14 +15,15 @@ from sklearn.exceptions import NotFittedError
 
 pytest.importorskip("torch", reason="torch is the optional extra 'neural'")
 
-from geoecg.datasets import sample_cinc2017_dir, sample_mitdb_dir, sample_ptbxl_dir  # noqa: E402
-from geoecg.evaluation.beat_task import load_beat_task  # noqa: E402
-from geoecg.evaluation.tasks import (  # noqa: E402
-    OneVsRestProba,
+from sklearn.multiclass import OneVsRestClassifier  # noqa: E402
+
+from geoecg.commands.compare_tasks import (  # noqa: E402
     _af_pipeline,
     _neural,
     _riemann_pipeline,
+    load_beat_task,
 )
+from geoecg.datasets import sample_cinc2017_dir, sample_mitdb_dir, sample_ptbxl_dir  # noqa: E402
 from geoecg.io import PTBXL, CinC2017  # noqa: E402
 from geoecg.signal import Resampler  # noqa: E402
 
@@ -35,7 +36,7 @@ def _cases():
     beats = load_beat_task(sample_mitdb_dir(), quick=True, max_n_per_record=40)
     cases = {
         "riemann": (_riemann_pipeline(100.0, 0), X12, y12),
-        "riemann-ovr": (OneVsRestProba(_riemann_pipeline(100.0, 0)), X12, Y12),
+        "riemann-ovr": (OneVsRestClassifier(_riemann_pipeline(100.0, 0)), X12, Y12),
         "af-record": (_af_pipeline(0, quick=True), Xc, yc),
     }
     for name, est in _neural(12, None, True, 0).items():

@@ -11,12 +11,12 @@ from sklearn.exceptions import NotFittedError
 from sklearn.metrics import roc_auc_score
 
 from geoecg.datasets import sample_cinc2017_dir, sample_record_path
-from geoecg.features import NOISE_FEATURE_NAMES, NoiseDetector, noise_window_features
-from geoecg.features.noise_training import (
+from geoecg.datasets.noise_training import (
     cinc2017_windows,
     mitdb_noise_windows,
     recover_em_noise,
 )
+from geoecg.features import NOISE_FEATURE_NAMES, NoiseDetector, noise_window_features
 from geoecg.io import read_mitdb, read_nstdb, read_record
 from geoecg.signal import snr_db
 

@@ -159,7 +159,7 @@ def test_monotonic_constraint_holds_against_the_data():
 
 
 def test_noisiest_window_mask():
-    from geoecg.features.noise_training import noisiest_window_mask
+    from geoecg.evaluation.noise_study import noisiest_window_mask
 
     scores = np.array([0.2, 0.7, 0.4, 0.9, 0.1, 0.3, 0.5, 0.5])
     y = np.array([1, 1, 1, 0, 0, 1, 1, 1])

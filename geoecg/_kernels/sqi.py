@@ -95,7 +95,7 @@ def clip_fraction(x, tol, min_len):
 
 
 @njit(cache=True, nogil=True)
-def match_beats(a, b, tol):
+def count_matches(a, b, tol):
     """Number of one-to-one matches between sorted sample indices ``a`` and ``b`` with
     ``|a_i - b_j| <= tol`` (greedy in time order; optimal for sorted 1-D points)."""
     i = 0
@@ -112,6 +112,11 @@ def match_beats(a, b, tol):
         else:
             j += 1
     return m
+
+
+#: Old name of :func:`count_matches` (one name per concept: ``match_beats`` is
+#: :func:`geoecg.evaluation.match_beats`); removed in the next release.
+match_beats = count_matches
 
 
 @njit(cache=True, nogil=True)

@@ -19,7 +19,7 @@ __all__ = ["add_arguments", "run"]
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    from ..evaluation.tasks import TASKS
+    from .compare_tasks import TASKS
 
     p.add_argument("--task", required=True, choices=TASKS)
     p.add_argument("--data", required=True, help="database folder for the task")
@@ -40,7 +40,7 @@ def _versions() -> dict:
 def _check_torch(args) -> dict:
     """Say before any work which neural methods are skipped (torch missing); name -> reason."""
     from .._optional import install_hint, missing, require
-    from ..evaluation.tasks import neural_method_names
+    from .compare_tasks import neural_method_names
 
     if not missing("torch"):
         return {}
@@ -57,7 +57,7 @@ def _check_torch(args) -> dict:
 
 def run(args) -> int:
     from ..evaluation import compare
-    from ..evaluation.tasks import load_task, summary_table
+    from .compare_tasks import load_task, summary_table
 
     skipped = _check_torch(args)
     t0 = time.perf_counter()

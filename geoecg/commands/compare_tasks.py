@@ -1,5 +1,10 @@
 """Benchmark tasks for ``geoecg compare``: data, patient groups and the methods compared.
 
+Moved from ``geoecg.evaluation.tasks`` and ``geoecg.evaluation.beat_task`` (evaluation reads
+no database any more); the task class was ``Task`` there (a second ``Task`` lives in
+:mod:`geoecg.sweep`) and is ``CompareTask`` here. Multi-label tasks use scikit-learn's
+``OneVsRestClassifier`` (formerly the hand-written ``OneVsRestProba``).
+
 Every task returns the same inputs for every method, so the classical and neural models
 see identical records and (through :func:`geoecg.evaluation.compare`) identical splits.
 """
@@ -7,53 +12,31 @@ see identical records and (through :func:`geoecg.evaluation.compare`) identical 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.linear_model import LogisticRegression
+from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
-from sklearn.utils.validation import check_is_fitted
+from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
-__all__ = ["TASKS", "Task", "OneVsRestProba", "load_task", "neural_method_names"]
+__all__ = [
+    "TASKS",
+    "CompareTask",
+    "feature_columns",
+    "load_beat_task",
+    "load_task",
+    "neural_method_names",
+    "summary_table",
+    "window_columns",
+]
 
 TASKS = ("ptbxl-superdiagnostic", "ptbxl-norm-vs-mi", "cinc2017-af", "mitdb-beats")
 
 
-class OneVsRestProba(ClassifierMixin, BaseEstimator):
-    """One binary clone per label of a 0/1 indicator matrix; ``predict_proba`` -> (n, n_labels).
-
-    Parameters
-    ----------
-    estimator : classifier
-        Binary classifier with ``predict_proba``; cloned once per label.
-    """
-
-    def __init__(self, estimator=None):
-        self.estimator = estimator
-
-    def fit(self, X, Y):
-        """Fit one clone per column of ``Y``. Returns self."""
-        Y = np.asarray(Y)
-        if Y.ndim != 2:
-            raise ValueError(f"Y must be a 2-D 0/1 indicator matrix, got shape {Y.shape}")
-        self.estimators_ = [clone(self.estimator).fit(X, Y[:, j]) for j in range(Y.shape[1])]
-        self.classes_ = np.arange(Y.shape[1])
-        return self
-
-    def predict_proba(self, X) -> np.ndarray:
-        """Probability of each label being present, shape (n, n_labels)."""
-        check_is_fitted(self, "estimators_")
-        return np.column_stack([e.predict_proba(X)[:, 1] for e in self.estimators_])
-
-    def predict(self, X) -> np.ndarray:
-        """0/1 indicator matrix at threshold 0.5."""
-        return (self.predict_proba(X) >= 0.5).astype(np.int64)
-
-
 @dataclass
-class Task:
+class CompareTask:
     """Inputs of one comparison task.
 
     Attributes
@@ -135,7 +118,7 @@ def _riemann_pipeline(fs: float, random_state: int):
     )
 
 
-def _ptbxl(data_dir, task: str, quick: bool, max_records, random_state: int) -> Task:
+def _ptbxl(data_dir, task: str, quick: bool, max_records, random_state: int) -> CompareTask:
     from ..io import PTBXL
 
     db = PTBXL(data_dir)
@@ -159,10 +142,10 @@ def _ptbxl(data_dir, task: str, quick: bool, max_records, random_state: int) -> 
     groups = meta.loc[sel, "patient_id"].astype(str).to_numpy()
     classical = _riemann_pipeline(100.0, random_state)
     if y.ndim == 2:
-        classical = OneVsRestProba(classical)
+        classical = OneVsRestClassifier(classical)
     est = {"Riemann tangent space + LR": classical}
     est.update(_neural(12, None, quick, random_state))
-    return Task(task, X, y, groups, 100.0, est, ("auroc", "f1_macro"), notes)
+    return CompareTask(task, X, y, groups, 100.0, est, ("auroc", "f1_macro"), notes)
 
 
 def _af_pipeline(random_state: int, quick: bool):
@@ -176,7 +159,7 @@ def _af_pipeline(random_state: int, quick: bool):
     )
 
 
-def _cinc(data_dir, quick: bool, max_records, random_state: int) -> Task:
+def _cinc(data_dir, quick: bool, max_records, random_state: int) -> CompareTask:
     from ..io import CinC2017
     from ..signal import Resampler
 
@@ -192,12 +175,121 @@ def _cinc(data_dir, quick: bool, max_records, random_state: int) -> Task:
     # within minutes per task
     for name, model in _neural(1, 3000, quick, random_state, 15, (16, 32, 32)).items():
         est[name] = make_pipeline(Resampler(300.0, 100.0), model)  # 30 s at 100 Hz
-    return Task("cinc2017-af", X, np.asarray(y), np.asarray(names), 300.0, est,
+    return CompareTask("cinc2017-af", X, np.asarray(y), np.asarray(names), 300.0, est,
                 ("f1_macro", "auroc"), "N/A/O/~ per record; one record per patient assumed")
 
 
+# --------------------------------------------------------------------------- mitdb-beats
+# One matrix serves feature and signal models: each row is one beat, its morphology/RR
+# features (geoecg.features.beat_features) followed by its QRS-centred window (both leads,
+# flattened). The classical pipeline keeps the feature columns, the neural one reshapes the
+# window columns back into (n_leads, width), so both see the same beats and folds.
+
+BEAT_CLASSES = ("N", "S", "V", "F")
+
+
+def feature_columns(X, n_features: int) -> np.ndarray:
+    """The feature part of a beat-task matrix."""
+    return np.asarray(X)[:, :n_features]
+
+
+def window_columns(X, n_features: int, n_leads: int) -> np.ndarray:
+    """The beat windows of a beat-task matrix, shape ``(n_beats, n_leads, width)``."""
+    W = np.asarray(X)[:, n_features:]
+    return W.reshape(len(W), n_leads, -1)
+
+
+def _beat_record_rows(name, folder, max_n: int, window_ms: float, rng):
+    from ..features import beat_features, segment_beats
+    from ..io import beat_annotations, read_mitdb
+    from ..signal import bandpass
+
+    rec = read_mitdb(name, folder)
+    names = [n.upper() for n in rec.lead_names]
+    first = names.index("MLII") if "MLII" in names else 0
+    order = [first] + [i for i in range(rec.n_leads) if i != first]
+    sig = bandpass(rec.signal[order[:2]], rec.fs, 0.5, 40.0)
+    beats = beat_annotations(rec.annotations)
+    beats = beats[beats["aami"].isin(BEAT_CLASSES)]
+    peaks = beats["sample"].to_numpy()
+    labels = beats["aami"].to_numpy()
+    F = beat_features(sig, peaks, rec.fs, prefilter=False).values
+    W = segment_beats(sig, peaks, rec.fs, size_ms=window_ms).beats
+    W = np.nan_to_num(W.reshape(len(W), -1))
+    keep = np.ones(len(labels), bool)
+    is_n = np.flatnonzero(labels == "N")
+    if max_n and is_n.size > max_n:
+        keep[rng.choice(is_n, is_n.size - max_n, replace=False)] = False
+    return np.hstack([F, W])[keep], labels[keep], F.shape[1], sig.shape[0]
+
+
+def load_beat_task(data_dir, *, quick: bool = False, max_records=None, max_n_per_record=300,
+                   window_ms: float = 600.0, random_state: int = 0):
+    """Build the ``mitdb-beats`` task on the non-paced records present.
+
+    Parameters
+    ----------
+    data_dir : path-like
+        MIT-BIH folder (or a parent holding ``mitdb/``).
+    quick : bool
+        Tiny models (tests).
+    max_records : int, optional
+        Use only the first records.
+    max_n_per_record : int, default 300
+        Keep at most this many N beats per record (seeded), all S, V and F beats. Training
+        *and* test beats are thinned alike, so class balance differs from the full record.
+    window_ms : float, default 600
+        Fixed beat window, centred on the R-peak.
+    random_state : int
+
+    Returns
+    -------
+    CompareTask
+    """
+    from ..io import mitdb_dir, mitdb_records, patient_groups
+
+    folder = mitdb_dir(data_dir)
+    records = mitdb_records(folder, "non-paced")
+    if max_records is not None:
+        records = records[:max_records]
+    rng = np.random.default_rng(random_state)
+    rows, ys, groups = [], [], []
+    n_feat = n_leads = 0
+    for r in records:
+        X, y, n_feat, n_leads = _beat_record_rows(r, folder, max_n_per_record, window_ms, rng)
+        rows.append(X)
+        ys.append(y)
+        groups += [patient_groups([r])[0]] * len(y)
+    X = np.vstack(rows)
+    y = np.concatenate(ys)
+    from ..estimators import HeartbeatClassifier
+
+    feats = FunctionTransformer(partial(feature_columns, n_features=n_feat))
+    est = {
+        "beat features + xgboost": make_pipeline(
+            feats,
+            HeartbeatClassifier(n_estimators=20 if quick else 150, random_state=random_state),
+        )
+    }
+    from .._optional import missing
+
+    if not missing("torch"):
+        from ..neural import ResNet1DClassifier
+
+        windows = FunctionTransformer(partial(window_columns, n_features=n_feat, n_leads=n_leads))
+        kw = ({"filters": (8, 8), "kernel_sizes": (5, 3), "epochs": 2} if quick
+              else {"filters": (32, 64, 64), "epochs": 30, "patience": 4})
+        est["ResNet1D on beat windows"] = make_pipeline(
+            windows, ResNet1DClassifier(stem_stride=1, random_state=random_state, **kw)
+        )
+    notes = (f"AAMI N/S/V/F beats of {len(records)} non-paced records at reference positions; "
+             f"at most {max_n_per_record} N beats per record; patient-wise folds")
+    return CompareTask("mitdb-beats", X, y, np.asarray(groups), 360.0, est,
+                ("f1_macro", "balanced_accuracy", "auroc"), notes)
+
+
 def load_task(name: str, data_dir, *, quick: bool = False, max_records=None,
-              random_state: int = 0) -> Task:
+              random_state: int = 0) -> CompareTask:
     """Build a task.
 
     Parameters
@@ -219,8 +311,6 @@ def load_task(name: str, data_dir, *, quick: bool = False, max_records=None,
     elif name == "cinc2017-af":
         task = _cinc(data_dir, quick, max_records, random_state)
     else:
-        from .beat_task import load_beat_task
-
         task = load_beat_task(data_dir, quick=quick, max_records=max_records,
                               random_state=random_state)
     if _torch_missing():

@@ -11,6 +11,8 @@ import importlib
 import time
 from pathlib import Path
 
+__all__ = ["DEMO_STEPS", "add_arguments", "run"]
+
 #: Modules run in order by ``geoecg demo``.
 DEMO_STEPS: list[str] = [
     "geoecg.commands.demo_io",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+__all__ = ["TITLE", "run_demo"]
+
 TITLE = "Heartbeats: QRS-centred beats, templates, STAR augmentation, AAMI classifier"
 
 

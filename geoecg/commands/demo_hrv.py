@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+__all__ = ["TITLE", "run_demo"]
+
 TITLE = "HRV indices, RR cleaning, windowed HRV and signal-quality indices"
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+__all__ = ["TITLE", "run_demo"]
+
 TITLE = "12-lead covariance geometry (PTB-XL sample): SPD matrices, class means, augmentation"
 
 

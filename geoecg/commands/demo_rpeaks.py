@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+__all__ = ["TITLE", "run_demo"]
+
 TITLE = "R-peak detection (numba) scored against the reference beats"
 
 

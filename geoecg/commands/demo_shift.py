@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+__all__ = ["TITLE", "run_demo"]
+
 TITLE = "Distribution shift: anticausal SCM sweep, transfer gaps of X-only, X+W and IRM"
 
 #: A deliberately small sweep (3 shifts x 3 methods x 3 seeds), a few seconds on one core.

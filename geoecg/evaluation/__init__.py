@@ -1,4 +1,10 @@
-"""Evaluation: beat matching, patient-wise splits, metrics and confidence intervals."""
+"""Evaluation: beat matching, patient-wise splits, metrics, tables and confidence intervals.
+
+A leaf of the library: it imports numpy, scipy, scikit-learn and pandas, and no other geoecg
+package (``tests/test_house.py`` checks it), so it reads no database and builds no model
+family. Task loaders that do live with the commands that use them
+(:mod:`geoecg.commands.compare_tasks`).
+"""
 
 from .compare import METRICS, compare, make_splits, oof_predict  # noqa: E402,F401
 from .ec57 import EC57_CELLS, ec57_gross  # noqa: E402,F401
@@ -24,3 +30,33 @@ from .tables import (  # noqa: E402,F401
     count_table,
     detection_rates,
 )
+
+__all__ = [
+    "METRICS",
+    "EC57_CELLS",
+    "BeatMatch",
+    "BootstrapCI",
+    "ClassTable",
+    "CohortResult",
+    "CovariateScorer",
+    "LearningCurve",
+    "NestedResult",
+    "auc_score",
+    "bootstrap_ci",
+    "class_table",
+    "class_table_from_confusion",
+    "compare",
+    "count_table",
+    "covariate_scorer",
+    "detection_rates",
+    "ec57_gross",
+    "evaluate_cohort",
+    "learning_curve",
+    "macro_auc",
+    "make_splits",
+    "match_beats",
+    "nested_evaluate",
+    "oof_predict",
+    "paired_bootstrap_diff",
+    "patient_splits",
+]

@@ -12,8 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.stats import rankdata
 from sklearn.base import clone
+from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedGroupKFold
 from sklearn.utils import check_random_state
 
@@ -66,9 +66,10 @@ class BootstrapCI:
 
 
 def auc_score(y_true, score) -> float:
-    """Area under the ROC curve of binary labels (Mann-Whitney statistic, ties count 1/2).
+    """Area under the ROC curve of binary labels (``sklearn.metrics.roc_auc_score``).
 
-    Returns NaN when ``y_true`` holds a single class (undefined, not an error).
+    Returns NaN when ``y_true`` holds a single class (undefined, not an error); labels are
+    read as booleans (nonzero / True is the positive class).
 
     Examples
     --------
@@ -80,11 +81,9 @@ def auc_score(y_true, score) -> float:
     if y.shape != s.shape or y.ndim != 1:
         raise ValueError(f"y_true and score must be 1-D of equal length, got {y.shape}, {s.shape}")
     n1 = int(y.sum())
-    n0 = y.size - n1
-    if n1 == 0 or n0 == 0:
+    if n1 == 0 or n1 == y.size:
         return float("nan")
-    r = rankdata(s)
-    return float((r[y].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
+    return float(roc_auc_score(y, s))
 
 
 def macro_auc(Y, S) -> float:

@@ -29,9 +29,9 @@ import numpy as np
 
 from .._kernels.sqi import (
     clip_fraction,
+    count_matches,
     flat_fraction,
     length_transform_detect,
-    match_beats,
     skew_kurt,
     template_correlation,
 )
@@ -104,7 +104,7 @@ def bsqi(peaks_a, peaks_b, fs: float, tol_s: float = 0.15) -> float:
     b = np.sort(np.asarray(peaks_b, dtype=np.int64))
     if a.size + b.size == 0:
         return float("nan")
-    m = match_beats(a, b, int(round(tol_s * fs)))
+    m = count_matches(a=a, b=b, tol=int(round(tol_s * fs)))
     return m / (a.size + b.size - m)
 
 

@@ -7,7 +7,7 @@ transfer gaps against the same model class fitted in the test environment.
 
 from .config import SweepConfig, Task, cell_id, expand_grid, load_config
 from .methods import METHODS, Method
-from .metrics import auroc, binary_metrics, expected_calibration_error, transfer_gaps
+from .metrics import binary_metrics, expected_calibration_error, transfer_gaps
 from .packaged import config_path, config_title, list_configs
 from .runner import run_sweep, run_task
 from .store import ResultStore, load_results
@@ -24,7 +24,6 @@ __all__ = [
     "config_title",
     "METHODS",
     "Method",
-    "auroc",
     "binary_metrics",
     "expected_calibration_error",
     "transfer_gaps",
@@ -34,3 +33,11 @@ __all__ = [
     "load_results",
     "summarize",
 ]
+
+
+def __getattr__(name):  # deprecated names (removed in the next release)
+    if name == "auroc":
+        from . import metrics
+
+        return metrics.__getattr__(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

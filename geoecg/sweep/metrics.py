@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy.stats import rankdata
 
-__all__ = ["auroc", "expected_calibration_error", "binary_metrics", "transfer_gaps"]
+from ..evaluation.small_cohort import auc_score
+
+__all__ = ["expected_calibration_error", "binary_metrics", "transfer_gaps"]
 
 _EPS = 1e-15
 
@@ -54,24 +55,6 @@ def expected_calibration_error(y, p, n_bins: int = 15) -> float:
     return float(np.abs(sy - sp).sum() / y.size)
 
 
-def auroc(y, score) -> float:
-    """Area under the ROC curve by the Mann-Whitney statistic (ties count one half).
-
-    Equals ``sklearn.metrics.roc_auc_score`` for binary ``y`` (tested), without its input
-    checks, which dominate the cost in sweeps. NaN when ``y`` holds a single class.
-
-    >>> auroc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
-    0.75
-    """
-    y = np.asarray(y).ravel() == 1
-    n1 = int(y.sum())
-    n0 = y.size - n1
-    if n1 == 0 or n0 == 0:
-        return float("nan")
-    r = rankdata(np.asarray(score, dtype=float).ravel())
-    return float((r[y].sum() - n1 * (n1 + 1) / 2.0) / (n1 * n0))
-
-
 def binary_metrics(y, p) -> dict:
     """AUROC, log-loss (nats), Brier score and ECE of predicted probabilities ``p``.
 
@@ -85,7 +68,7 @@ def binary_metrics(y, p) -> dict:
     p = np.clip(np.asarray(p, dtype=float).ravel(), _EPS, 1 - _EPS)
     ll = float(-np.mean(y * np.log(p) + (1 - y) * np.log1p(-p))) if y.size else float("nan")
     return {
-        "auroc": auroc(y, p),
+        "auroc": auc_score(y == 1, p),
         "log_loss": ll,
         "brier": float(np.mean((p - y) ** 2)) if y.size else float("nan"),
         "ece": expected_calibration_error(y, p),
@@ -105,3 +88,17 @@ def transfer_gaps(shifted: dict, reference: dict) -> dict:
     0.05...
     """
     return {f"{k}_gap": shifted[k] - reference[k] for k in ("auroc", "log_loss", "brier", "ece")}
+
+
+def __getattr__(name):
+    if name == "auroc":
+        import warnings
+
+        warnings.warn(
+            "geoecg.sweep.auroc is deprecated; use geoecg.evaluation.auc_score (scikit-learn's "
+            "roc_auc_score, NaN for one class); removed in the next release",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return auc_score
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

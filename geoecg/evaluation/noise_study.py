@@ -1,0 +1,185 @@
+"""Noise detection scored within and across datasets (the protocol of ``geoecg bench noise``).
+
+(a) Record-wise (patient-grouped) K-fold CV on noise-stress mixtures: training mixtures and
+test mixtures come from different halves of each noise record, so train and test share
+neither patients nor noise samples. (b) Across datasets: trained on every mixture, tested on
+a second dataset whose windows inherit their record's label, once on every window and once on
+the noisiest window of each noisy record; and the reverse (trained on the second dataset,
+tested on the mixtures), also after keeping only the noisiest window of each noisy record
+(multiple-instance reading of record labels, selected by out-of-fold scores).
+
+The model comes from a factory (``make_model(feature_set) -> classifier``), so this module
+imports no model family: geoecg's :class:`~geoecg.features.NoiseDetector` is what the
+benchmark passes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+from sklearn.metrics import average_precision_score, roc_auc_score
+from sklearn.model_selection import GroupKFold
+
+__all__ = ["NOISE_KINDS", "binary_scores", "noise_study", "noisiest_window_mask"]
+
+NOISE_KINDS = ("bw", "ma", "em")
+
+
+def binary_scores(y, p, threshold: float = 0.5) -> dict:
+    """Accuracy (%) at ``threshold``, AUROC, AUPRC and prevalence of scores ``p``.
+
+    AUROC and AUPRC are None where ``y`` holds one class (undefined).
+
+    Examples
+    --------
+    >>> s = binary_scores([0, 0, 1, 1], [0.1, 0.6, 0.7, 0.9])
+    >>> s["accuracy"], s["auroc"], s["prevalence"]
+    (75.0, 1.0, 0.5)
+    """
+    y = np.asarray(y).ravel()
+    p = np.asarray(p, dtype=float).ravel()
+    if y.shape != p.shape:
+        raise ValueError(f"y and p must have the same length, got {y.size} and {p.size}")
+    two = np.unique(y).size == 2
+    return {
+        "n": int(y.size),
+        "accuracy": float(100 * np.mean((p >= threshold) == (y == 1))),
+        "auroc": float(roc_auc_score(y, p)) if two else None,
+        "auprc": float(average_precision_score(y, p)) if two else None,
+        "prevalence": float(np.mean(y == 1)),
+    }
+
+
+def noisiest_window_mask(scores, y, record) -> np.ndarray:
+    """Mask keeping every clean window and the highest-scored window of each noisy record.
+
+    Record labels (CinC 2017 ``~``) say that a record is noisy somewhere, not that every
+    window of it is; this keeps, for each noisy record, the window with the highest score.
+
+    Parameters
+    ----------
+    scores : array_like of float, shape (n_windows,)
+        Noise scores, out of fold (e.g. from a record-wise cross-validation), so that a
+        window is not scored by a model that saw it.
+    y : array_like of int, shape (n_windows,)
+        Record label inherited by each window (1 noisy, 0 clean).
+    record : array_like, shape (n_windows,)
+        Record of each window.
+
+    Returns
+    -------
+    ndarray of bool, shape (n_windows,)
+
+    Examples
+    --------
+    >>> noisiest_window_mask([0.1, 0.9, 0.3, 0.2], [1, 1, 0, 0], ["a", "a", "b", "b"])
+    array([False,  True,  True,  True])
+    """
+    scores = np.asarray(scores, dtype=float)
+    y, record = np.asarray(y), np.asarray(record)
+    if not scores.shape == y.shape == record.shape or scores.ndim != 1:
+        raise ValueError(
+            f"scores, y and record must be 1-D of one length, got {scores.shape}, {y.shape}, "
+            f"{record.shape}"
+        )
+    if np.isnan(scores).any():
+        raise ValueError("scores contain NaN; give every window a score")
+    keep = y == 0
+    for r in np.unique(record[y == 1]):
+        rows = np.flatnonzero((record == r) & (y == 1))
+        keep[rows[np.argmax(scores[rows])]] = True
+    return keep
+
+
+def noise_study(
+    make_model: Callable,
+    train,
+    test,
+    other,
+    *,
+    features: dict,
+    groups: dict,
+    feature_sets: Sequence[str] = ("all",),
+    n_folds: int = 5,
+    log: Callable | None = print,
+) -> dict:
+    """Run the within- and across-dataset noise detection protocol.
+
+    Parameters
+    ----------
+    make_model : callable
+        ``make_model(feature_set)`` returns an unfitted binary classifier with
+        ``predict_proba`` (1 = noisy).
+    train, test : windows
+        Noise-stress mixtures (attributes ``y``, ``record``, ``noise`` in
+        ``{"none", "bw", "ma", "em"}`` and ``snr_db``, NaN for clean windows), e.g.
+        :func:`geoecg.datasets.noise_training.mitdb_noise_windows` of the first and the second
+        half of the noise records.
+    other : windows
+        A second dataset (attributes ``y``, ``record``), e.g. CinC 2017 windows.
+    features : dict
+        ``{"train": F, "test": F, "other": F}``, feature matrices of the three window sets.
+    groups : dict
+        Record -> patient, for the record-wise folds on the mixtures.
+    feature_sets : sequence of str
+        Every row is run for each (passed to ``make_model``).
+    n_folds : int
+    log : callable or None
+        Progress lines.
+
+    Returns
+    -------
+    dict
+        ``pairs`` (one row per feature set x train x test with :func:`binary_scores`),
+        ``per_noise`` (CV scores per noise type, first feature set), ``snr_curve`` (AUPRC of
+        the mixtures at each SNR against the clean windows, first feature set) and
+        ``reverse_per_noise`` (trained on ``other``, scored per noise type).
+    """
+    F_tr, F_te, F_cc = features["train"], features["test"], features["other"]
+    g_tr = np.array([groups[r] for r in train.record])
+    g_te = np.array([groups[r] for r in test.record])
+    ug = np.unique(g_tr)
+    F_all, y_all = np.vstack([F_tr, F_te]), np.concatenate([train.y, test.y])
+    rec_names = np.unique(other.record)
+    rec_y = np.array([other.y[other.record == r][0] for r in rec_names])
+    pairs, per_noise, snr_curve, reverse = [], {}, {}, {}
+    for k, feats in enumerate(feature_sets):
+        oof = np.full(test.y.size, np.nan)
+        for i, (_, test_g) in enumerate(GroupKFold(n_splits=n_folds).split(ug, groups=ug)):
+            fit_rows, eval_rows = ~np.isin(g_tr, ug[test_g]), np.isin(g_te, ug[test_g])
+            det = make_model(feats).fit(F_tr[fit_rows], train.y[fit_rows])
+            oof[eval_rows] = det.predict_proba(F_te[eval_rows])[:, 1]
+            if log is not None:
+                log(f"  {feats} fold {i + 1}/{n_folds}: {eval_rows.sum()} test windows")
+        row = {"features": feats, "train": "mitdb+nstdb"}
+        pairs.append({**row, "test": "mitdb+nstdb (record-wise CV)", **binary_scores(test.y, oof)})
+        if k == 0:
+            for kind in NOISE_KINDS:
+                rows = (test.noise == kind) | (test.noise == "none")
+                per_noise[kind] = binary_scores(test.y[rows], oof[rows])
+            for snr in sorted(np.unique(test.snr_db[np.isfinite(test.snr_db)]), reverse=True):
+                rows = (test.noise == "none") | (test.snr_db == snr)
+                y = (test.snr_db[rows] == snr).astype(int)
+                snr_curve[f"{snr:g}"] = binary_scores(y, oof[rows])["auprc"]
+        p_cc = make_model(feats).fit(F_all, y_all).predict_proba(F_cc)[:, 1]
+        pairs.append({**row, "test": "cinc2017", **binary_scores(other.y, p_cc)})
+        rec_score = np.array([p_cc[other.record == r].max() for r in rec_names])
+        pairs.append({**row, "test": "cinc2017 (per record, max window)",
+                      **binary_scores(rec_y, rec_score)})  # fmt: skip
+        p_te = make_model(feats).fit(F_cc, other.y).predict_proba(F_te)[:, 1]
+        row = {"features": feats, "train": "cinc2017"}
+        pairs.append({**row, "test": "mitdb+nstdb", **binary_scores(test.y, p_te)})
+        oof_cc = np.full(other.y.size, np.nan)
+        for a, b in GroupKFold(n_splits=n_folds).split(F_cc, other.y, other.record):
+            oof_cc[b] = make_model(feats).fit(F_cc[a], other.y[a]).predict_proba(F_cc[b])[:, 1]
+        mil = noisiest_window_mask(oof_cc, other.y, other.record)
+        p_mil = make_model(feats).fit(F_cc[mil], other.y[mil]).predict_proba(F_te)[:, 1]
+        pairs.append({**row, "train": "cinc2017 (noisiest ~ window)", "test": "mitdb+nstdb",
+                      **binary_scores(test.y, p_mil)})  # fmt: skip
+        reverse[feats] = {}
+        for kind in NOISE_KINDS:
+            rows = (test.noise == kind) | (test.noise == "none")
+            reverse[feats][kind] = binary_scores(test.y[rows], p_te[rows])
+    return {"pairs": pairs, "snr_curve": snr_curve, "per_noise": per_noise,
+            "reverse_per_noise": reverse}  # fmt: skip
