@@ -37,7 +37,7 @@ from ..features.af.record import (
 )
 from ..features.hrv import HRV_FEATURE_NAMES
 from ..features.hrv_batch import hrv_features_batch
-from ..features.noise_level import NOISE_LEVEL_NAMES, noise_level_features
+from ..features.noise.level import NOISE_LEVEL_NAMES, noise_level_features
 from ..features.rpeaks import detect_rpeaks
 from ..features.sqi import SQI_NAMES, sqi_features
 from ..riemann.covariances import lead_covariances

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+__all__ = ["TITLE", "run_demo"]
+
 TITLE = "AF screening from RR intervals (COSEn detector, MIT-BIH 101 and 201 excerpts)"
 
 #: MIT-BIH rhythm annotation (aux note without "(") -> words.
