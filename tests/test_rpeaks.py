@@ -186,6 +186,10 @@ def test_result_is_frozen_and_consistent(rng):
         (dict(signal=np.zeros(10), fs=250, band_hz=(30, 10)), ValueError),
         (dict(signal=np.zeros(10), fs=250, threshold=1.5), ValueError),
         (dict(signal=np.zeros(10), fs=250, window_ms=-1), ValueError),
+        (dict(signal=np.zeros(10), fs=250, prune_rr=0), ValueError),
+        (dict(signal=np.zeros(10), fs=250, prune_h="0.6"), TypeError),
+        (dict(signal=np.zeros(10), fs=250, track="yes"), TypeError),
+        (dict(signal=np.zeros(10), fs=250, prune=1), TypeError),
     ],
 )
 def test_bad_input_raises(kwargs, err):
@@ -243,3 +247,41 @@ def test_mitdb_real_records(mitdb_dir):
         ref = ann.sample[np.isin(ann.symbol, list(BEAT_SYMBOLS))]
         m = match_beats(ref, detect_rpeaks(rec.signal[0], rec.fs).indices, rec.fs)
         assert m.se >= 99.5 and m.ppv >= 99.5, (name, m.as_dict())
+
+
+def test_transformer_exposes_every_detect_option(monkeypatch):
+    """Every keyword-only option of detect_rpeaks is an RPeakDetector parameter with the same
+    default, survives clone and reaches detect_rpeaks."""
+    import inspect
+
+    from geoecg.features import rpeaks_transformer
+    from geoecg.features.rpeaks_transformer import DETECT_OPTIONS
+
+    sig = inspect.signature(detect_rpeaks).parameters
+    kw_only = {k: p.default for k, p in sig.items() if p.kind is p.KEYWORD_ONLY}
+    params = RPeakDetector().get_params()
+    assert set(kw_only) == set(DETECT_OPTIONS)
+    assert set(params) == set(kw_only) | {"fs", "lead"}
+    for k, v in kw_only.items():
+        assert params[k] == v, k
+    fs = 250.0
+    x, _ = synth_ecg(fs, 60, 80, np.random.default_rng(0), noise=0.35, wander=0.3)
+    opts = dict(track=False, prune=False, prune_rr=1.3, prune_h=0.9, threshold=0.35)
+    det = clone(RPeakDetector(fs=fs, **opts))
+    assert {k: det.get_params()[k] for k in opts} == opts
+    got = det.fit([x[None]]).transform([x[None]])[0]
+    np.testing.assert_array_equal(got.indices, detect_rpeaks(x, fs, **opts).indices)
+    # tracking is on by default and changes the beats of this noisy record
+    default = RPeakDetector(fs=fs).fit([x[None]]).transform([x[None]])[0]
+    np.testing.assert_array_equal(default.indices, detect_rpeaks(x, fs).indices)
+    assert not np.array_equal(default.indices, got.indices)
+    seen = []
+    monkeypatch.setattr(
+        rpeaks_transformer,
+        "detect_rpeaks",
+        lambda s, f, **kw: seen.append(kw) or detect_rpeaks(s, f, **kw),
+    )
+    RPeakDetector(fs=fs, **opts).fit([x[None]]).transform([x[None]])
+    assert seen[-1] == {**kw_only, **opts}
+    with pytest.raises(TypeError, match="track"):
+        RPeakDetector(fs=fs, track="no").fit([x[None]])

@@ -7,11 +7,16 @@ import pytest
 from scipy import signal as sps
 
 from geoecg._kernels.rpeaks import (
+    _cascade_inplace,
+    _squared_slope_inplace,
+    _two_section_slope,
     bandpass_energy,
     block_max_median,
     block_mean,
+    finite_runs,
     geometric_mean_leads,
     local_maxima,
+    mask_runs,
 )
 from geoecg._kernels.rpeaks_decide import (
     decide_beats,
@@ -383,3 +388,51 @@ def test_geometric_mean_extreme_values_take_the_log_path():
     np.testing.assert_allclose(
         geometric_mean_leads(e, valid, 1e-300), twin_geometric_mean(e, valid, 1e-300)
     )
+
+
+def twin_runs(mask, min_len):
+    d = np.diff(np.concatenate(([0], np.asarray(mask, dtype=np.int8), [0])))
+    runs = np.stack([np.flatnonzero(d == 1), np.flatnonzero(d == -1)], axis=1)
+    return runs[runs[:, 1] - runs[:, 0] >= min_len].reshape(-1, 2).astype(np.int64)
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("min_len", [0, 1, 3, 50])
+def test_finite_and_mask_runs_match_twin(seed, min_len):
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal(300)
+    x[rng.random(300) < 0.1 * seed] = np.nan
+    x[40:47] = np.inf if seed % 2 else -np.inf
+    for arr in (x, x[:0], x[:1], np.full(5, np.nan), np.ones(4)):
+        want = twin_runs(np.isfinite(arr), min_len)
+        np.testing.assert_array_equal(finite_runs(np.ascontiguousarray(arr), min_len), want)
+        np.testing.assert_array_equal(mask_runs(np.isfinite(arr), min_len), want)
+
+
+@pytest.mark.parametrize("name", ["two", "random", "ecg_like", "adc_ties", "constant"])
+def test_two_section_fused_path_is_the_generic_arithmetic(name):
+    """The fused two-section pass (filter + slope in the backward pass) does the generic
+    path's operations in the same order: equal to the last bit, not only close."""
+    sos = np.ascontiguousarray(sps.butter(2, [3, 20], btype="bandpass", fs=125, output="sos"))
+    x = np.ascontiguousarray(SIGNALS[name], dtype=float)
+    generic = x - x[0]
+    _cascade_inplace(generic, sos, False)
+    _cascade_inplace(generic, sos, True)
+    _squared_slope_inplace(generic)
+    fused = np.empty_like(x)
+    _two_section_slope(x, sos, fused)
+    np.testing.assert_array_equal(fused, generic)
+
+
+@pytest.mark.parametrize("k", [2, 3, 4])
+def test_block_mean_unrolled_sums_left_to_right(k):
+    """k = 2, 3 are unrolled: the same left-to-right sum as the generic loop, to the bit."""
+    x = np.random.default_rng(k).standard_normal(999) * 1e3
+    nb = x.size // k
+    want = np.empty(nb)
+    for b in range(nb):
+        acc = 0.0
+        for v in x[b * k : (b + 1) * k]:
+            acc += v
+        want[b] = acc * (1.0 / k)
+    np.testing.assert_array_equal(block_mean(x, k), want)

@@ -3,7 +3,8 @@
 The stages are separate kernels so that each one can be compared against a NumPy twin in
 ``tests/test_rpeaks_kernels.py``:
 
-0. :func:`block_mean` -- block averages that bring the signal to 100-200 Hz for detection.
+0. :func:`block_mean` -- block averages that bring the signal to 100-200 Hz for detection;
+   :func:`finite_runs` / :func:`mask_runs` -- the finite stretches that are processed.
 1. :func:`bandpass_energy` -- forward-backward (zero-phase) cascade of second-order
    sections, then the squared central difference averaged over a centred moving window (the
    "moving-window integrator" of Pan & Tompkins 1985).
@@ -31,25 +32,35 @@ def local_maxima(m, min_distance):
     ``m > 0`` are returned.
     """
     n = m.shape[0]
-    out = np.empty(n, dtype=np.int64)
+    out = np.empty(n // 2 + 1, dtype=np.int64)  # maxima are at least 2 samples apart
     k = 0
+    last = 0  # position and value of the last kept maximum (when k > 0)
+    last_v = 0.0
     i = 1
     while i < n - 1:
-        if m[i] > m[i - 1] and m[i] > 0.0:
-            # walk over a plateau
-            j = i
-            while j < n - 1 and m[j + 1] == m[i]:
-                j += 1
-            if j < n - 1 and m[j + 1] < m[i]:
-                if k > 0 and i - out[k - 1] < min_distance:
-                    if m[i] > m[out[k - 1]]:
-                        out[k - 1] = i
-                else:
-                    out[k] = i
-                    k += 1
-            i = j + 1
-        else:
+        # tight scans: skip to the next rise, then climb to its top (branch-predictable
+        # on a smooth envelope)
+        while i < n - 1 and not m[i] > m[i - 1]:
             i += 1
+        while i < n - 1 and m[i + 1] > m[i]:
+            i += 1
+        if i >= n - 1:
+            break
+        # m[i] > m[i - 1] and m[i + 1] <= m[i]: walk over a plateau
+        v = m[i]
+        j = i
+        while j < n - 1 and m[j + 1] == v:
+            j += 1
+        if v > 0.0 and j < n - 1 and m[j + 1] < v:
+            if k > 0 and i - last < min_distance:
+                if v > last_v:
+                    out[k - 1] = i
+                    last, last_v = i, v
+            else:
+                out[k] = i
+                k += 1
+                last, last_v = i, v
+        i = j + 1
     return out[:k].copy()
 
 
@@ -123,35 +134,10 @@ def geometric_mean_leads(energy, valid, floor):
 
 
 @njit(cache=True, nogil=True)
-def _cascade2_inplace(y, sos, reverse):
-    """Two-section cascade with scalar states: the two recursions overlap in the CPU."""
-    n = y.shape[0]
-    b10, b11, b12, a11, a12 = sos[0, 0], sos[0, 1], sos[0, 2], sos[0, 4], sos[0, 5]
-    b20, b21, b22, a21, a22 = sos[1, 0], sos[1, 1], sos[1, 2], sos[1, 4], sos[1, 5]
-    p1 = 0.0
-    p2 = 0.0
-    q1 = 0.0
-    q2 = 0.0
-    for k in range(n):
-        i = n - 1 - k if reverse else k
-        v = y[i]
-        u = b10 * v + p1
-        p1 = b11 * v - a11 * u + p2
-        p2 = b12 * v - a12 * u
-        w = b20 * u + q1
-        q1 = b21 * u - a21 * w + q2
-        q2 = b22 * u - a22 * w
-        y[i] = w
-
-
-@njit(cache=True, nogil=True)
 def _cascade_inplace(y, sos, reverse):
     """Run the SOS cascade over ``y`` in place, all sections per sample (one memory pass)."""
     n = y.shape[0]
     ns = sos.shape[0]
-    if ns == 2:
-        _cascade2_inplace(y, sos, reverse)
-        return
     z1 = np.zeros(ns)
     z2 = np.zeros(ns)
     for k in range(n):
@@ -166,29 +152,9 @@ def _cascade_inplace(y, sos, reverse):
 
 
 @njit(cache=True, nogil=True)
-def bandpass_energy(x, sos, half_width):
-    """QRS energy envelope of ``x``: zero-phase band-pass, squared slope, centred mean.
-
-    The forward pass starts from rest with the first sample subtracted (a band-pass filter
-    then sees no step at t = 0); the backward pass starts from rest as well. ``sos`` rows are
-    ``b0, b1, b2, a0, a1, a2`` with ``a0 == 1`` as returned by :func:`scipy.signal.butter`.
-    The slope is ``d[i] = (y[i+1] - y[i-1]) / 2`` (one-sided at the ends) and the output is
-    the mean of ``d[j]**2`` over ``j`` in ``[i - half_width, i + half_width]`` clipped to the
-    signal; 0 everywhere for fewer than 2 samples.
-    """
-    n = x.shape[0]
-    y = np.empty(n)
-    if n == 0:
-        return y
-    x0 = x[0]
-    for i in range(n):
-        y[i] = x[i] - x0
-    _cascade_inplace(y, sos, False)
-    _cascade_inplace(y, sos, True)
-    out = np.zeros(n)
-    if n < 2:
-        return out
-    # squared central difference, overwriting y from the left (keep the old left value)
+def _squared_slope_inplace(y):
+    """``y[i] = ((y[i+1] - y[i-1]) / 2) ** 2`` (one-sided at the ends), in place."""
+    n = y.shape[0]
     prev = y[0]
     v = y[1] - y[0]
     y[0] = v * v
@@ -199,6 +165,90 @@ def bandpass_energy(x, sos, half_width):
         y[i] = v * v
     v = y[n - 1] - prev
     y[n - 1] = v * v
+
+
+@njit(cache=True, nogil=True)
+def _two_section_slope(x, sos, y):
+    """Zero-phase two-section cascade of ``x - x[0]`` and its squared slope, into ``y``.
+
+    Forward pass from rest; backward pass from rest that writes the squared central
+    difference one sample behind the filter (``d[i] = (f[i+1] - f[i-1]) / 2``, one-sided at
+    the ends), so the slope needs no pass of its own. Same operations in the same order as
+    the generic path (:func:`_cascade_inplace` then :func:`_squared_slope_inplace`), hence
+    the same numbers. Needs ``n >= 2``.
+    """
+    n = x.shape[0]
+    b10, b11, b12, a11, a12 = sos[0, 0], sos[0, 1], sos[0, 2], sos[0, 4], sos[0, 5]
+    b20, b21, b22, a21, a22 = sos[1, 0], sos[1, 1], sos[1, 2], sos[1, 4], sos[1, 5]
+    x0 = x[0]
+    p1 = 0.0
+    p2 = 0.0
+    q1 = 0.0
+    q2 = 0.0
+    for i in range(n):
+        v = x[i] - x0
+        u = b10 * v + p1
+        p1 = b11 * v - a11 * u + p2
+        p2 = b12 * v - a12 * u
+        w = b20 * u + q1
+        q1 = b21 * u - a21 * w + q2
+        q2 = b22 * u - a22 * w
+        y[i] = w
+    p1 = 0.0
+    p2 = 0.0
+    q1 = 0.0
+    q2 = 0.0
+    nxt = 0.0  # filtered value at i + 2 ...
+    cur = 0.0  # ... and at i + 1, while sample i is being filtered
+    for k in range(n):
+        i = n - 1 - k
+        v = y[i]
+        u = b10 * v + p1
+        p1 = b11 * v - a11 * u + p2
+        p2 = b12 * v - a12 * u
+        w = b20 * u + q1
+        q1 = b21 * u - a21 * w + q2
+        q2 = b22 * u - a22 * w
+        if k == 1:
+            d = cur - w  # last sample: one-sided
+            y[n - 1] = d * d
+        elif k >= 2:
+            d = 0.5 * (nxt - w)
+            y[i + 1] = d * d
+        nxt = cur
+        cur = w
+    d = nxt - cur  # first sample: one-sided
+    y[0] = d * d
+
+
+@njit(cache=True, nogil=True)
+def bandpass_energy(x, sos, half_width):
+    """QRS energy envelope of ``x``: zero-phase band-pass, squared slope, centred mean.
+
+    The forward pass starts from rest with the first sample subtracted (a band-pass filter
+    then sees no step at t = 0); the backward pass starts from rest as well. ``sos`` rows are
+    ``b0, b1, b2, a0, a1, a2`` with ``a0 == 1`` as returned by :func:`scipy.signal.butter`.
+    The slope is ``d[i] = (y[i+1] - y[i-1]) / 2`` (one-sided at the ends) and the output is
+    the mean of ``d[j]**2`` over ``j`` in ``[i - half_width, i + half_width]`` clipped to the
+    signal; 0 everywhere for fewer than 2 samples. Two sections (order-2 band-pass) take a
+    fused path with the same arithmetic (:func:`_two_section_slope`).
+    """
+    n = x.shape[0]
+    y = np.empty(n)
+    if n == 0:
+        return y
+    out = np.zeros(n)
+    if n < 2:
+        return out
+    if sos.shape[0] == 2:
+        _two_section_slope(x, sos, y)
+    else:
+        x0 = x[0]
+        for i in range(n):
+            y[i] = x[i] - x0
+        _cascade_inplace(y, sos, False)
+        _cascade_inplace(y, sos, True)
+        _squared_slope_inplace(y)
     h = half_width if half_width > 0 else 0
     acc = 0.0
     for j in range(min(h, n - 1) + 1):
@@ -224,15 +274,69 @@ def bandpass_energy(x, sos, half_width):
 def block_mean(x, k):
     """Means of consecutive blocks of ``k`` samples (a trailing partial block is dropped).
 
-    A block holding a NaN is NaN. ``k == 1`` returns a copy.
+    A block holding a NaN is NaN. ``k == 1`` returns a copy. Each block is summed left to
+    right from 0.0 and multiplied by ``1 / k`` (k = 2 and 3, the factors at 200-399 Hz, are
+    unrolled with the same arithmetic).
     """
     nb = x.shape[0] // k
     out = np.empty(nb)
     inv = 1.0 / k
-    for b in range(nb):
-        s = 0.0
-        base = b * k
-        for j in range(k):
-            s += x[base + j]
-        out[b] = s * inv
+    if k == 2:
+        for b in range(nb):
+            out[b] = ((0.0 + x[2 * b]) + x[2 * b + 1]) * inv
+    elif k == 3:
+        for b in range(nb):
+            out[b] = (((0.0 + x[3 * b]) + x[3 * b + 1]) + x[3 * b + 2]) * inv
+    else:
+        for b in range(nb):
+            s = 0.0
+            base = b * k
+            for j in range(k):
+                s += x[base + j]
+            out[b] = s * inv
     return out
+
+
+@njit(cache=True, nogil=True)
+def finite_runs(x, min_len):
+    """``[start, stop)`` of the runs of finite samples of ``x`` at least ``min_len`` long.
+
+    Returns an ``(n_runs, 2)`` int64 array in order: the edges of ``np.isfinite(x)``, kept
+    when ``stop - start >= min_len`` (no boolean mask is built).
+    """
+    n = x.shape[0]
+    runs = np.empty((n // 2 + 1, 2), dtype=np.int64)
+    k = 0
+    i = 0
+    while i < n:
+        while i < n and not np.isfinite(x[i]):
+            i += 1
+        a = i
+        while i < n and np.isfinite(x[i]):
+            i += 1
+        if i > a and i - a >= min_len:
+            runs[k, 0] = a
+            runs[k, 1] = i
+            k += 1
+    return runs[:k].copy()
+
+
+@njit(cache=True, nogil=True)
+def mask_runs(mask, min_len):
+    """``[start, stop)`` of the runs of True in the boolean ``mask`` at least ``min_len``
+    long, as an ``(n_runs, 2)`` int64 array (:func:`finite_runs` for a mask)."""
+    n = mask.shape[0]
+    runs = np.empty((n // 2 + 1, 2), dtype=np.int64)
+    k = 0
+    i = 0
+    while i < n:
+        while i < n and not mask[i]:
+            i += 1
+        a = i
+        while i < n and mask[i]:
+            i += 1
+        if i > a and i - a >= min_len:
+            runs[k, 0] = a
+            runs[k, 1] = i
+            k += 1
+    return runs[:k].copy()

@@ -118,16 +118,23 @@ def decide_beats(
     n_rr = 0
     spk = spk0
     npk = npk0
+    rr_med = rr0  # median of the last 8 RR intervals, updated when one is added
     last_c = -1  # candidate index of the last beat
     for c in range(nc + 1):
         t = positions[c] if c < nc else n
         # search-back over the gap since the last beat
         while True:
-            rr_med = _median_buf(rr_buf, n_rr, scratch) if n_rr > 0 else rr0
             start_t = positions[last_c] if last_c >= 0 else 0
             if t - start_t <= searchback * rr_med:
                 break
-            thr = _threshold(spk, npk, frac, frac_noisy, ratio_lo, ratio_hi)
+            thr = _threshold(
+                spk=spk,
+                npk=npk,
+                frac=frac,
+                frac_noisy=frac_noisy,
+                ratio_lo=ratio_lo,
+                ratio_hi=ratio_hi,
+            )
             best = -1
             best_h = 0.0
             for j in range(last_c + 1, c):
@@ -147,6 +154,7 @@ def decide_beats(
             if last_c >= 0:
                 rr_buf[n_rr % _NBUF] = positions[best] - positions[last_c]
                 n_rr += 1
+                rr_med = _median_buf(rr_buf, n_rr, scratch)
             spk_buf[n_spk % _NBUF] = best_h
             n_spk += 1
             spk = _median_buf(spk_buf, n_spk, scratch)
@@ -154,7 +162,9 @@ def decide_beats(
         if c == nc:
             break
         h = heights[c]
-        thr = _threshold(spk, npk, frac, frac_noisy, ratio_lo, ratio_hi)
+        thr = _threshold(
+            spk=spk, npk=npk, frac=frac, frac_noisy=frac_noisy, ratio_lo=ratio_lo, ratio_hi=ratio_hi
+        )
         thr_at[c] = thr
         accept = h > thr
         if accept and last_c >= 0:
@@ -168,6 +178,7 @@ def decide_beats(
             if last_c >= 0:
                 rr_buf[n_rr % _NBUF] = t - positions[last_c]
                 n_rr += 1
+                rr_med = _median_buf(rr_buf, n_rr, scratch)
             spk_buf[n_spk % _NBUF] = h
             n_spk += 1
             spk = _median_buf(spk_buf, n_spk, scratch)
@@ -250,9 +261,9 @@ def prune_split_beats(positions, heights, rr0, rr_frac, h_frac):
     n_h = 1
     h_buf[0] = heights[0]
     prev = 0
+    rr_ref = rr0  # the two medians change only when a beat is kept
+    h_ref = heights[0]
     for k in range(1, n):
-        rr_ref = _median_buf(rr_buf, n_rr, scratch) if n_rr > 0 else rr0
-        h_ref = _median_buf(h_buf, n_h, scratch)
         if k < n - 1:
             span = positions[k + 1] - positions[prev]
             if span < rr_frac * rr_ref and heights[k] < h_frac * h_ref:
@@ -262,5 +273,7 @@ def prune_split_beats(positions, heights, rr0, rr_frac, h_frac):
         n_rr += 1
         h_buf[n_h % _NBUF] = heights[k]
         n_h += 1
+        rr_ref = _median_buf(rr_buf, n_rr, scratch)
+        h_ref = _median_buf(h_buf, n_h, scratch)
         prev = k
     return keep

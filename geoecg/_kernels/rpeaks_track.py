@@ -60,13 +60,18 @@ def track_beats(positions, evidence, weight, refractory, max_gap, rr0, beta, dea
             arg = pref_best
         bw = beta * weight[j]
         for i in range(lo, j):
+            s = score[i]
+            if s <= base:
+                continue  # the cost is >= 0: this predecessor cannot win (exact shortcut)
             d = pj - positions[i]
             if d < refractory:
                 continue
-            c1 = np.abs(np.log(d / rr1[i]))
-            c2 = np.abs(np.log(d / rr2[i]))
-            c = (c1 if c1 < c2 else c2) - dead
-            s = score[i] - (bw * c if c > 0.0 else 0.0)
+            if bw != 0.0:  # a clean block (weight 0) costs nothing: no logarithms
+                c1 = np.abs(np.log(d / rr1[i]))
+                c2 = np.abs(np.log(d / rr2[i]))
+                c = (c1 if c1 < c2 else c2) - dead
+                if c > 0.0:
+                    s = s - bw * c
             if s > base:
                 base = s
                 arg = i

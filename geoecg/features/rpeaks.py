@@ -19,8 +19,10 @@ from .._kernels.rpeaks import (
     bandpass_energy,
     block_max_median,
     block_mean,
+    finite_runs,
     geometric_mean_leads,
     local_maxima,
+    mask_runs,
 )
 from .._kernels.rpeaks_decide import (
     decide_beats,
@@ -35,17 +37,40 @@ __all__ = ["RPeakResult", "detect_rpeaks"]  # RPeakDetector: see rpeaks_transfor
 
 METHODS = ("geoecg",)
 
+# ---- named constants of the pipeline (every number a kernel receives is one of these) ----
+# detection runs on block means at fs / floor(fs / _DETECT_FS_HZ), i.e. 100-200 Hz
+_DETECT_FS_HZ = 100.0
+# zero-phase Butterworth band-pass: order per pass, upper edge capped at _BAND_CAP * fs
+_BAND_ORDER, _BAND_CAP = 2, 0.45
+# decision (Pan & Tompkins 1985; Hamilton & Tompkins 1986): initial levels from the first
+# _INIT_S seconds (QRS level = the candidate of rank _INIT_RANK from the top); T-wave rule
+# within _TWAVE_S of a beat and under _TWAVE_FRAC of its height; search-back after
+# _SEARCHBACK_RR median RR intervals at _SEARCHBACK_FRAC of the threshold; RR interval
+# assumed before two beats were seen: _RR0_S
+_INIT_S, _INIT_RANK = 8.0, 3
+_TWAVE_S, _TWAVE_FRAC = 0.36, 0.5
+_SEARCHBACK_RR, _SEARCHBACK_FRAC = 1.66, 0.5
+_RR0_S = 1.5
 # threshold position rises from `threshold` to _FRAC_NOISY as npk/spk goes 0.4 -> 0.7
 _FRAC_NOISY, _RATIO_LO, _RATIO_HI = 0.7, 0.4, 0.7
-# beat-sequence tracking (see _track): noise weight from the envelope median over _NOISE_BLOCK_S
-# blocks relative to the median beat height over _NOISE_CHUNK_S stretches, 0 at _NOISE_LO, 1 at
-# _NOISE_HI, eroded over one block on either side; RR-irregularity cost _TRACK_BETA with a
-# dead zone _TRACK_DEAD (log ratio); evidence floor _TRACK_GMIN for the beats kept by the
-# adaptive thresholds; rejected candidates above _TRACK_MIN_FRAC times the threshold may come
-# back at a penalty _TRACK_PEN; paths jump over gaps longer than _TRACK_MAX_GAP_S for free
+# multi-lead: each envelope divided by the median over _LEAD_BLOCK_S blocks of the block
+# maximum; values below _LEAD_FLOOR count as _LEAD_FLOOR in the geometric mean
+_LEAD_BLOCK_S, _LEAD_FLOOR = 2.0, 1e-6
+# beat-sequence tracking (see _track): noise weight from the envelope median (over
+# _NOISE_SUBSAMPLE evenly spaced samples) of _NOISE_BLOCK_S blocks relative to the median
+# beat height over _NOISE_CHUNK_S stretches, 0 at _NOISE_LO, 1 at _NOISE_HI, eroded over
+# _NOISE_ERODE block(s) on either side; RR-irregularity cost _TRACK_BETA with a dead zone
+# _TRACK_DEAD (log ratio); evidence floor _TRACK_GMIN for the beats kept by the adaptive
+# thresholds; rejected candidates above _TRACK_MIN_FRAC times the threshold may come back
+# at a penalty _TRACK_PEN; paths jump over gaps longer than _TRACK_MAX_GAP_S for free
 _NOISE_BLOCK_S, _NOISE_CHUNK_S, _NOISE_LO, _NOISE_HI, _NOISE_ERODE = 3.0, 30.0, 0.22, 0.37, 1
+_NOISE_SUBSAMPLE = 15
 _TRACK_BETA, _TRACK_DEAD, _TRACK_GMIN, _TRACK_PEN = 2.0, 0.1, 0.2, 0.3
 _TRACK_MIN_FRAC, _TRACK_MAX_GAP_S = 0.5, 3.0
+_TINY = 1e-300  # guards a division by a zero threshold
+# pruning compares RR with _RR0_S before any RR is known
+# refinement: the local mean is taken over +/- max(_REFINE_BASE_S, refine_ms) seconds
+_REFINE_BASE_S = 0.2
 
 
 @dataclass(frozen=True)
@@ -106,26 +131,40 @@ class RPeakResult:
         return rr
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """Every sample count of one call, derived once from ``fs`` and the options (ms -> samples).
+
+    ``k``: decimation factor; ``fs_d``: detection rate (Hz); ``sos``: band-pass at ``fs_d``;
+    ``refr``/``half``/``min_len``: refractory distance, half window and shortest processed
+    stretch at ``fs_d``; ``radius``/``base_radius``: refinement windows and ``refr_full``
+    the refractory distance, both at ``fs``.
+    """
+
+    fs: float
+    k: int
+    fs_d: float
+    sos: np.ndarray
+    refr: int
+    half: int
+    min_len: int
+    radius: int
+    base_radius: int
+    refr_full: float
+
+
 @lru_cache(maxsize=64)
 def _band_sos(fs: float, low: float, high: float) -> np.ndarray:
-    high = min(high, 0.45 * fs)
+    high = min(high, _BAND_CAP * fs)
     if not 0 < low < high:
         raise ValueError(
             f"band_hz must satisfy 0 < low < high < fs/2 (high is capped at 0.45 fs = "
-            f"{0.45 * fs:g} Hz); got low={low}, high={high} at fs={fs:g} Hz"
+            f"{_BAND_CAP * fs:g} Hz); got low={low}, high={high} at fs={fs:g} Hz"
         )
     from scipy import signal as sps  # here, not at import: scipy.signal costs ~1 s to import
 
-    return np.ascontiguousarray(sps.butter(2, [low, high], btype="bandpass", fs=fs, output="sos"))
-
-
-def _finite_runs(mask: np.ndarray, min_len: int) -> list[tuple[int, int]]:
-    d = np.diff(np.concatenate(([0], mask.view(np.int8), [0])))
-    starts = np.flatnonzero(d == 1)
-    stops = np.flatnonzero(d == -1)
-    return [
-        (a, b) for a, b in zip(starts.tolist(), stops.tolist(), strict=True) if b - a >= min_len
-    ]
+    sos = sps.butter(_BAND_ORDER, [low, high], btype="bandpass", fs=fs, output="sos")
+    return np.ascontiguousarray(sos)
 
 
 def _check_positive(name: str, value, allow_zero: bool = False) -> float:
@@ -137,12 +176,130 @@ def _check_positive(name: str, value, allow_zero: bool = False) -> float:
     return v
 
 
+def _check_flag(name: str, value) -> bool:
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
 def _validate_signal(signal) -> np.ndarray:
     return as_signal(signal, "signal", ndims=(1, 2))
 
 
-def _track(m, h, cand, idx, thr, refr, fs_d):
-    """Beat-sequence tracking in noisy stretches; returns new (candidate indices, thresholds).
+def _plan(fs, method, band_hz, window_ms, refractory_ms, threshold, refine_ms) -> _Plan:
+    """Validate the options; convert the durations to samples at the detection and full rate."""
+    fs = check_fs(fs)
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    try:
+        low, high = (float(v) for v in band_hz)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"band_hz must be a pair of numbers (Hz), got {band_hz!r}") from exc
+    window_ms = _check_positive("window_ms", window_ms)
+    refractory_ms = _check_positive("refractory_ms", refractory_ms)
+    refine_ms = _check_positive("refine_ms", refine_ms, allow_zero=True)
+    threshold = _check_positive("threshold", threshold)
+    if threshold >= 1:
+        raise ValueError(f"threshold must be in (0, 1), got {threshold}")
+    # detection runs at fs / k (100-200 Hz: ample for the 3-20 Hz QRS band) on block means;
+    # refinement runs on the raw signal at the full rate
+    k = max(int(fs // _DETECT_FS_HZ), 1)
+    fs_d = fs / k
+    refr = max(int(round(refractory_ms * fs_d / 1000.0)), 1)
+    radius = int(round(refine_ms * fs / 1000.0))
+    return _Plan(
+        fs=fs,
+        k=k,
+        fs_d=fs_d,
+        sos=_band_sos(fs_d, low, high),
+        refr=refr,
+        half=max(int(round(window_ms * fs_d / 2000.0)), 0),
+        min_len=2 * refr,
+        radius=radius,
+        base_radius=max(int(round(_REFINE_BASE_S * fs)), radius),
+        refr_full=refractory_ms * fs / 1000.0,
+    )
+
+
+# ----------------------------------------------------------------------------- stages
+
+
+def _decimate(rows: list[np.ndarray], k: int) -> list[np.ndarray]:
+    """Stage 1: block means of ``k`` samples (the detection rate); rows unchanged for k = 1."""
+    return [block_mean(x=r, k=k) if k > 1 else r for r in rows]
+
+
+def _lead_energy(xd: list[np.ndarray], plan: _Plan):
+    """Stage 2: band-pass + moving-window integration of each lead, per finite stretch.
+
+    Returns the energy envelopes ``(n_leads, nd)``, the mask of the samples that were
+    processed (finite and in a stretch of at least ``plan.min_len`` samples) and the
+    processed ``[start, stop)`` stretches of the last lead (the only one for one lead).
+    """
+    n_leads, nd = len(xd), xd[0].shape[0]
+    used = np.zeros((n_leads, nd), dtype=bool)
+    energy = np.zeros((n_leads, nd))
+    runs: list[list[int]] = []
+    for lead, row in enumerate(xd):
+        runs = finite_runs(x=row, min_len=plan.min_len).tolist()
+        for a, b in runs:
+            energy[lead, a:b] = bandpass_energy(x=row[a:b], sos=plan.sos, half_width=plan.half)
+            used[lead, a:b] = True
+    return energy, used, runs
+
+
+def _combine_leads(energy: np.ndarray, used: np.ndarray, plan: _Plan):
+    """Stage 3 (several leads): scale each envelope by its typical QRS energy and take the
+    geometric mean over the leads available at each sample (a flat lead is dropped from
+    ``used``). Returns the combined envelope and its processed stretches."""
+    block = max(int(_LEAD_BLOCK_S * plan.fs_d), 1)
+    for lead in range(energy.shape[0]):
+        scale = block_max_median(m=energy[lead], block=block)
+        if scale > 0:
+            energy[lead] /= scale
+        else:
+            used[lead] = False  # flat lead: ignored
+    combined = geometric_mean_leads(energy=energy, valid=used, floor=_LEAD_FLOOR)
+    return combined, mask_runs(mask=used.any(axis=0), min_len=plan.min_len).tolist()
+
+
+def _candidates(m: np.ndarray, plan: _Plan) -> tuple[np.ndarray, np.ndarray]:
+    """Stage 4: local maxima of the envelope at least ``refr`` apart and their heights.
+
+    The height is the square root of the envelope (an RMS slope), so a 3x amplitude change
+    is a 3x height change."""
+    cand = local_maxima(m=m, min_distance=plan.refr)
+    return cand, np.sqrt(m[cand])
+
+
+def _decide(h, cand, n: int, threshold: float, plan: _Plan):
+    """Stage 5: adaptive thresholds, T-wave rule and search-back; (beat indices into the
+    candidates, the threshold each beat was compared with)."""
+    fs_d = plan.fs_d
+    spk0, npk0 = initial_levels(
+        heights=h, positions=cand, init=int(_INIT_S * fs_d), init_rank=_INIT_RANK
+    )
+    return decide_beats(
+        heights=h,
+        positions=cand,
+        n=n,
+        refractory=plan.refr,
+        twave=int(_TWAVE_S * fs_d),
+        twave_frac=_TWAVE_FRAC,
+        searchback=_SEARCHBACK_RR,
+        sb_frac=_SEARCHBACK_FRAC,
+        frac=threshold,
+        rr0=_RR0_S * fs_d,
+        spk0=spk0,
+        npk0=npk0,
+        frac_noisy=_FRAC_NOISY,
+        ratio_lo=_RATIO_LO,
+        ratio_hi=_RATIO_HI,
+    )
+
+
+def _track(m, h, cand, idx, thr, plan: _Plan):
+    """Stage 6: beat-sequence tracking in noisy stretches; new (beat indices, thresholds).
 
     Each candidate sees the threshold of the last beat before it (its own for a beat). The
     evidence of a beat kept by the thresholds is ``max(log(h / thr), _TRACK_GMIN)``; a
@@ -151,6 +308,7 @@ def _track(m, h, cand, idx, thr, refr, fs_d):
     the best evidence minus RR-irregularity cost, the cost weighted by the envelope noise.
     Where the envelope is clean (weight 0) the beats are returned unchanged.
     """
+    fs_d = plan.fs_d
     pos = cand[idx]
     j = np.searchsorted(pos, cand, side="right") - 1
     thr_c = thr[np.maximum(j, 0)]
@@ -159,20 +317,85 @@ def _track(m, h, cand, idx, thr, refr, fs_d):
     is_beat[idx] = True
     block = max(int(_NOISE_BLOCK_S * fs_d), 1)
     wb = envelope_noise_weight(
-        m, pos, h[idx], block, 15, int(_NOISE_CHUNK_S * fs_d), _NOISE_LO, _NOISE_HI, _NOISE_ERODE
+        m=m,
+        beat_pos=pos,
+        beat_h=h[idx],
+        block=block,
+        n_sub=_NOISE_SUBSAMPLE,
+        chunk=int(_NOISE_CHUNK_S * fs_d),
+        lo=_NOISE_LO,
+        hi=_NOISE_HI,
+        erode=_NOISE_ERODE,
     )
     w = wb[np.minimum(cand // block, wb.size - 1)]
     if not np.any(w[idx] > 0):
         return idx, thr
     sel = np.flatnonzero(is_beat | (h > _TRACK_MIN_FRAC * thr_c))
-    lg = np.log(h[sel] / np.maximum(thr_c[sel], 1e-300))
+    lg = np.log(h[sel] / np.maximum(thr_c[sel], _TINY))
     ev = np.where(is_beat[sel], np.maximum(lg, _TRACK_GMIN), np.minimum(lg, 0.0) - _TRACK_PEN)
-    rr0 = float(np.median(np.diff(pos)))
     keep = track_beats(
-        cand[sel], ev, w[sel], refr, _TRACK_MAX_GAP_S * fs_d, rr0, _TRACK_BETA, _TRACK_DEAD
+        positions=cand[sel],
+        evidence=ev,
+        weight=w[sel],
+        refractory=plan.refr,
+        max_gap=_TRACK_MAX_GAP_S * fs_d,
+        rr0=float(np.median(np.diff(pos))),
+        beta=_TRACK_BETA,
+        dead=_TRACK_DEAD,
     )
     out = sel[keep]
     return out, thr_c[out]
+
+
+def _prune(pos, hb, thr, prune_rr: float, prune_h: float, plan: _Plan):
+    """Stage 7: drop weak beats that split one RR interval in two."""
+    keep = prune_split_beats(
+        positions=pos, heights=hb, rr0=_RR0_S * plan.fs_d, rr_frac=prune_rr, h_frac=prune_h
+    )
+    return pos[keep], hb[keep], thr[keep]
+
+
+def _beats_in_run(m, threshold, track, prune, prune_rr, prune_h, plan: _Plan):
+    """Stages 4-7 on one processed stretch of the envelope ``m``; (positions, confidence)
+    at the detection rate, relative to the stretch, or None without candidates."""
+    cand, h = _candidates(m, plan)
+    if cand.size == 0:
+        return None
+    idx, thr = _decide(h, cand, m.shape[0], threshold, plan)
+    if track and idx.size > 2:
+        idx, thr = _track(m, h, cand, idx, thr, plan)
+    pos, hb = cand[idx], h[idx]
+    if prune:
+        pos, hb, thr = _prune(pos, hb, thr, prune_rr, prune_h, plan)
+    return pos, hb / (hb + thr)
+
+
+def _refine(rows, peaks, peaks_d, energy, used, plan: _Plan) -> np.ndarray:
+    """Stage 8: move each beat to the raw-signal extremum (the lead with the largest
+    normalised energy at the beat when there are several); -1 where the window is all NaN."""
+    if len(rows) == 1:
+        return refine_peaks(
+            x=rows[0], peaks=peaks, radius=plan.radius, base_radius=plan.base_radius
+        )
+    best_lead = np.argmax(energy[:, peaks_d] * used[:, peaks_d], axis=0)
+    refined = np.full(peaks.shape, -1, dtype=np.int64)
+    for lead, row in enumerate(rows):
+        sel = best_lead == lead
+        if sel.any():
+            refined[sel] = refine_peaks(
+                x=row, peaks=peaks[sel], radius=plan.radius, base_radius=plan.base_radius
+            )
+    return refined
+
+
+def _unique_sorted(peaks, confidence):
+    """Sort the refined beats and keep the first of equal positions."""
+    if peaks.size > 1 and np.any(np.diff(peaks) <= 0):
+        order = np.argsort(peaks, kind="stable")
+        peaks, confidence = peaks[order], confidence[order]
+        first = np.concatenate(([True], np.diff(peaks) > 0))
+        peaks, confidence = peaks[first], confidence[first]
+    return peaks, confidence
 
 
 def detect_rpeaks(
@@ -280,130 +503,45 @@ def detect_rpeaks(
     True
     """
     x = _validate_signal(signal)
-    fs = check_fs(fs)
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
-    try:
-        low, high = (float(v) for v in band_hz)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"band_hz must be a pair of numbers (Hz), got {band_hz!r}") from exc
-    window_ms = _check_positive("window_ms", window_ms)
-    refractory_ms = _check_positive("refractory_ms", refractory_ms)
-    refine_ms = _check_positive("refine_ms", refine_ms, allow_zero=True)
-    threshold = _check_positive("threshold", threshold)
-    if threshold >= 1:
-        raise ValueError(f"threshold must be in (0, 1), got {threshold}")
-    # detection runs at fs / k (100-200 Hz: ample for the 3-20 Hz QRS band) on block means;
-    # refinement runs on the raw signal at the full rate
-    k = max(int(fs // 100.0), 1)
-    fs_d = fs / k
-    sos = _band_sos(fs_d, low, high)
-
+    plan = _plan(fs, method, band_hz, window_ms, refractory_ms, threshold, refine_ms)
+    prune, track = _check_flag("prune", prune), _check_flag("track", track)
+    prune_rr = _check_positive("prune_rr", prune_rr)
+    prune_h = _check_positive("prune_h", prune_h)
+    fs, k = plan.fs, plan.k
     x2 = np.atleast_2d(x)
     n_leads, n = x2.shape
-    empty = RPeakResult(np.zeros(0, np.int64), fs, method, np.zeros(0))
     if n == 0 or n_leads == 0:
-        return empty
-    refr = max(int(round(refractory_ms * fs_d / 1000.0)), 1)
-    half = max(int(round(window_ms * fs_d / 2000.0)), 0)
-    min_len = 2 * refr
+        return RPeakResult(np.zeros(0, np.int64), fs, method, np.zeros(0))
 
     rows = [np.ascontiguousarray(x2[lead]) for lead in range(n_leads)]
-    xd = [block_mean(r, k) if k > 1 else r for r in rows]
+    xd = _decimate(rows, k)
     nd = xd[0].shape[0]
-    used = np.zeros((n_leads, nd), dtype=bool)  # finite and long enough to filter
-    energy = np.zeros((n_leads, nd))
-    for lead in range(n_leads):
-        row = xd[lead]
-        runs = _finite_runs(np.isfinite(row), min_len)
-        for a, b in runs:
-            energy[lead, a:b] = bandpass_energy(row[a:b], sos, half)
-            used[lead, a:b] = True
+    energy, used, runs = _lead_energy(xd, plan)
     if n_leads > 1:
-        block = max(int(2 * fs_d), 1)
-        for lead in range(n_leads):
-            scale = block_max_median(energy[lead], block)
-            if scale > 0:
-                energy[lead] /= scale
-            else:
-                used[lead] = False  # flat lead: ignored
-        combined = geometric_mean_leads(energy, used, 1e-6)
-        valid = used.any(axis=0)
-        runs = _finite_runs(valid, min_len)
+        combined, runs = _combine_leads(energy, used, plan)
     else:
         combined = energy[0]
-
     gaps = _gaps_full_rate(runs, nd, k, n)
-    empty = RPeakResult(np.zeros(0, np.int64), fs, method, np.zeros(0), gaps)
+
     beats: list[np.ndarray] = []
     conf: list[np.ndarray] = []
     for a, b in runs:
-        m = combined[a:b]
-        cand = local_maxima(m, refr)
-        if cand.size == 0:
-            continue
-        h = np.sqrt(m[cand])  # RMS slope: a 3x amplitude change is a 3x height change
-        spk0, npk0 = initial_levels(h, cand, int(8 * fs_d), 3)
-        idx, thr = decide_beats(
-            h,
-            cand,
-            b - a,
-            refr,
-            int(0.36 * fs_d),
-            0.5,
-            1.66,
-            0.5,
-            threshold,
-            1.5 * fs_d,
-            spk0,
-            npk0,
-            _FRAC_NOISY,
-            _RATIO_LO,
-            _RATIO_HI,
-        )
-        pos = cand[idx]
-        hb = h[idx]
-        if track and idx.size > 2:
-            idx, thr = _track(m, h, cand, idx, thr, refr, fs_d)
-            pos = cand[idx]
-            hb = h[idx]
-        if prune:
-            keep = prune_split_beats(pos, hb, 1.5 * fs_d, prune_rr, prune_h)
-            pos, hb, thr = pos[keep], hb[keep], thr[keep]
-        beats.append(pos + a)
-        conf.append(hb / (hb + thr))
+        found = _beats_in_run(combined[a:b], threshold, track, prune, prune_rr, prune_h, plan)
+        if found is not None:
+            beats.append(found[0] + a)
+            conf.append(found[1])
     if not beats:
-        return empty
+        return RPeakResult(np.zeros(0, np.int64), fs, method, np.zeros(0), gaps)
     peaks_d = np.concatenate(beats)
     confidence = np.concatenate(conf)
     peaks = peaks_d * k + k // 2
-
-    radius = int(round(refine_ms * fs / 1000.0))
-    if radius > 0 and peaks.size:
-        base_radius = max(int(round(0.2 * fs)), radius)
-        if n_leads == 1:
-            refined = refine_peaks(rows[0], peaks, radius, base_radius)
-        else:
-            best_lead = np.argmax(energy[:, peaks_d] * used[:, peaks_d], axis=0)
-            refined = np.full(peaks.shape, -1, dtype=np.int64)
-            for lead in range(n_leads):
-                sel = best_lead == lead
-                if sel.any():
-                    refined[sel] = refine_peaks(rows[lead], peaks[sel], radius, base_radius)
+    if plan.radius > 0 and peaks.size:
+        refined = _refine(rows, peaks, peaks_d, energy, used, plan)
         keep = refined >= 0
-        peaks = refined[keep]
-        confidence = confidence[keep]
-        if peaks.size > 1 and np.any(np.diff(peaks) <= 0):
-            order = np.argsort(peaks, kind="stable")
-            peaks = peaks[order]
-            confidence = confidence[order]
-            first = np.concatenate(([True], np.diff(peaks) > 0))
-            peaks = peaks[first]
-            confidence = confidence[first]
+        peaks, confidence = _unique_sorted(refined[keep], confidence[keep])
     # invariants: no beat on a missing sample, none closer than the refractory period
     on_data = np.isfinite(x2[:, peaks]).any(axis=0)
-    peaks, confidence = peaks[on_data], confidence[on_data]
-    peaks, confidence = _enforce_refractory(peaks, confidence, refractory_ms * fs / 1000.0)
+    peaks, confidence = _enforce_refractory(peaks[on_data], confidence[on_data], plan.refr_full)
     return RPeakResult(peaks.astype(np.int64), fs, method, confidence.astype(np.float64), gaps)
 
 

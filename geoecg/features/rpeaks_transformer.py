@@ -17,6 +17,20 @@ from .rpeaks import RPeakResult, _validate_signal, detect_rpeaks
 
 __all__ = ["RPeakDetector"]
 
+#: the keyword-only options of :func:`detect_rpeaks`, all of them parameters of RPeakDetector
+DETECT_OPTIONS = (
+    "method",
+    "band_hz",
+    "window_ms",
+    "refractory_ms",
+    "threshold",
+    "refine_ms",
+    "prune",
+    "prune_rr",
+    "prune_h",
+    "track",
+)
+
 
 class RPeakDetector(TransformerMixin, BaseEstimator):
     """Detect R-peaks in every record of a cohort (a transformer for pipelines).
@@ -27,8 +41,11 @@ class RPeakDetector(TransformerMixin, BaseEstimator):
         Sampling frequency in Hz.
     lead : int or None, default None
         Lead to use; None combines all leads (see :func:`detect_rpeaks` Notes).
-    band_hz, window_ms, refractory_ms, threshold, refine_ms
-        Passed to :func:`detect_rpeaks`.
+    method, band_hz, window_ms, refractory_ms, threshold, refine_ms, prune, prune_rr, \
+prune_h, track
+        Every option of :func:`detect_rpeaks`, with the same defaults and meaning (``track``:
+        beat-sequence tracking in noise; turn it off when the beats feed a measure of
+        irregularity or noise).
 
     Notes
     -----
@@ -53,19 +70,29 @@ class RPeakDetector(TransformerMixin, BaseEstimator):
         fs=None,
         *,
         lead=None,
+        method="geoecg",
         band_hz=(3.0, 20.0),
         window_ms=120.0,
         refractory_ms=200.0,
         threshold=0.4,
         refine_ms=80.0,
+        prune=True,
+        prune_rr=1.1,
+        prune_h=0.6,
+        track=True,
     ):
         self.fs = fs
         self.lead = lead
+        self.method = method
         self.band_hz = band_hz
         self.window_ms = window_ms
         self.refractory_ms = refractory_ms
         self.threshold = threshold
         self.refine_ms = refine_ms
+        self.prune = prune
+        self.prune_rr = prune_rr
+        self.prune_h = prune_h
+        self.track = track
 
     def _records(self, X) -> list[np.ndarray]:
         if is_record_list(X) or isinstance(X, tuple):
@@ -102,13 +129,8 @@ class RPeakDetector(TransformerMixin, BaseEstimator):
         return self
 
     def _kwargs(self) -> dict:
-        return dict(
-            band_hz=self.band_hz,
-            window_ms=self.window_ms,
-            refractory_ms=self.refractory_ms,
-            threshold=self.threshold,
-            refine_ms=self.refine_ms,
-        )
+        # every keyword-only option of detect_rpeaks (tests/test_rpeaks.py checks the match)
+        return {name: getattr(self, name) for name in DETECT_OPTIONS}
 
     def transform(self, X) -> list[RPeakResult]:
         """Detect the R-peaks of each record; returns a list of :class:`RPeakResult`."""
