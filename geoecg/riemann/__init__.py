@@ -19,7 +19,7 @@ from .pipelines import (
     hankel_tangent_classifier,
 )
 from .recentering import RiemannianRecentering
-from .tangent import ClassMeanTangentSpace, check_spd_batch
+from .tangent import ClassMeanTangentSpace, check_spd_batch, tangent_vectors
 
 __all__ = [
     "ESTIMATORS",
@@ -28,6 +28,7 @@ __all__ = [
     "LeadCovariances",
     "ClassMeanTangentSpace",
     "check_spd_batch",
+    "tangent_vectors",
     "GeodesicSamples",
     "geodesic_augment",
     "GeodesicAugmentedClassifier",
