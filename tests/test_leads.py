@@ -139,3 +139,19 @@ def test_cinc_lead_is_lead_i():
     from geoecg.io.cinc2017 import CinC2017
 
     assert tuple(parse_lead(n) for n in CinC2017.leads) == ("I",)
+
+
+def test_lead_covariances_by_lead_name():
+    """LeadCovariances(leads=...) takes names of the 12 standard leads as well as indices."""
+    from geoecg.riemann import LeadCovariances, lead_covariances
+
+    X = np.random.default_rng(0).standard_normal((3, 12, 400))
+    by_name = LeadCovariances(leads="I,II,V3").fit_transform(X)
+    np.testing.assert_array_equal(by_name, LeadCovariances(leads=[0, 1, 8]).fit_transform(X))
+    assert by_name.shape == (3, 3, 3)
+    a = lead_covariances(X, leads=["avr", "v1"]).covariances
+    np.testing.assert_array_equal(a, lead_covariances(X, leads=[3, 6]).covariances)
+    with pytest.raises(ValueError, match="12 standard leads"):
+        LeadCovariances(leads="I,II").fit(X[:, :3])
+    with pytest.raises(ValueError, match="unknown lead"):
+        LeadCovariances(leads=["I", "ECG1"]).fit(X)

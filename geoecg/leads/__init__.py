@@ -8,6 +8,7 @@
   Gaussian conditional mean, patient-calibrated) and :func:`reconstruction_scores`.
 """
 
+from ._phases import BEAT_PHASE_EDGES_S, beat_phase_index
 from .amplitude import AmplitudeSpread, amplitude_spread, r_amplitudes
 from .names import (
     CHEST_LEADS,
@@ -33,6 +34,8 @@ __all__ = [
     "limb_leads",
     "limb_relation_residuals",
     "METHODS",
+    "BEAT_PHASE_EDGES_S",
+    "beat_phase_index",
     "LeadReconstructor",
     "ReconstructionScores",
     "reconstruction_scores",

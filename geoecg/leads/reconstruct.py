@@ -15,6 +15,12 @@ three methods are the classical baselines of the lead-reconstruction literature:
 
 When leads I and II are both sources, the other four limb leads are computed exactly by
 Einthoven's and Goldberger's relations (``limb_relations=True``).
+
+Two options make the maps piecewise linear (all three methods): ``phase_edges_s`` fits one
+map (with an intercept: the phase's mean waveform) per beat phase, the signed distance of
+a sample to the nearest R-peak detected on the source leads, each phase's map shrunk towards
+the pooled one; ``rectified=True`` adds ``|x|`` of every source column, so that positive and
+negative deflections get their own weights.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from ._phases import beat_phase_index
 from .names import STANDARD_LEADS, parse_leads
 from .relations import limb_leads
 
@@ -34,6 +41,9 @@ __all__ = ["LeadReconstructor", "ReconstructionScores", "reconstruction_scores",
 METHODS = ("population", "gaussian", "patient")
 #: A source lead whose standard deviation over a record is below this (mV) is "flat".
 FLAT_MV = 1e-4
+#: Pull of the pooled weights on each beat phase's weights, in units of the phase's own
+#: mean Gram diagonal (population and patient methods with ``phase_edges_s``).
+PHASE_PRIOR = 0.1
 
 
 @dataclass(frozen=True)
@@ -136,6 +146,15 @@ def _oas(Z: np.ndarray) -> np.ndarray:
     return (1 - shrink)[:, None, None] * emp + (shrink * mu)[:, None, None] * eye
 
 
+def _conditional(S, p, shrinkage):
+    """Weights of the conditional mean of the last block given the first ``p`` variables."""
+    S = (1 - shrinkage) * S + shrinkage * np.diag(np.diag(S))
+    Sss, Ssm = S[:p, :p], S[:p, p:]
+    if np.linalg.cond(Sss) > 1e12:
+        return np.linalg.lstsq(Sss, Ssm, rcond=None)[0]
+    return np.linalg.solve(Sss, Ssm)
+
+
 class LeadReconstructor(TransformerMixin, BaseEstimator):
     """Reconstruct the standard 12 leads from a subset (linear, fitted on 12-lead records).
 
@@ -150,18 +169,26 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
         ``-n_taps .. n_taps`` samples (``2 n_taps + 1`` columns per lead).
     alpha : float, default 1e-3
         Ridge penalty of ``"population"`` and ``"patient"``, relative to the mean diagonal of
-        the design's Gram matrix (dimensionless).
+        the design's Gram matrix over the signal columns (dimensionless).
     shrinkage : float, default 0.0
         ``"gaussian"``: weight of the diagonal in ``(1 - s) Sigma + s diag(Sigma)``, in [0, 1).
     fs : float, optional
-        Sampling frequency (Hz); needed by ``"patient"`` to turn ``calibration_s`` into
-        samples.
+        Sampling frequency (Hz); needed by ``"patient"`` (``calibration_s`` in samples) and
+        by ``phase_edges_s``.
     calibration_s : float, default 2.0
         ``"patient"``: length (s) of the 12-lead segment at the start of each record used
         to calibrate that record's transform.
     prior_strength : float, default 1.0
         ``"patient"``: pull of the population weights, in units of the calibration
         segment's own Gram matrix (0 = calibration data alone, plus the ridge).
+    phase_edges_s : sequence of float, optional
+        Bin edges (s) of the signed distance to the nearest R-peak (detected on the source
+        leads by :func:`geoecg.features.detect_rpeaks`): one map per bin, plus an intercept
+        per bin; ``BEAT_PHASE_EDGES_S`` gives 10 phases. Needs ``fs``. Records without a
+        detected beat use the pooled map. ``"gaussian"``: per phase, the conditional mean
+        under the phase's own mean and covariance (shrunk by ``shrinkage``).
+    rectified : bool, default False
+        Add ``|x|`` of every (delayed) source column to the design.
     limb_relations : bool, default True
         With I and II among the sources, III, aVR, aVL and aVF are computed exactly.
     on_invalid : {"raise", "nan"}, default "raise"
@@ -178,8 +205,11 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
         Leads predicted by the linear model (the 12 minus the sources, minus the limb leads
         when ``limb_relations`` applies).
     coef_ : ndarray, shape (n_features, n_target)
-        Weights (population / gaussian; the prior of ``"patient"``); the features are the
-        per-record centred source leads at each delay.
+        Pooled weights (population / gaussian; the prior of ``"patient"``); the features are
+        the per-record centred source leads at each delay (then their ``|x|``, then a
+        constant with ``phase_edges_s``).
+    phase_coef_ : ndarray, shape (n_phases, n_features, n_target) or None
+        Weights per beat phase (``phase_edges_s``).
     invalid_records_ : ndarray of int
         Records of the last ``transform`` that were invalid (``on_invalid="nan"``).
 
@@ -212,7 +242,8 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
 
     def __init__(self, source=("I", "II", "V3"), method="population", *, n_taps=0,
                  alpha=1e-3, shrinkage=0.0, fs=None, calibration_s=2.0, prior_strength=1.0,
-                 limb_relations=True, on_invalid="raise"):
+                 phase_edges_s=None, rectified=False, limb_relations=True,
+                 on_invalid="raise"):
         self.source = source
         self.method = method
         self.n_taps = n_taps
@@ -221,6 +252,8 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
         self.fs = fs
         self.calibration_s = calibration_s
         self.prior_strength = prior_strength
+        self.phase_edges_s = phase_edges_s
+        self.rectified = rectified
         self.limb_relations = limb_relations
         self.on_invalid = on_invalid
 
@@ -243,6 +276,15 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
             raise ValueError(f"shrinkage must be in [0, 1), got {self.shrinkage!r}")
         if self.on_invalid not in ("raise", "nan"):
             raise ValueError(f"on_invalid must be 'raise' or 'nan', got {self.on_invalid!r}")
+        if self.phase_edges_s is not None:
+            e = np.asarray(self.phase_edges_s, dtype=float)
+            if e.ndim != 1 or e.size < 1 or not np.isfinite(e).all() or (np.diff(e) <= 0).any():
+                raise ValueError("phase_edges_s must be increasing finite edges in s, got "
+                                 f"{self.phase_edges_s!r}")
+        if self.method == "patient" or self.phase_edges_s is not None:
+            if self.fs is None or not np.isfinite(self.fs) or self.fs <= 0:
+                raise ValueError(f"fs must be a positive number in Hz for method='patient' "
+                                 f"or phase_edges_s, got {self.fs!r}")
         if self.method == "patient":
             if self.fs is None or not np.isfinite(self.fs) or self.fs <= 0:
                 raise ValueError(f"fs must be a positive number in Hz for method='patient', "
@@ -294,36 +336,69 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
             rest = [n for n in rest if n not in ("III", "aVR", "aVL", "aVF")]
         self.target_ = tuple(rest)
         self.tgt_idx_ = np.array([STANDARD_LEADS.index(s) for s in rest], dtype=int)
+        P = self._phases(X[:, self.src_idx_])
         if self.method == "gaussian":
-            self.coef_ = self._fit_gaussian(X)
+            self.coef_, self.phase_coef_ = self._fit_gaussian(X, P)
         else:
-            G, B = self._gram(X)
-            self.coef_ = self._solve(G, B, self.alpha)
+            G, B = self._gram(X, P)
+            self.coef_ = self._solve(G[0], B[0], self.alpha)
+            self.phase_coef_ = self._solve_phases(G, B, self.alpha, PHASE_PRIOR)
         self.n_features_ = self.coef_.shape[0]
         return self
 
+    @property
+    def _n_phases(self) -> int:
+        return 0 if self.phase_edges_s is None else len(self.phase_edges_s) + 1
+
+    def _phases(self, S):
+        """Beat phase per sample (n, T), or None without ``phase_edges_s``."""
+        if self.phase_edges_s is None:
+            return None
+        return beat_phase_index(S, float(self.fs), self.phase_edges_s)
+
     def _design(self, S):
         S = S - S.mean(axis=-1, keepdims=True)
-        return _lagged(S, self.n_taps)
+        F = _lagged(S, self.n_taps)
+        parts = [F, np.abs(F)] if self.rectified else [F]
+        if self.phase_edges_s is not None:
+            parts.append(np.ones(F.shape[:2] + (1,)))
+        return np.concatenate(parts, axis=2) if len(parts) > 1 else F
 
-    def _gram(self, X, chunk=256):
-        p = len(self.src_idx_) * (2 * self.n_taps + 1)
-        G = np.zeros((p, p))
-        B = np.zeros((p, len(self.tgt_idx_)))
+    def _gram(self, X, P=None, chunk=128):
+        """Gram matrices ``G`` (1 + n_phases, p, p) and ``B`` (1 + n_phases, p, m).
+
+        Index 0 pools all samples; index ``1 + b`` holds the samples of beat phase ``b``.
+        """
+        m = len(self.tgt_idx_)
+        G = B = None
         for a in range(0, X.shape[0], chunk):
             Xc = X[a: a + chunk]
-            F = self._design(Xc[:, self.src_idx_]).reshape(-1, p)
+            F = self._design(Xc[:, self.src_idx_])
+            p = F.shape[2]
+            if G is None:
+                G = np.zeros((1 + self._n_phases, p, p))
+                B = np.zeros((1 + self._n_phases, p, m))
+            F = F.reshape(-1, p)
             Y = Xc[:, self.tgt_idx_]
-            Y = (Y - Y.mean(axis=-1, keepdims=True)).transpose(0, 2, 1).reshape(-1, len(
-                self.tgt_idx_))
-            G += F.T @ F
-            B += F.T @ Y
+            Y = (Y - Y.mean(axis=-1, keepdims=True)).transpose(0, 2, 1).reshape(-1, m)
+            G[0] += F.T @ F
+            B[0] += F.T @ Y
+            if P is not None:
+                ph = P[a: a + chunk].ravel()
+                for b in range(self._n_phases):
+                    sel = ph == b
+                    G[1 + b] += F[sel].T @ F[sel]
+                    B[1 + b] += F[sel].T @ Y[sel]
         return G, B
 
-    @staticmethod
-    def _solve(G, B, alpha, prior=None, prior_weight=0.0):
+    def _scale(self, G) -> float:
+        """Mean diagonal of a Gram matrix over the signal columns (not the intercept)."""
+        q = G.shape[0] - (self.phase_edges_s is not None)
+        return float(np.trace(G[:q, :q])) / max(q, 1)
+
+    def _solve(self, G, B, alpha, prior=None, prior_weight=0.0):
         p = G.shape[0]
-        lam = alpha * np.trace(G) / max(p, 1)
+        lam = alpha * self._scale(G)
         A = G + lam * np.eye(p) + prior_weight * np.eye(p)
         rhs = B if prior is None else B + prior_weight * prior
         try:
@@ -331,22 +406,56 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
         except np.linalg.LinAlgError:
             return np.linalg.lstsq(A, rhs, rcond=None)[0]
 
-    def _fit_gaussian(self, X, chunk=256):
-        p = len(self.src_idx_) * (2 * self.n_taps + 1)
+    def _solve_phases(self, G, B, alpha, strength, prior=None, pooled=None):
+        """Per-phase ridge shrunk towards ``prior`` (default: the pooled weights).
+
+        The pull is ``strength`` times the mean diagonal of ``pooled`` (default: each
+        phase's own Gram matrix); a phase without samples gets the prior.
+        """
+        if self._n_phases == 0:
+            return None
+        W0 = self._solve(G[0], B[0], alpha) if prior is None else None
+        out = []
+        for b in range(self._n_phases):
+            Gb = G[1 + b]
+            ref = Gb if pooled is None else pooled
+            w = strength * self._scale(ref)
+            pr = W0 if prior is None else prior[b]
+            out.append(pr if w == 0 and not Gb.any() else
+                       self._solve(Gb, B[1 + b], alpha, prior=pr, prior_weight=w))
+        return np.stack(out)
+
+    def _fit_gaussian(self, X, P=None, chunk=128):
+        p0 = len(self.src_idx_) * (2 * self.n_taps + 1) * (2 if self.rectified else 1)
         m = len(self.tgt_idx_)
-        total = np.zeros((p + m, p + m))
+        total = np.zeros((p0 + m, p0 + m))
         for a in range(0, X.shape[0], chunk):
             Xc = X[a: a + chunk]
-            F = self._design(Xc[:, self.src_idx_])
+            F = self._design(Xc[:, self.src_idx_])[..., :p0]
             Y = Xc[:, self.tgt_idx_]
             Z = np.concatenate([F, (Y - Y.mean(-1, keepdims=True)).transpose(0, 2, 1)], axis=2)
             total += _oas(Z).sum(axis=0)
         S = total / X.shape[0]
-        S = (1 - self.shrinkage) * S + self.shrinkage * np.diag(np.diag(S))
         self.covariance_ = S
-        Sss, Ssm = S[:p, :p], S[:p, p:]
-        return np.linalg.lstsq(Sss, Ssm, rcond=None)[0] if np.linalg.cond(Sss) > 1e12 \
-            else np.linalg.solve(Sss, Ssm)
+        W = _conditional(S, p0, self.shrinkage)
+        if P is None:
+            return W, None
+        W = np.vstack([W, np.zeros((1, m))])  # the pooled map has no intercept
+        G, B = self._gram(X, P)
+        phase = []
+        for b in range(self._n_phases):
+            Gb, Bb = G[1 + b], B[1 + b]
+            nb = Gb[-1, -1]
+            if nb < 2:
+                phase.append(W)
+                continue
+            mu_f, mu_y = Gb[:-1, -1] / nb, Bb[-1] / nb
+            Sff = Gb[:-1, :-1] / nb - np.outer(mu_f, mu_f)
+            Sfy = Bb[:-1] / nb - np.outer(mu_f, mu_y)
+            Wb = _conditional(np.block([[Sff, Sfy], [Sfy.T, np.eye(m)]]), p0, self.shrinkage)
+            phase.append(np.vstack([Wb, mu_y - mu_f @ Wb]))
+        return W, np.stack(phase)
+
 
     # ------------------------------------------------------------------ transform
     def _sources(self, X):
@@ -391,25 +500,32 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
         ok = ~bad
         if ok.any():
             Sok = S[ok]
+            P = self._phases(Sok)
             if self.method == "patient":
-                pred = self._patient(X[ok])
+                pred = self._patient(X[ok], P)
             else:
-                pred = self._predict(Sok, self.coef_)
+                pred = self._predict(Sok, self.coef_, self.phase_coef_, P)
             out[np.ix_(ok, self.tgt_idx_)] = pred
             if self.exact_limbs_:
                 i, ii = STANDARD_LEADS.index("I"), STANDARD_LEADS.index("II")
                 out[ok, :6] = limb_leads(out[ok, i], out[ok, ii])
         return out
 
-    def _predict(self, S, W, chunk=512):
+    def _predict(self, S, W, phase_W=None, P=None, chunk=256):
         n, _, T = S.shape
         res = np.empty((n, W.shape[1], T))
         for a in range(0, n, chunk):
             F = self._design(S[a: a + chunk])
-            res[a: a + chunk] = (F @ W).transpose(0, 2, 1)
+            Y = F @ W
+            if phase_W is not None:
+                ph = P[a: a + chunk]
+                for b in range(self._n_phases):
+                    sel = ph == b
+                    Y[sel] = F[sel] @ phase_W[b]
+            res[a: a + chunk] = Y.transpose(0, 2, 1)
         return res
 
-    def _patient(self, X):
+    def _patient(self, X, P=None):
         T = X.shape[2]
         nc = int(round(self.calibration_s * self.fs))
         if not 2 <= nc < T:
@@ -421,11 +537,17 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
             raise ValueError("method='patient' needs finite 12-lead calibration segments "
                              f"(the first {nc} samples)")
         for k in range(X.shape[0]):
-            G, B = self._gram(cal[k: k + 1])
-            w = self.prior_strength * np.trace(G) / max(G.shape[0], 1)
-            W = self._solve(G, B, self.alpha, prior=self.coef_, prior_weight=w)
-            res[k] = self._predict(X[k: k + 1, self.src_idx_], W)[0]
+            Pk = None if P is None else P[k: k + 1]
+            G, B = self._gram(cal[k: k + 1], None if Pk is None else Pk[:, :nc])
+            w = self.prior_strength * self._scale(G[0])
+            W = self._solve(G[0], B[0], self.alpha, prior=self.coef_, prior_weight=w)
+            PW = None
+            if Pk is not None and self.phase_coef_ is not None:
+                PW = self._solve_phases(G, B, self.alpha, self.prior_strength,
+                                        prior=self.phase_coef_, pooled=G[0])
+            res[k] = self._predict(X[k: k + 1, self.src_idx_], W, PW, Pk)[0]
         return res
+
 
     def calibration_samples(self) -> int:
         """Samples of the calibration segment (``"patient"``; 0 for the other methods)."""

@@ -58,6 +58,13 @@ def _as_batch(X) -> np.ndarray:
 def _check_leads(leads, n_leads: int):
     if leads is None:
         return None
+    if isinstance(leads, str) or any(isinstance(v, str) for v in np.atleast_1d(leads)):
+        from ..leads import STANDARD_LEADS, lead_indices  # names: the 12 standard leads
+
+        if n_leads != len(STANDARD_LEADS):
+            raise ValueError(f"lead names {leads!r} need the 12 standard leads in order "
+                             f"{STANDARD_LEADS}, got {n_leads} leads; pass indices instead")
+        return lead_indices(leads)
     idx = np.atleast_1d(np.asarray(leads))
     if idx.dtype.kind not in "iu" or idx.size == 0:
         raise ValueError(f"leads must be a non-empty list of lead indices, got {leads!r}")
@@ -87,8 +94,10 @@ def lead_covariances(
         Signals in mV (already filtered if wanted). Non-finite samples are left out.
     estimator : {"scm", "lwf", "oas"}, default "oas"
         Sample covariance, Ledoit-Wolf or Oracle Approximating Shrinkage.
-    leads : sequence of int, optional
-        Lead subset (indices into axis 1).
+    leads : sequence of int or str, or comma-separated str, optional
+        Lead subset: indices into axis 1, or names (``"I,II,V3"``, any spelling accepted by
+        :func:`geoecg.leads.parse_lead`) when axis 1 holds the 12 standard leads in the order
+        of :data:`geoecg.leads.STANDARD_LEADS`.
     n_lags, delay : int, default 1
         Time-delay (Hankel) embedding: ``n_lags`` copies of the leads, each delayed by a
         further ``delay`` samples, so the matrix is ``(n_leads * n_lags)`` square. A single
@@ -264,8 +273,8 @@ class LeadCovariances(TransformerMixin, BaseEstimator):
     band : (float, float), optional
         Zero-phase Butterworth band-pass (Hz) applied before estimation
         (:func:`geoecg.signal.bandpass`, order 2).
-    leads : sequence of int, optional
-        Lead subset.
+    leads : sequence of int or str, or comma-separated str, optional
+        Lead subset: indices, or names of the 12 standard leads (input in standard order).
     n_lags, delay : int, default 1
         Time-delay (Hankel) embedding (``delay`` in samples).
     window_s : float, optional
@@ -368,8 +377,8 @@ class LeadCovariances(TransformerMixin, BaseEstimator):
         self._check_params()
         X = _as_batch(X) if not isinstance(X, list) else X
         self.n_leads_in_ = int(X[0].shape[0]) if isinstance(X, list) else int(X.shape[1])
-        _check_leads(self.leads, self.n_leads_in_)
-        lead = self.n_leads_in_ if self.leads is None else len(np.atleast_1d(self.leads))
+        idx = _check_leads(self.leads, self.n_leads_in_)
+        lead = self.n_leads_in_ if idx is None else len(idx)
         self.n_channels_out_ = lead * self.n_lags
         return self
 

@@ -1,0 +1,204 @@
+"""Evaluation protocol of lead reconstruction (used by ``geoecg bench reconstruct``).
+
+Every setting is chosen inside the training records by an inner patient-grouped CV
+(:func:`select_reconstructor`); the test records are scored once per source set and method
+(:func:`reconstruction_report`). :func:`subset_auc_comparison` asks the downstream question:
+how much NORM-vs-MI AUC does the tangent-space pipeline lose on a lead subset, with and
+without reconstruction to 12 leads.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from ._phases import BEAT_PHASE_EDGES_S
+from .amplitude import amplitude_spread
+from .names import lead_indices, parse_leads
+from .reconstruct import LeadReconstructor
+
+__all__ = ["RECONSTRUCTION_GRIDS", "DOWNSTREAM_GRID", "select_reconstructor",
+           "reconstruction_report", "subset_auc_comparison"]
+
+_PHASED = {"phase_edges_s": [BEAT_PHASE_EDGES_S], "rectified": [False, True]}
+#: Candidate settings per method, searched by inner patient-grouped CV (mean r).
+RECONSTRUCTION_GRIDS = {
+    "population": [{"n_taps": [0, 2]}, {"n_taps": [2, 4], **_PHASED}],
+    "gaussian": [{"n_taps": [0, 2]}, {"n_taps": [2], **_PHASED}],
+    "patient": [{"n_taps": [2], "prior_strength": [0.1, 1.0]},
+                {"n_taps": [2], "prior_strength": [0.1, 1.0],
+                 "phase_edges_s": [BEAT_PHASE_EDGES_S], "rectified": [True]}],
+}
+#: Smaller grid searched inside every outer training fold of the downstream comparison.
+DOWNSTREAM_GRID = [{"n_taps": [2]},
+                   {"n_taps": [2], "phase_edges_s": [BEAT_PHASE_EDGES_S], "rectified": [True]}]
+
+
+def select_reconstructor(source, method, X, groups, *, fs, calibration_s=3.0, grid=None,
+                         n_splits=5):
+    """Fit a :class:`LeadReconstructor` whose settings an inner grouped CV chose.
+
+    Parameters
+    ----------
+    source : sequence of str
+        Source leads.
+    method : {"population", "gaussian", "patient"}
+    X : ndarray, shape (n_records, 12, n_samples)
+        Training records (mV, band-passed), standard lead order.
+    groups : array_like, shape (n_records,)
+        Patient ids: no patient is in an inner training and validation fold at once.
+    fs : float
+        Sampling frequency, Hz.
+    calibration_s : float, default 3.0
+        ``"patient"``: calibration segment (s).
+    grid : list of dict, optional
+        Default :data:`RECONSTRUCTION_GRIDS` ``[method]``.
+    n_splits : int, default 5
+        Inner ``GroupKFold`` folds.
+
+    Returns
+    -------
+    (LeadReconstructor, dict)
+        The estimator refitted on all of ``X`` and the chosen settings.
+    """
+    from sklearn.model_selection import GridSearchCV, GroupKFold
+
+    kw = {"calibration_s": calibration_s} if method == "patient" else {}
+    grid = RECONSTRUCTION_GRIDS[method] if grid is None else grid
+    gs = GridSearchCV(LeadReconstructor(source, method, fs=fs, **kw), grid,
+                      cv=GroupKFold(n_splits))
+    gs.fit(X, groups=groups)
+    chosen = {k: (v if k != "phase_edges_s" else "beat") for k, v in gs.best_params_.items()}
+    return gs.best_estimator_, chosen
+
+
+def reconstruction_report(X, train, groups, sources, methods, *, fs, calibration_s=3.0,
+                          grids=None, log=None):
+    """Per source set and method: settings by inner CV on ``train``, scores on the rest.
+
+    Parameters
+    ----------
+    X : ndarray, shape (n_records, 12, n_samples)
+        Band-passed records (mV), standard lead order.
+    train : ndarray of bool, shape (n_records,)
+        Training records (the others are the test records, scored once).
+    groups : array_like
+        Patient ids (inner CV).
+    sources : sequence of str or sequence
+        Source sets (each as accepted by :func:`geoecg.leads.parse_leads`).
+    methods : sequence of str
+    fs, calibration_s : float
+    grids : dict, optional
+        Method -> candidate settings (default :data:`RECONSTRUCTION_GRIDS`).
+    log : callable, optional
+        Called with one progress line per fit.
+
+    Returns
+    -------
+    dict
+        ``"I,II,V3|population"`` -> figures (mean/min lead r, RMSE µV, per-lead table,
+        amplitude spread, chosen settings, seconds).
+    """
+    train = np.asarray(train, dtype=bool)
+    groups = np.asarray(groups)
+    out = {}
+    for s in sources:
+        src = parse_leads(s)
+        for m in methods:
+            t0 = time.perf_counter()
+            rec, chosen = select_reconstructor(src, m, X[train], groups[train], fs=fs,
+                                               calibration_s=calibration_s,
+                                               grid=(grids or RECONSTRUCTION_GRIDS)[m])
+            R = rec.transform(X[~train])
+            df = rec.score_leads(X[~train], reconstructed=R).to_frame()
+            start = rec.calibration_samples()
+            amp = amplitude_spread(X[~train][..., start:], R[..., start:], fs).to_frame()
+            out[f"{','.join(src)}|{m}"] = {
+                "sources": list(src), "method": m, "chosen": chosen,
+                "mean_r": float(df["r_mean"].mean()), "min_lead_r": float(df["r_mean"].min()),
+                "mean_rmse_uv": float(df["rmse_uv"].mean()),
+                "per_lead": df.round(4).to_dict(orient="index"),
+                "amplitude": amp.round(4).to_dict(orient="index"),
+                "n_train": int(train.sum()), "n_test": int((~train).sum()),
+                "seconds": time.perf_counter() - t0,
+            }
+            if log is not None:
+                log(f"  {','.join(src):12s} {m:10s} mean r {df['r_mean'].mean():.3f} "
+                    f"(min {df['r_mean'].min():.3f}) RMSE {df['rmse_uv'].mean():.0f} µV {chosen}")
+    return out
+
+
+def subset_auc_comparison(X, y, groups, covariates, subsets, *, fs, seed=0, n_boot=1000,
+                          log=None):
+    """NORM-vs-MI style AUCs: 12 real leads vs a lead subset vs 12 reconstructed leads.
+
+    One ``n_splits=5`` patient-grouped CV (seed ``seed``) of the Hankel tangent-space
+    pipeline with covariates (:func:`geoecg.riemann.hankel_tangent_classifier`): (a) on the
+    12 real leads; per subset, (b) on the subset's leads alone (the marginal block of the
+    lead covariance, trained on the training records' subset) and (c) the real-12 model
+    applied to 12 leads reconstructed from the subset by a population
+    :class:`LeadReconstructor` fitted on the training fold (settings from
+    :data:`DOWNSTREAM_GRID` by an inner 3-fold patient-grouped CV on that fold).
+
+    Returns
+    -------
+    dict
+        ``"real12"`` and one entry per subset with AUCs, patient-bootstrap 95% CIs and the
+        paired differences to (a).
+    """
+    import sklearn
+
+    from ..evaluation.small_cohort import (
+        auc_score,
+        cross_val_oof,
+        paired_bootstrap_diff,
+        patient_splits,
+        summarize,
+    )
+    from ..riemann import hankel_covariances, hankel_tangent_classifier
+    from ..signal import bandpass
+
+    y, groups = np.asarray(y), np.asarray(groups)
+    Xb = bandpass(X, fs, 0.5, 40.0, order=2)
+    splits = patient_splits(y, groups, n_splits=5, n_repeats=1, random_state=seed)
+
+    def fit_pred(Ctr, tr, Cte, te):
+        with sklearn.config_context(enable_metadata_routing=True):
+            clf = hankel_tangent_classifier().fit(Ctr, y[tr], covariates=covariates[tr],
+                                                  groups=groups[tr])
+            return clf.predict_proba(Cte, covariates=covariates[te])[:, 1]
+
+    def scored(oof, ref=None):
+        r = summarize(y, oof, np.zeros((1, 5)), groups=groups, n_boot=n_boot, random_state=seed)
+        e = {"auc": r.auc.estimate, "auc_ci": [r.auc.low, r.auc.high]}
+        if ref is not None:
+            d = paired_bootstrap_diff(y, oof, ref, groups=groups, metric=auc_score,
+                                      n_boot=n_boot, random_state=seed)
+            e.update(diff_vs_real12=d.estimate, diff_ci=[d.low, d.high])
+        return e
+
+    C12 = hankel_covariances(None).fit_transform(X)
+    oof_a, _ = cross_val_oof(lambda tr, te: fit_pred(C12[tr], tr, C12[te], te), len(y), splits)
+    res = {"real12": scored(oof_a)}
+    for s in subsets:
+        src = parse_leads(s)
+        Cs = hankel_covariances(None, leads=[int(i) for i in lead_indices(src)]).fit_transform(X)
+        chosen = []
+
+        def recon(tr, te, src=src, chosen=chosen):
+            rec, ch = select_reconstructor(src, "population", Xb[tr], groups[tr], fs=fs,
+                                           grid=DOWNSTREAM_GRID, n_splits=3)
+            chosen.append(ch)
+            Cte = hankel_covariances(None, band=None).fit_transform(rec.transform(Xb[te]))
+            return fit_pred(C12[tr], tr, Cte, te)
+
+        oof_b, _ = cross_val_oof(lambda tr, te, Cs=Cs: fit_pred(Cs[tr], tr, Cs[te], te),
+                                 len(y), splits)
+        oof_c, _ = cross_val_oof(recon, len(y), splits)
+        res[",".join(src)] = {"n_leads": len(src), "subset": scored(oof_b, oof_a),
+                              "reconstructed12": scored(oof_c, oof_a), "chosen": chosen}
+        if log is not None:
+            log(f"  NORM-vs-MI {','.join(src)}: subset {res[','.join(src)]['subset']['auc']:.3f}"
+                f", reconstructed {res[','.join(src)]['reconstructed12']['auc']:.3f}")
+    return res
