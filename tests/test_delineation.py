@@ -223,7 +223,7 @@ def test_score_fiducial_and_pool():
 
 def test_ludb_accuracy_floor(ludb_dir):
     """Three LUDB records: floors well under what the method reaches (see the benchmark page)."""
-    from geoecg.bench._ludb_scoring import score_record, summarise
+    from geoecg.evaluation.delineation import score_waves, summarise_scores
     from geoecg.features import detect_rpeaks
     from geoecg.io.ludb import LUDB, LUDB_LEADS
 
@@ -232,8 +232,9 @@ def test_ludb_accuracy_floor(ludb_dir):
     for name in ("1", "3", "5"):
         rec = db.read(name)
         d = delineate(rec.signal, rec.fs, detect_rpeaks(rec.signal, rec.fs).indices, LUDB_LEADS)
-        per.append(score_record(rec.waves, d.samples, rec.fs))
-    tab = summarise(per)
+        per.append(score_waves(rec.waves, d.samples, rec.fs, fiducials=FIDUCIALS,
+                               leads=LUDB_LEADS))  # fmt: skip
+    tab = summarise_scores(per)
     assert tab["QRS_on"]["all"]["se"] >= 99.0 and tab["QRS_on"]["all"]["ppv"] >= 99.0
     assert tab["QRS_on"]["all"]["sd_ms"] < 20 and abs(tab["QRS_on"]["all"]["mean_ms"]) < 15
     assert tab["QRS_off"]["all"]["sd_ms"] < 20 and abs(tab["QRS_off"]["all"]["mean_ms"]) < 15

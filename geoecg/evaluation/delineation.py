@@ -1,6 +1,10 @@
 """Scoring wave delineation against reference boundaries (CSE-style Se, +P, mean +/- SD error).
 
-A leaf module: arrays in, figures out (no database reader, no delineator).
+A leaf module: arrays and tidy tables in, figures out (no database reader, no delineator).
+Reference tables have the columns of :class:`geoecg.io.LUDBRecord` ``waves``: ``lead``,
+``wave`` (``"P"``, ``"QRS"``, ``"T"``), ``onset``, ``peak``, ``offset`` (sample indices, -1
+where a mark is missing). Detections are ``(n_beats, n_fiducials)`` arrays whose column
+names are passed as ``fiducials`` (NaN = absent).
 """
 
 from __future__ import annotations
@@ -8,10 +12,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from .matching import match_beats
+from .small_cohort import auc_score, bootstrap_ci
 
-__all__ = ["FiducialScore", "pool_scores", "score_fiducial"]
+__all__ = [
+    "CSE_2SD_MS", "SCORED", "FiducialScore", "consensus_waves", "criterion_scores",
+    "format_delineation_table", "pool_scores", "score_annotated_beats", "score_fiducial",
+    "score_waves", "split_records", "summarise_scores",
+]  # fmt: skip
+
+#: Scored fiducials: (detector column name, reference wave, reference mark).
+SCORED = (
+    ("P_on", "P", "onset"), ("P_peak", "P", "peak"), ("P_off", "P", "offset"),
+    ("QRS_on", "QRS", "onset"), ("QRS_off", "QRS", "offset"),
+    ("T_on", "T", "onset"), ("T_peak", "T", "peak"), ("T_off", "T", "offset"),
+)  # fmt: skip
+#: CSE tolerances (2 SD of the experts' spread, ms; Martinez et al. 2004, Table 1; the CSE
+#: working party, Willems et al. 1985).
+CSE_2SD_MS = {"P_on": 10.2, "P_off": 12.7, "QRS_on": 6.5, "QRS_off": 11.6, "T_off": 30.6}
+_SPLITS = ("all", "tune", "test")
 
 
 @dataclass(frozen=True)
@@ -102,3 +123,277 @@ def pool_scores(scores) -> FiducialScore:
         fn=sum(s.fn for s in scores),
         errors_ms=np.concatenate([s.errors_ms for s in scores]),
     )
+
+
+def split_records(names, split: str) -> list[str]:
+    """Fixed development split of a record list (numeric order).
+
+    ``"tune"``: records at positions 0, 2, 4, ... of the numerically sorted list (on the
+    visible LUDB half, records 1, 5, 9, ...); ``"test"``: positions 1, 3, 5, ...; ``"all"``.
+
+    Examples
+    --------
+    >>> split_records(["9", "1", "5", "3", "7"], "tune")
+    ['1', '5', '9']
+    """
+    if split not in _SPLITS:
+        raise ValueError(f"split must be one of {_SPLITS}, got {split!r}")
+    names = sorted((str(n) for n in names), key=lambda s: (len(s), s))
+    if split == "all":
+        return names
+    return names[0::2] if split == "tune" else names[1::2]
+
+
+def _span(w: pd.DataFrame) -> tuple[int, int]:
+    if len(w) == 0:
+        return 0, 0
+    first = np.where(w["onset"] >= 0, w["onset"], w["peak"]).min()
+    last = np.where(w["offset"] >= 0, w["offset"], w["peak"]).max()
+    return int(first), int(last) + 1
+
+
+def score_waves(waves, positions, fs, *, fiducials, leads, tolerance_ms=150.0) -> dict:
+    """Score the detections of one record against per-lead reference waves.
+
+    Parameters
+    ----------
+    waves : DataFrame
+        Reference waves (see the module docstring) of one record.
+    positions : ndarray, shape (n_leads, n_beats, n_fiducials) or (n_beats, n_fiducials)
+        Detections per lead, or one global (multi-lead) set scored against every lead.
+    fs : float
+        Sampling rate, Hz.
+    fiducials : sequence of str
+        Column names of ``positions`` (must hold the names of :data:`SCORED`).
+    leads : sequence of str
+        Lead names of ``positions``' first axis (or the leads to score global positions on).
+    tolerance_ms : float, default 150
+        Match window, ms.
+
+    Returns
+    -------
+    dict
+        ``{(fiducial, lead): FiducialScore}``. Each lead is scored only inside its annotated
+        span (first to last mark), since reference sets often leave edge beats unmarked.
+    """
+    pos = np.asarray(positions, dtype=np.float64)
+    fiducials = list(fiducials)
+    out = {}
+    for j, ld in enumerate(leads):
+        w = waves[waves["lead"] == ld]
+        if len(w) == 0:
+            continue
+        span = _span(w)
+        det = pos if pos.ndim == 2 else pos[j]
+        for fid, wave, mark in SCORED:
+            ref = w.loc[(w["wave"] == wave) & (w[mark] >= 0), mark].to_numpy()
+            col = det[:, fiducials.index(fid)]
+            out[(fid, ld)] = score_fiducial(ref, col, fs, tolerance_ms=tolerance_ms, window=span)
+    return out
+
+
+def consensus_waves(waves, *, min_share=0.5, gap_ms=100.0, fs=500.0) -> pd.DataFrame:
+    """One global reference per beat: the median over leads of the per-lead marks.
+
+    The CSE global boundaries are one onset/offset per beat for all leads together; with
+    per-lead reference marks (LUDB), the closest equivalent is the per-beat median over the
+    leads that mark the wave. QRS complexes of different leads whose peaks lie within
+    ``gap_ms`` of each other form one beat; a P belongs to the next beat, a T to the
+    previous one. A wave is kept when at least ``min_share`` of the leads that annotate the
+    record mark it; each mark is the median of the leads' marks (ignoring -1), rounded down.
+
+    Returns
+    -------
+    DataFrame
+        Columns of ``waves`` with ``lead == "global"``.
+
+    Examples
+    --------
+    >>> w = pd.DataFrame({"lead": ["i", "ii", "iii"], "wave": "QRS", "onset": [98, 100, 104],
+    ...                   "peak": [120, 121, 119], "offset": [150, 160, 158]})
+    >>> consensus_waves(w)[["onset", "peak", "offset"]].values.tolist()
+    [[100, 120, 158]]
+    """
+    cols = ["lead", "wave", "onset", "peak", "offset"]
+    out = pd.DataFrame(columns=cols)
+    n_leads = waves["lead"].nunique()
+    qrs = waves[waves["wave"] == "QRS"].sort_values("peak")
+    if n_leads == 0 or qrs.empty:
+        return out.astype({c: np.int64 for c in cols[2:]})
+    pk = qrs["peak"].to_numpy()
+    beat = np.r_[0, np.cumsum(np.diff(pk) > gap_ms * fs / 1000.0)]
+    centres = np.array([np.median(pk[beat == b]) for b in range(beat[-1] + 1)])
+    rows = []
+    need = max(1, int(np.ceil(min_share * n_leads)))
+    for wave in ("P", "QRS", "T"):
+        w = waves[waves["wave"] == wave]
+        if w.empty:
+            continue
+        p = w["peak"].to_numpy()
+        if wave == "QRS":
+            b = np.argmin(np.abs(p[:, None] - centres[None, :]), axis=1)
+        else:
+            b = np.searchsorted(centres, p, side="left" if wave == "P" else "right")
+            b = b if wave == "P" else b - 1
+        for k in np.unique(b):
+            g = w[b == k]
+            if g["lead"].nunique() < need:
+                continue
+            marks = [g.loc[g[m] >= 0, m] for m in ("onset", "peak", "offset")]
+            rows.append(("global", wave, *(int(np.floor(np.median(v))) if len(v) else -1
+                                           for v in marks)))  # fmt: skip
+    out = pd.DataFrame(rows, columns=cols)
+    return out.astype({c: np.int64 for c in cols[2:]})
+
+
+def summarise_scores(per_record) -> dict:
+    """Pool record scores into ``{fiducial: {"all": figures, lead: figures, ...}}``."""
+    per_record = list(per_record)
+    table: dict = {}
+    for fid, _, _ in SCORED:
+        keys = [k for d in per_record for k in d if k[0] == fid]
+        leads = list(dict.fromkeys(k[1] for k in keys))
+        row = {"all": pool_scores(d[k] for d in per_record for k in d if k[0] == fid).as_dict()}
+        for ld in leads:
+            row[ld] = pool_scores(d[(fid, ld)] for d in per_record if (fid, ld) in d).as_dict()
+        table[fid] = row
+    return table
+
+
+def format_delineation_table(title: str, tables: dict) -> str:
+    """CSE-style text table: one row per fiducial, Se/+P %, mean +/- SD ms per method.
+
+    ``tables`` maps a method name to the output of :func:`summarise_scores`.
+    """
+    methods = list(tables)
+    head = f"{'fiducial':<9}" + "".join(f" {m:>27}" for m in methods) + f" {'CSE 2SD':>8}"
+    lines = [title + " (Se/+P %, mean ± SD ms)", head]
+    for fid, _, _ in SCORED:
+        cells = []
+        for m in methods:
+            a = tables[m].get(fid, {}).get("all")
+            ok = a is not None and a["tp"] > 1
+            cells.append(f"{a['se']:5.1f}/{a['ppv']:5.1f} {a['mean_ms']:6.1f}±{a['sd_ms']:5.1f}"
+                         if ok else "—")  # fmt: skip
+        cse = CSE_2SD_MS.get(fid)
+        lines.append(f"{fid:<9}" + "".join(f" {c:>27}" for c in cells)
+                     + f" {'' if cse is None else f'{cse:.1f}':>8}")  # fmt: skip
+    return "\n".join(lines)
+
+
+def score_annotated_beats(waves, positions, fs, *, fiducials, tolerance_ms=150.0) -> dict:
+    """Score detections on annotated beats only (the QT database ``q1c`` protocol).
+
+    Cardiologists marked only some beats of each QT-database record (about 30), so positive
+    predictivity is undefined: each annotated beat (a ``QRS`` row of ``waves``) is paired
+    with the detected beat whose R peak (column ``"R_peak"``) is nearest its QRS peak (within
+    ``tolerance_ms``), and every reference mark of that beat (P, QRS, T, from the rows
+    whose peak lies in the same RR interval) is compared with that beat's fiducial.
+
+    Returns
+    -------
+    dict
+        ``{fiducial: FiducialScore}`` (``fp`` is 0: not defined) plus ``"QT"``: the error of
+        ``T_off - QRS_on`` on beats where both are marked and detected, ms.
+
+    Examples
+    --------
+    >>> w = pd.DataFrame({"lead": "q1c", "wave": ["QRS", "T"], "onset": [90, 200],
+    ...                   "peak": [100, 250], "offset": [140, 300]})
+    >>> det = np.array([[92.0, 101.0, 139.0, 310.0]])
+    >>> s = score_annotated_beats(w, det, 1000, fiducials=["QRS_on", "R_peak", "QRS_off", "T_off"])
+    >>> s["QT"].errors_ms.tolist(), s["QRS_on"].errors_ms.tolist()
+    ([8.0], [2.0])
+    """
+    pos = np.asarray(positions, dtype=np.float64).reshape(-1, len(fiducials))
+    fiducials = list(fiducials)
+    r = pos[:, fiducials.index("R_peak")]
+    tol = tolerance_ms * fs / 1000.0
+    qrs = waves[waves["wave"] == "QRS"].sort_values("peak")
+    errs = {fid: [] for fid, _, _ in SCORED if fid in fiducials}
+    miss = dict.fromkeys(errs, 0)
+    qt, qt_miss = [], 0
+    bounds = np.r_[-np.inf, (qrs["peak"].to_numpy()[1:] + qrs["peak"].to_numpy()[:-1]) / 2, np.inf]
+    for k, (_, q) in enumerate(qrs.iterrows()):
+        d = np.abs(r - q["peak"])
+        b = int(np.nanargmin(d)) if np.isfinite(d).any() else -1
+        hit = b >= 0 and d[b] <= tol
+        lo, hi = bounds[k], bounds[k + 1]
+        beat = waves[(waves["peak"] > lo) & (waves["peak"] <= hi)]
+        ref = {}
+        for fid, wave, mark in SCORED:
+            if fid not in errs:
+                continue
+            v = beat.loc[(beat["wave"] == wave) & (beat[mark] >= 0), mark]
+            if wave == "QRS":
+                v = pd.Series([q[mark]]) if q[mark] >= 0 else v.iloc[:0]
+            if len(v) == 0:
+                continue
+            ref[fid] = float(v.iloc[0])
+            det = pos[b, fiducials.index(fid)] if hit else np.nan
+            if np.isfinite(det):
+                errs[fid].append((det - ref[fid]) * 1000.0 / fs)
+            else:
+                miss[fid] += 1
+        if "QRS_on" in ref and "T_off" in ref:
+            on = pos[b, fiducials.index("QRS_on")] if hit else np.nan
+            off = pos[b, fiducials.index("T_off")] if hit else np.nan
+            if np.isfinite(on) and np.isfinite(off):
+                qt.append(((off - on) - (ref["T_off"] - ref["QRS_on"])) * 1000.0 / fs)
+            else:
+                qt_miss += 1
+    out = {f: FiducialScore(len(e), 0, miss[f], np.asarray(e, float)) for f, e in errs.items()}
+    out["QT"] = FiducialScore(len(qt), 0, qt_miss, np.asarray(qt, float))
+    return out
+
+
+def criterion_scores(values, positive, negative, *, sign=1.0, meets=None, groups=None,
+                     n_boot=2000, random_state=0) -> dict:
+    """AUC of one measurement for a label, and the share of positives meeting a criterion.
+
+    Parameters
+    ----------
+    values : array_like of float
+        The measurement per record (NaN = not measurable; dropped).
+    positive, negative : array_like of bool
+        Records carrying the statement, and the comparison group (e.g. NORM without it).
+    sign : float, default 1
+        ``-1`` when smaller values are more abnormal (e.g. left axis deviation).
+    meets : array_like of bool, optional
+        Whether each record meets the textbook criterion (e.g. ``QRS >= 120 ms``).
+    groups : array_like, optional
+        Patient ids: the bootstrap resamples patients.
+
+    Returns
+    -------
+    dict
+        ``auc``, ``auc_low``, ``auc_high`` (95 % percentile bootstrap), ``n_pos_measured``,
+        ``n_neg_measured``, ``meets_pct`` with a 95 % Wilson interval ``meets_low``,
+        ``meets_high``, and the medians ``median_pos``, ``median_neg``.
+    """
+    v = np.asarray(values, dtype=float)
+    pos = np.asarray(positive, dtype=bool)
+    neg = np.asarray(negative, dtype=bool) & ~pos
+    ok = (pos | neg) & np.isfinite(v)
+    y = pos[ok].astype(int)
+    res = {"n_pos_measured": int(y.sum()), "n_neg_measured": int((1 - y).sum()),
+           "auc": np.nan, "auc_low": np.nan, "auc_high": np.nan}  # fmt: skip
+    if y.sum() and (1 - y).sum():
+        g = None if groups is None else np.asarray(groups)[ok]
+        ci = bootstrap_ci(y, sign * v[ok], metric=auc_score, n_boot=n_boot, groups=g,
+                          random_state=random_state)  # fmt: skip
+        res.update(auc=ci.estimate, auc_low=ci.low, auc_high=ci.high)
+    pv = pos & np.isfinite(v)
+    n = int(pv.sum())
+    k = int(np.sum(np.asarray(meets, dtype=bool)[pv])) if meets is not None else 0
+    z = 1.96
+    if n and meets is not None:
+        p = k / n
+        c = (p + z * z / (2 * n)) / (1 + z * z / n)
+        h = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+        res.update(meets_pct=100 * p, meets_low=100 * (c - h), meets_high=100 * (c + h))
+    else:
+        res.update(meets_pct=np.nan, meets_low=np.nan, meets_high=np.nan)
+    res.update(median_pos=float(np.median(v[pv])) if n else np.nan,
+               median_neg=float(np.median(v[neg & np.isfinite(v)])) if neg.any() else np.nan)
+    return res

@@ -1,6 +1,7 @@
 """Reading ECG data: WFDB records, database adapters and lazy iteration."""
 
 from .cinc2017 import CinC2017
+from .fast import SignalData, read_signal
 from .iterate import iter_chunks, iter_records
 from .ludb import LUDB, LUDB_LEADS, LUDBRecord
 from .mitdb import (
@@ -21,6 +22,7 @@ from .mitdb import (
 from .nstdb import nstdb_dir, nstdb_records, parse_nstdb_name, read_nstdb
 from .paths import data_root, database_dir, list_records
 from .ptbxl import PTBXL
+from .qtdb import QTDB, QTDBRecord
 from .record import Annotations, ECGRecord, parse_comments, read_header, read_record
 
 __all__ = [
@@ -32,9 +34,12 @@ __all__ = [
     "DS2",
     "PACED",
     "PTBXL",
+    "QTDB",
+    "QTDBRecord",
     "Annotations",
     "CinC2017",
     "ECGRecord",
+    "SignalData",
     "aami_counts",
     "aami_labels",
     "aami_map",
@@ -55,5 +60,6 @@ __all__ = [
     "read_mitdb",
     "read_nstdb",
     "read_record",
+    "read_signal",
     "rhythm_episodes",
 ]

@@ -1,0 +1,162 @@
+"""Delineation protocols: QTDB layout on a hand-made record, ECGSYN truth, noise, scoring."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from geoecg.evaluation.delineation import (
+    criterion_scores,
+    score_annotated_beats,
+    score_waves,
+    split_records,
+    summarise_scores,
+)
+from geoecg.features import delineate
+from geoecg.features.delineation import FIDUCIALS
+from geoecg.features.delineation_protocols import ecgsyn_truth, noise_robustness, qtdb_protocol
+from geoecg.simulate import synthesize_ecg
+from geoecg.simulate.wave_truth import ecgsyn_wave_times
+
+COL = {f: i for i, f in enumerate(FIDUCIALS)}
+
+
+def _clean(fs, hr, duration_s=10.0, **kw):
+    return synthesize_ecg(fs=fs, duration_s=duration_s, hr_bpm=hr, hrv_lf=0.0, hrv_hf=0.0,
+                          baseline_mv=0.0, random_state=0, **kw)  # fmt: skip
+
+
+@pytest.mark.parametrize("hr", [45, 75, 110])
+def test_ecgsyn_truth_matches_the_generator(hr):
+    """R, P and T peaks of the truth are the spatial-magnitude maxima of the generated strip."""
+    fs = 500.0
+    t = ecgsyn_wave_times(fs=fs, duration_s=10.0, hr_bpm=hr)
+    mag = np.linalg.norm(_clean(fs, hr), axis=0)
+    # R exact; slow P and T come a few ms early (the model's 1 s baseline relaxation)
+    # (at 110 bpm the previous T's tail runs into the P: its magnitude peak is not the P's)
+    for col, tol in (("R_peak", 1), ("P_peak", 4), ("T_peak", 4)):
+        for v in t[col].to_numpy() if (col != "P_peak" or hr < 100) else ():
+            lo = int(v) - 25
+            assert abs(lo + np.argmax(mag[lo : lo + 51]) - v) <= tol, (col, v)
+    w = t["QRS_off"] - t["QRS_on"]
+    assert np.all(np.diff(t[["P_on", "P_peak", "P_off"]].to_numpy(), axis=1) > 0)
+    assert np.all(w > 0) and np.all(t["T_off"] > t["T_peak"])
+    wide = ecgsyn_wave_times(fs=fs, duration_s=10.0, hr_bpm=hr, qrs_width=1.5)
+    assert np.all(wide["QRS_off"] - wide["QRS_on"] > w.iloc[0])  # wider QRS, wider truth
+    with pytest.raises(ValueError, match="level"):
+        ecgsyn_wave_times(fs=fs, duration_s=1.0, hr_bpm=60, level=1.5)
+
+
+def test_delineate_against_ecgsyn_truth():
+    """Convention-free points (R, T peak) within a few ms; every beat found once."""
+    rows = ecgsyn_truth(hrs=(60, 90), widths=(1.0,), noises_mv=(0.0,))
+    for r in rows:
+        assert r["QRS_on"]["se"] == 100.0 and r["QRS_on"]["ppv"] == 100.0
+        assert abs(r["T_peak"]["mean_ms"]) < 10 and r["T_peak"]["sd_ms"] < 5
+        assert abs(r["QRS_off"]["mean_ms"]) < 30 and not r["overlap"]
+
+
+def _write_qtdb(folder, fs=250.0, hr=70):
+    """A two-lead 'QTDB' record (ECGSYN leads II and V5) with q1c marks on 5 beats."""
+    import wfdb
+
+    x = _clean(fs, hr, duration_s=20.0)[[1, 10]].T
+    wfdb.wrsamp("sel900", fs=fs, units=["mV", "mV"], sig_name=["MLII", "V5"], p_signal=x,
+                fmt=["16", "16"], write_dir=str(folder))  # fmt: skip
+    t = ecgsyn_wave_times(fs=fs, duration_s=20.0, hr_bpm=hr).iloc[3:8].round().astype(int)
+    sample, symbol = [], []
+    for _, b in t.iterrows():
+        for wave, pk in (("P", "p"), ("QRS", "N"), ("T", "t")):
+            on, mid, off = (b[f"{wave}_on"], b["R_peak" if wave == "QRS" else f"{wave}_peak"],
+                            b[f"{wave}_off"])  # fmt: skip
+            sample += [on, mid, off]
+            symbol += ["(", pk, ")"]
+    # wfdb.wrann accepts letters-only extensions: write "qc", then give it the QTDB name
+    wfdb.wrann("sel900", "qc", np.array(sample), symbol, write_dir=str(folder))
+    (folder / "sel900.qc").rename(folder / "sel900.q1c")
+    return t
+
+
+def test_qtdb_protocol_on_a_hand_made_record(tmp_path):
+    from geoecg.io import QTDB
+
+    t = _write_qtdb(tmp_path)
+    db = QTDB(tmp_path)
+    assert db.records() == ["sel900"]
+    rec = db.read("sel900")
+    assert rec.signal.shape[0] == 2 and rec.fs == 250.0 and rec.leads == ("MLII", "V5")
+    assert len(rec.waves) == 15
+    res = qtdb_protocol(db)
+    assert res["QRS_on"]["n"] == 5 and res["QT"]["n"] == 5 and res["QRS_on"]["se"] == 100.0
+    # the same QT errors computed by hand from delineate on the same strip
+    d = delineate(rec.signal, rec.fs).samples
+    errs = []
+    for _, b in t.iterrows():
+        k = np.nanargmin(np.abs(d[:, COL["R_peak"]] - b["R_peak"]))
+        qt = d[k, COL["T_off"]] - d[k, COL["QRS_on"]]
+        errs.append((qt - (b["T_off"] - b["QRS_on"])) * 1000 / 250)
+    assert res["QT"]["mae_ms"] == pytest.approx(np.mean(np.abs(errs)))
+    assert res["QT"]["mae_ms"] < 60  # boundary convention of the truth differs (see docs)
+    with pytest.raises(FileNotFoundError, match="QT-database"):
+        QTDB(tmp_path / "nothing")
+
+
+class _FakeLUDB:
+    """LUDB-like adapter over one ECGSYN strip whose reference is the exact truth."""
+
+    def __init__(self, fs=500.0, hr=72):
+        self.fs = fs
+        self.x = _clean(fs, hr)
+        t = ecgsyn_wave_times(fs=fs, duration_s=10.0, hr_bpm=hr).round().astype(int)
+        rows = []
+        for ld in ("ii", "v5"):
+            for _, b in t.iterrows():
+                rows += [(ld, "P", b["P_on"], b["P_peak"], b["P_off"]),
+                         (ld, "QRS", b["QRS_on"], b["R_peak"], b["QRS_off"]),
+                         (ld, "T", b["T_on"], b["T_peak"], b["T_off"])]  # fmt: skip
+        self.waves = pd.DataFrame(rows, columns=["lead", "wave", "onset", "peak", "offset"])
+
+    def read(self, name):
+        return type("R", (), {"signal": self.x[[1, 10]], "fs": self.fs, "waves": self.waves})
+
+
+def test_noise_robustness_degrades_with_snr():
+    db = _FakeLUDB()
+    rng = np.random.default_rng(1)
+    noise = {"white": rng.standard_normal((2, 20000))}
+    rows = noise_robustness(db, ["x"], noise, [30.0, -6.0], leads=("ii", "v5"))
+    by = {(r["snr_db"], r["fiducial"]): r for r in rows}
+    assert by[(30.0, "QRS_on")]["se"] == 100.0
+    assert by[(30.0, "QRS_on")]["sd_ms"] <= by[(-6.0, "QRS_on")]["sd_ms"] or (
+        by[(-6.0, "QRS_on")]["se"] < 100.0)
+    assert {r["noise"] for r in rows} == {"white"} and len(rows) == 10
+
+
+def test_scoring_helpers():
+    assert split_records(["1", "3", "5", "7", "11"], "test") == ["3", "7"]
+    with pytest.raises(ValueError, match="split"):
+        split_records(["1"], "train")
+    w = pd.DataFrame({"lead": ["ii"] * 2, "wave": ["QRS", "QRS"], "onset": [90, 590],
+                      "peak": [100, 600], "offset": [140, 640]})  # fmt: skip
+    det = np.full((3, len(FIDUCIALS)), np.nan)
+    det[:, COL["QRS_on"]] = [95, 580, 900]  # the third is outside the annotated span
+    tab = summarise_scores([score_waves(w, det, 1000.0, fiducials=FIDUCIALS, leads=["ii"])])
+    a = tab["QRS_on"]["all"]
+    assert (a["tp"], a["fp"], a["fn"]) == (2, 0, 0) and a["mean_ms"] == pytest.approx(-2.5)
+    assert tab["P_on"]["all"]["tp"] == 0
+    # annotated-beats protocol: an unmatched beat counts as a miss
+    det2 = np.full((1, len(FIDUCIALS)), np.nan)
+    det2[0, COL["R_peak"]], det2[0, COL["QRS_on"]] = 101, 92
+    s = score_annotated_beats(w, det2, 1000.0, fiducials=FIDUCIALS)
+    assert (s["QRS_on"].tp, s["QRS_on"].fn) == (1, 1) and s["QT"].tp == 0
+
+
+def test_criterion_scores_known_auc():
+    v = np.array([130.0, 125.0, 90.0, 100.0, 95.0, np.nan])
+    pos = np.array([1, 1, 0, 0, 0, 1], bool)
+    r = criterion_scores(v, pos, ~pos, meets=v >= 120, n_boot=200)
+    assert r["auc"] == 1.0 and r["n_pos_measured"] == 2 and r["n_neg_measured"] == 3
+    assert r["meets_pct"] == 100.0 and r["meets_low"] < 100.0
+    r2 = criterion_scores(-v, pos, ~pos, sign=-1.0, n_boot=200)
+    assert r2["auc"] == 1.0 and np.isnan(r2["meets_pct"])
