@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from geoecg.cli import main
 
 
@@ -13,10 +15,16 @@ def test_bench_riemann_runs_and_writes_json(tmp_path, capsys):
                "--fs", "100", "--seconds", "2", "--json", str(out)])
     assert rc == 0
     res = json.loads(out.read_text())
-    assert res["n_records"] == 30 and res["pyriemann"]["n_records"] == 10
-    # same reference point and estimator: tangent vectors agree with pyRiemann's
+    assert res["n_records"] == 30
+    # same reference point, class means and estimator: tangent vectors agree with pyRiemann's
     assert res["max_abs_diff_tangent"] < 1e-8
-    assert "pyriemann" in res["versions"] and "speed-up" in capsys.readouterr().out
+    for row in res["pipelines"].values():  # sums of the step medians, ratios of those sums
+        assert row["geoecg_s"] > 0 and row["floor_s"] > 0
+        assert row["speedup"] == pytest.approx(row["pyriemann_s"] / row["geoecg_s"])
+    assert res["floor"]["eigh_s"] > 0 and res["peak_memory_over_chunk"] > 0
+    assert res["all_threads_wall_s_per_record"] > 0
+    text = capsys.readouterr().out
+    assert "pyriemann" in res["versions"] and "ClassMeanTangentSpace" in text
 
 
 def test_bench_ptbxl_rejects_unknown_method(tmp_path, capsys):
@@ -32,7 +40,7 @@ def test_bench_ptbxl_ensemble_is_mean_of_its_two_pipelines():
 
     import numpy as np
 
-    from geoecg.bench.ptbxl import _make_fit_predict
+    from geoecg.estimators.ptbxl_methods import method_fit_predict as _make_fit_predict
     from geoecg.riemann import lead_covariances
 
     rng = np.random.default_rng(3)

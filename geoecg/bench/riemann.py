@@ -1,31 +1,15 @@
-"""Riemann: lead covariance + tangent space throughput against pyRiemann, streamed in chunks.
-
-Data: synthetic 12-lead 10-s records at 500 Hz (5,000 samples), made chunk by chunk from a
-bank of 64 ECG-like 12-lead bases (sums of harmonics of a 1.1 Hz beat with random phases per
-lead plus a fixed noise realisation) mixed by a random 12 x 12 matrix per record, so that no
-two records are alike and the whole cohort is never in memory.
-
-geoecg: ``lead_covariances(estimator="oas")`` (numba) then pyRiemann's
-``tangent_space`` at the Riemannian mean of an untimed warm-up chunk. Peer (``--peers``): pyRiemann
-``Covariances("oas").transform`` then ``TangentSpace(metric="riemann").transform`` with the
-same reference. Both run on the same chunks, alternating; the peer only on the first
-``--peer-n`` records (about 1 ms per record), so the ratio is the ratio of the two
-median times per record over the chunks both ran. Peak resident memory is reported to show
-that memory is bounded by ``--chunk``, not by ``--n``.
-
-Both sides run single-threaded: BLAS/LAPACK pools are limited to one thread for the whole
-run (``threadpoolctl``). Otherwise the BLAS threads that made a chunk keep spinning for a
-while afterwards and, on a 2-vCPU machine whose vCPUs share a core, halve the speed of
-whichever method is timed first.
-"""
+"""Riemann: OAS covariance + tangent space vs pyRiemann, streamed in chunks (synthetic 12-lead
+records, ``geoecg.riemann._throughput``); pyRiemann on the first ``--peer-n`` records with the
+same reference and class means. One thread (BLAS limited to one; CPU time of the calling
+thread, medians over chunks, robust on a shared machine); geoecg with all threads in wall
+time; the floors (batched eigh, memory copy) and peak memory measured in the same run."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
-import resource
-import sys
 import time
 from pathlib import Path
 
@@ -44,35 +28,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", default=None, help="write the figures to this JSON file")
 
 
-def _bank(n_samples: int, fs: float, rng) -> np.ndarray:
-    t = np.arange(n_samples) / fs
-    bank = np.zeros((64, 12, n_samples))
-    for b in range(64):
-        for h in range(1, 12):
-            amp = rng.uniform(0.05, 1.0, 12) / h
-            ph = rng.uniform(0, 2 * np.pi, 12)
-            bank[b] += amp[:, None] * np.sin(2 * np.pi * 1.1 * h * t[None] + ph[:, None])
-        bank[b] += 0.05 * rng.standard_normal((12, n_samples))
-    return bank
-
-
-def _chunk(bank, n: int, rng) -> np.ndarray:
-    pick = rng.integers(0, bank.shape[0], n)
-    A = np.eye(12) + 0.3 * rng.standard_normal((n, 12, 12))
-    return np.matmul(A, bank[pick])
-
-
-def _versions(peers: bool) -> dict:
-    return package_versions(
-        "numba", "scipy", "scikit-learn", "pyriemann", machine=platform.machine()
-    )
-
-
-def _peak_rss_mb() -> float:
-    r = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return r / 1024 if sys.platform != "darwin" else r / 1024**2
-
-
 def run(args) -> int:
     from threadpoolctl import threadpool_limits
 
@@ -82,95 +37,63 @@ def run(args) -> int:
 
 def _run(args) -> int:
     from pyriemann.estimation import Covariances
-    from pyriemann.geometry.mean import gmean
     from pyriemann.geometry.tangentspace import tangent_space
     from pyriemann.tangentspace import TangentSpace
-    from tqdm import tqdm
 
-    from ..riemann import lead_covariances
+    from ..riemann import ClassMeanTangentSpace, lead_covariances, tangent_vectors
+    from ..riemann import _throughput as tp
 
     if args.n < 1 or args.chunk < 1:
         raise ValueError(f"--n and --chunk must be >= 1, got {args.n}, {args.chunk}")
-    n_samples = int(round(args.fs * args.seconds))
-    rng = np.random.default_rng(0)
-    bank = _bank(n_samples, args.fs, rng)
-    # compile (or load the cache) and fix the tangent-space reference outside the timing:
-    # the Riemannian mean of a first, untimed chunk, shared by both libraries
-    ref = gmean(lead_covariances(_chunk(bank, min(args.chunk, 200), rng)).covariances)
-
-    ts_peer = None
-    ours_s, peer_s, ours_cov_s, peer_cov_s = [], [], [], []
-    n_done = n_peer = 0
-    checksum = 0.0
-    max_abs_diff = 0.0
-    n_chunks = -(-args.n // args.chunk)
-    for _ in tqdm(range(n_chunks), desc="bench riemann", unit="chunk", file=sys.stderr):
+    ns, rng = int(round(args.fs * args.seconds)), np.random.default_rng(0)
+    bank = tp.synthetic_bank(ns, args.fs, rng)
+    X0, y0 = tp.synthetic_chunk(bank, min(args.chunk, 200), rng)  # untimed: compile, fit
+    C0 = lead_covariances(X0).covariances
+    ts = TangentSpace(metric="riemann").fit(C0)  # its reference serves both sides
+    ref, cm = ts.reference_, ClassMeanTangentSpace().fit(C0, y0)
+    steps = {"cov": lambda X: lead_covariances(X).covariances, "cmts": cm.transform,
+             "ts": lambda C: tangent_vectors(C, ref), "p_cov": Covariances("oas").transform,
+             "p_ts": ts.transform, "p_cmts": lambda C: np.hstack([tangent_space(C, M)
+                                                                  for M in cm.means_])}
+    t, n_done, diff, wall_all = {k: [] for k in steps}, 0, 0.0, []
+    while n_done < args.n:
         m = min(args.chunk, args.n - n_done)
-        X = _chunk(bank, m, rng)
-        t0 = time.perf_counter()
-        C = lead_covariances(X, estimator="oas").covariances
-        t1 = time.perf_counter()
-        T = tangent_space(C, ref, metric="riemann")
-        t2 = time.perf_counter()
-        ours_s.append((t2 - t0) / m)
-        ours_cov_s.append((t1 - t0) / m)
-        checksum += float(T[:, 0].sum())
-        if args.peers and n_peer < args.peer_n:
-            t0 = time.perf_counter()
-            Cp = Covariances("oas").transform(X)
-            t1 = time.perf_counter()
-            if ts_peer is None:
-                ts_peer = TangentSpace(metric="riemann").fit(Cp[:2])
-                ts_peer.reference_ = ref  # same reference point as ours
-            Tp = ts_peer.transform(Cp)
-            t2 = time.perf_counter()
-            peer_s.append((t2 - t0) / m)
-            peer_cov_s.append((t1 - t0) / m)
-            max_abs_diff = max(max_abs_diff, float(np.abs(Tp - T).max()))
-            n_peer += m
+        X = tp.synthetic_chunk(bank, m, rng)[0]
+        peer = args.peers and n_done < args.peer_n
+        out, cpu = tp.timed_steps(steps, X, [k for k in steps if peer or "p_" not in k])
+        for k, v in cpu.items():
+            t[k].append(v)
+        if peer:
+            diff = max(diff, *(float(np.abs(out[k] - out["p_" + k]).max()) for k in ("ts", "cmts")))
+            t0 = time.perf_counter()  # all threads, wall time
+            tangent_vectors(lead_covariances(X, n_jobs=os.cpu_count()).covariances, ref, n_jobs=-1)
+            wall_all.append((time.perf_counter() - t0) / m)
         n_done += m
-
-    res: dict = {
-        "n_records": n_done,
-        "chunk": args.chunk,
-        "n_leads": 12,
-        "n_samples": n_samples,
-        "fs_hz": args.fs,
-        "geoecg": {
-            "median_s_per_record": float(np.median(ours_s)),
-            "median_cov_s_per_record": float(np.median(ours_cov_s)),
-            "records_per_s": float(1 / np.median(ours_s)),
-            "total_s": float(np.sum(ours_s) * args.chunk),
-        },
-        "peak_rss_mb": _peak_rss_mb(),
-        "versions": _versions(args.peers),
-    }
-    rows = [("geoecg oas + tangent space", np.median(ours_s), np.median(ours_cov_s))]
-    if args.peers and peer_s:
-        k = len(peer_s)
-        ratio = float(np.median(peer_s) / np.median(ours_s[:k]))
-        res["pyriemann"] = {
-            "n_records": n_peer,
-            "median_s_per_record": float(np.median(peer_s)),
-            "median_cov_s_per_record": float(np.median(peer_cov_s)),
-            "records_per_s": float(1 / np.median(peer_s)),
-        }
-        res["speedup_vs_pyriemann"] = ratio
-        res["speedup_cov_only"] = float(np.median(peer_cov_s) / np.median(ours_cov_s[:k]))
-        res["max_abs_diff_tangent"] = max_abs_diff
-        rows.append(("pyRiemann Covariances(oas) + TangentSpace", np.median(peer_s),
-                     np.median(peer_cov_s)))
-    print(f"\n{n_done} synthetic records, 12 leads x {n_samples} samples ({args.fs:g} Hz), "
-          f"chunks of {args.chunk}")
-    print(f"{'method':44s} {'us/record':>10s} {'cov us/rec':>11s} {'records/s':>10s}")
-    for name, s, c in rows:
-        print(f"{name:44s} {s * 1e6:10.1f} {c * 1e6:11.1f} {1 / s:10.0f}")
-    if "speedup_vs_pyriemann" in res:
-        print(f"speed-up (median per record, same chunks): {res['speedup_vs_pyriemann']:.1f}x "
-              f"(covariance alone {res['speedup_cov_only']:.1f}x); max |diff| of tangent "
-              f"vectors {res['max_abs_diff_tangent']:.2e}")
-    print(f"peak resident memory {res['peak_rss_mb']:.0f} MB "
-          f"(one chunk of signals: {args.chunk * 12 * n_samples * 8 / 2**20:.0f} MB)")
+    med = {k: float(np.median(v)) for k, v in t.items() if v}
+    floor = {"eigh_s": tp.eigh_floor_s(), "copy_record_s": tp.copy_floor_s(12 * ns * 8)}
+    Xm = tp.synthetic_chunk(bank, min(args.chunk, 200), rng)[0]
+    peak = tp.peak_memory(lambda X: tangent_vectors(lead_covariances(X).covariances, ref), Xm)
+    res = {"n_records": n_done, "chunk": args.chunk, "n_samples": ns, "fs_hz": args.fs,
+           "cpu_s_per_record": med, "floor": floor, "peak_memory_over_chunk": peak / Xm.nbytes,
+           "pipelines": tp.pipeline_rows(med, floor), "max_abs_diff_tangent": diff,
+           "all_threads_wall_s_per_record": float(np.median(wall_all)) if wall_all else None,
+           "versions": package_versions("numba", "scipy", "scikit-learn", "pyriemann",
+                                        machine=platform.machine())}
+    print(f"\n{n_done} synthetic records, 12 x {ns} ({args.fs:g} Hz), chunks of {args.chunk}; "
+          "CPU us/record, one thread (median over chunks)")
+    print(f"{'pipeline':28s} {'geoecg':>8s} {'floor':>7s} {'x floor':>8s} {'pyRiemann':>10s} "
+          f"{'speed-up':>9s}")
+    for name, r in res["pipelines"].items():
+        print(f"{name:28s} {r['geoecg_s'] * 1e6:8.1f} {r['floor_s'] * 1e6:7.1f} "
+              f"{r['x_floor']:8.2f} {r['pyriemann_s'] * 1e6:10.1f} {r['speedup']:8.1f}x")
+    print("steps: " + ", ".join(f"{k} {v * 1e6:.1f}" for k, v in med.items()))
+    print(f"floor: batched 12x12 eigh {floor['eigh_s'] * 1e6:.1f} us/matrix; copy of one "
+          f"record {floor['copy_record_s'] * 1e6:.1f} us; peak memory of cov + tangent space "
+          f"{res['peak_memory_over_chunk']:.2f}x the input chunk")
+    if wall_all:
+        print(f"all {os.cpu_count()} threads (wall): {np.median(wall_all) * 1e6:.1f} us/record; "
+              f"max |diff| of tangent vectors vs pyRiemann {diff:.1e}")
+    print("versions: " + ", ".join(f"{k} {v}" for k, v in res["versions"].items()))
     if args.json:
         Path(args.json).write_text(json.dumps(res, indent=2))
         print(f"written {args.json}")
