@@ -52,11 +52,14 @@ def test_bench_qrs_bad_folder(tmp_path):
 
 
 def test_helpers():
+    from geoecg.evaluation.detection import drop_intervals, nstdb_noisy_windows
+    from geoecg.evaluation.tables import detection_rates
+
     assert qrs._subset(list("abcdefghij"), 3) == ["a", "e", "j"]  # evenly spaced
     assert qrs._subset(list("abc"), 0) == list("abc")
     fs = 1.0
-    assert qrs._noisy_windows(int(30 * 60), fs)[:2] == [(300, 420), (540, 660)]
-    r = qrs._rates({"tp": 0, "fp": 0, "fn": 0})
+    assert nstdb_noisy_windows(int(30 * 60), fs)[:2] == [(300, 420), (540, 660)]
+    r = detection_rates(0, 0, 0)
     assert math.isnan(r["se"]) and math.isnan(r["f1"])
     x = np.array([1, 5, 10, 20])
-    np.testing.assert_array_equal(qrs._drop(x, [(4, 11)]), [1, 20])
+    np.testing.assert_array_equal(drop_intervals(x, [(4, 11)]), [1, 20])

@@ -74,7 +74,7 @@ def test_mean_probability_needs_routing_for_metadata():
 
 def test_ensemble_on_signals_equals_precomputed_members(ptbxl_dir):
     """The factory on raw signals = the bench's composition on precomputed covariances."""
-    from geoecg.bench.ptbxl import load_task
+    from geoecg.datasets.ptbxl_tasks import load_task
 
     X, y, groups, covs = load_task(ptbxl_dir, "NORM-vs-MI")
     rng = np.random.default_rng(0)

@@ -1,5 +1,5 @@
 """Riemannian mean of window covariances (``window_mean="riemann"``) and the covariate
-re-weighting of the PTB-XL bench logistic regression (``_lr_cv``)."""
+re-weighting of the PTB-XL logistic regression (``geoecg.estimators.ptbxl_methods.lr_cv``)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from pyriemann.geometry.mean import mean_riemann
 from scipy.linalg import sqrtm
 
-from geoecg.bench.ptbxl import _lr_cv
+from geoecg.estimators.ptbxl_methods import lr_cv as _lr_cv
 from geoecg.riemann import LeadCovariances, lead_covariances
 
 

@@ -317,6 +317,16 @@ class CohortResult:
     balanced_accuracy: float = float("nan")
     extra: dict = field(default_factory=dict)
 
+    def summary(self) -> dict:
+        """``auc``, ``auc_ci`` ([low, high]), ``balanced_accuracy`` and ``fit_s`` (median
+        over folds) as plain floats, for a ``--json`` file."""
+        return {
+            "auc": self.auc.estimate,
+            "auc_ci": [self.auc.low, self.auc.high],
+            "balanced_accuracy": self.balanced_accuracy,
+            "fit_s": float(np.median(self.fit_s)),
+        }
+
 
 def _scores(est, X):
     if hasattr(est, "predict_proba"):
