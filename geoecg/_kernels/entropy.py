@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from .hrv_sort import argsort_stable, prefix_order
+
 
 @njit(cache=True, nogil=True)
 def sorted_templates(x, m, nt):
@@ -18,8 +20,15 @@ def sorted_templates(x, m, nt):
     ``order[a] + k`` runs past the end of ``x`` (a NaN never matches, as ``|NaN - v| <= r``
     is false). The columns are contiguous, so the scans below read memory in order.
     """
+    return templates_in_order(x, m, argsort_stable(x[:nt]))
+
+
+@njit(cache=True, nogil=True)
+def templates_in_order(x, m, order):
+    """``V`` of :func:`sorted_templates` for a given stable order of the first values;
+    returns ``(order, V)``."""
     n = x.size
-    order = np.argsort(x[:nt], kind="mergesort")
+    nt = order.size
     V = np.empty((m + 1, nt), dtype=np.float64)
     for a in range(nt):
         i = order[a]
@@ -65,11 +74,18 @@ def template_matches(x, m, r):
     - ``cm[i]``: templates of length ``m`` (of ``N - m + 1``) within ``r`` of template
       ``i``, itself included; ``cm1[i]``: the same at length ``m + 1`` (of ``N - m``).
     """
+    return template_matches_sorted(x, m, r, argsort_stable(x))
+
+
+@njit(cache=True, nogil=True)
+def template_matches_sorted(x, m, r, order_x):
+    """:func:`template_matches` given ``order_x``, a stable argsort of ``x`` (shared with
+    other kernels); any order that sorts the first values gives the same counts."""
     n = x.size
     nm = n - m + 1
     if nm < 1:
         return 0, 0, np.ones(0, dtype=np.int64), np.ones(0, dtype=np.int64)
-    order, V = sorted_templates(x, m, nm)
+    order, V = templates_in_order(x, m, prefix_order(order_x, nm))
     v0 = V[0]
     vm = V[m]  # NaN for the last template, which has no (m+1)-th value
     cs = np.ones(nm, dtype=np.int64)  # self-matches, in sorted positions
@@ -109,10 +125,17 @@ def match_counts(x, m, r):
 
     Same sorted scan as ``template_matches``, without the per-template counts.
     """
+    return match_counts_sorted(x, m, r, argsort_stable(x))
+
+
+@njit(cache=True, nogil=True)
+def match_counts_sorted(x, m, r, order_x):
+    """:func:`match_counts` given a stable argsort ``order_x`` of ``x`` (or of any array
+    whose order is also a non-decreasing order of ``x``)."""
     nt = x.size - m
     if nt < 2:
         return 0, 0
-    _, V = sorted_templates(x, m, nt)
+    _, V = templates_in_order(x, m, prefix_order(order_x, nt))
     v0 = V[0]
     vm = V[m]
     B = 0
@@ -170,9 +193,15 @@ def approximate_entropy(x, m, r):
 @njit(cache=True, nogil=True)
 def sample_and_approximate_entropy(x, m, r):
     """``(sample_entropy(x, m, r), approximate_entropy(x, m, r))`` from one scan."""
+    return sample_and_approximate_entropy_sorted(x, m, r, argsort_stable(x))
+
+
+@njit(cache=True, nogil=True)
+def sample_and_approximate_entropy_sorted(x, m, r, order_x):
+    """:func:`sample_and_approximate_entropy` given a stable argsort ``order_x`` of ``x``."""
     if x.size <= m + 1:
         return np.nan, np.nan
-    A, B, cm, cm1 = template_matches(x, m, r)
+    A, B, cm, cm1 = template_matches_sorted(x, m, r, order_x)
     return _sampen_from_counts(A, B), _apen_from_counts(cm, cm1)
 
 
@@ -180,11 +209,22 @@ def sample_and_approximate_entropy(x, m, r):
 def cosen(rr_ms, r_ms):
     """Coefficient of sample entropy (Lake & Moorman 2011), RR in s and r in s:
     ``SampEn(m=1, r) + ln(2 r) - ln(mean RR)``. NaN where SampEn is undefined."""
+    return cosen_sorted(rr_ms, r_ms, argsort_stable(rr_ms))
+
+
+@njit(cache=True, nogil=True)
+def cosen_sorted(rr_ms, r_ms, order_rr):
+    """:func:`cosen` given a stable argsort ``order_rr`` of ``rr_ms``. Dividing by 1000 is
+    monotone, so that order also sorts the intervals in s (ties that the division makes
+    may come in another order, which leaves the pair counts unchanged)."""
     if rr_ms.size < 3:
         return np.nan
     x = rr_ms / 1000.0
     r = r_ms / 1000.0
-    se = sample_entropy(x, 1, r)
+    if x.size <= 2:
+        return np.nan
+    A, B = match_counts_sorted(x, 1, r, order_rr)
+    se = _sampen_from_counts(A, B)
     if not np.isfinite(se):
         return np.nan
     mu = 0.0
@@ -201,14 +241,25 @@ def shannon_histogram(x, width):
     """Shannon entropy (bits) of the histogram of ``x`` in fixed bins of ``width``."""
     if x.size == 0:
         return np.nan
-    lo = np.floor(np.min(x) / width)
-    nb = int(np.floor(np.max(x) / width) - lo) + 1
+    xmin = x[0]
+    xmax = x[0]
+    for v in x:
+        xmin = min(xmin, v)
+        xmax = max(xmax, v)
+    lo = np.floor(xmin / width)
+    nb = int(np.floor(xmax / width) - lo) + 1
     counts = np.zeros(nb, dtype=np.float64)
     for v in x:
         counts[int(np.floor(v / width) - lo)] += 1.0
+    return shannon_counts(counts, x.size)
+
+
+@njit(cache=True, nogil=True)
+def shannon_counts(counts, n):
+    """Shannon entropy (bits) of a histogram ``counts`` of ``n`` values."""
     h = 0.0
     for c in counts:
         if c > 0:
-            p = c / x.size
+            p = c / n
             h -= p * np.log2(p)
     return h

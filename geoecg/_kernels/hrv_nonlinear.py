@@ -6,8 +6,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from .entropy import cosen, sample_and_approximate_entropy, shannon_histogram
-from .hrv_time import HIST_BIN_MS, finite_values, std
+from .entropy import cosen_sorted, sample_and_approximate_entropy_sorted, shannon_counts
+from .hrv_sort import argsort_stable
+from .hrv_time import HIST_BIN_MS, finite_values, histogram_range, sorted_values, std
 
 NONLINEAR_NAMES = (
     "SD1",
@@ -130,6 +131,19 @@ def turning_point_ratio(x):
 def hrv_nonlinear_block(rr, entropy_m, entropy_r, cosen_r_ms, out):
     """Fill ``out[:12]`` (``NONLINEAR_NAMES``). Entropies, DFA and TPR use the finite
     intervals with NaN gaps closed; SampEn/ApEn tolerance is ``entropy_r * SDNN``."""
+    x = finite_values(rr)
+    order = argsort_stable(x)
+    counts = np.zeros(1, dtype=np.float64)
+    if x.size > 0:
+        xs = sorted_values(x, order)
+        counts, _ = histogram_range(xs, HIST_BIN_MS, xs[0], xs[xs.size - 1])
+    hrv_nonlinear_core(rr, x, order, counts, entropy_m, entropy_r, cosen_r_ms, out)
+
+
+@njit(cache=True, nogil=True)
+def hrv_nonlinear_core(rr, x, order, counts, entropy_m, entropy_r, cosen_r_ms, out):
+    """:func:`hrv_nonlinear_block` from shared intermediates: ``x`` the finite intervals,
+    ``order`` their stable argsort, ``counts`` their 1/128-s histogram."""
     for i in range(12):
         out[i] = np.nan
     sd1, sd2 = poincare(rr)
@@ -141,14 +155,13 @@ def hrv_nonlinear_block(rr, entropy_m, entropy_r, cosen_r_ms, out):
         out[3] = sd2 / sd1
     if sd1 > 0.0 and sd2 > 0.0:
         out[4] = np.log10(16.0 * sd1 * sd2)
-    x = finite_values(rr)
     if x.size == 0:
         return
     r = entropy_r * std(x, 1)
     if np.isfinite(r):
-        out[5], out[6] = sample_and_approximate_entropy(x, entropy_m, r)
-    out[7] = cosen(x, cosen_r_ms)
+        out[5], out[6] = sample_and_approximate_entropy_sorted(x, entropy_m, r, order)
+    out[7] = cosen_sorted(x, cosen_r_ms, order)
     out[8] = dfa_alpha(x, 4, 16)
     out[9] = dfa_alpha(x, 16, 64)
     out[10] = turning_point_ratio(x)
-    out[11] = shannon_histogram(x, HIST_BIN_MS)
+    out[11] = shannon_counts(counts, x.size)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from .hrv_sort import argsort_stable, sorted_abs_dev
+
 #: Histogram bin width (ms) of the HRV triangular index, TINN and the RR Shannon entropy:
 #: 1/128 s, the Task Force (1996) recommendation.
 HIST_BIN_MS = 1000.0 / 128.0
@@ -98,8 +100,19 @@ def histogram_fixed(x, width):
 
     Returns ``(counts, first_edge)``; ``x`` must be finite and non-empty.
     """
-    lo = np.floor(np.min(x) / width)
-    hi = np.floor(np.max(x) / width)
+    xmin = x[0]
+    xmax = x[0]
+    for v in x:
+        xmin = min(xmin, v)
+        xmax = max(xmax, v)
+    return histogram_range(x, width, xmin, xmax)
+
+
+@njit(cache=True, nogil=True)
+def histogram_range(x, width, xmin, xmax):
+    """:func:`histogram_fixed` with ``min(x)`` and ``max(x)`` already known."""
+    lo = np.floor(xmin / width)
+    hi = np.floor(xmax / width)
     nb = int(hi - lo) + 1
     counts = np.zeros(nb, dtype=np.float64)
     for v in x:
@@ -199,16 +212,35 @@ TIME_NAMES = (
 
 
 @njit(cache=True, nogil=True)
+def sorted_values(x, order):
+    """``x[order]`` (a loop: no fancy-indexing machinery to compile)."""
+    xs = np.empty(order.size, dtype=np.float64)
+    for i in range(order.size):
+        xs[i] = x[order[i]]
+    return xs
+
+
+@njit(cache=True, nogil=True)
 def hrv_time_block(rr, out):
     """Fill ``out[:22]`` with the time-domain indices of ``rr`` (ms), see ``TIME_NAMES``."""
+    x = finite_values(rr)
+    xs = sorted_values(x, argsort_stable(x))
+    if x.size == 0:
+        for i in range(22):
+            out[i] = np.nan
+        return
+    counts, first = histogram_range(xs, HIST_BIN_MS, xs[0], xs[xs.size - 1])
+    hrv_time_core(rr, x, xs, counts, first, out)
+
+
+@njit(cache=True, nogil=True)
+def hrv_time_core(rr, x, xs, counts, first, out):
+    """:func:`hrv_time_block` from shared intermediates: ``x`` the finite intervals, ``xs``
+    their sorted copy, ``(counts, first)`` their 1/128-s histogram (``x`` non-empty)."""
     for i in range(22):
         out[i] = np.nan
-    x = finite_values(rr)
     d = successive_diffs(rr)
     n = x.size
-    if n == 0:
-        return
-    xs = np.sort(x)
     m = mean(x)
     sd = std(x, 1)
     out[0] = m
@@ -224,11 +256,7 @@ def hrv_time_block(rr, out):
         out[5] = out[2] / m
     med = percentile_sorted(xs, 50.0)
     out[6] = med
-    dev = np.empty(n, dtype=np.float64)
-    for i in range(n):
-        dev[i] = abs(x[i] - med)
-    dev.sort()
-    out[7] = 1.4826 * percentile_sorted(dev, 50.0)
+    out[7] = 1.4826 * percentile_sorted(sorted_abs_dev(xs, med), 50.0)
     if med != 0.0:
         out[8] = out[7] / med
     out[9] = percentile_sorted(xs, 75.0) - percentile_sorted(xs, 25.0)
@@ -247,14 +275,21 @@ def hrv_time_block(rr, out):
         out[14] = 100.0 * c20 / d.size
         out[15] = 100.0 * c50 / d.size
     if xs[0] > 0.0:
-        hr = np.empty(n, dtype=np.float64)
+        hm = 0.0
         for i in range(n):
-            hr[i] = 60000.0 / x[i]
-        out[16] = mean(hr)
-        out[17] = std(hr, 1)
+            hm += 60000.0 / x[i]
+        hm /= n
+        out[16] = hm
+        if n > 1:
+            hr = np.empty(n, dtype=np.float64)
+            for i in range(n):
+                hr[i] = 60000.0 / x[i]
+            out[17] = std(hr, 1)
         out[18] = 60000.0 / xs[n - 1]
         out[19] = 60000.0 / xs[0]
-    counts, first = histogram_fixed(x, HIST_BIN_MS)
-    out[20] = n / np.max(counts)
+    cmax = 0.0
+    for c in counts:
+        cmax = max(cmax, c)
+    out[20] = n / cmax
     if n >= 3:
         out[21] = tinn(counts, first, HIST_BIN_MS)

@@ -254,3 +254,50 @@ def template_correlation(x, peaks, half):
             tot += sxy / np.sqrt(sbb * tv)
     r = tot / nb
     return r if np.isfinite(r) else np.nan
+
+
+@njit(cache=True, nogil=True)
+def _sosfilt_inplace(sos, z, y, backward):
+    """``scipy.signal.sosfilt`` (direct form II transposed, the same operations in the
+    same order as scipy's ``_sosfilt``) of ``y`` in place, state ``z`` (n_sections, 2);
+    ``backward`` runs from the last sample to the first (``y[::-1]`` without a view)."""
+    ns = sos.shape[0]
+    last = y.size - 1
+    for k in range(y.size):
+        n = last - k if backward else k
+        x_cur = y[n]
+        for s in range(ns):
+            x_new = sos[s, 0] * x_cur + z[s, 0]
+            z[s, 0] = sos[s, 1] * x_cur - sos[s, 4] * x_new + z[s, 1]
+            z[s, 1] = sos[s, 2] * x_cur - sos[s, 5] * x_new
+            x_cur = x_new
+        y[n] = x_cur
+
+
+@njit(cache=True, nogil=True)
+def sos_filtfilt(sos, zi, x, padlen, out):
+    """Zero-phase SOS filtering of finite ``x`` into ``out``, as ``scipy.signal.sosfiltfilt(
+    sos, x, padtype="odd", padlen=padlen)`` with ``zi = scipy.signal.sosfilt_zi(sos)``:
+    odd extension by ``padlen`` samples at both ends, forward pass from ``zi * ext[0]``,
+    backward pass from ``zi * y[-1]``. Needs ``x.size > padlen``."""
+    n = x.size
+    m = n + 2 * padlen
+    ext = np.empty(m, dtype=np.float64)
+    for i in range(padlen):
+        ext[i] = 2.0 * x[0] - x[padlen - i]
+        ext[padlen + n + i] = 2.0 * x[n - 1] - x[n - 2 - i]
+    for i in range(n):
+        ext[padlen + i] = x[i]
+    ns = sos.shape[0]
+    z = np.empty((ns, 2), dtype=np.float64)
+    for s in range(ns):
+        z[s, 0] = zi[s, 0] * ext[0]
+        z[s, 1] = zi[s, 1] * ext[0]
+    _sosfilt_inplace(sos, z, ext, False)
+    last = ext[m - 1]
+    for s in range(ns):
+        z[s, 0] = zi[s, 0] * last
+        z[s, 1] = zi[s, 1] * last
+    _sosfilt_inplace(sos, z, ext, True)
+    for i in range(n):
+        out[i] = ext[padlen + i]

@@ -73,7 +73,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._kernels.hrv_batch import N_FEATURES, hrv_series
+from .._kernels.hrv_batch import N_FEATURES, hrv_rows
 from .._kernels.hrv_freq import FREQ_NAMES
 from .._kernels.hrv_nonlinear import NONLINEAR_NAMES
 from .._kernels.hrv_time import TIME_NAMES
@@ -264,6 +264,15 @@ def hrv_features(
     if not isinstance(settings, HRVSettings):
         raise TypeError(f"settings must be an HRVSettings, got {type(settings).__name__}")
     rr, t = _prepare(rr_ms, rpeaks, fs)
-    out = np.full(N_FEATURES, np.nan)
-    hrv_series(rr, t, settings.as_array(), out)
-    return dict(zip(HRV_FEATURE_NAMES, out.tolist(), strict=True))
+    out = np.full((1, N_FEATURES), np.nan)
+    # the batch kernel on one row: one compiled entry point for single and batch calls
+    hrv_rows(
+        rr_flat=np.ascontiguousarray(rr, dtype=np.float64),
+        t_flat=np.ascontiguousarray(t, dtype=np.float64),
+        offsets=np.array([0, rr.size], dtype=np.int64),
+        start=0,
+        stop=1,
+        params=settings.as_array(),
+        out=out,
+    )
+    return dict(zip(HRV_FEATURE_NAMES, out[0].tolist(), strict=True))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from .._kernels.hrv_batch import N_FEATURES, hrv_batch, hrv_rows
+from .._kernels.hrv_batch import N_FEATURES, hrv_rows
 from .hrv import (
     HRV_FEATURE_NAMES,
     HRVSettings,
@@ -55,7 +55,7 @@ def _run_flat(rr_flat, t_flat, offsets, settings, n_jobs) -> np.ndarray:
     )
     params = settings.as_array()
     if threads <= 1 or n <= _CHUNK:
-        hrv_batch(*args, params, out)
+        hrv_rows(*args, 0, n, params, out)  # the one compiled entry point (see hrv_features)
         return out
     # Python threads over chunks of rows (the kernel releases the GIL; dynamic scheduling
     # because series costs vary ~10x). No numba parallel=True: its GNU OpenMP layer makes a

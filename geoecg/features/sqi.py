@@ -25,6 +25,8 @@ no beat from either detector is NaN; with beats from only one it is 0).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from .._kernels.sqi import (
@@ -33,6 +35,7 @@ from .._kernels.sqi import (
     flat_fraction,
     length_transform_detect,
     skew_kurt,
+    sos_filtfilt,
     template_correlation,
 )
 from .._validation import check_rpeaks
@@ -81,14 +84,41 @@ def length_transform_rpeaks(signal, fs: float) -> np.ndarray:
     >>> 8 <= p.size <= 16
     True
     """
-    from ..signal import lowpass
-
     fs = _check_fs(fs)
     x = _as_1d(signal)
     if x.size < 16:
         return np.empty(0, dtype=np.int64)
-    y = lowpass(x, fs, cutoff=min(16.0, 0.45 * fs), order=2) if x.size > 30 else x
+    y = _lowpass(x, fs, min(_LT_CUTOFF_HZ, 0.45 * fs)) if x.size > 30 else x
     return length_transform_detect(np.ascontiguousarray(y, dtype=np.float64), fs)
+
+
+#: Low-pass cutoff (Hz) and Butterworth order before the curve-length transform.
+_LT_CUTOFF_HZ = 16.0
+_LT_ORDER = 2
+
+
+@lru_cache(maxsize=64)
+def _lowpass_sos(fs: float, cutoff: float) -> tuple[np.ndarray, np.ndarray]:
+    """Second-order sections of the zero-phase low-pass and their ``sosfilt_zi``."""
+    from scipy import signal as sps
+
+    sos = sps.butter(_LT_ORDER, cutoff, btype="lowpass", fs=fs, output="sos")
+    return sos, sps.sosfilt_zi(sos)
+
+
+def _lowpass(x: np.ndarray, fs: float, cutoff: float) -> np.ndarray:
+    """``geoecg.signal.lowpass(x, fs, cutoff, order=2)``: the numba kernel on a finite
+    signal (same operations as ``scipy.signal.sosfiltfilt``, without recomputing
+    ``sosfilt_zi`` on every call); NaN gaps go through ``geoecg.signal`` run by run."""
+    sos, zi = _lowpass_sos(fs, cutoff)
+    padlen = 3 * (2 * sos.shape[0] + 1)  # as geoecg.signal.apply_sos
+    if x.size <= padlen or not np.isfinite(x).all():
+        from ..signal import lowpass
+
+        return lowpass(x, fs, cutoff=cutoff, order=_LT_ORDER)
+    out = np.empty_like(x)
+    sos_filtfilt(sos=sos, zi=zi, x=x, padlen=padlen, out=out)
+    return out
 
 
 def bsqi(peaks_a, peaks_b, fs: float, tol_s: float = 0.15) -> float:

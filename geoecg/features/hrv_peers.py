@@ -1,0 +1,161 @@
+"""HRV beside NeuroKit2: the index map, NeuroKit2 on the same indices, and agreement.
+
+Used by ``geoecg bench hrv --peers``. "Equal work" means NeuroKit2 computes exactly the
+indices that both libraries define (:data:`NK_MAP`), through the functions listed in
+:data:`NEUROKIT2_EQUAL_WORK`, and nothing else: no multifractal DFA, multiscale or fuzzy
+entropy, correlation dimension, symbolic dynamics, heart-rate asymmetry or fragmentation,
+which its full ``hrv()`` adds. Indices geoecg computes that NeuroKit2 has no function for
+(HRMean, HRStd, HRMin, HRMax, COSEn, TPR) are left out of its side, so NeuroKit2 does
+slightly less work than geoecg in the equal-work figure.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+__all__ = [
+    "NEUROKIT2_EQUAL_WORK",
+    "NK_MAP",
+    "floor_indices",
+    "mitdb_5min_series",
+    "neurokit2_agreement",
+    "neurokit2_full",
+    "neurokit2_equal_work",
+]
+
+# name in geoecg -> (name in NeuroKit2 without "HRV_", whether the definitions match, note)
+NK_MAP: dict[str, tuple[str, bool, str]] = {
+    **{k: (k, True, "") for k in ("MeanNN", "SDNN", "RMSSD", "SDSD", "CVNN", "CVSD")},
+    **{k: (k, True, "") for k in ("MedianNN", "MadNN", "MCVNN", "IQRNN", "Prc20NN")},
+    **{k: (k, True, "") for k in ("Prc80NN", "MinNN", "MaxNN", "HTI")},
+    "pNN20": ("pNN20", False, "denominator: #differences here, #intervals in NK2"),
+    "pNN50": ("pNN50", False, "denominator: #differences here, #intervals in NK2"),
+    "TINN": ("TINN", False, "NK2 nested foot search from 0 ms; here independent feet"),
+    "VLF": ("VLF", False, "NK2: 100 Hz monotone-cubic, its own Welch window"),
+    "LF": ("LF", False, "as VLF"),
+    "HF": ("HF", False, "as VLF"),
+    "TP": ("TP", False, "as VLF; NK2 TP also holds ULF and VHF"),
+    "LFHF": ("LFHF", False, "as VLF"),
+    "LFn": ("LFn", False, "NK2: LF/TP; here 100 LF/(LF+HF)"),
+    "HFn": ("HFn", False, "NK2: HF/TP; here 100 HF/(LF+HF)"),
+    **{
+        k + "_LS": (k + "_LS", False, "NK2 Lomb-Scargle (astropy grid, its normalisation)")
+        for k in ("VLF", "LF", "HF", "TP", "LFHF", "LFn", "HFn")
+    },
+    **{k: (k, True, "") for k in ("SD1", "SD2", "SD1SD2", "CSI", "CVI")},
+    "SampEn": ("SampEn", True, "same m=2, r=0.2 SD"),
+    "ApEn": ("ApEn", True, "same m=2, r=0.2 SD"),
+    "DFA_alpha1": ("DFA_alpha1", False, "NK2: overlapping windows (same scales 4-16 here)"),
+    "DFA_alpha2": ("DFA_alpha2", False, "NK2: overlapping windows (same scales 16-64 here)"),
+    "ShanEn": ("ShanEn", False, "NK2: Shannon entropy of the RR values themselves"),
+}
+
+#: NeuroKit2 function -> the shared indices it provides (the equal-work call set).
+NEUROKIT2_EQUAL_WORK: dict[str, str] = {
+    "hrv_time": "MeanNN ... MaxNN, pNN20, pNN50, HTI, TINN",
+    "hrv_frequency(psd_method='welch')": "VLF, LF, HF, TP, LFHF, LFn, HFn",
+    "hrv_frequency(psd_method='lomb')": "the same seven (_LS)",
+    "hrv.hrv_nonlinear._hrv_nonlinear_poincare": "SD1, SD2, SD1SD2, CSI, CVI",
+    "entropy_sample, entropy_approximate (m=2, r=0.2 SD)": "SampEn, ApEn",
+    "fractal_dfa(scale=4..16), fractal_dfa(scale=16..64)": "DFA_alpha1, DFA_alpha2",
+    "entropy_shannon": "ShanEn",
+}
+
+
+def mitdb_5min_series(root, n_series: int) -> tuple[list[np.ndarray], float]:
+    """The benchmark's HRV series: R-peaks of 5-min windows of MIT-BIH reference beats.
+
+    Windows start every 37.5 s over every record under ``root`` (a MIT-BIH folder); a
+    window needs >= 10 beats; the list is cycled to ``n_series``. Returns ``(series, fs)``.
+    """
+    from pathlib import Path
+
+    from ..io import beat_annotations, mitdb_records, read_record
+
+    root = Path(root)
+    out, fs = [], 360.0
+    for name in mitdb_records(root):
+        rec = read_record(root / name)
+        fs, L, step = rec.fs, int(300 * rec.fs), int(37.5 * rec.fs)
+        beats = beat_annotations(rec.annotations)["sample"].to_numpy()
+        for s in range(0, rec.n_samples - L + 1, step):
+            p = beats[(beats >= s) & (beats < s + L)]
+            if p.size >= 10:
+                out.append(p.astype(np.int64))
+    if not out:
+        raise FileNotFoundError(f"no MIT-BIH record with annotations under {root}")
+    return (out * int(np.ceil(n_series / len(out))))[:n_series], fs
+
+
+def neurokit2_equal_work(peaks, fs: float) -> dict[str, float]:
+    """NeuroKit2 on the indices both libraries define (one series of R-peak indices).
+
+    Returns ``{"HRV_<name>": value}`` with the Lomb-Scargle indices suffixed ``_LS``.
+    Needs ``neurokit2`` (the ``bench`` extra).
+    """
+    import neurokit2 as nk
+    from neurokit2.hrv.hrv_nonlinear import _hrv_nonlinear_poincare
+    from neurokit2.hrv.hrv_utils import _hrv_format_input
+
+    out: dict[str, float] = {}
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        out.update(nk.hrv_time(peaks, sampling_rate=fs).iloc[0].to_dict())
+        out.update(nk.hrv_frequency(peaks, sampling_rate=fs, psd_method="welch").iloc[0])
+        ls = nk.hrv_frequency(peaks, sampling_rate=fs, psd_method="lomb").iloc[0]
+        out.update({k + "_LS": v for k, v in ls.items()})
+        rri, rri_time, missing = _hrv_format_input(peaks, sampling_rate=fs)
+        p = _hrv_nonlinear_poincare(rri, rri_time=rri_time, rri_missing=missing, out={})
+        tol = 0.2 * np.std(rri, ddof=1)
+        p["SampEn"], _ = nk.entropy_sample(rri, delay=1, dimension=2, tolerance=tol)
+        p["ApEn"], _ = nk.entropy_approximate(rri, delay=1, dimension=2, tolerance=tol)
+        p["ShanEn"], _ = nk.entropy_shannon(rri)
+        p["DFA_alpha1"], _ = nk.fractal_dfa(rri, scale=np.arange(4, 17), multifractal=False)
+        p["DFA_alpha2"], _ = nk.fractal_dfa(rri, scale=np.arange(16, 65), multifractal=False)
+    out.update({"HRV_" + k: float(v) for k, v in p.items()})
+    return out
+
+
+def neurokit2_full(peaks, fs: float) -> dict[str, float]:
+    """NeuroKit2 ``hrv(peaks, sampling_rate=fs)``: all of its indices (95 in 0.3.0)."""
+    import neurokit2 as nk
+
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        return {k: float(v) for k, v in nk.hrv(peaks, sampling_rate=fs).iloc[0].items()}
+
+
+def neurokit2_agreement(X, names, frames) -> dict[str, dict]:
+    """Median over series of ``|geoecg - nk2| / |nk2|`` per index of :data:`NK_MAP`.
+
+    ``X`` (n_series, n_indices) with columns ``names``; ``frames`` one mapping per row of
+    ``X`` from NeuroKit2 (``"HRV_<name>"`` keys). Pairs with a non-finite or zero
+    NeuroKit2 value are skipped; ``None`` when none is left.
+    """
+    X = np.asarray(X, dtype=np.float64)
+    out = {}
+    for name, (nkname, same, note) in NK_MAP.items():
+        g = X[:, list(names).index(name)]
+        r = np.array([float(f.get("HRV_" + nkname, np.nan)) for f in frames])
+        ok = np.isfinite(g) & np.isfinite(r) & (r != 0)
+        med = float(np.median(np.abs(g[ok] - r[ok]) / np.abs(r[ok]))) if ok.any() else None
+        out[name] = {"median_rel_diff": med, "definitions_match": same, "note": note}
+    return out
+
+
+def floor_indices(series, fs: float) -> np.ndarray:
+    """The throughput floor: MeanNN, SDNN, RMSSD, pNN50 of R-peak series in one pass each.
+
+    ``series`` as for :func:`~geoecg.features.hrv_features_batch` with ``kind="rpeaks"``;
+    returns (n_series, 4). A yardstick for benchmarks (no NaN handling, one-pass SDNN),
+    not a replacement for the validated indices.
+    """
+    from .._kernels.hrv_floor import four_indices
+    from .hrv_batch import _flat_rr_from_rpeaks
+
+    rr, _, offsets = _flat_rr_from_rpeaks(series, fs)
+    out = np.full((offsets.size - 1, 4), np.nan)
+    four_indices(rr_flat=rr, offsets=offsets, out=out)
+    return out

@@ -1,0 +1,162 @@
+"""The HRV speed work (issue 24): shared sorted intermediates give the same numbers as
+each block on its own, the hand-written sort equals NumPy's stable sort, the SOS
+zero-phase kernel equals scipy's ``sosfiltfilt``, the floor kernel equals its NumPy twin,
+and the NeuroKit2 equal-work helpers return every index they promise."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import signal as sps
+
+from geoecg._kernels import entropy as E
+from geoecg._kernels import hrv_batch as B
+from geoecg._kernels import hrv_floor as FL
+from geoecg._kernels import hrv_freq as F
+from geoecg._kernels import hrv_nonlinear as N
+from geoecg._kernels import hrv_sort as S
+from geoecg._kernels import hrv_time as T
+from geoecg._kernels.sqi import sos_filtfilt
+from geoecg.features import HRV_FEATURE_NAMES, hrv_features, hrv_features_batch
+from geoecg.features import hrv_peers as hp
+from geoecg.features.hrv import rr_times
+
+
+def _series(seed: int, kind: str) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(3, 400))
+    if kind == "quantised":  # ADC-like: many ties
+        return np.round(800 + 40 * rng.standard_normal(n) / 7.8) * 7.8125
+    if kind == "gaps":
+        rr = 800 + 40 * rng.standard_normal(n)
+        rr[rng.random(n) < 0.1] = np.nan
+        return rr
+    if kind == "constant":
+        return np.full(n, 800.0)
+    return 800 + 40 * rng.standard_normal(n)
+
+
+KINDS = ("normal", "quantised", "gaps", "constant")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("seed", range(6))
+def test_argsort_stable_equals_numpy(seed, kind):
+    x = _series(seed, kind)
+    x = x[np.isfinite(x)]
+    assert np.array_equal(S.argsort_stable(x), np.argsort(x, kind="stable"))
+    nt = max(x.size - 2, 0)
+    order = np.argsort(x, kind="stable")
+    assert np.array_equal(S.prefix_order(order, nt), np.argsort(x[:nt], kind="stable"))
+    if x.size:
+        xs = np.sort(x)
+        c = float(np.median(x))
+        assert np.array_equal(S.sorted_abs_dev(xs, c), np.sort(np.abs(xs - c)))
+
+
+def test_argsort_stable_edges():
+    for x in (np.empty(0), np.array([3.0]), np.array([2.0, 1.0]), np.arange(100.0)[::-1].copy()):
+        assert np.array_equal(S.argsort_stable(x), np.argsort(x, kind="stable"))
+
+
+def _blocks_alone(rr, t, params):
+    """The feature vector from each block on its own (each sorts its own copy)."""
+    out = np.full(48, np.nan)
+    T.hrv_time_block(rr, out[0:22])
+    F.hrv_freq_block(rr, t, params[0], params[1], params[2], params[3], out[22:36])
+    N.hrv_nonlinear_block(rr, int(params[4]), params[5], params[6], out[36:48])
+    out[~np.isfinite(out)] = np.nan
+    return out
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("seed", range(5))
+def test_shared_intermediates_equal_blocks_alone(seed, kind):
+    """hrv_series shares one argsort, sorted copy and histogram; each block alone
+    computes its own: the numbers are the same to the last bit."""
+    rr = _series(seed, kind)
+    t = rr_times(rr)  # as hrv_features: a NaN interval counts as the median one
+    params = np.array([4.0, 256.0, 0.001, 0.4, 2, 0.2, 30.0])
+    out = np.full(48, np.nan)
+    B.hrv_series(rr, t, params, out)
+    np.testing.assert_array_equal(out, _blocks_alone(rr, t, params))
+    # and hrv_features (one row of the batch kernel) gives the same vector
+    np.testing.assert_array_equal(np.array(list(hrv_features(rr).values())), out)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_entropy_with_shared_order_equals_own_sort(seed):
+    x = _series(seed, "quantised")
+    order = S.argsort_stable(x)
+    r = 0.2 * np.std(x, ddof=1)
+    np.testing.assert_array_equal(
+        E.sample_and_approximate_entropy_sorted(x, 2, r, order),
+        [E.sample_entropy(x, 2, r), E.approximate_entropy(x, 2, r)],
+    )
+    # COSEn: the order of the intervals in ms also sorts them in s
+    np.testing.assert_array_equal(E.cosen_sorted(x, 30.0, order), E.cosen(x, 30.0))
+    A, Bc = E.match_counts(x / 1000.0, 1, 0.03)
+    assert E.match_counts_sorted(x / 1000.0, 1, 0.03, order) == (A, Bc)
+
+
+@pytest.mark.parametrize("padlen_sections", [(9, 1), (15, 2)])
+@pytest.mark.parametrize("seed", range(3))
+def test_sos_filtfilt_equals_scipy(seed, padlen_sections):
+    padlen, ns = padlen_sections
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal(int(rng.integers(padlen + 1, 3000))).cumsum()
+    if ns == 1:
+        sos = sps.butter(2, 16.0, btype="lowpass", fs=500.0, output="sos")
+    else:
+        sos = sps.butter(2, [0.5, 40.0], btype="bandpass", fs=500.0, output="sos")
+    out = np.empty_like(x)
+    sos_filtfilt(sos=sos, zi=sps.sosfilt_zi(sos), x=x, padlen=padlen, out=out)
+    ref = sps.sosfiltfilt(sos, x, padlen=padlen)
+    np.testing.assert_allclose(out, ref, rtol=1e-12, atol=1e-12 * np.abs(ref).max())
+
+
+def test_length_transform_lowpass_equals_geoecg_signal():
+    from geoecg.features.sqi import _lowpass
+    from geoecg.signal import lowpass
+
+    rng = np.random.default_rng(3)
+    for fs, n in ((100.0, 31), (500.0, 5000)):
+        x = rng.standard_normal(n).cumsum()
+        np.testing.assert_allclose(
+            _lowpass(x, fs, 16.0), lowpass(x, fs, cutoff=16.0, order=2), rtol=1e-12, atol=1e-12
+        )
+    x[100:120] = np.nan  # NaN gaps: handled by geoecg.signal run by run
+    np.testing.assert_array_equal(_lowpass(x, 500.0, 16.0), lowpass(x, 500.0, 16.0, order=2))
+
+
+def test_floor_kernel_equals_numpy_twin():
+    rng = np.random.default_rng(0)
+    series = [800 + 40 * rng.standard_normal(int(rng.integers(2, 300))) for _ in range(20)]
+    offsets = np.concatenate([[0], np.cumsum([s.size for s in series])]).astype(np.int64)
+    out = np.empty((len(series), 4))
+    FL.four_indices(rr_flat=np.concatenate(series), offsets=offsets, out=out)
+    for row, s in zip(out, series, strict=True):
+        d = np.diff(s)
+        twin = [s.mean(), s.std(ddof=1), np.sqrt(np.mean(d**2)), 100 * np.mean(np.abs(d) > 50)]
+        np.testing.assert_allclose(row, twin, rtol=1e-9)
+
+
+def test_floor_indices_shape_and_batch_rows():
+    peaks = [np.cumsum(np.full(50, 300)), np.cumsum(np.r_[np.full(30, 280), np.full(30, 320)])]
+    F4 = hp.floor_indices(peaks, 360.0)
+    X = hrv_features_batch(peaks, kind="rpeaks", fs=360.0)
+    assert F4.shape == (2, 4)
+    np.testing.assert_allclose(F4[:, 0], X[:, HRV_FEATURE_NAMES.index("MeanNN")], rtol=1e-12)
+
+
+def test_neurokit2_equal_work_covers_the_map():
+    pytest.importorskip("neurokit2")
+    rng = np.random.default_rng(1)
+    peaks = np.cumsum(np.round(288 + 15 * rng.standard_normal(380))).astype(np.int64)
+    nk = hp.neurokit2_equal_work(peaks, 360.0)
+    missing = [k for k, (name, _, _) in hp.NK_MAP.items() if "HRV_" + name not in nk]
+    assert missing == []
+    X = hrv_features_batch([peaks], kind="rpeaks", fs=360.0)
+    agree = hp.neurokit2_agreement(X, HRV_FEATURE_NAMES, [nk])
+    for name in ("MeanNN", "SDNN", "RMSSD", "SD1", "SD2", "SampEn"):
+        assert agree[name]["median_rel_diff"] < 1e-6, name
