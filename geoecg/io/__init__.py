@@ -22,7 +22,6 @@ from .mitdb import (
 from .nstdb import nstdb_dir, nstdb_records, parse_nstdb_name, read_nstdb
 from .paths import data_root, database_dir, list_records
 from .ptbxl import PTBXL
-from .qtdb import QTDB, QTDBRecord
 from .record import Annotations, ECGRecord, parse_comments, read_header, read_record
 
 __all__ = [
@@ -34,8 +33,6 @@ __all__ = [
     "DS2",
     "PACED",
     "PTBXL",
-    "QTDB",
-    "QTDBRecord",
     "Annotations",
     "CinC2017",
     "ECGRecord",
