@@ -22,6 +22,7 @@ from .mitdb import (
 from .nstdb import nstdb_dir, nstdb_records, parse_nstdb_name, read_nstdb
 from .paths import data_root, database_dir, list_records
 from .ptbxl import PTBXL
+from .qtdb import QTDB, QTDBRecord
 from .record import Annotations, ECGRecord, parse_comments, read_header, read_record
 
 __all__ = [
@@ -33,6 +34,8 @@ __all__ = [
     "DS2",
     "PACED",
     "PTBXL",
+    "QTDB",
+    "QTDBRecord",
     "Annotations",
     "CinC2017",
     "ECGRecord",
