@@ -72,6 +72,8 @@ def ecgsyn_dipole(omega, z0, theta_i, b_i, amp, dt, decim, out):
         for k in range(3):
             for i in range(nw):
                 a[k, i] = amp[r, k, i] / (bb[i] * bb[i])
+        if n_int == 0:  # nothing to integrate (and no z0[r, 0] to start from)
+            continue
         x = -1.0
         y = 0.0
         for k in range(3):

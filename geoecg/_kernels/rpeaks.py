@@ -30,26 +30,31 @@ def local_maxima(m, min_distance):
     not count. Scanning left to right, a maximum closer than ``min_distance`` to the last
     kept one replaces it when strictly higher and is dropped otherwise. Only maxima with
     ``m > 0`` are returned.
+
+    Two passes: a branch-free one marks the ends of rises (``m[i] > m[i-1]`` and
+    ``m[i+1] <= m[i]``, the only possible maxima), a sparse one applies the plateau, sign
+    and distance rules to the marked samples.
     """
     n = m.shape[0]
     out = np.empty(n // 2 + 1, dtype=np.int64)  # maxima are at least 2 samples apart
+    if n < 3:
+        return out[:0].copy()
+    top = np.empty(n, dtype=np.uint8)
+    top[0] = 0
+    top[n - 1] = 0
+    for i in range(1, n - 1):
+        top[i] = (m[i] > m[i - 1]) & (m[i + 1] <= m[i])
     k = 0
     last = 0  # position and value of the last kept maximum (when k > 0)
     last_v = 0.0
     i = 1
     while i < n - 1:
-        # tight scans: skip to the next rise, then climb to its top (branch-predictable
-        # on a smooth envelope)
-        while i < n - 1 and not m[i] > m[i - 1]:
+        if top[i] == 0:
             i += 1
-        while i < n - 1 and m[i + 1] > m[i]:
-            i += 1
-        if i >= n - 1:
-            break
-        # m[i] > m[i - 1] and m[i + 1] <= m[i]: walk over a plateau
+            continue
         v = m[i]
         j = i
-        while j < n - 1 and m[j + 1] == v:
+        while j < n - 1 and m[j + 1] == v:  # walk over a plateau
             j += 1
         if v > 0.0 and j < n - 1 and m[j + 1] < v:
             if k > 0 and i - last < min_distance:
@@ -222,24 +227,10 @@ def _two_section_slope(x, sos, y):
 
 
 @njit(cache=True, nogil=True)
-def bandpass_energy(x, sos, half_width):
-    """QRS energy envelope of ``x``: zero-phase band-pass, squared slope, centred mean.
-
-    The forward pass starts from rest with the first sample subtracted (a band-pass filter
-    then sees no step at t = 0); the backward pass starts from rest as well. ``sos`` rows are
-    ``b0, b1, b2, a0, a1, a2`` with ``a0 == 1`` as returned by :func:`scipy.signal.butter`.
-    The slope is ``d[i] = (y[i+1] - y[i-1]) / 2`` (one-sided at the ends) and the output is
-    the mean of ``d[j]**2`` over ``j`` in ``[i - half_width, i + half_width]`` clipped to the
-    signal; 0 everywhere for fewer than 2 samples. Two sections (order-2 band-pass) take a
-    fused path with the same arithmetic (:func:`_two_section_slope`).
-    """
+def _slope_energy(x, sos):
+    """Squared slope of the zero-phase band-passed ``x - x[0]`` (``n >= 2``)."""
     n = x.shape[0]
     y = np.empty(n)
-    if n == 0:
-        return y
-    out = np.zeros(n)
-    if n < 2:
-        return out
     if sos.shape[0] == 2:
         _two_section_slope(x, sos, y)
     else:
@@ -249,7 +240,14 @@ def bandpass_energy(x, sos, half_width):
         _cascade_inplace(y, sos, False)
         _cascade_inplace(y, sos, True)
         _squared_slope_inplace(y)
-    h = half_width if half_width > 0 else 0
+    return y
+
+
+@njit(cache=True, nogil=True)
+def _window_mean(y, h, out):
+    """``out[i]`` = mean of ``y`` over ``[i - h, i + h]`` clipped to the signal (a running
+    sum, clipped at 0 against round-off)."""
+    n = y.shape[0]
     acc = 0.0
     for j in range(min(h, n - 1) + 1):
         acc += y[j]
@@ -267,6 +265,26 @@ def bandpass_energy(x, sos, half_width):
             acc += y[i + h + 1]
         if i - h >= 0:
             acc -= y[i - h]
+
+
+@njit(cache=True, nogil=True)
+def bandpass_energy(x, sos, half_width):
+    """QRS energy envelope of ``x``: zero-phase band-pass, squared slope, centred mean.
+
+    The forward pass starts from rest with the first sample subtracted (a band-pass filter
+    then sees no step at t = 0); the backward pass starts from rest as well. ``sos`` rows are
+    ``b0, b1, b2, a0, a1, a2`` with ``a0 == 1`` as returned by :func:`scipy.signal.butter`.
+    The slope is ``d[i] = (y[i+1] - y[i-1]) / 2`` (one-sided at the ends) and the output is
+    the mean of ``d[j]**2`` over ``j`` in ``[i - half_width, i + half_width]`` clipped to the
+    signal; 0 everywhere for fewer than 2 samples. Two sections (order-2 band-pass) take a
+    fused path with the same arithmetic (:func:`_two_section_slope`).
+    """
+    n = x.shape[0]
+    out = np.zeros(n)
+    if n < 2:
+        return out
+    y = _slope_energy(x, sos)
+    _window_mean(y, half_width if half_width > 0 else 0, out)
     return out
 
 
