@@ -1,29 +1,22 @@
 """Crop augmentation of the CinC 2017 training folds (issue 5): crop positions, crop
-features, the classifier's crop rows and the ``geoecg bench af --crop-augment`` fold logic."""
+features, the classifier's crop rows and the fold logic of
+:func:`geoecg.estimators.af.cinc_cv_proba` (``geoecg bench af --preset rhythm-crops``)."""
 
 from __future__ import annotations
 
-import argparse
 import json
 
 import numpy as np
 import pytest
 
-from geoecg.bench import af as bench_af
 from geoecg.datasets import sample_cinc2017_dir
-from geoecg.estimators.af import CinC2017Classifier
+from geoecg.estimators.af import AF_PRESETS, CinC2017Classifier, cinc_cv_proba
 from geoecg.features.af.crops import af_crop_features, append_crops, crop_bounds
 from geoecg.features.af.record import af_record_features
 from geoecg.features.af.rhythm_profile import rhythm_profile_features
 from geoecg.io import CinC2017
 
 FS = 300.0
-
-
-def _args(*argv):
-    ap = argparse.ArgumentParser()
-    bench_af.add_arguments(ap)
-    return ap.parse_args(list(argv))
 
 
 @pytest.mark.parametrize("n_s", [9.0, 10.5, 18.6, 30.0, 61.0])
@@ -149,17 +142,14 @@ class _Spy(CinC2017Classifier):
         return super().predict_proba_uncorrected(X)
 
 
-def test_bench_crops_stay_in_their_fold_and_heldout_is_whole(monkeypatch):
+def test_cv_crops_stay_in_their_fold_and_heldout_is_whole():
     X, y = _toy(2)
     X[:, 3] = np.arange(60)  # record id
     owner = np.repeat(np.arange(60), 2)[np.arange(120) % 7 != 0]  # some records: no crop
     F = np.column_stack([np.zeros((owner.size, 3)), owner + 1000.0])  # crop -> owner id
-    args = _args("--folds", "3", "--seed", "4", "--n-estimators", "5",
-                 "--crop-augment", "2,0.7,0.25")
     _Spy.calls = []
-    monkeypatch.setattr(bench_af, "_clf", lambda a: _Spy(n_estimators=5, random_state=a.seed,
-                                                         crop_weight=0.25))
-    classes, proba, _ = bench_af._cv_proba(args, X, y, (F, owner))
+    classes, proba, _ = cinc_cv_proba(_Spy(n_estimators=5, random_state=4, crop_weight=0.25),
+                                      X, y, folds=3, seed=4, crops=F, crop_owner=owner)
     assert len(_Spy.calls) == 3
     seen = []
     for c in _Spy.calls:
@@ -177,13 +167,12 @@ def test_bench_crops_stay_in_their_fold_and_heldout_is_whole(monkeypatch):
     assert proba.shape == (60, 4) and np.allclose(proba.sum(1), 1)
 
 
-def test_bench_crop_option_off_matches_plain_cv_loop():
+def test_cv_without_crops_matches_plain_cv_loop():
     from sklearn.model_selection import StratifiedKFold
 
     X, y = _toy(3)
-    args = _args("--folds", "3", "--seed", "2", "--n-estimators", "7")
-    assert args.crop_augment is None and bench_af._crop_kwargs(None, y, np.arange(3)) == {}
-    _, proba, _ = bench_af._cv_proba(args, X, y, None)
+    _, proba, _ = cinc_cv_proba(CinC2017Classifier(n_estimators=7, random_state=2, n_jobs=1),
+                                X, y, folds=3, seed=2)
     ref = np.zeros_like(proba)
     for tr, te in StratifiedKFold(3, shuffle=True, random_state=2).split(X, y):
         m = CinC2017Classifier(n_estimators=7, random_state=2, n_jobs=1).fit(X[tr], y[tr])
@@ -191,15 +180,9 @@ def test_bench_crop_option_off_matches_plain_cv_loop():
     np.testing.assert_array_equal(proba, ref)
 
 
-def test_parse_crop_augment():
-    assert bench_af._parse_crops(None) is None
-    assert bench_af._parse_crops("2,0.7") == (2, 0.7, 0.5)
-    assert bench_af._parse_crops(" 4, 0.5 ,1") == (4, 0.5, 1.0)
-    for bad in ("2", "2,0.7,0.5,1", "x,0.7", "0,0.7", "2,1.0", "2,0.7,0"):
-        with pytest.raises(ValueError):
-            bench_af._parse_crops(bad)
-    assert bench_af._clf(_args("--crop-augment", "2,0.7,0.3")).crop_weight == 0.3
-    assert bench_af._clf(_args()).crop_weight == 0.5
+def test_rhythm_crops_preset():
+    assert AF_PRESETS["rhythm-crops"] == {"rhythm_profile": True, "n_crops": 2,
+                                          "crop_frac": 0.7, "crop_weight": 0.5}
 
 
 def test_cli_crop_augment_end_to_end(tmp_path):
@@ -207,19 +190,18 @@ def test_cli_crop_augment_end_to_end(tmp_path):
 
     out = tmp_path / "af.json"
     rc = main(["bench", "af", "--data", str(sample_cinc2017_dir()), "--protocol", "cv",
-               "--folds", "2", "--n-estimators", "10", "--n-resamples", "5",
-               "--crop-augment", "2,0.7",
+               "--folds", "2", "--n-estimators", "10", "--preset", "rhythm-crops",
                "--cache", str(tmp_path / "cache"), "--json", str(out)])
     assert rc == 0
     r = json.loads(out.read_text())
     assert r["n_records"] == 20  # held-out: the 20 whole records
     ca = r["crop_augment"]
-    assert (ca["n_crops"], ca["frac"], ca["weight"]) == (2, 0.7, 0.5)
+    assert (ca["n_crops"], ca["crop_frac"], ca["crop_weight"]) == (2, 0.7, 0.5)
     assert 30 <= ca["n_crop_rows"] <= 40  # 2 per record, none for records < ~10 s
-    assert "crops" in r["mode"]
+    assert "rhythm-crops" in r["mode"]
     d = str(sample_cinc2017_dir())
     rc = main(["bench", "af", "--train-data", d, "--test-data", d, "--n-estimators", "10",
-               "--n-resamples", "5", "--crop-augment", "1,0.6,0.3", "--cache",
-               str(tmp_path / "cache"), "--json", str(out)])
+               "--preset", "rhythm-crops", "--cache", str(tmp_path / "cache"), "--json",
+               str(out)])
     r = json.loads(out.read_text())
-    assert rc == 0 and r["n_records"] == 20 and r["crop_augment"]["n_crop_rows"] == 20
+    assert rc == 0 and r["n_records"] == 20 and 30 <= r["crop_augment"]["n_crop_rows"] <= 40

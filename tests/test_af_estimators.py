@@ -296,15 +296,3 @@ def test_screen_synthetic_holter():
         screen_af(x, fs, det, lead=2)
     flat = screen_af(np.zeros((1, 2000)), fs, det)
     assert len(flat.episodes) == 0
-
-
-def test_bench_af_binary_flag_reaches_classifier():
-    import argparse
-
-    from geoecg.bench import af as bench_af
-
-    ap = argparse.ArgumentParser()
-    bench_af.add_arguments(ap)
-    assert bench_af._clf(ap.parse_args([])).binary_weight == 0.0
-    clf = bench_af._clf(ap.parse_args(["--af-binary", "0.5", "--seed", "3"]))
-    assert (clf.binary_weight, clf.binary_class, clf.random_state) == (0.5, "A", 3)

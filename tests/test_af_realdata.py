@@ -40,7 +40,7 @@ def test_bench_train_test_on_disjoint_folders(cinc2017_dir, tmp_path):
     b = _split_folder(db.root, te, lab, tmp_path / "test")
     out = tmp_path / "af.json"
     rc = main(["bench", "af", "--train-data", str(a), "--test-data", str(b), "--n-estimators",
-               "30", "--n-resamples", "20", "--cache", str(tmp_path / "cache"), "--json",
+               "30", "--cache", str(tmp_path / "cache"), "--json",
                str(out)])
     assert rc == 0
     r = json.loads(out.read_text())

@@ -8,7 +8,7 @@ Label files understood, first found wins for ``version="auto"``: ``REFERENCE-v3.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -114,6 +114,24 @@ class CinC2017:
         X = [self.read(n).signal for n in names]
         return X, labels.loc[names].to_numpy()
 
+    def signals(self, names=None) -> Sequence[np.ndarray]:
+        """The lead of each record (1-D, mV), read only when indexed.
+
+        A sequence (``len``, indexing, iteration) that holds no signal: code that caches
+        per record (:func:`geoecg.features.af.af_feature_matrix`) reads a record only on a
+        cache miss, and memory stays one record whatever the folder's size.
+        """
+        return _LazySignals(self, self.records() if names is None else [str(n) for n in names])
+
+    def content_keys(self, names=None) -> list[str]:
+        """One cache key per record: absolute path, size (bytes) and mtime (ns) of its ``.mat``."""
+        root = Path(self.root).resolve()
+        keys = []
+        for n in self.records() if names is None else names:
+            st = (root / f"{n}.mat").stat() if (root / f"{n}.mat").exists() else None
+            keys.append(f"{root}/{n}|{st.st_size if st else 0}|{st.st_mtime_ns if st else 0}")
+        return keys
+
     def iter_records(self, names=None) -> Iterator[ECGRecord]:
         """Yield records one at a time (lazy)."""
         for n in self.records() if names is None else names:
@@ -126,3 +144,18 @@ class CinC2017:
         if first is None:
             raise FileNotFoundError(f"no A*.hea records in {self.root}")
         return read_record(Path(self.root) / first, annotator=None, sampto=1).fs
+
+
+class _LazySignals(Sequence):
+    """Lead 0 of named records of a :class:`CinC2017` folder, read on access."""
+
+    def __init__(self, db: CinC2017, names: list[str]):
+        self._db, self._names = db, names
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        return self._db.read(self._names[i]).signal[0]

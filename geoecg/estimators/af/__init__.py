@@ -37,6 +37,19 @@ from .pipeline import (
     make_af_classifier,
     make_af_feature_pipeline,
 )
+from .protocols import (
+    DEFAULT_TARGET_PRIORS,
+    adaptation_report,
+    af_beat_detectors,
+    af_patient_folds,
+    beat_level_cv,
+    cinc_cv_proba,
+    nested_cinc_cv,
+    prior_shift_protocol,
+    record_scores,
+    simulate_prior_shift,
+    time_screening,
+)
 from .screening import AFScreening, af_episodes, screen_af, synthetic_af_ecg, synthetic_rr
 
 __all__ = [
@@ -58,6 +71,17 @@ __all__ = [
     "make_af_feature_pipeline",
     "AF_PRESETS",
     "AF_NESTED_GRID",
+    "DEFAULT_TARGET_PRIORS",
+    "record_scores",
+    "cinc_cv_proba",
+    "simulate_prior_shift",
+    "adaptation_report",
+    "prior_shift_protocol",
+    "nested_cinc_cv",
+    "af_beat_detectors",
+    "af_patient_folds",
+    "beat_level_cv",
+    "time_screening",
 ]
 
 

@@ -1,0 +1,80 @@
+"""The AF evaluation protocols as library functions (``geoecg.estimators.af.protocols``) and
+the bounded-memory, cached feature matrix behind ``geoecg bench af`` (issue 18 scale)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.metrics import f1_score
+
+from geoecg.datasets import sample_cinc2017_dir
+from geoecg.estimators.af import af_patient_folds, record_scores
+from geoecg.features.af import AF_RECORD_FEATURE_NAMES, af_feature_matrix
+from geoecg.io import CinC2017
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_record_scores_match_sklearn(seed):
+    rng = np.random.default_rng(seed)
+    yt = rng.choice(list("NAO~"), 200, p=[0.6, 0.1, 0.25, 0.05])
+    yp = np.where(rng.random(200) < 0.7, yt, rng.choice(list("NAO~"), 200))
+    r = record_scores(yt, yp)
+    ref = f1_score(yt, yp, labels=list("NAO~"), average=None, zero_division=0.0) * 100
+    np.testing.assert_allclose([r["f1"][c] for c in "NAO~"], ref, atol=1e-9)
+    a, pa = yt == "A", yp == "A"
+    assert r["af_sensitivity"] == pytest.approx(100 * (a & pa).sum() / a.sum())
+    assert r["af_ppv"] == pytest.approx(100 * (a & pa).sum() / pa.sum())
+    assert r["af_specificity"] == pytest.approx(100 * (~a & ~pa).sum() / (~a).sum())
+    assert r["f1_mean_NAO"] == pytest.approx(ref[:3].mean())
+
+
+def test_af_patient_folds_keep_201_202_together():
+    s = {r: (None, np.array([r in ("201", "202", "203", "210")]), None)
+         for r in ("100", "101", "201", "202", "203", "210", "220")}
+    folds = af_patient_folds(s)
+    assert folds[0][:2] == ["201", "202"] and len(folds) == 3
+    assert sorted(sum(folds, [])) == sorted(s)
+    with pytest.raises(ValueError, match="2 patients"):
+        af_patient_folds({"100": (None, np.array([True]), None)})
+
+
+def test_cached_matrix_reads_no_record_and_matches(tmp_path, monkeypatch):
+    db = CinC2017(sample_cinc2017_dir())
+    names = db.records()[:4]
+    sigs, keys = db.signals(names), db.content_keys(names)
+    assert len(sigs) == 4 and len(set(keys)) == 4
+    first = af_feature_matrix(sigs, db.fs, rhythm_profile=True, keys=keys, cache_dir=tmp_path)
+    assert first.X.shape == (4, len(first.feature_names))
+    assert first.feature_names[: len(AF_RECORD_FEATURE_NAMES)] == tuple(AF_RECORD_FEATURE_NAMES)
+    calls = []
+    monkeypatch.setattr(CinC2017, "read", lambda self, n: calls.append(n))
+    again = af_feature_matrix(db.signals(names), db.fs, rhythm_profile=True, keys=keys,
+                              cache_dir=tmp_path)
+    assert calls == []  # every row from the cache: no record read
+    np.testing.assert_array_equal(again.X, first.X)
+
+
+def test_beat_level_cv_matches_a_plain_loop():
+    from geoecg.estimators.af import COSEnDetector, EctopyFilteredDetector, beat_level_cv
+    from geoecg.estimators.af.screening import synthetic_rr
+
+    series = {}
+    for i, r in enumerate(("a", "b", "c")):
+        rr, y = synthetic_rr(1500, af_fraction=0.5, random_state=i)
+        series[r] = (rr, np.asarray(y, bool), np.zeros(rr.size + 1, bool))
+    dets = {"COSEn": (COSEnDetector, False),
+            "COSEn + 30 s": (lambda: EctopyFilteredDetector(COSEnDetector(), min_episode_s=30.0),
+                             False)}
+    folds = [["a"], ["b"], ["c"]]
+    res = beat_level_cv(series, dets, folds)
+    tp = fn = 0
+    for test in folds:
+        train = [r for r in series if r not in test]
+        d = COSEnDetector().fit_series([series[r][0] for r in train],
+                                       [series[r][1] for r in train])
+        p, y = d.predict_series(series[test[0]][0]), series[test[0]][1]
+        tp, fn = tp + (p & y).sum(), fn + (~p & y).sum()
+    assert res["COSEn"]["se"] == pytest.approx(100 * tp / (tp + fn))
+    total = sum(v[0].size for v in series.values())
+    for r in res.values():
+        assert r["n_af_beats"] + r["n_other_beats"] == total and 0 <= r["sp"] <= 100
