@@ -5,7 +5,7 @@ Protocol (patient-wise; PTB-XL's ``strat_fold`` keeps a patient in one fold), al
 
 1. Reconstruction (:func:`~geoecg.leads.protocol.reconstruction_report`): a
    :class:`geoecg.leads.LeadReconstructor` per source set and method, its settings (taps,
-   beat phases, rectified columns, patient prior) chosen by an inner patient-grouped 5-fold
+   beat phases with |x| columns or not) chosen by an inner patient-grouped 3-fold
    CV on folds 1-8 (0.5-40 Hz, 100 Hz), scored once on folds 9-10: per-lead r, RMSE (µV)
    and amplitude spread. ``"patient"`` calibrates on the first 3 s and is scored on the rest.
 2. Downstream NORM vs MI (:func:`~geoecg.leads.protocol.subset_auc_comparison`): the
