@@ -192,11 +192,6 @@ def _bench_lines() -> dict[str, int]:
     }
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 25: bench/ is over its 1,500-line budget while the beats, AF, HRV, delineation "
-    "and leads runners are being thinned by their owners (the lead decides when this is strict)",
-)
 def test_bench_line_budget():
     lines = _bench_lines()
     total = sum(lines.values())

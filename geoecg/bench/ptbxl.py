@@ -71,7 +71,6 @@ def run(args) -> int:
             d = sc.paired_bootstrap_diff(y, oofs["ts-lr-aug"], oofs["ts-lr"], metric=sc.macro_auc,
                                          **kw)  # fmt: skip
             return {"diff": d.estimate, "ci": [d.low, d.high], "excludes_zero": d.excludes_zero()}
-        return None
 
     res["skipped"] = {m: w for m in methods if (w := pm.method_unavailable(m, F))}
     run_ms = [m for m in methods if m not in res["skipped"]]
@@ -122,9 +121,10 @@ def _print(res) -> None:
     if a := res.get("augmentation_effect_all"):
         print(f"augmentation effect (ts-lr-aug - ts-lr), full folds: {a['diff']:+.3f} "
               f"[{a['ci'][0]:+.3f}, {a['ci'][1]:+.3f}]")
-    for e in res["learning_curve"].values():
+    for i, e in enumerate(res["learning_curve"].values()):
         parts = [f"{m} {v['auc']:.3f} [{v['auc_ci'][0]:.3f}, {v['auc_ci'][1]:.3f}]"
                  for m, v in e.items() if isinstance(v, dict) and "auc" in v]
         a = e.get("augmentation_effect")
         aug = f"; aug effect {a['diff']:+.3f} [{a['ci'][0]:+.3f}, {a['ci'][1]:+.3f}]" if a else ""
-        print(f"  n_train={e['n_train']:4d}: " + "; ".join(parts) + aug)
+        head = "\nlearning curve (AUC [95% CI]; test folds unchanged)\n" if i == 0 else ""
+        print(f"{head}  n_train={e['n_train']:4d}: " + "; ".join(parts) + aug)
