@@ -258,3 +258,14 @@ def test_bench_reconstruct_registered():
     from geoecg.cli import BENCH_MODULES
 
     assert BENCH_MODULES["reconstruct"] == "geoecg.bench.reconstruct"
+
+
+def test_select_reconstructor_picks_phase_map_inside_training_data():
+    """Inner grouped CV: the phase-dependent cohort makes it choose the beat-phase map."""
+    from geoecg.leads.protocol import RECONSTRUCTION_GRIDS, select_reconstructor
+
+    X = _beat_cohort(n=18)
+    groups = np.repeat(np.arange(9), 2)  # two records per patient
+    rec, chosen = select_reconstructor(("I", "II"), "population", X, groups, fs=100.0)
+    assert chosen["phase_edges_s"] == "beat" and rec.phase_coef_ is not None
+    assert len(RECONSTRUCTION_GRIDS["population"]) == 2
