@@ -102,6 +102,7 @@ def noise_study(
     groups: dict,
     feature_sets: Sequence[str] = ("all",),
     n_folds: int = 5,
+    names: tuple[str, str] = ("mitdb+nstdb", "cinc2017"),
     log: Callable | None = print,
 ) -> dict:
     """Run the within- and across-dataset noise detection protocol.
@@ -125,6 +126,8 @@ def noise_study(
     feature_sets : sequence of str
         Every row is run for each (passed to ``make_model``).
     n_folds : int
+    names : (str, str)
+        Names of the mixtures and of the second dataset in the ``train``/``test`` columns.
     log : callable or None
         Progress lines.
 
@@ -143,6 +146,7 @@ def noise_study(
     F_all, y_all = np.vstack([F_tr, F_te]), np.concatenate([train.y, test.y])
     rec_names = np.unique(other.record)
     rec_y = np.array([other.y[other.record == r][0] for r in rec_names])
+    mix, oth = names
     pairs, per_noise, snr_curve, reverse = [], {}, {}, {}
     for k, feats in enumerate(feature_sets):
         oof = np.full(test.y.size, np.nan)
@@ -152,8 +156,8 @@ def noise_study(
             oof[eval_rows] = det.predict_proba(F_te[eval_rows])[:, 1]
             if log is not None:
                 log(f"  {feats} fold {i + 1}/{n_folds}: {eval_rows.sum()} test windows")
-        row = {"features": feats, "train": "mitdb+nstdb"}
-        pairs.append({**row, "test": "mitdb+nstdb (record-wise CV)", **binary_scores(test.y, oof)})
+        row = {"features": feats, "train": mix}
+        pairs.append({**row, "test": f"{mix} (record-wise CV)", **binary_scores(test.y, oof)})
         if k == 0:
             for kind in NOISE_KINDS:
                 rows = (test.noise == kind) | (test.noise == "none")
@@ -163,19 +167,19 @@ def noise_study(
                 y = (test.snr_db[rows] == snr).astype(int)
                 snr_curve[f"{snr:g}"] = binary_scores(y, oof[rows])["auprc"]
         p_cc = make_model(feats).fit(F_all, y_all).predict_proba(F_cc)[:, 1]
-        pairs.append({**row, "test": "cinc2017", **binary_scores(other.y, p_cc)})
+        pairs.append({**row, "test": oth, **binary_scores(other.y, p_cc)})
         rec_score = np.array([p_cc[other.record == r].max() for r in rec_names])
-        pairs.append({**row, "test": "cinc2017 (per record, max window)",
+        pairs.append({**row, "test": f"{oth} (per record, max window)",
                       **binary_scores(rec_y, rec_score)})  # fmt: skip
         p_te = make_model(feats).fit(F_cc, other.y).predict_proba(F_te)[:, 1]
-        row = {"features": feats, "train": "cinc2017"}
-        pairs.append({**row, "test": "mitdb+nstdb", **binary_scores(test.y, p_te)})
+        row = {"features": feats, "train": oth}
+        pairs.append({**row, "test": mix, **binary_scores(test.y, p_te)})
         oof_cc = np.full(other.y.size, np.nan)
         for a, b in GroupKFold(n_splits=n_folds).split(F_cc, other.y, other.record):
             oof_cc[b] = make_model(feats).fit(F_cc[a], other.y[a]).predict_proba(F_cc[b])[:, 1]
         mil = noisiest_window_mask(oof_cc, other.y, other.record)
         p_mil = make_model(feats).fit(F_cc[mil], other.y[mil]).predict_proba(F_te)[:, 1]
-        pairs.append({**row, "train": "cinc2017 (noisiest ~ window)", "test": "mitdb+nstdb",
+        pairs.append({**row, "train": f"{oth} (noisiest ~ window)", "test": mix,
                       **binary_scores(test.y, p_mil)})  # fmt: skip
         reverse[feats] = {}
         for kind in NOISE_KINDS:
