@@ -138,9 +138,17 @@ def bsqi(peaks_a, peaks_b, fs: float, tol_s: float = 0.15) -> float:
     return m / (a.size + b.size - m)
 
 
+@lru_cache(maxsize=32)
+def _hanning(n: int) -> np.ndarray:
+    """``np.hanning(n)``, computed once per length (read-only)."""
+    w = np.hanning(n)
+    w.flags.writeable = False
+    return w
+
+
 def _hann_periodogram(x: np.ndarray, fs: float) -> tuple[np.ndarray, np.ndarray]:
     """(frequencies in Hz, power) of the mean-removed, Hann-windowed ``x`` (finite)."""
-    y = (x - x.mean()) * np.hanning(x.size)
+    y = (x - x.mean()) * _hanning(x.size)
     return np.fft.rfftfreq(x.size, 1.0 / fs), np.abs(np.fft.rfft(y)) ** 2
 
 
