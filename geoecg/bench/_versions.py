@@ -7,8 +7,7 @@ import platform
 
 __all__ = ["package_versions"]
 
-# distribution name -> import name, where they differ
-_IMPORT_NAMES = {"scikit-learn": "sklearn", "PyWavelets": "pywt"}
+_IMPORT_NAMES = {"scikit-learn": "sklearn", "PyWavelets": "pywt"}  # distribution -> import
 
 
 def package_versions(*packages: str, **extra) -> dict:
