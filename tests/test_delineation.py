@@ -240,3 +240,23 @@ def test_ludb_accuracy_floor(ludb_dir):
     assert tab["QRS_off"]["all"]["sd_ms"] < 20 and abs(tab["QRS_off"]["all"]["mean_ms"]) < 15
     assert tab["T_off"]["all"]["se"] >= 70.0
     assert tab["P_peak"]["all"]["se"] >= 70.0
+
+
+def test_biphasic_t_offset_from_the_last_lobe():
+    """+/- T (second lobe 60 % of the first): with the biphasic rule on, the offset follows
+    the second lobe (Gaussian centre + 2 widths ~ 390 ms after R), and the onset the first."""
+    t = np.arange(int(8 * FS)) / FS
+    rs = np.arange(0.6, 7.6, 1.0)
+    x = np.zeros_like(t)
+    for r in rs:
+        g = lambda c, w, a, r=r: a * np.exp(-0.5 * ((t - r - c) / w) ** 2)  # noqa: E731
+        x += g(-0.025, 0.008, -0.15) + g(0.0, 0.010, 1.2) + g(0.025, 0.008, -0.3)
+        x += g(0.24, 0.035, 0.3) + g(0.32, 0.035, -0.18)
+    rp = np.round(rs * FS).astype(np.int64)
+    on = delineate(x, FS, rp, settings=DelineationSettings(t_biphasic=0.5)).samples[1:-1]
+    toff_on = (on[:, COL["T_off"]] - rp[1:-1]) * 1000 / FS
+    assert np.all((toff_on > 360) & (toff_on < 430)), toff_on
+    tpk = (on[:, COL["T_peak"]] - rp[1:-1]) * 1000 / FS
+    assert np.all((np.abs(tpk - 240) <= 10) | (np.abs(tpk - 320) <= 10)), tpk  # one lobe
+    ton = (on[:, COL["T_on"]] - rp[1:-1]) * 1000 / FS
+    assert np.all((ton > 120) & (ton < 200)), ton

@@ -31,9 +31,8 @@ R_OK, R_FLAT, R_EDGE, R_NOP, R_NOQ, R_NOR, R_NOS, R_NOT, R_NAN, R_SHORT = range(
 (
     P_QRS_PRE, P_QRS_POST, P_SLOPE_WIN, P_ON_HI, P_ON_LO, P_OFF_HI, P_OFF_LO,
     P_T_GAP, P_T_A, P_T_B, P_T_RR, P_T_SPAN, P_T_MIN, P_T_BIPHASIC,
-    P_P_PRE, P_P_GAP, P_P_SPAN, P_P_MIN, P_P_NOISE, P_P_DOM, P_P_SEP, P_RR1, P_DQ_FLOOR,
-    P_NPAR,
-) = range(24)  # fmt: skip
+    P_P_PRE, P_P_GAP, P_P_SPAN, P_P_MIN, P_P_NOISE, P_P_DOM, P_P_SEP, P_RR1, P_NPAR,
+) = range(23)  # fmt: skip
 
 
 @njit(cache=True, nogil=True)
@@ -120,13 +119,13 @@ def _qrs(xq, dq, r, lo, hi, par, out, reason, b):
         if abs(dq[i]) >= par[P_ON_HI] * dmax:
             s1 = i
             break
-    on = slope_boundary(dq, s1, lo, max(par[P_ON_LO] * dmax, par[P_DQ_FLOOR]))
+    on = slope_boundary(dq, s1, lo, par[P_ON_LO] * dmax)
     s2 = m
     for i in range(hi, m - 1, -1):
         if abs(dq[i]) >= par[P_OFF_HI] * dmax:
             s2 = i
             break
-    off = slope_boundary(dq, s2, hi, max(par[P_OFF_LO] * dmax, par[P_DQ_FLOOR]))
+    off = slope_boundary(dq, s2, hi, par[P_OFF_LO] * dmax)
     out[b, 3] = on
     out[b, 7] = off
     out[b, 8] = off
