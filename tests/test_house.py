@@ -201,6 +201,38 @@ def test_bench_line_budget():
     )
 
 
+#: Line budget of each runner (issue 25), files of one runner counted together.
+BENCH_FILE_BUDGETS = {
+    ("beats.py",): 180,
+    ("af.py", "_af_*.py"): 220,
+    ("riemann.py",): 100,
+    ("hrv.py",): 120,
+    ("extract.py",): 100,
+    ("reconstruct.py",): 130,
+    ("delineate.py", "_delineate_extra.py", "_ludb_scoring.py"): 160,
+    ("qrs.py",): 130,
+    ("ptbxl.py",): 130,
+    ("noise.py",): 100,
+    ("sweep.py",): 80,
+    ("_versions.py",): 40,
+    ("__init__.py",): 40,
+}
+
+
+def test_bench_file_budgets():
+    over = {}
+    for patterns, budget in BENCH_FILE_BUDGETS.items():
+        files = {p for pat in patterns for p in (ROOT / "bench").glob(pat)}
+        n = sum(len(p.read_text(encoding="utf-8").splitlines()) for p in files)
+        if n > budget:
+            over[" + ".join(patterns)] = (n, budget)
+    assert not over, f"BENCH FILE BUDGETS (lines, budget) exceeded: {over}"
+    every = {p.name for p in (ROOT / "bench").glob("*.py")}
+    listed = {p.name for pats in BENCH_FILE_BUDGETS for pat in pats
+              for p in (ROOT / "bench").glob(pat)}  # fmt: skip
+    assert every <= listed, f"bench files without a budget: {sorted(every - listed)}"
+
+
 def _public_modules() -> list[str]:
     out = []
     for mod, path in MODULES.items():
