@@ -13,7 +13,7 @@ import json
 import time
 from pathlib import Path
 
-from ..bench._versions import package_versions
+from .._versions import package_versions
 
 __all__ = ["add_arguments", "run"]
 
