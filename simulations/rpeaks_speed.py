@@ -1,0 +1,179 @@
+"""R-peak detection speed: time per stage, the floor, both leads, and a 24-h Holter.
+
+Thread CPU time, one thread, median of ``--repeats`` runs, the rows interleaved within each
+repeat in one process, so the figures are side by side. The floor is a numba moving-window
+integrator over the same full-rate array (two additions per sample: no detector can be much
+faster). The stages are the named stages of :func:`geoecg.features.detect_rpeaks` (private
+functions of ``geoecg.features.rpeaks``, timed on their real inputs). ``--before DIR`` adds
+the detector of another copy of the package (a folder holding ``geoecg/``) to the same table,
+e.g. a checkout of an earlier commit. ``--holter`` times a 24-h, 2-lead, 200-Hz Holter
+(MIT-BIH 101 excerpt resampled and tiled, as ``geoecg bench hrv`` builds it) to R-peaks +
+5-min HRV.
+
+    python simulations/rpeaks_speed.py --data ../shared/data/mitdb --records 101 119 208 --holter
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import time
+
+import numba
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True, nogil=True)
+def moving_window_floor(x, h):
+    """Centred moving mean (running sum): the floor of any envelope detector."""
+    n = x.shape[0]
+    out = np.empty(n)
+    acc = 0.0
+    for j in range(min(h, n - 1) + 1):
+        acc += x[j]
+    for i in range(n):
+        out[i] = acc / (2 * h + 1)
+        if i + h + 1 < n:
+            acc += x[i + h + 1]
+        if i - h >= 0:
+            acc -= x[i - h]
+    return out
+
+
+def cpu_medians(fs: dict, reps) -> dict:
+    """Median thread CPU time of each function, the functions interleaved within each
+    repeat (on a loaded machine the load drifts; interleaving keeps the ratios fair)."""
+    ts: dict = {k: [] for k in fs}
+    for _ in range(reps):
+        for k, f in fs.items():
+            t0 = time.thread_time()
+            f()
+            ts[k].append(time.thread_time() - t0)
+    return {k: float(np.median(v)) for k, v in ts.items()}
+
+
+def load_other(path):
+    """``geoecg.features.rpeaks`` of another copy of the package, beside the current one."""
+    saved = {m: sys.modules.pop(m) for m in list(sys.modules) if m.split(".")[0] == "geoecg"}
+    sys.path.insert(0, path)
+    try:
+        mod = importlib.import_module("geoecg.features.rpeaks")
+    finally:
+        sys.path.remove(path)
+        for m in [m for m in sys.modules if m.split(".")[0] == "geoecg"]:
+            sys.modules.pop(m)
+        sys.modules.update(saved)
+    return mod
+
+
+def record_timings(R, rec, reps, before) -> dict:
+    """{stage name: (ms, M samples/s per lead)} for one record."""
+    from geoecg._validation import as_signal
+
+    sig = np.ascontiguousarray(rec.signal)
+    x, fs, n = sig[0], rec.fs, sig.shape[1]
+    dets = {"detect_rpeaks": R.detect_rpeaks}
+    if before is not None:
+        dets["before"] = before.detect_rpeaks
+    for f in dets.values():
+        f(x, fs), f(sig, fs)  # compile outside the timings
+    moving_window_floor(x, 21)
+    plan = R._plan(fs, "geoecg", (3.0, 20.0), 120.0, 200.0, 0.4, 80.0)
+    xd = R._decimate([x], plan.k)
+    energy, used, _ = R._lead_energy(xd, plan)
+    m = energy[0]
+    cand, h = R._candidates(m, plan)
+    idx, thr = R._decide(h, cand, m.size, 0.4, plan)
+    tidx, tthr = R._track(m, h, cand, idx, thr, plan)
+    pos, hb = cand[tidx], h[tidx]
+    peaks = pos * plan.k + plan.k // 2
+    timed = {"floor: numba moving-window integrator": (1, lambda: moving_window_floor(x, 21))}
+    for name, f in dets.items():
+        timed[f"{name}, lead 0"] = (1, lambda f=f: f(x, fs))
+        timed[f"{name}, both leads (per lead)"] = (2, lambda f=f: f(sig, fs))
+    timed.update({
+        "  validate (as_signal)": (1, lambda: as_signal(x, "signal", ndims=(1, 2))),
+        "  1 decimate": (1, lambda: R._decimate([x], plan.k)),
+        "  2 filter + integrate": (1, lambda: R._lead_energy(xd, plan)),
+        "  4 candidates": (1, lambda: R._candidates(m, plan)),
+        "  5 decide": (1, lambda: R._decide(h, cand, m.size, 0.4, plan)),
+        "  6 track": (1, lambda: R._track(m, h, cand, idx, thr, plan)),
+        "  7 prune": (1, lambda: R._prune(pos, hb, tthr, 1.1, 0.6, plan)),
+        "  8 refine": (1, lambda: R._refine([x], peaks, pos, energy, used, plan)),
+    })  # fmt: skip
+    med = cpu_medians({name: f for name, (_, f) in timed.items()}, reps)
+    return {
+        name: (med[name] * 1e3, leads * n / med[name] / 1e6) for name, (leads, _) in timed.items()
+    }
+
+
+def stage_table(folder, records, reps, before):
+    import geoecg.features.rpeaks as R
+    from geoecg.io import read_record
+
+    rows: dict = {}
+    for r in records:
+        for name, (ms, msps) in record_timings(
+            R, read_record(f"{folder}/{r}"), reps, before
+        ).items():
+            rows.setdefault(name, []).append(f"{ms:7.2f} {msps:7.1f}")
+    print(f"\n{'stage (ms, M samples/s per lead)':40s}" + "".join(f"{r:>16s}" for r in records))
+    for name, cells in rows.items():
+        print(f"{name:40s}" + "".join(f"{c:>16s}" for c in cells))
+
+
+def holter(reps, before):
+    from geoecg.datasets import sample_record_path
+    from geoecg.features import detect_rpeaks, hrv_windowed
+    from geoecg.io import read_record
+    from geoecg.signal import resample
+
+    rec = read_record(sample_record_path("mitdb_101"))
+    x = resample(np.asarray(rec.signal), rec.fs, 200.0)
+    n = 24 * 3600 * 200
+    day = np.ascontiguousarray(np.tile(x, (1, int(np.ceil(n / x.shape[1]))))[:, :n])
+    detect_rpeaks(day[:, :12000], 200.0)
+    hrv_windowed(np.arange(10) * 200, 200.0, window_s=300.0, partial=True)
+    moving_window_floor(day[0], 12)
+    res = detect_rpeaks(day, 200.0)
+    fs = {
+        "rpeaks": lambda: detect_rpeaks(day, 200.0),
+        "hrv": lambda: hrv_windowed(
+            res.indices, 200.0, window_s=300.0, duration_s=n / 200.0, n_jobs=1
+        ),
+        "floor": lambda: [moving_window_floor(day[k], 12) for k in range(2)],
+    }
+    if before is not None:
+        before.detect_rpeaks(day[:, :12000], 200.0)
+        fs["before"] = lambda: before.detect_rpeaks(day, 200.0)
+    med = cpu_medians(fs, reps)
+    t_rp, t_hrv, t_floor = med["rpeaks"], med["hrv"], med["floor"]
+    print(f"\n24-h 2-lead 200-Hz Holter ({n} samples per lead, {len(res)} beats), CPU s:")
+    print(f"  R-peaks (both leads) {t_rp:.3f} ({2 * n / t_rp / 1e6:.1f} M samples/s per lead)")
+    if before is not None:
+        print(f"  R-peaks, --before copy {med['before']:.3f}")
+    print(f"  5-min HRV, 288 windows, one thread {t_hrv:.3f}")
+    print(f"  R-peaks + HRV {t_rp + t_hrv:.3f}")
+    print(f"  floor over both leads {t_floor:.3f} ({2 * n / t_floor / 1e6:.0f} M samples/s); "
+          f"R-peaks = {t_rp / t_floor:.1f}x the floor")  # fmt: skip
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--data", required=True, help="MIT-BIH folder")
+    p.add_argument("--records", nargs="+", default=["101", "119", "208"])
+    p.add_argument("--repeats", type=int, default=21)
+    p.add_argument("--before", default=None, help="folder holding another geoecg/ to compare")
+    p.add_argument("--holter", action="store_true")
+    args = p.parse_args(argv)
+    numba.set_num_threads(1)
+    before = load_other(args.before) if args.before else None
+    stage_table(args.data, args.records, args.repeats, before)
+    if args.holter:
+        holter(5, before)
+
+
+if __name__ == "__main__":
+    main()
