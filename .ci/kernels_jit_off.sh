@@ -48,7 +48,8 @@ print(f"\n{'kernel file':34s} {'lines':>6s} {'lines %':>8s} {'branches':>8s} {'b
 for name, f in sorted(data["files"].items()):
     s = f["summary"]
     lp, bp = pct(s)
-    print(f"{name:34s} {s['num_statements']:6d} {lp:8.1f} {s['num_branches']:8d} {bp:10.1f}")
+    bcell = f"{bp:10.1f}" if s["num_branches"] else f"{'-':>10s}"
+    print(f"{name:34s} {s['num_statements']:6d} {lp:8.1f} {s['num_branches']:8d} {bcell}")
 lines, branches = pct(data["totals"])
 print(f"kernel coverage with the JIT off: lines {lines:.1f} %, branches {branches:.1f} % "
       f"(minimum for lines: {sys.argv[2]} %)")
