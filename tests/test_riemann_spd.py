@@ -99,9 +99,16 @@ def test_tangent_vectors_threads_strided_and_readonly_input():
         tangent_vectors(X, np.eye(5))
 
 
-@pytest.mark.parametrize("code,fun", [(LOG, logm), (EXP, expm), (SQRT, sqrtm),
-                                      (INVSQRT, lambda a: np.linalg.inv(sqrtm(a))),
-                                      (POWER, lambda a: np.real(expm(0.3 * logm(a))))])
+@pytest.mark.parametrize(
+    "code,fun",
+    [
+        (LOG, logm),
+        (EXP, expm),
+        (SQRT, sqrtm),
+        (INVSQRT, lambda a: np.linalg.inv(sqrtm(a))),
+        (POWER, lambda a: np.real(expm(0.3 * logm(a)))),
+    ],
+)
 def test_sym_function_matches_scipy(code, fun):
     a = _spd(np.random.default_rng(2), 1, 7)[0]
     out = np.empty((7, 7))
@@ -148,8 +155,12 @@ def test_geodesic_augment_matches_pyriemann(metric):
     rng = np.random.default_rng(6)
     X = _spd(rng, 12, 5, cond=1e3)
     s = geodesic_augment(X, np.repeat([0, 1], 6), ratio=2, metric=metric, random_state=0)
-    ref = np.stack([geodesic(X[a], X[b], t, metric=metric)
-                    for a, b, t in zip(s.first, s.second, s.alpha, strict=True)])
+    ref = np.stack(
+        [
+            geodesic(X[a], X[b], t, metric=metric)
+            for a, b, t in zip(s.first, s.second, s.alpha, strict=True)
+        ]
+    )
     np.testing.assert_allclose(s.X, ref, rtol=0, atol=ATOL)
     np.testing.assert_array_equal(s.X, s.X.transpose(0, 2, 1))
 
@@ -157,7 +168,8 @@ def test_geodesic_augment_matches_pyriemann(metric):
 def test_geodesic_kernel_end_points():
     X = _spd(np.random.default_rng(8), 2, 6)
     out = np.empty((2, 6, 6))
-    geodesic_riemann(X=X, first=np.array([0, 0]), second=np.array([1, 1]),
-                     alpha=np.array([0.0, 1.0]), out=out)
+    geodesic_riemann(
+        X=X, first=np.array([0, 0]), second=np.array([1, 1]), alpha=np.array([0.0, 1.0]), out=out
+    )
     np.testing.assert_allclose(out[0], X[0], rtol=1e-12)
     np.testing.assert_allclose(out[1], X[1], rtol=1e-11)

@@ -9,8 +9,15 @@ import tracemalloc
 
 import numpy as np
 
-__all__ = ["synthetic_bank", "synthetic_chunk", "eigh_floor_s", "copy_floor_s", "peak_memory",
-           "timed_steps", "pipeline_rows"]
+__all__ = [
+    "synthetic_bank",
+    "synthetic_chunk",
+    "eigh_floor_s",
+    "copy_floor_s",
+    "peak_memory",
+    "timed_steps",
+    "pipeline_rows",
+]
 
 #: ECG-like bases in the bank, harmonics per basis, beat frequency (Hz), noise level (mV).
 N_BASES, N_HARMONICS, BEAT_HZ, NOISE_MV = 64, 11, 1.1, 0.05
@@ -97,11 +104,18 @@ def pipeline_rows(med: dict, floor: dict) -> dict:
     geoecg and pyRiemann seconds per record (sums of the step medians ``med``), the floor
     (one record copied at memory bandwidth + one ``eigh`` per reference) and the ratios."""
     rows = {}
-    for name, ks, n_eigh in (("cov + tangent space", ("cov", "ts"), 1),
-                             ("cov + ClassMeanTangentSpace", ("cov", "cmts"), 2)):
+    for name, ks, n_eigh in (
+        ("cov + tangent space", ("cov", "ts"), 1),
+        ("cov + ClassMeanTangentSpace", ("cov", "cmts"), 2),
+    ):
         ours = sum(med[k] for k in ks)
         fl = floor["copy_record_s"] + n_eigh * floor["eigh_s"]
         peer = sum(med.get("p_" + k, np.nan) for k in ks)
-        rows[name] = {"geoecg_s": ours, "floor_s": fl, "x_floor": ours / fl,
-                      "pyriemann_s": peer, "speedup": peer / ours}
+        rows[name] = {
+            "geoecg_s": ours,
+            "floor_s": fl,
+            "x_floor": ours / fl,
+            "pyriemann_s": peer,
+            "speedup": peer / ours,
+        }
     return rows
