@@ -455,7 +455,9 @@ def detect_rpeaks(
 
     Notes
     -----
-    Pipeline (all steps are numba kernels in :mod:`geoecg._kernels.rpeaks`,
+    Pipeline (stage functions of this module -- ``_decimate``, ``_lead_energy``,
+    ``_combine_leads``, ``_candidates``, ``_decide``, ``_track``, ``_prune``, ``_refine`` --
+    each calling numba kernels of :mod:`geoecg._kernels.rpeaks`,
     :mod:`geoecg._kernels.rpeaks_decide` and :mod:`geoecg._kernels.rpeaks_track`):
 
     1. block means bring the signal to ``fs / floor(fs / 100)`` (100-200 Hz);
