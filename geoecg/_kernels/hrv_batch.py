@@ -6,10 +6,10 @@ make a later ``fork()`` abort). :func:`hrv_rows` is the one entry point that Pyt
 ``params`` is a float64 array: ``[fs_interp, welch_window_s, ls_df, ls_fmax, entropy_m,
 entropy_r, cosen_r_ms]``.
 
-numba's on-disk cache of ``hrv_series``/``hrv_batch`` is keyed on this file only, not on
-the kernels they compile in (``hrv_time``, ``hrv_freq``, ``hrv_nonlinear``, ``entropy``):
-after changing one of those, touch this file (or clear ``__pycache__``) so that the
-cached batch code is rebuilt.
+numba (0.68) keys the on-disk cache of ``hrv_series``/``hrv_rows`` on a hash of THIS file's
+text only, not on the kernels they compile in (``hrv_time``, ``hrv_freq``, ``hrv_nonlinear``,
+``entropy``, ``hrv_sort``): after changing one of those, change :data:`CACHE_TAG` (touching
+the file is not enough) so that the cached batch code is rebuilt.
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ N_TIME = len(TIME_NAMES)
 N_FREQ = 2 * len(FREQ_NAMES)
 N_NONLINEAR = len(NONLINEAR_NAMES)
 N_FEATURES = N_TIME + N_FREQ + N_NONLINEAR
+#: Revision of the kernels compiled into this file's functions (see the module docstring).
+CACHE_TAG = "2026-12-04 shared-sort welch-fft"
 
 
 @njit(cache=True, nogil=True)
