@@ -160,3 +160,24 @@ def test_neurokit2_equal_work_covers_the_map():
     agree = hp.neurokit2_agreement(X, HRV_FEATURE_NAMES, [nk])
     for name in ("MeanNN", "SDNN", "RMSSD", "SD1", "SD2", "SampEn"):
         assert agree[name]["median_rel_diff"] < 1e-6, name
+
+
+@pytest.mark.parametrize("n", [64, 256, 1024])
+def test_fft_pow2_equals_numpy(n):
+    rng = np.random.default_rng(n)
+    x = rng.standard_normal(n)
+    re, im = x.copy(), np.zeros(n)
+    wr, wi = F._twiddles(n)
+    F._fft_pow2(re, im, wr, wi)
+    ref = np.fft.fft(x)
+    np.testing.assert_allclose(re + 1j * im, ref, rtol=0, atol=1e-12 * np.abs(ref).max())
+
+
+@pytest.mark.parametrize("nper", [1024, 1000, 512, 37])
+def test_welch_low_bins_fft_and_dft_equal_scipy(nper):
+    """Power-of-two segments take the FFT, others the direct DFT: both equal scipy."""
+    x = np.random.default_rng(nper).standard_normal(1200).cumsum()
+    f, p = F.welch_low_bins(x, 4.0, nper, 0.4)
+    fr, pr = sps.welch(x, 4.0, nperseg=nper, noverlap=nper // 2)
+    np.testing.assert_allclose(f, fr[: f.size], rtol=1e-12)
+    np.testing.assert_allclose(p, pr[: p.size], rtol=1e-9, atol=1e-12 * pr.max())
