@@ -54,9 +54,7 @@ def hrv_series(rr, t, params, out):
         for i in range(22):
             out[i] = np.nan
     hrv_freq_block(rr, t, params[0], params[1], params[2], params[3], out[22:36])
-    hrv_nonlinear_core(
-        rr, x, order, counts, int(params[4]), params[5], params[6], out[36:48]
-    )
+    hrv_nonlinear_core(rr, x, order, counts, int(params[4]), params[5], params[6], out[36:48])
     for i in range(48):
         if not np.isfinite(out[i]):
             out[i] = np.nan  # an index that would be infinite is reported as undefined

@@ -25,8 +25,9 @@ def time_feature_sets(tree, features, out, n: int, chunk_size: int, fs: int) -> 
     and the CPU hours projected to :data:`N_PROJECT` records."""
     from .extract import extract_features
 
-    res = extract_features(tree, list(features), out=out, fs=fs, limit=n,
-                           chunk_size=chunk_size, progress=False)
+    res = extract_features(
+        tree, list(features), out=out, fs=fs, limit=n, chunk_size=chunk_size, progress=False
+    )
     return {
         "features": "+".join(features),
         "records": res.n_records_computed,
@@ -60,12 +61,12 @@ def neurokit2_cpu_per_record(paths, fs: float) -> dict:
                 pass
             np.cov(x)
         cpu.append(time.process_time() - t0)
-    return {"records": len(cpu), "cpu_s_per_record": float(np.mean(cpu)),
-            "version": nk.__version__}
+    return {"records": len(cpu), "cpu_s_per_record": float(np.mean(cpu)), "version": nk.__version__}
 
 
-def scale_check(ptbxl_root, tmp, n_tree: int, n_sample: int, features, chunk_size: int,
-                fs: int) -> dict:
+def scale_check(
+    ptbxl_root, tmp, n_tree: int, n_sample: int, features, chunk_size: int, fs: int
+) -> dict:
     """Build a MIMIC-layout tree of ``n_tree`` records, time its listing, and extract
     ``n_sample`` records spread over it (listing, planning and manifest included)."""
     from .extract import extract_features
@@ -81,8 +82,20 @@ def scale_check(ptbxl_root, tmp, n_tree: int, n_sample: int, features, chunk_siz
     refs = open_source(root).refs()
     list_s = time.perf_counter() - t0
     ids = [r.record_id for r in refs[:: max(1, len(refs) // n_sample)]][:n_sample]
-    res = extract_features(root, list(features), out=tmp / "big_out", fs=fs, records=ids,
-                           chunk_size=chunk_size, progress=False)
-    return {"records": len(refs), "build_s": build_s, "list_s": list_s,
-            "sampled": res.n_records_computed, "records_per_cpu_s": res.records_per_cpu_s,
-            "wall_s": res.wall_s}
+    res = extract_features(
+        root,
+        list(features),
+        out=tmp / "big_out",
+        fs=fs,
+        records=ids,
+        chunk_size=chunk_size,
+        progress=False,
+    )
+    return {
+        "records": len(refs),
+        "build_s": build_s,
+        "list_s": list_s,
+        "sampled": res.n_records_computed,
+        "records_per_cpu_s": res.records_per_cpu_s,
+        "wall_s": res.wall_s,
+    }
