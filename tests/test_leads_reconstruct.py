@@ -269,3 +269,11 @@ def test_select_reconstructor_picks_phase_map_inside_training_data():
     rec, chosen = select_reconstructor(("I", "II"), "population", X, groups, fs=100.0)
     assert chosen["phase_edges_s"] == "beat" and rec.phase_coef_ is not None
     assert len(RECONSTRUCTION_GRIDS["population"]) == 2
+
+
+def test_all_chest_leads_and_i_ii_leave_nothing_to_regress():
+    """I, II and V1-V6 as sources: the limb leads are exact, the map is empty (no crash)."""
+    X = _linear_cohort(n=6, T=200)
+    rec = LeadReconstructor("I,II,V1,V2,V3,V4,V5,V6").fit(X)
+    assert rec.target_ == () and rec.coef_.shape == (8, 0)
+    np.testing.assert_allclose(rec.transform(X)[:, 2:6], X[:, 2:6], atol=1e-12)

@@ -380,7 +380,7 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
                 B = np.zeros((1 + self._n_phases, p, m))
             F = F.reshape(-1, p)
             Y = Xc[:, self.tgt_idx_]
-            Y = (Y - Y.mean(axis=-1, keepdims=True)).transpose(0, 2, 1).reshape(-1, m)
+            Y = (Y - Y.mean(axis=-1, keepdims=True)).transpose(0, 2, 1).reshape(F.shape[0], m)
             G[0] += F.T @ F
             B[0] += F.T @ Y
             if P is not None:
