@@ -151,11 +151,26 @@ def test_feature_sets_and_selector():
         SelectBeatFeatures(names[:3]).fit(X)
 
 
-def test_beat_features_default_is_the_transfer_set_and_adapt_standardises():
+def test_library_defaults_agree_with_the_registered_choice():
+    from geoecg.estimators.heartbeat import (
+        BEAT_SELECTION_GRID,
+        DEFAULT_ADAPT,
+        DEFAULT_FEATURE_SET,
+        make_beat_pipeline,
+    )
+
+    assert any(DEFAULT_FEATURE_SET in g["select__feature_set"] and DEFAULT_ADAPT in
+               g["select__adapt"] for g in BEAT_SELECTION_GRID)
+    sel = make_beat_pipeline(["dom_rr_pre"])[0]
+    for obj in (BeatFeatures(), SelectBeatFeatures(), sel):
+        assert (obj.feature_set, obj.adapt) == (DEFAULT_FEATURE_SET, DEFAULT_ADAPT)
+
+
+def test_beat_features_transfer_set_and_adapt_standardises():
     kinds, rr = _mixed(1)
     x, r = synthetic(250.0, kinds, rr)
     recs = [(x[None, :], r)]
-    bf = BeatFeatures(fs=250.0).fit(recs)
+    bf = BeatFeatures(fs=250.0, adapt=False).fit(recs)
     F = bf.transform(recs)
     names = bf.get_feature_names_out()
     full = record_beat_table(x, r, 250.0)

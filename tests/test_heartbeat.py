@@ -152,10 +152,14 @@ def test_make_beat_pipeline_selects_then_classifies():
     pre = np.r_[rng.normal(1.0, 0.05, 100), rng.normal(0.6, 0.05, 20)]
     X = np.column_stack([pre * 800, pre, pre - 1.0, pre - 1.0])
     y = np.array(["N"] * 100 + ["S"] * 20)
-    pipe = make_beat_pipeline(names, n_estimators=10, random_state=0).fit(X, y)
+    pipe = make_beat_pipeline(names, adapt=False, n_estimators=10, random_state=0).fit(X, y)
     assert pipe[0].get_feature_names_out().tolist() == ["dom_rr_pre"]
     assert (pipe.predict(X) == y).mean() > 0.95
     pipe.set_params(select__adapt=True).fit(X, y)
     assert pipe[0].get_feature_names_out().tolist() == ["rs_dom_rr_pre"]
+    pipe.set_params(select__adapt="both").fit(X, y)
+    assert pipe[0].get_feature_names_out().tolist() == ["dom_rr_pre", "rs_dom_rr_pre"]
     keys = {k for g in BEAT_SELECTION_GRID for k in g}
     assert keys <= set(pipe.get_params())
+    with pytest.raises(ValueError, match="rs_"):  # adaptation without the copies
+        make_beat_pipeline(names[:2], adapt="both", n_estimators=2).fit(X[:, :2], y)

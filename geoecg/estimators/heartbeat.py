@@ -30,7 +30,7 @@ BEAT_SELECTION_GRID = (
 #: :class:`geoecg.features.BeatFeatures`: the pair chosen most often by the inner CV of the
 #: nested ds1-cv selection over :data:`BEAT_SELECTION_GRID` (see the beats benchmark page).
 DEFAULT_FEATURE_SET = "transfer"
-DEFAULT_ADAPT = False
+DEFAULT_ADAPT = "both"
 
 
 def class_weights(y, class_weight="sqrt", sample_weight=None) -> np.ndarray:
@@ -260,10 +260,12 @@ def make_beat_pipeline(feature_names, *, feature_set=DEFAULT_FEATURE_SET, adapt=
 
     Examples
     --------
-    >>> pipe = make_beat_pipeline(["rr_pre", "dom_rr_pre"], n_estimators=5, random_state=0)
-    >>> X = np.array([[800.0, 1.0], [500.0, 0.6]] * 20); y = np.array(["N", "S"] * 20)
+    >>> names = ["rr_pre", "dom_rr_pre", "rs_rr_pre", "rs_dom_rr_pre"]
+    >>> pipe = make_beat_pipeline(names, n_estimators=5, random_state=0)
+    >>> X = np.array([[800.0, 1.0, 0.5, 0.5], [500.0, 0.6, -0.5, -0.5]] * 20)
+    >>> y = np.array(["N", "S"] * 20)
     >>> pipe.fit(X, y).predict(X[:2]).tolist(), pipe[0].get_feature_names_out().tolist()
-    (['N', 'S'], ['dom_rr_pre'])
+    (['N', 'S'], ['dom_rr_pre', 'rs_dom_rr_pre'])
     """
     from sklearn.pipeline import Pipeline
 

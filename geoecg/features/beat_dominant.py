@@ -473,9 +473,10 @@ class SelectBeatFeatures(TransformerMixin, BaseEstimator):
         copies of ``<name>`` (:func:`record_standardize`).
     feature_set : str, default "transfer"
         One of :data:`BEAT_FEATURE_SETS` (see :func:`beat_feature_set_mask`).
-    adapt : bool or "both", default False
+    adapt : bool or "both", default "both"
         Take the record-standardised copies (``rs_*``) of the selected columns; ``"both"``:
-        the columns and their copies.
+        the columns and their copies (the default,
+        :data:`geoecg.estimators.heartbeat.DEFAULT_ADAPT`).
 
     Examples
     --------
@@ -484,7 +485,7 @@ class SelectBeatFeatures(TransformerMixin, BaseEstimator):
     array([[4.]])
     """
 
-    def __init__(self, feature_names=(), feature_set="transfer", adapt=False):
+    def __init__(self, feature_names=(), feature_set="transfer", adapt="both"):
         self.feature_names = feature_names
         self.feature_set = feature_set
         self.adapt = adapt
@@ -499,6 +500,9 @@ class SelectBeatFeatures(TransformerMixin, BaseEstimator):
         base = np.asarray([n[3:] if r else n for n, r in zip(names, is_rs, strict=True)])
         if self.adapt not in (False, True, "both"):
             raise ValueError(f"adapt must be False, True or 'both', got {self.adapt!r}")
+        if self.adapt and not is_rs.any():
+            raise ValueError(f"adapt={self.adapt!r} needs the record-standardised copies "
+                             "rs_<name> among feature_names (stack_beat_tables(adapt=True))")
         mask = beat_feature_set_mask(base, self.feature_set)
         if self.adapt != "both":
             mask &= is_rs == bool(self.adapt)

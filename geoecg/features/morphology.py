@@ -435,17 +435,20 @@ class BeatFeatures(TransformerMixin, BaseEstimator):
     ----------
     fs : float
         Sampling frequency in Hz of every record.
-    feature_set : {"transfer", "transfer-abs", "relative", "all"} or None, default "transfer"
-        Named feature set of :func:`geoecg.features.beat_dominant.beat_feature_set_mask`,
-        taken from :func:`~geoecg.features.beat_dominant.record_beat_table`. The default,
+    feature_set : str or None, default "transfer"
+        Named feature set of :func:`geoecg.features.beat_dominant.beat_feature_set_mask`
+        ("transfer", "transfer-w", "transfer-abs", "relative", "all"), taken from
+        :func:`~geoecg.features.beat_dominant.record_beat_table`. The default,
         ``"transfer"``, keeps only features relative to the record's own rhythm and
         beats (chosen by a nested patient-grouped CV on MIT-BIH DS1; see the beats
-        benchmark page). None: the :func:`beat_features` ``blocks`` as they are (the
-        former behaviour).
-    adapt : bool or "both", default False
+        benchmark page). None: the :func:`beat_features` ``blocks`` as they are (with
+        ``adapt=False``, the former behaviour).
+    adapt : bool or "both", default "both"
         Label-free per-record adaptation: standardise each record's features on its own
-        beats (:func:`~geoecg.features.beat_dominant.record_standardize`); ``"both"``: the
-        features followed by their standardised copies (named ``rs_<name>``).
+        beats (:func:`~geoecg.features.beat_dominant.record_standardize`); ``"both"`` (the
+        default, the pair chosen most often by the inner CV of the nested ds1-cv selection,
+        :data:`geoecg.estimators.heartbeat.DEFAULT_ADAPT`): the features followed by their
+        standardised copies (named ``rs_<name>``).
     prefilter : bool, default True
         Band-pass 0.5-40 Hz before measuring.
     blocks : tuple of str
@@ -478,7 +481,7 @@ class BeatFeatures(TransformerMixin, BaseEstimator):
     True
     """
 
-    def __init__(self, fs=360.0, feature_set="transfer", adapt=False, prefilter=True,
+    def __init__(self, fs=360.0, feature_set="transfer", adapt="both", prefilter=True,
                  blocks=tuple(BEAT_FEATURE_BLOCKS)):
         self.fs = fs
         self.feature_set = feature_set
