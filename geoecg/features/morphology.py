@@ -472,7 +472,7 @@ class BeatFeatures(TransformerMixin, BaseEstimator):
     >>> from geoecg.io import read_record, beat_annotations
     >>> rec = read_record(sample_record_path("mitdb_119"), sampto=3600)
     >>> peaks = beat_annotations(rec.annotations)["sample"].to_numpy()
-    >>> bf = BeatFeatures(fs=rec.fs, feature_set=None, blocks=("rr", "template"))
+    >>> bf = BeatFeatures(fs=rec.fs, feature_set=None, adapt=False, blocks=("rr", "template"))
     >>> F = bf.fit_transform([(rec.signal, peaks)])
     >>> F.shape == (peaks.size, 26), bf.get_feature_names_out()[-1]
     (True, 'diff_rms_l1')
