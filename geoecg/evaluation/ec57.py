@@ -12,7 +12,7 @@ comparator of the WFDB software package that implements the EC38/EC57 comparison
 
 (``bxb`` also counts unmatched detections, O and X; here every beat is scored at a reference
 position, so there are none). Per-class figures from the full confusion matrix
-(:func:`geoecg.bench.beats.aami_report`'s ``classes``) count Fv and Qv as V false positives;
+(:func:`geoecg.evaluation.aami.aami_report`'s ``classes``) count Fv and Qv as V false positives;
 both are reported.
 """
 
