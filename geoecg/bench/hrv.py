@@ -39,27 +39,6 @@ def _median_s(f, reps=3, clock=time.process_time) -> float:
     return float(np.median(np.diff(ts)))
 
 
-def _holter() -> dict:
-    from ..datasets import sample_record_path
-    from ..features import detect_rpeaks, hrv_windowed
-    from ..io import read_record
-    from ..signal import resample
-
-    rec = read_record(sample_record_path("mitdb_101"))
-    x = resample(np.asarray(rec.signal), rec.fs, 200.0)
-    n = 24 * 3600 * 200
-    day = np.ascontiguousarray(np.tile(x, (1, int(np.ceil(n / x.shape[1]))))[:, :n])
-    detect_rpeaks(day[:, : 200 * 60], 200.0)  # compile outside the timer
-    hrv_windowed(np.arange(10) * 200, 200.0, window_s=300.0, partial=True)
-    t0 = time.perf_counter()
-    res = detect_rpeaks(day, 200.0)
-    t1 = time.perf_counter()
-    w = hrv_windowed(res.indices, 200.0, window_s=300.0, duration_s=n / 200.0, n_jobs=None)
-    t2 = time.perf_counter()
-    return {"n_windows": int(w.values.shape[0]), "rpeaks_s": t1 - t0, "hrv_s": t2 - t1,
-            "total_s": t2 - t0}
-
-
 def run(args) -> int:
     import numba
 
@@ -72,22 +51,34 @@ def run(args) -> int:
     series, fs = hp.mitdb_5min_series(root, args.n_series)
     n = len(series)
     peers = ("numba", "scipy") + (("neurokit2",) if args.peers else ())
-    r: dict = {"n_series": n, "fs": fs, "versions": package_versions(
-        *peers, numba_threads=numba.config.NUMBA_NUM_THREADS, cpu_count=os.cpu_count())}
+    r: dict = {
+        "n_series": n,
+        "fs": fs,
+        "versions": package_versions(
+            *peers, numba_threads=numba.config.NUMBA_NUM_THREADS, cpu_count=os.cpu_count()
+        ),
+    }
     X, _ = hrv_features_batch(series, kind="rpeaks", fs=fs), hp.floor_indices(series, fs)
-    for label, nj, clock in (("one_thread", 1, time.process_time),
-                             ("all_threads", None, time.perf_counter)):
+    for label, nj, clock in (
+        ("one_thread", 1, time.process_time),
+        ("all_threads", None, time.perf_counter),
+    ):
         r[f"geoecg_{label}_s"] = _median_s(
-            lambda nj=nj: hrv_features_batch(series, kind="rpeaks", fs=fs, n_jobs=nj), 3, clock)
+            lambda nj=nj: hrv_features_batch(series, kind="rpeaks", fs=fs, n_jobs=nj), 3, clock
+        )
     r["floor_one_thread_s"] = _median_s(lambda: hp.floor_indices(series, fs))
     r["geoecg_ms_per_series"] = 1000 * r["geoecg_one_thread_s"] / n
     r["x_floor"] = r["geoecg_one_thread_s"] / r["floor_one_thread_s"]
-    print(f"geoecg bench hrv: {n} five-minute series, MIT-BIH reference beats ({fs:g} Hz)\n"
-          f"  versions: {r['versions']}")
-    print(f"  geoecg, 48 indices: {r['geoecg_one_thread_s']:.3f} CPU s one thread "
-          f"({r['geoecg_ms_per_series']:.3f} ms/series), {r['geoecg_all_threads_s']:.3f} s "
-          f"wall all threads; floor (4 indices, one pass) {r['floor_one_thread_s']:.4f} s = "
-          f"1/{r['x_floor']:.0f} of geoecg")
+    print(
+        f"geoecg bench hrv: {n} five-minute series, MIT-BIH reference beats ({fs:g} Hz)\n"
+        f"  versions: {r['versions']}"
+    )
+    print(
+        f"  geoecg, 48 indices: {r['geoecg_one_thread_s']:.3f} CPU s one thread "
+        f"({r['geoecg_ms_per_series']:.3f} ms/series), {r['geoecg_all_threads_s']:.3f} s "
+        f"wall all threads; floor (4 indices, one pass) {r['floor_one_thread_s']:.4f} s = "
+        f"1/{r['x_floor']:.0f} of geoecg"
+    )
     if args.peers:
         idx = np.linspace(0, n - 1, min(args.nk_subset, n)).astype(int)
         frames = [hp.neurokit2_equal_work(series[i], fs) for i in idx]
@@ -97,18 +88,24 @@ def run(args) -> int:
             med = float(np.median(per))
             r[f"neurokit2_{label}_s_per_series"] = med
             r[f"x_neurokit2_{label}"] = med * n / r["geoecg_one_thread_s"]
-            print(f"  NeuroKit2 {label}: median {med:.4f} CPU s/series ({idx.size} series) -> "
-                  f"geoecg {r[f'x_neurokit2_{label}']:.0f}x faster (one thread)")
+            print(
+                f"  NeuroKit2 {label}: median {med:.4f} CPU s/series ({idx.size} series) -> "
+                f"geoecg {r[f'x_neurokit2_{label}']:.0f}x faster (one thread)"
+            )
         print(f"  equal work = {hp.NEUROKIT2_EQUAL_WORK}")
         r["agreement"] = hp.neurokit2_agreement(X[idx], HRV_FEATURE_NAMES, frames)
         print(f"\n  {'index':<11} {'median rel. diff':>17}  same def.  note")
         for name, a in r["agreement"].items():
             med = "n/a" if a["median_rel_diff"] is None else f"{100 * a['median_rel_diff']:.3f} %"
-            print(f"  {name:<11} {med:>17}  {'yes' if a['definitions_match'] else 'no':<9}  "
-                  f"{a['note']}")
-    d = r["day_24h"] = _holter()
-    print(f"\n  24 h, 2 leads, 200 Hz: R-peaks {d['rpeaks_s']:.2f} s + 5-min HRV "
-          f"({d['n_windows']} windows) {d['hrv_s']:.2f} s = {d['total_s']:.2f} s")
+            print(
+                f"  {name:<11} {med:>17}  {'yes' if a['definitions_match'] else 'no':<9}  "
+                f"{a['note']}"
+            )
+    d = r["day_24h"] = hp.holter_24h_timing()
+    print(
+        f"\n  24 h, 2 leads, 200 Hz: R-peaks {d['rpeaks_s']:.2f} s + 5-min HRV "
+        f"({d['n_windows']} windows) {d['hrv_s']:.2f} s = {d['total_s']:.2f} s"
+    )
     if args.json:
         Path(args.json).write_text(json.dumps(r, indent=2))
         print(f"\n  written {args.json}")

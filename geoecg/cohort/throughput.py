@@ -13,7 +13,13 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["N_PROJECT", "neurokit2_cpu_per_record", "scale_check", "time_feature_sets"]
+__all__ = [
+    "N_PROJECT",
+    "extraction_benchmark",
+    "neurokit2_cpu_per_record",
+    "scale_check",
+    "time_feature_sets",
+]
 
 #: Cohort size of the projection (MIMIC-IV-ECG: ~800,000 records).
 N_PROJECT = 800_000
@@ -99,3 +105,72 @@ def scale_check(
         "records_per_cpu_s": res.records_per_cpu_s,
         "wall_s": res.wall_s,
     }
+
+
+def extraction_benchmark(
+    ptbxl_root,
+    *,
+    fs: int = 500,
+    synthetic: int = 2000,
+    per_set: int = 300,
+    n_jobs: int = 2,
+    nk_sample: int = 20,
+    chunk_size: int = 256,
+    big_tree: int = 0,
+    sets=("rpeaks", "hrv", "sqi", "noise", "af", "morphology", "covariance", "tangent"),
+    target=("rpeaks", "hrv", "sqi", "covariance"),
+) -> dict:
+    """The ``geoecg bench extract`` protocol; returns the figures it prints and writes.
+
+    PTB-XL records at ``fs`` cycled into a MIMIC-IV-ECG-layout tree of ``synthetic`` records
+    (in a temporary folder); a warm-up; each feature set of ``sets`` and ``target`` on
+    ``per_set`` records, ``target`` on the whole tree (:func:`time_feature_sets`); the worker
+    peak memory of an ``n_jobs`` joblib run; optionally :func:`scale_check` on a
+    ``big_tree``-record tree; NeuroKit2 on ``nk_sample`` of the records
+    (:func:`neurokit2_cpu_per_record`, skipped when 0).
+    """
+    import tempfile
+
+    from ..io.ptbxl import PTBXL
+    from ._chunk import peak_rss_mb
+    from .extract import extract_features
+    from .layout import mimic_layout_from_ptbxl
+
+    ptb = PTBXL(ptbxl_root)
+    out: dict = {"fs": fs, "distinct_records": len(ptb.available(fs)), "synthetic": synthetic}
+    out["chunk_size"] = chunk_size
+    with tempfile.TemporaryDirectory(prefix="geoecg-bench-extract-") as tmp:
+        tmp = Path(tmp)
+        tree = tmp / "tree"
+        t0 = time.perf_counter()
+        lst = mimic_layout_from_ptbxl(ptb.root, tree, synthetic, fs=fs)
+        out["build_s"] = time.perf_counter() - t0
+        time_feature_sets(tree, sets, tmp / "warm", 8, chunk_size, fs)  # load every kernel
+        out["per_set"] = [
+            time_feature_sets(tree, fset, tmp / f"set{k}", per_set, chunk_size, fs)
+            for k, fset in enumerate([(s,) for s in sets] + [tuple(target)])
+        ]
+        out["full_tree"] = time_feature_sets(tree, target, tmp / "big", synthetic, chunk_size, fs)
+        out["process_max_rss_mb"] = peak_rss_mb()
+        par = extract_features(
+            tree,
+            list(target),
+            out=tmp / "par",
+            fs=fs,
+            limit=min(synthetic, 4 * chunk_size * n_jobs),
+            n_jobs=n_jobs,
+            chunk_size=chunk_size,
+            progress=False,
+        )
+        out["worker_max_rss_mb"] = par.max_rss_mb
+        out["big_tree"] = (
+            scale_check(ptb.root, tmp, big_tree, per_set, target, chunk_size, fs)
+            if big_tree > 0
+            else None
+        )
+        paths = [str(tree / p) for p in lst["path"].iloc[:nk_sample]]
+        nk = neurokit2_cpu_per_record(paths, float(fs)) if nk_sample > 0 else None
+    out["neurokit2"] = nk
+    rate = out["full_tree"]["records_per_cpu_s"]
+    out["speedup_vs_neurokit2"] = nk["cpu_s_per_record"] * rate if nk else None
+    return out
