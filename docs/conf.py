@@ -75,7 +75,6 @@ if importlib.util.find_spec("torch") is None or os.environ.get("GEOECG_DOCS_MOCK
     autodoc_mock_imports = ["torch"]
 
 
-
 def _skip_type_docstrings(app, what, name, obj, options, lines):
     """Constants (arrays, tuples, dicts) would show their type's docstring: drop it."""
     if what in ("data", "attribute") and lines and not callable(obj):

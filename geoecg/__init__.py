@@ -26,8 +26,19 @@ __version__ = "0.1.0"
 # Subpackages and names load on first use (as in SciPy and scikit-image): ``import geoecg``
 # imports no numerical library, so the command line and scripts start in milliseconds.
 _SUBPACKAGES = (
-    "cohort", "datasets", "estimators", "evaluation", "features", "io", "leads", "neural",
-    "riemann", "signal", "simulate", "sweep", "viz",
+    "cohort",
+    "datasets",
+    "estimators",
+    "evaluation",
+    "features",
+    "io",
+    "leads",
+    "neural",
+    "riemann",
+    "signal",
+    "simulate",
+    "sweep",
+    "viz",
 )
 _NAMES = {"ECGRecord": "geoecg.io.record", "read_record": "geoecg.io.record"}
 

@@ -15,8 +15,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 
-__all__ = ["EXTRAS", "MissingOptionalDependency", "extra_for", "install_hint", "missing",
-           "require"]
+__all__ = ["EXTRAS", "MissingOptionalDependency", "extra_for", "install_hint", "missing", "require"]
 
 #: importable module name -> the ``geoecg[EXTRA]`` that installs it.
 EXTRAS: dict[str, str] = {
@@ -42,8 +41,9 @@ def extra_for(module: str) -> str:
     try:
         return EXTRAS[module]
     except KeyError:
-        raise KeyError(f"{module!r} is not an optional dependency; known: {sorted(EXTRAS)}") \
-            from None
+        raise KeyError(
+            f"{module!r} is not an optional dependency; known: {sorted(EXTRAS)}"
+        ) from None
 
 
 def install_hint(*modules: str) -> str:

@@ -235,9 +235,7 @@ def check_rpeaks(rpeaks, n_samples: int | None = None, name: str = "rpeaks") -> 
         )
     if a[0] < 0 or (n_samples is not None and a[-1] >= n_samples):
         hi = "n_samples" if n_samples is None else str(int(n_samples))
-        raise ValueError(
-            f"{name} must lie in [0, {hi}) (inside the signal); got [{a[0]}, {a[-1]}]"
-        )
+        raise ValueError(f"{name} must lie in [0, {hi}) (inside the signal); got [{a[0]}, {a[-1]}]")
     return a
 
 

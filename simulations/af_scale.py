@@ -49,24 +49,39 @@ def main(argv=None) -> dict:
     lab = db.labels()
     names = [n for n in db.records() if n in lab.index]
     rng = np.random.default_rng(0)
-    out = {"n_records": len(names), "load_avg": os.getloadavg(),
-           "clock": "process_time (CPU s of this process, one thread)"}
+    out = {
+        "n_records": len(names),
+        "load_avg": os.getloadavg(),
+        "clock": "process_time (CPU s of this process, one thread)",
+    }
     t = []
     with tempfile.TemporaryDirectory() as d:  # 1. uncached
         for n in sorted(rng.choice(names, args.n_sample, replace=False).tolist()):
             t0 = time.process_time()
-            af_feature_matrix(db.signals([n]), db.fs, rhythm_profile=True,
-                              keys=db.content_keys([n]), cache_dir=d)
+            af_feature_matrix(
+                db.signals([n]), db.fs, rhythm_profile=True, keys=db.content_keys([n]), cache_dir=d
+            )
             t.append(time.process_time() - t0)
-    out["uncached_s_per_record"] = {"median": float(np.median(t)), "p90": float(
-        np.percentile(t, 90)), "first_incl_jit": t[0], "n": len(t)}
+    out["uncached_s_per_record"] = {
+        "median": float(np.median(t)),
+        "p90": float(np.percentile(t, 90)),
+        "first_incl_jit": t[0],
+        "n": len(t),
+    }
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     t0 = time.process_time()  # 2. + 3. the folder from the cache, lazily
-    m = af_feature_matrix(db.signals(names), db.fs, rhythm_profile=True,
-                          keys=db.content_keys(names), cache_dir=args.cache)
+    m = af_feature_matrix(
+        db.signals(names),
+        db.fs,
+        rhythm_profile=True,
+        keys=db.content_keys(names),
+        cache_dir=args.cache,
+    )
     out["folder_matrix_s"] = time.process_time() - t0
-    out["peak_rss_mb_before_after"] = [rss0, resource.getrusage(
-        resource.RUSAGE_SELF).ru_maxrss / 1024]
+    out["peak_rss_mb_before_after"] = [
+        rss0,
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    ]
     sig = sum(db.read(n).signal[0].nbytes for n in names) / 2**20
     out["all_signals_mb"] = {"folder": sig, "8528_extrapolated": sig * 8528 / len(names)}
     out["feature_matrix_mb_8528"] = 8528 * m.X.shape[1] * 8 / 2**20
@@ -77,8 +92,7 @@ def main(argv=None) -> dict:
     for n_rows in (len(names), idx.size):
         perm = rng.permutation(idx.size)[:n_rows]
         t0 = time.process_time()
-        CinC2017Classifier(n_estimators=200, random_state=0, n_jobs=1).fit(X8[perm],
-                                                                           y[idx][perm])
+        CinC2017Classifier(n_estimators=200, random_state=0, n_jobs=1).fit(X8[perm], y[idx][perm])
         out["fit_s"][n_rows] = time.process_time() - t0
     print(json.dumps(out, indent=1))
     if args.out:

@@ -20,8 +20,14 @@ import numpy as np
 
 from geoecg.sweep.label_shift import oracle_gain_recovered, run_label_shift_study
 
-CONFIG = (Path(__file__).resolve().parents[1] / "geoecg" / "sweep" / "configs" / "label_shift"
-          / "prior_shift_af.toml")
+CONFIG = (
+    Path(__file__).resolve().parents[1]
+    / "geoecg"
+    / "sweep"
+    / "configs"
+    / "label_shift"
+    / "prior_shift_af.toml"
+)
 
 
 def cinc_features(folder, cache):
@@ -35,10 +41,10 @@ def cinc_features(folder, cache):
     sigs = [db.read(n).signal[0] for n in names]
     keys = []
     for n in names:
-        st = (Path(db.root) / f"{n}.mat").stat() if (Path(db.root) / f"{n}.mat").exists() \
-            else None
-        keys.append(f"{Path(db.root).resolve()}/{n}|{st.st_size if st else 0}|"
-                    f"{st.st_mtime_ns if st else 0}")
+        st = (Path(db.root) / f"{n}.mat").stat() if (Path(db.root) / f"{n}.mat").exists() else None
+        keys.append(
+            f"{Path(db.root).resolve()}/{n}|{st.st_size if st else 0}|{st.st_mtime_ns if st else 0}"
+        )
     X = af_record_features_batch(sigs, float(db.fs), keys=keys, cache_dir=cache, progress=True)
     return X, labels.loc[names].to_numpy().astype(str)
 
@@ -67,8 +73,12 @@ def figure(df, path, metric="f1_mean"):
         ax.legend(fontsize=8)
         ax = axes[1, j]
         for n_t, g in df[df["source"] == src].groupby("n_target"):
-            e = g[g["method"].isin(["em", "bbse", "rlls"])].groupby(
-                ["af_prior", "method"])["af_prior_error"].mean().unstack("method")
+            e = (
+                g[g["method"].isin(["em", "bbse", "rlls"])]
+                .groupby(["af_prior", "method"])["af_prior_error"]
+                .mean()
+                .unstack("method")
+            )
             for m in e.columns:
                 ax.plot(e.index, e[m], marker=".", label=f"{m.upper()} n={n_t}")
         ax.axhline(0.02, color="k", lw=0.8, ls="--", label="0.02 target")
@@ -93,8 +103,13 @@ def main(argv=None):
     feats = cinc_features(a.cinc, a.cache) if a.cinc else None
     df = run_label_shift_study(a.config, a.out, sources=sources, cinc_features=feats)
     with np.errstate(all="ignore"):
-        summ = df.groupby(["source", "n_target", "af_prior", "method"])[
-            ["af_prior_error", "f1_af", "f1_mean"]].mean().unstack("method")
+        summ = (
+            df.groupby(["source", "n_target", "af_prior", "method"])[
+                ["af_prior_error", "f1_af", "f1_mean"]
+            ]
+            .mean()
+            .unstack("method")
+        )
     print(summ.round(3).to_string())
     for metric in ("f1_mean", "f1_af"):
         print(f"share of the oracle's {metric} gain recovered (largest n_target):")

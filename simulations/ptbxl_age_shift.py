@@ -59,16 +59,30 @@ def make_methods(pre_steps):
     lr = LogisticRegression(C=0.1, max_iter=2000)
     return {
         "x_only": (lambda: pipe(sklearn.clone(lr)), "X", {}),
-        "x_plus_w": (lambda: pipe(CovariateAdjustedClassifier(sklearn.clone(lr))
-                                  .set_fit_request(covariates=True)
-                                  .set_predict_proba_request(covariates=True)), "XW",
-                     {"covariates": True}),
-        "irm": (lambda: pipe(IRMClassifier(penalty=10.0, alpha=0.1).set_fit_request(domains=True)),
-                "X", {"domains": True}),
-        "vrex": (lambda: pipe(VRExClassifier(penalty=10.0, alpha=0.1)
-                              .set_fit_request(domains=True)), "X", {"domains": True}),
-        "groupdro": (lambda: pipe(GroupDROClassifier(alpha=0.1).set_fit_request(domains=True)),
-                     "X", {"domains": True}),
+        "x_plus_w": (
+            lambda: pipe(
+                CovariateAdjustedClassifier(sklearn.clone(lr))
+                .set_fit_request(covariates=True)
+                .set_predict_proba_request(covariates=True)
+            ),
+            "XW",
+            {"covariates": True},
+        ),
+        "irm": (
+            lambda: pipe(IRMClassifier(penalty=10.0, alpha=0.1).set_fit_request(domains=True)),
+            "X",
+            {"domains": True},
+        ),
+        "vrex": (
+            lambda: pipe(VRExClassifier(penalty=10.0, alpha=0.1).set_fit_request(domains=True)),
+            "X",
+            {"domains": True},
+        ),
+        "groupdro": (
+            lambda: pipe(GroupDROClassifier(alpha=0.1).set_fit_request(domains=True)),
+            "X",
+            {"domains": True},
+        ),
     }
 
 
@@ -111,22 +125,29 @@ def main(argv=None) -> int:
     old = ~young
     # environments inside the training group for the invariant methods: two age bands
     dom = (W["age"] >= np.median(W.loc[young, "age"])).to_numpy().astype(int)
-    print(f"PTB-XL: {len(y)} records ({len(set(patients))} patients); train age < "
-          f"{args.age_split:g}: {young.sum()} records, {y[young].mean():.2f} abnormal; test: "
-          f"{old.sum()} records, {y[old].mean():.2f} abnormal; features {args.features}")
+    print(
+        f"PTB-XL: {len(y)} records ({len(set(patients))} patients); train age < "
+        f"{args.age_split:g}: {young.sum()} records, {y[young].mean():.2f} abnormal; test: "
+        f"{old.sum()} records, {y[old].mean():.2f} abnormal; features {args.features}"
+    )
 
     rows = []
     boot_rng = np.random.default_rng(args.seed)
     test_pat = patients[old]
     upat = np.unique(test_pat)
-    boots = [np.concatenate([np.flatnonzero(test_pat == p) for p in
-                             boot_rng.choice(upat, size=upat.size)]) for _ in range(args.n_boot)]
+    boots = [
+        np.concatenate(
+            [np.flatnonzero(test_pat == p) for p in boot_rng.choice(upat, size=upat.size)]
+        )
+        for _ in range(args.n_boot)
+    ]
     refs = {}
     with sklearn.config_context(enable_metadata_routing=True):
         methods = make_methods(pre)
         for name, (make, inputs, uses) in methods.items():
-            model = _fit(make, uses, F[young], y[young], W[young].reset_index(drop=True),
-                         dom[young])
+            model = _fit(
+                make, uses, F[young], y[young], W[young].reset_index(drop=True), dom[young]
+            )
             p = _proba(model, inputs, F[old], W[old].reset_index(drop=True))
             if inputs not in refs:  # same model class cross-fitted in the older group
                 ref_make = methods["x_plus_w" if inputs == "XW" else "x_only"][0]
@@ -134,23 +155,38 @@ def main(argv=None) -> int:
                 Fo, yo, Wo = F[old], y[old], W[old].reset_index(drop=True)
                 pr = np.empty(len(yo))
                 for tr, te in GroupKFold(n_splits=5).split(Fo, yo, test_pat):
-                    m = _fit(ref_make, ref_uses, Fo[tr], yo[tr], Wo.iloc[tr].reset_index(drop=True),
-                             None)
+                    m = _fit(
+                        ref_make, ref_uses, Fo[tr], yo[tr], Wo.iloc[tr].reset_index(drop=True), None
+                    )
                     pr[te] = _proba(m, inputs, Fo[te], Wo.iloc[te].reset_index(drop=True))
                 refs[inputs] = pr
             pr = refs[inputs]
             yo = y[old]
             met, ref = binary_metrics(yo, p), binary_metrics(yo, pr)
-            bs = np.array([[binary_metrics(yo[b], p[b])[k] - binary_metrics(yo[b], pr[b])[k]
-                            for k in ("auroc", "log_loss")] for b in boots])
+            bs = np.array(
+                [
+                    [
+                        binary_metrics(yo[b], p[b])[k] - binary_metrics(yo[b], pr[b])[k]
+                        for k in ("auroc", "log_loss")
+                    ]
+                    for b in boots
+                ]
+            )
             lo, hi = np.nanpercentile(bs, [2.5, 97.5], axis=0)
-            rows.append({"method": name, "auroc": met["auroc"], "log_loss": met["log_loss"],
-                         "ece": met["ece"], "auroc_ref": ref["auroc"],
-                         "log_loss_ref": ref["log_loss"],
-                         "auroc_gap": met["auroc"] - ref["auroc"],
-                         "auroc_gap_ci": f"[{lo[0]:+.3f}, {hi[0]:+.3f}]",
-                         "log_loss_gap": met["log_loss"] - ref["log_loss"],
-                         "log_loss_gap_ci": f"[{lo[1]:+.3f}, {hi[1]:+.3f}]"})
+            rows.append(
+                {
+                    "method": name,
+                    "auroc": met["auroc"],
+                    "log_loss": met["log_loss"],
+                    "ece": met["ece"],
+                    "auroc_ref": ref["auroc"],
+                    "log_loss_ref": ref["log_loss"],
+                    "auroc_gap": met["auroc"] - ref["auroc"],
+                    "auroc_gap_ci": f"[{lo[0]:+.3f}, {hi[0]:+.3f}]",
+                    "log_loss_gap": met["log_loss"] - ref["log_loss"],
+                    "log_loss_gap_ci": f"[{lo[1]:+.3f}, {hi[1]:+.3f}]",
+                }
+            )
     df = pd.DataFrame(rows)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

@@ -34,7 +34,8 @@ def main(argv=None) -> int:
         s = summarize(df, ["log_loss_gap", "auroc_gap"])
         shift = load_config(name).raw.get("shift")
         plot_shift_sweep(s, title=config_title(name), xlabel=shift).savefig(
-            out / "shift_sweep.png", dpi=120)
+            out / "shift_sweep.png", dpi=120
+        )
         tab = s.pivot_table(index=["metric", "method"], columns="shift", values="mean")
         print(f"\n== {name} ({len(df)} cells) ==\n{tab.round(4).to_string()}")
     return 0

@@ -40,10 +40,19 @@ def test_crop_bounds_degenerate_and_invalid():
     assert crop_bounds(int(9.5 * FS), FS, 2, 0.7).shape == (0, 2)  # 9-s crop, 0.5 s room
     assert crop_bounds(100, FS, 2, 0.7).shape == (0, 2)  # shorter than the minimum crop
     assert crop_bounds(9000, FS, 0, 0.7).shape == (0, 2)
-    assert crop_bounds(9000, FS, 3, 0.5, min_s=0.0)[0, 1] - \
-        crop_bounds(9000, FS, 3, 0.5, min_s=0.0)[0, 0] == 4500
-    for bad in (dict(n_crops=-1), dict(n_crops=1.5), dict(n_crops=True), dict(frac=0.0),
-                dict(frac=1.2), dict(fs=0.0)):
+    assert (
+        crop_bounds(9000, FS, 3, 0.5, min_s=0.0)[0, 1]
+        - crop_bounds(9000, FS, 3, 0.5, min_s=0.0)[0, 0]
+        == 4500
+    )
+    for bad in (
+        dict(n_crops=-1),
+        dict(n_crops=1.5),
+        dict(n_crops=True),
+        dict(frac=0.0),
+        dict(frac=1.2),
+        dict(fs=0.0),
+    ):
         kw = dict(n_samples=9000, fs=FS, n_crops=2, frac=0.7) | bad
         with pytest.raises(ValueError):
             crop_bounds(**kw)
@@ -56,10 +65,10 @@ def test_crop_features_are_the_features_of_the_slices():
     F, owner = af_crop_features(sigs, FS, 2, 0.7, rhythm_profile=True)
     assert owner.tolist() == [0, 0, 1, 1]
     assert F.shape == (4, 193)
-    for j, (i, (a, b)) in enumerate([(0, ab) for ab in crop_bounds(sigs[0].size, FS, 2, 0.7,
-                                                                   index=0)]
-                                    + [(1, ab) for ab in crop_bounds(sigs[1].size, FS, 2, 0.7,
-                                                                     index=1)]):
+    for j, (i, (a, b)) in enumerate(
+        [(0, ab) for ab in crop_bounds(sigs[0].size, FS, 2, 0.7, index=0)]
+        + [(1, ab) for ab in crop_bounds(sigs[1].size, FS, 2, 0.7, index=1)]
+    ):
         s = sigs[i][a:b]
         want = np.r_[af_record_features(s, FS), rhythm_profile_features(s, FS)]
         np.testing.assert_array_equal(F[j], want)
@@ -83,9 +92,16 @@ def test_classifier_without_crops_is_unchanged():
     a = CinC2017Classifier(n_estimators=20, random_state=3).fit(X, y)
     b = CinC2017Classifier(n_estimators=20, random_state=3, crop_weight=0.9).fit(X, y)
     seed = int(np.random.RandomState(3).randint(np.iinfo(np.int32).max))
-    ref = XGBClassifier(n_estimators=20, max_depth=4, learning_rate=0.05, subsample=0.8,
-                        colsample_bytree=0.5, random_state=seed, n_jobs=1,
-                        tree_method="hist").fit(X, np.unique(y, return_inverse=True)[1])
+    ref = XGBClassifier(
+        n_estimators=20,
+        max_depth=4,
+        learning_rate=0.05,
+        subsample=0.8,
+        colsample_bytree=0.5,
+        random_state=seed,
+        n_jobs=1,
+        tree_method="hist",
+    ).fit(X, np.unique(y, return_inverse=True)[1])
     p = ref.predict_proba(X).astype(np.float64)
     p /= p.sum(axis=1, keepdims=True)
     np.testing.assert_array_equal(a.predict_proba(X), p)
@@ -107,8 +123,9 @@ def test_classifier_learns_from_crop_rows_with_their_labels():
     Xt[:, 0] = [0.0, 4.0, 8.0, 12.0]
     assert clf.predict(Xt).tolist() == ["A", "N", "O", "~"]
     w1 = CinC2017Classifier(n_estimators=50, random_state=0, crop_weight=0.1)
-    assert not np.allclose(w1.fit(X, y, X_crops=Xc, y_crops=yc).predict_proba(Xt),
-                           clf.predict_proba(Xt))
+    assert not np.allclose(
+        w1.fit(X, y, X_crops=Xc, y_crops=yc).predict_proba(Xt), clf.predict_proba(Xt)
+    )
     both = CinC2017Classifier(n_estimators=20, random_state=0, binary_weight=0.5)
     assert both.fit(X, y, X_crops=Xc, y_crops=yc).predict(Xt)[0] == "A"
 
@@ -148,8 +165,15 @@ def test_cv_crops_stay_in_their_fold_and_heldout_is_whole():
     owner = np.repeat(np.arange(60), 2)[np.arange(120) % 7 != 0]  # some records: no crop
     F = np.column_stack([np.zeros((owner.size, 3)), owner + 1000.0])  # crop -> owner id
     _Spy.calls = []
-    classes, proba, _ = cinc_cv_proba(_Spy(n_estimators=5, random_state=4, crop_weight=0.25),
-                                      X, y, folds=3, seed=4, crops=F, crop_owner=owner)
+    classes, proba, _ = cinc_cv_proba(
+        _Spy(n_estimators=5, random_state=4, crop_weight=0.25),
+        X,
+        y,
+        folds=3,
+        seed=4,
+        crops=F,
+        crop_owner=owner,
+    )
     assert len(_Spy.calls) == 3
     seen = []
     for c in _Spy.calls:
@@ -171,8 +195,9 @@ def test_cv_without_crops_matches_plain_cv_loop():
     from sklearn.model_selection import StratifiedKFold
 
     X, y = _toy(3)
-    _, proba, _ = cinc_cv_proba(CinC2017Classifier(n_estimators=7, random_state=2, n_jobs=1),
-                                X, y, folds=3, seed=2)
+    _, proba, _ = cinc_cv_proba(
+        CinC2017Classifier(n_estimators=7, random_state=2, n_jobs=1), X, y, folds=3, seed=2
+    )
     ref = np.zeros_like(proba)
     for tr, te in StratifiedKFold(3, shuffle=True, random_state=2).split(X, y):
         m = CinC2017Classifier(n_estimators=7, random_state=2, n_jobs=1).fit(X[tr], y[tr])
@@ -181,17 +206,38 @@ def test_cv_without_crops_matches_plain_cv_loop():
 
 
 def test_rhythm_crops_preset():
-    assert AF_PRESETS["rhythm-crops"] == {"rhythm_profile": True, "n_crops": 2,
-                                          "crop_frac": 0.7, "crop_weight": 0.5}
+    assert AF_PRESETS["rhythm-crops"] == {
+        "rhythm_profile": True,
+        "n_crops": 2,
+        "crop_frac": 0.7,
+        "crop_weight": 0.5,
+    }
 
 
 def test_cli_crop_augment_end_to_end(tmp_path):
     from geoecg.cli import main
 
     out = tmp_path / "af.json"
-    rc = main(["bench", "af", "--data", str(sample_cinc2017_dir()), "--protocol", "cv",
-               "--folds", "2", "--n-estimators", "10", "--preset", "rhythm-crops",
-               "--cache", str(tmp_path / "cache"), "--json", str(out)])
+    rc = main(
+        [
+            "bench",
+            "af",
+            "--data",
+            str(sample_cinc2017_dir()),
+            "--protocol",
+            "cv",
+            "--folds",
+            "2",
+            "--n-estimators",
+            "10",
+            "--preset",
+            "rhythm-crops",
+            "--cache",
+            str(tmp_path / "cache"),
+            "--json",
+            str(out),
+        ]
+    )
     assert rc == 0
     r = json.loads(out.read_text())
     assert r["n_records"] == 20  # held-out: the 20 whole records
@@ -200,8 +246,23 @@ def test_cli_crop_augment_end_to_end(tmp_path):
     assert 30 <= ca["n_crop_rows"] <= 40  # 2 per record, none for records < ~10 s
     assert "rhythm-crops" in r["mode"]
     d = str(sample_cinc2017_dir())
-    rc = main(["bench", "af", "--train-data", d, "--test-data", d, "--n-estimators", "10",
-               "--preset", "rhythm-crops", "--cache", str(tmp_path / "cache"), "--json",
-               str(out)])
+    rc = main(
+        [
+            "bench",
+            "af",
+            "--train-data",
+            d,
+            "--test-data",
+            d,
+            "--n-estimators",
+            "10",
+            "--preset",
+            "rhythm-crops",
+            "--cache",
+            str(tmp_path / "cache"),
+            "--json",
+            str(out),
+        ]
+    )
     r = json.loads(out.read_text())
     assert rc == 0 and r["n_records"] == 20 and 30 <= r["crop_augment"]["n_crop_rows"] <= 40

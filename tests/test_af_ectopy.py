@@ -51,8 +51,8 @@ def _ecg(rr_ms, ect, fs, rng):
     r = np.round(t_beats * fs).astype(np.int64)
     h = int(0.5 * fs)
     tt = np.arange(-h, h + 1) / fs
-    normal = np.exp(-(tt / 0.012) ** 2) + 0.25 * np.exp(-((tt - 0.25) / 0.05) ** 2)
-    pvc = -1.2 * np.exp(-(tt / 0.045) ** 2) + 0.4 * np.exp(-((tt - 0.3) / 0.07) ** 2)
+    normal = np.exp(-((tt / 0.012) ** 2)) + 0.25 * np.exp(-(((tt - 0.25) / 0.05) ** 2))
+    pvc = -1.2 * np.exp(-((tt / 0.045) ** 2)) + 0.4 * np.exp(-(((tt - 0.3) / 0.07) ** 2))
     for k, e in zip(r, ect, strict=True):
         a, b = max(0, k - h), min(n, k + h + 1)
         x[a:b] += (pvc if e else normal)[a - (k - h) : b - (k - h)]
@@ -108,7 +108,8 @@ def test_filtered_detector_ignores_ectopy_and_keeps_af():
     # every mode works with another base detector
     for mode in ("drop", "interpolate", "remove"):
         d = EctopyFilteredDetector(LowComplexityAFDetector(), mode=mode).fit_series(
-            tr_rr, tr_y, tr_e)
+            tr_rr, tr_y, tr_e
+        )
         p = d.predict_series(rr, ect)
         assert p.shape == rr.shape and p[af].mean() > 0.8
 
@@ -180,8 +181,12 @@ def test_ectopy_filter_on_mitdb(mitdb_dir):
         ba = beat_annotations(rec.annotations)
         b = ba["sample"].to_numpy()
         e = ectopic_beats(rec.signal[0], rec.fs, b)
-        return np.diff(b) * 1000.0 / rec.fs, af_beat_labels(rec.annotations, b)[1:], e, \
-            ba["aami"].to_numpy()
+        return (
+            np.diff(b) * 1000.0 / rec.fs,
+            af_beat_labels(rec.annotations, b)[1:],
+            e,
+            ba["aami"].to_numpy(),
+        )
 
     S = {r: series(r) for r in ("203", "208", "115", "201", "119", "106")}
     for r in ("119", "201"):  # PVCs found, normal (AAMI N) beats kept
@@ -190,7 +195,8 @@ def test_ectopy_filter_on_mitdb(mitdb_dir):
     tr = ("203", "208", "115")
     plain = COSEnDetector().fit_series([S[r][0] for r in tr], [S[r][1] for r in tr])
     filt = EctopyFilteredDetector().fit_series(
-        [S[r][0] for r in tr], [S[r][1] for r in tr], [S[r][2] for r in tr])
+        [S[r][0] for r in tr], [S[r][1] for r in tr], [S[r][2] for r in tr]
+    )
     fp0 = sum(int(plain.predict_series(S[r][0]).sum()) for r in ("119", "106"))
     fp1 = sum(int(filt.predict_series(S[r][0], S[r][2]).sum()) for r in ("119", "106"))
     assert fp0 > 50 and fp1 < fp0 / 5

@@ -210,8 +210,9 @@ def test_cinc_classifier_binary_af_model():
     # prior correction still applies on top of the blend
     pri = {"N": 0.6, "A": 0.09, "O": 0.28, "~": 0.03}
     arr = np.array([pri[c] for c in clf.classes_])
-    np.testing.assert_allclose(clf.set_params(class_priors=pri).predict_proba(X),
-                               prior_correct(p, clf.train_priors_, arr))
+    np.testing.assert_allclose(
+        clf.set_params(class_priors=pri).predict_proba(X), prior_correct(p, clf.train_priors_, arr)
+    )
     with pytest.raises(ValueError, match="binary_weight"):
         clone(base).set_params(binary_weight=2.0).fit(X, y)
     with pytest.raises(ValueError, match="binary_class"):
@@ -232,13 +233,11 @@ def _ann(samples, symbols, aux):
 
 def test_beat_rhythms_mitdb_and_shdb_layouts():
     beats = np.array([50, 150, 250, 350, 450, 550])
-    mit = _ann([0, 100, 200, 300, 400], ["+", "N", "+", "N", "+"],
-               ["(N", "", "(AFIB", "", "(AFL"])
+    mit = _ann([0, 100, 200, 300, 400], ["+", "N", "+", "N", "+"], ["(N", "", "(AFIB", "", "(AFL"])
     assert beat_rhythms(mit, beats).tolist() == ["N", "N", "AFIB", "AFIB", "AFL", "AFL"]
     # SHDB-AF layout: rhythm codes in the aux note of comment annotations ('"'), with or
     # without the "(", and free-text comments that are not rhythm codes are ignored
-    shdb = _ann([0, 200, 260, 400], ['"', '"', '"', '"'],
-                ["(N", "AFIB", "electrode off", "(N"])
+    shdb = _ann([0, 200, 260, 400], ['"', '"', '"', '"'], ["(N", "AFIB", "electrode off", "(N"])
     assert beat_rhythms(shdb, beats).tolist() == ["N", "N", "AFIB", "AFIB", "N", "N"]
     assert beat_rhythms(shdb, beats, symbols=("+",)).tolist() == [""] * 6
     assert af_beat_labels(shdb, beats).tolist() == [False, False, True, True, False, False]

@@ -149,8 +149,9 @@ def test_rr_windows_matches_numpy():
     for width in (2, 3, 4, 9):
         got = rr_windows(rr, width)
         pad = np.r_[np.full(width, np.nan), rr, np.full(width, np.nan)]
-        want = np.array([pad[width + i - width // 2 : width + i - width // 2 + width]
-                         for i in range(rr.size)])
+        want = np.array(
+            [pad[width + i - width // 2 : width + i - width // 2 + width] for i in range(rr.size)]
+        )
         np.testing.assert_array_equal(got, want)
     assert rr_windows(np.empty(0), 5).shape == (0, 5)
 

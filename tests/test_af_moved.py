@@ -9,8 +9,10 @@ import pytest
 
 MOVED = {
     "geoecg.features.af_record": ("geoecg.features.af.record", "af_record_features"),
-    "geoecg.features.af_rhythm_profile": ("geoecg.features.af.rhythm_profile",
-                                          "rhythm_profile_features"),
+    "geoecg.features.af_rhythm_profile": (
+        "geoecg.features.af.rhythm_profile",
+        "rhythm_profile_features",
+    ),
     "geoecg.features.af_crops": ("geoecg.features.af.crops", "af_crop_features"),
     "geoecg.estimators.af_ectopy": ("geoecg.estimators.af.ectopy", "EctopyFilteredDetector"),
     "geoecg.estimators.af_pipeline": ("geoecg.estimators.af.pipeline", "AFRecordClassifier"),

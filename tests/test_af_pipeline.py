@@ -22,8 +22,8 @@ def test_equals_the_feature_path_and_cache(sample, tmp_path):
     F = af_record_features_batch(X, 300.0)
     ref = CinC2017Classifier(n_estimators=10, random_state=0).fit(F, y)
     np.testing.assert_allclose(clf.predict_proba(X), ref.predict_proba_uncorrected(F))
-    assert len(list(tmp_path.glob("*.npy"))) == len(X)     # one cached row per record
-    again = clone(clf).fit(X, y)                            # from the cache: same model
+    assert len(list(tmp_path.glob("*.npy"))) == len(X)  # one cached row per record
+    again = clone(clf).fit(X, y)  # from the cache: same model
     np.testing.assert_allclose(again.predict_proba(X), clf.predict_proba(X))
 
 
@@ -46,18 +46,55 @@ def test_bench_nested_default_and_train_test_adaptation(tmp_path):
 
     d = str(sample_cinc2017_dir())
     out = tmp_path / "nested.json"
-    rc = main(["bench", "af", "--data", d, "--folds", "2", "--inner-folds", "2", "--seeds", "0",
-               "--n-estimators", "5", "--cache", str(tmp_path / "c"), "--json", str(out)])
+    rc = main(
+        [
+            "bench",
+            "af",
+            "--data",
+            d,
+            "--folds",
+            "2",
+            "--inner-folds",
+            "2",
+            "--seeds",
+            "0",
+            "--n-estimators",
+            "5",
+            "--cache",
+            str(tmp_path / "c"),
+            "--json",
+            str(out),
+        ]
+    )
     r = json.loads(out.read_text())
     assert rc == 0 and "nested" in r["mode"]
-    assert len(r["per_seed"][0]["choices"]) == 2           # one inner choice per outer fold
+    assert len(r["per_seed"][0]["choices"]) == 2  # one inner choice per outer fold
     assert r["grid"]["blocks__rhythm_profile"] == [False, True]
-    rc = main(["bench", "af", "--train-data", d, "--test-data", d, "--n-estimators", "5",
-               "--cache", str(tmp_path / "c"),
-               "--json", str(out)])
+    rc = main(
+        [
+            "bench",
+            "af",
+            "--train-data",
+            d,
+            "--test-data",
+            d,
+            "--n-estimators",
+            "5",
+            "--cache",
+            str(tmp_path / "c"),
+            "--json",
+            str(out),
+        ]
+    )
     r = json.loads(out.read_text())
     pa = r["prior_adaptation"]
-    assert rc == 0 and set(pa["rows"]) == {"uncorrected", "calibrated", "ORACLE true prior",
-                                           "em", "bbse", "rlls"}
+    assert rc == 0 and set(pa["rows"]) == {
+        "uncorrected",
+        "calibrated",
+        "ORACLE true prior",
+        "em",
+        "bbse",
+        "rlls",
+    }
     assert pa["priors"]["true"] == {"A": 0.25, "N": 0.25, "O": 0.25, "~": 0.25}
     assert abs(sum(v["prior"] for v in pa["priors"]["em"].values()) - 1) < 1e-9

@@ -29,8 +29,10 @@ def test_record_scores_match_sklearn(seed):
 
 
 def test_af_patient_folds_keep_201_202_together():
-    s = {r: (None, np.array([r in ("201", "202", "203", "210")]), None)
-         for r in ("100", "101", "201", "202", "203", "210", "220")}
+    s = {
+        r: (None, np.array([r in ("201", "202", "203", "210")]), None)
+        for r in ("100", "101", "201", "202", "203", "210", "220")
+    }
     folds = af_patient_folds(s)
     assert folds[0][:2] == ["201", "202"] and len(folds) == 3
     assert sorted(sum(folds, [])) == sorted(s)
@@ -48,8 +50,9 @@ def test_cached_matrix_reads_no_record_and_matches(tmp_path, monkeypatch):
     assert first.feature_names[: len(AF_RECORD_FEATURE_NAMES)] == tuple(AF_RECORD_FEATURE_NAMES)
     calls = []
     monkeypatch.setattr(CinC2017, "read", lambda self, n: calls.append(n))
-    again = af_feature_matrix(db.signals(names), db.fs, rhythm_profile=True, keys=keys,
-                              cache_dir=tmp_path)
+    again = af_feature_matrix(
+        db.signals(names), db.fs, rhythm_profile=True, keys=keys, cache_dir=tmp_path
+    )
     assert calls == []  # every row from the cache: no record read
     np.testing.assert_array_equal(again.X, first.X)
 
@@ -62,16 +65,19 @@ def test_beat_level_cv_matches_a_plain_loop():
     for i, r in enumerate(("a", "b", "c")):
         rr, y = synthetic_rr(1500, af_fraction=0.5, random_state=i)
         series[r] = (rr, np.asarray(y, bool), np.zeros(rr.size + 1, bool))
-    dets = {"COSEn": (COSEnDetector, False),
-            "COSEn + 30 s": (lambda: EctopyFilteredDetector(COSEnDetector(), min_episode_s=30.0),
-                             False)}
+    dets = {
+        "COSEn": (COSEnDetector, False),
+        "COSEn + 30 s": (
+            lambda: EctopyFilteredDetector(COSEnDetector(), min_episode_s=30.0),
+            False,
+        ),
+    }
     folds = [["a"], ["b"], ["c"]]
     res = beat_level_cv(series, dets, folds)
     tp = fn = 0
     for test in folds:
         train = [r for r in series if r not in test]
-        d = COSEnDetector().fit_series([series[r][0] for r in train],
-                                       [series[r][1] for r in train])
+        d = COSEnDetector().fit_series([series[r][0] for r in train], [series[r][1] for r in train])
         p, y = d.predict_series(series[test[0]][0]), series[test[0]][1]
         tp, fn = tp + (p & y).sum(), fn + (~p & y).sum()
     assert res["COSEn"]["se"] == pytest.approx(100 * tp / (tp + fn))

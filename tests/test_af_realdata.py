@@ -39,9 +39,22 @@ def test_bench_train_test_on_disjoint_folders(cinc2017_dir, tmp_path):
     a = _split_folder(db.root, tr, lab, tmp_path / "train")
     b = _split_folder(db.root, te, lab, tmp_path / "test")
     out = tmp_path / "af.json"
-    rc = main(["bench", "af", "--train-data", str(a), "--test-data", str(b), "--n-estimators",
-               "30", "--cache", str(tmp_path / "cache"), "--json",
-               str(out)])
+    rc = main(
+        [
+            "bench",
+            "af",
+            "--train-data",
+            str(a),
+            "--test-data",
+            str(b),
+            "--n-estimators",
+            "30",
+            "--cache",
+            str(tmp_path / "cache"),
+            "--json",
+            str(out),
+        ]
+    )
     assert rc == 0
     r = json.loads(out.read_text())
     assert r["n_records"] == 40

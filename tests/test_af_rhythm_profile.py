@@ -36,10 +36,17 @@ def _window_twin(rr, w, step):
     for i in range(0, len(rr) - w + 1, step):
         s = np.asarray(rr[i : i + w], dtype=float)
         d = np.diff(s)
-        lag = [min(abs(s[j] - s[j - 1]), abs(s[j] - s[j - 2]), abs(s[j] - s[j - 3]))
-               for j in range(3, w)]
-        out.append((np.sqrt(np.mean(d**2)) / s.mean(), np.median(np.abs(d)) / np.median(s),
-                    np.median(lag) / np.median(s)))
+        lag = [
+            min(abs(s[j] - s[j - 1]), abs(s[j] - s[j - 2]), abs(s[j] - s[j - 3]))
+            for j in range(3, w)
+        ]
+        out.append(
+            (
+                np.sqrt(np.mean(d**2)) / s.mean(),
+                np.median(np.abs(d)) / np.median(s),
+                np.median(lag) / np.median(s),
+            )
+        )
     return np.array(out)
 
 

@@ -156,8 +156,9 @@ def test_nn_context_excludes_only_the_flagged_beats():
     p = _peaks(rr)
     none = np.zeros(p.size, bool)
     plain = rhythm_context_features(p, FS).values
-    assert np.array_equal(rhythm_context_features(p, FS, ectopic=none).values, plain,
-                          equal_nan=True)
+    assert np.array_equal(
+        rhythm_context_features(p, FS, ectopic=none).values, plain, equal_nan=True
+    )
     ect = none.copy()
     ect[200] = True
     nn = rhythm_context_features(p, FS, ectopic=ect).values
@@ -176,8 +177,9 @@ def test_nn_af_context_of_bigeminy_is_not_af_like():
     plain = af_context_features(p, FS).values
     nn = af_context_features(p, FS, ectopic=ect).values
     reg = af_context_features(_peaks(np.full(rr.size, 0.8)), FS).values
-    assert np.array_equal(af_context_features(p, FS, ectopic=np.zeros(p.size, bool)).values,
-                          plain, equal_nan=True)
+    assert np.array_equal(
+        af_context_features(p, FS, ectopic=np.zeros(p.size, bool)).values, plain, equal_nan=True
+    )
     pr = AF_CONTEXT_FEATURE_NAMES.index("ctx_af_pRR6")
     assert np.nanmedian(plain[:, pr]) > 0.9  # every successive difference is large
     assert np.nanmedian(nn[:, pr]) == 0.0  # the NN series is flat, as a regular rhythm

@@ -128,13 +128,32 @@ def test_record_standardize_robust_and_nan_safe():
 
 
 def test_feature_sets_and_selector():
-    names = ["rr_pre", "rr_pre_lmed", "r_amp_l0", "r_amp_dev_l0", "qrs_width_l0", "wav_a1_l0",
-             "wav_a1_dev_l0", "corr_p_l0", "dom_rr_pre", "ctx_rcv"]
-    got = {s: [n for n, k in zip(names, beat_feature_set_mask(names, s), strict=True) if k]
-           for s in ("all", "relative", "transfer", "transfer-abs")}
+    names = [
+        "rr_pre",
+        "rr_pre_lmed",
+        "r_amp_l0",
+        "r_amp_dev_l0",
+        "qrs_width_l0",
+        "wav_a1_l0",
+        "wav_a1_dev_l0",
+        "corr_p_l0",
+        "dom_rr_pre",
+        "ctx_rcv",
+    ]
+    got = {
+        s: [n for n, k in zip(names, beat_feature_set_mask(names, s), strict=True) if k]
+        for s in ("all", "relative", "transfer", "transfer-abs")
+    }
     assert "dom_rr_pre" not in got["all"] and "rr_pre" in got["all"]
-    assert got["transfer"] == ["rr_pre_lmed", "r_amp_dev_l0", "qrs_width_l0", "wav_a1_dev_l0",
-                               "corr_p_l0", "dom_rr_pre", "ctx_rcv"]
+    assert got["transfer"] == [
+        "rr_pre_lmed",
+        "r_amp_dev_l0",
+        "qrs_width_l0",
+        "wav_a1_dev_l0",
+        "corr_p_l0",
+        "dom_rr_pre",
+        "ctx_rcv",
+    ]
     assert got["transfer-abs"] == got["transfer"][:1] + ["r_amp_l0"] + got["transfer"][1:]
     with pytest.raises(ValueError, match="feature_set"):
         beat_feature_set_mask(names, "bogus")
@@ -159,8 +178,10 @@ def test_library_defaults_agree_with_the_registered_choice():
         make_beat_pipeline,
     )
 
-    assert any(DEFAULT_FEATURE_SET in g["select__feature_set"] and DEFAULT_ADAPT in
-               g["select__adapt"] for g in BEAT_SELECTION_GRID)
+    assert any(
+        DEFAULT_FEATURE_SET in g["select__feature_set"] and DEFAULT_ADAPT in g["select__adapt"]
+        for g in BEAT_SELECTION_GRID
+    )
     sel = make_beat_pipeline(["dom_rr_pre"])[0]
     for obj in (BeatFeatures(), SelectBeatFeatures(), sel):
         assert (obj.feature_set, obj.adapt) == (DEFAULT_FEATURE_SET, DEFAULT_ADAPT)
@@ -188,8 +209,9 @@ def test_beat_features_transfer_set_and_adapt_standardises():
 def test_width_ratio_is_against_sinus_beats_even_when_wide_beats_are_most():
     from geoecg.features.morphology import BeatFeatureTable
 
-    names = np.array(["qrs_width_l0", "qrs_width_l1", "dom_rr_pre", "dom_qrs_corr_l0",
-                      "dom_qrs_amp_l0"])
+    names = np.array(
+        ["qrs_width_l0", "qrs_width_l1", "dom_rr_pre", "dom_qrs_corr_l0", "dom_qrs_amp_l0"]
+    )
     sinus = [90.0, 100.0, 1.0, 0.98, 1.0]
     wide = [150.0, 170.0, 0.6, 0.95, 1.1]  # premature, so not sinus-like
     V = np.array([sinus] * 8 + [wide] * 12)  # wide beats are 60 % of the record
@@ -217,5 +239,7 @@ def test_width_ratio_separates_pvcs_and_only_transfer_w_takes_it():
         assert not beat_feature_set_mask(names, s)[names.index("dom_qrs_wratio_l0")]
     tw = beat_feature_set_mask(names, "transfer-w")
     assert tw[names.index("dom_qrs_wratio_l0")]
-    np.testing.assert_array_equal(tw & ~np.char.startswith(t.names.astype(str), "dom_qrs_w"),
-                                  beat_feature_set_mask(names, "transfer"))
+    np.testing.assert_array_equal(
+        tw & ~np.char.startswith(t.names.astype(str), "dom_qrs_w"),
+        beat_feature_set_mask(names, "transfer"),
+    )

@@ -271,8 +271,10 @@ def test_viz_templates_and_star_strip():
     labels = np.where(np.arange(peaks.size) % 3 == 0, "V", "N")
     fig = plot_beat_templates(seg, labels)
     texts = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
-    assert texts == [f"V ventricular ectopic (n={(labels == 'V').sum()})",
-                     f"N normal (n={(labels == 'N').sum()})"]
+    assert texts == [
+        f"V ventricular ectopic (n={(labels == 'V').sum()})",
+        f"N normal (n={(labels == 'N').sum()})",
+    ]
     plt.close(fig)
     with pytest.raises(ValueError, match="labels"):
         plot_beat_templates(seg, labels[:-1])

@@ -64,8 +64,24 @@ def test_nested_ds1_cv_on_three_patients_writes_json(mitdb_dir, tmp_path, cache,
 @pytest.mark.realdata
 def test_intra_split_is_labelled_as_leaking(mitdb_dir, tmp_path, cache, capsys):
     out = tmp_path / "intra.json"
-    rc = main(["bench", "beats", "--data", str(mitdb_dir), "--protocol", "intra", "--records",
-               "119,208", "--n-estimators", "5", "--json", str(out), "--cache", str(cache)])
+    rc = main(
+        [
+            "bench",
+            "beats",
+            "--data",
+            str(mitdb_dir),
+            "--protocol",
+            "intra",
+            "--records",
+            "119,208",
+            "--n-estimators",
+            "5",
+            "--json",
+            str(out),
+            "--cache",
+            str(cache),
+        ]
+    )
     assert rc == 0 and "LEAKS PATIENTS" in capsys.readouterr().out
     res = json.loads(out.read_text())
     n = sum(c["n"] for c in res["classes"].values())
@@ -85,8 +101,12 @@ def test_nested_select_chooses_from_the_registered_grid(mitdb_dir, tmp_path, cac
     assert rc == 0
     assert "inner patient CV" in capsys.readouterr().out
     res = json.loads(out.read_text())
-    allowed = {(s, a) for g in BEAT_SELECTION_GRID for s in g["select__feature_set"]
-               for a in g["select__adapt"]}
+    allowed = {
+        (s, a)
+        for g in BEAT_SELECTION_GRID
+        for s in g["select__feature_set"]
+        for a in g["select__adapt"]
+    }
     assert len(res["folds"]) == 3
     for f in res["folds"]:
         c = f["choice"]
@@ -96,8 +116,9 @@ def test_nested_select_chooses_from_the_registered_grid(mitdb_dir, tmp_path, cac
 
 
 @pytest.mark.realdata
-def test_cross_database_on_other_sampling_rate(mitdb_dir, svdb_dir, tmp_path, cache, capsys,
-                                              monkeypatch):
+def test_cross_database_on_other_sampling_rate(
+    mitdb_dir, svdb_dir, tmp_path, cache, capsys, monkeypatch
+):
     """Train on DS1 (360 Hz), test on a 128-Hz record of another database; here a 2-record
     training subset keeps the test fast (the DS1 list is patched, not the protocol)."""
     import geoecg.io.mitdb as mitdb
@@ -106,14 +127,32 @@ def test_cross_database_on_other_sampling_rate(mitdb_dir, svdb_dir, tmp_path, ca
     svdb = svdb_dir
     monkeypatch.setattr(mitdb, "DS1", ("119", "208"))
     out = tmp_path / "x.json"
-    rc = main(["bench", "beats", "--train-data", str(mitdb_dir), "--test-data", str(svdb),
-               "--records", "800", "--n-estimators", "10", "--adapt", "both", "--json", str(out),
-               "--cache", str(cache)])
+    rc = main(
+        [
+            "bench",
+            "beats",
+            "--train-data",
+            str(mitdb_dir),
+            "--test-data",
+            str(svdb),
+            "--records",
+            "800",
+            "--n-estimators",
+            "10",
+            "--adapt",
+            "both",
+            "--json",
+            str(out),
+            "--cache",
+            str(cache),
+        ]
+    )
     assert rc == 0
     res = json.loads(out.read_text())
     assert res["protocol"] == "cross-db" and res["test_fs"] == [128.0]
     assert res["train_records"] == ["119", "208"] and res["settings"]["adapt"] == "both"
-    n_ref = int(np.isin(read_record(svdb / "800").annotations.symbol,
-                        list("NLRBejnAaJSVErF/fQ?")).sum())
+    n_ref = int(
+        np.isin(read_record(svdb / "800").annotations.symbol, list("NLRBejnAaJSVErF/fQ?")).sum()
+    )
     assert sum(c["n"] for c in res["classes"].values()) == n_ref
     assert "cross-database" in capsys.readouterr().out

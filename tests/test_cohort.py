@@ -195,12 +195,14 @@ def test_limit_records_and_growth(mimic_tree, tmp_path):
     got = read_features(tmp_path / "r")["record_id"].tolist()
     assert got == sorted(ids, key=lambda s: int(s))  # source order
     out = tmp_path / "lim"
-    r1 = extract_features(root, ["rpeaks"], out=out, fs=100, chunk_size=10, limit=25,
-                          progress=False)
+    r1 = extract_features(
+        root, ["rpeaks"], out=out, fs=100, chunk_size=10, limit=25, progress=False
+    )
     assert r1.n_records == 25 and r1.n_parts == 3
     first = {p.name: p.read_bytes() for p in sorted(out.glob("part-*.parquet"))[:2]}
-    r2 = extract_features(root, ["rpeaks"], out=out, fs=100, chunk_size=10, limit=40,
-                          progress=False)
+    r2 = extract_features(
+        root, ["rpeaks"], out=out, fs=100, chunk_size=10, limit=40, progress=False
+    )
     assert r2.n_parts_computed == 2  # the two full chunks are kept, the partial one redone
     assert {p: (out / p).read_bytes() for p in first} == first
     feats = read_features(out)
@@ -219,8 +221,16 @@ def test_bad_arguments(mimic_tree, tmp_path):
         extract_features(root, ["hrv"], out=tmp_path, chunk_size=0, progress=False)
     with pytest.raises(ValueError, match="limit"):
         extract_features(root, ["hrv"], out=tmp_path, limit=0, progress=False)
-    assert set(FEATURE_SETS) >= {"rpeaks", "hrv", "sqi", "noise", "af", "morphology",
-                                 "covariance", "tangent"}
+    assert set(FEATURE_SETS) >= {
+        "rpeaks",
+        "hrv",
+        "sqi",
+        "noise",
+        "af",
+        "morphology",
+        "covariance",
+        "tangent",
+    }
     with pytest.raises(ValueError, match="symmetric"):
         TangentSet(reference=np.ones((2, 3)))
 
@@ -244,8 +254,7 @@ def test_every_feature_set_on_real_records(ptbxl_dir, tmp_path):
     C[:, iu[0], iu[1]] = feats[cov_cols].to_numpy()
     C = C + np.triu(C, 1).transpose(0, 2, 1)
     t = feats[[c for c in feats.columns if c.startswith("tan_")]].to_numpy()
-    np.testing.assert_allclose(t, tangent_space(C, ref, metric="riemann"), rtol=1e-9,
-                               atol=1e-9)
+    np.testing.assert_allclose(t, tangent_space(C, ref, metric="riemann"), rtol=1e-9, atol=1e-9)
     assert (feats["sex"].notna()).all()  # PTB-XL metadata joined
 
 
@@ -255,9 +264,21 @@ def test_cli_extract(mimic_tree, tmp_path, capsys):
     root, df, _ = mimic_tree
     ids = tmp_path / "ids.txt"
     ids.write_text("\n".join(str(s) for s in df["study_id"].iloc[:6]))
-    argv = ["extract", str(root), "--features", "rpeaks,hrv", "--out", str(tmp_path / "o"),
-            "--fs", "100", "--records", f"@{ids}", "--no-progress", "--json",
-            str(tmp_path / "s.json")]
+    argv = [
+        "extract",
+        str(root),
+        "--features",
+        "rpeaks,hrv",
+        "--out",
+        str(tmp_path / "o"),
+        "--fs",
+        "100",
+        "--records",
+        f"@{ids}",
+        "--no-progress",
+        "--json",
+        str(tmp_path / "s.json"),
+    ]
     assert main(argv) == 0
     s = json.loads((tmp_path / "s.json").read_text())
     assert s["n_records_computed"] == 6

@@ -73,8 +73,7 @@ def test_sigkill_then_resume(tree, tmp_path):
     assert 4 <= len(kept) < N // 10  # killed mid-run
     for data in kept.values():  # every part on disk is whole (a readable Parquet file)
         assert pq.read_table(pa.BufferReader(data)).num_rows == 10
-    res = subprocess.run([sys.executable, str(script), str(tree), str(out)], env=env,
-                         timeout=600)
+    res = subprocess.run([sys.executable, str(script), str(tree), str(out)], env=env, timeout=600)
     assert res.returncode == 0
     feats = read_features(out)
     assert len(feats) == N and feats["record_id"].is_unique

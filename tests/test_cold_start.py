@@ -26,8 +26,7 @@ def _loaded_after(code: str) -> list[str]:
         "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
         f"{HEAVY!r} and '.' not in m or m.startswith('geoecg.'))))"
     )
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -50,12 +49,14 @@ def test_detect_rpeaks_imports_without_sklearn_or_pandas():
 
 def test_function_named_like_its_submodule_stays_a_function():
     """``hrv_psd`` is a function and a submodule; importing the submodule must not hide it."""
-    code = ("import geoecg.features.hrv_psd\nimport geoecg.features as f\n"
-            "from geoecg.features import hrv_psd\n"
-            "assert callable(f.hrv_psd) and hrv_psd is f.hrv_psd\n"
-            "assert f.rpeaks.__name__ == 'geoecg.features.rpeaks'\n"
-            "from geoecg.features.rpeaks import RPeakDetector\n"
-            "assert RPeakDetector is f.RPeakDetector")
+    code = (
+        "import geoecg.features.hrv_psd\nimport geoecg.features as f\n"
+        "from geoecg.features import hrv_psd\n"
+        "assert callable(f.hrv_psd) and hrv_psd is f.hrv_psd\n"
+        "assert f.rpeaks.__name__ == 'geoecg.features.rpeaks'\n"
+        "from geoecg.features.rpeaks import RPeakDetector\n"
+        "assert RPeakDetector is f.RPeakDetector"
+    )
     _loaded_after(code)  # raises CalledProcessError if an assert fails
 
 
@@ -68,9 +69,11 @@ def test_lazy_attributes_load_on_first_use():
 
 
 def test_cli_help_imports_no_benchmark():
-    code = ("import contextlib, io\nfrom geoecg.cli import main\n"
-            "with contextlib.redirect_stdout(io.StringIO()):\n"
-            "    try:\n        main(['--help'])\n    except SystemExit:\n        pass")
+    code = (
+        "import contextlib, io\nfrom geoecg.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try:\n        main(['--help'])\n    except SystemExit:\n        pass"
+    )
     loaded = _loaded_after(code)
     assert not [m for m in loaded if m.startswith(("geoecg.bench.", "geoecg.commands."))]
     assert "pandas" not in loaded

@@ -44,8 +44,16 @@ def _data(n=200, seed=0):
 def test_identical_patient_wise_splits_for_every_method():
     X, y, groups, _ = _data()
     _Recorder.seen = []
-    df = compare({"a": _Recorder(), "b": _Recorder()}, X, y, groups=groups, cv=4,
-                 metrics=["auroc"], n_bootstrap=100, progress=False)
+    df = compare(
+        {"a": _Recorder(), "b": _Recorder()},
+        X,
+        y,
+        groups=groups,
+        cv=4,
+        metrics=["auroc"],
+        n_bootstrap=100,
+        progress=False,
+    )
     assert len(_Recorder.seen) == 8
     assert _Recorder.seen[:4] == _Recorder.seen[4:]  # same training rows, same order
     for tr, te in df.attrs["splits"]:
@@ -55,9 +63,15 @@ def test_identical_patient_wise_splits_for_every_method():
 
 def test_values_cis_and_times():
     X, y, groups, _ = _data(300)
-    df = compare({"lr": LogisticRegression(), "dummy": DummyClassifier()}, X[:, :1], y,
-                 groups=groups, metrics=["auroc", "balanced_accuracy"], n_bootstrap=300,
-                 progress=False)
+    df = compare(
+        {"lr": LogisticRegression(), "dummy": DummyClassifier()},
+        X[:, :1],
+        y,
+        groups=groups,
+        metrics=["auroc", "balanced_accuracy"],
+        n_bootstrap=300,
+        progress=False,
+    )
     row = df.set_index(["method", "metric"])
     lr = row.loc[("lr", "auroc")]
     assert 0.55 < lr["value"] < 0.95
@@ -72,10 +86,19 @@ def test_values_cis_and_times():
 
 def test_covariates_reach_estimators_that_take_them():
     X, y, groups, w = _data(300, seed=1)
-    with_w = compare({"xw": _Recorder()}, X, y, groups=groups, covariates=w[:, None],
-                     metrics=["auroc"], n_bootstrap=50, progress=False)
-    without = compare({"x": _Recorder()}, X, y, groups=groups, metrics=["auroc"],
-                      n_bootstrap=50, progress=False)
+    with_w = compare(
+        {"xw": _Recorder()},
+        X,
+        y,
+        groups=groups,
+        covariates=w[:, None],
+        metrics=["auroc"],
+        n_bootstrap=50,
+        progress=False,
+    )
+    without = compare(
+        {"x": _Recorder()}, X, y, groups=groups, metrics=["auroc"], n_bootstrap=50, progress=False
+    )
     # W causes Y strongly here, so using it must raise the AUROC
     assert with_w["value"].iloc[0] > without["value"].iloc[0] + 0.1
 
@@ -90,8 +113,14 @@ def test_multilabel_and_multiclass():
         def predict_proba(self, X):
             return np.column_stack([p[:, 1] for p in super().predict_proba(X)])
 
-    df = compare({"ml": _ML(LogisticRegression())}, X, Y, metrics=["auroc", "f1_macro"],
-                 n_bootstrap=50, progress=False)
+    df = compare(
+        {"ml": _ML(LogisticRegression())},
+        X,
+        Y,
+        metrics=["auroc", "f1_macro"],
+        n_bootstrap=50,
+        progress=False,
+    )
     assert df.set_index("metric").loc["auroc", "value"] > 0.8
     y3 = np.argmax(X[:, :3], axis=1)
     proba, classes, _ = oof_predict(LogisticRegression(), X, y3, make_splits(y3, cv=3))

@@ -16,8 +16,24 @@ pytest.importorskip("torch", reason="torch is the optional extra 'neural'")
 
 def test_compare_cli_ptbxl_quick(ptbxl_dir, tmp_path, capsys):
     out = tmp_path / "cmp.json"
-    rc = main(["compare", "--task", "ptbxl-norm-vs-mi", "--data", str(ptbxl_dir), "--quick",
-               "--max-records", "80", "--folds", "2", "--bootstrap", "50", "--json", str(out)])
+    rc = main(
+        [
+            "compare",
+            "--task",
+            "ptbxl-norm-vs-mi",
+            "--data",
+            str(ptbxl_dir),
+            "--quick",
+            "--max-records",
+            "80",
+            "--folds",
+            "2",
+            "--bootstrap",
+            "50",
+            "--json",
+            str(out),
+        ]
+    )
     assert rc == 0
     res = json.loads(out.read_text())
     assert res["task"] == "ptbxl-norm-vs-mi" and res["n_records"] == 80

@@ -41,9 +41,14 @@ def test_cross_val_score_with_covariate_scorer_equals_manual_folds(est, sample):
     cv = KFold(3, shuffle=True, random_state=1)
     with sklearn.config_context(enable_metadata_routing=True):
         clf = sklearn.clone(est).set_fit_request(covariates=True)
-        auc = cross_val_score(clf, sample.X, sample.y, cv=cv,
-                              scoring=covariate_scorer("roc_auc"),
-                              params={"covariates": sample.covariates})
+        auc = cross_val_score(
+            clf,
+            sample.X,
+            sample.y,
+            cv=cv,
+            scoring=covariate_scorer("roc_auc"),
+            params={"covariates": sample.covariates},
+        )
     assert np.isfinite(auc).all()
     np.testing.assert_allclose(auc, _manual(est, sample, cv, roc_auc_score), rtol=1e-12)
 
@@ -53,12 +58,18 @@ def test_cross_validate_multimetric_and_grid_search(sample):
     scoring = {"auc": covariate_scorer("roc_auc"), "nll": covariate_scorer("neg_log_loss")}
     with sklearn.config_context(enable_metadata_routing=True):
         clf = CovariateAdjustedClassifier().set_fit_request(covariates=True)
-        res = cross_validate(clf, sample.X, sample.y, cv=cv, scoring=scoring,
-                             params={"covariates": sample.covariates})
-        np.testing.assert_allclose(-res["test_nll"],
-                                   _manual(clf, sample, cv, log_loss), rtol=1e-12)
-        search = GridSearchCV(clf, {"drop_first": [False, True]}, cv=cv,
-                              scoring=covariate_scorer("roc_auc"))
+        res = cross_validate(
+            clf,
+            sample.X,
+            sample.y,
+            cv=cv,
+            scoring=scoring,
+            params={"covariates": sample.covariates},
+        )
+        np.testing.assert_allclose(-res["test_nll"], _manual(clf, sample, cv, log_loss), rtol=1e-12)
+        search = GridSearchCV(
+            clf, {"drop_first": [False, True]}, cv=cv, scoring=covariate_scorer("roc_auc")
+        )
         search.fit(sample.X, sample.y, covariates=sample.covariates)
     assert np.isfinite(search.cv_results_["mean_test_score"]).all()
     assert 0.5 < search.best_score_ <= 1.0
@@ -66,13 +77,20 @@ def test_cross_validate_multimetric_and_grid_search(sample):
 
 def test_plain_string_scorer_explains_itself(sample):
     """scoring="roc_auc" cannot pass covariates: the warning says what to use instead."""
-    with sklearn.config_context(enable_metadata_routing=True), warnings.catch_warnings(
-        record=True
-    ) as caught:
+    with (
+        sklearn.config_context(enable_metadata_routing=True),
+        warnings.catch_warnings(record=True) as caught,
+    ):
         warnings.simplefilter("always")
         clf = CovariateAdjustedClassifier().set_fit_request(covariates=True)
-        auc = cross_val_score(clf, sample.X, sample.y, cv=2, scoring="roc_auc",
-                              params={"covariates": sample.covariates})
+        auc = cross_val_score(
+            clf,
+            sample.X,
+            sample.y,
+            cv=2,
+            scoring="roc_auc",
+            params={"covariates": sample.covariates},
+        )
     assert np.isnan(auc).all()
     assert any("covariate_scorer('roc_auc')" in str(w.message) for w in caught)
 
@@ -85,4 +103,5 @@ def test_scorer_without_covariates_is_a_clear_error(sample):
         covariate_scorer(3)
     s = covariate_scorer("accuracy")
     assert s(clf, sample.X, sample.y, covariates=sample.covariates) == pytest.approx(
-        clf.score(sample.X, sample.y, covariates=sample.covariates))
+        clf.score(sample.X, sample.y, covariates=sample.covariates)
+    )

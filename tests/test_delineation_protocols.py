@@ -129,7 +129,8 @@ def test_noise_robustness_degrades_with_snr():
     by = {(r["snr_db"], r["fiducial"]): r for r in rows}
     assert by[(30.0, "QRS_on")]["se"] == 100.0
     assert by[(30.0, "QRS_on")]["sd_ms"] <= by[(-6.0, "QRS_on")]["sd_ms"] or (
-        by[(-6.0, "QRS_on")]["se"] < 100.0)
+        by[(-6.0, "QRS_on")]["se"] < 100.0
+    )
     assert {r["noise"] for r in rows} == {"white"} and len(rows) == 10
 
 

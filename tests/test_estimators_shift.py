@@ -33,16 +33,22 @@ from geoecg.simulate import AnticausalSCM, Environment
 @pytest.fixture(scope="module")
 def two_envs():
     scm = AnticausalSCM()
-    envs = [Environment(age_mean=50.0, site_probs=(0.8, 0.2)),
-            Environment(age_mean=70.0, site_probs=(0.2, 0.8))]
+    envs = [
+        Environment(age_mean=50.0, site_probs=(0.8, 0.2)),
+        Environment(age_mean=70.0, site_probs=(0.2, 0.8)),
+    ]
     return scm.sample(600, envs, random_state=3)
 
 
 # ----------------------------------------------------------------- gradients
 @pytest.mark.parametrize(
     "est",
-    [IRMClassifier(penalty=7.0, alpha=0.01), VRExClassifier(penalty=5.0, alpha=0.01),
-     GroupDROClassifier(eta=3.0, alpha=0.01), AnchorClassifier(gamma=4.0, alpha=0.01)],
+    [
+        IRMClassifier(penalty=7.0, alpha=0.01),
+        VRExClassifier(penalty=5.0, alpha=0.01),
+        GroupDROClassifier(eta=3.0, alpha=0.01),
+        AnchorClassifier(gamma=4.0, alpha=0.01),
+    ],
     ids=lambda e: type(e).__name__,
 )
 def test_objective_gradient_matches_finite_differences(est, two_envs):
@@ -55,8 +61,11 @@ def test_objective_gradient_matches_finite_differences(est, two_envs):
     rng = np.random.default_rng(0)
     for _ in range(3):
         theta = rng.normal(scale=0.5, size=Z.shape[1] + 1)
-        err = check_grad(lambda t: est._objective(t, Z, y, groups)[0],
-                         lambda t: est._objective(t, Z, y, groups)[1], theta)
+        err = check_grad(
+            lambda t: est._objective(t, Z, y, groups)[0],
+            lambda t: est._objective(t, Z, y, groups)[1],
+            theta,
+        )
         assert err < 1e-5 * max(1.0, np.linalg.norm(est._objective(theta, Z, y, groups)[1]))
 
 
@@ -68,8 +77,11 @@ def test_zero_penalties_reduce_to_erm(two_envs):
     Z, mu, sd = _standardise(X)
     ref = LogisticRegression(C=1.0 / (alpha * len(y)), tol=1e-10, max_iter=10000).fit(Z, y)
     ref_coef = ref.coef_[0] / sd
-    for est in (IRMClassifier(penalty=0.0, alpha=alpha), VRExClassifier(penalty=0.0, alpha=alpha),
-                AnchorClassifier(gamma=1.0, alpha=alpha)):
+    for est in (
+        IRMClassifier(penalty=0.0, alpha=alpha),
+        VRExClassifier(penalty=0.0, alpha=alpha),
+        AnchorClassifier(gamma=1.0, alpha=alpha),
+    ):
         est.fit(X, y, domains=d)
         np.testing.assert_allclose(est.coef_[0], ref_coef, rtol=1e-3, atol=1e-4)
 
@@ -131,8 +143,9 @@ def test_anchor_regression_limits():
     resid = X[:, 0] - np.polyval(np.polyfit(A[:, 0], X[:, 0], 1), A[:, 0])
     ry = y - np.polyval(np.polyfit(A[:, 0], y, 1), A[:, 0])
     b0 = (resid @ ry) / (resid @ resid)
-    np.testing.assert_allclose(AnchorRegression(gamma=0.0).fit(X, y, anchors=A).coef_[0], b0,
-                               rtol=1e-8)
+    np.testing.assert_allclose(
+        AnchorRegression(gamma=0.0).fit(X, y, anchors=A).coef_[0], b0, rtol=1e-8
+    )
 
 
 def test_anchor_bad_params():
@@ -159,8 +172,9 @@ def test_covariate_adjusted_matches_manual_design(two_envs):
     age = (W["age"] - W["age"].mean()) / W["age"].std(ddof=0)
     D = np.column_stack([s.X, age, W["sex"], W["site"] == "s0", W["site"] == "s1"])
     ref = LogisticRegression(C=10.0, max_iter=1000).fit(D, s.y)
-    np.testing.assert_allclose(clf.predict_proba(s.X, covariates=W), ref.predict_proba(D),
-                               atol=1e-6)
+    np.testing.assert_allclose(
+        clf.predict_proba(s.X, covariates=W), ref.predict_proba(D), atol=1e-6
+    )
     assert clf.covariate_names_ == ["age", "sex", "site[s0]", "site[s1]"]
 
 
@@ -211,7 +225,8 @@ def test_glm_odds_ratios_match_statsmodels_logit():
     import statsmodels.api as sm
 
     s = AnticausalSCM(n_features=2, effect_age=(-1.5, 0.5), effect_y=1.0, effect_sex=0.5).sample(
-        3000, Environment(), random_state=5)
+        3000, Environment(), random_state=5
+    )
     glm = CovariateAdjustedGLM(alpha=0.1).fit(s.X, s.y, covariates=s.covariates)
     W = s.covariates
     age = (W["age"] - W["age"].mean()) / W["age"].std(ddof=0)
@@ -219,8 +234,9 @@ def test_glm_odds_ratios_match_statsmodels_logit():
     # statsmodels 0.14 sm.Logit(y, D).fit(disp=0): the same likelihood as the Binomial GLM
     ref = sm.Logit(s.y, D).fit(disp=0)
     np.testing.assert_allclose(glm.odds_ratios_["odds_ratio"], np.exp(ref.params), rtol=1e-6)
-    np.testing.assert_allclose(glm.odds_ratios_[["ci_low", "ci_high"]],
-                               np.exp(ref.conf_int(alpha=0.1)), rtol=1e-6)
+    np.testing.assert_allclose(
+        glm.odds_ratios_[["ci_low", "ci_high"]], np.exp(ref.conf_int(alpha=0.1)), rtol=1e-6
+    )
     assert list(glm.odds_ratios_.index) == ["const", "x0", "x1", "age", "sex", "site[s1]"]
     # the disease raises x0, so its odds ratio is > 1 with a CI excluding 1
     assert glm.odds_ratios_.loc["x0", "ci_low"] > 1
@@ -253,11 +269,14 @@ def test_importance_weighting_closes_covariate_shift_gap():
     tgt = scm.sample(4000, Environment(age_mean=75.0), random_state=1)
     test = scm.sample(20000, Environment(age_mean=75.0), random_state=2)
     plain = LogisticRegression(max_iter=1000).fit(src.X, src.y)
-    iw = ImportanceWeightedClassifier().fit(src.X, src.y, covariates=src.covariates,
-                                            target=tgt.covariates)
+    iw = ImportanceWeightedClassifier().fit(
+        src.X, src.y, covariates=src.covariates, target=tgt.covariates
+    )
     oracle = LogisticRegression(max_iter=1000).fit(tgt.X, tgt.y)
-    ll = {k: log_loss(test.y, m.predict_proba(test.X)) for k, m in
-          [("plain", plain), ("iw", iw), ("oracle", oracle)]}
+    ll = {
+        k: log_loss(test.y, m.predict_proba(test.X))
+        for k, m in [("plain", plain), ("iw", iw), ("oracle", oracle)]
+    }
     assert ll["iw"] - ll["oracle"] < 0.3 * (ll["plain"] - ll["oracle"])
     with pytest.raises(ValueError, match="target is required"):
         ImportanceWeightedClassifier().fit(src.X, src.y, covariates=src.covariates)
@@ -280,7 +299,8 @@ def test_x_plus_w_is_invariant_and_x_only_is_not():
     x_tr = LogisticRegression().fit(tr.X, tr.y)
     x_ref = LogisticRegression().fit(ref.X, ref.y)
     gap_xw = log_loss(te.y, xw_tr.predict_proba(te.X, covariates=te.covariates)) - log_loss(
-        te.y, xw_ref.predict_proba(te.X, covariates=te.covariates))
+        te.y, xw_ref.predict_proba(te.X, covariates=te.covariates)
+    )
     gap_x = log_loss(te.y, x_tr.predict_proba(te.X)) - log_loss(te.y, x_ref.predict_proba(te.X))
     assert abs(gap_xw) < 0.01
     assert gap_x > 0.05

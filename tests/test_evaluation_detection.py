@@ -60,8 +60,10 @@ def test_vf_intervals_open_episode_and_report():
 
 def test_summarize_by_snr_and_timer():
     fig = {"whole": {"tp": 9, "fp": 1, "fn": 0}, "noisy": {"tp": 4, "fp": 1, "fn": 0}}
-    out = summarize_by_snr({"118e24": fig, "119e24": fig, "118e06": fig},
-                           {"118e24": 24.0, "119e24": 24.0, "118e06": 6.0})
+    out = summarize_by_snr(
+        {"118e24": fig, "119e24": fig, "118e06": fig},
+        {"118e24": 24.0, "119e24": 24.0, "118e06": 6.0},
+    )
     assert list(out) == ["24", "6"]
     assert out["24"]["whole"]["tp"] == 18 and out["24"]["noisy"]["ppv"] == pytest.approx(80.0)
     det, wall, cpu = time_detector(lambda x, fs: np.array([5, 2, 5]), None, FS, repeats=3)
@@ -101,8 +103,12 @@ def test_noise_study_rows_with_a_factory():
                       groups={f"r{i}": i // 2 for i in range(10)}, feature_sets=("a", "b"),
                       n_folds=3, names=("mix", "other"), log=None)  # fmt: skip
     assert len(res["pairs"]) == 10
-    assert {p["test"] for p in res["pairs"]} == {"mix (record-wise CV)", "other",
-                                                 "other (per record, max window)", "mix"}
+    assert {p["test"] for p in res["pairs"]} == {
+        "mix (record-wise CV)",
+        "other",
+        "other (per record, max window)",
+        "mix",
+    }
     assert set(res["per_noise"]) == {"bw", "ma", "em"}
     assert set(res["reverse_per_noise"]) == {"a", "b"}
     assert set(res["snr_curve"]) == {"6", "0"}

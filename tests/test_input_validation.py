@@ -282,9 +282,7 @@ def test_fork_after_parallel_hrv_does_not_abort():
             print(len(pool.map(f, range(4))))
         """
     )
-    p = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300
-    )
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert p.returncode == 0, p.stderr
     assert p.stdout.strip() == "4"
     assert "fork() called" not in p.stderr

@@ -88,8 +88,17 @@ def test_parse_comments(lines, age, sex):
 
 def test_units_converted_to_mv(tmp_path):
     x = np.array([[0.0, 1.0, -2.0, 0.5]])
-    wfdb.wrsamp("uv", fs=250, units=["uV"], sig_name=["I"], p_signal=(x * 1000).T, fmt=["16"],
-                adc_gain=[1.0], baseline=[0], write_dir=str(tmp_path))
+    wfdb.wrsamp(
+        "uv",
+        fs=250,
+        units=["uV"],
+        sig_name=["I"],
+        p_signal=(x * 1000).T,
+        fmt=["16"],
+        adc_gain=[1.0],
+        baseline=[0],
+        write_dir=str(tmp_path),
+    )
     rec = read_record(tmp_path / "uv", annotator=None)
     np.testing.assert_allclose(rec.signal, x)
     assert rec.units == ("uV",)
@@ -100,8 +109,17 @@ def test_multisegment_record(tmp_path):
     seg1 = np.sin(np.arange(300) / 10.0)[:, None]
     seg2 = np.cos(np.arange(200) / 10.0)[:, None]
     for name, sig in (("s1", seg1), ("s2", seg2)):
-        wfdb.wrsamp(name, fs=fs, units=["mV"], sig_name=["II"], p_signal=sig, fmt=["16"],
-                    adc_gain=[1000.0], baseline=[0], write_dir=str(tmp_path))
+        wfdb.wrsamp(
+            name,
+            fs=fs,
+            units=["mV"],
+            sig_name=["II"],
+            p_signal=sig,
+            fmt=["16"],
+            adc_gain=[1000.0],
+            baseline=[0],
+            write_dir=str(tmp_path),
+        )
     # a fixed-layout multi-segment header, as written by PhysioNet for MIMIC-style records
     (tmp_path / "multi.hea").write_text("multi/2 1 100 500\ns1 300\ns2 200\n")
     rec = read_record(tmp_path / "multi", annotator=None)

@@ -21,7 +21,7 @@ def test_prior_shift_split_on_the_shared_cinc_layout():
     counts = {c: int((y[te] == c).sum()) for c in "NAO~"}
     assert counts == {"N": 202, "A": 30, "O": 96, "~": 11}
     tc = np.unique(y[tr], return_counts=True)[1]
-    assert np.all(tc == tc[0]) and tc[0] == 189          # balanced: N has 198 left, ~ 189
+    assert np.all(tc == tc[0]) and tc[0] == 189  # balanced: N has 198 left, ~ 189
     with pytest.raises(ValueError, match="only"):
         prior_shift_split(y, CINC_PRIOR, 1000)
     with pytest.raises(ValueError, match="lacks classes"):
@@ -31,14 +31,16 @@ def test_prior_shift_split_on_the_shared_cinc_layout():
 def test_resample_to_prior_counts():
     y = np.repeat([0, 1], [50, 5])
     i = resample_to_prior(y, [0.5, 0.5], 40, random_state=1)
-    assert (y[i] == 1).sum() == 20                         # with replacement
+    assert (y[i] == 1).sum() == 20  # with replacement
     with pytest.raises(ValueError, match="without replacement"):
         resample_to_prior(y, [0.5, 0.5], 40, replace=False)
 
 
-CFG = {"study": {"name": "t", "seed": 1},
-       "grid": {"af_prior": [0.05, 0.3], "seed": 1, "n_target": [1000]},
-       "simulator": {"n_source_per_class": 300, "n_pool": 4000, "effect_y": 1.5}}
+CFG = {
+    "study": {"name": "t", "seed": 1},
+    "grid": {"af_prior": [0.05, 0.3], "seed": 1, "n_target": [1000]},
+    "simulator": {"n_source_per_class": 300, "n_pool": 4000, "effect_y": 1.5},
+}
 
 
 def test_study_rows_resume_and_recovery(tmp_path):
@@ -47,8 +49,8 @@ def test_study_rows_resume_and_recovery(tmp_path):
     assert np.allclose(df.loc[df["method"] == "oracle", "af_prior_error"], 0.0)
     none = df[df["method"] == "none"].set_index("af_prior")["af_prior_error"]
     em = df[df["method"] == "em"].set_index("af_prior")["af_prior_error"]
-    assert np.all(em < none)                               # EM beats "no shift" at 5 % and 30 %
-    again = run_label_shift_study(CFG, tmp_path, progress=False)   # resumes: nothing new
+    assert np.all(em < none)  # EM beats "no shift" at 5 % and 30 %
+    again = run_label_shift_study(CFG, tmp_path, progress=False)  # resumes: nothing new
     assert len(again) == len(df)
     rec = oracle_gain_recovered(df, "f1_mean")
     assert set(rec.columns) == {"em", "bbse", "rlls"}

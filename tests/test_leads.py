@@ -18,8 +18,19 @@ from geoecg.leads import (
 
 @pytest.mark.parametrize(
     ("raw", "want"),
-    [("I", "I"), ("ii", "II"), ("III", "III"), ("AVR", "aVR"), ("avl", "aVL"), ("aVF", "aVF"),
-     ("MLII", "II"), ("V5", "V5"), ("v1", "V1"), (" lead II ", "II"), ("D3", "III")],
+    [
+        ("I", "I"),
+        ("ii", "II"),
+        ("III", "III"),
+        ("AVR", "aVR"),
+        ("avl", "aVL"),
+        ("aVF", "aVF"),
+        ("MLII", "II"),
+        ("V5", "V5"),
+        ("v1", "V1"),
+        (" lead II ", "II"),
+        ("D3", "III"),
+    ],
 )
 def test_parse_lead(raw, want):
     assert parse_lead(raw) == want
@@ -73,8 +84,11 @@ def test_limb_leads_closed_form():
     # electrode potentials R, L, F give the same leads by definition
     R, Lp, F = rng.standard_normal((3, 50))
     M = limb_leads(Lp - R, F - R)
-    np.testing.assert_allclose(M, np.stack([Lp - R, F - R, F - Lp, R - (Lp + F) / 2,
-                                            Lp - (R + F) / 2, F - (R + Lp) / 2]), atol=1e-12)
+    np.testing.assert_allclose(
+        M,
+        np.stack([Lp - R, F - R, F - Lp, R - (Lp + F) / 2, Lp - (R + F) / 2, F - (R + Lp) / 2]),
+        atol=1e-12,
+    )
     with pytest.raises(ValueError, match="same shape"):
         limb_leads(a, b[:, :10])
 
@@ -116,7 +130,8 @@ def test_ptbxl_loader_reorders_leads(ptbxl_dir, tmp_path):
     a, b = sig[0].rsplit(" ", 1), sig[11].rsplit(" ", 1)
     sig[0], sig[11] = a[0] + " " + b[1], b[0] + " " + a[1]
     (dst / "records100" / "00000" / "00001_lr.hea").write_text(
-        "\n".join([lines[0], *sig, *lines[13:]]) + "\n")
+        "\n".join([lines[0], *sig, *lines[13:]]) + "\n"
+    )
     db2 = PTBXL(dst)
     X1, _ = db2.load([1], fs=100)
     np.testing.assert_allclose(X1[0, 0], X0[0, 11])

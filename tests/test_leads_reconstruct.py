@@ -45,8 +45,9 @@ def test_gaussian_close_to_linear_map():
 @pytest.mark.parametrize("method", ["population", "patient"])
 def test_exact_recovery_of_linear_map(method):
     X = _linear_cohort()
-    rec = LeadReconstructor(SRC, method, alpha=0.0, fs=100.0, calibration_s=1.0,
-                            prior_strength=0.0).fit(X)
+    rec = LeadReconstructor(
+        SRC, method, alpha=0.0, fs=100.0, calibration_s=1.0, prior_strength=0.0
+    ).fit(X)
     R = rec.transform(X)
     Xc = X - X.mean(axis=-1, keepdims=True)
     chest = [6, 7, 9, 10, 11]
@@ -141,7 +142,8 @@ def test_patient_needs_calibration_room():
         rec.transform(X)
     with pytest.raises(ValueError, match="12"):
         LeadReconstructor(method="patient", fs=100.0, calibration_s=0.5).fit(X).transform(
-            X[:, [0, 1, 8]])
+            X[:, [0, 1, 8]]
+        )
 
 
 def test_reconstruction_scores_values():
@@ -185,9 +187,15 @@ def test_bench_reconstruct_table_on_ptbxl(ptbxl_dir):
     X, meta = db.load(db.available(100)[:200], fs=100)
     X = bandpass(X, 100.0, 0.5, 40.0, order=2)
     grid = {"population": [{"n_taps": [0, 2]}]}
-    out = reconstruction_report(X, meta["strat_fold"].to_numpy() <= 8,
-                                meta["patient_id"].to_numpy(), ["II,V1,V5"], ["population"],
-                                fs=100.0, grids=grid)
+    out = reconstruction_report(
+        X,
+        meta["strat_fold"].to_numpy() <= 8,
+        meta["patient_id"].to_numpy(),
+        ["II,V1,V5"],
+        ["population"],
+        fs=100.0,
+        grids=grid,
+    )
     r = out["II,V1,V5|population"]
     assert r["chosen"]["n_taps"] in (0, 2)
     assert set(r["per_lead"]) == {"I", "III", "aVR", "aVL", "aVF", "V2", "V3", "V4", "V6"}
@@ -231,11 +239,18 @@ def test_beat_phase_models_follow_a_phase_dependent_map():
     r_pooled = pooled.score_leads(X[16:]).to_frame().loc["V1", "r_mean"]
     r_phased = phased.score_leads(X[16:]).to_frame().loc["V1", "r_mean"]
     assert r_phased > 0.97 and r_phased > r_pooled + 0.05
-    g = LeadReconstructor(("I", "II"), "gaussian", phase_edges_s=BEAT_PHASE_EDGES_S,
-                          fs=100.0).fit(X[:16])
+    g = LeadReconstructor(("I", "II"), "gaussian", phase_edges_s=BEAT_PHASE_EDGES_S, fs=100.0).fit(
+        X[:16]
+    )
     assert g.score_leads(X[16:]).to_frame().loc["V1", "r_mean"] > 0.97
-    p = LeadReconstructor(("I", "II"), "patient", phase_edges_s=BEAT_PHASE_EDGES_S,
-                          calibration_s=3.0, prior_strength=1.0, **kw).fit(X[:16])
+    p = LeadReconstructor(
+        ("I", "II"),
+        "patient",
+        phase_edges_s=BEAT_PHASE_EDGES_S,
+        calibration_s=3.0,
+        prior_strength=1.0,
+        **kw,
+    ).fit(X[:16])
     assert p.score_leads(X[16:]).to_frame().loc["V1", "r_mean"] > 0.97
     rect = LeadReconstructor(("I", "II"), rectified=True, n_taps=1, **kw).fit(X[:16])
     assert rect.coef_.shape == (12, 6)  # 2 sources x 3 taps, and their |x|

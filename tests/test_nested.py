@@ -57,8 +57,10 @@ def test_training_labels_do_change_choices():
     y2[train0] = np.random.default_rng(2).permutation(y[train0])
     res = nested_evaluate({"tree": PIPES["tree"]}, X, y2, g, outer_cv=outer, scoring=SCORING)
     t0 = base["tree"].fold == 0
-    changed = (res["tree"].choices[0] != base["tree"].choices[0]
-               or (res["tree"].y_pred[t0] != base["tree"].y_pred[t0]).any())
+    changed = (
+        res["tree"].choices[0] != base["tree"].choices[0]
+        or (res["tree"].y_pred[t0] != base["tree"].y_pred[t0]).any()
+    )
     assert changed
 
 
@@ -73,8 +75,9 @@ def test_inner_splits_never_mix_patients(monkeypatch):
                 seen.append((set(groups[tr]), set(groups[te])))
                 yield tr, te
 
-    res = nested_evaluate({"tree": PIPES["tree"]}, X, y, g, outer_cv=4,
-                          inner_cv=Spy(n_splits=3), scoring=SCORING)
+    res = nested_evaluate(
+        {"tree": PIPES["tree"]}, X, y, g, outer_cv=4, inner_cv=Spy(n_splits=3), scoring=SCORING
+    )
     assert seen and all(not (a & b) for a, b in seen)
     # every sample predicted once, by the fold that held its patient out
     assert (res["tree"].fold >= 0).all()
@@ -104,5 +107,6 @@ def test_bad_input(kwargs, err):
     args = {"pipelines": {"plain": PIPES["plain"]}, "X": X, "y": y, "groups": g}
     args.update(kwargs)
     with pytest.raises((ValueError, TypeError), match=err):
-        nested_evaluate(args.pop("pipelines"), args.pop("X"), args.pop("y"), args.pop("groups"),
-                        **args)
+        nested_evaluate(
+            args.pop("pipelines"), args.pop("X"), args.pop("y"), args.pop("groups"), **args
+        )

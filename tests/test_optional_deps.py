@@ -84,19 +84,37 @@ def test_compare_without_torch_names_skipped_methods_first(monkeypatch, tmp_path
 
 def test_compare_neural_method_asked_without_torch_is_an_error(monkeypatch, tmp_path, capsys):
     _block(monkeypatch, "torch")
-    rc = main(["compare", "--task", "cinc2017-af", "--data", str(tmp_path / "none"),
-               "--methods", "CNN1D"])
+    rc = main(
+        ["compare", "--task", "cinc2017-af", "--data", str(tmp_path / "none"), "--methods", "CNN1D"]
+    )
     err = capsys.readouterr().err
     assert rc == 2 and "needs torch" in err and "does not exist" not in err
 
 
 @pytest.mark.realdata
-def test_compare_without_torch_runs_classical_and_records_skips(monkeypatch, ptbxl_dir,
-                                                                tmp_path, capsys):
+def test_compare_without_torch_runs_classical_and_records_skips(
+    monkeypatch, ptbxl_dir, tmp_path, capsys
+):
     _hide(monkeypatch, "torch")
     out = tmp_path / "cmp.json"
-    rc = main(["compare", "--task", "ptbxl-norm-vs-mi", "--data", str(ptbxl_dir), "--quick",
-               "--max-records", "60", "--folds", "2", "--bootstrap", "20", "--json", str(out)])
+    rc = main(
+        [
+            "compare",
+            "--task",
+            "ptbxl-norm-vs-mi",
+            "--data",
+            str(ptbxl_dir),
+            "--quick",
+            "--max-records",
+            "60",
+            "--folds",
+            "2",
+            "--bootstrap",
+            "20",
+            "--json",
+            str(out),
+        ]
+    )
     assert rc == 0
     res = json.loads(out.read_text())
     assert {r["method"] for r in res["results"]} == {"Riemann tangent space + LR"}

@@ -43,7 +43,7 @@ def test_recovers_shifted_prior(method, tol):
     # 2000 source records per class: with 600 per class the source side alone (model,
     # calibration, confusion matrix) leaves a bias of 0.01-0.015 (measured at 20,000 targets)
     clf, rng = _fit(n_per=2000, method=method)
-    truth = np.array([0.595, 0.089, 0.283, 0.033])      # CinC 2017's natural prior
+    truth = np.array([0.595, 0.089, 0.283, 0.033])  # CinC 2017's natural prior
     errs = []
     for _rep in range(2):
         Xt, _ = _sample(np.round(truth * 1000).astype(int), rng)
@@ -92,15 +92,13 @@ def test_closed_forms():
     assert ok and n_iter > 1
     np.testing.assert_allclose(prior_correct(p, [0.2, 0.3, 0.5], t).mean(0), t, atol=1e-7)
     # BBSE inverts an exactly known confusion matrix
-    C = np.array([[0.3, 0.05], [0.2, 0.45]])     # columns sum to the source prior 0.5/0.5
-    w = np.array([1.6, 0.4])                      # target prior 0.8 / 0.2
+    C = np.array([[0.3, 0.05], [0.2, 0.45]])  # columns sum to the source prior 0.5/0.5
+    w = np.array([1.6, 0.4])  # target prior 0.8 / 0.2
     mu = C @ w
     hard = np.repeat(np.eye(2), np.round(mu * 1000).astype(int), axis=0)
     np.testing.assert_allclose(bbse_priors(hard, C, [0.5, 0.5]), [0.8, 0.2], atol=1e-9)
-    np.testing.assert_allclose(rlls_priors(hard, C, [0.5, 0.5], delta=0.0), [0.8, 0.2],
-                               atol=1e-4)
-    np.testing.assert_allclose(rlls_priors(hard, C, [0.5, 0.5], delta=100.0), [0.5, 0.5],
-                               atol=1e-4)
+    np.testing.assert_allclose(rlls_priors(hard, C, [0.5, 0.5], delta=0.0), [0.8, 0.2], atol=1e-4)
+    np.testing.assert_allclose(rlls_priors(hard, C, [0.5, 0.5], delta=100.0), [0.5, 0.5], atol=1e-4)
 
 
 def test_known_and_none():
@@ -108,7 +106,8 @@ def test_known_and_none():
     np.testing.assert_allclose(clf.target_priors_, [0.9, 0.1])
     X, _ = _sample([5, 5], rng, MEANS[:2])
     np.testing.assert_allclose(
-        clf.predict_proba(X), prior_correct(clf.calibrated_proba(X), [0.5, 0.5], [0.9, 0.1]))
+        clf.predict_proba(X), prior_correct(clf.calibrated_proba(X), [0.5, 0.5], [0.9, 0.1])
+    )
     none = clone(clf).set_params(method="none").fit(*_sample([50, 50], rng, MEANS[:2]))
     np.testing.assert_allclose(none.predict_proba(X), none.calibrated_proba(X))
 
@@ -140,9 +139,12 @@ def test_pipeline_clone_pickle_and_groups():
     rng = np.random.default_rng(1)
     X, y = _sample([200, 200], rng, MEANS[:2])
     Xt, _ = _sample([900, 100], rng, MEANS[:2])
-    pipe = make_pipeline(StandardScaler(),
-                         PriorShiftClassifier(LogisticRegression(), cv=GroupKFold(4),
-                                              n_bootstrap=20, random_state=0))
+    pipe = make_pipeline(
+        StandardScaler(),
+        PriorShiftClassifier(
+            LogisticRegression(), cv=GroupKFold(4), n_bootstrap=20, random_state=0
+        ),
+    )
     pipe.fit(X, y, priorshiftclassifier__groups=np.arange(400) % 8)
     adapter = pipe[-1].adapt(pipe[:-1].transform(Xt))
     assert adapter.target_priors_[1] < 0.2

@@ -56,9 +56,9 @@ def test_readme_docs_links_are_pages_of_the_site():
     for link in re.findall(r"\]\((docs/[^)#\s]+)", README):
         page = Path(link).relative_to("docs").with_suffix("")
         folder = page.parent.as_posix()
-        assert (
-            page.as_posix() in index or page.name == "index" or f"{folder}/*" in index
-        ), f"{link} is not in a toctree"
+        assert page.as_posix() in index or page.name == "index" or f"{folder}/*" in index, (
+            f"{link} is not in a toctree"
+        )
 
 
 def test_citation_license_and_changelog():

@@ -24,8 +24,8 @@ def test_median_recovers_template_despite_noise_and_an_ectopic_beat(rng):
     r = np.arange(200, 5000 - 200, 230)
     x = 0.02 * rng.standard_normal((c, 5000))
     for k in r:
-        x[:, k - pre:k + post] += tpl
-    x[:, r[3] - pre:r[3] + post] += 2.0 * rng.standard_normal((c, pre + post))  # one artefact
+        x[:, k - pre : k + post] += tpl
+    x[:, r[3] - pre : r[3] + post] += 2.0 * rng.standard_normal((c, pre + post))  # one artefact
     res = beat_averages(x, fs, window_s=(pre / fs, post / fs), rpeaks=[r])
     assert res.n_beats.tolist() == [r.size] and res.r_index == pre
     assert np.abs(res.signals[0] - tpl).max() < 0.05
@@ -60,11 +60,14 @@ def test_nan_samples_and_degenerate_records():
     assert C.shape == (2, 2, 2)  # detection finds no complete beat in either record here
 
 
-@pytest.mark.parametrize("kwargs,msg", [
-    ({"window_s": (-0.1, 0.3)}, "window_s"),
-    ({"statistic": "mode"}, "statistic"),
-    ({"rpeaks": [[1], [2]]}, "rpeaks has 2"),
-])
+@pytest.mark.parametrize(
+    "kwargs,msg",
+    [
+        ({"window_s": (-0.1, 0.3)}, "window_s"),
+        ({"statistic": "mode"}, "statistic"),
+        ({"rpeaks": [[1], [2]]}, "rpeaks has 2"),
+    ],
+)
 def test_bad_arguments(kwargs, msg, rng):
     with pytest.raises(ValueError, match=msg):
         beat_averages(rng.standard_normal((1, 2, 100)), 100.0, **kwargs)

@@ -11,8 +11,25 @@ from geoecg.cli import main
 
 def test_bench_riemann_runs_and_writes_json(tmp_path, capsys):
     out = tmp_path / "r.json"
-    rc = main(["bench", "riemann", "--n", "30", "--chunk", "10", "--peers", "--peer-n", "10",
-               "--fs", "100", "--seconds", "2", "--json", str(out)])
+    rc = main(
+        [
+            "bench",
+            "riemann",
+            "--n",
+            "30",
+            "--chunk",
+            "10",
+            "--peers",
+            "--peer-n",
+            "10",
+            "--fs",
+            "100",
+            "--seconds",
+            "2",
+            "--json",
+            str(out),
+        ]
+    )
     assert rc == 0
     res = json.loads(out.read_text())
     assert res["n_records"] == 30
@@ -50,14 +67,17 @@ def test_bench_ptbxl_ensemble_is_mean_of_its_two_pipelines():
     X[y == 1, 1] += 0.8 * X[y == 1, 0]  # class 1: leads 0 and 1 correlated
     F = SimpleNamespace(
         H=lead_covariances(X, estimator="oas", n_lags=3).covariances,
-        H2=lead_covariances(X, estimator="oas", n_lags=3, window=198,
-                            window_mean="riemann").covariances,
+        H2=lead_covariances(
+            X, estimator="oas", n_lags=3, window=198, window_mean="riemann"
+        ).covariances,
     )
     covs = np.column_stack([rng.uniform(20, 80, n), rng.integers(0, 2, n)]).astype(float)
     groups = np.arange(n)
     tr, te = np.arange(n)[::2], np.arange(n)[1::2]
-    parts = [_make_fit_predict(m, F, X, y, groups, covs, 0)(tr, te)
-             for m in ("hankel-cmts-lr+cov10", "hankel2s-cmts-lr+cov10")]
+    parts = [
+        _make_fit_predict(m, F, X, y, groups, covs, 0)(tr, te)
+        for m in ("hankel-cmts-lr+cov10", "hankel2s-cmts-lr+cov10")
+    ]
     ens = _make_fit_predict("hankel-ens-cmts-lr+cov10", F, X, y, groups, covs, 0)(tr, te)
     np.testing.assert_allclose(ens, (parts[0] + parts[1]) / 2, rtol=1e-12)
     assert not np.allclose(parts[0], parts[1])

@@ -80,16 +80,18 @@ def test_single_pass_tiles_and_large_offsets(estimator, c, rng):
     # a NaN in a late tile sends the record to the NaN-aware two-pass path
     X[1, c - 1, 2 * 256 + 10] = np.nan
     res = lead_covariances(X, estimator=estimator, reg=0)
-    np.testing.assert_allclose(res.covariances, _batch_twin(X, estimator)[0], rtol=1e-8,
-                               atol=1e-9)
+    np.testing.assert_allclose(res.covariances, _batch_twin(X, estimator)[0], rtol=1e-8, atol=1e-9)
     assert res.n_valid.tolist() == [t, t - 1, t]
 
 
-@pytest.mark.parametrize("estimator,ref", [
-    ("scm", lambda z: empirical_covariance(z)),
-    ("lwf", lambda z: ledoit_wolf(z)[0]),
-    ("oas", lambda z: oas(z)[0]),
-])
+@pytest.mark.parametrize(
+    "estimator,ref",
+    [
+        ("scm", lambda z: empirical_covariance(z)),
+        ("lwf", lambda z: ledoit_wolf(z)[0]),
+        ("oas", lambda z: oas(z)[0]),
+    ],
+)
 def test_matches_sklearn(estimator, ref, rng):
     # sklearn 1.9: empirical_covariance / ledoit_wolf / oas on (n_samples, n_features)
     X = rng.standard_normal((3, 12, 300)) @ rng.standard_normal((300, 300)) / 20
@@ -148,7 +150,7 @@ def test_delay_embedding_matches_twin(rng):
     X = rng.standard_normal((2, 2, 100))
     res = lead_covariances(X, estimator="scm", n_lags=3, delay=2, reg=0)
     # twin: rows = [x(t), x(t-2), x(t-4)] for each lead, aligned on the latest sample
-    emb = np.stack([np.concatenate([x[:, 4 - 2 * k: 100 - 2 * k] for k in range(3)]) for x in X])
+    emb = np.stack([np.concatenate([x[:, 4 - 2 * k : 100 - 2 * k] for k in range(3)]) for x in X])
     C, _ = _batch_twin(emb, "scm")
     np.testing.assert_allclose(res.covariances, C, rtol=1e-10)
 
@@ -162,7 +164,7 @@ def test_single_lead_hankel_is_spd(rng):
 def test_windowed_average(rng):
     X = rng.standard_normal((2, 3, 400))
     res = lead_covariances(X, estimator="scm", window=100, reg=0)
-    twin = np.mean([_batch_twin(X[:, :, k * 100:(k + 1) * 100], "scm")[0] for k in range(4)], 0)
+    twin = np.mean([_batch_twin(X[:, :, k * 100 : (k + 1) * 100], "scm")[0] for k in range(4)], 0)
     np.testing.assert_allclose(res.covariances, twin, rtol=1e-10)
 
 
@@ -173,13 +175,16 @@ def test_n_jobs_and_chunks_agree(rng):
     np.testing.assert_array_equal(a, b)
 
 
-@pytest.mark.parametrize("kwargs,msg", [
-    ({"estimator": "ledoit"}, "estimator must be"),
-    ({"n_lags": 0}, "n_lags"),
-    ({"reg": -1.0}, "reg"),
-    ({"leads": [5]}, "out of range"),
-    ({"window": 1}, "window"),
-])
+@pytest.mark.parametrize(
+    "kwargs,msg",
+    [
+        ({"estimator": "ledoit"}, "estimator must be"),
+        ({"n_lags": 0}, "n_lags"),
+        ({"reg": -1.0}, "reg"),
+        ({"leads": [5]}, "out of range"),
+        ({"window": 1}, "window"),
+    ],
+)
 def test_bad_parameters(kwargs, msg, rng):
     with pytest.raises(ValueError, match=msg):
         lead_covariances(rng.standard_normal((2, 3, 50)), **kwargs)
@@ -205,8 +210,11 @@ def test_transformer_contract(rng):
     np.testing.assert_array_equal(pickle.loads(pickle.dumps(est)).transform(X), a)
     np.testing.assert_array_equal(est.fit(X).transform(X), a)
     np.testing.assert_array_equal(
-        LeadCovariances("lwf", fs=100, band=(0.5, 40), leads=[0, 2, 3], n_jobs=2).fit(X)
-        .transform(X), a)
+        LeadCovariances("lwf", fs=100, band=(0.5, 40), leads=[0, 2, 3], n_jobs=2)
+        .fit(X)
+        .transform(X),
+        a,
+    )
     with pytest.raises(ValueError, match="leads"):
         est.transform(X[:, :2])
     with pytest.raises(ValueError, match="fs must be"):

@@ -77,7 +77,7 @@ def test_tangent_round_trip(rng):
     p = 4 * 5 // 2
     assert T.shape == (12, 3 * p)
     for k in range(3):
-        back = untangent_space(T[:, k * p:(k + 1) * p], t.means_[k])
+        back = untangent_space(T[:, k * p : (k + 1) * p], t.means_[k])
         np.testing.assert_allclose(back, C, rtol=1e-8, atol=1e-10)
 
 
@@ -88,8 +88,7 @@ def test_tangent_norm_equals_distance(rng):
     T = t.transform(C)
     for k in range(2):
         d = np.array([distance_riemann(c, t.means_[k]) for c in C])
-        np.testing.assert_allclose(np.linalg.norm(T[:, 6 * k:6 * (k + 1)], axis=1), d,
-                                   rtol=1e-8)
+        np.testing.assert_allclose(np.linalg.norm(T[:, 6 * k : 6 * (k + 1)], axis=1), d, rtol=1e-8)
 
 
 def test_transform_never_reads_y(rng):
@@ -149,11 +148,14 @@ def test_geodesic_augment_points_are_on_geodesic(rng):
     assert np.all(s.first != s.second) and np.all((s.alpha > 0) & (s.alpha < 1))
     for j in range(12):
         np.testing.assert_allclose(
-            s.X[j], _geodesic_twin(C[s.first[j]], C[s.second[j]], s.alpha[j]), rtol=1e-6)
+            s.X[j], _geodesic_twin(C[s.first[j]], C[s.second[j]], s.alpha[j]), rtol=1e-6
+        )
         # on the geodesic: d(A, X) = alpha d(A, B)
         np.testing.assert_allclose(
             distance_riemann(C[s.first[j]], s.X[j]),
-            s.alpha[j] * distance_riemann(C[s.first[j]], C[s.second[j]]), rtol=1e-6)
+            s.alpha[j] * distance_riemann(C[s.first[j]], C[s.second[j]]),
+            rtol=1e-6,
+        )
 
 
 def test_geodesic_augment_logeuclid(rng):
@@ -161,8 +163,7 @@ def test_geodesic_augment_logeuclid(rng):
     s = geodesic_augment(C, [0, 0, 1, 1], ratio=1, metric="logeuclid", random_state=1)
     for j in range(4):
         a, b, t = C[s.first[j]], C[s.second[j]], s.alpha[j]
-        np.testing.assert_allclose(s.X[j], expm((1 - t) * logm(a) + t * logm(b)).real,
-                                   rtol=1e-6)
+        np.testing.assert_allclose(s.X[j], expm((1 - t) * logm(a) + t * logm(b)).real, rtol=1e-6)
 
 
 def test_geodesic_augment_degenerate_and_errors(rng):
@@ -197,13 +198,19 @@ def test_test_folds_never_augmented(rng):
     y = np.repeat([0, 1], 10)
     groups = np.arange(20) // 2
     cv = list(GroupKFold(4).split(C, y, groups))
-    out = cross_validate(GeodesicAugmentedClassifier(_Spy(), ratio=1.5, random_state=0), C, y,
-                         cv=cv, scoring="roc_auc", return_estimator=True)
+    out = cross_validate(
+        GeodesicAugmentedClassifier(_Spy(), ratio=1.5, random_state=0),
+        C,
+        y,
+        cv=cv,
+        scoring="roc_auc",
+        return_estimator=True,
+    )
     for est, (tr, te) in zip(out["estimator"], cv, strict=True):
         inner = est.estimator_
         # training: the fold's own matrices first, then round(1.5 * n) synthetic ones
         assert inner.fit_X_.shape[0] == len(tr) + round(1.5 * len(tr))
-        np.testing.assert_array_equal(inner.fit_X_[:len(tr)], C[tr])
+        np.testing.assert_array_equal(inner.fit_X_[: len(tr)], C[tr])
         # no synthetic matrix equals a test matrix, and the test rows reach predict unchanged
         np.testing.assert_array_equal(inner.seen_, C[te])
 
@@ -228,8 +235,9 @@ def test_recentering_removes_domain_congruence(rng):
     for s in "abc":
         np.testing.assert_allclose(gmean(Z[site == s]), np.eye(4), atol=1e-6)
     # distances within a domain are preserved (congruence invariance)
-    np.testing.assert_allclose(distance_riemann(Z[10], Z[11]), distance_riemann(Cs[10], Cs[11]),
-                               rtol=1e-8)
+    np.testing.assert_allclose(
+        distance_riemann(Z[10], Z[11]), distance_riemann(Cs[10], Cs[11]), rtol=1e-8
+    )
 
 
 def test_recentering_unseen_domains(rng):
@@ -240,7 +248,8 @@ def test_recentering_unseen_domains(rng):
     np.testing.assert_allclose(gmean(Z), np.eye(3), atol=1e-6)
     with pytest.raises(ValueError, match="not seen"):
         RiemannianRecentering(unseen="error").fit(C[:6], domains=d[:6]).transform(
-            C[6:], domains=d[6:])
+            C[6:], domains=d[6:]
+        )
     with pytest.raises(ValueError, match="aligned"):
         r.transform(C, domains=d[:3])
 
@@ -252,7 +261,8 @@ def test_recentering_through_metadata_routing(rng):
     site = np.repeat([0, 1], 20)
     with sklearn.config_context(enable_metadata_routing=True):
         pipe = make_pipeline(
-            RiemannianRecentering().set_fit_request(domains=True)
+            RiemannianRecentering()
+            .set_fit_request(domains=True)
             .set_transform_request(domains=True),
             ClassMeanTangentSpace(),
             LogisticRegression(),

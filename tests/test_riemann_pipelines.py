@@ -78,20 +78,24 @@ def test_ensemble_on_signals_equals_precomputed_members(ptbxl_dir):
 
     X, y, groups, covs = load_task(ptbxl_dir, "NORM-vs-MI")
     rng = np.random.default_rng(0)
-    idx = np.r_[rng.choice(np.flatnonzero(y == 0), 24, replace=False),
-                rng.choice(np.flatnonzero(y == 1), 24, replace=False)]
+    idx = np.r_[
+        rng.choice(np.flatnonzero(y == 0), 24, replace=False),
+        rng.choice(np.flatnonzero(y == 1), 24, replace=False),
+    ]
     X, y, groups, covs = X[idx], y[idx], groups[idx], covs[idx]
     te = np.arange(48) % 4 == 0
     tr = ~te
     with sklearn.config_context(enable_metadata_routing=True):
-        ens = hankel_ensemble_classifier(window_s=5.0).fit(X[tr], y[tr], covariates=covs[tr],
-                                               groups=groups[tr])
+        ens = hankel_ensemble_classifier(window_s=5.0).fit(
+            X[tr], y[tr], covariates=covs[tr], groups=groups[tr]
+        )
         p = ens.predict_proba(X[te], covariates=covs[te])[:, 1]
         parts = []
         for w in (None, 5.0):  # 5-s windows: 2 per record (fast)
             C = hankel_covariances(w).fit_transform(X)
-            clf = hankel_tangent_classifier().fit(C[tr], y[tr], covariates=covs[tr],
-                                                  groups=groups[tr])
+            clf = hankel_tangent_classifier().fit(
+                C[tr], y[tr], covariates=covs[tr], groups=groups[tr]
+            )
             parts.append(clf.predict_proba(C[te], covariates=covs[te])[:, 1])
     assert p.shape == (int(te.sum()),)
     np.testing.assert_allclose(p, np.mean(parts, axis=0), atol=1e-10)
@@ -117,10 +121,12 @@ def test_inner_group_search_chooses_on_training_patients():
     assert clf.predict_proba(C[:5], covariates=covs[:5]).shape == (5, 2)
     sel = np.r_[0:20, 30:50]
     fit = hankel_tangent_classifier(covariate_scale=[1.0, 10.0]).fit(
-        C[sel], y[sel], groups=groups[sel], covariates=covs[sel])
+        C[sel], y[sel], groups=groups[sel], covariates=covs[sel]
+    )
     # control: flipping some training labels does change the inner scores
     y3 = y[sel].copy()
     y3[[0, 1, 2, 20, 21, 22]] = 1 - y3[[0, 1, 2, 20, 21, 22]]
     fit3 = hankel_tangent_classifier(covariate_scale=[1.0, 10.0]).fit(
-        C[sel], y3, groups=groups[sel], covariates=covs[sel])
+        C[sel], y3, groups=groups[sel], covariates=covs[sel]
+    )
     assert not np.allclose(fit.cv_scores_, fit3.cv_scores_)

@@ -54,8 +54,9 @@ def test_outcome_model_is_the_documented_logistic():
     a = (W["age"] - AGE_CENTER_Y) / AGE_SCALE_Y
     D = np.column_stack([a, W["sex"], W["site"] == "s1"])
     fit = LogisticRegression(C=1e6, max_iter=1000).fit(D, s.y)
-    np.testing.assert_allclose(fit.coef_[0], [scm.beta_age, scm.beta_sex, scm.beta_site[1]],
-                               atol=0.08)
+    np.testing.assert_allclose(
+        fit.coef_[0], [scm.beta_age, scm.beta_sex, scm.beta_site[1]], atol=0.08
+    )
     assert abs(fit.intercept_[0] - scm.intercept) < 0.08
 
 
@@ -68,7 +69,8 @@ def test_biomarker_mechanism_coefficients():
     for j in range(4):
         coef = LinearRegression().fit(D, s.X[:, j]).coef_
         np.testing.assert_allclose(
-            coef, [scm.effect_y, scm.effect_age[j], scm.effect_sex, scm.effect_site], atol=0.05)
+            coef, [scm.effect_y, scm.effect_age[j], scm.effect_sex, scm.effect_site], atol=0.05
+        )
 
 
 def test_p_y_given_x_w_is_invariant_but_p_y_given_x_is_not():
@@ -83,10 +85,17 @@ def test_p_y_given_x_w_is_invariant_but_p_y_given_x_is_not():
     # closed form (Gaussian X | Y, W with covariance noise^2 I, mean shift e = effect_y):
     # logit P(Y | X, W) = eta(W) + e'(X - B W - e / 2) / noise^2, so the X coefficients are
     # e / noise^2 = 1 and the age coefficient is beta_age - e'effect_age / noise^2 = 4.5
-    theory = np.array([1.0, 1.0, 1.0, 1.0,
-                       scm.beta_age - np.sum(scm.effect_age),
-                       scm.beta_sex - 4 * scm.effect_sex,
-                       scm.beta_site[1] - 4 * scm.effect_site])
+    theory = np.array(
+        [
+            1.0,
+            1.0,
+            1.0,
+            1.0,
+            scm.beta_age - np.sum(scm.effect_age),
+            scm.beta_sex - 4 * scm.effect_sex,
+            scm.beta_site[1] - 4 * scm.effect_site,
+        ]
+    )
     for s in (young, old):
         f = LogisticRegression(C=1e6, max_iter=2000).fit(xw(s), s.y)
         np.testing.assert_allclose(f.coef_[0], theory, atol=0.25)

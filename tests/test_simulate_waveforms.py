@@ -54,8 +54,14 @@ def _twin(omega, z0, theta_i, b_i, amp, dt, decim):
 
 def _inputs(seed, n_rec=2, n_int=300, n_waves=6, constant=False):
     rng = np.random.default_rng(seed)
-    omega = np.full((n_rec, n_int), 2 * np.pi) if constant else 2 * np.pi * rng.uniform(
-        0.8, 2.0, size=(n_rec, 1)) * (1 + 0.05 * rng.standard_normal((n_rec, n_int)))
+    omega = (
+        np.full((n_rec, n_int), 2 * np.pi)
+        if constant
+        else 2
+        * np.pi
+        * rng.uniform(0.8, 2.0, size=(n_rec, 1))
+        * (1 + 0.05 * rng.standard_normal((n_rec, n_int)))
+    )
     z0 = np.zeros((n_rec, n_int)) if constant else 0.1 * rng.standard_normal((n_rec, n_int))
     theta = np.sort(rng.uniform(-np.pi, np.pi, size=(n_rec, n_waves)), axis=1)
     b = rng.uniform(0.05, 0.5, size=(n_rec, n_waves))
@@ -71,8 +77,9 @@ def test_kernel_matches_numpy_twin(seed, decim):
     n_out = -(-omega.shape[1] // decim)
     out = np.empty((omega.shape[0], 3, n_out))
     ecgsyn_dipole(omega, z0, theta, b, amp, dt, decim, out)
-    np.testing.assert_allclose(out, _twin(omega, z0, theta, b, amp, dt, decim), rtol=1e-9,
-                               atol=1e-12)
+    np.testing.assert_allclose(
+        out, _twin(omega, z0, theta, b, amp, dt, decim), rtol=1e-9, atol=1e-12
+    )
 
 
 def test_kernel_edge_cases():
@@ -87,8 +94,16 @@ def test_kernel_edge_cases():
     empty = np.empty((2, 3, 0))
     ecgsyn_dipole(np.empty((2, 0)), np.empty((2, 0)), theta, b, amp, 0.01, 1, empty)
     none = np.empty((0, 3, 5))
-    ecgsyn_dipole(np.empty((0, 5)), np.empty((0, 5)), np.empty((0, 6)), np.empty((0, 6)),
-                  np.empty((0, 3, 6)), 0.01, 1, none)
+    ecgsyn_dipole(
+        np.empty((0, 5)),
+        np.empty((0, 5)),
+        np.empty((0, 6)),
+        np.empty((0, 6)),
+        np.empty((0, 3, 6)),
+        0.01,
+        1,
+        none,
+    )
 
 
 # ------------------------------------------------------------------ Dower projection
@@ -102,8 +117,9 @@ def test_dower_projection_identities():
     np.testing.assert_allclose(aVR + aVL + aVF, 0, atol=1e-12)  # Goldberger
     np.testing.assert_allclose(aVF, (II + III) / 2, atol=1e-12)
     # the 8 independent leads are D @ dipole (Dower et al. 1980 coefficients)
-    np.testing.assert_allclose(ecg[:, [0, 1, 6, 7, 8, 9, 10, 11]],
-                               np.einsum("lk,rkt->rlt", DOWER, dip), atol=1e-12)
+    np.testing.assert_allclose(
+        ecg[:, [0, 1, 6, 7, 8, 9, 10, 11]], np.einsum("lk,rkt->rlt", DOWER, dip), atol=1e-12
+    )
     # Dower 1980 Table (via Edenbrandt & Pahlm 1988): V2 row and lead I row
     np.testing.assert_array_equal(DOWER[3], [0.044, 0.164, -1.387])
     np.testing.assert_array_equal(DOWER[0], [0.632, -0.235, 0.059])
@@ -129,15 +145,15 @@ def test_generator_shape_units_and_reproducibility():
     assert LEADS[1] == "II"
     assert 0.6 < e[1].max() < 1.4  # lead II R wave, mV
     assert e[6].min() < -0.4 < e[6].max() < 0.4  # V1: rS (negative QRS)
-    np.testing.assert_array_equal(e, synthesize_ecg(fs=250, duration_s=4, hr_bpm=75,
-                                                    random_state=1))
+    np.testing.assert_array_equal(
+        e, synthesize_ecg(fs=250, duration_s=4, hr_bpm=75, random_state=1)
+    )
     assert synthesize_ecg(fs=100, duration_s=0).shape == (12, 0)
 
 
 def test_generator_morphology_controls():
     kw = dict(fs=500, duration_s=4, hrv_lf=0, hrv_hf=0, baseline_mv=0, random_state=0)
-    X, _ = waveform_summary_features(
-        synthesize_ecg(hr_bpm=[50.0, 80.0, 120.0], **kw), fs=500)
+    X, _ = waveform_summary_features(synthesize_ecg(hr_bpm=[50.0, 80.0, 120.0], **kw), fs=500)
     np.testing.assert_allclose(X[:, -1], [50, 80, 120], rtol=0.02)
     base = synthesize_ecg(**kw)
     st = synthesize_ecg(st_mv=0.2, **kw)
@@ -161,17 +177,28 @@ def test_generator_accepts_strided_and_readonly_arrays():
     ro = np.array([1.0, 1.2])
     ro.flags.writeable = False
     e = synthesize_ecg(fs=100, duration_s=3, hr_bpm=hr, qrs_amp=ro, random_state=0)
-    e2 = synthesize_ecg(fs=100, duration_s=3, hr_bpm=np.array([60.0, 90.0]),
-                        qrs_amp=np.array([1.0, 1.2]), random_state=0)
+    e2 = synthesize_ecg(
+        fs=100,
+        duration_s=3,
+        hr_bpm=np.array([60.0, 90.0]),
+        qrs_amp=np.array([1.0, 1.2]),
+        random_state=0,
+    )
     np.testing.assert_array_equal(e, e2)
 
 
 @pytest.mark.parametrize(
     "kw, match",
-    [({"fs": 0}, "fs"), ({"hr_bpm": 10}, "hr_bpm"), ({"qrs_width": 0}, "qrs_width"),
-     ({"hr_bpm": [60, 70], "st_mv": [0, 0, 0]}, "equal lengths"), ({"st_mv": np.nan}, "finite"),
-     ({"noise_mv": -1}, "noise_mv"), ({"duration_s": -1}, "duration_s"),
-     ({"axis_deg": np.zeros((2, 2))}, "1-D")],
+    [
+        ({"fs": 0}, "fs"),
+        ({"hr_bpm": 10}, "hr_bpm"),
+        ({"qrs_width": 0}, "qrs_width"),
+        ({"hr_bpm": [60, 70], "st_mv": [0, 0, 0]}, "equal lengths"),
+        ({"st_mv": np.nan}, "finite"),
+        ({"noise_mv": -1}, "noise_mv"),
+        ({"duration_s": -1}, "duration_s"),
+        ({"axis_deg": np.zeros((2, 2))}, "1-D"),
+    ],
 )
 def test_generator_bad_input(kw, match):
     with pytest.raises(ValueError, match=match):

@@ -96,8 +96,9 @@ def test_evaluate_cohort_no_leakage_across_patients(rng):
     g = np.repeat(np.arange(n_pat), 4)
     y = np.repeat(rng.integers(0, 2, n_pat), 4)
     X = np.repeat(rng.normal(0, 1, (n_pat, 10)), 4, axis=0) + rng.normal(0, 0.01, (160, 10))
-    res = evaluate_cohort(LogisticRegression(), X, y, groups=g, n_repeats=2, n_boot=200,
-                          random_state=0)
+    res = evaluate_cohort(
+        LogisticRegression(), X, y, groups=g, n_repeats=2, n_boot=200, random_state=0
+    )
     assert res.auc.low < 0.5 < res.auc.high + 0.1
     assert res.oof.shape == (2, 160) and np.isfinite(res.oof).all()
     assert res.fit_s.shape == (2, 5)
@@ -106,8 +107,16 @@ def test_evaluate_cohort_no_leakage_across_patients(rng):
 def test_learning_curve_sizes_and_monotone_trend(rng):
     y = np.repeat([0, 1], 150)
     X = y[:, None] * 0.6 + rng.normal(0, 1, (300, 20))
-    lc = learning_curve(LogisticRegression(), X, y, groups=np.arange(300),
-                        train_sizes=[12, None], n_repeats=2, n_boot=100, random_state=0)
+    lc = learning_curve(
+        LogisticRegression(),
+        X,
+        y,
+        groups=np.arange(300),
+        train_sizes=[12, None],
+        n_repeats=2,
+        n_boot=100,
+        random_state=0,
+    )
     assert lc.train_sizes.tolist() == [12, 240]
     assert lc.results[1].auc.estimate > lc.results[0].auc.estimate
 

@@ -23,19 +23,35 @@ from geoecg.sweep import (
 
 SMALL = {
     "sweep": {"name": "t", "simulator": "anticausal", "seed": 11},
-    "grid": {"shift": [0.0, 2.0], "method": ["x_only", "x_plus_w", "irm"], "seed": 2,
-             "n": [300]},
+    "grid": {"shift": [0.0, 2.0], "method": ["x_only", "x_plus_w", "irm"], "seed": 2, "n": [300]},
     "simulator": {"n_features": 3, "effect_age": [-1.5, -1.5, 0.5]},
-    "train_env": [{"age_mean": 55.0, "site_probs": [0.7, 0.3]},
-                  {"age_mean": 65.0, "site_probs": [0.3, 0.7]}],
+    "train_env": [
+        {"age_mean": 55.0, "site_probs": [0.7, 0.3]},
+        {"age_mean": 65.0, "site_probs": [0.3, 0.7]},
+    ],
     "test_env": {"age_mean": 60.0},
     "shift": {"age_mean": 10.0},
     "evaluation": {"n_test": 2000, "n_reference": 2000},
     "methods": {"irm": {"penalty": 5.0}},
 }
 #: Columns that must agree exactly between runs (``fit_s`` is wall time).
-KEY = ["cell_id", "method", "shift", "seed", "n", "auroc", "log_loss", "brier", "ece",
-       "auroc_gap", "log_loss_gap", "auroc_ref", "log_loss_ref", "prevalence_test", "error"]
+KEY = [
+    "cell_id",
+    "method",
+    "shift",
+    "seed",
+    "n",
+    "auroc",
+    "log_loss",
+    "brier",
+    "ece",
+    "auroc_gap",
+    "log_loss_gap",
+    "auroc_ref",
+    "log_loss_ref",
+    "prevalence_test",
+    "error",
+]
 
 
 def _table(df):
@@ -62,7 +78,7 @@ def test_config_from_toml(tmp_path):
     p = tmp_path / "c.toml"
     p.write_text(
         '[sweep]\nname = "x"\nseed = 3\n[grid]\nshift = [0, 1]\nmethod = ["x_only"]\n'
-        'seed = {start = 5, stop = 8}\nn = [100]\n[[train_env]]\nage_mean = 50.0\n'
+        "seed = {start = 5, stop = 8}\nn = [100]\n[[train_env]]\nage_mean = 50.0\n"
         "[test_env]\n[shift]\nage_mean = 5.0\n"
     )
     cfg = load_config(p)
@@ -128,14 +144,17 @@ def test_metrics_degenerate():
     assert np.isnan(expected_calibration_error([], []))
     with pytest.raises(ValueError, match="same length"):
         expected_calibration_error([0, 1], [0.5])
-    g = transfer_gaps({"auroc": 0.7, "log_loss": 0.6, "brier": 0.2, "ece": 0.1},
-                      {"auroc": 0.75, "log_loss": 0.5, "brier": 0.15, "ece": 0.02})
+    g = transfer_gaps(
+        {"auroc": 0.7, "log_loss": 0.6, "brier": 0.2, "ece": 0.1},
+        {"auroc": 0.75, "log_loss": 0.5, "brier": 0.15, "ece": 0.02},
+    )
     assert g["auroc_gap"] == pytest.approx(-0.05) and g["log_loss_gap"] == pytest.approx(0.1)
 
 
 def test_summarize_t_interval():
-    df = pd.DataFrame({"method": ["a"] * 4, "shift": [0.0] * 4, "n": [5] * 4,
-                       "auroc_gap": [0.0, 0.1, 0.2, 0.3]})
+    df = pd.DataFrame(
+        {"method": ["a"] * 4, "shift": [0.0] * 4, "n": [5] * 4, "auroc_gap": [0.0, 0.1, 0.2, 0.3]}
+    )
     s = summarize(df, ["auroc_gap"]).iloc[0]
     # scipy.stats.t.ppf(0.975, 3) = 3.182446; sd = 0.1290994
     half = 3.182446305284263 * 0.12909944487358055 / 2
@@ -168,8 +187,7 @@ def test_joblib_two_workers_identical(reference_run, tmp_path):
 
 def test_dask_local_cluster_identical_to_joblib(reference_run, tmp_path):
     pytest.importorskip("distributed")
-    df = run_sweep(SMALL, tmp_path, backend="dask", n_jobs=2, dask_processes=False,
-                   progress=False)
+    df = run_sweep(SMALL, tmp_path, backend="dask", n_jobs=2, dask_processes=False, progress=False)
     pd.testing.assert_frame_equal(_table(df), _table(reference_run))
 
 
@@ -226,12 +244,11 @@ def test_cli_sweep_and_plot(tmp_path, capsys):
     p.write_text(
         '[sweep]\nname = "cli"\nseed = 1\n[grid]\nshift = [0.0, 1.0]\nmethod = ["x_only", '
         '"x_plus_w"]\nseed = 2\nn = [150]\n[[train_env]]\nage_mean = 55.0\n[[train_env]]\n'
-        'age_mean = 65.0\n[test_env]\n[shift]\nage_mean = 10.0\n[evaluation]\nn_test = 800\n'
+        "age_mean = 65.0\n[test_env]\n[shift]\nage_mean = 10.0\n[evaluation]\nn_test = 800\n"
         "n_reference = 800\n"
     )
     out = tmp_path / "run"
-    assert main(["sweep", "--config", str(p), "--out", str(out), "-j", "1",
-                 "--no-progress"]) == 0
+    assert main(["sweep", "--config", str(p), "--out", str(out), "-j", "1", "--no-progress"]) == 0
     assert "8 of 8 cells stored" in capsys.readouterr().out
     assert main(["plot", str(out), "--csv", str(tmp_path / "s.csv")]) == 0
     png = out / "shift_sweep.png"

@@ -17,8 +17,21 @@ def test_ptbxl_age_split_study_runs(ptbxl_dir, tmp_path, capsys):
     spec = importlib.util.spec_from_file_location("ptbxl_age_shift", SCRIPT)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
-    assert mod.main(["--root", str(ptbxl_dir), "--out", str(tmp_path), "--features", "stats",
-                     "--n-boot", "20"]) == 0
+    assert (
+        mod.main(
+            [
+                "--root",
+                str(ptbxl_dir),
+                "--out",
+                str(tmp_path),
+                "--features",
+                "stats",
+                "--n-boot",
+                "20",
+            ]
+        )
+        == 0
+    )
     df = pd.read_csv(tmp_path / "ptbxl_age_shift.csv")
     assert list(df["method"]) == ["x_only", "x_plus_w", "irm", "vrex", "groupdro"]
     for col in ("auroc", "log_loss", "auroc_gap", "log_loss_gap"):

@@ -28,7 +28,13 @@ def _close():
 
 def test_lead_labels():
     assert [lead_label(n) for n in ("AVR", "avl", "aVF", "MLII", "v1", "II")] == [
-        "aVR", "aVL", "aVF", "MLII", "V1", "II"]
+        "aVR",
+        "aVL",
+        "aVF",
+        "MLII",
+        "V1",
+        "II",
+    ]
 
 
 def test_covariance_ticks_use_goldberger_spelling():
@@ -45,7 +51,8 @@ def test_rpeak_plot_names_lead_and_units():
     ax = fig.axes[0]
     assert ax.get_ylabel() == "lead MLII (mV)" and ax.get_xlabel() == "time (s)"
     assert {"detected R-peak", "reference beat (annotation)"} <= {
-        t.get_text() for t in ax.get_legend().get_texts()}
+        t.get_text() for t in ax.get_legend().get_texts()
+    }
 
 
 def test_star_strip_legend_explains_markers():
@@ -63,9 +70,17 @@ def test_star_strip_legend_explains_markers():
 
 
 def test_sweep_plot_has_words_not_column_names():
-    s = pd.DataFrame({"method": ["x_plus_w", "x_plus_w"], "shift": [0.0, 1.0], "n": [10, 10],
-                      "metric": ["log_loss_gap"] * 2, "mean": [0.0, 0.1],
-                      "ci_low": [-0.01, 0.05], "ci_high": [0.01, 0.15]})
+    s = pd.DataFrame(
+        {
+            "method": ["x_plus_w", "x_plus_w"],
+            "shift": [0.0, 1.0],
+            "n": [10, 10],
+            "metric": ["log_loss_gap"] * 2,
+            "mean": [0.0, 0.1],
+            "ci_low": [-0.01, 0.05],
+            "ci_high": [0.01, 0.15],
+        }
+    )
     fig = plot_shift_sweep(s, xlabel={"age_mean": 10.0})
     ax = fig.axes[0]
     assert ax.get_ylabel() == metric_label("log_loss_gap") != "log_loss_gap"

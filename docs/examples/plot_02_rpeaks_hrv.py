@@ -27,8 +27,9 @@ print(f"Se {m.se:.2f} %, +P {m.ppv:.2f} % ({m.tp} matched, {m.fp} extra, {m.fn} 
 
 # %%
 # Ten seconds of lead MLII with the detected R-peaks and the reference beats.
-plot_rpeaks(rec.signal[0], rec.fs, peaks.indices, ref, start_s=60.0, duration_s=10.0,
-            lead=rec.lead_names[0])
+plot_rpeaks(
+    rec.signal[0], rec.fs, peaks.indices, ref, start_s=60.0, duration_s=10.0, lead=rec.lead_names[0]
+)
 plt.show()
 
 # %%

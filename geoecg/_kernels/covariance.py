@@ -66,8 +66,9 @@ def _prefetch_intrinsic(typingctx, arr, idx):
         i32, i8p = ir.IntType(32), ir.IntType(8).as_pointer()
         fnty = ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32])
         fn = cgutils.get_or_insert_function(builder.module, fnty, "llvm.prefetch.p0i8")
-        builder.call(fn, [builder.bitcast(ptr, i8p), i32(_PF_READ), i32(_PF_LOCALITY),
-                          i32(_PF_DATA)])
+        builder.call(
+            fn, [builder.bitcast(ptr, i8p), i32(_PF_READ), i32(_PF_LOCALITY), i32(_PF_DATA)]
+        )
         return context.get_dummy_value()
 
     return sig, codegen

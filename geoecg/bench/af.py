@@ -12,6 +12,8 @@ folder, score on another (same adaptation rows); ``--data MITDB_DIR --beat-level
 
 from __future__ import annotations
 
+__all__ = ["add_arguments", "run"]
+
 import json
 import time
 from pathlib import Path
@@ -30,11 +32,19 @@ def add_arguments(p) -> None:
     a("--test-data", help="CinC-layout folder to score on")
     a("--beat-level", action="store_true", help="MIT-BIH per-beat evaluation")
     a("--screen-24h", action="store_true", help="time a synthetic 24-h screening")
-    a("--protocol", choices=("nested", "cv", "prior-shift"), default="nested",
-      help="with --data: nested CV over geoecg.estimators.af.AF_NESTED_GRID (default), "
-           "plain CV of --preset, or the prior-shift split")
-    a("--preset", choices=("default", "rhythm", "rhythm-crops"), default="default",
-      help="cv, prior-shift (no crops) and --train-data: geoecg.estimators.af.AF_PRESETS")
+    a(
+        "--protocol",
+        choices=("nested", "cv", "prior-shift"),
+        default="nested",
+        help="with --data: nested CV over geoecg.estimators.af.AF_NESTED_GRID (default), "
+        "plain CV of --preset, or the prior-shift split",
+    )
+    a(
+        "--preset",
+        choices=("default", "rhythm", "rhythm-crops"),
+        default="default",
+        help="cv, prior-shift (no crops) and --train-data: geoecg.estimators.af.AF_PRESETS",
+    )
     a("--folds", type=int, default=5, help="CV folds (default 5)")
     a("--inner-folds", type=int, default=3, help="nested: inner CV folds (default 3)")
     a("--seed", type=int, default=0, help="random seed (default 0)")
@@ -42,8 +52,12 @@ def add_arguments(p) -> None:
     a("--n-estimators", type=int, default=200, help="xgboost trees (default 200)")
     a("--target-priors", default=DEFAULT_PRIORS, help=f"default {DEFAULT_PRIORS}")
     a("--test-size", type=int, default=340, help="prior-shift: test records (default 340)")
-    a("--rpeaks", choices=("reference", "detected"), default="reference",
-      help="beat-level: annotated beats or detected R-peaks")
+    a(
+        "--rpeaks",
+        choices=("reference", "detected"),
+        default="reference",
+        help="beat-level: annotated beats or detected R-peaks",
+    )
     a("--cache", help="per-record feature cache folder")
     a("--json", help="write the figures to this JSON file")
 
@@ -56,9 +70,16 @@ def _matrix(folder, args, rhythm_profile=False, n_crops=0, crop_frac=0.7):
     labels = db.labels()
     names = [n for n in db.records() if n in labels.index]
     keys, t1 = db.content_keys(names), time.perf_counter()
-    m = af_feature_matrix(db.signals(names), float(db.fs), rhythm_profile=rhythm_profile,
-                          n_crops=n_crops, crop_frac=crop_frac, keys=keys,
-                          cache_dir=args.cache, progress=True)
+    m = af_feature_matrix(
+        db.signals(names),
+        float(db.fs),
+        rhythm_profile=rhythm_profile,
+        n_crops=n_crops,
+        crop_frac=crop_frac,
+        keys=keys,
+        cache_dir=args.cache,
+        progress=True,
+    )
     y = labels.loc[names].to_numpy().astype(str)
     return m, y, {"read": t1 - t0, "features": time.perf_counter() - t1}
 
@@ -66,8 +87,14 @@ def _matrix(folder, args, rhythm_profile=False, n_crops=0, crop_frac=0.7):
 def _clf(args, seed, crop_weight=0.5):
     from ..estimators.af import CinC2017Classifier
 
-    return CinC2017Classifier(n_estimators=args.n_estimators, random_state=seed, n_jobs=1,
-                              binary_class="A", binary_weight=0.0, crop_weight=crop_weight)
+    return CinC2017Classifier(
+        n_estimators=args.n_estimators,
+        random_state=seed,
+        n_jobs=1,
+        binary_class="A",
+        binary_weight=0.0,
+        crop_weight=crop_weight,
+    )
 
 
 def _adapter(args, seed):
@@ -81,33 +108,53 @@ def _run_cinc(args) -> dict:
     from ..estimators.af import protocols as P
 
     try:
-        target = {k.strip(): float(v) for k, v in
-                  (t.split("=") for t in args.target_priors.split(","))}
+        target = {
+            k.strip(): float(v) for k, v in (t.split("=") for t in args.target_priors.split(","))
+        }
     except ValueError:
         raise ValueError(f"--target-priors must look like {DEFAULT_PRIORS}") from None
     seeds = [int(s) for s in str(args.seeds).split(",")]
-    pre = {"rhythm_profile": False, "n_crops": 0, "crop_frac": 0.7, "crop_weight": 0.5,
-           **AF_PRESETS[args.preset]}
+    pre = {
+        "rhythm_profile": False,
+        "n_crops": 0,
+        "crop_frac": 0.7,
+        "crop_weight": 0.5,
+        **AF_PRESETS[args.preset],
+    }
     w = pre.pop("crop_weight")
     t0 = time.perf_counter()
     if args.data and args.protocol == "nested":
         m, y, times = _matrix(args.data, args, rhythm_profile=True)
-        out = P.nested_cinc_cv(m.X, y, seeds=seeds, folds=args.folds,
-                               inner_folds=args.inner_folds, n_estimators=args.n_estimators)
+        out = P.nested_cinc_cv(
+            m.X,
+            y,
+            seeds=seeds,
+            folds=args.folds,
+            inner_folds=args.inner_folds,
+            n_estimators=args.n_estimators,
+        )
         out["mode"] = f"nested {args.folds}-fold CV (inner {args.inner_folds}), seeds {seeds}"
     elif args.data and args.protocol == "prior-shift":
         if pre["n_crops"]:
             raise ValueError("--protocol prior-shift takes no crops (--preset rhythm-crops)")
         m, y, times = _matrix(args.data, args, pre["rhythm_profile"])
-        out = P.prior_shift_protocol(lambda s: _adapter(args, s), m.X, y, target,
-                                     test_size=args.test_size, seeds=seeds)
-        out["mode"] = f"prior-shift, {args.test_size} test records at {args.target_priors}, " \
-                      f"{args.preset}"
+        out = P.prior_shift_protocol(
+            lambda s: _adapter(args, s), m.X, y, target, test_size=args.test_size, seeds=seeds
+        )
+        out["mode"] = (
+            f"prior-shift, {args.test_size} test records at {args.target_priors}, {args.preset}"
+        )
     elif args.data:
         m, y, times = _matrix(args.data, args, **pre)
-        classes, proba, prior = P.cinc_cv_proba(_clf(args, args.seed, w), m.X, y,
-                                                folds=args.folds, seed=args.seed,
-                                                crops=m.crops, crop_owner=m.crop_owner)
+        classes, proba, prior = P.cinc_cv_proba(
+            _clf(args, args.seed, w),
+            m.X,
+            y,
+            folds=args.folds,
+            seed=args.seed,
+            crops=m.crops,
+            crop_owner=m.crop_owner,
+        )
         out = {"mode": f"{args.folds}-fold stratified CV, preset {args.preset}"}
     else:
         m, ya, times = _matrix(args.train_data, args, **pre)
@@ -115,16 +162,19 @@ def _run_cinc(args) -> dict:
         times = {k: v + tb[k] for k, v in times.items()}
         kw = {} if m.crops is None else {"X_crops": m.crops, "y_crops": ya[m.crop_owner]}
         fit = _clf(args, args.seed, w).fit(m.X, ya, **kw)
-        classes, proba, prior = fit.classes_, fit.predict_proba_uncorrected(mb.X), \
-            fit.train_priors_
-        out = {"mode": f"fit on {args.train_data}, test on {args.test_data}, {args.preset}",
-               "prior_adaptation": P.adaptation_report(_adapter(args, args.seed).fit(m.X, ya),
-                                                       mb.X, y)}
+        classes, proba, prior = fit.classes_, fit.predict_proba_uncorrected(mb.X), fit.train_priors_
+        out = {
+            "mode": f"fit on {args.train_data}, test on {args.test_data}, {args.preset}",
+            "prior_adaptation": P.adaptation_report(
+                _adapter(args, args.seed).fit(m.X, ya), mb.X, y
+            ),
+        }
     if "per_seed" not in out:
         pred = classes[np.argmax(proba, axis=1)]
         out.update(P.record_scores(y, pred), y_true=y.tolist(), y_pred=pred.tolist())
         out["prevalence_shift_simulation"] = P.simulate_prior_shift(
-            y, proba, prior, classes, target, random_state=args.seed)
+            y, proba, prior, classes, target, random_state=args.seed
+        )
         if m.crops is not None:
             out["crop_augment"] = {**AF_PRESETS[args.preset], "n_crop_rows": len(m.crop_owner)}
     out["times_s"] = {**times, "fit_predict": time.perf_counter() - t0 - sum(times.values())}
@@ -132,16 +182,22 @@ def _run_cinc(args) -> dict:
 
 
 def _rows(rows, priors=None):
-    print(f"{'setting':<26}{'F1 N':>6}{'F1 A':>6}{'F1 O':>6}{'F1 ~':>6}{'mean NAO':>9}"
-          f"{'AF Se':>7}{'AF +P':>7}{'AF Sp':>7}  prior N A O ~ / notes")
+    print(
+        f"{'setting':<26}{'F1 N':>6}{'F1 A':>6}{'F1 O':>6}{'F1 ~':>6}{'mean NAO':>9}"
+        f"{'AF Se':>7}{'AF +P':>7}{'AF Sp':>7}  prior N A O ~ / notes"
+    )
     for name, r in rows.items():
         f, pr = r["f1"], priors or {}
         p = pr.get(name) or pr.get("true" if "ORACLE" in name else "train", {})
-        note = " ".join(f"{v['prior'] if isinstance(v, dict) else v:.3f}"
-                        for v in (p[c] for c in ("N", "A", "O", "~") if c in p))
-        print(f"{name:<26}{f['N']:>6.1f}{f['A']:>6.1f}{f['O']:>6.1f}{f['~']:>6.1f}"
-              f"{r['f1_mean_NAO']:>9.1f}{r['af_sensitivity']:>7.1f}{r['af_ppv']:>7.1f}"
-              f"{r['af_specificity']:>7.1f}  {note or r.get('note', '')}")
+        note = " ".join(
+            f"{v['prior'] if isinstance(v, dict) else v:.3f}"
+            for v in (p[c] for c in ("N", "A", "O", "~") if c in p)
+        )
+        print(
+            f"{name:<26}{f['N']:>6.1f}{f['A']:>6.1f}{f['O']:>6.1f}{f['~']:>6.1f}"
+            f"{r['f1_mean_NAO']:>9.1f}{r['af_sensitivity']:>7.1f}{r['af_ppv']:>7.1f}"
+            f"{r['af_specificity']:>7.1f}  {note or r.get('note', '')}"
+        )
 
 
 def _print_cinc(out) -> None:
@@ -160,8 +216,13 @@ def _print_cinc(out) -> None:
     if "y_pred" in out:
         print(class_table(out["y_true"], out["y_pred"], labels=("N", "A", "O", "~")).format())
         sim = out["prevalence_shift_simulation"]
-        _rows({"held-out, as sampled": out, "SIMULATED, uncorrected": sim["uncorrected"],
-               "SIMULATED, prior-corrected": sim["corrected"]})
+        _rows(
+            {
+                "held-out, as sampled": out,
+                "SIMULATED, uncorrected": sim["uncorrected"],
+                "SIMULATED, prior-corrected": sim["corrected"],
+            }
+        )
         if "prior_adaptation" in out:
             pa = out["prior_adaptation"]
             print(f"prior adaptation on the {pa['n_test']} test records (ORACLE uses labels):")
@@ -183,15 +244,24 @@ def _run_beats(args) -> dict:
         b = beat_annotations(rec.annotations)["sample"].to_numpy().astype(np.int64)
         if args.rpeaks == "detected":
             b = np.asarray(detect_rpeaks(rec.signal[0], rec.fs, track=False).indices, np.int64)
-        data[r] = (np.diff(b) * 1000.0 / rec.fs, beat_rhythms(rec.annotations, b)[1:] == "AFIB",
-                   ectopic_beats(rec.signal[0], rec.fs, b))
+        data[r] = (
+            np.diff(b) * 1000.0 / rec.fs,
+            beat_rhythms(rec.annotations, b)[1:] == "AFIB",
+            ectopic_beats(rec.signal[0], rec.fs, b),
+        )
     folds = af_patient_folds(data)
-    det = beat_level_cv(data, af_beat_detectors(n_estimators=args.n_estimators,
-                                                random_state=args.seed), folds)
+    det = beat_level_cv(
+        data, af_beat_detectors(n_estimators=args.n_estimators, random_state=args.seed), folds
+    )
     print(f"AF beat-level on {args.data} ({args.rpeaks} beats), one fold per AF patient:")
-    print(count_table({k: {c: sum(p[c] for p in v["per_record"].values())
-                           for c in ("tp", "fp", "fn")} for k, v in det.items()}
-                      ).format(index_name="detector"))
+    print(
+        count_table(
+            {
+                k: {c: sum(p[c] for p in v["per_record"].values()) for c in ("tp", "fp", "fn")}
+                for k, v in det.items()
+            }
+        ).format(index_name="detector")
+    )
     print("  Sp %: " + ", ".join(f"{k} {v['sp']:.1f}" for k, v in det.items()))
     return {"mode": f"beat-level ({args.rpeaks} beats)", "folds": folds, "detectors": det}
 
@@ -201,17 +271,22 @@ def run(args) -> int:
         from ..estimators.af import time_screening
 
         out = time_screening(random_state=args.seed)
-        print(f"AF screening: {out['mode']}: median {out['time_s_median']:.2f} s, "
-              f"{out['n_beats']} beats, beat Se {out['beat_se']:.1f} %, Sp {out['beat_sp']:.1f} %")
+        print(
+            f"AF screening: {out['mode']}: median {out['time_s_median']:.2f} s, "
+            f"{out['n_beats']} beats, beat Se {out['beat_se']:.1f} %, Sp {out['beat_sp']:.1f} %"
+        )
     elif args.beat_level and args.data:
         out = _run_beats(args)
     elif bool(args.data) != bool(args.train_data and args.test_data) and not (
-            args.data and (args.train_data or args.test_data)):
+        args.data and (args.train_data or args.test_data)
+    ):
         out = _run_cinc(args)
         _print_cinc(out)
     else:
-        raise ValueError("give --data DIR (with --beat-level for MIT-BIH), or --train-data DIR "
-                         "--test-data DIR, or --screen-24h")
+        raise ValueError(
+            "give --data DIR (with --beat-level for MIT-BIH), or --train-data DIR "
+            "--test-data DIR, or --screen-24h"
+        )
     out["versions"] = package_versions("scikit-learn", "xgboost", "numba")
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)

@@ -28,10 +28,12 @@ from ._versions import package_versions
 __all__ = ["add_arguments", "run"]
 
 _ADAPT = {"off": False, "on": True, "both": "both"}
-_LABEL = {"ds1-ds2": "ds1-ds2 (train DS1, test DS2; inter-patient, de Chazal 2004)",
-          "ds1-cv": "ds1-cv (nested, patient-grouped within DS1: outer {outer})",
-          "cross-db": "cross-database (train MIT-BIH DS1, test {test_data})",
-          "intra": "intra (random beat split: LEAKS PATIENTS, not comparable)"}
+_LABEL = {
+    "ds1-ds2": "ds1-ds2 (train DS1, test DS2; inter-patient, de Chazal 2004)",
+    "ds1-cv": "ds1-cv (nested, patient-grouped within DS1: outer {outer})",
+    "cross-db": "cross-database (train MIT-BIH DS1, test {test_data})",
+    "intra": "intra (random beat split: LEAKS PATIENTS, not comparable)",
+}
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -39,16 +41,28 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
     a = p.add_argument
     a("--data", default=None, help="folder with mitdb/ (or the mitdb folder)")
-    a("--protocol", default=None, choices=("ds1-ds2", "ds1-cv", "intra"),
-      help="default: ds1-ds2 when all DS1 and DS2 records are present, else ds1-cv")
+    a(
+        "--protocol",
+        default=None,
+        choices=("ds1-ds2", "ds1-cv", "intra"),
+        help="default: ds1-ds2 when all DS1 and DS2 records are present, else ds1-cv",
+    )
     a("--train-data", default=None, help="cross-database: MIT-BIH folder (DS1 = training)")
     a("--test-data", default=None, help="cross-database: a WFDB beat database to test on")
     a("--records", default=None, help="comma-separated record subset (quick runs)")
-    a("--feature-set", default=DEFAULT_FEATURE_SET, choices=("transfer", "transfer-w", "all"),
-      help="named feature set (geoecg.features.beat_dominant.beat_feature_set_mask)")
-    a("--adapt", default={False: "off", True: "on"}.get(DEFAULT_ADAPT, DEFAULT_ADAPT),
-      choices=tuple(_ADAPT), help="label-free per-record adaptation: standardised features "
-      "(on) or the features and their standardised copies (both)")
+    a(
+        "--feature-set",
+        default=DEFAULT_FEATURE_SET,
+        choices=("transfer", "transfer-w", "all"),
+        help="named feature set (geoecg.features.beat_dominant.beat_feature_set_mask)",
+    )
+    a(
+        "--adapt",
+        default={False: "off", True: "on"}.get(DEFAULT_ADAPT, DEFAULT_ADAPT),
+        choices=tuple(_ADAPT),
+        help="label-free per-record adaptation: standardised features "
+        "(on) or the features and their standardised copies (both)",
+    )
     a("--select", action="store_true", help="ds1-cv: inner-CV choice over BEAT_SELECTION_GRID")
     a("--outer-folds", type=int, default=0, help="ds1-cv: outer patient folds (0: LOPO)")
     a("--inner-folds", type=int, default=2, help="ds1-cv --select: inner patient folds")
@@ -66,17 +80,23 @@ def _pipeline(args, names):
     from ..estimators.heartbeat import make_beat_pipeline
 
     return make_beat_pipeline(
-        names, feature_set=args.feature_set, adapt=_ADAPT[args.adapt],
-        n_estimators=args.n_estimators, max_per_class=args.max_per_class or None,
+        names,
+        feature_set=args.feature_set,
+        adapt=_ADAPT[args.adapt],
+        n_estimators=args.n_estimators,
+        max_per_class=args.max_per_class or None,
         class_weight=None if args.class_weight == "none" else args.class_weight,
-        n_jobs=args.n_jobs, random_state=args.seed)
+        n_jobs=args.n_jobs,
+        random_state=args.seed,
+    )
 
 
 def _load(folder, names, cache, desc):
     from tqdm import tqdm
 
-    return [beat_record_table(Path(folder) / r, cache)
-            for r in tqdm(names, desc=desc, file=sys.stderr)]
+    return [
+        beat_record_table(Path(folder) / r, cache) for r in tqdm(names, desc=desc, file=sys.stderr)
+    ]
 
 
 def _fit_predict(args, train, test):
@@ -95,18 +115,35 @@ def _nested(args, tables, wanted):
     X, y, n, names = stack_beat_tables(tables, args.adapt != "off" or args.select)
     pid = patient_groups(wanted)
     groups = np.repeat(pid, n)
-    outer = (GroupKFold(n_splits=args.outer_folds, shuffle=True, random_state=args.seed)
-             if args.outer_folds else None)
-    spec = (_pipeline(args, names), list(BEAT_SELECTION_GRID)) if args.select else \
-        _pipeline(args, names)
-    r = nested_evaluate({"beats": spec}, X, y, groups, outer_cv=outer,
-                        inner_cv=args.inner_folds, scoring=sv_f1_score)["beats"]
-    folds = [{"test": [w for w, g in zip(wanted, pid, strict=True)
-                       if g in set(groups[r.fold == k])],
-              "choice": {p: v if isinstance(v, bool | int | float) else str(v)
-                         for p, v in ch.items()},
-              "inner_score": None if np.isnan(s) else float(s)}
-             for k, (ch, s) in enumerate(zip(r.choices, r.inner_scores, strict=True))]
+    outer = (
+        GroupKFold(n_splits=args.outer_folds, shuffle=True, random_state=args.seed)
+        if args.outer_folds
+        else None
+    )
+    spec = (
+        (_pipeline(args, names), list(BEAT_SELECTION_GRID))
+        if args.select
+        else _pipeline(args, names)
+    )
+    r = nested_evaluate(
+        {"beats": spec},
+        X,
+        y,
+        groups,
+        outer_cv=outer,
+        inner_cv=args.inner_folds,
+        scoring=sv_f1_score,
+    )["beats"]
+    folds = [
+        {
+            "test": [w for w, g in zip(wanted, pid, strict=True) if g in set(groups[r.fold == k])],
+            "choice": {
+                p: v if isinstance(v, bool | int | float) else str(v) for p, v in ch.items()
+            },
+            "inner_score": None if np.isnan(s) else float(s),
+        }
+        for k, (ch, s) in enumerate(zip(r.choices, r.inner_scores, strict=True))
+    ]
     return y, r.y_pred, n, {"folds": folds}
 
 
@@ -122,16 +159,25 @@ def run(args) -> int:
     folder = mitdb_dir(sub if sub is not None and any(sub.glob("*.atr")) else data)
     present = set(mitdb_records(folder))
     subset = [r.strip() for r in (args.records or "").split(",") if r.strip()]
-    protocol = "cross-db" if args.train_data is not None else args.protocol or (
-        "ds1-ds2" if all(r in present for r in DS1 + DS2) else "ds1-cv")
+    protocol = (
+        "cross-db"
+        if args.train_data is not None
+        else args.protocol or ("ds1-ds2" if all(r in present for r in DS1 + DS2) else "ds1-cv")
+    )
     need = {"cross-db": DS1, "ds1-ds2": DS1 + DS2, "ds1-cv": DS1}.get(protocol, ())
-    wanted = subset if subset and protocol in ("ds1-cv", "intra") else (
-        sorted(r for r in present if r not in PACED) if protocol == "intra" else list(need))
+    wanted = (
+        subset
+        if subset and protocol in ("ds1-cv", "intra")
+        else (sorted(r for r in present if r not in PACED) if protocol == "intra" else list(need))
+    )
     missing = [r for r in wanted if r not in present]
     if missing:
         alt = "ds1-cv" if all(r in present for r in DS1) else "intra"
-        print(f"protocol {protocol} needs records missing from {folder}: {', '.join(missing)}."
-              f" With the records present, `--protocol {alt}` would run.", file=sys.stderr)
+        print(
+            f"protocol {protocol} needs records missing from {folder}: {', '.join(missing)}."
+            f" With the records present, `--protocol {alt}` would run.",
+            file=sys.stderr,
+        )
         return 2
     extra = {}
     if protocol == "cross-db":
@@ -139,38 +185,66 @@ def run(args) -> int:
         wanted = subset or wfdb_beat_records(test_folder)
         te = _load(test_folder, wanted, args.cache, "test features")
         y, pred, n = _fit_predict(args, _load(folder, DS1, args.cache, "train features"), te)
-        extra = {"train_records": list(DS1), "test_data": str(test_folder),
-                 "test_fs": sorted({float(t["fs"]) for t in te})}
+        extra = {
+            "train_records": list(DS1),
+            "test_data": str(test_folder),
+            "test_fs": sorted({float(t["fs"]) for t in te}),
+        }
     elif protocol == "ds1-ds2":
         if subset:
             raise ValueError("--records with ds1-ds2 is not supported; use ds1-cv or intra")
-        y, pred, n = _fit_predict(args, _load(folder, DS1, args.cache, "train features"),
-                                     _load(folder, DS2, args.cache, "test features"))
+        y, pred, n = _fit_predict(
+            args,
+            _load(folder, DS1, args.cache, "train features"),
+            _load(folder, DS2, args.cache, "test features"),
+        )
         wanted, extra = list(DS2), {"train_records": list(DS1)}
     elif protocol == "ds1-cv":
         y, pred, n, extra = _nested(args, _load(folder, wanted, args.cache, "features"), wanted)
     else:  # intra: a random beat split (leaks patients)
         from sklearn.model_selection import train_test_split
 
-        X, ya, _, names = stack_beat_tables(_load(folder, wanted, args.cache, "features"),
-                                            args.adapt != "off")
+        X, ya, _, names = stack_beat_tables(
+            _load(folder, wanted, args.cache, "features"), args.adapt != "off"
+        )
         strat = ya if min(np.unique(ya, return_counts=True)[1]) >= 2 else None
-        tr, te = train_test_split(np.arange(ya.size), test_size=args.test_size,
-                                  random_state=args.seed, stratify=strat)
+        tr, te = train_test_split(
+            np.arange(ya.size), test_size=args.test_size, random_state=args.seed, stratify=strat
+        )
         y, pred = ya[te], _pipeline(args, names).fit(X[tr], ya[tr]).predict(X[te])
         wanted, n = ["all"], [te.size]
-    settings = {k: getattr(args, k) for k in ("feature_set", "adapt", "select", "outer_folds",
-                "inner_folds", "n_estimators", "class_weight", "max_per_class", "seed")}
+    settings = {
+        k: getattr(args, k)
+        for k in (
+            "feature_set",
+            "adapt",
+            "select",
+            "outer_folds",
+            "inner_folds",
+            "n_estimators",
+            "class_weight",
+            "max_per_class",
+            "seed",
+        )
+    }
     settings["feature_set"] = "registered grid" if args.select else args.feature_set
-    result = {"protocol": protocol, "records": wanted,
-              "beats_at": "reference annotation positions", **aami_report(y, pred),
-              "per_record": per_record_counts(wanted, y, pred, n), **extra,
-              "settings": settings, "elapsed_s": time.perf_counter() - t0,
-              "versions": package_versions("numba", "scikit-learn", "xgboost", "PyWavelets")}
+    result = {
+        "protocol": protocol,
+        "records": wanted,
+        "beats_at": "reference annotation positions",
+        **aami_report(y, pred),
+        "per_record": per_record_counts(wanted, y, pred, n),
+        **extra,
+        "settings": settings,
+        "elapsed_s": time.perf_counter() - t0,
+        "versions": package_versions("numba", "scikit-learn", "xgboost", "PyWavelets"),
+    }
     outer = f"{args.outer_folds} patient folds" if args.outer_folds else "leave-one-patient-out"
-    print(f"geoecg bench beats: {_LABEL[protocol].format(outer=outer, **result)}; "
-          f"{len(wanted)} test records; features {settings['feature_set']}, adapt "
-          f"{args.adapt}; xgboost {args.n_estimators} rounds, class weight {args.class_weight}")
+    print(
+        f"geoecg bench beats: {_LABEL[protocol].format(outer=outer, **result)}; "
+        f"{len(wanted)} test records; features {settings['feature_set']}, adapt "
+        f"{args.adapt}; xgboost {args.n_estimators} rounds, class weight {args.class_weight}"
+    )
     for f in result.get("folds", []) if args.select else []:
         print(f"  outer fold {','.join(f['test'])}: the inner patient CV chose {f['choice']}")
     print("\n".join(aami_table(result)))

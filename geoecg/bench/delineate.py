@@ -11,6 +11,8 @@ beats; ``--qtdb DIR`` the QT-database protocol; ``--noise NSTDB_DIR`` the error-
 
 from __future__ import annotations
 
+__all__ = ["add_arguments", "run"]
+
 import argparse
 import json
 from pathlib import Path
@@ -75,13 +77,21 @@ def run(args: argparse.Namespace) -> int:
                               peer_leads=args.peer_leads)  # fmt: skip
     print(f"LUDB: {len(names)} records (split {args.split}), tolerance {tol:g} ms, "
           "R-peaks from detect_rpeaks (all leads)")  # fmt: skip
-    print(format_delineation_table("geoecg on 12 leads: per lead; global vs each lead's marks; "
-                                   "global vs the per-beat median of the leads' marks",
-                                   {k: res[k] for k in ("per_lead", "global", "consensus")}))
+    print(
+        format_delineation_table(
+            "geoecg on 12 leads: per lead; global vs each lead's marks; "
+            "global vs the per-beat median of the leads' marks",
+            {k: res[k] for k in ("per_lead", "global", "consensus")},
+        )
+    )
     if args.peers:
         p = res["peers"]
-        print(format_delineation_table(f"Side by side on leads {p['leads']}, same R-peaks",
-                                       {m: p[m] for m in ("geoecg", "nk-dwt", "nk-peak")}))
+        print(
+            format_delineation_table(
+                f"Side by side on leads {p['leads']}, same R-peaks",
+                {m: p[m] for m in ("geoecg", "nk-dwt", "nk-peak")},
+            )
+        )
     sp = res["speed"]
     print(f"speed, lead-beats/s per core: geoecg {sp['geoecg_lead_beats_per_s']:.0f}" + "".join(
         f"; NeuroKit2 {m} {sp[f'nk-{m}_lead_beats_per_s']:.1f} "
@@ -102,8 +112,9 @@ def run(args: argparse.Namespace) -> int:
                       f"{v['sd_ms']:5.1f}  MAE {v['mae_ms']:5.1f}")  # fmt: skip
     if args.noise:
         noises = _noises(args.noise, args.mitdb, db.read(names[0]).fs)
-        rows = out["noise"] = proto.noise_robustness(db, names, noises, args.snrs,
-                                                     leads=LUDB_LEADS, tolerance_ms=tol)
+        rows = out["noise"] = proto.noise_robustness(
+            db, names, noises, args.snrs, leads=LUDB_LEADS, tolerance_ms=tol
+        )
         print("Noise robustness, global boundary (Se %, mean ± SD ms), R-peaks on noisy strips")
         for r in rows:
             print(f"  {r['noise']:<3} {r['snr_db']:5.1f} dB {r['fiducial']:<8} Se {r['se']:5.1f} "
@@ -112,10 +123,14 @@ def run(args: argparse.Namespace) -> int:
         syn = out["synthetic"] = proto.ecgsyn_truth()
         print("ECGSYN vs exact positions (error mean ± SD ms; * = generator fuses waves)")
         for r in syn:
-            cells = " ".join(f"{f} {r[f]['mean_ms']:5.0f}±{r[f]['sd_ms']:3.0f}"
-                             for f in ("P_on", "P_off", "QRS_on", "QRS_off", "T_off"))
-            print(f"  HR {r['hr_bpm']:>3} w {r['qrs_width']:.1f} noise {r['noise_mv']:.2f}"
-                  f"{'*' if r['overlap'] else ' '} QRS Se {r['QRS_on']['se']:5.1f} {cells}")
+            cells = " ".join(
+                f"{f} {r[f]['mean_ms']:5.0f}±{r[f]['sd_ms']:3.0f}"
+                for f in ("P_on", "P_off", "QRS_on", "QRS_off", "T_off")
+            )
+            print(
+                f"  HR {r['hr_bpm']:>3} w {r['qrs_width']:.1f} noise {r['noise_mv']:.2f}"
+                f"{'*' if r['overlap'] else ' '} QRS Se {r['QRS_on']['se']:5.1f} {cells}"
+            )
     if args.ptbxl:
         from ..io import PTBXL
 

@@ -9,6 +9,8 @@ peak memory of a ``--n-jobs`` joblib run. Definitions: docs/benchmarks/cohort.md
 
 from __future__ import annotations
 
+__all__ = ["add_arguments", "run"]
+
 import argparse
 import json
 import os

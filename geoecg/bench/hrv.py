@@ -9,6 +9,8 @@ Series: 5-min windows of MIT-BIH reference beats (every 37.5 s, first N). geoecg
 
 from __future__ import annotations
 
+__all__ = ["add_arguments", "run"]
+
 import argparse
 import json
 import os

@@ -70,8 +70,9 @@ def run(args) -> int:
     result = {
         **res,
         "feature_sets": {k: list(NOISE_FEATURE_SETS[k]) for k in FEATURE_SETS},
-        "n_windows": {n: int(w.y.size) for n, w in
-                      (("mitdb_train", tr), ("mitdb_test", te), ("cinc2017", cc))},  # fmt: skip
+        "n_windows": {
+            n: int(w.y.size) for n, w in (("mitdb_train", tr), ("mitdb_test", te), ("cinc2017", cc))
+        },  # fmt: skip
         "window_s": args.window_s,
         "noisy_below_db": 10.0,
         "elapsed_s": time.perf_counter() - t_start,
@@ -87,14 +88,20 @@ def run(args) -> int:
 def _print(res: dict, window_s: float) -> None:
     import pandas as pd
 
-    print(f"geoecg bench noise: {window_s:g}-s windows, NoiseDetector (monotonic) on every HRV + "
-          "SQI + noise-level feature (all) and on the 9 with a physical direction (physical)")
-    per = [{"trained on": "mitdb+nstdb (CV)", "features": "all", "noise": k, **m}
-           for k, m in res["per_noise"].items()]
+    print(
+        f"geoecg bench noise: {window_s:g}-s windows, NoiseDetector (monotonic) on every HRV + "
+        "SQI + noise-level feature (all) and on the 9 with a physical direction (physical)"
+    )
+    per = [
+        {"trained on": "mitdb+nstdb (CV)", "features": "all", "noise": k, **m}
+        for k, m in res["per_noise"].items()
+    ]
     per += [{"trained on": "cinc2017", "features": f, "noise": k, **m}
             for f, d in res["reverse_per_noise"].items() for k, m in d.items()]  # fmt: skip
     for rows in (res["pairs"], per):
         print(pd.DataFrame(rows).to_string(index=False, float_format="{:.3f}".format, na_rep="n/a"))
-    print("AUPRC of mixtures at each SNR vs clean windows: "
-          + ", ".join(f"{k} dB {v:.3f}" for k, v in res["snr_curve"].items()))
+    print(
+        "AUPRC of mixtures at each SNR vs clean windows: "
+        + ", ".join(f"{k} dB {v:.3f}" for k, v in res["snr_curve"].items())
+    )
     print(f"elapsed {res['elapsed_s']:.0f} s")

@@ -24,15 +24,27 @@ __all__ = ["add_arguments", "run"]
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--data", default=None,
-                   help="PTB-XL folder, or a folder holding ptbxl/ (default $GEOECG_DATA)")
+    p.add_argument(
+        "--data",
+        default=None,
+        help="PTB-XL folder, or a folder holding ptbxl/ (default $GEOECG_DATA)",
+    )
     p.add_argument("--task", default="NORM-vs-MI", choices=TASKS)
-    p.add_argument("--methods", default=",".join(pm.DEFAULT_PTBXL_METHODS),
-                   help="comma-separated subset of: " + ", ".join(pm.PTBXL_METHODS))
-    p.add_argument("--n-train", default="50,100,150,all",
-                   help="learning-curve training sizes ('all' = full fold; empty: no curve)")
-    p.add_argument("--curve-methods", default="ts-lr,ts-lr-aug",
-                   help="methods on the learning curve (augmentation effect needs both)")
+    p.add_argument(
+        "--methods",
+        default=",".join(pm.DEFAULT_PTBXL_METHODS),
+        help="comma-separated subset of: " + ", ".join(pm.PTBXL_METHODS),
+    )
+    p.add_argument(
+        "--n-train",
+        default="50,100,150,all",
+        help="learning-curve training sizes ('all' = full fold; empty: no curve)",
+    )
+    p.add_argument(
+        "--curve-methods",
+        default="ts-lr,ts-lr-aug",
+        help="methods on the learning curve (augmentation effect needs both)",
+    )
     for name, default in (("--n-splits", 5), ("--n-repeats", 5), ("--n-boot", 2000), ("--seed", 0)):
         p.add_argument(name, type=int, default=default)
     p.add_argument("--json", default=None, help="write the figures to this JSON file")
@@ -48,8 +60,9 @@ def run(args) -> int:
     X, y, groups, covs = load_task(ptbxl_root(args.data), args.task)
     F = pm.PTBXLInputs(X, methods)
     strat = y if y.ndim == 1 else y.argmax(axis=1)
-    splits = sc.patient_splits(strat, groups, n_splits=args.n_splits, n_repeats=args.n_repeats,
-                               random_state=args.seed)
+    splits = sc.patient_splits(
+        strat, groups, n_splits=args.n_splits, n_repeats=args.n_repeats, random_state=args.seed
+    )
     kw = {"groups": groups, "n_boot": args.n_boot, "random_state": args.seed}
     res: dict = {
         "task": args.task, "n_records": int(len(y)), "n_patients": int(np.unique(groups).size),
@@ -82,8 +95,11 @@ def run(args) -> int:
     cm = [m for m in args.curve_methods.split(",") if m.strip() in run_ms]
     rs = np.random.RandomState(args.seed)
     for size in sizes if cm else []:
-        sub = {id(tr): tr if size is None else sc.subsample_train(tr, strat, size, rs)
-               for rep in splits for tr, _ in rep}  # identical subsets for every method
+        sub = {
+            id(tr): tr if size is None else sc.subsample_train(tr, strat, size, rs)
+            for rep in splits
+            for tr, _ in rep
+        }  # identical subsets for every method
         entry = {}
         with tqdm(total=len(cm) * args.n_splits * args.n_repeats, file=sys.stderr,
                   desc=f"learning curve {size or 'all'}") as bar:  # fmt: skip
@@ -101,8 +117,9 @@ def run(args) -> int:
 def _write(args, res) -> None:
     def clean(o):  # NaN (undefined, e.g. multi-label balanced accuracy) -> null
         if isinstance(o, dict | list):
-            return ({k: clean(v) for k, v in o.items()} if isinstance(o, dict)
-                    else list(map(clean, o)))
+            return (
+                {k: clean(v) for k, v in o.items()} if isinstance(o, dict) else list(map(clean, o))
+            )
         return None if isinstance(o, float) and not np.isfinite(o) else o
 
     if args.json:
@@ -110,20 +127,29 @@ def _write(args, res) -> None:
 
 
 def _print(res) -> None:
-    print(f"\nPTB-XL {res['task']}: {res['n_records']} records, {res['n_patients']} patients, "
-          f"positives {res['n_positive']}; {res['cv']}")
+    print(
+        f"\nPTB-XL {res['task']}: {res['n_records']} records, {res['n_patients']} patients, "
+        f"positives {res['n_positive']}; {res['cv']}"
+    )
     print(f"{'method':26s} {'AUC':>6s} {'95% CI':>16s} {'bal.acc':>8s} {'fit s':>7s}")
     for m, r in res["methods"].items():
-        print(f"{m:26s} {r['auc']:6.3f} [{r['auc_ci'][0]:6.3f}, {r['auc_ci'][1]:6.3f}] "
-              f"{r['balanced_accuracy']:8.3f} {r['fit_s']:7.2f}")
+        print(
+            f"{m:26s} {r['auc']:6.3f} [{r['auc_ci'][0]:6.3f}, {r['auc_ci'][1]:6.3f}] "
+            f"{r['balanced_accuracy']:8.3f} {r['fit_s']:7.2f}"
+        )
     for m, why in res["skipped"].items():
         print(f"{m:26s} skipped: {why}")
     if a := res.get("augmentation_effect_all"):
-        print(f"augmentation effect (ts-lr-aug - ts-lr), full folds: {a['diff']:+.3f} "
-              f"[{a['ci'][0]:+.3f}, {a['ci'][1]:+.3f}]")
+        print(
+            f"augmentation effect (ts-lr-aug - ts-lr), full folds: {a['diff']:+.3f} "
+            f"[{a['ci'][0]:+.3f}, {a['ci'][1]:+.3f}]"
+        )
     for i, e in enumerate(res["learning_curve"].values()):
-        parts = [f"{m} {v['auc']:.3f} [{v['auc_ci'][0]:.3f}, {v['auc_ci'][1]:.3f}]"
-                 for m, v in e.items() if isinstance(v, dict) and "auc" in v]
+        parts = [
+            f"{m} {v['auc']:.3f} [{v['auc_ci'][0]:.3f}, {v['auc_ci'][1]:.3f}]"
+            for m, v in e.items()
+            if isinstance(v, dict) and "auc" in v
+        ]
         a = e.get("augmentation_effect")
         aug = f"; aug effect {a['diff']:+.3f} [{a['ci'][0]:+.3f}, {a['ci'][1]:+.3f}]" if a else ""
         head = "\nlearning curve (AUC [95% CI]; test folds unchanged)\n" if i == 0 else ""

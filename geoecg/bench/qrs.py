@@ -32,10 +32,18 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tolerance-ms", type=float, default=150.0, help="match window, ms")
     p.add_argument("--repeats", type=int, default=5, help="timed runs per record (median)")
     p.add_argument("--peers", action="store_true", help="also run NeuroKit2 and wfdb xqrs")
-    p.add_argument("--peer-records", type=int, default=0,
-                   help="NeuroKit2 peers run on this many records, evenly spaced (0 = all)")
-    p.add_argument("--xqrs-records", type=int, default=6,
-                   help="wfdb xqrs runs on this many records, evenly spaced (0 = all; default 6)")
+    p.add_argument(
+        "--peer-records",
+        type=int,
+        default=0,
+        help="NeuroKit2 peers run on this many records, evenly spaced (0 = all)",
+    )
+    p.add_argument(
+        "--xqrs-records",
+        type=int,
+        default=6,
+        help="wfdb xqrs runs on this many records, evenly spaced (0 = all; default 6)",
+    )
     p.add_argument("--peer-repeats", type=int, default=1, help="timed runs per peer record")
     p.add_argument("--no-all-leads", action="store_true", help="skip the all-leads variant")
     p.add_argument("--json", default=None, help="write the figures to this JSON file")
@@ -48,8 +56,10 @@ def _resolve_folder(data: str) -> Path:
     for f in (folder, folder / "mitdb", folder / "nstdb"):
         if list(f.glob("*.atr")):
             return f
-    raise FileNotFoundError(f"{folder} holds no annotated WFDB records (.hea + .dat + .atr); "
-                            "point --data at an MIT-BIH or NSTDB folder")
+    raise FileNotFoundError(
+        f"{folder} holds no annotated WFDB records (.hea + .dat + .atr); "
+        "point --data at an MIT-BIH or NSTDB folder"
+    )
 
 
 def _record_names(folder: Path, requested) -> list[str]:
@@ -67,22 +77,33 @@ def _subset(names: list[str], k: int) -> list[str]:
 
 
 def _detectors(args, names) -> tuple[dict, dict]:
-    dets = {d: (peer_rpeak_detector(d), names, args.repeats)
-            for d in ("geoecg", "geoecg-all-leads")[: 1 if args.no_all_leads else 2]}
+    dets = {
+        d: (peer_rpeak_detector(d), names, args.repeats)
+        for d in ("geoecg", "geoecg-all-leads")[: 1 if args.no_all_leads else 2]
+    }
     skipped = {}
     if args.peers:
         from .._optional import install_hint, missing
 
         if missing("neurokit2"):
             skipped["neurokit2"] = f"not installed ({install_hint('neurokit2')})"
-            print(f"skipping the NeuroKit2 peers: neurokit2 is not installed "
-                  f"({install_hint('neurokit2')})", flush=True)
+            print(
+                f"skipping the NeuroKit2 peers: neurokit2 is not installed "
+                f"({install_hint('neurokit2')})",
+                flush=True,
+            )
         else:
             for m in NEUROKIT_METHODS:
-                dets[m] = (peer_rpeak_detector(m), _subset(names, args.peer_records),
-                           args.peer_repeats)
-        dets["xqrs"] = (peer_rpeak_detector("xqrs"), _subset(names, args.xqrs_records),
-                        args.peer_repeats)
+                dets[m] = (
+                    peer_rpeak_detector(m),
+                    _subset(names, args.peer_records),
+                    args.peer_repeats,
+                )
+        dets["xqrs"] = (
+            peer_rpeak_detector("xqrs"),
+            _subset(names, args.xqrs_records),
+            args.peer_repeats,
+        )
     return dets, skipped
 
 
@@ -106,8 +127,12 @@ def run(args) -> int:
         ref = np.sort(ann.sample[np.isin(ann.symbol, list(BEAT_SYMBOLS))].astype(np.int64))
         sig = np.ascontiguousarray(rec.signal, dtype=np.float64)
         vf = ev.vf_intervals(ann.sample, ann.symbol, rec.n_samples)
-        infos[r] = {"fs": rec.fs, "n_samples": rec.n_samples, "n_beats": int(ref.size),
-                    **({"snr_db": parse_nstdb_name(r)["snr_db"]} if nstdb else {})}
+        infos[r] = {
+            "fs": rec.fs,
+            "n_samples": rec.n_samples,
+            "n_beats": int(ref.size),
+            **({"snr_db": parse_nstdb_name(r)["snr_db"]} if nstdb else {}),
+        }
         for d, (fn, recs, reps) in detectors.items():
             if r in recs:
                 det, wall, cpu = ev.time_detector(fn, sig, rec.fs, reps)

@@ -16,6 +16,8 @@ Protocol (patient-wise; PTB-XL's ``strat_fold`` keeps a patient in one fold), al
 
 from __future__ import annotations
 
+__all__ = ["add_arguments", "run"]
+
 import argparse
 import json
 import os
@@ -25,21 +27,41 @@ from pathlib import Path
 from ._versions import package_versions
 
 DEFAULT_SOURCES = ("I", "I,II", "I,II,V2", "I,II,V3", "II,V1,V5", "II")
-CURVE_SETS = ("II", "I,II", "I,II,V2", "I,II,V2,V4", "I,II,V1,V2,V4", "I,II,V1,V2,V4,V6",
-              "I,II,V1,V2,V3,V4,V5,V6")
+CURVE_SETS = (
+    "II",
+    "I,II",
+    "I,II,V2",
+    "I,II,V2,V4",
+    "I,II,V1,V2,V4",
+    "I,II,V1,V2,V4,V6",
+    "I,II,V1,V2,V3,V4,V5,V6",
+)
 FS = 100.0
 CALIBRATION_S = 3.0
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--data", default=None,
-                   help="PTB-XL folder, or a folder holding ptbxl/ (default $GEOECG_DATA)")
-    p.add_argument("--sources", nargs="+", default=list(DEFAULT_SOURCES),
-                   help="source lead sets, each comma-separated (e.g. I,II,V3)")
-    p.add_argument("--methods", default="population,patient",
-                   help="comma-separated subset of population, gaussian, patient")
-    p.add_argument("--downstream", default="I,II,V3",
-                   help="source set of the NORM-vs-MI comparison ('' to skip)")
+    p.add_argument(
+        "--data",
+        default=None,
+        help="PTB-XL folder, or a folder holding ptbxl/ (default $GEOECG_DATA)",
+    )
+    p.add_argument(
+        "--sources",
+        nargs="+",
+        default=list(DEFAULT_SOURCES),
+        help="source lead sets, each comma-separated (e.g. I,II,V3)",
+    )
+    p.add_argument(
+        "--methods",
+        default="population,patient",
+        help="comma-separated subset of population, gaussian, patient",
+    )
+    p.add_argument(
+        "--downstream",
+        default="I,II,V3",
+        help="source set of the NORM-vs-MI comparison ('' to skip)",
+    )
     p.add_argument("--curve", action="store_true", help="AUC against the number of leads")
     p.add_argument("--n-boot", type=int, default=1000)
     p.add_argument("--seed", type=int, default=0)
@@ -69,23 +91,38 @@ def run(args) -> int:
     db = PTBXL(root)
     X, meta = db.load(db.available(100), fs=100)
     Xb = bandpass(X, FS, 0.5, 40.0, order=2)
-    res = {"n_records": int(len(X)), "fs": FS, "band_hz": [0.5, 40.0],
-           "split": "strat_fold 1-8 train, 9-10 test", "calibration_s": CALIBRATION_S,
-           "reconstruction": {}, "downstream": {},
-           "versions": package_versions("numba", "scikit-learn", "pyriemann")}
+    res = {
+        "n_records": int(len(X)),
+        "fs": FS,
+        "band_hz": [0.5, 40.0],
+        "split": "strat_fold 1-8 train, 9-10 test",
+        "calibration_s": CALIBRATION_S,
+        "reconstruction": {},
+        "downstream": {},
+        "versions": package_versions("numba", "scikit-learn", "pyriemann"),
+    }
     if methods and args.sources:
         res["reconstruction"] = reconstruction_report(
-            Xb, meta["strat_fold"].to_numpy() <= 8, meta["patient_id"].to_numpy(),
-            args.sources, methods, fs=FS, calibration_s=CALIBRATION_S, log=_log)
+            Xb,
+            meta["strat_fold"].to_numpy() <= 8,
+            meta["patient_id"].to_numpy(),
+            args.sources,
+            methods,
+            fs=FS,
+            calibration_s=CALIBRATION_S,
+            log=_log,
+        )
     _write(args, res)
     subsets = [args.downstream] if args.downstream else []
     subsets += [s for s in CURVE_SETS if args.curve and s not in subsets]
     if subsets:
         Xt, y, groups, covs = load_task(root, "NORM-vs-MI")
-        res["downstream"] = subset_auc_comparison(Xt, y, groups, covs, subsets, fs=FS,
-                                                  seed=args.seed, n_boot=args.n_boot, log=_log)
-        res["downstream"]["protocol"] = ("NORM vs MI, 1 x 5-fold StratifiedGroupKFold by "
-                                         f"patient_id, seed {args.seed}")
+        res["downstream"] = subset_auc_comparison(
+            Xt, y, groups, covs, subsets, fs=FS, seed=args.seed, n_boot=args.n_boot, log=_log
+        )
+        res["downstream"]["protocol"] = (
+            f"NORM vs MI, 1 x 5-fold StratifiedGroupKFold by patient_id, seed {args.seed}"
+        )
     _print(res)
     _write(args, res)
     return 0
@@ -97,31 +134,45 @@ def _write(args, res) -> None:
 
 
 def _print(res) -> None:
-    print(f"\nPTB-XL lead reconstruction: {res['n_records']} records at {res['fs']:g} Hz, "
-          f"{res['split']}; 0.5-40 Hz band-pass")
-    print(f"{'sources':14s} {'method':10s} {'mean r':>7s} {'min r':>6s} {'RMSE uV':>8s}  "
-          "per-lead r")
+    print(
+        f"\nPTB-XL lead reconstruction: {res['n_records']} records at {res['fs']:g} Hz, "
+        f"{res['split']}; 0.5-40 Hz band-pass"
+    )
+    print(
+        f"{'sources':14s} {'method':10s} {'mean r':>7s} {'min r':>6s} {'RMSE uV':>8s}  per-lead r"
+    )
     rows = list(res["reconstruction"].values())
     for r in rows:
         per = " ".join(f"{k}:{v['r_mean']:.2f}" for k, v in r["per_lead"].items())
-        print(f"{','.join(r['sources']):14s} {r['method']:10s} {r['mean_r']:7.3f} "
-              f"{r['min_lead_r']:6.3f} {r['mean_rmse_uv']:8.0f}  {per}")
-    print("\namplitude spread (chest leads): R-amplitude corr with lead I true/rec; "
-          "R-amplitude and signal variance ratio rec/true")
+        print(
+            f"{','.join(r['sources']):14s} {r['method']:10s} {r['mean_r']:7.3f} "
+            f"{r['min_lead_r']:6.3f} {r['mean_rmse_uv']:8.0f}  {per}"
+        )
+    print(
+        "\namplitude spread (chest leads): R-amplitude corr with lead I true/rec; "
+        "R-amplitude and signal variance ratio rec/true"
+    )
     for r in rows:
-        amp = "  ".join(f"{k} {v['corr_I_true']:.2f}/{v['corr_I_rec']:.2f} "
-                        f"{v['r_amp_var_ratio']:.2f} {v['signal_var_ratio']:.2f}"
-                        for k, v in r["amplitude"].items() if k not in r["sources"])
+        amp = "  ".join(
+            f"{k} {v['corr_I_true']:.2f}/{v['corr_I_rec']:.2f} "
+            f"{v['r_amp_var_ratio']:.2f} {v['signal_var_ratio']:.2f}"
+            for k, v in r["amplitude"].items()
+            if k not in r["sources"]
+        )
         print(f"{','.join(r['sources']):14s} {r['method']:10s} {amp}")
     d = res["downstream"]
     if d:
         a = d["real12"]
-        print(f"\n{d['protocol']}: real 12 leads AUC {a['auc']:.3f} "
-              f"[{a['auc_ci'][0]:.3f}, {a['auc_ci'][1]:.3f}]")
+        print(
+            f"\n{d['protocol']}: real 12 leads AUC {a['auc']:.3f} "
+            f"[{a['auc_ci'][0]:.3f}, {a['auc_ci'][1]:.3f}]"
+        )
         for k, e in d.items():
             for name in ("subset", "reconstructed12") if isinstance(e, dict) else ():
                 v = e.get(name)
                 if v is not None:
-                    print(f"  {k:24s} {name:16s} AUC {v['auc']:.3f} [{v['auc_ci'][0]:.3f}, "
-                          f"{v['auc_ci'][1]:.3f}]  vs real 12: {v['diff_vs_real12']:+.3f} "
-                          f"[{v['diff_ci'][0]:+.3f}, {v['diff_ci'][1]:+.3f}]")
+                    print(
+                        f"  {k:24s} {name:16s} AUC {v['auc']:.3f} [{v['auc_ci'][0]:.3f}, "
+                        f"{v['auc_ci'][1]:.3f}]  vs real 12: {v['diff_vs_real12']:+.3f} "
+                        f"[{v['diff_ci'][0]:+.3f}, {v['diff_ci'][1]:+.3f}]"
+                    )

@@ -6,6 +6,8 @@ time; the floors (batched eigh, memory copy) and peak memory measured in the sam
 
 from __future__ import annotations
 
+__all__ = ["add_arguments", "run"]
+
 import argparse
 import json
 import os
@@ -52,10 +54,14 @@ def _run(args) -> int:
     ts = TangentSpace(metric="riemann").fit(C0)  # its reference serves both sides
     ref, cm = ts.reference_, ClassMeanTangentSpace().fit(C0, y0)
     cm.transform(C0)  # load the compiled kernels before the timings
-    steps = {"cov": lambda X: lead_covariances(X).covariances, "cmts": cm.transform,
-             "ts": lambda C: tangent_vectors(C, ref), "p_cov": Covariances("oas").transform,
-             "p_ts": ts.transform, "p_cmts": lambda C: np.hstack([tangent_space(C, M)
-                                                                  for M in cm.means_])}
+    steps = {
+        "cov": lambda X: lead_covariances(X).covariances,
+        "cmts": cm.transform,
+        "ts": lambda C: tangent_vectors(C, ref),
+        "p_cov": Covariances("oas").transform,
+        "p_ts": ts.transform,
+        "p_cmts": lambda C: np.hstack([tangent_space(C, M) for M in cm.means_]),
+    }
     t, n_done, diff, wall_all = {k: [] for k in steps}, 0, 0.0, []
     while n_done < args.n:
         m = min(args.chunk, args.n - n_done)
@@ -75,25 +81,44 @@ def _run(args) -> int:
     floor = {"eigh_s": tp.eigh_floor_s(), "copy_record_s": tp.copy_floor_s(12 * ns * 8)}
     Xm = tp.synthetic_chunk(bank, min(args.chunk, 200), rng)[0]
     peak = tp.peak_memory(lambda X: tangent_vectors(lead_covariances(X).covariances, ref), Xm)
-    res = {"n_records": n_done, "chunk": args.chunk, "n_samples": ns, "fs_hz": args.fs,
-           "cpu_s_per_record": med, "floor": floor, "peak_memory_over_chunk": peak / Xm.nbytes,
-           "pipelines": tp.pipeline_rows(med, floor), "max_abs_diff_tangent": diff,
-           "all_threads_wall_s_per_record": float(np.median(wall_all)) if wall_all else None,
-           "versions": package_versions("numba", "scipy", "scikit-learn", "pyriemann",
-                                        machine=platform.machine())}
-    print(f"\n{n_done} synthetic records, 12 x {ns} ({args.fs:g} Hz), chunks of {args.chunk}; "
-          "CPU us/record, one thread (medians over the chunks both ran)")
-    print(f"{'pipeline':28s} {'geoecg':>8s} {'floor':>7s} {'x floor':>8s} {'pyRiemann':>10s} "
-          f"{'speed-up':>9s}")
+    res = {
+        "n_records": n_done,
+        "chunk": args.chunk,
+        "n_samples": ns,
+        "fs_hz": args.fs,
+        "cpu_s_per_record": med,
+        "floor": floor,
+        "peak_memory_over_chunk": peak / Xm.nbytes,
+        "pipelines": tp.pipeline_rows(med, floor),
+        "max_abs_diff_tangent": diff,
+        "all_threads_wall_s_per_record": float(np.median(wall_all)) if wall_all else None,
+        "versions": package_versions(
+            "numba", "scipy", "scikit-learn", "pyriemann", machine=platform.machine()
+        ),
+    }
+    print(
+        f"\n{n_done} synthetic records, 12 x {ns} ({args.fs:g} Hz), chunks of {args.chunk}; "
+        "CPU us/record, one thread (medians over the chunks both ran)"
+    )
+    print(
+        f"{'pipeline':28s} {'geoecg':>8s} {'floor':>7s} {'x floor':>8s} {'pyRiemann':>10s} "
+        f"{'speed-up':>9s}"
+    )
     for name, r in res["pipelines"].items():
-        print(f"{name:28s} {r['geoecg_s'] * 1e6:8.1f} {r['floor_s'] * 1e6:7.1f} "
-              f"{r['x_floor']:8.2f} {r['pyriemann_s'] * 1e6:10.1f} {r['speedup']:8.1f}x")
+        print(
+            f"{name:28s} {r['geoecg_s'] * 1e6:8.1f} {r['floor_s'] * 1e6:7.1f} "
+            f"{r['x_floor']:8.2f} {r['pyriemann_s'] * 1e6:10.1f} {r['speedup']:8.1f}x"
+        )
     print("steps: " + ", ".join(f"{k} {v * 1e6:.1f}" for k, v in med.items()))
-    print(f"floor: batched 12x12 eigh {floor['eigh_s'] * 1e6:.1f} us/matrix; copy of one "
-          f"record {floor['copy_record_s'] * 1e6:.1f} us; peak memory of cov + tangent space "
-          f"{res['peak_memory_over_chunk']:.2f}x the input chunk")
-    print(f"all {os.cpu_count()} threads (wall): {np.median(wall_all) * 1e6:.1f} us/record; "
-          f"max |diff| of tangent vectors vs pyRiemann {diff:.1e}") if wall_all else None
+    print(
+        f"floor: batched 12x12 eigh {floor['eigh_s'] * 1e6:.1f} us/matrix; copy of one "
+        f"record {floor['copy_record_s'] * 1e6:.1f} us; peak memory of cov + tangent space "
+        f"{res['peak_memory_over_chunk']:.2f}x the input chunk"
+    )
+    print(
+        f"all {os.cpu_count()} threads (wall): {np.median(wall_all) * 1e6:.1f} us/record; "
+        f"max |diff| of tangent vectors vs pyRiemann {diff:.1e}"
+    ) if wall_all else None
     print("versions: " + ", ".join(f"{k} {v}" for k, v in res["versions"].items()))
     if args.json:
         Path(args.json).write_text(json.dumps(res, indent=2))

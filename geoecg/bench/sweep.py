@@ -22,14 +22,23 @@ DEFAULT_CONFIG = "anticausal_covariate_shift"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--config", default=DEFAULT_CONFIG,
-                   help=f"packaged config name or sweep TOML file (default {DEFAULT_CONFIG})")
+    p.add_argument(
+        "--config",
+        default=DEFAULT_CONFIG,
+        help=f"packaged config name or sweep TOML file (default {DEFAULT_CONFIG})",
+    )
     p.add_argument("-j", "--n-jobs", type=int, default=2, help="workers (default 2)")
-    p.add_argument("--backends", nargs="+", choices=("joblib", "dask"), default=["joblib"],
-                   help="backends to time (dask: a loopback LocalCluster of processes)")
+    p.add_argument(
+        "--backends",
+        nargs="+",
+        choices=("joblib", "dask"),
+        default=["joblib"],
+        help="backends to time (dask: a loopback LocalCluster of processes)",
+    )
     p.add_argument("--json", default=None, help="write the figures to this JSON file")
-    p.add_argument("--keep", default=None,
-                   help="keep the results in KEEP/<backend> (must not exist yet)")
+    p.add_argument(
+        "--keep", default=None, help="keep the results in KEEP/<backend> (must not exist yet)"
+    )
 
 
 def run(args) -> int:
@@ -50,14 +59,20 @@ def run(args) -> int:
         rows.append(row)
     same = same_results(*tables.values()) if len(tables) == 2 else None
     tab = pd.DataFrame(rows)
-    print(f"\nsweep {cfg.name!r}: {cfg.n_cells} cells, n_jobs={args.n_jobs}, "
-          f"{os.cpu_count()} CPUs visible")
+    print(
+        f"\nsweep {cfg.name!r}: {cfg.n_cells} cells, n_jobs={args.n_jobs}, "
+        f"{os.cpu_count()} CPUs visible"
+    )
     print(tab.to_string(index=False))
     if same is not None:
         print(f"joblib and dask tables identical: {same}")
     result = {
-        "config": str(args.config), "n_cells": cfg.n_cells, "n_jobs": args.n_jobs,
-        "cpu_count": os.cpu_count(), "runs": rows, "backends_identical": same,
+        "config": str(args.config),
+        "n_cells": cfg.n_cells,
+        "n_jobs": args.n_jobs,
+        "cpu_count": os.cpu_count(),
+        "runs": rows,
+        "backends_identical": same,
         "versions": package_versions(
             "scikit-learn", "joblib", *(("dask", "distributed") if "dask" in args.backends else ())
         ),

@@ -51,8 +51,13 @@ class _Units(dict):
 
 HRV_UNITS = _Units(_hrv_unit)
 SQI_UNITS = _Units(lambda n: "1")
-NOISE_UNITS = _Units(lambda n: "dB" if n.startswith("SNR") else ("log10" if n.startswith(
-    ("Log", "Range", "Slope")) else "1"))
+NOISE_UNITS = _Units(
+    lambda n: (
+        "dB"
+        if n.startswith("SNR")
+        else ("log10" if n.startswith(("Log", "Range", "Slope")) else "1")
+    )
+)
 MORPHOLOGY_UNITS = _Units(
     lambda n: {"R_amp": "mV", "signal_std": "mV", "QRS_width_ms": "ms"}.get(n, "1")
 )

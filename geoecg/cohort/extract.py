@@ -347,9 +347,7 @@ def _run(todo, cfg, out, backend, n_jobs, scheduler, progress, dashboard) -> lis
     from tqdm.auto import tqdm
 
     summaries: list[dict] = []
-    bar = tqdm(
-        total=sum(len(c) for _, c in todo), unit="rec", desc="extract", disable=not progress
-    )
+    bar = tqdm(total=sum(len(c) for _, c in todo), unit="rec", desc="extract", disable=not progress)
     try:
         if not todo:
             return summaries

@@ -263,8 +263,11 @@ class MIMICIVECGSource(RecordSource):
                 for p in sorted((self.root / "files").glob("p*/p*/s*/*.hea")):
                     rel = p.relative_to(self.root).with_suffix("").as_posix()
                     rows.append(
-                        {"subject_id": int(p.parent.parent.name[1:]),
-                         "study_id": int(p.stem), "path": rel}
+                        {
+                            "subject_id": int(p.parent.parent.name[1:]),
+                            "study_id": int(p.stem),
+                            "path": rel,
+                        }
                     )
                 df = pd.DataFrame(rows, columns=["subject_id", "study_id", "path"])
             if df.empty:

@@ -50,8 +50,11 @@ def _check_torch(args) -> dict:
         require("torch", purpose=f"geoecg compare --methods {' '.join(map(repr, asked))}")
     if args.methods:  # only classical methods asked for: nothing is skipped
         return {}
-    print(f"skipping the neural methods {', '.join(nets)}: they need torch, which is not "
-          f"installed ({install_hint('torch')})", flush=True)
+    print(
+        f"skipping the neural methods {', '.join(nets)}: they need torch, which is not "
+        f"installed ({install_hint('torch')})",
+        flush=True,
+    )
     return {m: "torch not installed" for m in nets}
 
 
@@ -61,8 +64,9 @@ def run(args) -> int:
 
     skipped = _check_torch(args)
     t0 = time.perf_counter()
-    task = load_task(args.task, args.data, quick=args.quick, max_records=args.max_records,
-                     random_state=args.seed)
+    task = load_task(
+        args.task, args.data, quick=args.quick, max_records=args.max_records, random_state=args.seed
+    )
     est = task.estimators
     if args.methods:
         missing = [m for m in args.methods if m not in est]
@@ -71,16 +75,30 @@ def run(args) -> int:
         est = {m: est[m] for m in args.methods}
     n = len(task.y)
     print(f"task {task.name}: {n} records, {len(set(task.groups))} patients; {task.notes}")
-    df = compare(est, task.X, task.y, groups=task.groups, cv=args.folds, metrics=task.metrics,
-                 n_bootstrap=args.bootstrap, random_state=args.seed)
+    df = compare(
+        est,
+        task.X,
+        task.y,
+        groups=task.groups,
+        cv=args.folds,
+        metrics=task.metrics,
+        n_bootstrap=args.bootstrap,
+        random_state=args.seed,
+    )
     print(summary_table(df))
     if skipped:
         print(f"skipped (torch not installed): {', '.join(skipped)}")
     print(f"total {time.perf_counter() - t0:.0f} s")
     if args.json:
-        out = {"task": task.name, "n_records": n, "folds": args.folds, "notes": task.notes,
-               "results": df.to_dict(orient="records"), "skipped": skipped,
-               "versions": _versions()}
+        out = {
+            "task": task.name,
+            "n_records": n,
+            "folds": args.folds,
+            "notes": task.notes,
+            "results": df.to_dict(orient="records"),
+            "skipped": skipped,
+            "versions": _versions(),
+        }
         Path(args.json).write_text(json.dumps(out, indent=1, default=float))
     if args.plot:
         from ..viz import plot_comparison

@@ -89,8 +89,14 @@ def _torch_missing() -> bool:
     return bool(missing("torch"))
 
 
-def _neural(n_leads: int, input_length: int | None, quick: bool, random_state: int,
-            epochs: int = 40, filters=(32, 64, 64)) -> dict:
+def _neural(
+    n_leads: int,
+    input_length: int | None,
+    quick: bool,
+    random_state: int,
+    epochs: int = 40,
+    filters=(32, 64, 64),
+) -> dict:
     if _torch_missing():
         return {}
     from ..neural import CNN1DClassifier, ResNet1DClassifier
@@ -99,8 +105,12 @@ def _neural(n_leads: int, input_length: int | None, quick: bool, random_state: i
         kw = {"epochs": 2, "filters": (8, 8), "random_state": random_state}
         tiny = ResNet1DClassifier(kernel_sizes=(5, 3), input_length=input_length, **kw)
         return {"ResNet1D (tiny)": tiny}
-    kw = {"epochs": epochs, "patience": 6 if epochs > 20 else 3, "filters": filters,
-          "random_state": random_state}
+    kw = {
+        "epochs": epochs,
+        "patience": 6 if epochs > 20 else 3,
+        "filters": filters,
+        "random_state": random_state,
+    }
     return {
         "ResNet1D": ResNet1DClassifier(input_length=input_length, **kw),
         "CNN1D": CNN1DClassifier(input_length=input_length, **kw),
@@ -175,8 +185,16 @@ def _cinc(data_dir, quick: bool, max_records, random_state: int) -> CompareTask:
     # within minutes per task
     for name, model in _neural(1, 3000, quick, random_state, 15, (16, 32, 32)).items():
         est[name] = make_pipeline(Resampler(300.0, 100.0), model)  # 30 s at 100 Hz
-    return CompareTask("cinc2017-af", X, np.asarray(y), np.asarray(names), 300.0, est,
-                ("f1_macro", "auroc"), "N/A/O/~ per record; one record per patient assumed")
+    return CompareTask(
+        "cinc2017-af",
+        X,
+        np.asarray(y),
+        np.asarray(names),
+        300.0,
+        est,
+        ("f1_macro", "auroc"),
+        "N/A/O/~ per record; one record per patient assumed",
+    )
 
 
 # --------------------------------------------------------------------------- mitdb-beats
@@ -223,8 +241,15 @@ def _beat_record_rows(name, folder, max_n: int, window_ms: float, rng):
     return np.hstack([F, W])[keep], labels[keep], F.shape[1], sig.shape[0]
 
 
-def load_beat_task(data_dir, *, quick: bool = False, max_records=None, max_n_per_record=300,
-                   window_ms: float = 600.0, random_state: int = 0):
+def load_beat_task(
+    data_dir,
+    *,
+    quick: bool = False,
+    max_records=None,
+    max_n_per_record=300,
+    window_ms: float = 600.0,
+    random_state: int = 0,
+):
     """Build the ``mitdb-beats`` task on the non-paced records present.
 
     Parameters
@@ -277,19 +302,33 @@ def load_beat_task(data_dir, *, quick: bool = False, max_records=None, max_n_per
         from ..neural import ResNet1DClassifier
 
         windows = FunctionTransformer(partial(window_columns, n_features=n_feat, n_leads=n_leads))
-        kw = ({"filters": (8, 8), "kernel_sizes": (5, 3), "epochs": 2} if quick
-              else {"filters": (32, 64, 64), "epochs": 30, "patience": 4})
+        kw = (
+            {"filters": (8, 8), "kernel_sizes": (5, 3), "epochs": 2}
+            if quick
+            else {"filters": (32, 64, 64), "epochs": 30, "patience": 4}
+        )
         est["ResNet1D on beat windows"] = make_pipeline(
             windows, ResNet1DClassifier(stem_stride=1, random_state=random_state, **kw)
         )
-    notes = (f"AAMI N/S/V/F beats of {len(records)} non-paced records at reference positions; "
-             f"at most {max_n_per_record} N beats per record; patient-wise folds")
-    return CompareTask("mitdb-beats", X, y, np.asarray(groups), 360.0, est,
-                ("f1_macro", "balanced_accuracy", "auroc"), notes)
+    notes = (
+        f"AAMI N/S/V/F beats of {len(records)} non-paced records at reference positions; "
+        f"at most {max_n_per_record} N beats per record; patient-wise folds"
+    )
+    return CompareTask(
+        "mitdb-beats",
+        X,
+        y,
+        np.asarray(groups),
+        360.0,
+        est,
+        ("f1_macro", "balanced_accuracy", "auroc"),
+        notes,
+    )
 
 
-def load_task(name: str, data_dir, *, quick: bool = False, max_records=None,
-              random_state: int = 0) -> CompareTask:
+def load_task(
+    name: str, data_dir, *, quick: bool = False, max_records=None, random_state: int = 0
+) -> CompareTask:
     """Build a task.
 
     Parameters
@@ -311,8 +350,9 @@ def load_task(name: str, data_dir, *, quick: bool = False, max_records=None,
     elif name == "cinc2017-af":
         task = _cinc(data_dir, quick, max_records, random_state)
     else:
-        task = load_beat_task(data_dir, quick=quick, max_records=max_records,
-                              random_state=random_state)
+        task = load_beat_task(
+            data_dir, quick=quick, max_records=max_records, random_state=random_state
+        )
     if _torch_missing():
         from .._optional import install_hint
 

@@ -38,8 +38,10 @@ def run(args) -> int:
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    print("Step times are warm: numba compilation (first run only, then cached on disk) is "
-          "timed apart and left out.")
+    print(
+        "Step times are warm: numba compilation (first run only, then cached on disk) is "
+        "timed apart and left out."
+    )
     compiling = 0.0
     for i, modname in enumerate(DEMO_STEPS, 1):
         mod = importlib.import_module(modname)
@@ -52,7 +54,9 @@ def run(args) -> int:
         extra = f"; plus {ct.seconds:.1f} s compiling kernels" if ct.seconds >= 0.05 else ""
         print(f"   ({wall - ct.seconds:.1f} s{extra})")
     if compiling >= 0.05:
-        print(f"\nnumba compilation took {compiling:.1f} s in all; it is cached, so the next "
-              "run skips it")
+        print(
+            f"\nnumba compilation took {compiling:.1f} s in all; it is cached, so the next "
+            "run skips it"
+        )
     print(f"\nfigures and tables written to {out.resolve()}")
     return 0

@@ -16,10 +16,18 @@ TITLE = "AF screening from RR intervals (COSEn detector, MIT-BIH 101 and 201 exc
 
 #: MIT-BIH rhythm annotation (aux note without "(") -> words.
 RHYTHM_NAMES = {
-    "N": "sinus rhythm", "AFIB": "AF", "AFL": "atrial flutter", "NOD": "nodal rhythm",
-    "T": "ventricular trigeminy", "B": "ventricular bigeminy", "AB": "atrial bigeminy",
-    "SBR": "sinus bradycardia", "SVTA": "supraventricular tachyarrhythmia",
-    "VT": "ventricular tachycardia", "IVR": "idioventricular rhythm", "P": "paced rhythm",
+    "N": "sinus rhythm",
+    "AFIB": "AF",
+    "AFL": "atrial flutter",
+    "NOD": "nodal rhythm",
+    "T": "ventricular trigeminy",
+    "B": "ventricular bigeminy",
+    "AB": "atrial bigeminy",
+    "SBR": "sinus bradycardia",
+    "SVTA": "supraventricular tachyarrhythmia",
+    "VT": "ventricular tachycardia",
+    "IVR": "idioventricular rhythm",
+    "P": "paced rhythm",
 }
 
 
@@ -39,13 +47,18 @@ def _stretches(rec, res):
         m = (t >= a) & (t < b)
         rr = np.diff(t[m]) * 1000.0
         sel = (tb >= a) & (tb < b)
-        rows.append({
-            "rhythm": e["rhythm"], "start_s": a, "end_s": b, "beats": int(m.sum()),
-            "premature": int(premature[m].sum()),
-            "rr_mean_ms": float(rr.mean()) if rr.size else np.nan,
-            "rr_cv_pct": float(100 * rr.std() / rr.mean()) if rr.size > 2 else np.nan,
-            "flagged_pct": float(100 * res.af[sel].mean()) if sel.any() else np.nan,
-        })
+        rows.append(
+            {
+                "rhythm": e["rhythm"],
+                "start_s": a,
+                "end_s": b,
+                "beats": int(m.sum()),
+                "premature": int(premature[m].sum()),
+                "rr_mean_ms": float(rr.mean()) if rr.size else np.nan,
+                "rr_cv_pct": float(100 * rr.std() / rr.mean()) if rr.size > 2 else np.nan,
+                "flagged_pct": float(100 * res.af[sel].mean()) if sel.any() else np.nan,
+            }
+        )
     return rows
 
 
@@ -92,8 +105,10 @@ def run_demo(out: Path) -> None:
     rec = read_record(sample_record_path("mitdb_101"))
     res = screen_af(rec.signal, rec.fs, det, min_duration_s=10.0)
     verdict = "right" if len(res.episodes) == 0 else "wrong"
-    print(f"   mitdb_101 (sinus rhythm throughout): {len(res.episodes)} AF episode(s), AF burden "
-          f"{100 * res.af_burden:.1f} % -> {verdict}")
+    print(
+        f"   mitdb_101 (sinus rhythm throughout): {len(res.episodes)} AF episode(s), AF burden "
+        f"{100 * res.af_burden:.1f} % -> {verdict}"
+    )
 
     rec = read_record(sample_record_path("mitdb_201"))
     res = screen_af(rec.signal, rec.fs, det, min_duration_s=10.0)
@@ -107,22 +122,30 @@ def run_demo(out: Path) -> None:
     truth = np.column_stack([eps["start"] / rec.fs, eps["end"] / rec.fs])
     ref_text = ", ".join(f"{a:.0f}-{b:.0f} s" for a, b in truth)
     print(f"   mitdb_201: detected AF {found or 'none'}; reference AF {ref_text}")
-    print(f"   per-beat sensitivity {se:.1f} % (AF beats called AF), specificity {sp:.1f} % "
-          "(non-AF beats called non-AF)")
+    print(
+        f"   per-beat sensitivity {se:.1f} % (AF beats called AF), specificity {sp:.1f} % "
+        "(non-AF beats called non-AF)"
+    )
     rows = _stretches(rec, res)
-    print(f"   {'reference rhythm':<22} {'time (s)':<9} {'beats':>5} {'premature':>9} "
-          f"{'RR CV':>6} {'flagged AF':>10}")
+    print(
+        f"   {'reference rhythm':<22} {'time (s)':<9} {'beats':>5} {'premature':>9} "
+        f"{'RR CV':>6} {'flagged AF':>10}"
+    )
     for r in rows:
         if r["beats"] < 3:
             continue
         span = f"{r['start_s']:.0f}-{r['end_s']:.0f}"
-        print(f"   {RHYTHM_NAMES.get(r['rhythm'], r['rhythm']):<22} {span:<9} {r['beats']:>5} "
-              f"{r['premature']:>9} {r['rr_cv_pct']:>4.0f} % {r['flagged_pct']:>8.0f} %")
+        print(
+            f"   {RHYTHM_NAMES.get(r['rhythm'], r['rhythm']):<22} {span:<9} {r['beats']:>5} "
+            f"{r['premature']:>9} {r['rr_cv_pct']:>4.0f} % {r['flagged_pct']:>8.0f} %"
+        )
     for sentence in _explain(rows):
         print(f"   {sentence}")
     fig = plot_af_timeline(res, truth=truth)
     fig.axes[0].set_title(
         f"MIT-BIH 201 excerpt, COSEn from RR intervals: detected vs reference AF "
-        f"(sensitivity {se:.0f} %, specificity {sp:.0f} % per beat)", fontsize=10)
+        f"(sensitivity {se:.0f} %, specificity {sp:.0f} % per beat)",
+        fontsize=10,
+    )
     fig.savefig(out / "af_timeline_mitdb_201.png", dpi=100)
     plt.close(fig)

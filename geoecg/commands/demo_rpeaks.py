@@ -36,8 +36,9 @@ def run_demo(out: Path) -> None:
             f"   {name}: {len(res)} beats, Se {m.se:.2f} % +P {m.ppv:.2f} % "
             f"(TP {m.tp} FP {m.fp} FN {m.fn}) in {dt * 1e3:.1f} ms (warm)"
         )
-    fig = plot_rpeaks(rec.signal[0], rec.fs, res, ref, start_s=60, duration_s=10,
-                      lead=rec.lead_names[0])
+    fig = plot_rpeaks(
+        rec.signal[0], rec.fs, res, ref, start_s=60, duration_s=10, lead=rec.lead_names[0]
+    )
     fig.axes[0].set_title(f"{name}: detected R-peaks and reference beats, 60-70 s")
     fig.tight_layout()
     fig.savefig(out / "rpeaks_mitdb_201.png", dpi=100)

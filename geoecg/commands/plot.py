@@ -11,8 +11,12 @@ __all__ = ["add_arguments", "run"]
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("dir", help="sweep output folder (written by geoecg sweep)")
-    p.add_argument("--metric", action="append", default=None,
-                   help="metric column to draw (repeatable; default log_loss_gap and auroc_gap)")
+    p.add_argument(
+        "--metric",
+        action="append",
+        default=None,
+        help="metric column to draw (repeatable; default log_loss_gap and auroc_gap)",
+    )
     p.add_argument("--png", default=None, help="output PNG (default DIR/shift_sweep.png)")
     p.add_argument("--csv", default=None, help="also write the summary table (CSV)")
 

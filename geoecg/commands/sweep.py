@@ -13,19 +13,32 @@ __all__ = ["add_arguments", "run"]
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("name", nargs="?", default=None, metavar="CONFIG",
-                   help="a packaged config name (see --list) or a sweep TOML file")
+    p.add_argument(
+        "name",
+        nargs="?",
+        default=None,
+        metavar="CONFIG",
+        help="a packaged config name (see --list) or a sweep TOML file",
+    )
     p.add_argument("--config", default=None, help="same as CONFIG (kept for old scripts)")
-    p.add_argument("--list", action="store_true",
-                   help="name the packaged sweep configs and exit")
+    p.add_argument("--list", action="store_true", help="name the packaged sweep configs and exit")
     p.add_argument("--out", default=None, help="output folder (results/ and config.json)")
     p.add_argument("--backend", choices=("joblib", "dask"), default="joblib")
-    p.add_argument("--scheduler", default=None,
-                   help="address of a running Dask scheduler (default: a loopback LocalCluster)")
-    p.add_argument("-j", "--n-jobs", type=int, default=2,
-                   help="joblib workers or LocalCluster workers (default 2)")
-    p.add_argument("--limit", type=int, default=None,
-                   help="stop after this many pending tasks (resume later)")
+    p.add_argument(
+        "--scheduler",
+        default=None,
+        help="address of a running Dask scheduler (default: a loopback LocalCluster)",
+    )
+    p.add_argument(
+        "-j",
+        "--n-jobs",
+        type=int,
+        default=2,
+        help="joblib workers or LocalCluster workers (default 2)",
+    )
+    p.add_argument(
+        "--limit", type=int, default=None, help="stop after this many pending tasks (resume later)"
+    )
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
 
@@ -58,12 +71,21 @@ def run(args) -> int:
     from ..sweep import load_config, run_sweep, summarize
 
     cfg = load_config(source)
-    print(f"sweep {cfg.name!r}: {cfg.n_cells} cells ({len(cfg.shifts)} shifts x "
-          f"{len(cfg.methods)} methods x {len(cfg.seeds)} seeds x {len(cfg.ns)} n), "
-          f"backend {args.backend}")
+    print(
+        f"sweep {cfg.name!r}: {cfg.n_cells} cells ({len(cfg.shifts)} shifts x "
+        f"{len(cfg.methods)} methods x {len(cfg.seeds)} seeds x {len(cfg.ns)} n), "
+        f"backend {args.backend}"
+    )
     t0 = time.perf_counter()
-    df = run_sweep(cfg, args.out, backend=args.backend, n_jobs=args.n_jobs,
-                   scheduler=args.scheduler, limit=args.limit, progress=not args.no_progress)
+    df = run_sweep(
+        cfg,
+        args.out,
+        backend=args.backend,
+        n_jobs=args.n_jobs,
+        scheduler=args.scheduler,
+        limit=args.limit,
+        progress=not args.no_progress,
+    )
     wall = time.perf_counter() - t0
     print(f"{len(df)} of {cfg.n_cells} cells stored in {args.out} ({wall:.1f} s this run)")
     errors = df[df["error"].astype(str) != ""] if "error" in df else df.iloc[:0]

@@ -5,11 +5,26 @@ environment labels through ``domains=``; importance weighting takes unlabelled t
 through ``target=``. Request them inside pipelines with ``set_fit_request(...)``.
 """
 
-from .af import AFDetector, CinC2017Classifier, COSEnDetector, LowComplexityAFDetector, TatenoGlassDetector  # noqa: E501,F401,I001
-from .af import AF_PRESETS, AFRecordClassifier, make_af_classifier  # noqa: F401
+from .af import (  # noqa: F401
+    AF_PRESETS,
+    AFDetector,
+    AFRecordClassifier,
+    CinC2017Classifier,
+    COSEnDetector,
+    LowComplexityAFDetector,
+    TatenoGlassDetector,
+    make_af_classifier,
+)
 from .covariate_adjusted import CovariateAdjustedClassifier, CovariateAdjustedGLM
 from .heartbeat import HeartbeatClassifier, class_weights  # noqa: F401
 from .importance import ImportanceWeightedClassifier, density_ratio_weights
+from .invariant import (
+    AnchorClassifier,
+    AnchorRegression,
+    GroupDROClassifier,
+    IRMClassifier,
+    VRExClassifier,
+)
 from .prior_shift import (
     PriorEstimate,
     PriorShiftClassifier,
@@ -17,13 +32,6 @@ from .prior_shift import (
     em_priors,
     prior_correct,
     rlls_priors,
-)
-from .invariant import (
-    AnchorClassifier,
-    AnchorRegression,
-    GroupDROClassifier,
-    IRMClassifier,
-    VRExClassifier,
 )
 
 __all__ = [

@@ -6,9 +6,12 @@ import warnings as _warnings
 from .af.ectopy import *  # noqa: F403
 from .af.ectopy import __all__  # noqa: F401
 
-_warnings.warn("geoecg.estimators.af_ectopy moved to "
-               "geoecg.estimators.af.ectopy (this path is removed in the next release)",
-               DeprecationWarning, stacklevel=2)
+_warnings.warn(
+    "geoecg.estimators.af_ectopy moved to "
+    "geoecg.estimators.af.ectopy (this path is removed in the next release)",
+    DeprecationWarning,
+    stacklevel=2,
+)
 
 
 def __getattr__(name):  # private names some callers used

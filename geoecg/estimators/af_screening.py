@@ -6,9 +6,12 @@ import warnings as _warnings
 from .af.screening import *  # noqa: F403
 from .af.screening import __all__  # noqa: F401
 
-_warnings.warn("geoecg.estimators.af_screening moved to "
-               "geoecg.estimators.af.screening (this path is removed in the next release)",
-               DeprecationWarning, stacklevel=2)
+_warnings.warn(
+    "geoecg.estimators.af_screening moved to "
+    "geoecg.estimators.af.screening (this path is removed in the next release)",
+    DeprecationWarning,
+    stacklevel=2,
+)
 
 
 def __getattr__(name):  # private names some callers used

@@ -6,9 +6,12 @@ import warnings as _warnings
 from .af.cinc2017 import *  # noqa: F403
 from .af.cinc2017 import __all__  # noqa: F401
 
-_warnings.warn("geoecg.estimators.cinc2017 moved to "
-               "geoecg.estimators.af.cinc2017 (this path is removed in the next release)",
-               DeprecationWarning, stacklevel=2)
+_warnings.warn(
+    "geoecg.estimators.cinc2017 moved to "
+    "geoecg.estimators.af.cinc2017 (this path is removed in the next release)",
+    DeprecationWarning,
+    stacklevel=2,
+)
 
 
 def __getattr__(name):  # private names some callers used

@@ -190,8 +190,11 @@ class CovariateAdjustedGLM(ClassifierMixin, BaseEstimator):
         yb = (y == self.classes_[1]).astype(float)
         self.result_ = sm.GLM(yb, D, family=sm.families.Binomial()).fit(maxiter=self.maxiter)
         names = getattr(self, "feature_names_in_", None)
-        xnames = [str(c) for c in names] if names is not None else [
-            f"x{i}" for i in range(self.n_features_in_)]
+        xnames = (
+            [str(c) for c in names]
+            if names is not None
+            else [f"x{i}" for i in range(self.n_features_in_)]
+        )
         terms = ["const", *xnames, *self.encoder_.names()]
         coef = np.asarray(self.result_.params)
         ci = np.asarray(self.result_.conf_int(alpha=self.alpha))

@@ -11,8 +11,12 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 __all__ = [
-    "BEAT_SELECTION_GRID", "DEFAULT_ADAPT", "DEFAULT_FEATURE_SET", "HeartbeatClassifier",
-    "class_weights", "make_beat_pipeline",
+    "BEAT_SELECTION_GRID",
+    "DEFAULT_ADAPT",
+    "DEFAULT_FEATURE_SET",
+    "HeartbeatClassifier",
+    "class_weights",
+    "make_beat_pipeline",
 ]
 
 #: The choices registered for a nested selection of the beat pipeline (a
@@ -232,8 +236,9 @@ class HeartbeatClassifier(ClassifierMixin, BaseEstimator):
         return tags
 
 
-def make_beat_pipeline(feature_names, *, feature_set=DEFAULT_FEATURE_SET, adapt=DEFAULT_ADAPT,
-                       **classifier_params):
+def make_beat_pipeline(
+    feature_names, *, feature_set=DEFAULT_FEATURE_SET, adapt=DEFAULT_ADAPT, **classifier_params
+):
     """The beat classification pipeline: a named feature set, then :class:`HeartbeatClassifier`.
 
     Parameters
@@ -271,7 +276,9 @@ def make_beat_pipeline(feature_names, *, feature_set=DEFAULT_FEATURE_SET, adapt=
 
     from ..features.beat_dominant import SelectBeatFeatures
 
-    return Pipeline([
-        ("select", SelectBeatFeatures(list(feature_names), feature_set, adapt)),
-        ("clf", HeartbeatClassifier(**classifier_params)),
-    ])
+    return Pipeline(
+        [
+            ("select", SelectBeatFeatures(list(feature_names), feature_set, adapt)),
+            ("clf", HeartbeatClassifier(**classifier_params)),
+        ]
+    )

@@ -93,8 +93,14 @@ class ImportanceWeightedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
     True
     """
 
-    def __init__(self, estimator=None, *, weight_on: str = "covariates", domain_estimator=None,
-                 clip: float = 20.0):
+    def __init__(
+        self,
+        estimator=None,
+        *,
+        weight_on: str = "covariates",
+        domain_estimator=None,
+        clip: float = 20.0,
+    ):
         self.estimator = estimator
         self.weight_on = weight_on
         self.domain_estimator = domain_estimator

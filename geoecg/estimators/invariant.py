@@ -165,8 +165,9 @@ class IRMClassifier(_EnvLogistic):
     (2, 2)
     """
 
-    def __init__(self, *, penalty: float = 10.0, alpha: float = 1e-4, max_iter: int = 500,
-                 tol: float = 1e-6):
+    def __init__(
+        self, *, penalty: float = 10.0, alpha: float = 1e-4, max_iter: int = 500, tol: float = 1e-6
+    ):
         self.penalty = penalty
         self.alpha = alpha
         self.max_iter = max_iter
@@ -204,8 +205,9 @@ class VRExClassifier(_EnvLogistic):
     (1, 4)
     """
 
-    def __init__(self, *, penalty: float = 10.0, alpha: float = 1e-4, max_iter: int = 500,
-                 tol: float = 1e-6):
+    def __init__(
+        self, *, penalty: float = 10.0, alpha: float = 1e-4, max_iter: int = 500, tol: float = 1e-6
+    ):
         self.penalty = penalty
         self.alpha = alpha
         self.max_iter = max_iter
@@ -247,8 +249,9 @@ class GroupDROClassifier(_EnvLogistic):
     2
     """
 
-    def __init__(self, *, eta: float = 20.0, alpha: float = 1e-4, max_iter: int = 500,
-                 tol: float = 1e-6):
+    def __init__(
+        self, *, eta: float = 20.0, alpha: float = 1e-4, max_iter: int = 500, tol: float = 1e-6
+    ):
         self.eta = eta
         self.alpha = alpha
         self.max_iter = max_iter
@@ -309,8 +312,9 @@ class AnchorClassifier(_EnvLogistic):
     (1, 4)
     """
 
-    def __init__(self, *, gamma: float = 5.0, alpha: float = 1e-4, max_iter: int = 500,
-                 tol: float = 1e-6):
+    def __init__(
+        self, *, gamma: float = 5.0, alpha: float = 1e-4, max_iter: int = 500, tol: float = 1e-6
+    ):
         self.gamma = gamma
         self.alpha = alpha
         self.max_iter = max_iter

@@ -171,8 +171,14 @@ def rlls_priors(target_pred, confusion, source_priors, *, delta: float) -> np.nd
     x0 = np.clip(np.linalg.lstsq(C, b, rcond=None)[0], -1.0, None)
     best = None
     for start in (x0, np.zeros(k)):
-        res = minimize(f, start, jac=g, method="L-BFGS-B", bounds=[(-1.0, None)] * k,
-                       options={"maxiter": 2000, "ftol": 1e-14, "gtol": 1e-10})
+        res = minimize(
+            f,
+            start,
+            jac=g,
+            method="L-BFGS-B",
+            bounds=[(-1.0, None)] * k,
+            options={"maxiter": 2000, "ftol": 1e-14, "gtol": 1e-10},
+        )
         if best is None or res.fun < best.fun:
             best = res
     return _normalise((1.0 + best.x) * s, s)

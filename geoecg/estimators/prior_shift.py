@@ -86,9 +86,12 @@ class PriorEstimate:
 
     def as_dict(self) -> dict:
         """``{label: {"prior", "ci_low", "ci_high"}}`` (JSON-friendly floats)."""
-        return {str(c): {"prior": float(p), "ci_low": float(lo), "ci_high": float(hi)}
-                for c, p, lo, hi in zip(self.classes, self.priors, self.ci_low, self.ci_high,
-                                        strict=True)}
+        return {
+            str(c): {"prior": float(p), "ci_low": float(lo), "ci_high": float(hi)}
+            for c, p, lo, hi in zip(
+                self.classes, self.priors, self.ci_low, self.ci_high, strict=True
+            )
+        }
 
 
 class _Calibrator:
@@ -104,8 +107,12 @@ class _Calibrator:
         elif self.method == "isotonic":
             from sklearn.isotonic import IsotonicRegression
 
-            self.model_ = [IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0)
-                           .fit(P[:, j], (yi == j).astype(float)) for j in range(self.k)]
+            self.model_ = [
+                IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(
+                    P[:, j], (yi == j).astype(float)
+                )
+                for j in range(self.k)
+            ]
         return self
 
     def __call__(self, P):
@@ -187,10 +194,22 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     True
     """
 
-    def __init__(self, estimator=None, *, method="em", target_priors=None,
-                 calibration="logistic", cv=5, confusion="soft", rlls_alpha=1.0,
-                 n_bootstrap=200, confidence=0.95, em_max_iter=1000, em_tol=1e-8,
-                 random_state=None):
+    def __init__(
+        self,
+        estimator=None,
+        *,
+        method="em",
+        target_priors=None,
+        calibration="logistic",
+        cv=5,
+        confusion="soft",
+        rlls_alpha=1.0,
+        n_bootstrap=200,
+        confidence=0.95,
+        em_max_iter=1000,
+        em_tol=1e-8,
+        random_state=None,
+    ):
         self.estimator = estimator
         self.method = method
         self.target_priors = target_priors
@@ -209,8 +228,9 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         if self.method not in METHODS:
             raise ValueError(f"method must be one of {METHODS}, got {self.method!r}")
         if self.calibration not in ("logistic", "isotonic", None):
-            raise ValueError("calibration must be 'logistic', 'isotonic' or None, "
-                             f"got {self.calibration!r}")
+            raise ValueError(
+                f"calibration must be 'logistic', 'isotonic' or None, got {self.calibration!r}"
+            )
         if self.confusion not in ("soft", "hard"):
             raise ValueError(f"confusion must be 'soft' or 'hard', got {self.confusion!r}")
         nb = self.n_bootstrap
@@ -240,10 +260,10 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self._check_params()
         X = _as_rows(X)
         if y is None:
-            raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y "
-                             "is None")
-        y = column_or_1d(check_array(y, ensure_2d=False, dtype=None, input_name="y"),
-                         warn=True)
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y is None"
+            )
+        y = column_or_1d(check_array(y, ensure_2d=False, dtype=None, input_name="y"), warn=True)
         check_classification_targets(y)
         n = _num_samples(X)
         if n != y.shape[0]:
@@ -262,10 +282,13 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             from sklearn.model_selection import StratifiedKFold
 
             if np.bincount(yi).min() < cv:
-                raise ValueError(f"every class needs at least cv={cv} training records, "
-                                 f"got counts {np.bincount(yi).tolist()}")
-            cv = StratifiedKFold(int(cv), shuffle=True,
-                                 random_state=int(rng.randint(np.iinfo(np.int32).max)))
+                raise ValueError(
+                    f"every class needs at least cv={cv} training records, "
+                    f"got counts {np.bincount(yi).tolist()}"
+                )
+            cv = StratifiedKFold(
+                int(cv), shuffle=True, random_state=int(rng.randint(np.iinfo(np.int32).max))
+            )
         cv = check_cv(cv, y, classifier=True)
         raw = np.full((n, k), np.nan)
         for tr, te in cv.split(np.zeros((n, 1)), y, groups):
@@ -282,8 +305,9 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             self.n_features_in_ = self.estimator_.n_features_in_
         self.n_train_ = n
         self.prior_estimate_ = None
-        self.target_priors_ = (self._known_priors() if self.method == "known"
-                               else self.source_priors_.copy())
+        self.target_priors_ = (
+            self._known_priors() if self.method == "known" else self.source_priors_.copy()
+        )
         if target is not None:
             self.adapt(target)
         return self
@@ -312,8 +336,10 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         else:
             t = np.asarray(tp, dtype=np.float64)
         if t.shape != self.classes_.shape or np.any(t < 0) or not t.sum() > 0:
-            raise ValueError(f"target_priors must be {self.classes_.size} non-negative numbers "
-                             f"(classes {self.classes_.tolist()}), got {tp!r}")
+            raise ValueError(
+                f"target_priors must be {self.classes_.size} non-negative numbers "
+                f"(classes {self.classes_.tolist()}), got {tp!r}"
+            )
         return t / t.sum()
 
     # ---------------------------------------------------------------- adapt
@@ -362,9 +388,16 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             boot = np.array([self._boot(Q, method, rng) for _ in range(nb)])
             a = (1.0 - self.confidence) / 2.0
             lo, hi = np.quantile(boot, [a, 1.0 - a], axis=0)
-        return PriorEstimate(classes=self.classes_.copy(), priors=est, ci_low=lo, ci_high=hi,
-                             method=method, n_target=int(n), confidence=float(self.confidence),
-                             n_bootstrap=nb)
+        return PriorEstimate(
+            classes=self.classes_.copy(),
+            priors=est,
+            ci_low=lo,
+            ci_high=hi,
+            method=method,
+            n_target=int(n),
+            confidence=float(self.confidence),
+            n_bootstrap=nb,
+        )
 
     def _boot(self, Q, method, rng):
         """One bootstrap replicate: target rows resampled; for BBSE / RLLS also the
@@ -432,8 +465,10 @@ def _as_rows(X):
     import scipy.sparse as sp
 
     if sp.issparse(X):
-        raise TypeError("PriorShiftClassifier does not support sparse input; pass a dense "
-                        "array (or a list of records)")
+        raise TypeError(
+            "PriorShiftClassifier does not support sparse input; pass a dense "
+            "array (or a list of records)"
+        )
     if isinstance(X, (list, tuple)) or hasattr(X, "iloc") or isinstance(X, np.ndarray):
         return X
     return np.asarray(X)

@@ -50,9 +50,7 @@ PTBXL_METHODS = (
     "hankel-cmts-lr+covcv", "hankel2s-cmts-lr+covcv", "hankel-ens-cmts-lr+covcv",
 )  # fmt: skip
 #: opt-in: ``neural`` (torch) and the nested ``+covcv`` variants (slow: inner CV per fold)
-DEFAULT_PTBXL_METHODS = tuple(
-    m for m in PTBXL_METHODS if m != "neural" and not m.endswith("covcv")
-)
+DEFAULT_PTBXL_METHODS = tuple(m for m in PTBXL_METHODS if m != "neural" and not m.endswith("covcv"))
 #: covariate scales searched by the inner patient-grouped CV of the ``+covcv`` methods
 COVCV_SCALES = (1.0, 3.0, 10.0, 30.0)
 
@@ -99,9 +97,15 @@ def lr_cv(F, y, groups_tr, n_covariates=0, covariate_scale=1.0):
     return make_pipeline(
         *steps,
         # l1_ratios=(0,) is plain L2 (sklearn 1.8+ asks for it explicitly)
-        LogisticRegressionCV(Cs=np.logspace(-3, 1, 5), l1_ratios=(0.0,), cv=inner,
-                             scoring="roc_auc", max_iter=5000, class_weight="balanced",
-                             use_legacy_attributes=False),
+        LogisticRegressionCV(
+            Cs=np.logspace(-3, 1, 5),
+            l1_ratios=(0.0,),
+            cv=inner,
+            scoring="roc_auc",
+            max_iter=5000,
+            class_weight="balanced",
+            use_legacy_attributes=False,
+        ),
     ).fit(F, y)
 
 
@@ -177,25 +181,37 @@ def method_fit_predict(method, F, X, y, groups, covs, seed):
 
     def binary(tr, te, yy):
         if method.startswith("hankel-ens-"):
-            rest = method[len("hankel-ens-"):]
-            parts = [method_fit_predict(f"{h}-{rest}", F, X, yy, groups, covs, seed)
-                     for h in ("hankel", "hankel2s")]
+            rest = method[len("hankel-ens-") :]
+            parts = [
+                method_fit_predict(f"{h}-{rest}", F, X, yy, groups, covs, seed)
+                for h in ("hankel", "hankel2s")
+            ]
             return np.mean([fp(tr, te) for fp in parts], axis=0)
         if method == "mdm":
             return MDM().fit(F.C[tr], yy[tr]).predict_proba(F.C[te])[:, 1]
         if method == "hrv-morph-xgb":
             from xgboost import XGBClassifier
 
-            clf = XGBClassifier(n_estimators=200, max_depth=3, learning_rate=0.05,
-                                subsample=0.8, colsample_bytree=0.5, random_state=seed,
-                                n_jobs=1, verbosity=0)
+            clf = XGBClassifier(
+                n_estimators=200,
+                max_depth=3,
+                learning_rate=0.05,
+                subsample=0.8,
+                colsample_bytree=0.5,
+                random_state=seed,
+                n_jobs=1,
+                verbosity=0,
+            )
             return clf.fit(F.hm[tr], yy[tr]).predict_proba(F.hm[te])[:, 1]
         if method == "neural":
             from .. import neural  # type: ignore[attr-defined]
 
             make = getattr(neural, "ptbxl_baseline", None)
-            clf = (make(random_state=seed) if make is not None
-                   else neural.CNN1DClassifier(random_state=seed))
+            clf = (
+                make(random_state=seed)
+                if make is not None
+                else neural.CNN1DClassifier(random_state=seed)
+            )
             return clf.fit(X[tr], yy[tr]).predict_proba(X[te])[:, 1]
         C = F.H2 if method.startswith("hankel2s") else F.H if method.startswith("hankel") else F.C
         Ctr, ytr, ctr = C[tr], yy[tr], covs[tr]
@@ -210,8 +226,11 @@ def method_fit_predict(method, F, X, y, groups, covs, seed):
             g_tr = np.concatenate([g_tr, g_tr[s.first]])  # stay with their first patient
         if method.startswith("hankel") and "cmts" in method and "-aug" not in method:
             return _hankel_fit_predict(method, C, yy, groups, covs, tr, te)
-        ts = (ClassMeanTangentSpace(mode="concat").fit(Ctr, ytr) if "cmts" in method
-              else TangentSpace(metric="riemann").fit(Ctr))
+        ts = (
+            ClassMeanTangentSpace(mode="concat").fit(Ctr, ytr)
+            if "cmts" in method
+            else TangentSpace(metric="riemann").fit(Ctr)
+        )
         Ftr, Fte = ts.transform(Ctr), ts.transform(C[te])
         if "+cov" in method:
             med = np.nanmedian(ctr, axis=0)
@@ -236,7 +255,7 @@ def _hankel_fit_predict(method, C, y, groups, covs, tr, te):
     from ..riemann import hankel_tangent_classifier
 
     with_cov = "+cov" in method
-    scale = {"+cov10": 10.0, "+covcv": COVCV_SCALES}.get(method[method.rfind("+"):], 1.0)
+    scale = {"+cov10": 10.0, "+covcv": COVCV_SCALES}.get(method[method.rfind("+") :], 1.0)
     clf = hankel_tangent_classifier(covariate_scale=scale, covariates=with_cov)
     kw_fit = {"groups": groups[tr]}
     kw_pred = {}
@@ -251,7 +270,9 @@ def method_unavailable(method, F) -> str:
     """Why ``method`` cannot run here ("" when it can)."""
     if method == "hrv-morph-xgb" and F.hm is None:
         return "geoecg.features.hrv_features not available"
-    if method == "neural" and (importlib.util.find_spec("geoecg.neural") is None
-                               or importlib.util.find_spec("torch") is None):
+    if method == "neural" and (
+        importlib.util.find_spec("geoecg.neural") is None
+        or importlib.util.find_spec("torch") is None
+    ):
         return "geoecg.neural / torch not installed (hook: geoecg.neural.ptbxl_baseline)"
     return ""

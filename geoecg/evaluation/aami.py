@@ -10,7 +10,11 @@ from .ec57 import ec57_gross
 from .tables import class_table_from_confusion
 
 __all__ = [
-    "AAMI_REPORT_CLASSES", "aami_report", "aami_table", "per_record_counts", "sv_f1_score",
+    "AAMI_REPORT_CLASSES",
+    "aami_report",
+    "aami_table",
+    "per_record_counts",
+    "sv_f1_score",
 ]
 
 #: Classes of :func:`aami_report` (ANSI/AAMI EC57).
@@ -95,8 +99,9 @@ def sv_f1_score(estimator, X, y) -> float:
     """
     from sklearn.metrics import f1_score
 
-    return float(f1_score(y, estimator.predict(X), labels=["S", "V"], average="macro",
-                          zero_division=0))
+    return float(
+        f1_score(y, estimator.predict(X), labels=["S", "V"], average="macro", zero_division=0)
+    )
 
 
 def per_record_counts(records, y_true, y_pred, n_per_record, classes=("S", "V")) -> dict:
@@ -114,9 +119,19 @@ def per_record_counts(records, y_true, y_pred, n_per_record, classes=("S", "V"))
     y, p = np.asarray(y_true), np.asarray(y_pred)
     n = np.asarray(n_per_record, dtype=np.int64)
     if len(records) != n.size or n.sum() != y.size or y.size != p.size:
-        raise ValueError(f"n_per_record must give one count per record summing to the "
-                         f"{y.size} beats, got {n.tolist()} for {len(records)} records")
+        raise ValueError(
+            f"n_per_record must give one count per record summing to the "
+            f"{y.size} beats, got {n.tolist()} for {len(records)} records"
+        )
     rows = np.split(np.arange(y.size), np.cumsum(n)[:-1])
-    return {r: {c: [int((y[i] == c).sum()), int((p[i] == c).sum()),
-                    int(((y[i] == c) & (p[i] == c)).sum())] for c in classes}
-            for r, i in zip(records, rows, strict=True)}
+    return {
+        r: {
+            c: [
+                int((y[i] == c).sum()),
+                int((p[i] == c).sum()),
+                int(((y[i] == c) & (p[i] == c)).sum()),
+            ]
+            for c in classes
+        }
+        for r, i in zip(records, rows, strict=True)
+    }

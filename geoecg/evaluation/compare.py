@@ -56,9 +56,9 @@ def _labels(p, classes, multilabel):
 METRICS: dict[str, Callable] = {
     "auroc": _auroc,
     "auprc": _auprc,
-    "balanced_accuracy": lambda y, p, c, m: 100 * balanced_accuracy_score(y, _labels(p, c, m))
-    if not m
-    else np.nan,
+    "balanced_accuracy": lambda y, p, c, m: (
+        100 * balanced_accuracy_score(y, _labels(p, c, m)) if not m else np.nan
+    ),
     "accuracy": lambda y, p, c, m: 100 * accuracy_score(y, _labels(p, c, m)),
     "f1_macro": lambda y, p, c, m: 100 * f1_score(y, _labels(p, c, m), average="macro"),
 }
@@ -101,9 +101,7 @@ def make_splits(y, groups=None, cv=5, random_state=0) -> list[tuple[np.ndarray, 
     with warnings.catch_warnings():
         # a class rarer than n_splits is legal: it just cannot appear in every fold
         warnings.filterwarnings("ignore", "The least populated class", UserWarning)
-        return [
-            (np.asarray(tr), np.asarray(te)) for tr, te in cv.split(X_dummy, strat, groups)
-        ]
+        return [(np.asarray(tr), np.asarray(te)) for tr, te in cv.split(X_dummy, strat, groups)]
 
 
 def _accepts(method, name: str) -> bool:
@@ -277,4 +275,3 @@ def compare(
     df = pd.DataFrame(rows)
     df.attrs["splits"] = [(tr.tolist(), te.tolist()) for tr, te in splits]
     return df
-

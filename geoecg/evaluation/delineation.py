@@ -347,8 +347,9 @@ def score_annotated_beats(waves, positions, fs, *, fiducials, tolerance_ms=150.0
     return out
 
 
-def criterion_scores(values, positive, negative, *, sign=1.0, meets=None, groups=None,
-                     n_boot=2000, random_state=0) -> dict:
+def criterion_scores(
+    values, positive, negative, *, sign=1.0, meets=None, groups=None, n_boot=2000, random_state=0
+) -> dict:
     """AUC of one measurement for a label, and the share of positives meeting a criterion.
 
     Parameters
@@ -394,6 +395,8 @@ def criterion_scores(values, positive, negative, *, sign=1.0, meets=None, groups
         res.update(meets_pct=100 * p, meets_low=100 * (c - h), meets_high=100 * (c + h))
     else:
         res.update(meets_pct=np.nan, meets_low=np.nan, meets_high=np.nan)
-    res.update(median_pos=float(np.median(v[pv])) if n else np.nan,
-               median_neg=float(np.median(v[neg & np.isfinite(v)])) if neg.any() else np.nan)
+    res.update(
+        median_pos=float(np.median(v[pv])) if n else np.nan,
+        median_neg=float(np.median(v[neg & np.isfinite(v)])) if neg.any() else np.nan,
+    )
     return res

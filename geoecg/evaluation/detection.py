@@ -201,8 +201,10 @@ def time_detector(fn: Callable, signal, fs: float, repeats: int = 1):
         det = fn(signal, fs)
         cpus.append(time.thread_time() - c0)
         walls.append(time.perf_counter() - t0)
-    return np.sort(np.unique(np.asarray(det, dtype=np.int64))), float(np.median(walls)), float(
-        np.median(cpus)
+    return (
+        np.sort(np.unique(np.asarray(det, dtype=np.int64))),
+        float(np.median(walls)),
+        float(np.median(cpus)),
     )
 
 

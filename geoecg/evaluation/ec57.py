@@ -66,8 +66,7 @@ def ec57_gross(confusion, labels=("N", "S", "V", "F", "Q")) -> dict:
     labels = list(labels)
     if cm.ndim != 2 or cm.shape[0] != cm.shape[1] or cm.shape[0] != len(labels):
         raise ValueError(
-            f"confusion must be square with one row per label ({len(labels)}), got shape "
-            f"{cm.shape}"
+            f"confusion must be square with one row per label ({len(labels)}), got shape {cm.shape}"
         )
     missing = [c for c in "NSVFQ" if c not in labels]
     if missing:

@@ -66,8 +66,9 @@ def _check_cv(cv, name):
     return cv
 
 
-def nested_evaluate(pipelines, X, y, groups, *, outer_cv=None, inner_cv=3, scoring=None,
-                    n_jobs=1) -> dict:
+def nested_evaluate(
+    pipelines, X, y, groups, *, outer_cv=None, inner_cv=3, scoring=None, n_jobs=1
+) -> dict:
     """Score registered pipelines on outer patient folds with inner-CV selection.
 
     Parameters
@@ -117,8 +118,9 @@ def nested_evaluate(pipelines, X, y, groups, *, outer_cv=None, inner_cv=3, scori
     (4, True)
     """
     if not isinstance(pipelines, dict) or not pipelines:
-        raise ValueError("pipelines must be a non-empty dict name -> estimator or "
-                         "(estimator, param_grid)")
+        raise ValueError(
+            "pipelines must be a non-empty dict name -> estimator or (estimator, param_grid)"
+        )
     y = np.asarray(y)
     groups = np.asarray(groups)
     n = y.shape[0]
@@ -137,12 +139,23 @@ def nested_evaluate(pipelines, X, y, groups, *, outer_cv=None, inner_cv=3, scori
     out = {}
     for name, spec in pipelines.items():
         est, grid = spec if isinstance(spec, tuple) else (spec, None)
-        search = (GridSearchCV(clone(est), grid, cv=inner, scoring=scoring, refit=True)
-                  if grid else clone(est))
+        search = (
+            GridSearchCV(clone(est), grid, cv=inner, scoring=scoring, refit=True)
+            if grid
+            else clone(est)
+        )
         with sklearn.config_context(enable_metadata_routing=True):
-            cv_out = cross_validate(search, X, y, cv=splits, params={"groups": groups} if grid
-                                    else None, return_estimator=True, return_indices=True,
-                                    scoring=_no_score, n_jobs=n_jobs)
+            cv_out = cross_validate(
+                search,
+                X,
+                y,
+                cv=splits,
+                params={"groups": groups} if grid else None,
+                return_estimator=True,
+                return_indices=True,
+                scoring=_no_score,
+                n_jobs=n_jobs,
+            )
         y_pred = np.empty(n, dtype=y.dtype)
         choices, scores = [], []
         for fitted, te in zip(cv_out["estimator"], cv_out["indices"]["test"], strict=True):

@@ -22,13 +22,16 @@ def _priors(classes, target_priors) -> np.ndarray:
     else:
         t = np.asarray(target_priors, dtype=np.float64)
     if t.shape != classes.shape or np.any(t < 0) or not t.sum() > 0:
-        raise ValueError(f"target_priors must give {classes.size} non-negative priors for the "
-                         f"classes {classes.tolist()}, got {target_priors!r}")
+        raise ValueError(
+            f"target_priors must give {classes.size} non-negative priors for the "
+            f"classes {classes.tolist()}, got {target_priors!r}"
+        )
     return t / t.sum()
 
 
-def prior_shift_split(y, target_priors, test_size: int, *, balanced_train: bool = True,
-                      random_state=None):
+def prior_shift_split(
+    y, target_priors, test_size: int, *, balanced_train: bool = True, random_state=None
+):
     """Split record indices into a balanced training part and a test part at a given prior.
 
     Parameters
@@ -65,9 +68,11 @@ def prior_shift_split(y, target_priors, test_size: int, *, balanced_train: bool 
     counts = np.round(t * int(test_size)).astype(int)
     have = np.array([(y == c).sum() for c in classes])
     if np.any(counts > have):
-        raise ValueError(f"test_size {test_size} at priors {t.round(3).tolist()} needs "
-                         f"{counts.tolist()} records of {classes.tolist()}, only "
-                         f"{have.tolist()} exist")
+        raise ValueError(
+            f"test_size {test_size} at priors {t.round(3).tolist()} needs "
+            f"{counts.tolist()} records of {classes.tolist()}, only "
+            f"{have.tolist()} exist"
+        )
     test, rest = [], []
     for c, k in zip(classes, counts, strict=True):
         idx = rng.permutation(np.flatnonzero(y == c))
@@ -79,8 +84,9 @@ def prior_shift_split(y, target_priors, test_size: int, *, balanced_train: bool 
     return np.sort(np.concatenate(rest)), np.sort(np.concatenate(test))
 
 
-def resample_to_prior(y, target_priors, n: int, *, replace: bool = True,
-                      random_state=None) -> np.ndarray:
+def resample_to_prior(
+    y, target_priors, n: int, *, replace: bool = True, random_state=None
+) -> np.ndarray:
     """Indices of a sample of ``n`` records at a given class prior (per-class counts rounded).
 
     Parameters
@@ -115,8 +121,7 @@ def resample_to_prior(y, target_priors, n: int, *, replace: bool = True,
     for c, k in zip(classes, counts, strict=True):
         pool = np.flatnonzero(y == c)
         if k and not replace and k > pool.size:
-            raise ValueError(f"class {c!r} has {pool.size} records, {k} asked without "
-                             "replacement")
+            raise ValueError(f"class {c!r} has {pool.size} records, {k} asked without replacement")
         if k:
             out.append(rng.choice(pool, size=k, replace=replace))
     return np.concatenate(out) if out else np.empty(0, np.int64)

@@ -248,8 +248,10 @@ def _as_repeats(scores, y):
     if S.shape == y.shape or (y.ndim == 1 and S.ndim == 1):
         S = S[None]
     if S.shape[1] != y.shape[0]:
-        raise ValueError(f"scores must have {y.shape[0]} records on their first (or second, with "
-                         f"repeats) axis, got shape {np.shape(scores)}")
+        raise ValueError(
+            f"scores must have {y.shape[0]} records on their first (or second, with "
+            f"repeats) axis, got shape {np.shape(scores)}"
+        )
     return S
 
 
@@ -407,8 +409,9 @@ def evaluate_cohort(
     """
     y = np.asarray(y)
     if splits is None:
-        splits = patient_splits(y, groups, n_splits=n_splits, n_repeats=n_repeats,
-                                random_state=random_state)
+        splits = patient_splits(
+            y, groups, n_splits=n_splits, n_repeats=n_repeats, random_state=random_state
+        )
 
     def fp(tr, te):
         est = clone(estimator).fit(X[tr], y[tr])
@@ -422,8 +425,9 @@ def summarize(y, oof, fit_s, *, groups=None, n_boot=2000, random_state=None) -> 
     """Build a :class:`CohortResult` from out-of-fold scores (probabilities or decisions)."""
     y = np.asarray(y)
     metric = macro_auc if y.ndim == 2 else auc_score
-    ci = bootstrap_ci(y, oof, metric=metric, groups=groups, n_boot=n_boot,
-                      random_state=random_state)
+    ci = bootstrap_ci(
+        y, oof, metric=metric, groups=groups, n_boot=n_boot, random_state=random_state
+    )
     bacc = float("nan")
     if y.ndim == 1:
         thr = 0.5 if np.nanmin(oof) >= 0 and np.nanmax(oof) <= 1 else 0.0
@@ -497,8 +501,7 @@ def learning_curve(
     y = np.asarray(y)
     rs = check_random_state(random_state)
     if splits is None:
-        splits = patient_splits(y, groups, n_splits=n_splits, n_repeats=n_repeats,
-                                random_state=rs)
+        splits = patient_splits(y, groups, n_splits=n_splits, n_repeats=n_repeats, random_state=rs)
     n_train = min(len(tr) for rep in splits for tr, _ in rep)
     sizes, results = [], []
     for size in train_sizes:
@@ -513,6 +516,7 @@ def learning_curve(
 
         oof, fit_s = cross_val_oof(fp, y.shape[0], splits)
         sizes.append(min(size_eff, n_train))
-        results.append(summarize(y, oof, fit_s, groups=groups, n_boot=n_boot,
-                                 random_state=random_state))
+        results.append(
+            summarize(y, oof, fit_s, groups=groups, n_boot=n_boot, random_state=random_state)
+        )
     return LearningCurve(np.asarray(sizes), results)

@@ -229,8 +229,7 @@ def class_table_from_confusion(
     labels = list(labels)
     if cm.ndim != 2 or cm.shape != (len(labels), len(labels)):
         raise ValueError(
-            f"confusion must be square with one row per label ({len(labels)}), got shape "
-            f"{cm.shape}"
+            f"confusion must be square with one row per label ({len(labels)}), got shape {cm.shape}"
         )
     if np.any(cm < 0) or not np.all(np.equal(np.mod(cm, 1), 0)):
         raise ValueError("confusion must hold non-negative integer counts")

@@ -6,9 +6,12 @@ import warnings as _warnings
 from .af.crops import *  # noqa: F403
 from .af.crops import __all__  # noqa: F401
 
-_warnings.warn("geoecg.features.af_crops moved to "
-               "geoecg.features.af.crops (this path is removed in the next release)",
-               DeprecationWarning, stacklevel=2)
+_warnings.warn(
+    "geoecg.features.af_crops moved to "
+    "geoecg.features.af.crops (this path is removed in the next release)",
+    DeprecationWarning,
+    stacklevel=2,
+)
 
 
 def __getattr__(name):  # private names some callers used

@@ -65,8 +65,10 @@ def _nn_rr(rr_s, ectopic, n):
 
     e = np.asarray(ectopic)
     if e.dtype != bool or e.shape != (n,):
-        raise ValueError(f"ectopic must be a boolean array with one flag per beat ({n}), "
-                         f"got dtype {e.dtype}, shape {e.shape}")
+        raise ValueError(
+            f"ectopic must be a boolean array with one flag per beat ({n}), "
+            f"got dtype {e.dtype}, shape {e.shape}"
+        )
     return repair_rr(rr_s, e)
 
 
@@ -219,8 +221,7 @@ def rhythm_context_features(
     return BeatFeatureTable(out, np.asarray(CONTEXT_FEATURE_NAMES, dtype=object), r)
 
 
-def af_context_features(rpeaks, fs: float, *, window: int = 32,
-                        ectopic=None) -> BeatFeatureTable:
+def af_context_features(rpeaks, fs: float, *, window: int = 32, ectopic=None) -> BeatFeatureTable:
     """Atrial-fibrillation likeness of the rhythm around each beat.
 
     The AF window statistics of :func:`geoecg.features.af.af_window_stats` (coefficient of

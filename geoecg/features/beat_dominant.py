@@ -133,15 +133,29 @@ def _region(x, r, fs, ms, sinus, lag_ms=0.0):
         lag = np.where(better, s * 1000.0 / fs, lag)
     with np.errstate(invalid="ignore", divide="ignore"):
         rms = _rms(core) / scale if scale > 0 else nan
-        diff = (np.sqrt(np.mean(((core - core.mean(axis=1, keepdims=True))
-                                 - (tpl - tpl.mean())) ** 2, axis=1)) / scale
-                if scale > 0 else nan)
+        diff = (
+            np.sqrt(
+                np.mean(
+                    ((core - core.mean(axis=1, keepdims=True)) - (tpl - tpl.mean())) ** 2, axis=1
+                )
+            )
+            / scale
+            if scale > 0
+            else nan
+        )
     out = [corr0 + C[:, 0], rms + C[:, 0], lag + C[:, 0], diff + C[:, 0]]
     return tuple(np.asarray(v, dtype=np.float64) for v in out)
 
 
-def dominant_beat_features(signal, rpeaks, fs: float, *, horizon_s: float = 90.0,
-                           quantile: float = 70.0, prefilter: bool = True) -> BeatFeatureTable:
+def dominant_beat_features(
+    signal,
+    rpeaks,
+    fs: float,
+    *,
+    horizon_s: float = 90.0,
+    quantile: float = 70.0,
+    prefilter: bool = True,
+) -> BeatFeatureTable:
     """Features of each beat relative to its record's dominant rhythm and dominant beat.
 
     Parameters
@@ -224,16 +238,19 @@ def dominant_beat_features(signal, rpeaks, fs: float, *, horizon_s: float = 90.0
     if not (0 < quantile <= 100):
         raise ValueError(f"quantile must be in (0, 100], got {quantile!r}")
     n, n_leads = r.size, x.shape[0]
-    names = list(DOMINANT_RHYTHM_NAMES) + [f"{c}_l{k}" for k in range(n_leads)
-                                           for c in DOMINANT_LEAD_NAMES]
+    names = list(DOMINANT_RHYTHM_NAMES) + [
+        f"{c}_l{k}" for k in range(n_leads) for c in DOMINANT_LEAD_NAMES
+    ]
     out = np.full((n, len(names)), np.nan)
     if n < 3:
         return BeatFeatureTable(out, np.asarray(names, dtype=object), r)
     if prefilter:
         x = np.ascontiguousarray(bandpass(x, fs, 0.5, min(40.0, 0.45 * fs)))
     x = np.where(np.isfinite(x), x, 0.0)
-    morph = [beat_morphology_match(x[k], fs, r, half_width_ms=_QRS_MS, band_hz=(0.5, 40.0))
-             for k in range(n_leads)]
+    morph = [
+        beat_morphology_match(x[k], fs, r, half_width_ms=_QRS_MS, band_hz=(0.5, 40.0))
+        for k in range(n_leads)
+    ]
     c0, a0 = morph[0]
     dominant = np.where(np.isfinite(c0), (c0 >= 0.9) & (a0 > 0.6) & (a0 < 1.6), True)
     rr = np.diff(r) / fs
@@ -256,8 +273,11 @@ def dominant_beat_features(signal, rpeaks, fs: float, *, horizon_s: float = 90.0
     pos = np.searchsorted(nn_idx, np.arange(n) - 1, side="left")  # NN intervals < i-1
     cs = np.r_[0.0, np.cumsum(rr[nn_idx])]
     has1 = pos >= 1
-    last = np.where(has1, rr[nn_idx[np.clip(pos - 1, 0, max(nn_idx.size - 1, 0))]]
-                    if nn_idx.size else np.nan, np.nan)
+    last = np.where(
+        has1,
+        rr[nn_idx[np.clip(pos - 1, 0, max(nn_idx.size - 1, 0))]] if nn_idx.size else np.nan,
+        np.nan,
+    )
     k3 = np.minimum(pos, 3)
     mean3 = np.where(k3 >= 1, (cs[pos] - cs[pos - k3]) / np.maximum(k3, 1), np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -276,8 +296,9 @@ def dominant_beat_features(signal, rpeaks, fs: float, *, horizon_s: float = 90.0
     for k in range(n_leads):
         pc, prms, plag, pdiff = _region(x[k], r, fs, _P_MS, sinus, _LAG_MS)
         tc, _, _, tdiff = _region(x[k], r, fs, _T_MS, sinus)
-        out[:, j : j + 8] = np.column_stack([morph[k][0], morph[k][1], pc, prms, plag, pdiff,
-                                             tc, tdiff])
+        out[:, j : j + 8] = np.column_stack(
+            [morph[k][0], morph[k][1], pc, prms, plag, pdiff, tc, tdiff]
+        )
         j += 8
     return BeatFeatureTable(out, np.asarray(names, dtype=object), r)
 
@@ -322,16 +343,16 @@ def dominant_width_ratio(table: BeatFeatureTable) -> BeatFeatureTable:
         raise ValueError("table has no qrs_width_l<k> column (geoecg.features.beat_features)")
     corr, amp, pre = (V[:, names.index(n)] for n in need)
     with np.errstate(invalid="ignore"):
-        sinus = ((corr >= 0.9) & (amp > 0.6) & (amp < 1.6)
-                 & (np.nan_to_num(pre, nan=1.0) >= _SINUS))
+        sinus = (corr >= 0.9) & (amp > 0.6) & (amp < 1.6) & (np.nan_to_num(pre, nan=1.0) >= _SINUS)
     out = np.full((V.shape[0], len(leads)), np.nan)
     for j, n in enumerate(leads):
         w = V[:, names.index(n)]
         ref = w[sinus & np.isfinite(w)]
         if ref.size >= 5 and np.median(ref) > 0:
             out[:, j] = w / np.median(ref)
-    out_names = np.asarray([f"dom_qrs_wratio_{n[len('qrs_width_'):]}" for n in leads],
-                           dtype=object)
+    out_names = np.asarray(
+        [f"dom_qrs_wratio_{n[len('qrs_width_') :]}" for n in leads], dtype=object
+    )
     return BeatFeatureTable(out, out_names, table.rpeaks)
 
 
@@ -363,11 +384,15 @@ def record_beat_table(signal, rpeaks, fs: float, *, prefilter: bool = True) -> B
     base = beat_features(x, rpeaks, fs, prefilter=False)
     dom = dominant_beat_features(x, base.rpeaks, fs, prefilter=False)
     ctx = rhythm_context_features(base.rpeaks, fs)
-    t = BeatFeatureTable(np.hstack([base.values, dom.values, ctx.values]),
-                         np.concatenate([base.names, dom.names, ctx.names]), base.rpeaks)
+    t = BeatFeatureTable(
+        np.hstack([base.values, dom.values, ctx.values]),
+        np.concatenate([base.names, dom.names, ctx.names]),
+        base.rpeaks,
+    )
     w = dominant_width_ratio(t)
-    return BeatFeatureTable(np.hstack([t.values, w.values]), np.concatenate([t.names, w.names]),
-                            base.rpeaks)
+    return BeatFeatureTable(
+        np.hstack([t.values, w.values]), np.concatenate([t.names, w.names]), base.rpeaks
+    )
 
 
 def record_standardize(values, *, center: bool = True, scale: bool = True) -> np.ndarray:
@@ -414,8 +439,10 @@ BEAT_FEATURE_SETS = ("all", "relative", "transfer", "transfer-abs", "transfer-w"
 
 _ABS_RR = re.compile(r"^rr_(pre|post|local|record)$")
 _RAW_SHAPE = re.compile(r"^(wav_a\d+|(skew|kurt)_(beat|qrs))_l\d+$")
-_FIDUCIAL = re.compile(r"^(qrs_on|qrs_off|q_pos|s_pos|t_pos|t_end|p_pos|r_amp|qrs_max|qrs_min"
-                       r"|s_amp|t_amp|p_amp|pr|qt)_l\d+$")
+_FIDUCIAL = re.compile(
+    r"^(qrs_on|qrs_off|q_pos|s_pos|t_pos|t_end|p_pos|r_amp|qrs_max|qrs_min"
+    r"|s_amp|t_amp|p_amp|pr|qt)_l\d+$"
+)
 _NEW = re.compile(r"^(dom_|ctx_)")
 _WIDTH = re.compile(r"^dom_qrs_wratio_l\d+$")
 
@@ -501,14 +528,18 @@ class SelectBeatFeatures(TransformerMixin, BaseEstimator):
         if self.adapt not in (False, True, "both"):
             raise ValueError(f"adapt must be False, True or 'both', got {self.adapt!r}")
         if self.adapt and not is_rs.any():
-            raise ValueError(f"adapt={self.adapt!r} needs the record-standardised copies "
-                             "rs_<name> among feature_names (stack_beat_tables(adapt=True))")
+            raise ValueError(
+                f"adapt={self.adapt!r} needs the record-standardised copies "
+                "rs_<name> among feature_names (stack_beat_tables(adapt=True))"
+            )
         mask = beat_feature_set_mask(base, self.feature_set)
         if self.adapt != "both":
             mask &= is_rs == bool(self.adapt)
         if not mask.any():
-            raise ValueError(f"no column of feature set {self.feature_set!r} "
-                             f"(adapt={self.adapt}) in feature_names")
+            raise ValueError(
+                f"no column of feature set {self.feature_set!r} "
+                f"(adapt={self.adapt}) in feature_names"
+            )
         self.columns_ = np.flatnonzero(mask)
         self.feature_names_out_ = names[mask]
         return self

@@ -59,8 +59,11 @@ def beat_record_table(path, cache=None) -> dict:
     from .beat_dominant import record_beat_table
 
     path = Path(path)
-    f = None if cache is None else (
-        Path(cache) / f"beats_{BEAT_TABLE_VERSION}_{path.parent.name}_{path.name}.npz")
+    f = (
+        None
+        if cache is None
+        else (Path(cache) / f"beats_{BEAT_TABLE_VERSION}_{path.parent.name}_{path.name}.npz")
+    )
     if f is not None and f.exists():
         z = np.load(f, allow_pickle=False)
         return {k: z[k] for k in z.files}

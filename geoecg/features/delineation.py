@@ -309,8 +309,9 @@ def _combine(lead_s: np.ndarray, lead_r: np.ndarray, st: DelineationSettings):
         reason[b, c] = np.bincount(codes).argmax() if codes.size else _k.R_NAN
     # one order per beat: P_off <= QRS_on <= ... <= J <= T_on
     with np.errstate(invalid="ignore"):
-        out[:, _k.F_POFF] = np.fmin(out[:, _k.F_POFF], np.where(
-            np.isfinite(out[:, _k.F_POFF]), out[:, _k.F_QON], np.nan))
+        out[:, _k.F_POFF] = np.fmin(
+            out[:, _k.F_POFF], np.where(np.isfinite(out[:, _k.F_POFF]), out[:, _k.F_QON], np.nan)
+        )
         out[:, _k.F_TON] = np.fmax(out[:, _k.F_TON], np.where(
             np.isfinite(out[:, _k.F_TON]), out[:, _k.F_J], np.nan))  # fmt: skip
     # P: present globally only with enough leads voting for it

@@ -51,10 +51,18 @@ CRITERIA = {
     "1AVB": ("pr_ms", 1.0, "PR > 200 ms", lambda v, s: v > 200.0),
     "LAFB": ("qrs_axis_deg", -1.0, "axis < -45 deg", lambda v, s: v < -45.0),
     "LVH": ("sokolow_lyon_mv", 1.0, "Sokolow-Lyon >= 3.5 mV", lambda v, s: v >= 3.5),
-    "LVH_cornell": ("cornell_mv", 1.0, "Cornell > 2.8 (M) / 2.0 (F) mV",
-                    lambda v, s: v > np.where(s == 1, 2.0, 2.8)),  # fmt: skip
-    "LNGQT": ("qtc_bazett_ms", 1.0, "QTc Bazett > 450 (M) / 460 (F) ms",
-              lambda v, s: v > np.where(s == 1, 460.0, 450.0)),  # fmt: skip
+    "LVH_cornell": (
+        "cornell_mv",
+        1.0,
+        "Cornell > 2.8 (M) / 2.0 (F) mV",
+        lambda v, s: v > np.where(s == 1, 2.0, 2.8),
+    ),  # fmt: skip
+    "LNGQT": (
+        "qtc_bazett_ms",
+        1.0,
+        "QTc Bazett > 450 (M) / 460 (F) ms",
+        lambda v, s: v > np.where(s == 1, 460.0, 450.0),
+    ),  # fmt: skip
 }
 
 
@@ -79,8 +87,9 @@ def nk_delineate(nk, x: np.ndarray, rpeaks: np.ndarray, fs: float, method: str):
     return out, dt
 
 
-def ludb_protocol(db, names, *, leads, tolerance_ms=150.0, peers=False, peer_leads=(),
-                  settings=None) -> dict:
+def ludb_protocol(
+    db, names, *, leads, tolerance_ms=150.0, peers=False, peer_leads=(), settings=None
+) -> dict:
     """Score :func:`delineate` on LUDB-style records (R-peaks from :func:`detect_rpeaks`).
 
     Returns ``{"per_lead", "global", "consensus", "speed"[, "peers"]}``: per-lead boundaries
@@ -158,15 +167,29 @@ def qtdb_protocol(db, names=None, *, tolerance_ms=150.0, settings=None) -> dict:
         per.append(score_annotated_beats(rec.waves, d.samples, rec.fs, fiducials=FIDUCIALS,
                                          tolerance_ms=tolerance_ms))  # fmt: skip
     out = {"records": names}
-    for key in (per[0] if per else {}):
+    for key in per[0] if per else {}:
         s = pool_scores(p[key] for p in per)
-        out[key] = {"se": s.se, "mean_ms": s.mean_ms, "sd_ms": s.sd_ms, "n": s.tp + s.fn,
-                    "mae_ms": float(np.mean(np.abs(s.errors_ms))) if s.tp else np.nan}
+        out[key] = {
+            "se": s.se,
+            "mean_ms": s.mean_ms,
+            "sd_ms": s.sd_ms,
+            "n": s.tp + s.fn,
+            "mae_ms": float(np.mean(np.abs(s.errors_ms))) if s.tp else np.nan,
+        }
     return out
 
 
-def noise_robustness(db, names, noises: dict, snrs_db, *, leads, tolerance_ms=150.0,
-                     fiducials=("P_on", "P_off", "QRS_on", "QRS_off", "T_off"), seed=0) -> list:
+def noise_robustness(
+    db,
+    names,
+    noises: dict,
+    snrs_db,
+    *,
+    leads,
+    tolerance_ms=150.0,
+    fiducials=("P_on", "P_off", "QRS_on", "QRS_off", "T_off"),
+    seed=0,
+) -> list:
     """Global-boundary scores after adding noise records at several SNRs.
 
     ``noises`` maps a name (``"bw"``, ``"ma"``, ``"em"``) to a noise array ``(n_ch, n)`` at
@@ -201,8 +224,14 @@ def noise_robustness(db, names, noises: dict, snrs_db, *, leads, tolerance_ms=15
     return rows
 
 
-def ecgsyn_truth(hrs=(40, 60, 90, 120, 150, 180), widths=(1.0, 1.5), noises_mv=(0.0, 0.02),
-                 fs=500.0, level=0.05, seed=0) -> list:
+def ecgsyn_truth(
+    hrs=(40, 60, 90, 120, 150, 180),
+    widths=(1.0, 1.5),
+    noises_mv=(0.0, 0.02),
+    fs=500.0,
+    level=0.05,
+    seed=0,
+) -> list:
     """ECGSYN strips (12 leads, 10 s, constant rate) scored against their exact positions.
 
     Truth from :func:`geoecg.simulate.wave_truth.ecgsyn_wave_times` (boundary at ``level``
@@ -257,7 +286,15 @@ def ptbxl_criteria(db, fs: int = 100, n_boot: int = 2000, seed: int = 0) -> dict
         v = np.array([rows[i][name] for i in ids], dtype=float)
         with np.errstate(invalid="ignore"):
             meets = test(v, sex)
-        res = criterion_scores(v, pos, is_norm, sign=sign, meets=meets, n_boot=n_boot,
-                               groups=meta["patient_id"].to_numpy(), random_state=seed)
+        res = criterion_scores(
+            v,
+            pos,
+            is_norm,
+            sign=sign,
+            meets=meets,
+            n_boot=n_boot,
+            groups=meta["patient_id"].to_numpy(),
+            random_state=seed,
+        )
         out[stmt] = {"measurement": name, "criterion": text, "n_pos": int(pos.sum()), **res}
     return out

@@ -26,8 +26,9 @@ from .af.record import _corr_rows
 __all__ = ["beat_morphology_match", "ectopic_beats", "repair_rr"]
 
 
-def _dominant_template(B: np.ndarray, min_corr: float, amp_range, max_beats: int,
-                       seed: int = 0) -> np.ndarray:
+def _dominant_template(
+    B: np.ndarray, min_corr: float, amp_range, max_beats: int, seed: int = 0
+) -> np.ndarray:
     """Median of the largest group of mutually similar beats (rows of ``B``).
 
     On up to ``max_beats`` evenly spread beats, each beat's neighbours are the beats that
@@ -52,10 +53,19 @@ def _dominant_template(B: np.ndarray, min_corr: float, amp_range, max_beats: int
     return np.median(B[pick[nb[k]]], axis=0)
 
 
-def beat_morphology_match(signal, fs: float, rpeaks, *, half_width_ms: float = 100.0,
-                          band_hz=(0.5, 40.0), template: str = "dominant",
-                          min_corr: float = 0.9, amp_range=(0.6, 1.6),
-                          max_template_beats: int = 400, local_s: float | None = 60.0):
+def beat_morphology_match(
+    signal,
+    fs: float,
+    rpeaks,
+    *,
+    half_width_ms: float = 100.0,
+    band_hz=(0.5, 40.0),
+    template: str = "dominant",
+    min_corr: float = 0.9,
+    amp_range=(0.6, 1.6),
+    max_template_beats: int = 400,
+    local_s: float | None = 60.0,
+):
     """Correlation and amplitude ratio of each beat's QRS with the record's template.
 
     Parameters
@@ -127,12 +137,18 @@ def beat_morphology_match(signal, fs: float, rpeaks, *, half_width_ms: float = 1
     B = y[r[inside, None] + np.arange(-q, q + 1)[None, :]]
 
     def make(rows):
-        return (_dominant_template(rows, min_corr, amp_range, max_template_beats)
-                if template == "dominant" else np.median(rows, axis=0))
+        return (
+            _dominant_template(rows, min_corr, amp_range, max_template_beats)
+            if template == "dominant"
+            else np.median(rows, axis=0)
+        )
 
     ri = r[inside] / fs
-    blk = (np.floor((ri - ri.min()) / local_s).astype(np.int64) if local_s is not None
-           else np.zeros(ri.size, np.int64))
+    blk = (
+        np.floor((ri - ri.min()) / local_s).astype(np.int64)
+        if local_s is not None
+        else np.zeros(ri.size, np.int64)
+    )
     c_in, a_in = np.full(ri.size, np.nan), np.full(ri.size, np.nan)
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -150,9 +166,17 @@ def beat_morphology_match(signal, fs: float, rpeaks, *, half_width_ms: float = 1
     return corr, ratio
 
 
-def ectopic_beats(signal, fs: float, rpeaks, *, min_corr: float = 0.9,
-                  amp_range=(0.6, 1.6), half_width_ms: float = 100.0,
-                  template: str = "dominant", local_s: float | None = 60.0) -> np.ndarray:
+def ectopic_beats(
+    signal,
+    fs: float,
+    rpeaks,
+    *,
+    min_corr: float = 0.9,
+    amp_range=(0.6, 1.6),
+    half_width_ms: float = 100.0,
+    template: str = "dominant",
+    local_s: float | None = 60.0,
+) -> np.ndarray:
     """Beats whose QRS does not match the record's dominant morphology.
 
     A beat is ectopic when its +-``half_width_ms`` segment of the 0.5-40 Hz band-passed
@@ -190,9 +214,16 @@ def ectopic_beats(signal, fs: float, rpeaks, *, min_corr: float = 0.9,
     >>> np.flatnonzero(ectopic_beats(x, fs, r)).tolist()
     [3, 7, 11, 15, 19]
     """
-    c, a = beat_morphology_match(signal, fs, rpeaks, half_width_ms=half_width_ms,
-                                 template=template, min_corr=min_corr, amp_range=amp_range,
-                                 local_s=local_s)
+    c, a = beat_morphology_match(
+        signal,
+        fs,
+        rpeaks,
+        half_width_ms=half_width_ms,
+        template=template,
+        min_corr=min_corr,
+        amp_range=amp_range,
+        local_s=local_s,
+    )
     ok = np.isfinite(c)
     ect = np.zeros(c.size, dtype=bool)
     ect[ok] = (c[ok] < min_corr) | (a[ok] <= amp_range[0]) | (a[ok] >= amp_range[1])

@@ -481,8 +481,14 @@ class BeatFeatures(TransformerMixin, BaseEstimator):
     True
     """
 
-    def __init__(self, fs=360.0, feature_set="transfer", adapt="both", prefilter=True,
-                 blocks=tuple(BEAT_FEATURE_BLOCKS)):
+    def __init__(
+        self,
+        fs=360.0,
+        feature_set="transfer",
+        adapt="both",
+        prefilter=True,
+        blocks=tuple(BEAT_FEATURE_BLOCKS),
+    ):
         self.fs = fs
         self.feature_set = feature_set
         self.adapt = adapt

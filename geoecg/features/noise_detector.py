@@ -6,8 +6,12 @@ import warnings as _warnings
 from .noise.detector import *  # noqa: F403
 from .noise.detector import __all__  # noqa: F401
 
-_warnings.warn("geoecg.features.noise_detector moved to geoecg.features.noise.detector "
-               "(this path is removed in the next release)", DeprecationWarning, stacklevel=2)
+_warnings.warn(
+    "geoecg.features.noise_detector moved to geoecg.features.noise.detector "
+    "(this path is removed in the next release)",
+    DeprecationWarning,
+    stacklevel=2,
+)
 
 
 def __getattr__(name):  # private names some callers used

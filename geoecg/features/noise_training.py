@@ -9,9 +9,13 @@ from ..evaluation.noise_study import noisiest_window_mask  # noqa: F401
 
 __all__ = [*_moved, "noisiest_window_mask"]
 
-_warnings.warn("geoecg.features.noise_training moved to geoecg.datasets.noise_training "
-               "(noisiest_window_mask: geoecg.evaluation.noise_study); this path is removed in "
-               "the next release", DeprecationWarning, stacklevel=2)
+_warnings.warn(
+    "geoecg.features.noise_training moved to geoecg.datasets.noise_training "
+    "(noisiest_window_mask: geoecg.evaluation.noise_study); this path is removed in "
+    "the next release",
+    DeprecationWarning,
+    stacklevel=2,
+)
 
 
 def __getattr__(name):  # private names some callers used

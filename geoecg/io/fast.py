@@ -71,8 +71,7 @@ def _parse_header(base: Path):
     n_samp = int(head[3])
     if len(lines) < 1 + n_sig:
         raise ValueError(
-            f"WFDB header {base}.hea declares {n_sig} signals but has {len(lines) - 1} "
-            "signal lines"
+            f"WFDB header {base}.hea declares {n_sig} signals but has {len(lines) - 1} signal lines"
         )
     sigs = []
     for i, tok in enumerate(lines[1 : 1 + n_sig]):
@@ -148,9 +147,7 @@ def _fast(base: Path) -> SignalData:
         n = n_samp * k
         path = base.parent / fname
         if not path.is_file():
-            raise FileNotFoundError(
-                f"signal file {path} of WFDB record {str(base)!r} is missing"
-            )
+            raise FileNotFoundError(f"signal file {path} of WFDB record {str(base)!r} is missing")
         need = int(np.ceil(n * _BYTES_PER_SAMPLE[fmt]))
         with open(path, "rb") as fh:
             fh.seek(off)

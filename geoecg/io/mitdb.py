@@ -191,8 +191,9 @@ def mitdb_records(root: str | os.PathLike | None = None, subset: str = "all") ->
     return [r for r in present if r in wanted[subset]]
 
 
-def read_mitdb(record: str, root: str | os.PathLike | None = None, *, leads=None,
-               **kwargs) -> ECGRecord:
+def read_mitdb(
+    record: str, root: str | os.PathLike | None = None, *, leads=None, **kwargs
+) -> ECGRecord:
     """Read one MIT-BIH record with its reference (``atr``) annotations.
 
     ``leads`` picks and orders leads by standard name in any spelling

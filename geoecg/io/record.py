@@ -326,9 +326,7 @@ def _header_count_mismatch(base: Path) -> str | None:
     return None
 
 
-def _read_annotations(
-    base: Path, extension: str | None, sampfrom: int, sampto: int
-) -> Annotations:
+def _read_annotations(base: Path, extension: str | None, sampfrom: int, sampto: int) -> Annotations:
     if not extension:
         return Annotations.empty()
     ann_path = base.with_name(f"{base.name}.{extension}")

@@ -87,8 +87,12 @@ class AmplitudeSpread:
     def to_frame(self) -> pd.DataFrame:
         """One row per lead."""
         return pd.DataFrame(
-            {"corr_I_true": self.corr_with_i_true, "corr_I_rec": self.corr_with_i_rec,
-             "r_amp_var_ratio": self.r_amp_var_ratio, "signal_var_ratio": self.signal_var_ratio},
+            {
+                "corr_I_true": self.corr_with_i_true,
+                "corr_I_rec": self.corr_with_i_rec,
+                "r_amp_var_ratio": self.r_amp_var_ratio,
+                "signal_var_ratio": self.signal_var_ratio,
+            },
             index=pd.Index(self.leads, name="lead"),
         )
 
@@ -112,8 +116,9 @@ def amplitude_spread(X_true, X_rec, fs, leads=None) -> AmplitudeSpread:
     A = np.asarray(X_true, dtype=float)
     B = np.asarray(X_rec, dtype=float)
     if A.shape != B.shape or A.ndim != 3 or A.shape[1] != 12:
-        raise ValueError(f"X_true and X_rec must both be (n_records, 12, n_samples), got "
-                         f"{A.shape}, {B.shape}")
+        raise ValueError(
+            f"X_true and X_rec must both be (n_records, 12, n_samples), got {A.shape}, {B.shape}"
+        )
     leads = STANDARD_LEADS[6:] if leads is None else tuple(leads)
     idx = [STANDARD_LEADS.index(n) for n in leads]
     rp = [detect_rpeaks(x[1], fs).indices for x in A]

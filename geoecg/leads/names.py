@@ -27,8 +27,18 @@ _UPPER = {n.upper(): n for n in STANDARD_LEADS}
 # MIT-BIH "MLII"/"MLI"/"MLIII": modified (Mason-Likar torso-placed) limb leads, read as the
 # limb lead they approximate; "ML" spellings and "D1".."D3" (European) as well.
 _ALIASES = {
-    "MLI": "I", "MLII": "II", "MLIII": "III", "D1": "I", "D2": "II", "D3": "III",
-    "DI": "I", "DII": "II", "DIII": "III", "LEADI": "I", "LEADII": "II", "LEADIII": "III",
+    "MLI": "I",
+    "MLII": "II",
+    "MLIII": "III",
+    "D1": "I",
+    "D2": "II",
+    "D3": "III",
+    "DI": "I",
+    "DII": "II",
+    "DIII": "III",
+    "LEADI": "I",
+    "LEADII": "II",
+    "LEADIII": "III",
 }
 
 

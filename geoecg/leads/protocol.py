@@ -18,8 +18,13 @@ from .amplitude import amplitude_spread
 from .names import lead_indices, parse_leads
 from .reconstruct import LeadReconstructor
 
-__all__ = ["RECONSTRUCTION_GRIDS", "DOWNSTREAM_GRID", "select_reconstructor",
-           "reconstruction_report", "subset_auc_comparison"]
+__all__ = [
+    "RECONSTRUCTION_GRIDS",
+    "DOWNSTREAM_GRID",
+    "select_reconstructor",
+    "reconstruction_report",
+    "subset_auc_comparison",
+]
 
 _PHASED = {"n_taps": [2], "phase_edges_s": [BEAT_PHASE_EDGES_S], "rectified": [True]}
 #: Candidate settings per method, searched by inner patient-grouped CV (mean r): the plain
@@ -33,8 +38,9 @@ RECONSTRUCTION_GRIDS = {
 DOWNSTREAM_GRID = RECONSTRUCTION_GRIDS["population"]
 
 
-def select_reconstructor(source, method, X, groups, *, fs, calibration_s=3.0, grid=None,
-                         n_splits=3):
+def select_reconstructor(
+    source, method, X, groups, *, fs, calibration_s=3.0, grid=None, n_splits=3
+):
     """Fit a :class:`LeadReconstructor` whose settings an inner grouped CV chose.
 
     Parameters
@@ -64,15 +70,15 @@ def select_reconstructor(source, method, X, groups, *, fs, calibration_s=3.0, gr
 
     kw = {"calibration_s": calibration_s} if method == "patient" else {}
     grid = RECONSTRUCTION_GRIDS[method] if grid is None else grid
-    gs = GridSearchCV(LeadReconstructor(source, method, fs=fs, **kw), grid,
-                      cv=GroupKFold(n_splits))
+    gs = GridSearchCV(LeadReconstructor(source, method, fs=fs, **kw), grid, cv=GroupKFold(n_splits))
     gs.fit(X, groups=groups)
     chosen = {k: (v if k != "phase_edges_s" else "beat") for k, v in gs.best_params_.items()}
     return gs.best_estimator_, chosen
 
 
-def reconstruction_report(X, train, groups, sources, methods, *, fs, calibration_s=3.0,
-                          grids=None, log=None):
+def reconstruction_report(
+    X, train, groups, sources, methods, *, fs, calibration_s=3.0, grids=None, log=None
+):
     """Per source set and method: settings by inner CV on ``train``, scores on the rest.
 
     Parameters
@@ -105,30 +111,41 @@ def reconstruction_report(X, train, groups, sources, methods, *, fs, calibration
         src = parse_leads(s)
         for m in methods:
             t0 = time.perf_counter()
-            rec, chosen = select_reconstructor(src, m, X[train], groups[train], fs=fs,
-                                               calibration_s=calibration_s,
-                                               grid=(grids or RECONSTRUCTION_GRIDS)[m])
+            rec, chosen = select_reconstructor(
+                src,
+                m,
+                X[train],
+                groups[train],
+                fs=fs,
+                calibration_s=calibration_s,
+                grid=(grids or RECONSTRUCTION_GRIDS)[m],
+            )
             R = rec.transform(X[~train])
             df = rec.score_leads(X[~train], reconstructed=R).to_frame()
             start = rec.calibration_samples()
             amp = amplitude_spread(X[~train][..., start:], R[..., start:], fs).to_frame()
             out[f"{','.join(src)}|{m}"] = {
-                "sources": list(src), "method": m, "chosen": chosen,
-                "mean_r": float(df["r_mean"].mean()), "min_lead_r": float(df["r_mean"].min()),
+                "sources": list(src),
+                "method": m,
+                "chosen": chosen,
+                "mean_r": float(df["r_mean"].mean()),
+                "min_lead_r": float(df["r_mean"].min()),
                 "mean_rmse_uv": float(df["rmse_uv"].mean()),
                 "per_lead": df.round(4).to_dict(orient="index"),
                 "amplitude": amp.round(4).to_dict(orient="index"),
-                "n_train": int(train.sum()), "n_test": int((~train).sum()),
+                "n_train": int(train.sum()),
+                "n_test": int((~train).sum()),
                 "seconds": time.perf_counter() - t0,
             }
             if log is not None:
-                log(f"  {','.join(src):12s} {m:10s} mean r {df['r_mean'].mean():.3f} "
-                    f"(min {df['r_mean'].min():.3f}) RMSE {df['rmse_uv'].mean():.0f} µV {chosen}")
+                log(
+                    f"  {','.join(src):12s} {m:10s} mean r {df['r_mean'].mean():.3f} "
+                    f"(min {df['r_mean'].min():.3f}) RMSE {df['rmse_uv'].mean():.0f} µV {chosen}"
+                )
     return out
 
 
-def subset_auc_comparison(X, y, groups, covariates, subsets, *, fs, seed=0, n_boot=1000,
-                          log=None):
+def subset_auc_comparison(X, y, groups, covariates, subsets, *, fs, seed=0, n_boot=1000, log=None):
     """NORM-vs-MI style AUCs: 12 real leads vs a lead subset vs 12 reconstructed leads.
 
     One ``n_splits=5`` patient-grouped CV (seed ``seed``) of the Hankel tangent-space
@@ -163,16 +180,18 @@ def subset_auc_comparison(X, y, groups, covariates, subsets, *, fs, seed=0, n_bo
 
     def fit_pred(Ctr, tr, Cte, te):
         with sklearn.config_context(enable_metadata_routing=True):
-            clf = hankel_tangent_classifier().fit(Ctr, y[tr], covariates=covariates[tr],
-                                                  groups=groups[tr])
+            clf = hankel_tangent_classifier().fit(
+                Ctr, y[tr], covariates=covariates[tr], groups=groups[tr]
+            )
             return clf.predict_proba(Cte, covariates=covariates[te])[:, 1]
 
     def scored(oof, ref=None):
         r = summarize(y, oof, np.zeros((1, 5)), groups=groups, n_boot=n_boot, random_state=seed)
         e = {"auc": r.auc.estimate, "auc_ci": [r.auc.low, r.auc.high]}
         if ref is not None:
-            d = paired_bootstrap_diff(y, oof, ref, groups=groups, metric=auc_score,
-                                      n_boot=n_boot, random_state=seed)
+            d = paired_bootstrap_diff(
+                y, oof, ref, groups=groups, metric=auc_score, n_boot=n_boot, random_state=seed
+            )
             e.update(diff_vs_real12=d.estimate, diff_ci=[d.low, d.high])
         return e
 
@@ -187,17 +206,23 @@ def subset_auc_comparison(X, y, groups, covariates, subsets, *, fs, seed=0, n_bo
         chosen = []
 
         def recon(tr, te, src=src, chosen=chosen):
-            rec, ch = select_reconstructor(src, "population", Xb[tr], groups[tr], fs=fs,
-                                           grid=DOWNSTREAM_GRID)
+            rec, ch = select_reconstructor(
+                src, "population", Xb[tr], groups[tr], fs=fs, grid=DOWNSTREAM_GRID
+            )
             chosen.append(ch)
             Cte = hankel_covariances(None, band=None).fit_transform(rec.transform(Xb[te]))
             return fit_pred(C12[tr], tr, Cte, te)
 
-        oof_b, _ = cross_val_oof(lambda tr, te, Cs=Cs: fit_pred(Cs[tr], tr, Cs[te], te),
-                                 len(y), splits)
+        oof_b, _ = cross_val_oof(
+            lambda tr, te, Cs=Cs: fit_pred(Cs[tr], tr, Cs[te], te), len(y), splits
+        )
         oof_c, _ = cross_val_oof(recon, len(y), splits)
-        res[",".join(src)] = {"n_leads": len(src), "subset": scored(oof_b, oof_a),
-                              "reconstructed12": scored(oof_c, oof_a), "chosen": chosen}
+        res[",".join(src)] = {
+            "n_leads": len(src),
+            "subset": scored(oof_b, oof_a),
+            "reconstructed12": scored(oof_c, oof_a),
+            "chosen": chosen,
+        }
         if log is not None:
             log(f"  NORM-vs-MI {','.join(src)}: {res[','.join(src)]}")
     return res

@@ -103,8 +103,7 @@ def reconstruction_scores(X_true, X_rec, leads=STANDARD_LEADS, *, start=0) -> Re
     A = np.asarray(X_true, dtype=float)[..., start:]
     B = np.asarray(X_rec, dtype=float)[..., start:]
     if A.shape != B.shape or A.ndim != 3:
-        raise ValueError(f"X_true and X_rec must have the same 3-D shape, got {A.shape}, "
-                         f"{B.shape}")
+        raise ValueError(f"X_true and X_rec must have the same 3-D shape, got {A.shape}, {B.shape}")
     if A.shape[1] != len(leads):
         raise ValueError(f"{len(leads)} lead names for {A.shape[1]} leads")
     a = A - A.mean(axis=-1, keepdims=True)
@@ -125,7 +124,7 @@ def _lagged(S: np.ndarray, n_taps: int) -> np.ndarray:
     if n_taps == 0:
         return S.transpose(0, 2, 1)
     P = np.pad(S, ((0, 0), (0, 0), (n_taps, n_taps)), mode="edge")
-    cols = [P[:, :, n_taps + d: n_taps + d + T] for d in range(-n_taps, n_taps + 1)]
+    cols = [P[:, :, n_taps + d : n_taps + d + T] for d in range(-n_taps, n_taps + 1)]
     return np.concatenate(cols, axis=1).transpose(0, 2, 1)
 
 
@@ -240,10 +239,22 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
     True
     """
 
-    def __init__(self, source=("I", "II", "V3"), method="population", *, n_taps=0,
-                 alpha=1e-3, shrinkage=0.0, fs=None, calibration_s=2.0, prior_strength=1.0,
-                 phase_edges_s=None, rectified=False, limb_relations=True,
-                 on_invalid="raise"):
+    def __init__(
+        self,
+        source=("I", "II", "V3"),
+        method="population",
+        *,
+        n_taps=0,
+        alpha=1e-3,
+        shrinkage=0.0,
+        fs=None,
+        calibration_s=2.0,
+        prior_strength=1.0,
+        phase_edges_s=None,
+        rectified=False,
+        limb_relations=True,
+        on_invalid="raise",
+    ):
         self.source = source
         self.method = method
         self.n_taps = n_taps
@@ -279,16 +290,21 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
         if self.phase_edges_s is not None:
             e = np.asarray(self.phase_edges_s, dtype=float)
             if e.ndim != 1 or e.size < 1 or not np.isfinite(e).all() or (np.diff(e) <= 0).any():
-                raise ValueError("phase_edges_s must be increasing finite edges in s, got "
-                                 f"{self.phase_edges_s!r}")
+                raise ValueError(
+                    "phase_edges_s must be increasing finite edges in s, got "
+                    f"{self.phase_edges_s!r}"
+                )
         if self.method == "patient" or self.phase_edges_s is not None:
             if self.fs is None or not np.isfinite(self.fs) or self.fs <= 0:
-                raise ValueError(f"fs must be a positive number in Hz for method='patient' "
-                                 f"or phase_edges_s, got {self.fs!r}")
+                raise ValueError(
+                    f"fs must be a positive number in Hz for method='patient' "
+                    f"or phase_edges_s, got {self.fs!r}"
+                )
         if self.method == "patient":
             if self.fs is None or not np.isfinite(self.fs) or self.fs <= 0:
-                raise ValueError(f"fs must be a positive number in Hz for method='patient', "
-                                 f"got {self.fs!r}")
+                raise ValueError(
+                    f"fs must be a positive number in Hz for method='patient', got {self.fs!r}"
+                )
             if not self.calibration_s > 0:
                 raise ValueError(f"calibration_s must be positive, got {self.calibration_s!r}")
             if not self.prior_strength >= 0:
@@ -304,8 +320,9 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
         if X.dtype == object or X.dtype.kind not in "biuf":
             raise TypeError(f"{name} must hold real numbers, got dtype {X.dtype}")
         if X.ndim != 3:
-            raise ValueError(f"{name} must have shape (n_records, n_leads, n_samples), got "
-                             f"{X.ndim} dimensions")
+            raise ValueError(
+                f"{name} must have shape (n_records, n_leads, n_samples), got {X.ndim} dimensions"
+            )
         return X.astype(np.float64, copy=False)
 
     # ------------------------------------------------------------------ fit
@@ -321,8 +338,9 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
         src = self._check_params()
         X = self._as_array(X)
         if X.shape[1] != len(STANDARD_LEADS):
-            raise ValueError(f"fit needs 12-lead records in the order {STANDARD_LEADS}, "
-                             f"got {X.shape[1]} leads")
+            raise ValueError(
+                f"fit needs 12-lead records in the order {STANDARD_LEADS}, got {X.shape[1]} leads"
+            )
         if X.shape[0] < 1 or X.shape[2] < 2:
             raise ValueError(f"X needs at least 1 record of 2 samples, got shape {X.shape}")
         if not np.isfinite(X).all():
@@ -372,7 +390,7 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
         m = len(self.tgt_idx_)
         G = B = None
         for a in range(0, X.shape[0], chunk):
-            Xc = X[a: a + chunk]
+            Xc = X[a : a + chunk]
             F = self._design(Xc[:, self.src_idx_])
             p = F.shape[2]
             if G is None:
@@ -384,7 +402,7 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
             G[0] += F.T @ F
             B[0] += F.T @ Y
             if P is not None:
-                ph = P[a: a + chunk].ravel()
+                ph = P[a : a + chunk].ravel()
                 for b in range(self._n_phases):
                     sel = ph == b
                     G[1 + b] += F[sel].T @ F[sel]
@@ -421,8 +439,11 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
             ref = Gb if pooled is None else pooled
             w = strength * self._scale(ref)
             pr = W0 if prior is None else prior[b]
-            out.append(pr if w == 0 and not Gb.any() else
-                       self._solve(Gb, B[1 + b], alpha, prior=pr, prior_weight=w))
+            out.append(
+                pr
+                if w == 0 and not Gb.any()
+                else self._solve(Gb, B[1 + b], alpha, prior=pr, prior_weight=w)
+            )
         return np.stack(out)
 
     def _fit_gaussian(self, X, P=None, chunk=128):
@@ -430,7 +451,7 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
         m = len(self.tgt_idx_)
         total = np.zeros((p0 + m, p0 + m))
         for a in range(0, X.shape[0], chunk):
-            Xc = X[a: a + chunk]
+            Xc = X[a : a + chunk]
             F = self._design(Xc[:, self.src_idx_])[..., :p0]
             Y = Xc[:, self.tgt_idx_]
             Z = np.concatenate([F, (Y - Y.mean(-1, keepdims=True)).transpose(0, 2, 1)], axis=2)
@@ -456,7 +477,6 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
             phase.append(np.vstack([Wb, mu_y - mu_f @ Wb]))
         return W, np.stack(phase)
 
-
     # ------------------------------------------------------------------ transform
     def _sources(self, X):
         if X.shape[1] == len(STANDARD_LEADS):
@@ -464,8 +484,7 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
         if X.shape[1] == len(self.source_) and self.method != "patient":
             return X
         want = "12" if self.method == "patient" else f"12 or {len(self.source_)}"
-        raise ValueError(f"X must have {want} leads (sources {self.source_}), got "
-                         f"{X.shape[1]}")
+        raise ValueError(f"X must have {want} leads (sources {self.source_}), got {X.shape[1]}")
 
     def _invalid(self, S) -> np.ndarray:
         bad_nan = ~np.isfinite(S).all(axis=(1, 2))
@@ -515,39 +534,43 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
         n, _, T = S.shape
         res = np.empty((n, W.shape[1], T))
         for a in range(0, n, chunk):
-            F = self._design(S[a: a + chunk])
+            F = self._design(S[a : a + chunk])
             Y = F @ W
             if phase_W is not None:
-                ph = P[a: a + chunk]
+                ph = P[a : a + chunk]
                 for b in range(self._n_phases):
                     sel = ph == b
                     Y[sel] = F[sel] @ phase_W[b]
-            res[a: a + chunk] = Y.transpose(0, 2, 1)
+            res[a : a + chunk] = Y.transpose(0, 2, 1)
         return res
 
     def _patient(self, X, P=None):
         T = X.shape[2]
         nc = int(round(self.calibration_s * self.fs))
         if not 2 <= nc < T:
-            raise ValueError(f"calibration_s * fs = {nc} samples must be in [2, {T - 1}] for "
-                             f"records of {T} samples")
+            raise ValueError(
+                f"calibration_s * fs = {nc} samples must be in [2, {T - 1}] for "
+                f"records of {T} samples"
+            )
         res = np.empty((X.shape[0], len(self.tgt_idx_), T))
         cal = X[:, :, :nc]
         if not np.isfinite(cal[:, self.tgt_idx_]).all():
-            raise ValueError("method='patient' needs finite 12-lead calibration segments "
-                             f"(the first {nc} samples)")
+            raise ValueError(
+                "method='patient' needs finite 12-lead calibration segments "
+                f"(the first {nc} samples)"
+            )
         for k in range(X.shape[0]):
-            Pk = None if P is None else P[k: k + 1]
-            G, B = self._gram(cal[k: k + 1], None if Pk is None else Pk[:, :nc])
+            Pk = None if P is None else P[k : k + 1]
+            G, B = self._gram(cal[k : k + 1], None if Pk is None else Pk[:, :nc])
             w = self.prior_strength * self._scale(G[0])
             W = self._solve(G[0], B[0], self.alpha, prior=self.coef_, prior_weight=w)
             PW = None
             if Pk is not None and self.phase_coef_ is not None:
-                PW = self._solve_phases(G, B, self.alpha, self.prior_strength,
-                                        prior=self.phase_coef_, pooled=G[0])
-            res[k] = self._predict(X[k: k + 1, self.src_idx_], W, PW, Pk)[0]
+                PW = self._solve_phases(
+                    G, B, self.alpha, self.prior_strength, prior=self.phase_coef_, pooled=G[0]
+                )
+            res[k] = self._predict(X[k : k + 1, self.src_idx_], W, PW, Pk)[0]
         return res
-
 
     def calibration_samples(self) -> int:
         """Samples of the calibration segment (``"patient"``; 0 for the other methods)."""

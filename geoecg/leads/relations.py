@@ -18,14 +18,16 @@ from .names import LIMB_LEADS
 __all__ = ["LIMB_FROM_I_II", "limb_leads", "limb_relation_residuals"]
 
 #: Rows: I, II, III, aVR, aVL, aVF as combinations of the columns (I, II).
-LIMB_FROM_I_II = np.array([
-    [1.0, 0.0],
-    [0.0, 1.0],
-    [-1.0, 1.0],
-    [-0.5, -0.5],
-    [1.0, -0.5],
-    [-0.5, 1.0],
-])
+LIMB_FROM_I_II = np.array(
+    [
+        [1.0, 0.0],
+        [0.0, 1.0],
+        [-1.0, 1.0],
+        [-0.5, -0.5],
+        [1.0, -0.5],
+        [-0.5, 1.0],
+    ]
+)
 
 
 def limb_leads(lead_i, lead_ii) -> np.ndarray:

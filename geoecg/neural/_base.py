@@ -169,8 +169,9 @@ class TorchClassifierBase(ClassifierMixin, BaseEstimator):
                     idx, test_size=self.validation_fraction, random_state=seed, stratify=strat
                 )
             except ValueError:  # a class too small to stratify
-                tr, va = train_test_split(idx, test_size=self.validation_fraction,
-                                          random_state=seed)
+                tr, va = train_test_split(
+                    idx, test_size=self.validation_fraction, random_state=seed
+                )
         else:
             tr, va = idx, idx[:0]
         w = self._class_weights(y_enc[tr], multilabel)

@@ -92,11 +92,25 @@ class ResNet1DClassifier(_SignalClassifier):
     (40, 2)
     """
 
-    def __init__(self, filters=(32, 64, 64), kernel_sizes=(7, 5, 3), dropout=0.3,
-                 stem_stride=2, pool=True, input_length=None, epochs=30, batch_size=64,
-                 lr=1e-3, weight_decay=1e-3,
-                 validation_fraction=0.15, patience=5, class_weight="balanced",
-                 random_state=None, device="cpu", verbose=False):
+    def __init__(
+        self,
+        filters=(32, 64, 64),
+        kernel_sizes=(7, 5, 3),
+        dropout=0.3,
+        stem_stride=2,
+        pool=True,
+        input_length=None,
+        epochs=30,
+        batch_size=64,
+        lr=1e-3,
+        weight_decay=1e-3,
+        validation_fraction=0.15,
+        patience=5,
+        class_weight="balanced",
+        random_state=None,
+        device="cpu",
+        verbose=False,
+    ):
         self.filters = filters
         self.kernel_sizes = kernel_sizes
         self.dropout = dropout
@@ -115,8 +129,15 @@ class ResNet1DClassifier(_SignalClassifier):
         self.verbose = verbose
 
     def _build(self, n_inputs, n_outputs):
-        return ResNet1D(n_inputs, n_outputs, tuple(self.filters), tuple(self.kernel_sizes),
-                        self.dropout, int(self.stem_stride), bool(self.pool))
+        return ResNet1D(
+            n_inputs,
+            n_outputs,
+            tuple(self.filters),
+            tuple(self.kernel_sizes),
+            self.dropout,
+            int(self.stem_stride),
+            bool(self.pool),
+        )
 
 
 @_document
@@ -133,10 +154,23 @@ class CNN1DClassifier(_SignalClassifier):
     {common}
     """
 
-    def __init__(self, filters=(32, 64, 64), kernel_size=7, dropout=0.3, input_length=None,
-                 epochs=30, batch_size=64, lr=1e-3, weight_decay=1e-3,
-                 validation_fraction=0.15, patience=5, class_weight="balanced",
-                 random_state=None, device="cpu", verbose=False):
+    def __init__(
+        self,
+        filters=(32, 64, 64),
+        kernel_size=7,
+        dropout=0.3,
+        input_length=None,
+        epochs=30,
+        batch_size=64,
+        lr=1e-3,
+        weight_decay=1e-3,
+        validation_fraction=0.15,
+        patience=5,
+        class_weight="balanced",
+        random_state=None,
+        device="cpu",
+        verbose=False,
+    ):
         self.filters = filters
         self.kernel_size = kernel_size
         self.dropout = dropout
@@ -153,8 +187,7 @@ class CNN1DClassifier(_SignalClassifier):
         self.verbose = verbose
 
     def _build(self, n_inputs, n_outputs):
-        return CNN1D(n_inputs, n_outputs, tuple(self.filters), int(self.kernel_size),
-                     self.dropout)
+        return CNN1D(n_inputs, n_outputs, tuple(self.filters), int(self.kernel_size), self.dropout)
 
 
 @_document
@@ -174,9 +207,21 @@ class MLPClassifier(TorchClassifierBase):
 
     _input_kind = "features"
 
-    def __init__(self, hidden=(64, 32), dropout=0.2, epochs=100, batch_size=64, lr=1e-3,
-                 weight_decay=1e-3, validation_fraction=0.15, patience=10,
-                 class_weight="balanced", random_state=None, device="cpu", verbose=False):
+    def __init__(
+        self,
+        hidden=(64, 32),
+        dropout=0.2,
+        epochs=100,
+        batch_size=64,
+        lr=1e-3,
+        weight_decay=1e-3,
+        validation_fraction=0.15,
+        patience=10,
+        class_weight="balanced",
+        random_state=None,
+        device="cpu",
+        verbose=False,
+    ):
         self.hidden = hidden
         self.dropout = dropout
         self.epochs = epochs

@@ -44,8 +44,16 @@ class ResNet1D(nn.Module):
     ReLU after the sum. Head: concat pooling (mean and max over time), dropout, linear.
     """
 
-    def __init__(self, n_leads, n_outputs, filters=(64, 128, 128), kernel_sizes=(8, 5, 3),
-                 dropout=0.3, stem_stride=1, pool=False):
+    def __init__(
+        self,
+        n_leads,
+        n_outputs,
+        filters=(64, 128, 128),
+        kernel_sizes=(8, 5, 3),
+        dropout=0.3,
+        stem_stride=1,
+        pool=False,
+    ):
         super().__init__()
         layers: list[nn.Module] = []
         c = n_leads

@@ -124,12 +124,12 @@ def geodesic_augment(
     alpha = rs.uniform(0.0, 1.0, size=n_new)
     Xn = np.empty((n_new, n, n))  # exactly symmetric: the kernels mirror one triangle
     if metric == "riemann":
-        geodesic_riemann(X=np.ascontiguousarray(X), first=first, second=second, alpha=alpha,
-                         out=Xn)
+        geodesic_riemann(X=np.ascontiguousarray(X), first=first, second=second, alpha=alpha, out=Xn)
     else:
         L = np.ascontiguousarray(logm(X))
-        geodesic_logeuclid(L=(L + L.transpose(0, 2, 1)) / 2, first=first, second=second,
-                           alpha=alpha, out=Xn)
+        geodesic_logeuclid(
+            L=(L + L.transpose(0, 2, 1)) / 2, first=first, second=second, alpha=alpha, out=Xn
+        )
     return GeodesicSamples(Xn, y[first], first, second, alpha)
 
 
@@ -188,8 +188,9 @@ class GeodesicAugmentedClassifier(ClassifierMixin, BaseEstimator):
         X = check_spd_batch(X)
         y = np.asarray(y)
         check_classification_targets(y)
-        s = geodesic_augment(X, y, ratio=self.ratio, metric=self.metric,
-                             random_state=self.random_state)
+        s = geodesic_augment(
+            X, y, ratio=self.ratio, metric=self.metric, random_state=self.random_state
+        )
         self.estimator_ = clone(self.estimator).fit(
             np.concatenate([X, s.X]), np.concatenate([y, s.y])
         )

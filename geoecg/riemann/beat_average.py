@@ -38,8 +38,9 @@ class BeatAverages:
     reason: np.ndarray
 
 
-def beat_averages(X, fs, *, window_s=(0.25, 0.45), statistic="median", rpeaks=None,
-                  min_beats=1) -> BeatAverages:
+def beat_averages(
+    X, fs, *, window_s=(0.25, 0.45), statistic="median", rpeaks=None, min_beats=1
+) -> BeatAverages:
     """Average the beats of every record, aligned on R-peaks.
 
     Parameters

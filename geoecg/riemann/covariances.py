@@ -75,8 +75,10 @@ def _check_leads(leads, n_leads: int):
         from ..leads import STANDARD_LEADS, lead_indices  # names: the 12 standard leads
 
         if n_leads != len(STANDARD_LEADS):
-            raise ValueError(f"lead names {leads!r} need the 12 standard leads in order "
-                             f"{STANDARD_LEADS}, got {n_leads} leads; pass indices instead")
+            raise ValueError(
+                f"lead names {leads!r} need the 12 standard leads in order "
+                f"{STANDARD_LEADS}, got {n_leads} leads; pass indices instead"
+            )
         return lead_indices(leads)
     idx = np.atleast_1d(np.asarray(leads))
     if idx.dtype.kind not in "iu" or idx.size == 0:
@@ -194,8 +196,9 @@ def lead_covariances(
         if n_lags > 1:
             xb = delay_embed(xb, n_lags, delay)
         if window is None:
-            batch_covariance(X=xb, method=code, cov=cov[sl], shrinkage=shrink[sl],
-                             n_valid=nvalid[sl])
+            batch_covariance(
+                X=xb, method=code, cov=cov[sl], shrinkage=shrink[sl], n_valid=nvalid[sl]
+            )
             return
         nb, cc, t = xb.shape
         nw = t // window
@@ -374,8 +377,7 @@ class LeadCovariances(TransformerMixin, BaseEstimator):
         if any(v is not None for v in needs_fs):
             if self.fs is None:
                 raise ValueError(
-                    "fs must be a positive number in Hz with band/window_s/beat_window_s, "
-                    "got None"
+                    "fs must be a positive number in Hz with band/window_s/beat_window_s, got None"
                 )
             check_fs(self.fs)
         if self.beat_window_s is not None:

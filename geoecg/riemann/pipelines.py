@@ -86,8 +86,7 @@ class AppendCovariates(TransformerMixin, BaseEstimator):
         X = validate_data(self, X, reset=False)
         W = self._covs(covariates, X.shape[0])
         if W.shape[1] != self.n_covariates_:
-            raise ValueError(f"covariates have {W.shape[1]} columns, fit saw "
-                             f"{self.n_covariates_}")
+            raise ValueError(f"covariates have {W.shape[1]} columns, fit saw {self.n_covariates_}")
         return np.hstack([X, W])
 
     def fit_transform(self, X, y=None, covariates=None):
@@ -172,7 +171,7 @@ class CovariateScaler(TransformerMixin, BaseEstimator):
         X = validate_data(self, X, ensure_all_finite="allow-nan", reset=False)
         Z = (self._impute(X) - self.mean_) / self.scale_
         if self.n_covariates:
-            Z[:, -self.n_covariates:] *= self.scale
+            Z[:, -self.n_covariates :] *= self.scale
         return Z
 
     def get_feature_names_out(self, input_features=None):
@@ -321,8 +320,11 @@ class InnerGroupSearch(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
                 scores.append(roc_auc_score(y == self.classes_[1], oof))
             self.cv_scores_ = np.asarray(scores)
             self.best_params_ = grid[int(np.argmax(self.cv_scores_))]
-            self.best_estimator_ = clone(self.estimator).set_params(**self.best_params_).fit(
-                X, y, groups=groups, **self._kw(covariates, slice(None)))
+            self.best_estimator_ = (
+                clone(self.estimator)
+                .set_params(**self.best_params_)
+                .fit(X, y, groups=groups, **self._kw(covariates, slice(None)))
+            )
         return self
 
     def predict_proba(self, X, covariates=None):
@@ -358,8 +360,9 @@ def hankel_covariances(window_s=None, *, fs=100.0, band=(0.5, 40.0), n_lags=3, l
     return LeadCovariances("oas", fs=fs, band=band, n_lags=n_lags, leads=leads, **kw)
 
 
-def hankel_tangent_classifier(*, covariate_scale=10.0, n_covariates=2, inner_cv=3,
-                              Cs=None, covariates=True):
+def hankel_tangent_classifier(
+    *, covariate_scale=10.0, n_covariates=2, inner_cv=3, Cs=None, covariates=True
+):
     """Tangent vectors at both class means + covariates -> L2 logistic regression.
 
     The part of ``hankel-cmts-lr+cov10`` after the covariances: input SPD matrices
@@ -392,22 +395,32 @@ def hankel_tangent_classifier(*, covariate_scale=10.0, n_covariates=2, inner_cv=
 
     Cs = np.logspace(-3, 1, 5) if Cs is None else Cs
     # l1_ratios=(0,) is plain L2 (sklearn 1.8+ asks for it explicitly)
-    lr = LogisticRegressionCV(Cs=Cs, l1_ratios=(0.0,), cv=GroupKFold(inner_cv),
-                              scoring="roc_auc", max_iter=5000, class_weight="balanced",
-                              use_legacy_attributes=False)
+    lr = LogisticRegressionCV(
+        Cs=Cs,
+        l1_ratios=(0.0,),
+        cv=GroupKFold(inner_cv),
+        scoring="roc_auc",
+        max_iter=5000,
+        class_weight="balanced",
+        use_legacy_attributes=False,
+    )
     if not covariates:
         return make_pipeline(ClassMeanTangentSpace(mode="concat"), StandardScaler(), lr)
     scales = np.atleast_1d(np.asarray(covariate_scale, dtype=float))
-    pipe = make_pipeline(ClassMeanTangentSpace(mode="concat"), AppendCovariates(),
-                         CovariateScaler(n_covariates=n_covariates, scale=float(scales[0])), lr)
+    pipe = make_pipeline(
+        ClassMeanTangentSpace(mode="concat"),
+        AppendCovariates(),
+        CovariateScaler(n_covariates=n_covariates, scale=float(scales[0])),
+        lr,
+    )
     if scales.size == 1:
         return pipe
-    return InnerGroupSearch(pipe, {"covariatescaler__scale": scales.tolist()},
-                            inner_cv=inner_cv)
+    return InnerGroupSearch(pipe, {"covariatescaler__scale": scales.tolist()}, inner_cv=inner_cv)
 
 
-def hankel_ensemble_classifier(*, fs=100.0, covariate_scale=10.0, window_s=1.98, leads=None,
-                               inner_cv=3):
+def hankel_ensemble_classifier(
+    *, fs=100.0, covariate_scale=10.0, window_s=1.98, leads=None, inner_cv=3
+):
     """The PTB-XL NORM-vs-MI pipeline ``hankel-ens-cmts-lr+cov10`` on raw signals.
 
     Mean probability of two pipelines ``hankel_covariances(w) -> hankel_tangent_classifier``
@@ -450,9 +463,10 @@ def hankel_ensemble_classifier(*, fs=100.0, covariate_scale=10.0, window_s=1.98,
     from sklearn.pipeline import make_pipeline
 
     members = [
-        make_pipeline(hankel_covariances(w, fs=fs, leads=leads),
-                      hankel_tangent_classifier(covariate_scale=covariate_scale,
-                                                inner_cv=inner_cv))
+        make_pipeline(
+            hankel_covariances(w, fs=fs, leads=leads),
+            hankel_tangent_classifier(covariate_scale=covariate_scale, inner_cv=inner_cv),
+        )
         for w in (None, window_s)
     ]
     return MeanProbabilityClassifier(members)

@@ -20,6 +20,7 @@ def _mean(X, metric: str) -> np.ndarray:
         return riemann_group_means(X, np.zeros(X.shape[0], dtype=np.int64))[1][0]
     return gmean(X, metric=metric)
 
+
 __all__ = ["RiemannianRecentering"]
 
 
@@ -82,8 +83,9 @@ class RiemannianRecentering(TransformerMixin, BaseEstimator):
     def fit(self, X, y=None, domains=None):
         """Compute the mean of each domain; returns self."""
         if self.metric not in ("riemann", "logeuclid", "euclid"):
-            raise ValueError(f"metric must be 'riemann', 'logeuclid' or 'euclid', got "
-                             f"{self.metric!r}")
+            raise ValueError(
+                f"metric must be 'riemann', 'logeuclid' or 'euclid', got {self.metric!r}"
+            )
         if self.unseen not in ("batch", "global", "error"):
             raise ValueError(f"unseen must be 'batch', 'global' or 'error', got {self.unseen!r}")
         X = check_spd_batch(X)
@@ -113,8 +115,7 @@ class RiemannianRecentering(TransformerMixin, BaseEstimator):
             if M is None:
                 if self.unseen == "error":
                     raise ValueError(f"domain {k!r} was not seen in fit")
-                M = _mean(X[sel], self.metric) if self.unseen == "batch" else (
-                    self.global_mean_)
+                M = _mean(X[sel], self.metric) if self.unseen == "batch" else (self.global_mean_)
             W = _invsqrtm(M)
             Z = W @ X[sel] @ W
             out[sel] = (Z + Z.transpose(0, 2, 1)) / 2

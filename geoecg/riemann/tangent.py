@@ -121,11 +121,14 @@ def tangent_vectors(X, references, *, n_jobs=1) -> np.ndarray:
     True
     """
     X = check_spd_batch(X)
-    R = check_spd_batch(np.asarray(references)[None] if np.ndim(references) == 2
-                        else references, "references")
+    R = check_spd_batch(
+        np.asarray(references)[None] if np.ndim(references) == 2 else references, "references"
+    )
     if R.shape[1] != X.shape[1]:
-        raise ValueError(f"references are {R.shape[1]} x {R.shape[1]}, X holds "
-                         f"{X.shape[1]} x {X.shape[1]} matrices")
+        raise ValueError(
+            f"references are {R.shape[1]} x {R.shape[1]}, X holds "
+            f"{X.shape[1]} x {X.shape[1]} matrices"
+        )
     return _log_vectors(X, R, n_jobs)[0]
 
 
@@ -140,11 +143,21 @@ def riemann_group_means(X, groups) -> tuple[np.ndarray, np.ndarray]:
     offsets = np.concatenate([[0], np.cumsum(np.bincount(inv, minlength=uniq.size))])
     out = np.empty((uniq.size, X.shape[1], X.shape[2]))
     n_iter = np.empty(uniq.size, dtype=np.int64)
-    riemann_means(X=np.ascontiguousarray(X[order]), offsets=offsets.astype(np.int64),
-                  tol=MEAN_TOL, maxiter=MEAN_MAXITER, out=out, n_iter=n_iter)
+    riemann_means(
+        X=np.ascontiguousarray(X[order]),
+        offsets=offsets.astype(np.int64),
+        tol=MEAN_TOL,
+        maxiter=MEAN_MAXITER,
+        out=out,
+        n_iter=n_iter,
+    )
     if (n_iter < 0).any():
-        warnings.warn(f"Riemannian mean did not converge in {MEAN_MAXITER} iterations for "
-                      f"{int((n_iter < 0).sum())} group(s)", RuntimeWarning, stacklevel=3)
+        warnings.warn(
+            f"Riemannian mean did not converge in {MEAN_MAXITER} iterations for "
+            f"{int((n_iter < 0).sum())} group(s)",
+            RuntimeWarning,
+            stacklevel=3,
+        )
     return uniq, out
 
 
@@ -232,15 +245,15 @@ class ClassMeanTangentSpace(TransformerMixin, BaseEstimator):
         X = self._check(X)
         if self.metric == "riemann":
             return _log_vectors(X, self.means_)[1]
-        return np.column_stack(
-            [distance(X, M, metric=self.metric)[:, 0] for M in self.means_]
-        )
+        return np.column_stack([distance(X, M, metric=self.metric)[:, 0] for M in self.means_])
 
     def _check(self, X):
         X = check_spd_batch(X)
         if X.shape[1] != self.n_channels_:
-            raise ValueError(f"X has {X.shape[1]} x {X.shape[1]} matrices, fit saw "
-                             f"{self.n_channels_} x {self.n_channels_}")
+            raise ValueError(
+                f"X has {X.shape[1]} x {X.shape[1]} matrices, fit saw "
+                f"{self.n_channels_} x {self.n_channels_}"
+            )
         return X
 
     def transform(self, X):

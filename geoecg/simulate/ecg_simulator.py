@@ -57,7 +57,7 @@ def waveform_summary_features(ecg: np.ndarray, fs: float) -> tuple[np.ndarray, l
         m = 1 << int(np.ceil(np.log2(2 * s.shape[1])))
         F = np.fft.rfft(s, m, axis=1)
         ac = np.fft.irfft(F * np.conj(F), m, axis=1)[:, : hi + 1]
-        seg = ac[:, lo: hi + 1]
+        seg = ac[:, lo : hi + 1]
         k = np.argmax(seg, axis=1)
         ok = ac[:, 0] > 0
         # parabolic refinement of the peak lag
@@ -129,8 +129,12 @@ class ECGWaveformSimulator:
 
     @property
     def _scm(self) -> AnticausalSCM:
-        return AnticausalSCM(intercept=self.intercept, beta_age=self.beta_age,
-                             beta_sex=self.beta_sex, beta_site=self.beta_site)
+        return AnticausalSCM(
+            intercept=self.intercept,
+            beta_age=self.beta_age,
+            beta_sex=self.beta_sex,
+            beta_site=self.beta_site,
+        )
 
     def morphology(self, y, covariates, rng) -> dict:
         """Per-subject waveform parameters given Y and W."""
@@ -149,10 +153,17 @@ class ECGWaveformSimulator:
         """12-lead ECGs (n, 12, fs * duration_s) in mV for given Y, W and environment."""
         m = self.morphology(y, covariates, rng)
         ecg = synthesize_ecg(
-            fs=self.fs, duration_s=self.duration_s, hr_bpm=m["hr"], qrs_width=m["qrs_width"],
-            qrs_amp=m["qrs_amp"], st_mv=m["st_mv"], axis_deg=m["axis_deg"],
-            noise_mv=np.sqrt(self.noise_mv**2 + env.noise_sd**2), gain=env.gain,
-            fs_internal=self.fs_internal, random_state=rng,
+            fs=self.fs,
+            duration_s=self.duration_s,
+            hr_bpm=m["hr"],
+            qrs_width=m["qrs_width"],
+            qrs_amp=m["qrs_amp"],
+            st_mv=m["st_mv"],
+            axis_deg=m["axis_deg"],
+            noise_mv=np.sqrt(self.noise_mv**2 + env.noise_sd**2),
+            gain=env.gain,
+            fs_internal=self.fs_internal,
+            random_state=rng,
         )
         if ecg.ndim == 2:
             ecg = ecg[None]

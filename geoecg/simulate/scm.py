@@ -321,15 +321,21 @@ def _as_generator(random_state) -> np.random.Generator:
     return np.random.default_rng(rs.randint(0, 2**31 - 1))
 
 
-def shift_covariates(env: Environment, *, age_mean=None, age_sd=None, female_frac=None,
-                     site_probs=None) -> Environment:
+def shift_covariates(
+    env: Environment, *, age_mean=None, age_sd=None, female_frac=None, site_probs=None
+) -> Environment:
     """Intervene on P(W): a new environment with other age, sex or site distributions.
 
     >>> shift_covariates(Environment(), age_mean=75.0).age_mean
     75.0
     """
-    kw = {k: v for k, v in dict(age_mean=age_mean, age_sd=age_sd, female_frac=female_frac,
-                                site_probs=site_probs).items() if v is not None}
+    kw = {
+        k: v
+        for k, v in dict(
+            age_mean=age_mean, age_sd=age_sd, female_frac=female_frac, site_probs=site_probs
+        ).items()
+        if v is not None
+    }
     return dataclasses.replace(env, **kw)
 
 
@@ -342,8 +348,11 @@ def shift_mechanism(
     env: Environment, *, gain=None, noise_sd=None, misplacement=None
 ) -> Environment:
     """Intervene on the mechanism of X: device gain, extra noise, lead misplacement rate."""
-    kw = {k: v for k, v in dict(gain=gain, noise_sd=noise_sd, misplacement=misplacement).items()
-          if v is not None}
+    kw = {
+        k: v
+        for k, v in dict(gain=gain, noise_sd=noise_sd, misplacement=misplacement).items()
+        if v is not None
+    }
     return dataclasses.replace(env, **kw)
 
 
@@ -352,8 +361,16 @@ def shift_shortcut(env: Environment, strength: float) -> Environment:
     return dataclasses.replace(env, shortcut=float(strength))
 
 
-_ADDITIVE = ("age_mean", "age_sd", "female_frac", "prevalence_shift", "gain", "noise_sd",
-             "misplacement", "shortcut")
+_ADDITIVE = (
+    "age_mean",
+    "age_sd",
+    "female_frac",
+    "prevalence_shift",
+    "gain",
+    "noise_sd",
+    "misplacement",
+    "shortcut",
+)
 
 
 def shifted_environment(base: Environment, strength: float, per_unit: dict) -> Environment:

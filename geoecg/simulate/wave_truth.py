@@ -40,8 +40,15 @@ def _group_phases(theta, width, amp, names, level):
     return phi[above[0]], phi[int(np.argmax(m))], phi[above[-1]]
 
 
-def ecgsyn_wave_times(*, fs: float, duration_s: float, hr_bpm: float, qrs_width: float = 1.0,
-                      qrs_amp: float = 1.0, level: float = 0.05) -> pd.DataFrame:
+def ecgsyn_wave_times(
+    *,
+    fs: float,
+    duration_s: float,
+    hr_bpm: float,
+    qrs_width: float = 1.0,
+    qrs_amp: float = 1.0,
+    level: float = 0.05,
+) -> pd.DataFrame:
     """True P, QRS and T positions of a constant-rate :func:`synthesize_ecg` strip.
 
     Parameters

@@ -201,9 +201,18 @@ def synthesize_ecg(
         raise ValueError(f"duration_s must be >= 0 seconds, got {duration_s}")
     if not np.isfinite(fs_internal) or fs_internal <= 0:
         raise ValueError(f"fs_internal must be positive (Hz), got {fs_internal}")
-    args = dict(hr_bpm=hr_bpm, qrs_width=qrs_width, qrs_amp=qrs_amp, st_mv=st_mv,
-                axis_deg=axis_deg, hrv_lf=hrv_lf, hrv_hf=hrv_hf, baseline_mv=baseline_mv,
-                noise_mv=noise_mv, gain=gain)
+    args = dict(
+        hr_bpm=hr_bpm,
+        qrs_width=qrs_width,
+        qrs_amp=qrs_amp,
+        st_mv=st_mv,
+        axis_deg=axis_deg,
+        hrv_lf=hrv_lf,
+        hrv_hf=hrv_hf,
+        baseline_mv=baseline_mv,
+        noise_mv=noise_mv,
+        gain=gain,
+    )
     arrs = {k: np.asarray(v, dtype=np.float64) for k, v in args.items()}
     for k, v in arrs.items():
         if v.ndim > 1:
@@ -250,8 +259,9 @@ def synthesize_ecg(
     amp = np.einsum("rij,rjw->riw", _frontal_rotation(p["axis_deg"]), amp)
     dip = np.empty((n_rec, 3, n_out))
     if n_out:
-        ecgsyn_dipole(omega, z0, theta, np.ascontiguousarray(width), np.ascontiguousarray(amp),
-                      dt, decim, dip)
+        ecgsyn_dipole(
+            omega, z0, theta, np.ascontiguousarray(width), np.ascontiguousarray(amp), dt, decim, dip
+        )
     ecg = dipole_to_12lead(dip) * p["gain"][:, None, None]
     if np.any(p["noise_mv"] > 0):
         ecg = ecg + p["noise_mv"][:, None, None] * rng.standard_normal(ecg.shape)

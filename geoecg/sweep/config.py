@@ -19,7 +19,14 @@ else:  # pragma: no cover - Python 3.10
 __all__ = ["SweepConfig", "Task", "load_config", "expand_grid"]
 
 _SECTIONS = {
-    "sweep", "grid", "simulator", "train_env", "test_env", "shift", "evaluation", "methods"
+    "sweep",
+    "grid",
+    "simulator",
+    "train_env",
+    "test_env",
+    "shift",
+    "evaluation",
+    "methods",
 }
 _GRID_KEYS = {"shift", "method", "seed", "n"}
 
@@ -141,8 +148,10 @@ def load_config(source) -> SweepConfig:
     bad = set(grid) - _GRID_KEYS
     missing = _GRID_KEYS - set(grid)
     if bad or missing:
-        raise ValueError(f"[grid] must have exactly {sorted(_GRID_KEYS)}; unknown {sorted(bad)}, "
-                         f"missing {sorted(missing)}")
+        raise ValueError(
+            f"[grid] must have exactly {sorted(_GRID_KEYS)}; unknown {sorted(bad)}, "
+            f"missing {sorted(missing)}"
+        )
     from .methods import METHODS
     from .simulators import SIMULATORS
 

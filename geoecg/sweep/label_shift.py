@@ -31,14 +31,21 @@ import numpy as np
 
 from .store import ResultStore, load_results
 
-__all__ = ["LABEL_SHIFT_METHODS", "load_label_shift_config", "run_label_shift_study",
-           "oracle_gain_recovered"]
+__all__ = [
+    "LABEL_SHIFT_METHODS",
+    "load_label_shift_config",
+    "run_label_shift_study",
+    "oracle_gain_recovered",
+]
 
 #: Rows of every cell: no adaptation, the true prior, and the three estimators.
 LABEL_SHIFT_METHODS = ("none", "oracle", "em", "bbse", "rlls")
-_KEYS = {"study": {"name", "seed"}, "grid": {"af_prior", "seed", "n_target"},
-         "simulator": {"n_source_per_class", "n_pool", "effect_y"},
-         "cinc": {"n_source_per_class", "n_estimators", "other_priors"}}
+_KEYS = {
+    "study": {"name", "seed"},
+    "grid": {"af_prior", "seed", "n_target"},
+    "simulator": {"n_source_per_class", "n_pool", "effect_y"},
+    "cinc": {"n_source_per_class", "n_estimators", "other_priors"},
+}
 
 
 def load_label_shift_config(source) -> dict:
@@ -67,8 +74,11 @@ def load_label_shift_config(source) -> dict:
         raise ValueError(f"grid.af_prior must be a non-empty list in (0, 1), got {pri}")
     seeds = g.get("seed", 3)
     seeds = list(range(int(seeds))) if isinstance(seeds, int) else [int(s) for s in seeds]
-    raw["grid"] = {"af_prior": pri, "seed": seeds,
-                   "n_target": [int(n) for n in g.get("n_target", [1000])]}
+    raw["grid"] = {
+        "af_prior": pri,
+        "seed": seeds,
+        "n_target": [int(n) for n in g.get("n_target", [1000])],
+    }
     raw.setdefault("study", {}).setdefault("name", "label_shift")
     return raw
 
@@ -100,15 +110,23 @@ def _rows(model, Xpool, ypool, pos, priors_fn, cfg, source, seed, rng):
                 f1 = 100 * f1_score(yt, pred, labels=classes, average=None, zero_division=0.0)
                 ipos = int(np.flatnonzero(classes == pos)[0])
                 main = [i for i, c in enumerate(classes) if c != "~"]
-                out.append({
-                    "study": cfg["study"]["name"], "source": source, "method": m,
-                    "af_prior": float(p), "seed": int(seed), "n_target": int(n_t),
-                    "cell_id": f"{source}|{m}|p={p!r}|seed={seed}|n={n_t}",
-                    "true_af_prior": float(truth[ipos]), "est_af_prior": float(est[ipos]),
-                    "af_prior_error": float(abs(est[ipos] - truth[ipos])),
-                    "max_abs_prior_error": float(np.max(np.abs(est - truth))),
-                    "f1_af": float(f1[ipos]), "f1_mean": float(np.mean(f1[main])),
-                })
+                out.append(
+                    {
+                        "study": cfg["study"]["name"],
+                        "source": source,
+                        "method": m,
+                        "af_prior": float(p),
+                        "seed": int(seed),
+                        "n_target": int(n_t),
+                        "cell_id": f"{source}|{m}|p={p!r}|seed={seed}|n={n_t}",
+                        "true_af_prior": float(truth[ipos]),
+                        "est_af_prior": float(est[ipos]),
+                        "af_prior_error": float(abs(est[ipos] - truth[ipos])),
+                        "max_abs_prior_error": float(np.max(np.abs(est - truth))),
+                        "f1_af": float(f1[ipos]),
+                        "f1_mean": float(np.mean(f1[main])),
+                    }
+                )
     return out
 
 
@@ -129,10 +147,12 @@ def _simulator_task(cfg, seed, rng):
         raise ValueError(f"simulator gave too few records of a class for {k} per class")
     tr = np.r_[i0[:k], i1[:k]]
     pool = np.r_[i0[k:], i1[k:]]
-    model = PriorShiftClassifier(LogisticRegression(max_iter=1000), n_bootstrap=0,
-                                 random_state=int(seed)).fit(X[tr], y[tr])
-    return _rows(model, X[pool], y[pool], 1, lambda p: {0: 1 - p, 1: p}, cfg, "simulator",
-                 seed, rng)
+    model = PriorShiftClassifier(
+        LogisticRegression(max_iter=1000), n_bootstrap=0, random_state=int(seed)
+    ).fit(X[tr], y[tr])
+    return _rows(
+        model, X[pool], y[pool], 1, lambda p: {0: 1 - p, 1: p}, cfg, "simulator", seed, rng
+    )
 
 
 def _cinc_task(cfg, seed, rng, X, y):
@@ -140,8 +160,10 @@ def _cinc_task(cfg, seed, rng, X, y):
 
     cc = cfg.get("cinc", {})
     k = int(cc.get("n_source_per_class", 150))
-    other = {str(c): float(v) for c, v in
-             cc.get("other_priors", {"N": 0.595, "O": 0.283, "~": 0.033}).items()}
+    other = {
+        str(c): float(v)
+        for c, v in cc.get("other_priors", {"N": 0.595, "O": 0.283, "~": 0.033}).items()
+    }
     tot = sum(other.values())
     tr, pool = [], []
     for c in np.unique(y):
@@ -151,8 +173,9 @@ def _cinc_task(cfg, seed, rng, X, y):
         tr.append(idx[:k])
         pool.append(idx[k:])
     tr, pool = np.concatenate(tr), np.concatenate(pool)
-    base = CinC2017Classifier(n_estimators=int(cc.get("n_estimators", 200)),
-                              random_state=int(seed), n_jobs=1)
+    base = CinC2017Classifier(
+        n_estimators=int(cc.get("n_estimators", 200)), random_state=int(seed), n_jobs=1
+    )
     model = PriorShiftClassifier(base, n_bootstrap=0, random_state=int(seed)).fit(X[tr], y[tr])
 
     def priors(p):
@@ -161,8 +184,9 @@ def _cinc_task(cfg, seed, rng, X, y):
     return _rows(model, X[pool], y[pool], "A", priors, cfg, "cinc2017", seed, rng)
 
 
-def run_label_shift_study(config, out, *, sources=("simulator",), cinc_features=None,
-                          progress: bool = True):
+def run_label_shift_study(
+    config, out, *, sources=("simulator",), cinc_features=None, progress: bool = True
+):
     """Run (or resume) the study; returns every stored row (DataFrame).
 
     Parameters
@@ -191,8 +215,7 @@ def run_label_shift_study(config, out, *, sources=("simulator",), cinc_features=
     done = store.done()
     base = int(cfg["study"].get("seed", 0))
     tasks = [(s, seed) for s in sources for seed in cfg["grid"]["seed"]]
-    for src, seed in tqdm(tasks, desc=cfg["study"]["name"], disable=not progress,
-                          file=sys.stderr):
+    for src, seed in tqdm(tasks, desc=cfg["study"]["name"], disable=not progress, file=sys.stderr):
         key = f"{src}_seed{seed}"
         if any(c.startswith(f"{src}|") and f"|seed={seed}|" in c for c in done):
             continue

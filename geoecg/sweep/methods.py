@@ -59,8 +59,12 @@ class Method:
         if self.name == "importance":
             clip = params.pop("clip", 20.0)
             return ImportanceWeightedClassifier(_logreg(**params), clip=clip)
-        cls = {"irm": IRMClassifier, "vrex": VRExClassifier, "groupdro": GroupDROClassifier,
-               "anchor": AnchorClassifier}[self.name]
+        cls = {
+            "irm": IRMClassifier,
+            "vrex": VRExClassifier,
+            "groupdro": GroupDROClassifier,
+            "anchor": AnchorClassifier,
+        }[self.name]
         return cls(**params)
 
     def fit(self, est, train, target=None) -> _Fitted:

@@ -165,8 +165,13 @@ def run_sweep(
     if limit is not None:
         pending = pending[: max(int(limit), 0)]
     all_ids = {c for t in expand_grid(cfg) for c in t.cell_ids()}
-    bar = tqdm(total=cfg.n_cells, initial=len(done & all_ids), unit="cell",
-               desc=cfg.name, disable=not progress)
+    bar = tqdm(
+        total=cfg.n_cells,
+        initial=len(done & all_ids),
+        unit="cell",
+        desc=cfg.name,
+        disable=not progress,
+    )
     try:
         if backend == "joblib":
             _run_joblib(cfg, pending, store, bar, n_jobs)
@@ -196,11 +201,18 @@ def _run_joblib(cfg, pending, store, bar, n_jobs):
 
 def _run_dask(cfg, pending, store, bar, n_jobs, scheduler, processes):
     from distributed import Client, LocalCluster, as_completed  # checked by run_sweep
+
     cluster = None
     if scheduler is None:
         n_workers = n_jobs if n_jobs > 0 else None
-        cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=processes,
-                               host="127.0.0.1", protocol="tcp", dashboard_address=None)
+        cluster = LocalCluster(
+            n_workers=n_workers,
+            threads_per_worker=1,
+            processes=processes,
+            host="127.0.0.1",
+            protocol="tcp",
+            dashboard_address=None,
+        )
         client = Client(cluster)
     else:
         client = Client(scheduler)

@@ -42,6 +42,7 @@ def make_simulator(config):
 def environments(config, shift: float) -> tuple[list[Environment], Environment]:
     """Training environments and the test environment at shift strength ``shift``."""
     train = [_env(t) for t in config.raw["train_env"]]
-    test = shifted_environment(_env(config.raw.get("test_env", {})), shift,
-                               config.raw.get("shift", {}))
+    test = shifted_environment(
+        _env(config.raw.get("test_env", {})), shift, config.raw.get("shift", {})
+    )
     return train, test

@@ -11,11 +11,29 @@ __all__ = ["ResultStore", "load_results"]
 
 #: Column order of a result row (extra columns follow).
 COLUMNS = [
-    "sweep", "config_digest", "cell_id", "method", "shift", "seed", "n",
-    "auroc", "log_loss", "brier", "ece",
-    "auroc_ref", "log_loss_ref", "brier_ref", "ece_ref",
-    "auroc_gap", "log_loss_gap", "brier_gap", "ece_gap",
-    "prevalence_test", "n_test", "n_reference", "fit_s",
+    "sweep",
+    "config_digest",
+    "cell_id",
+    "method",
+    "shift",
+    "seed",
+    "n",
+    "auroc",
+    "log_loss",
+    "brier",
+    "ece",
+    "auroc_ref",
+    "log_loss_ref",
+    "brier_ref",
+    "ece_ref",
+    "auroc_gap",
+    "log_loss_gap",
+    "brier_gap",
+    "ece_gap",
+    "prevalence_test",
+    "n_test",
+    "n_reference",
+    "fit_s",
 ]
 
 

@@ -9,8 +9,9 @@ from scipy import stats
 __all__ = ["summarize"]
 
 
-def summarize(df: pd.DataFrame, metrics=("log_loss_gap", "auroc_gap"), *,
-              level: float = 0.95) -> pd.DataFrame:
+def summarize(
+    df: pd.DataFrame, metrics=("log_loss_gap", "auroc_gap"), *, level: float = 0.95
+) -> pd.DataFrame:
     """Mean and Student-t confidence interval of each metric per (method, shift, n).
 
     Parameters
@@ -52,8 +53,18 @@ def summarize(df: pd.DataFrame, metrics=("log_loss_gap", "auroc_gap"), *,
                 half = float(stats.t.ppf(0.5 + level / 2, k - 1) * v.std(ddof=1) / np.sqrt(k))
             else:
                 half = float("nan")
-            out.append({"method": method, "shift": float(shift), "n": int(n), "metric": m,
-                        "mean": mean, "ci_low": mean - half, "ci_high": mean + half,
-                        "n_seeds": k})
-    return pd.DataFrame(out, columns=["method", "shift", "n", "metric", "mean", "ci_low",
-                                      "ci_high", "n_seeds"])
+            out.append(
+                {
+                    "method": method,
+                    "shift": float(shift),
+                    "n": int(n),
+                    "metric": m,
+                    "mean": mean,
+                    "ci_low": mean - half,
+                    "ci_high": mean + half,
+                    "n_seeds": k,
+                }
+            )
+    return pd.DataFrame(
+        out, columns=["method", "shift", "n", "metric", "mean", "ci_low", "ci_high", "n_seeds"]
+    )

@@ -43,8 +43,7 @@ def plot_af_timeline(screening, *, truth=None, ax=None, hours: bool | None = Non
         ax[0].plot(t, hr, ".", ms=3, color="0.25", alpha=0.8, label="heart rate per beat")
         ax[0].set_ylim(np.nanpercentile(hr, 0.5) * 0.8, np.nanpercentile(hr, 99.5) * 1.2)
         twin = ax[0].twinx()
-        twin.plot(t, screening.p_af, lw=1.0, color="tab:red", alpha=0.8,
-                  label="P(AF) per beat")
+        twin.plot(t, screening.p_af, lw=1.0, color="tab:red", alpha=0.8, label="P(AF) per beat")
         twin.set_ylim(-0.05, 1.05)
         twin.set_ylabel("P(AF)", color="tab:red")
         handles = ax[0].get_legend_handles_labels()[0] + twin.get_legend_handles_labels()[0]

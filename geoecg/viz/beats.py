@@ -8,8 +8,13 @@ __all__ = ["plot_beat_templates", "plot_star_strip"]
 
 
 #: AAMI beat classes in words (legend labels).
-_AAMI_WORDS = {"N": "normal", "S": "supraventricular ectopic", "V": "ventricular ectopic",
-               "F": "fusion", "Q": "unclassifiable"}
+_AAMI_WORDS = {
+    "N": "normal",
+    "S": "supraventricular ectopic",
+    "V": "ventricular ectopic",
+    "F": "fusion",
+    "Q": "unclassifiable",
+}
 
 
 def _amplitude_label(lead: int, lead_name) -> str:
@@ -18,8 +23,9 @@ def _amplitude_label(lead: int, lead_name) -> str:
     return f"lead {lead} (mV)" if lead_name is None else f"lead {lead_label(lead_name)} (mV)"
 
 
-def plot_beat_templates(segments, labels, *, lead: int = 0, max_beats: int = 40, ax=None,
-                        lead_name=None):
+def plot_beat_templates(
+    segments, labels, *, lead: int = 0, max_beats: int = 40, ax=None, lead_name=None
+):
     """Overlay beats of each class (thin) and their median template (thick).
 
     Parameters
@@ -58,8 +64,13 @@ def plot_beat_templates(segments, labels, *, lead: int = 0, max_beats: int = 40,
         for row in b[:max_beats]:
             ax.plot(t, row, color=color, alpha=0.15, lw=0.6)
         words = _AAMI_WORDS.get(c, "")
-        ax.plot(t, median_template(b), color=color, lw=2.2,
-                label=f"{c}{' ' + words if words else ''} (n={len(b)})")
+        ax.plot(
+            t,
+            median_template(b),
+            color=color,
+            lw=2.2,
+            label=f"{c}{' ' + words if words else ''} (n={len(b)})",
+        )
     ax.axvline(0.0, color="0.6", lw=0.8, ls=":")
     ax.set_xlabel("time from R-peak (ms)")
     ax.set_ylabel(_amplitude_label(lead, lead_name))
@@ -69,8 +80,7 @@ def plot_beat_templates(segments, labels, *, lead: int = 0, max_beats: int = 40,
     return fig
 
 
-def plot_star_strip(signal, result, fs: float, rpeaks, *, lead: int = 0, ax=None,
-                    lead_name=None):
+def plot_star_strip(signal, result, fs: float, rpeaks, *, lead: int = 0, ax=None, lead_name=None):
     """Original signal and its STAR augmentation, with both sets of R-peaks.
 
     Parameters
@@ -109,11 +119,22 @@ def plot_star_strip(signal, result, fs: float, rpeaks, *, lead: int = 0, ax=None
     t = np.arange(x.shape[1]) / fs
     r = np.asarray(rpeaks, dtype=np.int64)
     ax.plot(t, x[lead], color="0.45", lw=0.8, label="original ECG")
-    ax.plot(t, result.signal[lead], color="tab:green", lw=0.9,
-            label="STAR-augmented ECG (each R-R segment stretched and scaled)")
+    ax.plot(
+        t,
+        result.signal[lead],
+        color="tab:green",
+        lw=0.9,
+        label="STAR-augmented ECG (each R-R segment stretched and scaled)",
+    )
     ax.plot(r / fs, x[lead, r], "v", color="0.3", ms=7, label="original R-peaks")
-    ax.plot(result.rpeaks / fs, result.signal[lead, result.rpeaks], "^", color="tab:green",
-            ms=7, label="R-peaks after STAR")
+    ax.plot(
+        result.rpeaks / fs,
+        result.signal[lead, result.rpeaks],
+        "^",
+        color="tab:green",
+        ms=7,
+        label="R-peaks after STAR",
+    )
     ax.set_xlabel("time (s)")
     ax.set_ylabel(_amplitude_label(lead, lead_name))
     c = result.coefficients
@@ -123,7 +144,6 @@ def plot_star_strip(signal, result, fs: float, rpeaks, *, lead: int = 0, ax=None
         if c.size
         else "STAR: fewer than 2 R-peaks, signal unchanged"
     )
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2, fontsize=8,
-              frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2, fontsize=8, frameon=False)
     fig.tight_layout()
     return fig

@@ -52,14 +52,30 @@ def plot_record(record, *, start_s: float = 0.0, duration_s: float = 10.0, leads
         for s, sym, aux in zip(ann.sample[sel], ann.symbol[sel], ann.aux_note[sel], strict=True):
             if sym in BEAT_SYMBOLS:
                 color = "tab:blue" if sym == "N" else "tab:red"
-                axi.annotate(sym, (s / record.fs, 0.97), xycoords=top, color=color, fontsize=9,
-                             ha="center", va="top", fontweight="bold")
+                axi.annotate(
+                    sym,
+                    (s / record.fs, 0.97),
+                    xycoords=top,
+                    color=color,
+                    fontsize=9,
+                    ha="center",
+                    va="top",
+                    fontweight="bold",
+                )
             elif aux:
                 axi.axvline(s / record.fs, color="tab:green", lw=0.8, ls="--")
-                axi.annotate(f" rhythm: {aux.lstrip('(')}", (s / record.fs, 0.03), xycoords=top,
-                             color="tab:green", fontsize=8, va="bottom")
+                axi.annotate(
+                    f" rhythm: {aux.lstrip('(')}",
+                    (s / record.fs, 0.03),
+                    xycoords=top,
+                    color="tab:green",
+                    fontsize=8,
+                    va="bottom",
+                )
     axes[-1].set_xlabel("time (s)")
-    axes[0].set_title(f"record {record.name}  ({record.fs:g} Hz; beat labels: reference "
-                      "annotations, N normal, others in red)")
+    axes[0].set_title(
+        f"record {record.name}  ({record.fs:g} Hz; beat labels: reference "
+        "annotations, N normal, others in red)"
+    )
     fig.tight_layout()
     return fig

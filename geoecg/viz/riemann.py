@@ -100,8 +100,9 @@ def plot_learning_curve(sizes, curves, *, ax=None):
         fig = ax.figure
     sizes = np.asarray(sizes)
     for name, pts in curves.items():
-        arr = np.array([(p.estimate, p.low, p.high) if hasattr(p, "estimate") else p
-                        for p in pts], dtype=float)
+        arr = np.array(
+            [(p.estimate, p.low, p.high) if hasattr(p, "estimate") else p for p in pts], dtype=float
+        )
         ax.plot(sizes, arr[:, 0], marker="o", label=name)
         ax.fill_between(sizes, arr[:, 1], arr[:, 2], alpha=0.2)
     ax.set_xlabel("training records")

@@ -13,8 +13,9 @@ def _amplitude_label(lead) -> str:
     return "amplitude (mV)" if lead is None else f"lead {lead_label(lead)} (mV)"
 
 
-def plot_rpeaks(signal, fs, detected, reference=None, *, start_s=0.0, duration_s=10.0, ax=None,
-                lead=None):
+def plot_rpeaks(
+    signal, fs, detected, reference=None, *, start_s=0.0, duration_s=10.0, ax=None, lead=None
+):
     """Draw one lead with detected R-peaks (and reference beats, if given).
 
     Parameters
@@ -51,14 +52,20 @@ def plot_rpeaks(signal, fs, detected, reference=None, *, start_s=0.0, duration_s
     t = np.arange(a, b) / fs
     ax.plot(t, x[a:b], lw=0.8, color="k")
     d = det[(det >= a) & (det < b)]
-    ax.plot(d / fs, x[d], "o", ms=7, mfc="none", mew=1.5, color="tab:red",
-            label="detected R-peak")
+    ax.plot(d / fs, x[d], "o", ms=7, mfc="none", mew=1.5, color="tab:red", label="detected R-peak")
     if reference is not None:
         ref = np.asarray(reference, dtype=np.int64)
         r = ref[(ref >= a) & (ref < b)]
         lo = np.nanmin(x[a:b]) if b > a else 0.0
-        ax.plot(r / fs, np.full(r.size, lo), "|", ms=14, mew=2, color="tab:blue",
-                label="reference beat (annotation)")
+        ax.plot(
+            r / fs,
+            np.full(r.size, lo),
+            "|",
+            ms=14,
+            mew=2,
+            color="tab:blue",
+            label="reference beat (annotation)",
+        )
     ax.set_xlabel("time (s)")
     ax.set_ylabel(_amplitude_label(lead))
     ax.legend(loc="upper right", fontsize=8, framealpha=0.9)

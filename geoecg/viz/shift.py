@@ -52,8 +52,7 @@ def plot_shift_sweep(summary, metrics=None, *, axes=None, title=None, xlabel=Non
         raise ValueError(f"metrics {unknown} are not in the summary")
     s = summary[summary["n"] == summary["n"].max()]
     if axes is None:
-        fig, axes = plt.subplots(1, len(metrics), figsize=(5.0 * len(metrics), 3.8),
-                                 squeeze=False)
+        fig, axes = plt.subplots(1, len(metrics), figsize=(5.0 * len(metrics), 3.8), squeeze=False)
         axes = axes[0]
     else:
         axes = np.atleast_1d(axes)
@@ -67,8 +66,14 @@ def plot_shift_sweep(summary, metrics=None, *, axes=None, title=None, xlabel=Non
         for method, g in d.groupby("method", sort=True):
             g = g.sort_values("shift")
             (line,) = ax.plot(g["shift"], g["mean"], marker="o", ms=4, label=method_label(method))
-            ax.fill_between(g["shift"], g["ci_low"], g["ci_high"], alpha=0.2,
-                            color=line.get_color(), linewidth=0)
+            ax.fill_between(
+                g["shift"],
+                g["ci_low"],
+                g["ci_high"],
+                alpha=0.2,
+                color=line.get_color(),
+                linewidth=0,
+            )
         ax.axhline(0.0, color="0.5", lw=0.8, ls=":")
         ax.set_xlabel(xlabel)
         ax.set_ylabel(metric_label(metric))

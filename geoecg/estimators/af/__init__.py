@@ -89,9 +89,12 @@ def __getattr__(name):
     if name == "prior_correct":  # old path, kept for one release
         from ..prior_estimation import prior_correct
 
-        _warnings.warn("geoecg.estimators.af.prior_correct moved to "
-                       "geoecg.estimators.prior_correct; the old name is removed in the "
-                       "next release",
-                       DeprecationWarning, stacklevel=2)
+        _warnings.warn(
+            "geoecg.estimators.af.prior_correct moved to "
+            "geoecg.estimators.prior_correct; the old name is removed in the "
+            "next release",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return prior_correct
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -132,8 +132,7 @@ class CinC2017Classifier(ClassifierMixin, BaseEstimator):
         if X_crops is not None or y_crops is not None:
             from ...features.af.crops import append_crops
 
-            Xfit, yfit, sw = append_crops(X, yi, self.classes_, X_crops, y_crops,
-                                          self.crop_weight)
+            Xfit, yfit, sw = append_crops(X, yi, self.classes_, X_crops, y_crops, self.crop_weight)
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
         self.n_estimators_ = int(self.n_estimators)
         if self.inner_cv is not None:
@@ -142,8 +141,10 @@ class CinC2017Classifier(ClassifierMixin, BaseEstimator):
         if isinstance(bw, bool) or not isinstance(bw, numbers.Real) or not 0.0 <= bw <= 1.0:
             raise ValueError(f"binary_weight must be a number in [0, 1], got {bw!r}")
         if bw > 0 and self.binary_class not in self.classes_.tolist():
-            raise ValueError(f"binary_class {self.binary_class!r} is not one of the classes "
-                             f"{self.classes_.tolist()}")
+            raise ValueError(
+                f"binary_class {self.binary_class!r} is not one of the classes "
+                f"{self.classes_.tolist()}"
+            )
         params = dict(
             n_estimators=self.n_estimators_,
             max_depth=self.max_depth,
@@ -182,8 +183,15 @@ class CinC2017Classifier(ClassifierMixin, BaseEstimator):
             "seed": seed,
             "eval_metric": "mlogloss",
         }
-        res = xgb.cv(params, xgb.DMatrix(X, label=yi), num_boost_round=int(self.n_estimators),
-                     nfold=k, stratified=True, seed=seed, as_pandas=False)
+        res = xgb.cv(
+            params,
+            xgb.DMatrix(X, label=yi),
+            num_boost_round=int(self.n_estimators),
+            nfold=k,
+            stratified=True,
+            seed=seed,
+            as_pandas=False,
+        )
         loss = np.asarray(res["test-mlogloss-mean"])
         return int(np.argmin(loss)) + 1
 

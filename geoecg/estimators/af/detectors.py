@@ -175,7 +175,7 @@ class _ThresholdDetector(_RRDetectorBase):
         else:
             self.threshold_ = self._sign * float(self.threshold)
         ok = s[np.isfinite(s)]
-        q75, q25 = (np.percentile(ok, [75, 25]) if ok.size else (1.0, 0.0))
+        q75, q25 = np.percentile(ok, [75, 25]) if ok.size else (1.0, 0.0)
         self.scale_ = float(q75 - q25) / 4.0 if q75 > q25 else 1.0
         return self
 

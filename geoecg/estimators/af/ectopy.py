@@ -178,8 +178,10 @@ class EctopyFilteredDetector(BaseEstimator):
         if ectopic is None:
             ectopic = [None] * len(rr_ms)
         if not len(rr_ms) == len(y) == len(ectopic):
-            raise ValueError(f"got {len(rr_ms)} RR series, {len(y)} label series and "
-                             f"{len(ectopic)} ectopic series")
+            raise ValueError(
+                f"got {len(rr_ms)} RR series, {len(y)} label series and "
+                f"{len(ectopic)} ectopic series"
+            )
         xs, ys = [], []
         for rr, lab, ect in zip(rr_ms, y, ectopic, strict=True):
             rr, e = self._series(rr, ect)
@@ -219,7 +221,7 @@ class EctopyFilteredDetector(BaseEstimator):
         self._check_fitted()
         rr, e = self._series(rr_ms, ectopic)
         s, keep = self._transform(rr, e)
-        p = (self.base_.predict_proba_series(s) if s.size else np.empty(0))
+        p = self.base_.predict_proba_series(s) if s.size else np.empty(0)
         return self._map_back(np.asarray(p, dtype=np.float64), keep, np.nan)
 
     def predict_series(self, rr_ms, ectopic=None) -> np.ndarray:
@@ -229,7 +231,6 @@ class EctopyFilteredDetector(BaseEstimator):
         self._check()
         rr, e = self._series(rr_ms, ectopic)
         s, keep = self._transform(rr, e)
-        d = (np.asarray(self.base_.predict_series(s), dtype=bool) if s.size
-             else np.empty(0, bool))
+        d = np.asarray(self.base_.predict_series(s), dtype=bool) if s.size else np.empty(0, bool)
         d = self._map_back(d, keep, False)
         return drop_short_runs(d, rr, float(self.min_episode_s))

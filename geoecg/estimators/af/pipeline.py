@@ -20,8 +20,14 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-__all__ = ["AFRecordClassifier", "AFFeatureBlocks", "make_af_classifier", "AF_PRESETS",
-           "AF_NESTED_GRID", "make_af_feature_pipeline"]
+__all__ = [
+    "AFRecordClassifier",
+    "AFFeatureBlocks",
+    "make_af_classifier",
+    "AF_PRESETS",
+    "AF_NESTED_GRID",
+    "make_af_feature_pipeline",
+]
 
 #: Number of record features (:data:`geoecg.features.af.record.AF_RECORD_FEATURE_NAMES`).
 N_RECORD_FEATURES = 107
@@ -37,8 +43,7 @@ AF_NESTED_GRID = {"blocks__rhythm_profile": [False, True], "clf__binary_weight":
 AF_PRESETS = {
     "default": {},
     "rhythm": {"rhythm_profile": True},
-    "rhythm-crops": {"rhythm_profile": True, "n_crops": 2, "crop_frac": 0.7,
-                     "crop_weight": 0.5},
+    "rhythm-crops": {"rhythm_profile": True, "n_crops": 2, "crop_frac": 0.7, "crop_weight": 0.5},
 }
 
 
@@ -88,9 +93,21 @@ class AFRecordClassifier(ClassifierMixin, BaseEstimator):
     True
     """
 
-    def __init__(self, fs=300.0, *, rhythm_profile=False, n_crops=0, crop_frac=0.7,
-                 crop_weight=0.5, binary_weight=0.0, n_estimators=200, inner_cv=None,
-                 cache_dir=None, random_state=None, n_jobs=1):
+    def __init__(
+        self,
+        fs=300.0,
+        *,
+        rhythm_profile=False,
+        n_crops=0,
+        crop_frac=0.7,
+        crop_weight=0.5,
+        binary_weight=0.0,
+        n_estimators=200,
+        inner_cv=None,
+        cache_dir=None,
+        random_state=None,
+        n_jobs=1,
+    ):
         self.fs = fs
         self.rhythm_profile = rhythm_profile
         self.n_crops = n_crops
@@ -116,9 +133,15 @@ class AFRecordClassifier(ClassifierMixin, BaseEstimator):
 
         sigs = self._signals(X)
         keys = [_key(s) for s in sigs] if self.cache_dir is not None else None
-        return af_feature_matrix(sigs, float(self.fs), rhythm_profile=self.rhythm_profile,
-                                 n_crops=n_crops, crop_frac=self.crop_frac, keys=keys,
-                                 cache_dir=self.cache_dir)
+        return af_feature_matrix(
+            sigs,
+            float(self.fs),
+            rhythm_profile=self.rhythm_profile,
+            n_crops=n_crops,
+            crop_frac=self.crop_frac,
+            keys=keys,
+            cache_dir=self.cache_dir,
+        )
 
     def features(self, X) -> np.ndarray:
         """Feature matrix of records ``X`` (107 or 193 columns; NaN where undefined)."""
@@ -134,9 +157,13 @@ class AFRecordClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"y must have one label per record ({m.X.shape[0]}), got {y.shape}")
         kw = {} if m.crops is None else {"X_crops": m.crops, "y_crops": y[m.crop_owner]}
         self.classifier_ = CinC2017Classifier(
-            n_estimators=self.n_estimators, inner_cv=self.inner_cv,
-            binary_weight=self.binary_weight, crop_weight=self.crop_weight,
-            random_state=self.random_state, n_jobs=self.n_jobs).fit(m.X, y, **kw)
+            n_estimators=self.n_estimators,
+            inner_cv=self.inner_cv,
+            binary_weight=self.binary_weight,
+            crop_weight=self.crop_weight,
+            random_state=self.random_state,
+            n_jobs=self.n_jobs,
+        ).fit(m.X, y, **kw)
         self.classes_ = self.classifier_.classes_
         return self
 
@@ -156,8 +183,9 @@ class AFRecordClassifier(ClassifierMixin, BaseEstimator):
         return tags
 
 
-def make_af_classifier(preset: str = "default", *, adapt=None, cache_dir=None,
-                       random_state=None, **params):
+def make_af_classifier(
+    preset: str = "default", *, adapt=None, cache_dir=None, random_state=None, **params
+):
     """The CinC 2017 AF pipeline of a preset, optionally adapted to the target prior.
 
     Parameters
@@ -186,8 +214,9 @@ def make_af_classifier(preset: str = "default", *, adapt=None, cache_dir=None,
     """
     if preset not in AF_PRESETS:
         raise ValueError(f"preset must be one of {sorted(AF_PRESETS)}, got {preset!r}")
-    clf = AFRecordClassifier(**{**AF_PRESETS[preset], **params}, cache_dir=cache_dir,
-                             random_state=random_state)
+    clf = AFRecordClassifier(
+        **{**AF_PRESETS[preset], **params}, cache_dir=cache_dir, random_state=random_state
+    )
     if adapt is None:
         return clf
     from ..prior_shift import PriorShiftClassifier
@@ -215,8 +244,9 @@ class AFFeatureBlocks(TransformerMixin, BaseEstimator):
     def fit(self, X, y=None):
         X = validate_data(self, X, ensure_all_finite="allow-nan")
         if X.shape[1] < N_RECORD_FEATURES:
-            raise ValueError(f"X must have at least {N_RECORD_FEATURES} record-feature columns, "
-                             f"got {X.shape[1]}")
+            raise ValueError(
+                f"X must have at least {N_RECORD_FEATURES} record-feature columns, got {X.shape[1]}"
+            )
         return self
 
     def transform(self, X):
@@ -244,6 +274,14 @@ def make_af_feature_pipeline(*, n_estimators=200, random_state=None, **clf_param
 
     from .cinc2017 import CinC2017Classifier
 
-    return Pipeline([("blocks", AFFeatureBlocks()),
-                     ("clf", CinC2017Classifier(n_estimators=n_estimators,
-                                                random_state=random_state, **clf_params))])
+    return Pipeline(
+        [
+            ("blocks", AFFeatureBlocks()),
+            (
+                "clf",
+                CinC2017Classifier(
+                    n_estimators=n_estimators, random_state=random_state, **clf_params
+                ),
+            ),
+        ]
+    )

@@ -23,10 +23,21 @@ import time
 import numpy as np
 from sklearn.base import clone
 
-__all__ = ["CLASSES", "DEFAULT_TARGET_PRIORS", "ADAPT_METHODS", "record_scores",
-           "cinc_cv_proba", "simulate_prior_shift", "adaptation_report", "prior_shift_protocol",
-           "nested_cinc_cv", "af_beat_detectors", "af_patient_folds", "beat_level_cv",
-           "time_screening"]
+__all__ = [
+    "CLASSES",
+    "DEFAULT_TARGET_PRIORS",
+    "ADAPT_METHODS",
+    "record_scores",
+    "cinc_cv_proba",
+    "simulate_prior_shift",
+    "adaptation_report",
+    "prior_shift_protocol",
+    "nested_cinc_cv",
+    "af_beat_detectors",
+    "af_patient_folds",
+    "beat_level_cv",
+    "time_screening",
+]
 
 #: The CinC 2017 classes, in table order.
 CLASSES = ("N", "A", "O", "~")
@@ -54,16 +65,20 @@ def record_scores(y_true, y_pred) -> dict:
     f1 = {c: float(np.nan_to_num(t.rows.loc[c, "f1"])) for c in CLASSES}
     a = t.rows.loc["A"]
     n_not_a = max(len(yt) - int(a["n"]), 1)
-    return {"f1": f1, "f1_mean_NAO": float(np.mean([f1["N"], f1["A"], f1["O"]])),
-            "af_sensitivity": float(np.nan_to_num(a["se"])),
-            "af_ppv": float(np.nan_to_num(a["ppv"])),
-            "af_specificity": 100.0 * (n_not_a - int(a["fp"])) / n_not_a
-            if len(yt) > int(a["n"]) else 0.0,
-            "n_records": int(len(yt)), "table": t.to_dict()}
+    return {
+        "f1": f1,
+        "f1_mean_NAO": float(np.mean([f1["N"], f1["A"], f1["O"]])),
+        "af_sensitivity": float(np.nan_to_num(a["se"])),
+        "af_ppv": float(np.nan_to_num(a["ppv"])),
+        "af_specificity": 100.0 * (n_not_a - int(a["fp"])) / n_not_a
+        if len(yt) > int(a["n"])
+        else 0.0,
+        "n_records": int(len(yt)),
+        "table": t.to_dict(),
+    }
 
 
-def cinc_cv_proba(model, X, y, *, folds: int = 5, seed: int = 0, crops=None,
-                  crop_owner=None):
+def cinc_cv_proba(model, X, y, *, folds: int = 5, seed: int = 0, crops=None, crop_owner=None):
     """Out-of-fold probabilities (training prior) of a ``CinC2017Classifier``.
 
     Parameters
@@ -103,8 +118,9 @@ def cinc_cv_proba(model, X, y, *, folds: int = 5, seed: int = 0, crops=None,
     return classes, proba, priors.mean(axis=0)
 
 
-def simulate_prior_shift(y, proba, train_priors, classes, target, *, n_resamples: int = 200,
-                         random_state=None) -> dict:
+def simulate_prior_shift(
+    y, proba, train_priors, classes, target, *, n_resamples: int = 200, random_state=None
+) -> dict:
     """Held-out predictions resampled (with replacement) to ``target`` priors; median scores
     without and with :func:`geoecg.estimators.prior_correct` to the known target prior."""
     from ..prior_estimation import prior_correct
@@ -118,15 +134,25 @@ def simulate_prior_shift(y, proba, train_priors, classes, target, *, n_resamples
     res = {"uncorrected": [], "corrected": []}
     for _ in range(n_resamples):
         counts = rng.multinomial(len(y), t)
-        idx = np.concatenate([rng.choice(idx_by[c], size=k, replace=True)
-                              for c, k in zip(classes, counts, strict=True)
-                              if k and idx_by[c].size])
+        idx = np.concatenate(
+            [
+                rng.choice(idx_by[c], size=k, replace=True)
+                for c, k in zip(classes, counts, strict=True)
+                if k and idx_by[c].size
+            ]
+        )
         for name, p in (("uncorrected", proba), ("corrected", corrected)):
             res[name].append(record_scores(y[idx], classes[np.argmax(p[idx], axis=1)]))
-    out = {name: {"f1": {c: float(np.median([r["f1"][c] for r in rows])) for c in CLASSES},
-                  **{k: float(np.median([r[k] for r in rows]))
-                     for k in ("f1_mean_NAO", "af_sensitivity", "af_ppv", "af_specificity")}}
-           for name, rows in res.items()}
+    out = {
+        name: {
+            "f1": {c: float(np.median([r["f1"][c] for r in rows])) for c in CLASSES},
+            **{
+                k: float(np.median([r[k] for r in rows]))
+                for k in ("f1_mean_NAO", "af_sensitivity", "af_ppv", "af_specificity")
+            },
+        }
+        for name, rows in res.items()
+    }
     out["target_priors"] = {c: float(v) for c, v in zip(classes, t, strict=True)}
     out["n_resamples"] = int(n_resamples)
     out["note"] = "SIMULATION: held-out predictions resampled to the target priors"
@@ -145,12 +171,15 @@ def adaptation_report(model, X_test, y_test) -> dict:
     raw = model.estimator_.predict_proba_uncorrected(X_test)
     Q = model.calibrated_proba(X_test)
     s = model.source_priors_
-    rows = {"uncorrected": record_scores(y_test, classes[raw.argmax(1)]),
-            "calibrated": record_scores(y_test, classes[Q.argmax(1)]),
-            "ORACLE true prior": record_scores(
-                y_test, classes[prior_correct(Q, s, truth).argmax(1)])}
-    priors = {"true": dict(zip(classes.tolist(), truth.tolist(), strict=True)),
-              "train": dict(zip(classes.tolist(), s.tolist(), strict=True))}
+    rows = {
+        "uncorrected": record_scores(y_test, classes[raw.argmax(1)]),
+        "calibrated": record_scores(y_test, classes[Q.argmax(1)]),
+        "ORACLE true prior": record_scores(y_test, classes[prior_correct(Q, s, truth).argmax(1)]),
+    }
+    priors = {
+        "true": dict(zip(classes.tolist(), truth.tolist(), strict=True)),
+        "train": dict(zip(classes.tolist(), s.tolist(), strict=True)),
+    }
     for m in ADAPT_METHODS:
         est = model._estimate_from_proba(Q, m)
         rows[m] = record_scores(y_test, classes[prior_correct(Q, s, est.priors).argmax(1)])
@@ -160,12 +189,16 @@ def adaptation_report(model, X_test, y_test) -> dict:
 
 
 def _summary(values: dict) -> dict:
-    return {f"{k}_{s}": float(f(v)) for k, v in values.items()
-            for s, f in (("mean", np.mean), ("sd", np.std))}
+    return {
+        f"{k}_{s}": float(f(v))
+        for k, v in values.items()
+        for s, f in (("mean", np.mean), ("sd", np.std))
+    }
 
 
-def prior_shift_protocol(make_adapter, X, y, target, *, test_size: int = 340,
-                         seeds=(0, 1, 2)) -> dict:
+def prior_shift_protocol(
+    make_adapter, X, y, target, *, test_size: int = 340, seeds=(0, 1, 2)
+) -> dict:
     """Per seed: :func:`geoecg.evaluation.prior_shift_split` (balanced training part, test
     part of ``test_size`` records at ``target``), ``make_adapter(seed).fit`` on the training
     part, :func:`adaptation_report` on the test part; mean and SD over seeds."""
@@ -181,16 +214,19 @@ def prior_shift_protocol(make_adapter, X, y, target, *, test_size: int = 340,
     summary = {}
     for name in per_seed[0]["rows"]:
         rows = [r["rows"][name] for r in per_seed]
-        vals = {"f1_A": [r["f1"]["A"] for r in rows],
-                "f1_mean_NAO": [r["f1_mean_NAO"] for r in rows]}
+        vals = {
+            "f1_A": [r["f1"]["A"] for r in rows],
+            "f1_mean_NAO": [r["f1_mean_NAO"] for r in rows],
+        }
         if name in ADAPT_METHODS:
             vals["max_abs_prior_error"] = [r["max_abs_prior_error"] for r in rows]
         summary[name] = _summary(vals)
     return {"per_seed": per_seed, "summary": summary}
 
 
-def nested_cinc_cv(X, y, *, seeds=(0, 1, 2), folds: int = 5, inner_folds: int = 3,
-                   n_estimators: int = 200) -> dict:
+def nested_cinc_cv(
+    X, y, *, seeds=(0, 1, 2), folds: int = 5, inner_folds: int = 3, n_estimators: int = 200
+) -> dict:
     """Nested CinC CV of :func:`make_af_feature_pipeline` over :data:`AF_NESTED_GRID`.
 
     ``X`` holds the 193 record + rhythm-profile columns. Outer and inner folds are
@@ -208,20 +244,37 @@ def nested_cinc_cv(X, y, *, seeds=(0, 1, 2), folds: int = 5, inner_folds: int = 
     per_seed = []
     for seed in seeds:
         pipe = make_af_feature_pipeline(n_estimators=n_estimators, random_state=seed, n_jobs=1)
-        r = nested_evaluate({"af": (pipe, AF_NESTED_GRID)}, X, y, np.arange(len(y)),
-                            outer_cv=StratifiedGroupKFold(folds, shuffle=True, random_state=seed),
-                            inner_cv=StratifiedGroupKFold(inner_folds, shuffle=True,
-                                                          random_state=seed),
-                            scoring=scorer)["af"]
+        r = nested_evaluate(
+            {"af": (pipe, AF_NESTED_GRID)},
+            X,
+            y,
+            np.arange(len(y)),
+            outer_cv=StratifiedGroupKFold(folds, shuffle=True, random_state=seed),
+            inner_cv=StratifiedGroupKFold(inner_folds, shuffle=True, random_state=seed),
+            scoring=scorer,
+        )["af"]
         row = record_scores(y, r.y_pred)
-        row.update(seed=int(seed), inner_scores=[float(s) for s in r.inner_scores],
-                   choices=[{k: (bool(v) if isinstance(v, (bool, np.bool_)) else v)
-                             for k, v in c.items()} for c in r.choices])
+        row.update(
+            seed=int(seed),
+            inner_scores=[float(s) for s in r.inner_scores],
+            choices=[
+                {k: (bool(v) if isinstance(v, (bool, np.bool_)) else v) for k, v in c.items()}
+                for c in r.choices
+            ],
+        )
         per_seed.append(row)
-    return {"per_seed": per_seed, "grid": {k: list(v) for k, v in AF_NESTED_GRID.items()},
-            "summary": {"nested": _summary({"f1_A": [r["f1"]["A"] for r in per_seed],
-                                            "f1_mean_NAO": [r["f1_mean_NAO"]
-                                                            for r in per_seed]})}}
+    return {
+        "per_seed": per_seed,
+        "grid": {k: list(v) for k, v in AF_NESTED_GRID.items()},
+        "summary": {
+            "nested": _summary(
+                {
+                    "f1_A": [r["f1"]["A"] for r in per_seed],
+                    "f1_mean_NAO": [r["f1_mean_NAO"] for r in per_seed],
+                }
+            )
+        },
+    }
 
 
 def af_beat_detectors(*, n_estimators: int = 200, random_state=None) -> dict:
@@ -237,13 +290,16 @@ def af_beat_detectors(*, n_estimators: int = 200, random_state=None) -> dict:
         "COSEn (16 beats)": (COSEnDetector, False),
         "low-complexity (Petrenas-style)": (LowComplexityAFDetector, False),
         "AFDetector (xgboost, 30 beats)": (xgb, False),
-        "COSEn + ectopy filter": (lambda: E(COSEnDetector(), mode="drop", min_episode_s=0.0),
-                                  True),
+        "COSEn + ectopy filter": (lambda: E(COSEnDetector(), mode="drop", min_episode_s=0.0), True),
         "COSEn + 30 s episodes": (lambda: E(COSEnDetector(), min_episode_s=30.0), False),
         "COSEn + ectopy + 30 s episodes": (
-            lambda: E(COSEnDetector(), mode="drop", min_episode_s=30.0), True),
+            lambda: E(COSEnDetector(), mode="drop", min_episode_s=30.0),
+            True,
+        ),
         "AFDetector + ectopy + 30 s episodes": (
-            lambda: E(xgb(), mode="drop", min_episode_s=30.0), True),
+            lambda: E(xgb(), mode="drop", min_episode_s=30.0),
+            True,
+        ),
     }
 
 
@@ -254,8 +310,7 @@ def af_patient_folds(series: dict, same_patient=(("201", "202"),)) -> list:
     af = sorted({grp.get(r, r) for r, v in series.items() if np.any(v[1])})
     if len(af) < 2:
         raise ValueError(f"beat-level CV needs >= 2 patients with AF, found {af}")
-    folds = [sorted(r for r in series if np.any(series[r][1]) and grp.get(r, r) == g)
-             for g in af]
+    folds = [sorted(r for r in series if np.any(series[r][1]) and grp.get(r, r) == g) for g in af]
     for i, r in enumerate(sorted(r for r in series if not np.any(series[r][1]))):
         folds[i % len(folds)].append(r)
     return folds
@@ -288,8 +343,7 @@ def beat_level_cv(series: dict, detectors: dict, folds: list) -> dict:
             det = make()
             extra = isinstance(det, EctopyFilteredDetector)
             fit_ect = ([[series[r][2] for r in train]] if use_ect else [None]) if extra else []
-            det.fit_series([series[r][0] for r in train], [series[r][1] for r in train],
-                           *fit_ect)
+            det.fit_series([series[r][0] for r in train], [series[r][1] for r in train], *fit_ect)
             for r in test:
                 ect = ([series[r][2]] if use_ect else [None]) if extra else []
                 p = det.predict_series(series[r][0], *ect)
@@ -297,9 +351,14 @@ def beat_level_cv(series: dict, detectors: dict, folds: list) -> dict:
                 a, b, c, d = (p & yr).sum(), (~p & yr).sum(), (~p & ~yr).sum(), (p & ~yr).sum()
                 tp, fn, tn, fp = tp + a, fn + b, tn + c, fp + d
                 per_rec[r] = {"tp": int(a), "fn": int(b), "tn": int(c), "fp": int(d)}
-        results[name] = {"se": 100.0 * tp / max(tp + fn, 1), "sp": 100.0 * tn / max(tn + fp, 1),
-                         "n_af_beats": int(tp + fn), "n_other_beats": int(tn + fp),
-                         "time_s": time.perf_counter() - t0, "per_record": per_rec}
+        results[name] = {
+            "se": 100.0 * tp / max(tp + fn, 1),
+            "sp": 100.0 * tn / max(tn + fp, 1),
+            "n_af_beats": int(tp + fn),
+            "n_other_beats": int(tn + fp),
+            "time_s": time.perf_counter() - t0,
+            "per_record": per_rec,
+        }
     return results
 
 
@@ -312,17 +371,23 @@ def time_screening(*, random_state=0, n_runs: int = 3) -> dict:
     rr, yy = synthetic_rr(20000, af_fraction=0.5, random_state=random_state)
     det = COSEnDetector().fit_series(rr, yy)
     episodes = [(3600.0, 7200.0), (30000.0, 30600.0), (60000.0, 70000.0)]
-    x, fs, truth = synthetic_af_ecg(24 * 3600.0, fs=200.0, n_leads=2, af_intervals=episodes,
-                                    random_state=random_state)
+    x, fs, truth = synthetic_af_ecg(
+        24 * 3600.0, fs=200.0, n_leads=2, af_intervals=episodes, random_state=random_state
+    )
     times = []
     for _ in range(n_runs):
         t0 = time.perf_counter()
         res = screen_af(x, fs, det)
         times.append(time.perf_counter() - t0)
     beat_af = np.interp(res.rpeaks[1:] / fs, truth["beat_s"], truth["af"].astype(float)) > 0.5
-    return {"mode": "screen a synthetic 24-h, 2-lead, 200-Hz recording (COSEn detector)",
-            "n_samples": int(x.shape[1]), "n_beats": int(res.rpeaks.size),
-            "time_s_median": float(np.median(times)), "times_s": times,
-            "episodes_found": res.episodes.round(1).to_dict("list"), "episodes_true": episodes,
-            "beat_se": 100.0 * float((res.af & beat_af).sum() / max(beat_af.sum(), 1)),
-            "beat_sp": 100.0 * float((~res.af & ~beat_af).sum() / max((~beat_af).sum(), 1))}
+    return {
+        "mode": "screen a synthetic 24-h, 2-lead, 200-Hz recording (COSEn detector)",
+        "n_samples": int(x.shape[1]),
+        "n_beats": int(res.rpeaks.size),
+        "time_s_median": float(np.median(times)),
+        "times_s": times,
+        "episodes_found": res.episodes.round(1).to_dict("list"),
+        "episodes_true": episodes,
+        "beat_se": 100.0 * float((res.af & beat_af).sum() / max(beat_af.sum(), 1)),
+        "beat_sp": 100.0 * float((~res.af & ~beat_af).sum() / max((~beat_af).sum(), 1)),
+    }

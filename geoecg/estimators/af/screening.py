@@ -109,7 +109,12 @@ def af_episodes(
 
 
 def screen_af(
-    signal, fs: float, detector, *, lead: int = 0, min_duration_s: float = 30.0,
+    signal,
+    fs: float,
+    detector,
+    *,
+    lead: int = 0,
+    min_duration_s: float = 30.0,
     max_gap_s: float = 10.0,
 ):
     """Screen a long recording for AF episodes.
@@ -177,13 +182,25 @@ def screen_af(
         max_gap_s=max_gap_s,
     )
     return AFScreening(
-        rpeaks=peaks, rr_ms=rr, p_af=p, af=kept, episodes=ep, fs=float(fs),
+        rpeaks=peaks,
+        rr_ms=rr,
+        p_af=p,
+        af=kept,
+        episodes=ep,
+        fs=float(fs),
         duration_s=x.shape[1] / float(fs),
     )
 
 
-def synthetic_rr(n: int, *, af_fraction: float = 0.3, mean_rr_ms: float = 800.0,
-                 ectopic_rate: float = 0.02, episode_beats: int = 300, random_state=None):
+def synthetic_rr(
+    n: int,
+    *,
+    af_fraction: float = 0.3,
+    mean_rr_ms: float = 800.0,
+    ectopic_rate: float = 0.02,
+    episode_beats: int = 300,
+    random_state=None,
+):
     """A labelled RR series alternating sinus rhythm and AF episodes.
 
     Sinus: ``mean_rr_ms`` with slow (0.01 Hz) and respiratory (0.25 Hz) modulation plus
@@ -206,8 +223,12 @@ def synthetic_rr(n: int, *, af_fraction: float = 0.3, mean_rr_ms: float = 800.0,
         y[s : s + episode_beats] = rng.uniform() < af_fraction
     i = np.arange(n)
     t = np.cumsum(np.full(n, mean_rr_ms)) / 1000.0
-    sinus = mean_rr_ms * (1 + 0.05 * np.sin(2 * np.pi * 0.01 * t) + 0.03 * np.sin(
-        2 * np.pi * 0.25 * t) + 0.02 * rng.standard_normal(n))
+    sinus = mean_rr_ms * (
+        1
+        + 0.05 * np.sin(2 * np.pi * 0.01 * t)
+        + 0.03 * np.sin(2 * np.pi * 0.25 * t)
+        + 0.02 * rng.standard_normal(n)
+    )
     ect = (rng.uniform(size=n) < ectopic_rate) & (i < n - 1)
     sinus[ect] *= 0.7
     sinus[np.flatnonzero(ect) + 1] *= 1.3
@@ -216,9 +237,16 @@ def synthetic_rr(n: int, *, af_fraction: float = 0.3, mean_rr_ms: float = 800.0,
     return np.where(y, af, sinus), y
 
 
-def synthetic_af_ecg(duration_s: float, *, fs: float = 200.0, n_leads: int = 2,
-                     af_intervals=(), mean_rr_ms: float = 800.0, noise_mv: float = 0.02,
-                     random_state=None):
+def synthetic_af_ecg(
+    duration_s: float,
+    *,
+    fs: float = 200.0,
+    n_leads: int = 2,
+    af_intervals=(),
+    mean_rr_ms: float = 800.0,
+    noise_mv: float = 0.02,
+    random_state=None,
+):
     """A synthetic multi-lead ECG (mV) with AF during ``af_intervals`` [(start_s, end_s)].
 
     Beats are Gaussian P, QRS and T waves placed at the beat times by FFT convolution;

@@ -16,8 +16,18 @@ def cache_path(cache_dir: Path, key: str) -> Path:
     return Path(cache_dir) / f"{h}.npy"
 
 
-def cached_rows(func, signals, fs: float, n_features: int, *, prefix: str, keys=None,
-                cache_dir=None, progress: bool = False, desc: str = "features") -> np.ndarray:
+def cached_rows(
+    func,
+    signals,
+    fs: float,
+    n_features: int,
+    *,
+    prefix: str,
+    keys=None,
+    cache_dir=None,
+    progress: bool = False,
+    desc: str = "features",
+) -> np.ndarray:
     """``func(signal, fs)`` of every record, each row cached under ``prefix|key|fs``.
 
     Parameters
@@ -57,8 +67,9 @@ def cached_rows(func, signals, fs: float, n_features: int, *, prefix: str, keys=
     from tqdm.auto import tqdm
 
     out = np.full((len(signals), int(n_features)), np.nan)
-    for i in tqdm(range(len(signals)), desc=desc, disable=not progress, unit="rec",
-                  file=sys.stderr):
+    for i in tqdm(
+        range(len(signals)), desc=desc, disable=not progress, unit="rec", file=sys.stderr
+    ):
         path = cache_path(cache, f"{prefix}|{keys[i]}|{float(fs)}") if cache is not None else None
         if path is not None and path.is_file():
             v = np.load(path)

@@ -26,8 +26,16 @@ __all__ = ["crop_bounds", "af_crop_features", "append_crops"]
 DEFAULT_CROP_SEED = 2017
 
 
-def crop_bounds(n_samples: int, fs: float, n_crops: int, frac: float, *, min_s: float = 9.0,
-                seed: int = DEFAULT_CROP_SEED, index: int = 0) -> np.ndarray:
+def crop_bounds(
+    n_samples: int,
+    fs: float,
+    n_crops: int,
+    frac: float,
+    *,
+    min_s: float = 9.0,
+    seed: int = DEFAULT_CROP_SEED,
+    index: int = 0,
+) -> np.ndarray:
     """Sample bounds of the random sub-crops of one record.
 
     Parameters
@@ -76,10 +84,19 @@ def crop_bounds(n_samples: int, fs: float, n_crops: int, frac: float, *, min_s: 
     return np.column_stack([st, st + L]).astype(np.int64)
 
 
-def af_crop_features(signals, fs: float, n_crops: int, frac: float, *, min_s: float = 9.0,
-                     seed: int = DEFAULT_CROP_SEED, rhythm_profile: bool = False, keys=None,
-                     cache_dir: str | os.PathLike | None = None,
-                     progress: bool = False) -> tuple[np.ndarray, np.ndarray]:
+def af_crop_features(
+    signals,
+    fs: float,
+    n_crops: int,
+    frac: float,
+    *,
+    min_s: float = 9.0,
+    seed: int = DEFAULT_CROP_SEED,
+    rhythm_profile: bool = False,
+    keys=None,
+    cache_dir: str | os.PathLike | None = None,
+    progress: bool = False,
+) -> tuple[np.ndarray, np.ndarray]:
     """Record features of the random sub-crops of many records.
 
     Parameters
@@ -128,15 +145,24 @@ def af_crop_features(signals, fs: float, n_crops: int, frac: float, *, min_s: fl
             owner.append(i)
             ckeys.append(f"{keys[i] if keys is not None else i}|crop{a}:{b}")
     owner = np.asarray(owner, dtype=np.int64)
-    F = af_record_features_batch(crops, fs, keys=ckeys if cache_dir is not None else None,
-                                 cache_dir=cache_dir, progress=progress)
+    F = af_record_features_batch(
+        crops,
+        fs,
+        keys=ckeys if cache_dir is not None else None,
+        cache_dir=cache_dir,
+        progress=progress,
+    )
     F = F.reshape(len(crops), len(AF_RECORD_FEATURE_NAMES))
     if rhythm_profile:
         from .rhythm_profile import RHYTHM_PROFILE_NAMES, rhythm_profile_features_batch
 
         extra = rhythm_profile_features_batch(
-            crops, fs, keys=ckeys if cache_dir is not None else None, cache_dir=cache_dir,
-            progress=progress)
+            crops,
+            fs,
+            keys=ckeys if cache_dir is not None else None,
+            cache_dir=cache_dir,
+            progress=progress,
+        )
         F = np.hstack([F, extra.reshape(len(crops), len(RHYTHM_PROFILE_NAMES))])
     return F, owner
 

@@ -41,10 +41,17 @@ class AFFeatureMatrix:
     crop_owner: np.ndarray | None = None
 
 
-def af_feature_matrix(signals, fs: float, *, rhythm_profile: bool = False, n_crops: int = 0,
-                      crop_frac: float = 0.7, keys=None,
-                      cache_dir: str | os.PathLike | None = None,
-                      progress: bool = False) -> AFFeatureMatrix:
+def af_feature_matrix(
+    signals,
+    fs: float,
+    *,
+    rhythm_profile: bool = False,
+    n_crops: int = 0,
+    crop_frac: float = 0.7,
+    keys=None,
+    cache_dir: str | os.PathLike | None = None,
+    progress: bool = False,
+) -> AFFeatureMatrix:
     """Record (+ rhythm-profile) features of many records, optionally with crop features.
 
     Parameters
@@ -82,19 +89,30 @@ def af_feature_matrix(signals, fs: float, *, rhythm_profile: bool = False, n_cro
     """
     if n_crops < 0 or int(n_crops) != n_crops:
         raise ValueError(f"n_crops must be a non-negative integer, got {n_crops!r}")
-    X = af_record_features_batch(signals, fs, keys=keys, cache_dir=cache_dir,
-                                 progress=progress)
+    X = af_record_features_batch(signals, fs, keys=keys, cache_dir=cache_dir, progress=progress)
     names = tuple(AF_RECORD_FEATURE_NAMES)
     if rhythm_profile:
-        X = np.hstack([X, rhythm_profile_features_batch(signals, fs, keys=keys,
-                                                        cache_dir=cache_dir,
-                                                        progress=progress)])
+        X = np.hstack(
+            [
+                X,
+                rhythm_profile_features_batch(
+                    signals, fs, keys=keys, cache_dir=cache_dir, progress=progress
+                ),
+            ]
+        )
         names += tuple(RHYTHM_PROFILE_NAMES)
     if not n_crops:
         return AFFeatureMatrix(X=X, feature_names=names)
     from .crops import af_crop_features
 
-    C, owner = af_crop_features(signals, fs, int(n_crops), float(crop_frac), keys=keys,
-                                cache_dir=cache_dir, rhythm_profile=rhythm_profile,
-                                progress=progress)
+    C, owner = af_crop_features(
+        signals,
+        fs,
+        int(n_crops),
+        float(crop_frac),
+        keys=keys,
+        cache_dir=cache_dir,
+        rhythm_profile=rhythm_profile,
+        progress=progress,
+    )
     return AFFeatureMatrix(X=X, feature_names=names, crops=C, crop_owner=owner)

@@ -486,9 +486,17 @@ def af_record_features_batch(
     -------
     ndarray, shape (n_records, n_features)
     """
-    return cached_rows(af_record_features, signals, fs, len(AF_RECORD_FEATURE_NAMES),
-                       prefix=FEATURE_VERSION, keys=keys, cache_dir=cache_dir,
-                       progress=progress, desc="AF features")
+    return cached_rows(
+        af_record_features,
+        signals,
+        fs,
+        len(AF_RECORD_FEATURE_NAMES),
+        prefix=FEATURE_VERSION,
+        keys=keys,
+        cache_dir=cache_dir,
+        progress=progress,
+        desc="AF features",
+    )
 
 
 class AFRecordFeatures(TransformerMixin, BaseEstimator):

@@ -57,10 +57,26 @@ def _names() -> tuple[str, ...]:
     w += [f"W16_COSEn_p{p}" for p in _PCT] + ["W16_COSEn_frac>-1.4"]
     m = ["EctopicFracMorph", "PrematureFrac", "BeatCorrMedian", "BeatCorrP5"]
     for v in ("NNm", "NNmr"):
-        m += [f"{v}_nRMSSD", f"{v}_nMAD", f"{v}_FracAbsdRR>6%", f"{v}_CV", f"{v}_P75AbsdRR",
-              f"{v}_FracKept"]
-    p = ["PCorrFrac>0.5", "PCorrFrac>0.8", "PCorrMean", "PCorrMeanLongRR", "PAmpMedian",
-         "PAmpCV", "PTemplateSNR", "PPeakTimeSD_ms", "PLocalCorrMedian", "PLocalCorrFrac>0.6"]
+        m += [
+            f"{v}_nRMSSD",
+            f"{v}_nMAD",
+            f"{v}_FracAbsdRR>6%",
+            f"{v}_CV",
+            f"{v}_P75AbsdRR",
+            f"{v}_FracKept",
+        ]
+    p = [
+        "PCorrFrac>0.5",
+        "PCorrFrac>0.8",
+        "PCorrMean",
+        "PCorrMeanLongRR",
+        "PAmpMedian",
+        "PAmpCV",
+        "PTemplateSNR",
+        "PPeakTimeSD_ms",
+        "PLocalCorrMedian",
+        "PLocalCorrFrac>0.6",
+    ]
     return tuple(w + m + p)
 
 
@@ -243,8 +259,9 @@ def rhythm_profile_features(signal, fs: float, rpeaks=None) -> np.ndarray:
     return np.asarray(w + m + p, dtype=np.float64)
 
 
-def rhythm_profile_features_batch(signals, fs: float, *, keys=None, cache_dir=None,
-                                  progress: bool = False) -> np.ndarray:
+def rhythm_profile_features_batch(
+    signals, fs: float, *, keys=None, cache_dir=None, progress: bool = False
+) -> np.ndarray:
     """:func:`rhythm_profile_features` of many records, cached per record.
 
     Parameters
@@ -277,7 +294,14 @@ def rhythm_profile_features_batch(signals, fs: float, *, keys=None, cache_dir=No
     def one(x, fs):
         return rhythm_profile_features(np.ravel(np.asarray(x, dtype=np.float64)), fs)
 
-    return cached_rows(one, signals, fs, len(RHYTHM_PROFILE_NAMES),
-                       prefix=f"{FEATURE_VERSION}|rhythm_profile|v{RHYTHM_PROFILE_VERSION}",
-                       keys=keys, cache_dir=cache_dir, progress=progress,
-                       desc="rhythm profile")
+    return cached_rows(
+        one,
+        signals,
+        fs,
+        len(RHYTHM_PROFILE_NAMES),
+        prefix=f"{FEATURE_VERSION}|rhythm_profile|v{RHYTHM_PROFILE_VERSION}",
+        keys=keys,
+        cache_dir=cache_dir,
+        progress=progress,
+        desc="rhythm profile",
+    )
