@@ -69,7 +69,9 @@ def ecgsyn_wave_times(
     --------
     >>> t = ecgsyn_wave_times(fs=500, duration_s=4, hr_bpm=60)
     >>> t["R_peak"].tolist()               # R at (k + 1/2) RR
-    [250.0, 750.0, 1250.0]
+    [250.0, 750.0, 1250.0, 1750.0]
+    >>> bool(t["T_off"].iloc[-1] < 4 * 500)   # the last beat ends inside the strip
+    True
     """
     if not 0 < level < 1:
         raise ValueError(f"level must be in (0, 1), got {level}")
