@@ -34,7 +34,7 @@ N_FREQ = 2 * len(FREQ_NAMES)
 N_NONLINEAR = len(NONLINEAR_NAMES)
 N_FEATURES = N_TIME + N_FREQ + N_NONLINEAR
 #: Revision of the kernels compiled into this file's functions (see the module docstring).
-CACHE_TAG = "2026-12-04 shared-sort welch-fft"
+CACHE_TAG = "2026-12-04 shared-sort welch-fft windowed-segment"
 
 
 @njit(cache=True, nogil=True)

@@ -121,6 +121,18 @@ def _fft_pow2(re, im, wr, wi):
 
 
 @njit(cache=True, nogil=True)
+def _windowed_segment(x, start, w, seg):
+    """``seg[i] = (x[start + i] - mean) * w[i]``: one demeaned, windowed Welch segment."""
+    n = w.size
+    mu = 0.0
+    for i in range(n):
+        mu += x[start + i]
+    mu /= n
+    for i in range(n):
+        seg[i] = (x[start + i] - mu) * w[i]
+
+
+@njit(cache=True, nogil=True)
 def welch_low_bins(x, fs, nperseg, fmax):
     """One-sided Welch PSD of ``x`` for DFT bins ``k*fs/nperseg <= fmax``.
 
@@ -157,14 +169,8 @@ def welch_low_bins(x, fs, nperseg, fmax):
         wr, wi = _twiddles(nperseg)
         im = np.empty(nperseg, dtype=np.float64)
         for s in range(nseg):
-            start = s * step
-            mu = 0.0
-            for i in range(nperseg):
-                mu += x[start + i]
-            mu /= nperseg
-            for i in range(nperseg):
-                seg[i] = (x[start + i] - mu) * w[i]
-                im[i] = 0.0
+            _windowed_segment(x, s * step, w, seg)
+            im[:] = 0.0
             _fft_pow2(seg, im, wr, wi)
             for k in range(nb):
                 p = (seg[k] * seg[k] + im[k] * im[k]) / (fs * s2)
@@ -187,13 +193,7 @@ def welch_low_bins(x, fs, nperseg, fmax):
     re = np.empty(nb, dtype=np.float64)
     im = np.empty(nb, dtype=np.float64)
     for s in range(nseg):
-        start = s * step
-        mu = 0.0
-        for i in range(nperseg):
-            mu += x[start + i]
-        mu /= nperseg
-        for i in range(nperseg):
-            seg[i] = (x[start + i] - mu) * w[i]
+        _windowed_segment(x, s * step, w, seg)
         for k in range(nb):
             cr[k] = 1.0
             ci[k] = 0.0
