@@ -25,16 +25,14 @@ negative deflections get their own weights.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
-import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ._phases import beat_phase_index
 from .names import STANDARD_LEADS, parse_leads
 from .relations import limb_leads
+from .scores import ReconstructionScores, reconstruction_scores
 
 __all__ = ["LeadReconstructor", "ReconstructionScores", "reconstruction_scores", "METHODS"]
 
@@ -44,75 +42,6 @@ FLAT_MV = 1e-4
 #: Pull of the pooled weights on each beat phase's weights, in units of the phase's own
 #: mean Gram diagonal (population and patient methods with ``phase_edges_s``).
 PHASE_PRIOR = 0.1
-
-
-@dataclass(frozen=True)
-class ReconstructionScores:
-    """Per-lead agreement of reconstructed and true signals.
-
-    Attributes
-    ----------
-    leads : tuple of str
-        Lead names (the reconstructed leads).
-    r : ndarray, shape (n_records, n_leads)
-        Pearson correlation per record and lead (NaN for a flat true or reconstructed
-        lead).
-    rmse_uv : ndarray, shape (n_records, n_leads)
-        Root-mean-square error per record and lead, in µV.
-    """
-
-    leads: tuple
-    r: np.ndarray
-    rmse_uv: np.ndarray
-
-    @property
-    def mean_r(self) -> float:
-        """Mean over leads of the per-lead mean r."""
-        return float(np.nanmean(np.nanmean(self.r, axis=0)))
-
-    def to_frame(self) -> pd.DataFrame:
-        """Per-lead mean and SD of r and mean RMSE (µV) over records, one row per lead."""
-        return pd.DataFrame(
-            {
-                "r_mean": np.nanmean(self.r, axis=0),
-                "r_sd": np.nanstd(self.r, axis=0),
-                "r_median": np.nanmedian(self.r, axis=0),
-                "rmse_uv": np.nanmean(self.rmse_uv, axis=0),
-            },
-            index=pd.Index(self.leads, name="lead"),
-        )
-
-
-def reconstruction_scores(X_true, X_rec, leads=STANDARD_LEADS, *, start=0) -> ReconstructionScores:
-    """Per-record, per-lead Pearson r and RMSE (µV) between true and reconstructed leads.
-
-    Parameters
-    ----------
-    X_true, X_rec : array_like, shape (n_records, n_leads, n_samples)
-        Signals in mV, leads in the order of ``leads``.
-    leads : sequence of str
-        Names of the leads on axis 1 (the leads to score are all of them; select first).
-    start : int, default 0
-        Samples to skip at the start of every record (e.g. the calibration segment of the
-        ``"patient"`` method).
-
-    Returns
-    -------
-    ReconstructionScores
-    """
-    A = np.asarray(X_true, dtype=float)[..., start:]
-    B = np.asarray(X_rec, dtype=float)[..., start:]
-    if A.shape != B.shape or A.ndim != 3:
-        raise ValueError(f"X_true and X_rec must have the same 3-D shape, got {A.shape}, {B.shape}")
-    if A.shape[1] != len(leads):
-        raise ValueError(f"{len(leads)} lead names for {A.shape[1]} leads")
-    a = A - A.mean(axis=-1, keepdims=True)
-    b = B - B.mean(axis=-1, keepdims=True)
-    den = np.sqrt((a**2).sum(-1) * (b**2).sum(-1))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        r = np.where(den > 0, (a * b).sum(-1) / den, np.nan)
-    rmse = np.sqrt(np.mean((A - B) ** 2, axis=-1)) * 1000.0
-    return ReconstructionScores(tuple(leads), r, rmse)
 
 
 def _lagged(S: np.ndarray, n_taps: int) -> np.ndarray:
