@@ -1,0 +1,60 @@
+"""geoecg.commands.bench_io: the plumbing shared by the bench runners."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import numpy as np
+import pytest
+
+from geoecg.commands import bench_io as bio
+
+
+def test_add_common_flags():
+    p = argparse.ArgumentParser()
+    bio.add_common(p, data="x", data_required=True, peers="NeuroKit2", seed=1, seeds="0,1")
+    a = p.parse_args(["--data", "d", "--json", "o.json", "--peers"])
+    assert (a.data, a.json, a.peers, a.seed, a.seeds) == ("d", "o.json", True, 1, "0,1")
+    with pytest.raises(SystemExit):
+        p.parse_args([])  # --data required
+    q = argparse.ArgumentParser()
+    bio.add_common(q, data=None, json=False)
+    assert vars(q.parse_args([])) == {}
+
+
+def test_parse_list_names_flag():
+    assert bio.parse_list(" a, b,,", name="--m", choices="ab") == ["a", "b"]
+    with pytest.raises(ValueError, match="--m: unknown"):
+        bio.parse_list("a,z", name="--m", choices=("a",))
+    with pytest.raises(ValueError, match="--seeds must be"):
+        bio.parse_list("0,x", name="--seeds", type=int)
+
+
+def test_write_json_versions_and_nan(tmp_path, capsys):
+    f = tmp_path / "sub" / "r.json"
+    payload = {"se": np.float64("nan"), "n": np.int64(3), "v": np.arange(2), "p": tmp_path}
+    bio.write_json(f, payload, "scikit-learn", threads=1)
+    d = json.loads(f.read_text())
+    assert d["se"] is None and d["n"] == 3 and d["v"] == [0, 1] and d["p"] == str(tmp_path)
+    assert d["versions"]["threads"] == 1 and "scikit-learn" in d["versions"]
+    assert "versions" not in payload  # not modified
+    assert "written" in capsys.readouterr().out
+    bio.write_json(f, {"versions": {"mine": 1}}, quiet=True)
+    assert json.loads(f.read_text()) == {"versions": {"mine": 1}}
+    bio.write_json(None, payload)  # no --json: nothing
+
+
+def test_data_dir(tmp_path, monkeypatch):
+    (tmp_path / "ptbxl").mkdir()
+    (tmp_path / "ptbxl" / "ptbxl_database.csv").write_text("")
+    want = tmp_path / "ptbxl"
+    assert bio.data_dir(tmp_path, "ptbxl", marker="ptbxl_database.csv") == want
+    assert bio.data_dir(want, "ptbxl", marker="ptbxl_database.csv") == want
+    monkeypatch.setenv("GEOECG_DATA", str(tmp_path))
+    assert bio.data_dir(None) == tmp_path
+    with pytest.raises(FileNotFoundError, match="--data"):
+        bio.data_dir(tmp_path, "mitdb", marker="*.atr")
+    monkeypatch.delenv("GEOECG_DATA")
+    with pytest.raises(FileNotFoundError, match="--data"):
+        bio.data_dir(None)
