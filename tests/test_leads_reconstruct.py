@@ -292,3 +292,35 @@ def test_all_chest_leads_and_i_ii_leave_nothing_to_regress():
     rec = LeadReconstructor("I,II,V1,V2,V3,V4,V5,V6").fit(X)
     assert rec.target_ == () and rec.coef_.shape == (8, 0)
     np.testing.assert_allclose(rec.transform(X)[:, 2:6], X[:, 2:6], atol=1e-12)
+
+
+def test_quantile_amplitude_map_restores_spread_keeps_r():
+    """Per-record gains the sources cannot predict: the conditional mean shrinks the V1
+    amplitude spread; the quantile map restores it with per-record r unchanged."""
+    rng = np.random.default_rng(3)
+    X = _linear_cohort(n=160, T=300, seed=3)
+    X /= X[:, :1].std(-1, keepdims=True)  # lead I of unit SD in every record
+    gain = rng.uniform(0.2, 2.0, size=(160, 1))
+    X[:, 6] = gain * X[:, 0] + 0.2 * rng.standard_normal((160, 300))
+    tr, te = slice(0, 120), slice(120, None)
+    base = LeadReconstructor(SRC).fit(X[tr])
+    quant = clone(base).set_params(amplitude="quantile").fit(X[tr])
+    assert quant.amplitude_map_.shape[0] == 2 and quant.amplitude_map_.shape[2] == 5
+    R0, R1 = base.transform(X[te]), quant.transform(X[te])
+    np.testing.assert_allclose(
+        quant.score_leads(X[te], reconstructed=R1).r,
+        base.score_leads(X[te], reconstructed=R0).r,
+        atol=1e-10,
+    )
+    sd_true = X[te, 6].std(-1)
+
+    def ratio(R):
+        return R[:, 6].std(-1).var() / sd_true.var()
+
+    assert ratio(R0) < 0.6 and 0.7 < ratio(R1) < 1.4
+    assert ratio(R1) > ratio(R0) + 0.3
+    np.testing.assert_array_equal(R1[:, [0, 1, 8]], X[te][:, [0, 1, 8]])
+    with pytest.raises(ValueError, match="amplitude"):
+        LeadReconstructor(SRC, amplitude="stretch").fit(X)
+    with pytest.raises(ValueError, match="quantile"):
+        LeadReconstructor(SRC, "patient", fs=100.0, amplitude="quantile").fit(X)

@@ -81,7 +81,7 @@ def run(args) -> int:
     from ..bench.ptbxl import load_task
     from ..io import PTBXL
     from ..leads import METHODS
-    from ..leads.protocol import reconstruction_report, subset_auc_comparison
+    from ..leads.protocol import format_report, reconstruction_report, subset_auc_comparison
     from ..signal import bandpass
 
     methods = [m.strip() for m in args.methods.split(",") if m.strip()]
@@ -123,7 +123,7 @@ def run(args) -> int:
         res["downstream"]["protocol"] = (
             f"NORM vs MI, 1 x 5-fold StratifiedGroupKFold by patient_id, seed {args.seed}"
         )
-    _print(res)
+    print(format_report(res))
     _write(args, res)
     return 0
 
@@ -131,48 +131,3 @@ def run(args) -> int:
 def _write(args, res) -> None:
     if args.json:
         Path(args.json).write_text(json.dumps(res, indent=2, default=float))
-
-
-def _print(res) -> None:
-    print(
-        f"\nPTB-XL lead reconstruction: {res['n_records']} records at {res['fs']:g} Hz, "
-        f"{res['split']}; 0.5-40 Hz band-pass"
-    )
-    print(
-        f"{'sources':14s} {'method':10s} {'mean r':>7s} {'min r':>6s} {'RMSE uV':>8s}  per-lead r"
-    )
-    rows = list(res["reconstruction"].values())
-    for r in rows:
-        per = " ".join(f"{k}:{v['r_mean']:.2f}" for k, v in r["per_lead"].items())
-        print(
-            f"{','.join(r['sources']):14s} {r['method']:10s} {r['mean_r']:7.3f} "
-            f"{r['min_lead_r']:6.3f} {r['mean_rmse_uv']:8.0f}  {per}"
-        )
-    print(
-        "\namplitude spread (chest leads): R-amplitude corr with lead I true/rec; "
-        "R-amplitude and signal variance ratio rec/true"
-    )
-    for r in rows:
-        amp = "  ".join(
-            f"{k} {v['corr_I_true']:.2f}/{v['corr_I_rec']:.2f} "
-            f"{v['r_amp_var_ratio']:.2f} {v['signal_var_ratio']:.2f}"
-            for k, v in r["amplitude"].items()
-            if k not in r["sources"]
-        )
-        print(f"{','.join(r['sources']):14s} {r['method']:10s} {amp}")
-    d = res["downstream"]
-    if d:
-        a = d["real12"]
-        print(
-            f"\n{d['protocol']}: real 12 leads AUC {a['auc']:.3f} "
-            f"[{a['auc_ci'][0]:.3f}, {a['auc_ci'][1]:.3f}]"
-        )
-        for k, e in d.items():
-            for name in ("subset", "reconstructed12") if isinstance(e, dict) else ():
-                v = e.get(name)
-                if v is not None:
-                    print(
-                        f"  {k:24s} {name:16s} AUC {v['auc']:.3f} [{v['auc_ci'][0]:.3f}, "
-                        f"{v['auc_ci'][1]:.3f}]  vs real 12: {v['diff_vs_real12']:+.3f} "
-                        f"[{v['diff_ci'][0]:+.3f}, {v['diff_ci'][1]:+.3f}]"
-                    )

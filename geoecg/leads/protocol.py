@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
+from sklearn.base import clone
 
 from ._phases import BEAT_PHASE_EDGES_S
 from .amplitude import amplitude_spread
@@ -24,6 +25,7 @@ __all__ = [
     "select_reconstructor",
     "reconstruction_report",
     "subset_auc_comparison",
+    "format_report",
 ]
 
 _PHASED = {"n_taps": [2], "phase_edges_s": [BEAT_PHASE_EDGES_S], "rectified": [True]}
@@ -77,7 +79,17 @@ def select_reconstructor(
 
 
 def reconstruction_report(
-    X, train, groups, sources, methods, *, fs, calibration_s=3.0, grids=None, log=None
+    X,
+    train,
+    groups,
+    sources,
+    methods,
+    *,
+    fs,
+    calibration_s=3.0,
+    grids=None,
+    quantile_rows=True,
+    log=None,
 ):
     """Per source set and method: settings by inner CV on ``train``, scores on the rest.
 
@@ -95,6 +107,10 @@ def reconstruction_report(
     fs, calibration_s : float
     grids : dict, optional
         Method -> candidate settings (default :data:`RECONSTRUCTION_GRIDS`).
+    quantile_rows : bool, default True
+        Also score the chosen population/gaussian reconstructor refitted with
+        ``amplitude="quantile"`` (key ``"I,II,V3|population+quantile"``): same settings, no
+        further choice.
     log : callable, optional
         Called with one progress line per fit.
 
@@ -120,29 +136,44 @@ def reconstruction_report(
                 calibration_s=calibration_s,
                 grid=(grids or RECONSTRUCTION_GRIDS)[m],
             )
-            R = rec.transform(X[~train])
-            df = rec.score_leads(X[~train], reconstructed=R).to_frame()
-            start = rec.calibration_samples()
-            amp = amplitude_spread(X[~train][..., start:], R[..., start:], fs).to_frame()
-            out[f"{','.join(src)}|{m}"] = {
-                "sources": list(src),
-                "method": m,
-                "chosen": chosen,
-                "mean_r": float(df["r_mean"].mean()),
-                "min_lead_r": float(df["r_mean"].min()),
-                "mean_rmse_uv": float(df["rmse_uv"].mean()),
-                "per_lead": df.round(4).to_dict(orient="index"),
-                "amplitude": amp.round(4).to_dict(orient="index"),
-                "n_train": int(train.sum()),
-                "n_test": int((~train).sum()),
-                "seconds": time.perf_counter() - t0,
-            }
-            if log is not None:
-                log(
-                    f"  {','.join(src):12s} {m:10s} mean r {df['r_mean'].mean():.3f} "
-                    f"(min {df['r_mean'].min():.3f}) RMSE {df['rmse_uv'].mean():.0f} µV {chosen}"
+            variants = [("conditional", rec)]
+            if quantile_rows and m != "patient":
+                rq = clone(rec).set_params(amplitude="quantile").fit(X[train])
+                variants.append(("quantile", rq))
+            for amap, est in variants:
+                key = f"{','.join(src)}|{m}" + ("" if amap == "conditional" else f"+{amap}")
+                out[key] = _scored_row(est, X[~train], fs, src, m, amap, chosen)
+                out[key].update(
+                    n_train=int(train.sum()),
+                    n_test=int((~train).sum()),
+                    seconds=time.perf_counter() - t0,
                 )
+                if log is not None:
+                    log(
+                        f"  {key:24s} mean r {out[key]['mean_r']:.3f} (min "
+                        f"{out[key]['min_lead_r']:.3f}) RMSE {out[key]['mean_rmse_uv']:.0f} µV "
+                        f"{chosen}"
+                    )
     return out
+
+
+def _scored_row(rec, X, fs, src, method, amap, chosen):
+    """Scores of a fitted reconstructor on test records ``X``: r, RMSE, amplitude spread."""
+    R = rec.transform(X)
+    df = rec.score_leads(X, reconstructed=R).to_frame()
+    start = rec.calibration_samples()
+    amp = amplitude_spread(X[..., start:], R[..., start:], fs).to_frame()
+    return {
+        "sources": list(src),
+        "method": method,
+        "amplitude_map": amap,
+        "chosen": chosen,
+        "mean_r": float(df["r_mean"].mean()),
+        "min_lead_r": float(df["r_mean"].min()),
+        "mean_rmse_uv": float(df["rmse_uv"].mean()),
+        "per_lead": df.round(4).to_dict(orient="index"),
+        "amplitude": amp.round(4).to_dict(orient="index"),
+    }
 
 
 def subset_auc_comparison(X, y, groups, covariates, subsets, *, fs, seed=0, n_boot=1000, log=None):
@@ -226,3 +257,66 @@ def subset_auc_comparison(X, y, groups, covariates, subsets, *, fs, seed=0, n_bo
         if log is not None:
             log(f"  NORM-vs-MI {','.join(src)}: {res[','.join(src)]}")
     return res
+
+
+def format_report(res) -> str:
+    """The text table of ``geoecg bench reconstruct`` from its JSON-like result ``res``.
+
+    Parameters
+    ----------
+    res : dict
+        ``"n_records"``, ``"fs"``, ``"split"``, ``"reconstruction"`` (from
+        :func:`reconstruction_report`) and ``"downstream"`` (from
+        :func:`subset_auc_comparison` plus a ``"protocol"`` line, or empty).
+
+    Returns
+    -------
+    str
+        Per-lead r and RMSE, the amplitude spread, and the downstream AUCs with CIs.
+    """
+    out = [
+        f"\nPTB-XL lead reconstruction: {res['n_records']} records at {res['fs']:g} Hz, "
+        f"{res['split']}; 0.5-40 Hz band-pass",
+        f"{'sources':14s} {'method':18s} {'mean r':>7s} {'min r':>6s} {'RMSE uV':>8s}  per-lead r",
+    ]
+    rows = list(res["reconstruction"].values())
+    for r in rows:
+        per = " ".join(f"{k}:{v['r_mean']:.2f}" for k, v in r["per_lead"].items())
+        out.append(
+            f"{','.join(r['sources']):14s} {_label(r):18s} {r['mean_r']:7.3f} "
+            f"{r['min_lead_r']:6.3f} {r['mean_rmse_uv']:8.0f}  {per}"
+        )
+    out.append(
+        "\namplitude spread (chest leads): R-amplitude corr with lead I true/rec; "
+        "R-amplitude and signal variance ratio rec/true"
+    )
+    for r in rows:
+        amp = "  ".join(
+            f"{k} {v['corr_I_true']:.2f}/{v['corr_I_rec']:.2f} "
+            f"{v['r_amp_var_ratio']:.2f} {v['signal_var_ratio']:.2f}"
+            for k, v in r["amplitude"].items()
+            if k not in r["sources"]
+        )
+        out.append(f"{','.join(r['sources']):14s} {_label(r):18s} {amp}")
+    d = res["downstream"]
+    if d:
+        a = d["real12"]
+        out.append(
+            f"\n{d['protocol']}: real 12 leads AUC {a['auc']:.3f} "
+            f"[{a['auc_ci'][0]:.3f}, {a['auc_ci'][1]:.3f}]"
+        )
+        for k, e in d.items():
+            for name in ("subset", "reconstructed12") if isinstance(e, dict) else ():
+                v = e.get(name)
+                if v is not None:
+                    out.append(
+                        f"  {k:24s} {name:16s} AUC {v['auc']:.3f} [{v['auc_ci'][0]:.3f}, "
+                        f"{v['auc_ci'][1]:.3f}]  vs real 12: {v['diff_vs_real12']:+.3f} "
+                        f"[{v['diff_ci'][0]:+.3f}, {v['diff_ci'][1]:+.3f}]"
+                    )
+    return "\n".join(out)
+
+
+def _label(row) -> str:
+    amp = row.get("amplitude_map", "conditional")
+    return row["method"] if amp == "conditional" else f"{row['method']}+{amp}"

@@ -30,6 +30,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ._phases import beat_phase_index
+from ._rescale import AMPLITUDE_MAPS, apply_quantile_map, fit_quantile_map
 from .names import STANDARD_LEADS, parse_leads
 from .relations import limb_leads
 from .scores import ReconstructionScores, reconstruction_scores
@@ -117,6 +118,12 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
         under the phase's own mean and covariance (shrunk by ``shrinkage``).
     rectified : bool, default False
         Add ``|x|`` of every (delayed) source column to the design.
+    amplitude : {"conditional", "quantile"}, default "conditional"
+        ``"conditional"`` returns the conditional mean, whose amplitudes regress toward the
+        population. ``"quantile"`` (population and gaussian methods) rescales each
+        reconstructed lead of each record by one positive factor so that the per-record
+        SDs follow the true leads' distribution in the training records (quantile mapping,
+        :mod:`geoecg.leads._rescale`): per-record Pearson r unchanged, larger RMSE.
     limb_relations : bool, default True
         With I and II among the sources, III, aVR, aVL and aVF are computed exactly.
     on_invalid : {"raise", "nan"}, default "raise"
@@ -138,6 +145,9 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
         constant with ``phase_edges_s``).
     phase_coef_ : ndarray, shape (n_phases, n_features, n_target) or None
         Weights per beat phase (``phase_edges_s``).
+    amplitude_map_ : ndarray, shape (2, n_quantiles, n_target) or None
+        ``amplitude="quantile"``: quantiles of log per-record SD (log mV) of the in-sample
+        reconstructed and of the true training leads.
     invalid_records_ : ndarray of int
         Records of the last ``transform`` that were invalid (``on_invalid="nan"``).
 
@@ -181,6 +191,7 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
         prior_strength=1.0,
         phase_edges_s=None,
         rectified=False,
+        amplitude="conditional",
         limb_relations=True,
         on_invalid="raise",
     ):
@@ -194,6 +205,7 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
         self.prior_strength = prior_strength
         self.phase_edges_s = phase_edges_s
         self.rectified = rectified
+        self.amplitude = amplitude
         self.limb_relations = limb_relations
         self.on_invalid = on_invalid
 
@@ -214,6 +226,10 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
             raise ValueError(f"alpha must be a number >= 0, got {self.alpha!r}")
         if not 0 <= self.shrinkage < 1:
             raise ValueError(f"shrinkage must be in [0, 1), got {self.shrinkage!r}")
+        if self.amplitude not in AMPLITUDE_MAPS:
+            raise ValueError(f"amplitude must be one of {AMPLITUDE_MAPS}, got {self.amplitude!r}")
+        if self.amplitude == "quantile" and self.method == "patient":
+            raise ValueError("amplitude='quantile' applies to the population and gaussian methods")
         if self.on_invalid not in ("raise", "nan"):
             raise ValueError(f"on_invalid must be 'raise' or 'nan', got {self.on_invalid!r}")
         if self.phase_edges_s is not None:
@@ -291,6 +307,11 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
             self.coef_ = self._solve(G[0], B[0], self.alpha)
             self.phase_coef_ = self._solve_phases(G, B, self.alpha, PHASE_PRIOR)
         self.n_features_ = self.coef_.shape[0]
+        self.amplitude_map_ = None
+        if self.amplitude == "quantile":
+            Y = X[:, self.tgt_idx_]
+            pred = self._predict(X[:, self.src_idx_], self.coef_, self.phase_coef_, P)
+            self.amplitude_map_ = fit_quantile_map(Y - Y.mean(axis=-1, keepdims=True), pred)
         return self
 
     @property
@@ -453,6 +474,8 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
                 pred = self._patient(X[ok], P)
             else:
                 pred = self._predict(Sok, self.coef_, self.phase_coef_, P)
+                if getattr(self, "amplitude_map_", None) is not None:
+                    pred = apply_quantile_map(pred, self.amplitude_map_)
             out[np.ix_(ok, self.tgt_idx_)] = pred
             if self.exact_limbs_:
                 i, ii = STANDARD_LEADS.index("I"), STANDARD_LEADS.index("II")
