@@ -142,7 +142,7 @@ def test_feature_sets_and_selector():
     ]
     got = {
         s: [n for n, k in zip(names, beat_feature_set_mask(names, s), strict=True) if k]
-        for s in ("all", "relative", "transfer", "transfer-abs")
+        for s in ("all", "transfer", "transfer-s")
     }
     assert "dom_rr_pre" not in got["all"] and "rr_pre" in got["all"]
     assert got["transfer"] == [
@@ -154,7 +154,10 @@ def test_feature_sets_and_selector():
         "dom_rr_pre",
         "ctx_rcv",
     ]
-    assert got["transfer-abs"] == got["transfer"][:1] + ["r_amp_l0"] + got["transfer"][1:]
+    assert got["transfer-s"] == got["transfer"]  # no sin_* column here
+    for gone in ("relative", "transfer-abs"):  # removed: never scored nested
+        with pytest.raises(ValueError, match="feature_set"):
+            beat_feature_set_mask(names, gone)
     with pytest.raises(ValueError, match="feature_set"):
         beat_feature_set_mask(names, "bogus")
     both = names + [f"rs_{n}" for n in names]
@@ -235,8 +238,16 @@ def test_width_ratio_separates_pvcs_and_only_transfer_w_takes_it():
     w = t.values[:, names.index("dom_qrs_wratio_l0")]
     assert np.nanmedian(w[kinds == "V"]) > 1.3 * np.nanmedian(w[kinds == "N"])
     assert abs(np.nanmedian(w[kinds == "S"]) - 1.0) < 0.2
-    for s in ("all", "relative", "transfer", "transfer-abs"):
+    for s in ("all", "transfer", "transfer-s"):
         assert not beat_feature_set_mask(names, s)[names.index("dom_qrs_wratio_l0")]
+    sin = np.char.startswith(t.names.astype(str), "sin_")
+    s_rr = t.values[:, names.index("sin_rr_pre")]  # local-sinus prematurity (transfer-s only)
+    assert np.nanmedian(s_rr[kinds == "S"]) < 0.8 < np.nanmedian(s_rr[kinds == "N"])
+    for s in ("all", "transfer", "transfer-w"):
+        assert not (beat_feature_set_mask(names, s) & sin).any()
+    np.testing.assert_array_equal(
+        beat_feature_set_mask(names, "transfer-s"), beat_feature_set_mask(names, "transfer") | sin
+    )
     tw = beat_feature_set_mask(names, "transfer-w")
     assert tw[names.index("dom_qrs_wratio_l0")]
     np.testing.assert_array_equal(

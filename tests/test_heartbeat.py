@@ -102,19 +102,12 @@ def test_aami_report_hand_computed():
     assert np.isnan(rep["classes"]["Q"]["se"])
 
 
-def test_decision_scale_shifts_predictions_toward_a_class(rng):
+def test_predict_is_the_most_probable_class(rng):
     X, y = _toy(rng)
     clf = HeartbeatClassifier(n_estimators=20, random_state=0).fit(X, y)
-    base = clf.predict(X)
-    more_s = clf.set_params(decision_scale={"S": 1e6}).predict(X)
-    assert (more_s == "S").sum() >= (base == "S").sum()
-    assert (more_s == "S").mean() > 0.9  # every beat with any S probability
-    np.testing.assert_array_equal(clf.set_params(decision_scale={"S": 1.0}).predict(X), base)
-    np.testing.assert_array_equal(clf.set_params(decision_scale={"Z": 5.0}).predict(X), base)
-    with pytest.raises(ValueError, match="decision_scale"):
-        clf.set_params(decision_scale={"S": -1.0}).predict(X)
-    with pytest.raises(TypeError, match="decision_scale"):
-        clf.set_params(decision_scale=[2.0]).predict(X)
+    P = clf.predict_proba(X)
+    np.testing.assert_array_equal(clf.predict(X), clf.classes_[np.argmax(P, axis=1)])
+    assert "decision_scale" not in clf.get_params()  # removed: no nested evidence
 
 
 def test_max_per_class_caps_each_class_and_is_seeded(monkeypatch):

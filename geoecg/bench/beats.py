@@ -38,6 +38,7 @@ _LABEL = {
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     from ..estimators.heartbeat import DEFAULT_ADAPT, DEFAULT_FEATURE_SET
+    from ..features.beat_dominant import BEAT_FEATURE_SETS
 
     a = p.add_argument
     a("--data", default=None, help="folder with mitdb/ (or the mitdb folder)")
@@ -53,7 +54,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     a(
         "--feature-set",
         default=DEFAULT_FEATURE_SET,
-        choices=("transfer", "transfer-w", "all"),
+        choices=BEAT_FEATURE_SETS,
         help="named feature set (geoecg.features.beat_dominant.beat_feature_set_mask)",
     )
     a(

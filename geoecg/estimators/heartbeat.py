@@ -22,12 +22,14 @@ __all__ = [
 #: The choices registered for a nested selection of the beat pipeline (a
 #: :class:`~sklearn.model_selection.GridSearchCV` grid over :func:`make_beat_pipeline`):
 #: the former default feature set, the record-relative set without, with and beside
-#: per-record adaptation, and the record-relative set with the QRS width over the record's
-#: sinus-like beats (``transfer-w``).
+#: per-record adaptation, the record-relative set with the QRS width over the record's
+#: sinus-like beats (``transfer-w``) and, beside adaptation, with the local-sinus
+#: prematurity and sinus-P cues (``transfer-s``, registered in session 3).
 BEAT_SELECTION_GRID = (
     {"select__feature_set": ["all"], "select__adapt": [False]},
     {"select__feature_set": ["transfer"], "select__adapt": [False, True, "both"]},
     {"select__feature_set": ["transfer-w"], "select__adapt": [False, "both"]},
+    {"select__feature_set": ["transfer-s"], "select__adapt": ["both"]},
 )
 
 #: Default feature set and per-record adaptation of :func:`make_beat_pipeline` and
@@ -98,11 +100,6 @@ class HeartbeatClassifier(ClassifierMixin, BaseEstimator):
         cores make OpenMP spin and can be much slower than one thread.
     random_state : int, RandomState or None
         Seed of the row/column subsampling.
-    decision_scale : dict or None, default None
-        Multipliers of the class probabilities before the argmax of :meth:`predict`
-        (labels missing from the dict keep 1): ``{"S": 2.0}`` favours S. A decision
-        threshold chosen on training data only (for instance by an inner
-        leave-patient-out CV).
 
     Attributes
     ----------
@@ -137,7 +134,6 @@ class HeartbeatClassifier(ClassifierMixin, BaseEstimator):
         class_weight="balanced",
         n_jobs=1,
         random_state=None,
-        decision_scale=None,
         max_per_class=None,
     ):
         self.n_estimators = n_estimators
@@ -150,7 +146,6 @@ class HeartbeatClassifier(ClassifierMixin, BaseEstimator):
         self.class_weight = class_weight
         self.n_jobs = n_jobs
         self.random_state = random_state
-        self.decision_scale = decision_scale
         self.max_per_class = max_per_class
 
     def fit(self, X, y, sample_weight=None):
@@ -219,15 +214,6 @@ class HeartbeatClassifier(ClassifierMixin, BaseEstimator):
     def predict(self, X):
         """Most probable class of each beat."""
         P = self.predict_proba(X)
-        if self.decision_scale:
-            if not isinstance(self.decision_scale, dict):
-                raise TypeError(
-                    f"decision_scale must be a dict or None, got {type(self.decision_scale)}"
-                )
-            m = np.asarray([float(self.decision_scale.get(c, 1.0)) for c in self.classes_.tolist()])
-            if not np.all(np.isfinite(m)) or np.any(m < 0):
-                raise ValueError("decision_scale values must be finite and non-negative")
-            P = P * m
         return self.classes_[np.argmax(P, axis=1)]
 
     def __sklearn_tags__(self):

@@ -359,7 +359,9 @@ def dominant_width_ratio(table: BeatFeatureTable) -> BeatFeatureTable:
 def record_beat_table(signal, rpeaks, fs: float, *, prefilter: bool = True) -> BeatFeatureTable:
     """Every beat feature of one record, named: :func:`~geoecg.features.beat_features` (all
     blocks), then :func:`dominant_beat_features` (``dom_*``), then the rhythm context of
-    :func:`~geoecg.features.beat_context.rhythm_context_features` (``ctx_*``).
+    :func:`~geoecg.features.beat_context.rhythm_context_features` (``ctx_*``), then
+    :func:`dominant_width_ratio` (``dom_qrs_wratio_*``) and
+    :func:`~geoecg.features.beat_sinus.sinus_relative_features` (``sin_*``).
 
     The table that :func:`beat_feature_set_mask` and :class:`SelectBeatFeatures` select
     from; ``signal`` in mV, ``fs`` in Hz, ``rpeaks`` every beat of the record.
@@ -372,9 +374,10 @@ def record_beat_table(signal, rpeaks, fs: float, *, prefilter: bool = True) -> B
     >>> peaks = beat_annotations(rec.annotations)["sample"].to_numpy()
     >>> t = record_beat_table(rec.signal, peaks, rec.fs)
     >>> t.values.shape == (peaks.size, t.names.size), t.names[-1]
-    (True, 'dom_qrs_wratio_l1')
+    (True, 'sin_p_amp_l1')
     """
     from .beat_context import rhythm_context_features
+    from .beat_sinus import sinus_relative_features
     from .morphology import beat_features
 
     fs = check_fs(fs)
@@ -390,8 +393,12 @@ def record_beat_table(signal, rpeaks, fs: float, *, prefilter: bool = True) -> B
         base.rpeaks,
     )
     w = dominant_width_ratio(t)
-    return BeatFeatureTable(
+    t = BeatFeatureTable(
         np.hstack([t.values, w.values]), np.concatenate([t.names, w.names]), base.rpeaks
+    )
+    s = sinus_relative_features(t)
+    return BeatFeatureTable(
+        np.hstack([t.values, s.values]), np.concatenate([t.names, s.names]), base.rpeaks
     )
 
 
@@ -435,7 +442,7 @@ def record_standardize(values, *, center: bool = True, scale: bool = True) -> np
 
 
 #: Feature sets of :func:`beat_feature_set_mask` (see there).
-BEAT_FEATURE_SETS = ("all", "relative", "transfer", "transfer-abs", "transfer-w")
+BEAT_FEATURE_SETS = ("all", "transfer", "transfer-w", "transfer-s")
 
 _ABS_RR = re.compile(r"^rr_(pre|post|local|record)$")
 _RAW_SHAPE = re.compile(r"^(wav_a\d+|(skew|kurt)_(beat|qrs))_l\d+$")
@@ -443,8 +450,9 @@ _FIDUCIAL = re.compile(
     r"^(qrs_on|qrs_off|q_pos|s_pos|t_pos|t_end|p_pos|r_amp|qrs_max|qrs_min"
     r"|s_amp|t_amp|p_amp|pr|qt)_l\d+$"
 )
-_NEW = re.compile(r"^(dom_|ctx_)")
+_NEW = re.compile(r"^(dom_|ctx_|sin_)")
 _WIDTH = re.compile(r"^dom_qrs_wratio_l\d+$")
+_SIN = re.compile(r"^sin_")
 
 
 def beat_feature_set_mask(names, feature_set: str = "transfer") -> np.ndarray:
@@ -454,18 +462,19 @@ def beat_feature_set_mask(names, feature_set: str = "transfer") -> np.ndarray:
     ----------
     names : sequence of str
         Column names: those of :func:`geoecg.features.beat_features`, optionally followed by
-        those of :func:`dominant_beat_features` (``dom_*``) and
-        :func:`geoecg.features.beat_context.rhythm_context_features` (``ctx_*``).
-    feature_set : {"all", "relative", "transfer", "transfer-abs", "transfer-w"}
+        those of :func:`dominant_beat_features` (``dom_*``),
+        :func:`geoecg.features.beat_context.rhythm_context_features` (``ctx_*``) and
+        :func:`geoecg.features.beat_sinus.sinus_relative_features` (``sin_*``).
+    feature_set : {"all", "transfer", "transfer-w", "transfer-s"}
         ``"all"``: every :func:`~geoecg.features.beat_features` column (the former
-        default); ``"relative"``: those kept by
-        :func:`~geoecg.features.morphology.patient_relative_mask`; ``"transfer"``: features
-        relative to the record only (RR ratios, template correlations and differences,
-        record-median deviations, QRS width in ms, and every ``dom_*``/``ctx_*`` column
-        but ``dom_qrs_wratio_*``), without RR in ms, raw wavelet/HOS shape or absolute
-        fiducial positions and amplitudes; ``"transfer-abs"``: ``"transfer"`` plus the
-        absolute fiducials; ``"transfer-w"``: ``"transfer"`` plus the QRS width over the
-        record's sinus-like beats (:func:`dominant_width_ratio`).
+        default); ``"transfer"``: features relative to the record only (RR ratios,
+        template correlations and differences, record-median deviations, QRS width in ms,
+        and every ``dom_*``/``ctx_*`` column but ``dom_qrs_wratio_*``), without RR in ms,
+        raw wavelet/HOS shape or absolute fiducial positions and amplitudes;
+        ``"transfer-w"``: ``"transfer"`` plus the QRS width over the record's sinus-like
+        beats (:func:`dominant_width_ratio`); ``"transfer-s"``: ``"transfer"`` plus the
+        local-sinus prematurity and sinus-P cues ``sin_*``. Each is a candidate of the
+        nested selection (:data:`geoecg.estimators.heartbeat.BEAT_SELECTION_GRID`).
 
     Examples
     --------
@@ -478,15 +487,13 @@ def beat_feature_set_mask(names, feature_set: str = "transfer") -> np.ndarray:
     new = np.asarray([bool(_NEW.search(n)) for n in names])
     if feature_set == "all":
         return ~new
-    if feature_set == "relative":
-        from .morphology import patient_relative_mask
-
-        return patient_relative_mask(names) & ~new
-    keep = np.asarray([not (_ABS_RR.search(n) or _RAW_SHAPE.search(n)) for n in names])
+    keep = np.asarray(
+        [not (_ABS_RR.search(n) or _RAW_SHAPE.search(n) or _FIDUCIAL.search(n)) for n in names]
+    )
     if feature_set != "transfer-w":
         keep &= np.asarray([not _WIDTH.search(n) for n in names])
-    if feature_set in ("transfer", "transfer-w"):
-        keep &= np.asarray([not _FIDUCIAL.search(n) for n in names])
+    if feature_set != "transfer-s":
+        keep &= np.asarray([not _SIN.search(n) for n in names])
     return keep
 
 

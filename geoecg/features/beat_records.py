@@ -23,7 +23,7 @@ __all__ = [
 ]
 
 #: Version of the cached table (bump when :func:`record_beat_table` changes).
-BEAT_TABLE_VERSION = "v3"
+BEAT_TABLE_VERSION = "v4"
 
 #: Classified AAMI beat classes (EC57); other labels are dropped by :func:`stack_beat_tables`.
 AAMI_BEAT_CLASSES = ("N", "S", "V", "F", "Q")

@@ -437,7 +437,7 @@ class BeatFeatures(TransformerMixin, BaseEstimator):
         Sampling frequency in Hz of every record.
     feature_set : str or None, default "transfer"
         Named feature set of :func:`geoecg.features.beat_dominant.beat_feature_set_mask`
-        ("transfer", "transfer-w", "transfer-abs", "relative", "all"), taken from
+        ("transfer", "transfer-w", "transfer-s", "all"), taken from
         :func:`~geoecg.features.beat_dominant.record_beat_table`. The default,
         ``"transfer"``, keeps only features relative to the record's own rhythm and
         beats (chosen by a nested patient-grouped CV on MIT-BIH DS1; see the beats
