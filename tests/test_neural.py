@@ -45,6 +45,7 @@ def test_contract(cls):
         est.predict(X)
     assert clone(est).get_params() == est.get_params()
     assert est.fit(X, y) is est
+    assert est.device_ == "cpu"
     p = est.predict_proba(X)
     assert p.shape == (len(y), 3)
     np.testing.assert_allclose(p.sum(axis=1), 1.0, atol=1e-5)

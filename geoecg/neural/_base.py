@@ -180,14 +180,14 @@ class TorchClassifierBase(ClassifierMixin, BaseEstimator):
         else:
             loss_fn = torch.nn.CrossEntropyLoss(weight=None if w is None else w.to(dev))
         opt = torch.optim.AdamW(model.parameters(), lr=self.lr, weight_decay=self.weight_decay)
-        Xt = torch.from_numpy(Xa)
-        yt = torch.from_numpy(y_enc)
+        Xt, yt = self._to_device(torch.from_numpy(Xa), torch.from_numpy(y_enc), dev)
         gen = torch.Generator().manual_seed(seed)
         best, best_state, bad = np.inf, None, 0
         self.history_ = []
         for epoch in range(self.epochs):
             model.train()
-            perm = tr[torch.randperm(len(tr), generator=gen).numpy()]
+            perm = torch.from_numpy(tr[torch.randperm(len(tr), generator=gen).numpy()])
+            perm = perm.to(Xt.device)
             total = 0.0
             for start in range(0, len(perm), self.batch_size):
                 b = perm[start : start + self.batch_size]
@@ -211,30 +211,52 @@ class TorchClassifierBase(ClassifierMixin, BaseEstimator):
                     break
         if best_state is not None:
             model.load_state_dict(best_state)
-        self.model_ = model.to("cpu").eval()
+        self.model_ = model.to("cpu").eval()  # stored on CPU: pickles load on any machine
+        self.device_ = dev.type
         self.n_epochs_ = len(self.history_)
         return self
+
+    @staticmethod
+    def _to_device(Xt, yt, dev):
+        """Move the whole training set to the GPU once (per-batch copies dominate otherwise).
+
+        Falls back to per-batch copies from host memory when the set does not fit.
+        """
+        if dev.type == "cpu":
+            return Xt, yt
+        try:
+            return Xt.to(dev), yt.to(dev)
+        except torch.OutOfMemoryError:
+            torch.cuda.empty_cache()
+            return Xt, yt
 
     def _eval_loss(self, model, loss_fn, Xt, yt, idx, dev) -> float:
         model.eval()
         total = 0.0
         with torch.no_grad():
             for start in range(0, len(idx), self.batch_size):
-                b = idx[start : start + self.batch_size]
+                b = torch.from_numpy(idx[start : start + self.batch_size]).to(Xt.device)
                 total += float(loss_fn(model(Xt[b].to(dev)), yt[b].to(dev))) * len(b)
         return total / len(idx)
 
     # ------------------------------------------------------------------ prediction
     def predict_proba(self, X) -> np.ndarray:
-        """Class probabilities ``(n_records, n_classes)`` (independent sigmoids if multi-label)."""
+        """Class probabilities ``(n_records, n_classes)`` (independent sigmoids if multi-label).
+
+        Inference runs on the current ``device`` (``"cuda"`` moves a copy of the network to the
+        GPU for the call, in batches of 256 records); the stored model stays on the CPU.
+        """
         check_is_fitted(self, "model_")
         Xa = torch.from_numpy(self._prepare(X, fitting=False))
+        dev = self._device()
+        model = self.model_ if dev.type == "cpu" else copy.deepcopy(self.model_).to(dev)
+        model.eval()
         out = []
         with torch.no_grad():
             for start in range(0, len(Xa), 256):
-                logits = self.model_(Xa[start : start + 256])
+                logits = model(Xa[start : start + 256].to(dev))
                 p = torch.sigmoid(logits) if self.multilabel_ else torch.softmax(logits, dim=1)
-                out.append(p.numpy())
+                out.append(p.cpu().numpy())
         return np.concatenate(out).astype(np.float64)
 
     def predict(self, X) -> np.ndarray:

@@ -28,6 +28,10 @@ _COMMON_DOC = """
     random_state : int, RandomState or None
         Seeds torch and the validation split; with an int, CPU training is reproducible.
     device : {"cpu", "cuda", "auto"}, default "cpu"
+        Where training and ``predict_proba`` run; ``"auto"`` takes the GPU when torch sees
+        one. The fitted network is stored on the CPU either way (``device_`` records where it
+        was trained), so a model trained on a GPU pickles and predicts on a CPU-only machine.
+        GPU training is not bit-reproducible (cuDNN); CPU training is, with an int seed.
     verbose : bool, default False
 """
 
