@@ -203,6 +203,16 @@ def test_bench_reconstruct_table_on_ptbxl(ptbxl_dir):
     assert set(r["amplitude"]) == {"V1", "V2", "V3", "V4", "V5", "V6"}
     # sources are copied: their R amplitudes are the true ones
     assert r["amplitude"]["V1"]["r_amp_var_ratio"] == pytest.approx(1.0)
+    # the quantile amplitude map of the same reconstructor: per-record r unchanged
+    q = out["II,V1,V5|population+quantile"]
+    assert q["amplitude_map"] == "quantile" and q["chosen"] == r["chosen"]
+    assert q["mean_r"] == pytest.approx(r["mean_r"], abs=1e-9)
+    assert q["mean_rmse_uv"] != pytest.approx(r["mean_rmse_uv"], rel=1e-6)
+    from geoecg.leads.protocol import format_report
+
+    text = format_report({"n_records": 200, "fs": 100.0, "split": "s", "reconstruction": out,
+                          "downstream": {}})  # fmt: skip
+    assert "population+quantile" in text and "V2:" in text
 
 
 def _beat_cohort(n=24, T=1000, fs=100.0, seed=1):

@@ -19,12 +19,8 @@ from __future__ import annotations
 __all__ = ["add_arguments", "run"]
 
 import argparse
-import json
-import os
-import sys
-from pathlib import Path
 
-from ._versions import package_versions
+from ..commands.bench_io import add_common, data_dir, log, parse_list, write_json
 
 DEFAULT_SOURCES = ("I", "I,II", "I,II,V2", "I,II,V3", "II,V1,V5", "II")
 CURVE_SETS = (
@@ -38,14 +34,11 @@ CURVE_SETS = (
 )
 FS = 100.0
 CALIBRATION_S = 3.0
+PEERS = ("numba", "scikit-learn", "pyriemann")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--data",
-        default=None,
-        help="PTB-XL folder, or a folder holding ptbxl/ (default $GEOECG_DATA)",
-    )
+    add_common(p, data="PTB-XL folder, or a folder holding ptbxl/ (default $GEOECG_DATA)", seed=0)
     p.add_argument(
         "--sources",
         nargs="+",
@@ -64,17 +57,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--curve", action="store_true", help="AUC against the number of leads")
     p.add_argument("--n-boot", type=int, default=1000)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--json", default=None, help="write the figures to this JSON file")
-
-
-def _root(data) -> Path:
-    base = Path(data) if data else Path(os.environ.get("GEOECG_DATA", ""))
-    return base if (base / "ptbxl_database.csv").is_file() else base / "ptbxl"
-
-
-def _log(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
 
 
 def run(args) -> int:
@@ -84,10 +66,8 @@ def run(args) -> int:
     from ..leads.protocol import format_report, reconstruction_report, subset_auc_comparison
     from ..signal import bandpass
 
-    methods = [m.strip() for m in args.methods.split(",") if m.strip()]
-    if any(m not in METHODS for m in methods):
-        raise ValueError(f"unknown methods {methods}; choose from {METHODS}")
-    root = _root(args.data)
+    methods = parse_list(args.methods, name="--methods", choices=METHODS)
+    root = data_dir(args.data, "ptbxl", marker="ptbxl_database.csv")
     db = PTBXL(root)
     X, meta = db.load(db.available(100), fs=100)
     Xb = bandpass(X, FS, 0.5, 40.0, order=2)
@@ -99,7 +79,6 @@ def run(args) -> int:
         "calibration_s": CALIBRATION_S,
         "reconstruction": {},
         "downstream": {},
-        "versions": package_versions("numba", "scikit-learn", "pyriemann"),
     }
     if methods and args.sources:
         res["reconstruction"] = reconstruction_report(
@@ -110,24 +89,19 @@ def run(args) -> int:
             methods,
             fs=FS,
             calibration_s=CALIBRATION_S,
-            log=_log,
+            log=log,
         )
-    _write(args, res)
+    write_json(args.json, res, *PEERS)
     subsets = [args.downstream] if args.downstream else []
     subsets += [s for s in CURVE_SETS if args.curve and s not in subsets]
     if subsets:
         Xt, y, groups, covs = load_task(root, "NORM-vs-MI")
         res["downstream"] = subset_auc_comparison(
-            Xt, y, groups, covs, subsets, fs=FS, seed=args.seed, n_boot=args.n_boot, log=_log
+            Xt, y, groups, covs, subsets, fs=FS, seed=args.seed, n_boot=args.n_boot, log=log
         )
         res["downstream"]["protocol"] = (
             f"NORM vs MI, 1 x 5-fold StratifiedGroupKFold by patient_id, seed {args.seed}"
         )
     print(format_report(res))
-    _write(args, res)
+    write_json(args.json, res, *PEERS)
     return 0
-
-
-def _write(args, res) -> None:
-    if args.json:
-        Path(args.json).write_text(json.dumps(res, indent=2, default=float))
