@@ -226,7 +226,7 @@ BENCH_FILE_BUDGETS = {
     ("riemann.py",): 125,
     ("hrv.py",): 114,
     ("extract.py",): 94,
-    ("reconstruct.py",): 178,
+    ("reconstruct.py",): 107,
     ("delineate.py", "_delineate_extra.py", "_ludb_scoring.py"): 149,
     ("qrs.py",): 155,
     ("ptbxl.py",): 156,
