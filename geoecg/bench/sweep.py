@@ -9,43 +9,33 @@ Exit status is non-zero only on errors.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 from pathlib import Path
 
-from ._versions import package_versions
+from ..commands.bench_io import add_common, write_json
 
 __all__ = ["add_arguments", "run"]
 
 #: Packaged config timed by default (``geoecg sweep --list`` names them all).
 DEFAULT_CONFIG = "anticausal_covariate_shift"
+BACKENDS = "backends to time (dask: a loopback LocalCluster of processes)"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--config",
-        default=DEFAULT_CONFIG,
-        help=f"packaged config name or sweep TOML file (default {DEFAULT_CONFIG})",
-    )
-    p.add_argument("-j", "--n-jobs", type=int, default=2, help="workers (default 2)")
-    p.add_argument(
-        "--backends",
-        nargs="+",
-        choices=("joblib", "dask"),
-        default=["joblib"],
-        help="backends to time (dask: a loopback LocalCluster of processes)",
-    )
-    p.add_argument("--json", default=None, help="write the figures to this JSON file")
-    p.add_argument(
-        "--keep", default=None, help="keep the results in KEEP/<backend> (must not exist yet)"
-    )
+    a = p.add_argument
+    a("--config", default=DEFAULT_CONFIG, help="packaged config name or sweep TOML file")
+    a("-j", "--n-jobs", type=int, default=2, help="workers (default 2)")
+    a("--backends", nargs="+", choices=("joblib", "dask"), default=["joblib"], help=BACKENDS)
+    add_common(p, data=None)
+    a("--keep", default=None, help="keep the results in KEEP/<backend> (must not exist yet)")
 
 
 def run(args) -> int:
-    if "dask" in args.backends:
+    dask = ("dask", "distributed") if "dask" in args.backends else ()
+    if dask:
         from .._optional import require
 
-        require("dask", "distributed", purpose="geoecg bench sweep --backends dask")
+        require(*dask, purpose="geoecg bench sweep --backends dask")
     import pandas as pd
 
     from ..sweep import load_config
@@ -58,26 +48,11 @@ def run(args) -> int:
         row, tables[backend] = time_sweep(cfg, backend=backend, n_jobs=args.n_jobs, keep=keep)
         rows.append(row)
     same = same_results(*tables.values()) if len(tables) == 2 else None
-    tab = pd.DataFrame(rows)
-    print(
-        f"\nsweep {cfg.name!r}: {cfg.n_cells} cells, n_jobs={args.n_jobs}, "
-        f"{os.cpu_count()} CPUs visible"
-    )
-    print(tab.to_string(index=False))
+    head = f"{cfg.n_cells} cells, n_jobs={args.n_jobs}, {os.cpu_count()} CPUs visible"
+    print(f"\nsweep {cfg.name!r}: {head}\n{pd.DataFrame(rows).to_string(index=False)}")
     if same is not None:
         print(f"joblib and dask tables identical: {same}")
-    result = {
-        "config": str(args.config),
-        "n_cells": cfg.n_cells,
-        "n_jobs": args.n_jobs,
-        "cpu_count": os.cpu_count(),
-        "runs": rows,
-        "backends_identical": same,
-        "versions": package_versions(
-            "scikit-learn", "joblib", *(("dask", "distributed") if "dask" in args.backends else ())
-        ),
-    }
-    if args.json:
-        Path(args.json).write_text(json.dumps(result, indent=2))
-        print(f"  written {args.json}")
+    result = {"config": str(args.config), "n_cells": cfg.n_cells, "n_jobs": args.n_jobs}
+    result.update(cpu_count=os.cpu_count(), runs=rows, backends_identical=same)
+    write_json(args.json, result, "scikit-learn", "joblib", *dask)
     return 0

@@ -122,7 +122,7 @@ def parse_list(text: str, *, name: str, choices=None, type=str) -> list:
     except ValueError:
         raise ValueError(f"{name} must be comma-separated {type.__name__}s, got {text!r}") from None
     if choices is not None and (bad := [t for t in out if t not in choices]):
-        raise ValueError(f"{name}: unknown {bad}; choose from {list(choices)}")
+        raise ValueError(f"unknown {name.lstrip('-')} {bad}; choose from {list(choices)}")
     return out
 
 

@@ -16,6 +16,7 @@ from sklearn.utils import check_random_state
 __all__ = [
     "NoiseWindows",
     "cinc2017_windows",
+    "cached_window_features",
     "load_noise_record",
     "mitdb_noise_windows",
     "recover_em_noise",
@@ -232,3 +233,35 @@ def cinc2017_windows(
         record=np.asarray(recs),
         fs=float(fs) if fs is not None else float("nan"),
     )
+
+
+def cached_window_features(windows: NoiseWindows, name: str, cache=None) -> np.ndarray:
+    """:func:`geoecg.features.noise_window_features` of ``windows``, kept in ``cache``.
+
+    Parameters
+    ----------
+    windows : NoiseWindows
+        The window set (its ``fs`` in Hz).
+    name : str
+        Name of the set in the cache file ``noise_<name>_<n_features>.npz`` (the feature count
+        in the name, so a new feature list is not read from an old file).
+    cache : path-like, optional
+        Folder to read the matrix from when present and to write it to otherwise (resume);
+        None: always computed, nothing written.
+
+    Returns
+    -------
+    ndarray, shape (n_windows, n_features)
+    """
+    from pathlib import Path
+
+    from ..features import NOISE_FEATURE_NAMES, noise_window_features
+
+    f = Path(cache or ".") / f"noise_{name}_{len(NOISE_FEATURE_NAMES)}.npz"
+    if cache is not None and f.exists():
+        return np.load(f)["F"]
+    F = noise_window_features(windows.windows, windows.fs, progress=True)
+    if cache is not None:
+        f.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(f, F=F)
+    return F
