@@ -60,7 +60,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args) -> int:
-    from ..bench.ptbxl import load_task
+    from ..datasets.ptbxl_tasks import load_task
     from ..io import PTBXL
     from ..leads import METHODS
     from ..leads.protocol import format_report, reconstruction_report, subset_auc_comparison
