@@ -10,6 +10,7 @@ Submodules:
 - :mod:`~geoecg.estimators.af.cinc2017`: the whole-record N / A / O / ~ classifier;
 - :mod:`~geoecg.estimators.af.pipeline`: the record pipeline on raw signals, presets, and
   the feature-matrix pipeline of the nested CinC CV;
+- :mod:`~geoecg.estimators.af.stack`: the stack of the two CinC feature sets;
 - :mod:`~geoecg.estimators.af.protocols`: the CinC evaluation protocols of
   ``geoecg bench af`` (plain CV, nested CV, prior-shift split, prior adaptation report).
 
@@ -45,12 +46,14 @@ from .protocols import (
     beat_level_cv,
     cinc_cv_proba,
     nested_cinc_cv,
+    prior_shift_candidates,
     prior_shift_protocol,
     record_scores,
     simulate_prior_shift,
     time_screening,
 )
 from .screening import AFScreening, af_episodes, screen_af, synthetic_af_ecg, synthetic_rr
+from .stack import AFFeatureStack
 
 __all__ = [
     "TatenoGlassDetector",
@@ -77,6 +80,8 @@ __all__ = [
     "simulate_prior_shift",
     "adaptation_report",
     "prior_shift_protocol",
+    "prior_shift_candidates",
+    "AFFeatureStack",
     "nested_cinc_cv",
     "af_beat_detectors",
     "af_patient_folds",

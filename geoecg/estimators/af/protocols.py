@@ -9,7 +9,10 @@ CinC 2017 record classification (N / A / O / ~) on a feature matrix
 - :func:`prior_shift_protocol`: per seed a balanced training part and a test part at a
   target prior, scored by :func:`adaptation_report` (uncorrected, calibrated, the ORACLE
   true prior, and the priors estimated without labels by EM / BBSE / RLLS);
-- :func:`simulate_prior_shift`: held-out predictions resampled to a target prior.
+- :func:`simulate_prior_shift`: held-out predictions resampled to a target prior;
+- :func:`prior_shift_candidates`: the registered base models of the prior-shift protocol
+  (default, rhythm profile, :class:`~geoecg.estimators.af.AFFeatureStack`), one of which
+  is chosen per seed on the training part's target-weighted out-of-fold score.
 
 Beat level (MIT-BIH rhythm annotations): :func:`beat_level_cv` over
 :func:`af_beat_detectors`; :func:`time_screening` times a synthetic 24-h Holter.
@@ -32,6 +35,8 @@ __all__ = [
     "simulate_prior_shift",
     "adaptation_report",
     "prior_shift_protocol",
+    "prior_shift_candidates",
+    "target_weighted_score",
     "nested_cinc_cv",
     "af_beat_detectors",
     "af_patient_folds",
@@ -185,7 +190,72 @@ def adaptation_report(model, X_test, y_test) -> dict:
         rows[m] = record_scores(y_test, classes[prior_correct(Q, s, est.priors).argmax(1)])
         priors[m] = est.as_dict()
         rows[m]["max_abs_prior_error"] = float(np.max(np.abs(est.priors - truth)))
+        if m == "em" and getattr(model, "f1_class", None) is not None:
+            for name, pri in (
+                ("em + F1 rule", est.priors),
+                ("ORACLE + F1 rule", truth),
+            ):
+                rows[name] = record_scores(y_test, classes[_rule_pred(model, Q, pri)])
+            priors["em + F1 rule"] = priors["em"]
     return {"rows": rows, "priors": priors, "n_test": int(len(y_test))}
+
+
+def _rule_pred(model, Q, priors):
+    """Class indices of ``model``'s ``f1_class`` rule with its threshold at ``priors``."""
+    from ..prior_estimation import prior_correct
+
+    saved = model.target_priors_, model.threshold_
+    try:
+        model.target_priors_ = np.asarray(priors, dtype=np.float64)
+        model._set_threshold()
+        return model._decide(prior_correct(Q, model.source_priors_, model.target_priors_))
+    finally:
+        model.target_priors_, model.threshold_ = saved
+
+
+def prior_shift_candidates(*, n_estimators: int = 200, random_state=None, names=None) -> dict:
+    """The registered base models of the prior-shift protocol (issue 18, session 3).
+
+    Name -> ``(adapter, n_columns)``: a :class:`~geoecg.estimators.PriorShiftClassifier`
+    (EM, 5-fold out-of-fold logistic calibration, ``f1_class="A"``) around a
+    ``CinC2017Classifier`` on the first 107 columns ("default"), on all 193 ("rhythm"), or
+    around :class:`~geoecg.estimators.af.AFFeatureStack` of both ("stack"); ``n_columns``
+    None means all columns. ``names`` keeps a subset (e.g. ``["default"]``).
+    """
+    from ..prior_shift import PriorShiftClassifier
+    from .cinc2017 import CinC2017Classifier
+    from .stack import N_RECORD_FEATURES, AFFeatureStack
+
+    def adapter(est):
+        return PriorShiftClassifier(
+            est, cv=5, n_bootstrap=200, random_state=random_state, f1_class="A"
+        )
+
+    clf = CinC2017Classifier(
+        n_estimators=n_estimators, random_state=random_state, n_jobs=1, binary_weight=0.0
+    )
+    out = {
+        "default": (adapter(clf), N_RECORD_FEATURES),
+        "rhythm": (adapter(clf), None),
+        "stack": (adapter(AFFeatureStack(clf)), None),
+    }
+    if names is not None:
+        bad = sorted(set(names) - set(out))
+        if bad:
+            raise ValueError(f"names must be among {sorted(out)}, got {bad}")
+        out = {k: out[k] for k in names}
+    return out
+
+
+def target_weighted_score(adapter) -> float:
+    """Mean N/A/O F1 (%) of ``adapter``'s out-of-fold training predictions, weighted to its
+    current target prior (:meth:`~geoecg.estimators.PriorShiftClassifier.target_weighted_oof`)."""
+    from sklearn.metrics import f1_score
+
+    yt, yp, w = adapter.target_weighted_oof()
+    return 100.0 * float(
+        f1_score(yt, yp, labels=["N", "A", "O"], average="macro", sample_weight=w, zero_division=0)
+    )
 
 
 def _summary(values: dict) -> dict:
@@ -197,19 +267,38 @@ def _summary(values: dict) -> dict:
 
 
 def prior_shift_protocol(
-    make_adapter, X, y, target, *, test_size: int = 340, seeds=(0, 1, 2)
+    make_candidates, X, y, target, *, test_size: int = 340, seeds=(0, 1, 2)
 ) -> dict:
     """Per seed: :func:`geoecg.evaluation.prior_shift_split` (balanced training part, test
-    part of ``test_size`` records at ``target``), ``make_adapter(seed).fit`` on the training
-    part, :func:`adaptation_report` on the test part; mean and SD over seeds."""
+    part of ``test_size`` records at ``target``), each candidate of
+    ``make_candidates(seed)`` (name -> ``(adapter, n_columns)``, e.g.
+    :func:`prior_shift_candidates`; an adapter alone means all columns) fitted on the
+    training part and adapted (``adapt``) to the unlabelled test part. With several
+    candidates, the one with the best :func:`target_weighted_score` (training labels only)
+    is chosen; :func:`adaptation_report` of the chosen one on the test part (the others
+    are kept under ``"not_chosen"``); mean and SD over seeds."""
     from ...evaluation.prior_shift import prior_shift_split
 
     X, y = np.asarray(X), np.asarray(y)
     per_seed = []
     for seed in seeds:
         tr, te = prior_shift_split(y, target, test_size, random_state=seed)
-        rep = adaptation_report(make_adapter(seed).fit(X[tr], y[tr]), X[te], y[te])
-        rep["seed"], rep["n_train"] = int(seed), int(len(tr))
+        cands = make_candidates(seed)
+        if not isinstance(cands, dict):
+            cands = {"model": (cands, None)}
+        reps, inner = {}, {}
+        for name, (adapter, ncol) in cands.items():
+            cols = slice(None) if ncol is None else slice(0, ncol)
+            fitted = adapter.fit(X[tr][:, cols], y[tr])
+            if getattr(fitted, "method", None) in ADAPT_METHODS:
+                fitted.adapt(X[te][:, cols])
+                if getattr(fitted, "f1_class", None) is not None:
+                    inner[name] = target_weighted_score(fitted)
+            reps[name] = adaptation_report(fitted, X[te][:, cols], y[te])
+        chosen = max(inner, key=inner.get) if len(cands) > 1 else next(iter(cands))
+        rep = reps.pop(chosen)
+        rep.update(seed=int(seed), n_train=int(len(tr)), chosen=chosen, inner_scores=inner)
+        rep["not_chosen"] = reps
         per_seed.append(rep)
     summary = {}
     for name in per_seed[0]["rows"]:
