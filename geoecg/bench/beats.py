@@ -2,11 +2,11 @@
 
 Protocols (beats classified at the reference annotation positions): ``ds1-cv`` (default on
 the shared data) is nested and patient-grouped within MIT-BIH DS1
-(:func:`geoecg.evaluation.nested_evaluate`; ``--select``: the registered grid
-:data:`geoecg.estimators.heartbeat.BEAT_SELECTION_GRID` chosen per outer fold by an inner
-``GroupKFold`` on its training patients); ``ds1-ds2`` trains on DS1 and tests on DS2 (de
-Chazal 2004); ``--train-data DIR --test-data DIR`` trains on DS1 and tests on any WFDB beat
-database (e.g. SVDB, any sampling rate); ``intra`` is a random beat split that LEAKS
+(:func:`geoecg.estimators.beat_protocols.nested_beat_tables`; ``--select``: the registered
+grid :data:`geoecg.estimators.heartbeat.BEAT_SELECTION_GRID` chosen per outer fold by an
+inner ``GroupKFold`` on its training patients); ``ds1-ds2`` trains on DS1 and tests on DS2
+(de Chazal 2004); ``--train-data DIR --test-data DIR`` trains on DS1 and tests on any WFDB
+beat database (e.g. SVDB, any sampling rate); ``intra`` is a random beat split that LEAKS
 PATIENTS. The pipeline is :func:`geoecg.estimators.heartbeat.make_beat_pipeline` on
 :func:`geoecg.features.beat_records.beat_record_table` (cached with ``--cache``).
 """
@@ -14,16 +14,15 @@ PATIENTS. The pipeline is :func:`geoecg.estimators.heartbeat.make_beat_pipeline`
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-from ..evaluation.aami import aami_report, aami_table, per_record_counts, sv_f1_score
+from ..commands.bench_io import add_common, write_json
+from ..evaluation.aami import aami_report, aami_table, per_record_counts
 from ..features.beat_records import beat_record_table, stack_beat_tables, wfdb_beat_records
-from ._versions import package_versions
 
 __all__ = ["add_arguments", "run"]
 
@@ -34,14 +33,15 @@ _LABEL = {
     "cross-db": "cross-database (train MIT-BIH DS1, test {test_data})",
     "intra": "intra (random beat split: LEAKS PATIENTS, not comparable)",
 }
+_SETTINGS = "feature_set adapt select outer_folds inner_folds n_estimators class_weight".split()
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     from ..estimators.heartbeat import DEFAULT_ADAPT, DEFAULT_FEATURE_SET
     from ..features.beat_dominant import BEAT_FEATURE_SETS
 
+    add_common(p, data="folder with mitdb/ (or the mitdb folder)", seed=0)
     a = p.add_argument
-    a("--data", default=None, help="folder with mitdb/ (or the mitdb folder)")
     a(
         "--protocol",
         default=None,
@@ -51,12 +51,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     a("--train-data", default=None, help="cross-database: MIT-BIH folder (DS1 = training)")
     a("--test-data", default=None, help="cross-database: a WFDB beat database to test on")
     a("--records", default=None, help="comma-separated record subset (quick runs)")
-    a(
-        "--feature-set",
-        default=DEFAULT_FEATURE_SET,
-        choices=BEAT_FEATURE_SETS,
-        help="named feature set (geoecg.features.beat_dominant.beat_feature_set_mask)",
-    )
+    a("--feature-set", default=DEFAULT_FEATURE_SET, choices=BEAT_FEATURE_SETS)
     a(
         "--adapt",
         default={False: "off", True: "on"}.get(DEFAULT_ADAPT, DEFAULT_ADAPT),
@@ -72,16 +67,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     a("--class-weight", default="balanced", choices=("balanced", "sqrt", "none"))
     a("--test-size", type=float, default=0.2, help="intra: test fraction")
     a("--n-jobs", type=int, default=1, help="xgboost threads")
-    a("--seed", type=int, default=0)
     a("--cache", default=None, help="folder to keep per-record features (resume)")
-    a("--json", default=None, help="write the figures to this JSON file")
 
 
-def _pipeline(args, names):
-    from ..estimators.heartbeat import make_beat_pipeline
-
-    return make_beat_pipeline(
-        names,
+def _params(args) -> dict:
+    return dict(
         feature_set=args.feature_set,
         adapt=_ADAPT[args.adapt],
         n_estimators=args.n_estimators,
@@ -100,77 +90,41 @@ def _load(folder, names, cache, desc):
     ]
 
 
-def _fit_predict(args, train, test):
-    X, y, _, names = stack_beat_tables(train, args.adapt != "off")
-    Xt, yt, nt, _ = stack_beat_tables(test, args.adapt != "off")
-    return yt, _pipeline(args, names).fit(X, y).predict(Xt), nt
+def _intra(args, tables):
+    """A random beat split (leaks patients)."""
+    from sklearn.model_selection import train_test_split
 
+    from ..estimators.heartbeat import make_beat_pipeline
 
-def _nested(args, tables, wanted):
-    from sklearn.model_selection import GroupKFold
-
-    from ..estimators.heartbeat import BEAT_SELECTION_GRID
-    from ..evaluation.nested import nested_evaluate
-    from ..io import patient_groups
-
-    X, y, n, names = stack_beat_tables(tables, args.adapt != "off" or args.select)
-    pid = patient_groups(wanted)
-    groups = np.repeat(pid, n)
-    outer = (
-        GroupKFold(n_splits=args.outer_folds, shuffle=True, random_state=args.seed)
-        if args.outer_folds
-        else None
+    X, y, _, names = stack_beat_tables(tables, args.adapt != "off")
+    strat = y if min(np.unique(y, return_counts=True)[1]) >= 2 else None
+    tr, te = train_test_split(
+        np.arange(y.size), test_size=args.test_size, random_state=args.seed, stratify=strat
     )
-    spec = (
-        (_pipeline(args, names), list(BEAT_SELECTION_GRID))
-        if args.select
-        else _pipeline(args, names)
-    )
-    r = nested_evaluate(
-        {"beats": spec},
-        X,
-        y,
-        groups,
-        outer_cv=outer,
-        inner_cv=args.inner_folds,
-        scoring=sv_f1_score,
-    )["beats"]
-    folds = [
-        {
-            "test": [w for w, g in zip(wanted, pid, strict=True) if g in set(groups[r.fold == k])],
-            "choice": {
-                p: v if isinstance(v, bool | int | float) else str(v) for p, v in ch.items()
-            },
-            "inner_score": None if np.isnan(s) else float(s),
-        }
-        for k, (ch, s) in enumerate(zip(r.choices, r.inner_scores, strict=True))
-    ]
-    return y, r.y_pred, n, {"folds": folds}
+    pipe = make_beat_pipeline(names, **_params(args))
+    return y[te], pipe.fit(X[tr], y[tr]).predict(X[te]), [te.size]
 
 
 def run(args) -> int:
+    from ..estimators.beat_protocols import fit_predict_beat_tables, nested_beat_tables
     from ..io import mitdb_records
     from ..io.mitdb import DS1, DS2, PACED, mitdb_dir
 
     t0 = time.perf_counter()
     if (args.train_data is None) != (args.test_data is None):
         raise ValueError("--train-data and --test-data go together")
-    data = args.train_data if args.train_data is not None else args.data
-    sub = None if data is None else Path(data) / "mitdb"  # a parent of mitdb/ (and nstdb/)
-    folder = mitdb_dir(sub if sub is not None and any(sub.glob("*.atr")) else data)
+    folder = mitdb_dir(args.train_data if args.train_data is not None else args.data)
     present = set(mitdb_records(folder))
     subset = [r.strip() for r in (args.records or "").split(",") if r.strip()]
+    ds1_ds2 = all(r in present for r in DS1 + DS2)
     protocol = (
         "cross-db"
         if args.train_data is not None
-        else args.protocol or ("ds1-ds2" if all(r in present for r in DS1 + DS2) else "ds1-cv")
+        else args.protocol or ("ds1-cv", "ds1-ds2")[ds1_ds2]
     )
     need = {"cross-db": DS1, "ds1-ds2": DS1 + DS2, "ds1-cv": DS1}.get(protocol, ())
-    wanted = (
-        subset
-        if subset and protocol in ("ds1-cv", "intra")
-        else (sorted(r for r in present if r not in PACED) if protocol == "intra" else list(need))
-    )
+    wanted = subset if subset and protocol in ("ds1-cv", "intra") else list(need)
+    wanted = sorted(present - set(PACED)) if protocol == "intra" and not subset else wanted
     missing = [r for r in wanted if r not in present]
     if missing:
         alt = "ds1-cv" if all(r in present for r in DS1) else "intra"
@@ -180,54 +134,29 @@ def run(args) -> int:
             file=sys.stderr,
         )
         return 2
-    extra = {}
-    if protocol == "cross-db":
-        test_folder = Path(args.test_data)
-        wanted = subset or wfdb_beat_records(test_folder)
+    if subset and protocol == "ds1-ds2":
+        raise ValueError("--records with ds1-ds2 is not supported; use ds1-cv or intra")
+    extra, p = {}, _params(args)
+    if protocol in ("cross-db", "ds1-ds2"):
+        test_folder = Path(args.test_data) if args.test_data else folder
+        if protocol == "cross-db":
+            wanted = subset or wfdb_beat_records(test_folder)
+        else:
+            wanted = list(DS2)
         te = _load(test_folder, wanted, args.cache, "test features")
-        y, pred, n = _fit_predict(args, _load(folder, DS1, args.cache, "train features"), te)
-        extra = {
-            "train_records": list(DS1),
-            "test_data": str(test_folder),
-            "test_fs": sorted({float(t["fs"]) for t in te}),
-        }
-    elif protocol == "ds1-ds2":
-        if subset:
-            raise ValueError("--records with ds1-ds2 is not supported; use ds1-cv or intra")
-        y, pred, n = _fit_predict(
-            args,
-            _load(folder, DS1, args.cache, "train features"),
-            _load(folder, DS2, args.cache, "test features"),
-        )
-        wanted, extra = list(DS2), {"train_records": list(DS1)}
+        y, pred, n = fit_predict_beat_tables(_load(folder, DS1, args.cache, "train"), te, **p)
+        extra = {"train_records": list(DS1)}
+        if protocol == "cross-db":
+            extra.update(test_data=str(test_folder), test_fs=sorted({float(t["fs"]) for t in te}))
     elif protocol == "ds1-cv":
-        y, pred, n, extra = _nested(args, _load(folder, wanted, args.cache, "features"), wanted)
-    else:  # intra: a random beat split (leaks patients)
-        from sklearn.model_selection import train_test_split
-
-        X, ya, _, names = stack_beat_tables(
-            _load(folder, wanted, args.cache, "features"), args.adapt != "off"
-        )
-        strat = ya if min(np.unique(ya, return_counts=True)[1]) >= 2 else None
-        tr, te = train_test_split(
-            np.arange(ya.size), test_size=args.test_size, random_state=args.seed, stratify=strat
-        )
-        y, pred = ya[te], _pipeline(args, names).fit(X[tr], ya[tr]).predict(X[te])
-        wanted, n = ["all"], [te.size]
-    settings = {
-        k: getattr(args, k)
-        for k in (
-            "feature_set",
-            "adapt",
-            "select",
-            "outer_folds",
-            "inner_folds",
-            "n_estimators",
-            "class_weight",
-            "max_per_class",
-            "seed",
-        )
-    }
+        tables = _load(folder, wanted, args.cache, "features")
+        o = dict(select=args.select, outer_folds=args.outer_folds, inner_folds=args.inner_folds)
+        y, pred, n, folds = nested_beat_tables(tables, wanted, seed=args.seed, **o, **p)
+        extra = {"folds": folds}
+    else:
+        y, pred, n = _intra(args, _load(folder, wanted, args.cache, "features"))
+        wanted = ["all"]
+    settings = {k: getattr(args, k) for k in [*_SETTINGS, "max_per_class", "seed"]}
     settings["feature_set"] = "registered grid" if args.select else args.feature_set
     result = {
         "protocol": protocol,
@@ -238,7 +167,6 @@ def run(args) -> int:
         **extra,
         "settings": settings,
         "elapsed_s": time.perf_counter() - t0,
-        "versions": package_versions("numba", "scikit-learn", "xgboost", "PyWavelets"),
     }
     outer = f"{args.outer_folds} patient folds" if args.outer_folds else "leave-one-patient-out"
     print(
@@ -250,6 +178,5 @@ def run(args) -> int:
         print(f"  outer fold {','.join(f['test'])}: the inner patient CV chose {f['choice']}")
     print("\n".join(aami_table(result)))
     print(f"  elapsed {result['elapsed_s']:.1f} s")
-    if args.json:
-        Path(args.json).write_text(json.dumps(result, indent=2))
+    write_json(args.json, result, "numba", "scikit-learn", "xgboost", "PyWavelets", quiet=True)
     return 0
