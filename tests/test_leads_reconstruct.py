@@ -293,7 +293,7 @@ def test_select_reconstructor_picks_phase_map_inside_training_data():
     groups = np.repeat(np.arange(9), 2)  # two records per patient
     rec, chosen = select_reconstructor(("I", "II"), "population", X, groups, fs=100.0)
     assert chosen["phase_edges_s"] == "beat" and rec.phase_coef_ is not None
-    assert len(RECONSTRUCTION_GRIDS["population"]) == 2
+    assert len(RECONSTRUCTION_GRIDS["population"]) == 3
 
 
 def test_all_chest_leads_and_i_ii_leave_nothing_to_regress():
@@ -334,3 +334,39 @@ def test_quantile_amplitude_map_restores_spread_keeps_r():
         LeadReconstructor(SRC, amplitude="stretch").fit(X)
     with pytest.raises(ValueError, match="quantile"):
         LeadReconstructor(SRC, "patient", fs=100.0, amplitude="quantile").fit(X)
+
+
+def test_beat_templates_follow_a_shape_dependent_map():
+    """V1 = +source for narrow beats, -source for wide ones: no linear map from the source
+    follows it; the nearest training records' median beats do."""
+    rng = np.random.default_rng(5)
+    fs, T, n = 100.0, 1000, 60
+    t = np.arange(T) / fs
+    X = np.zeros((n, 12, T))
+    for k in range(n):
+        wide = k % 2 == 1
+        peaks = np.arange(rng.uniform(0.3, 0.6), t[-1] - 0.5, rng.uniform(0.8, 1.1))
+        width = 0.03 if wide else 0.012
+        s = sum(np.exp(-((t - p) ** 2) / (2 * width**2)) for p in peaks)
+        s = s * rng.uniform(0.8, 1.2) + 0.01 * rng.standard_normal(T)
+        X[k, :6] = limb_leads(s, 0.8 * s)
+        X[k, 6:] = (-1.0 if wide else 1.0) * s + 0.01 * rng.standard_normal((6, T))
+    tr, te = slice(0, 40), slice(40, None)
+    lin = LeadReconstructor(("I",), fs=100.0).fit(X[tr])
+    tmp = clone(lin).set_params(template_neighbors=5, template_weight=1.0).fit(X[tr])
+    assert tmp.template_beats_.shape == (40, 11, 70)
+    chest = ["V1", "V2", "V3", "V4", "V5", "V6"]
+    r_lin = lin.score_leads(X[te]).to_frame().loc[chest, "r_mean"].mean()
+    r_tmp = tmp.score_leads(X[te]).to_frame().loc[chest, "r_mean"].mean()
+    assert r_lin < 0.5 and r_tmp > 0.9
+    # the same from source-only input; quantile map on top keeps r
+    Xs = X[te][:, [0]]
+    np.testing.assert_allclose(tmp.transform(Xs), tmp.transform(X[te]))
+    q = clone(tmp).set_params(amplitude="quantile").fit(X[tr])
+    np.testing.assert_allclose(q.score_leads(X[te]).r, tmp.score_leads(X[te]).r, atol=1e-9)
+    with pytest.raises(ValueError, match="template_neighbors"):
+        LeadReconstructor(("I",), template_neighbors=-1).fit(X)
+    with pytest.raises(ValueError, match="fs"):
+        LeadReconstructor(("I",), template_neighbors=3).fit(X)
+    with pytest.raises(ValueError, match="template_weight"):
+        LeadReconstructor(("I",), fs=100.0, template_neighbors=3, template_weight=0).fit(X)

@@ -29,8 +29,10 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from ._design import _conditional, _lagged, _oas
 from ._phases import beat_phase_index
 from ._rescale import AMPLITUDE_MAPS, apply_quantile_map, fit_quantile_map
+from ._templates import blend_templates, median_beats
 from .names import STANDARD_LEADS, parse_leads
 from .relations import limb_leads
 from .scores import ReconstructionScores, reconstruction_scores
@@ -43,45 +45,6 @@ FLAT_MV = 1e-4
 #: Pull of the pooled weights on each beat phase's weights, in units of the phase's own
 #: mean Gram diagonal (population and patient methods with ``phase_edges_s``).
 PHASE_PRIOR = 0.1
-
-
-def _lagged(S: np.ndarray, n_taps: int) -> np.ndarray:
-    """Design ``(n, T, n_src * (2 n_taps + 1))``: each source at delays -n_taps..n_taps.
-
-    Edges repeat the first/last sample.
-    """
-    n, k, T = S.shape
-    if n_taps == 0:
-        return S.transpose(0, 2, 1)
-    P = np.pad(S, ((0, 0), (0, 0), (n_taps, n_taps)), mode="edge")
-    cols = [P[:, :, n_taps + d : n_taps + d + T] for d in range(-n_taps, n_taps + 1)]
-    return np.concatenate(cols, axis=1).transpose(0, 2, 1)
-
-
-def _oas(Z: np.ndarray) -> np.ndarray:
-    """OAS-shrunk covariances of centred records ``Z`` (n, T, d), shape (n, d, d).
-
-    The closed form of ``sklearn.covariance.oas`` (Chen et al. 2010), batched.
-    """
-    n, T, d = Z.shape
-    emp = np.einsum("ntp,ntq->npq", Z, Z) / T
-    mu = np.trace(emp, axis1=1, axis2=2) / d
-    alpha = (emp**2).mean(axis=(1, 2))
-    num = alpha + mu**2
-    den = (T + 1.0) * (alpha - mu**2 / d)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        shrink = np.where(den > 0, np.minimum(num / np.where(den > 0, den, 1.0), 1.0), 1.0)
-    eye = np.eye(d)
-    return (1 - shrink)[:, None, None] * emp + (shrink * mu)[:, None, None] * eye
-
-
-def _conditional(S, p, shrinkage):
-    """Weights of the conditional mean of the last block given the first ``p`` variables."""
-    S = (1 - shrinkage) * S + shrinkage * np.diag(np.diag(S))
-    Sss, Ssm = S[:p, :p], S[:p, p:]
-    if np.linalg.cond(Sss) > 1e12:
-        return np.linalg.lstsq(Sss, Ssm, rcond=None)[0]
-    return np.linalg.solve(Sss, Ssm)
 
 
 class LeadReconstructor(TransformerMixin, BaseEstimator):
@@ -118,6 +81,13 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
         under the phase's own mean and covariance (shrunk by ``shrinkage``).
     rectified : bool, default False
         Add ``|x|`` of every (delayed) source column to the design.
+    template_neighbors : int, default 0
+        Population and gaussian methods: with ``k > 0``, blend the linear prediction with the
+        mean median beat of the missing leads of the ``k`` training records whose median
+        source beat is nearest (:mod:`geoecg.leads._templates`), within -0.25 .. +0.45 s of
+        each R-peak detected on the sources. Needs ``fs``.
+    template_weight : float, default 0.5
+        Weight of that template against the linear prediction, in (0, 1].
     amplitude : {"conditional", "quantile"}, default "conditional"
         ``"conditional"`` returns the conditional mean, whose amplitudes regress toward the
         population. ``"quantile"`` (population and gaussian methods) rescales each
@@ -191,6 +161,8 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
         prior_strength=1.0,
         phase_edges_s=None,
         rectified=False,
+        template_neighbors=0,
+        template_weight=0.5,
         amplitude="conditional",
         limb_relations=True,
         on_invalid="raise",
@@ -205,6 +177,8 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
         self.prior_strength = prior_strength
         self.phase_edges_s = phase_edges_s
         self.rectified = rectified
+        self.template_neighbors = template_neighbors
+        self.template_weight = template_weight
         self.amplitude = amplitude
         self.limb_relations = limb_relations
         self.on_invalid = on_invalid
@@ -226,6 +200,13 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
             raise ValueError(f"alpha must be a number >= 0, got {self.alpha!r}")
         if not 0 <= self.shrinkage < 1:
             raise ValueError(f"shrinkage must be in [0, 1), got {self.shrinkage!r}")
+        k = self.template_neighbors
+        if not isinstance(k, (int, np.integer)) or k < 0:
+            raise ValueError(f"template_neighbors must be an int >= 0, got {k!r}")
+        if not 0 < self.template_weight <= 1:
+            raise ValueError(f"template_weight must be in (0, 1], got {self.template_weight!r}")
+        if k and self.method == "patient":
+            raise ValueError("template_neighbors applies to the population and gaussian methods")
         if self.amplitude not in AMPLITUDE_MAPS:
             raise ValueError(f"amplitude must be one of {AMPLITUDE_MAPS}, got {self.amplitude!r}")
         if self.amplitude == "quantile" and self.method == "patient":
@@ -239,11 +220,11 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
                     "phase_edges_s must be increasing finite edges in s, got "
                     f"{self.phase_edges_s!r}"
                 )
-        if self.method == "patient" or self.phase_edges_s is not None:
+        if self.method == "patient" or self.phase_edges_s is not None or k:
             if self.fs is None or not np.isfinite(self.fs) or self.fs <= 0:
                 raise ValueError(
-                    f"fs must be a positive number in Hz for method='patient' "
-                    f"or phase_edges_s, got {self.fs!r}"
+                    f"fs must be a positive number in Hz for method='patient', "
+                    f"phase_edges_s or template_neighbors, got {self.fs!r}"
                 )
         if self.method == "patient":
             if self.fs is None or not np.isfinite(self.fs) or self.fs <= 0:
@@ -307,12 +288,34 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
             self.coef_ = self._solve(G[0], B[0], self.alpha)
             self.phase_coef_ = self._solve_phases(G, B, self.alpha, PHASE_PRIOR)
         self.n_features_ = self.coef_.shape[0]
-        self.amplitude_map_ = None
+        self.amplitude_map_ = self.template_keys_ = self.template_beats_ = None
+        peaks = keys = None
+        if self.template_neighbors:
+            B, peaks = median_beats(X, self.src_idx_, float(self.fs))
+            keys = B[:, self.src_idx_].reshape(len(B), -1)
+            ok = np.isfinite(keys).all(axis=1)
+            self.template_keys_, self.template_beats_ = keys[ok], B[ok][:, self.tgt_idx_]
+            self_row = np.where(ok, np.cumsum(ok) - 1, -1)  # leave each record out of its bank
         if self.amplitude == "quantile":
             Y = X[:, self.tgt_idx_]
             pred = self._predict(X[:, self.src_idx_], self.coef_, self.phase_coef_, P)
+            if keys is not None:
+                self._blend(pred, keys, peaks, exclude=self_row)
             self.amplitude_map_ = fit_quantile_map(Y - Y.mean(axis=-1, keepdims=True), pred)
         return self
+
+    def _blend(self, pred, keys, peaks, exclude=None):
+        return blend_templates(
+            pred,
+            keys,
+            peaks,
+            self.template_keys_,
+            self.template_beats_,
+            self.template_neighbors,
+            self.template_weight,
+            float(self.fs),
+            exclude=exclude,
+        )
 
     @property
     def _n_phases(self) -> int:
@@ -474,6 +477,9 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
                 pred = self._patient(X[ok], P)
             else:
                 pred = self._predict(Sok, self.coef_, self.phase_coef_, P)
+                if getattr(self, "template_keys_", None) is not None:
+                    B, peaks = median_beats(Sok, range(Sok.shape[1]), float(self.fs))
+                    self._blend(pred, B.reshape(len(B), -1), peaks)
                 if getattr(self, "amplitude_map_", None) is not None:
                     pred = apply_quantile_map(pred, self.amplitude_map_)
             out[np.ix_(ok, self.tgt_idx_)] = pred
