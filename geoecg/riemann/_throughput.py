@@ -1,9 +1,11 @@
-"""Pieces of ``geoecg bench riemann``: synthetic 12-lead chunks, the machine's floors (batched
-``eigh`` rate, memory-bandwidth copy) and the peak memory of a call, measured in-process.
+"""``geoecg bench riemann``: OAS covariance + tangent space against pyRiemann, streamed in chunks
+of synthetic 12-lead records, with the machine's floors (batched ``eigh`` rate, memory-bandwidth
+copy) and the peak memory of a call measured in the same process (:func:`riemann_benchmark`).
 """
 
 from __future__ import annotations
 
+import os
 import time
 import tracemalloc
 
@@ -17,6 +19,8 @@ __all__ = [
     "peak_memory",
     "timed_steps",
     "pipeline_rows",
+    "riemann_benchmark",
+    "format_riemann_report",
 ]
 
 #: ECG-like bases in the bank, harmonics per basis, beat frequency (Hz), noise level (mV).
@@ -119,3 +123,113 @@ def pipeline_rows(med: dict, floor: dict) -> dict:
             "speedup": peer / ours,
         }
     return rows
+
+
+def _steps(bank, chunk: int, rng) -> tuple[dict, object]:
+    """The timed steps (geoecg and pyRiemann doing the same work), fitted and compiled on an
+    untimed chunk; pyRiemann's ``TangentSpace`` reference serves both sides."""
+    from pyriemann.estimation import Covariances
+    from pyriemann.geometry.tangentspace import tangent_space
+    from pyriemann.tangentspace import TangentSpace
+
+    from .covariances import lead_covariances
+    from .tangent import ClassMeanTangentSpace, tangent_vectors
+
+    X0, y0 = synthetic_chunk(bank, min(chunk, 200), rng)
+    C0 = lead_covariances(X0).covariances
+    ts = TangentSpace(metric="riemann").fit(C0)
+    ref, cm = ts.reference_, ClassMeanTangentSpace().fit(C0, y0)
+    cm.transform(C0)  # load the compiled kernels before the timings
+    steps = {
+        "cov": lambda X: lead_covariances(X).covariances,
+        "cmts": cm.transform,
+        "ts": lambda C: tangent_vectors(C, ref),
+        "p_cov": Covariances("oas").transform,
+        "p_ts": ts.transform,
+        "p_cmts": lambda C: np.hstack([tangent_space(C, M) for M in cm.means_]),
+    }
+    return steps, ref
+
+
+def riemann_benchmark(
+    n: int, chunk: int, *, peers: bool, peer_n: int, fs: float = 500.0, seconds: float = 10.0
+) -> dict:
+    """Time OAS covariance + tangent space (one reference; ``ClassMeanTangentSpace`` at two
+    class means) on ``n`` synthetic 12-lead records of ``seconds`` at ``fs`` Hz, in chunks.
+
+    One thread (call under ``threadpool_limits(1)``): CPU seconds of the calling thread per
+    record, medians over the chunks; with ``peers``, pyRiemann does the same work on the first
+    ``peer_n`` records and the ratios come from the chunks both ran. Also: the floors, the
+    peak memory (``tracemalloc``) over the input chunk, the largest tangent-vector difference
+    from pyRiemann and the all-threads wall time per record. Needs pyRiemann.
+    """
+    from .covariances import lead_covariances
+    from .tangent import tangent_vectors
+
+    if n < 1 or chunk < 1:
+        raise ValueError(f"--n and --chunk must be >= 1, got {n}, {chunk}")
+    ns, rng = int(round(fs * seconds)), np.random.default_rng(0)
+    bank = synthetic_bank(ns, fs, rng)
+    steps, ref = _steps(bank, chunk, rng)
+    t, n_done, diff, wall_all = {k: [] for k in steps}, 0, 0.0, []
+    while n_done < n:
+        m = min(chunk, n - n_done)
+        X = synthetic_chunk(bank, m, rng)[0]
+        peer = peers and n_done < peer_n
+        out, cpu = timed_steps(steps, X, [k for k in steps if peer or "p_" not in k])
+        for k, v in cpu.items():
+            t[k].append(v)
+        if peer:
+            diff = max(diff, *(float(np.abs(out[k] - out["p_" + k]).max()) for k in ("ts", "cmts")))
+            t0 = time.perf_counter()  # all threads, wall time
+            tangent_vectors(lead_covariances(X, n_jobs=os.cpu_count()).covariances, ref, n_jobs=-1)
+            wall_all.append((time.perf_counter() - t0) / m)
+        n_done += m
+    k = len(t["p_cov"]) or None  # ratios from the chunks both sides ran
+    med = {s: float(np.median(v[:k])) for s, v in t.items() if v}
+    floor = {"eigh_s": eigh_floor_s(), "copy_record_s": copy_floor_s(12 * ns * 8)}
+    Xm = synthetic_chunk(bank, min(chunk, 200), rng)[0]
+    peak = peak_memory(lambda X: tangent_vectors(lead_covariances(X).covariances, ref), Xm)
+    return {
+        "n_records": n_done,
+        "chunk": chunk,
+        "n_samples": ns,
+        "fs_hz": fs,
+        "cpu_s_per_record": med,
+        "floor": floor,
+        "peak_memory_over_chunk": peak / Xm.nbytes,
+        "pipelines": pipeline_rows(med, floor),
+        "max_abs_diff_tangent": diff,
+        "all_threads_wall_s_per_record": float(np.median(wall_all)) if wall_all else None,
+    }
+
+
+def format_riemann_report(res: dict) -> str:
+    """The table of :func:`riemann_benchmark` (microseconds of CPU per record)."""
+    us, fl = 1e6, res["floor"]
+    lines = [
+        f"\n{res['n_records']} synthetic records, 12 x {res['n_samples']} ({res['fs_hz']:g} Hz), "
+        f"chunks of {res['chunk']}; CPU us/record, one thread (medians over the chunks both ran)",
+        f"{'pipeline':28s} {'geoecg':>8s} {'floor':>7s} {'x floor':>8s} {'pyRiemann':>10s} "
+        f"{'speed-up':>9s}",
+    ]
+    for name, r in res["pipelines"].items():
+        lines.append(
+            f"{name:28s} {r['geoecg_s'] * us:8.1f} {r['floor_s'] * us:7.1f} "
+            f"{r['x_floor']:8.2f} {r['pyriemann_s'] * us:10.1f} {r['speedup']:8.1f}x"
+        )
+    lines.append(
+        "steps: " + ", ".join(f"{k} {v * us:.1f}" for k, v in res["cpu_s_per_record"].items())
+    )
+    lines.append(
+        f"floor: batched 12x12 eigh {fl['eigh_s'] * us:.1f} us/matrix; copy of one record "
+        f"{fl['copy_record_s'] * us:.1f} us; peak memory of cov + tangent space "
+        f"{res['peak_memory_over_chunk']:.2f}x the input chunk"
+    )
+    wall = res["all_threads_wall_s_per_record"]
+    if wall is not None:
+        lines.append(
+            f"all {os.cpu_count()} threads (wall): {wall * us:.1f} us/record; "
+            f"max |diff| of tangent vectors vs pyRiemann {res['max_abs_diff_tangent']:.1e}"
+        )
+    return "\n".join(lines)
