@@ -84,3 +84,42 @@ def test_beat_level_cv_matches_a_plain_loop():
     total = sum(v[0].size for v in series.values())
     for r in res.values():
         assert r["n_af_beats"] + r["n_other_beats"] == total and 0 <= r["sp"] <= 100
+
+
+def test_prior_shift_protocol_chooses_without_test_labels(monkeypatch):
+    """The per-seed choice of base model uses the training part and the unlabelled test
+    part only: permuting the test labels changes the scores, never the choice or the inner
+    scores; the chosen candidate is the one with the best inner score."""
+    from sklearn.linear_model import LogisticRegression
+
+    import geoecg.evaluation.prior_shift as ps
+    from geoecg.estimators import PriorShiftClassifier
+    from geoecg.estimators.af.protocols import prior_shift_protocol
+
+    rng = np.random.default_rng(0)
+    y = np.repeat(np.array(["N", "A", "O", "~"]), 60)
+    X = rng.normal(size=(y.size, 4))
+    X[:, 0] += (y == "A") * 2.0 + (y == "O") * 1.0  # column 0 informative, the rest noise
+    tr = np.concatenate([np.flatnonzero(y == c)[:40] for c in "NAO~"])
+    te = np.setdiff1d(np.arange(y.size), tr)
+    monkeypatch.setattr(ps, "prior_shift_split", lambda *a, **k: (tr, te))
+
+    def cands(seed):
+        def m():
+            return PriorShiftClassifier(LogisticRegression(), n_bootstrap=0, random_state=seed)
+
+        return {"noise": (m(), None), "informative": (m(), 1)}  # n_columns 1: column 0 only
+
+    runs = []
+    for yy in (y, np.r_[y[tr], rng.permutation(y[te])][np.argsort(np.r_[tr, te])]):
+        np.testing.assert_array_equal(yy[tr], y[tr])
+        r = prior_shift_protocol(cands, X, yy, {"N": 0.6, "A": 0.1, "O": 0.3}, seeds=[0])
+        runs.append(r["per_seed"][0])
+    assert runs[0]["inner_scores"] == runs[1]["inner_scores"]
+    assert (
+        runs[0]["chosen"]
+        == runs[1]["chosen"]
+        == max(runs[0]["inner_scores"], key=runs[0]["inner_scores"].get)
+    )
+    assert set(runs[0]["not_chosen"]) == {"noise", "informative"} - {runs[0]["chosen"]}
+    assert runs[0]["rows"]["em"]["f1"] != runs[1]["rows"]["em"]["f1"]

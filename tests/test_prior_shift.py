@@ -112,6 +112,26 @@ def test_known_and_none():
     np.testing.assert_allclose(none.predict_proba(X), none.calibrated_proba(X))
 
 
+def test_target_weighted_oof_estimates_the_target_score():
+    """Training records weighted by target / training prior of their class score like the
+    target population: weighted OOF accuracy at the known target prior matches the accuracy
+    of the adapted model on a large target sample drawn at that prior."""
+    from sklearn.metrics import accuracy_score
+
+    clf, rng = _fit(k=3, n_per=600, method="known", target_priors=[0.8, 0.15, 0.05])
+    yt, yp, w = clf.target_weighted_oof()
+    np.testing.assert_allclose(w, np.array([0.8, 0.15, 0.05])[yt] * 3)
+    np.testing.assert_array_equal(
+        yp, np.argmax(prior_correct(clf.oof_proba_, [1 / 3] * 3, [0.8, 0.15, 0.05]), axis=1)
+    )
+    Xt, ytt = _sample([8000, 1500, 500], rng, MEANS[:3])
+    est = accuracy_score(yt, yp, sample_weight=w)
+    real = accuracy_score(ytt, clf.predict(Xt))
+    assert abs(est - real) < 0.02, (est, real)
+    unweighted = accuracy_score(yt, yp)
+    assert abs(unweighted - real) > abs(est - real)  # the weights matter here
+
+
 def test_errors_and_not_fitted():
     X = np.random.default_rng(0).normal(size=(40, 2))
     y = np.repeat([0, 1], 20)

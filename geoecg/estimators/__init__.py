@@ -30,8 +30,6 @@ from .prior_shift import (
     PriorShiftClassifier,
     bbse_priors,
     em_priors,
-    f1_threshold,
-    one_vs_rest_decision,
     prior_correct,
     rlls_priors,
 )
@@ -46,8 +44,6 @@ __all__ = [
     "make_af_classifier",
     "PriorEstimate",
     "em_priors",
-    "f1_threshold",
-    "one_vs_rest_decision",
     "bbse_priors",
     "rlls_priors",
     "prior_correct",

@@ -6,8 +6,6 @@
 * :func:`em_priors`: their EM estimate of the target prior from unlabelled predictions.
 * :func:`bbse_priors`: black-box shift estimation (Lipton, Wang & Smola 2018).
 * :func:`rlls_priors`: regularised learning under label shift (Azizzadenesheli et al. 2019).
-* :func:`f1_threshold` / :func:`one_vs_rest_decision`: the decision rule that maximises one
-  class's F1 (not accuracy, which the arg-max of corrected probabilities maximises).
 """
 
 from __future__ import annotations
@@ -16,14 +14,7 @@ import numbers
 
 import numpy as np
 
-__all__ = [
-    "bbse_priors",
-    "em_priors",
-    "f1_threshold",
-    "one_vs_rest_decision",
-    "prior_correct",
-    "rlls_priors",
-]
+__all__ = ["bbse_priors", "em_priors", "prior_correct", "rlls_priors"]
 
 _EPS = 1e-12
 
@@ -191,75 +182,6 @@ def rlls_priors(target_pred, confusion, source_priors, *, delta: float) -> np.nd
         if best is None or res.fun < best.fun:
             best = res
     return _normalise((1.0 + best.x) * s, s)
-
-
-def f1_threshold(score, positive, sample_weight=None) -> float:
-    """Threshold on ``score`` that maximises the (weighted) F1 of ``score >= t``.
-
-    Parameters
-    ----------
-    score : array_like, shape (n,)
-        Score of the positive class, e.g. its prior-corrected probability.
-    positive : array_like of bool, shape (n,)
-        True labels (positive class or not).
-    sample_weight : array_like, shape (n,), optional
-        Non-negative record weights, e.g. ``target prior / training prior`` of each
-        record's class, so that held-out training records stand for the target population.
-
-    Returns
-    -------
-    float
-        Midpoint between the lowest score called positive at the best cut and the next
-        lower score (0 when every record is called positive); NaN (with no positive weight,
-        F1 is undefined) means "no threshold".
-
-    Examples
-    --------
-    >>> f1_threshold([0.9, 0.8, 0.3, 0.1], [True, True, False, False])
-    0.55
-    >>> f1_threshold([0.9, 0.8, 0.3, 0.1], [True, True, True, False], [1, 1, 0, 1])
-    0.55
-    """
-    s = np.asarray(score, dtype=np.float64).ravel()
-    pos = np.asarray(positive, dtype=bool).ravel()
-    w = np.ones_like(s) if sample_weight is None else np.asarray(sample_weight, np.float64)
-    if s.shape != pos.shape or s.shape != w.shape or not np.all(np.isfinite(s)):
-        raise ValueError(
-            "score, positive and sample_weight must be finite and of one length, got "
-            f"{s.shape}, {pos.shape}, {w.shape}"
-        )
-    if np.any(w < 0):
-        raise ValueError("sample_weight must be non-negative")
-    w_pos = float(w[pos].sum())
-    if s.size == 0 or w_pos <= 0:
-        return float("nan")
-    order = np.argsort(-s, kind="stable")
-    s, tp, fp = s[order], np.cumsum((w * pos)[order]), np.cumsum((w * ~pos)[order])
-    last = np.r_[s[1:] < s[:-1], True]  # cut only between distinct scores
-    f1 = np.where(last, 2.0 * tp / np.maximum(tp + fp + w_pos, _EPS), -1.0)
-    i = int(np.argmax(f1))
-    return 0.0 if i == s.size - 1 else float((s[i] + s[i + 1]) / 2.0)
-
-
-def one_vs_rest_decision(proba, positive: int, threshold: float) -> np.ndarray:
-    """Class indices of the rule "``positive`` if its probability >= ``threshold``, else the
-    arg-max of the other classes" (a NaN threshold gives the plain arg-max).
-
-    Examples
-    --------
-    >>> one_vs_rest_decision([[0.5, 0.3, 0.2], [0.2, 0.5, 0.3]], 1, 0.25).tolist()
-    [1, 1]
-    >>> one_vs_rest_decision([[0.2, 0.5, 0.3]], 1, 0.6).tolist()
-    [2]
-    """
-    p = np.asarray(proba, dtype=np.float64)
-    if p.ndim != 2 or not 0 <= positive < p.shape[1]:
-        raise ValueError(f"proba must be 2-D with a column {positive}, got shape {p.shape}")
-    if np.isnan(threshold):
-        return np.argmax(p, axis=1)
-    rest = p.copy()
-    rest[:, positive] = -np.inf
-    return np.where(p[:, positive] >= threshold, positive, np.argmax(rest, axis=1))
 
 
 def _normalise(t, fallback):

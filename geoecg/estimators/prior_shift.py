@@ -39,22 +39,13 @@ from sklearn.utils.validation import (
     column_or_1d,
 )
 
-from .prior_estimation import (
-    bbse_priors,
-    em_priors,
-    f1_threshold,
-    one_vs_rest_decision,
-    prior_correct,
-    rlls_priors,
-)
+from .prior_estimation import bbse_priors, em_priors, prior_correct, rlls_priors
 
 __all__ = [
     "PriorEstimate",
     "PriorShiftClassifier",
     "bbse_priors",
     "em_priors",
-    "f1_threshold",
-    "one_vs_rest_decision",
     "prior_correct",
     "rlls_priors",
 ]
@@ -176,14 +167,6 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         EM tolerance on the priors.
     random_state : int, RandomState or None
         Folds (when ``cv`` is an int) and bootstrap draws.
-    f1_class : label, optional
-        When given, ``predict`` uses the rule that maximises this class's F1 at the current
-        target prior instead of the arg-max: the calibrated out-of-fold training
-        probabilities are corrected to ``target_priors_``, each training record is weighted
-        by ``target_priors_ / source_priors_`` of its class, and ``threshold_`` is the
-        :func:`f1_threshold` of the class's corrected probability; a record is called
-        ``f1_class`` when its corrected probability is >= ``threshold_``, else the arg-max
-        of the other classes (:func:`one_vs_rest_decision`). Recomputed by ``adapt``.
 
     Attributes
     ----------
@@ -199,8 +182,6 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         Prior used by ``predict_proba`` (training prior before ``adapt`` unless ``"known"``).
     prior_estimate_ : PriorEstimate or None
         Set by ``adapt``.
-    threshold_ : float
-        Threshold of the ``f1_class`` rule at ``target_priors_`` (NaN without ``f1_class``).
 
     Examples
     --------
@@ -228,7 +209,6 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         em_max_iter=1000,
         em_tol=1e-8,
         random_state=None,
-        f1_class=None,
     ):
         self.estimator = estimator
         self.method = method
@@ -242,7 +222,6 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self.em_max_iter = em_max_iter
         self.em_tol = em_tol
         self.random_state = random_state
-        self.f1_class = f1_class
 
     # ------------------------------------------------------------------ fit
     def _check_params(self):
@@ -294,11 +273,6 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         if k < 2:
             raise ValueError(f"y must hold at least 2 classes, got 1 class: {self.classes_[0]}")
         self.source_priors_ = np.bincount(yi, minlength=k) / yi.size
-        if self.f1_class is not None and self.f1_class not in self.classes_.tolist():
-            raise ValueError(
-                f"f1_class must be one of the classes {self.classes_.tolist()}, "
-                f"got {self.f1_class!r}"
-            )
         est = LogisticRegression(max_iter=1000) if self.estimator is None else self.estimator
         if not hasattr(est, "predict_proba"):
             raise TypeError(f"estimator must have predict_proba, got {type(est).__name__}")
@@ -334,27 +308,12 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self.target_priors_ = (
             self._known_priors() if self.method == "known" else self.source_priors_.copy()
         )
-        self._set_threshold()
         if target is not None:
             self.adapt(target)
         return self
 
-    def _set_threshold(self):
-        self.threshold_ = float("nan")
-        if self.f1_class is not None:
-            yt, _, w = self.target_weighted_oof(rule=False)
-            k = int(np.flatnonzero(self.classes_ == self.f1_class)[0])
-            P = prior_correct(self.oof_proba_, self.source_priors_, self.target_priors_)
-            self.threshold_ = f1_threshold(P[:, k], self.oof_labels_ == k, w)
-
-    def target_weighted_oof(self, rule=True):
+    def target_weighted_oof(self):
         """The training records' out-of-fold predictions as if drawn from the target.
-
-        Parameters
-        ----------
-        rule : bool, default True
-            Predictions by ``predict``'s rule (the ``f1_class`` threshold when set);
-            False: the arg-max.
 
         Returns
         -------
@@ -370,14 +329,7 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         P = prior_correct(self.oof_proba_, self.source_priors_, self.target_priors_)
         yi = self.oof_labels_
         w = (self.target_priors_ / np.maximum(self.source_priors_, _EPS))[yi]
-        pred = self._decide(P) if rule else np.argmax(P, axis=1)
-        return self.classes_[yi], self.classes_[pred], w
-
-    def _decide(self, P):
-        if self.f1_class is None:
-            return np.argmax(P, axis=1)
-        k = int(np.flatnonzero(self.classes_ == self.f1_class)[0])
-        return one_vs_rest_decision(P, k, self.threshold_)
+        return self.classes_[yi], self.classes_[np.argmax(P, axis=1)], w
 
     def _joint(self, Q, yi):
         P = self._pred(Q)
@@ -503,7 +455,6 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         if self.method in _ESTIMATORS:
             self.prior_estimate_ = self.estimate_priors(X_target)
             self.target_priors_ = self.prior_estimate_.priors
-            self._set_threshold()
         return self
 
     # -------------------------------------------------------------- predict
@@ -513,8 +464,8 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         return prior_correct(Q, self.source_priors_, self.target_priors_)
 
     def predict(self, X) -> np.ndarray:
-        """Arg-max of :meth:`predict_proba` (the ``f1_class`` rule when set)."""
-        return self.classes_[self._decide(self.predict_proba(X))]
+        """Arg-max of :meth:`predict_proba`."""
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

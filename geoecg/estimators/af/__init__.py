@@ -10,7 +10,6 @@ Submodules:
 - :mod:`~geoecg.estimators.af.cinc2017`: the whole-record N / A / O / ~ classifier;
 - :mod:`~geoecg.estimators.af.pipeline`: the record pipeline on raw signals, presets, and
   the feature-matrix pipeline of the nested CinC CV;
-- :mod:`~geoecg.estimators.af.stack`: the stack of the two CinC feature sets;
 - :mod:`~geoecg.estimators.af.protocols`: the CinC evaluation protocols of
   ``geoecg bench af`` (plain CV, nested CV, prior-shift split, prior adaptation report).
 
@@ -53,7 +52,6 @@ from .protocols import (
     time_screening,
 )
 from .screening import AFScreening, af_episodes, screen_af, synthetic_af_ecg, synthetic_rr
-from .stack import AFFeatureStack
 
 __all__ = [
     "TatenoGlassDetector",
@@ -81,7 +79,6 @@ __all__ = [
     "adaptation_report",
     "prior_shift_protocol",
     "prior_shift_candidates",
-    "AFFeatureStack",
     "nested_cinc_cv",
     "af_beat_detectors",
     "af_patient_folds",

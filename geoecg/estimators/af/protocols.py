@@ -10,9 +10,9 @@ CinC 2017 record classification (N / A / O / ~) on a feature matrix
   target prior, scored by :func:`adaptation_report` (uncorrected, calibrated, the ORACLE
   true prior, and the priors estimated without labels by EM / BBSE / RLLS);
 - :func:`simulate_prior_shift`: held-out predictions resampled to a target prior;
-- :func:`prior_shift_candidates`: the registered base models of the prior-shift protocol
-  (default, rhythm profile, :class:`~geoecg.estimators.af.AFFeatureStack`), one of which
-  is chosen per seed on the training part's target-weighted out-of-fold score.
+- :func:`prior_shift_candidates`: the base models of the prior-shift protocol (record
+  features, + rhythm profile), one of which is chosen per seed on the training part's
+  target-weighted out-of-fold score (:func:`target_weighted_score`).
 
 Beat level (MIT-BIH rhythm annotations): :func:`beat_level_cv` over
 :func:`af_beat_detectors`; :func:`time_screening` times a synthetic 24-h Holter.
@@ -27,6 +27,8 @@ import numpy as np
 from sklearn.base import clone
 
 __all__ = [
+    "load_cinc_matrix",
+    "mitdb_af_series",
     "CLASSES",
     "DEFAULT_TARGET_PRIORS",
     "ADAPT_METHODS",
@@ -50,6 +52,65 @@ CLASSES = ("N", "A", "O", "~")
 DEFAULT_TARGET_PRIORS = {"N": 0.595, "A": 0.089, "O": 0.283, "~": 0.033}
 #: Prior estimators of :func:`adaptation_report`.
 ADAPT_METHODS = ("em", "bbse", "rlls")
+
+
+def load_cinc_matrix(
+    folder, *, rhythm_profile=False, n_crops=0, crop_frac=0.7, cache_dir=None, progress=True
+):
+    """Feature matrix and labels of a CinC 2017-layout folder (labelled records only).
+
+    Returns
+    -------
+    matrix : :class:`geoecg.features.af.AFFeatureMatrix`
+        :func:`geoecg.features.af.af_feature_matrix` (one record read at a time, rows cached
+        per record in ``cache_dir``).
+    y : ndarray of str
+    times : dict
+        ``{"read": s, "features": s}`` (wall-clock).
+    """
+    from ...features.af import af_feature_matrix
+    from ...io import CinC2017
+
+    t0, db = time.perf_counter(), CinC2017(folder)
+    labels = db.labels()
+    names = [n for n in db.records() if n in labels.index]
+    keys, t1 = db.content_keys(names), time.perf_counter()
+    m = af_feature_matrix(
+        db.signals(names),
+        float(db.fs),
+        rhythm_profile=rhythm_profile,
+        n_crops=n_crops,
+        crop_frac=crop_frac,
+        keys=keys,
+        cache_dir=cache_dir,
+        progress=progress,
+    )
+    y = labels.loc[names].to_numpy().astype(str)
+    return m, y, {"read": t1 - t0, "features": time.perf_counter() - t1}
+
+
+def mitdb_af_series(folder, *, rpeaks="reference") -> dict:
+    """Record -> ``(rr_ms, is_af, ectopic)`` of the non-paced MIT-BIH records in ``folder``
+    (input of :func:`beat_level_cv`): annotated beats, or ``rpeaks="detected"`` R-peaks."""
+    from ...features import detect_rpeaks
+    from ...features.af import beat_rhythms
+    from ...features.ectopy import ectopic_beats
+    from ...io import beat_annotations, mitdb_records, read_mitdb
+
+    if rpeaks not in ("reference", "detected"):
+        raise ValueError(f"rpeaks must be 'reference' or 'detected', got {rpeaks!r}")
+    data = {}
+    for r in mitdb_records(folder, "non-paced"):
+        rec = read_mitdb(r, folder)
+        b = beat_annotations(rec.annotations)["sample"].to_numpy().astype(np.int64)
+        if rpeaks == "detected":
+            b = np.asarray(detect_rpeaks(rec.signal[0], rec.fs, track=False).indices, np.int64)
+        data[r] = (
+            np.diff(b) * 1000.0 / rec.fs,
+            beat_rhythms(rec.annotations, b)[1:] == "AFIB",
+            ectopic_beats(rec.signal[0], rec.fs, b),
+        )
+    return data
 
 
 def record_scores(y_true, y_pred) -> dict:
@@ -173,7 +234,8 @@ def adaptation_report(model, X_test, y_test) -> dict:
 
     classes = model.classes_
     truth = np.array([(np.asarray(y_test) == c).mean() for c in classes])
-    raw = model.estimator_.predict_proba_uncorrected(X_test)
+    est = model.estimator_
+    raw = getattr(est, "predict_proba_uncorrected", est.predict_proba)(X_test)
     Q = model.calibrated_proba(X_test)
     s = model.source_priors_
     rows = {
@@ -190,54 +252,27 @@ def adaptation_report(model, X_test, y_test) -> dict:
         rows[m] = record_scores(y_test, classes[prior_correct(Q, s, est.priors).argmax(1)])
         priors[m] = est.as_dict()
         rows[m]["max_abs_prior_error"] = float(np.max(np.abs(est.priors - truth)))
-        if m == "em" and getattr(model, "f1_class", None) is not None:
-            for name, pri in (
-                ("em + F1 rule", est.priors),
-                ("ORACLE + F1 rule", truth),
-            ):
-                rows[name] = record_scores(y_test, classes[_rule_pred(model, Q, pri)])
-            priors["em + F1 rule"] = priors["em"]
     return {"rows": rows, "priors": priors, "n_test": int(len(y_test))}
 
 
-def _rule_pred(model, Q, priors):
-    """Class indices of ``model``'s ``f1_class`` rule with its threshold at ``priors``."""
-    from ..prior_estimation import prior_correct
-
-    saved = model.target_priors_, model.threshold_
-    try:
-        model.target_priors_ = np.asarray(priors, dtype=np.float64)
-        model._set_threshold()
-        return model._decide(prior_correct(Q, model.source_priors_, model.target_priors_))
-    finally:
-        model.target_priors_, model.threshold_ = saved
-
-
 def prior_shift_candidates(*, n_estimators: int = 200, random_state=None, names=None) -> dict:
-    """The registered base models of the prior-shift protocol (issue 18, session 3).
+    """The base models of the prior-shift protocol: name -> ``(adapter, n_columns)``.
 
-    Name -> ``(adapter, n_columns)``: a :class:`~geoecg.estimators.PriorShiftClassifier`
-    (EM, 5-fold out-of-fold logistic calibration, ``f1_class="A"``) around a
-    ``CinC2017Classifier`` on the first 107 columns ("default"), on all 193 ("rhythm"), or
-    around :class:`~geoecg.estimators.af.AFFeatureStack` of both ("stack"); ``n_columns``
-    None means all columns. ``names`` keeps a subset (e.g. ``["default"]``).
+    A :class:`~geoecg.estimators.PriorShiftClassifier` (EM, 5-fold out-of-fold logistic
+    calibration, 200 bootstrap draws) around a ``CinC2017Classifier`` on the first 107
+    columns of :func:`geoecg.features.af.af_feature_matrix` ("default": record features) or
+    on all 193 ("rhythm": + rhythm profile; ``n_columns`` None). ``names`` keeps a subset.
     """
     from ..prior_shift import PriorShiftClassifier
     from .cinc2017 import CinC2017Classifier
-    from .stack import N_RECORD_FEATURES, AFFeatureStack
-
-    def adapter(est):
-        return PriorShiftClassifier(
-            est, cv=5, n_bootstrap=200, random_state=random_state, f1_class="A"
-        )
+    from .pipeline import N_RECORD_FEATURES
 
     clf = CinC2017Classifier(
         n_estimators=n_estimators, random_state=random_state, n_jobs=1, binary_weight=0.0
     )
     out = {
-        "default": (adapter(clf), N_RECORD_FEATURES),
-        "rhythm": (adapter(clf), None),
-        "stack": (adapter(AFFeatureStack(clf)), None),
+        name: (PriorShiftClassifier(clf, cv=5, n_bootstrap=200, random_state=random_state), n)
+        for name, n in (("default", N_RECORD_FEATURES), ("rhythm", None))
     }
     if names is not None:
         bad = sorted(set(names) - set(out))
@@ -291,9 +326,7 @@ def prior_shift_protocol(
             cols = slice(None) if ncol is None else slice(0, ncol)
             fitted = adapter.fit(X[tr][:, cols], y[tr])
             if getattr(fitted, "method", None) in ADAPT_METHODS:
-                fitted.adapt(X[te][:, cols])
-                if getattr(fitted, "f1_class", None) is not None:
-                    inner[name] = target_weighted_score(fitted)
+                inner[name] = target_weighted_score(fitted.adapt(X[te][:, cols]))
             reps[name] = adaptation_report(fitted, X[te][:, cols], y[te])
         chosen = max(inner, key=inner.get) if len(cands) > 1 else next(iter(cands))
         rep = reps.pop(chosen)
