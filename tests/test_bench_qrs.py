@@ -54,9 +54,10 @@ def test_bench_qrs_bad_folder(tmp_path):
 def test_helpers():
     from geoecg.evaluation.detection import drop_intervals, nstdb_noisy_windows
     from geoecg.evaluation.tables import detection_rates
+    from geoecg.features.rpeaks_peers import evenly_spaced
 
-    assert qrs._subset(list("abcdefghij"), 3) == ["a", "e", "j"]  # evenly spaced
-    assert qrs._subset(list("abc"), 0) == list("abc")
+    assert evenly_spaced(list("abcdefghij"), 3) == ["a", "e", "j"]
+    assert evenly_spaced(list("abc"), 0) == list("abc")
     fs = 1.0
     assert nstdb_noisy_windows(int(30 * 60), fs)[:2] == [(300, 420), (540, 660)]
     r = detection_rates(0, 0, 0)

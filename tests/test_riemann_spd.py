@@ -205,7 +205,7 @@ def test_eigh_small_twin_numpy_eigh(name, a):
     np.testing.assert_allclose((v * w) @ v.T, a, rtol=0, atol=1e-13 * scale)
 
 
-def test_eigh_small_falls_back_on_nan():
+def test_eigh_small_kernel_falls_back_on_nan():
     """A non-finite matrix never converges in QL: the LAPACK fallback decides (as before)."""
     a = np.eye(4)
     a[1, 2] = a[2, 1] = np.nan

@@ -16,10 +16,10 @@ from pathlib import Path
 import numpy as np
 
 from ..evaluation import detection as ev
+from ..features import rpeaks_peers as rp
 from ..features.rpeaks import detect_rpeaks
-from ..features.rpeaks_peers import NEUROKIT_METHODS, peer_rpeak_detector
-from ..io import read_record
-from ..io.mitdb import BEAT_SYMBOLS
+from ..features.rpeaks_peers import annotated_folder as _resolve_folder
+from ..features.rpeaks_peers import annotated_records as _record_names
 from ..io.nstdb import parse_nstdb_name
 from ._versions import package_versions
 
@@ -46,70 +46,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--peer-repeats", type=int, default=1, help="timed runs per peer record")
     p.add_argument("--no-all-leads", action="store_true", help="skip the all-leads variant")
-    p.add_argument("--json", default=None, help="write the figures to this JSON file")
-
-
-def _resolve_folder(data: str) -> Path:
-    folder = Path(data)
-    if not folder.is_dir():
-        raise FileNotFoundError(f"--data {data!r} is not a folder")
-    for f in (folder, folder / "mitdb", folder / "nstdb"):
-        if list(f.glob("*.atr")):
-            return f
-    raise FileNotFoundError(
-        f"{folder} holds no annotated WFDB records (.hea + .dat + .atr); "
-        "point --data at an MIT-BIH or NSTDB folder"
-    )
-
-
-def _record_names(folder: Path, requested) -> list[str]:
-    have = sorted(p.stem for p in folder.glob("*.atr") if p.with_suffix(".hea").is_file())
-    missing = [r for r in requested or () if r not in have]
-    if missing:
-        raise FileNotFoundError(f"records not found (with .atr) in {folder}: {missing}")
-    return have if requested is None else list(requested)
-
-
-def _subset(names: list[str], k: int) -> list[str]:
-    if k <= 0 or k >= len(names):
-        return list(names)
-    return [names[i] for i in np.unique(np.round(np.linspace(0, len(names) - 1, k)).astype(int))]
-
-
-def _detectors(args, names) -> tuple[dict, dict]:
-    dets = {
-        d: (peer_rpeak_detector(d), names, args.repeats)
-        for d in ("geoecg", "geoecg-all-leads")[: 1 if args.no_all_leads else 2]
-    }
-    skipped = {}
-    if args.peers:
-        from .._optional import install_hint, missing
-
-        if missing("neurokit2"):
-            skipped["neurokit2"] = f"not installed ({install_hint('neurokit2')})"
-            print(
-                f"skipping the NeuroKit2 peers: neurokit2 is not installed "
-                f"({install_hint('neurokit2')})",
-                flush=True,
-            )
-        else:
-            for m in NEUROKIT_METHODS:
-                dets[m] = (
-                    peer_rpeak_detector(m),
-                    _subset(names, args.peer_records),
-                    args.peer_repeats,
-                )
-        dets["xqrs"] = (
-            peer_rpeak_detector("xqrs"),
-            _subset(names, args.xqrs_records),
-            args.peer_repeats,
-        )
-    return dets, skipped
+    p.add_argument("--json", default=None, help="write the figures to this JSON file")  # fmt: skip
 
 
 def run(args) -> int:
     import numba
-    from tqdm.auto import tqdm
 
     numba.set_num_threads(1)
     folder = _resolve_folder(args.data)
@@ -117,30 +58,17 @@ def run(args) -> int:
     if not names:
         raise FileNotFoundError(f"no annotated records in {folder}")
     nstdb = any(parse_nstdb_name(r) is not None for r in names)
-    detectors, skipped = _detectors(args, names)
+    detectors, skipped = rp.benchmark_detectors(
+        names, repeats=args.repeats, all_leads=not args.no_all_leads, peers=args.peers,
+        peer_records=args.peer_records, xqrs_records=args.xqrs_records,
+        peer_repeats=args.peer_repeats,
+    )  # fmt: skip
+    for why in skipped.values():
+        print(f"skipping the NeuroKit2 peers: neurokit2 is {why}", flush=True)
     detect_rpeaks(np.sin(np.linspace(0, 60, 6000)).reshape(2, 3000), 250.0)  # numba warm-up
-    per, infos = {d: {} for d in detectors}, {}
-    bar = tqdm(total=sum(len(v[1]) for v in detectors.values()), desc="bench qrs", unit="run")
-    for r in names:
-        rec = read_record(folder / r)
-        ann = rec.annotations
-        ref = np.sort(ann.sample[np.isin(ann.symbol, list(BEAT_SYMBOLS))].astype(np.int64))
-        sig = np.ascontiguousarray(rec.signal, dtype=np.float64)
-        vf = ev.vf_intervals(ann.sample, ann.symbol, rec.n_samples)
-        infos[r] = {
-            "fs": rec.fs,
-            "n_samples": rec.n_samples,
-            "n_beats": int(ref.size),
-            **({"snr_db": parse_nstdb_name(r)["snr_db"]} if nstdb else {}),
-        }
-        for d, (fn, recs, reps) in detectors.items():
-            if r in recs:
-                det, wall, cpu = ev.time_detector(fn, sig, rec.fs, reps)
-                per[d][r] = {**ev.score_detections(ref, det, rec.fs, tolerance_ms=args.tolerance_ms,
-                                                vf=vf, nstdb=nstdb, n_samples=rec.n_samples),
-                             "wall_s": wall, "cpu_s": cpu}  # fmt: skip
-                bar.update(1)
-    bar.close()
+    per, infos = rp.run_detection_benchmark(
+        folder, names, detectors, tolerance_ms=args.tolerance_ms, nstdb=nstdb
+    )
     res = {"database": "nstdb" if nstdb else "mitdb", "data": str(folder),
            **ev.detection_report(per, infos, {d: v[1] for d, v in detectors.items()},
                               tolerance_ms=args.tolerance_ms),

@@ -5,16 +5,30 @@ of a ``(n_leads, n_samples)`` signal: NeuroKit2 ``neurokit``, ``pantompkins1985`
 ``kalidas2017`` (each ``ecg_clean`` with the same method, then ``ecg_findpeaks``; extra
 ``bench``) and wfdb ``xqrs`` (``wfdb.processing.xqrs_detect``). ``"geoecg"`` is
 :func:`geoecg.features.detect_rpeaks` on lead 0, ``"geoecg-all-leads"`` on every lead.
+
+The pieces of ``geoecg bench qrs`` live here too: :func:`annotated_folder` and
+:func:`annotated_records` find the records, :func:`benchmark_detectors` picks the detectors
+and their records, :func:`run_detection_benchmark` times and scores them record by record.
 """
 
 from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 
-__all__ = ["NEUROKIT_METHODS", "PEER_DETECTORS", "peer_rpeak_detector"]
+__all__ = [
+    "NEUROKIT_METHODS",
+    "PEER_DETECTORS",
+    "peer_rpeak_detector",
+    "annotated_folder",
+    "annotated_records",
+    "evenly_spaced",
+    "benchmark_detectors",
+    "run_detection_benchmark",
+]
 
 #: NeuroKit2 methods run as peers.
 NEUROKIT_METHODS = ("neurokit", "pantompkins1985", "kalidas2017")
@@ -69,3 +83,99 @@ def peer_rpeak_detector(name: str) -> Callable:
     if name == "xqrs":
         return _xqrs
     raise ValueError(f"unknown detector {name!r}; choose one of {PEER_DETECTORS}")
+
+
+def annotated_folder(data) -> Path:
+    """The folder of annotated WFDB records (``.atr``) at ``data``, or in its ``mitdb`` or
+    ``nstdb`` sub-folder; FileNotFoundError naming ``--data`` otherwise."""
+    folder = Path(data)
+    if not folder.is_dir():
+        raise FileNotFoundError(f"--data {data!r} is not a folder")
+    for f in (folder, folder / "mitdb", folder / "nstdb"):
+        if list(f.glob("*.atr")):
+            return f
+    raise FileNotFoundError(
+        f"{folder} holds no annotated WFDB records (.hea + .dat + .atr); "
+        "point --data at an MIT-BIH or NSTDB folder"
+    )
+
+
+def annotated_records(folder: Path, requested=None) -> list[str]:
+    """Names of the records of ``folder`` with a header and annotations, sorted (or
+    ``requested``, each checked to exist)."""
+    have = sorted(p.stem for p in Path(folder).glob("*.atr") if p.with_suffix(".hea").is_file())
+    missing = [r for r in requested or () if r not in have]
+    if missing:
+        raise FileNotFoundError(f"records not found (with .atr) in {folder}: {missing}")
+    return have if requested is None else list(requested)
+
+
+def evenly_spaced(names: list, k: int) -> list:
+    """``k`` names evenly spaced over ``names`` (all of them when ``k <= 0`` or ``k >= len``).
+
+    Examples
+    --------
+    >>> evenly_spaced(list("abcdefghij"), 3)
+    ['a', 'e', 'j']
+    """
+    if k <= 0 or k >= len(names):
+        return list(names)
+    return [names[i] for i in np.unique(np.round(np.linspace(0, len(names) - 1, k)).astype(int))]
+
+
+def benchmark_detectors(
+    names: list, *, repeats: int, all_leads: bool = True, peers: bool = False,
+    peer_records: int = 0, xqrs_records: int = 6, peer_repeats: int = 1,
+) -> tuple[dict, dict]:  # fmt: skip
+    """Detector -> ``(run, records, repeats)`` for a benchmark over ``names``, and peers skipped
+    -> reason: geoecg (lead 0, and every lead with ``all_leads``), and with ``peers`` NeuroKit2
+    on ``peer_records`` and wfdb ``xqrs`` on ``xqrs_records`` evenly spaced records."""
+    variants = ("geoecg", "geoecg-all-leads")[: 2 if all_leads else 1]
+    dets = {d: (peer_rpeak_detector(d), names, repeats) for d in variants}
+    skipped = {}
+    if peers:
+        from .._optional import install_hint, missing
+
+        if missing("neurokit2"):
+            skipped["neurokit2"] = f"not installed ({install_hint('neurokit2')})"
+        else:
+            for m in NEUROKIT_METHODS:
+                dets[m] = (peer_rpeak_detector(m), evenly_spaced(names, peer_records), peer_repeats)
+        dets["xqrs"] = (_xqrs, evenly_spaced(names, xqrs_records), peer_repeats)
+    return dets, skipped
+
+
+def run_detection_benchmark(folder: Path, names: list, detectors: dict, *, tolerance_ms: float,
+                            nstdb: bool, progress: bool = True) -> tuple[dict, dict]:  # fmt: skip
+    """Time and score every detector of :func:`benchmark_detectors` on its records (lead
+    signals of ``folder`` against the beat annotations): detector -> record -> counts of
+    :func:`geoecg.evaluation.detection.score_detections` with ``wall_s`` and ``cpu_s``, and
+    record -> ``fs``, ``n_samples``, ``n_beats`` (``snr_db`` on NSTDB)."""
+    from tqdm.auto import tqdm
+
+    from ..evaluation import detection as ev
+    from ..io import read_record
+    from ..io.mitdb import BEAT_SYMBOLS
+    from ..io.nstdb import parse_nstdb_name
+
+    per, infos = {d: {} for d in detectors}, {}
+    total = sum(len(v[1]) for v in detectors.values())
+    bar = tqdm(total=total, desc="bench qrs", unit="run", disable=not progress)
+    for r in names:
+        rec = read_record(Path(folder) / r)
+        ann = rec.annotations
+        ref = np.sort(ann.sample[np.isin(ann.symbol, list(BEAT_SYMBOLS))].astype(np.int64))
+        sig = np.ascontiguousarray(rec.signal, dtype=np.float64)
+        vf = ev.vf_intervals(ann.sample, ann.symbol, rec.n_samples)
+        infos[r] = {"fs": rec.fs, "n_samples": rec.n_samples, "n_beats": int(ref.size)}
+        if nstdb:
+            infos[r]["snr_db"] = parse_nstdb_name(r)["snr_db"]
+        for d, (fn, recs, reps) in detectors.items():
+            if r in recs:
+                det, wall, cpu = ev.time_detector(fn, sig, rec.fs, reps)
+                score = ev.score_detections(ref, det, rec.fs, tolerance_ms=tolerance_ms, vf=vf,
+                                            nstdb=nstdb, n_samples=rec.n_samples)  # fmt: skip
+                per[d][r] = {**score, "wall_s": wall, "cpu_s": cpu}
+                bar.update(1)
+    bar.close()
+    return per, infos
