@@ -81,11 +81,19 @@ def mimic_run(mimic_tree, tmp_path_factory):
     return out, res
 
 
-def test_fast_reader_equals_read_record(ptbxl_dir, cinc2017_dir, mitdb_dir):
+def test_fast_reader_equals_read_record(
+    ptbxl_dir, cinc2017_dir, mitdb_dir, nstdb_dir, ludb_dir, svdb_dir
+):
+    import wfdb
+
     paths = sorted(glob.glob(str(ptbxl_dir / "records100/00000/*.hea")))[:8]
     paths += sorted(glob.glob(str(ptbxl_dir / "records500/00000/*.hea")))[:3]
     paths += sorted(glob.glob(str(cinc2017_dir / "*.hea")))[:8]  # format 16+24 in .mat
     paths += [str(mitdb_dir / "101.hea"), str(mitdb_dir / "207.hea")]  # format 212
+    paths += sorted(glob.glob(str(nstdb_dir / "*.hea")))[:2]  # 212, noise stress
+    paths += sorted(glob.glob(str(svdb_dir / "*.hea")))[:2]  # 212, 128 Hz
+    paths += sorted(glob.glob(str(ludb_dir / "**/*.hea"), recursive=True))[:2]  # 16, baseline
+    assert len(paths) >= 27
     for h in paths:
         a = read_signal(h[:-4])
         b = read_record(h[:-4], annotator=None)
@@ -93,6 +101,9 @@ def test_fast_reader_equals_read_record(ptbxl_dir, cinc2017_dir, mitdb_dir):
         assert a.signal.shape == b.signal.shape
         # equal bit for bit, NaN included
         assert np.array_equal(a.signal.view(np.int64), np.asarray(b.signal).view(np.int64)), h
+        w = wfdb.rdrecord(h[:-4])  # the reference itself (these databases store mV)
+        assert all(u.lower() == "mv" for u in w.units), h
+        assert np.array_equal(a.signal.view(np.int64), w.p_signal.T.copy().view(np.int64)), h
 
 
 def test_source_detection(ptbxl_dir, cinc2017_dir, mitdb_dir, mimic_tree):
@@ -293,3 +304,76 @@ def test_dask_missing_is_one_clear_sentence(mimic_tree, tmp_path, monkeypatch):
         monkeypatch.setitem(sys.modules, name, None)
     with pytest.raises(ImportError, match=r"backend='dask' needs .*geoecg\[dask\]"):
         extract_features(root, ["rpeaks"], out=tmp_path, backend="dask", progress=False)
+
+
+def _block_mean_band_twin(x, k, fs):
+    """NumPy/SciPy twin of the band kernel: strided block sums / k, then sosfilt in steady
+    state at the first sample (scipy.signal directly, not the library helper)."""
+    from scipy import signal as sps
+
+    n = (x.shape[1] // k) * k
+    acc = x[:, 0:n:k].copy()
+    for j in range(1, k):
+        acc += x[:, j:n:k]
+    y = acc / k if k > 1 else acc
+    sos = sps.butter(2, [0.5, min(40.0, 0.45 * fs / k)], btype="bandpass", fs=fs / k, output="sos")
+    zi = sps.sosfilt_zi(sos)
+    return sps.sosfilt(sos, y, axis=-1, zi=zi[:, None, :] * y[:, 0][None, :, None])[0]
+
+
+@pytest.mark.parametrize("fs", [500.0, 250.0, 100.0, 360.0])
+def test_band_kernel_equals_numpy_twin(fs, rng):
+    from geoecg._kernels.band import block_mean_sosfilt
+    from geoecg.cohort.feature_sets import RecordData, _sos
+
+    k = max(1, int(fs // 100))
+    x = np.cumsum(rng.normal(size=(3, 1003)), axis=1) * 0.05
+    sos, zi = _sos(fs / k, 0.5, 40.0)
+    y = np.empty((3, 1003 // k))
+    assert block_mean_sosfilt(x=x, block=k, sos=sos, zi=zi, out=y)
+    assert np.array_equal(y, _block_mean_band_twin(x, k, fs))  # bit for bit
+    # a NaN sample: the kernel says so and RecordData takes the NaN-aware path
+    x[1, 10] = np.nan
+    assert not block_mean_sosfilt(x=x, block=k, sos=sos, zi=zi, out=y)
+    band, rate = RecordData(x, fs, ("a", "b", "c"), 0).band_decimated
+    assert rate == fs / k and band.shape == (3, 1003 // k)
+
+
+def test_streaming_chunk_equals_per_record_sets(ptbxl_dir):
+    """The chunk releases each signal after its per-record sets; the rows equal calling
+    every set on each record alone (signal kept)."""
+    from geoecg.cohort._chunk import RunConfig, compute_features
+    from geoecg.cohort.feature_sets import RecordData
+
+    paths = sorted(glob.glob(str(ptbxl_dir / "records500/00000/*.hea")))[:6]
+    sigs = [read_signal(h[:-4]) for h in paths]
+    leads = tuple(sigs[0].lead_names)
+    fsets = tuple(resolve_feature_sets(["rpeaks", "hrv", "sqi", "covariance", "tangent"]))
+    cfg = RunConfig(fsets, leads, "name", 1, 500.0, "error",
+                    tuple(c for f in fsets for c in f.columns(leads)), {})  # fmt: skip
+    recs = [RecordData(s.signal.copy(), 500.0, leads, 1) for s in sigs]
+    feats, errors = compute_features(enumerate(recs), len(recs), cfg)
+    assert not errors
+    assert all(r.signal is not s.signal for r, s in zip(recs, sigs, strict=True))
+    with pytest.raises(ValueError, match="released"):
+        recs[0].filtered  # noqa: B018 - not cached, and the signal is gone
+    ref = np.vstack(
+        [
+            np.concatenate([f.compute_one(RecordData(s.signal, 500.0, leads, 1)) for f in fsets])
+            for s in sigs
+        ]
+    )
+    np.testing.assert_array_equal(feats, ref)
+
+
+def test_neurokit2_side_by_side_runs(ptbxl_dir):
+    pytest.importorskip("neurokit2")
+    from geoecg.cohort.throughput import side_by_side
+
+    paths = sorted(glob.glob(str(ptbxl_dir / "records500/00000/*.hea")))[:2]
+    r = side_by_side([p[:-4] for p in paths], 500.0, FEATS, repeats=1)
+    assert r["records"] == 2 and set(r["neurokit2_calls"]) == set(FEATS)
+    assert r["geoecg_cpu_s_per_record"] > 0 and r["neurokit2_cpu_s_per_record"] > 0
+    assert r["speedup"] == pytest.approx(
+        r["neurokit2_cpu_s_per_record"] / r["geoecg_cpu_s_per_record"]
+    )

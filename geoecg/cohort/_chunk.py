@@ -85,6 +85,8 @@ def _arrange(sig, cfg: RunConfig) -> tuple[np.ndarray | None, str | None]:
         return x, None
     low = [n.lower() for n in names]
     want = [n.lower() for n in cfg.leads]
+    if low == want and len(set(low)) == len(low):
+        return x, None  # same order, names differ only in case: no copy
     if sorted(low) != sorted(want) or len(set(low)) != len(low):
         return None, f"leads {list(names)} do not match the run's leads {list(cfg.leads)}"
     return x[[low.index(n) for n in want]], None
@@ -96,9 +98,8 @@ def _check(x: np.ndarray, fs: float, cfg: RunConfig) -> str | None:
     if x.shape[1] < 2:
         return f"{x.shape[1]} samples"
     if cfg.flat == "error":
-        if np.isfinite(x).all():
-            span = x.max(axis=1) - x.min(axis=1)
-        else:
+        span = x.max(axis=1) - x.min(axis=1)  # NaN or inf when a sample is not finite
+        if not np.isfinite(span).all():
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN lead -> NaN span
                 span = np.nanmax(x, axis=1) - np.nanmin(x, axis=1)
@@ -113,61 +114,111 @@ def _message(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
+def _set_error(fset: FeatureSet, exc: BaseException) -> str:
+    return f"{fset.name}: {_message(exc)}"
+
+
+def compute_features(items, n: int, cfg: RunConfig) -> tuple[np.ndarray, dict]:
+    """Feature rows of ``n`` records from ``items``, pairs ``(row, RecordData)`` in row order
+    (rows without a record stay NaN). Returns ``(features (n, n_columns), errors)`` with
+    ``errors[(row, set index)]`` the reason a set failed on a row.
+
+    Records stream: the per-record sets run as each record arrives, the batched sets
+    (:meth:`FeatureSet.prepare`) compute what they need and, when they all say so, the
+    record's signal is released, so a chunk never holds more than one signal (no fresh
+    memory to fault in per record, and memory independent of the chunk size). Then each
+    batched set runs once on all records, falling back to one record at a time for the
+    records of a batch that raised.
+    """
+    widths = [len(f.columns(cfg.leads)) for f in cfg.feature_sets]
+    cols = np.cumsum([0] + widths)
+    feats = np.full((n, int(cols[-1])), np.nan)
+    errors: dict[tuple[int, int], str] = {}
+    batched = [i for i, f in enumerate(cfg.feature_sets) if _is_batched(f)]
+    single = [i for i in range(len(widths)) if i not in batched]
+    recs: dict[int, list] = {i: [] for i in batched}  # set -> [(row, RecordData)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # results must not depend on the caller's filters
+        for k, rec in items:
+            for i in single:
+                fset = cfg.feature_sets[i]
+                try:
+                    v = np.asarray(fset.compute_one(rec), dtype=np.float64)
+                    if v.shape != (widths[i],):
+                        raise ValueError(f"gave shape {v.shape}, expected ({widths[i]},)")
+                    feats[k, cols[i] : cols[i + 1]] = v
+                except Exception as exc:  # noqa: BLE001 - the row's error, not a crash
+                    errors[(k, i)] = _set_error(fset, exc)
+            release = True
+            for i in batched:
+                try:
+                    release &= bool(cfg.feature_sets[i].prepare(rec))
+                    recs[i].append((k, rec))
+                except Exception as exc:  # noqa: BLE001
+                    errors[(k, i)] = _set_error(cfg.feature_sets[i], exc)
+            if release:
+                rec.release()
+        for i in batched:
+            fset, rows, sl = cfg.feature_sets[i], recs[i], slice(cols[i], cols[i + 1])
+            if not rows:
+                continue
+            try:
+                block = np.asarray(fset.compute([r for _, r in rows]), dtype=np.float64)
+                if block.shape != (len(rows), widths[i]):
+                    raise ValueError(f"{fset.name} gave shape {block.shape}")
+                feats[[k for k, _ in rows], sl] = block
+            except Exception:  # noqa: BLE001 - isolate the failing records
+                for k, r in rows:
+                    try:
+                        v = np.asarray(fset.compute_one(r), dtype=np.float64)
+                        if v.shape != (widths[i],):
+                            raise ValueError(f"gave shape {v.shape}, expected ({widths[i]},)")
+                        feats[k, sl] = v
+                    except Exception as exc:  # noqa: BLE001
+                        errors[(k, i)] = _set_error(fset, exc)
+    return feats, errors
+
+
+def _is_batched(fset: FeatureSet) -> bool:
+    """Whether ``fset`` overrides :meth:`FeatureSet.compute` (batches a chunk)."""
+    return type(fset).compute is not FeatureSet.compute
+
+
 def compute_rows(refs: list[RecordRef], cfg: RunConfig) -> pa.Table:
     """The feature table of ``refs`` (one row per record, in order)."""
     n = len(refs)
-    n_feat = len(cfg.columns)
-    feats = np.full((n, n_feat), np.nan)
     info = np.full((n, 3), np.nan)  # fs, n_leads, n_samples
-    errors: list[list[str]] = [[] for _ in range(n)]
-    recs: list[RecordData] = []
-    ok: list[int] = []
-    for k, ref in enumerate(refs):
-        try:
-            sig = read_signal(ref.path)
-        except Exception as exc:  # noqa: BLE001 - any failure becomes the row's error
-            errors[k].append(f"unreadable: {_message(exc)}")
-            continue
-        info[k] = (sig.fs, sig.signal.shape[0], sig.signal.shape[1])
-        x, why = _arrange(sig, cfg)
-        why = why or _check(x, sig.fs, cfg)
-        if why:
-            errors[k].append(why)
-            continue
-        recs.append(RecordData(np.ascontiguousarray(x), float(sig.fs), cfg.leads, cfg.primary))
-        ok.append(k)
-    col = 0
-    for fset in cfg.feature_sets:
-        width = len(fset.columns(cfg.leads))
-        sl = slice(col, col + width)
-        col += width
-        if not recs:
-            continue
-        with warnings.catch_warnings():
-            # results must not depend on the caller's warning filters
-            warnings.simplefilter("ignore")
+    read_errors: dict[int, str] = {}
+
+    def records():
+        for k, ref in enumerate(refs):
             try:
-                block = np.asarray(fset.compute(recs), dtype=np.float64)
-                if block.shape != (len(recs), width):
-                    raise ValueError(f"{fset.name} gave shape {block.shape}")
-                feats[ok, sl] = block
-            except Exception:  # noqa: BLE001 - isolate the failing records
-                for k, r in zip(ok, recs, strict=True):
-                    try:
-                        v = np.asarray(fset.compute_one(r), dtype=np.float64)
-                        if v.shape != (width,):
-                            raise ValueError(f"gave shape {v.shape}, expected ({width},)")
-                        feats[k, sl] = v
-                    except Exception as exc:  # noqa: BLE001
-                        errors[k].append(f"{fset.name}: {_message(exc)}")
+                sig = read_signal(ref.path)
+            except Exception as exc:  # noqa: BLE001 - any failure becomes the row's error
+                read_errors[k] = f"unreadable: {_message(exc)}"
+                continue
+            info[k] = (sig.fs, sig.signal.shape[0], sig.signal.shape[1])
+            x, why = _arrange(sig, cfg)
+            why = why or _check(x, sig.fs, cfg)
+            if why:
+                read_errors[k] = why
+                continue
+            rec = RecordData(np.ascontiguousarray(x), float(sig.fs), cfg.leads, cfg.primary)
+            del sig, x  # hold one signal at a time (freed memory is reused, not faulted in)
+            yield k, rec
+
+    feats, errors = compute_features(records(), n, cfg)
+    msgs = [[read_errors[k]] if k in read_errors else [] for k in range(n)]
+    for (k, _), msg in sorted(errors.items()):
+        msgs[k].append(msg)
     arrays = [
         pa.array([r.record_id for r in refs], type=pa.string()),
         pa.array([r.patient_id for r in refs], type=pa.string()),
         pa.array(info[:, 0]),
         pa.array(info[:, 1]),
         pa.array(info[:, 2]),
-        pa.array(["; ".join(e) if e else None for e in errors], type=pa.string()),
-    ] + [pa.array(feats[:, j]) for j in range(n_feat)]
+        pa.array(["; ".join(e) if e else None for e in msgs], type=pa.string()),
+    ] + [pa.array(feats[:, j]) for j in range(feats.shape[1])]
     return pa.Table.from_arrays(arrays, schema=cfg.schema())
 
 

@@ -29,6 +29,7 @@ from functools import lru_cache
 import numpy as np
 from scipy import signal as sps
 
+from .._kernels.band import block_mean_sosfilt
 from ..features.af.record import (
     AF_RECORD_FEATURE_NAMES,
     MORPHOLOGY_NAMES,
@@ -67,6 +68,19 @@ def _sos(fs: float, low: float, high: float) -> tuple[np.ndarray, np.ndarray]:
     return sos, sps.sosfilt_zi(sos)
 
 
+class _Released:
+    """Stands for a released signal: any use raises ValueError."""
+
+    def __getattr__(self, name):
+        raise ValueError("the record's signal was released after its per-record features")
+
+    def __getitem__(self, key):
+        self.__getattr__("item")
+
+
+_RELEASED = _Released()
+
+
 @dataclass
 class RecordData:
     """One readable record of a chunk, with lazily computed shared intermediates.
@@ -88,6 +102,11 @@ class RecordData:
     leads: tuple[str, ...]
     primary: int
     _cache: dict = field(default_factory=dict, repr=False)
+
+    def release(self) -> None:
+        """Drop the signal (the cached intermediates stay); properties not cached yet then
+        raise ``ValueError``."""
+        self.signal = _RELEASED
 
     @property
     def rpeaks(self) -> np.ndarray:
@@ -125,13 +144,13 @@ class RecordData:
         if "band_decimated" not in self._cache:
             k = max(1, int(self.fs // 100))
             x = self.signal
-            if k > 1:
-                n = (x.shape[1] // k) * k
-                acc = x[:, 0:n:k].copy()  # block sums by strided slices (faster than .mean)
-                for j in range(1, k):
-                    acc += x[:, j:n:k]
-                x = acc / k
-            self._cache["band_decimated"] = (_band(x, self.fs / k), self.fs / k)
+            sos, zi = _sos(float(self.fs / k), 0.5, 40.0)
+            y = np.empty((x.shape[0], x.shape[1] // k))
+            # one kernel pass; its NumPy twin (strided block sums, / k, then _band) is the
+            # path taken when a sample is not finite
+            if not (y.shape[1] and block_mean_sosfilt(x=x, block=k, sos=sos, zi=zi, out=y)):
+                y = _band(_block_mean(x, k), self.fs / k)
+            self._cache["band_decimated"] = (y, self.fs / k)
         return self._cache["band_decimated"]
 
     @property
@@ -142,6 +161,18 @@ class RecordData:
         if "filtered" not in self._cache:
             self._cache["filtered"] = _band(self.signal, self.fs)
         return self._cache["filtered"]
+
+
+def _block_mean(x: np.ndarray, k: int) -> np.ndarray:
+    """Means of blocks of ``k`` samples per lead (the tail shorter than a block dropped),
+    as strided sums in sample order divided by ``k``."""
+    if k == 1:
+        return x
+    n = (x.shape[1] // k) * k
+    acc = x[:, 0:n:k].copy()
+    for j in range(1, k):
+        acc += x[:, j:n:k]
+    return acc / k
 
 
 def _band(x: np.ndarray, fs: float) -> np.ndarray:
@@ -176,6 +207,13 @@ class FeatureSet:
 
     def compute_one(self, rec: RecordData) -> np.ndarray:  # pragma: no cover
         raise NotImplementedError
+
+    def prepare(self, rec: RecordData) -> bool:
+        """Called for each record of a chunk, while its signal is in memory, by a set that
+        overrides :meth:`compute`: compute what :meth:`compute` needs (cached on ``rec``).
+        True when :meth:`compute` and :meth:`compute_one` then no longer need
+        ``rec.signal``, so the chunk can release it (default False: kept)."""
+        return False
 
     def compute(self, recs: list[RecordData]) -> np.ndarray:
         """Rows for the records of a chunk (default: :meth:`compute_one` per record)."""
@@ -233,6 +271,10 @@ class HRVSet(FeatureSet):
 
     def columns(self, leads):
         return [(f"hrv_{n}", HRV_UNITS[n]) for n in HRV_FEATURE_NAMES]
+
+    def prepare(self, rec):
+        rec.rpeaks  # noqa: B018 - computes the cache
+        return True
 
     def compute(self, recs):
         if not recs:
@@ -356,13 +398,17 @@ class CovarianceSet(FeatureSet):
     def columns(self, leads):
         return [(f"cov_{leads[i]}_{leads[j]}", "mV^2") for i, j in _pairs(leads)]
 
+    def prepare(self, rec):
+        rec.band_decimated  # noqa: B018 - computes the cache
+        return True
+
     def matrices(self, recs) -> np.ndarray:
         """Covariance matrices ``(n_records, n_leads, n_leads)`` (records grouped by shape
         for one batched call each)."""
         n = len(recs)
         if n == 0:
             return np.empty((0, 0, 0))
-        c = recs[0].signal.shape[0]
+        c = len(recs[0].leads)
         out = np.full((n, c, c), np.nan)
         groups: dict[tuple, list[int]] = {}
         for k, r in enumerate(recs):
@@ -424,6 +470,9 @@ class TangentSet(FeatureSet):
                 f"records have {len(leads)} leads"
             )
         return [(f"tan_{leads[i]}_{leads[j]}", "1") for i, j in _pairs(leads)]
+
+    def prepare(self, rec):
+        return self.covariance.prepare(rec)
 
     def compute(self, recs):
         from pyriemann.geometry.tangentspace import tangent_space

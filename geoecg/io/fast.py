@@ -161,9 +161,9 @@ def _fast(base: Path) -> SignalData:
         d = _decode(raw, fmt, n).reshape(n_samp, k).T
         p = out[idx] if len(idx) != len(sigs) else out
         p[...] = d  # int -> float64, exact
-        for j, i in enumerate(idx):
-            np.subtract(p[j], sigs[i][4], p[j])
-            np.divide(p[j], sigs[i][3], p[j])
+        # (digital - baseline) / gain, per element the same two operations as read_record
+        np.subtract(p, np.array([float(sigs[i][4]) for i in idx])[:, None], out=p)
+        np.divide(p, np.array([sigs[i][3] for i in idx])[:, None], out=p)
         bad = d == _INVALID[fmt]
         if bad.any():
             p[bad] = np.nan
