@@ -221,7 +221,7 @@ BENCH_FILE_BUDGETS = {
     ("af.py", "_af_*.py"): 207,
     ("riemann.py",): 46,
     ("hrv.py",): 114,
-    ("extract.py",): 94,
+    ("extract.py",): 54,
     ("reconstruct.py",): 107,
     ("delineate.py", "_delineate_extra.py", "_ludb_scoring.py"): 149,
     ("qrs.py",): 83,
