@@ -465,7 +465,8 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
 
     def predict(self, X) -> np.ndarray:
         """Arg-max of :meth:`predict_proba`."""
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        p = self.predict_proba(X)
+        return self.classes_[np.argmax(p, axis=1)]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
