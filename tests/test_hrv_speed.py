@@ -181,3 +181,50 @@ def test_welch_low_bins_fft_and_dft_equal_scipy(nper):
     fr, pr = sps.welch(x, 4.0, nperseg=nper, noverlap=nper // 2)
     np.testing.assert_allclose(f, fr[: f.size], rtol=1e-12)
     np.testing.assert_allclose(p, pr[: p.size], rtol=1e-9, atol=1e-12 * pr.max())
+
+
+def _dfa_fluctuation_twin(profile, n):
+    """NumPy twin: ``np.polyfit`` line per non-overlapping window, RMS of the residuals."""
+    k = profile.size // n
+    i = np.arange(n)
+    res = [w - np.polyval(np.polyfit(i, w, 1), i) for w in profile[: k * n].reshape(k, n)]
+    return np.sqrt(np.mean(np.concatenate(res) ** 2))
+
+
+@pytest.mark.parametrize("kind", ["normal", "quantised", "gaps"])
+@pytest.mark.parametrize("seed", range(4))
+def test_dfa_prefix_sums_equal_direct_and_numpy(seed, kind):
+    x = _series(seed, kind)
+    x = x[np.isfinite(x)]
+    prof = np.cumsum(x - x.mean())
+    S1, S2, SQ = N.dfa_prefix_sums(prof)
+    for n in range(4, min(65, x.size // 4 + 1)):
+        got = N.dfa_fluctuations(S1=S1, S2=S2, SQ=SQ, n=n)
+        assert got == pytest.approx(N.dfa_fluctuation(profile=prof, n=n), rel=1e-9)
+        assert got == pytest.approx(_dfa_fluctuation_twin(prof, n), rel=1e-9)
+
+
+@pytest.mark.parametrize("m", [1, 2, 3])
+def test_close_mask_equals_numpy(m):
+    rng = np.random.default_rng(m)
+    V = np.round(rng.standard_normal((m + 1, 50)) * 4) / 4  # ties at the tolerance
+    r = 0.25
+    mk = np.empty(50, dtype=np.int64)
+    for a, e in ((0, 50), (10, 11), (20, 35)):
+        nb = E._close_mask(V=V, a=a, e=e, m=m, r=r, mk=mk)
+        twin = np.all(np.abs(V[1:m, a + 1 : e] - V[1:m, a : a + 1]) <= r, axis=0)
+        assert nb == e - a - 1 and np.array_equal(mk[:nb], twin.astype(np.int64))
+
+
+@pytest.mark.parametrize("n", [4, 64, 1000, 1024, 37])
+def test_cos_table_and_hann_equal_numpy(n):
+    w = F._hann(n)
+    ref = 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(n) / n)
+    np.testing.assert_allclose(w, ref, rtol=0, atol=1e-15)
+    np.testing.assert_allclose(w, sps.get_window("hann", n), rtol=0, atol=1e-15)
+    if n % 4 == 0:
+        c = F._cos_table(n)
+        np.testing.assert_allclose(c, np.cos(2 * np.pi * np.arange(n // 2 + 1) / n), atol=1e-15)
+        wr, wi = F._twiddles(n)
+        ref = np.exp(-2j * np.pi * np.arange(n // 2) / n)
+        np.testing.assert_allclose(wr + 1j * wi, ref, rtol=0, atol=1e-15)

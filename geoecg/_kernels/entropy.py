@@ -48,14 +48,21 @@ def _run_end(v0, a, e, r):
     return e
 
 
-@njit(cache=True, nogil=True, inline="always")
-def _close(V, a, b, m, r):
-    """Sorted templates ``a`` and ``b`` agree within ``r`` on values 1..m-1 (value 0 is
-    already within ``r`` by the sorted scan)."""
+@njit(cache=True, nogil=True)
+def _close_mask(V, a, e, m, r, mk):
+    """``mk[j] = 1`` where sorted templates ``a`` and ``b = a + 1 + j < e`` agree within
+    ``r`` on values 1..m-1 (value 0 is already within ``r`` by the sorted scan), else 0;
+    returns ``e - a - 1``. One branch-free pass per value, so the loops vectorise."""
+    nb = e - a - 1
+    for j in range(nb):
+        mk[j] = 1
     for k in range(1, m):
-        if abs(V[k, a] - V[k, b]) > r:
-            return False
-    return True
+        row = V[k]
+        va = row[a]
+        for j in range(nb):
+            if abs(va - row[a + 1 + j]) > r:
+                mk[j] = 0
+    return nb
 
 
 @njit(cache=True, nogil=True)
@@ -90,20 +97,24 @@ def template_matches_sorted(x, m, r, order_x):
     vm = V[m]  # NaN for the last template, which has no (m+1)-th value
     cs = np.ones(nm, dtype=np.int64)  # self-matches, in sorted positions
     cs1 = np.ones(nm, dtype=np.int64)
+    mk = np.empty(nm, dtype=np.int64)
     pairs = 0
     A = 0
     e = 0
     for a in range(nm):
         e = _run_end(v0, a, e, r)
+        nb = _close_mask(V, a, e, m, r, mk)
+        va = vm[a]
         ca = 0
         ca1 = 0
-        for b in range(a + 1, e):
-            if _close(V, a, b, m, r):
-                ca += 1
-                cs[b] += 1
-                if abs(vm[a] - vm[b]) <= r:  # false when either is the last template
-                    ca1 += 1
-                    cs1[b] += 1
+        for j in range(nb):  # branch-free, so it vectorises
+            b = a + 1 + j
+            c = mk[j]
+            c1 = c if abs(va - vm[b]) <= r else 0  # 0 when either is the last template
+            ca += c
+            ca1 += c1
+            cs[b] += c
+            cs1[b] += c1
         cs[a] += ca
         cs1[a] += ca1
         pairs += ca
@@ -138,16 +149,18 @@ def match_counts_sorted(x, m, r, order_x):
     _, V = templates_in_order(x, m, prefix_order(order_x, nt))
     v0 = V[0]
     vm = V[m]
+    mk = np.empty(nt, dtype=np.int64)
     B = 0
     A = 0
     e = 0
     for a in range(nt):
         e = _run_end(v0, a, e, r)
-        for b in range(a + 1, e):
-            if _close(V, a, b, m, r):
-                B += 1
-                if abs(vm[a] - vm[b]) <= r:
-                    A += 1
+        nb = _close_mask(V, a, e, m, r, mk)
+        va = vm[a]
+        for j in range(nb):  # branch-free, so it vectorises
+            c = mk[j]
+            B += c
+            A += c if abs(va - vm[a + 1 + j]) <= r else 0
     return A, B
 
 

@@ -6,10 +6,11 @@ make a later ``fork()`` abort). :func:`hrv_rows` is the one entry point that Pyt
 ``params`` is a float64 array: ``[fs_interp, welch_window_s, ls_df, ls_fmax, entropy_m,
 entropy_r, cosen_r_ms]``.
 
-numba (0.68) keys the on-disk cache of ``hrv_series``/``hrv_rows`` on a hash of THIS file's
-text only, not on the kernels they compile in (``hrv_time``, ``hrv_freq``, ``hrv_nonlinear``,
-``entropy``, ``hrv_sort``): after changing one of those, change :data:`CACHE_TAG` (touching
-the file is not enough) so that the cached batch code is rebuilt.
+The on-disk cache of ``hrv_rows`` is stamped with this file and every kernel file it
+imports (``geoecg._numba_cache``, installed by ``geoecg._kernels``): a change in
+``hrv_time``, ``hrv_freq``, ``hrv_nonlinear``, ``entropy`` or ``hrv_sort`` recompiles it
+(numba alone would keep the stale code; the former hand-bumped ``CACHE_TAG`` did not cover
+the callers in between).
 """
 
 from __future__ import annotations
@@ -33,39 +34,50 @@ N_TIME = len(TIME_NAMES)
 N_FREQ = 2 * len(FREQ_NAMES)
 N_NONLINEAR = len(NONLINEAR_NAMES)
 N_FEATURES = N_TIME + N_FREQ + N_NONLINEAR
-#: Revision of the kernels compiled into this file's functions (see the module docstring).
-CACHE_TAG = "2026-12-04 shared-sort welch-fft windowed-segment"
-
-
-@njit(cache=True, nogil=True)
-def hrv_series(rr, t, params, out):
-    """Fill ``out[:N_FEATURES]``: time block, Welch + Lomb-Scargle block, nonlinear block.
-
-    The finite intervals, their stable argsort, sorted copy and 1/128-s histogram are
-    computed once and shared by the time-domain and nonlinear blocks."""
-    x = finite_values(rr)
-    order = argsort_stable(x)
-    counts = np.zeros(1, dtype=np.float64)
-    if x.size > 0:
-        xs = sorted_values(x, order)
-        counts, first = histogram_range(xs, HIST_BIN_MS, xs[0], xs[xs.size - 1])
-        hrv_time_core(rr, x, xs, counts, first, out[0:22])
-    else:
-        for i in range(22):
-            out[i] = np.nan
-    hrv_freq_block(rr, t, params[0], params[1], params[2], params[3], out[22:36])
-    hrv_nonlinear_core(rr, x, order, counts, int(params[4]), params[5], params[6], out[36:48])
-    for i in range(48):
-        if not np.isfinite(out[i]):
-            out[i] = np.nan  # an index that would be infinite is reported as undefined
 
 
 @njit(cache=True, nogil=True)
 def hrv_rows(rr_flat, t_flat, offsets, start, stop, params, out):
     """Rows ``start:stop`` of ``out``: row ``i`` = features of
-    ``rr_flat[offsets[i]:offsets[i+1]]``. Releases the GIL, so Python threads can fill
-    disjoint row ranges in parallel (no OpenMP/TBB pool: safe after ``fork()``)."""
+    ``rr_flat[offsets[i]:offsets[i+1]]`` (closing-beat times ``t_flat``): time block,
+    Welch + Lomb-Scargle block, nonlinear block. Releases the GIL, so Python threads can
+    fill disjoint row ranges in parallel (no OpenMP/TBB pool: safe after ``fork()``).
+
+    The finite intervals, their stable argsort, sorted copy and 1/128-s histogram are
+    computed once per series and shared by the time-domain and nonlinear blocks. The
+    per-series body is written here rather than in a jitted ``hrv_series`` called from
+    this loop: numba re-optimises and re-emits the machine code of a function's whole
+    callee tree for each jitted function in it, so one level less saves one pass over
+    the whole HRV code on the first-ever call."""
     for i in range(start, stop):
-        a = offsets[i]
-        b = offsets[i + 1]
-        hrv_series(rr_flat[a:b], t_flat[a:b], params, out[i])
+        rr = rr_flat[offsets[i] : offsets[i + 1]]
+        t = t_flat[offsets[i] : offsets[i + 1]]
+        row = out[i]
+        x = finite_values(rr)
+        order = argsort_stable(x)
+        counts = np.zeros(1, dtype=np.float64)
+        if x.size > 0:
+            xs = sorted_values(x, order)
+            counts, first = histogram_range(xs, HIST_BIN_MS, xs[0], xs[xs.size - 1])
+            hrv_time_core(rr, x, xs, counts, first, row[0:N_TIME])
+        else:
+            row[0:N_TIME] = np.nan
+        hrv_freq_block(
+            rr, t, params[0], params[1], params[2], params[3], row[N_TIME : N_TIME + N_FREQ]
+        )
+        hrv_nonlinear_core(
+            rr, x, order, counts, int(params[4]), params[5], params[6], row[N_TIME + N_FREQ :]
+        )
+        for j in range(N_FEATURES):
+            if not np.isfinite(row[j]):
+                row[j] = np.nan  # an index that would be infinite is reported as undefined
+
+
+def hrv_series(rr, t, params, out):
+    """Fill ``out[:N_FEATURES]`` with the features of one series (``hrv_rows`` on one row;
+    a Python function, so the kernel tree is compiled once, for ``hrv_rows``)."""
+    rr = np.ascontiguousarray(rr, dtype=np.float64)
+    row = np.empty((1, N_FEATURES), dtype=np.float64)
+    offsets = np.array([0, rr.size], dtype=np.int64)
+    hrv_rows(rr, np.ascontiguousarray(t, dtype=np.float64), offsets, 0, 1, params, row)
+    out[:N_FEATURES] = row[0]

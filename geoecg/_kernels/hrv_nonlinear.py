@@ -48,7 +48,8 @@ def poincare(rr):
 @njit(cache=True, nogil=True)
 def dfa_fluctuation(profile, n):
     """DFA fluctuation F(n): RMS residual of least-squares lines fitted to the
-    non-overlapping windows of length ``n`` of ``profile`` (from its start)."""
+    non-overlapping windows of length ``n`` of ``profile`` (from its start). Direct sums,
+    three passes per window (the reference for :func:`dfa_fluctuations`)."""
     k = profile.size // n
     tot = 0.0
     xm = (n - 1) / 2.0
@@ -72,6 +73,60 @@ def dfa_fluctuation(profile, n):
 
 
 @njit(cache=True, nogil=True)
+def dfa_prefix_sums(profile):
+    """Prefix sums of ``y``, ``y**2`` and ``q*y`` (``q`` the index) of ``profile``, each of
+    size ``N + 1`` from 0, compensated: ``S[:, 0]`` the rounded sums, ``S[:, 1]`` their
+    rounding errors (Knuth's TwoSum), so a window's sum keeps ~1e-16 relative accuracy
+    where the plain prefix difference would lose digits. Returns ``(S1, S2, SQ)``."""
+    N = profile.size
+    S1 = np.zeros((N + 1, 2), dtype=np.float64)
+    S2 = np.zeros((N + 1, 2), dtype=np.float64)
+    SQ = np.zeros((N + 1, 2), dtype=np.float64)
+    for q in range(N):
+        y = profile[q]
+        _two_sum_step(S1, q, y)
+        _two_sum_step(S2, q, y * y)
+        _two_sum_step(SQ, q, q * y)
+    return S1, S2, SQ
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _two_sum_step(S, q, v):
+    """``S[q + 1] = S[q] + v`` as (sum, accumulated rounding error)."""
+    s = S[q, 0]
+    t = s + v
+    bp = t - s
+    S[q + 1, 0] = t
+    S[q + 1, 1] = S[q, 1] + ((s - (t - bp)) + (v - bp))
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _window_sum(S, a, b):
+    return (S[b, 0] - S[a, 0]) + (S[b, 1] - S[a, 1])
+
+
+@njit(cache=True, nogil=True)
+def dfa_fluctuations(S1, S2, SQ, n):
+    """:func:`dfa_fluctuation` from the prefix sums of :func:`dfa_prefix_sums`: per window
+    the residual sum of squares of the fitted line is ``Syy - Sy**2/n - Sxy**2/Sxx`` (O(1)
+    per window instead of three passes; equal to the direct sums to ~1e-12 relative on RR
+    profiles)."""
+    k = (S1.shape[0] - 1) // n
+    xm = (n - 1) / 2.0
+    sxx = n * (n * n - 1.0) / 12.0  # sum of (i - xm)**2 over i < n
+    tot = 0.0
+    for w in range(k):
+        a = w * n
+        b = a + n
+        sy = _window_sum(S1, a, b)
+        syy = _window_sum(S2, a, b)
+        sxy = _window_sum(SQ, a, b) - (a + xm) * sy
+        rss = syy - sy * sy / n - sxy * sxy / sxx
+        tot += max(rss, 0.0)
+    return np.sqrt(tot / (k * n))
+
+
+@njit(cache=True, nogil=True)
 def dfa_alpha(x, lo, hi):
     """DFA exponent (Peng et al. 1995): slope of log F(n) on log n for integer scales
     ``lo <= n <= hi`` with at least 4 windows (``n <= N/4``); profile =
@@ -89,11 +144,12 @@ def dfa_alpha(x, lo, hi):
     for i in range(N):
         c += x[i] - mu
         prof[i] = c
+    S1, S2, SQ = dfa_prefix_sums(prof)
     ns = top - lo + 1
     lx = np.empty(ns, dtype=np.float64)
     ly = np.empty(ns, dtype=np.float64)
     for j in range(ns):
-        f = dfa_fluctuation(prof, lo + j)
+        f = dfa_fluctuations(S1, S2, SQ, lo + j)
         if not f > 0.0:
             return np.nan
         lx[j] = np.log(lo + j)

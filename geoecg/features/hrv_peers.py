@@ -24,6 +24,8 @@ __all__ = [
     "neurokit2_agreement",
     "neurokit2_full",
     "neurokit2_equal_work",
+    "neurokit2_side_by_side",
+    "median_seconds",
 ]
 
 # name in geoecg -> (name in NeuroKit2 without "HRV_", whether the definitions match, note)
@@ -195,3 +197,33 @@ def holter_24h_timing() -> dict:
         "hrv_s": t2 - t1,
         "total_s": t2 - t0,
     }
+
+
+def median_seconds(f, reps: int = 3, clock=None) -> float:
+    """Median seconds of ``reps`` calls of ``f()``: CPU seconds of this process by default
+    (``time.process_time``: a one-thread figure that others' load inflates less than wall
+    time), wall seconds with ``clock=time.perf_counter``."""
+    import time
+
+    clock = time.process_time if clock is None else clock
+    ts = [clock()]
+    for _ in range(reps):
+        f()
+        ts.append(clock())
+    return float(np.median(np.diff(ts)))
+
+
+def neurokit2_side_by_side(series, fs: float, X, names, n_subset: int) -> dict:
+    """NeuroKit2 on ``n_subset`` evenly spaced series of ``series``: the median CPU seconds
+    per series of its full ``hrv()`` and of :func:`neurokit2_equal_work`, and
+    :func:`neurokit2_agreement` of the matching rows of ``X`` (geoecg, columns ``names``).
+    Returns ``{"n_subset", "full_hrv_s_per_series", "equal_work_s_per_series",
+    "agreement"}``."""
+    idx = np.linspace(0, len(series) - 1, min(n_subset, len(series))).astype(int)
+    frames = [neurokit2_equal_work(series[i], fs) for i in idx]  # warm-up and agreement
+    out = {"n_subset": int(idx.size)}
+    for label, f in (("full_hrv", neurokit2_full), ("equal_work", neurokit2_equal_work)):
+        per = [median_seconds(lambda i=i, f=f: f(series[i], fs), 1) for i in idx]
+        out[f"{label}_s_per_series"] = float(np.median(per))
+    out["agreement"] = neurokit2_agreement(np.asarray(X)[idx], names, frames)
+    return out

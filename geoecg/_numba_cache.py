@@ -1,0 +1,151 @@
+"""numba's on-disk cache, made to notice a change in a kernel's callees.
+
+numba (0.68) stamps the cache of a function with the SHA-256 of its own source file only. A
+kernel that calls kernels of other files keeps its cached machine code (callees inlined)
+when one of those files changes; worse, when it is recompiled, it links the callees'
+cached code, so a caller two levels up stays stale even after its own file changed. After
+an upgrade that leaves ``__pycache__`` behind, or during development, it silently returns
+the old numbers (``tests/test_numba_cache.py`` shows it with three small files).
+
+:func:`install` registers cache locators that stamp a function defined in a file under
+one of the given package folders with the hash of that file AND of every file it imports,
+transitively (relative and absolute imports of modules in those folders, read with
+``ast``; package ``__init__`` files are not followed). A changed callee then changes the
+stamp of every caller, so numba recompiles them. Nothing else about numba's cache changes.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import hashlib
+import os
+
+__all__ = ["dependency_files", "install", "source_stamp"]
+
+_ROOTS: list[str] = []
+
+
+def _module_file(root: str, dotted: str) -> str | None:
+    """The ``.py`` file of module ``dotted`` (relative to the folder that holds ``root``,
+    or absolute from the folder above it), or None when that is no plain module file under
+    ``root``."""
+    parts = dotted.split(".")
+    for base in (os.path.dirname(root), os.path.dirname(os.path.dirname(root))):
+        path = os.path.join(base, *parts) + ".py"
+        if os.path.isfile(path) and path.startswith(root + os.sep):
+            return path
+    return None
+
+
+def _imports(path: str, root: str) -> list[str]:
+    """Files under ``root`` that the module at ``path`` imports (one level)."""
+    with open(path, "rb") as f:
+        tree = ast.parse(f.read(), filename=path)
+    rel = os.path.relpath(path, os.path.dirname(root))
+    pkg = rel[: -len(".py")].replace(os.sep, ".").split(".")[:-1]  # this module's package
+    found = []
+    for node in ast.walk(tree):
+        names: list[str] = []
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                if node.level - 1 > len(pkg):
+                    continue
+                head = pkg[: len(pkg) - (node.level - 1)]
+                mod = ".".join(head + ([node.module] if node.module else []))
+            else:
+                mod = node.module or ""
+            names = [mod] + [f"{mod}.{a.name}" for a in node.names]
+        elif isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        for name in names:
+            file = _module_file(root, name)
+            if file is not None and file != path:
+                found.append(file)
+    return found
+
+
+@functools.cache
+def _closure(path: str, root: str, stamp: tuple) -> tuple[str, ...]:
+    seen = {path}
+    todo = [path]
+    while todo:
+        for f in _imports(todo.pop(), root):
+            if f not in seen:
+                seen.add(f)
+                todo.append(f)
+    return tuple(sorted(seen))
+
+
+def _root_of(path: str) -> str | None:
+    path = os.path.abspath(path)
+    for root in _ROOTS:
+        if path.startswith(root + os.sep):
+            return root
+    return None
+
+
+def dependency_files(path) -> tuple[str, ...]:
+    """``path`` and the files under its registered root that it imports, transitively."""
+    path = os.path.abspath(path)
+    root = _root_of(path)
+    if root is None:
+        return (path,)
+    st = os.stat(path)  # memo key: the import list is re-read when this file changes
+    return _closure(path, root, (st.st_mtime_ns, st.st_size))
+
+
+@functools.cache
+def _hash_files(files_state: tuple) -> str:
+    h = hashlib.sha256()
+    for path, _, _ in files_state:
+        h.update(os.path.relpath(path, os.path.dirname(path)).encode())
+        with open(path, "rb") as f:
+            h.update(hashlib.sha256(f.read()).digest())
+    return h.hexdigest()
+
+
+def source_stamp(path) -> str:
+    """SHA-256 over the contents of :func:`dependency_files` of ``path``."""
+    files = dependency_files(path)
+    state = []
+    for f in files:
+        st = os.stat(f)
+        state.append((f, st.st_mtime_ns, st.st_size))
+    return _hash_files(tuple(state))
+
+
+class _DependencyStamp:
+    """Locator mixin: the stamp of a file under a registered root covers its imports."""
+
+    @classmethod
+    def from_function(cls, py_func, py_file):
+        if _root_of(py_file) is None:
+            return None
+        return super().from_function(py_func, py_file)
+
+    def get_source_stamp(self):
+        return source_stamp(self._py_file)
+
+
+def install(*package_dirs) -> None:
+    """Stamp the numba cache of functions defined under ``package_dirs`` (folders) with
+    their import closure (idempotent; a numba without these internals is left as it is)."""
+    try:
+        from numba.core import caching
+    except ImportError:  # pragma: no cover - numba missing: nothing is cached anyway
+        return
+    impl = getattr(caching, "CacheImpl", None) or getattr(caching, "_CacheImpl", None)
+    if impl is not None and not getattr(impl, "_geoecg_installed", False):
+        base = getattr(caching, "_SourceFileBackedLocatorMixin", None)
+        wrapped = [
+            type(f"Dependency{c.__name__}", (_DependencyStamp, c), {})
+            for c in impl._locator_classes
+            if base is not None and issubclass(c, base)
+        ]
+        impl._locator_classes = wrapped + list(impl._locator_classes)
+        impl._geoecg_installed = True
+    for d in package_dirs:
+        d = os.path.abspath(os.fspath(d))
+        if d not in _ROOTS:
+            _ROOTS.append(d)
