@@ -220,7 +220,7 @@ BENCH_FILE_BUDGETS = {
     ("beats.py",): 182,
     ("af.py", "_af_*.py"): 207,
     ("riemann.py",): 46,
-    ("hrv.py",): 114,
+    ("hrv.py",): 81,
     ("extract.py",): 54,
     ("reconstruct.py",): 107,
     ("delineate.py", "_delineate_extra.py", "_ludb_scoring.py"): 149,
