@@ -35,13 +35,15 @@ def trapezium_np(x, tm, tr, pol):
     return int(t[best[0]] if tr >= tm else t[best[-1]])
 
 
-def combine_np(lead_s, q):
+def combine_np(lead_s, q, use_mean):
     nl, nb, nc = lead_s.shape
     out = np.full((nb, nc), np.nan)
     for b in range(nb):
         for c in range(nc):
             v = np.sort(lead_s[:, b, c][np.isfinite(lead_s[:, b, c])])
-            if v.size:
+            if v.size and use_mean[c]:
+                out[b, c] = np.floor(v.mean() + 0.5)
+            elif v.size:
                 out[b, c] = v[int(np.floor(q[c] * (v.size - 1) + 0.5))]
     return out
 
@@ -67,7 +69,9 @@ def test_combine_leads_matches_twin(seed):
     s[rng.random(s.shape) < 0.3] = np.nan
     s[:, 0, 3] = np.nan  # a column no lead measured
     q = rng.random(12)
-    np.testing.assert_array_equal(K.combine_leads(s, q), combine_np(s, q))
+    use_mean = rng.random(12) < 0.5
+    got = K.combine_leads(lead_s=s, q=q, use_mean=use_mean)
+    np.testing.assert_array_equal(got, combine_np(s, q, use_mean))
 
 
 def _synthetic(hr=60.0, p=True, n_s=10.0, fs=FS, noise=0.0, fwaves=0.0, spike=False, seed=0):

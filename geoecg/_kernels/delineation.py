@@ -314,11 +314,14 @@ def delineate_lead(xq, dq, xw, dw, rpeaks, par, out, reason):
 
 
 @njit(cache=True, nogil=True)
-def combine_leads(lead_s, q):
-    """Per beat and column, the ``q[c]`` quantile (nearest rank, ``floor(q (k-1) + 0.5)``
-    of the ``k`` finite values sorted) of the lead values; NaN where no lead has one.
+def combine_leads(lead_s, q, use_mean):
+    """Per beat and column, one value from the finite lead values: their mean rounded to a
+    whole sample (``floor(mean + 0.5)``) where ``use_mean[c]``, else the ``q[c]`` quantile
+    (nearest rank, ``floor(q (k-1) + 0.5)`` of the ``k`` finite values sorted); NaN where no
+    lead has one.
 
-    ``lead_s`` is (n_leads, n_beats, n_cols), ``q`` (n_cols,); returns (n_beats, n_cols).
+    ``lead_s`` is (n_leads, n_beats, n_cols), ``q`` (n_cols,) float64, ``use_mean``
+    (n_cols,) bool; returns (n_beats, n_cols).
     """
     n_leads, nb, nc = lead_s.shape
     out = np.full((nb, nc), np.nan)
@@ -331,7 +334,14 @@ def combine_leads(lead_s, q):
                 if np.isfinite(v):
                     buf[k] = v
                     k += 1
-            if k > 0:
+            if k == 0:
+                continue
+            if use_mean[c]:
+                tot = 0.0
+                for j in range(k):
+                    tot += buf[j]
+                out[b, c] = np.floor(tot / k + 0.5)
+            else:
                 s = np.sort(buf[:k])
                 out[b, c] = s[int(np.floor(q[c] * (k - 1) + 0.5))]
     return out

@@ -19,8 +19,9 @@ from .small_cohort import auc_score, bootstrap_ci
 
 __all__ = [
     "CSE_2SD_MS", "SCORED", "FiducialScore", "consensus_waves", "criterion_scores",
-    "format_delineation_table", "pool_scores", "score_annotated_beats", "score_fiducial",
-    "score_waves", "split_records", "summarise_scores",
+    "format_delineation_report", "format_delineation_table", "pool_scores",
+    "score_annotated_beats", "score_fiducial", "score_waves", "split_records",
+    "summarise_scores",
 ]  # fmt: skip
 
 #: Scored fiducials: (detector column name, reference wave, reference mark).
@@ -278,6 +279,90 @@ def format_delineation_table(title: str, tables: dict) -> str:
         cse = CSE_2SD_MS.get(fid)
         lines.append(f"{fid:<9}" + "".join(f" {c:>27}" for c in cells)
                      + f" {'' if cse is None else f'{cse:.1f}':>8}")  # fmt: skip
+    return "\n".join(lines)
+
+
+def format_delineation_report(result: dict, section: str) -> str:
+    """Text of one section of a ``geoecg bench delineate`` result.
+
+    ``section`` is ``"ludb"`` (output of ``ludb_protocol``: per lead, global, consensus,
+    NeuroKit2 side by side and speed), ``"qtdb"``, ``"noise"``, ``"synthetic"`` or
+    ``"ptbxl_criteria"`` (outputs of the protocols of
+    :mod:`geoecg.features.delineation_protocols`, keyed by these names in ``result``).
+    """
+    r = result[section]
+    if section == "ludb":
+        lines = [
+            format_delineation_table(
+                "geoecg on 12 leads: per lead; global vs each lead's marks; global vs the "
+                "per-beat median of the leads' marks",
+                {k: r[k] for k in ("per_lead", "global", "consensus")},
+            )
+        ]
+        if "peers" in r:
+            p = r["peers"]
+            lines.append(
+                format_delineation_table(
+                    f"Side by side on leads {p['leads']}, same R-peaks",
+                    {m: p[m] for m in ("geoecg", "nk-dwt", "nk-peak")},
+                )
+            )
+        sp = r["speed"]
+        speed = f"speed, lead-beats/s per core: geoecg {sp['geoecg_lead_beats_per_s']:.0f}"
+        lines.append(
+            speed
+            + "".join(
+                f"; NeuroKit2 {m} {sp[f'nk-{m}_lead_beats_per_s']:.1f} "
+                f"(ratio {sp[f'ratio_vs_nk-{m}']:.0f}x)"
+                for m in ("dwt", "peak")
+                if f"nk-{m}_lead_beats_per_s" in sp
+            )
+        )
+        return "\n".join(lines)
+    if section == "qtdb":
+        lines = [
+            f"QTDB q1c, {len(r['records'])} records, annotated beats (Se %, mean ± SD, MAE ms)"
+        ]
+        lines += [
+            f"  {k:<8} n {v['n']:5d}  Se {v['se']:5.1f}  "
+            f"{v['mean_ms']:6.1f} ± {v['sd_ms']:5.1f}"
+            f"  MAE {v['mae_ms']:5.1f}"
+            for k, v in r.items()
+            if k != "records"
+        ]
+    elif section == "noise":
+        lines = ["Noise robustness, global boundary (Se %, mean ± SD ms), R-peaks on noisy strips"]
+        lines += [
+            f"  {x['noise']:<3} {x['snr_db']:5.1f} dB {x['fiducial']:<8} Se {x['se']:5.1f} "
+            f"+P {x['ppv']:5.1f}  {x['mean_ms']:6.1f} ± {x['sd_ms']:5.1f}"
+            for x in r
+        ]
+    elif section == "synthetic":
+        lines = ["ECGSYN vs exact positions (error mean ± SD ms; * = generator fuses waves)"]
+        for x in r:
+            cells = " ".join(
+                f"{f} {x[f]['mean_ms']:5.0f}±{x[f]['sd_ms']:3.0f}"
+                for f in ("P_on", "P_off", "QRS_on", "QRS_off", "T_off")
+            )
+            lines.append(
+                f"  HR {x['hr_bpm']:>3} w {x['qrs_width']:.1f} noise {x['noise_mv']:.2f}"
+                f"{'*' if x['overlap'] else ' '} "
+                f"QRS Se {x['QRS_on']['se']:5.1f} {cells}"
+            )
+    elif section == "ptbxl_criteria":
+        lines = [
+            f"PTB-XL statements vs NORM ({r['fs']} Hz; AUC [95% patient bootstrap]; "
+            "% meeting the criterion [Wilson]; median +/NORM)"
+        ]
+        lines += [
+            f"  {k:<12} {x['measurement']:<16} n+ {x['n_pos_measured']:>3} "
+            f"{x['auc']:.3f} [{x['auc_low']:.3f}, {x['auc_high']:.3f}] "
+            f"{x['meets_pct']:5.1f} [{x['meets_low']:.0f}, {x['meets_high']:.0f}] "
+            f"{x['median_pos']:.1f}/{x['median_neg']:.1f}"
+            for k, x in r["statements"].items()
+        ]
+    else:
+        raise ValueError(f"unknown section {section!r}")
     return "\n".join(lines)
 
 

@@ -34,7 +34,7 @@ from .rpeaks import detect_rpeaks
 
 __all__ = [
     "CRITERIA", "NK_KEYS", "ecgsyn_truth", "ludb_protocol", "nk_delineate", "noise_robustness",
-    "ptbxl_criteria", "qtdb_protocol",
+    "nstdb_noises", "ptbxl_criteria", "qtdb_protocol",
 ]  # fmt: skip
 
 #: NeuroKit2 output keys for our fiducial names.
@@ -177,6 +177,21 @@ def qtdb_protocol(db, names=None, *, tolerance_ms=150.0, settings=None) -> dict:
             "mae_ms": float(np.mean(np.abs(s.errors_ms))) if s.tp else np.nan,
         }
     return out
+
+
+def nstdb_noises(nstdb, mitdb=None, fs: float = 500.0) -> dict:
+    """NSTDB noise records ``bw`` and ``ma`` resampled to ``fs`` Hz (and ``em``, the
+    electrode-motion noise alone, as 118e06 - 118 over 5:00-7:00, when an MIT-BIH folder
+    holding record 118 is given: NSTDB adds em noise from 5:00 on, in 2-min segments)."""
+    from scipy.signal import resample_poly
+
+    from ..io import read_mitdb, read_nstdb
+
+    out = {k: read_nstdb(k, nstdb).signal for k in ("bw", "ma")}
+    if mitdb is not None:
+        a, b = read_nstdb("118e06", nstdb).signal, read_mitdb("118", mitdb).signal
+        out["em"] = (a - b)[:, 300 * 360 : 420 * 360]
+    return {k: resample_poly(v, int(fs), 360, axis=-1) for k, v in out.items()}
 
 
 def noise_robustness(
