@@ -223,7 +223,7 @@ BENCH_FILE_BUDGETS = {
     ("hrv.py",): 81,
     ("extract.py",): 54,
     ("reconstruct.py",): 107,
-    ("delineate.py", "_delineate_extra.py", "_ludb_scoring.py"): 149,
+    ("delineate.py", "_delineate_extra.py", "_ludb_scoring.py"): 85,
     ("qrs.py",): 83,
     ("ptbxl.py",): 72,
     ("noise.py",): 71,
