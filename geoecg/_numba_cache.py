@@ -38,14 +38,27 @@ def _module_file(root: str, dotted: str) -> str | None:
     return None
 
 
-def _imports(path: str, root: str) -> list[str]:
-    """Files under ``root`` that the module at ``path`` imports (one level)."""
-    with open(path, "rb") as f:
-        tree = ast.parse(f.read(), filename=path)
+def _import_lines(text: str) -> str:
+    """The module-level ``import``/``from`` statements of ``text`` (parenthesised ones with
+    their continuation lines): parsing these alone is ~100x cheaper than the whole file."""
+    out, open_paren = [], False
+    for line in text.splitlines():
+        if open_paren or line.startswith(("from ", "import ")):
+            out.append(line)
+            open_paren = (open_paren or "(" in line) and ")" not in line
+    return "\n".join(out)
+
+
+@functools.cache
+def _imports_of(path: str, root: str, stamp: tuple) -> tuple[str, ...]:
+    """Files under ``root`` that the module at ``path`` imports at module level (one
+    level); ``stamp`` (mtime, size) is the memo key."""
+    with open(path, encoding="utf-8") as f:
+        tree = ast.parse(_import_lines(f.read()), filename=path)
     rel = os.path.relpath(path, os.path.dirname(root))
     pkg = rel[: -len(".py")].replace(os.sep, ".").split(".")[:-1]  # this module's package
     found = []
-    for node in ast.walk(tree):
+    for node in tree.body:
         names: list[str] = []
         if isinstance(node, ast.ImportFrom):
             if node.level:
@@ -62,7 +75,12 @@ def _imports(path: str, root: str) -> list[str]:
             file = _module_file(root, name)
             if file is not None and file != path:
                 found.append(file)
-    return found
+    return tuple(found)
+
+
+def _imports(path: str, root: str) -> tuple[str, ...]:
+    st = os.stat(path)
+    return _imports_of(path, root, (st.st_mtime_ns, st.st_size))
 
 
 @functools.cache
