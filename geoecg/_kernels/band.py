@@ -40,5 +40,5 @@ def block_mean_sosfilt(x, block, sos, zi, out):
         for s in range(zi.shape[0]):
             z[s, 0] = zi[s, 0] * out[c, 0]
             z[s, 1] = zi[s, 1] * out[c, 0]
-        _sosfilt_inplace(sos, z, out[c], False)
+        _sosfilt_inplace(sos=sos, z=z, y=out[c], backward=False)
     return True
