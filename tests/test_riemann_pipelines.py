@@ -93,7 +93,7 @@ def test_ensemble_on_signals_equals_precomputed_members(ptbxl_dir):
         parts = []
         for w in (None, 5.0):  # 5-s windows: 2 per record (fast)
             C = hankel_covariances(w).fit_transform(X)
-            clf = hankel_tangent_classifier().fit(
+            clf = hankel_tangent_classifier(covariate_scale=(1.0, 3.0, 10.0, 30.0)).fit(
                 C[tr], y[tr], covariates=covs[tr], groups=groups[tr]
             )
             parts.append(clf.predict_proba(C[te], covariates=covs[te])[:, 1])
