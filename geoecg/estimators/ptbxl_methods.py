@@ -32,6 +32,8 @@ import warnings
 
 import numpy as np
 
+from ..riemann.pipelines import COVARIATE_SCALES
+
 __all__ = [
     "COVCV_SCALES",
     "DEFAULT_PTBXL_METHODS",
@@ -52,7 +54,7 @@ PTBXL_METHODS = (
 #: opt-in: ``neural`` (torch) and the nested ``+covcv`` variants (slow: inner CV per fold)
 DEFAULT_PTBXL_METHODS = tuple(m for m in PTBXL_METHODS if m != "neural" and not m.endswith("covcv"))
 #: covariate scales searched by the inner patient-grouped CV of the ``+covcv`` methods
-COVCV_SCALES = (1.0, 3.0, 10.0, 30.0)
+COVCV_SCALES = COVARIATE_SCALES
 
 
 def _scale_columns(F, weights):

@@ -36,6 +36,9 @@ __all__ = [
     "hankel_ensemble_classifier",
 ]
 
+#: covariate factors searched by the inner patient-grouped CV of the nested (``+covcv``) pipeline
+COVARIATE_SCALES = (1.0, 3.0, 10.0, 30.0)
+
 
 class AppendCovariates(TransformerMixin, BaseEstimator):
     """Append a covariate block (age, sex, ...) to a 2-D feature matrix.
@@ -420,7 +423,7 @@ def hankel_tangent_classifier(
 
 
 def hankel_ensemble_classifier(
-    *, fs=100.0, covariate_scale=(1.0, 3.0, 10.0, 30.0), window_s=1.98, leads=None, inner_cv=3
+    *, fs=100.0, covariate_scale=COVARIATE_SCALES, window_s=1.98, leads=None, inner_cv=3
 ):
     """The PTB-XL NORM-vs-MI pipeline ``hankel-ens-cmts-lr+covcv`` on raw signals.
 
