@@ -228,7 +228,6 @@ BENCH_FILE_BUDGETS = {
     ("ptbxl.py",): 72,
     ("noise.py",): 71,
     ("sweep.py",): 58,
-    ("_versions.py",): 40,
     ("__init__.py",): 40,
 }
 

@@ -16,8 +16,8 @@ import os
 import time
 
 from .._optional import require
+from .._versions import package_versions
 from ..commands.bench_io import add_common, data_dir, versions_line, write_json
-from ._versions import package_versions
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

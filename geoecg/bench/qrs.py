@@ -15,13 +15,13 @@ from pathlib import Path
 
 import numpy as np
 
+from .._versions import package_versions
 from ..evaluation import detection as ev
 from ..features import rpeaks_peers as rp
 from ..features.rpeaks import detect_rpeaks
 from ..features.rpeaks_peers import annotated_folder as _resolve_folder
 from ..features.rpeaks_peers import annotated_records as _record_names
 from ..io.nstdb import parse_nstdb_name
-from ._versions import package_versions
 
 __all__ = ["add_arguments", "run"]
 

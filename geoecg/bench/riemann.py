@@ -13,7 +13,7 @@ import json
 import platform
 from pathlib import Path
 
-from ._versions import package_versions
+from .._versions import package_versions
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
