@@ -113,7 +113,7 @@ def reconstruction_report(
         Method -> candidate settings (default :data:`RECONSTRUCTION_GRIDS`).
     quantile_rows : bool, default True
         Also score the chosen population/gaussian reconstructor refitted with
-        ``amplitude="quantile"`` (key ``"I,II,V3|population+quantile"``): same settings, no
+        ``amplitude="r_quantile"`` (key ``"I,II,V3|population+r_quantile"``): same settings, no
         further choice.
     log : callable, optional
         Called with one progress line per fit.
@@ -142,8 +142,8 @@ def reconstruction_report(
             )
             variants = [("conditional", rec)]
             if quantile_rows and m != "patient":
-                rq = clone(rec).set_params(amplitude="quantile").fit(X[train])
-                variants.append(("quantile", rq))
+                rq = clone(rec).set_params(amplitude="r_quantile").fit(X[train])
+                variants.append(("r_quantile", rq))
             for amap, est in variants:
                 key = f"{','.join(src)}|{m}" + ("" if amap == "conditional" else f"+{amap}")
                 out[key] = _scored_row(est, X[~train], fs, src, m, amap, chosen)

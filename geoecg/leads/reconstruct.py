@@ -31,7 +31,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._design import _conditional, _lagged, _oas
 from ._phases import beat_phase_index
-from ._rescale import AMPLITUDE_MAPS, apply_quantile_map, fit_quantile_map
+from ._rescale import AMPLITUDE_MAPS, apply_r_amplitude_map, fit_r_amplitude_map, source_rpeaks
 from ._templates import blend_templates, median_beats
 from .names import STANDARD_LEADS, parse_leads
 from .relations import limb_leads
@@ -88,12 +88,14 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
         each R-peak detected on the sources. Needs ``fs``.
     template_weight : float, default 0.5
         Weight of that template against the linear prediction, in (0, 1].
-    amplitude : {"conditional", "quantile"}, default "conditional"
+    amplitude : {"conditional", "r_quantile"}, default "conditional"
         ``"conditional"`` returns the conditional mean, whose amplitudes regress toward the
-        population. ``"quantile"`` (population and gaussian methods) rescales each
-        reconstructed lead of each record by one positive factor so that the per-record
-        SDs follow the true leads' distribution in the training records (quantile mapping,
-        :mod:`geoecg.leads._rescale`): per-record Pearson r unchanged, larger RMSE.
+        population. ``"r_quantile"`` (population and gaussian methods; needs ``fs``)
+        rescales each reconstructed lead of each record about its median by one positive
+        factor so that the per-record R amplitudes (:func:`geoecg.leads.r_amplitudes`,
+        R-peaks detected on the sources) follow the true leads' distribution in the
+        training records (quantile mapping, :mod:`geoecg.leads._rescale`): per-record
+        Pearson r unchanged, larger RMSE.
     limb_relations : bool, default True
         With I and II among the sources, III, aVR, aVL and aVF are computed exactly.
     on_invalid : {"raise", "nan"}, default "raise"
@@ -116,8 +118,8 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
     phase_coef_ : ndarray, shape (n_phases, n_features, n_target) or None
         Weights per beat phase (``phase_edges_s``).
     amplitude_map_ : ndarray, shape (2, n_quantiles, n_target) or None
-        ``amplitude="quantile"``: quantiles of log per-record SD (log mV) of the in-sample
-        reconstructed and of the true training leads.
+        ``amplitude="r_quantile"``: quantiles of the per-record R amplitude (mV) of the
+        in-sample reconstructed and of the true training leads.
     invalid_records_ : ndarray of int
         Records of the last ``transform`` that were invalid (``on_invalid="nan"``).
 
@@ -209,8 +211,8 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
             raise ValueError("template_neighbors applies to the population and gaussian methods")
         if self.amplitude not in AMPLITUDE_MAPS:
             raise ValueError(f"amplitude must be one of {AMPLITUDE_MAPS}, got {self.amplitude!r}")
-        if self.amplitude == "quantile" and self.method == "patient":
-            raise ValueError("amplitude='quantile' applies to the population and gaussian methods")
+        if self.amplitude != "conditional" and self.method == "patient":
+            raise ValueError(f"amplitude={self.amplitude!r} applies to population and gaussian")
         if self.on_invalid not in ("raise", "nan"):
             raise ValueError(f"on_invalid must be 'raise' or 'nan', got {self.on_invalid!r}")
         if self.phase_edges_s is not None:
@@ -220,11 +222,16 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
                     "phase_edges_s must be increasing finite edges in s, got "
                     f"{self.phase_edges_s!r}"
                 )
-        if self.method == "patient" or self.phase_edges_s is not None or k:
+        if (
+            self.method == "patient"
+            or self.phase_edges_s is not None
+            or k
+            or self.amplitude != "conditional"
+        ):
             if self.fs is None or not np.isfinite(self.fs) or self.fs <= 0:
                 raise ValueError(
                     f"fs must be a positive number in Hz for method='patient', "
-                    f"phase_edges_s or template_neighbors, got {self.fs!r}"
+                    f"phase_edges_s, template_neighbors or amplitude, got {self.fs!r}"
                 )
         if self.method == "patient":
             if self.fs is None or not np.isfinite(self.fs) or self.fs <= 0:
@@ -296,12 +303,14 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
             ok = np.isfinite(keys).all(axis=1)
             self.template_keys_, self.template_beats_ = keys[ok], B[ok][:, self.tgt_idx_]
             self_row = np.where(ok, np.cumsum(ok) - 1, -1)  # leave each record out of its bank
-        if self.amplitude == "quantile":
+        if self.amplitude != "conditional":
             Y = X[:, self.tgt_idx_]
             pred = self._predict(X[:, self.src_idx_], self.coef_, self.phase_coef_, P)
             if keys is not None:
                 self._blend(pred, keys, peaks, exclude=self_row)
-            self.amplitude_map_ = fit_quantile_map(Y - Y.mean(axis=-1, keepdims=True), pred)
+            rp = peaks or source_rpeaks(X[:, self.src_idx_], float(self.fs))
+            Y = Y - Y.mean(axis=-1, keepdims=True)
+            self.amplitude_map_ = fit_r_amplitude_map(Y, pred, float(self.fs), rp)
         return self
 
     def _blend(self, pred, keys, peaks, exclude=None):
@@ -480,13 +489,20 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
                 if getattr(self, "template_keys_", None) is not None:
                     B, peaks = median_beats(Sok, range(Sok.shape[1]), float(self.fs))
                     self._blend(pred, B.reshape(len(B), -1), peaks)
-                if getattr(self, "amplitude_map_", None) is not None:
-                    pred = apply_quantile_map(pred, self.amplitude_map_)
+                pred = self._rescale(pred, Sok)
             out[np.ix_(ok, self.tgt_idx_)] = pred
             if self.exact_limbs_:
                 i, ii = STANDARD_LEADS.index("I"), STANDARD_LEADS.index("II")
                 out[ok, :6] = limb_leads(out[ok, i], out[ok, ii])
         return out
+
+    def _rescale(self, pred, S):
+        """The ``amplitude`` map of the fitted reconstructor on predictions ``pred``."""
+        table = getattr(self, "amplitude_map_", None)
+        if table is None:
+            return pred
+        fs = float(self.fs)
+        return apply_r_amplitude_map(pred, table, fs, source_rpeaks(S, fs))
 
     def _predict(self, S, W, phase_W=None, P=None, chunk=256):
         n, _, T = S.shape
