@@ -1,0 +1,380 @@
+"""Label-free per-record class-prior adaptation of a probabilistic (beat) classifier.
+
+Arrhythmic beat classes are very unevenly spread over patients: most records hold no
+supraventricular (S) beat, a few hold hundreds. A classifier trained on a pooled prior calls
+S in records that have none. :class:`RecordPriorAdapter` estimates the class prior of EACH
+test record from its own unlabelled beats (the EM of Saerens, Latinne & Decaestecker 2002,
+Neural Computation 14(1):21-41, :func:`~geoecg.estimators.prior_estimation.em_priors`) on
+probabilities calibrated on out-of-fold predictions of the training patients, and classifies
+every beat under its record's prior. The record id is passed explicitly at predict time
+(``groups``); labels of test records are never used.
+
+:func:`record_prior_beat_tables` runs it on per-record beat tables (nested ds1-cv or
+train/test), reporting the adapted and the unadapted predictions of the same fitted models.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
+from sklearn.metrics import f1_score
+from sklearn.model_selection import GroupKFold
+from sklearn.utils import _safe_indexing
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
+
+from .prior_estimation import em_priors, prior_correct
+from .prior_shift import _aligned_proba, _Calibrator
+
+__all__ = ["RECORD_PRIOR_CANDIDATES", "RecordPriorAdapter", "record_prior_beat_tables"]
+
+#: (decision, shrinkage) pairs registered for the inner choice of :class:`RecordPriorAdapter`,
+#: in tie-break order. ``"balanced"``: arg-max of the record-corrected posterior divided by
+#: the training prior (the class-balanced rule moved to the record's prior); ``"map"``: its
+#: plain arg-max. Shrinkage ``lam``: ``pi_r = (1 - lam) pi_train + lam pi_EM`` (0: no
+#: adaptation).
+RECORD_PRIOR_CANDIDATES = (
+    ("balanced", 0.0),
+    ("balanced", 0.5),
+    ("balanced", 1.0),
+    ("map", 0.0),
+    ("map", 0.5),
+    ("map", 1.0),
+)
+_DECISIONS = ("balanced", "map")
+
+
+class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
+    """Classify each record's samples under that record's own class prior, estimated by EM.
+
+    ``fit(X, y, groups)``: out-of-fold probabilities of ``estimator`` from ``GroupKFold(cv)``
+    over the training groups (patients); a multinomial logistic calibration map on their
+    logs ("matrix scaling"); the (decision, shrinkage) pair of ``candidates`` that maximises
+    the mean F1 of ``score_labels`` over the training samples, adapting each training group
+    on its out-of-fold probabilities (an inner CV on training data only); ``estimator``
+    refit on all training samples. ``predict(X, groups)``: per record (``groups``) the EM
+    prior of its calibrated probabilities, with the guards below, then the chosen decision.
+
+    Parameters
+    ----------
+    estimator : classifier with ``predict_proba``
+        E.g. :func:`~geoecg.estimators.heartbeat.make_beat_pipeline`.
+    cv : int >= 2, default 2
+        Group folds of the out-of-fold probabilities (calibration and inner choice).
+    min_samples : int >= 1, default 100
+        A record with fewer samples (rows with finite probabilities) keeps the training prior.
+    prior_floor : float in [0, 1], default 0.01
+        The EM prior of a class is at least ``prior_floor`` times its training prior.
+    candidates : sequence of (str, float), default :data:`RECORD_PRIOR_CANDIDATES`
+        (decision in {"balanced", "map"}, shrinkage in [0, 1]) pairs; ties go to the first.
+    score_labels : sequence or None, default ("S", "V")
+        Classes whose mean F1 the inner choice maximises (None: all classes).
+    em_max_iter : int, default 1000
+    em_tol : float, default 1e-8
+
+    Attributes
+    ----------
+    classes_ : ndarray
+    source_priors_ : ndarray
+        Class frequencies of the training labels.
+    estimator_ : fitted clone of ``estimator`` (all training samples): its own ``predict``
+        is the unadapted prediction.
+    decision_, shrinkage_ : str, float
+        The inner choice.
+    inner_scores_ : dict
+        ``(decision, shrinkage) -> score`` of every candidate.
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> rng = np.random.default_rng(0)
+    >>> def rec(n, p):  # one record: class 1 with probability p
+    ...     y = (rng.random(n) < p).astype(int)
+    ...     return rng.normal(2.0 * y, 1.0)[:, None], y
+    >>> parts = [rec(400, 0.2) for _ in range(6)]
+    >>> X = np.vstack([a for a, _ in parts]); y = np.concatenate([b for _, b in parts])
+    >>> g = np.repeat(np.arange(6), 400)
+    >>> clf = RecordPriorAdapter(LogisticRegression(), candidates=[("map", 1.0)])
+    >>> clf = clf.fit(X, y, g)
+    >>> Xt, yt = rec(2000, 0.05)
+    >>> bool(abs(clf.record_priors(Xt)[0][0, 1] - 0.05) < 0.03)
+    True
+    """
+
+    def __init__(
+        self,
+        estimator=None,
+        *,
+        cv=2,
+        min_samples=100,
+        prior_floor=0.01,
+        candidates=RECORD_PRIOR_CANDIDATES,
+        score_labels=("S", "V"),
+        em_max_iter=1000,
+        em_tol=1e-8,
+    ):
+        self.estimator = estimator
+        self.cv = cv
+        self.min_samples = min_samples
+        self.prior_floor = prior_floor
+        self.candidates = candidates
+        self.score_labels = score_labels
+        self.em_max_iter = em_max_iter
+        self.em_tol = em_tol
+
+    def _check_params(self):
+        if self.estimator is None or not hasattr(self.estimator, "predict_proba"):
+            raise TypeError("estimator must be a classifier with predict_proba")
+        for name, lo in (("cv", 2), ("min_samples", 1)):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < lo:
+                raise ValueError(f"{name} must be an integer >= {lo}, got {v!r}")
+        f = self.prior_floor
+        if not (isinstance(f, numbers.Real) and 0.0 <= f <= 1.0):
+            raise ValueError(f"prior_floor must be a number in [0, 1], got {f!r}")
+        cand = list(self.candidates)
+        if not cand or any(
+            len(c) != 2 or c[0] not in _DECISIONS or not 0.0 <= float(c[1]) <= 1.0 for c in cand
+        ):
+            raise ValueError(
+                f"candidates must be (decision in {_DECISIONS}, shrinkage in [0, 1]) pairs, "
+                f"got {self.candidates!r}"
+            )
+        return [(str(d), float(s)) for d, s in cand]
+
+    def fit(self, X, y, groups=None):
+        """Calibrate on out-of-fold probabilities, choose (decision, shrinkage), refit.
+
+        Parameters
+        ----------
+        X : array_like, shape (n_samples, n_features)
+        y : array_like, shape (n_samples,)
+        groups : array_like, shape (n_samples,)
+            Patient (or record) of each training sample; required. The folds never split
+            a group, and the inner choice adapts each group to its own prior.
+
+        Returns
+        -------
+        self
+        """
+        cand = self._check_params()
+        y = column_or_1d(check_array(y, ensure_2d=False, dtype=None, input_name="y"))
+        check_classification_targets(y)
+        if groups is None:
+            raise ValueError("groups (the patient or record of each sample) is required")
+        groups = np.asarray(groups)
+        n = y.shape[0]
+        if groups.shape != (n,) or _safe_len(X) != n:
+            raise ValueError(f"X, y and groups must have {n} rows each")
+        if np.unique(groups).size < self.cv:
+            raise ValueError(f"groups must hold at least cv={self.cv} distinct values")
+        self.classes_, yi = np.unique(y, return_inverse=True)
+        k = self.classes_.size
+        if k < 2:
+            raise ValueError(f"y must hold at least 2 classes, got {self.classes_.tolist()}")
+        self.source_priors_ = np.bincount(yi, minlength=k) / n
+        raw = np.full((n, k), np.nan)
+        for tr, te in GroupKFold(n_splits=int(self.cv)).split(np.zeros((n, 1)), y, groups):
+            m = clone(self.estimator).fit(_safe_indexing(X, tr), y[tr])
+            raw[te] = _aligned_proba(m, _safe_indexing(X, te), self.classes_)
+        ok = np.all(np.isfinite(raw), axis=1)
+        self.calibrator_ = _Calibrator("logistic", k).fit(raw[ok], yi[ok])
+        Q = self._calibrate(raw)
+        labels = None if self.score_labels is None else list(self.score_labels)
+        priors = {g: self._em(Q[groups == g]) for g in np.unique(groups)}
+        self.inner_scores_ = {}
+        for dec, lam in cand:
+            pred = np.empty(n, dtype=np.int64)
+            for g, pem in priors.items():
+                m = groups == g
+                pred[m] = self._decide(Q[m], self._shrink(pem, lam), dec)
+            self.inner_scores_[(dec, lam)] = float(
+                f1_score(
+                    self.classes_[yi],
+                    self.classes_[pred],
+                    labels=labels,
+                    average="macro",
+                    zero_division=0,
+                )
+            )
+        best = max(self.inner_scores_.values())
+        self.decision_, self.shrinkage_ = next(c for c in cand if self.inner_scores_[c] == best)
+        self.estimator_ = clone(self.estimator).fit(X, y)
+        return self
+
+    # ------------------------------------------------------------------ helpers
+    def _calibrate(self, raw):
+        """Calibrated probabilities; rows without finite probabilities get the prior."""
+        raw = np.asarray(raw, dtype=np.float64)
+        ok = np.all(np.isfinite(raw), axis=1)
+        Q = np.tile(self.source_priors_, (raw.shape[0], 1))
+        if ok.any():
+            Q[ok] = self.calibrator_(raw[ok])
+        return Q
+
+    def _em(self, Q):
+        """EM prior of one record's calibrated probabilities, with the guards."""
+        s = self.source_priors_
+        if Q.shape[0] < self.min_samples:
+            return s.copy()
+        p = em_priors(Q, s, max_iter=self.em_max_iter, tol=self.em_tol)[0]
+        p = np.maximum(p, float(self.prior_floor) * s)
+        return p / p.sum()
+
+    def _shrink(self, pem, lam):
+        return (1.0 - lam) * self.source_priors_ + lam * pem
+
+    def _decide(self, Q, prior, decision):
+        P = prior_correct(Q, self.source_priors_, prior)
+        if decision == "balanced":
+            P = P / self.source_priors_
+        return np.argmax(P, axis=1)
+
+    def _records(self, X, groups):
+        check_is_fitted(self, "estimator_")
+        n = _safe_len(X)
+        g = np.zeros(n, dtype=np.int64) if groups is None else np.asarray(groups)
+        if g.shape != (n,):
+            raise ValueError(f"groups must have one entry per row of X ({n}), got {g.shape}")
+        Q = self._calibrate(_aligned_proba(self.estimator_, X, self.classes_))
+        return Q, g
+
+    # ------------------------------------------------------------------ public
+    def record_priors(self, X, groups=None):
+        """Adapted class prior of each record (after the guards and the chosen shrinkage).
+
+        Parameters
+        ----------
+        X : array_like
+        groups : array_like, shape (n_samples,), optional
+            Record of each row (None: all rows are one record).
+
+        Returns
+        -------
+        priors : ndarray, shape (n_records, n_classes)
+        records : ndarray
+            The record ids, in the order of ``priors`` (sorted).
+        """
+        Q, g = self._records(X, groups)
+        recs = np.unique(g)
+        P = [self._shrink(self._em(Q[g == r]), self.shrinkage_) for r in recs]
+        return np.asarray(P).reshape(recs.size, -1), recs
+
+    def predict_proba(self, X, groups=None):
+        """Calibrated probabilities corrected to each record's adapted prior."""
+        Q, g = self._records(X, groups)
+        out = np.empty_like(Q)
+        for r in np.unique(g):
+            m = g == r
+            out[m] = prior_correct(
+                Q[m], self.source_priors_, self._shrink(self._em(Q[m]), self.shrinkage_)
+            )
+        return out
+
+    def predict(self, X, groups=None):
+        """Class of each row under its record's adapted prior (``decision_``).
+
+        Parameters
+        ----------
+        X : array_like
+        groups : array_like, shape (n_samples,), optional
+            Record of each row; each record is adapted on its own rows only. None: all
+            rows are one record.
+        """
+        Q, g = self._records(X, groups)
+        out = np.empty(Q.shape[0], dtype=np.int64)
+        for r in np.unique(g):
+            m = g == r
+            prior = self._shrink(self._em(Q[m]), self.shrinkage_)
+            out[m] = self._decide(Q[m], prior, self.decision_)
+        return self.classes_[out]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        try:
+            tags.input_tags.allow_nan = self.estimator.__sklearn_tags__().input_tags.allow_nan
+        except AttributeError:  # pragma: no cover - estimators without tags
+            pass
+        return tags
+
+
+def _safe_len(X):
+    return X.shape[0] if hasattr(X, "shape") else len(X)
+
+
+def record_prior_beat_tables(
+    train,
+    test=None,
+    *,
+    records=None,
+    outer_folds=7,
+    inner_folds=2,
+    seed=0,
+    feature_set=None,
+    adapt=None,
+    **classifier_params,
+):
+    """Beat classification with and without per-record prior adaptation, same fitted models.
+
+    Parameters
+    ----------
+    train : sequence of dict
+        Per-record tables (:func:`~geoecg.features.beat_records.beat_record_table`).
+    test : sequence of dict or None
+        Records to classify after fitting on all of ``train``; None: nested
+        patient-grouped CV within ``train`` (outer ``GroupKFold(outer_folds)`` shuffled by
+        ``seed``, the folds of :func:`~geoecg.estimators.beat_protocols.nested_beat_tables`).
+    records : sequence of str, optional
+        MIT-BIH names of ``train``: its patients (:func:`geoecg.io.patient_groups`) are the
+        groups of the folds; required for the nested protocol; None: one group per record.
+    outer_folds : int, default 7
+    inner_folds : int, default 2
+        ``cv`` of the adapter (group folds over the training patients).
+    seed : int, default 0
+    feature_set, adapt, **classifier_params
+        As in :func:`~geoecg.estimators.heartbeat.make_beat_pipeline` (None: its defaults).
+
+    Returns
+    -------
+    y_true, y_adapted, y_unadapted : ndarray of str
+        Reference, adapted and unadapted (the base pipeline's own) class of every beat.
+    n : ndarray of int
+        Beats per (test) record.
+    folds : list of dict
+        Per fitted model: ``test`` records and ``choice`` (decision, shrinkage).
+    """
+    from ..features.beat_records import stack_beat_tables
+    from .heartbeat import DEFAULT_ADAPT, DEFAULT_FEATURE_SET, make_beat_pipeline
+
+    fs = DEFAULT_FEATURE_SET if feature_set is None else feature_set
+    ad = DEFAULT_ADAPT if adapt is None else adapt
+    X, y, n, names = stack_beat_tables(train, bool(ad))
+    base = make_beat_pipeline(names, feature_set=fs, adapt=ad, **classifier_params)
+    adapter = RecordPriorAdapter(base, cv=inner_folds)
+    from ..io import patient_groups
+
+    pid = patient_groups(list(records)) if records is not None else np.arange(len(n))
+    groups = np.repeat(pid, n)
+    if test is not None:
+        Xt, yt, nt, _ = stack_beat_tables(test, bool(ad))
+        a = clone(adapter).fit(X, y, groups=groups)
+        rec = np.repeat(np.arange(len(nt)), nt)
+        choice = {"decision": a.decision_, "shrinkage": a.shrinkage_}
+        return yt, a.predict(Xt, rec), a.estimator_.predict(Xt), nt, [{"choice": choice}]
+    rec = np.repeat(np.arange(len(n)), n)
+    outer = GroupKFold(n_splits=outer_folds, shuffle=True, random_state=seed)
+    pa, p0 = np.empty(y.shape, dtype=y.dtype), np.empty(y.shape, dtype=y.dtype)
+    folds = []
+    for tr, te in outer.split(np.zeros((y.size, 1)), y, groups):
+        a = clone(adapter).fit(X[tr], y[tr], groups=groups[tr])
+        pa[te], p0[te] = a.predict(X[te], rec[te]), a.estimator_.predict(X[te])
+        test_ids = set(groups[te])
+        folds.append(
+            {
+                "test": [w for w, g in zip(records, pid, strict=True) if g in test_ids],
+                "choice": {"decision": a.decision_, "shrinkage": a.shrinkage_},
+            }
+        )
+    return y, pa, p0, n, folds
