@@ -10,6 +10,14 @@ from sklearn.base import clone
 from sklearn.covariance import empirical_covariance, ledoit_wolf, oas
 from sklearn.exceptions import NotFittedError
 
+from geoecg._kernels.covariance import (
+    SPD_BELOW_FLOOR,
+    SPD_FLAT,
+    SPD_NONFINITE,
+    SPD_OK,
+    TILE,
+    spd_status,
+)
 from geoecg.riemann import LeadCovariances, lead_covariances
 
 
@@ -66,11 +74,12 @@ def test_kernel_matches_twin(estimator, seed):
 
 
 @pytest.mark.parametrize("estimator", ESTS)
-@pytest.mark.parametrize("c", [1, 3, 5, 12, 13])
+@pytest.mark.parametrize("c", [1, 3, 5, 8, 12, 13])
 def test_single_pass_tiles_and_large_offsets(estimator, c, rng):
-    # several 256-sample tiles with a ragged last one, lead counts off the 4-row blocking,
-    # and offsets 1e4 x the spread plus a drift: the one-pass shifted formula must not cancel
-    t = 3 * 256 + 77
+    # several tiles with a ragged last one, lead counts off the 4-row blocking (4 x 4 triangle
+    # blocks, 4 x 2 blocks between groups, single dot products for the rest) and offsets
+    # 1e4 x the spread plus a drift: the one-pass shifted formula must not cancel
+    t = 3 * TILE + 77
     X = rng.standard_normal((3, c, t)) * rng.uniform(0.5, 2.0, (1, c, 1))
     X += 1e4 * rng.uniform(-1, 1, (3, c, 1)) + np.linspace(0, 5, t)
     res = lead_covariances(X, estimator=estimator, reg=0)
@@ -78,7 +87,7 @@ def test_single_pass_tiles_and_large_offsets(estimator, c, rng):
     np.testing.assert_allclose(res.covariances, C, rtol=1e-8, atol=1e-9)
     np.testing.assert_allclose(res.shrinkage, rho, rtol=1e-8, atol=1e-12)
     # a NaN in a late tile sends the record to the NaN-aware two-pass path
-    X[1, c - 1, 2 * 256 + 10] = np.nan
+    X[1, c - 1, 2 * TILE + 10] = np.nan
     res = lead_covariances(X, estimator=estimator, reg=0)
     np.testing.assert_allclose(res.covariances, _batch_twin(X, estimator)[0], rtol=1e-8, atol=1e-9)
     assert res.n_valid.tolist() == [t, t - 1, t]
@@ -137,6 +146,47 @@ def test_degenerate_records_are_nan_with_reason(rng):
     assert res.reason[0] == "" and res.reason[3] == ""
     assert res.regularization[3] > 0 and res.regularization[0] == 0
     assert np.linalg.eigvalsh(res.covariances[3])[0] > 0
+
+
+def twin_spd_status(cov, reg):
+    """NumPy twin of the ``spd_status`` kernel: trace, then the code of each matrix from
+    ``np.isfinite`` and ``np.linalg.cholesky`` of ``cov - reg * trace / c * I``."""
+    c = cov.shape[-1]
+    trace = np.trace(cov, axis1=1, axis2=2)
+    status = []
+    for a, tr in zip(cov, trace, strict=True):
+        if not np.isfinite(a).all():
+            status.append(SPD_NONFINITE)
+        elif tr <= 0:
+            status.append(SPD_FLAT)
+        else:
+            try:
+                np.linalg.cholesky(a - reg * tr / c * np.eye(c))
+                status.append(SPD_OK)
+            except np.linalg.LinAlgError:
+                status.append(SPD_BELOW_FLOOR)
+    return trace, np.array(status)
+
+
+@pytest.mark.parametrize("c", [1, 3, 12])
+def test_spd_status_matches_twin(c, rng):
+    A = rng.standard_normal((8, c, 3 * c))
+    cov = A @ A.transpose(0, 2, 1) / (3 * c)
+    cov[1] = np.nan
+    cov[2, 0, c - 1] = np.inf
+    cov[3] = 0.0  # flat
+    cov[4] = -np.eye(c)  # negative trace: flat
+    w, v = np.linalg.eigh(cov[5])
+    w[0] = 1e-9 * w.sum()  # smallest eigenvalue under the 1e-6 floor
+    cov[5] = (v * w) @ v.T
+    cov[6] = np.outer(A[6, :, 0], A[6, :, 0])  # rank one
+    trace, status = np.empty(8), np.empty(8, dtype=np.int8)
+    spd_status(cov=cov, reg=1e-6, trace=trace, status=status)
+    t_ref, s_ref = twin_spd_status(cov, 1e-6)
+    assert status.tolist() == s_ref.tolist()
+    np.testing.assert_allclose(trace[status != SPD_NONFINITE], t_ref[s_ref != SPD_NONFINITE])
+    if c > 1:
+        assert status[5] == status[6] == SPD_BELOW_FLOOR and status[0] == SPD_OK
 
 
 def test_empty_inputs():

@@ -13,7 +13,17 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from .._kernels.covariance import LWF, OAS, SCM, batch_covariance, delay_embed
+from .._kernels.covariance import (
+    LWF,
+    OAS,
+    SCM,
+    SPD_BELOW_FLOOR,
+    SPD_FLAT,
+    SPD_NONFINITE,
+    batch_covariance,
+    delay_embed,
+    spd_status,
+)
 from .._validation import _to_float, as_signal, check_fs, check_layout, flat_leads
 from ._window_mean import WINDOW_MEANS, riemann_window_mean
 
@@ -243,28 +253,29 @@ def _nanmean(a: np.ndarray, axis: int) -> np.ndarray:
 
 def _finalize(cov, shrink, nvalid, reg, n_lags, delay, n_samples) -> CovarianceResult:
     n, c, _ = cov.shape
-    reason = np.full(n, "", dtype=object)
-    ridge = np.zeros(n)
     if c == 0:
-        return CovarianceResult(cov, shrink, ridge, nvalid, reason.astype(str))
-    if n_samples - (n_lags - 1) * delay < 2:
+        return CovarianceResult(cov, shrink, np.zeros(n), nvalid, np.full(n, ""))
+    trace = np.empty(n)
+    status = np.empty(n, dtype=np.int8)
+    spd_status(cov=cov, reg=float(reg), trace=trace, status=status)  # one pass, no allocation
+    short = n_samples - (n_lags - 1) * delay < 2
+    bad = status == SPD_NONFINITE
+    flat = status == SPD_FLAT
+    ridge = np.zeros(n)
+    below = np.flatnonzero(status == SPD_BELOW_FLOOR)
+    if below.size:
+        add = np.maximum(reg * trace[below] / c - np.linalg.eigvalsh(cov[below])[:, 0], 0.0)
+        cov[below, np.arange(c)[:, None], np.arange(c)[:, None]] += add
+        ridge[below] = add
+    if not (short or bad.any() or flat.any()):
+        return CovarianceResult(cov, shrink, ridge, nvalid, np.full(n, ""))
+    reason = np.full(n, "", dtype=object)
+    if short:
         reason[:] = "fewer than 2 samples after the delay embedding"
-    bad = ~np.isfinite(cov).all(axis=(1, 2))
     reason[bad & (reason == "")] = "fewer than 2 samples with all leads finite"
-    trace = np.trace(cov, axis1=1, axis2=2)
-    flat = ~bad & (trace <= 0)
     reason[flat] = "all leads flat (zero variance)"
     cov[flat] = np.nan
-    ok = ~bad & ~flat
-    if ok.any():
-        floor = reg * trace[ok] / c
-        add = _ridge_needed(cov[ok], floor)
-        if (add > 0).any():
-            sub = cov[ok]
-            sub[:, np.arange(c), np.arange(c)] += add[:, None]
-            cov[ok] = sub
-        ridge[ok] = add
-    ridge[~ok] = np.nan
+    ridge[bad | flat] = np.nan
     return CovarianceResult(cov, shrink, ridge, nvalid, reason.astype(str))
 
 
