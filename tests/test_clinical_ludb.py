@@ -169,3 +169,29 @@ def test_qtdb_style_annotations_round_trip(tmp_path):
     assert set(df["lead"]) == {"q1c"}
     with pytest.raises(FileNotFoundError, match="missing"):
         read_wave_annotations(tmp_path / "sel0", "pu0")
+
+
+def test_ptbxl_same_record_at_100_and_500_hz(ptbxl_dir):
+    """PTB-XL ships records 1-100 at both rates: the medians over 12 records of QRS, PR and
+    QT on the median beat agree within 10 ms (one 100-Hz sample), and the QRS of NORM records
+    stays normal at 100 Hz (< 110 ms; 120 ms before the delineator worked at 500 Hz inside)."""
+    from geoecg.io import PTBXL
+
+    db = PTBXL(ptbxl_dir)
+    ids = list(db.available(500))[:12]
+    meta = db.metadata().loc[ids]
+    keys = ("qrs_dur_ms", "pr_ms", "qt_ms")
+    vals = {}
+    for fs in (500, 100):
+        X, _ = db.load(ids, fs=fs)
+        vals[fs] = np.array([[clinical_measurements(x, float(fs)).values[k] for k in keys]
+                             for x in X])  # fmt: skip
+    dif = vals[100] - vals[500]
+    for k, key in enumerate(keys):
+        ok = np.isfinite(dif[:, k])
+        assert ok.sum() >= 9, key
+        assert abs(np.median(vals[100][ok, k]) - np.median(vals[500][ok, k])) <= 10.0, key
+        # per record: QRS and PR within 10 ms; QT (T offset, the least sharp) within 15 ms
+        assert np.median(np.abs(dif[ok, k])) <= (15.0 if key == "qt_ms" else 10.0), key
+    norm = meta["scp_codes"].map(lambda c: "NORM" in c).to_numpy()
+    assert norm.sum() >= 5 and np.nanmedian(vals[100][norm, 0]) < 110.0

@@ -264,3 +264,48 @@ def test_biphasic_t_offset_from_the_last_lobe():
     assert np.all((np.abs(tpk - 240) <= 10) | (np.abs(tpk - 320) <= 10)), tpk  # one lobe
     ton = (on[:, COL["T_on"]] - rp[1:-1]) * 1000 / FS
     assert np.all((ton > 120) & (ton < 200)), ton
+
+
+# ------------------------------------------------------------ the same ECG at several rates
+def test_working_factor_upsamples_below_500_hz():
+    from geoecg.features.delineation import WORKING_FS_HZ, working_factor
+
+    for fs in (50.0, 100.0, 128.0, 250.0, 257.0, 360.0, 500.0, 1000.0):
+        up = working_factor(fs)
+        assert fs * up >= WORKING_FS_HZ and (up == 1 or fs * (up - 1) < WORKING_FS_HZ)
+
+
+def test_same_record_at_100_250_500_hz_same_boundaries(ludb_dir):
+    """LUDB record 1 decimated (scipy) to 250 and 100 Hz: every global boundary within one
+    100-Hz sample (10 ms) of the 500-Hz one in the median over beats, and the QRS duration
+    within 5 ms (it was 20-30 ms wider at 100 Hz before the 500-Hz working rate)."""
+    from scipy.signal import resample_poly
+
+    from geoecg.io.ludb import LUDB, LUDB_LEADS
+
+    rec = LUDB(ludb_dir).read("1")
+    ref = delineate(rec.signal, rec.fs, leads=LUDB_LEADS)
+    ref_ms = ref.samples * 1000.0 / rec.fs
+    for down in (2, 5):
+        fs = rec.fs / down
+        x = resample_poly(rec.signal, 1, down, axis=1)
+        d = delineate(x, fs, np.round(ref.rpeaks / down).astype(np.int64), LUDB_LEADS)
+        assert np.any(d.samples[np.isfinite(d.samples)] % 1 != 0)  # fractional samples
+        dif = d.samples * 1000.0 / fs - ref_ms
+        for f in ("P_on", "P_off", "QRS_on", "QRS_off", "T_off"):
+            both = np.isfinite(dif[:, COL[f]])
+            assert both.sum() >= 0.8 * np.isfinite(ref_ms[:, COL[f]]).sum(), f
+            assert abs(np.median(dif[both, COL[f]])) <= 10.0, (down, f)
+        qrs = lambda s: np.nanmedian(s[:, COL["QRS_off"]] - s[:, COL["QRS_on"]])  # noqa: E731
+        assert abs(qrs(d.samples * 1000.0 / fs) - qrs(ref_ms)) <= 5.0, down
+
+
+def test_nan_gap_at_100_hz():
+    x, rp = _synthetic(fs=100.0)
+    x = x.copy()
+    x[..., 340:370] = np.nan
+    d = delineate(x, 100.0, rp)
+    hit = (rp + 12 >= 340) & (rp - 9 <= 370)  # QRS window (85 / 120 ms) touches the gap
+    assert hit.sum() == 1 and np.all(np.isnan(d.samples[hit, COL["QRS_on"]]))
+    assert np.all(d.reasons[hit, COL["QRS_on"]] == REASONS.index("nan_in_window"))
+    assert np.all(np.isfinite(d.samples[~hit, COL["QRS_on"]][1:-1]))

@@ -143,6 +143,11 @@ def _median_cycle(x: np.ndarray, rp: np.ndarray, fs: float):
     return cyc, pre, rr_med * 1000.0 / fs, int(ok.sum())
 
 
+def _idx(v) -> int:
+    """Nearest whole sample of a (fractional) position."""
+    return int(np.floor(v + 0.5))
+
+
 def _lead_index(names):
     up = [str(n).upper() for n in names]
     return {ld: up.index(ld) for ld in STANDARD_LEADS if ld in up}
@@ -242,14 +247,14 @@ def clinical_measurements(
     li = _lead_index(names)
     on = g[_F["QRS_on"]]
     if np.isfinite(on):
-        k0 = int(on)
+        k0 = _idx(on)
         iso = np.mean(cyc[:, max(0, k0 - int(0.01 * fs)) : k0 + 1], axis=1)
         y = cyc - iso[:, None]
 
         def area(lead, a, b):
             if lead not in li or not (np.isfinite(a) and np.isfinite(b)) or b <= a:
                 return float("nan")
-            return float(np.sum(y[li[lead], int(a) : int(b) + 1]))
+            return float(np.sum(y[li[lead], _idx(a) : _idx(b) + 1]))
 
         for wave, a, b in (("qrs", "QRS_on", "QRS_off"), ("t", "T_on", "T_off"),
                            ("p", "P_on", "P_off")):  # fmt: skip
@@ -262,7 +267,7 @@ def clinical_measurements(
         def peak(lead, sign):
             if lead not in li or not np.isfinite(qoff):
                 return float("nan")
-            seg = y[li[lead], int(on) : int(qoff) + 1]
+            seg = y[li[lead], _idx(on) : _idx(qoff) + 1]
             return float(max(0.0, sign * (seg.max() if sign > 0 else seg.min())))
 
         vals["sokolow_lyon_mv"] = peak("V1", -1) + max(peak("V5", 1), peak("V6", 1))
@@ -271,8 +276,8 @@ def clinical_measurements(
         for dms in (60, 80):
             for ld in STANDARD_LEADS:
                 k = j + round(dms * fs / 1000.0) if np.isfinite(j) else np.nan
-                if ld in li and np.isfinite(k) and k < L:
-                    vals[f"st_j{dms}_{ld.lower()}_mv"] = float(y[li[ld], int(k)])
+                if ld in li and np.isfinite(k) and _idx(k) < L:
+                    vals[f"st_j{dms}_{ld.lower()}_mv"] = float(y[li[ld], _idx(k)])
     else:
         reasons["qrs_axis_deg"] = "no QRS onset on the median beat"
     sl = vals["sokolow_lyon_mv"]

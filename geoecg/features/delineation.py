@@ -1,7 +1,12 @@
 """Wave delineation: P, QRS and T onsets, peaks and offsets per beat and lead.
 
-:func:`delineate` filters each lead into a QRS band (0.5-40 Hz) and a P/T band (0.5-15 Hz),
-then runs :func:`geoecg._kernels.delineation.delineate_lead` around each R-peak:
+A signal sampled below :data:`WORKING_FS_HZ` (500 Hz, the rate every setting was tuned at) is
+first upsampled by a whole factor (:func:`working_factor`: 5 at 100 Hz, 2 at 250 Hz) with a
+polyphase FIR, delineated there, and its positions reported as fractional sample indices at
+the input rate, so the same ECG measured at 100 and 500 Hz gives the same intervals (without
+this, the derivative spans and whole-sample boundaries widened the QRS by about 28 ms at 100 Hz
+on PTB-XL). Then :func:`delineate` filters each lead into a QRS band (0.5-40 Hz) and a P/T
+band (0.5-15 Hz), then runs :func:`geoecg._kernels.delineation.delineate_lead` around each R-peak:
 
 * **QRS**: from the steepest slope near the R-peak, the first and last samples whose slope
   exceeds ``qrs_on_hi``/``qrs_off_hi`` times that slope, then outwards until the slope falls
@@ -36,11 +41,14 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy.signal import butter, sosfiltfilt
+from scipy.signal import butter, resample_poly, sosfiltfilt
 
 from .._kernels import delineation as _k
 
-__all__ = ["FIDUCIALS", "REASONS", "Delineation", "DelineationSettings", "delineate"]
+__all__ = [
+    "FIDUCIALS", "REASONS", "WORKING_FS_HZ", "Delineation", "DelineationSettings", "delineate",
+    "working_factor",
+]  # fmt: skip
 
 FIDUCIALS = _k.FIDUCIALS
 REASONS = _k.REASONS
@@ -48,6 +56,20 @@ _ONSETS = (_k.F_PON, _k.F_QON, _k.F_TON)
 _OFFSETS = (_k.F_POFF, _k.F_QOFF, _k.F_J, _k.F_TOFF)
 _P_COLS = (_k.F_PON, _k.F_PPK, _k.F_POFF)
 _MEDIAN = np.full(len(FIDUCIALS), 0.5)  # peaks: the median of the lead values
+#: Lowest rate the kernels run at (Hz): LUDB's rate, where every setting was tuned. A signal
+#: sampled slower is upsampled by :func:`working_factor` first.
+WORKING_FS_HZ = 500.0
+
+
+def working_factor(fs: float) -> int:
+    """Whole upsampling factor ``up`` with ``fs * up >= WORKING_FS_HZ`` (1 at 500 Hz and above).
+
+    Examples
+    --------
+    >>> working_factor(100.0), working_factor(250.0), working_factor(360.0), working_factor(500.0)
+    (5, 2, 2, 1)
+    """
+    return max(1, int(np.ceil(WORKING_FS_HZ / float(fs) - 1e-9)))
 
 
 @dataclass(frozen=True)
@@ -159,8 +181,8 @@ class Delineation:
     lead_names : tuple of str
         Names of the leads (rows of the input).
     lead_samples : ndarray of float64, shape (n_leads, n_beats, 12)
-        Per-lead fiducial positions (sample indices; NaN where absent), columns
-        :data:`FIDUCIALS`.
+        Per-lead fiducial positions (sample indices at ``fs``, fractional below 500 Hz;
+        NaN where absent), columns :data:`FIDUCIALS`.
     lead_reasons : ndarray of int8, shape (n_leads, n_beats, 12)
         Reason codes, ``REASONS[code]`` (``""`` where measured).
     samples : ndarray of float64, shape (n_beats, 12)
@@ -409,34 +431,43 @@ def delineate(
     nb = rp.shape[0]
     lead_s = np.full((n_leads, nb, len(FIDUCIALS)), np.nan)
     lead_r = np.zeros((n_leads, nb, len(FIDUCIALS)), dtype=np.int8)
+    up = working_factor(fs)
     if nb and n >= 16:
         filled, bad = _fill_nan(x)
-        xq = _filter(filled, fs, st.qrs_band_hz)
-        xw = _filter(filled, fs, st.wave_band_hz)
+        if up > 1:  # work at fs * up >= WORKING_FS_HZ, the rate the settings were tuned at
+            filled = resample_poly(filled, up, 1, axis=1, padtype="line")
+            bad = np.repeat(bad, up, axis=1)
+            bad[:, : 1 - up] |= bad[:, up - 1 :]  # samples interpolated from a gap
+        wfs = fs * up
+        xq = _filter(filled, wfs, st.qrs_band_hz)
+        xw = _filter(filled, wfs, st.wave_band_hz)
         if bad.any():
             xq[bad] = np.nan
             xw[bad] = np.nan
-        k = max(1, round(0.004 * fs))
-        dq = _derivative(xq, k)
-        dw = _derivative(xw, max(1, round(0.01 * fs)))
-        par = st.params(fs)
+        dq = _derivative(xq, max(1, round(0.004 * wfs)))
+        dw = _derivative(xw, max(1, round(0.01 * wfs)))
+        par = st.params(wfs)
+        rpw = rp * up
         for j in range(n_leads):
             _k.delineate_lead(
-                xq=xq[j], dq=dq[j], xw=xw[j], dw=dw[j], rpeaks=rp, par=par,
+                xq=xq[j], dq=dq[j], xw=xw[j], dw=dw[j], rpeaks=rpw, par=par,
                 out=lead_s[j], reason=lead_r[j],
             )  # fmt: skip
-        _p_rhythm(lead_s, lead_r, fs, st)
+        _p_rhythm(lead_s, lead_r, wfs, st)
         shift = np.asarray(st.shift_ms, dtype=np.float64)
         if shift.shape != (len(FIDUCIALS),):
             raise ValueError(
                 f"settings.shift_ms must hold {len(FIDUCIALS)} values, got shape {shift.shape}"
             )
         if np.any(shift):
-            lead_s += np.round(shift * fs / 1000.0)
-            np.clip(lead_s, 0, n - 1, out=lead_s)
+            lead_s += np.round(shift * wfs / 1000.0)
+            np.clip(lead_s, 0, n * up - 1, out=lead_s)
     elif nb:
         lead_r[:] = _k.R_EDGE
     g, gr = _combine(lead_s[use], lead_r[use], st)
+    if up > 1:  # back to (fractional) sample indices at fs
+        lead_s /= up
+        g /= up
     for a in (lead_s, lead_r, g, gr, rp):
         a.setflags(write=False)
     return Delineation(
