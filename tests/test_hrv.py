@@ -566,16 +566,30 @@ def test_template_matches_equal_brute_force(m, kind):
             assert _close(ap, E.approximate_entropy(x, m, r), 0, 0)
 
 
-def test_lomb_scargle_recurrence_stays_exact_over_many_frequencies(rng):
-    # 2000 frequencies: 15 re-anchorings, the longest rotation runs; direct evaluation
-    t = np.cumsum(rng.uniform(0.4, 1.4, 500))
-    y = 800 + 30 * np.sin(2 * np.pi * 0.1 * t) + 5 * rng.standard_normal(500)
-    f, P = HF.lomb_scargle(t, y, 0.0005, 2000)
+def _lomb_scargle_direct(t, y, f):
+    """NumPy twin: the classical periodogram summed term by term (Scargle 1982)."""
     yc = y - y.mean()
     w = 2 * np.pi * f[:, None]
     tau = np.arctan2(np.sin(2 * w * t).sum(1), np.cos(2 * w * t).sum(1))[:, None] / (2 * w)
     c, s = np.cos(w * (t - tau)), np.sin(w * (t - tau))
-    ref = 0.5 * ((yc * c).sum(1) ** 2 / (c * c).sum(1) + (yc * s).sum(1) ** 2 / (s * s).sum(1))
+    return 0.5 * ((yc * c).sum(1) ** 2 / (c * c).sum(1) + (yc * s).sum(1) ** 2 / (s * s).sum(1))
+
+
+@pytest.mark.parametrize(
+    "n,df,nf,gap",
+    [
+        (500, 0.0005, 2000, (0.4, 1.4)),  # 2000 frequencies (grid of 16384)
+        (1500, 0.001, 400, (0.6, 1.0)),  # ~20 min: df * T > 1, the phases wrap around
+        (4, 0.001, 400, (0.6, 1.0)),  # the fewest intervals hrv_freq_block accepts
+        (300, 0.01, 1, (0.6, 1.0)),  # one frequency
+    ],
+)
+def test_lomb_scargle_nufft_equals_direct_sum(rng, n, df, nf, gap):
+    t = 3.0 + np.cumsum(rng.uniform(*gap, n))
+    y = 800 + 30 * np.sin(2 * np.pi * 0.1 * t) + 5 * rng.standard_normal(n)
+    f, P = HF.lomb_scargle(t, y, df, nf)
+    np.testing.assert_allclose(f, df * np.arange(1, nf + 1), rtol=1e-15)
+    ref = _lomb_scargle_direct(t, y, f)
     np.testing.assert_allclose(P, ref, rtol=1e-9, atol=1e-12 * ref.max())
 
 
