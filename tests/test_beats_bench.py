@@ -29,9 +29,18 @@ def test_unknown_record_is_an_error(mitdb_dir, capsys):
     assert rc == 2 and "999" in capsys.readouterr().err
 
 
-def test_train_and_test_data_go_together(mitdb_dir, capsys):
-    rc = main(["bench", "beats", "--train-data", str(mitdb_dir)])
-    assert rc == 2 and "--test-data" in capsys.readouterr().err
+def test_test_data_needs_train_data_and_intra_takes_none(mitdb_dir, capsys):
+    rc = main(["bench", "beats", "--test-data", str(mitdb_dir)])
+    assert rc == 2 and "--train-data" in capsys.readouterr().err
+    rc = main(["bench", "beats", "--train-data", str(mitdb_dir), "--protocol", "intra"])
+    assert rc == 2 and "not intra" in capsys.readouterr().err  # before any feature is read
+    rc = main(["bench", "beats", "--data", str(mitdb_dir), "--train-data", str(mitdb_dir)])
+    assert rc == 2 and "in both" in capsys.readouterr().err  # DS1 patients would be trained on
+
+
+def test_cross_database_refuses_a_test_database_among_the_training_ones(svdb_dir, capsys):
+    rc = main(["bench", "beats", "--train-data", str(svdb_dir), "--test-data", str(svdb_dir)])
+    assert rc == 2 and "in both" in capsys.readouterr().err
 
 
 @pytest.mark.realdata
@@ -150,7 +159,8 @@ def test_cross_database_on_other_sampling_rate(
     assert rc == 0
     res = json.loads(out.read_text())
     assert res["protocol"] == "cross-db" and res["test_fs"] == [128.0]
-    assert res["train_records"] == ["119", "208"] and res["settings"]["adapt"] == "both"
+    train = [f"{mitdb_dir.name}:119", f"{mitdb_dir.name}:208"]
+    assert res["train_records"] == train and res["settings"]["adapt"] == "both"
     n_ref = int(
         np.isin(read_record(svdb / "800").annotations.symbol, list("NLRBejnAaJSVErF/fQ?")).sum()
     )

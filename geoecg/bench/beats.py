@@ -5,7 +5,8 @@ the shared data) is nested and patient-grouped within MIT-BIH DS1
 (:func:`geoecg.estimators.beat_protocols.nested_beat_tables`; ``--select``: the registered
 grid :data:`geoecg.estimators.heartbeat.BEAT_SELECTION_GRID` chosen per outer fold by an
 inner ``GroupKFold`` on its training patients); ``ds1-ds2`` trains on DS1 and tests on DS2
-(de Chazal 2004); ``--train-data DIR --test-data DIR`` trains on DS1 and tests on any WFDB
+(de Chazal 2004); ``--train-data A,B`` databases (a MIT-BIH folder gives DS1) join every
+training set, or with ``--test-data DIR`` are the training set of a test on any other WFDB
 beat database (e.g. SVDB, any sampling rate); ``intra`` is a random beat split that LEAKS
 PATIENTS. The pipeline is :func:`geoecg.estimators.heartbeat.make_beat_pipeline` on
 :func:`geoecg.features.beat_records.beat_record_table` (cached with ``--cache``).
@@ -20,9 +21,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ..commands.bench_io import add_common, write_json
+from ..commands.bench_io import add_common, parse_list, write_json
 from ..evaluation.aami import aami_report, aami_table, per_record_counts
-from ..features.beat_records import beat_record_table, stack_beat_tables, wfdb_beat_records
+from ..features.beat_records import stack_beat_tables, wfdb_beat_records
 
 __all__ = ["add_arguments", "run"]
 
@@ -30,7 +31,7 @@ _ADAPT = {"off": False, "on": True, "both": "both"}
 _LABEL = {
     "ds1-ds2": "ds1-ds2 (train DS1, test DS2; inter-patient, de Chazal 2004)",
     "ds1-cv": "ds1-cv (nested, patient-grouped within DS1: outer {outer})",
-    "cross-db": "cross-database (train MIT-BIH DS1, test {test_data})",
+    "cross-db": "cross-database (train {train_data}, test {test_data})",
     "intra": "intra (random beat split: LEAKS PATIENTS, not comparable)",
 }
 _SETTINGS = "feature_set adapt select outer_folds inner_folds n_estimators class_weight".split()
@@ -48,8 +49,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         choices=("ds1-ds2", "ds1-cv", "intra"),
         help="default: ds1-ds2 when all DS1 and DS2 records are present, else ds1-cv",
     )
-    a("--train-data", default=None, help="cross-database: MIT-BIH folder (DS1 = training)")
-    a("--test-data", default=None, help="cross-database: a WFDB beat database to test on")
+    a("--train-data", default=None, help="comma-separated WFDB beat folders to train on too")
+    a("--test-data", default=None, help="a WFDB beat database to test on (needs --train-data)")
     a("--records", default=None, help="comma-separated record subset (quick runs)")
     a("--feature-set", default=DEFAULT_FEATURE_SET, choices=BEAT_FEATURE_SETS)
     a(
@@ -82,12 +83,10 @@ def _params(args) -> dict:
     )
 
 
-def _load(folder, names, cache, desc):
-    from tqdm import tqdm
+def _load(folders, names, cache, test=None):
+    from ..estimators.beat_protocols import load_beat_databases as load
 
-    return [
-        beat_record_table(Path(folder) / r, cache) for r in tqdm(names, desc=desc, file=sys.stderr)
-    ]
+    return load(folders if names is None else [folders], cache, records=names, test=test)
 
 
 def _intra(args, tables):
@@ -111,19 +110,18 @@ def run(args) -> int:
     from ..io.mitdb import DS1, DS2, PACED, mitdb_dir
 
     t0 = time.perf_counter()
-    if (args.train_data is None) != (args.test_data is None):
-        raise ValueError("--train-data and --test-data go together")
-    folder = mitdb_dir(args.train_data if args.train_data is not None else args.data)
-    present = set(mitdb_records(folder))
+    train = parse_list(args.train_data or "", name="--train-data")
+    if args.test_data is not None and not train:
+        raise ValueError("--test-data needs --train-data (the databases to train on)")
+    if train and args.protocol == "intra":
+        raise ValueError("--train-data goes with ds1-cv, ds1-ds2 or --test-data, not intra")
+    folder = Path(args.test_data) if args.test_data else mitdb_dir(args.data)
+    present = set(wfdb_beat_records(folder) if args.test_data else mitdb_records(folder))
     subset = [r.strip() for r in (args.records or "").split(",") if r.strip()]
     ds1_ds2 = all(r in present for r in DS1 + DS2)
-    protocol = (
-        "cross-db"
-        if args.train_data is not None
-        else args.protocol or ("ds1-cv", "ds1-ds2")[ds1_ds2]
-    )
-    need = {"cross-db": DS1, "ds1-ds2": DS1 + DS2, "ds1-cv": DS1}.get(protocol, ())
-    wanted = subset if subset and protocol in ("ds1-cv", "intra") else list(need)
+    protocol = "cross-db" if args.test_data else args.protocol or ("ds1-cv", "ds1-ds2")[ds1_ds2]
+    need = {"cross-db": sorted(present), "ds1-ds2": DS1 + DS2, "ds1-cv": DS1}.get(protocol, ())
+    wanted = subset if subset and protocol in ("ds1-cv", "intra", "cross-db") else list(need)
     wanted = sorted(present - set(PACED)) if protocol == "intra" and not subset else wanted
     missing = [r for r in wanted if r not in present]
     if missing:
@@ -136,25 +134,26 @@ def run(args) -> int:
         return 2
     if subset and protocol == "ds1-ds2":
         raise ValueError("--records with ds1-ds2 is not supported; use ds1-cv or intra")
-    extra, p = {}, _params(args)
+    extra, p = _load(train, None, args.cache, folder) if train else None, _params(args)
     if protocol in ("cross-db", "ds1-ds2"):
-        test_folder = Path(args.test_data) if args.test_data else folder
+        ds1 = None if args.test_data else _load(folder, DS1, args.cache)
+        tr = ds1 + extra if ds1 and extra else ds1 or extra
+        te = _load(folder, wanted if args.test_data else DS2, args.cache)
+        y, pred, n = fit_predict_beat_tables(tr.tables, (tr + te).tables[len(tr.tables) :], **p)
+        wanted = wanted if args.test_data else list(DS2)
+        extra = {"train_records": list(tr.records), "train_data": ",".join(train) or None}
         if protocol == "cross-db":
-            wanted = subset or wfdb_beat_records(test_folder)
-        else:
-            wanted = list(DS2)
-        te = _load(test_folder, wanted, args.cache, "test features")
-        y, pred, n = fit_predict_beat_tables(_load(folder, DS1, args.cache, "train"), te, **p)
-        extra = {"train_records": list(DS1)}
-        if protocol == "cross-db":
-            extra.update(test_data=str(test_folder), test_fs=sorted({float(t["fs"]) for t in te}))
+            fs = sorted({float(t["fs"]) for t in te.tables})
+            extra.update(test_data=str(folder), test_fs=fs)
     elif protocol == "ds1-cv":
-        tables = _load(folder, wanted, args.cache, "features")
+        t = _load(folder, wanted, args.cache)
         o = dict(select=args.select, outer_folds=args.outer_folds, inner_folds=args.inner_folds)
-        y, pred, n, folds = nested_beat_tables(tables, wanted, seed=args.seed, **o, **p)
-        extra = {"folds": folds}
+        y, pred, n, folds = nested_beat_tables(
+            t.tables, wanted, groups=t.groups, extra=extra, seed=args.seed, **o, **p
+        )
+        extra = {"folds": folds, "train_data": ",".join(train) or None}
     else:
-        y, pred, n = _intra(args, _load(folder, wanted, args.cache, "features"))
+        y, pred, n = _intra(args, _load(folder, wanted, args.cache).tables)
         wanted = ["all"]
     settings = {k: getattr(args, k) for k in [*_SETTINGS, "max_per_class", "seed"]}
     settings["feature_set"] = "registered grid" if args.select else args.feature_set
@@ -164,7 +163,7 @@ def run(args) -> int:
         "beats_at": "reference annotation positions",
         **aami_report(y, pred),
         "per_record": per_record_counts(wanted, y, pred, n),
-        **extra,
+        **(extra or {}),
         "settings": settings,
         "elapsed_s": time.perf_counter() - t0,
     }

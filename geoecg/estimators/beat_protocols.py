@@ -6,16 +6,124 @@ on some records and classifies the beats of others (DS1 -> DS2, DS1 -> SVDB);
 records (:func:`geoecg.evaluation.nested_evaluate`), optionally choosing the
 (feature set, adaptation) pair of :data:`~geoecg.estimators.heartbeat.BEAT_SELECTION_GRID`
 per outer fold by an inner ``GroupKFold`` on its training patients. Tables are those of
-:func:`geoecg.features.beat_records.beat_record_table`.
+:func:`geoecg.features.beat_records.beat_record_table`. :func:`load_beat_databases` reads the
+training records of several WFDB beat databases at once (MIT-BIH DS1, the Supraventricular
+Arrhythmia Database, any folder with ``.atr`` beat labels), with patient ids prefixed by the
+database name so that patients never collide across databases; they can be the training set
+of :func:`fit_predict_beat_tables` or the extra training set (never scored) of every outer
+fold of :func:`nested_beat_tables`.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from .heartbeat import BEAT_SELECTION_GRID, DEFAULT_ADAPT, DEFAULT_FEATURE_SET, make_beat_pipeline
 
-__all__ = ["fit_predict_beat_tables", "nested_beat_tables"]
+__all__ = [
+    "BeatDatabases",
+    "fit_predict_beat_tables",
+    "load_beat_databases",
+    "nested_beat_tables",
+    "training_beat_records",
+]
+
+
+@dataclass(frozen=True)
+class BeatDatabases:
+    """Per-record beat tables of one or several databases, with database-prefixed ids.
+
+    Attributes
+    ----------
+    tables : tuple of dict
+        Tables of :func:`~geoecg.features.beat_records.beat_record_table` (same columns).
+    records : tuple of str
+        ``"<database>:<record>"`` per table (the database is the folder's name).
+    groups : tuple of str
+        ``"<database>:<patient>"`` per table (MIT-BIH 201 and 202 are one patient; in other
+        databases each record is taken as one patient).
+    """
+
+    tables: tuple
+    records: tuple
+    groups: tuple
+
+    def __add__(self, other):
+        """Both sets of records; ValueError when a patient is in both (a test patient
+        would be trained on)."""
+        if shared := sorted(set(self.groups) & set(other.groups)):
+            raise ValueError(f"patients {shared[:5]} are in both sets of records")
+        return BeatDatabases(
+            self.tables + other.tables, self.records + other.records, self.groups + other.groups
+        )
+
+
+def training_beat_records(folder) -> list[str]:
+    """Records of a WFDB beat folder that a training set takes.
+
+    A folder that holds all MIT-BIH DS1 records gives DS1 only (DS2 stays the test set of
+    de Chazal et al. 2004, and the paced records are not classified); any other folder
+    gives every record with ``.atr`` beat annotations
+    (:func:`~geoecg.features.beat_records.wfdb_beat_records`).
+    """
+    from ..features.beat_records import wfdb_beat_records
+    from ..io.mitdb import DS1
+
+    recs = wfdb_beat_records(folder)
+    return list(DS1) if _is_mitdb(recs) else recs
+
+
+def _is_mitdb(recs) -> bool:
+    from ..io.mitdb import DS1
+
+    return set(DS1) <= set(recs)
+
+
+def load_beat_databases(folders, cache=None, *, records=None, test=None) -> BeatDatabases:
+    """Beat tables of the training records of one or several WFDB beat databases.
+
+    Parameters
+    ----------
+    folders : sequence of path-like
+        Database folders (any sampling rate: the features' windows are in ms). Their names
+        prefix the record and patient ids, so two folders must not share a name.
+    cache : path-like, optional
+        Folder of cached tables (:func:`~geoecg.features.beat_records.beat_record_table`).
+    records : sequence of str, optional
+        Records to read from every folder; default :func:`training_beat_records`.
+    test : path-like, optional
+        The database these records will be tested against: a ValueError, before anything
+        is read, when a folder has its name (its patients would be in both sets).
+
+    Returns
+    -------
+    BeatDatabases
+    """
+    from tqdm import tqdm
+
+    from ..features.beat_records import beat_record_table, wfdb_beat_records
+    from ..io.mitdb import patient_groups
+
+    folders = [Path(f) for f in folders]
+    names = [f.resolve().name for f in folders]
+    if not folders or len(set(names)) < len(names):
+        raise ValueError(f"folders must be one or more folders with distinct names, got {names}")
+    if test is not None and Path(test).resolve().name in names:
+        raise ValueError(f"{Path(test).resolve().name} is in both the training and test sets")
+    tables, ids, groups = [], [], []
+    for f, db in zip(folders, names, strict=True):
+        recs = list(records) if records is not None else training_beat_records(f)
+        pid = patient_groups(recs) if _is_mitdb(wfdb_beat_records(f)) else np.asarray(recs)
+        tables += [beat_record_table(f / r, cache) for r in tqdm(recs, desc=db, leave=False)]
+        ids += [f"{db}:{r}" for r in recs]
+        groups += [f"{db}:{p}" for p in pid]
+    cols = {tuple(map(str, t["names"])) for t in tables}
+    if len(cols) > 1:
+        raise ValueError(f"the tables of {names} have different feature columns; re-cache them")
+    return BeatDatabases(tuple(tables), tuple(ids), tuple(groups))
 
 
 def fit_predict_beat_tables(
@@ -51,6 +159,8 @@ def nested_beat_tables(
     tables,
     records,
     *,
+    groups=None,
+    extra=None,
     select=False,
     outer_folds=0,
     inner_folds=2,
@@ -66,8 +176,14 @@ def nested_beat_tables(
     tables : sequence of dict
         Per-record tables (:func:`~geoecg.features.beat_records.beat_record_table`).
     records : sequence of str
-        MIT-BIH record names of ``tables`` (201 and 202 are one patient,
-        :func:`geoecg.io.patient_groups`).
+        Record names of ``tables`` (reported per outer fold).
+    groups : sequence of str, optional
+        Patient of each table; default MIT-BIH patients of ``records`` (201 and 202 are
+        one, :func:`geoecg.io.patient_groups`).
+    extra : BeatDatabases, optional
+        Records added to the training set of every outer (and inner) fold and never
+        scored (e.g. another database, :func:`load_beat_databases`); their patients must
+        differ from ``groups``. The outer folds are those without ``extra``.
     select : bool, default False
         Choose (feature set, adapt) from
         :data:`~geoecg.estimators.heartbeat.BEAT_SELECTION_GRID` per outer fold by an
@@ -93,34 +209,61 @@ def nested_beat_tables(
         Per outer fold: ``test`` records, ``choice`` (the inner CV's parameters; empty
         without ``select``) and ``inner_score`` (None when not measured).
     """
-    from sklearn.model_selection import GroupKFold
+    from sklearn.model_selection import GroupKFold, LeaveOneGroupOut
 
     from ..evaluation.aami import sv_f1_score
     from ..evaluation.nested import nested_evaluate
     from ..features.beat_records import stack_beat_tables
     from ..io import patient_groups
 
-    X, y, n, names = stack_beat_tables(tables, bool(adapt) or select)
-    pid = patient_groups(list(records))
-    groups = np.repeat(pid, n)
+    pid = np.asarray(patient_groups(list(records)) if groups is None else groups, dtype=str)
+    xt = () if extra is None else extra.tables
+    if extra is not None:
+        BeatDatabases((), (), tuple(pid)) + extra  # ValueError on a shared patient
+    X, y, n, names = stack_beat_tables([*tables, *xt], bool(adapt) or select)
+    g = np.repeat([*pid, *(() if extra is None else extra.groups)], n)
+    m = int(n[: len(tables)].sum())
     outer = (
-        GroupKFold(n_splits=outer_folds, shuffle=True, random_state=seed) if outer_folds else None
+        GroupKFold(n_splits=outer_folds, shuffle=True, random_state=seed)
+        if outer_folds
+        else LeaveOneGroupOut()
     )
     pipe = make_beat_pipeline(names, feature_set=feature_set, adapt=adapt, **classifier_params)
     spec = (pipe, list(BEAT_SELECTION_GRID)) if select else pipe
     r = nested_evaluate(
-        {"beats": spec}, X, y, groups, outer_cv=outer, inner_cv=inner_folds, scoring=sv_f1_score
+        {"beats": spec},
+        X,
+        y,
+        g,
+        outer_cv=_ExtraTraining(outer, m),
+        inner_cv=inner_folds,
+        scoring=sv_f1_score,
     )["beats"]
     folds = []
     for k, (ch, s) in enumerate(zip(r.choices, r.inner_scores, strict=True)):
-        test = set(groups[r.fold == k])
+        test = set(g[r.fold == k])
         folds.append(
             {
-                "test": [w for w, g in zip(records, pid, strict=True) if g in test],
+                "test": [w for w, p in zip(records, pid, strict=True) if p in test],
                 "choice": {
                     p: v if isinstance(v, bool | int | float) else str(v) for p, v in ch.items()
                 },
                 "inner_score": None if np.isnan(s) else float(s),
             }
         )
-    return y, r.y_pred, n, folds
+    return y[:m], r.y_pred[:m], n[: len(tables)], folds
+
+
+class _ExtraTraining:
+    """Outer splitter on the first ``m`` samples; the samples after them always train."""
+
+    def __init__(self, cv, m):
+        self.cv, self.m = cv, m
+
+    def get_n_splits(self, X=None, y=None, groups=None):
+        return self.cv.get_n_splits(np.zeros((self.m, 1)), None, np.asarray(groups)[: self.m])
+
+    def split(self, X, y=None, groups=None):
+        m, extra = self.m, np.arange(self.m, len(groups))
+        for tr, te in self.cv.split(np.zeros((m, 1)), None, np.asarray(groups)[:m]):
+            yield np.concatenate([tr, extra]), te

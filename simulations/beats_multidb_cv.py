@@ -1,0 +1,68 @@
+"""Patient-grouped CV over one beat database, with other databases added to training or not.
+
+The mirror of ``geoecg bench beats --protocol ds1-cv --train-data OTHER`` for a database that
+is not MIT-BIH (issue 17, registry item 13 (b) in ``docs/benchmarks/beats.md``): outer
+``GroupKFold(outer_folds)`` shuffled by the seed over the records of ``--test-data`` (each
+record one patient unless the folder is MIT-BIH), the library's default beat pipeline, and
+each ``--train-data`` database added to every outer fold's training set (never scored).
+Nothing is chosen: the pipeline is fixed. Figures are pooled over the outer folds.
+
+    python simulations/beats_multidb_cv.py --test-data $GEOECG_DATA/svdb \
+        --train-data $GEOECG_DATA/mitdb --seed 0 --cache /tmp/beats_cache --json out.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+from geoecg.estimators.beat_protocols import load_beat_databases, nested_beat_tables
+from geoecg.evaluation.aami import aami_report, aami_table
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--test-data", required=True, help="the database cross-validated over")
+    p.add_argument("--train-data", default="", help="comma-separated databases added to training")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--outer-folds", type=int, default=7)
+    p.add_argument("--n-estimators", type=int, default=40)
+    p.add_argument("--max-per-class", type=int, default=4000)
+    p.add_argument("--cache", default=None)
+    p.add_argument("--json", default=None)
+    args = p.parse_args(argv)
+    t0 = time.perf_counter()
+    test = load_beat_databases([args.test_data], args.cache)
+    train = [f for f in args.train_data.split(",") if f.strip()]
+    extra = load_beat_databases(train, args.cache) if train else None
+    y, pred, n, folds = nested_beat_tables(
+        test.tables,
+        list(test.records),
+        groups=test.groups,
+        extra=extra,
+        outer_folds=args.outer_folds,
+        seed=args.seed,
+        n_estimators=args.n_estimators,
+        max_per_class=args.max_per_class,
+        class_weight="balanced",
+        random_state=args.seed,
+    )
+    res = {
+        "protocol": f"cv over {args.test_data}"
+        + (f" + training {args.train_data}" if train else ""),
+        **aami_report(y, pred),
+        "folds": folds,
+        "settings": vars(args),
+        "elapsed_s": time.perf_counter() - t0,
+    }
+    print(res["protocol"], f"seed {args.seed}")
+    print("\n".join(aami_table(res)))
+    if args.json:
+        with open(args.json, "w") as fh:
+            json.dump(res, fh, indent=1, default=lambda o: o.item() if hasattr(o, "item") else None)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
