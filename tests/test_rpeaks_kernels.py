@@ -13,16 +13,20 @@ from geoecg._kernels.rpeaks import (
     bandpass_energy,
     block_max_median,
     block_mean,
+    combine_lead_energies,
     finite_runs,
     geometric_mean_leads,
+    lead_energies,
     local_maxima,
     mask_runs,
 )
 from geoecg._kernels.rpeaks_decide import (
     decide_beats,
+    finish_peaks,
     initial_levels,
     prune_split_beats,
     refine_peaks,
+    refine_peaks_leads,
 )
 
 # ----------------------------------------------------------------------------- twins
@@ -436,3 +440,129 @@ def test_block_mean_unrolled_sums_left_to_right(k):
             acc += v
         want[b] = acc * (1.0 / k)
     np.testing.assert_array_equal(block_mean(x, k), want)
+
+
+# ------------------------------------------------- one-call (all leads) kernels vs lead by lead
+
+
+def twin_lead_energies(x, k, sos, h, min_len):
+    """Lead by lead, as detect_rpeaks did before the one-call kernel."""
+    nd = x.shape[1] // k
+    energy, used = np.zeros((x.shape[0], nd)), np.zeros((x.shape[0], nd), dtype=bool)
+    runs = np.zeros((0, 2), dtype=np.int64)
+    for lead, row in enumerate(x):
+        xd = block_mean(np.ascontiguousarray(row), k) if k > 1 else row
+        runs = finite_runs(np.ascontiguousarray(xd), min_len)
+        for a, b in runs:
+            energy[lead, a:b] = bandpass_energy(np.ascontiguousarray(xd[a:b]), sos, h)
+            used[lead, a:b] = True
+    return energy, used, runs, bool(np.isinf(x).any())
+
+
+def _leads(seed, n_leads=3, n=3001):
+    rng = np.random.default_rng(seed)
+    t = np.arange(n) / 250.0
+    x = np.stack([np.sin(2 * np.pi * 1.2 * t + i) ** 31 for i in range(n_leads)])
+    x = x + 0.05 * rng.standard_normal(x.shape)
+    if seed % 3 == 1:
+        x[0, 500:700] = np.nan  # a gap in one lead
+        x[-1, rng.random(n) < 0.01] = np.nan
+    if seed % 3 == 2:
+        x[1] = 0.7  # flat lead
+        x[-1, 2000:] = np.nan
+    return x
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("k", [1, 2, 3, 5])
+def test_lead_energies_is_lead_by_lead(seed, k):
+    sos = np.ascontiguousarray(sps.butter(2, [3, 20], btype="bandpass", fs=250 / k, output="sos"))
+    x = _leads(seed)
+    got = lead_energies(x, k, sos, 7, 20)
+    want = twin_lead_energies(x, k, sos, 7, 20)
+    for g, w in zip(got[:3], want[:3], strict=True):
+        np.testing.assert_array_equal(g, w)  # the same operations: equal to the bit
+    assert got[3] is want[3] is False
+
+
+@pytest.mark.parametrize("where", [0, 1, 1500, 2999, 3000])
+def test_lead_energies_reports_infinite_samples(where):
+    x = _leads(0, n=3001)
+    x[1, where] = np.inf if where % 2 else -np.inf
+    sos = np.ascontiguousarray(sps.butter(2, [3, 20], btype="bandpass", fs=125, output="sos"))
+    assert lead_energies(x, 2, sos, 7, 20)[3] is True  # 3000: in the dropped tail
+    x[1, where] = np.nan
+    assert lead_energies(x, 2, sos, 7, 20)[3] is False
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_combine_lead_energies_is_the_python_sequence(seed):
+    sos = np.ascontiguousarray(sps.butter(2, [3, 20], btype="bandpass", fs=125, output="sos"))
+    energy, used, _, _ = lead_energies(_leads(seed, n_leads=4), 2, sos, 7, 20)
+    e, u = energy.copy(), used.copy()
+    for lead in range(e.shape[0]):
+        scale = block_max_median(e[lead], 250)
+        if scale > 0:
+            e[lead] /= scale
+        else:
+            u[lead] = False
+    want = geometric_mean_leads(e, u, 1e-6), mask_runs(u.any(axis=0), 20)
+    got = combine_lead_energies(energy, used, 250, 1e-6, 20)
+    np.testing.assert_array_equal(got[0], want[0])
+    np.testing.assert_array_equal(got[1], want[1])
+    np.testing.assert_array_equal(energy, e)  # scaled in place
+    np.testing.assert_array_equal(used, u)
+
+
+def twin_finish(x, lead, peaks, conf, radius, base, refr):
+    """refine per lead, sort/unique, on-data filter, refractory rule (np.delete loop)."""
+    if radius > 0 and peaks.size:
+        refined = np.full(peaks.shape, -1, dtype=np.int64)
+        for ld in range(x.shape[0]):
+            sel = lead == ld
+            if sel.any():
+                refined[sel] = twin_refine(x[ld], peaks[sel], radius, base)
+        keep = refined >= 0
+        peaks, conf = refined[keep], conf[keep]
+        if peaks.size > 1 and np.any(np.diff(peaks) <= 0):
+            order = np.argsort(peaks, kind="stable")
+            peaks, conf = peaks[order], conf[order]
+            first = np.concatenate(([True], np.diff(peaks) > 0))
+            peaks, conf = peaks[first], conf[first]
+    on = np.isfinite(x[:, peaks]).any(axis=0)
+    peaks, conf = peaks[on], conf[on]
+    while peaks.size > 1:
+        close = np.flatnonzero(np.diff(peaks) < refr)
+        if close.size == 0:
+            break
+        i = close[0]
+        drop = i if conf[i] < conf[i + 1] else i + 1
+        peaks, conf = np.delete(peaks, drop), np.delete(conf, drop)
+    return peaks, conf
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("radius", [0, 4, 12])
+def test_finish_peaks_matches_twin(seed, radius):
+    rng = np.random.default_rng(seed)
+    x = _leads(seed, n_leads=3, n=2000)
+    x[:, 900:960] = np.nan  # a gap in every lead: beats there are dropped
+    peaks = np.sort(rng.choice(np.arange(0, 2000), size=60, replace=False)).astype(np.int64)
+    conf = np.round(rng.random(60), 1)  # ties on purpose
+    lead = rng.integers(0, 3, 60).astype(np.int64)
+    got = finish_peaks(x, lead, peaks, conf, radius, 2 * radius, 15.5)
+    want = twin_finish(x, lead, peaks, conf, radius, 2 * radius, 15.5)
+    np.testing.assert_array_equal(got[0], want[0])
+    np.testing.assert_array_equal(got[1], want[1])
+    assert got[0].dtype == np.int64 and np.all(np.diff(got[0]) >= 15.5)
+
+
+def test_refine_peaks_leads_is_refine_peaks_per_lead():
+    x = _leads(4, n_leads=3, n=2000)
+    peaks = np.arange(20, 2000, 97, dtype=np.int64)
+    lead = (np.arange(peaks.size) % 3).astype(np.int64)
+    got = refine_peaks_leads(x, lead, peaks, 9, 30)
+    for ld in range(3):
+        np.testing.assert_array_equal(
+            got[lead == ld], refine_peaks(x[ld], peaks[lead == ld], 9, 30)
+        )

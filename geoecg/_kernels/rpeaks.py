@@ -232,8 +232,15 @@ def _two_section_slope(x, sos, y):
 @njit(cache=True, nogil=True)
 def _slope_energy(x, sos):
     """Squared slope of the zero-phase band-passed ``x - x[0]`` (``n >= 2``)."""
+    y = np.empty(x.shape[0])
+    _slope_energy_into(x, sos, y)
+    return y
+
+
+@njit(cache=True, nogil=True)
+def _slope_energy_into(x, sos, y):
+    """:func:`_slope_energy` written into ``y`` (same length as ``x``)."""
     n = x.shape[0]
-    y = np.empty(n)
     if sos.shape[0] == 2:
         _two_section_slope(x, sos, y)
     else:
@@ -243,7 +250,6 @@ def _slope_energy(x, sos):
         _cascade_inplace(y, sos, False)
         _cascade_inplace(y, sos, True)
         _squared_slope_inplace(y)
-    return y
 
 
 @njit(cache=True, nogil=True)
@@ -299,8 +305,15 @@ def block_mean(x, k):
     right from 0.0 and multiplied by ``1 / k`` (k = 2 and 3, the factors at 200-399 Hz, are
     unrolled with the same arithmetic).
     """
+    out = np.empty(x.shape[0] // k)
+    _block_mean_into(x, k, out)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _block_mean_into(x, k, out):
+    """:func:`block_mean` written into ``out`` (``len(x) // k`` values)."""
     nb = x.shape[0] // k
-    out = np.empty(nb)
     inv = 1.0 / k
     if k == 2:
         for b in range(nb):
@@ -315,7 +328,6 @@ def block_mean(x, k):
             for j in range(k):
                 s += x[base + j]
             out[b] = s * inv
-    return out
 
 
 @njit(cache=True, nogil=True)
@@ -361,3 +373,74 @@ def mask_runs(mask, min_len):
             runs[k, 1] = i
             k += 1
     return runs[:k].copy()
+
+
+@njit(cache=True, nogil=True)
+def lead_energies(x, k, sos, half_width, min_len):
+    """Stages 0-1 for every lead of ``x`` ``(n_leads, n)`` in one call.
+
+    Per lead: :func:`block_mean` of ``k`` samples (the samples themselves for ``k == 1``),
+    its :func:`finite_runs` of at least ``min_len`` samples and :func:`bandpass_energy` of
+    each run -- the same operations as lead by lead, hence the same numbers, written in
+    place (no per-run arrays). Returns the envelopes ``(n_leads, n // k)`` (0 outside the
+    runs), the mask of the processed samples, the runs of the last lead and whether ``x``
+    holds an infinite sample (only the samples of a block whose mean is not finite, and of
+    the dropped tail, can be infinite, so only those are looked at).
+    """
+    n_leads = x.shape[0]
+    n = x.shape[1]
+    nd = n // k
+    energy = np.zeros((n_leads, nd))
+    used = np.zeros((n_leads, nd), dtype=np.bool_)
+    runs = np.empty((0, 2), dtype=np.int64)
+    xd = np.empty(nd)
+    y = np.empty(nd)
+    has_inf = False
+    h = half_width if half_width > 0 else 0
+    for lead in range(n_leads):
+        row = x[lead]
+        if k > 1:
+            _block_mean_into(row, k, xd)
+        else:
+            xd[:] = row
+        for b in range(nd):
+            if not np.isfinite(xd[b]):
+                for i in range(b * k, b * k + k):
+                    if np.isinf(row[i]):
+                        has_inf = True
+        for i in range(nd * k, n):
+            if np.isinf(row[i]):
+                has_inf = True
+        runs = finite_runs(xd, min_len)
+        for r in range(runs.shape[0]):
+            a = runs[r, 0]
+            b = runs[r, 1]
+            if b - a >= 2:
+                _slope_energy_into(xd[a:b], sos, y[a:b])
+                _window_mean(y[a:b], h, energy[lead, a:b])
+            used[lead, a:b] = True
+    return energy, used, runs, has_inf
+
+
+@njit(cache=True, nogil=True)
+def combine_lead_energies(energy, used, block, floor, min_len):
+    """Stage 2 (several leads) in one call: each envelope divided (in place) by its
+    :func:`block_max_median` (a lead whose median is 0 is flat: its ``used`` row is cleared),
+    then :func:`geometric_mean_leads`; returns the combined envelope and the
+    :func:`mask_runs` of the samples where any lead is used."""
+    n_leads = energy.shape[0]
+    nd = energy.shape[1]
+    for lead in range(n_leads):
+        scale = block_max_median(energy[lead], block)
+        if scale > 0:
+            for i in range(nd):
+                energy[lead, i] = energy[lead, i] / scale
+        else:
+            used[lead, :] = False
+    combined = geometric_mean_leads(energy, used, floor)
+    anyused = np.zeros(nd, dtype=np.bool_)
+    for lead in range(n_leads):
+        for i in range(nd):
+            if used[lead, i]:
+                anyused[i] = True
+    return combined, mask_runs(anyused, min_len)

@@ -212,31 +212,47 @@ def refine_peaks(x, peaks, radius, base_radius):
     from that mean (the first one on ties). NaN samples are never chosen; a peak whose whole
     window is NaN is returned as -1. Output keeps the input order (duplicates possible).
     """
-    n = x.shape[0]
     out = np.empty(peaks.shape[0], dtype=np.int64)
     for k in range(peaks.shape[0]):
-        p = peaks[k]
-        a = max(p - base_radius, 0)
-        b = min(p + base_radius + 1, n)
-        s = 0.0
-        cnt = 0
-        for i in range(a, b):
-            if not np.isnan(x[i]):
-                s += x[i]
-                cnt += 1
-        best = -1
-        if cnt > 0:
-            mu = s / cnt
-            best_v = -1.0
-            a = max(p - radius, 0)
-            b = min(p + radius + 1, n)
-            for i in range(a, b):
-                v = abs(x[i] - mu)
-                if v > best_v:  # False for NaN
-                    best_v = v
-                    best = i
-        out[k] = best
+        out[k] = _refine_one(x, peaks[k], radius, base_radius)
     return out
+
+
+@njit(cache=True, nogil=True)
+def refine_peaks_leads(x, lead, peaks, radius, base_radius):
+    """:func:`refine_peaks` of each peak on its own lead: ``peaks[k]`` is refined on
+    ``x[lead[k]]`` (``x`` is ``(n_leads, n)``); one call for every lead."""
+    out = np.empty(peaks.shape[0], dtype=np.int64)
+    for k in range(peaks.shape[0]):
+        out[k] = _refine_one(x[lead[k]], peaks[k], radius, base_radius)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _refine_one(x, p, radius, base_radius):
+    """Refined position of one peak ``p`` (see :func:`refine_peaks`); -1 when its window
+    is all NaN."""
+    n = x.shape[0]
+    a = max(p - base_radius, 0)
+    b = min(p + base_radius + 1, n)
+    s = 0.0
+    cnt = 0
+    for i in range(a, b):
+        if not np.isnan(x[i]):
+            s += x[i]
+            cnt += 1
+    best = -1
+    if cnt > 0:
+        mu = s / cnt
+        best_v = -1.0
+        a = max(p - radius, 0)
+        b = min(p + radius + 1, n)
+        for i in range(a, b):
+            v = abs(x[i] - mu)
+            if v > best_v:  # False for NaN
+                best_v = v
+                best = i
+    return best
 
 
 @njit(cache=True, nogil=True)
@@ -277,3 +293,63 @@ def prune_split_beats(positions, heights, rr0, rr_frac, h_frac):
         h_ref = _median_buf(h_buf, n_h, scratch)
         prev = k
     return keep
+
+
+@njit(cache=True, nogil=True)
+def finish_peaks(x, lead, peaks, confidence, radius, base_radius, refractory):
+    """The last steps of the detector in one call; returns (peaks, confidence).
+
+    1. when ``radius > 0``: each peak refined on its lead (:func:`refine_peaks_leads`),
+       peaks whose window is all NaN dropped, then sorted (stable) keeping the first of
+       equal positions;
+    2. peaks on a sample that is NaN in every lead of ``x`` ``(n_leads, n)`` dropped;
+    3. of two peaks closer than ``refractory`` samples (scanning left to right), the less
+       confident one dropped (the later one on a tie).
+    """
+    n_leads = x.shape[0]
+    p = peaks.copy()
+    c = confidence.copy()
+    m = p.shape[0]
+    if radius > 0 and m > 0:
+        r = refine_peaks_leads(x, lead, p, radius, base_radius)
+        k = 0
+        for i in range(m):
+            if r[i] >= 0:
+                p[k] = r[i]
+                c[k] = c[i]
+                k += 1
+        m = k
+        ordered = True
+        for i in range(1, m):
+            if p[i] <= p[i - 1]:
+                ordered = False
+        if not ordered:
+            order = np.argsort(p[:m], kind="mergesort")
+            ps = p[:m][order]
+            cs = c[:m][order]
+            k = 0
+            for i in range(m):
+                if i == 0 or ps[i] > ps[i - 1]:
+                    p[k] = ps[i]
+                    c[k] = cs[i]
+                    k += 1
+            m = k
+    # on data: a finite sample in some lead; then the refractory rule
+    k = 0
+    for i in range(m):
+        on = False
+        for ld in range(n_leads):
+            if np.isfinite(x[ld, p[i]]):
+                on = True
+                break
+        if not on:
+            continue
+        if k > 0 and p[i] - p[k - 1] < refractory:
+            if c[k - 1] < c[i]:
+                p[k - 1] = p[i]
+                c[k - 1] = c[i]
+            continue
+        p[k] = p[i]
+        c[k] = c[i]
+        k += 1
+    return p[:k].copy(), c[:k].copy()

@@ -15,23 +15,16 @@ from functools import lru_cache
 
 import numpy as np
 
-from .._kernels.rpeaks import (
-    bandpass_energy,
-    block_max_median,
-    block_mean,
-    finite_runs,
-    geometric_mean_leads,
-    local_maxima,
-    mask_runs,
-)
+from .._butter import butter2_bandpass_sos
+from .._kernels.rpeaks import combine_lead_energies, lead_energies, local_maxima
 from .._kernels.rpeaks_decide import (
     decide_beats,
+    finish_peaks,
     initial_levels,
     prune_split_beats,
-    refine_peaks,
 )
 from .._kernels.rpeaks_track import envelope_noise_weight, track_beats
-from .._validation import as_signal, check_fs
+from .._validation import _to_float, as_signal, check_fs, check_layout
 
 __all__ = ["RPeakResult", "detect_rpeaks"]  # RPeakDetector: see rpeaks_transformer
 
@@ -40,8 +33,9 @@ METHODS = ("geoecg",)
 # ---- named constants of the pipeline (every number a kernel receives is one of these) ----
 # detection runs on block means at fs / floor(fs / _DETECT_FS_HZ), i.e. 100-200 Hz
 _DETECT_FS_HZ = 100.0
-# zero-phase Butterworth band-pass: order per pass, upper edge capped at _BAND_CAP * fs
-_BAND_ORDER, _BAND_CAP = 2, 0.45
+# zero-phase Butterworth band-pass: order 2 per pass (geoecg._butter), upper edge capped
+# at _BAND_CAP * fs
+_BAND_CAP = 0.45
 # decision (Pan & Tompkins 1985; Hamilton & Tompkins 1986): initial levels from the first
 # _INIT_S seconds (QRS level = the candidate of rank _INIT_RANK from the top); T-wave rule
 # within _TWAVE_S of a beat and under _TWAVE_FRAC of its height; search-back after
@@ -151,6 +145,11 @@ class _Plan:
     radius: int
     base_radius: int
     refr_full: float
+    threshold: float
+    prune: bool
+    prune_rr: float
+    prune_h: float
+    track: bool
 
 
 @lru_cache(maxsize=64)
@@ -161,10 +160,11 @@ def _band_sos(fs: float, low: float, high: float) -> np.ndarray:
             f"band_hz must satisfy 0 < low < high < fs/2 (high is capped at 0.45 fs = "
             f"{_BAND_CAP * fs:g} Hz); got low={low}, high={high} at fs={fs:g} Hz"
         )
-    from scipy import signal as sps  # here, not at import: scipy.signal costs ~1 s to import
-
-    sos = sps.butter(_BAND_ORDER, [low, high], btype="bandpass", fs=fs, output="sos")
-    return np.ascontiguousarray(sos)
+    # equal to scipy.signal.butter(2, ...) to the bit (tests/test_butter.py)
+    # without importing scipy.signal (~1 s of CPU in a fresh process)
+    sos = butter2_bandpass_sos(low, high, fs)
+    sos.flags.writeable = False  # cached: shared between calls
+    return sos
 
 
 def _check_positive(name: str, value, allow_zero: bool = False) -> float:
@@ -186,7 +186,44 @@ def _validate_signal(signal) -> np.ndarray:
     return as_signal(signal, "signal", ndims=(1, 2))
 
 
-def _plan(fs, method, band_hz, window_ms, refractory_ms, threshold, refine_ms) -> _Plan:
+def _as_leads(signal) -> np.ndarray:
+    """``signal`` as a C-contiguous float64 ``(n_leads, n_samples)`` array, validated as
+    :func:`_validate_signal` except for infinite samples, which the first kernel reports
+    (one pass over the signal less)."""
+    a = _to_float(signal, "signal")
+    if a.ndim not in (1, 2):
+        as_signal(a, "signal", ndims=(1, 2))  # raises the shape error
+    check_layout(a, "signal")
+    return np.ascontiguousarray(a.reshape(1, -1) if a.ndim == 1 else a)
+
+
+def _plan(fs, method, band_hz, window_ms, refractory_ms, threshold, refine_ms, *rest) -> _Plan:
+    """Validated options, durations in samples (cached for hashable arguments)."""
+    try:
+        return _plan_cached(
+            fs, method, band_hz, window_ms, refractory_ms, threshold, refine_ms, *rest
+        )
+    except TypeError as exc:
+        if "unhashable" not in str(exc):
+            raise
+        return _make_plan(
+            fs, method, band_hz, window_ms, refractory_ms, threshold, refine_ms, *rest
+        )
+
+
+def _make_plan(
+    fs,
+    method,
+    band_hz,
+    window_ms,
+    refractory_ms,
+    threshold,
+    refine_ms,
+    prune=True,
+    prune_rr=1.1,
+    prune_h=0.6,
+    track=True,
+) -> _Plan:
     """Validate the options; convert the durations to samples at the detection and full rate."""
     fs = check_fs(fs)
     if method not in METHODS:
@@ -201,6 +238,9 @@ def _plan(fs, method, band_hz, window_ms, refractory_ms, threshold, refine_ms) -
     threshold = _check_positive("threshold", threshold)
     if threshold >= 1:
         raise ValueError(f"threshold must be in (0, 1), got {threshold}")
+    prune, track = _check_flag("prune", prune), _check_flag("track", track)
+    prune_rr = _check_positive("prune_rr", prune_rr)
+    prune_h = _check_positive("prune_h", prune_h)
     # detection runs at fs / k (100-200 Hz: ample for the 3-20 Hz QRS band) on block means;
     # refinement runs on the raw signal at the full rate
     k = max(int(fs // _DETECT_FS_HZ), 1)
@@ -218,49 +258,50 @@ def _plan(fs, method, band_hz, window_ms, refractory_ms, threshold, refine_ms) -
         radius=radius,
         base_radius=max(int(round(_REFINE_BASE_S * fs)), radius),
         refr_full=refractory_ms * fs / 1000.0,
+        threshold=threshold,
+        prune=prune,
+        prune_rr=prune_rr,
+        prune_h=prune_h,
+        track=track,
     )
+
+
+# typed: 1, 1.0 and True are different keys (a bool option must still raise TypeError)
+_plan_cached = lru_cache(maxsize=64, typed=True)(_make_plan)
 
 
 # ----------------------------------------------------------------------------- stages
 
 
-def _decimate(rows: list[np.ndarray], k: int) -> list[np.ndarray]:
-    """Stage 1: block means of ``k`` samples (the detection rate); rows unchanged for k = 1."""
-    return [block_mean(x=r, k=k) if k > 1 else r for r in rows]
-
-
-def _lead_energy(xd: list[np.ndarray], plan: _Plan):
-    """Stage 2: band-pass + moving-window integration of each lead, per finite stretch.
+def _lead_energy(x2: np.ndarray, plan: _Plan):
+    """Stages 1-2, every lead in one kernel call: block means of ``plan.k`` samples (the
+    detection rate), then band-pass + moving-window integration per finite stretch.
 
     Returns the energy envelopes ``(n_leads, nd)``, the mask of the samples that were
     processed (finite and in a stretch of at least ``plan.min_len`` samples) and the
     processed ``[start, stop)`` stretches of the last lead (the only one for one lead).
     """
-    n_leads, nd = len(xd), xd[0].shape[0]
-    used = np.zeros((n_leads, nd), dtype=bool)
-    energy = np.zeros((n_leads, nd))
-    runs: list[list[int]] = []
-    for lead, row in enumerate(xd):
-        runs = finite_runs(x=row, min_len=plan.min_len).tolist()
-        for a, b in runs:
-            energy[lead, a:b] = bandpass_energy(x=row[a:b], sos=plan.sos, half_width=plan.half)
-            used[lead, a:b] = True
-    return energy, used, runs
+    energy, used, runs, has_inf = lead_energies(
+        x=x2, k=plan.k, sos=plan.sos, half_width=plan.half, min_len=plan.min_len
+    )
+    if has_inf:
+        raise ValueError("signal contains infinite values; use NaN for missing samples")
+    return energy, used, runs.tolist()
 
 
 def _combine_leads(energy: np.ndarray, used: np.ndarray, plan: _Plan):
-    """Stage 3 (several leads): scale each envelope by its typical QRS energy and take the
-    geometric mean over the leads available at each sample (a flat lead is dropped from
-    ``used``). Returns the combined envelope and its processed stretches."""
-    block = max(int(_LEAD_BLOCK_S * plan.fs_d), 1)
-    for lead in range(energy.shape[0]):
-        scale = block_max_median(m=energy[lead], block=block)
-        if scale > 0:
-            energy[lead] /= scale
-        else:
-            used[lead] = False  # flat lead: ignored
-    combined = geometric_mean_leads(energy=energy, valid=used, floor=_LEAD_FLOOR)
-    return combined, mask_runs(mask=used.any(axis=0), min_len=plan.min_len).tolist()
+    """Stage 3 (several leads): scale each envelope by its typical QRS energy (the median
+    over ``_LEAD_BLOCK_S`` blocks of the block maximum) and take the geometric mean over the
+    leads available at each sample (a flat lead is dropped from ``used``). Returns the
+    combined envelope and its processed stretches."""
+    combined, runs = combine_lead_energies(
+        energy=energy,
+        used=used,
+        block=max(int(_LEAD_BLOCK_S * plan.fs_d), 1),
+        floor=_LEAD_FLOOR,
+        min_len=plan.min_len,
+    )
+    return combined, runs.tolist()
 
 
 def _candidates(m: np.ndarray, plan: _Plan) -> tuple[np.ndarray, np.ndarray]:
@@ -355,47 +396,40 @@ def _prune(pos, hb, thr, prune_rr: float, prune_h: float, plan: _Plan):
     return pos[keep], hb[keep], thr[keep]
 
 
-def _beats_in_run(m, threshold, track, prune, prune_rr, prune_h, plan: _Plan):
+def _beats_in_run(m, plan: _Plan):
     """Stages 4-7 on one processed stretch of the envelope ``m``; (positions, confidence)
     at the detection rate, relative to the stretch, or None without candidates."""
     cand, h = _candidates(m, plan)
     if cand.size == 0:
         return None
-    idx, thr = _decide(h, cand, m.shape[0], threshold, plan)
-    if track and idx.size > 2:
+    idx, thr = _decide(h, cand, m.shape[0], plan.threshold, plan)
+    if plan.track and idx.size > 2:
         idx, thr = _track(m, h, cand, idx, thr, plan)
     pos, hb = cand[idx], h[idx]
-    if prune:
-        pos, hb, thr = _prune(pos, hb, thr, prune_rr, prune_h, plan)
+    if plan.prune:
+        pos, hb, thr = _prune(pos, hb, thr, plan.prune_rr, plan.prune_h, plan)
     return pos, hb / (hb + thr)
 
 
-def _refine(rows, peaks, peaks_d, energy, used, plan: _Plan) -> np.ndarray:
-    """Stage 8: move each beat to the raw-signal extremum (the lead with the largest
-    normalised energy at the beat when there are several); -1 where the window is all NaN."""
-    if len(rows) == 1:
-        return refine_peaks(
-            x=rows[0], peaks=peaks, radius=plan.radius, base_radius=plan.base_radius
-        )
-    best_lead = np.argmax(energy[:, peaks_d] * used[:, peaks_d], axis=0)
-    refined = np.full(peaks.shape, -1, dtype=np.int64)
-    for lead, row in enumerate(rows):
-        sel = best_lead == lead
-        if sel.any():
-            refined[sel] = refine_peaks(
-                x=row, peaks=peaks[sel], radius=plan.radius, base_radius=plan.base_radius
-            )
-    return refined
-
-
-def _unique_sorted(peaks, confidence):
-    """Sort the refined beats and keep the first of equal positions."""
-    if peaks.size > 1 and np.any(np.diff(peaks) <= 0):
-        order = np.argsort(peaks, kind="stable")
-        peaks, confidence = peaks[order], confidence[order]
-        first = np.concatenate(([True], np.diff(peaks) > 0))
-        peaks, confidence = peaks[first], confidence[first]
-    return peaks, confidence
+def _refine(x2, peaks, peaks_d, confidence, energy, used, plan: _Plan):
+    """Stage 8: move each beat to the raw-signal extremum (on the lead with the largest
+    normalised energy at the beat when there are several), drop beats whose window is all
+    NaN or that sit on a missing sample, keep the first of equal positions and the more
+    confident of two beats closer than the refractory period. One kernel call
+    (:func:`geoecg._kernels.rpeaks_decide.finish_peaks`); returns (peaks, confidence)."""
+    if x2.shape[0] == 1 or plan.radius == 0:
+        lead = np.zeros(peaks.shape[0], dtype=np.int64)
+    else:
+        lead = np.argmax(energy[:, peaks_d] * used[:, peaks_d], axis=0)
+    return finish_peaks(
+        x=x2,
+        lead=lead,
+        peaks=peaks,
+        confidence=confidence,
+        radius=plan.radius,
+        base_radius=plan.base_radius,
+        refractory=plan.refr_full,
+    )
 
 
 def detect_rpeaks(
@@ -455,7 +489,7 @@ def detect_rpeaks(
 
     Notes
     -----
-    Pipeline (stage functions of this module -- ``_decimate``, ``_lead_energy``,
+    Pipeline (stage functions of this module -- ``_lead_energy``,
     ``_combine_leads``, ``_candidates``, ``_decide``, ``_track``, ``_prune``, ``_refine`` --
     each calling numba kernels of :mod:`geoecg._kernels.rpeaks`,
     :mod:`geoecg._kernels.rpeaks_decide` and :mod:`geoecg._kernels.rpeaks_track`):
@@ -504,21 +538,27 @@ def detect_rpeaks(
     >>> 250 < len(res) < 450  # 5-minute excerpt
     True
     """
-    x = _validate_signal(signal)
-    plan = _plan(fs, method, band_hz, window_ms, refractory_ms, threshold, refine_ms)
-    prune, track = _check_flag("prune", prune), _check_flag("track", track)
-    prune_rr = _check_positive("prune_rr", prune_rr)
-    prune_h = _check_positive("prune_h", prune_h)
+    x2 = _as_leads(signal)
+    plan = _plan(
+        fs,
+        method,
+        band_hz,
+        window_ms,
+        refractory_ms,
+        threshold,
+        refine_ms,
+        prune,
+        prune_rr,
+        prune_h,
+        track,
+    )
     fs, k = plan.fs, plan.k
-    x2 = np.atleast_2d(x)
     n_leads, n = x2.shape
     if n == 0 or n_leads == 0:
         return RPeakResult(np.zeros(0, np.int64), fs, method, np.zeros(0))
 
-    rows = [np.ascontiguousarray(x2[lead]) for lead in range(n_leads)]
-    xd = _decimate(rows, k)
-    nd = xd[0].shape[0]
-    energy, used, runs = _lead_energy(xd, plan)
+    nd = n // k
+    energy, used, runs = _lead_energy(x2, plan)
     if n_leads > 1:
         combined, runs = _combine_leads(energy, used, plan)
     else:
@@ -528,23 +568,16 @@ def detect_rpeaks(
     beats: list[np.ndarray] = []
     conf: list[np.ndarray] = []
     for a, b in runs:
-        found = _beats_in_run(combined[a:b], threshold, track, prune, prune_rr, prune_h, plan)
+        found = _beats_in_run(combined[a:b], plan)
         if found is not None:
             beats.append(found[0] + a)
             conf.append(found[1])
     if not beats:
         return RPeakResult(np.zeros(0, np.int64), fs, method, np.zeros(0), gaps)
-    peaks_d = np.concatenate(beats)
-    confidence = np.concatenate(conf)
-    peaks = peaks_d * k + k // 2
-    if plan.radius > 0 and peaks.size:
-        refined = _refine(rows, peaks, peaks_d, energy, used, plan)
-        keep = refined >= 0
-        peaks, confidence = _unique_sorted(refined[keep], confidence[keep])
-    # invariants: no beat on a missing sample, none closer than the refractory period
-    on_data = np.isfinite(x2[:, peaks]).any(axis=0)
-    peaks, confidence = _enforce_refractory(peaks[on_data], confidence[on_data], plan.refr_full)
-    return RPeakResult(peaks.astype(np.int64), fs, method, confidence.astype(np.float64), gaps)
+    peaks_d = np.concatenate(beats) if len(beats) > 1 else beats[0]
+    confidence = np.concatenate(conf) if len(conf) > 1 else conf[0]
+    peaks, confidence = _refine(x2, peaks_d * k + k // 2, peaks_d, confidence, energy, used, plan)
+    return RPeakResult(peaks, fs, method, confidence, gaps)
 
 
 def _gaps_full_rate(runs, nd: int, k: int, n: int) -> np.ndarray:
@@ -555,19 +588,6 @@ def _gaps_full_rate(runs, nd: int, k: int, n: int) -> np.ndarray:
     edges.append(n)
     g = np.asarray(edges, dtype=np.int64).reshape(-1, 2)
     return g[g[:, 1] > g[:, 0]]
-
-
-def _enforce_refractory(peaks, confidence, refr: float):
-    """Drop the less confident beat of each pair closer than ``refr`` samples."""
-    while peaks.size > 1:
-        close = np.flatnonzero(np.diff(peaks) < refr)
-        if close.size == 0:
-            break
-        i = close[0]
-        drop = i if confidence[i] < confidence[i + 1] else i + 1
-        peaks = np.delete(peaks, drop)
-        confidence = np.delete(confidence, drop)
-    return peaks, confidence
 
 
 def __getattr__(name):

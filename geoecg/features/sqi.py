@@ -152,15 +152,29 @@ def _hann_periodogram(x: np.ndarray, fs: float) -> tuple[np.ndarray, np.ndarray]
     return np.fft.rfftfreq(x.size, 1.0 / fs), np.abs(np.fft.rfft(y)) ** 2
 
 
+@lru_cache(maxsize=32)
+def _band_slices(n: int, fs: float) -> dict[tuple[float, float], slice]:
+    """Periodogram bins ``lo <= f < hi`` of the bands of :func:`_band_powers` as slices
+    (``rfftfreq`` is increasing, so each band is one run of bins; a slice sums the same
+    elements in the same order as the boolean mask it replaces)."""
+    f = np.fft.rfftfreq(n, 1.0 / fs)
+    return {
+        (lo, hi): slice(*np.searchsorted(f, [lo, hi], side="left"))
+        for lo, hi in ((5, 40), (0, 40), (5, 15), (0, 1))
+    }
+
+
 def _band_powers(x: np.ndarray, fs: float) -> tuple[float, float]:
     """(pSQI, basSQI) from a Hann-windowed periodogram of ``x`` (NaN replaced by the mean)."""
     fin = np.isfinite(x)
-    if fin.sum() < 8:
+    n_fin = int(fin.sum())
+    if n_fin < 8:
         return float("nan"), float("nan")
-    f, p = _hann_periodogram(np.where(fin, x, np.mean(x[fin])), fs)
+    _, p = _hann_periodogram(x if n_fin == x.size else np.where(fin, x, np.mean(x[fin])), fs)
+    bins = _band_slices(x.size, float(fs))
 
     def band(lo, hi):
-        return float(p[(f >= lo) & (f < hi)].sum())
+        return float(p[bins[lo, hi]].sum())
 
     p5_40 = band(5, 40)
     p0_40 = band(0, 40)
