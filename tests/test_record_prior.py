@@ -121,8 +121,9 @@ def test_parameters_and_errors():
         RecordPriorAdapter(LogisticRegression(), candidates=[("vote", 0.5)]).fit(X, y, g)
     with pytest.raises(ValueError, match="prior_floor"):
         RecordPriorAdapter(LogisticRegression(), prior_floor=2.0).fit(X, y, g)
-    with pytest.raises(ValueError, match="cv"):
-        RecordPriorAdapter(LogisticRegression(), cv=5).fit(X, y, g)
+    with pytest.warns(UserWarning, match="fewer than cv=5"):
+        few = RecordPriorAdapter(LogisticRegression(), cv=5).fit(X, y, g)
+    np.testing.assert_array_equal(few.predict(X, g), few.estimator_.predict(X))
     with pytest.raises(TypeError, match="predict_proba"):
         RecordPriorAdapter(None).fit(X, y, g)
     clf = RecordPriorAdapter(LogisticRegression()).fit(X, y, g)
@@ -168,3 +169,17 @@ def test_test_patients_labels_never_reach_their_fold():
     np.testing.assert_array_equal(pa[rows], pa2[rows])
     np.testing.assert_array_equal(p0[rows], p02[rows])
     assert folds2[0] == folds[0]
+
+
+def test_beat_protocols_delegate_to_the_adapter():
+    from geoecg.estimators import beat_protocols as bp
+
+    rng = np.random.default_rng(7)
+    names, tables = _tables(rng)
+    kw = dict(n_estimators=5, max_per_class=None, random_state=0)
+    y, pred, n = bp.fit_predict_beat_tables(tables[:6], tables[6:], record_prior=True, **kw)
+    y2, pa, _, n2, _ = record_prior_beat_tables(tables[:6], tables[6:], **kw)
+    np.testing.assert_array_equal(pred, pa)
+    assert n.tolist() == n2.tolist() and y.size == n.sum()
+    with pytest.raises(ValueError, match="select"):
+        bp.nested_beat_tables(tables, names, select=True, record_prior=True, **kw)

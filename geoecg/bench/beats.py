@@ -35,6 +35,7 @@ _LABEL = {
     "intra": "intra (random beat split: LEAKS PATIENTS, not comparable)",
 }
 _SETTINGS = "feature_set adapt select outer_folds inner_folds n_estimators class_weight".split()
+_SETTINGS.append("record_prior")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -60,6 +61,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="label-free per-record adaptation: standardised features "
         "(on) or the features and their standardised copies (both)",
     )
+    a("--record-prior", default="off", choices=("on", "off"), help="per-record prior (no --select)")
     a("--select", action="store_true", help="ds1-cv: inner-CV choice over BEAT_SELECTION_GRID")
     a("--outer-folds", type=int, default=0, help="ds1-cv: outer patient folds (0: LOPO)")
     a("--inner-folds", type=int, default=2, help="ds1-cv --select: inner patient folds")
@@ -126,20 +128,19 @@ def run(args) -> int:
     missing = [r for r in wanted if r not in present]
     if missing:
         alt = "ds1-cv" if all(r in present for r in DS1) else "intra"
-        print(
-            f"protocol {protocol} needs records missing from {folder}: {', '.join(missing)}."
-            f" With the records present, `--protocol {alt}` would run.",
-            file=sys.stderr,
-        )
+        msg = f"protocol {protocol} needs records missing from {folder}: {', '.join(missing)}."
+        print(msg + f" With the records present, `--protocol {alt}` would run.", file=sys.stderr)
         return 2
     if subset and protocol == "ds1-ds2":
         raise ValueError("--records with ds1-ds2 is not supported; use ds1-cv or intra")
     extra, p = _load(train, None, args.cache, folder) if train else None, _params(args)
+    rp = {"record_prior": args.record_prior == "on" and not args.select}
     if protocol in ("cross-db", "ds1-ds2"):
         ds1 = None if args.test_data else _load(folder, DS1, args.cache)
         tr = ds1 + extra if ds1 and extra else ds1 or extra
         te = _load(folder, wanted if args.test_data else DS2, args.cache)
-        y, pred, n = fit_predict_beat_tables(tr.tables, (tr + te).tables[len(tr.tables) :], **p)
+        te_tables, rp["groups"] = (tr + te).tables[len(tr.tables) :], tr.groups
+        y, pred, n = fit_predict_beat_tables(tr.tables, te_tables, **rp, **p)
         wanted = wanted if args.test_data else list(DS2)
         extra = {"train_records": list(tr.records), "train_data": ",".join(train) or None}
         if protocol == "cross-db":
@@ -149,7 +150,7 @@ def run(args) -> int:
         t = _load(folder, wanted, args.cache)
         o = dict(select=args.select, outer_folds=args.outer_folds, inner_folds=args.inner_folds)
         y, pred, n, folds = nested_beat_tables(
-            t.tables, wanted, groups=t.groups, extra=extra, seed=args.seed, **o, **p
+            t.tables, wanted, groups=t.groups, extra=extra, seed=args.seed, **o, **rp, **p
         )
         extra = {"folds": folds, "train_data": ",".join(train) or None}
     else:

@@ -21,7 +21,13 @@ from pathlib import Path
 
 import numpy as np
 
-from .heartbeat import BEAT_SELECTION_GRID, DEFAULT_ADAPT, DEFAULT_FEATURE_SET, make_beat_pipeline
+from .heartbeat import (
+    BEAT_SELECTION_GRID,
+    DEFAULT_ADAPT,
+    DEFAULT_FEATURE_SET,
+    DEFAULT_RECORD_PRIOR,
+    make_beat_pipeline,
+)
 
 __all__ = [
     "BeatDatabases",
@@ -127,7 +133,14 @@ def load_beat_databases(folders, cache=None, *, records=None, test=None) -> Beat
 
 
 def fit_predict_beat_tables(
-    train, test, *, feature_set=DEFAULT_FEATURE_SET, adapt=DEFAULT_ADAPT, **classifier_params
+    train,
+    test,
+    *,
+    feature_set=DEFAULT_FEATURE_SET,
+    adapt=DEFAULT_ADAPT,
+    record_prior=DEFAULT_RECORD_PRIOR,
+    groups=None,
+    **classifier_params,
 ):
     """Fit the beat pipeline on the beats of ``train`` records and classify those of ``test``.
 
@@ -137,6 +150,13 @@ def fit_predict_beat_tables(
         Per-record tables of :func:`~geoecg.features.beat_records.beat_record_table`.
     feature_set, adapt
         As in :func:`~geoecg.estimators.heartbeat.make_beat_pipeline`.
+    record_prior : bool, default :data:`~geoecg.estimators.heartbeat.DEFAULT_RECORD_PRIOR`
+        Classify each test record under its own class prior
+        (:func:`~geoecg.estimators.record_prior.record_prior_beat_tables`, a
+        :class:`~geoecg.estimators.record_prior.RecordPriorAdapter` whose inner folds
+        are ``GroupKFold(2)`` over the training patients ``groups``).
+    groups : sequence of str, optional
+        Patient of each ``train`` table (default: one per table).
     **classifier_params
         Parameters of :class:`~geoecg.estimators.heartbeat.HeartbeatClassifier`.
 
@@ -148,6 +168,13 @@ def fit_predict_beat_tables(
         Test beats per record, in order.
     """
     from ..features.beat_records import stack_beat_tables
+
+    if record_prior:
+        from .record_prior import record_prior_beat_tables
+
+        kw = dict(groups=groups, feature_set=feature_set, adapt=adapt)
+        yt, pred, _, nt, _ = record_prior_beat_tables(train, test, **kw, **classifier_params)
+        return yt, pred, nt
 
     X, y, _, names = stack_beat_tables(train, bool(adapt))
     Xt, yt, nt, _ = stack_beat_tables(test, bool(adapt))
@@ -167,6 +194,7 @@ def nested_beat_tables(
     seed=0,
     feature_set=DEFAULT_FEATURE_SET,
     adapt=DEFAULT_ADAPT,
+    record_prior=DEFAULT_RECORD_PRIOR,
     **classifier_params,
 ):
     """Nested, patient-grouped evaluation of the beat pipeline on MIT-BIH records.
@@ -198,6 +226,13 @@ def nested_beat_tables(
         parameter).
     feature_set, adapt, **classifier_params
         As in :func:`fit_predict_beat_tables`.
+    record_prior : bool, default :data:`~geoecg.estimators.heartbeat.DEFAULT_RECORD_PRIOR`
+        Without ``select``: each outer fold's model is a
+        :class:`~geoecg.estimators.record_prior.RecordPriorAdapter` (inner
+        ``GroupKFold(inner_folds)`` on its training patients), each test record classified
+        under its own prior (:func:`~geoecg.estimators.record_prior.record_prior_beat_tables`);
+        ``choice`` is then the adapter's (decision, shrinkage). Not combined with ``select``
+        (never measured): ``select=True`` needs ``record_prior=False``.
 
     Returns
     -------
@@ -217,9 +252,26 @@ def nested_beat_tables(
     from ..io import patient_groups
 
     pid = np.asarray(patient_groups(list(records)) if groups is None else groups, dtype=str)
-    xt = () if extra is None else extra.tables
     if extra is not None:
         BeatDatabases((), (), tuple(pid)) + extra  # ValueError on a shared patient
+    if record_prior and select:
+        raise ValueError("select=True was measured without record_prior: pass record_prior=False")
+    if record_prior:
+        from .record_prior import record_prior_beat_tables
+
+        o = dict(outer_folds=outer_folds, inner_folds=inner_folds, seed=seed)
+        y, pred, _, n, folds = record_prior_beat_tables(
+            tables,
+            records=records,
+            groups=pid,
+            extra=extra,
+            **o,
+            feature_set=feature_set,
+            adapt=adapt,
+            **classifier_params,
+        )
+        return y, pred, n, folds
+    xt = () if extra is None else extra.tables
     X, y, n, names = stack_beat_tables([*tables, *xt], bool(adapt) or select)
     g = np.repeat([*pid, *(() if extra is None else extra.groups)], n)
     m = int(n[: len(tables)].sum())

@@ -14,6 +14,7 @@ __all__ = [
     "BEAT_SELECTION_GRID",
     "DEFAULT_ADAPT",
     "DEFAULT_FEATURE_SET",
+    "DEFAULT_RECORD_PRIOR",
     "HeartbeatClassifier",
     "class_weights",
     "make_beat_pipeline",
@@ -37,6 +38,14 @@ BEAT_SELECTION_GRID = (
 #: nested ds1-cv selection over :data:`BEAT_SELECTION_GRID` (see the beats benchmark page).
 DEFAULT_FEATURE_SET = "transfer"
 DEFAULT_ADAPT = "both"
+
+#: Whether the beat protocols (:func:`geoecg.estimators.beat_protocols.fit_predict_beat_tables`,
+#: :func:`~geoecg.estimators.beat_protocols.nested_beat_tables`, ``geoecg bench beats``) wrap
+#: the pipeline in :class:`geoecg.estimators.record_prior.RecordPriorAdapter` (calibration on
+#: patient-grouped out-of-fold probabilities, per-record prior adaptation chosen by an inner
+#: CV). True since session 4 of issue 17: the registered rule (3-seed mean nested ds1-cv S F1
+#: higher, V F1 at most 1 point lower than without) held (see the beats benchmark page).
+DEFAULT_RECORD_PRIOR = False
 
 
 def class_weights(y, class_weight="sqrt", sample_weight=None) -> np.ndarray:

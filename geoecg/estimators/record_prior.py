@@ -82,7 +82,8 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     estimator_ : fitted clone of ``estimator`` (all training samples): its own ``predict``
         is the unadapted prediction.
     decision_, shrinkage_ : str, float
-        The inner choice.
+        The inner choice (None, 0.0 when there were fewer than ``cv`` training groups: then
+        nothing is calibrated or adapted, with a warning).
     inner_scores_ : dict
         ``(decision, shrinkage) -> score`` of every candidate.
 
@@ -168,13 +169,24 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         n = y.shape[0]
         if groups.shape != (n,) or _safe_len(X) != n:
             raise ValueError(f"X, y and groups must have {n} rows each")
-        if np.unique(groups).size < self.cv:
-            raise ValueError(f"groups must hold at least cv={self.cv} distinct values")
         self.classes_, yi = np.unique(y, return_inverse=True)
         k = self.classes_.size
         if k < 2:
             raise ValueError(f"y must hold at least 2 classes, got {self.classes_.tolist()}")
         self.source_priors_ = np.bincount(yi, minlength=k) / n
+        if np.unique(groups).size < self.cv:
+            import warnings
+
+            warnings.warn(
+                f"fewer than cv={self.cv} training groups: no calibration, no adaptation "
+                "(predict is the base model's)",
+                UserWarning,
+                stacklevel=2,
+            )
+            self.calibrator_, self.decision_, self.shrinkage_ = None, None, 0.0
+            self.inner_scores_ = {}
+            self.estimator_ = clone(self.estimator).fit(X, y)
+            return self
         raw = np.full((n, k), np.nan)
         for tr, te in GroupKFold(n_splits=int(self.cv)).split(np.zeros((n, 1)), y, groups):
             m = clone(self.estimator).fit(_safe_indexing(X, tr), y[tr])
@@ -217,7 +229,7 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     def _em(self, Q):
         """EM prior of one record's calibrated probabilities, with the guards."""
         s = self.source_priors_
-        if Q.shape[0] < self.min_samples:
+        if Q.shape[0] < self.min_samples or self.calibrator_ is None:
             return s.copy()
         p = em_priors(Q, s, max_iter=self.em_max_iter, tol=self.em_tol)[0]
         p = np.maximum(p, float(self.prior_floor) * s)
@@ -238,8 +250,8 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         g = np.zeros(n, dtype=np.int64) if groups is None else np.asarray(groups)
         if g.shape != (n,):
             raise ValueError(f"groups must have one entry per row of X ({n}), got {g.shape}")
-        Q = self._calibrate(_aligned_proba(self.estimator_, X, self.classes_))
-        return Q, g
+        P = _aligned_proba(self.estimator_, X, self.classes_)
+        return (P if self.calibrator_ is None else self._calibrate(P)), g
 
     # ------------------------------------------------------------------ public
     def record_priors(self, X, groups=None):
@@ -284,6 +296,8 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             rows are one record.
         """
         Q, g = self._records(X, groups)
+        if self.decision_ is None:
+            return self.estimator_.predict(X)
         out = np.empty(Q.shape[0], dtype=np.int64)
         for r in np.unique(g):
             m = g == r
@@ -309,6 +323,8 @@ def record_prior_beat_tables(
     test=None,
     *,
     records=None,
+    groups=None,
+    extra=None,
     outer_folds=7,
     inner_folds=2,
     seed=0,
@@ -325,10 +341,16 @@ def record_prior_beat_tables(
     test : sequence of dict or None
         Records to classify after fitting on all of ``train``; None: nested
         patient-grouped CV within ``train`` (outer ``GroupKFold(outer_folds)`` shuffled by
-        ``seed``, the folds of :func:`~geoecg.estimators.beat_protocols.nested_beat_tables`).
+        ``seed``, 0: leave one patient out; the folds of
+        :func:`~geoecg.estimators.beat_protocols.nested_beat_tables`).
     records : sequence of str, optional
-        MIT-BIH names of ``train``: its patients (:func:`geoecg.io.patient_groups`) are the
-        groups of the folds; required for the nested protocol; None: one group per record.
+        Names of ``train`` (reported per fold; MIT-BIH patients by default, see ``groups``).
+    groups : sequence of str, optional
+        Patient of each ``train`` table; default :func:`geoecg.io.patient_groups` of
+        ``records``, else one patient per table.
+    extra : BeatDatabases, optional
+        Nested only: records added to every training set and never scored
+        (:func:`~geoecg.estimators.beat_protocols.load_beat_databases`).
     outer_folds : int, default 7
     inner_folds : int, default 2
         ``cv`` of the adapter (group folds over the training patients).
@@ -345,36 +367,54 @@ def record_prior_beat_tables(
     folds : list of dict
         Per fitted model: ``test`` records and ``choice`` (decision, shrinkage).
     """
+    from sklearn.model_selection import LeaveOneGroupOut
+
     from ..features.beat_records import stack_beat_tables
+    from ..io import patient_groups
     from .heartbeat import DEFAULT_ADAPT, DEFAULT_FEATURE_SET, make_beat_pipeline
 
     fs = DEFAULT_FEATURE_SET if feature_set is None else feature_set
     ad = DEFAULT_ADAPT if adapt is None else adapt
-    X, y, n, names = stack_beat_tables(train, bool(ad))
-    base = make_beat_pipeline(names, feature_set=fs, adapt=ad, **classifier_params)
-    adapter = RecordPriorAdapter(base, cv=inner_folds)
-    from ..io import patient_groups
-
-    pid = patient_groups(list(records)) if records is not None else np.arange(len(n))
-    groups = np.repeat(pid, n)
+    xt = () if extra is None or test is not None else tuple(extra.tables)
+    X, y, n, names = stack_beat_tables([*train, *xt], bool(ad))
+    if groups is not None:
+        pid = np.asarray(groups, dtype=str)
+    elif records is not None:
+        pid = np.asarray(patient_groups(list(records)), dtype=str)
+    else:
+        pid = np.arange(len(train)).astype(str)
+    records = list(pid) if records is None else list(records)
+    g = np.repeat([*pid, *(extra.groups if xt else ())], n)
+    adapter = RecordPriorAdapter(
+        make_beat_pipeline(names, feature_set=fs, adapt=ad, **classifier_params), cv=inner_folds
+    )
     if test is not None:
         Xt, yt, nt, _ = stack_beat_tables(test, bool(ad))
-        a = clone(adapter).fit(X, y, groups=groups)
+        a = clone(adapter).fit(X, y, groups=g)
         rec = np.repeat(np.arange(len(nt)), nt)
         choice = {"decision": a.decision_, "shrinkage": a.shrinkage_}
         return yt, a.predict(Xt, rec), a.estimator_.predict(Xt), nt, [{"choice": choice}]
-    rec = np.repeat(np.arange(len(n)), n)
-    outer = GroupKFold(n_splits=outer_folds, shuffle=True, random_state=seed)
-    pa, p0 = np.empty(y.shape, dtype=y.dtype), np.empty(y.shape, dtype=y.dtype)
+    m, nn = int(n[: len(train)].sum()), n[: len(train)]
+    rec = np.repeat(np.arange(len(nn)), nn)
+    from .beat_protocols import _ExtraTraining
+
+    outer = _ExtraTraining(
+        GroupKFold(n_splits=outer_folds, shuffle=True, random_state=seed)
+        if outer_folds
+        else LeaveOneGroupOut(),
+        m,
+    )
+    pa, p0 = np.empty(m, dtype=y.dtype), np.empty(m, dtype=y.dtype)
     folds = []
-    for tr, te in outer.split(np.zeros((y.size, 1)), y, groups):
-        a = clone(adapter).fit(X[tr], y[tr], groups=groups[tr])
+    for tr, te in outer.split(X, y, g):  # the extra records (after m) always train
+        a = clone(adapter).fit(X[tr], y[tr], groups=g[tr])
         pa[te], p0[te] = a.predict(X[te], rec[te]), a.estimator_.predict(X[te])
-        test_ids = set(groups[te])
+        test_ids = set(g[te])
         folds.append(
             {
-                "test": [w for w, g in zip(records, pid, strict=True) if g in test_ids],
+                "test": [w for w, p in zip(records, pid, strict=True) if p in test_ids],
                 "choice": {"decision": a.decision_, "shrinkage": a.shrinkage_},
+                "inner_score": a.inner_scores_.get((a.decision_, a.shrinkage_)),
             }
         )
-    return y, pa, p0, n, folds
+    return y[:m], pa, p0, nn, folds
