@@ -121,8 +121,8 @@ def test_parameters_and_errors():
         RecordPriorAdapter(LogisticRegression(), candidates=[("vote", 0.5)]).fit(X, y, g)
     with pytest.raises(ValueError, match="prior_floor"):
         RecordPriorAdapter(LogisticRegression(), prior_floor=2.0).fit(X, y, g)
-    with pytest.warns(UserWarning, match="fewer than cv=5"):
-        few = RecordPriorAdapter(LogisticRegression(), cv=5).fit(X, y, g)
+    few = RecordPriorAdapter(LogisticRegression(), cv=5).fit(X, y, g)
+    assert few.decision_ is None and "fewer than cv=5" in few.unadapted_reason_
     np.testing.assert_array_equal(few.predict(X, g), few.estimator_.predict(X))
     with pytest.raises(TypeError, match="predict_proba"):
         RecordPriorAdapter(None).fit(X, y, g)

@@ -83,7 +83,9 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         is the unadapted prediction.
     decision_, shrinkage_ : str, float
         The inner choice (None, 0.0 when there were fewer than ``cv`` training groups: then
-        nothing is calibrated or adapted, with a warning).
+        nothing is calibrated or adapted and ``predict`` is the base model's).
+    unadapted_reason_ : str or None
+        Why the adapter did not adapt (fewer than ``cv`` training groups), else None.
     inner_scores_ : dict
         ``(decision, shrinkage) -> score`` of every candidate.
 
@@ -174,14 +176,11 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         if k < 2:
             raise ValueError(f"y must hold at least 2 classes, got {self.classes_.tolist()}")
         self.source_priors_ = np.bincount(yi, minlength=k) / n
+        self.unadapted_reason_ = None
         if np.unique(groups).size < self.cv:
-            import warnings
-
-            warnings.warn(
-                f"fewer than cv={self.cv} training groups: no calibration, no adaptation "
-                "(predict is the base model's)",
-                UserWarning,
-                stacklevel=2,
+            self.unadapted_reason_ = (
+                f"{np.unique(groups).size} training groups, fewer than cv={self.cv}: "
+                "no calibration, no adaptation"
             )
             self.calibrator_, self.decision_, self.shrinkage_ = None, None, 0.0
             self.inner_scores_ = {}
