@@ -26,8 +26,9 @@ band (0.5-15 Hz), then runs :func:`geoecg._kernels.delineation.delineate_lead` a
   reported absent, never guessed.
 
 The multi-lead (global) boundary of each beat combines the leads: onsets and offsets
-(P, QRS, T and J) are the mean of the lead values, rounded to a sample; peaks the median of
-the lead values; a global P exists when at least ``global_p_vote`` of the leads have one.
+(P, QRS, T and J) are the mean of the lead values, rounded to a working-rate sample; peaks
+the median of the lead values; a global P exists when at least ``global_p_vote`` of the
+leads have one.
 Defaults were chosen on the ``tune`` half of the visible LUDB records (positions 0, 2, 4,
 ... of the sorted list: records 1, 5, 9, ...; coordinate search, then a record-grouped
 5-fold CV inside ``tune`` for the lead combination) and scored once per release on the
