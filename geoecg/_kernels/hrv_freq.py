@@ -191,7 +191,8 @@ def welch_low_bins(x, fs, nperseg, fmax):
     nperseg=nperseg, noverlap=nperseg // 2)`` on those bins. ``x.size < nperseg`` uses one
     segment of ``x.size``. Returns ``(freqs, psd)``. A power-of-two ``nperseg`` (>=
     ``FFT_MIN``; the default 256 s at 4 Hz is 1024) goes through a radix-2 FFT, other
-    lengths through the DFT of the low bins (both agree to rounding, ~1e-15 relative).
+    lengths through the DFT of the low bins (both agree to rounding, ~1e-15 relative); the
+    FFT of a real segment is one complex FFT of half its length.
     """
     n = x.size
     if nperseg > n:
@@ -214,15 +215,33 @@ def welch_low_bins(x, fs, nperseg, fmax):
     nseg = (n - nperseg) // step + 1
     seg = np.empty(nperseg, dtype=np.float64)
     if nperseg >= FFT_MIN and (nperseg & (nperseg - 1)) == 0:  # a power of two: FFT
+        # real input: even samples as the real part, odd as the imaginary part of one
+        # half-length complex FFT Z; then X_k = E_k + W^k O_k with E_k = (Z_k + conj
+        # Z_{h-k}) / 2, O_k = (Z_k - conj Z_{h-k}) / 2i, W = exp(-2 pi i / nperseg)
+        h = nperseg // 2
         wr, wi = _twiddles(nperseg)
-        im = np.empty(nperseg, dtype=np.float64)
+        hr, hi = _twiddles(h)
+        zr = np.empty(h, dtype=np.float64)
+        zi = np.empty(h, dtype=np.float64)
         for s in range(nseg):
             _windowed_segment(x, s * step, w, seg)
-            im[:] = 0.0
-            _fft_pow2(seg, im, wr, wi)
+            for j in range(h):
+                zr[j] = seg[2 * j]
+                zi[j] = seg[2 * j + 1]
+            _fft_pow2(zr, zi, hr, hi)
             for k in range(nb):
-                p = (seg[k] * seg[k] + im[k] * im[k]) / (fs * s2)
-                if k > 0 and not (nperseg % 2 == 0 and k == nperseg // 2):
+                a = k % h
+                b = (h - k) % h
+                er = 0.5 * (zr[a] + zr[b])
+                ei = 0.5 * (zi[a] - zi[b])
+                o_r = 0.5 * (zi[a] + zi[b])
+                o_i = -0.5 * (zr[a] - zr[b])
+                c = wr[k] if k < h else -1.0
+                d = wi[k] if k < h else 0.0
+                xr = er + c * o_r - d * o_i
+                xi = ei + c * o_i + d * o_r
+                p = (xr * xr + xi * xi) / (fs * s2)
+                if k > 0 and k != h:
                     p *= 2.0
                 psd[k] += p
         for k in range(nb):
