@@ -70,8 +70,6 @@ def load_other(path):
 
 def record_timings(R, rec, reps, before) -> dict:
     """{stage name: (ms, M samples/s per lead)} for one record."""
-    from geoecg._validation import as_signal
-
     sig = np.ascontiguousarray(rec.signal)
     x, fs, n = sig[0], rec.fs, sig.shape[1]
     dets = {"detect_rpeaks": R.detect_rpeaks}
@@ -81,27 +79,29 @@ def record_timings(R, rec, reps, before) -> dict:
         f(x, fs), f(sig, fs)  # compile outside the timings
     moving_window_floor(x, 21)
     plan = R._plan(fs, "geoecg", (3.0, 20.0), 120.0, 200.0, 0.4, 80.0)
-    xd = R._decimate([x], plan.k)
-    energy, used, _ = R._lead_energy(xd, plan)
+    x2 = x[None, :]
+    energy, used, _ = R._lead_energy(x2, plan)
     m = energy[0]
     cand, h = R._candidates(m, plan)
     idx, thr = R._decide(h, cand, m.size, 0.4, plan)
     tidx, tthr = R._track(m, h, cand, idx, thr, plan)
     pos, hb = cand[tidx], h[tidx]
     peaks = pos * plan.k + plan.k // 2
+    conf = hb / (hb + tthr)
     timed = {"floor: numba moving-window integrator": (1, lambda: moving_window_floor(x, 21))}
     for name, f in dets.items():
         timed[f"{name}, lead 0"] = (1, lambda f=f: f(x, fs))
         timed[f"{name}, both leads (per lead)"] = (2, lambda f=f: f(sig, fs))
     timed.update({
-        "  validate (as_signal)": (1, lambda: as_signal(x, "signal", ndims=(1, 2))),
-        "  1 decimate": (1, lambda: R._decimate([x], plan.k)),
-        "  2 filter + integrate": (1, lambda: R._lead_energy(xd, plan)),
+        "  validate (_as_leads)": (1, lambda: R._as_leads(x)),
+        "  1-2 decimate, filter, integrate": (1, lambda: R._lead_energy(x2, plan)),
         "  4 candidates": (1, lambda: R._candidates(m, plan)),
         "  5 decide": (1, lambda: R._decide(h, cand, m.size, 0.4, plan)),
         "  6 track": (1, lambda: R._track(m, h, cand, idx, thr, plan)),
         "  7 prune": (1, lambda: R._prune(pos, hb, tthr, 1.1, 0.6, plan)),
-        "  8 refine": (1, lambda: R._refine([x], peaks, pos, energy, used, plan)),
+        "  8 refine + invariants": (
+            1, lambda: R._refine(x2, peaks, pos, conf, energy, used, plan)
+        ),
     })  # fmt: skip
     med = cpu_medians({name: f for name, (_, f) in timed.items()}, reps)
     return {
