@@ -18,7 +18,7 @@ BEAT_PHASE_EDGES_S = (-0.25, -0.12, -0.05, -0.02, 0.02, 0.05, 0.12, 0.25, 0.45)
 NO_BEAT = -1
 
 
-def beat_phase_index(S, fs, edges_s) -> np.ndarray:
+def beat_phase_index(S, fs, edges_s, rpeaks=None) -> np.ndarray:
     """Phase bin of every sample of every record, from R-peaks detected on the sources.
 
     Parameters
@@ -29,6 +29,8 @@ def beat_phase_index(S, fs, edges_s) -> np.ndarray:
         Sampling frequency, Hz.
     edges_s : sequence of float
         Increasing bin edges (s) of the signed distance to the nearest R-peak.
+    rpeaks : list of int arrays, optional
+        R-peaks per record (sample indices), when already detected on ``S``.
 
     Returns
     -------
@@ -52,7 +54,8 @@ def beat_phase_index(S, fs, edges_s) -> np.ndarray:
     out = np.full((n, T), NO_BEAT, dtype=np.int64)
     t = np.arange(T)
     for k in range(n):
-        r = np.asarray(detect_rpeaks(S[k], fs).indices, dtype=np.int64)
+        r = rpeaks[k] if rpeaks is not None else detect_rpeaks(S[k], fs).indices
+        r = np.asarray(r, dtype=np.int64)
         if r.size == 0:
             continue
         j = np.searchsorted(r, t)

@@ -287,7 +287,9 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
             rest = [n for n in rest if n not in ("III", "aVR", "aVL", "aVF")]
         self.target_ = tuple(rest)
         self.tgt_idx_ = np.array([STANDARD_LEADS.index(s) for s in rest], dtype=int)
-        P = self._phases(X[:, self.src_idx_])
+        fs = None if self.fs is None else float(self.fs)
+        rp = source_rpeaks(X[:, self.src_idx_], fs) if self.amplitude != "conditional" else None
+        P = self._phases(X[:, self.src_idx_], rp)
         if self.method == "gaussian":
             self.coef_, self.phase_coef_ = self._fit_gaussian(X, P)
         else:
@@ -308,9 +310,8 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
             pred = self._predict(X[:, self.src_idx_], self.coef_, self.phase_coef_, P)
             if keys is not None:
                 self._blend(pred, keys, peaks, exclude=self_row)
-            rp = peaks or source_rpeaks(X[:, self.src_idx_], float(self.fs))
             Y = Y - Y.mean(axis=-1, keepdims=True)
-            self.amplitude_map_ = fit_r_amplitude_map(Y, pred, float(self.fs), rp)
+            self.amplitude_map_ = fit_r_amplitude_map(Y, pred, fs, rp)
         return self
 
     def _blend(self, pred, keys, peaks, exclude=None):
@@ -330,11 +331,11 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
     def _n_phases(self) -> int:
         return 0 if self.phase_edges_s is None else len(self.phase_edges_s) + 1
 
-    def _phases(self, S):
+    def _phases(self, S, rpeaks=None):
         """Beat phase per sample (n, T), or None without ``phase_edges_s``."""
         if self.phase_edges_s is None:
             return None
-        return beat_phase_index(S, float(self.fs), self.phase_edges_s)
+        return beat_phase_index(S, float(self.fs), self.phase_edges_s, rpeaks=rpeaks)
 
     def _design(self, S):
         S = S - S.mean(axis=-1, keepdims=True)
@@ -481,7 +482,8 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
         ok = ~bad
         if ok.any():
             Sok = S[ok]
-            P = self._phases(Sok)
+            rp = source_rpeaks(Sok, float(self.fs)) if self.amplitude != "conditional" else None
+            P = self._phases(Sok, rp)
             if self.method == "patient":
                 pred = self._patient(X[ok], P)
             else:
@@ -489,20 +491,21 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
                 if getattr(self, "template_keys_", None) is not None:
                     B, peaks = median_beats(Sok, range(Sok.shape[1]), float(self.fs))
                     self._blend(pred, B.reshape(len(B), -1), peaks)
-                pred = self._rescale(pred, Sok)
+                pred = self._rescale(pred, Sok, rp)
             out[np.ix_(ok, self.tgt_idx_)] = pred
             if self.exact_limbs_:
                 i, ii = STANDARD_LEADS.index("I"), STANDARD_LEADS.index("II")
                 out[ok, :6] = limb_leads(out[ok, i], out[ok, ii])
         return out
 
-    def _rescale(self, pred, S):
+    def _rescale(self, pred, S, rpeaks=None):
         """The ``amplitude`` map of the fitted reconstructor on predictions ``pred``."""
         table = getattr(self, "amplitude_map_", None)
         if table is None:
             return pred
         fs = float(self.fs)
-        return apply_r_amplitude_map(pred, table, fs, source_rpeaks(S, fs))
+        rp = source_rpeaks(S, fs) if rpeaks is None else rpeaks
+        return apply_r_amplitude_map(pred, table, fs, rp)
 
     def _predict(self, S, W, phase_W=None, P=None, chunk=256):
         n, _, T = S.shape
