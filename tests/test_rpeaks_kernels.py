@@ -475,7 +475,7 @@ def _leads(seed, n_leads=3, n=3001):
 
 @pytest.mark.parametrize("seed", range(6))
 @pytest.mark.parametrize("k", [1, 2, 3, 5])
-def test_lead_energies_is_lead_by_lead(seed, k):
+def test_lead_energies_matches_lead_by_lead_twin(seed, k):
     sos = np.ascontiguousarray(sps.butter(2, [3, 20], btype="bandpass", fs=250 / k, output="sos"))
     x = _leads(seed)
     got = lead_energies(x, k, sos, 7, 20)
@@ -486,7 +486,7 @@ def test_lead_energies_is_lead_by_lead(seed, k):
 
 
 @pytest.mark.parametrize("where", [0, 1, 1500, 2999, 3000])
-def test_lead_energies_reports_infinite_samples(where):
+def test_lead_energies_kernel_reports_infinite_samples(where):
     x = _leads(0, n=3001)
     x[1, where] = np.inf if where % 2 else -np.inf
     sos = np.ascontiguousarray(sps.butter(2, [3, 20], btype="bandpass", fs=125, output="sos"))
@@ -496,7 +496,7 @@ def test_lead_energies_reports_infinite_samples(where):
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_combine_lead_energies_is_the_python_sequence(seed):
+def test_combine_lead_energies_matches_python_twin(seed):
     sos = np.ascontiguousarray(sps.butter(2, [3, 20], btype="bandpass", fs=125, output="sos"))
     energy, used, _, _ = lead_energies(_leads(seed, n_leads=4), 2, sos, 7, 20)
     e, u = energy.copy(), used.copy()
@@ -557,7 +557,7 @@ def test_finish_peaks_matches_twin(seed, radius):
     assert got[0].dtype == np.int64 and np.all(np.diff(got[0]) >= 15.5)
 
 
-def test_refine_peaks_leads_is_refine_peaks_per_lead():
+def test_refine_peaks_leads_matches_per_lead_twin():
     x = _leads(4, n_leads=3, n=2000)
     peaks = np.arange(20, 2000, 97, dtype=np.int64)
     lead = (np.arange(peaks.size) % 3).astype(np.int64)
