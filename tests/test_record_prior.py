@@ -183,3 +183,14 @@ def test_beat_protocols_delegate_to_the_adapter():
     assert n.tolist() == n2.tolist() and y.size == n.sum()
     with pytest.raises(ValueError, match="select"):
         bp.nested_beat_tables(tables, names, select=True, record_prior=True, **kw)
+
+
+def test_bench_default_follows_the_library_default():
+    import argparse
+
+    from geoecg.bench.beats import add_arguments
+    from geoecg.estimators.heartbeat import DEFAULT_RECORD_PRIOR
+
+    p = argparse.ArgumentParser()
+    add_arguments(p)
+    assert p.parse_args([]).record_prior == ("off", "on")[DEFAULT_RECORD_PRIOR]

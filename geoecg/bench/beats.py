@@ -61,7 +61,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="label-free per-record adaptation: standardised features "
         "(on) or the features and their standardised copies (both)",
     )
-    a("--record-prior", default="off", choices=("on", "off"), help="per-record prior (no --select)")
+    a("--record-prior", default="on", choices=("on", "off"), help="per-record prior (no --select)")
     a("--select", action="store_true", help="ds1-cv: inner-CV choice over BEAT_SELECTION_GRID")
     a("--outer-folds", type=int, default=0, help="ds1-cv: outer patient folds (0: LOPO)")
     a("--inner-folds", type=int, default=2, help="ds1-cv --select: inner patient folds")

@@ -45,7 +45,7 @@ DEFAULT_ADAPT = "both"
 #: patient-grouped out-of-fold probabilities, per-record prior adaptation chosen by an inner
 #: CV). True since session 4 of issue 17: the registered rule (3-seed mean nested ds1-cv S F1
 #: higher, V F1 at most 1 point lower than without) held (see the beats benchmark page).
-DEFAULT_RECORD_PRIOR = False
+DEFAULT_RECORD_PRIOR = True
 
 
 def class_weights(y, class_weight="sqrt", sample_weight=None) -> np.ndarray:
