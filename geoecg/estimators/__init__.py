@@ -33,6 +33,7 @@ from .prior_shift import (
     prior_correct,
     rlls_priors,
 )
+from .record_prior import RecordPriorAdapter
 
 __all__ = [
     "CovariateAdjustedClassifier",
@@ -40,6 +41,7 @@ __all__ = [
     "ImportanceWeightedClassifier",
     "density_ratio_weights",
     "PriorShiftClassifier",
+    "RecordPriorAdapter",
     "AFRecordClassifier",
     "make_af_classifier",
     "PriorEstimate",

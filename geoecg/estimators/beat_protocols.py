@@ -153,7 +153,7 @@ def fit_predict_beat_tables(
     record_prior : bool, default :data:`~geoecg.estimators.heartbeat.DEFAULT_RECORD_PRIOR`
         Classify each test record under its own class prior
         (:func:`~geoecg.estimators.record_prior.record_prior_beat_tables`, a
-        :class:`~geoecg.estimators.record_prior.RecordPriorAdapter` whose inner folds
+        :class:`~geoecg.estimators.RecordPriorAdapter` whose inner folds
         are ``GroupKFold(2)`` over the training patients ``groups``).
     groups : sequence of str, optional
         Patient of each ``train`` table (default: one per table).
@@ -228,7 +228,7 @@ def nested_beat_tables(
         As in :func:`fit_predict_beat_tables`.
     record_prior : bool, default :data:`~geoecg.estimators.heartbeat.DEFAULT_RECORD_PRIOR`
         Without ``select``: each outer fold's model is a
-        :class:`~geoecg.estimators.record_prior.RecordPriorAdapter` (inner
+        :class:`~geoecg.estimators.RecordPriorAdapter` (inner
         ``GroupKFold(inner_folds)`` on its training patients), each test record classified
         under its own prior (:func:`~geoecg.estimators.record_prior.record_prior_beat_tables`);
         ``choice`` is then the adapter's (decision, shrinkage). Not combined with ``select``

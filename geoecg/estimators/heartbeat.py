@@ -41,7 +41,7 @@ DEFAULT_ADAPT = "both"
 
 #: Whether the beat protocols (:func:`geoecg.estimators.beat_protocols.fit_predict_beat_tables`,
 #: :func:`~geoecg.estimators.beat_protocols.nested_beat_tables`, ``geoecg bench beats``) wrap
-#: the pipeline in :class:`geoecg.estimators.record_prior.RecordPriorAdapter` (calibration on
+#: the pipeline in :class:`geoecg.estimators.RecordPriorAdapter` (calibration on
 #: patient-grouped out-of-fold probabilities, per-record prior adaptation chosen by an inner
 #: CV). True since session 4 of issue 17: the registered rule (3-seed mean nested ds1-cv S F1
 #: higher, V F1 at most 1 point lower than without) held (see the beats benchmark page).
