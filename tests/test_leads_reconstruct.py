@@ -203,6 +203,7 @@ def test_bench_reconstruct_table_on_ptbxl(ptbxl_dir):
     assert set(r["amplitude"]) == {"V1", "V2", "V3", "V4", "V5", "V6"}
     # sources are copied: their R amplitudes are the true ones
     assert r["amplitude"]["V1"]["r_amp_var_ratio"] == pytest.approx(1.0)
+    assert r["amplitude"]["V1"]["r_amp_iqr_ratio"] == pytest.approx(1.0)
     # the R-amplitude quantile map of the same reconstructor: per-record r unchanged
     q = out["II,V1,V5|population+r_quantile"]
     assert q["amplitude_map"] == "r_quantile" and q["chosen"] == r["chosen"]
@@ -374,3 +375,23 @@ def test_beat_templates_follow_a_shape_dependent_map():
         LeadReconstructor(("I",), template_neighbors=3).fit(X)
     with pytest.raises(ValueError, match="template_weight"):
         LeadReconstructor(("I",), fs=100.0, template_neighbors=3, template_weight=0).fit(X)
+
+
+def test_amplitude_spread_iqr_ratio_is_robust_to_one_large_r_wave():
+    """IQR ratio: the halved spread is 0.5; one record's inflated R wave moves the variance
+    ratio far from 1 but leaves the IQR ratio near 1."""
+    from geoecg.leads import amplitude_spread
+
+    X = _beat_cohort(n=30, seed=3)
+    X[:, 6:] *= np.random.default_rng(4).uniform(0.5, 2.0, (30, 6, 1))  # a spread of R waves
+    half = X.copy()
+    med = np.median(X[:, 6:], axis=-1, keepdims=True)
+    half[:, 6:] = med + 0.5 * (X[:, 6:] - med)
+    a = amplitude_spread(X, half, 100.0)
+    assert a.r_amp_iqr_ratio == pytest.approx(np.full(6, 0.5), rel=1e-6)
+    assert a.r_amp_var_ratio == pytest.approx(np.full(6, 0.25), rel=1e-6)
+    one = X.copy()
+    one[0, 11] *= 8.0  # V6 of one record
+    b = amplitude_spread(X, one, 100.0).to_frame().loc["V6"]
+    assert b["r_amp_var_ratio"] > 2.0
+    assert 0.8 < b["r_amp_iqr_ratio"] < 1.25  # one rank moves: a neighbouring gap at most

@@ -76,6 +76,10 @@ class AmplitudeSpread:
         Variance across records of the reconstructed R amplitude over that of the true one.
     signal_var_ratio : ndarray, shape (n_leads,)
         Mean over records of the reconstructed signal variance over the true one.
+    r_amp_iqr_ratio : ndarray, shape (n_leads,)
+        Interquartile range across records of the reconstructed R amplitude over that of
+        the true one: a robust spread beside ``r_amp_var_ratio``, which a few large R waves
+        dominate.
     """
 
     leads: tuple
@@ -83,6 +87,7 @@ class AmplitudeSpread:
     corr_with_i_rec: np.ndarray
     r_amp_var_ratio: np.ndarray
     signal_var_ratio: np.ndarray
+    r_amp_iqr_ratio: np.ndarray
 
     def to_frame(self) -> pd.DataFrame:
         """One row per lead."""
@@ -92,6 +97,7 @@ class AmplitudeSpread:
                 "corr_I_rec": self.corr_with_i_rec,
                 "r_amp_var_ratio": self.r_amp_var_ratio,
                 "signal_var_ratio": self.signal_var_ratio,
+                "r_amp_iqr_ratio": self.r_amp_iqr_ratio,
             },
             index=pd.Index(self.leads, name="lead"),
         )
@@ -133,10 +139,20 @@ def amplitude_spread(X_true, X_rec, fs, leads=None) -> AmplitudeSpread:
     with np.errstate(invalid="ignore", divide="ignore"):
         sv = np.nanmean(B[:, idx].var(axis=-1) / A[:, idx].var(axis=-1), axis=0)
         vr = rb[:, idx].var(axis=0) / ra[:, idx].var(axis=0)
+        iqr = _iqr(rb[:, idx]) / _iqr(ra[:, idx])
     return AmplitudeSpread(
         leads,
         np.array([corr(ra[:, 0], ra[:, i]) for i in idx]),
         np.array([corr(rb[:, 0], rb[:, i]) for i in idx]),
         vr,
         sv,
+        iqr,
     )
+
+
+def _iqr(a):
+    """Interquartile range along the records (axis 0); NaN without records."""
+    if a.shape[0] == 0:
+        return np.full(a.shape[1], np.nan)
+    q75, q25 = np.percentile(a, [75, 25], axis=0)
+    return q75 - q25

@@ -292,12 +292,13 @@ def format_report(res) -> str:
         )
     out.append(
         "\namplitude spread (chest leads): R-amplitude corr with lead I true/rec; "
-        "R-amplitude and signal variance ratio rec/true"
+        "R-amplitude variance, R-amplitude IQR and signal variance ratio rec/true"
     )
     for r in rows:
         amp = "  ".join(
             f"{k} {v['corr_I_true']:.2f}/{v['corr_I_rec']:.2f} "
-            f"{v['r_amp_var_ratio']:.2f} {v['signal_var_ratio']:.2f}"
+            f"{v['r_amp_var_ratio']:.2f} {v.get('r_amp_iqr_ratio', np.nan):.2f} "
+            f"{v['signal_var_ratio']:.2f}"
             for k, v in r["amplitude"].items()
             if k not in r["sources"]
         )
