@@ -88,6 +88,11 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         Why the adapter did not adapt (fewer than ``cv`` training groups), else None.
     inner_scores_ : dict
         ``(decision, shrinkage) -> score`` of every candidate.
+    oof_proba_ : ndarray, shape (n_samples, n_classes) or None
+        Out-of-fold calibrated probabilities of the training samples, each group corrected
+        to its own adapted prior under the chosen shrinkage (what :meth:`predict_proba`
+        gives a new record); None when nothing was calibrated. Used by
+        :class:`~geoecg.estimators.record_self_training.RecordSelfTraining`'s inner choice.
 
     Examples
     --------
@@ -183,7 +188,7 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
                 "no calibration, no adaptation"
             )
             self.calibrator_, self.decision_, self.shrinkage_ = None, None, 0.0
-            self.inner_scores_ = {}
+            self.inner_scores_, self.oof_proba_ = {}, None
             self.estimator_ = clone(self.estimator).fit(X, y)
             return self
         raw = np.full((n, k), np.nan)
@@ -212,6 +217,12 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             )
         best = max(self.inner_scores_.values())
         self.decision_, self.shrinkage_ = next(c for c in cand if self.inner_scores_[c] == best)
+        self.oof_proba_ = np.empty_like(Q)
+        for g, pem in priors.items():
+            m = groups == g
+            self.oof_proba_[m] = prior_correct(
+                Q[m], self.source_priors_, self._shrink(pem, self.shrinkage_)
+            )
         self.estimator_ = clone(self.estimator).fit(X, y)
         return self
 
