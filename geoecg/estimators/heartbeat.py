@@ -129,9 +129,9 @@ class HeartbeatClassifier(ClassifierMixin, BaseEstimator):
         At most this many training rows per class, drawn at random (None: all).
     model : {"xgboost", "linear", "average"}, default "xgboost"
         ``"xgboost"``: the boosted trees above; ``"linear"``: multinomial logistic
-        regression (``C`` = :data:`LINEAR_C`) on the features with NaN replaced by the
+        regression (``C`` = 1, ``LINEAR_C``) on the features with NaN replaced by the
         training median, centred on the median, divided by the interquartile range and
-        clipped to +-:data:`LINEAR_CLIP`; ``"average"``: both, probabilities averaged. Both
+        clipped to +-10 (``LINEAR_CLIP``); ``"average"``: both, probabilities averaged. Both
         families use the same class weights, ``sample_weight`` and training rows. See
         :data:`BEAT_MODELS`.
 
