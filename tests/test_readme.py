@@ -27,6 +27,9 @@ def test_readme_commands_match_ci():
     assert 'pip install -e ".[test,neural]" "torch==2.13.0" && pytest' in first_block
     ci = (ROOT / ".ci" / "run").read_text()
     assert 'pip install -q -e ".[test,neural]" "torch==2.13.0"' in ci
+    # the same pytest options (pytest-xdist workers) in the README and in CI
+    options = re.search(r"&& pytest( [^\n]*)?\n", first_block).group(1) or ""
+    assert re.search(rf"^python -m pytest -q -p no:cacheprovider{re.escape(options)}$", ci, re.M)
 
 
 def test_readme_is_short_and_starts_with_what_geoecg_is():

@@ -12,6 +12,10 @@ from typing import Any
 import numpy as np
 import wfdb
 
+from ._wfdb_headers import install as _install_fast_header_parser
+
+_install_fast_header_parser()  # wfdb's signal-line parser without per-field pandas look-ups
+
 __all__ = ["Annotations", "ECGRecord", "read_record", "read_header", "parse_comments"]
 
 # Physical units wfdb may report, with the factor that converts them to mV.

@@ -1,0 +1,85 @@
+"""Faster WFDB signal-line parsing: wfdb's own parser with its field table read once.
+
+``wfdb.io._header._parse_signal_lines`` (wfdb 4.3) looks up each field's type and read
+default with ``SIGNAL_SPECS.loc[field, column]`` for every field of every channel: 14
+DataFrame scalar look-ups per lead. Under pandas 3 each costs about a millisecond, so parsing
+one 12-lead PTB-XL header took 0.1-0.2 s, more than 90 % of reading the record (wfdb reads
+the header again inside ``rdrecord``). :func:`parse_signal_lines` is the same function with
+the table converted to a dict once; :func:`install` puts it in wfdb's place, and does
+nothing when wfdb's module does not have the expected names (another wfdb version).
+
+Same output by construction and by test: ``tests/test_wfdb_headers.py`` compares both
+parsers on every header of the embedded records and of the real-data folders.
+"""
+
+from __future__ import annotations
+
+from wfdb.io import _header
+
+__all__: list[str] = []
+
+_ORIGINAL = getattr(_header, "_parse_signal_lines", None)
+# the fields of a signal line in the order of rx_signal's groups (as wfdb unpacks them)
+_GROUPS = (
+    "file_name", "fmt", "samps_per_frame", "skew", "byte_offset", "adc_gain", "baseline",
+    "units", "adc_res", "adc_zero", "init_value", "checksum", "block_size", "sig_name",
+)  # fmt: skip
+_NAMES = ("SIGNAL_SPECS", "rx_signal", "int_types", "float_types", "HeaderSyntaxError")
+
+
+def _specs() -> dict[str, tuple[str | None, object]]:
+    """field -> (``"int"``, ``"float"`` or None, read default), in wfdb's field order."""
+    out = {}
+    for field in _header.SIGNAL_SPECS.index:
+        allowed = _header.SIGNAL_SPECS.loc[field, "allowed_types"]
+        kind = "int" if allowed is _header.int_types else None
+        kind = "float" if allowed is _header.float_types else kind
+        out[field] = (kind, _header.SIGNAL_SPECS.loc[field, "read_default"])
+    return out
+
+
+_SPECS: dict[str, tuple[str | None, object]] | None = None
+
+
+def parse_signal_lines(signal_lines):
+    """wfdb's ``_parse_signal_lines`` with its field table as a dict (same dict returned)."""
+    global _SPECS
+    if _SPECS is None:
+        _SPECS = _specs()
+    n_sig = len(signal_lines)
+    fields = {field: n_sig * [None] for field in _SPECS}
+    for ch in range(n_sig):
+        match = _header.rx_signal.match(signal_lines[ch])
+        if match is None:
+            raise _header.HeaderSyntaxError("invalid syntax in signal line")
+        for name, value in zip(_GROUPS, match.groups(), strict=True):
+            fields[name][ch] = value
+        for field, (kind, default) in _SPECS.items():
+            if fields[field][ch] == "":
+                fields[field][ch] = default
+                # a missing baseline defaults to ADCzero when that is present
+                if field == "baseline" and fields["adc_zero"][ch] != "":
+                    fields["baseline"][ch] = int(fields["adc_zero"][ch])
+            elif kind == "int":
+                fields[field][ch] = int(fields[field][ch])
+            elif kind == "float":
+                fields[field][ch] = float(fields[field][ch])
+                if field == "adc_gain" and fields["adc_gain"][ch] == 0:  # a gain of 0 means 200
+                    fields["adc_gain"][ch] = 200.0
+    return fields
+
+
+def install() -> bool:
+    """Use :func:`parse_signal_lines` in wfdb's place; False (wfdb left alone) when wfdb's
+    header module lacks a name the parser relies on or its field table differs."""
+    if _ORIGINAL is None or not all(hasattr(_header, n) for n in _NAMES):
+        return False
+    spec = _header.SIGNAL_SPECS
+    if not {"allowed_types", "read_default"} <= set(spec.columns) or set(spec.index) != set(
+        _GROUPS
+    ):
+        return False
+    if _header.rx_signal.groups != len(_GROUPS):
+        return False
+    _header._parse_signal_lines = parse_signal_lines
+    return True
