@@ -1,18 +1,21 @@
-"""Faster WFDB signal-line parsing: wfdb's own parser with its field table read once.
+"""Faster WFDB header parsing: wfdb's own line parsers with their field tables read once.
 
 ``wfdb.io._header._parse_signal_lines`` (wfdb 4.3) looks up each field's type and read
 default with ``SIGNAL_SPECS.loc[field, column]`` for every field of every channel: 14
-DataFrame scalar look-ups per lead. Under pandas 3 each costs about a millisecond, so parsing
-one 12-lead PTB-XL header took 0.1-0.2 s, more than 90 % of reading the record (wfdb reads
-the header again inside ``rdrecord``). :func:`parse_signal_lines` is the same function with
-the table converted to a dict once; :func:`install` puts it in wfdb's place, and does
-nothing when wfdb's module does not have the expected names (another wfdb version).
+DataFrame scalar look-ups per lead (``_parse_record_line``: 9 more per header, with
+``RECORD_SPECS``). Under pandas 3 each costs about a millisecond, so parsing one 12-lead
+PTB-XL header took 0.1-0.2 s, more than 90 % of reading the record (wfdb reads the header
+again inside ``rdrecord``). :func:`parse_signal_lines` and :func:`parse_record_line` are the
+same functions with the tables converted to dicts once; :func:`install` puts them in wfdb's
+place, and does nothing when wfdb's module lacks the expected names (another wfdb version).
 
 Same output by construction and by test: ``tests/test_wfdb_headers.py`` compares both
 parsers on every header of the embedded records and of the real-data folders.
 """
 
 from __future__ import annotations
+
+import datetime
 
 from wfdb.io import _header
 
@@ -24,7 +27,17 @@ _GROUPS = (
     "file_name", "fmt", "samps_per_frame", "skew", "byte_offset", "adc_gain", "baseline",
     "units", "adc_res", "adc_zero", "init_value", "checksum", "block_size", "sig_name",
 )  # fmt: skip
-_NAMES = ("SIGNAL_SPECS", "rx_signal", "int_types", "float_types", "HeaderSyntaxError")
+_ORIGINAL_RECORD = getattr(_header, "_parse_record_line", None)
+_NAMES = (
+    "SIGNAL_SPECS",
+    "RECORD_SPECS",
+    "rx_record",
+    "wfdb_strptime",
+    "rx_signal",
+    "int_types",
+    "float_types",
+    "HeaderSyntaxError",
+)
 
 
 def _specs() -> dict[str, tuple[str | None, object]]:
@@ -69,6 +82,49 @@ def parse_signal_lines(signal_lines):
     return fields
 
 
+_RECORD_GROUPS = (
+    "record_name", "n_seg", "n_sig", "fs", "counter_freq", "base_counter", "sig_len",
+    "base_time", "base_date",
+)  # fmt: skip
+_RECORD_SPECS: dict[str, tuple[str | None, object]] | None = None
+
+
+def parse_record_line(record_line: str) -> dict:
+    """wfdb's ``_parse_record_line`` with its field table as a dict (same dict returned)."""
+    global _RECORD_SPECS
+    if _RECORD_SPECS is None:
+        spec = _header.RECORD_SPECS
+        _RECORD_SPECS = {}
+        for field in spec.index:
+            allowed = spec.loc[field, "allowed_types"]
+            kind = "int" if allowed == _header.int_types else None
+            kind = "float" if allowed == _header.float_types else kind
+            _RECORD_SPECS[field] = (kind, spec.loc[field, "read_default"])
+    match = _header.rx_record.match(record_line)
+    if match is None:
+        raise _header.HeaderSyntaxError("invalid syntax in record line")
+    fields = dict(zip(_RECORD_GROUPS, match.groups(), strict=True))
+    for field, (kind, default) in _RECORD_SPECS.items():
+        if fields[field] == "":
+            fields[field] = default
+        elif kind == "int":
+            fields[field] = int(fields[field])
+        elif kind == "float":
+            fields[field] = float(fields[field])
+            if field == "fs":  # an fs close to a whole number becomes an int
+                fs = fields["fs"]
+                fields["fs"] = int(fs) if round(fs, 8) == float(int(fs)) else fs
+        elif field == "base_time":
+            fields["base_time"] = _header.wfdb_strptime(fields["base_time"])
+        elif field == "base_date":
+            fields["base_date"] = datetime.datetime.strptime(fields["base_date"], "%d/%m/%Y").date()
+    if fields["base_date"] and fields["base_time"]:  # not a WFDB field; wfdb sets it
+        fields["base_datetime"] = datetime.datetime.combine(
+            fields["base_date"], fields["base_time"]
+        )
+    return fields
+
+
 def install() -> bool:
     """Use :func:`parse_signal_lines` in wfdb's place; False (wfdb left alone) when wfdb's
     header module lacks a name the parser relies on or its field table differs."""
@@ -79,7 +135,10 @@ def install() -> bool:
         _GROUPS
     ):
         return False
-    if _header.rx_signal.groups != len(_GROUPS):
+    if _header.rx_signal.groups != len(_GROUPS) or _ORIGINAL_RECORD is None:
+        return False
+    if list(_header.RECORD_SPECS.index) != list(_RECORD_GROUPS):
         return False
     _header._parse_signal_lines = parse_signal_lines
+    _header._parse_record_line = parse_record_line
     return True
