@@ -6,7 +6,9 @@ from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 
 from geoecg.estimators import RecordPriorAdapter
+from geoecg.estimators.record_prior import record_prior_beat_tables
 from geoecg.estimators.record_self_training import (
+    LOCAL_BEAT_FEATURES,
     SELF_TRAINING_THRESHOLDS,
     RecordSelfTraining,
     self_train_record,
@@ -117,11 +119,12 @@ def test_bad_parameters():
 
 
 def _tables(rng, n_rec=6, n=80):
-    names = np.array(["rr_pre", "qrs_width_l0", "p_amp_l0"])
+    names = np.array(LOCAL_BEAT_FEATURES)
     out = []
     for _ in range(n_rec):
         y = np.where(rng.random(n) < 0.3, "S", "N")
-        X = rng.normal(size=(n, 3)) + 2.0 * (y == "S")[:, None]
+        X = rng.normal(size=(n, names.size))
+        X[:, :3] += 2.0 * (y == "S")[:, None]
         out.append({"X": X, "names": names, "y": y})
     return out
 
@@ -138,7 +141,6 @@ def test_nested_test_labels_never_reach_a_choice():
         seed=0,
         feature_set="all",
         adapt="both",
-        local_features=("rr_pre", "p_amp_l0"),
         n_estimators=3,
         max_per_class=200,
         random_state=0,
@@ -156,3 +158,11 @@ def test_nested_test_labels_never_reach_a_choice():
     np.testing.assert_array_equal(r1[m], r2[m])
     np.testing.assert_array_equal(r0[m], q2[m])
     assert folds[0]["threshold"] == folds2[0]["threshold"]
+    # the default protocols' path (record_prior_beat_tables) gives the same A1 and R0
+    kw.pop("local_features", None)
+    _, pa, p0, _, f3 = record_prior_beat_tables(tables, None, self_training=True, **kw)
+    np.testing.assert_array_equal(pa, a1)
+    np.testing.assert_array_equal(p0, r0)
+    assert [f["threshold"] for f in f3] == [f["threshold"] for f in folds]
+    _, pr, _, _, _ = record_prior_beat_tables(tables, None, self_training=False, **kw)
+    np.testing.assert_array_equal(pr, r1)

@@ -340,6 +340,7 @@ def record_prior_beat_tables(
     seed=0,
     feature_set=None,
     adapt=None,
+    self_training=None,
     **classifier_params,
 ):
     """Beat classification with and without per-record prior adaptation, same fitted models.
@@ -367,15 +368,22 @@ def record_prior_beat_tables(
     seed : int, default 0
     feature_set, adapt, **classifier_params
         As in :func:`~geoecg.estimators.heartbeat.make_beat_pipeline` (None: its defaults).
+    self_training : bool or None
+        Wrap the adapter in
+        :class:`~geoecg.estimators.record_self_training.RecordSelfTraining` (each test
+        record's uncertain beats re-labelled by a model of its own confident ones); None:
+        :data:`~geoecg.estimators.record_self_training.DEFAULT_SELF_TRAINING`.
 
     Returns
     -------
     y_true, y_adapted, y_unadapted : ndarray of str
-        Reference, adapted and unadapted (the base pipeline's own) class of every beat.
+        Reference, adapted (self-trained when ``self_training``) and unadapted (the base
+        pipeline's own) class of every beat.
     n : ndarray of int
         Beats per (test) record.
     folds : list of dict
-        Per fitted model: ``test`` records and ``choice`` (decision, shrinkage).
+        Per fitted model: ``test`` records, ``choice`` (decision, shrinkage) and, with
+        ``self_training``, ``threshold``.
     """
     from sklearn.model_selection import LeaveOneGroupOut
 
@@ -395,15 +403,26 @@ def record_prior_beat_tables(
         pid = np.arange(len(train)).astype(str)
     records = list(pid) if records is None else list(records)
     g = np.repeat([*pid, *(extra.groups if xt else ())], n)
+    from .record_self_training import DEFAULT_SELF_TRAINING, RecordSelfTraining
+
     adapter = RecordPriorAdapter(
         make_beat_pipeline(names, feature_set=fs, adapt=ad, **classifier_params), cv=inner_folds
     )
+    st = DEFAULT_SELF_TRAINING if self_training is None else bool(self_training)
+    if st:
+        adapter = RecordSelfTraining(adapter, feature_names=names)
+
+    def fitted(m):  # the fitted RecordPriorAdapter and what was chosen
+        a = m.estimator_ if st else m
+        c = {"choice": {"decision": a.decision_, "shrinkage": a.shrinkage_}}
+        return a, ({**c, "threshold": m.threshold_} if st else c)
+
     if test is not None:
         Xt, yt, nt, _ = stack_beat_tables(test, bool(ad))
-        a = clone(adapter).fit(X, y, groups=g)
+        m = clone(adapter).fit(X, y, groups=g)
+        a, c = fitted(m)
         rec = np.repeat(np.arange(len(nt)), nt)
-        choice = {"decision": a.decision_, "shrinkage": a.shrinkage_}
-        return yt, a.predict(Xt, rec), a.estimator_.predict(Xt), nt, [{"choice": choice}]
+        return yt, m.predict(Xt, rec), a.estimator_.predict(Xt), nt, [c]
     m, nn = int(n[: len(train)].sum()), n[: len(train)]
     rec = np.repeat(np.arange(len(nn)), nn)
     from .beat_protocols import _ExtraTraining
@@ -417,13 +436,14 @@ def record_prior_beat_tables(
     pa, p0 = np.empty(m, dtype=y.dtype), np.empty(m, dtype=y.dtype)
     folds = []
     for tr, te in outer.split(X, y, g):  # the extra records (after m) always train
-        a = clone(adapter).fit(X[tr], y[tr], groups=g[tr])
-        pa[te], p0[te] = a.predict(X[te], rec[te]), a.estimator_.predict(X[te])
+        mod = clone(adapter).fit(X[tr], y[tr], groups=g[tr])
+        a, c = fitted(mod)
+        pa[te], p0[te] = mod.predict(X[te], rec[te]), a.estimator_.predict(X[te])
         test_ids = set(g[te])
         folds.append(
             {
                 "test": [w for w, p in zip(records, pid, strict=True) if p in test_ids],
-                "choice": {"decision": a.decision_, "shrinkage": a.shrinkage_},
+                **c,
                 "inner_score": a.inner_scores_.get((a.decision_, a.shrinkage_)),
             }
         )

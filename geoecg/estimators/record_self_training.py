@@ -22,7 +22,19 @@ from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clo
 from sklearn.metrics import f1_score
 from sklearn.utils.validation import check_is_fitted
 
-__all__ = ["LOCAL_BEAT_FEATURES", "SELF_TRAINING_THRESHOLDS", "RecordSelfTraining"]
+__all__ = [
+    "DEFAULT_SELF_TRAINING",
+    "LOCAL_BEAT_FEATURES",
+    "SELF_TRAINING_THRESHOLDS",
+    "RecordSelfTraining",
+    "self_train_record",
+    "self_training_beat_tables",
+]
+
+#: Whether :func:`~geoecg.estimators.record_prior.record_prior_beat_tables` (the default beat
+#: protocols) wraps the record-prior adapter in :class:`RecordSelfTraining`. Registry item 16
+#: of the beats benchmark page decides it.
+DEFAULT_SELF_TRAINING = False
 
 #: Columns of :func:`geoecg.features.beat_dominant.record_beat_table` the per-record model
 #: uses (each standardised on the record's own beats): RR prematurity and pause, QRS width,
