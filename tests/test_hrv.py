@@ -527,6 +527,19 @@ def test_template_matches_equal_brute_force(m, kind):
             assert _close(ap, E.approximate_entropy(x, m, r), 0, 0)
 
 
+@pytest.mark.parametrize("m", [1, 3])
+def test_template_scan_matches_twin(m):
+    """The fused sorted scan for m = 1 (value m - 1 is the sorted one) and m = 3 (a mask
+    pass for the middle value) against the brute-force counts, ties at r included."""
+    x = np.random.default_rng(m).integers(0, 6, 40).astype(float)
+    for r in (0.0, 1.0, 2.5):
+        A, B, cm, cm1 = E.template_matches(x, m, r)
+        rA, rB, rcm, rcm1 = _template_counts(x, m, r)
+        assert (A, B) == (rA, rB)
+        np.testing.assert_array_equal(cm, rcm)
+        np.testing.assert_array_equal(cm1, rcm1)
+
+
 def test_batch_rpeaks_equals_one_by_one():
     fs = 250.0
     rng = np.random.default_rng(7)

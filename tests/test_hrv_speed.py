@@ -226,27 +226,29 @@ def test_dfa_prefix_sums_equal_direct_and_numpy(seed, kind):
         assert got == pytest.approx(_dfa_fluctuation_twin(prof, n), rel=1e-9)
 
 
-@pytest.mark.parametrize("m", [1, 2, 3])
-def test_close_mask_equals_numpy(m):
-    rng = np.random.default_rng(m)
-    V = np.round(rng.standard_normal((m + 1, 50)) * 4) / 4  # ties at the tolerance
-    r = 0.25
-    mk = np.empty(50, dtype=np.int64)
-    for a, e in ((0, 50), (10, 11), (20, 35)):
-        nb = E._close_mask(V=V, a=a, e=e, m=m, r=r, mk=mk)
-        twin = np.all(np.abs(V[1:m, a + 1 : e] - V[1:m, a : a + 1]) <= r, axis=0)
-        assert nb == e - a - 1 and np.array_equal(mk[:nb], twin.astype(np.int64))
+def test_sample_and_approximate_entropy_equal_neurokit2():
+    """Values of NeuroKit2 0.3.0 ``entropy_sample`` / ``entropy_approximate`` (delay 1,
+    dimension 2; KD-tree counts with ``<= r``), computed in the test, on plain and
+    1/128-s quantised series, with r = 0.2 SD and r equal to the quantisation step (ties
+    exactly at r)."""
+    nk = pytest.importorskip("neurokit2")
+    for seed in range(3):
+        rng = np.random.default_rng(seed)
+        x = 800 + 40 * rng.standard_normal(int(rng.integers(60, 400)))
+        for xq in (x, np.round(x / 7.8125) * 7.8125):
+            for r in (0.2 * xq.std(ddof=1), 7.8125):
+                se, ap = E.sample_and_approximate_entropy(xq, 2, r)
+                ref_se = nk.entropy_sample(xq, delay=1, dimension=2, tolerance=r)[0]
+                ref_ap = nk.entropy_approximate(xq, delay=1, dimension=2, tolerance=r)[0]
+                assert se == pytest.approx(ref_se, rel=1e-12)
+                assert ap == pytest.approx(ref_ap, rel=1e-12)
 
 
-@pytest.mark.parametrize("n", [4, 64, 1000, 1024, 37])
-def test_cos_table_and_hann_equal_numpy(n):
-    w = F._hann(n)
-    ref = 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(n) / n)
-    np.testing.assert_allclose(w, ref, rtol=0, atol=1e-15)
-    np.testing.assert_allclose(w, sps.get_window("hann", n), rtol=0, atol=1e-15)
-    if n % 4 == 0:
-        c = F._cos_table(n)
-        np.testing.assert_allclose(c, np.cos(2 * np.pi * np.arange(n // 2 + 1) / n), atol=1e-15)
-        wr, wi = F._twiddles(n)
-        ref = np.exp(-2j * np.pi * np.arange(n // 2) / n)
-        np.testing.assert_allclose(wr + 1j * wi, ref, rtol=0, atol=1e-15)
+@pytest.mark.parametrize("n", [4, 64, 1000, 1024, 4096])
+def test_twiddles_equal_numpy(n):
+    """Twiddles from the import-time table (n divides COS_TABLE_N) or from n/4 + 1
+    cosines (1000, 4096); the Hann window built from them is checked against SciPy by
+    the Welch tests (tests/test_hrv_freq.py)."""
+    wr, wi = F._twiddles(n)
+    ref = np.exp(-2j * np.pi * np.arange(n // 2) / n)
+    np.testing.assert_allclose(wr + 1j * wi, ref, rtol=0, atol=1e-15)

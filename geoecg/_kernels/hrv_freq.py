@@ -83,56 +83,32 @@ FFT_MIN = 64
 #: (``2 pi (j s) / (n s)`` with ``s`` a power of two is the same double as ``2 pi j / n``).
 COS_TABLE_N = 2048
 _COS = np.array([math.cos(2.0 * math.pi * j / COS_TABLE_N) for j in range(COS_TABLE_N // 4 + 1)])
-_COS = np.concatenate([_COS, -_COS[-2::-1]])  # the quarter rule of _cos_table, as it does
-
-
-@njit(cache=True, nogil=True)
-def _cos_table(n):
-    """``cos(2 pi j / n)`` for ``j = 0..n/2`` (``n`` a multiple of 4): a strided copy of the
-    import-time table when ``n`` divides ``COS_TABLE_N``, otherwise from ``n/4 + 1``
-    cosines: ``cos(2 pi j / n) = -cos(2 pi (n/2 - j) / n)`` above a quarter turn."""
-    c = np.empty(n // 2 + 1, dtype=np.float64)
-    if COS_TABLE_N % n == 0:
-        step = COS_TABLE_N // n
-        for j in range(n // 2 + 1):
-            c[j] = _COS[j * step]
-        return c
-    q = n // 4
-    for j in range(q + 1):
-        c[j] = np.cos(2.0 * np.pi * j / n)
-    for j in range(q + 1, n // 2 + 1):
-        c[j] = -c[n // 2 - j]
-    return c
+_COS = np.concatenate([_COS, -_COS[-2::-1]])  # the quarter rule of _twiddles, as it does
 
 
 @njit(cache=True, nogil=True)
 def _twiddles(n):
-    """``exp(-2 pi i k / n)`` for ``k < n / 2`` (``n`` a multiple of 4), from the quarter
-    table of :func:`_cos_table` (``sin(2 pi k / n) = cos(2 pi (n/4 - k) / n)``)."""
+    """``exp(-2 pi i k / n)`` for ``k < n / 2`` (``n`` a multiple of 4) from a quarter
+    table of ``cos(2 pi j / n)``, ``j = 0..n/4`` (``sin(2 pi k / n) = cos(2 pi (n/4 - k) /
+    n)``): a strided copy of the import-time table when ``n`` divides ``COS_TABLE_N``,
+    otherwise ``n/4 + 1`` cosines. The cosine table, the twiddles and the Hann window of
+    :func:`welch_low_bins` come from here (one compiled function, not three)."""
     h = n // 2
     q = n // 4
-    c = _cos_table(n)
+    c = np.empty(q + 1, dtype=np.float64)
+    if COS_TABLE_N % n == 0:
+        step = COS_TABLE_N // n
+        for j in range(q + 1):
+            c[j] = _COS[j * step]
+    else:
+        for j in range(q + 1):
+            c[j] = np.cos(2.0 * np.pi * j / n)
     wr = np.empty(h, dtype=np.float64)
     wi = np.empty(h, dtype=np.float64)
-    for k in range(h):
-        wr[k] = c[k]
+    for k in range(h):  # cos(2 pi k / n) = -cos(2 pi (n/2 - k) / n) above a quarter turn
+        wr[k] = c[k] if k <= q else -c[h - k]
         wi[k] = -c[q - k] if k <= q else -c[k - q]
     return wr, wi
-
-
-@njit(cache=True, nogil=True)
-def _hann(n):
-    """Periodic Hann window ``0.5 - 0.5 cos(2 pi i / n)``; cosines from the quarter table
-    when ``n`` is a multiple of 4, directly otherwise."""
-    w = np.empty(n, dtype=np.float64)
-    if n % 4 == 0:
-        c = _cos_table(n)
-        for i in range(n):
-            w[i] = 0.5 - 0.5 * c[i if 2 * i <= n else n - i]
-    else:
-        for i in range(n):
-            w[i] = 0.5 - 0.5 * np.cos(2.0 * np.pi * i / n)
-    return w
 
 
 @njit(cache=True, nogil=True)
@@ -170,18 +146,6 @@ def _fft_pow2(re, im, wr, wi):
 
 
 @njit(cache=True, nogil=True)
-def _windowed_segment(x, start, w, seg):
-    """``seg[i] = (x[start + i] - mean) * w[i]``: one demeaned, windowed Welch segment."""
-    n = w.size
-    mu = 0.0
-    for i in range(n):
-        mu += x[start + i]
-    mu /= n
-    for i in range(n):
-        seg[i] = (x[start + i] - mu) * w[i]
-
-
-@njit(cache=True, nogil=True)
 def welch_low_bins(x, fs, nperseg, fmax):
     """One-sided Welch PSD of ``x`` for DFT bins ``k*fs/nperseg <= fmax``.
 
@@ -207,7 +171,20 @@ def welch_low_bins(x, fs, nperseg, fmax):
     if nperseg < 2:
         psd[:] = np.nan
         return freqs, psd
-    w = _hann(nperseg)
+    # periodic Hann window 0.5 - 0.5 cos(2 pi i / n): cosines from the quarter table of
+    # _twiddles when n is a multiple of 4 (cos(pi) = -1 at i = n/2), directly otherwise
+    w = np.empty(nperseg, dtype=np.float64)
+    h = nperseg // 2
+    wr = np.empty(0, dtype=np.float64)
+    wi = np.empty(0, dtype=np.float64)
+    if nperseg % 4 == 0:
+        wr, wi = _twiddles(nperseg)
+        for i in range(nperseg):
+            j = i if 2 * i <= nperseg else nperseg - i
+            w[i] = 0.5 - 0.5 * (wr[j] if j < h else -1.0)
+    else:
+        for i in range(nperseg):
+            w[i] = 0.5 - 0.5 * np.cos(2.0 * np.pi * i / nperseg)
     s2 = 0.0
     for i in range(nperseg):
         s2 += w[i] * w[i]
@@ -218,13 +195,16 @@ def welch_low_bins(x, fs, nperseg, fmax):
         # real input: even samples as the real part, odd as the imaginary part of one
         # half-length complex FFT Z; then X_k = E_k + W^k O_k with E_k = (Z_k + conj
         # Z_{h-k}) / 2, O_k = (Z_k - conj Z_{h-k}) / 2i, W = exp(-2 pi i / nperseg)
-        h = nperseg // 2
-        wr, wi = _twiddles(nperseg)
         hr, hi = _twiddles(h)
         zr = np.empty(h, dtype=np.float64)
         zi = np.empty(h, dtype=np.float64)
         for s in range(nseg):
-            _windowed_segment(x, s * step, w, seg)
+            mu = 0.0  # one demeaned, windowed segment
+            for i in range(nperseg):
+                mu += x[s * step + i]
+            mu /= nperseg
+            for i in range(nperseg):
+                seg[i] = (x[s * step + i] - mu) * w[i]
             for j in range(h):
                 zr[j] = seg[2 * j]
                 zi[j] = seg[2 * j + 1]
@@ -260,7 +240,12 @@ def welch_low_bins(x, fs, nperseg, fmax):
     re = np.empty(nb, dtype=np.float64)
     im = np.empty(nb, dtype=np.float64)
     for s in range(nseg):
-        _windowed_segment(x, s * step, w, seg)
+        mu = 0.0  # one demeaned, windowed segment
+        for i in range(nperseg):
+            mu += x[s * step + i]
+        mu /= nperseg
+        for i in range(nperseg):
+            seg[i] = (x[s * step + i] - mu) * w[i]
         for k in range(nb):
             cr[k] = 1.0
             ci[k] = 0.0
