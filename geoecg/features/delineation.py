@@ -101,10 +101,7 @@ class DelineationSettings:
     p_pre_ms, p_gap_ms : float
         P search window: from ``p_pre_ms`` to ``p_gap_ms`` before the QRS onset.
     p_min_rel, p_noise, p_dominance, p_sep_ms : float
-        P presence tests (see the module docstring). ``p_dominance`` 0.6 and ``p_sep_ms`` 60
-        (session 5; 0.8 and 80 before) make the P the only deflection of its polarity in the
-        window, an isoelectric-baseline test that rejects flutter waves; they tied with the
-        old values on the LUDB tuning half (no P call changed there).
+        P presence tests (see the module docstring).
     p_pr_tol_ms, p_consistent : float
         Rhythm test of each lead's P waves: a P whose peak-to-QRS-onset time differs from
         the lead's median by more than ``p_pr_tol_ms`` is dropped, and all are dropped when
@@ -140,8 +137,8 @@ class DelineationSettings:
     p_span_ms: float = 30.0
     p_min_rel: float = 0.01
     p_noise: float = 2.0
-    p_dominance: float = 0.6
-    p_sep_ms: float = 60.0
+    p_dominance: float = 0.8
+    p_sep_ms: float = 80.0
     p_pr_tol_ms: float = 30.0
     p_consistent: float = 0.7
     global_p_vote: float = 0.4
