@@ -110,7 +110,9 @@ class PTBXL:
     # ------------------------------------------------------------------ signals
     def _path(self, ecg_id: int, fs: int) -> Path:
         col = {100: "filename_lr", 500: "filename_hr"}[fs]
-        return self.root / str(self.metadata().at[ecg_id, col])
+        if self._meta is None:
+            self.metadata()
+        return self.root / str(self._meta.at[ecg_id, col])  # no copy of the table per record
 
     def available(self, fs: int = 100) -> list[int]:
         """``ecg_id`` of the records whose signal files exist at ``fs`` Hz."""
