@@ -116,6 +116,9 @@ def test_bad_parameters():
         _model(min_class=1).fit(X, y, g)
     with pytest.raises(ValueError, match="columns"):
         _model().fit(X[:, :2], y, g)
+    t = {"X": X[:40], "names": np.array(["a", "b", "c"]), "y": y[:40]}
+    with pytest.raises(ValueError, match="LOCAL_BEAT_FEATURES"):
+        record_prior_beat_tables([t, t], [t], self_training=True)
 
 
 def _tables(rng, n_rec=6, n=80):

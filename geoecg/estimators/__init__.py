@@ -34,6 +34,7 @@ from .prior_shift import (
     rlls_priors,
 )
 from .record_prior import RecordPriorAdapter
+from .record_self_training import RecordSelfTraining
 
 __all__ = [
     "CovariateAdjustedClassifier",
@@ -42,6 +43,7 @@ __all__ = [
     "density_ratio_weights",
     "PriorShiftClassifier",
     "RecordPriorAdapter",
+    "RecordSelfTraining",
     "AFRecordClassifier",
     "make_af_classifier",
     "PriorEstimate",

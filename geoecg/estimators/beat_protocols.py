@@ -154,7 +154,9 @@ def fit_predict_beat_tables(
         Classify each test record under its own class prior
         (:func:`~geoecg.estimators.record_prior.record_prior_beat_tables`, a
         :class:`~geoecg.estimators.RecordPriorAdapter` whose inner folds
-        are ``GroupKFold(2)`` over the training patients ``groups``).
+        are ``GroupKFold(2)`` over the training patients ``groups``), each test record then
+        self-trained on its own beats (:class:`~geoecg.estimators.RecordSelfTraining`, when
+        :data:`~geoecg.estimators.record_self_training.DEFAULT_SELF_TRAINING`).
     groups : sequence of str, optional
         Patient of each ``train`` table (default: one per table).
     **classifier_params
@@ -230,7 +232,9 @@ def nested_beat_tables(
         Without ``select``: each outer fold's model is a
         :class:`~geoecg.estimators.RecordPriorAdapter` (inner
         ``GroupKFold(inner_folds)`` on its training patients), each test record classified
-        under its own prior (:func:`~geoecg.estimators.record_prior.record_prior_beat_tables`);
+        under its own prior (:func:`~geoecg.estimators.record_prior.record_prior_beat_tables`)
+        and, when :data:`~geoecg.estimators.record_self_training.DEFAULT_SELF_TRAINING`,
+        self-trained on its own beats (:class:`~geoecg.estimators.RecordSelfTraining`);
         ``choice`` is then the adapter's (decision, shrinkage). Not combined with ``select``
         (never measured): ``select=True`` needs ``record_prior=False``.
 

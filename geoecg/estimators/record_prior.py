@@ -371,7 +371,10 @@ def record_prior_beat_tables(
     self_training : bool or None
         Wrap the adapter in
         :class:`~geoecg.estimators.record_self_training.RecordSelfTraining` (each test
-        record's uncertain beats re-labelled by a model of its own confident ones); None:
+        record's uncertain beats re-labelled by a model of its own confident ones, on the
+        columns of :data:`~geoecg.estimators.record_self_training.LOCAL_BEAT_FEATURES` that
+        the tables have: all of them for tables of
+        :func:`~geoecg.features.beat_records.beat_record_table`); None:
         :data:`~geoecg.estimators.record_self_training.DEFAULT_SELF_TRAINING`.
 
     Returns
@@ -403,14 +406,24 @@ def record_prior_beat_tables(
         pid = np.arange(len(train)).astype(str)
     records = list(pid) if records is None else list(records)
     g = np.repeat([*pid, *(extra.groups if xt else ())], n)
-    from .record_self_training import DEFAULT_SELF_TRAINING, RecordSelfTraining
+    from .record_self_training import (
+        DEFAULT_SELF_TRAINING,
+        LOCAL_BEAT_FEATURES,
+        RecordSelfTraining,
+    )
 
     adapter = RecordPriorAdapter(
         make_beat_pipeline(names, feature_set=fs, adapt=ad, **classifier_params), cv=inner_folds
     )
     st = DEFAULT_SELF_TRAINING if self_training is None else bool(self_training)
     if st:
-        adapter = RecordSelfTraining(adapter, feature_names=names)
+        local = [f for f in LOCAL_BEAT_FEATURES if f in names]
+        if not local:
+            raise ValueError(
+                "self_training needs columns of LOCAL_BEAT_FEATURES in the tables, got none of "
+                f"{list(LOCAL_BEAT_FEATURES)}; pass self_training=False"
+            )
+        adapter = RecordSelfTraining(adapter, feature_names=names, local_features=local)
 
     def fitted(m):  # the fitted RecordPriorAdapter and what was chosen
         a = m.estimator_ if st else m
