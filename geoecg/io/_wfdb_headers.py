@@ -126,8 +126,9 @@ def parse_record_line(record_line: str) -> dict:
 
 
 def install() -> bool:
-    """Use :func:`parse_signal_lines` in wfdb's place; False (wfdb left alone) when wfdb's
-    header module lacks a name the parser relies on or its field table differs."""
+    """Put :func:`parse_signal_lines` and :func:`parse_record_line` in wfdb's place; False
+    (wfdb left alone) when wfdb's header module lacks a name they rely on or its field tables
+    differ."""
     if _ORIGINAL is None or not all(hasattr(_header, n) for n in _NAMES):
         return False
     spec = _header.SIGNAL_SPECS
