@@ -1,5 +1,4 @@
-"""Heartbeat classification: beat features -> class-weighted gradient boosting (xgboost), a
-class-weighted linear model, or their probability average."""
+"""Heartbeat classification: beat features -> class-weighted gradient boosting (xgboost)."""
 
 from __future__ import annotations
 
@@ -12,7 +11,6 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 __all__ = [
-    "BEAT_MODELS",
     "BEAT_SELECTION_GRID",
     "DEFAULT_ADAPT",
     "DEFAULT_FEATURE_SET",
@@ -48,19 +46,6 @@ DEFAULT_ADAPT = "both"
 #: CV). True since session 4 of issue 17: the registered rule (3-seed mean nested ds1-cv S F1
 #: higher, V F1 at most 1 point lower than without) held (see the beats benchmark page).
 DEFAULT_RECORD_PRIOR = True
-
-
-#: Model families of :class:`HeartbeatClassifier` (``model=``): class-weighted gradient
-#: boosting, a class-weighted multinomial logistic regression on robustly scaled features,
-#: and the mean of the two probability vectors (registry item 17 of the beats benchmark page).
-BEAT_MODELS = ("xgboost", "linear", "average")
-
-#: Fixed constants of the ``linear`` family (not tuned): inverse regularisation strength of
-#: the logistic regression, the clip of the robustly scaled features (in interquartile
-#: ranges from the median), and the solver's iteration cap.
-LINEAR_C = 1.0
-LINEAR_CLIP = 10.0
-LINEAR_MAX_ITER = 500
 
 
 def class_weights(y, class_weight="sqrt", sample_weight=None) -> np.ndarray:
@@ -103,9 +88,8 @@ def class_weights(y, class_weight="sqrt", sample_weight=None) -> np.ndarray:
 
 
 class HeartbeatClassifier(ClassifierMixin, BaseEstimator):
-    """Beat classifier (AAMI N/S/V/F/Q or any labels): class-weighted xgboost, a
-    class-weighted linear model or their average, on beat features such as those of
-    :class:`geoecg.features.BeatFeatures`.
+    """Beat classifier (AAMI N/S/V/F/Q or any labels): class-weighted xgboost on beat
+    features such as those of :class:`geoecg.features.BeatFeatures`.
 
     Parameters
     ----------
@@ -124,27 +108,14 @@ class HeartbeatClassifier(ClassifierMixin, BaseEstimator):
         xgboost threads. On a machine shared with other work more threads than free
         cores make OpenMP spin and can be much slower than one thread.
     random_state : int, RandomState or None
-        Seed of the row/column subsampling (and of ``max_per_class``).
-    max_per_class : int or None, default None
-        At most this many training rows per class, drawn at random (None: all).
-    model : {"xgboost", "linear", "average"}, default "xgboost"
-        ``"xgboost"``: the boosted trees above; ``"linear"``: multinomial logistic
-        regression (``C`` = 1, ``LINEAR_C``) on the features with NaN replaced by the
-        training median, centred on the median, divided by the interquartile range and
-        clipped to +-10 (``LINEAR_CLIP``); ``"average"``: both, probabilities averaged. Both
-        families use the same class weights, ``sample_weight`` and training rows. See
-        :data:`BEAT_MODELS`.
+        Seed of the row/column subsampling.
 
     Attributes
     ----------
     classes_ : ndarray
     n_features_in_ : int
     booster_ : xgboost.XGBClassifier or None
-        None when the training labels hold a single class (then every prediction is it)
-        or when ``model="linear"``.
-    linear_ : sklearn.pipeline.Pipeline or None
-        The fitted linear family (imputer, scaler, clip, logistic regression); None when
-        ``model="xgboost"`` or with a single training class.
+        None when the training labels hold a single class (then every prediction is it).
 
     Notes
     -----
@@ -173,7 +144,6 @@ class HeartbeatClassifier(ClassifierMixin, BaseEstimator):
         n_jobs=1,
         random_state=None,
         max_per_class=None,
-        model="xgboost",
     ):
         self.n_estimators = n_estimators
         self.max_depth = max_depth
@@ -186,14 +156,11 @@ class HeartbeatClassifier(ClassifierMixin, BaseEstimator):
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.max_per_class = max_per_class
-        self.model = model
 
     def fit(self, X, y, sample_weight=None):
-        """Fit the model family; returns self."""
+        """Fit the boosted trees; returns self."""
         from xgboost import XGBClassifier
 
-        if not isinstance(self.model, str) or self.model not in BEAT_MODELS:
-            raise ValueError(f"model must be one of {BEAT_MODELS}, got {self.model!r}")
         X, y = validate_data(self, X, y, ensure_all_finite="allow-nan", dtype=np.float64)
         check_classification_targets(y)
         if not (isinstance(self.n_estimators, numbers.Integral) and self.n_estimators >= 1):
@@ -225,14 +192,10 @@ class HeartbeatClassifier(ClassifierMixin, BaseEstimator):
         w = class_weights(y, self.class_weight, None if sample_weight is None else sw)
         if sample_weight is not None:
             w = w * sw
-        self.booster_ = self.linear_ = None
         if self.classes_.size < 2:
+            self.booster_ = None
             return self
         seed = int(rs.randint(np.iinfo(np.int32).max))
-        if self.model != "xgboost":
-            self.linear_ = _linear_family().fit(X, y_enc, logisticregression__sample_weight=w)
-        if self.model == "linear":
-            return self
         self.booster_ = XGBClassifier(
             n_estimators=self.n_estimators,
             max_depth=self.max_depth,
@@ -253,36 +216,9 @@ class HeartbeatClassifier(ClassifierMixin, BaseEstimator):
         """Class probabilities, columns in the order of ``classes_``."""
         check_is_fitted(self, "classes_")
         X = validate_data(self, X, reset=False, ensure_all_finite="allow-nan", dtype=np.float64)
-        if self.booster_ is None and self.linear_ is None:
+        if self.booster_ is None:
             return np.ones((X.shape[0], 1))
-        return np.mean([P for P in self._family_proba(X).values()], axis=0)
-
-    def family_proba(self, X):
-        """Class probabilities of each fitted family (``model="average"``: both).
-
-        Returns
-        -------
-        dict
-            ``family -> ndarray (n_samples, n_classes)``, columns in the order of
-            ``classes_``; with ``model="average"`` also ``"average"`` (their mean), so one
-            fit gives the probabilities of all of :data:`BEAT_MODELS`.
-        """
-        check_is_fitted(self, "classes_")
-        X = validate_data(self, X, reset=False, ensure_all_finite="allow-nan", dtype=np.float64)
-        if self.booster_ is None and self.linear_ is None:
-            return {self.model: np.ones((X.shape[0], 1))}
-        out = self._family_proba(X)
-        if len(out) == 2:
-            out["average"] = 0.5 * (out["xgboost"] + out["linear"])
-        return out
-
-    def _family_proba(self, X):
-        out = {}
-        if self.booster_ is not None:
-            out["xgboost"] = np.asarray(self.booster_.predict_proba(X), dtype=np.float64)
-        if self.linear_ is not None:
-            out["linear"] = _full_proba(self.linear_, X, self.classes_.size)
-        return out
+        return np.asarray(self.booster_.predict_proba(X), dtype=np.float64)
 
     def predict(self, X):
         """Most probable class of each beat."""
@@ -293,28 +229,6 @@ class HeartbeatClassifier(ClassifierMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = True
         return tags
-
-
-def _linear_family():
-    """Median imputation, robust scaling, clip, class-weighted multinomial logistic regression."""
-    from sklearn.impute import SimpleImputer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import FunctionTransformer, RobustScaler
-
-    return make_pipeline(
-        SimpleImputer(strategy="median", keep_empty_features=True),
-        RobustScaler(),
-        FunctionTransformer(np.clip, kw_args={"a_min": -LINEAR_CLIP, "a_max": LINEAR_CLIP}),
-        LogisticRegression(C=LINEAR_C, max_iter=LINEAR_MAX_ITER),
-    )
-
-
-def _full_proba(model, X, k):
-    """Probabilities over all ``k`` encoded classes (a class absent from a fit gets 0)."""
-    P = np.zeros((X.shape[0], k))
-    P[:, model.classes_] = model.predict_proba(X)
-    return P
 
 
 def make_beat_pipeline(
