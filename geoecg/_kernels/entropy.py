@@ -69,11 +69,15 @@ def template_matches_sorted(x, m, r, order_x):
     n = x.size
     nm = n - m + 1
     if nm < 1:
-        return 0, 0, np.ones(0, dtype=np.int64), np.ones(0, dtype=np.int64)
+        return 0, 0, np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
     order, V = templates_in_order(x, m, prefix_order(order_x, nm))
-    cs = np.ones(nm, dtype=np.int64)  # self-matches, in sorted positions
-    cs1 = np.ones(nm, dtype=np.int64)
-    mk = np.ones(nm, dtype=np.int64)
+    cs = np.empty(nm, dtype=np.int64)  # self-matches, in sorted positions
+    cs1 = np.empty(nm, dtype=np.int64)
+    mk = np.empty(nm, dtype=np.int64)
+    for a in range(nm):  # loops rather than np.ones: one numba overload less to compile
+        cs[a] = 1
+        cs1[a] = 1
+        mk[a] = 1
     pairs = 0
     A = 0
     e = 0
@@ -139,11 +143,46 @@ def match_counts(x, m, r):
 @njit(cache=True, nogil=True)
 def match_counts_sorted(x, m, r, order_x):
     """:func:`match_counts` given a stable argsort ``order_x`` of ``x`` (or of any array
-    whose order is also a non-decreasing order of ``x``): the ``(A, B)`` of
-    :func:`template_matches_sorted` (one scan kernel to compile, not two)."""
-    if x.size - m < 2:
+    whose order is also a non-decreasing order of ``x``). The fused scan of
+    :func:`template_matches_sorted` over the first ``N - m`` templates, counts only."""
+    nt = x.size - m
+    if nt < 2:
         return 0, 0
-    A, B, _, _ = template_matches_sorted(x, m, r, order_x)
+    _, V = templates_in_order(x, m, prefix_order(order_x, nt))
+    v0 = V[0]
+    vl = V[m - 1]
+    vm = V[m]
+    mk = np.empty(nt, dtype=np.int64)
+    for j in range(nt):
+        mk[j] = 1
+    B = 0
+    A = 0
+    e = 0
+    for a in range(nt):
+        if e < a + 1:
+            e = a + 1
+        v0a = v0[a]
+        while e < nt and not (v0[e] - v0a > r):
+            e += 1
+        nb = e - a - 1
+        mka = mk[:nb]
+        if m > 2:
+            for j in range(nb):
+                mka[j] = 1
+            for k in range(1, m - 1):
+                row = V[k, a + 1 : e]
+                vka = V[k, a]
+                for j in range(nb):
+                    if abs(vka - row[j]) > r:
+                        mka[j] = 0
+        vlb = vl[a + 1 : e]
+        vmb = vm[a + 1 : e]
+        vla = vl[a]
+        vma = vm[a]
+        for j in range(nb):  # branch-free on contiguous slices, so it vectorises
+            c = mka[j] & np.int64(abs(vla - vlb[j]) <= r)
+            B += c
+            A += c & np.int64(abs(vma - vmb[j]) <= r)
     return A, B
 
 
@@ -223,7 +262,7 @@ def cosen_sorted(rr_ms, r_ms, order_rr):
     r = r_ms / 1000.0
     if x.size <= 2:
         return np.nan
-    A, B, _, _ = template_matches_sorted(x, 1, r, order_rr)  # x.size >= 3: nt >= 2
+    A, B = match_counts_sorted(x, 1, r, order_rr)
     if A == 0 or B == 0:
         return np.nan
     se = -np.log(A / B)
