@@ -40,7 +40,7 @@ from ..features.hrv import HRV_FEATURE_NAMES
 from ..features.hrv_batch import hrv_features_batch
 from ..features.noise.level import NOISE_LEVEL_NAMES, noise_level_features
 from ..features.rpeaks import detect_rpeaks
-from ..features.sqi import SQI_NAMES, sqi_features
+from ..features.sqi import SQI_NAMES, _sqi_row
 from ..riemann.covariances import lead_covariances
 from ._units import AF_UNITS, HRV_UNITS, MORPHOLOGY_UNITS, NOISE_UNITS, SQI_UNITS
 
@@ -252,11 +252,16 @@ class RPeaksSet(FeatureSet):
         out[0] = r.size
         out[8] = rec.signal.shape[1] / rec.fs
         if r.size:
-            out[7] = float(np.mean(rec.confidence))
-        rr = np.diff(r) * (1000.0 / rec.fs)
+            c = rec.confidence
+            out[7] = c.sum() / c.size  # np.mean: the same sum, the same division
+        rr = (r[1:] - r[:-1]) * (1000.0 / rec.fs)
         if rr.size:
-            med = float(np.median(rr))
-            out[1:7] = [60000.0 / med, rr.mean(), med, np.nan, rr.min(), rr.max()]
+            # RR is finite: np.median is the middle of the sorted values (the mean of the
+            # middle two, their sum / 2, for an even count); min and max are its ends
+            srt = np.sort(rr)
+            h = rr.size // 2
+            med = float(srt[h]) if rr.size % 2 else float((srt[h - 1] + srt[h]) / 2)
+            out[1:7] = [60000.0 / med, rr.mean(), med, np.nan, srt[0], srt[-1]]
             if rr.size > 1:
                 out[4] = float(np.std(rr, ddof=1))
         return out
@@ -297,8 +302,10 @@ class SQISet(FeatureSet):
         return [(f"sqi_{n}", SQI_UNITS[n]) for n in SQI_NAMES]
 
     def compute_one(self, rec):
-        q = sqi_features(rec.lead, rec.fs, rpeaks=rec.lead_rpeaks)
-        return np.array([q[k] for k in SQI_NAMES], dtype=np.float64)
+        # the signal and fs were validated when the chunk read the record, and the R-peaks
+        # come from detect_rpeaks: sqi_features without its checks (same values)
+        x = np.ascontiguousarray(rec.lead, dtype=np.float64)  # no copy for a chunk's record
+        return _sqi_row(x, float(rec.fs), rec.lead_rpeaks)
 
 
 class NoiseSet(FeatureSet):
@@ -369,7 +376,7 @@ class MorphologySet(FeatureSet):
         return np.concatenate([head, p2p])
 
 
-_COV_BATCH = 16  # records per lead_covariances call (keeps the stacked copy small)
+_COV_BATCH = 128  # records per lead_covariances call (the stacked copy: 12 MB at 12 x 1000)
 
 
 def _pairs(leads):

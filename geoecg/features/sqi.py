@@ -84,11 +84,15 @@ def length_transform_rpeaks(signal, fs: float) -> np.ndarray:
     >>> 8 <= p.size <= 16
     True
     """
-    fs = _check_fs(fs)
-    x = _as_1d(signal)
+    return _length_transform(_as_1d(signal), _check_fs(fs))
+
+
+def _length_transform(x: np.ndarray, fs: float, finite: bool | None = None) -> np.ndarray:
+    """:func:`length_transform_rpeaks` of a validated ``x`` (1-D contiguous float64);
+    ``finite`` tells whether every sample is finite (None: not known, checked here)."""
     if x.size < 16:
         return np.empty(0, dtype=np.int64)
-    y = _lowpass(x, fs, min(_LT_CUTOFF_HZ, 0.45 * fs)) if x.size > 30 else x
+    y = _lowpass(x, fs, min(_LT_CUTOFF_HZ, 0.45 * fs), finite) if x.size > 30 else x
     return length_transform_detect(np.ascontiguousarray(y, dtype=np.float64), fs)
 
 
@@ -106,13 +110,16 @@ def _lowpass_sos(fs: float, cutoff: float) -> tuple[np.ndarray, np.ndarray]:
     return sos, sps.sosfilt_zi(sos)
 
 
-def _lowpass(x: np.ndarray, fs: float, cutoff: float) -> np.ndarray:
+def _lowpass(x: np.ndarray, fs: float, cutoff: float, finite: bool | None = None) -> np.ndarray:
     """``geoecg.signal.lowpass(x, fs, cutoff, order=2)``: the numba kernel on a finite
     signal (same operations as ``scipy.signal.sosfiltfilt``, without recomputing
-    ``sosfilt_zi`` on every call); NaN gaps go through ``geoecg.signal`` run by run."""
+    ``sosfilt_zi`` on every call); NaN gaps go through ``geoecg.signal`` run by run.
+    ``finite``: whether every sample is finite (None: checked here)."""
     sos, zi = _lowpass_sos(fs, cutoff)
     padlen = 3 * (2 * sos.shape[0] + 1)  # as geoecg.signal.apply_sos
-    if x.size <= padlen or not np.isfinite(x).all():
+    if finite is None:
+        finite = bool(np.isfinite(x).all())
+    if x.size <= padlen or not finite:
         from ..signal import lowpass
 
         return lowpass(x, fs, cutoff=cutoff, order=_LT_ORDER)
@@ -132,9 +139,14 @@ def bsqi(peaks_a, peaks_b, fs: float, tol_s: float = 0.15) -> float:
     fs = _check_fs(fs)
     a = np.sort(np.asarray(peaks_a, dtype=np.int64))
     b = np.sort(np.asarray(peaks_b, dtype=np.int64))
+    return _bsqi_sorted(a, b, int(round(tol_s * fs)))
+
+
+def _bsqi_sorted(a: np.ndarray, b: np.ndarray, tol: int) -> float:
+    """:func:`bsqi` of two sorted int64 beat lists, ``tol`` in samples."""
     if a.size + b.size == 0:
         return float("nan")
-    m = count_matches(a=a, b=b, tol=int(round(tol_s * fs)))
+    m = count_matches(a=a, b=b, tol=tol)
     return m / (a.size + b.size - m)
 
 
@@ -164,13 +176,25 @@ def _band_slices(n: int, fs: float) -> dict[tuple[float, float], slice]:
     }
 
 
-def _band_powers(x: np.ndarray, fs: float) -> tuple[float, float]:
-    """(pSQI, basSQI) from a Hann-windowed periodogram of ``x`` (NaN replaced by the mean)."""
-    fin = np.isfinite(x)
-    n_fin = int(fin.sum())
-    if n_fin < 8:
-        return float("nan"), float("nan")
-    _, p = _hann_periodogram(x if n_fin == x.size else np.where(fin, x, np.mean(x[fin])), fs)
+def _band_powers(x: np.ndarray, fs: float, finite: bool | None = None) -> tuple[float, float]:
+    """(pSQI, basSQI) from a Hann-windowed periodogram of ``x`` (NaN replaced by the mean);
+    ``finite``: whether every sample is finite (None: checked here)."""
+    if finite is None:
+        finite = bool(np.isfinite(x).all())
+    if finite:
+        if x.size < 8:
+            return float("nan"), float("nan")
+    else:
+        fin = np.isfinite(x)
+        n_fin = int(fin.sum())
+        if n_fin < 8:
+            return float("nan"), float("nan")
+        x = np.where(fin, x, np.mean(x[fin]))
+    # the power of _hann_periodogram with fewer temporaries (same operations, same bits)
+    y = x - x.mean()
+    y *= _hanning(x.size)
+    p = np.abs(np.fft.rfft(y))
+    p *= p
     bins = _band_slices(x.size, float(fs))
 
     def band(lo, hi):
@@ -219,25 +243,38 @@ def sqi_features(signal, fs: float, *, rpeaks=None) -> dict[str, float]:
         rpeaks = detect_rpeaks(x, fs, track=False).indices
     else:
         rpeaks = check_rpeaks(rpeaks, x.size, "rpeaks")
-    second = length_transform_rpeaks(x, fs)
+    return dict(zip(SQI_NAMES, _sqi_row(x, fs, rpeaks).tolist(), strict=True))
+
+
+def _sqi_row(x: np.ndarray, fs: float, rpeaks: np.ndarray) -> np.ndarray:
+    """:func:`sqi_features` as a float64 array in the order of :data:`SQI_NAMES`, without
+    validation: for callers that validated once (the cohort feature sets).
+
+    Parameters
+    ----------
+    x : ndarray, shape (n_samples,)
+        One lead in mV, C-contiguous float64.
+    fs : float
+        Hz, positive.
+    rpeaks : ndarray of int64
+        Strictly increasing sample indices inside ``x`` (as :func:`detect_rpeaks` gives).
+    """
+    finite = bool(np.isfinite(x).all())  # one scan, shared by the filter and the spectrum
+    second = _length_transform(x, fs, finite)
     s, k = skew_kurt(x)
-    psqi, bas = _band_powers(x, fs)
+    psqi, bas = _band_powers(x, fs, finite)
     # no finite sample: the flat and clipped fractions are unknown, not 0
-    known = 1.0 if np.isfinite(x).any() else float("nan")
-    return {
-        "bSQI": bsqi(rpeaks, second, fs),
-        "kSQI": float(k),
-        "sSQI": float(s),
-        "pSQI": psqi,
-        "basSQI": bas,
-        "flatFrac": known * float(flat_fraction(x, _FLAT_TOL_MV, max(2, int(round(0.05 * fs))))),
-        "clipFrac": known * float(clip_fraction(x, _CLIP_TOL_MV, max(2, int(round(0.02 * fs))))),
-        "tSQI": float(
-            template_correlation(
-                x, np.asarray(rpeaks, dtype=np.int64), max(1, int(round(0.1 * fs)))
-            )
-        ),
-    }
+    known = 1.0 if finite or np.isfinite(x).any() else float("nan")
+    out = np.empty(len(SQI_NAMES))
+    out[0] = _bsqi_sorted(rpeaks, second, int(round(0.15 * fs)))
+    out[1] = k
+    out[2] = s
+    out[3] = psqi
+    out[4] = bas
+    out[5] = known * float(flat_fraction(x, _FLAT_TOL_MV, max(2, int(round(0.05 * fs)))))
+    out[6] = known * float(clip_fraction(x, _CLIP_TOL_MV, max(2, int(round(0.02 * fs)))))
+    out[7] = template_correlation(x, rpeaks, max(1, int(round(0.1 * fs))))
+    return out
 
 
 def sqi_windows(windows, fs: float) -> np.ndarray:

@@ -1,0 +1,89 @@
+"""The cohort's fast paths give the same bits as the public functions they stand for.
+
+``SQISet`` calls the unvalidated ``_sqi_row`` (the chunk validated the record), ``RPeaksSet``
+takes the median, minimum and maximum RR from one sort, and ``CovarianceSet`` batches up to
+``_COV_BATCH`` records per call: each is compared here with the straightforward computation
+(public :func:`sqi_features`, ``np.median``/``min``/``max``, one record per call), exactly.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from geoecg.cohort.feature_sets import CovarianceSet, RecordData, RPeaksSet, SQISet
+from geoecg.datasets import sample_record_path
+from geoecg.features import detect_rpeaks
+from geoecg.features.sqi import SQI_NAMES, sqi_features
+from geoecg.io import read_record
+
+FS = 360.0
+
+
+def _records() -> list[np.ndarray]:
+    """2-lead 10-s windows of the embedded MIT-BIH excerpts, with NaN-gap, flat-lead,
+    all-NaN-lead and short variants (mV)."""
+    out = []
+    for name in ("mitdb_101", "mitdb_119"):
+        x = read_record(sample_record_path(name)).signal
+        for start in (0, 3600, 7200):
+            w = np.ascontiguousarray(x[:, start : start + 3600])
+            out.append(w)
+            g = w.copy()
+            g[1, 900:1100] = np.nan
+            out.append(g)
+            f = w.copy()
+            f[1] = 0.25
+            out.append(f)
+    nan_lead = out[0].copy()
+    nan_lead[1] = np.nan
+    return out + [nan_lead, np.ascontiguousarray(out[0][:, :200])]
+
+
+@pytest.fixture(scope="module")
+def recs():
+    return [RecordData(x, FS, ("a", "b"), 1) for x in _records()]
+
+
+def _same(a, b) -> bool:
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    return a.shape == b.shape and np.array_equal(a.view(np.uint64), b.view(np.uint64))
+
+
+def test_sqi_set_equals_public_sqi_features(recs):
+    fset = SQISet()
+    for r in recs:
+        q = sqi_features(r.lead, FS, rpeaks=detect_rpeaks(r.lead, FS, track=False))
+        assert _same(fset.compute_one(r), [q[k] for k in SQI_NAMES])
+
+
+def test_rpeaks_summary_equals_numpy(recs):
+    fset = RPeaksSet()
+    n_even = n_odd = 0
+    for r in recs:
+        p, conf = r.rpeaks, r.confidence
+        rr = np.diff(p) * (1000.0 / FS)
+        want = np.full(9, np.nan)
+        want[0], want[8] = p.size, r.signal.shape[1] / FS
+        if p.size:
+            want[7] = float(np.mean(conf))
+        if rr.size:
+            med = float(np.median(rr))
+            want[1:7] = [60000.0 / med, rr.mean(), med, np.nan, rr.min(), rr.max()]
+            if rr.size > 1:
+                want[4] = float(np.std(rr, ddof=1))
+            n_even += rr.size % 2 == 0
+            n_odd += rr.size % 2 == 1
+        assert _same(fset.compute_one(r), want)
+    assert n_even and n_odd  # both median branches were compared
+
+
+def test_covariance_batch_size_does_not_change_bits(recs, monkeypatch):
+    import geoecg.cohort.feature_sets as fs_mod
+
+    ok = [r for r in recs if r.signal.shape[1] > 1000]
+    whole = CovarianceSet().compute(ok)
+    monkeypatch.setattr(fs_mod, "_COV_BATCH", 1)
+    one = CovarianceSet().compute(ok)
+    assert np.isfinite(whole).any()
+    assert _same(whole, one)
