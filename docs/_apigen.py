@@ -90,18 +90,24 @@ def _section(title: str, module: str, names: list[str], char: str) -> list[str]:
     ]
 
 
-def write_api_pages(docs_dir: Path, mock_imports: list[str] | None = None) -> None:
-    """Write ``api/index.rst`` and one page per subpackage; ``mock_imports`` as autodoc's."""
+def write_api_pages(
+    docs_dir: Path, mock_imports: list[str] | None = None, packages: tuple[str, ...] = ()
+) -> None:
+    """Write ``api/index.rst`` and one page per subpackage; ``mock_imports`` as autodoc's.
+
+    ``packages`` limits the pages to those subpackages (a test of one of them need not
+    import the others); then no stub is removed, since the others' are not known.
+    """
     if mock_imports:
         from sphinx.ext.autodoc.mock import mock
 
         with mock(mock_imports):
-            _write(docs_dir)
+            _write(docs_dir, packages)
     else:
-        _write(docs_dir)
+        _write(docs_dir, packages)
 
 
-def _write(docs_dir: Path) -> None:
+def _write(docs_dir: Path, only: tuple[str, ...] = ()) -> None:
     out = docs_dir / "api"
     out.mkdir(exist_ok=True)
     expected: set[str] = set()
@@ -117,7 +123,8 @@ def _write(docs_dir: Path) -> None:
         "   :maxdepth: 1",
         "",
     ]
-    for pkg, blurb in _packages().items():
+    found = {p: PACKAGES.get(p, p) for p in only} if only else _packages()
+    for pkg, blurb in found.items():
         name = f"geoecg.{pkg}"
         mod = importlib.import_module(name)
         exported = _public_names(mod)
@@ -153,6 +160,8 @@ def _write(docs_dir: Path) -> None:
     page = out / "index.rst"
     if not page.exists() or page.read_text() != text:
         page.write_text(text)
+    if only:
+        return
     # stubs of names that no longer exist would be orphan pages (a warning): remove only
     # those, so that two builds running at once do not delete each other's stubs
     for stub in (out / "generated").glob("*.rst"):

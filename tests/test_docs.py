@@ -116,7 +116,10 @@ def test_api_reference_builds_without_torch(tmp_path):
         sys.path.insert(0, {str(DOCS)!r})
         from pathlib import Path
         from _apigen import write_api_pages
-        write_api_pages(Path({str(tmp_path)!r}), mock_imports=["torch"])
+        # the full build imports the other subpackages (and scipy.stats) before the mocked
+        # torch; scipy's array-API helpers would take the mock for torch if it came first
+        import scipy.stats  # noqa: F401
+        write_api_pages(Path({str(tmp_path)!r}), mock_imports=["torch"], packages=("neural",))
         from sphinx.cmd.build import main
         sys.exit(main(["-W", "-q", "-b", "html", {str(src)!r}, {str(tmp_path / "out")!r}]))
         """
@@ -161,3 +164,23 @@ def test_command_line_page_shows_what_geoecg_info_prints(capsys):
     assert main(["info", str(sample_mitdb_dir())]) == 0
     printed = capsys.readouterr().out.strip().splitlines()
     assert printed[-2:] == shown.strip().splitlines()
+
+
+def test_results_page_quotes_its_topic_pages():
+    """Every figure of the "Results at a glance" table is on the topic page the row links to.
+
+    The page copies headline figures from the benchmark pages; when a topic page changes a
+    figure, this fails until the summary row is updated (or the figure is restored).
+    """
+    text = (DOCS / "results.md").read_text()
+    rows = [ln for ln in text.splitlines() if ln.startswith("| ") and "{doc}`" in ln]
+    assert len(rows) >= 15, "the results table lost its rows"
+    missing = []
+    for row in rows:
+        cells = [c.strip() for c in re.split(r"(?<!\\)\|", row)[1:-1]]
+        page = re.search(r"\{doc\}`([^`]+)`", cells[-1]).group(1)
+        topic = (DOCS / f"{page}.md").read_text()
+        for number in re.findall(r"\d+\.\d+", cells[1]):
+            if not re.search(rf"(?<![\d.]){re.escape(number)}(?!\d)", topic):
+                missing.append(f"{number} ({cells[0]}) not on {page}.md")
+    assert not missing, "\n".join(missing)
