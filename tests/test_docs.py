@@ -180,7 +180,7 @@ def test_results_page_quotes_its_topic_pages():
         cells = [c.strip() for c in re.split(r"(?<!\\)\|", row)[1:-1]]
         page = re.search(r"\{doc\}`([^`]+)`", cells[-1]).group(1)
         topic = (DOCS / f"{page}.md").read_text()
-        for number in re.findall(r"\d+\.\d+", cells[1]):
+        for number in re.findall(r"\d+\.\d+|\d{1,3}(?:,\d{3})+", cells[1]):
             if not re.search(rf"(?<![\d.]){re.escape(number)}(?!\d)", topic):
                 missing.append(f"{number} ({cells[0]}) not on {page}.md")
     assert not missing, "\n".join(missing)
