@@ -388,23 +388,14 @@ def record_prior_beat_tables(
         Per fitted model: ``test`` records, ``choice`` (decision, shrinkage) and, with
         ``self_training``, ``threshold``.
     """
-    from sklearn.model_selection import LeaveOneGroupOut
-
     from ..features.beat_records import stack_beat_tables
-    from ..io import patient_groups
     from .heartbeat import DEFAULT_ADAPT, DEFAULT_FEATURE_SET, make_beat_pipeline
 
     fs = DEFAULT_FEATURE_SET if feature_set is None else feature_set
     ad = DEFAULT_ADAPT if adapt is None else adapt
     xt = () if extra is None or test is not None else tuple(extra.tables)
     X, y, n, names = stack_beat_tables([*train, *xt], bool(ad))
-    if groups is not None:
-        pid = np.asarray(groups, dtype=str)
-    elif records is not None:
-        pid = np.asarray(patient_groups(list(records)), dtype=str)
-    else:
-        pid = np.arange(len(train)).astype(str)
-    records = list(pid) if records is None else list(records)
+    pid, records = _patients(len(train), records, groups)
     g = np.repeat([*pid, *(extra.groups if xt else ())], n)
     from .record_self_training import (
         DEFAULT_SELF_TRAINING,
@@ -440,12 +431,7 @@ def record_prior_beat_tables(
     rec = np.repeat(np.arange(len(nn)), nn)
     from .beat_protocols import _ExtraTraining
 
-    outer = _ExtraTraining(
-        GroupKFold(n_splits=outer_folds, shuffle=True, random_state=seed)
-        if outer_folds
-        else LeaveOneGroupOut(),
-        m,
-    )
+    outer = _ExtraTraining(_outer_splitter(outer_folds, seed), m)
     pa, p0 = np.empty(m, dtype=y.dtype), np.empty(m, dtype=y.dtype)
     folds = []
     for tr, te in outer.split(X, y, g):  # the extra records (after m) always train
@@ -461,3 +447,26 @@ def record_prior_beat_tables(
             }
         )
     return y[:m], pa, p0, nn, folds
+
+
+def _patients(n_tables, records, groups):
+    """Patient id of each table (``groups``, else the MIT-BIH patients of ``records``, else one
+    per table) and the record names (default: the patient ids)."""
+    from ..io import patient_groups
+
+    if groups is not None:
+        pid = np.asarray(groups, dtype=str)
+    elif records is not None:
+        pid = np.asarray(patient_groups(list(records)), dtype=str)
+    else:
+        pid = np.arange(n_tables).astype(str)
+    return pid, (list(pid) if records is None else list(records))
+
+
+def _outer_splitter(outer_folds, seed):
+    """Outer patient folds: ``GroupKFold(outer_folds)`` shuffled by ``seed``; 0: leave one out."""
+    from sklearn.model_selection import LeaveOneGroupOut
+
+    if outer_folds:
+        return GroupKFold(n_splits=outer_folds, shuffle=True, random_state=seed)
+    return LeaveOneGroupOut()

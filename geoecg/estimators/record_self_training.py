@@ -385,23 +385,14 @@ def self_training_beat_tables(
     folds : list of dict
         Per fitted model: ``test`` records, the adapter's ``choice`` and the ``threshold``.
     """
-    from sklearn.model_selection import GroupKFold, LeaveOneGroupOut
-
     from ..features.beat_records import stack_beat_tables
-    from ..io import patient_groups
     from .heartbeat import DEFAULT_ADAPT, DEFAULT_FEATURE_SET, make_beat_pipeline
-    from .record_prior import RecordPriorAdapter
+    from .record_prior import RecordPriorAdapter, _outer_splitter, _patients
 
     fs = DEFAULT_FEATURE_SET if feature_set is None else feature_set
     ad = DEFAULT_ADAPT if adapt is None else adapt
     X, y, n, names = stack_beat_tables(train, bool(ad))
-    if groups is not None:
-        pid = np.asarray(groups, dtype=str)
-    elif records is not None:
-        pid = np.asarray(patient_groups(list(records)), dtype=str)
-    else:
-        pid = np.arange(len(train)).astype(str)
-    records = list(pid) if records is None else list(records)
+    pid, records = _patients(len(train), records, groups)
     g = np.repeat(pid, n)
     model = RecordSelfTraining(
         RecordPriorAdapter(
@@ -428,11 +419,7 @@ def self_training_beat_tables(
         out = m.predict(Xt, rec), a.predict(Xt, rec), a.estimator_.predict(Xt)
         return yt, *out, nt, [info(m)]
     rec = np.repeat(np.arange(len(n)), n)
-    outer = (
-        GroupKFold(n_splits=outer_folds, shuffle=True, random_state=seed)
-        if outer_folds
-        else LeaveOneGroupOut()
-    )
+    outer = _outer_splitter(outer_folds, seed)
     pa, p1, p0 = (np.empty(y.shape[0], dtype=y.dtype) for _ in range(3))
     folds = []
     for tr, te in outer.split(X, y, g):
