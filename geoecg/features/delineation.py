@@ -24,6 +24,12 @@ band (0.5-15 Hz), then runs :func:`geoecg._kernels.delineation.delineate_lead` a
   ``p_sep_ms`` reaches ``p_dominance`` of it), and in rhythm with the lead's other P waves
   (its peak-to-QRS-onset time within ``p_pr_tol_ms`` of the lead's median). Otherwise it is
   reported absent, never guessed.
+* **Atrial rhythm** (per call, i.e. per record): with at least 8 beats, when the RR intervals
+  are irregular (median absolute successive RR difference at least ``p_af_irr`` of the
+  median RR) and fewer than ``p_af_share`` of the beats have a global P, every P of the
+  record is reported absent: true P waves come from one atrial rhythm, so they are in
+  (nearly) every beat; P waves in only part of the beats of an irregular rhythm are
+  f-waves or the previous T (atrial fibrillation).
 
 The multi-lead (global) boundary of each beat combines the leads: onsets and offsets
 (P, QRS, T and J) are the mean of the lead values, rounded to a working-rate sample; peaks
@@ -56,6 +62,7 @@ REASONS = _k.REASONS
 _ONSETS = (_k.F_PON, _k.F_QON, _k.F_TON)
 _OFFSETS = (_k.F_POFF, _k.F_QOFF, _k.F_J, _k.F_TOFF)
 _P_COLS = (_k.F_PON, _k.F_PPK, _k.F_POFF)
+_MIN_RHYTHM_BEATS = 8  # fewest beats for the atrial-rhythm test
 _MEDIAN = np.full(len(FIDUCIALS), 0.5)  # peaks: the median of the lead values
 #: Lowest rate the kernels run at (Hz): LUDB's rate, where every setting was tuned. A signal
 #: sampled slower is upsampled by :func:`working_factor` first.
@@ -109,6 +116,10 @@ class DelineationSettings:
         among five or more beats are dropped too.
     global_p_vote : float
         Share of the (usable) leads that must have a P for the beat to have a global P.
+    p_af_irr, p_af_share : float
+        Atrial-rhythm test of the record (see the module docstring): RR irregularity
+        (median absolute successive RR difference / median RR) at or above ``p_af_irr``
+        and a global P in fewer than ``p_af_share`` of the beats remove every P.
     shift_ms : tuple of 12 float
         Constant added to each fiducial (order of :data:`FIDUCIALS`), ms: a calibration to
         an annotation convention (the defaults: the negated median error of the global
@@ -142,6 +153,8 @@ class DelineationSettings:
     p_pr_tol_ms: float = 30.0
     p_consistent: float = 0.7
     global_p_vote: float = 0.4
+    p_af_irr: float = 0.06
+    p_af_share: float = 0.75
     # negated median global error on the LUDB tuning half (session 3; P_peak: session 1)
     shift_ms: tuple = (-8.0, -4.0, -16.0, -8.0, 0.0, 0.0, 0.0, 8.0, 8.0, -14.0, 0.0, -2.0)
 
@@ -345,6 +358,23 @@ def _combine(lead_s: np.ndarray, lead_r: np.ndarray, st: DelineationSettings):
     return out, reason
 
 
+def _p_atrial_rhythm(g, gr, lead_s, lead_r, rp, st: DelineationSettings) -> None:
+    """Remove every P when the RR is irregular and P is in too few beats (in place)."""
+    has_q = np.isfinite(g[:, _k.F_QON])
+    if rp.shape[0] < _MIN_RHYTHM_BEATS or not has_q.any():
+        return
+    rr = np.diff(rp).astype(np.float64)
+    irr = np.median(np.abs(np.diff(rr))) / np.median(rr)
+    share = np.isfinite(g[has_q, _k.F_PPK]).mean()
+    if irr < st.p_af_irr or share >= st.p_af_share:
+        return
+    for c in _P_COLS:
+        gr[np.isfinite(g[:, c]), c] = _k.R_NOP
+        g[:, c] = np.nan
+        lead_r[np.isfinite(lead_s[:, :, c]), c] = _k.R_NOP
+        lead_s[:, :, c] = np.nan
+
+
 def delineate(
     signal,
     fs,
@@ -466,6 +496,7 @@ def delineate(
     elif nb:
         lead_r[:] = _k.R_EDGE
     g, gr = _combine(lead_s[use], lead_r[use], st)
+    _p_atrial_rhythm(g, gr, lead_s, lead_r, rp, st)
     if up > 1:  # back to (fractional) sample indices at fs
         lead_s /= up
         g /= up
