@@ -22,6 +22,7 @@ from .reconstruct import LeadReconstructor
 __all__ = [
     "RECONSTRUCTION_GRIDS",
     "DOWNSTREAM_GRID",
+    "SINGLE_LEAD_GRIDS",
     "select_reconstructor",
     "reconstruction_report",
     "subset_auc_comparison",
@@ -39,6 +40,10 @@ RECONSTRUCTION_GRIDS = {
     "gaussian": [{"n_taps": [2]}, _PHASED, _TEMPLATES],
     "patient": [{"n_taps": [2], "prior_strength": [0.1]}, {**_PHASED, "prior_strength": [0.1]}],
 }
+#: Settings of one source lead, replacing the grid (registered in session 6, chosen among 128
+#: candidates by a patient-grouped 3-fold CV inside folds 1-8): the beat-phase map with
+#: ``|x|``, its 5-nearest templates, blended 50/50 with the 20 nearest patient maps.
+SINGLE_LEAD_GRIDS = {"population": [{**_PHASED, "template_neighbors": [5], "map_neighbors": [20]}]}
 #: Grid searched inside every outer training fold of the downstream comparison (the linear
 #: maps only: the downstream figures were measured with it).
 DOWNSTREAM_GRID = [{"n_taps": [2]}, _PHASED]
@@ -63,7 +68,8 @@ def select_reconstructor(
     calibration_s : float, default 3.0
         ``"patient"``: calibration segment (s).
     grid : list of dict, optional
-        Default :data:`RECONSTRUCTION_GRIDS` ``[method]``.
+        Default :data:`RECONSTRUCTION_GRIDS` ``[method]``; from one source lead
+        :data:`SINGLE_LEAD_GRIDS` ``[method]`` where it has the method.
     n_splits : int, default 3
         Inner ``GroupKFold`` folds.
 
@@ -75,7 +81,9 @@ def select_reconstructor(
     from sklearn.model_selection import GridSearchCV, GroupKFold
 
     kw = {"calibration_s": calibration_s} if method == "patient" else {}
-    grid = RECONSTRUCTION_GRIDS[method] if grid is None else grid
+    if grid is None:
+        one = len(parse_leads(source)) == 1 and method in SINGLE_LEAD_GRIDS
+        grid = (SINGLE_LEAD_GRIDS if one else RECONSTRUCTION_GRIDS)[method]
     gs = GridSearchCV(LeadReconstructor(source, method, fs=fs, **kw), grid, cv=GroupKFold(n_splits))
     gs.fit(X, groups=groups)
     chosen = {k: (v if k != "phase_edges_s" else "beat") for k, v in gs.best_params_.items()}
@@ -110,7 +118,7 @@ def reconstruction_report(
     methods : sequence of str
     fs, calibration_s : float
     grids : dict, optional
-        Method -> candidate settings (default :data:`RECONSTRUCTION_GRIDS`).
+        Method -> candidate settings (default: those of :func:`select_reconstructor`).
     quantile_rows : bool, default True
         Also score the chosen population/gaussian reconstructor refitted with
         ``amplitude="r_quantile"`` (key ``"I,II,V3|population+r_quantile"``): same settings, no
@@ -138,7 +146,7 @@ def reconstruction_report(
                 groups[train],
                 fs=fs,
                 calibration_s=calibration_s,
-                grid=(grids or RECONSTRUCTION_GRIDS)[m],
+                grid=None if grids is None else grids[m],
             )
             variants = [("conditional", rec)]
             if quantile_rows and m != "patient":

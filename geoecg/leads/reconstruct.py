@@ -30,9 +30,10 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ._design import _conditional, _lagged, _oas
+from ._neighbours import blend_neighbour_maps, fit_neighbour_maps, source_descriptors
 from ._phases import beat_phase_index
 from ._rescale import AMPLITUDE_MAPS, apply_r_amplitude_map, fit_r_amplitude_map, source_rpeaks
-from ._templates import blend_templates, median_beats
+from ._templates import _window, blend_templates, median_beats
 from .names import STANDARD_LEADS, parse_leads
 from .relations import limb_leads
 from .scores import ReconstructionScores, reconstruction_scores
@@ -88,6 +89,12 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
         each R-peak detected on the sources. Needs ``fs``.
     template_weight : float, default 0.5
         Weight of that template against the linear prediction, in (0, 1].
+    map_neighbors : int, default 0
+        Population method, one source lead: with ``k > 0``, blend 50/50 with the
+        similarity-weighted average of the own maps (this design, fitted on each training
+        record's 12 leads) of the ``k`` training records whose source lead is most alike
+        (:mod:`geoecg.leads._neighbours`; the bench's single-lead default, ``k = 20``).
+        Needs ``fs``.
     amplitude : {"conditional", "r_quantile"}, default "conditional"
         ``"conditional"`` returns the conditional mean, whose amplitudes regress toward the
         population. ``"r_quantile"`` (population and gaussian methods; needs ``fs``)
@@ -120,6 +127,8 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
     amplitude_map_ : ndarray, shape (2, n_quantiles, n_target) or None
         ``amplitude="r_quantile"``: quantiles of the per-record R amplitude (mV) of the
         in-sample reconstructed and of the true training leads.
+    neighbour_maps_ : NeighbourMaps or None
+        ``map_neighbors``: the training records' own maps and source-lead descriptors.
     invalid_records_ : ndarray of int
         Records of the last ``transform`` that were invalid (``on_invalid="nan"``).
 
@@ -165,6 +174,7 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
         rectified=False,
         template_neighbors=0,
         template_weight=0.5,
+        map_neighbors=0,
         amplitude="conditional",
         limb_relations=True,
         on_invalid="raise",
@@ -181,6 +191,7 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
         self.rectified = rectified
         self.template_neighbors = template_neighbors
         self.template_weight = template_weight
+        self.map_neighbors = map_neighbors
         self.amplitude = amplitude
         self.limb_relations = limb_relations
         self.on_invalid = on_invalid
@@ -209,6 +220,11 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
             raise ValueError(f"template_weight must be in (0, 1], got {self.template_weight!r}")
         if k and self.method == "patient":
             raise ValueError("template_neighbors applies to the population and gaussian methods")
+        km = self.map_neighbors
+        if not isinstance(km, (int, np.integer)) or km < 0:
+            raise ValueError(f"map_neighbors must be an int >= 0, got {km!r}")
+        if km and (self.method != "population" or len(parse_leads(self.source)) != 1):
+            raise ValueError("map_neighbors applies to the population method from one lead")
         if self.amplitude not in AMPLITUDE_MAPS:
             raise ValueError(f"amplitude must be one of {AMPLITUDE_MAPS}, got {self.amplitude!r}")
         if self.amplitude != "conditional" and self.method == "patient":
@@ -226,18 +242,15 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
             self.method == "patient"
             or self.phase_edges_s is not None
             or k
+            or km
             or self.amplitude != "conditional"
         ):
             if self.fs is None or not np.isfinite(self.fs) or self.fs <= 0:
                 raise ValueError(
-                    f"fs must be a positive number in Hz for method='patient', "
-                    f"phase_edges_s, template_neighbors or amplitude, got {self.fs!r}"
+                    "fs must be a positive number in Hz for method='patient', phase_edges_s, "
+                    f"template_neighbors, map_neighbors or amplitude, got {self.fs!r}"
                 )
         if self.method == "patient":
-            if self.fs is None or not np.isfinite(self.fs) or self.fs <= 0:
-                raise ValueError(
-                    f"fs must be a positive number in Hz for method='patient', got {self.fs!r}"
-                )
             if not self.calibration_s > 0:
                 raise ValueError(f"calibration_s must be positive, got {self.calibration_s!r}")
             if not self.prior_strength >= 0:
@@ -298,9 +311,13 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
             self.phase_coef_ = self._solve_phases(G, B, self.alpha, PHASE_PRIOR)
         self.n_features_ = self.coef_.shape[0]
         self.amplitude_map_ = self.template_keys_ = self.template_beats_ = None
-        peaks = keys = None
-        if self.template_neighbors:
+        self.neighbour_maps_ = peaks = keys = desc = None
+        if self.template_neighbors or self.map_neighbors:
             B, peaks = median_beats(X, self.src_idx_, float(self.fs))
+        if self.map_neighbors:
+            desc = source_descriptors(B[:, self.src_idx_[0]], peaks, float(self.fs), _window(fs)[0])
+            self.neighbour_maps_ = fit_neighbour_maps(self, X, P, *desc, PHASE_PRIOR)
+        if self.template_neighbors:
             keys = B[:, self.src_idx_].reshape(len(B), -1)
             ok = np.isfinite(keys).all(axis=1)
             self.template_keys_, self.template_beats_ = keys[ok], B[ok][:, self.tgt_idx_]
@@ -310,6 +327,9 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
             pred = self._predict(X[:, self.src_idx_], self.coef_, self.phase_coef_, P)
             if keys is not None:
                 self._blend(pred, keys, peaks, exclude=self_row)
+            if self.neighbour_maps_ is not None:
+                own = np.where(desc[2], np.cumsum(desc[2]) - 1, -1)  # leave each record out
+                self._blend_maps(pred, X[:, self.src_idx_], P, desc, exclude=own)
             Y = Y - Y.mean(axis=-1, keepdims=True)
             self.amplitude_map_ = fit_r_amplitude_map(Y, pred, fs, rp)
         return self
@@ -326,6 +346,10 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
             float(self.fs),
             exclude=exclude,
         )
+
+    def _blend_maps(self, pred, S, P, desc, exclude=None):
+        bank, k = self.neighbour_maps_, self.map_neighbors
+        return blend_neighbour_maps(self, bank, pred, S, P, *desc, k, exclude=exclude)
 
     @property
     def _n_phases(self) -> int:
@@ -488,9 +512,16 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
                 pred = self._patient(X[ok], P)
             else:
                 pred = self._predict(Sok, self.coef_, self.phase_coef_, P)
-                if getattr(self, "template_keys_", None) is not None:
+                tmpl = getattr(self, "template_keys_", None) is not None
+                nbm = getattr(self, "neighbour_maps_", None) is not None
+                if tmpl or nbm:
                     B, peaks = median_beats(Sok, range(Sok.shape[1]), float(self.fs))
+                if tmpl:
                     self._blend(pred, B.reshape(len(B), -1), peaks)
+                if nbm:
+                    fs = float(self.fs)
+                    desc = source_descriptors(B[:, 0], peaks, fs, _window(fs)[0])
+                    self._blend_maps(pred, Sok, P, desc)
                 pred = self._rescale(pred, Sok, rp)
             out[np.ix_(ok, self.tgt_idx_)] = pred
             if self.exact_limbs_:
