@@ -427,3 +427,24 @@ def test_atrial_rhythm_test_of_the_record(rhythm):
         assert p.mean() >= 0.9
     else:  # a regular rhythm is not touched
         assert p.mean() >= 0.3 and np.array_equal(p, mask[1:-1])
+
+
+def test_global_p_offset_pulled_towards_the_peak():
+    """Rule D (session 6): global P_off - k (d - m), d the P peak-to-offset distance, at 500
+    and at 100 Hz (working rate); per-lead values untouched."""
+    st = DelineationSettings()
+    for fs in (FS, 100.0):
+        x, rp = _synthetic(fs=fs)
+        x = np.vstack([x, 0.8 * x])
+        a = delineate(x, fs, rp)
+        b = delineate(x, fs, rp, settings=DelineationSettings(p_off_k=0.0))
+        np.testing.assert_array_equal(a.lead_samples, b.lead_samples)
+        up = 500.0 / fs if fs < 500.0 else 1.0
+        d = (b.samples[:, COL["P_off"]] - b.samples[:, COL["P_peak"]]) * up  # working samples
+        want = b.samples[:, COL["P_off"]] - np.round(st.p_off_k * (d - st.p_off_m_ms / 2.0)) / up
+        ok = np.isfinite(d)
+        assert ok.sum() >= 5
+        np.testing.assert_allclose(a.samples[ok, COL["P_off"]], want[ok], atol=1e-9)
+        assert np.all(a.samples[ok, COL["P_off"]] <= a.samples[ok, COL["QRS_on"]])
+        others = [c for c in range(12) if c != COL["P_off"]]
+        np.testing.assert_array_equal(a.samples[:, others], b.samples[:, others])

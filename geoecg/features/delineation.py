@@ -34,7 +34,10 @@ band (0.5-15 Hz), then runs :func:`geoecg._kernels.delineation.delineate_lead` a
 The multi-lead (global) boundary of each beat combines the leads: onsets and offsets
 (P, QRS, T and J) are the mean of the lead values, rounded to a working-rate sample; peaks
 the median of the lead values; a global P exists when at least ``global_p_vote`` of the
-leads have one.
+leads have one. The global P offset is then pulled towards ``p_off_m_ms`` after the global
+P peak: ``P_off - p_off_k * (d - p_off_m_ms)`` with ``d`` the peak-to-offset distance (on
+the LUDB tuning half the offset error grew with ``d``, 0.59 ms per ms: a late offset was
+mostly a too-long P tail).
 Defaults were chosen on the ``tune`` half of the visible LUDB records (positions 0, 2, 4,
 ... of the sorted list: records 1, 5, 9, ...; coordinate search, then a record-grouped
 5-fold CV inside ``tune`` for the lead combination) and scored once per release on the
@@ -116,6 +119,10 @@ class DelineationSettings:
         among five or more beats are dropped too.
     global_p_vote : float
         Share of the (usable) leads that must have a P for the beat to have a global P.
+    p_off_k, p_off_m_ms : float
+        Global P offset correction (see the module docstring): slope and centre (ms) of the
+        peak-to-offset distance, the least-squares fit of the error on that distance over
+        the LUDB tuning half (0 turns it off).
     p_af_irr, p_af_share : float
         Atrial-rhythm test of the record (see the module docstring): RR irregularity
         (median absolute successive RR difference / median RR) at or above ``p_af_irr``
@@ -153,6 +160,8 @@ class DelineationSettings:
     p_pr_tol_ms: float = 30.0
     p_consistent: float = 0.7
     global_p_vote: float = 0.4
+    p_off_k: float = 0.59
+    p_off_m_ms: float = 50.0
     p_af_irr: float = 0.06
     p_af_share: float = 0.75
     # negated median global error on the LUDB tuning half (session 3; P_peak: session 1)
@@ -358,6 +367,14 @@ def _combine(lead_s: np.ndarray, lead_r: np.ndarray, st: DelineationSettings):
     return out, reason
 
 
+def _p_offset_towards_peak(g, st: DelineationSettings, wfs: float) -> None:
+    """Pull the global P offset towards ``p_off_m_ms`` after the P peak (in place)."""
+    d = g[:, _k.F_POFF] - g[:, _k.F_PPK]
+    ok = np.isfinite(d)
+    new = g[ok, _k.F_POFF] - np.round(st.p_off_k * (d[ok] - st.p_off_m_ms * wfs / 1000.0))
+    g[ok, _k.F_POFF] = np.minimum(new, np.where(np.isfinite(g[ok, _k.F_QON]), g[ok, _k.F_QON], new))
+
+
 def _p_atrial_rhythm(g, gr, lead_s, lead_r, rp, st: DelineationSettings) -> None:
     """Remove every P when the RR is irregular and P is in too few beats (in place)."""
     has_q = np.isfinite(g[:, _k.F_QON])
@@ -496,6 +513,8 @@ def delineate(
     elif nb:
         lead_r[:] = _k.R_EDGE
     g, gr = _combine(lead_s[use], lead_r[use], st)
+    if st.p_off_k and nb:
+        _p_offset_towards_peak(g, st, fs * up)
     _p_atrial_rhythm(g, gr, lead_s, lead_r, rp, st)
     if up > 1:  # back to (fractional) sample indices at fs
         lead_s /= up
