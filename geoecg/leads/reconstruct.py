@@ -31,16 +31,16 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._design import _conditional, _lagged, _oas
 from ._neighbours import blend_neighbour_maps, fit_neighbour_maps, source_descriptors
+from ._params import METHODS, check_params
 from ._phases import beat_phase_index
-from ._rescale import AMPLITUDE_MAPS, apply_r_amplitude_map, fit_r_amplitude_map, source_rpeaks
+from ._rescale import apply_r_amplitude_map, fit_r_amplitude_map, source_rpeaks
 from ._templates import _window, blend_templates, median_beats
-from .names import STANDARD_LEADS, parse_leads
+from .names import STANDARD_LEADS
 from .relations import limb_leads
 from .scores import ReconstructionScores, reconstruction_scores
 
 __all__ = ["LeadReconstructor", "ReconstructionScores", "reconstruction_scores", "METHODS"]
 
-METHODS = ("population", "gaussian", "patient")
 #: A source lead whose standard deviation over a record is below this (mV) is "flat".
 FLAT_MV = 1e-4
 #: Pull of the pooled weights on each beat phase's weights, in units of the phase's own
@@ -205,60 +205,7 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ checks
     def _check_params(self):
-        if self.method not in METHODS:
-            raise ValueError(f"method must be one of {METHODS}, got {self.method!r}")
-        if not isinstance(self.n_taps, (int, np.integer)) or self.n_taps < 0:
-            raise ValueError(f"n_taps must be an int >= 0, got {self.n_taps!r}")
-        if not np.isfinite(self.alpha) or self.alpha < 0:
-            raise ValueError(f"alpha must be a number >= 0, got {self.alpha!r}")
-        if not 0 <= self.shrinkage < 1:
-            raise ValueError(f"shrinkage must be in [0, 1), got {self.shrinkage!r}")
-        k = self.template_neighbors
-        if not isinstance(k, (int, np.integer)) or k < 0:
-            raise ValueError(f"template_neighbors must be an int >= 0, got {k!r}")
-        if not 0 < self.template_weight <= 1:
-            raise ValueError(f"template_weight must be in (0, 1], got {self.template_weight!r}")
-        if k and self.method == "patient":
-            raise ValueError("template_neighbors applies to the population and gaussian methods")
-        km = self.map_neighbors
-        if not isinstance(km, (int, np.integer)) or km < 0:
-            raise ValueError(f"map_neighbors must be an int >= 0, got {km!r}")
-        if km and (self.method != "population" or len(parse_leads(self.source)) != 1):
-            raise ValueError("map_neighbors applies to the population method from one lead")
-        if self.amplitude not in AMPLITUDE_MAPS:
-            raise ValueError(f"amplitude must be one of {AMPLITUDE_MAPS}, got {self.amplitude!r}")
-        if self.amplitude != "conditional" and self.method == "patient":
-            raise ValueError(f"amplitude={self.amplitude!r} applies to population and gaussian")
-        if self.on_invalid not in ("raise", "nan"):
-            raise ValueError(f"on_invalid must be 'raise' or 'nan', got {self.on_invalid!r}")
-        if self.phase_edges_s is not None:
-            e = np.asarray(self.phase_edges_s, dtype=float)
-            if e.ndim != 1 or e.size < 1 or not np.isfinite(e).all() or (np.diff(e) <= 0).any():
-                raise ValueError(
-                    "phase_edges_s must be increasing finite edges in s, got "
-                    f"{self.phase_edges_s!r}"
-                )
-        if (
-            self.method == "patient"
-            or self.phase_edges_s is not None
-            or k
-            or km
-            or self.amplitude != "conditional"
-        ):
-            if self.fs is None or not np.isfinite(self.fs) or self.fs <= 0:
-                raise ValueError(
-                    "fs must be a positive number in Hz for method='patient', phase_edges_s, "
-                    f"template_neighbors, map_neighbors or amplitude, got {self.fs!r}"
-                )
-        if self.method == "patient":
-            if not self.calibration_s > 0:
-                raise ValueError(f"calibration_s must be positive, got {self.calibration_s!r}")
-            if not self.prior_strength >= 0:
-                raise ValueError(f"prior_strength must be >= 0, got {self.prior_strength!r}")
-        src = parse_leads(self.source)
-        if len(src) == len(STANDARD_LEADS):
-            raise ValueError("source holds all 12 leads: nothing to reconstruct")
-        return src
+        return check_params(self)
 
     @staticmethod
     def _as_array(X, name="X") -> np.ndarray:
