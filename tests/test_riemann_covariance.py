@@ -11,11 +11,16 @@ from sklearn.covariance import empirical_covariance, ledoit_wolf, oas
 from sklearn.exceptions import NotFittedError
 
 from geoecg._kernels.covariance import (
+    GRAM_MAX_LOSS,
+    GRAM_TILE,
     SPD_BELOW_FLOOR,
     SPD_FLAT,
     SPD_NONFINITE,
     SPD_OK,
     TILE,
+    _first_tile_loss,
+    _gram_single_pass,
+    _gram_tile_length,
     spd_status,
 )
 from geoecg.riemann import LeadCovariances, lead_covariances
@@ -91,6 +96,55 @@ def test_single_pass_tiles_and_large_offsets(estimator, c, rng):
     res = lead_covariances(X, estimator=estimator, reg=0)
     np.testing.assert_allclose(res.covariances, _batch_twin(X, estimator)[0], rtol=1e-8, atol=1e-9)
     assert res.n_valid.tolist() == [t, t - 1, t]
+
+
+@pytest.mark.parametrize("c", [1, 3, 8, 12, 13, 16])
+@pytest.mark.parametrize("t", [5, 2 * GRAM_TILE, 3 * GRAM_TILE + 77])
+def test_gram_single_pass_matches_twin(c, t, rng):
+    # equal tiles with a ragged last one; 12 and 16 leads sum every next tile inside the blocks,
+    # 8 leads only some of them (the rest by the plain row sums), 1/3/13 off the 4-row blocking
+    x = rng.standard_normal((c, t)) + rng.uniform(-2, 2, (c, 1))
+    acc, rowsum = np.full((c, c), np.nan), np.full(c, np.nan)
+    _gram_single_pass(x=x, acc=acc, rowsum=rowsum)
+    np.testing.assert_allclose(np.tril(acc), np.tril(x @ x.T), rtol=1e-12)
+    np.testing.assert_allclose(rowsum, x.sum(axis=1), rtol=1e-12, atol=1e-12)
+    T = _gram_tile_length(t)
+    assert T <= GRAM_TILE and -(-t // T) == -(-t // GRAM_TILE)  # as few tiles, near-equal
+    ms, var = (x[:, :T] ** 2).mean(axis=1), x[:, :T].var(axis=1)
+    assert _first_tile_loss(x=x, nb=T) == pytest.approx((ms / var).max(), rel=1e-9)
+
+
+@pytest.mark.parametrize("kind", ["raw", "offset", "late", "flat"])
+def test_raw_products_fall_back_when_they_would_cancel(kind, rng):
+    # raw cross products only while mean(x^2) / var(x) <= GRAM_MAX_LOSS for every lead; an
+    # offset seen on the first tile, one seen only on the whole record (a large artefact on the
+    # first tile hides it there) or a constant lead send the record to the shifted sums. All
+    # must match the textbook formula.
+    t = 8 * GRAM_TILE
+    X = rng.standard_normal((2, 12, t))
+    first = _gram_tile_length(t)
+    if kind == "raw":
+        X += 3.0  # mean(x^2) / var = 10: raw products
+    elif kind == "offset":
+        X += 1e4
+    elif kind == "late":  # 1 + 49 / 1 on the first tile, ~1 + 49 * 8 on the record
+        X = 7.0 + 0.01 * X
+        X[:, :, :first] += rng.standard_normal((2, 12, first))
+    else:
+        X[:, 5] = 7.0
+    with np.errstate(divide="ignore"):
+        loss = (X**2).mean(axis=2) / X.var(axis=2)
+    first_loss = max(_first_tile_loss(x=x, nb=first) for x in X)
+    if kind == "raw":
+        assert loss.max() < GRAM_MAX_LOSS / 16
+    elif kind == "late":
+        assert first_loss < GRAM_MAX_LOSS / 4 < GRAM_MAX_LOSS < loss.min()
+    else:
+        assert first_loss > GRAM_MAX_LOSS
+    res = lead_covariances(X, estimator="oas", reg=0)
+    C, rho = _batch_twin(X, "oas")
+    np.testing.assert_allclose(res.covariances, C, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(res.shrinkage, rho, rtol=1e-9)
 
 
 @pytest.mark.parametrize(

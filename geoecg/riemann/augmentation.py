@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from pyriemann.geometry.base import logm
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.utils import check_random_state
 from sklearn.utils.metaestimators import available_if
@@ -126,6 +125,8 @@ def geodesic_augment(
     if metric == "riemann":
         geodesic_riemann(X=np.ascontiguousarray(X), first=first, second=second, alpha=alpha, out=Xn)
     else:
+        from pyriemann.geometry.base import logm  # lazy: pyRiemann imports torch (~10 s CPU)
+
         L = np.ascontiguousarray(logm(X))
         geodesic_logeuclid(
             L=(L + L.transpose(0, 2, 1)) / 2, first=first, second=second, alpha=alpha, out=Xn

@@ -8,7 +8,6 @@ removes a domain-wide congruence (a different electrode gain or placement) exact
 from __future__ import annotations
 
 import numpy as np
-from pyriemann.geometry.mean import gmean
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
@@ -18,6 +17,13 @@ from .tangent import _invsqrtm, check_spd_batch, riemann_group_means
 def _mean(X, metric: str) -> np.ndarray:
     if metric == "riemann":  # batched numba kernel (pyRiemann 0.12 mean_riemann)
         return riemann_group_means(X, np.zeros(X.shape[0], dtype=np.int64))[1][0]
+    return _gmean(X, metric)
+
+
+def _gmean(X, metric: str) -> np.ndarray:
+    """pyRiemann's ``gmean``, imported on first use (pyRiemann imports torch, ~10 s CPU)."""
+    from pyriemann.geometry.mean import gmean
+
     return gmean(X, metric=metric)
 
 
@@ -94,9 +100,7 @@ class RiemannianRecentering(TransformerMixin, BaseEstimator):
             keys, means = riemann_group_means(X, d)
             self.domain_means_ = dict(zip(keys.tolist(), means, strict=True))
         else:
-            self.domain_means_ = {
-                k: gmean(X[d == k], metric=self.metric) for k in np.unique(d).tolist()
-            }
+            self.domain_means_ = {k: _gmean(X[d == k], self.metric) for k in np.unique(d).tolist()}
         self.global_mean_ = _mean(X, self.metric)
         self.n_channels_ = X.shape[1]
         return self

@@ -7,9 +7,6 @@ import warnings
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-from pyriemann.geometry.distance import distance
-from pyriemann.geometry.mean import gmean
-from pyriemann.geometry.tangentspace import tangent_space
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
@@ -232,6 +229,8 @@ class ClassMeanTangentSpace(TransformerMixin, BaseEstimator):
         if self.metric == "riemann":
             self.means_ = riemann_group_means(X, y)[1]
         else:
+            from pyriemann.geometry.mean import gmean  # lazy: pyRiemann imports torch
+
             self.means_ = np.stack([gmean(X[y == k], metric=self.metric) for k in self.classes_])
         self.n_channels_ = X.shape[1]
         p = self.n_channels_ * (self.n_channels_ + 1) // 2
@@ -245,6 +244,8 @@ class ClassMeanTangentSpace(TransformerMixin, BaseEstimator):
         X = self._check(X)
         if self.metric == "riemann":
             return _log_vectors(X, self.means_)[1]
+        from pyriemann.geometry.distance import distance  # lazy: pyRiemann imports torch
+
         return np.column_stack([distance(X, M, metric=self.metric)[:, 0] for M in self.means_])
 
     def _check(self, X):
@@ -268,6 +269,8 @@ class ClassMeanTangentSpace(TransformerMixin, BaseEstimator):
             near = np.argmin(d, axis=1)
             T = T.reshape(X.shape[0], -1, p)[np.arange(X.shape[0]), near]
             return np.hstack([T, d])
+        from pyriemann.geometry.tangentspace import tangent_space  # lazy: imports torch
+
         if self.mode == "concat":
             return np.hstack([tangent_space(X, M, metric=self.metric) for M in self.means_])
         d = self.distances(X)
