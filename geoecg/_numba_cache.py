@@ -12,6 +12,12 @@ one of the given package folders with the hash of that file AND of every file it
 transitively (relative and absolute imports of modules in those folders, read with
 ``ast``; package ``__init__`` files are not followed). A changed callee then changes the
 stamp of every caller, so numba recompiles them. Nothing else about numba's cache changes.
+
+:class:`FirstCall` serves the first-ever call of a kernel without waiting for numba: when
+the kernel has no machine code in this process and none in the on-disk cache (probed in
+the cache index, for the call's argument types), it compiles in a background thread and
+the call runs the kernel's own Python source meanwhile (:func:`interpreted`: the same code
+that ``NUMBA_DISABLE_JIT=1`` runs, with every kernel it calls also interpreted).
 """
 
 from __future__ import annotations
@@ -20,8 +26,11 @@ import ast
 import functools
 import hashlib
 import os
+import sys
+import threading
+import types
 
-__all__ = ["dependency_files", "install", "source_stamp"]
+__all__ = ["FirstCall", "dependency_files", "install", "interpreted", "source_stamp"]
 
 _ROOTS: list[str] = []
 
@@ -167,3 +176,115 @@ def install(*package_dirs) -> None:
         d = os.path.abspath(os.fspath(d))
         if d not in _ROOTS:
             _ROOTS.append(d)
+
+
+def _is_dispatcher(obj) -> bool:
+    return hasattr(obj, "py_func") and hasattr(obj, "signatures")
+
+
+def interpreted(kernel, _modules=None, _done=None):
+    """The plain-Python version of numba kernel ``kernel``: its ``py_func`` with every
+    kernel it names (module globals, transitively) replaced by their plain-Python versions,
+    so nothing is compiled. A function that is not a numba dispatcher is returned as is."""
+    if not _is_dispatcher(kernel):
+        return kernel
+    _modules = {} if _modules is None else _modules
+    _done = {} if _done is None else _done
+    if kernel in _done:
+        return _done[kernel]
+    f = kernel.py_func
+    g = _modules.get(id(f.__globals__))
+    if g is None:
+        g = _modules[id(f.__globals__)] = dict(f.__globals__)  # filled below, cycles safe
+        for name, value in f.__globals__.items():
+            if _is_dispatcher(value):
+                g[name] = interpreted(value, _modules, _done)
+    clone = types.FunctionType(f.__code__, g, f.__name__, f.__defaults__, f.__closure__)
+    clone.__kwdefaults__ = f.__kwdefaults__
+    _done[kernel] = clone
+    return clone
+
+
+def _cache_has(kernel, sig) -> bool:
+    """Whether numba's on-disk cache of ``kernel`` holds fresh machine code for ``sig``."""
+    cache = getattr(kernel, "_cache", None)
+    if cache is None or not hasattr(cache, "_index_key"):
+        return False  # caching disabled (NullCache): every process compiles
+    try:
+        key = cache._index_key(sig, kernel.targetctx.codegen())
+        return key in cache._cache_file._load_index()
+    except Exception:  # pragma: no cover - another numba: let numba load or compile
+        return True
+
+
+class FirstCall:
+    """Call a numba kernel without waiting for its first compilation.
+
+    ``state(*args)`` says how a call with these arguments would run: ``"compiled"`` when
+    the kernel has machine code for their types in this process or in the on-disk cache
+    (numba loads it in milliseconds), otherwise ``"interpreted"`` (also while a background
+    compilation runs).
+    :meth:`compile_in_background` starts compiling in a background thread (a non-daemon
+    thread, so the machine code is written to the cache before the process exits) and
+    prints ``notice`` once on stderr.
+    :meth:`python` is the interpreted kernel (results agree with the compiled one to
+    rounding; ``tests/test_hrv_first_call.py``).
+
+    Parameters
+    ----------
+    kernel : numba dispatcher
+        The kernel (``@njit(cache=True)``); a plain function (``NUMBA_DISABLE_JIT=1``)
+        is always "compiled".
+    notice : str
+        The stderr line of the first interpreted call (``GEOECG_COMPILE_NOTICE=0``
+        silences it).
+    """
+
+    def __init__(self, kernel, notice: str):
+        self.kernel = kernel
+        self.notice = notice
+        self.thread: threading.Thread | None = None
+        self._python = None
+        self._lock = threading.Lock()
+
+    @property
+    def python(self):
+        if self._python is None:
+            self._python = interpreted(self.kernel)
+        return self._python
+
+    def state(self, *args) -> str:
+        k = self.kernel
+        if not _is_dispatcher(k):
+            return "compiled"
+        sig = tuple(k.typeof_pyval(a) for a in args)
+        if sig in k.overloads:
+            return "compiled"
+        with self._lock:
+            if self.thread is not None:
+                return "interpreted" if self.thread.is_alive() else "compiled"
+            return "compiled" if _cache_has(k, sig) else "interpreted"
+
+    def compile_in_background(self, *args) -> None:
+        """Start compiling ``kernel`` for the types of ``args`` in a background thread
+        (once; call it after the interpreted rows, so they do not share the GIL with numba's
+        typing) and print the notice."""
+        k = self.kernel
+        with self._lock:
+            if self.thread is not None or not _is_dispatcher(k):
+                return
+            if os.environ.get("GEOECG_COMPILE_NOTICE", "1") != "0":
+                print(self.notice, file=sys.stderr, flush=True)
+                from . import _jit
+
+                _jit._state["announced"] = True  # numba's compile event: no second line
+            sig = tuple(k.typeof_pyval(a) for a in args)
+            self.thread = threading.Thread(
+                target=k.compile, args=(sig,), name=f"geoecg-compile-{k.__name__}"
+            )
+            self.thread.start()
+
+    def wait(self) -> None:
+        """Block until a background compilation (if any) has finished."""
+        if self.thread is not None:
+            self.thread.join()

@@ -111,6 +111,12 @@ def _twiddles(n):
     return wr, wi
 
 
+#: Butterfly spans below this run twiddle-outer: the same butterflies (bit-identical), but
+#: the first stages' one or two twiddles no longer cost a short inner loop per block
+#: (2048-point FFT ~63 -> ~52 us, docs/benchmarks/hrv_noise.md; 16: the first four stages).
+FFT_SHORT_SPAN = 16
+
+
 @njit(cache=True, nogil=True)
 def _fft_pow2(re, im, wr, wi):
     """In-place iterative radix-2 decimation-in-time DFT ``X_k = sum_j x_j exp(-2 pi i jk/n)``
@@ -130,18 +136,32 @@ def _fft_pow2(re, im, wr, wi):
     while size <= n:
         half = size // 2
         stride = n // size
-        for s in range(0, n, size):
+        if half < FFT_SHORT_SPAN:  # few twiddles: each one's butterflies in one long loop
             for k in range(half):
                 c = wr[k * stride]
                 d = wi[k * stride]
-                a = s + k
-                b = a + half
-                tr = c * re[b] - d * im[b]
-                ti = c * im[b] + d * re[b]
-                re[b] = re[a] - tr
-                im[b] = im[a] - ti
-                re[a] += tr
-                im[a] += ti
+                for s in range(0, n, size):
+                    a = s + k
+                    b = a + half
+                    tr = c * re[b] - d * im[b]
+                    ti = c * im[b] + d * re[b]
+                    re[b] = re[a] - tr
+                    im[b] = im[a] - ti
+                    re[a] += tr
+                    im[a] += ti
+        else:
+            for s in range(0, n, size):
+                for k in range(half):
+                    c = wr[k * stride]
+                    d = wi[k * stride]
+                    a = s + k
+                    b = a + half
+                    tr = c * re[b] - d * im[b]
+                    ti = c * im[b] + d * re[b]
+                    re[b] = re[a] - tr
+                    im[b] = im[a] - ti
+                    re[a] += tr
+                    im[a] += ti
         size *= 2
 
 

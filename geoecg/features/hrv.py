@@ -77,6 +77,7 @@ from .._kernels.hrv_batch import N_FEATURES, hrv_rows
 from .._kernels.hrv_freq import FREQ_NAMES
 from .._kernels.hrv_nonlinear import NONLINEAR_NAMES
 from .._kernels.hrv_time import TIME_NAMES
+from .._numba_cache import FirstCall
 from .._validation import check_fs
 from .._validation import check_rpeaks as _check_rpeaks
 from .._validation import check_rr as _check_rr
@@ -100,6 +101,37 @@ HRV_BLOCKS: dict[str, tuple[str, ...]] = {
     "nonlinear": NONLINEAR_NAMES,
 }
 assert len(HRV_FEATURE_NAMES) == N_FEATURES
+
+#: The first-ever HRV call (no machine code in the on-disk cache) runs the kernels as plain
+#: Python while numba compiles them in a background thread (~40 s of CPU, once).
+_FIRST_CALL = FirstCall(
+    hrv_rows,
+    "geoecg: compiling the HRV kernels in the background (once; cached on disk, so later "
+    "runs start fast); meanwhile HRV runs as plain Python (~0.2 s per series)",
+)
+#: Most rows a call computes with the plain-Python kernels (~0.2-0.5 s CPU each); a
+#: larger call waits for the compilation instead (plain Python would slow it down).
+FIRST_CALL_MAX_ROWS = 8
+
+
+def run_rows(rr_flat, t_flat, offsets, start, stop, params, out) -> int:
+    """Rows ``start:stop`` of ``out`` without waiting for numba, while ``hrv_rows`` has no
+    machine code yet (see ``_FIRST_CALL``): returns the first row it did NOT fill, which the
+    caller computes with ``hrv_rows`` (``start`` when the kernel is compiled or cached)."""
+    args = (rr_flat, t_flat, offsets)
+    i = start
+    cold = False
+    while i < stop and _FIRST_CALL.state(*args, i, stop, params, out) == "interpreted":
+        cold = True
+        if stop - start > FIRST_CALL_MAX_ROWS:
+            break
+        _FIRST_CALL.python(*args, i, i + 1, params, out)
+        i += 1
+    if cold:  # started after the interpreted rows: they need not share the GIL with numba
+        _FIRST_CALL.compile_in_background(*args, start, stop, params, out)
+        if i < stop:
+            _FIRST_CALL.wait()
+    return i
 
 
 @dataclass(frozen=True)
@@ -266,13 +298,12 @@ def hrv_features(
     rr, t = _prepare(rr_ms, rpeaks, fs)
     out = np.full((1, N_FEATURES), np.nan)
     # the batch kernel on one row: one compiled entry point for single and batch calls
-    hrv_rows(
-        rr_flat=np.ascontiguousarray(rr, dtype=np.float64),
-        t_flat=np.ascontiguousarray(t, dtype=np.float64),
-        offsets=np.array([0, rr.size], dtype=np.int64),
-        start=0,
-        stop=1,
-        params=settings.as_array(),
-        out=out,
+    args = (
+        np.ascontiguousarray(rr, dtype=np.float64),
+        np.ascontiguousarray(t, dtype=np.float64),
+        np.array([0, rr.size], dtype=np.int64),
     )
+    params = settings.as_array()
+    if run_rows(*args, 0, 1, params, out) == 0:  # 1: done as plain Python (first-ever call)
+        hrv_rows(*args, 0, 1, params, out)
     return dict(zip(HRV_FEATURE_NAMES, out[0].tolist(), strict=True))

@@ -17,6 +17,7 @@ from .hrv import (
     check_rpeaks,
     check_rr,
     rr_times,
+    run_rows,
 )
 
 __all__ = ["HRVWindows", "hrv_features_batch", "hrv_windowed"]
@@ -54,8 +55,11 @@ def _run_flat(rr_flat, t_flat, offsets, settings, n_jobs) -> np.ndarray:
         np.ascontiguousarray(offsets, dtype=np.int64),
     )
     params = settings.as_array()
-    if threads <= 1 or n <= _CHUNK:
-        hrv_rows(*args, 0, n, params, out)  # the one compiled entry point (see hrv_features)
+    first = run_rows(*args, 0, n, params, out)  # n: a first-ever call, done as plain Python
+    if first == n:
+        return out
+    if threads <= 1 or n - first <= _CHUNK:
+        hrv_rows(*args, first, n, params, out)  # the one compiled entry point (hrv_features)
         return out
     # Python threads over chunks of rows (the kernel releases the GIL; dynamic scheduling
     # because series costs vary ~10x). No numba parallel=True: its GNU OpenMP layer makes a
@@ -63,7 +67,7 @@ def _run_flat(rr_flat, t_flat, offsets, settings, n_jobs) -> np.ndarray:
     with ThreadPoolExecutor(max_workers=threads) as ex:
         jobs = [
             ex.submit(hrv_rows, *args, a, min(a + _CHUNK, n), params, out)
-            for a in range(0, n, _CHUNK)
+            for a in range(first, n, _CHUNK)
         ]
         for j in jobs:
             j.result()
