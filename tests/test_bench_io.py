@@ -58,3 +58,19 @@ def test_data_dir(tmp_path, monkeypatch):
     monkeypatch.delenv("GEOECG_DATA")
     with pytest.raises(FileNotFoundError, match="--data"):
         bio.data_dir(None)
+
+
+def test_write_json_interrupted_keeps_the_previous_file(tmp_path, monkeypatch):
+    """Ctrl-C while a runner rewrites its --json leaves the last complete file (atomic
+    replace), and no temporary file behind."""
+    path = tmp_path / "out.json"
+    bio.write_json(path, {"step": 1}, quiet=True)
+
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(bio.os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        bio.write_json(path, {"step": 2}, quiet=True)
+    assert json.loads(path.read_text())["step"] == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["out.json"]

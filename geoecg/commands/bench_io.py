@@ -163,6 +163,13 @@ def write_json(path, payload: dict, *packages: str, quiet: bool = False, **extra
         Do not print ``written PATH``.
     **extra
         Further version entries (thread counts, machine ...).
+
+    Notes
+    -----
+    The file is replaced atomically (written next to it, then :func:`os.replace`): a run
+    interrupted while writing (Ctrl-C, a killed job) leaves the previous complete file,
+    never a truncated one. Runners that call this after every finished step (``--json``
+    of ``geoecg bench ptbxl``) therefore never lose finished work.
     """
     if path is None:
         return
@@ -170,7 +177,13 @@ def write_json(path, payload: dict, *packages: str, quiet: bool = False, **extra
     out.setdefault("versions", package_versions(*packages, **extra))
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(to_jsonable(out), indent=2, allow_nan=False))
+    text = json.dumps(to_jsonable(out), indent=2, allow_nan=False)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
     if not quiet:
         print(f"written {path}")
 

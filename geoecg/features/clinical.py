@@ -192,14 +192,11 @@ def clinical_measurements(
     >>> 70 < m.values["hr_bpm"] < 80, 60 < m.values["qrs_dur_ms"] < 140
     (True, True)
     """
-    x = np.asarray(signal, dtype=np.float64)
+    from .._validation import as_signal, check_fs
+
+    x, fs = as_signal(signal, "signal", ndims=(1, 2)), check_fs(fs)
     if x.ndim == 1:
         x = x[None, :]
-    if x.ndim != 2:
-        raise ValueError(f"signal must be (n_leads, n_samples), got shape {x.shape}")
-    if isinstance(fs, bool) or not isinstance(fs, numbers.Real) or not fs > 0:
-        raise ValueError(f"fs must be a positive number of Hz, got {fs!r}")
-    fs = float(fs)
     names = tuple(str(s) for s in leads)
     if len(names) != x.shape[0]:
         raise ValueError(f"leads has {len(names)} names for {x.shape[0]} signal rows")
@@ -328,11 +325,12 @@ class ClinicalFeatures(TransformerMixin, BaseEstimator):
 
     def fit(self, X, y=None):
         """Check the parameters and the lead count (the transform is stateless); returns self."""
-        if isinstance(self.fs, bool) or not isinstance(self.fs, numbers.Real) or not self.fs > 0:
-            raise ValueError(f"fs must be a positive number of Hz, got {self.fs!r}")
+        from .._validation import as_signal, check_fs
+
+        check_fs(self.fs)
         if self.settings is not None and not isinstance(self.settings, DelineationSettings):
             raise TypeError("settings must be a DelineationSettings or None")
-        first = np.asarray(X[0])
+        first = as_signal(X if isinstance(X, str) else X[0], "X[0]", ndims=(1, 2))
         if first.ndim != 2 or first.shape[0] != len(self.leads):
             raise ValueError(
                 f"each record must be (n_leads={len(self.leads)}, n_samples), got {first.shape}"

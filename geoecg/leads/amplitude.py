@@ -43,11 +43,10 @@ def r_amplitudes(X, fs, *, rpeaks=None, reference="II") -> np.ndarray:
         Median over beats of the largest sample within ±40 ms of each R-peak, relative to the
         record's median (NaN for a record without a beat).
     """
+    from .._validation import as_signal, check_fs
     from ..features import detect_rpeaks
 
-    X = np.asarray(X, dtype=float)
-    if X.ndim != 3:
-        raise ValueError(f"X must have shape (n_records, n_leads, n_samples), got {X.shape}")
+    X, fs = as_signal(X, "X", ndims=(3,)), check_fs(fs)
     ref = STANDARD_LEADS.index(reference)
     h = max(int(round(R_HALF_WINDOW_S * fs)), 1)
     out = np.full(X.shape[:2], np.nan)

@@ -92,6 +92,10 @@ def parse_leads(names) -> tuple[str, ...]:
     """
     if isinstance(names, str):
         names = [t for t in names.split(",") if t.strip()]
+    elif not hasattr(names, "__iter__"):
+        raise TypeError(
+            f"lead names must be a str or a sequence of str, got {type(names).__name__}"
+        )
     out = tuple(parse_lead(n) for n in names)
     if len(set(out)) != len(out):
         raise ValueError(f"repeated lead in {list(names)!r} (canonical: {list(out)})")

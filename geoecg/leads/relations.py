@@ -70,7 +70,9 @@ def limb_relation_residuals(X) -> dict[str, np.ndarray]:
         ``aVL - (I - II/2)``, ``aVF - (II - I/2)`` and ``aVR + aVL + aVF``. Recorded leads
         are quantised and filtered per lead, so real residuals are small, not zero.
     """
-    X = np.asarray(X, dtype=float)
+    from .._validation import as_signal
+
+    X = as_signal(X, "X", ndims=(2, 3))
     if X.ndim == 2:
         X = X[None]
     if X.ndim != 3 or X.shape[1] < 6:
@@ -78,7 +80,11 @@ def limb_relation_residuals(X) -> dict[str, np.ndarray]:
     L = dict(zip(LIMB_LEADS, np.moveaxis(X[:, :6], 1, 0), strict=True))
 
     def rms(r):
-        return np.sqrt(np.nanmean(r**2, axis=-1))
+        import warnings
+
+        with warnings.catch_warnings():  # an empty or all-NaN record: NaN, no warning
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return np.sqrt(np.nanmean(r**2, axis=-1))
 
     return {
         "einthoven": rms(L["III"] - (L["II"] - L["I"])),

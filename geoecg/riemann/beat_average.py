@@ -79,13 +79,11 @@ def beat_averages(
     >>> res.signals[0, :, res.r_index].tolist()
     [1.0, -0.5]
     """
-    X = np.asarray(X, dtype=np.float64)
+    from .._validation import as_signal, check_fs
+
+    X, fs = as_signal(X, "X", ndims=(2, 3)), check_fs(fs)
     if X.ndim == 2:
         X = X[None]
-    if X.ndim != 3:
-        raise ValueError(f"X must be (n_records, n_leads, n_samples), got shape {X.shape}")
-    if not np.isfinite(fs) or fs <= 0:
-        raise ValueError(f"fs must be a positive number of Hz, got {fs!r}")
     pre_s, post_s = window_s
     if not (pre_s >= 0 and post_s > 0):
         raise ValueError(f"window_s must be (pre >= 0, post > 0) seconds, got {window_s!r}")

@@ -257,6 +257,7 @@ class MeanProbabilityClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
 
     def predict(self, X, **params):
         """Class with the highest mean probability."""
+        check_is_fitted(self, "estimators_")  # before classes_: NotFittedError, not AttributeError
         return self.classes_[np.argmax(self.predict_proba(X, **params), axis=1)]
 
 
@@ -339,6 +340,7 @@ class InnerGroupSearch(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
 
     def predict(self, X, covariates=None):
         """Class with the highest probability."""
+        check_is_fitted(self, "best_estimator_")
         return self.classes_[np.argmax(self.predict_proba(X, covariates=covariates), axis=1)]
 
 

@@ -162,6 +162,8 @@ def noise_level_features(signal, fs: float, *, rpeaks=None) -> dict[str, float]:
 
     fs = _check_fs(fs)
     x = _as_1d(signal)
+    if np.isinf(x).any():
+        raise ValueError("signal contains infinite values; use NaN for missing samples")
     fin = np.isfinite(x)
     if not fin.any():
         return dict.fromkeys(NOISE_LEVEL_NAMES, float("nan"))
