@@ -30,6 +30,7 @@ import numpy as np
 from scipy import signal as sps
 
 from .._kernels.band import block_mean_sosfilt
+from ..features._rpeaks_run import detect_from_lead_energy, detect_with_lead_energy
 from ..features.af.record import (
     AF_RECORD_FEATURE_NAMES,
     MORPHOLOGY_NAMES,
@@ -107,14 +108,18 @@ class RecordData:
         """Drop the signal (the cached intermediates stay); properties not cached yet then
         raise ``ValueError``."""
         self.signal = _RELEASED
+        self._cache.pop("lead_energy", None)
 
     @property
     def rpeaks(self) -> np.ndarray:
         """Multi-lead R-peaks (:func:`detect_rpeaks` on every lead), int64 samples."""
         if "rpeaks" not in self._cache:
-            res = detect_rpeaks(self.signal, self.fs)
+            # keeps the primary lead's energy envelope for lead_rpeaks (the same numbers as
+            # detect_rpeaks on the lead alone; geoecg.features._rpeaks_run)
+            res, energy = detect_with_lead_energy(self.signal, self.fs, lead=self.primary)
             self._cache["rpeaks"] = res.indices
             self._cache["confidence"] = res.confidence
+            self._cache["lead_energy"] = energy
         return self._cache["rpeaks"]
 
     @property
@@ -133,7 +138,12 @@ class RecordData:
         """R-peaks of the primary lead alone, without rhythm tracking (``track=False``),
         as the quality, noise and AF functions expect."""
         if "lead_rpeaks" not in self._cache:
-            self._cache["lead_rpeaks"] = detect_rpeaks(self.lead, self.fs, track=False).indices
+            saved = self._cache.pop("lead_energy", None)
+            if saved is not None:
+                res = detect_from_lead_energy(self.lead, saved, track=False)
+            else:
+                res = detect_rpeaks(self.lead, self.fs, track=False)
+            self._cache["lead_rpeaks"] = res.indices
         return self._cache["lead_rpeaks"]
 
     @property

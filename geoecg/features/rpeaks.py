@@ -16,14 +16,15 @@ from functools import lru_cache
 import numpy as np
 
 from .._butter import butter2_bandpass_sos
-from .._kernels.rpeaks import combine_lead_energies, lead_energies, local_maxima
+from .._kernels.rpeaks import combine_lead_energies, local_maxima
 from .._kernels.rpeaks_decide import (
     decide_beats,
     finish_peaks,
     initial_levels,
     prune_split_beats,
 )
-from .._kernels.rpeaks_track import envelope_noise_weight, track_beats
+from .._kernels.rpeaks_fused import lead_energies_fused, track_inputs
+from .._kernels.rpeaks_track import track_beats
 from .._validation import _to_float, as_signal, check_fs, check_layout
 
 __all__ = ["RPeakResult", "detect_rpeaks"]  # RPeakDetector: see rpeaks_transformer
@@ -281,7 +282,7 @@ def _lead_energy(x2: np.ndarray, plan: _Plan):
     processed (finite and in a stretch of at least ``plan.min_len`` samples) and the
     processed ``[start, stop)`` stretches of the last lead (the only one for one lead).
     """
-    energy, used, runs, has_inf = lead_energies(
+    energy, used, runs, has_inf = lead_energies_fused(
         x=x2, k=plan.k, sos=plan.sos, half_width=plan.half, min_len=plan.min_len
     )
     if has_inf:
@@ -350,26 +351,20 @@ def _track(m, h, cand, idx, thr, plan: _Plan):
     Where the envelope is clean (weight 0) the beats are returned unchanged.
     """
     fs_d = plan.fs_d
-    pos = cand[idx]
-    j = np.searchsorted(pos, cand, side="right") - 1
-    thr_c = thr[np.maximum(j, 0)]
-    thr_c[idx] = thr
-    is_beat = np.zeros(cand.size, dtype=bool)
-    is_beat[idx] = True
-    block = max(int(_NOISE_BLOCK_S * fs_d), 1)
-    wb = envelope_noise_weight(
+    thr_c, is_beat, w, noisy = track_inputs(
         m=m,
-        beat_pos=pos,
-        beat_h=h[idx],
-        block=block,
+        heights=h,
+        cand=cand,
+        idx=idx,
+        thr=thr,
+        block=max(int(_NOISE_BLOCK_S * fs_d), 1),
         n_sub=_NOISE_SUBSAMPLE,
         chunk=int(_NOISE_CHUNK_S * fs_d),
         lo=_NOISE_LO,
         hi=_NOISE_HI,
         erode=_NOISE_ERODE,
     )
-    w = wb[np.minimum(cand // block, wb.size - 1)]
-    if not np.any(w[idx] > 0):
+    if not noisy:
         return idx, thr
     sel = np.flatnonzero(is_beat | (h > _TRACK_MIN_FRAC * thr_c))
     lg = np.log(h[sel] / np.maximum(thr_c[sel], _TINY))
@@ -380,7 +375,7 @@ def _track(m, h, cand, idx, thr, plan: _Plan):
         weight=w[sel],
         refractory=plan.refr,
         max_gap=_TRACK_MAX_GAP_S * fs_d,
-        rr0=float(np.median(np.diff(pos))),
+        rr0=float(np.median(np.diff(cand[idx]))),
         beta=_TRACK_BETA,
         dead=_TRACK_DEAD,
     )
@@ -552,32 +547,9 @@ def detect_rpeaks(
         prune_h,
         track,
     )
-    fs, k = plan.fs, plan.k
-    n_leads, n = x2.shape
-    if n == 0 or n_leads == 0:
-        return RPeakResult(np.zeros(0, np.int64), fs, method, np.zeros(0))
+    from ._rpeaks_run import run_stages
 
-    nd = n // k
-    energy, used, runs = _lead_energy(x2, plan)
-    if n_leads > 1:
-        combined, runs = _combine_leads(energy, used, plan)
-    else:
-        combined = energy[0]
-    gaps = _gaps_full_rate(runs, nd, k, n)
-
-    beats: list[np.ndarray] = []
-    conf: list[np.ndarray] = []
-    for a, b in runs:
-        found = _beats_in_run(combined[a:b], plan)
-        if found is not None:
-            beats.append(found[0] + a)
-            conf.append(found[1])
-    if not beats:
-        return RPeakResult(np.zeros(0, np.int64), fs, method, np.zeros(0), gaps)
-    peaks_d = np.concatenate(beats) if len(beats) > 1 else beats[0]
-    confidence = np.concatenate(conf) if len(conf) > 1 else conf[0]
-    peaks, confidence = _refine(x2, peaks_d * k + k // 2, peaks_d, confidence, energy, used, plan)
-    return RPeakResult(peaks, fs, method, confidence, gaps)
+    return run_stages(x2, plan, method)[0]
 
 
 def _gaps_full_rate(runs, nd: int, k: int, n: int) -> np.ndarray:

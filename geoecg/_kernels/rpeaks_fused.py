@@ -1,0 +1,371 @@
+"""R-peak detection kernels, stages 0-1 fused: block means, band-pass and energy in fewer passes.
+
+:func:`lead_energies_fused` returns exactly what :func:`geoecg._kernels.rpeaks.lead_energies`
+returns (the same operations in the same order on every lead, hence the same numbers) with
+less memory traffic and more work per cycle:
+
+* a lead whose block means are all finite (the usual case) takes a fused path: the block
+  mean of each sample is computed inside the forward filter pass (the pass is bound by the
+  latency of the filter recursion, so the additions of the block mean come for free), the
+  backward pass writes the squared slope, then the moving-window mean runs;
+* leads are processed two at a time: the two recursions are independent, so the processor
+  overlaps them (two dependency chains in flight instead of one) while each lead still sees
+  exactly its own operations in its own order;
+* a lead holding a non-finite block mean (a NaN gap, an infinite sample) or shorter than
+  ``max(min_len, 2)`` blocks, and any band-pass that is not two second-order sections, goes
+  through the generic per-run code of :mod:`geoecg._kernels.rpeaks`.
+
+Whether a lead is finite is read from the filter state at the end of the forward pass: a
+non-finite input makes the recursion non-finite from there on, so a finite final state means
+every block mean was finite (and a non-finite state with finite input, an overflow, sends
+the lead to the generic path, which is the reference).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from .rpeaks import _block_mean_into, _slope_energy_into, _window_mean, finite_runs
+from .rpeaks_track import envelope_noise_weight
+
+__all__ = ["lead_energies_fused", "track_inputs"]
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _bmean(x, b, k, inv):
+    """Block mean ``b`` of ``k`` samples of ``x``, the arithmetic of ``_block_mean_into``
+    (``x[b]`` itself for ``k == 1``, as ``lead_energies`` copies the samples)."""
+    if k == 1:
+        return x[b]
+    s = 0.0
+    base = b * k
+    for j in range(k):
+        s += x[base + j]
+    return s * inv
+
+
+@njit(cache=True, nogil=True)
+def _forward1(x, k, sos, y):
+    """Forward pass of the two-section cascade over the block means of ``x`` minus the
+    first one, into ``y``; True when the final state is finite (every block mean was)."""
+    nd = y.shape[0]
+    inv = 1.0 / k
+    b10, b11, b12, a11, a12 = sos[0, 0], sos[0, 1], sos[0, 2], sos[0, 4], sos[0, 5]
+    b20, b21, b22, a21, a22 = sos[1, 0], sos[1, 1], sos[1, 2], sos[1, 4], sos[1, 5]
+    x0 = _bmean(x, 0, k, inv)
+    p1 = 0.0
+    p2 = 0.0
+    q1 = 0.0
+    q2 = 0.0
+    for i in range(nd):
+        v = _bmean(x, i, k, inv) - x0
+        u = b10 * v + p1
+        p1 = (b11 * v + p2) - a11 * u
+        p2 = b12 * v - a12 * u
+        w = b20 * u + q1
+        q1 = (b21 * u + q2) - a21 * w
+        q2 = b22 * u - a22 * w
+        y[i] = w
+    return np.isfinite(p1 + p2 + q1 + q2 + x0)
+
+
+@njit(cache=True, nogil=True)
+def _forward2(xa, xb, k, sos, ya, yb):
+    """:func:`_forward1` of two leads in one loop (independent recursions, interleaved)."""
+    nd = ya.shape[0]
+    inv = 1.0 / k
+    b10, b11, b12, a11, a12 = sos[0, 0], sos[0, 1], sos[0, 2], sos[0, 4], sos[0, 5]
+    b20, b21, b22, a21, a22 = sos[1, 0], sos[1, 1], sos[1, 2], sos[1, 4], sos[1, 5]
+    x0a = _bmean(xa, 0, k, inv)
+    x0b = _bmean(xb, 0, k, inv)
+    p1a = 0.0
+    p2a = 0.0
+    q1a = 0.0
+    q2a = 0.0
+    p1b = 0.0
+    p2b = 0.0
+    q1b = 0.0
+    q2b = 0.0
+    for i in range(nd):
+        va = _bmean(xa, i, k, inv) - x0a
+        vb = _bmean(xb, i, k, inv) - x0b
+        ua = b10 * va + p1a
+        ub = b10 * vb + p1b
+        p1a = (b11 * va + p2a) - a11 * ua
+        p1b = (b11 * vb + p2b) - a11 * ub
+        p2a = b12 * va - a12 * ua
+        p2b = b12 * vb - a12 * ub
+        wa = b20 * ua + q1a
+        wb = b20 * ub + q1b
+        q1a = (b21 * ua + q2a) - a21 * wa
+        q1b = (b21 * ub + q2b) - a21 * wb
+        q2a = b22 * ua - a22 * wa
+        q2b = b22 * ub - a22 * wb
+        ya[i] = wa
+        yb[i] = wb
+    ok_a = np.isfinite(p1a + p2a + q1a + q2a + x0a)
+    ok_b = np.isfinite(p1b + p2b + q1b + q2b + x0b)
+    return ok_a, ok_b
+
+
+@njit(cache=True, nogil=True)
+def _backward1(y, sos):
+    """Backward pass of the cascade over ``y`` (from rest) writing the squared central
+    difference in place, one sample behind: the second loop of ``_two_section_slope``."""
+    n = y.shape[0]
+    b10, b11, b12, a11, a12 = sos[0, 0], sos[0, 1], sos[0, 2], sos[0, 4], sos[0, 5]
+    b20, b21, b22, a21, a22 = sos[1, 0], sos[1, 1], sos[1, 2], sos[1, 4], sos[1, 5]
+    p1 = 0.0
+    p2 = 0.0
+    q1 = 0.0
+    q2 = 0.0
+    nxt = 0.0
+    cur = 0.0
+    for k in range(n):
+        i = n - 1 - k
+        v = y[i]
+        u = b10 * v + p1
+        p1 = (b11 * v + p2) - a11 * u
+        p2 = b12 * v - a12 * u
+        w = b20 * u + q1
+        q1 = (b21 * u + q2) - a21 * w
+        q2 = b22 * u - a22 * w
+        if k == 1:
+            d = cur - w
+            y[n - 1] = d * d
+        elif k >= 2:
+            d = 0.5 * (nxt - w)
+            y[i + 1] = d * d
+        nxt = cur
+        cur = w
+    d = nxt - cur
+    y[0] = d * d
+
+
+@njit(cache=True, nogil=True)
+def _backward2(ya, yb, sos):
+    """:func:`_backward1` of two leads of equal length in one loop."""
+    n = ya.shape[0]
+    b10, b11, b12, a11, a12 = sos[0, 0], sos[0, 1], sos[0, 2], sos[0, 4], sos[0, 5]
+    b20, b21, b22, a21, a22 = sos[1, 0], sos[1, 1], sos[1, 2], sos[1, 4], sos[1, 5]
+    p1a = 0.0
+    p2a = 0.0
+    q1a = 0.0
+    q2a = 0.0
+    p1b = 0.0
+    p2b = 0.0
+    q1b = 0.0
+    q2b = 0.0
+    nxa = 0.0
+    cua = 0.0
+    nxb = 0.0
+    cub = 0.0
+    # k = 0 and k = 1 write nothing / the one-sided last sample: handled before the loop
+    for k in range(n):
+        i = n - 1 - k
+        va = ya[i]
+        vb = yb[i]
+        ua = b10 * va + p1a
+        ub = b10 * vb + p1b
+        p1a = (b11 * va + p2a) - a11 * ua
+        p1b = (b11 * vb + p2b) - a11 * ub
+        p2a = b12 * va - a12 * ua
+        p2b = b12 * vb - a12 * ub
+        wa = b20 * ua + q1a
+        wb = b20 * ub + q1b
+        q1a = (b21 * ua + q2a) - a21 * wa
+        q1b = (b21 * ub + q2b) - a21 * wb
+        q2a = b22 * ua - a22 * wa
+        q2b = b22 * ub - a22 * wb
+        if k >= 2:
+            da = 0.5 * (nxa - wa)
+            db = 0.5 * (nxb - wb)
+            ya[i + 1] = da * da
+            yb[i + 1] = db * db
+        elif k == 1:
+            da = cua - wa
+            db = cub - wb
+            ya[n - 1] = da * da
+            yb[n - 1] = db * db
+        nxa = cua
+        cua = wa
+        nxb = cub
+        cub = wb
+    da = nxa - cua
+    db = nxb - cub
+    ya[0] = da * da
+    yb[0] = db * db
+
+
+@njit(cache=True, nogil=True)
+def _window_mean2(ya, yb, h, oa, ob):
+    """``_window_mean`` of two leads of equal length in one loop (the same running sums)."""
+    n = ya.shape[0]
+    acc_a = 0.0
+    acc_b = 0.0
+    for j in range(min(h, n - 1) + 1):
+        acc_a += ya[j]
+        acc_b += yb[j]
+    for i in range(n):
+        lo = i - h
+        if lo < 0:
+            lo = 0
+        hi = i + h
+        if hi > n - 1:
+            hi = n - 1
+        if acc_a < 0.0:
+            acc_a = 0.0
+        if acc_b < 0.0:
+            acc_b = 0.0
+        cnt = hi - lo + 1
+        oa[i] = acc_a / cnt
+        ob[i] = acc_b / cnt
+        if i + h + 1 < n:
+            acc_a += ya[i + h + 1]
+            acc_b += yb[i + h + 1]
+        if i - h >= 0:
+            acc_a -= ya[i - h]
+            acc_b -= yb[i - h]
+
+
+@njit(cache=True, nogil=True)
+def _generic_lead(x, lead, k, sos, h, min_len, xd, y, energy, used):
+    """One lead by the per-run code of ``lead_energies`` (its loop body); returns
+    (runs, has_inf). ``energy[lead]`` must be zero on entry."""
+    row = x[lead]
+    n = row.shape[0]
+    nd = xd.shape[0]
+    has_inf = False
+    if k > 1:
+        _block_mean_into(row, k, xd)
+    else:
+        xd[:] = row
+    for b in range(nd):
+        if not np.isfinite(xd[b]):
+            for i in range(b * k, b * k + k):
+                if np.isinf(row[i]):
+                    has_inf = True
+    for i in range(nd * k, n):
+        if np.isinf(row[i]):
+            has_inf = True
+    runs = finite_runs(xd, min_len)
+    for r in range(runs.shape[0]):
+        a = runs[r, 0]
+        b = runs[r, 1]
+        if b - a >= 2:
+            _slope_energy_into(xd[a:b], sos, y[a:b])
+            _window_mean(y[a:b], h, energy[lead, a:b])
+        used[lead, a:b] = True
+    return runs, has_inf
+
+
+@njit(cache=True, nogil=True)
+def _tail_has_inf(row, start):
+    for i in range(start, row.shape[0]):
+        if np.isinf(row[i]):
+            return True
+    return False
+
+
+@njit(cache=True, nogil=True)
+def lead_energies_fused(x, k, sos, half_width, min_len):
+    """:func:`geoecg._kernels.rpeaks.lead_energies` (same arguments, same returns, the same
+    numbers) with the fused two-lead path of this module for finite leads."""
+    n_leads = x.shape[0]
+    n = x.shape[1]
+    nd = n // k
+    energy = np.empty((n_leads, nd))
+    used = np.empty((n_leads, nd), dtype=np.bool_)
+    xd = np.empty(nd)
+    ya = np.empty(nd)
+    yb = np.empty(nd)
+    h = half_width if half_width > 0 else 0
+    has_inf = False
+    fast = sos.shape[0] == 2 and nd >= 2 and nd >= min_len
+    ok = np.zeros(n_leads, dtype=np.bool_)
+    if fast:
+        lead = 0
+        while lead < n_leads:
+            if lead + 1 < n_leads:
+                oa, ob = _forward2(x[lead], x[lead + 1], k, sos, ya, yb)
+                if oa and ob:
+                    _backward2(ya, yb, sos)
+                    _window_mean2(ya, yb, h, energy[lead], energy[lead + 1])
+                elif oa:
+                    _backward1(ya, sos)
+                    _window_mean(ya, h, energy[lead])
+                elif ob:
+                    _backward1(yb, sos)
+                    _window_mean(yb, h, energy[lead + 1])
+                ok[lead] = oa
+                ok[lead + 1] = ob
+                lead += 2
+            else:
+                oa = _forward1(x[lead], k, sos, ya)
+                if oa:
+                    _backward1(ya, sos)
+                    _window_mean(ya, h, energy[lead])
+                ok[lead] = oa
+                lead += 1
+    runs = np.empty((0, 2), dtype=np.int64)
+    for lead in range(n_leads):
+        if ok[lead]:
+            used[lead, :] = True
+            if _tail_has_inf(x[lead], nd * k):
+                has_inf = True
+            if lead == n_leads - 1:
+                runs = np.empty((1, 2), dtype=np.int64)
+                runs[0, 0] = 0
+                runs[0, 1] = nd
+        else:
+            energy[lead, :] = 0.0
+            used[lead, :] = False
+            r, hi = _generic_lead(x, lead, k, sos, h, min_len, xd, ya, energy, used)
+            has_inf = has_inf or hi
+            if lead == n_leads - 1:
+                runs = r
+    return energy, used, runs, has_inf
+
+
+@njit(cache=True, nogil=True)
+def track_inputs(m, heights, cand, idx, thr, block, n_sub, chunk, lo, hi, erode):
+    """The inputs of beat-sequence tracking in one call (the NumPy steps of
+    ``geoecg.features.rpeaks._track`` before :func:`track_beats`, same values).
+
+    ``cand`` are the increasing candidate positions, ``heights`` their heights, ``idx`` the
+    increasing candidate indices of the beats and ``thr`` their thresholds. Returns
+    ``(thr_c, is_beat, w, noisy)``: the threshold each candidate sees (that of the last beat
+    at or before it, the first beat's before any, its own for a beat), the beat mask, each
+    candidate's noise weight (:func:`envelope_noise_weight` of its block) and whether any
+    beat has a positive weight.
+    """
+    nc = cand.shape[0]
+    nbeat = idx.shape[0]
+    pos = np.empty(nbeat, dtype=np.int64)
+    beat_h = np.empty(nbeat)
+    for q in range(nbeat):
+        pos[q] = cand[idx[q]]
+        beat_h[q] = heights[idx[q]]
+    thr_c = np.empty(nc)
+    is_beat = np.zeros(nc, dtype=np.bool_)
+    p = 0  # beats at or before cand[c]: np.searchsorted(pos, cand, side="right")
+    for c in range(nc):
+        while p < nbeat and pos[p] <= cand[c]:
+            p += 1
+        thr_c[c] = thr[p - 1 if p > 1 else 0]
+    for q in range(nbeat):
+        thr_c[idx[q]] = thr[q]
+        is_beat[idx[q]] = True
+    wb = envelope_noise_weight(m, pos, beat_h, block, n_sub, chunk, lo, hi, erode)
+    w = np.empty(nc)
+    last = wb.shape[0] - 1
+    for c in range(nc):
+        b = cand[c] // block
+        w[c] = wb[b if b < last else last]
+    noisy = False
+    for q in range(nbeat):
+        if w[idx[q]] > 0:
+            noisy = True
+            break
+    return thr_c, is_beat, w, noisy

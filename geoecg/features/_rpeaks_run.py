@@ -1,0 +1,146 @@
+"""The stages of :func:`geoecg.features.detect_rpeaks` run on validated input, and the reuse of
+one lead's QRS energy for a second, single-lead detection (private).
+
+:func:`run_stages` is the body of :func:`~geoecg.features.detect_rpeaks` after validation.
+:func:`detect_with_lead_energy` runs it on a multi-lead record and keeps a copy of one lead's
+energy envelope (taken before the leads are combined, which rescales them in place), so that
+:func:`detect_from_lead_energy` can then give that lead's single-lead R-peaks without
+computing its energy again. The energy of a lead does not depend on the other leads (each
+lead goes through the same kernel operations alone or among others), so the pair equals
+``detect_rpeaks(signal, fs)`` and ``detect_rpeaks(signal[lead], fs, track=...)`` to the
+bit (``tests/test_rpeaks_shared.py``); the cohort's records use it for their primary lead
+(:class:`geoecg.cohort.feature_sets.RecordData`).
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from .._kernels.rpeaks import mask_runs
+from .rpeaks import (
+    RPeakResult,
+    _as_leads,
+    _beats_in_run,
+    _combine_leads,
+    _gaps_full_rate,
+    _lead_energy,
+    _Plan,
+    _plan,
+    _refine,
+    detect_rpeaks,
+)
+
+__all__ = ["LeadEnergy", "detect_from_lead_energy", "detect_with_lead_energy", "run_stages"]
+
+
+@dataclass(frozen=True)
+class LeadEnergy:
+    """One lead's QRS energy envelope at the detection rate, as the detector computed it.
+
+    Attributes
+    ----------
+    lead : int
+        Row of the multi-lead signal it belongs to.
+    energy : ndarray of float64, shape (n_samples // k,)
+        Energy envelope (0 outside the processed stretches).
+    used : ndarray of bool, same shape
+        Samples that were processed (finite stretches long enough).
+    plan : _Plan
+        The options it was computed with (the rate ``k``, band, window).
+    n : int
+        Samples of the lead at the full rate.
+    """
+
+    lead: int
+    energy: np.ndarray
+    used: np.ndarray
+    plan: _Plan
+    n: int
+
+
+def _empty(plan: _Plan, method: str, gaps=None) -> RPeakResult:
+    if gaps is None:
+        return RPeakResult(np.zeros(0, np.int64), plan.fs, method, np.zeros(0))
+    return RPeakResult(np.zeros(0, np.int64), plan.fs, method, np.zeros(0), gaps)
+
+
+def _beats(x2, combined, runs, energy, used, plan: _Plan, method: str, nd: int) -> RPeakResult:
+    """Stages 4-8 over the processed stretches ``runs`` of the envelope ``combined``."""
+    k, n = plan.k, x2.shape[1]
+    gaps = _gaps_full_rate(runs, nd, k, n)
+    beats: list[np.ndarray] = []
+    conf: list[np.ndarray] = []
+    for a, b in runs:
+        found = _beats_in_run(combined[a:b], plan)
+        if found is not None:
+            beats.append(found[0] + a)
+            conf.append(found[1])
+    if not beats:
+        return _empty(plan, method, gaps)
+    peaks_d = np.concatenate(beats) if len(beats) > 1 else beats[0]
+    confidence = np.concatenate(conf) if len(conf) > 1 else conf[0]
+    peaks, confidence = _refine(x2, peaks_d * k + k // 2, peaks_d, confidence, energy, used, plan)
+    return RPeakResult(peaks, plan.fs, method, confidence, gaps)
+
+
+def run_stages(x2: np.ndarray, plan: _Plan, method: str, keep: int | None = None):
+    """Stages 1-8 on ``x2`` ``(n_leads, n)`` (validated by ``_as_leads``) with ``plan``;
+    returns ``(RPeakResult, LeadEnergy or None)``, the second a copy of lead ``keep``'s
+    energy when ``keep`` is given (None for an empty signal)."""
+    n_leads, n = x2.shape
+    if n == 0 or n_leads == 0:
+        return _empty(plan, method), None
+    nd = n // plan.k
+    energy, used, runs = _lead_energy(x2, plan)
+    kept = None
+    if keep is not None:
+        kept = LeadEnergy(keep, energy[keep].copy(), used[keep].copy(), plan, n)
+    if n_leads > 1:
+        combined, runs = _combine_leads(energy, used, plan)
+    else:
+        combined = energy[0]
+    return _beats(x2, combined, runs, energy, used, plan, method, nd), kept
+
+
+def detect_with_lead_energy(signal, fs, lead: int, **options):
+    """``detect_rpeaks(signal, fs, **options)`` and a copy of lead ``lead``'s energy
+    envelope (:class:`LeadEnergy`, None for an empty signal), for
+    :func:`detect_from_lead_energy`."""
+    x2 = _as_leads(signal)
+    if not 0 <= lead < x2.shape[0]:
+        raise ValueError(f"lead must be in [0, {x2.shape[0]}), got {lead}")
+    plan = _plan_of(fs, options)
+    return run_stages(x2, plan, options.get("method", "geoecg"), keep=lead)
+
+
+def detect_from_lead_energy(x_lead: np.ndarray, saved: LeadEnergy, *, track: bool = False):
+    """``detect_rpeaks(x_lead, fs, track=track)`` (the other options as when ``saved`` was
+    computed) from the saved energy of that lead: ``x_lead`` must be the same 1-D samples
+    (row ``saved.lead`` of the signal given to :func:`detect_with_lead_energy`)."""
+    x2 = _as_leads(x_lead)
+    if x2.shape != (1, saved.n):
+        raise ValueError(f"x_lead must hold the {saved.n} samples of the saved lead")
+    plan = replace(saved.plan, track=bool(track))
+    energy = saved.energy.reshape(1, -1)
+    used = saved.used.reshape(1, -1)
+    runs = mask_runs(mask=saved.used, min_len=plan.min_len).tolist()
+    return _beats(x2, saved.energy, runs, energy, used, plan, "geoecg", saved.energy.shape[0])
+
+
+def _plan_of(fs, options: dict) -> _Plan:
+    """The plan of ``detect_rpeaks(..., **options)`` (its defaults for the others)."""
+    unknown = set(options) - set(_DEFAULTS)
+    if unknown:
+        raise TypeError(f"unknown option(s) {sorted(unknown)}")
+    return _plan(fs, *({**_DEFAULTS, **options}).values())
+
+
+# detect_rpeaks' keyword options and defaults, in the order _plan takes them
+_DEFAULTS = {
+    name: p.default
+    for name, p in inspect.signature(detect_rpeaks).parameters.items()
+    if p.kind is inspect.Parameter.KEYWORD_ONLY
+}

@@ -1,0 +1,136 @@
+"""The fused energy kernel and the reuse of one lead's energy give the detector's numbers to
+the bit (geoecg._kernels.rpeaks_fused, geoecg.features._rpeaks_run)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy import signal as sps
+
+from geoecg._kernels.rpeaks import bandpass_energy, block_mean, finite_runs, lead_energies
+from geoecg._kernels.rpeaks_fused import lead_energies_fused
+from geoecg.features._rpeaks_run import detect_from_lead_energy, detect_with_lead_energy
+from geoecg.features.rpeaks import detect_rpeaks
+
+
+def twin_lead_energies(x, k, sos, h, min_len):
+    """Lead by lead, one run at a time (as in tests/test_rpeaks_kernels.py)."""
+    nd = x.shape[1] // k
+    energy, used = np.zeros((x.shape[0], nd)), np.zeros((x.shape[0], nd), dtype=bool)
+    runs = np.zeros((0, 2), dtype=np.int64)
+    for lead, row in enumerate(x):
+        xd = block_mean(np.ascontiguousarray(row), k) if k > 1 else row
+        runs = finite_runs(np.ascontiguousarray(xd), min_len)
+        for a, b in runs:
+            energy[lead, a:b] = bandpass_energy(np.ascontiguousarray(xd[a:b]), sos, h)
+            used[lead, a:b] = True
+    return energy, used, runs, bool(np.isinf(x).any())
+
+
+def _leads(seed, n_leads=3, n=3001):
+    """Spiky periodic leads with noise; NaN gaps (seed % 3 == 1) or a flat lead and a
+    NaN tail (seed % 3 == 2)."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(n) / 250.0
+    x = np.stack([np.sin(2 * np.pi * 1.2 * t + i) ** 31 for i in range(n_leads)])
+    x = x + 0.05 * rng.standard_normal(x.shape)
+    if seed % 3 == 1:
+        x[0, 500:700] = np.nan
+        x[-1, rng.random(n) < 0.01] = np.nan
+    if seed % 3 == 2:
+        x[min(1, n_leads - 1)] = 0.7
+        x[-1, 2000:] = np.nan
+    return x
+
+
+def _sos(fs_d):
+    return np.ascontiguousarray(sps.butter(2, [3, 20], btype="bandpass", fs=fs_d, output="sos"))
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("k", [1, 2, 3, 5])
+@pytest.mark.parametrize("n_leads", [1, 2, 3, 12])
+def test_fused_energies_equal_the_lead_by_lead_twin(seed, k, n_leads):
+    x = _leads(seed, n_leads=n_leads)
+    sos = _sos(250 / k)
+    got = lead_energies_fused(x=x, k=k, sos=sos, half_width=7, min_len=20)
+    want = twin_lead_energies(x, k, sos, 7, 20)
+    ref = lead_energies(x, k, sos, 7, 20)
+    for g, w, r in zip(got[:3], want[:3], ref[:3], strict=True):
+        np.testing.assert_array_equal(g, w)  # the same operations: equal to the bit
+        np.testing.assert_array_equal(g, r)
+    assert got[3] is want[3] is False
+
+
+@pytest.mark.parametrize("where", [0, 1, 1500, 2999, 3000])
+@pytest.mark.parametrize("n_leads", [1, 2, 3])
+def test_fused_energies_report_infinite_samples(where, n_leads):
+    x = _leads(3, n_leads=n_leads, n=3001)
+    x[-1, where] = np.inf if where % 2 else -np.inf  # 3000: in the dropped tail
+    sos = _sos(125)
+    got = lead_energies_fused(x=x, k=2, sos=sos, half_width=7, min_len=20)
+    ref = lead_energies(x, 2, sos, 7, 20)
+    assert got[3] is ref[3] is True
+    for g, r in zip(got[:3], ref[:3], strict=True):
+        np.testing.assert_array_equal(g, r)
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 19, 40, 41])
+def test_fused_energies_short_and_three_section_inputs(n):
+    rng = np.random.default_rng(n)
+    x = rng.standard_normal((3, n))
+    for sos in (
+        _sos(125),
+        np.ascontiguousarray(sps.butter(3, [3, 20], "bandpass", fs=125, output="sos")),
+    ):
+        got = lead_energies_fused(x=x, k=2, sos=sos, half_width=3, min_len=10)
+        ref = lead_energies(x, 2, sos, 3, 10)
+        for g, r in zip(got, ref, strict=True):
+            np.testing.assert_array_equal(g, r)
+
+
+def _pairs_equal(signal, fs, lead):
+    res, saved = detect_with_lead_energy(signal, fs, lead=lead)
+    want = detect_rpeaks(signal, fs)
+    for name in ("indices", "confidence", "gaps"):
+        np.testing.assert_array_equal(getattr(res, name), getattr(want, name))
+    for track in (False, True):
+        one = detect_from_lead_energy(signal[lead], saved, track=track)
+        ref = detect_rpeaks(signal[lead], fs, track=track)
+        for name in ("indices", "confidence", "gaps"):
+            np.testing.assert_array_equal(getattr(one, name), getattr(ref, name))
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_lead_energy_reuse_equals_two_calls_synthetic(seed):
+    x = _leads(seed, n_leads=5, n=5000)
+    for lead in (0, 2, 4):
+        _pairs_equal(x, 250.0, lead)
+
+
+def test_lead_energy_reuse_equals_two_calls_ptbxl(ptbxl_dir: Path):
+    from geoecg.io.fast import read_signal
+
+    heas = sorted(ptbxl_dir.rglob("records500/**/*.hea"))[:15]
+    heas += sorted(ptbxl_dir.rglob("records100/**/*.hea"))[:15]
+    assert heas
+    for hea in heas:
+        rec = read_signal(str(hea.with_suffix("")))
+        x = np.ascontiguousarray(rec.signal)
+        _pairs_equal(x, float(rec.fs), 1)
+        g = x.copy()
+        g[1, : x.shape[1] // 5] = np.nan  # a gap in the kept lead
+        _pairs_equal(g, float(rec.fs), 1)
+
+
+def test_lead_energy_reuse_checks_its_arguments():
+    x = _leads(0, n_leads=2)
+    with pytest.raises(ValueError, match="lead"):
+        detect_with_lead_energy(x, 250.0, lead=2)
+    with pytest.raises(TypeError, match="unknown"):
+        detect_with_lead_energy(x, 250.0, lead=0, bogus=1)
+    _, saved = detect_with_lead_energy(x, 250.0, lead=0)
+    with pytest.raises(ValueError, match="x_lead"):
+        detect_from_lead_energy(x[0, :-1], saved)
