@@ -97,6 +97,9 @@ def qtc(qt_ms, rr_ms, formula: str = "bazett"):
     >>> round(float(qtc(400.0, 1000.0, "bazett")), 1), round(float(qtc(400.0, 750.0, "hodges")), 1)
     (400.0, 435.0)
     """
+    from .._validation import check_rr  # > 0 or NaN; RR in seconds rejected (not ms)
+
+    check_rr(np.ravel(qt_ms), "qt_ms", check_units=False), check_rr(np.ravel(rr_ms), "rr_ms")
     qt = np.asarray(qt_ms, dtype=np.float64)
     rr = np.asarray(rr_ms, dtype=np.float64) / 1000.0
     with np.errstate(invalid="ignore", divide="ignore"):

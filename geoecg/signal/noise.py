@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import numbers
+import warnings
+
 import numpy as np
 
 from ._validate import as_signal_array, check_fs
@@ -9,10 +12,17 @@ from ._validate import as_signal_array, check_fs
 __all__ = ["mix_noise", "snr_db"]
 
 
+def _nanvar(x: np.ndarray) -> np.ndarray:
+    """Per-lead variance over finite samples; NaN (no warning) for an all-NaN or empty lead."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanvar(x, axis=-1)
+
+
 def _signal_power(x: np.ndarray, reference: str, rpeaks, fs) -> np.ndarray:
     """Per-lead signal power (mV^2) of ``x`` (n_leads, n_samples)."""
     if reference == "power":
-        return np.nanvar(x, axis=-1)
+        return _nanvar(x)
     if reference == "qrs":
         if rpeaks is None or fs is None:
             raise ValueError("reference='qrs' needs rpeaks (sample indices) and fs (Hz)")
@@ -52,7 +62,7 @@ def snr_db(signal, noise, *, reference: str = "power", rpeaks=None, fs=None) -> 
     one_d = s.ndim == 1
     s2, n2 = np.atleast_2d(s), np.atleast_2d(n)
     ps = _signal_power(s2, reference, rpeaks, fs)
-    pn = np.nanvar(n2, axis=-1)
+    pn = _nanvar(n2)
     with np.errstate(divide="ignore"):
         out = 10 * np.log10(ps / pn)
     return out[0] if one_d else out
@@ -110,6 +120,8 @@ def mix_noise(
     nz = as_signal_array(noise, "noise")
     if s.ndim > 2 or nz.ndim > 2:
         raise ValueError("mix_noise takes one record: signal and noise must be 1-D or 2-D")
+    if isinstance(snr_db, bool) or not isinstance(snr_db, numbers.Real):
+        raise TypeError(f"snr_db must be a number in dB, got {type(snr_db).__name__}")
     if not np.isfinite(snr_db):
         raise ValueError(f"snr_db must be finite, got {snr_db}")
     one_d = s.ndim == 1
@@ -124,13 +136,15 @@ def mix_noise(
     if offset < 0:
         raise ValueError(f"offset must be >= 0, got {offset}")
     n_samples = s2.shape[-1]
+    if n_samples == 0:  # nothing to mix into
+        return s.copy()
     idx = (np.arange(n_samples) + offset) % n2.shape[-1]
     n2 = n2[:, idx]
     n2 = n2 - np.nanmean(n2, axis=-1, keepdims=True)
     if n2.shape[0] == 1 and s2.shape[0] > 1:
         n2 = np.repeat(n2, s2.shape[0], axis=0)
     ps = _signal_power(s2, reference, rpeaks, fs)
-    pn = np.nanvar(n2, axis=-1)
+    pn = _nanvar(n2)
     with np.errstate(divide="ignore", invalid="ignore"):
         gain = np.sqrt(ps / (pn * 10 ** (snr_db / 10)))
     gain = np.where(np.isfinite(gain), gain, 0.0)  # flat noise or flat signal: add nothing

@@ -66,4 +66,8 @@ def resample_indices(indices, fs_in: float, fs_out: float) -> np.ndarray:
     """Map sample indices (e.g. R-peaks) from ``fs_in`` to ``fs_out`` (rounded, int64)."""
     fs_in, fs_out = check_fs(fs_in), check_fs(fs_out)
     idx = np.asarray(indices)
+    if idx.size and (
+        not np.issubdtype(idx.dtype, np.number) or (idx < 0).any() or (idx != np.round(idx)).any()
+    ):
+        raise ValueError("indices must be non-negative whole sample numbers")
     return np.round(idx * (fs_out / fs_in)).astype(np.int64)
