@@ -39,6 +39,7 @@ from geoecg.features import (
     beat_window_size,
     bsqi,
     clinical_measurements,
+    cornell_criterion,
     delineate,
     hrv_psd,
     length_transform_rpeaks,
@@ -63,6 +64,7 @@ from geoecg.leads import (
 )
 from geoecg.riemann import (
     ClassMeanTangentSpace,
+    GeodesicAugmentedClassifier,
     InnerGroupSearch,
     MeanProbabilityClassifier,
     RiemannianRecentering,
@@ -504,6 +506,7 @@ DEGENERATE = {  # name -> (call, check of the result); warnings are errors (pypr
     "hrv_psd three intervals": (lambda: hrv_psd([800.0, 810.0, 790.0]), lambda fp: True),
     "rr_from_rpeaks empty": (lambda: rr_from_rpeaks([], 250.0), lambda t: t[1].size == 0),
     "qtc NaN": (lambda: qtc(np.nan, 800.0), np.isnan),
+    "cornell_criterion sex unknown": (lambda: cornell_criterion(3.0, None), np.isnan),
     "bsqi empty": (lambda: bsqi([], [], 250.0), np.isnan),
     "sqi_windows flat": (lambda: sqi_windows([np.zeros(2500)], 250.0), lambda q: q.shape[0] == 1),
     "rr_features one beat": (lambda: rr_features([100], 250.0), lambda t: np.isnan(t.values).all()),
@@ -560,3 +563,21 @@ def test_class_mean_tangent_space_non_spd_named():
 def test_bsqi_unsorted_peaks_named():
     with pytest.raises(ValueError, match="peaks"):
         bsqi([5, 1], [1], 250.0)
+
+
+def test_geodesic_augmented_classifier_contract():
+    """Clone round trip, NotFittedError, fit returns self, probabilities sum to one; a NaN
+    covariance stack is a ValueError naming X (drop degenerate records first)."""
+    from sklearn.pipeline import make_pipeline
+
+    y = np.arange(12) % 2
+    est = GeodesicAugmentedClassifier(
+        make_pipeline(ClassMeanTangentSpace(), LogisticRegression()), random_state=0
+    )
+    assert repr(clone(est)) == repr(est)
+    with pytest.raises(NotFittedError):
+        clone(est).predict(_spd(12))
+    assert est.fit(_spd(12), y) is est
+    assert np.allclose(est.predict_proba(_spd(12)).sum(axis=1), 1.0)
+    with pytest.raises(ValueError, match="X"):
+        clone(est).fit(np.full((12, 3, 3), np.nan), y)
