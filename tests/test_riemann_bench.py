@@ -39,6 +39,7 @@ def test_bench_riemann_runs_and_writes_json(tmp_path, capsys):
         assert row["geoecg_s"] > 0 and row["floor_s"] > 0
         assert row["speedup"] == pytest.approx(row["pyriemann_s"] / row["geoecg_s"])
     assert res["floor"]["eigh_s"] > 0 and res["peak_memory_over_chunk"] > 0
+    assert res["floor"]["read_record_s"] > 0 and res["floor"]["products_record_s"] > 0
     assert res["all_threads_wall_s_per_record"] > 0
     text = capsys.readouterr().out
     assert "pyriemann" in res["versions"] and "ClassMeanTangentSpace" in text

@@ -16,6 +16,8 @@ __all__ = [
     "synthetic_chunk",
     "eigh_floor_s",
     "copy_floor_s",
+    "read_floor_s",
+    "products_floor_s",
     "peak_memory",
     "timed_steps",
     "pipeline_rows",
@@ -73,6 +75,37 @@ def copy_floor_s(nbytes: int, total: int = 2**28, repeats: int = 5) -> float:
         t0 = time.thread_time()
         np.copyto(dst, src)
         out.append((time.thread_time() - t0) * nbytes / total)
+    return float(np.median(out))
+
+
+def read_floor_s(X: np.ndarray, repeats: int = 3) -> float:
+    """Median CPU seconds per record of one read-only pass over the chunk ``X`` (n, c, t) from
+    memory (the row sums of the covariance kernel, no products): the memory side of its floor."""
+    from .._kernels.covariance import _row_sums
+
+    rows = X.reshape(-1, X.shape[-1])
+    sums, out = np.zeros(rows.shape[0]), []
+    for _ in range(repeats):
+        t0 = time.thread_time()
+        _row_sums(x=rows, rowsum=sums, first=0, start=0, nb=rows.shape[1])
+        out.append((time.thread_time() - t0) / X.shape[0])
+    return float(np.median(out))
+
+
+def products_floor_s(n_leads: int, n_samples: int, repeats: int = 50) -> float:
+    """Median CPU seconds of the covariance kernel's cross products and row sums for one record
+    of ``n_leads x n_samples`` when the data are already in cache (a 4,096-sample record,
+    L2-resident, timed again and again, scaled to ``n_samples``): its compute side."""
+    from .._kernels.covariance import _gram_single_pass
+
+    t = 4096
+    x = np.random.default_rng(0).standard_normal((n_leads, t))
+    acc, rowsum, out = np.empty((n_leads, n_leads)), np.empty(n_leads), []
+    _gram_single_pass(x=x, acc=acc, rowsum=rowsum)
+    for _ in range(repeats):
+        t0 = time.thread_time()
+        _gram_single_pass(x=x, acc=acc, rowsum=rowsum)
+        out.append((time.thread_time() - t0) * n_samples / t)
     return float(np.median(out))
 
 
@@ -188,6 +221,8 @@ def riemann_benchmark(
     k = len(t["p_cov"]) or None  # ratios from the chunks both sides ran
     med = {s: float(np.median(v[:k])) for s, v in t.items() if v}
     floor = {"eigh_s": eigh_floor_s(), "copy_record_s": copy_floor_s(12 * ns * 8)}
+    floor["read_record_s"] = read_floor_s(X)
+    floor["products_record_s"] = products_floor_s(12, ns)
     Xm = synthetic_chunk(bank, min(chunk, 200), rng)[0]
     peak = peak_memory(lambda X: tangent_vectors(lead_covariances(X).covariances, ref), Xm)
     return {
@@ -225,6 +260,10 @@ def format_riemann_report(res: dict) -> str:
         f"floor: batched 12x12 eigh {fl['eigh_s'] * us:.1f} us/matrix; copy of one record "
         f"{fl['copy_record_s'] * us:.1f} us; peak memory of cov + tangent space "
         f"{res['peak_memory_over_chunk']:.2f}x the input chunk"
+    )
+    lines.append(
+        f"covariance floors: one read-only pass over a record {fl['read_record_s'] * us:.1f} us; "
+        f"its products with the data in cache {fl['products_record_s'] * us:.1f} us"
     )
     wall = res["all_threads_wall_s_per_record"]
     if wall is not None:
