@@ -92,9 +92,7 @@ def _scores(P, prior, decision):
     return D / D.sum(axis=1, keepdims=True)
 
 
-def self_train_record(
-    P, Z, *, tau, decision="map", prior=None, min_samples=50, min_class=5, return_scores=False
-):
+def self_train_record(P, Z, *, tau, decision="map", prior=None, min_samples=50, min_class=5):
     """Self-train one record: class index of each row, and why it fell back (or None).
 
     Parameters
@@ -111,37 +109,29 @@ def self_train_record(
     min_samples, min_class : int
         Guards: fewer beats, or fewer than 2 classes with ``min_class`` confident beats,
         keep the global call.
-    return_scores : bool, default False
-        Also return the final decision scores (rows sum to 1; ``labels`` is their arg-max).
 
     Returns
     -------
     labels : ndarray of int, shape (n_beats,)
     reason : str or None
         Why the global call was kept for every beat (None: self-trained).
-    scores : ndarray, shape (n_beats, n_classes)
-        Only with ``return_scores``.
     """
     from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
 
     D = _scores(P, prior, decision)
     lab = np.argmax(D, axis=1)
-
-    def out(reason):
-        return (lab, reason, D) if return_scores else (lab, reason)
-
     if tau is None:
-        return out("off")
+        return lab, "off"
     n = P.shape[0]
     if n < min_samples:
-        return out(f"{n} beats < min_samples={min_samples}")
+        return lab, f"{n} beats < min_samples={min_samples}"
     conf = D.max(axis=1) >= tau
     if conf.all():
-        return out("no uncertain beat")
+        return lab, "no uncertain beat"
     counts = np.bincount(lab[conf], minlength=P.shape[1])
     local = np.flatnonzero(counts >= min_class)
     if local.size < 2:
-        return out(f"{local.size} class(es) with >= {min_class} confident beats")
+        return lab, f"{local.size} class(es) with >= {min_class} confident beats"
     Zs = _standardize(Z)
     fit_rows = conf & np.isin(lab, local)
     try:
@@ -150,14 +140,12 @@ def self_train_record(
         ).fit(Zs[fit_rows], lab[fit_rows])
         Pl = lda.predict_proba(Zs[~conf])
     except (ValueError, np.linalg.LinAlgError) as e:  # pragma: no cover - degenerate record
-        return out(f"local model failed: {e}")
+        return lab, f"local model failed: {e}"
     Pu = P[~conf]
     loc = Pu.copy()
     loc[:, lda.classes_] = Pl * Pu[:, lda.classes_].sum(axis=1, keepdims=True)
-    D = D.copy()
-    D[~conf] = _scores(0.5 * (Pu + loc), prior, decision)
-    lab[~conf] = np.argmax(D[~conf], axis=1)
-    return out(None)
+    lab[~conf] = np.argmax(_scores(0.5 * (Pu + loc), prior, decision), axis=1)
+    return lab, None
 
 
 class RecordSelfTraining(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
@@ -193,11 +181,6 @@ class RecordSelfTraining(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         The inner choice (None: off).
     inner_scores_ : dict
         ``threshold -> score`` of every candidate (empty when the adapter did not calibrate).
-    oof_scores_ : ndarray, shape (n_samples, n_classes) or None
-        Final decision scores of the training samples under ``threshold_``, from the
-        adapter's ``oof_proba_`` (each group self-trained on its own rows); None when the
-        adapter did not calibrate. Used by
-        :class:`~geoecg.estimators.rare_class.RareClassStep`'s inner choice.
 
     Examples
     --------
@@ -275,7 +258,7 @@ class RecordSelfTraining(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self.estimator_ = clone(self.estimator).fit(X, y, groups)
         a = self.estimator_
         self.classes_ = a.classes_
-        self.inner_scores_, self.oof_scores_ = {}, None
+        self.inner_scores_ = {}
         if a.oof_proba_ is None or a.decision_ is None:
             self.threshold_ = None
             return self
@@ -283,23 +266,19 @@ class RecordSelfTraining(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         groups = np.asarray(groups)
         labels = None if self.score_labels is None else list(self.score_labels)
         Z = X[:, cols]
-        scores = {}
         for t in th:
             pred = np.empty(y.shape[0], dtype=np.int64)
-            D = np.empty_like(a.oof_proba_)
             for g in np.unique(groups):
                 m = groups == g
-                pred[m], _, D[m] = self._one(a.oof_proba_[m], Z[m], t, return_scores=True)
-            scores[t] = D
+                pred[m] = self._one(a.oof_proba_[m], Z[m], t)[0]
             self.inner_scores_[t] = float(
                 f1_score(y, a.classes_[pred], labels=labels, average="macro", zero_division=0)
             )
         best = max(self.inner_scores_.values())
         self.threshold_ = next(t for t in th if self.inner_scores_[t] == best)
-        self.oof_scores_ = scores[self.threshold_]
         return self
 
-    def _one(self, P, Z, tau, return_scores=False):
+    def _one(self, P, Z, tau):
         a = self.estimator_
         return self_train_record(
             P,
@@ -309,7 +288,6 @@ class RecordSelfTraining(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             prior=a.source_priors_,
             min_samples=int(self.min_samples),
             min_class=int(self.min_class),
-            return_scores=return_scores,
         )
 
     def record_reasons(self, X, groups=None):
@@ -322,15 +300,6 @@ class RecordSelfTraining(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         """
         return self._run(X, groups)[1]
 
-    def decision_scores(self, X, groups=None):
-        """Final decision scores per row (rows sum to 1; :meth:`predict` is their arg-max).
-
-        The adapter's record-prior-corrected posterior (over the training prior and
-        renormalised under ``"balanced"``), the uncertain rows re-weighed by their record's
-        local model. None when the adapter did not adapt (``predict`` is the base model's).
-        """
-        return self._run(X, groups)[2]
-
     def _run(self, X, groups):
         check_is_fitted(self, "estimator_")
         _, cols = self._check_params()
@@ -341,16 +310,15 @@ class RecordSelfTraining(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             raise ValueError(f"groups must have one entry per row of X ({n}), got {g.shape}")
         a = self.estimator_
         if a.decision_ is None:
-            why = dict.fromkeys(np.unique(g).tolist(), "adapter unadapted")
-            return a.predict(X, g), why, None
+            return a.predict(X, g), dict.fromkeys(np.unique(g).tolist(), "adapter unadapted")
         P = a.predict_proba(X, g)
-        out, why, D = np.empty(n, dtype=np.int64), {}, np.empty_like(P)
+        out, why = np.empty(n, dtype=np.int64), {}
         for r in np.unique(g):
             m = g == r
-            out[m], why[r.item() if hasattr(r, "item") else r], D[m] = self._one(
-                P[m], X[m][:, cols], self.threshold_, return_scores=True
+            out[m], why[r.item() if hasattr(r, "item") else r] = self._one(
+                P[m], X[m][:, cols], self.threshold_
             )
-        return self.classes_[out], why, D
+        return self.classes_[out], why
 
     def predict(self, X, groups=None):
         """Class of each row after its record's self-training.
