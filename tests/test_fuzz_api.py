@@ -30,7 +30,9 @@ from geoecg.estimators import (
     ImportanceWeightedClassifier,
     RecordPriorAdapter,
     RecordSelfTraining,
+    density_ratio_weights,
 )
+from geoecg.estimators.af import AFFeatureBlocks
 from geoecg.features import (
     AFRecordFeatures,
     ClinicalFeatures,
@@ -53,6 +55,7 @@ from geoecg.features import (
     star_coefficients,
     template_correlation,
 )
+from geoecg.features.beat_dominant import SelectBeatFeatures
 from geoecg.leads import (
     LeadReconstructor,
     canonical_order,
@@ -485,6 +488,21 @@ BAD_CALLS = {  # name -> (call, the argument the message must name)
         "ratio",
     ),
     "geodesic_augment y": (lambda: geodesic_augment(_spd(), np.arange(3) % 2), "y"),
+    "density_ratio_weights columns": (
+        lambda: density_ratio_weights(np.zeros((5, 2)), np.zeros((5, 3))),
+        "columns",
+    ),
+    "density_ratio_weights empty": (
+        lambda: density_ratio_weights(np.zeros((0, 2)), np.zeros((5, 2))),
+        "sample",
+    ),
+    # need a named feature table, so sklearn's check_estimator cannot feed them (every
+    # check fails on this message); the message itself is the contract
+    "AFFeatureBlocks columns": (lambda: AFFeatureBlocks().fit(np.zeros((5, 3))), "columns"),
+    "SelectBeatFeatures names": (
+        lambda: SelectBeatFeatures().fit(np.zeros((5, 3))),
+        "feature_names",
+    ),
 }
 
 
