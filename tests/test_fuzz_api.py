@@ -55,7 +55,9 @@ from geoecg.features import (
     star_coefficients,
     template_correlation,
 )
+from geoecg.features.af import atrial_activity_features, morphology_features
 from geoecg.features.beat_dominant import SelectBeatFeatures
+from geoecg.features.ectopy import beat_morphology_match, ectopic_beats
 from geoecg.leads import (
     LeadReconstructor,
     canonical_order,
@@ -439,6 +441,9 @@ def _spd(n: int = 6, c: int = 3) -> np.ndarray:
     return np.einsum("nct,ndt->ncd", A, A) / 50
 
 
+_XINF = np.where(np.arange(2500) > 1200, np.inf, _X)  # a lead with +inf samples
+_R = np.arange(75, 2500, 200)  # R-peaks every 0.8 s at 250 Hz
+
 BAD_CALLS = {  # name -> (call, the argument the message must name)
     "mix_noise snr str": (lambda: mix_noise(_X, _X, "6"), "snr_db"),
     "mix_noise snr nan": (lambda: mix_noise(_X, _X, float("nan")), "snr_db"),
@@ -496,6 +501,16 @@ BAD_CALLS = {  # name -> (call, the argument the message must name)
         lambda: density_ratio_weights(np.zeros((0, 2)), np.zeros((5, 2))),
         "sample",
     ),
+    "morphology_features inf": (lambda: morphology_features(_XINF, 250.0, _R), "infinite"),
+    "atrial_activity_features inf": (
+        lambda: atrial_activity_features(_XINF, 250.0, _R),
+        "infinite",
+    ),
+    "ectopic_beats inf": (lambda: ectopic_beats(_XINF, 250.0, _R), "infinite"),
+    "beat_morphology_match 2-D": (
+        lambda: beat_morphology_match(np.zeros((2500, 2)), 250.0, _R),
+        "signal",
+    ),
     # need a named feature table, so sklearn's check_estimator cannot feed them (every
     # check fails on this message); the message itself is the contract
     "AFFeatureBlocks columns": (lambda: AFFeatureBlocks().fit(np.zeros((5, 3))), "columns"),
@@ -548,6 +563,14 @@ DEGENERATE = {  # name -> (call, check of the result); warnings are errors (pypr
     "rhythm_profile_features empty": (
         lambda: rhythm_profile_features(np.zeros(0), 300.0),
         lambda v: np.isnan(v).all(),
+    ),
+    "morphology_features flat lead": (
+        lambda: morphology_features(np.zeros(2500), 250.0, _R),
+        lambda v: np.isnan(v[[4, 8, 9]]).all(),
+    ),
+    "ectopic_beats flat lead": (
+        lambda: ectopic_beats(np.zeros(2500), 250.0, _R),
+        lambda e: e.shape == _R.shape and not e.any(),
     ),
     "RiemannianRecentering one matrix": (
         lambda: RiemannianRecentering().fit_transform(_spd(1)),

@@ -119,9 +119,9 @@ def beat_morphology_match(
         raise ValueError(f"half_width_ms must be positive (ms), got {half_width_ms!r}")
     if local_s is not None and not (np.isfinite(local_s) and local_s > 0):
         raise ValueError(f"local_s must be None or positive (s), got {local_s!r}")
-    x = np.asarray(signal, dtype=np.float64)
-    if x.ndim != 1:
-        raise ValueError(f"signal must be 1-D (one lead, mV), got shape {x.shape}")
+    from .._validation import as_signal
+
+    x = as_signal(signal, "signal", ndims=(1,))  # inf is an error (NaN: a gap, set to 0)
     r = np.asarray(rpeaks, dtype=np.int64).ravel()
     corr = np.full(r.size, np.nan)
     ratio = np.full(r.size, np.nan)
