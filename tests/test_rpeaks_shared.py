@@ -10,7 +10,8 @@ import pytest
 from scipy import signal as sps
 
 from geoecg._kernels.rpeaks import bandpass_energy, block_mean, finite_runs, lead_energies
-from geoecg._kernels.rpeaks_fused import lead_energies_fused
+from geoecg._kernels.rpeaks_fused import lead_energies_fused, track_inputs
+from geoecg._kernels.rpeaks_track import envelope_noise_weight
 from geoecg.features._rpeaks_run import detect_from_lead_energy, detect_with_lead_energy
 from geoecg.features.rpeaks import detect_rpeaks
 
@@ -49,9 +50,9 @@ def _sos(fs_d):
     return np.ascontiguousarray(sps.butter(2, [3, 20], btype="bandpass", fs=fs_d, output="sos"))
 
 
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", range(3))
 @pytest.mark.parametrize("k", [1, 2, 3, 5])
-@pytest.mark.parametrize("n_leads", [1, 2, 3, 12])
+@pytest.mark.parametrize("n_leads", [1, 2, 3])
 def test_fused_energies_equal_the_lead_by_lead_twin(seed, k, n_leads):
     x = _leads(seed, n_leads=n_leads)
     sos = _sos(250 / k)
@@ -66,11 +67,12 @@ def test_fused_energies_equal_the_lead_by_lead_twin(seed, k, n_leads):
 
 @pytest.mark.parametrize("where", [0, 1, 1500, 2999, 3000])
 @pytest.mark.parametrize("n_leads", [1, 2, 3])
-def test_fused_energies_report_infinite_samples(where, n_leads):
+def test_fused_kernel_reports_infinite_samples(where, n_leads):
     x = _leads(3, n_leads=n_leads, n=3001)
     x[-1, where] = np.inf if where % 2 else -np.inf  # 3000: in the dropped tail
     sos = _sos(125)
-    got = lead_energies_fused(x=x, k=2, sos=sos, half_width=7, min_len=20)
+    with np.errstate(invalid="ignore", over="ignore"):  # inf - inf (NUMBA_DISABLE_JIT=1)
+        got = lead_energies_fused(x=x, k=2, sos=sos, half_width=7, min_len=20)
     ref = lead_energies(x, 2, sos, 7, 20)
     assert got[3] is ref[3] is True
     for g, r in zip(got[:3], ref[:3], strict=True):
@@ -78,7 +80,7 @@ def test_fused_energies_report_infinite_samples(where, n_leads):
 
 
 @pytest.mark.parametrize("n", [0, 1, 2, 3, 19, 40, 41])
-def test_fused_energies_short_and_three_section_inputs(n):
+def test_fused_kernel_short_and_three_section_inputs(n):
     rng = np.random.default_rng(n)
     x = rng.standard_normal((3, n))
     for sos in (
@@ -134,3 +136,46 @@ def test_lead_energy_reuse_checks_its_arguments():
     _, saved = detect_with_lead_energy(x, 250.0, lead=0)
     with pytest.raises(ValueError, match="x_lead"):
         detect_from_lead_energy(x[0, :-1], saved)
+
+
+def test_fused_energies_twelve_leads_equal_the_twin():
+    x = _leads(1, n_leads=12, n=2000)
+    sos = _sos(100)
+    got = lead_energies_fused(x=x, k=5, sos=sos, half_width=6, min_len=40)
+    want = twin_lead_energies(x, 5, sos, 6, 40)
+    for g, w in zip(got[:3], want[:3], strict=True):
+        np.testing.assert_array_equal(g, w)
+
+
+def twin_track_inputs(m, h, cand, idx, thr, block, n_sub, chunk, lo, hi, erode):
+    """The NumPy steps of ``_track`` before the session-6 kernel."""
+    pos = cand[idx]
+    j = np.searchsorted(pos, cand, side="right") - 1
+    thr_c = thr[np.maximum(j, 0)]
+    thr_c[idx] = thr
+    is_beat = np.zeros(cand.size, dtype=bool)
+    is_beat[idx] = True
+    wb = envelope_noise_weight(m, pos, h[idx], block, n_sub, chunk, lo, hi, erode)
+    w = wb[np.minimum(cand // block, wb.size - 1)]
+    return thr_c, is_beat, w, bool(np.any(w[idx] > 0))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_track_inputs_kernel_matches_numpy_twin(seed):
+    rng = np.random.default_rng(seed)
+    n = 3000
+    m = np.abs(rng.standard_normal(n)) * (0.05 + 0.5 * seed)
+    cand = np.sort(rng.choice(np.arange(1, n - 1), size=120, replace=False)).astype(np.int64)
+    m[cand] += 1.0
+    h = np.sqrt(m[cand])
+    idx = np.sort(rng.choice(cand.size, size=40, replace=False)).astype(np.int64)
+    thr = rng.uniform(0.2, 1.0, idx.size)
+    args = (m, h, cand, idx, thr, 300, 15, 3000, 0.22, 0.37, 1)
+    got = track_inputs(
+        m=m, heights=h, cand=cand, idx=idx, thr=thr, block=300, n_sub=15, chunk=3000,
+        lo=0.22, hi=0.37, erode=1,
+    )  # fmt: skip
+    want = twin_track_inputs(*args)
+    for g, w in zip(got[:3], want[:3], strict=True):
+        np.testing.assert_array_equal(g, w)
+    assert bool(got[3]) is want[3]
