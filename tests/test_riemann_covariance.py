@@ -115,7 +115,7 @@ def test_gram_single_pass_matches_twin(c, t, rng):
 
 
 @pytest.mark.parametrize("kind", ["raw", "offset", "late", "flat"])
-def test_raw_products_fall_back_when_they_would_cancel(kind, rng):
+def test_kernel_falls_back_when_raw_products_would_cancel(kind, rng):
     # raw cross products only while mean(x^2) / var(x) <= GRAM_MAX_LOSS for every lead; an
     # offset seen on the first tile, one seen only on the whole record (a large artefact on the
     # first tile hides it there) or a constant lead send the record to the shifted sums. All
