@@ -276,7 +276,9 @@ _plan_cached = lru_cache(maxsize=64, typed=True)(_make_plan)
 
 def _lead_energy(x2: np.ndarray, plan: _Plan):
     """Stages 1-2, every lead in one kernel call: block means of ``plan.k`` samples (the
-    detection rate), then band-pass + moving-window integration per finite stretch.
+    detection rate), then band-pass + moving-window integration per finite stretch
+    (:func:`geoecg._kernels.rpeaks_fused.lead_energies_fused`: the numbers of
+    ``lead_energies``, finite leads two per loop with the block means inside the filter pass).
 
     Returns the energy envelopes ``(n_leads, nd)``, the mask of the samples that were
     processed (finite and in a stretch of at least ``plan.min_len`` samples) and the
