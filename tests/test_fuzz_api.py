@@ -167,12 +167,6 @@ def test_fuzz_clinical(case):
         assert F.shape[0] == 1 and not np.isinf(F).any()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="owner h4 (geoecg/features/clinical.py _median_cycle): np.errstate does not "
-    "silence nanmedian's 'All-NaN slice' RuntimeWarning when one lead of twelve is NaN; "
-    "use warnings.catch_warnings (the value is right: NaN with a reason)",
-)
 def test_clinical_one_lead_missing_no_warning():
     x = np.atleast_2d(make_signal("normal", 250.0, 12, 2)[0]).copy()
     x[-1] = np.nan
@@ -281,14 +275,7 @@ def test_lead_reconstructor_transform_degenerate(kind):
         0,
         -1.0,
         float("nan"),
-        pytest.param(
-            "250",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="owner h3 (geoecg/leads/reconstruct.py): fs='250' reaches np.isfinite "
-                "and raises an unnamed TypeError; use geoecg._validation.check_fs",
-            ),
-        ),
+        "250",
     ],
 )
 def test_lead_reconstructor_bad_fs_named(fs):
@@ -315,11 +302,6 @@ def test_lead_names_wrong_type(bad):
             f(bad)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="owner h3 (geoecg/leads/names.py): canonical_order(None) raises TypeError "
-    "\"'NoneType' object is not iterable\" without naming `names`",
-)
 def test_canonical_order_wrong_type_named():
     with pytest.raises(TypeError, match="names|lead"):
         canonical_order(None)

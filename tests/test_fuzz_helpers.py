@@ -213,11 +213,6 @@ def test_class_mean_tangent_space_non_spd_named():
         ClassMeanTangentSpace().fit(-_spd(), np.arange(6) % 2)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="owner h5 (geoecg/features/sqi.py): bsqi([5, 1], ...) accepts unsorted peaks "
-    "and returns 0.5; validate with geoecg._validation.check_rpeaks",
-)
 def test_bsqi_unsorted_peaks_named():
     with pytest.raises(ValueError, match="peaks"):
         bsqi([5, 1], [1], 250.0)

@@ -22,6 +22,7 @@ NaN; :class:`ClinicalMeasurements` says why in ``reasons``.
 from __future__ import annotations
 
 import numbers
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -141,7 +142,8 @@ def _median_cycle(x: np.ndarray, rp: np.ndarray, fs: float):
     starts = rp - pre
     ok = (starts >= 0) & (starts + length <= x.shape[1])
     idx = starts[ok][:, None] + np.arange(length)[None, :]
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN lead: NaN, reason later
         cyc = np.nanmedian(x[:, idx], axis=1)  # (n_leads, length)
     return cyc, pre, rr_med * 1000.0 / fs, int(ok.sum())
 

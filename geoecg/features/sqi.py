@@ -131,14 +131,17 @@ def _lowpass(x: np.ndarray, fs: float, cutoff: float, finite: bool | None = None
 def bsqi(peaks_a, peaks_b, fs: float, tol_s: float = 0.15) -> float:
     """Agreement of two beat lists: matched / (n_a + n_b - matched), NaN if both empty.
 
+    ``peaks_a`` and ``peaks_b`` are strictly increasing sample indices (a ``ValueError``
+    names the list otherwise); ``fs`` in Hz, ``tol_s`` the matching tolerance in s.
+
     Examples
     --------
     >>> bsqi([100, 460, 820], [102, 830, 1200], fs=360)
     0.5
     """
     fs = _check_fs(fs)
-    a = np.sort(np.asarray(peaks_a, dtype=np.int64))
-    b = np.sort(np.asarray(peaks_b, dtype=np.int64))
+    a = check_rpeaks(peaks_a, name="peaks_a")
+    b = check_rpeaks(peaks_b, name="peaks_b")
     return _bsqi_sorted(a, b, int(round(tol_s * fs)))
 
 

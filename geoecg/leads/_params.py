@@ -53,7 +53,10 @@ def check_params(est):
         or km
         or est.amplitude != "conditional"
     ):
-        if est.fs is None or not np.isfinite(est.fs) or est.fs <= 0:
+        fs_ok = isinstance(est.fs, int | float | np.integer | np.floating) and not isinstance(
+            est.fs, bool
+        )
+        if not fs_ok or not np.isfinite(est.fs) or est.fs <= 0:
             raise ValueError(
                 "fs must be a positive number in Hz for method='patient', phase_edges_s, "
                 f"template_neighbors, map_neighbors or amplitude, got {est.fs!r}"

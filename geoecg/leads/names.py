@@ -158,4 +158,8 @@ def canonical_order(names, target=STANDARD_LEADS) -> np.ndarray:
     >>> canonical_order(["v1", "i", "ii"], target=("I", "II", "V1")).tolist()
     [1, 2, 0]
     """
+    if names is None or isinstance(names, str | bytes) or not hasattr(names, "__iter__"):
+        raise TypeError(
+            f"names must be a sequence of lead names such as ['I', 'II', 'V1'], got {names!r}"
+        )
     return lead_indices(parse_leads(target), available=names)
