@@ -202,12 +202,6 @@ def test_degenerate_legal_input_no_crash_no_warning(name):
     assert ok(call())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="owner h6 (geoecg/riemann): check_spd_batch accepts a symmetric negative-"
-    "definite stack and ClassMeanTangentSpace.fit then raises numpy LinAlgError, not a "
-    "ValueError naming X",
-)
 def test_class_mean_tangent_space_non_spd_named():
     with pytest.raises(ValueError, match="X"):
         ClassMeanTangentSpace().fit(-_spd(), np.arange(6) % 2)

@@ -47,6 +47,19 @@ def check_spd_batch(X, name: str = "X") -> np.ndarray:
     return X
 
 
+def _check_positive_definite(X, name: str = "X") -> None:
+    """Raise a ``ValueError`` naming ``name`` if a matrix of the stack is not positive definite
+    (a batched Cholesky; used where a mean is fitted, not on the transform path)."""
+    try:
+        np.linalg.cholesky(X)
+    except np.linalg.LinAlgError:
+        bad = [i for i in range(X.shape[0]) if np.linalg.eigvalsh(X[i])[0] <= 0]
+        raise ValueError(
+            f"{name} must hold symmetric positive-definite matrices; matrices {bad[:5]} are not "
+            "(drop degenerate records, or regularise the covariance estimator)"
+        ) from None
+
+
 def _invsqrtm(M) -> np.ndarray:
     """``M^-1/2`` of one SPD matrix (the whitener of a reference, computed once per call)."""
     out = np.empty(M.shape)
@@ -226,6 +239,7 @@ class ClassMeanTangentSpace(TransformerMixin, BaseEstimator):
         self.classes_ = np.unique(y)
         if self.classes_.size < 2:
             raise ValueError(f"need at least 2 classes, got {self.classes_.tolist()}")
+        _check_positive_definite(X)
         if self.metric == "riemann":
             self.means_ = riemann_group_means(X, y)[1]
         else:
