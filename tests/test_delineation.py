@@ -432,12 +432,13 @@ def test_atrial_rhythm_test_of_the_record(rhythm):
 def test_global_p_offset_pulled_towards_the_peak():
     """Rule D (session 6): global P_off - k (d - m), d the P peak-to-offset distance, at 500
     and at 100 Hz (working rate); per-lead values untouched."""
-    st = DelineationSettings()
+    assert DelineationSettings().p_off_k == 0.0  # opt-in: it shortens long P waves
+    st = DelineationSettings(p_off_k=0.59)
     for fs in (FS, 100.0):
         x, rp = _synthetic(fs=fs)
         x = np.vstack([x, 0.8 * x])
-        a = delineate(x, fs, rp)
-        b = delineate(x, fs, rp, settings=DelineationSettings(p_off_k=0.0))
+        a = delineate(x, fs, rp, settings=st)
+        b = delineate(x, fs, rp)
         np.testing.assert_array_equal(a.lead_samples, b.lead_samples)
         up = 500.0 / fs if fs < 500.0 else 1.0
         d = (b.samples[:, COL["P_off"]] - b.samples[:, COL["P_peak"]]) * up  # working samples

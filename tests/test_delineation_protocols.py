@@ -161,3 +161,22 @@ def test_criterion_scores_known_auc():
     assert r["meets_pct"] == 100.0 and r["meets_low"] < 100.0
     r2 = criterion_scores(-v, pos, ~pos, sign=-1.0, n_boot=200)
     assert r2["auc"] == 1.0 and np.isnan(r2["meets_pct"])
+
+
+def test_default_keeps_a_long_p_wave_long():
+    """ECGSYN at 40 bpm widens the P wave: the default global P offset stays near the exact
+    truth, while the opt-in pull towards the P peak (``p_off_k``) cuts the P short (why it is
+    not the default; on LUDB it reads P waves >= 120 ms about 10 ms short)."""
+    from geoecg.features.delineation import DelineationSettings
+
+    fs, hr = 500.0, 40
+    t = ecgsyn_wave_times(fs=fs, duration_s=10.0, hr_bpm=hr).round().astype(int)
+    x = _clean(fs, hr)
+    err = {}
+    for k in (0.0, 0.59):
+        d = delineate(x, fs, settings=DelineationSettings(p_off_k=k)).samples
+        pk = d[:, COL["R_peak"]]
+        rows = [np.nanargmin(np.abs(pk - r)) for r in t["R_peak"]]
+        err[k] = np.nanmedian(d[rows, COL["P_off"]] - t["P_off"].to_numpy()) * 1000 / fs
+    assert abs(err[0.0]) <= 15.0, err
+    assert err[0.59] <= err[0.0] - 20.0, err
