@@ -74,3 +74,53 @@ def test_write_json_interrupted_keeps_the_previous_file(tmp_path, monkeypatch):
         bio.write_json(path, {"step": 2}, quiet=True)
     assert json.loads(path.read_text())["step"] == 1
     assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
+
+
+def test_json_sink_writes_after_each_stage_and_complete_at_the_end(tmp_path, capsys):
+    path = tmp_path / "r.json"
+    with bio.JsonSink(path, "scikit-learn", threads=1) as out:
+        out["n"] = 2
+        assert out.stage("a", {"se": np.float64(99.5)}) == {"se": 99.5}
+        d = json.loads(path.read_text())
+        assert (d["complete"], d["stages"], d["a"], d["n"]) == (False, ["a"], {"se": 99.5}, 2)
+        assert d["reason"].startswith("running") and d["versions"]["threads"] == 1
+        out.stage("b", [1, 2])
+        assert json.loads(path.read_text())["stages"] == ["a", "b"]
+        assert "a" in out and out["b"] == [1, 2]
+    d = json.loads(path.read_text())
+    assert (d["complete"], d["stages"], d["b"]) == (True, ["a", "b"], [1, 2])
+    assert "reason" not in d and "scikit-learn" in d["versions"]
+    assert f"written {path}" in capsys.readouterr().out  # once, at the end
+    with bio.JsonSink(None) as out:  # no --json: held, nothing written
+        out.stage("a", 1)
+    assert out.results == {"a": 1}
+
+
+@pytest.mark.parametrize("error", [KeyboardInterrupt(), RuntimeError("disk gone")])
+def test_json_sink_interrupted_keeps_the_finished_stages(tmp_path, error):
+    path = tmp_path / "r.json"
+    with pytest.raises(type(error)):
+        with bio.JsonSink(path, quiet=True) as out:
+            out.stage("first", {"f1": 0.9})
+            out["note"] = "set after the first stage"
+            raise error
+    d = json.loads(path.read_text())
+    assert (d["complete"], d["stages"], d["first"]) == (False, ["first"], {"f1": 0.9})
+    assert d["note"] == "set after the first stage"
+    want = (
+        "KeyboardInterrupt" if isinstance(error, KeyboardInterrupt) else "RuntimeError: disk gone"
+    )
+    assert want in d["reason"]
+    assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
+
+
+def test_json_sink_write_error_does_not_hide_the_interrupt(tmp_path, monkeypatch):
+    sink = bio.JsonSink(tmp_path / "r.json")
+
+    def broken(*a, **k):
+        raise OSError("read-only")
+
+    monkeypatch.setattr(bio, "write_json", broken)
+    with pytest.raises(KeyboardInterrupt):
+        with sink:
+            raise KeyboardInterrupt

@@ -3,7 +3,9 @@
 A runner adds its common flags with :func:`add_common`, finds its database with
 :func:`data_dir`, splits comma-separated flags with :func:`parse_list`, and writes its figures
 with :func:`write_json` (versions of geoecg and of the peers it ran added, NaN written as
-``null``). Nothing here computes a figure.
+``null``). A runner with several stages holds its figures in a :class:`JsonSink`, which
+rewrites ``--json`` after every finished stage and, on Ctrl-C or an error, writes what was
+finished with ``"complete": false`` before re-raising. Nothing here computes a figure.
 
 Examples
 --------
@@ -28,8 +30,8 @@ from pathlib import Path
 
 from .._versions import package_versions
 
-__all__ = ["add_common", "data_dir", "log", "parse_list", "to_jsonable", "versions_line",
-           "write_json"]  # fmt: skip
+__all__ = ["JsonSink", "add_common", "data_dir", "log", "parse_list", "to_jsonable",
+           "versions_line", "write_json"]  # fmt: skip
 
 
 def add_common(
@@ -186,6 +188,95 @@ def write_json(path, payload: dict, *packages: str, quiet: bool = False, **extra
         tmp.unlink(missing_ok=True)
     if not quiet:
         print(f"written {path}")
+
+
+class JsonSink:
+    """The figures of a runner with several stages, written to ``--json`` as they finish.
+
+    Use it as a context manager: :meth:`stage` stores a finished stage and rewrites the file
+    (atomically, through :func:`write_json`) with ``"complete": false``; leaving the block
+    normally writes ``"complete": true``; leaving it on an exception (Ctrl-C, a killed data
+    read, a bug) writes the finished stages with ``"complete": false`` and ``"reason"`` (the
+    exception), then re-raises. ``"stages"`` lists the finished stages in order.
+
+    Parameters
+    ----------
+    path : path-like or None
+        Value of ``--json`` (None: the figures are only held, nothing is written).
+    *packages : str
+        Peers whose versions go into ``"versions"`` (as in :func:`write_json`).
+    quiet : bool
+        Do not print ``written PATH`` at the end (stage writes are always quiet).
+    **extra
+        Further version entries (thread counts, machine ...).
+
+    Attributes
+    ----------
+    results : dict
+        The figures so far (``sink[key] = value`` stores a plain entry, written with the
+        next stage or at the end).
+    stages : list of str
+        Names of the finished stages.
+
+    Examples
+    --------
+    >>> import json, pathlib, tempfile
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "r.json"
+    >>> try:
+    ...     with JsonSink(f, quiet=True) as out:
+    ...         out["n"] = 3
+    ...         _ = out.stage("first", {"se": 99.5})
+    ...         raise KeyboardInterrupt
+    ... except KeyboardInterrupt:
+    ...     pass
+    >>> d = json.loads(f.read_text())
+    >>> d["complete"], d["stages"], d["first"], d["reason"]
+    (False, ['first'], {'se': 99.5}, 'interrupted (KeyboardInterrupt)')
+    """
+
+    def __init__(self, path, *packages: str, quiet: bool = False, **extra) -> None:
+        self.path, self.quiet, self.results, self.stages = path, quiet, {}, []
+        self._versions = (packages, extra)
+
+    def __getitem__(self, key):
+        return self.results[key]
+
+    def __setitem__(self, key, value) -> None:
+        self.results[key] = value
+
+    def __contains__(self, key) -> bool:
+        return key in self.results
+
+    def stage(self, name: str, value):
+        """Store ``value`` as finished stage ``name``, rewrite the file; return ``value``."""
+        self.results[name] = value
+        self.stages.append(name)
+        self.write(complete=False, reason="running: later stages not finished")
+        return value
+
+    def write(self, *, complete: bool, reason: str | None = None, quiet: bool = True) -> None:
+        """Write the figures so far with ``"complete"``, ``"stages"`` (and ``"reason"``)."""
+        if self.path is None:
+            return
+        if isinstance(self._versions, tuple):  # package versions looked up once
+            self._versions = package_versions(*self._versions[0], **self._versions[1])
+        out = {**self.results, "complete": complete, "stages": list(self.stages)}
+        out.setdefault("versions", self._versions)
+        write_json(self.path, out if reason is None else {**out, "reason": reason}, quiet=quiet)
+
+    def __enter__(self) -> JsonSink:
+        return self
+
+    def __exit__(self, kind, exc, tb) -> bool:
+        if kind is None:
+            self.write(complete=True, quiet=self.quiet)
+            return False
+        why = "interrupted (KeyboardInterrupt)" if kind is KeyboardInterrupt else None
+        try:
+            self.write(complete=False, reason=why or f"{kind.__name__}: {exc}")
+        except Exception as e:  # never hide the original exception behind a write error
+            log(f"could not write the unfinished figures to {self.path}: {e}")
+        return False
 
 
 def versions_line(versions: dict) -> str:
