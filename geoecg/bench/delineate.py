@@ -16,10 +16,11 @@ __all__ = ["add_arguments", "run"]
 import argparse
 from pathlib import Path
 
-from ..commands.bench_io import add_common, write_json
+from ..commands.bench_io import JsonSink, add_common
 from ..evaluation.delineation import format_delineation_report as report
 from ..evaluation.delineation import split_records
 from ..features import delineation_protocols as proto
+from ..features.delineation import DelineationSettings, settings_dict
 from ..io.ludb import LUDB, LUDB_LEADS
 
 
@@ -54,32 +55,30 @@ def run(args: argparse.Namespace) -> int:
         raise FileNotFoundError(f"LUDB records not found in {db.data_dir}: {missing}")
     names = split_records(names, args.split)
     tol = args.tolerance_ms
-    out = {"ludb": proto.ludb_protocol(db, names, leads=LUDB_LEADS, tolerance_ms=tol,
-                                       peers=args.peers, peer_leads=args.peer_leads)}  # fmt: skip
-    print(f"LUDB: {len(names)} records (split {args.split}), tolerance {tol:g} ms, "
-          "R-peaks from detect_rpeaks (all leads)")  # fmt: skip
-    print(report(out, "ludb"))
-    from ..features.delineation import DelineationSettings, settings_dict
+    kw = {"leads": LUDB_LEADS, "tolerance_ms": tol}
+    with JsonSink(args.json, "scipy", "numba", "neurokit2", "wfdb") as out:
+        out.stage("ludb", proto.ludb_protocol(db, names, peers=args.peers,
+                                              peer_leads=args.peer_leads, **kw))  # fmt: skip
+        print(f"LUDB: {len(names)} records (split {args.split}), tolerance {tol:g} ms, "
+              "R-peaks from detect_rpeaks (all leads)")  # fmt: skip
+        print(report(out, "ludb"))
+        out["settings"] = settings_dict(DelineationSettings())
+        if args.qtdb:
+            from ..io import QTDB
 
-    out["settings"] = settings_dict(DelineationSettings())
-    if args.qtdb:
-        from ..io import QTDB
+            out.stage("qtdb", proto.qtdb_protocol(QTDB(args.qtdb), tolerance_ms=tol))
+            print(report(out, "qtdb"))
+        if args.noise:
+            noises = proto.nstdb_noises(args.noise, args.mitdb, db.read(names[0]).fs)
+            out.stage("noise", proto.noise_robustness(db, names, noises, args.snrs, **kw))
+            print(report(out, "noise"))
+        if args.synthetic:
+            out.stage("synthetic", proto.ecgsyn_truth())
+            print(report(out, "synthetic"))
+        if args.ptbxl:
+            from ..io import PTBXL
 
-        out["qtdb"] = proto.qtdb_protocol(QTDB(args.qtdb), tolerance_ms=tol)
-        print(report(out, "qtdb"))
-    if args.noise:
-        noises = proto.nstdb_noises(args.noise, args.mitdb, db.read(names[0]).fs)
-        out["noise"] = proto.noise_robustness(db, names, noises, args.snrs, leads=LUDB_LEADS,
-                                              tolerance_ms=tol)  # fmt: skip
-        print(report(out, "noise"))
-    if args.synthetic:
-        out["synthetic"] = proto.ecgsyn_truth()
-        print(report(out, "synthetic"))
-    if args.ptbxl:
-        from ..io import PTBXL
-
-        crit = proto.ptbxl_criteria(PTBXL(args.ptbxl), fs=args.ptbxl_fs)
-        out["ptbxl_criteria"] = {"fs": args.ptbxl_fs, "statements": crit}
-        print(report(out, "ptbxl_criteria"))
-    write_json(args.json, out, "scipy", "numba", "neurokit2", "wfdb")
+            crit = proto.ptbxl_criteria(PTBXL(args.ptbxl), fs=args.ptbxl_fs)
+            out.stage("ptbxl_criteria", {"fs": args.ptbxl_fs, "statements": crit})
+            print(report(out, "ptbxl_criteria"))
     return 0

@@ -1,0 +1,59 @@
+"""Long bench runs keep their finished stages: ``geoecg bench delineate`` interrupted after
+its LUDB stage (stubbed: no data needed) and the real ECGSYN stage leaves a valid --json with
+``"complete": false`` and both stages; a finished run says ``"complete": true``."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import geoecg.io
+from geoecg.bench import delineate as bench
+from geoecg.cli import main
+from geoecg.features import delineation_protocols as proto
+
+
+class _LUDB:  # a LUDB folder with two records, nothing read
+    def __init__(self, data):
+        self.data_dir = data
+
+    def records(self):
+        return ["1", "2"]
+
+
+@pytest.fixture
+def stub_ludb(monkeypatch):
+    def ludb_protocol(db, names, **kw):
+        return {"records": list(names), "tolerance_ms": kw["tolerance_ms"]}
+
+    real = bench.report
+    monkeypatch.setattr(bench, "LUDB", _LUDB)
+    monkeypatch.setattr(bench, "report", lambda out, s: "-" if s == "ludb" else real(out, s))
+    monkeypatch.setattr(proto, "ludb_protocol", ludb_protocol)
+
+
+def test_bench_delineate_interrupted_keeps_finished_stages(stub_ludb, monkeypatch, tmp_path):
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(geoecg.io, "PTBXL", lambda folder: folder)
+    monkeypatch.setattr(proto, "ptbxl_criteria", interrupted)
+    out = tmp_path / "d.json"
+    args = ["bench", "delineate", "--data", str(tmp_path), "--synthetic", "--ptbxl", "x"]
+    with pytest.raises(KeyboardInterrupt):
+        main([*args, "--json", str(out)])
+    d = json.loads(out.read_text())
+    assert (d["complete"], d["stages"]) == (False, ["ludb", "synthetic"])
+    assert "KeyboardInterrupt" in d["reason"] and "ptbxl_criteria" not in d
+    assert d["ludb"] == {"records": ["1", "2"], "tolerance_ms": 150.0}
+    assert {r["hr_bpm"] for r in d["synthetic"]} >= {60, 120}  # the real ECGSYN stage
+    assert d["settings"] and d["versions"]["geoecg"]
+
+
+def test_bench_delineate_finished_run_is_complete(stub_ludb, tmp_path):
+    out = tmp_path / "d.json"
+    assert main(["bench", "delineate", "--data", str(tmp_path), "--json", str(out)]) == 0
+    d = json.loads(out.read_text())
+    assert (d["complete"], d["stages"], d["ludb"]["records"]) == (True, ["ludb"], ["1", "2"])
+    assert "reason" not in d
