@@ -57,3 +57,27 @@ def test_bench_delineate_finished_run_is_complete(stub_ludb, tmp_path):
     d = json.loads(out.read_text())
     assert (d["complete"], d["stages"], d["ludb"]["records"]) == (True, ["ludb"], ["1", "2"])
     assert "reason" not in d
+
+
+def test_bench_hrv_interrupted_in_the_24h_stage_keeps_the_timings(monkeypatch, tmp_path):
+    import numpy as np
+
+    from geoecg.bench import hrv
+    from geoecg.features import hrv_peers as hp
+
+    rng = np.random.default_rng(0)
+    series = [np.cumsum(rng.integers(250, 330, 300)) for _ in range(8)]  # R-peaks at 360 Hz
+
+    def interrupted():
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(hrv, "data_dir", lambda *a, **k: tmp_path)
+    monkeypatch.setattr(hp, "mitdb_5min_series", lambda root, n: (series[:n], 360.0))
+    monkeypatch.setattr(hp, "holter_24h_timing", interrupted)
+    out = tmp_path / "h.json"
+    with pytest.raises(KeyboardInterrupt):
+        main(["bench", "hrv", "--n-series", "8", "--json", str(out)])
+    d = json.loads(out.read_text())
+    assert (d["complete"], d["stages"], d["n_series"]) == (False, ["x_floor"], 8)
+    assert d["geoecg_one_thread_s"] > 0 and d["x_floor"] > 0 and "day_24h" not in d
+    assert "numba" in d["versions"] and "KeyboardInterrupt" in d["reason"]

@@ -17,7 +17,7 @@ import time
 
 from .._optional import require
 from .._versions import package_versions
-from ..commands.bench_io import add_common, data_dir, versions_line, write_json
+from ..commands.bench_io import JsonSink, add_common, data_dir, versions_line
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -38,44 +38,44 @@ def run(args) -> int:
     n = len(series)
     peers = ("numba", "scipy") + (("neurokit2",) if args.peers else ())
     threads = {"numba_threads": numba.config.NUMBA_NUM_THREADS, "cpu_count": os.cpu_count()}
-    r: dict = {"n_series": n, "fs": fs, "versions": package_versions(*peers, **threads)}
-    X, _ = hrv_features_batch(series, kind="rpeaks", fs=fs), hp.floor_indices(series, fs)
-    for label, nj, clock in (("one_thread", 1, None), ("all_threads", None, time.perf_counter)):
-        r[f"geoecg_{label}_s"] = hp.median_seconds(
-            lambda nj=nj: hrv_features_batch(series, kind="rpeaks", fs=fs, n_jobs=nj), 3, clock
-        )
-    r["floor_one_thread_s"] = hp.median_seconds(lambda: hp.floor_indices(series, fs))
-    r["geoecg_ms_per_series"] = 1000 * r["geoecg_one_thread_s"] / n
-    r["x_floor"] = r["geoecg_one_thread_s"] / r["floor_one_thread_s"]
-    print(f"geoecg bench hrv: {n} five-minute series, MIT-BIH reference beats ({fs:g} Hz)")
-    print(f"  {versions_line(r['versions'])}")
-    print(
-        f"  geoecg, 48 indices: {r['geoecg_one_thread_s']:.3f} CPU s one thread "
-        f"({r['geoecg_ms_per_series']:.3f} ms/series), {r['geoecg_all_threads_s']:.3f} s "
-        f"wall all threads; floor (4 indices, one pass) {r['floor_one_thread_s']:.4f} s = "
-        f"1/{r['x_floor']:.0f} of geoecg"
-    )
-    if args.peers:
-        nk = r["neurokit2"] = hp.neurokit2_side_by_side(
-            series, fs, X, HRV_FEATURE_NAMES, args.nk_subset
-        )
-        for label in ("full_hrv", "equal_work"):
-            med = nk[f"{label}_s_per_series"]
-            r[f"x_neurokit2_{label}"] = med * n / r["geoecg_one_thread_s"]
-            print(
-                f"  NeuroKit2 {label}: median {med:.4f} CPU s/series ({nk['n_subset']} series)"
-                f" -> geoecg {r[f'x_neurokit2_{label}']:.0f}x faster (one thread)"
+    with JsonSink(args.json) as r:
+        r.results.update(n_series=n, fs=fs, versions=package_versions(*peers, **threads))
+        X, _ = hrv_features_batch(series, kind="rpeaks", fs=fs), hp.floor_indices(series, fs)
+        for label, nj, clock in (("one_thread", 1, None), ("all_threads", None, time.perf_counter)):
+            r[f"geoecg_{label}_s"] = hp.median_seconds(
+                lambda nj=nj: hrv_features_batch(series, kind="rpeaks", fs=fs, n_jobs=nj), 3, clock
             )
-        print(f"  equal work = {hp.NEUROKIT2_EQUAL_WORK}")
-        print(f"\n  {'index':<11} {'median rel. diff':>17}  same def.  note")
-        for name, a in nk["agreement"].items():
-            med = "n/a" if a["median_rel_diff"] is None else f"{100 * a['median_rel_diff']:.3f} %"
-            same = "yes" if a["definitions_match"] else "no"
-            print(f"  {name:<11} {med:>17}  {same:<9}  {a['note']}")
-    d = r["day_24h"] = hp.holter_24h_timing()
-    print(
-        f"\n  24 h, 2 leads, 200 Hz: R-peaks {d['rpeaks_s']:.2f} s + 5-min HRV "
-        f"({d['n_windows']} windows) {d['hrv_s']:.2f} s = {d['total_s']:.2f} s"
-    )
-    write_json(args.json, r)
+        r["floor_one_thread_s"] = hp.median_seconds(lambda: hp.floor_indices(series, fs))
+        r["geoecg_ms_per_series"] = 1000 * r["geoecg_one_thread_s"] / n
+        r.stage("x_floor", r["geoecg_one_thread_s"] / r["floor_one_thread_s"])
+        print(f"geoecg bench hrv: {n} five-minute series, MIT-BIH reference beats ({fs:g} Hz)")
+        print(f"  {versions_line(r['versions'])}")
+        print(
+            f"  geoecg, 48 indices: {r['geoecg_one_thread_s']:.3f} CPU s one thread "
+            f"({r['geoecg_ms_per_series']:.3f} ms/series), {r['geoecg_all_threads_s']:.3f} s "
+            f"wall all threads; floor (4 indices, one pass) {r['floor_one_thread_s']:.4f} s = "
+            f"1/{r['x_floor']:.0f} of geoecg"
+        )
+        if args.peers:
+            nk = hp.neurokit2_side_by_side(series, fs, X, HRV_FEATURE_NAMES, args.nk_subset)
+            r.stage("neurokit2", nk)
+            for label in ("full_hrv", "equal_work"):
+                med = nk[f"{label}_s_per_series"]
+                r[f"x_neurokit2_{label}"] = med * n / r["geoecg_one_thread_s"]
+                print(
+                    f"  NeuroKit2 {label}: median {med:.4f} CPU s/series ({nk['n_subset']} series)"
+                    f" -> geoecg {r[f'x_neurokit2_{label}']:.0f}x faster (one thread)"
+                )
+            print(f"  equal work = {hp.NEUROKIT2_EQUAL_WORK}")
+            print(f"\n  {'index':<11} {'median rel. diff':>17}  same def.  note")
+            for name, a in nk["agreement"].items():
+                rel = a["median_rel_diff"]
+                med = "n/a" if rel is None else f"{100 * rel:.3f} %"
+                same = "yes" if a["definitions_match"] else "no"
+                print(f"  {name:<11} {med:>17}  {same:<9}  {a['note']}")
+        d = r.stage("day_24h", hp.holter_24h_timing())
+        print(
+            f"\n  24 h, 2 leads, 200 Hz: R-peaks {d['rpeaks_s']:.2f} s + 5-min HRV "
+            f"({d['n_windows']} windows) {d['hrv_s']:.2f} s = {d['total_s']:.2f} s"
+        )
     return 0
