@@ -36,6 +36,8 @@ __all__ = [
     "check_rr",
     "check_rpeaks",
     "check_y",
+    "check_names",
+    "check_table",
     "flat_leads",
 ]
 
@@ -261,3 +263,34 @@ def check_y(y, name: str = "y", estimator: str = "this estimator") -> None:
     """Raise a clear ``ValueError`` when a supervised estimator gets ``y=None``."""
     if y is None:
         raise ValueError(f"{estimator} requires {name} to be passed, but the target {name} is None")
+
+
+def check_names(names, name: str = "names") -> list[str]:
+    """Feature names as a list of str; a bare string or a non-sequence is a ``TypeError``.
+
+    Examples
+    --------
+    >>> check_names(("rr_pre", "qrs_width_l0"))
+    ['rr_pre', 'qrs_width_l0']
+    >>> check_names("rr_pre")
+    Traceback (most recent call last):
+    ...
+    TypeError: names must be a sequence of feature names, got str 'rr_pre' (wrap it in a list)
+    """
+    if isinstance(names, str | bytes):
+        raise TypeError(
+            f"{name} must be a sequence of feature names, got str {names!r} (wrap it in a list)"
+        )
+    if names is None or not hasattr(names, "__iter__"):
+        raise TypeError(f"{name} must be a sequence of feature names, got {type(names).__name__}")
+    return [str(n) for n in names]
+
+
+def check_table(table, name: str = "table") -> None:
+    """Raise a ``TypeError`` naming ``name`` unless ``table`` has ``values`` and ``names``
+    (a :class:`geoecg.features.morphology.BeatFeatureTable`)."""
+    if not (hasattr(table, "values") and hasattr(table, "names")):
+        raise TypeError(
+            f"{name} must be a BeatFeatureTable (values + names, e.g. from "
+            f"geoecg.features.beat_dominant.record_beat_table), got {type(table).__name__}"
+        )

@@ -269,11 +269,13 @@ def make_beat_pipeline(
     """
     from sklearn.pipeline import Pipeline
 
+    from .._validation import check_names
     from ..features.beat_dominant import SelectBeatFeatures
 
+    names = check_names(feature_names, "feature_names")
     return Pipeline(
         [
-            ("select", SelectBeatFeatures(list(feature_names), feature_set, adapt)),
+            ("select", SelectBeatFeatures(names, feature_set, adapt)),
             ("clf", HeartbeatClassifier(**classifier_params)),
         ]
     )

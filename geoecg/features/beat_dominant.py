@@ -27,6 +27,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._validation import check_names, check_table
 from ..signal import bandpass
 from ..signal._validate import check_fs
 from .beats import as_record_signal, as_rpeaks
@@ -332,6 +333,7 @@ def dominant_width_ratio(table: BeatFeatureTable) -> BeatFeatureTable:
     >>> dominant_width_ratio(BeatFeatureTable(V, np.array(names), np.arange(7))).values[-2:, 0]
     array([1., 2.])
     """
+    check_table(table)
     names = [str(n) for n in table.names]
     V = np.asarray(table.values, dtype=np.float64)
     need = ("dom_rr_pre", "dom_qrs_corr_l0", "dom_qrs_amp_l0")
@@ -425,7 +427,10 @@ def record_standardize(values, *, center: bool = True, scale: bool = True) -> np
     >>> record_standardize([[1.0, 5.0], [2.0, 5.0], [3.0, 5.0]]).tolist()
     [[-1.0, 0.0], [0.0, 0.0], [1.0, 0.0]]
     """
-    V = np.asarray(values, dtype=np.float64)
+    try:
+        V = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"values must be a numeric (beats x features) array: {exc}") from exc
     if V.ndim != 2:
         raise ValueError(f"values must be 2-D (beats x features), got shape {V.shape}")
     if V.shape[0] == 0:
@@ -483,7 +488,7 @@ def beat_feature_set_mask(names, feature_set: str = "transfer") -> np.ndarray:
     """
     if feature_set not in BEAT_FEATURE_SETS:
         raise ValueError(f"feature_set must be one of {BEAT_FEATURE_SETS}, got {feature_set!r}")
-    names = [str(n) for n in names]
+    names = check_names(names)
     new = np.asarray([bool(_NEW.search(n)) for n in names])
     if feature_set == "all":
         return ~new
@@ -526,7 +531,7 @@ class SelectBeatFeatures(TransformerMixin, BaseEstimator):
 
     def fit(self, X, y=None):
         """Resolve the columns; returns self."""
-        names = np.asarray([str(n) for n in self.feature_names], dtype=object)
+        names = np.asarray(check_names(self.feature_names, "feature_names"), dtype=object)
         X = validate_data(self, X, ensure_all_finite="allow-nan", dtype=np.float64)
         if names.size != X.shape[1]:
             raise ValueError(f"feature_names has {names.size} names, X has {X.shape[1]} columns")

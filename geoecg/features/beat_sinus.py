@@ -17,6 +17,7 @@ import warnings
 
 import numpy as np
 
+from .._validation import check_table
 from .morphology import BeatFeatureTable
 
 __all__ = ["SINUS_RHYTHM_NAMES", "sinus_relative_features"]
@@ -107,6 +108,7 @@ def sinus_relative_features(table: BeatFeatureTable, *, k: int = 8) -> BeatFeatu
     """
     if not (isinstance(k, int | np.integer) and k >= 1):
         raise ValueError(f"k must be a positive integer, got {k!r}")
+    check_table(table)
     names = [str(n) for n in table.names]
     V = np.asarray(table.values, dtype=np.float64)
     for c in ("rr_pre", "rr_post"):

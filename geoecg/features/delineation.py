@@ -83,7 +83,9 @@ def working_factor(fs: float) -> int:
     >>> working_factor(100.0), working_factor(250.0), working_factor(360.0), working_factor(500.0)
     (5, 2, 2, 1)
     """
-    return max(1, int(np.ceil(WORKING_FS_HZ / float(fs) - 1e-9)))
+    from .._validation import check_fs
+
+    return max(1, int(np.ceil(WORKING_FS_HZ / check_fs(fs) - 1e-9)))
 
 
 @dataclass(frozen=True)

@@ -258,7 +258,10 @@ def repair_rr(rr_ms, ectopic, mode: str = "interpolate") -> np.ndarray:
     >>> repair_rr([800., 500., 1100., 800.], [False, False, True, False, False], "remove")
     array([800.,  nan,  nan, 800.])
     """
-    rr = np.asarray(rr_ms, dtype=np.float64).ravel()
+    from .._validation import check_rr
+
+    # unit-agnostic: features.beat_context passes RR in s; inf / <= 0 / text are refused
+    rr = check_rr(np.ravel(rr_ms), "rr_ms", check_units=False)
     e = np.asarray(ectopic, dtype=bool).ravel()
     if e.size != rr.size + 1:
         raise ValueError(f"ectopic needs one flag per beat ({rr.size + 1}), got {e.size}")

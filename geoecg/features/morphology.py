@@ -84,8 +84,11 @@ def patient_relative_mask(names) -> np.ndarray:
     """
     import re
 
+    from .._validation import check_names
+
     pats = [re.compile(p) for p in ABSOLUTE_FEATURE_PATTERNS]
-    return np.asarray([not any(p.search(str(n)) for p in pats) for n in names], dtype=bool)
+    names = check_names(names)
+    return np.asarray([not any(p.search(n) for p in pats) for n in names], dtype=bool)
 
 
 @dataclass(frozen=True)

@@ -47,9 +47,13 @@ def beat_phase_index(S, fs, edges_s, rpeaks=None) -> np.ndarray:
     >>> int(p[0, 150]), int(p[0, 440]), int(p[0, 500])  # R-peaks at 0.5 s + k s
     (4, 2, 9)
     """
+    from .._validation import as_signal, check_fs
     from ..features import detect_rpeaks
 
-    edges = np.asarray(edges_s, dtype=float)
+    S, fs = as_signal(S, "S", ndims=(3,)), check_fs(fs)
+    edges = as_signal(edges_s, "edges_s", ndims=(1,))
+    if np.isnan(edges).any() or (np.diff(edges) <= 0).any():
+        raise ValueError(f"edges_s must be finite and strictly increasing (s), got {edges_s}")
     n, _, T = S.shape
     out = np.full((n, T), NO_BEAT, dtype=np.int64)
     t = np.arange(T)

@@ -9,6 +9,7 @@ and the ratio of reconstructed to true variances.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -135,7 +136,8 @@ def amplitude_spread(X_true, X_rec, fs, leads=None) -> AmplitudeSpread:
         with np.errstate(invalid="ignore", divide="ignore"):
             return float(np.corrcoef(u, v)[0, 1]) if u.size > 2 else np.nan
 
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a lead flat in every record: NaN
         sv = np.nanmean(B[:, idx].var(axis=-1) / A[:, idx].var(axis=-1), axis=0)
         vr = rb[:, idx].var(axis=0) / ra[:, idx].var(axis=0)
         iqr = _iqr(rb[:, idx]) / _iqr(ra[:, idx])

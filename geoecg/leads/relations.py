@@ -48,8 +48,10 @@ def limb_leads(lead_i, lead_ii) -> np.ndarray:
     >>> limb_leads([1.0], [0.4])[:, 0].round(3).tolist()
     [1.0, 0.4, -0.6, -0.7, 0.8, -0.1]
     """
-    a = np.asarray(lead_i, dtype=float)
-    b = np.asarray(lead_ii, dtype=float)
+    from .._validation import as_signal
+
+    a = as_signal(lead_i, "lead_i")
+    b = as_signal(lead_ii, "lead_ii")
     if a.shape != b.shape:
         raise ValueError(f"lead_i and lead_ii must have the same shape, got {a.shape}, {b.shape}")
     return np.stack([a, b, b - a, -(a + b) / 2, a - b / 2, b - a / 2], axis=-2)

@@ -66,8 +66,12 @@ def reconstruction_scores(X_true, X_rec, leads=STANDARD_LEADS, *, start=0) -> Re
     -------
     ReconstructionScores
     """
-    A = np.asarray(X_true, dtype=float)[..., start:]
-    B = np.asarray(X_rec, dtype=float)[..., start:]
+    from .._validation import as_signal
+
+    if isinstance(start, bool) or not isinstance(start, int | np.integer) or start < 0:
+        raise ValueError(f"start must be a whole number of samples >= 0, got {start!r}")
+    A = as_signal(X_true, "X_true")[..., start:]
+    B = as_signal(X_rec, "X_rec")[..., start:]
     if A.shape != B.shape or A.ndim != 3:
         raise ValueError(f"X_true and X_rec must have the same 3-D shape, got {A.shape}, {B.shape}")
     if A.shape[1] != len(leads):

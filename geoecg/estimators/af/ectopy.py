@@ -53,8 +53,12 @@ def drop_short_runs(decision, rr_ms, min_s: float) -> np.ndarray:
     >>> drop_short_runs([True, True, False, True], [20e3, 15e3, 800, 1e3], 30.0).tolist()
     [True, True, False, False]
     """
+    from ..._validation import check_rr
+
     d = np.asarray(decision, dtype=bool).ravel().copy()
-    rr = np.nan_to_num(np.asarray(rr_ms, dtype=np.float64).ravel(), nan=0.0)
+    rr = np.nan_to_num(check_rr(np.ravel(rr_ms)), nan=0.0)
+    if min_s is not None and not np.isfinite(float(min_s)):
+        raise ValueError(f"min_s must be a finite number of seconds (or None), got {min_s}")
     if rr.shape != d.shape:
         raise ValueError(f"decision {d.shape} and rr_ms {rr.shape} differ in shape")
     if min_s is None or min_s <= 0 or not d.any():

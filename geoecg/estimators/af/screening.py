@@ -8,13 +8,18 @@ demos and timing (a 24-h Holter in seconds).
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_random_state
 
+from ..._validation import as_signal, check_fs
+
 __all__ = ["AFScreening", "af_episodes", "screen_af", "synthetic_rr", "synthetic_af_ecg"]
+
+MIN_MEAN_RR_MS = 100.0  # a mean RR below this is RR in seconds (or 600+ bpm): refused
 
 
 @dataclass(frozen=True)
@@ -84,10 +89,18 @@ def af_episodes(
     >>> ep[["start_s", "end_s", "n_beats"]].values.tolist()
     [[20.0, 70.0, 50.0]]
     """
-    t = np.asarray(beat_times_s, dtype=np.float64)
-    a = np.asarray(af, dtype=bool).copy()
+    t = as_signal(beat_times_s, "beat_times_s", ndims=(1,))
+    a = np.asarray(af)
+    if a.dtype.kind not in "biuf":
+        raise TypeError(f"af must be an array of bool (AF per interval), got dtype {a.dtype}")
+    a = a.astype(bool)
     if t.shape != (a.size + 1,):
         raise ValueError(f"beat_times_s must have len(af) + 1 = {a.size + 1} values, got {t.size}")
+    if np.isnan(t).any() or (np.diff(t) < 0).any():
+        raise ValueError("beat_times_s must be finite and non-decreasing (beat times in s)")
+    for name, v in (("min_duration_s", min_duration_s), ("max_gap_s", max_gap_s)):
+        if not np.isfinite(float(v)) or v < 0:
+            raise ValueError(f"{name} must be a finite number of seconds >= 0, got {v}")
 
     def runs(mask):
         edges = np.diff(np.r_[0, mask.astype(np.int8), 0])
@@ -216,8 +229,12 @@ def synthetic_rr(
         True in AF.
     """
     rng = check_random_state(random_state)
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
+        raise TypeError(f"n must be a whole number of intervals, got {type(n).__name__}")
     if n < 1 or not 0 <= af_fraction <= 1:
         raise ValueError("n must be >= 1 and af_fraction in [0, 1]")
+    if not np.isfinite(mean_rr_ms) or mean_rr_ms < MIN_MEAN_RR_MS:
+        raise ValueError(f"mean_rr_ms must be an RR interval in ms (>= 100), got {mean_rr_ms}")
     y = np.zeros(n, dtype=bool)
     for s in range(0, n, episode_beats):
         y[s : s + episode_beats] = rng.uniform() < af_fraction
@@ -263,6 +280,11 @@ def synthetic_af_ecg(
     from scipy.signal import oaconvolve
 
     rng = check_random_state(random_state)
+    fs = check_fs(fs)
+    if not np.isfinite(duration_s) or duration_s <= 0:
+        raise ValueError(f"duration_s must be a positive number of seconds, got {duration_s}")
+    if isinstance(n_leads, bool) or not isinstance(n_leads, numbers.Integral) or n_leads < 1:
+        raise ValueError(f"n_leads must be a whole number >= 1, got {n_leads!r}")
     n = int(round(duration_s * fs))
     n_beats = int(duration_s * 1000.0 / (0.7 * mean_rr_ms)) + 10
     rr, _ = synthetic_rr(n_beats, af_fraction=0.0, mean_rr_ms=mean_rr_ms, random_state=rng)

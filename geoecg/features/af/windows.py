@@ -110,6 +110,10 @@ def default_af_templates(cv: float = 0.2) -> AFTemplates:
     >>> t.cdf.shape, round(float(t.cdf[0, 200]), 3)
     ((15, 401), 0.5)
     """
+    if isinstance(cv, bool) or not isinstance(cv, int | float | np.floating | np.integer):
+        raise TypeError(f"cv must be a number (coefficient of variation), got {type(cv).__name__}")
+    if not np.isfinite(cv) or cv <= 0:
+        raise ValueError(f"cv must be a positive finite coefficient of variation, got {cv}")
     g = _grid()
     centres = 350.0 + 50.0 * (np.arange(15) + 0.5)
     sd = np.sqrt(2.0) * cv * centres
@@ -124,8 +128,11 @@ def fit_af_templates(W, y, *, min_count: int = 200, cv: float = 0.2) -> AFTempla
     than ``min_count`` values is blended with the parametric default
     (:func:`default_af_templates`) in proportion to its count.
     """
-    W = np.asarray(W, dtype=np.float64)
-    y = np.asarray(y, dtype=bool)
+    W = _check_windows(W)
+    y = np.asarray(y)
+    if y.shape != (W.shape[0],) or y.dtype.kind not in "biuf":
+        raise ValueError(f"y must be one bool per row of W ({W.shape[0]}), got shape {y.shape}")
+    y = y.astype(bool)
     base = default_af_templates(cv)
     g = base.grid
     cdf = base.cdf.copy()
@@ -168,9 +175,7 @@ def rr_windows(rr_ms, width: int) -> np.ndarray:
            [800., 810.],
            [810., 790.]])
     """
-    rr = np.asarray(rr_ms, dtype=np.float64)
-    if rr.ndim != 1:
-        raise ValueError(f"rr_ms must be 1-D (intervals in ms), got shape {rr.shape}")
+    rr = check_rr(rr_ms)  # 1-D, ms, no inf / <= 0 (af_window_stats checks the same)
     if not isinstance(width, (int, np.integer)) or isinstance(width, bool) or width < 2:
         raise ValueError(f"width must be an integer >= 2 (intervals), got {width!r}")
     return centered_windows(np.ascontiguousarray(rr, dtype=np.float64), int(width))
@@ -248,6 +253,11 @@ def af_window_stats(
 
 def _rhythm_changes(annotations, symbols) -> tuple[np.ndarray, list[str]]:
     """Sample and code of each rhythm-change annotation among ``symbols``."""
+    if not all(hasattr(annotations, a) for a in ("sample", "symbol", "aux_note")):
+        raise TypeError(
+            "annotations must be a geoecg.io.Annotations (sample, symbol, aux_note; e.g. "
+            f"read_record(...).annotations), got {type(annotations).__name__}"
+        )
     sym = np.asarray(annotations.symbol).astype(str)
     aux = np.asarray(annotations.aux_note).astype(str)
     samples, codes = [], []
