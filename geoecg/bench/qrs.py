@@ -10,12 +10,11 @@ the same records in the same run (thread CPU and wall time, numba single thread)
 from __future__ import annotations
 
 import argparse
-import json
-from pathlib import Path
 
 import numpy as np
 
 from .._versions import package_versions
+from ..commands.bench_io import write_json
 from ..evaluation import detection as ev
 from ..features import rpeaks_peers as rp
 from ..features.rpeaks import detect_rpeaks
@@ -76,8 +75,5 @@ def run(args) -> int:
            "versions": package_versions(*("scipy", "numba", "neurokit2", "wfdb")[
                : 4 if args.peers else 2])}  # fmt: skip
     print(ev.format_detection_report(res))
-    if args.json:
-        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.json).write_text(json.dumps(res, indent=2, default=float))
-        print(f"\nwritten to {args.json}")
+    write_json(args.json, res)
     return 0

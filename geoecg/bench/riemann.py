@@ -9,11 +9,10 @@ from __future__ import annotations
 __all__ = ["add_arguments", "run"]
 
 import argparse
-import json
 import platform
-from pathlib import Path
 
 from .._versions import package_versions
+from ..commands.bench_io import write_json
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -41,6 +40,5 @@ def run(args) -> int:
     )
     print(format_riemann_report(res))
     print("versions: " + ", ".join(f"{k} {v}" for k, v in res["versions"].items()))
-    if args.json:
-        Path(args.json).write_text(json.dumps(res, indent=2))
+    write_json(args.json, res)
     return 0
