@@ -398,28 +398,41 @@ def lead_energies(x, k, sos, half_width, min_len):
     has_inf = False
     h = half_width if half_width > 0 else 0
     for lead in range(n_leads):
-        row = x[lead]
-        if k > 1:
-            _block_mean_into(row, k, xd)
-        else:
-            xd[:] = row
-        for b in range(nd):
-            if not np.isfinite(xd[b]):
-                for i in range(b * k, b * k + k):
-                    if np.isinf(row[i]):
-                        has_inf = True
-        for i in range(nd * k, n):
-            if np.isinf(row[i]):
-                has_inf = True
-        runs = finite_runs(xd, min_len)
-        for r in range(runs.shape[0]):
-            a = runs[r, 0]
-            b = runs[r, 1]
-            if b - a >= 2:
-                _slope_energy_into(xd[a:b], sos, y[a:b])
-                _window_mean(y[a:b], h, energy[lead, a:b])
-            used[lead, a:b] = True
+        runs, inf_here = lead_energy_into(x, lead, k, sos, h, min_len, xd, y, energy, used)
+        has_inf = has_inf or inf_here
     return energy, used, runs, has_inf
+
+
+@njit(cache=True, nogil=True)
+def lead_energy_into(x, lead, k, sos, h, min_len, xd, y, energy, used):
+    """One lead of :func:`lead_energies` (its loop body), written into ``energy[lead]`` and
+    ``used[lead]`` (``energy[lead]`` zero on entry; ``xd``, ``y`` work arrays of ``n // k``);
+    returns the lead's runs and whether the lead holds an infinite sample."""
+    row = x[lead]
+    n = row.shape[0]
+    nd = xd.shape[0]
+    has_inf = False
+    if k > 1:
+        _block_mean_into(row, k, xd)
+    else:
+        xd[:] = row
+    for b in range(nd):
+        if not np.isfinite(xd[b]):
+            for i in range(b * k, b * k + k):
+                if np.isinf(row[i]):
+                    has_inf = True
+    for i in range(nd * k, n):
+        if np.isinf(row[i]):
+            has_inf = True
+    runs = finite_runs(xd, min_len)
+    for r in range(runs.shape[0]):
+        a = runs[r, 0]
+        b = runs[r, 1]
+        if b - a >= 2:
+            _slope_energy_into(xd[a:b], sos, y[a:b])
+            _window_mean(y[a:b], h, energy[lead, a:b])
+        used[lead, a:b] = True
+    return runs, has_inf
 
 
 @njit(cache=True, nogil=True)

@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from .rpeaks import _block_mean_into, _slope_energy_into, _window_mean, finite_runs
+from .rpeaks import _window_mean, lead_energy_into
 from .rpeaks_track import envelope_noise_weight
 
 __all__ = ["lead_energies_fused", "track_inputs"]
@@ -230,37 +230,6 @@ def _window_mean2(ya, yb, h, oa, ob):
 
 
 @njit(cache=True, nogil=True)
-def _generic_lead(x, lead, k, sos, h, min_len, xd, y, energy, used):
-    """One lead by the per-run code of ``lead_energies`` (its loop body); returns
-    (runs, has_inf). ``energy[lead]`` must be zero on entry."""
-    row = x[lead]
-    n = row.shape[0]
-    nd = xd.shape[0]
-    has_inf = False
-    if k > 1:
-        _block_mean_into(row, k, xd)
-    else:
-        xd[:] = row
-    for b in range(nd):
-        if not np.isfinite(xd[b]):
-            for i in range(b * k, b * k + k):
-                if np.isinf(row[i]):
-                    has_inf = True
-    for i in range(nd * k, n):
-        if np.isinf(row[i]):
-            has_inf = True
-    runs = finite_runs(xd, min_len)
-    for r in range(runs.shape[0]):
-        a = runs[r, 0]
-        b = runs[r, 1]
-        if b - a >= 2:
-            _slope_energy_into(xd[a:b], sos, y[a:b])
-            _window_mean(y[a:b], h, energy[lead, a:b])
-        used[lead, a:b] = True
-    return runs, has_inf
-
-
-@njit(cache=True, nogil=True)
 def _tail_has_inf(row, start):
     for i in range(start, row.shape[0]):
         if np.isinf(row[i]):
@@ -321,7 +290,7 @@ def lead_energies_fused(x, k, sos, half_width, min_len):
         else:
             energy[lead, :] = 0.0
             used[lead, :] = False
-            r, hi = _generic_lead(x, lead, k, sos, h, min_len, xd, ya, energy, used)
+            r, hi = lead_energy_into(x, lead, k, sos, h, min_len, xd, ya, energy, used)
             has_inf = has_inf or hi
             if lead == n_leads - 1:
                 runs = r
