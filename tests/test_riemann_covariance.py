@@ -13,16 +13,12 @@ from sklearn.exceptions import NotFittedError
 from geoecg._kernels.covariance import (
     GRAM_MAX_LOSS,
     GRAM_TILE,
-    SPD_BELOW_FLOOR,
-    SPD_FLAT,
-    SPD_NONFINITE,
-    SPD_OK,
     TILE,
     _first_tile_loss,
     _gram_single_pass,
     _gram_tile_length,
-    spd_status,
 )
+from geoecg._kernels.spd import SPD_BELOW_FLOOR, SPD_FLAT, SPD_NONFINITE, SPD_OK, spd_status
 from geoecg.riemann import LeadCovariances, lead_covariances
 
 

@@ -7,7 +7,8 @@ The formulas are those of pyRiemann 0.12 (``geometry.base._matrix_operator``:
 ``f(C) = V diag(f(w)) V^T``; ``tangentspace.log_map_riemann`` + ``upper``;
 ``geodesic.geodesic_riemann``; ``mean.mean_riemann``) fused per matrix, so that no stack of
 temporaries is written to memory. Congruences ``W X W`` compute one triangle and mirror it,
-so every result is exactly symmetric.
+so every result is exactly symmetric. :func:`spd_status` classifies a stack of covariances for
+the SPD guarantee of :func:`geoecg.riemann.lead_covariances` (one pass, no allocation).
 
 No validation here: callers pass C-contiguous float64 arrays (see :mod:`geoecg.riemann.tangent`).
 """
@@ -395,3 +396,51 @@ def riemann_means(X, offsets, tol, maxiter, out, n_iter):
     """:func:`riemann_mean` of each segment ``X[offsets[g]:offsets[g + 1]]`` into ``out[g]``."""
     for g in range(offsets.size - 1):
         n_iter[g] = riemann_mean(X[offsets[g] : offsets[g + 1]], tol, maxiter, out[g])
+
+
+#: Codes written by :func:`spd_status`.
+SPD_OK, SPD_NONFINITE, SPD_FLAT, SPD_BELOW_FLOOR = 0, 1, 2, 3
+
+
+@njit(cache=True, nogil=True)
+def spd_status(cov, reg, trace, status):
+    """Classify each matrix of ``cov`` (n, c, c) for the SPD guarantee, without allocating
+    per matrix: ``trace[k]`` receives its trace and ``status[k]`` ``SPD_NONFINITE`` (an entry is
+    not finite), ``SPD_FLAT`` (trace <= 0), ``SPD_OK`` (the Cholesky factorisation of
+    ``cov[k] - floor I``, ``floor = reg * trace / c``, succeeds: the smallest eigenvalue is above
+    the floor) or ``SPD_BELOW_FLOOR`` (it fails: the caller computes the ridge from the
+    eigenvalues)."""
+    n, c, _ = cov.shape
+    low = np.empty((c, c))
+    for k in range(n):
+        a = cov[k]
+        finite = True
+        tr = 0.0
+        for i in range(c):
+            tr += a[i, i]
+            for j in range(c):
+                if not np.isfinite(a[i, j]):
+                    finite = False
+        trace[k] = tr
+        if not finite:
+            status[k] = SPD_NONFINITE
+            continue
+        if tr <= 0.0:
+            status[k] = SPD_FLAT
+            continue
+        floor = reg * tr / c
+        status[k] = SPD_OK
+        for j in range(c):  # Cholesky-Banachiewicz on the lower triangle of a - floor I
+            d = a[j, j] - floor
+            for m in range(j):
+                d -= low[j, m] * low[j, m]
+            if not d > 0.0:
+                status[k] = SPD_BELOW_FLOOR
+                break
+            d = np.sqrt(d)
+            low[j, j] = d
+            for i in range(j + 1, c):
+                s = a[i, j]
+                for m in range(j):
+                    s -= low[i, m] * low[j, m]
+                low[i, j] = s / d

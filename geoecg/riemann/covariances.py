@@ -13,17 +13,8 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from .._kernels.covariance import (
-    LWF,
-    OAS,
-    SCM,
-    SPD_BELOW_FLOOR,
-    SPD_FLAT,
-    SPD_NONFINITE,
-    batch_covariance,
-    delay_embed,
-    spd_status,
-)
+from .._kernels.covariance import LWF, OAS, SCM, batch_covariance, delay_embed
+from .._kernels.spd import SPD_BELOW_FLOOR, SPD_FLAT, SPD_NONFINITE, spd_status
 from .._validation import _to_float, as_signal, check_fs, check_layout, flat_leads
 from ._window_mean import WINDOW_MEANS, riemann_window_mean
 
