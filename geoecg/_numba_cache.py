@@ -18,6 +18,17 @@ the kernel has no machine code in this process and none in the on-disk cache (pr
 the cache index, for the call's argument types), it compiles in a background thread and
 the call runs the kernel's own Python source meanwhile (:func:`interpreted`: the same code
 that ``NUMBA_DISABLE_JIT=1`` runs, with every kernel it calls also interpreted).
+
+A ``fork()`` while such a thread compiles would copy numba's compiler lock held by a thread
+that does not exist in the child, and the child's first compilation would hang forever
+(``multiprocessing``'s default start method on Linux forks). :func:`wait_for_compiles` is
+registered with :func:`os.register_at_fork` (``before=``) when a compilation starts: a fork
+waits until the running background compilations have finished (at most one per kernel, once
+per process). ``before`` hooks run in reverse order of registration, so it is registered
+after importing the standard modules whose own hooks take a lock (:mod:`logging`,
+:mod:`concurrent.futures.thread`): ours runs first, while the compiling thread can still
+take those locks (registered at import, a compilation that imports :mod:`logging` would
+wait for the lock its hook holds, and the fork would never return).
 """
 
 from __future__ import annotations
@@ -30,9 +41,44 @@ import sys
 import threading
 import types
 
-__all__ = ["FirstCall", "dependency_files", "install", "interpreted", "source_stamp"]
+__all__ = [
+    "FirstCall",
+    "dependency_files",
+    "install",
+    "interpreted",
+    "source_stamp",
+    "wait_for_compiles",
+]
 
 _ROOTS: list[str] = []
+_COMPILING: set[threading.Thread] = set()  # background compilations not yet joined
+_COMPILING_LOCK = threading.Lock()
+
+
+def wait_for_compiles() -> None:
+    """Block until every background compilation of :class:`FirstCall` has finished.
+
+    Registered as ``os.register_at_fork(before=...)``: a child forked while numba compiles
+    in another thread would inherit numba's compiler lock held by a thread it does not have,
+    and hang at its first compilation. Called from a compiling thread itself, it does not
+    wait for that thread.
+    """
+    with _COMPILING_LOCK:
+        threads = [t for t in _COMPILING if t is not threading.current_thread()]
+    for t in threads:
+        t.join()
+    with _COMPILING_LOCK:
+        _COMPILING.difference_update(t for t in threads if not t.is_alive())
+
+
+def _wait_at_fork() -> None:
+    """Register :func:`wait_for_compiles` as a ``before`` fork hook that runs before the
+    lock-taking hooks of :mod:`logging` and :mod:`concurrent.futures.thread`."""
+    if hasattr(os, "register_at_fork"):  # POSIX
+        import concurrent.futures.thread  # noqa: F401  (their hooks first: ours runs before)
+        import logging  # noqa: F401
+
+        os.register_at_fork(before=wait_for_compiles)
 
 
 def _module_file(root: str, dotted: str) -> str | None:
@@ -287,6 +333,9 @@ class FirstCall:
             self.thread = threading.Thread(
                 target=k.compile, args=(sig,), name=f"geoecg-compile-{k.__name__}"
             )
+            with _COMPILING_LOCK:  # a fork() from now on waits for it (wait_for_compiles)
+                _COMPILING.add(self.thread)
+            _wait_at_fork()
             self.thread.start()
 
     def wait(self) -> None:
