@@ -16,11 +16,15 @@ from geoecg._kernels.spd import (
     LOG,
     POWER,
     SQRT,
+    SYM_ASYMMETRIC,
+    SYM_NONFINITE,
+    SYM_OK,
     eigh_small,
     geodesic_riemann,
     log_vectors,
     riemann_mean,
     sym_function,
+    symmetric_status,
 )
 from geoecg.riemann import (
     ClassMeanTangentSpace,
@@ -215,3 +219,41 @@ def test_eigh_small_kernel_falls_back_on_nan():
     except np.linalg.LinAlgError:
         return
     assert not np.isfinite(w).all()
+
+
+def _symmetric_status_twin(X, rtol):
+    """The NumPy checks that ``check_spd_batch`` made before the kernel (temporaries and all)."""
+    if not np.isfinite(X).all():
+        return SYM_NONFINITE
+    scale = np.abs(X).max(axis=(1, 2), keepdims=True) + np.finfo(float).tiny
+    return SYM_ASYMMETRIC if np.any(np.abs(X - X.transpose(0, 2, 1)) > rtol * scale) else SYM_OK
+
+
+@pytest.mark.parametrize(
+    "case", ["ok", "zeros", "asym", "below_tol", "nan_late", "inf_after_asym", "empty", "1x1"]
+)
+def test_symmetric_status_kernel_twin(case, rng):
+    X = _spd(rng, 6, 5)
+    if case == "zeros":
+        X[:] = 0.0
+    elif case == "asym":
+        X[4, 3, 1] += 1e-6 * np.abs(X[4]).max()
+    elif case == "below_tol":  # a rounding-sized asymmetry is accepted
+        X[4, 3, 1] += 1e-9 * np.abs(X[4]).max()
+    elif case == "nan_late":
+        X[5, 2, 2] = np.nan
+    elif case == "inf_after_asym":  # a non-finite entry wins over an earlier asymmetry
+        X[0, 1, 0] += 1.0
+        X[5, 0, 4] = np.inf
+    elif case == "empty":
+        X = X[:0]
+    elif case == "1x1":
+        X = X[:, :1, :1]
+    X = np.ascontiguousarray(X)
+    status = symmetric_status(X=X, rtol=1e-8)
+    assert status == _symmetric_status_twin(X, 1e-8)
+    expected = {"asym": SYM_ASYMMETRIC, "nan_late": SYM_NONFINITE, "inf_after_asym": SYM_NONFINITE}
+    assert status == expected.get(case, SYM_OK)
+    if status != SYM_OK:
+        with pytest.raises(ValueError, match="NaN or inf" if status == SYM_NONFINITE else "symm"):
+            tangent_vectors(X, np.eye(X.shape[1]))

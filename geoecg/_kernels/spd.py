@@ -444,3 +444,33 @@ def spd_status(cov, reg, trace, status):
                 for m in range(j):
                     s -= low[i, m] * low[j, m]
                 low[i, j] = s / d
+
+
+#: Codes returned by :func:`symmetric_status`.
+SYM_OK, SYM_NONFINITE, SYM_ASYMMETRIC = 0, 1, 2
+_TINY = np.finfo(np.float64).tiny
+
+
+@njit(cache=True, nogil=True)
+def symmetric_status(X, rtol):
+    """One pass over the stack ``X`` (n, c, c), no temporaries: ``SYM_NONFINITE`` when an entry
+    is not finite, else ``SYM_ASYMMETRIC`` when ``|X[k, i, j] - X[k, j, i]|`` exceeds
+    ``rtol * (max |X[k]| + tiny)`` for some matrix, else ``SYM_OK``."""
+    n, c, _ = X.shape
+    asym = False
+    for k in range(n):
+        a = X[k]
+        scale = 0.0
+        for i in range(c):
+            for j in range(c):
+                v = a[i, j]
+                if not np.isfinite(v):
+                    return SYM_NONFINITE
+                scale = max(scale, abs(v))
+        if not asym:
+            tol = rtol * (scale + _TINY)
+            for i in range(c):
+                for j in range(i):
+                    if abs(a[i, j] - a[j, i]) > tol:
+                        asym = True
+    return SYM_ASYMMETRIC if asym else SYM_OK

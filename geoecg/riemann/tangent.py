@@ -11,13 +11,23 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
-from .._kernels.spd import INVSQRT, log_vectors, riemann_means, sym_function
+from .._kernels.spd import (
+    INVSQRT,
+    SYM_ASYMMETRIC,
+    SYM_NONFINITE,
+    log_vectors,
+    riemann_means,
+    sym_function,
+    symmetric_status,
+)
 
 __all__ = ["ClassMeanTangentSpace", "check_spd_batch", "tangent_vectors"]
 
 _METRICS = ("riemann", "logeuclid", "euclid")
 #: pyRiemann 0.12 ``mean_riemann`` defaults (``tol=10e-9``, ``maxiter=50``).
 MEAN_TOL, MEAN_MAXITER = 1e-8, 50
+#: Relative tolerance of the symmetry check (of the largest entry of each matrix).
+SYMMETRY_RTOL = 1e-8
 #: Fewest matrices per thread worth a thread of its own.
 _MIN_ROWS_PER_THREAD = 64
 
@@ -36,13 +46,14 @@ def check_spd_batch(X, name: str = "X") -> np.ndarray:
         raise ValueError(
             f"{name} must be a stack of square matrices (n_matrices, n, n), got shape {X.shape}"
         )
-    if not np.isfinite(X).all():
+    X = np.ascontiguousarray(X)
+    status = symmetric_status(X=X, rtol=SYMMETRY_RTOL)  # one pass, no temporaries
+    if status == SYM_NONFINITE:
         raise ValueError(
             f"{name} holds NaN or inf: drop the degenerate records (see "
             "CovarianceResult.reason) before the tangent space"
         )
-    scale = np.abs(X).max(axis=(1, 2), keepdims=True) + np.finfo(float).tiny
-    if np.any(np.abs(X - X.transpose(0, 2, 1)) > 1e-8 * scale):
+    if status == SYM_ASYMMETRIC:
         raise ValueError(f"{name} must hold symmetric matrices")
     return X
 
