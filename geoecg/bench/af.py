@@ -2,13 +2,12 @@
 
 ``--data CINC_DIR``: nested CV (default), ``--protocol cv`` (plain CV of ``--preset``) or
 ``--protocol prior-shift`` (per seed a balanced training part and a test part at
-``--target-priors``; the base model, record features or + rhythm profile, chosen on the
-training part's out-of-fold score weighted to the EM-estimated test prior; scored
-uncorrected, with the ORACLE prior and with EM / BBSE / RLLS priors estimated without
-labels); ``--train-data A --test-data B``: fit on any CinC-layout folder, score on another
-(same adaptation rows); ``--data MITDB_DIR --beat-level``; ``--screen-24h``. Protocols:
-:mod:`geoecg.estimators.af.protocols`; features cached per record (``--cache``).
-F1, Se, +P, Sp in percent; times in s.
+``--target-priors``; the base model chosen on the training part's out-of-fold score weighted
+to the EM-estimated test prior; scored uncorrected, with the ORACLE prior and with EM / BBSE
+/ RLLS priors estimated without labels); ``--train-data A --test-data B``: fit on any
+CinC-layout folder, score on another (same adaptation rows); ``--data MITDB_DIR --beat-level``;
+``--screen-24h``. Protocols: :mod:`geoecg.estimators.af.protocols`; features cached per record
+(``--cache``); each finished seed goes to ``--json`` (``--resume``). F1, Se, +P, Sp in %; s.
 """
 
 from __future__ import annotations
@@ -19,14 +18,14 @@ import time
 
 import numpy as np
 
-from ..commands.bench_io import add_common, parse_list, write_json
+from ..commands.bench_io import FoldLog, add_common, parse_list
 
 DEFAULT_PRIORS = "N=0.595,A=0.089,O=0.283,~=0.033"
 PROTOCOLS = ("nested", "cv", "prior-shift")
 
 
 def add_arguments(p) -> None:
-    add_common(p, data="CinC 2017 folder, or MIT-BIH folder with --beat-level", seed=0)
+    add_common(p, data="CinC 2017 folder, or MIT-BIH folder with --beat-level", seed=0, resume=True)
     a = p.add_argument
     a("--seeds", default="0,1,2", help="nested / prior-shift seeds (default 0,1,2)")
     a("--train-data", help="CinC-layout folder to fit on")
@@ -49,7 +48,7 @@ def add_arguments(p) -> None:
     a("--cache", help="per-record feature cache folder")
 
 
-def _run_cinc(args) -> dict:
+def _run_cinc(args, saved) -> dict:
     from ..estimators import PriorShiftClassifier
     from ..estimators.af import AF_PRESETS, CinC2017Classifier
     from ..estimators.af import protocols as P
@@ -77,10 +76,10 @@ def _run_cinc(args) -> dict:
         m, y, times = load(args.data, rhythm_profile=True)
         if args.protocol == "nested":
             kw = {"folds": args.folds, "inner_folds": args.inner_folds, "n_estimators": ntree}
-            out = P.nested_cinc_cv(m.X, y, seeds=seeds, **kw)
+            out = P.nested_cinc_cv(m.X, y, seeds=seeds, **kw, **saved.hooks)
             out["mode"] = f"nested {args.folds}-fold CV (inner {args.inner_folds}), seeds {seeds}"
         else:
-            kw = {"test_size": args.test_size, "seeds": seeds}
+            kw = {"test_size": args.test_size, "seeds": seeds, **saved.hooks}
             out = P.prior_shift_protocol(cands, m.X, y, target, **kw)
             out["mode"] = f"prior-shift, {args.test_size} test records at {args.target_priors}"
     elif args.data:
@@ -183,6 +182,7 @@ def _run_beats(args) -> dict:
 
 
 def run(args) -> int:
+    saved = FoldLog(args, "scikit-learn", "xgboost", "numba")
     if args.screen_24h:
         from ..estimators.af import time_screening
 
@@ -196,12 +196,12 @@ def run(args) -> int:
     elif bool(args.data) != bool(args.train_data and args.test_data) and not (
         args.data and (args.train_data or args.test_data)
     ):
-        out = _run_cinc(args)
+        out = _run_cinc(args, saved)
         _print_cinc(out)
     else:
         raise ValueError(
             "give --data DIR (with --beat-level for MIT-BIH), or --train-data DIR "
             "--test-data DIR, or --screen-24h"
         )
-    write_json(args.json, out, "scikit-learn", "xgboost", "numba")
+    saved.finish(out)
     return 0

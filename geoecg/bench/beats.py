@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..commands.bench_io import add_common, parse_list, write_json
+from ..commands.bench_io import FoldLog, add_common, parse_list
 from ..evaluation.aami import aami_report, aami_table, per_record_counts
 from ..features.beat_records import stack_beat_tables, wfdb_beat_records
 
@@ -42,7 +42,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     from ..estimators.heartbeat import DEFAULT_ADAPT, DEFAULT_FEATURE_SET
     from ..features.beat_dominant import BEAT_FEATURE_SETS
 
-    add_common(p, data="folder with mitdb/ (or the mitdb folder)", seed=0)
+    add_common(p, data="folder with mitdb/ (or the mitdb folder)", seed=0, resume=True)
     a = p.add_argument
     a(
         "--protocol",
@@ -111,7 +111,7 @@ def run(args) -> int:
     from ..io import mitdb_records
     from ..io.mitdb import DS1, DS2, PACED, mitdb_dir
 
-    t0 = time.perf_counter()
+    t0, saved = time.perf_counter(), FoldLog(args, "numba", "scikit-learn", "xgboost", "PyWavelets")
     train = parse_list(args.train_data or "", name="--train-data")
     if args.test_data is not None and not train:
         raise ValueError("--test-data needs --train-data (the databases to train on)")
@@ -148,7 +148,7 @@ def run(args) -> int:
             extra.update(test_data=str(folder), test_fs=fs)
     elif protocol == "ds1-cv":
         t = _load(folder, wanted, args.cache)
-        o = dict(select=args.select, outer_folds=args.outer_folds, inner_folds=args.inner_folds)
+        o = {k: getattr(args, k) for k in ("select", "outer_folds", "inner_folds")} | saved.hooks
         y, pred, n, folds = nested_beat_tables(
             t.tables, wanted, groups=t.groups, extra=extra, seed=args.seed, **o, **rp, **p
         )
@@ -178,5 +178,5 @@ def run(args) -> int:
         print(f"  outer fold {','.join(f['test'])}: the inner patient CV chose {f['choice']}")
     print("\n".join(aami_table(result)))
     print(f"  elapsed {result['elapsed_s']:.1f} s")
-    write_json(args.json, result, "numba", "scikit-learn", "xgboost", "PyWavelets", quiet=True)
+    saved.finish(result, quiet=True)
     return 0

@@ -12,7 +12,7 @@ import time
 
 import numpy as np
 
-from ..commands.bench_io import add_common, data_dir, write_json
+from ..commands.bench_io import FoldLog, add_common, data_dir
 
 __all__ = ["FEATURE_SETS", "add_arguments", "run"]
 
@@ -21,7 +21,7 @@ FEATURE_SETS = ("all", "physical")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    add_common(p, data="folder with mitdb/, nstdb/, cinc2017/ (default $GEOECG_DATA)")
+    add_common(p, data="folder with mitdb/, nstdb/, cinc2017/ (default $GEOECG_DATA)", resume=True)
     p.add_argument("--windows-per-record", type=int, default=20)
     p.add_argument("--window-s", type=float, default=10.0)
     p.add_argument("--folds", type=int, default=5)
@@ -34,7 +34,7 @@ def run(args) -> int:
     from ..features import NOISE_FEATURE_SETS, NoiseDetector
     from ..io import patient_groups
 
-    data, t_start = data_dir(args.data), time.perf_counter()
+    data, t_start, saved = data_dir(args.data), time.perf_counter(), FoldLog(args, "scikit-learn")
     kw = {"window_s": args.window_s, "windows_per_record": args.windows_per_record}
     tr, te = (
         nt.mitdb_noise_windows(
@@ -55,7 +55,7 @@ def run(args) -> int:
         groups=dict(zip(recs, patient_groups(recs), strict=True)),
         feature_sets=FEATURE_SETS,
         n_folds=args.folds,
-        log=lambda line: print(line, flush=True),
+        **saved.hooks,
     )
     result = {
         **res,
@@ -67,5 +67,5 @@ def run(args) -> int:
     }
     print(format_noise_study(result, args.window_s))
     print(f"elapsed {result['elapsed_s']:.0f} s")
-    write_json(args.json, result, "scikit-learn")
+    saved.finish(result)
     return 0

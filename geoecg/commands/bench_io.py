@@ -5,7 +5,10 @@ A runner adds its common flags with :func:`add_common`, finds its database with
 with :func:`write_json` (versions of geoecg and of the peers it ran added, NaN written as
 ``null``). A runner with several stages holds its figures in a :class:`JsonSink`, which
 rewrites ``--json`` after every finished stage and, on Ctrl-C or an error, writes what was
-finished with ``"complete": false`` before re-raising. Nothing here computes a figure.
+finished with ``"complete": false`` before re-raising. A runner whose library call loops
+over outer folds or seeds passes a :class:`FoldLog` as the call's ``on_fold`` hook: each
+finished unit is written at once, and ``--resume`` skips the units already in the file.
+Nothing here computes a figure.
 
 Examples
 --------
@@ -30,7 +33,7 @@ from pathlib import Path
 
 from .._versions import package_versions
 
-__all__ = ["JsonSink", "add_common", "data_dir", "log", "parse_list", "to_jsonable",
+__all__ = ["FoldLog", "JsonSink", "add_common", "data_dir", "log", "parse_list", "to_jsonable",
            "versions_line", "write_json"]  # fmt: skip
 
 
@@ -43,6 +46,7 @@ def add_common(
     peers: str | None = None,
     seed: int | None = None,
     seeds: str | None = None,
+    resume: bool = False,
 ) -> None:
     """Add the flags every runner spells the same way.
 
@@ -63,6 +67,9 @@ def add_common(
     seeds : str or None
         Add ``--seeds`` (comma-separated ints, read with ``parse_list(..., type=int)``)
         with this default.
+    resume : bool
+        Add ``--resume`` (store_true): continue the unfinished run whose ``--json`` is
+        there (:class:`FoldLog`).
     """
     if data is not None:
         p.add_argument("--data", required=data_required, default=None, help=data)
@@ -74,6 +81,13 @@ def add_common(
         p.add_argument("--seeds", default=seeds, help=f"comma-separated seeds (default {seeds})")
     if json:
         p.add_argument("--json", default=None, help="write the figures to this JSON file")
+    if resume:
+        p.add_argument(
+            "--resume",
+            action="store_true",
+            help="skip the folds/seeds that an unfinished run with the same settings wrote to "
+            "--json (written after each one)",
+        )
 
 
 def data_dir(data, database: str | None = None, *, marker: str = "*") -> Path:
@@ -277,6 +291,139 @@ class JsonSink:
         except Exception as e:  # never hide the original exception behind a write error
             log(f"could not write the unfinished figures to {self.path}: {e}")
         return False
+
+
+#: Flags that do not change a figure: not compared when resuming.
+_NOT_SETTINGS = frozenset({"json", "resume", "cache", "quiet"})
+
+
+class FoldLog:
+    """Finished outer folds (seeds, feature sets) of a long runner, written one by one.
+
+    Pass it as the ``on_fold`` hook of the library call that loops over the folds
+    (:func:`geoecg.estimators.beat_protocols.nested_beat_tables`,
+    :func:`geoecg.estimators.af.protocols.nested_cinc_cv` ...) and :attr:`done` as its
+    ``done_folds``. The file is written when the log is made (``"complete": false``, no
+    unit finished: an older file of the same name never passes for this run's) and after
+    every finished unit (atomically, :func:`write_json`): a Ctrl-C or a killed job leaves
+    valid JSON with ``"complete": false``, ``"reason"``, the run's settings and every
+    finished unit under ``"finished"``. :meth:`finish` writes the runner's figures with
+    ``"complete": true`` (the finished units are then left out).
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The runner's arguments: ``json`` (None: nothing is written), ``resume`` (absent:
+        False) and the settings, i.e. every argument with a plain value except
+        ``json``, ``resume``, ``cache`` and ``quiet``.
+    *packages : str
+        Peers whose versions go into ``"versions"`` (as in :func:`write_json`).
+
+    Attributes
+    ----------
+    done : dict
+        Key -> finished unit (keys as the library passed them; with ``--resume``, read
+        from the file: digit strings become ints).
+    settings : dict
+        The settings compared on ``--resume``.
+    progress : bool
+        Whether the library call shows a progress bar (:attr:`hooks`).
+
+    Raises
+    ------
+    ValueError
+        ``--resume`` without ``--json``; a file that is complete, is not an unfinished run
+        of a runner, or was written with other settings (the differing ones are named).
+
+    Examples
+    --------
+    >>> import argparse, json, pathlib, tempfile
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "r.json"
+    >>> args = argparse.Namespace(json=f, resume=False, folds=3)
+    >>> run = FoldLog(args)
+    >>> run(0, {"y_pred": ["N", "V"]})
+    >>> json.loads(f.read_text())["finished"]
+    {'0': {'y_pred': ['N', 'V']}}
+    >>> FoldLog(argparse.Namespace(json=f, resume=True, folds=3)).done
+    {0: {'y_pred': ['N', 'V']}}
+    >>> FoldLog(argparse.Namespace(json=f, resume=True, folds=5))
+    Traceback (most recent call last):
+    ...
+    ValueError: --resume: ... was written with other settings: folds 3 (now 5); ...
+    """
+
+    def __init__(self, args, *packages: str) -> None:
+        self.path = getattr(args, "json", None)
+        self.done = {}
+        self.progress = sys.stderr.isatty() and not getattr(args, "quiet", False)
+        plain = (str, int, float, bool, type(None), list, tuple, os.PathLike)
+        self.settings = {
+            k: to_jsonable(v)
+            for k, v in sorted(vars(args).items())
+            if k not in _NOT_SETTINGS and not k.startswith("_") and isinstance(v, plain)
+        }
+        self._versions = package_versions(*packages) if self.path is not None else {}
+        if getattr(args, "resume", False):
+            self.done = self._read()
+        self._write()
+
+    def _read(self) -> dict:
+        if self.path is None:
+            raise ValueError("--resume needs --json PATH (the file of the unfinished run)")
+        path = Path(self.path)
+        if not path.exists():
+            log(f"--resume: {path} does not exist; starting from the beginning")
+            return {}
+        try:
+            old = json.loads(path.read_text())
+        except ValueError as e:
+            raise ValueError(f"--resume: {path} is not valid JSON ({e})") from None
+        if not isinstance(old, dict) or old.get("complete") is True:
+            raise ValueError(
+                f"--resume: {path} is a complete run, nothing to resume (drop --resume to "
+                "run again)"
+            )
+        if "finished" not in old or "run_settings" not in old:
+            raise ValueError(f"--resume: {path} is not the file of an unfinished run")
+        was = old["run_settings"]
+        if was != to_jsonable(self.settings):
+            diff = sorted(set(was) | set(self.settings))
+            text = "; ".join(
+                f"{k} {was.get(k)!r} (now {self.settings.get(k)!r})"
+                for k in diff
+                if was.get(k) != self.settings.get(k)
+            )
+            raise ValueError(
+                f"--resume: {path} was written with other settings: {text}; "
+                "drop --resume (or use the same settings)"
+            )
+        done = {int(k) if k.lstrip("-").isdigit() else k: v for k, v in old["finished"].items()}
+        log(f"--resume: finished {list(done)} read from {path}; the others run now")
+        return done
+
+    def _write(self) -> None:
+        reason = f"unfinished (still running, or stopped): finished {list(self.done)}"
+        payload = {"complete": False, "reason": reason, "run_settings": self.settings}
+        payload.update(finished=self.done, versions=self._versions)
+        write_json(self.path, payload, quiet=True)
+
+    def __call__(self, key, unit) -> None:
+        """The ``on_fold`` hook: store finished unit ``key`` and rewrite the file."""
+        self.done[key] = unit
+        self._write()
+
+    @property
+    def hooks(self) -> dict:
+        """The keywords of the library call: ``on_fold`` (this log), ``done_folds``
+        (:attr:`done`) and ``progress`` (a tqdm bar when stderr is a terminal and the
+        runner has no ``--quiet``)."""
+        return {"on_fold": self, "done_folds": self.done, "progress": self.progress}
+
+    def finish(self, payload: dict, *, quiet: bool = False) -> None:
+        """Write the runner's figures with ``"complete": true`` (and these versions)."""
+        out = {**payload, "complete": True}
+        out.setdefault("versions", self._versions)
+        write_json(self.path, out, quiet=quiet)
 
 
 def versions_line(versions: dict) -> str:

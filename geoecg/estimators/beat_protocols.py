@@ -197,6 +197,9 @@ def nested_beat_tables(
     feature_set=DEFAULT_FEATURE_SET,
     adapt=DEFAULT_ADAPT,
     record_prior=DEFAULT_RECORD_PRIOR,
+    on_fold=None,
+    done_folds=None,
+    progress=False,
     **classifier_params,
 ):
     """Nested, patient-grouped evaluation of the beat pipeline on MIT-BIH records.
@@ -237,6 +240,17 @@ def nested_beat_tables(
         self-trained on its own beats (:class:`~geoecg.estimators.RecordSelfTraining`);
         ``choice`` is then the adapter's (decision, shrinkage). Not combined with ``select``
         (never measured): ``select=True`` needs ``record_prior=False``.
+    on_fold : callable, optional
+        ``on_fold(k, fold)`` after outer fold ``k`` is finished (``fold``: plain Python
+        values with the fold's predictions, ``"y_pred"``), e.g. to save it
+        (:class:`geoecg.commands.bench_io.FoldLog` rewrites ``--json`` with it).
+    done_folds : mapping, optional
+        ``k -> fold`` as passed to ``on_fold`` by an earlier run with the same records and
+        settings: those folds are not fitted again; the result equals an uninterrupted run
+        (:func:`~geoecg.estimators.record_prior.record_prior_beat_tables`,
+        :func:`geoecg.evaluation.nested_evaluate`).
+    progress : bool, default False
+        A tqdm bar of the outer folds on stderr.
 
     Returns
     -------
@@ -270,6 +284,9 @@ def nested_beat_tables(
             groups=pid,
             extra=extra,
             **o,
+            on_fold=on_fold,
+            done_folds=done_folds,
+            progress=progress,
             feature_set=feature_set,
             adapt=adapt,
             **classifier_params,
@@ -294,6 +311,9 @@ def nested_beat_tables(
         outer_cv=_ExtraTraining(outer, m),
         inner_cv=inner_folds,
         scoring=sv_f1_score,
+        on_fold=None if on_fold is None else lambda name, k, fold: on_fold(k, fold),
+        done_folds={("beats", k): f for k, f in (done_folds or {}).items()},
+        progress=progress,
     )["beats"]
     folds = []
     for k, (ch, s) in enumerate(zip(r.choices, r.inner_scores, strict=True)):

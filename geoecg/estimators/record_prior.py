@@ -341,6 +341,9 @@ def record_prior_beat_tables(
     feature_set=None,
     adapt=None,
     self_training=None,
+    on_fold=None,
+    done_folds=None,
+    progress=False,
     **classifier_params,
 ):
     """Beat classification with and without per-record prior adaptation, same fitted models.
@@ -376,6 +379,17 @@ def record_prior_beat_tables(
         the tables have: all of them for tables of
         :func:`~geoecg.features.beat_records.beat_record_table`); None:
         :data:`~geoecg.estimators.record_self_training.DEFAULT_SELF_TRAINING`.
+    on_fold : callable, optional
+        Nested only: ``on_fold(k, fold)`` after outer fold ``k`` is finished, ``fold``
+        being its entry of ``folds`` (plain Python values) with ``"y_pred"`` and
+        ``"y_unadapted"`` (lists: the fold's test beats in order), e.g. to save it
+        (:class:`geoecg.commands.bench_io.FoldLog`).
+    done_folds : mapping, optional
+        Nested only: ``k -> fold`` as passed to ``on_fold`` by an earlier run with the same
+        tables and settings; those folds are not fitted again (ValueError when a stored
+        fold's test records or beat count differ). The result equals an uninterrupted run.
+    progress : bool, default False
+        Nested only: a tqdm bar of the outer folds on stderr.
 
     Returns
     -------
@@ -433,20 +447,49 @@ def record_prior_beat_tables(
 
     outer = _ExtraTraining(_outer_splitter(outer_folds, seed), m)
     pa, p0 = np.empty(m, dtype=y.dtype), np.empty(m, dtype=y.dtype)
-    folds = []
-    for tr, te in outer.split(X, y, g):  # the extra records (after m) always train
+    from tqdm.auto import tqdm
+
+    folds, done = [], dict(done_folds or {})
+    n_splits = outer.get_n_splits(X, y, g)
+    splits = tqdm(outer.split(X, y, g), total=n_splits, desc="outer folds", disable=not progress)
+    for k, (tr, te) in enumerate(splits):  # the extra records always train
+        test_ids = set(g[te])
+        test = [w for w, p in zip(records, pid, strict=True) if p in test_ids]
+        if k in done:
+            folds.append(_restore_fold(done[k], k, test, te, pa, p0))
+            continue
         mod = clone(adapter).fit(X[tr], y[tr], groups=g[tr])
         a, c = fitted(mod)
         pa[te], p0[te] = mod.predict(X[te], rec[te]), a.estimator_.predict(X[te])
-        test_ids = set(g[te])
         folds.append(
-            {
-                "test": [w for w, p in zip(records, pid, strict=True) if p in test_ids],
-                **c,
-                "inner_score": a.inner_scores_.get((a.decision_, a.shrinkage_)),
-            }
+            {"test": test, **c, "inner_score": a.inner_scores_.get((a.decision_, a.shrinkage_))}
         )
+        if on_fold is not None:
+            on_fold(
+                k, {**_plain(folds[-1]), "y_pred": pa[te].tolist(), "y_unadapted": p0[te].tolist()}
+            )
     return y[:m], pa, p0, nn, folds
+
+
+def _plain(value):
+    """``value`` with NumPy scalars unwrapped (dicts and lists walked): JSON-ready."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _restore_fold(stored, k, test, te, pa, p0) -> dict:
+    """Put a fold of ``done_folds`` in place of fitting it; its ``folds`` entry."""
+    pred, pred0 = (np.asarray(stored[key], dtype=pa.dtype) for key in ("y_pred", "y_unadapted"))
+    if list(stored.get("test", ())) != test or pred.shape != te.shape or pred0.shape != te.shape:
+        raise ValueError(
+            f"done_folds[{k}] tests {stored.get('test')} with {pred.size} beats, the fold tests "
+            f"{test} with {te.size}: the tables or the folds changed since it was stored"
+        )
+    pa[te], p0[te] = pred, pred0
+    return {key: v for key, v in stored.items() if key not in ("y_pred", "y_unadapted")}
 
 
 def _patients(n_tables, records, groups):

@@ -67,7 +67,18 @@ def _check_cv(cv, name):
 
 
 def nested_evaluate(
-    pipelines, X, y, groups, *, outer_cv=None, inner_cv=3, scoring=None, n_jobs=1
+    pipelines,
+    X,
+    y,
+    groups,
+    *,
+    outer_cv=None,
+    inner_cv=3,
+    scoring=None,
+    n_jobs=1,
+    on_fold=None,
+    done_folds=None,
+    progress: bool = False,
 ) -> dict:
     """Score registered pipelines on outer patient folds with inner-CV selection.
 
@@ -91,7 +102,21 @@ def nested_evaluate(
     scoring : str, callable or None
         What the inner CV maximises (a scikit-learn scorer; None: the estimator's ``score``).
     n_jobs : int, default 1
-        Parallel outer folds.
+        Parallel outer folds (not used with ``on_fold`` or ``done_folds``: the folds then
+        run one at a time).
+    on_fold : callable, optional
+        Called as ``on_fold(name, k, fold)`` after outer fold ``k`` of pipeline ``name`` is
+        finished, with ``fold`` a dict of plain Python values: ``"y_pred"`` (list, the
+        predictions of the fold's test samples in their order), ``"choice"`` (dict) and
+        ``"inner_score"`` (float or None). A long run can save each finished fold (e.g.
+        :class:`geoecg.commands.bench_io.FoldLog`); an exception raised here stops the run.
+    done_folds : mapping, optional
+        ``(name, k) -> fold`` (as passed to ``on_fold`` by an earlier run with the same
+        data, splitter and pipelines): those folds are not fitted again, their stored
+        predictions are used (ValueError when a stored fold does not have one prediction
+        per test sample). Resuming this way gives the same result as an uninterrupted run.
+    progress : bool, default False
+        A tqdm bar of the outer folds on stderr (the folds then run one at a time).
 
     Returns
     -------
@@ -136,6 +161,11 @@ def nested_evaluate(
     fold = np.full(n, -1, dtype=np.int64)
     for k, (_, te) in enumerate(splits):
         fold[te] = k
+    from tqdm.auto import tqdm
+
+    if on_fold is not None and not callable(on_fold):
+        raise TypeError(f"on_fold must be callable or None, got {on_fold!r}")
+    done = dict(done_folds or {})
     out = {}
     for name, spec in pipelines.items():
         est, grid = spec if isinstance(spec, tuple) else (spec, None)
@@ -144,25 +174,71 @@ def nested_evaluate(
             if grid
             else clone(est)
         )
-        with sklearn.config_context(enable_metadata_routing=True):
-            cv_out = cross_validate(
-                search,
-                X,
-                y,
-                cv=splits,
-                params={"groups": groups} if grid else None,
-                return_estimator=True,
-                return_indices=True,
-                scoring=_no_score,
-                n_jobs=n_jobs,
-            )
+        params = {"groups": groups} if grid else None
         y_pred = np.empty(n, dtype=y.dtype)
         choices, scores = [], []
-        for fitted, te in zip(cv_out["estimator"], cv_out["indices"]["test"], strict=True):
-            y_pred[te] = fitted.predict(_take(X, te))
-            choices.append(dict(fitted.best_params_) if grid else {})
-            scores.append(float(fitted.best_score_) if grid else float("nan"))
+        if on_fold is None and not done and not progress:
+            fitted = _outer_fits(search, X, y, splits, params, n_jobs)
+        else:  # one fold at a time: each finished fold is reported, stored ones are reused
+            fitted = (
+                None if (name, k) in done else _outer_fits(search, X, y, [sp], params, 1)[0]
+                for k, sp in enumerate(splits)
+            )
+        bar = tqdm(total=len(splits), desc=f"{name}: outer folds", disable=not progress)
+        for k, (est, (_, te)) in enumerate(zip(fitted, splits, strict=True)):
+            bar.update()
+            if est is None:
+                _restore(done[(name, k)], name, k, te, y_pred, choices, scores)
+                continue
+            y_pred[te] = est.predict(_take(X, te))
+            choices.append(dict(est.best_params_) if grid else {})
+            scores.append(float(est.best_score_) if grid else float("nan"))
+            if on_fold is not None:
+                s = scores[-1]
+                info = {"y_pred": y_pred[te].tolist(), "choice": _plain(choices[-1])}
+                on_fold(name, k, {**info, "inner_score": None if np.isnan(s) else s})
+        bar.close()
         out[name] = NestedResult(str(name), y_pred, fold, tuple(choices), tuple(scores), grid)
+    return out
+
+
+def _outer_fits(search, X, y, splits, params, n_jobs) -> list:
+    """The fitted estimator of each split (``cross_validate`` with metadata routing)."""
+    with sklearn.config_context(enable_metadata_routing=True):
+        cv_out = cross_validate(
+            search,
+            X,
+            y,
+            cv=splits,
+            params=params,
+            return_estimator=True,
+            scoring=_no_score,
+            n_jobs=n_jobs,
+        )
+    return list(cv_out["estimator"])
+
+
+def _restore(stored, name, k, te, y_pred, choices, scores) -> None:
+    """Put a stored fold (``done_folds``) in place of fitting it."""
+    pred = np.asarray(stored["y_pred"], dtype=y_pred.dtype)
+    if pred.shape != te.shape:
+        raise ValueError(
+            f"done_folds[({name!r}, {k})] has {pred.size} predictions, the fold tests "
+            f"{te.size} samples: the data or the splitter changed since it was stored"
+        )
+    y_pred[te] = pred
+    choices.append(dict(stored.get("choice") or {}))
+    s = stored.get("inner_score")
+    scores.append(float("nan") if s is None else float(s))
+
+
+def _plain(choice: dict) -> dict:
+    """Chosen parameters as plain Python values (NumPy scalars unwrapped; others as str
+    when they are no JSON value)."""
+    out = {}
+    for key, v in choice.items():
+        v = v.item() if isinstance(v, np.generic) else v
+        out[key] = v if v is None or isinstance(v, bool | int | float | str) else str(v)
     return out
 
 

@@ -98,6 +98,10 @@ def noisiest_window_mask(scores, y, record) -> np.ndarray:
     return keep
 
 
+def _print_now(line: str) -> None:
+    print(line, flush=True)
+
+
 def noise_study(
     make_model: Callable,
     train,
@@ -109,7 +113,10 @@ def noise_study(
     feature_sets: Sequence[str] = ("all",),
     n_folds: int = 5,
     names: tuple[str, str] = ("mitdb+nstdb", "cinc2017"),
-    log: Callable | None = print,
+    log: Callable | None = _print_now,
+    on_fold: Callable | None = None,
+    done_folds: dict | None = None,
+    progress: bool = False,
 ) -> dict:
     """Run the within- and across-dataset noise detection protocol.
 
@@ -135,7 +142,18 @@ def noise_study(
     names : (str, str)
         Names of the mixtures and of the second dataset in the ``train``/``test`` columns.
     log : callable or None
-        Progress lines.
+        Progress lines (default: printed, flushed at once; None: none).
+    on_fold : callable, optional
+        ``on_fold(feature_set, part)`` after each finished feature set, ``part`` being its
+        share of the result (``pairs``, ``reverse_per_noise`` and, for the first set,
+        ``per_noise`` and ``snr_curve``), e.g. to save it
+        (:class:`geoecg.commands.bench_io.FoldLog` rewrites ``--json`` with it).
+    done_folds : dict, optional
+        ``feature_set -> part`` as passed to ``on_fold`` by an earlier run with the same
+        windows and settings: those sets are not fitted again (JSON's null read back as
+        NaN); the result equals an uninterrupted run.
+    progress : bool, default False
+        A tqdm bar of the feature sets on stderr.
 
     Returns
     -------
@@ -154,7 +172,17 @@ def noise_study(
     rec_y = np.array([other.y[other.record == r][0] for r in rec_names])
     mix, oth = names
     pairs, per_noise, snr_curve, reverse = [], {}, {}, {}
-    for k, feats in enumerate(feature_sets):
+    from tqdm.auto import tqdm
+
+    for k, feats in enumerate(tqdm(feature_sets, desc="feature sets", disable=not progress)):
+        if feats in (done_folds or {}):
+            part = _nan_for_null(done_folds[feats])
+            pairs += part["pairs"]
+            reverse[feats] = part["reverse_per_noise"]
+            if k == 0:
+                per_noise, snr_curve = part["per_noise"], part["snr_curve"]
+            continue
+        n_pairs = len(pairs)
         oof = np.full(test.y.size, np.nan)
         for i, (_, test_g) in enumerate(GroupKFold(n_splits=n_folds).split(ug, groups=ug)):
             fit_rows, eval_rows = ~np.isin(g_tr, ug[test_g]), np.isin(g_te, ug[test_g])
@@ -191,8 +219,23 @@ def noise_study(
         for kind in NOISE_KINDS:
             rows = (test.noise == kind) | (test.noise == "none")
             reverse[feats][kind] = binary_scores(test.y[rows], p_te[rows])
+        if on_fold is not None:
+            part = {"pairs": pairs[n_pairs:], "reverse_per_noise": reverse[feats]}
+            on_fold(
+                feats,
+                {**part, **({"per_noise": per_noise, "snr_curve": snr_curve} if k == 0 else {})},
+            )
     return {"pairs": pairs, "snr_curve": snr_curve, "per_noise": per_noise,
             "reverse_per_noise": reverse}  # fmt: skip
+
+
+def _nan_for_null(v):
+    """A stored part (JSON) with null read back as NaN (the scores are numbers)."""
+    if isinstance(v, dict):
+        return {k: _nan_for_null(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_nan_for_null(x) for x in v]
+    return float("nan") if v is None else v
 
 
 def format_noise_study(res: dict, window_s: float) -> str:

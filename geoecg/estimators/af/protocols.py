@@ -293,6 +293,37 @@ def target_weighted_score(adapter) -> float:
     )
 
 
+def _done_seeds(done_folds) -> dict:
+    """``done_folds`` keyed by int seed, with JSON's null read back as NaN (the rows hold
+    numbers, strings and booleans only); each row must name its seed."""
+
+    def nan(v):
+        if isinstance(v, dict):
+            return {k: nan(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [nan(x) for x in v]
+        return float("nan") if v is None else v
+
+    done = {int(k): nan(v) for k, v in (done_folds or {}).items()}
+    for k, row in done.items():
+        if not isinstance(row, dict) or row.get("seed") != k:
+            raise ValueError(f"done_folds[{k}] is not the row of seed {k}")
+    return done
+
+
+def _bar(seeds, progress: bool):
+    from tqdm.auto import tqdm
+
+    return tqdm(seeds, desc="seeds", disable=not progress)
+
+
+def _finished(seed: int, row: dict, on_fold) -> dict:
+    """Hand a finished seed's row to ``on_fold``; return it."""
+    if on_fold is not None:
+        on_fold(seed, row)
+    return row
+
+
 def _summary(values: dict) -> dict:
     return {
         f"{k}_{s}": float(f(v))
@@ -302,7 +333,16 @@ def _summary(values: dict) -> dict:
 
 
 def prior_shift_protocol(
-    make_candidates, X, y, target, *, test_size: int = 340, seeds=(0, 1, 2)
+    make_candidates,
+    X,
+    y,
+    target,
+    *,
+    test_size: int = 340,
+    seeds=(0, 1, 2),
+    on_fold=None,
+    done_folds=None,
+    progress: bool = False,
 ) -> dict:
     """Per seed: :func:`geoecg.evaluation.prior_shift_split` (balanced training part, test
     part of ``test_size`` records at ``target``), each candidate of
@@ -311,12 +351,21 @@ def prior_shift_protocol(
     training part and adapted (``adapt``) to the unlabelled test part. With several
     candidates, the one with the best :func:`target_weighted_score` (training labels only)
     is chosen; :func:`adaptation_report` of the chosen one on the test part (the others
-    are kept under ``"not_chosen"``); mean and SD over seeds."""
+    are kept under ``"not_chosen"``); mean and SD over seeds.
+
+    ``on_fold(seed, row)`` is called after each finished seed with its ``per_seed`` row;
+    ``done_folds`` (seed -> row, as passed to ``on_fold`` by an earlier run with the same
+    data and settings) skips those seeds: the result equals an uninterrupted run
+    (:class:`geoecg.commands.bench_io.FoldLog` saves them to ``--json``); ``progress``: a
+    tqdm bar of the seeds on stderr."""
     from ...evaluation.prior_shift import prior_shift_split
 
     X, y = np.asarray(X), np.asarray(y)
-    per_seed = []
-    for seed in seeds:
+    per_seed, done = [], _done_seeds(done_folds)
+    for seed in _bar(seeds, progress):
+        if int(seed) in done:
+            per_seed.append(done[int(seed)])
+            continue
         tr, te = prior_shift_split(y, target, test_size, random_state=seed)
         cands = make_candidates(seed)
         if not isinstance(cands, dict):
@@ -332,7 +381,7 @@ def prior_shift_protocol(
         rep = reps.pop(chosen)
         rep.update(seed=int(seed), n_train=int(len(tr)), chosen=chosen, inner_scores=inner)
         rep["not_chosen"] = reps
-        per_seed.append(rep)
+        per_seed.append(_finished(int(seed), rep, on_fold))
     summary = {}
     for name in per_seed[0]["rows"]:
         rows = [r["rows"][name] for r in per_seed]
@@ -347,13 +396,27 @@ def prior_shift_protocol(
 
 
 def nested_cinc_cv(
-    X, y, *, seeds=(0, 1, 2), folds: int = 5, inner_folds: int = 3, n_estimators: int = 200
+    X,
+    y,
+    *,
+    seeds=(0, 1, 2),
+    folds: int = 5,
+    inner_folds: int = 3,
+    n_estimators: int = 200,
+    on_fold=None,
+    done_folds=None,
+    progress: bool = False,
 ) -> dict:
     """Nested CinC CV of :func:`make_af_feature_pipeline` over :data:`AF_NESTED_GRID`.
 
     ``X`` holds the 193 record + rhythm-profile columns. Outer and inner folds are
     ``StratifiedGroupKFold`` with one group per record (CinC 2017 publishes no patient ids);
     the inner score is the challenge's mean N/A/O F1 (:func:`geoecg.evaluation.nested_evaluate`).
+    ``on_fold(seed, row)`` is called after each finished seed with its ``per_seed`` row;
+    ``done_folds`` (seed -> row, as passed to ``on_fold`` by an earlier run with the same
+    data and settings) skips those seeds: the result equals an uninterrupted run
+    (:class:`geoecg.commands.bench_io.FoldLog` saves them to ``--json``); ``progress``: a
+    tqdm bar of the seeds on stderr.
     """
     from sklearn.metrics import f1_score, make_scorer
     from sklearn.model_selection import StratifiedGroupKFold
@@ -363,8 +426,11 @@ def nested_cinc_cv(
 
     y = np.asarray(y)
     scorer = make_scorer(f1_score, average="macro", labels=["N", "A", "O"], zero_division=0.0)
-    per_seed = []
-    for seed in seeds:
+    per_seed, done = [], _done_seeds(done_folds)
+    for seed in _bar(seeds, progress):
+        if int(seed) in done:
+            per_seed.append(done[int(seed)])
+            continue
         pipe = make_af_feature_pipeline(n_estimators=n_estimators, random_state=seed, n_jobs=1)
         r = nested_evaluate(
             {"af": (pipe, AF_NESTED_GRID)},
@@ -384,7 +450,7 @@ def nested_cinc_cv(
                 for c in r.choices
             ],
         )
-        per_seed.append(row)
+        per_seed.append(_finished(int(seed), row, on_fold))
     return {
         "per_seed": per_seed,
         "grid": {k: list(v) for k, v in AF_NESTED_GRID.items()},
