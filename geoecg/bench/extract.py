@@ -4,8 +4,8 @@ The protocol is :func:`geoecg.cohort.throughput.extraction_benchmark`: PTB-XL re
 ``--fs`` Hz cycled into a MIMIC-IV-ECG-layout tree of ``--synthetic`` records, each feature
 set and the target rpeaks + hrv + sqi + covariance timed in this process (reading and
 Parquet writing included), geoecg and NeuroKit2 on the same feature work side by side on
-``--nk-sample`` of the records (reading excluded on both sides), and the peak memory of a
-``--n-jobs`` joblib run. Definitions: docs/benchmarks/cohort.md.
+``--nk-sample`` of the records (reading excluded on both sides), the peak memory of a
+``--n-jobs`` joblib run; ``--json`` rewritten per stage. Definitions: docs/benchmarks/cohort.md.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import os
 
 from .._optional import require
 from ..cohort.throughput import extraction_benchmark, format_report
-from ..commands.bench_io import add_common, data_dir, write_json
+from ..commands.bench_io import JsonSink, add_common, data_dir
 
 TARGET = ("rpeaks", "hrv", "sqi", "covariance")
 
@@ -36,19 +36,19 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.nk_sample > 0:
         require("neurokit2", purpose="geoecg bench extract (--nk-sample > 0; 0 skips NeuroKit2)")
-    r = extraction_benchmark(
-        data_dir(args.data, "ptbxl", marker="ptbxl_database.csv"),
-        fs=args.fs,
-        synthetic=args.synthetic,
-        per_set=args.per_set,
-        n_jobs=args.n_jobs,
-        nk_sample=args.nk_sample,
-        chunk_size=args.chunk_size,
-        big_tree=args.big_tree,
-        target=TARGET,
-    )
-    print(format_report(r))
-    env = os.environ
-    threads = {k.lower(): env.get(k) for k in ("OMP_NUM_THREADS", "NUMBA_NUM_THREADS")}
-    write_json(args.json, r, "neurokit2", "pyarrow", "numba", "scikit-learn", **threads)
+    threads = {k.lower(): os.environ.get(k) for k in ("OMP_NUM_THREADS", "NUMBA_NUM_THREADS")}
+    with JsonSink(args.json, "neurokit2", "pyarrow", "numba", "scikit-learn", **threads) as sink:
+        r = extraction_benchmark(
+            data_dir(args.data, "ptbxl", marker="ptbxl_database.csv"),
+            fs=args.fs,
+            synthetic=args.synthetic,
+            per_set=args.per_set,
+            n_jobs=args.n_jobs,
+            nk_sample=args.nk_sample,
+            chunk_size=args.chunk_size,
+            big_tree=args.big_tree,
+            target=TARGET,
+            sink=sink,
+        )
+        print(format_report(r))
     return 0

@@ -221,6 +221,7 @@ def extraction_benchmark(
     big_tree: int = 0,
     sets=("rpeaks", "hrv", "sqi", "noise", "af", "morphology", "covariance", "tangent"),
     target=("rpeaks", "hrv", "sqi", "covariance"),
+    sink=None,
 ) -> dict:
     """The ``geoecg bench extract`` protocol; returns the figures it prints and writes.
 
@@ -230,6 +231,11 @@ def extraction_benchmark(
     peak memory of an ``n_jobs`` joblib run; optionally :func:`scale_check` on a
     ``big_tree``-record tree; geoecg and NeuroKit2 side by side on the first ``nk_sample``
     records of the tree (:func:`side_by_side`, skipped when 0).
+
+    ``sink`` (a :class:`geoecg.commands.bench_io.JsonSink`, optional) receives each stage as
+    it finishes (``per_set``, ``full_tree``, ``worker_max_rss_mb``, ``big_tree``,
+    ``neurokit2``), so an interrupted run keeps the finished ones in its ``--json``; the
+    returned dict is then ``sink.results``.
     """
     import tempfile
 
@@ -239,7 +245,15 @@ def extraction_benchmark(
     from .layout import mimic_layout_from_ptbxl
 
     ptb = PTBXL(ptbxl_root)
-    out: dict = {"fs": fs, "distinct_records": len(ptb.available(fs)), "synthetic": synthetic}
+    out: dict = {} if sink is None else sink.results
+
+    def stage(name, value):
+        if sink is None:
+            out[name] = value
+        else:
+            sink.stage(name, value)
+
+    out.update(fs=fs, distinct_records=len(ptb.available(fs)), synthetic=synthetic)
     out["chunk_size"] = chunk_size
     with tempfile.TemporaryDirectory(prefix="geoecg-bench-extract-") as tmp:
         tmp = Path(tmp)
@@ -248,11 +262,14 @@ def extraction_benchmark(
         lst = mimic_layout_from_ptbxl(ptb.root, tree, synthetic, fs=fs)
         out["build_s"] = time.perf_counter() - t0
         time_feature_sets(tree, sets, tmp / "warm", 8, chunk_size, fs)  # load every kernel
-        out["per_set"] = [
-            time_feature_sets(tree, fset, tmp / f"set{k}", per_set, chunk_size, fs)
-            for k, fset in enumerate([(s,) for s in sets] + [tuple(target)])
-        ]
-        out["full_tree"] = time_feature_sets(tree, target, tmp / "big", synthetic, chunk_size, fs)
+        stage(
+            "per_set",
+            [
+                time_feature_sets(tree, fset, tmp / f"set{k}", per_set, chunk_size, fs)
+                for k, fset in enumerate([(s,) for s in sets] + [tuple(target)])
+            ],
+        )
+        stage("full_tree", time_feature_sets(tree, target, tmp / "big", synthetic, chunk_size, fs))
         out["process_max_rss_mb"] = peak_rss_mb()
         par = extract_features(
             tree,
@@ -264,12 +281,11 @@ def extraction_benchmark(
             chunk_size=chunk_size,
             progress=False,
         )
-        out["worker_max_rss_mb"] = par.max_rss_mb
-        out["big_tree"] = (
-            scale_check(ptb.root, tmp, big_tree, per_set, target, chunk_size, fs)
-            if big_tree > 0
-            else None
-        )
+        stage("worker_max_rss_mb", par.max_rss_mb)
+        big = None
+        if big_tree > 0:
+            big = scale_check(ptb.root, tmp, big_tree, per_set, target, chunk_size, fs)
+        stage("big_tree", big)
         paths = [str(tree / p) for p in lst["path"].iloc[:nk_sample]]
         nk = side_by_side(paths, float(fs), target) if nk_sample > 0 else None
     if nk is not None:
@@ -277,7 +293,7 @@ def extraction_benchmark(
         # writes Parquet, NeuroKit2 writes nothing
         e2e = nk["neurokit2_cpu_s_per_record"] + nk["read_cpu_s_per_record"]
         nk["speedup_end_to_end"] = e2e * out["full_tree"]["records_per_cpu_s"]
-    out["neurokit2"] = nk
+    stage("neurokit2", nk)
     return out
 
 
