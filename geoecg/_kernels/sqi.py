@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from .cohort import pairwise_sum
+
 
 @njit(cache=True, nogil=True)
 def skew_kurt(x):
@@ -260,8 +262,17 @@ def template_correlation(x, peaks, half):
 def _sosfilt_inplace(sos, z, y, backward):
     """``scipy.signal.sosfilt`` (direct form II transposed, the same operations in the
     same order as scipy's ``_sosfilt``) of ``y`` in place, state ``z`` (n_sections, 2);
-    ``backward`` runs from the last sample to the first (``y[::-1]`` without a view)."""
+    ``backward`` runs from the last sample to the first (``y[::-1]`` without a view).
+
+    One or two sections (the order-2 low-pass and band-pass) keep the state in local
+    scalars (registers instead of a memory round trip per step; the same operations)."""
     ns = sos.shape[0]
+    if ns == 1:
+        _sos1_inplace(sos, z, y, backward)
+        return
+    if ns == 2:
+        _sos2_inplace(sos, z, y, backward)
+        return
     last = y.size - 1
     for k in range(y.size):
         n = last - k if backward else k
@@ -272,6 +283,42 @@ def _sosfilt_inplace(sos, z, y, backward):
             z[s, 1] = sos[s, 2] * x_cur - sos[s, 5] * x_new
             x_cur = x_new
         y[n] = x_cur
+
+
+@njit(cache=True, nogil=True)
+def _sos1_inplace(sos, z, y, backward):
+    """:func:`_sosfilt_inplace` of one section, state in scalars."""
+    b0, b1, b2, a1, a2 = sos[0, 0], sos[0, 1], sos[0, 2], sos[0, 4], sos[0, 5]
+    z0, z1 = z[0, 0], z[0, 1]
+    last = y.size - 1
+    for k in range(y.size):
+        n = last - k if backward else k
+        x_cur = y[n]
+        x_new = b0 * x_cur + z0
+        z0 = b1 * x_cur - a1 * x_new + z1
+        z1 = b2 * x_cur - a2 * x_new
+        y[n] = x_new
+    z[0, 0], z[0, 1] = z0, z1
+
+
+@njit(cache=True, nogil=True)
+def _sos2_inplace(sos, z, y, backward):
+    """:func:`_sosfilt_inplace` of two sections, state in scalars."""
+    b0, b1, b2, a1, a2 = sos[0, 0], sos[0, 1], sos[0, 2], sos[0, 4], sos[0, 5]
+    c0, c1, c2, d1, d2 = sos[1, 0], sos[1, 1], sos[1, 2], sos[1, 4], sos[1, 5]
+    z0, z1, w0, w1 = z[0, 0], z[0, 1], z[1, 0], z[1, 1]
+    last = y.size - 1
+    for k in range(y.size):
+        n = last - k if backward else k
+        x_cur = y[n]
+        x_new = b0 * x_cur + z0
+        z0 = b1 * x_cur - a1 * x_new + z1
+        z1 = b2 * x_cur - a2 * x_new
+        x_out = c0 * x_new + w0
+        w0 = c1 * x_new - d1 * x_out + w1
+        w1 = c2 * x_new - d2 * x_out
+        y[n] = x_out
+    z[0, 0], z[0, 1], z[1, 0], z[1, 1] = z0, z1, w0, w1
 
 
 @njit(cache=True, nogil=True)
@@ -301,3 +348,182 @@ def sos_filtfilt(sos, zi, x, padlen, out):
     _sosfilt_inplace(sos, z, ext, True)
     for i in range(n):
         out[i] = ext[padlen + i]
+
+
+@njit(cache=True, nogil=True)
+def sqi_row_finite(
+    x, rpeaks, sos, zi, padlen, fs, match_tol, flat_tol, flat_len, clip_tol, clip_len, half, out
+):
+    """The time-domain SQIs of a finite window ``x`` (``x.size > padlen``, more than 30
+    samples) in one call, written to ``out`` in the order of ``geoecg.features.SQI_NAMES``
+    (entries 3 and 4, the periodogram ratios, are left as they are).
+
+    The same values, bit for bit, as the per-index kernels with the same arguments (the
+    twin in ``tests/test_sqi_fused.py``): bSQI = :func:`count_matches` of ``rpeaks`` with
+    :func:`length_transform_detect` of ``x`` low-passed by :func:`sos_filtfilt`
+    (tolerance ``match_tol`` samples); :func:`skew_kurt`; :func:`flat_fraction`
+    (``flat_tol`` mV, ``flat_len`` samples); :func:`clip_fraction` (``clip_tol`` mV,
+    ``clip_len`` samples); :func:`template_correlation` (``half`` samples).
+
+    The low-pass is two latency-bound recursions (forward, backward); the sums and run
+    scans of the other indices ride along in those loops (each accumulator keeps its own
+    order: the sums run over ``x`` from the first sample while the backward pass runs from
+    the last), so they cost almost nothing."""
+    n = x.size
+    m = n + 2 * padlen
+    ext = np.empty(m, dtype=np.float64)
+    for i in range(padlen):
+        ext[i] = 2.0 * x[0] - x[padlen - i]
+        ext[padlen + n + i] = 2.0 * x[n - 1] - x[n - 2 - i]
+    for i in range(n):
+        ext[padlen + i] = x[i]
+    b0, b1, b2, a1, a2 = sos[0, 0], sos[0, 1], sos[0, 2], sos[0, 4], sos[0, 5]
+    # forward pass (one section, zi * first sample) + sum, extremes and flat runs of x
+    z0 = zi[0, 0] * ext[0]
+    z1 = zi[0, 1] * ext[0]
+    tot = 0.0
+    hi = -np.inf
+    lo = np.inf
+    flat = 0
+    run = 1
+    for k in range(m):
+        v = ext[k]
+        t = b0 * v + z0
+        z0 = b1 * v - a1 * t + z1
+        z1 = b2 * v - a2 * t
+        ext[k] = t
+        if k < n:
+            u = x[k]
+            tot += u
+            hi = max(hi, u)
+            lo = min(lo, u)
+        if 1 <= k <= n:  # flat_fraction's step i = k (x is finite)
+            if k < n and abs(x[k] - x[k - 1]) <= flat_tol:
+                run += 1
+            else:
+                if run >= flat_len:
+                    flat += run
+                run = 1
+    # backward pass (zi * last output) + central moments and clipped runs of x
+    last = ext[m - 1]
+    z0 = zi[0, 0] * last
+    z1 = zi[0, 1] * last
+    mu = tot / n
+    m2 = 0.0
+    m3 = 0.0
+    m4 = 0.0
+    scan = hi - lo > clip_tol  # clip_fraction: a window within clip_tol is 0
+    top = hi - clip_tol
+    bottom = lo + clip_tol
+    clipped = 0
+    run_hi = 0
+    run_lo = 0
+    for k in range(m):
+        j = m - 1 - k
+        v = ext[j]
+        t = b0 * v + z0
+        z0 = b1 * v - a1 * t + z1
+        z1 = b2 * v - a2 * t
+        ext[j] = t
+        if k < n:
+            d = x[k] - mu
+            d2 = d * d
+            m2 += d2
+            m3 += d2 * d
+            m4 += d2 * d2
+        if scan and k <= n:
+            if k < n and x[k] >= top:
+                run_hi += 1
+            else:
+                if run_hi >= clip_len:
+                    clipped += run_hi
+                run_hi = 0
+            if k < n and x[k] <= bottom:
+                run_lo += 1
+            else:
+                if run_lo >= clip_len:
+                    clipped += run_lo
+                run_lo = 0
+    y = ext[padlen : padlen + n]
+    second = length_transform_detect(y, fs)
+    nb = rpeaks.size + second.size
+    if nb == 0:
+        out[0] = np.nan
+    else:
+        c = count_matches(rpeaks, second, match_tol)
+        out[0] = c / (nb - c)
+    m2 /= n
+    m3 /= n
+    m4 /= n
+    if n < 3 or not m2 > 0.0:
+        out[1] = np.nan
+        out[2] = np.nan
+    else:
+        out[1] = m4 / (m2 * m2)
+        out[2] = m3 / m2**1.5
+    out[5] = flat / n
+    out[6] = clipped / n
+    out[7] = _template_correlation_finite(x, rpeaks, half)
+
+
+@njit(cache=True, nogil=True)
+def _template_correlation_finite(x, peaks, half):
+    """:func:`template_correlation` of a finite ``x``, the column medians by insertion sort
+    (the middle value, or the two middle values' sum / 2, as ``np.median``), without a
+    copy per column."""
+    n = x.size
+    w = 2 * half + 1
+    nb = 0
+    for p in peaks:
+        if p - half >= 0 and p + half < n:
+            nb += 1
+    if nb < 2:
+        return np.nan
+    B = np.empty((nb, w), dtype=np.float64)
+    k = 0
+    for p in peaks:
+        if p - half >= 0 and p + half < n:
+            for j in range(w):
+                B[k, j] = x[p - half + j]
+            k += 1
+    tmpl = np.empty(w, dtype=np.float64)
+    col = np.empty(nb, dtype=np.float64)
+    h = nb >> 1
+    for j in range(w):
+        for i in range(nb):
+            v = B[i, j]
+            q = i
+            while q > 0 and col[q - 1] > v:
+                col[q] = col[q - 1]
+                q -= 1
+            col[q] = v
+        tmpl[j] = col[h] if nb & 1 else (col[h - 1] + col[h]) / 2
+    tm = tmpl.mean()
+    tv = 0.0
+    for j in range(w):
+        tv += (tmpl[j] - tm) ** 2
+    tot = 0.0
+    for i in range(nb):
+        bm = 0.0
+        for j in range(w):
+            bm += B[i, j]
+        bm /= w
+        sxy = 0.0
+        sbb = 0.0
+        for j in range(w):
+            sxy += (B[i, j] - bm) * (tmpl[j] - tm)
+            sbb += (B[i, j] - bm) ** 2
+        if sbb > 0 and tv > 0:
+            tot += sxy / np.sqrt(sbb * tv)
+    r = tot / nb
+    return r if np.isfinite(r) else np.nan
+
+
+@njit(cache=True, nogil=True)
+def hann_detrended(x, w, out):
+    """``(x - x.mean()) * w`` into ``out`` (finite ``x``, window ``w``), the mean summed in
+    NumPy's pairwise order, so the same bits as the NumPy expression."""
+    n = x.size
+    mu = (0.0 + pairwise_sum(x, 0, n)) / n
+    for i in range(n):
+        out[i] = (x[i] - mu) * w[i]

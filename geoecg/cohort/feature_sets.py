@@ -30,6 +30,7 @@ import numpy as np
 from scipy import signal as sps
 
 from .._kernels.band import block_mean_sosfilt
+from .._kernels.cohort import rpeak_summaries
 from ..features._rpeaks_run import detect_from_lead_energy, detect_with_lead_energy
 from ..features.af.record import (
     AF_RECORD_FEATURE_NAMES,
@@ -121,6 +122,13 @@ class RecordData:
             self._cache["confidence"] = res.confidence
             self._cache["lead_energy"] = energy
         return self._cache["rpeaks"]
+
+    @property
+    def n_samples(self) -> int:
+        """Samples per lead (kept after :meth:`release`)."""
+        if "n_samples" not in self._cache:
+            self._cache["n_samples"] = self.signal.shape[1]
+        return self._cache["n_samples"]
 
     @property
     def confidence(self) -> np.ndarray:
@@ -249,32 +257,39 @@ _RPEAK_COLS = (
 
 class RPeaksSet(FeatureSet):
     """Beat count, heart rate (60000 / median RR) and RR summary (ms, ``std`` with
-    ddof=1), mean detector confidence and record duration, from multi-lead R-peaks."""
+    ddof=1), mean detector confidence and record duration, from multi-lead R-peaks; one
+    kernel call per chunk (:func:`geoecg._kernels.cohort.rpeak_summaries`, the same bits
+    as ``np.median``, ``rr.mean()``, ``np.std(rr, ddof=1)`` per record)."""
 
     name = "rpeaks"
 
     def columns(self, leads):
         return list(_RPEAK_COLS)
 
-    def compute_one(self, rec):
-        r = rec.rpeaks
-        out = np.full(len(_RPEAK_COLS), np.nan)
-        out[0] = r.size
-        out[8] = rec.signal.shape[1] / rec.fs
-        if r.size:
-            c = rec.confidence
-            out[7] = c.sum() / c.size  # np.mean: the same sum, the same division
-        rr = (r[1:] - r[:-1]) * (1000.0 / rec.fs)
-        if rr.size:
-            # RR is finite: np.median is the middle of the sorted values (the mean of the
-            # middle two, their sum / 2, for an even count); min and max are its ends
-            srt = np.sort(rr)
-            h = rr.size // 2
-            med = float(srt[h]) if rr.size % 2 else float((srt[h - 1] + srt[h]) / 2)
-            out[1:7] = [60000.0 / med, rr.mean(), med, np.nan, srt[0], srt[-1]]
-            if rr.size > 1:
-                out[4] = float(np.std(rr, ddof=1))
+    def prepare(self, rec):
+        rec.rpeaks  # noqa: B018 - computes the cache
+        rec.n_samples  # noqa: B018 - kept when the signal is released
+        return True
+
+    def compute(self, recs):
+        out = np.empty((len(recs), len(_RPEAK_COLS)))
+        if not recs:
+            return out
+        peaks = [r.rpeaks for r in recs]
+        offsets = np.zeros(len(recs) + 1, dtype=np.int64)
+        np.cumsum([p.size for p in peaks], out=offsets[1:])
+        rpeak_summaries(
+            peaks=np.concatenate(peaks).astype(np.int64, copy=False),
+            confidence=np.concatenate([r.confidence for r in recs]).astype(np.float64),
+            offsets=offsets,
+            n_samples=np.array([r.n_samples for r in recs], dtype=np.float64),
+            fs=np.array([r.fs for r in recs], dtype=np.float64),
+            out=out,
+        )
         return out
+
+    def compute_one(self, rec):
+        return self.compute([rec])[0]
 
 
 class HRVSet(FeatureSet):

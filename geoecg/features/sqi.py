@@ -33,9 +33,11 @@ from .._kernels.sqi import (
     clip_fraction,
     count_matches,
     flat_fraction,
+    hann_detrended,
     length_transform_detect,
     skew_kurt,
     sos_filtfilt,
+    sqi_row_finite,
     template_correlation,
 )
 from .._validation import check_rpeaks
@@ -193,12 +195,13 @@ def _band_powers(x: np.ndarray, fs: float, finite: bool | None = None) -> tuple[
         if n_fin < 8:
             return float("nan"), float("nan")
         x = np.where(fin, x, np.mean(x[fin]))
-    # the power of _hann_periodogram with fewer temporaries (same operations, same bits)
-    y = x - x.mean()
-    y *= _hanning(x.size)
-    p = np.abs(np.fft.rfft(y))
-    p *= p
+    # the power of _hann_periodogram with fewer temporaries, up to the last bin of a band
+    # (same operations, same bits)
+    y = np.empty(x.size)
+    hann_detrended(x=x, w=_hanning(x.size), out=y)
     bins = _band_slices(x.size, float(fs))
+    p = np.abs(np.fft.rfft(y)[: max(b.stop for b in bins.values())])
+    p *= p
 
     def band(lo, hi):
         return float(p[bins[lo, hi]].sum())
@@ -263,6 +266,29 @@ def _sqi_row(x: np.ndarray, fs: float, rpeaks: np.ndarray) -> np.ndarray:
         Strictly increasing sample indices inside ``x`` (as :func:`detect_rpeaks` gives).
     """
     finite = bool(np.isfinite(x).all())  # one scan, shared by the filter and the spectrum
+    sos, zi = _lowpass_sos(fs, min(_LT_CUTOFF_HZ, 0.45 * fs))
+    padlen = 3 * (2 * sos.shape[0] + 1)  # as _lowpass
+    if finite and x.size > max(30, padlen) and sos.shape[0] == 1:
+        # the common case in one kernel call, the same values as the per-index path below
+        # (bit for bit: tests/test_sqi_fused.py)
+        out = np.empty(len(SQI_NAMES))
+        sqi_row_finite(
+            x=x,
+            rpeaks=rpeaks,
+            sos=sos,
+            zi=zi,
+            padlen=padlen,
+            fs=fs,
+            match_tol=int(round(0.15 * fs)),
+            flat_tol=_FLAT_TOL_MV,
+            flat_len=max(2, int(round(0.05 * fs))),
+            clip_tol=_CLIP_TOL_MV,
+            clip_len=max(2, int(round(0.02 * fs))),
+            half=max(1, int(round(0.1 * fs))),
+            out=out,
+        )
+        out[3], out[4] = _band_powers(x, fs, True)
+        return out
     second = _length_transform(x, fs, finite)
     s, k = skew_kurt(x)
     psqi, bas = _band_powers(x, fs, finite)

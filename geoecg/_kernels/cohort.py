@@ -1,0 +1,129 @@
+"""Cohort-extraction kernels: the R-peak summary of every record of a chunk in one call.
+
+The sums follow NumPy's order (:func:`pairwise_sum` is the pairwise summation of NumPy's
+``add.reduce`` on a contiguous float64 array), so the values equal, bit for bit, the NumPy
+expressions they replace (``rr.mean()``, ``np.std(rr, ddof=1)``, ``c.sum() / c.size``,
+``np.median``); twins in ``tests/test_cohort_summary.py``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+#: NumPy's pairwise-summation block (``PW_BLOCKSIZE`` of numpy/_core/src/umath/loops_utils.h).
+_PW_BLOCK = 128
+_PW_UNROLL = 8
+
+
+@njit(cache=True, nogil=True)
+def _pw_block(a, lo, n):
+    """NumPy's pairwise sum of a block of at most 128 values: a plain loop below 8, else 8
+    running sums combined as ``((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))``, then
+    the rest one by one."""
+    if n < _PW_UNROLL:
+        res = 0.0
+        for i in range(n):
+            res += a[lo + i]
+        return res
+    r0, r1, r2, r3 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3]
+    r4, r5, r6, r7 = a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
+    i = _PW_UNROLL
+    while i < n - (n % _PW_UNROLL):
+        r0 += a[lo + i]
+        r1 += a[lo + i + 1]
+        r2 += a[lo + i + 2]
+        r3 += a[lo + i + 3]
+        r4 += a[lo + i + 4]
+        r5 += a[lo + i + 5]
+        r6 += a[lo + i + 6]
+        r7 += a[lo + i + 7]
+        i += _PW_UNROLL
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while i < n:
+        res += a[lo + i]
+        i += 1
+    return res
+
+
+@njit(cache=True, nogil=True)
+def pairwise_sum(a, lo, n):
+    """Sum of ``a[lo : lo + n]`` in the order of NumPy's pairwise summation: blocks of at
+    most 128 values (:func:`_pw_block`), a longer run split in halves (at a multiple of 8)
+    whose sums are added, recursively. ``0.0 + pairwise_sum(a, 0, a.size)`` is
+    ``np.sum(a)``. The recursion runs on an explicit stack (numba's on-disk cache does not
+    hold self-recursive functions safely)."""
+    if n <= _PW_BLOCK:
+        return _pw_block(a, lo, n)
+    depth = 64  # halving from n <= 2**63 reaches a block in fewer levels
+    s_lo = np.empty(depth, dtype=np.int64)
+    s_n = np.empty(depth, dtype=np.int64)
+    s_stage = np.empty(depth, dtype=np.int64)
+    vals = np.empty(depth + 1, dtype=np.float64)
+    sp = 0
+    vp = 0
+    s_lo[0], s_n[0], s_stage[0] = lo, n, 0
+    sp = 1
+    while sp > 0:
+        f = sp - 1
+        fn = s_n[f]
+        if fn <= _PW_BLOCK:
+            vals[vp] = _pw_block(a, s_lo[f], fn)
+            vp += 1
+            sp -= 1
+            continue
+        n2 = fn // 2
+        n2 -= n2 % _PW_UNROLL
+        if s_stage[f] == 0:  # the left half first
+            s_stage[f] = 1
+            s_lo[sp], s_n[sp], s_stage[sp] = s_lo[f], n2, 0
+            sp += 1
+        elif s_stage[f] == 1:  # then the right half
+            s_stage[f] = 2
+            s_lo[sp], s_n[sp], s_stage[sp] = s_lo[f] + n2, fn - n2, 0
+            sp += 1
+        else:  # left + right
+            vals[vp - 2] = vals[vp - 2] + vals[vp - 1]
+            vp -= 1
+            sp -= 1
+    return vals[0]
+
+
+@njit(cache=True, nogil=True)
+def rpeak_summaries(peaks, confidence, offsets, n_samples, fs, out):
+    """R-peak summary rows of many records (``RPeaksSet``'s 9 columns) into ``out``.
+
+    Record ``i`` has the sorted int64 R-peaks ``peaks[offsets[i]:offsets[i + 1]]`` (and
+    their ``confidence``), ``n_samples[i]`` samples at ``fs[i]`` Hz. Row: beat count, heart
+    rate 60000 / median RR, mean RR, median RR, RR std (ddof=1), min RR, max RR (RR in ms),
+    mean confidence, duration (s); NaN where undefined (no beat, one RR)."""
+    for i in range(offsets.size - 1):
+        lo, hi = offsets[i], offsets[i + 1]
+        nb = hi - lo
+        row = out[i]
+        row[:] = np.nan
+        row[0] = nb
+        row[8] = n_samples[i] / fs[i]
+        if nb:
+            row[7] = (0.0 + pairwise_sum(confidence, lo, nb)) / nb
+        m = nb - 1
+        if m < 1:
+            continue
+        scale = 1000.0 / fs[i]
+        rr = np.empty(m, dtype=np.float64)
+        for j in range(m):
+            rr[j] = (peaks[lo + j + 1] - peaks[lo + j]) * scale
+        srt = np.sort(rr)
+        h = m // 2
+        med = srt[h] if m % 2 else (srt[h - 1] + srt[h]) / 2
+        mean = (0.0 + pairwise_sum(rr, 0, m)) / m
+        row[1] = 60000.0 / med
+        row[2] = mean
+        row[3] = med
+        row[5] = srt[0]
+        row[6] = srt[m - 1]
+        if m > 1:
+            for j in range(m):
+                d = rr[j] - mean
+                rr[j] = d * d
+            row[4] = np.sqrt((0.0 + pairwise_sum(rr, 0, m)) / (m - 1))

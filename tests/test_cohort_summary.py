@@ -1,0 +1,73 @@
+"""Cohort kernels against NumPy: the pairwise sum, the batched R-peak summary and the
+periodogram's detrended Hann window give NumPy's bits."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from geoecg._kernels.cohort import pairwise_sum, rpeak_summaries
+from geoecg._kernels.sqi import hann_detrended
+
+
+def _bits(a):
+    return np.asarray(a, dtype=np.float64).view(np.uint64)
+
+
+SIZES = [0, 1, 2, 7, 8, 9, 15, 16, 17, 127, 128, 129, 130, 255, 256, 257, 1000, 5000, 8193]
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_pairwise_sum_kernel_equals_numpy_sum(n):
+    rng = np.random.default_rng(n)
+    for scale in (1e-3, 1.0, 1e4):
+        a = rng.standard_normal(n) * scale + rng.uniform(-5, 5)
+        assert _bits(0.0 + pairwise_sum(a, 0, n)) == _bits(np.sum(a))
+        if n > 3:  # an inner run (offset), as the batched summary reads it
+            assert _bits(0.0 + pairwise_sum(a, 2, n - 3)) == _bits(np.sum(a[2 : n - 1]))
+
+
+def _summary_twin(r, c, n_samples, fs):
+    """RPeaksSet's summary with NumPy, one record."""
+    out = np.full(9, np.nan)
+    out[0], out[8] = r.size, n_samples / fs
+    if r.size:
+        out[7] = float(np.mean(c))
+    rr = np.diff(r) * (1000.0 / fs)
+    if rr.size:
+        med = float(np.median(rr))
+        out[1:7] = [60000.0 / med, rr.mean(), med, np.nan, rr.min(), rr.max()]
+        if rr.size > 1:
+            out[4] = float(np.std(rr, ddof=1))
+    return out
+
+
+def test_rpeak_summaries_kernel_equals_numpy_twin():
+    rng = np.random.default_rng(0)
+    recs = []
+    for k in range(60):
+        nb = [0, 1, 2, 3, 4, 9, 10, 40, 200][k % 9]
+        fs = [100.0, 250.0, 360.0, 500.0][k % 4]
+        r = np.sort(rng.choice(int(30 * fs), size=nb, replace=False)).astype(np.int64)
+        recs.append((r, rng.random(nb), int(30 * fs) - k, fs))
+    offsets = np.cumsum([0] + [r.size for r, *_ in recs]).astype(np.int64)
+    out = np.empty((len(recs), 9))
+    rpeak_summaries(
+        peaks=np.concatenate([r for r, *_ in recs]),
+        confidence=np.concatenate([c for _, c, *_ in recs]),
+        offsets=offsets,
+        n_samples=np.array([n for *_, n, _ in recs], dtype=np.float64),
+        fs=np.array([f for *_, f in recs]),
+        out=out,
+    )
+    for row, (r, c, n, fs) in zip(out, recs, strict=True):
+        assert np.array_equal(_bits(row), _bits(_summary_twin(r, c, n, fs)))
+
+
+@pytest.mark.parametrize("n", [8, 9, 129, 1000, 3600, 5000])
+def test_hann_detrended_kernel_equals_numpy(n):
+    x = np.random.default_rng(n).standard_normal(n).cumsum() * 0.1 + 3.0
+    w = np.hanning(n)
+    out = np.empty(n)
+    hann_detrended(x=x, w=w, out=out)
+    assert np.array_equal(_bits(out), _bits((x - x.mean()) * w))
