@@ -167,8 +167,8 @@ BAD_CALLS = {  # name -> (call, the argument the message must name)
     "as_rpeaks outside": (lambda: as_rpeaks([5, 100], 50), "rpeaks"),
     "working_factor zero": (lambda: working_factor(0), "fs"),
     "working_factor text": (lambda: working_factor("250"), "fs"),
-    "repair_rr inf": (lambda: repair_rr(np.full(5, np.inf), np.zeros(6, bool)), "rr_ms"),
-    "repair_rr negative": (lambda: repair_rr(-_RR, np.zeros(61, bool)), "rr_ms"),
+    "repair_rr inf": (lambda: repair_rr(np.full(5, np.inf), np.zeros(6, bool)), "rr"),
+    "repair_rr negative": (lambda: repair_rr(-_RR, np.zeros(61, bool)), "rr"),
     "repair_rr flags": (lambda: repair_rr(_RR, np.zeros(3, bool)), "ectopic"),
     "repair_rr mode": (lambda: repair_rr(_RR, np.zeros(61, bool), mode="x"), "mode"),
     # leads

@@ -230,13 +230,15 @@ def ectopic_beats(
     return ect
 
 
-def repair_rr(rr_ms, ectopic, mode: str = "interpolate") -> np.ndarray:
+def repair_rr(rr=None, ectopic=None, mode: str = "interpolate", *, rr_ms=None) -> np.ndarray:
     """RR series with the ectopic beats' influence removed.
 
     Parameters
     ----------
-    rr_ms : array_like, shape (n,)
-        RR intervals, ms; interval ``i`` runs from beat ``i`` to beat ``i + 1``.
+    rr : array_like, shape (n,)
+        RR intervals in any unit (ms, s...; the result is in the same unit: the repair only
+        moves beat times and sums intervals); interval ``i`` runs from beat ``i`` to beat
+        ``i + 1``. :mod:`geoecg.features.beat_context` passes seconds, the AF detectors ms.
     ectopic : array_like of bool, shape (n + 1,)
         Ectopic flag per beat.
     mode : {"interpolate", "remove"}, default "interpolate"
@@ -245,11 +247,13 @@ def repair_rr(rr_ms, ectopic, mode: str = "interpolate") -> np.ndarray:
         equal intervals; the sum of the intervals is kept). Ectopic beats before the first
         or after the last normal beat keep their times. ``"remove"``: intervals that start
         or end on an ectopic beat become NaN.
+    rr_ms : array_like, optional
+        Deprecated name of ``rr`` (it never required ms); emits a ``DeprecationWarning``.
 
     Returns
     -------
     ndarray, shape (n,)
-        Repaired RR intervals, ms.
+        Repaired RR intervals, in the unit of ``rr``.
 
     Examples
     --------
@@ -260,8 +264,19 @@ def repair_rr(rr_ms, ectopic, mode: str = "interpolate") -> np.ndarray:
     """
     from .._validation import check_rr
 
+    if rr_ms is not None:
+        if rr is not None:
+            raise TypeError("repair_rr got both rr and rr_ms (the old name of rr); pass rr")
+        warnings.warn(
+            "repair_rr(rr_ms=...) is deprecated: the parameter is rr (any unit)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        rr = rr_ms
+    if rr is None or ectopic is None:
+        raise TypeError("repair_rr needs rr (RR intervals) and ectopic (one flag per beat)")
     # unit-agnostic: features.beat_context passes RR in s; inf / <= 0 / text are refused
-    rr = check_rr(np.ravel(rr_ms), "rr_ms", check_units=False)
+    rr = check_rr(np.ravel(rr), "rr", check_units=False)
     e = np.asarray(ectopic, dtype=bool).ravel()
     if e.size != rr.size + 1:
         raise ValueError(f"ectopic needs one flag per beat ({rr.size + 1}), got {e.size}")

@@ -6,6 +6,7 @@ scikit-learn transformer that calls it.
 
 from __future__ import annotations
 
+import numbers
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
@@ -391,8 +392,19 @@ class LeadCovariances(TransformerMixin, BaseEstimator):
                     f"beat_window_s must be (pre >= 0, post > 0) seconds, "
                     f"got {self.beat_window_s!r}"
                 )
+        for name in ("n_lags", "delay"):  # the same rule as lead_covariances, at fit
+            v = getattr(self, name, 1)
+            if isinstance(v, bool) or not isinstance(v, int | np.integer) or v < 1:
+                raise ValueError(f"{name} must be an integer >= 1, got {v!r}")
+        if self.window_s is not None:
+            w = self.window_s
+            if isinstance(w, bool) or not isinstance(w, numbers.Real) or not 0 < w < np.inf:
+                raise ValueError(f"window_s must be a length > 0 in s, got {self.window_s!r}")
         if self.band is not None:
-            lo, hi = self.band
+            try:
+                lo, hi = (float(v) for v in self.band)
+            except (TypeError, ValueError):
+                raise ValueError(f"band must be (low, high) in Hz, got {self.band!r}") from None
             if not 0 < lo < hi < self.fs / 2:
                 raise ValueError(f"band must satisfy 0 < low < high < fs/2, got {self.band}")
 
