@@ -54,9 +54,35 @@ def test_argsort_stable_equals_numpy(seed, kind):
         assert np.array_equal(S.sorted_abs_dev(xs, c), np.sort(np.abs(xs - c)))
 
 
-def test_argsort_stable_edges():
-    for x in (np.empty(0), np.array([3.0]), np.array([2.0, 1.0]), np.arange(100.0)[::-1].copy()):
+def test_argsort_stable_edges_equal_numpy():
+    """Bucket sort edge cases against NumPy's stable argsort: tiny inputs, one outlier that
+    bunches every other value in bucket 0 (merge-sorted when > BUCKET_INSERTION_MAX, or
+    skipped when already in order), a span that overflows, a span of one subnormal."""
+    rng = np.random.default_rng(7)
+    q = np.round(800 + 5 * rng.standard_normal(300))
+    cases = (
+        np.empty(0),
+        np.array([3.0]),
+        np.array([2.0, 1.0]),
+        np.arange(100.0)[::-1].copy(),
+        np.r_[q, 5000.0, 1.0],
+        np.r_[np.full(100, 800.0), 1e6],
+        np.r_[np.full(40, 3.0), 2.0],
+        np.array([1e308, -1e308, 0.0, 1e308]),
+        np.array([5e-324, 0.0, 5e-324, 0.0]),
+    )
+    for x in cases:
         assert np.array_equal(S.argsort_stable(x), np.argsort(x, kind="stable"))
+        assert np.array_equal(S.merge_argsort(x), np.argsort(x, kind="stable"))
+
+
+def test_exp_small_equals_numpy():
+    """The gridding's Taylor ``exp`` on its whole argument range (|a| <= 2 pi / LS_SPREAD
+    bounds h^2 / (2 tau)) within 4 ulp of ``np.exp``."""
+    bound = 2 * np.pi / F.LS_SPREAD
+    a = np.linspace(-bound, bound, 2001)
+    got = np.array([F._exp_small(v) for v in a])
+    np.testing.assert_allclose(got, np.exp(a), rtol=4 * np.finfo(float).eps, atol=0)
 
 
 def _blocks_alone(rr, t, params):
@@ -162,15 +188,34 @@ def test_neurokit2_equal_work_covers_the_map():
         assert agree[name]["median_rel_diff"] < 1e-6, name
 
 
-@pytest.mark.parametrize("n", [64, 256, 1024])
-def test_fft_pow2_equals_numpy(n):
+@pytest.mark.parametrize("n", [2, 4, 8, 64, 256, 1024, 2048, 4096])
+def test_fft_dif_equals_numpy(n):
+    """Radix-2/4 decimation in frequency (bit-reversed out) against ``np.fft.fft`` on
+    complex input; ``log2 n`` odd and even, and n beyond the import-time tables (4096)."""
     rng = np.random.default_rng(n)
-    x = rng.standard_normal(n)
-    re, im = x.copy(), np.zeros(n)
-    wr, wi = F._twiddles(n)
-    F._fft_pow2(re, im, wr, wi)
+    x = rng.standard_normal(n) + 1j * rng.standard_normal(n)
+    re, im = x.real.copy(), x.imag.copy()
+    tr, ti = F._stage_twiddles(n)
+    F._fft_dif(re, im, tr, ti)
+    rev = F._bitrev(n)
+    bits = int(np.log2(n))
+    assert [int(format(k, f"0{bits}b")[::-1], 2) for k in range(n)] == list(rev)
     ref = np.fft.fft(x)
-    np.testing.assert_allclose(re + 1j * im, ref, rtol=0, atol=1e-12 * np.abs(ref).max())
+    got = (re + 1j * im)[rev]
+    np.testing.assert_allclose(got, ref, rtol=0, atol=1e-13 * np.abs(ref).max())
+
+
+@pytest.mark.parametrize("n", [4, 64, 2048, 4096])
+def test_stage_twiddles_equal_numpy(n):
+    """Span ``h`` at ``[h - 1, 2h - 1)``: ``exp(-i pi k / h)``, from the import-time table
+    (a prefix of it for n <= COS_TABLE_N) or built (4096)."""
+    tr, ti = F._stage_twiddles(n)
+    h = 1
+    while h < n:
+        ref = np.exp(-1j * np.pi * np.arange(h) / h)
+        got = tr[h - 1 : 2 * h - 1] + 1j * ti[h - 1 : 2 * h - 1]
+        np.testing.assert_allclose(got, ref, rtol=0, atol=1e-15)
+        h *= 2
 
 
 @pytest.mark.parametrize("nper", [1024, 1000, 512, 37])

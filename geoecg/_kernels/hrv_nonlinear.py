@@ -131,20 +131,34 @@ def dfa_alpha(x, lo, hi):
     """DFA exponent (Peng et al. 1995): slope of log F(n) on log n for integer scales
     ``lo <= n <= hi`` with at least 4 windows (``n <= N/4``); profile =
     cumsum(x - mean). NaN with fewer than 3 usable scales or any F(n) == 0."""
+    S1, S2, SQ = dfa_profile_sums(x)
+    return dfa_alpha_from_sums(S1, S2, SQ, lo, hi)
+
+
+@njit(cache=True, nogil=True)
+def dfa_profile_sums(x):
+    """:func:`dfa_prefix_sums` of the profile ``cumsum(x - mean)``: computed once per
+    series and shared by both DFA exponents."""
     N = x.size
-    top = min(hi, N // 4)
-    if top - lo + 1 < 3:
-        return np.nan
     mu = 0.0
     for v in x:
         mu += v
-    mu /= N
+    mu /= max(N, 1)
     prof = np.empty(N, dtype=np.float64)
     c = 0.0
     for i in range(N):
         c += x[i] - mu
         prof[i] = c
-    S1, S2, SQ = dfa_prefix_sums(prof)
+    return dfa_prefix_sums(prof)
+
+
+@njit(cache=True, nogil=True)
+def dfa_alpha_from_sums(S1, S2, SQ, lo, hi):
+    """:func:`dfa_alpha` from the profile's prefix sums (:func:`dfa_profile_sums`)."""
+    N = S1.shape[0] - 1
+    top = min(hi, N // 4)
+    if top - lo + 1 < 3:
+        return np.nan
     ns = top - lo + 1
     lx = np.empty(ns, dtype=np.float64)
     ly = np.empty(ns, dtype=np.float64)
@@ -217,7 +231,8 @@ def hrv_nonlinear_core(rr, x, order, counts, entropy_m, entropy_r, cosen_r_ms, o
     if np.isfinite(r):
         out[5], out[6] = sample_and_approximate_entropy_sorted(x, entropy_m, r, order)
     out[7] = cosen_sorted(x, cosen_r_ms, order)
-    out[8] = dfa_alpha(x, 4, 16)
-    out[9] = dfa_alpha(x, 16, 64)
+    S1, S2, SQ = dfa_profile_sums(x)  # one profile for both exponents
+    out[8] = dfa_alpha_from_sums(S1, S2, SQ, 4, 16)
+    out[9] = dfa_alpha_from_sums(S1, S2, SQ, 16, 64)
     out[10] = turning_point_ratio(x)
     out[11] = shannon_counts(counts, x.size)
