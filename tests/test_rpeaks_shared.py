@@ -179,3 +179,36 @@ def test_track_inputs_kernel_matches_numpy_twin(seed):
     for g, w in zip(got[:3], want[:3], strict=True):
         np.testing.assert_array_equal(g, w)
     assert bool(got[3]) is want[3]
+
+
+@pytest.mark.parametrize("kind", ["normal", "ties", "nan", "zeros_inf"])
+def test_sorted_window_median_matches_numpy_twin(kind):
+    """_push_median (the incrementally sorted 8-value window of decide_beats and
+    prune_split_beats) gives the median of the last 8 values: np.median where they are
+    finite and nonzero, and _median_buf's number to the bit in every case (NaN, +-0, inf)."""
+    from geoecg._kernels.rpeaks_decide import _median_buf, _push_median
+
+    rng = np.random.default_rng(len(kind))
+    n = 200
+    if kind == "normal":
+        vals = rng.standard_normal(n)
+    elif kind == "ties":
+        vals = rng.integers(1, 5, n).astype(float)
+    elif kind == "nan":
+        vals = rng.standard_normal(n)
+        vals[rng.random(n) < 0.1] = np.nan
+    else:
+        vals = rng.choice([0.0, -0.0, 1.5, -2.0, np.inf, -np.inf, np.nan], n)
+    size = 8
+    buf, srt, ring, scratch = (np.empty(size) for _ in range(4))
+    dirty = -1
+    for count, v in enumerate(vals):
+        med, dirty = _push_median(buf, srt, count, v, dirty)
+        ring[count % size] = v
+        want = _median_buf(ring, count + 1, scratch)
+        assert np.float64(med).tobytes() == np.float64(want).tobytes() or (
+            np.isnan(med) and np.isnan(want)
+        )
+        last = vals[max(count + 1 - size, 0) : count + 1]
+        if np.all(np.isfinite(last)) and np.all(last != 0):
+            assert med == np.median(last)

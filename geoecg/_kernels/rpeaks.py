@@ -32,41 +32,64 @@ def local_maxima(m, min_distance):
     ``m > 0`` are returned.
 
     Two passes: a branch-free one marks the ends of rises (``m[i] > m[i-1]`` and
-    ``m[i+1] <= m[i]``, the only possible maxima), a sparse one applies the plateau, sign
-    and distance rules to the marked samples.
+    ``m[i+1] <= m[i]``, the only possible maxima), :func:`maxima_at_marks` applies the
+    plateau, sign and distance rules to the marked samples.
     """
     n = m.shape[0]
-    out = np.empty(n // 2 + 1, dtype=np.int64)  # maxima are at least 2 samples apart
     if n < 3:
-        return out[:0].copy()
+        return np.empty(0, dtype=np.int64)
     top = np.empty(n, dtype=np.uint8)
     top[0] = 0
     top[n - 1] = 0
     for i in range(1, n - 1):
         top[i] = (m[i] > m[i - 1]) & (m[i + 1] <= m[i])
+    return maxima_at_marks(m=m, top=top, min_distance=min_distance)
+
+
+@njit(cache=True, nogil=True)
+def maxima_at_marks(m, top, min_distance):
+    """Second pass of :func:`local_maxima`: the maxima among the samples marked 1 in
+    ``top`` (uint8, the ends of rises; 0 at both edges), with the plateau, ``m > 0`` and
+    distance rules.
+
+    The marks are first gathered into a list; each listed sample then updates the kept
+    maxima with selects instead of branches (noise leaves several marks per beat, whose
+    keep/replace/drop outcomes a branch predictor cannot guess).
+    """
+    n = m.shape[0]
+    out = np.empty(n // 2 + 2, dtype=np.int64)  # out[0]: scratch slot; maxima from out[1]
+    tops = np.empty(n // 2 + 1, dtype=np.int64)  # ends of rises are at least 2 apart
+    nt = 0
+    for i in range(n):
+        tops[nt] = i
+        nt += np.int64(top[i])
     k = 0
-    last = 0  # position and value of the last kept maximum (when k > 0)
+    last = -min_distance - 1  # position and value of the last kept maximum: none is close
     last_v = 0.0
-    i = 1
-    while i < n - 1:
-        if top[i] == 0:
-            i += 1
+    nxt = 1  # first sample not walked over yet
+    for t in range(nt):
+        i = tops[t]
+        if i < nxt:
             continue
         v = m[i]
         j = i
-        while j < n - 1 and m[j + 1] == v:  # walk over a plateau
-            j += 1
-        if v > 0.0 and j < n - 1 and m[j + 1] < v:
-            if k > 0 and i - last < min_distance:
-                if v > last_v:
-                    out[k - 1] = i
-                    last, last_v = i, v
-            else:
-                out[k] = i
-                k += 1
-                last, last_v = i, v
-        i = j + 1
-    return out[:k].copy()
+        if m[i + 1] == v:  # a plateau: walk over it
+            while j < n - 1 and m[j + 1] == v:
+                j += 1
+            if not (j < n - 1 and m[j + 1] < v):
+                nxt = j + 1
+                continue
+        nxt = j + 1
+        ok = v > 0.0
+        close = i - last < min_distance
+        take = ok & ((not close) | (v > last_v))  # append, or replace the last kept one
+        app = ok & (not close)
+        pos = k + app  # out[k] is the last kept one (out[0]: scratch when k == 0)
+        out[pos] = i if take else out[pos]
+        last = i if take else last
+        last_v = v if take else last_v
+        k += app
+    return out[1 : k + 1].copy()
 
 
 @njit(cache=True, nogil=True)

@@ -47,6 +47,50 @@ def _median_buf(buf, count, scratch):
     return 0.5 * (scratch[k // 2 - 1] + scratch[k // 2])
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _push_median(buf, srt, count, v, dirty):
+    """Add ``v`` as value number ``count`` of the ring buffer ``buf`` and return
+    ``(median, dirty)``: the median :func:`_median_buf` gives of the ring after the push,
+    from ``srt``, the ring's values kept sorted from one push to the next (remove the value
+    that leaves, insert the new one: a few moves instead of a sort).
+
+    A sorted list of the same values is the list the insertion sort of :func:`_median_buf`
+    builds, so the median is the same number. Where that may not hold -- a NaN (which the
+    insertion sort leaves where it met it) or a zero (+0.0 and -0.0 compare equal but are
+    two numbers) in the ring -- ``srt`` is rebuilt by :func:`_median_buf` itself until that
+    value has left the ring: ``dirty`` is the last push index that must rebuild (-1 at first).
+    """
+    size = buf.shape[0]
+    slot = count % size
+    if not (v == v and v != 0.0):
+        dirty = count + size
+    if count <= dirty:
+        buf[slot] = v
+        return _median_buf(buf, count + 1, srt), dirty
+    k = count if count < size else size
+    # fixed-length loops with selects instead of data-dependent branches (the moves depend on
+    # the values: a branch predictor cannot guess them)
+    if count >= size:  # remove the value that leaves: the first equal one
+        old = buf[slot]
+        r = k
+        for j in range(k - 1, -1, -1):
+            r = j if srt[j] == old else r
+        for j in range(k - 1):
+            srt[j] = srt[j + 1] if j >= r else srt[j]
+        k -= 1
+    buf[slot] = v
+    p = 0  # the insertion sort puts v after the values <= v
+    for j in range(k):
+        p += np.int64(srt[j] <= v)
+    for j in range(k, 0, -1):
+        srt[j] = srt[j - 1] if j > p else srt[j]
+    srt[p] = v
+    k += 1
+    if k % 2 == 1:
+        return srt[k // 2], dirty
+    return 0.5 * (srt[k // 2 - 1] + srt[k // 2]), dirty
+
+
 @njit(cache=True, nogil=True)
 def _threshold(spk, npk, frac, frac_noisy, ratio_lo, ratio_hi):
     f = frac
@@ -112,7 +156,12 @@ def decide_beats(
     spk_buf = np.empty(_NBUF)
     npk_buf = np.empty(_NBUF)
     rr_buf = np.empty(_NBUF)
-    scratch = np.empty(_NBUF)
+    spk_srt = np.empty(_NBUF)
+    npk_srt = np.empty(_NBUF)
+    rr_srt = np.empty(_NBUF)
+    spk_dirty = -1
+    npk_dirty = -1
+    rr_dirty = -1
     n_spk = 0
     n_npk = 0
     n_rr = 0
@@ -152,12 +201,11 @@ def decide_beats(
             is_beat[best] = True
             thr_at[best] = thr
             if last_c >= 0:
-                rr_buf[n_rr % _NBUF] = positions[best] - positions[last_c]
+                rr = float(positions[best] - positions[last_c])
+                rr_med, rr_dirty = _push_median(rr_buf, rr_srt, n_rr, rr, rr_dirty)
                 n_rr += 1
-                rr_med = _median_buf(rr_buf, n_rr, scratch)
-            spk_buf[n_spk % _NBUF] = best_h
+            spk, spk_dirty = _push_median(spk_buf, spk_srt, n_spk, best_h, spk_dirty)
             n_spk += 1
-            spk = _median_buf(spk_buf, n_spk, scratch)
             last_c = best
         if c == nc:
             break
@@ -176,17 +224,15 @@ def decide_beats(
         if accept:
             is_beat[c] = True
             if last_c >= 0:
-                rr_buf[n_rr % _NBUF] = t - positions[last_c]
+                rr = float(t - positions[last_c])
+                rr_med, rr_dirty = _push_median(rr_buf, rr_srt, n_rr, rr, rr_dirty)
                 n_rr += 1
-                rr_med = _median_buf(rr_buf, n_rr, scratch)
-            spk_buf[n_spk % _NBUF] = h
+            spk, spk_dirty = _push_median(spk_buf, spk_srt, n_spk, h, spk_dirty)
             n_spk += 1
-            spk = _median_buf(spk_buf, n_spk, scratch)
             last_c = c
         else:
-            npk_buf[n_npk % _NBUF] = h
+            npk, npk_dirty = _push_median(npk_buf, npk_srt, n_npk, h, npk_dirty)
             n_npk += 1
-            npk = _median_buf(npk_buf, n_npk, scratch)
     k = 0
     for c in range(nc):
         if is_beat[c]:
@@ -313,26 +359,26 @@ def prune_split_beats(positions, heights, rr0, rr_frac, h_frac):
     if n < 3:
         return keep
     rr_buf = np.empty(_NBUF)
-    scratch = np.empty(_NBUF)
+    rr_srt = np.empty(_NBUF)
     h_buf = np.empty(_NBUF)
+    h_srt = np.empty(_NBUF)
+    rr_dirty = -1
     n_rr = 0
-    n_h = 1
-    h_buf[0] = heights[0]
-    prev = 0
     rr_ref = rr0  # the two medians change only when a beat is kept
-    h_ref = heights[0]
+    h_ref, h_dirty = _push_median(h_buf, h_srt, 0, heights[0], -1)  # heights[0]
+    n_h = 1
+    prev = 0
     for k in range(1, n):
         if k < n - 1:
             span = positions[k + 1] - positions[prev]
             if span < rr_frac * rr_ref and heights[k] < h_frac * h_ref:
                 keep[k] = False
                 continue
-        rr_buf[n_rr % _NBUF] = positions[k] - positions[prev]
+        rr = float(positions[k] - positions[prev])
+        rr_ref, rr_dirty = _push_median(rr_buf, rr_srt, n_rr, rr, rr_dirty)
         n_rr += 1
-        h_buf[n_h % _NBUF] = heights[k]
+        h_ref, h_dirty = _push_median(h_buf, h_srt, n_h, heights[k], h_dirty)
         n_h += 1
-        rr_ref = _median_buf(rr_buf, n_rr, scratch)
-        h_ref = _median_buf(h_buf, n_h, scratch)
         prev = k
     return keep
 

@@ -329,9 +329,11 @@ def track_inputs(m, heights, cand, idx, thr, block, n_sub, chunk, lo, hi, erode)
     wb = envelope_noise_weight(m, pos, beat_h, block, n_sub, chunk, lo, hi, erode)
     w = np.empty(nc)
     last = wb.shape[0] - 1
+    b = 0  # min(cand[c] // block, last) for increasing cand, without a division each
     for c in range(nc):
-        b = cand[c] // block
-        w[c] = wb[b if b < last else last]
+        while b < last and (b + 1) * block <= cand[c]:
+            b += 1
+        w[c] = wb[b]
     noisy = False
     for q in range(nbeat):
         if w[idx[q]] > 0:

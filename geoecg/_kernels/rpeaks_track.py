@@ -124,12 +124,21 @@ def envelope_noise_weight(m, beat_pos, beat_h, block, n_sub, chunk, lo, hi, erod
     n_sub = max(n_sub, 1)
     buf = np.empty(n_sub)
     scratch = np.empty(n_sub)
+    # the subsample offsets of a whole block, computed once (no division per sample)
+    k_full = n_sub if n_sub < block else block
+    off = np.empty(k_full, dtype=np.int64)
+    for i in range(k_full):
+        off[i] = (i * block) // k_full
     for b in range(nb):
         a = b * block
         e = n if b == nb - 1 else a + block
         k = n_sub if n_sub < e - a else e - a
-        for i in range(k):
-            buf[i] = m[a + (i * (e - a)) // k]
+        if e - a == block:
+            for i in range(k):
+                buf[i] = m[a + off[i]]
+        else:
+            for i in range(k):
+                buf[i] = m[a + (i * (e - a)) // k]
         med = np.sqrt(_median_buf(buf, k, scratch))
         r = ref[((a + e) // 2) // chunk]
         if r > 0.0:
