@@ -241,22 +241,6 @@ COVERED = {
             'sweep.run_sweep',
         ),
     ),
-    'test_beat_reference.py': (
-        'synthetic bigeminy/trigeminy/SVT/pause/AF/short records; bad reference and names',
-        (
-            'features.beat_reference.BeatReferenceColumns',
-            'features.beat_reference.SinusReference',
-            'features.beat_reference.sinus_reference_beats',
-        ),
-    ),
-    'test_reference_choice.py': (
-        'bad/legal candidates, cv, groups; nested label-permutation check of the choice',
-        (
-            'estimators.reference_choice.InnerChoice',
-            'estimators.reference_choice.reference_candidates',
-            'estimators.reference_choice.reference_choice_beat_tables',
-        ),
-    ),
 }
 EXEMPT = {
     'plotting helper (geoecg.viz), not a numerical entry point; tests/test_viz_labels.py': (

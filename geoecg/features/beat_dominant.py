@@ -103,22 +103,6 @@ def _rms(B):
     return np.sqrt(np.mean((B - B.mean(axis=1, keepdims=True)) ** 2, axis=1))
 
 
-def _qrs_match(x, r, fs, sinus):
-    """QRS (+-100 ms) correlation and peak-to-peak ratio against the median of ``sinus``."""
-    q = int(round(_QRS_MS * fs / 1000.0))
-    Q = _windows(x, r, -q, q + 1)
-    fin = np.all(np.isfinite(Q), axis=1)
-    nan = np.full(r.size, np.nan)
-    if (sinus & fin).sum() < 5:
-        return nan, nan
-    tpl = np.median(Q[sinus & fin], axis=0)
-    span = float(np.ptp(tpl))
-    Q0 = np.where(fin[:, None], Q, 0.0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        amp = np.where(fin, np.ptp(Q0, axis=1) / span, np.nan) if span > 0 else nan
-    return np.where(fin, _corr(Q0, tpl), np.nan), amp
-
-
 def _region(x, r, fs, ms, sinus, lag_ms=0.0):
     """Correlation, RMS ratio, best lag (ms) and RMS difference of one region vs the sinus
     template of that region (median over the sinus-like beats)."""
@@ -172,7 +156,6 @@ def dominant_beat_features(
     horizon_s: float = 90.0,
     quantile: float = 70.0,
     prefilter: bool = True,
-    reference="majority",
 ) -> BeatFeatureTable:
     """Features of each beat relative to its record's dominant rhythm and dominant beat.
 
@@ -191,11 +174,6 @@ def dominant_beat_features(
         sinus RR reference.
     prefilter : bool, default True
         Band-pass 0.5-40 Hz (zero phase) first; False for an already filtered signal.
-    reference : {"majority", "sinus-p"} or SinusReference, default "majority"
-        The record's sinus beats: ``"majority"``, the dominant QRS (see Notes);
-        ``"sinus-p"``, :func:`~geoecg.features.beat_reference.sinus_reference_beats` (P
-        wave, PR and RR; the sinus-like beats are its beats and ``dom_qrs_corr/amp`` compare
-        with their median QRS), or its precomputed result; it falls back to the majority.
 
     Returns
     -------
@@ -251,7 +229,6 @@ def dominant_beat_features(
     >>> float(np.median(pre[4::5])), float(np.median(pre[2::5])), float(np.median(pre[5::5]))
     (0.7, 1.0, 1.3)
     """
-    from .beat_reference import SinusReference, sinus_reference_beats
     from .ectopy import beat_morphology_match
 
     fs = check_fs(fs)
@@ -271,24 +248,12 @@ def dominant_beat_features(
     if prefilter:
         x = np.ascontiguousarray(bandpass(x, fs, 0.5, min(40.0, 0.45 * fs)))
     x = np.where(np.isfinite(x), x, 0.0)
-    if isinstance(reference, str) and reference not in ("majority", "sinus-p"):
-        raise ValueError(
-            f"reference must be 'majority', 'sinus-p' or a SinusReference, got {reference!r}"
-        )
-    if reference == "sinus-p":
-        reference = sinus_reference_beats(x, r, fs, prefilter=False)
-    if isinstance(reference, SinusReference) and reference.method == "sinus-p":
-        if reference.mask.shape != (n,):
-            raise ValueError(f"reference.mask must have one entry per beat ({n})")
-        dominant = np.asarray(reference.mask, dtype=bool)
-        morph = [_qrs_match(x[k], r, fs, dominant) for k in range(n_leads)]
-    else:
-        morph = [
-            beat_morphology_match(x[k], fs, r, half_width_ms=_QRS_MS, band_hz=(0.5, 40.0))
-            for k in range(n_leads)
-        ]
-        c0, a0 = morph[0]
-        dominant = np.where(np.isfinite(c0), (c0 >= 0.9) & (a0 > 0.6) & (a0 < 1.6), True)
+    morph = [
+        beat_morphology_match(x[k], fs, r, half_width_ms=_QRS_MS, band_hz=(0.5, 40.0))
+        for k in range(n_leads)
+    ]
+    c0, a0 = morph[0]
+    dominant = np.where(np.isfinite(c0), (c0 >= 0.9) & (a0 > 0.6) & (a0 < 1.6), True)
     rr = np.diff(r) / fs
     t_mid = 0.5 * (r[:-1] + r[1:]) / fs
     ref, rec = _sinus_reference(rr, t_mid, dominant[:-1] & dominant[1:], horizon_s, quantile)
@@ -339,7 +304,7 @@ def dominant_beat_features(
     return BeatFeatureTable(out, np.asarray(names, dtype=object), r)
 
 
-def dominant_width_ratio(table: BeatFeatureTable, *, sinus=None) -> BeatFeatureTable:
+def dominant_width_ratio(table: BeatFeatureTable) -> BeatFeatureTable:
     """QRS width of each beat over that of the record's sinus-like beats (a V-vs-S cue).
 
     A ventricular beat is wide against the patient's *own* conducted beats; an S beat is
@@ -353,9 +318,6 @@ def dominant_width_ratio(table: BeatFeatureTable, *, sinus=None) -> BeatFeatureT
         One record's beats with the columns ``qrs_width_l<k>`` of
         :func:`~geoecg.features.beat_features` and ``dom_rr_pre``, ``dom_qrs_corr_l0``,
         ``dom_qrs_amp_l0`` of :func:`dominant_beat_features`.
-    sinus : array_like of bool, optional
-        The sinus beats (e.g. :func:`~geoecg.features.beat_reference.sinus_reference_beats`'s
-        mask) instead of the sinus-like beats of the columns.
 
     Returns
     -------
@@ -382,14 +344,8 @@ def dominant_width_ratio(table: BeatFeatureTable, *, sinus=None) -> BeatFeatureT
     if not leads:
         raise ValueError("table has no qrs_width_l<k> column (geoecg.features.beat_features)")
     corr, amp, pre = (V[:, names.index(n)] for n in need)
-    if sinus is None:
-        with np.errstate(invalid="ignore"):
-            sinus = (
-                (corr >= 0.9) & (amp > 0.6) & (amp < 1.6) & (np.nan_to_num(pre, nan=1.0) >= _SINUS)
-            )
-    sinus = np.asarray(sinus, dtype=bool)
-    if sinus.shape != (V.shape[0],):
-        raise ValueError(f"sinus must have one entry per beat ({V.shape[0]}), got {sinus.shape}")
+    with np.errstate(invalid="ignore"):
+        sinus = (corr >= 0.9) & (amp > 0.6) & (amp < 1.6) & (np.nan_to_num(pre, nan=1.0) >= _SINUS)
     out = np.full((V.shape[0], len(leads)), np.nan)
     for j, n in enumerate(leads):
         w = V[:, names.index(n)]
@@ -402,9 +358,7 @@ def dominant_width_ratio(table: BeatFeatureTable, *, sinus=None) -> BeatFeatureT
     return BeatFeatureTable(out, out_names, table.rpeaks)
 
 
-def record_beat_table(
-    signal, rpeaks, fs: float, *, prefilter: bool = True, reference: str = "majority"
-) -> BeatFeatureTable:
+def record_beat_table(signal, rpeaks, fs: float, *, prefilter: bool = True) -> BeatFeatureTable:
     """Every beat feature of one record, named: :func:`~geoecg.features.beat_features` (all
     blocks), then :func:`dominant_beat_features` (``dom_*``), then the rhythm context of
     :func:`~geoecg.features.beat_context.rhythm_context_features` (``ctx_*``), then
@@ -413,11 +367,6 @@ def record_beat_table(
 
     The table that :func:`beat_feature_set_mask` and :class:`SelectBeatFeatures` select
     from; ``signal`` in mV, ``fs`` in Hz, ``rpeaks`` every beat of the record.
-    ``reference`` ("majority" or "sinus-p") is that of :func:`dominant_beat_features`; with
-    "sinus-p" the same sinus beats serve the width ratio and the ``sin_*`` columns. "both":
-    the majority table followed by the P/PR-reference twins ``sp_<name>`` of its ``dom_*``
-    and ``sin_*`` columns (equal to them when the reference falls back), from which
-    :class:`~geoecg.features.beat_reference.BeatReferenceColumns` picks one reference.
 
     Examples
     --------
@@ -430,55 +379,26 @@ def record_beat_table(
     (True, 'sin_p_amp_l1')
     """
     from .beat_context import rhythm_context_features
+    from .beat_sinus import sinus_relative_features
     from .morphology import beat_features
 
     fs = check_fs(fs)
     x = as_record_signal(signal)
     if prefilter:
         x = np.ascontiguousarray(bandpass(x, fs, 0.5, min(40.0, 0.45 * fs)))
-    from .beat_reference import REFERENCES, sinus_reference_beats
-
-    if reference not in REFERENCES:
-        raise ValueError(f"reference must be one of {REFERENCES}, got {reference!r}")
     base = beat_features(x, rpeaks, fs, prefilter=False)
+    dom = dominant_beat_features(x, base.rpeaks, fs, prefilter=False)
     ctx = rhythm_context_features(base.rpeaks, fs)
-    ref = (
-        None
-        if reference == "majority"
-        else sinus_reference_beats(x, base.rpeaks, fs, prefilter=False)
-    )
-    holds = ref is not None and ref.method == "sinus-p"
-    t = _reference_table(x, base, ctx, fs, ref if reference == "sinus-p" else None)
-    if reference != "both":
-        return t
-    names = [str(n) for n in t.names]
-    twin = np.asarray([n.startswith(("dom_", "sin_")) for n in names])
-    tp = _reference_table(x, base, ctx, fs, ref) if holds else t
-    return BeatFeatureTable(
-        np.hstack([t.values, tp.values[:, twin]]),
-        np.asarray(names + [f"sp_{n}" for n, k in zip(names, twin, strict=True) if k], object),
-        base.rpeaks,
-    )
-
-
-def _reference_table(x, base, ctx, fs, ref):
-    """The table of :func:`record_beat_table` under one sinus reference (None: majority)."""
-    from .beat_sinus import sinus_relative_features
-
-    sinus = ref.mask if ref is not None and ref.method == "sinus-p" else None
-    dom = dominant_beat_features(
-        x, base.rpeaks, fs, prefilter=False, reference="majority" if ref is None else ref
-    )
     t = BeatFeatureTable(
         np.hstack([base.values, dom.values, ctx.values]),
         np.concatenate([base.names, dom.names, ctx.names]),
         base.rpeaks,
     )
-    w = dominant_width_ratio(t, sinus=sinus)
+    w = dominant_width_ratio(t)
     t = BeatFeatureTable(
         np.hstack([t.values, w.values]), np.concatenate([t.names, w.names]), base.rpeaks
     )
-    s = sinus_relative_features(t, sinus=sinus)
+    s = sinus_relative_features(t)
     return BeatFeatureTable(
         np.hstack([t.values, s.values]), np.concatenate([t.names, s.names]), base.rpeaks
     )

@@ -36,7 +36,7 @@ def _lead_order(lead_names) -> list[int]:
     return [first] + [i for i in range(len(names)) if i != first]
 
 
-def beat_record_table(path, cache=None, *, reference="majority") -> dict:
+def beat_record_table(path, cache=None) -> dict:
     """Features and AAMI labels of every annotated beat of one WFDB record.
 
     Parameters
@@ -45,12 +45,7 @@ def beat_record_table(path, cache=None, *, reference="majority") -> dict:
         Record path without extension; the record needs ``.atr`` beat annotations.
     cache : str or path-like, optional
         Folder where the table is kept as
-        ``beats_<BEAT_TABLE_VERSION>_<folder>_<record>.npz`` and read back
-        (``beats_<BEAT_TABLE_VERSION>sp_...`` with ``reference="both"``).
-    reference : {"majority", "both"}, default "majority"
-        ``reference`` of :func:`~geoecg.features.beat_dominant.record_beat_table`; "both"
-        appends the P/PR-reference twins ``sp_*`` and the key ``reference`` (the method of
-        :func:`~geoecg.features.beat_reference.sinus_reference_beats` and why it fell back).
+        ``beats_<BEAT_TABLE_VERSION>_<folder>_<record>.npz`` and read back.
 
     Returns
     -------
@@ -63,11 +58,12 @@ def beat_record_table(path, cache=None, *, reference="majority") -> dict:
     from ..io import beat_annotations, read_record
     from .beat_dominant import record_beat_table
 
-    if reference not in ("majority", "both"):
-        raise ValueError(f"reference must be 'majority' or 'both', got {reference!r}")
     path = Path(path)
-    tag = BEAT_TABLE_VERSION + ("sp" if reference == "both" else "")
-    f = None if cache is None else (Path(cache) / f"beats_{tag}_{path.parent.name}_{path.name}.npz")
+    f = (
+        None
+        if cache is None
+        else (Path(cache) / f"beats_{BEAT_TABLE_VERSION}_{path.parent.name}_{path.name}.npz")
+    )
     if f is not None and f.exists():
         z = np.load(f, allow_pickle=False)
         return {k: z[k] for k in z.files}
@@ -76,14 +72,8 @@ def beat_record_table(path, cache=None, *, reference="majority") -> dict:
     peaks = ba["sample"].to_numpy()
     labels = ba["aami"].to_numpy().astype("<U1")
     keep = (peaks >= 0) & (peaks < rec.signal.shape[1])
-    x = rec.signal[_lead_order(rec.lead_names)]
-    t = record_beat_table(x, peaks[keep], rec.fs, reference=reference)
+    t = record_beat_table(rec.signal[_lead_order(rec.lead_names)], peaks[keep], rec.fs)
     out = {"X": t.values, "names": t.names.astype(str), "y": labels[keep], "fs": rec.fs}
-    if reference == "both":
-        from .beat_reference import sinus_reference_beats
-
-        ref = sinus_reference_beats(x, peaks[keep], rec.fs)
-        out["reference"] = np.asarray(f"{ref.method}: {ref.reason}".rstrip(": "))
     if f is not None:
         f.parent.mkdir(parents=True, exist_ok=True)
         np.savez(f, **out)

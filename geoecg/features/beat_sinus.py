@@ -63,7 +63,7 @@ def _local_nn_median(rr_pre, nn, k):
         return np.where(enough, np.nanmedian(vals, axis=1), np.nan)
 
 
-def sinus_relative_features(table: BeatFeatureTable, *, k: int = 8, sinus=None) -> BeatFeatureTable:
+def sinus_relative_features(table: BeatFeatureTable, *, k: int = 8) -> BeatFeatureTable:
     """Prematurity against the local sinus RR and P wave against the record's sinus P.
 
     Parameters
@@ -75,9 +75,6 @@ def sinus_relative_features(table: BeatFeatureTable, *, k: int = 8, sinus=None) 
         :func:`~geoecg.features.beat_dominant.dominant_beat_features`.
     k : int, default 8
         NN intervals taken on each side of a beat for its local sinus RR.
-    sinus : array_like of bool, optional
-        The sinus beats (e.g. :func:`~geoecg.features.beat_reference.sinus_reference_beats`'s
-        mask) instead of the sinus-like beats of the ``dom_*`` columns.
 
     Returns
     -------
@@ -121,11 +118,7 @@ def sinus_relative_features(table: BeatFeatureTable, *, k: int = 8, sinus=None) 
         {int(m.group(1)) for n in names if (m := re.fullmatch(r"pr_l(\d+)", n))}
         & {int(m.group(1)) for n in names if (m := re.fullmatch(r"p_amp_l(\d+)", n))}
     )
-    if sinus is None:
-        sinus = _sinus_like(V, names)
-    sinus = np.asarray(sinus, dtype=bool)
-    if sinus.shape != (V.shape[0],):
-        raise ValueError(f"sinus must have one entry per beat ({V.shape[0]}), got {sinus.shape}")
+    sinus = _sinus_like(V, names)
     pre, post = V[:, names.index("rr_pre")], V[:, names.index("rr_post")]
     out_names = list(SINUS_RHYTHM_NAMES) + [
         f"sin_{c}_l{j}" for j in leads for c in ("pr_diff", "p_amp")
