@@ -86,7 +86,8 @@ for name in names:
     sqi.append([sqi_features(r.signal[0], r.fs)[k] for k in SQI_NAMES])
     af.append(af_record_features(r.signal[0], r.fs))
 sqi, af = np.array(sqi), np.array(af)
-print(dict(zip(*np.unique(label, return_counts=True), strict=True)))
+found, counts = np.unique(label, return_counts=True)
+print(dict(zip(found.tolist(), counts.tolist(), strict=True)))
 
 # %%
 # Per class: kSQI (kurtosis of the signal: high for clean, spiky QRS complexes), bSQI
