@@ -320,14 +320,18 @@ def _gram_tile_length(t):
     return (t + n_tiles - 1) // n_tiles
 
 
-@njit(cache=True, nogil=True)
-def _first_tile_loss(acc, first, nb):
-    """Largest ``mean(x_i^2) / var(x_i)`` over the leads of a first tile of ``nb`` samples from
-    its sums of squares (``acc`` diagonal) and sums (``first``): ``inf`` for a lead constant and
-    non-zero there, 0 when every lead is zero, NaN ignored (the result check catches it)."""
+@njit(cache=True, nogil=True, fastmath=_FASTMATH)
+def _first_tile_loss(x, nb):
+    """Largest ``mean(x_i^2) / var(x_i)`` over the leads on the first ``nb`` samples
+    (``inf`` for a lead constant and non-zero there, 0 when every lead is zero)."""
     worst = 0.0
-    for i in range(first.shape[0]):
-        ms, m = acc[i, i] / nb, first[i] / nb
+    for i in range(x.shape[0]):
+        xi = x[i, :nb]
+        r = q = 0.0
+        for u in range(nb):
+            r += xi[u]
+            q += xi[u] * xi[u]
+        ms, m = q / nb, r / nb
         var = ms - m * m
         if ms > 0.0:  # an all-zero lead is exact either way
             worst = max(worst, ms / var if var > 0.0 else np.inf)
@@ -335,42 +339,28 @@ def _first_tile_loss(acc, first, nb):
 
 
 @njit(cache=True, nogil=True, fastmath=_FASTMATH)
-def _gram_stream(x, xn, has_next, have_first, acc, rowsum, nxt, first, max_first_loss):
+def _gram_single_pass(x, acc, rowsum):
     """Raw cross products ``acc[i, j] = sum_s x_is x_js`` (lower triangle) and row sums of ``x``
-    (c, t) in one pass over memory, with no centred copy; returns 1 when ``nxt`` received the
-    row sums of the first tile of the next record ``xn`` (same shape), 0 when not, -1 when the
-    pass stopped after the first tile because ``mean(x^2) / var`` of a lead exceeded
-    ``max_first_loss`` there (raw products would cancel: the caller takes the shifted sums).
+    (c, t) in one pass over memory, with no centred copy.
 
     Tiles of :func:`_gram_tile_length` samples; in each, the lower triangle in groups of 4 leads
     (:func:`_triangle4`, :func:`_block42`: ``c (c + 1) / 2`` products per sample), and each block
     also sums one or two leads' NEXT tile (:func:`_triangle4_sum`, :func:`_block42_sum`), so that
-    reading memory overlaps the products. The last tile's blocks read the next record's first
-    tile (``has_next``), so that a stack streams without a pass that only reads; with
-    ``have_first``, ``rowsum`` already holds this record's first-tile sums (the previous call's
-    ``nxt``). The caller checks the cancellation of ``acc / t - m m^T`` (:data:`GRAM_MAX_LOSS`).
+    reading memory overlaps the products. The caller checks the cancellation of
+    ``acc / t - m m^T`` (:data:`GRAM_MAX_LOSS`).
     """
     c, t = x.shape
     for i in range(c):
+        rowsum[i] = 0.0
         for j in range(c):
             acc[i, j] = 0.0
     T = _gram_tile_length(t)
-    nb0 = min(T, t)
-    if not have_first:
-        for i in range(c):
-            rowsum[i] = 0.0
-        _row_sums(x, rowsum, 0, 0, nb0)
-    for i in range(c):
-        first[i] = rowsum[i]
-        nxt[i] = 0.0
+    _row_sums(x, rowsum, 0, 0, min(T, t))
     c4 = c - c % 4
     for s0 in range(0, t, T):
         nb = min(T, t - s0)
-        last = s0 + nb >= t
-        # the tile read meanwhile: this record's next one, or the next record's first one
-        src, dst, n1 = (xn, nxt, 0) if last else (x, rowsum, s0 + T)
-        n_next = min(T, t) if last else min(T, t - n1)
-        fuse = n_next == nb and (has_next or not last)
+        n1 = s0 + T
+        fuse = n1 + nb <= t  # the next tile is as long as this one
         ir = 0  # next lead whose next-tile sum rides along with a block
         for i in range(0, c4, 4):
             a0 = x[i, s0 : s0 + nb]
@@ -378,34 +368,24 @@ def _gram_stream(x, xn, has_next, have_first, acc, rowsum, nxt, first, max_first
             a2 = x[i + 2, s0 : s0 + nb]
             a3 = x[i + 3, s0 : s0 + nb]
             if fuse and ir + 2 <= c:
-                r0, r1 = src[ir, n1 : n1 + nb], src[ir + 1, n1 : n1 + nb]
-                _triangle4_sum(a0, a1, a2, a3, r0, r1, nb, acc, i, dst, ir)
+                r0, r1 = x[ir, n1 : n1 + nb], x[ir + 1, n1 : n1 + nb]
+                _triangle4_sum(a0, a1, a2, a3, r0, r1, nb, acc, i, rowsum, ir)
                 ir += 2
             else:
                 _triangle4(a0, a1, a2, a3, nb, acc, i)
             for j in range(0, i, 2):
                 b0, b1 = x[j, s0 : s0 + nb], x[j + 1, s0 : s0 + nb]
                 if fuse and ir < c:
-                    r0 = src[ir, n1 : n1 + nb]
-                    _block42_sum(a0, a1, a2, a3, b0, b1, r0, nb, acc, i, j, dst, ir)
+                    r0 = x[ir, n1 : n1 + nb]
+                    _block42_sum(a0, a1, a2, a3, b0, b1, r0, nb, acc, i, j, rowsum, ir)
                     ir += 1
                 else:
                     _block42(a0, a1, a2, a3, b0, b1, nb, acc, i, j)
         for i in range(c4, c):  # leads past the last multiple of 4: single dot products
             for j in range(i + 1):
                 acc[i, j] += _tile_dot(x[i, s0 : s0 + nb], x[j, s0 : s0 + nb], nb)
-        if s0 == 0 and not last and _first_tile_loss(acc, first, nb) > max_first_loss:
-            return -1
-        if has_next or not last:  # the next tile's leads no block summed
-            _row_sums(src, dst, ir if fuse else 0, n1, n_next)
-    return 1 if has_next else 0
-
-
-@njit(cache=True, nogil=True)
-def _gram_single_pass(x, acc, rowsum):
-    """:func:`_gram_stream` of one record on its own (no next record, no early stop)."""
-    c = x.shape[0]
-    _gram_stream(x, x, False, False, acc, rowsum, np.empty(c), np.empty(c), np.inf)
+        if n1 < t:  # the next tile's leads no block summed
+            _row_sums(x, rowsum, ir if fuse else 0, n1, min(T, t - n1))
 
 
 @njit(cache=True, nogil=True)
@@ -435,25 +415,19 @@ def _shrink_in_place(cov, n_valid):
 
 
 @njit(cache=True, nogil=True)
-def _fast_covariance(x, xn, has_next, have_first, method, cov, acc, sums, shift, buf):
-    """Single-pass sample/OAS covariance of ``x``; returns (shrinkage, streamed).
-
-    Shrinkage -1.0 (``cov`` untouched) when ``x`` holds a non-finite value, so that the caller
-    falls back to the NaN-aware two-pass path. ``sums`` (3, c): row sums of ``x`` (on entry
-    its first tile's when ``have_first``), then the first-tile row sums of the next record
-    ``xn`` (``streamed`` True when they were computed, see :func:`_gram_stream`), then scratch.
-    Raw products unless a lead's mean is large against its spread (:data:`GRAM_MAX_LOSS`, on
-    the first tile or on the result): then the shifted sums of :func:`_scatter_single_pass`.
-    """
+def _fast_covariance(x, method, cov, acc, rowsum, shift, buf):
+    """Single-pass sample/OAS covariance; returns the shrinkage, or -1.0 (``cov`` untouched)
+    when ``x`` holds a non-finite value, so that the caller falls back to the NaN-aware
+    two-pass path. Raw products (:func:`_gram_single_pass`) unless a lead's mean is large
+    against its spread (:data:`GRAM_MAX_LOSS`, on the first tile or on the result): then the
+    shifted sums of :func:`_scatter_single_pass`."""
     c, t = x.shape
-    rowsum = sums[0]
-    limit = GRAM_MAX_LOSS / _FIRST_TILE_MARGIN
-    code = _gram_stream(x, xn, has_next, have_first, acc, rowsum, sums[1], sums[2], limit)
-    shifted = code < 0
+    shifted = _first_tile_loss(x, min(_gram_tile_length(t), t)) > GRAM_MAX_LOSS / _FIRST_TILE_MARGIN
     if not shifted:
+        _gram_single_pass(x, acc, rowsum)
         for i in range(c):
             if not np.isfinite(rowsum[i]) or not np.isfinite(acc[i, i]):
-                return -1.0, code > 0
+                return -1.0
             ms, m = acc[i, i] / t, rowsum[i] / t
             if ms > 0.0 and not (ms - m * m > 0.0 and ms <= GRAM_MAX_LOSS * (ms - m * m)):
                 shifted = True  # a lead's mean is too large against its spread: cancellation
@@ -461,7 +435,7 @@ def _fast_covariance(x, xn, has_next, have_first, method, cov, acc, sums, shift,
         _scatter_single_pass(x, acc, rowsum, shift, buf)
         for i in range(c):
             if not np.isfinite(rowsum[i]) or not np.isfinite(acc[i, i]):
-                return -1.0, code > 0
+                return -1.0
     for i in range(c):
         mi = rowsum[i] / t
         for j in range(i + 1):
@@ -469,8 +443,8 @@ def _fast_covariance(x, xn, has_next, have_first, method, cov, acc, sums, shift,
             cov[i, j] = v
             cov[j, i] = v
     if method == OAS and c > 1:
-        return _shrink_in_place(cov, t), code > 0
-    return 0.0, code > 0
+        return _shrink_in_place(cov, t)
+    return 0.0
 
 
 @njit(cache=True, nogil=True)
@@ -560,28 +534,16 @@ def _one_covariance(x, method, cov, work):
 
 @njit(cache=True, nogil=True)
 def batch_covariance(X, method, cov, shrinkage, n_valid):
-    """Fill ``cov`` (n, c, c), ``shrinkage`` (n,) and ``n_valid`` (n,) from ``X`` (n, c, t).
-
-    Sample and OAS covariances of finite records stream through the stack: the last tile of
-    one record's pass reads the first tile of the next (:func:`_gram_stream`)."""
+    """Fill ``cov`` (n, c, c), ``shrinkage`` (n,) and ``n_valid`` (n,) from ``X`` (n, c, t)."""
     n, c, t = X.shape
     work = np.empty((c, t))
     acc = np.empty((c, c))
-    sums = np.empty((3, c))
+    rowsum = np.empty(c)
     shift = np.empty(c)
     buf = np.empty((c, TILE))
-    fast = method != LWF and t >= 2 and c > 0
-    have_first = False
     for k in range(n):
-        if fast:
-            has_next = k + 1 < n
-            s, streamed = _fast_covariance(
-                X[k], X[k + 1] if has_next else X[k], has_next, have_first, method, cov[k],
-                acc, sums, shift, buf,
-            )  # fmt: skip
-            have_first = streamed
-            if streamed:
-                sums[0] = sums[1]
+        if method != LWF and t >= 2 and c > 0:
+            s = _fast_covariance(X[k], method, cov[k], acc, rowsum, shift, buf)
             if s >= 0.0:
                 shrinkage[k] = s
                 n_valid[k] = t
