@@ -212,10 +212,9 @@ def length_transform_detect(x, fs):
 
 
 @njit(cache=True, nogil=True)
-def template_correlation(x, peaks, half):
-    """Mean Pearson correlation of each beat ``x[p - half : p + half + 1]`` with the
-    sample-wise median of all beats (beats running off either end are skipped). NaN with
-    fewer than 2 beats; a beat with zero variance counts as correlation 0."""
+def _beat_matrix(x, peaks, half):
+    """The beats ``x[p - half : p + half + 1]`` that lie inside ``x``, one per row
+    (``(0, 2 * half + 1)`` when there are fewer than 2)."""
     n = x.size
     w = 2 * half + 1
     nb = 0
@@ -223,7 +222,7 @@ def template_correlation(x, peaks, half):
         if p - half >= 0 and p + half < n:
             nb += 1
     if nb < 2:
-        return np.nan
+        return np.empty((0, w), dtype=np.float64)
     B = np.empty((nb, w), dtype=np.float64)
     k = 0
     for p in peaks:
@@ -231,12 +230,14 @@ def template_correlation(x, peaks, half):
             for j in range(w):
                 B[k, j] = x[p - half + j]
             k += 1
-    tmpl = np.empty(w, dtype=np.float64)
-    col = np.empty(nb, dtype=np.float64)
-    for j in range(w):
-        for i in range(nb):
-            col[i] = B[i, j]
-        tmpl[j] = np.median(col)
+    return B
+
+
+@njit(cache=True, nogil=True)
+def _mean_correlation(B, tmpl):
+    """Mean Pearson correlation of the rows of ``B`` with ``tmpl`` (a row or template
+    with zero variance counts as 0; NaN when the mean is not finite)."""
+    nb, w = B.shape
     tm = tmpl.mean()
     tv = 0.0
     for j in range(w):
@@ -256,6 +257,24 @@ def template_correlation(x, peaks, half):
             tot += sxy / np.sqrt(sbb * tv)
     r = tot / nb
     return r if np.isfinite(r) else np.nan
+
+
+@njit(cache=True, nogil=True)
+def template_correlation(x, peaks, half):
+    """Mean Pearson correlation of each beat ``x[p - half : p + half + 1]`` with the
+    sample-wise median of all beats (beats running off either end are skipped). NaN with
+    fewer than 2 beats; a beat with zero variance counts as correlation 0."""
+    B = _beat_matrix(x, peaks, half)
+    nb, w = B.shape
+    if nb < 2:
+        return np.nan
+    tmpl = np.empty(w, dtype=np.float64)
+    col = np.empty(nb, dtype=np.float64)
+    for j in range(w):
+        for i in range(nb):
+            col[i] = B[i, j]
+        tmpl[j] = np.median(col)
+    return _mean_correlation(B, tmpl)
 
 
 @njit(cache=True, nogil=True)
@@ -471,21 +490,10 @@ def _template_correlation_finite(x, peaks, half):
     """:func:`template_correlation` of a finite ``x``, the column medians by insertion sort
     (the middle value, or the two middle values' sum / 2, as ``np.median``), without a
     copy per column."""
-    n = x.size
-    w = 2 * half + 1
-    nb = 0
-    for p in peaks:
-        if p - half >= 0 and p + half < n:
-            nb += 1
+    B = _beat_matrix(x, peaks, half)
+    nb, w = B.shape
     if nb < 2:
         return np.nan
-    B = np.empty((nb, w), dtype=np.float64)
-    k = 0
-    for p in peaks:
-        if p - half >= 0 and p + half < n:
-            for j in range(w):
-                B[k, j] = x[p - half + j]
-            k += 1
     tmpl = np.empty(w, dtype=np.float64)
     col = np.empty(nb, dtype=np.float64)
     h = nb >> 1
@@ -498,25 +506,7 @@ def _template_correlation_finite(x, peaks, half):
                 q -= 1
             col[q] = v
         tmpl[j] = col[h] if nb & 1 else (col[h - 1] + col[h]) / 2
-    tm = tmpl.mean()
-    tv = 0.0
-    for j in range(w):
-        tv += (tmpl[j] - tm) ** 2
-    tot = 0.0
-    for i in range(nb):
-        bm = 0.0
-        for j in range(w):
-            bm += B[i, j]
-        bm /= w
-        sxy = 0.0
-        sbb = 0.0
-        for j in range(w):
-            sxy += (B[i, j] - bm) * (tmpl[j] - tm)
-            sbb += (B[i, j] - bm) ** 2
-        if sbb > 0 and tv > 0:
-            tot += sxy / np.sqrt(sbb * tv)
-    r = tot / nb
-    return r if np.isfinite(r) else np.nan
+    return _mean_correlation(B, tmpl)
 
 
 @njit(cache=True, nogil=True)
