@@ -64,3 +64,21 @@ def test_hankel_covariances_names_bad_settings_at_fit(kw, name):
 def test_hankel_covariances_good_window_still_fits():
     out = hankel_covariances(1.98, n_lags=2).fit(X).transform(X)
     assert out.shape == (3, 4, 4) and np.isfinite(out).all()
+
+
+def test_dump_json_writes_nan_as_null_and_keeps_the_old_file_on_failure(tmp_path):
+    """`geoecg extract / compare / info --json` go through dump_json: valid JSON (no NaN
+    token) and an atomic replace, so a failed write leaves the previous file whole."""
+    import json
+
+    from geoecg.commands.bench_io import dump_json
+
+    f = tmp_path / "sub" / "r.json"
+    dump_json(f, {"auc": np.float64("nan"), "rows": np.array([1.0, np.inf])})
+    assert json.loads(f.read_text()) == {"auc": None, "rows": [1.0, None]}
+    with pytest.raises(TypeError):
+        dump_json(f, {"bad": object()})  # not serialisable, no default
+    assert json.loads(f.read_text())["auc"] is None
+    assert [p.name for p in f.parent.iterdir()] == ["r.json"]  # no temporary left
+    dump_json(f, [{"when": object()}], default=lambda o: "obj")
+    assert json.loads(f.read_text()) == [{"when": "obj"}]

@@ -191,17 +191,33 @@ def write_json(path, payload: dict, *packages: str, quiet: bool = False, **extra
         return
     out = dict(payload)
     out.setdefault("versions", package_versions(*packages, **extra))
+    dump_json(path, out, indent=2)
+    if not quiet:
+        print(f"written {path}")
+
+
+def dump_json(path, obj, *, indent: int = 1, default=None) -> None:
+    """Write ``obj`` as JSON to ``path``, atomically (written next to it, then
+    :func:`os.replace`), non-finite floats as ``null`` (:func:`to_jsonable`; never the
+    invalid ``NaN`` token); ``default`` as in :func:`json.dumps`. The folder is created.
+    Used by :func:`write_json` and by the ``--json`` of ``geoecg extract``, ``compare`` and
+    ``info``.
+
+    >>> import json, pathlib, tempfile
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "out" / "r.json"
+    >>> dump_json(f, [{"auc": float("nan")}, 1])
+    >>> json.loads(f.read_text())
+    [{'auc': None}, 1]
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(to_jsonable(out), indent=2, allow_nan=False)
+    text = json.dumps(to_jsonable(obj), indent=indent, allow_nan=False, default=default)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         tmp.write_text(text)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
-    if not quiet:
-        print(f"written {path}")
 
 
 class JsonSink:

@@ -9,11 +9,10 @@ summed over folds.
 from __future__ import annotations
 
 import argparse
-import json
 import time
-from pathlib import Path
 
 from .._versions import package_versions
+from .bench_io import dump_json
 
 __all__ = ["add_arguments", "run"]
 
@@ -99,7 +98,7 @@ def run(args) -> int:
             "skipped": skipped,
             "versions": _versions(),
         }
-        Path(args.json).write_text(json.dumps(out, indent=1, default=float))
+        dump_json(args.json, out, default=float)
     if args.plot:
         from ..viz import plot_comparison
 

@@ -13,10 +13,10 @@ missing ones are computed; on a finished run it does nothing.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 from ..cohort import DEFAULT_FEATURES, FEATURE_SETS, SOURCE_KINDS, extract_features
+from .bench_io import dump_json
 
 __all__ = ["add_arguments", "run"]
 
@@ -110,5 +110,5 @@ def run(args: argparse.Namespace) -> int:
             f"{res.max_rss_mb:.0f} MB"
         )
     if args.json:
-        Path(args.json).write_text(json.dumps(summary, indent=1))
+        dump_json(args.json, summary)
     return 0

@@ -7,7 +7,6 @@ F, Q; escape beats e/j in N) are printed per record and in total.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +16,7 @@ from tqdm.auto import tqdm
 from ..io.mitdb import AAMI_CLASSES, BEAT_SYMBOLS, aami_map
 from ..io.paths import list_records
 from ..io.record import _record_base, read_header
+from .bench_io import dump_json
 
 __all__ = ["summarise", "add_arguments", "run"]
 
@@ -98,5 +98,5 @@ def run(args) -> int:
         print(f"AAMI class counts (EC57; e/j in N): {counts}")
     if args.json:
         rows = df.reset_index().to_dict(orient="records")
-        Path(args.json).write_text(json.dumps(rows, indent=1, default=str))
+        dump_json(args.json, rows, default=str)
     return 0
