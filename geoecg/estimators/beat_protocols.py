@@ -123,7 +123,9 @@ def load_beat_databases(folders, cache=None, *, records=None, test=None) -> Beat
     for f, db in zip(folders, names, strict=True):
         recs = list(records) if records is not None else training_beat_records(f)
         pid = patient_groups(recs) if _is_mitdb(wfdb_beat_records(f)) else np.asarray(recs)
-        tables += [beat_record_table(f / r, cache) for r in tqdm(recs, desc=db, leave=False)]
+        tables += [
+            beat_record_table(f / r, cache) for r in tqdm(recs, desc=db, leave=False, disable=None)
+        ]
         ids += [f"{db}:{r}" for r in recs]
         groups += [f"{db}:{p}" for p in pid]
     cols = {tuple(map(str, t["names"])) for t in tables}

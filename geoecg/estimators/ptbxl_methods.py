@@ -160,7 +160,7 @@ def hrv_morphology_table(X) -> np.ndarray | None:
     from tqdm import tqdm
 
     rows = []
-    for x in tqdm(X, desc="hrv+morphology", file=sys.stderr, leave=False):
+    for x in tqdm(X, desc="hrv+morphology", file=sys.stderr, leave=False, disable=None):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             r = detect_rpeaks(x, 100.0).indices
