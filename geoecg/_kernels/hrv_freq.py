@@ -17,6 +17,21 @@ import math
 import numpy as np
 from numba import njit
 
+from .fft import (  # noqa: F401  -- re-exported: the FFT lived here until session 7
+    _BITREV,
+    _COS,
+    _STAGE_I,
+    _STAGE_R,
+    COS_TABLE_BITS,
+    COS_TABLE_N,
+    FFT_MIN,
+    _bitrev,
+    _fft_dif,
+    _stage_table,
+    _stage_twiddles,
+    _twiddles,
+)
+
 #: Band edges (Hz), Task Force (1996): VLF [0.0033, 0.04), LF [0.04, 0.15), HF [0.15, 0.4).
 BANDS = ((0.0033, 0.04), (0.04, 0.15), (0.15, 0.4))
 #: Shortest series (s) on which each band's power is reported (VLF, LF, HF). Task Force
@@ -76,161 +91,6 @@ def natural_cubic_spline(t, y, tq):
             A * y[j] + B * y[j + 1] + ((A * A * A - A) * m[j] + (B * B * B - B) * m[j + 1]) * c6
         )
     return out
-
-
-#: Segments of at least this many samples (and a power of two) go through the FFT.
-FFT_MIN = 64
-
-
-#: ``cos(2 pi j / COS_TABLE_N)`` for ``j = 0..COS_TABLE_N / 2``, computed once at import with
-#: the C library's ``cos`` (as the kernels' ``np.cos``): the table of every power of two ``n``
-#: up to ``COS_TABLE_N`` (Hann window and FFT twiddles of the default 1024-sample Welch
-#: segment and 2048-point Lomb-Scargle grid) is a strided copy of it, the same numbers
-#: (``2 pi (j s) / (n s)`` with ``s`` a power of two is the same double as ``2 pi j / n``).
-COS_TABLE_N = 2048
-_COS = np.array([math.cos(2.0 * math.pi * j / COS_TABLE_N) for j in range(COS_TABLE_N // 4 + 1)])
-_COS = np.concatenate([_COS, -_COS[-2::-1]])  # the quarter rule of _twiddles, as it does
-
-
-@njit(cache=True, nogil=True)
-def _twiddles(n):
-    """``exp(-2 pi i k / n)`` for ``k < n / 2`` (``n`` a multiple of 4) from a quarter
-    table of ``cos(2 pi j / n)``, ``j = 0..n/4`` (``sin(2 pi k / n) = cos(2 pi (n/4 - k) /
-    n)``): a strided copy of the import-time table when ``n`` divides ``COS_TABLE_N``,
-    otherwise ``n/4 + 1`` cosines. The cosine table, the twiddles and the Hann window of
-    :func:`welch_low_bins` come from here (one compiled function, not three)."""
-    h = n // 2
-    q = n // 4
-    c = np.empty(q + 1, dtype=np.float64)
-    if COS_TABLE_N % n == 0:
-        step = COS_TABLE_N // n
-        for j in range(q + 1):
-            c[j] = _COS[j * step]
-    else:
-        for j in range(q + 1):
-            c[j] = np.cos(2.0 * np.pi * j / n)
-    wr = np.empty(h, dtype=np.float64)
-    wi = np.empty(h, dtype=np.float64)
-    for k in range(h):  # cos(2 pi k / n) = -cos(2 pi (n/2 - k) / n) above a quarter turn
-        wr[k] = c[k] if k <= q else -c[h - k]
-        wi[k] = -c[q - k] if k <= q else -c[k - q]
-    return wr, wi
-
-
-def _stage_table(n):
-    """Twiddles of every butterfly span of a radix-2 FFT of ``n`` points, span by span:
-    ``exp(-i pi k / h)``, ``k < h``, at ``[h - 1, 2 h - 1)`` for ``h = 1, 2, ..., n/2`` (the
-    entries ``k n / (2 h)`` of :func:`_twiddles` (n), so the same numbers)."""
-    wr, wi = getattr(_twiddles, "py_func", _twiddles)(n)  # plain Python at import (JIT off too)
-    tr = np.zeros(n, dtype=np.float64)
-    ti = np.zeros(n, dtype=np.float64)
-    h = 1
-    while h < n:
-        step = n // (2 * h)
-        tr[h - 1 : 2 * h - 1] = wr[: h * step : step]
-        ti[h - 1 : 2 * h - 1] = wi[: h * step : step]
-        h *= 2
-    return tr, ti
-
-
-#: Span-by-span twiddles for every FFT of up to ``COS_TABLE_N`` points (a shorter FFT's
-#: table is a prefix: the spans do not depend on ``n``), and the ``log2(COS_TABLE_N)``-bit
-#: reversal of every index; both built once at import.
-_STAGE_R, _STAGE_I = _stage_table(COS_TABLE_N)
-COS_TABLE_BITS = COS_TABLE_N.bit_length() - 1
-_BITREV = np.array([int(format(i, f"0{COS_TABLE_BITS}b")[::-1], 2) for i in range(COS_TABLE_N)])
-
-
-@njit(cache=True, nogil=True)
-def _stage_twiddles(n):
-    """``(tr, ti)`` of :func:`_stage_table` (n) for :func:`_fft_dif`: a view of the
-    import-time table when ``n <= COS_TABLE_N``, else built from :func:`_twiddles`."""
-    if n <= COS_TABLE_N:
-        return _STAGE_R[:n], _STAGE_I[:n]
-    wr, wi = _twiddles(n)
-    tr = np.zeros(n, dtype=np.float64)
-    ti = np.zeros(n, dtype=np.float64)
-    h = 1
-    while h < n:
-        step = n // (2 * h)
-        for k in range(h):
-            tr[h - 1 + k] = wr[k * step]
-            ti[h - 1 + k] = wi[k * step]
-        h *= 2
-    return tr, ti
-
-
-@njit(cache=True, nogil=True)
-def _bitrev(n):
-    """``rev[k]`` = ``k < n`` with its ``log2(n)`` bits reversed (``n`` a power of two): where
-    :func:`_fft_dif` leaves ``X_k``. A strided view of the import-time table when ``n <=
-    COS_TABLE_N`` (``rev_b(k) = rev_B(k 2^(B - b))``), else built."""
-    if n <= COS_TABLE_N:
-        return _BITREV[:: COS_TABLE_N // n]
-    rev = np.zeros(n, dtype=np.int64)
-    bit = n >> 1
-    j = 0
-    for i in range(1, n):  # j = reversed i, carried as in a bit-reversal permutation
-        b = bit
-        while j & b:
-            j ^= b
-            b >>= 1
-        j |= b
-        rev[i] = j
-    return rev
-
-
-@njit(cache=True, nogil=True)
-def _fft_dif(re, im, tr, ti):
-    """In-place radix-2 decimation-in-frequency DFT ``X_k = sum_j x_j exp(-2 pi i jk/n)`` of
-    ``re + i im`` (``n`` a power of two), natural order in, bit-reversed order out (``X_k``
-    at ``_bitrev(n)[k]``: the callers read the few bins they need there, so no
-    permutation pass). ``tr, ti`` from :func:`_stage_twiddles` (n). Two spans per pass
-    (radix-4 passes, one radix-2 pass last when ``log2 n`` is odd) on contiguous slices,
-    so the butterflies vectorise: ~2.2x faster than a radix-2 decimation in time with its
-    bit-reversal permutation (2048 points ~49 -> ~22 us; docs/benchmarks/hrv_noise.md)."""
-    n = re.size
-    half = n // 2
-    while half >= 2:
-        q = half // 2
-        c1 = tr[half - 1 : 2 * half - 1]
-        s1 = ti[half - 1 : 2 * half - 1]
-        c2 = tr[q - 1 : 2 * q - 1]
-        s2 = ti[q - 1 : 2 * q - 1]
-        for s in range(0, n, 2 * half):
-            r0 = re[s : s + q]
-            r1 = re[s + q : s + half]
-            r2 = re[s + half : s + half + q]
-            r3 = re[s + half + q : s + 2 * half]
-            i0 = im[s : s + q]
-            i1 = im[s + q : s + half]
-            i2 = im[s + half : s + half + q]
-            i3 = im[s + half + q : s + 2 * half]
-            for k in range(q):
-                # span half: (0, 2) with twiddle k, (1, 3) with twiddle k + q
-                ar, ai, br, bi = r0[k], i0[k], r2[k], i2[k]
-                x0r, x0i, dr, di = ar + br, ai + bi, ar - br, ai - bi
-                c, d = c1[k], s1[k]
-                x2r, x2i = c * dr - d * di, c * di + d * dr
-                ar, ai, br, bi = r1[k], i1[k], r3[k], i3[k]
-                x1r, x1i, dr, di = ar + br, ai + bi, ar - br, ai - bi
-                c, d = c1[k + q], s1[k + q]
-                x3r, x3i = c * dr - d * di, c * di + d * dr
-                # span q: (0, 1) and (2, 3) with twiddle k
-                c, d = c2[k], s2[k]
-                r0[k], i0[k] = x0r + x1r, x0i + x1i
-                dr, di = x0r - x1r, x0i - x1i
-                r1[k], i1[k] = c * dr - d * di, c * di + d * dr
-                r2[k], i2[k] = x2r + x3r, x2i + x3i
-                dr, di = x2r - x3r, x2i - x3i
-                r3[k], i3[k] = c * dr - d * di, c * di + d * dr
-        half //= 4
-    if half == 1:  # log2(n) odd: the last span, twiddle 1
-        for s in range(0, n, 2):
-            a, b = re[s], re[s + 1]
-            re[s], re[s + 1] = a + b, a - b
-            a, b = im[s], im[s + 1]
-            im[s], im[s + 1] = a + b, a - b
 
 
 @njit(cache=True, nogil=True)
