@@ -341,19 +341,28 @@ def _sos2_inplace(sos, z, y, backward):
 
 
 @njit(cache=True, nogil=True)
+def _odd_extension(x, padlen):
+    """``x`` extended by ``padlen`` samples at both ends by odd reflection about its end
+    values (scipy's ``padtype="odd"``); needs ``x.size > padlen``."""
+    n = x.size
+    ext = np.empty(n + 2 * padlen, dtype=np.float64)
+    for i in range(padlen):
+        ext[i] = 2.0 * x[0] - x[padlen - i]
+        ext[padlen + n + i] = 2.0 * x[n - 1] - x[n - 2 - i]
+    for i in range(n):
+        ext[padlen + i] = x[i]
+    return ext
+
+
+@njit(cache=True, nogil=True)
 def sos_filtfilt(sos, zi, x, padlen, out):
     """Zero-phase SOS filtering of finite ``x`` into ``out``, as ``scipy.signal.sosfiltfilt(
     sos, x, padtype="odd", padlen=padlen)`` with ``zi = scipy.signal.sosfilt_zi(sos)``:
     odd extension by ``padlen`` samples at both ends, forward pass from ``zi * ext[0]``,
     backward pass from ``zi * y[-1]``. Needs ``x.size > padlen``."""
     n = x.size
-    m = n + 2 * padlen
-    ext = np.empty(m, dtype=np.float64)
-    for i in range(padlen):
-        ext[i] = 2.0 * x[0] - x[padlen - i]
-        ext[padlen + n + i] = 2.0 * x[n - 1] - x[n - 2 - i]
-    for i in range(n):
-        ext[padlen + i] = x[i]
+    ext = _odd_extension(x, padlen)
+    m = ext.size
     ns = sos.shape[0]
     z = np.empty((ns, 2), dtype=np.float64)
     for s in range(ns):
@@ -389,13 +398,8 @@ def sqi_row_finite(
     order: the sums run over ``x`` from the first sample while the backward pass runs from
     the last), so they cost almost nothing."""
     n = x.size
-    m = n + 2 * padlen
-    ext = np.empty(m, dtype=np.float64)
-    for i in range(padlen):
-        ext[i] = 2.0 * x[0] - x[padlen - i]
-        ext[padlen + n + i] = 2.0 * x[n - 1] - x[n - 2 - i]
-    for i in range(n):
-        ext[padlen + i] = x[i]
+    ext = _odd_extension(x, padlen)
+    m = ext.size
     b0, b1, b2, a1, a2 = sos[0, 0], sos[0, 1], sos[0, 2], sos[0, 4], sos[0, 5]
     # forward pass (one section, zi * first sample) + sum, extremes and flat runs of x
     z0 = zi[0, 0] * ext[0]
