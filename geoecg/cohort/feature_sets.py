@@ -2,7 +2,8 @@
 
 A feature set holds only its parameters; :meth:`FeatureSet.compute` takes a list of
 :class:`RecordData` (signal in mV, ``fs`` in Hz, the run's lead layout, shared intermediates
-such as R-peaks computed once per record) and returns a float64 array with one row per
+such as R-peaks computed once per record; defined in ``geoecg.cohort._record``, the per-record
+data, and re-exported here) and returns a float64 array with one row per
 record and one column per :meth:`FeatureSet.columns` entry. Every computation is a call to a
 library function of :mod:`geoecg.features` or :mod:`geoecg.riemann`.
 
@@ -23,15 +24,9 @@ delineation    median PR, QRS, QT, QTc intervals and P/T presence (multi-lead de
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from functools import lru_cache
-
 import numpy as np
-from scipy import signal as sps
 
-from .._kernels.band import block_mean_sosfilt
 from .._kernels.cohort import rpeak_summaries
-from ..features._rpeaks_run import detect_from_lead_energy, detect_with_lead_energy
 from ..features.af.record import (
     AF_RECORD_FEATURE_NAMES,
     MORPHOLOGY_NAMES,
@@ -41,9 +36,9 @@ from ..features.af.record import (
 from ..features.hrv import HRV_FEATURE_NAMES
 from ..features.hrv_batch import hrv_features_batch
 from ..features.noise.level import NOISE_LEVEL_NAMES, noise_level_features
-from ..features.rpeaks import detect_rpeaks
 from ..features.sqi import SQI_NAMES, _sqi_row
 from ..riemann.covariances import lead_covariances
+from ._record import RecordData, _sos  # noqa: F401 - RecordData's public path is here
 from ._units import AF_UNITS, HRV_UNITS, MORPHOLOGY_UNITS, NOISE_UNITS, SQI_UNITS
 
 __all__ = [
@@ -61,149 +56,6 @@ __all__ = [
     "FEATURE_SETS",
     "resolve_feature_sets",
 ]
-
-
-@lru_cache(maxsize=32)
-def _sos(fs: float, low: float, high: float) -> tuple[np.ndarray, np.ndarray]:
-    """Band-pass sections and their steady-state initial conditions (per unit input)."""
-    sos = sps.butter(2, [low, min(high, 0.45 * fs)], btype="bandpass", fs=fs, output="sos")
-    return sos, sps.sosfilt_zi(sos)
-
-
-class _Released:
-    """Stands for a released signal: any use raises ValueError."""
-
-    def __getattr__(self, name):
-        raise ValueError("the record's signal was released after its per-record features")
-
-    def __getitem__(self, key):
-        self.__getattr__("item")
-
-
-_RELEASED = _Released()
-
-
-@dataclass
-class RecordData:
-    """One readable record of a chunk, with lazily computed shared intermediates.
-
-    Attributes
-    ----------
-    signal : ndarray, shape (n_leads, n_samples)
-        mV, leads in the order of ``leads``.
-    fs : float
-        Hz.
-    leads : tuple of str
-        Lead names of the run's layout.
-    primary : int
-        Index of the lead used by the single-lead sets.
-    """
-
-    signal: np.ndarray
-    fs: float
-    leads: tuple[str, ...]
-    primary: int
-    _cache: dict = field(default_factory=dict, repr=False)
-
-    def release(self) -> None:
-        """Drop the signal (the cached intermediates stay); properties not cached yet then
-        raise ``ValueError``."""
-        self.signal = _RELEASED
-        self._cache.pop("lead_energy", None)
-
-    @property
-    def rpeaks(self) -> np.ndarray:
-        """Multi-lead R-peaks (:func:`detect_rpeaks` on every lead), int64 samples."""
-        if "rpeaks" not in self._cache:
-            # keeps the primary lead's energy envelope for lead_rpeaks (the same numbers as
-            # detect_rpeaks on the lead alone; geoecg.features._rpeaks_run)
-            res, energy = detect_with_lead_energy(self.signal, self.fs, lead=self.primary)
-            self._cache["rpeaks"] = res.indices
-            self._cache["confidence"] = res.confidence
-            self._cache["lead_energy"] = energy
-        return self._cache["rpeaks"]
-
-    @property
-    def n_samples(self) -> int:
-        """Samples per lead (kept after :meth:`release`)."""
-        if "n_samples" not in self._cache:
-            self._cache["n_samples"] = self.signal.shape[1]
-        return self._cache["n_samples"]
-
-    @property
-    def confidence(self) -> np.ndarray:
-        """Per-beat confidence of :attr:`rpeaks`."""
-        self.rpeaks  # noqa: B018 - computes the cache
-        return self._cache["confidence"]
-
-    @property
-    def lead(self) -> np.ndarray:
-        """The primary lead (1-D, mV)."""
-        return self.signal[self.primary]
-
-    @property
-    def lead_rpeaks(self) -> np.ndarray:
-        """R-peaks of the primary lead alone, without rhythm tracking (``track=False``),
-        as the quality, noise and AF functions expect."""
-        if "lead_rpeaks" not in self._cache:
-            saved = self._cache.pop("lead_energy", None)
-            if saved is not None:
-                res = detect_from_lead_energy(self.lead, saved, track=False)
-            else:
-                res = detect_rpeaks(self.lead, self.fs, track=False)
-            self._cache["lead_rpeaks"] = res.indices
-        return self._cache["lead_rpeaks"]
-
-    @property
-    def band_decimated(self) -> tuple[np.ndarray, float]:
-        """The 0.5-40 Hz band at about 100 Hz: means of blocks of ``floor(fs / 100)``
-        samples (the tail shorter than a block dropped), then the band-pass of
-        :attr:`filtered` at the reduced rate. Returns ``(signal, rate in Hz)``."""
-        if "band_decimated" not in self._cache:
-            k = max(1, int(self.fs // 100))
-            x = self.signal
-            sos, zi = _sos(float(self.fs / k), 0.5, 40.0)
-            y = np.empty((x.shape[0], x.shape[1] // k))
-            # one kernel pass; its NumPy twin (strided block sums, / k, then _band) is the
-            # path taken when a sample is not finite
-            if not (y.shape[1] and block_mean_sosfilt(x=x, block=k, sos=sos, zi=zi, out=y)):
-                y = _band(_block_mean(x, k), self.fs / k)
-            self._cache["band_decimated"] = (y, self.fs / k)
-        return self._cache["band_decimated"]
-
-    @property
-    def filtered(self) -> np.ndarray:
-        """0.5-40 Hz band-passed leads (order-2 Butterworth, one causal pass started in
-        steady state at the first sample; NaN gaps handled by
-        :func:`geoecg.signal.bandpass` instead)."""
-        if "filtered" not in self._cache:
-            self._cache["filtered"] = _band(self.signal, self.fs)
-        return self._cache["filtered"]
-
-
-def _block_mean(x: np.ndarray, k: int) -> np.ndarray:
-    """Means of blocks of ``k`` samples per lead (the tail shorter than a block dropped),
-    as strided sums in sample order divided by ``k``."""
-    if k == 1:
-        return x
-    n = (x.shape[1] // k) * k
-    acc = x[:, 0:n:k].copy()
-    for j in range(1, k):
-        acc += x[:, j:n:k]
-    return acc / k
-
-
-def _band(x: np.ndarray, fs: float) -> np.ndarray:
-    """0.5-40 Hz (at most 0.45 fs) order-2 Butterworth band-pass, one causal pass started
-    in steady state at the first sample; :func:`geoecg.signal.bandpass` where NaN occur."""
-    if x.shape[1] and np.isfinite(x).all():
-        sos, zi1 = _sos(float(fs), 0.5, 40.0)
-        y, _ = sps.sosfilt(sos, x, axis=-1, zi=zi1[:, None, :] * x[:, 0][None, :, None])
-    else:
-        from ..signal import bandpass
-
-        y = bandpass(x, fs, 0.5, min(40.0, 0.45 * fs))
-    return np.ascontiguousarray(y)
 
 
 class FeatureSet:
