@@ -449,3 +449,45 @@ def test_global_p_offset_pulled_towards_the_peak():
         assert np.all(a.samples[ok, COL["P_off"]] <= a.samples[ok, COL["QRS_on"]])
         others = [c for c in range(12) if c != COL["P_off"]]
         np.testing.assert_array_equal(a.samples[:, others], b.samples[:, others])
+
+
+def test_p_in_window_kernel_matches_python_version():
+    x, rp = _synthetic()
+    xq = _filter(x[None], FS, (0.5, 40.0))[0]
+    xw = _filter(x[None], FS, (0.5, 15.0))[0]
+    dw = _derivative(xw[None], 5)[0]
+    par = DelineationSettings().params(FS)
+    qon, qoff = (rp - 0.04 * FS).astype(float), (rp + 0.04 * FS).astype(float)
+    ps, pe = (rp - 0.2 * FS).astype(np.int64), (rp - 0.08 * FS).astype(np.int64)
+    ps[0] = -1  # skipped beat
+    outs = []
+    for f in (K.p_in_window, getattr(K.p_in_window, "py_func", K.p_in_window)):
+        out, reason = np.full((rp.size, 12), np.nan), np.zeros((rp.size, 12), np.int8)
+        f(xq=xq, xw=xw, dw=dw, qon=qon, qoff=qoff, ps=ps, pe=pe, par=par, out=out, reason=reason)
+        outs.append((out, reason))
+    np.testing.assert_array_equal(outs[0][0], outs[1][0])
+    np.testing.assert_array_equal(outs[0][1], outs[1][1])
+    assert np.all(np.isnan(outs[0][0][0]))
+    inner = outs[0][0][1:-1, COL["P_peak"]]
+    assert np.all(np.abs(inner - (rp[1:-1] - 0.16 * FS)) <= 0.012 * FS)
+
+
+def test_per_lead_p_searched_inside_the_global_window():
+    """Rule L (session 8): a lead whose own P search fails (here: an earlier bump as large as
+    the P breaks the dominance test) gets its P from a search inside the global P window; the
+    global boundary is unchanged."""
+    assert DelineationSettings().p_lead_rel == 0.25
+    x, rp = _synthetic()
+    t = np.arange(x.size) / FS
+    bump = sum(0.15 * np.exp(-0.5 * ((t - r / FS + 0.29) / 0.02) ** 2) for r in rp)
+    x3 = np.vstack([x, 0.9 * x, x + bump])
+    on = delineate(x3, FS, rp)
+    off = delineate(x3, FS, rp, settings=DelineationSettings(p_lead_rel=0.0))
+    np.testing.assert_array_equal(on.samples, off.samples)
+    np.testing.assert_array_equal(on.lead_samples[:2], off.lead_samples[:2])
+    assert np.isfinite(off.lead_samples[2, 1:-1, COL["P_peak"]]).mean() <= 0.2
+    pk = on.lead_samples[2, 1:-1, COL["P_peak"]]
+    assert np.all(np.isfinite(pk))
+    assert np.all(np.abs(pk - (rp[1:-1] - 0.16 * FS)) <= 0.012 * FS)
+    assert np.all(on.lead_reasons[2, 1:-1, COL["P_peak"]] == 0)
+    assert np.all(on.lead_samples[2, 1:-1, COL["P_off"]] <= on.lead_samples[2, 1:-1, COL["QRS_on"]])

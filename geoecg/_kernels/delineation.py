@@ -241,6 +241,27 @@ def _p_wave(xq, xw, dw, on, ps, pe, qamp, par, out, reason, b):
 
 
 @njit(cache=True, nogil=True)
+def p_in_window(xq, xw, dw, qon, qoff, ps, pe, par, out, reason):
+    """Search one lead's P again inside given windows (beats with ``ps[b] < 0`` are skipped).
+
+    ``qon``/``qoff`` are the lead's QRS onset and offset per beat (samples, unshifted),
+    ``ps``/``pe`` the window (int64); ``out``/``reason`` (n_beats, 12) receive the P columns
+    where a P passes the presence tests of ``par`` (the other columns are not touched).
+    """
+    n = xq.shape[0]
+    for b in range(ps.shape[0]):
+        s0, e0 = ps[b], pe[b]
+        if s0 < 1 or e0 > n - 2 or e0 - s0 < 4:
+            continue
+        on = int(qon[b])
+        off = int(qoff[b])
+        if not (_finite(xw, s0, on) and _finite(dw, s0, on) and _finite(xq, s0, off)):
+            continue
+        qamp = xq[_argext(xq, on, off, 1.0, 0.0)] - xq[_argext(xq, on, off, -1.0, 0.0)]
+        _p_wave(xq, xw, dw, on, s0, e0, qamp, par, out, reason, b)
+
+
+@njit(cache=True, nogil=True)
 def delineate_lead(xq, dq, xw, dw, rpeaks, par, out, reason):
     """Delineate every beat of one lead in place.
 
