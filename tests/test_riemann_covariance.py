@@ -13,10 +13,13 @@ from sklearn.exceptions import NotFittedError
 from geoecg._kernels.covariance import (
     GRAM_MAX_LOSS,
     GRAM_TILE,
+    OAS,
+    SCM,
     TILE,
-    _first_tile_loss,
     _gram_single_pass,
+    _gram_stream,
     _gram_tile_length,
+    batch_covariance,
 )
 from geoecg._kernels.spd import SPD_BELOW_FLOOR, SPD_FLAT, SPD_NONFINITE, SPD_OK, spd_status
 from geoecg.riemann import LeadCovariances, lead_covariances
@@ -51,6 +54,14 @@ def twin_covariance(x: np.ndarray, estimator: str) -> tuple[np.ndarray, float]:
         b2 = min(pi_hat / n, gamma)
         rho = 0.0 if b2 == 0 else b2 / gamma
     return (1 - rho) * S + rho * mu * np.eye(c), rho
+
+
+def first_tile_loss_twin(x: np.ndarray, nb: int) -> float:
+    """Largest ``mean(x_i^2) / var(x_i)`` over the leads on the first ``nb`` samples."""
+    ms, m = (x[:, :nb] ** 2).mean(axis=1), x[:, :nb].mean(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        loss = np.where(ms > 0, np.where(ms - m * m > 0, ms / (ms - m * m), np.inf), 0.0)
+    return float(loss.max())
 
 
 def _batch_twin(X, estimator):
@@ -106,8 +117,61 @@ def test_gram_single_pass_matches_twin(c, t, rng):
     np.testing.assert_allclose(rowsum, x.sum(axis=1), rtol=1e-12, atol=1e-12)
     T = _gram_tile_length(t)
     assert T <= GRAM_TILE and -(-t // T) == -(-t // GRAM_TILE)  # as few tiles, near-equal
-    ms, var = (x[:, :T] ** 2).mean(axis=1), x[:, :T].var(axis=1)
-    assert _first_tile_loss(x=x, nb=T) == pytest.approx((ms / var).max(), rel=1e-9)
+    # the streamed pass: same sums whatever the next record; it stops after the first tile
+    # (-1) exactly when that tile's loss exceeds the limit
+    nxt = rng.standard_normal((c, t)) + 1e6
+    loss = first_tile_loss_twin(x, T)
+    for limit, stops in ((loss * 0.99, T < t), (loss * 1.01, False)):
+        acc2, rs2, first, sink = (np.full((c, c), np.nan), *np.full((3, c), np.nan))
+        code = _gram_stream(x=x, xn=nxt, has_next=True, acc=acc2, rowsum=rs2, first=first,
+                            sink=sink, max_first_loss=limit)  # fmt: skip
+        assert code == (-1 if stops else 0)
+        np.testing.assert_allclose(first, x[:, :T].sum(axis=1), rtol=1e-12, atol=1e-12)
+        if not stops:
+            np.testing.assert_array_equal(np.tril(acc2), np.tril(acc))
+            np.testing.assert_array_equal(rs2, rowsum)
+
+
+def _stack_pool(c: int, t: int, rng) -> np.ndarray:
+    """Records that take every path of the fast kernel: raw products, an offset seen on the
+    first tile (stops there), one seen on the result only, a flat lead, a NaN (two-pass path)."""
+    X = rng.standard_normal((6, c, t)) * rng.uniform(0.5, 2.0, (6, c, 1))
+    X[1] += 3.0
+    X[2] += 1e4
+    first = _gram_tile_length(t)
+    X[3] = 7.0 + 0.01 * X[3]
+    X[3, :, :first] += rng.standard_normal((c, first))
+    X[4, c // 2] = 7.0
+    X[5, c - 1, t // 2] = np.nan
+    return X
+
+
+@pytest.mark.parametrize("c,t", [(12, 3 * GRAM_TILE + 77), (8, 2 * GRAM_TILE), (13, 700)])
+@pytest.mark.parametrize("method", [SCM, OAS])
+def test_kernel_stream_record_bits_independent_of_stack(c, t, method, rng):
+    # a stack streams record to record (the last tile reads the next record's first tile), but
+    # a record's covariance must have the same BITS alone, first, in the middle or last of
+    # stacks of any size and any neighbours (a resumed cohort run equals an uninterrupted one)
+    pool = _stack_pool(c, t, rng)
+
+    def run(X):
+        X = np.ascontiguousarray(X)
+        n = X.shape[0]
+        cov, shrink, nv = np.empty((n, c, c)), np.empty(n), np.empty(n, dtype=np.int64)
+        batch_covariance(X=X, method=method, cov=cov, shrinkage=shrink, n_valid=nv)
+        return cov, shrink, nv
+
+    alone = [run(pool[k : k + 1]) for k in range(len(pool))]
+    stacks = [[0, 1, 2, 3, 4, 5], [5, 4, 3, 2, 1, 0], [2, 0], [3, 5, 1], [4, 2, 0, 3]]
+    for order in stacks:
+        got = run(pool[order])
+        for pos, k in enumerate(order):
+            for a, b in zip(alone[k], got, strict=True):
+                assert np.array_equal(a[0], b[pos], equal_nan=True), (order, pos, k)
+    cov, _, nv = run(pool)
+    assert nv.tolist() == [t] * 5 + [t - 1]
+    np.testing.assert_allclose(cov, _batch_twin(pool, "scm" if method == SCM else "oas")[0],
+                               rtol=1e-9, atol=1e-10)  # fmt: skip
 
 
 @pytest.mark.parametrize("kind", ["raw", "offset", "late", "flat"])
@@ -130,7 +194,7 @@ def test_kernel_falls_back_when_raw_products_would_cancel(kind, rng):
         X[:, 5] = 7.0
     with np.errstate(divide="ignore"):
         loss = (X**2).mean(axis=2) / X.var(axis=2)
-    first_loss = max(_first_tile_loss(x=x, nb=first) for x in X)
+    first_loss = max(first_tile_loss_twin(x, first) for x in X)
     if kind == "raw":
         assert loss.max() < GRAM_MAX_LOSS / 16
     elif kind == "late":

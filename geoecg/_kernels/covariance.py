@@ -320,34 +320,40 @@ def _gram_tile_length(t):
     return (t + n_tiles - 1) // n_tiles
 
 
-@njit(cache=True, nogil=True, fastmath=_FASTMATH)
-def _first_tile_loss(x, nb):
-    """Largest ``mean(x_i^2) / var(x_i)`` over the leads on the first ``nb`` samples
-    (``inf`` for a lead constant and non-zero there, 0 when every lead is zero)."""
-    worst = 0.0
-    for i in range(x.shape[0]):
-        xi = x[i, :nb]
-        r = q = 0.0
-        for u in range(nb):
-            r += xi[u]
-            q += xi[u] * xi[u]
-        ms, m = q / nb, r / nb
-        var = ms - m * m
-        if ms > 0.0:  # an all-zero lead is exact either way
-            worst = max(worst, ms / var if var > 0.0 else np.inf)
-    return worst
+@njit(cache=True, nogil=True)
+def _loss(ms, m):
+    """``ms / var`` (``var = ms - m^2``) of a lead: ``inf`` when constant and non-zero, 0 when
+    all zero (exact either way), NaN ignored (the result check catches it)."""
+    var = ms - m * m
+    if ms > 0.0:
+        return ms / var if var > 0.0 else np.inf
+    return 0.0
+
+
+@njit(cache=True, nogil=True)
+def _prefetch_span(xr, start, stop):
+    """Prefetch ``xr[start:stop]`` (1-D), one cache line at a time."""
+    for u in range(start, stop, LINE):
+        _prefetch(xr, u)
 
 
 @njit(cache=True, nogil=True, fastmath=_FASTMATH)
-def _gram_single_pass(x, acc, rowsum):
+def _gram_stream(x, xn, has_next, acc, rowsum, first, sink, max_first_loss):
     """Raw cross products ``acc[i, j] = sum_s x_is x_js`` (lower triangle) and row sums of ``x``
-    (c, t) in one pass over memory, with no centred copy.
+    (c, t) in one pass over memory, with no centred copy; returns -1 when the pass stopped after
+    the first tile because ``mean(x^2) / var`` of a lead exceeded ``max_first_loss`` there (raw
+    products would cancel: the caller takes the shifted sums), else 0.
 
     Tiles of :func:`_gram_tile_length` samples; in each, the lower triangle in groups of 4 leads
     (:func:`_triangle4`, :func:`_block42`: ``c (c + 1) / 2`` products per sample), and each block
     also sums one or two leads' NEXT tile (:func:`_triangle4_sum`, :func:`_block42_sum`), so that
-    reading memory overlaps the products. The caller checks the cancellation of
-    ``acc / t - m m^T`` (:data:`GRAM_MAX_LOSS`).
+    reading memory overlaps the products. With ``has_next``, the last tile's blocks read the
+    first tile of the next record ``xn`` (same shape) the same way, into ``sink`` (c,), whose
+    values are not used: a stack streams without a pass that only reads, and nothing of the next
+    record enters this one's sums. Every record's first-tile row sums come from
+    :func:`_row_sums` (``first`` keeps them), so a record's covariance has the same bits alone
+    or anywhere in any stack. The caller checks the cancellation of ``acc / t - m m^T``
+    (:data:`GRAM_MAX_LOSS`).
     """
     c, t = x.shape
     for i in range(c):
@@ -355,12 +361,17 @@ def _gram_single_pass(x, acc, rowsum):
         for j in range(c):
             acc[i, j] = 0.0
     T = _gram_tile_length(t)
-    _row_sums(x, rowsum, 0, 0, min(T, t))
+    nb0 = min(T, t)
+    _row_sums(x, rowsum, 0, 0, nb0)
+    for i in range(c):
+        first[i] = rowsum[i]
     c4 = c - c % 4
     for s0 in range(0, t, T):
         nb = min(T, t - s0)
         n1 = s0 + T
-        fuse = n1 + nb <= t  # the next tile is as long as this one
+        stream = has_next and n1 >= t  # the last tile: read the next record's first tile
+        src, dst, r1 = (xn, sink, 0) if stream else (x, rowsum, n1)
+        fuse = stream or n1 + nb <= t  # the tile read meanwhile is as long as this one
         ir = 0  # next lead whose next-tile sum rides along with a block
         for i in range(0, c4, 4):
             a0 = x[i, s0 : s0 + nb]
@@ -368,24 +379,41 @@ def _gram_single_pass(x, acc, rowsum):
             a2 = x[i + 2, s0 : s0 + nb]
             a3 = x[i + 3, s0 : s0 + nb]
             if fuse and ir + 2 <= c:
-                r0, r1 = x[ir, n1 : n1 + nb], x[ir + 1, n1 : n1 + nb]
-                _triangle4_sum(a0, a1, a2, a3, r0, r1, nb, acc, i, rowsum, ir)
+                r0, r1_ = src[ir, r1 : r1 + nb], src[ir + 1, r1 : r1 + nb]
+                _triangle4_sum(a0, a1, a2, a3, r0, r1_, nb, acc, i, dst, ir)
                 ir += 2
             else:
                 _triangle4(a0, a1, a2, a3, nb, acc, i)
             for j in range(0, i, 2):
                 b0, b1 = x[j, s0 : s0 + nb], x[j + 1, s0 : s0 + nb]
                 if fuse and ir < c:
-                    r0 = x[ir, n1 : n1 + nb]
-                    _block42_sum(a0, a1, a2, a3, b0, b1, r0, nb, acc, i, j, rowsum, ir)
+                    r0 = src[ir, r1 : r1 + nb]
+                    _block42_sum(a0, a1, a2, a3, b0, b1, r0, nb, acc, i, j, dst, ir)
                     ir += 1
                 else:
                     _block42(a0, a1, a2, a3, b0, b1, nb, acc, i, j)
         for i in range(c4, c):  # leads past the last multiple of 4: single dot products
             for j in range(i + 1):
                 acc[i, j] += _tile_dot(x[i, s0 : s0 + nb], x[j, s0 : s0 + nb], nb)
-        if n1 < t:  # the next tile's leads no block summed
+        if s0 == 0 and n1 < t:  # the first tile's check, from its own products and sums
+            worst = 0.0
+            for i in range(c):
+                worst = max(worst, _loss(acc[i, i] / nb, first[i] / nb))
+            if worst > max_first_loss:
+                return -1
+        if stream:  # the next record's leads no block read
+            for i in range(ir if fuse else 0, c):
+                _prefetch_span(xn[i], 0, nb0)
+        elif n1 < t:  # the next tile's leads no block summed
             _row_sums(x, rowsum, ir if fuse else 0, n1, min(T, t - n1))
+    return 0
+
+
+@njit(cache=True, nogil=True)
+def _gram_single_pass(x, acc, rowsum):
+    """:func:`_gram_stream` of one record on its own (no next record, no early stop)."""
+    c = x.shape[0]
+    _gram_stream(x, x, False, acc, rowsum, np.empty(c), np.empty(c), np.inf)
 
 
 @njit(cache=True, nogil=True)
@@ -415,16 +443,19 @@ def _shrink_in_place(cov, n_valid):
 
 
 @njit(cache=True, nogil=True)
-def _fast_covariance(x, method, cov, acc, rowsum, shift, buf):
-    """Single-pass sample/OAS covariance; returns the shrinkage, or -1.0 (``cov`` untouched)
-    when ``x`` holds a non-finite value, so that the caller falls back to the NaN-aware
-    two-pass path. Raw products (:func:`_gram_single_pass`) unless a lead's mean is large
-    against its spread (:data:`GRAM_MAX_LOSS`, on the first tile or on the result): then the
-    shifted sums of :func:`_scatter_single_pass`."""
+def _fast_covariance(x, xn, has_next, method, cov, acc, sums, shift, buf):
+    """Single-pass sample/OAS covariance of ``x``; returns the shrinkage, or -1.0 (``cov``
+    untouched) when ``x`` holds a non-finite value, so that the caller falls back to the
+    NaN-aware two-pass path. ``sums`` (3, c) is scratch (row sums, first-tile row sums, sink);
+    with ``has_next`` the pass also reads the next record ``xn``'s first tile (see
+    :func:`_gram_stream`). Raw products unless a lead's mean is large against its spread
+    (:data:`GRAM_MAX_LOSS`, on the first tile or on the result): then the shifted sums of
+    :func:`_scatter_single_pass`."""
     c, t = x.shape
-    shifted = _first_tile_loss(x, min(_gram_tile_length(t), t)) > GRAM_MAX_LOSS / _FIRST_TILE_MARGIN
+    rowsum = sums[0]
+    limit = GRAM_MAX_LOSS / _FIRST_TILE_MARGIN
+    shifted = _gram_stream(x, xn, has_next, acc, rowsum, sums[1], sums[2], limit) < 0
     if not shifted:
-        _gram_single_pass(x, acc, rowsum)
         for i in range(c):
             if not np.isfinite(rowsum[i]) or not np.isfinite(acc[i, i]):
                 return -1.0
@@ -534,16 +565,22 @@ def _one_covariance(x, method, cov, work):
 
 @njit(cache=True, nogil=True)
 def batch_covariance(X, method, cov, shrinkage, n_valid):
-    """Fill ``cov`` (n, c, c), ``shrinkage`` (n,) and ``n_valid`` (n,) from ``X`` (n, c, t)."""
+    """Fill ``cov`` (n, c, c), ``shrinkage`` (n,) and ``n_valid`` (n,) from ``X`` (n, c, t).
+
+    Sample and OAS covariances of finite records stream through the stack (the last tile of one
+    record's pass reads the first tile of the next, :func:`_gram_stream`); each record's
+    result has the same bits as when it is passed alone."""
     n, c, t = X.shape
     work = np.empty((c, t))
     acc = np.empty((c, c))
-    rowsum = np.empty(c)
+    sums = np.empty((3, c))
     shift = np.empty(c)
     buf = np.empty((c, TILE))
     for k in range(n):
         if method != LWF and t >= 2 and c > 0:
-            s = _fast_covariance(X[k], method, cov[k], acc, rowsum, shift, buf)
+            has_next = k + 1 < n
+            xn = X[k + 1] if has_next else X[k]
+            s = _fast_covariance(X[k], xn, has_next, method, cov[k], acc, sums, shift, buf)
             if s >= 0.0:
                 shrinkage[k] = s
                 n_valid[k] = t
