@@ -23,7 +23,13 @@ SAMPLE_RECORDS = ("mitdb_101", "mitdb_119", "mitdb_201")
 
 
 def sample_data_dir() -> Path:
-    """Folder of the embedded sample data."""
+    """Folder of the embedded sample data.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder (inside the installed package).
+    """
     return _DATA
 
 
@@ -35,6 +41,11 @@ def sample_record_path(name: str = "mitdb_119") -> Path:
     name : {"mitdb_101", "mitdb_119", "mitdb_201"}
         ``mitdb_101``: clean sinus rhythm; ``mitdb_119``: ventricular bigeminy;
         ``mitdb_201``: atrial fibrillation episodes with rhythm annotations.
+
+    Returns
+    -------
+    pathlib.Path
+        The record path without extension, as :func:`geoecg.io.read_record` takes it.
     """
     if name not in SAMPLE_RECORDS:
         raise ValueError(f"unknown sample record {name!r}; available: {SAMPLE_RECORDS}")
@@ -42,15 +53,33 @@ def sample_record_path(name: str = "mitdb_119") -> Path:
 
 
 def sample_mitdb_dir() -> Path:
-    """Folder of the embedded MIT-BIH excerpts (usable as a small ``mitdb`` root)."""
+    """Folder of the embedded MIT-BIH excerpts (usable as a small ``mitdb`` root).
+
+    Returns
+    -------
+    pathlib.Path
+        The folder (``.hea``, ``.dat`` and ``.atr`` of each excerpt).
+    """
     return _DATA / "mitdb"
 
 
 def sample_ptbxl_dir() -> Path:
-    """Folder of the embedded PTB-XL subset (20 records at 100 Hz with metadata)."""
+    """Folder of the embedded PTB-XL subset (20 records at 100 Hz with metadata).
+
+    Returns
+    -------
+    pathlib.Path
+        The folder, in PTB-XL's layout (``ptbxl_database.csv``, ``records100/``).
+    """
     return _DATA / "ptbxl"
 
 
 def sample_cinc2017_dir() -> Path:
-    """Folder of the embedded CinC 2017 subset (5 records per class N/A/O/~)."""
+    """Folder of the embedded CinC 2017 subset (5 records per class N/A/O/~).
+
+    Returns
+    -------
+    pathlib.Path
+        The folder, in the CinC 2017 layout (``A0xxxx.hea``/``.mat`` and a label file).
+    """
     return _DATA / "cinc2017"

@@ -71,6 +71,18 @@ def auc_score(y_true, score) -> float:
     Returns NaN when ``y_true`` holds a single class (undefined, not an error); labels are
     read as booleans (nonzero / True is the positive class).
 
+    Parameters
+    ----------
+    y_true : array_like, shape (n_records,)
+        Binary labels.
+    score : array_like, shape (n_records,)
+        Scores, higher for the positive class (probabilities or decision values).
+
+    Returns
+    -------
+    float
+        The AUC, a fraction in [0, 1], or NaN.
+
     Examples
     --------
     >>> auc_score([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
@@ -88,6 +100,18 @@ def auc_score(y_true, score) -> float:
 
 def macro_auc(Y, S) -> float:
     """Mean of the per-column AUCs of a multi-label problem (columns with one class skipped).
+
+    Parameters
+    ----------
+    Y : array_like, shape (n_records, n_labels) or (n_records,)
+        Binary labels, one column per label.
+    S : array_like, same shape as ``Y``
+        Scores, one column per label.
+
+    Returns
+    -------
+    float
+        The mean AUC (a fraction), NaN when no column has both classes.
 
     Examples
     --------
@@ -115,7 +139,14 @@ def patient_splits(
     groups : array_like, shape (n_records,)
         Patient identifiers; a patient's records always fall in the same fold.
     n_splits, n_repeats : int
+        Folds per repeat and repeats.
     random_state : int, RandomState or None
+        Seed of the fold draws.
+
+    Returns
+    -------
+    list of list of (ndarray, ndarray)
+        ``n_repeats`` lists of ``n_splits`` (train, test) index arrays.
 
     Examples
     --------
@@ -223,8 +254,17 @@ def bootstrap_ci(
     groups : array_like, optional
         Patient per record; whole patients are resampled (cluster bootstrap).
     n_boot : int, default 2000
+        Bootstrap resamples.
     level : float, default 0.95
+        Coverage of the interval.
     random_state : int, RandomState or None
+        Seed of the bootstrap.
+
+    Returns
+    -------
+    BootstrapCI
+        ``estimate`` (on all records), ``low``, ``high``, ``level`` and the number of finite
+        resamples.
 
     Examples
     --------
@@ -276,6 +316,28 @@ def paired_bootstrap_diff(
 ) -> BootstrapCI:
     """CI of ``metric(a) - metric(b)`` on the same records and bootstrap rows (paired).
 
+    Parameters
+    ----------
+    y_true : array_like, shape (n_records,) or (n_records, n_labels)
+        Labels.
+    scores_a, scores_b : array_like, shape (n_records, ...) or (n_repeats, n_records, ...)
+        Out-of-fold scores of the two methods on the same records.
+    metric : callable, default :func:`auc_score`
+        ``metric(y_true, scores) -> float``.
+    groups : array_like, optional
+        Patient per record; whole patients are resampled (cluster bootstrap).
+    n_boot : int, default 2000
+        Bootstrap resamples.
+    level : float, default 0.95
+        Coverage of the interval.
+    random_state : int, RandomState or None
+        Seed of the bootstrap.
+
+    Returns
+    -------
+    BootstrapCI
+        The difference a - b on all records and its percentile interval.
+
     Examples
     --------
     >>> y = np.repeat([0, 1], 30)
@@ -311,6 +373,8 @@ class CohortResult:
         AUC (macro AUC for multi-label) averaged over repeats, with its patient-bootstrap CI.
     balanced_accuracy : float
         Mean over repeats (binary: threshold 0.5 on probabilities, 0 on decision values).
+    extra : dict
+        Free-form additions of a caller (empty from :func:`evaluate_cohort`).
     """
 
     oof: np.ndarray
@@ -395,6 +459,17 @@ def evaluate_cohort(
         Patient per record.
     splits : list, optional
         Output of :func:`patient_splits` (so several methods share identical splits).
+    n_splits, n_repeats : int, default 5, 5
+        Folds per repeat and repeats, when ``splits`` is None.
+    n_boot : int, default 2000
+        Patient-bootstrap resamples of the AUC.
+    random_state : int, RandomState or None
+        Seed of the fold draws and of the bootstrap.
+
+    Returns
+    -------
+    CohortResult
+        Out-of-fold scores, the AUC with its CI and the fit times.
 
     Examples
     --------
@@ -486,6 +561,32 @@ def learning_curve(
 
     The test folds are the full outer folds for every size, so the curve compares sizes on
     identical test records. ``None`` in ``train_sizes`` means the whole training fold.
+
+    Parameters
+    ----------
+    estimator : classifier
+        Cloned and fitted on each training subset only.
+    X : array_like
+        Anything indexable by integer arrays (signals, covariances, feature tables).
+    y : array_like of {0, 1}, shape (n_records,)
+        Labels.
+    groups : array_like, shape (n_records,)
+        Patient per record.
+    train_sizes : sequence of int or None
+        Training records per fit (at least 4); None: the whole training fold.
+    splits : list, optional
+        Output of :func:`patient_splits`.
+    n_splits, n_repeats : int, default 5, 5
+        Folds per repeat and repeats, when ``splits`` is None.
+    n_boot : int, default 1000
+        Patient-bootstrap resamples of each AUC.
+    random_state : int, RandomState or None
+        Seed of the fold draws and of the bootstrap.
+
+    Returns
+    -------
+    LearningCurve
+        The effective training sizes and one result per size.
 
     Examples
     --------

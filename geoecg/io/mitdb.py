@@ -76,6 +76,11 @@ def aami_map(escape_class: str = "N") -> dict[str, str]:
     ----------
     escape_class : {"N", "S"}, default "N"
         Class of escape beats ``e``, ``j`` and ``n`` (EC57 and de Chazal: ``"N"``).
+
+    Returns
+    -------
+    dict of str to str
+        Beat symbol -> AAMI class (N, S, V, F, Q); non-beat symbols are absent.
     """
     if escape_class not in ("N", "S"):
         raise ValueError(f"escape_class must be 'N' or 'S', got {escape_class!r}")
@@ -91,6 +96,18 @@ def aami_map(escape_class: str = "N") -> dict[str, str]:
 def aami_labels(symbols, escape_class: str = "N") -> np.ndarray:
     """Map beat symbols to AAMI classes; non-beat symbols map to ``""``.
 
+    Parameters
+    ----------
+    symbols : sequence of str
+        MIT-BIH annotation symbols.
+    escape_class : {"N", "S"}, default "N"
+        Class of escape beats ``e``, ``j`` and ``n`` (EC57 and de Chazal: ``"N"``).
+
+    Returns
+    -------
+    ndarray of str
+        The AAMI class (N, S, V, F, Q) of each symbol, ``""`` for a non-beat symbol.
+
     Examples
     --------
     >>> aami_labels(["N", "A", "V", "+", "/", "j"]).tolist()
@@ -104,6 +121,13 @@ def aami_labels(symbols, escape_class: str = "N") -> np.ndarray:
 
 def beat_annotations(annotations: Annotations, escape_class: str = "N") -> pd.DataFrame:
     """Beat annotations of a record as a table with their AAMI class.
+
+    Parameters
+    ----------
+    annotations : Annotations
+        The record's annotations (``ECGRecord.annotations``).
+    escape_class : {"N", "S"}, default "N"
+        Class of escape beats ``e``, ``j`` and ``n`` (EC57 and de Chazal: ``"N"``).
 
     Returns
     -------
@@ -159,7 +183,18 @@ def rhythm_episodes(
 
 
 def mitdb_dir(root: str | os.PathLike | None = None) -> Path:
-    """Folder of the MIT-BIH Arrhythmia Database (argument, or ``$GEOECG_DATA/mitdb``)."""
+    """Folder of the MIT-BIH Arrhythmia Database (argument, or ``$GEOECG_DATA/mitdb``).
+
+    Parameters
+    ----------
+    root : path-like, optional
+        The database folder (default ``$GEOECG_DATA/mitdb``).
+
+    Returns
+    -------
+    pathlib.Path
+        The folder.
+    """
     return database_dir("mitdb", root, marker="*.atr")
 
 
@@ -172,6 +207,12 @@ def mitdb_records(root: str | os.PathLike | None = None, subset: str = "all") ->
         The database folder (default ``$GEOECG_DATA/mitdb``).
     subset : {"all", "DS1", "DS2", "paced", "non-paced"}
         Restrict to a de Chazal subset (only records that are present are returned).
+
+    Returns
+    -------
+    list of str
+        Record names with a ``.atr`` file, in the order of the folder's ``RECORDS`` file
+        (sorted when there is none).
     """
     folder = mitdb_dir(root)
     present = [r for r in list_records(folder, recursive=False) if (folder / f"{r}.atr").is_file()]
@@ -200,6 +241,22 @@ def read_mitdb(
     (:func:`geoecg.leads.parse_lead`: ``"II"`` finds the modified lead ``MLII``, ``"v5"``
     finds ``V5``); a lead the record lacks raises ``ValueError``. Extra keyword arguments go
     to :func:`geoecg.io.read_record`.
+
+    Parameters
+    ----------
+    record : str
+        Record name (``"100"``).
+    root : path-like, optional
+        The database folder (default ``$GEOECG_DATA/mitdb``).
+    leads : sequence of str, optional
+        Leads to read, in this order (default: the record's own leads and order).
+    **kwargs
+        Passed to :func:`geoecg.io.read_record`.
+
+    Returns
+    -------
+    ECGRecord
+        Signal in mV, ``fs`` 360 Hz, and the ``atr`` annotations.
     """
     path = mitdb_dir(root) / str(record)
     if leads is not None:
@@ -215,6 +272,16 @@ def read_mitdb(
 def patient_groups(records) -> np.ndarray:
     """Patient identifier per record: records 201 and 202 share one (same subject).
 
+    Parameters
+    ----------
+    records : sequence of str
+        MIT-BIH record names.
+
+    Returns
+    -------
+    ndarray of str
+        One patient identifier per record (the groups of a patient-wise split).
+
     Examples
     --------
     >>> patient_groups(["101", "201", "202"]).tolist()
@@ -228,6 +295,15 @@ def aami_counts(
     root: str | os.PathLike | None = None, records=None, escape_class: str = "N"
 ) -> pd.DataFrame:
     """Beat counts per AAMI class for each record (reads only the annotation files).
+
+    Parameters
+    ----------
+    root : path-like, optional
+        The database folder (default ``$GEOECG_DATA/mitdb``).
+    records : sequence of str, optional
+        Record names (default: every record in the folder).
+    escape_class : {"N", "S"}, default "N"
+        Class of escape beats ``e``, ``j`` and ``n`` (EC57 and de Chazal: ``"N"``).
 
     Returns
     -------

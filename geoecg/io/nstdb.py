@@ -29,6 +29,11 @@ _NAME = re.compile(r"^(?P<clean>\d+)(?P<kind>e)(?P<snr>_?\d+)$")
 def parse_nstdb_name(name: str) -> dict | None:
     """Parse a noisy record name.
 
+    Parameters
+    ----------
+    name : str
+        An NSTDB record name (``"118e06"``, ``"118e_6"``, ``"bw"``).
+
     Returns
     -------
     dict or None
@@ -50,12 +55,35 @@ def parse_nstdb_name(name: str) -> dict | None:
 
 
 def nstdb_dir(root: str | os.PathLike | None = None) -> Path:
-    """Folder of the Noise Stress Test Database (argument, or ``$GEOECG_DATA/nstdb``)."""
+    """Folder of the Noise Stress Test Database (argument, or ``$GEOECG_DATA/nstdb``).
+
+    Parameters
+    ----------
+    root : path-like, optional
+        The database folder (default ``$GEOECG_DATA/nstdb``).
+
+    Returns
+    -------
+    pathlib.Path
+        The folder.
+    """
     return database_dir("nstdb", root, marker="*.hea")
 
 
 def nstdb_records(root: str | os.PathLike | None = None) -> pd.DataFrame:
-    """Table of the records present: name, kind (``noisy``/``noise``), clean record, SNR."""
+    """Table of the records present: name, kind (``noisy``/``noise``), clean record, SNR.
+
+    Parameters
+    ----------
+    root : path-like, optional
+        The database folder (default ``$GEOECG_DATA/nstdb``).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``record``, ``kind`` (``"noisy"`` or ``"noise"``), ``clean`` (the clean
+        MIT-BIH record), ``noise`` (``"em"``, ``"ma"``, ``"bw"``) and ``snr_db`` (dB).
+    """
     folder = nstdb_dir(root)
     rows = []
     for r in list_records(folder, recursive=False):
@@ -73,5 +101,20 @@ def nstdb_records(root: str | os.PathLike | None = None) -> pd.DataFrame:
 
 
 def read_nstdb(record: str, root: str | os.PathLike | None = None, **kwargs) -> ECGRecord:
-    """Read one NSTDB record (with its ``atr`` annotations for the noisy ones)."""
+    """Read one NSTDB record (with its ``atr`` annotations for the noisy ones).
+
+    Parameters
+    ----------
+    record : str
+        Record name (``"118e06"``, ``"bw"``).
+    root : path-like, optional
+        The database folder (default ``$GEOECG_DATA/nstdb``).
+    **kwargs
+        Passed to :func:`geoecg.io.read_record`.
+
+    Returns
+    -------
+    ECGRecord
+        Signal in mV at 360 Hz; the ``atr`` annotations (empty for the noise records).
+    """
     return read_record(nstdb_dir(root) / str(record), **kwargs)

@@ -22,7 +22,13 @@ _ALIASES = {
 
 
 def data_root() -> Path | None:
-    """Return ``$GEOECG_DATA`` as a path, or None if it is unset."""
+    """Return ``$GEOECG_DATA`` as a path, or None if it is unset.
+
+    Returns
+    -------
+    pathlib.Path or None
+        The data root, or None.
+    """
     env = os.environ.get("GEOECG_DATA")
     return Path(env) if env else None
 
@@ -40,6 +46,11 @@ def database_dir(database: str, root: str | os.PathLike | None = None, *, marker
     marker : str
         Glob pattern that must match inside the folder (e.g. ``"*.hea"``), used to tell a
         database folder from its parent.
+
+    Returns
+    -------
+    pathlib.Path
+        The database folder.
 
     Raises
     ------
@@ -78,6 +89,19 @@ def list_records(folder: str | os.PathLike, *, recursive: bool = True) -> list[s
     The ``RECORDS`` file is used when present (PhysioNet convention); otherwise the
     ``.hea`` files are listed, recursively by default, sorted. Records named in ``RECORDS``
     whose header is absent are left out.
+
+    Parameters
+    ----------
+    folder : path-like
+        The WFDB folder.
+    recursive : bool, default True
+        Without ``RECORDS``, also list the headers in subfolders.
+
+    Returns
+    -------
+    list of str
+        Record paths without extension, relative to ``folder`` (``"100"``,
+        ``"records100/00000/00001_lr"``).
     """
     folder = Path(folder)
     if not folder.is_dir():

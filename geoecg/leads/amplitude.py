@@ -116,6 +116,12 @@ def amplitude_spread(X_true, X_rec, fs, leads=None) -> AmplitudeSpread:
         Sampling frequency, Hz.
     leads : sequence of str, optional
         Leads to report (default: the six chest leads).
+
+    Returns
+    -------
+    AmplitudeSpread
+        Per lead: variance ratio of reconstructed to true amplitudes and the lead-I vs
+        R-amplitude correlations (see its attributes).
     """
     from ..features import detect_rpeaks
 

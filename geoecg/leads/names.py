@@ -49,6 +49,16 @@ def parse_lead(name) -> str:
     ``"v5"``, ``"lead II"``), the MIT-BIH modified limb leads (``"MLII"`` -> ``"II"``) and
     the European ``"D1"`` to ``"D3"``.
 
+    Parameters
+    ----------
+    name : str
+        A lead name as a header or a file writes it.
+
+    Returns
+    -------
+    str
+        The canonical name, one of :data:`geoecg.leads.STANDARD_LEADS`.
+
     Raises
     ------
     ValueError
@@ -83,7 +93,20 @@ def _try_parse(name):
 def parse_leads(names) -> tuple[str, ...]:
     """Canonical names of several leads; a comma-separated string is split.
 
-    Raises ``ValueError`` for an unknown or repeated lead.
+    Parameters
+    ----------
+    names : str or sequence of str
+        Lead names, or one comma-separated string (``"I,II,V3"``).
+
+    Returns
+    -------
+    tuple of str
+        The canonical names, in the order given.
+
+    Raises
+    ------
+    ValueError
+        For an unknown or repeated lead, or no lead at all.
 
     Examples
     --------
@@ -147,6 +170,18 @@ def canonical_order(names, target=STANDARD_LEADS) -> np.ndarray:
 
     ``signal[canonical_order(names)]`` has the leads of ``target`` in that order. Leads of
     ``names`` that ``target`` does not ask for are dropped.
+
+    Parameters
+    ----------
+    names : sequence of str
+        The leads of a signal, in its row order (any spelling :func:`parse_lead` accepts).
+    target : sequence of str, default STANDARD_LEADS
+        The lead order wanted.
+
+    Returns
+    -------
+    ndarray of int
+        Row indices into ``names``, one per lead of ``target``.
 
     Raises
     ------

@@ -80,6 +80,7 @@ class ResNet1DClassifier(_SignalClassifier):
         Crop (centre) or zero-pad records to this many samples; needed when records differ
         in length (CinC 2017). Default: the common length of the training records.
     {common}
+
     Notes
     -----
     Inputs are standardised per lead with the training mean and standard deviation; NaN
@@ -203,6 +204,7 @@ class MLPClassifier(TorchClassifierBase):
     hidden : tuple of int, default (64, 32)
     dropout : float, default 0.2
     {common}
+
     Notes
     -----
     Features are standardised with the training mean and standard deviation; NaN

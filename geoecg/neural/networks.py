@@ -42,6 +42,24 @@ class ResNet1D(nn.Module):
 
     Each block: conv-BN-ReLU layers with the given kernel sizes, a 1x1 projection shortcut,
     ReLU after the sum. Head: concat pooling (mean and max over time), dropout, linear.
+
+    Parameters
+    ----------
+    n_leads : int
+        Input channels (leads); input shape ``(batch, n_leads, n_samples)``.
+    n_outputs : int
+        Output units (logits): one per class, or one per label of a multi-label target.
+    filters : tuple of int, default (64, 128, 128)
+        Output channels of each residual block.
+    kernel_sizes : tuple of int, default (8, 5, 3)
+        Kernel sizes (samples) of the convolutions inside each block.
+    dropout : float, default 0.3
+        Dropout probability before the linear head.
+    stem_stride : int, default 1
+        Stride of a strided-conv + max-pool stem that shortens the sequence
+        ``2 * stem_stride`` times; 1: no stem.
+    pool : bool, default False
+        Max-pool by 2 between residual blocks.
     """
 
     def __init__(
@@ -80,7 +98,21 @@ class ResNet1D(nn.Module):
 
 
 class CNN1D(nn.Module):
-    """Plain 1-D CNN: conv-BN-ReLU-maxpool blocks, global average pooling, linear head."""
+    """Plain 1-D CNN: conv-BN-ReLU-maxpool blocks, global average pooling, linear head.
+
+    Parameters
+    ----------
+    n_leads : int
+        Input channels (leads); input shape ``(batch, n_leads, n_samples)``.
+    n_outputs : int
+        Output units (logits): one per class, or one per label of a multi-label target.
+    filters : tuple of int, default (32, 64, 64)
+        Output channels of each block.
+    kernel_size : int, default 7
+        Kernel size (samples) of every convolution.
+    dropout : float, default 0.3
+        Dropout probability before the linear head.
+    """
 
     def __init__(self, n_leads, n_outputs, filters=(32, 64, 64), kernel_size=7, dropout=0.3):
         super().__init__()
@@ -102,7 +134,19 @@ class CNN1D(nn.Module):
 
 
 class MLP(nn.Module):
-    """Fully connected network on feature vectors."""
+    """Fully connected network on feature vectors.
+
+    Parameters
+    ----------
+    n_features : int
+        Input features; input shape ``(batch, n_features)``.
+    n_outputs : int
+        Output units (logits): one per class, or one per label of a multi-label target.
+    hidden : tuple of int, default (64, 32)
+        Units of each hidden layer (ReLU).
+    dropout : float, default 0.2
+        Dropout probability after each hidden layer.
+    """
 
     def __init__(self, n_features, n_outputs, hidden=(64, 32), dropout=0.2):
         super().__init__()

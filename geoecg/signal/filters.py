@@ -116,7 +116,24 @@ def bandpass(x, fs: float, low: float = 0.5, high: float = 40.0, order: int = 2)
 
 
 def highpass(x, fs: float, cutoff: float = 0.5, order: int = 2):
-    """Zero-phase Butterworth high-pass filter (cutoff in Hz)."""
+    """Zero-phase Butterworth high-pass filter (cutoff in Hz).
+
+    Parameters
+    ----------
+    x : array_like or list of array_like
+        Signal(s) in mV, shape ``(n_samples,)`` or ``(n_leads, n_samples)``.
+    fs : float
+        Sampling frequency in Hz.
+    cutoff : float, default 0.5
+        -3 dB cutoff in Hz of each pass, in ``(0, fs / 2)``.
+    order : int, default 2
+        Butterworth order of each pass (forward and backward).
+
+    Returns
+    -------
+    ndarray or list of ndarray
+        The filtered signal(s), float64, same shape as ``x``.
+    """
     fs = check_fs(fs)
     if not 0 < cutoff < fs / 2:
         raise ValueError(f"cutoff must be in (0, fs/2 = {fs / 2:g}) Hz, got {cutoff}")
@@ -124,7 +141,24 @@ def highpass(x, fs: float, cutoff: float = 0.5, order: int = 2):
 
 
 def lowpass(x, fs: float, cutoff: float = 40.0, order: int = 4):
-    """Zero-phase Butterworth low-pass filter (cutoff in Hz)."""
+    """Zero-phase Butterworth low-pass filter (cutoff in Hz).
+
+    Parameters
+    ----------
+    x : array_like or list of array_like
+        Signal(s) in mV, shape ``(n_samples,)`` or ``(n_leads, n_samples)``.
+    fs : float
+        Sampling frequency in Hz.
+    cutoff : float, default 40.0
+        -3 dB cutoff in Hz of each pass, in ``(0, fs / 2)``.
+    order : int, default 4
+        Butterworth order of each pass (forward and backward).
+
+    Returns
+    -------
+    ndarray or list of ndarray
+        The filtered signal(s), float64, same shape as ``x``.
+    """
     fs = check_fs(fs)
     if not 0 < cutoff < fs / 2:
         raise ValueError(f"cutoff must be in (0, fs/2 = {fs / 2:g}) Hz, got {cutoff}")

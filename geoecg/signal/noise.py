@@ -51,6 +51,10 @@ def snr_db(signal, noise, *, reference: str = "power", rpeaks=None, fs=None) -> 
         ``"power"``: signal variance over noise variance. ``"qrs"``: the MIT-BIH Noise
         Stress Test convention, signal power = (median QRS peak-to-peak amplitude)^2 / 8,
         which needs ``rpeaks`` and ``fs``.
+    rpeaks : array_like of int, optional
+        R-peak sample indices of ``signal`` (``reference="qrs"`` only).
+    fs : float, optional
+        Sampling frequency in Hz (``reference="qrs"`` only).
 
     Returns
     -------

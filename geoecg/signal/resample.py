@@ -63,7 +63,20 @@ def resample(x, fs_in: float, fs_out: float):
 
 
 def resample_indices(indices, fs_in: float, fs_out: float) -> np.ndarray:
-    """Map sample indices (e.g. R-peaks) from ``fs_in`` to ``fs_out`` (rounded, int64)."""
+    """Map sample indices (e.g. R-peaks) from ``fs_in`` to ``fs_out`` (rounded, int64).
+
+    Parameters
+    ----------
+    indices : array_like of int
+        Non-negative sample indices at ``fs_in``.
+    fs_in, fs_out : float
+        Sampling frequencies in Hz of the indices and of the result.
+
+    Returns
+    -------
+    ndarray of int64
+        ``round(indices * fs_out / fs_in)``.
+    """
     fs_in, fs_out = check_fs(fs_in), check_fs(fs_out)
     idx = np.asarray(indices)
     if idx.size and (

@@ -326,6 +326,24 @@ def shift_covariates(
 ) -> Environment:
     """Intervene on P(W): a new environment with other age, sex or site distributions.
 
+    Parameters
+    ----------
+    env : Environment
+        The environment to shift.
+    age_mean, age_sd : float, optional
+        New mean and standard deviation of age, in years.
+    female_frac : float, optional
+        New P(sex = 1), in [0, 1].
+    site_probs : tuple of float, optional
+        New P(site = k), summing to 1.
+
+    Returns
+    -------
+    Environment
+        A new environment; ``env`` is not changed.
+
+    Examples
+    --------
     >>> shift_covariates(Environment(), age_mean=75.0).age_mean
     75.0
     """
@@ -340,14 +358,44 @@ def shift_covariates(
 
 
 def shift_prevalence(env: Environment, log_odds: float) -> Environment:
-    """Intervene on P(Y | W): add ``log_odds`` to the disease log-odds."""
+    """Intervene on P(Y | W): add ``log_odds`` to the disease log-odds.
+
+    Parameters
+    ----------
+    env : Environment
+        The environment to shift.
+    log_odds : float
+        The new ``prevalence_shift``: additive shift of the log-odds of P(Y = 1 | W).
+
+    Returns
+    -------
+    Environment
+        A new environment; ``env`` is not changed.
+    """
     return dataclasses.replace(env, prevalence_shift=float(log_odds))
 
 
 def shift_mechanism(
     env: Environment, *, gain=None, noise_sd=None, misplacement=None
 ) -> Environment:
-    """Intervene on the mechanism of X: device gain, extra noise, lead misplacement rate."""
+    """Intervene on the mechanism of X: device gain, extra noise, lead misplacement rate.
+
+    Parameters
+    ----------
+    env : Environment
+        The environment to shift.
+    gain : float, optional
+        New multiplicative device gain on X (1 = none).
+    noise_sd : float, optional
+        New extra Gaussian measurement noise on X, in the units of X.
+    misplacement : float, optional
+        New probability, per subject, of swapped first two biomarker channels.
+
+    Returns
+    -------
+    Environment
+        A new environment; ``env`` is not changed.
+    """
     kw = {
         k: v
         for k, v in dict(gain=gain, noise_sd=noise_sd, misplacement=misplacement).items()
@@ -357,7 +405,20 @@ def shift_mechanism(
 
 
 def shift_shortcut(env: Environment, strength: float) -> Environment:
-    """Intervene on the shortcut: set its correlation strength with Y."""
+    """Intervene on the shortcut: set its correlation strength with Y.
+
+    Parameters
+    ----------
+    env : Environment
+        The environment to shift.
+    strength : float
+        New shortcut strength: S = strength * (2Y - 1) + N(0, 1).
+
+    Returns
+    -------
+    Environment
+        A new environment; ``env`` is not changed.
+    """
     return dataclasses.replace(env, shortcut=float(strength))
 
 
@@ -379,12 +440,20 @@ def shifted_environment(base: Environment, strength: float, per_unit: dict) -> E
     Parameters
     ----------
     base : Environment
+        The environment at strength 0.
     strength : float
         Shift strength (the sweep's ``shift`` axis).
     per_unit : dict
         Field name -> change per unit of strength (years for age, log-odds for
         ``prevalence_shift``, ...). ``site_probs`` is not allowed (use ``shift_covariates``).
 
+    Returns
+    -------
+    Environment
+        A new environment; ``base`` is not changed.
+
+    Examples
+    --------
     >>> shifted_environment(Environment(), 2.0, {"age_mean": 7.5}).age_mean
     75.0
     """

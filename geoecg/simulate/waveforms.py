@@ -91,6 +91,18 @@ def swap_arm_leads(ecg: np.ndarray) -> np.ndarray:
     Lead I inverts, II and III swap, aVR and aVL swap, aVF and V1-V6 are unchanged
     (Wilson's terminal is symmetric in the arm electrodes).
 
+    Parameters
+    ----------
+    ecg : array_like, shape (..., 12, n_samples)
+        12-lead ECG(s) in mV, standard lead order (I, II, III, aVR, aVL, aVF, V1-V6).
+
+    Returns
+    -------
+    ndarray, shape (..., 12, n_samples)
+        The same ECG(s) as recorded with the arm electrodes reversed, float64.
+
+    Examples
+    --------
     >>> e = dipole_to_12lead(np.array([[1.0], [0.5], [0.2]]))
     >>> bool(np.allclose(swap_arm_leads(swap_arm_leads(e)), e))
     True

@@ -24,7 +24,21 @@ def _ax(ax, figsize=(7, 3)):
 def plot_tachogram(rr_ms, *, times_s=None, changed=None, ax=None):
     """RR intervals (ms) against time (s); ``changed`` (bool mask) marks corrected beats.
 
-    Returns the matplotlib Figure.
+    Parameters
+    ----------
+    rr_ms : array_like, shape (n_intervals,)
+        RR intervals in ms; NaN (a rejected beat) leaves a gap.
+    times_s : array_like, shape (n_intervals,), optional
+        Time of each interval in s; by default the cumulative sum of ``rr_ms``.
+    changed : array_like of bool, shape (n_intervals,), optional
+        Intervals to mark (e.g. corrected by :func:`geoecg.features.clean_rr`).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure when None.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure of ``ax``.
     """
     rr = np.asarray(rr_ms, dtype=float)
     t = (
@@ -43,7 +57,20 @@ def plot_tachogram(rr_ms, *, times_s=None, changed=None, ax=None):
 
 
 def plot_poincare(rr_ms, *, ax=None):
-    """Poincaré plot RR_{n+1} against RR_n (ms) with the SD1/SD2 ellipse."""
+    """Poincaré plot RR_{n+1} against RR_n (ms) with the SD1/SD2 ellipse.
+
+    Parameters
+    ----------
+    rr_ms : array_like, shape (n_intervals,)
+        RR intervals in ms.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure when None.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure of ``ax``.
+    """
     from ..features import hrv_features
 
     rr = np.asarray(rr_ms, dtype=float)
@@ -69,7 +96,22 @@ def plot_poincare(rr_ms, *, ax=None):
 
 
 def plot_hrv_psd(rr_ms, *, ax=None, settings=None):
-    """Welch and Lomb-Scargle PSD of an RR series (ms^2/Hz) with the VLF/LF/HF bands."""
+    """Welch and Lomb-Scargle PSD of an RR series (ms^2/Hz) with the VLF/LF/HF bands.
+
+    Parameters
+    ----------
+    rr_ms : array_like, shape (n_intervals,)
+        RR intervals in ms.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure when None.
+    settings : geoecg.features.HRVSettings, optional
+        PSD settings (Welch segment, Lomb-Scargle grid); the defaults when None.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure of ``ax``.
+    """
     from ..features.hrv_psd import hrv_psd
 
     ax = _ax(ax)

@@ -53,6 +53,17 @@ def plot_covariances(covs, titles=None, lead_names=None, *, ax=None):
 def plot_tangent_scatter(T, y, *, labels=None, ax=None):
     """First two principal components of tangent vectors, coloured by class.
 
+    Parameters
+    ----------
+    T : array_like, shape (n_records, n_features)
+        Tangent vectors (e.g. from :class:`geoecg.riemann.ClassMeanTangentSpace`).
+    y : array_like, shape (n_records,)
+        Class of each record.
+    labels : mapping or sequence, optional
+        Legend name of each class value (``labels[k]``); ``str(k)`` when None.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure when None.
+
     Returns
     -------
     matplotlib.figure.Figure
@@ -87,6 +98,8 @@ def plot_learning_curve(sizes, curves, *, ax=None):
     curves : dict
         Method name -> list of ``(auc, low, high)`` (one per size), or of
         :class:`~geoecg.evaluation.BootstrapCI`.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure when None.
 
     Returns
     -------

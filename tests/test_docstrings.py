@@ -1,0 +1,296 @@
+"""numpydoc quality of the public API: the names the API reference documents.
+
+The API pages are generated from ``__all__`` by ``docs/_apigen.py``; this test validates the
+docstring of every function and class those pages list with numpydoc's own validator
+(:func:`numpydoc.validate.validate`) and fails on a small set of error codes that mislead a
+user reading the reference:
+
+- ``GL08``: no docstring at all;
+- ``PR01``: a parameter of the signature is not documented;
+- ``PR02``: a documented parameter does not exist (a stale name, or a section heading that
+  numpydoc reads as parameters because its underline is missing);
+- ``RT01``: a function that returns something has no ``Returns`` section.
+
+Frozen result dataclasses are received, not built, by users: their fields may be documented
+under ``Attributes`` instead of ``Parameters`` (checked here: every field must be in one of
+the two). Constants (arrays, tuples, dicts) are skipped, as the API pages skip their type's
+docstring (``docs/conf.py``). The other numpydoc codes (missing ``See Also``, ``Examples``,
+summary style ...) are not checked.
+
+``ALLOWED`` lists, name by name, the failures that are known and not fixed yet, with the
+reason; an entry that no longer fails must be removed (the allow-list only shrinks).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import inspect
+import sys
+import warnings
+from pathlib import Path
+
+import pytest
+
+numpydoc_validate = pytest.importorskip("numpydoc.validate")
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+CHECKED = ("GL08", "PR01", "PR02", "RT01")
+
+# Known failures, kept so the test can guard everything else now. Each line: name -> codes.
+# Why they are not fixed in this change: other helpers were rewriting these modules in the
+# same session (kernels, HRV, R-peaks, delineation, cohort, riemann), or the fix needs the
+# author of the module (what a parameter means in a benchmark protocol). Remove a line when
+# its docstring is fixed; the test fails on a line that no longer fails.
+ALLOWED: dict[str, tuple[str, ...]] = {
+    # modules other helpers were rewriting in session 8 (cohort, riemann, HRV, R-peaks,
+    # delineation): left to their owners
+    "geoecg.cohort.CinC2017Source": ("PR01",),
+    "geoecg.cohort.CovarianceSet": ("PR01",),
+    "geoecg.cohort.RecordData": ("PR01",),
+    "geoecg.cohort.open_source": ("RT01",),
+    "geoecg.cohort.resolve_feature_sets": ("PR01", "RT01"),
+    "geoecg.cohort.throughput.extraction_benchmark": ("PR01", "RT01"),
+    "geoecg.cohort.throughput.format_report": ("PR01", "RT01"),
+    "geoecg.cohort.throughput.neurokit2_equal_features": ("PR01",),
+    "geoecg.cohort.throughput.scale_check": ("PR01", "RT01"),
+    "geoecg.cohort.throughput.side_by_side": ("PR01", "RT01"),
+    "geoecg.cohort.throughput.time_feature_sets": ("PR01", "RT01"),
+    "geoecg.features.delineation.working_factor": ("PR01", "RT01"),
+    "geoecg.features.delineation_protocols.ecgsyn_truth": ("PR01", "RT01"),
+    "geoecg.features.delineation_protocols.ludb_protocol": ("PR01", "RT01"),
+    "geoecg.features.delineation_protocols.nk_delineate": ("PR01", "RT01"),
+    "geoecg.features.delineation_protocols.noise_robustness": ("PR01", "RT01"),
+    "geoecg.features.delineation_protocols.nstdb_noises": ("PR01", "RT01"),
+    "geoecg.features.delineation_protocols.ptbxl_criteria": ("PR01", "RT01"),
+    "geoecg.features.delineation_protocols.qtdb_protocol": ("PR01", "RT01"),
+    "geoecg.features.hrv_peers.floor_indices": ("PR01", "RT01"),
+    "geoecg.features.hrv_peers.holter_24h_timing": ("RT01",),
+    "geoecg.features.hrv_peers.median_seconds": ("PR01", "RT01"),
+    "geoecg.features.hrv_peers.mitdb_5min_series": ("PR01", "RT01"),
+    "geoecg.features.hrv_peers.neurokit2_agreement": ("PR01", "RT01"),
+    "geoecg.features.hrv_peers.neurokit2_equal_work": ("PR01", "RT01"),
+    "geoecg.features.hrv_peers.neurokit2_full": ("PR01", "RT01"),
+    "geoecg.features.hrv_peers.neurokit2_side_by_side": ("PR01", "RT01"),
+    "geoecg.features.hrv_windowed": ("PR01",),
+    "geoecg.features.rpeaks_peers.annotated_folder": ("PR01", "RT01"),
+    "geoecg.features.rpeaks_peers.annotated_records": ("PR01", "RT01"),
+    "geoecg.features.rpeaks_peers.benchmark_detectors": ("PR01", "RT01"),
+    "geoecg.features.rpeaks_peers.evenly_spaced": ("PR01", "RT01"),
+    "geoecg.features.rpeaks_peers.peer_rpeak_detector": ("PR01", "RT01"),
+    "geoecg.features.rpeaks_peers.run_detection_benchmark": ("PR01", "RT01"),
+    "geoecg.features.rr_from_rpeaks": ("PR01", "RT01"),
+    "geoecg.riemann.check_spd_batch": ("PR01", "RT01"),
+    "geoecg.riemann.hankel_covariances": ("RT01",),
+    # not fixed yet: mostly helpers of the benchmark protocols (laboratory code)
+    "geoecg.datasets.noise_training.cinc2017_windows": ("PR01", "RT01"),
+    "geoecg.datasets.noise_training.load_noise_record": ("PR01", "RT01"),
+    "geoecg.datasets.noise_training.mitdb_noise_windows": ("PR01",),
+    "geoecg.datasets.noise_training.recover_em_noise": ("PR01",),
+    "geoecg.datasets.ptbxl_tasks.ptbxl_root": ("PR01", "RT01"),
+    "geoecg.estimators.af.adaptation_report": ("PR01", "RT01"),
+    "geoecg.estimators.af.af_beat_detectors": ("PR01", "RT01"),
+    "geoecg.estimators.af.af_patient_folds": ("PR01", "RT01"),
+    "geoecg.estimators.af.beat_level_cv": ("RT01",),
+    "geoecg.estimators.af.make_af_feature_pipeline": ("PR01", "RT01"),
+    "geoecg.estimators.af.nested_cinc_cv": ("PR01", "RT01"),
+    "geoecg.estimators.af.prior_shift_candidates": ("PR01", "RT01"),
+    "geoecg.estimators.af.prior_shift_protocol": ("PR01", "RT01"),
+    "geoecg.estimators.af.record_scores": ("PR01", "RT01"),
+    "geoecg.estimators.af.simulate_prior_shift": ("PR01", "RT01"),
+    "geoecg.estimators.af.synthetic_af_ecg": ("PR01",),
+    "geoecg.estimators.af.synthetic_rr": ("PR01",),
+    "geoecg.estimators.af.time_screening": ("PR01", "RT01"),
+    "geoecg.estimators.beat_protocols.training_beat_records": ("PR01", "RT01"),
+    "geoecg.estimators.heartbeat.HeartbeatClassifier": ("PR01",),
+    "geoecg.estimators.heartbeat.class_weights": ("RT01",),
+    "geoecg.estimators.ptbxl_methods.hrv_morphology_table": ("PR01", "RT01"),
+    "geoecg.estimators.ptbxl_methods.method_fit_predict": ("PR01", "RT01"),
+    "geoecg.estimators.ptbxl_methods.method_unavailable": ("PR01", "RT01"),
+    "geoecg.estimators.ptbxl_protocol.format_ptbxl_study": ("PR01", "RT01"),
+    "geoecg.evaluation.aami.aami_report": ("PR01", "RT01"),
+    "geoecg.evaluation.aami.aami_table": ("PR01", "RT01"),
+    "geoecg.evaluation.aami.per_record_counts": ("PR01", "RT01"),
+    "geoecg.evaluation.aami.sv_f1_score": ("PR01", "RT01"),
+    "geoecg.evaluation.class_table": ("RT01",),
+    "geoecg.evaluation.class_table_from_confusion": ("RT01",),
+    "geoecg.evaluation.count_table": ("PR01", "RT01"),
+    "geoecg.evaluation.delineation.consensus_waves": ("PR01",),
+    "geoecg.evaluation.delineation.criterion_scores": ("PR01",),
+    "geoecg.evaluation.delineation.format_delineation_report": ("PR01", "RT01"),
+    "geoecg.evaluation.delineation.format_delineation_table": ("PR01", "RT01"),
+    "geoecg.evaluation.delineation.pool_scores": ("PR01", "RT01"),
+    "geoecg.evaluation.delineation.score_annotated_beats": ("PR01",),
+    "geoecg.evaluation.delineation.score_fiducial": ("RT01",),
+    "geoecg.evaluation.delineation.split_records": ("PR01", "RT01"),
+    "geoecg.evaluation.delineation.summarise_scores": ("PR01", "RT01"),
+    "geoecg.evaluation.detection.drop_intervals": ("PR01", "RT01"),
+    "geoecg.evaluation.detection.format_detection_report": ("PR01", "RT01"),
+    "geoecg.evaluation.detection.nstdb_noisy_windows": ("PR01", "RT01"),
+    "geoecg.evaluation.detection.sum_counts": ("PR01", "RT01"),
+    "geoecg.evaluation.detection.summarize_by_snr": ("RT01",),
+    "geoecg.evaluation.detection.time_detector": ("PR01", "RT01"),
+    "geoecg.evaluation.detection.vf_intervals": ("PR01", "RT01"),
+    "geoecg.evaluation.make_splits": ("PR01", "RT01"),
+    "geoecg.evaluation.noise_study.binary_scores": ("PR01", "RT01"),
+    "geoecg.evaluation.noise_study.format_noise_study": ("PR01", "RT01"),
+    "geoecg.evaluation.oof_predict": ("PR01",),
+    "geoecg.evaluation.small_cohort.cross_val_oof": ("PR01", "RT01"),
+    "geoecg.evaluation.small_cohort.subsample_train": ("PR01", "RT01"),
+    "geoecg.evaluation.small_cohort.summarize": ("PR01", "RT01"),
+    "geoecg.evaluation.small_cohort.weighted_auc": ("PR01", "RT01"),
+    "geoecg.features.af.atrial_activity_features": ("PR01", "RT01"),
+    "geoecg.features.af.morphology_features": ("PR01", "RT01"),
+    "geoecg.features.af.rr_irregularity_features": ("PR01", "RT01"),
+    "geoecg.features.af_beat_labels": ("PR01", "RT01"),
+    "geoecg.features.beat_dominant.beat_feature_set_mask": ("RT01",),
+    "geoecg.features.beat_dominant.record_beat_table": ("PR01", "RT01"),
+    "geoecg.features.beat_records.wfdb_beat_records": ("PR01", "RT01"),
+    "geoecg.features.beats.as_record_signal": ("PR01", "RT01"),
+    "geoecg.features.beats.as_rpeaks": ("PR01", "RT01"),
+    "geoecg.features.bsqi": ("PR01", "RT01"),
+    "geoecg.features.cornell_criterion": ("PR01", "RT01"),
+    "geoecg.features.default_af_templates": ("PR01",),
+    "geoecg.features.fit_af_templates": ("PR01", "RT01"),
+    "geoecg.features.length_transform_rpeaks": ("PR01", "RT01"),
+    "geoecg.features.morphology.patient_relative_mask": ("PR01", "RT01"),
+    "geoecg.features.qtc": ("RT01",),
+    "geoecg.features.sqi_windows": ("PR01", "RT01"),
+    "geoecg.features.star_coefficients": ("PR01",),
+    "geoecg.io.iter_chunks": ("PR01",),
+    "geoecg.io.ludb.annotated_span": ("PR01", "RT01"),
+    "geoecg.leads.protocol.subset_auc_comparison": ("PR01",),
+    "geoecg.sweep.ResultStore": ("PR01",),
+    "geoecg.sweep.SweepConfig": ("PR01",),
+    "geoecg.sweep.Task": ("PR01",),
+    "geoecg.sweep.binary_metrics": ("PR01", "RT01"),
+    "geoecg.sweep.cell_id": ("PR01", "RT01"),
+    "geoecg.sweep.config_path": ("PR01", "RT01"),
+    "geoecg.sweep.config_title": ("PR01", "RT01"),
+    "geoecg.sweep.expand_grid": ("PR01", "RT01"),
+    "geoecg.sweep.label_shift.load_label_shift_config": ("PR01", "RT01"),
+    "geoecg.sweep.label_shift.oracle_gain_recovered": ("PR01", "RT01"),
+    "geoecg.sweep.label_shift.run_label_shift_study": ("RT01",),
+    "geoecg.sweep.list_configs": ("RT01",),
+    "geoecg.sweep.load_results": ("PR01", "RT01"),
+    "geoecg.sweep.methods.reference_model": ("PR01", "RT01"),
+    "geoecg.sweep.packaged.resolve_config": ("PR01", "RT01"),
+    "geoecg.sweep.run_task": ("PR01", "RT01"),
+    "geoecg.sweep.simulators.environments": ("PR01", "RT01"),
+    "geoecg.sweep.simulators.make_simulator": ("PR01", "RT01"),
+    "geoecg.sweep.timing.process_cpu_seconds": ("RT01",),
+    "geoecg.sweep.timing.same_results": ("PR01", "RT01"),
+    "geoecg.sweep.transfer_gaps": ("PR01", "RT01"),
+}
+
+
+class _Validator(numpydoc_validate.Validator):
+    """numpydoc's validator without the per-name scan for ``# numpydoc ignore`` comments.
+
+    geoecg uses no such comments; reading and tokenising the whole source file for every
+    name made the test three times slower. Nothing else changes.
+    """
+
+    source_file_name = None
+    source_file_def_line = None
+
+    def __init__(self, obj_name: str):
+        obj = numpydoc_validate.Validator._load_obj(obj_name)
+        super().__init__(numpydoc_validate.get_doc_object(obj))
+
+
+def _documented_names() -> list[str]:
+    """Every name the API pages list (the same walk as ``docs/_apigen.py``)."""
+    sys.path.insert(0, str(DOCS))
+    try:
+        import _apigen
+    finally:
+        sys.path.remove(str(DOCS))
+    names = []
+    for pkg in _apigen._packages():
+        mod = importlib.import_module(f"geoecg.{pkg}")
+        exported = _apigen._public_names(mod)
+        names += [f"geoecg.{pkg}.{n}" for n in exported if hasattr(mod, n)]
+        objs = {id(getattr(mod, n)) for n in exported if hasattr(mod, n)}
+        for sub in _apigen._submodules(mod):
+            names += [
+                f"{sub.__name__}.{n}"
+                for n in _apigen._public_names(sub)
+                if hasattr(sub, n) and id(getattr(sub, n)) not in objs and n not in exported
+            ]
+    return names
+
+
+def _attribute_names(doc) -> set[str]:
+    names = set()
+    for section in ("Parameters", "Attributes", "Other Parameters"):
+        for p in doc[section]:
+            names.update(n.strip().lstrip("*") for n in p.name.split(","))
+    return names
+
+
+def _errors(name: str) -> list[tuple[str, str]]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # deprecated shims, numpydoc's own parse warnings
+        result = numpydoc_validate.validate(name, validator_cls=_Validator)
+    errors = [(c, m) for c, m in result["errors"] if c in CHECKED]
+    obj = numpydoc_validate.Validator._load_obj(name)
+    if inspect.isclass(obj) and dataclasses.is_dataclass(obj):
+        doc = _Validator(name).doc
+        fields = {f.name for f in dataclasses.fields(obj) if f.init}
+        missing = sorted(fields - _attribute_names(doc))
+        errors = [(c, m) for c, m in errors if c != "PR01"]
+        if missing:
+            errors.append(("PR01", f"fields {missing} in neither Parameters nor Attributes"))
+    return errors
+
+
+@pytest.fixture(scope="module")
+def failures() -> dict[str, list[tuple[str, str]]]:
+    found = {}
+    for name in _documented_names():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            obj = numpydoc_validate.Validator._load_obj(name)
+        if not (inspect.isclass(obj) or inspect.isroutine(obj)):
+            continue  # a constant: the API page shows its value, not a docstring
+        errors = _errors(name)
+        if errors:
+            found[name] = errors
+    return found
+
+
+def test_public_docstrings_document_parameters_and_returns(failures):
+    new = {
+        name: [f"{c} {m}" for c, m in errs if c not in ALLOWED.get(name, ())]
+        for name, errs in failures.items()
+    }
+    new = {k: v for k, v in new.items() if v}
+    report = "\n".join(f"{name}: {'; '.join(errs)}" for name, errs in sorted(new.items()))
+    assert not new, f"{len(new)} public docstrings fail {CHECKED}:\n{report}"
+
+
+def test_allow_list_only_shrinks(failures):
+    fixed = {
+        name: codes
+        for name, codes in ALLOWED.items()
+        if set(codes) - {c for c, _ in failures.get(name, ())}
+    }
+    assert not fixed, f"fixed, remove from ALLOWED in tests/test_docstrings.py: {fixed}"
+
+
+def test_validator_catches_an_undocumented_parameter():
+    """The check itself can fail: a function with a gap is reported with the codes above."""
+    errs = {c for c, _ in _errors(f"{__name__}._bad_example")}
+    assert {"PR01", "PR02", "RT01"} <= errs
+
+
+def _bad_example(x, fs):
+    """Return something, document a parameter that does not exist.
+
+    Parameters
+    ----------
+    y : float
+        Not a parameter of this function.
+    """
+    return x * fs
