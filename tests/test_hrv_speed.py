@@ -125,6 +125,34 @@ def test_entropy_with_shared_order_equals_own_sort(seed):
     assert E.match_counts_sorted(x / 1000.0, 1, 0.03, order) == (A, Bc)
 
 
+def _match_counts_m1_numpy(x, r):
+    """NumPy twin of ``match_counts(x, 1, r)``: pairs ``i < j < N - 1`` with ``|x_i - x_j| <=
+    r`` (``B``) and, of those, with ``|x_{i+1} - x_{j+1}| <= r`` too (``A``)."""
+    nt = x.size - 1
+    d0 = np.abs(np.subtract.outer(x[:nt], x[:nt])) <= r
+    d1 = np.abs(np.subtract.outer(x[1:], x[1:])) <= r
+    up = np.triu(np.ones((nt, nt), dtype=bool), 1)
+    return int((d0 & d1 & up).sum()), int((d0 & up).sum())
+
+
+@pytest.mark.parametrize("kind", (*KINDS, "ints"))
+def test_match_counts_m1_equals_numpy_twin(kind):
+    """The m = 1 scan (COSEn: only the second values compared) gives the brute-force counts,
+    ties at ``r`` included (integer values, r = 1; ADC-quantised intervals)."""
+    for seed in range(3):
+        if kind == "ints":
+            x = np.random.default_rng(seed).integers(0, 5, 60).astype(float)
+            radii = (0.0, 1.0, 2.0)
+        else:
+            x = _series(seed, kind)
+            x = x[np.isfinite(x)] / 1000.0
+            radii = (0.0, 0.0078125, 0.03, 0.2 * np.std(x))
+        for r in radii:
+            assert E.match_counts(x, 1, r) == _match_counts_m1_numpy(x, r), (seed, r)
+            order = S.argsort_stable(x)
+            assert E.match_counts_sorted(x, 1, r, order) == _match_counts_m1_numpy(x, r)
+
+
 @pytest.mark.parametrize("padlen_sections", [(9, 1), (15, 2)])
 @pytest.mark.parametrize("seed", range(3))
 def test_sos_filtfilt_equals_scipy(seed, padlen_sections):

@@ -349,14 +349,20 @@ def lomb_scargle(t, y, df, nf):
     tr, ti = _stage_twiddles(n_grid)
     _fft_dif(re, im, tr, ti)
     rev = _bitrev(n_grid)
-    # deconvolution h exp(k^2 tau) / sqrt(4 pi tau), exp(k^2 tau) by products
+    # deconvolution h exp(k^2 tau) / sqrt(4 pi tau), exp(k^2 tau) by products: a
+    # sequential loop leaves the factors in P, then the loop below is independent across k
+    # (no branch, no half angle: it vectorises; ~2x faster, P changes by rounding only)
     d = h / np.sqrt(4.0 * np.pi * tau)
     g1 = np.exp(tau)  # exp((k^2 - (k-1)^2) tau) = exp((2k - 1) tau), k = 1
     g2 = np.exp(2.0 * tau)
     for k in range(nf):
-        kk = k + 1
         d *= g1
         g1 *= g2
+        P[k] = d
+    tiny = 1e-12 * n
+    for k in range(nf):
+        kk = k + 1
+        d = P[k]
         # z = a + i b: A(k) = (Z(k) + conj Z(N-k)) / 2, B(k) = (Z(k) - conj Z(N-k)) / 2i;
         # the FFT's e^{-i w t}: sum cos = Re, sum sin = -Im
         a = rev[kk]  # bins kk and N - kk of the bit-reversed output
@@ -366,37 +372,23 @@ def lomb_scargle(t, y, df, nf):
         ys_ = -0.5 * (zi - vi) * d  # sum y sin(w t)
         c2 = 0.5 * (zi + vi) * d  # sum cos(2 w t)
         s2 = 0.5 * (zr - vr) * d  # sum sin(2 w t)
-        # theta = 2 w tau with tan(theta) = s2 / c2, theta in (-pi, pi]: its cosine and sine
-        # are c2 / R and s2 / R (R = hypot(c2, s2)); those of theta / 2 (cos >= 0) by the
-        # half-angle formulas, each from the side without cancellation. No trigonometric
-        # call per frequency; equal to the arctan2/cos/sin evaluation to rounding.
+        # theta = 2 w tau: cos theta = c2 / R, sin theta = s2 / R (R = hypot(c2, s2); theta
+        # = 0 when R = 0). With ct, st the cosine and sine of theta / 2, the numerators
+        # (yc ct + ys st)^2 and (ys ct - yc st)^2 are (S +- q) / 2, S = yc^2 + ys^2, q =
+        # (yc^2 - ys^2) cos theta + 2 yc ys sin theta (half-angle identities): no
+        # trigonometric call and no half angle; equal to the arctan2/cos/sin form to rounding
         R = np.sqrt(c2 * c2 + s2 * s2)  # no overflow here: |c2|, |s2| <= n
-        if R > 0.0:
-            inv_r = 1.0 / R  # one division, not two (P changes by ~2e-16 of its peak)
-            cth = c2 * inv_r
-            sth = s2 * inv_r
-        else:
-            cth = 1.0
-            sth = 0.0
-        if cth >= 0.0:
-            ct = np.sqrt(0.5 * (1.0 + cth))
-            st = sth / (2.0 * ct)
-        else:
-            st = np.sqrt(0.5 * (1.0 - cth))
-            if sth < 0.0:
-                st = -st
-            ct = sth / (2.0 * st)
-        num_c = yc_ * ct + ys_ * st
-        num_s = ys_ * ct - yc_ * st
+        ycc = yc_ * yc_
+        yss = ys_ * ys_
+        dq = ycc - yss
+        q = (dq * c2 + 2.0 * yc_ * ys_ * s2) / R if R > 0.0 else dq
+        S = ycc + yss
         # sum cos^2(w t - w tau) = (n + c2 cos th + s2 sin th) / 2 = (n + R) / 2
         cc = 0.5 * (n + R)
         ss = n - cc
-        p = 0.0
-        if cc > 1e-12 * n:
-            p += num_c * num_c / cc
-        if ss > 1e-12 * n:
-            p += num_s * num_s / ss
-        P[k] = 0.5 * p
+        pc = max(S + q, 0.0) / cc if cc > tiny else 0.0  # max: a square, rounding aside
+        ps = max(S - q, 0.0) / ss if ss > tiny else 0.0
+        P[k] = 0.25 * (pc + ps)
     return freqs, P
 
 
