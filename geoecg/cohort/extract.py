@@ -25,7 +25,7 @@ from .. import __version__
 from ..io.fast import read_signal
 from ._chunk import ID_COLUMNS, RunConfig, run_chunk, write_atomic
 from .feature_sets import resolve_feature_sets
-from .sources import open_source
+from .sources import _open_at
 
 __all__ = ["ExtractResult", "extract_features", "read_features", "DEFAULT_FEATURES"]
 
@@ -255,7 +255,7 @@ def extract_features(
         _import_dask()
     t0 = time.perf_counter()
     sets = resolve_feature_sets(features)
-    src = open_source(source)
+    src = _open_at(source, fs)  # PTB-XL: the release stored at fs
     refs = _select(src.refs(), records, limit)
     leads, match, primary = _layout(src, refs, lead)
     want_fs = float(fs) if fs is not None else src.fs

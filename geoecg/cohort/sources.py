@@ -137,17 +137,32 @@ class PTBXLSource(RecordSource):
     Parameters
     ----------
     root : path-like
-    fs : {100, 500}, default 100
-        Which release to read (``filename_lr`` or ``filename_hr``).
+    fs : {100, 500}, optional
+        Which release to read (``filename_lr`` or ``filename_hr``). Default: the one whose
+        folder (``records100/``, ``records500/``) is there, 100 Hz when both are.
+
+    Raises
+    ------
+    FileNotFoundError
+        When the folder of the requested release is absent (a download of the other
+        release only), naming the folder present and the ``fs`` to pass.
     """
 
     kind = "ptbxl"
     leads = PTBXL_LEADS
 
-    def __init__(self, root, fs: int = 100):
+    def __init__(self, root, fs: int | None = None):
         self.db = PTBXL(root)
         self.root = self.db.root.resolve()
+        have = [f for f in (100, 500) if (self.root / f"records{f}").is_dir()]
+        if fs is None:
+            fs = have[0] if have else 100
         self.fs = float(PTBXL._check_fs(fs))
+        if have and int(fs) not in have:
+            raise FileNotFoundError(
+                f"{self.root} has no records{int(fs)}/ folder (the {int(fs)}-Hz release), only "
+                f"records{have[0]}/: pass fs={have[0]} (geoecg extract --fs {have[0]})"
+            )
 
     def refs(self) -> list[RecordRef]:
         meta = self.db.metadata()
@@ -344,6 +359,17 @@ def open_source(source, kind: str | None = None, **kwargs) -> RecordSource:
     if kind not in SOURCE_KINDS:
         raise ValueError(f"kind must be one of {sorted(SOURCE_KINDS)}, got {kind!r}")
     return SOURCE_KINDS[kind](root, **kwargs)
+
+
+def _open_at(source, fs: float | None) -> RecordSource:
+    """:func:`open_source` for a run that requires sampling rate ``fs`` (Hz, or None):
+    a PTB-XL folder opens the release stored at that rate (``--fs 500`` reads
+    ``records500/``), where a plain open would read the 100-Hz files and fail every row."""
+    src = open_source(source)
+    if isinstance(src, PTBXLSource) and fs is not None and float(fs) != src.fs:
+        if float(fs) in (100.0, 500.0) and not isinstance(source, RecordSource):
+            return PTBXLSource(src.root, fs=int(fs))
+    return src
 
 
 def _detect(root: Path) -> str:

@@ -79,6 +79,8 @@ class CinC2017:
                 if col is None:
                     s = pd.read_csv(path, header=None, names=["record", "label"], index_col=0)
                     s = s["label"]
+                    if len(s) and s.iloc[0] not in CLASSES and set(s.iloc[1:]) <= set(CLASSES):
+                        s = s.iloc[1:]  # a column-name row ("Record,Label") added by hand
                 else:
                     s = pd.read_csv(path, index_col=0)[col]
                 s.index = s.index.astype(str)

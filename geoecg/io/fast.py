@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .record import _TO_MV, read_record
+from .record import _TO_MV, _unit_message, read_record
 
 __all__ = ["SignalData", "read_signal"]
 
@@ -154,9 +154,9 @@ def _fast(base: Path) -> SignalData:
             raw = fh.read(need)
         if len(raw) < need:
             raise ValueError(
-                f"WFDB record {str(base)!r}: header promises {n_samp} samples of {k} signals "
-                f"in {fname} (format {fmt}), the file holds {len(raw)} of {need} bytes "
-                "(truncated file?)"
+                f"WFDB record {str(base)!r}: truncated signal file: {path} holds "
+                f"{off + len(raw)} of the {off + need} bytes the header promises ({n_samp} "
+                f"samples of {k} signals, format {fmt}; an interrupted download?)"
             )
         d = _decode(raw, fmt, n).reshape(n_samp, k).T
         p = out[idx] if len(idx) != len(sigs) else out
@@ -172,9 +172,8 @@ def _fast(base: Path) -> SignalData:
     for i, s in enumerate(sigs):
         key = (s[5] or "mV").strip().lower()
         if key not in _TO_MV:
-            raise ValueError(
-                f"record {base.name!r} lead {s[6]!r} has unit {s[5]!r}; expected one of mV, uV, V"
-            )
+            names, units = [t[6] for t in sigs], [t[5] for t in sigs]
+            raise ValueError(_unit_message(base.name, s[6], s[5], names, units))
         if _TO_MV[key] != 1.0:
             out[i] *= _TO_MV[key]
     if not np.isfinite(fs) or fs <= 0:

@@ -121,7 +121,43 @@ def list_records(folder: str | os.PathLike, *, recursive: bool = True) -> list[s
         if out:
             return out
     pattern = "**/*.hea" if recursive else "*.hea"
+    heads = sorted(folder.glob(pattern))
+    parts = _segment_headers(heads)  # segments of multi-segment records are not records
     return sorted(
         str(p.relative_to(folder).with_suffix("")).replace(os.sep, "/")
-        for p in folder.glob(pattern)
+        for p in heads
+        if p not in parts
     )
+
+
+def _segment_headers(heads: list[Path]) -> set[Path]:
+    """Headers that are segments (or the layout header) of a multi-segment record among
+    ``heads`` (MIMIC-style folders without a ``RECORDS`` file): read from the segment lines
+    of every header whose record line says ``name/n_segments``. Only headers named like the
+    start of another one's name plus ``_`` (PhysioNet's ``rec``, ``rec_0001``,
+    ``rec_layout``) are opened, so a folder of single-segment records costs no reads."""
+    from bisect import bisect_left
+
+    stems: dict[Path, list[str]] = {}
+    for h in heads:
+        stems.setdefault(h.parent, []).append(h.stem)
+    for v in stems.values():
+        v.sort()
+    parts: set[Path] = set()
+    for h in heads:
+        sib, key = stems[h.parent], h.stem + "_"
+        i = bisect_left(sib, key)
+        if i == len(sib) or not sib[i].startswith(key):
+            continue
+        try:
+            with open(h, encoding="latin-1") as fh:
+                first = next((ln for ln in fh if ln.strip() and not ln.startswith("#")), "")
+                if "/" not in first.split(maxsplit=1)[0] if first.strip() else True:
+                    continue
+                for ln in fh:
+                    tok = ln.split()
+                    if tok and not tok[0].startswith("#") and tok[0] != "~":
+                        parts.add(h.with_name(f"{tok[0]}.hea"))
+        except OSError:
+            continue
+    return parts

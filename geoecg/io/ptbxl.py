@@ -142,10 +142,17 @@ class PTBXL:
         have = set(self.available(fs))
         absent = [i for i in ids if i not in have]
         if absent and missing == "raise":
+            other = 500 if fs == 100 else 100
+            hint = (
+                f"; the folder records{fs}/ does not exist, records{other}/ does: pass fs={other}"
+                if not (self.root / f"records{fs}").is_dir()
+                and (self.root / f"records{other}").is_dir()
+                else ""
+            )
             raise FileNotFoundError(
                 f"{len(absent)} of {len(ids)} records have no signal files at {fs} Hz under "
                 f"{self.root} (first: {self._path(absent[0], fs)}.hea); pass missing='skip' or "
-                f"ids=db.available({fs})"
+                f"ids=db.available({fs}){hint}"
             )
         return [i for i in ids if i in have]
 

@@ -327,7 +327,62 @@ def _header_count_mismatch(base: Path) -> str | None:
             f"follow; the counts disagree (fix the count on the record line or the "
             f"{what[:-1]} lines)"
         )
+    if what == "segments" and len(head) > 3 and head[3].isdigit():
+        seg = [ln.split() for ln in lines[1:]]
+        if all(len(t) > 1 and t[1].isdigit() for t in seg):
+            total = sum(int(t[1]) for t in seg)
+            if total != int(head[3]):
+                return (
+                    f"the record line declares {int(head[3])} samples but its segments "
+                    f"hold {total} ({' + '.join(t[1] for t in seg)}); the segment lengths "
+                    "must add up to the record length"
+                )
     return None
+
+
+# Bytes per sample of the WFDB storage formats (format 212: two samples in three bytes).
+_BYTES_PER_SAMPLE = {
+    "8": 1.0, "80": 1.0, "16": 2.0, "61": 2.0, "160": 2.0, "212": 1.5, "310": 4 / 3,
+    "311": 4 / 3, "24": 3.0, "32": 4.0,
+}  # fmt: skip
+
+
+def _short_signal_files(base: Path, header) -> str | None:
+    """Name the signal files of a single-segment record that are shorter than its header
+    says (file, bytes held, bytes needed), for a multi-segment record those of each
+    segment; None when they are long enough or the layout is one this check does not know
+    (a compressed format, an unreadable segment header)."""
+    if getattr(header, "seg_name", None):
+        found = []
+        for seg, n in zip(header.seg_name, header.seg_len, strict=False):
+            if seg != "~" and n:
+                try:
+                    why = _short_signal_files(
+                        base.parent / seg, wfdb.rdheader(str(base.parent / seg))
+                    )
+                except Exception:  # noqa: BLE001 - no diagnosis; the caller's message stands
+                    why = None
+                found += [why] if why else []
+        return "; ".join(found) or None
+    if not header.file_name:
+        return None
+    need: dict[str, float] = {}
+    offset: dict[str, int] = {}
+    for i, fname in enumerate(header.file_name):
+        bps = _BYTES_PER_SAMPLE.get(str(header.fmt[i]))
+        if bps is None or fname == "~":
+            return None
+        spf = (header.samps_per_frame or [1] * (i + 1))[i] or 1
+        need[fname] = need.get(fname, 0.0) + bps * spf
+        offset[fname] = int((header.byte_offset or [0] * (i + 1))[i] or 0)
+    short = []
+    for fname, per_frame in need.items():
+        path = base.parent / fname
+        want = offset[fname] + int(np.ceil(per_frame * int(header.sig_len)))
+        have = path.stat().st_size if path.is_file() else 0
+        if have < want:
+            short.append(f"{path} holds {have} of the {want} bytes the header promises")
+    return "; ".join(short) or None
 
 
 def _read_annotations(base: Path, extension: str | None, sampfrom: int, sampto: int) -> Annotations:
@@ -376,6 +431,13 @@ def _read_annotations(base: Path, extension: str | None, sampfrom: int, sampto: 
     )
 
 
+def _unit_message(record: str, lead: str, unit: str, names, units) -> str:
+    """The error for a signal whose unit is not a voltage, naming the voltage leads."""
+    ecg = [n for n, u in zip(names, units, strict=True) if (u or "mV").strip().lower() in _TO_MV]
+    hint = f"; read the voltage leads only with channels={ecg}" if ecg else ""
+    return f"record {record!r} lead {lead!r} has unit {unit!r}; expected one of mV, uV, V{hint}"
+
+
 def read_record(
     path: str | os.PathLike,
     *,
@@ -404,7 +466,9 @@ def read_record(
     Returns
     -------
     ECGRecord
-        Frozen record with ``signal`` float64 ``(n_leads, n_samples)`` in mV.
+        Frozen record with ``signal`` float64 ``(n_leads, n_samples)`` in mV, at the frame
+        rate ``fs``: a lead stored with several samples per frame (a higher rate) is
+        averaged over each frame.
 
     Raises
     ------
@@ -472,6 +536,11 @@ def read_record(
         sel_names = [names[i] for i in chan_idx] if chan_idx is not None else names
         fs = float(header.fs)
     else:
+        # Several samples per frame (a lead stored at a multiple of the frame rate): read
+        # them all and average each frame in physical units. wfdb's own smoothing averages
+        # the ADC integers with floor division (frame [0, 1] -> 0, half an ADC unit low).
+        spf = list(getattr(header, "samps_per_frame", None) or [])
+        multi_rate = not getattr(header, "seg_name", None) and any((k or 1) > 1 for k in spf)
         try:
             rec = wfdb.rdrecord(
                 str(base),
@@ -480,14 +549,26 @@ def read_record(
                 sampto=sampto,
                 physical=True,
                 m2s=True,
+                smooth_frames=not multi_rate,
                 return_res=64,
             )
+            if multi_rate:
+                rec.p_signal = np.column_stack(
+                    [np.asarray(e, dtype=np.float64).reshape(sampto - sampfrom, -1).mean(axis=1)
+                     for e in rec.e_p_signal]
+                )  # fmt: skip
         except FileNotFoundError as exc:
             raise FileNotFoundError(
                 f"signal file of WFDB record {str(base)!r} is missing ({exc.filename or exc}); "
                 f"the header lists {sorted(set(header.file_name or []))}"
             ) from exc
         except Exception as exc:
+            short = _short_signal_files(base, header)
+            if short:
+                raise ValueError(
+                    f"WFDB record {str(base)!r}: truncated signal file: {short} "
+                    f"({sig_len} samples of {len(names)} signals; an interrupted download?)"
+                ) from exc
             raise ValueError(
                 f"cannot read the signal of WFDB record {str(base)!r}: {exc} "
                 "(corrupt or truncated signal file, or a header inconsistent with it)"
@@ -506,10 +587,7 @@ def read_record(
         for i, u in enumerate(units):
             key = (u or "mV").strip().lower()
             if key not in _TO_MV:
-                raise ValueError(
-                    f"record {base.name!r} lead {sel_names[i]!r} has unit {u!r}; "
-                    f"expected one of mV, uV, V"
-                )
+                raise ValueError(_unit_message(base.name, sel_names[i], u, sel_names, units))
             if _TO_MV[key] != 1.0:
                 signal[i] *= _TO_MV[key]
     if not np.isfinite(fs) or fs <= 0:
