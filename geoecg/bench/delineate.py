@@ -26,7 +26,7 @@ from ..io.ludb import LUDB, LUDB_LEADS
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     add_common(p, data="LUDB folder or a data root holding ludb/", data_required=True,
-               peers="NeuroKit2 ecg_delineate")  # fmt: skip
+               peers="NeuroKit2 ecg_delineate", resume=True)  # fmt: skip
     a = p.add_argument
     a("--records", nargs="+", default=None, help="LUDB record numbers (default: all)")
     a("--split", choices=("all", "tune", "test"), default="all", help="LUDB records scored")
@@ -56,9 +56,9 @@ def run(args: argparse.Namespace) -> int:
     names = split_records(names, args.split)
     tol = args.tolerance_ms
     kw = {"leads": LUDB_LEADS, "tolerance_ms": tol}
-    with JsonSink(args.json, "scipy", "numba", "neurokit2", "wfdb") as out:
-        out.stage("ludb", proto.ludb_protocol(db, names, peers=args.peers,
-                                              peer_leads=args.peer_leads, **kw))  # fmt: skip
+    with JsonSink(args.json, "scipy", "numba", "neurokit2", "wfdb", run=args) as out:
+        out.stage("ludb", lambda: proto.ludb_protocol(
+            db, names, peers=args.peers, peer_leads=args.peer_leads, **kw))  # fmt: skip
         print(f"LUDB: {len(names)} records (split {args.split}), tolerance {tol:g} ms, "
               "R-peaks from detect_rpeaks (all leads)")  # fmt: skip
         print(report(out, "ludb"))
@@ -66,19 +66,19 @@ def run(args: argparse.Namespace) -> int:
         if args.qtdb:
             from ..io import QTDB
 
-            out.stage("qtdb", proto.qtdb_protocol(QTDB(args.qtdb), tolerance_ms=tol))
+            out.stage("qtdb", lambda: proto.qtdb_protocol(QTDB(args.qtdb), tolerance_ms=tol))
             print(report(out, "qtdb"))
         if args.noise:
             noises = proto.nstdb_noises(args.noise, args.mitdb, db.read(names[0]).fs)
-            out.stage("noise", proto.noise_robustness(db, names, noises, args.snrs, **kw))
+            out.stage("noise", lambda: proto.noise_robustness(db, names, noises, args.snrs, **kw))
             print(report(out, "noise"))
         if args.synthetic:
-            out.stage("synthetic", proto.ecgsyn_truth())
+            out.stage("synthetic", proto.ecgsyn_truth)
             print(report(out, "synthetic"))
         if args.ptbxl:
             from ..io import PTBXL
 
-            crit = proto.ptbxl_criteria(PTBXL(args.ptbxl), fs=args.ptbxl_fs)
-            out.stage("ptbxl_criteria", {"fs": args.ptbxl_fs, "statements": crit})
+            out.stage("ptbxl_criteria", lambda: {"fs": args.ptbxl_fs, "statements":
+                      proto.ptbxl_criteria(PTBXL(args.ptbxl), fs=args.ptbxl_fs)})  # fmt: skip
             print(report(out, "ptbxl_criteria"))
     return 0

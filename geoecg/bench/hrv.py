@@ -21,7 +21,9 @@ from ..commands.bench_io import JsonSink, add_common, data_dir, versions_line
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    add_common(p, data="folder holding mitdb/ (default $GEOECG_DATA)", peers="NeuroKit2")
+    add_common(
+        p, data="folder holding mitdb/ (default $GEOECG_DATA)", peers="NeuroKit2", resume=True
+    )
     p.add_argument("--n-series", type=int, default=1000, help="number of 5-min series")
     p.add_argument("--nk-subset", type=int, default=30, help="series timed with NeuroKit2")
 
@@ -38,7 +40,7 @@ def run(args) -> int:
     n = len(series)
     peers = ("numba", "scipy") + (("neurokit2",) if args.peers else ())
     threads = {"numba_threads": numba.config.NUMBA_NUM_THREADS, "cpu_count": os.cpu_count()}
-    with JsonSink(args.json) as r:
+    with JsonSink(args.json, run=args) as r:
         r.results.update(n_series=n, fs=fs, versions=package_versions(*peers, **threads))
         X, _ = hrv_features_batch(series, kind="rpeaks", fs=fs), hp.floor_indices(series, fs)
         for label, nj, clock in (("one_thread", 1, None), ("all_threads", None, time.perf_counter)):
@@ -57,8 +59,8 @@ def run(args) -> int:
             f"1/{r['x_floor']:.0f} of geoecg"
         )
         if args.peers:
-            nk = hp.neurokit2_side_by_side(series, fs, X, HRV_FEATURE_NAMES, args.nk_subset)
-            r.stage("neurokit2", nk)
+            nk = r.stage("neurokit2", lambda: hp.neurokit2_side_by_side(
+                series, fs, X, HRV_FEATURE_NAMES, args.nk_subset))  # fmt: skip
             for label in ("full_hrv", "equal_work"):
                 med = nk[f"{label}_s_per_series"]
                 r[f"x_neurokit2_{label}"] = med * n / r["geoecg_one_thread_s"]
@@ -73,9 +75,7 @@ def run(args) -> int:
                 med = "n/a" if rel is None else f"{100 * rel:.3f} %"
                 same = "yes" if a["definitions_match"] else "no"
                 print(f"  {name:<11} {med:>17}  {same:<9}  {a['note']}")
-        d = r.stage("day_24h", hp.holter_24h_timing())
-        print(
-            f"\n  24 h, 2 leads, 200 Hz: R-peaks {d['rpeaks_s']:.2f} s + 5-min HRV "
-            f"({d['n_windows']} windows) {d['hrv_s']:.2f} s = {d['total_s']:.2f} s"
-        )
+        d = r.stage("day_24h", hp.holter_24h_timing)
+        print(f"\n  24 h, 2 leads, 200 Hz: R-peaks {d['rpeaks_s']:.2f} s + 5-min HRV "
+              f"({d['n_windows']} windows) {d['hrv_s']:.2f} s = {d['total_s']:.2f} s")  # fmt: skip
     return 0

@@ -229,6 +229,11 @@ class JsonSink:
     read, a bug) writes the finished stages with ``"complete": false`` and ``"reason"`` (the
     exception), then re-raises. ``"stages"`` lists the finished stages in order.
 
+    A stage given as a function (``sink.stage("qtdb", lambda: protocol(...))``) is an
+    expensive one: with ``run=args`` and ``--resume``, a stage that the unfinished file of a
+    run with the same settings holds is read back from it instead of computed (the others
+    run). Stages given as values are always computed.
+
     Parameters
     ----------
     path : path-like or None
@@ -237,6 +242,11 @@ class JsonSink:
         Peers whose versions go into ``"versions"`` (as in :func:`write_json`).
     quiet : bool
         Do not print ``written PATH`` at the end (stage writes are always quiet).
+    run : argparse.Namespace, optional
+        The runner's arguments: their settings (as in :class:`FoldLog`) are written as
+        ``"run_settings"``, and ``run.resume`` (absent: False) restores the finished stages
+        of the unfinished file at ``path`` (refused when it is complete or its settings
+        differ; a missing file starts from the beginning).
     **extra
         Further version entries (thread counts, machine ...).
 
@@ -264,9 +274,15 @@ class JsonSink:
     (False, ['first'], {'se': 99.5}, 'interrupted (KeyboardInterrupt)')
     """
 
-    def __init__(self, path, *packages: str, quiet: bool = False, **extra) -> None:
+    def __init__(self, path, *packages: str, quiet: bool = False, run=None, **extra) -> None:
         self.path, self.quiet, self.results, self.stages = path, quiet, {}, []
         self._versions = (packages, extra)
+        self._settings = None if run is None else _run_settings(run)
+        self._restored: dict = {}
+        if run is not None and getattr(run, "resume", False):
+            old = _read_unfinished(path, self._settings, "stages")
+            self._restored = {k: old[k] for k in old.get("stages", []) if k in old}
+            log(f"--resume: stages {list(self._restored)} read from {path}; the others run now")
 
     def __getitem__(self, key):
         return self.results[key]
@@ -278,7 +294,12 @@ class JsonSink:
         return key in self.results
 
     def stage(self, name: str, value):
-        """Store ``value`` as finished stage ``name``, rewrite the file; return ``value``."""
+        """Store ``value`` as finished stage ``name``, rewrite the file; return ``value``.
+
+        ``value`` may be a function of no argument that computes the stage: it is not
+        called when ``--resume`` restored the stage (the stored value is returned)."""
+        if callable(value):
+            value = self._restored[name] if name in self._restored else value()
         self.results[name] = value
         self.stages.append(name)
         self.write(complete=False, reason="running: later stages not finished")
@@ -291,6 +312,11 @@ class JsonSink:
         if isinstance(self._versions, tuple):  # package versions looked up once
             self._versions = package_versions(*self._versions[0], **self._versions[1])
         out = {**self.results, "complete": complete, "stages": list(self.stages)}
+        if self._settings is not None and not complete:
+            # restored stages the run has not reached again stay in the file
+            pending = [k for k in self._restored if k not in self.stages]
+            out.update({k: self._restored[k] for k in pending}, stages=self.stages + pending)
+            out["run_settings"] = self._settings
         out.setdefault("versions", self._versions)
         write_json(self.path, out if reason is None else {**out, "reason": reason}, quiet=quiet)
 
@@ -311,6 +337,60 @@ class JsonSink:
 
 #: Flags that do not change a figure: not compared when resuming.
 _NOT_SETTINGS = frozenset({"json", "resume", "cache", "quiet"})
+
+
+def _run_settings(args) -> dict:
+    """The settings of a run that ``--resume`` compares: every argument with a plain value
+    except ``json``, ``resume``, ``cache`` and ``quiet`` (JSON-ready, sorted by name).
+
+    >>> import argparse
+    >>> _run_settings(argparse.Namespace(json="r.json", folds=3, data=None))
+    {'data': None, 'folds': 3}
+    """
+    plain = (str, int, float, bool, type(None), list, tuple, os.PathLike)
+    return {
+        k: to_jsonable(v)
+        for k, v in sorted(vars(args).items())
+        if k not in _NOT_SETTINGS and not k.startswith("_") and isinstance(v, plain)
+    }
+
+
+def _read_unfinished(path, settings: dict, key: str) -> dict:
+    """The unfinished run's file at ``path`` for ``--resume`` (``{}`` when there is none).
+
+    Raises ValueError (naming the file) when ``path`` is None, is not valid JSON, is a
+    complete run, lacks ``key`` (``"finished"``, ``"stages"``) or ``"run_settings"``, or was
+    written with other settings (the differing ones are named).
+    """
+    if path is None:
+        raise ValueError("--resume needs --json PATH (the file of the unfinished run)")
+    path = Path(path)
+    if not path.exists():
+        log(f"--resume: {path} does not exist; starting from the beginning")
+        return {}
+    try:
+        old = json.loads(path.read_text())
+    except ValueError as e:
+        raise ValueError(f"--resume: {path} is not valid JSON ({e})") from None
+    if not isinstance(old, dict) or old.get("complete") is True:
+        raise ValueError(
+            f"--resume: {path} is a complete run, nothing to resume (drop --resume to run again)"
+        )
+    if key not in old or "run_settings" not in old:
+        raise ValueError(f"--resume: {path} is not the file of an unfinished run")
+    was = old["run_settings"]
+    if was != to_jsonable(settings):
+        diff = sorted(set(was) | set(settings))
+        text = "; ".join(
+            f"{k} {was.get(k)!r} (now {settings.get(k)!r})"
+            for k in diff
+            if was.get(k) != settings.get(k)
+        )
+        raise ValueError(
+            f"--resume: {path} was written with other settings: {text}; "
+            "drop --resume (or use the same settings)"
+        )
+    return old
 
 
 class FoldLog:
@@ -372,49 +452,18 @@ class FoldLog:
         self.path = getattr(args, "json", None)
         self.done = {}
         self.progress = sys.stderr.isatty() and not getattr(args, "quiet", False)
-        plain = (str, int, float, bool, type(None), list, tuple, os.PathLike)
-        self.settings = {
-            k: to_jsonable(v)
-            for k, v in sorted(vars(args).items())
-            if k not in _NOT_SETTINGS and not k.startswith("_") and isinstance(v, plain)
-        }
+        self.settings = _run_settings(args)
         self._versions = package_versions(*packages) if self.path is not None else {}
         if getattr(args, "resume", False):
             self.done = self._read()
         self._write()
 
     def _read(self) -> dict:
-        if self.path is None:
-            raise ValueError("--resume needs --json PATH (the file of the unfinished run)")
-        path = Path(self.path)
-        if not path.exists():
-            log(f"--resume: {path} does not exist; starting from the beginning")
+        old = _read_unfinished(self.path, self.settings, "finished")
+        if not old:
             return {}
-        try:
-            old = json.loads(path.read_text())
-        except ValueError as e:
-            raise ValueError(f"--resume: {path} is not valid JSON ({e})") from None
-        if not isinstance(old, dict) or old.get("complete") is True:
-            raise ValueError(
-                f"--resume: {path} is a complete run, nothing to resume (drop --resume to "
-                "run again)"
-            )
-        if "finished" not in old or "run_settings" not in old:
-            raise ValueError(f"--resume: {path} is not the file of an unfinished run")
-        was = old["run_settings"]
-        if was != to_jsonable(self.settings):
-            diff = sorted(set(was) | set(self.settings))
-            text = "; ".join(
-                f"{k} {was.get(k)!r} (now {self.settings.get(k)!r})"
-                for k in diff
-                if was.get(k) != self.settings.get(k)
-            )
-            raise ValueError(
-                f"--resume: {path} was written with other settings: {text}; "
-                "drop --resume (or use the same settings)"
-            )
         done = {int(k) if k.lstrip("-").isdigit() else k: v for k, v in old["finished"].items()}
-        log(f"--resume: finished {list(done)} read from {path}; the others run now")
+        log(f"--resume: finished {list(done)} read from {self.path}; the others run now")
         return done
 
     def _write(self) -> None:
