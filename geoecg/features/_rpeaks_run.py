@@ -19,17 +19,20 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from .._kernels import rpeaks_stages as S
 from .._kernels.rpeaks import mask_runs
 from .rpeaks import (
+    _LEAD_BLOCK_S,
+    _LEAD_FLOOR,
     RPeakResult,
     _as_leads,
     _beats_in_run,
-    _combine_leads,
     _gaps_full_rate,
-    _lead_energy,
     _Plan,
     _plan,
+    _pruned,
     _refine,
+    _track_select,
     detect_rpeaks,
 )
 
@@ -52,6 +55,8 @@ class LeadEnergy:
         The options it was computed with (the rate ``k``, band, window).
     n : int
         Samples of the lead at the full rate.
+    runs : ndarray of int64, shape (n_runs, 2), optional
+        The processed ``[start, stop)`` stretches of ``used`` (computed when None).
     """
 
     lead: int
@@ -59,6 +64,7 @@ class LeadEnergy:
     used: np.ndarray
     plan: _Plan
     n: int
+    runs: np.ndarray | None = None
 
 
 def _empty(plan: _Plan, method: str, gaps=None) -> RPeakResult:
@@ -67,9 +73,39 @@ def _empty(plan: _Plan, method: str, gaps=None) -> RPeakResult:
     return RPeakResult(np.zeros(0, np.int64), plan.fs, method, np.zeros(0), gaps)
 
 
-def _beats(x2, combined, runs, energy, used, plan: _Plan, method: str, nd: int) -> RPeakResult:
-    """Stages 4-8 over the processed stretches ``runs`` of the envelope ``combined``."""
+_NO_GAPS = np.zeros((0, 2), dtype=np.int64)
+
+
+def _beats(
+    x2, combined, runs, energy, used, plan: _Plan, method: str, nd: int, track: bool
+) -> RPeakResult:
+    """Stages 4-8 over the processed stretches ``runs`` (an ``(n_runs, 2)`` array) of the
+    envelope ``combined``, tracking on when ``track`` (in place of ``plan.track``): one
+    kernel call (:func:`geoecg._kernels.rpeaks_stages.run_beats`) when the whole envelope
+    is one stretch, the stage functions otherwise."""
     k, n = plan.k, x2.shape[1]
+    if runs.shape[0] == 1 and runs[0, 0] == 0 and runs[0, 1] == nd:
+        status, peaks, confidence, cand, h, idx, thr, thr_c, is_beat, w = S.run_beats(
+            m=combined,
+            x=x2,
+            energy=energy,
+            used=used,
+            ints=plan.ints,
+            floats=plan.floats,
+            track=track,
+        )
+        if status == S.DONE:
+            return RPeakResult(peaks, plan.fs, method, confidence, _NO_GAPS)
+        if status == S.EMPTY:
+            return _empty(plan, method, _NO_GAPS)
+        # noisy: the rest of beat-sequence tracking (its logarithms in NumPy), stages 7-8
+        idx, thr = _track_select(cand, h, idx, thr_c, is_beat, w, plan)
+        pos, conf = _pruned(cand, h, idx, thr, plan)
+        peaks, conf = _refine(x2, pos * k + k // 2, pos, conf, energy, used, plan)
+        return RPeakResult(peaks, plan.fs, method, conf, _NO_GAPS)
+    if track != plan.track:
+        plan = replace(plan, track=track)
+    runs = runs.tolist()
     gaps = _gaps_full_rate(runs, nd, k, n)
     beats: list[np.ndarray] = []
     conf: list[np.ndarray] = []
@@ -94,15 +130,23 @@ def run_stages(x2: np.ndarray, plan: _Plan, method: str, keep: int | None = None
     if n == 0 or n_leads == 0:
         return _empty(plan, method), None
     nd = n // plan.k
-    energy, used, runs = _lead_energy(x2, plan)
+    # stages 1-3 in one call: the same kernels as _lead_energy and _combine_leads
+    energy, used, combined, runs, has_inf, kept_e, kept_u, kept_runs = S.record_energy(
+        x=x2,
+        k=plan.k,
+        sos=plan.sos,
+        half_width=plan.half,
+        min_len=plan.min_len,
+        block=max(int(_LEAD_BLOCK_S * plan.fs_d), 1),
+        floor=_LEAD_FLOOR,
+        keep=-1 if keep is None else keep,
+    )
+    if has_inf:
+        raise ValueError("signal contains infinite values; use NaN for missing samples")
     kept = None
     if keep is not None:
-        kept = LeadEnergy(keep, energy[keep].copy(), used[keep].copy(), plan, n)
-    if n_leads > 1:
-        combined, runs = _combine_leads(energy, used, plan)
-    else:
-        combined = energy[0]
-    return _beats(x2, combined, runs, energy, used, plan, method, nd), kept
+        kept = LeadEnergy(keep, kept_e, kept_u, plan, n, kept_runs)
+    return _beats(x2, combined, runs, energy, used, plan, method, nd, plan.track), kept
 
 
 def detect_with_lead_energy(signal, fs, lead: int, **options):
@@ -123,11 +167,14 @@ def detect_from_lead_energy(x_lead: np.ndarray, saved: LeadEnergy, *, track: boo
     x2 = _as_leads(x_lead)
     if x2.shape != (1, saved.n):
         raise ValueError(f"x_lead must hold the {saved.n} samples of the saved lead")
-    plan = replace(saved.plan, track=bool(track))
+    plan = saved.plan
     energy = saved.energy.reshape(1, -1)
     used = saved.used.reshape(1, -1)
-    runs = mask_runs(mask=saved.used, min_len=plan.min_len).tolist()
-    return _beats(x2, saved.energy, runs, energy, used, plan, "geoecg", saved.energy.shape[0])
+    runs = saved.runs
+    if runs is None:
+        runs = mask_runs(mask=saved.used, min_len=plan.min_len)
+    nd = saved.energy.shape[0]
+    return _beats(x2, saved.energy, runs, energy, used, plan, "geoecg", nd, bool(track))
 
 
 def _plan_of(fs, options: dict) -> _Plan:

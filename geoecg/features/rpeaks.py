@@ -16,6 +16,7 @@ from functools import lru_cache
 import numpy as np
 
 from .._butter import butter2_bandpass_sos
+from .._kernels import rpeaks_stages as S
 from .._kernels.rpeaks import combine_lead_energies, local_maxima
 from .._kernels.rpeaks_decide import (
     decide_beats,
@@ -133,7 +134,8 @@ class _Plan:
     ``k``: decimation factor; ``fs_d``: detection rate (Hz); ``sos``: band-pass at ``fs_d``;
     ``refr``/``half``/``min_len``: refractory distance, half window and shortest processed
     stretch at ``fs_d``; ``radius``/``base_radius``: refinement windows and ``refr_full``
-    the refractory distance, both at ``fs``.
+    the refractory distance, both at ``fs``; ``ints``/``floats``: the numbers stages 4-8
+    take, laid out for :func:`geoecg._kernels.rpeaks_stages.run_beats` (read-only).
     """
 
     fs: float
@@ -151,6 +153,8 @@ class _Plan:
     prune_rr: float
     prune_h: float
     track: bool
+    ints: np.ndarray = field(repr=False, compare=False)
+    floats: np.ndarray = field(repr=False, compare=False)
 
 
 @lru_cache(maxsize=64)
@@ -248,6 +252,8 @@ def _make_plan(
     fs_d = fs / k
     refr = max(int(round(refractory_ms * fs_d / 1000.0)), 1)
     radius = int(round(refine_ms * fs / 1000.0))
+    base_radius = max(int(round(_REFINE_BASE_S * fs)), radius)
+    refr_full = refractory_ms * fs / 1000.0
     return _Plan(
         fs=fs,
         k=k,
@@ -257,14 +263,47 @@ def _make_plan(
         half=max(int(round(window_ms * fs_d / 2000.0)), 0),
         min_len=2 * refr,
         radius=radius,
-        base_radius=max(int(round(_REFINE_BASE_S * fs)), radius),
-        refr_full=refractory_ms * fs / 1000.0,
+        base_radius=base_radius,
+        refr_full=refr_full,
         threshold=threshold,
         prune=prune,
         prune_rr=prune_rr,
         prune_h=prune_h,
         track=track,
+        ints=_stage_ints(k, refr, fs_d, radius, base_radius, prune),
+        floats=_stage_floats(fs_d, threshold, prune_rr, prune_h, refr_full),
     )
+
+
+def _stage_ints(k: int, refr: int, fs_d: float, radius: int, base_radius: int, prune: bool):
+    """The integer options of stages 4-8 (layout ``rpeaks_stages.I_*``), as the stage
+    functions below compute them."""
+    ints = np.zeros(S.N_INTS, dtype=np.int64)
+    ints[S.I_K], ints[S.I_REFR] = k, refr
+    ints[S.I_INIT], ints[S.I_INIT_RANK] = int(_INIT_S * fs_d), _INIT_RANK
+    ints[S.I_TWAVE] = int(_TWAVE_S * fs_d)
+    ints[S.I_BLOCK] = max(int(_NOISE_BLOCK_S * fs_d), 1)
+    ints[S.I_NSUB], ints[S.I_CHUNK] = _NOISE_SUBSAMPLE, int(_NOISE_CHUNK_S * fs_d)
+    ints[S.I_ERODE] = _NOISE_ERODE
+    ints[S.I_RADIUS], ints[S.I_BASE_RADIUS], ints[S.I_PRUNE] = radius, base_radius, prune
+    ints.flags.writeable = False
+    return ints
+
+
+def _stage_floats(fs_d: float, threshold: float, prune_rr: float, prune_h: float, refr_full):
+    """The real options of stages 4-8 (layout ``rpeaks_stages.F_*``)."""
+    f = np.zeros(S.N_FLOATS)
+    f[S.F_TWAVE_FRAC], f[S.F_SEARCHBACK], f[S.F_SB_FRAC] = (
+        _TWAVE_FRAC,
+        _SEARCHBACK_RR,
+        _SEARCHBACK_FRAC,
+    )
+    f[S.F_FRAC], f[S.F_RR0] = threshold, _RR0_S * fs_d
+    f[S.F_FRAC_NOISY], f[S.F_RATIO_LO], f[S.F_RATIO_HI] = _FRAC_NOISY, _RATIO_LO, _RATIO_HI
+    f[S.F_LO], f[S.F_HI] = _NOISE_LO, _NOISE_HI
+    f[S.F_PRUNE_RR], f[S.F_PRUNE_H], f[S.F_REFR_FULL] = prune_rr, prune_h, refr_full
+    f.flags.writeable = False
+    return f
 
 
 # typed: 1, 1.0 and True are different keys (a bool option must still raise TypeError)
@@ -368,6 +407,13 @@ def _track(m, h, cand, idx, thr, plan: _Plan):
     )
     if not noisy:
         return idx, thr
+    return _track_select(cand, h, idx, thr_c, is_beat, w, plan)
+
+
+def _track_select(cand, h, idx, thr_c, is_beat, w, plan: _Plan):
+    """The part of :func:`_track` after its inputs (a noisy envelope): the evidence of each
+    selectable candidate, then :func:`track_beats`; new (beat indices, thresholds)."""
+    fs_d = plan.fs_d
     sel = np.flatnonzero(is_beat | (h > _TRACK_MIN_FRAC * thr_c))
     lg = np.log(h[sel] / np.maximum(thr_c[sel], _TINY))
     ev = np.where(is_beat[sel], np.maximum(lg, _TRACK_GMIN), np.minimum(lg, 0.0) - _TRACK_PEN)
@@ -402,6 +448,12 @@ def _beats_in_run(m, plan: _Plan):
     idx, thr = _decide(h, cand, m.shape[0], plan.threshold, plan)
     if plan.track and idx.size > 2:
         idx, thr = _track(m, h, cand, idx, thr, plan)
+    return _pruned(cand, h, idx, thr, plan)
+
+
+def _pruned(cand, h, idx, thr, plan: _Plan):
+    """Stage 7 and the confidence, from the beats ``idx`` (candidate indices) and their
+    thresholds; (positions, confidence)."""
     pos, hb = cand[idx], h[idx]
     if plan.prune:
         pos, hb, thr = _prune(pos, hb, thr, plan.prune_rr, plan.prune_h, plan)

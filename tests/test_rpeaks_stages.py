@@ -1,0 +1,139 @@
+"""The one-call stage kernels of the R-peak detector (geoecg._kernels.rpeaks_stages) give the
+numbers of the stage functions they replace on a record without gaps, to the bit."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from geoecg._kernels import rpeaks_stages as S
+from geoecg._kernels.rpeaks import combine_lead_energies, mask_runs
+from geoecg._kernels.rpeaks_fused import lead_energies_fused
+from geoecg.features import rpeaks as R
+from geoecg.features._rpeaks_run import _plan_of
+
+
+def twin_detect(x2, plan):
+    """The detector through its stage functions, one stretch at a time (the path the
+    kernels replace): _lead_energy, _combine_leads, _beats_in_run, _refine."""
+    energy, used, runs = R._lead_energy(x2, plan)
+    combined = energy[0]
+    if x2.shape[0] > 1:
+        combined, runs = R._combine_leads(energy, used, plan)
+    beats, conf = [], []
+    for a, b in runs:
+        found = R._beats_in_run(combined[a:b], plan)
+        if found is not None:
+            beats.append(found[0] + a)
+            conf.append(found[1])
+    gaps = R._gaps_full_rate(runs, x2.shape[1] // plan.k, plan.k, x2.shape[1])
+    if not beats:
+        return np.zeros(0, np.int64), np.zeros(0), gaps
+    pos, conf = np.concatenate(beats), np.concatenate(conf)
+    peaks, conf = R._refine(x2, pos * plan.k + plan.k // 2, pos, conf, energy, used, plan)
+    return peaks, conf, gaps
+
+
+def _record(seed, n_leads, fs, seconds=12.0, noise=0.05):
+    rng = np.random.default_rng(seed)
+    t = np.arange(int(seconds * fs)) / fs
+    rr = 0.8 + 0.1 * np.sin(t / 3.0)  # a slowly varying rhythm
+    phase = np.cumsum(1.0 / rr) / fs
+    x = np.stack(
+        [np.sin(np.pi * phase + 0.3 * i) ** 40 * (1 - 2 * (i % 4 == 3)) for i in range(n_leads)]
+    )
+    return np.ascontiguousarray(x + noise * rng.standard_normal(x.shape))
+
+
+CASES = [
+    (0, 1, 360.0, {}),
+    (1, 1, 250.0, {"track": False}),
+    (2, 2, 500.0, {}),
+    (3, 3, 128.0, {"prune": False}),
+    (4, 12, 500.0, {}),
+    (5, 12, 500.0, {"refine_ms": 0.0}),
+    (6, 12, 1000.0, {"track": False, "threshold": 0.3}),
+    (7, 5, 200.0, {"window_ms": 80.0, "band_hz": (5.0, 25.0)}),
+]
+
+
+@pytest.mark.parametrize(("seed", "n_leads", "fs", "opts"), CASES)
+@pytest.mark.parametrize("noise", [0.05, 0.6])
+def test_run_beats_kernel_matches_stage_function_twin(seed, n_leads, fs, opts, noise):
+    x = _record(seed, n_leads, fs, noise=noise)
+    res = R.detect_rpeaks(x, fs, **opts)
+    peaks, conf, gaps = twin_detect(x, _plan_of(fs, opts))
+    np.testing.assert_array_equal(res.indices, peaks)
+    np.testing.assert_array_equal(res.confidence, conf)
+    np.testing.assert_array_equal(res.gaps, gaps)
+
+
+def _run_beats(x, fs, track=True):
+    plan = _plan_of(fs, {})
+    out = S.record_energy(
+        x=x, k=plan.k, sos=plan.sos, half_width=plan.half, min_len=plan.min_len,
+        block=max(int(R._LEAD_BLOCK_S * plan.fs_d), 1), floor=R._LEAD_FLOOR, keep=-1,
+    )  # fmt: skip
+    energy, used, combined = out[:3]
+    return S.run_beats(
+        m=combined, x=x, energy=energy, used=used, ints=plan.ints, floats=plan.floats,
+        track=track,
+    )  # fmt: skip
+
+
+def test_run_beats_kernel_reaches_each_status():
+    """DONE on a clean record, NOISY (tracking handed back) on a noisy one, EMPTY on a
+    flat one; the noisy record's result still equals the twin (checked above)."""
+    assert _run_beats(_record(0, 1, 250.0), 250.0)[0] == S.DONE
+    noisy = _record(1, 1, 250.0, seconds=60.0, noise=0.6)
+    assert _run_beats(noisy, 250.0)[0] == S.NOISY
+    assert _run_beats(noisy, 250.0, track=False)[0] == S.DONE
+    assert _run_beats(np.full((2, 3000), 0.4), 250.0)[0] == S.EMPTY
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("n_leads", [1, 3, 12])
+def test_record_energy_kernel_matches_twin(seed, n_leads):
+    x = _record(seed, n_leads, 500.0)
+    if seed == 1:
+        x[0, 700:900] = np.nan  # a gap: runs of the kept lead and of the mean differ
+    if seed == 2 and n_leads > 1:
+        x[1] = 0.2  # a flat lead
+    plan = _plan_of(500.0, {})
+    keep = n_leads // 2 if seed else -1
+    got = S.record_energy(
+        x=x, k=plan.k, sos=plan.sos, half_width=plan.half, min_len=plan.min_len,
+        block=100, floor=1e-6, keep=keep,
+    )  # fmt: skip
+    energy, used, runs, has_inf = lead_energies_fused(
+        x=x, k=plan.k, sos=plan.sos, half_width=plan.half, min_len=plan.min_len
+    )
+    if keep >= 0:
+        np.testing.assert_array_equal(got[5], energy[keep])
+        np.testing.assert_array_equal(got[6], used[keep])
+        np.testing.assert_array_equal(got[7], mask_runs(mask=used[keep], min_len=plan.min_len))
+    else:
+        assert got[5].size == got[6].size == got[7].size == 0
+    combined = energy[0]
+    if n_leads > 1:
+        combined, runs = combine_lead_energies(
+            energy=energy, used=used, block=100, floor=1e-6, min_len=plan.min_len
+        )
+    for g, w in zip(got[:5], (energy, used, combined, runs, has_inf), strict=True):
+        np.testing.assert_array_equal(g, w)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_lead_of_peaks_kernel_matches_numpy_twin(seed):
+    """The refinement lead: np.argmax(energy[:, p] * used[:, p], axis=0), first of ties,
+    first NaN (inf * a cleared mask), zeros and -0.0."""
+    rng = np.random.default_rng(seed)
+    n_leads, n = 5, 60
+    energy = rng.choice([0.0, -0.0, 1.0, 2.0, 0.5, np.inf], size=(n_leads, n))
+    energy[rng.random((n_leads, n)) < 0.05] = np.nan
+    used = rng.random((n_leads, n)) < 0.7
+    peaks = np.sort(rng.choice(n, size=25, replace=False)).astype(np.int64)
+    with np.errstate(invalid="ignore"):  # inf * 0 (and in the kernel under NUMBA_DISABLE_JIT)
+        want = np.argmax(energy[:, peaks] * used[:, peaks], axis=0)
+        got = S._lead_of_peaks(energy, used, peaks)
+    np.testing.assert_array_equal(got, want)
