@@ -146,7 +146,7 @@ def _stack_pool(c: int, t: int, rng) -> np.ndarray:
     return X
 
 
-@pytest.mark.parametrize("c,t", [(12, 3 * GRAM_TILE + 77), (8, 2 * GRAM_TILE), (13, 700)])
+@pytest.mark.parametrize("c,t", [(12, GRAM_TILE + 77), (8, GRAM_TILE + 300), (13, 700)])
 @pytest.mark.parametrize("method", [SCM, OAS])
 def test_kernel_stream_record_bits_independent_of_stack(c, t, method, rng):
     # a stack streams record to record (the last tile reads the next record's first tile), but
@@ -162,7 +162,7 @@ def test_kernel_stream_record_bits_independent_of_stack(c, t, method, rng):
         return cov, shrink, nv
 
     alone = [run(pool[k : k + 1]) for k in range(len(pool))]
-    stacks = [[0, 1, 2, 3, 4, 5], [5, 4, 3, 2, 1, 0], [2, 0], [3, 5, 1], [4, 2, 0, 3]]
+    stacks = [[0, 1, 2, 3, 4, 5], [5, 4, 3, 2, 1, 0], [2, 0], [3, 5, 1]]
     for order in stacks:
         got = run(pool[order])
         for pos, k in enumerate(order):
