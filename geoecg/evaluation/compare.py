@@ -84,6 +84,13 @@ def make_splits(y, groups=None, cv=5, random_state=0) -> list[tuple[np.ndarray, 
     cv : int or CV splitter
         Number of folds (``StratifiedGroupKFold``/``StratifiedKFold``, shuffled) or a
         splitter with ``split(X, y, groups)``.
+    random_state : int, default 0
+        Seed of the shuffled folds (with an int ``cv``).
+
+    Returns
+    -------
+    list of (ndarray, ndarray)
+        One (train, test) index pair per fold.
     """
     y = np.asarray(y)
     strat = y if y.ndim == 1 else np.array(["".join(map(str, r)) for r in y.astype(int)])
@@ -114,6 +121,20 @@ def _accepts(method, name: str) -> bool:
 
 def oof_predict(estimator, X, y, splits, covariates=None):
     """Out-of-fold probabilities of ``estimator`` over ``splits``.
+
+    Parameters
+    ----------
+    estimator : classifier
+        Cloned and fitted on each training fold only (with ``covariates=`` when its ``fit``
+        takes them).
+    X : array_like or list
+        Anything indexable by integer arrays (signals, covariances, feature tables).
+    y : array_like, shape (n,) or (n, n_labels)
+        Labels (multi-label: one column per label).
+    splits : list of (ndarray, ndarray)
+        (train, test) index pairs, e.g. from :func:`make_splits`.
+    covariates : DataFrame or array_like, optional
+        Covariates aligned with ``X``, passed to ``fit``/``predict_proba`` that accept them.
 
     Returns
     -------

@@ -193,6 +193,18 @@ def count_table(counts: Mapping, *, title: str = "") -> ClassTable:
     For detection scored by matching (per record, per SNR, per detector); there is no
     confusion matrix.
 
+    Parameters
+    ----------
+    counts : mapping
+        Row name -> ``{"tp": int, "fp": int, "fn": int}``.
+    title : str, default ""
+        Title line of :meth:`ClassTable.format`.
+
+    Returns
+    -------
+    ClassTable
+        Per row Se, +P, F1 (%) and the counts; no confusion matrix.
+
     Examples
     --------
     >>> t = count_table({"100": {"tp": 9, "fp": 1, "fn": 0}, "total": {"tp": 9, "fp": 1,
@@ -218,6 +230,13 @@ def class_table_from_confusion(
     ec57 : bool or None
         Add the EC57 gross statistics; None: when the labels hold N, S, V, F and Q.
     title : str
+        Title line of :meth:`ClassTable.format`.
+
+    Returns
+    -------
+    ClassTable
+        Per class n, Se, +P, F1 (%), TP, FP, FN; the summary (accuracy %, kappa) and the
+        confusion matrix.
 
     Examples
     --------
@@ -267,6 +286,13 @@ def class_table(
     ec57 : bool or None
         See :func:`class_table_from_confusion`.
     title : str
+        Title line of :meth:`ClassTable.format`.
+
+    Returns
+    -------
+    ClassTable
+        Per class n, Se, +P, F1 (%), TP, FP, FN; the summary (accuracy %, kappa) and the
+        confusion matrix.
 
     Examples
     --------

@@ -38,6 +38,17 @@ class Task:
     A *cell* is ``(method, shift, seed, n)``; the cells sharing ``(shift, seed, n)`` share
     one task, so they see the same training, test and reference samples (common random
     numbers, which makes method differences less noisy).
+
+    Attributes
+    ----------
+    shift : float
+        Shift strength of the test environment (the sweep's ``shift`` axis).
+    seed : int
+        Seed of this draw.
+    n : int
+        Training records.
+    methods : tuple of str
+        Names of the methods fitted on this draw.
     """
 
     shift: float
@@ -50,13 +61,46 @@ class Task:
 
 
 def cell_id(method: str, shift: float, seed: int, n: int) -> str:
-    """Stable text key of a cell, e.g. ``'x_only|shift=0.5|seed=3|n=2000'``."""
+    """Stable text key of a cell, e.g. ``'x_only|shift=0.5|seed=3|n=2000'``.
+
+    Parameters
+    ----------
+    method : str
+        Method name.
+    shift : float
+        Shift strength.
+    seed : int
+        Seed of the draw.
+    n : int
+        Training records.
+
+    Returns
+    -------
+    str
+        The key.
+    """
     return f"{method}|shift={float(shift)!r}|seed={int(seed)}|n={int(n)}"
 
 
 @dataclass(frozen=True)
 class SweepConfig:
-    """A validated sweep configuration (see :func:`load_config` for the TOML layout)."""
+    """A validated sweep configuration (see :func:`load_config` for the TOML layout).
+
+    Attributes
+    ----------
+    name : str
+        Name of the configuration.
+    simulator : str
+        Simulator of the data draws.
+    base_seed : int
+        Seed from which every task's seed is derived.
+    shifts, seeds, ns : tuple
+        The grid: shift strengths, seeds and training sizes.
+    methods : tuple of str
+        Methods fitted in every task.
+    raw : dict
+        The configuration as read (TOML tables), for the simulator's and methods' settings.
+    """
 
     name: str
     simulator: str
@@ -193,7 +237,18 @@ def load_config(source) -> SweepConfig:
 
 
 def expand_grid(config: SweepConfig) -> list[Task]:
-    """All tasks of the grid, in a deterministic order (shift, n, seed)."""
+    """All tasks of the grid, in a deterministic order (shift, n, seed).
+
+    Parameters
+    ----------
+    config : SweepConfig
+        The sweep.
+
+    Returns
+    -------
+    list of Task
+        One task per (shift, n, seed).
+    """
     return [
         Task(shift=s, seed=seed, n=n, methods=config.methods)
         for s in config.shifts

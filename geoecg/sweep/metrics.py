@@ -60,6 +60,20 @@ def binary_metrics(y, p) -> dict:
 
     AUROC is NaN when ``y`` holds one class only (documented degenerate case).
 
+    Parameters
+    ----------
+    y : array_like of {0, 1}
+        Labels.
+    p : array_like
+        Predicted P(y = 1), clipped away from 0 and 1.
+
+    Returns
+    -------
+    dict
+        ``auroc`` (fraction), ``log_loss`` (nats), ``brier`` and ``ece``.
+
+    Examples
+    --------
     >>> m = binary_metrics([0, 1, 0, 1], [0.2, 0.8, 0.3, 0.6])
     >>> m["auroc"], round(m["brier"], 4)
     (1.0, 0.0825)
@@ -83,6 +97,18 @@ def transfer_gaps(shifted: dict, reference: dict) -> dict:
     same model class fitted on a fresh test-environment sample. A positive
     ``log_loss_gap`` (nats) and a negative ``auroc_gap`` mean the transfer cost something.
 
+    Parameters
+    ----------
+    shifted, reference : dict
+        Output of :func:`binary_metrics` for the transferred and the reference model.
+
+    Returns
+    -------
+    dict
+        ``auroc_gap``, ``log_loss_gap``, ``brier_gap`` and ``ece_gap``.
+
+    Examples
+    --------
     >>> transfer_gaps({"auroc": 0.8, "log_loss": 0.5, "brier": 0.2, "ece": 0.05},
     ...               {"auroc": 0.82, "log_loss": 0.45, "brier": 0.18, "ece": 0.01})["log_loss_gap"]
     0.05...

@@ -23,7 +23,18 @@ TITLES = {
 
 
 def config_title(name: str) -> str:
-    """Title of a packaged study in words (``name`` itself for any other sweep)."""
+    """Title of a packaged study in words (``name`` itself for any other sweep).
+
+    Parameters
+    ----------
+    name : str
+        Sweep name (a packaged configuration's, or any other).
+
+    Returns
+    -------
+    str
+        The title.
+    """
     return TITLES.get(name, name)
 
 
@@ -32,12 +43,28 @@ def _folder():
 
 
 def list_configs() -> list[str]:
-    """Names of the packaged sweep configurations, sorted (use them with :func:`config_path`)."""
+    """Names of the packaged sweep configurations, sorted (use them with :func:`config_path`).
+
+    Returns
+    -------
+    list of str
+        Configuration names without ``.toml``.
+    """
     return sorted(p.name[:-5] for p in _folder().iterdir() if p.name.endswith(".toml"))
 
 
 def config_path(name: str) -> Path:
     """Path of the packaged sweep configuration ``name`` (with or without ``.toml``).
+
+    Parameters
+    ----------
+    name : str
+        A name of :func:`list_configs`, with or without ``.toml``.
+
+    Returns
+    -------
+    pathlib.Path
+        The TOML file inside the installed package.
 
     Raises
     ------

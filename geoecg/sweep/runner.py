@@ -32,6 +32,20 @@ def run_task(config: SweepConfig, task: Task, skip=frozenset()) -> list[dict]:
     environment. Returns one row (dict) per method; a method that raises gets NaN
     metrics and its error message in ``error``. BLAS and OpenMP pools are limited to one
     thread inside a task (the sweep parallelises over tasks instead).
+
+    Parameters
+    ----------
+    config : SweepConfig
+        The sweep.
+    task : Task
+        The draw (shift, seed, n) and its methods.
+    skip : collection of str, default frozenset()
+        Names of methods already done for this task, not fitted again.
+
+    Returns
+    -------
+    list of dict
+        One row per method fitted.
     """
     with threadpool_limits(limits=1):
         return _run_task(config, task, skip)

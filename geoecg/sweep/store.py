@@ -42,6 +42,11 @@ class ResultStore:
 
     A part is written to a temporary name and renamed, so a part file on disk is always
     complete; an interrupted sweep loses at most the tasks that were running.
+
+    Parameters
+    ----------
+    out_dir : path-like
+        The sweep's output folder; the parts go to ``out_dir/results/``.
     """
 
     def __init__(self, out_dir):
@@ -87,7 +92,20 @@ class ResultStore:
 def load_results(out_dir) -> pd.DataFrame:
     """All stored rows of a sweep folder, sorted by method, shift, n and seed.
 
-    Raises ``FileNotFoundError`` when the folder holds no results.
+    Parameters
+    ----------
+    out_dir : path-like
+        The sweep's output folder (the ``--out`` of ``geoecg sweep``).
+
+    Returns
+    -------
+    DataFrame
+        One row per cell: the cell's keys, its metrics and timing.
+
+    Raises
+    ------
+    FileNotFoundError
+        When the folder holds no results.
     """
     store = ResultStore(out_dir)
     df = store.load()
