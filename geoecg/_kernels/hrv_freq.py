@@ -94,6 +94,36 @@ def natural_cubic_spline(t, y, tq):
 
 
 @njit(cache=True, nogil=True)
+def _hann(nperseg):
+    """``(w, sum(w**2), wr, wi)``: the periodic Hann window ``0.5 - 0.5 cos(2 pi i / n)`` of
+    :func:`welch_low_bins`, its power, and the twiddles of :func:`_twiddles` (``n`` a
+    multiple of 4, whose quarter table gives the cosines, ``cos(pi) = -1`` at ``i = n/2``;
+    other ``n``: direct cosines and empty twiddles)."""
+    w = np.empty(nperseg, dtype=np.float64)
+    h = nperseg // 2
+    wr = np.empty(0, dtype=np.float64)
+    wi = np.empty(0, dtype=np.float64)
+    if nperseg % 4 == 0:
+        wr, wi = _twiddles(nperseg)
+        for i in range(nperseg):
+            j = i if 2 * i <= nperseg else nperseg - i
+            w[i] = 0.5 - 0.5 * (wr[j] if j < h else -1.0)
+    else:
+        for i in range(nperseg):
+            w[i] = 0.5 - 0.5 * np.cos(2.0 * np.pi * i / nperseg)
+    s2 = 0.0
+    for i in range(nperseg):
+        s2 += w[i] * w[i]
+    return w, s2, wr, wi
+
+
+#: Welch segment (samples) whose window is tabled at import: 256 s at 4 Hz, the default
+#: (``HRVSettings``); the table is :func:`_hann` run as Python, so the same numbers.
+HANN_TABLE_N = 1024
+_HANN_W, _HANN_S2, _HANN_WR, _HANN_WI = getattr(_hann, "py_func", _hann)(HANN_TABLE_N)
+
+
+@njit(cache=True, nogil=True)
 def welch_low_bins(x, fs, nperseg, fmax):
     """One-sided Welch PSD of ``x`` for DFT bins ``k*fs/nperseg <= fmax``.
 
@@ -119,23 +149,11 @@ def welch_low_bins(x, fs, nperseg, fmax):
     if nperseg < 2:
         psd[:] = np.nan
         return freqs, psd
-    # periodic Hann window 0.5 - 0.5 cos(2 pi i / n): cosines from the quarter table of
-    # _twiddles when n is a multiple of 4 (cos(pi) = -1 at i = n/2), directly otherwise
-    w = np.empty(nperseg, dtype=np.float64)
-    h = nperseg // 2
-    wr = np.empty(0, dtype=np.float64)
-    wi = np.empty(0, dtype=np.float64)
-    if nperseg % 4 == 0:
-        wr, wi = _twiddles(nperseg)
-        for i in range(nperseg):
-            j = i if 2 * i <= nperseg else nperseg - i
-            w[i] = 0.5 - 0.5 * (wr[j] if j < h else -1.0)
+    if nperseg == HANN_TABLE_N:  # the default segment: import-time table, same numbers
+        w, s2, wr, wi = _HANN_W, _HANN_S2, _HANN_WR, _HANN_WI
     else:
-        for i in range(nperseg):
-            w[i] = 0.5 - 0.5 * np.cos(2.0 * np.pi * i / nperseg)
-    s2 = 0.0
-    for i in range(nperseg):
-        s2 += w[i] * w[i]
+        w, s2, wr, wi = _hann(nperseg)
+    h = nperseg // 2
     step = nperseg - nperseg // 2
     nseg = (n - nperseg) // step + 1
     seg = np.empty(nperseg, dtype=np.float64)
@@ -257,6 +275,22 @@ def _exp_small(a):
 
 
 @njit(cache=True, nogil=True, inline="always")
+def _exp_pair(a):
+    """``(exp(a), exp(-a))`` for ``|a| <= 2 pi / LS_SPREAD`` from one evaluation of the
+    Taylor polynomial of :func:`_exp_small` split into its even and odd parts (Horner in
+    ``a**2``): ``E + O`` and ``E - O``, ~half the work of two calls, each within a few ulp
+    of ``np.exp``."""
+    a2 = a * a
+    e = _EXP_TAYLOR[LS_EXP_DEGREE - 1]  # LS_EXP_DEGREE is odd: the last term is odd
+    o = _EXP_TAYLOR[LS_EXP_DEGREE]
+    for k in range(LS_EXP_DEGREE - 3, -1, -2):
+        e = e * a2 + _EXP_TAYLOR[k]
+        o = o * a2 + _EXP_TAYLOR[k + 1]
+    o *= a
+    return e + o, e - o
+
+
+@njit(cache=True, nogil=True, inline="always")
 def _gauss_spread(g, m0, w, e2, e2inv, e3):
     """Add ``w E2^j e3[|j|]`` to grid point ``m0 + j``, ``j = -(LS_SPREAD - 1)..LS_SPREAD``
     (``g`` padded by ``LS_SPREAD`` on each side): the Gaussian ``exp(-(x - (m0 + j) h)^2 /
@@ -328,14 +362,12 @@ def lomb_scargle(t, y, df, nf):
         d = x - m * h
         M[0, i] = np.int64(m) & (n_grid - 1)  # floor modulo (m = N when x / h rounds up)
         W[0, i] = (y[i] - ym) * _exp_small(-d * d * c2)
-        W[1, i] = _exp_small(d * c1)
-        W[2, i] = _exp_small(-d * c1)
+        W[1, i], W[2, i] = _exp_pair(d * c1)
         m = np.floor(x2 / h)
         d = x2 - m * h
         M[1, i] = np.int64(m) & (n_grid - 1)
         W[3, i] = _exp_small(-d * d * c2)
-        W[4, i] = _exp_small(d * c1)
-        W[5, i] = _exp_small(-d * c1)
+        W[4, i], W[5, i] = _exp_pair(d * c1)
     for i in range(n):
         _gauss_spread(gr, M[0, i], W[0, i], W[1, i], W[2, i], e3)
         _gauss_spread(gi, M[1, i], W[3, i], W[4, i], W[5, i], e3)
