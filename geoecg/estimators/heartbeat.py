@@ -62,6 +62,11 @@ def class_weights(y, class_weight="sqrt", sample_weight=None) -> np.ndarray:
         Per-sample weights: ``n`` and ``n_c`` become weight sums, so a weight of 2 counts
         like a repeated sample.
 
+    Returns
+    -------
+    ndarray of float, shape (n_samples,)
+        The weight of each sample's class (not multiplied by ``sample_weight``).
+
     Examples
     --------
     >>> class_weights(["N", "N", "N", "S"], "balanced").tolist()
@@ -104,6 +109,9 @@ class HeartbeatClassifier(ClassifierMixin, BaseEstimator):
         Histogram bins per feature (fewer bins train faster).
     class_weight : {"balanced", "sqrt"}, dict or None, default "balanced"
         Class re-weighting (see :func:`class_weights`), multiplied into ``sample_weight``.
+    max_per_class : int or None, default None
+        At most this many training beats per class, drawn at random (seeded by
+        ``random_state``) in ``fit``; None keeps every beat.
     n_jobs : int, default 1
         xgboost threads. On a machine shared with other work more threads than free
         cores make OpenMP spin and can be much slower than one thread.

@@ -30,6 +30,20 @@ def aami_report(y_true, y_pred, classes=AAMI_REPORT_CLASSES) -> dict:
     gross VEB/SVEB statistics (:func:`geoecg.evaluation.ec57_gross`; F and Q beats called V
     are not VEB false positives there, unlike in ``classes``).
 
+    Parameters
+    ----------
+    y_true, y_pred : array_like of str
+        Reference and predicted classes of the same beats.
+    classes : sequence of str, default AAMI_REPORT_CLASSES
+        Classes reported, in this order (N, S, V, F, Q).
+
+    Returns
+    -------
+    dict
+        ``classes`` (per class ``se``, ``ppv``, ``f1`` in %, ``n``, ``n_pred``),
+        ``accuracy`` (%), ``kappa``, ``j_index``, ``jkappa``, ``confusion``, ``labels`` and
+        ``ec57``: the fields of the ``--json`` of ``geoecg bench beats``.
+
     Examples
     --------
     >>> r = aami_report(["N", "N", "S", "V"], ["N", "S", "S", "V"])
@@ -72,7 +86,18 @@ def aami_table(rep) -> list[str]:
     """Lines of the per-class table, EC57 gross statistics and confusion matrix of an
     :func:`aami_report`, written by the one table writer
     (:func:`geoecg.evaluation.tables.class_table_from_confusion`), with the accuracy, kappa,
-    j- and jk-index line."""
+    j- and jk-index line.
+
+    Parameters
+    ----------
+    rep : dict
+        The output of :func:`aami_report`.
+
+    Returns
+    -------
+    list of str
+        The lines, without line ends.
+    """
     table = class_table_from_confusion(rep["confusion"], rep["labels"], ec57="ec57" in rep)
     table = replace(table, summary={})
     lines = table.format().splitlines()
@@ -88,6 +113,20 @@ def aami_table(rep) -> list[str]:
 def sv_f1_score(estimator, X, y) -> float:
     """Scorer: mean of the S and V F1 (fractions, 0 where a class is neither present nor
     predicted) of ``estimator.predict(X)``; the inner-CV criterion of the beat benchmark.
+
+    Parameters
+    ----------
+    estimator : classifier
+        A fitted classifier of beats.
+    X : array_like
+        Beat features.
+    y : array_like of str
+        Reference classes of the beats.
+
+    Returns
+    -------
+    float
+        Mean of the S and V F1, a fraction.
 
     Examples
     --------
@@ -110,6 +149,22 @@ def per_record_counts(records, y_true, y_pred, n_per_record, classes=("S", "V"))
     ``y_true``/``y_pred`` are the records' beats in order, ``n_per_record`` how many
     belong to each record (as :func:`geoecg.features.beat_records.stack_beat_tables`
     returns them).
+
+    Parameters
+    ----------
+    records : sequence of str
+        Record names, in the order of their beats.
+    y_true, y_pred : array_like of str
+        Reference and predicted classes of the same beats.
+    n_per_record : array_like of int
+        Beats of each record.
+    classes : sequence of str, default ("S", "V")
+        Classes counted.
+
+    Returns
+    -------
+    dict
+        Record -> class -> ``[reference beats, predicted beats, true positives]``.
 
     Examples
     --------

@@ -92,6 +92,13 @@ def qtc(qt_ms, rr_ms, formula: str = "bazett"):
     qt_ms, rr_ms : float or array_like
         QT and RR intervals, ms.
     formula : {"bazett", "fridericia", "framingham", "hodges"}
+        Bazett ``QT / sqrt(RR)``, Fridericia ``QT / cbrt(RR)`` (RR in s), Framingham
+        ``QT + 154 (1 - RR)``, Hodges ``QT + 1.75 (HR - 60)`` (HR in bpm).
+
+    Returns
+    -------
+    float or ndarray
+        QTc in ms (NaN where an input is NaN).
 
     Examples
     --------
@@ -122,6 +129,18 @@ def cornell_criterion(cornell_mv, sex) -> float:
 
     ``sex`` is ``"M"``/``"F"`` (or 0 = male, 1 = female as in PTB-XL); unknown sex or a NaN
     voltage give NaN.
+
+    Parameters
+    ----------
+    cornell_mv : float
+        Cornell voltage, R in aVL + S in V3, mV.
+    sex : {"M", "F", 0, 1}
+        Sex of the patient.
+
+    Returns
+    -------
+    float
+        1.0 when the criterion is met, 0.0 when not, NaN when unknown.
     """
     if isinstance(sex, str):
         s = {"M": 0, "F": 1}.get(sex.strip().upper()[:1])

@@ -61,6 +61,15 @@ def star_coefficients(n_segments: int, a_low: float = 0.8, a_high: float = 1.3, 
     ``x_k = phase + 2k/K`` (k = 1..K), ``y_k = sin(x_k)``,
     ``c_k = a_low + (a_high - a_low) (y_k - min y) / (max y - min y)``, then ``c / mean(c)``.
 
+    Parameters
+    ----------
+    n_segments : int
+        Number K of R-R segments (>= 0).
+    a_low, a_high : float, default 0.8, 1.3
+        Smallest and largest scale factor before renormalisation (dimensionless).
+    phase : float, default 5.0
+        Phase of the sine, radians.
+
     Returns
     -------
     raw, c : ndarray
