@@ -22,6 +22,7 @@ from geoecg.io import (
     PTBXL,
     CinC2017,
     beat_annotations,
+    iter_records,
     list_records,
     read_mitdb,
     read_record,
@@ -79,6 +80,7 @@ def test_multisegment_variable_layout_reads_with_nan_gaps(tmp_path):
     # a folder without RECORDS lists the record, not its segments or layout header
     assert list_records(tmp_path) == ["r"]
     assert [r.record_id for r in open_source(tmp_path).refs()] == ["r"]
+    assert [r.name for r in iter_records(tmp_path, annotator=None)] == ["r"]
 
 
 def test_multisegment_lengths_that_do_not_add_up_are_named(tmp_path):
@@ -305,3 +307,15 @@ def test_extract_turns_every_broken_record_into_a_named_error_row(tmp_path):
     assert "trunc.dat holds 999 of the 10000 bytes" in df.at["trunc", "error"]
     assert "nodat.dat" in df.at["nodat", "error"] and "missing" in df.at["nodat", "error"]
     assert "declares 2 signals but has 1 signal line" in df.at["bad", "error"]
+
+
+def test_info_on_a_folder_with_a_broken_header_summarises_the_others(tmp_path, capsys):
+    from geoecg.cli import main
+
+    _write(tmp_path, "ok", X, ["I", "II"])
+    (tmp_path / "bad.hea").write_text("bad 2 250 1000\nbad.dat 16 1000/mV\n")  # 1 line for 2
+    assert main(["info", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "unreadable bad: ValueError" in out and "declares 2 signals" in out
+    assert "1 of 2 record(s) unreadable" in out and "ok      250.0        2       1000" in out
+    assert main(["info", str(tmp_path / "bad")]) == 2  # one record: the error itself

@@ -54,7 +54,9 @@ def summarise(path: str | Path, annotator: str | None = "atr", progress: bool = 
     DataFrame
         One row per record: ``record``, ``fs_hz``, ``n_leads``, ``leads``, ``n_samples``,
         ``duration_s`` and, where an annotation file exists, ``n_annotations``,
-        ``n_beats`` and the AAMI class counts.
+        ``n_beats`` and the AAMI class counts. In a folder, a record whose header or
+        annotation file cannot be read gets a row with only ``error`` (the reason, naming
+        the file) and the others are summarised; a single record raises.
     """
     path = Path(path)
     if path.is_dir():
@@ -64,12 +66,16 @@ def summarise(path: str | Path, annotator: str | None = "atr", progress: bool = 
         bases = [path / n for n in names]
     else:
         bases = [_record_base(path)]
-    rows = [
-        _one(b, annotator)
-        for b in tqdm(bases, desc="reading headers", disable=not progress or len(bases) < 50)
-    ]
+    rows = []
+    for b in tqdm(bases, desc="reading headers", disable=not progress or len(bases) < 50):
+        try:
+            rows.append(_one(b, annotator))
+        except (OSError, ValueError) as exc:  # a full download may hold a broken record
+            if not path.is_dir():
+                raise
+            rows.append({"record": b.name, "error": f"{type(exc).__name__}: {exc}"})
     df = pd.DataFrame(rows).set_index("record")
-    for c in AAMI_CLASSES + ("n_annotations", "n_beats"):
+    for c in AAMI_CLASSES + ("n_annotations", "n_beats", "n_leads", "n_samples"):
         if c in df:
             df[c] = df[c].astype("Int64")
     return df
@@ -85,9 +91,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args) -> int:
     df = summarise(args.path, annotator=args.annotator)
+    bad = df.pop("error").dropna() if "error" in df else pd.Series(dtype=str)
     with pd.option_context("display.max_rows", 500, "display.width", 160):
-        print(df.drop(columns=["leads"]).to_string())
-    fs = sorted(df["fs_hz"].unique())
+        print(df.drop(index=bad.index, columns=["leads"], errors="ignore").to_string())
+    for name, why in list(bad.items())[:20]:
+        print(f"unreadable {name}: {why}")
+    if len(bad):
+        print(f"{len(bad)} of {len(df)} record(s) unreadable (rows without figures)")
+    fs = sorted(df["fs_hz"].dropna().unique())
     print(
         f"\n{len(df)} record(s); fs: {', '.join(f'{f:g}' for f in fs)} Hz; "
         f"total duration {df['duration_s'].sum() / 3600:.2f} h"

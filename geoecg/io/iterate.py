@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
 
-from .paths import list_records
+from .paths import _segment_headers, list_records
 from .record import ECGRecord, read_record
 
 __all__ = ["iter_records", "iter_chunks"]
@@ -24,9 +24,11 @@ def _names(folder: Path, records: Iterable[str] | None) -> Iterator[str]:
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames.sort()
         rel = Path(dirpath).relative_to(folder)
-        for f in sorted(filenames):
-            if f.endswith(".hea"):
-                yield str(rel / f[:-4]).replace(os.sep, "/").removeprefix("./")
+        heads = [Path(dirpath) / f for f in sorted(filenames) if f.endswith(".hea")]
+        parts = _segment_headers(heads)  # segments of a multi-segment record: not records
+        for h in heads:
+            if h not in parts:
+                yield str(rel / h.stem).replace(os.sep, "/").removeprefix("./")
 
 
 def iter_records(
