@@ -321,22 +321,25 @@ def _block_mean_band_twin(x, k, fs):
     return sps.sosfilt(sos, y, axis=-1, zi=zi[:, None, :] * y[:, 0][None, :, None])[0]
 
 
-@pytest.mark.parametrize("fs", [500.0, 250.0, 100.0, 360.0])
-def test_band_kernel_equals_numpy_twin(fs, rng):
+@pytest.mark.parametrize("n_leads", [1, 3, 12])
+@pytest.mark.parametrize("fs", [500.0, 250.0, 100.0, 360.0, 1000.0])
+def test_band_kernel_equals_numpy_twin(fs, n_leads, rng):
     from geoecg._kernels.band import block_mean_sosfilt
     from geoecg.cohort.feature_sets import RecordData, _sos
 
     k = max(1, int(fs // 100))
-    x = np.cumsum(rng.normal(size=(3, 1003)), axis=1) * 0.05
+    x = np.cumsum(rng.normal(size=(n_leads, 1003)), axis=1) * 0.05
     sos, zi = _sos(fs / k, 0.5, 40.0)
-    y = np.empty((3, 1003 // k))
+    y = np.empty((n_leads, 1003 // k))
     assert block_mean_sosfilt(x=x, block=k, sos=sos, zi=zi, out=y)
     assert np.array_equal(y, _block_mean_band_twin(x, k, fs))  # bit for bit
-    # a NaN sample: the kernel says so and RecordData takes the NaN-aware path
-    x[1, 10] = np.nan
-    assert not block_mean_sosfilt(x=x, block=k, sos=sos, zi=zi, out=y)
-    band, rate = RecordData(x, fs, ("a", "b", "c"), 0).band_decimated
-    assert rate == fs / k and band.shape == (3, 1003 // k)
+    # a NaN (or an infinite) sample: the kernel says so and RecordData takes the NaN-aware path
+    for bad in (np.nan, np.inf):
+        x[-1, 10] = bad
+        assert not block_mean_sosfilt(x=x, block=k, sos=sos, zi=zi, out=y)
+    x[-1, 10] = np.nan
+    band, rate = RecordData(x, fs, tuple("abcdefghijkl"[:n_leads]), 0).band_decimated
+    assert rate == fs / k and band.shape == (n_leads, 1003 // k)
 
 
 def test_streaming_chunk_equals_per_record_sets(ptbxl_dir):

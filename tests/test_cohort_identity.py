@@ -57,6 +57,21 @@ def test_sqi_set_equals_public_sqi_features(recs):
         assert _same(fset.compute_one(r), [q[k] for k in SQI_NAMES])
 
 
+def test_sqi_set_chunk_rows_do_not_depend_on_the_chunk(recs):
+    """SQISet batches a chunk (one kernel call and one 2-D FFT per length): every row equals
+    the record's row alone, in any order and beside any other records (NaN gaps, flat and
+    all-NaN leads, a short window, two sampling rates)."""
+    fset = SQISet()
+    down = [RecordData(np.ascontiguousarray(r.signal[:, ::2]), FS / 2, r.leads, 1) for r in recs]
+    chunk = recs + down
+    alone = np.vstack([fset.compute_one(r) for r in chunk])
+    order = np.random.default_rng(0).permutation(len(chunk))
+    mixed = fset.compute([chunk[i] for i in order])
+    assert _same(mixed, alone[order])
+    assert _same(fset.compute(chunk[3:9]), alone[3:9])
+    assert np.isfinite(alone[:, 1]).sum() >= len(chunk) // 2
+
+
 def test_rpeaks_summary_equals_numpy(recs):
     fset = RPeaksSet()
     n_even = n_odd = 0

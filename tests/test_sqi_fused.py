@@ -184,8 +184,9 @@ def test_scalar_state_sosfilt_kernel_equals_generic_twin(order, backward):
 @pytest.mark.parametrize("n_leads", [1, 2, 5, 12])
 @pytest.mark.parametrize("block", [1, 3, 5])
 def test_band_kernel_lead_pairs_equal_numpy_twin(n_leads, block):
-    """Two leads per loop (pairs, then an odd lead alone) == strided block means / k, then
-    scipy.signal.sosfilt in steady state at the first sample, bit for bit."""
+    """Every lead in one loop over time (block means, then the two-section recursions side
+    by side) == strided block means / k, then scipy.signal.sosfilt in steady state at the
+    first sample, bit for bit."""
     fs = 100.0 * block
     x = np.cumsum(np.random.default_rng(n_leads).normal(size=(n_leads, 601)), axis=1) * 0.05
     sos = sps.butter(2, [0.5, 40.0], btype="bandpass", fs=fs / block, output="sos")
@@ -201,3 +202,58 @@ def test_band_kernel_lead_pairs_equal_numpy_twin(n_leads, block):
     assert np.array_equal(_bits(y), _bits(want))
     x[n_leads - 1, 7] = np.inf  # the last lead (paired or alone) not finite
     assert not B.block_mean_sosfilt(x=x, block=block, sos=sos, zi=zi, out=y)
+
+
+def test_sqi_rows_kernel_equals_one_row_kernels():
+    """sqi_rows_finite: each finite row == sqi_row_finite + hann_detrended of that row alone
+    (bit for bit, whatever the other rows); a row with a NaN or an infinite sample is
+    flagged False and left untouched."""
+    fs, n = 250.0, 2500
+    kinds = ["plain", "clipped", "flat", "quantised", "constant", "plain", "plain"]
+    X = np.stack([_ecg(fs, n, 20 + i, k) for i, k in enumerate(kinds)])
+    X[5, 40] = np.nan
+    X[6, n - 1] = np.inf
+    peaks = [
+        (np.flatnonzero((x[1:-1] > x[:-2]) & (x[1:-1] >= x[2:]) & (x[1:-1] > 0.5)) + 1) for x in X
+    ]
+    offsets = np.concatenate([[0], np.cumsum([p.size for p in peaks])]).astype(np.int64)
+    sos, zi = _lowpass_sos(fs, min(_LT_CUTOFF_HZ, 0.45 * fs))
+    w = np.hanning(n)
+    out = np.full((len(X), len(SQI_NAMES)), -1.0)
+    Y = np.full(X.shape, -1.0)
+    ok = K.sqi_rows_finite(
+        X=X, peaks=np.concatenate(peaks).astype(np.int64), offsets=offsets, sos=sos, zi=zi,
+        padlen=3 * (2 * sos.shape[0] + 1), fs=fs, match_tol=int(round(0.15 * fs)),
+        flat_tol=_FLAT_TOL_MV, flat_len=max(2, int(round(0.05 * fs))), clip_tol=_FLAT_TOL_MV,
+        clip_len=max(2, int(round(0.02 * fs))), half=max(1, int(round(0.1 * fs))), w=w,
+        out=out, Y=Y,
+    )  # fmt: skip
+    assert ok.tolist() == [True] * 5 + [False, False]
+    keep = [0, 1, 2, 5, 6, 7]
+    for r in range(5):
+        want = _fused(X[r], peaks[r].astype(np.int64), fs)
+        assert np.array_equal(_bits(out[r, keep]), _bits(want[keep]))
+        assert np.array_equal(_bits(Y[r]), _bits((X[r] - X[r].mean()) * w))
+    assert (out[5:] == -1.0).all() and (Y[5:] == -1.0).all()
+
+
+def test_order_statistic_equals_partition():
+    """order_statistic == np.partition(a, q)[q] bit for bit: high and arbitrary quantiles,
+    ties, sorted input, infinities and a NaN (the fallback), short and long arrays."""
+    rng = np.random.default_rng(3)
+    for t in range(600):
+        n = int(rng.integers(1, 5000))
+        a = rng.normal(size=n)
+        if t % 3 == 0:
+            a = np.abs(np.round(a * 3))  # ties (no negative zero)
+        if t % 5 == 0:
+            a = np.sort(a)
+        if t % 7 == 0:
+            a[rng.integers(0, n)] = np.inf
+        if t % 11 == 0:
+            a[rng.integers(0, n)] = -np.inf
+        if t % 13 == 0:
+            a[rng.integers(0, n)] = np.nan
+        q = int(rng.integers(0, n)) if t % 2 else int(0.98 * (n - 1))
+        want = np.partition(a, q)[q]
+        assert _bits(K.order_statistic(a, q)) == _bits(want), (t, n, q)

@@ -140,6 +140,42 @@ def curve_length(x, w):
     return out
 
 
+#: :func:`order_statistic` reads its threshold from every 32nd value.
+_OS_STRIDE = 32
+
+
+@njit(cache=True, nogil=True)
+def order_statistic(a, q):
+    """``np.partition(a, q)[q]`` (the value at ``q`` of ``np.sort(a)``, ``0 <= q < a.size``)
+    for a high quantile, without partitioning all of ``a``: a threshold ``t`` is read from
+    the sorted sample ``a[::32]`` so that about twice the ``a.size - q`` values wanted lie
+    at or above it; one branch-free scan gathers the values ``>= t`` and those few are
+    partitioned. Every value below ``t`` sorts before every gathered one, so the value is
+    the same (for an ``a`` without negative zeros, which could come out as ``+0.0``). When
+    fewer than ``a.size - q`` values were gathered, with a NaN, or for a short ``a``, it is
+    ``np.partition(a, q)[q]`` itself."""
+    n = a.size
+    m = n - q
+    if n < 32 * _OS_STRIDE:
+        return np.partition(a, q)[q]
+    ns = (n + _OS_STRIDE - 1) // _OS_STRIDE
+    sample = np.empty(ns, dtype=np.float64)
+    for i in range(ns):
+        sample[i] = a[i * _OS_STRIDE]
+    sample.sort()
+    t = sample[max(0, ns - 1 - 2 * (m // _OS_STRIDE) - 4)]
+    buf = np.empty(n, dtype=np.float64)
+    cnt = 0
+    for v in a:
+        if v != v:
+            return np.partition(a, q)[q]
+        buf[cnt] = v
+        cnt += v >= t
+    if cnt < m:
+        return np.partition(a, q)[q]
+    return np.partition(buf[:cnt], cnt - m)[cnt - m]
+
+
 @njit(cache=True, nogil=True)
 def length_transform_detect(x, fs):
     """Second QRS detector for bSQI: curve-length transform (after Zong et al. 2003,
@@ -159,7 +195,7 @@ def length_transform_detect(x, fs):
     L = curve_length(x, w)
     head = L[: min(n, int(8 * fs))]
     q98 = int(0.98 * (head.size - 1))
-    init = np.partition(head, q98)[q98]  # the same order statistic as sorting, in O(n)
+    init = order_statistic(head, q98)  # np.partition(head, q98)[q98]
     if not init > 0:
         return out
     thr = init / 3.0
@@ -521,3 +557,60 @@ def hann_detrended(x, w, out):
     mu = (0.0 + pairwise_sum(x, 0, n)) / n
     for i in range(n):
         out[i] = (x[i] - mu) * w[i]
+
+
+@njit(cache=True, nogil=True)
+def sqi_rows_finite(
+    X,
+    peaks,
+    offsets,
+    sos,
+    zi,
+    padlen,
+    fs,
+    match_tol,
+    flat_tol,
+    flat_len,
+    clip_tol,
+    clip_len,
+    half,
+    w,
+    out,
+    Y,
+):
+    """:func:`sqi_row_finite` and :func:`hann_detrended` of every row of ``X`` (n_rows, n)
+    in one call: row ``r`` with beats ``peaks[offsets[r] : offsets[r + 1]]`` gets its
+    time-domain SQIs in ``out[r]`` and ``(X[r] - mean) * w`` in ``Y[r]`` (the input of the
+    periodogram). Returns a boolean array: False for a row with a sample that is not finite
+    (that row of ``out`` and ``Y`` untouched; the caller takes its NaN-aware path).
+
+    Each row goes through the same operations as one call of the two kernels, so a row's
+    values do not depend on the other rows (the twin in ``tests/test_sqi_fused.py``)."""
+    n_rows = X.shape[0]
+    ok = np.zeros(n_rows, dtype=np.bool_)
+    for r in range(n_rows):
+        x = X[r]
+        bad = 0
+        for i in range(x.size):
+            v = x[i]
+            bad |= not (v - v == 0.0)  # v - v is NaN for an infinite or NaN v
+        if bad:
+            continue
+        ok[r] = True
+        sqi_row_finite(
+            x,
+            peaks[offsets[r] : offsets[r + 1]],
+            sos,
+            zi,
+            padlen,
+            fs,
+            match_tol,
+            flat_tol,
+            flat_len,
+            clip_tol,
+            clip_len,
+            half,
+            out[r],
+        )
+        hann_detrended(x, w, Y[r])
+    return ok

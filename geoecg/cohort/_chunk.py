@@ -126,7 +126,9 @@ def compute_features(items, n: int, cfg: RunConfig) -> tuple[np.ndarray, dict]:
     Records stream: the per-record sets run as each record arrives, the batched sets
     (:meth:`FeatureSet.prepare`) compute what they need and, when they all say so, the
     record's signal is released, so a chunk never holds more than one signal (no fresh
-    memory to fault in per record, and memory independent of the chunk size). Then each
+    memory to fault in per record; what stays per record is small: R-peaks, the ~100-Hz
+    band, a copy of the primary lead: about 0.3 of a 12-lead 500-Hz signal per record of
+    the chunk). Then each
     batched set runs once on all records, falling back to one record at a time for the
     records of a batch that raised.
     """

@@ -101,6 +101,14 @@ class RecordData:
         return self.signal[self.primary]
 
     @property
+    def lead_copy(self) -> np.ndarray:
+        """A contiguous float64 copy of the primary lead, kept after :meth:`release` (for
+        the sets that batch the primary lead of a chunk's records)."""
+        if "lead_copy" not in self._cache:
+            self._cache["lead_copy"] = np.array(self.lead, dtype=np.float64, order="C")
+        return self._cache["lead_copy"]
+
+    @property
     def lead_rpeaks(self) -> np.ndarray:
         """R-peaks of the primary lead alone, without rhythm tracking (``track=False``),
         as the quality, noise and AF functions expect."""

@@ -36,7 +36,7 @@ from ..features.af.record import (
 from ..features.hrv import HRV_FEATURE_NAMES
 from ..features.hrv_batch import hrv_features_batch
 from ..features.noise.level import NOISE_LEVEL_NAMES, noise_level_features
-from ..features.sqi import SQI_NAMES, _sqi_row
+from ..features.sqi import SQI_NAMES, _sqi_rows
 from ..riemann.covariances import lead_covariances
 from ._record import RecordData, _sos  # noqa: F401 - RecordData's public path is here
 from ._units import AF_UNITS, HRV_UNITS, MORPHOLOGY_UNITS, NOISE_UNITS, SQI_UNITS
@@ -171,18 +171,36 @@ class HRVSet(FeatureSet):
 
 
 class SQISet(FeatureSet):
-    """Signal-quality indices of the primary lead (prefix ``sqi_``)."""
+    """Signal-quality indices of the primary lead (prefix ``sqi_``), batched over a chunk:
+    the records of one sampling rate go through
+    :func:`geoecg.features.sqi._sqi_rows` (one kernel call and one 2-D FFT per length; a
+    row equal bit for bit to :func:`sqi_features` of that record alone)."""
 
     name = "sqi"
 
     def columns(self, leads):
         return [(f"sqi_{n}", SQI_UNITS[n]) for n in SQI_NAMES]
 
-    def compute_one(self, rec):
+    def prepare(self, rec):
+        rec.lead_rpeaks  # noqa: B018 - computes the cache
+        rec.lead_copy  # noqa: B018 - kept when the signal is released
+        return True
+
+    def compute(self, recs):
         # the signal and fs were validated when the chunk read the record, and the R-peaks
         # come from detect_rpeaks: sqi_features without its checks (same values)
-        x = np.ascontiguousarray(rec.lead, dtype=np.float64)  # no copy for a chunk's record
-        return _sqi_row(x, float(rec.fs), rec.lead_rpeaks)
+        out = np.empty((len(recs), len(SQI_NAMES)))
+        groups: dict[float, list[int]] = {}
+        for k, r in enumerate(recs):
+            groups.setdefault(float(r.fs), []).append(k)
+        for fs, ks in groups.items():
+            out[ks] = _sqi_rows(
+                [recs[k].lead_copy for k in ks], fs, [recs[k].lead_rpeaks for k in ks]
+            )
+        return out
+
+    def compute_one(self, rec):
+        return self.compute([rec])[0]
 
 
 class NoiseSet(FeatureSet):

@@ -38,6 +38,7 @@ from .._kernels.sqi import (
     skew_kurt,
     sos_filtfilt,
     sqi_row_finite,
+    sqi_rows_finite,
     template_correlation,
 )
 from .._validation import check_rpeaks
@@ -304,6 +305,75 @@ def _sqi_row(x: np.ndarray, fs: float, rpeaks: np.ndarray) -> np.ndarray:
     out[6] = known * float(clip_fraction(x, _CLIP_TOL_MV, max(2, int(round(0.02 * fs)))))
     out[7] = template_correlation(x, rpeaks, max(1, int(round(0.1 * fs))))
     return out
+
+
+def _sqi_rows(xs: list[np.ndarray], fs: float, rpeaks: list[np.ndarray]) -> np.ndarray:
+    """:func:`_sqi_row` of many windows of one ``fs`` (each 1-D contiguous float64, with
+    its R-peaks as :func:`_sqi_row` takes them): array (n_windows, 8), row ``i`` equal bit
+    for bit to ``_sqi_row(xs[i], fs, rpeaks[i])`` whatever the other windows are.
+
+    Windows of one length that take the fused path of :func:`_sqi_row` go through one
+    :func:`geoecg._kernels.sqi.sqi_rows_finite` call (time-domain indices and the
+    Hann-windowed, mean-removed rows) and one 2-D ``np.fft.rfft`` (row by row the same
+    transform as the 1-D call, and ``abs``, ``**2`` and the band sums along a row are the
+    same NumPy loops); the others (a sample not finite, short windows) take
+    :func:`_sqi_row`."""
+    out = np.empty((len(xs), len(SQI_NAMES)))
+    sos, zi = _lowpass_sos(fs, min(_LT_CUTOFF_HZ, 0.45 * fs))
+    padlen = 3 * (2 * sos.shape[0] + 1)  # as _lowpass
+    groups: dict[int, list[int]] = {}
+    for i, x in enumerate(xs):
+        groups.setdefault(x.size, []).append(i)
+    for n, idx in groups.items():
+        if not (n > max(30, padlen) and sos.shape[0] == 1):
+            for i in idx:
+                out[i] = _sqi_row(xs[i], fs, rpeaks[i])
+            continue
+        X = np.stack([xs[i] for i in idx]) if len(idx) > 1 else xs[idx[0]].reshape(1, n)
+        peaks = [rpeaks[i] for i in idx]
+        offsets = np.zeros(len(idx) + 1, dtype=np.int64)
+        np.cumsum([p.size for p in peaks], out=offsets[1:])
+        rows = np.empty((len(idx), len(SQI_NAMES)))
+        Y = np.empty((len(idx), n))
+        ok = sqi_rows_finite(
+            X=X,
+            peaks=np.concatenate(peaks).astype(np.int64, copy=False),
+            offsets=offsets,
+            sos=sos,
+            zi=zi,
+            padlen=padlen,
+            fs=fs,
+            match_tol=int(round(0.15 * fs)),
+            flat_tol=_FLAT_TOL_MV,
+            flat_len=max(2, int(round(0.05 * fs))),
+            clip_tol=_CLIP_TOL_MV,
+            clip_len=max(2, int(round(0.02 * fs))),
+            half=max(1, int(round(0.1 * fs))),
+            w=_hanning(n),
+            out=rows,
+            Y=Y,
+        )
+        if ok.any():
+            _band_ratios(Y if ok.all() else Y[ok], fs, rows, ok)
+        for j, i in enumerate(idx):
+            out[i] = rows[j] if ok[j] else _sqi_row(xs[i], fs, rpeaks[i])
+    return out
+
+
+def _band_ratios(Y: np.ndarray, fs: float, rows: np.ndarray, ok: np.ndarray) -> None:
+    """pSQI and basSQI (columns 3 and 4 of ``rows[ok]``) of the Hann-windowed,
+    mean-removed rows ``Y``: :func:`_band_powers` of each row (the same NumPy operations
+    along each row)."""
+    n = Y.shape[1]
+    bins = _band_slices(n, float(fs))
+    p = np.abs(np.fft.rfft(Y, axis=1)[:, : max(b.stop for b in bins.values())])
+    p *= p
+    band = {key: p[:, sl].sum(axis=1) for key, sl in bins.items()}
+    with np.errstate(divide="ignore", invalid="ignore"):
+        psqi = np.where(band[5, 40] > 0, band[5, 15] / band[5, 40], np.nan)
+        bas = np.where(band[0, 40] > 0, 1.0 - band[0, 1] / band[0, 40], np.nan)
+    rows[ok, 3] = psqi
+    rows[ok, 4] = bas
 
 
 def sqi_windows(windows, fs: float) -> np.ndarray:
