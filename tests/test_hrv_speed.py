@@ -156,7 +156,7 @@ def test_match_counts_m1_equals_numpy_twin(kind):
             radii = (0.0, 1.0, 2.0)
         else:
             x = _series(seed, kind)
-            x = x[np.isfinite(x)] / 1000.0
+            x = x[np.isfinite(x)][:120] / 1000.0  # 120: the JIT-off run stays within seconds
             radii = (0.0, 0.0078125, 0.03, 0.2 * np.std(x))
         for r in radii:
             assert E.match_counts(x, 1, r) == _match_counts_m1_numpy(x, r), (seed, r)
