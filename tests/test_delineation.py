@@ -491,3 +491,26 @@ def test_per_lead_p_searched_inside_the_global_window():
     assert np.all(np.abs(pk - (rp[1:-1] - 0.16 * FS)) <= 0.012 * FS)
     assert np.all(on.lead_reasons[2, 1:-1, COL["P_peak"]] == 0)
     assert np.all(on.lead_samples[2, 1:-1, COL["P_off"]] <= on.lead_samples[2, 1:-1, COL["QRS_on"]])
+
+
+def test_record_p_window_gives_a_p_to_beats_with_none():
+    """Rule M2 (session 8): beats where every lead's P fails the dominance test (an earlier bump
+    as large as the P) get their P from a search inside the record's own P window, taken from
+    the beats with a global P; the beats with one and the QRS / T columns are unchanged."""
+    assert DelineationSettings().p_rec_rr > 0
+    x, rp = _synthetic(n_s=20.0)
+    t = np.arange(x.size) / FS
+    masked = rp[1:-1:3]
+    bump = sum(0.15 * np.exp(-0.5 * ((t - r / FS + 0.29) / 0.02) ** 2) for r in masked)
+    x3 = np.vstack([x + bump, 0.9 * x + bump, 1.1 * x + bump])
+    on = delineate(x3, FS, rp)
+    off = delineate(x3, FS, rp, settings=DelineationSettings(p_rec_rr=0.0))
+    hit = np.isin(rp, masked)
+    assert np.all(~np.isfinite(off.samples[hit, COL["P_peak"]]))
+    np.testing.assert_array_equal(on.samples[~hit], off.samples[~hit])
+    np.testing.assert_array_equal(on.samples[:, 3:], off.samples[:, 3:])
+    pk = on.samples[hit, COL["P_peak"]]
+    assert np.all(np.abs(pk - (masked - 0.16 * FS)) <= 0.012 * FS)
+    assert np.all(on.reasons[hit, COL["P_peak"]] == 0)
+    assert np.all(on.samples[hit, COL["P_off"]] <= on.samples[hit, COL["QRS_on"]])
+    assert np.all(np.isfinite(on.lead_samples[:, hit, COL["P_on"]]))
