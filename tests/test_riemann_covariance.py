@@ -174,6 +174,17 @@ def test_kernel_stream_record_bits_independent_of_stack(c, t, method, rng):
                                rtol=1e-9, atol=1e-10)  # fmt: skip
 
 
+def test_kernel_nan_found_by_the_shifted_sums(rng):
+    # an offset stops the raw pass after the first tile; the shifted sums then meet a NaN in
+    # the last tile: the record goes to the NaN-aware two-pass path
+    t = GRAM_TILE + 77
+    X = rng.standard_normal((2, 4, t)) + 1e4
+    X[0, 1, t - 1] = np.nan
+    res = lead_covariances(X, estimator="oas", reg=0)
+    assert res.n_valid.tolist() == [t - 1, t]
+    np.testing.assert_allclose(res.covariances, _batch_twin(X, "oas")[0], rtol=1e-8, atol=1e-9)
+
+
 @pytest.mark.parametrize("kind", ["raw", "offset", "late", "flat"])
 def test_kernel_falls_back_when_raw_products_would_cancel(kind, rng):
     # raw cross products only while mean(x^2) / var(x) <= GRAM_MAX_LOSS for every lead; an
