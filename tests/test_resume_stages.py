@@ -130,3 +130,14 @@ def test_bench_hrv_resume_keeps_the_neurokit2_stage(monkeypatch, tmp_path, capsy
     capsys.readouterr()
     assert main([*cmd[:-3], "3", "--json", str(f), "--resume"]) != 0
     assert "nk_subset 2 (now 3)" in capsys.readouterr().err
+
+
+def test_resume_refuses_a_file_of_other_package_versions(tmp_path):
+    f = tmp_path / "r.json"
+    with pytest.raises(KeyboardInterrupt):
+        _sink_run(f, False, fail_at="b", n=3)
+    d = json.loads(f.read_text())
+    d["versions"]["numpy"] = "0.0"
+    f.write_text(json.dumps(d))
+    with pytest.raises(ValueError, match=r"other package versions: numpy 0\.0 \(now "):
+        _sink_run(f, True, n=3)

@@ -280,7 +280,8 @@ class JsonSink:
         self._settings = None if run is None else _run_settings(run)
         self._restored: dict = {}
         if run is not None and getattr(run, "resume", False):
-            old = _read_unfinished(path, self._settings, "stages")
+            self._versions = package_versions(*packages, **extra)
+            old = _read_unfinished(path, self._settings, "stages", self._versions)
             self._restored = {k: old[k] for k in old.get("stages", []) if k in old}
             log(f"--resume: stages {list(self._restored)} read from {path}; the others run now")
 
@@ -355,12 +356,13 @@ def _run_settings(args) -> dict:
     }
 
 
-def _read_unfinished(path, settings: dict, key: str) -> dict:
+def _read_unfinished(path, settings: dict, key: str, versions: dict | None = None) -> dict:
     """The unfinished run's file at ``path`` for ``--resume`` (``{}`` when there is none).
 
     Raises ValueError (naming the file) when ``path`` is None, is not valid JSON, is a
     complete run, lacks ``key`` (``"finished"``, ``"stages"``) or ``"run_settings"``, or was
-    written with other settings (the differing ones are named).
+    written with other settings or, when ``versions`` is given, other package versions
+    (geoecg, numpy, the peers: the differing ones are named).
     """
     if path is None:
         raise ValueError("--resume needs --json PATH (the file of the unfinished run)")
@@ -390,6 +392,16 @@ def _read_unfinished(path, settings: dict, key: str) -> dict:
             f"--resume: {path} was written with other settings: {text}; "
             "drop --resume (or use the same settings)"
         )
+    was = old.get("versions")
+    if versions and isinstance(was, dict):
+        text = "; ".join(
+            f"{k} {was.get(k)} (now {v})" for k, v in versions.items() if was.get(k, v) != v
+        )
+        if text:
+            raise ValueError(
+                f"--resume: {path} was written by other package versions: {text}; its "
+                "finished units would mix two versions' figures: drop --resume"
+            )
     return old
 
 
@@ -459,7 +471,7 @@ class FoldLog:
         self._write()
 
     def _read(self) -> dict:
-        old = _read_unfinished(self.path, self.settings, "finished")
+        old = _read_unfinished(self.path, self.settings, "finished", self._versions)
         if not old:
             return {}
         done = {int(k) if k.lstrip("-").isdigit() else k: v for k, v in old["finished"].items()}
