@@ -593,7 +593,7 @@ def sqi_rows_finite(
         bad = 0
         for i in range(x.size):
             v = x[i]
-            bad |= not (v - v == 0.0)  # v - v is NaN for an infinite or NaN v
+            bad |= not (abs(v) < np.inf)  # False for an infinite or NaN v (no warning)
         if bad:
             continue
         ok[r] = True
