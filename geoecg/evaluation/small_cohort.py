@@ -189,6 +189,20 @@ def weighted_auc(y_true, score, weights) -> np.ndarray:
 
     Equals :func:`auc_score` on the data with record ``i`` repeated ``weights[b, i]``
     times; NaN where one class has zero weight.
+
+    Parameters
+    ----------
+    y_true : array_like of bool, shape (n,)
+        Binary labels.
+    score : array_like, shape (n,)
+        Scores.
+    weights : ndarray, shape (n_boot, n)
+        Non-negative record weights (bootstrap counts), one row per resample.
+
+    Returns
+    -------
+    ndarray, shape (n_boot,)
+        The AUC of each row (fractions).
     """
     y = np.asarray(y_true).astype(bool)
     s = np.asarray(score, dtype=float)
@@ -410,8 +424,26 @@ def cross_val_oof(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Run ``fit_predict(train_idx, test_idx) -> scores of test`` on every split.
 
-    Returns ``(oof, fit_s)`` as in :class:`CohortResult`. ``fit_predict`` must only fit on
-    ``train_idx``: this helper never shows it the test labels.
+    ``fit_predict`` must only fit on ``train_idx``: this helper never shows it the test
+    labels.
+
+    Parameters
+    ----------
+    fit_predict : callable
+        ``fit_predict(train_idx, test_idx) -> scores`` of the test records.
+    n_records : int
+        Records in the cohort.
+    splits : list of list of (ndarray, ndarray)
+        Repeats of (train, test) index pairs (:func:`patient_splits`).
+    progress : object with an ``update(n)`` method, optional
+        A progress bar (e.g. tqdm), advanced by one after each fold.
+
+    Returns
+    -------
+    oof : ndarray, shape (n_repeats, n_records[, n_labels])
+        Out-of-fold scores (NaN for a record never tested).
+    fit_s : ndarray, shape (n_repeats, n_splits)
+        Wall time of each ``fit_predict`` call, in s.
     """
     oof = None
     fit_s = np.zeros((len(splits), len(splits[0])))
@@ -497,7 +529,28 @@ def evaluate_cohort(
 
 
 def summarize(y, oof, fit_s, *, groups=None, n_boot=2000, random_state=None) -> CohortResult:
-    """Build a :class:`CohortResult` from out-of-fold scores (probabilities or decisions)."""
+    """Build a :class:`CohortResult` from out-of-fold scores (probabilities or decisions).
+
+    Parameters
+    ----------
+    y : array_like, shape (n_records,) or (n_records, n_labels)
+        Labels.
+    oof : ndarray, shape (n_repeats, n_records[, n_labels])
+        Out-of-fold scores (:func:`cross_val_oof`).
+    fit_s : ndarray, shape (n_repeats, n_splits)
+        Fit times in s.
+    groups : array_like, optional
+        Patient per record, for the patient bootstrap.
+    n_boot : int, default 2000
+        Bootstrap resamples of the AUC.
+    random_state : int, RandomState or None
+        Seed of the bootstrap.
+
+    Returns
+    -------
+    CohortResult
+        The AUC (macro AUC for multi-label) with its CI and the balanced accuracy.
+    """
     y = np.asarray(y)
     metric = macro_auc if y.ndim == 2 else auc_score
     ci = bootstrap_ci(
@@ -527,7 +580,24 @@ class LearningCurve:
 
 
 def subsample_train(train_idx, y, size, rs) -> np.ndarray:
-    """Stratified random subset of ``size`` training records (both classes kept)."""
+    """Stratified random subset of ``size`` training records (both classes kept).
+
+    Parameters
+    ----------
+    train_idx : array_like of int
+        Indices of the training records.
+    y : array_like
+        Labels of all records (multi-label: the first column is stratified on).
+    size : int
+        Records wanted (at least 2 per class are kept).
+    rs : numpy.random.RandomState
+        Random state of the draw.
+
+    Returns
+    -------
+    ndarray of int
+        Sorted subset of ``train_idx`` (all of it when ``size`` is not smaller).
+    """
     train_idx = np.asarray(train_idx)
     if size >= train_idx.size:
         return train_idx
