@@ -137,3 +137,55 @@ def test_lead_of_peaks_kernel_matches_numpy_twin(seed):
         want = np.argmax(energy[:, peaks] * used[:, peaks], axis=0)
         got = S._lead_of_peaks(energy, used, peaks)
     np.testing.assert_array_equal(got, want)
+
+
+def twin_geometric_mean(energy, valid, floor):
+    """geometric_mean_leads in plain Python: the leads of one sample in a loop that stops
+    when the product leaves [1e-200, 1e200] (then logs)."""
+    n_leads, n = energy.shape
+    out = np.zeros(n)
+    for i in range(n):
+        prod, cnt = 1.0, 0
+        for k in range(n_leads):
+            if valid[k, i]:
+                prod *= max(energy[k, i], floor) if energy[k, i] == energy[k, i] else np.nan
+                cnt += 1
+                if prod < 1e-200 or prod > 1e200:
+                    break
+        if cnt == 0:
+            continue
+        if prod < 1e-200 or prod > 1e200:
+            e = [energy[k, i] for k in range(n_leads) if valid[k, i]]
+            logs = [np.log(v if v > floor else floor) for v in e]  # NaN: log(floor)
+            s = 0.0
+            for v in logs:
+                s += v
+            out[i] = np.exp(s / len(logs))
+        elif cnt == 1:
+            out[i] = prod
+        elif cnt == 2:
+            out[i] = np.sqrt(prod)
+        else:
+            out[i] = prod ** (1.0 / cnt)
+    return out
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_geometric_mean_kernel_matches_early_stop_twin(seed):
+    """The kernel gives the plain loop's numbers to the bit, including a product that
+    leaves the range and comes back (1e150 * 1e150 * 1e-150), NaN, inf and zeros."""
+    from geoecg._kernels.rpeaks import geometric_mean_leads
+
+    rng = np.random.default_rng(seed)
+    n_leads, n = 6, 300
+    energy = rng.choice([1e150, 1e-150, 1e-9, 0.0, 2.5, 1e-3, 7.0], size=(n_leads, n))
+    energy *= rng.uniform(0.5, 2.0, size=energy.shape)
+    energy[:, 0] = [1e150, 1e150, 1e-150, 1.0, 1.0, 1.0]
+    energy[rng.random((n_leads, n)) < 0.03] = np.nan
+    valid = rng.random((n_leads, n)) < 0.8
+    valid[:, 0] = True
+    valid[:, 1] = False
+    with np.errstate(invalid="ignore", over="ignore"):
+        got = geometric_mean_leads(energy, valid, 1e-6)
+        want = twin_geometric_mean(energy, valid, 1e-6)
+    np.testing.assert_array_equal(got, want)
