@@ -370,7 +370,7 @@ def _gram_stream(x, xn, has_next, acc, rowsum, first, sink, max_first_loss):
         nb = min(T, t - s0)
         n1 = s0 + T
         stream = has_next and n1 >= t  # the last tile: read the next record's first tile
-        src, dst, r1 = (xn, sink, 0) if stream else (x, rowsum, n1)
+        src, dst, at = (xn, sink, 0) if stream else (x, rowsum, n1)
         fuse = stream or n1 + nb <= t  # the tile read meanwhile is as long as this one
         ir = 0  # next lead whose next-tile sum rides along with a block
         for i in range(0, c4, 4):
@@ -379,15 +379,15 @@ def _gram_stream(x, xn, has_next, acc, rowsum, first, sink, max_first_loss):
             a2 = x[i + 2, s0 : s0 + nb]
             a3 = x[i + 3, s0 : s0 + nb]
             if fuse and ir + 2 <= c:
-                r0, r1_ = src[ir, r1 : r1 + nb], src[ir + 1, r1 : r1 + nb]
-                _triangle4_sum(a0, a1, a2, a3, r0, r1_, nb, acc, i, dst, ir)
+                r0, r1 = src[ir, at : at + nb], src[ir + 1, at : at + nb]
+                _triangle4_sum(a0, a1, a2, a3, r0, r1, nb, acc, i, dst, ir)
                 ir += 2
             else:
                 _triangle4(a0, a1, a2, a3, nb, acc, i)
             for j in range(0, i, 2):
                 b0, b1 = x[j, s0 : s0 + nb], x[j + 1, s0 : s0 + nb]
                 if fuse and ir < c:
-                    r0 = src[ir, r1 : r1 + nb]
+                    r0 = src[ir, at : at + nb]
                     _block42_sum(a0, a1, a2, a3, b0, b1, r0, nb, acc, i, j, dst, ir)
                     ir += 1
                 else:
@@ -401,8 +401,8 @@ def _gram_stream(x, xn, has_next, acc, rowsum, first, sink, max_first_loss):
                 worst = max(worst, _loss(acc[i, i] / nb, first[i] / nb))
             if worst > max_first_loss:
                 return -1
-        if stream:  # the next record's leads no block read
-            for i in range(ir if fuse else 0, c):
+        if stream:  # the next record's leads no block read: prefetched
+            for i in range(ir, c):
                 _prefetch_span(xn[i], 0, nb0)
         elif n1 < t:  # the next tile's leads no block summed
             _row_sums(x, rowsum, ir if fuse else 0, n1, min(T, t - n1))
