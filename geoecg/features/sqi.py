@@ -253,6 +253,20 @@ def sqi_features(signal, fs: float, *, rpeaks=None) -> dict[str, float]:
     return dict(zip(SQI_NAMES, _sqi_row(x, fs, rpeaks).tolist(), strict=True))
 
 
+def _row_params(fs: float) -> dict:
+    """The scalar settings of the SQI row kernels at ``fs`` (Hz), in samples and mV: beat
+    match tolerance 150 ms, flat runs of 50 ms within 1 uV, clipped runs of 20 ms, and the
+    template half-width 100 ms."""
+    return {
+        "match_tol": int(round(0.15 * fs)),
+        "flat_tol": _FLAT_TOL_MV,
+        "flat_len": max(2, int(round(0.05 * fs))),
+        "clip_tol": _CLIP_TOL_MV,
+        "clip_len": max(2, int(round(0.02 * fs))),
+        "half": max(1, int(round(0.1 * fs))),
+    }
+
+
 def _sqi_row(x: np.ndarray, fs: float, rpeaks: np.ndarray) -> np.ndarray:
     """:func:`sqi_features` as a float64 array in the order of :data:`SQI_NAMES`, without
     validation: for callers that validated once (the cohort feature sets).
@@ -280,12 +294,7 @@ def _sqi_row(x: np.ndarray, fs: float, rpeaks: np.ndarray) -> np.ndarray:
             zi=zi,
             padlen=padlen,
             fs=fs,
-            match_tol=int(round(0.15 * fs)),
-            flat_tol=_FLAT_TOL_MV,
-            flat_len=max(2, int(round(0.05 * fs))),
-            clip_tol=_CLIP_TOL_MV,
-            clip_len=max(2, int(round(0.02 * fs))),
-            half=max(1, int(round(0.1 * fs))),
+            **_row_params(fs),
             out=out,
         )
         out[3], out[4] = _band_powers(x, fs, True)
@@ -296,14 +305,15 @@ def _sqi_row(x: np.ndarray, fs: float, rpeaks: np.ndarray) -> np.ndarray:
     # no finite sample: the flat and clipped fractions are unknown, not 0
     known = 1.0 if finite or np.isfinite(x).any() else float("nan")
     out = np.empty(len(SQI_NAMES))
-    out[0] = _bsqi_sorted(rpeaks, second, int(round(0.15 * fs)))
+    par = _row_params(fs)
+    out[0] = _bsqi_sorted(rpeaks, second, par["match_tol"])
     out[1] = k
     out[2] = s
     out[3] = psqi
     out[4] = bas
-    out[5] = known * float(flat_fraction(x, _FLAT_TOL_MV, max(2, int(round(0.05 * fs)))))
-    out[6] = known * float(clip_fraction(x, _CLIP_TOL_MV, max(2, int(round(0.02 * fs)))))
-    out[7] = template_correlation(x, rpeaks, max(1, int(round(0.1 * fs))))
+    out[5] = known * float(flat_fraction(x, par["flat_tol"], par["flat_len"]))
+    out[6] = known * float(clip_fraction(x, par["clip_tol"], par["clip_len"]))
+    out[7] = template_correlation(x, rpeaks, par["half"])
     return out
 
 
@@ -343,12 +353,7 @@ def _sqi_rows(xs: list[np.ndarray], fs: float, rpeaks: list[np.ndarray]) -> np.n
             zi=zi,
             padlen=padlen,
             fs=fs,
-            match_tol=int(round(0.15 * fs)),
-            flat_tol=_FLAT_TOL_MV,
-            flat_len=max(2, int(round(0.05 * fs))),
-            clip_tol=_CLIP_TOL_MV,
-            clip_len=max(2, int(round(0.02 * fs))),
-            half=max(1, int(round(0.1 * fs))),
+            **_row_params(fs),
             w=_hanning(n),
             out=rows,
             Y=Y,
