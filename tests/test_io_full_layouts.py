@@ -170,6 +170,30 @@ def test_beat_table_takes_mlii_first_whatever_its_position(tmp_path):
     np.testing.assert_array_equal(a["y"], b["y"])
 
 
+def test_extract_puts_mlii_first_on_mitdb(tmp_path):
+    # `geoecg extract` on MIT-BIH names the columns by position; lead0 is MLII wherever the
+    # record stores it (114: V5, MLII), and a record without MLII (102/104) keeps its order
+    from geoecg.datasets import sample_record_path
+
+    src = read_record(sample_record_path("mitdb_119"), sampto=3600)  # MLII, V1; 10 s
+    x = np.asarray(src.signal)
+    for name, order, names in (
+        ("100", [0, 1], ["MLII", "V1"]),
+        ("114", [1, 0], ["V1", "MLII"]),
+        ("102", [1, 0], ["V1", "V2"]),
+    ):
+        _write(tmp_path, name, x[order], names, fs=360, gain=200.0)
+        wfdb.wrann(name, "atr", np.array([100]), symbol=["N"], write_dir=str(tmp_path))
+    (tmp_path / "RECORDS").write_text("100\n102\n114\n")
+    extract_features(open_source(tmp_path), ["sqi"], out=tmp_path / "o", progress=False)
+    df = read_features(tmp_path / "o").set_index("record_id")
+    cols = [c for c in df.columns if c.startswith("sqi_")]  # of the primary lead, lead0
+    assert cols and df["error"].isna().all()
+    # 114 reads as 100 (MLII first); 102 keeps V1 first, so its SQIs are V1's
+    np.testing.assert_array_equal(df.loc["114", cols].to_numpy(), df.loc["100", cols].to_numpy())
+    assert not np.array_equal(df.loc["102", cols].to_numpy(), df.loc["100", cols].to_numpy())
+
+
 def test_rhythm_noise_and_non_aami_annotations(tmp_path):
     _write(tmp_path, "200", X, ["MLII", "V1"], fs=360, fmt="212", gain=200.0, baseline=1024)
     sample = np.array([5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95])

@@ -43,8 +43,9 @@ class RunConfig:
     feature_sets : tuple of FeatureSet
     leads : tuple of str
         Lead names of the run's layout (column names of per-lead features).
-    match_leads : {"name", "position"}
-        How a record's leads are put in the layout order.
+    match_leads : {"name", "position", "mlii-first"}
+        How a record's leads are put in the layout order (``"mlii-first"``: by position,
+        with a lead named MLII moved first when it is not, as in MIT-BIH record 114).
     primary : int
         Index of the lead of the single-lead feature sets.
     fs : float or None
@@ -81,6 +82,12 @@ def _arrange(sig, cfg: RunConfig) -> tuple[np.ndarray | None, str | None]:
     x, names = sig.signal, tuple(sig.lead_names)
     if x.shape[0] != len(cfg.leads):
         return None, f"{x.shape[0]} leads {list(names)}, the run expects {len(cfg.leads)}"
+    if cfg.match_leads == "mlii-first":
+        low = [n.upper() for n in names]
+        if "MLII" in low[1:] and low[0] != "MLII":
+            k = low.index("MLII")
+            return x[[k] + [i for i in range(len(names)) if i != k]], None
+        return x, None
     if cfg.match_leads == "position" or names == cfg.leads:
         return x, None
     low = [n.lower() for n in names]

@@ -219,9 +219,10 @@ class MITDBSource(RecordSource):
 
     kind = "mitdb"
     fs = 360.0
-    # lead names vary (MLII/V1, V5/V2, ...): columns name the positions
+    # lead names vary (MLII/V1, V5/V2, ...): columns name the positions, MLII first where a
+    # record has it (114 stores V5 first; 102 and 104 have no MLII and keep their order)
     leads = ("lead0", "lead1")
-    match_leads = "position"
+    match_leads = "mlii-first"
 
     def __init__(self, root, subset: str = "all"):
         self.root = mitdb_dir(root).resolve()
