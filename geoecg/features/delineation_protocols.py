@@ -157,7 +157,8 @@ def qtdb_protocol(db, names=None, *, tolerance_ms=150.0, settings=None) -> dict:
     ``waves`` table). Both leads are delineated together (the annotators saw both); each
     annotated beat is matched to the detected beat with the nearest R peak
     (:func:`geoecg.evaluation.delineation.score_annotated_beats`). Returns per fiducial
-    ``se``/``mean_ms``/``sd_ms`` and ``QT`` with the mean absolute QT error ``qt_mae_ms``.
+    ``se``/``mean_ms``/``sd_ms`` and ``QT``; every entry also has the mean absolute error
+    ``mae_ms`` (the QT error: ``out["QT"]["mae_ms"]``).
     """
     names = db.records() if names is None else list(names)
     per = []
