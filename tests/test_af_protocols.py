@@ -123,3 +123,45 @@ def test_prior_shift_protocol_chooses_without_test_labels(monkeypatch):
     )
     assert set(runs[0]["not_chosen"]) == {"noise", "informative"} - {runs[0]["chosen"]}
     assert runs[0]["rows"]["em"]["f1"] != runs[1]["rows"]["em"]["f1"]
+
+
+def test_adaptation_rows_score_the_prior_corrected_calls():
+    """Each adapted row of ``adaptation_report`` (ORACLE, EM, BBSE, RLLS) scores the arg-max
+    of the probabilities corrected to its prior, the same calls as a separately fitted
+    ``PriorShiftClassifier`` with that method (or ``"known"`` at the true prior) makes after
+    ``adapt``; on a strongly shifted target these calls differ from the uncorrected and
+    calibrated ones, so a report that scored uncorrected probabilities fails here."""
+    from sklearn.linear_model import LogisticRegression
+
+    from geoecg.estimators import PriorShiftClassifier
+    from geoecg.estimators.af.protocols import ADAPT_METHODS, adaptation_report
+
+    rng = np.random.default_rng(3)
+    means = {"N": (0.0, 0.0), "A": (1.2, 0.0), "O": (0.0, 1.2), "~": (1.2, 1.2)}
+
+    def draw(counts):
+        X = np.vstack([rng.normal(means[c], 1.0, (n, 2)) for c, n in counts.items()])
+        return X, np.repeat(list(counts), list(counts.values()))
+
+    X, y = draw({c: 300 for c in means})  # balanced training part
+    Xt, yt = draw({"N": 1400, "A": 60, "O": 500, "~": 40})  # target at a shifted prior
+
+    def model(**kw):
+        kw.setdefault("n_bootstrap", 0)
+        return PriorShiftClassifier(LogisticRegression(), random_state=0, **kw).fit(X, y)
+
+    rep = adaptation_report(model(), Xt, yt)
+    rows = rep["rows"]
+    truth = {c: float(np.mean(yt == c)) for c in means}
+    expected = {"ORACLE true prior": model(method="known", target_priors=truth).predict(Xt)}
+    for m in ADAPT_METHODS:
+        expected[m] = model(method=m).adapt(Xt).predict(Xt)
+    calibrated = model(method="none").predict(Xt)
+    for name, pred in expected.items():
+        assert rows[name]["f1"] == record_scores(yt, pred)["f1"], name
+        assert np.mean(pred != calibrated) > 0.1, name  # many calls flip
+        assert rows[name]["f1"] != rows["calibrated"]["f1"], name
+        assert rows[name]["f1"] != rows["uncorrected"]["f1"], name
+        assert np.mean(pred == yt) > np.mean(calibrated == yt) + 0.05, name
+    assert rows["calibrated"]["f1"] == record_scores(yt, calibrated)["f1"]
+    assert rep["priors"]["em"]["N"]["prior"] > 0.5  # EM moved away from the training 0.25
