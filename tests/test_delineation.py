@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -246,9 +248,12 @@ def test_ludb_accuracy_floor(ludb_dir):
     assert tab["P_peak"]["all"]["se"] >= 70.0
 
 
-def test_biphasic_t_offset_from_the_last_lobe():
-    """+/- T (second lobe 60 % of the first): with the biphasic rule on, the offset follows
-    the second lobe (Gaussian centre + 2 widths ~ 390 ms after R), and the onset the first."""
+def test_biphasic_t_measured_on_one_lobe():
+    """+/- T (second lobe 60 % of the first): the T is measured on one lobe, the larger one
+    from the isoelectric (QRS-onset) level of the filtered lead (here the second, negative
+    one: 328 ms), onset before and offset after that peak, the offset no later than the
+    second lobe's end (centre + 2 widths ~ 390 ms); the biphasic-T rule's setting (first to
+    last lobe) no longer exists."""
     t = np.arange(int(8 * FS)) / FS
     rs = np.arange(0.6, 7.6, 1.0)
     x = np.zeros_like(t)
@@ -257,13 +262,12 @@ def test_biphasic_t_offset_from_the_last_lobe():
         x += g(-0.025, 0.008, -0.15) + g(0.0, 0.010, 1.2) + g(0.025, 0.008, -0.3)
         x += g(0.24, 0.035, 0.3) + g(0.32, 0.035, -0.18)
     rp = np.round(rs * FS).astype(np.int64)
-    on = delineate(x, FS, rp, settings=DelineationSettings(t_biphasic=0.5)).samples[1:-1]
-    toff_on = (on[:, COL["T_off"]] - rp[1:-1]) * 1000 / FS
-    assert np.all((toff_on > 360) & (toff_on < 430)), toff_on
-    tpk = (on[:, COL["T_peak"]] - rp[1:-1]) * 1000 / FS
+    d = delineate(x, FS, rp).samples[1:-1]
+    ton, tpk, toff = ((d[:, COL[f]] - rp[1:-1]) * 1000 / FS for f in ("T_on", "T_peak", "T_off"))
     assert np.all((np.abs(tpk - 240) <= 10) | (np.abs(tpk - 320) <= 10)), tpk  # one lobe
-    ton = (on[:, COL["T_on"]] - rp[1:-1]) * 1000 / FS
-    assert np.all((ton > 120) & (ton < 200)), ton
+    assert np.all((ton > 120) & (ton < tpk) & (toff > tpk) & (toff < 430)), (ton, toff)
+    with pytest.raises(TypeError):
+        DelineationSettings(t_biphasic=0.5)
 
 
 # ------------------------------------------------------------ the same ECG at several rates
@@ -429,26 +433,13 @@ def test_atrial_rhythm_test_of_the_record(rhythm):
         assert p.mean() >= 0.3 and np.array_equal(p, mask[1:-1])
 
 
-def test_global_p_offset_pulled_towards_the_peak():
-    """Rule D (session 6): global P_off - k (d - m), d the P peak-to-offset distance, at 500
-    and at 100 Hz (working rate); per-lead values untouched."""
-    assert DelineationSettings().p_off_k == 0.0  # opt-in: it shortens long P waves
-    st = DelineationSettings(p_off_k=0.59)
-    for fs in (FS, 100.0):
-        x, rp = _synthetic(fs=fs)
-        x = np.vstack([x, 0.8 * x])
-        a = delineate(x, fs, rp, settings=st)
-        b = delineate(x, fs, rp)
-        np.testing.assert_array_equal(a.lead_samples, b.lead_samples)
-        up = 500.0 / fs if fs < 500.0 else 1.0
-        d = (b.samples[:, COL["P_off"]] - b.samples[:, COL["P_peak"]]) * up  # working samples
-        want = b.samples[:, COL["P_off"]] - np.round(st.p_off_k * (d - st.p_off_m_ms / 2.0)) / up
-        ok = np.isfinite(d)
-        assert ok.sum() >= 5
-        np.testing.assert_allclose(a.samples[ok, COL["P_off"]], want[ok], atol=1e-9)
-        assert np.all(a.samples[ok, COL["P_off"]] <= a.samples[ok, COL["QRS_on"]])
-        others = [c for c in range(12) if c != COL["P_off"]]
-        np.testing.assert_array_equal(a.samples[:, others], b.samples[:, others])
+def test_rule_d_p_offset_pull_is_removed():
+    """Rule D (a pull of the global P offset towards the P peak, opt-in since session 6: it
+    read long P waves short) was removed in session 9: no setting for it remains."""
+    names = {f.name for f in dataclasses.fields(DelineationSettings)}
+    assert not names & {"p_off_k", "p_off_m_ms", "t_biphasic"}, names
+    with pytest.raises(TypeError):
+        DelineationSettings(p_off_k=0.59)
 
 
 def test_p_in_window_kernel_matches_python_version():

@@ -30,9 +30,9 @@ R_OK, R_FLAT, R_EDGE, R_NOP, R_NOQ, R_NOR, R_NOS, R_NOT, R_NAN, R_SHORT = range(
 # Indices into ``par`` (all in samples unless a fraction).
 (
     P_QRS_PRE, P_QRS_POST, P_SLOPE_WIN, P_ON_HI, P_ON_LO, P_OFF_HI, P_OFF_LO,
-    P_T_GAP, P_T_A, P_T_B, P_T_RR, P_T_SPAN, P_T_MIN, P_T_BIPHASIC,
+    P_T_GAP, P_T_A, P_T_B, P_T_RR, P_T_SPAN, P_T_MIN,
     P_P_PRE, P_P_GAP, P_P_SPAN, P_P_MIN, P_P_NOISE, P_P_DOM, P_P_SEP, P_RR1, P_NPAR,
-) = range(23)  # fmt: skip
+) = range(22)  # fmt: skip
 
 
 @njit(cache=True, nogil=True)
@@ -170,26 +170,19 @@ def _t_wave(xw, dw, on, off, ts, te, qamp, par, out, reason, b):
     if amain < par[P_T_MIN] * qamp:
         _set(out, reason, b, (9, 10, 11), 7)
         return -1
-    if apos >= aneg:
-        main, smain, sec, asec = ipos, 1.0, ineg, aneg
-    else:
-        main, smain, sec, asec = ineg, -1.0, ipos, apos
+    # the larger lobe is the T (an inverted T has polarity -1; a biphasic T is measured on
+    # its larger lobe)
+    main, smain = (ipos, 1.0) if apos >= aneg else (ineg, -1.0)
     out[b, 10] = main
-    first, sfirst, last, slast = main, smain, main, smain
-    if asec >= par[P_T_BIPHASIC] * amain:
-        if sec > main:
-            last, slast = sec, -smain
-        else:
-            first, sfirst = sec, -smain
     span = int(par[P_T_SPAN])
-    # offset: steepest return to the baseline after the last lobe
-    tm = _argext(dw, last, te, -slast, 0.0)
+    # offset: steepest return to the baseline after the peak
+    tm = _argext(dw, main, te, -smain, 0.0)
     tr = min(te, tm + span)
-    toff = trapezium_point(xw, tm, tr, slast)
-    # onset: steepest rise into the first lobe
-    tm1 = _argext(dw, ts, first, sfirst, 0.0)
+    toff = trapezium_point(xw, tm, tr, smain)
+    # onset: steepest rise into the peak
+    tm1 = _argext(dw, ts, main, smain, 0.0)
     tr1 = max(ts, tm1 - span)
-    ton = trapezium_point(xw, tm1, tr1, sfirst)
+    ton = trapezium_point(xw, tm1, tr1, smain)
     out[b, 9] = ton
     out[b, 11] = toff
     return toff

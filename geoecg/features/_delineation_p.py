@@ -3,10 +3,10 @@
 The per-lead kernel output is combined into the global boundary (:func:`combine`), and the
 P waves go through the record-level steps the module docstring of
 :mod:`geoecg.features.delineation` describes: the lead rhythm test (:func:`p_rhythm`), the
-optional P-offset correction (:func:`p_offset_towards_peak`), the atrial-rhythm test
-(:func:`p_atrial_rhythm`, rule C), the record P window (:func:`p_record_window`, rule M2) and
-the per-lead search inside the global P window (:func:`p_in_global_window`, rule L). Every
-function works in place on the working-rate arrays of :func:`~geoecg.features.delineate`.
+atrial-rhythm test (:func:`p_atrial_rhythm`, rule C), the record P window
+(:func:`p_record_window`, rule M2) and the per-lead search inside the global P window
+(:func:`p_in_global_window`, rule L). Every function works in place on the working-rate
+arrays of :func:`~geoecg.features.delineate`.
 """
 
 from __future__ import annotations
@@ -21,8 +21,7 @@ if TYPE_CHECKING:
     from .delineation import DelineationSettings
 
 __all__ = [
-    "combine", "p_atrial_rhythm", "p_in_global_window", "p_offset_towards_peak",
-    "p_record_window", "p_rhythm",
+    "combine", "p_atrial_rhythm", "p_in_global_window", "p_record_window", "p_rhythm",
 ]  # fmt: skip
 
 _ONSETS = (_k.F_PON, _k.F_QON, _k.F_TON)
@@ -82,14 +81,6 @@ def combine(lead_s: np.ndarray, lead_r: np.ndarray, st: DelineationSettings):
         out[newly, c] = np.nan
         reason[newly, c] = _k.R_NOP
     return out, reason
-
-
-def p_offset_towards_peak(g, st: DelineationSettings, wfs: float) -> None:
-    """Pull the global P offset towards ``p_off_m_ms`` after the P peak (in place)."""
-    d = g[:, _k.F_POFF] - g[:, _k.F_PPK]
-    ok = np.isfinite(d)
-    new = g[ok, _k.F_POFF] - np.round(st.p_off_k * (d[ok] - st.p_off_m_ms * wfs / 1000.0))
-    g[ok, _k.F_POFF] = np.minimum(new, np.where(np.isfinite(g[ok, _k.F_QON]), g[ok, _k.F_QON], new))
 
 
 def p_atrial_rhythm(g, gr, lead_s, lead_r, rp, st: DelineationSettings) -> None:

@@ -14,10 +14,10 @@ band (0.5-15 Hz), then runs :func:`geoecg._kernels.delineation.delineate_lead` a
   Martinez et al. 2004, on one scale). The J point is the QRS offset.
 * **T**: the largest deflection from the isoelectric level (the QRS-onset level) between
   the QRS offset + ``t_gap_ms`` and an RR-dependent end; a T smaller than ``t_min_rel`` times
-  the QRS amplitude is absent. A second lobe of the opposite sign with at least
-  ``t_biphasic`` of the main amplitude makes the T biphasic; onset and offset come from the
-  first and last lobe by the trapezium-area method (Vazquez-Seisdedos et al. 2011), which
-  handles inverted waves by their polarity.
+  the QRS amplitude is absent. Onset and offset come from the limbs of that deflection by
+  the trapezium-area method (Vazquez-Seisdedos et al. 2011), which handles inverted waves by
+  their polarity; a biphasic T is measured on its larger lobe (a rule measuring it from the
+  first to the last lobe placed T offsets later than the LUDB cardiologists and was removed).
 * **P**: the largest deflection before the QRS onset (after the previous T offset); present
   only if larger than ``p_min_rel`` times the QRS amplitude, ``p_noise`` times the local
   high-frequency RMS, and dominant (no other deflection of the same sign beyond
@@ -34,13 +34,9 @@ band (0.5-15 Hz), then runs :func:`geoecg._kernels.delineation.delineate_lead` a
 The multi-lead (global) boundary of each beat combines the leads: onsets and offsets
 (P, QRS, T and J) are the mean of the lead values, rounded to a working-rate sample; peaks
 the median of the lead values; a global P exists when at least ``global_p_vote`` of the
-leads have one. Optionally (``p_off_k > 0``, off by default) the global P offset is pulled
-towards ``p_off_m_ms`` after the global P peak: ``P_off - p_off_k * (d - p_off_m_ms)`` with
-``d`` the peak-to-offset distance (on the LUDB tuning half the offset error grew with ``d``,
-0.59 ms per ms). It lowers the LUDB P-offset error SD (13.3 -> 9.5 ms on the test half) but
-shrinks P duration towards the population: LUDB records whose cardiologists' P lasts >= 120
-ms read 10 ms short with it (1 ms without), which moves P waves across the 120-ms criterion
-of interatrial block; it is therefore not the default.
+leads have one. (A pull of the global P offset towards the P peak, rule D of the benchmark
+page, lowered the LUDB P-offset error SD but read P waves of 120 ms or more about 10 ms
+short; it was removed.)
 A beat with no global P, not premature (preceding RR at least ``p_rec_rr`` of the median RR),
 in a record with global P waves in at least three beats, is searched again in each lead with
 no P, with the same tests, only inside the record's own P window: the lead's QRS onset minus
@@ -118,10 +114,8 @@ class DelineationSettings:
         T search ends ``min(t_rr * RR, t_a_ms + t_b * RR)`` after the R-peak.
     t_span_ms, p_span_ms : float
         Distance from the steepest limb point to the trapezium reference point.
-    t_min_rel, t_biphasic : float
-        Smallest T amplitude (fraction of the QRS peak-to-peak amplitude); second-lobe
-        fraction that makes a T biphasic (the tuned default 1.01 turns the biphasic rule
-        off: on the LUDB tuning half it placed T offsets later than the cardiologists).
+    t_min_rel : float
+        Smallest T amplitude (fraction of the QRS peak-to-peak amplitude).
     p_pre_ms, p_gap_ms : float
         P search window: from ``p_pre_ms`` to ``p_gap_ms`` before the QRS onset.
     p_min_rel, p_noise, p_dominance, p_sep_ms : float
@@ -133,11 +127,6 @@ class DelineationSettings:
         among five or more beats are dropped too.
     global_p_vote : float
         Share of the (usable) leads that must have a P for the beat to have a global P.
-    p_off_k, p_off_m_ms : float
-        Global P offset correction (see the module docstring): slope and centre (ms) of the
-        peak-to-offset distance, the least-squares fit of the error on that distance over
-        the LUDB tuning half is ``p_off_k=0.59``; the default 0 turns it off (it shortens
-        long P waves, see the module docstring).
     p_af_irr, p_af_share : float
         Atrial-rhythm test of the record (see the module docstring): RR irregularity
         (median absolute successive RR difference / median RR) at or above ``p_af_irr``
@@ -171,7 +160,6 @@ class DelineationSettings:
     t_rr: float = 0.7
     t_span_ms: float = 80.0
     t_min_rel: float = 0.02
-    t_biphasic: float = 1.01
     p_pre_ms: float = 300.0
     p_gap_ms: float = 20.0
     p_span_ms: float = 30.0
@@ -182,8 +170,6 @@ class DelineationSettings:
     p_pr_tol_ms: float = 30.0
     p_consistent: float = 0.7
     global_p_vote: float = 0.4
-    p_off_k: float = 0.0
-    p_off_m_ms: float = 50.0
     p_af_irr: float = 0.06
     p_af_share: float = 0.75
     p_lead_rel: float = 0.25
@@ -204,7 +190,7 @@ class DelineationSettings:
         par[_k.P_T_A] = self.t_a_ms * ms
         par[_k.P_T_B], par[_k.P_T_RR] = self.t_b, self.t_rr
         par[_k.P_T_SPAN] = max(2, round(self.t_span_ms * ms))
-        par[_k.P_T_MIN], par[_k.P_T_BIPHASIC] = self.t_min_rel, self.t_biphasic
+        par[_k.P_T_MIN] = self.t_min_rel
         par[_k.P_P_PRE] = round(self.p_pre_ms * ms)
         par[_k.P_P_GAP] = round(self.p_gap_ms * ms)
         par[_k.P_P_SPAN] = max(2, round(self.p_span_ms * ms))
@@ -462,8 +448,6 @@ def delineate(
     elif nb:
         lead_r[:] = _k.R_EDGE
     g, gr = _dp.combine(lead_s[use], lead_r[use], st)
-    if st.p_off_k and nb:
-        _dp.p_offset_towards_peak(g, st, fs * up)
     _dp.p_atrial_rhythm(g, gr, lead_s, lead_r, rp, st)
     if st.p_rec_rr > 0 and nb > 1 and n >= 16:
         _dp.p_record_window(lead_s, lead_r, g, gr, (xq, xw, dw), par, shift, use, rp, st, fs * up)
