@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from .sqi import _sosfilt_inplace
+from .sosfilt import _sosfilt_inplace
 
 
 @njit(cache=True, nogil=True)

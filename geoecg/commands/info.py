@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
+from ..io.header import _record_base, read_header
 from ..io.mitdb import AAMI_CLASSES, BEAT_SYMBOLS, aami_map
 from ..io.paths import list_records
-from ..io.record import _record_base, read_header
 from .bench_io import dump_json
 
 __all__ = ["summarise", "add_arguments", "run"]

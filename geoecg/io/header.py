@@ -1,0 +1,224 @@
+"""WFDB headers: read one without its signal, parse its comments into metadata, and check
+it against its signal files before wfdb reads them (counts that disagree, files shorter
+than the header promises), so that a broken record fails with a message naming what is
+wrong.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import wfdb
+
+from ._wfdb_headers import install as _install_fast_header_parser
+
+_install_fast_header_parser()  # wfdb's signal-line parser without per-field pandas look-ups
+
+__all__ = ["parse_comments", "read_header"]
+
+_AGE_SEX = re.compile(r"^\s*(?P<age>\d+(?:\.\d+)?|\?+|-)\s+(?P<sex>[MFmf?]|male|female)\b", re.I)
+_KEY_VALUE = re.compile(r"^\s*(?P<key>[A-Za-z][A-Za-z0-9_ /\-]*?)\s*:\s*(?P<value>.*?)\s*$")
+
+
+def _as_float(text: str) -> float:
+    try:
+        return float(text)
+    except (TypeError, ValueError):
+        return float("nan")
+
+
+def _as_sex(text: str | None) -> str | None:
+    if text is None:
+        return None
+    t = text.strip().lower()
+    if t in ("m", "male", "man", "0"):
+        return "M"
+    if t in ("f", "female", "woman", "1"):
+        return "F"
+    return None
+
+
+def parse_comments(comments: list[str]) -> dict[str, Any]:
+    """Parse WFDB header comments into metadata.
+
+    Two conventions are understood: the MIT-BIH line ``"<age> <sex> ..."`` (``"75 F 1011 654
+    x1"``; ``"??"`` for unknown age) and ``"Key: value"`` lines (``"Age: 56"``, ``"Sex:
+    Female"``, as in the PhysioNet/CinC 2020-2021 challenge headers). Keys are lower-cased.
+
+    Parameters
+    ----------
+    comments : list of str
+        Header comment lines without the leading ``#``.
+
+    Returns
+    -------
+    dict
+        ``age`` (float years, NaN if unknown), ``sex`` (``"M"``/``"F"``/``None``),
+        ``comments`` (tuple of the raw lines) and the parsed ``key: value`` pairs.
+
+    Examples
+    --------
+    >>> md = parse_comments(["75 F 1011 654 x1", "Diapres"])
+    >>> md["age"], md["sex"]
+    (75.0, 'F')
+    >>> parse_comments(["Age: 63", "Sex: Male", "Dx: 164889003"])["dx"]
+    '164889003'
+    """
+    meta: dict[str, Any] = {"age": float("nan"), "sex": None, "comments": tuple(comments)}
+    for line in comments:
+        m = _KEY_VALUE.match(line)
+        if m and not _AGE_SEX.match(line):
+            key = m.group("key").strip().lower().replace(" ", "_")
+            value = m.group("value")
+            if key == "age":
+                meta["age"] = _as_float(value)
+            elif key in ("sex", "gender"):
+                meta["sex"] = _as_sex(value)
+            else:
+                meta[key] = value
+            continue
+        m = _AGE_SEX.match(line)
+        if m and meta["sex"] is None and np.isnan(meta["age"]):
+            meta["age"] = _as_float(m.group("age"))
+            meta["sex"] = _as_sex(m.group("sex"))
+    return meta
+
+
+def _record_base(path: str | os.PathLike) -> Path:
+    """Strip a WFDB extension (.hea, .dat, .mat, .atr, ...) from ``path``."""
+    p = Path(path)
+    if p.suffix.lower() in (".hea", ".dat", ".mat", ".atr", ".qrs", ".ecg"):
+        p = p.with_suffix("")
+    return p
+
+
+def _check_exists(base: Path) -> None:
+    hea = base.with_name(base.name + ".hea")
+    if not hea.is_file():
+        where = base.parent if str(base.parent) else Path(".")
+        hint = ""
+        if where.is_dir():
+            near = sorted(q.name for q in where.glob("*.hea"))[:5]
+            hint = (
+                f"; headers present in {where}: {near}" if near else f"; {where} has no .hea files"
+            )
+        else:
+            hint = f"; folder {where} does not exist"
+        raise FileNotFoundError(
+            f"WFDB record {str(base)!r} not found: expected a header {hea.name} and its signal "
+            f"file(s) (e.g. {base.name}.dat or {base.name}.mat){hint}"
+        )
+
+
+def read_header(path: str | os.PathLike):
+    """Read only the header of a WFDB record (fast; no signal is read).
+
+    Parameters
+    ----------
+    path : str or path-like
+        Record path with or without the ``.hea`` extension.
+
+    Returns
+    -------
+    wfdb.Record or wfdb.MultiRecord
+        The header object from :func:`wfdb.rdheader`.
+    """
+    base = _record_base(path)
+    _check_exists(base)
+    why = _header_count_mismatch(base)
+    if why:
+        raise ValueError(f"cannot parse the header of WFDB record {str(base)!r}: {why}")
+    try:
+        return wfdb.rdheader(str(base))
+    except Exception as exc:  # wfdb raises many exception types for malformed headers
+        raise ValueError(f"cannot parse the header of WFDB record {str(base)!r}: {exc}") from exc
+
+
+def _header_count_mismatch(base: Path) -> str | None:
+    """Say so when the record line's signal (or segment) count disagrees with the number of
+    signal (segment) lines that follow it; None when they agree or the line is unreadable."""
+    try:
+        text = base.with_name(base.name + ".hea").read_text(errors="replace")
+    except OSError:
+        return None
+    lines = [ln.strip() for ln in text.splitlines()]
+    lines = [ln for ln in lines if ln and not ln.startswith("#")]
+    if not lines:
+        return "the header is empty"
+    head = lines[0].split()
+    if len(head) < 2 or not head[1].isdigit():
+        return None
+    found = len(lines) - 1
+    if "/" in head[0]:  # multi-segment: "name/n_segments n_signals ..." then segment lines
+        seg = head[0].split("/", 1)[1]
+        if not seg.isdigit():
+            return None
+        declared, what = int(seg), "segments"
+    else:
+        declared, what = int(head[1]), "signals"
+    if declared != found:  # info strings are '#' comments, so every other line is counted
+        return (
+            f"the record line declares {declared} {what} but {found} {what[:-1]} line(s) "
+            f"follow; the counts disagree (fix the count on the record line or the "
+            f"{what[:-1]} lines)"
+        )
+    if what == "segments" and len(head) > 3 and head[3].isdigit():
+        seg = [ln.split() for ln in lines[1:]]
+        if all(len(t) > 1 and t[1].isdigit() for t in seg):
+            total = sum(int(t[1]) for t in seg)
+            if total != int(head[3]):
+                return (
+                    f"the record line declares {int(head[3])} samples but its segments "
+                    f"hold {total} ({' + '.join(t[1] for t in seg)}); the segment lengths "
+                    "must add up to the record length"
+                )
+    return None
+
+
+# Bytes per sample of the WFDB storage formats (format 212: two samples in three bytes).
+_BYTES_PER_SAMPLE = {
+    "8": 1.0, "80": 1.0, "16": 2.0, "61": 2.0, "160": 2.0, "212": 1.5, "310": 4 / 3,
+    "311": 4 / 3, "24": 3.0, "32": 4.0,
+}  # fmt: skip
+
+
+def _short_signal_files(base: Path, header) -> str | None:
+    """Name the signal files of a single-segment record that are shorter than its header
+    says (file, bytes held, bytes needed), for a multi-segment record those of each
+    segment; None when they are long enough or the layout is one this check does not know
+    (a compressed format, an unreadable segment header)."""
+    if getattr(header, "seg_name", None):
+        found = []
+        for seg, n in zip(header.seg_name, header.seg_len, strict=False):
+            if seg != "~" and n:
+                try:
+                    why = _short_signal_files(
+                        base.parent / seg, wfdb.rdheader(str(base.parent / seg))
+                    )
+                except Exception:  # noqa: BLE001 - no diagnosis; the caller's message stands
+                    why = None
+                found += [why] if why else []
+        return "; ".join(found) or None
+    if not header.file_name:
+        return None
+    need: dict[str, float] = {}
+    offset: dict[str, int] = {}
+    for i, fname in enumerate(header.file_name):
+        bps = _BYTES_PER_SAMPLE.get(str(header.fmt[i]))
+        if bps is None or fname == "~":
+            return None
+        spf = (header.samps_per_frame or [1] * (i + 1))[i] or 1
+        need[fname] = need.get(fname, 0.0) + bps * spf
+        offset[fname] = int((header.byte_offset or [0] * (i + 1))[i] or 0)
+    short = []
+    for fname, per_frame in need.items():
+        path = base.parent / fname
+        want = offset[fname] + int(np.ceil(per_frame * int(header.sig_len)))
+        have = path.stat().st_size if path.is_file() else 0
+        if have < want:
+            short.append(f"{path} holds {have} of the {want} bytes the header promises")
+    return "; ".join(short) or None
