@@ -244,6 +244,49 @@ def test_fft_dif_equals_numpy(n):
     np.testing.assert_allclose(got, ref, rtol=0, atol=1e-13 * np.abs(ref).max())
 
 
+def _fft_dif_passes_twin(re, im, tr, ti):
+    """NumPy twin of ``_fft_dif`` as it was before its block-by-block tails (session 9):
+    radix-4 passes (spans ``half`` and ``half / 2``) down to span 2, then a radix-2 pass
+    with twiddle 1 when ``log2 n`` is odd; the same operations, vectorised over blocks."""
+    re, im = re.copy(), im.copy()
+    half = re.size // 2
+
+    def bf(ar, ai, br, bi, c, d):
+        dr, di = ar - br, ai - bi
+        return ar + br, ai + bi, c * dr - d * di, c * di + d * dr
+
+    while half >= 2:
+        q = half // 2
+        R, I = re.reshape(-1, 4, q), im.reshape(-1, 4, q)
+        c1, s1 = tr[half - 1 : 2 * half - 1], ti[half - 1 : 2 * half - 1]
+        c2, s2 = tr[q - 1 : 2 * q - 1], ti[q - 1 : 2 * q - 1]
+        x0r, x0i, x2r, x2i = bf(R[:, 0], I[:, 0], R[:, 2], I[:, 2], c1[:q], s1[:q])
+        x1r, x1i, x3r, x3i = bf(R[:, 1], I[:, 1], R[:, 3], I[:, 3], c1[q:], s1[q:])
+        R[:, 0], I[:, 0], R[:, 1], I[:, 1] = bf(x0r, x0i, x1r, x1i, c2, s2)
+        R[:, 2], I[:, 2], R[:, 3], I[:, 3] = bf(x2r, x2i, x3r, x3i, c2, s2)
+        half //= 4
+    if half == 1:
+        for z in (re.reshape(-1, 2), im.reshape(-1, 2)):
+            a, b = z[:, 0].copy(), z[:, 1].copy()
+            z[:, 0], z[:, 1] = a + b, a - b
+    return re, im
+
+
+@pytest.mark.parametrize("n", [2, 4, 8, 16, 32, 64, 512, 1024, 2048, 4096])
+def test_fft_dif_tails_equal_pass_twin_bit_for_bit(n):
+    """The block-by-block tails (spans 4-2-1 for odd ``log2 n``, 2-1 for even) give the
+    numbers of the pass-by-pass FFT bit for bit (a changed operation or order would move
+    the last bits of some of the 2 n outputs)."""
+    rng = np.random.default_rng(n + 7)
+    x, y = rng.standard_normal(n) * 1e3, rng.standard_normal(n)
+    tr, ti = F._stage_twiddles(n)
+    want = _fft_dif_passes_twin(x, y, tr, ti)
+    re, im = x.copy(), y.copy()
+    F._fft_dif(re, im, tr, ti)
+    np.testing.assert_array_equal(re, want[0])
+    np.testing.assert_array_equal(im, want[1])
+
+
 @pytest.mark.parametrize("n", [4, 64, 2048, 4096])
 def test_stage_twiddles_equal_numpy(n):
     """Span ``h`` at ``[h - 1, 2h - 1)``: ``exp(-i pi k / h)``, from the import-time table
