@@ -181,7 +181,7 @@ def write_cli_page(docs_dir: Path) -> None:
         "======================",
         "",
         "The ``--help`` text of every ``geoecg`` subcommand, generated from the parser at",
-        "build time. See :doc:`../user_guide/09_command_line` for a walk-through.",
+        "build time. See :doc:`../user_guide/command_line` for a walk-through.",
         "",
     ]
 

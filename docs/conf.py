@@ -110,7 +110,47 @@ def _skip_member(app, what, name, obj, skip, options):
     return None
 
 
+#: Old page -> new page. The user guide was numbered (01_reading_records ... 09_command_line)
+#: until session 9 and is now named by topic; each old address stays valid as a small page
+#: that forwards to the new one.
+REDIRECTS = {
+    f"user_guide/{old}": f"user_guide/{new}"
+    for old, new in {
+        "01_reading_records": "reading_records",
+        "02_rpeaks": "rpeaks",
+        "03_hrv_quality": "hrv_quality",
+        "04_af": "af",
+        "05_beats": "beat_classification",
+        "06_riemann": "riemann",
+        "07_shift": "shift",
+        "08_neural": "neural",
+        "09_command_line": "command_line",
+        "09_input_validation": "input_validation",
+    }.items()
+}
+
+
+def _write_redirects(app, exception):
+    """Write ``<old>.html`` forwarding to ``<new>.html`` for each of :data:`REDIRECTS`."""
+    if exception is not None or app.builder.format != "html":
+        return
+    out = Path(app.outdir)
+    for old, new in REDIRECTS.items():
+        if old in app.env.found_docs or new not in app.env.found_docs:
+            raise RuntimeError(f"redirect {old} -> {new}: {old} is a page or {new} is none")
+        page = out / f"{old}.html"
+        url = os.path.relpath(out / f"{new}.html", page.parent)
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(
+            '<!DOCTYPE html>\n<html><head><meta charset="utf-8">'
+            f'<meta http-equiv="refresh" content="0; url={url}">'
+            f'<link rel="canonical" href="{url}"><title>Moved</title></head>\n'
+            f'<body><p>This page moved to <a href="{url}">{url}</a>.</p></body></html>\n'
+        )
+
+
 def setup(app):
+    app.connect("build-finished", _write_redirects)
     app.connect("autodoc-process-docstring", _skip_type_docstrings, priority=400)
     app.connect("autodoc-process-docstring", _escape_type_references, priority=400)
     app.connect("autodoc-skip-member", _skip_member)

@@ -6,7 +6,7 @@ submodules). Each callable must appear in :data:`COVERED` (the suite file that r
 the input classes it gets) or in :data:`EXEMPT` under a one-line reason. A new public name
 in neither fails this test; so does a registry entry that is no longer public. Constants,
 exception types and dataclasses are exempt by rule (:data:`RULES`). See
-``docs/user_guide/09_input_validation.md``.
+``docs/user_guide/input_validation.md``.
 """
 
 from __future__ import annotations

@@ -137,7 +137,58 @@ def test_api_reference_builds_without_torch(tmp_path):
     assert "ResNet1DClassifier" in (tmp_path / "out" / "index.html").read_text()
 
 
-GUIDE_PAGES = sorted((DOCS / "user_guide").glob("[0-9][0-9]_*.md"))
+def _shows_output(page: Path) -> bool:
+    """A page with a ``python`` block followed by the ``text`` block it prints (a first-steps
+    page); code on a page that shows no output is illustration with placeholder paths."""
+    sys.path.insert(0, str(DOCS))
+    try:
+        from _snippets import page_blocks
+    finally:
+        sys.path.remove(str(DOCS))
+    return any(expected is not None for _, expected in page_blocks(page))
+
+
+GUIDE_PAGES = [p for p in sorted((DOCS / "user_guide").glob("*.md")) if _shows_output(p)]
+
+
+def test_user_guide_pages_that_show_output_are_the_ones_run():
+    """The first-steps pages are found by what they show (not by their names); none drops
+    out of the code test silently."""
+    run = {p.stem for p in GUIDE_PAGES}
+    first_steps = {"reading_records", "rpeaks", "hrv_quality", "af", "beat_classification"}
+    assert first_steps | {"riemann", "shift", "neural"} <= run, run
+
+
+_DOC_ROLE = re.compile(r"\{doc\}`([^`]*)`", re.S)
+
+
+def test_doc_references_and_redirects_point_at_pages():
+    """Every ``{doc}`` reference of a hand-written page names a page that exists, and each
+    old address of a renamed page forwards to an existing page (the full build checks the
+    same with warnings as errors, but only where the docs extra is installed)."""
+    generated = ("auto_examples/", "api/")
+    missing = []
+    for page in sorted(DOCS.rglob("*.md")):
+        if "_build" in page.parts:
+            continue
+        for m in _DOC_ROLE.finditer(page.read_text()):
+            target = m.group(1).split("<")[-1].rstrip(">").strip()
+            base = DOCS if target.startswith("/") else page.parent
+            path = (base / target.lstrip("/")).resolve()
+            rel = path.relative_to(DOCS).as_posix() if path.is_relative_to(DOCS) else target
+            if rel.startswith(generated):
+                continue
+            if not any(path.with_suffix(s).is_file() for s in (".md", ".rst")):
+                missing.append(f"{page.relative_to(DOCS)}: {{doc}}`{target}`")
+    assert not missing, "\n".join(missing)
+
+    text = (DOCS / "conf.py").read_text()
+    block = text[text.index("REDIRECTS = {") : text.index("}.items()")]
+    pairs = re.findall(r'^\s+"(\w+)": "(\w+)",$', block, re.M)
+    assert len(pairs) == 10, pairs
+    for old, new in pairs:
+        assert not (DOCS / "user_guide" / f"{old}.md").exists(), old
+        assert (DOCS / "user_guide" / f"{new}.md").is_file(), new
 
 
 @pytest.mark.slow
@@ -162,7 +213,7 @@ def test_command_line_page_shows_what_geoecg_info_prints(capsys):
     from geoecg.cli import main
     from geoecg.datasets import sample_mitdb_dir
 
-    page = (DOCS / "user_guide" / "09_command_line.md").read_text()
+    page = (DOCS / "user_guide" / "command_line.md").read_text()
     shown = re.search(r"ends with:\n\n```text\n(.*?)```", page, re.S).group(1)
     assert main(["info", str(sample_mitdb_dir())]) == 0
     printed = capsys.readouterr().out.strip().splitlines()

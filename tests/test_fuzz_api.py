@@ -2,7 +2,7 @@
 
 Twelve-lead and single-lead functions (delineation, clinical measurements, lead
 reconstruction, beat averages, noise level, band-pass/resampling transformers) run over
-the input classes of ``docs/user_guide/09_input_validation.md``: each call raises a
+the input classes of ``docs/user_guide/input_validation.md``: each call raises a
 ``ValueError``/``TypeError`` naming the argument, or returns NaN **with a reason** where the
 input carried no information (3 beats, a flat lead, a NaN gap, a 0.5-s record, one lead of
 twelve missing, fs 100/128/250/1000 Hz). Lead-name parsing and the estimators that need a

@@ -87,4 +87,4 @@ plt.show()
 # because a gain multiplies every matrix of a site by the same factor, and re-centering
 # divides the site's mean out. Re-centering cannot undo a shift that differs from subject
 # to subject, and it assumes that both sites have similar class proportions (it moves each
-# site's mean, which depends on its label mix). See :doc:`../user_guide/06_riemann`.
+# site's mean, which depends on its label mix). See :doc:`../user_guide/riemann`.

@@ -85,4 +85,4 @@ plt.show()
 # real cohort depends on its size and on how far its classes are apart: judge it by a
 # nested, patient-grouped CV of both variants on the training patients
 # (:func:`geoecg.evaluation.nested_evaluate`), as :doc:`../benchmarks/beats` does for its
-# registered pipelines; see also :doc:`../user_guide/06_riemann`.
+# registered pipelines; see also :doc:`../user_guide/riemann`.
