@@ -3,8 +3,8 @@
 Thread CPU time, one thread, median of ``--repeats`` runs, the rows interleaved within each
 repeat in one process, so the figures are side by side. The floor is a numba moving-window
 integrator over the same full-rate array (two additions per sample: no detector can be much
-faster). The stages are the named stages of :func:`geoecg.features.detect_rpeaks` (private
-functions of ``geoecg.features.rpeaks``, timed on their real inputs). ``--before DIR`` adds
+faster). The stages are the kernels of :func:`geoecg.features.detect_rpeaks`
+(``geoecg._kernels.rpeaks_stages``, timed on their real inputs). ``--before DIR`` adds
 the detector of another copy of the package (a folder holding ``geoecg/``) to the same table,
 e.g. a checkout of an earlier commit. ``--holter`` times a 24-h, 2-lead, 200-Hz Holter
 (MIT-BIH 101 excerpt resampled and tiled, as ``geoecg bench hrv`` builds it) to R-peaks +
@@ -69,7 +69,11 @@ def load_other(path):
 
 
 def record_timings(R, rec, reps, before) -> dict:
-    """{stage name: (ms, M samples/s per lead)} for one record."""
+    """{stage name: (ms, M samples/s per lead)} for one record (lead 0, default options)."""
+    from geoecg._kernels import rpeaks_stages as S
+    from geoecg._kernels.rpeaks import local_maxima
+    from geoecg.features._rpeaks_run import _beats, _plan_of, run_stages
+
     sig = np.ascontiguousarray(rec.signal)
     x, fs, n = sig[0], rec.fs, sig.shape[1]
     dets = {"detect_rpeaks": R.detect_rpeaks}
@@ -78,29 +82,40 @@ def record_timings(R, rec, reps, before) -> dict:
     for f in dets.values():
         f(x, fs), f(sig, fs)  # compile outside the timings
     moving_window_floor(x, 21)
-    plan = R._plan(fs, "geoecg", (3.0, 20.0), 120.0, 200.0, 0.4, 80.0)
+    plan = _plan_of(fs, {})
     x2 = x[None, :]
-    energy, used, _ = R._lead_energy(x2, plan)
-    m = energy[0]
-    cand, h = R._candidates(m, plan)
-    idx, thr = R._decide(h, cand, m.size, 0.4, plan)
-    tidx, tthr = R._track(m, h, cand, idx, thr, plan)
-    pos, hb = cand[tidx], h[tidx]
-    peaks = pos * plan.k + plan.k // 2
-    conf = hb / (hb + tthr)
+    lead_block = max(int(R._LEAD_BLOCK_S * plan.fs_d), 1)
+
+    def energy():
+        return S.record_energy(
+            x=x2, k=plan.k, sos=plan.sos, half_width=plan.half, min_len=plan.min_len,
+            block=lead_block, floor=R._LEAD_FLOOR, keep=-1,
+        )  # fmt: skip
+
+    e, used, m, runs = energy()[:4]
+    nd = m.shape[0]
+    out = S.run_beats(m, x2, e, used, runs, plan.ints, plan.floats, True)
+    args = out[3:9]  # cand, h, coff, idx, thr, boff after the decision (before tracking)
     timed = {"floor: numba moving-window integrator": (1, lambda: moving_window_floor(x, 21))}
     for name, f in dets.items():
         timed[f"{name}, lead 0"] = (1, lambda f=f: f(x, fs))
         timed[f"{name}, both leads (per lead)"] = (2, lambda f=f: f(sig, fs))
     timed.update({
         "  validate (_as_leads)": (1, lambda: R._as_leads(x)),
-        "  1-2 decimate, filter, integrate": (1, lambda: R._lead_energy(x2, plan)),
-        "  4 candidates": (1, lambda: R._candidates(m, plan)),
-        "  5 decide": (1, lambda: R._decide(h, cand, m.size, 0.4, plan)),
-        "  6 track": (1, lambda: R._track(m, h, cand, idx, thr, plan)),
-        "  7 prune": (1, lambda: R._prune(pos, hb, tthr, 1.1, 0.6, plan)),
-        "  8 refine + invariants": (
-            1, lambda: R._refine(x2, peaks, pos, conf, energy, used, plan)
+        "  run_stages (after validation)": (1, lambda: run_stages(x2, plan, "geoecg")),
+        "  1-3 record_energy": (1, energy),
+        "  4-8 _beats (run_beats + tracking)": (
+            1, lambda: _beats(x2, m, runs, e, used, plan, "geoecg", nd, True)
+        ),
+        "    4 local_maxima": (1, lambda: local_maxima(m=m, min_distance=plan.refr)),
+        "    4-6 decide + noise check": (
+            1, lambda: S._decide_stretch(m, plan.ints, plan.floats, True)
+        ),
+        "    4-5 decide, no tracking": (
+            1, lambda: S._decide_stretch(m, plan.ints, plan.floats, False)
+        ),
+        "    7-8 finish_runs (prune, refine)": (
+            1, lambda: S.finish_runs(x2, e, used, runs, *args, plan.ints, plan.floats)
         ),
     })  # fmt: skip
     med = cpu_medians({name: f for name, (_, f) in timed.items()}, reps)

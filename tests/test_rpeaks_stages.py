@@ -1,5 +1,6 @@
 """The one-call stage kernels of the R-peak detector (geoecg._kernels.rpeaks_stages) give the
-numbers of the stage functions they replace on a record without gaps, to the bit."""
+numbers of the kernels called one by one, stretch by stretch, to the bit, with and without
+NaN gaps."""
 
 from __future__ import annotations
 
@@ -7,22 +8,71 @@ import numpy as np
 import pytest
 
 from geoecg._kernels import rpeaks_stages as S
-from geoecg._kernels.rpeaks import combine_lead_energies, mask_runs
-from geoecg._kernels.rpeaks_fused import lead_energies_fused
+from geoecg._kernels.rpeaks import combine_lead_energies, local_maxima, mask_runs
+from geoecg._kernels.rpeaks_decide import (
+    decide_beats,
+    finish_peaks,
+    initial_levels,
+    prune_split_beats,
+)
+from geoecg._kernels.rpeaks_fused import lead_energies_fused, track_inputs
 from geoecg.features import rpeaks as R
-from geoecg.features._rpeaks_run import _plan_of
+from geoecg.features._rpeaks_run import _plan_of, _track_select
+
+
+def twin_beats_in_run(m, plan):
+    """Stages 4-7 on one stretch, kernel by kernel with the NumPy glue of the stage
+    functions ``geoecg.features.rpeaks`` had until session 9; (positions, confidence) or
+    None without candidates."""
+    fs_d = plan.fs_d
+    cand = local_maxima(m=m, min_distance=plan.refr)
+    if cand.size == 0:
+        return None
+    h = np.sqrt(m[cand])
+    spk0, npk0 = initial_levels(
+        heights=h, positions=cand, init=int(R._INIT_S * fs_d), init_rank=R._INIT_RANK
+    )
+    idx, thr = decide_beats(
+        heights=h, positions=cand, n=m.shape[0], refractory=plan.refr,
+        twave=int(R._TWAVE_S * fs_d), twave_frac=R._TWAVE_FRAC, searchback=R._SEARCHBACK_RR,
+        sb_frac=R._SEARCHBACK_FRAC, frac=plan.threshold, rr0=R._RR0_S * fs_d, spk0=spk0,
+        npk0=npk0, frac_noisy=R._FRAC_NOISY, ratio_lo=R._RATIO_LO, ratio_hi=R._RATIO_HI,
+    )  # fmt: skip
+    if plan.track and idx.size > 2:
+        thr_c, is_beat, w, noisy = track_inputs(
+            m=m, heights=h, cand=cand, idx=idx, thr=thr,
+            block=max(int(R._NOISE_BLOCK_S * fs_d), 1), n_sub=R._NOISE_SUBSAMPLE,
+            chunk=int(R._NOISE_CHUNK_S * fs_d), lo=R._NOISE_LO, hi=R._NOISE_HI,
+            erode=R._NOISE_ERODE,
+        )  # fmt: skip
+        if noisy:
+            idx, thr = _track_select(cand, h, idx, thr_c, is_beat, w, plan)
+    pos, hb = cand[idx], h[idx]
+    if plan.prune:
+        keep = prune_split_beats(
+            positions=pos, heights=hb, rr0=R._RR0_S * fs_d, rr_frac=plan.prune_rr,
+            h_frac=plan.prune_h,
+        )  # fmt: skip
+        pos, hb, thr = pos[keep], hb[keep], thr[keep]
+    return pos, hb / (hb + thr)
 
 
 def twin_detect(x2, plan):
-    """The detector through its stage functions, one stretch at a time (the path the
-    kernels replace): _lead_energy, _combine_leads, _beats_in_run, _refine."""
-    energy, used, runs = R._lead_energy(x2, plan)
+    """The detector kernel by kernel, one stretch at a time (the path of the stage
+    functions the one-call kernels replace), then one refinement of all beats."""
+    energy, used, runs, _ = lead_energies_fused(
+        x=x2, k=plan.k, sos=plan.sos, half_width=plan.half, min_len=plan.min_len
+    )
     combined = energy[0]
     if x2.shape[0] > 1:
-        combined, runs = R._combine_leads(energy, used, plan)
+        combined, runs = combine_lead_energies(
+            energy=energy, used=used, block=max(int(R._LEAD_BLOCK_S * plan.fs_d), 1),
+            floor=R._LEAD_FLOOR, min_len=plan.min_len,
+        )  # fmt: skip
+    runs = runs.tolist()
     beats, conf = [], []
     for a, b in runs:
-        found = R._beats_in_run(combined[a:b], plan)
+        found = twin_beats_in_run(combined[a:b], plan)
         if found is not None:
             beats.append(found[0] + a)
             conf.append(found[1])
@@ -30,7 +80,14 @@ def twin_detect(x2, plan):
     if not beats:
         return np.zeros(0, np.int64), np.zeros(0), gaps
     pos, conf = np.concatenate(beats), np.concatenate(conf)
-    peaks, conf = R._refine(x2, pos * plan.k + plan.k // 2, pos, conf, energy, used, plan)
+    if x2.shape[0] == 1 or plan.radius == 0:
+        lead = np.zeros(pos.shape[0], dtype=np.int64)
+    else:
+        lead = np.argmax(energy[:, pos] * used[:, pos], axis=0)
+    peaks, conf = finish_peaks(
+        x=x2, lead=lead, peaks=pos * plan.k + plan.k // 2, confidence=conf,
+        radius=plan.radius, base_radius=plan.base_radius, refractory=plan.refr_full,
+    )  # fmt: skip
     return peaks, conf, gaps
 
 
@@ -57,10 +114,25 @@ CASES = [
 ]
 
 
+def _with_gaps(x, fs):
+    """NaN gaps in every lead: the head, 2 samples (stretches meet next to a beat), 0.4 s;
+    and 0.3 s in lead 0 alone."""
+    x = x.copy()
+    n = x.shape[1]
+    x[:, : int(0.1 * fs)] = np.nan
+    x[:, n // 3 : n // 3 + 2] = np.nan
+    x[:, n // 2 : n // 2 + int(0.4 * fs)] = np.nan
+    x[0, int(0.8 * n) : int(0.8 * n) + int(0.3 * fs)] = np.nan
+    return x
+
+
 @pytest.mark.parametrize(("seed", "n_leads", "fs", "opts"), CASES)
 @pytest.mark.parametrize("noise", [0.05, 0.6])
-def test_run_beats_kernel_matches_stage_function_twin(seed, n_leads, fs, opts, noise):
-    x = _record(seed, n_leads, fs, noise=noise)
+@pytest.mark.parametrize("gaps", [False, True])
+def test_run_beats_kernel_matches_stage_function_twin(seed, n_leads, fs, opts, noise, gaps):
+    x = _record(seed, n_leads, fs, seconds=30.0 if gaps else 12.0, noise=noise)
+    if gaps:
+        x = _with_gaps(x, fs)
     res = R.detect_rpeaks(x, fs, **opts)
     peaks, conf, gaps = twin_detect(x, _plan_of(fs, opts))
     np.testing.assert_array_equal(res.indices, peaks)
@@ -74,10 +146,10 @@ def _run_beats(x, fs, track=True):
         x=x, k=plan.k, sos=plan.sos, half_width=plan.half, min_len=plan.min_len,
         block=max(int(R._LEAD_BLOCK_S * plan.fs_d), 1), floor=R._LEAD_FLOOR, keep=-1,
     )  # fmt: skip
-    energy, used, combined = out[:3]
+    energy, used, combined, runs = out[:4]
     return S.run_beats(
-        m=combined, x=x, energy=energy, used=used, ints=plan.ints, floats=plan.floats,
-        track=track,
+        m=combined, x=x, energy=energy, used=used, runs=runs, ints=plan.ints,
+        floats=plan.floats, track=track,
     )  # fmt: skip
 
 
@@ -89,6 +161,27 @@ def test_run_beats_kernel_reaches_each_status():
     assert _run_beats(noisy, 250.0)[0] == S.NOISY
     assert _run_beats(noisy, 250.0, track=False)[0] == S.DONE
     assert _run_beats(np.full((2, 3000), 0.4), 250.0)[0] == S.EMPTY
+    assert _run_beats(np.full((2, 3000), np.nan), 250.0)[0] == S.EMPTY  # no stretch
+
+
+def test_run_beats_kernel_tracks_only_the_noisy_stretch():
+    """A clean and a noisy stretch: tracking is handed back for the noisy one only, each
+    stretch's outputs sit at its offsets, and the detector equals the twin."""
+    fs = 250.0
+    clean = _record(0, 1, fs, seconds=40.0)
+    noisy = _record(1, 1, fs, seconds=60.0, noise=0.6)
+    x = np.concatenate([clean, np.full((1, 100), np.nan), noisy], axis=1)
+    out = _run_beats(x, fs)
+    status, coff, boff, noisy_runs = out[0], out[5], out[8], out[12]
+    assert status == S.NOISY
+    np.testing.assert_array_equal(noisy_runs, [False, True])
+    assert coff.shape == boff.shape == (3,) and boff[1] > 30 and boff[2] > boff[1] + 50
+    res = R.detect_rpeaks(x, fs)
+    peaks, conf, gaps = twin_detect(x, _plan_of(fs, {}))
+    np.testing.assert_array_equal(res.indices, peaks)
+    np.testing.assert_array_equal(res.confidence, conf)
+    np.testing.assert_array_equal(gaps, res.gaps)
+    assert gaps.tolist() == [[10000, 10100]]
 
 
 @pytest.mark.parametrize("seed", range(3))

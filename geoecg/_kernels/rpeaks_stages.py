@@ -8,11 +8,13 @@ operations in the same order, hence the same numbers) from one call:
 
 * :func:`record_energy` -- stages 1-3: the energy envelope of every lead, a copy of one
   lead's envelope (for its single-lead detection), the scaled leads' geometric mean;
-* :func:`run_beats` -- stages 4-8 on an envelope processed as one stretch (no gap): the
-  candidates, the adaptive-threshold decision, the noise check of beat-sequence tracking,
-  the pruning and the refinement on the raw signal. Where the envelope is noisy and
-  tracking is on, it stops after the noise check and the caller runs the tracking steps
-  (their logarithms run in NumPy, whose ``log`` is not always the C library's).
+* :func:`run_beats` -- stages 4-8 on the processed stretches of an envelope (one stretch
+  for a record without NaN gaps): per stretch the candidates, the adaptive-threshold
+  decision and the noise check of beat-sequence tracking, then :func:`finish_runs`: the
+  pruning per stretch and one refinement on the raw signal. Where a stretch is noisy and
+  tracking is on, it stops after the noise checks and the caller runs the tracking steps
+  of the noisy stretches (their logarithms run in NumPy, whose ``log`` is not always the C
+  library's), then :func:`finish_runs`.
 
 The scalar options travel in two arrays (``ints``, ``floats``) laid out by the index
 constants below (``I_*``, ``F_*``), filled once per option set by
@@ -28,7 +30,7 @@ from .rpeaks import combine_lead_energies, local_maxima, mask_runs
 from .rpeaks_decide import decide_beats, finish_peaks, initial_levels, prune_split_beats
 from .rpeaks_fused import lead_energies_fused, track_inputs
 
-__all__ = ["record_energy", "run_beats"]
+__all__ = ["finish_runs", "record_energy", "run_beats"]
 
 # layout of ``ints`` (int64)
 I_K, I_REFR, I_INIT, I_INIT_RANK, I_TWAVE, I_BLOCK, I_NSUB, I_CHUNK, I_ERODE = range(9)
@@ -99,41 +101,33 @@ def _lead_of_peaks(energy, used, peaks_d):
 
 
 @njit(cache=True, nogil=True)
-def run_beats(m, x, energy, used, ints, floats, track):
-    """Stages 4-8 on the envelope ``m`` processed as one stretch ``[0, len(m))``.
+def _decide_stretch(m, ints, floats, track):
+    """Stages 4-5 and the noise check of stage 6 on one processed stretch ``m``.
 
-    ``x`` ``(n_leads, n)`` is the raw signal, ``energy``/``used`` the (scaled) lead
-    envelopes and their masks (for the lead each beat is refined on), ``ints``/``floats``
-    the options (layout: the ``I_*``/``F_*`` constants), ``track`` whether beat-sequence
-    tracking is on. The steps and their arguments are those of
-    ``geoecg.features.rpeaks._beats_in_run`` and ``_refine``.
-
-    Returns ``(status, peaks, confidence, cand, heights, idx, thr, thr_c, is_beat, w)``:
-    ``status`` is :data:`DONE` (``peaks``/``confidence`` final), :data:`EMPTY` (no
-    candidate) or :data:`NOISY` (tracking is needed: ``cand``, ``heights``, ``idx``, ``thr``
-    are the candidates, their heights, the beats' candidate indices and thresholds after
-    the decision, ``thr_c``, ``is_beat``, ``w`` the other outputs of
-    :func:`track_inputs`; the caller goes on from there).
+    Returns ``(cand, h, idx, thr, thr_c, is_beat, w, noisy)``: the candidate maxima at least
+    ``refr`` apart (:func:`local_maxima`, positions in the stretch) and their heights (the
+    square root of the envelope), the beats (candidate indices) and their thresholds after
+    :func:`initial_levels` and :func:`decide_beats`, then, when ``track`` and more than two
+    beats, :func:`track_inputs` (``thr_c``, ``is_beat``, ``w`` empty otherwise) and whether
+    the stretch is noisy (tracking needed).
     """
-    nd = m.shape[0]
     refr = ints[I_REFR]
     cand = local_maxima(m=m, min_distance=refr)
     nc = cand.shape[0]
     h = np.empty(nc)
     for i in range(nc):
         h[i] = np.sqrt(m[cand[i]])
-    none_i = np.empty(0, dtype=np.int64)
     none_f = np.empty(0)
     none_b = np.empty(0, dtype=np.bool_)
     if nc == 0:
-        return EMPTY, none_i, none_f, cand, h, none_i, none_f, none_f, none_b, none_f
+        return cand, h, np.empty(0, dtype=np.int64), none_f, none_f, none_b, none_f, False
     spk0, npk0 = initial_levels(
         heights=h, positions=cand, init=ints[I_INIT], init_rank=ints[I_INIT_RANK]
     )
     idx, thr = decide_beats(
         heights=h,
         positions=cand,
-        n=nd,
+        n=m.shape[0],
         refractory=refr,
         twave=ints[I_TWAVE],
         twave_frac=floats[F_TWAVE_FRAC],
@@ -161,38 +155,71 @@ def run_beats(m, x, energy, used, ints, floats, track):
             hi=floats[F_HI],
             erode=ints[I_ERODE],
         )
-        if noisy:
-            return NOISY, none_i, none_f, cand, h, idx, thr, thr_c, is_beat, w
-    nb = idx.shape[0]
-    pos = np.empty(nb, dtype=np.int64)
-    hb = np.empty(nb)
-    for q in range(nb):
-        pos[q] = cand[idx[q]]
-        hb[q] = h[idx[q]]
-    if ints[I_PRUNE] != 0:
-        keep = prune_split_beats(
-            positions=pos,
-            heights=hb,
-            rr0=floats[F_RR0],
-            rr_frac=floats[F_PRUNE_RR],
-            h_frac=floats[F_PRUNE_H],
-        )
-        pos = pos[keep]
-        hb = hb[keep]
-        thr = thr[keep]
+        return cand, h, idx, thr, thr_c, is_beat, w, noisy
+    return cand, h, idx, thr, none_f, none_b, none_f, False
+
+
+@njit(cache=True, nogil=True)
+def _offsets(sizes):
+    """``[0, cumsum(sizes)]`` as int64."""
+    off = np.zeros(len(sizes) + 1, dtype=np.int64)
+    for r in range(len(sizes)):
+        off[r + 1] = off[r] + sizes[r]
+    return off
+
+
+@njit(cache=True, nogil=True)
+def finish_runs(x, energy, used, runs, cand, h, coff, idx, thr, boff, ints, floats):
+    """Stages 7-8 of every stretch: pruning and confidence per stretch, then one refinement.
+
+    ``runs`` are the processed stretches; stretch ``r``'s candidates (positions in the
+    stretch) and heights are ``cand[coff[r]:coff[r+1]]`` and ``h[...]``, its beats (indices
+    into its candidates) and their thresholds ``idx[boff[r]:boff[r+1]]`` and ``thr[...]``.
+    Per stretch: :func:`prune_split_beats` (when ``ints[I_PRUNE]``), the confidence
+    ``h / (h + thr)``; then over the whole record: the detection-rate position to the full
+    rate (``pos * k + k // 2``), the refinement lead of each beat (:func:`_lead_of_peaks`, lead
+    0 for one lead or no refinement) and :func:`finish_peaks`. Returns (peaks, confidence).
+    """
+    nb_all = idx.shape[0]
+    pos = np.empty(nb_all, dtype=np.int64)  # detection-rate positions in the record
+    conf = np.empty(nb_all)
+    t = 0
+    for r in range(runs.shape[0]):
+        b0, b1, c0, a = boff[r], boff[r + 1], coff[r], runs[r, 0]
+        nb = b1 - b0
+        p = np.empty(nb, dtype=np.int64)
+        hb = np.empty(nb)
+        for q in range(nb):
+            p[q] = cand[c0 + idx[b0 + q]]
+            hb[q] = h[c0 + idx[b0 + q]]
+        tb = thr[b0:b1]
+        if ints[I_PRUNE] != 0:
+            keep = prune_split_beats(
+                positions=p,
+                heights=hb,
+                rr0=floats[F_RR0],
+                rr_frac=floats[F_PRUNE_RR],
+                h_frac=floats[F_PRUNE_H],
+            )
+            p = p[keep]
+            hb = hb[keep]
+            tb = tb[keep]
+        for q in range(p.shape[0]):
+            pos[t] = p[q] + a
+            conf[t] = hb[q] / (hb[q] + tb[q])
+            t += 1
+    pos = pos[:t]
+    conf = conf[:t]
     k = ints[I_K]
-    radius = ints[I_RADIUS]
-    nb = pos.shape[0]
-    conf = np.empty(nb)
-    peaks = np.empty(nb, dtype=np.int64)
-    for q in range(nb):
-        conf[q] = hb[q] / (hb[q] + thr[q])
+    peaks = np.empty(t, dtype=np.int64)
+    for q in range(t):
         peaks[q] = pos[q] * k + k // 2
+    radius = ints[I_RADIUS]
     if x.shape[0] == 1 or radius == 0:
-        lead = np.zeros(nb, dtype=np.int64)
+        lead = np.zeros(t, dtype=np.int64)
     else:
         lead = _lead_of_peaks(energy, used, pos)
-    p, c = finish_peaks(
+    return finish_peaks(
         x=x,
         lead=lead,
         peaks=peaks,
@@ -201,4 +228,106 @@ def run_beats(m, x, energy, used, ints, floats, track):
         base_radius=ints[I_BASE_RADIUS],
         refractory=floats[F_REFR_FULL],
     )
-    return DONE, p, c, cand, h, idx, thr, none_f, none_b, none_f
+
+
+@njit(cache=True, nogil=True)
+def _concat(parts, total, out):
+    """The arrays ``parts`` one after the other in ``out`` (``total`` elements)."""
+    t = 0
+    for a in parts:
+        for i in range(a.shape[0]):
+            out[t] = a[i]
+            t += 1
+    return out[:total]
+
+
+@njit(cache=True, nogil=True)
+def run_beats(m, x, energy, used, runs, ints, floats, track):
+    """Stages 4-8 on the processed stretches ``runs`` (``(n_runs, 2)``) of the envelope ``m``.
+
+    Each stretch ``m[a:b]`` is decided on its own (:func:`_decide_stretch`: its own levels,
+    RR intervals and noise weights, positions in the stretch); then :func:`finish_runs`
+    prunes each stretch and refines all beats in one pass. ``x`` ``(n_leads, n)`` is the raw
+    signal, ``energy``/``used`` the (scaled) lead envelopes and their masks (for the lead
+    each beat is refined on), ``ints``/``floats`` the options (layout: the ``I_*``/``F_*``
+    constants), ``track`` whether beat-sequence tracking is on.
+
+    Returns ``(status, peaks, confidence, cand, h, coff, idx, thr, boff, thr_c, is_beat, w,
+    noisy)``: ``status`` is :data:`DONE` (``peaks``/``confidence`` final), :data:`EMPTY` (no
+    candidate in any stretch) or :data:`NOISY`: some stretch needs tracking; then ``cand``,
+    ``h``, ``coff``, ``idx``, ``thr``, ``boff`` are the arguments of :func:`finish_runs`
+    after the decision, ``thr_c``, ``is_beat``, ``w`` the outputs of :func:`track_inputs`
+    aligned with ``cand`` (filled for the noisy stretches) and ``noisy`` a flag per stretch;
+    the caller replaces the beats of the noisy stretches and calls :func:`finish_runs`.
+    """
+    nr = runs.shape[0]
+    cands = []
+    hs = []
+    idxs = []
+    thrs = []
+    thr_cs = []
+    beats_ = []
+    ws = []
+    noisy = np.zeros(nr, dtype=np.bool_)
+    csize = np.zeros(nr, dtype=np.int64)
+    bsize = np.zeros(nr, dtype=np.int64)
+    any_cand = False
+    any_noisy = False
+    for r in range(nr):
+        cand, h, idx, thr, thr_c, is_beat, w, nz = _decide_stretch(
+            m[runs[r, 0] : runs[r, 1]], ints, floats, track
+        )
+        cands.append(cand)
+        hs.append(h)
+        idxs.append(idx)
+        thrs.append(thr)
+        thr_cs.append(thr_c)
+        beats_.append(is_beat)
+        ws.append(w)
+        noisy[r] = nz
+        csize[r] = cand.shape[0]
+        bsize[r] = idx.shape[0]
+        any_cand = any_cand or cand.shape[0] > 0
+        any_noisy = any_noisy or nz
+    none_i = np.empty(0, dtype=np.int64)
+    none_f = np.empty(0)
+    none_b = np.empty(0, dtype=np.bool_)
+    coff = _offsets(csize)
+    boff = _offsets(bsize)
+    if not any_cand:
+        return (
+            EMPTY,
+            none_i,
+            none_f,
+            none_i,
+            none_f,
+            coff,
+            none_i,
+            none_f,
+            boff,
+            none_f,
+            none_b,
+            none_f,
+            noisy,
+        )
+    if nr == 1:
+        cand, h, idx, thr = cands[0], hs[0], idxs[0], thrs[0]
+    else:
+        nc, nb = coff[nr], boff[nr]
+        cand = _concat(cands, nc, np.empty(nc, dtype=np.int64))
+        h = _concat(hs, nc, np.empty(nc))
+        idx = _concat(idxs, nb, np.empty(nb, dtype=np.int64))
+        thr = _concat(thrs, nb, np.empty(nb))
+    if any_noisy:
+        nc = coff[nr]
+        thr_c = np.zeros(nc)
+        is_beat = np.zeros(nc, dtype=np.bool_)
+        w = np.zeros(nc)
+        for r in range(nr):
+            if noisy[r]:
+                thr_c[coff[r] : coff[r + 1]] = thr_cs[r]
+                is_beat[coff[r] : coff[r + 1]] = beats_[r]
+                w[coff[r] : coff[r + 1]] = ws[r]
+        return NOISY, none_i, none_f, cand, h, coff, idx, thr, boff, thr_c, is_beat, w, noisy
+    p, c = finish_runs(x, energy, used, runs, cand, h, coff, idx, thr, boff, ints, floats)
+    return DONE, p, c, cand, h, coff, idx, thr, boff, none_f, none_b, none_f, noisy

@@ -15,24 +15,28 @@ bit (``tests/test_rpeaks_shared.py``); the cohort's records use it for their pri
 from __future__ import annotations
 
 import inspect
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
 from .._kernels import rpeaks_stages as S
 from .._kernels.rpeaks import mask_runs
+from .._kernels.rpeaks_track import track_beats
 from .rpeaks import (
     _LEAD_BLOCK_S,
     _LEAD_FLOOR,
+    _TINY,
+    _TRACK_BETA,
+    _TRACK_DEAD,
+    _TRACK_GMIN,
+    _TRACK_MAX_GAP_S,
+    _TRACK_MIN_FRAC,
+    _TRACK_PEN,
     RPeakResult,
     _as_leads,
-    _beats_in_run,
     _gaps_full_rate,
     _Plan,
     _plan,
-    _pruned,
-    _refine,
-    _track_select,
     detect_rpeaks,
 )
 
@@ -81,45 +85,80 @@ def _beats(
 ) -> RPeakResult:
     """Stages 4-8 over the processed stretches ``runs`` (an ``(n_runs, 2)`` array) of the
     envelope ``combined``, tracking on when ``track`` (in place of ``plan.track``): one
-    kernel call (:func:`geoecg._kernels.rpeaks_stages.run_beats`) when the whole envelope
-    is one stretch, the stage functions otherwise."""
+    kernel call (:func:`geoecg._kernels.rpeaks_stages.run_beats`), plus the tracking of
+    the noisy stretches and :func:`~geoecg._kernels.rpeaks_stages.finish_runs` when a
+    stretch is noisy."""
     k, n = plan.k, x2.shape[1]
     if runs.shape[0] == 1 and runs[0, 0] == 0 and runs[0, 1] == nd:
-        status, peaks, confidence, cand, h, idx, thr, thr_c, is_beat, w = S.run_beats(
-            m=combined,
-            x=x2,
-            energy=energy,
-            used=used,
-            ints=plan.ints,
-            floats=plan.floats,
-            track=track,
-        )
-        if status == S.DONE:
-            return RPeakResult(peaks, plan.fs, method, confidence, _NO_GAPS)
-        if status == S.EMPTY:
-            return _empty(plan, method, _NO_GAPS)
-        # noisy: the rest of beat-sequence tracking (its logarithms in NumPy), stages 7-8
-        idx, thr = _track_select(cand, h, idx, thr_c, is_beat, w, plan)
-        pos, conf = _pruned(cand, h, idx, thr, plan)
-        peaks, conf = _refine(x2, pos * k + k // 2, pos, conf, energy, used, plan)
-        return RPeakResult(peaks, plan.fs, method, conf, _NO_GAPS)
-    if track != plan.track:
-        plan = replace(plan, track=track)
-    runs = runs.tolist()
-    gaps = _gaps_full_rate(runs, nd, k, n)
-    beats: list[np.ndarray] = []
-    conf: list[np.ndarray] = []
-    for a, b in runs:
-        found = _beats_in_run(combined[a:b], plan)
-        if found is not None:
-            beats.append(found[0] + a)
-            conf.append(found[1])
-    if not beats:
+        gaps = _NO_GAPS
+    else:
+        gaps = _gaps_full_rate(runs.tolist(), nd, k, n)
+    out = S.run_beats(
+        m=combined,
+        x=x2,
+        energy=energy,
+        used=used,
+        runs=runs,
+        ints=plan.ints,
+        floats=plan.floats,
+        track=track,
+    )
+    status, peaks, confidence = out[:3]
+    if status == S.EMPTY:
         return _empty(plan, method, gaps)
-    peaks_d = np.concatenate(beats) if len(beats) > 1 else beats[0]
-    confidence = np.concatenate(conf) if len(conf) > 1 else conf[0]
-    peaks, confidence = _refine(x2, peaks_d * k + k // 2, peaks_d, confidence, energy, used, plan)
+    if status == S.NOISY:
+        # the rest of beat-sequence tracking in the noisy stretches (logarithms in NumPy)
+        cand, h, coff, idx, thr, boff = out[3:9]
+        idx, thr, boff = _track_noisy(cand, h, coff, idx, thr, boff, *out[9:], plan)
+        peaks, confidence = S.finish_runs(
+            x2, energy, used, runs, cand, h, coff, idx, thr, boff, plan.ints, plan.floats
+        )
     return RPeakResult(peaks, plan.fs, method, confidence, gaps)
+
+
+def _track_noisy(cand, h, coff, idx, thr, boff, thr_c, is_beat, w, noisy, plan: _Plan):
+    """The beats of each noisy stretch (``noisy[r]``) re-selected by :func:`_track_select`;
+    new ``(idx, thr, boff)`` in the layout of
+    :func:`~geoecg._kernels.rpeaks_stages.finish_runs`."""
+    idx_parts, thr_parts = [], []
+    for r in range(noisy.shape[0]):
+        c, b = slice(coff[r], coff[r + 1]), slice(boff[r], boff[r + 1])
+        if noisy[r]:
+            i, t = _track_select(cand[c], h[c], idx[b], thr_c[c], is_beat[c], w[c], plan)
+        else:
+            i, t = idx[b], thr[b]
+        idx_parts.append(i)
+        thr_parts.append(t)
+    sizes = [0] + [p.shape[0] for p in idx_parts]
+    return np.concatenate(idx_parts), np.concatenate(thr_parts), np.cumsum(sizes)
+
+
+def _track_select(cand, h, idx, thr_c, is_beat, w, plan: _Plan):
+    """Stage 6 in a noisy stretch, after its inputs
+    (:func:`geoecg._kernels.rpeaks_fused.track_inputs`); new (beat indices, thresholds).
+
+    Each candidate sees the threshold of the last beat before it (its own for a beat). The
+    evidence of a beat kept by the thresholds is ``max(log(h / thr), _TRACK_GMIN)``; a
+    rejected candidate above ``_TRACK_MIN_FRAC * thr`` may come back with
+    ``min(log(h / thr), 0) - _TRACK_PEN``. :func:`track_beats` then picks the sequence with
+    the best evidence minus RR-irregularity cost, the cost weighted by the envelope noise.
+    """
+    fs_d = plan.fs_d
+    sel = np.flatnonzero(is_beat | (h > _TRACK_MIN_FRAC * thr_c))
+    lg = np.log(h[sel] / np.maximum(thr_c[sel], _TINY))
+    ev = np.where(is_beat[sel], np.maximum(lg, _TRACK_GMIN), np.minimum(lg, 0.0) - _TRACK_PEN)
+    keep = track_beats(
+        positions=cand[sel],
+        evidence=ev,
+        weight=w[sel],
+        refractory=plan.refr,
+        max_gap=_TRACK_MAX_GAP_S * fs_d,
+        rr0=float(np.median(np.diff(cand[idx]))),
+        beta=_TRACK_BETA,
+        dead=_TRACK_DEAD,
+    )
+    out = sel[keep]
+    return out, thr_c[out]
 
 
 def run_stages(x2: np.ndarray, plan: _Plan, method: str, keep: int | None = None):

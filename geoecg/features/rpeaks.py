@@ -17,15 +17,6 @@ import numpy as np
 
 from .._butter import butter2_bandpass_sos
 from .._kernels import rpeaks_stages as S
-from .._kernels.rpeaks import combine_lead_energies, local_maxima
-from .._kernels.rpeaks_decide import (
-    decide_beats,
-    finish_peaks,
-    initial_levels,
-    prune_split_beats,
-)
-from .._kernels.rpeaks_fused import lead_energies_fused, track_inputs
-from .._kernels.rpeaks_track import track_beats
 from .._validation import _to_float, as_signal, check_fs, check_layout
 
 __all__ = ["RPeakResult", "detect_rpeaks"]  # RPeakDetector: see rpeaks_transformer
@@ -52,7 +43,7 @@ _FRAC_NOISY, _RATIO_LO, _RATIO_HI = 0.7, 0.4, 0.7
 # multi-lead: each envelope divided by the median over _LEAD_BLOCK_S blocks of the block
 # maximum; values below _LEAD_FLOOR count as _LEAD_FLOOR in the geometric mean
 _LEAD_BLOCK_S, _LEAD_FLOOR = 2.0, 1e-6
-# beat-sequence tracking (see _track): noise weight from the envelope median (over
+# beat-sequence tracking (_rpeaks_run._track_select): noise weight from the envelope median (over
 # _NOISE_SUBSAMPLE evenly spaced samples) of _NOISE_BLOCK_S blocks relative to the median
 # beat height over _NOISE_CHUNK_S stretches, 0 at _NOISE_LO, 1 at _NOISE_HI, eroded over
 # _NOISE_ERODE block(s) on either side; RR-irregularity cost _TRACK_BETA with a dead zone
@@ -310,177 +301,6 @@ def _stage_floats(fs_d: float, threshold: float, prune_rr: float, prune_h: float
 _plan_cached = lru_cache(maxsize=64, typed=True)(_make_plan)
 
 
-# ----------------------------------------------------------------------------- stages
-
-
-def _lead_energy(x2: np.ndarray, plan: _Plan):
-    """Stages 1-2, every lead in one kernel call: block means of ``plan.k`` samples (the
-    detection rate), then band-pass + moving-window integration per finite stretch
-    (:func:`geoecg._kernels.rpeaks_fused.lead_energies_fused`: the numbers of
-    ``lead_energies``, finite leads two per loop with the block means inside the filter pass).
-
-    Returns the energy envelopes ``(n_leads, nd)``, the mask of the samples that were
-    processed (finite and in a stretch of at least ``plan.min_len`` samples) and the
-    processed ``[start, stop)`` stretches of the last lead (the only one for one lead).
-    """
-    energy, used, runs, has_inf = lead_energies_fused(
-        x=x2, k=plan.k, sos=plan.sos, half_width=plan.half, min_len=plan.min_len
-    )
-    if has_inf:
-        raise ValueError("signal contains infinite values; use NaN for missing samples")
-    return energy, used, runs.tolist()
-
-
-def _combine_leads(energy: np.ndarray, used: np.ndarray, plan: _Plan):
-    """Stage 3 (several leads): scale each envelope by its typical QRS energy (the median
-    over ``_LEAD_BLOCK_S`` blocks of the block maximum) and take the geometric mean over the
-    leads available at each sample (a flat lead is dropped from ``used``). Returns the
-    combined envelope and its processed stretches."""
-    combined, runs = combine_lead_energies(
-        energy=energy,
-        used=used,
-        block=max(int(_LEAD_BLOCK_S * plan.fs_d), 1),
-        floor=_LEAD_FLOOR,
-        min_len=plan.min_len,
-    )
-    return combined, runs.tolist()
-
-
-def _candidates(m: np.ndarray, plan: _Plan) -> tuple[np.ndarray, np.ndarray]:
-    """Stage 4: local maxima of the envelope at least ``refr`` apart and their heights.
-
-    The height is the square root of the envelope (an RMS slope), so a 3x amplitude change
-    is a 3x height change."""
-    cand = local_maxima(m=m, min_distance=plan.refr)
-    return cand, np.sqrt(m[cand])
-
-
-def _decide(h, cand, n: int, threshold: float, plan: _Plan):
-    """Stage 5: adaptive thresholds, T-wave rule and search-back; (beat indices into the
-    candidates, the threshold each beat was compared with)."""
-    fs_d = plan.fs_d
-    spk0, npk0 = initial_levels(
-        heights=h, positions=cand, init=int(_INIT_S * fs_d), init_rank=_INIT_RANK
-    )
-    return decide_beats(
-        heights=h,
-        positions=cand,
-        n=n,
-        refractory=plan.refr,
-        twave=int(_TWAVE_S * fs_d),
-        twave_frac=_TWAVE_FRAC,
-        searchback=_SEARCHBACK_RR,
-        sb_frac=_SEARCHBACK_FRAC,
-        frac=threshold,
-        rr0=_RR0_S * fs_d,
-        spk0=spk0,
-        npk0=npk0,
-        frac_noisy=_FRAC_NOISY,
-        ratio_lo=_RATIO_LO,
-        ratio_hi=_RATIO_HI,
-    )
-
-
-def _track(m, h, cand, idx, thr, plan: _Plan):
-    """Stage 6: beat-sequence tracking in noisy stretches; new (beat indices, thresholds).
-
-    Each candidate sees the threshold of the last beat before it (its own for a beat). The
-    evidence of a beat kept by the thresholds is ``max(log(h / thr), _TRACK_GMIN)``; a
-    rejected candidate above ``_TRACK_MIN_FRAC * thr`` may come back with
-    ``min(log(h / thr), 0) - _TRACK_PEN``. :func:`track_beats` then picks the sequence with
-    the best evidence minus RR-irregularity cost, the cost weighted by the envelope noise.
-    Where the envelope is clean (weight 0) the beats are returned unchanged.
-    """
-    fs_d = plan.fs_d
-    thr_c, is_beat, w, noisy = track_inputs(
-        m=m,
-        heights=h,
-        cand=cand,
-        idx=idx,
-        thr=thr,
-        block=max(int(_NOISE_BLOCK_S * fs_d), 1),
-        n_sub=_NOISE_SUBSAMPLE,
-        chunk=int(_NOISE_CHUNK_S * fs_d),
-        lo=_NOISE_LO,
-        hi=_NOISE_HI,
-        erode=_NOISE_ERODE,
-    )
-    if not noisy:
-        return idx, thr
-    return _track_select(cand, h, idx, thr_c, is_beat, w, plan)
-
-
-def _track_select(cand, h, idx, thr_c, is_beat, w, plan: _Plan):
-    """The part of :func:`_track` after its inputs (a noisy envelope): the evidence of each
-    selectable candidate, then :func:`track_beats`; new (beat indices, thresholds)."""
-    fs_d = plan.fs_d
-    sel = np.flatnonzero(is_beat | (h > _TRACK_MIN_FRAC * thr_c))
-    lg = np.log(h[sel] / np.maximum(thr_c[sel], _TINY))
-    ev = np.where(is_beat[sel], np.maximum(lg, _TRACK_GMIN), np.minimum(lg, 0.0) - _TRACK_PEN)
-    keep = track_beats(
-        positions=cand[sel],
-        evidence=ev,
-        weight=w[sel],
-        refractory=plan.refr,
-        max_gap=_TRACK_MAX_GAP_S * fs_d,
-        rr0=float(np.median(np.diff(cand[idx]))),
-        beta=_TRACK_BETA,
-        dead=_TRACK_DEAD,
-    )
-    out = sel[keep]
-    return out, thr_c[out]
-
-
-def _prune(pos, hb, thr, prune_rr: float, prune_h: float, plan: _Plan):
-    """Stage 7: drop weak beats that split one RR interval in two."""
-    keep = prune_split_beats(
-        positions=pos, heights=hb, rr0=_RR0_S * plan.fs_d, rr_frac=prune_rr, h_frac=prune_h
-    )
-    return pos[keep], hb[keep], thr[keep]
-
-
-def _beats_in_run(m, plan: _Plan):
-    """Stages 4-7 on one processed stretch of the envelope ``m``; (positions, confidence)
-    at the detection rate, relative to the stretch, or None without candidates."""
-    cand, h = _candidates(m, plan)
-    if cand.size == 0:
-        return None
-    idx, thr = _decide(h, cand, m.shape[0], plan.threshold, plan)
-    if plan.track and idx.size > 2:
-        idx, thr = _track(m, h, cand, idx, thr, plan)
-    return _pruned(cand, h, idx, thr, plan)
-
-
-def _pruned(cand, h, idx, thr, plan: _Plan):
-    """Stage 7 and the confidence, from the beats ``idx`` (candidate indices) and their
-    thresholds; (positions, confidence)."""
-    pos, hb = cand[idx], h[idx]
-    if plan.prune:
-        pos, hb, thr = _prune(pos, hb, thr, plan.prune_rr, plan.prune_h, plan)
-    return pos, hb / (hb + thr)
-
-
-def _refine(x2, peaks, peaks_d, confidence, energy, used, plan: _Plan):
-    """Stage 8: move each beat to the raw-signal extremum (on the lead with the largest
-    normalised energy at the beat when there are several), drop beats whose window is all
-    NaN or that sit on a missing sample, keep the first of equal positions and the more
-    confident of two beats closer than the refractory period. One kernel call
-    (:func:`geoecg._kernels.rpeaks_decide.finish_peaks`); returns (peaks, confidence)."""
-    if x2.shape[0] == 1 or plan.radius == 0:
-        lead = np.zeros(peaks.shape[0], dtype=np.int64)
-    else:
-        lead = np.argmax(energy[:, peaks_d] * used[:, peaks_d], axis=0)
-    return finish_peaks(
-        x=x2,
-        lead=lead,
-        peaks=peaks,
-        confidence=confidence,
-        radius=plan.radius,
-        base_radius=plan.base_radius,
-        refractory=plan.refr_full,
-    )
-
-
 def detect_rpeaks(
     signal,
     fs,
@@ -538,10 +358,11 @@ def detect_rpeaks(
 
     Notes
     -----
-    Pipeline (stage functions of this module -- ``_lead_energy``,
-    ``_combine_leads``, ``_candidates``, ``_decide``, ``_track``, ``_prune``, ``_refine`` --
-    each calling numba kernels of :mod:`geoecg._kernels.rpeaks`,
-    :mod:`geoecg._kernels.rpeaks_decide` and :mod:`geoecg._kernels.rpeaks_track`):
+    Pipeline (two numba calls, :func:`geoecg._kernels.rpeaks_stages.record_energy` for
+    steps 1-2 and the lead combination, :func:`~geoecg._kernels.rpeaks_stages.run_beats`
+    for steps 3-7 on each finite stretch, built from the kernels of
+    :mod:`geoecg._kernels.rpeaks`, :mod:`geoecg._kernels.rpeaks_decide` and
+    :mod:`geoecg._kernels.rpeaks_track`; the logarithms of tracking run in NumPy):
 
     1. block means bring the signal to ``fs / floor(fs / 100)`` (100-200 Hz);
     2. zero-phase Butterworth band-pass ``band_hz``; squared central difference averaged over
