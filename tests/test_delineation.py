@@ -442,6 +442,42 @@ def test_rule_d_p_offset_pull_is_removed():
         DelineationSettings(p_off_k=0.59)
 
 
+def test_small_t_lead_reports_the_global_t_offset():
+    """Rule N (session 9): a lead whose T amplitude (P/T band, T peak against the QRS onset)
+    is under ``t_lead_rel`` of its QRS peak-to-peak amplitude reports the beat's global T
+    offset; every other lead value and the global boundary are those of the rule off."""
+    from geoecg.simulate import synthesize_ecg
+
+    x = synthesize_ecg(fs=FS, duration_s=10, hr_bpm=60, random_state=0)
+    st = DelineationSettings()
+    assert st.t_lead_rel == 0.16
+    a = delineate(x, FS)
+    b = delineate(x, FS, settings=dataclasses.replace(st, t_lead_rel=0.0))
+    np.testing.assert_array_equal(a.samples, b.samples)
+    others = [c for c in range(12) if c != COL["T_off"]]
+    np.testing.assert_array_equal(a.lead_samples[:, :, others], b.lead_samples[:, :, others])
+    xq = _filter(x, FS, st.qrs_band_hz)
+    xw = _filter(x, FS, st.wave_band_hz)
+    sh = np.round(np.asarray(st.shift_ms) * FS / 1000.0)
+    n_rep = n_keep = 0
+    for j in range(x.shape[0]):
+        for k in range(b.n_beats):
+            s = b.lead_samples[j, k]
+            if not (
+                np.isfinite(s).take([COL["QRS_on"], COL["QRS_off"], COL["T_peak"]]).all()
+                and np.isfinite(s[COL["T_off"]])
+                and np.isfinite(b.samples[k, COL["T_off"]])
+            ):
+                continue
+            on, off, tp = (int(s[COL[f]] - sh[COL[f]]) for f in ("QRS_on", "QRS_off", "T_peak"))
+            small = abs(xw[j, tp] - xw[j, on]) < 0.16 * np.ptp(xq[j, on : off + 1])
+            want = b.samples[k, COL["T_off"]] if small else s[COL["T_off"]]
+            assert a.lead_samples[j, k, COL["T_off"]] == want, (j, k)
+            n_rep += small
+            n_keep += not small
+    assert n_rep >= 5 and n_keep >= 20, (n_rep, n_keep)
+
+
 def test_p_in_window_kernel_matches_python_version():
     x, rp = _synthetic()
     xq = _filter(x[None], FS, (0.5, 40.0))[0]
