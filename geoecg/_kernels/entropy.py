@@ -65,18 +65,22 @@ def template_matches_sorted(x, m, r, order_x):
     first value is within ``r``: values ``1..m-2`` (none for ``m <= 2``) set a 0/1 mask,
     value ``m - 1`` and value ``m`` are tested in the same branch-free loop that adds to
     the counts, on contiguous slices (so it vectorises; 2-3x faster than a separate mask
-    pass, the same counts)."""
+    pass, the same counts). The per-template counts at ``m`` and ``m + 1`` share one int64
+    (low and high 32 bits; ``x.size < 2**31``), so a pair costs one store, not two."""
     n = x.size
     nm = n - m + 1
     if nm < 1:
         return 0, 0, np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    if nm >= 2**31:
+        raise ValueError("template_matches: at most 2**31 - 1 templates (32-bit counts)")
     order, V = templates_in_order(x, m, prefix_order(order_x, nm))
+    # each template's two counts in one int64 (length m in the low 32 bits, length m + 1
+    # in the high ones; counts < 2**31, no carry): one load and store per pair, not two
     cs = np.empty(nm, dtype=np.int64)  # self-matches, in sorted positions
-    cs1 = np.empty(nm, dtype=np.int64)
     mk = np.empty(nm, dtype=np.int64)
+    both = np.int64(1) | (np.int64(1) << 32)
     for a in range(nm):  # loops rather than np.ones: one numba overload less to compile
-        cs[a] = 1
-        cs1[a] = 1
+        cs[a] = both
         mk[a] = 1
     pairs = 0
     A = 0
@@ -104,27 +108,22 @@ def template_matches_sorted(x, m, r, order_x):
         vlb = vl[a + 1 : e]
         vmb = vm[a + 1 : e]
         csb = cs[a + 1 : e]
-        cs1b = cs1[a + 1 : e]
         vla = vl[a]
         vma = vm[a]
         ca = 0
-        ca1 = 0
         for j in range(nb):  # branch-free on contiguous slices, so it vectorises
             c = mka[j] & np.int64(abs(vla - vlb[j]) <= r)
-            c1 = c & np.int64(abs(vma - vmb[j]) <= r)  # 0 when either is the last template
+            c |= (c & np.int64(abs(vma - vmb[j]) <= r)) << 32  # 0 with the last template
             ca += c
-            ca1 += c1
             csb[j] += c
-            cs1b[j] += c1
         cs[a] += ca
-        cs1[a] += ca1
-        pairs += ca
-        A += ca1
+        pairs += ca & 0xFFFFFFFF
+        A += ca >> 32
     cm = np.empty(nm, dtype=np.int64)
     cm1 = np.empty(nm, dtype=np.int64)
     for a in range(nm):
-        cm[order[a]] = cs[a]
-        cm1[order[a]] = cs1[a]
+        cm[order[a]] = cs[a] & 0xFFFFFFFF
+        cm1[order[a]] = cs[a] >> 32
     last = cm[nm - 1] - 1  # pairs with the last template, which SampEn leaves out
     return A, pairs - last, cm, cm1[: nm - 1]
 
