@@ -52,6 +52,11 @@ def test_argsort_stable_equals_numpy(seed, kind):
         xs = np.sort(x)
         c = float(np.median(x))
         assert np.array_equal(S.sorted_abs_dev(xs, c), np.sort(np.abs(xs - c)))
+        for k in (0, 1, xs.size // 2 + 2, xs.size + 3):  # the merge stopped after k values
+            assert np.array_equal(S.sorted_abs_dev(xs, c, k), np.sort(np.abs(xs - c))[:k])
+            if 0 < xs.size <= 2 * k - 4 or k > xs.size:  # enough of them for the median
+                got = T.percentile_head(S.sorted_abs_dev(xs, c, k), xs.size, 50.0)
+                assert got == T.percentile_sorted(np.sort(np.abs(xs - c)), 50.0)  # as before
 
 
 def test_argsort_stable_edges_equal_numpy():

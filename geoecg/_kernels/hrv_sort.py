@@ -166,17 +166,19 @@ def prefix_order(order, nt):
 
 
 @njit(cache=True, nogil=True)
-def sorted_abs_dev(xs, c):
+def sorted_abs_dev(xs, c, count=-1):
     """``sort(|xs - c|)`` for sorted ``xs`` in O(n): the deviations fall to the left of
-    ``c`` and rise to its right, so the two runs are merged (same values as sorting)."""
+    ``c`` and rise to its right, so the two runs are merged (same values as sorting).
+    ``count >= 0``: only the ``min(count, n)`` smallest (the merge stops there)."""
     n = xs.size
-    out = np.empty(n, dtype=np.float64)
+    nout = count if 0 <= count < n else n
+    out = np.empty(nout, dtype=np.float64)
     j = 0
     while j < n and xs[j] < c:
         j += 1
     i = j - 1  # left run: i, i-1, ... (deviation c - xs[i], rising as i falls)
     k = 0
-    while i >= 0 and j < n:
+    while i >= 0 and j < n and k < nout:
         a = abs(xs[i] - c)
         b = abs(xs[j] - c)
         if a < b:
@@ -186,11 +188,11 @@ def sorted_abs_dev(xs, c):
             out[k] = b
             j += 1
         k += 1
-    while i >= 0:
+    while i >= 0 and k < nout:
         out[k] = abs(xs[i] - c)
         i -= 1
         k += 1
-    while j < n:
+    while j < n and k < nout:
         out[k] = abs(xs[j] - c)
         j += 1
         k += 1

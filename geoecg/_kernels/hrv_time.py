@@ -84,7 +84,14 @@ def std(x, ddof):
 @njit(cache=True, nogil=True)
 def percentile_sorted(xs, q):
     """Percentile ``q`` (0-100) of sorted ``xs``, linear interpolation (NumPy default)."""
-    n = xs.size
+    return percentile_head(xs, xs.size, q)
+
+
+@njit(cache=True, nogil=True)
+def percentile_head(head, n, q):
+    """:func:`percentile_sorted` of a sorted sequence of ``n`` values of which ``head``
+    holds the first ones (at least ``floor((n - 1) q / 100) + 2``, or all ``n``)."""
+    xs = head
     if n == 0:
         return np.nan
     pos = (n - 1) * q / 100.0
@@ -256,7 +263,8 @@ def hrv_time_core(rr, x, xs, counts, first, out):
         out[5] = out[2] / m
     med = percentile_sorted(xs, 50.0)
     out[6] = med
-    out[7] = 1.4826 * percentile_sorted(sorted_abs_dev(xs, med), 50.0)
+    # the median deviation needs only the smallest n // 2 + 2 of the sorted deviations
+    out[7] = 1.4826 * percentile_head(sorted_abs_dev(xs, med, n // 2 + 2), n, 50.0)
     if med != 0.0:
         out[8] = out[7] / med
     out[9] = percentile_sorted(xs, 75.0) - percentile_sorted(xs, 25.0)
@@ -275,15 +283,15 @@ def hrv_time_core(rr, x, xs, counts, first, out):
         out[14] = 100.0 * c20 / d.size
         out[15] = 100.0 * c50 / d.size
     if xs[0] > 0.0:
+        hr = np.empty(n, dtype=np.float64)  # one division per interval, for both indices
+        for i in range(n):
+            hr[i] = 60000.0 / x[i]
         hm = 0.0
         for i in range(n):
-            hm += 60000.0 / x[i]
+            hm += hr[i]
         hm /= n
         out[16] = hm
         if n > 1:
-            hr = np.empty(n, dtype=np.float64)
-            for i in range(n):
-                hr[i] = 60000.0 / x[i]
             out[17] = std(hr, 1)
         out[18] = 60000.0 / xs[n - 1]
         out[19] = 60000.0 / xs[0]
