@@ -37,9 +37,14 @@ def test_bench_riemann_runs_and_writes_json(tmp_path, capsys):
     assert res["max_abs_diff_tangent"] < 1e-8
     for row in res["pipelines"].values():  # sums of the step medians, ratios of those sums
         assert row["geoecg_s"] > 0 and row["floor_s"] > 0
+        fl = res["floor"]  # the kernel floor: max(read, cached products) + eigh_small per ref
+        cov_fl = max(fl["read_record_s"], fl["products_record_s"])
+        assert row["kernel_floor_s"] > cov_fl
+        assert row["x_kernel_floor"] == pytest.approx(row["geoecg_s"] / row["kernel_floor_s"])
         assert row["speedup"] == pytest.approx(row["pyriemann_s"] / row["geoecg_s"])
     assert res["floor"]["eigh_s"] > 0 and res["peak_memory_over_chunk"] > 0
     assert res["floor"]["read_record_s"] > 0 and res["floor"]["products_record_s"] > 0
+    assert res["floor"]["eigh_kernel_s"] > 0
     assert res["all_threads_wall_s_per_record"] > 0
     text = capsys.readouterr().out
     assert "pyriemann" in res["versions"] and "ClassMeanTangentSpace" in text

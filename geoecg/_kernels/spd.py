@@ -192,6 +192,16 @@ def eigh_small(a, w, v, zt, e):
 
 
 @njit(cache=True, nogil=True)
+def eigh_stack(A, w, v):
+    """:func:`eigh_small` of every matrix of ``A`` (n, c, c) into ``w`` (n, c) and ``v``
+    (n, c, c): the decomposition of the tangent step alone (``geoecg bench riemann``)."""
+    c = A.shape[1]
+    zt, e = np.empty((c, c)), np.empty(c)
+    for k in range(A.shape[0]):
+        eigh_small(A[k], w[k], v[k], zt, e)
+
+
+@njit(cache=True, nogil=True)
 def _apply(w, code, power):
     for m in range(w.size):
         x = w[m]
