@@ -371,8 +371,8 @@ def lomb_scargle(t, y, df, nf):
     for i in range(n):
         _gauss_spread(gr, M[0, i], W[0, i], W[1, i], W[2, i], e3)
         _gauss_spread(gi, M[1, i], W[3, i], W[4, i], W[5, i], e3)
-    re = gr[msp : msp + n_grid].copy()
-    im = gi[msp : msp + n_grid].copy()
+    re = gr[msp : msp + n_grid]  # views: the padding is folded in place, no copy
+    im = gi[msp : msp + n_grid]
     for j in range(msp):  # fold the padding (the grid is periodic)
         re[n_grid - msp + j] += gr[j]
         im[n_grid - msp + j] += gi[j]
