@@ -55,8 +55,13 @@ def test_data_dir(tmp_path, monkeypatch):
     assert bio.data_dir(None) == tmp_path
     with pytest.raises(FileNotFoundError, match="--data"):
         bio.data_dir(tmp_path, "mitdb", marker="*.atr")
+    with pytest.raises(FileNotFoundError, match="--data '.*nowhere' is not a folder"):
+        bio.data_dir(tmp_path / "nowhere")
+    monkeypatch.setenv("GEOECG_DATA", str(tmp_path / "nowhere"))
+    with pytest.raises(FileNotFoundError, match="no --data given and .GEOECG_DATA is '.*nowhere'"):
+        bio.data_dir(None)
     monkeypatch.delenv("GEOECG_DATA")
-    with pytest.raises(FileNotFoundError, match="--data"):
+    with pytest.raises(FileNotFoundError, match="no --data given and .GEOECG_DATA is not set"):
         bio.data_dir(None)
 
 

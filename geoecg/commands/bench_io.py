@@ -117,11 +117,17 @@ def data_dir(data, database: str | None = None, *, marker: str = "*") -> Path:
             return database_dir(database, data, marker=marker)
         except FileNotFoundError as e:
             raise FileNotFoundError(f"--data: {e}") from None
-    root = Path(data) if data else Path(os.environ.get("GEOECG_DATA", ""))
-    if not (data or os.environ.get("GEOECG_DATA")) or not root.is_dir():
+    env = os.environ.get("GEOECG_DATA")
+    root = Path(data) if data else Path(env or "")
+    if data and not root.is_dir():
         raise FileNotFoundError(
-            f"--data {str(data)!r} is not a folder (and $GEOECG_DATA is "
-            f"{os.environ.get('GEOECG_DATA')!r}); pass the folder holding the databases"
+            f"--data {str(data)!r} is not a folder; pass the folder holding the databases"
+        )
+    if not data and not (env and root.is_dir()):
+        where = f"$GEOECG_DATA is {env!r}, not a folder" if env else "$GEOECG_DATA is not set"
+        raise FileNotFoundError(
+            f"no --data given and {where}; pass --data with the folder holding the databases "
+            "or set GEOECG_DATA to it"
         )
     return root
 
