@@ -299,6 +299,21 @@ def test_refine_matches_twin(name):
         )
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_refine_first_of_ties_every_window_length(seed):
+    """Refinement picks the first sample of the largest deviation, as the twin's
+    ``nanargmax``: coarse ADC steps (many ties), NaN, every peak position (windows clipped
+    at both edges, odd and even lengths, radius 0)."""
+    rng = np.random.default_rng(seed)
+    x = np.round(rng.standard_normal(300) * 2) / 4
+    x[rng.random(300) < 0.1] = np.nan
+    peaks = np.arange(300, dtype=np.int64)
+    for radius, base in ((0, 3), (1, 2), (2, 5), (3, 3), (4, 9)):
+        np.testing.assert_array_equal(
+            refine_peaks(x, peaks, radius, base), twin_refine(x, peaks, radius, base)
+        )
+
+
 def test_refine_all_nan_window_is_minus_one():
     x = np.full(50, np.nan)
     assert refine_peaks(x, np.array([25], dtype=np.int64), 5, 10)[0] == -1
