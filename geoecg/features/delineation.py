@@ -345,20 +345,25 @@ def _t_off_from_global(lead_s, g, xq, xw, sh, rel) -> None:
 
     The lead's T amplitude is ``|xw[T peak] - xw[QRS onset]|`` (the kernel's isoelectric
     level), its QRS amplitude the peak-to-peak of ``xq`` from its QRS onset to offset
-    (positions with the ``sh`` calibration, working-rate samples, taken out).
+    (positions with the ``sh`` calibration, working-rate samples, taken out). NaN samples
+    make a lead-beat keep its own T offset.
     """
-    toff = g[:, _k.F_TOFF]
-    for j in range(lead_s.shape[0]):
-        s = lead_s[j]
-        on, off, tpk = (s[:, c] - sh[c] for c in (_k.F_QON, _k.F_QOFF, _k.F_TPK))
-        ok = np.isfinite(on) & np.isfinite(off) & np.isfinite(tpk) & np.isfinite(s[:, _k.F_TOFF])
-        ok &= np.isfinite(toff)
-        for b in np.nonzero(ok)[0]:
-            i0, i1, ip = int(on[b]), int(off[b]), int(tpk[b])
-            q = xq[j, i0 : i1 + 1]
-            tamp = abs(xw[j, ip] - xw[j, i0])
-            if np.isfinite(tamp) and tamp < rel * (q.max() - q.min()):
-                s[b, _k.F_TOFF] = toff[b]
+    on, off, tpk = (lead_s[:, :, c] - sh[c] for c in (_k.F_QON, _k.F_QOFF, _k.F_TPK))
+    ok = np.isfinite(on) & np.isfinite(off) & np.isfinite(tpk)
+    ok &= np.isfinite(lead_s[:, :, _k.F_TOFF]) & np.isfinite(g[None, :, _k.F_TOFF])
+    jj, bb = np.nonzero(ok)
+    if not jj.size:
+        return
+    i0, i1, ip = (a[jj, bb].astype(np.int64) for a in (on, off, tpk))
+    n = xq.shape[1]
+    flat = np.concatenate([xq, np.zeros((xq.shape[0], 1))], axis=1).ravel()
+    idx = np.empty(2 * jj.size, dtype=np.int64)
+    idx[0::2] = jj * (n + 1) + i0  # QRS windows [i0, i1] of every lead-beat, one flat array
+    idx[1::2] = jj * (n + 1) + i1 + 1
+    qamp = np.maximum.reduceat(flat, idx)[0::2] - np.minimum.reduceat(flat, idx)[0::2]
+    with np.errstate(invalid="ignore"):
+        small = np.abs(xw[jj, ip] - xw[jj, i0]) < rel * qamp
+    lead_s[jj[small], bb[small], _k.F_TOFF] = g[bb[small], _k.F_TOFF]
 
 
 def delineate(
