@@ -36,9 +36,16 @@ def _require(sub: str) -> Path:
     root = _find_data()
     path = None if root is None else root / sub
     if path is None or not path.is_dir():
+        env = os.environ.get("GEOECG_DATA")
+        if not env:
+            where = f"GEOECG_DATA is not set and {REPO.parent / 'shared' / 'data'} does not exist"
+        elif not Path(env).is_dir():
+            where = f"GEOECG_DATA={env!r} is not a folder"
+        else:
+            where = f"GEOECG_DATA={env!r} holds no {sub}/"
         reason = (
-            f"real data folder {sub!r} not found (set GEOECG_DATA to a folder holding mitdb/, "
-            f"nstdb/, ptbxl/, cinc2017/, or place it at {REPO.parent / 'shared' / 'data'})"
+            f"real data folder {sub or 'root'!r} not found: {where} (set GEOECG_DATA to a "
+            "folder holding mitdb/, nstdb/, ptbxl/, cinc2017/, ludb/, svdb/)"
         )
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"CI=true but {reason}")
