@@ -159,6 +159,17 @@ def test_user_guide_pages_that_show_output_are_the_ones_run():
     assert first_steps | {"riemann", "shift", "neural"} <= run, run
 
 
+def test_every_user_guide_page_is_named_in_the_toctree_in_study_order():
+    """The user guide's toctree names every page (no glob: a new page must get its place),
+    starting where an ECG study starts and ending with the reference pages."""
+    index = (DOCS / "index.md").read_text()
+    block = index[index.index(":caption: User guide") :]
+    named = re.findall(r"^user_guide/(\w+)$", block[: block.index("```")], re.M)
+    assert sorted(named) == sorted(p.stem for p in (DOCS / "user_guide").glob("*.md"))
+    assert named[:3] == ["reading_records", "rpeaks", "hrv_quality"], named
+    assert named[-2:] == ["command_line", "input_validation"], named
+
+
 _DOC_ROLE = re.compile(r"\{doc\}`([^`]*)`", re.S)
 
 
