@@ -172,10 +172,17 @@ def test_run_beats_kernel_tracks_only_the_noisy_stretch():
     noisy = _record(1, 1, fs, seconds=60.0, noise=0.6)
     x = np.concatenate([clean, np.full((1, 100), np.nan), noisy], axis=1)
     out = _run_beats(x, fs)
-    status, coff, boff, noisy_runs = out[0], out[5], out[8], out[12]
-    assert status == S.NOISY
+    assert out[0] == S.NOISY and out[1].size == out[2].size == 0
+    cand, h, coff, idx, thr, boff, thr_c, w, noisy_runs = S.unpack(out[3], out[4], 2)
     np.testing.assert_array_equal(noisy_runs, [False, True])
     assert coff.shape == boff.shape == (3,) and boff[1] > 30 and boff[2] > boff[1] + 50
+    assert cand.size == h.size == thr_c.size == w.size == coff[2] and idx.size == thr.size
+    assert np.all(w[: coff[1]] == 0) and np.any(w[coff[1] :] > 0)  # filled where noisy
+    plan = _plan_of(fs, {})
+    m, runs = S.record_energy(x, plan.k, plan.sos, plan.half, plan.min_len, 250, 1e-6, -1)[2:4]
+    for r, (a, b) in enumerate(runs):  # each stretch's candidates, positions in the stretch
+        want = local_maxima(m=m[a:b], min_distance=plan.refr)
+        np.testing.assert_array_equal(cand[coff[r] : coff[r + 1]], want)
     res = R.detect_rpeaks(x, fs)
     peaks, conf, gaps = twin_detect(x, _plan_of(fs, {}))
     np.testing.assert_array_equal(res.indices, peaks)

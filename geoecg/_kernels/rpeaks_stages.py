@@ -30,7 +30,7 @@ from .rpeaks import combine_lead_energies, local_maxima, mask_runs
 from .rpeaks_decide import decide_beats, finish_peaks, initial_levels, prune_split_beats
 from .rpeaks_fused import lead_energies_fused, track_inputs
 
-__all__ = ["finish_runs", "record_energy", "run_beats"]
+__all__ = ["finish_runs", "record_energy", "run_beats", "unpack"]
 
 # layout of ``ints`` (int64)
 I_K, I_REFR, I_INIT, I_INIT_RANK, I_TWAVE, I_BLOCK, I_NSUB, I_CHUNK, I_ERODE = range(9)
@@ -242,6 +242,49 @@ def _concat(parts, total, out):
 
 
 @njit(cache=True, nogil=True)
+def _pack(coff, boff, noisy, cand, idx, h, thr, thr_c, w):
+    """The hand-back of a noisy record in two arrays (each array a kernel returns costs
+    about a microsecond to box): ``ibuf`` = ``coff, boff, noisy, cand, idx`` and ``fbuf`` =
+    ``h, thr, thr_c, w``, end to end (:func:`unpack` reads them)."""
+    nr = noisy.shape[0]
+    nc, nb = cand.shape[0], idx.shape[0]
+    ibuf = np.empty(3 * nr + 2 + nc + nb, dtype=np.int64)
+    o = 0
+    for a in (coff, boff):
+        for i in range(a.shape[0]):
+            ibuf[o + i] = a[i]
+        o += a.shape[0]
+    for i in range(nr):
+        ibuf[o + i] = 1 if noisy[i] else 0
+    o += nr
+    for a in (cand, idx):
+        for i in range(a.shape[0]):
+            ibuf[o + i] = a[i]
+        o += a.shape[0]
+    fbuf = np.empty(3 * nc + nb)
+    o = 0
+    for a in (h, thr, thr_c, w):
+        for i in range(a.shape[0]):
+            fbuf[o + i] = a[i]
+        o += a.shape[0]
+    return ibuf, fbuf
+
+
+def unpack(ibuf, fbuf, n_runs):
+    """``(cand, h, coff, idx, thr, boff, thr_c, w, noisy)`` from the hand-back of
+    :func:`run_beats` (views; ``noisy`` boolean) for ``n_runs`` stretches."""
+    r = n_runs
+    coff, boff = ibuf[: r + 1], ibuf[r + 1 : 2 * r + 2]
+    noisy = ibuf[2 * r + 2 : 3 * r + 2] != 0
+    nc, nb = int(coff[-1]), int(boff[-1])
+    o = 3 * r + 2
+    cand, idx = ibuf[o : o + nc], ibuf[o + nc : o + nc + nb]
+    h, thr = fbuf[:nc], fbuf[nc : nc + nb]
+    thr_c, w = fbuf[nc + nb : 2 * nc + nb], fbuf[2 * nc + nb :]
+    return cand, h, coff, idx, thr, boff, thr_c, w, noisy
+
+
+@njit(cache=True, nogil=True)
 def run_beats(m, x, energy, used, runs, ints, floats, track):
     """Stages 4-8 on the processed stretches ``runs`` (``(n_runs, 2)``) of the envelope ``m``.
 
@@ -252,21 +295,47 @@ def run_beats(m, x, energy, used, runs, ints, floats, track):
     each beat is refined on), ``ints``/``floats`` the options (layout: the ``I_*``/``F_*``
     constants), ``track`` whether beat-sequence tracking is on.
 
-    Returns ``(status, peaks, confidence, cand, h, coff, idx, thr, boff, thr_c, is_beat, w,
-    noisy)``: ``status`` is :data:`DONE` (``peaks``/``confidence`` final), :data:`EMPTY` (no
-    candidate in any stretch) or :data:`NOISY`: some stretch needs tracking; then ``cand``,
-    ``h``, ``coff``, ``idx``, ``thr``, ``boff`` are the arguments of :func:`finish_runs`
-    after the decision, ``thr_c``, ``is_beat``, ``w`` the outputs of :func:`track_inputs`
-    aligned with ``cand`` (filled for the noisy stretches) and ``noisy`` a flag per stretch;
-    the caller replaces the beats of the noisy stretches and calls :func:`finish_runs`.
+    Returns ``(status, peaks, confidence, ibuf, fbuf)``: ``status`` is :data:`DONE`
+    (``peaks``/``confidence`` final), :data:`EMPTY` (no candidate in any stretch) or
+    :data:`NOISY`: some stretch needs tracking; then :func:`unpack` of ``ibuf``, ``fbuf``
+    gives the arguments of :func:`finish_runs` after the decision (``cand``, ``h``,
+    ``coff``, ``idx``, ``thr``, ``boff``), the outputs ``thr_c`` and ``w`` of
+    :func:`track_inputs` aligned with ``cand`` (filled for the noisy stretches) and a flag
+    per stretch; the caller replaces the beats of the noisy stretches and calls
+    :func:`finish_runs`. Outside :data:`NOISY`, ``ibuf`` and ``fbuf`` are empty.
     """
+    none_i = np.empty(0, dtype=np.int64)
+    none_f = np.empty(0)
+    if runs.shape[0] != 1:
+        return _run_beats_stretches(m, x, energy, used, runs, ints, floats, track)
+    # one stretch (a record without gaps): no per-stretch lists
+    cand, h, idx, thr, thr_c, _, w, nz = _decide_stretch(
+        m[runs[0, 0] : runs[0, 1]], ints, floats, track
+    )
+    coff = np.zeros(2, dtype=np.int64)
+    coff[1] = cand.shape[0]
+    boff = np.zeros(2, dtype=np.int64)
+    boff[1] = idx.shape[0]
+    if cand.shape[0] == 0:
+        return EMPTY, none_i, none_f, none_i, none_f
+    if nz:
+        noisy = np.ones(1, dtype=np.bool_)
+        ibuf, fbuf = _pack(coff, boff, noisy, cand, idx, h, thr, thr_c, w)
+        return NOISY, none_i, none_f, ibuf, fbuf
+    p, c = finish_runs(x, energy, used, runs, cand, h, coff, idx, thr, boff, ints, floats)
+    return DONE, p, c, none_i, none_f
+
+
+@njit(cache=True, nogil=True)
+def _run_beats_stretches(m, x, energy, used, runs, ints, floats, track):
+    """:func:`run_beats` over any number of stretches (per-stretch outputs gathered in
+    lists, then laid end to end)."""
     nr = runs.shape[0]
     cands = []
     hs = []
     idxs = []
     thrs = []
     thr_cs = []
-    beats_ = []
     ws = []
     noisy = np.zeros(nr, dtype=np.bool_)
     csize = np.zeros(nr, dtype=np.int64)
@@ -274,7 +343,7 @@ def run_beats(m, x, energy, used, runs, ints, floats, track):
     any_cand = False
     any_noisy = False
     for r in range(nr):
-        cand, h, idx, thr, thr_c, is_beat, w, nz = _decide_stretch(
+        cand, h, idx, thr, thr_c, _, w, nz = _decide_stretch(
             m[runs[r, 0] : runs[r, 1]], ints, floats, track
         )
         cands.append(cand)
@@ -282,7 +351,6 @@ def run_beats(m, x, energy, used, runs, ints, floats, track):
         idxs.append(idx)
         thrs.append(thr)
         thr_cs.append(thr_c)
-        beats_.append(is_beat)
         ws.append(w)
         noisy[r] = nz
         csize[r] = cand.shape[0]
@@ -291,43 +359,23 @@ def run_beats(m, x, energy, used, runs, ints, floats, track):
         any_noisy = any_noisy or nz
     none_i = np.empty(0, dtype=np.int64)
     none_f = np.empty(0)
-    none_b = np.empty(0, dtype=np.bool_)
+    if not any_cand:
+        return EMPTY, none_i, none_f, none_i, none_f
     coff = _offsets(csize)
     boff = _offsets(bsize)
-    if not any_cand:
-        return (
-            EMPTY,
-            none_i,
-            none_f,
-            none_i,
-            none_f,
-            coff,
-            none_i,
-            none_f,
-            boff,
-            none_f,
-            none_b,
-            none_f,
-            noisy,
-        )
-    if nr == 1:
-        cand, h, idx, thr = cands[0], hs[0], idxs[0], thrs[0]
-    else:
-        nc, nb = coff[nr], boff[nr]
-        cand = _concat(cands, nc, np.empty(nc, dtype=np.int64))
-        h = _concat(hs, nc, np.empty(nc))
-        idx = _concat(idxs, nb, np.empty(nb, dtype=np.int64))
-        thr = _concat(thrs, nb, np.empty(nb))
+    nc, nb = coff[nr], boff[nr]
+    cand = _concat(cands, nc, np.empty(nc, dtype=np.int64))
+    h = _concat(hs, nc, np.empty(nc))
+    idx = _concat(idxs, nb, np.empty(nb, dtype=np.int64))
+    thr = _concat(thrs, nb, np.empty(nb))
     if any_noisy:
-        nc = coff[nr]
         thr_c = np.zeros(nc)
-        is_beat = np.zeros(nc, dtype=np.bool_)
         w = np.zeros(nc)
         for r in range(nr):
             if noisy[r]:
                 thr_c[coff[r] : coff[r + 1]] = thr_cs[r]
-                is_beat[coff[r] : coff[r + 1]] = beats_[r]
                 w[coff[r] : coff[r + 1]] = ws[r]
-        return NOISY, none_i, none_f, cand, h, coff, idx, thr, boff, thr_c, is_beat, w, noisy
+        ibuf, fbuf = _pack(coff, boff, noisy, cand, idx, h, thr, thr_c, w)
+        return NOISY, none_i, none_f, ibuf, fbuf
     p, c = finish_runs(x, energy, used, runs, cand, h, coff, idx, thr, boff, ints, floats)
-    return DONE, p, c, cand, h, coff, idx, thr, boff, none_f, none_b, none_f, noisy
+    return DONE, p, c, none_i, none_f

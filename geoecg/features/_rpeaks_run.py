@@ -108,25 +108,26 @@ def _beats(
         return _empty(plan, method, gaps)
     if status == S.NOISY:
         # the rest of beat-sequence tracking in the noisy stretches (logarithms in NumPy)
-        cand, h, coff, idx, thr, boff = out[3:9]
-        idx, thr, boff = _track_noisy(cand, h, coff, idx, thr, boff, *out[9:], plan)
+        cand, h, coff, idx, thr, boff, thr_c, w, noisy = S.unpack(*out[3:], runs.shape[0])
+        idx, thr, boff = _track_noisy(cand, h, coff, idx, thr, boff, thr_c, w, noisy, plan)
         peaks, confidence = S.finish_runs(
             x2, energy, used, runs, cand, h, coff, idx, thr, boff, plan.ints, plan.floats
         )
     return RPeakResult(peaks, plan.fs, method, confidence, gaps)
 
 
-def _track_noisy(cand, h, coff, idx, thr, boff, thr_c, is_beat, w, noisy, plan: _Plan):
+def _track_noisy(cand, h, coff, idx, thr, boff, thr_c, w, noisy, plan: _Plan):
     """The beats of each noisy stretch (``noisy[r]``) re-selected by :func:`_track_select`;
     new ``(idx, thr, boff)`` in the layout of
     :func:`~geoecg._kernels.rpeaks_stages.finish_runs`."""
     idx_parts, thr_parts = [], []
     for r in range(noisy.shape[0]):
         c, b = slice(coff[r], coff[r + 1]), slice(boff[r], boff[r + 1])
+        i, t = idx[b], thr[b]
         if noisy[r]:
-            i, t = _track_select(cand[c], h[c], idx[b], thr_c[c], is_beat[c], w[c], plan)
-        else:
-            i, t = idx[b], thr[b]
+            is_beat = np.zeros(coff[r + 1] - coff[r], dtype=bool)
+            is_beat[i] = True  # as track_inputs marks the beats
+            i, t = _track_select(cand[c], h[c], i, thr_c[c], is_beat, w[c], plan)
         idx_parts.append(i)
         thr_parts.append(t)
     sizes = [0] + [p.shape[0] for p in idx_parts]
