@@ -94,8 +94,10 @@ def record_timings(R, rec, reps, before) -> dict:
 
     e, used, m, runs = energy()[:4]
     nd = m.shape[0]
-    out = S.run_beats(m, x2, e, used, runs, plan.ints, plan.floats, True)
-    args = out[3:9]  # cand, h, coff, idx, thr, boff after the decision (before tracking)
+    cand, h, idx, thr = S._decide_stretch(m, plan.ints, plan.floats, True)[:4]
+    coff = np.array([0, cand.size], dtype=np.int64)
+    boff = np.array([0, idx.size], dtype=np.int64)
+    args = (cand, h, coff, idx, thr, boff)  # finish_runs' inputs after the decision
     timed = {"floor: numba moving-window integrator": (1, lambda: moving_window_floor(x, 21))}
     for name, f in dets.items():
         timed[f"{name}, lead 0"] = (1, lambda f=f: f(x, fs))
