@@ -102,3 +102,100 @@ def test_covariance_batch_size_does_not_change_bits(recs, monkeypatch):
     one = CovarianceSet().compute(ok)
     assert np.isfinite(whole).any()
     assert _same(whole, one)
+
+
+def _variants() -> list[tuple[np.ndarray, int]]:
+    """The windows of :func:`_records` and, for the paths the one-call kernel leaves to the
+    properties, noisy copies (tracking steps in NumPy), an infinite sample, one lead; with
+    the primary lead of each."""
+    base = _records()
+    rng = np.random.default_rng(1)
+    out = [(x, 1) for x in base]
+    for x in base[:9:3]:
+        out.append((x + 0.6 * rng.standard_normal(x.shape), 1))
+        inf = x.copy()
+        inf[0, 500] = np.inf
+        out.append((inf, 1))
+        out.append((np.ascontiguousarray(x[1:]), 0))
+    return out
+
+
+_SHARED = ("rpeaks", "confidence", "lead_rpeaks", "lead_copy", "band_decimated", "n_samples")
+
+
+def _value(rec, name):
+    try:
+        v = getattr(rec, name)
+    except Exception as exc:  # noqa: BLE001 - the same error on both paths
+        return repr(exc)
+    return v[0] if name == "band_decimated" else v
+
+
+def test_precompute_gives_the_properties_arrays():
+    """RecordData.precompute (one kernel call per record) caches the same arrays the
+    properties compute one by one, and leaves what it does not compute (noisy stretches,
+    an infinite sample, a non-finite band) to them."""
+    taken = {"rpeaks": 0, "lead_rpeaks": 0, "band_decimated": 0, "left": 0}
+    for x, primary in _variants():
+        leads = tuple("ab"[: x.shape[0]])
+        fast = RecordData(x, FS, leads, primary)
+        fast.precompute()
+        for key in ("rpeaks", "lead_rpeaks", "band_decimated"):
+            taken[key] += key in fast._cache
+        taken["left"] += "rpeaks" not in fast._cache
+        ref = RecordData(x, FS, leads, primary)
+        for name in _SHARED:
+            a, b = _value(fast, name), _value(ref, name)
+            if isinstance(a, str) or isinstance(b, str):
+                assert a == b, name
+            else:
+                assert np.asarray(a).dtype == np.asarray(b).dtype, name
+                assert _same(a, b), name
+    n = len(_variants())
+    assert taken["rpeaks"] >= n // 2 and taken["lead_rpeaks"] >= n // 2
+    assert taken["band_decimated"] >= n // 3 and taken["left"] >= 4
+
+
+@pytest.mark.parametrize(
+    "names", [("rpeaks", "hrv", "sqi", "covariance"), ("noise", "morphology", "tangent")]
+)
+def test_chunk_table_is_the_same_with_and_without_the_one_call(names, monkeypatch):
+    """compute_features with the one-call intermediates equals, bit for bit and error for
+    error, the table computed through the properties alone."""
+    from geoecg.cohort._chunk import RunConfig, compute_features
+    from geoecg.cohort.feature_sets import resolve_feature_sets
+
+    xs = [x for x, primary in _variants() if x.shape[0] == 2]
+    fsets = tuple(resolve_feature_sets(list(names)))
+    leads = ("a", "b")
+    cols = tuple(c for f in fsets for c in f.columns(leads))
+    cfg = RunConfig(fsets, leads, "position", 1, None, "keep", cols, {})
+
+    def table():
+        return compute_features(((k, RecordData(x, FS, leads, 1)) for k, x in enumerate(xs)),
+                                len(xs), cfg)  # fmt: skip
+
+    fast, fast_err = table()
+    monkeypatch.setattr(RecordData, "precompute", lambda self, **kw: None)
+    ref, ref_err = table()
+    assert np.isfinite(fast).sum() > fast.size // 2
+    assert _same(fast, ref) and fast_err == ref_err
+
+
+def test_a_record_row_alone_equals_its_row_in_the_chunk():
+    """Every set's row of a record does not depend on the other records of its chunk."""
+    from geoecg.cohort._chunk import RunConfig, compute_features
+    from geoecg.cohort.feature_sets import resolve_feature_sets
+
+    xs = [x for x, primary in _variants() if x.shape[0] == 2]
+    fsets = tuple(resolve_feature_sets(["rpeaks", "hrv", "sqi", "noise", "covariance"]))
+    leads = ("a", "b")
+    cols = tuple(c for f in fsets for c in f.columns(leads))
+    cfg = RunConfig(fsets, leads, "position", 1, None, "keep", cols, {})
+    chunk, errors = compute_features(
+        ((k, RecordData(x, FS, leads, 1)) for k, x in enumerate(xs)), len(xs), cfg
+    )
+    for k, x in enumerate(xs):
+        row, err = compute_features([(0, RecordData(x, FS, leads, 1))], 1, cfg)
+        assert _same(row[0], chunk[k])
+        assert err == {(0, i): msg for (j, i), msg in errors.items() if j == k}

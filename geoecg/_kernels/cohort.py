@@ -1,15 +1,29 @@
-"""Cohort-extraction kernels: the R-peak summary of every record of a chunk in one call.
+"""Cohort-extraction kernels: a record's shared intermediates in one call, and the R-peak
+summary of every record of a chunk in one call.
 
-The sums follow NumPy's order (:func:`pairwise_sum` is the pairwise summation of NumPy's
-``add.reduce`` on a contiguous float64 array), so the values equal, bit for bit, the NumPy
-expressions they replace (``rr.mean()``, ``np.std(rr, ddof=1)``, ``c.sum() / c.size``,
-``np.median``); twins in ``tests/test_cohort_summary.py``.
+:func:`record_intermediates` runs, for one record, the kernels the properties of
+``geoecg.cohort._record.RecordData`` call one by one (the multi-lead R-peaks, the primary
+lead's own R-peaks from its kept energy, the ~100-Hz band, a copy of the primary lead), with
+the same arguments in the same order, so each output is the same array; the record's
+Python glue between those calls (validation, result objects, four dispatches) is gone.
+
+The sums of :func:`rpeak_summaries` follow NumPy's order (:func:`pairwise_sum` is the
+pairwise summation of NumPy's ``add.reduce`` on a contiguous float64 array), so the values
+equal, bit for bit, the NumPy expressions they replace (``rr.mean()``,
+``np.std(rr, ddof=1)``, ``c.sum() / c.size``, ``np.median``); twins in
+``tests/test_cohort_summary.py``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from numba import njit
+
+from .band import block_mean_sosfilt
+from .rpeaks_stages import NOISY, record_energy, run_beats
+
+#: Flags of :func:`record_intermediates`: which outputs it computed.
+HAS_RPEAKS, HAS_LEAD, HAS_BAND = 1, 2, 4
 
 #: NumPy's pairwise-summation block (``PW_BLOCKSIZE`` of numpy/_core/src/umath/loops_utils.h).
 _PW_BLOCK = 128
@@ -127,3 +141,62 @@ def rpeak_summaries(peaks, confidence, offsets, n_samples, fs, out):
                 d = rr[j] - mean
                 rr[j] = d * d
             row[4] = np.sqrt((0.0 + pairwise_sum(rr, 0, m)) / (m - 1))
+
+
+@njit(cache=True, nogil=True)
+def record_intermediates(
+    x, want_rpeaks, k, sos, half_width, min_len, block, floor, keep, ints, floats, track,
+    want_lead, band_k, band_sos, band_zi, band, lead
+):  # fmt: skip
+    """The shared intermediates of one record ``x`` (n_leads, n) float64, C-contiguous.
+
+    The detector's options come from its plan (``k``, ``sos``, ``half_width``, ``min_len``,
+    ``ints``, ``floats``, ``track``; ``block`` and ``floor`` as
+    ``geoecg.features._rpeaks_run.run_stages`` passes them), ``keep`` is the primary lead.
+
+    - When ``want_rpeaks``, the multi-lead R-peaks: :func:`record_energy` then
+      :func:`run_beats` on the processed stretches with tracking ``track``, as
+      ``run_stages``; computed when the record has no infinite sample and no stretch needs
+      the tracking steps that run in NumPy.
+    - When ``want_rpeaks`` and ``want_lead`` (and no infinite sample): the primary lead's
+      R-peaks without tracking from the energy kept by :func:`record_energy`, as
+      ``detect_from_lead_energy``; and ``lead[:] = x[keep]``.
+    - When ``band`` has columns: :func:`block_mean_sosfilt` (``band_k``, ``band_sos``,
+      ``band_zi``) into ``band`` when every sample is finite.
+
+    Returns ``(flags, peaks, confidence, lead_peaks)``: ``flags`` the sum of
+    :data:`HAS_RPEAKS`, :data:`HAS_LEAD`, :data:`HAS_BAND` for the outputs computed (the
+    caller computes the others its usual way); an output not computed is empty or
+    unspecified.
+    """
+    none_i = np.empty(0, dtype=np.int64)
+    none_f = np.empty(0)
+    flags = 0
+    peaks, confidence, lead_peaks = none_i, none_f, none_i
+    if want_rpeaks:
+        energy, used, combined, runs, has_inf, kept_e, kept_u, kept_runs = record_energy(
+            x, k, sos, half_width, min_len, block, floor, keep
+        )
+        if has_inf:
+            return flags, peaks, confidence, lead_peaks
+        out = run_beats(combined, x, energy, used, runs, ints, floats, track)
+        if out[0] != NOISY:
+            peaks, confidence = out[1], out[2]
+            flags += HAS_RPEAKS
+        if want_lead:
+            out = run_beats(
+                kept_e,
+                x[keep : keep + 1],
+                kept_e.reshape(1, -1),
+                kept_u.reshape(1, -1),
+                kept_runs,
+                ints,
+                floats,
+                False,
+            )
+            lead_peaks = out[1]
+            lead[:] = x[keep]
+            flags += HAS_LEAD
+    if band.shape[1] > 0 and block_mean_sosfilt(x, band_k, band_sos, band_zi, band):
+        flags += HAS_BAND
+    return flags, peaks, confidence, lead_peaks

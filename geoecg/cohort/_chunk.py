@@ -137,7 +137,9 @@ def compute_features(items, n: int, cfg: RunConfig) -> tuple[np.ndarray, dict]:
     band, a copy of the primary lead: about 0.3 of a 12-lead 500-Hz signal per record of
     the chunk). Then each
     batched set runs once on all records, falling back to one record at a time for the
-    records of a batch that raised.
+    records of a batch that raised. The intermediates the sets use (:attr:`FeatureSet.uses`)
+    come from one kernel call per record (:meth:`RecordData.precompute`), the same arrays
+    the properties give.
     """
     widths = [len(f.columns(cfg.leads)) for f in cfg.feature_sets]
     cols = np.cumsum([0] + widths)
@@ -146,9 +148,19 @@ def compute_features(items, n: int, cfg: RunConfig) -> tuple[np.ndarray, dict]:
     batched = [i for i, f in enumerate(cfg.feature_sets) if _is_batched(f)]
     single = [i for i in range(len(widths)) if i not in batched]
     recs: dict[int, list] = {i: [] for i in batched}  # set -> [(row, RecordData)]
+    uses = {u for f in cfg.feature_sets for u in getattr(f, "uses", ())}
+    want = {
+        "rpeaks": "rpeaks" in uses,
+        "lead": "lead_rpeaks" in uses,
+        "band": "band_decimated" in uses,
+    }
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # results must not depend on the caller's filters
         for k, rec in items:
+            try:  # one kernel call; what it leaves, the properties compute (or raise)
+                rec.precompute(**want)
+            except Exception:  # noqa: BLE001, S110 - the sets meet the same failure and say it
+                pass
             for i in single:
                 fset = cfg.feature_sets[i]
                 try:

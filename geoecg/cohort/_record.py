@@ -16,7 +16,15 @@ import numpy as np
 from scipy import signal as sps
 
 from .._kernels.band import block_mean_sosfilt
-from ..features._rpeaks_run import detect_from_lead_energy, detect_with_lead_energy
+from .._kernels.cohort import HAS_BAND, HAS_LEAD, HAS_RPEAKS, record_intermediates
+from .._validation import check_layout
+from ..features._rpeaks_run import (
+    _LEAD_BLOCK_S,
+    _LEAD_FLOOR,
+    _plan_of,
+    detect_from_lead_energy,
+    detect_with_lead_energy,
+)
 from ..features.rpeaks import detect_rpeaks
 
 __all__ = ["RecordData"]
@@ -27,6 +35,16 @@ def _sos(fs: float, low: float, high: float) -> tuple[np.ndarray, np.ndarray]:
     """Band-pass sections and their steady-state initial conditions (per unit input)."""
     sos = sps.butter(2, [low, min(high, 0.45 * fs)], btype="bandpass", fs=fs, output="sos")
     return sos, sps.sosfilt_zi(sos)
+
+
+@lru_cache(maxsize=32)
+def _detector_args(fs: float) -> tuple:
+    """The detector's default plan at ``fs`` as :func:`record_intermediates` takes it:
+    ``(k, sos, half_width, min_len, block, floor, ints, floats, track)``."""
+    plan = _plan_of(fs, {})
+    block = max(int(_LEAD_BLOCK_S * plan.fs_d), 1)
+    return (plan.k, plan.sos, plan.half, plan.min_len, block, _LEAD_FLOOR, plan.ints,
+            plan.floats, bool(plan.track))  # fmt: skip
 
 
 class _Released:
@@ -40,6 +58,9 @@ class _Released:
 
 
 _RELEASED = _Released()
+_PRECOMPUTED = ("rpeaks", "lead_rpeaks", "lead_copy", "band_decimated")
+_NO_SOS = np.zeros((1, 6))
+_NO_BAND = np.zeros((0, 0))
 
 
 @dataclass
@@ -63,6 +84,57 @@ class RecordData:
     leads: tuple[str, ...]
     primary: int
     _cache: dict = field(default_factory=dict, repr=False)
+
+    def precompute(self, rpeaks: bool = True, lead: bool = True, band: bool = True) -> None:
+        """Fill the cache of :attr:`rpeaks`/:attr:`confidence` (``rpeaks``),
+        :attr:`lead_rpeaks` and :attr:`lead_copy` (``lead``, with ``rpeaks``) and
+        :attr:`band_decimated` (``band``) in one kernel call
+        (:func:`geoecg._kernels.cohort.record_intermediates`: the kernels the properties
+        call, in the same order, hence the same arrays). What the kernel leaves (an infinite
+        sample, R-peaks that need the tracking steps of a noisy stretch, a band with a
+        non-finite sample, a signal that is not C-contiguous float64, options the detector
+        rejects) stays to the properties, which compute it, or raise, as without this
+        call."""
+        if not (rpeaks or band) or any(key in self._cache for key in _PRECOMPUTED):
+            return
+        x = self.signal
+        if not (
+            isinstance(x, np.ndarray)
+            and x.ndim == 2
+            and x.dtype == np.float64
+            and x.flags.c_contiguous
+            and x.shape[1] > 0
+            and 0 <= self.primary < x.shape[0]
+        ):
+            return
+        try:
+            check_layout(x, "signal")
+            det = _detector_args(float(self.fs))
+        except (TypeError, ValueError):
+            return  # the properties raise it
+        k = max(1, int(self.fs // 100))
+        if band:
+            sos, zi = _sos(float(self.fs / k), 0.5, 40.0)
+            y = np.empty((x.shape[0], x.shape[1] // k))
+        else:
+            sos, zi, y = _NO_SOS, _NO_SOS, _NO_BAND
+        want_lead = rpeaks and lead
+        copy = np.empty(x.shape[1] if want_lead else 0)
+        flags, peaks, conf, lead_peaks = record_intermediates(
+            x, rpeaks, *det[:6], self.primary, *det[6:], want_lead, k, sos, zi, y, copy
+        )
+        if flags & HAS_RPEAKS:
+            peaks.setflags(write=False)  # read-only, as RPeakResult's arrays
+            conf.setflags(write=False)
+            self._cache["rpeaks"] = peaks
+            self._cache["confidence"] = conf
+        if flags & HAS_LEAD:
+            lead_peaks.setflags(write=False)
+            self._cache["lead_rpeaks"] = lead_peaks
+            self._cache["lead_copy"] = copy
+        if flags & HAS_BAND:
+            self._cache["band_decimated"] = (y, self.fs / k)
+        self._cache["n_samples"] = x.shape[1]
 
     def release(self) -> None:
         """Drop the signal (the cached intermediates stay); properties not cached yet then

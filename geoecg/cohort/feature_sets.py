@@ -62,10 +62,15 @@ class FeatureSet:
     """Base class of a named feature set (parameters only; stateless).
 
     Subclasses define :attr:`name`, :meth:`columns` and :meth:`compute_one` (and may
-    override :meth:`compute` to batch the records of a chunk).
+    override :meth:`compute` to batch the records of a chunk). :attr:`uses` names the
+    :class:`RecordData` intermediates the set reads (``"rpeaks"``, ``"lead_rpeaks"``,
+    ``"band_decimated"``): the chunk computes those of all its sets in one call per record
+    (:meth:`RecordData.precompute`) before the sets run; a set that leaves it empty still
+    gets any intermediate it reads, computed when first read.
     """
 
     name = "base"
+    uses: tuple[str, ...] = ()
 
     def params(self) -> dict:
         """Parameters that change the values (part of the run's fingerprint)."""
@@ -114,6 +119,7 @@ class RPeaksSet(FeatureSet):
     as ``np.median``, ``rr.mean()``, ``np.std(rr, ddof=1)`` per record)."""
 
     name = "rpeaks"
+    uses = ("rpeaks",)
 
     def columns(self, leads):
         return list(_RPEAK_COLS)
@@ -150,6 +156,7 @@ class HRVSet(FeatureSet):
     definition)."""
 
     name = "hrv"
+    uses = ("rpeaks",)
 
     def columns(self, leads):
         return [(f"hrv_{n}", HRV_UNITS[n]) for n in HRV_FEATURE_NAMES]
@@ -177,6 +184,7 @@ class SQISet(FeatureSet):
     row equal bit for bit to :func:`sqi_features` of that record alone)."""
 
     name = "sqi"
+    uses = ("lead_rpeaks",)
 
     def columns(self, leads):
         return [(f"sqi_{n}", SQI_UNITS[n]) for n in SQI_NAMES]
@@ -208,6 +216,7 @@ class NoiseSet(FeatureSet):
     (prefix ``noise_``)."""
 
     name = "noise"
+    uses = ("lead_rpeaks",)
 
     def columns(self, leads):
         return [(f"noise_{n}", NOISE_UNITS[n]) for n in NOISE_LEVEL_NAMES]
@@ -246,6 +255,7 @@ class MorphologySet(FeatureSet):
     band-passed lead; NaN with fewer than 3 complete beats)."""
 
     name = "morphology"
+    uses = ("rpeaks", "lead_rpeaks")
 
     def columns(self, leads):
         cols = [(f"morph_{n}", MORPHOLOGY_UNITS[n]) for n in MORPHOLOGY_NAMES]
@@ -289,6 +299,7 @@ class CovarianceSet(FeatureSet):
     covariance at 100 Hz as at 500 Hz, at a fifth of the cost."""
 
     name = "covariance"
+    uses = ("band_decimated",)
 
     def __init__(self, estimator: str = "oas", reg: float = 1e-6):
         self.estimator = estimator
@@ -350,6 +361,7 @@ class TangentSet(FeatureSet):
     """
 
     name = "tangent"
+    uses = ("band_decimated",)
 
     def __init__(self, reference=None, covariance: CovarianceSet | None = None):
         self.reference = None if reference is None else np.asarray(reference, dtype=np.float64)
@@ -399,6 +411,7 @@ class DelineationSet(FeatureSet):
     of beats with a P and with a T wave."""
 
     name = "delineation"
+    uses = ("rpeaks",)
     _COLS = (
         ("delin_PR_ms", "ms"),
         ("delin_QRS_ms", "ms"),
