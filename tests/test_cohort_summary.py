@@ -3,6 +3,8 @@ periodogram's detrended Hann window give NumPy's bits."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -71,3 +73,35 @@ def test_hann_detrended_kernel_equals_numpy(n):
     out = np.empty(n)
     hann_detrended(x=x, w=w, out=out)
     assert np.array_equal(_bits(out), _bits((x - x.mean()) * w))
+
+
+def test_record_intermediates_kernel_equals_the_properties():
+    """The one-call kernel of a record's shared intermediates (through
+    RecordData.precompute) gives the arrays of the RecordData properties, and leaves the
+    R-peaks of a noisy record and everything of a record with an infinite sample to them
+    (which raise the same error as without it)."""
+    from geoecg.cohort.feature_sets import RecordData
+    from geoecg.datasets import sample_record_path
+    from geoecg.io import read_record
+
+    def value(rec, name):
+        try:
+            v = getattr(rec, name)
+        except ValueError as exc:
+            return str(exc)
+        return _bits(v[0] if name == "band_decimated" else v).tolist()
+
+    x = np.ascontiguousarray(read_record(sample_record_path("mitdb_101")).signal[:, :2000])
+    noisy = x + 0.6 * np.random.default_rng(1).standard_normal(x.shape)
+    inf = x.copy()
+    inf[0, 100] = np.inf
+    got = []
+    for sig in (x, noisy, inf):
+        fast, ref = RecordData(sig, 360.0, ("a", "b"), 1), RecordData(sig, 360.0, ("a", "b"), 1)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # as the chunk runs (inf - inf as Python, JIT off)
+            fast.precompute()
+            got.append(tuple(k in fast._cache for k in ("rpeaks", "lead_rpeaks", "band_decimated")))
+            for name in ("rpeaks", "confidence", "lead_rpeaks", "lead_copy", "band_decimated"):
+                assert value(fast, name) == value(ref, name), name
+    assert got == [(True, True, True), (False, True, True), (False, False, False)]
