@@ -126,10 +126,6 @@ COVERED = {
             'features.ectopy.beat_morphology_match',
         ),
     ),
-    'test_af_stable_nn.py': (
-        'synthetic PVC / AF records, flat and short leads, 1-D check',
-        ('features.af.stable_nn_features',),
-    ),
     'test_fuzz_af_beats.py': (
         'tables: AF/beat-table/lead helpers; factories: parameters named at build or fit',
         (

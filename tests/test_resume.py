@@ -292,7 +292,7 @@ def test_nested_cinc_cv_resumes_per_seed(tmp_path):
 
     rng = np.random.default_rng(0)
     y = np.repeat(np.array(["N", "A", "O", "~"]), [30, 12, 20, 8])
-    X = rng.normal(size=(y.size, 199))  # the record + rhythm-profile + stable-NN columns
+    X = rng.normal(size=(y.size, 193))  # the record + rhythm-profile columns
     X[:, 0] += (y == "A") * 2.0
     kw = dict(seeds=[0, 1], folds=2, inner_folds=2, n_estimators=3)
     full = nested_cinc_cv(X, y, **kw)

@@ -73,7 +73,7 @@ def _run_cinc(args, saved) -> dict:
         return P.load_cinc_matrix(folder, cache_dir=args.cache, **kw)
 
     if args.data and args.protocol != "cv":
-        m, y, times = load(args.data, rhythm_profile=True, stable_nn=True)
+        m, y, times = load(args.data, rhythm_profile=True)
         if args.protocol == "nested":
             kw = {"folds": args.folds, "inner_folds": args.inner_folds, "n_estimators": ntree}
             out = P.nested_cinc_cv(m.X, y, seeds=seeds, **kw, **saved.hooks)
@@ -142,8 +142,8 @@ def _print_cinc(out) -> None:
             print(f"   chosen: {r['chosen']} (training-part OOF mean N/A/O F1: {inner})")
             _rows(r["rows"], r["priors"])
         else:
-            rp = ["".join(f"{c[k]:d}" for k in sorted(c) if "bl" in k) for c in r["choices"]]
-            _rows({f"nested, seed {r['seed']}": {**r, "note": f"rhythm, stable NN chosen {rp}"}})
+            rp = [int(bool(c.get("blocks__rhythm_profile"))) for c in r["choices"]]
+            _rows({f"nested, seed {r['seed']}": {**r, "note": f"rhythm profile chosen {rp}"}})
     for name, d in out.get("summary", {}).items():
         print(f"  {name:<20} " + "  ".join(f"{k} {v:.3f}" for k, v in d.items()))
     if "y_pred" in out:

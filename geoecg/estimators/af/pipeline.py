@@ -31,19 +31,10 @@ __all__ = [
 
 #: Number of record features (:data:`geoecg.features.af.record.AF_RECORD_FEATURE_NAMES`).
 N_RECORD_FEATURES = 107
-_N_RP = N_RECORD_FEATURES + 86  # + the rhythm profile
 
 #: Options the nested CinC CV of ``geoecg bench af`` chooses among on the training records
 #: of each outer fold (registered before any run; crops are not in it, they need signals).
-#: Session 9 (registered attempt): the third option, rhythm profile + stable-NN block.
-AF_NESTED_GRID = [
-    {
-        "blocks__rhythm_profile": [False, True],
-        "blocks__stable_nn": [False],
-        "clf__binary_weight": [0.0],
-    },
-    {"blocks__rhythm_profile": [True], "blocks__stable_nn": [True], "clf__binary_weight": [0.0]},
-]
+AF_NESTED_GRID = {"blocks__rhythm_profile": [False, True], "clf__binary_weight": [0.0]}
 
 #: Presets of :func:`make_af_classifier`. "default": record features only. "rhythm": + the
 #: rhythm profile (the nested CinC CV chose it in 13 of 15 outer folds, seeds 0-2). "rhythm-crops":
@@ -234,15 +225,12 @@ def make_af_classifier(
 
 
 class AFFeatureBlocks(TransformerMixin, BaseEstimator):
-    """Keep the 107 record features, optionally the 86 rhythm-profile columns after them and
-    the 6 stable-NN columns after those (:func:`geoecg.features.af.stable_nn_features`).
+    """Keep the 107 record features, or also the 86 rhythm-profile columns after them.
 
     Parameters
     ----------
     rhythm_profile : bool, default True
-        Keep columns 107-192 (the rhythm profile).
-    stable_nn : bool, default False
-        Keep columns 193-198 (the stable-NN block; ``X`` must have them).
+        Keep columns 107.. (the rhythm profile) when True; the first 107 only when False.
 
     Examples
     --------
@@ -250,9 +238,8 @@ class AFFeatureBlocks(TransformerMixin, BaseEstimator):
     (2, 107)
     """
 
-    def __init__(self, rhythm_profile=True, stable_nn=False):
+    def __init__(self, rhythm_profile=True):
         self.rhythm_profile = rhythm_profile
-        self.stable_nn = stable_nn
 
     def fit(self, X, y=None):
         X = validate_data(self, X, ensure_all_finite="allow-nan")
@@ -260,19 +247,12 @@ class AFFeatureBlocks(TransformerMixin, BaseEstimator):
             raise ValueError(
                 f"X must have at least {N_RECORD_FEATURES} record-feature columns, got {X.shape[1]}"
             )
-        if self.stable_nn and X.shape[1] < _N_RP + 6:
-            raise ValueError(f"stable_nn=True needs {_N_RP + 6} columns, got {X.shape[1]}")
         return self
 
     def transform(self, X):
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, ensure_all_finite="allow-nan")
-        keep = [X[:, :N_RECORD_FEATURES]]
-        if self.rhythm_profile:
-            keep.append(X[:, N_RECORD_FEATURES:_N_RP])
-        if self.stable_nn:
-            keep.append(X[:, _N_RP : _N_RP + 6])
-        return np.hstack(keep)
+        return X if self.rhythm_profile else X[:, :N_RECORD_FEATURES]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

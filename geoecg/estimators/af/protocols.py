@@ -55,14 +55,7 @@ ADAPT_METHODS = ("em", "bbse", "rlls")
 
 
 def load_cinc_matrix(
-    folder,
-    *,
-    rhythm_profile=False,
-    stable_nn=False,
-    n_crops=0,
-    crop_frac=0.7,
-    cache_dir=None,
-    progress=True,
+    folder, *, rhythm_profile=False, n_crops=0, crop_frac=0.7, cache_dir=None, progress=True
 ):
     """Feature matrix and labels of a CinC 2017-layout folder (labelled records only).
 
@@ -86,7 +79,6 @@ def load_cinc_matrix(
         db.signals(names),
         float(db.fs),
         rhythm_profile=rhythm_profile,
-        stable_nn=stable_nn,
         n_crops=n_crops,
         crop_frac=crop_frac,
         keys=keys,
@@ -268,10 +260,8 @@ def prior_shift_candidates(*, n_estimators: int = 200, random_state=None, names=
 
     A :class:`~geoecg.estimators.PriorShiftClassifier` (EM, 5-fold out-of-fold logistic
     calibration, 200 bootstrap draws) around a ``CinC2017Classifier`` on the first 107
-    columns of :func:`geoecg.features.af.af_feature_matrix` ("default": record features),
-    on the first 193 ("rhythm": + rhythm profile) or on all 199 ("rhythm-snn": + the
-    stable-NN block, ``af_feature_matrix(stable_nn=True)``; ``n_columns`` None).
-    ``names`` keeps a subset.
+    columns of :func:`geoecg.features.af.af_feature_matrix` ("default": record features) or
+    on all 193 ("rhythm": + rhythm profile; ``n_columns`` None). ``names`` keeps a subset.
     """
     from ..prior_shift import PriorShiftClassifier
     from .cinc2017 import CinC2017Classifier
@@ -282,11 +272,7 @@ def prior_shift_candidates(*, n_estimators: int = 200, random_state=None, names=
     )
     out = {
         name: (PriorShiftClassifier(clf, cv=5, n_bootstrap=200, random_state=random_state), n)
-        for name, n in (
-            ("default", N_RECORD_FEATURES),
-            ("rhythm", N_RECORD_FEATURES + 86),
-            ("rhythm-snn", None),
-        )
+        for name, n in (("default", N_RECORD_FEATURES), ("rhythm", None))
     }
     if names is not None:
         bad = sorted(set(names) - set(out))
@@ -423,8 +409,7 @@ def nested_cinc_cv(
 ) -> dict:
     """Nested CinC CV of :func:`make_af_feature_pipeline` over :data:`AF_NESTED_GRID`.
 
-    ``X`` holds the 199 record + rhythm-profile + stable-NN columns
-    (``load_cinc_matrix(rhythm_profile=True, stable_nn=True)``). Outer and inner folds are
+    ``X`` holds the 193 record + rhythm-profile columns. Outer and inner folds are
     ``StratifiedGroupKFold`` with one group per record (CinC 2017 publishes no patient ids);
     the inner score is the challenge's mean N/A/O F1 (:func:`geoecg.evaluation.nested_evaluate`).
     ``on_fold(seed, row)`` is called after each finished seed with its ``per_seed`` row;
@@ -468,7 +453,7 @@ def nested_cinc_cv(
         per_seed.append(_finished(int(seed), row, on_fold))
     return {
         "per_seed": per_seed,
-        "grid": [{k: list(v) for k, v in g.items()} for g in AF_NESTED_GRID],
+        "grid": {k: list(v) for k, v in AF_NESTED_GRID.items()},
         "summary": {
             "nested": _summary(
                 {

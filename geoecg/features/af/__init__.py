@@ -8,8 +8,6 @@ Submodules:
   (CinC 2017 style) and their cached batch;
 - :mod:`~geoecg.features.af.rhythm_profile`: the 86 rhythm-profile features (windowed RR
   irregularity, ectopy-free NN irregularity, P-wave presence);
-- :mod:`~geoecg.features.af.stable_nn`: RR irregularity on stretches of a stable dominant
-  beat (6 opt-in features);
 - :mod:`~geoecg.features.af.crops`: random sub-crops of training records (augmentation);
 - :mod:`~geoecg.features.af.matrix`: the feature matrix of a cohort (record features,
   optionally rhythm profile and crops), cached per record.
@@ -38,7 +36,6 @@ from .rhythm_profile import (
     rhythm_profile_features,
     rhythm_profile_features_batch,
 )
-from .stable_nn import STABLE_NN_NAMES, stable_nn_features
 from .windows import (
     AF_STAT_NAMES,
     AFTemplates,
@@ -72,8 +69,6 @@ __all__ = [
     "RHYTHM_PROFILE_NAMES",
     "rhythm_profile_features",
     "rhythm_profile_features_batch",
-    "STABLE_NN_NAMES",
-    "stable_nn_features",
     "crop_bounds",
     "af_crop_features",
     "append_crops",

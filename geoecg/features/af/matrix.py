@@ -26,9 +26,8 @@ class AFFeatureMatrix:
 
     Attributes
     ----------
-    X : ndarray, shape (n_records, 107), (n_records, 193) or either + 6
-        Record features, then the rhythm profile and the stable-NN block if asked (NaN
-        where undefined).
+    X : ndarray, shape (n_records, 107) or (n_records, 193)
+        Record features, then the rhythm profile if asked (NaN where undefined).
     feature_names : tuple of str
     crops : ndarray or None, shape (n_crop_rows, n_features)
         Features of the sub-crops (same columns as ``X``); None without crops.
@@ -47,7 +46,6 @@ def af_feature_matrix(
     fs: float,
     *,
     rhythm_profile: bool = False,
-    stable_nn: bool = False,
     n_crops: int = 0,
     crop_frac: float = 0.7,
     keys=None,
@@ -65,9 +63,6 @@ def af_feature_matrix(
         Sampling frequency in Hz (all records).
     rhythm_profile : bool, default False
         Append the 86 :func:`~geoecg.features.af.rhythm_profile_features`.
-    stable_nn : bool, default False
-        Append the 6 :func:`~geoecg.features.af.stable_nn_features` (after the rhythm
-        profile; not computed for crops, so it cannot be combined with ``n_crops``).
     n_crops : int, default 0
         Random sub-crops per record (:func:`~geoecg.features.af.af_crop_features`); 0: none.
     crop_frac : float in (0, 1), default 0.7
@@ -94,8 +89,6 @@ def af_feature_matrix(
     """
     if n_crops < 0 or int(n_crops) != n_crops:
         raise ValueError(f"n_crops must be a non-negative integer, got {n_crops!r}")
-    if stable_nn and n_crops:
-        raise ValueError("stable_nn=True cannot be combined with n_crops > 0 (no crop rows)")
     X = af_record_features_batch(signals, fs, keys=keys, cache_dir=cache_dir, progress=progress)
     names = tuple(AF_RECORD_FEATURE_NAMES)
     if rhythm_profile:
@@ -108,11 +101,6 @@ def af_feature_matrix(
             ]
         )
         names += tuple(RHYTHM_PROFILE_NAMES)
-    if stable_nn:
-        from .stable_nn import STABLE_NN_NAMES, _stable_nn_batch
-
-        S = _stable_nn_batch(signals, fs, keys=keys, cache_dir=cache_dir, progress=progress)
-        X, names = np.hstack([X, S]), names + tuple(STABLE_NN_NAMES)
     if not n_crops:
         return AFFeatureMatrix(X=X, feature_names=names)
     from .crops import af_crop_features
