@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 import pytest
 
-from geoecg._kernels.cohort import pairwise_sum, rpeak_summaries
+from geoecg._kernels.cohort import flat_leads, pairwise_sum, rpeak_summaries
 from geoecg._kernels.sqi import hann_detrended
 
 
@@ -105,3 +105,40 @@ def test_record_intermediates_kernel_equals_the_properties():
             for name in ("rpeaks", "confidence", "lead_rpeaks", "lead_copy", "band_decimated"):
                 assert value(fast, name) == value(ref, name), name
     assert got == [(True, True, True), (False, True, True), (False, False, False)]
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # inf - inf, as the chunk runs its checks
+def test_flat_leads_kernel_equals_numpy_twin():
+    """The one-pass flat-lead test of the chunk's record check decides as its NumPy twin
+    (max - min, nanmax - nanmin when a span is not finite) on leads with NaN, +-inf, all-NaN,
+    constant, near-threshold and ordinary values."""
+    from geoecg.cohort._chunk import FLAT_P2P_MV, _flat_numpy
+
+    rng = np.random.default_rng(3)
+    leads = [
+        rng.standard_normal(50),
+        np.full(50, 0.3),
+        np.full(50, np.nan),
+        np.r_[np.full(49, np.nan), 1.0],
+        np.r_[np.full(25, np.nan), rng.standard_normal(25)],
+        np.r_[rng.standard_normal(49), np.inf],
+        np.r_[rng.standard_normal(49), -np.inf],
+        np.full(50, np.inf),
+        np.full(50, -np.inf),
+        np.r_[np.full(49, np.inf), np.nan],
+        np.r_[np.inf, -np.inf, np.zeros(48)],
+        np.r_[np.zeros(49), FLAT_P2P_MV],
+        np.r_[np.zeros(49), np.nextafter(FLAT_P2P_MV, 1.0)],
+        np.r_[np.nan, np.zeros(48), 0.5],
+    ]
+    x = np.array(leads)
+    out = np.empty(x.shape[0], dtype=np.bool_)
+    flat_leads(x, FLAT_P2P_MV, out)
+    assert out.tolist() == _flat_numpy(x).tolist()
+    assert out.sum() >= 5 and (~out).sum() >= 5
+    for _ in range(50):
+        y = rng.standard_normal((4, 30)) * rng.choice([1e-5, 1e-3, 1.0])
+        y[rng.random(y.shape) < 0.2] = np.nan
+        out = np.empty(4, dtype=np.bool_)
+        flat_leads(np.asfortranarray(y), FLAT_P2P_MV, out)
+        assert out.tolist() == _flat_numpy(y).tolist()

@@ -200,3 +200,22 @@ def record_intermediates(
     if band.shape[1] > 0 and block_mean_sosfilt(x, band_k, band_sos, band_zi, band):
         flags += HAS_BAND
     return flags, peaks, confidence, lead_peaks
+
+
+@njit(cache=True, nogil=True)
+def flat_leads(x, threshold, out):
+    """``out[c] = not (nanmax(x[c]) - nanmin(x[c]) > threshold)`` for every lead of ``x``
+    (n_leads, n): whether the lead is flat or empty (all NaN), in one pass.
+
+    The decision of ``geoecg.cohort._chunk._check``'s NumPy expression (``max - min`` per
+    lead, ``nanmax - nanmin`` when a span is not finite): NaN samples are skipped (a
+    comparison with NaN is false), an all-NaN lead has span ``-inf - inf`` (flat, as NaN is),
+    infinite samples count as values (``inf - inf`` is NaN: flat)."""
+    for c in range(x.shape[0]):
+        hi = -np.inf
+        lo = np.inf
+        for i in range(x.shape[1]):
+            v = x[c, i]
+            hi = v if v > hi else hi
+            lo = v if v < lo else lo
+        out[c] = not (hi - lo > threshold)

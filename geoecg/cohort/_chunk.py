@@ -16,6 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .._kernels.cohort import flat_leads
 from ..io.fast import read_signal
 from .feature_sets import FeatureSet, RecordData
 from .sources import RecordRef
@@ -105,15 +106,26 @@ def _check(x: np.ndarray, fs: float, cfg: RunConfig) -> str | None:
     if x.shape[1] < 2:
         return f"{x.shape[1]} samples"
     if cfg.flat == "error":
-        span = x.max(axis=1) - x.min(axis=1)  # NaN or inf when a sample is not finite
-        if not np.isfinite(span).all():
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN lead -> NaN span
-                span = np.nanmax(x, axis=1) - np.nanmin(x, axis=1)
-        flat = [cfg.leads[i] for i in np.flatnonzero(~(span > FLAT_P2P_MV))]
+        is_flat = np.empty(x.shape[0], dtype=np.bool_)
+        if x.dtype == np.float64:  # one pass (the decision of _flat_numpy; tests/test_cohort)
+            flat_leads(x, FLAT_P2P_MV, is_flat)
+        else:
+            is_flat = _flat_numpy(x)
+        flat = [cfg.leads[i] for i in np.flatnonzero(is_flat)]
         if flat:
             return f"flat or empty lead(s) {flat} (peak-to-peak <= {FLAT_P2P_MV:g} mV)"
     return None
+
+
+def _flat_numpy(x: np.ndarray) -> np.ndarray:
+    """Whether each lead of ``x`` is flat or empty: peak-to-peak (NaN skipped) not above
+    :data:`FLAT_P2P_MV`."""
+    span = x.max(axis=1) - x.min(axis=1)  # NaN or inf when a sample is not finite
+    if not np.isfinite(span).all():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN lead -> NaN span
+            span = np.nanmax(x, axis=1) - np.nanmin(x, axis=1)
+    return ~(span > FLAT_P2P_MV)
 
 
 def _message(exc: BaseException) -> str:
