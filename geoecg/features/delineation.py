@@ -230,7 +230,9 @@ class Delineation:
         Per-lead fiducial positions (sample indices at ``fs``, fractional below 500 Hz;
         NaN where absent), columns :data:`FIDUCIALS`.
     lead_reasons : ndarray of int8, shape (n_leads, n_beats, 12)
-        Reason codes, ``REASONS[code]`` (``""`` where measured).
+        Reason codes, ``REASONS[code]`` (``""`` where measured; ``"t_offset_from_global"``
+        where a lead's T offset is present but is the beat's multi-lead one, its own T being
+        small: leave those out of per-lead QT dispersion).
     samples : ndarray of float64, shape (n_beats, 12)
         Multi-lead (global) positions.
     reasons : ndarray of int8, shape (n_beats, 12)
@@ -340,8 +342,10 @@ def _derivative(x: np.ndarray, k: int) -> np.ndarray:
     return d
 
 
-def _t_off_from_global(lead_s, g, xq, xw, sh, rel) -> None:
+def _t_off_from_global(lead_s, lead_r, g, xq, xw, sh, rel) -> None:
     """Per lead and beat, the global T offset where the lead's T is small (in place).
+
+    The replaced values get the reason ``"t_offset_from_global"`` (present, not the lead's own).
 
     The lead's T amplitude is ``|xw[T peak] - xw[QRS onset]|`` (the kernel's isoelectric
     level), its QRS amplitude the peak-to-peak of ``xq`` from its QRS onset to offset
@@ -364,6 +368,7 @@ def _t_off_from_global(lead_s, g, xq, xw, sh, rel) -> None:
     with np.errstate(invalid="ignore"):
         small = np.abs(xw[jj, ip] - xw[jj, i0]) < rel * qamp
     lead_s[jj[small], bb[small], _k.F_TOFF] = g[bb[small], _k.F_TOFF]
+    lead_r[jj[small], bb[small], _k.F_TOFF] = _k.R_TGLOBAL
 
 
 def delineate(
@@ -494,7 +499,7 @@ def delineate(
         _dp.p_in_global_window(lead_s, lead_r, g, (xq, xw, dw), par, shift, st, fs * up)
         np.clip(lead_s, 0, n * up - 1, out=lead_s)
     if st.t_lead_rel > 0 and nb and n >= 16:
-        _t_off_from_global(lead_s, g, xq, xw, np.round(shift * wfs / 1000.0), st.t_lead_rel)
+        _t_off_from_global(lead_s, lead_r, g, xq, xw, np.round(shift * wfs / 1000.0), st.t_lead_rel)
     if up > 1:  # back to (fractional) sample indices at fs
         lead_s /= up
         g /= up
