@@ -75,11 +75,13 @@ def test_hann_detrended_kernel_equals_numpy(n):
     assert np.array_equal(_bits(out), _bits((x - x.mean()) * w))
 
 
-def test_record_intermediates_kernel_equals_the_properties():
+def test_record_intermediates_kernel_equals_the_properties(monkeypatch):
     """The one-call kernel of a record's shared intermediates (through
-    RecordData.precompute) gives the arrays of the RecordData properties, and leaves the
-    R-peaks of a noisy record and everything of a record with an infinite sample to them
-    (which raise the same error as without it)."""
+    RecordData.precompute) gives the arrays of the RecordData properties (a noisy record's
+    R-peaks through the NumPy tracking steps on the kernel's hand-back), and leaves
+    everything of a record with an infinite sample to them (which raise the same error as
+    without it)."""
+    import geoecg.cohort._record as record
     from geoecg.cohort.feature_sets import RecordData
     from geoecg.datasets import sample_record_path
     from geoecg.io import read_record
@@ -95,6 +97,9 @@ def test_record_intermediates_kernel_equals_the_properties():
     noisy = x + 0.6 * np.random.default_rng(1).standard_normal(x.shape)
     inf = x.copy()
     inf[0, 100] = np.inf
+    handed = []  # records whose multi-lead R-peaks precompute finished from the hand-back
+    finish = record._finish_noisy
+    monkeypatch.setattr(record, "_finish_noisy", lambda *a: handed.append(1) or finish(*a))
     got = []
     for sig in (x, noisy, inf):
         fast, ref = RecordData(sig, 360.0, ("a", "b"), 1), RecordData(sig, 360.0, ("a", "b"), 1)
@@ -104,7 +109,8 @@ def test_record_intermediates_kernel_equals_the_properties():
             got.append(tuple(k in fast._cache for k in ("rpeaks", "lead_rpeaks", "band_decimated")))
             for name in ("rpeaks", "confidence", "lead_rpeaks", "lead_copy", "band_decimated"):
                 assert value(fast, name) == value(ref, name), name
-    assert got == [(True, True, True), (False, True, True), (False, False, False)]
+    assert got == [(True, True, True), (True, True, True), (False, False, False)]
+    assert len(handed) == 1  # the noisy record, and only it
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")  # inf - inf, as the chunk runs its checks

@@ -22,8 +22,9 @@ from numba import njit
 from .band import block_mean_sosfilt
 from .rpeaks_stages import NOISY, record_energy, run_beats
 
-#: Flags of :func:`record_intermediates`: which outputs it computed.
-HAS_RPEAKS, HAS_LEAD, HAS_BAND = 1, 2, 4
+#: Flags of :func:`record_intermediates`: which outputs it computed (``NOISY_RPEAKS``:
+#: the multi-lead R-peaks handed back for the tracking steps that run in NumPy).
+HAS_RPEAKS, HAS_LEAD, HAS_BAND, NOISY_RPEAKS = 1, 2, 4, 8
 
 #: NumPy's pairwise-summation block (``PW_BLOCKSIZE`` of numpy/_core/src/umath/loops_utils.h).
 _PW_BLOCK = 128
@@ -157,32 +158,42 @@ def record_intermediates(
     - When ``want_rpeaks``, the multi-lead R-peaks: :func:`record_energy` then
       :func:`run_beats` on the processed stretches with tracking ``track``, as
       ``run_stages``; computed when the record has no infinite sample and no stretch needs
-      the tracking steps that run in NumPy.
+      the tracking steps that run in NumPy. When a stretch needs them (flag
+      :data:`NOISY_RPEAKS`), ``peaks`` and ``confidence`` are :func:`run_beats`' hand-back
+      ``ibuf`` and ``fbuf``, for ``geoecg.features._rpeaks_run._finish_noisy`` with the
+      returned ``energy``, ``used``, ``runs``.
     - When ``want_rpeaks`` and ``want_lead`` (and no infinite sample): the primary lead's
       R-peaks without tracking from the energy kept by :func:`record_energy`, as
       ``detect_from_lead_energy``; and ``lead[:] = x[keep]``.
     - When ``band`` has columns: :func:`block_mean_sosfilt` (``band_k``, ``band_sos``,
       ``band_zi``) into ``band`` when every sample is finite.
 
-    Returns ``(flags, peaks, confidence, lead_peaks)``: ``flags`` the sum of
-    :data:`HAS_RPEAKS`, :data:`HAS_LEAD`, :data:`HAS_BAND` for the outputs computed (the
-    caller computes the others its usual way); an output not computed is empty or
-    unspecified.
+    Returns ``(flags, peaks, confidence, lead_peaks, energy, used, runs)``: ``flags`` the
+    sum of :data:`HAS_RPEAKS`, :data:`HAS_LEAD`, :data:`HAS_BAND`, :data:`NOISY_RPEAKS`
+    for the outputs computed (the caller computes the others its usual way); an output not
+    computed is empty or unspecified; ``energy``, ``used``, ``runs`` those of
+    :func:`record_energy` after :func:`run_beats` (empty without R-peaks).
     """
     none_i = np.empty(0, dtype=np.int64)
     none_f = np.empty(0)
     flags = 0
     peaks, confidence, lead_peaks = none_i, none_f, none_i
+    energy = np.empty((0, 0))
+    used = np.empty((0, 0), dtype=np.bool_)
+    runs = np.empty((0, 2), dtype=np.int64)
     if want_rpeaks:
         energy, used, combined, runs, has_inf, kept_e, kept_u, kept_runs = record_energy(
             x, k, sos, half_width, min_len, block, floor, keep
         )
         if has_inf:
-            return flags, peaks, confidence, lead_peaks
+            return flags, peaks, confidence, lead_peaks, energy, used, runs
         out = run_beats(combined, x, energy, used, runs, ints, floats, track)
         if out[0] != NOISY:
             peaks, confidence = out[1], out[2]
             flags += HAS_RPEAKS
+        else:
+            peaks, confidence = out[3], out[4]
+            flags += NOISY_RPEAKS
         if want_lead:
             out = run_beats(
                 kept_e,
@@ -199,7 +210,7 @@ def record_intermediates(
             flags += HAS_LEAD
     if band.shape[1] > 0 and block_mean_sosfilt(x, band_k, band_sos, band_zi, band):
         flags += HAS_BAND
-    return flags, peaks, confidence, lead_peaks
+    return flags, peaks, confidence, lead_peaks, energy, used, runs
 
 
 @njit(cache=True, nogil=True)

@@ -16,11 +16,12 @@ import numpy as np
 from scipy import signal as sps
 
 from .._kernels.band import block_mean_sosfilt
-from .._kernels.cohort import HAS_BAND, HAS_LEAD, HAS_RPEAKS, record_intermediates
+from .._kernels.cohort import HAS_BAND, HAS_LEAD, HAS_RPEAKS, NOISY_RPEAKS, record_intermediates
 from .._validation import check_layout
 from ..features._rpeaks_run import (
     _LEAD_BLOCK_S,
     _LEAD_FLOOR,
+    _finish_noisy,
     _plan_of,
     detect_from_lead_energy,
     detect_with_lead_energy,
@@ -40,11 +41,11 @@ def _sos(fs: float, low: float, high: float) -> tuple[np.ndarray, np.ndarray]:
 @lru_cache(maxsize=32)
 def _detector_args(fs: float) -> tuple:
     """The detector's default plan at ``fs`` as :func:`record_intermediates` takes it:
-    ``(k, sos, half_width, min_len, block, floor, ints, floats, track)``."""
+    ``(k, sos, half_width, min_len, block, floor, ints, floats, track)``, then the plan."""
     plan = _plan_of(fs, {})
     block = max(int(_LEAD_BLOCK_S * plan.fs_d), 1)
     return (plan.k, plan.sos, plan.half, plan.min_len, block, _LEAD_FLOOR, plan.ints,
-            plan.floats, bool(plan.track))  # fmt: skip
+            plan.floats, bool(plan.track), plan)  # fmt: skip
 
 
 class _Released:
@@ -90,11 +91,11 @@ class RecordData:
         :attr:`lead_rpeaks` and :attr:`lead_copy` (``lead``, with ``rpeaks``) and
         :attr:`band_decimated` (``band``) in one kernel call
         (:func:`geoecg._kernels.cohort.record_intermediates`: the kernels the properties
-        call, in the same order, hence the same arrays). What the kernel leaves (an infinite
-        sample, R-peaks that need the tracking steps of a noisy stretch, a band with a
-        non-finite sample, a signal that is not C-contiguous float64, options the detector
-        rejects) stays to the properties, which compute it, or raise, as without this
-        call."""
+        call, in the same order, hence the same arrays; the tracking steps of a noisy
+        stretch, which run in NumPy, follow on the kernel's hand-back as in the property).
+        What the kernel leaves (an infinite sample, a band with a non-finite sample, a
+        signal that is not C-contiguous float64, options the detector rejects) stays to
+        the properties, which compute it, or raise, as without this call."""
         if not (rpeaks or band) or any(key in self._cache for key in _PRECOMPUTED):
             return
         x = self.signal
@@ -120,9 +121,17 @@ class RecordData:
             sos, zi, y = _NO_SOS, _NO_SOS, _NO_BAND
         want_lead = rpeaks and lead
         copy = np.empty(x.shape[1] if want_lead else 0)
-        flags, peaks, conf, lead_peaks = record_intermediates(
-            x, rpeaks, *det[:6], self.primary, *det[6:], want_lead, k, sos, zi, y, copy
+        flags, peaks, conf, lead_peaks, energy, used, runs = record_intermediates(
+            x, rpeaks, *det[:6], self.primary, *det[6:9], want_lead, k, sos, zi, y, copy
         )
+        if flags & NOISY_RPEAKS:
+            # the tracking steps of the noisy stretches, as the property runs them on the
+            # same hand-back (it raises what they raise)
+            try:
+                peaks, conf = _finish_noisy(x, energy, used, runs, peaks, conf, det[9])
+                flags |= HAS_RPEAKS
+            except Exception:  # noqa: BLE001, S110 - left to the property
+                pass
         if flags & HAS_RPEAKS:
             peaks.setflags(write=False)  # read-only, as RPeakResult's arrays
             conf.setflags(write=False)

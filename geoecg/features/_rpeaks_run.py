@@ -107,13 +107,20 @@ def _beats(
     if status == S.EMPTY:
         return _empty(plan, method, gaps)
     if status == S.NOISY:
-        # the rest of beat-sequence tracking in the noisy stretches (logarithms in NumPy)
-        cand, h, coff, idx, thr, boff, thr_c, w, noisy = S.unpack(*out[3:], runs.shape[0])
-        idx, thr, boff = _track_noisy(cand, h, coff, idx, thr, boff, thr_c, w, noisy, plan)
-        peaks, confidence = S.finish_runs(
-            x2, energy, used, runs, cand, h, coff, idx, thr, boff, plan.ints, plan.floats
-        )
+        peaks, confidence = _finish_noisy(x2, energy, used, runs, out[3], out[4], plan)
     return RPeakResult(peaks, plan.fs, method, confidence, gaps)
+
+
+def _finish_noisy(x2, energy, used, runs, ibuf, fbuf, plan: _Plan):
+    """(peaks, confidence) of a record :func:`~geoecg._kernels.rpeaks_stages.run_beats`
+    handed back as noisy (its ``ibuf``, ``fbuf``, on ``x2``, ``energy``, ``used``,
+    ``runs`` as it got them): the rest of beat-sequence tracking in the noisy stretches
+    (logarithms in NumPy), then :func:`~geoecg._kernels.rpeaks_stages.finish_runs`."""
+    cand, h, coff, idx, thr, boff, thr_c, w, noisy = S.unpack(ibuf, fbuf, runs.shape[0])
+    idx, thr, boff = _track_noisy(cand, h, coff, idx, thr, boff, thr_c, w, noisy, plan)
+    return S.finish_runs(
+        x2, energy, used, runs, cand, h, coff, idx, thr, boff, plan.ints, plan.floats
+    )
 
 
 def _track_noisy(cand, h, coff, idx, thr, boff, thr_c, w, noisy, plan: _Plan):
