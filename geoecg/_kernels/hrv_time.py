@@ -88,10 +88,9 @@ def percentile_sorted(xs, q):
 
 
 @njit(cache=True, nogil=True)
-def percentile_head(head, n, q):
-    """:func:`percentile_sorted` of a sorted sequence of ``n`` values of which ``head``
-    holds the first ones (at least ``floor((n - 1) q / 100) + 2``, or all ``n``)."""
-    xs = head
+def percentile_head(xs, n, q):
+    """:func:`percentile_sorted` of a sorted sequence of ``n`` values of which ``xs`` holds
+    the first ones (at least ``floor((n - 1) q / 100) + 2``, or all ``n``)."""
     if n == 0:
         return np.nan
     pos = (n - 1) * q / 100.0
