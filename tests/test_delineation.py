@@ -503,6 +503,37 @@ def test_p_in_window_kernel_matches_python_version():
     assert np.all(np.abs(inner - (rp[1:-1] - 0.16 * FS)) <= 0.012 * FS)
 
 
+def test_p_in_window_chord_baseline_finds_a_p_on_a_falling_tail():
+    """Rule P (session 10): in a window where a falling tail (the previous wave's end) is
+    larger at the window's start than the P, the deflection against the window's end level
+    peaks at the first sample and the P is rejected; against the chord joining the window's
+    ends the P is found at its true peak, in the compiled kernel and its Python version."""
+    x, rp = _synthetic()
+    t = np.arange(x.size) / FS
+    x = x + sum(0.4 * np.exp(-0.5 * ((t - r / FS + 0.26) / 0.06) ** 2) for r in rp)
+    xq = _filter(x[None], FS, (0.5, 40.0))[0]
+    xw = _filter(x[None], FS, (0.5, 15.0))[0]
+    dw = _derivative(xw[None], 5)[0]
+    qon, qoff = (rp - 0.04 * FS).astype(float), (rp + 0.04 * FS).astype(float)
+    ps, pe = (rp - 0.2 * FS).astype(np.int64), (rp - 0.11 * FS).astype(np.int64)
+    found = {}
+    for chord in (0.0, 1.0):
+        par = DelineationSettings().params(FS)
+        par[K.P_P_CHORD] = chord
+        outs = []
+        for f in (K.p_in_window, getattr(K.p_in_window, "py_func", K.p_in_window)):
+            out, reason = np.full((rp.size, 12), np.nan), np.zeros((rp.size, 12), np.int8)
+            f(xq=xq, xw=xw, dw=dw, qon=qon, qoff=qoff, ps=ps, pe=pe, par=par, out=out,
+              reason=reason)  # fmt: skip
+            outs.append((out, reason))
+        np.testing.assert_array_equal(outs[0][0], outs[1][0])
+        np.testing.assert_array_equal(outs[0][1], outs[1][1])
+        found[chord] = outs[0][0][1:-1, COL["P_peak"]]
+    assert not np.isfinite(found[0.0]).any()
+    assert np.all(np.abs(found[1.0] - (rp[1:-1] - 0.16 * FS)) <= 0.012 * FS)
+    assert DelineationSettings().params(FS)[K.P_P_CHORD] == 0  # the first search: end level
+
+
 def test_per_lead_p_searched_inside_the_global_window():
     """Rule L (session 8): a lead whose own P search fails (here: an earlier bump as large as
     the P breaks the dominance test) gets its P from a search inside the global P window; the

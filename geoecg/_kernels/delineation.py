@@ -32,8 +32,9 @@ R_OK, R_FLAT, R_EDGE, R_NOP, R_NOQ, R_NOR, R_NOS, R_NOT, R_NAN, R_SHORT, R_TGLOB
 (
     P_QRS_PRE, P_QRS_POST, P_SLOPE_WIN, P_ON_HI, P_ON_LO, P_OFF_HI, P_OFF_LO,
     P_T_GAP, P_T_A, P_T_B, P_T_RR, P_T_SPAN, P_T_MIN,
-    P_P_PRE, P_P_GAP, P_P_SPAN, P_P_MIN, P_P_NOISE, P_P_DOM, P_P_SEP, P_RR1, P_NPAR,
-) = range(22)  # fmt: skip
+    P_P_PRE, P_P_GAP, P_P_SPAN, P_P_MIN, P_P_NOISE, P_P_DOM, P_P_SEP, P_RR1, P_P_CHORD,
+    P_NPAR,
+) = range(23)  # fmt: skip
 
 
 @njit(cache=True, nogil=True)
@@ -191,12 +192,25 @@ def _t_wave(xw, dw, on, off, ts, te, qamp, par, out, reason, b):
 
 @njit(cache=True, nogil=True)
 def _p_wave(xq, xw, dw, on, ps, pe, qamp, par, out, reason, b):
-    """P onset, peak and offset in ``[ps, pe]`` (absent P: NaN with reason ``no_p_wave``)."""
+    """P onset, peak and offset in ``[ps, pe]`` (absent P: NaN with reason ``no_p_wave``).
+
+    The deflection is measured against the level at ``pe`` or, where ``par[P_P_CHORD]`` is
+    set (the second searches inside a P window), against the chord joining ``ps`` and ``pe``.
+    """
     base = xw[pe]
-    pk = _argext(xw, ps, pe, 1.0, base)
-    pk2 = _argext(xw, ps, pe, -1.0, base)
-    a1 = xw[pk] - base
-    a2 = base - xw[pk2]
+    slope = (xw[pe] - xw[ps]) / (pe - ps) if par[P_P_CHORD] > 0 else 0.0
+    pk = ps
+    pk2 = ps
+    a1 = -np.inf
+    a2 = -np.inf
+    for i in range(ps, pe + 1):
+        v = xw[i] - (base + slope * (i - pe))
+        if v > a1:
+            a1 = v
+            pk = i
+        if -v > a2:
+            a2 = -v
+            pk2 = i
     if a2 > a1:
         pk, sgn, amp = pk2, -1.0, a2
     else:
@@ -211,7 +225,7 @@ def _p_wave(xq, xw, dw, on, ps, pe, qamp, par, out, reason, b):
     a_other = 0.0
     for i in range(ps, pe + 1):
         if abs(i - pk) > sep:
-            v = sgn * (xw[i] - base)
+            v = sgn * (xw[i] - (base + slope * (i - pe)))
             if v > a_other:
                 a_other = v
     ok = (

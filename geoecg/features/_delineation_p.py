@@ -156,6 +156,7 @@ def p_in_global_window(lead_s, lead_r, g, sig, par, shift, st: DelineationSettin
     par = par.copy()
     par[_k.P_P_MIN] *= st.p_lead_rel
     par[_k.P_P_NOISE] *= st.p_lead_rel
+    par[_k.P_P_CHORD] = 1.0  # deflection against the chord of the window (rule P)
     gon = g[:, _k.F_PON] - sh[_k.F_PON]
     goff = g[:, _k.F_POFF] - sh[_k.F_POFF]
     for j in range(lead_s.shape[0]):
