@@ -488,6 +488,39 @@ def test_tinn_early_exit_equals_exhaustive_search(seed):
     assert hrv_features(rr)["TINN"] == _tinn_exhaustive(counts, first, BIN)
 
 
+def _triangle_counts(rng, nb):
+    """A rounded triangle (exact ties between candidate feet are common) with noise."""
+    mode = int(rng.integers(0, nb))
+    y = int(rng.integers(1, 12))
+    left, right = int(rng.integers(1, mode + 2)), int(rng.integers(1, nb - mode + 1))
+    j = np.arange(nb)
+    tri = np.where(j <= mode, y * (j - mode + left) / left, y * (mode + right - j) / right)
+    c = np.maximum(np.round(tri), 0) + rng.integers(0, 2, nb) * rng.integers(0, 2)
+    c[mode] = c.max() + rng.integers(0, 2)
+    return c.astype(float)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_tinn_shortlist_equals_exhaustive_search_on_ties(seed):
+    # the closed-form shortlist must never drop the foot the direct sums choose: small
+    # integer histograms, rounded triangles and flat runs tie exactly between candidates
+    from geoecg._kernels import hrv_time as T
+
+    rng = np.random.default_rng(100 + seed)
+    for case in range(300):
+        nb = int(rng.integers(1, 40))
+        kind = case % 3
+        if kind == 0:
+            c = _triangle_counts(rng, nb)
+        elif kind == 1:
+            c = rng.integers(0, 3, nb).astype(float)
+        else:
+            c = np.round(rng.exponential(3, nb))
+        c[int(rng.integers(0, nb))] += 1  # at least one count
+        first = float(rng.integers(-3, 150)) * BIN
+        assert T.tinn(c, first, BIN) == _tinn_exhaustive(c, first, BIN), (case, c.tolist())
+
+
 def _template_counts(x, m, r):
     """Brute-force ``(A, B, cm, cm1)`` as documented in ``entropy.template_matches``."""
     n = len(x)
