@@ -165,3 +165,61 @@ def test_adaptation_rows_score_the_prior_corrected_calls():
         assert np.mean(pred == yt) > np.mean(calibrated == yt) + 0.05, name
     assert rows["calibrated"]["f1"] == record_scores(yt, calibrated)["f1"]
     assert rep["priors"]["em"]["N"]["prior"] > 0.5  # EM moved away from the training 0.25
+
+
+def test_prior_shift_protocol_average_is_the_mean_of_calibrated_probabilities(monkeypatch):
+    """Registry item 6: the averaged model's calibrated (and out-of-fold) probabilities are
+    the means of its members'; its EM prior is EM on those means; the members' rows are
+    unchanged; permuting the test labels changes no prior and no inner score."""
+    from sklearn.linear_model import LogisticRegression
+
+    import geoecg.evaluation.prior_shift as ps
+    from geoecg.estimators import PriorShiftClassifier, em_priors
+    from geoecg.estimators.af._average import AveragedPriorShift
+    from geoecg.estimators.af.protocols import prior_shift_protocol
+
+    rng = np.random.default_rng(1)
+    y = np.repeat(np.array(["N", "A", "O", "~"]), 60)
+    X = rng.normal(size=(y.size, 3))
+    X[:, 0] += (y == "A") * 2.0 + (y == "O") * 1.0
+    X[:, 1] += (y == "~") * 1.5
+    tr = np.concatenate([np.flatnonzero(y == c)[:40] for c in "NAO~"])
+    te = np.setdiff1d(np.arange(y.size), tr)
+    monkeypatch.setattr(ps, "prior_shift_split", lambda *a, **k: (tr, te))
+
+    def cands(seed):
+        def m():
+            return PriorShiftClassifier(LogisticRegression(), n_bootstrap=0, random_state=seed)
+
+        return {"one": (m(), 1), "all": (m(), None)}
+
+    (a, _), (b, _) = cands(0).values()
+    a, b = a.fit(X[tr][:, :1], y[tr]), b.fit(X[tr], y[tr])
+    avg = AveragedPriorShift.from_fitted([(a, 1), (b, None)])
+    np.testing.assert_allclose(
+        avg.calibrated_proba(X[te]),
+        (a.calibrated_proba(X[te][:, :1]) + b.calibrated_proba(X[te])) / 2,
+    )
+    np.testing.assert_allclose(avg.oof_proba_, (a.oof_proba_ + b.oof_proba_) / 2)
+    avg.adapt(X[te])
+    ref = em_priors(avg.calibrated_proba(X[te]), avg.source_priors_)[0]
+    np.testing.assert_allclose(avg.target_priors_, ref)
+    with pytest.raises(TypeError, match="from_fitted"):
+        avg.fit(X, y)
+    with pytest.raises(ValueError, match="at least 2"):
+        AveragedPriorShift.from_fitted([(a, 1)])
+
+    runs = []
+    target = {"N": 0.6, "A": 0.1, "O": 0.3}
+    for yy in (y, np.r_[y[tr], rng.permutation(y[te])][np.argsort(np.r_[tr, te])]):
+        r = prior_shift_protocol(cands, X, yy, target, seeds=[0], average=("one", "all"))
+        runs.append(r["per_seed"][0])
+    plain = prior_shift_protocol(cands, X, y, target, seeds=[0])["per_seed"][0]
+    s = runs[0]
+    assert s["chosen"] == "average" and s["inner_choice"] == plain["chosen"]
+    assert set(s["not_chosen"]) == {"one", "all"}
+    assert s["not_chosen"][plain["chosen"]]["rows"] == plain["rows"]
+    np.testing.assert_allclose(s["priors"]["em"]["N"]["prior"], ref[list(avg.classes_).index("N")])
+    em = [{c: v["prior"] for c, v in r["priors"]["em"].items()} for r in runs]
+    assert em[0] == em[1]
+    assert runs[1]["average_inner_score"] == s["average_inner_score"]
