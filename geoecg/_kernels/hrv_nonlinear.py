@@ -29,20 +29,51 @@ NONLINEAR_NAMES = (
 @njit(cache=True, nogil=True)
 def poincare(rr):
     """``(SD1, SD2)`` in ms from pairs of consecutive finite intervals:
-    SD1 = std((x_n - x_{n+1})/sqrt 2), SD2 = std((x_n + x_{n+1})/sqrt 2), ddof=1."""
+    SD1 = std((x_n - x_{n+1})/sqrt 2), SD2 = std((x_n + x_{n+1})/sqrt 2), ddof=1.
+
+    :func:`~geoecg._kernels.hrv_time.std` of both projections in fused passes over ``rr``
+    (each value formed again in each pass, the same sums in the same order: the same
+    numbers as two arrays and two calls, without the arrays)."""
+    r2 = np.sqrt(2.0)
     n = 0
+    sa = 0.0
+    sb = 0.0
     for i in range(rr.size - 1):
         if np.isfinite(rr[i]) and np.isfinite(rr[i + 1]):
             n += 1
-    a = np.empty(n, dtype=np.float64)
-    b = np.empty(n, dtype=np.float64)
-    j = 0
+            sa += (rr[i] - rr[i + 1]) / r2
+            sb += (rr[i] + rr[i + 1]) / r2
+    if n <= 1:
+        return np.nan, np.nan
+    ma = sa / n
+    mb = sb / n
+    ca = 0.0
+    cb = 0.0
     for i in range(rr.size - 1):
         if np.isfinite(rr[i]) and np.isfinite(rr[i + 1]):
-            a[j] = (rr[i] - rr[i + 1]) / np.sqrt(2.0)
-            b[j] = (rr[i] + rr[i + 1]) / np.sqrt(2.0)
-            j += 1
-    return std(a, 1), std(b, 1)
+            ca += (rr[i] - rr[i + 1]) / r2 - ma
+            cb += (rr[i] + rr[i + 1]) / r2 - mb
+    ma += ca / n  # corrected two-pass means, as std
+    mb += cb / n
+    qa = 0.0
+    qb = 0.0
+    for i in range(rr.size - 1):
+        if np.isfinite(rr[i]) and np.isfinite(rr[i + 1]):
+            a = (rr[i] - rr[i + 1]) / r2 - ma
+            b = (rr[i] + rr[i + 1]) / r2 - mb
+            qa += a * a
+            qb += b * b
+    return _std_from(qa, ma, n), _std_from(qb, mb, n)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _std_from(q, m, n):
+    """The last step of :func:`~geoecg._kernels.hrv_time.std` (ddof 1) from the sum of
+    squared deviations ``q`` about the corrected mean ``m`` of ``n`` values."""
+    var = q / (n - 1)
+    if var <= (4.0 * 2.220446049250313e-16 * m) ** 2:
+        return 0.0
+    return np.sqrt(var)
 
 
 @njit(cache=True, nogil=True)
