@@ -55,3 +55,55 @@ def test_hrv_kernel_stamp_covers_its_callees():
     deps = {Path(p).name for p in dependency_files(root / "hrv_batch.py")}
     assert {"hrv_time.py", "hrv_freq.py", "hrv_nonlinear.py", "entropy.py", "hrv_sort.py"} <= deps
     assert source_stamp(root / "entropy.py") != source_stamp(root / "hrv_batch.py")
+
+
+LAZY = textwrap.dedent("""
+    import sys
+    sys.path.insert(0, {root!r})
+    import numpy as np
+    from geoecg._numba_cache import install
+    install({pkg!r})
+    from pkg.c import h
+    from other import k
+    out = [h(1), h(np.arange(3.0)).tolist()]
+    loaded = "numba.np.polynomial.polynomial_core" in sys.modules  # a refresh imports it
+    if {other!r}:
+        out.append(k(2))
+        loaded = "numba.np.polynomial.polynomial_core" in sys.modules
+    from numba import njit
+
+    @njit
+    def fresh(x):  # compiled after the loads: numba's compiler refreshes the context itself
+        return np.sum(np.empty(0)) + np.sum(x * 3)
+
+    out += [h(2.5), fresh(np.arange(4.0))]
+    print(repr((out, loaded, sum(h.stats.cache_hits.values()))))
+""")
+
+
+def _lazy(tmp_path: Path, other: bool):
+    code = LAZY.format(root=str(tmp_path), pkg=str(tmp_path / "pkg"), other=other)
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "cache")}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert out.returncode == 0, out.stderr
+    return eval(out.stdout.strip().splitlines()[-1])
+
+
+def test_cache_load_skips_numba_refresh_and_results_hold(tmp_path):
+    """A cached kernel under an installed root loads without numba's full context refresh
+    (its registries stay unimported), gives the same numbers as when it was compiled, and
+    a later compilation in the same process (a new type, a new function) still works; a
+    cached function outside the roots goes through numba's own load (refresh included)."""
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    for name, text in FILES.items():
+        (pkg / name).write_text(text)
+    (tmp_path / "other.py").write_text(FILES["a.py"].replace("def f", "def k"))
+    first = _lazy(tmp_path, other=False)  # compiles and caches h, g, f
+    assert first[0] == [4, [2.0, 4.0, 6.0], 7.0, 18.0]
+    out, loaded, hits = _lazy(tmp_path, other=False)
+    assert out == first[0] and not loaded
+    assert hits == 3  # int64, float64[:] and float64: all from the cache
+    out, loaded, _ = _lazy(tmp_path, other=True)  # k (outside the roots): numba's refresh
+    assert out[:3] == [4, [2.0, 4.0, 6.0], 3] and loaded
