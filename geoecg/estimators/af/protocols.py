@@ -343,7 +343,6 @@ def prior_shift_protocol(
     on_fold=None,
     done_folds=None,
     progress: bool = False,
-    average=None,
 ) -> dict:
     """Per seed: :func:`geoecg.evaluation.prior_shift_split` (balanced training part, test
     part of ``test_size`` records at ``target``), each candidate of
@@ -358,10 +357,7 @@ def prior_shift_protocol(
     ``done_folds`` (seed -> row, as passed to ``on_fold`` by an earlier run with the same
     data and settings) skips those seeds: the result equals an uninterrupted run
     (:class:`geoecg.commands.bench_io.FoldLog` saves them to ``--json``); ``progress``: a
-    tqdm bar of the seeds on stderr. ``average`` (names of candidates): the registry-item-6
-    model, the mean of those candidates' calibrated probabilities, is reported as the
-    chosen row ``"average"`` (the inner choice among the candidates is kept as
-    ``"inner_choice"``, its row under ``"not_chosen"``)."""
+    tqdm bar of the seeds on stderr."""
     from ...evaluation.prior_shift import prior_shift_split
 
     X, y = np.asarray(X), np.asarray(y)
@@ -374,25 +370,16 @@ def prior_shift_protocol(
         cands = make_candidates(seed)
         if not isinstance(cands, dict):
             cands = {"model": (cands, None)}
-        reps, inner, fits = {}, {}, {}
+        reps, inner = {}, {}
         for name, (adapter, ncol) in cands.items():
             cols = slice(None) if ncol is None else slice(0, ncol)
             fitted = adapter.fit(X[tr][:, cols], y[tr])
-            fits[name] = (fitted, ncol)
             if getattr(fitted, "method", None) in ADAPT_METHODS:
                 inner[name] = target_weighted_score(fitted.adapt(X[te][:, cols]))
             reps[name] = adaptation_report(fitted, X[te][:, cols], y[te])
         chosen = max(inner, key=inner.get) if len(cands) > 1 else next(iter(cands))
-        extra = {}
-        if average is not None:
-            from ._average import AveragedPriorShift
-
-            avg = AveragedPriorShift.from_fitted([fits[n] for n in average]).adapt(X[te])
-            extra = {"inner_choice": chosen, "average_inner_score": target_weighted_score(avg)}
-            reps["average"], chosen = adaptation_report(avg, X[te], y[te]), "average"
         rep = reps.pop(chosen)
         rep.update(seed=int(seed), n_train=int(len(tr)), chosen=chosen, inner_scores=inner)
-        rep.update(extra)
         rep["not_chosen"] = reps
         per_seed.append(_finished(int(seed), rep, on_fold))
     summary = {}
