@@ -47,6 +47,10 @@ def prior_correct(proba, train_priors, target_priors) -> np.ndarray:
     t = np.asarray(target_priors, dtype=np.float64)
     if p.ndim != 2 or s.shape != (p.shape[1],) or t.shape != (p.shape[1],):
         raise ValueError("proba must be (n, n_classes) and both priors of length n_classes")
+    if not (np.isfinite(s).all() and np.isfinite(t).all()):
+        raise ValueError(
+            f"priors must be finite numbers, got train {s.tolist()} and target {t.tolist()}"
+        )
     if np.any(s <= 0) or np.any(t < 0) or t.sum() <= 0:
         raise ValueError("train priors must be positive and target priors non-negative")
     w = p * (t / t.sum()) / (s / s.sum())

@@ -354,7 +354,7 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             t = np.array([float(tp[c]) for c in self.classes_.tolist()])
         else:
             t = np.asarray(tp, dtype=np.float64)
-        if t.shape != self.classes_.shape or np.any(t < 0) or not t.sum() > 0:
+        if t.shape != self.classes_.shape or np.any(t < 0) or not 0 < t.sum() < np.inf:
             raise ValueError(
                 f"target_priors must be {self.classes_.size} non-negative numbers "
                 f"(classes {self.classes_.tolist()}), got {tp!r}"

@@ -82,10 +82,12 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     estimator_ : fitted clone of ``estimator`` (all training samples): its own ``predict``
         is the unadapted prediction.
     decision_, shrinkage_ : str, float
-        The inner choice (None, 0.0 when there were fewer than ``cv`` training groups: then
-        nothing is calibrated or adapted and ``predict`` is the base model's).
+        The inner choice (None, 0.0 when there were fewer than ``cv`` training groups or a
+        training fold held one class only: then nothing is calibrated or adapted and ``predict``
+        is the base model's).
     unadapted_reason_ : str or None
-        Why the adapter did not adapt (fewer than ``cv`` training groups), else None.
+        Why the adapter did not adapt (fewer than ``cv`` training groups, or a training
+        fold of the group folds with one class only), else None.
     inner_scores_ : dict
         ``(decision, shrinkage) -> score`` of every candidate.
     oof_proba_ : ndarray, shape (n_samples, n_classes) or None
@@ -183,16 +185,20 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self.source_priors_ = np.bincount(yi, minlength=k) / n
         self.unadapted_reason_ = None
         if np.unique(groups).size < self.cv:
-            self.unadapted_reason_ = (
-                f"{np.unique(groups).size} training groups, fewer than cv={self.cv}: "
-                "no calibration, no adaptation"
+            return self._unadapted(
+                X, y, f"{np.unique(groups).size} training groups, fewer than cv={self.cv}"
             )
-            self.calibrator_, self.decision_, self.shrinkage_ = None, None, 0.0
-            self.inner_scores_, self.oof_proba_ = {}, None
-            self.estimator_ = clone(self.estimator).fit(X, y)
-            return self
+        folds = list(GroupKFold(n_splits=int(self.cv)).split(np.zeros((n, 1)), y, groups))
+        for tr, _ in folds:
+            if np.unique(yi[tr]).size < 2:  # no classifier can be fitted on that fold
+                return self._unadapted(
+                    X,
+                    y,
+                    f"a training fold of cv={self.cv} holds only class "
+                    f"{self.classes_[yi[tr[0]]].item()!r}",
+                )
         raw = np.full((n, k), np.nan)
-        for tr, te in GroupKFold(n_splits=int(self.cv)).split(np.zeros((n, 1)), y, groups):
+        for tr, te in folds:
             m = clone(self.estimator).fit(_safe_indexing(X, tr), y[tr])
             raw[te] = _aligned_proba(m, _safe_indexing(X, te), self.classes_)
         ok = np.all(np.isfinite(raw), axis=1)
@@ -227,6 +233,14 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         return self
 
     # ------------------------------------------------------------------ helpers
+    def _unadapted(self, X, y, why):
+        """Fit the base model alone: nothing calibrated, nothing adapted (``why``)."""
+        self.unadapted_reason_ = f"{why}: no calibration, no adaptation"
+        self.calibrator_, self.decision_, self.shrinkage_ = None, None, 0.0
+        self.inner_scores_, self.oof_proba_ = {}, None
+        self.estimator_ = clone(self.estimator).fit(X, y)
+        return self
+
     def _calibrate(self, raw):
         """Calibrated probabilities; rows without finite probabilities get the prior."""
         raw = np.asarray(raw, dtype=np.float64)
