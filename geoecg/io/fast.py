@@ -64,40 +64,46 @@ def _parse_header(base: Path):
     head = lines[0]
     if "/" in head[0] or len(head) < 2:
         raise _Fallback  # multi-segment record
-    n_sig = int(head[1])
-    fs = float(head[2].split("/")[0].split("(")[0]) if len(head) > 2 else _DEFAULT_FS
-    if len(head) < 4 or n_sig < 1:
+    try:
+        n_sig = int(head[1])
+        fs = float(head[2].split("/")[0].split("(")[0]) if len(head) > 2 else _DEFAULT_FS
+        n_samp = int(head[3]) if len(head) > 3 else None
+    except ValueError:
+        raise _Fallback from None  # a malformed record line: the wfdb path names what is wrong
+    if n_samp is None or n_sig < 1:
         raise _Fallback  # length not in the header, or no signal
-    n_samp = int(head[3])
     if len(lines) < 1 + n_sig:
         raise ValueError(
             f"WFDB header {base}.hea declares {n_sig} signals but has {len(lines) - 1} signal lines"
         )
     sigs = []
-    for i, tok in enumerate(lines[1 : 1 + n_sig]):
-        if len(tok) < 2:
-            raise _Fallback
-        fmt_spec = tok[1]
-        if "x" in fmt_spec or ":" in fmt_spec:
-            raise _Fallback  # several samples per frame, or skew
-        fmt, _, off = fmt_spec.partition("+")
-        if fmt not in _INVALID:
-            raise _Fallback
-        gain, baseline, units = _DEFAULT_GAIN, None, "mV"
-        if len(tok) > 2:
-            g = tok[2]
-            g, _, u = g.partition("/")
-            if u:
-                units = u
-            if "(" in g:
-                g, b = g.split("(", 1)
-                baseline = int(b.rstrip(")"))
-            gain = float(g) if float(g) != 0 else _DEFAULT_GAIN
-        adczero = int(tok[4]) if len(tok) > 4 else 0
-        if baseline is None:
-            baseline = adczero
-        name = " ".join(tok[8:]) if len(tok) > 8 else f"ch{i}"
-        sigs.append((tok[0], fmt, int(off or 0), gain, baseline, units, name))
+    try:
+        for i, tok in enumerate(lines[1 : 1 + n_sig]):
+            if len(tok) < 2:
+                raise _Fallback
+            fmt_spec = tok[1]
+            if "x" in fmt_spec or ":" in fmt_spec:
+                raise _Fallback  # several samples per frame, or skew
+            fmt, _, off = fmt_spec.partition("+")
+            if fmt not in _INVALID:
+                raise _Fallback
+            gain, baseline, units = _DEFAULT_GAIN, None, "mV"
+            if len(tok) > 2:
+                g = tok[2]
+                g, _, u = g.partition("/")
+                if u:
+                    units = u
+                if "(" in g:
+                    g, b = g.split("(", 1)
+                    baseline = int(b.rstrip(")"))
+                gain = float(g) if float(g) != 0 else _DEFAULT_GAIN
+            adczero = int(tok[4]) if len(tok) > 4 else 0
+            if baseline is None:
+                baseline = adczero
+            name = " ".join(tok[8:]) if len(tok) > 8 else f"ch{i}"
+            sigs.append((tok[0], fmt, int(off or 0), gain, baseline, units, name))
+    except ValueError:  # a malformed signal line: the wfdb path names what is wrong
+        raise _Fallback from None
     return fs, n_samp, sigs
 
 

@@ -138,9 +138,17 @@ def read_header(path: str | os.PathLike):
         raise ValueError(f"cannot parse the header of WFDB record {str(base)!r}: {exc}") from exc
 
 
+def _positive_number(text: str) -> bool:
+    try:
+        return 0 < float(text) < np.inf
+    except ValueError:
+        return False
+
+
 def _header_count_mismatch(base: Path) -> str | None:
     """Say so when the record line's signal (or segment) count disagrees with the number of
-    signal (segment) lines that follow it; None when they agree or the line is unreadable."""
+    signal (segment) lines that follow it, or its sampling frequency is not a positive
+    number; None when they agree or the line is unreadable."""
     try:
         text = base.with_name(base.name + ".hea").read_text(errors="replace")
     except OSError:
@@ -152,6 +160,10 @@ def _header_count_mismatch(base: Path) -> str | None:
     head = lines[0].split()
     if len(head) < 2 or not head[1].isdigit():
         return None
+    if len(head) > 2 and not _positive_number(head[2].split("/")[0].split("(")[0]):
+        return (  # wfdb would fall back to 250 Hz without a word
+            f"the record line's sampling frequency {head[2]!r} is not a positive number (Hz)"
+        )
     found = len(lines) - 1
     if "/" in head[0]:  # multi-segment: "name/n_segments n_signals ..." then segment lines
         seg = head[0].split("/", 1)[1]

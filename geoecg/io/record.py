@@ -290,6 +290,11 @@ def read_record(
         raise ValueError(f"sampfrom must be >= 0, got {sampfrom}")
     base = _record_base(path)
     header = read_header(base)
+    if header.sig_len is None:
+        raise ValueError(
+            f"the header of WFDB record {base.name!r} gives no signal length (the 4th field "
+            "of its record line): add the number of samples per signal"
+        )
     sig_len = int(header.sig_len)
     if sampto is None:
         sampto = sig_len
