@@ -69,7 +69,21 @@ def _add(sub, name: str, modname: str, full: bool, **kw) -> None:
     mod = importlib.import_module(modname)
     p = sub.add_parser(name, help=_first_doc_line(mod), description=mod.__doc__, **kw)
     mod.add_arguments(p)
+    for action in p._actions:  # counts, sizes, folds, seeds: a negative one is a typo
+        if action.type is int and action.dest != "n_jobs":
+            action.type = _count
     p.set_defaults(_run=mod.run)
+
+
+def _count(text: str) -> int:
+    """argparse type of the integer options: a whole number >= 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
+    return value
 
 
 def _wanted(argv: list[str] | None) -> tuple[str | None, str | None] | None:

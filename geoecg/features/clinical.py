@@ -354,6 +354,8 @@ class ClinicalFeatures(TransformerMixin, BaseEstimator):
         check_fs(self.fs)
         if self.settings is not None and not isinstance(self.settings, DelineationSettings):
             raise TypeError("settings must be a DelineationSettings or None")
+        if not isinstance(X, str) and len(X) == 0:
+            raise ValueError("X holds no records; expected (n_records >= 1, n_leads, n_samples)")
         first = as_signal(X if isinstance(X, str) else X[0], "X[0]", ndims=(1, 2))
         if first.ndim != 2 or first.shape[0] != len(self.leads):
             raise ValueError(

@@ -73,6 +73,8 @@ def mitdb_5min_series(root, n_series: int) -> tuple[list[np.ndarray], float]:
     Windows start every 37.5 s over every record under ``root`` (a MIT-BIH folder); a
     window needs >= 10 beats; the list is cycled to ``n_series``. Returns ``(series, fs)``.
     """
+    if isinstance(n_series, bool) or not isinstance(n_series, int | np.integer) or n_series < 1:
+        raise ValueError(f"n_series must be a whole number >= 1, got {n_series!r}")
     from pathlib import Path
 
     from ..io import beat_annotations, mitdb_records, read_record

@@ -236,6 +236,11 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
             )
         if X.shape[0] < 1 or X.shape[2] < 2:
             raise ValueError(f"X needs at least 1 record of 2 samples, got shape {X.shape}")
+        if 2 * self.n_taps + 1 > X.shape[2]:  # the lag window must fit in a record
+            raise ValueError(
+                f"n_taps={self.n_taps} needs records of at least 2 * n_taps + 1 samples, "
+                f"got {X.shape[2]}"
+            )
         if not np.isfinite(X).all():
             raise ValueError("X holds NaN or inf: drop or repair the training records")
         self.source_ = src

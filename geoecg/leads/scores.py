@@ -74,6 +74,8 @@ def reconstruction_scores(X_true, X_rec, leads=STANDARD_LEADS, *, start=0) -> Re
     B = as_signal(X_rec, "X_rec")[..., start:]
     if A.shape != B.shape or A.ndim != 3:
         raise ValueError(f"X_true and X_rec must have the same 3-D shape, got {A.shape}, {B.shape}")
+    if A.shape[-1] == 0:
+        raise ValueError(f"start={start} leaves no samples: it must be below n_samples")
     if A.shape[1] != len(leads):
         raise ValueError(f"{len(leads)} lead names for {A.shape[1]} leads")
     a = A - A.mean(axis=-1, keepdims=True)
