@@ -9,6 +9,9 @@ import sys
 import textwrap
 from pathlib import Path
 
+import numpy as np
+import pytest
+
 import geoecg._kernels as K
 from geoecg._numba_cache import dependency_files, source_stamp
 
@@ -107,3 +110,78 @@ def test_cache_load_skips_numba_refresh_and_results_hold(tmp_path):
     assert hits == 3  # int64, float64[:] and float64: all from the cache
     out, loaded, _ = _lazy(tmp_path, other=True)  # k (outside the roots): numba's refresh
     assert out[:3] == [4, [2.0, 4.0, 6.0], 3] and loaded
+
+
+RUNTIME = """import numpy as np
+from numba import njit
+from numba.typed import List
+
+
+@njit(cache=True)
+def raises(x):
+    if x < 0:
+        raise ValueError("negative input", x)
+    return x
+
+
+@njit(cache=True)
+def rnd(seed):
+    np.random.seed(seed)
+    return np.random.rand(3)
+
+
+@njit(cache=True)
+def stats(a):
+    return np.median(a), np.percentile(a, 90.0), np.linalg.norm(a)
+
+
+@njit(cache=True)
+def containers(n):
+    out = List()
+    d = {}
+    for i in range(n):
+        out.append(i * 1.5)
+        d[i] = i * 2.0
+    return out, d[n - 1], "x" * n + str(n)
+"""
+
+RUNTIME_RUN = textwrap.dedent("""
+    import sys
+    sys.path.insert(0, {root!r})
+    import numpy as np
+    from geoecg._numba_cache import install
+    install({pkg!r})
+    from rpkg import k
+    out = [k.raises(3)]
+    try:
+        k.raises(-2)
+    except ValueError as e:
+        out.append(repr(e))
+    lst, last, s = k.containers(4)
+    out += [k.rnd(4).tolist(), [float(v) for v in k.stats(np.arange(11.0))], list(lst), last, s]
+    fs = (k.raises, k.rnd, k.stats, k.containers)
+    print(repr((out, sum(sum(f.stats.cache_hits.values()) for f in fs))))
+""")
+
+
+@pytest.mark.slow
+def test_lazy_cache_load_keeps_runtime_features(tmp_path):
+    """Loaded without numba's refresh, cached kernels that raise, use numba's random state,
+    its arraymath and linalg implementations, typed lists, dicts and strings give what they
+    gave when compiled (the environments their machine code names are rebuilt on load)."""
+    (tmp_path / "rpkg").mkdir()
+    (tmp_path / "rpkg" / "__init__.py").write_text("")
+    (tmp_path / "rpkg" / "k.py").write_text(RUNTIME)
+    code = RUNTIME_RUN.format(root=str(tmp_path), pkg=str(tmp_path / "rpkg"))
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "cache")}
+    runs = []
+    for _ in range(2):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+        assert out.returncode == 0, out.stderr
+        runs.append(eval(out.stdout.strip().splitlines()[-1]))
+    (compiled, hits0), (loaded, hits1) = runs
+    assert hits0 == 0 and hits1 == 4  # the second process loaded every kernel
+    assert loaded == compiled
+    assert compiled[1] == "ValueError('negative input', -2)"
+    assert compiled[3] == [5.0, 9.0, float(np.linalg.norm(np.arange(11.0)))]
+    assert compiled[4:] == [[0.0, 1.5, 3.0, 4.5], 6.0, "xxxx4"]
