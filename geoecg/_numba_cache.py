@@ -220,11 +220,14 @@ def _load_overload_factory(numba_load_overload):
         locator = getattr(getattr(self, "_impl", None), "locator", None)
         if not isinstance(locator, _DependencyStamp):
             return numba_load_overload(self, sig, target_context)
-        from numba.core.runtime import rtsys
+        try:
+            from numba.core.runtime import rtsys
 
-        rtsys.initialize(target_context)  # what the refresh did first: the NRT
-        with self._guard_against_spurious_io_errors():
-            return self._load_overload(sig, target_context)
+            rtsys.initialize(target_context)  # what the refresh did first: the NRT
+            with self._guard_against_spurious_io_errors():
+                return self._load_overload(sig, target_context)
+        except Exception:  # a numba whose loading needs more: its own path, as before
+            return numba_load_overload(self, sig, target_context)
 
     load_overload.__doc__ = numba_load_overload.__doc__
     return load_overload

@@ -185,3 +185,39 @@ def test_lazy_cache_load_keeps_runtime_features(tmp_path):
     assert compiled[1] == "ValueError('negative input', -2)"
     assert compiled[3] == [5.0, 9.0, float(np.linalg.norm(np.arange(11.0)))]
     assert compiled[4:] == [[0.0, 1.5, 3.0, 4.5], 6.0, "xxxx4"]
+
+
+def test_lazy_cache_load_falls_back_to_numbas_own_load():
+    """If loading without the context refresh fails (a numba whose loading needs more), the
+    load goes through numba's own method instead of failing; other functions always do."""
+    from geoecg._numba_cache import _DependencyStamp, _load_overload_factory
+
+    calls = []
+
+    def numba_load(self, sig, ctx):
+        calls.append("numba")
+        return "loaded by numba"
+
+    class Impl:
+        locator = object.__new__(_DependencyStamp)
+
+    class FakeCache:
+        _impl = Impl()
+
+        def _guard_against_spurious_io_errors(self):
+            import contextlib
+
+            return contextlib.nullcontext()
+
+        def _load_overload(self, sig, ctx):
+            raise KeyError("a registry the refresh would have installed")
+
+    load = _load_overload_factory(numba_load)
+    assert load(FakeCache(), None, None) == "loaded by numba"
+    assert calls == ["numba"]
+
+    class Other(FakeCache):
+        _impl = None
+
+    assert load(Other(), None, None) == "loaded by numba"
+    assert calls == ["numba", "numba"]
