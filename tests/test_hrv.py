@@ -509,13 +509,8 @@ def test_tinn_shortlist_equals_exhaustive_search_on_ties(seed):
     rng = np.random.default_rng(100 + seed)
     for case in range(300):
         nb = int(rng.integers(1, 40))
-        kind = case % 3
-        if kind == 0:
-            c = _triangle_counts(rng, nb)
-        elif kind == 1:
-            c = rng.integers(0, 3, nb).astype(float)
-        else:
-            c = np.round(rng.exponential(3, nb))
+        draws = (_triangle_counts(rng, nb), rng.integers(0, 3, nb), rng.exponential(3, nb))
+        c = np.round(draws[case % 3]).astype(float)
         c[int(rng.integers(0, nb))] += 1  # at least one count
         first = float(rng.integers(-3, 150)) * BIN
         assert T.tinn(c, first, BIN) == _tinn_exhaustive(c, first, BIN), (case, c.tolist())
