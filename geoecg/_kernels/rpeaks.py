@@ -275,28 +275,52 @@ def _slope_energy_into(x, sos, y):
         _squared_slope_inplace(y)
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _window_step(y, h, n, i, acc, out):
+    """Sample ``i`` of :func:`_window_mean` with the clipping tests (the edges); returns
+    the running sum for ``i + 1``."""
+    lo = i - h
+    if lo < 0:
+        lo = 0
+    hi = i + h
+    if hi > n - 1:
+        hi = n - 1
+    if acc < 0.0:
+        acc = 0.0
+    out[i] = acc / (hi - lo + 1)
+    if i + h + 1 < n:
+        acc += y[i + h + 1]
+    if i - h >= 0:
+        acc -= y[i - h]
+    return acc
+
+
 @njit(cache=True, nogil=True)
 def _window_mean(y, h, out):
     """``out[i]`` = mean of ``y`` over ``[i - h, i + h]`` clipped to the signal (a running
-    sum, clipped at 0 against round-off)."""
+    sum, clipped at 0 against round-off).
+
+    The samples whose window is not clipped (``h <= i < n - h - 1``) run in a loop of their
+    own, without the clipping tests (the same operations: the count ``2 h + 1`` is the
+    float the division converts it to, and unsigned indices spare numba's test for a
+    negative index)."""
     n = y.shape[0]
     acc = 0.0
     for j in range(min(h, n - 1) + 1):
         acc += y[j]
-    for i in range(n):
-        lo = i - h
-        if lo < 0:
-            lo = 0
-        hi = i + h
-        if hi > n - 1:
-            hi = n - 1
+    a_end = min(h, n)
+    b_end = max(a_end, n - h - 1)
+    for i in range(a_end):
+        acc = _window_step(y, h, n, i, acc, out)
+    cnt = float(2 * h + 1)
+    for i in range(a_end, b_end):
         if acc < 0.0:
             acc = 0.0
-        out[i] = acc / (hi - lo + 1)
-        if i + h + 1 < n:
-            acc += y[i + h + 1]
-        if i - h >= 0:
-            acc -= y[i - h]
+        out[np.uint64(i)] = acc / cnt
+        acc += y[np.uint64(i + h + 1)]
+        acc -= y[np.uint64(i - h)]
+    for i in range(b_end, n):
+        acc = _window_step(y, h, n, i, acc, out)
 
 
 @njit(cache=True, nogil=True)

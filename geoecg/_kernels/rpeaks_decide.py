@@ -269,9 +269,12 @@ def refine_peaks_leads(x, lead, peaks, radius, base_radius):
     """:func:`refine_peaks` of each peak on its own lead: ``peaks[k]`` is refined on
     ``x[lead[k]]`` (``x`` is ``(n_leads, n)``); one call for every lead.
 
-    The local means of two consecutive peaks whose windows are not clipped are summed in one
-    loop: each sum adds its own samples in its own order (the same values as
-    :func:`_refine_one`), but the two addition chains overlap in the processor."""
+    The local means of four (else two) consecutive peaks whose windows are not clipped are
+    summed in one loop: each sum adds its own samples in its own order (the same values as
+    :func:`_refine_one`), but the addition chains overlap in the processor. These sums
+    skip the NaN test per sample: a window holding a NaN has a NaN sum, and only such a
+    window is summed again with the tests (:func:`_local_sum`); without a NaN both loops
+    make the same additions."""
     m = peaks.shape[0]
     out = np.empty(m, dtype=np.int64)
     n = x.shape[1]
@@ -279,6 +282,11 @@ def refine_peaks_leads(x, lead, peaks, radius, base_radius):
     k = 0
     while k < m:
         pa = peaks[k]
+        if k + 3 < m and pa - base_radius >= 0 and peaks[k + 3] + base_radius < n:
+            if _sorted4(peaks, k):
+                _refine4(x, lead, peaks, k, radius, base_radius, out)
+                k += 4
+                continue
         if k + 1 < m and pa - base_radius >= 0 and peaks[k + 1] + base_radius < n:
             pb = peaks[k + 1]
             if pb - base_radius >= 0 and pa + base_radius < n:
@@ -286,19 +294,20 @@ def refine_peaks_leads(x, lead, peaks, radius, base_radius):
                 xb = x[lead[k + 1]]
                 a0 = pa - base_radius
                 b0 = pb - base_radius
+                # the sums without the NaN tests first: a NaN in a window makes its
+                # sum NaN (so does inf - inf), and only then is it summed again with the
+                # tests; without a NaN the additions are those of the tested loop
                 sa = 0.0
                 sb = 0.0
-                ca = 0
-                cb = 0
                 for i in range(w):
-                    va = xa[a0 + i]
-                    vb = xb[b0 + i]
-                    if not np.isnan(va):
-                        sa += va
-                        ca += 1
-                    if not np.isnan(vb):
-                        sb += vb
-                        cb += 1
+                    sa += xa[np.uint64(a0 + i)]  # unsigned: no negative-index test
+                    sb += xb[np.uint64(b0 + i)]
+                ca = w
+                cb = w
+                if np.isnan(sa):
+                    sa, ca = _local_sum(xa, a0, a0 + w)
+                if np.isnan(sb):
+                    sb, cb = _local_sum(xb, b0, b0 + w)
                 out[k] = _extremum(xa, pa, radius, sa, ca)
                 out[k + 1] = _extremum(xb, pb, radius, sb, cb)
                 k += 2
@@ -306,6 +315,48 @@ def refine_peaks_leads(x, lead, peaks, radius, base_radius):
         out[k] = _refine_one(x[lead[k]], pa, radius, base_radius)
         k += 1
     return out
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _sorted4(peaks, k):
+    """Peaks ``k`` to ``k + 3`` in non-decreasing order (so that the windows of the
+    first and last unclipped imply the others are)."""
+    a, b, c, d = peaks[k], peaks[k + 1], peaks[k + 2], peaks[k + 3]
+    return a <= b and b <= c and c <= d
+
+
+@njit(cache=True, nogil=True)
+def _refine4(x, lead, peaks, k, radius, base_radius, out):
+    """Peaks ``k`` to ``k + 3`` of :func:`refine_peaks_leads`, windows unclipped: four
+    local sums in one loop (four independent addition chains), each tested for NaN after."""
+    w = 2 * base_radius + 1
+    x0 = x[lead[k]]
+    x1 = x[lead[k + 1]]
+    x2 = x[lead[k + 2]]
+    x3 = x[lead[k + 3]]
+    a0 = peaks[k] - base_radius
+    a1 = peaks[k + 1] - base_radius
+    a2 = peaks[k + 2] - base_radius
+    a3 = peaks[k + 3] - base_radius
+    s0 = s1 = s2 = s3 = 0.0
+    for i in range(w):
+        s0 += x0[np.uint64(a0 + i)]
+        s1 += x1[np.uint64(a1 + i)]
+        s2 += x2[np.uint64(a2 + i)]
+        s3 += x3[np.uint64(a3 + i)]
+    c0 = c1 = c2 = c3 = w
+    if np.isnan(s0):
+        s0, c0 = _local_sum(x0, a0, a0 + w)
+    if np.isnan(s1):
+        s1, c1 = _local_sum(x1, a1, a1 + w)
+    if np.isnan(s2):
+        s2, c2 = _local_sum(x2, a2, a2 + w)
+    if np.isnan(s3):
+        s3, c3 = _local_sum(x3, a3, a3 + w)
+    out[k] = _extremum(x0, peaks[k], radius, s0, c0)
+    out[k + 1] = _extremum(x1, peaks[k + 1], radius, s1, c1)
+    out[k + 2] = _extremum(x2, peaks[k + 2], radius, s2, c2)
+    out[k + 3] = _extremum(x3, peaks[k + 3], radius, s3, c3)
 
 
 @njit(cache=True, nogil=True)
@@ -320,7 +371,7 @@ def _extremum(x, p, radius, s, cnt):
         a = max(p - radius, 0)
         b = min(p + radius + 1, n)
         for i in range(a, b):
-            v = abs(x[i] - mu)
+            v = abs(x[np.uint64(i)] - mu)  # unsigned: no negative-index test
             if v > best_v:  # False for NaN
                 best_v = v
                 best = i
@@ -332,15 +383,20 @@ def _refine_one(x, p, radius, base_radius):
     """Refined position of one peak ``p`` (see :func:`refine_peaks`); -1 when its window
     is all NaN."""
     n = x.shape[0]
-    a = max(p - base_radius, 0)
-    b = min(p + base_radius + 1, n)
+    s, cnt = _local_sum(x, max(p - base_radius, 0), min(p + base_radius + 1, n))
+    return _extremum(x, p, radius, s, cnt)
+
+
+@njit(cache=True, nogil=True)
+def _local_sum(x, a, b):
+    """Sum and count of the samples of ``x[a:b]`` that are not NaN, left to right."""
     s = 0.0
     cnt = 0
     for i in range(a, b):
         if not np.isnan(x[i]):
             s += x[i]
             cnt += 1
-    return _extremum(x, p, radius, s, cnt)
+    return s, cnt
 
 
 @njit(cache=True, nogil=True)

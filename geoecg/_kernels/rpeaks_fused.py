@@ -31,26 +31,33 @@ from .rpeaks_track import envelope_noise_weight
 
 __all__ = ["lead_energies_fused", "track_inputs"]
 
+# unsigned indices: numba tests a signed index for a negative value (and wraps it around)
+# on every load; the block means never index with a negative value
+_U = np.uint64
+_1, _2, _3, _4 = _U(1), _U(2), _U(3), _U(4)
+
 
 @njit(cache=True, nogil=True, inline="always")
 def _bmean(x, b, k, inv):
     """Block mean ``b`` of ``k`` samples of ``x``, the arithmetic of ``_block_mean_into``
     (``x[b]`` itself for ``k == 1``, as ``lead_energies`` copies the samples)."""
     if k == 1:
-        return x[b]
-    base = b * k
+        return x[_U(b)]
+    base = _U(b * k)  # unsigned: no negative-index test per load
     # the factors of 200-599 Hz written out (the same additions in the same order)
     if k == 5:
-        return ((((0.0 + x[base]) + x[base + 1]) + x[base + 2]) + x[base + 3] + x[base + 4]) * inv
+        return (
+            (((0.0 + x[base]) + x[base + _1]) + x[base + _2]) + x[base + _3] + x[base + _4]
+        ) * inv
     if k == 2:
-        return ((0.0 + x[base]) + x[base + 1]) * inv
+        return ((0.0 + x[base]) + x[base + _1]) * inv
     if k == 3:
-        return (((0.0 + x[base]) + x[base + 1]) + x[base + 2]) * inv
+        return (((0.0 + x[base]) + x[base + _1]) + x[base + _2]) * inv
     if k == 4:
-        return ((((0.0 + x[base]) + x[base + 1]) + x[base + 2]) + x[base + 3]) * inv
+        return ((((0.0 + x[base]) + x[base + _1]) + x[base + _2]) + x[base + _3]) * inv
     s = 0.0
     for j in range(k):
-        s += x[base + j]
+        s += x[base + _U(j)]
     return s * inv
 
 
@@ -121,7 +128,9 @@ def _forward2(xa, xb, k, sos, ya, yb):
 @njit(cache=True, nogil=True)
 def _backward1(y, sos):
     """Backward pass of the cascade over ``y`` (from rest) writing the squared central
-    difference in place, one sample behind: the second loop of ``_two_section_slope``."""
+    difference in place, one sample behind: the second loop of ``_two_section_slope``
+    (its first two samples, which write nothing and the one-sided last slope, before the
+    loop; unsigned indices). Needs ``len(y) >= 2``."""
     n = y.shape[0]
     b10, b11, b12, a11, a12 = sos[0, 0], sos[0, 1], sos[0, 2], sos[0, 4], sos[0, 5]
     b20, b21, b22, a21, a22 = sos[1, 0], sos[1, 1], sos[1, 2], sos[1, 4], sos[1, 5]
@@ -131,9 +140,8 @@ def _backward1(y, sos):
     q2 = 0.0
     nxt = 0.0
     cur = 0.0
-    for k in range(n):
-        i = n - 1 - k
-        v = y[i]
+    for k in range(2):
+        v = y[n - 1 - k]
         u = b10 * v + p1
         p1 = (b11 * v + p2) - a11 * u
         p2 = b12 * v - a12 * u
@@ -143,9 +151,19 @@ def _backward1(y, sos):
         if k == 1:
             d = cur - w
             y[n - 1] = d * d
-        elif k >= 2:
-            d = 0.5 * (nxt - w)
-            y[i + 1] = d * d
+        nxt = cur
+        cur = w
+    for k in range(2, n):
+        i = _U(n - 1 - k)
+        v = y[i]
+        u = b10 * v + p1
+        p1 = (b11 * v + p2) - a11 * u
+        p2 = b12 * v - a12 * u
+        w = b20 * u + q1
+        q1 = (b21 * u + q2) - a21 * w
+        q2 = b22 * u - a22 * w
+        d = 0.5 * (nxt - w)
+        y[i + _1] = d * d
         nxt = cur
         cur = w
     d = nxt - cur
@@ -170,9 +188,8 @@ def _backward2(ya, yb, sos):
     cua = 0.0
     nxb = 0.0
     cub = 0.0
-    # k = 0 and k = 1 write nothing / the one-sided last sample: handled before the loop
     for k in range(n):
-        i = n - 1 - k
+        i = _U(n - 1 - k)
         va = ya[i]
         vb = yb[i]
         ua = b10 * va + p1a
@@ -190,8 +207,8 @@ def _backward2(ya, yb, sos):
         if k >= 2:
             da = 0.5 * (nxa - wa)
             db = 0.5 * (nxb - wb)
-            ya[i + 1] = da * da
-            yb[i + 1] = db * db
+            ya[i + _1] = da * da
+            yb[i + _1] = db * db
         elif k == 1:
             da = cua - wa
             db = cub - wb
