@@ -5,7 +5,8 @@ test's docstring): a training fold with one class in ``RecordPriorAdapter``, non
 priors in ``prior_correct`` / ``PriorShiftClassifier(method="known")``, an empty batch in
 ``ClinicalFeatures``, a lag window longer than the records in ``LeadReconstructor``, a
 ``start`` past the end in ``reconstruction_scores``, malformed WFDB record lines in
-``read_record`` and the cohort reader, and negative counts on the ``geoecg`` command line.
+``read_record`` and the cohort reader, a bad ``fs`` in ``extract_features``, and negative
+counts on the ``geoecg`` command line.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from hypothesis import strategies as st
 from sklearn.linear_model import LogisticRegression
 
 from geoecg.cli import main
+from geoecg.cohort import extract_features
 from geoecg.datasets import sample_cinc2017_dir
 from geoecg.estimators import PriorShiftClassifier, RecordPriorAdapter, prior_correct
 from geoecg.features import ClinicalFeatures
@@ -163,6 +165,14 @@ def test_cohort_reader_malformed_header_named(tmp_path, record_line, signal_line
     base = _record(tmp_path, "bad", record_line, signal_line)
     with pytest.raises(ValueError, match="cannot parse the header|has unit 'abc/mV'"):
         read_signal(base)
+
+
+@pytest.mark.parametrize("fs", [-1.0, 0, float("nan")])
+def test_extract_features_bad_fs_named(tmp_path, fs):
+    """Before: every record became an error row ("fs mismatch") and a table was written."""
+    with pytest.raises(ValueError, match="fs must be positive and finite"):
+        extract_features(sample_cinc2017_dir(), ("rpeaks",), out=tmp_path / "o", fs=fs)
+    assert not (tmp_path / "o").exists()
 
 
 # ---- command line ----------------------------------------------------------------------

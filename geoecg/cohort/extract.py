@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .. import __version__
+from .._validation import check_fs
 from ..io.fast import read_signal
 from ._chunk import ID_COLUMNS, RunConfig, run_chunk, write_atomic
 from .feature_sets import resolve_feature_sets
@@ -251,6 +252,8 @@ def extract_features(
         raise ValueError(f"n_jobs must be a positive int, got {n_jobs!r}")
     if flat not in ("error", "keep"):
         raise ValueError(f"flat must be 'error' or 'keep', got {flat!r}")
+    if fs is not None:
+        check_fs(fs)  # else every record would become an error row
     if backend == "dask":
         _import_dask()
     t0 = time.perf_counter()
