@@ -22,6 +22,28 @@ from numba import njit
 
 
 @njit(cache=True, nogil=True)
+def median_sorted(x):
+    """``np.median`` of a 1-D float array from one sort (NaN for empty input or a NaN).
+
+    For finite input it returns the number numba's ``np.median`` returns (the same order
+    statistic, or the same ``(a + b) / 2`` of the two middle ones); it exists because a
+    kernel that calls ``np.median`` makes numba import its linear-algebra module (and SciPy's
+    LAPACK bindings) whenever that kernel is loaded from the cache, ~0.26 s CPU in a fresh
+    process (``docs/benchmarks/cold_start.md``, session 10).
+    """
+    n = x.shape[0]
+    if n == 0:
+        return np.nan
+    s = np.sort(x)
+    if np.isnan(s[n - 1]):
+        return np.nan
+    h = n >> 1
+    if n & 1:
+        return s[h]
+    return (s[h - 1] + s[h]) / 2
+
+
+@njit(cache=True, nogil=True)
 def local_maxima(m, min_distance):
     """Indices of the local maxima of ``m``, no two closer than ``min_distance`` samples.
 
@@ -115,7 +137,7 @@ def block_max_median(m, block):
             if m[i] > v:
                 v = m[i]
         vals[b] = v
-    return np.median(vals)
+    return median_sorted(vals)
 
 
 @njit(cache=True, nogil=True)

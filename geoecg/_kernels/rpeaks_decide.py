@@ -26,6 +26,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from .rpeaks import median_sorted
+
 _NBUF = 8
 
 
@@ -122,7 +124,7 @@ def initial_levels(heights, positions, init, init_rank):
         if h[i] < 0.5 * spk:
             acc[cnt] = h[i]
             cnt += 1
-    npk = np.median(acc[:cnt]) if cnt > 0 else 0.0
+    npk = median_sorted(acc[:cnt]) if cnt > 0 else 0.0
     return spk, npk
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from .rpeaks import median_sorted
 from .rpeaks_decide import _median_buf
 
 
@@ -113,13 +114,13 @@ def envelope_noise_weight(m, beat_pos, beat_h, block, n_sub, chunk, lo, hi, erod
     chunk = max(chunk, 1)
     nch = (n + chunk - 1) // chunk
     ref = np.empty(nch)
-    glob = np.median(beat_h)
+    glob = median_sorted(beat_h)
     i0 = 0
     for c in range(nch):
         i1 = i0
         while i1 < nbeat and beat_pos[i1] < (c + 1) * chunk:
             i1 += 1
-        ref[c] = np.median(beat_h[i0:i1]) if i1 > i0 else glob
+        ref[c] = median_sorted(beat_h[i0:i1]) if i1 > i0 else glob
         i0 = i1
     n_sub = max(n_sub, 1)
     buf = np.empty(n_sub)
