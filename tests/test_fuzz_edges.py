@@ -196,3 +196,120 @@ def test_cli_negative_counts_rejected(argv, message, capsys):
 def test_bench_hrv_zero_series_named():
     with pytest.raises(ValueError, match="n_series must be a whole number >= 1"):
         mitdb_5min_series("unused", 0)
+
+
+# ---- second round (helper 6's findings left for the owners) ------------------------------
+
+
+def _twelve(seconds: float = 4.0):
+    from geoecg.simulate import synthesize_ecg
+
+    return synthesize_ecg(fs=500, duration_s=seconds, hr_bpm=60, random_state=0)
+
+
+@pytest.mark.parametrize(
+    "combine, err, message",
+    [
+        ("foo", TypeError, "combine_leads must be a sequence"),
+        (True, TypeError, "combine_leads must be a sequence"),
+        (["foo"], ValueError, "combine_leads: no lead 'foo'"),
+        ([12], ValueError, r"row index 12 is not in \[0, 12\)"),
+        ([1.5], TypeError, "entries must be str or int"),
+        ([0, "0"], ValueError, "distinct leads"),
+    ],
+)
+def test_delineate_combine_leads_named(combine, err, message):
+    """Before: "tuple.index(x): x not in tuple" for a str, "'bool' object is not
+    iterable" for True, a bare IndexError (or a silent wrap) for an index out of range."""
+    from geoecg.features import delineate
+
+    with pytest.raises(err, match=message):
+        delineate(_twelve(), 500.0, combine_leads=combine)
+
+
+def test_delineate_repeated_lead_names_and_wide_index_named():
+    """Before: repeated names were accepted (``wide("I")`` then gave the first of them)
+    and ``wide(lead=99)`` raised a bare numpy IndexError."""
+    from geoecg.features import delineate
+
+    x = _twelve()
+    with pytest.raises(ValueError, match="leads must be distinct names"):
+        delineate(x, 500.0, leads=["I"] * 12)
+    d = delineate(x, 500.0, combine_leads=["0", 1])
+    with pytest.raises(KeyError, match=r"an index in \[0, 12\), got 99"):
+        d.wide(lead=99)
+    with pytest.raises(KeyError, match="got -1"):
+        d.wide(lead=-1)
+    assert np.array_equal(d.wide(lead=11).to_numpy(), d.wide(lead="11").to_numpy(), True)
+
+
+@pytest.mark.parametrize("rpeaks", [[2003], [100, 2003], [500.5, 1000]])
+def test_clinical_measurements_rpeaks_checked_first(rpeaks):
+    """Before: R-peaks out of range gave "fewer than 2 beats" reasons (one peak) or an
+    error from inside, and fractional ones were truncated silently; now the same checks
+    as ``delineate``."""
+    from geoecg.features import clinical_measurements
+
+    with pytest.raises(ValueError, match=r"rpeaks must (lie in \[0, 2000\)|hold whole)"):
+        clinical_measurements(_twelve(), 500.0, rpeaks=rpeaks)
+
+
+def test_bbse_rlls_zero_confusion_named_and_singular_warned():
+    """Before: an all-zero or rank-deficient confusion matrix returned the source priors
+    (or the minimum-norm solution) silently."""
+    from geoecg.estimators import bbse_priors, rlls_priors
+
+    mu = np.array([[0.0, 1.0]] * 4)
+    for f in (bbse_priors, lambda *a: rlls_priors(*a, delta=0.0)):
+        with pytest.raises(ValueError, match="confusion is all zero"):
+            f(mu, np.zeros((2, 2)), [0.5, 0.5])
+    singular = np.array([[0.5, 0.5], [0.0, 0.0]])  # class 1 never predicted
+    with pytest.warns(RuntimeWarning) as rec:
+        out = bbse_priors(mu, singular, [0.5, 0.5])
+    assert np.allclose(out, [0.5, 0.5])
+    said = " | ".join(str(w.message) for w in rec)
+    assert "rank 1 < 2" in said and "returning the source priors" in said
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a full-rank matrix: no warning, same answer
+        C = np.array([[0.4, 0.1], [0.1, 0.4]])
+        mu = np.array([[1.0, 0.0]] * 68 + [[0.0, 1.0]] * 32)
+        assert np.allclose(bbse_priors(mu, C, [0.5, 0.5]), [0.8, 0.2])
+
+
+def test_prior_shift_ignored_target_priors_reported():
+    """Before: target_priors with method='em' was ignored without a word."""
+    X, _ = _beats()
+    y = (X[:, 0] > 0).astype(int)
+    clf = PriorShiftClassifier(LogisticRegression(), target_priors=[0.9, 0.1], n_bootstrap=0)
+    clf.fit(X, y)
+    assert "target_priors is ignored" in clf.target_priors_reason_
+    assert np.allclose(clf.target_priors_, clf.source_priors_)
+    clf.adapt(X[:50])
+    assert clf.target_priors_reason_.startswith("estimated by adapt")
+    known = clf.set_params(method="known").fit(X, y)
+    assert known.target_priors_reason_ == "the given target_priors (method='known')"
+
+
+def test_lead_reconstructor_all_flat_training_named():
+    """Before: fit on flat records was accepted and the map output ~constant leads."""
+    with pytest.raises(ValueError, match="no training record has non-flat source leads"):
+        LeadReconstructor().fit(np.zeros((3, 12, 200)))
+
+
+def test_header_zero_signals_named(tmp_path):
+    """Before: "the signal file gave None (truncated file?)"."""
+    (tmp_path / "zero.hea").write_text("zero 0 500 1000\n")
+    with pytest.raises(ValueError, match="declares 0 signals"):
+        read_record(tmp_path / "zero")
+
+
+def test_extract_limit_one_unreadable_named(tmp_path):
+    """Before: "none of the first 50 records is readable" when only one was tried."""
+    src = tmp_path / "tree"
+    src.mkdir()
+    (src / "A0.hea").write_text("this is not a header\n")
+    shutil.copy(sample_cinc2017_dir() / "A00004.mat", src / "A1.mat")
+    (src / "A1.hea").write_text("A1 1 300 9000\nA1.mat 16+24 1000/mV 16 0 519 0 0 ECG\n")
+    with pytest.raises(ValueError, match="the one selected record is not readable") as exc:
+        extract_features(src, ("rpeaks",), out=tmp_path / "o", limit=1)
+    assert "last error" in str(exc.value)

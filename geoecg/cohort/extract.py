@@ -103,15 +103,22 @@ def _layout(src, refs, lead):
         leads = tuple(src.leads)
         match = getattr(src, "match_leads", "name")
     else:
-        sig = None
-        for ref in refs[:50]:  # the first readable record defines the layout
+        sig = err = None
+        tried = refs[:50]
+        for ref in tried:  # the first readable record defines the layout
             try:
                 sig = read_signal(ref.path)
                 break
-            except (OSError, ValueError):
+            except (OSError, ValueError) as e:
+                err = e
                 continue
         if sig is None:
-            raise ValueError("none of the first 50 records is readable; cannot set the layout")
+            what = (
+                "the one selected record is not readable"
+                if len(tried) == 1
+                else f"none of the first {len(tried)} records is readable"
+            )
+            raise ValueError(f"{what}; cannot set the layout (last error: {err})")
         leads = tuple(sig.lead_names)
         match = getattr(src, "match_leads", "name")
     if len(set(leads)) != len(leads):

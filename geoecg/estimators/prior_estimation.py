@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import numbers
+import warnings
 
 import numpy as np
 
@@ -116,6 +117,17 @@ def bbse_priors(target_pred, confusion, source_priors) -> np.ndarray:
     -------
     ndarray, shape (n_classes,)
 
+    Raises
+    ------
+    ValueError
+        For a confusion matrix that is all zero.
+
+    Warns
+    -----
+    RuntimeWarning
+        When ``confusion`` is rank-deficient (the minimum-norm solution is returned), and
+        when every estimated prior is <= 0 (the source priors are returned).
+
     Examples
     --------
     >>> C = np.array([[0.4, 0.1], [0.1, 0.4]])    # 80 % accurate, balanced source
@@ -125,7 +137,7 @@ def bbse_priors(target_pred, confusion, source_priors) -> np.ndarray:
     """
     mu, C, s = _check_confusion(target_pred, confusion, source_priors)
     w = np.linalg.lstsq(C, mu, rcond=None)[0]
-    return _normalise(np.clip(w, 0.0, None) * s, s)
+    return _normalise(np.clip(w, 0.0, None) * s, s, "bbse_priors")
 
 
 def rlls_priors(target_pred, confusion, source_priors, *, delta: float) -> np.ndarray:
@@ -145,6 +157,10 @@ def rlls_priors(target_pred, confusion, source_priors, *, delta: float) -> np.nd
     Returns
     -------
     ndarray, shape (n_classes,)
+
+    Notes
+    -----
+    Raises and warns as :func:`bbse_priors` for a zero or rank-deficient ``confusion``.
 
     Examples
     --------
@@ -185,12 +201,20 @@ def rlls_priors(target_pred, confusion, source_priors, *, delta: float) -> np.nd
         )
         if best is None or res.fun < best.fun:
             best = res
-    return _normalise((1.0 + best.x) * s, s)
+    return _normalise((1.0 + best.x) * s, s, "rlls_priors")
 
 
-def _normalise(t, fallback):
+def _normalise(t, fallback, who):
     t = np.clip(np.asarray(t, dtype=np.float64), 0.0, None)
-    return t / t.sum() if t.sum() > 0 else np.asarray(fallback, dtype=np.float64)
+    if t.sum() > 0:
+        return t / t.sum()
+    warnings.warn(
+        f"{who}: every estimated target prior is <= 0 (the target predictions lie outside "
+        "what the confusion matrix can produce); returning the source priors",
+        RuntimeWarning,
+        stacklevel=3,
+    )
+    return np.asarray(fallback, dtype=np.float64)
 
 
 def _check_proba_priors(p, s):
@@ -210,4 +234,15 @@ def _check_confusion(target_pred, confusion, source_priors):
     k = s.size
     if C.shape != (k, k) or not np.all(np.isfinite(C)):
         raise ValueError(f"confusion must be a finite ({k}, {k}) matrix, got shape {C.shape}")
+    if not np.any(C):
+        raise ValueError("confusion is all zero; expected P(prediction i, label j) > 0 somewhere")
+    rank = np.linalg.matrix_rank(C)
+    if rank < k:
+        warnings.warn(
+            f"confusion has rank {rank} < {k} classes (a class never predicted, or two "
+            "classes predicted alike): the target priors are not identifiable from it and "
+            "the minimum-norm solution is returned",
+            RuntimeWarning,
+            stacklevel=3,
+        )
     return mu.mean(axis=0), C, s / s.sum()

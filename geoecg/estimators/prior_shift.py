@@ -145,7 +145,8 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         Prior estimator used by ``adapt`` and ``predict``; ``"known"`` uses
         ``target_priors``; ``"none"`` keeps the training prior (calibrated probabilities).
     target_priors : dict or array_like, optional
-        ``{label: prior}`` or priors aligned with ``classes_``; required by ``"known"``.
+        ``{label: prior}`` or priors aligned with ``classes_``; required by ``"known"``,
+        ignored by every other method (``target_priors_reason_`` says so).
     calibration : {"logistic", "isotonic", None}, default "logistic"
         Map from out-of-fold probabilities to calibrated ones: a multinomial logistic
         regression on the log-probabilities ("matrix scaling", Guo et al. 2017), one
@@ -182,6 +183,9 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         Prior used by ``predict_proba`` (training prior before ``adapt`` unless ``"known"``).
     prior_estimate_ : PriorEstimate or None
         Set by ``adapt``.
+    target_priors_reason_ : str
+        Where ``target_priors_`` comes from (given, training, estimated by ``adapt``), and
+        whether a given ``target_priors`` was ignored (it is used by ``"known"`` only).
 
     Examples
     --------
@@ -307,6 +311,9 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self.prior_estimate_ = None
         self.target_priors_ = (
             self._known_priors() if self.method == "known" else self.source_priors_.copy()
+        )
+        self.target_priors_reason_ = self._priors_reason(
+            "the given target_priors" if self.method == "known" else "the training priors"
         )
         if target is not None:
             self.adapt(target)
@@ -455,7 +462,14 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         if self.method in _ESTIMATORS:
             self.prior_estimate_ = self.estimate_priors(X_target)
             self.target_priors_ = self.prior_estimate_.priors
+            self.target_priors_reason_ = self._priors_reason("estimated by adapt")
         return self
+
+    def _priors_reason(self, what):
+        out = f"{what} (method={self.method!r})"
+        if self.target_priors is not None and self.method != "known":
+            out += "; target_priors is ignored: only method='known' uses it"
+        return out
 
     # -------------------------------------------------------------- predict
     def predict_proba(self, X) -> np.ndarray:

@@ -29,7 +29,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from .delineation import FIDUCIALS, DelineationSettings, delineate
+from .delineation import FIDUCIALS, DelineationSettings, _check_rpeaks, delineate
 
 __all__ = [
     "CLINICAL_NAMES",
@@ -233,7 +233,7 @@ def clinical_measurements(
 
         rp = detect_rpeaks(x if x.shape[0] > 1 else x[0], fs).indices
     else:
-        rp = np.asarray(rpeaks, dtype=np.int64)
+        rp = np.asarray(_check_rpeaks(rpeaks, x.shape[1]), dtype=np.int64)
     if rp.size < 2:
         reasons = dict.fromkeys(vals, "fewer than 2 beats")
         return ClinicalMeasurements(vals, reasons, np.zeros((x.shape[0], 0)), 0, {}, int(rp.size))

@@ -266,6 +266,11 @@ class Delineation:
             if lead not in self.lead_names:
                 raise KeyError(f"no lead {lead!r}; leads: {self.lead_names} or 'global'")
             lead = self.lead_names.index(lead)
+        elif not isinstance(lead, (int, np.integer)) or not 0 <= lead < len(self.lead_names):
+            raise KeyError(
+                f"lead must be a name in {self.lead_names}, 'global' or an index in "
+                f"[0, {len(self.lead_names)}), got {lead!r}"
+            )
         return self.lead_samples[lead], self.lead_reasons[lead]
 
     def wide(self, lead="global", unit: str = "ms") -> pd.DataFrame:
@@ -375,6 +380,65 @@ def _t_off_from_global(lead_s, lead_r, g, xq, xw, sh, rel) -> None:
     lead_r[jj[small], bb[small], _k.F_TOFF] = _k.R_TGLOBAL
 
 
+def _check_rpeaks(rpeaks, n: int) -> np.ndarray:
+    """Check R-peak sample indices given by the user: 1-D, whole, in ``[0, n)``, increasing.
+
+    Parameters
+    ----------
+    rpeaks : array_like of int
+        R-peak sample indices.
+    n : int
+        Number of samples of the signal.
+
+    Returns
+    -------
+    ndarray
+        ``rpeaks`` as an array (dtype as given).
+
+    Raises
+    ------
+    ValueError
+        Naming what is wrong.
+    """
+    rp = np.asarray(rpeaks)
+    if rp.ndim != 1:
+        raise ValueError(f"rpeaks must be 1-D sample indices, got shape {rp.shape}")
+    if rp.size and not np.issubdtype(rp.dtype, np.integer):
+        if not np.issubdtype(rp.dtype, np.number) or np.issubdtype(rp.dtype, np.complexfloating):
+            raise ValueError(f"rpeaks must hold whole sample indices, got dtype {rp.dtype}")
+        if not np.all(np.isfinite(rp)) or np.any(rp != np.round(rp)):
+            raise ValueError("rpeaks must hold whole, finite sample indices")
+    if rp.size and (rp.min() < 0 or rp.max() >= n):
+        raise ValueError(f"rpeaks must lie in [0, {n}), got {rp.min()}..{rp.max()}")
+    if np.any(np.diff(rp) <= 0):
+        raise ValueError("rpeaks must be strictly increasing")
+    return rp
+
+
+def _combine_index(combine_leads, names) -> np.ndarray:
+    """Row indices of ``combine_leads`` (lead names of ``names`` or row indices)."""
+    if isinstance(combine_leads, str) or not hasattr(combine_leads, "__iter__"):
+        raise TypeError(
+            "combine_leads must be a sequence of lead names or row indices, "
+            f"got {type(combine_leads).__name__}"
+        )
+    out = []
+    for c in combine_leads:
+        if isinstance(c, str):
+            if c not in names:
+                raise ValueError(f"combine_leads: no lead {c!r}; leads: {list(names)}")
+            out.append(names.index(c))
+        elif isinstance(c, (int, np.integer)) and not isinstance(c, bool):
+            if not 0 <= c < len(names):
+                raise ValueError(f"combine_leads: row index {c} is not in [0, {len(names)})")
+            out.append(int(c))
+        else:
+            raise TypeError(f"combine_leads entries must be str or int, got {c!r}")
+    if not out or len(set(out)) != len(out):
+        raise ValueError(f"combine_leads must name distinct leads, at least one, got {out}")
+    return np.asarray(out, dtype=int)
+
+
 def delineate(
     signal,
     fs,
@@ -396,9 +460,11 @@ def delineate(
     rpeaks : array_like of int, optional
         R-peak sample indices; default: :func:`geoecg.features.detect_rpeaks` on all leads.
     leads : sequence of str, optional
-        Lead names of the rows (default ``"0"``, ``"1"``, ...).
+        Lead names of the rows (default ``"0"``, ``"1"``, ...): distinct labels, any text
+        (not checked against the standard lead names).
     combine_leads : sequence of str or int, optional
-        Leads used for the global boundary (default: all).
+        Leads used for the global boundary (default: all): names in ``leads`` or row
+        indices, distinct.
     settings : DelineationSettings, optional
         Search settings (default: :class:`DelineationSettings()`).
 
@@ -438,27 +504,16 @@ def delineate(
         names = tuple(str(s) for s in leads)
         if len(names) != n_leads:
             raise ValueError(f"leads has {len(names)} names for {n_leads} signal rows")
+        if len(set(names)) != n_leads:
+            raise ValueError(f"leads must be distinct names, got {list(names)}")
     if rpeaks is None:
         from .rpeaks import detect_rpeaks
 
         rp = detect_rpeaks(x if n_leads > 1 else x[0], fs).indices
     else:
-        rp = np.asarray(rpeaks)
-        if rp.ndim != 1:
-            raise ValueError(f"rpeaks must be 1-D sample indices, got shape {rp.shape}")
-        if rp.size and not np.issubdtype(rp.dtype, np.integer):
-            if not np.all(np.isfinite(rp)) or np.any(rp != np.round(rp)):
-                raise ValueError("rpeaks must hold whole, finite sample indices")
-        if rp.size and (rp.min() < 0 or rp.max() >= n):
-            raise ValueError(f"rpeaks must lie in [0, {n}), got {rp.min()}..{rp.max()}")
-        if np.any(np.diff(rp) <= 0):
-            raise ValueError("rpeaks must be strictly increasing")
+        rp = _check_rpeaks(rpeaks, n)
     rp = np.ascontiguousarray(rp, dtype=np.int64)
-    use = np.arange(n_leads)
-    if combine_leads is not None:
-        use = np.asarray(
-            [names.index(c) if isinstance(c, str) else int(c) for c in combine_leads], dtype=int
-        )
+    use = np.arange(n_leads) if combine_leads is None else _combine_index(combine_leads, names)
     nb = rp.shape[0]
     lead_s = np.full((n_leads, nb, len(FIDUCIALS)), np.nan)
     lead_r = np.zeros((n_leads, nb, len(FIDUCIALS)), dtype=np.int8)

@@ -332,6 +332,11 @@ def read_record(
         units = tuple(header.units[i] for i in (chan_idx or range(n_leads))) if header.units else ()
         sel_names = [names[i] for i in chan_idx] if chan_idx is not None else names
         fs = float(header.fs)
+    elif not names and not getattr(header, "n_sig", 0):
+        raise ValueError(
+            f"the header of WFDB record {base.name!r} declares 0 signals (an annotation-only "
+            f"record?) but {sig_len} samples; expected at least one signal line"
+        )
     else:
         # Several samples per frame (a lead stored at a multiple of the frame rate): read
         # them all and average each frame in physical units. wfdb's own smoothing averages

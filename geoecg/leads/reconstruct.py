@@ -225,7 +225,8 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
         Parameters
         ----------
         X : array_like, shape (n_records, 12, n_samples)
-            12-lead training records (mV), standard lead order, all finite.
+            12-lead training records (mV), standard lead order, all finite; at least one
+            with no flat source lead (SD >= ``FLAT_MV`` on each).
         y : ignored
         """
         src = self._check_params()
@@ -245,6 +246,11 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
             raise ValueError("X holds NaN or inf: drop or repair the training records")
         self.source_ = src
         self.src_idx_ = np.array([STANDARD_LEADS.index(s) for s in src])
+        if self._invalid(X[:, self.src_idx_]).all():  # the map would learn nothing
+            raise ValueError(
+                f"no training record has non-flat source leads {src} (SD >= {FLAT_MV} mV "
+                "on each); expected ECG in mV"
+            )
         exact = self.limb_relations and "I" in src and "II" in src
         self.exact_limbs_ = bool(exact)
         rest = [n for n in STANDARD_LEADS if n not in src]
