@@ -274,7 +274,20 @@ class Delineation:
         return self.lead_samples[lead], self.lead_reasons[lead]
 
     def wide(self, lead="global", unit: str = "ms") -> pd.DataFrame:
-        """Beats x fiducials table of one lead (or ``"global"``), in ms or samples."""
+        """Beats x fiducials table of one lead (or ``"global"``), in ms or samples.
+
+        Parameters
+        ----------
+        lead : str or int, default "global"
+            A name of ``lead_names``, ``"global"``, or a row index in ``[0, n_leads)``.
+        unit : {"ms", "samples"}
+            Fiducial times in ms from the first sample, or sample indices.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per beat, one column per fiducial (NaN where absent).
+        """
         if unit not in ("ms", "samples"):
             raise ValueError(f"unit must be 'ms' or 'samples', got {unit!r}")
         s, _ = self._select(lead)
