@@ -236,10 +236,14 @@ def test_delineate_repeated_lead_names_and_wide_index_named():
     with pytest.raises(ValueError, match="leads must be distinct names"):
         delineate(x, 500.0, leads=["I"] * 12)
     d = delineate(x, 500.0, combine_leads=["0", 1])
-    with pytest.raises(KeyError, match=r"an index in \[0, 12\), got 99"):
+    with pytest.raises(KeyError, match=r"an index in \[-12, 12\), got 99"):
         d.wide(lead=99)
-    with pytest.raises(KeyError, match="got -1"):
-        d.wide(lead=-1)
+    with pytest.raises(KeyError, match="got -13"):
+        d.wide(lead=-13)
+    with pytest.raises(KeyError, match="got True"):
+        d.wide(lead=True)
+    # negative indices count from the end, as in Python
+    assert np.array_equal(d.wide(lead=-1).to_numpy(), d.wide(lead=11).to_numpy(), True)
     assert np.array_equal(d.wide(lead=11).to_numpy(), d.wide(lead="11").to_numpy(), True)
 
 

@@ -266,10 +266,14 @@ class Delineation:
             if lead not in self.lead_names:
                 raise KeyError(f"no lead {lead!r}; leads: {self.lead_names} or 'global'")
             lead = self.lead_names.index(lead)
-        elif not isinstance(lead, (int, np.integer)) or not 0 <= lead < len(self.lead_names):
+        elif (
+            isinstance(lead, bool)
+            or not isinstance(lead, (int, np.integer))
+            or not -len(self.lead_names) <= lead < len(self.lead_names)
+        ):
             raise KeyError(
                 f"lead must be a name in {self.lead_names}, 'global' or an index in "
-                f"[0, {len(self.lead_names)}), got {lead!r}"
+                f"[-{len(self.lead_names)}, {len(self.lead_names)}), got {lead!r}"
             )
         return self.lead_samples[lead], self.lead_reasons[lead]
 
@@ -279,7 +283,8 @@ class Delineation:
         Parameters
         ----------
         lead : str or int, default "global"
-            A name of ``lead_names``, ``"global"``, or a row index in ``[0, n_leads)``.
+            A name of ``lead_names``, ``"global"``, or a row index in ``[-n_leads, n_leads)``
+            (a negative one counts from the end).
         unit : {"ms", "samples"}
             Fiducial times in ms from the first sample, or sample indices.
 
