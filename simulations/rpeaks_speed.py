@@ -6,7 +6,8 @@ integrator over the same full-rate array (two additions per sample: no detector 
 faster). The stages are the kernels of :func:`geoecg.features.detect_rpeaks`
 (``geoecg._kernels.rpeaks_stages``, timed on their real inputs). ``--before DIR`` adds
 the detector of another copy of the package (a folder holding ``geoecg/``) to the same table,
-e.g. a checkout of an earlier commit. ``--holter`` times a 24-h, 2-lead, 200-Hz Holter
+e.g. a checkout of an earlier commit, loaded under its own name so that its whole call path
+is its own code (:class:`OtherCopy`). ``--holter`` times a 24-h, 2-lead, 200-Hz Holter
 (MIT-BIH 101 excerpt resampled and tiled, as ``geoecg bench hrv`` builds it) to R-peaks +
 5-min HRV.
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 import time
 
@@ -48,24 +50,110 @@ def cpu_medians(fs: dict, reps) -> dict:
     ts: dict = {k: [] for k in fs}
     for _ in range(reps):
         for k, f in fs.items():
+            if getattr(f, "self_timed", False):
+                ts[k].append(f())
+                continue
             t0 = time.thread_time()
             f()
             ts[k].append(time.thread_time() - t0)
     return {k: float(np.median(v)) for k, v in ts.items()}
 
 
-def load_other(path):
-    """``geoecg.features.rpeaks`` of another copy of the package, beside the current one."""
-    saved = {m: sys.modules.pop(m) for m in list(sys.modules) if m.split(".")[0] == "geoecg"}
-    sys.path.insert(0, path)
-    try:
-        mod = importlib.import_module("geoecg.features.rpeaks")
-    finally:
-        sys.path.remove(path)
-        for m in [m for m in sys.modules if m.split(".")[0] == "geoecg"]:
-            sys.modules.pop(m)
-        sys.modules.update(saved)
-    return mod
+def _swap(modules: dict) -> dict:
+    """Put ``modules`` in ``sys.modules`` in place of the ``geoecg`` modules there now
+    (returned)."""
+    out = [m for m in sys.modules if m.split(".")[0] == "geoecg"]
+    out = {m: sys.modules.pop(m) for m in out}
+    sys.modules.update(modules)
+    return out
+
+
+def _cache_roots(*dirs):
+    """Add kernel folders to the roots of geoecg's numba cache stamp, when installed.
+
+    ``geoecg._numba_cache.install`` registers its locator once per process, with the roots
+    of the copy that installed it first; the kernels of the other copy would fall back to
+    numba's own stamp, miss their cache and recompile every run (and their first calls run
+    interpreted while they compile, ``FirstCall``)."""
+    from numba.core import caching
+
+    impl = getattr(caching, "CacheImpl", None) or getattr(caching, "_CacheImpl", None)
+    for c in getattr(impl, "_locator_classes", []):
+        roots = getattr(getattr(c.from_function, "__func__", None), "__globals__", {})
+        roots = roots.get("_ROOTS") if "_root_of" in roots else None
+        for d in [os.path.abspath(d) for d in dirs] if roots is not None else []:
+            if d not in roots:
+                roots.append(d)
+
+
+def _kernels_dir(rpeaks):
+    """``geoecg/_kernels`` of the package holding the module ``rpeaks`` (its cache root)."""
+    return os.path.join(os.path.dirname(os.path.dirname(rpeaks.__file__)), "_kernels")
+
+
+def wait_for_compiles():
+    """Wait for the background compilations of the ``geoecg`` in ``sys.modules``, if any
+    (so that no timing runs a kernel interpreted)."""
+    cache = sys.modules.get("geoecg._numba_cache")
+    if cache is not None and hasattr(cache, "wait_for_compiles"):
+        cache.wait_for_compiles()
+
+
+class OtherCopy:
+    """Another copy of the package (a folder holding ``geoecg/``) beside the current one.
+
+    The copy is imported under its own name, ``geoecg``, with the current package's modules
+    out of ``sys.modules``, and its modules are put back in their place whenever it runs
+    (:meth:`detect_rpeaks`, :meth:`timed`), so every import on its call path, those made at
+    call time included (``detect_rpeaks`` imports ``._rpeaks_run`` when called) and numba's
+    cache (it rebuilds a kernel's environment by importing the kernel's module by name),
+    reaches the copy. The earlier loader imported the copy once and put the current modules
+    back: ``detect_rpeaks`` of the copy then ran the *current* ``run_stages``, so the
+    "before" row timed the current stages.
+    """
+
+    def __init__(self, path, probe=None):
+        if not os.path.isfile(os.path.join(path, "geoecg", "__init__.py")):
+            raise FileNotFoundError(f"--before: {path!r} holds no geoecg/__init__.py")
+        here = importlib.import_module("geoecg.features.rpeaks")  # its cache locator first
+        _cache_roots(_kernels_dir(here))
+        saved = _swap({})
+        sys.path.insert(0, path)
+        try:
+            self.rpeaks = importlib.import_module("geoecg.features.rpeaks")
+        finally:
+            sys.path.remove(path)
+            self.modules = _swap(saved)
+        if not os.path.abspath(self.rpeaks.__file__).startswith(os.path.abspath(path)):
+            raise ImportError(f"--before: geoecg was not imported from {path!r}")
+        _cache_roots(_kernels_dir(self.rpeaks))
+        if probe is not None:
+            with self:
+                probe(self.rpeaks)
+
+    def __enter__(self):
+        self._saved = _swap(self.modules)
+
+    def __exit__(self, *exc):
+        self.modules = _swap(self._saved)
+
+    def detect_rpeaks(self, *args, **kwargs):
+        """The copy's :func:`geoecg.features.detect_rpeaks`."""
+        with self:
+            return self.rpeaks.detect_rpeaks(*args, **kwargs)
+
+    def timed(self, fn):
+        """A callable for :func:`cpu_medians`: thread CPU time of ``fn()`` with the copy in
+        place (the module swap outside the timing)."""
+
+        def f():
+            with self:
+                t0 = time.thread_time()
+                fn()
+                return time.thread_time() - t0
+
+        f.self_timed = True
+        return f
 
 
 def record_timings(R, rec, reps, before) -> dict:
@@ -76,11 +164,10 @@ def record_timings(R, rec, reps, before) -> dict:
 
     sig = np.ascontiguousarray(rec.signal)
     x, fs, n = sig[0], rec.fs, sig.shape[1]
-    dets = {"detect_rpeaks": R.detect_rpeaks}
+    R.detect_rpeaks(x, fs), R.detect_rpeaks(sig, fs)  # compile outside the timings
+    wait_for_compiles()
     if before is not None:
-        dets["before"] = before.detect_rpeaks
-    for f in dets.values():
-        f(x, fs), f(sig, fs)  # compile outside the timings
+        before.detect_rpeaks(x, fs), before.detect_rpeaks(sig, fs)
     moving_window_floor(x, 21)
     plan = _plan_of(fs, {})
     x2 = x[None, :]
@@ -99,9 +186,12 @@ def record_timings(R, rec, reps, before) -> dict:
     boff = np.array([0, idx.size], dtype=np.int64)
     args = (cand, h, coff, idx, thr, boff)  # finish_runs' inputs after the decision
     timed = {"floor: numba moving-window integrator": (1, lambda: moving_window_floor(x, 21))}
-    for name, f in dets.items():
-        timed[f"{name}, lead 0"] = (1, lambda f=f: f(x, fs))
-        timed[f"{name}, both leads (per lead)"] = (2, lambda f=f: f(sig, fs))
+    timed["detect_rpeaks, lead 0"] = (1, lambda: R.detect_rpeaks(x, fs))
+    timed["detect_rpeaks, both leads (per lead)"] = (2, lambda: R.detect_rpeaks(sig, fs))
+    if before is not None:
+        B = before.rpeaks
+        timed["before, lead 0"] = (1, before.timed(lambda: B.detect_rpeaks(x, fs)))
+        timed["before, both leads (per lead)"] = (2, before.timed(lambda: B.detect_rpeaks(sig, fs)))
     timed.update({
         "  validate (_as_leads)": (1, lambda: R._as_leads(x)),
         "  run_stages (after validation)": (1, lambda: run_stages(x2, plan, "geoecg")),
@@ -164,7 +254,7 @@ def holter(reps, before):
     }
     if before is not None:
         before.detect_rpeaks(day[:, :12000], 200.0)
-        fs["before"] = lambda: before.detect_rpeaks(day, 200.0)
+        fs["before"] = before.timed(lambda: before.rpeaks.detect_rpeaks(day, 200.0))
     med = cpu_medians(fs, reps)
     t_rp, t_hrv, t_floor = med["rpeaks"], med["hrv"], med["floor"]
     print(f"\n24-h 2-lead 200-Hz Holter ({n} samples per lead, {len(res)} beats), CPU s:")
@@ -177,6 +267,16 @@ def holter(reps, before):
           f"R-peaks = {t_rp / t_floor:.1f}x the floor")  # fmt: skip
 
 
+def probe(R):
+    """Run ``R.detect_rpeaks`` through its paths (1 and 2 leads, a NaN gap, 200 and 360 Hz):
+    compiles the copy (or loads it from numba's cache) outside the timings."""
+    x = np.random.default_rng(0).standard_normal((2, 30 * 360))
+    x[:, 4000:4400] = np.nan
+    for fs in (200.0, 360.0):
+        R.detect_rpeaks(x[0], fs), R.detect_rpeaks(x, fs)
+    wait_for_compiles()
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--data", required=True, help="MIT-BIH folder")
@@ -186,7 +286,7 @@ def main(argv=None):
     p.add_argument("--holter", action="store_true")
     args = p.parse_args(argv)
     numba.set_num_threads(1)
-    before = load_other(args.before) if args.before else None
+    before = OtherCopy(args.before, probe=probe) if args.before else None
     stage_table(args.data, args.records, args.repeats, before)
     if args.holter:
         holter(5, before)
