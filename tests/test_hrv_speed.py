@@ -160,6 +160,24 @@ def test_entropy_with_shared_order_equals_own_sort(seed):
     assert E.match_counts_sorted(x / 1000.0, 1, 0.03, order) == (A, Bc)
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_entropies_sorted_shared_templates_equal_separate_scans(seed):
+    """entropies_sorted (m = 2: SampEn/ApEn's template table also serves COSEn) gives the
+    bits of the separate kernels, for every m, short series and a non-finite r."""
+    full = _series(seed, "quantised")
+    for n in (2, 3, 4, 5, 40, full.size):
+        x = full[:n]
+        order = S.argsort_stable(x)
+        for m in (1, 2, 3):
+            for r in (0.2 * np.std(x), np.nan, 0.0):
+                se, ap = (np.nan, np.nan)
+                if np.isfinite(r):
+                    se, ap = E.sample_and_approximate_entropy_sorted(x, m, r, order)
+                want = [se, ap, E.cosen_sorted(x, 30.0, order) if n >= 3 else np.nan]
+                got = E.entropies_sorted(x, m, r, 30.0, order)
+                np.testing.assert_array_equal(got, want, err_msg=f"n={n} m={m} r={r}")
+
+
 def _match_counts_m1_numpy(x, r):
     """NumPy twin of ``match_counts(x, 1, r)``: pairs ``i < j < N - 1`` with ``|x_i - x_j| <=
     r`` (``B``) and, of those, with ``|x_{i+1} - x_{j+1}| <= r`` too (``A``)."""

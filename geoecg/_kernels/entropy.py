@@ -67,13 +67,20 @@ def template_matches_sorted(x, m, r, order_x):
     the counts, on contiguous slices (so it vectorises; 2-3x faster than a separate mask
     pass, the same counts). The per-template counts at ``m`` and ``m + 1`` share one int64
     (low and high 32 bits; ``x.size < 2**31``), so a pair costs one store, not two."""
-    n = x.size
-    nm = n - m + 1
+    nm = x.size - m + 1
     if nm < 1:
         return 0, 0, np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    order, V = templates_in_order(x, m, prefix_order(order_x, nm))
+    return template_matches_templates(order, V, m, r)
+
+
+@njit(cache=True, nogil=True)
+def template_matches_templates(order, V, m, r):
+    """:func:`template_matches_sorted` from the templates ``(order, V)`` of
+    :func:`templates_in_order` (``nm >= 1`` of them): the scan itself."""
+    nm = order.size
     if nm >= 2**31:
         raise ValueError("template_matches: at most 2**31 - 1 templates (32-bit counts)")
-    order, V = templates_in_order(x, m, prefix_order(order_x, nm))
     # each template's two counts in one int64 (length m in the low 32 bits, length m + 1
     # in the high ones; counts < 2**31, no carry): one load and store per pair, not two
     cs = np.empty(nm, dtype=np.int64)  # self-matches, in sorted positions
@@ -288,19 +295,53 @@ def cosen_sorted(rr_ms, r_ms, order_rr):
         return np.nan
     x = rr_ms / 1000.0
     r = r_ms / 1000.0
-    if x.size <= 2:
-        return np.nan
     A, B = match_counts_sorted(x, 1, r, order_rr)
+    return _cosen_from_counts(rr_ms, r, A, B)
+
+
+@njit(cache=True, nogil=True)
+def _cosen_from_counts(rr_ms, r, A, B):
+    """COSEn of ``rr_ms`` (ms) from its ``m = 1`` counts ``A, B`` at ``r`` (s)."""
     if A == 0 or B == 0:
         return np.nan
     se = -np.log(A / B)
     mu = 0.0
-    for v in x:
-        mu += v
-    mu /= x.size
+    for v in rr_ms:  # the sum of rr_ms / 1000.0, in the same order
+        mu += v / 1000.0
+    mu /= rr_ms.size
     if mu <= 0.0:
         return np.nan
     return se + np.log(2.0 * r) - np.log(mu)
+
+
+@njit(cache=True, nogil=True)
+def entropies_sorted(x, m, r, cosen_r_ms, order_x):
+    """``(SampEn, ApEn, COSEn)`` of the intervals ``x`` (ms) given their stable argsort:
+    :func:`sample_and_approximate_entropy_sorted` (x, m, r, order_x) (NaN, NaN when ``r``
+    is not finite) and :func:`cosen_sorted` (x, cosen_r_ms, order_x). With ``m = 2`` both
+    scan the first ``N - 1`` templates in the same order, and COSEn's two values per
+    template (in s) are SampEn's first two divided by 1000 (the same doubles as
+    gathering from ``x / 1000``): one prefix order and one template table, not two."""
+    n = x.size
+    se = np.nan
+    ap = np.nan
+    if m != 2 or n <= m + 1:
+        if np.isfinite(r):
+            se, ap = sample_and_approximate_entropy_sorted(x, m, r, order_x)
+        return se, ap, cosen_sorted(x, cosen_r_ms, order_x)
+    order, V = templates_in_order(x, 2, prefix_order(order_x, n - 1))
+    if np.isfinite(r):
+        A, B, cm, cm1 = template_matches_templates(order, V, 2, r)
+        se = -np.log(A / B) if A > 0 and B > 0 else np.nan
+        ap = _apen_from_counts(cm, cm1)
+    v0 = np.empty(n - 1, dtype=np.float64)
+    v1 = np.empty(n - 1, dtype=np.float64)
+    for a in range(n - 1):
+        v0[a] = V[0, a] / 1000.0
+        v1[a] = V[1, a] / 1000.0
+    rs = cosen_r_ms / 1000.0
+    A, B = _match_counts_m1(v0, v1, rs)
+    return se, ap, _cosen_from_counts(x, rs, A, B)
 
 
 @njit(cache=True, nogil=True)

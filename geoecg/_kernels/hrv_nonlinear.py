@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from .entropy import cosen_sorted, sample_and_approximate_entropy_sorted, shannon_counts
+from .entropy import entropies_sorted, shannon_counts
 from .hrv_sort import argsort_stable
 from .hrv_time import HIST_BIN_MS, finite_values, histogram_range, sorted_values, std
 
@@ -259,9 +259,7 @@ def hrv_nonlinear_core(rr, x, order, counts, entropy_m, entropy_r, cosen_r_ms, o
     if x.size == 0:
         return
     r = entropy_r * std(x, 1)
-    if np.isfinite(r):
-        out[5], out[6] = sample_and_approximate_entropy_sorted(x, entropy_m, r, order)
-    out[7] = cosen_sorted(x, cosen_r_ms, order)
+    out[5], out[6], out[7] = entropies_sorted(x, entropy_m, r, cosen_r_ms, order)
     S1, S2, SQ = dfa_profile_sums(x)  # one profile for both exponents
     out[8] = dfa_alpha_from_sums(S1, S2, SQ, 4, 16)
     out[9] = dfa_alpha_from_sums(S1, S2, SQ, 16, 64)
