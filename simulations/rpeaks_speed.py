@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.abc
+import importlib.util
 import os
 import sys
 import time
@@ -50,110 +52,93 @@ def cpu_medians(fs: dict, reps) -> dict:
     ts: dict = {k: [] for k in fs}
     for _ in range(reps):
         for k, f in fs.items():
-            if getattr(f, "self_timed", False):
-                ts[k].append(f())
-                continue
             t0 = time.thread_time()
             f()
             ts[k].append(time.thread_time() - t0)
     return {k: float(np.median(v)) for k, v in ts.items()}
 
 
-def _swap(modules: dict) -> dict:
-    """Put ``modules`` in ``sys.modules`` in place of the ``geoecg`` modules there now
-    (returned)."""
-    out = [m for m in sys.modules if m.split(".")[0] == "geoecg"]
-    out = {m: sys.modules.pop(m) for m in out}
-    sys.modules.update(modules)
-    return out
-
-
-def _cache_roots(*dirs):
-    """Add kernel folders to the roots of geoecg's numba cache stamp, when installed.
-
-    ``geoecg._numba_cache.install`` registers its locator once per process, with the roots
-    of the copy that installed it first; the kernels of the other copy would fall back to
-    numba's own stamp, miss their cache and recompile every run (and their first calls run
-    interpreted while they compile, ``FirstCall``)."""
-    from numba.core import caching
-
-    impl = getattr(caching, "CacheImpl", None) or getattr(caching, "_CacheImpl", None)
-    for c in getattr(impl, "_locator_classes", []):
-        roots = getattr(getattr(c.from_function, "__func__", None), "__globals__", {})
-        roots = roots.get("_ROOTS") if "_root_of" in roots else None
-        for d in [os.path.abspath(d) for d in dirs] if roots is not None else []:
-            if d not in roots:
-                roots.append(d)
-
-
-def _kernels_dir(rpeaks):
-    """``geoecg/_kernels`` of the package holding the module ``rpeaks`` (its cache root)."""
-    return os.path.join(os.path.dirname(os.path.dirname(rpeaks.__file__)), "_kernels")
-
-
-def wait_for_compiles():
-    """Wait for the background compilations of the ``geoecg`` in ``sys.modules``, if any
-    (so that no timing runs a kernel interpreted)."""
-    cache = sys.modules.get("geoecg._numba_cache")
+def wait_for_compiles(package="geoecg"):
+    """Wait for the background compilations of ``package``, if any (so that no timing
+    runs a kernel interpreted while numba compiles it)."""
+    cache = sys.modules.get(f"{package}._numba_cache")
     if cache is not None and hasattr(cache, "wait_for_compiles"):
         cache.wait_for_compiles()
 
 
-class OtherCopy:
-    """Another copy of the package (a folder holding ``geoecg/``) beside the current one.
+class _Refuse(importlib.abc.MetaPathFinder):
+    """Refuses every import of the package ``name`` or of its modules."""
 
-    The copy is imported under its own name, ``geoecg``, with the current package's modules
-    out of ``sys.modules``, and its modules are put back in their place whenever it runs
-    (:meth:`detect_rpeaks`, :meth:`timed`), so every import on its call path, those made at
-    call time included (``detect_rpeaks`` imports ``._rpeaks_run`` when called) and numba's
-    cache (it rebuilds a kernel's environment by importing the kernel's module by name),
-    reaches the copy. The earlier loader imported the copy once and put the current modules
-    back: ``detect_rpeaks`` of the copy then ran the *current* ``run_stages``, so the
-    "before" row timed the current stages.
+    def __init__(self, name):
+        self.name = name
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname.split(".")[0] == self.name:
+            raise ImportError(f"the --before copy imported the current package ({fullname})")
+        return None
+
+
+def _uncached(prefixes):
+    """Make numba compile (never cache) the kernels of the packages ``prefixes``."""
+    from numba.core.caching import NullCache
+    from numba.core.dispatcher import Dispatcher
+
+    orig = getattr(Dispatcher.enable_caching, "_orig", Dispatcher.enable_caching)
+    done = getattr(Dispatcher.enable_caching, "_prefixes", set()) | set(prefixes)
+
+    def enable_caching(self):
+        if (getattr(self.py_func, "__module__", "") or "").split(".")[0] in done:
+            self._cache = NullCache()
+        else:
+            orig(self)
+
+    enable_caching._orig, enable_caching._prefixes = orig, done
+    Dispatcher.enable_caching = enable_caching
+
+
+class OtherCopy:
+    """Another copy of the package (a folder holding ``geoecg/``), imported beside the
+    current one as the package ``alias``.
+
+    Under its own name every import of its call path, the relative ones made at call time
+    included (``detect_rpeaks`` imports ``._rpeaks_run`` when called), reaches the copy;
+    ``probe(rpeaks)`` runs once with the current package refused (an absolute
+    ``import geoecg...`` would raise) and compiles the copy outside the timings. The copy's
+    kernels are compiled in this process, never taken from numba's cache: machine code
+    cached by another process under the name ``geoecg`` carries the symbol names of the
+    current kernels (module, function, a per-process counter), and two such libraries in one
+    process resolve to each other (seen: a crash in ``NRT_adapt_ndarray_to_python``).
+
+    The earlier loader (``load_other``) imported the copy under ``geoecg`` and then put the
+    current modules back: the copy's ``detect_rpeaks`` ran the *current* ``run_stages``, so
+    the "before" row timed the current stages.
     """
 
-    def __init__(self, path, probe=None):
-        if not os.path.isfile(os.path.join(path, "geoecg", "__init__.py")):
+    def __init__(self, path, alias="geoecg_before", probe=None):
+        init = os.path.join(path, "geoecg", "__init__.py")
+        if not os.path.isfile(init):
             raise FileNotFoundError(f"--before: {path!r} holds no geoecg/__init__.py")
-        here = importlib.import_module("geoecg.features.rpeaks")  # its cache locator first
-        _cache_roots(_kernels_dir(here))
-        saved = _swap({})
-        sys.path.insert(0, path)
+        if alias in sys.modules:
+            raise ValueError(f"--before: a package {alias!r} is loaded already")
+        _uncached([alias])
+        saved = {m: sys.modules.pop(m) for m in list(sys.modules) if m.split(".")[0] == "geoecg"}
+        refuse = _Refuse("geoecg")
+        sys.meta_path.insert(0, refuse)
         try:
-            self.rpeaks = importlib.import_module("geoecg.features.rpeaks")
-        finally:
-            sys.path.remove(path)
-            self.modules = _swap(saved)
-        if not os.path.abspath(self.rpeaks.__file__).startswith(os.path.abspath(path)):
-            raise ImportError(f"--before: geoecg was not imported from {path!r}")
-        _cache_roots(_kernels_dir(self.rpeaks))
-        if probe is not None:
-            with self:
+            spec = importlib.util.spec_from_file_location(
+                alias, init, submodule_search_locations=[os.path.dirname(init)]
+            )
+            pkg = importlib.util.module_from_spec(spec)
+            sys.modules[alias] = pkg
+            spec.loader.exec_module(pkg)
+            self.rpeaks = importlib.import_module(f"{alias}.features.rpeaks")
+            if probe is not None:
                 probe(self.rpeaks)
-
-    def __enter__(self):
-        self._saved = _swap(self.modules)
-
-    def __exit__(self, *exc):
-        self.modules = _swap(self._saved)
-
-    def detect_rpeaks(self, *args, **kwargs):
-        """The copy's :func:`geoecg.features.detect_rpeaks`."""
-        with self:
-            return self.rpeaks.detect_rpeaks(*args, **kwargs)
-
-    def timed(self, fn):
-        """A callable for :func:`cpu_medians`: thread CPU time of ``fn()`` with the copy in
-        place (the module swap outside the timing)."""
-
-        def f():
-            with self:
-                t0 = time.thread_time()
-                fn()
-                return time.thread_time() - t0
-
-        f.self_timed = True
-        return f
+                wait_for_compiles(alias)
+        finally:
+            sys.meta_path.remove(refuse)
+            sys.modules.update(saved)
+        self.detect_rpeaks = self.rpeaks.detect_rpeaks
 
 
 def record_timings(R, rec, reps, before) -> dict:
@@ -189,9 +174,9 @@ def record_timings(R, rec, reps, before) -> dict:
     timed["detect_rpeaks, lead 0"] = (1, lambda: R.detect_rpeaks(x, fs))
     timed["detect_rpeaks, both leads (per lead)"] = (2, lambda: R.detect_rpeaks(sig, fs))
     if before is not None:
-        B = before.rpeaks
-        timed["before, lead 0"] = (1, before.timed(lambda: B.detect_rpeaks(x, fs)))
-        timed["before, both leads (per lead)"] = (2, before.timed(lambda: B.detect_rpeaks(sig, fs)))
+        B = before.detect_rpeaks
+        timed["before, lead 0"] = (1, lambda: B(x, fs))
+        timed["before, both leads (per lead)"] = (2, lambda: B(sig, fs))
     timed.update({
         "  validate (_as_leads)": (1, lambda: R._as_leads(x)),
         "  run_stages (after validation)": (1, lambda: run_stages(x2, plan, "geoecg")),
@@ -254,7 +239,7 @@ def holter(reps, before):
     }
     if before is not None:
         before.detect_rpeaks(day[:, :12000], 200.0)
-        fs["before"] = before.timed(lambda: before.rpeaks.detect_rpeaks(day, 200.0))
+        fs["before"] = lambda: before.detect_rpeaks(day, 200.0)
     med = cpu_medians(fs, reps)
     t_rp, t_hrv, t_floor = med["rpeaks"], med["hrv"], med["floor"]
     print(f"\n24-h 2-lead 200-Hz Holter ({n} samples per lead, {len(res)} beats), CPU s:")
@@ -269,12 +254,11 @@ def holter(reps, before):
 
 def probe(R):
     """Run ``R.detect_rpeaks`` through its paths (1 and 2 leads, a NaN gap, 200 and 360 Hz):
-    compiles the copy (or loads it from numba's cache) outside the timings."""
+    compiles the copy outside the timings."""
     x = np.random.default_rng(0).standard_normal((2, 30 * 360))
     x[:, 4000:4400] = np.nan
     for fs in (200.0, 360.0):
         R.detect_rpeaks(x[0], fs), R.detect_rpeaks(x, fs)
-    wait_for_compiles()
 
 
 def main(argv=None):

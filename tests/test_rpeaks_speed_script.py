@@ -1,10 +1,11 @@
 """simulations/rpeaks_speed.py ``--before``: the "before" row runs the other copy's code.
 
 The copy here is the current package with ``_rpeaks_run.run_stages`` wrapped (a call
-counter and a busy loop). ``detect_rpeaks`` imports ``run_stages`` when it is called, so
-with the script's earlier loader (``load_other``: the copy imported once, then the current
-modules put back) the copy's ``detect_rpeaks`` ran the current ``run_stages``: the counter
-stayed at 0 and the "before" row was as fast as the current one.
+counter and a 50-ms busy loop). ``detect_rpeaks`` imports ``run_stages`` when it is called,
+so with the script's earlier loader (``load_other``: the copy imported under ``geoecg``,
+then the current modules put back) the copy's ``detect_rpeaks`` ran the current
+``run_stages``: the counter stayed at 0 and the "before" row took 5.43 ms against 5.51 ms
+for the current code (MIT-BIH 101 lead 0, median of 9), not 50 ms more.
 """
 
 import importlib
@@ -51,7 +52,7 @@ def script():
 
 @pytest.fixture(scope="module")
 def copy_dir(tmp_path_factory):
-    """The current package copied (times kept, so numba's cache still holds) and slowed."""
+    """The current package copied, its run_stages wrapped (WRAP)."""
     d = tmp_path_factory.mktemp("before")
     shutil.copytree(ROOT / "geoecg", d / "geoecg")
     with open(d / "geoecg/features/_rpeaks_run.py", "a") as f:
@@ -61,7 +62,7 @@ def copy_dir(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def before(script, copy_dir):
-    """The copy loaded beside the current package (its kernels compile once: ~1 min)."""
+    """The copy loaded beside the current package (its kernels compile: ~1 min)."""
     return script.OtherCopy(copy_dir, probe=script.probe)
 
 
@@ -79,7 +80,7 @@ def test_before_row_runs_the_copy(script, before, copy_dir, signal):
     import geoecg.features.rpeaks as R
 
     x, fs = signal
-    run = before.modules["geoecg.features._rpeaks_run"]
+    run = sys.modules["geoecg_before.features._rpeaks_run"]
     assert Path(run.__file__).is_relative_to(copy_dir)
     assert sys.modules["geoecg.features.rpeaks"] is R  # the current package is back
     n0 = len(run.CALLS)
@@ -87,10 +88,11 @@ def test_before_row_runs_the_copy(script, before, copy_dir, signal):
     assert len(run.CALLS) == n0 + 1  # the copy's run_stages, not the current one
     assert "CALLS" not in vars(sys.modules["geoecg.features._rpeaks_run"])
     assert np.array_equal(a.indices, b.indices)  # the same code under the wrapper
+    assert np.array_equal(a.confidence, b.confidence)
     med = script.cpu_medians(
         {
             "now": lambda: R.detect_rpeaks(x[0], fs),
-            "before": before.timed(lambda: before.rpeaks.detect_rpeaks(x[0], fs)),
+            "before": lambda: before.detect_rpeaks(x[0], fs),
         },
         3,
     )
@@ -98,18 +100,18 @@ def test_before_row_runs_the_copy(script, before, copy_dir, signal):
     assert len(run.CALLS) == n0 + 4
 
 
-@pytest.mark.slow
-def test_absolute_import_in_the_copy_reaches_the_copy(before, signal):
-    x, fs = signal
-    run = before.modules["geoecg.features._rpeaks_run"]
-    run.ABSOLUTE = True  # run_stages does ``import geoecg.features._rpeaks_run``
-    n0 = len(run.CALLS)
-    before.detect_rpeaks(x[0], fs)
-    assert len(run.CALLS) == n0 + 1
-    assert "CALLS" not in vars(sys.modules["geoecg.features._rpeaks_run"])
-    run.ABSOLUTE = False
+def test_probe_refuses_the_current_package(script, copy_dir):
+    def probe(R):
+        importlib.import_module("geoecg_probe.features._rpeaks_run").ABSOLUTE = True
+        script.probe(R)  # run_stages imports geoecg.features._rpeaks_run: refused
+
+    with pytest.raises(ImportError, match="current package"):
+        script.OtherCopy(copy_dir, alias="geoecg_probe", probe=probe)
+    assert "geoecg.features" in sys.modules  # the current package is back
 
 
-def test_folder_without_package(script, tmp_path):
+def test_bad_folder_or_alias(script, tmp_path, copy_dir):
     with pytest.raises(FileNotFoundError, match="geoecg/__init__.py"):
         script.OtherCopy(str(tmp_path))
+    with pytest.raises(ValueError, match="loaded already"):
+        script.OtherCopy(copy_dir, alias="geoecg")
