@@ -343,6 +343,8 @@ def prior_shift_protocol(
     on_fold=None,
     done_folds=None,
     progress: bool = False,
+    crops=None,
+    crop_owner=None,
 ) -> dict:
     """Per seed: :func:`geoecg.evaluation.prior_shift_split` (balanced training part, test
     part of ``test_size`` records at ``target``), each candidate of
@@ -357,10 +359,17 @@ def prior_shift_protocol(
     ``done_folds`` (seed -> row, as passed to ``on_fold`` by an earlier run with the same
     data and settings) skips those seeds: the result equals an uninterrupted run
     (:class:`geoecg.commands.bench_io.FoldLog` saves them to ``--json``); ``progress``: a
-    tqdm bar of the seeds on stderr."""
+    tqdm bar of the seeds on stderr.
+
+    ``crops``, ``crop_owner`` (:class:`geoecg.features.af.AFFeatureMatrix`, same columns as
+    ``X``): every fit of every candidate (each out-of-fold calibration fit and the final
+    fit) also trains on the crops of its own training records, never on crops of a held-out
+    or test record (:class:`~geoecg.estimators.af._crop_rows.CropRowsClassifier`)."""
     from ...evaluation.prior_shift import prior_shift_split
 
     X, y = np.asarray(X), np.asarray(y)
+    if (crops is None) != (crop_owner is None):
+        raise ValueError("give both crops and crop_owner, or neither")
     per_seed, done = [], _done_seeds(done_folds)
     for seed in _bar(seeds, progress):
         if int(seed) in done:
@@ -373,10 +382,16 @@ def prior_shift_protocol(
         reps, inner = {}, {}
         for name, (adapter, ncol) in cands.items():
             cols = slice(None) if ncol is None else slice(0, ncol)
-            fitted = adapter.fit(X[tr][:, cols], y[tr])
+            Xc = X[:, cols]
+            if crops is not None:
+                from ._crop_rows import CropRowsClassifier, with_record_index
+
+                est = CropRowsClassifier(adapter.estimator, np.asarray(crops)[:, cols], crop_owner)
+                adapter, Xc = adapter.set_params(estimator=est), with_record_index(Xc)
+            fitted = adapter.fit(Xc[tr], y[tr])
             if getattr(fitted, "method", None) in ADAPT_METHODS:
-                inner[name] = target_weighted_score(fitted.adapt(X[te][:, cols]))
-            reps[name] = adaptation_report(fitted, X[te][:, cols], y[te])
+                inner[name] = target_weighted_score(fitted.adapt(Xc[te]))
+            reps[name] = adaptation_report(fitted, Xc[te], y[te])
         chosen = max(inner, key=inner.get) if len(cands) > 1 else next(iter(cands))
         rep = reps.pop(chosen)
         rep.update(seed=int(seed), n_train=int(len(tr)), chosen=chosen, inner_scores=inner)

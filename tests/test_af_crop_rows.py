@@ -1,0 +1,111 @@
+"""Crop augmentation inside the prior-shift protocol (registry item 7 of
+docs/benchmarks/af.md): every fit trains on the crops of its own training records only; a
+calibration-fold or test record's crops never reach a fit."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.linear_model import LogisticRegression
+
+from geoecg.estimators import PriorShiftClassifier
+from geoecg.estimators.af._crop_rows import CropRowsClassifier, with_record_index
+
+FITS: list = []  # (record ids, crop owners, crop labels) of every fit of the spy
+
+
+class _Spy(ClassifierMixin, BaseEstimator):
+    """Logistic regression that records what each fit saw: column 0 of every row (record
+    and crop alike) is the record's cohort index."""
+
+    def fit(self, X, y, X_crops=None, y_crops=None):
+        FITS.append((X[:, 0].astype(int), X_crops[:, 0].astype(int), np.asarray(y_crops)))
+        self.m_ = LogisticRegression(max_iter=500).fit(
+            np.vstack([X, X_crops])[:, 1:], np.r_[y, y_crops]
+        )
+        self.classes_ = self.m_.classes_
+        return self
+
+    def predict_proba_uncorrected(self, X):
+        return self.m_.predict_proba(X[:, 1:])
+
+
+def _cohort(n_per=40, seed=0):
+    rng = np.random.default_rng(seed)
+    y = np.repeat(np.array(["A", "N", "O", "~"]), n_per)
+    X = rng.normal(size=(y.size, 3))
+    X[:, 1] += (y == "A") * 2.0 + (y == "O") * 1.0
+    X[:, 0] = np.arange(y.size)  # the record's own index, to trace rows into fits
+    owner = np.repeat(np.arange(y.size), 2)[rng.random(2 * y.size) < 0.8]  # some lack crops
+    crops = X[owner] + np.c_[np.zeros(owner.size), rng.normal(0, 0.1, (owner.size, 2))]
+    return X, y, crops, owner
+
+
+def _check(fit, y, owner):
+    ids, seen, labels = fit
+    expected = np.flatnonzero(np.isin(owner, ids))
+    np.testing.assert_array_equal(np.sort(seen), np.sort(owner[expected]))
+    np.testing.assert_array_equal(labels, y[seen])
+
+
+def test_calibration_folds_keep_each_records_crops():
+    X, y, crops, owner = _cohort()
+    FITS.clear()
+    tr = np.flatnonzero(np.arange(y.size) % 3 != 0)  # the rest plays the test part
+    est = CropRowsClassifier(_Spy(), crops, owner)
+    model = PriorShiftClassifier(est, cv=5, n_bootstrap=0, random_state=0)
+    model.fit(with_record_index(X)[tr], y[tr])
+    assert len(FITS) == 6  # five out-of-fold fits, then the final fit
+    for k, fit in enumerate(FITS):
+        _check(fit, y, owner)
+        assert (
+            np.isin(fit[0], tr).all()
+            and not np.isin(fit[1], np.setdiff1d(np.arange(y.size), tr)).any()
+        )
+        if k < 5:  # an out-of-fold fit: its held-out records' crops are absent
+            held = np.setdiff1d(tr, fit[0])
+            assert held.size > 0 and not np.isin(fit[1], held).any()
+    np.testing.assert_array_equal(np.sort(FITS[-1][0]), tr)
+    assert model.estimator_.crop_rows_.size == np.isin(owner, tr).sum()
+
+
+def test_protocol_never_fits_a_test_records_crops(monkeypatch):
+    import geoecg.evaluation.prior_shift as ps
+    from geoecg.estimators.af.protocols import prior_shift_protocol
+
+    X, y, crops, owner = _cohort(seed=1)
+    tr = np.concatenate([np.flatnonzero(y == c)[:28] for c in "ANO~"])
+    te = np.setdiff1d(np.arange(y.size), tr)
+    monkeypatch.setattr(ps, "prior_shift_split", lambda *a, **k: (tr, te))
+
+    def cands(seed):
+        m = PriorShiftClassifier(_Spy(), cv=3, n_bootstrap=0, random_state=seed)
+        return {"all": (m, None), "two": (PriorShiftClassifier(_Spy(), cv=3, n_bootstrap=0), 2)}
+
+    FITS.clear()
+    target = {"N": 0.6, "A": 0.1, "O": 0.25, "~": 0.05}
+    out = prior_shift_protocol(cands, X, y, target, seeds=[0], crops=crops, crop_owner=owner)
+    assert len(FITS) == 8  # two candidates, three out-of-fold fits and a final fit each
+    for fit in FITS:
+        _check(fit, y, owner)
+        assert not np.isin(fit[0], te).any() and not np.isin(fit[1], te).any()
+    assert out["per_seed"][0]["n_test"] == te.size
+    with pytest.raises(ValueError, match="both crops and crop_owner"):
+        prior_shift_protocol(cands, X, y, target, seeds=[0], crops=crops)
+
+
+def test_crop_rows_checks_its_input():
+    X, y, crops, owner = _cohort()
+    est = CropRowsClassifier(_Spy(), crops, owner)
+    with pytest.raises(ValueError, match="record index in column 0"):
+        est.fit(np.zeros((4, 1)), y[:4])
+    with pytest.raises(ValueError, match="integers >= 0"):
+        est.fit(with_record_index(X) + 0.5, y)
+    Xi = with_record_index(X)
+    with pytest.raises(ValueError, match="distinct index"):
+        est.fit(Xi[[0, 0, 1]], y[[0, 0, 1]])
+    with pytest.raises(ValueError, match="crops must have shape"):
+        CropRowsClassifier(_Spy(), crops[:, :2], owner).fit(Xi, y)
+    with pytest.raises(ValueError, match="needs estimator"):
+        CropRowsClassifier(_Spy()).fit(Xi, y)
