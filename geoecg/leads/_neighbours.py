@@ -14,7 +14,7 @@ outputs), applied to its own source lead, and blended with the population predic
 
 The settings (beat-phase maps, the ``shape+`` descriptor, k = 20, Gaussian weights, weight
 0.5) were chosen among 128 candidates by a 3-fold patient-grouped CV inside PTB-XL folds
-1-8 (docs: benchmarks/leads, "Registered before scoring (session 6)").
+1-8 (docs: benchmarks/leads_history, "Registered before scoring (session 6)").
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ the amplitude-spread check measures) of the reconstructed lead matches that of t
 lead in the training records. One positive factor per record and lead leaves that record's
 Pearson r unchanged; the RMSE pays for it (reported beside the variance ratio). A map of
 the per-record SD (session 3) lifted V4-V6 but not V1/V2 and was removed after the
-registered inner-CV comparison (docs/benchmarks/leads.md, session 4).
+registered inner-CV comparison (docs/benchmarks/leads_history.md, session 4).
 """
 
 from __future__ import annotations
