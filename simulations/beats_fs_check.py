@@ -1,6 +1,6 @@
 """Descriptive check: beat features of a MIT-BIH record at 360 Hz and resampled to 128 Hz.
 
-Chooses nothing (issue 17, registry item 14 of docs/benchmarks/beats.md). For each record
+Chooses nothing (issue 17, registry item 14 of docs/benchmarks/beats_history.md). For each record
 named, the first 10 minutes are resampled with ``scipy.signal.resample_poly(x, 16, 45)``
 (360 -> 128 Hz), the reference beat positions scaled, and every column of
 :func:`geoecg.features.beat_dominant.record_beat_table` compared: Spearman correlation and

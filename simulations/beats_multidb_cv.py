@@ -1,7 +1,7 @@
 """Patient-grouped CV over one beat database, with other databases added to training or not.
 
 The mirror of ``geoecg bench beats --protocol ds1-cv --train-data OTHER`` for a database that
-is not MIT-BIH (issue 17, registry item 13 (b) in ``docs/benchmarks/beats.md``): outer
+is not MIT-BIH (issue 17, registry item 13 (b) in ``docs/benchmarks/beats_history.md``): outer
 ``GroupKFold(outer_folds)`` shuffled by the seed over the records of ``--test-data`` (each
 record one patient unless the folder is MIT-BIH), the library's default beat pipeline, and
 each ``--train-data`` database added to every outer fold's training set (never scored).
