@@ -27,6 +27,7 @@ import numbers
 import numpy as np
 
 __all__ = [
+    "SampleIndexError",
     "FractionalIndexError",
     "check_fs",
     "check_layout",
@@ -50,9 +51,16 @@ LAYOUT_MAX_COLS = 32
 RR_MIN_MEDIAN_MS = 30.0
 
 
-class FractionalIndexError(ValueError, TypeError):
-    """A sample index that is not a whole number: a wrong value of a wrong type, so it is
-    caught by ``except ValueError`` and by ``except TypeError``."""
+class SampleIndexError(ValueError, TypeError):
+    """Sample indices that are not whole finite numbers (NaN, inf, fractional, complex,
+    bool, text, ``None``): a wrong value or a wrong type, so it is caught by
+    ``except ValueError`` and by ``except TypeError`` (entry points that used to raise
+    either keep working for code that catches the one they raised)."""
+
+
+class FractionalIndexError(SampleIndexError):
+    """A sample index that is not a whole number (``10.5``); a :class:`SampleIndexError`,
+    so both a ``ValueError`` and a ``TypeError``."""
 
 
 def check_fs(fs, name: str = "fs") -> float:
@@ -203,8 +211,33 @@ seconds: multiply by 1000
 def check_rpeaks(rpeaks, n_samples: int | None = None, name: str = "rpeaks") -> np.ndarray:
     """R-peak sample indices as int64: whole, strictly increasing, inside ``[0, n_samples)``.
 
-    An object with an ``indices`` attribute (:class:`~geoecg.features.RPeakResult`) is
-    accepted.
+    The one R-peak check of every entry point that takes ``rpeaks`` (``delineate``,
+    ``clinical_measurements``, ``segment_beats``, ``beat_features``, ``sqi_features``,
+    ``hrv_features``, ``hrv_features_batch`` ...). An object with an ``indices`` attribute
+    (:class:`~geoecg.features.RPeakResult`) is accepted.
+
+    Parameters
+    ----------
+    rpeaks : array_like of int, or RPeakResult
+        R-peak sample indices; float arrays of whole numbers are accepted.
+    n_samples : int, optional
+        Number of samples of the signal; the indices must be below it.
+    name : str, default "rpeaks"
+        Argument name used in error messages.
+
+    Returns
+    -------
+    ndarray of int64
+
+    Raises
+    ------
+    SampleIndexError
+        (both a ``ValueError`` and a ``TypeError``) for ``None``, text, bool, complex,
+        non-numeric, NaN or infinite values; :class:`FractionalIndexError` (a subclass) for
+        fractional values.
+    ValueError
+        For a shape other than 1-D, indices outside the signal, or indices that are not
+        strictly increasing.
 
     Examples
     --------
@@ -216,28 +249,43 @@ def check_rpeaks(rpeaks, n_samples: int | None = None, name: str = "rpeaks") -> 
     ValueError: rpeaks must be strictly increasing sample indices (sorted, no duplicates)
     """
     idx = getattr(rpeaks, "indices", rpeaks)
-    if idx is None or isinstance(idx, str | bytes):
-        raise TypeError(f"{name} must be a 1-D array of sample indices, got {type(idx).__name__}")
-    a = np.asarray(idx)
+    expected = "a 1-D array of whole sample indices"
+    if idx is None or isinstance(idx, str | bytes | dict):
+        raise SampleIndexError(f"{name} must be {expected}, got {type(idx).__name__}")
+    try:
+        a = np.asarray(idx)
+    except (TypeError, ValueError) as exc:  # ragged nested sequences
+        raise SampleIndexError(
+            f"{name} must be {expected}, got a ragged {type(idx).__name__}"
+        ) from exc
     if a.ndim != 1:
-        raise ValueError(f"{name} must be a 1-D array of sample indices, got shape {a.shape}")
+        raise ValueError(f"{name} must be {expected}, got shape {a.shape}")
     if a.size == 0:
         return np.zeros(0, dtype=np.int64)
     if not np.issubdtype(a.dtype, np.integer):
-        if not np.issubdtype(a.dtype, np.floating) or not np.all(np.isfinite(a)):
-            raise TypeError(f"{name} must hold whole sample indices, got dtype {a.dtype}")
+        if not np.issubdtype(a.dtype, np.floating):
+            raise SampleIndexError(f"{name} must be {expected}, got dtype {a.dtype}")
+        if not np.all(np.isfinite(a)):
+            raise SampleIndexError(
+                f"{name} must hold whole, finite sample indices, got NaN or inf (drop the "
+                "missing beats instead of marking them NaN)"
+            )
         if np.any(a != np.round(a)):
             raise FractionalIndexError(
                 f"{name} must hold whole sample indices, got fractional values"
             )
+    lo, hi = a.min(), a.max()  # before the cast: uint64 and huge floats do not wrap
+    top = np.iinfo(np.int64).max if n_samples is None else int(n_samples) - 1
+    if lo < 0 or hi > top or (a.dtype.kind == "f" and hi >= 2.0**63):
+        bound = "n_samples" if n_samples is None else str(int(n_samples))
+        raise ValueError(
+            f"{name} must lie in [0, {bound}) (inside the signal); got [{lo:.0f}, {hi:.0f}]"
+        )
     a = a.astype(np.int64)
     if np.any(np.diff(a) <= 0):
         raise ValueError(
             f"{name} must be strictly increasing sample indices (sorted, no duplicates)"
         )
-    if a[0] < 0 or (n_samples is not None and a[-1] >= n_samples):
-        hi = "n_samples" if n_samples is None else str(int(n_samples))
-        raise ValueError(f"{name} must lie in [0, {hi}) (inside the signal); got [{a[0]}, {a[-1]}]")
     return a
 
 

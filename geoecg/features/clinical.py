@@ -29,7 +29,8 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from .delineation import FIDUCIALS, DelineationSettings, _check_rpeaks, delineate
+from .._validation import check_rpeaks
+from .delineation import FIDUCIALS, DelineationSettings, delineate
 
 __all__ = [
     "CLINICAL_NAMES",
@@ -197,8 +198,9 @@ def clinical_measurements(
     leads : sequence of str
         Lead names of the rows (case-insensitive; ``"aVL"`` = ``"AVL"``); default the 12
         standard leads in order.
-    rpeaks : array_like of int, optional
-        R-peaks (default: :func:`geoecg.features.detect_rpeaks` on all leads).
+    rpeaks : array_like of int or RPeakResult, optional
+        R-peak sample indices, checked as in :func:`delineate` (default:
+        :func:`geoecg.features.detect_rpeaks` on all leads).
     sex : {"M", "F", 0, 1} or None
         For the Cornell criterion (0 = male, 1 = female as in PTB-XL).
     settings : DelineationSettings, optional
@@ -233,7 +235,7 @@ def clinical_measurements(
 
         rp = detect_rpeaks(x if x.shape[0] > 1 else x[0], fs).indices
     else:
-        rp = np.asarray(_check_rpeaks(rpeaks, x.shape[1]), dtype=np.int64)
+        rp = check_rpeaks(rpeaks, x.shape[1])
     if rp.size < 2:
         reasons = dict.fromkeys(vals, "fewer than 2 beats")
         return ClinicalMeasurements(vals, reasons, np.zeros((x.shape[0], 0)), 0, {}, int(rp.size))

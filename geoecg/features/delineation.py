@@ -78,6 +78,7 @@ import pandas as pd
 from scipy.signal import butter, resample_poly, sosfiltfilt
 
 from .._kernels import delineation as _k
+from .._validation import check_rpeaks
 from . import _delineation_p as _dp
 
 __all__ = [
@@ -398,41 +399,6 @@ def _t_off_from_global(lead_s, lead_r, g, xq, xw, sh, rel) -> None:
     lead_r[jj[small], bb[small], _k.F_TOFF] = _k.R_TGLOBAL
 
 
-def _check_rpeaks(rpeaks, n: int) -> np.ndarray:
-    """Check R-peak sample indices given by the user: 1-D, whole, in ``[0, n)``, increasing.
-
-    Parameters
-    ----------
-    rpeaks : array_like of int
-        R-peak sample indices.
-    n : int
-        Number of samples of the signal.
-
-    Returns
-    -------
-    ndarray
-        ``rpeaks`` as an array (dtype as given).
-
-    Raises
-    ------
-    ValueError
-        Naming what is wrong.
-    """
-    rp = np.asarray(rpeaks)
-    if rp.ndim != 1:
-        raise ValueError(f"rpeaks must be 1-D sample indices, got shape {rp.shape}")
-    if rp.size and not np.issubdtype(rp.dtype, np.integer):
-        if not np.issubdtype(rp.dtype, np.number) or np.issubdtype(rp.dtype, np.complexfloating):
-            raise ValueError(f"rpeaks must hold whole sample indices, got dtype {rp.dtype}")
-        if not np.all(np.isfinite(rp)) or np.any(rp != np.round(rp)):
-            raise ValueError("rpeaks must hold whole, finite sample indices")
-    if rp.size and (rp.min() < 0 or rp.max() >= n):
-        raise ValueError(f"rpeaks must lie in [0, {n}), got {rp.min()}..{rp.max()}")
-    if np.any(np.diff(rp) <= 0):
-        raise ValueError("rpeaks must be strictly increasing")
-    return rp
-
-
 def _combine_index(combine_leads, names) -> np.ndarray:
     """Row indices of ``combine_leads`` (lead names of ``names`` or row indices)."""
     if isinstance(combine_leads, str) or not hasattr(combine_leads, "__iter__"):
@@ -475,8 +441,10 @@ def delineate(
         a beat whose search window touches a gap gets NaN with reason ``nan_in_window``.
     fs : float
         Sampling rate in Hz (at least 50; tested at 100 and 500).
-    rpeaks : array_like of int, optional
-        R-peak sample indices; default: :func:`geoecg.features.detect_rpeaks` on all leads.
+    rpeaks : array_like of int or RPeakResult, optional
+        R-peak sample indices, checked by ``geoecg._validation.check_rpeaks`` (whole,
+        strictly increasing, inside the signal); default:
+        :func:`geoecg.features.detect_rpeaks` on all leads.
     leads : sequence of str, optional
         Lead names of the rows (default ``"0"``, ``"1"``, ...): distinct labels, any text
         (not checked against the standard lead names).
@@ -529,7 +497,7 @@ def delineate(
 
         rp = detect_rpeaks(x if n_leads > 1 else x[0], fs).indices
     else:
-        rp = _check_rpeaks(rpeaks, n)
+        rp = check_rpeaks(rpeaks, n)
     rp = np.ascontiguousarray(rp, dtype=np.int64)
     use = np.arange(n_leads) if combine_leads is None else _combine_index(combine_leads, names)
     nb = rp.shape[0]
