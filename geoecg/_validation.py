@@ -36,6 +36,7 @@ __all__ = [
     "is_record_list",
     "check_rr",
     "check_rpeaks",
+    "select_leads",
     "check_y",
     "check_names",
     "check_table",
@@ -287,6 +288,82 @@ def check_rpeaks(rpeaks, n_samples: int | None = None, name: str = "rpeaks") -> 
             f"{name} must be strictly increasing sample indices (sorted, no duplicates)"
         )
     return a
+
+
+def select_leads(selection, names, name: str = "leads", where: str = "") -> list[int]:
+    """Row indices of the leads that ``selection`` names: lead names or row indices.
+
+    The one lead selection of ``delineate(combine_leads=...)`` and
+    ``read_record(channels=...)``. Names match ``names`` exactly (no spelling aliases:
+    :func:`geoecg.leads.lead_indices` is the lenient one); indices are rows in
+    ``[0, len(names))`` (no negative indices).
+
+    Parameters
+    ----------
+    selection : str, int or sequence of str or int
+        One lead (a name or a row index) or several; the leads must be distinct.
+    names : sequence of str
+        The lead names of the rows, in row order.
+    name : str, default "leads"
+        Argument name used in error messages.
+    where : str, optional
+        What the rows belong to, for messages (``" in record '100'"``).
+
+    Returns
+    -------
+    list of int
+        Row indices, in the order of ``selection``.
+
+    Raises
+    ------
+    TypeError
+        If ``selection`` or one of its entries is neither a str nor an int.
+    ValueError
+        For an unknown name, an index out of range, a repeated lead or no lead at all.
+
+    Examples
+    --------
+    >>> select_leads(["V1", 0], ("MLII", "V1"), "channels")
+    [1, 0]
+    >>> select_leads(["aVF"], ("MLII", "V1"), "channels", " in record '119'")
+    Traceback (most recent call last):
+    ...
+    ValueError: channels: no lead 'aVF' in record '119'; leads: ['MLII', 'V1']
+    """
+    names = list(names)
+    one = isinstance(selection, str) or (
+        isinstance(selection, numbers.Integral) and not isinstance(selection, bool)
+    )
+    if one:
+        selection = [selection]
+    elif isinstance(selection, bytes | dict) or not hasattr(selection, "__iter__"):
+        raise TypeError(
+            f"{name} must be a sequence of lead names or row indices (or one of them), "
+            f"got {type(selection).__name__}"
+        )
+    selection = list(selection)
+    out = []
+    for c in selection:
+        if isinstance(c, str):
+            if c not in names:
+                raise ValueError(f"{name}: no lead {c!r}{where}; leads: {names}")
+            out.append(names.index(c))
+        elif isinstance(c, numbers.Integral) and not isinstance(c, bool):
+            if not 0 <= c < len(names):
+                raise ValueError(
+                    f"{name}: row index {c} is not in [0, {len(names)}) (out of range for "
+                    f"{len(names)} leads{where})"
+                )
+            out.append(int(c))
+        else:
+            raise TypeError(
+                f"{name} entries must be str or int (lead names or row indices), got {c!r}"
+            )
+    if not out or len(set(out)) != len(out):
+        raise ValueError(
+            f"{name} must name distinct leads, at least one, got {selection} (rows {out}){where}"
+        )
+    return out
 
 
 def flat_leads(x: np.ndarray) -> np.ndarray:

@@ -210,7 +210,7 @@ def _twelve(seconds: float = 4.0):
 @pytest.mark.parametrize(
     "combine, err, message",
     [
-        ("foo", TypeError, "combine_leads must be a sequence"),
+        ("foo", ValueError, "combine_leads: no lead 'foo'"),  # one name: one lead (session 11)
         (True, TypeError, "combine_leads must be a sequence"),
         (["foo"], ValueError, "combine_leads: no lead 'foo'"),
         ([12], ValueError, r"row index 12 is not in \[0, 12\)"),

@@ -180,7 +180,10 @@ def test_corrupt_annotation_file(tmp_path):
         ({"sampfrom": 1.5}, TypeError, "sampfrom must be an int"),
         ({"channels": ["aVF"]}, ValueError, "no lead 'aVF'"),
         ({"channels": [7]}, ValueError, "out of range"),
-        ({"channels": [None]}, TypeError, "ints or lead names"),
+        ({"channels": [None]}, TypeError, "channels entries must be str or int"),
+        ({"channels": 1.5}, TypeError, "channels must be a sequence"),
+        ({"channels": ["V1", 1]}, ValueError, "channels must name distinct leads"),
+        ({"channels": []}, ValueError, "at least one"),
     ],
 )
 def test_bad_arguments(kwargs, exc, match):

@@ -78,7 +78,7 @@ import pandas as pd
 from scipy.signal import butter, resample_poly, sosfiltfilt
 
 from .._kernels import delineation as _k
-from .._validation import check_rpeaks
+from .._validation import check_rpeaks, select_leads
 from . import _delineation_p as _dp
 
 __all__ = [
@@ -399,30 +399,6 @@ def _t_off_from_global(lead_s, lead_r, g, xq, xw, sh, rel) -> None:
     lead_r[jj[small], bb[small], _k.F_TOFF] = _k.R_TGLOBAL
 
 
-def _combine_index(combine_leads, names) -> np.ndarray:
-    """Row indices of ``combine_leads`` (lead names of ``names`` or row indices)."""
-    if isinstance(combine_leads, str) or not hasattr(combine_leads, "__iter__"):
-        raise TypeError(
-            "combine_leads must be a sequence of lead names or row indices, "
-            f"got {type(combine_leads).__name__}"
-        )
-    out = []
-    for c in combine_leads:
-        if isinstance(c, str):
-            if c not in names:
-                raise ValueError(f"combine_leads: no lead {c!r}; leads: {list(names)}")
-            out.append(names.index(c))
-        elif isinstance(c, (int, np.integer)) and not isinstance(c, bool):
-            if not 0 <= c < len(names):
-                raise ValueError(f"combine_leads: row index {c} is not in [0, {len(names)})")
-            out.append(int(c))
-        else:
-            raise TypeError(f"combine_leads entries must be str or int, got {c!r}")
-    if not out or len(set(out)) != len(out):
-        raise ValueError(f"combine_leads must name distinct leads, at least one, got {out}")
-    return np.asarray(out, dtype=int)
-
-
 def delineate(
     signal,
     fs,
@@ -448,9 +424,9 @@ def delineate(
     leads : sequence of str, optional
         Lead names of the rows (default ``"0"``, ``"1"``, ...): distinct labels, any text
         (not checked against the standard lead names).
-    combine_leads : sequence of str or int, optional
+    combine_leads : str, int or sequence of str or int, optional
         Leads used for the global boundary (default: all): names in ``leads`` or row
-        indices, distinct.
+        indices, distinct (one name or index alone is one lead).
     settings : DelineationSettings, optional
         Search settings (default: :class:`DelineationSettings()`).
 
@@ -499,7 +475,9 @@ def delineate(
     else:
         rp = check_rpeaks(rpeaks, n)
     rp = np.ascontiguousarray(rp, dtype=np.int64)
-    use = np.arange(n_leads) if combine_leads is None else _combine_index(combine_leads, names)
+    use = np.arange(n_leads)
+    if combine_leads is not None:
+        use = np.asarray(select_leads(combine_leads, names, "combine_leads"), dtype=int)
     nb = rp.shape[0]
     lead_s = np.full((n_leads, nb, len(FIDUCIALS)), np.nan)
     lead_r = np.zeros((n_leads, nb, len(FIDUCIALS)), dtype=np.int8)

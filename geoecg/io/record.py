@@ -10,6 +10,7 @@ from types import MappingProxyType
 import numpy as np
 import wfdb
 
+from .._validation import select_leads
 from .header import _record_base, _short_signal_files, parse_comments, read_header
 
 __all__ = ["Annotations", "ECGRecord", "read_record", "read_header", "parse_comments"]
@@ -245,8 +246,9 @@ def read_record(
     path : str or path-like
         Record path without extension (``".../mitdb/101"``); a ``.hea``/``.dat``/``.mat``
         suffix is accepted and stripped.
-    channels : list of int or list of str, optional
-        Leads to read, by index or by name (``["MLII"]``). Default: all.
+    channels : str, int or list of str or int, optional
+        Leads to read, by index or by exact name (``["MLII"]``), distinct, in the order
+        given; one name or index alone is one lead. Default: all.
     sampfrom, sampto : int
         First sample and one past the last sample to read. Default: the whole record.
     annotator : str or None, default "atr"
@@ -268,7 +270,9 @@ def read_record(
         If the header or a signal file is missing; the message names the expected files.
     ValueError
         If the header cannot be parsed, the signal file is shorter than the header says,
-        an unknown unit is found, or the sample range is invalid.
+        an unknown unit is found, or the sample range is invalid; if ``channels`` names a
+        lead the record lacks, an index out of range, a lead twice or no lead (before
+        session 11 the last two failed inside wfdb with a "truncated file" message).
     TypeError
         If ``channels`` or the sample bounds have the wrong type.
 
@@ -308,23 +312,7 @@ def read_record(
     names = list(header.sig_name or [])
     chan_idx: list[int] | None = None
     if channels is not None:
-        if isinstance(channels, str | int):
-            channels = [channels]
-        chan_idx = []
-        for c in channels:
-            if isinstance(c, str):
-                if c not in names:
-                    raise ValueError(f"record {base.name!r} has no lead {c!r}; leads: {names}")
-                chan_idx.append(names.index(c))
-            elif isinstance(c, int | np.integer) and not isinstance(c, bool):
-                if not 0 <= int(c) < len(names):
-                    raise ValueError(
-                        f"channel index {c} out of range for record {base.name!r} "
-                        f"with {len(names)} leads"
-                    )
-                chan_idx.append(int(c))
-            else:
-                raise TypeError(f"channels must be ints or lead names, got {c!r}")
+        chan_idx = select_leads(channels, names, "channels", f" in record {base.name!r}")
 
     if sampto == sampfrom:
         n_leads = len(chan_idx) if chan_idx is not None else len(names)
