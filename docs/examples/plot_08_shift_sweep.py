@@ -77,4 +77,4 @@ plt.show()
 
 # %%
 # The full sweeps (25 seeds, eight methods, three shift types) and what they show are on
-# the user-guide page :doc:`/user_guide/shift`.
+# :doc:`/benchmarks/sweeps`; how to run them: :doc:`/user_guide/shift`.

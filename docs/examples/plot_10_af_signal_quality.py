@@ -96,7 +96,7 @@ print(dict(zip(found.tolist(), counts.tolist(), strict=True)))
 # noise raise the kurtosis as QRS complexes do. The noisy records also look irregular
 # (noise adds and hides beats), which is why an AF screen needs a quality gate. Five
 # records per class: the picture of a screening pipeline, not its accuracy (that is on
-# :doc:`/benchmarks/af`, nested, with held-out figures).
+# :doc:`/benchmarks/af`, nested, and on :doc:`/benchmarks/af_history`, held out).
 classes = ["N", "A", "O", "~"]
 columns = [
     (sqi[:, SQI_NAMES.index("kSQI")], "kSQI"),
