@@ -59,6 +59,25 @@ def test_bench_delineate_finished_run_is_complete(stub_ludb, tmp_path):
     assert "reason" not in d
 
 
+def test_bench_delineate_checks_the_qtdb_folder_before_the_ludb_stage(
+    monkeypatch, tmp_path, capsys
+):
+    """A wrong --qtdb folder (the runbook's QT task) fails at once, naming the folder and the
+    files expected, before the LUDB stage runs and without a --json that looks like a run."""
+
+    def ludb_ran(*a, **k):
+        raise AssertionError("the LUDB stage ran before --qtdb was checked")
+
+    monkeypatch.setattr(bench, "LUDB", _LUDB)
+    monkeypatch.setattr(proto, "ludb_protocol", ludb_ran)
+    out, missing = tmp_path / "q.json", tmp_path / "no_qtdb"
+    args = ["bench", "delineate", "--data", str(tmp_path), "--qtdb", str(missing)]
+    assert main([*args, "--json", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "error:" in err and "no_qtdb is not a QT-database folder" in err and "q1c" in err
+    assert not out.exists()
+
+
 def test_bench_hrv_interrupted_in_the_24h_stage_keeps_the_timings(monkeypatch, tmp_path):
     import numpy as np
 

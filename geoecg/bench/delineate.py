@@ -22,6 +22,7 @@ from ..evaluation.delineation import split_records
 from ..features import delineation_protocols as proto
 from ..features.delineation import DelineationSettings, settings_dict
 from ..io.ludb import LUDB, LUDB_LEADS
+from ..io.qtdb import QTDB
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -54,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
     if missing:
         raise FileNotFoundError(f"LUDB records not found in {db.data_dir}: {missing}")
     names = split_records(names, args.split)
+    qtdb = QTDB(args.qtdb) if args.qtdb else None  # a wrong folder fails before LUDB runs
     tol = args.tolerance_ms
     kw = {"leads": LUDB_LEADS, "tolerance_ms": tol}
     with JsonSink(args.json, "scipy", "numba", "neurokit2", "wfdb", run=args) as out:
@@ -63,10 +65,8 @@ def run(args: argparse.Namespace) -> int:
               "R-peaks from detect_rpeaks (all leads)")  # fmt: skip
         print(report(out, "ludb"))
         out["settings"] = settings_dict(DelineationSettings())
-        if args.qtdb:
-            from ..io import QTDB
-
-            out.stage("qtdb", lambda: proto.qtdb_protocol(QTDB(args.qtdb), tolerance_ms=tol))
+        if qtdb is not None:
+            out.stage("qtdb", lambda: proto.qtdb_protocol(qtdb, tolerance_ms=tol))
             print(report(out, "qtdb"))
         if args.noise:
             noises = proto.nstdb_noises(args.noise, args.mitdb, db.read(names[0]).fs)
