@@ -534,6 +534,45 @@ def test_p_in_window_chord_baseline_finds_a_p_on_a_falling_tail():
     assert DelineationSettings().params(FS)[K.P_P_CHORD] == 0  # the first search: end level
 
 
+def test_p_offset_kernel_reference_span_of_its_own():
+    """Rule Q (session 11): the P offset's trapezium reference point ``tm + span`` has its own
+    span. A P that rises in 15 ms and decays slowly (40 ms) ends later with the longer span,
+    in the compiled kernel and its Python version; 0 means the shared ``P_P_SPAN`` (bit for
+    bit), and the onset, the peak and every other column do not move."""
+    t = np.arange(int(10 * FS)) / FS
+    rs = np.arange(0.6, 9.6, 1.0)
+    x = np.zeros_like(t)
+    for r in rs:
+        g = lambda c, w, a, r=r: a * np.exp(-0.5 * ((t - r - c) / w) ** 2)  # noqa: E731
+        x += g(-0.025, 0.008, -0.15) + g(0.0, 0.010, 1.2) + g(0.025, 0.008, -0.3)
+        x += g(0.25, 0.04, 0.3)
+        d = t - r + 0.2
+        x += 0.15 * np.exp(-0.5 * (d / np.where(d < 0, 0.015, 0.04)) ** 2)
+    rp = np.round(rs * FS).astype(np.int64)
+    xq = _filter(x[None], FS, (0.5, 40.0))[0]
+    xw = _filter(x[None], FS, (0.5, 15.0))[0]
+    dq, dw = _derivative(xq[None], 2)[0], _derivative(xw[None], 5)[0]
+    res = {}
+    for span in (0.0, 15.0, 25.0):
+        par = DelineationSettings().params(FS)
+        par[K.P_P_SPAN] = 15.0
+        par[K.P_P_OFF_SPAN] = span
+        outs = []
+        for f in (K.delineate_lead, getattr(K.delineate_lead, "py_func", K.delineate_lead)):
+            out, reason = np.full((rp.size, 12), np.nan), np.zeros((rp.size, 12), np.int8)
+            f(xq=xq, dq=dq, xw=xw, dw=dw, rpeaks=rp, par=par, out=out, reason=reason)
+            outs.append((out, reason))
+        np.testing.assert_array_equal(outs[0][0], outs[1][0])
+        np.testing.assert_array_equal(outs[0][1], outs[1][1])
+        res[span] = outs[0][0]
+    np.testing.assert_array_equal(res[0.0], res[15.0])
+    other = [c for c in range(12) if c != COL["P_off"]]
+    np.testing.assert_array_equal(res[25.0][:, other], res[15.0][:, other])
+    short, long_ = res[15.0][1:-1, COL["P_off"]], res[25.0][1:-1, COL["P_off"]]
+    assert np.all(long_ - short >= 0.01 * FS)  # at least 10 ms later
+    assert np.all(long_ <= res[25.0][1:-1, COL["QRS_on"]])
+
+
 def test_per_lead_p_searched_inside_the_global_window():
     """Rule L (session 8): a lead whose own P search fails (here: an earlier bump as large as
     the P breaks the dominance test) gets its P from a search inside the global P window; the

@@ -33,8 +33,8 @@ R_OK, R_FLAT, R_EDGE, R_NOP, R_NOQ, R_NOR, R_NOS, R_NOT, R_NAN, R_SHORT, R_TGLOB
     P_QRS_PRE, P_QRS_POST, P_SLOPE_WIN, P_ON_HI, P_ON_LO, P_OFF_HI, P_OFF_LO,
     P_T_GAP, P_T_A, P_T_B, P_T_RR, P_T_SPAN, P_T_MIN,
     P_P_PRE, P_P_GAP, P_P_SPAN, P_P_MIN, P_P_NOISE, P_P_DOM, P_P_SEP, P_RR1, P_P_CHORD,
-    P_NPAR,
-) = range(23)  # fmt: skip
+    P_P_OFF_SPAN, P_NPAR,
+) = range(24)  # fmt: skip
 
 
 @njit(cache=True, nogil=True)
@@ -239,8 +239,10 @@ def _p_wave(xq, xw, dw, on, ps, pe, qamp, par, out, reason, b):
         _set(out, reason, b, (0, 1, 2), 3)
         return
     span = int(par[P_P_SPAN])
+    # the offset's trapezium reference: its own span where ``par[P_P_OFF_SPAN]`` is set
+    span_off = int(par[P_P_OFF_SPAN]) if par[P_P_OFF_SPAN] > 0 else span
     tm = _argext(dw, pk, pe, -sgn, 0.0)
-    poff = trapezium_point(xw, tm, min(on, tm + span), sgn)
+    poff = trapezium_point(xw, tm, min(on, tm + span_off), sgn)
     tm1 = _argext(dw, ps, pk, sgn, 0.0)
     pon = trapezium_point(xw, tm1, max(ps, tm1 - span), sgn)
     out[b, 0] = pon
