@@ -166,3 +166,36 @@ def test_cross_database_on_other_sampling_rate(
     )
     assert sum(c["n"] for c in res["classes"].values()) == n_ref
     assert "cross-database" in capsys.readouterr().out
+
+
+def test_ds1_ds2_runs_with_201_in_ds1_and_202_in_ds2(tmp_path, monkeypatch, capsys):
+    """The full MIT-BIH folder runs ds1-ds2 as de Chazal 2004 (the held-out runbook's task 2):
+    record 201 (DS1) and 202 (DS2) are one patient, in training and test as in the published
+    split; every DS2 record is scored. Tables and the fit are stubbed (no data read)."""
+    import geoecg.features.beat_records as br
+    from geoecg.estimators import beat_protocols as bp
+    from geoecg.io.mitdb import DS1, DS2
+
+    for r in DS1 + DS2:
+        (tmp_path / f"{r}.hea").write_text(f"{r} 2 360 650000\n")
+        (tmp_path / f"{r}.atr").write_bytes(b"")
+    table = {"X": np.zeros((3, 1)), "y": np.array(["N", "S", "V"]), "names": np.array(["a"])}
+    monkeypatch.setattr(br, "beat_record_table", lambda path, cache=None: {**table, "fs": 360.0})
+    seen = {}
+
+    def fit_predict(train, test, groups=None, **kw):
+        seen.update(n_train=len(train), n_test=len(test), groups=list(groups))
+        y = np.concatenate([t["y"] for t in test])
+        return y, y, np.array([t["y"].size for t in test])
+
+    monkeypatch.setattr(bp, "fit_predict_beat_tables", fit_predict)
+    out = tmp_path / "ds2.json"
+    rc = main(["bench", "beats", "--data", str(tmp_path), "--protocol", "ds1-ds2",
+               "--json", str(out)])  # fmt: skip
+    assert rc == 0, capsys.readouterr().err
+    assert (seen["n_train"], seen["n_test"]) == (22, 22)
+    assert f"{tmp_path.name}:201" in seen["groups"]  # 201 trained on, 202 tested
+    res = json.loads(out.read_text())
+    assert res["complete"] and res["protocol"] == "ds1-ds2" and res["records"] == list(DS2)
+    assert res["train_records"] == [f"{tmp_path.name}:{r}" for r in DS1]
+    assert set(res["per_record"]) == set(DS2) and res["jkappa"] is not None

@@ -29,7 +29,7 @@ __all__ = ["add_arguments", "run"]
 
 _ADAPT = {"off": False, "on": True, "both": "both"}
 _LABEL = {
-    "ds1-ds2": "ds1-ds2 (train DS1, test DS2; inter-patient, de Chazal 2004)",
+    "ds1-ds2": "ds1-ds2 (train DS1, test DS2, de Chazal 2004: 201 and 202 one patient)",
     "ds1-cv": "ds1-cv (nested, patient-grouped within DS1: outer {outer})",
     "cross-db": "cross-database (train {train_data}, test {test_data})",
     "intra": "intra (random beat split: LEAKS PATIENTS, not comparable)",
@@ -139,8 +139,8 @@ def run(args) -> int:
         ds1 = None if args.test_data else _load(folder, DS1, args.cache)
         tr = ds1 + extra if ds1 and extra else ds1 or extra
         te = _load(folder, wanted if args.test_data else DS2, args.cache)
-        te_tables, rp["groups"] = (tr + te).tables[len(tr.tables) :], tr.groups
-        y, pred, n = fit_predict_beat_tables(tr.tables, te_tables, **rp, **p)
+        te_tables = te.tables if ds1 else (tr + te).tables[len(tr.tables) :]
+        y, pred, n = fit_predict_beat_tables(tr.tables, te_tables, groups=tr.groups, **rp, **p)
         wanted = wanted if args.test_data else list(DS2)
         extra = {"train_records": list(tr.records), "train_data": ",".join(train) or None}
         if protocol == "cross-db":
