@@ -195,6 +195,15 @@ def _eigh_cases():
     yield "indefinite", (lambda a: a + a.T)(rng.standard_normal((7, 7)))
     yield "large scale", 1e120 * _spd(rng, 1, 6)[0]
     yield "tiny scale", 1e-120 * _spd(rng, 1, 6)[0]
+    yield "clustered 1e-9", (Q * (1.0 + 1e-9 * np.arange(12))) @ Q.T
+    yield "near singular", (Q * np.geomspace(1e-15, 1.0, 12)) @ Q.T
+    yield "tridiagonal", np.diag(np.full(9, 2.0)) - np.eye(9, k=1) - np.eye(9, k=-1)
+    yield (
+        "arrow",
+        np.diag(np.arange(1.0, 9.0))
+        + np.outer(np.eye(8)[0], np.ones(8))
+        + np.outer(np.ones(8), np.eye(8)[0]),
+    )
 
 
 @pytest.mark.parametrize("name, a", list(_eigh_cases()), ids=[n for n, _ in _eigh_cases()])
@@ -208,6 +217,23 @@ def test_eigh_small_twin_numpy_eigh(name, a):
     np.testing.assert_allclose(np.sort(w), np.linalg.eigvalsh(a), rtol=0, atol=1e-13 * scale)
     np.testing.assert_allclose(v.T @ v, np.eye(c), rtol=0, atol=1e-13)
     np.testing.assert_allclose((v * w) @ v.T, a, rtol=0, atol=1e-13 * scale)
+
+
+def test_eigh_small_reads_the_lower_triangle_only(rng):
+    """The upper triangle is never read (the row-wise reduction mirrors the lower one first):
+    garbage there changes no bit of the result."""
+    a = _spd(rng, 1, 12)[0]
+    b = a.copy()
+    b[np.triu_indices(12, 1)] = rng.standard_normal(66) * 1e3
+    b0 = b.copy()
+    out = []
+    for m in (a, b):
+        w, v, zt, e = np.empty(12), np.empty((12, 12)), np.empty((12, 12)), np.empty(12)
+        eigh_small(a=m, w=w, v=v, zt=zt, e=e)
+        out.append((w, v))
+    assert np.array_equal(out[0][0], out[1][0]) and np.array_equal(out[0][1], out[1][1])
+    assert np.array_equal(b, b0)  # the input is not written
+    np.testing.assert_allclose(np.sort(out[1][0]), np.linalg.eigvalsh(a), rtol=1e-13)
 
 
 def test_eigh_stack_is_eigh_small_per_matrix(rng):

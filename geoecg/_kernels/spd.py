@@ -41,63 +41,83 @@ def _norm2(f, g):
 
 
 @njit(cache=True, nogil=True)
-def _tridiagonalise(a, d, e):
-    """Householder reduction of the symmetric ``a`` (c, c) to tridiagonal form: diagonal ``d``,
-    sub-diagonal ``e[1:]``; ``a`` is overwritten by the orthogonal ``Q`` (``A = Q T Q^T``).
+def _tridiagonalise(a, d, e, zt):
+    """Householder reduction of the symmetric ``a`` (c, c, both triangles filled) to tridiagonal
+    form: diagonal ``d``, sub-diagonal ``e[1:]``, and ``zt`` (c, c) = ``Q^T`` with
+    ``A = Q T Q^T``; ``a`` is overwritten (its rows keep the Householder vectors).
 
-    EISPACK ``tred2`` (Martin, Reinsch & Wilkinson 1968), row-scaled, as in Numerical Recipes.
+    EISPACK ``tred2``'s reflections (row-scaled, as in Numerical Recipes), computed as in LAPACK
+    ``dsytd2``: full symmetric storage, ``p = A u / h`` and the rank-2 update row by row
+    (contiguous), ``Q^T`` built from the right directly into the rows the QL rotates. The
+    scratch vector is ``e[:i]`` during the reduction (not yet written) and the row ``a[0]``
+    while ``Q^T`` is built (``d[0]`` saved).
     """
     n = a.shape[0]
     for i in range(n - 1, 0, -1):
-        lo = i - 1
-        h = 0.0
+        d[i] = a[i, i]
+        ai = a[i]
         scale = 0.0
         for k in range(i):
-            scale += abs(a[i, k])
-        if lo == 0 or scale == 0.0:
-            e[i] = a[i, lo]
-        else:
-            for k in range(i):
-                a[i, k] /= scale
-                h += a[i, k] * a[i, k]
-            f = a[i, lo]
-            g = -np.sqrt(h) if f >= 0.0 else np.sqrt(h)
-            e[i] = scale * g
-            h -= f * g
-            a[i, lo] = f - g
-            f = 0.0
-            for j in range(i):
-                a[j, i] = a[i, j] / h
-                g = 0.0
-                for k in range(j + 1):
-                    g += a[j, k] * a[i, k]
-                for k in range(j + 1, i):
-                    g += a[k, j] * a[i, k]
-                e[j] = g / h
-                f += e[j] * a[i, j]
-            hh = f / (h + h)
-            for j in range(i):
-                f = a[i, j]
-                g = e[j] - hh * f
-                e[j] = g
-                for k in range(j + 1):
-                    a[j, k] -= f * e[k] + g * a[i, k]
-        d[i] = h
-    d[0] = 0.0
-    e[0] = 0.0
-    for i in range(n):  # accumulate Q
-        if d[i] != 0.0:
-            for j in range(i):
-                g = 0.0
-                for k in range(i):
-                    g += a[i, k] * a[k, j]
-                for k in range(i):
-                    a[k, j] -= g * a[k, i]
-        d[i] = a[i, i]
-        a[i, i] = 1.0
+            scale += abs(ai[k])
+        if i == 1 or scale == 0.0:
+            e[i] = ai[i - 1]
+            ai[i] = 0.0  # h = 0: no reflection
+            continue
+        sigma = 0.0
+        for k in range(i):
+            ai[k] /= scale
+            sigma += ai[k] * ai[k]
+        f = ai[i - 1]
+        g = -np.sqrt(sigma) if f >= 0.0 else np.sqrt(sigma)
+        e[i] = scale * g
+        h = sigma - f * g
+        ai[i - 1] = f - g
+        ai[i] = h
+        p = e  # p[:i] = A u / h over the leading i x i block, then minus K u
         for j in range(i):
-            a[j, i] = 0.0
-            a[i, j] = 0.0
+            p[j] = 0.0
+        for k in range(i):
+            uk = ai[k]
+            ak = a[k]
+            for j in range(i):
+                p[j] += uk * ak[j]
+        kk = 0.0
+        for j in range(i):
+            p[j] /= h
+            kk += ai[j] * p[j]
+        kk /= h + h
+        for j in range(i):
+            p[j] -= kk * ai[j]
+        for r in range(i):  # A -= u p^T + p u^T
+            ur = ai[r]
+            qr = p[r]
+            ar = a[r]
+            for j in range(i):
+                ar[j] -= ur * p[j] + qr * ai[j]
+    d[0] = a[0, 0]
+    e[0] = 0.0
+    for r in range(n):
+        for j in range(n):
+            zt[r, j] = 0.0
+        zt[r, r] = 1.0
+    p = a[0]
+    for i in range(n - 1, 1, -1):  # zt = H_2 ... H_{n-1} = Q^T, each applied from the left
+        ai = a[i]
+        h = ai[i]
+        if h == 0.0:
+            continue
+        for j in range(n):
+            p[j] = 0.0
+        for r in range(i):
+            ur = ai[r]
+            zr = zt[r]
+            for j in range(n):
+                p[j] += ur * zr[j]
+        for r in range(i):
+            ur = ai[r] / h
+            zr = zt[r]
+            for j in range(n):
+                zr[j] -= ur * p[j]
 
 
 @njit(cache=True, nogil=True)
@@ -105,57 +125,59 @@ def _tridiagonal_ql(d, e, zt):
     """Eigenvalues (into ``d``) of the tridiagonal (``d``, ``e[1:]``) by the implicit QL method
     with Wilkinson shifts (EISPACK ``tql2``); the rotations are applied to the ROWS of ``zt``
     (``Q^T`` on entry, eigenvectors as rows on exit, contiguous updates). Returns False when
-    an eigenvalue needed more than :data:`MAX_QL_ITER` sweeps (or the input is not finite)."""
+    an eigenvalue needed more than :data:`MAX_QL_ITER` sweeps (or the input is not finite).
+
+    One flat loop over sweeps (eigenvalue ``lo`` done when its ``e`` is negligible; an
+    underflow inside a sweep deflates and restarts it): the same operations as ``tql2``'s
+    nested loops, about 7 % faster on 12 x 12 (fewer branches around the rotation chain).
+    """
     n = d.shape[0]
     for i in range(1, n):
         e[i - 1] = e[i]
     e[n - 1] = 0.0
-    for lo in range(n):
-        it = 0
-        while True:
-            m = lo
-            while m < n - 1:
-                if abs(e[m]) <= _EPS * (abs(d[m]) + abs(d[m + 1])):
-                    break
-                m += 1
-            if m == lo:
+    lo = 0
+    it = 0
+    while lo < n:
+        m = lo
+        while m < n - 1:
+            if abs(e[m]) <= _EPS * (abs(d[m]) + abs(d[m + 1])):
                 break
-            it += 1
-            if it > MAX_QL_ITER:
-                return False
-            g = (d[lo + 1] - d[lo]) / (2.0 * e[lo])
-            r = _norm2(g, 1.0)
-            g = d[m] - d[lo] + e[lo] / (g + (r if g >= 0.0 else -r))
-            s = c = 1.0
-            p = 0.0
-            i = m - 1
-            deflated = False
-            while i >= lo:
-                f = s * e[i]
-                b = c * e[i]
-                r = _norm2(f, g)
-                e[i + 1] = r
-                if r == 0.0:  # underflow: deflate and restart this eigenvalue
-                    d[i + 1] -= p
-                    e[m] = 0.0
-                    deflated = True
-                    break
-                s = f / r
-                c = g / r
-                g = d[i + 1] - p
-                r = (d[i] - g) * s + 2.0 * c * b
-                p = s * r
-                d[i + 1] = g + p
-                g = c * r - b
-                zi = zt[i]
-                zj = zt[i + 1]
-                for k in range(n):
-                    f = zj[k]
-                    zj[k] = s * zi[k] + c * f
-                    zi[k] = c * zi[k] - s * f
-                i -= 1
-            if deflated:
-                continue
+            m += 1
+        if m == lo:
+            lo += 1
+            it = 0
+            continue
+        it += 1
+        if it > MAX_QL_ITER:
+            return False
+        g = (d[lo + 1] - d[lo]) / (2.0 * e[lo])
+        r = _norm2(g, 1.0)
+        g = d[m] - d[lo] + e[lo] / (g + (r if g >= 0.0 else -r))
+        s = c = 1.0
+        p = 0.0
+        i = m - 1
+        while i >= lo:
+            f = s * e[i]
+            b = c * e[i]
+            r = _norm2(f, g)
+            e[i + 1] = r
+            if r == 0.0:  # underflow: deflate and restart this eigenvalue
+                d[i + 1] -= p
+                e[m] = 0.0
+                break
+            s = f / r
+            c = g / r
+            g = d[i + 1] - p
+            r = (d[i] - g) * s + 2.0 * c * b
+            p = s * r
+            d[i + 1] = g + p
+            g = c * r - b
+            for k in range(n):
+                f = zt[i + 1, k]
+                zt[i + 1, k] = s * zt[i, k] + c * f
+                zt[i, k] = c * zt[i, k] - s * f
+            i -= 1
+        if i < lo:  # the sweep ran through
             d[lo] -= p
             e[lo] = g
             e[m] = 0.0
@@ -167,20 +189,19 @@ def eigh_small(a, w, v, zt, e):
     """Eigenvalues ``w`` (c,) and eigenvectors ``v`` (c, c, as columns) of the symmetric ``a``
     (c, c; lower triangle read), with scratch ``zt`` (c, c) and ``e`` (c,): no allocation.
 
-    Householder tridiagonalisation then implicit QL (EISPACK ``tred2`` + ``tql2``), 2-3x
-    faster than LAPACK ``syevd`` for 12 x 12 (call overhead, workspace). The eigenvalues are
+    Householder tridiagonalisation then implicit QL (EISPACK ``tred2`` + ``tql2``, the
+    reduction in LAPACK ``dsytd2``'s row-wise form), 2-3x faster than LAPACK ``syevd`` for
+    12 x 12 (call overhead, workspace). The eigenvalues are
     NOT sorted. Falls back to ``np.linalg.eigh`` (sorted) if QL does not converge.
     """
     c = a.shape[0]
     if c == 0:
         return
     for i in range(c):
-        for j in range(c):
+        for j in range(i + 1):
             v[i, j] = a[i, j]
-    _tridiagonalise(v, w, e)
-    for i in range(c):
-        for j in range(c):
-            zt[i, j] = v[j, i]
+            v[j, i] = a[i, j]
+    _tridiagonalise(v, w, e, zt)
     if _tridiagonal_ql(w, e, zt):
         for i in range(c):
             for j in range(c):
