@@ -10,15 +10,21 @@ from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
 import importlib
 import importlib.util
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from . import __version__
 from ._optional import MissingOptionalDependency
 
 __all__ = ["BENCH_MODULES", "COMMAND_MODULES", "build_parser", "main"]
+
+#: exit status of a command stopped by SIGTERM (128 + 15, as a shell reports it)
+EXIT_SIGTERM = 143
 
 #: ``geoecg bench NAME`` -> module implementing it.
 BENCH_MODULES: dict[str, str] = {
@@ -130,13 +136,45 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM while a command runs: raised in the main thread, so the command stops the
+    way Ctrl-C stops it (a bench ``--json`` keeps its finished stages, with this as the
+    reason; worker pools are shut down)."""
+
+
+@contextlib.contextmanager
+def _sigterm_stops_like_ctrl_c():
+    """Turn SIGTERM (``kill PID``, ``timeout``, a batch scheduler) into :class:`_Terminated`
+    for the duration of the block (main thread only; the old handler is put back)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise _Terminated(f"stopped by {signal.Signals(signum).name}")
+
+    old = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``geoecg`` console script."""
+    """Entry point of the ``geoecg`` console script.
+
+    SIGTERM stops a command as Ctrl-C does (what it has finished is written, see
+    ``docs/user_guide/long_jobs.md``) and the exit status is 143.
+    """
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser(argv)
     args = parser.parse_args(argv)
     try:
-        return int(args._run(args) or 0)
+        with _sigterm_stops_like_ctrl_c():
+            return int(args._run(args) or 0)
+    except _Terminated as exc:
+        print(f"geoecg {args.command}: {exc}", file=sys.stderr)
+        return EXIT_SIGTERM
     except MissingOptionalDependency as exc:  # one sentence naming the extra to install
         print(exc, file=sys.stderr)
         return 2

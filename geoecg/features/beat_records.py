@@ -10,6 +10,7 @@ adaptation copies (``rs_*``) when asked. Any sampling rate works (all windows ar
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -75,9 +76,21 @@ def beat_record_table(path, cache=None) -> dict:
     t = record_beat_table(rec.signal[_lead_order(rec.lead_names)], peaks[keep], rec.fs)
     out = {"X": t.values, "names": t.names.astype(str), "y": labels[keep], "fs": rec.fs}
     if f is not None:
-        f.parent.mkdir(parents=True, exist_ok=True)
-        np.savez(f, **out)
+        _save_npz_atomic(f, out)
     return out
+
+
+def _save_npz_atomic(path: Path, arrays: dict) -> None:
+    """``np.savez`` to a hidden temporary file, then :func:`os.replace`: a run killed while
+    writing never leaves a truncated cache file that the next run would read."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as fh:  # a file object: np.savez appends no ".npz"
+            np.savez(fh, **arrays)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def wfdb_beat_records(folder) -> list[str]:
