@@ -72,3 +72,24 @@ def test_packaged_config_loads():
     cfg = load_label_shift_config(str(path))
     assert min(cfg["grid"]["af_prior"]) == 0.01 and max(cfg["grid"]["af_prior"]) == 0.5
     assert 1000 in cfg["grid"]["n_target"]
+
+
+def test_study_resume_refuses_another_configuration(tmp_path):
+    """Before (session 11): a rerun with another configuration in the same folder skipped
+    every seed already stored under the old one and returned the old rows as this run's,
+    and config.json was overwritten with the new configuration."""
+    import json
+
+    df = run_label_shift_study(CFG, tmp_path, progress=False)
+    assert df["config_digest"].nunique() == 1
+    other = {**CFG, "simulator": {**CFG["simulator"], "effect_y": 0.5}}
+    with pytest.raises(ValueError, match="different sweep configuration"):
+        run_label_shift_study(other, tmp_path, progress=False)
+    assert json.loads((tmp_path / "config.json").read_text())["simulator"]["effect_y"] == 1.5
+    # a folder written before the digest existed cannot be matched: refused as well
+    import pandas as pd
+
+    part = next((tmp_path / "results").glob("part-*.parquet"))
+    pd.read_parquet(part).drop(columns="config_digest").to_parquet(part)
+    with pytest.raises(ValueError, match="without a configuration digest"):
+        run_label_shift_study(CFG, tmp_path, progress=False)

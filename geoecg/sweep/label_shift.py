@@ -22,6 +22,7 @@ Rows are stored like a sweep's (:class:`~geoecg.sweep.ResultStore`, one part per
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 import zlib
@@ -29,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .store import ResultStore, load_results
+from .store import ResultStore, load_results, write_text_atomic
 
 __all__ = [
     "LABEL_SHIFT_METHODS",
@@ -210,9 +211,11 @@ def run_label_shift_study(
         raise ValueError("source 'cinc2017' needs cinc_features=(X, y)")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "config.json").write_text(json.dumps(cfg, indent=2, sort_keys=True))
+    text = json.dumps(cfg, indent=2, sort_keys=True)
+    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
     store = ResultStore(out)
-    done = store.done()
+    done = store.done(digest)  # refuses a folder of another configuration, before writing
+    write_text_atomic(out / "config.json", text)
     base = int(cfg["study"].get("seed", 0))
     tasks = [(s, seed) for s in sources for seed in cfg["grid"]["seed"]]
     for src, seed in tqdm(tasks, desc=cfg["study"]["name"], disable=not progress, file=sys.stderr):
@@ -224,7 +227,7 @@ def run_label_shift_study(
             rows = _simulator_task(cfg, seed, rng)
         else:
             rows = _cinc_task(cfg, seed, rng, *cinc_features)
-        store.write(key, rows)
+        store.write(key, [{**r, "config_digest": digest} for r in rows])
     return load_results_any(out)
 
 

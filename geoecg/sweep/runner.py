@@ -16,7 +16,7 @@ from .config import SweepConfig, Task, cell_id, expand_grid, load_config
 from .methods import METHODS, reference_model
 from .metrics import binary_metrics, transfer_gaps
 from .simulators import environments, make_simulator
-from .store import ResultStore, load_results
+from .store import ResultStore, load_results, write_text_atomic
 
 __all__ = ["run_task", "run_sweep"]
 
@@ -170,7 +170,8 @@ def run_sweep(
     out.mkdir(parents=True, exist_ok=True)
     store = ResultStore(out)
     done = store.done(cfg.digest())
-    (out / "config.json").write_text(json.dumps(cfg.raw, indent=2, sort_keys=True, default=str))
+    text = json.dumps(cfg.raw, indent=2, sort_keys=True, default=str)
+    write_text_atomic(out / "config.json", text)
     pending = []
     for t in expand_grid(cfg):
         skip = frozenset(m for m, c in zip(t.methods, t.cell_ids(), strict=True) if c in done)

@@ -58,6 +58,12 @@ class ResultStore:
         if df.empty:
             return set()
         if digest is not None:
+            if "config_digest" not in df.columns or df["config_digest"].isna().any():
+                raise ValueError(
+                    f"{self.dir} holds results written without a configuration digest (a "
+                    "label-shift study before session 11), so they cannot be matched to this "
+                    "configuration; use another --out"
+                )
             other = set(df["config_digest"]) - {digest}
             if other:
                 raise ValueError(
@@ -87,6 +93,18 @@ class ResultStore:
             return pd.DataFrame(columns=COLUMNS)
         df = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
         return df.drop_duplicates("cell_id", keep="first")
+
+
+def write_text_atomic(path, text: str) -> None:
+    """Write ``text`` to ``path`` through a hidden temporary file and :func:`os.replace`
+    (a run stopped while writing leaves the previous file, never a truncated one)."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def load_results(out_dir) -> pd.DataFrame:
