@@ -136,7 +136,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-class _Terminated(KeyboardInterrupt):
+class Terminated(KeyboardInterrupt):
     """SIGTERM while a command runs: raised in the main thread, so the command stops the
     way Ctrl-C stops it (a bench ``--json`` keeps its finished stages, with this as the
     reason; worker pools are shut down)."""
@@ -144,14 +144,14 @@ class _Terminated(KeyboardInterrupt):
 
 @contextlib.contextmanager
 def _sigterm_stops_like_ctrl_c():
-    """Turn SIGTERM (``kill PID``, ``timeout``, a batch scheduler) into :class:`_Terminated`
+    """Turn SIGTERM (``kill PID``, ``timeout``, a batch scheduler) into :class:`Terminated`
     for the duration of the block (main thread only; the old handler is put back)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def stop(signum, frame):
-        raise _Terminated(f"stopped by {signal.Signals(signum).name}")
+        raise Terminated(f"stopped by {signal.Signals(signum).name}")
 
     old = signal.signal(signal.SIGTERM, stop)
     try:
@@ -172,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with _sigterm_stops_like_ctrl_c():
             return int(args._run(args) or 0)
-    except _Terminated as exc:
+    except Terminated as exc:
         print(f"geoecg {args.command}: {exc}", file=sys.stderr)
         return EXIT_SIGTERM
     except MissingOptionalDependency as exc:  # one sentence naming the extra to install

@@ -221,7 +221,7 @@ sys.exit(main(["bench", "delineate", "--data", sys.argv[2], "--ptbxl", "x",
     "sig, rc, reason",
     [
         (signal.SIGINT, -signal.SIGINT, "interrupted (KeyboardInterrupt)"),
-        (signal.SIGTERM, 143, "_Terminated: stopped by SIGTERM"),
+        (signal.SIGTERM, 143, "Terminated: stopped by SIGTERM"),
     ],
     ids=["SIGINT", "SIGTERM"],
 )
