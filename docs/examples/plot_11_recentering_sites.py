@@ -83,7 +83,7 @@ plt.show()
 # First run, nothing changed after it: within site A 90.0 %. At gain 1 both sites come from
 # the same distribution and re-centering costs little (91.0 % without, 89.5 % with). From
 # gain 1.25 on, the plain model's accuracy on site B falls (67.5 % at 1.25, 35.0 % at 2 and
-# 3, worse than always guessing the larger class); the re-centred model keeps 87.0-89.5 %,
+# 3, worse than always guessing the larger class); the re-centred model keeps 87.0-88.5 %,
 # because a gain multiplies every matrix of a site by the same factor, and re-centering
 # divides the site's mean out. Re-centering cannot undo a shift that differs from subject
 # to subject, and it assumes that both sites have similar class proportions (it moves each
