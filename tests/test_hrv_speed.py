@@ -145,6 +145,45 @@ def test_shared_intermediates_equal_blocks_alone(seed, kind):
     np.testing.assert_array_equal(np.array(list(hrv_features(rr).values())), out)
 
 
+@pytest.mark.parametrize(
+    ("n", "nd", "with_hr"),
+    [
+        (1, 0, True),
+        (2, 1, True),
+        (2, 0, False),
+        (3, 1, True),
+        (5, 4, False),
+        (300, 299, True),
+        (300, 250, True),
+        (40, 39, False),
+        (7, 9, True),
+    ],
+)
+def test_time_moments_equal_mean_std_twin(n, nd, with_hr):
+    """The fused passes of ``_time_moments`` give the numbers of ``mean`` / ``std`` and
+    RMSSD's sum of squares to the last bit (the same sums in the same order), whatever the
+    lengths of the intervals, their differences (NaN gaps: fewer) and the heart rates."""
+    rng = np.random.default_rng(n * 31 + nd)
+    x = rng.normal(800.0, 60.0, n).round(1)
+    d = rng.normal(0.0, 40.0, nd)
+    hr = 60000.0 / x if with_hr else np.empty(0)
+    got = T._time_moments(x, d, hr)
+    nan = float("nan")
+    want = (
+        T.mean(x),
+        T.std(x, 1),
+        T.mean(d) if nd else nan,
+        T.std(d, 1),
+        float(sum(v * v for v in d)),
+        T.mean(hr) if with_hr else nan,
+        T.std(hr, 1) if with_hr else nan,
+    )
+    np.testing.assert_array_equal(np.array(got), np.array(want))
+    c = np.full(n, 812.5)  # constant: the std's rounding guard gives exactly 0
+    sd_const = T._time_moments(c, np.zeros(max(n - 1, 0)), 60000.0 / c)[1]
+    np.testing.assert_array_equal(sd_const, 0.0 if n > 1 else nan)
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_entropy_with_shared_order_equals_own_sort(seed):
     x = _series(seed, "quantised")

@@ -56,17 +56,19 @@ def hrv_rows(rr_flat, t_flat, offsets, start, stop, params, out):
         x = finite_values(rr)
         order = argsort_stable(x)
         counts = np.zeros(1, dtype=np.float64)
+        sdnn = np.nan
         if x.size > 0:
             xs = sorted_values(x, order)
             counts, first = histogram_range(xs, HIST_BIN_MS, xs[0], xs[xs.size - 1])
             hrv_time_core(rr, x, xs, counts, first, row[0:N_TIME])
+            sdnn = row[1]  # std(x, 1), shared with the entropies' tolerance
         else:
             row[0:N_TIME] = np.nan
         hrv_freq_block(
             rr, t, params[0], params[1], params[2], params[3], row[N_TIME : N_TIME + N_FREQ]
         )
         hrv_nonlinear_core(
-            rr, x, order, counts, int(params[4]), params[5], params[6], row[N_TIME + N_FREQ :]
+            rr, x, order, counts, sdnn, int(params[4]), params[5], params[6], row[N_TIME + N_FREQ :]
         )
         for j in range(N_FEATURES):
             if not np.isfinite(row[j]):

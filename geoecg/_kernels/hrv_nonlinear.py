@@ -8,7 +8,14 @@ from numba import njit
 
 from .entropy import entropies_sorted, shannon_counts
 from .hrv_sort import argsort_stable
-from .hrv_time import HIST_BIN_MS, finite_values, histogram_range, sorted_values, std
+from .hrv_time import (
+    HIST_BIN_MS,
+    _std_from,
+    finite_values,
+    histogram_range,
+    sorted_values,
+    std,
+)
 
 NONLINEAR_NAMES = (
     "SD1",
@@ -64,16 +71,6 @@ def poincare(rr):
             qa += a * a
             qb += b * b
     return _std_from(qa, ma, n), _std_from(qb, mb, n)
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _std_from(q, m, n):
-    """The last step of :func:`~geoecg._kernels.hrv_time.std` (ddof 1) from the sum of
-    squared deviations ``q`` about the corrected mean ``m`` of ``n`` values."""
-    var = q / (n - 1)
-    if var <= (4.0 * 2.220446049250313e-16 * m) ** 2:
-        return 0.0
-    return np.sqrt(var)
 
 
 @njit(cache=True, nogil=True)
@@ -238,13 +235,15 @@ def hrv_nonlinear_block(rr, entropy_m, entropy_r, cosen_r_ms, out):
     if x.size > 0:
         xs = sorted_values(x, order)
         counts, _ = histogram_range(xs, HIST_BIN_MS, xs[0], xs[xs.size - 1])
-    hrv_nonlinear_core(rr, x, order, counts, entropy_m, entropy_r, cosen_r_ms, out)
+    sdnn = std(x, 1) if x.size > 0 else np.nan
+    hrv_nonlinear_core(rr, x, order, counts, sdnn, entropy_m, entropy_r, cosen_r_ms, out)
 
 
 @njit(cache=True, nogil=True)
-def hrv_nonlinear_core(rr, x, order, counts, entropy_m, entropy_r, cosen_r_ms, out):
+def hrv_nonlinear_core(rr, x, order, counts, sdnn, entropy_m, entropy_r, cosen_r_ms, out):
     """:func:`hrv_nonlinear_block` from shared intermediates: ``x`` the finite intervals,
-    ``order`` their stable argsort, ``counts`` their 1/128-s histogram."""
+    ``order`` their stable argsort, ``counts`` their 1/128-s histogram, ``sdnn`` their
+    ``std(x, 1)`` (ms; the time block's SDNN, not computed twice)."""
     for i in range(12):
         out[i] = np.nan
     sd1, sd2 = poincare(rr)
@@ -258,7 +257,7 @@ def hrv_nonlinear_core(rr, x, order, counts, entropy_m, entropy_r, cosen_r_ms, o
         out[4] = np.log10(16.0 * sd1 * sd2)
     if x.size == 0:
         return
-    r = entropy_r * std(x, 1)
+    r = entropy_r * sdnn
     out[5], out[6], out[7] = entropies_sorted(x, entropy_m, r, cosen_r_ms, order)
     S1, S2, SQ = dfa_profile_sums(x)  # one profile for both exponents
     out[8] = dfa_alpha_from_sums(S1, S2, SQ, 4, 16)

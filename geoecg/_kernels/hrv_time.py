@@ -322,6 +322,83 @@ def sorted_values(x, order):
     return xs
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _std_from(q, m, n):
+    """The last step of :func:`std` (ddof 1) from the sum of squared deviations ``q``
+    about the corrected mean ``m`` of ``n > 1`` values (also Poincaré's, in
+    :mod:`geoecg._kernels.hrv_nonlinear`)."""
+    var = q / (n - 1)
+    if var <= (4.0 * 2.220446049250313e-16 * m) ** 2:
+        return 0.0
+    return np.sqrt(var)
+
+
+@njit(cache=True, nogil=True)
+def _time_moments(x, d, hr):
+    """``(mean(x), std(x, 1), mean(d), std(d, 1), sum(d**2), mean(hr), std(hr, 1))`` with
+    every sum of :func:`mean` and :func:`std` (and RMSSD's ``sum(d**2)``) taken in the same
+    order, so the same numbers, but the sums of the three arrays side by side in three
+    fused passes (sum, mean correction, squared deviations) instead of ten separate ones:
+    each sum is a chain of dependent additions, and independent chains in one loop overlap
+    (~4 us less per 5-min series). ``x`` non-empty; ``hr`` empty or of ``x``'s size; a
+    mean or std that :func:`mean` / :func:`std` would not define is NaN."""
+    n = x.size
+    nd = d.size
+    nh = hr.size
+    k = min(n, nd)
+    sx = 0.0
+    sd_ = 0.0
+    sdd = 0.0
+    sh = 0.0
+    for i in range(k):
+        sx += x[i]
+        v = d[i]
+        sd_ += v
+        sdd += v * v
+        sh += hr[i] if i < nh else 0.0
+    for i in range(k, n):
+        sx += x[i]
+        sh += hr[i] if i < nh else 0.0
+    for i in range(k, nd):
+        v = d[i]
+        sd_ += v
+        sdd += v * v
+    mx = sx / n
+    md = sd_ / nd if nd > 0 else np.nan
+    mh = sh / n if nh > 0 else np.nan
+    cx = 0.0
+    cd = 0.0
+    ch = 0.0
+    for i in range(k):
+        cx += x[i] - mx
+        cd += d[i] - md
+        ch += hr[i] - mh if i < nh else 0.0
+    for i in range(k, n):
+        cx += x[i] - mx
+        ch += hr[i] - mh if i < nh else 0.0
+    for i in range(k, nd):
+        cd += d[i] - md
+    ax = mx + cx / n  # corrected two-pass means, as in std
+    ad = md + cd / nd if nd > 0 else np.nan
+    ah = mh + ch / n if nh > 0 else np.nan
+    qx = 0.0
+    qd = 0.0
+    qh = 0.0
+    for i in range(k):
+        qx += (x[i] - ax) * (x[i] - ax)
+        qd += (d[i] - ad) * (d[i] - ad)
+        qh += (hr[i] - ah) * (hr[i] - ah) if i < nh else 0.0
+    for i in range(k, n):
+        qx += (x[i] - ax) * (x[i] - ax)
+        qh += (hr[i] - ah) * (hr[i] - ah) if i < nh else 0.0
+    for i in range(k, nd):
+        qd += (d[i] - ad) * (d[i] - ad)
+    sdx = _std_from(qx, ax, n) if n > 1 else np.nan
+    sdd_ = _std_from(qd, ad, nd) if nd > 1 else np.nan
+    sdh = _std_from(qh, ah, n) if nh > 1 else np.nan
+    return mx, sdx, md, sdd_, sdd, mh, sdh
+
+
 @njit(cache=True, nogil=True)
 def hrv_time_block(rr, out):
     """Fill ``out[:22]`` with the time-domain indices of ``rr`` (ms), see ``TIME_NAMES``."""
@@ -343,16 +420,17 @@ def hrv_time_core(rr, x, xs, counts, first, out):
         out[i] = np.nan
     d = successive_diffs(rr)
     n = x.size
-    m = mean(x)
-    sd = std(x, 1)
+    nd = d.size
+    hr_ok = xs[0] > 0.0
+    hr = np.empty(n if hr_ok else 0, dtype=np.float64)  # one division per interval
+    for i in range(hr.size):
+        hr[i] = 60000.0 / x[i]
+    m, sd, dm, dsd, sdd, hm, hsd = _time_moments(x, d, hr)
     out[0] = m
     out[1] = sd
-    if d.size >= 1:
-        s = 0.0
-        for v in d:
-            s += v * v
-        out[2] = np.sqrt(s / d.size)
-    out[3] = std(d, 1)
+    if nd >= 1:
+        out[2] = np.sqrt(sdd / nd)
+    out[3] = dsd
     if m != 0.0:
         out[4] = sd / m
         out[5] = out[2] / m
@@ -377,17 +455,9 @@ def hrv_time_core(rr, x, xs, counts, first, out):
                 c50 += 1
         out[14] = 100.0 * c20 / d.size
         out[15] = 100.0 * c50 / d.size
-    if xs[0] > 0.0:
-        hr = np.empty(n, dtype=np.float64)  # one division per interval, for both indices
-        for i in range(n):
-            hr[i] = 60000.0 / x[i]
-        hm = 0.0
-        for i in range(n):
-            hm += hr[i]
-        hm /= n
+    if hr_ok:
         out[16] = hm
-        if n > 1:
-            out[17] = std(hr, 1)
+        out[17] = hsd
         out[18] = 60000.0 / xs[n - 1]
         out[19] = 60000.0 / xs[0]
     cmax = 0.0
