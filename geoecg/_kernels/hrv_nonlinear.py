@@ -166,18 +166,25 @@ def dfa_alpha(x, lo, hi):
 @njit(cache=True, nogil=True)
 def dfa_profile_sums(x):
     """:func:`dfa_prefix_sums` of the profile ``cumsum(x - mean)``: computed once per
-    series and shared by both DFA exponents."""
+    series and shared by both DFA exponents. The profile's running sum is taken in the
+    loop of the prefix sums (the same operations in the same order as the profile array
+    then :func:`dfa_prefix_sums`, so the same numbers; its chain of additions overlaps
+    theirs, and no profile array)."""
     N = x.size
     mu = 0.0
     for v in x:
         mu += v
     mu /= max(N, 1)
-    prof = np.empty(N, dtype=np.float64)
+    S1 = np.zeros((N + 1, 2), dtype=np.float64)
+    S2 = np.zeros((N + 1, 2), dtype=np.float64)
+    SQ = np.zeros((N + 1, 2), dtype=np.float64)
     c = 0.0
-    for i in range(N):
-        c += x[i] - mu
-        prof[i] = c
-    return dfa_prefix_sums(prof)
+    for q in range(N):
+        c += x[q] - mu
+        _two_sum_step(S1, q, c)
+        _two_sum_step(S2, q, c * c)
+        _two_sum_step(SQ, q, q * c)
+    return S1, S2, SQ
 
 
 @njit(cache=True, nogil=True)
