@@ -91,6 +91,7 @@ def test_protocol_never_fits_a_test_records_crops(monkeypatch):
         _check(fit, y, owner)
         assert not np.isin(fit[0], te).any() and not np.isin(fit[1], te).any()
     assert out["per_seed"][0]["n_test"] == te.size
+    assert out["per_seed"][0]["n_train_crops"] == np.isin(owner, tr).sum() > 0
     with pytest.raises(ValueError, match="both crops and crop_owner"):
         prior_shift_protocol(cands, X, y, target, seeds=[0], crops=crops)
 
@@ -109,3 +110,40 @@ def test_crop_rows_checks_its_input():
         CropRowsClassifier(_Spy(), crops[:, :2], owner).fit(Xi, y)
     with pytest.raises(ValueError, match="needs estimator"):
         CropRowsClassifier(_Spy()).fit(Xi, y)
+
+
+def test_protocol_reads_crops_from_the_feature_matrix(monkeypatch):
+    """The bench passes the AFFeatureMatrix: same result as crops= / crop_owner=, and the
+    protocol's crop settings are the rhythm-crops preset's (registry item 7)."""
+    import geoecg.evaluation.prior_shift as ps
+    from geoecg.estimators.af import AF_PRESETS
+    from geoecg.estimators.af.protocols import (
+        AF_PROTOCOL_MATRIX,
+        prior_shift_candidates,
+        prior_shift_protocol,
+    )
+    from geoecg.features.af import AFFeatureMatrix
+
+    X, y, crops, owner = _cohort(seed=2)
+    tr = np.concatenate([np.flatnonzero(y == c)[:28] for c in "ANO~"])
+    monkeypatch.setattr(
+        ps, "prior_shift_split", lambda *a, **k: (tr, np.setdiff1d(np.arange(y.size), tr))
+    )
+
+    def cands(seed):
+        return {"m": (PriorShiftClassifier(_Spy(), cv=3, n_bootstrap=0, random_state=seed), None)}
+
+    target = {"N": 0.6, "A": 0.1, "O": 0.25, "~": 0.05}
+    m = AFFeatureMatrix(X=X, feature_names=("a", "b", "c"), crops=crops, crop_owner=owner)
+    FITS.clear()
+    a = prior_shift_protocol(cands, m, y, target, seeds=[0])
+    b = prior_shift_protocol(cands, X, y, target, seeds=[0], crops=crops, crop_owner=owner)
+    assert len(FITS) == 8 and all(f[1].size for f in FITS)
+    assert a["per_seed"][0]["rows"] == b["per_seed"][0]["rows"]
+    with pytest.raises(ValueError, match="inside the AFFeatureMatrix"):
+        prior_shift_protocol(cands, m, y, target, seeds=[0], crops=crops, crop_owner=owner)
+    preset = AF_PRESETS["rhythm-crops"]
+    ps_opts = AF_PROTOCOL_MATRIX["prior-shift"]
+    assert {k: preset[k] for k in ps_opts} == ps_opts
+    for adapter, _ in prior_shift_candidates().values():
+        assert adapter.estimator.crop_weight == preset["crop_weight"]

@@ -1,10 +1,10 @@
 """``geoecg bench af``: CinC 2017 N/A/O/~ F1, MIT-BIH beat-level Se/Sp, 24-h screening.
 
 ``--data CINC_DIR``: nested CV (default), ``--protocol cv`` (plain CV of ``--preset``) or
-``--protocol prior-shift`` (per seed a balanced training part and a test part at
-``--target-priors``; the base model chosen on the training part's out-of-fold score weighted
-to the EM-estimated test prior; scored uncorrected, with the ORACLE prior and with EM / BBSE
-/ RLLS priors estimated without labels); ``--train-data A --test-data B``: fit on any
+``--protocol prior-shift`` (per seed a balanced training part, each fit with 2 crops of its
+records, a test part at ``--target-priors``; base model chosen on the training part's OOF
+score weighted to the EM-estimated test prior; scored uncorrected, with the ORACLE prior, with
+EM / BBSE / RLLS priors estimated without labels); ``--train-data A --test-data B``: fit on any
 CinC-layout folder, score on another (same adaptation rows); ``--data MITDB_DIR --beat-level``;
 ``--screen-24h``. Protocols: :mod:`geoecg.estimators.af.protocols`; features cached per record
 (``--cache``); each finished seed goes to ``--json`` (``--resume``). F1, Se, +P, Sp in %; s.
@@ -73,14 +73,14 @@ def _run_cinc(args, saved) -> dict:
         return P.load_cinc_matrix(folder, cache_dir=args.cache, **kw)
 
     if args.data and args.protocol != "cv":
-        m, y, times = load(args.data, rhythm_profile=True)
+        m, y, times = load(args.data, **P.AF_PROTOCOL_MATRIX[args.protocol])
         if args.protocol == "nested":
             kw = {"folds": args.folds, "inner_folds": args.inner_folds, "n_estimators": ntree}
             out = P.nested_cinc_cv(m.X, y, seeds=seeds, **kw, **saved.hooks)
             out["mode"] = f"nested {args.folds}-fold CV (inner {args.inner_folds}), seeds {seeds}"
         else:
             kw = {"test_size": args.test_size, "seeds": seeds, **saved.hooks}
-            out = P.prior_shift_protocol(cands, m.X, y, target, **kw)
+            out = P.prior_shift_protocol(cands, m, y, target, **kw)
             out["mode"] = f"prior-shift, {args.test_size} test records at {args.target_priors}"
     elif args.data:
         m, y, times = load(args.data, **pre)

@@ -14,7 +14,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
-__all__ = ["CropRowsClassifier", "with_record_index"]
+__all__ = ["CropRowsClassifier", "with_record_index", "with_crops"]
 
 
 def with_record_index(X) -> np.ndarray:
@@ -29,6 +29,19 @@ def with_record_index(X) -> np.ndarray:
     if X.ndim != 2:
         raise ValueError(f"X must be 2-D (n_records, n_features), got shape {X.shape}")
     return np.column_stack([np.arange(X.shape[0], dtype=np.float64), X])
+
+
+def with_crops(adapter, X, crops, crop_owner):
+    """``adapter`` (a :class:`~geoecg.estimators.PriorShiftClassifier`) with its estimator
+    wrapped in :class:`CropRowsClassifier`, and ``X`` with the record index as column 0.
+
+    Returns
+    -------
+    adapter : the same object, ``estimator`` replaced
+    X : ndarray, shape (n_records, 1 + n_features)
+    """
+    est = CropRowsClassifier(adapter.estimator, crops, crop_owner)
+    return adapter.set_params(estimator=est), with_record_index(X)
 
 
 class CropRowsClassifier(ClassifierMixin, BaseEstimator):

@@ -8,7 +8,8 @@ CinC 2017 record classification (N / A / O / ~) on a feature matrix
   inner CV on the training records of each outer fold;
 - :func:`prior_shift_protocol`: per seed a balanced training part and a test part at a
   target prior, scored by :func:`adaptation_report` (uncorrected, calibrated, the ORACLE
-  true prior, and the priors estimated without labels by EM / BBSE / RLLS);
+  true prior, and the priors estimated without labels by EM / BBSE / RLLS); every fit also
+  trains on crops of its own training records (:data:`AF_PROTOCOL_MATRIX`);
 - :func:`simulate_prior_shift`: held-out predictions resampled to a target prior;
 - :func:`prior_shift_candidates`: the base models of the prior-shift protocol (record
   features, + rhythm profile), one of which is chosen per seed on the training part's
@@ -32,6 +33,7 @@ __all__ = [
     "CLASSES",
     "DEFAULT_TARGET_PRIORS",
     "ADAPT_METHODS",
+    "AF_PROTOCOL_MATRIX",
     "record_scores",
     "cinc_cv_proba",
     "simulate_prior_shift",
@@ -52,6 +54,12 @@ CLASSES = ("N", "A", "O", "~")
 DEFAULT_TARGET_PRIORS = {"N": 0.595, "A": 0.089, "O": 0.283, "~": 0.033}
 #: Prior estimators of :func:`adaptation_report`.
 ADAPT_METHODS = ("em", "bbse", "rlls")
+#: :func:`load_cinc_matrix` options of the ``geoecg bench af --data`` protocols; prior shift:
+#: + 2 crops of 70 % per record at weight 0.5 (registry item 7 of docs/benchmarks/af.md).
+AF_PROTOCOL_MATRIX = {
+    "nested": {"rhythm_profile": True},
+    "prior-shift": {"rhythm_profile": True, "n_crops": 2, "crop_frac": 0.7},
+}
 
 
 def load_cinc_matrix(
@@ -361,12 +369,19 @@ def prior_shift_protocol(
     (:class:`geoecg.commands.bench_io.FoldLog` saves them to ``--json``); ``progress``: a
     tqdm bar of the seeds on stderr.
 
-    ``crops``, ``crop_owner`` (:class:`geoecg.features.af.AFFeatureMatrix`, same columns as
-    ``X``): every fit of every candidate (each out-of-fold calibration fit and the final
+    ``X`` may be a :class:`geoecg.features.af.AFFeatureMatrix` (e.g. of
+    ``load_cinc_matrix(..., **AF_PROTOCOL_MATRIX["prior-shift"])``, the protocol's pipeline):
+    its ``crops`` and ``crop_owner`` are then used. ``crops``, ``crop_owner`` (same columns
+    as ``X``): every fit of every candidate (each out-of-fold calibration fit and the final
     fit) also trains on the crops of its own training records, never on crops of a held-out
     or test record (:class:`~geoecg.estimators.af._crop_rows.CropRowsClassifier`)."""
     from ...evaluation.prior_shift import prior_shift_split
+    from ._crop_rows import with_crops
 
+    if hasattr(X, "crop_owner"):  # an AFFeatureMatrix
+        if crops is not None or crop_owner is not None:
+            raise ValueError("give crops either inside the AFFeatureMatrix X or as crops=")
+        X, crops, crop_owner = X.X, X.crops, X.crop_owner
     X, y = np.asarray(X), np.asarray(y)
     if (crops is None) != (crop_owner is None):
         raise ValueError("give both crops and crop_owner, or neither")
@@ -384,10 +399,7 @@ def prior_shift_protocol(
             cols = slice(None) if ncol is None else slice(0, ncol)
             Xc = X[:, cols]
             if crops is not None:
-                from ._crop_rows import CropRowsClassifier, with_record_index
-
-                est = CropRowsClassifier(adapter.estimator, np.asarray(crops)[:, cols], crop_owner)
-                adapter, Xc = adapter.set_params(estimator=est), with_record_index(Xc)
+                adapter, Xc = with_crops(adapter, Xc, np.asarray(crops)[:, cols], crop_owner)
             fitted = adapter.fit(Xc[tr], y[tr])
             if getattr(fitted, "method", None) in ADAPT_METHODS:
                 inner[name] = target_weighted_score(fitted.adapt(Xc[te]))
@@ -395,6 +407,7 @@ def prior_shift_protocol(
         chosen = max(inner, key=inner.get) if len(cands) > 1 else next(iter(cands))
         rep = reps.pop(chosen)
         rep.update(seed=int(seed), n_train=int(len(tr)), chosen=chosen, inner_scores=inner)
+        rep["n_train_crops"] = 0 if crops is None else int(np.isin(crop_owner, tr).sum())
         rep["not_chosen"] = reps
         per_seed.append(_finished(int(seed), rep, on_fold))
     summary = {}
