@@ -1,8 +1,10 @@
 """Crop augmentation inside the prior-shift protocol (registry item 7 of
-docs/benchmarks/af.md): every fit trains on the crops of its own training records only; a
+docs/benchmarks/af_history.md): every fit trains on the crops of its own training records only; a
 calibration-fold or test record's crops never reach a fit."""
 
 from __future__ import annotations
+
+import json
 
 import numpy as np
 import pytest
@@ -147,3 +149,45 @@ def test_protocol_reads_crops_from_the_feature_matrix(monkeypatch):
     assert {k: preset[k] for k in ps_opts} == ps_opts
     for adapter, _ in prior_shift_candidates().values():
         assert adapter.estimator.crop_weight == preset["crop_weight"]
+
+
+def _json(out) -> str:
+    from geoecg.commands.bench_io import to_jsonable
+
+    return json.dumps(to_jsonable(out), sort_keys=True)
+
+
+def test_resume_refuses_seeds_made_with_other_protocol_settings():
+    """``done_folds`` rows are reused only when their recorded settings are this run's: a
+    row written before crops were adopted (no ``n_train_crops``), a crop-free row, one with
+    other candidates or another test size is refused with the setting named."""
+    from geoecg.estimators.af.protocols import prior_shift_protocol
+
+    X, y, crops, owner = _cohort(seed=3)
+
+    def cands(seed):
+        def m():
+            return PriorShiftClassifier(_Spy(), cv=3, n_bootstrap=0, random_state=seed)
+
+        return {"all": (m(), None), "two": (m(), 2)}
+
+    target = {"N": 0.6, "A": 0.1, "O": 0.25, "~": 0.05}
+    kw = dict(seeds=[0, 1], test_size=40, crops=crops, crop_owner=owner)
+    full = prior_shift_protocol(cands, X, y, target, **kw)
+    row = full["per_seed"][0]
+    n = row["n_train_crops"]
+    assert 0 < n < owner.size
+    seen: list = []
+    got = prior_shift_protocol(
+        cands, X, y, target, **kw, done_folds={0: row}, on_fold=lambda s, r: seen.append(s)
+    )
+    assert seen == [1] and _json(got) == _json(full)  # seed 0 reused, not refitted
+    pre_crop = {k: v for k, v in row.items() if k != "n_train_crops"}
+    with pytest.raises(ValueError, match=rf"n_train_crops absent .*\(now {n}\).*without --resume"):
+        prior_shift_protocol(cands, X, y, target, **kw, done_folds={0: pre_crop})
+    with pytest.raises(ValueError, match=rf"done_folds\[0\] .*n_train_crops 0 \(now {n}\)"):
+        prior_shift_protocol(cands, X, y, target, **kw, done_folds={0: {**row, "n_train_crops": 0}})
+    with pytest.raises(ValueError, match=r"candidates \[.\w+.\] \(now \['all', 'two'\]\)"):
+        prior_shift_protocol(cands, X, y, target, **kw, done_folds={0: {**row, "not_chosen": {}}})
+    with pytest.raises(ValueError, match=r"n_train 64 \(now \d+\); n_test 40 \(now (?!40)\d+\)"):
+        prior_shift_protocol(cands, X, y, target, **{**kw, "test_size": 50}, done_folds={0: row})

@@ -1,13 +1,13 @@
 """``geoecg bench af``: CinC 2017 N/A/O/~ F1, MIT-BIH beat-level Se/Sp, 24-h screening.
 
 ``--data CINC_DIR``: nested CV (default), ``--protocol cv`` (plain CV of ``--preset``) or
-``--protocol prior-shift`` (per seed a balanced training part, each fit with 2 crops of its
-records, a test part at ``--target-priors``; base model chosen on the training part's OOF
-score weighted to the EM-estimated test prior; scored uncorrected, with the ORACLE prior, with
-EM / BBSE / RLLS priors estimated without labels); ``--train-data A --test-data B``: fit on any
-CinC-layout folder, score on another (same adaptation rows); ``--data MITDB_DIR --beat-level``;
+``--protocol prior-shift`` (per seed a balanced training part and a test part at
+``--target-priors``; every fit also on 2 crops of 70 % of its own training records at weight
+0.5; base model chosen on the training part's OOF score weighted to the EM-estimated test prior;
+scored uncorrected, ORACLE, EM / BBSE / RLLS priors estimated without labels); ``--train-data A
+--test-data B``: fit on one folder, score on another; ``--data MITDB_DIR --beat-level``;
 ``--screen-24h``. Protocols: :mod:`geoecg.estimators.af.protocols`; features cached per record
-(``--cache``); each finished seed goes to ``--json`` (``--resume``). F1, Se, +P, Sp in %; s.
+(``--cache``); seeds go to ``--json`` (``--resume`` refuses other settings' seeds). F1 etc. in %.
 """
 
 from __future__ import annotations

@@ -15,8 +15,9 @@ CinC 2017 record classification (N / A / O / ~) on a feature matrix
   features, + rhythm profile), one of which is chosen per seed on the training part's
   target-weighted out-of-fold score (:func:`target_weighted_score`).
 
-Beat level (MIT-BIH rhythm annotations): :func:`beat_level_cv` over
-:func:`af_beat_detectors`; :func:`time_screening` times a synthetic 24-h Holter.
+Beat level (MIT-BIH rhythm annotations; code in the private ``_beat_level`` module, public
+here): :func:`beat_level_cv` over :func:`af_beat_detectors`; :func:`time_screening` times a
+synthetic 24-h Holter.
 F1, Se, +P and Sp are percentages (:func:`record_scores`); times in s.
 """
 
@@ -26,6 +27,14 @@ import time
 
 import numpy as np
 from sklearn.base import clone
+
+from ._beat_level import (
+    af_beat_detectors,
+    af_patient_folds,
+    beat_level_cv,
+    mitdb_af_series,
+    time_screening,
+)
 
 __all__ = [
     "load_cinc_matrix",
@@ -55,7 +64,7 @@ DEFAULT_TARGET_PRIORS = {"N": 0.595, "A": 0.089, "O": 0.283, "~": 0.033}
 #: Prior estimators of :func:`adaptation_report`.
 ADAPT_METHODS = ("em", "bbse", "rlls")
 #: :func:`load_cinc_matrix` options of the ``geoecg bench af --data`` protocols; prior shift:
-#: + 2 crops of 70 % per record at weight 0.5 (registry item 7 of docs/benchmarks/af.md).
+#: + 2 crops of 70 % per record at weight 0.5 (registry item 7 of docs/benchmarks/af_history.md).
 AF_PROTOCOL_MATRIX = {
     "nested": {"rhythm_profile": True},
     "prior-shift": {"rhythm_profile": True, "n_crops": 2, "crop_frac": 0.7},
@@ -95,30 +104,6 @@ def load_cinc_matrix(
     )
     y = labels.loc[names].to_numpy().astype(str)
     return m, y, {"read": t1 - t0, "features": time.perf_counter() - t1}
-
-
-def mitdb_af_series(folder, *, rpeaks="reference") -> dict:
-    """Record -> ``(rr_ms, is_af, ectopic)`` of the non-paced MIT-BIH records in ``folder``
-    (input of :func:`beat_level_cv`): annotated beats, or ``rpeaks="detected"`` R-peaks."""
-    from ...features import detect_rpeaks
-    from ...features.af import beat_rhythms
-    from ...features.ectopy import ectopic_beats
-    from ...io import beat_annotations, mitdb_records, read_mitdb
-
-    if rpeaks not in ("reference", "detected"):
-        raise ValueError(f"rpeaks must be 'reference' or 'detected', got {rpeaks!r}")
-    data = {}
-    for r in mitdb_records(folder, "non-paced"):
-        rec = read_mitdb(r, folder)
-        b = beat_annotations(rec.annotations)["sample"].to_numpy().astype(np.int64)
-        if rpeaks == "detected":
-            b = np.asarray(detect_rpeaks(rec.signal[0], rec.fs, track=False).indices, np.int64)
-        data[r] = (
-            np.diff(b) * 1000.0 / rec.fs,
-            beat_rhythms(rec.annotations, b)[1:] == "AFIB",
-            ectopic_beats(rec.signal[0], rec.fs, b),
-        )
-    return data
 
 
 def record_scores(y_true, y_pred) -> dict:
@@ -319,6 +304,24 @@ def _done_seeds(done_folds) -> dict:
     return done
 
 
+def _same_settings(seed: int, row: dict, now: dict, candidates: list) -> dict:
+    """``row`` (a finished seed of an earlier run) if it was made with this run's protocol
+    settings ``now`` and candidate names; else a ValueError naming each differing setting
+    (a row from before crop augmentation lacks ``n_train_crops``)."""
+    absent = "absent (written before it was recorded)"
+    diff = [f"{k} {row.get(k, absent)} (now {v})" for k, v in now.items() if row.get(k) != v]
+    had = sorted([row.get("chosen"), *row.get("not_chosen", {})])
+    if had != candidates:
+        diff.append(f"candidates {had} (now {candidates})")
+    if diff:
+        raise ValueError(
+            f"done_folds[{seed}] was made with other protocol settings: {'; '.join(diff)}; "
+            "its rows cannot be mixed with this run's: start afresh (geoecg bench af: "
+            "without --resume, or another --json)"
+        )
+    return row
+
+
 def _bar(seeds, progress: bool):
     from tqdm.auto import tqdm
 
@@ -366,8 +369,10 @@ def prior_shift_protocol(
     ``on_fold(seed, row)`` is called after each finished seed with its ``per_seed`` row;
     ``done_folds`` (seed -> row, as passed to ``on_fold`` by an earlier run with the same
     data and settings) skips those seeds: the result equals an uninterrupted run
-    (:class:`geoecg.commands.bench_io.FoldLog` saves them to ``--json``); ``progress``: a
-    tqdm bar of the seeds on stderr.
+    (:class:`geoecg.commands.bench_io.FoldLog` saves them to ``--json``); a done row whose
+    recorded settings (``n_train``, ``n_test``, ``n_train_crops``, candidate names) differ
+    from this run's raises ValueError naming them (e.g. a row written before crops were
+    adopted lacks ``n_train_crops``); ``progress``: a tqdm bar of the seeds on stderr.
 
     ``X`` may be a :class:`geoecg.features.af.AFFeatureMatrix` (e.g. of
     ``load_cinc_matrix(..., **AF_PROTOCOL_MATRIX["prior-shift"])``, the protocol's pipeline):
@@ -387,13 +392,18 @@ def prior_shift_protocol(
         raise ValueError("give both crops and crop_owner, or neither")
     per_seed, done = [], _done_seeds(done_folds)
     for seed in _bar(seeds, progress):
-        if int(seed) in done:
-            per_seed.append(done[int(seed)])
-            continue
         tr, te = prior_shift_split(y, target, test_size, random_state=seed)
         cands = make_candidates(seed)
         if not isinstance(cands, dict):
             cands = {"model": (cands, None)}
+        now = {
+            "n_train": int(len(tr)),
+            "n_test": int(len(te)),
+            "n_train_crops": 0 if crops is None else int(np.isin(crop_owner, tr).sum()),
+        }
+        if int(seed) in done:
+            per_seed.append(_same_settings(int(seed), done[int(seed)], now, sorted(cands)))
+            continue
         reps, inner = {}, {}
         for name, (adapter, ncol) in cands.items():
             cols = slice(None) if ncol is None else slice(0, ncol)
@@ -406,8 +416,7 @@ def prior_shift_protocol(
             reps[name] = adaptation_report(fitted, Xc[te], y[te])
         chosen = max(inner, key=inner.get) if len(cands) > 1 else next(iter(cands))
         rep = reps.pop(chosen)
-        rep.update(seed=int(seed), n_train=int(len(tr)), chosen=chosen, inner_scores=inner)
-        rep["n_train_crops"] = 0 if crops is None else int(np.isin(crop_owner, tr).sum())
+        rep.update(seed=int(seed), chosen=chosen, inner_scores=inner, **now)
         rep["not_chosen"] = reps
         per_seed.append(_finished(int(seed), rep, on_fold))
     summary = {}
@@ -490,120 +499,4 @@ def nested_cinc_cv(
                 }
             )
         },
-    }
-
-
-def af_beat_detectors(*, n_estimators: int = 200, random_state=None) -> dict:
-    """The registered beat-level rows: name -> (factory, uses ectopic flags)."""
-    from .detectors import AFDetector, COSEnDetector, LowComplexityAFDetector, TatenoGlassDetector
-    from .ectopy import EctopyFilteredDetector as E
-
-    def xgb():
-        return AFDetector(n_estimators=n_estimators, random_state=random_state)
-
-    return {
-        "Tateno-Glass (KS, 50 dRR)": (TatenoGlassDetector, False),
-        "COSEn (16 beats)": (COSEnDetector, False),
-        "low-complexity (Petrenas-style)": (LowComplexityAFDetector, False),
-        "AFDetector (xgboost, 30 beats)": (xgb, False),
-        "COSEn + ectopy filter": (lambda: E(COSEnDetector(), mode="drop", min_episode_s=0.0), True),
-        "COSEn + 30 s episodes": (lambda: E(COSEnDetector(), min_episode_s=30.0), False),
-        "COSEn + ectopy + 30 s episodes": (
-            lambda: E(COSEnDetector(), mode="drop", min_episode_s=30.0),
-            True,
-        ),
-        "AFDetector + ectopy + 30 s episodes": (
-            lambda: E(xgb(), mode="drop", min_episode_s=30.0),
-            True,
-        ),
-    }
-
-
-def af_patient_folds(series: dict, same_patient=(("201", "202"),)) -> list:
-    """One test fold per AF patient (records of one patient stay together: MIT-BIH 201/202);
-    records without AF are dealt round-robin over the folds (sorted names)."""
-    grp = {r: "/".join(g) for g in same_patient for r in g}
-    af = sorted({grp.get(r, r) for r, v in series.items() if np.any(v[1])})
-    if len(af) < 2:
-        raise ValueError(f"beat-level CV needs >= 2 patients with AF, found {af}")
-    folds = [sorted(r for r in series if np.any(series[r][1]) and grp.get(r, r) == g) for g in af]
-    for i, r in enumerate(sorted(r for r in series if not np.any(series[r][1]))):
-        folds[i % len(folds)].append(r)
-    return folds
-
-
-def beat_level_cv(series: dict, detectors: dict, folds: list) -> dict:
-    """Per-beat Se / Sp of each detector, leave-folds-out over records.
-
-    Parameters
-    ----------
-    series : dict
-        Record -> ``(rr_ms, is_af, ectopic)`` (one AF flag per interval, one ectopic flag
-        per beat).
-    detectors : dict
-        Name -> ``(factory, uses_ectopy)`` (:func:`af_beat_detectors`); an
-        :class:`~geoecg.estimators.af.EctopyFilteredDetector` that does not use ectopy gets
-        ``None`` flags (its episode rule alone).
-    folds : list of list of str
-        Test records of each fold (the others train), e.g. :func:`af_patient_folds`.
-    """
-    from .ectopy import EctopyFilteredDetector
-
-    results = {}
-    for name, (make, use_ect) in detectors.items():
-        tp = fn = tn = fp = 0
-        per_rec = {}
-        t0 = time.perf_counter()
-        for test in folds:
-            train = [r for r in series if r not in test]
-            det = make()
-            extra = isinstance(det, EctopyFilteredDetector)
-            fit_ect = ([[series[r][2] for r in train]] if use_ect else [None]) if extra else []
-            det.fit_series([series[r][0] for r in train], [series[r][1] for r in train], *fit_ect)
-            for r in test:
-                ect = ([series[r][2]] if use_ect else [None]) if extra else []
-                p = det.predict_series(series[r][0], *ect)
-                yr = series[r][1]
-                a, b, c, d = (p & yr).sum(), (~p & yr).sum(), (~p & ~yr).sum(), (p & ~yr).sum()
-                tp, fn, tn, fp = tp + a, fn + b, tn + c, fp + d
-                per_rec[r] = {"tp": int(a), "fn": int(b), "tn": int(c), "fp": int(d)}
-        results[name] = {
-            "se": 100.0 * tp / max(tp + fn, 1),
-            "sp": 100.0 * tn / max(tn + fp, 1),
-            "n_af_beats": int(tp + fn),
-            "n_other_beats": int(tn + fp),
-            "time_s": time.perf_counter() - t0,
-            "per_record": per_rec,
-        }
-    return results
-
-
-def time_screening(*, random_state=0, n_runs: int = 3) -> dict:
-    """Time :func:`~geoecg.estimators.af.screen_af` (COSEn) on a synthetic 24-h, 2-lead,
-    200-Hz Holter with three AF episodes; beat Se / Sp against the simulated truth."""
-    from .detectors import COSEnDetector
-    from .screening import screen_af, synthetic_af_ecg, synthetic_rr
-
-    rr, yy = synthetic_rr(20000, af_fraction=0.5, random_state=random_state)
-    det = COSEnDetector().fit_series(rr, yy)
-    episodes = [(3600.0, 7200.0), (30000.0, 30600.0), (60000.0, 70000.0)]
-    x, fs, truth = synthetic_af_ecg(
-        24 * 3600.0, fs=200.0, n_leads=2, af_intervals=episodes, random_state=random_state
-    )
-    times = []
-    for _ in range(n_runs):
-        t0 = time.perf_counter()
-        res = screen_af(x, fs, det)
-        times.append(time.perf_counter() - t0)
-    beat_af = np.interp(res.rpeaks[1:] / fs, truth["beat_s"], truth["af"].astype(float)) > 0.5
-    return {
-        "mode": "screen a synthetic 24-h, 2-lead, 200-Hz recording (COSEn detector)",
-        "n_samples": int(x.shape[1]),
-        "n_beats": int(res.rpeaks.size),
-        "time_s_median": float(np.median(times)),
-        "times_s": times,
-        "episodes_found": res.episodes.round(1).to_dict("list"),
-        "episodes_true": episodes,
-        "beat_se": 100.0 * float((res.af & beat_af).sum() / max(beat_af.sum(), 1)),
-        "beat_sp": 100.0 * float((~res.af & ~beat_af).sum() / max((~beat_af).sum(), 1)),
     }
