@@ -338,9 +338,9 @@ def _time_moments(x, d, hr):
     """``(mean(x), std(x, 1), mean(d), std(d, 1), sum(d**2), mean(hr), std(hr, 1))`` with
     every sum of :func:`mean` and :func:`std` (and RMSSD's ``sum(d**2)``) taken in the same
     order, so the same numbers, but the sums of the three arrays side by side in three
-    fused passes (sum, mean correction, squared deviations) instead of ten separate ones:
+    fused passes (sum, mean correction, squared deviations) instead of twelve separate ones:
     each sum is a chain of dependent additions, and independent chains in one loop overlap
-    (~4 us less per 5-min series). ``x`` non-empty; ``hr`` empty or of ``x``'s size; a
+    (~5 us less per 5-min series). ``x`` non-empty; ``hr`` empty or of ``x``'s size; a
     mean or std that :func:`mean` / :func:`std` would not define is NaN."""
     n = x.size
     nd = d.size
