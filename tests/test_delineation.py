@@ -571,6 +571,7 @@ def test_p_offset_kernel_reference_span_of_its_own():
     short, long_ = res[15.0][1:-1, COL["P_off"]], res[25.0][1:-1, COL["P_off"]]
     assert np.all(long_ - short >= 0.01 * FS)  # at least 10 ms later
     assert np.all(long_ <= res[25.0][1:-1, COL["QRS_on"]])
+    assert DelineationSettings().params(FS)[K.P_P_OFF_SPAN] == round(0.05 * FS)  # the default
 
 
 def test_per_lead_p_searched_inside_the_global_window():
