@@ -35,8 +35,9 @@ def _run_until(script: Path, args, ready, sig, timeout=300):
         proc.send_signal(sig)
         proc.wait(timeout=120)
     finally:
-        if proc.poll() is None:
+        if proc.poll() is None:  # a failed assertion above: do not leave the job running
             proc.kill()
+            proc.wait(timeout=60)
     return proc.returncode
 
 
@@ -240,3 +241,97 @@ def test_bench_stopped_by_a_signal_keeps_the_finished_stage(tmp_path, sig, rc, r
     d = json.loads(path.read_text())
     assert (d["complete"], d["stages"], d["ludb"]) == (False, ["ludb"], {"records": ["1", "2"]})
     assert d["reason"] == reason and "ptbxl_criteria" not in d
+
+
+# ---- the AF per-record feature cache (bench af --cache, --train-data on a large folder) --
+
+AF_ROWS = """
+import sys, time
+import numpy as np
+from geoecg.features.af._cache import cached_rows
+
+
+def slow(x, fs):
+    time.sleep(0.3)
+    return np.array([x.sum(), x.std()])
+
+
+sig = [np.random.default_rng(i).standard_normal(500) for i in range(12)]
+cached_rows(slow, sig, 250.0, 2, prefix="t", keys=[str(i) for i in range(12)],
+            cache_dir=sys.argv[1])
+"""
+
+
+def test_af_row_cache_killed_mid_run_keeps_the_finished_rows(tmp_path):
+    """The AF feature batches cache one row per record (temporary file + rename): after
+    SIGKILL the finished rows are read back and only the others are computed."""
+    from geoecg.features.af._cache import cached_rows
+
+    script, cache = tmp_path / "af.py", tmp_path / "cache"
+    script.write_text(textwrap.dedent(AF_ROWS))
+    rc = _run_until(script, [cache], lambda: len(list(cache.glob("*.npy"))) >= 3, signal.SIGKILL)
+    assert rc == -signal.SIGKILL
+    kept = len(list(cache.glob("*.npy")))
+    assert 3 <= kept < 12
+    calls = []
+
+    def counted(x, fs):
+        calls.append(1)
+        return np.array([x.sum(), x.std()])
+
+    sig = [np.random.default_rng(i).standard_normal(500) for i in range(12)]
+    kw = {"prefix": "t", "keys": [str(i) for i in range(12)]}
+    got = cached_rows(counted, sig, 250.0, 2, cache_dir=cache, **kw)
+    assert len(calls) == 12 - kept
+    np.testing.assert_array_equal(got, cached_rows(counted, sig, 250.0, 2, **kw))
+
+
+# ---- geoecg extract with worker processes: Ctrl-C / SIGTERM, then the same command -------
+
+EXTRACT = """
+import sys, time
+import numpy as np
+from geoecg.cohort import FeatureSet, extract_features
+
+
+class Slow(FeatureSet):
+    name = "slow"
+
+    def columns(self, leads):
+        return [("slow_n", "count")]
+
+    def compute_one(self, rec):
+        time.sleep(0.03)
+        return np.array([float(rec.signal.shape[1])])
+
+
+if __name__ == "__main__":
+    extract_features(sys.argv[1], ["rpeaks", Slow()], out=sys.argv[2], fs=100,
+                     chunk_size=10, n_jobs=2, progress=False)
+"""
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_extract_with_workers_stopped_by_a_signal_resumes(ptbxl_dir, tmp_path, sig):
+    """``tests/test_cohort_resume.py`` kills one process (SIGKILL); here two joblib workers
+    run and the parent gets Ctrl-C or SIGTERM: it must stop (no hang on the workers), keep
+    whole parts only, and the rerun must finish the cohort with each record once."""
+    import pyarrow.parquet as pq
+
+    from geoecg.cohort import read_features
+    from geoecg.cohort.layout import mimic_layout_from_ptbxl
+
+    n = 120
+    tree = tmp_path / "tree"
+    mimic_layout_from_ptbxl(ptbxl_dir, tree, n)
+    script, out = tmp_path / "extract.py", tmp_path / "out"
+    script.write_text(textwrap.dedent(EXTRACT))
+    parts = lambda: list(out.glob("part-*.parquet"))  # noqa: E731
+    assert _run_until(script, [tree, out], lambda: len(parts()) >= 2, sig, timeout=600) != 0
+    kept = parts()
+    assert 2 <= len(kept) < n // 10
+    for p in kept:
+        assert pq.read_table(p).num_rows == 10
+    subprocess.run([sys.executable, str(script), tree, out], env=ENV, timeout=600, check=True)
+    feats = read_features(out)
+    assert len(feats) == n and feats["record_id"].is_unique and feats["error"].isna().all()
