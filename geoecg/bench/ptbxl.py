@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from ..commands.bench_io import add_common, data_dir, parse_list, write_json
+from ..commands.bench_io import JsonSink, add_common, data_dir, parse_list
 from ..datasets.ptbxl_tasks import TASKS, load_task  # load_task: used by bench.reconstruct
 from ..estimators import ptbxl_methods as pm
 
@@ -47,26 +47,26 @@ def run(args) -> int:
 
     methods = parse_list(args.methods, name="--methods", choices=pm.PTBXL_METHODS)
     sizes = [None if t == "all" else int(t) for t in parse_list(args.n_train, name="--n-train")]
-    t0 = time.perf_counter()
-    root = data_dir(args.data, "ptbxl", marker="ptbxl_database.csv")
-    X, y, groups, covs = load_task(root, args.task)
-    load_s = time.perf_counter() - t0
-    res = ptbxl_study(
-        X,
-        y,
-        groups,
-        covs,
-        methods,
-        task=args.task,
-        n_splits=args.n_splits,
-        n_repeats=args.n_repeats,
-        n_boot=args.n_boot,
-        seed=args.seed,
-        n_train=sizes,
-        curve_methods=parse_list(args.curve_methods, name="--curve-methods"),
-        on_update=lambda r: write_json(args.json, r, *PACKAGES, quiet=True),
-    )
-    res["prep_s"] += load_s
-    print(format_ptbxl_study(res))
-    write_json(args.json, res, *PACKAGES)
+    with JsonSink(args.json, *PACKAGES) as sink:  # "complete": false until the table is out
+        t0 = time.perf_counter()
+        root = data_dir(args.data, "ptbxl", marker="ptbxl_database.csv")
+        X, y, groups, covs = load_task(root, args.task)
+        load_s = time.perf_counter() - t0
+        res = sink.results = ptbxl_study(  # the whole result: written at the end
+            X,
+            y,
+            groups,
+            covs,
+            methods,
+            task=args.task,
+            n_splits=args.n_splits,
+            n_repeats=args.n_repeats,
+            n_boot=args.n_boot,
+            seed=args.seed,
+            n_train=sizes,
+            curve_methods=parse_list(args.curve_methods, name="--curve-methods"),
+            on_update=sink.snapshot,
+        )
+        res["prep_s"] += load_s
+        print(format_ptbxl_study(res))
     return 0

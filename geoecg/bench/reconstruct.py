@@ -20,7 +20,7 @@ __all__ = ["add_arguments", "run"]
 
 import argparse
 
-from ..commands.bench_io import add_common, data_dir, log, parse_list, write_json
+from ..commands.bench_io import JsonSink, add_common, data_dir, log, parse_list
 
 DEFAULT_SOURCES = ("I", "I,II", "I,II,V2", "I,II,V3", "II,V1,V5", "II")
 CURVE_SETS = (
@@ -68,40 +68,40 @@ def run(args) -> int:
 
     methods = parse_list(args.methods, name="--methods", choices=METHODS)
     root = data_dir(args.data, "ptbxl", marker="ptbxl_database.csv")
-    db = PTBXL(root)
-    X, meta = db.load(db.available(100), fs=100)
-    Xb = bandpass(X, FS, 0.5, 40.0, order=2)
-    res = {
-        "n_records": int(len(X)),
-        "fs": FS,
-        "band_hz": [0.5, 40.0],
-        "split": "strat_fold 1-8 train, 9-10 test",
-        "calibration_s": CALIBRATION_S,
-        "reconstruction": {},
-        "downstream": {},
-    }
-    if methods and args.sources:
-        res["reconstruction"] = reconstruction_report(
-            Xb,
-            meta["strat_fold"].to_numpy() <= 8,
-            meta["patient_id"].to_numpy(),
-            args.sources,
-            methods,
+    with JsonSink(args.json, *PEERS) as res:  # "complete": false until the table is out
+        db = PTBXL(root)
+        X, meta = db.load(db.available(100), fs=100)
+        res.results.update(
+            n_records=int(len(X)),
             fs=FS,
+            band_hz=[0.5, 40.0],
+            split="strat_fold 1-8 train, 9-10 test",
             calibration_s=CALIBRATION_S,
-            log=log,
+            reconstruction={},
+            downstream={},
         )
-    write_json(args.json, res, *PEERS)
-    subsets = [args.downstream] if args.downstream else []
-    subsets += [s for s in CURVE_SETS if args.curve and s not in subsets]
-    if subsets:
-        Xt, y, groups, covs = load_task(root, "NORM-vs-MI")
-        res["downstream"] = subset_auc_comparison(
-            Xt, y, groups, covs, subsets, fs=FS, seed=args.seed, n_boot=args.n_boot, log=log
-        )
-        res["downstream"]["protocol"] = (
-            f"NORM vs MI, 1 x 5-fold StratifiedGroupKFold by patient_id, seed {args.seed}"
-        )
-    print(format_report(res))
-    write_json(args.json, res, *PEERS)
+        if methods and args.sources:
+            res["reconstruction"] = reconstruction_report(
+                bandpass(X, FS, 0.5, 40.0, order=2),
+                meta["strat_fold"].to_numpy() <= 8,
+                meta["patient_id"].to_numpy(),
+                args.sources,
+                methods,
+                fs=FS,
+                calibration_s=CALIBRATION_S,
+                log=log,
+            )
+        res.stage("reconstruction", res["reconstruction"])  # written, "downstream" still {}
+        subsets = [args.downstream] if args.downstream else []
+        subsets += [s for s in CURVE_SETS if args.curve and s not in subsets]
+        if subsets:
+            Xt, y, groups, covs = load_task(root, "NORM-vs-MI")
+            down = subset_auc_comparison(
+                Xt, y, groups, covs, subsets, fs=FS, seed=args.seed, n_boot=args.n_boot, log=log
+            )
+            down["protocol"] = (
+                f"NORM vs MI, 1 x 5-fold StratifiedGroupKFold by patient_id, seed {args.seed}"
+            )
+            res.stage("downstream", down)
+        print(format_report(res.results))
     return 0

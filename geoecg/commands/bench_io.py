@@ -312,6 +312,25 @@ class JsonSink:
         self.write(complete=False, reason="running: later stages not finished")
         return value
 
+    def snapshot(self, results: dict) -> None:
+        """Hold ``results`` (the runner's whole result so far, kept by reference) as the
+        figures and rewrite the file with ``"complete": false``: the ``on_update`` hook of a
+        library call that grows one result dict
+        (:func:`geoecg.estimators.ptbxl_protocol.ptbxl_study`). ``"stages"`` is unchanged.
+
+        >>> import json, pathlib, tempfile
+        >>> f = pathlib.Path(tempfile.mkdtemp()) / "r.json"
+        >>> with JsonSink(f, quiet=True) as out:
+        ...     out.snapshot({"methods": {"mdm": 0.7}})
+        ...     json.loads(f.read_text())["complete"]
+        False
+        >>> d = json.loads(f.read_text())
+        >>> d["complete"], d["methods"]
+        (True, {'mdm': 0.7})
+        """
+        self.results = results
+        self.write(complete=False, reason="running: later methods or stages not finished")
+
     def write(self, *, complete: bool, reason: str | None = None, quiet: bool = True) -> None:
         """Write the figures so far with ``"complete"``, ``"stages"`` (and ``"reason"``)."""
         if self.path is None:
