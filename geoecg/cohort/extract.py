@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import time
 from collections import deque
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .. import __version__
+from .._atomic import write_text_atomic
 from .._validation import check_fs
 from ..io.fast import read_signal
 from ._chunk import ID_COLUMNS, RunConfig, run_chunk, write_atomic
@@ -144,9 +144,7 @@ def _fingerprint(cfg_dict) -> str:
 
 
 def _write_json(path: Path, obj) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(obj, indent=1, sort_keys=True))
-    os.replace(tmp, path)
+    write_text_atomic(path, json.dumps(obj, indent=1, sort_keys=True))
 
 
 def _plan(refs, chunk_size, fp):

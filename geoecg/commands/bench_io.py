@@ -31,6 +31,7 @@ import os
 import sys
 from pathlib import Path
 
+from .._atomic import write_text_atomic
 from .._versions import package_versions
 
 __all__ = ["FoldLog", "JsonSink", "add_common", "data_dir", "log", "parse_list", "to_jsonable",
@@ -218,12 +219,7 @@ def dump_json(path, obj, *, indent: int = 1, default=None) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(to_jsonable(obj), indent=indent, allow_nan=False, default=default)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(text)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    write_text_atomic(path, text)
 
 
 class JsonSink:

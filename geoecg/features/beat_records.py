@@ -10,10 +10,11 @@ adaptation copies (``rs_*``) when asked. Any sampling rate works (all windows ar
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
+
+from .._atomic import atomic_path
 
 __all__ = [
     "AAMI_BEAT_CLASSES",
@@ -84,13 +85,8 @@ def _save_npz_atomic(path: Path, arrays: dict) -> None:
     """``np.savez`` to a hidden temporary file, then :func:`os.replace`: a run killed while
     writing never leaves a truncated cache file that the next run would read."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as fh:  # a file object: np.savez appends no ".npz"
-            np.savez(fh, **arrays)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with atomic_path(path) as tmp, open(tmp, "wb") as fh:  # np.savez appends no ".npz"
+        np.savez(fh, **arrays)
 
 
 def wfdb_beat_records(folder) -> list[str]:

@@ -30,7 +30,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .store import ResultStore, load_results, write_text_atomic
+from .._atomic import write_text_atomic
+from .store import ResultStore, load_results
 
 __all__ = [
     "LABEL_SHIFT_METHODS",

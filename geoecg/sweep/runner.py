@@ -12,11 +12,12 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 
+from .._atomic import write_text_atomic
 from .config import SweepConfig, Task, cell_id, expand_grid, load_config
 from .methods import METHODS, reference_model
 from .metrics import binary_metrics, transfer_gaps
 from .simulators import environments, make_simulator
-from .store import ResultStore, load_results, write_text_atomic
+from .store import ResultStore, load_results
 
 __all__ = ["run_task", "run_sweep"]
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pandas as pd
+
+from .._atomic import atomic_path
 
 __all__ = ["ResultStore", "load_results"]
 
@@ -79,12 +80,11 @@ class ResultStore:
         while path.exists():  # a re-run of a partially stored task: never overwrite
             n += 1
             path = self.dir / f"part-{key}-{n}.parquet"
-        tmp = path.with_name(f".{path.name}.tmp")
         df = pd.DataFrame(rows)
         first = [c for c in COLUMNS if c in df.columns]
         df = df[first + [c for c in df.columns if c not in COLUMNS]]
-        df.to_parquet(tmp, index=False)
-        os.replace(tmp, path)
+        with atomic_path(path) as tmp:
+            df.to_parquet(tmp, index=False)
         return path
 
     def load(self) -> pd.DataFrame:
@@ -93,18 +93,6 @@ class ResultStore:
             return pd.DataFrame(columns=COLUMNS)
         df = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
         return df.drop_duplicates("cell_id", keep="first")
-
-
-def write_text_atomic(path, text: str) -> None:
-    """Write ``text`` to ``path`` through a hidden temporary file and :func:`os.replace`
-    (a run stopped while writing leaves the previous file, never a truncated one)."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(text)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def load_results(out_dir) -> pd.DataFrame:
