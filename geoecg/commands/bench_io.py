@@ -32,6 +32,7 @@ import sys
 from pathlib import Path
 
 from .._atomic import write_text_atomic
+from .._code_fingerprint import code_fingerprint
 from .._versions import package_versions
 
 __all__ = ["FoldLog", "JsonSink", "add_common", "data_dir", "log", "parse_list", "to_jsonable",
@@ -86,8 +87,8 @@ def add_common(
         p.add_argument(
             "--resume",
             action="store_true",
-            help="skip the folds/seeds that an unfinished run with the same settings wrote to "
-            "--json (written after each one)",
+            help="skip the folds/seeds that an unfinished run with the same settings and "
+            "geoecg code wrote to --json (written after each one)",
         )
 
 
@@ -247,8 +248,9 @@ class JsonSink:
     run : argparse.Namespace, optional
         The runner's arguments: their settings (as in :class:`FoldLog`) are written as
         ``"run_settings"``, and ``run.resume`` (absent: False) restores the finished stages
-        of the unfinished file at ``path`` (refused when it is complete or its settings
-        differ; a missing file starts from the beginning).
+        of the unfinished file at ``path`` (refused when it is complete, its settings
+        differ or it was written by other geoecg code, see :class:`FoldLog`; a missing
+        file starts from the beginning).
     **extra
         Further version entries (thread counts, machine ...).
 
@@ -339,6 +341,7 @@ class JsonSink:
             pending = [k for k in self._restored if k not in self.stages]
             out.update({k: self._restored[k] for k in pending}, stages=self.stages + pending)
             out["run_settings"] = self._settings
+            out["code_fingerprint"] = code_fingerprint()
         out.setdefault("versions", self._versions)
         write_json(self.path, out if reason is None else {**out, "reason": reason}, quiet=quiet)
 
@@ -381,9 +384,11 @@ def _read_unfinished(path, settings: dict, key: str, versions: dict | None = Non
     """The unfinished run's file at ``path`` for ``--resume`` (``{}`` when there is none).
 
     Raises ValueError (naming the file) when ``path`` is None, is not valid JSON, is a
-    complete run, lacks ``key`` (``"finished"``, ``"stages"``) or ``"run_settings"``, or was
-    written with other settings or, when ``versions`` is given, other package versions
-    (geoecg, numpy, the peers: the differing ones are named).
+    complete run, lacks ``key`` (``"finished"``, ``"stages"``) or ``"run_settings"``, was
+    written by other geoecg code (its ``"code_fingerprint"``, absent in files written
+    before it was recorded, is not :func:`geoecg._code_fingerprint.code_fingerprint`: both
+    are named), or was written with other settings or, when ``versions`` is given, other
+    package versions (geoecg, numpy, the peers: the differing ones are named).
     """
     if path is None:
         raise ValueError("--resume needs --json PATH (the file of the unfinished run)")
@@ -401,6 +406,14 @@ def _read_unfinished(path, settings: dict, key: str, versions: dict | None = Non
         )
     if key not in old or "run_settings" not in old:
         raise ValueError(f"--resume: {path} is not the file of an unfinished run")
+    was, now = old.get("code_fingerprint"), code_fingerprint()
+    if was != now:
+        raise ValueError(
+            f"--resume: {path} was written by other geoecg code (fingerprint {was}, now "
+            f"{now}{'; written before fingerprints were recorded' if was is None else ''}): "
+            "its finished units would mix two code versions' figures: start afresh without "
+            "--resume or use another --json"
+        )
     was = old["run_settings"]
     if was != to_jsonable(settings):
         diff = sorted(set(was) | set(settings))
@@ -435,8 +448,11 @@ class FoldLog:
     ``done_folds``. The file is written when the log is made (``"complete": false``, no
     unit finished: an older file of the same name never passes for this run's) and after
     every finished unit (atomically, :func:`write_json`): a Ctrl-C or a killed job leaves
-    valid JSON with ``"complete": false``, ``"reason"``, the run's settings and every
-    finished unit under ``"finished"``. :meth:`finish` writes the runner's figures with
+    valid JSON with ``"complete": false``, ``"reason"``, the run's settings, the
+    fingerprint of the geoecg code that ran (``"code_fingerprint"``,
+    :func:`geoecg._code_fingerprint.code_fingerprint`: a hash of the package's ``.py``
+    files, since geoecg's version string does not change per commit) and every finished
+    unit under ``"finished"``. :meth:`finish` writes the runner's figures with
     ``"complete": true`` (the finished units are then left out).
 
     Parameters
@@ -462,7 +478,9 @@ class FoldLog:
     ------
     ValueError
         ``--resume`` without ``--json``; a file that is complete, is not an unfinished run
-        of a runner, or was written with other settings (the differing ones are named).
+        of a runner, was written by other geoecg code (another code fingerprint, or none:
+        a file written before fingerprints were recorded; both are named), or was
+        written with other settings (the differing ones are named).
 
     Examples
     --------
@@ -502,6 +520,7 @@ class FoldLog:
     def _write(self) -> None:
         reason = f"unfinished (still running, or stopped): finished {list(self.done)}"
         payload = {"complete": False, "reason": reason, "run_settings": self.settings}
+        payload["code_fingerprint"] = code_fingerprint()
         payload.update(finished=self.done, versions=self._versions)
         write_json(self.path, payload, quiet=True)
 
