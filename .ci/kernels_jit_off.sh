@@ -23,7 +23,8 @@ select="$select or degenerate_records or empty_inputs or flat_and_empty"
 python -m pytest -q -p no:cacheprovider \
     tests/test_rpeaks_kernels.py tests/test_rpeaks_noise.py tests/test_kernel_twins_extra.py \
     tests/test_rpeaks_shared.py tests/test_rpeaks_stages.py \
-    tests/test_af_kernels.py tests/test_beats.py tests/test_delineation.py tests/test_hrv.py \
+    tests/test_af_kernels.py tests/test_beats.py tests/test_delineation.py \
+    tests/test_delineation_compiled.py tests/test_hrv.py \
     tests/test_hrv_speed.py tests/test_sqi_fused.py tests/test_cohort_summary.py \
     tests/test_hrv_cleaning.py tests/test_sqi.py tests/test_simulate_waveforms.py \
     tests/test_riemann_covariance.py tests/test_riemann_spd.py tests/test_window_riemann_mean.py \
