@@ -7,6 +7,7 @@ complete). The in-process tests (``test_resume*.py``, ``test_bench_longjobs.py``
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -24,8 +25,13 @@ ENV = dict(os.environ, OMP_NUM_THREADS="1", NUMBA_NUM_THREADS="1", PYTHONWARNING
 
 
 def _run_until(script: Path, args, ready, sig, timeout=300):
-    """Start ``script``; once ``ready()`` is true send ``sig``; return the exit code."""
-    proc = subprocess.Popen([sys.executable, str(script), *map(str, args)], env=ENV)
+    """Start ``script``; once ``ready()`` is true send ``sig``; return the exit code.
+
+    The job runs in a session of its own; when it has ended, whatever it left behind there
+    (joblib/loky workers of a killed parent, which would otherwise idle for minutes) is
+    killed too."""
+    cmd = [sys.executable, str(script), *map(str, args)]
+    proc = subprocess.Popen(cmd, env=ENV, start_new_session=True)
     deadline = time.monotonic() + timeout
     try:
         while not ready():
@@ -38,6 +44,8 @@ def _run_until(script: Path, args, ready, sig, timeout=300):
         if proc.poll() is None:  # a failed assertion above: do not leave the job running
             proc.kill()
             proc.wait(timeout=60)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)  # the job's orphaned workers, if any
     return proc.returncode
 
 
