@@ -13,7 +13,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["atomic_path", "write_text_atomic"]
+__all__ = ["atomic_path", "save_npz_atomic", "write_text_atomic"]
 
 
 @contextlib.contextmanager
@@ -62,3 +62,22 @@ def write_text_atomic(path, text: str) -> None:
     """
     with atomic_path(path) as tmp:
         tmp.write_text(text)
+
+
+def save_npz_atomic(path, arrays: dict) -> None:
+    """``np.savez`` of ``arrays`` to ``path`` whole or not at all (see :func:`atomic_path`);
+    the folder is created if needed.
+
+    Parameters
+    ----------
+    path : str or Path
+        The ``.npz`` file to write (written under exactly this name).
+    arrays : dict of str to array_like
+        The arrays, by name.
+    """
+    import numpy as np
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(path) as tmp, open(tmp, "wb") as fh:  # np.savez appends no ".npz"
+        np.savez(fh, **arrays)

@@ -262,7 +262,7 @@ def cached_window_features(windows: NoiseWindows, name: str, cache=None) -> np.n
         return np.load(f)["F"]
     F = noise_window_features(windows.windows, windows.fs, progress=True)
     if cache is not None:
-        from ..features.beat_records import _save_npz_atomic
+        from .._atomic import save_npz_atomic
 
-        _save_npz_atomic(f, {"F": F})  # a killed run leaves no truncated cache file
+        save_npz_atomic(f, {"F": F})  # a killed run leaves no truncated cache file
     return F

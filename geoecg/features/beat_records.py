@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .._atomic import atomic_path
+from .._atomic import save_npz_atomic
 
 __all__ = [
     "AAMI_BEAT_CLASSES",
@@ -77,16 +77,8 @@ def beat_record_table(path, cache=None) -> dict:
     t = record_beat_table(rec.signal[_lead_order(rec.lead_names)], peaks[keep], rec.fs)
     out = {"X": t.values, "names": t.names.astype(str), "y": labels[keep], "fs": rec.fs}
     if f is not None:
-        _save_npz_atomic(f, out)
+        save_npz_atomic(f, out)  # a killed run leaves no truncated cache file
     return out
-
-
-def _save_npz_atomic(path: Path, arrays: dict) -> None:
-    """``np.savez`` to a hidden temporary file, then :func:`os.replace`: a run killed while
-    writing never leaves a truncated cache file that the next run would read."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_path(path) as tmp, open(tmp, "wb") as fh:  # np.savez appends no ".npz"
-        np.savez(fh, **arrays)
 
 
 def wfdb_beat_records(folder) -> list[str]:
