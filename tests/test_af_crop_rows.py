@@ -191,3 +191,53 @@ def test_resume_refuses_seeds_made_with_other_protocol_settings():
         prior_shift_protocol(cands, X, y, target, **kw, done_folds={0: {**row, "not_chosen": {}}})
     with pytest.raises(ValueError, match=r"n_train 64 \(now \d+\); n_test 40 \(now (?!40)\d+\)"):
         prior_shift_protocol(cands, X, y, target, **{**kw, "test_size": 50}, done_folds={0: row})
+
+
+def test_average_with_crops_is_the_mean_of_calibrated_probabilities(monkeypatch):
+    """Registry item 8: with crops, the averaged model's calibrated and out-of-fold
+    probabilities are its members' means (each member reads its own columns after the record
+    index), EM runs on those means, and test labels reach no prior and no inner score."""
+    import geoecg.evaluation.prior_shift as ps
+    from geoecg.estimators import em_priors
+    from geoecg.estimators.af.protocols import prior_shift_protocol
+
+    X, y, crops, owner = _cohort(seed=3)
+    rng = np.random.default_rng(0)
+    tr = np.concatenate([np.flatnonzero(y == c)[:28] for c in "ANO~"])
+    te = np.setdiff1d(np.arange(y.size), tr)
+    monkeypatch.setattr(ps, "prior_shift_split", lambda *a, **k: (tr, te))
+
+    def cands(seed):
+        def m():
+            return PriorShiftClassifier(_Spy(), cv=3, n_bootstrap=0, random_state=seed)
+
+        return {"two": (m(), 2), "all": (m(), None)}
+
+    target = {"N": 0.6, "A": 0.1, "O": 0.25, "~": 0.05}
+    kw = {"seeds": [0], "crops": crops, "crop_owner": owner}
+    runs = []
+    for yy in (y, np.r_[y[tr], rng.permutation(y[te])][np.argsort(np.r_[tr, te])]):
+        r = prior_shift_protocol(cands, X, yy, target, average=("two", "all"), **kw)
+        runs.append(r["per_seed"][0])
+    plain = prior_shift_protocol(cands, X, y, target, **kw)["per_seed"][0]
+    s = runs[0]
+    assert s["chosen"] == "average" and s["inner_choice"] == plain["chosen"]
+    assert s["not_chosen"][plain["chosen"]]["rows"] == plain["rows"]
+    # the mean, rebuilt from two members fitted by hand on the same records and crops
+    from geoecg.estimators.af._average import AveragedPriorShift
+    from geoecg.estimators.af._crop_rows import with_crops
+
+    members = []
+    for adapter, ncol in cands(0).values():
+        cols = slice(None) if ncol is None else slice(0, ncol)
+        a, Xc = with_crops(adapter, X[:, cols], crops[:, cols], owner)
+        members.append((a.fit(Xc[tr], y[tr]), Xc[te], None if ncol is None else ncol + 1))
+    avg = AveragedPriorShift.from_fitted([(m, n) for m, _, n in members])
+    Xa = with_record_index(X)[te]
+    np.testing.assert_allclose(
+        avg.calibrated_proba(Xa), np.mean([m.calibrated_proba(x) for m, x, _ in members], axis=0)
+    )
+    ref = em_priors(avg.calibrated_proba(Xa), avg.source_priors_)[0]
+    np.testing.assert_allclose(s["priors"]["em"]["N"]["prior"], ref[list(avg.classes_).index("N")])
+    em = [{c: v["prior"] for c, v in r["priors"]["em"].items()} for r in runs]
+    assert em[0] == em[1] and runs[1]["average_inner_score"] == s["average_inner_score"]

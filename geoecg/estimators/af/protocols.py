@@ -356,6 +356,7 @@ def prior_shift_protocol(
     progress: bool = False,
     crops=None,
     crop_owner=None,
+    average=None,
 ) -> dict:
     """Per seed: :func:`geoecg.evaluation.prior_shift_split` (balanced training part, test
     part of ``test_size`` records at ``target``), each candidate of
@@ -379,7 +380,11 @@ def prior_shift_protocol(
     its ``crops`` and ``crop_owner`` are then used. ``crops``, ``crop_owner`` (same columns
     as ``X``): every fit of every candidate (each out-of-fold calibration fit and the final
     fit) also trains on the crops of its own training records, never on crops of a held-out
-    or test record (:class:`~geoecg.estimators.af._crop_rows.CropRowsClassifier`)."""
+    or test record (:class:`~geoecg.estimators.af._crop_rows.CropRowsClassifier`).
+
+    ``average`` (names of candidates; registry item 8 of docs/benchmarks/af.md): the mean of
+    those candidates' calibrated probabilities is reported as the chosen row ``"average"``
+    (the inner choice is kept as ``"inner_choice"``, its row under ``"not_chosen"``)."""
     from ...evaluation.prior_shift import prior_shift_split
     from ._crop_rows import with_crops
 
@@ -404,19 +409,30 @@ def prior_shift_protocol(
         if int(seed) in done:
             per_seed.append(_same_settings(int(seed), done[int(seed)], now, sorted(cands)))
             continue
-        reps, inner = {}, {}
+        reps, inner, fits = {}, {}, {}
         for name, (adapter, ncol) in cands.items():
             cols = slice(None) if ncol is None else slice(0, ncol)
             Xc = X[:, cols]
             if crops is not None:
                 adapter, Xc = with_crops(adapter, Xc, np.asarray(crops)[:, cols], crop_owner)
             fitted = adapter.fit(Xc[tr], y[tr])
+            off = ncol if ncol is None or crops is None else ncol + 1
+            fits[name] = (fitted, off)
             if getattr(fitted, "method", None) in ADAPT_METHODS:
                 inner[name] = target_weighted_score(fitted.adapt(Xc[te]))
             reps[name] = adaptation_report(fitted, Xc[te], y[te])
         chosen = max(inner, key=inner.get) if len(cands) > 1 else next(iter(cands))
+        extra = {}
+        if average is not None:
+            from ._average import AveragedPriorShift
+            from ._crop_rows import with_record_index
+
+            Xa = X[te] if crops is None else with_record_index(X)[te]
+            avg = AveragedPriorShift.from_fitted([fits[n] for n in average]).adapt(Xa)
+            extra = {"inner_choice": chosen, "average_inner_score": target_weighted_score(avg)}
+            reps["average"], chosen = adaptation_report(avg, Xa, y[te]), "average"
         rep = reps.pop(chosen)
-        rep.update(seed=int(seed), chosen=chosen, inner_scores=inner, **now)
+        rep.update(seed=int(seed), chosen=chosen, inner_scores=inner, **now, **extra)
         rep["not_chosen"] = reps
         per_seed.append(_finished(int(seed), rep, on_fold))
     summary = {}
