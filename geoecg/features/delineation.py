@@ -446,6 +446,15 @@ def delineate(
         Per-lead and global fiducials in samples with reason codes; ``.table()`` gives the
         tidy table (samples and ms), ``.wide(lead)`` a beats x fiducials frame.
 
+    Raises
+    ------
+    ValueError
+        If ``signal`` is not (n_samples,) or (n_leads, n_samples), ``fs`` is not a
+        positive number of Hz, ``rpeaks`` lie outside the signal, or ``leads`` does not
+        give one distinct name per signal row.
+    TypeError
+        If ``settings`` is not a :class:`DelineationSettings`.
+
     Notes
     -----
     Beats whose QRS window leaves the signal are reported with reason ``edge``. A lead with

@@ -267,6 +267,15 @@ def hrv_features(
     dict
         Index name -> value (units in the module docstring); NaN where undefined.
 
+    Raises
+    ------
+    ValueError
+        If not exactly one of ``rr_ms`` and ``rpeaks`` is given, ``rpeaks`` comes
+        without ``fs`` (Hz), or ``rr_ms`` is not 1-D or holds a value <= 0 ms. A series
+        too short for an index is not an error: that index is NaN.
+    TypeError
+        If ``settings`` is not an :class:`HRVSettings`.
+
     Notes
     -----
     Differences from NeuroKit2 0.2.13 ``hrv_time``/``hrv_nonlinear``/``hrv_frequency``:

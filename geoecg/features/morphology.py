@@ -362,6 +362,12 @@ def beat_features(
     BeatFeatureTable
         Names are ``<name>`` for RR features and ``<name>_l<k>`` for lead ``k``.
 
+    Raises
+    ------
+    ValueError
+        If ``fs`` is not a positive finite number of Hz, ``rpeaks`` lie outside the
+        signal, or ``blocks`` is empty or names an unknown block.
+
     Notes
     -----
     Fiducial points (per lead): the QRS onset/offset are where the absolute slope falls

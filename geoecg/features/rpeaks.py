@@ -354,7 +354,17 @@ def detect_rpeaks(
     Returns
     -------
     RPeakResult
-        ``indices`` (int64), ``fs``, ``method`` and per-beat ``confidence``.
+        ``indices`` (int64, sample numbers at ``fs``), ``fs`` (Hz), ``method`` and
+        per-beat ``confidence``.
+
+    Raises
+    ------
+    ValueError
+        If ``signal`` is not (n_samples,) or (n_leads, n_samples), ``fs`` is not a
+        positive finite number of Hz, ``method`` is unknown, ``band_hz`` is not
+        0 < low < high (Hz), or ``window_ms`` or ``threshold`` is not > 0.
+    TypeError
+        If ``signal`` does not hold real numbers.
 
     Notes
     -----

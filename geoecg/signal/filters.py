@@ -96,6 +96,12 @@ def bandpass(x, fs: float, low: float = 0.5, high: float = 40.0, order: int = 2)
     ndarray or list of ndarray
         Filtered signal(s), float64, same shape as ``x``.
 
+    Raises
+    ------
+    ValueError
+        If ``fs`` is not a positive finite number of Hz or the band edges do not satisfy
+        0 < ``low`` < ``high`` < ``fs``/2 (Hz).
+
     Examples
     --------
     >>> import numpy as np
