@@ -334,6 +334,7 @@ EXEMPT = {
         'estimators.ptbxl_protocol.format_ptbxl_study',
         'estimators.ptbxl_protocol.ptbxl_study',
         'estimators.record_prior.record_prior_beat_tables',
+        'estimators.record_self_training.keep_base_calls',
         'estimators.record_self_training.self_train_record',
         'estimators.record_self_training.self_training_beat_tables',
         'evaluation.aami.aami_report',
