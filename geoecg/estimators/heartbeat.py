@@ -125,6 +125,13 @@ class HeartbeatClassifier(ClassifierMixin, BaseEstimator):
     booster_ : xgboost.XGBClassifier or None
         None when the training labels hold a single class (then every prediction is it).
 
+    Raises
+    ------
+    ValueError
+        In ``fit``: ``n_estimators`` is not a positive integer, ``max_per_class`` is not
+        a positive integer or None, or ``sample_weight`` does not have one finite,
+        non-negative weight per beat with a positive sum.
+
     Notes
     -----
     Missing features (NaN) are handled natively by xgboost (a learned default direction

@@ -187,6 +187,13 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         Where ``target_priors_`` comes from (given, training, estimated by ``adapt``), and
         whether a given ``target_priors`` was ignored (it is used by ``"known"`` only).
 
+    Raises
+    ------
+    ValueError
+        In ``fit``: ``method`` or ``confusion`` is unknown, ``n_bootstrap`` is negative,
+        ``confidence`` is not in (0, 1), ``rlls_alpha`` is negative, or ``X`` and ``y``
+        have different numbers of rows.
+
     Examples
     --------
     >>> rng = np.random.default_rng(0)

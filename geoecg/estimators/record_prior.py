@@ -100,6 +100,14 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         model gave none); their arg-max is the unadapted model's inner call. None when
         nothing was calibrated.
 
+    Raises
+    ------
+    TypeError
+        ``estimator`` is not a classifier with ``predict_proba``.
+    ValueError
+        In ``fit``: ``groups`` is missing or does not have one entry per row, ``y`` holds
+        fewer than 2 classes, or ``prior_floor`` is not in [0, 1].
+
     Examples
     --------
     >>> from sklearn.linear_model import LogisticRegression

@@ -123,6 +123,16 @@ def nested_evaluate(
     dict of str to NestedResult
         In the order of ``pipelines``.
 
+    Raises
+    ------
+    ValueError
+        ``pipelines`` is empty, ``groups`` does not have one entry per sample or holds
+        fewer than 2 patients, ``inner_cv`` is not an integer >= 2 or a splitter, an
+        outer fold trains on fewer patients than ``inner_cv`` has folds, or a stored
+        ``done_folds`` entry does not match its fold.
+    TypeError
+        ``on_fold`` is neither callable nor None.
+
     Notes
     -----
     The outer folds are the same for every pipeline (computed once from ``groups``), so the

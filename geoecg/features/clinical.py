@@ -101,6 +101,12 @@ def qtc(qt_ms, rr_ms, formula: str = "bazett"):
     float or ndarray
         QTc in ms (NaN where an input is NaN).
 
+    Raises
+    ------
+    ValueError
+        If ``formula`` is not one of the four names, or ``qt_ms`` or ``rr_ms`` holds a
+        value <= 0 (``rr_ms`` that looks like seconds is rejected too: both are in ms).
+
     Examples
     --------
     >>> round(float(qtc(400.0, 1000.0, "bazett")), 1), round(float(qtc(400.0, 750.0, "hodges")), 1)
@@ -209,6 +215,16 @@ def clinical_measurements(
     Returns
     -------
     ClinicalMeasurements
+        ``values``: the measurements by name, the unit in the name (``qrs_dur_ms``,
+        ``qtc_fridericia_ms``, ``qrs_axis_deg`` ...), NaN where not measurable with the
+        reason in ``reasons``; the median beat of each lead (mV) and its fiducials (ms
+        from the R-peak).
+
+    Raises
+    ------
+    ValueError
+        If ``fs`` is not a positive finite number of Hz, ``rpeaks`` lie outside the
+        signal, or ``leads`` does not give one name per signal row.
 
     Examples
     --------

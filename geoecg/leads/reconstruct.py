@@ -132,6 +132,17 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
     invalid_records_ : ndarray of int
         Records of the last ``transform`` that were invalid (``on_invalid="nan"``).
 
+    Raises
+    ------
+    ValueError
+        A lead name is unknown; ``X`` is not (n_records, n_leads, n_samples) with 12
+        leads in the standard order in ``fit`` (the sources or 12 in ``transform``);
+        the training records hold NaN or inf or are all flat; or, with
+        ``on_invalid="raise"`` (the default), a record to transform has flat (SD < 1e-4 mV) or
+        non-finite source leads.
+    TypeError
+        ``X`` does not hold real numbers.
+
     Notes
     -----
     Signals are centred per record and lead before fitting and before prediction (the

@@ -141,6 +141,17 @@ def lead_covariances(
     Returns
     -------
     CovarianceResult
+        ``covariances`` (n_records, n_channels, n_channels) in mV^2, NaN for a degenerate
+        record with the reason in ``reason``; the shrinkage, the ridge added (mV^2) and the
+        samples used per record.
+
+    Raises
+    ------
+    ValueError
+        If ``X`` is not (n_leads, n_samples) or (n_records, n_leads, n_samples),
+        ``estimator`` or ``window_mean`` is unknown, ``n_lags`` or ``delay`` is not an
+        integer >= 1, ``reg`` is negative, ``window`` is not None or >= 2 samples, or lead
+        names are given for other than the 12 standard leads.
 
     Notes
     -----
@@ -324,6 +335,15 @@ class LeadCovariances(TransformerMixin, BaseEstimator):
     ----------
     n_leads_in_ : int
         Leads seen in ``fit``.
+
+    Raises
+    ------
+    ValueError
+        In ``fit`` or ``transform``: ``X`` is not (n_leads, n_samples) or (n_records,
+        n_leads, n_samples), ``estimator`` or ``window_mean`` is unknown, both
+        ``window_s`` and ``beat_window_s`` are given, ``band`` is not
+        0 < low < high < fs/2 (Hz), or ``band``, ``window_s`` or ``beat_window_s`` comes
+        without ``fs``.
 
     Examples
     --------

@@ -203,6 +203,14 @@ class ClassMeanTangentSpace(TransformerMixin, BaseEstimator):
     n_features_out_ : int
         Output dimension.
 
+    Raises
+    ------
+    ValueError
+        In ``fit``: ``metric`` or ``mode`` is unknown, ``y`` does not have one label per
+        matrix or holds fewer than 2 classes, or ``X`` is not a stack of symmetric
+        positive-definite matrices (NaN, inf or a degenerate record); in ``transform``:
+        the same on ``X``, or matrices of another size than in ``fit``.
+
     Notes
     -----
     ``transform`` never reads labels: at test time a matrix's class is unknown, so it is

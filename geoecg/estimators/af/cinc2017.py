@@ -61,6 +61,14 @@ class CinC2017Classifier(ClassifierMixin, BaseEstimator):
     binary_model_ : XGBClassifier or None
         The one-vs-rest model of ``binary_class`` (``None`` when ``binary_weight`` is 0).
 
+    Raises
+    ------
+    ValueError
+        In ``fit``: ``y`` holds a single class, ``binary_weight`` is not in [0, 1],
+        ``binary_class`` is not one of the classes, or ``inner_cv`` is not None or an
+        integer >= 2; when ``class_priors`` is given, it lacks a class or does not have
+        one prior per class.
+
     Examples
     --------
     >>> rng = np.random.default_rng(0)
