@@ -168,6 +168,10 @@ def nested_evaluate(
     if inner is None:
         raise ValueError("inner_cv must be an int >= 2 or a splitter")
     splits = list(outer.split(np.zeros((n, 1)), y, groups))
+    if isinstance(inner, GroupKFold) and any(
+        isinstance(s, tuple) and s[1] for s in pipelines.values()
+    ):
+        _check_inner_patients(splits, groups, inner.n_splits)
     fold = np.full(n, -1, dtype=np.int64)
     for k, (_, te) in enumerate(splits):
         fold[te] = k
@@ -210,6 +214,19 @@ def nested_evaluate(
         bar.close()
         out[name] = NestedResult(str(name), y_pred, fold, tuple(choices), tuple(scores), grid)
     return out
+
+
+def _check_inner_patients(splits, groups, n_inner: int) -> None:
+    """ValueError naming the first outer fold whose training patients are fewer than the
+    inner folds (the grid search could not split them; sklearn would report it deep inside
+    an "All the fits failed" message)."""
+    for k, (tr, _) in enumerate(splits):
+        m = np.unique(groups[tr]).size
+        if m < n_inner:
+            raise ValueError(
+                f"outer fold {k} trains on {m} patient(s), fewer than inner_cv={n_inner} "
+                "folds: pass a smaller inner_cv (>= 2) or more patients"
+            )
 
 
 def _outer_fits(search, X, y, splits, params, n_jobs) -> list:

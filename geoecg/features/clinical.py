@@ -241,7 +241,8 @@ def clinical_measurements(
         x = x[None, :]
     names = tuple(str(s) for s in leads)
     if len(names) != x.shape[0]:
-        raise ValueError(f"leads has {len(names)} names for {x.shape[0]} signal rows")
+        hint = " (a single lead: pass its name, e.g. leads=['II'])" if x.shape[0] == 1 else ""
+        raise ValueError(f"leads has {len(names)} names for {x.shape[0]} signal rows{hint}")
     vals = dict.fromkeys(CLINICAL_NAMES, float("nan"))
     vals["lvh_sokolow_lyon"] = float("nan")
     vals["lvh_cornell"] = float("nan")

@@ -443,6 +443,8 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
         raise ValueError(f"X must have {want} leads (sources {self.source_}), got {X.shape[1]}")
 
     def _invalid(self, S) -> np.ndarray:
+        if S.shape[-1] < 2:  # an empty record has no SD to judge: unusable, like a flat one
+            return np.ones(S.shape[0], dtype=bool)
         bad_nan = ~np.isfinite(S).all(axis=(1, 2))
         with np.errstate(invalid="ignore", over="ignore"):
             flat = (np.where(bad_nan[:, None, None], 1.0, S).std(axis=-1) < FLAT_MV).any(axis=1)
@@ -454,8 +456,8 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
         Raises
         ------
         ValueError
-            For a record whose source leads hold NaN/inf or are flat, unless
-            ``on_invalid="nan"``.
+            For a record whose source leads hold NaN/inf, are flat or have fewer than
+            2 samples, unless ``on_invalid="nan"``.
         """
         check_is_fitted(self, "coef_")
         X = self._as_array(X)
@@ -465,9 +467,9 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
         if bad.any() and self.on_invalid == "raise":
             rows = np.flatnonzero(bad)
             raise ValueError(
-                f"source leads {self.source_} hold NaN/inf or are flat (SD < {FLAT_MV} mV) in "
-                f"records {rows[:10].tolist()}{' ...' if rows.size > 10 else ''}; repair them "
-                "or pass on_invalid='nan'"
+                f"source leads {self.source_} hold NaN/inf, are flat (SD < {FLAT_MV} mV) or "
+                f"have fewer than 2 samples in records {rows[:10].tolist()}"
+                f"{' ...' if rows.size > 10 else ''}; repair them or pass on_invalid='nan'"
             )
         self.invalid_records_ = np.flatnonzero(bad)
         out = np.full((n, len(STANDARD_LEADS), T), np.nan)
