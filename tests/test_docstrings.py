@@ -17,6 +17,12 @@ the two). Constants (arrays, tuples, dicts) are skipped, as the API pages skip t
 docstring (``docs/conf.py``). The other numpydoc codes (missing ``See Also``, ``Examples``,
 summary style ...) are not checked.
 
+The most used entry points (``ENTRY_POINTS``: reading, R-peaks, HRV, delineation, beat
+features, covariances, the tangent space, lead reconstruction, the classifiers, the prior-shift
+adapters, nested evaluation, cohort extraction) are held to more: a doctest ``Examples``
+section (run by pytest's doctest collection) and a ``Raises`` section that names the error a
+bad input really gets (each entry calls its entry point with one bad input).
+
 ``ALLOWED`` lists, name by name, the failures that are known and not fixed yet, with the
 reason; an entry that no longer fails must be removed (the allow-list only shrinks).
 """
@@ -264,3 +270,62 @@ def _bad_example(x, fs):
         Not a parameter of this function.
     """
     return x * fs
+
+
+# --- the most used entry points: an Examples section (run by pytest's doctest collection, on
+# data the package ships or generates), a Raises section, and a bad input whose error is the
+# one the Raises section names. Each entry: name -> a call with a bad input.
+def _bad_calls() -> dict:
+    import numpy as np
+
+    x = np.zeros(3600)
+    eye3 = np.stack([np.eye(2)] * 3)
+    est = importlib.import_module("geoecg.estimators")
+    return {
+        "geoecg.io.read_record": lambda f: f("/nonexistent/geoecg-record"),
+        "geoecg.features.detect_rpeaks": lambda f: f(x, fs=-1.0),
+        "geoecg.features.hrv_features": lambda f: f(np.array([800.0, -5.0, 900.0])),
+        "geoecg.features.delineate": lambda f: f(np.zeros((2, 2, 2)), 500.0),
+        "geoecg.features.beat_features": lambda f: f(x, np.array([99_999]), 360.0),
+        "geoecg.features.clinical_measurements": lambda f: f(np.zeros((12, 5000)), 500.0, ["I"]),
+        "geoecg.features.qtc": lambda f: f(400.0, 0.8),  # RR in s, not ms
+        "geoecg.signal.bandpass": lambda f: f(x, 100.0, 40.0, 10.0),
+        "geoecg.riemann.lead_covariances": lambda f: f(np.zeros(10)),
+        "geoecg.riemann.LeadCovariances": lambda f: f(estimator="nope").fit_transform(
+            np.ones((2, 2, 50))
+        ),
+        "geoecg.riemann.ClassMeanTangentSpace": lambda f: f().fit(eye3, [0, 1]),
+        "geoecg.leads.LeadReconstructor": lambda f: f(source=("I", "XX")).fit(np.ones((2, 12, 9))),
+        "geoecg.estimators.HeartbeatClassifier": lambda f: f(n_estimators=0).fit(
+            x[:4, None], [0, 1] * 2
+        ),
+        "geoecg.estimators.CinC2017Classifier": lambda f: f().fit(x[:4, None], ["N"] * 4),
+        "geoecg.estimators.PriorShiftClassifier": lambda f: f(
+            est.CinC2017Classifier(), method="nope"
+        ).fit(x[:4, None], ["N", "A"] * 2),
+        "geoecg.estimators.RecordPriorAdapter": lambda f: f(est.CinC2017Classifier()).fit(
+            x[:4, None], ["N", "A"] * 2
+        ),
+        "geoecg.evaluation.nested_evaluate": lambda f: f({}, x[:4, None], [0, 1] * 2, [0, 1] * 2),
+        "geoecg.cohort.extract_features": lambda f: f("/nonexistent", ["nope"], out="unused"),
+    }
+
+
+ENTRY_POINTS = sorted(_bad_calls())
+
+
+@pytest.mark.parametrize("name", ENTRY_POINTS)
+def test_entry_points_have_examples_and_raise_what_they_document(name):
+    """An entry point's Raises section names the error a bad input gets, and it has Examples."""
+    doc = _Validator(name).doc
+    assert "".join(doc["Examples"]).count(">>>") >= 1, f"{name}: no doctest Examples section"
+    documented = {p.type.strip() for p in doc["Raises"]}
+    assert documented, f"{name}: no Raises section"
+    obj = numpydoc_validate.Validator._load_obj(name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(Exception) as info:
+            _bad_calls()[name](obj)
+    assert type(info.value).__name__ in documented, (
+        f"{name} raised {type(info.value).__name__} ({info.value}); Raises documents {documented}"
+    )
