@@ -36,6 +36,7 @@ __all__ = [
     "is_record_list",
     "check_rr",
     "check_rpeaks",
+    "check_sample_indices",
     "select_leads",
     "check_y",
     "check_names",
@@ -209,6 +210,91 @@ seconds: multiply by 1000
     return a
 
 
+def _index_values(idx, name: str, *, any_shape: bool) -> np.ndarray:
+    """``idx`` as an array of whole, finite numbers (not cast, no range check); the element
+    checks shared by :func:`check_rpeaks` and :func:`check_sample_indices`."""
+    expected = (
+        "an array of whole sample indices" if any_shape else "a 1-D array of whole sample indices"
+    )
+    if idx is None or isinstance(idx, str | bytes | dict):
+        raise SampleIndexError(f"{name} must be {expected}, got {type(idx).__name__}")
+    try:
+        a = np.asarray(idx)
+    except (TypeError, ValueError) as exc:  # ragged nested sequences
+        raise SampleIndexError(
+            f"{name} must be {expected}, got a ragged {type(idx).__name__}"
+        ) from exc
+    if not any_shape and a.ndim != 1:
+        raise ValueError(f"{name} must be {expected}, got shape {a.shape}")
+    if a.size == 0 or np.issubdtype(a.dtype, np.integer):
+        return a
+    if not np.issubdtype(a.dtype, np.floating):
+        raise SampleIndexError(f"{name} must be {expected}, got dtype {a.dtype}")
+    if not np.all(np.isfinite(a)):
+        raise SampleIndexError(
+            f"{name} must hold whole, finite sample indices, got NaN or inf (drop the "
+            "missing beats instead of marking them NaN)"
+        )
+    if np.any(a != np.round(a)):
+        raise FractionalIndexError(f"{name} must hold whole sample indices, got fractional values")
+    return a
+
+
+def check_sample_indices(
+    values, name: str = "indices", *, any_shape: bool = False, allow_negative: bool = False
+) -> np.ndarray:
+    """Sample indices as int64, in any order (the element checks of :func:`check_rpeaks`).
+
+    For indices that need not be sorted or distinct: beat annotations to match
+    (:func:`geoecg.evaluation.match_beats`), indices to map to another rate
+    (:func:`geoecg.signal.resample_indices`).
+
+    Parameters
+    ----------
+    values : array_like of int
+        Sample indices; float arrays of whole numbers are accepted.
+    name : str, default "indices"
+        Argument name used in error messages.
+    any_shape : bool, default False
+        Accept any number of dimensions (default: 1-D only).
+    allow_negative : bool, default False
+        Accept indices below 0.
+
+    Returns
+    -------
+    ndarray of int64
+        Same shape and order as ``values``.
+
+    Raises
+    ------
+    SampleIndexError
+        (both a ``ValueError`` and a ``TypeError``) for ``None``, text, bool, complex,
+        non-numeric, NaN or infinite values; :class:`FractionalIndexError` for fractional
+        values.
+    ValueError
+        For a shape other than 1-D (unless ``any_shape``), a negative index (unless
+        ``allow_negative``) or one beyond the int64 range.
+
+    Examples
+    --------
+    >>> check_sample_indices([300, 10.0, 10]).tolist()
+    [300, 10, 10]
+    """
+    a = _index_values(values, name, any_shape=any_shape)
+    if a.size == 0:
+        return np.zeros(a.shape, dtype=np.int64)
+    lo, hi = a.min(), a.max()  # before the cast: uint64 and huge floats do not wrap
+    big = hi > np.iinfo(np.int64).max or (
+        a.dtype.kind == "f" and (hi >= 2.0**63 or lo < -(2.0**63))
+    )
+    if big or (lo < 0 and not allow_negative):
+        bound = "[-2**63" if allow_negative else "[0"
+        raise ValueError(
+            f"{name} must lie in {bound}, 2**63) (sample indices); got [{lo:.0f}, {hi:.0f}]"
+        )
+    return a.astype(np.int64)
+
+
 def check_rpeaks(rpeaks, n_samples: int | None = None, name: str = "rpeaks") -> np.ndarray:
     """R-peak sample indices as int64: whole, strictly increasing, inside ``[0, n_samples)``.
 
@@ -249,32 +335,9 @@ def check_rpeaks(rpeaks, n_samples: int | None = None, name: str = "rpeaks") -> 
     ...
     ValueError: rpeaks must be strictly increasing sample indices (sorted, no duplicates)
     """
-    idx = getattr(rpeaks, "indices", rpeaks)
-    expected = "a 1-D array of whole sample indices"
-    if idx is None or isinstance(idx, str | bytes | dict):
-        raise SampleIndexError(f"{name} must be {expected}, got {type(idx).__name__}")
-    try:
-        a = np.asarray(idx)
-    except (TypeError, ValueError) as exc:  # ragged nested sequences
-        raise SampleIndexError(
-            f"{name} must be {expected}, got a ragged {type(idx).__name__}"
-        ) from exc
-    if a.ndim != 1:
-        raise ValueError(f"{name} must be {expected}, got shape {a.shape}")
+    a = _index_values(getattr(rpeaks, "indices", rpeaks), name, any_shape=False)
     if a.size == 0:
         return np.zeros(0, dtype=np.int64)
-    if not np.issubdtype(a.dtype, np.integer):
-        if not np.issubdtype(a.dtype, np.floating):
-            raise SampleIndexError(f"{name} must be {expected}, got dtype {a.dtype}")
-        if not np.all(np.isfinite(a)):
-            raise SampleIndexError(
-                f"{name} must hold whole, finite sample indices, got NaN or inf (drop the "
-                "missing beats instead of marking them NaN)"
-            )
-        if np.any(a != np.round(a)):
-            raise FractionalIndexError(
-                f"{name} must hold whole sample indices, got fractional values"
-            )
     lo, hi = a.min(), a.max()  # before the cast: uint64 and huge floats do not wrap
     top = np.iinfo(np.int64).max if n_samples is None else int(n_samples) - 1
     if lo < 0 or hi > top or (a.dtype.kind == "f" and hi >= 2.0**63):

@@ -118,3 +118,58 @@ def test_name_is_in_every_message():
     for bad in ([np.nan], [1.5], ["a"], [2, 1], [5], None):
         with pytest.raises(ValueError, match=r"^series\[3\] must"):
             V.check_rpeaks(bad, n_samples=4, name="series[3]")
+
+
+# ---- unordered indices (session 12): match_beats and resample_indices share the element
+# check (check_sample_indices); order and repeats stay free, the errors are the same types
+
+
+def _unordered_entry_points():
+    from geoecg.evaluation import match_beats
+    from geoecg.signal import resample_indices
+
+    return {
+        "match_beats reference": ("reference", lambda v: match_beats(v, [500], fs=FS)),
+        "match_beats detected": ("detected", lambda v: match_beats([500], v, fs=FS)),
+        "resample_indices": ("indices", lambda v: resample_indices(v, FS, 250.0)),
+    }
+
+
+@pytest.mark.parametrize("entry", list(_unordered_entry_points()))
+@pytest.mark.parametrize("bad, message", BOTH)
+def test_unordered_indices_wrong_type_or_value_is_both_errors(entry, bad, message):
+    name, call = _unordered_entry_points()[entry]
+    message = message.replace("1-D array", "(1-D )?array")
+    for caught in (ValueError, TypeError):
+        with pytest.raises(caught, match=rf"^{name} must .*{message}") as info:
+            call(bad)
+        assert isinstance(info.value, V.SampleIndexError)
+
+
+@pytest.mark.parametrize("entry", list(_unordered_entry_points()))
+@pytest.mark.parametrize("big", [[500.0, 1e30], [500.0, -1e30], np.uint64([500, 2**64 - 1])])
+def test_unordered_indices_beyond_int64_named(entry, big):
+    """Before: cast to a garbage int64 (-2**63) with a RuntimeWarning, and counted as a
+    beat (match_beats) or returned (resample_indices)."""
+    name, call = _unordered_entry_points()[entry]
+    with pytest.raises(ValueError, match=rf"^{name} must lie in \[(0|-2\*\*63), 2\*\*63\)"):
+        call(big)
+
+
+def test_unordered_indices_keep_their_semantics():
+    """Any order, repeats, negative positions in match_beats, any shape in resample_indices:
+    accepted as before, same results."""
+    from geoecg.evaluation import match_beats
+    from geoecg.signal import resample_indices
+
+    m = match_beats([300, 100, 100, -5], np.array([101.0, 99.0, 5.0]), fs=FS, tolerance_ms=30)
+    assert (m.tp, m.fp, m.fn) == (3, 0, 1)
+    assert resample_indices(np.array([[0, 500], [250, 250]]), FS, 250.0).tolist() == [
+        [0, 250],
+        [125, 125],
+    ]
+    assert resample_indices(np.zeros((0, 2)), FS, 250.0).shape == (0, 2)
+    with pytest.raises(ValueError, match=r"^indices must lie in \[0, 2\*\*63\)"):
+        resample_indices([-1, 5], FS, 250.0)
+    with pytest.raises(ValueError, match=r"^reference must be a 1-D array"):
+        match_beats([[1, 2]], [1], fs=FS)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._validation import check_sample_indices
+
 __all__ = ["BeatMatch", "match_beats"]
 
 
@@ -43,15 +45,10 @@ def _pct(num: int, den: int) -> float:
 
 
 def _as_positions(a, name: str) -> np.ndarray:
-    arr = np.asarray(a)
-    if arr.ndim != 1:
-        raise ValueError(f"{name} must be a 1-D array of sample indices, got shape {arr.shape}")
-    if arr.size and not np.issubdtype(arr.dtype, np.integer):
-        if not np.issubdtype(arr.dtype, np.floating) or not np.all(np.isfinite(arr)):
-            raise TypeError(f"{name} must hold finite sample indices, got dtype {arr.dtype}")
-        if np.any(arr != np.round(arr)):
-            raise ValueError(f"{name} must hold whole sample indices")
-    return np.sort(arr.astype(np.int64), kind="stable")
+    """Sorted int64 sample indices (any order and repeats accepted, as are negative ones);
+    the shared element check: NaN/inf/text raise a SampleIndexError (a ValueError and a
+    TypeError), a fractional index a FractionalIndexError."""
+    return np.sort(check_sample_indices(a, name, allow_negative=True), kind="stable")
 
 
 def _greedy_match(ref: np.ndarray, det: np.ndarray, tol: int) -> tuple[np.ndarray, np.ndarray]:

@@ -7,6 +7,7 @@ from fractions import Fraction
 import numpy as np
 from scipy import signal as sps
 
+from .._validation import check_sample_indices
 from ._validate import as_signal_array, check_fs, is_record_list
 
 __all__ = ["resample", "resample_indices"]
@@ -68,7 +69,9 @@ def resample_indices(indices, fs_in: float, fs_out: float) -> np.ndarray:
     Parameters
     ----------
     indices : array_like of int
-        Non-negative sample indices at ``fs_in``.
+        Non-negative sample indices at ``fs_in``, any shape and order (checked by
+        :func:`geoecg._validation.check_sample_indices`: NaN, inf or text raise a
+        ``SampleIndexError``, both a ``ValueError`` and a ``TypeError``).
     fs_in, fs_out : float
         Sampling frequencies in Hz of the indices and of the result.
 
@@ -78,9 +81,5 @@ def resample_indices(indices, fs_in: float, fs_out: float) -> np.ndarray:
         ``round(indices * fs_out / fs_in)``.
     """
     fs_in, fs_out = check_fs(fs_in), check_fs(fs_out)
-    idx = np.asarray(indices)
-    if idx.size and (
-        not np.issubdtype(idx.dtype, np.number) or (idx < 0).any() or (idx != np.round(idx)).any()
-    ):
-        raise ValueError("indices must be non-negative whole sample numbers")
+    idx = check_sample_indices(indices, "indices", any_shape=True)
     return np.round(idx * (fs_out / fs_in)).astype(np.int64)
