@@ -249,3 +249,81 @@ def test_results_page_quotes_its_topic_pages():
             if not re.search(rf"(?<![\d.]){re.escape(number)}(?!\d)", topic):
                 missing.append(f"{number} ({cells[0]}) not on {page}.md")
     assert not missing, "\n".join(missing)
+
+
+def _illustration_problems(page: Path) -> list[str]:
+    """Names a page's ``python`` blocks import from geoecg that do not exist, and keyword
+    arguments they pass to those names that are not parameters (blocks are parsed, not run)."""
+    import ast
+    import importlib
+    import inspect
+
+    sys.path.insert(0, str(DOCS))
+    try:
+        from _snippets import page_blocks
+    finally:
+        sys.path.remove(str(DOCS))
+    problems = []
+    for k, (code, _) in enumerate(page_blocks(page)):
+        where = f"{page.relative_to(DOCS) if page.is_relative_to(DOCS) else page} block {k}"
+        try:
+            tree = ast.parse(code)
+        except SyntaxError as exc:
+            problems.append(f"{where}: {exc}")
+            continue
+        names = {}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "geoecg":
+                try:
+                    mod = importlib.import_module(node.module)
+                except ImportError as exc:  # an optional extra (torch) that is not installed
+                    if "geoecg" in str(exc) and "geoecg[" not in str(exc):
+                        problems.append(f"{where}: {exc}")
+                    continue
+                for alias in node.names:
+                    if not hasattr(mod, alias.name):
+                        problems.append(f"{where}: {node.module} has no {alias.name}")
+                    else:
+                        names[alias.asname or alias.name] = getattr(mod, alias.name)
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                continue
+            if node.func.id not in names:
+                continue
+            try:
+                params = inspect.signature(names[node.func.id]).parameters
+            except (TypeError, ValueError):
+                continue
+            if any(p.kind is p.VAR_KEYWORD for p in params.values()):
+                continue
+            for kw in node.keywords:
+                if kw.arg is not None and kw.arg not in params:
+                    problems.append(f"{where}: {node.func.id}() has no parameter {kw.arg!r}")
+    return problems
+
+
+CODE_PAGES = sorted(
+    p for p in DOCS.rglob("*.md") if "_build" not in p.parts and "```python" in p.read_text()
+)
+
+
+@pytest.mark.parametrize(
+    "page", CODE_PAGES, ids=[p.relative_to(DOCS).as_posix() for p in CODE_PAGES]
+)
+def test_illustration_code_names_what_exists(page):
+    """Code that is not run (placeholder paths: the topic pages, the benchmark pages) still
+    imports only geoecg names that exist and passes them only keywords they take: a renamed
+    function or parameter fails here instead of on a reader's machine."""
+    problems = _illustration_problems(page)
+    assert not problems, "\n".join(problems)
+
+
+def test_illustration_check_catches_a_stale_name(tmp_path):
+    page = tmp_path / "stale.md"
+    page.write_text(
+        "```python\nfrom geoecg.features import detect_rpeaks, no_such_name\n\n"
+        "detect_rpeaks(x, fs=360.0, no_such_option=1)\n```\n"
+    )
+    problems = _illustration_problems(page)
+    assert any("no_such_name" in p for p in problems), problems
+    assert any("no_such_option" in p for p in problems), problems
