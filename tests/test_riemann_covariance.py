@@ -10,16 +10,14 @@ from sklearn.base import clone
 from sklearn.covariance import empirical_covariance, ledoit_wolf, oas
 from sklearn.exceptions import NotFittedError
 
-from geoecg._kernels.covariance import (
+from geoecg._kernels.covariance import OAS, SCM, batch_covariance
+from geoecg._kernels.covariance_stream import (
     GRAM_MAX_LOSS,
     GRAM_TILE,
-    OAS,
-    SCM,
     TILE,
     _gram_single_pass,
     _gram_stream,
     _gram_tile_length,
-    batch_covariance,
 )
 from geoecg._kernels.spd import SPD_BELOW_FLOOR, SPD_FLAT, SPD_NONFINITE, SPD_OK, spd_status
 from geoecg.riemann import LeadCovariances, lead_covariances

@@ -82,7 +82,7 @@ def copy_floor_s(nbytes: int, total: int = 2**28, repeats: int = 5) -> float:
 def read_floor_s(X: np.ndarray, repeats: int = 3) -> float:
     """Median CPU seconds per record of one read-only pass over the chunk ``X`` (n, c, t) from
     memory (the row sums of the covariance kernel, no products): the memory side of its floor."""
-    from .._kernels.covariance import _row_sums
+    from .._kernels.covariance_stream import _row_sums
 
     rows = X.reshape(-1, X.shape[-1])
     sums, out = np.zeros(rows.shape[0]), []
@@ -97,7 +97,7 @@ def products_floor_s(n_leads: int, n_samples: int, repeats: int = 50) -> float:
     """Median CPU seconds of the covariance kernel's cross products and row sums for one record
     of ``n_leads x n_samples`` when the data are already in cache (a 4,096-sample record,
     L2-resident, timed again and again, scaled to ``n_samples``): its compute side."""
-    from .._kernels.covariance import _gram_single_pass
+    from .._kernels.covariance_stream import _gram_single_pass
 
     t = 4096
     x = np.random.default_rng(0).standard_normal((n_leads, t))

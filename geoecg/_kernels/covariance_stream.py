@@ -1,0 +1,393 @@
+"""Numba kernels: the single-pass cross products of finite records (the hot path of
+:func:`geoecg._kernels.covariance.batch_covariance` for the sample and OAS covariances).
+
+Raw cross products over L2-resident tiles (:func:`_gram_stream`, which also reads the next
+tile, and at a record's end the next record's first tile, while the products run), or, when a
+lead's mean is large against its spread, shifted sums over L1-resident tiles
+(:func:`_scatter_single_pass`). Both accumulate exactly the lower triangle in 4 x 4 triangle
+blocks and 4 x 2 blocks (``c (c + 1) / 2`` products per sample).
+
+No validation here: callers pass C-contiguous float64 arrays.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from llvmlite import ir
+from numba import config, njit, types
+from numba.core import cgutils
+from numba.extending import intrinsic
+
+#: Time samples per tile of the single-pass kernel: 12 leads x 128 x 8 B = 12 KB, so that the
+#: centred tile and the prefetched next one fit in a 32 KB L1 together (256: 6 % slower).
+TILE = 128
+
+# ``reassoc``/``contract`` only: lets LLVM vectorise the tile dot products (sums are
+# regrouped, results differ from a sequential sum by rounding, ~1e-16 relative); no
+# ``nnan``/``ninf``, so non-finite values still propagate and are detected.
+_FASTMATH = {"reassoc", "contract"}
+
+
+#: Doubles per 64-byte cache line (one software prefetch each).
+LINE = 8
+#: ``llvm.prefetch`` arguments: read access, keep in all cache levels, data cache.
+_PF_READ, _PF_LOCALITY, _PF_DATA = 0, 3, 1
+
+
+@intrinsic
+def _prefetch_intrinsic(typingctx, arr, idx):
+    """Software prefetch of ``arr[idx]`` (1-D array): ``llvm.prefetch``, no result, no fault."""
+    sig = types.void(arr, idx)
+
+    def codegen(context, builder, signature, args):
+        aty = signature.args[0]
+        ary = context.make_array(aty)(context, builder, args[0])
+        ptr = cgutils.get_item_pointer(context, builder, aty, ary, [args[1]], wraparound=False)
+        i32, i8p = ir.IntType(32), ir.IntType(8).as_pointer()
+        fnty = ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32])
+        fn = cgutils.get_or_insert_function(builder.module, fnty, "llvm.prefetch.p0i8")
+        builder.call(
+            fn, [builder.bitcast(ptr, i8p), i32(_PF_READ), i32(_PF_LOCALITY), i32(_PF_DATA)]
+        )
+        return context.get_dummy_value()
+
+    return sig, codegen
+
+
+def _prefetch_python(arr, idx):  # NUMBA_DISABLE_JIT=1: kernels run as Python, nothing to do
+    return None
+
+
+_prefetch = _prefetch_python if config.DISABLE_JIT else _prefetch_intrinsic
+
+
+@njit(cache=True, nogil=True)
+def _prefetch_tile(xr, start, t):
+    """Prefetch ``xr[start : start + TILE]`` (one lead's next tile), one line at a time."""
+    for u in range(start, min(start + TILE, t), LINE):
+        _prefetch(xr, u)
+
+
+@njit(cache=True, nogil=True, fastmath=_FASTMATH)
+def _tile_dot(a, b, n):
+    s = 0.0
+    for u in range(n):
+        s += a[u] * b[u]
+    return s
+
+
+@njit(cache=True, nogil=True, fastmath=_FASTMATH)
+def _block42(a0, a1, a2, a3, b0, b1, nb, acc, i, j):
+    """``acc[i:i+4, j:j+2] += A B^T`` over ``nb`` samples: rows ``a0..a3``, columns ``b0, b1``
+    (8 independent accumulators, 6 loads per 8 products)."""
+    p00 = p10 = p20 = p30 = p01 = p11 = p21 = p31 = 0.0
+    for u in range(nb):
+        v0 = b0[u]
+        v1 = b1[u]
+        w0 = a0[u]
+        w1 = a1[u]
+        w2 = a2[u]
+        w3 = a3[u]
+        p00 += w0 * v0
+        p10 += w1 * v0
+        p20 += w2 * v0
+        p30 += w3 * v0
+        p01 += w0 * v1
+        p11 += w1 * v1
+        p21 += w2 * v1
+        p31 += w3 * v1
+    acc[i, j] += p00
+    acc[i + 1, j] += p10
+    acc[i + 2, j] += p20
+    acc[i + 3, j] += p30
+    acc[i, j + 1] += p01
+    acc[i + 1, j + 1] += p11
+    acc[i + 2, j + 1] += p21
+    acc[i + 3, j + 1] += p31
+
+
+@njit(cache=True, nogil=True, fastmath=_FASTMATH)
+def _triangle4(a0, a1, a2, a3, nb, acc, i):
+    """Lower triangle of ``acc[i:i+4, i:i+4] += A A^T`` over ``nb`` samples (10 independent
+    accumulators, 4 loads per 10 products)."""
+    p00 = p10 = p20 = p30 = p11 = p21 = p31 = p22 = p32 = p33 = 0.0
+    for u in range(nb):
+        w0 = a0[u]
+        w1 = a1[u]
+        w2 = a2[u]
+        w3 = a3[u]
+        p00 += w0 * w0
+        p10 += w1 * w0
+        p20 += w2 * w0
+        p30 += w3 * w0
+        p11 += w1 * w1
+        p21 += w2 * w1
+        p31 += w3 * w1
+        p22 += w2 * w2
+        p32 += w3 * w2
+        p33 += w3 * w3
+    acc[i, i] += p00
+    acc[i + 1, i] += p10
+    acc[i + 2, i] += p20
+    acc[i + 3, i] += p30
+    acc[i + 1, i + 1] += p11
+    acc[i + 2, i + 1] += p21
+    acc[i + 3, i + 1] += p31
+    acc[i + 2, i + 2] += p22
+    acc[i + 3, i + 2] += p32
+    acc[i + 3, i + 3] += p33
+
+
+@njit(cache=True, nogil=True, fastmath=_FASTMATH)
+def _scatter_single_pass(x, acc, rowsum, shift, buf):
+    """Shifted cross products of ``x`` (c, t) in one pass over memory.
+
+    ``shift[i]`` is the mean of lead ``i`` over the first tile; ``acc`` (lower triangle)
+    receives ``sum_s (x_is - k_i)(x_js - k_j)`` and ``rowsum[i]`` ``sum_s (x_is - k_i)``.
+    Shifting by a value close to the mean keeps the one-pass formula
+    ``cov = acc / n - m m^T`` (``m = rowsum / n``) free of cancellation (the "shifted data"
+    algorithm; Chan, Golub & LeVeque 1983). Each tile is centred into ``buf`` (L1-resident)
+    and the lower triangle is accumulated from there in groups of 4 leads: a 4 x 4 triangle
+    block per group (10 products) and 4 x 2 blocks between groups, i.e. exactly the
+    ``c (c + 1) / 2`` products per sample when ``c`` is a multiple of 4 (78 for 12 leads; the
+    former 4 x 2 tiling of the triangle computed 96). Meanwhile the next tile of one lead per
+    block is prefetched, so that reading memory overlaps the products.
+    """
+    c, t = x.shape
+    nb0 = min(TILE, t)
+    for i in range(c):
+        m = 0.0
+        for u in range(nb0):
+            m += x[i, u]
+        shift[i] = m / nb0
+        rowsum[i] = 0.0
+        for j in range(c):
+            acc[i, j] = 0.0
+    c4 = c - c % 4
+    for s0 in range(0, t, TILE):
+        nb = min(TILE, t - s0)
+        for i in range(c):
+            k = shift[i]
+            xi = x[i, s0 : s0 + nb]  # 1-D views: 2x faster than 2-D indexing here
+            bi = buf[i]
+            r = 0.0
+            for u in range(nb):
+                v = xi[u] - k
+                bi[u] = v
+                r += v
+            rowsum[i] += r
+        nxt = s0 + TILE
+        pl = 0  # next lead whose next tile is prefetched
+        for i in range(0, c4, 4):
+            if pl < c and nxt < t:
+                _prefetch_tile(x[pl], nxt, t)
+                pl += 1
+            a0, a1, a2, a3 = buf[i], buf[i + 1], buf[i + 2], buf[i + 3]
+            _triangle4(a0, a1, a2, a3, nb, acc, i)
+            for j in range(0, i, 2):
+                if pl < c and nxt < t:
+                    _prefetch_tile(x[pl], nxt, t)
+                    pl += 1
+                _block42(a0, a1, a2, a3, buf[j], buf[j + 1], nb, acc, i, j)
+        for i in range(c4, c):  # leads past the last multiple of 4: single dot products
+            for j in range(i + 1):
+                acc[i, j] += _tile_dot(buf[i], buf[j], nb)
+        while pl < c and nxt < t:
+            _prefetch_tile(x[pl], nxt, t)
+            pl += 1
+
+
+#: Largest tile of the raw-product kernel (12 leads x 1024 x 8 B = 96 KB, L2-resident: the
+#: 4 x 4 and 4 x 2 blocks run at ~1.1 cycles per 256-bit FMA from L2 at this length, against
+#: ~1.4 at 128 samples, where the horizontal sums after each block weigh more).
+GRAM_TILE = 1024
+#: Largest accepted ``mean(x_i^2) / var(x_i)`` of a lead for the raw formula
+#: ``cov = G / n - m m^T``: the bits it cancels (8 of 53 here, i.e. a relative rounding error of
+#: ~2^8 eps sqrt(n), ~1e-12 for 5,000 samples). Above it the record takes the shifted kernel.
+GRAM_MAX_LOSS = 256.0
+#: Margin on the first-tile estimate of that ratio (a drift can raise it later in the record).
+_FIRST_TILE_MARGIN = 4.0
+
+
+@njit(cache=True, nogil=True, fastmath=_FASTMATH)
+def _triangle4_sum(a0, a1, a2, a3, r0, r1, nb, acc, i, rowsum, ir):
+    """:func:`_triangle4`, and ``rowsum[ir] += sum(r0)``, ``rowsum[ir + 1] += sum(r1)``: two
+    leads' next tile is read (and so brought into the caches) while the products run."""
+    p00 = p10 = p20 = p30 = p11 = p21 = p31 = p22 = p32 = p33 = 0.0
+    q0 = q1 = 0.0
+    for u in range(nb):
+        w0 = a0[u]
+        w1 = a1[u]
+        w2 = a2[u]
+        w3 = a3[u]
+        q0 += r0[u]
+        q1 += r1[u]
+        p00 += w0 * w0
+        p10 += w1 * w0
+        p20 += w2 * w0
+        p30 += w3 * w0
+        p11 += w1 * w1
+        p21 += w2 * w1
+        p31 += w3 * w1
+        p22 += w2 * w2
+        p32 += w3 * w2
+        p33 += w3 * w3
+    acc[i, i] += p00
+    acc[i + 1, i] += p10
+    acc[i + 2, i] += p20
+    acc[i + 3, i] += p30
+    acc[i + 1, i + 1] += p11
+    acc[i + 2, i + 1] += p21
+    acc[i + 3, i + 1] += p31
+    acc[i + 2, i + 2] += p22
+    acc[i + 3, i + 2] += p32
+    acc[i + 3, i + 3] += p33
+    rowsum[ir] += q0
+    rowsum[ir + 1] += q1
+
+
+@njit(cache=True, nogil=True, fastmath=_FASTMATH)
+def _block42_sum(a0, a1, a2, a3, b0, b1, r0, nb, acc, i, j, rowsum, ir):
+    """:func:`_block42`, and ``rowsum[ir] += sum(r0)`` (one lead's next tile, read meanwhile)."""
+    p00 = p10 = p20 = p30 = p01 = p11 = p21 = p31 = 0.0
+    q0 = 0.0
+    for u in range(nb):
+        v0 = b0[u]
+        v1 = b1[u]
+        w0 = a0[u]
+        w1 = a1[u]
+        w2 = a2[u]
+        w3 = a3[u]
+        q0 += r0[u]
+        p00 += w0 * v0
+        p10 += w1 * v0
+        p20 += w2 * v0
+        p30 += w3 * v0
+        p01 += w0 * v1
+        p11 += w1 * v1
+        p21 += w2 * v1
+        p31 += w3 * v1
+    acc[i, j] += p00
+    acc[i + 1, j] += p10
+    acc[i + 2, j] += p20
+    acc[i + 3, j] += p30
+    acc[i, j + 1] += p01
+    acc[i + 1, j + 1] += p11
+    acc[i + 2, j + 1] += p21
+    acc[i + 3, j + 1] += p31
+    rowsum[ir] += q0
+
+
+@njit(cache=True, nogil=True, fastmath=_FASTMATH)
+def _row_sums(x, rowsum, first, start, nb):
+    """``rowsum[i] += sum(x[i, start : start + nb])`` for the leads ``i >= first``."""
+    for i in range(first, x.shape[0]):
+        xi = x[i, start : start + nb]
+        r = 0.0
+        for u in range(nb):
+            r += xi[u]
+        rowsum[i] += r
+
+
+@njit(cache=True, nogil=True)
+def _gram_tile_length(t):
+    """Equal tiles of at most ``GRAM_TILE`` samples (5,000 -> 5 x 1,000), so that every tile
+    but the last has a next tile of its own length."""
+    n_tiles = (t + GRAM_TILE - 1) // GRAM_TILE
+    return (t + n_tiles - 1) // n_tiles
+
+
+@njit(cache=True, nogil=True)
+def _loss(ms, m):
+    """``ms / var`` (``var = ms - m^2``) of a lead: ``inf`` when constant and non-zero, 0 when
+    all zero (exact either way), NaN ignored (the result check catches it)."""
+    var = ms - m * m
+    if ms > 0.0:
+        return ms / var if var > 0.0 else np.inf
+    return 0.0
+
+
+@njit(cache=True, nogil=True)
+def _prefetch_span(xr, start, stop):
+    """Prefetch ``xr[start:stop]`` (1-D), one cache line at a time."""
+    for u in range(start, stop, LINE):
+        _prefetch(xr, u)
+
+
+@njit(cache=True, nogil=True, fastmath=_FASTMATH)
+def _gram_stream(x, xn, has_next, acc, rowsum, first, sink, max_first_loss):
+    """Raw cross products ``acc[i, j] = sum_s x_is x_js`` (lower triangle) and row sums of ``x``
+    (c, t) in one pass over memory, with no centred copy; returns -1 when the pass stopped after
+    the first tile because ``mean(x^2) / var`` of a lead exceeded ``max_first_loss`` there (raw
+    products would cancel: the caller takes the shifted sums), else 0.
+
+    Tiles of :func:`_gram_tile_length` samples; in each, the lower triangle in groups of 4 leads
+    (:func:`_triangle4`, :func:`_block42`: ``c (c + 1) / 2`` products per sample), and each block
+    also sums one or two leads' NEXT tile (:func:`_triangle4_sum`, :func:`_block42_sum`), so that
+    reading memory overlaps the products. With ``has_next``, the last tile's blocks read the
+    first tile of the next record ``xn`` (same shape) the same way, into ``sink`` (c,), whose
+    values are not used: a stack streams without a pass that only reads, and nothing of the next
+    record enters this one's sums. Every record's first-tile row sums come from
+    :func:`_row_sums` (``first`` keeps them), so a record's covariance has the same bits alone
+    or anywhere in any stack. The caller checks the cancellation of ``acc / t - m m^T``
+    (:data:`GRAM_MAX_LOSS`).
+    """
+    c, t = x.shape
+    for i in range(c):
+        rowsum[i] = 0.0
+        for j in range(c):
+            acc[i, j] = 0.0
+    T = _gram_tile_length(t)
+    nb0 = min(T, t)
+    _row_sums(x, rowsum, 0, 0, nb0)
+    for i in range(c):
+        first[i] = rowsum[i]
+    c4 = c - c % 4
+    for s0 in range(0, t, T):
+        nb = min(T, t - s0)
+        n1 = s0 + T
+        stream = has_next and n1 >= t  # the last tile: read the next record's first tile
+        src, dst, at = (xn, sink, 0) if stream else (x, rowsum, n1)
+        fuse = stream or n1 + nb <= t  # the tile read meanwhile is as long as this one
+        ir = 0  # next lead whose next-tile sum rides along with a block
+        for i in range(0, c4, 4):
+            a0 = x[i, s0 : s0 + nb]
+            a1 = x[i + 1, s0 : s0 + nb]
+            a2 = x[i + 2, s0 : s0 + nb]
+            a3 = x[i + 3, s0 : s0 + nb]
+            if fuse and ir + 2 <= c:
+                r0, r1 = src[ir, at : at + nb], src[ir + 1, at : at + nb]
+                _triangle4_sum(a0, a1, a2, a3, r0, r1, nb, acc, i, dst, ir)
+                ir += 2
+            else:
+                _triangle4(a0, a1, a2, a3, nb, acc, i)
+            for j in range(0, i, 2):
+                b0, b1 = x[j, s0 : s0 + nb], x[j + 1, s0 : s0 + nb]
+                if fuse and ir < c:
+                    r0 = src[ir, at : at + nb]
+                    _block42_sum(a0, a1, a2, a3, b0, b1, r0, nb, acc, i, j, dst, ir)
+                    ir += 1
+                else:
+                    _block42(a0, a1, a2, a3, b0, b1, nb, acc, i, j)
+        for i in range(c4, c):  # leads past the last multiple of 4: single dot products
+            for j in range(i + 1):
+                acc[i, j] += _tile_dot(x[i, s0 : s0 + nb], x[j, s0 : s0 + nb], nb)
+        if s0 == 0 and n1 < t:  # the first tile's check, from its own products and sums
+            worst = 0.0
+            for i in range(c):
+                worst = max(worst, _loss(acc[i, i] / nb, first[i] / nb))
+            if worst > max_first_loss:
+                return -1
+        if stream:  # the next record's leads no block read: prefetched
+            for i in range(ir, c):
+                _prefetch_span(xn[i], 0, nb0)
+        elif n1 < t:  # the next tile's leads no block summed
+            _row_sums(x, rowsum, ir if fuse else 0, n1, min(T, t - n1))
+    return 0
+
+
+@njit(cache=True, nogil=True)
+def _gram_single_pass(x, acc, rowsum):
+    """:func:`_gram_stream` of one record on its own (no next record, no early stop)."""
+    c = x.shape[0]
+    _gram_stream(x, x, False, acc, rowsum, np.empty(c), np.empty(c), np.inf)
