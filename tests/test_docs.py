@@ -327,3 +327,22 @@ def test_illustration_check_catches_a_stale_name(tmp_path):
     problems = _illustration_problems(page)
     assert any("no_such_name" in p for p in problems), problems
     assert any("no_such_option" in p for p in problems), problems
+
+
+def test_front_page_example_prints_what_its_comment_says():
+    """The first code a reader sees (docs/index.md) prints what its ``print(...)  # ...``
+    comment promises."""
+    import contextlib
+    import io
+
+    sys.path.insert(0, str(DOCS))
+    try:
+        from _snippets import page_blocks
+    finally:
+        sys.path.remove(str(DOCS))
+    code = page_blocks(DOCS / "index.md")[0][0]
+    promised = re.search(r"^print\(.*\)\s+#\s*(.+)$", code, re.M).group(1).strip()
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(code, "index.md", "exec"), {"__name__": "__docs__"})
+    assert out.getvalue().strip() == promised
