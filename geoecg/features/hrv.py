@@ -206,6 +206,20 @@ def check_rpeaks(rpeaks, name: str = "rpeaks", n_samples: int | None = None) -> 
 def rr_from_rpeaks(rpeaks, fs: float) -> tuple[np.ndarray, np.ndarray]:
     """RR intervals (ms) and the times (s) of their closing beats from R-peak indices.
 
+    Parameters
+    ----------
+    rpeaks : array_like of int
+        R-peak sample indices, increasing.
+    fs : float
+        Sampling frequency of the indices, Hz.
+
+    Returns
+    -------
+    rr_ms : ndarray of float64, shape (n_peaks - 1,)
+        RR intervals, ms.
+    t_s : ndarray of float64, shape (n_peaks - 1,)
+        Time of the beat that closes each interval, s from sample 0.
+
     Examples
     --------
     >>> rr, t = rr_from_rpeaks([0, 360, 720, 1098], fs=360)

@@ -246,12 +246,18 @@ def hrv_windowed(
         Recording length, s (default: the last beat's time).
     partial : bool, default False
         Also return the final windows that run past ``duration_s``.
+    fs : float, optional
+        Sampling frequency of ``rpeaks``, Hz (required with ``rpeaks``).
     settings : HRVSettings, optional
+        Settings of every index (default: :class:`HRVSettings` defaults).
     n_jobs : int or None, default 1
+        numba threads (None or -1: all).
 
     Returns
     -------
     HRVWindows
+        Window bounds (s), intervals used and the 48 indices per window (units of
+        :func:`hrv_features`; NaN in a window with too few intervals).
 
     Examples
     --------

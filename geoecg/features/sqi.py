@@ -134,8 +134,25 @@ def _lowpass(x: np.ndarray, fs: float, cutoff: float, finite: bool | None = None
 def bsqi(peaks_a, peaks_b, fs: float, tol_s: float = 0.15) -> float:
     """Agreement of two beat lists: matched / (n_a + n_b - matched), NaN if both empty.
 
-    ``peaks_a`` and ``peaks_b`` are strictly increasing sample indices (a ``ValueError``
-    names the list otherwise); ``fs`` in Hz, ``tol_s`` the matching tolerance in s.
+    Parameters
+    ----------
+    peaks_a, peaks_b : array_like of int
+        Strictly increasing sample indices of two detectors on the same signal.
+    fs : float
+        Sampling frequency, Hz.
+    tol_s : float, default 0.15
+        Matching tolerance, s.
+
+    Returns
+    -------
+    float
+        Fraction in [0, 1]; NaN when both lists are empty.
+
+    Raises
+    ------
+    ValueError
+        If a list is not strictly increasing (the message names it) or ``fs`` is not a
+        positive finite number of Hz.
 
     Examples
     --------
@@ -382,8 +399,20 @@ def _band_ratios(Y: np.ndarray, fs: float, rows: np.ndarray, ok: np.ndarray) -> 
 
 
 def sqi_windows(windows, fs: float) -> np.ndarray:
-    """SQIs of many single-lead windows: array (n_windows, 8) in the order of
-    :data:`SQI_NAMES`. ``windows`` is a 2-D array or a list of 1-D arrays (mV)."""
+    """Signal quality indices of many single-lead windows.
+
+    Parameters
+    ----------
+    windows : ndarray, shape (n_windows, n_samples), or list of 1-D ndarray
+        Single-lead windows, mV (a list may hold windows of different lengths).
+    fs : float
+        Sampling frequency, Hz.
+
+    Returns
+    -------
+    ndarray of float64, shape (n_windows, 8)
+        The indices of :func:`sqi_features` in the order of :data:`SQI_NAMES`.
+    """
     return np.array(
         [[sqi_features(w, fs)[k] for k in SQI_NAMES] for w in windows], dtype=np.float64
     ).reshape(-1, len(SQI_NAMES))

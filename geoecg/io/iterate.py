@@ -65,7 +65,31 @@ def iter_chunks(
     records: Iterable[str] | None = None,
     **read_kwargs,
 ) -> Iterator[list[ECGRecord]]:
-    """Yield lists of at most ``chunk_size`` records; only one chunk is held in memory."""
+    """Yield lists of at most ``chunk_size`` records; only one chunk is held in memory.
+
+    Parameters
+    ----------
+    folder : path-like
+        WFDB folder (searched recursively for ``.hea`` files unless it has ``RECORDS``).
+    chunk_size : int, default 256
+        Records per list (the last list may hold fewer).
+    records : iterable of str, optional
+        Record names relative to ``folder``; default: all.
+    **read_kwargs
+        Passed to :func:`geoecg.io.read_record` (``channels``, ``sampto``, ``annotator``).
+
+    Yields
+    ------
+    list of ECGRecord
+        The next chunk of records, in the order of ``records`` (or of the folder).
+
+    Raises
+    ------
+    ValueError
+        If ``chunk_size`` is not a positive integer.
+    FileNotFoundError
+        If ``folder`` is not a folder.
+    """
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
         raise ValueError(f"chunk_size must be a positive int, got {chunk_size!r}")
     it = iter_records(folder, records, **read_kwargs)

@@ -361,6 +361,13 @@ def hankel_covariances(window_s=None, *, fs=100.0, band=(0.5, 40.0), n_lags=3, l
         Hankel embedding (delay 1 sample): 12 leads give 36 x 36 matrices.
     leads : sequence of int or lead names, optional
         Lead subset.
+
+    Returns
+    -------
+    LeadCovariances
+        Unfitted transformer: (n_records, n_leads, n_samples) signals in mV ->
+        (n_records, n_leads * n_lags, n_leads * n_lags) SPD matrices in mV^2 (12 leads,
+        3 lags: 36 x 36).
     """
     kw = {} if window_s is None else {"window_s": window_s, "window_mean": "riemann"}
     return LeadCovariances("oas", fs=fs, band=band, n_lags=n_lags, leads=leads, **kw)

@@ -35,8 +35,25 @@ _MIN_ROWS_PER_THREAD = 64
 def check_spd_batch(X, name: str = "X") -> np.ndarray:
     """Validate a stack of symmetric matrices ``(n_matrices, n, n)``; returns float64.
 
-    Raises ``ValueError`` for a wrong shape, non-finite entries or asymmetric matrices
-    (relative tolerance 1e-8). Positive definiteness is checked by the geometry itself.
+    Positive definiteness is not checked here: the geometry itself checks it.
+
+    Parameters
+    ----------
+    X : array_like, shape (n_matrices, n, n)
+        Symmetric matrices (covariances, mV^2).
+    name : str, default "X"
+        Name used in the error messages.
+
+    Returns
+    -------
+    ndarray of float64, shape (n_matrices, n, n)
+        ``X`` as float64.
+
+    Raises
+    ------
+    ValueError
+        For a wrong shape, non-finite entries or asymmetric matrices (relative
+        tolerance 1e-8).
     """
     X = np.asarray(X)
     if X.dtype.kind not in "biuf":
