@@ -19,6 +19,7 @@ import warnings
 
 import numpy as np
 
+from .._progress import progress_bar
 from ..evaluation.delineation import (
     consensus_waves,
     criterion_scores,
@@ -88,7 +89,15 @@ def nk_delineate(nk, x: np.ndarray, rpeaks: np.ndarray, fs: float, method: str):
 
 
 def ludb_protocol(
-    db, names, *, leads, tolerance_ms=150.0, peers=False, peer_leads=(), settings=None
+    db,
+    names,
+    *,
+    leads,
+    tolerance_ms=150.0,
+    peers=False,
+    peer_leads=(),
+    settings=None,
+    progress=None,
 ) -> dict:
     """Score :func:`delineate` on LUDB-style records (R-peaks from :func:`detect_rpeaks`).
 
@@ -97,7 +106,8 @@ def ludb_protocol(
     the per-beat median of the leads' marks (:func:`consensus_waves`, the CSE-style global
     reference), lead-beats per second of
     thread CPU time; with ``peers``, NeuroKit2 ``dwt`` and ``peak`` and geoecg on
-    ``peer_leads`` of the same beats.
+    ``peer_leads`` of the same beats. ``progress``: a tqdm bar of the records on stderr
+    (None: only when stderr is a terminal, :func:`geoecg._progress.progress_bar`).
     """
     leads = list(leads)
     pl = [ld for ld in peer_leads if ld in leads]
@@ -108,7 +118,7 @@ def ludb_protocol(
     nk = None
     if peers:
         import neurokit2 as nk
-    for name in names:
+    for name in progress_bar(names, desc="LUDB", unit="rec", progress=progress):
         rec = db.read(name)
         kw["fs"] = fs = rec.fs
         rp = detect_rpeaks(rec.signal, fs).indices
@@ -150,7 +160,7 @@ def ludb_protocol(
     return res
 
 
-def qtdb_protocol(db, names=None, *, tolerance_ms=150.0, settings=None) -> dict:
+def qtdb_protocol(db, names=None, *, tolerance_ms=150.0, settings=None, progress=None) -> dict:
     """The QT-database protocol: multi-lead boundaries on the annotated beats of each record.
 
     ``db`` is a :class:`geoecg.io.QTDB` (or any adapter whose records carry a ``q1c``-style
@@ -158,11 +168,13 @@ def qtdb_protocol(db, names=None, *, tolerance_ms=150.0, settings=None) -> dict:
     annotated beat is matched to the detected beat with the nearest R peak
     (:func:`geoecg.evaluation.delineation.score_annotated_beats`). Returns per fiducial
     ``se``/``mean_ms``/``sd_ms`` and ``QT``; every entry also has the mean absolute error
-    ``mae_ms`` (the QT error: ``out["QT"]["mae_ms"]``).
+    ``mae_ms`` (the QT error: ``out["QT"]["mae_ms"]``). ``progress``: a tqdm bar of the
+    records on stderr (None: only when stderr is a terminal,
+    :func:`geoecg._progress.progress_bar`).
     """
     names = db.records() if names is None else list(names)
     per = []
-    for name in names:
+    for name in progress_bar(names, desc="QTDB", unit="rec", progress=progress):
         rec = db.read(name)
         d = delineate(rec.signal, rec.fs, settings=settings)
         per.append(score_annotated_beats(rec.waves, d.samples, rec.fs, fiducials=FIDUCIALS,
@@ -205,6 +217,7 @@ def noise_robustness(
     tolerance_ms=150.0,
     fiducials=("P_on", "P_off", "QRS_on", "QRS_off", "T_off"),
     seed=0,
+    progress=None,
 ) -> list:
     """Global-boundary scores after adding noise records at several SNRs.
 
@@ -213,12 +226,16 @@ def noise_robustness(
     (offsets drawn with ``seed``), scaled per lead to the SNR by
     :func:`geoecg.signal.mix_noise` (signal power over the whole strip). R-peaks are detected
     on the noisy strip. Returns rows ``{noise, snr_db, fiducial, se, ppv, mean_ms, sd_ms}``.
+    ``progress``: a tqdm bar of the noisy records on stderr (None: only when stderr is a
+    terminal, :func:`geoecg._progress.progress_bar`).
     """
     from ..signal.noise import mix_noise
 
     rng = np.random.default_rng(seed)
     recs = [db.read(n) for n in names]
     rows = []
+    total = len(noises) * len(snrs_db) * len(recs)
+    bar = progress_bar(total=total, desc="noise x SNR", unit="rec", progress=progress)
     for nname, nz in noises.items():
         nz = np.atleast_2d(np.asarray(nz, dtype=float))
         for snr in snrs_db:
@@ -230,6 +247,7 @@ def noise_robustness(
                 noise = np.stack([nz[c, o : o + n] for c, o in zip(ch, off, strict=True)])
                 x = mix_noise(rec.signal, noise, snr)
                 d = delineate(x, rec.fs, None, leads)
+                bar.update()
                 per.append(score_waves(rec.waves, d.samples, rec.fs, fiducials=FIDUCIALS,
                                        leads=leads, tolerance_ms=tolerance_ms))  # fmt: skip
             tab = summarise_scores(per)
@@ -237,6 +255,7 @@ def noise_robustness(
                 a = tab[f]["all"]
                 rows.append({"noise": nname, "snr_db": float(snr), "fiducial": f,
                              **{k: a[k] for k in ("se", "ppv", "mean_ms", "sd_ms")}})  # fmt: skip
+    bar.close()
     return rows
 
 
@@ -247,6 +266,7 @@ def ecgsyn_truth(
     fs=500.0,
     level=0.05,
     seed=0,
+    progress=None,
 ) -> list:
     """ECGSYN strips (12 leads, 10 s, constant rate) scored against their exact positions.
 
@@ -254,11 +274,15 @@ def ecgsyn_truth(
     of the wave's peak spatial magnitude). A strip is flagged ``overlap`` where the generator
     fuses waves (P offset after QRS onset, or T onset before QRS offset: ECGSYN's phase
     scaling does this at high rates), where no boundary is physiological truth.
+    ``progress``: a tqdm bar of the strips on stderr (None: only when stderr is a terminal,
+    :func:`geoecg._progress.progress_bar`).
     """
     from ..simulate import synthesize_ecg
     from ..simulate.wave_truth import ecgsyn_wave_times
 
     out = []
+    total = len(widths) * len(noises_mv) * len(hrs)
+    bar = progress_bar(total=total, desc="ECGSYN", unit="strip", progress=progress)
     for w in widths:
         for nz in noises_mv:
             for hr in hrs:
@@ -275,23 +299,30 @@ def ecgsyn_truth(
                                        fs, tolerance_ms=150.0, window=span)  # fmt: skip
                     row[f] = {"se": s.se, "ppv": s.ppv, "mean_ms": s.mean_ms, "sd_ms": s.sd_ms}
                 out.append(row)
+                bar.update()
+    bar.close()
     return out
 
 
-def ptbxl_criteria(db, fs: int = 100, n_boot: int = 2000, seed: int = 0) -> dict:
+def ptbxl_criteria(db, fs: int = 100, n_boot: int = 2000, seed: int = 0, progress=None) -> dict:
     """AUC of each measurement for its statement vs NORM, and the share meeting the criterion.
 
     ``db`` is a :class:`geoecg.io.PTBXL`; every record available at ``fs`` is measured with
     :func:`clinical_measurements`. Records carrying the statement (any likelihood) are
     positives, NORM records without it negatives; the bootstrap resamples patients.
+    ``progress``: a tqdm bar of the records measured on stderr (None: only when stderr is a
+    terminal, :func:`geoecg._progress.progress_bar`).
     """
     ids = db.available(fs)
     meta = db.metadata().loc[ids]
     rows = {}
+    bar = progress_bar(total=len(ids), desc="PTB-XL criteria", unit="rec", progress=progress)
     for start in range(0, len(ids), 64):
         X, _ = db.load(ids[start : start + 64], fs=fs)
         for i, x in zip(ids[start : start + 64], X, strict=True):
             rows[i] = clinical_measurements(x, float(fs), sex=meta.at[i, "sex"]).values
+        bar.update(len(X))
+    bar.close()
     codes = meta["scp_codes"]
     is_norm = codes.map(lambda c: "NORM" in c).to_numpy()
     sex = meta["sex"].to_numpy()

@@ -14,6 +14,7 @@ import time
 import numpy as np
 from sklearn.base import clone
 
+from .._progress import progress_bar
 from ._phases import BEAT_PHASE_EDGES_S
 from .amplitude import amplitude_spread
 from .names import lead_indices, parse_leads
@@ -102,6 +103,7 @@ def reconstruction_report(
     grids=None,
     quantile_rows=True,
     log=None,
+    progress=None,
 ):
     """Per source set and method: settings by inner CV on ``train``, scores on the rest.
 
@@ -125,6 +127,9 @@ def reconstruction_report(
         further choice.
     log : callable, optional
         Called with one progress line per fit.
+    progress : bool or None, default None
+        A tqdm bar of the (source set, method) fits on stderr; None: only when stderr is a
+        terminal (:func:`geoecg._progress.progress_bar`).
 
     Returns
     -------
@@ -135,6 +140,8 @@ def reconstruction_report(
     train = np.asarray(train, dtype=bool)
     groups = np.asarray(groups)
     out = {}
+    total = len(sources) * len(methods)
+    bar = progress_bar(total=total, desc="reconstruction", unit="fit", progress=progress)
     for s in sources:
         src = parse_leads(s)
         for m in methods:
@@ -166,6 +173,8 @@ def reconstruction_report(
                         f"{out[key]['min_lead_r']:.3f}) RMSE {out[key]['mean_rmse_uv']:.0f} µV "
                         f"{chosen}"
                     )
+            bar.update()
+    bar.close()
     return out
 
 
@@ -188,7 +197,9 @@ def _scored_row(rec, X, fs, src, method, amap, chosen):
     }
 
 
-def subset_auc_comparison(X, y, groups, covariates, subsets, *, fs, seed=0, n_boot=1000, log=None):
+def subset_auc_comparison(
+    X, y, groups, covariates, subsets, *, fs, seed=0, n_boot=1000, log=None, progress=None
+):
     """NORM-vs-MI style AUCs: 12 real leads vs a lead subset vs 12 reconstructed leads.
 
     One ``n_splits=5`` patient-grouped CV (seed ``seed``) of the Hankel tangent-space
@@ -198,6 +209,8 @@ def subset_auc_comparison(X, y, groups, covariates, subsets, *, fs, seed=0, n_bo
     applied to 12 leads reconstructed from the subset by a population
     :class:`LeadReconstructor` fitted on the training fold (settings from
     :data:`DOWNSTREAM_GRID` by an inner 3-fold patient-grouped CV on that fold).
+    ``progress``: a tqdm bar of the subsets on stderr (None: only when stderr is a terminal,
+    see :func:`geoecg._progress.progress_bar`).
 
     Returns
     -------
@@ -243,7 +256,7 @@ def subset_auc_comparison(X, y, groups, covariates, subsets, *, fs, seed=0, n_bo
     res = {"real12": scored(oof_a)}
     if log is not None:
         log(f"  NORM-vs-MI real 12: {res['real12']['auc']:.3f} {res['real12']['auc_ci']}")
-    for s in subsets:
+    for s in progress_bar(subsets, desc="NORM-vs-MI subsets", unit="set", progress=progress):
         src = parse_leads(s)
         Cs = hankel_covariances(None, leads=[int(i) for i in lead_indices(src)]).fit_transform(X)
         chosen = []
