@@ -51,11 +51,7 @@ CHECKED = ("GL08", "PR01", "PR02", "RT01")
 ALLOWED: dict[str, tuple[str, ...]] = {
     # modules other helpers were rewriting in session 8 (cohort, riemann, HRV, R-peaks,
     # delineation): left to their owners
-    "geoecg.cohort.CinC2017Source": ("PR01",),
-    "geoecg.cohort.CovarianceSet": ("PR01",),
     "geoecg.cohort.RecordData": ("PR01",),
-    "geoecg.cohort.open_source": ("RT01",),
-    "geoecg.cohort.resolve_feature_sets": ("PR01", "RT01"),
     "geoecg.cohort.throughput.extraction_benchmark": ("PR01", "RT01"),
     "geoecg.cohort.throughput.format_report": ("PR01", "RT01"),
     "geoecg.cohort.throughput.neurokit2_equal_features": ("PR01",),

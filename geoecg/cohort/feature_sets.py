@@ -296,7 +296,16 @@ class CovarianceSet(FeatureSet):
 
     The band is taken at about 100 Hz (block means of ``floor(fs / 100)`` samples, then
     the band-pass; see :attr:`RecordData.band_decimated`): a 0.5-40 Hz signal has the same
-    covariance at 100 Hz as at 500 Hz, at a fifth of the cost."""
+    covariance at 100 Hz as at 500 Hz, at a fifth of the cost.
+
+    Parameters
+    ----------
+    estimator : {"oas", "lwf", "scm"}, default "oas"
+        Covariance estimator (see :func:`geoecg.riemann.lead_covariances`).
+    reg : float, default 1e-6
+        Eigenvalue floor relative to ``trace / n_channels`` (dimensionless), as in
+        :func:`geoecg.riemann.lead_covariances`.
+    """
 
     name = "covariance"
     uses = ("band_decimated",)
@@ -461,6 +470,22 @@ FEATURE_SETS: dict[str, type[FeatureSet]] = {
 
 def resolve_feature_sets(features) -> list[FeatureSet]:
     """Feature sets from names (a list, or one comma-separated string) and instances.
+
+    Parameters
+    ----------
+    features : str, FeatureSet or iterable of str and FeatureSet
+        Names of :data:`FEATURE_SETS` (``"rpeaks,hrv"`` or ``["rpeaks", "hrv"]``) and
+        configured instances (``TangentSet(reference=...)``).
+
+    Returns
+    -------
+    list of FeatureSet
+        One instance per entry, in order.
+
+    Raises
+    ------
+    ValueError
+        If a name is unknown, nothing is named, or a feature set repeats.
 
     Examples
     --------

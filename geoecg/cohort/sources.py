@@ -183,6 +183,12 @@ class CinC2017Source(RecordSource):
     """PhysioNet/CinC 2017 via :class:`geoecg.io.CinC2017` (label joined when present).
 
     Each record is its own patient (the challenge publishes no subject id).
+
+    Parameters
+    ----------
+    root : path-like
+        The challenge folder (``A00001.hea`` ... and, when present, ``REFERENCE.csv``);
+        single lead, 300 Hz.
     """
 
     kind = "cinc2017"
@@ -336,6 +342,19 @@ def open_source(source, kind: str | None = None, **kwargs) -> RecordSource:
         anything else -> a plain WFDB tree.
     **kwargs
         Passed to the source class (``fs=`` for PTB-XL, MIMIC-IV-ECG and WFDB trees).
+
+    Returns
+    -------
+    RecordSource
+        ``source`` itself when it is one, else the source of the folder's kind.
+
+    Raises
+    ------
+    ValueError
+        If ``kind`` is unknown, or ``kind`` or keyword arguments come with a
+        :class:`RecordSource` (they apply to a folder).
+    TypeError
+        If ``source`` is neither a folder nor a :class:`RecordSource`.
 
     Examples
     --------
