@@ -135,17 +135,8 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "geoecg.features.fit_af_templates": ("PR01", "RT01"),
     "geoecg.features.length_transform_rpeaks": ("PR01", "RT01"),
     "geoecg.features.morphology.patient_relative_mask": ("PR01", "RT01"),
-    "geoecg.io.ludb.annotated_span": ("PR01", "RT01"),
     "geoecg.leads.protocol.subset_auc_comparison": ("PR01",),
-    "geoecg.sweep.label_shift.load_label_shift_config": ("PR01", "RT01"),
-    "geoecg.sweep.label_shift.oracle_gain_recovered": ("PR01", "RT01"),
-    "geoecg.sweep.label_shift.run_label_shift_study": ("RT01",),
-    "geoecg.sweep.methods.reference_model": ("PR01", "RT01"),
     "geoecg.sweep.packaged.resolve_config": ("PR01", "RT01"),
-    "geoecg.sweep.simulators.environments": ("PR01", "RT01"),
-    "geoecg.sweep.simulators.make_simulator": ("PR01", "RT01"),
-    "geoecg.sweep.timing.process_cpu_seconds": ("RT01",),
-    "geoecg.sweep.timing.same_results": ("PR01", "RT01"),
 }
 
 

@@ -105,6 +105,19 @@ def annotated_span(waves: pd.DataFrame, margin: int = 0) -> tuple[int, int]:
     The span runs from the earliest mark (onset, else peak) to the latest mark (offset, else
     peak) of any wave of the table, widened by ``margin`` samples on each side. An empty table
     gives ``(0, 0)``.
+
+    Parameters
+    ----------
+    waves : pandas.DataFrame
+        One lead's waves (columns ``onset``, ``peak``, ``offset``: samples, -1 where a
+        mark is missing).
+    margin : int, default 0
+        Samples added on each side.
+
+    Returns
+    -------
+    (int, int)
+        ``start`` and ``stop`` in samples.
     """
     if len(waves) == 0:
         return 0, 0

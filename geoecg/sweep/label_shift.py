@@ -51,7 +51,27 @@ _KEYS = {
 
 
 def load_label_shift_config(source) -> dict:
-    """Parse and validate a label-shift study configuration (path or dict)."""
+    """Parse and validate a label-shift study configuration (path or dict).
+
+    Parameters
+    ----------
+    source : dict or path-like
+        The configuration, or a TOML file holding it (sections and keys: the module
+        docstring).
+
+    Returns
+    -------
+    dict
+        The validated configuration, defaults filled in.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the file does not exist.
+    ValueError
+        For an unknown section or key, or ``grid.af_prior`` not a non-empty list of
+        priors in (0, 1).
+    """
     if isinstance(source, dict):
         raw = json.loads(json.dumps(source))
     else:
@@ -198,9 +218,24 @@ def run_label_shift_study(
     out : path-like
         Output folder (``out/results/part-*.parquet``, ``out/config.json``).
     sources : tuple of {"simulator", "cinc2017"}
+        Where the records come from: the anticausal simulator, CinC 2017 record features
+        resampled to each prior, or both.
     cinc_features : (X, y), optional
         Record features and labels of a CinC 2017 folder; required for ``"cinc2017"``.
     progress : bool
+        Show a progress bar.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per source, prior, seed and estimator (the stored rows, those of earlier
+        runs of the same ``out`` included).
+
+    Raises
+    ------
+    ValueError
+        If ``sources`` names something else, or ``"cinc2017"`` comes without
+        ``cinc_features``.
     """
     from tqdm.auto import tqdm
 
@@ -245,6 +280,20 @@ def oracle_gain_recovered(df, metric: str = "f1_af"):
 
     Means over seeds are taken first (ratio of means); NaN where the oracle gains less than
     0.5 F1 points over no adaptation (nothing to recover).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Rows of :func:`run_label_shift_study` (columns ``source``, ``af_prior``,
+        ``method`` and ``metric``).
+    metric : str, default "f1_af"
+        Column to compare (F1 in percent).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index (source, af_prior), columns ``em``, ``bbse``, ``rlls``: the share of the
+        oracle's gain each estimator recovers (1 = all of it).
     """
     import pandas as pd
 

@@ -134,7 +134,17 @@ METHODS: dict[str, Method] = {
 def reference_model(inputs: str, sample):
     """The in-class reference: logistic regression on X (or X+W) fitted on ``sample``.
 
-    Returns a function mapping a sample to predicted P(Y = 1).
+    Parameters
+    ----------
+    inputs : {"X", "XW"}
+        ``"XW"``: the features and the covariates; anything else: the features only.
+    sample : geoecg.simulate.scm.SCMSample
+        The sample to fit on (usually a large one from the test environment).
+
+    Returns
+    -------
+    callable
+        Maps a sample to the predicted P(Y = 1), ndarray of shape (n_samples,).
     """
     name = "x_plus_w" if inputs == "XW" else "x_only"
     fitted = METHODS[name].fit(METHODS[name].build({}), sample)

@@ -31,7 +31,18 @@ def _env(table: dict) -> Environment:
 
 
 def make_simulator(config):
-    """Instantiate the simulator of a :class:`~geoecg.sweep.SweepConfig`."""
+    """Instantiate the simulator of a :class:`~geoecg.sweep.SweepConfig`.
+
+    Parameters
+    ----------
+    config : SweepConfig
+        Its ``simulator`` names the class; its ``[simulator]`` table gives the parameters.
+
+    Returns
+    -------
+    object
+        The simulator (e.g. :class:`geoecg.simulate.AnticausalSCM`).
+    """
     params = dict(config.raw.get("simulator", {}))
     for k, v in params.items():
         if isinstance(v, list):
@@ -40,7 +51,22 @@ def make_simulator(config):
 
 
 def environments(config, shift: float) -> tuple[list[Environment], Environment]:
-    """Training environments and the test environment at shift strength ``shift``."""
+    """Training environments and the test environment at shift strength ``shift``.
+
+    Parameters
+    ----------
+    config : SweepConfig
+        Its ``train_env``, ``test_env`` and ``shift`` tables.
+    shift : float
+        Shift strength of the test environment (0: the unshifted test environment).
+
+    Returns
+    -------
+    train : list of Environment
+        The training environments.
+    test : Environment
+        The shifted test environment.
+    """
     train = [_env(t) for t in config.raw["train_env"]]
     test = shifted_environment(
         _env(config.raw.get("test_env", {})), shift, config.raw.get("shift", {})

@@ -20,6 +20,11 @@ def process_cpu_seconds() -> float:
     Live descendants (joblib's reusable workers) are counted only where psutil is installed
     (it comes with the ``dask`` extra).
 
+    Returns
+    -------
+    float
+        User + system CPU time, s.
+
     Examples
     --------
     >>> process_cpu_seconds() > 0
@@ -91,7 +96,18 @@ def time_sweep(config, *, backend: str = "joblib", n_jobs: int = 1, keep=None):
 
 
 def same_results(a, b) -> bool:
-    """True when two sweep tables hold the same figures cell by cell (order ignored)."""
+    """True when two sweep tables hold the same figures cell by cell (order ignored).
+
+    Parameters
+    ----------
+    a, b : pandas.DataFrame
+        Sweep result tables (the columns of ``RESULT_COLUMNS``, ``cell_id`` among them).
+
+    Returns
+    -------
+    bool
+        Whether the result columns are equal after sorting both by ``cell_id``.
+    """
     cols = list(RESULT_COLUMNS)
     x, y = (t[cols].sort_values("cell_id").reset_index(drop=True) for t in (a, b))
     return bool(x.equals(y))
