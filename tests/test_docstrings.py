@@ -81,11 +81,6 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "geoecg.features.rpeaks_peers.peer_rpeak_detector": ("PR01", "RT01"),
     "geoecg.features.rpeaks_peers.run_detection_benchmark": ("PR01", "RT01"),
     # not fixed yet: mostly helpers of the benchmark protocols (laboratory code)
-    "geoecg.datasets.noise_training.cinc2017_windows": ("PR01", "RT01"),
-    "geoecg.datasets.noise_training.load_noise_record": ("PR01", "RT01"),
-    "geoecg.datasets.noise_training.mitdb_noise_windows": ("PR01",),
-    "geoecg.datasets.noise_training.recover_em_noise": ("PR01",),
-    "geoecg.datasets.ptbxl_tasks.ptbxl_root": ("PR01", "RT01"),
     "geoecg.estimators.af.adaptation_report": ("PR01", "RT01"),
     "geoecg.estimators.af.af_beat_detectors": ("PR01", "RT01"),
     "geoecg.estimators.af.af_patient_folds": ("PR01", "RT01"),

@@ -38,9 +38,25 @@ def recover_em_noise(nstdb_root=None, mitdb_root=None, block_s: float = 1.0) -> 
     ``block_s`` blocks where noise is present (the database adds noise in alternating
     2-minute blocks from minute 5), concatenated. Scale is arbitrary: mixing rescales it.
 
+    Parameters
+    ----------
+    nstdb_root, mitdb_root : path-like, optional
+        The NSTDB and MIT-BIH folders (default: ``nstdb`` and ``mitdb`` under
+        ``$GEOECG_DATA``).
+    block_s : float, default 1.0
+        Length of the blocks tested for noise, s.
+
     Returns
     -------
     ndarray, shape (2, n_noise)
+        The noise, mV, 360 Hz.
+
+    Raises
+    ------
+    FileNotFoundError
+        If no ``118eXX`` record or no MIT-BIH 118 is found.
+    ValueError
+        If the difference holds no noise block.
     """
     from ..io import nstdb_records, read_mitdb, read_nstdb
 
@@ -69,7 +85,26 @@ def recover_em_noise(nstdb_root=None, mitdb_root=None, block_s: float = 1.0) -> 
 
 
 def load_noise_record(kind: str, nstdb_root=None, mitdb_root=None) -> np.ndarray:
-    """Noise record ``bw``, ``ma`` (read) or ``em`` (recovered), shape (2, n), mV, 360 Hz."""
+    """Noise record ``bw``, ``ma`` (read) or ``em`` (recovered), shape (2, n), mV, 360 Hz.
+
+    Parameters
+    ----------
+    kind : {"bw", "ma", "em"}
+        Baseline wander, muscle artefact or electrode motion (:func:`recover_em_noise`).
+    nstdb_root, mitdb_root : path-like, optional
+        The NSTDB and MIT-BIH folders (default: ``nstdb`` and ``mitdb`` under
+        ``$GEOECG_DATA``).
+
+    Returns
+    -------
+    ndarray, shape (2, n)
+        The noise, mV, 360 Hz.
+
+    Raises
+    ------
+    ValueError
+        If ``kind`` is not one of the three.
+    """
     from ..io import read_nstdb
 
     if kind == "em":
@@ -131,13 +166,38 @@ def mitdb_noise_windows(
 
     Parameters
     ----------
+    mitdb_root, nstdb_root : path-like, optional
+        The MIT-BIH and NSTDB folders (default: ``mitdb`` and ``nstdb`` under
+        ``$GEOECG_DATA``).
+    records : sequence of str, optional
+        MIT-BIH record names (default: every record of the folder).
+    window_s : float, default 10.0
+        Window length, s.
+    windows_per_record : int, default 16
+        Clean windows drawn per record.
+    noise_types : tuple of {"bw", "ma", "em"}
+        Noises mixed into each window (one mixture per type).
+    snrs_db : tuple of float
+        SNRs to draw from, dB (default: the NSTDB levels 24 to -6 dB).
+    noisy_below_db : float, default 10.0
+        A mixture below this SNR (dB) is labelled noisy.
     noise_part : {"all", "first", "second"}
         Which half of each noise record the noise segments come from, so that training
         and test mixtures can use disjoint noise.
+    lead : int, default 0
+        Lead of the MIT-BIH records.
+    random_state : int or numpy.random.RandomState, optional
+        Seed of the window positions, SNRs and noise segments.
 
     Returns
     -------
     NoiseWindows
+        Clean windows and mixtures, labels, SNRs (dB) and source records.
+
+    Raises
+    ------
+    ValueError
+        If ``noise_part`` is unknown or the records differ in sampling frequency.
     """
     from ..io import beat_annotations, mitdb_records, read_mitdb
     from ..signal import mix_noise
@@ -204,7 +264,23 @@ def cinc2017_windows(
 ) -> NoiseWindows:
     """Non-overlapping ``window_s`` windows of CinC 2017 records; label 1 for ``~``
     (too noisy to classify), 0 for N, A and O. Every window inherits its record's label
-    (the label is per record, so some windows of a ``~`` record are clean)."""
+    (the label is per record, so some windows of a ``~`` record are clean).
+
+    Parameters
+    ----------
+    root : path-like, optional
+        The CinC 2017 folder (default: ``cinc2017`` under ``$GEOECG_DATA``).
+    window_s : float, default 10.0
+        Window length, s; the tail after the last full window is dropped (a record
+        shorter than one window gives one shorter window if it holds half a window).
+    names : sequence of str, optional
+        Record names (default: every labelled record).
+
+    Returns
+    -------
+    NoiseWindows
+        Windows (mV, 300 Hz), labels and source records.
+    """
     from ..io import CinC2017
 
     db = CinC2017(root)

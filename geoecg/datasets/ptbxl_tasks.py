@@ -14,7 +14,18 @@ TASKS = ("NORM-vs-MI", "NORM-vs-STTC", "NORM-vs-CD", "NORM-vs-HYP", "superdiagno
 
 
 def ptbxl_root(data=None) -> Path:
-    """The PTB-XL folder: ``data`` itself, or ``data/ptbxl`` (default ``$GEOECG_DATA``)."""
+    """The PTB-XL folder: ``data`` itself, or ``data/ptbxl`` (default ``$GEOECG_DATA``).
+
+    Parameters
+    ----------
+    data : path-like, optional
+        A PTB-XL folder (it holds ``ptbxl_database.csv``) or a folder holding ``ptbxl/``.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder; it is not checked to exist when it is ``data/ptbxl``.
+    """
     base = Path(data) if data else Path(os.environ.get("GEOECG_DATA", ""))
     if (base / "ptbxl_database.csv").is_file():
         return base
