@@ -56,6 +56,20 @@ def vf_intervals(samples, symbols, n_samples: int) -> list[tuple[int, int]]:
 
     An episode still open at the end of the record closes at ``n_samples``.
 
+    Parameters
+    ----------
+    samples : array_like of int
+        Annotation samples.
+    symbols : sequence of str
+        Annotation symbols, one per sample.
+    n_samples : int
+        Record length, samples.
+
+    Returns
+    -------
+    list of (int, int)
+        Half-open sample intervals, the ``]`` sample included.
+
     Examples
     --------
     >>> vf_intervals([10, 50, 70, 90], ["N", "[", "]", "["], 100)
@@ -76,6 +90,18 @@ def vf_intervals(samples, symbols, n_samples: int) -> list[tuple[int, int]]:
 def drop_intervals(x, intervals: Iterable[tuple[int, int]]) -> np.ndarray:
     """The sample indices of ``x`` outside every ``[start, stop)`` interval.
 
+    Parameters
+    ----------
+    x : array_like of int
+        Sample indices (beats, detections).
+    intervals : iterable of (int, int)
+        Half-open ``[start, stop)`` sample intervals to drop (e.g. :func:`vf_intervals`).
+
+    Returns
+    -------
+    ndarray of int
+        The indices of ``x`` outside every interval, in their order.
+
     Examples
     --------
     >>> drop_intervals([1, 5, 10, 20], [(4, 11)])
@@ -90,6 +116,18 @@ def drop_intervals(x, intervals: Iterable[tuple[int, int]]) -> np.ndarray:
 
 def nstdb_noisy_windows(n_samples: int, fs: float) -> list[tuple[int, int]]:
     """The noisy 2-minute blocks of a Noise Stress Test record (minutes 5-7, 9-11, ...).
+
+    Parameters
+    ----------
+    n_samples : int
+        Record length, samples.
+    fs : float
+        Sampling frequency, Hz.
+
+    Returns
+    -------
+    list of (int, int)
+        Half-open ``[start, stop)`` sample intervals, the last one cut at ``n_samples``.
 
     Examples
     --------
@@ -114,7 +152,18 @@ def _counts(ref, det, fs, tol, windows=None) -> dict:
 
 
 def sum_counts(counts: Iterable[Mapping]) -> dict:
-    """Sum ``{"tp", "fp", "fn"}`` counts (gross statistics)."""
+    """Sum ``{"tp", "fp", "fn"}`` counts (gross statistics).
+
+    Parameters
+    ----------
+    counts : iterable of mapping
+        Each with the keys ``"tp"``, ``"fp"`` and ``"fn"`` (beats).
+
+    Returns
+    -------
+    dict
+        ``{"tp": ..., "fp": ..., "fn": ...}``, the sums (int).
+    """
     tot = dict.fromkeys(_COUNTS, 0)
     for c in counts:
         for k in _COUNTS:
@@ -173,6 +222,13 @@ def summarize_by_snr(per_record: Mapping, snr_db: Mapping) -> dict:
         Record -> :func:`score_detections` counts (with ``noisy``).
     snr_db : mapping
         Record -> SNR in dB.
+
+    Returns
+    -------
+    dict
+        SNR (as text, highest first) -> ``{"whole": rates, "noisy": rates}``, the rates
+        of :func:`~geoecg.evaluation.tables.detection_rates` over the records at that
+        SNR.
     """
     groups: dict = {}
     for r, fig in per_record.items():
@@ -188,6 +244,26 @@ def time_detector(fn: Callable, signal, fs: float, repeats: int = 1):
     median thread-CPU s).
 
     Thread CPU time is robust on a shared machine; both are returned.
+
+    Parameters
+    ----------
+    fn : callable
+        ``fn(signal, fs)`` -> detected sample indices.
+    signal : array_like
+        Passed to ``fn``.
+    fs : float
+        Sampling frequency, Hz, passed to ``fn``.
+    repeats : int, default 1
+        Runs; the times are their medians.
+
+    Returns
+    -------
+    detections : ndarray of int64
+        Sorted unique detections of the last run.
+    wall_s : float
+        Median wall time, s.
+    cpu_s : float
+        Median thread CPU time, s.
 
     Examples
     --------
@@ -328,7 +404,18 @@ def detection_report(
 
 def format_detection_report(res: Mapping) -> str:
     """Printable text of a :func:`detection_report` (per-record table by
-    :func:`~geoecg.evaluation.tables.count_table`, per-SNR F1, throughput, peers)."""
+    :func:`~geoecg.evaluation.tables.count_table`, per-SNR F1, throughput, peers).
+
+    Parameters
+    ----------
+    res : mapping
+        The result of :func:`detection_report`.
+
+    Returns
+    -------
+    str
+        The report, several lines (Se, +P and F1 in %, throughput in M samples/s).
+    """
     from .tables import count_table
 
     rows = dict(res["records"])

@@ -37,6 +37,26 @@ def binary_scores(y, p, threshold: float = 0.5) -> dict:
 
     AUROC and AUPRC are None where ``y`` holds one class (undefined).
 
+    Parameters
+    ----------
+    y : array_like of int
+        True labels, 1 = noisy.
+    p : array_like of float
+        Scores, P(noisy).
+    threshold : float, default 0.5
+        A score >= ``threshold`` is called noisy.
+
+    Returns
+    -------
+    dict
+        ``n`` (scores), ``accuracy`` (%), ``auroc`` and ``auprc`` (fractions, or None)
+        and ``prevalence`` (fraction of ``y`` that is 1).
+
+    Raises
+    ------
+    ValueError
+        If ``y`` and ``p`` differ in length.
+
     Examples
     --------
     >>> s = binary_scores([0, 0, 1, 1], [0.1, 0.6, 0.7, 0.9])
@@ -240,7 +260,20 @@ def _nan_for_null(v):
 
 def format_noise_study(res: dict, window_s: float) -> str:
     """The tables of a :func:`noise_study` result (``geoecg bench noise``): every train/test
-    pair, then per noise kind, then the AUPRC at each SNR."""
+    pair, then per noise kind, then the AUPRC at each SNR.
+
+    Parameters
+    ----------
+    res : dict
+        The result of :func:`noise_study`.
+    window_s : float
+        Window length of the study, s (printed in the heading).
+
+    Returns
+    -------
+    str
+        The tables, several lines.
+    """
     import pandas as pd
 
     per = [
