@@ -290,10 +290,12 @@ def test_no_invented_p_wave_in_flutter(conduction, n_leads):
 
 # Second generator variant (session 12, registry item 19): 240/min and a negative sawtooth in
 # lead 0 (II). Whether a flutter wave passes the P tests follows the sawtooth's polarity and
-# its phase against the QRS, not the conduction ratio: no step of the delineator tests for
-# flutter. Strict expected failures where P waves are invented today (a fix turns them green).
-_FLUTTER_INVENTED = {(0.2, 1.0, 3), (0.2, -1.0, 3), (0.2, -1.0, 4), (0.25, 1.0, 2), (0.25, 1.0, 3)}
-_FLUTTER_INVENTED |= {(0.25, -1.0, 3), (0.25, -1.0, 4)}
+# its phase against the QRS, not the conduction ratio. Strict expected failures where P waves
+# are invented today (a fix turns them green). The two negative 4:1 cases pass through the
+# atrial-flutter test (rule R, registry item 20), which needs room in the TP segment and so
+# does not reach 2:1 or (in most beats) 3:1.
+_FLUTTER_INVENTED = {(0.2, 1.0, 3), (0.2, -1.0, 3), (0.25, 1.0, 2), (0.25, 1.0, 3)}
+_FLUTTER_INVENTED |= {(0.25, -1.0, 3)}
 _FLUTTER_VARIANTS = [
     pytest.param(
         c, s, k,
@@ -316,6 +318,47 @@ def test_no_invented_p_wave_in_flutter_variants(cycle_s, sign, conduction, n_lea
         p_found = np.isfinite(d.samples[1:-1, COL["P_peak"]])
         assert p_found.mean() <= 0.1, f"P invented in {p_found.mean():.0%} of beats"
         assert np.all(np.isfinite(d.samples[1:-1, COL["QRS_on"]]))
+
+
+@pytest.mark.parametrize("n_leads", [1, 3])
+@pytest.mark.parametrize("cycle_s", [0.2, 0.25])
+def test_flutter_waves_in_tp_segment_remove_every_p(cycle_s, n_leads):
+    """Rule R (registry item 20): a negative-sawtooth 4:1 flutter, whose waves pass the P tests
+    in every beat, is read as flutter: every P (global and per lead) absent with the reason
+    ``atrial_flutter_waves``; the QRS and T columns are those of the rule turned off."""
+    code = REASONS.index("atrial_flutter_waves")
+    assert DelineationSettings().p_flutter_r > 0
+    for seed in range(2):
+        x, rp = _flutter(4, n_leads, seed, cycle_s=cycle_s, sign=-1.0)
+        on = delineate(x, FS, rp)
+        off = delineate(x, FS, rp, settings=DelineationSettings(p_flutter_r=0.0))
+        assert np.isfinite(off.samples[1:-1, COL["P_peak"]]).mean() >= 0.9  # invented without R
+        assert not np.isfinite(on.samples[:, :3]).any()
+        assert not np.isfinite(on.lead_samples[:, :, :3]).any()
+        assert np.all(on.reasons[1:, :3] == code)
+        assert np.all(on.lead_reasons[:, 1:, :3] == code)
+        np.testing.assert_array_equal(on.samples[:, 3:], off.samples[:, 3:])
+        np.testing.assert_array_equal(on.lead_samples[:, :, 3:], off.lead_samples[:, :, 3:])
+
+
+@pytest.mark.parametrize("hr", [40.0, 50.0, 60.0, 75.0, 90.0])
+@pytest.mark.parametrize("noise", [0.0, 0.03])
+def test_sinus_p_with_flat_tp_segment_is_kept(hr, noise):
+    """Rule R's risk is a true P read as a flutter wave: a sinus P preceded by a flat TP segment
+    (room for the 150-350 ms look-back from 40 to 90 bpm) keeps its P in every beat, and the
+    output is that of the rule turned off."""
+    code = REASONS.index("atrial_flutter_waves")
+    xs = [_synthetic(hr=hr, noise=noise, seed=j) for j in range(3)]
+    x = np.vstack([(1 - 0.1 * j) * xj for j, (xj, _) in enumerate(xs)])
+    rp = xs[0][1]
+    on = delineate(x, FS, rp)
+    off = delineate(x, FS, rp, settings=DelineationSettings(p_flutter_r=0.0))
+    pk = on.samples[1:-1, COL["P_peak"]]
+    assert np.all(np.abs(pk - (rp[1:-1] - 0.16 * FS)) <= 0.012 * FS)
+    assert not (on.reasons == code).any() and not (on.lead_reasons == code).any()
+    np.testing.assert_array_equal(on.samples, off.samples)
+    np.testing.assert_array_equal(on.lead_samples, off.lead_samples)
+    np.testing.assert_array_equal(on.lead_reasons, off.lead_reasons)
 
 
 @pytest.mark.parametrize("record", ["93", "109", "129", "173", "101"])

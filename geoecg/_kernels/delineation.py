@@ -20,13 +20,18 @@ FIDUCIALS = (
 )  # fmt: skip
 (F_PON, F_PPK, F_POFF, F_QON, F_Q, F_R, F_S, F_QOFF, F_J, F_TON, F_TPK, F_TOFF) = range(12)
 
-#: Reason codes (``REASONS[code]`` is the text); 0 = measured. The last code marks a value
-#: that is present but not the lead's own: a per-lead T offset taken from the multi-lead one.
+#: Reason codes (``REASONS[code]`` is the text); 0 = measured. ``t_offset_from_global`` marks
+#: a value that is present but not the lead's own: a per-lead T offset taken from the
+#: multi-lead one. ``atrial_flutter_waves``: every P of a record read as atrial flutter
+#: (rule R). New codes are appended: a code's number never changes.
 REASONS = (
     "", "flat_lead", "edge", "no_p_wave", "no_q_wave", "no_r_wave", "no_s_wave", "no_t_wave",
-    "nan_in_window", "short_rr", "t_offset_from_global",
+    "nan_in_window", "short_rr", "t_offset_from_global", "atrial_flutter_waves",
 )  # fmt: skip
-R_OK, R_FLAT, R_EDGE, R_NOP, R_NOQ, R_NOR, R_NOS, R_NOT, R_NAN, R_SHORT, R_TGLOBAL = range(11)
+(
+    R_OK, R_FLAT, R_EDGE, R_NOP, R_NOQ, R_NOR, R_NOS, R_NOT, R_NAN, R_SHORT, R_TGLOBAL,
+    R_FLUTTER,
+) = range(12)  # fmt: skip
 
 # Indices into ``par`` (all in samples unless a fraction).
 (

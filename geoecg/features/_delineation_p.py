@@ -5,8 +5,9 @@ P waves go through the record-level steps the module docstring of
 :mod:`geoecg.features.delineation` describes: the lead rhythm test (:func:`p_rhythm`), the
 atrial-rhythm test (:func:`p_atrial_rhythm`, rule C), the record P window
 (:func:`p_record_window`, rule M2) and the per-lead search inside the global P window
-(:func:`p_in_global_window`, rule L). Every function works in place on the working-rate
-arrays of :func:`~geoecg.features.delineate`.
+(:func:`p_in_global_window`, rule L), after the atrial-flutter test of the record
+(:func:`p_flutter`, rule R). Every function works in place on the working-rate arrays of
+:func:`~geoecg.features.delineate`.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ if TYPE_CHECKING:
     from .delineation import DelineationSettings
 
 __all__ = [
-    "combine", "p_atrial_rhythm", "p_in_global_window", "p_record_window", "p_rhythm",
+    "combine", "p_atrial_rhythm", "p_flutter", "p_in_global_window", "p_record_window",
+    "p_rhythm",
 ]  # fmt: skip
 
 _ONSETS = (_k.F_PON, _k.F_QON, _k.F_TON)
@@ -29,6 +31,11 @@ _OFFSETS = (_k.F_POFF, _k.F_QOFF, _k.F_J, _k.F_TOFF)
 _P_COLS = (_k.F_PON, _k.F_PPK, _k.F_POFF)
 _MIN_RHYTHM_BEATS = 8  # fewest beats for the atrial-rhythm test
 _MEDIAN = np.full(len(_k.FIDUCIALS), 0.5)  # peaks: the median of the lead values
+# rule R (registry item 20): atrial cycles looked for, the RMS-ratio band of a matching beat,
+# the fewest matching beats of a record read as flutter
+_FLUTTER_LAG_MS = (150.0, 350.0)
+_FLUTTER_RATIO = (0.5, 2.0)
+_FLUTTER_MIN_MATCH = 3
 
 
 def p_rhythm(lead_s: np.ndarray, lead_r: np.ndarray, fs: float, st: DelineationSettings):
@@ -98,6 +105,92 @@ def p_atrial_rhythm(g, gr, lead_s, lead_r, rp, st: DelineationSettings) -> None:
         g[:, c] = np.nan
         lead_r[np.isfinite(lead_s[:, :, c]), c] = _k.R_NOP
         lead_s[:, :, c] = np.nan
+
+
+def p_flutter(g, gr, lead_s, lead_r, xw, shift, st: DelineationSettings, wfs) -> bool:
+    """Remove every P of a record whose P windows repeat one atrial cycle earlier (in place).
+
+    Rule R of the delineation benchmark page (registry item 20): in atrial flutter the wave
+    read as a P is one of a train of identical atrial waves, so the same wave appears one
+    atrial cycle earlier, in the TP segment, where a sinus P has only the flat baseline.
+
+    Parameters
+    ----------
+    g, gr : ndarray, shape (n_beats, 12)
+        Global fiducials (working-rate samples, with the ``shift`` calibration) and their
+        reason codes.
+    lead_s, lead_r : ndarray, shape (n_leads, n_beats, 12)
+        Per-lead fiducials and reason codes, as ``g`` and ``gr``.
+    xw : ndarray, shape (n_use, n_samples)
+        P/T-band signal of the leads that form the global boundary (working rate; NaN in gaps).
+    shift : ndarray, shape (12,)
+        ``settings.shift_ms`` (ms), taken out of ``g`` before the windows are cut.
+    st : DelineationSettings
+        ``p_flutter_r`` is the correlation a beat must reach.
+    wfs : float
+        Working rate (Hz).
+
+    Returns
+    -------
+    bool
+        True when the record was read as atrial flutter (every P removed, reason
+        ``atrial_flutter_waves``).
+
+    Notes
+    -----
+    Per beat with a global P and a previous beat with a global T offset: the leads' segments
+    of ``xw`` in the global P window (P onset to P offset), each minus its mean, concatenated,
+    are correlated with the same window moved ``L`` earlier, ``L`` from 150 to 350 ms (atrial
+    rates of 170-400/min) as long as the earlier window starts at or after the previous T
+    offset. The beat matches when, at the ``L`` of the largest Pearson correlation ``r``,
+    ``r >= p_flutter_r`` and the RMS ratio (earlier over candidate) is in 0.5-2. A record of
+    at least 8 beats with at least 3 matching beats, and matches in at least half of its
+    beats with a global P, is read as atrial flutter.
+    """
+    nb = g.shape[0]
+    if nb < _MIN_RHYTHM_BEATS:
+        return False
+    sh = np.round(shift * wfs / 1000.0)
+    on_all = g[:, _k.F_PON] - sh[_k.F_PON]
+    off_all = g[:, _k.F_POFF] - sh[_k.F_POFF]
+    toff_all = g[:, _k.F_TOFF] - sh[_k.F_TOFF]
+    has_p = np.isfinite(on_all) & np.isfinite(off_all)
+    n_p = int(has_p.sum())
+    if n_p < _FLUTTER_MIN_MATCH:
+        return False
+    lo, hi = (round(v * wfs / 1000.0) for v in _FLUTTER_LAG_MS)
+    n_match = 0
+    for b in np.nonzero(has_p[1:] & np.isfinite(toff_all[:-1]))[0] + 1:
+        on, off, toff = int(on_all[b]), int(off_all[b]), int(toff_all[b - 1])
+        a = xw[:, on : off + 1]
+        if a.shape[1] < 3 or not np.isfinite(a).all():
+            continue
+        a = (a - a.mean(axis=1, keepdims=True)).ravel()
+        aa = a @ a
+        lags = np.arange(lo, min(hi, on - toff) + 1)
+        if aa <= 0 or not lags.size:
+            continue
+        # earlier windows, one per lag: (n_leads, n_lags, width), each lead minus its mean
+        w = xw[:, (on - lags)[:, None] + np.arange(off + 1 - on)[None, :]]
+        w = w - w.mean(axis=2, keepdims=True)
+        bb = np.einsum("jlw,jlw->l", w, w)
+        ab = np.einsum("jlw,jw->l", w, a.reshape(xw.shape[0], -1))
+        ok = np.isfinite(bb) & (bb > 0)
+        if not ok.any():
+            continue
+        with np.errstate(invalid="ignore", divide="ignore"):
+            r = np.where(ok, ab / np.sqrt(aa * bb), -np.inf)
+        i = int(np.argmax(r))
+        ratio = np.sqrt(bb[i] / aa)
+        n_match += bool(r[i] >= st.p_flutter_r and _FLUTTER_RATIO[0] <= ratio <= _FLUTTER_RATIO[1])
+    if n_match < _FLUTTER_MIN_MATCH or n_match < 0.5 * n_p:
+        return False
+    for c in _P_COLS:
+        gr[np.isfinite(g[:, c]) | (gr[:, c] == _k.R_NOP), c] = _k.R_FLUTTER
+        g[:, c] = np.nan
+        lead_r[np.isfinite(lead_s[:, :, c]) | (lead_r[:, :, c] == _k.R_NOP), c] = _k.R_FLUTTER
+        lead_s[:, :, c] = np.nan
+    return True
 
 
 def p_record_window(lead_s, lead_r, g, gr, sig, par, shift, use, rp, st, wfs) -> None:

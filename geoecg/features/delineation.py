@@ -33,6 +33,14 @@ band (0.5-15 Hz), then runs :func:`geoecg._kernels.delineation.delineate_lead` a
   record is reported absent: true P waves come from one atrial rhythm, so they are in
   (nearly) every beat; P waves in only part of the beats of an irregular rhythm are
   f-waves or the previous T (atrial fibrillation).
+* **Atrial flutter** (per call, rule R): with at least 8 beats, when in at least 3 beats, and
+  in at least half of the beats with a global P, the P/T-band signal of the global P window
+  repeats one atrial cycle (150-350 ms) earlier, inside the TP segment (correlation at
+  least ``p_flutter_r``, RMS ratio 0.5-2), every P of the record is reported absent with
+  the reason ``atrial_flutter_waves``: a sinus P is preceded by a flat baseline there, a
+  flutter wave by the previous flutter wave. Only a TP segment longer than a P plus one
+  atrial cycle leaves room for the test, so it reaches 4:1 flutter, not 2:1 (where the
+  flutter wave hides in the T) and few beats of 3:1.
 
 The multi-lead (global) boundary of each beat combines the leads: onsets and offsets
 (P, QRS, T and J) are the mean of the lead values, rounded to a working-rate sample; peaks
@@ -158,6 +166,10 @@ class DelineationSettings:
         Record P window (see the module docstring): a beat with no global P whose preceding
         RR is at least ``p_rec_rr`` times the record's median RR is searched again inside
         the record's own P window; 0 turns the search off.
+    p_flutter_r : float
+        Atrial-flutter test of the record (rule R, see the module docstring): correlation
+        a beat's P window must reach with the same window one atrial cycle (150-350 ms)
+        earlier, inside the TP segment; 0 turns the test off.
     t_lead_rel : float
         Per-lead T offset from the multi-lead one (see the module docstring): a lead whose T
         amplitude is below ``t_lead_rel`` of its QRS amplitude reports the beat's global T
@@ -199,6 +211,7 @@ class DelineationSettings:
     p_af_share: float = 0.75
     p_lead_rel: float = 0.25
     p_rec_rr: float = 0.8
+    p_flutter_r: float = 0.8
     t_lead_rel: float = 0.16
     # negated median global error on the LUDB tuning half (session 3; P_peak: session 1;
     # P_off: session 11, with p_off_span_ms)
@@ -460,7 +473,8 @@ def delineate(
     Beats whose QRS window leaves the signal are reported with reason ``edge``. A lead with
     no slope around the R-peak gets ``flat_lead``. An absent P (AF, ventricular rhythm, a
     P too small or not dominant in the window) gets ``no_p_wave``; a T smaller than
-    ``t_min_rel`` of the QRS amplitude gets ``no_t_wave``.
+    ``t_min_rel`` of the QRS amplitude gets ``no_t_wave``; every P of a record read as atrial
+    flutter gets ``atrial_flutter_waves``.
 
     Examples
     --------
@@ -537,6 +551,8 @@ def delineate(
     _dp.p_atrial_rhythm(g, gr, lead_s, lead_r, rp, st)
     if st.p_rec_rr > 0 and nb > 1 and n >= 16:
         _dp.p_record_window(lead_s, lead_r, g, gr, (xq, xw, dw), par, shift, use, rp, st, fs * up)
+    if st.p_flutter_r > 0 and nb and n >= 16:
+        _dp.p_flutter(g, gr, lead_s, lead_r, xw[use], shift, st, fs * up)
     if st.p_lead_rel > 0 and nb and n >= 16:
         _dp.p_in_global_window(lead_s, lead_r, g, (xq, xw, dw), par, shift, st, fs * up)
         np.clip(lead_s, 0, n * up - 1, out=lead_s)
