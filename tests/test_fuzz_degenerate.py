@@ -79,3 +79,15 @@ def test_nested_evaluate_inner_check_only_with_a_grid():
     X, y, g = _xy(3)
     res = nested_evaluate({"lr": (LogisticRegression(), {"C": [0.1, 1.0]})}, X, y, g, inner_cv=2)
     assert len(res["lr"].choices) == 3
+
+
+@pytest.mark.parametrize("fs", [5.0, 20.0, 40.0])
+@pytest.mark.parametrize("flat", [False, True])
+def test_clinical_below_50_hz_named_for_any_signal(fs, flat):
+    """Below delineate's 50 Hz floor: one clear error naming fs for every signal. Before, a
+    flat signal gave NaN, a real one at 40 Hz delineate's error and one at 5 Hz an error
+    about band_hz, a setting the caller never passed."""
+    x = synthesize_ecg(fs=250, duration_s=4, hr_bpm=60, random_state=0)
+    x = np.zeros_like(x) if flat else x
+    with pytest.raises(ValueError, match=r"^fs must be at least 50 Hz for clinical"):
+        clinical_measurements(x, fs)

@@ -237,6 +237,8 @@ def clinical_measurements(
     from .._validation import as_signal, check_fs
 
     x, fs = as_signal(signal, "signal", ndims=(1, 2)), check_fs(fs)
+    if fs < 50:  # as delineate: before R-peak detection fails on its band-pass edges
+        raise ValueError(f"fs must be at least 50 Hz for clinical measurements, got {fs:g}")
     if x.ndim == 1:
         x = x[None, :]
     names = tuple(str(s) for s in leads)
