@@ -8,11 +8,9 @@ from sklearn.linear_model import LogisticRegression
 from geoecg.estimators import RecordPriorAdapter
 from geoecg.estimators.record_prior import record_prior_beat_tables
 from geoecg.estimators.record_self_training import (
-    BASE_KEPT_BEAT_CLASSES,
     LOCAL_BEAT_FEATURES,
     SELF_TRAINING_THRESHOLDS,
     RecordSelfTraining,
-    keep_base_calls,
     self_train_record,
     self_training_beat_tables,
 )
@@ -171,76 +169,3 @@ def test_nested_test_labels_never_reach_a_choice():
     assert [f["threshold"] for f in f3] == [f["threshold"] for f in folds]
     _, pr, _, _, _ = record_prior_beat_tables(tables, None, self_training=False, **kw)
     np.testing.assert_array_equal(pr, r1)
-
-
-def test_keep_base_calls():
-    base = np.array(list("NNSSVVFQN"))
-    adap = np.array(list("SVNVSNNNF"))
-    out = keep_base_calls(adap, base, BASE_KEPT_BEAT_CLASSES)
-    # N<->S moves stay; anything into or out of V/F/Q is the base call
-    assert "".join(out) == "SNNSVVFQN"
-    assert np.array_equal(out == "V", base == "V")
-    assert np.array_equal(keep_base_calls(adap, base, ()), adap)
-    with pytest.raises(ValueError, match="same shape"):
-        keep_base_calls(adap[:3], base, ("V",))
-
-
-def test_keep_candidates_inner_choice():
-    rng = np.random.default_rng(7)
-    X, y, g = _grouped(rng)
-    clf = _model(keep_candidates=[(), ("S",)]).fit(X, y, g)
-    a = clf.estimator_
-    assert a.oof_raw_.shape == (y.size, 2)
-    assert set(clf.keep_scores_) == {(), ("S",)}
-    best = max(clf.keep_scores_.values())
-    assert clf.keep_ == next(k for k in [(), ("S",)] if clf.keep_scores_[k] == best)
-    Xt, _, gt = _grouped(np.random.default_rng(8), n_groups=2)
-    base = a.estimator_.predict(Xt)
-    kept = clf.predict_keeping(Xt, gt, ("S",))
-    assert np.array_equal(kept, base)  # two classes: keeping S keeps every base call
-    none = clf.predict_keeping(Xt, gt)
-    assert np.array_equal(none, _model().fit(X, y, g).predict(Xt, gt))  # A1 unchanged
-    assert np.array_equal(clf.predict(Xt, gt), kept if clf.keep_ else none)
-    # the default: one candidate, nothing kept, no inner score
-    assert _model().fit(X, y, g).keep_ == () and _model().fit(X, y, g).keep_scores_ == {}
-    for bad in ([], "V", [("V",), "F"]):
-        with pytest.raises(ValueError, match="keep_candidates"):
-            _model(keep_candidates=bad).fit(X, y, g)
-
-
-def test_nested_kept_calls_ignore_test_labels():
-    """V1 and V2 (registry item 21): the test fold's labels reach no choice, V1's V calls
-    are R0's, and A1/R1/R0 equal those of the call without ``keep_classes``."""
-    rng = np.random.default_rng(9)
-    tables = _tables(rng)
-    for t, c in zip(tables, "VVNNFN", strict=True):  # a few V and F beats
-        t["y"] = t["y"].copy()
-        t["y"][:12] = c
-        t["X"][:12, 3:6] += 3.0
-    kw = dict(
-        records=[f"r{i}" for i in range(6)],
-        groups=[f"p{i}" for i in range(6)],
-        outer_folds=2,
-        seed=0,
-        feature_set="all",
-        adapt="both",
-        n_estimators=3,
-        max_per_class=200,
-        random_state=0,
-    )
-    y, a1, r1, r0, n, folds, kept = self_training_beat_tables(
-        tables, keep_classes=BASE_KEPT_BEAT_CLASSES, **kw
-    )
-    assert all("keep" in f and "keep_scores" in f for f in folds)
-    b = self_training_beat_tables(tables, **kw)
-    for u, v in zip((y, a1, r1, r0), b[:4], strict=True):
-        np.testing.assert_array_equal(u, v)
-    np.testing.assert_array_equal(kept["V1"] == "V", r0 == "V")
-    test0 = [int(r[1:]) for r in folds[0]["test"]]
-    perm = [dict(t) for t in tables]
-    for i in test0:
-        perm[i]["y"] = np.random.default_rng(i).permutation(tables[i]["y"])
-    *_, kept2 = self_training_beat_tables(perm, keep_classes=BASE_KEPT_BEAT_CLASSES, **kw)
-    m = np.isin(np.repeat(np.arange(len(n)), n), test0)
-    for k in ("V1", "V2"):
-        np.testing.assert_array_equal(kept[k][m], kept2[k][m])

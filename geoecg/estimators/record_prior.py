@@ -95,10 +95,6 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         to its own adapted prior under the chosen shrinkage (what :meth:`predict_proba`
         gives a new record); None when nothing was calibrated. Used by
         :class:`~geoecg.estimators.record_self_training.RecordSelfTraining`'s inner choice.
-    oof_raw_ : ndarray, shape (n_samples, n_classes) or None
-        The out-of-fold probabilities of ``estimator`` before calibration (NaN where a fold
-        model gave none); their arg-max is the unadapted model's inner call. None when
-        nothing was calibrated.
 
     Raises
     ------
@@ -235,7 +231,7 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             )
         best = max(self.inner_scores_.values())
         self.decision_, self.shrinkage_ = next(c for c in cand if self.inner_scores_[c] == best)
-        self.oof_proba_, self.oof_raw_ = np.empty_like(Q), raw
+        self.oof_proba_ = np.empty_like(Q)
         for g, pem in priors.items():
             m = groups == g
             self.oof_proba_[m] = prior_correct(
@@ -249,7 +245,7 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         """Fit the base model alone: nothing calibrated, nothing adapted (``why``)."""
         self.unadapted_reason_ = f"{why}: no calibration, no adaptation"
         self.calibrator_, self.decision_, self.shrinkage_ = None, None, 0.0
-        self.inner_scores_, self.oof_proba_, self.oof_raw_ = {}, None, None
+        self.inner_scores_, self.oof_proba_ = {}, None
         self.estimator_ = clone(self.estimator).fit(X, y)
         return self
 

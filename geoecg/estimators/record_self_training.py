@@ -23,12 +23,10 @@ from sklearn.metrics import f1_score
 from sklearn.utils.validation import check_is_fitted
 
 __all__ = [
-    "BASE_KEPT_BEAT_CLASSES",
     "DEFAULT_SELF_TRAINING",
     "LOCAL_BEAT_FEATURES",
     "SELF_TRAINING_THRESHOLDS",
     "RecordSelfTraining",
-    "keep_base_calls",
     "self_train_record",
     "self_training_beat_tables",
 ]
@@ -67,36 +65,6 @@ LOCAL_BEAT_FEATURES = (
 #: Confidence thresholds registered for the inner choice (None: no self-training), in
 #: tie-break order.
 SELF_TRAINING_THRESHOLDS = (None, 0.8, 0.9, 0.95)
-
-#: Classes whose calls the adaptation may neither make nor undo in ``V1`` (registry item 21 of
-#: the beats benchmark page): a beat the unadapted model calls V, F or Q keeps that call, and a
-#: beat the adaptation would move into V, F or Q keeps the unadapted model's N or S call.
-BASE_KEPT_BEAT_CLASSES = ("F", "Q", "V")
-
-
-def keep_base_calls(adapted, base, kept):
-    """The adapted calls, except where either call is in ``kept``: there the base call.
-
-    Parameters
-    ----------
-    adapted, base : ndarray, shape (n,)
-        Calls (labels or class indices) after and before adaptation.
-    kept : sequence
-        Classes (same kind as the calls) the adaptation may not make or undo.
-
-    Returns
-    -------
-    ndarray, shape (n,)
-    """
-    adapted, base = np.asarray(adapted), np.asarray(base)
-    if adapted.shape != base.shape:
-        raise ValueError(
-            f"adapted and base must have the same shape, got {adapted.shape}, {base.shape}"
-        )
-    k = list(kept)
-    if not k:
-        return adapted.copy()
-    return np.where(np.isin(base, k) | np.isin(adapted, k), base, adapted)
 
 
 def _standardize(Z):
@@ -204,10 +172,6 @@ class RecordSelfTraining(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     min_class : int >= 2, default 5
         Confident samples a class needs to enter a record's local model.
     score_labels : sequence or None, default ("S", "V")
-    keep_candidates : sequence of sequences of labels, default ``((),)``
-        Candidates of the inner choice of the classes whose calls stay the unadapted
-        model's (:func:`keep_base_calls`), ties to the first; ``()``: none (every call is the
-        self-trained one). Chosen after the threshold, on the same out-of-fold calls.
 
     Attributes
     ----------
@@ -217,10 +181,6 @@ class RecordSelfTraining(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         The inner choice (None: off).
     inner_scores_ : dict
         ``threshold -> score`` of every candidate (empty when the adapter did not calibrate).
-    keep_ : tuple
-        The chosen kept classes (``()``: none).
-    keep_scores_ : dict
-        ``kept classes -> score`` at the chosen threshold (empty with one candidate).
 
     Examples
     --------
@@ -246,7 +206,6 @@ class RecordSelfTraining(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         min_samples=50,
         min_class=5,
         score_labels=("S", "V"),
-        keep_candidates=((),),
     ):
         self.estimator = estimator
         self.feature_names = feature_names
@@ -255,19 +214,6 @@ class RecordSelfTraining(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self.min_samples = min_samples
         self.min_class = min_class
         self.score_labels = score_labels
-        self.keep_candidates = keep_candidates
-
-    def _keeps(self):
-        try:
-            keeps = [tuple(k) for k in self.keep_candidates]
-        except TypeError:
-            keeps = []
-        if not keeps or any(isinstance(k, str) for k in self.keep_candidates):
-            raise ValueError(
-                "keep_candidates must be a non-empty sequence of sequences of class labels, "
-                f"got {self.keep_candidates!r}"
-            )
-        return keeps
 
     def _check_params(self):
         if self.estimator is None or not hasattr(self.estimator, "record_priors"):
@@ -303,7 +249,6 @@ class RecordSelfTraining(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self
         """
         th, cols = self._check_params()
-        keeps = self._keeps()
         X = np.asarray(X, dtype=np.float64)
         if X.ndim != 2 or X.shape[1] != len(self.feature_names):
             raise ValueError(
@@ -313,7 +258,7 @@ class RecordSelfTraining(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self.estimator_ = clone(self.estimator).fit(X, y, groups)
         a = self.estimator_
         self.classes_ = a.classes_
-        self.inner_scores_, self.keep_, self.keep_scores_ = {}, keeps[0], {}
+        self.inner_scores_ = {}
         if a.oof_proba_ is None or a.decision_ is None:
             self.threshold_ = None
             return self
@@ -321,27 +266,16 @@ class RecordSelfTraining(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         groups = np.asarray(groups)
         labels = None if self.score_labels is None else list(self.score_labels)
         Z = X[:, cols]
-        preds = {}
         for t in th:
             pred = np.empty(y.shape[0], dtype=np.int64)
             for g in np.unique(groups):
                 m = groups == g
                 pred[m] = self._one(a.oof_proba_[m], Z[m], t)[0]
-            preds[t] = a.classes_[pred]
             self.inner_scores_[t] = float(
-                f1_score(y, preds[t], labels=labels, average="macro", zero_division=0)
+                f1_score(y, a.classes_[pred], labels=labels, average="macro", zero_division=0)
             )
         best = max(self.inner_scores_.values())
         self.threshold_ = next(t for t in th if self.inner_scores_[t] == best)
-        if len(keeps) > 1:
-            raw = np.nan_to_num(np.asarray(a.oof_raw_, dtype=np.float64), nan=-1.0)
-            base = a.classes_[np.argmax(raw, axis=1)]
-            for k in keeps:
-                p = keep_base_calls(preds[self.threshold_], base, k)
-                s = f1_score(y, p, labels=labels, average="macro", zero_division=0)
-                self.keep_scores_[k] = float(s)
-            best = max(self.keep_scores_.values())
-            self.keep_ = next(k for k in keeps if self.keep_scores_[k] == best)
         return self
 
     def _one(self, P, Z, tau):
@@ -366,7 +300,7 @@ class RecordSelfTraining(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         """
         return self._run(X, groups)[1]
 
-    def _run(self, X, groups, keep=None):
+    def _run(self, X, groups):
         check_is_fitted(self, "estimator_")
         _, cols = self._check_params()
         X = np.asarray(X, dtype=np.float64)
@@ -384,9 +318,6 @@ class RecordSelfTraining(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             out[m], why[r.item() if hasattr(r, "item") else r] = self._one(
                 P[m], X[m][:, cols], self.threshold_
             )
-        keep = self.keep_ if keep is None else tuple(keep)
-        if keep:
-            return keep_base_calls(self.classes_[out], a.estimator_.predict(X), keep), why
         return self.classes_[out], why
 
     def predict(self, X, groups=None):
@@ -400,18 +331,6 @@ class RecordSelfTraining(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             are one record).
         """
         return self._run(X, groups)[0]
-
-    def predict_keeping(self, X, groups=None, keep=()):
-        """:meth:`predict` with the given kept classes instead of the chosen ``keep_``.
-
-        Parameters
-        ----------
-        X : array_like
-        groups : array_like, shape (n_samples,), optional
-        keep : sequence of labels, default ()
-            Classes whose calls stay the unadapted model's (:func:`keep_base_calls`).
-        """
-        return self._run(X, groups, keep=tuple(keep))[0]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -431,7 +350,6 @@ def self_training_beat_tables(
     feature_set=None,
     adapt=None,
     local_features=LOCAL_BEAT_FEATURES,
-    keep_classes=None,
     **classifier_params,
 ):
     """Beat classes with self-training (A1), prior adaptation only (R1) and neither (R0).
@@ -457,9 +375,6 @@ def self_training_beat_tables(
     feature_set, adapt, **classifier_params
         As in :func:`~geoecg.estimators.heartbeat.make_beat_pipeline` (None: its defaults).
     local_features : sequence of str, default :data:`LOCAL_BEAT_FEATURES`
-    keep_classes : sequence of str, optional
-        E.g. :data:`BASE_KEPT_BEAT_CLASSES`: the model also chooses (inner CV) between keeping
-        no class and keeping these (registry item 21), and a 7th value is returned.
 
     Returns
     -------
@@ -468,11 +383,7 @@ def self_training_beat_tables(
     n : ndarray of int
         Beats per (test) record.
     folds : list of dict
-        Per fitted model: ``test`` records, the adapter's ``choice`` and the ``threshold``
-        (and ``keep``, ``keep_scores`` with ``keep_classes``).
-    kept : dict, only with ``keep_classes``
-        ``"V1"``: the self-trained calls with ``keep_classes`` kept (always); ``"V2"``: with
-        the inner choice between none and ``keep_classes``.
+        Per fitted model: ``test`` records, the adapter's ``choice`` and the ``threshold``.
     """
     from ..features.beat_records import stack_beat_tables
     from .heartbeat import DEFAULT_ADAPT, DEFAULT_FEATURE_SET, make_beat_pipeline
@@ -490,48 +401,34 @@ def self_training_beat_tables(
         ),
         feature_names=names,
         local_features=local_features,
-        keep_candidates=((),) if keep_classes is None else ((), tuple(keep_classes)),
     )
-    kc = None if keep_classes is None else tuple(keep_classes)
 
     def info(m):
         a = m.estimator_
-        out = {
+        return {
             "choice": {"decision": a.decision_, "shrinkage": a.shrinkage_},
             "threshold": m.threshold_,
             "inner_scores": {str(k): v for k, v in m.inner_scores_.items()},
         }
-        if kc is not None:
-            out["keep"] = list(m.keep_)
-            out["keep_scores"] = {",".join(k): v for k, v in m.keep_scores_.items()}
-        return out
 
     if test is not None:
         Xt, yt, nt, _ = stack_beat_tables(test, bool(ad))
         m = clone(model).fit(X, y, g)
         rec = np.repeat(np.arange(len(nt)), nt)
         a = m.estimator_
-        out = m.predict_keeping(Xt, rec), a.predict(Xt, rec), a.estimator_.predict(Xt)
-        if kc is None:
-            return yt, *out, nt, [info(m)]
-        kept = {"V1": m.predict_keeping(Xt, rec, kc), "V2": m.predict(Xt, rec)}
-        return yt, *out, nt, [info(m)], kept
+        out = m.predict(Xt, rec), a.predict(Xt, rec), a.estimator_.predict(Xt)
+        return yt, *out, nt, [info(m)]
     rec = np.repeat(np.arange(len(n)), n)
     outer = _outer_splitter(outer_folds, seed)
-    pa, p1, p0, v1, v2 = (np.empty(y.shape[0], dtype=y.dtype) for _ in range(5))
+    pa, p1, p0 = (np.empty(y.shape[0], dtype=y.dtype) for _ in range(3))
     folds = []
     for tr, te in outer.split(X, y, g):
         m = clone(model).fit(X[tr], y[tr], g[tr])
         a = m.estimator_
-        pa[te], p1[te] = m.predict_keeping(X[te], rec[te]), a.predict(X[te], rec[te])
+        pa[te], p1[te] = m.predict(X[te], rec[te]), a.predict(X[te], rec[te])
         p0[te] = a.estimator_.predict(X[te])
-        if kc is not None:
-            v1[te] = m.predict_keeping(X[te], rec[te], kc)
-            v2[te] = m.predict(X[te], rec[te])
         test_ids = set(g[te])
         folds.append(
             {"test": [w for w, p in zip(records, pid, strict=True) if p in test_ids], **info(m)}
         )
-    if kc is None:
-        return y, pa, p1, p0, n, folds
-    return y, pa, p1, p0, n, folds, {"V1": v1, "V2": v2}
+    return y, pa, p1, p0, n, folds
