@@ -95,10 +95,6 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "geoecg.estimators.af.synthetic_rr": ("PR01",),
     "geoecg.estimators.af.time_screening": ("PR01", "RT01"),
     "geoecg.estimators.beat_protocols.training_beat_records": ("PR01", "RT01"),
-    "geoecg.estimators.ptbxl_methods.hrv_morphology_table": ("PR01", "RT01"),
-    "geoecg.estimators.ptbxl_methods.method_fit_predict": ("PR01", "RT01"),
-    "geoecg.estimators.ptbxl_methods.method_unavailable": ("PR01", "RT01"),
-    "geoecg.estimators.ptbxl_protocol.format_ptbxl_study": ("PR01", "RT01"),
     "geoecg.evaluation.delineation.consensus_waves": ("PR01",),
     "geoecg.evaluation.delineation.criterion_scores": ("PR01",),
     "geoecg.evaluation.delineation.format_delineation_report": ("PR01", "RT01"),
@@ -121,7 +117,6 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "geoecg.features.fit_af_templates": ("PR01", "RT01"),
     "geoecg.features.length_transform_rpeaks": ("PR01", "RT01"),
     "geoecg.features.morphology.patient_relative_mask": ("PR01", "RT01"),
-    "geoecg.leads.protocol.subset_auc_comparison": ("PR01",),
     "geoecg.sweep.packaged.resolve_config": ("PR01", "RT01"),
 }
 

@@ -151,7 +151,19 @@ class PTBXLInputs:
 
 def hrv_morphology_table(X) -> np.ndarray | None:
     """HRV indices and per-lead median-beat morphology of 100-Hz records, one row each
-    (None where the HRV functions are not importable)."""
+    (None where the HRV functions are not importable).
+
+    Parameters
+    ----------
+    X : ndarray, shape (n_records, n_leads, n_samples)
+        Records at 100 Hz, mV.
+
+    Returns
+    -------
+    ndarray of float, shape (n_records, n_features) or None
+        The HRV indices of :func:`geoecg.features.hrv_features` (NaN for a record with
+        fewer than 3 R-peaks), then the morphology features of each lead.
+    """
     try:
         from ..features import detect_rpeaks, hrv_features
         from ..features.af.record import morphology_features
@@ -175,7 +187,32 @@ def hrv_morphology_table(X) -> np.ndarray | None:
 def method_fit_predict(method, F, X, y, groups, covs, seed):
     """A ``fit_predict(train, test) -> scores`` closure for one method of
     :data:`PTBXL_METHODS` on precomputed :class:`PTBXLInputs` ``F`` (multi-label ``y``: one
-    binary model per column). Every choice is made on the training indices only."""
+    binary model per column). Every choice is made on the training indices only.
+
+    Parameters
+    ----------
+    method : str
+        A name of :data:`PTBXL_METHODS`.
+    F : PTBXLInputs
+        The precomputed covariances and feature tables of every record.
+    X : ndarray, shape (n_records, 12, n_samples)
+        The signals at 100 Hz, mV (for the methods that learn on signals).
+    y : ndarray, shape (n_records,) or (n_records, n_labels)
+        Binary labels (one column per label for a multi-label task).
+    groups : ndarray, shape (n_records,)
+        Patient of each record (inner CVs are grouped by it).
+    covs : ndarray, shape (n_records, n_covariates)
+        Age and sex (NaN allowed).
+    seed : int
+        Seed of the models and of the inner CVs.
+
+    Returns
+    -------
+    callable
+        ``fit_predict(train, test)``: fits on the records ``train`` (indices) and returns
+        the scores of the records ``test``, P(label) per record (one column per label for
+        a multi-label ``y``).
+    """
     from pyriemann.classification import MDM
     from pyriemann.tangentspace import TangentSpace
 
@@ -269,7 +306,21 @@ def _hankel_fit_predict(method, C, y, groups, covs, tr, te):
 
 
 def method_unavailable(method, F) -> str:
-    """Why ``method`` cannot run here ("" when it can)."""
+    """Why ``method`` cannot run here ("" when it can).
+
+    Parameters
+    ----------
+    method : str
+        A name of :data:`PTBXL_METHODS`.
+    F : PTBXLInputs
+        The precomputed inputs (the HRV/morphology table is None when it could not be
+        computed).
+
+    Returns
+    -------
+    str
+        The reason, or ``""``.
+    """
     if method == "hrv-morph-xgb" and F.hm is None:
         return "geoecg.features.hrv_features not available"
     if method == "neural" and (

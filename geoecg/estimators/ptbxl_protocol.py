@@ -136,7 +136,18 @@ def ptbxl_study(
 
 
 def format_ptbxl_study(res: dict) -> str:
-    """The table of a :func:`ptbxl_study` result (AUC [95 % CI], balanced accuracy, fit s)."""
+    """The table of a :func:`ptbxl_study` result (AUC [95 % CI], balanced accuracy, fit s).
+
+    Parameters
+    ----------
+    res : dict
+        The result of :func:`ptbxl_study`.
+
+    Returns
+    -------
+    str
+        The table, several lines.
+    """
     out = [
         f"\nPTB-XL {res['task']}: {res['n_records']} records, {res['n_patients']} patients, "
         f"positives {res['n_positive']}; {res['cv']}",

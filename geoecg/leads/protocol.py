@@ -212,6 +212,29 @@ def subset_auc_comparison(
     ``progress``: a tqdm bar of the subsets on stderr (None: only when stderr is a terminal,
     see :func:`geoecg._progress.progress_bar`).
 
+    Parameters
+    ----------
+    X : ndarray, shape (n_records, 12, n_samples)
+        Twelve standard leads, mV (band-passed 0.5-40 Hz here).
+    y : ndarray of int, shape (n_records,)
+        1 = MI, 0 = NORM.
+    groups : ndarray, shape (n_records,)
+        Patient of each record (folds and bootstrap are by patient).
+    covariates : ndarray, shape (n_records, n_covariates)
+        Age and sex of each record (NaN allowed: median-imputed inside the pipeline).
+    subsets : sequence of tuple of str
+        Source lead sets, e.g. ``[("I", "II", "V3"), ("I",)]``.
+    fs : float
+        Sampling frequency, Hz.
+    seed : int, default 0
+        Seed of the folds and of the bootstrap.
+    n_boot : int, default 1000
+        Patient-bootstrap resamples of the CIs.
+    log : callable, optional
+        Called with one line of text per result as it is computed.
+    progress : bool or None, optional
+        The progress bar (see above).
+
     Returns
     -------
     dict
