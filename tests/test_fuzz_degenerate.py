@@ -11,11 +11,16 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sklearn.linear_model import LogisticRegression
 
+from geoecg._validation import SampleIndexError, check_sample_indices
+from geoecg.evaluation import match_beats
 from geoecg.evaluation.nested import nested_evaluate
 from geoecg.features import clinical_measurements
 from geoecg.leads import LeadReconstructor
+from geoecg.signal import resample_indices
 from geoecg.simulate import synthesize_ecg
 
 
@@ -91,3 +96,56 @@ def test_clinical_below_50_hz_named_for_any_signal(fs, flat):
     x = np.zeros_like(x) if flat else x
     with pytest.raises(ValueError, match=r"^fs must be at least 50 Hz for clinical"):
         clinical_measurements(x, fs)
+
+
+# ---- properties of the shared sample-index check (cheap: no signal) --------------------
+
+_numbers = st.one_of(
+    st.integers(-(2**66), 2**66),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(0, 10**6).map(float),
+)
+
+
+@given(st.lists(_numbers, max_size=12), st.booleans())
+def test_fuzz_check_sample_indices(values, allow_negative):
+    """Any list of numbers: the exact int64 indices, or a ValueError (SampleIndexError is
+    one) naming the argument; never an OverflowError, a RuntimeWarning or a wrapped value."""
+    try:
+        out = check_sample_indices(values, "idx", allow_negative=allow_negative)
+    except ValueError as exc:
+        assert str(exc).startswith("idx must"), str(exc)
+        return
+    assert out.dtype == np.int64 and out.shape == (len(values),)
+    assert all(int(o) == v for o, v in zip(out.tolist(), values, strict=True))
+    assert allow_negative or (out >= 0).all()
+
+
+@given(
+    st.lists(st.integers(0, 5000), max_size=30),
+    st.lists(st.integers(0, 5000), max_size=30),
+    st.sampled_from([0.0, 50.0, 150.0]),
+    st.randoms(use_true_random=False),
+)
+def test_fuzz_match_beats_counts_and_order(ref, det, tol, rnd):
+    """TP + FN = reference beats, TP + FP = detections, whatever the order of either."""
+    m = match_beats(ref, det, fs=250.0, tolerance_ms=tol)
+    assert m.tp + m.fn == len(ref) and m.tp + m.fp == len(det)
+    rnd.shuffle(ref)
+    rnd.shuffle(det)
+    m2 = match_beats(ref, det, fs=250.0, tolerance_ms=tol)
+    assert (m2.tp, m2.fp, m2.fn) == (m.tp, m.fp, m.fn)
+
+
+@given(st.lists(st.integers(0, 10**7), max_size=20), st.sampled_from([100, 250, 360, 500]))
+def test_fuzz_resample_indices_round_trip(idx, fs):
+    """Up to a finer rate and back gives the same indices; any order, repeats kept."""
+    up = resample_indices(idx, fs, 1000)
+    assert up.shape == (len(idx),) and up.dtype == np.int64
+    assert resample_indices(up, 1000, fs).tolist() == idx
+
+
+def test_sample_index_error_is_both():
+    with pytest.raises(TypeError):
+        check_sample_indices([np.nan])
+    assert issubclass(SampleIndexError, ValueError)
