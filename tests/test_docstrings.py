@@ -117,7 +117,6 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "geoecg.features.fit_af_templates": ("PR01", "RT01"),
     "geoecg.features.length_transform_rpeaks": ("PR01", "RT01"),
     "geoecg.features.morphology.patient_relative_mask": ("PR01", "RT01"),
-    "geoecg.sweep.packaged.resolve_config": ("PR01", "RT01"),
 }
 
 

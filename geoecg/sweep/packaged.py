@@ -80,6 +80,17 @@ def config_path(name: str) -> Path:
 def resolve_config(source) -> Path:
     """A TOML path from an existing file path or the name of a packaged configuration.
 
+    Parameters
+    ----------
+    source : str or path-like
+        A TOML file, or the name of a configuration shipped with geoecg (with or without
+        ``.toml``; :func:`list_configs` lists them).
+
+    Returns
+    -------
+    pathlib.Path
+        The file to read.
+
     Raises
     ------
     FileNotFoundError
