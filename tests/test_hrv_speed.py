@@ -13,6 +13,7 @@ from scipy import signal as sps
 
 from geoecg._kernels import entropy as E
 from geoecg._kernels import hrv_batch as B
+from geoecg._kernels import hrv_entropy_bits as H
 from geoecg._kernels import hrv_floor as FL
 from geoecg._kernels import hrv_freq as F
 from geoecg._kernels import hrv_nonlinear as N
@@ -243,6 +244,88 @@ def test_match_counts_m1_equals_numpy_twin(kind):
             assert E.match_counts(x, 1, r) == _match_counts_m1_numpy(x, r), (seed, r)
             order = S.argsort_stable(x)
             assert E.match_counts_sorted(x, 1, r, order) == _match_counts_m1_numpy(x, r)
+
+
+def _template_counts_numpy(x, m, r):
+    """Plain O(N**2) ``(A, B, cm, cm1)`` of ``entropy.template_matches`` (every pair, every
+    coordinate, ``|x_i - x_j| <= r``)."""
+    nm = x.size - m + 1
+    d = np.abs(np.subtract.outer(x, x)) <= r
+    mm = np.ones((nm, nm), dtype=bool)
+    for k in range(m):
+        mm &= d[k : k + nm, k : k + nm]
+    mm1 = mm[: nm - 1, : nm - 1] & d[m : m + nm - 1, m : m + nm - 1]
+    up = np.triu(np.ones((nm - 1, nm - 1), dtype=bool), 1)
+    return int((mm1 & up).sum()), int((mm[: nm - 1, : nm - 1] & up).sum()), mm.sum(1), mm1.sum(1)
+
+
+def _bit_series(seed):
+    """Few distinct values (ties at r), ADC-quantised intervals, continuous values, and
+    two distinct intervals that are one value once divided by 1000."""
+    rng = np.random.default_rng(seed)
+    yield rng.integers(0, 5, 70).astype(float)
+    yield np.round((800 + 40 * rng.standard_normal(130)) / (1000 / 360)) * (1000 / 360)
+    yield 800 + 40 * rng.standard_normal(90)
+    v = 502.7385001701481  # v / 1000 == nextafter(v, inf) / 1000
+    yield rng.choice([v, np.nextafter(v, np.inf), v + 20.0, v - 20.0], 60)
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_bit_set_counts_equal_pair_scan_and_numpy_twin(seed):
+    """The bit-set counts (hrv_entropy_bits) equal the sorted pair scan and the plain
+    O(N**2) count, exactly: per template (ApEn) and per pair (SampEn, COSEn), m = 1, 2, 3,
+    r = 0, ties at r, r wider than the values' span; entropies_sorted's shared rank space
+    equals the separate kernels (also where x / 1000 merges two values)."""
+    for x in _bit_series(seed):
+        order = S.argsort_stable(x)
+        sd = np.std(x, ddof=1)
+        for m in (1, 2, 3):
+            for r in (0.0, 1.0, 0.2 * sd, 30.0, 1e4):
+                want = _template_counts_numpy(x, m, r)
+                got = H.template_counts_bits(x, order, m, r)
+                nm = x.size - m + 1
+                o, V = E.templates_in_order(x, m, S.prefix_order(order, nm))
+                scan = E.template_matches_templates(o, V, m, r)
+                for g in (got, scan):
+                    assert g[:2] == want[:2], (m, r)
+                    np.testing.assert_array_equal(g[2], want[2])
+                    np.testing.assert_array_equal(g[3], want[3])
+        y = x / 1000.0
+        _, V = E.templates_in_order(y, 1, S.prefix_order(order, y.size - 1))
+        for rs in (0.0, 0.001, 0.03):
+            want = _match_counts_m1_numpy(y, rs)
+            assert E._match_counts_m1(V[0], V[1], rs) == want
+            assert E.match_counts_sorted(y, 1, rs, order) == want
+            if rs == 0.0:  # COSEn's log(2 r) is -inf (a warning in plain Python)
+                continue
+            se, ap = E.sample_and_approximate_entropy_sorted(x, 2, 0.2 * sd, order)
+            got = E.entropies_sorted(x, 2, 0.2 * sd, rs * 1000.0, order)
+            np.testing.assert_array_equal(got, [se, ap, E.cosen_sorted(x, rs * 1000.0, order)])
+
+
+def test_bit_sets_leave_negative_nan_and_long_inputs_to_the_pair_scan():
+    """A negative or NaN r, m beyond BITS_MAX_M and N beyond BITS_MAX_N keep the pair scan
+    (its counts keep each template itself at a negative r); a long series gives the same
+    entropies either way."""
+    assert not H.bits_eligible(100, 2, -1.0) and not H.bits_eligible(100, 2, np.nan)
+    assert not H.bits_eligible(100, H.BITS_MAX_M + 1, 1.0)
+    assert not H.bits_eligible(H.BITS_MAX_N + 1, 2, 1.0) and H.bits_eligible(H.BITS_MAX_N, 2, 1.0)
+    x = np.random.default_rng(5).integers(0, 6, 40).astype(float)
+    A, B, cm, cm1 = E.template_matches(x, 2, -1.0)
+    assert (A, B) == (0, 0) and (cm == 1).all() and (cm1 == 1).all()
+    order = S.argsort_stable(x)
+    got = E.entropies_sorted(x, 2, -1.0, -5.0, order)
+    assert np.isnan(got[0]) and got[1] == E._apen_from_counts(cm, cm1) and np.isnan(got[2])
+    rng = np.random.default_rng(6)
+    x = np.round((800 + 40 * rng.standard_normal(H.BITS_MAX_N + 300)) / 2.5) * 2.5
+    r = 0.2 * np.std(x, ddof=1)
+    for n in (H.BITS_MAX_N, x.size):  # bit sets, then the pair scans
+        order = S.argsort_stable(x[:n])
+        o, V = E.templates_in_order(x[:n], 2, S.prefix_order(order, n - 1))
+        A, B, cm, cm1 = E.template_matches_templates(o, V, 2, r)
+        got = E.entropies_sorted(x[:n], 2, r, 30.0, order)
+        assert got[0] == -np.log(A / B) and got[1] == E._apen_from_counts(cm, cm1)
+        assert got[2] == E.cosen_sorted(x[:n], 30.0, order)
 
 
 @pytest.mark.parametrize("padlen_sections", [(9, 1), (15, 2)])

@@ -9,6 +9,15 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from .hrv_entropy_bits import (
+    BITS_MAX_N,
+    bits_eligible,
+    coordinate_sets,
+    counts_in_sorted_space,
+    rank_space,
+    template_counts_bits,
+    within_r_runs,
+)
 from .hrv_sort import argsort_stable, prefix_order
 
 
@@ -70,6 +79,8 @@ def template_matches_sorted(x, m, r, order_x):
     nm = x.size - m + 1
     if nm < 1:
         return 0, 0, np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    if bits_eligible(x.size, m, r):  # the same counts from bit sets, no pair scan
+        return template_counts_bits(x, order_x, m, r)
     order, V = templates_in_order(x, m, prefix_order(order_x, nm))
     return template_matches_templates(order, V, m, r)
 
@@ -154,6 +165,9 @@ def match_counts_sorted(x, m, r, order_x):
     nt = x.size - m
     if nt < 2:
         return 0, 0
+    if bits_eligible(x.size, m, r):  # the same counts from bit sets, no pair scan
+        A, B, _, _ = template_counts_bits(x, order_x, m, r)
+        return A, B
     _, V = templates_in_order(x, m, prefix_order(order_x, nt))
     v0 = V[0]
     vl = V[m - 1]
@@ -329,6 +343,8 @@ def entropies_sorted(x, m, r, cosen_r_ms, order_x):
         if np.isfinite(r):
             se, ap = sample_and_approximate_entropy_sorted(x, m, r, order_x)
         return se, ap, cosen_sorted(x, cosen_r_ms, order_x)
+    if n <= BITS_MAX_N:
+        return _entropies_bits(x, r, cosen_r_ms, order_x)
     order, V = templates_in_order(x, 2, prefix_order(order_x, n - 1))
     if np.isfinite(r):
         A, B, cm, cm1 = template_matches_templates(order, V, 2, r)
@@ -341,6 +357,41 @@ def entropies_sorted(x, m, r, cosen_r_ms, order_x):
         v1[a] = V[1, a] / 1000.0
     rs = cosen_r_ms / 1000.0
     A, B = _match_counts_m1(v0, v1, rs)
+    return se, ap, _cosen_from_counts(x, rs, A, B)
+
+
+@njit(cache=True, nogil=True)
+def _entropies_bits(x, r, cosen_r_ms, order_x):
+    """:func:`entropies_sorted` for ``m = 2`` and ``3 < N <= BITS_MAX_N`` from the bit sets
+    of :mod:`~geoecg._kernels.hrv_entropy_bits`: one rank space and one table of
+    coordinate sets serve SampEn/ApEn (``r``, ms) and COSEn (``cosen_r_ms / 1000``, s). The
+    intervals in s are ``x / 1000``, one distinct value for each distinct value of ``x``
+    unless the division rounds two of them together (then COSEn takes its own rank space);
+    the counts, hence the values, are those of the pair scans."""
+    se = np.nan
+    ap = np.nan
+    rank, u, K, start, inv = rank_space(x, order_x)
+    C = coordinate_sets(rank, order_x, start, inv, K, 2)
+    if np.isfinite(r):
+        if r >= 0.0:
+            lo, hi = within_r_runs(u, K, r)
+            A, B, cm, cm1 = counts_in_sorted_space(rank, start, C, K, lo, hi, 2)
+        else:  # a negative r: the pair scan (its counts keep each template itself)
+            A, B, cm, cm1 = template_matches_sorted(x, 2, r, order_x)
+        se = -np.log(A / B) if A > 0 and B > 0 else np.nan
+        ap = _apen_from_counts(cm, cm1)
+    rs = cosen_r_ms / 1000.0
+    us = np.empty(K, dtype=np.float64)
+    distinct = True
+    for k in range(K):
+        us[k] = u[k] / 1000.0
+        if k > 0 and not us[k] > us[k - 1]:
+            distinct = False
+    if distinct and rs >= 0.0:
+        lo, hi = within_r_runs(us, K, rs)
+        A, B, _, _ = counts_in_sorted_space(rank, start, C, K, lo, hi, 1)
+    else:
+        A, B = match_counts_sorted(x / 1000.0, 1, rs, order_x)
     return se, ap, _cosen_from_counts(x, rs, A, B)
 
 
