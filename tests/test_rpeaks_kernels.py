@@ -429,9 +429,11 @@ def test_finite_and_mask_runs_match_twin(seed, min_len):
 
 
 @pytest.mark.parametrize("name", ["two", "random", "ecg_like", "adc_ties", "constant"])
-def test_two_section_fused_path_is_the_generic_arithmetic(name):
-    """The fused two-section pass (filter + slope in the backward pass) does the generic
-    path's operations in the same order: equal to the last bit, not only close."""
+def test_two_section_fused_path_is_close_to_the_generic_cascade(name):
+    """The fused two-section pass (filter + slope in the backward pass, sections in
+    state-space form with fused multiply-adds since session 11) is the generic cascade's
+    filter with another rounding: within 1e-12 of the largest value (its bit-exact twin is
+    in ``tests/test_rpeaks_speed_paths.py``)."""
     sos = np.ascontiguousarray(sps.butter(2, [3, 20], btype="bandpass", fs=125, output="sos"))
     x = np.ascontiguousarray(SIGNALS[name], dtype=float)
     generic = x - x[0]
@@ -440,7 +442,8 @@ def test_two_section_fused_path_is_the_generic_arithmetic(name):
     _squared_slope_inplace(generic)
     fused = np.empty_like(x)
     _two_section_slope(x, sos, fused)
-    np.testing.assert_array_equal(fused, generic)
+    scale = max(np.abs(generic).max(initial=0.0), 1e-300)
+    np.testing.assert_allclose(fused, generic, rtol=0, atol=1e-12 * scale)
 
 
 @pytest.mark.parametrize("k", [2, 3, 4])

@@ -1,24 +1,40 @@
 """The fast paths of the R-peak kernels give the plain loops' numbers to the bit.
 
 Each twin here is the plain left-to-right loop the kernel replaced (written in Python, whose
-float additions and divisions are the same IEEE operations): the moving-window mean without
-its interior loop, the backward filter pass with its first two samples inside the loop, and
-the refinement with a NaN test on every sample and one peak at a time.
+float additions and divisions are the same IEEE operations, and whose fused multiply-add is
+computed exactly with fractions and rounded once): the moving-window mean without its
+interior loop, the filter passes in state-space form with their first two samples inside the
+loop, and the refinement with a NaN test on every sample and one peak at a time.
+
+The energy stage's realisation changed in session 11 (state-space sections with fused
+multiply-adds, the window sum updated by differences): the same filter in exact arithmetic,
+another rounding. Against the transposed direct form it replaced (and against SciPy's
+``sosfilt``) it agrees to 1e-12 of the envelope's largest value, and the R-peaks of real
+records are the same.
 """
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 import pytest
 
-from geoecg._kernels.rpeaks import _window_mean
+from geoecg._kernels.rpeaks import _window_mean, bandpass_energy
 from geoecg._kernels.rpeaks_decide import refine_peaks, refine_peaks_leads
-from geoecg._kernels.rpeaks_fused import _backward1, _backward2
-from geoecg.features.rpeaks import _band_sos
+from geoecg._kernels.rpeaks_fused import _backward1, _backward2, _forward1, _forward2
+from geoecg.features._rpeaks_run import LeadEnergy, _plan_of, detect_from_lead_energy
+from geoecg.features.rpeaks import _band_sos, detect_rpeaks
+
+
+def fma(a, b, c):
+    """``a * b + c`` rounded once."""
+    return float(Fraction(a) * Fraction(b) + Fraction(c))
 
 
 def twin_window_mean(y, h):
-    """The running-sum loop with the clipping tests on every sample."""
+    """The running-sum loop with the clipping tests on every sample (the entering minus the
+    leaving sample added where both exist)."""
     n = len(y)
     out = np.empty(n)
     acc = 0.0
@@ -29,6 +45,27 @@ def twin_window_mean(y, h):
         if acc < 0.0:
             acc = 0.0
         out[i] = acc / (hi - lo + 1)
+        if i + h + 1 < n and i - h >= 0:
+            acc += y[i + h + 1] - y[i - h]
+        elif i + h + 1 < n:
+            acc += y[i + h + 1]
+        elif i - h >= 0:
+            acc -= y[i - h]
+    return out
+
+
+def twin_window_mean_two_adds(y, h):
+    """The window mean before session 11: the entering sample added, then the leaving one
+    subtracted."""
+    n = len(y)
+    out = np.empty(n)
+    acc = 0.0
+    for j in range(min(h, n - 1) + 1):
+        acc += y[j]
+    for i in range(n):
+        lo, hi = max(i - h, 0), min(i + h, n - 1)
+        acc = max(acc, 0.0)
+        out[i] = acc / (hi - lo + 1)
         if i + h + 1 < n:
             acc += y[i + h + 1]
         if i - h >= 0:
@@ -36,32 +73,56 @@ def twin_window_mean(y, h):
     return out
 
 
-def twin_backward(y, sos):
-    """Backward pass writing the squared central difference, the first two samples in
-    the loop (as ``_two_section_slope``)."""
-    y = y.copy()
-    n = len(y)
+def _coefs(sos):
     (b10, b11, b12, _, a11, a12), (b20, b21, b22, _, a21, a22) = sos
-    p1 = p2 = q1 = q2 = nxt = cur = 0.0
-    for k in range(n):
-        i = n - 1 - k
-        v = y[i]
+    return (
+        (b10, b11 - a11 * b10, b12 - a12 * b10, -a11, -a12),
+        (b20, b21 - a21 * b20, b22 - a22 * b20, -a21, -a22),
+    )
+
+
+def twin_pass(y, sos):
+    """One pass of the two-section cascade from rest in state-space form (``p1 <- (p2 +
+    c1 v) - a1 p1`` and ``p2 <- c2 v - a2 p1`` each one fused multiply-add)."""
+    (b10, c11, c12, n11, n12), (b20, c21, c22, n21, n22) = _coefs(sos)
+    out = np.empty(len(y))
+    p1 = p2 = q1 = q2 = 0.0
+    for i, v in enumerate(y):
         u = b10 * v + p1
-        p1 = (b11 * v + p2) - a11 * u
-        p2 = b12 * v - a12 * u
+        t = p2 + c11 * v
+        p1, p2 = fma(n11, p1, t), fma(n12, p1, c12 * v)
         w = b20 * u + q1
-        q1 = (b21 * u + q2) - a21 * w
-        q2 = b22 * u - a22 * w
-        if k == 1:
-            d = cur - w
-            y[n - 1] = d * d
-        elif k >= 2:
-            d = 0.5 * (nxt - w)
-            y[i + 1] = d * d
-        nxt, cur = cur, w
-    d = nxt - cur
-    y[0] = d * d
-    return y
+        t = q2 + c21 * u
+        q1, q2 = fma(n21, q1, t), fma(n22, q1, c22 * u)
+        out[i] = w
+    return out
+
+
+def twin_pass_direct(y, sos):
+    """One pass in the transposed direct form used before session 11."""
+    (b10, b11, b12, _, a11, a12), (b20, b21, b22, _, a21, a22) = sos
+    out = np.empty(len(y))
+    p1 = p2 = q1 = q2 = 0.0
+    for i, v in enumerate(y):
+        u = b10 * v + p1
+        p1, p2 = (b11 * v + p2) - a11 * u, b12 * v - a12 * u
+        w = b20 * u + q1
+        q1, q2 = (b21 * u + q2) - a21 * w, b22 * u - a22 * w
+        out[i] = w
+    return out
+
+
+def twin_slope(f):
+    """Squared central difference, one-sided at the ends."""
+    d = np.empty(len(f))
+    d[0], d[-1] = f[1] - f[0], f[-1] - f[-2]
+    d[1:-1] = 0.5 * (f[2:] - f[:-2])
+    return d * d
+
+
+def twin_backward(y, sos):
+    """Backward pass writing the squared central difference (as ``_two_section_slope``)."""
+    return twin_slope(twin_pass(np.asarray(y)[::-1], sos)[::-1])
 
 
 def twin_refine_one(x, p, radius, base_radius):
@@ -83,6 +144,27 @@ def twin_refine_one(x, p, radius, base_radius):
     return best
 
 
+def test_fma_is_rounded_once():
+    """The kernels' fused multiply-add (compiled, and its Python version for
+    NUMBA_DISABLE_JIT=1) is ``a * b + c`` rounded once, where two roundings often differ;
+    non-finite values propagate."""
+    from numba import njit
+
+    from geoecg._kernels.rpeaks import _fma, _fma_python
+
+    jit_fma = njit(lambda a, b, c: _fma(a, b, c))
+    rng = np.random.default_rng(11)
+    a, b = rng.uniform(-2, 2, 3000), rng.uniform(-2, 2, 3000) * 10.0 ** rng.integers(-8, 8, 3000)
+    c = -a * b * (1 + rng.uniform(-1e-9, 1e-9, 3000))  # cancellation: the rounding shows
+    want = [fma(*t) for t in zip(a, b, c, strict=True)]
+    assert [jit_fma(*t) for t in zip(a, b, c, strict=True)] == want
+    assert [_fma_python(*t) for t in zip(a, b, c, strict=True)] == want
+    assert sum(w != x * y + z for w, x, y, z in zip(want, a, b, c, strict=True)) > 1000
+    for f in (jit_fma, _fma_python):
+        assert f(np.inf, 2.0, 1.0) == np.inf and np.isnan(f(np.nan, 1.0, 1.0))
+        assert f(1e308, 1.0, 1e308) == np.inf and f(1.0, 1.0, -np.inf) == -np.inf
+
+
 @pytest.mark.parametrize("h", [0, 1, 3, 7, 12])
 @pytest.mark.parametrize("n", [1, 2, 3, 5, 8, 15, 16, 25, 26, 27, 400])
 def test_window_mean_interior_loop_is_the_clipped_loop(n, h):
@@ -92,11 +174,14 @@ def test_window_mean_interior_loop_is_the_clipped_loop(n, h):
     got = np.empty(n)
     _window_mean(y, h, got)
     assert np.array_equal(got, twin_window_mean(y, h))
+    # the sum updated by differences: within 1e-12 of the largest value of the two-add loop
+    old = twin_window_mean_two_adds(y, h)
+    assert np.max(np.abs(got - old)) <= 1e-12 * max(np.max(np.abs(y)), 1e-300)
 
 
 @pytest.mark.parametrize("n", [2, 3, 4, 5, 9, 1000])
 @pytest.mark.parametrize("fs_d", [100.0, 120.0, 200.0])
-def test_backward_pass_with_peeled_start_is_the_loop(n, fs_d):
+def test_filter_passes_are_the_state_space_loop(n, fs_d):
     sos = _band_sos(fs_d, 3.0, 20.0)
     rng = np.random.default_rng(n)
     ya, yb = rng.standard_normal(n).cumsum(), rng.standard_normal(n)
@@ -107,6 +192,79 @@ def test_backward_pass_with_peeled_start_is_the_loop(n, fs_d):
     ga, gb = ya.copy(), yb.copy()
     _backward2(ga, gb, sos)
     assert np.array_equal(ga, want_a) and np.array_equal(gb, want_b)
+    for k in (1, 3):
+        xa, xb = rng.standard_normal(n * k + 1), rng.standard_normal(n * k + 2) + 1.0
+        # block means as the kernel sums them: left to right from 0.0, times 1 / k
+        ma, mb = (
+            np.array([sum(x[b * k : b * k + k], 0.0) * (1.0 / k) for b in range(n)])
+            for x in (xa, xb)
+        )
+        if k == 1:
+            ma, mb = xa[:n], xb[:n]
+        fa, fb = np.empty(n), np.empty(n)
+        assert _forward1(xa, k, sos, fa)
+        assert np.array_equal(fa, twin_pass(ma - ma[0], sos))
+        assert _forward2(xa, xb, k, sos, fa, fb) == (True, True)
+        assert np.array_equal(fa, twin_pass(ma - ma[0], sos))
+        assert np.array_equal(fb, twin_pass(mb - mb[0], sos))
+
+
+@pytest.mark.parametrize("fs_d", [100.0, 120.0, 200.0])
+def test_energy_within_1e12_of_the_direct_form(fs_d):
+    """The whole energy stage against the transposed direct form it replaced (and SciPy's
+    ``sosfilt``, a third rounding): the largest difference is below 1e-12 of the envelope's
+    largest value (about 1e-14 is seen)."""
+    from scipy.signal import sosfilt
+
+    sos = np.array(_band_sos(fs_d, 3.0, 20.0))  # writable, for sosfilt
+    rng = np.random.default_rng(int(fs_d))
+    n, h = 3000, int(0.06 * fs_d)
+    t = np.arange(n) / fs_d
+    x = np.sin(2 * np.pi * 1.2 * t) ** 63 * 2.0 + 0.05 * rng.standard_normal(n) + 0.3 * t
+    got = bandpass_energy(x, sos, h)
+    v = x - x[0]
+    direct = twin_window_mean_two_adds(
+        twin_slope(twin_pass_direct(twin_pass_direct(v, sos)[::-1], sos)[::-1]), h
+    )
+    scipy_f = sosfilt(sos, sosfilt(sos, v)[::-1])[::-1]
+    counts = np.convolve(np.ones(n), np.ones(2 * h + 1), "same")
+    scipy_e = np.convolve(twin_slope(scipy_f), np.ones(2 * h + 1), "same") / counts
+    for ref in (direct, scipy_e):
+        assert np.max(np.abs(got - ref)) <= 1e-12 * np.max(ref)
+    assert not np.array_equal(got, direct)  # another rounding indeed
+
+
+def _energy_scipy(x, plan):
+    """One lead's envelope by SciPy and NumPy (block means, ``sosfilt`` forward and
+    backward, central difference, window sums by ``np.convolve``): the detector's energy
+    with a third rounding."""
+    from scipy.signal import sosfilt
+
+    nd = x.shape[0] // plan.k
+    xd = x[: nd * plan.k].reshape(nd, plan.k).mean(axis=1)
+    sos = np.array(plan.sos)  # writable, for sosfilt
+    f = sosfilt(sos, sosfilt(sos, xd - xd[0])[::-1])[::-1]
+    ones = np.ones(2 * plan.half + 1)
+    return np.convolve(twin_slope(f), ones, "same") / np.convolve(np.ones(nd), ones, "same")
+
+
+@pytest.mark.parametrize("record", ["101", "119", "208"])
+def test_real_record_peaks_do_not_depend_on_the_rounding(mitdb_dir, record):
+    """MIT-BIH lead 0, tracking on: the beats found from an envelope computed with another
+    rounding (SciPy's transposed direct form) are the detector's, confidence within 1e-9."""
+    from geoecg.io import read_record
+
+    rec = read_record(str(mitdb_dir / record))
+    x = np.ascontiguousarray(rec.signal[0], dtype=np.float64)
+    plan = _plan_of(rec.fs, {})
+    e = _energy_scipy(x, plan)
+    saved = LeadEnergy(0, e, np.ones(e.shape[0], dtype=bool), plan, x.shape[0], None)
+    ref = detect_from_lead_energy(x, saved, track=True)
+    got = detect_rpeaks(x, rec.fs)
+    assert len(got.indices) > 1000
+    assert np.array_equal(got.indices, ref.indices)
+    assert np.array_equal(got.gaps, ref.gaps)
+    assert np.max(np.abs(got.confidence - ref.confidence)) <= 1e-9
 
 
 def _refine_case(seed):

@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from .rpeaks import _window_mean, lead_energy_into
+from .rpeaks import _fma, _section_coefs, _window_mean, lead_energy_into
 from .rpeaks_track import envelope_noise_weight
 
 __all__ = ["lead_energies_fused", "track_inputs"]
@@ -63,12 +63,12 @@ def _bmean(x, b, k, inv):
 
 @njit(cache=True, nogil=True)
 def _forward1(x, k, sos, y):
-    """Forward pass of the two-section cascade over the block means of ``x`` minus the
+    """Forward pass of the two-section cascade (the state-space form of
+    ``_two_section_slope``, the same operations) over the block means of ``x`` minus the
     first one, into ``y``; True when the final state is finite (every block mean was)."""
     nd = y.shape[0]
     inv = 1.0 / k
-    b10, b11, b12, a11, a12 = sos[0, 0], sos[0, 1], sos[0, 2], sos[0, 4], sos[0, 5]
-    b20, b21, b22, a21, a22 = sos[1, 0], sos[1, 1], sos[1, 2], sos[1, 4], sos[1, 5]
+    b10, c11, c12, n11, n12, b20, c21, c22, n21, n22 = _section_coefs(sos)
     x0 = _bmean(x, 0, k, inv)
     p1 = 0.0
     p2 = 0.0
@@ -77,11 +77,13 @@ def _forward1(x, k, sos, y):
     for i in range(nd):
         v = _bmean(x, i, k, inv) - x0
         u = b10 * v + p1
-        p1 = (b11 * v + p2) - a11 * u
-        p2 = b12 * v - a12 * u
+        t = p2 + c11 * v
+        p2 = _fma(n12, p1, c12 * v)
+        p1 = _fma(n11, p1, t)
         w = b20 * u + q1
-        q1 = (b21 * u + q2) - a21 * w
-        q2 = b22 * u - a22 * w
+        t = q2 + c21 * u
+        q2 = _fma(n22, q1, c22 * u)
+        q1 = _fma(n21, q1, t)
         y[i] = w
     return np.isfinite(p1 + p2 + q1 + q2 + x0)
 
@@ -91,8 +93,7 @@ def _forward2(xa, xb, k, sos, ya, yb):
     """:func:`_forward1` of two leads in one loop (independent recursions, interleaved)."""
     nd = ya.shape[0]
     inv = 1.0 / k
-    b10, b11, b12, a11, a12 = sos[0, 0], sos[0, 1], sos[0, 2], sos[0, 4], sos[0, 5]
-    b20, b21, b22, a21, a22 = sos[1, 0], sos[1, 1], sos[1, 2], sos[1, 4], sos[1, 5]
+    b10, c11, c12, n11, n12, b20, c21, c22, n21, n22 = _section_coefs(sos)
     x0a = _bmean(xa, 0, k, inv)
     x0b = _bmean(xb, 0, k, inv)
     p1a = 0.0
@@ -108,16 +109,20 @@ def _forward2(xa, xb, k, sos, ya, yb):
         vb = _bmean(xb, i, k, inv) - x0b
         ua = b10 * va + p1a
         ub = b10 * vb + p1b
-        p1a = (b11 * va + p2a) - a11 * ua
-        p1b = (b11 * vb + p2b) - a11 * ub
-        p2a = b12 * va - a12 * ua
-        p2b = b12 * vb - a12 * ub
+        ta = p2a + c11 * va
+        tb = p2b + c11 * vb
+        p2a = _fma(n12, p1a, c12 * va)
+        p2b = _fma(n12, p1b, c12 * vb)
+        p1a = _fma(n11, p1a, ta)
+        p1b = _fma(n11, p1b, tb)
         wa = b20 * ua + q1a
         wb = b20 * ub + q1b
-        q1a = (b21 * ua + q2a) - a21 * wa
-        q1b = (b21 * ub + q2b) - a21 * wb
-        q2a = b22 * ua - a22 * wa
-        q2b = b22 * ub - a22 * wb
+        ta = q2a + c21 * ua
+        tb = q2b + c21 * ub
+        q2a = _fma(n22, q1a, c22 * ua)
+        q2b = _fma(n22, q1b, c22 * ub)
+        q1a = _fma(n21, q1a, ta)
+        q1b = _fma(n21, q1b, tb)
         ya[i] = wa
         yb[i] = wb
     ok_a = np.isfinite(p1a + p2a + q1a + q2a + x0a)
@@ -132,8 +137,7 @@ def _backward1(y, sos):
     (its first two samples, which write nothing and the one-sided last slope, before the
     loop; unsigned indices). Needs ``len(y) >= 2``."""
     n = y.shape[0]
-    b10, b11, b12, a11, a12 = sos[0, 0], sos[0, 1], sos[0, 2], sos[0, 4], sos[0, 5]
-    b20, b21, b22, a21, a22 = sos[1, 0], sos[1, 1], sos[1, 2], sos[1, 4], sos[1, 5]
+    b10, c11, c12, n11, n12, b20, c21, c22, n21, n22 = _section_coefs(sos)
     p1 = 0.0
     p2 = 0.0
     q1 = 0.0
@@ -143,11 +147,13 @@ def _backward1(y, sos):
     for k in range(2):
         v = y[n - 1 - k]
         u = b10 * v + p1
-        p1 = (b11 * v + p2) - a11 * u
-        p2 = b12 * v - a12 * u
+        t = p2 + c11 * v
+        p2 = _fma(n12, p1, c12 * v)
+        p1 = _fma(n11, p1, t)
         w = b20 * u + q1
-        q1 = (b21 * u + q2) - a21 * w
-        q2 = b22 * u - a22 * w
+        t = q2 + c21 * u
+        q2 = _fma(n22, q1, c22 * u)
+        q1 = _fma(n21, q1, t)
         if k == 1:
             d = cur - w
             y[n - 1] = d * d
@@ -157,11 +163,13 @@ def _backward1(y, sos):
         i = _U(n - 1 - k)
         v = y[i]
         u = b10 * v + p1
-        p1 = (b11 * v + p2) - a11 * u
-        p2 = b12 * v - a12 * u
+        t = p2 + c11 * v
+        p2 = _fma(n12, p1, c12 * v)
+        p1 = _fma(n11, p1, t)
         w = b20 * u + q1
-        q1 = (b21 * u + q2) - a21 * w
-        q2 = b22 * u - a22 * w
+        t = q2 + c21 * u
+        q2 = _fma(n22, q1, c22 * u)
+        q1 = _fma(n21, q1, t)
         d = 0.5 * (nxt - w)
         y[i + _1] = d * d
         nxt = cur
@@ -174,8 +182,7 @@ def _backward1(y, sos):
 def _backward2(ya, yb, sos):
     """:func:`_backward1` of two leads of equal length in one loop."""
     n = ya.shape[0]
-    b10, b11, b12, a11, a12 = sos[0, 0], sos[0, 1], sos[0, 2], sos[0, 4], sos[0, 5]
-    b20, b21, b22, a21, a22 = sos[1, 0], sos[1, 1], sos[1, 2], sos[1, 4], sos[1, 5]
+    b10, c11, c12, n11, n12, b20, c21, c22, n21, n22 = _section_coefs(sos)
     p1a = 0.0
     p2a = 0.0
     q1a = 0.0
@@ -194,16 +201,20 @@ def _backward2(ya, yb, sos):
         vb = yb[i]
         ua = b10 * va + p1a
         ub = b10 * vb + p1b
-        p1a = (b11 * va + p2a) - a11 * ua
-        p1b = (b11 * vb + p2b) - a11 * ub
-        p2a = b12 * va - a12 * ua
-        p2b = b12 * vb - a12 * ub
+        ta = p2a + c11 * va
+        tb = p2b + c11 * vb
+        p2a = _fma(n12, p1a, c12 * va)
+        p2b = _fma(n12, p1b, c12 * vb)
+        p1a = _fma(n11, p1a, ta)
+        p1b = _fma(n11, p1b, tb)
         wa = b20 * ua + q1a
         wb = b20 * ub + q1b
-        q1a = (b21 * ua + q2a) - a21 * wa
-        q1b = (b21 * ub + q2b) - a21 * wb
-        q2a = b22 * ua - a22 * wa
-        q2b = b22 * ub - a22 * wb
+        ta = q2a + c21 * ua
+        tb = q2b + c21 * ub
+        q2a = _fma(n22, q1a, c22 * ua)
+        q2b = _fma(n22, q1b, c22 * ub)
+        q1a = _fma(n21, q1a, ta)
+        q1b = _fma(n21, q1b, tb)
         if k >= 2:
             da = 0.5 * (nxa - wa)
             db = 0.5 * (nxb - wb)
@@ -226,7 +237,8 @@ def _backward2(ya, yb, sos):
 
 @njit(cache=True, nogil=True)
 def _window_mean2(ya, yb, h, oa, ob):
-    """``_window_mean`` of two leads of equal length in one loop (the same running sums)."""
+    """``_window_mean`` of two leads of equal length in one loop (the same running sums:
+    the difference of the entering and leaving samples where both exist)."""
     n = ya.shape[0]
     acc_a = 0.0
     acc_b = 0.0
@@ -247,10 +259,13 @@ def _window_mean2(ya, yb, h, oa, ob):
         cnt = hi - lo + 1
         oa[i] = acc_a / cnt
         ob[i] = acc_b / cnt
-        if i + h + 1 < n:
+        if i + h + 1 < n and i - h >= 0:
+            acc_a += ya[i + h + 1] - ya[i - h]
+            acc_b += yb[i + h + 1] - yb[i - h]
+        elif i + h + 1 < n:
             acc_a += ya[i + h + 1]
             acc_b += yb[i + h + 1]
-        if i - h >= 0:
+        elif i - h >= 0:
             acc_a -= ya[i - h]
             acc_b -= yb[i - h]
 
