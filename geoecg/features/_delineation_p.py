@@ -159,27 +159,40 @@ def p_flutter(g, gr, lead_s, lead_r, xw, shift, st: DelineationSettings, wfs) ->
     if n_p < _FLUTTER_MIN_MATCH:
         return False
     lo, hi = (round(v * wfs / 1000.0) for v in _FLUTTER_LAG_MS)
+    need = max(_FLUTTER_MIN_MATCH, 0.5 * n_p)
+    beats = np.nonzero(has_p[1:] & np.isfinite(toff_all[:-1]))[0] + 1
     n_match = 0
-    for b in np.nonzero(has_p[1:] & np.isfinite(toff_all[:-1]))[0] + 1:
+    for k, b in enumerate(beats):
+        if n_match + beats.size - k < need:
+            return False  # too few beats left to read the record as flutter
         on, off, toff = int(on_all[b]), int(off_all[b]), int(toff_all[b - 1])
+        top = min(hi, on - toff)  # the earlier window starts at or after the previous T offset
         a = xw[:, on : off + 1]
-        if a.shape[1] < 3 or not np.isfinite(a).all():
+        if a.shape[1] < 3 or top < lo or not np.isfinite(a).all():
             continue
-        a = (a - a.mean(axis=1, keepdims=True)).ravel()
-        aa = a @ a
-        lags = np.arange(lo, min(hi, on - toff) + 1)
-        if aa <= 0 or not lags.size:
+        a = a - a.mean(axis=1, keepdims=True)
+        aa = np.dot(a.ravel(), a.ravel())
+        if aa <= 0:
             continue
-        # earlier windows, one per lag: (n_leads, n_lags, width), each lead minus its mean
-        w = xw[:, (on - lags)[:, None] + np.arange(off + 1 - on)[None, :]]
-        w = w - w.mean(axis=2, keepdims=True)
-        bb = np.einsum("jlw,jlw->l", w, w)
-        ab = np.einsum("jlw,jw->l", w, a.reshape(xw.shape[0], -1))
+        # earlier windows, one per lag lo..top: sums from running sums, products from strided
+        # views (start order, reversed to lag order at the end)
+        w = a.shape[1]
+        seg = xw[:, on - top : off + 1 - lo]
+        cs = np.zeros((seg.shape[0], seg.shape[1] + 1))
+        np.cumsum(seg, axis=1, out=cs[:, 1:])
+        cs2 = np.zeros_like(cs)
+        np.cumsum(seg * seg, axis=1, out=cs2[:, 1:])
+        s1 = cs[:, w:] - cs[:, :-w]  # (n_leads, n_lags): each window's sum
+        win = np.lib.stride_tricks.as_strided(
+            seg, (seg.shape[0], s1.shape[1], w), (seg.strides[0], seg.strides[1], seg.strides[1])
+        )  # win[j, i] = seg[j, i : i + w], a view
+        bb = ((cs2[:, w:] - cs2[:, :-w]) - s1 * s1 / w).sum(axis=0)[::-1]
+        ab = (np.einsum("jlw,jw->l", win, a) - a.sum(axis=1) @ s1 / w)[::-1]
         ok = np.isfinite(bb) & (bb > 0)
         if not ok.any():
             continue
-        with np.errstate(invalid="ignore", divide="ignore"):
-            r = np.where(ok, ab / np.sqrt(aa * bb), -np.inf)
+        r = np.full(bb.shape, -np.inf)
+        r[ok] = ab[ok] / np.sqrt(aa * bb[ok])
         i = int(np.argmax(r))
         ratio = np.sqrt(bb[i] / aa)
         n_match += bool(r[i] >= st.p_flutter_r and _FLUTTER_RATIO[0] <= ratio <= _FLUTTER_RATIO[1])
