@@ -291,3 +291,31 @@ def test_entry_points_have_examples_and_raise_what_they_document(name):
     assert {c.__name__ for c in type(info.value).__mro__} & documented, (
         f"{name} raised {type(info.value).__name__} ({info.value}); Raises documents {documented}"
     )
+
+
+def _fs_as_text_calls() -> dict:
+    import numpy as np
+
+    x = np.zeros(3600)
+    return {
+        "geoecg.features.detect_rpeaks": lambda f: f(x, "360"),
+        "geoecg.features.hrv_features": lambda f: f(rpeaks=np.arange(5) * 300, fs="360"),
+        "geoecg.features.delineate": lambda f: f(x, "360"),
+        "geoecg.features.beat_features": lambda f: f(x, np.array([100]), "360"),
+        "geoecg.features.clinical_measurements": lambda f: f(np.zeros((12, 5000)), "500"),
+        "geoecg.signal.bandpass": lambda f: f(x, "360"),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(_fs_as_text_calls()))
+def test_entry_points_document_the_error_of_fs_given_as_text(name):
+    """``fs="360"`` (a header field read as text) gets an error that Raises names."""
+    documented = {p.type.strip() for p in _Validator(name).doc["Raises"]}
+    obj = numpydoc_validate.Validator._load_obj(name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises((TypeError, ValueError)) as info:
+            _fs_as_text_calls()[name](obj)
+    assert {c.__name__ for c in type(info.value).__mro__} & documented, (
+        f"{name} raised {type(info.value).__name__} ({info.value}); Raises documents {documented}"
+    )

@@ -225,6 +225,8 @@ def clinical_measurements(
     ValueError
         If ``fs`` is not a positive finite number of Hz, ``rpeaks`` lie outside the
         signal, or ``leads`` does not give one name per signal row.
+    TypeError
+        If ``fs`` is not a number (e.g. the string ``"360"``).
 
     Examples
     --------

@@ -288,7 +288,7 @@ def hrv_features(
         without ``fs`` (Hz), or ``rr_ms`` is not 1-D or holds a value <= 0 ms. A series
         too short for an index is not an error: that index is NaN.
     TypeError
-        If ``settings`` is not an :class:`HRVSettings`.
+        If ``settings`` is not an :class:`HRVSettings`, or ``fs`` is not a number.
 
     Notes
     -----

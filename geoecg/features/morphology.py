@@ -367,6 +367,8 @@ def beat_features(
     ValueError
         If ``fs`` is not a positive finite number of Hz, ``rpeaks`` lie outside the
         signal, or ``blocks`` is empty or names an unknown block.
+    TypeError
+        If ``fs`` is not a number (e.g. the string ``"360"``).
 
     Notes
     -----

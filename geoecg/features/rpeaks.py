@@ -364,7 +364,7 @@ def detect_rpeaks(
         positive finite number of Hz, ``method`` is unknown, ``band_hz`` is not
         0 < low < high (Hz), or ``window_ms`` or ``threshold`` is not > 0.
     TypeError
-        If ``signal`` does not hold real numbers.
+        If ``signal`` does not hold real numbers or ``fs`` is not a number.
 
     Notes
     -----

@@ -101,6 +101,8 @@ def bandpass(x, fs: float, low: float = 0.5, high: float = 40.0, order: int = 2)
     ValueError
         If ``fs`` is not a positive finite number of Hz or the band edges do not satisfy
         0 < ``low`` < ``high`` < ``fs``/2 (Hz).
+    TypeError
+        If ``fs`` is not a number (e.g. the string ``"360"``).
 
     Examples
     --------
