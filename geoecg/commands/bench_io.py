@@ -2,8 +2,10 @@
 
 A runner adds its common flags with :func:`add_common`, finds its database with
 :func:`data_dir`, splits comma-separated flags with :func:`parse_list`, and writes its figures
-with :func:`write_json` (versions of geoecg and of the peers it ran added, NaN written as
-``null``). A runner with several stages holds its figures in a :class:`JsonSink`, which
+with :func:`write_json` (NaN written as ``null``, and the environment that produced them
+added as ``"versions"``: geoecg's version and code fingerprint, python and the libraries of
+:func:`geoecg._versions.package_versions`, so that a figure can be traced to its library
+versions). A runner with several stages holds its figures in a :class:`JsonSink`, which
 rewrites ``--json`` after every finished stage and, on Ctrl-C or an error, writes what was
 finished with ``"complete": false`` before re-raising. A runner whose library call loops
 over outer folds or seeds passes a :class:`FoldLog` as the call's ``on_fold`` hook: each
@@ -33,7 +35,7 @@ from pathlib import Path
 
 from .._atomic import write_text_atomic
 from .._code_fingerprint import code_fingerprint
-from .._versions import package_versions
+from .._versions import ENVIRONMENT, MODEL_LIBRARIES, package_versions
 
 __all__ = ["FoldLog", "JsonSink", "add_common", "data_dir", "log", "parse_list", "to_jsonable",
            "versions_line", "write_json"]  # fmt: skip
@@ -285,7 +287,7 @@ class JsonSink:
         self._restored: dict = {}
         if run is not None and getattr(run, "resume", False):
             self._versions = package_versions(*packages, **extra)
-            old = _read_unfinished(path, self._settings, "stages", self._versions)
+            old = _read_unfinished(path, self._settings, "stages", self._versions, packages)
             self._restored = {k: old[k] for k in old.get("stages", []) if k in old}
             log(f"--resume: stages {list(self._restored)} read from {path}; the others run now")
 
@@ -380,7 +382,7 @@ def _run_settings(args) -> dict:
     }
 
 
-def _read_unfinished(path, settings: dict, key: str, versions: dict | None = None) -> dict:
+def _read_unfinished(path, settings: dict, key: str, versions=None, peers=()) -> dict:
     """The unfinished run's file at ``path`` for ``--resume`` (``{}`` when there is none).
 
     Raises ValueError (naming the file) when ``path`` is None, is not valid JSON, is a
@@ -388,7 +390,9 @@ def _read_unfinished(path, settings: dict, key: str, versions: dict | None = Non
     written by other geoecg code (its ``"code_fingerprint"``, absent in files written
     before it was recorded, is not :func:`geoecg._code_fingerprint.code_fingerprint`: both
     are named), or was written with other settings or, when ``versions`` is given, other
-    package versions (geoecg, numpy, the peers: the differing ones are named).
+    versions of geoecg, python, the model libraries or the ``peers`` (the differing ones
+    are named; other versions of the rest of the environment are only warned about,
+    :func:`_check_versions`).
     """
     if path is None:
         raise ValueError("--resume needs --json PATH (the file of the unfinished run)")
@@ -428,15 +432,31 @@ def _read_unfinished(path, settings: dict, key: str, versions: dict | None = Non
         )
     was = old.get("versions")
     if versions and isinstance(was, dict):
-        text = "; ".join(
-            f"{k} {was.get(k)} (now {v})" for k, v in versions.items() if was.get(k, v) != v
-        )
-        if text:
-            raise ValueError(
-                f"--resume: {path} was written by other package versions: {text}; its "
-                "finished units would mix two versions' figures: drop --resume"
-            )
+        _check_versions(path, was, versions, peers)
     return old
+
+
+def _check_versions(path, was: dict, now: dict, peers=()) -> None:
+    """Refuse (ValueError) a resume across other versions of geoecg, python, the model
+    libraries (:data:`geoecg._versions.MODEL_LIBRARIES`), the bench's ``peers`` or the
+    extra entries (threads ...); only warn (stderr) for the rest of the recorded
+    environment, which the bench did not name. Entries absent from the old file pass."""
+    lenient = {"torch", *ENVIRONMENT} - {*MODEL_LIBRARIES, *peers}
+    # code_fingerprint: compared first, with its own message (_read_unfinished)
+    diff = {k: (was[k], v) for k, v in now.items() if k in was and was[k] != v}
+    diff.pop("code_fingerprint", None)
+    hard = "; ".join(f"{k} {a} (now {b})" for k, (a, b) in diff.items() if k not in lenient)
+    soft = "; ".join(f"{k} {a} (now {b})" for k, (a, b) in diff.items() if k in lenient)
+    if hard:
+        raise ValueError(
+            f"--resume: {path} was written by other package versions: {hard}; its "
+            "finished units would mix two versions' figures (the model libraries change "
+            "figures of the same code and data): drop --resume, or resume in the old "
+            "environment"
+        )
+    if soft:
+        log(f"--resume: warning: {path} was written by other versions of {soft}, "
+            "libraries this bench does not name; resuming")  # fmt: skip
 
 
 class FoldLog:
@@ -504,13 +524,14 @@ class FoldLog:
         self.done = {}
         self.progress = sys.stderr.isatty() and not getattr(args, "quiet", False)
         self.settings = _run_settings(args)
+        self._peers = packages
         self._versions = package_versions(*packages) if self.path is not None else {}
         if getattr(args, "resume", False):
             self.done = self._read()
         self._write()
 
     def _read(self) -> dict:
-        old = _read_unfinished(self.path, self.settings, "finished", self._versions)
+        old = _read_unfinished(self.path, self.settings, "finished", self._versions, self._peers)
         if not old:
             return {}
         done = {int(k) if k.lstrip("-").isdigit() else k: v for k, v in old["finished"].items()}
