@@ -165,6 +165,33 @@ def test_fma_is_rounded_once():
         assert f(1e308, 1.0, 1e308) == np.inf and f(1.0, 1.0, -np.inf) == -np.inf
 
 
+def test_filter_kernels_run_interpreted_give_the_compiled_numbers():
+    """A kernel run as plain Python by ``geoecg._numba_cache.interpreted`` (what
+    ``FirstCall`` serves while numba compiles) calls the Python ``_fma`` (the intrinsic
+    cannot run in Python), the same correctly rounded value: equal to the compiled kernel's
+    output to the last bit."""
+    from geoecg._kernels.rpeaks import _two_section_slope
+    from geoecg._numba_cache import interpreted
+
+    sos = _plan_of(360.0, {}).sos
+    x = np.cumsum(np.random.default_rng(5).standard_normal(1500))
+    want, got = np.empty_like(x), np.empty_like(x)
+    _two_section_slope(x, sos, want)
+    interpreted(_two_section_slope)(x, sos, got)
+    np.testing.assert_array_equal(got, want)
+    ya, yb = np.empty(300), np.empty(300)
+    za, zb = np.empty(300), np.empty(300)
+    assert _forward2(x, x[::-1].copy(), 5, sos, ya, yb) == interpreted(_forward2)(
+        x, x[::-1].copy(), 5, sos, za, zb
+    )
+    np.testing.assert_array_equal(za, ya)
+    np.testing.assert_array_equal(zb, yb)
+    _backward2(ya, yb, sos)
+    interpreted(_backward2)(za, zb, sos)
+    np.testing.assert_array_equal(za, ya)
+    np.testing.assert_array_equal(zb, yb)
+
+
 @pytest.mark.parametrize("h", [0, 1, 3, 7, 12])
 @pytest.mark.parametrize("n", [1, 2, 3, 5, 8, 15, 16, 25, 26, 27, 400])
 def test_window_mean_interior_loop_is_the_clipped_loop(n, h):

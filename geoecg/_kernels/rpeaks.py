@@ -20,8 +20,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import config, njit, types
-from numba.extending import intrinsic
+from numba import njit, types
+from numba.extending import intrinsic, overload
 
 
 @intrinsic
@@ -36,8 +36,13 @@ def _fma_intrinsic(typingctx, a, b, c):
     return sig, codegen
 
 
-def _fma_python(a, b, c):
-    """NUMBA_DISABLE_JIT=1: the same correctly rounded value in Python. The product is
+def _fma(a, b, c):
+    """``a * b + c`` rounded once, for floats.
+
+    Compiled code calls :func:`_fma_intrinsic` (the overload below); plain Python (under
+    ``NUMBA_DISABLE_JIT=1``, or a kernel run interpreted by
+    :func:`geoecg._numba_cache.interpreted`) runs this function, which gives the same
+    correctly rounded value. The product is
     split exactly into ``p + e`` (Dekker's two-product, exact for finite products without
     underflow), then ``p + e + c`` rounded once by :func:`math.fsum`; a non-finite product
     or sum (or a split that overflows) is ``a * b + c``."""
@@ -59,7 +64,14 @@ def _fma_python(a, b, c):
         return p + c
 
 
-_fma = _fma_python if config.DISABLE_JIT else _fma_intrinsic
+@overload(_fma, inline="always")
+def _fma_overload(a, b, c):
+    if all(t == types.float64 for t in (a, b, c)):
+        return lambda a, b, c: _fma_intrinsic(a, b, c)
+    return None
+
+
+_fma_python = _fma  # the name the tests use for the plain-Python value
 
 
 @njit(cache=True, nogil=True)
