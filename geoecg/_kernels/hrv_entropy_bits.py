@@ -159,12 +159,11 @@ def _run_mask(L, R, w):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _word_counts(C, L, R, w, words, m, h1, l1, h2, l2):
-    """Popcounts of word ``w`` of a template's run ``L..R`` for ``m <= 2``: ``(length m,
-    length m + 1)``, with the rows ``h1, l1`` (coordinate 1) and ``h2, l2`` (coordinate 2,
-    ``m == 2`` only) of :func:`coordinate_sets`."""
-    wi = min(w, words)  # past the last word: the zero word of the row (the mask is 0)
-    v = _run_mask(L, R, w)
+def _word_counts(C, v, w, words, m, h1, l1, h2, l2):
+    """Popcounts of word ``w`` of a template's run (its bits ``v``) for ``m <= 2``:
+    ``(length m, length m + 1)``, with the rows ``h1, l1`` (coordinate 1) and ``h2, l2``
+    (coordinate 2, ``m == 2`` only) of :func:`coordinate_sets`."""
+    wi = min(w, words)  # past the last word: the zero word of the row (v is 0 there)
     c1 = C[h1 + wi] ^ C[l1 + wi]
     if m == 1:
         return _popcount(v), _popcount(v & c1)
@@ -179,12 +178,12 @@ def counts_in_sorted_space(rank, start, C, K, lo, hi, m):
 
     The templates within ``r`` of template ``i`` on its first value sit at the sorted
     positions ``start[lo[k]] .. start[hi[k] + 1] - 1`` (``k = rank[i]``): one run of bits,
-    one to three words on RR series. Only those words are read (the same number for every
-    template, so no branch mispredicted): each ANDed with the sets of coordinates
-    ``1..m-1`` (``C[hi + 1] XOR C[lo]`` of the ranks of ``x[i + c]``) gives ``cm[i]`` by
-    popcount, and with coordinate ``m`` too, ``cm1[i]``. The pair counts are the sums less
-    the self-matches, halved; ``B`` leaves out the pairs with the last length-``m``
-    template."""
+    one to three words on RR series, whose bits are set out once per distinct value. Only
+    those words are read (the same number for every template, so no branch mispredicted):
+    each ANDed with the sets of coordinates ``1..m-1`` (``C[hi + 1] XOR C[lo]`` of the ranks
+    of ``x[i + c]``) gives ``cm[i]`` by popcount, and with coordinate ``m`` too,
+    ``cm1[i]``. The pair counts are the sums less the self-matches, halved; ``B`` leaves out
+    the pairs with the last length-``m`` template."""
     n = rank.size - 1
     nm = n - m + 1
     K1 = K + 1
@@ -193,6 +192,14 @@ def counts_in_sorted_space(rank, start, C, K, lo, hi, m):
     nw = 1  # words spanned by the widest run
     for k in range(K):
         nw = max(nw, ((start[hi[k] + 1] - 1) >> 6) - (start[lo[k]] >> 6) + 1)
+    wl_of = np.empty(K, dtype=np.int64)  # per distinct value: the run's first word ...
+    mask_of = np.empty(K * nw, dtype=np.uint64)  # ... and its nw words of bits
+    for k in range(K):
+        L = start[lo[k]]
+        R = start[hi[k] + 1] - 1  # last position of the run
+        wl_of[k] = L >> 6
+        for q in range(nw):
+            mask_of[k * nw + q] = _run_mask(L, R, (L >> 6) + q)
     cm = np.empty(nm, dtype=np.int64)
     cm1 = np.empty(nm, dtype=np.int64)
     rows_hi = np.empty(m + 1, dtype=np.int64)
@@ -201,9 +208,8 @@ def counts_in_sorted_space(rank, start, C, K, lo, hi, m):
     tot1 = 0
     for i in range(nm):
         k0 = rank[i]
-        L = start[lo[k0]]
-        R = start[hi[k0] + 1] - 1  # last position of the run
-        wl = L >> 6
+        wl = wl_of[k0]
+        mk = k0 * nw
         s0 = 0
         s1 = 0
         if m <= 2:
@@ -219,17 +225,17 @@ def counts_in_sorted_space(rank, start, C, K, lo, hi, m):
                 l2 = 0
             # words written out one by one: a loop over so few words would be vectorised,
             # and its set-up costs more than the words
-            s0, s1 = _word_counts(C, L, R, wl, words, m, h1, l1, h2, l2)
+            s0, s1 = _word_counts(C, mask_of[mk], wl, words, m, h1, l1, h2, l2)
             if nw > 1:
-                p0, p1 = _word_counts(C, L, R, wl + 1, words, m, h1, l1, h2, l2)
+                p0, p1 = _word_counts(C, mask_of[mk + 1], wl + 1, words, m, h1, l1, h2, l2)
                 s0 += p0
                 s1 += p1
             if nw > 2:
-                p0, p1 = _word_counts(C, L, R, wl + 2, words, m, h1, l1, h2, l2)
+                p0, p1 = _word_counts(C, mask_of[mk + 2], wl + 2, words, m, h1, l1, h2, l2)
                 s0 += p0
                 s1 += p1
             for q in range(3, nw):
-                p0, p1 = _word_counts(C, L, R, wl + q, words, m, h1, l1, h2, l2)
+                p0, p1 = _word_counts(C, mask_of[mk + q], wl + q, words, m, h1, l1, h2, l2)
                 s0 += p0
                 s1 += p1
         else:
@@ -238,9 +244,8 @@ def counts_in_sorted_space(rank, start, C, K, lo, hi, m):
                 rows_hi[c] = (c - 1) * K1 * S + (hi[kc] + 1) * S
                 rows_lo[c] = (c - 1) * K1 * S + lo[kc] * S
             for q in range(nw):
-                w = wl + q
-                wi = min(w, words)
-                v = _run_mask(L, R, w)
+                wi = min(wl + q, words)
+                v = mask_of[mk + q]
                 for c in range(1, m):
                     v &= C[rows_hi[c] + wi] ^ C[rows_lo[c] + wi]
                 s0 += _popcount(v)
