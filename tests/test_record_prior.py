@@ -126,7 +126,7 @@ def test_parameters_and_errors():
     np.testing.assert_array_equal(few.predict(X, g), few.estimator_.predict(X))
     with pytest.raises(TypeError, match="predict_proba"):
         RecordPriorAdapter(None).fit(X, y, g)
-    clf = RecordPriorAdapter(LogisticRegression()).fit(X, y, g)
+    clf = RecordPriorAdapter(LogisticRegression(), score_labels=None).fit(X, y, g)
     with pytest.raises(ValueError, match="groups"):
         clf.predict(X, groups=g[:3])
 

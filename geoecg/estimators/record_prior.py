@@ -46,6 +46,24 @@ RECORD_PRIOR_CANDIDATES = (
 _DECISIONS = ("balanced", "map")
 
 
+def _score_labels(score_labels, classes, n_candidates: int) -> list | None:
+    """``score_labels`` as a list (None: all classes) for an inner choice among
+    ``n_candidates``; ValueError when there is a choice (2 or more candidates) and it names
+    no class of ``classes``: every candidate would score 0.0 and the "choice" would silently
+    be the first candidate. Labels absent from one training set are allowed (they score 0
+    for every candidate) as long as one of them is a class."""
+    if score_labels is None:
+        return None
+    labels, present = list(score_labels), set(np.asarray(classes).tolist())
+    if n_candidates > 1 and not any(lab in present for lab in labels):
+        raise ValueError(
+            f"score_labels {tuple(labels)!r} names no class of y {sorted(present, key=str)}: "
+            "the inner choice would score every candidate 0; pass score_labels=None (all "
+            "classes) or the labels of y whose F1 the choice should maximise"
+        )
+    return labels
+
+
 class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     """Classify each record's samples under that record's own class prior, estimated by EM.
 
@@ -70,7 +88,9 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     candidates : sequence of (str, float), default :data:`RECORD_PRIOR_CANDIDATES`
         (decision in {"balanced", "map"}, shrinkage in [0, 1]) pairs; ties go to the first.
     score_labels : sequence or None, default ("S", "V")
-        Classes whose mean F1 the inner choice maximises (None: all classes).
+        Classes whose mean F1 the inner choice maximises (None: all classes); when there
+        is a choice (two or more candidates, adapted), at least one must be a class of
+        ``y``, else ``fit`` raises ValueError (never a silent pick of the first candidate).
     em_max_iter : int, default 1000
     em_tol : float, default 1e-8
 
@@ -102,7 +122,9 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         ``estimator`` is not a classifier with ``predict_proba``.
     ValueError
         In ``fit``: ``groups`` is missing or does not have one entry per row, ``y`` holds
-        fewer than 2 classes, or ``prior_floor`` is not in [0, 1].
+        fewer than 2 classes, ``score_labels`` names no class of ``y`` while there is a choice
+        to make (both are named), or
+        ``prior_floor`` is not in [0, 1].
 
     Examples
     --------
@@ -212,7 +234,7 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         ok = np.all(np.isfinite(raw), axis=1)
         self.calibrator_ = _Calibrator("logistic", k).fit(raw[ok], yi[ok])
         Q = self._calibrate(raw)
-        labels = None if self.score_labels is None else list(self.score_labels)
+        labels = _score_labels(self.score_labels, self.classes_, len(cand))
         priors = {g: self._em(Q[groups == g]) for g in np.unique(groups)}
         self.inner_scores_ = {}
         for dec, lam in cand:

@@ -22,6 +22,8 @@ from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clo
 from sklearn.metrics import f1_score
 from sklearn.utils.validation import check_is_fitted
 
+from .record_prior import _score_labels
+
 __all__ = [
     "DEFAULT_SELF_TRAINING",
     "LOCAL_BEAT_FEATURES",
@@ -172,6 +174,9 @@ class RecordSelfTraining(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     min_class : int >= 2, default 5
         Confident samples a class needs to enter a record's local model.
     score_labels : sequence or None, default ("S", "V")
+        Classes whose mean F1 the threshold choice maximises (None: all classes); at least
+        one must be a class of ``y`` when there is a choice (two or more thresholds, the
+        adapter calibrated), else ``fit`` raises ValueError naming both.
 
     Attributes
     ----------
@@ -264,7 +269,7 @@ class RecordSelfTraining(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             return self
         y = np.asarray(y)
         groups = np.asarray(groups)
-        labels = None if self.score_labels is None else list(self.score_labels)
+        labels = _score_labels(self.score_labels, a.classes_, len(th))
         Z = X[:, cols]
         for t in th:
             pred = np.empty(y.shape[0], dtype=np.int64)
