@@ -319,6 +319,8 @@ EXEMPT = {
         'estimators.af.nested_cinc_cv',
         'estimators.af.prior_shift_candidates',
         'estimators.af.prior_shift_protocol',
+        'estimators.af.heldout_prior_shift',
+        'estimators.af.AFPriorShiftModel',
         'estimators.af.record_scores',
         'estimators.af.simulate_prior_shift',
         'estimators.af.time_screening',

@@ -5,7 +5,8 @@
 ``--target-priors``; every fit also on 2 crops of 70 % of its own training records at weight
 0.5; base model chosen on the training part's OOF score weighted to the EM-estimated test prior;
 scored uncorrected, ORACLE, EM / BBSE / RLLS priors estimated without labels); ``--train-data A
---test-data B``: fit on one folder, score on another; ``--data MITDB_DIR --beat-level``;
+--test-data B``: the same pipeline (``AFPriorShiftModel``) fitted on A, adapted to B without
+B's labels, scored on B; ``--data MITDB_DIR --beat-level``;
 ``--screen-24h``. Protocols: :mod:`geoecg.estimators.af.protocols`; features cached per record
 (``--cache``); seeds go to ``--json`` (``--resume`` refuses other settings' seeds). F1 etc. in %.
 """
@@ -36,8 +37,7 @@ def add_arguments(p) -> None:
     a(
         "--preset",
         choices=("default", "rhythm", "rhythm-crops"),
-        default="default",
-        help="--protocol cv and --train-data: geoecg.estimators.af.AF_PRESETS",
+        help="--protocol cv only (default 'default'): geoecg.estimators.af.AF_PRESETS",
     )
     a("--folds", type=int, default=5, help="CV folds (default 5)")
     a("--inner-folds", type=int, default=3, help="nested: inner CV folds (default 3)")
@@ -49,8 +49,7 @@ def add_arguments(p) -> None:
 
 
 def _run_cinc(args, saved) -> dict:
-    from ..estimators import PriorShiftClassifier
-    from ..estimators.af import AF_PRESETS, CinC2017Classifier
+    from ..estimators.af import AF_PRESETS, CinC2017Classifier, heldout_prior_shift
     from ..estimators.af import protocols as P
 
     try:
@@ -59,7 +58,10 @@ def _run_cinc(args, saved) -> dict:
     except ValueError:
         raise ValueError(f"--target-priors must look like {DEFAULT_PRIORS}") from None
     seeds = parse_list(args.seeds, name="--seeds", type=int)
-    pre = {"n_crops": 0, "crop_frac": 0.7, "crop_weight": 0.5, **AF_PRESETS[args.preset]}
+    if args.preset and not (args.data and args.protocol == "cv"):
+        raise ValueError("--preset applies to --protocol cv only (the other routes fit their own)")
+    preset = args.preset or "default"
+    pre = {"n_crops": 0, "crop_frac": 0.7, "crop_weight": 0.5, **AF_PRESETS[preset]}
     w = pre.pop("crop_weight")
     ntree, t0 = args.n_estimators, time.perf_counter()
 
@@ -86,30 +88,24 @@ def _run_cinc(args, saved) -> dict:
         m, y, times = load(args.data, **pre)
         kw = {"folds": args.folds, "seed": args.seed, "crops": m.crops, "crop_owner": m.crop_owner}
         classes, proba, prior = P.cinc_cv_proba(clf(args.seed), m.X, y, **kw)
-        out = {"mode": f"{args.folds}-fold stratified CV, preset {args.preset}"}
+        out = {"mode": f"{args.folds}-fold stratified CV, preset {preset}"}
     else:
-        m, ya, times = load(args.train_data, **pre)
-        mb, y, tb = load(args.test_data, rhythm_profile=pre.get("rhythm_profile", False))
-        times = {k: v + tb[k] for k, v in times.items()}
-        kw = {} if m.crops is None else {"X_crops": m.crops, "y_crops": ya[m.crop_owner]}
-        fit = clf(args.seed).fit(m.X, ya, **kw)
-        classes, proba, prior = fit.classes_, fit.predict_proba_uncorrected(mb.X), fit.train_priors_
-        adapter = PriorShiftClassifier(
-            clf(args.seed), cv=5, n_bootstrap=200, random_state=args.seed
+        out, classes, proba, prior, y, times = heldout_prior_shift(
+            args.train_data,
+            args.test_data,
+            cache_dir=args.cache,
+            n_estimators=ntree,
+            random_state=args.seed,
         )
-        adapter.fit(m.X, ya)
-        out = {
-            "mode": f"fit on {args.train_data}, test on {args.test_data}, {args.preset}",
-            "prior_adaptation": P.adaptation_report(adapter, mb.X, y),
-        }
+        out["mode"] = f"fit on {args.train_data}, adapted to and scored on {args.test_data}"
     if "per_seed" not in out:
         pred = classes[np.argmax(proba, axis=1)]
         out.update(P.record_scores(y, pred), y_true=y.tolist(), y_pred=pred.tolist())
         out["prevalence_shift_simulation"] = P.simulate_prior_shift(
             y, proba, prior, classes, target, random_state=args.seed
         )
-        if m.crops is not None:
-            out["crop_augment"] = {**AF_PRESETS[args.preset], "n_crop_rows": len(m.crop_owner)}
+        if args.data and m.crops is not None:
+            out["crop_augment"] = {**AF_PRESETS[preset], "n_crop_rows": len(m.crop_owner)}
     out["times_s"] = {**times, "fit_predict": time.perf_counter() - t0 - sum(times.values())}
     return out
 
@@ -158,7 +154,8 @@ def _print_cinc(out) -> None:
         )
         if "prior_adaptation" in out:
             pa = out["prior_adaptation"]
-            print(f"prior adaptation on the {pa['n_test']} test records (ORACLE uses labels):")
+            inner = ", ".join(f"{k} {v:.2f}" for k, v in pa["inner_scores"].items())
+            print(f"chosen {pa['chosen']} ({inner}); {pa['n_test']} test records (ORACLE: labels):")
             _rows(pa["rows"], pa["priors"])
     print("times: " + ", ".join(f"{k} {v:.1f} s" for k, v in out["times_s"].items()))
 

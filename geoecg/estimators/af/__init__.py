@@ -11,7 +11,10 @@ Submodules:
 - :mod:`~geoecg.estimators.af.pipeline`: the record pipeline on raw signals, presets, and
   the feature-matrix pipeline of the nested CinC CV;
 - :mod:`~geoecg.estimators.af.protocols`: the CinC evaluation protocols of
-  ``geoecg bench af`` (plain CV, nested CV, prior-shift split, prior adaptation report).
+  ``geoecg bench af`` (plain CV, nested CV, prior-shift split, prior adaptation report);
+- :mod:`~geoecg.estimators.af.prior_shift_model`: the prior-shift protocol's pipeline as
+  one object (:class:`AFPriorShiftModel`), and the held-out route of ``geoecg bench af
+  --train-data A --test-data B`` (:func:`heldout_prior_shift`).
 
 Prior-shift adaptation is not AF-specific and stays in :mod:`geoecg.estimators`
 (:class:`~geoecg.estimators.PriorShiftClassifier`, :func:`~geoecg.estimators.prior_correct`).
@@ -37,6 +40,7 @@ from .pipeline import (
     make_af_classifier,
     make_af_feature_pipeline,
 )
+from .prior_shift_model import AFPriorShiftModel, heldout_prior_shift
 from .protocols import (
     DEFAULT_TARGET_PRIORS,
     adaptation_report,
@@ -79,6 +83,8 @@ __all__ = [
     "adaptation_report",
     "prior_shift_protocol",
     "prior_shift_candidates",
+    "AFPriorShiftModel",
+    "heldout_prior_shift",
     "nested_cinc_cv",
     "af_beat_detectors",
     "af_patient_folds",

@@ -386,7 +386,7 @@ def prior_shift_protocol(
     those candidates' calibrated probabilities is reported as the chosen row ``"average"``
     (the inner choice is kept as ``"inner_choice"``, its row under ``"not_chosen"``)."""
     from ...evaluation.prior_shift import prior_shift_split
-    from ._crop_rows import with_crops
+    from .prior_shift_model import AFPriorShiftModel
 
     if hasattr(X, "crop_owner"):  # an AFFeatureMatrix
         if crops is not None or crop_owner is not None:
@@ -409,31 +409,35 @@ def prior_shift_protocol(
         if int(seed) in done:
             per_seed.append(_same_settings(int(seed), done[int(seed)], now, sorted(cands)))
             continue
-        reps, inner, fits = {}, {}, {}
-        for name, (adapter, ncol) in cands.items():
-            cols = slice(None) if ncol is None else slice(0, ncol)
-            Xc = X[:, cols]
-            if crops is not None:
-                adapter, Xc = with_crops(adapter, Xc, np.asarray(crops)[:, cols], crop_owner)
-            fitted = adapter.fit(Xc[tr], y[tr])
-            off = ncol if ncol is None or crops is None else ncol + 1
-            fits[name] = (fitted, off)
-            if getattr(fitted, "method", None) in ADAPT_METHODS:
-                inner[name] = target_weighted_score(fitted.adapt(Xc[te]))
-            reps[name] = adaptation_report(fitted, Xc[te], y[te])
-        chosen = max(inner, key=inner.get) if len(cands) > 1 else next(iter(cands))
-        extra = {}
+        sub = {}
+        if crops is not None:
+            keep = np.flatnonzero(np.isin(crop_owner, tr))
+            pos = np.full(len(y), -1, dtype=np.int64)
+            pos[tr] = np.arange(len(tr))
+            sub = {"crops": np.asarray(crops)[keep], "crop_owner": pos[crop_owner[keep]]}
+        model = AFPriorShiftModel(cands).fit(X[tr], y[tr], **sub).adapt(X[te])
+        rep = model.report(X[te], y[te])
         if average is not None:
             from ._average import AveragedPriorShift
-            from ._crop_rows import with_record_index
 
-            Xa = X[te] if crops is None else with_record_index(X)[te]
+            fits = {
+                n: (a, c if c is None or crops is None else c + 1)
+                for n, (a, c) in model.candidates_.items()
+            }
+            Xa = model._columns(X[te], None)
             avg = AveragedPriorShift.from_fitted([fits[n] for n in average]).adapt(Xa)
-            extra = {"inner_choice": chosen, "average_inner_score": target_weighted_score(avg)}
-            reps["average"], chosen = adaptation_report(avg, Xa, y[te]), "average"
-        rep = reps.pop(chosen)
-        rep.update(seed=int(seed), chosen=chosen, inner_scores=inner, **now, **extra)
-        rep["not_chosen"] = reps
+            rep = {
+                **adaptation_report(avg, Xa, y[te]),
+                "chosen": "average",
+                "inner_scores": rep["inner_scores"],
+                "not_chosen": {
+                    **rep.pop("not_chosen"),
+                    rep["chosen"]: {k: rep[k] for k in ("rows", "priors", "n_test")},
+                },
+                "inner_choice": rep["chosen"],
+                "average_inner_score": target_weighted_score(avg),
+            }
+        rep.update(seed=int(seed), **now)
         per_seed.append(_finished(int(seed), rep, on_fold))
     summary = {}
     for name in per_seed[0]["rows"]:
