@@ -42,3 +42,15 @@ def test_runbook_command_parses(command):
     argv = shlex.split(command)[1:]
     args = build_parser().parse_args(argv)  # SystemExit on an unknown or renamed flag
     assert args.json, f"the runbook command writes no --json: {command}"
+
+
+def test_af_command_is_the_held_out_route_of_the_prior_shift_pipeline():
+    """Task 4 fits ``AFPriorShiftModel`` (the pipeline of the prior-shift development
+    figures); that route refuses ``--preset``, so the command must not give one."""
+    from geoecg.cli import build_parser
+
+    af = [c for c in _commands() if shlex.split(c)[2] == "af"]
+    assert len(af) == 1
+    args = build_parser().parse_args(shlex.split(af[0])[1:])
+    assert args.train_data and args.test_data and args.preset is None
+    assert "AFPriorShiftModel" in PAGE.read_text()
