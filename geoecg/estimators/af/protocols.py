@@ -356,7 +356,6 @@ def prior_shift_protocol(
     progress: bool = False,
     crops=None,
     crop_owner=None,
-    average=None,
 ) -> dict:
     """Per seed: :func:`geoecg.evaluation.prior_shift_split` (balanced training part, test
     part of ``test_size`` records at ``target``), each candidate of
@@ -380,11 +379,7 @@ def prior_shift_protocol(
     its ``crops`` and ``crop_owner`` are then used. ``crops``, ``crop_owner`` (same columns
     as ``X``): every fit of every candidate (each out-of-fold calibration fit and the final
     fit) also trains on the crops of its own training records, never on crops of a held-out
-    or test record (:class:`~geoecg.estimators.af._crop_rows.CropRowsClassifier`).
-
-    ``average`` (names of candidates; registry item 8 of docs/benchmarks/af.md): the mean of
-    those candidates' calibrated probabilities is reported as the chosen row ``"average"``
-    (the inner choice is kept as ``"inner_choice"``, its row under ``"not_chosen"``)."""
+    or test record (:class:`~geoecg.estimators.af._crop_rows.CropRowsClassifier`)."""
     from ...evaluation.prior_shift import prior_shift_split
     from .prior_shift_model import AFPriorShiftModel
 
@@ -417,26 +412,6 @@ def prior_shift_protocol(
             sub = {"crops": np.asarray(crops)[keep], "crop_owner": pos[crop_owner[keep]]}
         model = AFPriorShiftModel(cands).fit(X[tr], y[tr], **sub).adapt(X[te])
         rep = model.report(X[te], y[te])
-        if average is not None:
-            from ._average import AveragedPriorShift
-
-            fits = {
-                n: (a, c if c is None or crops is None else c + 1)
-                for n, (a, c) in model.candidates_.items()
-            }
-            Xa = model._columns(X[te], None)
-            avg = AveragedPriorShift.from_fitted([fits[n] for n in average]).adapt(Xa)
-            rep = {
-                **adaptation_report(avg, Xa, y[te]),
-                "chosen": "average",
-                "inner_scores": rep["inner_scores"],
-                "not_chosen": {
-                    **rep.pop("not_chosen"),
-                    rep["chosen"]: {k: rep[k] for k in ("rows", "priors", "n_test")},
-                },
-                "inner_choice": rep["chosen"],
-                "average_inner_score": target_weighted_score(avg),
-            }
         rep.update(seed=int(seed), **now)
         per_seed.append(_finished(int(seed), rep, on_fold))
     summary = {}
