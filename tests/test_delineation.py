@@ -132,6 +132,9 @@ def test_default_rpeaks_and_100hz():
     [
         ({"fs": 0}, ValueError, "fs must be"),
         ({"fs": 20.0}, ValueError, "at least 50"),
+        # fs read from a header as text: the TypeError the rest of the API raises
+        ({"fs": "360"}, TypeError, "fs must be a number in Hz, got str '360'"),
+        ({"fs": float("nan")}, ValueError, "fs must be positive"),
         ({"signal": np.zeros((2, 2, 100))}, ValueError, "n_leads, n_samples"),
         ({"signal": np.array(["a"] * 100)}, TypeError, "numeric"),
         ({"rpeaks": [10, 99999]}, ValueError, "must lie in"),

@@ -81,7 +81,6 @@ Defaults were chosen on the ``tune`` half of the visible LUDB records (positions
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -89,7 +88,7 @@ import pandas as pd
 from scipy.signal import butter, resample_poly, sosfiltfilt
 
 from .._kernels import delineation as _k
-from .._validation import check_rpeaks, select_leads
+from .._validation import check_fs, check_rpeaks, select_leads
 from . import _delineation_p as _dp
 
 __all__ = [
@@ -359,8 +358,7 @@ def _check_signal(signal, fs):
         x = x[None, :]
     if x.ndim != 2:
         raise ValueError(f"signal must be (n_samples,) or (n_leads, n_samples), got {x.shape}")
-    if isinstance(fs, bool) or not isinstance(fs, numbers.Real) or not np.isfinite(fs) or fs <= 0:
-        raise ValueError(f"fs must be a positive number of Hz, got {fs!r}")
+    fs = check_fs(fs)  # text -> TypeError, like the rest of the API; <= 0 / NaN -> ValueError
     if fs < 50:
         raise ValueError(f"fs must be at least 50 Hz for delineation, got {fs}")
     return np.ascontiguousarray(x, dtype=np.float64), float(fs)
@@ -463,10 +461,11 @@ def delineate(
     ------
     ValueError
         If ``signal`` is not (n_samples,) or (n_leads, n_samples), ``fs`` is not a
-        positive number of Hz, ``rpeaks`` lie outside the signal, or ``leads`` does not
-        give one distinct name per signal row.
+        positive finite number of Hz (at least 50), ``rpeaks`` lie outside the signal, or
+        ``leads`` does not give one distinct name per signal row.
     TypeError
-        If ``settings`` is not a :class:`DelineationSettings`.
+        If ``fs`` is not a number (``fs="360"``) or ``settings`` is not a
+        :class:`DelineationSettings`.
 
     Notes
     -----
