@@ -197,6 +197,17 @@ def test_bad_input_raises(kwargs, err):
         detect_rpeaks(**kwargs)
 
 
+@pytest.mark.parametrize("band", [(30, 3), (60, 80), (0, 20)])
+def test_band_error_names_the_callers_fs_and_the_allowed_band(band):
+    """At fs=360 detection runs at 120 Hz (high capped at 54 Hz): the message quotes the
+    fs the caller passed and the band that is allowed, not only the internal rate."""
+    with pytest.raises(ValueError, match="band_hz") as info:
+        detect_rpeaks(np.zeros(3600), 360.0, band_hz=band)
+    msg = str(info.value)
+    assert "fs=360 Hz" in msg and "0 < low < min(high, 54 Hz)" in msg, msg
+    assert "at fs=120" not in msg, msg
+
+
 def test_transformer_contract(rng):
     fs = 250.0
     recs = [np.stack(synth_ecg(fs, d, 70, rng)[0:1]) for d in (20, 31)]

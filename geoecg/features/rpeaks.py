@@ -245,6 +245,13 @@ def _make_plan(
     radius = int(round(refine_ms * fs / 1000.0))
     base_radius = max(int(round(_REFINE_BASE_S * fs)), radius)
     refr_full = refractory_ms * fs / 1000.0
+    cap = _BAND_CAP * fs_d
+    if not 0 < low < min(high, cap):  # checked here to quote the caller's fs
+        raise ValueError(
+            f"band_hz must satisfy 0 < low < min(high, {cap:g} Hz) at fs={fs:g} Hz (detection "
+            f"runs at {fs_d:g} Hz and the band's top is capped at 0.45 x that rate); "
+            f"got band_hz=({low:g}, {high:g})"
+        )
     return _Plan(
         fs=fs,
         k=k,
