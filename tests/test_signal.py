@@ -92,6 +92,13 @@ def test_readonly_and_strided_input(rng):
         (lambda: bandpass(np.zeros((1, 1, 1, 10)), FS), ValueError, "n_records, n_leads"),
         (lambda: bandpass(["a", "b"], FS), TypeError, "numeric array"),
         (lambda: bandpass(np.array([1.0, np.inf]), FS), ValueError, "infinite"),
+        # order 0 used to return the input unchanged; 2.5 was truncated to 2
+        (lambda: bandpass(np.zeros(100), FS, order=0), ValueError, "order must be a whole"),
+        (lambda: bandpass(np.zeros(100), FS, order=-1), ValueError, "order must be a whole"),
+        (lambda: bandpass(np.zeros(100), FS, order=2.5), ValueError, "got 2.5"),
+        (lambda: highpass(np.zeros(100), FS, order=0), ValueError, "order must be a whole"),
+        (lambda: lowpass(np.zeros(100), FS, order=0), ValueError, "order must be a whole"),
+        (lambda: bandpass(np.zeros(100), FS, order="2"), TypeError, "order must be a whole"),
     ],
 )
 def test_bad_input(call, exc, match):

@@ -9,6 +9,7 @@ NaN rather than raising.
 
 from __future__ import annotations
 
+import numbers
 from functools import lru_cache
 
 import numpy as np
@@ -17,6 +18,15 @@ from scipy import signal as sps
 from ._validate import as_signal_array, check_fs, is_record_list
 
 __all__ = ["bandpass", "highpass", "lowpass", "remove_baseline", "notch", "apply_sos"]
+
+
+def _check_order(order) -> int:
+    """``order`` as an int >= 1, or a clear error (order 0 would return the input unfiltered)."""
+    if isinstance(order, bool) or not isinstance(order, numbers.Real):
+        raise TypeError(f"order must be a whole number >= 1, got {type(order).__name__}")
+    if not (np.isfinite(order) and float(order).is_integer() and order >= 1):
+        raise ValueError(f"order must be a whole number >= 1 (Butterworth order), got {order}")
+    return int(order)
 
 
 @lru_cache(maxsize=256)
@@ -99,10 +109,10 @@ def bandpass(x, fs: float, low: float = 0.5, high: float = 40.0, order: int = 2)
     Raises
     ------
     ValueError
-        If ``fs`` is not a positive finite number of Hz or the band edges do not satisfy
-        0 < ``low`` < ``high`` < ``fs``/2 (Hz).
+        If ``fs`` is not a positive finite number of Hz, the band edges do not satisfy
+        0 < ``low`` < ``high`` < ``fs``/2 (Hz), or ``order`` is not a whole number >= 1.
     TypeError
-        If ``fs`` is not a number (e.g. the string ``"360"``).
+        If ``fs`` or ``order`` is not a number (e.g. the string ``"360"``).
 
     Examples
     --------
@@ -120,7 +130,7 @@ def bandpass(x, fs: float, low: float = 0.5, high: float = 40.0, order: int = 2)
             f"band edges must satisfy 0 < low < high < fs/2 = {nyq:g} Hz; got low={low}, "
             f"high={high}"
         )
-    return apply_sos(x, _butter(int(order), (float(low), float(high)), "bandpass", fs))
+    return apply_sos(x, _butter(_check_order(order), (float(low), float(high)), "bandpass", fs))
 
 
 def highpass(x, fs: float, cutoff: float = 0.5, order: int = 2):
@@ -145,7 +155,7 @@ def highpass(x, fs: float, cutoff: float = 0.5, order: int = 2):
     fs = check_fs(fs)
     if not 0 < cutoff < fs / 2:
         raise ValueError(f"cutoff must be in (0, fs/2 = {fs / 2:g}) Hz, got {cutoff}")
-    return apply_sos(x, _butter(int(order), (float(cutoff),), "highpass", fs))
+    return apply_sos(x, _butter(_check_order(order), (float(cutoff),), "highpass", fs))
 
 
 def lowpass(x, fs: float, cutoff: float = 40.0, order: int = 4):
@@ -170,7 +180,7 @@ def lowpass(x, fs: float, cutoff: float = 40.0, order: int = 4):
     fs = check_fs(fs)
     if not 0 < cutoff < fs / 2:
         raise ValueError(f"cutoff must be in (0, fs/2 = {fs / 2:g}) Hz, got {cutoff}")
-    return apply_sos(x, _butter(int(order), (float(cutoff),), "lowpass", fs))
+    return apply_sos(x, _butter(_check_order(order), (float(cutoff),), "lowpass", fs))
 
 
 def remove_baseline(x, fs: float, cutoff: float = 0.5, order: int = 2):
