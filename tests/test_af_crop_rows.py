@@ -114,6 +114,26 @@ def test_crop_rows_checks_its_input():
         CropRowsClassifier(_Spy()).fit(Xi, y)
 
 
+@pytest.mark.parametrize("bad", [np.nan, 1.5, -1])
+def test_crop_owner_must_hold_record_indices(bad):
+    """A NaN or fractional owner was cast to a garbage index (with a numpy cast warning)."""
+    X, y, crops, owner = _cohort()
+    owner = owner.astype(np.float64)
+    owner[3] = bad
+    with pytest.raises(ValueError, match="crop_owner"):
+        CropRowsClassifier(_Spy(), crops, owner).fit(with_record_index(X), y)
+
+
+def test_predict_before_fit_is_not_fitted_error():
+    from sklearn.exceptions import NotFittedError
+
+    X, y, crops, owner = _cohort()
+    est = CropRowsClassifier(_Spy(), crops, owner)
+    for method in (est.predict, est.predict_proba):
+        with pytest.raises(NotFittedError):
+            method(with_record_index(X))
+
+
 def test_protocol_reads_crops_from_the_feature_matrix(monkeypatch):
     """The bench passes the AFFeatureMatrix: same result as crops= / crop_owner=, and the
     protocol's crop settings are the rhythm-crops preset's (registry item 7)."""

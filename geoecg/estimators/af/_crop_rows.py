@@ -14,6 +14,8 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
+from ..._validation import check_sample_indices
+
 __all__ = ["CropRowsClassifier", "with_record_index", "with_crops"]
 
 
@@ -101,7 +103,8 @@ class CropRowsClassifier(ClassifierMixin, BaseEstimator):
         if np.unique(ids).size != ids.size:
             raise ValueError("column 0 of X must give each fitted record a distinct index")
         crops = np.asarray(self.crops, dtype=np.float64)
-        owner = np.asarray(self.crop_owner, dtype=np.int64)
+        # whole indices >= 0 (NaN / fractional owners were cast to garbage indices)
+        owner = check_sample_indices(self.crop_owner, "crop_owner")
         if crops.ndim != 2 or crops.shape != (owner.size, F.shape[1]):
             raise ValueError(
                 f"crops must have shape (len(crop_owner)={owner.size}, {F.shape[1]}), "
@@ -125,6 +128,8 @@ class CropRowsClassifier(ClassifierMixin, BaseEstimator):
         return self.predict_proba_uncorrected(X)
 
     def predict(self, X) -> np.ndarray:
+        """Class of the highest probability for each whole record."""
+        check_is_fitted(self)
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
     def __sklearn_tags__(self):
