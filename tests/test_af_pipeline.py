@@ -98,3 +98,16 @@ def test_bench_nested_default_and_train_test_adaptation(tmp_path):
     }
     assert pa["priors"]["true"] == {"A": 0.25, "N": 0.25, "O": 0.25, "~": 0.25}
     assert abs(sum(v["prior"] for v in pa["priors"]["em"].values()) - 1) < 1e-9
+
+
+def test_a_multi_lead_record_is_refused_not_joined_end_to_end(sample):
+    """A (2, n) record was ravelled into one 2n-sample signal (leads end to end) and
+    classified without a word; a (1, n) record (the CinC loader's shape) is one lead."""
+    X, y = sample
+    two = [np.vstack([x, x]) if k == 3 else x for k, x in enumerate(X)]
+    clf = AFRecordClassifier(n_estimators=5, random_state=0)
+    with pytest.raises(ValueError, match=rf"one lead.*record 3 has shape \(2, {X[3].size}\)"):
+        clf.fit(two, y)
+    with pytest.raises(ValueError, match="one lead"):
+        clf.features([X[0][None, :], two[3]])
+    assert clf.features([X[0][None, :]]).shape == clf.features([X[0][:, None]]).shape

@@ -123,7 +123,15 @@ class AFRecordClassifier(ClassifierMixin, BaseEstimator):
     def _signals(self, X):
         if isinstance(X, np.ndarray) and X.ndim == 3:
             X = [x[0] for x in X]
-        sigs = [np.ravel(np.asarray(x, dtype=np.float64)) for x in X]
+        arrays = [np.asarray(x, dtype=np.float64) for x in X]
+        for k, a in enumerate(arrays):
+            if sum(d > 1 for d in a.shape) > 1:  # ravel would join the leads end to end
+                raise ValueError(
+                    f"AFRecordClassifier takes one lead per record (a 1-D signal in mV); "
+                    f"record {k} has shape {a.shape}: pass the lead to classify, "
+                    f"e.g. record[i] for lead row i"
+                )
+        sigs = [np.ravel(a) for a in arrays]
         if not sigs:
             raise ValueError("X must hold at least one record (a list of 1-D signals in mV)")
         return sigs
