@@ -41,6 +41,7 @@ class AFPriorShiftModel(BaseEstimator):
     n_estimators : int, default 200
         xgboost trees of the default candidates.
     random_state : int or None
+        Seed of the default candidates' models and calibration folds.
 
     Attributes
     ----------
@@ -195,6 +196,20 @@ def heldout_prior_shift(
     crops of 70 % per record); the test folder's are whole records only. The candidate is
     chosen and the prior estimated on the test records without their labels; the labels
     score the result.
+
+    Parameters
+    ----------
+    train_data, test_data : str or path-like
+        CinC 2017-layout folders (WFDB records and a ``REFERENCE*.csv`` label file): the
+        model is fitted on ``train_data`` and adapted to, then scored on, ``test_data``.
+    cache_dir : str or path-like, optional
+        Folder of the per-record feature cache (None: no cache).
+    n_estimators : int, default 200
+        Trees of each candidate's boosted model.
+    random_state : int, default 0
+        Seed of the candidates (passed to :class:`AFPriorShiftModel`).
+    progress : bool, default True
+        Show a progress bar while the records' features are computed.
 
     Returns
     -------
