@@ -344,7 +344,8 @@ class _GroupedLR(LogisticRegression):
 
 
 SIDE_INPUT = {  # estimator, the fit keyword it cannot work without
-    "RecordPriorAdapter": (RecordPriorAdapter(LogisticRegression()), "groups"),
+    # 0/1 labels: the default score_labels ("S", "V") name no class of y, which fit refuses
+    "RecordPriorAdapter": (RecordPriorAdapter(LogisticRegression(), score_labels=None), "groups"),
     "InnerGroupSearch": (InnerGroupSearch(_GroupedLR(), {"C": [0.1, 1.0]}), "groups"),
     "CovariateAdjustedClassifier": (CovariateAdjustedClassifier(), "covariates"),
     "ImportanceWeightedClassifier": (ImportanceWeightedClassifier(), "target"),

@@ -89,7 +89,7 @@ def test_neighbour_maps_contract_and_fallbacks():
     Xn = X[20:].copy()
     Xn[1, 0, 5] = np.nan
     Xn[2, 0] = 0.3
-    with pytest.raises(ValueError, match="NaN/inf or are flat"):
+    with pytest.raises(ValueError, match="NaN/inf, are flat"):
         est.transform(Xn)
     Rn = clone(est).set_params(on_invalid="nan").fit(X[:20]).transform(Xn)
     assert np.isnan(Rn[[1, 2], 1:]).all() and np.isfinite(Rn[[0, 3]]).all()
