@@ -111,3 +111,17 @@ def test_a_multi_lead_record_is_refused_not_joined_end_to_end(sample):
     with pytest.raises(ValueError, match="one lead"):
         clf.features([X[0][None, :], two[3]])
     assert clf.features([X[0][None, :]]).shape == clf.features([X[0][:, None]]).shape
+
+
+def test_a_3d_array_with_several_leads_is_refused_not_cut_to_lead_0(sample):
+    """A (records, 2, samples) array used to be cut to lead 0 without a word."""
+    X, _ = sample
+    n = min(x.size for x in X[:3])
+    two = np.stack([np.vstack([x[:n], -x[:n]]) for x in X[:3]])
+    clf = AFRecordClassifier(n_estimators=5, random_state=0)
+    with pytest.raises(ValueError, match=r"one lead.*shape \(3, 2, \d+\).*2 leads.*X\[:, i, :\]"):
+        clf.features(two)
+    with pytest.raises(ValueError, match=r"got an array of shape \(3, 1, 2, \d+\)"):
+        clf.features(two[:, None])
+    one = clf.features(two[:, :1, :])  # (records, 1, samples) is one lead per record
+    np.testing.assert_array_equal(one, clf.features(list(two[:, 0, :])))

@@ -56,6 +56,10 @@ def _key(x) -> str:
 class AFRecordClassifier(ClassifierMixin, BaseEstimator):
     """Whole-record rhythm classifier (N / A / O / ~) on raw single-lead signals.
 
+    ``X`` is a list of records, each a 1-D signal (or a (1, n) / (n, 1) array), a 2-D
+    (records, samples) array or a 3-D (records, 1, samples) array. A record or array with
+    more than one lead raises a ValueError naming its shape: pass the lead to classify.
+
     Parameters
     ----------
     fs : float, default 300.0
@@ -122,7 +126,18 @@ class AFRecordClassifier(ClassifierMixin, BaseEstimator):
 
     def _signals(self, X):
         if isinstance(X, np.ndarray) and X.ndim == 3:
-            X = [x[0] for x in X]
+            if X.shape[1] != 1:  # lead 0 used to be taken without a word
+                raise ValueError(
+                    f"AFRecordClassifier takes one lead per record; X is a 3-D array of shape "
+                    f"{X.shape} (records, leads, samples) with {X.shape[1]} leads: pass one "
+                    f"lead, e.g. X[:, i, :] for lead i, or a (records, 1, samples) array"
+                )
+            X = X[:, 0, :]
+        elif isinstance(X, np.ndarray) and X.ndim > 3:
+            raise ValueError(
+                f"X must be a list of 1-D records, a 2-D (records, samples) or a 3-D "
+                f"(records, 1, samples) array; got an array of shape {X.shape}"
+            )
         arrays = [np.asarray(x, dtype=np.float64) for x in X]
         for k, a in enumerate(arrays):
             if sum(d > 1 for d in a.shape) > 1:  # ravel would join the leads end to end
