@@ -4,7 +4,7 @@ import pickle
 
 import numpy as np
 import pytest
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
@@ -181,3 +181,42 @@ def test_pipeline_clone_pickle_and_groups():
 @parametrize_with_checks([PriorShiftClassifier(cv=3, n_bootstrap=0, random_state=0)])
 def test_sklearn_contract(estimator, check):
     check(estimator)
+
+
+class _RowSpy(ClassifierMixin, BaseEstimator):
+    """Logistic regression on columns 1.. that records column 0 (the row id) of each fit."""
+
+    fits: list = []
+
+    def fit(self, X, y):
+        type(self).fits.append(X[:, 0].astype(int))
+        self.m_ = LogisticRegression().fit(X[:, 1:], y)
+        self.classes_ = self.m_.classes_
+        return self
+
+    def predict_proba(self, X):
+        return self.m_.predict_proba(X[:, 1:])
+
+
+def test_int_cv_with_groups_keeps_each_patient_in_one_fold():
+    """fit(groups=...) with an int cv used StratifiedKFold (groups ignored, a patient's
+    records on both sides of a fold); now StratifiedGroupKFold."""
+    rng = np.random.default_rng(2)
+    X, y = _sample([60, 60], rng, MEANS[:2])
+    groups = rng.permutation(np.arange(120) % 20)  # 20 patients, 6 records each
+    X = np.c_[np.arange(120), X]
+    _RowSpy.fits.clear()
+    m = PriorShiftClassifier(_RowSpy(), cv=4, n_bootstrap=0, random_state=0)
+    m.fit(X, y, groups=groups)
+    assert len(_RowSpy.fits) == 5  # four out-of-fold fits, then the final fit on all rows
+    for ids in _RowSpy.fits[:4]:
+        held = np.setdiff1d(np.arange(120), ids)
+        assert held.size and not np.isin(groups[held], groups[ids]).any()
+    _RowSpy.fits.clear()  # no groups: stratified folds, which do split these patients
+    PriorShiftClassifier(_RowSpy(), cv=4, n_bootstrap=0, random_state=0).fit(X, y)
+    held = np.setdiff1d(np.arange(120), _RowSpy.fits[0])
+    assert np.isin(groups[held], groups[_RowSpy.fits[0]]).any()
+    with pytest.raises(ValueError, match="3 distinct group.*fewer than cv=4"):
+        PriorShiftClassifier(cv=4).fit(X, y, groups=np.arange(120) % 3)
+    with pytest.raises(ValueError, match=r"groups must have one label per row \(120\), got 7"):
+        PriorShiftClassifier(cv=4).fit(X, y, groups=np.arange(7))

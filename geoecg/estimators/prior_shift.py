@@ -152,8 +152,9 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         regression on the log-probabilities ("matrix scaling", Guo et al. 2017), one
         isotonic regression per class (renormalised), or none (trust the base model).
     cv : int or CV splitter, default 5
-        Folds of the out-of-fold probabilities (stratified for an int); ``fit(groups=...)``
-        is passed to a grouped splitter.
+        Folds of the out-of-fold probabilities. An int gives ``StratifiedKFold``, or
+        ``StratifiedGroupKFold`` when ``fit`` gets ``groups`` (a group's records never
+        straddle folds); a splitter is used as given, with ``groups`` passed to it.
     confusion : {"soft", "hard"}, default "soft"
         BBSE / RLLS on mean probabilities (soft) or on one-hot arg-max calls (hard, the
         original papers' form).
@@ -191,8 +192,9 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     ------
     ValueError
         In ``fit``: ``method`` or ``confusion`` is unknown, ``n_bootstrap`` is negative,
-        ``confidence`` is not in (0, 1), ``rlls_alpha`` is negative, or ``X`` and ``y``
-        have different numbers of rows.
+        ``confidence`` is not in (0, 1), ``rlls_alpha`` is negative, ``X`` and ``y``
+        (or ``groups``) have different numbers of rows, or ``groups`` hold fewer distinct
+        groups than an int ``cv``.
 
     Examples
     --------
@@ -259,8 +261,9 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         ----------
         X : array_like or list, n_train rows
         y : array_like, shape (n_train,)
-        groups : array_like, optional
-            Group (patient) labels for a grouped ``cv`` splitter.
+        groups : array_like, shape (n_train,), optional
+            Group (patient) labels. With an int ``cv`` the folds are
+            ``StratifiedGroupKFold``; a ``cv`` splitter gets them as given.
         target : array_like or list, optional
             Unlabelled target records; when given, ``adapt(target)`` is called.
 
@@ -289,17 +292,29 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             raise TypeError(f"estimator must have predict_proba, got {type(est).__name__}")
         rng = check_random_state(self.random_state)
         cv = self.cv
+        if groups is not None:
+            groups = column_or_1d(check_array(groups, ensure_2d=False, dtype=None))
+            if groups.shape[0] != n:
+                raise ValueError(f"groups must have one label per row ({n}), got {groups.size}")
         if isinstance(cv, numbers.Integral) and not isinstance(cv, bool):
-            from sklearn.model_selection import StratifiedKFold
+            from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
             if np.bincount(yi).min() < cv:
                 raise ValueError(
                     f"every class needs at least cv={cv} training records, "
                     f"got counts {np.bincount(yi).tolist()}"
                 )
-            cv = StratifiedKFold(
-                int(cv), shuffle=True, random_state=int(rng.randint(np.iinfo(np.int32).max))
-            )
+            seed = int(rng.randint(np.iinfo(np.int32).max))
+            if groups is None:
+                cv = StratifiedKFold(int(cv), shuffle=True, random_state=seed)
+            else:  # a patient's records never straddle folds
+                n_groups = np.unique(groups).size
+                if n_groups < cv:
+                    raise ValueError(
+                        f"groups hold {n_groups} distinct group(s), fewer than cv={cv} "
+                        f"folds: pass a smaller cv or more groups"
+                    )
+                cv = StratifiedGroupKFold(int(cv), shuffle=True, random_state=seed)
         cv = check_cv(cv, y, classifier=True)
         raw = np.full((n, k), np.nan)
         for tr, te in cv.split(np.zeros((n, 1)), y, groups):
