@@ -1,4 +1,6 @@
-"""Say once per process that numba is compiling geoecg's kernels (and that it is cached).
+"""numba helpers: a once-per-process compile notice, a compile timer, intrinsics with Python twins.
+
+Say once per process that numba is compiling geoecg's kernels (and that it is cached).
 
 The first call of a kernel with new argument types compiles it (seconds to tens of seconds
 for the HRV and R-peak paths on a fresh install); numba stores the machine code on disk
@@ -6,6 +8,11 @@ for the HRV and R-peak paths on a fresh install); numba stores the machine code 
 looks hung, so :func:`announce_compilation` registers a numba event listener that prints one
 line to stderr the first time a geoecg kernel is compiled (not when it is loaded from the
 cache). Set ``GEOECG_COMPILE_NOTICE=0`` to silence it.
+
+:func:`compiled_as` gives a numba intrinsic (LLVM code: a fused multiply-add, a software
+prefetch) a plain-Python twin that kernels call by one name, so a kernel runs compiled, as
+plain Python under ``NUMBA_DISABLE_JIT=1``, and interpreted by
+:func:`geoecg._numba_cache.interpreted` (what ``FirstCall`` serves while numba compiles).
 """
 
 from __future__ import annotations
@@ -16,7 +23,13 @@ import sys
 import threading
 import time
 
-__all__ = ["announce_compilation", "compile_timer", "COMPILE_NOTICE", "CompileTime"]
+__all__ = [
+    "announce_compilation",
+    "compile_timer",
+    "compiled_as",
+    "COMPILE_NOTICE",
+    "CompileTime",
+]
 
 #: The line printed (once per process) when the first geoecg kernel compiles.
 COMPILE_NOTICE = (
@@ -108,3 +121,75 @@ def compile_timer():
 
     with event.install_listener("numba:compile", _Listener()):
         yield acc
+
+
+def compiled_as(intrinsic_func, accepts=None):
+    """Decorator: a plain-Python function that compiled kernels replace by a numba intrinsic.
+
+    An ``@intrinsic`` emits LLVM code and cannot run in Python, so a kernel that calls it
+    fails under ``NUMBA_DISABLE_JIT=1`` and when :func:`geoecg._numba_cache.interpreted`
+    runs it as Python. Kernels instead call the decorated function: Python calls run its
+    body (the twin, which must give the intrinsic's value, or do nothing where the
+    intrinsic has no effect on results, as a prefetch); compiled code calls
+    ``intrinsic_func`` through a numba ``overload`` inlined at the call site (the machine
+    code of a direct intrinsic call).
+
+    Parameters
+    ----------
+    intrinsic_func : numba intrinsic
+        Called with the same positional arguments in compiled code.
+    accepts : callable, optional
+        ``accepts(*numba_types) -> bool``: the argument types compiled calls may take the
+        intrinsic for; other types find no implementation (a numba typing error). Default:
+        whatever the intrinsic's own typing accepts.
+
+    Returns
+    -------
+    callable
+        The decorator; it returns the function itself (positional parameters only, no
+        defaults), with the overload registered.
+
+    Examples
+    --------
+    >>> from numba import njit, types
+    >>> from numba.extending import intrinsic
+    >>> @intrinsic
+    ... def _add_intrinsic(typingctx, x, y):
+    ...     def codegen(context, builder, signature, args):
+    ...         return builder.fadd(*args)
+    ...
+    ...     return types.float64(types.float64, types.float64), codegen
+    >>> @compiled_as(_add_intrinsic)
+    ... def _add(x, y):
+    ...     return x + y
+    >>> njit(lambda x, y: _add(x, y))(0.5, 2.0), _add(0.5, 2.0)
+    (2.5, 2.5)
+    """
+
+    def register(func):
+        import inspect
+
+        from numba.extending import overload
+
+        params = inspect.signature(func).parameters.values()
+        if any(p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params):
+            raise TypeError(f"compiled_as: {func.__name__} must take positional parameters only")
+        if any(p.default is not p.empty for p in params):
+            raise TypeError(f"compiled_as: {func.__name__} must have no default values")
+        names = ", ".join(p.name for p in params)
+        # numba's overload needs the function's own signature (no *args) in the typing
+        # function and in the implementation it returns, so both are written out for it
+        src = (
+            f"def typing({names}):\n"
+            f"    if _accepts_ is not None and not _accepts_({names}):\n"
+            f"        return None\n"
+            f"    def impl({names}):\n"
+            f"        return _intrinsic_({names})\n"
+            f"    return impl\n"
+        )
+        scope = {"_accepts_": accepts, "_intrinsic_": intrinsic_func}
+        exec(compile(src, f"<compiled_as {func.__qualname__}>", "exec"), scope)
+        overload(func, inline="always")(scope["typing"])
+        return func
+
+    return register

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import numpy as np
 from llvmlite import ir
-from numba import config, njit, types
+from numba import njit, types
 from numba.core import cgutils
 from numba.extending import intrinsic
+
+from .._jit import compiled_as
 
 #: Time samples per tile of the single-pass kernel: 12 leads x 128 x 8 B = 12 KB, so that the
 #: centred tile and the prefetched next one fit in a 32 KB L1 together (256: 6 % slower).
@@ -54,11 +56,11 @@ def _prefetch_intrinsic(typingctx, arr, idx):
     return sig, codegen
 
 
-def _prefetch_python(arr, idx):  # NUMBA_DISABLE_JIT=1: kernels run as Python, nothing to do
+@compiled_as(_prefetch_intrinsic)
+def _prefetch(arr, idx):
+    """Software prefetch of ``arr[idx]`` in compiled code; nothing in Python (results do not
+    depend on it), so kernels also run under ``NUMBA_DISABLE_JIT=1`` and interpreted."""
     return None
-
-
-_prefetch = _prefetch_python if config.DISABLE_JIT else _prefetch_intrinsic
 
 
 @njit(cache=True, nogil=True)

@@ -21,7 +21,9 @@ import math
 
 import numpy as np
 from numba import njit, types
-from numba.extending import intrinsic, overload
+from numba.extending import intrinsic
+
+from .._jit import compiled_as
 
 
 @intrinsic
@@ -36,11 +38,16 @@ def _fma_intrinsic(typingctx, a, b, c):
     return sig, codegen
 
 
+def _float64s(*arg_types):
+    return all(t == types.float64 for t in arg_types)
+
+
+@compiled_as(_fma_intrinsic, accepts=_float64s)
 def _fma(a, b, c):
     """``a * b + c`` rounded once, for floats.
 
-    Compiled code calls :func:`_fma_intrinsic` (the overload below); plain Python (under
-    ``NUMBA_DISABLE_JIT=1``, or a kernel run interpreted by
+    Compiled code calls :func:`_fma_intrinsic` (:func:`geoecg._jit.compiled_as`); plain
+    Python (under ``NUMBA_DISABLE_JIT=1``, or a kernel run interpreted by
     :func:`geoecg._numba_cache.interpreted`) runs this function, which gives the same
     correctly rounded value. The product is
     split exactly into ``p + e`` (Dekker's two-product, exact for finite products without
@@ -62,13 +69,6 @@ def _fma(a, b, c):
         return math.fsum((p, e, c))
     except (OverflowError, ValueError):  # an infinite or NaN c, or an overflowing sum
         return p + c
-
-
-@overload(_fma, inline="always")
-def _fma_overload(a, b, c):
-    if all(t == types.float64 for t in (a, b, c)):
-        return lambda a, b, c: _fma_intrinsic(a, b, c)
-    return None
 
 
 _fma_python = _fma  # the name the tests use for the plain-Python value
