@@ -93,3 +93,55 @@ def svdb_dir() -> Path:
 @pytest.fixture
 def rng() -> np.random.Generator:
     return np.random.default_rng(12345)
+
+
+# --- AF crop tests (test_af_crop_rows.py, test_af_prior_shift_model.py) --------------------
+
+
+def _af_cohort(n_per=40, seed=0, n_cols=3):
+    """Four-class (A/N/O/~) feature rows whose column 0 is each record's own index, and
+    about 1.6 crops per record (some have none): ``(X, y, crops, crop_owner)``. A crop is its
+    record's row plus small noise, so column 0 traces every row into the fits."""
+    rng = np.random.default_rng(seed)
+    y = np.repeat(np.array(["A", "N", "O", "~"]), n_per)
+    X = rng.normal(size=(y.size, n_cols))
+    X[:, 1] += (y == "A") * 2.0 + (y == "O") * 1.0
+    if n_cols > 3:  # a direction of its own for "~"
+        X[:, 3] += (y == "~") * 1.5 - (y == "A") * 0.8
+    X[:, 0] = np.arange(y.size)
+    owner = np.repeat(np.arange(y.size), 2)[rng.random(2 * y.size) < 0.8]
+    noise = rng.normal(0, 0.1, (owner.size, n_cols - 1))
+    crops = X[owner] + np.c_[np.zeros(owner.size), noise]
+    return X, y, crops, owner
+
+
+@pytest.fixture
+def af_cohort():
+    """The AF crop tests' cohort builder, ``af_cohort(n_per=40, seed=0, n_cols=3)``."""
+    return _af_cohort
+
+
+@pytest.fixture
+def af_spy():
+    """A spy classifier class: logistic regression on columns 1.. that appends, per fit,
+    ``(record ids, crop owners, crop labels)`` (column 0 of every row) to ``af_spy.fits``.
+    It takes ``X_crops`` / ``y_crops`` like ``CinC2017Classifier``; a new list per test."""
+    from sklearn.base import BaseEstimator, ClassifierMixin
+    from sklearn.linear_model import LogisticRegression
+
+    fits: list = []
+
+    class Spy(ClassifierMixin, BaseEstimator):
+        def fit(self, X, y, X_crops=None, y_crops=None):
+            fits.append((X[:, 0].astype(int), X_crops[:, 0].astype(int), np.asarray(y_crops)))
+            self.m_ = LogisticRegression(max_iter=500).fit(
+                np.vstack([X, X_crops])[:, 1:], np.r_[y, y_crops]
+            )
+            self.classes_ = self.m_.classes_
+            return self
+
+        def predict_proba_uncorrected(self, X):
+            return self.m_.predict_proba(X[:, 1:])
+
+    Spy.fits = fits
+    return Spy

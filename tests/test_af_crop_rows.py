@@ -8,40 +8,9 @@ import json
 
 import numpy as np
 import pytest
-from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.linear_model import LogisticRegression
 
 from geoecg.estimators import PriorShiftClassifier
 from geoecg.estimators.af._crop_rows import CropRowsClassifier, with_record_index
-
-FITS: list = []  # (record ids, crop owners, crop labels) of every fit of the spy
-
-
-class _Spy(ClassifierMixin, BaseEstimator):
-    """Logistic regression that records what each fit saw: column 0 of every row (record
-    and crop alike) is the record's cohort index."""
-
-    def fit(self, X, y, X_crops=None, y_crops=None):
-        FITS.append((X[:, 0].astype(int), X_crops[:, 0].astype(int), np.asarray(y_crops)))
-        self.m_ = LogisticRegression(max_iter=500).fit(
-            np.vstack([X, X_crops])[:, 1:], np.r_[y, y_crops]
-        )
-        self.classes_ = self.m_.classes_
-        return self
-
-    def predict_proba_uncorrected(self, X):
-        return self.m_.predict_proba(X[:, 1:])
-
-
-def _cohort(n_per=40, seed=0):
-    rng = np.random.default_rng(seed)
-    y = np.repeat(np.array(["A", "N", "O", "~"]), n_per)
-    X = rng.normal(size=(y.size, 3))
-    X[:, 1] += (y == "A") * 2.0 + (y == "O") * 1.0
-    X[:, 0] = np.arange(y.size)  # the record's own index, to trace rows into fits
-    owner = np.repeat(np.arange(y.size), 2)[rng.random(2 * y.size) < 0.8]  # some lack crops
-    crops = X[owner] + np.c_[np.zeros(owner.size), rng.normal(0, 0.1, (owner.size, 2))]
-    return X, y, crops, owner
 
 
 def _check(fit, y, owner):
@@ -51,15 +20,15 @@ def _check(fit, y, owner):
     np.testing.assert_array_equal(labels, y[seen])
 
 
-def test_calibration_folds_keep_each_records_crops():
-    X, y, crops, owner = _cohort()
-    FITS.clear()
+def test_calibration_folds_keep_each_records_crops(af_cohort, af_spy):
+    X, y, crops, owner = af_cohort()
+    af_spy.fits.clear()
     tr = np.flatnonzero(np.arange(y.size) % 3 != 0)  # the rest plays the test part
-    est = CropRowsClassifier(_Spy(), crops, owner)
+    est = CropRowsClassifier(af_spy(), crops, owner)
     model = PriorShiftClassifier(est, cv=5, n_bootstrap=0, random_state=0)
     model.fit(with_record_index(X)[tr], y[tr])
-    assert len(FITS) == 6  # five out-of-fold fits, then the final fit
-    for k, fit in enumerate(FITS):
+    assert len(af_spy.fits) == 6  # five out-of-fold fits, then the final fit
+    for k, fit in enumerate(af_spy.fits):
         _check(fit, y, owner)
         assert (
             np.isin(fit[0], tr).all()
@@ -68,28 +37,28 @@ def test_calibration_folds_keep_each_records_crops():
         if k < 5:  # an out-of-fold fit: its held-out records' crops are absent
             held = np.setdiff1d(tr, fit[0])
             assert held.size > 0 and not np.isin(fit[1], held).any()
-    np.testing.assert_array_equal(np.sort(FITS[-1][0]), tr)
+    np.testing.assert_array_equal(np.sort(af_spy.fits[-1][0]), tr)
     assert model.estimator_.crop_rows_.size == np.isin(owner, tr).sum()
 
 
-def test_protocol_never_fits_a_test_records_crops(monkeypatch):
+def test_protocol_never_fits_a_test_records_crops(monkeypatch, af_cohort, af_spy):
     import geoecg.evaluation.prior_shift as ps
     from geoecg.estimators.af.protocols import prior_shift_protocol
 
-    X, y, crops, owner = _cohort(seed=1)
+    X, y, crops, owner = af_cohort(seed=1)
     tr = np.concatenate([np.flatnonzero(y == c)[:28] for c in "ANO~"])
     te = np.setdiff1d(np.arange(y.size), tr)
     monkeypatch.setattr(ps, "prior_shift_split", lambda *a, **k: (tr, te))
 
     def cands(seed):
-        m = PriorShiftClassifier(_Spy(), cv=3, n_bootstrap=0, random_state=seed)
-        return {"all": (m, None), "two": (PriorShiftClassifier(_Spy(), cv=3, n_bootstrap=0), 2)}
+        m = PriorShiftClassifier(af_spy(), cv=3, n_bootstrap=0, random_state=seed)
+        return {"all": (m, None), "two": (PriorShiftClassifier(af_spy(), cv=3, n_bootstrap=0), 2)}
 
-    FITS.clear()
+    af_spy.fits.clear()
     target = {"N": 0.6, "A": 0.1, "O": 0.25, "~": 0.05}
     out = prior_shift_protocol(cands, X, y, target, seeds=[0], crops=crops, crop_owner=owner)
-    assert len(FITS) == 8  # two candidates, three out-of-fold fits and a final fit each
-    for fit in FITS:
+    assert len(af_spy.fits) == 8  # two candidates, three out-of-fold fits and a final fit each
+    for fit in af_spy.fits:
         _check(fit, y, owner)
         assert not np.isin(fit[0], te).any() and not np.isin(fit[1], te).any()
     assert out["per_seed"][0]["n_test"] == te.size
@@ -98,9 +67,9 @@ def test_protocol_never_fits_a_test_records_crops(monkeypatch):
         prior_shift_protocol(cands, X, y, target, seeds=[0], crops=crops)
 
 
-def test_crop_rows_checks_its_input():
-    X, y, crops, owner = _cohort()
-    est = CropRowsClassifier(_Spy(), crops, owner)
+def test_crop_rows_checks_its_input(af_cohort, af_spy):
+    X, y, crops, owner = af_cohort()
+    est = CropRowsClassifier(af_spy(), crops, owner)
     with pytest.raises(ValueError, match="record index in column 0"):
         est.fit(np.zeros((4, 1)), y[:4])
     with pytest.raises(ValueError, match="integers >= 0"):
@@ -109,32 +78,32 @@ def test_crop_rows_checks_its_input():
     with pytest.raises(ValueError, match="distinct index"):
         est.fit(Xi[[0, 0, 1]], y[[0, 0, 1]])
     with pytest.raises(ValueError, match="crops must have shape"):
-        CropRowsClassifier(_Spy(), crops[:, :2], owner).fit(Xi, y)
+        CropRowsClassifier(af_spy(), crops[:, :2], owner).fit(Xi, y)
     with pytest.raises(ValueError, match="needs estimator"):
-        CropRowsClassifier(_Spy()).fit(Xi, y)
+        CropRowsClassifier(af_spy()).fit(Xi, y)
 
 
 @pytest.mark.parametrize("bad", [np.nan, 1.5, -1])
-def test_crop_owner_must_hold_record_indices(bad):
+def test_crop_owner_must_hold_record_indices(bad, af_cohort, af_spy):
     """A NaN or fractional owner was cast to a garbage index (with a numpy cast warning)."""
-    X, y, crops, owner = _cohort()
+    X, y, crops, owner = af_cohort()
     owner = owner.astype(np.float64)
     owner[3] = bad
     with pytest.raises(ValueError, match="crop_owner"):
-        CropRowsClassifier(_Spy(), crops, owner).fit(with_record_index(X), y)
+        CropRowsClassifier(af_spy(), crops, owner).fit(with_record_index(X), y)
 
 
-def test_predict_before_fit_is_not_fitted_error():
+def test_predict_before_fit_is_not_fitted_error(af_cohort, af_spy):
     from sklearn.exceptions import NotFittedError
 
-    X, y, crops, owner = _cohort()
-    est = CropRowsClassifier(_Spy(), crops, owner)
+    X, y, crops, owner = af_cohort()
+    est = CropRowsClassifier(af_spy(), crops, owner)
     for method in (est.predict, est.predict_proba):
         with pytest.raises(NotFittedError):
             method(with_record_index(X))
 
 
-def test_protocol_reads_crops_from_the_feature_matrix(monkeypatch):
+def test_protocol_reads_crops_from_the_feature_matrix(monkeypatch, af_cohort, af_spy):
     """The bench passes the AFFeatureMatrix: same result as crops= / crop_owner=, and the
     protocol's crop settings are the rhythm-crops preset's (registry item 7)."""
     import geoecg.evaluation.prior_shift as ps
@@ -146,21 +115,21 @@ def test_protocol_reads_crops_from_the_feature_matrix(monkeypatch):
     )
     from geoecg.features.af import AFFeatureMatrix
 
-    X, y, crops, owner = _cohort(seed=2)
+    X, y, crops, owner = af_cohort(seed=2)
     tr = np.concatenate([np.flatnonzero(y == c)[:28] for c in "ANO~"])
     monkeypatch.setattr(
         ps, "prior_shift_split", lambda *a, **k: (tr, np.setdiff1d(np.arange(y.size), tr))
     )
 
     def cands(seed):
-        return {"m": (PriorShiftClassifier(_Spy(), cv=3, n_bootstrap=0, random_state=seed), None)}
+        return {"m": (PriorShiftClassifier(af_spy(), cv=3, n_bootstrap=0, random_state=seed), None)}
 
     target = {"N": 0.6, "A": 0.1, "O": 0.25, "~": 0.05}
     m = AFFeatureMatrix(X=X, feature_names=("a", "b", "c"), crops=crops, crop_owner=owner)
-    FITS.clear()
+    af_spy.fits.clear()
     a = prior_shift_protocol(cands, m, y, target, seeds=[0])
     b = prior_shift_protocol(cands, X, y, target, seeds=[0], crops=crops, crop_owner=owner)
-    assert len(FITS) == 8 and all(f[1].size for f in FITS)
+    assert len(af_spy.fits) == 8 and all(f[1].size for f in af_spy.fits)
     assert a["per_seed"][0]["rows"] == b["per_seed"][0]["rows"]
     with pytest.raises(ValueError, match="inside the AFFeatureMatrix"):
         prior_shift_protocol(cands, m, y, target, seeds=[0], crops=crops, crop_owner=owner)
@@ -177,17 +146,17 @@ def _json(out) -> str:
     return json.dumps(to_jsonable(out), sort_keys=True)
 
 
-def test_resume_refuses_seeds_made_with_other_protocol_settings():
+def test_resume_refuses_seeds_made_with_other_protocol_settings(af_cohort, af_spy):
     """``done_folds`` rows are reused only when their recorded settings are this run's: a
     row written before crops were adopted (no ``n_train_crops``), a crop-free row, one with
     other candidates or another test size is refused with the setting named."""
     from geoecg.estimators.af.protocols import prior_shift_protocol
 
-    X, y, crops, owner = _cohort(seed=3)
+    X, y, crops, owner = af_cohort(seed=3)
 
     def cands(seed):
         def m():
-            return PriorShiftClassifier(_Spy(), cv=3, n_bootstrap=0, random_state=seed)
+            return PriorShiftClassifier(af_spy(), cv=3, n_bootstrap=0, random_state=seed)
 
         return {"all": (m(), None), "two": (m(), 2)}
 

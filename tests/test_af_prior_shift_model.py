@@ -6,75 +6,51 @@ fits it (crops, the candidate chosen on A's out-of-fold score at B's estimated p
 from __future__ import annotations
 
 import json
+from functools import partial
 
 import numpy as np
 import pytest
-from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.linear_model import LogisticRegression
 
 from geoecg.estimators import PriorShiftClassifier
 from geoecg.estimators.af import AFPriorShiftModel, heldout_prior_shift, record_scores
 
-FITS: list = []
 
-
-class _Spy(ClassifierMixin, BaseEstimator):
-    """Logistic regression on columns 1.. that records the crops each fit saw (column 0 of
-    every row is the record's own cohort number)."""
-
-    def fit(self, X, y, X_crops=None, y_crops=None):
-        FITS.append((X[:, 0].astype(int), X_crops[:, 0].astype(int)))
-        self.m_ = LogisticRegression(max_iter=500).fit(
-            np.vstack([X, X_crops])[:, 1:], np.r_[y, y_crops]
-        )
-        self.classes_ = self.m_.classes_
-        return self
-
-    def predict_proba_uncorrected(self, X):
-        return self.m_.predict_proba(X[:, 1:])
-
-
-def _cohort(n_per=40, seed=0):
-    rng = np.random.default_rng(seed)
-    y = np.repeat(np.array(["A", "N", "O", "~"]), n_per)
-    X = rng.normal(size=(y.size, 4))
-    X[:, 1] += (y == "A") * 2.0 + (y == "O") * 1.0
-    X[:, 3] += (y == "~") * 1.5 - (y == "A") * 0.8
-    X[:, 0] = np.arange(y.size)
-    owner = np.repeat(np.arange(y.size), 2)[rng.random(2 * y.size) < 0.8]
-    crops = X[owner] + np.c_[np.zeros(owner.size), rng.normal(0, 0.1, (owner.size, 3))]
-    return X, y, crops, owner
-
-
-def _cands(seed):
+def _cands(spy, seed):
     def m():
-        return PriorShiftClassifier(_Spy(), cv=3, n_bootstrap=20, random_state=seed)
+        return PriorShiftClassifier(spy(), cv=3, n_bootstrap=20, random_state=seed)
 
     return {"two": (m(), 2), "all": (m(), None)}
 
 
-def test_model_is_the_protocols_pipeline_and_reads_no_target_label(monkeypatch):
+def test_model_is_the_protocols_pipeline_and_reads_no_target_label(monkeypatch, af_cohort, af_spy):
     """On a protocol split, the object fitted on the training part and adapted to the test
     part gives the protocol's rows, choice and inner scores; its fits see the crops of their
     own records only; shuffled test labels change no choice, prior or prediction."""
     import geoecg.evaluation.prior_shift as ps
     from geoecg.estimators.af.protocols import prior_shift_protocol
 
-    X, y, crops, owner = _cohort()
+    X, y, crops, owner = af_cohort(n_cols=4)
     tr = np.concatenate([np.flatnonzero(y == c)[:28] for c in "ANO~"])
     te = np.setdiff1d(np.arange(y.size), tr)
     monkeypatch.setattr(ps, "prior_shift_split", lambda *a, **k: (tr, te))
     target = {"N": 0.6, "A": 0.1, "O": 0.25, "~": 0.05}
-    ref = prior_shift_protocol(_cands, X, y, target, seeds=[0], crops=crops, crop_owner=owner)
+    cands = partial(_cands, af_spy)
+    ref = prior_shift_protocol(cands, X, y, target, seeds=[0], crops=crops, crop_owner=owner)
     ref = ref["per_seed"][0]
 
     keep = np.isin(owner, tr)
     pos = {int(r): i for i, r in enumerate(tr)}
     sub_owner = np.array([pos[int(o)] for o in owner[keep]])
-    FITS.clear()
-    m = AFPriorShiftModel(_cands(0)).fit(X[tr], y[tr], crops=crops[keep], crop_owner=sub_owner)
-    assert len(FITS) == 8  # 2 candidates x (3 calibration folds + final fit)
-    for ids, seen in FITS:  # column 0 is the cohort number: crops of the fitted records only
+    af_spy.fits.clear()
+    m = AFPriorShiftModel(_cands(af_spy, 0)).fit(
+        X[tr], y[tr], crops=crops[keep], crop_owner=sub_owner
+    )
+    assert len(af_spy.fits) == 8  # 2 candidates x (3 calibration folds + final fit)
+    for (
+        ids,
+        seen,
+        _,
+    ) in af_spy.fits:  # column 0 is the cohort number: crops of the fitted records only
         assert set(seen) == set(owner[np.isin(owner, ids)]) and set(ids) <= set(tr)
     m.adapt(X[te])
     rep = m.report(X[te], y[te])
@@ -82,7 +58,9 @@ def test_model_is_the_protocols_pipeline_and_reads_no_target_label(monkeypatch):
     assert rep["rows"] == ref["rows"] and rep["priors"] == ref["priors"]
     assert m.n_train_crops_ == ref["n_train_crops"] == int(keep.sum())
 
-    m2 = AFPriorShiftModel(_cands(0)).fit(X[tr], y[tr], crops=crops[keep], crop_owner=sub_owner)
+    m2 = AFPriorShiftModel(_cands(af_spy, 0)).fit(
+        X[tr], y[tr], crops=crops[keep], crop_owner=sub_owner
+    )
     m2.adapt(X[te])
     y_shuffled = np.random.default_rng(1).permutation(y[te])
     rep2 = m2.report(X[te], y_shuffled)
@@ -92,9 +70,9 @@ def test_model_is_the_protocols_pipeline_and_reads_no_target_label(monkeypatch):
     assert m.predict_proba(X[te]).shape == (te.size, 4)
 
 
-def test_model_checks_its_input():
-    X, y, crops, owner = _cohort(n_per=10)
-    m = AFPriorShiftModel(_cands(0))
+def test_model_checks_its_input(af_cohort, af_spy):
+    X, y, crops, owner = af_cohort(n_cols=4, n_per=10)
+    m = AFPriorShiftModel(_cands(af_spy, 0))
     with pytest.raises(ValueError, match="one label per row"):
         m.fit(X, y[:-1])
     with pytest.raises(ValueError, match="both crops and crop_owner"):
@@ -110,10 +88,10 @@ def test_model_checks_its_input():
         m.predict(X)
 
 
-def test_default_candidates_are_the_protocols():
+def test_default_candidates_are_the_protocols(af_cohort):
     from geoecg.estimators.af.protocols import prior_shift_candidates
 
-    X, y, crops, owner = _cohort(n_per=12)
+    X, y, crops, owner = af_cohort(n_cols=4, n_per=12)
     X = np.c_[X, np.zeros((X.shape[0], 193 - X.shape[1]))]
     crops = np.c_[crops, np.zeros((crops.shape[0], 193 - crops.shape[1]))]
     m = AFPriorShiftModel(n_estimators=3, random_state=0).fit(X, y, crops=crops, crop_owner=owner)
