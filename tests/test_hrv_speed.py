@@ -12,6 +12,7 @@ import pytest
 from scipy import signal as sps
 
 from geoecg._kernels import entropy as E
+from geoecg._kernels import fft as FFT
 from geoecg._kernels import hrv_batch as B
 from geoecg._kernels import hrv_entropy_bits as H
 from geoecg._kernels import hrv_floor as FL
@@ -494,6 +495,41 @@ def test_lomb_scargle_equals_astropy_and_band_powers_hold():
     for b, (lo, hi) in enumerate(F.BANDS):
         band = psd[(f >= lo) & (f < hi)].sum() * 0.001
         assert out[7 + b] == pytest.approx(band, rel=1e-9)
+
+
+@pytest.mark.parametrize("n", [48, 384, 1536, 12288])
+def test_fft3_dif_equals_numpy_fft_twin(n):
+    """The ``3 x 2^j`` FFT of the Lomb-Scargle grid (radix-3 pass + three power-of-two
+    FFTs) against NumPy's FFT, every bin read where the kernel says it leaves it; 1536 uses
+    the import-time twiddle table, the others compute theirs."""
+    rng = np.random.default_rng(n)
+    x = rng.standard_normal(n) + 1j * rng.standard_normal(n)
+    re, im = x.real.copy(), x.imag.copy()
+    wr, wi = FFT._radix3_twiddles(n)
+    j = np.arange(2 * n // 3)
+    np.testing.assert_allclose(wr, np.cos(2 * np.pi * j / n), rtol=0, atol=2e-16)
+    np.testing.assert_allclose(wi, -np.sin(2 * np.pi * j / n), rtol=0, atol=2e-16)
+    FFT._fft3_dif(re, im, wr, wi)
+    k = np.arange(n)
+    pos = (k % 3) * (n // 3) + np.asarray(FFT._bitrev(n // 3))[k // 3]
+    ref = np.fft.fft(x)
+    np.testing.assert_allclose(re[pos] + 1j * im[pos], ref, rtol=0, atol=1e-14 * np.abs(ref).max())
+
+
+@pytest.mark.parametrize("nf", [400, 500])
+def test_lomb_scargle_on_both_grid_kinds_equals_direct_twin(nf):
+    """400 frequencies take the 1,536-point grid (3 x 512), 500 the 2,048-point one (1,536 <
+    1.9 x 1,001 modes): both equal the classical periodogram summed term by term."""
+    rng = np.random.default_rng(nf)
+    t = 2.0 + np.cumsum(rng.uniform(0.6, 1.1, 380))
+    y = 800 + 25 * np.sin(2 * np.pi * 0.27 * t) + 8 * rng.standard_normal(t.size)
+    f, P = F.lomb_scargle(t, y, 0.001, nf)
+    yc = y - y.mean()
+    w = 2 * np.pi * f[:, None]
+    tau = np.arctan2(np.sin(2 * w * t).sum(1), np.cos(2 * w * t).sum(1))[:, None] / (2 * w)
+    c, s = np.cos(w * (t - tau)), np.sin(w * (t - tau))
+    ref = 0.5 * ((yc * c).sum(1) ** 2 / (c * c).sum(1) + (yc * s).sum(1) ** 2 / (s * s).sum(1))
+    np.testing.assert_allclose(P, ref, rtol=1e-9, atol=1e-12 * ref.max())
 
 
 def _dfa_fluctuation_twin(profile, n):

@@ -1,10 +1,11 @@
-"""Power-of-two FFT kernels of the HRV spectra (Welch and Lomb-Scargle).
+"""FFT kernels of the HRV spectra (Welch and Lomb-Scargle).
 
 A radix-2/4 decimation-in-frequency FFT (:func:`_fft_dif`) whose output stays in
 bit-reversed order (the callers read the few bins they need through :func:`_bitrev`), its
 span-by-span twiddles (:func:`_stage_twiddles`) and the import-time cosine table they and
-the Hann window come from (:func:`_twiddles`). Used by :mod:`geoecg._kernels.hrv_freq`,
-which re-exports these names.
+the Hann window come from (:func:`_twiddles`); for ``3 x 2^j`` points (the Lomb-Scargle
+grid) one radix-3 pass in front of it (:func:`_fft3_dif`). Used by
+:mod:`geoecg._kernels.hrv_freq`, which re-exports these names.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import math
 import numpy as np
 from numba import njit
 
-__all__ = ["COS_TABLE_N", "FFT_MIN"]
+__all__ = ["COS_TABLE_N", "FFT_MIN", "TW3_N"]
 
 
 #: Segments of at least this many samples (and a power of two) go through the FFT.
@@ -218,3 +219,67 @@ def _fft_tail8(re, im, tr, ti):
         re[s + 2], re[s + 3], im[s + 2], im[s + 3] = p2r + p3r, p2r - p3r, p2i + p3i, p2i - p3i
         re[s + 4], re[s + 5], im[s + 4], im[s + 5] = p4r + p5r, p4r - p5r, p4i + p5i, p4i - p5i
         re[s + 6], re[s + 7], im[s + 6], im[s + 7] = p6r + p7r, p6r - p7r, p6i + p7i, p6i - p7i
+
+
+#: Points of the ``3 x 2^j`` FFT whose radix-3 twiddles are tabled at import: the
+#: Lomb-Scargle grid of the default 400 frequencies (3 x 512).
+TW3_N = 1536
+
+
+def _radix3_table(n):
+    """``exp(-2 pi i j / n)`` for ``j < 2 n / 3``: the twiddles of :func:`_fft3_dif`'s radix-3
+    pass (``W^(r j)``, ``r = 1, 2``, ``j < n / 3``), with the C library's ``cos`` and ``sin``."""
+    m = 2 * (n // 3)
+    wr = np.array([math.cos(2.0 * math.pi * j / n) for j in range(m)])
+    wi = np.array([-math.sin(2.0 * math.pi * j / n) for j in range(m)])
+    return wr, wi
+
+
+_TW3_R, _TW3_I = _radix3_table(TW3_N)
+
+
+@njit(cache=True, nogil=True)
+def _radix3_twiddles(n):
+    """``(wr, wi)`` of :func:`_radix3_table` (n): the import-time table when ``n ==
+    TW3_N``, else ``2 n / 3`` cosines and sines."""
+    if n == TW3_N:
+        return _TW3_R, _TW3_I
+    m = 2 * (n // 3)
+    wr = np.empty(m, dtype=np.float64)
+    wi = np.empty(m, dtype=np.float64)
+    for j in range(m):
+        a = 2.0 * np.pi * j / n
+        wr[j] = np.cos(a)
+        wi[j] = -np.sin(a)
+    return wr, wi
+
+
+@njit(cache=True, nogil=True)
+def _fft3_dif(re, im, wr, wi):
+    """In-place DFT ``X_k = sum_j x_j exp(-2 pi i jk/n)`` of ``re + i im`` for ``n = 3 L``
+    (``L`` a power of two): one radix-3 decimation-in-frequency pass (``a_r[j] = W^(r j)
+    sum_s x[j + s L] w3^(r s)``, ``W = exp(-2 pi i / n)``, ``w3 = W^L``) into the thirds
+    ``r = 0, 1, 2`` of the arrays, then :func:`_fft_dif` of each third. ``X_k`` is left at
+    ``(k % 3) L + _bitrev(L)[k // 3]``; ``wr, wi`` from :func:`_radix3_twiddles` (n). The
+    same DFT as a power-of-two FFT to rounding (~5e-16 of the largest bin)."""
+    n = re.size
+    L = n // 3
+    c = -0.5  # w3 = c + i s
+    s = -0.8660254037844386  # -sin(2 pi / 3), the nearest double
+    for j in range(L):
+        x0r, x0i = re[j], im[j]
+        x1r, x1i = re[j + L], im[j + L]
+        x2r, x2i = re[j + 2 * L], im[j + 2 * L]
+        pr, pi_ = x1r + x2r, x1i + x2i
+        dr, di = x1r - x2r, x1i - x2i
+        mr, mi = x0r + c * pr, x0i + c * pi_
+        re[j], im[j] = x0r + pr, x0i + pi_
+        b1r, b1i = mr - s * di, mi + s * dr  # m + i s d
+        b2r, b2i = mr + s * di, mi - s * dr  # m - i s d
+        w1r, w1i = wr[j], wi[j]
+        re[j + L], im[j + L] = b1r * w1r - b1i * w1i, b1r * w1i + b1i * w1r
+        w2r, w2i = wr[2 * j], wi[2 * j]
+        re[j + 2 * L], im[j + 2 * L] = b2r * w2r - b2i * w2i, b2r * w2i + b2i * w2r
+    tr, ti = _stage_twiddles(L)
+    for r in range(3):
+        _fft_dif(re[r * L : (r + 1) * L], im[r * L : (r + 1) * L], tr, ti)

@@ -6,8 +6,8 @@ numba has no FFT: :func:`_fft_dif` is a radix-2/4 one. HRV needs only the bins b
 so a Welch segment whose length is no power of two evaluates those DFT bins directly with a
 complex rotation recurrence (``O(n_bins * nperseg)``, exact to rounding). The Lomb-Scargle
 kernel computes its trigonometric sums for every frequency with one FFT of the samples
-spread onto an even grid (Gaussian gridding), and uses Press & Rybicki's closed form for
-``tau`` (no trigonometric call per frequency).
+spread onto an even grid (Gaussian gridding; ``2^j`` or ``3 x 2^j`` points), and uses
+Press & Rybicki's closed form for ``tau`` (no trigonometric call per frequency).
 """
 
 from __future__ import annotations
@@ -26,7 +26,9 @@ from .fft import (  # noqa: F401  -- re-exported: the FFT lived here until sessi
     COS_TABLE_N,
     FFT_MIN,
     _bitrev,
+    _fft3_dif,
     _fft_dif,
+    _radix3_twiddles,
     _stage_table,
     _stage_twiddles,
     _twiddles,
@@ -289,12 +291,13 @@ def welch_low_bins(x, fs, nperseg, fmax):
 
 #: Lomb-Scargle by non-uniform FFT (Greengard & Lee 2004, "Accelerating the nonuniform
 #: fast Fourier transform", SIAM Rev. 46: Gaussian gridding): each sample is spread onto
-#: ``2 * LS_SPREAD`` points of an even grid of ``N >= LS_OVERSAMPLE * (2 nf + 1)`` points (a
-#: power of two), one FFT gives every frequency's sums. With 12 points and oversampling
-#: >= 2.5 the sums are exact to ~1e-13 of ``sum |y|`` (periodogram <= 4e-13 of its peak,
-#: band powers <= 2e-13 relative on the bench's 1000 MIT-BIH series).
-LS_SPREAD = 12
-LS_OVERSAMPLE = 2.5
+#: ``2 * LS_SPREAD`` points of an even grid of ``N >= LS_OVERSAMPLE * (2 nf + 1)`` points (the
+#: smallest ``2^j`` or ``3 x 2^j``: 1,536 for the default 400 frequencies), one FFT gives
+#: every frequency's sums. With 13 points a side and oversampling >= 1.9 the sums are exact
+#: to ~5e-13 of ``sum |y|`` (until session 13: 12 a side, 2,048 points, oversampling 2.5,
+#: ~6e-14; docs/benchmarks/hrv_noise.md).
+LS_SPREAD = 13
+LS_OVERSAMPLE = 1.9
 
 
 #: Degree of the Taylor polynomial of ``exp`` in the gridding (see :func:`_exp_small`): 11
@@ -307,9 +310,9 @@ _EXP_TAYLOR = np.array([1.0 / math.factorial(k) for k in range(LS_EXP_DEGREE + 1
 def _exp_small(a):
     """``exp(a)`` for ``|a| <= 2 pi / LS_SPREAD`` (the gridding's arguments: ``0 <= a < h^2 /
     (2 tau) = 2 pi (1 - 1 / (2 R)) / LS_SPREAD`` and ``-h^2 / (4 tau) < a <= 0`` for a grid
-    ``R >= LS_OVERSAMPLE`` times the modes; 0.42 on the default 2048-point grid) by its
+    ``R >= LS_OVERSAMPLE`` times the modes; 0.36 on the default 1,536-point grid) by its
     Taylor polynomial of degree ``LS_EXP_DEGREE``, Horner: remainder ``|a|**12 / 12! *
-    e**|a|`` < 1e-13 relative at 0.42 (< 1.6e-12 at ``2 pi / LS_SPREAD``), far below the
+    e**|a|`` < 1e-13 relative at 0.36 (< 1.6e-12 at ``2 pi / LS_SPREAD``), far below the
     gridding's own ~1e-13 of ``sum |y|``; no library call, so the loop over the samples
     vectorises."""
     p = _EXP_TAYLOR[LS_EXP_DEGREE]
@@ -380,6 +383,8 @@ def lomb_scargle(t, y, df, nf):
     n_grid = 64
     while n_grid < LS_OVERSAMPLE * n_modes:
         n_grid *= 2
+    if 3 * (n_grid // 4) >= LS_OVERSAMPLE * n_modes:
+        n_grid = 3 * (n_grid // 4)  # 3 x 2^j points: one radix-3 pass, ~0.75 of the FFT
     msp = LS_SPREAD
     ratio = n_grid / n_modes
     tau = np.pi * msp / (n_modes * n_modes * ratio * (ratio - 0.5))
@@ -404,12 +409,14 @@ def lomb_scargle(t, y, df, nf):
         x2 = x2 - two_pi if x2 >= two_pi else x2
         m = np.floor(x / h)
         d = x - m * h
-        M[0, i] = np.int64(m) & (n_grid - 1)  # floor modulo (m = N when x / h rounds up)
+        mi = np.int64(m)
+        M[0, i] = mi if mi < n_grid else mi - n_grid  # m = N when x / h rounds up
         W[0, i] = (y[i] - ym) * _exp_small(-d * d * c2)
         W[1, i], W[2, i] = _exp_pair(d * c1)
         m = np.floor(x2 / h)
         d = x2 - m * h
-        M[1, i] = np.int64(m) & (n_grid - 1)
+        mi = np.int64(m)
+        M[1, i] = mi if mi < n_grid else mi - n_grid
         W[3, i] = _exp_small(-d * d * c2)
         W[4, i], W[5, i] = _exp_pair(d * c1)
     for i in range(n):
@@ -422,9 +429,24 @@ def lomb_scargle(t, y, df, nf):
         im[n_grid - msp + j] += gi[j]
         re[j] += gr[n_grid + msp + j]
         im[j] += gi[n_grid + msp + j]
-    tr, ti = _stage_twiddles(n_grid)
-    _fft_dif(re, im, tr, ti)
-    rev = _bitrev(n_grid)
+    ia = np.empty(nf, dtype=np.int64)  # where the FFT left bins k and N - k, k = 1..nf
+    ib = np.empty(nf, dtype=np.int64)
+    if n_grid & (n_grid - 1) == 0:
+        tr, ti = _stage_twiddles(n_grid)
+        _fft_dif(re, im, tr, ti)
+        rev = _bitrev(n_grid)
+        for k in range(nf):
+            ia[k] = rev[k + 1]
+            ib[k] = rev[n_grid - k - 1]
+    else:
+        wr, wi = _radix3_twiddles(n_grid)
+        _fft3_dif(re, im, wr, wi)
+        L = n_grid // 3
+        rev = _bitrev(L)
+        for k in range(nf):
+            kk = n_grid - k - 1
+            ia[k] = ((k + 1) % 3) * L + rev[(k + 1) // 3]
+            ib[k] = (kk % 3) * L + rev[kk // 3]
     # deconvolution h exp(k^2 tau) / sqrt(4 pi tau), exp(k^2 tau) by products: a
     # sequential loop leaves the factors in P, then the loop below is independent across k
     # (no branch, no half angle: it vectorises; ~2x faster, P changes by rounding only)
@@ -437,12 +459,11 @@ def lomb_scargle(t, y, df, nf):
         P[k] = d
     tiny = 1e-12 * n
     for k in range(nf):
-        kk = k + 1
         d = P[k]
         # z = a + i b: A(k) = (Z(k) + conj Z(N-k)) / 2, B(k) = (Z(k) - conj Z(N-k)) / 2i;
         # the FFT's e^{-i w t}: sum cos = Re, sum sin = -Im
-        a = rev[kk]  # bins kk and N - kk of the bit-reversed output
-        b = rev[n_grid - kk]
+        a = ia[k]  # bins k + 1 and N - k - 1 of the FFT's output
+        b = ib[k]
         zr, zi, vr, vi = re[a], im[a], re[b], im[b]
         yc_ = 0.5 * (zr + vr) * d  # sum y cos(w t)
         ys_ = -0.5 * (zi - vi) * d  # sum y sin(w t)
