@@ -243,11 +243,6 @@ COVERED = {
     ),
 }
 EXEMPT = {
-    'beats registry item 22 candidate; bad and degenerate input: tests/test_record_morphology.py': (
-        'estimators.record_morphology.RecordMorphologyVote',
-        'estimators.record_morphology.morphology_clusters',
-        'estimators.record_morphology.morphology_vote_record',
-    ),
     'plotting helper (geoecg.viz), not a numerical entry point; tests/test_viz_labels.py': (
         'viz.af.plot_af_timeline',
         'viz.plot_beat_templates',
