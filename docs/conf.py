@@ -71,7 +71,8 @@ numpydoc_xref_param_type = False
 # torch is an optional extra: without it, the neural reference is built from mocks.
 # GEOECG_DOCS_MOCK_TORCH=1 forces that path (tests/test_docs.py checks it still builds).
 autodoc_mock_imports: list[str] = []
-if importlib.util.find_spec("torch") is None or os.environ.get("GEOECG_DOCS_MOCK_TORCH"):
+HAVE_TORCH = importlib.util.find_spec("torch") is not None
+if not HAVE_TORCH or os.environ.get("GEOECG_DOCS_MOCK_TORCH"):
     autodoc_mock_imports = ["torch"]
 
 
@@ -166,6 +167,8 @@ sphinx_gallery_conf = {
     "examples_dirs": "examples",
     "gallery_dirs": "auto_examples",
     "filename_pattern": r"/plot_",
+    # the neural examples need the neural extra (PyTorch): left out of the gallery without it
+    "ignore_pattern": r"__init__\.py" if HAVE_TORCH else r"__init__\.py|_neural_",
     "download_all_examples": False,
     "remove_config_comments": True,
     "abort_on_example_error": True,

@@ -63,7 +63,9 @@ fig, ax = plt.subplots(figsize=(6, 4))
 ax.plot(hr, qt, "ko-", label="QT")
 for f in formulas:
     ax.plot(hr, [r[f] for r in rows], "o-", label=f.removeprefix("qtc_").removesuffix("_ms"))
-ax.set(xlabel="heart rate (beats/min)", ylabel="ms", title="QT and QTc of synthetic beats")
+ax.set(
+    xlabel="heart rate (beats/min)", ylabel="QT, QTc (ms)", title="QT and QTc of synthetic beats"
+)
 ax.legend()
 fig.tight_layout()
 plt.show()

@@ -121,7 +121,7 @@ vals = np.array(list(results.values()))
 for dx, col, lab in ((-0.18, 0, "V F1"), (0.18, 1, "mean S, V F1")):
     ax.bar_label(ax.bar(x + dx, vals[:, col], 0.36, label=lab), fmt="%.1f")
 ax.set_xticks(x, list(results))
-ax.set(ylabel="%", ylim=(0, 105), title="the same pipeline, three evaluations")
+ax.set(ylabel="F1 (%)", ylim=(0, 105), title="the same pipeline, three evaluations")
 ax.legend()
 fig.tight_layout()
 plt.show()
