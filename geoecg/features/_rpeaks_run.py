@@ -15,7 +15,7 @@ bit (``tests/test_rpeaks_shared.py``); the cohort's records use it for their pri
 from __future__ import annotations
 
 import inspect
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -34,7 +34,9 @@ from .rpeaks import (
     _TRACK_PEN,
     RPeakResult,
     _as_leads,
+    _bridge_short_gaps,
     _gaps_full_rate,
+    _off_missing,
     _Plan,
     _plan,
     detect_rpeaks,
@@ -178,7 +180,27 @@ def run_stages(x2: np.ndarray, plan: _Plan, method: str, keep: int | None = None
         return _empty(plan, method), None
     nd = n // plan.k
     # stages 1-3 in one call: the same kernels as _lead_energy and _combine_leads
-    energy, used, combined, runs, has_inf, kept_e, kept_u, kept_runs = S.record_energy(
+    stages = _record_energy(x2, plan, keep)
+    bridged = missing = None
+    used = stages[1]
+    if plan.max_gap and (not used.all() or np.isnan(x2[:, nd * plan.k :]).any()):
+        # NaN somewhere (or a flat lead): bridge the short NaN runs, then stages 1-3 again
+        filled, bridged, missing = _bridge_short_gaps(x2, plan.max_gap)
+        if filled is not None:
+            x2 = filled
+            stages = _record_energy(x2, plan, keep)
+    energy, used, combined, runs, _, kept_e, kept_u, kept_runs = stages
+    kept = None
+    if keep is not None:
+        kept = LeadEnergy(keep, kept_e, kept_u, plan, n, kept_runs)
+    res = _beats(x2, combined, runs, energy, used, plan, method, nd, plan.track)
+    return _with_bridged(res, bridged, missing), kept
+
+
+def _record_energy(x2: np.ndarray, plan: _Plan, keep: int | None):
+    """:func:`geoecg._kernels.rpeaks_stages.record_energy` with ``plan``'s options; raises
+    on infinite samples."""
+    stages = S.record_energy(
         x=x2,
         k=plan.k,
         sos=plan.sos,
@@ -188,12 +210,17 @@ def run_stages(x2: np.ndarray, plan: _Plan, method: str, keep: int | None = None
         floor=_LEAD_FLOOR,
         keep=-1 if keep is None else keep,
     )
-    if has_inf:
+    if stages[4]:
         raise ValueError("signal contains infinite values; use NaN for missing samples")
-    kept = None
-    if keep is not None:
-        kept = LeadEnergy(keep, kept_e, kept_u, plan, n, kept_runs)
-    return _beats(x2, combined, runs, energy, used, plan, method, nd, plan.track), kept
+    return stages
+
+
+def _with_bridged(res: RPeakResult, bridged, missing) -> RPeakResult:
+    """``res`` with its ``bridged`` ranges, no beat on a ``missing`` sample (see
+    :func:`geoecg.features.rpeaks._off_missing`); ``res`` itself when nothing was bridged."""
+    if bridged is None or not bridged.shape[0]:
+        return res
+    return replace(res, indices=_off_missing(res.indices, missing), bridged=bridged)
 
 
 def detect_with_lead_energy(signal, fs, lead: int, **options):
@@ -215,13 +242,21 @@ def detect_from_lead_energy(x_lead: np.ndarray, saved: LeadEnergy, *, track: boo
     if x2.shape != (1, saved.n):
         raise ValueError(f"x_lead must hold the {saved.n} samples of the saved lead")
     plan = saved.plan
+    bridged = missing = None
+    tail = saved.energy.shape[0] * plan.k
+    if plan.max_gap and (not saved.used.all() or np.isnan(x2[:, tail:]).any()):
+        # the saved energy was computed on the bridged lead: refine on it too
+        filled, bridged, missing = _bridge_short_gaps(x2, plan.max_gap)
+        if filled is not None:
+            x2 = filled
     energy = saved.energy.reshape(1, -1)
     used = saved.used.reshape(1, -1)
     runs = saved.runs
     if runs is None:
         runs = mask_runs(mask=saved.used, min_len=plan.min_len)
     nd = saved.energy.shape[0]
-    return _beats(x2, saved.energy, runs, energy, used, plan, "geoecg", nd, bool(track))
+    res = _beats(x2, saved.energy, runs, energy, used, plan, "geoecg", nd, bool(track))
+    return _with_bridged(res, bridged, missing)
 
 
 def _plan_of(fs, options: dict) -> _Plan:

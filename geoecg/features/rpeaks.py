@@ -58,6 +58,13 @@ _TINY = 1e-300  # guards a division by a zero threshold
 # pruning compares RR with _RR0_S before any RR is known
 # refinement: the local mean is taken over +/- max(_REFINE_BASE_S, refine_ms) seconds
 _REFINE_BASE_S = 0.2
+# NaN runs of at most max_gap_ms (default _MAX_GAP_MS) with a finite sample on each side are
+# filled by linear interpolation in the detector's input (docs/benchmarks/rpeaks.md, session
+# 13): a gap of T loses content above ~1 / (2 T), >= 20 Hz (the band's top) for T <= 25 ms,
+# and 25 ms is under a third of a QRS width, so a bridged gap cannot hide a QRS
+_MAX_GAP_MS = 25.0
+_NO_RANGES = np.zeros((0, 2), dtype=np.int64)
+_NO_RANGES.flags.writeable = False
 
 
 @dataclass(frozen=True)
@@ -81,6 +88,11 @@ class RPeakResult:
         ``[start, stop)`` sample ranges where no beat could be detected (NaN samples, or
         finite stretches too short to process); an RR interval across a gap is NaN in
         :attr:`rr_ms` because beats may be missing inside it.
+    bridged : ndarray of int64, shape (n_bridged, 2)
+        ``[start, stop)`` sample ranges of NaN runs no longer than ``max_gap_ms`` that were
+        filled by linear interpolation (in at least one lead) before detection; RR
+        intervals across them are finite, and no beat lies on a sample missing in every
+        lead.
     """
 
     indices: np.ndarray
@@ -88,10 +100,13 @@ class RPeakResult:
     method: str
     confidence: np.ndarray = field(repr=False)
     gaps: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), np.int64), repr=False)
+    bridged: np.ndarray = field(default_factory=lambda: _NO_RANGES, repr=False)
 
     def __post_init__(self):
-        object.__setattr__(self, "gaps", np.asarray(self.gaps, dtype=np.int64).reshape(-1, 2))
-        for name in ("indices", "confidence", "gaps"):
+        for name in ("gaps", "bridged"):
+            a = np.asarray(getattr(self, name), dtype=np.int64).reshape(-1, 2)
+            object.__setattr__(self, name, a)
+        for name in ("indices", "confidence", "gaps", "bridged"):
             a = getattr(self, name)
             a.setflags(write=False)
 
@@ -124,7 +139,8 @@ class _Plan:
 
     ``k``: decimation factor; ``fs_d``: detection rate (Hz); ``sos``: band-pass at ``fs_d``;
     ``refr``/``half``/``min_len``: refractory distance, half window and shortest processed
-    stretch at ``fs_d``; ``radius``/``base_radius``: refinement windows and ``refr_full``
+    stretch at ``fs_d``; ``max_gap``: longest NaN run bridged, samples at ``fs``;
+    ``radius``/``base_radius``: refinement windows and ``refr_full``
     the refractory distance, both at ``fs``; ``ints``/``floats``: the numbers stages 4-8
     take, laid out for :func:`geoecg._kernels.rpeaks_stages.run_beats` (read-only).
     """
@@ -144,6 +160,7 @@ class _Plan:
     prune_rr: float
     prune_h: float
     track: bool
+    max_gap: int
     ints: np.ndarray = field(repr=False, compare=False)
     floats: np.ndarray = field(repr=False, compare=False)
 
@@ -219,6 +236,7 @@ def _make_plan(
     prune_rr=1.1,
     prune_h=0.6,
     track=True,
+    max_gap_ms=_MAX_GAP_MS,
 ) -> _Plan:
     """Validate the options; convert the durations to samples at the detection and full rate."""
     fs = check_fs(fs)
@@ -237,6 +255,7 @@ def _make_plan(
     prune, track = _check_flag("prune", prune), _check_flag("track", track)
     prune_rr = _check_positive("prune_rr", prune_rr)
     prune_h = _check_positive("prune_h", prune_h)
+    max_gap_ms = _check_positive("max_gap_ms", max_gap_ms, allow_zero=True)
     # detection runs at fs / k (100-200 Hz: ample for the 3-20 Hz QRS band) on block means;
     # refinement runs on the raw signal at the full rate
     k = max(int(fs // _DETECT_FS_HZ), 1)
@@ -268,6 +287,7 @@ def _make_plan(
         prune_rr=prune_rr,
         prune_h=prune_h,
         track=track,
+        max_gap=int(np.floor(max_gap_ms * fs / 1000.0 + 1e-9)),
         ints=_stage_ints(k, refr, fs_d, radius, base_radius, prune),
         floats=_stage_floats(fs_d, threshold, prune_rr, prune_h, refr_full),
     )
@@ -322,14 +342,16 @@ def detect_rpeaks(
     prune_rr: float = 1.1,
     prune_h: float = 0.6,
     track: bool = True,
+    max_gap_ms: float = _MAX_GAP_MS,
 ) -> RPeakResult:
     """Detect R-peaks in a single- or multi-lead ECG.
 
     Parameters
     ----------
     signal : array_like, shape (n_samples,) or (n_leads, n_samples)
-        ECG in mV (any unit works: the thresholds adapt). NaN marks missing samples: no beat
-        is detected inside a gap and each finite stretch is processed on its own.
+        ECG in mV (any unit works: the thresholds adapt). NaN marks missing samples: runs
+        of at most ``max_gap_ms`` are bridged (see ``max_gap_ms``); in a longer gap no beat
+        is detected and each finite stretch is processed on its own.
     fs : float
         Sampling frequency in Hz (tested from 100 to 1000 Hz).
     method : {"geoecg"}
@@ -357,19 +379,30 @@ def detect_rpeaks(
         tracker prefers regular rhythm where the envelope is noisy, so turn it off when the
         beats feed a measure of irregularity or noise (AF, ectopy, signal quality): the AF
         record features, AF screening and noise-detector features of geoecg do.
+    max_gap_ms : float, default 25
+        Longest run of NaN samples (missing samples / ``fs``, ms) that is bridged: inside a
+        lead, with a finite sample on each side, it is filled by linear interpolation in the
+        detector's input, so the filters run through it (sample dropouts of wireless
+        recorders). A gap of T ms loses content above about 1 / (2 T), at or above the
+        20-Hz top of the pass band for T <= 25 ms, and 25 ms is under a third of a QRS
+        width. A beat that would lie on a sample missing in every lead moves to the nearer
+        finite neighbour of its gap (the left one on a tie); the filled ranges are listed in
+        ``bridged``. 0 bridges nothing. Longer runs, and runs at the start or end of the
+        signal, split the record as gaps.
 
     Returns
     -------
     RPeakResult
-        ``indices`` (int64, sample numbers at ``fs``), ``fs`` (Hz), ``method`` and
-        per-beat ``confidence``.
+        ``indices`` (int64, sample numbers at ``fs``), ``fs`` (Hz), ``method``,
+        per-beat ``confidence``, the long ``gaps`` and the ``bridged`` ranges.
 
     Raises
     ------
     ValueError
         If ``signal`` is not (n_samples,) or (n_leads, n_samples), ``fs`` is not a
         positive finite number of Hz, ``method`` is unknown, ``band_hz`` is not
-        0 < low < high (Hz), or ``window_ms`` or ``threshold`` is not > 0.
+        0 < low < high (Hz), ``window_ms`` or ``threshold`` is not > 0, or
+        ``max_gap_ms`` is not >= 0.
     TypeError
         If ``signal`` does not hold real numbers or ``fs`` is not a number.
 
@@ -438,6 +471,7 @@ def detect_rpeaks(
         prune_rr,
         prune_h,
         track,
+        max_gap_ms,
     )
     from ._rpeaks_run import run_stages
 
@@ -452,6 +486,65 @@ def _gaps_full_rate(runs, nd: int, k: int, n: int) -> np.ndarray:
     edges.append(n)
     g = np.asarray(edges, dtype=np.int64).reshape(-1, 2)
     return g[g[:, 1] > g[:, 0]]
+
+
+def _ranges(mask: np.ndarray) -> np.ndarray:
+    """``[start, stop)`` runs of True in the 1-D bool ``mask``, shape (n_runs, 2)."""
+    d = np.diff(mask.view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    return np.stack([np.flatnonzero(d == 1), np.flatnonzero(d == -1)], axis=1).astype(np.int64)
+
+
+def _bridge_short_gaps(x2: np.ndarray, max_gap: int):
+    """Fill the NaN runs of at most ``max_gap`` samples that have a finite sample on each
+    side, in each lead of ``x2`` ``(n_leads, n)``, by linear interpolation between the two.
+
+    Returns ``(filled, bridged, missing)``: a filled copy of ``x2`` (None when nothing was
+    filled), the ``[start, stop)`` ranges filled in at least one lead and the
+    ``(n,)`` mask of samples NaN in every lead (None when nothing was filled).
+    """
+    nan = np.isnan(x2)
+    n = x2.shape[1]
+    if max_gap < 1 or not nan.any():
+        return None, _NO_RANGES, None
+    y = x2.copy()
+    filled = np.zeros(n, dtype=bool)
+    for lead in range(x2.shape[0]):
+        r = _ranges(nan[lead])
+        a, b = r[:, 0], r[:, 1]
+        r = r[(a > 0) & (b < n) & (b - a <= max_gap)]
+        if not r.shape[0]:
+            continue
+        a, b = r[:, 0], r[:, 1]
+        lens = b - a
+        first = np.repeat(a, lens)
+        idx = first + np.arange(lens.sum()) - np.repeat(np.cumsum(lens) - lens, lens)
+        left, right = np.repeat(y[lead, a - 1], lens), np.repeat(y[lead, b], lens)
+        frac = (idx - first + 1) / np.repeat(lens + 1, lens).astype(np.float64)
+        y[lead, idx] = left + (right - left) * frac
+        filled[idx] = True
+    if not filled.any():
+        return None, _NO_RANGES, None
+    return y, _ranges(filled), filled & nan.all(axis=0)
+
+
+def _off_missing(indices: np.ndarray, missing: np.ndarray) -> np.ndarray:
+    """``indices`` with each one on a ``missing`` sample moved to the nearer non-missing
+    neighbour of its run (the left one on a tie); a bridged run has one on each side."""
+    on = np.flatnonzero(missing[indices])
+    if not on.size:
+        return indices
+    out = indices.copy()
+    ok = np.flatnonzero(~missing)
+    for i in on:
+        p = int(indices[i])
+        j = int(np.searchsorted(ok, p))
+        left = int(ok[j - 1]) if j > 0 else None
+        right = int(ok[j]) if j < ok.size else None
+        if right is None or (left is not None and p - left <= right - p):
+            out[i] = left
+        else:
+            out[i] = right
+    return out
 
 
 def __getattr__(name):

@@ -29,6 +29,7 @@ DETECT_OPTIONS = (
     "prune_rr",
     "prune_h",
     "track",
+    "max_gap_ms",
 )
 
 
@@ -42,7 +43,7 @@ class RPeakDetector(TransformerMixin, BaseEstimator):
     lead : int or None, default None
         Lead to use; None combines all leads (see :func:`detect_rpeaks` Notes).
     method, band_hz, window_ms, refractory_ms, threshold, refine_ms, prune, prune_rr, \
-prune_h, track
+prune_h, track, max_gap_ms
         Every option of :func:`detect_rpeaks`, with the same defaults and meaning (``track``:
         beat-sequence tracking in noise; turn it off when the beats feed a measure of
         irregularity or noise).
@@ -80,6 +81,7 @@ prune_h, track
         prune_rr=1.1,
         prune_h=0.6,
         track=True,
+        max_gap_ms=25.0,
     ):
         self.fs = fs
         self.lead = lead
@@ -93,6 +95,7 @@ prune_h, track
         self.prune_rr = prune_rr
         self.prune_h = prune_h
         self.track = track
+        self.max_gap_ms = max_gap_ms
 
     def _records(self, X) -> list[np.ndarray]:
         if is_record_list(X) or isinstance(X, tuple):
