@@ -142,6 +142,8 @@ def main(argv=None) -> int:
         for _ in range(args.n_boot)
     ]
     refs = {}
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
     with sklearn.config_context(enable_metadata_routing=True):
         methods = make_methods(pre)
         for name, (make, inputs, uses) in methods.items():
@@ -187,10 +189,10 @@ def main(argv=None) -> int:
                     "log_loss_gap_ci": f"[{lo[1]:+.3f}, {hi[1]:+.3f}]",
                 }
             )
+            # the methods finished so far, rewritten after each one (a killed run keeps them)
+            pd.DataFrame(rows).to_csv(out / "ptbxl_age_shift.csv", index=False)
+            print(f"{name}: done ({len(rows)} of {len(methods)})", flush=True)
     df = pd.DataFrame(rows)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    df.to_csv(out / "ptbxl_age_shift.csv", index=False)
     with pd.option_context("display.width", 200):
         print(df.round(4).to_string(index=False))
     print(f"written to {out / 'ptbxl_age_shift.csv'}")
