@@ -34,6 +34,7 @@ __all__ = [
     "as_signal",
     "as_record",
     "is_record_list",
+    "check_not_one_signal",
     "check_rr",
     "check_rpeaks",
     "check_sample_indices",
@@ -169,6 +170,34 @@ def is_record_list(x) -> bool:
     if not isinstance(x, list) or len(x) == 0:
         return False
     return np.ndim(x[0]) >= 1
+
+
+def check_not_one_signal(X, who: str) -> None:
+    """Refuse one signal passed where a collection of records is expected.
+
+    A 1-D array (or a list/tuple of numbers) iterates sample by sample, so each sample
+    would become a one-sample record: a ValueError says to pass ``[x]``.
+
+    Parameters
+    ----------
+    X : object
+        What the caller got as its collection of records.
+    who : str
+        The estimator or function named in the message.
+
+    Raises
+    ------
+    ValueError
+        ``X`` is a number, a non-empty 0-D/1-D numeric array, or a non-empty list/tuple whose
+        first item is a number (an empty array or list is no record, not refused here).
+    """
+    one = isinstance(X, np.ndarray) and X.ndim < 2 and X.dtype != object and X.size > 0
+    one = one or isinstance(X, numbers.Number | np.generic)
+    if one or (isinstance(X, list | tuple) and len(X) and np.ndim(X[0]) == 0):
+        raise ValueError(
+            f"{who} takes a list of records (each a 1-D signal); got one signal of "
+            f"{np.size(X)} number(s): pass [x] for a single record"
+        )
 
 
 def check_rr(rr_ms, name: str = "rr_ms", *, check_units: bool = True) -> np.ndarray:

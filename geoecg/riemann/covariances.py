@@ -298,6 +298,13 @@ def _ridge_needed(cov, floor) -> np.ndarray:
         return np.maximum(floor - np.linalg.eigvalsh(cov)[:, 0], 0.0)
 
 
+def _first_record(X: list):
+    """The first record of a list of records; an empty list is a ValueError."""
+    if not X:
+        raise ValueError("X must hold at least one record, got an empty list")
+    return X[0]
+
+
 class LeadCovariances(TransformerMixin, BaseEstimator):
     """Signals ``(n_records, n_leads, n_samples)`` to SPD lead covariances.
 
@@ -431,8 +438,16 @@ class LeadCovariances(TransformerMixin, BaseEstimator):
     def fit(self, X, y=None):
         """Check the parameters and record the number of leads; returns self."""
         self._check_params()
-        X = _as_batch(X) if not isinstance(X, list) else X
-        self.n_leads_in_ = int(X[0].shape[0]) if isinstance(X, list) else int(X.shape[1])
+        if isinstance(X, list):  # records of any length; a 1-D record is one lead
+            first = np.asarray(_first_record(X))
+            if first.ndim not in (1, 2):
+                raise ValueError(
+                    f"each record of a list X must be (n_leads, n_samples) or one lead "
+                    f"(n_samples,); record 0 has shape {first.shape}"
+                )
+            self.n_leads_in_ = 1 if first.ndim == 1 else int(first.shape[0])
+        else:
+            self.n_leads_in_ = int(_as_batch(X).shape[1])
         idx = _check_leads(self.leads, self.n_leads_in_)
         lead = self.n_leads_in_ if idx is None else len(idx)
         self.n_channels_out_ = lead * self.n_lags
@@ -442,6 +457,7 @@ class LeadCovariances(TransformerMixin, BaseEstimator):
         """SPD covariances, shape (n_records, n_channels, n_channels), in mV^2."""
         check_is_fitted(self, "n_leads_in_")
         if isinstance(X, list):
+            _first_record(X)
             return np.concatenate([self.transform(np.asarray(x)[None]) for x in X], axis=0)
         X = _as_batch(X)
         if X.shape[1] != self.n_leads_in_:

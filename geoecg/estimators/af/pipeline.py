@@ -20,6 +20,8 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ..._validation import check_not_one_signal
+
 __all__ = [
     "AFRecordClassifier",
     "AFFeatureBlocks",
@@ -125,6 +127,7 @@ class AFRecordClassifier(ClassifierMixin, BaseEstimator):
         self.n_jobs = n_jobs
 
     def _signals(self, X):
+        check_not_one_signal(X, "AFRecordClassifier")
         if isinstance(X, np.ndarray) and X.ndim == 3:
             if X.shape[1] != 1:  # lead 0 used to be taken without a word
                 raise ValueError(

@@ -14,7 +14,7 @@ import os
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from ..._validation import as_signal, check_fs, check_rr
+from ..._validation import as_signal, check_fs, check_not_one_signal, check_rr
 from ...signal import bandpass
 from ..hrv import HRV_FEATURE_NAMES
 from ..hrv_batch import hrv_features_batch
@@ -489,7 +489,13 @@ def af_record_features_batch(
     Returns
     -------
     ndarray, shape (n_records, n_features)
+
+    Raises
+    ------
+    ValueError
+        ``signals`` is one signal (a 1-D array or a list of numbers), not a list of records.
     """
+    check_not_one_signal(signals, "af_record_features_batch")
     return cached_rows(
         af_record_features,
         signals,
@@ -531,6 +537,7 @@ class AFRecordFeatures(TransformerMixin, BaseEstimator):
 
     def transform(self, X) -> np.ndarray:
         """Feature matrix ``(n_records, n_features)`` (NaN where undefined)."""
+        check_not_one_signal(X, "AFRecordFeatures")
         return af_record_features_batch(list(X), self.fs)
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
