@@ -34,15 +34,6 @@ def check_params(est):
         raise ValueError(f"map_neighbors must be an int >= 0, got {km!r}")
     if km and (est.method != "population" or len(parse_leads(est.source)) != 1):
         raise ValueError("map_neighbors applies to the population method from one lead")
-    kf = est.kernel_features
-    if not isinstance(kf, (int, np.integer)) or kf < 0:
-        raise ValueError(f"kernel_features must be an int >= 0, got {kf!r}")
-    if kf and est.method != "population":
-        raise ValueError("kernel_features applies to the population method")
-    if not (np.isfinite(est.kernel_scale) and est.kernel_scale > 0):
-        raise ValueError(f"kernel_scale must be a positive number, got {est.kernel_scale!r}")
-    if not (np.isfinite(est.kernel_alpha) and est.kernel_alpha > 0):
-        raise ValueError(f"kernel_alpha must be a positive number, got {est.kernel_alpha!r}")
     if est.amplitude not in AMPLITUDE_MAPS:
         raise ValueError(f"amplitude must be one of {AMPLITUDE_MAPS}, got {est.amplitude!r}")
     if est.amplitude != "conditional" and est.method == "patient":
@@ -60,7 +51,6 @@ def check_params(est):
         or est.phase_edges_s is not None
         or k
         or km
-        or kf
         or est.amplitude != "conditional"
     ):
         fs_ok = isinstance(est.fs, int | float | np.integer | np.floating) and not isinstance(
@@ -69,7 +59,7 @@ def check_params(est):
         if not fs_ok or not np.isfinite(est.fs) or est.fs <= 0:
             raise ValueError(
                 "fs must be a positive number in Hz for method='patient', phase_edges_s, "
-                f"template_neighbors, map_neighbors, kernel_features or amplitude, got {est.fs!r}"
+                f"template_neighbors, map_neighbors or amplitude, got {est.fs!r}"
             )
     if est.method == "patient":
         if not est.calibration_s > 0:

@@ -30,7 +30,6 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ._design import _conditional, _lagged, _oas
-from ._kernel import fit_kernel_residual
 from ._neighbours import blend_neighbour_maps, fit_neighbour_maps, source_descriptors
 from ._params import METHODS, check_params
 from ._phases import beat_phase_index
@@ -96,14 +95,6 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
         record's 12 leads) of the ``k`` training records whose source lead is most alike
         (:mod:`geoecg.leads._neighbours`; the bench's single-lead default, ``k = 20``).
         Needs ``fs``.
-    kernel_features : int, default 0
-        Population method: with ``D > 0``, add a ridge regression on ``D`` random Fourier
-        features of the local source waveform and the beat phase, fitted to the residual of
-        the linear map (:mod:`geoecg.leads._kernel`). Needs ``fs``.
-    kernel_scale : float, default 1.0
-        Gaussian-kernel bandwidth in units of ``sqrt(d)`` standardised inputs.
-    kernel_alpha : float, default 1e-2
-        Ridge penalty of the kernel residual, relative to its mean Gram diagonal.
     amplitude : {"conditional", "r_quantile"}, default "conditional"
         ``"conditional"`` returns the conditional mean, whose amplitudes regress toward the
         population. ``"r_quantile"`` (population and gaussian methods; needs ``fs``)
@@ -195,9 +186,6 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
         template_neighbors=0,
         template_weight=0.5,
         map_neighbors=0,
-        kernel_features=0,
-        kernel_scale=1.0,
-        kernel_alpha=1e-2,
         amplitude="conditional",
         limb_relations=True,
         on_invalid="raise",
@@ -215,9 +203,6 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
         self.template_neighbors = template_neighbors
         self.template_weight = template_weight
         self.map_neighbors = map_neighbors
-        self.kernel_features = kernel_features
-        self.kernel_scale = kernel_scale
-        self.kernel_alpha = kernel_alpha
         self.amplitude = amplitude
         self.limb_relations = limb_relations
         self.on_invalid = on_invalid
@@ -285,12 +270,7 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
         self.target_ = tuple(rest)
         self.tgt_idx_ = np.array([STANDARD_LEADS.index(s) for s in rest], dtype=int)
         fs = None if self.fs is None else float(self.fs)
-        kern = self.kernel_features > 0
-        rp = (
-            source_rpeaks(X[:, self.src_idx_], fs)
-            if self.amplitude != "conditional" or kern
-            else None
-        )
+        rp = source_rpeaks(X[:, self.src_idx_], fs) if self.amplitude != "conditional" else None
         P = self._phases(X[:, self.src_idx_], rp)
         if self.method == "gaussian":
             self.coef_, self.phase_coef_ = self._fit_gaussian(X, P)
@@ -299,13 +279,6 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
             self.coef_ = self._solve(G[0], B[0], self.alpha)
             self.phase_coef_ = self._solve_phases(G, B, self.alpha, PHASE_PRIOR)
         self.n_features_ = self.coef_.shape[0]
-        self.kernel_ = None
-        if kern:
-            Y = X[:, self.tgt_idx_] - X[:, self.tgt_idx_].mean(axis=-1, keepdims=True)
-            lin = self._predict(X[:, self.src_idx_], self.coef_, self.phase_coef_, P)
-            self.kernel_ = fit_kernel_residual(
-                X[:, self.src_idx_], rp, fs, Y - lin, *self._kernel_args()
-            )
         self.amplitude_map_ = self.template_keys_ = self.template_beats_ = None
         self.neighbour_maps_ = peaks = keys = desc = None
         if self.template_neighbors or self.map_neighbors:
@@ -321,7 +294,6 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
         if self.amplitude != "conditional":
             Y = X[:, self.tgt_idx_]
             pred = self._predict(X[:, self.src_idx_], self.coef_, self.phase_coef_, P)
-            pred = self._add_kernel(pred, X[:, self.src_idx_], rp)
             if keys is not None:
                 self._blend(pred, keys, peaks, exclude=self_row)
             if self.neighbour_maps_ is not None:
@@ -330,13 +302,6 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
             Y = Y - Y.mean(axis=-1, keepdims=True)
             self.amplitude_map_ = fit_r_amplitude_map(Y, pred, fs, rp)
         return self
-
-    def _kernel_args(self):
-        return self.kernel_features, self.kernel_scale, self.kernel_alpha
-
-    def _add_kernel(self, pred, S, rpeaks):
-        kern = getattr(self, "kernel_", None)
-        return pred if kern is None else pred + kern.predict(S, rpeaks, float(self.fs))
 
     def _blend(self, pred, keys, peaks, exclude=None):
         return blend_templates(
@@ -512,14 +477,12 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
         ok = ~bad
         if ok.any():
             Sok = S[ok]
-            need = self.amplitude != "conditional" or getattr(self, "kernel_", None) is not None
-            rp = source_rpeaks(Sok, float(self.fs)) if need else None
+            rp = source_rpeaks(Sok, float(self.fs)) if self.amplitude != "conditional" else None
             P = self._phases(Sok, rp)
             if self.method == "patient":
                 pred = self._patient(X[ok], P)
             else:
                 pred = self._predict(Sok, self.coef_, self.phase_coef_, P)
-                pred = self._add_kernel(pred, Sok, rp)
                 tmpl = getattr(self, "template_keys_", None) is not None
                 nbm = getattr(self, "neighbour_maps_", None) is not None
                 if tmpl or nbm:
