@@ -26,7 +26,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from .rpeaks import combine_lead_energies, local_maxima, mask_runs
+from .rpeaks import local_maxima, mask_runs
+from .rpeaks_combine import combine_leads
 from .rpeaks_decide import decide_beats, finish_peaks, initial_levels, prune_split_beats
 from .rpeaks_fused import lead_energies_fused, track_inputs
 
@@ -50,7 +51,7 @@ def record_energy(x, k, sos, half_width, min_len, block, floor, keep):
 
     :func:`lead_energies_fused` (``k``, ``sos``, ``half_width``, ``min_len``), then a copy
     of lead ``keep``'s envelope and mask (empty when ``keep < 0``) and its processed
-    stretches (:func:`mask_runs`), then for several leads :func:`combine_lead_energies`
+    stretches (:func:`mask_runs`), then for several leads :func:`combine_leads`
     (``block``, ``floor``), which rescales ``energy`` in place. Returns ``(energy, used,
     combined, runs, has_inf, kept_energy, kept_used, kept_runs)``: ``combined`` is the
     envelope the decision runs on (lead 0's own for one lead) and ``runs`` its processed
@@ -68,7 +69,7 @@ def record_energy(x, k, sos, half_width, min_len, block, floor, keep):
         kept_u = np.empty(0, dtype=np.bool_)
         kept_runs = np.empty((0, 2), dtype=np.int64)
     if x.shape[0] > 1:
-        combined, runs = combine_lead_energies(
+        combined, runs = combine_leads(
             energy=energy, used=used, block=block, floor=floor, min_len=min_len
         )
     else:
