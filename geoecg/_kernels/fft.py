@@ -25,8 +25,9 @@ FFT_MIN = 64
 #: ``cos(2 pi j / COS_TABLE_N)`` for ``j = 0..COS_TABLE_N / 2``, computed once at import with
 #: the C library's ``cos`` (as the kernels' ``np.cos``): the table of every power of two ``n``
 #: up to ``COS_TABLE_N`` (Hann window and FFT twiddles of the default 1024-sample Welch
-#: segment and 2048-point Lomb-Scargle grid) is a strided copy of it, the same numbers
-#: (``2 pi (j s) / (n s)`` with ``s`` a power of two is the same double as ``2 pi j / n``).
+#: segment, and of the 512-point thirds of the 1,536-point Lomb-Scargle grid) is a strided
+#: copy of it, the same numbers (``2 pi (j s) / (n s)`` with ``s`` a power of two is the same
+#: double as ``2 pi j / n``).
 COS_TABLE_N = 2048
 _COS = np.array([math.cos(2.0 * math.pi * j / COS_TABLE_N) for j in range(COS_TABLE_N // 4 + 1)])
 _COS = np.concatenate([_COS, -_COS[-2::-1]])  # the quarter rule of _twiddles, as it does
