@@ -17,6 +17,7 @@ import numpy as np
 
 from .._butter import butter2_bandpass_sos
 from .._kernels import rpeaks_stages as S
+from .._kernels.rpeaks import mask_runs
 from .._validation import _to_float, as_signal, check_fs, check_layout
 
 __all__ = ["RPeakResult", "detect_rpeaks"]  # RPeakDetector: see rpeaks_transformer
@@ -488,12 +489,6 @@ def _gaps_full_rate(runs, nd: int, k: int, n: int) -> np.ndarray:
     return g[g[:, 1] > g[:, 0]]
 
 
-def _ranges(mask: np.ndarray) -> np.ndarray:
-    """``[start, stop)`` runs of True in the 1-D bool ``mask``, shape (n_runs, 2)."""
-    d = np.diff(mask.view(np.int8), prepend=np.int8(0), append=np.int8(0))
-    return np.stack([np.flatnonzero(d == 1), np.flatnonzero(d == -1)], axis=1).astype(np.int64)
-
-
 def _bridge_short_gaps(x2: np.ndarray, max_gap: int):
     """Fill the NaN runs of at most ``max_gap`` samples that have a finite sample on each
     side, in each lead of ``x2`` ``(n_leads, n)``, by linear interpolation between the two.
@@ -509,7 +504,7 @@ def _bridge_short_gaps(x2: np.ndarray, max_gap: int):
     y = x2.copy()
     filled = np.zeros(n, dtype=bool)
     for lead in range(x2.shape[0]):
-        r = _ranges(nan[lead])
+        r = mask_runs(nan[lead], 1)
         a, b = r[:, 0], r[:, 1]
         r = r[(a > 0) & (b < n) & (b - a <= max_gap)]
         if not r.shape[0]:
@@ -524,7 +519,7 @@ def _bridge_short_gaps(x2: np.ndarray, max_gap: int):
         filled[idx] = True
     if not filled.any():
         return None, _NO_RANGES, None
-    return y, _ranges(filled), filled & nan.all(axis=0)
+    return y, mask_runs(filled, 1), filled & nan.all(axis=0)
 
 
 def _off_missing(indices: np.ndarray, missing: np.ndarray) -> np.ndarray:
