@@ -126,6 +126,13 @@ def read_header(path: str | os.PathLike):
     -------
     wfdb.Record or wfdb.MultiRecord
         The header object from :func:`wfdb.rdheader`.
+
+    Examples
+    --------
+    >>> from geoecg.datasets import sample_record_path
+    >>> h = read_header(sample_record_path("mitdb_119"))
+    >>> h.fs, h.sig_name, h.sig_len
+    (360, ['MLII', 'V1'], 108000)
     """
     base = _record_base(path)
     _check_exists(base)

@@ -89,6 +89,12 @@ def iter_chunks(
         If ``chunk_size`` is not a positive integer.
     FileNotFoundError
         If ``folder`` is not a folder.
+
+    Examples
+    --------
+    >>> from geoecg.datasets import sample_cinc2017_dir
+    >>> [len(chunk) for chunk in iter_chunks(sample_cinc2017_dir(), chunk_size=8, annotator=None)]
+    [8, 8, 4]
     """
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
         raise ValueError(f"chunk_size must be a positive int, got {chunk_size!r}")

@@ -81,6 +81,16 @@ def aami_map(escape_class: str = "N") -> dict[str, str]:
     -------
     dict of str to str
         Beat symbol -> AAMI class (N, S, V, F, Q); non-beat symbols are absent.
+
+    Examples
+    --------
+    >>> m = aami_map()
+    >>> m["A"], m["V"], m["j"], m["/"]
+    ('S', 'V', 'N', 'Q')
+    >>> aami_map(escape_class="S")["j"]
+    'S'
+    >>> "+" in m  # rhythm changes are not beats
+    False
     """
     if escape_class not in ("N", "S"):
         raise ValueError(f"escape_class must be 'N' or 'S', got {escape_class!r}")
@@ -133,6 +143,19 @@ def beat_annotations(annotations: Annotations, escape_class: str = "N") -> pd.Da
     -------
     DataFrame
         Columns ``sample`` (int64), ``symbol`` and ``aami``; non-beat annotations dropped.
+
+    Examples
+    --------
+    >>> from geoecg.datasets import sample_record_path
+    >>> from geoecg.io import read_record
+    >>> beats = beat_annotations(read_record(sample_record_path("mitdb_119")).annotations)
+    >>> beats.head(3)
+       sample symbol aami
+    0     309      N    N
+    1     503      V    V
+    2     977      N    N
+    >>> beats["aami"].value_counts().to_dict()
+    {'N': 246, 'V': 80}
     """
     beat = np.isin(annotations.symbol, list(BEAT_SYMBOLS))
     sym = annotations.symbol[beat]
@@ -170,6 +193,20 @@ def rhythm_episodes(
     DataFrame
         Columns ``rhythm`` (aux note without the leading ``(``, e.g. ``"AFIB"``),
         ``start``, ``end`` (samples, end exclusive) and ``duration_s``.
+
+    Examples
+    --------
+    >>> from geoecg.datasets import sample_record_path
+    >>> from geoecg.io import read_record
+    >>> rec = read_record(sample_record_path("mitdb_119"))
+    >>> episodes = rhythm_episodes(rec.annotations, rec.signal.shape[1], rec.fs)
+    >>> episodes.head(3)
+      rhythm  start    end  duration_s
+    0      N     32   7610   21.050000
+    1      B   7610  11305   10.263889
+    2      N  11305  12901    4.433333
+    >>> episodes.groupby("rhythm")["duration_s"].sum().round(1).to_dict()
+    {'B': 56.7, 'N': 221.8, 'T': 21.5}
     """
     is_rhythm = np.isin(annotations.symbol, list(symbols)) & np.char.startswith(
         annotations.aux_note.astype(str), "("
@@ -194,6 +231,12 @@ def mitdb_dir(root: str | os.PathLike | None = None) -> Path:
     -------
     pathlib.Path
         The folder.
+
+    Examples
+    --------
+    >>> from geoecg.datasets import sample_data_dir
+    >>> mitdb_dir(sample_data_dir()).name  # a parent folder holding mitdb/ is accepted
+    'mitdb'
     """
     return database_dir("mitdb", root, marker="*.atr")
 
@@ -213,6 +256,12 @@ def mitdb_records(root: str | os.PathLike | None = None, subset: str = "all") ->
     list of str
         Record names with a ``.atr`` file, in the order of the folder's ``RECORDS`` file
         (sorted when there is none).
+
+    Examples
+    --------
+    >>> from geoecg.datasets import sample_mitdb_dir
+    >>> mitdb_records(sample_mitdb_dir())
+    ['mitdb_101', 'mitdb_119', 'mitdb_201']
     """
     folder = mitdb_dir(root)
     present = [r for r in list_records(folder, recursive=False) if (folder / f"{r}.atr").is_file()]
@@ -257,6 +306,13 @@ def read_mitdb(
     -------
     ECGRecord
         Signal in mV, ``fs`` 360 Hz, and the ``atr`` annotations.
+
+    Examples
+    --------
+    >>> from geoecg.datasets import sample_mitdb_dir
+    >>> rec = read_mitdb("mitdb_119", sample_mitdb_dir(), leads=["V1"])
+    >>> rec.lead_names, rec.fs, rec.signal.shape
+    (('V1',), 360.0, (1, 108000))
     """
     path = mitdb_dir(root) / str(record)
     if leads is not None:
@@ -309,6 +365,16 @@ def aami_counts(
     -------
     DataFrame
         One row per record and a final ``"total"`` row; columns N, S, V, F, Q and ``all``.
+
+    Examples
+    --------
+    >>> from geoecg.datasets import sample_mitdb_dir
+    >>> aami_counts(sample_mitdb_dir())
+                 N   S   V  F  Q  all
+    mitdb_101  342   0   0  0  0  342
+    mitdb_119  246   0  80  0  0  326
+    mitdb_201  296  18  16  0  0  330
+    total      884  18  96  0  0  998
     """
     import wfdb
 

@@ -66,6 +66,11 @@ def nstdb_dir(root: str | os.PathLike | None = None) -> Path:
     -------
     pathlib.Path
         The folder.
+
+    Examples
+    --------
+    >>> nstdb_dir("/data/physionet").name  # doctest: +SKIP
+    'nstdb'
     """
     return database_dir("nstdb", root, marker="*.hea")
 
@@ -83,6 +88,12 @@ def nstdb_records(root: str | os.PathLike | None = None) -> pd.DataFrame:
     DataFrame
         Columns ``record``, ``kind`` (``"noisy"`` or ``"noise"``), ``clean`` (the clean
         MIT-BIH record), ``noise`` (``"em"``, ``"ma"``, ``"bw"``) and ``snr_db`` (dB).
+
+    Examples
+    --------
+    >>> table = nstdb_records("/data/physionet/nstdb")  # doctest: +SKIP
+    >>> table.set_index("record").loc["118e06"].to_dict()  # doctest: +SKIP
+    {'kind': 'noisy', 'clean': '118', 'noise': 'em', 'snr_db': 6.0}
     """
     folder = nstdb_dir(root)
     rows = []
@@ -116,5 +127,11 @@ def read_nstdb(record: str, root: str | os.PathLike | None = None, **kwargs) -> 
     -------
     ECGRecord
         Signal in mV at 360 Hz; the ``atr`` annotations (empty for the noise records).
+
+    Examples
+    --------
+    >>> rec = read_nstdb("118e06", "/data/physionet/nstdb")  # doctest: +SKIP
+    >>> rec.fs, rec.lead_names, rec.signal.shape  # doctest: +SKIP
+    (360.0, ('MLII', 'V1'), (2, 650000))
     """
     return read_record(nstdb_dir(root) / str(record), **kwargs)

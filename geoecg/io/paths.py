@@ -28,6 +28,14 @@ def data_root() -> Path | None:
     -------
     pathlib.Path or None
         The data root, or None.
+
+    Examples
+    --------
+    >>> import os
+    >>> from unittest import mock
+    >>> with mock.patch.dict(os.environ, {"GEOECG_DATA": "/data/physionet"}):
+    ...     print(data_root())
+    /data/physionet
     """
     env = os.environ.get("GEOECG_DATA")
     return Path(env) if env else None
@@ -56,6 +64,12 @@ def database_dir(database: str, root: str | os.PathLike | None = None, *, marker
     ------
     FileNotFoundError
         If no folder is found; the message lists the places searched and what was expected.
+
+    Examples
+    --------
+    >>> from geoecg.datasets import sample_data_dir
+    >>> database_dir("mitdb", sample_data_dir(), marker="*.atr").name
+    'mitdb'
     """
     candidates: list[Path] = []
     if root is not None:
@@ -102,6 +116,14 @@ def list_records(folder: str | os.PathLike, *, recursive: bool = True) -> list[s
     list of str
         Record paths without extension, relative to ``folder`` (``"100"``,
         ``"records100/00000/00001_lr"``).
+
+    Examples
+    --------
+    >>> from geoecg.datasets import sample_mitdb_dir, sample_ptbxl_dir
+    >>> list_records(sample_mitdb_dir())
+    ['mitdb_101', 'mitdb_119', 'mitdb_201']
+    >>> list_records(sample_ptbxl_dir())[:2]  # PTB-XL keeps its records in subfolders
+    ['records100/00000/00001_lr', 'records100/00000/00002_lr']
     """
     folder = Path(folder)
     if not folder.is_dir():
