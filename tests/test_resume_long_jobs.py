@@ -1,0 +1,104 @@
+"""``--resume`` for the long jobs that could not resume before session 14: ``geoecg bench
+extract`` (stages), ``geoecg bench ptbxl`` (one unit per method and study) and
+``simulations/af_scale.py`` (stages).
+
+Each test interrupts a run after some units (a monkeypatched unit raises KeyboardInterrupt),
+resumes it with ``--resume`` and checks that only the unfinished units run and that the final
+file equals the uninterrupted run's (versions and wall-clock entries aside). Data-free: the
+protocols' expensive calls are stubbed, or the data is a small synthetic cohort.
+"""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+
+from geoecg.cli import main
+
+
+def _interrupt(*a, **k):
+    raise KeyboardInterrupt
+
+
+class _PTB:  # a PTB-XL folder with two records, nothing read
+    def __init__(self, root):
+        self.root = root
+
+    def available(self, fs):
+        return ["1", "2"]
+
+
+def _stub_extract(monkeypatch, tmp_path, calls):
+    import geoecg.io.ptbxl as io_ptbxl
+    from geoecg.bench import extract as bench_extract
+    from geoecg.cohort import _chunk, extract, layout, throughput
+
+    def timing(tree, features, out, n, chunk_size, fs):
+        calls.append(out.name)
+        return {"features": "+".join(features), "records": n, "records_per_cpu_s": 10.0}
+
+    def tree(root, out, n, fs):
+        return pd.DataFrame({"path": [f"r{k}" for k in range(n)]})
+
+    def par(*a, **k):
+        calls.append("par")
+        return SimpleNamespace(max_rss_mb=50.0)
+
+    monkeypatch.setattr(throughput, "time_feature_sets", timing)
+    monkeypatch.setattr(throughput, "scale_check", lambda *a: calls.append("big") or {"n": a[2]})
+    monkeypatch.setattr(io_ptbxl, "PTBXL", _PTB)
+    monkeypatch.setattr(layout, "mimic_layout_from_ptbxl", tree)
+    monkeypatch.setattr(_chunk, "peak_rss_mb", lambda: 100.0)
+    monkeypatch.setattr(extract, "extract_features", par)
+    monkeypatch.setattr(bench_extract, "data_dir", lambda *a, **k: tmp_path)
+    monkeypatch.setattr(bench_extract, "format_report", lambda r: "table")
+    return throughput
+
+
+def test_bench_extract_interrupted_then_resumed_times_only_the_rest(monkeypatch, tmp_path):
+    calls: list = []
+    throughput = _stub_extract(monkeypatch, tmp_path, calls)
+    cmd = ["bench", "extract", "--fs", "100", "--synthetic", "6", "--per-set", "3"]
+    cmd += ["--n-jobs", "1", "--nk-sample", "0", "--chunk-size", "4", "--big-tree", "10"]
+    full, part = tmp_path / "full.json", tmp_path / "part.json"
+    assert main([*cmd, "--json", str(full)]) == 0
+    timed = ["warm", *(f"set{k}" for k in range(9)), "big"]  # 8 sets + the target
+    assert calls == [*timed, "par", "big"]
+    calls.clear()
+    scale_check = throughput.scale_check
+    monkeypatch.setattr(throughput, "scale_check", _interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        main([*cmd, "--json", str(part)])
+    d = json.loads(part.read_text())
+    assert d["complete"] is False and d["stages"] == ["per_set", "full_tree", "worker_max_rss_mb"]
+    assert calls == [*timed, "par"]
+    calls.clear()
+    monkeypatch.setattr(throughput, "scale_check", scale_check)
+    assert main([*cmd, "--json", str(part), "--resume"]) == 0
+    assert calls == ["big"]  # no warm-up, no timed set, no worker run again
+    a, b = json.loads(full.read_text()), json.loads(part.read_text())
+    for d in (a, b):
+        d.pop("versions"), d.pop("build_s")
+    assert a == b and b["complete"] and b["big_tree"] == {"n": 10}
+    assert b["stages"] == ["per_set", "full_tree", "worker_max_rss_mb", "big_tree", "neurokit2"]
+    calls.clear()
+    monkeypatch.setattr(throughput, "scale_check", _interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        main([*cmd, "--json", str(part)])
+    assert main([*cmd[:-2], "--big-tree", "20", "--json", str(part), "--resume"]) != 0
+    assert len(calls) == len(timed) + 1  # the refused resume ran nothing
+
+
+def test_extraction_benchmark_without_sink_calls_every_stage(monkeypatch, tmp_path):
+    calls: list = []
+    throughput = _stub_extract(monkeypatch, tmp_path, calls)
+    r = throughput.extraction_benchmark(
+        tmp_path, fs=100, synthetic=4, per_set=2, n_jobs=1, nk_sample=0, chunk_size=4,
+        sets=("rpeaks",), target=("rpeaks",),
+    )  # fmt: skip
+    assert calls == ["warm", "set0", "set1", "big", "par"]
+    assert r["big_tree"] is None and r["neurokit2"] is None and r["worker_max_rss_mb"] == 50.0
+    assert [s["records"] for s in r["per_set"]] == [2, 2] and r["full_tree"]["records"] == 4
