@@ -70,6 +70,17 @@ def apply_sos(x, sos: np.ndarray):
     -------
     ndarray or list of ndarray
         Filtered signal(s), same shape(s) as ``x``, float64.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import scipy.signal as sps
+    >>> sos = sps.butter(2, [0.5, 40.0], btype="bandpass", fs=250, output="sos")
+    >>> x = np.sin(2 * np.pi * 10 * np.arange(2500) / 250)
+    >>> x[1000:1010] = np.nan  # a gap: each finite run is filtered on its own
+    >>> y = apply_sos(x, sos)
+    >>> y.shape, int(np.isnan(y).sum())
+    ((2500,), 10)
     """
     if is_record_list(x):
         return [apply_sos(xi, sos) for xi in x]
@@ -151,6 +162,15 @@ def highpass(x, fs: float, cutoff: float = 0.5, order: int = 2):
     -------
     ndarray or list of ndarray
         The filtered signal(s), float64, same shape as ``x``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> t = np.arange(0, 10, 1 / 250)
+    >>> x = np.sin(2 * np.pi * 0.1 * t) + np.sin(2 * np.pi * 10 * t)  # 0.1 Hz drift + 10 Hz
+    >>> y = highpass(x, 250, cutoff=1.0)
+    >>> bool(abs(y[500:-500] - np.sin(2 * np.pi * 10 * t)[500:-500]).max() < 0.01)
+    True
     """
     fs = check_fs(fs)
     if not 0 < cutoff < fs / 2:
@@ -176,6 +196,15 @@ def lowpass(x, fs: float, cutoff: float = 40.0, order: int = 4):
     -------
     ndarray or list of ndarray
         The filtered signal(s), float64, same shape as ``x``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> t = np.arange(0, 10, 1 / 250)
+    >>> x = np.sin(2 * np.pi * 5 * t) + np.sin(2 * np.pi * 100 * t)  # 5 Hz + 100 Hz
+    >>> y = lowpass(x, 250, cutoff=40.0)
+    >>> bool(abs(y[500:-500] - np.sin(2 * np.pi * 5 * t)[500:-500]).max() < 0.01)
+    True
     """
     fs = check_fs(fs)
     if not 0 < cutoff < fs / 2:
@@ -202,6 +231,15 @@ def remove_baseline(x, fs: float, cutoff: float = 0.5, order: int = 2):
     -------
     ndarray or list of ndarray
         Signal(s) without the slow baseline, float64.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> t = np.arange(0, 10, 1 / 250)
+    >>> x = np.sin(2 * np.pi * 0.1 * t) + np.sin(2 * np.pi * 10 * t)  # 0.1 Hz wander + 10 Hz
+    >>> y = remove_baseline(x, 250)
+    >>> bool(abs(y[500:-500] - np.sin(2 * np.pi * 10 * t)[500:-500]).max() < 0.01)
+    True
     """
     return highpass(x, fs, cutoff=cutoff, order=order)
 
@@ -227,6 +265,15 @@ def notch(x, fs: float, freq: float = 50.0, quality: float = 30.0, harmonics: in
     -------
     ndarray or list of ndarray
         Filtered signal(s), float64.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> t = np.arange(0, 10, 1 / 250)
+    >>> x = np.sin(2 * np.pi * 5 * t) + 0.5 * np.sin(2 * np.pi * 50 * t)  # 50 Hz mains
+    >>> y = notch(x, 250, freq=50.0)
+    >>> bool(abs(y[500:-500] - np.sin(2 * np.pi * 5 * t)[500:-500]).max() < 0.01)
+    True
     """
     fs = check_fs(fs)
     if not 0 < freq < fs / 2:

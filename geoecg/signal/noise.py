@@ -60,6 +60,16 @@ def snr_db(signal, noise, *, reference: str = "power", rpeaks=None, fs=None) -> 
     -------
     ndarray
         SNR in dB for each lead (a 0-d array for 1-D input).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> s = np.sin(np.linspace(0, 100, 5000))
+    >>> n = 0.1 * np.random.default_rng(0).standard_normal(5000)
+    >>> round(float(snr_db(s, n)), 2)
+    17.05
+    >>> snr_db(np.vstack([s, 2 * s]), np.vstack([n, n])).round(2)  # per lead: +6 dB for 2x
+    array([17.05, 23.07])
     """
     s = as_signal_array(signal, "signal")
     n = as_signal_array(noise, "noise")

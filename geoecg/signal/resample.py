@@ -79,6 +79,11 @@ def resample_indices(indices, fs_in: float, fs_out: float) -> np.ndarray:
     -------
     ndarray of int64
         ``round(indices * fs_out / fs_in)``.
+
+    Examples
+    --------
+    >>> resample_indices([360, 720, 1080], 360, 250)
+    array([250, 500, 750])
     """
     fs_in, fs_out = check_fs(fs_in), check_fs(fs_out)
     idx = check_sample_indices(indices, "indices", any_shape=True)

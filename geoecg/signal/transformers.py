@@ -68,6 +68,13 @@ class BandPass(_Stateless):
     low, high : float
         Pass band in Hz.
     order : int
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> records = [np.zeros((2, 2500)), np.zeros(1000)]  # a list of records of any lengths
+    >>> [y.shape for y in BandPass(fs=250, low=1.0, high=40.0).fit_transform(records)]
+    [(2, 2500), (1000,)]
     """
 
     def __init__(self, fs: float = 500.0, low: float = 0.5, high: float = 40.0, order: int = 2):
