@@ -29,6 +29,11 @@ def sample_data_dir() -> Path:
     -------
     pathlib.Path
         The folder (inside the installed package).
+
+    Examples
+    --------
+    >>> sorted(p.name for p in sample_data_dir().iterdir() if p.is_dir())
+    ['cinc2017', 'mitdb', 'ptbxl']
     """
     return _DATA
 
@@ -46,6 +51,13 @@ def sample_record_path(name: str = "mitdb_119") -> Path:
     -------
     pathlib.Path
         The record path without extension, as :func:`geoecg.io.read_record` takes it.
+
+    Examples
+    --------
+    >>> from geoecg.io import read_record
+    >>> rec = read_record(sample_record_path("mitdb_201"))
+    >>> rec.name, rec.fs, rec.lead_names, rec.signal.shape
+    ('mitdb_201', 360.0, ('MLII', 'V1'), (2, 108000))
     """
     if name not in SAMPLE_RECORDS:
         raise ValueError(f"unknown sample record {name!r}; available: {SAMPLE_RECORDS}")
@@ -59,6 +71,11 @@ def sample_mitdb_dir() -> Path:
     -------
     pathlib.Path
         The folder (``.hea``, ``.dat`` and ``.atr`` of each excerpt).
+
+    Examples
+    --------
+    >>> sorted(p.name for p in sample_mitdb_dir().glob("*.hea"))
+    ['mitdb_101.hea', 'mitdb_119.hea', 'mitdb_201.hea']
     """
     return _DATA / "mitdb"
 
@@ -70,6 +87,13 @@ def sample_ptbxl_dir() -> Path:
     -------
     pathlib.Path
         The folder, in PTB-XL's layout (``ptbxl_database.csv``, ``records100/``).
+
+    Examples
+    --------
+    >>> from geoecg.io import PTBXL
+    >>> db = PTBXL(sample_ptbxl_dir())
+    >>> len(db.metadata()), len(db.available())
+    (20, 20)
     """
     return _DATA / "ptbxl"
 
@@ -81,5 +105,11 @@ def sample_cinc2017_dir() -> Path:
     -------
     pathlib.Path
         The folder, in the CinC 2017 layout (``A0xxxx.hea``/``.mat`` and a label file).
+
+    Examples
+    --------
+    >>> from geoecg.io import CinC2017
+    >>> CinC2017(sample_cinc2017_dir()).labels().value_counts().sort_index().to_dict()
+    {'A': 5, 'N': 5, 'O': 5, '~': 5}
     """
     return _DATA / "cinc2017"

@@ -91,6 +91,17 @@ def make_splits(y, groups=None, cv=5, random_state=0) -> list[tuple[np.ndarray, 
     -------
     list of (ndarray, ndarray)
         One (train, test) index pair per fold.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> y = np.array([0, 1] * 10)
+    >>> patients = np.repeat(np.arange(10), 2)  # two records per patient
+    >>> splits = make_splits(y, groups=patients, cv=5)
+    >>> [len(test) for _, test in splits]
+    [4, 4, 4, 4, 4]
+    >>> any(set(patients[train]) & set(patients[test]) for train, test in splits)
+    False
     """
     y = np.asarray(y)
     strat = y if y.ndim == 1 else np.array(["".join(map(str, r)) for r in y.astype(int)])
@@ -142,6 +153,18 @@ def oof_predict(estimator, X, y, splits, covariates=None):
     classes : ndarray
     times : dict
         ``fit_s`` and ``predict_s`` summed over folds (seconds).
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn.metrics import roc_auc_score
+    >>> from geoecg.simulate import AnticausalSCM, Environment
+    >>> s = AnticausalSCM().sample(300, Environment(), random_state=0)
+    >>> proba, classes, times = oof_predict(LogisticRegression(), s.X, s.y, make_splits(s.y, cv=3))
+    >>> proba.shape, classes.tolist(), sorted(times)
+    ((300, 2), [0, 1], ['fit_s', 'predict_s'])
+    >>> round(float(roc_auc_score(s.y, proba[:, 1])), 2)  # no row scored by a model fit on it
+    0.83
     """
     y = np.asarray(y)
     multilabel = y.ndim == 2 and y.shape[1] > 1

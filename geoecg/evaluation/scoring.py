@@ -117,5 +117,16 @@ def covariate_scorer(scoring="roc_auc") -> CovariateScorer:
     CovariateScorer
         Use it as ``scoring=`` of ``cross_validate``, ``cross_val_score`` or
         ``GridSearchCV`` (see :class:`CovariateScorer` for the whole recipe).
+
+    Examples
+    --------
+    >>> from geoecg.estimators import CovariateAdjustedClassifier
+    >>> from geoecg.simulate import AnticausalSCM, Environment
+    >>> train = AnticausalSCM().sample(600, Environment(), random_state=0)
+    >>> test = AnticausalSCM().sample(600, Environment(), random_state=1)
+    >>> clf = CovariateAdjustedClassifier().fit(train.X, train.y, covariates=train.covariates)
+    >>> scorer = covariate_scorer("neg_log_loss")
+    >>> round(float(scorer(clf, test.X, test.y, covariates=test.covariates)), 3)
+    -0.278
     """
     return CovariateScorer(scoring)
