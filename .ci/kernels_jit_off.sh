@@ -21,7 +21,8 @@ select="$select or degenerate_records or empty_inputs or flat_and_empty"
 # for the kernels those do not reach; the few twin cases on large inputs are left to the
 # JIT run of the full suite
 python -m pytest -q -p no:cacheprovider \
-    tests/test_rpeaks_kernels.py tests/test_rpeaks_noise.py tests/test_kernel_twins_extra.py \
+    tests/test_rpeaks_kernels.py tests/test_rpeaks_kernels_decide.py tests/test_rpeaks_noise.py \
+    tests/test_kernel_twins_extra.py \
     tests/test_rpeaks_shared.py tests/test_rpeaks_stages.py tests/test_rpeaks_kernels_combine.py \
     tests/test_jit_twins.py \
     tests/test_af_kernels.py tests/test_beats.py tests/test_delineation.py \

@@ -1,7 +1,7 @@
 """The one-pass combination of two leads' envelopes against the reference kernel.
 
 :func:`geoecg._kernels.rpeaks_combine.combine_leads` must give
-:func:`geoecg._kernels.rpeaks.combine_lead_energies`' numbers to the bit (combined envelope,
+:func:`geoecg._kernels.rpeaks_combine.combine_lead_energies`' numbers to the bit (combined envelope,
 runs, the in-place rescaled envelopes and cleared masks) on every input: two finite leads
 (the shortcut), gaps, a flat lead, NaN, values where the reference renormalises through
 logarithms, short and empty records, and one or three leads (the reference itself).
@@ -11,9 +11,16 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy import signal as sps
 
-from geoecg._kernels.rpeaks import block_max_median, combine_lead_energies
-from geoecg._kernels.rpeaks_combine import _block_max_median4, combine_leads
+from geoecg._kernels.rpeaks import lead_energies, mask_runs
+from geoecg._kernels.rpeaks_combine import (
+    _block_max_median4,
+    block_max_median,
+    combine_lead_energies,
+    combine_leads,
+    geometric_mean_leads,
+)
 
 
 def _energies(seed, n_leads=2, n=3000):
@@ -89,3 +96,107 @@ def test_block_max_median4_kernel_is_the_reference(block, nan_at):
     want, got = block_max_median(m, block), _block_max_median4(m, block)
     assert got == want or (np.isnan(got) and np.isnan(want))
     assert _block_max_median4(m[:0], block) == 0.0
+
+
+#  the reference kernels against their twins (moved from test_rpeaks_kernels.py)
+
+
+def twin_block_max_median(m, block):
+    n = len(m)
+    if n == 0:
+        return 0.0
+    maxima = [m[a : a + block].max() for a in range(0, n, block)]
+    if n % block and (n % block) < (block + 1) // 2 and n >= block:
+        maxima = maxima[:-1]
+    return float(np.median(maxima))
+
+
+def twin_geometric_mean(energy, valid, floor):
+    out = np.zeros(energy.shape[1])
+    for i in range(energy.shape[1]):
+        v = energy[valid[:, i], i]
+        if v.size:
+            out[i] = np.exp(np.mean(np.log(np.maximum(v, floor))))
+    return out
+
+
+def _signals():
+    rng = np.random.default_rng(7)
+    t = np.arange(3000) / 250.0
+    ecg_like = np.sin(2 * np.pi * 1.2 * t) ** 15 + 0.05 * rng.standard_normal(t.size)
+    adc = np.round(ecg_like * 20)  # integer-valued with many ties
+    return {
+        "empty": np.zeros(0),
+        "one": np.array([3.0]),
+        "two": np.array([1.0, 2.0]),
+        "constant": np.full(500, 2.5),
+        "random": rng.standard_normal(2000),
+        "ecg_like": ecg_like,
+        "adc_ties": adc,
+        "strided": np.repeat(ecg_like, 2)[::2],
+    }
+
+
+SIGNALS = _signals()
+
+
+def _leads(seed, n_leads=3, n=3001):
+    rng = np.random.default_rng(seed)
+    t = np.arange(n) / 250.0
+    x = np.stack([np.sin(2 * np.pi * 1.2 * t + i) ** 31 for i in range(n_leads)])
+    x = x + 0.05 * rng.standard_normal(x.shape)
+    if seed % 3 == 1:
+        x[0, 500:700] = np.nan  # a gap in one lead
+        x[-1, rng.random(n) < 0.01] = np.nan
+    if seed % 3 == 2:
+        x[1] = 0.7  # flat lead
+        x[-1, 2000:] = np.nan
+    return x
+
+
+@pytest.mark.parametrize("name", ["empty", "one", "constant", "random", "adc_ties"])
+@pytest.mark.parametrize("block", [1, 7, 250])
+def test_block_max_median_matches_twin(name, block):
+    m = np.abs(SIGNALS[name])
+    assert block_max_median(np.ascontiguousarray(m, dtype=float), block) == pytest.approx(
+        twin_block_max_median(m, block)
+    )
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_geometric_mean_matches_twin(seed):
+    rng = np.random.default_rng(seed)
+    e = rng.exponential(size=(3, 400))
+    e[1, :50] = 0.0  # silent stretch: floored
+    valid = rng.random((3, 400)) > 0.2
+    valid[:, :10] = False  # no lead: 0
+    np.testing.assert_allclose(
+        geometric_mean_leads(e, valid, 1e-6), twin_geometric_mean(e, valid, 1e-6), rtol=1e-12
+    )
+
+
+def test_geometric_mean_extreme_values_take_the_log_path():
+    e = np.array([[1e-150, 2.0], [1e-150, 8.0], [1e-150, 0.5]])
+    valid = np.ones_like(e, dtype=bool)
+    np.testing.assert_allclose(
+        geometric_mean_leads(e, valid, 1e-300), twin_geometric_mean(e, valid, 1e-300)
+    )
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_combine_lead_energies_matches_python_twin(seed):
+    sos = np.ascontiguousarray(sps.butter(2, [3, 20], btype="bandpass", fs=125, output="sos"))
+    energy, used, _, _ = lead_energies(_leads(seed, n_leads=4), 2, sos, 7, 20)
+    e, u = energy.copy(), used.copy()
+    for lead in range(e.shape[0]):
+        scale = block_max_median(e[lead], 250)
+        if scale > 0:
+            e[lead] /= scale
+        else:
+            u[lead] = False
+    want = geometric_mean_leads(e, u, 1e-6), mask_runs(u.any(axis=0), 20)
+    got = combine_lead_energies(energy, used, 250, 1e-6, 20)
+    np.testing.assert_array_equal(got[0], want[0])
+    np.testing.assert_array_equal(got[1], want[1])
+    np.testing.assert_array_equal(energy, e)  # scaled in place
+    np.testing.assert_array_equal(used, u)

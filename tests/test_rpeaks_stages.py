@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from geoecg._kernels import rpeaks_stages as S
-from geoecg._kernels.rpeaks import combine_lead_energies, local_maxima, mask_runs
+from geoecg._kernels.rpeaks import local_maxima, mask_runs
+from geoecg._kernels.rpeaks_combine import combine_lead_energies
 from geoecg._kernels.rpeaks_decide import (
     decide_beats,
     finish_peaks,
@@ -275,7 +276,7 @@ def twin_geometric_mean(energy, valid, floor):
 def test_geometric_mean_kernel_matches_early_stop_twin(seed):
     """The kernel gives the plain loop's numbers to the bit, including a product that
     leaves the range and comes back (1e150 * 1e150 * 1e-150), NaN, inf and zeros."""
-    from geoecg._kernels.rpeaks import geometric_mean_leads
+    from geoecg._kernels.rpeaks_combine import geometric_mean_leads
 
     rng = np.random.default_rng(seed)
     n_leads, n = 6, 300

@@ -11,6 +11,9 @@ The stages are separate kernels so that each one can be compared against a NumPy
 2. :func:`local_maxima` -- strict local maxima of the envelope (first sample of a plateau),
    merged so that no two kept maxima are closer than a refractory distance.
 
+Several leads' envelopes are put on a common scale and combined in
+:mod:`geoecg._kernels.rpeaks_combine`.
+
 All kernels work on finite, contiguous float64 input; the public wrapper in
 :mod:`geoecg.features.rpeaks` cuts NaN gaps out first.
 """
@@ -165,75 +168,6 @@ def maxima_at_marks(m, top, min_distance):
         last_v = v if take else last_v
         k += app
     return out[1 : k + 1].copy()
-
-
-@njit(cache=True, nogil=True)
-def block_max_median(m, block):
-    """Median over consecutive blocks of ``block`` samples of each block's maximum of ``m``.
-
-    Used to put the energy envelopes of several leads on a common scale (a typical QRS
-    energy). Returns 0.0 for empty input; a trailing partial block counts when it holds at
-    least half a block.
-    """
-    n = m.shape[0]
-    if n == 0 or block < 1:
-        return 0.0
-    nb = n // block
-    if n - nb * block >= (block + 1) // 2 or nb == 0:
-        nb += 1
-    vals = np.empty(nb)
-    for b in range(nb):
-        a = b * block
-        e = min(a + block, n)
-        v = m[a]
-        for i in range(a + 1, e):
-            if m[i] > v:
-                v = m[i]
-        vals[b] = v
-    return median_sorted(vals)
-
-
-@njit(cache=True, nogil=True)
-def geometric_mean_leads(energy, valid, floor):
-    """Per-sample geometric mean over the leads that are valid there (0 where none is).
-
-    ``energy`` is (n_leads, n) and non-negative; ``valid`` is a boolean mask of the same
-    shape. Values below ``floor`` count as ``floor`` so that one silent lead does not zero
-    the product.
-    """
-    n_leads = energy.shape[0]
-    n = energy.shape[1]
-    out = np.zeros(n)
-    for i in range(n):
-        prod = 1.0
-        cnt = 0
-        for k in range(n_leads):
-            if valid[k, i]:
-                v = energy[k, i]
-                if v < floor:
-                    v = floor
-                prod *= v
-                cnt += 1
-                if prod < 1e-200 or prod > 1e200:  # renormalise through logs (many leads)
-                    break
-        if cnt == 0:
-            continue
-        if prod < 1e-200 or prod > 1e200:
-            s = 0.0
-            cnt = 0
-            for k in range(n_leads):
-                if valid[k, i]:
-                    v = energy[k, i]
-                    s += np.log(v if v > floor else floor)
-                    cnt += 1
-            out[i] = np.exp(s / cnt)
-        elif cnt == 1:
-            out[i] = prod
-        elif cnt == 2:
-            out[i] = np.sqrt(prod)
-        else:
-            out[i] = prod ** (1.0 / cnt)
-    return out
 
 
 @njit(cache=True, nogil=True)
@@ -588,27 +522,3 @@ def lead_energy_into(x, lead, k, sos, h, min_len, xd, y, energy, used):
             _window_mean(y[a:b], h, energy[lead, a:b])
         used[lead, a:b] = True
     return runs, has_inf
-
-
-@njit(cache=True, nogil=True)
-def combine_lead_energies(energy, used, block, floor, min_len):
-    """Stage 2 (several leads) in one call: each envelope divided (in place) by its
-    :func:`block_max_median` (a lead whose median is 0 is flat: its ``used`` row is cleared),
-    then :func:`geometric_mean_leads`; returns the combined envelope and the
-    :func:`mask_runs` of the samples where any lead is used."""
-    n_leads = energy.shape[0]
-    nd = energy.shape[1]
-    for lead in range(n_leads):
-        scale = block_max_median(energy[lead], block)
-        if scale > 0:
-            for i in range(nd):
-                energy[lead, i] = energy[lead, i] / scale
-        else:
-            used[lead, :] = False
-    combined = geometric_mean_leads(energy, used, floor)
-    anyused = np.zeros(nd, dtype=np.bool_)
-    for lead in range(n_leads):
-        for i in range(nd):
-            if used[lead, i]:
-                anyused[i] = True
-    return combined, mask_runs(anyused, min_len)

@@ -181,14 +181,10 @@ def run_stages(x2: np.ndarray, plan: _Plan, method: str, keep: int | None = None
     nd = n // plan.k
     # stages 1-3 in one call: the same kernels as _lead_energy and _combine_leads
     stages = _record_energy(x2, plan, keep)
-    bridged = missing = None
-    used = stages[1]
-    if plan.max_gap and (not used.all() or np.isnan(x2[:, nd * plan.k :]).any()):
-        # NaN somewhere (or a flat lead): bridge the short NaN runs, then stages 1-3 again
-        filled, bridged, missing = _bridge_short_gaps(x2, plan.max_gap)
-        if filled is not None:
-            x2 = filled
-            stages = _record_energy(x2, plan, keep)
+    filled, bridged, missing = _bridge_if_gaps(x2, stages[1], nd * plan.k, plan)
+    if filled is not None:  # short NaN runs bridged: stages 1-3 again
+        x2 = filled
+        stages = _record_energy(x2, plan, keep)
     energy, used, combined, runs, _, kept_e, kept_u, kept_runs = stages
     kept = None
     if keep is not None:
@@ -213,6 +209,16 @@ def _record_energy(x2: np.ndarray, plan: _Plan, keep: int | None):
     if stages[4]:
         raise ValueError("signal contains infinite values; use NaN for missing samples")
     return stages
+
+
+def _bridge_if_gaps(x2: np.ndarray, used: np.ndarray, tail: int, plan: _Plan):
+    """``_bridge_short_gaps(x2, plan.max_gap)`` (filled copy or None, bridged ranges, mask of
+    samples missing in every lead) when ``plan`` bridges gaps and the record may hold NaN: a
+    detection-rate sample outside ``used`` (a NaN run, or a flat lead), or a NaN among the
+    samples from ``tail`` on that the block means drop; ``(None, None, None)`` otherwise."""
+    if plan.max_gap and (not used.all() or np.isnan(x2[:, tail:]).any()):
+        return _bridge_short_gaps(x2, plan.max_gap)
+    return None, None, None
 
 
 def _with_bridged(res: RPeakResult, bridged, missing) -> RPeakResult:
@@ -242,13 +248,9 @@ def detect_from_lead_energy(x_lead: np.ndarray, saved: LeadEnergy, *, track: boo
     if x2.shape != (1, saved.n):
         raise ValueError(f"x_lead must hold the {saved.n} samples of the saved lead")
     plan = saved.plan
-    bridged = missing = None
-    tail = saved.energy.shape[0] * plan.k
-    if plan.max_gap and (not saved.used.all() or np.isnan(x2[:, tail:]).any()):
-        # the saved energy was computed on the bridged lead: refine on it too
-        filled, bridged, missing = _bridge_short_gaps(x2, plan.max_gap)
-        if filled is not None:
-            x2 = filled
+    filled, bridged, missing = _bridge_if_gaps(x2, saved.used, saved.energy.shape[0] * plan.k, plan)
+    if filled is not None:  # the saved energy was computed on the bridged lead: refine on it too
+        x2 = filled
     energy = saved.energy.reshape(1, -1)
     used = saved.used.reshape(1, -1)
     runs = saved.runs
