@@ -102,6 +102,63 @@ def test_qtdb_protocol_on_a_hand_made_record(tmp_path):
         QTDB(tmp_path / "nothing")
 
 
+def _q1c_beats(fs, rr_s, t_after_s=0.26):
+    """q1c-style reference rows (P, QRS, T per beat at the given RRs) and a perfect detection."""
+    rows, det, r = [], [], 200
+    fid = ["P_on", "P_peak", "P_off", "QRS_on", "R_peak", "QRS_off", "T_on", "T_peak", "T_off"]
+    for rr in rr_s:
+        p, t = r - round(0.12 * fs), r + round(t_after_s * fs)
+        rows += [("q1c", "P", p - 10, p, p + 10), ("q1c", "QRS", r - 12, r, r + 12),
+                 ("q1c", "T", t - 25, t, t + 25)]  # fmt: skip
+        det.append([p - 10, p, p + 10, r - 12, r, r + 12, t - 25, t, t + 25])
+        r += round(rr * fs)
+    w = pd.DataFrame(rows, columns=["lead", "wave", "onset", "peak", "offset"])
+    return w, np.array(det, float), fid
+
+
+@pytest.mark.parametrize("rr_s", [[1.0] * 5, [0.46] * 5, [0.375] * 5, [0.8, 0.8, 0.4, 0.8, 0.8]])
+def test_qtdb_scoring_keeps_each_t_with_its_own_beat(rr_s):
+    """A perfect detection scores zero error at 60, 130 and 160 bpm and after a premature beat:
+    a T peak later than half the RR belongs to the QRS before it, a P to the QRS after it (the
+    beats were once split at the RR midpoints, which gave every T at 130 bpm to the next beat:
+    T offset and QT errors of one RR)."""
+    fs = 250.0
+    w, det, fid = _q1c_beats(fs, rr_s)
+    s = score_annotated_beats(w, det, fs, fiducials=fid)
+    for key in ("P_on", "P_peak", "P_off", "QRS_on", "QRS_off", "T_on", "T_peak", "T_off", "QT"):
+        assert s[key].tp == len(rr_s) and s[key].fn == 0, key
+        assert np.all(s[key].errors_ms == 0.0), (key, s[key].errors_ms)
+
+
+def test_qtdb_scoring_of_biphasic_t_and_unmarked_waves():
+    """q1c marks as read from the file: a biphasic T ``( t t )`` gives the onset of its first
+    lobe and the offset of its second; a T without onset and a beat without P are scored on
+    the marks there are; an unannotated detected beat takes no reference mark."""
+    from geoecg.io.ludb import parse_wave_annotations
+
+    fs = 250.0
+    sample = [90, 100, 110, 188, 200, 212, 240, 260, 290, 320,  # P, QRS, biphasic T
+              388, 400, 412, 470, 490,                            # QRS, T peak + offset
+              588, 600, 612, 660, 680, 700]  # fmt: skip            # QRS, T (no P)
+    symbol = ["(", "p", ")", "(", "N", ")", "(", "t", "t", ")",
+              "(", "N", ")", "t", ")",
+              "(", "N", ")", "(", "t", ")"]  # fmt: skip
+    rows = parse_wave_annotations(sample, symbol)
+    w = pd.DataFrame(rows, columns=["wave", "onset", "peak", "offset"]).assign(lead="q1c")
+    fid = ["P_on", "P_peak", "P_off", "QRS_on", "R_peak", "QRS_off", "T_on", "T_peak", "T_off"]
+    det = np.array([[90, 100, 110, 188, 200, 212, 240, 260, 320],
+                    [np.nan, np.nan, np.nan, 388, 400, 412, 450, 470, 490],
+                    [np.nan, np.nan, np.nan, 1000, 1010, 1020, np.nan, np.nan, np.nan],
+                    [np.nan, np.nan, np.nan, 588, 600, 612, 660, 680, 700]])  # fmt: skip
+    det = det[[0, 1, 3, 2]]  # detections need not be in time order
+    s = score_annotated_beats(w, det, fs, fiducials=fid)
+    assert (s["P_on"].tp, s["P_on"].fn) == (1, 0)  # only the first beat has a P
+    assert (s["T_on"].tp, s["T_off"].tp, s["T_peak"].tp) == (2, 3, 3)
+    assert np.all(s["T_off"].errors_ms == 0.0) and np.all(s["T_on"].errors_ms == 0.0)
+    assert s["T_peak"].errors_ms.tolist() == [0.0, 0.0, 0.0]  # the first lobe's peak
+    assert s["QT"].tp == 3 and np.all(s["QT"].errors_ms == 0.0)
+
+
 class _FakeLUDB:
     """LUDB-like adapter over one ECGSYN strip whose reference is the exact truth."""
 

@@ -372,8 +372,11 @@ def score_annotated_beats(waves, positions, fs, *, fiducials, tolerance_ms=150.0
     Cardiologists marked only some beats of each QT-database record (about 30), so positive
     predictivity is undefined: each annotated beat (a ``QRS`` row of ``waves``) is paired
     with the detected beat whose R peak (column ``"R_peak"``) is nearest its QRS peak (within
-    ``tolerance_ms``), and every reference mark of that beat (P, QRS, T, from the rows
-    whose peak lies in the same RR interval) is compared with that beat's fiducial.
+    ``tolerance_ms``), and every reference mark of that beat is compared with that beat's
+    fiducial: its QRS row, the P rows whose peak lies between the previous annotated QRS peak
+    and its own, and the T rows whose peak lies between its own and the next one's (for each
+    mark the first such row that has it; a biphasic ``(t t)`` gives the onset of the first
+    lobe and the offset of the second).
 
     Returns
     -------
@@ -398,13 +401,18 @@ def score_annotated_beats(waves, positions, fs, *, fiducials, tolerance_ms=150.0
     errs = {fid: [] for fid, _, _ in SCORED if fid in fiducials}
     miss = dict.fromkeys(errs, 0)
     qt, qt_miss = [], 0
-    bounds = np.r_[-np.inf, (qrs["peak"].to_numpy()[1:] + qrs["peak"].to_numpy()[:-1]) / 2, np.inf]
+    pk = qrs["peak"].to_numpy()
+    prev, nxt = np.r_[-np.inf, pk[:-1]], np.r_[pk[1:], np.inf]
+    waves = waves.sort_values("peak")
     for k, (_, q) in enumerate(qrs.iterrows()):
         d = np.abs(r - q["peak"])
         b = int(np.nanargmin(d)) if np.isfinite(d).any() else -1
         hit = b >= 0 and d[b] <= tol
-        lo, hi = bounds[k], bounds[k + 1]
-        beat = waves[(waves["peak"] > lo) & (waves["peak"] <= hi)]
+        # a P belongs to the next QRS, a T to the previous one (as in consensus_waves), so a
+        # T peak later than half the RR (fast rates, premature beats) stays with its beat
+        pw = waves[(waves["wave"] == "P") & (waves["peak"] > prev[k]) & (waves["peak"] <= pk[k])]
+        tw = waves[(waves["wave"] == "T") & (waves["peak"] > pk[k]) & (waves["peak"] < nxt[k])]
+        beat = pd.concat([pw, tw])
         ref = {}
         for fid, wave, mark in SCORED:
             if fid not in errs:
