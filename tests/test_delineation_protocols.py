@@ -159,6 +159,31 @@ def test_qtdb_scoring_of_biphasic_t_and_unmarked_waves():
     assert s["QT"].tp == 3 and np.all(s["QT"].errors_ms == 0.0)
 
 
+def test_qtdb_reader_keeps_beats_of_every_label(tmp_path):
+    """q1c QRS peaks keep the source database's beat label (A, B, N, Q, V): every one is a
+    QRS (they were once dropped, and with them the beat), and each T stays with its beat."""
+    import wfdb
+
+    from geoecg.io.ludb import read_wave_annotations
+
+    labels = ["N", "V", "N", "A", "B", "Q"]
+    sample, symbol, det = [], [], []
+    for k, lab in enumerate(labels):
+        r = 100 + 200 * k
+        sample += [r - 12, r, r + 12, r + 50, r + 65, r + 90]
+        symbol += ["(", lab, ")", "(", "t", ")"]
+        det.append([r - 12, r, r + 12, r + 50, r + 65, r + 90])
+    # wfdb.wrann accepts letters-only extensions: write "qc", then give it the QTDB name
+    wfdb.wrann("sel0", "qc", np.array(sample), symbol, write_dir=str(tmp_path))
+    (tmp_path / "sel0.qc").rename(tmp_path / "sel0.q1c")
+    w = read_wave_annotations(tmp_path / "sel0", "q1c")
+    assert (w["wave"] == "QRS").sum() == 6 and (w["wave"] == "T").sum() == 6
+    fid = ["QRS_on", "R_peak", "QRS_off", "T_on", "T_peak", "T_off"]
+    s = score_annotated_beats(w, np.array(det, float), 250.0, fiducials=fid)
+    for key in ("QRS_on", "T_on", "T_off", "QT"):
+        assert s[key].tp == 6 and np.all(s[key].errors_ms == 0.0), key
+
+
 class _FakeLUDB:
     """LUDB-like adapter over one ECGSYN strip whose reference is the exact truth."""
 

@@ -35,6 +35,8 @@ LUDB_LEADS = ("i", "ii", "iii", "avr", "avl", "avf", "v1", "v2", "v3", "v4", "v5
 WAVES = {"p": "P", "N": "QRS", "t": "T"}
 
 _COLUMNS = ["record", "lead", "wave", "onset", "peak", "offset"]
+#: WFDB beat labels (a QT-database QRS peak keeps its source database's label).
+_BEAT_LABELS = frozenset("NLRBAaJSVrFejnE/fQ?")
 
 
 @dataclass(frozen=True)
@@ -242,8 +244,10 @@ def read_wave_annotations(path, annotator: str = "q1c") -> pd.DataFrame:
 
     The QT database (Laguna et al. 1997) marks waves as LUDB does, ``(`` peak ``)`` with
     peak symbols ``p``, ``N`` and ``t`` (``q1c``/``q2c``: cardiologists, on a subset of beats,
-    both leads seen together; ``pu0``/``pu1``: automatic, per lead). A ``u`` (U wave) peak
-    and marks outside a triplet are ignored.
+    both leads seen together; ``pu0``/``pu1``: automatic, per lead). Its QRS peaks can carry
+    the beat label inherited from the first-pass files (``A``, ``B``, ``N``, ``Q``, ``V``); every
+    WFDB beat label is read as a QRS, so premature and ventricular beats are not dropped. A ``u``
+    (U wave) peak and marks outside a triplet are ignored.
 
     Parameters
     ----------
@@ -263,7 +267,8 @@ def read_wave_annotations(path, annotator: str = "q1c") -> pd.DataFrame:
     if not f.is_file():
         raise FileNotFoundError(f"annotation file {f} is missing")
     ann = wfdb.rdann(str(base), annotator)
-    rows = [(base.name, annotator, *w) for w in parse_wave_annotations(ann.sample, ann.symbol)]
+    sym = ["N" if s in _BEAT_LABELS else s for s in ann.symbol]
+    rows = [(base.name, annotator, *w) for w in parse_wave_annotations(ann.sample, sym)]
     df = pd.DataFrame(rows, columns=_COLUMNS)
     for c in ("onset", "peak", "offset"):
         df[c] = df[c].astype(np.int64)
