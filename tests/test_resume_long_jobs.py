@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from types import SimpleNamespace
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -102,3 +103,64 @@ def test_extraction_benchmark_without_sink_calls_every_stage(monkeypatch, tmp_pa
     assert calls == ["warm", "set0", "set1", "big", "par"]
     assert r["big_tree"] is None and r["neurokit2"] is None and r["worker_max_rss_mb"] == 50.0
     assert [s["records"] for s in r["per_set"]] == [2, 2] and r["full_tree"]["records"] == 4
+
+
+def _ptbxl_cohort(n=48, seed=0):
+    rng = np.random.default_rng(seed)
+    y = np.repeat([0, 1], n // 2)
+    X = rng.standard_normal((n, 3, 600))
+    X[y == 1, 1] += 0.8 * X[y == 1, 0]  # class 1: leads 0 and 1 correlated
+    covs = np.column_stack([rng.uniform(20, 80, n), rng.integers(0, 2, n)]).astype(float)
+    return X, y, np.arange(n) // 2, covs  # two records per patient
+
+
+def _timings_out(d: dict) -> dict:
+    """``d`` without its versions and timings (``prep_s``, every ``fit_s``)."""
+    if isinstance(d, dict):
+        return {
+            k: _timings_out(v) for k, v in d.items() if k not in ("versions", "prep_s", "fit_s")
+        }
+    return d
+
+
+def test_bench_ptbxl_interrupted_then_resumed_fits_only_the_rest(monkeypatch, tmp_path):
+    from geoecg.bench import ptbxl as bench_ptbxl
+    from geoecg.estimators import ptbxl_methods as pm
+
+    monkeypatch.setattr(bench_ptbxl, "data_dir", lambda *a, **k: tmp_path)
+    monkeypatch.setattr(bench_ptbxl, "load_task", lambda root, task: _ptbxl_cohort())
+    fit_predict, fitted = pm.method_fit_predict, []
+
+    def counted(m, *a, **k):
+        if len(fitted) == stop_at:
+            raise KeyboardInterrupt
+        fitted.append(m)
+        return fit_predict(m, *a, **k)
+
+    monkeypatch.setattr(pm, "method_fit_predict", counted)
+    cmd = ["bench", "ptbxl", "--methods", "ts-lr,mdm", "--curve-methods", "ts-lr,mdm"]
+    cmd += ["--n-train", "20,all", "--n-splits", "3", "--n-repeats", "1", "--n-boot", "30"]
+    full, part = tmp_path / "full.json", tmp_path / "part.json"
+    stop_at = -1
+    assert main([*cmd, "--json", str(full)]) == 0
+    assert len(fitted) == 6  # 2 methods, then 2 on each of 2 curve sizes
+    fitted.clear()
+    stop_at = 3  # stopped in the first curve size, after its first method
+    with pytest.raises(KeyboardInterrupt):
+        main([*cmd, "--json", str(part)])
+    d = json.loads(part.read_text())
+    assert d["complete"] is False and list(d["finished"]) == [
+        "all/ts-lr",
+        "all/mdm",
+        "curve 20/ts-lr",
+    ]
+    assert len(d["finished"]["all/ts-lr"]["oof"][0]) == 48
+    fitted.clear()
+    stop_at = -1
+    assert main([*cmd, "--json", str(part), "--resume"]) == 0
+    assert fitted == ["mdm", "ts-lr", "mdm"]  # only the three unfinished units
+    a, b = json.loads(full.read_text()), json.loads(part.read_text())
+    assert _timings_out(a) == _timings_out(b) and b["complete"] and "finished" not in b
+    assert set(b["learning_curve"]) == {"20", "all"} and set(b["methods"]) == {"ts-lr", "mdm"}
+    assert main([*cmd, "--json", str(part), "--resume"]) != 0  # complete: refused
+    assert fitted == ["mdm", "ts-lr", "mdm"]

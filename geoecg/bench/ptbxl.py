@@ -21,7 +21,8 @@ PACKAGES = ("numba", "scikit-learn", "pyriemann", "xgboost")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    add_common(p, data="PTB-XL folder, or a folder holding ptbxl/ (default $GEOECG_DATA)", seed=0)
+    data = "PTB-XL folder, or a folder holding ptbxl/ (default $GEOECG_DATA)"
+    add_common(p, data=data, seed=0, resume=True)
     p.add_argument("--task", default="NORM-vs-MI", choices=TASKS)
     p.add_argument(
         "--methods",
@@ -47,26 +48,18 @@ def run(args) -> int:
 
     methods = parse_list(args.methods, name="--methods", choices=pm.PTBXL_METHODS)
     sizes = [None if t == "all" else int(t) for t in parse_list(args.n_train, name="--n-train")]
-    with JsonSink(args.json, *PACKAGES) as sink:  # "complete": false until the table is out
+    sink = JsonSink(args.json, *PACKAGES, run=args)  # "complete": false until the table is out
+    with sink:  # each method kept as it finishes; --resume reads those, fits the others
         t0 = time.perf_counter()
         root = data_dir(args.data, "ptbxl", marker="ptbxl_database.csv")
         X, y, groups, covs = load_task(root, args.task)
         load_s = time.perf_counter() - t0
+        kw = {k: getattr(args, k) for k in ("task", "n_splits", "n_repeats", "n_boot", "seed")}
+        kw.update(curve_methods=parse_list(args.curve_methods, name="--curve-methods"))
         res = sink.results = ptbxl_study(  # the whole result: written at the end
-            X,
-            y,
-            groups,
-            covs,
-            methods,
-            task=args.task,
-            n_splits=args.n_splits,
-            n_repeats=args.n_repeats,
-            n_boot=args.n_boot,
-            seed=args.seed,
-            n_train=sizes,
-            curve_methods=parse_list(args.curve_methods, name="--curve-methods"),
-            on_update=sink.snapshot,
-        )
+            X, y, groups, covs, methods, n_train=sizes, **kw,
+            on_update=sink.snapshot, on_fold=sink.keep, done_folds=sink.done,
+        )  # fmt: skip
         res["prep_s"] += load_s
         print(format_ptbxl_study(res))
     return 0

@@ -237,7 +237,9 @@ class JsonSink:
     A stage given as a function (``sink.stage("qtdb", lambda: protocol(...))``) is an
     expensive one: with ``run=args`` and ``--resume``, a stage that the unfinished file of a
     run with the same settings holds is read back from it instead of computed (the others
-    run). Stages given as values are always computed.
+    run). Stages given as values are always computed. Finer units of one library call (the
+    methods of :func:`geoecg.estimators.ptbxl_protocol.ptbxl_study`) are kept with
+    :meth:`keep` and read back into :attr:`done` the same way.
 
     Parameters
     ----------
@@ -263,6 +265,9 @@ class JsonSink:
         next stage or at the end).
     stages : list of str
         Names of the finished stages.
+    done : dict
+        Key -> finished unit kept with :meth:`keep` (with ``--resume``, read from the
+        file); written under ``"finished"`` while the run is unfinished, left out at the end.
 
     Examples
     --------
@@ -285,11 +290,14 @@ class JsonSink:
         self._versions = (packages, extra)
         self._settings = None if run is None else _run_settings(run)
         self._restored: dict = {}
+        self.done: dict = {}
         if run is not None and getattr(run, "resume", False):
             self._versions = package_versions(*packages, **extra)
             old = _read_unfinished(path, self._settings, "stages", self._versions, packages)
             self._restored = {k: old[k] for k in old.get("stages", []) if k in old}
-            log(f"--resume: stages {list(self._restored)} read from {path}; the others run now")
+            self.done = dict(old.get("finished", {}))
+            log(f"--resume: stages {list(self._restored)} and units {list(self.done)} read "
+                f"from {path}; the others run now")  # fmt: skip
 
     def __getitem__(self, key):
         return self.results[key]
@@ -311,6 +319,12 @@ class JsonSink:
         self.stages.append(name)
         self.write(complete=False, reason="running: later stages not finished")
         return value
+
+    def keep(self, key: str, unit) -> None:
+        """Keep finished unit ``key`` in :attr:`done`, written with the next write (a stage,
+        a :meth:`snapshot`, the end): the ``on_fold`` hook of a library call that also
+        calls :meth:`snapshot` (:func:`geoecg.estimators.ptbxl_protocol.ptbxl_study`)."""
+        self.done[key] = unit
 
     def snapshot(self, results: dict) -> None:
         """Hold ``results`` (the runner's whole result so far, kept by reference) as the
@@ -344,6 +358,8 @@ class JsonSink:
             out.update({k: self._restored[k] for k in pending}, stages=self.stages + pending)
             out["run_settings"] = self._settings
             out["code_fingerprint"] = code_fingerprint()
+            if self.done:
+                out["finished"] = self.done
         out.setdefault("versions", self._versions)
         write_json(self.path, out if reason is None else {**out, "reason": reason}, quiet=quiet)
 

@@ -38,6 +38,8 @@ def ptbxl_study(
     curve_methods=("ts-lr", "ts-lr-aug"),
     progress: bool = True,
     on_update=None,
+    on_fold=None,
+    done_folds=None,
 ) -> dict:
     """Compare PTB-XL methods on repeated patient-wise CV, with a learning curve.
 
@@ -71,6 +73,15 @@ def ptbxl_study(
         tqdm bars on stderr.
     on_update : callable, optional
         Called with the result dict after each method (to save partial results).
+    on_fold : callable, optional
+        Called as ``on_fold(key, unit)`` after each method of each study
+        (:class:`geoecg.commands.bench_io.FoldLog` writes ``--json`` with it). ``key`` is
+        ``"<study>/<method>"`` (study ``"all"`` or ``"curve <size>"``); ``unit`` holds the
+        method's ``"row"`` and its out-of-fold scores ``"oof"`` (for the paired effects).
+    done_folds : dict, optional
+        Units of an interrupted run (``--resume``), keyed as for ``on_fold``: those methods
+        are read, not fitted again. The figures equal an uninterrupted run's, since every
+        method's splits, subsets and bootstrap depend on ``seed`` only.
 
     Returns
     -------
@@ -99,15 +110,23 @@ def ptbxl_study(
     res["skipped"] = {m: w for m in methods if (w := pm.method_unavailable(m, F))}
     run_ms = [m for m in methods if m not in res["skipped"]]
 
-    def study(ms, subsets, desc, rows):
+    done = {} if done_folds is None else done_folds
+
+    def study(ms, subsets, desc, rows, unit):
         oofs = {}
         with tqdm(total=len(ms) * n_splits * n_repeats, file=sys.stderr, desc=desc,
                   disable=not progress) as bar:  # fmt: skip
             for m in ms:
+                if (key := f"{unit}/{m}") in done:
+                    rows[m], oofs[m] = _nan(done[key]["row"]), np.asarray(done[key]["oof"], float)
+                    bar.update(n_splits * n_repeats)
+                    continue
                 fp = pm.method_fit_predict(m, F, X, y, groups, covariates, seed)
                 oof, fit_s = sc.cross_val_oof(lambda tr, te, fp=fp: fp(subsets(tr), te), len(y),
                                               splits, progress=bar)  # fmt: skip
                 rows[m], oofs[m] = sc.summarize(y, oof, fit_s, **kw).summary(), oof
+                if on_fold is not None:
+                    on_fold(key, {"row": rows[m], "oof": oof})
                 if on_update is not None:
                     on_update(res)
         if "ts-lr" in oofs and "ts-lr-aug" in oofs:
@@ -115,7 +134,7 @@ def ptbxl_study(
                                          **kw)  # fmt: skip
             return {"diff": d.estimate, "ci": [d.low, d.high], "excludes_zero": d.excludes_zero()}
 
-    if (eff := study(run_ms, lambda tr: tr, f"ptbxl {task}", res["methods"])) is not None:
+    if eff := study(run_ms, lambda tr: tr, f"ptbxl {task}", res["methods"], "all"):
         res["augmentation_effect_all"] = eff
     cm = [m for m in curve_methods if m in run_ms]
     rs = np.random.RandomState(seed)
@@ -126,13 +145,23 @@ def ptbxl_study(
             for tr, _ in rep
         }  # identical subsets for every method
         entry: dict = {}
-        eff = study(cm, lambda tr, sub=sub: sub[id(tr)], f"learning curve {size or 'all'}", entry)
+        name = f"curve {size or 'all'}"
+        eff = study(cm, lambda tr, sub=sub: sub[id(tr)], f"learning {name}", entry, name)
         entry = {m: {k: v[k] for k in ("auc", "auc_ci")} for m, v in entry.items()}
         entry["n_train"] = int(np.median([len(v) for v in sub.values()]))
         if eff is not None:
             entry["augmentation_effect"] = eff
         res["learning_curve"]["all" if size is None else str(size)] = entry
     return res
+
+
+def _nan(v):
+    """A unit read back from JSON: ``null`` (a NaN when written) is NaN again."""
+    if isinstance(v, dict):
+        return {k: _nan(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_nan(x) for x in v]
+    return float("nan") if v is None else v
 
 
 def format_ptbxl_study(res: dict) -> str:
