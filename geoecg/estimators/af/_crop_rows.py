@@ -16,7 +16,56 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..._validation import check_sample_indices
 
-__all__ = ["CropRowsClassifier", "with_record_index", "with_crops"]
+__all__ = ["CropRowsClassifier", "check_crop_owner", "with_record_index", "with_crops"]
+
+
+def check_crop_owner(crop_owner, n_records: int, n_crops: int) -> np.ndarray:
+    """``crop_owner`` as int64 row indices of ``X`` (``n_records`` rows), one per crop row.
+
+    Before session 14 a crop row whose owner matched no record of ``X`` was left out of
+    every fit without a word (``np.isin`` against the training records).
+
+    Parameters
+    ----------
+    crop_owner : array_like of int, shape (n_crops,)
+        Row of ``X`` each crop row was cut from.
+    n_records : int
+        Rows of ``X``.
+    n_crops : int
+        Rows of ``crops``.
+
+    Returns
+    -------
+    ndarray of int64, shape (n_crops,)
+
+    Raises
+    ------
+    ValueError
+        Owners that are not whole numbers >= 0, a length other than ``n_crops``, or owners
+        ``>= n_records`` (their count and the first of them are named).
+
+    Examples
+    --------
+    >>> check_crop_owner([0, 0, 1], 2, 3).tolist()
+    [0, 0, 1]
+    >>> check_crop_owner([0, 5], 2, 2)
+    Traceback (most recent call last):
+    ...
+    ValueError: crop_owner: 1 of 2 crop rows name no row of X (owners [5]; ...): ...
+    """
+    owner = check_sample_indices(crop_owner, "crop_owner")
+    if owner.size != n_crops:
+        raise ValueError(
+            f"crop_owner must name one record per crop row ({n_crops}), got {owner.size}"
+        )
+    if (bad := owner >= n_records).any():
+        raise ValueError(
+            f"crop_owner: {int(bad.sum())} of {owner.size} crop rows name no row of X (owners "
+            f"{np.unique(owner[bad])[:5].tolist()}; X has {n_records} records, rows "
+            f"0..{n_records - 1}): each crop row must name the row of X it was cut from "
+            "(they used to be dropped without a word)"
+        )
+    return owner
 
 
 def with_record_index(X) -> np.ndarray:

@@ -96,7 +96,7 @@ class AFPriorShiftModel(BaseEstimator):
         crop_owner : array_like of int, shape (n_crop_rows,), optional
             Row of ``X`` each crop comes from.
         """
-        from ._crop_rows import CropRowsClassifier
+        from ._crop_rows import CropRowsClassifier, check_crop_owner
         from .protocols import prior_shift_candidates
 
         if hasattr(X, "crop_owner"):  # an AFFeatureMatrix
@@ -111,6 +111,8 @@ class AFPriorShiftModel(BaseEstimator):
             )
         if (crops is None) != (crop_owner is None):
             raise ValueError("give both crops and crop_owner, or neither")
+        if crops is not None:
+            crop_owner = check_crop_owner(crop_owner, len(y), len(crops))
         self._crops = crops is not None
         cands = self.candidates
         if cands is None:

@@ -35,6 +35,7 @@ from ._beat_level import (
     mitdb_af_series,
     time_screening,
 )
+from ._crop_rows import check_crop_owner
 
 __all__ = [
     "load_cinc_matrix",
@@ -163,6 +164,8 @@ def cinc_cv_proba(model, X, y, *, folds: int = 5, seed: int = 0, crops=None, cro
     from sklearn.model_selection import StratifiedKFold
 
     y = np.asarray(y)
+    if crops is not None:
+        crop_owner = check_crop_owner(crop_owner, len(y), len(crops))
     classes = np.unique(y)
     proba = np.zeros((len(y), classes.size))
     priors = np.zeros((len(y), classes.size))
@@ -390,6 +393,8 @@ def prior_shift_protocol(
     X, y = np.asarray(X), np.asarray(y)
     if (crops is None) != (crop_owner is None):
         raise ValueError("give both crops and crop_owner, or neither")
+    if crops is not None:
+        crop_owner = check_crop_owner(crop_owner, len(y), len(crops))
     per_seed, done = [], _done_seeds(done_folds)
     for seed in _bar(seeds, progress):
         tr, te = prior_shift_split(y, target, test_size, random_state=seed)
