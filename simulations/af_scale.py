@@ -17,6 +17,11 @@ Usage::
         --data ../shared/data/cinc2017 --cache /tmp/af-cache --out af_scale.json
 
 Run once without a warm cache for item 2 to include the first computation of every row.
+
+``--out`` is written after each of the steps 1, 2 + 3 and 4 (``JsonSink``: ``"complete": false``
+until the end, the reason on Ctrl-C); ``--resume`` reads the finished steps of an unfinished
+``--out`` written with the same settings and code instead of timing them again (step 4 then
+reads the folder's matrix from the cache, as step 2 does).
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ import time
 
 import numpy as np
 
+from geoecg.commands.bench_io import JsonSink, to_jsonable
 from geoecg.estimators.af import CinC2017Classifier
 from geoecg.features.af import af_feature_matrix
 from geoecg.io import CinC2017
@@ -44,61 +50,81 @@ def main(argv=None) -> dict:
     ap.add_argument("--cache", required=True)
     ap.add_argument("--n-sample", type=int, default=24)
     ap.add_argument("--out")
+    ap.add_argument("--resume", action="store_true", help="skip the steps --out already holds")
     args = ap.parse_args(argv)
     db = CinC2017(args.data)
     lab = db.labels()
     names = [n for n in db.records() if n in lab.index]
     rng = np.random.default_rng(0)
-    out = {
-        "n_records": len(names),
-        "load_avg": os.getloadavg(),
-        "clock": "process_time (CPU s of this process, one thread)",
-    }
-    t = []
-    with tempfile.TemporaryDirectory() as d:  # 1. uncached
-        for n in sorted(rng.choice(names, args.n_sample, replace=False).tolist()):
-            t0 = time.process_time()
-            af_feature_matrix(
-                db.signals([n]), db.fs, rhythm_profile=True, keys=db.content_keys([n]), cache_dir=d
+    sample = sorted(rng.choice(names, args.n_sample, replace=False).tolist())  # 1. drawn first
+    matrix = []  # the folder's feature matrix, read once by step 2 or step 4
+
+    def folder_matrix():
+        if not matrix:
+            m = af_feature_matrix(
+                db.signals(names),
+                db.fs,
+                rhythm_profile=True,
+                keys=db.content_keys(names),
+                cache_dir=args.cache,
             )
-            t.append(time.process_time() - t0)
-    out["uncached_s_per_record"] = {
-        "median": float(np.median(t)),
-        "p90": float(np.percentile(t, 90)),
-        "first_incl_jit": t[0],
-        "n": len(t),
-    }
-    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    t0 = time.process_time()  # 2. + 3. the folder from the cache, lazily
-    m = af_feature_matrix(
-        db.signals(names),
-        db.fs,
-        rhythm_profile=True,
-        keys=db.content_keys(names),
-        cache_dir=args.cache,
-    )
-    out["folder_matrix_s"] = time.process_time() - t0
-    out["peak_rss_mb_before_after"] = [
-        rss0,
-        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-    ]
-    sig = sum(db.read(n).signal[0].nbytes for n in names) / 2**20
-    out["all_signals_mb"] = {"folder": sig, "8528_extrapolated": sig * 8528 / len(names)}
-    out["feature_matrix_mb_8528"] = 8528 * m.X.shape[1] * 8 / 2**20
-    y = lab.loc[names].to_numpy().astype(str)  # 4. fit cost at 1,200 and 8,528 rows
-    idx = np.concatenate([rng.choice(np.flatnonzero(y == c), k) for c, k in FULL.items()])
-    X8 = m.X[idx] * (1 + 0.01 * rng.standard_normal((idx.size, m.X.shape[1])))
-    out["fit_s"] = {}
-    for n_rows in (len(names), idx.size):
-        perm = rng.permutation(idx.size)[:n_rows]
+            matrix.append(m)
+        return matrix[0]
+
+    def uncached() -> dict:  # 1.
+        t = []
+        with tempfile.TemporaryDirectory() as d:
+            for n in sample:
+                t0 = time.process_time()
+                af_feature_matrix(
+                    db.signals([n]), db.fs, rhythm_profile=True, keys=db.content_keys([n]),
+                    cache_dir=d,
+                )  # fmt: skip
+                t.append(time.process_time() - t0)
+        return {
+            "median": float(np.median(t)),
+            "p90": float(np.percentile(t, 90)),
+            "first_incl_jit": t[0],
+            "n": len(t),
+        }
+
+    def folder() -> dict:  # 2. + 3. the folder from the cache, lazily
+        rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         t0 = time.process_time()
-        CinC2017Classifier(n_estimators=200, random_state=0, n_jobs=1).fit(X8[perm], y[idx][perm])
-        out["fit_s"][n_rows] = time.process_time() - t0
-    print(json.dumps(out, indent=1))
-    if args.out:
-        with open(args.out, "w") as f:
-            json.dump(out, f, indent=1)
-    return out
+        m = folder_matrix()
+        f = {"folder_matrix_s": time.process_time() - t0}
+        f["peak_rss_mb_before_after"] = [
+            rss0,
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        ]
+        sig = sum(db.read(n).signal[0].nbytes for n in names) / 2**20
+        f["all_signals_mb"] = {"folder": sig, "8528_extrapolated": sig * 8528 / len(names)}
+        f["feature_matrix_mb_8528"] = 8528 * m.X.shape[1] * 8 / 2**20
+        return f
+
+    def fits() -> dict:  # 4. fit cost at 1,200 and 8,528 rows
+        m = folder_matrix()
+        y = lab.loc[names].to_numpy().astype(str)
+        idx = np.concatenate([rng.choice(np.flatnonzero(y == c), k) for c, k in FULL.items()])
+        X8 = m.X[idx] * (1 + 0.01 * rng.standard_normal((idx.size, m.X.shape[1])))
+        fit_s = {}
+        for n_rows in (len(names), idx.size):
+            perm = rng.permutation(idx.size)[:n_rows]
+            t0 = time.process_time()
+            clf = CinC2017Classifier(n_estimators=200, random_state=0, n_jobs=1)
+            clf.fit(X8[perm], y[idx][perm])
+            fit_s[n_rows] = time.process_time() - t0
+        return fit_s
+
+    with JsonSink(args.out, "scikit-learn", "xgboost", "numba", run=args) as out:
+        out["n_records"] = len(names)
+        out["load_avg"] = os.getloadavg()
+        out["clock"] = "process_time (CPU s of this process, one thread)"
+        out.stage("uncached_s_per_record", uncached)
+        out.stage("folder", folder)
+        out.stage("fit_s", fits)
+        print(json.dumps(to_jsonable(out.results), indent=1))
+    return out.results
 
 
 if __name__ == "__main__":

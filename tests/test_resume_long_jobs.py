@@ -164,3 +164,88 @@ def test_bench_ptbxl_interrupted_then_resumed_fits_only_the_rest(monkeypatch, tm
     assert set(b["learning_curve"]) == {"20", "all"} and set(b["methods"]) == {"ts-lr", "mdm"}
     assert main([*cmd, "--json", str(part), "--resume"]) != 0  # complete: refused
     assert fitted == ["mdm", "ts-lr", "mdm"]
+
+
+def _af_scale(monkeypatch, fits: list, stop_at: list):
+    import importlib.util
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "simulations" / "af_scale.py"
+    spec = importlib.util.spec_from_file_location("af_scale", script)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    names = [f"A{k:05d}" for k in range(40)]
+
+    class DB:  # a CinC folder of 40 records, nothing read
+        fs = 300.0
+
+        def __init__(self, data):
+            pass
+
+        def labels(self):
+            return pd.Series(["N", "A", "O", "~"] * 10, index=names)
+
+        def records(self):
+            return names
+
+        def signals(self, ns):
+            return list(ns)
+
+        def content_keys(self, ns):
+            return list(ns)
+
+        def read(self, n):
+            return SimpleNamespace(signal=[np.zeros(9000, np.float32)])
+
+    def matrix(signals, fs, **kw):
+        fits.append(("features", len(signals)))
+        return SimpleNamespace(X=np.arange(len(signals) * 3.0).reshape(-1, 3))
+
+    class Clf:
+        def __init__(self, **kw):
+            pass
+
+        def fit(self, X, y):
+            if len(fits) == stop_at[0]:
+                raise KeyboardInterrupt
+            fits.append(("fit", X.shape[0], float(X.sum()), "".join(y)))
+            return self
+
+    monkeypatch.setattr(mod, "CinC2017", DB)
+    monkeypatch.setattr(mod, "af_feature_matrix", matrix)
+    monkeypatch.setattr(mod, "CinC2017Classifier", Clf)
+    return mod
+
+
+def test_af_scale_interrupted_then_resumed_runs_only_the_rest(monkeypatch, tmp_path):
+    fits, stop_at = [], [-1]
+    mod = _af_scale(monkeypatch, fits, stop_at)
+    full, part = tmp_path / "full.json", tmp_path / "part.json"
+    cmd = ["--data", str(tmp_path), "--cache", str(tmp_path / "c"), "--n-sample", "3"]
+    mod.main([*cmd, "--out", str(full)])
+    assert [f[:2] for f in fits] == [("features", 1)] * 3 + [("features", 40)] + [
+        ("fit", 40),
+        ("fit", 8528),
+    ]
+    uninterrupted = fits[-2:]
+    fits.clear()
+    stop_at[0] = 5  # the 8,528-row fit stops
+    with pytest.raises(KeyboardInterrupt):
+        mod.main([*cmd, "--out", str(part)])
+    d = json.loads(part.read_text())
+    assert d["complete"] is False and d["stages"] == ["uncached_s_per_record", "folder"]
+    fits.clear()
+    stop_at[0] = -1
+    mod.main([*cmd, "--out", str(part), "--resume"])
+    # the folder's matrix is read again (for the fits), no uncached record, both fits
+    assert fits == [("features", 40), *uninterrupted]  # the same rows drawn as uninterrupted
+    a, b = json.loads(full.read_text()), json.loads(part.read_text())
+    assert b["complete"] and b["stages"] == ["uncached_s_per_record", "folder", "fit_s"]
+    assert b["uncached_s_per_record"] == d["uncached_s_per_record"]  # read back, not re-timed
+    assert b["folder"] == d["folder"] and set(b["fit_s"]) == set(a["fit_s"]) == {"40", "8528"}
+    assert a["folder"]["all_signals_mb"] == b["folder"]["all_signals_mb"]
+    with pytest.raises(ValueError, match="complete run, nothing to resume"):
+        mod.main([*cmd, "--out", str(part), "--resume"])
+    part.write_text(json.dumps(d))  # the unfinished file again, resumed with other settings
+    with pytest.raises(ValueError, match=r"other settings: n_sample 3 \(now 4\)"):
+        mod.main([*cmd[:-1], "4", "--out", str(part), "--resume"])
