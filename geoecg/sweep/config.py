@@ -78,6 +78,11 @@ def cell_id(method: str, shift: float, seed: int, n: int) -> str:
     -------
     str
         The key.
+
+    Examples
+    --------
+    >>> cell_id("x_only", 0.5, 3, 2000)
+    'x_only|shift=0.5|seed=3|n=2000'
     """
     return f"{method}|shift={float(shift)!r}|seed={int(seed)}|n={int(n)}"
 
@@ -248,6 +253,14 @@ def expand_grid(config: SweepConfig) -> list[Task]:
     -------
     list of Task
         One task per (shift, n, seed).
+
+    Examples
+    --------
+    >>> cfg = load_config({"sweep": {"name": "demo", "simulator": "anticausal", "seed": 1},
+    ...                    "grid": {"shift": [0, 1], "method": ["x_only"], "seed": 2, "n": [200]},
+    ...                    "train_env": [{}], "test_env": {}, "shift": {"age_mean": 10.0}})
+    >>> [(t.shift, t.seed, t.n) for t in expand_grid(cfg)]
+    [(0.0, 0, 200), (0.0, 1, 200), (1.0, 0, 200), (1.0, 1, 200)]
     """
     return [
         Task(shift=s, seed=seed, n=n, methods=config.methods)

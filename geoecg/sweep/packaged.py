@@ -34,6 +34,13 @@ def config_title(name: str) -> str:
     -------
     str
         The title.
+
+    Examples
+    --------
+    >>> config_title("prevalence_shift")
+    'Prevalence shift: more disease at every age in the test population'
+    >>> config_title("my_sweep")  # any other name is its own title
+    'my_sweep'
     """
     return TITLES.get(name, name)
 
@@ -49,6 +56,11 @@ def list_configs() -> list[str]:
     -------
     list of str
         Configuration names without ``.toml``.
+
+    Examples
+    --------
+    >>> list_configs()
+    ['anticausal_covariate_shift', 'device_noise_shift', 'prevalence_shift']
     """
     return sorted(p.name[:-5] for p in _folder().iterdir() if p.name.endswith(".toml"))
 
@@ -70,6 +82,15 @@ def config_path(name: str) -> Path:
     ------
     ValueError
         If no packaged configuration has that name (the message lists them).
+
+    Examples
+    --------
+    >>> from geoecg.sweep import load_config
+    >>> path = config_path("prevalence_shift")
+    >>> path.name
+    'prevalence_shift.toml'
+    >>> load_config(path).simulator
+    'anticausal'
     """
     stem = name[:-5] if name.endswith(".toml") else name
     if stem not in list_configs():

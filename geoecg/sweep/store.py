@@ -48,6 +48,16 @@ class ResultStore:
     ----------
     out_dir : path-like
         The sweep's output folder; the parts go to ``out_dir/results/``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as out:
+    ...     store = ResultStore(out)
+    ...     _ = store.write("task0", [{"cell_id": "x_only|shift=0.0|seed=0|n=200",
+    ...                                "method": "x_only", "shift": 0.0, "seed": 0, "n": 200}])
+    ...     print(sorted(store.done()))
+    ['x_only|shift=0.0|seed=0|n=200']
     """
 
     def __init__(self, out_dir):
@@ -112,6 +122,20 @@ def load_results(out_dir) -> pd.DataFrame:
     ------
     FileNotFoundError
         When the folder holds no results.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from geoecg.sweep import run_sweep
+    >>> cfg = {"sweep": {"name": "demo", "simulator": "anticausal", "seed": 1},
+    ...        "grid": {"shift": [0], "method": ["x_only"], "seed": 1, "n": [200]},
+    ...        "train_env": [{}], "test_env": {}, "shift": {"age_mean": 10.0},
+    ...        "evaluation": {"n_test": 2000, "n_reference": 2000}}
+    >>> with tempfile.TemporaryDirectory() as out:
+    ...     _ = run_sweep(cfg, out, progress=False)
+    ...     table = load_results(out)  # e.g. a folder written earlier by ``geoecg sweep``
+    >>> table["cell_id"].tolist()
+    ['x_only|shift=0.0|seed=0|n=200']
     """
     store = ResultStore(out_dir)
     df = store.load()
