@@ -22,7 +22,8 @@ import pytest
 
 from geoecg._kernels.rpeaks import _window_mean, bandpass_energy
 from geoecg._kernels.rpeaks_decide import refine_peaks, refine_peaks_leads
-from geoecg._kernels.rpeaks_fused import _backward1, _backward2, _forward1, _forward2
+from geoecg._kernels.rpeaks_fused import _backward1, _forward1
+from geoecg._kernels.rpeaks_pair import backward_pair, forward_pair, window_mean_pair
 from geoecg.features._rpeaks_run import LeadEnergy, _plan_of, detect_from_lead_energy
 from geoecg.features.rpeaks import _band_sos, detect_rpeaks
 
@@ -181,15 +182,20 @@ def test_filter_kernels_run_interpreted_give_the_compiled_numbers():
     np.testing.assert_array_equal(got, want)
     ya, yb = np.empty(300), np.empty(300)
     za, zb = np.empty(300), np.empty(300)
-    assert _forward2(x, x[::-1].copy(), 5, sos, ya, yb) == interpreted(_forward2)(
+    assert forward_pair(x, x[::-1].copy(), 5, sos, ya, yb) == interpreted(forward_pair)(
         x, x[::-1].copy(), 5, sos, za, zb
     )
     np.testing.assert_array_equal(za, ya)
     np.testing.assert_array_equal(zb, yb)
-    _backward2(ya, yb, sos)
-    interpreted(_backward2)(za, zb, sos)
+    backward_pair(ya, yb, sos)
+    interpreted(backward_pair)(za, zb, sos)
     np.testing.assert_array_equal(za, ya)
     np.testing.assert_array_equal(zb, yb)
+    oa, ob, pa, pb = (np.empty(300) for _ in range(4))
+    window_mean_pair(ya, yb, 7, oa, ob)
+    interpreted(window_mean_pair)(za, zb, 7, pa, pb)
+    np.testing.assert_array_equal(pa, oa)
+    np.testing.assert_array_equal(pb, ob)
 
 
 @pytest.mark.parametrize("h", [0, 1, 3, 7, 12])
@@ -201,6 +207,12 @@ def test_window_mean_interior_loop_is_the_clipped_loop(n, h):
     got = np.empty(n)
     _window_mean(y, h, got)
     assert np.array_equal(got, twin_window_mean(y, h))
+    # two leads in the two lanes: each lane the one-lead loop's numbers
+    y2 = rng.standard_normal(n) ** 2
+    y2[1::3] = -1e-17
+    ga, gb = np.empty(n), np.empty(n)
+    window_mean_pair(y, y2, h, ga, gb)
+    assert np.array_equal(ga, got) and np.array_equal(gb, twin_window_mean(y2, h))
     # the sum updated by differences: within 1e-12 of the largest value of the two-add loop
     old = twin_window_mean_two_adds(y, h)
     assert np.max(np.abs(got - old)) <= 1e-12 * max(np.max(np.abs(y)), 1e-300)
@@ -217,9 +229,9 @@ def test_filter_passes_are_the_state_space_loop(n, fs_d):
     _backward1(got, sos)
     assert np.array_equal(got, want_a)
     ga, gb = ya.copy(), yb.copy()
-    _backward2(ga, gb, sos)
+    backward_pair(ga, gb, sos)
     assert np.array_equal(ga, want_a) and np.array_equal(gb, want_b)
-    for k in (1, 3):
+    for k in (1, 2, 3, 4, 5, 7):
         xa, xb = rng.standard_normal(n * k + 1), rng.standard_normal(n * k + 2) + 1.0
         # block means as the kernel sums them: left to right from 0.0, times 1 / k
         ma, mb = (
@@ -231,9 +243,38 @@ def test_filter_passes_are_the_state_space_loop(n, fs_d):
         fa, fb = np.empty(n), np.empty(n)
         assert _forward1(xa, k, sos, fa)
         assert np.array_equal(fa, twin_pass(ma - ma[0], sos))
-        assert _forward2(xa, xb, k, sos, fa, fb) == (True, True)
+        assert forward_pair(xa, xb, k, sos, fa, fb) == (True, True)
         assert np.array_equal(fa, twin_pass(ma - ma[0], sos))
         assert np.array_equal(fb, twin_pass(mb - mb[0], sos))
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, 1e300])
+def test_pair_kernels_keep_the_lanes_apart(bad):
+    """A non-finite or overflowing lead in one lane leaves the other lane's numbers those
+    of the one-lead kernels, and the finiteness flags are per lead."""
+    # run as Python (NUMBA_DISABLE_JIT=1) the lanes are NumPy scalars: inf - inf warns there
+    with np.errstate(invalid="ignore", over="ignore"):
+        sos = _band_sos(180.0, 3.0, 20.0)
+        rng = np.random.default_rng(3)
+        xa, xb = rng.standard_normal(2001).cumsum(), rng.standard_normal(2001)
+        xa[700] = bad
+        fa, fb, one = np.empty(1000), np.empty(1000), np.empty(1000)
+        assert forward_pair(xa, xb, 2, sos, fa, fb) == (bad == 1e300, True)
+        assert _forward1(xb, 2, sos, one) and np.array_equal(fb, one)
+        assert not _forward1(xa, 2, sos, one) or bad == 1e300
+        np.testing.assert_array_equal(fa, one)  # NaN where the one-lead pass has NaN
+        ga, gb = fa.copy(), fb.copy()
+        backward_pair(ga, gb, sos)
+        _backward1(one, sos)
+        _backward1(fb, sos)
+        np.testing.assert_array_equal(ga, one)
+        assert np.array_equal(gb, fb)
+        oa, ob, w = np.empty(1000), np.empty(1000), np.empty(1000)
+        window_mean_pair(ga, gb, 9, oa, ob)
+        _window_mean(gb, 9, w)
+        assert np.array_equal(ob, w)
+        _window_mean(ga, 9, w)
+        np.testing.assert_array_equal(oa, w)
 
 
 @pytest.mark.parametrize("fs_d", [100.0, 120.0, 200.0])

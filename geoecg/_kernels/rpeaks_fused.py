@@ -8,9 +8,9 @@ less memory traffic and more work per cycle:
   mean of each sample is computed inside the forward filter pass (the pass is bound by the
   latency of the filter recursion, so the additions of the block mean come for free), the
   backward pass writes the squared slope, then the moving-window mean runs;
-* leads are processed two at a time: the two recursions are independent, so the processor
-  overlaps them (two dependency chains in flight instead of one) while each lead still sees
-  exactly its own operations in its own order;
+* leads are processed two at a time, in the two lanes of SIMD registers
+  (:mod:`geoecg._kernels.rpeaks_pair`: one vector operation for both leads' scalar ones,
+  so each lead still sees exactly its own operations in its own order);
 * a lead holding a non-finite block mean (a NaN gap, an infinite sample) or shorter than
   ``max(min_len, 2)`` blocks, and any band-pass that is not two second-order sections, goes
   through the generic per-run code of :mod:`geoecg._kernels.rpeaks`.
@@ -27,6 +27,7 @@ import numpy as np
 from numba import njit
 
 from .rpeaks import _fma, _section_coefs, _window_mean, lead_energy_into
+from .rpeaks_pair import backward_pair, forward_pair, window_mean_pair
 from .rpeaks_track import envelope_noise_weight
 
 __all__ = ["lead_energies_fused", "track_inputs"]
@@ -89,48 +90,6 @@ def _forward1(x, k, sos, y):
 
 
 @njit(cache=True, nogil=True)
-def _forward2(xa, xb, k, sos, ya, yb):
-    """:func:`_forward1` of two leads in one loop (independent recursions, interleaved)."""
-    nd = ya.shape[0]
-    inv = 1.0 / k
-    b10, c11, c12, n11, n12, b20, c21, c22, n21, n22 = _section_coefs(sos)
-    x0a = _bmean(xa, 0, k, inv)
-    x0b = _bmean(xb, 0, k, inv)
-    p1a = 0.0
-    p2a = 0.0
-    q1a = 0.0
-    q2a = 0.0
-    p1b = 0.0
-    p2b = 0.0
-    q1b = 0.0
-    q2b = 0.0
-    for i in range(nd):
-        va = _bmean(xa, i, k, inv) - x0a
-        vb = _bmean(xb, i, k, inv) - x0b
-        ua = b10 * va + p1a
-        ub = b10 * vb + p1b
-        ta = p2a + c11 * va
-        tb = p2b + c11 * vb
-        p2a = _fma(n12, p1a, c12 * va)
-        p2b = _fma(n12, p1b, c12 * vb)
-        p1a = _fma(n11, p1a, ta)
-        p1b = _fma(n11, p1b, tb)
-        wa = b20 * ua + q1a
-        wb = b20 * ub + q1b
-        ta = q2a + c21 * ua
-        tb = q2b + c21 * ub
-        q2a = _fma(n22, q1a, c22 * ua)
-        q2b = _fma(n22, q1b, c22 * ub)
-        q1a = _fma(n21, q1a, ta)
-        q1b = _fma(n21, q1b, tb)
-        ya[i] = wa
-        yb[i] = wb
-    ok_a = np.isfinite(p1a + p2a + q1a + q2a + x0a)
-    ok_b = np.isfinite(p1b + p2b + q1b + q2b + x0b)
-    return ok_a, ok_b
-
-
-@njit(cache=True, nogil=True)
 def _backward1(y, sos):
     """Backward pass of the cascade over ``y`` (from rest) writing the squared central
     difference in place, one sample behind: the second loop of ``_two_section_slope``
@@ -179,98 +138,6 @@ def _backward1(y, sos):
 
 
 @njit(cache=True, nogil=True)
-def _backward2(ya, yb, sos):
-    """:func:`_backward1` of two leads of equal length in one loop."""
-    n = ya.shape[0]
-    b10, c11, c12, n11, n12, b20, c21, c22, n21, n22 = _section_coefs(sos)
-    p1a = 0.0
-    p2a = 0.0
-    q1a = 0.0
-    q2a = 0.0
-    p1b = 0.0
-    p2b = 0.0
-    q1b = 0.0
-    q2b = 0.0
-    nxa = 0.0
-    cua = 0.0
-    nxb = 0.0
-    cub = 0.0
-    for k in range(n):
-        i = _U(n - 1 - k)
-        va = ya[i]
-        vb = yb[i]
-        ua = b10 * va + p1a
-        ub = b10 * vb + p1b
-        ta = p2a + c11 * va
-        tb = p2b + c11 * vb
-        p2a = _fma(n12, p1a, c12 * va)
-        p2b = _fma(n12, p1b, c12 * vb)
-        p1a = _fma(n11, p1a, ta)
-        p1b = _fma(n11, p1b, tb)
-        wa = b20 * ua + q1a
-        wb = b20 * ub + q1b
-        ta = q2a + c21 * ua
-        tb = q2b + c21 * ub
-        q2a = _fma(n22, q1a, c22 * ua)
-        q2b = _fma(n22, q1b, c22 * ub)
-        q1a = _fma(n21, q1a, ta)
-        q1b = _fma(n21, q1b, tb)
-        if k >= 2:
-            da = 0.5 * (nxa - wa)
-            db = 0.5 * (nxb - wb)
-            ya[i + _1] = da * da
-            yb[i + _1] = db * db
-        elif k == 1:
-            da = cua - wa
-            db = cub - wb
-            ya[n - 1] = da * da
-            yb[n - 1] = db * db
-        nxa = cua
-        cua = wa
-        nxb = cub
-        cub = wb
-    da = nxa - cua
-    db = nxb - cub
-    ya[0] = da * da
-    yb[0] = db * db
-
-
-@njit(cache=True, nogil=True)
-def _window_mean2(ya, yb, h, oa, ob):
-    """``_window_mean`` of two leads of equal length in one loop (the same running sums:
-    the difference of the entering and leaving samples where both exist)."""
-    n = ya.shape[0]
-    acc_a = 0.0
-    acc_b = 0.0
-    for j in range(min(h, n - 1) + 1):
-        acc_a += ya[j]
-        acc_b += yb[j]
-    for i in range(n):
-        lo = i - h
-        if lo < 0:
-            lo = 0
-        hi = i + h
-        if hi > n - 1:
-            hi = n - 1
-        if acc_a < 0.0:
-            acc_a = 0.0
-        if acc_b < 0.0:
-            acc_b = 0.0
-        cnt = hi - lo + 1
-        oa[i] = acc_a / cnt
-        ob[i] = acc_b / cnt
-        if i + h + 1 < n and i - h >= 0:
-            acc_a += ya[i + h + 1] - ya[i - h]
-            acc_b += yb[i + h + 1] - yb[i - h]
-        elif i + h + 1 < n:
-            acc_a += ya[i + h + 1]
-            acc_b += yb[i + h + 1]
-        elif i - h >= 0:
-            acc_a -= ya[i - h]
-            acc_b -= yb[i - h]
-
-
-@njit(cache=True, nogil=True)
 def _tail_has_inf(row, start):
     for i in range(start, row.shape[0]):
         if np.isinf(row[i]):
@@ -298,10 +165,10 @@ def lead_energies_fused(x, k, sos, half_width, min_len):
         lead = 0
         while lead < n_leads:
             if lead + 1 < n_leads:
-                oa, ob = _forward2(x[lead], x[lead + 1], k, sos, ya, yb)
+                oa, ob = forward_pair(x[lead], x[lead + 1], k, sos, ya, yb)
                 if oa and ob:
-                    _backward2(ya, yb, sos)
-                    _window_mean2(ya, yb, h, energy[lead], energy[lead + 1])
+                    backward_pair(ya, yb, sos)
+                    window_mean_pair(ya, yb, h, energy[lead], energy[lead + 1])
                 elif oa:
                     _backward1(ya, sos)
                     _window_mean(ya, h, energy[lead])
