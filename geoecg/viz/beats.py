@@ -44,6 +44,20 @@ def plot_beat_templates(
     Returns
     -------
     matplotlib Figure
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from geoecg.datasets import sample_record_path
+    >>> from geoecg.features import segment_beats
+    >>> from geoecg.io import beat_annotations, read_record
+    >>> rec = read_record(sample_record_path("mitdb_119"))
+    >>> beats = beat_annotations(rec.annotations)
+    >>> segments = segment_beats(rec.signal, beats["sample"].to_numpy(), rec.fs)
+    >>> fig = plot_beat_templates(segments, beats["aami"].to_numpy(), lead_name="MLII")
+    >>> fig.axes[0].get_legend_handles_labels()[1]
+    ['N normal (n=246)', 'V ventricular ectopic (n=80)']
+    >>> plt.close(fig)
     """
     import matplotlib.pyplot as plt
 
@@ -108,6 +122,22 @@ def plot_star_strip(signal, result, fs: float, rpeaks, *, lead: int = 0, ax=None
     smooth factor around 1; the legend names the original trace and its R-peaks (grey,
     downward triangles) and the augmented trace and its moved R-peaks (green, upward
     triangles).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from geoecg.datasets import sample_record_path
+    >>> from geoecg.features import star_augment
+    >>> from geoecg.io import beat_annotations, read_record
+    >>> rec = read_record(sample_record_path("mitdb_101"))
+    >>> x = rec.signal[:, :3600]  # the first 10 s
+    >>> rpeaks = beat_annotations(rec.annotations)["sample"].to_numpy()
+    >>> rpeaks = rpeaks[rpeaks < 3600]
+    >>> fig = plot_star_strip(x, star_augment(x, rpeaks, random_state=0), rec.fs, rpeaks,
+    ...                       lead_name="MLII")
+    >>> len(fig.axes[0].get_legend_handles_labels()[1])  # both traces, both sets of R-peaks
+    4
+    >>> plt.close(fig)
     """
     import matplotlib.pyplot as plt
 

@@ -21,6 +21,18 @@ def plot_comparison(table, metric: str = "auroc", ax=None):
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"method": ["tangent + LR", "MDM"], "metric": ["auroc"] * 2,
+    ...                       "value": [0.88, 0.83], "ci_low": [0.85, 0.79],
+    ...                       "ci_high": [0.91, 0.87]})  # the columns evaluation.compare returns
+    >>> fig = plot_comparison(table, "auroc")
+    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]  # sorted by value
+    ['MDM', 'tangent + LR']
+    >>> plt.close(fig)
     """
     import matplotlib.pyplot as plt
 

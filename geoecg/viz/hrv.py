@@ -39,6 +39,19 @@ def plot_tachogram(rr_ms, *, times_s=None, changed=None, ax=None):
     -------
     matplotlib.figure.Figure
         The figure of ``ax``.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import numpy as np
+    >>> from geoecg.features import clean_rr
+    >>> rr = 800 + 40 * np.sin(np.arange(300) / 5)
+    >>> rr[100] = 1600  # a missed beat
+    >>> cleaned = clean_rr(rr)
+    >>> fig = plot_tachogram(cleaned.rr_ms, changed=cleaned.changed)
+    >>> fig.axes[0].get_ylabel(), fig.axes[0].get_legend_handles_labels()[1]
+    ('RR (ms)', ['corrected'])
+    >>> plt.close(fig)
     """
     rr = np.asarray(rr_ms, dtype=float)
     t = (
@@ -70,6 +83,16 @@ def plot_poincare(rr_ms, *, ax=None):
     -------
     matplotlib.figure.Figure
         The figure of ``ax``.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import numpy as np
+    >>> rr = 800 + 40 * np.random.default_rng(0).standard_normal(300)
+    >>> fig = plot_poincare(rr)
+    >>> fig.axes[0].get_legend_handles_labels()[1]  # the SD1/SD2 ellipse
+    ['SD1 40 ms, SD2 41 ms']
+    >>> plt.close(fig)
     """
     from ..features import hrv_features
 
@@ -111,6 +134,16 @@ def plot_hrv_psd(rr_ms, *, ax=None, settings=None):
     -------
     matplotlib.figure.Figure
         The figure of ``ax``.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import numpy as np
+    >>> rr = 800 + 40 * np.sin(2 * np.pi * 0.25 * np.arange(300) * 0.8)  # 0.25 Hz breathing
+    >>> fig = plot_hrv_psd(rr)
+    >>> fig.axes[0].get_legend_handles_labels()[1]
+    ['welch', 'lomb']
+    >>> plt.close(fig)
     """
     from ..features.hrv_psd import hrv_psd
 

@@ -24,6 +24,16 @@ def plot_record(record, *, start_s: float = 0.0, duration_s: float = 10.0, leads
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from geoecg.datasets import sample_record_path
+    >>> from geoecg.io import read_record
+    >>> fig = plot_record(read_record(sample_record_path("mitdb_119")), duration_s=5.0)
+    >>> [ax.get_ylabel() for ax in fig.axes]  # one axis per lead, beat symbols above the trace
+    ['lead MLII (mV)', 'lead V1 (mV)']
+    >>> plt.close(fig)
     """
     import matplotlib.pyplot as plt
 

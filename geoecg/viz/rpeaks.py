@@ -38,6 +38,20 @@ def plot_rpeaks(
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from geoecg.datasets import sample_record_path
+    >>> from geoecg.features import detect_rpeaks
+    >>> from geoecg.io import beat_annotations, read_record
+    >>> rec = read_record(sample_record_path("mitdb_119"))
+    >>> reference = beat_annotations(rec.annotations)["sample"]
+    >>> fig = plot_rpeaks(rec.signal[0], rec.fs, detect_rpeaks(rec.signal[0], rec.fs), reference,
+    ...                   lead="MLII")
+    >>> fig.axes[0].get_legend_handles_labels()[1]
+    ['detected R-peak', 'reference beat (annotation)']
+    >>> plt.close(fig)
     """
     import matplotlib.pyplot as plt
 
