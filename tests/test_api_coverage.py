@@ -185,10 +185,6 @@ COVERED = {
             'features.NoiseDetector',
         ),
     ),
-    'test_record_ceiling.py': (
-        'bad ceilings, capped-mask shapes and infeasible bounds raise; non-finite proba raises',
-        ('estimators.record_ceiling.ceiling_em_priors',),
-    ),
     'test_prior_shift.py': (
         'sklearn parametrize_with_checks; prior estimators on degenerate confusion matrices',
         (

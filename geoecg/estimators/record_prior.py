@@ -27,7 +27,6 @@ from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
 
 from .prior_estimation import em_priors, prior_correct
 from .prior_shift import _aligned_proba, _Calibrator
-from .record_ceiling import ceiling_em_priors
 
 __all__ = ["RECORD_PRIOR_CANDIDATES", "RecordPriorAdapter", "record_prior_beat_tables"]
 
@@ -94,15 +93,6 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         ``y``, else ``fit`` raises ValueError (never a silent pick of the first candidate).
     em_max_iter : int, default 1000
     em_tol : float, default 1e-8
-    ceilings : sequence of (float > 0 or None), default (None,)
-        Candidates of a ceiling on the EM prior of ``ceiling_classes``: at most ``c`` times
-        the class's training prior (:func:`~geoecg.estimators.record_ceiling.ceiling_em_priors`;
-        None: no ceiling). With two or more, the inner choice is over every (decision,
-        shrinkage, ceiling) triple, ``candidates`` first, ties to the first. ``(None,)``:
-        no ceiling, the adapter as before the parameter existed.
-    ceiling_classes : sequence, default ()
-        Labels the ceiling applies to (labels absent from ``y`` are ignored); required when
-        a ceiling other than None is a candidate.
 
     Attributes
     ----------
@@ -118,11 +108,8 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     unadapted_reason_ : str or None
         Why the adapter did not adapt (fewer than ``cv`` training groups, or a training
         fold of the group folds with one class only), else None.
-    ceiling_ : float or None
-        The chosen ceiling (None: none).
     inner_scores_ : dict
-        ``(decision, shrinkage) -> score`` of every candidate; ``(decision, shrinkage,
-        ceiling) -> score`` when ``ceilings`` holds two or more values.
+        ``(decision, shrinkage) -> score`` of every candidate.
     oof_proba_ : ndarray, shape (n_samples, n_classes) or None
         Out-of-fold calibrated probabilities of the training samples, each group corrected
         to its own adapted prior under the chosen shrinkage (what :meth:`predict_proba`
@@ -167,8 +154,6 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         score_labels=("S", "V"),
         em_max_iter=1000,
         em_tol=1e-8,
-        ceilings=(None,),
-        ceiling_classes=(),
     ):
         self.estimator = estimator
         self.cv = cv
@@ -178,8 +163,6 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self.score_labels = score_labels
         self.em_max_iter = em_max_iter
         self.em_tol = em_tol
-        self.ceilings = ceilings
-        self.ceiling_classes = ceiling_classes
 
     def _check_params(self):
         if self.estimator is None or not hasattr(self.estimator, "predict_proba"):
@@ -199,18 +182,7 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
                 f"candidates must be (decision in {_DECISIONS}, shrinkage in [0, 1]) pairs, "
                 f"got {self.candidates!r}"
             )
-        ceils = list(self.ceilings)
-        bad = [c for c in ceils if c is not None and not (_is_real(c) and c > 0)]
-        if not ceils or bad:
-            raise ValueError(f"ceilings must be positive numbers or None, got {self.ceilings!r}")
-        if any(c is not None for c in ceils) and not list(self.ceiling_classes):
-            raise ValueError(
-                f"ceilings {self.ceilings!r} need ceiling_classes (the labels to cap), got none"
-            )
-        cand = [(str(d), float(s)) for d, s in cand]
-        if len(ceils) == 1 and ceils[0] is None:
-            return cand
-        return [(d, s, None if c is None else float(c)) for d, s in cand for c in ceils]
+        return [(str(d), float(s)) for d, s in cand]
 
     def fit(self, X, y, groups=None):
         """Calibrate on out-of-fold probabilities, choose (decision, shrinkage), refit.
@@ -261,24 +233,16 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             raw[te] = _aligned_proba(m, _safe_indexing(X, te), self.classes_)
         ok = np.all(np.isfinite(raw), axis=1)
         self.calibrator_ = _Calibrator("logistic", k).fit(raw[ok], yi[ok])
-        self._choose(self._calibrate(raw), yi, groups, cand)
-        self.estimator_ = clone(self.estimator).fit(X, y)
-        return self
-
-    def _choose(self, Q, yi, groups, cand):
-        """The inner choice on out-of-fold calibrated ``Q``: ``inner_scores_``, ``decision_``,
-        ``shrinkage_``, ``ceiling_`` and ``oof_proba_``."""
+        Q = self._calibrate(raw)
         labels = _score_labels(self.score_labels, self.classes_, len(cand))
-        ceils = dict.fromkeys(c[2] if len(c) == 3 else None for c in cand)
-        priors = {(g, c): self._em(Q[groups == g], c) for g in np.unique(groups) for c in ceils}
+        priors = {g: self._em(Q[groups == g]) for g in np.unique(groups)}
         self.inner_scores_ = {}
-        for key in cand:
-            dec, lam, ceil = (*key, None)[:3]
-            pred = np.empty(yi.shape[0], dtype=np.int64)
-            for g in np.unique(groups):
+        for dec, lam in cand:
+            pred = np.empty(n, dtype=np.int64)
+            for g, pem in priors.items():
                 m = groups == g
-                pred[m] = self._decide(Q[m], self._shrink(priors[g, ceil], lam), dec)
-            self.inner_scores_[key] = float(
+                pred[m] = self._decide(Q[m], self._shrink(pem, lam), dec)
+            self.inner_scores_[(dec, lam)] = float(
                 f1_score(
                     self.classes_[yi],
                     self.classes_[pred],
@@ -288,13 +252,14 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
                 )
             )
         best = max(self.inner_scores_.values())
-        chosen = next(c for c in cand if self.inner_scores_[c] == best)
-        self.decision_, self.shrinkage_, self.ceiling_ = (*chosen, None)[:3]
+        self.decision_, self.shrinkage_ = next(c for c in cand if self.inner_scores_[c] == best)
         self.oof_proba_ = np.empty_like(Q)
-        for g in np.unique(groups):
+        for g, pem in priors.items():
             m = groups == g
-            prior = self._shrink(priors[g, self.ceiling_], self.shrinkage_)
-            self.oof_proba_[m] = prior_correct(Q[m], self.source_priors_, prior)
+            self.oof_proba_[m] = prior_correct(
+                Q[m], self.source_priors_, self._shrink(pem, self.shrinkage_)
+            )
+        self.estimator_ = clone(self.estimator).fit(X, y)
         return self
 
     # ------------------------------------------------------------------ helpers
@@ -302,7 +267,6 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         """Fit the base model alone: nothing calibrated, nothing adapted (``why``)."""
         self.unadapted_reason_ = f"{why}: no calibration, no adaptation"
         self.calibrator_, self.decision_, self.shrinkage_ = None, None, 0.0
-        self.ceiling_ = None
         self.inner_scores_, self.oof_proba_ = {}, None
         self.estimator_ = clone(self.estimator).fit(X, y)
         return self
@@ -316,17 +280,12 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             Q[ok] = self.calibrator_(raw[ok])
         return Q
 
-    def _em(self, Q, ceiling=None):
-        """EM prior of one record's calibrated probabilities, with the guards (and the
-        ``ceiling`` on ``ceiling_classes``)."""
+    def _em(self, Q):
+        """EM prior of one record's calibrated probabilities, with the guards."""
         s = self.source_priors_
         if Q.shape[0] < self.min_samples or self.calibrator_ is None:
             return s.copy()
-        if ceiling is None:
-            p = em_priors(Q, s, max_iter=self.em_max_iter, tol=self.em_tol)[0]
-        else:
-            capped = np.isin(self.classes_, np.asarray(list(self.ceiling_classes)))
-            p = ceiling_em_priors(Q, s, ceiling, capped, max_iter=self.em_max_iter, tol=self.em_tol)
+        p = em_priors(Q, s, max_iter=self.em_max_iter, tol=self.em_tol)[0]
         p = np.maximum(p, float(self.prior_floor) * s)
         return p / p.sum()
 
@@ -366,7 +325,7 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         """
         Q, g = self._records(X, groups)
         recs = np.unique(g)
-        P = [self._shrink(self._em(Q[g == r], self.ceiling_), self.shrinkage_) for r in recs]
+        P = [self._shrink(self._em(Q[g == r]), self.shrinkage_) for r in recs]
         return np.asarray(P).reshape(recs.size, -1), recs
 
     def predict_proba(self, X, groups=None):
@@ -376,9 +335,7 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         for r in np.unique(g):
             m = g == r
             out[m] = prior_correct(
-                Q[m],
-                self.source_priors_,
-                self._shrink(self._em(Q[m], self.ceiling_), self.shrinkage_),
+                Q[m], self.source_priors_, self._shrink(self._em(Q[m]), self.shrinkage_)
             )
         return out
 
@@ -398,7 +355,7 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         out = np.empty(Q.shape[0], dtype=np.int64)
         for r in np.unique(g):
             m = g == r
-            prior = self._shrink(self._em(Q[m], self.ceiling_), self.shrinkage_)
+            prior = self._shrink(self._em(Q[m]), self.shrinkage_)
             out[m] = self._decide(Q[m], prior, self.decision_)
         return self.classes_[out]
 
@@ -409,10 +366,6 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         except AttributeError:  # pragma: no cover - estimators without tags
             pass
         return tags
-
-
-def _is_real(v):
-    return isinstance(v, numbers.Real) and not isinstance(v, bool)
 
 
 def _safe_len(X):
