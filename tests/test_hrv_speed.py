@@ -546,11 +546,29 @@ def test_dfa_prefix_sums_equal_direct_and_numpy(seed, kind):
     x = _series(seed, kind)
     x = x[np.isfinite(x)]
     prof = np.cumsum(x - x.mean())
-    S1, S2, SQ = N.dfa_prefix_sums(prof)
+    P = N.dfa_prefix_sums(prof)
     for n in range(4, min(65, x.size // 4 + 1)):
-        got = N.dfa_fluctuations(S1=S1, S2=S2, SQ=SQ, n=n)
+        got = N.dfa_fluctuations(P=P, n=n)
         assert got == pytest.approx(N.dfa_fluctuation(profile=prof, n=n), rel=1e-9)
         assert got == pytest.approx(_dfa_fluctuation_twin(prof, n), rel=1e-9)
+
+
+def test_dfa_log_table_equals_compiled_log():
+    """The scales' ``log(n)`` table (``math.log``) holds the doubles that compiled
+    ``np.log`` gives, so the table changes no exponent; scales past the table fall back to
+    ``np.log`` and the exponent is the same as from a plain slope fit."""
+    from numba import njit
+
+    log_c = njit(lambda k: np.log(k))
+    for k in range(1, N.DFA_LOG_N):
+        assert N._DFA_LOG[k] == log_c(k), k
+    x = 800 + 40 * np.random.default_rng(7).standard_normal(500)
+    prof = np.cumsum(x - x.mean())
+    lo, hi = 40, 90  # straddles the table's end (65)
+    ns = np.arange(lo, hi + 1)
+    f = np.array([N.dfa_fluctuation(prof, n) for n in ns])
+    ref = np.polyfit(np.log(ns), np.log(f), 1)[0]
+    assert N.dfa_alpha(x, lo, hi) == pytest.approx(ref, rel=1e-9)
 
 
 def test_sample_and_approximate_entropy_equal_neurokit2():

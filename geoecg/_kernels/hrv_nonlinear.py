@@ -3,6 +3,8 @@ fills the nonlinear part of the HRV feature vector."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numba import njit
 
@@ -102,55 +104,75 @@ def dfa_fluctuation(profile, n):
 
 @njit(cache=True, nogil=True)
 def dfa_prefix_sums(profile):
-    """Prefix sums of ``y``, ``y**2`` and ``q*y`` (``q`` the index) of ``profile``, each of
-    size ``N + 1`` from 0, compensated: ``S[:, 0]`` the rounded sums, ``S[:, 1]`` their
-    rounding errors (Knuth's TwoSum), so a window's sum keeps ~1e-16 relative accuracy
-    where the plain prefix difference would lose digits. Returns ``(S1, S2, SQ)``."""
+    """Prefix sums of ``y``, ``y**2`` and ``q*y`` (``q`` the index) of ``profile``, of size
+    ``N + 1`` from 0, compensated (Knuth's TwoSum), so a window's sum keeps ~1e-16 relative
+    accuracy where the plain prefix difference would lose digits. Returns ``P`` of shape
+    ``(N + 1, 6)``: columns 0, 2, 4 the rounded sums of ``y``, ``y**2``, ``q*y``, columns
+    1, 3, 5 their accumulated rounding errors (one row holds everything a window boundary
+    needs: one or two cache lines per window instead of three)."""
     N = profile.size
-    S1 = np.zeros((N + 1, 2), dtype=np.float64)
-    S2 = np.zeros((N + 1, 2), dtype=np.float64)
-    SQ = np.zeros((N + 1, 2), dtype=np.float64)
+    P = np.zeros((N + 1, 6), dtype=np.float64)
     for q in range(N):
         y = profile[q]
-        _two_sum_step(S1, q, y)
-        _two_sum_step(S2, q, y * y)
-        _two_sum_step(SQ, q, q * y)
-    return S1, S2, SQ
+        _two_sum_step(P, q, 0, y)
+        _two_sum_step(P, q, 2, y * y)
+        _two_sum_step(P, q, 4, q * y)
+    return P
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _two_sum_step(S, q, v):
-    """``S[q + 1] = S[q] + v`` as (sum, accumulated rounding error)."""
-    s = S[q, 0]
+def _two_sum_step(P, q, c, v):
+    """``P[q + 1, c:c+2] = P[q, c:c+2] + v`` as (sum, accumulated rounding error)."""
+    s = P[q, c]
     t = s + v
     bp = t - s
-    S[q + 1, 0] = t
-    S[q + 1, 1] = S[q, 1] + ((s - (t - bp)) + (v - bp))
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _window_sum(S, a, b):
-    return (S[b, 0] - S[a, 0]) + (S[b, 1] - S[a, 1])
+    P[q + 1, c] = t
+    P[q + 1, c + 1] = P[q, c + 1] + ((s - (t - bp)) + (v - bp))
 
 
 @njit(cache=True, nogil=True)
-def dfa_fluctuations(S1, S2, SQ, n):
-    """:func:`dfa_fluctuation` from the prefix sums of :func:`dfa_prefix_sums`: per window
-    the residual sum of squares of the fitted line is ``Syy - Sy**2/n - Sxy**2/Sxx`` (O(1)
-    per window instead of three passes; equal to the direct sums to ~1e-12 relative on RR
-    profiles)."""
-    k = (S1.shape[0] - 1) // n
+def dfa_fluctuations(P, n):
+    """:func:`dfa_fluctuation` from the prefix sums ``P`` of :func:`dfa_prefix_sums`: per
+    window the residual sum of squares of the fitted line is ``Syy - Sy**2/n -
+    Sxy**2/Sxx`` (O(1) per window instead of three passes; equal to the direct sums to
+    ~1e-12 relative on RR profiles).
+
+    The two quotients are products with ``1/n`` and ``1/Sxx`` formed once per scale (two
+    divisions per window were a third of DFA's time, ~1,100 windows per 5-min series; the
+    exponents move by rounding, <= 2e-10 relative, docs/benchmarks/hrv_noise.md, session
+    14). A window's end sums are the next window's start sums, carried in registers."""
+    k = (P.shape[0] - 1) // n
     xm = (n - 1) / 2.0
     sxx = n * (n * n - 1.0) / 12.0  # sum of (i - xm)**2 over i < n
+    inv_n = 1.0 / n
+    inv_sxx = 1.0 / sxx
     tot = 0.0
+    a0 = P[0, 0]
+    a1 = P[0, 1]
+    a2 = P[0, 2]
+    a3 = P[0, 3]
+    a4 = P[0, 4]
+    a5 = P[0, 5]
     for w in range(k):
         a = w * n
         b = a + n
-        sy = _window_sum(S1, a, b)
-        syy = _window_sum(S2, a, b)
-        sxy = _window_sum(SQ, a, b) - (a + xm) * sy
-        rss = syy - sy * sy / n - sxy * sxy / sxx
+        b0 = P[b, 0]
+        b1 = P[b, 1]
+        b2 = P[b, 2]
+        b3 = P[b, 3]
+        b4 = P[b, 4]
+        b5 = P[b, 5]
+        sy = (b0 - a0) + (b1 - a1)  # compensated window sums: rounded + error parts
+        syy = (b2 - a2) + (b3 - a3)
+        sxy = ((b4 - a4) + (b5 - a5)) - (a + xm) * sy
+        rss = syy - sy * (sy * inv_n) - sxy * (sxy * inv_sxx)
         tot += max(rss, 0.0)
+        a0 = b0
+        a1 = b1
+        a2 = b2
+        a3 = b3
+        a4 = b4
+        a5 = b5
     return np.sqrt(tot / (k * n))
 
 
@@ -159,8 +181,7 @@ def dfa_alpha(x, lo, hi):
     """DFA exponent (Peng et al. 1995): slope of log F(n) on log n for integer scales
     ``lo <= n <= hi`` with at least 4 windows (``n <= N/4``); profile =
     cumsum(x - mean). NaN with fewer than 3 usable scales or any F(n) == 0."""
-    S1, S2, SQ = dfa_profile_sums(x)
-    return dfa_alpha_from_sums(S1, S2, SQ, lo, hi)
+    return dfa_alpha_from_sums(dfa_profile_sums(x), lo, hi)
 
 
 @njit(cache=True, nogil=True)
@@ -175,22 +196,27 @@ def dfa_profile_sums(x):
     for v in x:
         mu += v
     mu /= max(N, 1)
-    S1 = np.zeros((N + 1, 2), dtype=np.float64)
-    S2 = np.zeros((N + 1, 2), dtype=np.float64)
-    SQ = np.zeros((N + 1, 2), dtype=np.float64)
+    P = np.zeros((N + 1, 6), dtype=np.float64)
     c = 0.0
     for q in range(N):
         c += x[q] - mu
-        _two_sum_step(S1, q, c)
-        _two_sum_step(S2, q, c * c)
-        _two_sum_step(SQ, q, q * c)
-    return S1, S2, SQ
+        _two_sum_step(P, q, 0, c)
+        _two_sum_step(P, q, 2, c * c)
+        _two_sum_step(P, q, 4, q * c)
+    return P
+
+
+#: ``log(n)`` of the DFA scales ``n < DFA_LOG_N`` (the defaults reach 64), from
+#: :func:`math.log`: the C library's ``log``, which compiled ``np.log`` also calls, so the
+#: same doubles without a call per scale (tests/test_hrv_speed.py checks them).
+DFA_LOG_N = 65
+_DFA_LOG = np.array([math.log(k) if k > 0 else -math.inf for k in range(DFA_LOG_N)])
 
 
 @njit(cache=True, nogil=True)
-def dfa_alpha_from_sums(S1, S2, SQ, lo, hi):
+def dfa_alpha_from_sums(P, lo, hi):
     """:func:`dfa_alpha` from the profile's prefix sums (:func:`dfa_profile_sums`)."""
-    N = S1.shape[0] - 1
+    N = P.shape[0] - 1
     top = min(hi, N // 4)
     if top - lo + 1 < 3:
         return np.nan
@@ -198,10 +224,10 @@ def dfa_alpha_from_sums(S1, S2, SQ, lo, hi):
     lx = np.empty(ns, dtype=np.float64)
     ly = np.empty(ns, dtype=np.float64)
     for j in range(ns):
-        f = dfa_fluctuations(S1, S2, SQ, lo + j)
+        f = dfa_fluctuations(P, lo + j)
         if not f > 0.0:
             return np.nan
-        lx[j] = np.log(lo + j)
+        lx[j] = _DFA_LOG[lo + j] if 0 <= lo + j < DFA_LOG_N else np.log(lo + j)
         ly[j] = np.log(f)
     mx = 0.0
     my = 0.0
@@ -266,8 +292,8 @@ def hrv_nonlinear_core(rr, x, order, counts, sdnn, entropy_m, entropy_r, cosen_r
         return
     r = entropy_r * sdnn
     out[5], out[6], out[7] = entropies_sorted(x, entropy_m, r, cosen_r_ms, order)
-    S1, S2, SQ = dfa_profile_sums(x)  # one profile for both exponents
-    out[8] = dfa_alpha_from_sums(S1, S2, SQ, 4, 16)
-    out[9] = dfa_alpha_from_sums(S1, S2, SQ, 16, 64)
+    P = dfa_profile_sums(x)  # one profile for both exponents
+    out[8] = dfa_alpha_from_sums(P, 4, 16)
+    out[9] = dfa_alpha_from_sums(P, 16, 64)
     out[10] = turning_point_ratio(x)
     out[11] = shannon_counts(counts, x.size)
