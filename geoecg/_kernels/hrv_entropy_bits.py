@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import numpy as np
 from numba import njit, types
-from numba.extending import intrinsic, overload
+from numba.extending import intrinsic
+
+from .._jit import compiled_as
 
 #: The bit sets are used for series of at most this many values (``64`` words per set; the
 #: tables hold ``m (K + 1) 65`` words, ``K`` the number of distinct values); longer series
@@ -38,17 +40,13 @@ def _popcount_intrinsic(typingctx, v):
     return sig, codegen
 
 
+@compiled_as(_popcount_intrinsic, accepts=lambda v: v == types.uint64)
 def _popcount(v):
-    """Set bits of a uint64. Plain Python here (``NUMBA_DISABLE_JIT=1``, and the
+    """Set bits of a uint64. Compiled code calls :func:`_popcount_intrinsic`
+    (:func:`geoecg._jit.compiled_as`); plain Python (``NUMBA_DISABLE_JIT=1``, and the
     interpreted first call of :class:`geoecg._numba_cache.FirstCall`, which runs each
-    kernel's Python source); compiled code takes the overload below."""
+    kernel's Python source) runs this body."""
     return bin(int(v)).count("1")
-
-
-@overload(_popcount, inline="always")
-def _popcount_compiled(v):
-    """Compiled :func:`_popcount`: the ``ctpop`` instruction."""
-    return lambda v: _popcount_intrinsic(v)
 
 
 _ONES = np.uint64(0xFFFFFFFFFFFFFFFF)
