@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from numba import njit
 from pyriemann.geometry.distance import distance_riemann
 from pyriemann.geometry.geodesic import geodesic
 from pyriemann.geometry.mean import mean_riemann
@@ -16,9 +17,11 @@ from geoecg._kernels.spd import (
     LOG,
     POWER,
     SQRT,
+    SQRT2,
     SYM_ASYMMETRIC,
     SYM_NONFINITE,
     SYM_OK,
+    _congruence,
     eigh_small,
     eigh_stack,
     geodesic_riemann,
@@ -258,6 +261,66 @@ def test_eigh_small_kernel_falls_back_on_nan():
     except np.linalg.LinAlgError:
         return
     assert not np.isfinite(w).all()
+
+
+@njit
+def _log(x):
+    """``np.log`` as the kernels compute it (compiled, or NumPy's with the JIT off)."""
+    return np.log(x)
+
+
+def _log_vectors_twin(X, W):
+    """``log_vectors`` composed from its parts as before session 14: the congruence,
+    ``eigh_small`` on it, and ``V diag(log w) V^T`` as dot products in Python (same order)."""
+    n, c, _ = X.shape
+    p = c * (c + 1) // 2
+    out, dist = np.empty((n, p * len(W))), np.empty((n, len(W)))
+    tmp, z, v, zt = (np.empty((c, c)) for _ in range(4))
+    w, e = np.empty(c), np.empty(c)
+    for k in range(n):
+        for q in range(len(W)):
+            _congruence(W[q], X[k], tmp, z)
+            eigh_small(a=z, w=w, v=v, zt=zt, e=e)
+            lw = [_log(x) for x in w]
+            dist[k, q] = np.sqrt(sum(x * x for x in lw))
+            o = q * p
+            for i in range(c):
+                for j in range(i, c):
+                    s = 0.0
+                    for m in range(c):
+                        s += v[i, m] * lw[m] * v[j, m]
+                    out[k, o] = s if i == j else SQRT2 * s
+                    o += 1
+    return out, dist
+
+
+@pytest.mark.parametrize("n, cond", [(12, None), (12, 1e8), (5, None), (1, None)])
+def test_log_vectors_kernel_twin_bit_identical(rng, n, cond):
+    """The fused kernel (eigenvectors kept as rows, the logarithm recomposed row-wise) gives
+    the bits of the composition it replaced, at one and at two references."""
+    X = _spd(rng, 6, n, cond)
+    X[0] = np.eye(n)  # a matrix at the reference's scale: eigenvalues all but equal
+    W = np.empty((2, n, n))
+    for q, M in enumerate((_spd(rng, 1, n)[0], _spd(rng, 1, n, 1e3)[0])):
+        sym_function(a=M, code=INVSQRT, power=1.0, out=W[q])
+    for refs in (W[:1], W):
+        out, dist = np.empty((6, refs.shape[0] * n * (n + 1) // 2)), np.empty((6, len(refs)))
+        log_vectors(X=X, W=refs, out=out, dist=dist)
+        t_out, t_dist = _log_vectors_twin(X, refs)
+        assert np.array_equal(out, t_out) and np.array_equal(dist, t_dist)
+
+
+def test_log_vectors_kernel_falls_back_on_nan():
+    """A non-finite congruence never converges in QL: the LAPACK fallback decides, as in
+    ``eigh_small``."""
+    X = np.eye(4)[None].copy()
+    X[0, 1, 2] = X[0, 2, 1] = np.nan
+    out, dist = np.empty((1, 10)), np.empty((1, 1))
+    try:
+        log_vectors(X=X, W=np.eye(4)[None], out=out, dist=dist)
+    except np.linalg.LinAlgError:
+        return
+    assert not np.isfinite(dist).all()
 
 
 def _symmetric_status_twin(X, rtol):

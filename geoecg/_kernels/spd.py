@@ -290,17 +290,27 @@ def log_vectors(X, W, out, dist):
     ``out[k, q*p:(q+1)*p] = upper(log(W[q] X[k] W[q]))`` with ``p = c(c+1)/2``, row-major upper
     triangle, off-diagonal entries times sqrt(2); ``dist[k, q]`` is the Frobenius norm of the
     logarithm, i.e. the affine-invariant distance of ``X[k]`` to reference ``q``.
+
+    The eigendecomposition is :func:`eigh_small`'s, run on the congruence in place (it is
+    exactly symmetric) with the eigenvectors kept as rows, and ``V diag(log w) V^T`` is summed
+    row-wise over them: the same operations in the same order as the dot-product form.
     """
     n, c, _ = X.shape
     p = c * (c + 1) // 2
     tmp = np.empty((c, c))
     z = np.empty((c, c))
+    zt = np.empty((c, c))
     w, e = np.empty(c), np.empty(c)
-    v = np.empty((c, c))
+    row = np.empty(c)
     for k in range(n):
         for q in range(W.shape[0]):
             _congruence(W[q], X[k], tmp, z)
-            eigh_small(z, w, v, tmp, e)
+            _tridiagonalise(z, w, e, zt)  # z is exactly symmetric: eigh_small's copy of it
+            if not _tridiagonal_ql(w, e, zt):  # LAPACK fallback, as in eigh_small
+                _congruence(W[q], X[k], tmp, z)
+                w2, v2 = np.linalg.eigh(z)
+                w[:] = w2
+                zt[:] = v2.T
             d2 = 0.0
             for m in range(c):
                 w[m] = np.log(w[m])
@@ -308,12 +318,17 @@ def log_vectors(X, W, out, dist):
             dist[k, q] = np.sqrt(d2)
             o = q * p
             for i in range(c):
-                for j in range(i, c):
-                    s = 0.0
-                    for m in range(c):
-                        s += v[i, m] * w[m] * v[j, m]
-                    out[k, o] = s if i == j else SQRT2 * s
-                    o += 1
+                for j in range(c):
+                    row[j] = 0.0
+                for m in range(c):
+                    zm = zt[m]
+                    a = zm[i] * w[m]
+                    for j in range(c):
+                        row[j] += a * zm[j]
+                out[k, o] = row[i]
+                for j in range(i + 1, c):
+                    out[k, o + j - i] = SQRT2 * row[j]
+                o += c - i
 
 
 @njit(cache=True, nogil=True)
