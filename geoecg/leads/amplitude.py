@@ -36,19 +36,35 @@ def r_amplitudes(X, fs, *, rpeaks=None, reference="II") -> np.ndarray:
         R-peaks per record (sample indices); by default detected on lead ``reference`` with
         :func:`geoecg.features.detect_rpeaks`.
     reference : str, default "II"
-        Lead used for detection when ``rpeaks`` is not given.
+        Lead used for detection when ``rpeaks`` is not given (a name of
+        :data:`~geoecg.leads.STANDARD_LEADS`; ``X`` must then hold the 12 leads in order).
 
     Returns
     -------
     ndarray, shape (n_records, 12)
         Median over beats of the largest sample within ±40 ms of each R-peak, relative to the
         record's median (NaN for a record without a beat).
+
+    Raises
+    ------
+    ValueError
+        ``reference`` not a standard lead name, ``X`` without 12 leads when ``rpeaks`` is
+        not given, or ``rpeaks`` without one array per record.
     """
     from .._validation import as_signal, check_fs
     from ..features import detect_rpeaks
 
     X, fs = as_signal(X, "X", ndims=(3,)), check_fs(fs)
-    ref = STANDARD_LEADS.index(reference)
+    if rpeaks is None and reference not in STANDARD_LEADS:
+        raise ValueError(f"reference must be one of {STANDARD_LEADS}, got {reference!r}")
+    if rpeaks is None and X.shape[1] != len(STANDARD_LEADS):
+        raise ValueError(
+            f"X has {X.shape[1]} leads: without rpeaks it must hold the 12 standard leads in "
+            f"order (lead {reference!r} is found by its position); pass rpeaks otherwise"
+        )
+    if rpeaks is not None and len(rpeaks) != X.shape[0]:
+        raise ValueError(f"rpeaks must hold one array per record ({X.shape[0]}), got {len(rpeaks)}")
+    ref = STANDARD_LEADS.index(reference) if rpeaks is None else 0
     h = max(int(round(R_HALF_WINDOW_S * fs)), 1)
     out = np.full(X.shape[:2], np.nan)
     for k, x in enumerate(X):

@@ -280,6 +280,10 @@ def notch(x, fs: float, freq: float = 50.0, quality: float = 30.0, harmonics: in
         raise ValueError(f"notch frequency must be in (0, fs/2 = {fs / 2:g}) Hz, got {freq}")
     if quality <= 0:
         raise ValueError(f"quality must be positive, got {quality}")
+    if isinstance(harmonics, bool) or not float(harmonics).is_integer() or harmonics < 1:
+        raise ValueError(
+            f"harmonics must be a whole number >= 1 (1: the fundamental), got {harmonics!r}"
+        )
     sections = []
     for k in range(1, int(harmonics) + 1):
         f = k * freq

@@ -59,7 +59,9 @@ def snr_db(signal, noise, *, reference: str = "power", rpeaks=None, fs=None) -> 
     Returns
     -------
     ndarray
-        SNR in dB for each lead (a 0-d array for 1-D input).
+        SNR in dB for each lead (a 0-d array for 1-D input): ``-inf`` for a lead whose
+        signal power is 0 (flat), ``+inf`` for a lead whose noise is flat, NaN when both are
+        (the ratio is undefined), all without a numpy warning.
 
     Examples
     --------
@@ -77,7 +79,7 @@ def snr_db(signal, noise, *, reference: str = "power", rpeaks=None, fs=None) -> 
     s2, n2 = np.atleast_2d(s), np.atleast_2d(n)
     ps = _signal_power(s2, reference, rpeaks, fs)
     pn = _nanvar(n2)
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore"):  # 0 / 0: NaN (see Returns)
         out = 10 * np.log10(ps / pn)
     return out[0] if one_d else out
 
@@ -118,7 +120,8 @@ def mix_noise(
     -------
     ndarray
         ``signal + gain * noise`` with the shape of ``signal``; the gain per lead is
-        ``sqrt(P_signal / (P_noise * 10**(snr_db / 10)))``.
+        ``sqrt(P_signal / (P_noise * 10**(snr_db / 10)))``. A lead whose signal or noise
+        is flat (power 0) gets no noise (gain 0): no gain reaches the target SNR there.
 
     Examples
     --------
