@@ -220,33 +220,3 @@ def test_int_cv_with_groups_keeps_each_patient_in_one_fold():
         PriorShiftClassifier(cv=4).fit(X, y, groups=np.arange(120) % 3)
     with pytest.raises(ValueError, match=r"groups must have one label per row \(120\), got 7"):
         PriorShiftClassifier(cv=4).fit(X, y, groups=np.arange(7))
-
-
-def test_bcts_recovers_temperature_and_biases():
-    from geoecg.estimators.prior_shift import _Calibrator
-
-    rng = np.random.default_rng(3)
-    Z = rng.normal(0.0, 2.0, (20000, 3))
-    t0, b0 = 2.0, np.array([0.0, 0.6, -0.8])
-    L = Z / t0 + b0
-    Q = np.exp(L - L.max(1, keepdims=True))
-    Q /= Q.sum(1, keepdims=True)
-    yi = (rng.random(len(Q))[:, None] > np.cumsum(Q, axis=1)).sum(1)
-    P = np.exp(Z - Z.max(1, keepdims=True))
-    P /= P.sum(1, keepdims=True)  # overconfident (T = 1) and biased towards class 0
-    cal = _Calibrator("bcts", 3).fit(P, yi)
-    t, b = cal.model_
-    assert abs(t - t0) < 0.1 and np.abs(b - b0).max() < 0.1, (t, b)
-    assert np.allclose(cal(P), Q, atol=0.02)
-    # the calibrated probabilities have a lower log-loss than the raw ones
-    rows = np.arange(len(yi))
-    assert -np.log(cal(P)[rows, yi]).mean() < -np.log(P[rows, yi]).mean() - 0.05
-
-
-def test_bcts_calibration_recovers_shifted_prior():
-    clf, rng = _fit(n_per=2000, method="em", calibration="bcts")
-    truth = np.array([0.595, 0.089, 0.283, 0.033])
-    Xt, _ = _sample(np.round(truth * 1000).astype(int), rng)
-    assert np.abs(clf.adapt(Xt).target_priors_ - truth).max() < 0.02
-    with pytest.raises(ValueError, match="'bcts'"):
-        PriorShiftClassifier(calibration="BCTS").fit(*_sample([30, 30], rng, MEANS[:2]))

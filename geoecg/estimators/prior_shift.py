@@ -94,30 +94,6 @@ class PriorEstimate:
         }
 
 
-def _bcts_proba(Z, temperature, bias):
-    """Softmax of ``Z / temperature + bias`` (rows of log-probabilities)."""
-    from scipy.special import softmax
-
-    return softmax(Z / temperature + bias, axis=1)
-
-
-def _fit_bcts(Z, yi, k):
-    """Bias-corrected temperature scaling (Alexandari, Kundaje & Shrikumar 2020, ICML):
-    one temperature and one bias per class (the first fixed at 0) minimising the mean
-    negative log-likelihood of ``softmax(Z / T + b)``. Returns ``(T, b)``."""
-    from scipy.optimize import minimize
-    from scipy.special import log_softmax
-
-    rows = np.arange(yi.size)
-
-    def nll(theta):
-        b = np.concatenate(([0.0], theta[1:]))
-        return -float(np.mean(log_softmax(Z * np.exp(-theta[0]) + b, axis=1)[rows, yi]))
-
-    theta = minimize(nll, np.zeros(k), method="L-BFGS-B").x
-    return float(np.exp(theta[0])), np.concatenate(([0.0], theta[1:]))
-
-
 class _Calibrator:
     """Calibration map fitted on out-of-fold probabilities (picklable, no sklearn params)."""
 
@@ -128,8 +104,6 @@ class _Calibrator:
         if self.method == "logistic":
             Z = np.log(np.clip(P, 1e-6, 1.0))
             self.model_ = LogisticRegression(C=1.0, max_iter=2000).fit(Z, yi)
-        elif self.method == "bcts":
-            self.model_ = _fit_bcts(np.log(np.clip(P, 1e-6, 1.0)), yi, self.k)
         elif self.method == "isotonic":
             from sklearn.isotonic import IsotonicRegression
 
@@ -147,8 +121,6 @@ class _Calibrator:
             Q = np.clip(P, 0.0, None)
         elif self.method == "logistic":
             Q = self.model_.predict_proba(np.log(np.clip(P, 1e-6, 1.0)))
-        elif self.method == "bcts":
-            Q = _bcts_proba(np.log(np.clip(P, 1e-6, 1.0)), *self.model_)
         else:
             Q = np.column_stack([m.predict(P[:, j]) for j, m in enumerate(self.model_)])
         tot = Q.sum(axis=1, keepdims=True)
@@ -175,13 +147,10 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     target_priors : dict or array_like, optional
         ``{label: prior}`` or priors aligned with ``classes_``; required by ``"known"``,
         ignored by every other method (``target_priors_reason_`` says so).
-    calibration : {"logistic", "bcts", "isotonic", None}, default "logistic"
+    calibration : {"logistic", "isotonic", None}, default "logistic"
         Map from out-of-fold probabilities to calibrated ones: a multinomial logistic
-        regression on the log-probabilities ("matrix scaling", Guo et al. 2017),
-        bias-corrected temperature scaling of the log-probabilities (``"bcts"``: one
-        temperature and one bias per class fitted by maximum likelihood; Alexandari,
-        Kundaje & Shrikumar 2020, ICML), one isotonic regression per class
-        (renormalised), or none (trust the base model).
+        regression on the log-probabilities ("matrix scaling", Guo et al. 2017), one
+        isotonic regression per class (renormalised), or none (trust the base model).
     cv : int or CV splitter, default 5
         Folds of the out-of-fold probabilities. An int gives ``StratifiedKFold``, or
         ``StratifiedGroupKFold`` when ``fit`` gets ``groups`` (a group's records never
@@ -271,10 +240,9 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     def _check_params(self):
         if self.method not in METHODS:
             raise ValueError(f"method must be one of {METHODS}, got {self.method!r}")
-        if self.calibration not in ("logistic", "bcts", "isotonic", None):
+        if self.calibration not in ("logistic", "isotonic", None):
             raise ValueError(
-                "calibration must be 'logistic', 'bcts', 'isotonic' or None, got "
-                f"{self.calibration!r}"
+                f"calibration must be 'logistic', 'isotonic' or None, got {self.calibration!r}"
             )
         if self.confusion not in ("soft", "hard"):
             raise ValueError(f"confusion must be 'soft' or 'hard', got {self.confusion!r}")
