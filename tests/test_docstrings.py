@@ -319,3 +319,24 @@ def test_entry_points_document_the_error_of_fs_given_as_text(name):
     assert {c.__name__ for c in type(info.value).__mro__} & documented, (
         f"{name} raised {type(info.value).__name__} ({info.value}); Raises documents {documented}"
     )
+
+
+# --- subpackages whose every public class and function (frozen result dataclasses aside,
+# they are received, not built) has a doctest Examples section since session 14; a new public
+# name there needs one too (pytest's doctest collection runs them)
+EXAMPLED = ("cohort", "datasets", "evaluation", "io", "signal", "simulate", "sweep", "viz")
+
+
+@pytest.mark.parametrize("package", EXAMPLED)
+def test_every_public_callable_of_these_subpackages_has_a_doctest_example(package):
+    mod = importlib.import_module(f"geoecg.{package}")
+    missing = []
+    for name in mod.__all__:
+        obj = getattr(mod, name)
+        if not callable(obj) or (inspect.isclass(obj) and dataclasses.is_dataclass(obj)):
+            continue
+        doc = inspect.getdoc(obj) or ""
+        examples = doc.split("\nExamples\n--------\n", 1)
+        if len(examples) < 2 or ">>> " not in examples[1]:
+            missing.append(name)
+    assert not missing, f"geoecg.{package}: no doctest Examples section in {missing}"

@@ -435,6 +435,16 @@ def read_features(out, *, metadata: bool = True) -> pd.DataFrame:
     DataFrame
         One row per record in the run's order; ``df.attrs["units"]`` maps columns to
         units. Only the parts named in the manifest are read.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from geoecg.datasets import sample_cinc2017_dir
+    >>> with tempfile.TemporaryDirectory() as out:
+    ...     _ = extract_features(sample_cinc2017_dir(), ["rpeaks"], out=out, progress=False)
+    ...     df = read_features(out)  # the CinC labels joined on record_id
+    >>> len(df), df.attrs["units"]["heart_rate_bpm"], sorted(df["label"].unique())
+    (20, 'bpm', ['A', 'N', 'O', '~'])
     """
     out = Path(out)
     man_path = out / MANIFEST

@@ -67,6 +67,14 @@ class FeatureSet:
     ``"band_decimated"``): the chunk computes those of all its sets in one call per record
     (:meth:`RecordData.precompute`) before the sets run; a set that leaves it empty still
     gets any intermediate it reads, computed when first read.
+
+    Examples
+    --------
+    >>> from geoecg.cohort import FEATURE_SETS
+    >>> sorted(FEATURE_SETS)  # the named sets; extract_features takes names or instances
+    ['af', 'covariance', 'delineation', 'hrv', 'morphology', 'noise', 'rpeaks', 'sqi', 'tangent']
+    >>> FEATURE_SETS["rpeaks"]().columns(("II",))[:2]  # (column, unit) pairs
+    [('n_beats', 'count'), ('heart_rate_bpm', 'bpm')]
     """
 
     name = "base"
@@ -116,7 +124,14 @@ class RPeaksSet(FeatureSet):
     """Beat count, heart rate (60000 / median RR) and RR summary (ms, ``std`` with
     ddof=1), mean detector confidence and record duration, from multi-lead R-peaks; one
     kernel call per chunk (:func:`geoecg._kernels.cohort.rpeak_summaries`, the same bits
-    as ``np.median``, ``rr.mean()``, ``np.std(rr, ddof=1)`` per record)."""
+    as ``np.median``, ``rr.mean()``, ``np.std(rr, ddof=1)`` per record).
+
+    Examples
+    --------
+    >>> [c for c, _ in RPeaksSet().columns(("I", "II"))]
+    ['n_beats', 'heart_rate_bpm', 'rr_mean_ms', 'rr_median_ms', 'rr_std_ms', 'rr_min_ms',
+     'rr_max_ms', 'rpeak_confidence', 'duration_s']
+    """
 
     name = "rpeaks"
     uses = ("rpeaks",)
@@ -153,7 +168,14 @@ class RPeaksSet(FeatureSet):
 class HRVSet(FeatureSet):
     """The 48 HRV indices (prefix ``hrv_``) of the multi-lead R-peaks, one batched numba
     call per chunk. On a 10-s strip the frequency indices are NaN (too short, by their
-    definition)."""
+    definition).
+
+    Examples
+    --------
+    >>> cols = HRVSet().columns(("II",))
+    >>> len(cols), cols[:2]
+    (48, [('hrv_MeanNN', 'ms'), ('hrv_SDNN', 'ms')])
+    """
 
     name = "hrv"
     uses = ("rpeaks",)
@@ -181,7 +203,13 @@ class SQISet(FeatureSet):
     """Signal-quality indices of the primary lead (prefix ``sqi_``), batched over a chunk:
     the records of one sampling rate go through
     :func:`geoecg.features.sqi._sqi_rows` (one kernel call and one 2-D FFT per length; a
-    row equal bit for bit to :func:`sqi_features` of that record alone)."""
+    row equal bit for bit to :func:`sqi_features` of that record alone).
+
+    Examples
+    --------
+    >>> SQISet().columns(("II",))[:2]
+    [('sqi_bSQI', '1'), ('sqi_kSQI', '1')]
+    """
 
     name = "sqi"
     uses = ("lead_rpeaks",)
@@ -213,7 +241,13 @@ class SQISet(FeatureSet):
 
 class NoiseSet(FeatureSet):
     """Beat-template SNR and spectral-shape noise estimates of the primary lead
-    (prefix ``noise_``)."""
+    (prefix ``noise_``).
+
+    Examples
+    --------
+    >>> NoiseSet().columns(("II",))[:2]
+    [('noise_SNRtemplate', 'dB'), ('noise_SNRbeat', 'dB')]
+    """
 
     name = "noise"
     uses = ("lead_rpeaks",)
@@ -228,7 +262,14 @@ class NoiseSet(FeatureSet):
 
 class AFSet(FeatureSet):
     """Record-level AF features of the primary lead (prefix ``af_``), as used by
-    :class:`geoecg.estimators.CinC2017Classifier`."""
+    :class:`geoecg.estimators.CinC2017Classifier`.
+
+    Examples
+    --------
+    >>> cols = AFSet().columns(("ECG",))
+    >>> len(cols), cols[:2]
+    (107, [('af_duration_s', 's'), ('af_n_beats', 'count')])
+    """
 
     name = "af"
 
@@ -252,7 +293,15 @@ class MorphologySet(FeatureSet):
     """Median-beat morphology of the primary lead (prefix ``morph_``, see
     :func:`geoecg.features.af.record.morphology_features`) and, per lead, the peak-to-peak
     amplitude (mV) of the median beat (-250 to +400 ms around the multi-lead R-peaks of the
-    band-passed lead; NaN with fewer than 3 complete beats)."""
+    band-passed lead; NaN with fewer than 3 complete beats).
+
+    Examples
+    --------
+    >>> cols = MorphologySet().columns(("I", "II"))
+    >>> cols[:2], cols[-2:]  # one median-beat amplitude per lead at the end
+    ([('morph_R_amp', 'mV'), ('morph_R_sign', '1')],
+     [('median_beat_p2p_I', 'mV'), ('median_beat_p2p_II', 'mV')])
+    """
 
     name = "morphology"
     uses = ("rpeaks", "lead_rpeaks")
@@ -305,6 +354,13 @@ class CovarianceSet(FeatureSet):
     reg : float, default 1e-6
         Eigenvalue floor relative to ``trace / n_channels`` (dimensionless), as in
         :func:`geoecg.riemann.lead_covariances`.
+
+    Examples
+    --------
+    >>> s = CovarianceSet(estimator="oas")
+    >>> s.columns(("I", "II", "V1"))  # the upper triangle with the diagonal
+    [('cov_I_I', 'mV^2'), ('cov_I_II', 'mV^2'), ('cov_I_V1', 'mV^2'), ('cov_II_II', 'mV^2'),
+     ('cov_II_V1', 'mV^2'), ('cov_V1_V1', 'mV^2')]
     """
 
     name = "covariance"
@@ -367,6 +423,14 @@ class TangentSet(FeatureSet):
         the vector the matrix logarithm of the covariance (log-Euclidean coordinates).
         The reference is fixed for the whole run, so every chunk maps to the same space.
     covariance : CovarianceSet, optional
+
+    Examples
+    --------
+    >>> s = TangentSet()
+    >>> s
+    TangentSet(reference=None, covariance={'estimator': 'oas', 'reg': 1e-06})
+    >>> [c for c, _ in s.columns(("I", "II"))]
+    ['tan_I_I', 'tan_I_II', 'tan_II_II']
     """
 
     name = "tangent"
@@ -417,7 +481,13 @@ class TangentSet(FeatureSet):
 class DelineationSet(FeatureSet):
     """Median over beats of the multi-lead (global) intervals of
     :func:`geoecg.features.delineate`: PR, QRS, QT (ms), QTc (Bazett, ms) and the fraction
-    of beats with a P and with a T wave."""
+    of beats with a P and with a T wave.
+
+    Examples
+    --------
+    >>> [c for c, _ in DelineationSet().columns(("II",))]
+    ['delin_PR_ms', 'delin_QRS_ms', 'delin_QT_ms', 'delin_QTc_ms', 'delin_P_frac', 'delin_T_frac']
+    """
 
     name = "delineation"
     uses = ("rpeaks",)

@@ -61,6 +61,13 @@ class RecordSource:
     Subclasses set :attr:`kind`, :attr:`root`, :attr:`fs` (expected sampling rate in Hz or
     None for any) and :attr:`leads` (expected lead names or None: those of the first
     record), and implement :meth:`refs`.
+
+    Examples
+    --------
+    >>> from geoecg.datasets import sample_mitdb_dir
+    >>> src = WFDBTree(sample_mitdb_dir())  # a subclass: refs() lists the records in order
+    >>> src.kind, src.refs()[0].record_id
+    ('wfdb', 'mitdb_101')
     """
 
     kind = "base"
@@ -113,6 +120,12 @@ class WFDBTree(RecordSource):
     fs : float, optional
         Expected sampling rate (Hz); records at another rate become error rows. Default:
         any rate.
+
+    Examples
+    --------
+    >>> from geoecg.datasets import sample_mitdb_dir
+    >>> [ref.record_id for ref in WFDBTree(sample_mitdb_dir()).refs()]
+    ['mitdb_101', 'mitdb_119', 'mitdb_201']
     """
 
     kind = "wfdb"
@@ -146,6 +159,16 @@ class PTBXLSource(RecordSource):
     FileNotFoundError
         When the folder of the requested release is absent (a download of the other
         release only), naming the folder present and the ``fs`` to pass.
+
+    Examples
+    --------
+    >>> from geoecg.datasets import sample_ptbxl_dir
+    >>> src = PTBXLSource(sample_ptbxl_dir())
+    >>> ref = src.refs()[0]
+    >>> ref.record_id, ref.patient_id
+    ('1', '15709')
+    >>> src.metadata().columns[:3].tolist()  # joined to the feature table by record_id
+    ['age', 'sex', 'height']
     """
 
     kind = "ptbxl"
@@ -189,6 +212,13 @@ class CinC2017Source(RecordSource):
     root : path-like
         The challenge folder (``A00001.hea`` ... and, when present, ``REFERENCE.csv``);
         single lead, 300 Hz.
+
+    Examples
+    --------
+    >>> from geoecg.datasets import sample_cinc2017_dir
+    >>> src = CinC2017Source(sample_cinc2017_dir())
+    >>> len(src.refs()), src.metadata()["label"].value_counts().sort_index().to_dict()
+    (20, {'A': 5, 'N': 5, 'O': 5, '~': 5})
     """
 
     kind = "cinc2017"
@@ -221,6 +251,12 @@ class MITDBSource(RecordSource):
     ----------
     root : path-like
     subset : {"all", "DS1", "DS2", "paced", "non-paced"}, default "all"
+
+    Examples
+    --------
+    >>> from geoecg.datasets import sample_mitdb_dir
+    >>> [(ref.record_id, ref.patient_id) for ref in MITDBSource(sample_mitdb_dir()).refs()]
+    [('mitdb_101', 'mitdb_101'), ('mitdb_119', 'mitdb_119'), ('mitdb_201', 'mitdb_201')]
     """
 
     kind = "mitdb"
@@ -258,6 +294,18 @@ class MIMICIVECGSource(RecordSource):
         Folder holding ``files/`` (and ``record_list.csv``).
     fs : float, default 500
         Expected sampling rate, Hz.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from geoecg.cohort.layout import mimic_layout_from_ptbxl
+    >>> from geoecg.datasets import sample_ptbxl_dir
+    >>> with tempfile.TemporaryDirectory() as root:  # a MIMIC-IV-ECG-layout tree of 4 records
+    ...     _ = mimic_layout_from_ptbxl(sample_ptbxl_dir(), root, n=4)
+    ...     src = MIMICIVECGSource(root, fs=100)
+    ...     ref = src.refs()[0]
+    ...     print(ref.record_id, ref.patient_id, src.metadata().columns[0])
+    40000000 10015709 ecg_time
     """
 
     kind = "mimic-iv-ecg"
