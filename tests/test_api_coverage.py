@@ -397,6 +397,7 @@ EXEMPT = {
         'features.rpeaks_peers.peer_rpeak_detector',
         'features.rpeaks_peers.run_detection_benchmark',
         'leads.protocol.format_report',
+        'leads.protocol.reconstruction_benchmark',
         'leads.protocol.reconstruction_report',
         'leads.protocol.select_reconstructor',
         'leads.protocol.subset_auc_comparison',

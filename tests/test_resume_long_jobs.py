@@ -249,3 +249,59 @@ def test_af_scale_interrupted_then_resumed_runs_only_the_rest(monkeypatch, tmp_p
     part.write_text(json.dumps(d))  # the unfinished file again, resumed with other settings
     with pytest.raises(ValueError, match=r"other settings: n_sample 3 \(now 4\)"):
         mod.main([*cmd[:-1], "4", "--out", str(part), "--resume"])
+
+
+class _PTBXL12:  # a PTB-XL folder of 4 records, nothing read
+    def __init__(self, root):
+        pass
+
+    def available(self, fs):
+        return ["1", "2", "3", "4"]
+
+    def load(self, names, fs):
+        meta = pd.DataFrame({"strat_fold": [1, 2, 9, 10], "patient_id": [1, 2, 3, 4]})
+        return np.zeros((len(names), 12, 10)), meta
+
+
+def test_bench_reconstruct_interrupted_then_resumed_runs_only_the_rest(monkeypatch, tmp_path):
+    import geoecg.datasets.ptbxl_tasks as tasks
+    import geoecg.io
+    import geoecg.leads.protocol as lp
+    from geoecg.bench import reconstruct as bench_reconstruct
+
+    calls: list = []
+
+    def rec(X, train, pid, sources, methods, **kw):
+        calls.append("reconstruction")
+        return {f"{s}|{m}": {"r": 0.9} for s in sources for m in methods}
+
+    def down(X, y, groups, covs, subsets, **kw):
+        calls.append("downstream")
+        return {"real12": {"auc": 0.8}, "subsets": list(subsets)}
+
+    monkeypatch.setattr(geoecg.io, "PTBXL", _PTBXL12)
+    monkeypatch.setattr(tasks, "load_task", lambda root, task: (None, None, None, None))
+    monkeypatch.setattr(lp, "reconstruction_report", rec)
+    monkeypatch.setattr(lp, "format_report", lambda res: "table")
+    monkeypatch.setattr(bench_reconstruct, "data_dir", lambda *a, **k: tmp_path)
+    cmd = ["bench", "reconstruct", "--sources", "I", "I,II", "--methods", "population"]
+    cmd += ["--downstream", "I,II,V3", "--n-boot", "20"]
+    full, part = tmp_path / "full.json", tmp_path / "part.json"
+    monkeypatch.setattr(lp, "subset_auc_comparison", down)
+    assert main([*cmd, "--json", str(full)]) == 0
+    assert calls == ["reconstruction", "downstream"]
+    calls.clear()
+    monkeypatch.setattr(lp, "subset_auc_comparison", _interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        main([*cmd, "--json", str(part)])
+    d = json.loads(part.read_text())
+    assert d["complete"] is False and d["stages"] == ["reconstruction"] and d["downstream"] == {}
+    calls.clear()
+    monkeypatch.setattr(lp, "subset_auc_comparison", down)
+    assert main([*cmd, "--json", str(part), "--resume"]) == 0
+    assert calls == ["downstream"]  # the reconstruction stage is read back
+    a, b = json.loads(full.read_text()), json.loads(part.read_text())
+    a.pop("versions"), b.pop("versions")
+    assert a == b and b["complete"] and b["stages"] == ["reconstruction", "downstream"]
+    assert b["reconstruction"] == {"I|population": {"r": 0.9}, "I,II|population": {"r": 0.9}}
+    assert "seed 0" in b["downstream"]["protocol"]

@@ -12,6 +12,9 @@ Protocol (patient-wise; PTB-XL's ``strat_fold`` keeps a patient in one fold), al
    Hankel tangent-space pipeline with age and sex on (a) the 12 real leads, (b) the source
    leads alone, (c) 12 leads reconstructed from the sources (real-12 model).
 3. ``--curve``: (b) and (c) against the number of source leads.
+
+``--json`` is written after each stage; ``--resume`` reads the finished stage of an
+unfinished run (:func:`~geoecg.leads.protocol.reconstruction_benchmark`).
 """
 
 from __future__ import annotations
@@ -38,7 +41,8 @@ PEERS = ("numba", "scikit-learn", "pyriemann")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    add_common(p, data="PTB-XL folder, or a folder holding ptbxl/ (default $GEOECG_DATA)", seed=0)
+    data = "PTB-XL folder, or a folder holding ptbxl/ (default $GEOECG_DATA)"
+    add_common(p, data=data, seed=0, resume=True)
     p.add_argument(
         "--sources",
         nargs="+",
@@ -60,48 +64,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args) -> int:
-    from ..datasets.ptbxl_tasks import load_task
-    from ..io import PTBXL
     from ..leads import METHODS
-    from ..leads.protocol import format_report, reconstruction_report, subset_auc_comparison
-    from ..signal import bandpass
+    from ..leads.protocol import format_report, reconstruction_benchmark
 
     methods = parse_list(args.methods, name="--methods", choices=METHODS)
     root = data_dir(args.data, "ptbxl", marker="ptbxl_database.csv")
-    with JsonSink(args.json, *PEERS) as res:  # "complete": false until the table is out
-        db = PTBXL(root)
-        X, meta = db.load(db.available(100), fs=100)
-        res.results.update(
-            n_records=int(len(X)),
-            fs=FS,
-            band_hz=[0.5, 40.0],
-            split="strat_fold 1-8 train, 9-10 test",
-            calibration_s=CALIBRATION_S,
-            reconstruction={},
-            downstream={},
-        )
-        if methods and args.sources:
-            res["reconstruction"] = reconstruction_report(
-                bandpass(X, FS, 0.5, 40.0, order=2),
-                meta["strat_fold"].to_numpy() <= 8,
-                meta["patient_id"].to_numpy(),
-                args.sources,
-                methods,
-                fs=FS,
-                calibration_s=CALIBRATION_S,
-                log=log,
-            )
-        res.stage("reconstruction", res["reconstruction"])  # written, "downstream" still {}
-        subsets = [args.downstream] if args.downstream else []
-        subsets += [s for s in CURVE_SETS if args.curve and s not in subsets]
-        if subsets:
-            Xt, y, groups, covs = load_task(root, "NORM-vs-MI")
-            down = subset_auc_comparison(
-                Xt, y, groups, covs, subsets, fs=FS, seed=args.seed, n_boot=args.n_boot, log=log
-            )
-            down["protocol"] = (
-                f"NORM vs MI, 1 x 5-fold StratifiedGroupKFold by patient_id, seed {args.seed}"
-            )
-            res.stage("downstream", down)
+    subsets = [args.downstream] if args.downstream else []
+    subsets += [s for s in CURVE_SETS if args.curve and s not in subsets]
+    with JsonSink(args.json, *PEERS, run=args) as res:  # "complete": false until the end
+        kw = {"fs": FS, "calibration_s": CALIBRATION_S, "seed": args.seed, "n_boot": args.n_boot}
+        reconstruction_benchmark(root, args.sources, methods, subsets, sink=res, log=log, **kw)
         print(format_report(res.results))
     return 0

@@ -28,6 +28,7 @@ __all__ = [
     "reconstruction_report",
     "subset_auc_comparison",
     "format_report",
+    "reconstruction_benchmark",
 ]
 
 _PHASED = {"n_taps": [2], "phase_edges_s": [BEAT_PHASE_EDGES_S], "rectified": [True]}
@@ -305,6 +306,93 @@ def subset_auc_comparison(
         if log is not None:
             log(f"  NORM-vs-MI {','.join(src)}: {res[','.join(src)]}")
     return res
+
+
+def reconstruction_benchmark(
+    root,
+    sources,
+    methods,
+    subsets,
+    *,
+    sink,
+    fs: float = 100.0,
+    calibration_s: float = 3.0,
+    seed: int = 0,
+    n_boot: int = 1000,
+    log=None,
+) -> dict:
+    """The ``geoecg bench reconstruct`` protocol on the PTB-XL folder ``root``.
+
+    Stage ``"reconstruction"``: :func:`reconstruction_report` of every source set of
+    ``sources`` and method of ``methods`` (0.5-40 Hz, ``strat_fold`` 1-8 train, 9-10 test;
+    ``{}`` when either is empty). Stage ``"downstream"`` (only when ``subsets`` is not
+    empty): :func:`subset_auc_comparison` of NORM vs MI on ``subsets``.
+
+    Parameters
+    ----------
+    root : path-like
+        PTB-XL folder (100-Hz records are read).
+    sources : list of str
+        Source lead sets, each comma-separated (``"I,II,V3"``).
+    methods : list of str
+        :data:`geoecg.leads.METHODS` names.
+    subsets : list of str
+        Lead subsets of the downstream comparison (empty: no downstream stage).
+    sink : geoecg.commands.bench_io.JsonSink
+        Receives the plain entries and both stages, each given as a function: a sink made
+        with ``run=args`` and ``--resume`` reads a stage the unfinished file holds instead
+        of computing it.
+    fs : float
+        Sampling frequency, Hz.
+    calibration_s : float
+        Calibration seconds of the ``"patient"`` method.
+    seed, n_boot : int
+        Seed of the downstream folds and bootstrap resamples of its CIs.
+    log : callable, optional
+        Progress lines.
+
+    Returns
+    -------
+    dict
+        ``sink.results``: ``n_records, fs, band_hz, split, calibration_s, reconstruction,
+        downstream``.
+    """
+    from ..datasets.ptbxl_tasks import load_task
+    from ..io import PTBXL
+    from ..signal import bandpass
+
+    db = PTBXL(root)
+    X, meta = db.load(db.available(100), fs=100)
+    sink.results.update(
+        n_records=int(len(X)),
+        fs=fs,
+        band_hz=[0.5, 40.0],
+        split="strat_fold 1-8 train, 9-10 test",
+        calibration_s=calibration_s,
+        reconstruction={},
+        downstream={},
+    )
+
+    def reconstruction():
+        if not (methods and sources):
+            return {}
+        Xb, train = bandpass(X, fs, 0.5, 40.0, order=2), meta["strat_fold"].to_numpy() <= 8
+        pid = meta["patient_id"].to_numpy()
+        kw = {"fs": fs, "calibration_s": calibration_s, "log": log}
+        return reconstruction_report(Xb, train, pid, sources, methods, **kw)
+
+    def downstream():
+        Xt, y, groups, covs = load_task(root, "NORM-vs-MI")
+        down = subset_auc_comparison(
+            Xt, y, groups, covs, subsets, fs=fs, seed=seed, n_boot=n_boot, log=log
+        )
+        down["protocol"] = f"NORM vs MI, 1 x 5-fold StratifiedGroupKFold by patient_id, seed {seed}"
+        return down
+
+    sink.stage("reconstruction", reconstruction)  # written, "downstream" still {}
+    if subsets:
+        sink.stage("downstream", downstream)
+    return sink.results
 
 
 def format_report(res) -> str:
