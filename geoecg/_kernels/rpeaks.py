@@ -315,18 +315,24 @@ def _slope_energy_into(x, sos, y):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _window_step(y, h, n, i, acc, out):
-    """Sample ``i`` of :func:`_window_mean` with the clipping tests (the edges); returns
-    the running sum for ``i + 1``."""
+def _window_count(i, h, n):
+    """Samples in the window ``[i - h, i + h]`` clipped to ``[0, n - 1]``."""
     lo = i - h
     if lo < 0:
         lo = 0
     hi = i + h
     if hi > n - 1:
         hi = n - 1
+    return hi - lo + 1
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _window_step(y, h, n, i, acc, out):
+    """Sample ``i`` of :func:`_window_mean` with the clipping tests (the edges); returns
+    the running sum for ``i + 1``."""
     if acc < 0.0:
         acc = 0.0
-    out[i] = acc / (hi - lo + 1)
+    out[i] = acc / _window_count(i, h, n)
     if i + h + 1 < n:
         acc += y[i + h + 1]
     if i - h >= 0:

@@ -24,7 +24,7 @@ from numba.core import cgutils
 from numba.extending import intrinsic, models, register_model
 
 from .._jit import compiled_as
-from .rpeaks import _fma, _section_coefs
+from .rpeaks import _fma, _section_coefs, _window_count
 
 __all__ = ["backward_pair", "forward_pair", "window_mean_pair"]
 
@@ -73,29 +73,27 @@ def _pack(a, b):
     return (a, b)
 
 
-@intrinsic
-def _lo_intrinsic(typingctx, v):
-    def codegen(context, builder, signature, args):
-        return builder.extract_element(args[0], _I0)
+def _extract(index):
+    """A numba intrinsic that reads lane ``index`` of an ``f64x2``."""
+    lane = ir.Constant(ir.IntType(32), index)
 
-    return types.float64(f64x2), codegen
+    @intrinsic
+    def _lane_intrinsic(typingctx, v):
+        def codegen(context, builder, signature, args):
+            return builder.extract_element(args[0], lane)
+
+        return types.float64(f64x2), codegen
+
+    return _lane_intrinsic
 
 
-@compiled_as(_lo_intrinsic, accepts=lambda v: v == f64x2)
+@compiled_as(_extract(0), accepts=lambda v: v == f64x2)
 def _lo(v):
     """Lane 0 (the first lead) of ``v``."""
     return v[0]
 
 
-@intrinsic
-def _hi_intrinsic(typingctx, v):
-    def codegen(context, builder, signature, args):
-        return builder.extract_element(args[0], _I1)
-
-    return types.float64(f64x2), codegen
-
-
-@compiled_as(_hi_intrinsic, accepts=lambda v: v == f64x2)
+@compiled_as(_extract(1), accepts=lambda v: v == f64x2)
 def _hi(v):
     """Lane 1 (the second lead) of ``v``."""
     return v[1]
@@ -287,14 +285,8 @@ def backward_pair(ya, yb, sos):
 def _window_step2(ya, yb, h, n, i, acc, oa, ob):
     """Sample ``i`` of :func:`window_mean_pair` with the clipping tests (the edges);
     returns the running sums for ``i + 1``."""
-    lo = i - h
-    if lo < 0:
-        lo = 0
-    hi = i + h
-    if hi > n - 1:
-        hi = n - 1
     acc = _clip0(acc)
-    o = _div(acc, _splat(float(hi - lo + 1)))
+    o = _div(acc, _splat(float(_window_count(i, h, n))))
     oa[i] = _lo(o)
     ob[i] = _hi(o)
     if i + h + 1 < n:
