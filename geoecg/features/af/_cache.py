@@ -44,7 +44,8 @@ def cached_rows(
         Version string of the features (part of the cache key, so a new version never
         reads old rows).
     keys : list of str, optional
-        A content key per record (e.g. path + size + mtime); needed for the cache.
+        A content key per record (e.g. :meth:`geoecg.io.CinC2017.content_keys`: the
+        name and a digest of the files); needed for the cache.
     cache_dir : path-like, optional
         Cache folder; rows are written atomically (temporary file + rename), so several
         processes may share it.

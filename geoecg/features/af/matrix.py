@@ -68,8 +68,8 @@ def af_feature_matrix(
     crop_frac : float in (0, 1), default 0.7
         Crop length as a fraction of the record (at least 9 s).
     keys : list of str, optional
-        A content key per record (path + size + mtime, or a hash of the samples); needed
-        for the cache.
+        A content key per record (:meth:`geoecg.io.CinC2017.content_keys`: the name
+        and a digest of its files, or a hash of the samples); needed for the cache.
     cache_dir : path-like, optional
         Per-record cache folder (one ``.npy`` per record and feature block).
     progress : bool, default False

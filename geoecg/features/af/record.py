@@ -478,8 +478,8 @@ def af_record_features_batch(
     fs : float
         Sampling frequency in Hz (all records).
     keys : list of str, optional
-        A key per record that identifies its content (e.g. path + size + mtime); needed
-        for the cache.
+        A key per record that identifies its content (e.g. the name and a digest of
+        its files); needed for the cache.
     cache_dir : path-like, optional
         Folder of the per-record cache (one ``.npy`` per record, keyed by
         ``FEATURE_VERSION``, the key and ``fs``).

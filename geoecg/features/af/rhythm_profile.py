@@ -271,7 +271,8 @@ def rhythm_profile_features_batch(
     fs : float
         Sampling frequency in Hz (all records).
     keys : list of str, optional
-        A content key per record (e.g. path + size + mtime); needed for the cache.
+        A content key per record (e.g. :meth:`geoecg.io.CinC2017.content_keys`: the
+        name and a digest of the files); needed for the cache.
     cache_dir : path-like, optional
         Folder of the per-record cache (one ``.npy`` per record, keyed by
         ``RHYTHM_PROFILE_VERSION``, the key and ``fs``; it can be the folder of
