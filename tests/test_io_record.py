@@ -63,6 +63,15 @@ def test_window_inside_rhythm_episode_knows_its_rhythm():
     assert ep["end"].iloc[-1] == rec.n_samples
 
 
+def test_rhythm_episodes_refuses_a_length_before_the_last_annotation():
+    rec = read_record(sample_record_path("mitdb_201"), sampfrom=1000, sampto=20000)
+    ep = rhythm_episodes(rec.annotations, rec.n_samples, rec.fs)
+    last = int(ep["start"].iloc[-1])
+    assert (rhythm_episodes(rec.annotations, last, rec.fs)["duration_s"] >= 0).all()
+    with pytest.raises(ValueError, match=rf"n_samples={last - 1} ends before .*sample {last}"):
+        rhythm_episodes(rec.annotations, last - 1, rec.fs)
+
+
 def test_metadata_age_sex():
     rec = read_record(sample_record_path("mitdb_201"))
     assert rec.metadata["age"] == 68.0

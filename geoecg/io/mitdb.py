@@ -194,6 +194,12 @@ def rhythm_episodes(
         Columns ``rhythm`` (aux note without the leading ``(``, e.g. ``"AFIB"``),
         ``start``, ``end`` (samples, end exclusive) and ``duration_s``.
 
+    Raises
+    ------
+    ValueError
+        If ``n_samples`` ends before the last rhythm annotation (the last episode would
+        have a negative duration).
+
     Examples
     --------
     >>> from geoecg.datasets import sample_record_path
@@ -213,6 +219,11 @@ def rhythm_episodes(
     )
     starts = annotations.sample[is_rhythm].astype(np.int64)
     names = [a.strip().lstrip("(").strip() for a in annotations.aux_note[is_rhythm]]
+    if starts.size and int(n_samples) < int(starts[-1]):
+        raise ValueError(
+            f"n_samples={n_samples} ends before the last rhythm annotation (sample "
+            f"{int(starts[-1])}); pass the record's length in samples (signal.shape[-1])"
+        )
     ends = np.append(starts[1:], n_samples).astype(np.int64)
     df = pd.DataFrame({"rhythm": names, "start": starts, "end": ends})
     df["duration_s"] = (df["end"] - df["start"]) / float(fs)
