@@ -10,7 +10,7 @@ import pytest
 import wfdb
 
 from geoecg.datasets import SAMPLE_RECORDS, sample_record_path
-from geoecg.io import ECGRecord, parse_comments, read_record, rhythm_episodes
+from geoecg.io import ECGRecord, aami_labels, parse_comments, read_record, rhythm_episodes
 
 
 @pytest.mark.parametrize("name", SAMPLE_RECORDS)
@@ -198,3 +198,11 @@ def test_corrupt_annotation_file(tmp_path):
 def test_bad_arguments(kwargs, exc, match):
     with pytest.raises(exc, match=match):
         read_record(sample_record_path("mitdb_101"), **kwargs)
+
+
+def test_aami_labels_refuses_codes_that_are_not_symbols():
+    assert aami_labels(np.array(["N", "V", "+"])).tolist() == ["N", "V", ""]
+    with pytest.raises(TypeError, match="got 1 of type int"):
+        aami_labels(["N", 1])
+    with pytest.raises(TypeError, match="float"):
+        aami_labels(np.array([1.0, 5.0]))

@@ -118,6 +118,11 @@ def aami_labels(symbols, escape_class: str = "N") -> np.ndarray:
     ndarray of str
         The AAMI class (N, S, V, F, Q) of each symbol, ``""`` for a non-beat symbol.
 
+    Raises
+    ------
+    TypeError
+        If a symbol is not a string (e.g. integer label codes).
+
     Examples
     --------
     >>> aami_labels(["N", "A", "V", "+", "/", "j"]).tolist()
@@ -126,6 +131,13 @@ def aami_labels(symbols, escape_class: str = "N") -> np.ndarray:
     ['S']
     """
     m = aami_map(escape_class)
+    symbols = list(symbols)
+    bad = next((s for s in symbols if not isinstance(s, str)), None)
+    if bad is not None:
+        raise TypeError(
+            f"symbols must be annotation symbols (str, e.g. 'N', 'V', '+'), got {bad!r} "
+            f"of type {type(bad).__name__}"
+        )
     return np.asarray([m.get(s, "") for s in symbols], dtype="<U1")
 
 
