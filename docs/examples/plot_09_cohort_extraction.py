@@ -4,7 +4,7 @@ From a folder of records to a feature table
 
 :func:`geoecg.cohort.extract_features` turns a database into one table, one row per record,
 written as Parquet parts chunk by chunk; an interrupted run resumes where it stopped. Here on
-a WFDB tree of 36 synthetic 12-lead records written on the fly (two "sites", heart rates and
+a WFDB tree of 18 synthetic 12-lead records written on the fly (two "sites", heart rates and
 noise levels known), so that the extracted features can be checked against the truth.
 """
 
@@ -24,7 +24,7 @@ from geoecg.cohort import extract_features, read_features
 from geoecg.simulate import LEADS, synthesize_ecg
 
 rng = np.random.default_rng(0)
-n, fs = 36, 250.0
+n, fs = 18, 250.0
 hr = rng.uniform(50.0, 120.0, n)
 noise = np.tile([0.0, 0.05, 0.1, 0.2, 0.3, 0.0], n // 6)
 X = synthesize_ecg(fs=fs, duration_s=10.0, hr_bpm=hr, noise_mv=noise, random_state=0)

@@ -10,15 +10,15 @@ interval on each metric. Needs the ``neural`` extra (PyTorch); this page is left
 gallery when it is not installed.
 
 Synthetic 12-lead ECGs (:class:`~geoecg.simulate.ECGWaveformSimulator`, 5 s at 100 Hz; the
-label changes heart rate, QRS width and amplitude, ST level and axis) for 200 subjects, one
-record each. The network is kept small (two blocks of 8 and 16 filters, at most 10 epochs)
+label changes heart rate, QRS width and amplitude, ST level and axis) for 120 subjects, one
+record each. The network is kept small (two blocks of 8 and 16 filters, at most 3 epochs)
 so that the page builds in seconds on a CPU. Every setting was fixed before the first run;
 these are figures of a simulator with a tiny network, not a comparison of the two model
 families: the benchmark on PTB-XL is on :doc:`/benchmarks/neural`.
 """
 
 # %%
-# 200 subjects, raw signals in mV, shape ``(n_records, n_leads, n_samples)``.
+# 120 subjects, raw signals in mV, shape ``(n_records, n_leads, n_samples)``.
 import matplotlib.pyplot as plt
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
@@ -30,7 +30,7 @@ from geoecg.simulate import ECGWaveformSimulator, Environment
 from geoecg.viz import plot_comparison
 
 subjects, X = ECGWaveformSimulator(duration_s=5.0).sample(
-    200, Environment(), random_state=0, return_waveforms=True
+    120, Environment(), random_state=0, return_waveforms=True
 )
 y = subjects.y
 print(X.shape, f"; {y.mean():.0%} of the subjects have the label")
@@ -47,15 +47,15 @@ methods = {
         ClassMeanTangentSpace(),
         LogisticRegression(max_iter=1000),
     ),
-    "ResNet1D": ResNet1DClassifier(filters=(8, 16), kernel_sizes=(7, 5), epochs=10, random_state=0),
+    "ResNet1D": ResNet1DClassifier(filters=(8, 16), kernel_sizes=(7, 5), epochs=3, random_state=0),
 }
 table = compare(
     methods,
     X,
     y,
-    cv=4,
+    cv=3,
     metrics=["auroc", "balanced_accuracy"],
-    n_bootstrap=200,
+    n_bootstrap=100,
     progress=False,
 )
 print(table[["method", "metric", "value", "ci_low", "ci_high", "fit_s"]].round(3).to_string())
@@ -65,12 +65,12 @@ print(table[["method", "metric", "value", "ci_low", "ci_high", "fit_s"]].round(3
 # its bootstrap interval and ``fit_s`` the training time in seconds summed over the folds
 # (on a fresh install the covariance pipeline's first fit includes compiling its numba
 # kernels, so read speed on :doc:`/benchmarks/neural` and :doc:`/benchmarks/riemann`, not
-# here). The figure shows the AUROC with its interval; where the two intervals overlap, 200
+# here). The figure shows the AUROC with its interval; where the two intervals overlap, 120
 # records cannot order the two methods (the network's figures also move with the PyTorch
 # version).
 fig, ax = plt.subplots(figsize=(5.5, 2.5))
 plot_comparison(table, metric="auroc", ax=ax)
-ax.set_title("Same 4 folds, 200 simulated subjects")
+ax.set_title("Same 3 folds, 120 simulated subjects")
 plt.tight_layout()
 plt.show()
 
