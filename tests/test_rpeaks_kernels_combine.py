@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from rpeak_inputs import kernel_leads as _leads
+from rpeak_inputs import kernel_signals as _signals
 from scipy import signal as sps
 
 from geoecg._kernels.rpeaks import lead_energies, mask_runs
@@ -120,38 +122,7 @@ def twin_geometric_mean(energy, valid, floor):
     return out
 
 
-def _signals():
-    rng = np.random.default_rng(7)
-    t = np.arange(3000) / 250.0
-    ecg_like = np.sin(2 * np.pi * 1.2 * t) ** 15 + 0.05 * rng.standard_normal(t.size)
-    adc = np.round(ecg_like * 20)  # integer-valued with many ties
-    return {
-        "empty": np.zeros(0),
-        "one": np.array([3.0]),
-        "two": np.array([1.0, 2.0]),
-        "constant": np.full(500, 2.5),
-        "random": rng.standard_normal(2000),
-        "ecg_like": ecg_like,
-        "adc_ties": adc,
-        "strided": np.repeat(ecg_like, 2)[::2],
-    }
-
-
 SIGNALS = _signals()
-
-
-def _leads(seed, n_leads=3, n=3001):
-    rng = np.random.default_rng(seed)
-    t = np.arange(n) / 250.0
-    x = np.stack([np.sin(2 * np.pi * 1.2 * t + i) ** 31 for i in range(n_leads)])
-    x = x + 0.05 * rng.standard_normal(x.shape)
-    if seed % 3 == 1:
-        x[0, 500:700] = np.nan  # a gap in one lead
-        x[-1, rng.random(n) < 0.01] = np.nan
-    if seed % 3 == 2:
-        x[1] = 0.7  # flat lead
-        x[-1, 2000:] = np.nan
-    return x
 
 
 @pytest.mark.parametrize("name", ["empty", "one", "constant", "random", "adc_ties"])

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from rpeak_inputs import kernel_leads as _leads
 from scipy import signal as sps
 
 from geoecg._kernels.rpeaks import bandpass_energy, block_mean, finite_runs, lead_energies
@@ -28,22 +29,6 @@ def twin_lead_energies(x, k, sos, h, min_len):
             energy[lead, a:b] = bandpass_energy(np.ascontiguousarray(xd[a:b]), sos, h)
             used[lead, a:b] = True
     return energy, used, runs, bool(np.isinf(x).any())
-
-
-def _leads(seed, n_leads=3, n=3001):
-    """Spiky periodic leads with noise; NaN gaps (seed % 3 == 1) or a flat lead and a
-    NaN tail (seed % 3 == 2)."""
-    rng = np.random.default_rng(seed)
-    t = np.arange(n) / 250.0
-    x = np.stack([np.sin(2 * np.pi * 1.2 * t + i) ** 31 for i in range(n_leads)])
-    x = x + 0.05 * rng.standard_normal(x.shape)
-    if seed % 3 == 1:
-        x[0, 500:700] = np.nan
-        x[-1, rng.random(n) < 0.01] = np.nan
-    if seed % 3 == 2:
-        x[min(1, n_leads - 1)] = 0.7
-        x[-1, 2000:] = np.nan
-    return x
 
 
 def _sos(fs_d):

@@ -1,0 +1,40 @@
+"""Synthetic inputs shared by the R-peak kernel tests (importable: ``pythonpath = ["tests"]``)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def kernel_signals() -> dict[str, np.ndarray]:
+    """One-lead inputs by name: degenerate lengths, a constant, noise, an ECG-like spike
+    train at 250 Hz, its integer-valued (ADC-like, many ties) copy and a strided view."""
+    rng = np.random.default_rng(7)
+    t = np.arange(3000) / 250.0
+    ecg_like = np.sin(2 * np.pi * 1.2 * t) ** 15 + 0.05 * rng.standard_normal(t.size)
+    adc = np.round(ecg_like * 20)  # integer-valued with many ties
+    return {
+        "empty": np.zeros(0),
+        "one": np.array([3.0]),
+        "two": np.array([1.0, 2.0]),
+        "constant": np.full(500, 2.5),
+        "random": rng.standard_normal(2000),
+        "ecg_like": ecg_like,
+        "adc_ties": adc,
+        "strided": np.repeat(ecg_like, 2)[::2],
+    }
+
+
+def kernel_leads(seed: int, n_leads: int = 3, n: int = 3001) -> np.ndarray:
+    """Spiky periodic leads with noise, ``(n_leads, n)`` at 250 Hz: NaN gaps
+    (``seed % 3 == 1``) or a flat lead and a NaN tail (``seed % 3 == 2``)."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(n) / 250.0
+    x = np.stack([np.sin(2 * np.pi * 1.2 * t + i) ** 31 for i in range(n_leads)])
+    x = x + 0.05 * rng.standard_normal(x.shape)
+    if seed % 3 == 1:
+        x[0, 500:700] = np.nan  # a gap in one lead
+        x[-1, rng.random(n) < 0.01] = np.nan
+    if seed % 3 == 2:
+        x[min(1, n_leads - 1)] = 0.7  # flat lead
+        x[-1, 2000:] = np.nan
+    return x
