@@ -206,6 +206,40 @@ def _bmean2(xa, xb, b, k, inv):
     return _mul(s, inv)
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _pair_coefs(sos):
+    """The two sections' state-space coefficients (``_section_coefs``), each in both lanes."""
+    b10, c11, c12, n11, n12, b20, c21, c22, n21, n22 = _section_coefs(sos)
+    return (
+        _splat(b10),
+        _splat(c11),
+        _splat(c12),
+        _splat(n11),
+        _splat(n12),
+        _splat(b20),
+        _splat(c21),
+        _splat(c22),
+        _splat(n21),
+        _splat(n22),
+    )
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _cascade_step2(co, v, p1, p2, q1, q2):
+    """One sample ``v`` through both sections in both lanes (the fused kernels' update,
+    the same operations in the same order); returns the output and the new states."""
+    B10, C11, C12, N11, N12, B20, C21, C22, N21, N22 = co
+    u = _add(_mul(B10, v), p1)
+    t = _add(p2, _mul(C11, v))
+    p2 = _fma2(N12, p1, _mul(C12, v))
+    p1 = _fma2(N11, p1, t)
+    w = _add(_mul(B20, u), q1)
+    t = _add(q2, _mul(C21, u))
+    q2 = _fma2(N22, q1, _mul(C22, u))
+    q1 = _fma2(N21, q1, t)
+    return w, p1, p2, q1, q2
+
+
 @njit(cache=True, nogil=True)
 def forward_pair(xa, xb, k, sos, ya, yb):
     """``_forward1`` of two leads (``rpeaks_fused``) in the two lanes: the block means of
@@ -213,9 +247,7 @@ def forward_pair(xa, xb, k, sos, ya, yb):
     ``yb``; returns whether each lead's final state is finite."""
     nd = ya.shape[0]
     inv = _splat(1.0 / k)
-    b10, c11, c12, n11, n12, b20, c21, c22, n21, n22 = _section_coefs(sos)
-    B10, C11, C12, N11, N12 = _splat(b10), _splat(c11), _splat(c12), _splat(n11), _splat(n12)
-    B20, C21, C22, N21, N22 = _splat(b20), _splat(c21), _splat(c22), _splat(n21), _splat(n22)
+    co = _pair_coefs(sos)
     x0 = _bmean2(xa, xb, 0, k, inv)
     p1 = _pack(0.0, 0.0)
     p2 = p1
@@ -223,14 +255,7 @@ def forward_pair(xa, xb, k, sos, ya, yb):
     q2 = p1
     for i in range(nd):
         v = _sub(_bmean2(xa, xb, i, k, inv), x0)
-        u = _add(_mul(B10, v), p1)
-        t = _add(p2, _mul(C11, v))
-        p2 = _fma2(N12, p1, _mul(C12, v))
-        p1 = _fma2(N11, p1, t)
-        w = _add(_mul(B20, u), q1)
-        t = _add(q2, _mul(C21, u))
-        q2 = _fma2(N22, q1, _mul(C22, u))
-        q1 = _fma2(N21, q1, t)
+        w, p1, p2, q1, q2 = _cascade_step2(co, v, p1, p2, q1, q2)
         ya[i] = _lo(w)
         yb[i] = _hi(w)
     s = _add(_add(_add(_add(p1, p2), q1), q2), x0)
@@ -242,9 +267,7 @@ def backward_pair(ya, yb, sos):
     """``_backward1`` of two leads of equal length (``rpeaks_fused``) in the two lanes:
     the backward cascade from rest, writing the squared central difference in place."""
     n = ya.shape[0]
-    b10, c11, c12, n11, n12, b20, c21, c22, n21, n22 = _section_coefs(sos)
-    B10, C11, C12, N11, N12 = _splat(b10), _splat(c11), _splat(c12), _splat(n11), _splat(n12)
-    B20, C21, C22, N21, N22 = _splat(b20), _splat(c21), _splat(c22), _splat(n21), _splat(n22)
+    co = _pair_coefs(sos)
     half = _splat(0.5)
     p1 = _pack(0.0, 0.0)
     p2 = p1
@@ -255,14 +278,7 @@ def backward_pair(ya, yb, sos):
     for k in range(n):
         i = _U(n - 1 - k)
         v = _at(ya, yb, i)
-        u = _add(_mul(B10, v), p1)
-        t = _add(p2, _mul(C11, v))
-        p2 = _fma2(N12, p1, _mul(C12, v))
-        p1 = _fma2(N11, p1, t)
-        w = _add(_mul(B20, u), q1)
-        t = _add(q2, _mul(C21, u))
-        q2 = _fma2(N22, q1, _mul(C22, u))
-        q1 = _fma2(N21, q1, t)
+        w, p1, p2, q1, q2 = _cascade_step2(co, v, p1, p2, q1, q2)
         if k >= 2:
             d = _mul(half, _sub(nx, w))
             d = _mul(d, d)
