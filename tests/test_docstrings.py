@@ -113,8 +113,6 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "geoecg.features.beat_records.wfdb_beat_records": ("PR01", "RT01"),
     "geoecg.features.beats.as_record_signal": ("PR01", "RT01"),
     "geoecg.features.beats.as_rpeaks": ("PR01", "RT01"),
-    "geoecg.features.default_af_templates": ("PR01",),
-    "geoecg.features.fit_af_templates": ("PR01", "RT01"),
     "geoecg.features.length_transform_rpeaks": ("PR01", "RT01"),
     "geoecg.features.morphology.patient_relative_mask": ("PR01", "RT01"),
 }
