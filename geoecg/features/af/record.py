@@ -494,6 +494,27 @@ def af_record_features_batch(
     ------
     ValueError
         ``signals`` is one signal (a 1-D array or a list of numbers), not a list of records.
+
+    Examples
+    --------
+    Two CinC 2017 records (300 Hz, mV); a second call with the same keys reads the cache:
+
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> from geoecg.io import CinC2017
+    >>> from geoecg.datasets import sample_cinc2017_dir
+    >>> X, y = CinC2017(sample_cinc2017_dir()).load()
+    >>> [x.shape[-1] / 300 for x in X[:2]]  # durations, s
+    [30.0, 60.0]
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     F = af_record_features_batch(X[:2], 300.0, keys=["A00004", "A00005"], cache_dir=tmp)
+    ...     n_cached = len(os.listdir(tmp))
+    ...     again = af_record_features_batch(X[:2], 300.0, keys=["A00004", "A00005"], cache_dir=tmp)
+    >>> F.shape, n_cached, bool(np.array_equal(F, again, equal_nan=True))
+    ((2, 107), 2, True)
+    >>> cols = [AF_RECORD_FEATURE_NAMES.index(n) for n in ("duration_s", "n_beats", "MeanRR")]
+    >>> F[:, cols].round().tolist()  # s, beats, ms (both records are labelled AF)
+    [[30.0, 31.0, 947.0], [60.0, 111.0, 542.0]]
     """
     check_not_one_signal(signals, "af_record_features_batch")
     return cached_rows(
