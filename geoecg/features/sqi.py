@@ -412,6 +412,24 @@ def sqi_windows(windows, fs: float) -> np.ndarray:
     -------
     ndarray of float64, shape (n_windows, 8)
         The indices of :func:`sqi_features` in the order of :data:`SQI_NAMES`.
+
+    Examples
+    --------
+    Three 10-s windows of MIT-BIH record 101 (360 Hz, mV) and a flat one: beats agree
+    (bSQI 1), the flat window has no beat to score (NaN) and is all flat (flatFrac 1).
+
+    >>> import numpy as np
+    >>> from geoecg.datasets import sample_record_path
+    >>> from geoecg.io import read_record
+    >>> rec = read_record(sample_record_path("mitdb_101"), sampto=10800)
+    >>> windows = list(rec.signal[0].reshape(3, 3600)) + [np.zeros(3600)]
+    >>> Q = sqi_windows(windows, rec.fs)
+    >>> Q.shape  # (windows, len(SQI_NAMES))
+    (4, 8)
+    >>> SQI_NAMES[0], SQI_NAMES[5]
+    ('bSQI', 'flatFrac')
+    >>> Q[:, [0, 5]].tolist()
+    [[1.0, 0.0], [1.0, 0.0], [1.0, 0.0], [nan, 1.0]]
     """
     return np.array(
         [[sqi_features(w, fs)[k] for k in SQI_NAMES] for w in windows], dtype=np.float64
