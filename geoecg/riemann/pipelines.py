@@ -203,6 +203,21 @@ class MeanProbabilityClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
     ----------
     estimators_ : list of fitted classifiers
     classes_ : ndarray
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((40, 3))
+    >>> y = (X[:, 0] > 0).astype(int)
+    >>> clf = MeanProbabilityClassifier([LogisticRegression(), LogisticRegression(C=0.01)])
+    >>> P = clf.fit(X, y).predict_proba(X[:2])  # (records, classes)
+    >>> P.shape, clf.classes_.tolist()
+    ((2, 2), [0, 1])
+    >>> members = [est.predict_proba(X[:2]) for est in clf.estimators_]
+    >>> bool(np.allclose(P, np.mean(members, axis=0)))  # the members' mean
+    True
     """
 
     def __init__(self, estimators):
@@ -285,6 +300,29 @@ class InnerGroupSearch(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     cv_scores_ : ndarray, shape (n_candidates,)
         Pooled out-of-fold AUC of every candidate.
     best_estimator_ : fitted classifier
+
+    Examples
+    --------
+    Choose the tangent features (vectors at both class means, or at the nearest mean plus
+    the distances to both) on 40 synthetic 3 x 3 covariances (mV^2) of 20 patients (two
+    records each), class 1 with a larger variance of lead 0:
+
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> y = np.repeat([0, 1], 20)
+    >>> A = rng.standard_normal((40, 3, 40))
+    >>> A[y == 1, 0] *= 1.5
+    >>> C = A @ A.transpose(0, 2, 1) / 40
+    >>> groups = np.arange(40) // 2  # patient ids
+    >>> pipe = hankel_tangent_classifier(covariates=False, Cs=[1.0], inner_cv=2)
+    >>> grid = {"classmeantangentspace__mode": ["concat", "nearest"]}
+    >>> search = InnerGroupSearch(pipe, grid, inner_cv=2).fit(C, y, groups=groups)
+    >>> search.cv_scores_.round(2).tolist()  # inner out-of-fold AUC per candidate
+    [0.97, 0.98]
+    >>> search.best_params_  # refitted on all 40 records
+    {'classmeantangentspace__mode': 'nearest'}
+    >>> search.predict_proba(C[:3]).shape
+    (3, 2)
     """
 
     __metadata_request__fit = {"covariates": True, "groups": True}
@@ -368,6 +406,23 @@ def hankel_covariances(window_s=None, *, fs=100.0, band=(0.5, 40.0), n_lags=3, l
         Unfitted transformer: (n_records, n_leads, n_samples) signals in mV ->
         (n_records, n_leads * n_lags, n_leads * n_lags) SPD matrices in mV^2 (12 leads,
         3 lags: 36 x 36).
+
+    Examples
+    --------
+    Four PTB-XL records (12 leads, 10 s at 100 Hz, mV): one covariance per record, 3 lags of
+    12 leads, whole strip or the Riemannian mean of 1.98-s windows, or 2 leads x 2 lags:
+
+    >>> from geoecg.datasets import sample_ptbxl_dir
+    >>> from geoecg.io import PTBXL
+    >>> X, _ = PTBXL(sample_ptbxl_dir()).load(fs=100)
+    >>> X[:4].shape  # (records, leads, samples)
+    (4, 12, 1000)
+    >>> hankel_covariances().fit_transform(X[:4]).shape  # mV^2
+    (4, 36, 36)
+    >>> hankel_covariances(1.98).fit_transform(X[:4]).shape
+    (4, 36, 36)
+    >>> hankel_covariances(n_lags=2, leads=["I", "II"]).fit_transform(X[:4]).shape
+    (4, 4, 4)
     """
     kw = {} if window_s is None else {"window_s": window_s, "window_mean": "riemann"}
     return LeadCovariances("oas", fs=fs, band=band, n_lags=n_lags, leads=leads, **kw)
@@ -400,6 +455,33 @@ def hankel_tangent_classifier(
     Returns
     -------
     sklearn.pipeline.Pipeline or InnerGroupSearch
+        A pipeline for one ``covariate_scale``, an :class:`InnerGroupSearch` over them for
+        a sequence.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import sklearn
+    >>> [name for name, _ in hankel_tangent_classifier().steps]
+    ['classmeantangentspace', 'appendcovariates', 'covariatescaler', 'logisticregressioncv']
+    >>> type(hankel_tangent_classifier(covariate_scale=[1.0, 10.0])).__name__
+    'InnerGroupSearch'
+
+    Fitted on 40 synthetic 3 x 3 covariances (mV^2) of 20 patients with (age, sex)
+    covariates; class 1 has a larger variance of lead 0:
+
+    >>> rng = np.random.default_rng(0)
+    >>> y = np.repeat([0, 1], 20)
+    >>> A = rng.standard_normal((40, 3, 40))
+    >>> A[y == 1, 0] *= 1.5
+    >>> C = A @ A.transpose(0, 2, 1) / 40
+    >>> W = np.column_stack([rng.uniform(30, 80, 40), rng.integers(0, 2, 40)])  # years, sex
+    >>> clf = hankel_tangent_classifier(Cs=[1.0])
+    >>> with sklearn.config_context(enable_metadata_routing=True):
+    ...     _ = clf.fit(C, y, covariates=W, groups=np.arange(40) // 2)
+    ...     P = clf.predict_proba(C, covariates=W)
+    >>> P.shape, bool(P[y == 1, 1].mean() > P[y == 0, 1].mean())
+    ((40, 2), True)
     """
     from sklearn.linear_model import LogisticRegressionCV
     from sklearn.model_selection import GroupKFold
