@@ -65,6 +65,35 @@ def reconstruction_scores(X_true, X_rec, leads=STANDARD_LEADS, *, start=0) -> Re
     Returns
     -------
     ReconstructionScores
+        Per record and lead: Pearson r and RMSE (µV).
+
+    Raises
+    ------
+    TypeError
+        A signal is not numeric.
+    ValueError
+        ``start`` is not a whole number of samples below ``n_samples``, the two signals
+        differ in shape or are not 3-D, or ``leads`` does not name every lead.
+
+    Examples
+    --------
+    The six chest leads of the 20 PTB-XL sample records (100 Hz, mV) against themselves plus
+    50 µV of white noise: RMSE 50 µV per lead, r about 0.96.
+
+    >>> import numpy as np
+    >>> from geoecg.datasets import sample_ptbxl_dir
+    >>> from geoecg.io import PTBXL
+    >>> from geoecg.signal import bandpass
+    >>> X, _ = PTBXL(sample_ptbxl_dir()).load(fs=100)
+    >>> V = bandpass(X, 100.0, 0.5, 40.0)[:, 6:]  # V1..V6, mV
+    >>> noisy = V + 0.05 * np.random.default_rng(0).standard_normal(V.shape)
+    >>> s = reconstruction_scores(V, noisy, leads=STANDARD_LEADS[6:])
+    >>> s.r.shape, s.rmse_uv.shape  # (records, leads)
+    ((20, 6), (20, 6))
+    >>> round(s.mean_r, 2), int(np.round(s.rmse_uv.mean()))  # r, µV
+    (0.96, 50)
+    >>> s.to_frame().columns.tolist()  # one row per lead
+    ['r_mean', 'r_sd', 'r_median', 'rmse_uv']
     """
     from .._validation import as_signal
 
