@@ -383,3 +383,164 @@ def test_side_input_estimators_contract(name):
 def test_record_self_training_names_its_estimator():
     with pytest.raises(TypeError, match="RecordPriorAdapter"):
         RecordSelfTraining(LogisticRegression()).fit(*_side_input_data()[:2])
+
+
+# ---- session 15 contract sweep: rpeaks=, dtypes, SPD inputs ------------------------------
+# Every case below was accepted (a number computed from a cast of the input: complex parts
+# dropped, text parsed, NaN indices cast to garbage) or crashed with numpy's message before
+# the sweep; each must now be a ValueError/TypeError that names the argument.
+
+
+def _spd(n: int = 6, c: int = 3, seed: int = 0) -> np.ndarray:
+    A = np.random.default_rng(seed).standard_normal((n, c, 40))
+    return A @ A.transpose(0, 2, 1) / 40
+
+
+def _contract_cases() -> dict:
+    from geoecg.features import (
+        cornell_criterion,
+        median_template,
+        rhythm_profile_features,
+        template_correlation,
+    )
+    from geoecg.leads import amplitude_spread
+    from geoecg.riemann import RiemannianRecentering, geodesic_augment, tangent_vectors
+
+    fs = 250.0
+    x = make_signal("normal", fs, 1, 0)[0]
+    x12 = make_signal("normal", fs, 12, 0)[0][None]
+    rp = np.arange(75, x.size - 100, 200)
+    nan_rp, two_d_rp = np.r_[rp[:3], np.nan, rp[4:]].astype(float), np.vstack([rp, rp])
+    beats = np.stack([x[r - 50 : r + 50] for r in rp])
+    C, y = _spd(), np.array([0, 1] * 3)
+    return {
+        "noise_level rpeaks NaN": (lambda: noise_level_features(x, fs, rpeaks=nan_rp), "rpeaks"),
+        "noise_level rpeaks 2-D": (lambda: noise_level_features(x, fs, rpeaks=two_d_rp), "rpeaks"),
+        "noise_level rpeaks complex": (
+            lambda: noise_level_features(x, fs, rpeaks=rp.astype(complex)),
+            "rpeaks",
+        ),
+        "rhythm_profile signal complex": (
+            lambda: rhythm_profile_features(x.astype(complex), fs),
+            "signal",
+        ),
+        "rhythm_profile signal text": (
+            lambda: rhythm_profile_features(x.astype(str), fs, rpeaks=rp),
+            "signal",
+        ),
+        "rhythm_profile rpeaks NaN": (
+            lambda: rhythm_profile_features(x, fs, rpeaks=nan_rp),
+            "rpeaks",
+        ),
+        "rhythm_profile rpeaks past the end": (
+            lambda: rhythm_profile_features(x, fs, rpeaks=np.r_[rp, x.size + 500]),
+            "rpeaks",
+        ),
+        "r_amplitudes rpeaks inf": (
+            lambda: r_amplitudes(x12, fs, rpeaks=[np.r_[rp[:-1], np.inf]]),
+            r"rpeaks\[0\]",
+        ),
+        "r_amplitudes rpeaks 2-D": (
+            lambda: r_amplitudes(x12, fs, rpeaks=[two_d_rp]),
+            r"rpeaks\[0\]",
+        ),
+        "beat_averages rpeaks NaN": (
+            lambda: beat_averages(x12, fs, rpeaks=[nan_rp]),
+            r"rpeaks\[0\]",
+        ),
+        "beat_averages rpeaks 2-D": (
+            lambda: beat_averages(x12, fs, rpeaks=[two_d_rp]),
+            r"rpeaks\[0\]",
+        ),
+        "amplitude_spread X_rec complex": (
+            lambda: amplitude_spread(x12, x12.astype(complex), fs),
+            "X_rec",
+        ),
+        "median_template complex": (lambda: median_template(beats.astype(complex)), "beats"),
+        "median_template inf": (
+            lambda: median_template(np.where(beats > 0.9, np.inf, beats)),
+            "beats",
+        ),
+        "template_correlation template text": (
+            lambda: template_correlation(beats, beats[0].astype(str)),
+            "template",
+        ),
+        "cornell_criterion array": (
+            lambda: cornell_criterion(np.array([2.5, 3.0]), "M"),
+            "cornell_mv",
+        ),
+        "cornell_criterion text": (lambda: cornell_criterion("2.5", "M"), "cornell_mv"),
+        "geodesic_augment zero matrices": (
+            lambda: geodesic_augment(0 * C, y, random_state=0),
+            "positive-definite",
+        ),
+        "geodesic_augment ratio text": (
+            lambda: geodesic_augment(C, y, ratio="1", random_state=0),
+            "ratio",
+        ),
+        "tangent_vectors reference not SPD": (lambda: tangent_vectors(C, -C[0]), "references"),
+        "tangent_vectors no reference": (lambda: tangent_vectors(C, C[:0]), "references"),
+        "RiemannianRecentering empty": (
+            lambda: RiemannianRecentering().fit(C[:0]),
+            r"\bX\b",
+        ),
+        "RiemannianRecentering zero matrices": (
+            lambda: RiemannianRecentering().fit(0 * C),
+            "positive-definite",
+        ),
+    }
+
+
+CONTRACT_IDS = sorted(
+    [
+        "noise_level rpeaks NaN", "noise_level rpeaks 2-D", "noise_level rpeaks complex",
+        "rhythm_profile signal complex", "rhythm_profile signal text",
+        "rhythm_profile rpeaks NaN", "rhythm_profile rpeaks past the end",
+        "r_amplitudes rpeaks inf", "r_amplitudes rpeaks 2-D",
+        "beat_averages rpeaks NaN", "beat_averages rpeaks 2-D",
+        "amplitude_spread X_rec complex", "median_template complex", "median_template inf",
+        "template_correlation template text", "cornell_criterion array",
+        "cornell_criterion text", "geodesic_augment zero matrices",
+        "geodesic_augment ratio text", "tangent_vectors reference not SPD",
+        "tangent_vectors no reference", "RiemannianRecentering empty",
+        "RiemannianRecentering zero matrices",
+    ]
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("case", CONTRACT_IDS)
+def test_bad_input_is_named(case):
+    """Bad input -> a ValueError/TypeError whose message names the argument."""
+    cases = _contract_cases()
+    assert set(cases) == set(CONTRACT_IDS)
+    func, named = cases[case]
+    with pytest.raises((ValueError, TypeError), match=named):
+        func()
+
+
+def test_tangent_vectors_non_spd_row_is_nan():
+    """A matrix of X that is not positive definite: a NaN row (documented), the others
+    unchanged; never a crash."""
+    from geoecg.riemann import tangent_vectors
+
+    C = _spd()
+    bad = C.copy()
+    bad[2] = -bad[2]
+    T, T0 = tangent_vectors(bad, C[0]), tangent_vectors(C, C[0])
+    assert np.isnan(T[2]).all()
+    assert np.array_equal(np.delete(T, 2, axis=0), np.delete(T0, 2, axis=0))
+
+
+def test_valid_rpeaks_still_accepted():
+    """Whole-number float rpeaks and an RPeakResult keep working where rpeaks= is taken."""
+    from geoecg.features import detect_rpeaks, rhythm_profile_features
+
+    fs = 250.0
+    x = make_signal("normal", fs, 1, 0)[0]
+    res = detect_rpeaks(x, fs)
+    a = noise_level_features(x, fs, rpeaks=res.indices)
+    b = noise_level_features(x, fs, rpeaks=res.indices.astype(float))
+    assert a == b or np.allclose(list(a.values()), list(b.values()), equal_nan=True)
+    f1 = rhythm_profile_features(x, fs, rpeaks=res)
+    f2 = rhythm_profile_features(x, fs, rpeaks=res.indices)
+    assert np.array_equal(f1, f2, equal_nan=True)

@@ -176,6 +176,16 @@ def segment_beats(
     return BeatSegments(beats=beats, rpeaks=r, fs=fs, before=before, after=after, size_ms=size)
 
 
+def _beat_array(x, name: str) -> np.ndarray:
+    """``x`` as float64 beat windows (mV): real numbers, NaN for missing samples, no inf."""
+    from .._validation import _to_float
+
+    a = _to_float(x, name)
+    if np.isinf(a).any():
+        raise ValueError(f"{name} contains infinite values; use NaN for missing samples")
+    return a
+
+
 def median_template(beats) -> np.ndarray:
     """Sample-wise median of beat windows, ignoring NaN (the record's typical beat).
 
@@ -193,7 +203,7 @@ def median_template(beats) -> np.ndarray:
     >>> median_template([[0.0, 1.0, 0.0], [0.0, 3.0, 0.0], [1.0, 2.0, np.nan]]).tolist()
     [0.0, 2.0, 0.0]
     """
-    b = np.asarray(getattr(beats, "beats", beats), dtype=np.float64)
+    b = _beat_array(getattr(beats, "beats", beats), "beats")
     if b.ndim not in (2, 3):
         raise ValueError(
             f"beats must be (n_beats, n_times) or (n_beats, n_leads, n_times), got {b.shape}"
@@ -227,8 +237,8 @@ def template_correlation(beats, template, start: int | None = None, stop: int | 
     >>> template_correlation(np.stack([t, 2 * t + 1, -t]), t).round(6).tolist()
     [1.0, 1.0, -1.0]
     """
-    b = np.asarray(getattr(beats, "beats", beats), dtype=np.float64)
-    t = np.asarray(template, dtype=np.float64)
+    b = _beat_array(getattr(beats, "beats", beats), "beats")
+    t = _beat_array(template, "template")
     one_lead = b.ndim == 2
     if one_lead:
         b = b[:, None, :]

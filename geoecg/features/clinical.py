@@ -148,16 +148,32 @@ def cornell_criterion(cornell_mv, sex) -> float:
     -------
     float
         1.0 when the criterion is met, 0.0 when not, NaN when unknown.
+
+    Raises
+    ------
+    TypeError
+        If ``cornell_mv`` is not one real number (an array, a string, None).
     """
+    v = (
+        cornell_mv.item()
+        if isinstance(cornell_mv, np.ndarray) and cornell_mv.ndim == 0
+        else cornell_mv
+    )
+    if isinstance(v, bool) or not isinstance(v, numbers.Real):
+        shape = f" of shape {cornell_mv.shape}" if isinstance(cornell_mv, np.ndarray) else ""
+        raise TypeError(
+            "cornell_mv must be one number (mV, R in aVL + S in V3), got "
+            f"{type(cornell_mv).__name__}{shape}"
+        )
     if isinstance(sex, str):
         s = {"M": 0, "F": 1}.get(sex.strip().upper()[:1])
     elif isinstance(sex, numbers.Real) and not isinstance(sex, bool) and sex in (0, 1):
         s = int(sex)
     else:
         s = None
-    if s is None or not np.isfinite(cornell_mv):
+    if s is None or not np.isfinite(v):
         return float("nan")
-    return float(cornell_mv > (2.0 if s == 1 else 2.8))
+    return float(v > (2.0 if s == 1 else 2.8))
 
 
 def _median_cycle(x: np.ndarray, rp: np.ndarray, fs: float):

@@ -49,9 +49,10 @@ def r_amplitudes(X, fs, *, rpeaks=None, reference="II") -> np.ndarray:
     ------
     ValueError
         ``reference`` not a standard lead name, ``X`` without 12 leads when ``rpeaks`` is
-        not given, or ``rpeaks`` without one array per record.
+        not given, ``rpeaks`` without one array per record, or an array of ``rpeaks`` that
+        is not strictly increasing whole sample indices inside its record.
     """
-    from .._validation import as_signal, check_fs
+    from .._validation import as_signal, check_fs, check_rpeaks
     from ..features import detect_rpeaks
 
     X, fs = as_signal(X, "X", ndims=(3,)), check_fs(fs)
@@ -68,8 +69,10 @@ def r_amplitudes(X, fs, *, rpeaks=None, reference="II") -> np.ndarray:
     h = max(int(round(R_HALF_WINDOW_S * fs)), 1)
     out = np.full(X.shape[:2], np.nan)
     for k, x in enumerate(X):
-        r = rpeaks[k] if rpeaks is not None else detect_rpeaks(x[ref], fs).indices
-        r = np.asarray(r, dtype=np.int64)
+        if rpeaks is None:
+            r = detect_rpeaks(x[ref], fs).indices
+        else:
+            r = check_rpeaks(rpeaks[k], x.shape[1], f"rpeaks[{k}]")
         r = r[(r >= h) & (r < x.shape[1] - h)]
         if r.size == 0:
             continue
@@ -139,10 +142,10 @@ def amplitude_spread(X_true, X_rec, fs, leads=None) -> AmplitudeSpread:
         Per lead: variance ratio of reconstructed to true amplitudes and the lead-I vs
         R-amplitude correlations (see its attributes).
     """
+    from .._validation import as_signal
     from ..features import detect_rpeaks
 
-    A = np.asarray(X_true, dtype=float)
-    B = np.asarray(X_rec, dtype=float)
+    A, B = as_signal(X_true, "X_true"), as_signal(X_rec, "X_rec")
     if A.shape != B.shape or A.ndim != 3 or A.shape[1] != 12:
         raise ValueError(
             f"X_true and X_rec must both be (n_records, 12, n_samples), got {A.shape}, {B.shape}"

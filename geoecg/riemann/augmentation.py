@@ -9,6 +9,7 @@ dependency is needed and the guarantee holds in any scikit-learn pipeline.
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,7 +20,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
 from .._kernels.spd import geodesic_logeuclid, geodesic_riemann
-from .tangent import check_spd_batch
+from .tangent import _check_positive_definite, check_spd_batch
 
 
 def _inner_has(method):
@@ -98,9 +99,12 @@ def geodesic_augment(
     """
     if metric not in _METRICS:
         raise ValueError(f"metric must be one of {_METRICS}, got {metric!r}")
+    if isinstance(ratio, bool) or not isinstance(ratio, numbers.Real):
+        raise TypeError(f"ratio must be a number >= 0, got {type(ratio).__name__}")
     if not np.isfinite(ratio) or ratio < 0:
         raise ValueError(f"ratio must be a finite number >= 0, got {ratio!r}")
     X = check_spd_batch(X)
+    _check_positive_definite(X)
     y = np.asarray(y)
     if y.shape != (X.shape[0],):
         raise ValueError(f"y must have shape ({X.shape[0]},), got {y.shape}")

@@ -57,7 +57,8 @@ def beat_averages(
         Sample-wise statistic over beats; the median ignores ectopic beats and artefacts
         while they are a minority.
     rpeaks : sequence of array_like of int, optional
-        R-peak sample indices per record; by default
+        R-peak sample indices per record (each strictly increasing, inside the record,
+        else a ValueError naming ``rpeaks[k]``); by default
         :func:`geoecg.features.detect_rpeaks` on all leads of the record.
     min_beats : int, default 1
         Records with fewer complete beats get NaN signals with a reason.
@@ -79,7 +80,7 @@ def beat_averages(
     >>> res.signals[0, :, res.r_index].tolist()
     [1.0, -0.5]
     """
-    from .._validation import as_signal, check_fs
+    from .._validation import as_signal, check_fs, check_rpeaks
 
     X, fs = as_signal(X, "X", ndims=(2, 3)), check_fs(fs)
     if X.ndim == 2:
@@ -103,7 +104,7 @@ def beat_averages(
 
             r = detect_rpeaks(X[k], fs).indices
         else:
-            r = np.asarray(rpeaks[k], dtype=np.int64)
+            r = check_rpeaks(rpeaks[k], t, f"rpeaks[{k}]")
         r = r[(r >= pre) & (r + post <= t)]
         n_beats[k] = r.size
         if r.size < max(min_beats, 1):

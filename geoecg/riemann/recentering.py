@@ -11,7 +11,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from .tangent import _invsqrtm, check_spd_batch, riemann_group_means
+from .tangent import _check_positive_definite, _invsqrtm, check_spd_batch, riemann_group_means
 
 
 def _mean(X, metric: str) -> np.ndarray:
@@ -95,6 +95,9 @@ class RiemannianRecentering(TransformerMixin, BaseEstimator):
         if self.unseen not in ("batch", "global", "error"):
             raise ValueError(f"unseen must be 'batch', 'global' or 'error', got {self.unseen!r}")
         X = check_spd_batch(X)
+        if X.shape[0] == 0:
+            raise ValueError("X must hold at least one matrix to fit the means")
+        _check_positive_definite(X)
         d = _domains(domains, X.shape[0])
         if self.metric == "riemann":
             keys, means = riemann_group_means(X, d)
@@ -111,6 +114,7 @@ class RiemannianRecentering(TransformerMixin, BaseEstimator):
         X = check_spd_batch(X)
         if X.shape[1] != self.n_channels_:
             raise ValueError(f"X has {X.shape[1]} channels, fit saw {self.n_channels_}")
+        _check_positive_definite(X)
         d = _domains(domains, X.shape[0])
         out = np.empty_like(X)
         for k in np.unique(d).tolist():

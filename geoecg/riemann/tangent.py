@@ -147,7 +147,14 @@ def tangent_vectors(X, references, *, n_jobs=1) -> np.ndarray:
     -------
     T : ndarray, shape (n_matrices, n_references * n(n+1)/2)
         Off-diagonal entries weighted by sqrt(2) (Euclidean norm = Riemannian distance to the
-        reference).
+        reference). A matrix of ``X`` that is not positive definite gives a row of NaN
+        (``X`` is not factorised here, to keep the transform path fast).
+
+    Raises
+    ------
+    ValueError
+        For a wrong shape, NaN or inf, asymmetric matrices, no reference, references of
+        another size than ``X``, or a reference that is not positive definite.
 
     Examples
     --------
@@ -162,11 +169,14 @@ def tangent_vectors(X, references, *, n_jobs=1) -> np.ndarray:
     R = check_spd_batch(
         np.asarray(references)[None] if np.ndim(references) == 2 else references, "references"
     )
+    if R.shape[0] == 0:
+        raise ValueError("references must hold at least one matrix, got shape (0, n, n)")
     if R.shape[1] != X.shape[1]:
         raise ValueError(
             f"references are {R.shape[1]} x {R.shape[1]}, X holds "
             f"{X.shape[1]} x {X.shape[1]} matrices"
         )
+    _check_positive_definite(R, "references")
     return _log_vectors(X, R, n_jobs)[0]
 
 

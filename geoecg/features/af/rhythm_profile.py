@@ -213,12 +213,15 @@ def rhythm_profile_features(signal, fs: float, rpeaks=None) -> np.ndarray:
     Parameters
     ----------
     signal : array_like, shape (n_samples,)
-        One lead, mV (non-finite samples are set to 0).
+        One lead, mV, real numbers (non-finite samples are set to 0; complex, text or
+        object arrays are a TypeError).
     fs : float
         Sampling frequency, Hz (>= 100 Hz for the P group to make sense).
     rpeaks : array_like of int, optional
         R-peak sample indices; by default :func:`geoecg.features.detect_rpeaks` with
         ``track=False`` (no rhythm prior, which would hide the irregularity measured here).
+        Given ones must be strictly increasing whole indices inside the signal (else a
+        ValueError naming ``rpeaks``).
 
     Returns
     -------
@@ -234,19 +237,20 @@ def rhythm_profile_features(signal, fs: float, rpeaks=None) -> np.ndarray:
     >>> bool(f[i] > 0.1), f.shape
     (True, (86,))
     """
+    from ..._validation import _to_float, check_rpeaks
     from ...signal import bandpass
     from ..hrv import _check_fs
     from ..rpeaks import detect_rpeaks
 
     fs = _check_fs(fs)
-    x = np.asarray(signal, dtype=np.float64)
+    x = _to_float(signal, "signal")
     if x.ndim != 1:
         raise ValueError(f"signal must be 1-D (one lead, mV), got shape {x.shape}")
     x = np.where(np.isfinite(x), x, 0.0)
     if rpeaks is None:
         flat = x.size < 2 * fs or np.ptp(x) == 0
         rpeaks = np.empty(0, np.int64) if flat else detect_rpeaks(x, fs, track=False).indices
-    r = np.sort(np.asarray(rpeaks, dtype=np.int64))
+    r = check_rpeaks(rpeaks, x.size)
     rr = np.diff(r) * 1000.0 / fs
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore", RuntimeWarning)

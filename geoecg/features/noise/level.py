@@ -138,7 +138,8 @@ def noise_level_features(signal, fs: float, *, rpeaks=None) -> dict[str, float]:
     rpeaks : array_like of int, optional
         R-peak sample indices in this window; detected with
         :func:`geoecg.features.detect_rpeaks` (``track=False``: no rhythm prior, so beats
-        that noise adds or hides stay visible) when omitted.
+        that noise adds or hides stay visible) when omitted. They must be strictly
+        increasing whole indices inside the window (else a ValueError naming ``rpeaks``).
 
     Returns
     -------
@@ -156,12 +157,15 @@ def noise_level_features(signal, fs: float, *, rpeaks=None) -> dict[str, float]:
     >>> bool(clean["SNRtemplate"] > noisy["SNRtemplate"] + 8)
     True
     """
+    from ..._validation import check_rpeaks
     from ..hrv import _check_fs
     from ..rpeaks import detect_rpeaks
     from ..sqi import _as_1d
 
     fs = _check_fs(fs)
     x = _as_1d(signal)
+    if rpeaks is not None:
+        rpeaks = check_rpeaks(rpeaks, x.size)
     if np.isinf(x).any():
         raise ValueError("signal contains infinite values; use NaN for missing samples")
     fin = np.isfinite(x)
@@ -171,5 +175,5 @@ def noise_level_features(signal, fs: float, *, rpeaks=None) -> dict[str, float]:
         x = np.where(fin, x, x[fin].mean())
     if rpeaks is None:
         rpeaks = detect_rpeaks(x, fs, track=False).indices
-    values = _template_block(x, fs, np.asarray(rpeaks)) + _spectral_block(x, fs)
+    values = _template_block(x, fs, rpeaks) + _spectral_block(x, fs)
     return dict(zip(NOISE_LEVEL_NAMES, values, strict=True))
