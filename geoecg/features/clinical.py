@@ -153,6 +153,16 @@ def cornell_criterion(cornell_mv, sex) -> float:
     ------
     TypeError
         If ``cornell_mv`` is not one real number (an array, a string, None).
+
+    Examples
+    --------
+    A Cornell voltage of 2.5 mV is below the men's threshold (2.8 mV) and above the
+    women's (2.0 mV); PTB-XL codes sex as 0 = male, 1 = female:
+
+    >>> cornell_criterion(2.5, "M"), cornell_criterion(2.5, "F"), cornell_criterion(2.5, 1)
+    (0.0, 1.0, 1.0)
+    >>> cornell_criterion(2.5, None), cornell_criterion(float("nan"), "M")  # unknown
+    (nan, nan)
     """
     v = (
         cornell_mv.item()

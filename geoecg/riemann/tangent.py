@@ -51,9 +51,24 @@ def check_spd_batch(X, name: str = "X") -> np.ndarray:
 
     Raises
     ------
+    TypeError
+        ``X`` does not hold real numbers.
     ValueError
         For a wrong shape, non-finite entries or asymmetric matrices (relative
         tolerance 1e-8).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = check_spd_batch([np.eye(2), [[2, 1], [1, 2]]])  # two 2 x 2 covariances, mV^2
+    >>> X.dtype, X.shape
+    (dtype('float64'), (2, 2, 2))
+    >>> check_spd_batch([[[1.0, 2.0], [2.0, 1.0]]]).shape  # symmetric, not definite: passes
+    (1, 2, 2)
+    >>> check_spd_batch(np.array([[[1.0, 0.5], [0.0, 1.0]]]), name="C")
+    Traceback (most recent call last):
+        ...
+    ValueError: C must hold symmetric matrices
     """
     X = np.asarray(X)
     if X.dtype.kind not in "biuf":
