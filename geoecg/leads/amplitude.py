@@ -51,6 +51,20 @@ def r_amplitudes(X, fs, *, rpeaks=None, reference="II") -> np.ndarray:
         ``reference`` not a standard lead name, ``X`` without 12 leads when ``rpeaks`` is
         not given, ``rpeaks`` without one array per record, or an array of ``rpeaks`` that
         is not strictly increasing whole sample indices inside its record.
+
+    Examples
+    --------
+    The 20 PTB-XL sample records (12 leads, 10 s at 100 Hz), band-passed, mV:
+
+    >>> from geoecg.datasets import sample_ptbxl_dir
+    >>> from geoecg.io import PTBXL
+    >>> from geoecg.signal import bandpass
+    >>> X, _ = PTBXL(sample_ptbxl_dir()).load(fs=100)
+    >>> R = r_amplitudes(bandpass(X, 100.0, 0.5, 40.0), 100.0)  # R-peaks found on lead II
+    >>> R.shape  # (records, leads)
+    (20, 12)
+    >>> dict(zip(STANDARD_LEADS[:3], R[0, :3].round(2).tolist()))  # record 1, mV
+    {'I': 0.62, 'II': 0.38, 'III': 0.03}
     """
     from .._validation import as_signal, check_fs, check_rpeaks
     from ..features import detect_rpeaks
@@ -141,6 +155,33 @@ def amplitude_spread(X_true, X_rec, fs, leads=None) -> AmplitudeSpread:
     AmplitudeSpread
         Per lead: variance ratio of reconstructed to true amplitudes and the lead-I vs
         R-amplitude correlations (see its attributes).
+
+    Raises
+    ------
+    TypeError
+        A signal is not numeric (complex, text or object arrays).
+    ValueError
+        ``X_true`` and ``X_rec`` differ in shape or are not ``(n_records, 12, n_samples)``.
+
+    Examples
+    --------
+    A "reconstruction" at half the amplitude of the 20 PTB-XL sample records (100 Hz, mV):
+    the variance of the R amplitudes across records falls to 0.25 of the true one, their
+    correlation with lead I is unchanged.
+
+    >>> import numpy as np
+    >>> from geoecg.datasets import sample_ptbxl_dir
+    >>> from geoecg.io import PTBXL
+    >>> from geoecg.signal import bandpass
+    >>> X, _ = PTBXL(sample_ptbxl_dir()).load(fs=100)
+    >>> X = bandpass(X, 100.0, 0.5, 40.0)
+    >>> spread = amplitude_spread(X, 0.5 * X, 100.0)
+    >>> spread.leads  # the chest leads by default
+    ('V1', 'V2', 'V3', 'V4', 'V5', 'V6')
+    >>> spread.r_amp_var_ratio.round(2).tolist()
+    [0.25, 0.25, 0.25, 0.25, 0.25, 0.25]
+    >>> bool(np.allclose(spread.corr_with_i_rec, spread.corr_with_i_true))
+    True
     """
     from .._validation import as_signal
     from ..features import detect_rpeaks
