@@ -22,6 +22,7 @@ from geoecg._kernels.spd import (
     SYM_NONFINITE,
     SYM_OK,
     _congruence,
+    _tridiagonalise,
     eigh_small,
     eigh_stack,
     geodesic_riemann,
@@ -30,6 +31,7 @@ from geoecg._kernels.spd import (
     sym_function,
     symmetric_status,
 )
+from geoecg._kernels.tangent_lanes import LANES, congruence_lanes, tridiagonalise_lanes
 from geoecg.riemann import (
     ClassMeanTangentSpace,
     RiemannianRecentering,
@@ -359,3 +361,44 @@ def test_symmetric_status_kernel_twin(case, rng):
     if status != SYM_OK:
         with pytest.raises(ValueError, match="NaN or inf" if status == SYM_NONFINITE else "symm"):
             tangent_vectors(X, np.eye(X.shape[1]))
+
+
+@pytest.mark.parametrize("n", [12, 5, 1])
+def test_lanes_kernels_twin_bit_identical(rng, n):
+    """Each lane of the side-by-side congruence and tridiagonalisation holds the bits of the
+    one-matrix kernels (diagonal, sub-diagonal, the rows of Q^T), lanes past the end of the
+    stack repeating its last matrix."""
+    X = _spd(rng, LANES + 2, n, 1e6)
+    W = np.empty((n, n))
+    sym_function(a=_spd(rng, 1, n)[0], code=INVSQRT, power=1.0, out=W)
+    tmp, zl = np.empty((n, n, LANES)), np.empty((n, n, LANES))
+    d, e, zt = np.empty((LANES, n)), np.empty((LANES, n)), np.empty((LANES, n, n))
+    for k0 in (0, LANES):
+        congruence_lanes(W, X, k0, tmp, zl)
+        assert tridiagonalise_lanes(zl, d, e, zt, np.empty((n, LANES)))
+        for lane in range(LANES):
+            z, t_zt, t_d, t_e = np.empty((n, n)), np.empty((n, n)), np.empty(n), np.empty(n)
+            _congruence(W, X[min(k0 + lane, len(X) - 1)], np.empty((n, n)), z)
+            congruence_lanes(W, X, k0, tmp, zl)
+            assert np.array_equal(zl[..., lane], z)
+            _tridiagonalise(z, t_d, t_e, t_zt)
+            assert np.array_equal(d[lane], t_d) and np.array_equal(e[lane], t_e)
+            assert np.array_equal(zt[lane], t_zt)
+
+
+def test_log_vectors_lanes_kernel_twin_no_reflection():
+    """A group of lanes in which one matrix has a row with nothing to reflect (its whitened
+    matrix is diagonal): the side-by-side reduction declines and every matrix of that group
+    takes the one-matrix kernels; the output keeps the composition's bits."""
+    rng = np.random.default_rng(3)
+    X = _spd(rng, LANES + 1, 6)
+    X[1] = np.diag(np.arange(1.0, 7.0))
+    tmp, zl = np.empty((6, 6, LANES)), np.empty((6, 6, LANES))
+    congruence_lanes(np.eye(6), X, 0, tmp, zl)
+    buf = (np.empty((LANES, 6)), np.empty((LANES, 6)), np.empty((LANES, 6, 6)))
+    assert not tridiagonalise_lanes(zl, *buf, np.empty((6, LANES)))
+    W = np.eye(6)[None]
+    out, dist = np.empty((LANES + 1, 21)), np.empty((LANES + 1, 1))
+    log_vectors(X=X, W=W, out=out, dist=dist)
+    t_out, t_dist = _log_vectors_twin(X, W)
+    assert np.array_equal(out, t_out) and np.array_equal(dist, t_dist)

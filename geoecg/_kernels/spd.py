@@ -18,6 +18,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from .tangent_lanes import LANES, congruence_lanes, tridiagonalise_lanes
+
 #: Scalar functions applied to eigenvalues by :func:`sym_function`.
 LOG, EXP, SQRT, INVSQRT, POWER = 0, 1, 2, 3, 4
 
@@ -283,6 +285,43 @@ def sym_function(a, code, power, out):
 
 
 @njit(cache=True, nogil=True)
+def _log_upper(k, q, zt, w, out, dist, row):
+    """``out[k, q*p:(q+1)*p] = upper(V diag(log w) V^T)`` (off-diagonal times sqrt(2)) and
+    ``dist[k, q]`` from the eigenvalues ``w`` (overwritten by their logarithms) and the
+    eigenvectors as the rows of ``zt``; ``V diag(log w) V^T`` summed row-wise over those rows
+    (the same operations in the same order as the dot-product form)."""
+    c = w.shape[0]
+    d2 = 0.0
+    for m in range(c):
+        w[m] = np.log(w[m])
+        d2 += w[m] * w[m]
+    dist[k, q] = np.sqrt(d2)
+    o = q * (c * (c + 1) // 2)
+    for i in range(c):
+        for j in range(c):
+            row[j] = 0.0
+        for m in range(c):
+            zm = zt[m]
+            a = zm[i] * w[m]
+            for j in range(c):
+                row[j] += a * zm[j]
+        out[k, o] = row[i]
+        for j in range(i + 1, c):
+            out[k, o + j - i] = SQRT2 * row[j]
+        o += c - i
+
+
+@njit(cache=True, nogil=True)
+def _eigh_fallback(w_ref, x, tmp, z, w, zt):
+    """LAPACK ``syevd`` of ``W X W`` (recomputed) into ``w`` and the rows of ``zt``, as in
+    :func:`eigh_small` when the QL does not converge."""
+    _congruence(w_ref, x, tmp, z)
+    w2, v2 = np.linalg.eigh(z)
+    w[:] = w2
+    zt[:] = v2.T
+
+
+@njit(cache=True, nogil=True)
 def log_vectors(X, W, out, dist):
     """Tangent vectors of ``X`` (n, c, c) at several references given by their inverse square
     roots ``W`` (r, c, c).
@@ -292,43 +331,31 @@ def log_vectors(X, W, out, dist):
     logarithm, i.e. the affine-invariant distance of ``X[k]`` to reference ``q``.
 
     The eigendecomposition is :func:`eigh_small`'s, run on the congruence in place (it is
-    exactly symmetric) with the eigenvectors kept as rows, and ``V diag(log w) V^T`` is summed
-    row-wise over them: the same operations in the same order as the dot-product form.
+    exactly symmetric) with the eigenvectors kept as rows. The congruence and the
+    tridiagonalisation run on :data:`~geoecg._kernels.tangent_lanes.LANES` matrices side by
+    side (:mod:`geoecg._kernels.tangent_lanes`: each lane the one-matrix operations in their
+    order, so the output has the same bits), then the QL and the logarithm one matrix at a time.
     """
     n, c, _ = X.shape
-    p = c * (c + 1) // 2
-    tmp = np.empty((c, c))
-    z = np.empty((c, c))
-    zt = np.empty((c, c))
-    w, e = np.empty(c), np.empty(c)
-    row = np.empty(c)
-    for k in range(n):
+    tmp, z, zt = np.empty((c, c)), np.empty((c, c)), np.empty((c, c))
+    w, e, row = np.empty(c), np.empty(c), np.empty(c)
+    tl = np.empty((c, c, LANES))
+    zl, ztl = np.empty((c, c, LANES)), np.empty((LANES, c, c))
+    dl, el, pl = np.empty((LANES, c)), np.empty((LANES, c)), np.empty((c, LANES))
+    for k0 in range(0, n, LANES):
         for q in range(W.shape[0]):
-            _congruence(W[q], X[k], tmp, z)
-            _tridiagonalise(z, w, e, zt)  # z is exactly symmetric: eigh_small's copy of it
-            if not _tridiagonal_ql(w, e, zt):  # LAPACK fallback, as in eigh_small
-                _congruence(W[q], X[k], tmp, z)
-                w2, v2 = np.linalg.eigh(z)
-                w[:] = w2
-                zt[:] = v2.T
-            d2 = 0.0
-            for m in range(c):
-                w[m] = np.log(w[m])
-                d2 += w[m] * w[m]
-            dist[k, q] = np.sqrt(d2)
-            o = q * p
-            for i in range(c):
-                for j in range(c):
-                    row[j] = 0.0
-                for m in range(c):
-                    zm = zt[m]
-                    a = zm[i] * w[m]
-                    for j in range(c):
-                        row[j] += a * zm[j]
-                out[k, o] = row[i]
-                for j in range(i + 1, c):
-                    out[k, o + j - i] = SQRT2 * row[j]
-                o += c - i
+            congruence_lanes(W[q], X, k0, tl, zl)
+            lanes = tridiagonalise_lanes(zl, dl, el, ztl, pl)
+            for lane in range(min(LANES, n - k0)):
+                k = k0 + lane
+                wk, ek, zk = dl[lane], el[lane], ztl[lane]
+                if not lanes:  # a row with no reflection: the one-matrix reduction
+                    wk, ek, zk = w, e, zt
+                    _congruence(W[q], X[k], tmp, z)
+                    _tridiagonalise(z, wk, ek, zk)
+                if not _tridiagonal_ql(wk, ek, zk):  # LAPACK fallback, as in eigh_small
+                    _eigh_fallback(W[q], X[k], tmp, z, wk, zk)
+                _log_upper(k, q, zk, wk, out, dist, row)
 
 
 @njit(cache=True, nogil=True)
