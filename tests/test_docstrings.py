@@ -320,15 +320,18 @@ def test_entry_points_document_the_error_of_fs_given_as_text(name):
 
 
 # --- subpackages whose every public class and function (frozen result dataclasses aside,
-# they are received, not built) has a doctest Examples section since session 14 (estimators
-# since session 15); a new public name there needs one too (pytest's doctest collection runs
-# them)
+# they are received, not built) has a doctest Examples section since session 14 (estimators,
+# features, leads and riemann since session 15); a new public name there needs one too
+# (pytest's doctest collection runs them)
 EXAMPLED = (
     "cohort",
     "datasets",
     "estimators",
     "evaluation",
+    "features",
     "io",
+    "leads",
+    "riemann",
     "signal",
     "simulate",
     "sweep",
