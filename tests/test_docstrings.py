@@ -107,13 +107,11 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "geoecg.features.af.atrial_activity_features": ("PR01", "RT01"),
     "geoecg.features.af.morphology_features": ("PR01", "RT01"),
     "geoecg.features.af.rr_irregularity_features": ("PR01", "RT01"),
-    "geoecg.features.af_beat_labels": ("PR01", "RT01"),
     "geoecg.features.beat_dominant.beat_feature_set_mask": ("RT01",),
     "geoecg.features.beat_dominant.record_beat_table": ("PR01", "RT01"),
     "geoecg.features.beat_records.wfdb_beat_records": ("PR01", "RT01"),
     "geoecg.features.beats.as_record_signal": ("PR01", "RT01"),
     "geoecg.features.beats.as_rpeaks": ("PR01", "RT01"),
-    "geoecg.features.length_transform_rpeaks": ("PR01", "RT01"),
     "geoecg.features.morphology.patient_relative_mask": ("PR01", "RT01"),
 }
 

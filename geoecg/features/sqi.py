@@ -78,11 +78,30 @@ def length_transform_rpeaks(signal, fs: float) -> np.ndarray:
     simple second opinion for :func:`bsqi`, not a replacement for
     :func:`geoecg.features.detect_rpeaks`.
 
+    Parameters
+    ----------
+    signal : array_like, shape (n_samples,)
+        One lead, mV.
+    fs : float
+        Sampling frequency, Hz.
+
+    Returns
+    -------
+    ndarray of int64, shape (n_peaks,)
+        R-peak sample indices, increasing (empty for fewer than 16 samples).
+
+    Raises
+    ------
+    TypeError
+        ``signal`` is not a real numeric array, or ``fs`` is not a number.
+    ValueError
+        ``signal`` is not 1-D, or ``fs`` is not positive and finite.
+
     Examples
     --------
     >>> from geoecg.datasets import sample_record_path
     >>> from geoecg.io import read_record
-    >>> rec = read_record(sample_record_path("mitdb_101"), sampto=3600)
+    >>> rec = read_record(sample_record_path("mitdb_101"), sampto=3600)  # 10 s at 360 Hz
     >>> p = length_transform_rpeaks(rec.signal[0], rec.fs)
     >>> 8 <= p.size <= 16
     True

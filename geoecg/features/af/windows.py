@@ -381,6 +381,22 @@ def af_beat_labels(
 ) -> np.ndarray:
     """Boolean AF label per beat: True where the rhythm code is in ``positive``.
 
+    Parameters
+    ----------
+    annotations : geoecg.io.Annotations
+        Annotations of the record.
+    beat_samples : array_like of int
+        Beat positions (samples).
+    positive : tuple of str, default ("AFIB",)
+        Rhythm codes (without the ``(``) labelled True.
+    symbols : tuple of str, default ("+", '"')
+        Annotation symbols that carry rhythm codes (see :func:`beat_rhythms`).
+
+    Returns
+    -------
+    ndarray of bool, shape (n_beats,)
+        True for the beats in a rhythm of ``positive``.
+
     Examples
     --------
     >>> from geoecg.datasets import sample_record_path
