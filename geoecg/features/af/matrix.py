@@ -16,7 +16,6 @@ import numpy as np
 
 from .record import AF_RECORD_FEATURE_NAMES, af_record_features_batch
 from .rhythm_profile import RHYTHM_PROFILE_NAMES, rhythm_profile_features_batch
-from .rr_pattern import RR_PATTERN_NAMES, rr_pattern_features_batch
 
 __all__ = ["AFFeatureMatrix", "af_feature_matrix"]
 
@@ -27,9 +26,8 @@ class AFFeatureMatrix:
 
     Attributes
     ----------
-    X : ndarray, shape (n_records, 107), (n_records, 193) or + 9 columns
-        Record features, then the rhythm profile and the RR-pattern block if asked (NaN
-        where undefined).
+    X : ndarray, shape (n_records, 107) or (n_records, 193)
+        Record features, then the rhythm profile if asked (NaN where undefined).
     feature_names : tuple of str
     crops : ndarray or None, shape (n_crop_rows, n_features)
         Features of the sub-crops (same columns as ``X``); None without crops.
@@ -48,7 +46,6 @@ def af_feature_matrix(
     fs: float,
     *,
     rhythm_profile: bool = False,
-    rr_pattern: bool = False,
     n_crops: int = 0,
     crop_frac: float = 0.7,
     keys=None,
@@ -66,9 +63,6 @@ def af_feature_matrix(
         Sampling frequency in Hz (all records).
     rhythm_profile : bool, default False
         Append the 86 :func:`~geoecg.features.af.rhythm_profile_features`.
-    rr_pattern : bool, default False
-        Then append the 9 ``geoecg.features.af.rr_pattern.rr_pattern_features``
-        (periodic ectopy patterns, R-peak detection errors).
     n_crops : int, default 0
         Random sub-crops per record (:func:`~geoecg.features.af.af_crop_features`); 0: none.
     crop_frac : float in (0, 1), default 0.7
@@ -107,16 +101,6 @@ def af_feature_matrix(
             ]
         )
         names += tuple(RHYTHM_PROFILE_NAMES)
-    if rr_pattern:
-        X = np.hstack(
-            [
-                X,
-                rr_pattern_features_batch(
-                    signals, fs, keys=keys, cache_dir=cache_dir, progress=progress
-                ),
-            ]
-        )
-        names += tuple("RRpat_" + n for n in RR_PATTERN_NAMES)
     if not n_crops:
         return AFFeatureMatrix(X=X, feature_names=names)
     from .crops import af_crop_features
@@ -129,7 +113,6 @@ def af_feature_matrix(
         keys=keys,
         cache_dir=cache_dir,
         rhythm_profile=rhythm_profile,
-        rr_pattern=rr_pattern,
         progress=progress,
     )
     return AFFeatureMatrix(X=X, feature_names=names, crops=C, crop_owner=owner)
