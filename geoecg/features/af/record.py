@@ -122,6 +122,21 @@ def morphology_features(signal, fs: float, rpeaks) -> np.ndarray:
     and ``hf_ratio`` (power above 40 Hz over total) describe the raw lead.
 
     Fewer than 3 beats with complete windows gives NaN for the template features.
+
+    Parameters
+    ----------
+    signal : array_like, shape (n_samples,)
+        One lead, mV.
+    fs : float
+        Sampling frequency, Hz.
+    rpeaks : array_like of int
+        R-peak sample indices.
+
+    Returns
+    -------
+    ndarray of float64, shape (len(MORPHOLOGY_NAMES),)
+        The features in the order of :data:`MORPHOLOGY_NAMES` (all NaN for a lead shorter
+        than 1 s or with a non-finite sample).
     """
     x = as_signal(signal, "signal", ndims=(1,))  # inf or a string: an error, not NaN
     out = np.full(len(MORPHOLOGY_NAMES), np.nan)
@@ -206,6 +221,16 @@ def rr_irregularity_features(rr) -> np.ndarray:
       (dimensionless; small for sinus rhythm with rare ectopics).
     * ``dRR_succ_ratio`` -- median ``|dRR|`` over mean ``|dRR|`` (dimensionless): near 1 when
       every difference is similar (AF), small when a few ectopic jumps dominate.
+
+    Parameters
+    ----------
+    rr : array_like, shape (n_intervals,)
+        RR intervals, ms.
+
+    Returns
+    -------
+    ndarray of float64, shape (len(RR_IRREG_NAMES),)
+        The measures in the order of :data:`RR_IRREG_NAMES`; NaN where too few intervals.
     """
     out = np.full(len(RR_IRREG_NAMES), np.nan)
     x = check_rr(rr, "rr")
@@ -288,6 +313,20 @@ def atrial_activity_features(signal, fs: float, rpeaks) -> np.ndarray:
       signal at each R-peak minus its median, dimensionless).
 
     Degenerate input (flat lead, too few beats, short record) gives NaN.
+
+    Parameters
+    ----------
+    signal : array_like, shape (n_samples,)
+        One lead, mV.
+    fs : float
+        Sampling frequency, Hz.
+    rpeaks : array_like of int
+        R-peak sample indices.
+
+    Returns
+    -------
+    ndarray of float64, shape (len(ATRIAL_NAMES),)
+        The features in the order of :data:`ATRIAL_NAMES`.
     """
     from scipy.signal import welch
 
