@@ -397,10 +397,12 @@ def _spd(n: int = 6, c: int = 3, seed: int = 0) -> np.ndarray:
 
 
 def _contract_cases() -> dict:
+    from geoecg.cohort import read_features, resolve_feature_sets
     from geoecg.features import (
         cornell_criterion,
         median_template,
         rhythm_profile_features,
+        rhythm_profile_features_batch,
         template_correlation,
     )
     from geoecg.leads import amplitude_spread
@@ -488,6 +490,12 @@ def _contract_cases() -> dict:
             lambda: RiemannianRecentering().fit(0 * C),
             "positive-definite",
         ),
+        "rhythm_profile_batch complex": (
+            lambda: rhythm_profile_features_batch([x.astype(complex)], fs),
+            "signal",
+        ),
+        "resolve_feature_sets None": (lambda: resolve_feature_sets(None), "features"),
+        "read_features number": (lambda: read_features(3), r"\bout\b"),
     }
 
 
@@ -503,7 +511,8 @@ CONTRACT_IDS = sorted(
         "cornell_criterion text", "geodesic_augment zero matrices",
         "geodesic_augment ratio text", "tangent_vectors reference not SPD",
         "tangent_vectors no reference", "RiemannianRecentering empty",
-        "RiemannianRecentering zero matrices",
+        "RiemannianRecentering zero matrices", "rhythm_profile_batch complex",
+        "resolve_feature_sets None", "read_features number",
     ]
 )  # fmt: skip
 
@@ -544,3 +553,16 @@ def test_valid_rpeaks_still_accepted():
     f1 = rhythm_profile_features(x, fs, rpeaks=res)
     f2 = rhythm_profile_features(x, fs, rpeaks=res.indices)
     assert np.array_equal(f1, f2, equal_nan=True)
+
+
+def test_extract_unknown_records_is_a_value_error(tmp_path):
+    """records= naming a record the source lacks: a ValueError naming the records (it was
+    a bare KeyError); still a KeyError for code written against the old behaviour."""
+    from geoecg.cohort import extract_features
+    from geoecg.datasets import sample_cinc2017_dir
+
+    for exc in (ValueError, KeyError):
+        with pytest.raises(exc, match=r"records not in the source: \['nope'\].*record_id"):
+            extract_features(
+                sample_cinc2017_dir(), ["rpeaks"], out=tmp_path / exc.__name__, records=["nope"]
+            )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from collections import deque
 from dataclasses import dataclass
@@ -76,6 +77,14 @@ class ExtractResult:
         return self.n_records_computed / self.cpu_s if self.cpu_s > 0 else float("nan")
 
 
+class _UnknownRecords(ValueError, KeyError):
+    """Records named in ``records=`` that the source lacks: a ValueError (bad argument) that
+    is also the KeyError this used to be, so older ``except KeyError`` code keeps working."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
 def _select(refs, records, limit):
     if records is not None:
         if isinstance(records, str):
@@ -84,8 +93,10 @@ def _select(refs, records, limit):
         have = {r.record_id: r for r in refs}
         unknown = [r for r in wanted if r not in have]
         if unknown:
-            raise KeyError(
-                f"records not in the source: {unknown[:5]}{' ...' if len(unknown) > 5 else ''}"
+            more = " ..." if len(unknown) > 5 else ""
+            raise _UnknownRecords(
+                f"records not in the source: {unknown[:5]}{more} (records= takes record_id "
+                f"values of the source, e.g. {sorted(have)[:2]})"
             )
         keep = set(wanted)
         refs = [r for r in refs if r.record_id in keep]
@@ -225,8 +236,9 @@ def extract_features(
     Raises
     ------
     ValueError
-        Unknown feature set or backend, bad ``chunk_size``/``limit``, or ``out`` holding
-        a run with other settings (use another folder, or delete it).
+        Unknown feature set or backend, bad ``chunk_size``/``limit``, ``records`` naming a
+        record the source lacks (also a ``KeyError``, as before), or ``out`` holding a run
+        with other settings (use another folder, or delete it).
     ImportError
         ``backend="dask"`` without dask installed.
 
@@ -436,6 +448,13 @@ def read_features(out, *, metadata: bool = True) -> pd.DataFrame:
         One row per record in the run's order; ``df.attrs["units"]`` maps columns to
         units. Only the parts named in the manifest are read.
 
+    Raises
+    ------
+    TypeError
+        If ``out`` is not a path (None, a number).
+    FileNotFoundError
+        If ``out`` holds no extract_features manifest.
+
     Examples
     --------
     >>> import tempfile
@@ -446,6 +465,8 @@ def read_features(out, *, metadata: bool = True) -> pd.DataFrame:
     >>> len(df), df.attrs["units"]["heart_rate_bpm"], sorted(df["label"].unique())
     (20, 'bpm', ['A', 'N', 'O', '~'])
     """
+    if not isinstance(out, str | os.PathLike):
+        raise TypeError(f"out must be a folder path (str or path-like), got {type(out).__name__}")
     out = Path(out)
     man_path = out / MANIFEST
     if not man_path.is_file():

@@ -556,6 +556,9 @@ def resolve_feature_sets(features) -> list[FeatureSet]:
     ------
     ValueError
         If a name is unknown, nothing is named, or a feature set repeats.
+    TypeError
+        If ``features`` is not a string, a FeatureSet or an iterable of them (None, a
+        number).
 
     Examples
     --------
@@ -566,6 +569,11 @@ def resolve_feature_sets(features) -> list[FeatureSet]:
         features = [f.strip() for f in features.split(",") if f.strip()]
     if isinstance(features, FeatureSet):
         features = [features]
+    if features is None or not hasattr(features, "__iter__"):
+        raise TypeError(
+            f"features must be names of {sorted(FEATURE_SETS)} or FeatureSet instances "
+            f"(a list, or one comma-separated string), got {type(features).__name__}"
+        )
     out: list[FeatureSet] = []
     for f in features:
         if isinstance(f, FeatureSet):

@@ -297,7 +297,9 @@ def rhythm_profile_features_batch(
     from .record import FEATURE_VERSION
 
     def one(x, fs):
-        return rhythm_profile_features(np.ravel(np.asarray(x, dtype=np.float64)), fs)
+        from ..._validation import _to_float
+
+        return rhythm_profile_features(np.ravel(_to_float(x, "signal")), fs)
 
     return cached_rows(
         one,
