@@ -104,12 +104,6 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "geoecg.evaluation.delineation.score_fiducial": ("RT01",),
     "geoecg.evaluation.delineation.split_records": ("PR01", "RT01"),
     "geoecg.evaluation.delineation.summarise_scores": ("PR01", "RT01"),
-    "geoecg.features.beat_dominant.beat_feature_set_mask": ("RT01",),
-    "geoecg.features.beat_dominant.record_beat_table": ("PR01", "RT01"),
-    "geoecg.features.beat_records.wfdb_beat_records": ("PR01", "RT01"),
-    "geoecg.features.beats.as_record_signal": ("PR01", "RT01"),
-    "geoecg.features.beats.as_rpeaks": ("PR01", "RT01"),
-    "geoecg.features.morphology.patient_relative_mask": ("PR01", "RT01"),
 }
 
 

@@ -368,6 +368,22 @@ def record_beat_table(signal, rpeaks, fs: float, *, prefilter: bool = True) -> B
     The table that :func:`beat_feature_set_mask` and :class:`SelectBeatFeatures` select
     from; ``signal`` in mV, ``fs`` in Hz, ``rpeaks`` every beat of the record.
 
+    Parameters
+    ----------
+    signal : array_like, shape (n_samples,) or (n_leads, n_samples)
+        One record, mV.
+    rpeaks : array_like of int
+        Every beat of the record (R-peak sample indices).
+    fs : float
+        Sampling frequency, Hz.
+    prefilter : bool, default True
+        Band-pass 0.5-40 Hz (zero phase) first; False for an already filtered signal.
+
+    Returns
+    -------
+    BeatFeatureTable
+        One row per beat; ``names`` the columns.
+
     Examples
     --------
     >>> from geoecg.datasets import sample_record_path
@@ -480,6 +496,11 @@ def beat_feature_set_mask(names, feature_set: str = "transfer") -> np.ndarray:
         beats (:func:`dominant_width_ratio`); ``"transfer-s"``: ``"transfer"`` plus the
         local-sinus prematurity and sinus-P cues ``sin_*``. Each is a candidate of the
         nested selection (:data:`geoecg.estimators.heartbeat.BEAT_SELECTION_GRID`).
+
+    Returns
+    -------
+    ndarray of bool, shape (len(names),)
+        True for the columns of ``feature_set``.
 
     Examples
     --------

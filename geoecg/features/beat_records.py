@@ -82,7 +82,29 @@ def beat_record_table(path, cache=None) -> dict:
 
 
 def wfdb_beat_records(folder) -> list[str]:
-    """Names of the records of a WFDB folder that have ``.atr`` beat annotations."""
+    """Names of the records of a WFDB folder that have ``.atr`` beat annotations.
+
+    Parameters
+    ----------
+    folder : path-like
+        WFDB folder (not searched recursively).
+
+    Returns
+    -------
+    list of str
+        Record names, sorted as :func:`geoecg.io.list_records` gives them.
+
+    Raises
+    ------
+    FileNotFoundError
+        No record of ``folder`` has ``.atr`` annotations.
+
+    Examples
+    --------
+    >>> from geoecg.datasets import sample_mitdb_dir
+    >>> wfdb_beat_records(sample_mitdb_dir())
+    ['mitdb_101', 'mitdb_119', 'mitdb_201']
+    """
     from ..io.paths import list_records
 
     folder = Path(folder)

@@ -31,13 +31,51 @@ __all__ = [
 def as_record_signal(signal, name: str = "signal") -> np.ndarray:
     """Return one record as a float64 array (n_leads, n_samples); 1-D becomes one lead.
 
-    See :func:`geoecg._validation.as_record` (layout, dtype and inf checks)."""
+    See :func:`geoecg._validation.as_record` (layout, dtype and inf checks).
+
+    Parameters
+    ----------
+    signal : array_like, shape (n_samples,) or (n_leads, n_samples)
+        One record, mV.
+    name : str, default "signal"
+        Name used in the error messages.
+
+    Returns
+    -------
+    ndarray of float64, shape (n_leads, n_samples)
+        The record, C-contiguous.
+
+    Examples
+    --------
+    >>> as_record_signal([0.1, 0.2, 0.3]).shape  # one lead of 3 samples
+    (1, 3)
+    """
     return as_record(signal, name)
 
 
 def as_rpeaks(rpeaks, n_samples: int | None = None, name: str = "rpeaks") -> np.ndarray:
     """Return R-peak sample indices as a sorted int64 array, checking they are whole,
-    unique and (when ``n_samples`` is given) inside the signal."""
+    unique and (when ``n_samples`` is given) inside the signal.
+
+    Parameters
+    ----------
+    rpeaks : array_like of int
+        R-peak sample indices.
+    n_samples : int, optional
+        Length of the signal, samples; indices must lie in ``[0, n_samples)``.
+    name : str, default "rpeaks"
+        Name used in the error messages.
+
+    Returns
+    -------
+    ndarray of int64, shape (n_peaks,)
+        The indices.
+
+    Examples
+    --------
+    >>> as_rpeaks([360.0, 720.0], n_samples=3600).tolist()
+    [360, 720]
+    """
     return check_rpeaks(rpeaks, n_samples, name)
 
 

@@ -77,6 +77,16 @@ def patient_relative_mask(names) -> np.ndarray:
     RR ratios, the fiducial features and their record-median deviations, the template
     correlations and the ``relative`` block.
 
+    Parameters
+    ----------
+    names : sequence of str
+        Column names of :func:`beat_features`.
+
+    Returns
+    -------
+    ndarray of bool, shape (len(names),)
+        True for the columns to keep.
+
     Examples
     --------
     >>> patient_relative_mask(["rr_pre", "rr_pre_local", "wav_a3_l0", "wav_a3_dev_l0"]).tolist()
