@@ -98,6 +98,15 @@ def apply_sos(x, sos: np.ndarray):
     return out.reshape(a.shape)
 
 
+def _one_cutoff(x, fs, cutoff, order: int, btype: str):
+    """:func:`apply_sos` of a Butterworth ``btype`` ("highpass" or "lowpass") filter with one
+    cutoff in Hz, after the checks of ``fs``, ``cutoff`` (in (0, fs/2)) and ``order``."""
+    fs = check_fs(fs)
+    if not 0 < cutoff < fs / 2:
+        raise ValueError(f"cutoff must be in (0, fs/2 = {fs / 2:g}) Hz, got {cutoff}")
+    return apply_sos(x, _butter(_check_order(order), (float(cutoff),), btype, fs))
+
+
 def bandpass(x, fs: float, low: float = 0.5, high: float = 40.0, order: int = 2):
     """Zero-phase Butterworth band-pass filter.
 
@@ -172,10 +181,7 @@ def highpass(x, fs: float, cutoff: float = 0.5, order: int = 2):
     >>> bool(abs(y[500:-500] - np.sin(2 * np.pi * 10 * t)[500:-500]).max() < 0.01)
     True
     """
-    fs = check_fs(fs)
-    if not 0 < cutoff < fs / 2:
-        raise ValueError(f"cutoff must be in (0, fs/2 = {fs / 2:g}) Hz, got {cutoff}")
-    return apply_sos(x, _butter(_check_order(order), (float(cutoff),), "highpass", fs))
+    return _one_cutoff(x, fs, cutoff, order, "highpass")
 
 
 def lowpass(x, fs: float, cutoff: float = 40.0, order: int = 4):
@@ -206,10 +212,7 @@ def lowpass(x, fs: float, cutoff: float = 40.0, order: int = 4):
     >>> bool(abs(y[500:-500] - np.sin(2 * np.pi * 5 * t)[500:-500]).max() < 0.01)
     True
     """
-    fs = check_fs(fs)
-    if not 0 < cutoff < fs / 2:
-        raise ValueError(f"cutoff must be in (0, fs/2 = {fs / 2:g}) Hz, got {cutoff}")
-    return apply_sos(x, _butter(_check_order(order), (float(cutoff),), "lowpass", fs))
+    return _one_cutoff(x, fs, cutoff, order, "lowpass")
 
 
 def remove_baseline(x, fs: float, cutoff: float = 0.5, order: int = 2):
