@@ -181,7 +181,7 @@ def extract_features(
     lead: str | int | None = None,
     fs: float | None = None,
     flat: str = "error",
-    progress: bool = True,
+    progress: bool | None = None,
     dashboard: bool = False,
 ) -> ExtractResult:
     """Compute named feature sets for every record of a source into partitioned Parquet.
@@ -224,8 +224,10 @@ def extract_features(
     flat : {"error", "keep"}, default "error"
         A record with a flat (peak-to-peak <= 1 uV) or empty lead becomes an error row, or
         is computed anyway.
-    progress : bool, default True
-        tqdm progress bar (records) on stderr.
+    progress : bool or None, default None
+        A tqdm bar of the records on stderr. ``None``: only when stderr is a terminal (not
+        in a log file or a batch job; in a notebook pass ``True``), and ``TQDM_DISABLE=1``
+        hides it there too; ``True`` / ``False`` force it on / off.
     dashboard : bool, default False
         Start the Dask dashboard of a local cluster (needs bokeh) and print its address.
 
@@ -364,10 +366,11 @@ def _import_dask():
 
 
 def _run(todo, cfg, out, backend, n_jobs, scheduler, progress, dashboard) -> list[dict]:
-    from tqdm.auto import tqdm
+    from .._progress import progress_bar
 
     summaries: list[dict] = []
-    bar = tqdm(total=sum(len(c) for _, c in todo), unit="rec", desc="extract", disable=not progress)
+    n = sum(len(c) for _, c in todo)
+    bar = progress_bar(total=n, unit="rec", desc="extract", progress=progress)
     try:
         if not todo:
             return summaries

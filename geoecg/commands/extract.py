@@ -85,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
         lead=lead,
         fs=args.fs,
         flat="keep" if args.keep_flat else "error",
-        progress=not args.no_progress,
+        progress=False if args.no_progress else None,
         dashboard=args.dashboard,
     )
     summary = {

@@ -84,7 +84,7 @@ def run(args) -> int:
         n_jobs=args.n_jobs,
         scheduler=args.scheduler,
         limit=args.limit,
-        progress=not args.no_progress,
+        progress=False if args.no_progress else None,
     )
     wall = time.perf_counter() - t0
     print(f"{len(df)} of {cfg.n_cells} cells stored in {args.out} ({wall:.1f} s this run)")

@@ -207,7 +207,7 @@ def _cinc_task(cfg, seed, rng, X, y):
 
 
 def run_label_shift_study(
-    config, out, *, sources=("simulator",), cinc_features=None, progress: bool = True
+    config, out, *, sources=("simulator",), cinc_features=None, progress: bool | None = None
 ):
     """Run (or resume) the study; returns every stored row (DataFrame).
 
@@ -222,8 +222,9 @@ def run_label_shift_study(
         resampled to each prior, or both.
     cinc_features : (X, y), optional
         Record features and labels of a CinC 2017 folder; required for ``"cinc2017"``.
-    progress : bool
-        Show a progress bar.
+    progress : bool or None, default None
+        A tqdm bar of the (source, seed) tasks on stderr; ``None``: only when stderr is a
+        terminal (:func:`geoecg._progress.progress_bar`).
 
     Returns
     -------
@@ -237,7 +238,7 @@ def run_label_shift_study(
         If ``sources`` names something else, or ``"cinc2017"`` comes without
         ``cinc_features``.
     """
-    from tqdm.auto import tqdm
+    from .._progress import progress_bar
 
     cfg = load_label_shift_config(config)
     bad = set(sources) - {"simulator", "cinc2017"}
@@ -254,7 +255,7 @@ def run_label_shift_study(
     write_text_atomic(out / "config.json", text)
     base = int(cfg["study"].get("seed", 0))
     tasks = [(s, seed) for s in sources for seed in cfg["grid"]["seed"]]
-    for src, seed in tqdm(tasks, desc=cfg["study"]["name"], disable=not progress, file=sys.stderr):
+    for src, seed in progress_bar(tasks, desc=cfg["study"]["name"], progress=progress):
         key = f"{src}_seed{seed}"
         if any(c.startswith(f"{src}|") and f"|seed={seed}|" in c for c in done):
             continue

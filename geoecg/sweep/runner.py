@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
-from tqdm.auto import tqdm
 
 from .._atomic import write_text_atomic
+from .._progress import progress_bar
 from .config import SweepConfig, Task, cell_id, expand_grid, load_config
 from .methods import METHODS, reference_model
 from .metrics import binary_metrics, transfer_gaps
@@ -135,7 +135,7 @@ def run_sweep(
     scheduler: str | None = None,
     dask_processes: bool = True,
     limit: int | None = None,
-    progress: bool = True,
+    progress: bool | None = None,
 ) -> pd.DataFrame:
     """Run (or resume) a sweep and return all its rows.
 
@@ -155,8 +155,10 @@ def run_sweep(
         Worker processes (True) or threads (False) for the local cluster.
     limit : int, optional
         Run at most this many pending tasks, then stop (a deliberate interruption).
-    progress : bool
-        Show a tqdm bar (stderr).
+    progress : bool or None, default None
+        A tqdm bar of the cells on stderr. ``None``: only when stderr is a terminal (not in
+        a log file or a batch job; in a notebook pass ``True``), and ``TQDM_DISABLE=1``
+        hides it there too; ``True`` / ``False`` force it on / off.
 
     Returns
     -------
@@ -213,12 +215,12 @@ def run_sweep(
     if limit is not None:
         pending = pending[: max(int(limit), 0)]
     all_ids = {c for t in expand_grid(cfg) for c in t.cell_ids()}
-    bar = tqdm(
+    bar = progress_bar(
         total=cfg.n_cells,
         initial=len(done & all_ids),
         unit="cell",
         desc=cfg.name,
-        disable=not progress,
+        progress=progress,
     )
     try:
         if backend == "joblib":
