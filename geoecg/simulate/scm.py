@@ -321,6 +321,11 @@ def _as_generator(random_state) -> np.random.Generator:
     return np.random.default_rng(rs.randint(0, 2**31 - 1))
 
 
+def _replace_given(env: Environment, **fields) -> Environment:
+    """A copy of ``env`` with the ``fields`` that are not None replaced (None: keep)."""
+    return dataclasses.replace(env, **{k: v for k, v in fields.items() if v is not None})
+
+
 def shift_covariates(
     env: Environment, *, age_mean=None, age_sd=None, female_frac=None, site_probs=None
 ) -> Environment:
@@ -347,14 +352,9 @@ def shift_covariates(
     >>> shift_covariates(Environment(), age_mean=75.0).age_mean
     75.0
     """
-    kw = {
-        k: v
-        for k, v in dict(
-            age_mean=age_mean, age_sd=age_sd, female_frac=female_frac, site_probs=site_probs
-        ).items()
-        if v is not None
-    }
-    return dataclasses.replace(env, **kw)
+    return _replace_given(
+        env, age_mean=age_mean, age_sd=age_sd, female_frac=female_frac, site_probs=site_probs
+    )
 
 
 def shift_prevalence(env: Environment, log_odds: float) -> Environment:
@@ -415,12 +415,7 @@ def shift_mechanism(
     >>> round(float(b.X.std() / a.X.std()), 2)  # the same subjects measured with twice the gain
     2.0
     """
-    kw = {
-        k: v
-        for k, v in dict(gain=gain, noise_sd=noise_sd, misplacement=misplacement).items()
-        if v is not None
-    }
-    return dataclasses.replace(env, **kw)
+    return _replace_given(env, gain=gain, noise_sd=noise_sd, misplacement=misplacement)
 
 
 def shift_shortcut(env: Environment, strength: float) -> Environment:
