@@ -533,3 +533,38 @@ def test_record_p_window_gives_a_p_to_beats_with_none():
     assert np.all(on.reasons[hit, COL["P_peak"]] == 0)
     assert np.all(on.samples[hit, COL["P_off"]] <= on.samples[hit, COL["QRS_on"]])
     assert np.all(np.isfinite(on.lead_samples[:, hit, COL["P_on"]]))
+
+
+# ----------------------------------------------- session 15: QRS window after a pacing spike
+
+
+def _paced(n_s=10.0, spike_s=0.1, seed=0):
+    """Wide paced-like beats: a 1-ms stimulus ``spike_s`` before the R-peak, then a slow
+    deflection from 70 ms before R whose slope ringing in the QRS band reaches the window start."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(int(n_s * FS)) / FS
+    x = 0.002 * rng.normal(size=t.size)
+    rs = np.arange(0.6, n_s - 0.4, 0.8)
+    for r in rs:
+        g = lambda c, w, a, r=r: a * np.exp(-0.5 * ((t - r - c) / w) ** 2)  # noqa: E731
+        x += g(-spike_s, 0.001, 3.0) + g(-0.03, 0.025, 0.8) + g(0.03, 0.03, -0.6)
+        x += g(0.3, 0.05, -0.3)
+    return x, np.round(rs * FS).astype(np.int64)
+
+
+def test_pacing_spike_starts_the_qrs_window():
+    """Rule T: with a stimulus 100 ms before the R-peak no lead's QRS onset lies before the
+    spike + ``qrs_spike_ms`` (+ the QRS-onset shift); with the rule off it may; a sinus strip
+    without spikes is delineated identically with the rule on and off."""
+    x, rp = _paced()
+    off = DelineationSettings(qrs_spike_k=0.0)
+    on = DelineationSettings()
+    d_on, d_off = delineate(x, FS, rp, settings=on), delineate(x, FS, rp, settings=off)
+    start = rp - 0.1 * FS + round(on.qrs_spike_ms * FS / 1000) + on.shift_ms[3] * FS / 1000
+    q_on = d_on.samples[1:-1, COL["QRS_on"]]
+    assert np.all(q_on >= start[1:-1])
+    assert np.any(d_off.samples[1:-1, COL["QRS_on"]] < start[1:-1])
+    xs, rs = _synthetic(hr=70.0, noise=0.01)
+    a, b = delineate(xs, FS, rs, settings=on), delineate(xs, FS, rs, settings=off)
+    np.testing.assert_array_equal(a.samples, b.samples)
+    np.testing.assert_array_equal(a.lead_samples, b.lead_samples)

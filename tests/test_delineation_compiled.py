@@ -96,8 +96,9 @@ def test_full_kernel_matches_python_version():
     a = np.zeros((rp.size, 12))
     ra = np.zeros((rp.size, 12), np.int8)
     b, rb = a.copy(), ra.copy()
-    K.delineate_lead(xq, dq, xw, dw, rp, par, a, ra)
-    getattr(K.delineate_lead, "py_func", K.delineate_lead)(xq, dq, xw, dw, rp, par, b, rb)
+    none = np.full(rp.size, -1, np.int64)
+    K.delineate_lead(xq, dq, xw, dw, rp, par, a, ra, none)
+    getattr(K.delineate_lead, "py_func", K.delineate_lead)(xq, dq, xw, dw, rp, par, b, rb, none)
     np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(ra, rb)
 
@@ -180,7 +181,8 @@ def test_p_offset_kernel_reference_span_of_its_own():
         outs = []
         for f in (K.delineate_lead, getattr(K.delineate_lead, "py_func", K.delineate_lead)):
             out, reason = np.full((rp.size, 12), np.nan), np.zeros((rp.size, 12), np.int8)
-            f(xq=xq, dq=dq, xw=xw, dw=dw, rpeaks=rp, par=par, out=out, reason=reason)
+            f(xq=xq, dq=dq, xw=xw, dw=dw, rpeaks=rp, par=par, out=out, reason=reason,
+              lo_min=np.full(rp.size, -1, np.int64))  # fmt: skip
             outs.append((out, reason))
         np.testing.assert_array_equal(outs[0][0], outs[1][0])
         np.testing.assert_array_equal(outs[0][1], outs[1][1])
@@ -192,3 +194,24 @@ def test_p_offset_kernel_reference_span_of_its_own():
     assert np.all(long_ - short >= 0.01 * FS)  # at least 10 ms later
     assert np.all(long_ <= res[25.0][1:-1, COL["QRS_on"]])
     assert DelineationSettings().params(FS)[K.P_P_OFF_SPAN] == round(0.05 * FS)  # the default
+
+
+def test_spike_starts_kernel_matches_python_version_and_its_rule():
+    """Rule T: a spike 100 ms before the R-peak at >= k times the R-peak's second difference
+    starts the window xs after it; a smaller one, one inside the last 10 ms, or a window
+    leaving the signal gives -1, in the compiled kernel and its Python version."""
+    n = 2000
+    d2 = np.full(n, 0.01)
+    rp = np.array([40, 400, 800, 1200, 1600], np.int64)
+    d2[rp - 1] = 1.0  # the R-peak's own second difference (centred on rp)
+    d2[400 - 51] = 9.0  # spike centred 50 samples (100 ms at 500 Hz) before R: 9 >= 8 x 1
+    d2[800 - 51] = 7.0  # 7 < 8: no spike
+    d2[1200 - 7] = 50.0  # centred 6 samples before R: inside the excluded last 10 ms
+    d2[1600 - 21] = 50.0  # spike 20 samples before R, but 20 - 15 = 5 samples: not < R - 5
+    outs = []
+    for f in (K.spike_starts, getattr(K.spike_starts, "py_func", K.spike_starts)):
+        lo = np.zeros(rp.size, np.int64)
+        f(d2, rp, 75, 5, 10, 10, 15, 8.0, lo)
+        outs.append(lo)
+    np.testing.assert_array_equal(outs[0], outs[1])
+    np.testing.assert_array_equal(outs[0], [-1, 400 - 50 + 15, -1, -1, -1])

@@ -277,11 +277,13 @@ def p_in_window(xq, xw, dw, qon, qoff, ps, pe, par, out, reason):
 
 
 @njit(cache=True, nogil=True)
-def delineate_lead(xq, dq, xw, dw, rpeaks, par, out, reason):
+def delineate_lead(xq, dq, xw, dw, rpeaks, par, out, reason, lo_min):
     """Delineate every beat of one lead in place.
 
     ``out`` (n_beats, 12) float64 receives the sample positions of :data:`FIDUCIALS` (NaN
     where absent), ``reason`` (n_beats, 12) int8 the reason codes; both are overwritten.
+    ``lo_min`` (n_beats,) int64: the earliest start of each beat's QRS search window (-1:
+    none; see :func:`spike_starts`).
     """
     n = xq.shape[0]
     nb = rpeaks.shape[0]
@@ -299,6 +301,7 @@ def delineate_lead(xq, dq, xw, dw, rpeaks, par, out, reason):
             lo = max(lo, (rpeaks[b - 1] + r) // 2)
         if b + 1 < nb:
             hi = min(hi, (r + rpeaks[b + 1]) // 2)
+        lo = max(lo, lo_min[b])
         if lo < 1 or hi > n - 2 or hi - lo < 4:
             _set(out, reason, b, range(12), 2)
             prev_toff = -1
@@ -347,6 +350,36 @@ def delineate_lead(xq, dq, xw, dw, rpeaks, par, out, reason):
             _p_wave(xq, xw, dw, on, ps, pe, qamp, par, out, reason, b)
         prev_toff = toff
     return out
+
+
+@njit(cache=True, nogil=True)
+def spike_starts(d2, rpeaks, a0, a1, q0, q1, xs, k, lo_min):
+    """QRS search-window starts after pacing spikes (rule T), in place into ``lo_min``.
+
+    ``d2`` (n,) float64: per sample, the largest absolute second difference over the leads
+    (``d2[i]`` centred on sample ``i + 1``). For each R-peak ``r``: ``a`` = the largest
+    ``d2`` centred on ``r - a0 + 1`` ... ``r - a1``, at sample ``p``, and ``q`` = the largest
+    centred on ``r - q0 + 1`` ... ``r + q1``; where ``a >= k * q`` and ``p + xs < r - a1``,
+    ``lo_min[b] = p + xs``, else -1 (also where a window leaves ``d2``). All in samples.
+    """
+    n = d2.shape[0]
+    for b in range(rpeaks.shape[0]):
+        lo_min[b] = -1
+        r = rpeaks[b]
+        s, e = r - a0, r - a1
+        if s < 2 or r + q1 > n or e <= s:
+            continue
+        best = s
+        for i in range(s + 1, e):
+            if d2[i] > d2[best]:
+                best = i
+        q = 1e-12
+        for i in range(r - q0, r + q1):
+            q = max(q, d2[i])
+        p = best + 1
+        if d2[best] >= k * q and p + xs < r - a1:
+            lo_min[b] = p + xs
+    return lo_min
 
 
 @njit(cache=True, nogil=True)

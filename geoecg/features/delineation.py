@@ -12,6 +12,13 @@ band (0.5-15 Hz), then runs :func:`geoecg._kernels.delineation.delineate_lead` a
   exceeds ``qrs_on_hi``/``qrs_off_hi`` times that slope, then outwards until the slope falls
   to ``qrs_on_lo``/``qrs_off_lo`` times it (a derivative-threshold search in the spirit of
   Martinez et al. 2004, on one scale). The J point is the QRS offset.
+* **Pacing spike** (rule T): a beat whose unfiltered signal (any combined lead) has, 150-10
+  ms before the R-peak, a second difference at least ``qrs_spike_k`` times the largest
+  within 20 ms of the R-peak (a pacing stimulus: 37-65 times in the unipolar paced LUDB
+  record 45, 3-11 in the biventricular paced record 93, at most 2.5 in sinus beats) starts
+  its QRS search window ``qrs_spike_ms`` after the spike: ventricular depolarisation cannot
+  start before the stimulus, and the slope of the stimulus's filtered ringing otherwise
+  carries the onset to the start of the window (paced record 45 read 14 ms early).
 * **T**: the largest deflection from the isoelectric level (the QRS-onset level) between
   the QRS offset + ``t_gap_ms`` and an RR-dependent end; a T smaller than ``t_min_rel`` times
   the QRS amplitude is absent. Onset and offset come from the limbs of that deflection by
@@ -173,6 +180,11 @@ class DelineationSettings:
         Per-lead T offset from the multi-lead one (see the module docstring): a lead whose T
         amplitude is below ``t_lead_rel`` of its QRS amplitude reports the beat's global T
         offset; 0 turns it off.
+    qrs_spike_k, qrs_spike_ms : float
+        Pacing spike (rule T, see the module docstring): a beat whose largest second
+        difference 150-10 ms before the R-peak is at least ``qrs_spike_k`` times the largest
+        within 20 ms of it starts its QRS search window ``qrs_spike_ms`` after that spike;
+        ``qrs_spike_k`` 0 turns it off.
     shift_ms : tuple of 12 float
         Constant added to each fiducial (order of :data:`FIDUCIALS`), ms: a calibration to
         an annotation convention (the defaults: the negated median error of the global
@@ -212,6 +224,8 @@ class DelineationSettings:
     p_rec_rr: float = 0.8
     p_flutter_r: float = 0.8
     t_lead_rel: float = 0.16
+    qrs_spike_k: float = 8.0
+    qrs_spike_ms: float = 30.0
     # negated median global error on the LUDB tuning half (session 3; P_peak: session 1;
     # P_off: session 11, with p_off_span_ms)
     shift_ms: tuple = (-8.0, -4.0, -24.0, -8.0, 0.0, 0.0, 0.0, 8.0, 8.0, -14.0, 0.0, -2.0)
@@ -385,6 +399,17 @@ def _fill_nan(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return y, bad
 
 
+def _spike_starts(x: np.ndarray, rpw: np.ndarray, wfs: float, st) -> np.ndarray:
+    """Per beat, the earliest QRS search-window start after a pacing spike (-1: none)."""
+    lo_min = np.full(rpw.shape[0], -1, dtype=np.int64)
+    if st.qrs_spike_k <= 0 or x.shape[1] < 3:
+        return lo_min
+    d2 = np.abs(x[:, 2:] - 2.0 * x[:, 1:-1] + x[:, :-2]).max(axis=0)
+    a0, a1, q = (round(v * wfs / 1000.0) for v in (150.0, 10.0, 20.0))
+    xs = round(st.qrs_spike_ms * wfs / 1000.0)
+    return _k.spike_starts(d2, rpw, a0, a1, q, q, xs, float(st.qrs_spike_k), lo_min)
+
+
 def _derivative(x: np.ndarray, k: int) -> np.ndarray:
     d = np.zeros_like(x)
     d[:, k:-k] = (x[:, 2 * k :] - x[:, : -2 * k]) / (2.0 * k)
@@ -530,10 +555,11 @@ def delineate(
         dw = _derivative(xw, max(1, round(0.01 * wfs)))
         par = st.params(wfs)
         rpw = rp * up
+        lo_min = _spike_starts(filled[use], rpw, wfs, st)
         for j in range(n_leads):
             _k.delineate_lead(
                 xq=xq[j], dq=dq[j], xw=xw[j], dw=dw[j], rpeaks=rpw, par=par,
-                out=lead_s[j], reason=lead_r[j],
+                out=lead_s[j], reason=lead_r[j], lo_min=lo_min,
             )  # fmt: skip
         _dp.p_rhythm(lead_s, lead_r, wfs, st)
         shift = np.asarray(st.shift_ms, dtype=np.float64)
