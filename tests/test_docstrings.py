@@ -52,12 +52,6 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     # modules other helpers were rewriting in session 8 (cohort, riemann, HRV, R-peaks,
     # delineation): left to their owners
     "geoecg.cohort.RecordData": ("PR01",),
-    "geoecg.cohort.throughput.extraction_benchmark": ("PR01", "RT01"),
-    "geoecg.cohort.throughput.format_report": ("PR01", "RT01"),
-    "geoecg.cohort.throughput.neurokit2_equal_features": ("PR01",),
-    "geoecg.cohort.throughput.scale_check": ("PR01", "RT01"),
-    "geoecg.cohort.throughput.side_by_side": ("PR01", "RT01"),
-    "geoecg.cohort.throughput.time_feature_sets": ("PR01", "RT01"),
     "geoecg.features.delineation.working_factor": ("PR01", "RT01"),
     "geoecg.features.delineation_protocols.ecgsyn_truth": ("PR01", "RT01"),
     "geoecg.features.delineation_protocols.ludb_protocol": ("PR01", "RT01"),

@@ -31,7 +31,29 @@ N_PROJECT = 800_000
 def time_feature_sets(tree, features, out, n: int, chunk_size: int, fs: int) -> dict:
     """Extract ``features`` for the first ``n`` records of ``tree`` into ``out`` (one
     process) and return records, errors, CPU and wall seconds, records per CPU second
-    and the CPU hours projected to :data:`N_PROJECT` records."""
+    and the CPU hours projected to :data:`N_PROJECT` records.
+
+    Parameters
+    ----------
+    tree : path-like
+        Record tree (any layout :func:`geoecg.cohort.extract_features` reads).
+    features : sequence of str
+        Feature-set names.
+    out : path-like
+        Output folder of the extraction.
+    n : int
+        Records to extract (the first ``n``).
+    chunk_size : int
+        Records per chunk.
+    fs : int
+        Sampling frequency to extract at, Hz.
+
+    Returns
+    -------
+    dict
+        ``features``, ``records``, ``errors``, ``cpu_s``, ``wall_s``, ``records_per_cpu_s``
+        and ``projected_cpu_h_800k`` (CPU hours for :data:`N_PROJECT` records).
+    """
     from .extract import extract_features
 
     res = extract_features(
@@ -63,7 +85,17 @@ def neurokit2_equal_features(signal: np.ndarray, fs: float, primary: int = 1) ->
     """NeuroKit2 doing the feature work of rpeaks + hrv + sqi + covariance on one record
     (:data:`NEUROKIT2_EQUAL_WORK`); each call in its own ``try`` (a 10-s strip is too
     short for some HRV indices, which geoecg returns as NaN): a failing call costs its time
-    and the rest still runs. Returns nothing: only its CPU time is used."""
+    and the rest still runs. Returns nothing: only its CPU time is used.
+
+    Parameters
+    ----------
+    signal : ndarray, shape (n_leads, n_samples)
+        One record, mV.
+    fs : float
+        Sampling frequency, Hz.
+    primary : int, default 1
+        Lead of the R-peak and HRV work (lead II of the standard order).
+    """
     import neurokit2 as nk
     from neurokit2.hrv.hrv_nonlinear import _hrv_nonlinear_poincare
     from neurokit2.hrv.hrv_utils import _hrv_format_input
@@ -117,7 +149,28 @@ def side_by_side(paths, fs: float, features, primary: int = 1, repeats: int = 3)
     alternate ``repeats`` times, geoecg making :data:`GEOECG_PASSES` passes over the records
     per repeat (one pass is ~50x shorter than NeuroKit2's, too short to time after
     NeuroKit2 has evicted the caches); the figures are medians over the repeats
-    (``speedup`` the median of the per-repeat ratios)."""
+    (``speedup`` the median of the per-repeat ratios).
+
+    Parameters
+    ----------
+    paths : sequence of str
+        Record paths (without extension) readable by :func:`geoecg.io.read_signal`.
+    fs : float
+        Sampling frequency of the records, Hz.
+    features : sequence of str
+        geoecg feature-set names (NeuroKit2 does :data:`NEUROKIT2_EQUAL_WORK`).
+    primary : int, default 1
+        Lead of the R-peak and HRV work on both sides.
+    repeats : int, default 3
+        Alternations of the two sides.
+
+    Returns
+    -------
+    dict
+        ``records``, ``repeats``, CPU seconds per record (``read_cpu_s_per_record``,
+        ``geoecg_cpu_s_per_record``, ``neurokit2_cpu_s_per_record``), ``speedup`` and
+        ``speedup_per_repeat``, the NeuroKit2 ``version`` and ``neurokit2_calls``.
+    """
     import neurokit2 as nk
 
     from ..io.fast import read_signal
@@ -176,7 +229,31 @@ def scale_check(
     ptbxl_root, tmp, n_tree: int, n_sample: int, features, chunk_size: int, fs: int
 ) -> dict:
     """Build a MIMIC-layout tree of ``n_tree`` records, time its listing, and extract
-    ``n_sample`` records spread over it (listing, planning and manifest included)."""
+    ``n_sample`` records spread over it (listing, planning and manifest included).
+
+    Parameters
+    ----------
+    ptbxl_root : path-like
+        PTB-XL folder the tree is made from.
+    tmp : path-like
+        Scratch folder (the tree and the output are written below it).
+    n_tree : int
+        Records of the tree.
+    n_sample : int
+        Records extracted, evenly spaced over the tree.
+    features : sequence of str
+        Feature-set names.
+    chunk_size : int
+        Records per chunk.
+    fs : int
+        Sampling frequency, Hz.
+
+    Returns
+    -------
+    dict
+        ``records`` (of the tree), ``build_s`` and ``list_s`` (wall seconds to build and to
+        list it), ``sampled``, ``records_per_cpu_s`` and ``wall_s`` of the extraction.
+    """
     from .extract import extract_features
     from .layout import mimic_layout_from_ptbxl
     from .sources import open_source
@@ -239,6 +316,39 @@ def extraction_benchmark(
     a sink made with ``run=args`` and ``--resume`` reads the stages the unfinished file
     holds instead of timing them again (the warm-up runs only when a timed stage needs it;
     the tree is always built, since the remaining stages read it).
+
+    Parameters
+    ----------
+    ptbxl_root : path-like
+        PTB-XL folder.
+    fs : int, default 500
+        Sampling frequency of the records used, Hz.
+    synthetic : int, default 2000
+        Records of the MIMIC-layout tree.
+    per_set : int, default 300
+        Records per feature-set stage.
+    n_jobs : int, default 2
+        Worker processes of the peak-memory run.
+    nk_sample : int, default 20
+        Records of the NeuroKit2 comparison (0 skips it).
+    chunk_size : int, default 256
+        Records per chunk.
+    big_tree : int, default 0
+        Records of the :func:`scale_check` tree (0 skips it).
+    sets : sequence of str
+        Feature sets timed one by one.
+    target : sequence of str
+        Feature sets of the throughput target (timed together, and on the whole tree).
+    sink : geoecg.commands.bench_io.JsonSink, optional
+        Receives each stage as it finishes.
+
+    Returns
+    -------
+    dict
+        ``fs``, ``distinct_records``, ``synthetic``, ``chunk_size``, ``build_s``,
+        ``per_set``, ``full_tree``, ``process_max_rss_mb``, ``worker_max_rss_mb`` (MB),
+        ``big_tree`` and ``neurokit2`` (None when skipped): what :func:`format_report`
+        prints.
     """
     import tempfile
 
@@ -304,7 +414,22 @@ def _side_by_side_end_to_end(paths, fs: int, target, out: dict) -> dict | None:
 
 def format_report(r: dict, target_rate: float = 110.0, target_speedup: float = 150.0) -> str:
     """The text table of an :func:`extraction_benchmark` result ``r`` (what
-    ``geoecg bench extract`` prints), with the two targets marked met or missed."""
+    ``geoecg bench extract`` prints), with the two targets marked met or missed.
+
+    Parameters
+    ----------
+    r : dict
+        Result of :func:`extraction_benchmark`.
+    target_rate : float, default 110.0
+        Throughput target of the target feature sets, records per CPU second.
+    target_speedup : float, default 150.0
+        Speed target against NeuroKit2's equal work (times).
+
+    Returns
+    -------
+    str
+        The table, one line per feature set, then the targets and the peak memory.
+    """
     big, nk, tgt = r["full_tree"], r["neurokit2"], r["full_tree"]["features"]
     lines = [
         f"geoecg bench extract: PTB-XL {r['fs']} Hz, {r['distinct_records']} distinct records, "
