@@ -496,6 +496,10 @@ def _contract_cases() -> dict:
         ),
         "resolve_feature_sets None": (lambda: resolve_feature_sets(None), "features"),
         "read_features number": (lambda: read_features(3), r"\bout\b"),
+        "LeadReconstructor ragged records": (
+            lambda: LeadReconstructor().fit([x12[0], x12[0][:, :1000]]),
+            r"\bX\b.*differ in length",
+        ),
     }
 
 
@@ -512,7 +516,7 @@ CONTRACT_IDS = sorted(
         "geodesic_augment ratio text", "tangent_vectors reference not SPD",
         "tangent_vectors no reference", "RiemannianRecentering empty",
         "RiemannianRecentering zero matrices", "rhythm_profile_batch complex",
-        "resolve_feature_sets None", "read_features number",
+        "resolve_feature_sets None", "read_features number", "LeadReconstructor ragged records",
     ]
 )  # fmt: skip
 

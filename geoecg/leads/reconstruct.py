@@ -220,7 +220,13 @@ class LeadReconstructor(TransformerMixin, BaseEstimator):
 
     @staticmethod
     def _as_array(X, name="X") -> np.ndarray:
-        X = np.asarray(X)
+        try:
+            X = np.asarray(X)
+        except ValueError as exc:  # a list of records of different lengths
+            raise ValueError(
+                f"{name} must be one array (n_records, n_leads, n_samples): its records differ "
+                "in length (crop or pad them to one length first)"
+            ) from exc
         if X.dtype == object or X.dtype.kind not in "biuf":
             raise TypeError(f"{name} must hold real numbers, got dtype {X.dtype}")
         if X.ndim != 3:
