@@ -74,6 +74,27 @@ def training_beat_records(folder) -> list[str]:
     de Chazal et al. 2004, and the paced records are not classified); any other folder
     gives every record with ``.atr`` beat annotations
     (:func:`~geoecg.features.beat_records.wfdb_beat_records`).
+
+    Parameters
+    ----------
+    folder : path-like
+        WFDB beat folder.
+
+    Returns
+    -------
+    list of str
+        Record names.
+
+    Raises
+    ------
+    FileNotFoundError
+        No record of ``folder`` has ``.atr`` annotations.
+
+    Examples
+    --------
+    >>> from geoecg.datasets import sample_mitdb_dir
+    >>> training_beat_records(sample_mitdb_dir())  # not the whole DS1: every record
+    ['mitdb_101', 'mitdb_119', 'mitdb_201']
     """
     from ..features.beat_records import wfdb_beat_records
     from ..io.mitdb import DS1
