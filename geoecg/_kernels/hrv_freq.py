@@ -297,6 +297,7 @@ def welch_low_bins(x, fs, nperseg, fmax):
 #: to ~5e-13 of ``sum |y|`` (until session 13: 12 a side, 2,048 points, oversampling 2.5,
 #: ~6e-14; docs/benchmarks/hrv_noise.md).
 LS_SPREAD = 13
+assert (LS_SPREAD - 1) % 4 == 0  # :func:`_gauss_spread` runs the powers in fours
 LS_OVERSAMPLE = 1.9
 
 
@@ -343,17 +344,45 @@ def _gauss_spread(g, m0, w, e2, e2inv, e3):
     (``g`` padded by ``LS_SPREAD`` on each side): the Gaussian ``exp(-(x - (m0 + j) h)^2 /
     (4 tau))`` of a sample at ``x = m0 h + delta`` factored as ``E1 E2^j E3_j`` with ``E1 =
     exp(-delta^2 / (4 tau))`` (in ``w``), ``E2 = exp(delta h / (2 tau))`` and ``e3[l] =
-    exp(-(l h)^2 / (4 tau))`` (Greengard & Lee 2004); ``e2inv = 1 / E2``."""
+    exp(-(l h)^2 / (4 tau))`` (Greengard & Lee 2004); ``e2inv = 1 / E2``.
+
+    The powers ``w E2^j`` come from four interleaved chains (``w E2^1..4``, each times
+    ``E2^4``; the same for ``E2^-j``): at most 6 dependent products instead of 13
+    (session 15, docs/benchmarks/hrv_noise.md; rounding only). Requires ``LS_SPREAD - 1``
+    divisible by 4 (13: three rounds, then ``j = 13``)."""
     c = m0 + LS_SPREAD
     g[c] += w
-    up = w
-    dn = w * e2inv
-    for j in range(1, LS_SPREAD):
-        up *= e2
-        g[c + j] += up * e3[j]
-        g[c - j] += dn * e3[j]
-        dn *= e2inv
-    g[c + LS_SPREAD] += up * e2 * e3[LS_SPREAD]
+    s2 = e2 * e2
+    s4 = s2 * s2
+    u1 = w * e2
+    u2 = w * s2
+    u3 = u1 * s2
+    u4 = w * s4
+    i2 = e2inv * e2inv
+    i4 = i2 * i2
+    d1 = w * e2inv
+    d2 = w * i2
+    d3 = d1 * i2
+    d4 = w * i4
+    for q in range((LS_SPREAD - 1) // 4):  # j = 4q + 1 .. 4q + 4
+        b = 4 * q
+        g[c + b + 1] += u1 * e3[b + 1]
+        g[c + b + 2] += u2 * e3[b + 2]
+        g[c + b + 3] += u3 * e3[b + 3]
+        g[c + b + 4] += u4 * e3[b + 4]
+        g[c - b - 1] += d1 * e3[b + 1]
+        g[c - b - 2] += d2 * e3[b + 2]
+        g[c - b - 3] += d3 * e3[b + 3]
+        g[c - b - 4] += d4 * e3[b + 4]
+        u1 *= s4
+        u2 *= s4
+        u3 *= s4
+        u4 *= s4
+        d1 *= i4
+        d2 *= i4
+        d3 *= i4
+        d4 *= i4
+    g[c + LS_SPREAD] += u1 * e3[LS_SPREAD]  # j = LS_SPREAD: u1 = w E2^13 after the rounds
 
 
 @njit(cache=True, nogil=True)
@@ -400,25 +429,42 @@ def lomb_scargle(t, y, df, nf):
     # (it vectorises): grid r gets y - ym at the phase x, grid i gets 1 at 2x (mod 2 pi)
     c1 = h / (2.0 * tau)
     c2 = 1.0 / (4.0 * tau)
+    # the 2x grid's factors when 2d >= h (offset 2d - h): exp(-h^2 c2), exp(-+h c1)
+    ehh = np.exp(-h * h * c2)
+    ech = np.exp(-h * c1)
+    echi = np.exp(h * c1)
     M = np.empty((2, n), dtype=np.int64)
     W = np.empty((6, n), dtype=np.float64)
     for i in range(n):
         x = two_pi * df * (t[i] - t0)
         x -= two_pi * np.floor(x / two_pi)
-        x2 = 2.0 * x
-        x2 = x2 - two_pi if x2 >= two_pi else x2
         m = np.floor(x / h)
         d = x - m * h
         mi = np.int64(m)
-        M[0, i] = mi if mi < n_grid else mi - n_grid  # m = N when x / h rounds up
-        W[0, i] = (y[i] - ym) * _exp_small(-d * d * c2)
-        W[1, i], W[2, i] = _exp_pair(d * c1)
-        m = np.floor(x2 / h)
-        d = x2 - m * h
-        mi = np.int64(m)
-        M[1, i] = mi if mi < n_grid else mi - n_grid
-        W[3, i] = _exp_small(-d * d * c2)
-        W[4, i], W[5, i] = _exp_pair(d * c1)
+        mi = mi if mi < n_grid else mi - n_grid  # m = N when x / h rounds up
+        M[0, i] = mi
+        e1 = _exp_small(-d * d * c2)
+        e2, e2i = _exp_pair(d * c1)
+        W[0, i] = (y[i] - ym) * e1
+        W[1, i] = e2
+        W[2, i] = e2i
+        # 2x = 2m h + 2d (mod 2 pi): grid point 2m, offset 2d (2d < h), or 2m + 1, offset
+        # 2d - h (exact); its factors exp(-(2d)^2 c2) = e1^4, exp(2d c1) = e2^2, times
+        # exp(4 d h c2 - h^2 c2) = e2^2 ehh and exp(-+h c1) in the second case (session 15)
+        e1s = e1 * e1
+        e1q = e1s * e1s
+        e2s = e2 * e2
+        e2is = e2i * e2i
+        m2 = 2 * mi
+        if d + d >= h:
+            m2 += 1
+            e1q = e1q * e2s * ehh
+            e2s = e2s * ech
+            e2is = e2is * echi
+        M[1, i] = m2 if m2 < n_grid else m2 - n_grid
+        W[3, i] = e1q
+        W[4, i] = e2s
+        W[5, i] = e2is
     for i in range(n):
         _gauss_spread(gr, M[0, i], W[0, i], W[1, i], W[2, i], e3)
         _gauss_spread(gi, M[1, i], W[3, i], W[4, i], W[5, i], e3)
