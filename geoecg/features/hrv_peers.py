@@ -72,6 +72,20 @@ def mitdb_5min_series(root, n_series: int) -> tuple[list[np.ndarray], float]:
 
     Windows start every 37.5 s over every record under ``root`` (a MIT-BIH folder); a
     window needs >= 10 beats; the list is cycled to ``n_series``. Returns ``(series, fs)``.
+
+    Parameters
+    ----------
+    root : path-like
+        MIT-BIH folder.
+    n_series : int
+        Series returned.
+
+    Returns
+    -------
+    series : list of ndarray of int64
+        R-peak sample indices of each window.
+    fs : float
+        Sampling frequency of the records, Hz.
     """
     if isinstance(n_series, bool) or not isinstance(n_series, int | np.integer) or n_series < 1:
         raise ValueError(f"n_series must be a whole number >= 1, got {n_series!r}")
@@ -99,6 +113,18 @@ def neurokit2_equal_work(peaks, fs: float) -> dict[str, float]:
 
     Returns ``{"HRV_<name>": value}`` with the Lomb-Scargle indices suffixed ``_LS``.
     Needs ``neurokit2`` (the ``bench`` extra).
+
+    Parameters
+    ----------
+    peaks : array_like of int
+        R-peak sample indices.
+    fs : float
+        Sampling frequency, Hz.
+
+    Returns
+    -------
+    dict of str -> float
+        NeuroKit2's values in its units (ms, ms^2, ...).
     """
     import neurokit2 as nk
     from neurokit2.hrv.hrv_nonlinear import _hrv_nonlinear_poincare
@@ -124,7 +150,20 @@ def neurokit2_equal_work(peaks, fs: float) -> dict[str, float]:
 
 
 def neurokit2_full(peaks, fs: float) -> dict[str, float]:
-    """NeuroKit2 ``hrv(peaks, sampling_rate=fs)``: all of its indices (95 in 0.3.0)."""
+    """NeuroKit2 ``hrv(peaks, sampling_rate=fs)``: all of its indices (95 in 0.3.0).
+
+    Parameters
+    ----------
+    peaks : array_like of int
+        R-peak sample indices.
+    fs : float
+        Sampling frequency, Hz.
+
+    Returns
+    -------
+    dict of str -> float
+        ``"HRV_<name>"`` -> value.
+    """
     import neurokit2 as nk
 
     with warnings.catch_warnings(), np.errstate(all="ignore"):
@@ -138,6 +177,21 @@ def neurokit2_agreement(X, names, frames) -> dict[str, dict]:
     ``X`` (n_series, n_indices) with columns ``names``; ``frames`` one mapping per row of
     ``X`` from NeuroKit2 (``"HRV_<name>"`` keys). Pairs with a non-finite or zero
     NeuroKit2 value are skipped; ``None`` when none is left.
+
+    Parameters
+    ----------
+    X : array_like, shape (n_series, n_indices)
+        geoecg's indices.
+    names : sequence of str
+        Column names of ``X``.
+    frames : sequence of mapping
+        NeuroKit2's indices per series (``"HRV_<name>"`` keys).
+
+    Returns
+    -------
+    dict of str -> dict
+        Per index of :data:`NK_MAP`: ``median_rel_diff`` (float or None),
+        ``definitions_match`` and ``note``.
     """
     X = np.asarray(X, dtype=np.float64)
     out = {}
@@ -156,6 +210,18 @@ def floor_indices(series, fs: float) -> np.ndarray:
     ``series`` as for :func:`~geoecg.features.hrv_features_batch` with ``kind="rpeaks"``;
     returns (n_series, 4). A yardstick for benchmarks (no NaN handling, one-pass SDNN),
     not a replacement for the validated indices.
+
+    Parameters
+    ----------
+    series : list of array_like of int
+        R-peak sample indices, one array per series.
+    fs : float
+        Sampling frequency, Hz.
+
+    Returns
+    -------
+    ndarray of float64, shape (n_series, 4)
+        MeanNN, SDNN, RMSSD (ms) and pNN50 (%).
     """
     from .._kernels.hrv_floor import four_indices
     from .hrv_batch import _flat_rr_from_rpeaks
@@ -172,6 +238,12 @@ def holter_24h_timing() -> dict:
     The day is the embedded MIT-BIH 101 excerpt resampled to 200 Hz and tiled to 24 h; both
     functions run once on a minute first so that loading or compiling their kernels is
     outside the timers. Returns the number of windows and the seconds (wall) of each step.
+
+    Returns
+    -------
+    dict
+        ``n_windows`` (288 five-minute windows), ``rpeaks_s``, ``hrv_s`` and ``total_s``
+        (wall seconds).
     """
     import time
 
@@ -204,7 +276,22 @@ def holter_24h_timing() -> dict:
 def median_seconds(f, reps: int = 3, clock=None) -> float:
     """Median seconds of ``reps`` calls of ``f()``: CPU seconds of this process by default
     (``time.process_time``: a one-thread figure that others' load inflates less than wall
-    time), wall seconds with ``clock=time.perf_counter``."""
+    time), wall seconds with ``clock=time.perf_counter``.
+
+    Parameters
+    ----------
+    f : callable
+        Called with no argument.
+    reps : int, default 3
+        Calls timed.
+    clock : callable, optional
+        Clock in seconds; default ``time.process_time``.
+
+    Returns
+    -------
+    float
+        Median seconds per call.
+    """
     import time
 
     clock = time.process_time if clock is None else clock
@@ -220,7 +307,27 @@ def neurokit2_side_by_side(series, fs: float, X, names, n_subset: int) -> dict:
     per series of its full ``hrv()`` and of :func:`neurokit2_equal_work`, and
     :func:`neurokit2_agreement` of the matching rows of ``X`` (geoecg, columns ``names``).
     Returns ``{"n_subset", "full_hrv_s_per_series", "equal_work_s_per_series",
-    "agreement"}``."""
+    "agreement"}``.
+
+    Parameters
+    ----------
+    series : list of array_like of int
+        R-peak sample indices per series.
+    fs : float
+        Sampling frequency, Hz.
+    X : array_like, shape (n_series, n_indices)
+        geoecg's indices of every series.
+    names : sequence of str
+        Column names of ``X``.
+    n_subset : int
+        Series NeuroKit2 runs on.
+
+    Returns
+    -------
+    dict
+        ``n_subset``, ``full_hrv_s_per_series`` and ``equal_work_s_per_series`` (CPU
+        seconds) and ``agreement`` (:func:`neurokit2_agreement`).
+    """
     idx = np.linspace(0, len(series) - 1, min(n_subset, len(series))).astype(int)
     frames = [neurokit2_equal_work(series[i], fs) for i in idx]  # warm-up and agreement
     out = {"n_subset": int(idx.size)}
