@@ -105,3 +105,25 @@ def test_spline_second_derivatives_equal_thomas_sweep(rng, n):
     got = HF.spline_second_derivatives(t, y)
     assert got[0] == 0.0 and got[-1] == 0.0
     np.testing.assert_allclose(got, ref, rtol=0, atol=1e-13 * max(np.abs(ref).max(), 1.0))
+
+
+@pytest.mark.parametrize("frac", [0.0, 0.3, 0.5, 0.77, 0.999])
+def test_gauss_spread_equals_gaussian(frac):
+    """The spreading's powers (four interleaved chains since session 15) give the Gaussian
+    ``w exp(j delta h / (2 tau) - (j h)^2 / (4 tau))`` at each of the ``2 LS_SPREAD`` grid
+    points ``m0 + j`` (1,536-point grid of 400 frequencies), and touch no other point."""
+    msp = HF.LS_SPREAD
+    n_grid, n_modes = 1536, 801
+    ratio = n_grid / n_modes
+    tau = np.pi * msp / (n_modes * n_modes * ratio * (ratio - 0.5))
+    h = 2.0 * np.pi / n_grid
+    delta = frac * h
+    e2 = np.exp(delta * h / (2.0 * tau))
+    e3 = np.exp(-((np.arange(msp + 1) * h) ** 2) / (4.0 * tau))
+    w, m0 = -1.7, 5
+    g = np.zeros(m0 + 2 * msp + 4)
+    HF._gauss_spread(g, m0, w, e2, 1.0 / e2, e3)
+    j = np.arange(-(msp - 1), msp + 1)
+    ref = np.zeros_like(g)
+    ref[m0 + msp + j] = w * np.exp(j * delta * h / (2.0 * tau) - (j * h) ** 2 / (4.0 * tau))
+    np.testing.assert_allclose(g, ref, rtol=1e-13, atol=0.0)
