@@ -42,6 +42,12 @@ def _standardise(X):
     return (X - mu) / sd, mu, sd
 
 
+def _check_nonneg(name: str, value) -> None:
+    """Raise the ValueError of a parameter that is not a finite float >= 0."""
+    if not (np.isfinite(value) and value >= 0):
+        raise ValueError(f"{name} must be a finite float >= 0, got {value}")
+
+
 def _sigmoid(f):
     return 0.5 * (1.0 + np.tanh(0.5 * f))
 
@@ -68,8 +74,7 @@ class _EnvLogistic(ClassifierMixin, BaseEstimator):
         return f, p, R, G
 
     def _check_params(self):
-        if not (np.isfinite(self.alpha) and self.alpha >= 0):
-            raise ValueError(f"alpha must be a finite float >= 0, got {self.alpha}")
+        _check_nonneg("alpha", self.alpha)
         if int(self.max_iter) < 1:
             raise ValueError(f"max_iter must be >= 1, got {self.max_iter}")
 
@@ -322,8 +327,7 @@ class AnchorClassifier(_EnvLogistic):
 
     def fit(self, X, y, domains=None, anchors=None):
         """Fit with anchors (or one-hot domains) as exogenous variables."""
-        if not (np.isfinite(self.gamma) and self.gamma >= 0):
-            raise ValueError(f"gamma must be a finite float >= 0, got {self.gamma}")
+        _check_nonneg("gamma", self.gamma)
         n = _num_samples(X)
         self._Q = _anchor_projector(anchors, domains, n)
         try:
@@ -375,10 +379,8 @@ class AnchorRegression(RegressorMixin, BaseEstimator):
 
     def fit(self, X, y, domains=None, anchors=None):
         """Fit with anchors (or one-hot domains)."""
-        if not (np.isfinite(self.gamma) and self.gamma >= 0):
-            raise ValueError(f"gamma must be a finite float >= 0, got {self.gamma}")
-        if not (np.isfinite(self.alpha) and self.alpha >= 0):
-            raise ValueError(f"alpha must be a finite float >= 0, got {self.alpha}")
+        _check_nonneg("gamma", self.gamma)
+        _check_nonneg("alpha", self.alpha)
         X, y = validate_data(self, X, y, y_numeric=True)
         y = y.astype(float)
         n = X.shape[0]
