@@ -42,6 +42,14 @@ def _document(cls):
     return cls
 
 
+def _store_params(est, params: dict) -> None:
+    """Store each ``__init__`` argument as the attribute of the same name (sklearn style: no
+    checks in ``__init__``; ``params`` is the ``locals()`` of that ``__init__``)."""
+    for name, value in params.items():
+        if name != "self":
+            setattr(est, name, value)
+
+
 class _SignalClassifier(TorchClassifierBase):
     def _prepare(self, X, fitting: bool) -> np.ndarray:
         if not fitting:
@@ -116,22 +124,7 @@ class ResNet1DClassifier(_SignalClassifier):
         device="cpu",
         verbose=False,
     ):
-        self.filters = filters
-        self.kernel_sizes = kernel_sizes
-        self.dropout = dropout
-        self.stem_stride = stem_stride
-        self.pool = pool
-        self.input_length = input_length
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.lr = lr
-        self.weight_decay = weight_decay
-        self.validation_fraction = validation_fraction
-        self.patience = patience
-        self.class_weight = class_weight
-        self.random_state = random_state
-        self.device = device
-        self.verbose = verbose
+        _store_params(self, locals())
 
     def _build(self, n_inputs, n_outputs):
         return ResNet1D(
@@ -176,20 +169,7 @@ class CNN1DClassifier(_SignalClassifier):
         device="cpu",
         verbose=False,
     ):
-        self.filters = filters
-        self.kernel_size = kernel_size
-        self.dropout = dropout
-        self.input_length = input_length
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.lr = lr
-        self.weight_decay = weight_decay
-        self.validation_fraction = validation_fraction
-        self.patience = patience
-        self.class_weight = class_weight
-        self.random_state = random_state
-        self.device = device
-        self.verbose = verbose
+        _store_params(self, locals())
 
     def _build(self, n_inputs, n_outputs):
         return CNN1D(n_inputs, n_outputs, tuple(self.filters), int(self.kernel_size), self.dropout)
@@ -228,18 +208,7 @@ class MLPClassifier(TorchClassifierBase):
         device="cpu",
         verbose=False,
     ):
-        self.hidden = hidden
-        self.dropout = dropout
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.lr = lr
-        self.weight_decay = weight_decay
-        self.validation_fraction = validation_fraction
-        self.patience = patience
-        self.class_weight = class_weight
-        self.random_state = random_state
-        self.device = device
-        self.verbose = verbose
+        _store_params(self, locals())
 
     def _prepare(self, X, fitting: bool) -> np.ndarray:
         if not fitting:
