@@ -60,12 +60,6 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "geoecg.features.delineation_protocols.nstdb_noises": ("PR01", "RT01"),
     "geoecg.features.delineation_protocols.ptbxl_criteria": ("PR01", "RT01"),
     "geoecg.features.delineation_protocols.qtdb_protocol": ("PR01", "RT01"),
-    "geoecg.features.rpeaks_peers.annotated_folder": ("PR01", "RT01"),
-    "geoecg.features.rpeaks_peers.annotated_records": ("PR01", "RT01"),
-    "geoecg.features.rpeaks_peers.benchmark_detectors": ("PR01", "RT01"),
-    "geoecg.features.rpeaks_peers.evenly_spaced": ("PR01", "RT01"),
-    "geoecg.features.rpeaks_peers.peer_rpeak_detector": ("PR01", "RT01"),
-    "geoecg.features.rpeaks_peers.run_detection_benchmark": ("PR01", "RT01"),
     # not fixed yet: mostly helpers of the benchmark protocols (laboratory code)
     "geoecg.estimators.af.adaptation_report": ("PR01", "RT01"),
     "geoecg.estimators.af.af_beat_detectors": ("PR01", "RT01"),

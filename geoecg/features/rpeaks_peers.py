@@ -69,6 +69,22 @@ def peer_rpeak_detector(name: str) -> Callable:
 
     The peer packages are imported when ``run`` is first called.
 
+    Parameters
+    ----------
+    name : str
+        One of :data:`PEER_DETECTORS`.
+
+    Returns
+    -------
+    callable
+        ``run(signal, fs)``: ``signal`` (n_leads, n_samples) in mV, ``fs`` in Hz ->
+        int64 R-peak sample indices.
+
+    Raises
+    ------
+    ValueError
+        ``name`` is not a detector of :data:`PEER_DETECTORS`.
+
     Examples
     --------
     >>> run = peer_rpeak_detector("geoecg")
@@ -87,7 +103,29 @@ def peer_rpeak_detector(name: str) -> Callable:
 
 def annotated_folder(data) -> Path:
     """The folder of annotated WFDB records (``.atr``) at ``data``, or in its ``mitdb`` or
-    ``nstdb`` sub-folder; FileNotFoundError naming ``--data`` otherwise."""
+    ``nstdb`` sub-folder; FileNotFoundError naming ``--data`` otherwise.
+
+    Parameters
+    ----------
+    data : path-like
+        The ``--data`` folder of ``geoecg bench qrs``.
+
+    Returns
+    -------
+    pathlib.Path
+        The first of ``data``, ``data/mitdb`` and ``data/nstdb`` that holds ``.atr`` files.
+
+    Raises
+    ------
+    FileNotFoundError
+        ``data`` is not a folder, or none of the three holds annotated records.
+
+    Examples
+    --------
+    >>> from geoecg.datasets import sample_mitdb_dir
+    >>> annotated_folder(sample_mitdb_dir()).name
+    'mitdb'
+    """
     folder = Path(data)
     if not folder.is_dir():
         raise FileNotFoundError(f"--data {data!r} is not a folder")
@@ -102,7 +140,31 @@ def annotated_folder(data) -> Path:
 
 def annotated_records(folder: Path, requested=None) -> list[str]:
     """Names of the records of ``folder`` with a header and annotations, sorted (or
-    ``requested``, each checked to exist)."""
+    ``requested``, each checked to exist).
+
+    Parameters
+    ----------
+    folder : path-like
+        WFDB folder.
+    requested : sequence of str, optional
+        Record names to use instead of all of them.
+
+    Returns
+    -------
+    list of str
+        Record names.
+
+    Raises
+    ------
+    FileNotFoundError
+        A requested record has no ``.atr`` file in ``folder``.
+
+    Examples
+    --------
+    >>> from geoecg.datasets import sample_mitdb_dir
+    >>> annotated_records(sample_mitdb_dir())
+    ['mitdb_101', 'mitdb_119', 'mitdb_201']
+    """
     have = sorted(p.stem for p in Path(folder).glob("*.atr") if p.with_suffix(".hea").is_file())
     missing = [r for r in requested or () if r not in have]
     if missing:
@@ -112,6 +174,18 @@ def annotated_records(folder: Path, requested=None) -> list[str]:
 
 def evenly_spaced(names: list, k: int) -> list:
     """``k`` names evenly spaced over ``names`` (all of them when ``k <= 0`` or ``k >= len``).
+
+    Parameters
+    ----------
+    names : list
+        Names to pick from, in order.
+    k : int
+        How many to pick.
+
+    Returns
+    -------
+    list
+        The picked names, in the order of ``names``.
 
     Examples
     --------
@@ -129,7 +203,32 @@ def benchmark_detectors(
 ) -> tuple[dict, dict]:  # fmt: skip
     """Detector -> ``(run, records, repeats)`` for a benchmark over ``names``, and peers skipped
     -> reason: geoecg (lead 0, and every lead with ``all_leads``), and with ``peers`` NeuroKit2
-    on ``peer_records`` and wfdb ``xqrs`` on ``xqrs_records`` evenly spaced records."""
+    on ``peer_records`` and wfdb ``xqrs`` on ``xqrs_records`` evenly spaced records.
+
+    Parameters
+    ----------
+    names : list of str
+        Record names of the benchmark.
+    repeats : int
+        Timed runs of geoecg per record.
+    all_leads : bool, default True
+        Also the every-lead geoecg detector.
+    peers : bool, default False
+        Add NeuroKit2's methods and wfdb's ``xqrs``.
+    peer_records : int, default 0
+        Records NeuroKit2 runs on (0: all).
+    xqrs_records : int, default 6
+        Records ``xqrs`` runs on (0: all).
+    peer_repeats : int, default 1
+        Timed runs of a peer per record.
+
+    Returns
+    -------
+    detectors : dict
+        Detector name -> ``(run, records, repeats)``.
+    skipped : dict
+        Peer name -> why it is left out (not installed).
+    """
     variants = ("geoecg", "geoecg-all-leads")[: 2 if all_leads else 1]
     dets = {d: (peer_rpeak_detector(d), names, repeats) for d in variants}
     skipped = {}
@@ -150,7 +249,30 @@ def run_detection_benchmark(folder: Path, names: list, detectors: dict, *, toler
     """Time and score every detector of :func:`benchmark_detectors` on its records (lead
     signals of ``folder`` against the beat annotations): detector -> record -> counts of
     :func:`geoecg.evaluation.detection.score_detections` with ``wall_s`` and ``cpu_s``, and
-    record -> ``fs``, ``n_samples``, ``n_beats`` (``snr_db`` on NSTDB)."""
+    record -> ``fs``, ``n_samples``, ``n_beats`` (``snr_db`` on NSTDB).
+
+    Parameters
+    ----------
+    folder : path-like
+        WFDB folder of the records.
+    names : list of str
+        Records to read.
+    detectors : dict
+        The first result of :func:`benchmark_detectors`.
+    tolerance_ms : float
+        Match window of a detection around a reference beat, ms.
+    nstdb : bool
+        The records are NSTDB records (their SNR is parsed from the name).
+    progress : bool, default True
+        Show a tqdm bar.
+
+    Returns
+    -------
+    per_detector : dict
+        Detector -> record -> counts, ``wall_s`` and ``cpu_s``.
+    records : dict
+        Record -> ``fs`` (Hz), ``n_samples``, ``n_beats`` (and ``snr_db``).
+    """
     from tqdm.auto import tqdm
 
     from ..evaluation import detection as ev
