@@ -116,6 +116,81 @@ def test_envelope_noise_weight_matches_twin(seed):
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
 
 
+def _bits_equal(a, b):
+    """Equal to the bit (NaN payloads aside: any NaN equals any NaN)."""
+    a, b = np.float64(a), np.float64(b)
+    return a.tobytes() == b.tobytes() or (np.isnan(a) and np.isnan(b))
+
+
+def _values(rng, kind, n):
+    if kind == "normal":
+        return rng.standard_normal(n)
+    if kind == "ties":
+        return rng.integers(1, 4, n).astype(float)
+    if kind == "zeros":
+        return rng.choice([0.0, -0.0, 1.5, 1.5, -2.0], n)
+    if kind == "nan":
+        v = rng.standard_normal(n)
+        v[rng.random(n) < 0.2] = np.nan
+        return v
+    return rng.choice([np.inf, -np.inf, 3.0, 3.0, -1.0], n)  # "inf"
+
+
+KINDS = ["normal", "ties", "zeros", "nan", "inf"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_median_by_ranks_is_the_insertion_sort_twin(kind):
+    """The noise weight's block median by ranks (``_median_ranked``) is the number the
+    stable insertion sort of ``_median_buf`` gives, to the bit: ties, +-0 in either order,
+    NaN (left to ``_median_buf``), +-inf; every count from 0 to past the buffer."""
+    from geoecg._kernels.rpeaks_decide import _median_buf
+    from geoecg._kernels.rpeaks_track import _median_ranked
+
+    rng = np.random.default_rng(KINDS.index(kind))
+    # run as Python (NUMBA_DISABLE_JIT=1) the values are NumPy scalars: inf - inf warns there
+    with np.errstate(invalid="ignore"):
+        for size in (1, 2, 3, 8, 15, 16):
+            for _ in range(12):
+                buf = _values(rng, kind, size)
+                for count in range(size + 2):
+                    got = _median_ranked(buf, count, np.empty(size))
+                    want = _median_buf(buf, count, np.empty(size))
+                    assert _bits_equal(got, want), (buf, count, got, want)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_median_few_is_the_median_sorted_twin(kind):
+    """The noise weight's chunk median (``_median_few``: by ranks up to 64 values without
+    NaN or zero) is ``median_sorted``'s number to the bit, for 0 to 70 values."""
+    from geoecg._kernels.rpeaks import median_sorted
+    from geoecg._kernels.rpeaks_track import _median_few
+
+    rng = np.random.default_rng(10 + KINDS.index(kind))
+    with np.errstate(invalid="ignore"):  # inf - inf as NumPy scalars (JIT off)
+        for n in range(71):
+            x = _values(rng, kind, n)
+            assert _bits_equal(_median_few(x), median_sorted(x)), (x, n)
+            if kind in ("normal", "ties") and n:
+                assert _median_few(x) == np.median(x)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_envelope_noise_weight_is_the_twin_to_the_bit(seed):
+    """With medians by ranks, ties in the envelope, zeros and chunks of more than 64 beats
+    (the sorted fallback), the weights are the NumPy twin's to the bit (the medians are the
+    same order statistics, 0.5 * (a + b) and (a + b) / 2 the same number)."""
+    rng = np.random.default_rng(100 + seed)
+    n = 1200
+    m = np.round(rng.gamma(0.5, 1.0, n), 1)  # ties and zeros
+    pos = np.sort(rng.choice(n, 150, replace=False)).astype(np.int64)
+    h = np.round(rng.uniform(0.5, 3.0, pos.size), 1)  # tied heights
+    for block, n_sub, chunk, erode in ((100, 15, 300, 1), (60, 16, 1200, 0), (37, 4, 90, 1)):
+        got = envelope_noise_weight(m, pos, h, block, n_sub, chunk, 0.22, 0.37, erode)
+        want = envelope_noise_weight_ref(m, pos, h, block, n_sub, chunk, 0.22, 0.37, erode)
+        np.testing.assert_array_equal(got, want)
+
+
 # ------------------------------------------------------------ synthetic noisy ECG (Se / +P)
 
 

@@ -72,18 +72,25 @@ def _push_median(buf, srt, count, v, dirty):
     k = count if count < size else size
     # fixed-length loops with selects instead of data-dependent branches (the moves depend on
     # the values: a branch predictor cannot guess them)
+    p = 0  # the insertion sort puts v after the values <= v
     if count >= size:  # remove the value that leaves: the first equal one
         old = buf[slot]
         r = k
+        # p counted in the same loop, before the moves (the old list less the value that
+        # leaves, which is <= v or not): a count after the moves reads the values just
+        # stored, which the compiler does with wide masked loads that wait for the stores
         for j in range(k - 1, -1, -1):
-            r = j if srt[j] == old else r
+            s = srt[j]
+            r = j if s == old else r
+            p += np.int64(s <= v)
+        p -= np.int64(old <= v)
         for j in range(k - 1):
             srt[j] = srt[j + 1] if j >= r else srt[j]
         k -= 1
+    else:
+        for j in range(k):
+            p += np.int64(srt[j] <= v)
     buf[slot] = v
-    p = 0  # the insertion sort puts v after the values <= v
-    for j in range(k):
-        p += np.int64(srt[j] <= v)
     for j in range(k, 0, -1):
         srt[j] = srt[j - 1] if j > p else srt[j]
     srt[p] = v

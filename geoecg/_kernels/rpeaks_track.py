@@ -91,6 +91,86 @@ def track_beats(positions, evidence, weight, refractory, max_gap, rr0, beta, dea
     return keep
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _stable_rank(v, i, k):
+    """Place of ``v[i]`` in a stable ascending sort of ``v[:k]`` (no NaN): the values
+    before it that are not larger, the values after it that are smaller (branch-free
+    counts)."""
+    x = v[i]
+    r = 0
+    for j in range(i):
+        r += np.int64(v[j] <= x)
+    for j in range(i + 1, k):
+        r += np.int64(v[j] < x)
+    return r
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _ranked_middle(v, k):
+    """The values at places ``(k - 1) // 2`` and ``k // 2`` of a stable ascending sort of
+    ``v[:k]`` (``k >= 1``, no NaN), found by their ranks."""
+    hi = k // 2
+    lo = (k - 1) // 2
+    a = 0.0
+    b = 0.0
+    left = 2
+    for i in range(k):
+        r = _stable_rank(v, i, k)
+        if r == lo:
+            a = v[i]
+            left -= 1
+        if r == hi:
+            b = v[i]
+            left -= 1
+        if left == 0:
+            break
+    return a, b
+
+
+@njit(cache=True, nogil=True)
+def _median_ranked(buf, count, scratch):
+    """:func:`~geoecg._kernels.rpeaks_decide._median_buf` (the median of the first
+    ``min(count, len(buf))`` values, the same number) by ranks instead of a sort.
+
+    The insertion sort of ``_median_buf`` is stable, so its middle values are those whose
+    stable rank is the middle place; counting ranks has no data-dependent branch (about 15
+    values: the sort's mispredicted branches cost more than the ~k^2 / 2 comparisons). With
+    a NaN among the values (which the insertion sort leaves where it met it) it is
+    ``_median_buf`` itself."""
+    k = count if count < buf.shape[0] else buf.shape[0]
+    if k == 0:
+        return 0.0
+    for i in range(k):
+        if np.isnan(buf[i]):
+            return _median_buf(buf, count, scratch)
+    a, b = _ranked_middle(buf, k)
+    if k % 2 == 1:
+        return b
+    return 0.5 * (a + b)
+
+
+@njit(cache=True, nogil=True)
+def _median_few(x):
+    """:func:`~geoecg._kernels.rpeaks.median_sorted` of ``x`` (the same number), by ranks
+    for up to 64 values that hold no NaN and no zero.
+
+    Without NaN and zeros, two values that compare equal have the same bits, so any
+    ascending order of ``x`` is the same sequence of numbers as the one ``np.sort`` gives,
+    and its middle values (found by :func:`_ranked_middle`) are the same; with a NaN or a
+    zero (``+0.0`` and ``-0.0`` compare equal), or more values, it is ``median_sorted``
+    itself."""
+    n = x.shape[0]
+    if n == 0 or n > 64:
+        return median_sorted(x)
+    for i in range(n):
+        if np.isnan(x[i]) or x[i] == 0.0:
+            return median_sorted(x)
+    a, b = _ranked_middle(x, n)
+    if n & 1:
+        return b
+    return (a + b) / 2
+
+
 @njit(cache=True, nogil=True)
 def envelope_noise_weight(m, beat_pos, beat_h, block, n_sub, chunk, lo, hi, erode):
     """Noise weight of each ``block``-sample block of the energy envelope ``m``.
@@ -114,13 +194,20 @@ def envelope_noise_weight(m, beat_pos, beat_h, block, n_sub, chunk, lo, hi, erod
     chunk = max(chunk, 1)
     nch = (n + chunk - 1) // chunk
     ref = np.empty(nch)
-    glob = median_sorted(beat_h)
+    glob = np.nan  # the median of all beats, computed the first time a chunk has none
+    have_glob = False
     i0 = 0
     for c in range(nch):
         i1 = i0
         while i1 < nbeat and beat_pos[i1] < (c + 1) * chunk:
             i1 += 1
-        ref[c] = median_sorted(beat_h[i0:i1]) if i1 > i0 else glob
+        if i1 > i0:
+            ref[c] = _median_few(beat_h[i0:i1])
+        else:
+            if not have_glob:
+                glob = median_sorted(beat_h)
+                have_glob = True
+            ref[c] = glob
         i0 = i1
     n_sub = max(n_sub, 1)
     buf = np.empty(n_sub)
@@ -140,7 +227,7 @@ def envelope_noise_weight(m, beat_pos, beat_h, block, n_sub, chunk, lo, hi, erod
         else:
             for i in range(k):
                 buf[i] = m[a + (i * (e - a)) // k]
-        med = np.sqrt(_median_buf(buf, k, scratch))
+        med = np.sqrt(_median_ranked(buf, k, scratch))
         r = ref[((a + e) // 2) // chunk]
         if r > 0.0:
             v = (med / r - lo) / (hi - lo)
