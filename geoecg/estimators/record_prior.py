@@ -93,11 +93,6 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         ``y``, else ``fit`` raises ValueError (never a silent pick of the first candidate).
     em_max_iter : int, default 1000
     em_tol : float, default 1e-8
-    hold_below : float, default 0.0
-        Training share (fraction of the training beats, in [0, 1)) below which a class's
-        prior is held at that share in every EM M-step (the other classes share the rest in
-        proportion to their mean corrected posteriors: the maximum-likelihood prior with
-        those fixed). ``0``: every class adapted.
 
     Attributes
     ----------
@@ -159,7 +154,6 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         score_labels=("S", "V"),
         em_max_iter=1000,
         em_tol=1e-8,
-        hold_below=0.0,
     ):
         self.estimator = estimator
         self.cv = cv
@@ -169,7 +163,6 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self.score_labels = score_labels
         self.em_max_iter = em_max_iter
         self.em_tol = em_tol
-        self.hold_below = hold_below
 
     def _check_params(self):
         if self.estimator is None or not hasattr(self.estimator, "predict_proba"):
@@ -188,11 +181,6 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             raise ValueError(
                 f"candidates must be (decision in {_DECISIONS}, shrinkage in [0, 1]) pairs, "
                 f"got {self.candidates!r}"
-            )
-        h = self.hold_below
-        if isinstance(h, bool) or not (isinstance(h, numbers.Real) and 0.0 <= h < 1.0):
-            raise ValueError(
-                f"hold_below must be a training share in [0, 1), e.g. 0.01, got {self.hold_below!r}"
             )
         return [(str(d), float(s)) for d, s in cand]
 
@@ -245,18 +233,12 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             raw[te] = _aligned_proba(m, _safe_indexing(X, te), self.classes_)
         ok = np.all(np.isfinite(raw), axis=1)
         self.calibrator_ = _Calibrator("logistic", k).fit(raw[ok], yi[ok])
-        self._choose(self._calibrate(raw), yi, groups, cand)
-        self.estimator_ = clone(self.estimator).fit(X, y)
-        return self
-
-    def _choose(self, Q, yi, groups, cand):
-        """The inner choice on the out-of-fold calibrated ``Q``: ``inner_scores_``,
-        ``decision_``, ``shrinkage_`` and ``oof_proba_``."""
+        Q = self._calibrate(raw)
         labels = _score_labels(self.score_labels, self.classes_, len(cand))
         priors = {g: self._em(Q[groups == g]) for g in np.unique(groups)}
         self.inner_scores_ = {}
         for dec, lam in cand:
-            pred = np.empty(yi.shape[0], dtype=np.int64)
+            pred = np.empty(n, dtype=np.int64)
             for g, pem in priors.items():
                 m = groups == g
                 pred[m] = self._decide(Q[m], self._shrink(pem, lam), dec)
@@ -277,6 +259,7 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             self.oof_proba_[m] = prior_correct(
                 Q[m], self.source_priors_, self._shrink(pem, self.shrinkage_)
             )
+        self.estimator_ = clone(self.estimator).fit(X, y)
         return self
 
     # ------------------------------------------------------------------ helpers
@@ -302,11 +285,7 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         s = self.source_priors_
         if Q.shape[0] < self.min_samples or self.calibrator_ is None:
             return s.copy()
-        held = s < float(self.hold_below)
-        if held.any():
-            p = _held_em_priors(Q, s, held, int(self.em_max_iter), self.em_tol)
-        else:
-            p = em_priors(Q, s, max_iter=self.em_max_iter, tol=self.em_tol)[0]
+        p = em_priors(Q, s, max_iter=self.em_max_iter, tol=self.em_tol)[0]
         p = np.maximum(p, float(self.prior_floor) * s)
         return p / p.sum()
 
@@ -387,23 +366,6 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         except AttributeError:  # pragma: no cover - estimators without tags
             pass
         return tags
-
-
-def _held_em_priors(Q, s, held, max_iter, tol):
-    """EM prior with ``held`` classes fixed at ``s`` (training priors summing to 1): each
-    M-step gives the free classes ``1 - s[held].sum()`` in proportion to their mean
-    corrected posteriors (the constrained maximiser of the EM objective)."""
-    free, rest = ~held, 1.0 - float(s[held].sum())
-    t = s.copy()
-    for _ in range(max_iter):
-        m = prior_correct(Q, s, t).mean(axis=0)
-        new = s.copy()
-        if m[free].sum() > 0:
-            new[free] = rest * m[free] / m[free].sum()
-        if np.max(np.abs(new - t)) < tol:
-            return new
-        t = new
-    return t
 
 
 def _safe_len(X):

@@ -253,7 +253,7 @@ class RecordSelfTraining(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         -------
         self
         """
-        self._check_params()
+        th, cols = self._check_params()
         X = np.asarray(X, dtype=np.float64)
         if X.ndim != 2 or X.shape[1] != len(self.feature_names):
             raise ValueError(
@@ -261,12 +261,6 @@ class RecordSelfTraining(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
                 f"got shape {X.shape}"
             )
         self.estimator_ = clone(self.estimator).fit(X, y, groups)
-        return self._choose(X, y, groups)
-
-    def _choose(self, X, y, groups):
-        """The threshold choice on the fitted adapter's ``oof_proba_``."""
-        th, cols = self._check_params()
-        X = np.asarray(X, dtype=np.float64)
         a = self.estimator_
         self.classes_ = a.classes_
         self.inner_scores_ = {}
