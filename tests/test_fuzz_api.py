@@ -405,8 +405,13 @@ def _contract_cases() -> dict:
         rhythm_profile_features_batch,
         template_correlation,
     )
-    from geoecg.leads import amplitude_spread
-    from geoecg.riemann import RiemannianRecentering, geodesic_augment, tangent_vectors
+    from geoecg.leads import BEAT_PHASE_EDGES_S, amplitude_spread, beat_phase_index
+    from geoecg.riemann import (
+        RiemannianRecentering,
+        geodesic_augment,
+        lead_covariances,
+        tangent_vectors,
+    )
 
     fs = 250.0
     x = make_signal("normal", fs, 1, 0)[0]
@@ -496,6 +501,28 @@ def _contract_cases() -> dict:
         ),
         "resolve_feature_sets None": (lambda: resolve_feature_sets(None), "features"),
         "read_features number": (lambda: read_features(3), r"\bout\b"),
+        "beat_phase_index rpeaks count": (
+            lambda: beat_phase_index(
+                np.stack([x12[0], x12[0]]), fs, BEAT_PHASE_EDGES_S, rpeaks=[rp]
+            ),
+            "rpeaks",
+        ),
+        "beat_phase_index rpeaks NaN": (
+            lambda: beat_phase_index(x12, fs, BEAT_PHASE_EDGES_S, rpeaks=[nan_rp]),
+            r"rpeaks\[0\]",
+        ),
+        "beat_averages window_s text": (
+            lambda: beat_averages(x12, fs, window_s="a"),
+            "window_s",
+        ),
+        "beat_averages min_beats text": (
+            lambda: beat_averages(x12, fs, min_beats="2"),
+            "min_beats",
+        ),
+        "lead_covariances chunk_size 0": (
+            lambda: lead_covariances(x12, chunk_size=0),
+            "chunk_size",
+        ),
         "LeadReconstructor ragged records": (
             lambda: LeadReconstructor().fit([x12[0], x12[0][:, :1000]]),
             r"\bX\b.*differ in length",
@@ -517,6 +544,9 @@ CONTRACT_IDS = sorted(
         "tangent_vectors no reference", "RiemannianRecentering empty",
         "RiemannianRecentering zero matrices", "rhythm_profile_batch complex",
         "resolve_feature_sets None", "read_features number", "LeadReconstructor ragged records",
+        "beat_phase_index rpeaks count", "beat_phase_index rpeaks NaN",
+        "beat_averages window_s text", "beat_averages min_beats text",
+        "lead_covariances chunk_size 0",
     ]
 )  # fmt: skip
 

@@ -30,7 +30,8 @@ def beat_phase_index(S, fs, edges_s, rpeaks=None) -> np.ndarray:
     edges_s : sequence of float
         Increasing bin edges (s) of the signed distance to the nearest R-peak.
     rpeaks : list of int arrays, optional
-        R-peaks per record (sample indices), when already detected on ``S``.
+        R-peaks per record (sample indices), when already detected on ``S``: one strictly
+        increasing array per record, inside it (else a ValueError naming ``rpeaks``).
 
     Returns
     -------
@@ -47,10 +48,12 @@ def beat_phase_index(S, fs, edges_s, rpeaks=None) -> np.ndarray:
     >>> int(p[0, 150]), int(p[0, 440]), int(p[0, 500])  # R-peaks at 0.5 s + k s
     (4, 2, 9)
     """
-    from .._validation import as_signal, check_fs
+    from .._validation import as_signal, check_fs, check_rpeaks
     from ..features import detect_rpeaks
 
     S, fs = as_signal(S, "S", ndims=(3,)), check_fs(fs)
+    if rpeaks is not None and len(rpeaks) != S.shape[0]:
+        raise ValueError(f"rpeaks must hold one array per record ({S.shape[0]}), got {len(rpeaks)}")
     edges = as_signal(edges_s, "edges_s", ndims=(1,))
     if np.isnan(edges).any() or (np.diff(edges) <= 0).any():
         raise ValueError(f"edges_s must be finite and strictly increasing (s), got {edges_s}")
@@ -58,8 +61,10 @@ def beat_phase_index(S, fs, edges_s, rpeaks=None) -> np.ndarray:
     out = np.full((n, T), NO_BEAT, dtype=np.int64)
     t = np.arange(T)
     for k in range(n):
-        r = rpeaks[k] if rpeaks is not None else detect_rpeaks(S[k], fs).indices
-        r = np.asarray(r, dtype=np.int64)
+        if rpeaks is None:
+            r = detect_rpeaks(S[k], fs).indices
+        else:
+            r = check_rpeaks(rpeaks[k], T, f"rpeaks[{k}]")
         if r.size == 0:
             continue
         j = np.searchsorted(r, t)

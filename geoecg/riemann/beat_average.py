@@ -85,7 +85,14 @@ def beat_averages(
     X, fs = as_signal(X, "X", ndims=(2, 3)), check_fs(fs)
     if X.ndim == 2:
         X = X[None]
-    pre_s, post_s = window_s
+    if isinstance(min_beats, bool) or not isinstance(min_beats, int | np.integer):
+        raise TypeError(f"min_beats must be an integer (beats), got {type(min_beats).__name__}")
+    try:
+        pre_s, post_s = (float(v) for v in window_s)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"window_s must be (pre, post) seconds around the R-peak, got {window_s!r}"
+        ) from None
     if not (pre_s >= 0 and post_s > 0):
         raise ValueError(f"window_s must be (pre >= 0, post > 0) seconds, got {window_s!r}")
     if statistic not in ("median", "mean"):

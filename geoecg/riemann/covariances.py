@@ -176,7 +176,12 @@ def lead_covariances(
     """
     if estimator not in ESTIMATORS:
         raise ValueError(f"estimator must be one of {sorted(ESTIMATORS)}, got {estimator!r}")
-    for name, v in (("n_lags", n_lags), ("delay", delay), ("n_jobs", n_jobs)):
+    for name, v in (
+        ("n_lags", n_lags),
+        ("delay", delay),
+        ("n_jobs", n_jobs),
+        ("chunk_size", chunk_size),
+    ):
         if not isinstance(v, (int, np.integer)) or v < 1:
             raise ValueError(f"{name} must be an integer >= 1, got {v!r}")
     if not np.isfinite(reg) or reg < 0:
