@@ -74,15 +74,6 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "geoecg.estimators.af.synthetic_af_ecg": ("PR01",),
     "geoecg.estimators.af.synthetic_rr": ("PR01",),
     "geoecg.estimators.af.time_screening": ("PR01", "RT01"),
-    "geoecg.evaluation.delineation.consensus_waves": ("PR01",),
-    "geoecg.evaluation.delineation.criterion_scores": ("PR01",),
-    "geoecg.evaluation.delineation.format_delineation_report": ("PR01", "RT01"),
-    "geoecg.evaluation.delineation.format_delineation_table": ("PR01", "RT01"),
-    "geoecg.evaluation.delineation.pool_scores": ("PR01", "RT01"),
-    "geoecg.evaluation.delineation.score_annotated_beats": ("PR01",),
-    "geoecg.evaluation.delineation.score_fiducial": ("RT01",),
-    "geoecg.evaluation.delineation.split_records": ("PR01", "RT01"),
-    "geoecg.evaluation.delineation.summarise_scores": ("PR01", "RT01"),
 }
 
 

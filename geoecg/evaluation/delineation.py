@@ -99,6 +99,11 @@ def score_fiducial(reference, detected, fs, *, tolerance_ms=150.0, window=None) 
     window : (int, int), optional
         Score only ``[start, stop)`` (the annotated span), as in :func:`match_beats`.
 
+    Returns
+    -------
+    FiducialScore
+        Matches, false detections, misses and the errors (detected - reference) in ms.
+
     Examples
     --------
     >>> s = score_fiducial([100, 600], [105.0, float("nan"), 900.0], fs=500, window=(0, 1000))
@@ -114,7 +119,24 @@ def score_fiducial(reference, detected, fs, *, tolerance_ms=150.0, window=None) 
 
 
 def pool_scores(scores) -> FiducialScore:
-    """Pool several :class:`FiducialScore` (counts summed, errors concatenated)."""
+    """Pool several :class:`FiducialScore` (counts summed, errors concatenated).
+
+    Parameters
+    ----------
+    scores : iterable of FiducialScore
+        Scores of records or leads.
+
+    Returns
+    -------
+    FiducialScore
+        The pooled score (all zero for none).
+
+    Examples
+    --------
+    >>> s = pool_scores([score_fiducial([100], [105.0], fs=500), score_fiducial([300], [], fs=500)])
+    >>> s.tp, s.fn, s.se  # sensitivity, %
+    (1, 1, 50.0)
+    """
     scores = list(scores)
     if not scores:
         return FiducialScore(0, 0, 0, np.zeros(0))
@@ -131,6 +153,23 @@ def split_records(names, split: str) -> list[str]:
 
     ``"tune"``: records at positions 0, 2, 4, ... of the numerically sorted list (on the
     visible LUDB half, records 1, 5, 9, ...); ``"test"``: positions 1, 3, 5, ...; ``"all"``.
+
+    Parameters
+    ----------
+    names : iterable
+        Record names (numbers or numeric strings).
+    split : {"tune", "test", "all"}
+        Which part.
+
+    Returns
+    -------
+    list of str
+        The part's names, in numeric order.
+
+    Raises
+    ------
+    ValueError
+        ``split`` is not one of the three.
 
     Examples
     --------
@@ -203,6 +242,18 @@ def consensus_waves(waves, *, min_share=0.5, gap_ms=100.0, fs=500.0) -> pd.DataF
     previous one. A wave is kept when at least ``min_share`` of the leads that annotate the
     record mark it; each mark is the median of the leads' marks (ignoring -1), rounded down.
 
+    Parameters
+    ----------
+    waves : DataFrame
+        Per-lead reference waves: columns ``lead``, ``wave`` (``"P"``, ``"QRS"``, ``"T"``),
+        ``onset``, ``peak``, ``offset`` (samples, -1 where not marked).
+    min_share : float, default 0.5
+        Share of the annotating leads that must mark a wave for it to be kept.
+    gap_ms : float, default 100
+        Largest distance between QRS peaks of different leads of one beat, ms.
+    fs : float, default 500
+        Sampling frequency, Hz.
+
     Returns
     -------
     DataFrame
@@ -248,7 +299,18 @@ def consensus_waves(waves, *, min_share=0.5, gap_ms=100.0, fs=500.0) -> pd.DataF
 
 
 def summarise_scores(per_record) -> dict:
-    """Pool record scores into ``{fiducial: {"all": figures, lead: figures, ...}}``."""
+    """Pool record scores into ``{fiducial: {"all": figures, lead: figures, ...}}``.
+
+    Parameters
+    ----------
+    per_record : iterable of dict
+        Per record, ``{(fiducial, lead): FiducialScore}``.
+
+    Returns
+    -------
+    dict
+        Per fiducial, pooled :meth:`FiducialScore.as_dict` figures: ``"all"`` and per lead.
+    """
     per_record = list(per_record)
     table: dict = {}
     for fid, _, _ in SCORED:
@@ -265,6 +327,18 @@ def format_delineation_table(title: str, tables: dict) -> str:
     """CSE-style text table: one row per fiducial, Se/+P %, mean +/- SD ms per method.
 
     ``tables`` maps a method name to the output of :func:`summarise_scores`.
+
+    Parameters
+    ----------
+    title : str
+        First line of the table.
+    tables : dict of str -> dict
+        Method name -> :func:`summarise_scores` output.
+
+    Returns
+    -------
+    str
+        The table.
     """
     methods = list(tables)
     head = f"{'fiducial':<9}" + "".join(f" {m:>27}" for m in methods) + f" {'CSE 2SD':>8}"
@@ -289,6 +363,18 @@ def format_delineation_report(result: dict, section: str) -> str:
     NeuroKit2 side by side and speed), ``"qtdb"``, ``"noise"``, ``"synthetic"`` or
     ``"ptbxl_criteria"`` (outputs of the protocols of
     :mod:`geoecg.features.delineation_protocols`, keyed by these names in ``result``).
+
+    Parameters
+    ----------
+    result : dict
+        The benchmark result (the protocols' outputs by section name).
+    section : {"ludb", "qtdb", "noise", "synthetic", "ptbxl_criteria"}
+        Which section.
+
+    Returns
+    -------
+    str
+        The section's text.
     """
     r = result[section]
     if section == "ludb":
@@ -378,6 +464,21 @@ def score_annotated_beats(waves, positions, fs, *, fiducials, tolerance_ms=150.0
     mark the first such row that has it; a biphasic ``(t t)`` gives the onset of the first
     lobe and the offset of the second).
 
+    Parameters
+    ----------
+    waves : DataFrame
+        Reference waves of the record (columns ``wave``, ``onset``, ``peak``, ``offset`` in
+        samples, -1 where not marked).
+    positions : array_like, shape (n_beats, len(fiducials))
+        Detected sample positions per beat (NaN where absent), columns in the order of
+        ``fiducials``.
+    fs : float
+        Sampling frequency, Hz.
+    fiducials : sequence of str
+        Names of the columns of ``positions``; must include ``"R_peak"``.
+    tolerance_ms : float, default 150
+        Largest distance between a detected R peak and an annotated QRS peak, ms.
+
     Returns
     -------
     dict
@@ -457,6 +558,10 @@ def criterion_scores(
         Whether each record meets the textbook criterion (e.g. ``QRS >= 120 ms``).
     groups : array_like, optional
         Patient ids: the bootstrap resamples patients.
+    n_boot : int, default 2000
+        Bootstrap resamples of the AUC interval.
+    random_state : int, default 0
+        Seed of the bootstrap.
 
     Returns
     -------
