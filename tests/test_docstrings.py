@@ -53,13 +53,6 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     # delineation): left to their owners
     "geoecg.cohort.RecordData": ("PR01",),
     "geoecg.features.delineation.working_factor": ("PR01", "RT01"),
-    "geoecg.features.delineation_protocols.ecgsyn_truth": ("PR01", "RT01"),
-    "geoecg.features.delineation_protocols.ludb_protocol": ("PR01", "RT01"),
-    "geoecg.features.delineation_protocols.nk_delineate": ("PR01", "RT01"),
-    "geoecg.features.delineation_protocols.noise_robustness": ("PR01", "RT01"),
-    "geoecg.features.delineation_protocols.nstdb_noises": ("PR01", "RT01"),
-    "geoecg.features.delineation_protocols.ptbxl_criteria": ("PR01", "RT01"),
-    "geoecg.features.delineation_protocols.qtdb_protocol": ("PR01", "RT01"),
     # not fixed yet: mostly helpers of the benchmark protocols (laboratory code)
     "geoecg.estimators.af.adaptation_report": ("PR01", "RT01"),
     "geoecg.estimators.af.af_beat_detectors": ("PR01", "RT01"),

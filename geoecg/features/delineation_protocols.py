@@ -72,6 +72,26 @@ def nk_delineate(nk, x: np.ndarray, rpeaks: np.ndarray, fs: float, method: str):
 
     ``nk`` is the imported ``neurokit2`` module; the lead is ``ecg_clean``-ed first (not
     timed). A NeuroKit2 exception on a strip counts as no detection.
+
+    Parameters
+    ----------
+    nk : module
+        ``neurokit2``.
+    x : ndarray, shape (n_samples,)
+        One lead, mV.
+    rpeaks : ndarray of int
+        R-peak sample indices.
+    fs : float
+        Sampling frequency, Hz.
+    method : str
+        NeuroKit2 method (``"dwt"``, ``"peak"``).
+
+    Returns
+    -------
+    positions : ndarray, shape (n_beats, 12)
+        Sample positions in ``FIDUCIALS`` order, NaN where absent.
+    cpu_s : float
+        Thread CPU seconds of ``ecg_delineate``.
     """
     clean = nk.ecg_clean(x, sampling_rate=int(fs))
     t0 = time.thread_time()
@@ -108,6 +128,32 @@ def ludb_protocol(
     thread CPU time; with ``peers``, NeuroKit2 ``dwt`` and ``peak`` and geoecg on
     ``peer_leads`` of the same beats. ``progress``: a tqdm bar of the records on stderr
     (None: only when stderr is a terminal, :func:`geoecg._progress.progress_bar`).
+
+    Parameters
+    ----------
+    db : geoecg.io.LUDB or adapter
+        Reads records carrying a per-lead ``waves`` table.
+    names : sequence of str
+        Records to score.
+    leads : sequence of str
+        Lead names of the records, in order.
+    tolerance_ms : float, default 150
+        Match window, ms.
+    peers : bool, default False
+        Also NeuroKit2 side by side (needs ``neurokit2``).
+    peer_leads : sequence of str, default ()
+        Leads of the side-by-side comparison.
+    settings : DelineationSettings, optional
+        Settings of :func:`delineate`.
+    progress : bool, optional
+        tqdm bar on stderr (None: only when stderr is a terminal).
+
+    Returns
+    -------
+    dict
+        ``records``, ``tolerance_ms``, ``per_lead``, ``global``, ``consensus``
+        (:func:`~geoecg.evaluation.delineation.summarise_scores` tables), ``speed``
+        (lead-beats per CPU second) and, with ``peers``, ``peers``.
     """
     leads = list(leads)
     pl = [ld for ld in peer_leads if ld in leads]
@@ -171,6 +217,25 @@ def qtdb_protocol(db, names=None, *, tolerance_ms=150.0, settings=None, progress
     ``mae_ms`` (the QT error: ``out["QT"]["mae_ms"]``). ``progress``: a tqdm bar of the
     records on stderr (None: only when stderr is a terminal,
     :func:`geoecg._progress.progress_bar`).
+
+    Parameters
+    ----------
+    db : geoecg.io.QTDB or adapter
+        Reads records carrying a ``q1c``-style ``waves`` table.
+    names : sequence of str, optional
+        Records to score (default: all of ``db``).
+    tolerance_ms : float, default 150
+        Match window of the R peaks, ms.
+    settings : DelineationSettings, optional
+        Settings of :func:`delineate`.
+    progress : bool, optional
+        tqdm bar on stderr (None: only when stderr is a terminal).
+
+    Returns
+    -------
+    dict
+        ``records`` and, per fiducial and ``"QT"``, ``se`` (%), ``mean_ms``, ``sd_ms``,
+        ``n`` and ``mae_ms``.
     """
     names = db.records() if names is None else list(names)
     per = []
@@ -195,7 +260,22 @@ def qtdb_protocol(db, names=None, *, tolerance_ms=150.0, settings=None, progress
 def nstdb_noises(nstdb, mitdb=None, fs: float = 500.0) -> dict:
     """NSTDB noise records ``bw`` and ``ma`` resampled to ``fs`` Hz (and ``em``, the
     electrode-motion noise alone, as 118e06 - 118 over 5:00-7:00, when an MIT-BIH folder
-    holding record 118 is given: NSTDB adds em noise from 5:00 on, in 2-min segments)."""
+    holding record 118 is given: NSTDB adds em noise from 5:00 on, in 2-min segments).
+
+    Parameters
+    ----------
+    nstdb : path-like
+        NSTDB folder.
+    mitdb : path-like, optional
+        MIT-BIH folder holding record 118 (for ``em``).
+    fs : float, default 500
+        Sampling frequency of the returned noise, Hz.
+
+    Returns
+    -------
+    dict of str -> ndarray, shape (2, n_samples)
+        Noise name -> the two channels at ``fs``, mV.
+    """
     from scipy.signal import resample_poly
 
     from ..io import read_mitdb, read_nstdb
@@ -228,6 +308,32 @@ def noise_robustness(
     on the noisy strip. Returns rows ``{noise, snr_db, fiducial, se, ppv, mean_ms, sd_ms}``.
     ``progress``: a tqdm bar of the noisy records on stderr (None: only when stderr is a
     terminal, :func:`geoecg._progress.progress_bar`).
+
+    Parameters
+    ----------
+    db : geoecg.io.LUDB or adapter
+        Reads records carrying a per-lead ``waves`` table.
+    names : sequence of str
+        Records.
+    noises : dict of str -> array_like
+        Noise name -> ``(n_ch, n)`` array at the records' rate, mV.
+    snrs_db : sequence of float
+        SNRs, dB.
+    leads : sequence of str
+        Lead names of the records, in order.
+    tolerance_ms : float, default 150
+        Match window, ms.
+    fiducials : sequence of str
+        Fiducials reported.
+    seed : int, default 0
+        Seed of the noise channels and offsets.
+    progress : bool, optional
+        tqdm bar on stderr (None: only when stderr is a terminal).
+
+    Returns
+    -------
+    list of dict
+        One row per noise, SNR and fiducial.
     """
     from ..signal.noise import mix_noise
 
@@ -276,6 +382,29 @@ def ecgsyn_truth(
     scaling does this at high rates), where no boundary is physiological truth.
     ``progress``: a tqdm bar of the strips on stderr (None: only when stderr is a terminal,
     :func:`geoecg._progress.progress_bar`).
+
+    Parameters
+    ----------
+    hrs : sequence of float
+        Heart rates, bpm.
+    widths : sequence of float
+        ECGSYN QRS width factors.
+    noises_mv : sequence of float
+        White-noise levels, mV.
+    fs : float, default 500
+        Sampling frequency, Hz.
+    level : float, default 0.05
+        Boundary level, as a share of the wave's peak spatial magnitude.
+    seed : int, default 0
+        Seed of the generator.
+    progress : bool, optional
+        tqdm bar on stderr (None: only when stderr is a terminal).
+
+    Returns
+    -------
+    list of dict
+        One row per strip: ``hr_bpm``, ``qrs_width``, ``noise_mv``, ``overlap`` and, per
+        fiducial, ``se``, ``ppv`` (%), ``mean_ms``, ``sd_ms``.
     """
     from ..simulate import synthesize_ecg
     from ..simulate.wave_truth import ecgsyn_wave_times
@@ -312,6 +441,25 @@ def ptbxl_criteria(db, fs: int = 100, n_boot: int = 2000, seed: int = 0, progres
     positives, NORM records without it negatives; the bootstrap resamples patients.
     ``progress``: a tqdm bar of the records measured on stderr (None: only when stderr is a
     terminal, :func:`geoecg._progress.progress_bar`).
+
+    Parameters
+    ----------
+    db : geoecg.io.PTBXL
+        The database.
+    fs : int, default 100
+        Sampling frequency of the records measured, Hz.
+    n_boot : int, default 2000
+        Bootstrap resamples of the AUC interval.
+    seed : int, default 0
+        Seed of the bootstrap.
+    progress : bool, optional
+        tqdm bar on stderr (None: only when stderr is a terminal).
+
+    Returns
+    -------
+    dict
+        Per statement: ``measurement``, ``criterion``, ``n_pos`` and the figures of
+        :func:`~geoecg.evaluation.delineation.criterion_scores`.
     """
     ids = db.available(fs)
     meta = db.metadata().loc[ids]
