@@ -164,6 +164,11 @@ def test_fma_is_rounded_once():
     for f in (jit_fma, _fma_python):
         assert f(np.inf, 2.0, 1.0) == np.inf and np.isnan(f(np.nan, 1.0, 1.0))
         assert f(1e308, 1.0, 1e308) == np.inf and f(1.0, 1.0, -np.inf) == -np.inf
+        # the exact product of finite factors is finite: an infinite addend wins, no NaN
+        assert f(1e300, 1e300, -np.inf) == -np.inf and f(-1e300, 1e300, np.inf) == np.inf
+        # an exact zero sum has IEEE's sign: -0 only when both terms are -0
+        assert np.signbit(f(-0.0, 1.0, -0.0)) and not np.signbit(f(-0.0, 1.0, 0.0))
+        assert not np.signbit(f(2.0, 3.0, -6.0))
 
 
 def test_filter_kernels_run_interpreted_give_the_compiled_numbers():
@@ -378,3 +383,180 @@ def test_refinement_nan_in_one_of_four_windows():
     lead = np.zeros(4, dtype=np.int64)
     want = [twin_refine_one(x[0], p, 29, 72) for p in peaks]
     assert refine_peaks_leads(x, lead, peaks, 29, 72).tolist() == want
+
+
+# ------------------------------------------- the two-lane intrinsics' machine code (JIT off too)
+
+
+def _lane_ops():
+    """Each intrinsic of ``rpeaks_pair`` with its plain-Python twin and arity."""
+    from geoecg._kernels import rpeaks_pair as P
+
+    return {
+        "add": (P._binary("fadd"), P._add, 2),
+        "sub": (P._binary("fsub"), P._sub, 2),
+        "mul": (P._binary("fmul"), P._mul, 2),
+        "div": (P._binary("fdiv"), P._div, 2),
+        "fma": (P._fma2_intrinsic, P._fma2, 3),
+        "clip0": (P._clip0_intrinsic, P._clip0, 1),
+    }
+
+
+def _lane_kernel(op):
+    """``op`` built from the intrinsics' own code generators into a small native function
+    ``f(double *in, double *out)`` with llvmlite alone (no numba compilation, so this also
+    runs with ``NUMBA_DISABLE_JIT=1``): the lane pairs ``(in[2i], in[2i+1])`` packed by
+    ``_pack_intrinsic``, ``op`` applied, the two lanes read back by ``_extract(0)`` /
+    ``_extract(1)`` into ``out[0]``, ``out[1]``. Returns ``(call, engine)``."""
+    import ctypes
+
+    from llvmlite import binding as llvm
+    from llvmlite import ir
+    from numba import types
+
+    from geoecg._kernels import rpeaks_pair as P
+
+    intr, _, arity = _lane_ops()[op]
+    f64 = ir.DoubleType()
+    mod = ir.Module(name=f"lanes_{op}")
+    mod.triple = llvm.get_process_triple()
+    fn = ir.Function(mod, ir.FunctionType(ir.VoidType(), [f64.as_pointer()] * 2), name="f")
+    b = ir.IRBuilder(fn.append_basic_block())
+    src, dst = fn.args
+
+    def load(i):
+        return b.load(b.gep(src, [ir.Constant(ir.IntType(64), i)]))
+
+    sig_pack, gen_pack = P._pack_intrinsic._defn(None, types.float64, types.float64)
+    assert sig_pack.return_type == P.f64x2
+    vecs = [gen_pack(None, b, sig_pack, [load(2 * i), load(2 * i + 1)]) for i in range(arity)]
+    sig, gen = intr._defn(None, *([P.f64x2] * arity))
+    assert sig.return_type == P.f64x2 and all(a == P.f64x2 for a in sig.args)
+    res = gen(None, b, sig, vecs)
+    for lane in (0, 1):
+        sig_l, gen_l = P._extract(lane)._defn(None, P.f64x2)
+        assert sig_l.return_type == types.float64
+        b.store(gen_l(None, b, sig_l, [res]), b.gep(dst, [ir.Constant(ir.IntType(64), lane)]))
+    b.ret_void()
+    llvm.initialize_native_target()
+    llvm.initialize_native_asmprinter()
+    target = llvm.Target.from_default_triple().create_target_machine()
+    engine = llvm.create_mcjit_compiler(llvm.parse_assembly(str(mod)), target)
+    engine.finalize_object()
+    ptr = ctypes.POINTER(ctypes.c_double)
+    call = ctypes.CFUNCTYPE(None, ptr, ptr)(engine.get_function_address("f"))
+
+    def run(*pairs):
+        inp = np.ascontiguousarray(np.concatenate(pairs), dtype=np.float64)
+        out = np.empty(2)
+        call(inp.ctypes.data_as(ptr), out.ctypes.data_as(ptr))
+        return out
+
+    return run, engine
+
+
+@pytest.mark.parametrize("op", ["add", "sub", "mul", "div", "fma", "clip0"])
+def test_pair_intrinsics_machine_code_is_the_python_twin(op):
+    """Each two-lane intrinsic's code generator (as compiled kernels use it) computes its
+    Python twin's numbers lane by lane, to the bit: signed zeros, infinities, NaN, a fused
+    multiply-add that differs from the product-then-sum (rounded once), and the lanes kept
+    apart (a NaN in one lane leaves the other its own value)."""
+    from geoecg._kernels import rpeaks_pair as P
+
+    _, twin, arity = _lane_ops()[op]
+    run, _engine = _lane_kernel(op)
+    eps = np.finfo(float).eps
+    special = [0.0, -0.0, 1.0, -2.5, 1e300, -1e-300, np.inf, -np.inf, np.nan, 1 + eps, 3.0]
+    rng = np.random.default_rng(len(op))
+    cases = [tuple(rng.choice(special, (arity, 2))) for _ in range(300)]
+    # the fused multiply-add's single rounding: (1 + eps) * (1 - eps) - 1 is -eps^2, not 0
+    cases.append(
+        (np.array([1 + eps, 2.0]), np.array([1 - eps, 3.0]), np.array([-1.0, 1.0]))[:arity]
+    )
+    with np.errstate(all="ignore"):  # as Python the lanes are NumPy scalars: inf - inf warns
+        for pairs in cases:
+            got = run(*pairs)
+            want = np.array(twin(*(P._pack(*np.asarray(p, np.float64)) for p in pairs)))
+            assert got.tobytes() == want.tobytes() or (
+                np.array_equal(np.isnan(got), np.isnan(want))
+                and np.array_equal(got[~np.isnan(got)], want[~np.isnan(want)])
+                and np.signbit(got[~np.isnan(got)]).tolist()
+                == np.signbit(want[~np.isnan(want)]).tolist()
+            ), (op, pairs, got, want)
+    if op == "fma":
+        assert run(*cases[-1])[0] == -(eps**2)
+        # the Python twin's other branches: a factor whose split overflows (exact product),
+        # a sum that overflows
+        for pairs in (([1.7e308, 1.3e154], [1.0, 1.3e154], [-1e308, 1.7e308]),):
+            pairs = tuple(np.array(p) for p in pairs)
+            with np.errstate(all="ignore"):
+                want = np.array(twin(*(P._pack(*p) for p in pairs)))
+            assert run(*pairs).tobytes() == want.tobytes()
+            assert want[1] == np.inf
+
+
+def test_fma_kernel_machine_code_is_the_python_twin():
+    """The scalar fused multiply-add's code generator (``_fma_intrinsic``, built with
+    llvmlite alone) and its Python twin ``_fma`` give the same numbers, the type guard takes
+    float64 arguments only."""
+    import ctypes
+
+    from llvmlite import binding as llvm
+    from llvmlite import ir
+    from numba import types
+
+    from geoecg._kernels.rpeaks import _float64s, _fma, _fma_intrinsic
+
+    assert _float64s(types.float64, types.float64) and not _float64s(types.float32)
+    f64 = ir.DoubleType()
+    mod = ir.Module(name="fma1")
+    mod.triple = llvm.get_process_triple()
+    fn = ir.Function(mod, ir.FunctionType(f64, [f64] * 3), name="f")
+    b = ir.IRBuilder(fn.append_basic_block())
+    sig, gen = _fma_intrinsic._defn(None, types.float64, types.float64, types.float64)
+    assert sig.return_type == types.float64
+    b.ret(gen(None, b, sig, list(fn.args)))
+    llvm.initialize_native_target()
+    llvm.initialize_native_asmprinter()
+    target = llvm.Target.from_default_triple().create_target_machine()
+    engine = llvm.create_mcjit_compiler(llvm.parse_assembly(str(mod)), target)
+    engine.finalize_object()
+    d = ctypes.c_double
+    call = ctypes.CFUNCTYPE(d, d, d, d)(engine.get_function_address("f"))
+    rng = np.random.default_rng(7)
+    a, c = rng.uniform(-2, 2, 500), rng.uniform(-2, 2, 500)
+    bb = -c / a * (1 + rng.uniform(-1e-12, 1e-12, 500))  # cancellation: one rounding shows
+    for t in zip(a, bb, c, strict=True):
+        assert np.float64(call(*t)).tobytes() == np.float64(_fma(*t)).tobytes()
+
+
+def test_pair_kernel_type_guards_and_model():
+    """The compiled calls' type guards take lane pairs only, and the lane pair's numba data
+    model is one ``<2 x double>`` LLVM vector."""
+    from numba import types
+    from numba.core.datamodel import default_manager
+
+    from geoecg._kernels import rpeaks_pair as P
+
+    assert P._pairs(P.f64x2, P.f64x2) and not P._pairs(P.f64x2, types.float64)
+    assert P._is((types.float64, types.float64), types.float64, types.float64)
+    assert not P._is((types.float64, P.f64x2), types.float64, types.float64)
+    assert str(default_manager.lookup(P.f64x2).get_value_type()) == "<2 x double>"
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 4, 5, 6, 8])
+def test_pair_kernel_block_means_every_k_twin(k):
+    """The forward pair pass for every written-out block size and the generic loop: each lane
+    the one-lead pass over its own block means (a short record: also run as Python)."""
+    sos = _band_sos(120.0, 3.0, 20.0)
+    rng = np.random.default_rng(k)
+    n = 7
+    xa, xb = rng.standard_normal(n * k + k - 1), rng.standard_normal(n * k) * 1e3
+    fa, fb, one = np.empty(n), np.empty(n), np.empty(n)
+    assert forward_pair(xa, xb, k, sos, fa, fb) == (True, True)
+    assert _forward1(xa, k, sos, one) and np.array_equal(fa, one)
+    assert _forward1(xb, k, sos, one) and np.array_equal(fb, one)
+    means = np.array([sum(xa[b * k : b * k + k], 0.0) * (1.0 / k) for b in range(n)])
+    if k == 1:
+        means = xa[:n]
+    assert np.array_equal(fa, twin_pass(means - means[0], sos))

@@ -55,9 +55,17 @@ def _fma(a, b, c):
     correctly rounded value. The product is
     split exactly into ``p + e`` (Dekker's two-product, exact for finite products without
     underflow), then ``p + e + c`` rounded once by :func:`math.fsum`; a non-finite product
-    or sum (or a split that overflows) is ``a * b + c``."""
+    or sum (or a split that overflows) is ``a * b + c``, except that an infinite ``c`` is
+    the result when ``a`` and ``b`` are finite (their exact product is finite even where the
+    rounded one overflows: ``1e300 * 1e300 + -inf`` is ``-inf``, not NaN); a zero product
+    plus a zero is ``a * b + c`` too (exact, with IEEE's sign of the zero sum:
+    ``-0.0 * 1.0 + -0.0`` is ``-0.0``, where ``math.fsum`` gives ``+0.0``)."""
     p = a * b
     if not math.isfinite(p):
+        if math.isinf(c) and math.isfinite(a) and math.isfinite(b):
+            return c
+        return p + c
+    if p == 0.0 and c == 0.0:
         return p + c
     t = 134217729.0 * a  # 2**27 + 1: Veltkamp's split into 26-bit halves
     ah = t - (t - a)
