@@ -12,6 +12,7 @@ from geoecg.features.af.record import (
     RR_IRREG_NAMES,
     af_record_features,
     atrial_activity_features,
+    morphology_features,
     rr_irregularity_features,
 )
 
@@ -152,3 +153,14 @@ def test_inner_cv_rejects_bad_fold_counts(bad):
     X, y = rng.standard_normal((60, 3)), np.repeat(["A", "N"], 30)
     with pytest.raises(ValueError, match="inner_cv"):
         CinC2017Classifier(n_estimators=5, inner_cv=bad).fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "bad", [[100.0, np.nan, 700.0], [100.0, np.inf], [100.5, 400.0], ["a", "b"]]
+)
+@pytest.mark.parametrize("func", [atrial_activity_features, morphology_features])
+def test_af_beat_features_refuse_non_integer_rpeaks(func, bad):
+    """NaN rpeaks used to be cast to a huge negative index and silently dropped."""
+    x = np.random.default_rng(1).standard_normal(3000)
+    with pytest.raises(ValueError, match="rpeaks"):
+        func(x, FS, np.array(bad, dtype=object if isinstance(bad[0], str) else float))

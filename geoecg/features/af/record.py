@@ -14,7 +14,13 @@ import os
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from ..._validation import as_signal, check_fs, check_not_one_signal, check_rr
+from ..._validation import (
+    as_signal,
+    check_fs,
+    check_not_one_signal,
+    check_rr,
+    check_sample_indices,
+)
 from ...signal import bandpass
 from ..hrv import HRV_FEATURE_NAMES
 from ..hrv_batch import hrv_features_batch
@@ -130,7 +136,8 @@ def morphology_features(signal, fs: float, rpeaks) -> np.ndarray:
     fs : float
         Sampling frequency, Hz.
     rpeaks : array_like of int
-        R-peak sample indices.
+        R-peak sample indices (whole numbers; NaN, inf or fractional values raise a
+        ``ValueError``; indices outside the signal are ignored).
 
     Returns
     -------
@@ -139,6 +146,7 @@ def morphology_features(signal, fs: float, rpeaks) -> np.ndarray:
         than 1 s or with a non-finite sample).
     """
     x = as_signal(signal, "signal", ndims=(1,))  # inf or a string: an error, not NaN
+    r_all = check_sample_indices(rpeaks, "rpeaks", allow_negative=True)  # NaN: an error
     out = np.full(len(MORPHOLOGY_NAMES), np.nan)
     if x.size < int(fs) or not np.all(np.isfinite(x)):
         return out
@@ -149,8 +157,7 @@ def morphology_features(signal, fs: float, rpeaks) -> np.ndarray:
     if tot > 0:
         out[12] = float(np.sum((dx - np.diff(y)) ** 2) / tot)
     pre, post = int(round(0.30 * fs)), int(round(0.45 * fs))
-    r = np.asarray(rpeaks, dtype=np.int64)
-    r = r[(r >= pre) & (r + post < y.size)]
+    r = r_all[(r_all >= pre) & (r_all + post < y.size)]
     if r.size < 3:
         return out
     B = y[r[:, None] + np.arange(-pre, post)[None, :]]
@@ -321,7 +328,8 @@ def atrial_activity_features(signal, fs: float, rpeaks) -> np.ndarray:
     fs : float
         Sampling frequency, Hz.
     rpeaks : array_like of int
-        R-peak sample indices.
+        R-peak sample indices (whole numbers; NaN, inf or fractional values raise a
+        ``ValueError``; indices outside the signal are ignored).
 
     Returns
     -------
@@ -332,10 +340,11 @@ def atrial_activity_features(signal, fs: float, rpeaks) -> np.ndarray:
 
     out = np.full(len(ATRIAL_NAMES), np.nan)
     x = as_signal(signal, "signal", ndims=(1,))
+    r_all = check_sample_indices(rpeaks, "rpeaks", allow_negative=True)  # NaN: an error
     if x.ndim != 1 or x.size < 2 * fs or not np.all(np.isfinite(x)) or np.ptp(x) == 0:
         return out
     y = bandpass(x, fs, 0.5, min(40.0, 0.45 * fs), 2)
-    r = np.unique(np.asarray(rpeaks, dtype=np.int64))
+    r = np.unique(r_all)
     r = r[(r >= 0) & (r < y.size)]
     if r.size < 4:
         return out
