@@ -355,7 +355,9 @@ class LeadCovariances(TransformerMixin, BaseEstimator):
         n_leads, n_samples), ``estimator`` or ``window_mean`` is unknown, both
         ``window_s`` and ``beat_window_s`` are given, ``band`` is not
         0 < low < high < fs/2 (Hz), or ``band``, ``window_s`` or ``beat_window_s`` comes
-        without ``fs``.
+        without ``fs``, or ``fs`` is given and is not a positive finite number.
+    TypeError
+        In ``fit``: ``fs`` is given and is not a number (e.g. text).
 
     Examples
     --------
@@ -409,11 +411,11 @@ class LeadCovariances(TransformerMixin, BaseEstimator):
                 f"window_mean must be one of {list(WINDOW_MEANS)}, got {self.window_mean!r}"
             )
         needs_fs = (self.band, self.window_s, self.beat_window_s)
-        if any(v is not None for v in needs_fs):
-            if self.fs is None:
-                raise ValueError(
-                    "fs must be a positive number in Hz with band/window_s/beat_window_s, got None"
-                )
+        if self.fs is None and any(v is not None for v in needs_fs):
+            raise ValueError(
+                "fs must be a positive number in Hz with band/window_s/beat_window_s, got None"
+            )
+        if self.fs is not None:  # checked even when nothing uses it (fs=0, "100")
             check_fs(self.fs)
         if self.beat_window_s is not None:
             if self.window_s is not None:
