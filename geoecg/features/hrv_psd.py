@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from .._kernels.hrv_freq import lomb_scargle, natural_cubic_spline, welch_low_bins
@@ -27,7 +29,15 @@ def hrv_psd(
     Returns
     -------
     freqs, psd : ndarray
-        Frequencies in Hz and PSD in ms^2/Hz (empty when fewer than 4 finite intervals).
+        Frequencies in Hz and PSD in ms^2/Hz. With fewer than 4 finite intervals there is
+        no spectrum: the PSD is all NaN on the method's nominal grid (Lomb: ``ls_df`` steps
+        up to ``ls_fmax``; Welch: the bins of one full ``welch_window_s`` segment at
+        ``fs_interp``), and a ``RuntimeWarning`` gives the reason.
+
+    Warns
+    -----
+    RuntimeWarning
+        Fewer than 4 finite RR intervals (the number is in the message); the PSD is NaN.
 
     Examples
     --------
@@ -43,7 +53,18 @@ def hrv_psd(
     ok = np.isfinite(rr)
     rr, t = rr[ok], t[ok]
     if rr.size < 4:
-        return np.empty(0), np.empty(0)
+        warnings.warn(
+            f"hrv_psd: {rr.size} finite RR interval(s), at least 4 are needed; the PSD is NaN",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+        if method == "lomb":
+            f = s.ls_df * np.arange(1, int(np.floor(s.ls_fmax / s.ls_df)) + 1)
+        else:
+            nper = int(round(s.welch_window_s * s.fs_interp))
+            f = np.arange(min(int(np.floor(s.ls_fmax * nper / s.fs_interp)), nper // 2) + 1)
+            f = f * s.fs_interp / nper
+        return f, np.full(f.size, np.nan)
     dur = t[-1] - t[0]
     if method == "lomb":
         nf = int(np.floor(s.ls_fmax / s.ls_df))
