@@ -124,7 +124,10 @@ class CovariateScaler(TransformerMixin, BaseEstimator):
     -----
     ``StandardScaler`` followed by column weights, with the imputation in front: the
     tangent block and the covariates are each standardised column by column, as in
-    ``geoecg bench ptbxl`` (``+cov10``). Infinite values raise ``ValueError``.
+    ``geoecg bench ptbxl`` (``+cov10``). Infinite values raise ``ValueError``. NaN never
+    passes through: it is imputed by the training median of its column. A column that is
+    all NaN in ``fit`` has no median; it is imputed as 0 (a constant column, standardised
+    to 0) with a ``RuntimeWarning`` naming the column.
 
     Examples
     --------
@@ -162,6 +165,14 @@ class CovariateScaler(TransformerMixin, BaseEstimator):
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN column: median 0
             med = np.nanmedian(X, axis=0)
+        empty = np.flatnonzero(np.isnan(X).all(axis=0)) if X.shape[0] else np.zeros(0, int)
+        if empty.size:
+            warnings.warn(
+                f"CovariateScaler: column(s) {empty.tolist()} of X are all NaN in fit; they "
+                "are imputed as 0 and carry no information",
+                RuntimeWarning,
+                stacklevel=2,
+            )
         self.medians_ = np.where(np.isfinite(med), med, 0.0)
         Xi = self._impute(X)
         self.mean_ = Xi.mean(axis=0)
