@@ -17,7 +17,7 @@ from scipy import signal as sps
 
 from .._kernels.band import block_mean_sosfilt
 from .._kernels.cohort import HAS_BAND, HAS_LEAD, HAS_RPEAKS, NOISY_RPEAKS, record_intermediates
-from .._validation import check_layout
+from .._validation import check_fs, check_layout
 from ..features._rpeaks_run import (
     _LEAD_BLOCK_S,
     _LEAD_FLOOR,
@@ -78,6 +78,15 @@ class RecordData:
         Lead names of the run's layout.
     primary : int
         Index of the lead used by the single-lead sets.
+
+    Raises
+    ------
+    ValueError
+        At construction: ``signal`` is not a 2-D array (n_leads >= 1, n_samples), ``fs``
+        is not positive and finite (Hz), ``leads`` does not name every lead (one name per
+        row of ``signal``), or ``primary`` is not a lead index in [0, n_leads).
+    TypeError
+        At construction: ``signal`` is not a NumPy array or ``fs`` is not a number.
     """
 
     signal: np.ndarray
@@ -85,6 +94,25 @@ class RecordData:
     leads: tuple[str, ...]
     primary: int
     _cache: dict = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        x = self.signal
+        if not isinstance(x, np.ndarray):
+            raise TypeError(
+                f"signal must be a NumPy array (n_leads, n_samples) in mV, got "
+                f"{type(x).__name__} (use np.asarray)"
+            )
+        if x.ndim != 2 or x.shape[0] < 1:
+            raise ValueError(f"signal must be (n_leads >= 1, n_samples) in mV, got shape {x.shape}")
+        check_fs(self.fs)
+        if isinstance(self.leads, str) or len(self.leads) != x.shape[0]:
+            raise ValueError(
+                f"leads must name each of the {x.shape[0]} leads of signal (a tuple of str), "
+                f"got {self.leads!r}"
+            )
+        p = self.primary
+        if isinstance(p, bool) or not isinstance(p, int | np.integer) or not 0 <= p < x.shape[0]:
+            raise ValueError(f"primary must be a lead index in [0, {x.shape[0]}), got {p!r}")
 
     def precompute(self, rpeaks: bool = True, lead: bool = True, band: bool = True) -> None:
         """Fill the cache of :attr:`rpeaks`/:attr:`confidence` (``rpeaks``),
