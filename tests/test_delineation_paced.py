@@ -1,0 +1,110 @@
+"""Rule T (session 15, registry item 23): a pacing spike starts the beat's QRS search window
+``qrs_spike_ms`` after it; at 500 Hz and at the lower rates that are upsampled first."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from geoecg.features.delineation import FIDUCIALS, DelineationSettings, delineate
+
+FS = 500.0
+COL = {f: i for i, f in enumerate(FIDUCIALS)}
+
+
+def _sinus(hr=60.0, n_s=10.0, fs=FS, noise=0.0, seed=0):
+    """Sinus beats: QRS (3 Gaussians), T and P Gaussians at known positions (as
+    ``tests/test_delineation.py::_synthetic``); returns x, R."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(int(n_s * fs)) / fs
+    x = np.zeros_like(t)
+    rr = 60.0 / hr
+    rs = np.arange(0.6, n_s - 0.4, rr)
+    for r in rs:
+        g = lambda c, w, a, r=r: a * np.exp(-0.5 * ((t - r - c) / w) ** 2)  # noqa: E731
+        x += g(-0.025, 0.008, -0.15) + g(0.0, 0.010, 1.2) + g(0.025, 0.008, -0.3)
+        x += g(0.25 * np.sqrt(rr), 0.04, 0.3) + g(-0.16, 0.022, 0.15)
+    x += noise * rng.normal(size=t.size)
+    return x, np.round(rs * fs).astype(np.int64)
+
+
+# ----------------------------------------------- session 15: QRS window after a pacing spike
+
+
+def _paced(n_s=10.0, spike_s=0.1, seed=0):
+    """Wide paced-like beats: a 1-ms stimulus ``spike_s`` before the R-peak, then a slow
+    deflection from 70 ms before R whose slope ringing in the QRS band reaches the window start."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(int(n_s * FS)) / FS
+    x = 0.002 * rng.normal(size=t.size)
+    rs = np.arange(0.6, n_s - 0.4, 0.8)
+    for r in rs:
+        g = lambda c, w, a, r=r: a * np.exp(-0.5 * ((t - r - c) / w) ** 2)  # noqa: E731
+        x += g(-spike_s, 0.001, 3.0) + g(-0.03, 0.025, 0.8) + g(0.03, 0.03, -0.6)
+        x += g(0.3, 0.05, -0.3)
+    return x, np.round(rs * FS).astype(np.int64)
+
+
+def test_pacing_spike_starts_the_qrs_window():
+    """Rule T: with a stimulus 100 ms before the R-peak no lead's QRS onset lies before the
+    spike + ``qrs_spike_ms`` (+ the QRS-onset shift); with the rule off it may; a sinus strip
+    without spikes is delineated identically with the rule on and off."""
+    x, rp = _paced()
+    off = DelineationSettings(qrs_spike_k=0.0)
+    on = DelineationSettings()
+    d_on, d_off = delineate(x, FS, rp, settings=on), delineate(x, FS, rp, settings=off)
+    start = rp - 0.1 * FS + round(on.qrs_spike_ms * FS / 1000) + on.shift_ms[3] * FS / 1000
+    q_on = d_on.samples[1:-1, COL["QRS_on"]]
+    assert np.all(q_on >= start[1:-1])
+    assert np.any(d_off.samples[1:-1, COL["QRS_on"]] < start[1:-1])
+    xs, rs = _sinus(hr=70.0, noise=0.01)
+    a, b = delineate(xs, FS, rs, settings=on), delineate(xs, FS, rs, settings=off)
+    np.testing.assert_array_equal(a.samples, b.samples)
+    np.testing.assert_array_equal(a.lead_samples, b.lead_samples)
+
+
+def _paced_sampled(fs, width, n_s=10.0, spike_s=0.1, seed=0):
+    """``_paced`` sampled at ``fs`` with the stimulus a ``width``-sample rectangle (amplitude
+    1, about the QRS's) starting ``spike_s`` before each R-peak; returns x, R, spike starts."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(int(n_s * fs)) / fs
+    x = 0.002 * rng.normal(size=t.size)
+    rs = np.arange(0.6, n_s - 0.4, 0.8)
+    sp = np.round((rs - spike_s) * fs).astype(np.int64)
+    for r, i in zip(rs, sp, strict=True):
+        g = lambda c, w, a, r=r: a * np.exp(-0.5 * ((t - r - c) / w) ** 2)  # noqa: E731
+        x += g(-0.03, 0.025, 0.8) + g(0.03, 0.03, -0.6) + g(0.3, 0.05, -0.3)
+        x[i : i + width] += 1.0
+    return x, np.round(rs * fs).astype(np.int64), sp
+
+
+@pytest.mark.parametrize("width", [1, 2])
+def test_pacing_spike_of_one_or_two_samples_fires_at_250_hz(width):
+    """Rule T at 250 Hz (the signal is upsampled to 500 Hz first): a stimulus one or two
+    samples (4-8 ms) wide still starts the QRS window ``qrs_spike_ms`` after it, moving every
+    inner beat's QRS onset at least 10 ms later; the other fiducials do not move."""
+    fs = 250.0
+    x, rp, sp = _paced_sampled(fs, width)
+    on = DelineationSettings()
+    d_on = delineate(x, fs, rp, settings=on)
+    d_off = delineate(x, fs, rp, settings=DelineationSettings(qrs_spike_k=0.0))
+    q_on, q_off = (d.samples[1:-1, COL["QRS_on"]] for d in (d_on, d_off))
+    start = sp[1:-1] + (on.qrs_spike_ms + on.shift_ms[COL["QRS_on"]]) * fs / 1000.0
+    assert np.all(q_on >= start)
+    assert np.all(q_off < start)
+    assert np.all(q_on - q_off >= 0.010 * fs)
+    others = [c for c in range(len(FIDUCIALS)) if c != COL["QRS_on"]]
+    np.testing.assert_array_equal(d_on.samples[:, others], d_off.samples[:, others])
+
+
+@pytest.mark.parametrize("fs", [250.0, 200.0, 100.0])
+def test_no_pacing_spike_read_in_sinus_beats_at_low_rates(fs):
+    """Rule T off and on give identical output on noisy sinus strips sampled at 250, 200 and
+    100 Hz (upsampled by 2, 3 and 5 to the working rate): the polyphase interpolation makes
+    no second difference 8x the QRS's out of a narrow QRS."""
+    x, rp = _sinus(hr=75.0, fs=fs, noise=0.02, n_s=12.0)
+    x3 = np.vstack([x, -0.7 * x, 1.3 * x])
+    a = delineate(x3, fs, rp)
+    b = delineate(x3, fs, rp, settings=DelineationSettings(qrs_spike_k=0.0))
+    np.testing.assert_array_equal(a.samples, b.samples)
+    np.testing.assert_array_equal(a.lead_samples, b.lead_samples)
