@@ -21,6 +21,36 @@ from .hrv_entropy_bits import (
 from .hrv_sort import argsort_stable, prefix_order
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _window_end(v0, a, e, n, r):
+    """The sorted scan's window end for template ``a``: the first ``b > a`` (at most ``n``)
+    whose first value ``v0[b]`` exceeds ``v0[a] + r``, searched from the previous end ``e``
+    (non-decreasing in ``a``, so the scan is linear overall). Inlined in the three scans."""
+    if e < a + 1:
+        e = a + 1
+    v0a = v0[a]
+    while e < n and not (v0[e] - v0a > r):
+        e += 1
+    return e
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _middle_mask(mka, V, a, e, m, r):
+    """Fill ``mka[j]`` (int64, ``j < e - a - 1``) with 1 where template ``a + 1 + j`` is within
+    ``r`` of template ``a`` at every middle coordinate ``k = 1..m-2``, else 0 (used for
+    ``m > 2``; the first coordinate is the window's, the last ones are tested in the fused
+    count loop). Inlined in both pair scans."""
+    nb = mka.size
+    for j in range(nb):
+        mka[j] = 1
+    for k in range(1, m - 1):
+        row = V[k, a + 1 : e]
+        vka = V[k, a]
+        for j in range(nb):
+            if abs(vka - row[j]) > r:
+                mka[j] = 0
+
+
 @njit(cache=True, nogil=True)
 def sorted_templates(x, m, nt):
     """The first ``nt`` templates of ``x`` in the (stable) order of their first value.
@@ -107,22 +137,11 @@ def template_matches_templates(order, V, m, r):
     vl = V[m - 1]  # for m == 1 this is v0 again: within r by the sorted scan, no harm
     vm = V[m]  # NaN for the last template, which has no (m+1)-th value
     for a in range(nm):
-        if e < a + 1:  # first b whose first value exceeds v0[a] + r; non-decreasing in a
-            e = a + 1
-        v0a = v0[a]
-        while e < nm and not (v0[e] - v0a > r):
-            e += 1
+        e = _window_end(v0, a, e, nm, r)
         nb = e - a - 1
         mka = mk[:nb]
         if m > 2:
-            for j in range(nb):
-                mka[j] = 1
-            for k in range(1, m - 1):
-                row = V[k, a + 1 : e]
-                vka = V[k, a]
-                for j in range(nb):
-                    if abs(vka - row[j]) > r:
-                        mka[j] = 0
+            _middle_mask(mka, V, a, e, m, r)
         vlb = vl[a + 1 : e]
         vmb = vm[a + 1 : e]
         csb = cs[a + 1 : e]
@@ -181,22 +200,11 @@ def match_counts_sorted(x, m, r, order_x):
     A = 0
     e = 0
     for a in range(nt):
-        if e < a + 1:
-            e = a + 1
-        v0a = v0[a]
-        while e < nt and not (v0[e] - v0a > r):
-            e += 1
+        e = _window_end(v0, a, e, nt, r)
         nb = e - a - 1
         mka = mk[:nb]
         if m > 2:
-            for j in range(nb):
-                mka[j] = 1
-            for k in range(1, m - 1):
-                row = V[k, a + 1 : e]
-                vka = V[k, a]
-                for j in range(nb):
-                    if abs(vka - row[j]) > r:
-                        mka[j] = 0
+            _middle_mask(mka, V, a, e, m, r)
         vlb = vl[a + 1 : e]
         vmb = vm[a + 1 : e]
         vla = vl[a]
@@ -220,11 +228,7 @@ def _match_counts_m1(v0, v1, r):
     A = 0
     e = 0
     for a in range(nt):
-        if e < a + 1:
-            e = a + 1
-        v0a = v0[a]
-        while e < nt and not (v0[e] - v0a > r):
-            e += 1
+        e = _window_end(v0, a, e, nt, r)
         B += e - a - 1
         vmb = v1[a + 1 : e]
         vma = v1[a]
