@@ -167,6 +167,19 @@ HANN_TABLE_N = 1024
 _HANN_W, _HANN_S2, _HANN_WR, _HANN_WI = getattr(_hann, "py_func", _hann)(HANN_TABLE_N)
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _windowed_segment(seg, x, start, w):
+    """Write ``x[start : start + seg.size]`` demeaned and times the window ``w`` into ``seg``
+    (one Welch segment; inlined in both paths of :func:`welch_low_bins`)."""
+    nperseg = seg.size
+    mu = 0.0
+    for i in range(nperseg):
+        mu += x[start + i]
+    mu /= nperseg
+    for i in range(nperseg):
+        seg[i] = (x[start + i] - mu) * w[i]
+
+
 @njit(cache=True, nogil=True)
 def welch_low_bins(x, fs, nperseg, fmax):
     """One-sided Welch PSD of ``x`` for DFT bins ``k*fs/nperseg <= fmax``.
@@ -210,12 +223,7 @@ def welch_low_bins(x, fs, nperseg, fmax):
         zr = np.empty(h, dtype=np.float64)
         zi = np.empty(h, dtype=np.float64)
         for s in range(nseg):
-            mu = 0.0  # one demeaned, windowed segment
-            for i in range(nperseg):
-                mu += x[s * step + i]
-            mu /= nperseg
-            for i in range(nperseg):
-                seg[i] = (x[s * step + i] - mu) * w[i]
+            _windowed_segment(seg, x, s * step, w)
             for j in range(h):
                 zr[j] = seg[2 * j]
                 zi[j] = seg[2 * j + 1]
@@ -251,12 +259,7 @@ def welch_low_bins(x, fs, nperseg, fmax):
     re = np.empty(nb, dtype=np.float64)
     im = np.empty(nb, dtype=np.float64)
     for s in range(nseg):
-        mu = 0.0  # one demeaned, windowed segment
-        for i in range(nperseg):
-            mu += x[s * step + i]
-        mu /= nperseg
-        for i in range(nperseg):
-            seg[i] = (x[s * step + i] - mu) * w[i]
+        _windowed_segment(seg, x, s * step, w)
         for k in range(nb):
             cr[k] = 1.0
             ci[k] = 0.0
