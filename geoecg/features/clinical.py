@@ -26,10 +26,10 @@ import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .._validation import check_rpeaks
+from ._fitted_names import _FittedNamesTransformer
 from .delineation import FIDUCIALS, DelineationSettings, delineate
 
 __all__ = [
@@ -365,7 +365,7 @@ def _reason(code) -> str:
     return REASONS[int(code)] or "not measured"
 
 
-class ClinicalFeatures(TransformerMixin, BaseEstimator):
+class ClinicalFeatures(_FittedNamesTransformer):
     """Clinical measurements of each record (:func:`clinical_measurements`) as features.
 
     Parameters
@@ -425,14 +425,3 @@ class ClinicalFeatures(TransformerMixin, BaseEstimator):
             v = clinical_measurements(x, self.fs, self.leads, settings=self.settings).values
             rows.append([v[n] for n in CLINICAL_NAMES])
         return np.asarray(rows, dtype=np.float64).reshape(-1, len(CLINICAL_NAMES))
-
-    def get_feature_names_out(self, input_features=None):
-        """Names of the output columns (units in the names)."""
-        check_is_fitted(self, "feature_names_out_")
-        return self.feature_names_out_.copy()
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.requires_fit = True
-        return tags

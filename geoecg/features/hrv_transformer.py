@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from ._fitted_names import _FittedNamesTransformer
 from .hrv import HRV_BLOCKS, HRV_FEATURE_NAMES, HRVSettings
 from .hrv_batch import hrv_features_batch
 
 __all__ = ["HRVFeatures"]
 
 
-class HRVFeatures(TransformerMixin, BaseEstimator):
+class HRVFeatures(_FittedNamesTransformer):
     """HRV indices of each series (RR intervals or R-peaks) as a feature matrix.
 
     Parameters
@@ -83,14 +83,3 @@ class HRVFeatures(TransformerMixin, BaseEstimator):
             list(X), kind=self.kind, fs=self.fs, settings=self.settings, n_jobs=self.n_jobs
         )
         return F[:, self._columns()]
-
-    def get_feature_names_out(self, input_features=None):
-        """Names of the output columns."""
-        check_is_fitted(self, "feature_names_out_")
-        return self.feature_names_out_.copy()
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.requires_fit = True
-        return tags

@@ -10,13 +10,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import pywt
-from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .._kernels import beats as _k
 from .._validation import flat_leads
 from ..signal import bandpass
 from ..signal._validate import check_fs
+from ._fitted_names import _FittedNamesTransformer
 from .beats import as_record_signal, as_rpeaks, median_template, segment_beats, template_correlation
 
 __all__ = [
@@ -449,7 +449,7 @@ def beat_features(
     return BeatFeatureTable(values.astype(np.float64), np.asarray(names, dtype=object), r)
 
 
-class BeatFeatures(TransformerMixin, BaseEstimator):
+class BeatFeatures(_FittedNamesTransformer):
     """Per-beat features of many records, stacked, as a scikit-learn transformer.
 
     Parameters
@@ -576,14 +576,3 @@ class BeatFeatures(TransformerMixin, BaseEstimator):
         if not rows:
             return np.zeros((0, self.feature_names_out_.size))
         return np.vstack(rows)
-
-    def get_feature_names_out(self, input_features=None):
-        """Names of the output columns."""
-        check_is_fitted(self, "feature_names_out_")
-        return self.feature_names_out_.copy()
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.requires_fit = True
-        return tags
