@@ -6,7 +6,7 @@
 0.5; base model chosen on the training part's OOF score weighted to the EM-estimated test prior;
 scored uncorrected, ORACLE, EM / BBSE / RLLS priors estimated without labels); ``--train-data A
 --test-data B``: the same pipeline (``AFPriorShiftModel``) fitted on A, adapted to B without
-B's labels, scored on B; ``--data MITDB_DIR --beat-level``;
+B's labels, scored on B; ``--data MITDB_DIR --beat-level`` (per-fold ``--json``/``--resume``);
 ``--screen-24h``. Protocols: :mod:`geoecg.estimators.af.protocols`; features cached per record
 (``--cache``); seeds go to ``--json`` (``--resume`` refuses other settings' seeds). F1 etc. in %.
 """
@@ -160,7 +160,7 @@ def _print_cinc(out) -> None:
     print("times: " + ", ".join(f"{k} {v:.1f} s" for k, v in out["times_s"].items()))
 
 
-def _run_beats(args) -> dict:
+def _run_beats(args, saved) -> dict:
     from ..estimators.af import af_beat_detectors, af_patient_folds, beat_level_cv
     from ..estimators.af.protocols import mitdb_af_series
     from ..evaluation.tables import count_table
@@ -168,7 +168,7 @@ def _run_beats(args) -> dict:
     data = mitdb_af_series(args.data, rpeaks=args.rpeaks)
     folds = af_patient_folds(data)
     dets = af_beat_detectors(n_estimators=args.n_estimators, random_state=args.seed)
-    det = beat_level_cv(data, dets, folds)
+    det = beat_level_cv(data, dets, folds, **saved.hooks)
     print(f"AF beat-level on {args.data} ({args.rpeaks} beats), one fold per AF patient:")
     n = {}
     for k, v in det.items():
@@ -189,7 +189,7 @@ def run(args) -> int:
             f"{out['n_beats']} beats, beat Se {out['beat_se']:.1f} %, Sp {out['beat_sp']:.1f} %"
         )
     elif args.beat_level and args.data:
-        out = _run_beats(args)
+        out = _run_beats(args, saved)
     elif bool(args.data) != bool(args.train_data and args.test_data) and not (
         args.data and (args.train_data or args.test_data)
     ):

@@ -76,7 +76,15 @@ def af_patient_folds(series: dict, same_patient=(("201", "202"),)) -> list:
     return folds
 
 
-def beat_level_cv(series: dict, detectors: dict, folds: list) -> dict:
+def beat_level_cv(
+    series: dict,
+    detectors: dict,
+    folds: list,
+    *,
+    on_fold=None,
+    done_folds=None,
+    progress: bool = False,
+) -> dict:
     """Per-beat Se / Sp of each detector, leave-folds-out over records.
 
     Parameters
@@ -90,33 +98,64 @@ def beat_level_cv(series: dict, detectors: dict, folds: list) -> dict:
         ``None`` flags (its episode rule alone).
     folds : list of list of str
         Test records of each fold (the others train), e.g. :func:`af_patient_folds`.
+    on_fold : callable, optional
+        ``on_fold(i, unit)`` after fold ``i`` is finished, with ``unit = {"test": records,
+        "detectors": {name: {"per_record": counts, "time_s": s}}}`` (JSON-ready;
+        :class:`geoecg.commands.bench_io.FoldLog` saves it to ``--json``).
+    done_folds : dict, optional
+        Fold index -> unit, as passed to ``on_fold`` by an earlier run on the same folds
+        and detectors: those folds are not run again (``geoecg bench af --beat-level
+        --resume``). A unit of other test records or other detectors is a ValueError.
+    progress : bool, default False
+        A tqdm bar of the folds on stderr.
     """
+    from tqdm.auto import tqdm
+
     from .ectopy import EctopyFilteredDetector
 
-    results = {}
-    for name, (make, use_ect) in detectors.items():
-        tp = fn = tn = fp = 0
-        per_rec = {}
-        t0 = time.perf_counter()
-        for test in folds:
-            train = [r for r in series if r not in test]
+    done = {int(k): v for k, v in (done_folds or {}).items()}
+    units = []
+    for i, test in enumerate(tqdm(folds, desc="folds", disable=not progress)):
+        if i in done:
+            unit = done[i]
+            if list(unit.get("test", ())) != list(test) or list(unit.get("detectors", ())) != list(
+                detectors
+            ):
+                raise ValueError(
+                    f"done_folds[{i}] was made for other test records or detectors; "
+                    f"expected test {list(test)} and detectors {list(detectors)}"
+                )
+            units.append(unit)
+            continue
+        train = [r for r in series if r not in test]
+        unit = {"test": list(test), "detectors": {}}
+        for name, (make, use_ect) in detectors.items():
+            t0 = time.perf_counter()
             det = make()
             extra = isinstance(det, EctopyFilteredDetector)
             fit_ect = ([[series[r][2] for r in train]] if use_ect else [None]) if extra else []
             det.fit_series([series[r][0] for r in train], [series[r][1] for r in train], *fit_ect)
+            per_rec = {}
             for r in test:
                 ect = ([series[r][2]] if use_ect else [None]) if extra else []
                 p = det.predict_series(series[r][0], *ect)
                 yr = series[r][1]
                 a, b, c, d = (p & yr).sum(), (~p & yr).sum(), (~p & ~yr).sum(), (p & ~yr).sum()
-                tp, fn, tn, fp = tp + a, fn + b, tn + c, fp + d
                 per_rec[r] = {"tp": int(a), "fn": int(b), "tn": int(c), "fp": int(d)}
+            unit["detectors"][name] = {"per_record": per_rec, "time_s": time.perf_counter() - t0}
+        if on_fold is not None:
+            on_fold(i, unit)
+        units.append(unit)
+    results = {}
+    for name in detectors:
+        per_rec = {r: c for u in units for r, c in u["detectors"][name]["per_record"].items()}
+        tp, fn, tn, fp = (sum(c[k] for c in per_rec.values()) for k in ("tp", "fn", "tn", "fp"))
         results[name] = {
             "se": 100.0 * tp / max(tp + fn, 1),
             "sp": 100.0 * tn / max(tn + fp, 1),
             "n_af_beats": int(tp + fn),
             "n_other_beats": int(tn + fp),
-            "time_s": time.perf_counter() - t0,
+            "time_s": float(sum(u["detectors"][name]["time_s"] for u in units)),
             "per_record": per_rec,
         }
     return results
