@@ -46,6 +46,24 @@ RECORD_PRIOR_CANDIDATES = (
 _DECISIONS = ("balanced", "map")
 
 
+def _check_int_params(est, specs) -> None:
+    """ValueError unless each ``getattr(est, name)`` is an integer (not bool) >= ``lo``,
+    for ``(name, lo)`` in ``specs``."""
+    for name, lo in specs:
+        v = getattr(est, name)
+        if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < lo:
+            raise ValueError(f"{name} must be an integer >= {lo}, got {v!r}")
+
+
+def _row_groups(groups, n: int) -> np.ndarray:
+    """``groups`` as an array of one record id per row of X (None: all rows one record,
+    id 0); ValueError naming the expected length otherwise."""
+    g = np.zeros(n, dtype=np.int64) if groups is None else np.asarray(groups)
+    if g.shape != (n,):
+        raise ValueError(f"groups must have one entry per row of X ({n}), got {g.shape}")
+    return g
+
+
 def _score_labels(score_labels, classes, n_candidates: int) -> list | None:
     """``score_labels`` as a list (None: all classes) for an inner choice among
     ``n_candidates``; ValueError when there is a choice (2 or more candidates) and it names
@@ -167,10 +185,7 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     def _check_params(self):
         if self.estimator is None or not hasattr(self.estimator, "predict_proba"):
             raise TypeError("estimator must be a classifier with predict_proba")
-        for name, lo in (("cv", 2), ("min_samples", 1)):
-            v = getattr(self, name)
-            if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < lo:
-                raise ValueError(f"{name} must be an integer >= {lo}, got {v!r}")
+        _check_int_params(self, (("cv", 2), ("min_samples", 1)))
         f = self.prior_floor
         if not (isinstance(f, numbers.Real) and 0.0 <= f <= 1.0):
             raise ValueError(f"prior_floor must be a number in [0, 1], got {f!r}")
@@ -301,9 +316,7 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     def _records(self, X, groups):
         check_is_fitted(self, "estimator_")
         n = _safe_len(X)
-        g = np.zeros(n, dtype=np.int64) if groups is None else np.asarray(groups)
-        if g.shape != (n,):
-            raise ValueError(f"groups must have one entry per row of X ({n}), got {g.shape}")
+        g = _row_groups(groups, n)
         P = _aligned_proba(self.estimator_, X, self.classes_)
         return (P if self.calibrator_ is None else self._calibrate(P)), g
 

@@ -15,14 +15,12 @@ out-of-fold probabilities (an inner CV); "off" is a candidate.
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.metrics import f1_score
 from sklearn.utils.validation import check_is_fitted
 
-from .record_prior import _score_labels
+from .record_prior import _check_int_params, _row_groups, _score_labels
 
 __all__ = [
     "DEFAULT_SELF_TRAINING",
@@ -223,10 +221,7 @@ class RecordSelfTraining(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     def _check_params(self):
         if self.estimator is None or not hasattr(self.estimator, "record_priors"):
             raise TypeError("estimator must be a RecordPriorAdapter (per-record predict_proba)")
-        for name, lo in (("min_samples", 1), ("min_class", 2)):
-            v = getattr(self, name)
-            if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < lo:
-                raise ValueError(f"{name} must be an integer >= {lo}, got {v!r}")
+        _check_int_params(self, (("min_samples", 1), ("min_class", 2)))
         th = list(self.thresholds)
         if not th or any(t is not None and not 0.0 < float(t) <= 1.0 for t in th):
             raise ValueError(f"thresholds must be None or numbers in (0, 1], got {th!r}")
@@ -310,9 +305,7 @@ class RecordSelfTraining(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         _, cols = self._check_params()
         X = np.asarray(X, dtype=np.float64)
         n = X.shape[0]
-        g = np.zeros(n, dtype=np.int64) if groups is None else np.asarray(groups)
-        if g.shape != (n,):
-            raise ValueError(f"groups must have one entry per row of X ({n}), got {g.shape}")
+        g = _row_groups(groups, n)
         a = self.estimator_
         if a.decision_ is None:
             return a.predict(X, g), dict.fromkeys(np.unique(g).tolist(), "adapter unadapted")
