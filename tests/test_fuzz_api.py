@@ -113,17 +113,9 @@ def make(kind: str, fs: float, n_leads: int, seed: int):
 
 
 def run(func, kind, fs, legal):
-    """Legal input (and a good fs) must not raise; anything else must raise clearly."""
-    fs_ok = fs in FS
-    try:
-        out = func()
-    except Exception as exc:
-        if legal and fs_ok:
-            raise AssertionError(f"legal input {kind!r} at fs={fs} raised {exc!r}") from exc
-        check_error(exc, kind, fs_ok, legal)
-        return None
-    assert legal and fs_ok, f"{kind!r} at fs={fs!r} was accepted"
-    return out
+    """Legal input (and a good fs) must not raise; anything else must raise clearly
+    (test_fuzz_signal's ``run`` with this file's :data:`FS` and :func:`check_error`)."""
+    return _fs.run(func, kind, fs, legal, good_fs=FS, check=check_error)
 
 
 def _cohort(sig):
