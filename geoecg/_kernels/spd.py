@@ -42,6 +42,19 @@ def _norm2(f, g):
     return np.hypot(f, g)
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _combine_rows(p, u, m, nr, nc):
+    """``p[:nc] = sum_{r < nr} u[r] * m[r, :nc]``, rows added in order (contiguous row reads).
+    Inlined in :func:`_tridiagonalise` (``A u`` over the leading block, then ``u^T Q^T``)."""
+    for j in range(nc):
+        p[j] = 0.0
+    for r in range(nr):
+        ur = u[r]
+        mr = m[r]
+        for j in range(nc):
+            p[j] += ur * mr[j]
+
+
 @njit(cache=True, nogil=True)
 def _tridiagonalise(a, d, e, zt):
     """Householder reduction of the symmetric ``a`` (c, c, both triangles filled) to tridiagonal
@@ -76,13 +89,7 @@ def _tridiagonalise(a, d, e, zt):
         ai[i - 1] = f - g
         ai[i] = h
         p = e  # p[:i] = A u / h over the leading i x i block, then minus K u
-        for j in range(i):
-            p[j] = 0.0
-        for k in range(i):
-            uk = ai[k]
-            ak = a[k]
-            for j in range(i):
-                p[j] += uk * ak[j]
+        _combine_rows(p, ai, a, i, i)
         kk = 0.0
         for j in range(i):
             p[j] /= h
@@ -108,13 +115,7 @@ def _tridiagonalise(a, d, e, zt):
         h = ai[i]
         if h == 0.0:
             continue
-        for j in range(n):
-            p[j] = 0.0
-        for r in range(i):
-            ur = ai[r]
-            zr = zt[r]
-            for j in range(n):
-                p[j] += ur * zr[j]
+        _combine_rows(p, ai, zt, i, n)
         for r in range(i):
             ur = ai[r] / h
             zr = zt[r]
