@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from test_delineation import _synthetic
 
 from geoecg.features.delineation import FIDUCIALS, DelineationSettings, delineate
 
@@ -13,19 +14,8 @@ COL = {f: i for i, f in enumerate(FIDUCIALS)}
 
 
 def _sinus(hr=60.0, n_s=10.0, fs=FS, noise=0.0, seed=0):
-    """Sinus beats: QRS (3 Gaussians), T and P Gaussians at known positions (as
-    ``tests/test_delineation.py::_synthetic``); returns x, R."""
-    rng = np.random.default_rng(seed)
-    t = np.arange(int(n_s * fs)) / fs
-    x = np.zeros_like(t)
-    rr = 60.0 / hr
-    rs = np.arange(0.6, n_s - 0.4, rr)
-    for r in rs:
-        g = lambda c, w, a, r=r: a * np.exp(-0.5 * ((t - r - c) / w) ** 2)  # noqa: E731
-        x += g(-0.025, 0.008, -0.15) + g(0.0, 0.010, 1.2) + g(0.025, 0.008, -0.3)
-        x += g(0.25 * np.sqrt(rr), 0.04, 0.3) + g(-0.16, 0.022, 0.15)
-    x += noise * rng.normal(size=t.size)
-    return x, np.round(rs * fs).astype(np.int64)
+    """Sinus beats with P waves: ``tests/test_delineation.py::_synthetic``; returns x, R."""
+    return _synthetic(hr=hr, p=True, n_s=n_s, fs=fs, noise=noise, seed=seed)
 
 
 # ----------------------------------------------- session 15: QRS window after a pacing spike
