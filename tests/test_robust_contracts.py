@@ -1,4 +1,4 @@
-"""Contracts left by session 15's sweep: fs checked at fit, NaN PSD with a reason,
+"""Contracts of the second reliability round (session 15): fs checked at fit, NaN PSD with a reason,
 all-NaN covariate column named, RecordData validated at construction."""
 
 import numpy as np
