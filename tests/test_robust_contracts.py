@@ -60,6 +60,8 @@ RECORD_BAD = {  # name -> (args, error type, words in the message)
     "fs text": ((_SIG, "250", ("a", "b"), 0), TypeError, "fs"),
     "leads too few": ((_SIG, 250.0, ("a",), 0), ValueError, "leads"),
     "leads one str": ((_SIG, 250.0, "ab", 0), ValueError, "leads"),
+    "leads without len": ((_SIG, 250.0, iter(("a", "b")), 0), TypeError, "leads"),
+    "leads number": ((_SIG, 250.0, 2, 0), TypeError, "leads"),
     "primary out of range": ((_SIG, 250.0, ("a", "b"), 2), ValueError, "primary"),
     "primary negative": ((_SIG, 250.0, ("a", "b"), -1), ValueError, "primary"),
     "primary float": ((_SIG, 250.0, ("a", "b"), 1.0), ValueError, "primary"),
@@ -76,3 +78,19 @@ def test_record_data_bad_fields_named(name):
 def test_record_data_valid_keeps_fields():
     rec = RecordData(_SIG, 250, ["a", "b"], np.int64(1))
     assert rec.signal is _SIG and rec.fs == 250 and rec.n_samples == 100
+
+
+def test_plot_hrv_psd_too_few_intervals_warns_once_and_says_why():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from geoecg.viz import plot_hrv_psd
+
+    with pytest.warns(RuntimeWarning, match="at least 4") as rec:
+        fig = plot_hrv_psd([800.0, 810.0, 790.0])
+    assert len([w for w in rec if "at least 4" in str(w.message)]) == 1
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert any(t.startswith("no PSD") and "at least 4" in t for t in texts)
+    plt.close(fig)

@@ -86,7 +86,8 @@ class RecordData:
         is not positive and finite (Hz), ``leads`` does not name every lead (one name per
         row of ``signal``), or ``primary`` is not a lead index in [0, n_leads).
     TypeError
-        At construction: ``signal`` is not a NumPy array or ``fs`` is not a number.
+        At construction: ``signal`` is not a NumPy array, ``fs`` is not a number or
+        ``leads`` is not a sequence.
     """
 
     signal: np.ndarray
@@ -105,6 +106,11 @@ class RecordData:
         if x.ndim != 2 or x.shape[0] < 1:
             raise ValueError(f"signal must be (n_leads >= 1, n_samples) in mV, got shape {x.shape}")
         check_fs(self.fs)
+        if not isinstance(self.leads, str) and not hasattr(self.leads, "__len__"):
+            raise TypeError(
+                f"leads must be a tuple of str, one name per lead of signal, got "
+                f"{type(self.leads).__name__} {self.leads!r}"
+            )
         if isinstance(self.leads, str) or len(self.leads) != x.shape[0]:
             raise ValueError(
                 f"leads must name each of the {x.shape[0]} leads of signal (a tuple of str), "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 __all__ = ["plot_tachogram", "plot_poincare", "plot_hrv_psd"]
@@ -84,6 +86,12 @@ def plot_poincare(rr_ms, *, ax=None):
     matplotlib.figure.Figure
         The figure of ``ax``.
 
+    Warns
+    -----
+    RuntimeWarning
+        Once (not once per method) when :func:`geoecg.features.hrv_psd` warns, e.g. fewer
+        than 4 finite intervals; the axes then show the reason instead of a spectrum.
+
     Examples
     --------
     >>> import matplotlib.pyplot as plt
@@ -135,6 +143,12 @@ def plot_hrv_psd(rr_ms, *, ax=None, settings=None):
     matplotlib.figure.Figure
         The figure of ``ax``.
 
+    Warns
+    -----
+    RuntimeWarning
+        Once (not once per method) when :func:`geoecg.features.hrv_psd` warns, e.g. fewer
+        than 4 finite intervals; the axes then show the reason instead of a spectrum.
+
     Examples
     --------
     >>> import matplotlib.pyplot as plt
@@ -159,9 +173,28 @@ def plot_hrv_psd(rr_ms, *, ax=None, settings=None):
             va="top",
             fontsize=8,
         )
+    seen = {}  # each warning of hrv_psd once, not once per method
     for method, style in (("welch", "-"), ("lomb", "--")):
-        f, p = hrv_psd(rr_ms, method=method, settings=settings)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            f, p = hrv_psd(rr_ms, method=method, settings=settings)
+        for w in caught:
+            seen.setdefault((w.category, str(w.message)), w)
         ax.plot(f, p, style, lw=1, label=method)
+    for (category, message), _ in seen.items():
+        warnings.warn(message, category, stacklevel=2)
+    if not np.isfinite(p).any():  # too few intervals: say why on the axes
+        reason = next(iter(seen))[1] if seen else "no finite PSD"
+        ax.text(
+            0.5,
+            0.5,
+            f"no PSD: {reason}",
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            wrap=True,
+            fontsize=8,
+        )
     ax.set(
         xlabel="frequency (Hz)", ylabel="PSD (ms$^2$/Hz)", title="RR power spectrum", xlim=(0, 0.4)
     )
