@@ -12,10 +12,21 @@ instead of a traceback half-way through a run.
 
 from __future__ import annotations
 
+import importlib
+import importlib.abc
 import importlib.util
 import sys
+import threading
 
-__all__ = ["EXTRAS", "MissingOptionalDependency", "extra_for", "install_hint", "missing", "require"]
+__all__ = [
+    "EXTRAS",
+    "MissingOptionalDependency",
+    "extra_for",
+    "import_pyriemann",
+    "install_hint",
+    "missing",
+    "require",
+]
 
 #: importable module name -> the ``geoecg[EXTRA]`` that installs it.
 EXTRAS: dict[str, str] = {
@@ -88,3 +99,85 @@ def require(*modules: str, purpose: str) -> None:
         raise MissingOptionalDependency(
             f"{purpose} needs {names}, which {verb} not installed: {install_hint(*gone)}"
         )
+
+
+class _Deferred:
+    """Stands in for a module that is not imported yet: the first attribute read imports it."""
+
+    def __init__(self, name: str):
+        self._name = name
+
+    def __getattr__(self, attr):
+        return getattr(importlib.import_module(self._name), attr)
+
+    def __repr__(self):
+        return f"<deferred import of {self._name!r}>"
+
+
+class _NoTorchForPyriemann(importlib.abc.MetaPathFinder):
+    """Refuses ``import torch`` when the statement is in a pyRiemann module, and only then."""
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname != "torch":
+            return None
+        frame = sys._getframe(1)
+        while frame is not None:  # the first frame outside the import machinery is the importer
+            module = frame.f_globals.get("__name__", "")
+            if not module.startswith(("importlib", __name__)):
+                if module.split(".")[0] == "pyriemann":
+                    raise ModuleNotFoundError("torch deferred by geoecg", name="torch")
+                return None
+            frame = frame.f_back
+        return None
+
+
+_PYRIEMANN_LOCK = threading.Lock()
+
+
+def import_pyriemann(module: str = "pyriemann"):
+    """Import a pyRiemann module without importing torch as a side effect.
+
+    pyRiemann 0.12 imports torch when its package loads (``pyriemann.geometry._backend``
+    does ``import torch`` for its optional torch backend), which costs 5-20 s the first time
+    in a process, although geoecg only passes NumPy arrays. This loads pyRiemann with that
+    one statement refused, then binds the name ``torch`` in pyRiemann's modules to a
+    stand-in that imports torch on first use: pyRiemann's torch code runs only for torch
+    tensors, and whoever has a tensor has imported torch, so pyRiemann keeps working with
+    tensors. Nothing else's ``import torch`` is affected. If torch or pyRiemann is already
+    imported, this is a plain import.
+
+    Parameters
+    ----------
+    module : str
+        Dotted name of a pyRiemann module, e.g. ``"pyriemann.geometry.mean"``.
+
+    Returns
+    -------
+    types.ModuleType
+        The module, as ``importlib.import_module`` returns it.
+
+    Examples
+    --------
+    >>> mean = import_pyriemann("pyriemann.geometry.mean")
+    >>> callable(mean.gmean)
+    True
+    """
+    if module.split(".")[0] != "pyriemann":
+        raise ValueError(f"module must be pyriemann or one of its submodules, got {module!r}")
+    if "torch" in sys.modules or "pyriemann" in sys.modules:
+        return importlib.import_module(module)
+    with _PYRIEMANN_LOCK:
+        if "pyriemann" in sys.modules:  # another thread loaded it while this one waited
+            return importlib.import_module(module)
+        finder = _NoTorchForPyriemann()
+        sys.meta_path.insert(0, finder)
+        try:
+            importlib.import_module("pyriemann")
+        finally:
+            sys.meta_path.remove(finder)
+        if "torch" not in sys.modules and _installed("torch"):
+            stand_in = _Deferred("torch")
+            for name, mod in list(sys.modules.items()):
+                if name.split(".")[0] == "pyriemann" and vars(mod).get("torch", 0) is None:
+                    mod.torch = stand_in
+    return importlib.import_module(module)

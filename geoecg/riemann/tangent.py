@@ -20,6 +20,7 @@ from .._kernels.spd import (
     sym_function,
     symmetric_status,
 )
+from .._optional import import_pyriemann  # pyRiemann without torch, on first use
 
 __all__ = ["ClassMeanTangentSpace", "check_spd_batch", "tangent_vectors"]
 
@@ -304,8 +305,7 @@ class ClassMeanTangentSpace(TransformerMixin, BaseEstimator):
         if self.metric == "riemann":
             self.means_ = riemann_group_means(X, y)[1]
         else:
-            from pyriemann.geometry.mean import gmean  # lazy: pyRiemann imports torch
-
+            gmean = import_pyriemann("pyriemann.geometry.mean").gmean
             self.means_ = np.stack([gmean(X[y == k], metric=self.metric) for k in self.classes_])
         self.n_channels_ = X.shape[1]
         p = self.n_channels_ * (self.n_channels_ + 1) // 2
@@ -319,7 +319,7 @@ class ClassMeanTangentSpace(TransformerMixin, BaseEstimator):
         X = self._check(X)
         if self.metric == "riemann":
             return _log_vectors(X, self.means_)[1]
-        from pyriemann.geometry.distance import distance  # lazy: pyRiemann imports torch
+        distance = import_pyriemann("pyriemann.geometry.distance").distance
 
         return np.column_stack([distance(X, M, metric=self.metric)[:, 0] for M in self.means_])
 
@@ -344,7 +344,7 @@ class ClassMeanTangentSpace(TransformerMixin, BaseEstimator):
             near = np.argmin(d, axis=1)
             T = T.reshape(X.shape[0], -1, p)[np.arange(X.shape[0]), near]
             return np.hstack([T, d])
-        from pyriemann.geometry.tangentspace import tangent_space  # lazy: imports torch
+        tangent_space = import_pyriemann("pyriemann.geometry.tangentspace").tangent_space
 
         if self.mode == "concat":
             return np.hstack([tangent_space(X, M, metric=self.metric) for M in self.means_])
