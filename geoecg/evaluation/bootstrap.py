@@ -14,6 +14,8 @@ import numpy as np
 from sklearn.metrics import roc_auc_score
 from sklearn.utils import check_random_state
 
+from .._validation import _to_float
+
 __all__ = [
     "BootstrapCI",
     "auc_score",
@@ -78,12 +80,14 @@ def auc_score(y_true, score) -> float:
     0.75
     """
     y = np.asarray(y_true).astype(bool)
-    s = np.asarray(score, dtype=float)
+    s = _to_float(score, "score")
     if y.shape != s.shape or y.ndim != 1:
         raise ValueError(f"y_true and score must be 1-D of equal length, got {y.shape}, {s.shape}")
     n1 = int(y.sum())
     if n1 == 0 or n1 == y.size:
         return float("nan")
+    if not np.isfinite(s).all():
+        raise ValueError("score holds NaN or inf; drop those records or impute their scores")
     return float(roc_auc_score(y, s))
 
 
@@ -108,7 +112,9 @@ def macro_auc(Y, S) -> float:
     1.0
     """
     Y = np.asarray(Y)
-    S = np.asarray(S, dtype=float)
+    S = _to_float(S, "S")
+    if Y.shape != S.shape:
+        raise ValueError(f"Y and S must have the same shape, got {Y.shape} and {S.shape}")
     if Y.ndim == 1:
         return auc_score(Y, S)
     vals = [auc_score(Y[:, j], S[:, j]) for j in range(Y.shape[1])]
@@ -117,10 +123,24 @@ def macro_auc(Y, S) -> float:
 
 
 def _cluster_index(groups, n: int):
+    if n == 0:
+        raise ValueError("y_true is empty: there are no records to bootstrap")
     if groups is None:
         return np.arange(n), n
-    _, inv = np.unique(np.asarray(groups), return_inverse=True)
+    g = np.asarray(groups)
+    if g.shape != (n,):
+        raise ValueError(f"groups must have one entry per record ({n}), got shape {g.shape}")
+    _, inv = np.unique(g, return_inverse=True)
     return inv, int(inv.max()) + 1
+
+
+def _check_boot(n_boot, level) -> None:
+    if isinstance(n_boot, bool) or not isinstance(n_boot, int | np.integer) or n_boot < 0:
+        raise ValueError(f"n_boot must be an int >= 0 (bootstrap resamples), got {n_boot!r}")
+    if isinstance(level, bool) or not isinstance(level, int | float | np.floating):
+        raise TypeError(f"level must be a number in (0, 1), got {type(level).__name__}")
+    if not 0 < level < 1:
+        raise ValueError(f"level must be in (0, 1) (coverage of the interval), got {level!r}")
 
 
 def _boot_weights(inv, n_clusters, n_boot, rs) -> np.ndarray:
@@ -234,6 +254,7 @@ def bootstrap_ci(
     >>> ci.low < ci.estimate < ci.high
     True
     """
+    _check_boot(n_boot, level)
     y = np.asarray(y_true)
     S = _as_repeats(scores, y)
     rs = check_random_state(random_state)
@@ -244,10 +265,10 @@ def bootstrap_ci(
 
 
 def _as_repeats(scores, y):
-    S = np.asarray(scores, dtype=float)
+    S = _to_float(scores, "scores")
     if S.shape == y.shape or (y.ndim == 1 and S.ndim == 1):
         S = S[None]
-    if S.shape[1] != y.shape[0]:
+    if S.ndim < 2 or y.ndim == 0 or S.shape[1] != y.shape[0]:
         raise ValueError(
             f"scores must have {y.shape[0]} records on their first (or second, with "
             f"repeats) axis, got shape {np.shape(scores)}"
@@ -306,6 +327,7 @@ def paired_bootstrap_diff(
     >>> d.estimate > 0
     True
     """
+    _check_boot(n_boot, level)
     y = np.asarray(y_true)
     A = _as_repeats(scores_a, y)
     B = _as_repeats(scores_b, y)

@@ -104,6 +104,12 @@ def make_splits(y, groups=None, cv=5, random_state=0) -> list[tuple[np.ndarray, 
     False
     """
     y = np.asarray(y)
+    if isinstance(cv, bool) or (isinstance(cv, int | np.integer) and cv < 2):
+        raise ValueError(f"cv must be a number of folds >= 2 or a splitter, got {cv!r}")
+    if groups is not None and np.shape(groups) != (len(y),):
+        raise ValueError(
+            f"groups must have one entry per record of y ({len(y)}), got shape {np.shape(groups)}"
+        )
     strat = y if y.ndim == 1 else np.array(["".join(map(str, r)) for r in y.astype(int)])
     n_splits = cv if isinstance(cv, int) else getattr(cv, "n_splits", 2)
     if y.ndim == 2:
@@ -167,6 +173,7 @@ def oof_predict(estimator, X, y, splits, covariates=None):
     0.83
     """
     y = np.asarray(y)
+    _check_aligned(X, y, covariates, splits)
     multilabel = y.ndim == 2 and y.shape[1] > 1
     classes = np.arange(y.shape[1]) if multilabel else np.unique(y)
     proba = np.full((len(y), len(classes)), np.nan)
@@ -192,6 +199,23 @@ def oof_predict(estimator, X, y, splits, covariates=None):
             proba[np.ix_(te, cols)] = p
             proba[te] = np.nan_to_num(proba[te], nan=0.0)
     return proba, classes, {"fit_s": fit_s, "predict_s": predict_s}
+
+
+def _check_aligned(X, y, covariates, splits) -> None:
+    """X, y and covariates: one row per record; every split index a record of y."""
+    if y.ndim == 0:
+        raise ValueError(f"y must be an array of labels, one per record, got {y!r}")
+    n = len(y)
+    for name, a in (("X", X), ("covariates", covariates)):
+        if a is not None and hasattr(a, "__len__") and len(a) != n:
+            raise ValueError(f"{name} has {len(a)} records, y has {n}: they must be aligned")
+    for k, split in enumerate(splits):
+        for part, idx in zip(("train", "test"), split, strict=True):
+            idx = np.asarray(idx)
+            if idx.size and (idx.dtype.kind not in "iu" or idx.min() < -n or idx.max() >= n):
+                raise ValueError(
+                    f"splits[{k}] {part} indices must be integer record indices in [0, {n})"
+                )
 
 
 def _nan_stat(fn, values) -> float:

@@ -227,6 +227,8 @@ def evaluate_cohort(
     ((2, 80), True)
     """
     y = np.asarray(y)
+    if hasattr(X, "__len__") and y.ndim == 1 and len(X) != y.size:
+        raise ValueError(f"X has {len(X)} records, y has {y.size}: they must be aligned")
     if splits is None:
         splits = patient_splits(
             y, groups, n_splits=n_splits, n_repeats=n_repeats, random_state=random_state

@@ -63,7 +63,9 @@ def detection_rates(tp: int, fp: int, fn: int) -> dict:
     """
     counts = {"tp": tp, "fp": fp, "fn": fn}
     for name, v in counts.items():
-        if isinstance(v, bool) or not float(v).is_integer() or v < 0:
+        if isinstance(v, bool | str | bytes) or not isinstance(v, int | float | np.number):
+            raise TypeError(f"{name} must be a non-negative integer count, got {v!r}")
+        if not float(v).is_integer() or v < 0:
             raise ValueError(f"{name} must be a non-negative integer count, got {v!r}")
     tp, fp, fn = int(tp), int(fp), int(fn)
     return {
@@ -182,6 +184,10 @@ class ClassTable:
 def _rows(counts: Mapping) -> pd.DataFrame:
     recs = {}
     for name, c in counts.items():
+        if not isinstance(c, Mapping) or not {"tp", "fp", "fn"} <= set(c):
+            raise ValueError(
+                f"counts[{name!r}] must be a mapping with 'tp', 'fp' and 'fn', got {c!r}"
+            )
         r = detection_rates(c["tp"], c["fp"], c["fn"])
         recs[name] = {"n": r["tp"] + r["fn"], "n_pred": r["tp"] + r["fp"], **r}
     return pd.DataFrame.from_dict(recs, orient="index", columns=list(RATE_COLUMNS))

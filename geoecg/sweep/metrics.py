@@ -4,11 +4,25 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._validation import _to_float
 from ..evaluation.small_cohort import auc_score
 
 __all__ = ["expected_calibration_error", "binary_metrics", "transfer_gaps"]
 
 _EPS = 1e-15
+_METRIC_KEYS = ("auroc", "log_loss", "brier", "ece")
+
+
+def _check_yp(y, p) -> tuple[np.ndarray, np.ndarray]:
+    """(y, p) as flat float arrays: labels in {0, 1}, probabilities in [0, 1], one per label."""
+    y, p = _to_float(y, "y").ravel(), _to_float(p, "p").ravel()
+    if y.shape != p.shape:
+        raise ValueError(f"y and p must have the same length, got {y.size} and {p.size}")
+    if not np.isin(y, (0.0, 1.0)).all():
+        raise ValueError("y must hold binary labels 0/1 (False/True)")
+    if not (np.isfinite(p).all() and (p >= -1e-9).all() and (p <= 1 + 1e-9).all()):
+        raise ValueError("p must hold predicted probabilities in [0, 1] (no NaN/inf)")
+    return y, np.clip(p, 0.0, 1.0)
 
 
 def expected_calibration_error(y, p, n_bins: int = 15) -> float:
@@ -41,11 +55,10 @@ def expected_calibration_error(y, p, n_bins: int = 15) -> float:
     >>> round(expected_calibration_error([1, 1, 1, 1], [0.5, 0.5, 0.5, 0.5]), 3)
     0.5
     """
-    y = np.asarray(y, dtype=float).ravel()
-    p = np.asarray(p, dtype=float).ravel()
-    if y.shape != p.shape:
-        raise ValueError(f"y and p must have the same length, got {y.size} and {p.size}")
-    if int(n_bins) < 1:
+    y, p = _check_yp(y, p)
+    if isinstance(n_bins, bool) or not isinstance(n_bins, int | np.integer):
+        raise TypeError(f"n_bins must be an int >= 1, got {type(n_bins).__name__}")
+    if n_bins < 1:
         raise ValueError(f"n_bins must be >= 1, got {n_bins}")
     if y.size == 0:
         return float("nan")
@@ -78,8 +91,8 @@ def binary_metrics(y, p) -> dict:
     >>> m["auroc"], round(m["brier"], 4)
     (1.0, 0.0825)
     """
-    y = np.asarray(y, dtype=float).ravel()
-    p = np.clip(np.asarray(p, dtype=float).ravel(), _EPS, 1 - _EPS)
+    y, p = _check_yp(y, p)
+    p = np.clip(p, _EPS, 1 - _EPS)
     ll = float(-np.mean(y * np.log(p) + (1 - y) * np.log1p(-p))) if y.size else float("nan")
     return {
         "auroc": auc_score(y == 1, p),
@@ -113,7 +126,13 @@ def transfer_gaps(shifted: dict, reference: dict) -> dict:
     ...               {"auroc": 0.82, "log_loss": 0.45, "brier": 0.18, "ece": 0.01})["log_loss_gap"]
     0.05...
     """
-    return {f"{k}_gap": shifted[k] - reference[k] for k in ("auroc", "log_loss", "brier", "ece")}
+    for name, d in (("shifted", shifted), ("reference", reference)):
+        if not isinstance(d, dict):
+            raise TypeError(f"{name} must be a dict from binary_metrics, got {type(d).__name__}")
+        missing = [k for k in _METRIC_KEYS if k not in d]
+        if missing:
+            raise ValueError(f"{name} lacks {missing}; pass the dict binary_metrics returns")
+    return {f"{k}_gap": shifted[k] - reference[k] for k in _METRIC_KEYS}
 
 
 def __getattr__(name):
