@@ -17,6 +17,7 @@ from geoecg._kernels import hrv_batch as B
 from geoecg._kernels import hrv_entropy_bits as H
 from geoecg._kernels import hrv_floor as FL
 from geoecg._kernels import hrv_freq as F
+from geoecg._kernels import hrv_lomb as L
 from geoecg._kernels import hrv_nonlinear as N
 from geoecg._kernels import hrv_sort as S
 from geoecg._kernels import hrv_time as T
@@ -91,7 +92,7 @@ EPS = np.finfo(float).eps
 def _taylor_exp_rtol(a):
     """Remainder bound of the degree-``LS_EXP_DEGREE`` Taylor ``exp`` at ``|a|`` (relative),
     plus 4 ulp of rounding."""
-    d = F.LS_EXP_DEGREE
+    d = L.LS_EXP_DEGREE
     return np.abs(a) ** (d + 1) / math.factorial(d + 1) * np.exp(np.abs(a)) + 4 * EPS
 
 
@@ -99,9 +100,9 @@ def test_exp_small_equals_numpy():
     """The gridding's Taylor ``exp`` on its whole argument range (|a| <= 2 pi / LS_SPREAD
     bounds h^2 / (2 tau)) within its remainder bound of ``np.exp`` (< 1.6e-12; < 1e-13 on
     the default grid's 0.42), and within 4 ulp where that bound is below rounding."""
-    bound = 2 * np.pi / F.LS_SPREAD
+    bound = 2 * np.pi / L.LS_SPREAD
     a = np.linspace(-bound, bound, 2001)
-    got = np.array([F._exp_small(v) for v in a])
+    got = np.array([L._exp_small(v) for v in a])
     err = np.abs(got - np.exp(a)) / np.exp(a)
     assert np.all(err <= _taylor_exp_rtol(a))
     assert _taylor_exp_rtol(bound) < 1.6e-12 and _taylor_exp_rtol(0.42) < 1e-13
@@ -113,10 +114,10 @@ def test_exp_pair_equals_numpy():
     """exp(a) and exp(-a) from the even and odd parts of the same Taylor polynomial, on the
     whole argument range, within the bound of :func:`test_exp_small_equals_numpy`; an odd
     degree (the split needs it)."""
-    assert F.LS_EXP_DEGREE % 2 == 1
-    bound = 2 * np.pi / F.LS_SPREAD
+    assert L.LS_EXP_DEGREE % 2 == 1
+    bound = 2 * np.pi / L.LS_SPREAD
     a = np.linspace(-bound, bound, 2001)
-    got = np.array([F._exp_pair(v) for v in a])
+    got = np.array([L._exp_pair(v) for v in a])
     for col, sign in ((0, 1.0), (1, -1.0)):
         ref = np.exp(sign * a)
         assert np.all(np.abs(got[:, col] - ref) / ref <= _taylor_exp_rtol(a))
@@ -484,7 +485,7 @@ def test_lomb_scargle_equals_astropy_and_band_powers_hold():
     t = np.cumsum(rng.uniform(0.6, 1.1, 380))
     y = 800 + 25 * np.sin(2 * np.pi * 0.27 * t) + 15 * np.sin(2 * np.pi * 0.09 * t)
     y = y + 8 * rng.standard_normal(t.size)
-    f, P = F.lomb_scargle(t, y, 0.001, 400)
+    f, P = L.lomb_scargle(t, y, 0.001, 400)
     ls = astropy_ts.LombScargle(t, y, fit_mean=False, center_data=True, normalization="psd")
     ref = ls.power(f, method="slow")
     np.testing.assert_allclose(P, ref, rtol=1e-9, atol=1e-12 * ref.max())
@@ -523,7 +524,7 @@ def test_lomb_scargle_on_both_grid_kinds_equals_direct_twin(nf):
     rng = np.random.default_rng(nf)
     t = 2.0 + np.cumsum(rng.uniform(0.6, 1.1, 380))
     y = 800 + 25 * np.sin(2 * np.pi * 0.27 * t) + 8 * rng.standard_normal(t.size)
-    f, P = F.lomb_scargle(t, y, 0.001, nf)
+    f, P = L.lomb_scargle(t, y, 0.001, nf)
     yc = y - y.mean()
     w = 2 * np.pi * f[:, None]
     tau = np.arctan2(np.sin(2 * w * t).sum(1), np.cos(2 * w * t).sum(1))[:, None] / (2 * w)

@@ -6,7 +6,8 @@ import warnings
 
 import numpy as np
 
-from .._kernels.hrv_freq import lomb_scargle, natural_cubic_spline, welch_low_bins
+from .._kernels.hrv_freq import natural_cubic_spline, welch_low_bins
+from .._kernels.hrv_lomb import lomb_scargle
 from .hrv import HRVSettings, _prepare
 
 __all__ = ["hrv_psd"]
