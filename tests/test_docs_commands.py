@@ -8,7 +8,8 @@ stand for a value and get a dummy one the option accepts. A complete command in 
 block must also name every required argument; an inline fragment (``geoecg bench af``)
 need not. A line of a historical section that documents a flag since removed carries the
 marker ``(flag removed in session N)`` (also ``flags``, ``option``, ``value``, ``subcommand``,
-``renamed``) and is skipped.
+``renamed``) and is skipped. The command lines in the ``--help`` texts (the subcommands'
+descriptions and epilogs) are checked the same way.
 """
 
 from __future__ import annotations
@@ -246,6 +247,27 @@ def test_doc_command_lines_parse(parsers):
     assert len(commands) > 150, f"only {len(commands)} geoecg command lines found in the docs"
     bad = [f"{c}\n    -> {e}" for c in commands if (e := check(c, *parsers))]
     assert not bad, f"{len(bad)} documented command lines do not parse:\n" + "\n".join(bad)
+
+
+def _help_commands(parser: argparse.ArgumentParser, name: str = "geoecg") -> list[Command]:
+    """The command lines in the ``--help`` texts (descriptions, epilogs) of every subcommand."""
+    found = []
+    text = f"{parser.description or ''}\n{parser.epilog or ''}".splitlines()
+    for i, line in enumerate(text, 1):
+        found += _commands_in(line, f"{name} --help", i, complete=True)
+    found += _inline(text, f"{name} --help", "``")
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub, subparser in action.choices.items():
+                found += _help_commands(subparser, f"{name} {sub}")
+    return found
+
+
+def test_help_text_command_lines_parse(parsers):
+    commands = _help_commands(parsers[0])
+    assert len(commands) >= 5, [str(c) for c in commands]
+    bad = [f"{c}\n    -> {e}" for c in commands if (e := check(c, *parsers))]
+    assert not bad, f"{len(bad)} command lines in --help texts do not parse:\n" + "\n".join(bad)
 
 
 def test_checker_catches_what_it_should(parsers, tmp_path):
