@@ -5,33 +5,37 @@ MIT-BIH, MIMIC-IV-ECG or any WFDB tree) into a partitioned Parquet table, chunk 
 on joblib worker processes or a Dask cluster; an interrupted run resumes where it stopped.
 """
 
-from .extract import DEFAULT_FEATURES, ExtractResult, extract_features, read_features
-from .feature_sets import (
-    FEATURE_SETS,
-    AFSet,
-    CovarianceSet,
-    DelineationSet,
-    FeatureSet,
-    HRVSet,
-    MorphologySet,
-    NoiseSet,
-    RecordData,
-    RPeaksSet,
-    SQISet,
-    TangentSet,
-    resolve_feature_sets,
-)
-from .sources import (
-    SOURCE_KINDS,
-    CinC2017Source,
-    MIMICIVECGSource,
-    MITDBSource,
-    PTBXLSource,
-    RecordRef,
-    RecordSource,
-    WFDBTree,
-    open_source,
-)
+from .._lazy import attach as _attach
+
+#: Public name -> submodule that defines it: each loads on first use (``geoecg._lazy``).
+_EXPORTS = {
+    "DEFAULT_FEATURES": "extract",
+    "ExtractResult": "extract",
+    "extract_features": "extract",
+    "read_features": "extract",
+    "FEATURE_SETS": "feature_sets",
+    "AFSet": "feature_sets",
+    "CovarianceSet": "feature_sets",
+    "DelineationSet": "feature_sets",
+    "FeatureSet": "feature_sets",
+    "HRVSet": "feature_sets",
+    "MorphologySet": "feature_sets",
+    "NoiseSet": "feature_sets",
+    "RecordData": "feature_sets",
+    "RPeaksSet": "feature_sets",
+    "SQISet": "feature_sets",
+    "TangentSet": "feature_sets",
+    "resolve_feature_sets": "feature_sets",
+    "SOURCE_KINDS": "sources",
+    "CinC2017Source": "sources",
+    "MIMICIVECGSource": "sources",
+    "MITDBSource": "sources",
+    "PTBXLSource": "sources",
+    "RecordRef": "sources",
+    "RecordSource": "sources",
+    "WFDBTree": "sources",
+    "open_source": "sources",
+}
 
 __all__ = [
     "DEFAULT_FEATURES",
@@ -61,3 +65,5 @@ __all__ = [
     "MIMICIVECGSource",
     "open_source",
 ]
+
+__getattr__, __dir__ = _attach(__name__, _EXPORTS)

@@ -5,36 +5,38 @@ environment labels through ``domains=``; importance weighting takes unlabelled t
 through ``target=``. Request them inside pipelines with ``set_fit_request(...)``.
 """
 
-from .af import (  # noqa: F401
-    AF_PRESETS,
-    AFDetector,
-    AFRecordClassifier,
-    CinC2017Classifier,
-    COSEnDetector,
-    LowComplexityAFDetector,
-    TatenoGlassDetector,
-    make_af_classifier,
-)
-from .covariate_adjusted import CovariateAdjustedClassifier, CovariateAdjustedGLM
-from .heartbeat import HeartbeatClassifier, class_weights  # noqa: F401
-from .importance import ImportanceWeightedClassifier, density_ratio_weights
-from .invariant import (
-    AnchorClassifier,
-    AnchorRegression,
-    GroupDROClassifier,
-    IRMClassifier,
-    VRExClassifier,
-)
-from .prior_shift import (
-    PriorEstimate,
-    PriorShiftClassifier,
-    bbse_priors,
-    em_priors,
-    prior_correct,
-    rlls_priors,
-)
-from .record_prior import RecordPriorAdapter
-from .record_self_training import RecordSelfTraining
+from .._lazy import attach as _attach
+
+#: Public name -> submodule that defines it: each loads on first use (``geoecg._lazy``).
+_EXPORTS = {
+    "AF_PRESETS": "af",
+    "AFDetector": "af",
+    "AFRecordClassifier": "af",
+    "CinC2017Classifier": "af",
+    "COSEnDetector": "af",
+    "LowComplexityAFDetector": "af",
+    "TatenoGlassDetector": "af",
+    "make_af_classifier": "af",
+    "CovariateAdjustedClassifier": "covariate_adjusted",
+    "CovariateAdjustedGLM": "covariate_adjusted",
+    "HeartbeatClassifier": "heartbeat",
+    "class_weights": "heartbeat",
+    "ImportanceWeightedClassifier": "importance",
+    "density_ratio_weights": "importance",
+    "AnchorClassifier": "invariant",
+    "AnchorRegression": "invariant",
+    "GroupDROClassifier": "invariant",
+    "IRMClassifier": "invariant",
+    "VRExClassifier": "invariant",
+    "PriorEstimate": "prior_shift",
+    "PriorShiftClassifier": "prior_shift",
+    "bbse_priors": "prior_shift",
+    "em_priors": "prior_shift",
+    "prior_correct": "prior_shift",
+    "rlls_priors": "prior_shift",
+    "RecordPriorAdapter": "record_prior",
+    "RecordSelfTraining": "record_self_training",
+}
 
 __all__ = [
     "CovariateAdjustedClassifier",
@@ -57,3 +59,5 @@ __all__ = [
     "AnchorClassifier",
     "AnchorRegression",
 ]
+
+__getattr__, __dir__ = _attach(__name__, _EXPORTS)

@@ -6,12 +6,7 @@ works for every name of ``__all__``. To export a new name, add it to :data:`_EXP
 (name -> submodule).
 """
 
-from __future__ import annotations
-
-import importlib as _importlib
-import importlib.util as _importlib_util
-import sys as _sys
-import types as _types
+from .._lazy import attach as _attach
 
 #: Public name -> submodule that defines it.
 _EXPORTS = {
@@ -87,32 +82,4 @@ _EXPORTS = {
 __all__ = list(_EXPORTS)
 
 
-def __getattr__(name):
-    module = _EXPORTS.get(name)
-    if module is None:
-        if not name.startswith("__") and _importlib_util.find_spec(f"{__name__}.{name}"):
-            return _importlib.import_module(f"{__name__}.{name}")  # a submodule, e.g. .rpeaks
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(_importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value  # later lookups skip __getattr__
-    return value
-
-
-def __dir__():
-    return sorted({*globals(), *_EXPORTS})
-
-
-class _Package(_types.ModuleType):
-    """This package, keeping a function whose name is also a submodule's (``hrv_psd``).
-
-    Importing a submodule binds it as an attribute of the package; for a name that is
-    both (function ``hrv_psd`` in submodule ``hrv_psd``) the function is kept instead.
-    """
-
-    def __setattr__(self, name, value):
-        if isinstance(value, _types.ModuleType) and _EXPORTS.get(name) == name:
-            value = getattr(value, name)
-        super().__setattr__(name, value)
-
-
-_sys.modules[__name__].__class__ = _Package
+__getattr__, __dir__ = _attach(__name__, _EXPORTS)

@@ -1,29 +1,46 @@
 """Reading ECG data: WFDB records, database adapters and lazy iteration."""
 
-from .cinc2017 import CinC2017
-from .fast import SignalData, read_signal
-from .iterate import iter_chunks, iter_records
-from .ludb import LUDB, LUDB_LEADS, LUDBRecord
-from .mitdb import (
-    AAMI_CLASSES,
-    DS1,
-    DS2,
-    PACED,
-    aami_counts,
-    aami_labels,
-    aami_map,
-    beat_annotations,
-    mitdb_dir,
-    mitdb_records,
-    patient_groups,
-    read_mitdb,
-    rhythm_episodes,
-)
-from .nstdb import nstdb_dir, nstdb_records, parse_nstdb_name, read_nstdb
-from .paths import data_root, database_dir, list_records
-from .ptbxl import PTBXL
-from .qtdb import QTDB, QTDBRecord
-from .record import Annotations, ECGRecord, parse_comments, read_header, read_record
+from .._lazy import attach as _attach
+
+#: Public name -> submodule that defines it: each loads on first use (``geoecg._lazy``).
+_EXPORTS = {
+    "CinC2017": "cinc2017",
+    "SignalData": "fast",
+    "read_signal": "fast",
+    "iter_chunks": "iterate",
+    "iter_records": "iterate",
+    "LUDB": "ludb",
+    "LUDB_LEADS": "ludb",
+    "LUDBRecord": "ludb",
+    "AAMI_CLASSES": "mitdb",
+    "DS1": "mitdb",
+    "DS2": "mitdb",
+    "PACED": "mitdb",
+    "aami_counts": "mitdb",
+    "aami_labels": "mitdb",
+    "aami_map": "mitdb",
+    "beat_annotations": "mitdb",
+    "mitdb_dir": "mitdb",
+    "mitdb_records": "mitdb",
+    "patient_groups": "mitdb",
+    "read_mitdb": "mitdb",
+    "rhythm_episodes": "mitdb",
+    "nstdb_dir": "nstdb",
+    "nstdb_records": "nstdb",
+    "parse_nstdb_name": "nstdb",
+    "read_nstdb": "nstdb",
+    "data_root": "paths",
+    "database_dir": "paths",
+    "list_records": "paths",
+    "PTBXL": "ptbxl",
+    "QTDB": "qtdb",
+    "QTDBRecord": "qtdb",
+    "Annotations": "record",
+    "ECGRecord": "record",
+    "parse_comments": "record",
+    "read_header": "record",
+    "read_record": "record",
+}
 
 __all__ = [
     "AAMI_CLASSES",
@@ -63,3 +80,5 @@ __all__ = [
     "read_signal",
     "rhythm_episodes",
 ]
+
+__getattr__, __dir__ = _attach(__name__, _EXPORTS)

@@ -8,19 +8,30 @@
   Gaussian conditional mean, patient-calibrated) and :func:`reconstruction_scores`.
 """
 
-from ._phases import BEAT_PHASE_EDGES_S, beat_phase_index
-from .amplitude import AmplitudeSpread, amplitude_spread, r_amplitudes
-from .names import (
-    CHEST_LEADS,
-    LIMB_LEADS,
-    STANDARD_LEADS,
-    canonical_order,
-    lead_indices,
-    parse_lead,
-    parse_leads,
-)
-from .reconstruct import METHODS, LeadReconstructor, ReconstructionScores, reconstruction_scores
-from .relations import LIMB_FROM_I_II, limb_leads, limb_relation_residuals
+from .._lazy import attach as _attach
+
+#: Public name -> submodule that defines it: each loads on first use (``geoecg._lazy``).
+_EXPORTS = {
+    "BEAT_PHASE_EDGES_S": "_phases",
+    "beat_phase_index": "_phases",
+    "AmplitudeSpread": "amplitude",
+    "amplitude_spread": "amplitude",
+    "r_amplitudes": "amplitude",
+    "CHEST_LEADS": "names",
+    "LIMB_LEADS": "names",
+    "STANDARD_LEADS": "names",
+    "canonical_order": "names",
+    "lead_indices": "names",
+    "parse_lead": "names",
+    "parse_leads": "names",
+    "METHODS": "reconstruct",
+    "LeadReconstructor": "reconstruct",
+    "ReconstructionScores": "reconstruct",
+    "reconstruction_scores": "reconstruct",
+    "LIMB_FROM_I_II": "relations",
+    "limb_leads": "relations",
+    "limb_relation_residuals": "relations",
+}
 
 __all__ = [
     "STANDARD_LEADS",
@@ -43,3 +54,5 @@ __all__ = [
     "AmplitudeSpread",
     "amplitude_spread",
 ]
+
+__getattr__, __dir__ = _attach(__name__, _EXPORTS)

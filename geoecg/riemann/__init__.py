@@ -6,20 +6,31 @@ The pipeline of Alkan, Veldtman & Deligianni (2023) for small 12-lead cohorts is
 with :class:`GeodesicAugmentedClassifier` around the part that follows the covariances.
 """
 
-from .augmentation import GeodesicAugmentedClassifier, GeodesicSamples, geodesic_augment
-from .beat_average import BeatAverages, beat_averages
-from .covariances import ESTIMATORS, CovarianceResult, LeadCovariances, lead_covariances
-from .pipelines import (
-    AppendCovariates,
-    CovariateScaler,
-    InnerGroupSearch,
-    MeanProbabilityClassifier,
-    hankel_covariances,
-    hankel_ensemble_classifier,
-    hankel_tangent_classifier,
-)
-from .recentering import RiemannianRecentering
-from .tangent import ClassMeanTangentSpace, check_spd_batch, tangent_vectors
+from .._lazy import attach as _attach
+
+#: Public name -> submodule that defines it: each loads on first use (``geoecg._lazy``).
+_EXPORTS = {
+    "GeodesicAugmentedClassifier": "augmentation",
+    "GeodesicSamples": "augmentation",
+    "geodesic_augment": "augmentation",
+    "BeatAverages": "beat_average",
+    "beat_averages": "beat_average",
+    "ESTIMATORS": "covariances",
+    "CovarianceResult": "covariances",
+    "LeadCovariances": "covariances",
+    "lead_covariances": "covariances",
+    "AppendCovariates": "pipelines",
+    "CovariateScaler": "pipelines",
+    "InnerGroupSearch": "pipelines",
+    "MeanProbabilityClassifier": "pipelines",
+    "hankel_covariances": "pipelines",
+    "hankel_ensemble_classifier": "pipelines",
+    "hankel_tangent_classifier": "pipelines",
+    "RiemannianRecentering": "recentering",
+    "ClassMeanTangentSpace": "tangent",
+    "check_spd_batch": "tangent",
+    "tangent_vectors": "tangent",
+}
 
 __all__ = [
     "ESTIMATORS",
@@ -43,3 +54,5 @@ __all__ = [
     "hankel_tangent_classifier",
     "hankel_ensemble_classifier",
 ]
+
+__getattr__, __dir__ = _attach(__name__, _EXPORTS)

@@ -5,13 +5,29 @@ the training environment(s), evaluates it on the test environment and reports th
 transfer gaps against the same model class fitted in the test environment.
 """
 
-from .config import SweepConfig, Task, cell_id, expand_grid, load_config
-from .methods import METHODS, Method
-from .metrics import binary_metrics, expected_calibration_error, transfer_gaps
-from .packaged import config_path, config_title, list_configs
-from .runner import run_sweep, run_task
-from .store import ResultStore, load_results
-from .summary import summarize
+from .._lazy import attach as _attach
+
+#: Public name -> submodule that defines it: each loads on first use (``geoecg._lazy``).
+_EXPORTS = {
+    "SweepConfig": "config",
+    "Task": "config",
+    "cell_id": "config",
+    "expand_grid": "config",
+    "load_config": "config",
+    "METHODS": "methods",
+    "Method": "methods",
+    "binary_metrics": "metrics",
+    "expected_calibration_error": "metrics",
+    "transfer_gaps": "metrics",
+    "config_path": "packaged",
+    "config_title": "packaged",
+    "list_configs": "packaged",
+    "run_sweep": "runner",
+    "run_task": "runner",
+    "ResultStore": "store",
+    "load_results": "store",
+    "summarize": "summary",
+}
 
 __all__ = [
     "SweepConfig",
@@ -35,9 +51,12 @@ __all__ = [
 ]
 
 
-def __getattr__(name):  # deprecated names (removed in the next release)
+def _deprecated(name):  # deprecated names (removed in the next release)
     if name == "auroc":
         from . import metrics
 
         return metrics.__getattr__(name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__getattr__, __dir__ = _attach(__name__, _EXPORTS, fallback=_deprecated)

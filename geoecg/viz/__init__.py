@@ -1,13 +1,23 @@
 """Plots (matplotlib). Numerical functions never plot; they return data that these draw."""
 
-from .af import plot_af_timeline  # noqa: F401
-from .beats import plot_beat_templates, plot_star_strip
-from .compare import plot_comparison
-from .hrv import plot_hrv_psd, plot_poincare, plot_tachogram
-from .records import plot_record
-from .riemann import plot_covariances, plot_learning_curve, plot_tangent_scatter  # noqa: F401
-from .rpeaks import plot_rpeaks
-from .shift import plot_shift_sweep
+from .._lazy import attach as _attach
+
+#: Public name -> submodule that defines it: each loads on first use (``geoecg._lazy``).
+_EXPORTS = {
+    "plot_af_timeline": "af",
+    "plot_beat_templates": "beats",
+    "plot_star_strip": "beats",
+    "plot_comparison": "compare",
+    "plot_hrv_psd": "hrv",
+    "plot_poincare": "hrv",
+    "plot_tachogram": "hrv",
+    "plot_record": "records",
+    "plot_covariances": "riemann",
+    "plot_learning_curve": "riemann",
+    "plot_tangent_scatter": "riemann",
+    "plot_rpeaks": "rpeaks",
+    "plot_shift_sweep": "shift",
+}
 
 __all__ = [
     "plot_record",
@@ -20,3 +30,5 @@ __all__ = [
     "plot_poincare",
     "plot_hrv_psd",
 ]
+
+__getattr__, __dir__ = _attach(__name__, _EXPORTS)
