@@ -6,8 +6,9 @@ file of a stopped run looked finished apart from missing methods or an empty
 ``"downstream"``. Now they write through :class:`geoecg.commands.bench_io.JsonSink`:
 ``"complete": false`` in every write before the end (with the reason on Ctrl-C/SIGTERM),
 ``true`` in the last one. The PTB-XL records are real; the expensive reconstruction and
-downstream protocols of ``reconstruct`` are replaced by stubs (their figures are tested
-in ``tests/test_leads_reconstruct.py``).
+downstream protocols of ``reconstruct`` are replaced by stubs (the reconstruction part is
+tested in ``tests/test_leads_reconstruct.py``, the downstream
+:func:`geoecg.leads.protocol.subset_auc_comparison` in ``tests/test_leads_subset_auc.py``).
 """
 
 from __future__ import annotations
