@@ -36,10 +36,17 @@ def test_import_geoecg_loads_no_heavy_dependency():
     assert [m for m in loaded if m.startswith("geoecg.")] == []
 
 
-def test_import_features_loads_no_heavy_dependency():
-    loaded = _loaded_after("import geoecg.features")
+#: Subpackages that load their names on first use (``geoecg._lazy``). Not here: evaluation
+#: (a leaf that may import no geoecg module), neural (torch is its point), datasets (paths).
+LAZY = ("features", "riemann", "estimators", "leads", "io", "signal", "cohort", "viz")
+LAZY += ("simulate", "sweep")
+
+
+@pytest.mark.parametrize("package", LAZY)
+def test_import_subpackage_loads_no_heavy_dependency(package):
+    loaded = _loaded_after(f"import geoecg.{package}")
     assert not [m for m in loaded if m.split(".")[0] in HEAVY], loaded
-    assert [m for m in loaded if m.startswith("geoecg.features.")] == []
+    assert [m for m in loaded if m.startswith(f"geoecg.{package}.")] == []
 
 
 def test_detect_rpeaks_imports_without_sklearn_or_pandas():
@@ -55,7 +62,9 @@ def test_function_named_like_its_submodule_stays_a_function():
         "assert callable(f.hrv_psd) and hrv_psd is f.hrv_psd\n"
         "assert f.rpeaks.__name__ == 'geoecg.features.rpeaks'\n"
         "from geoecg.features.rpeaks import RPeakDetector\n"
-        "assert RPeakDetector is f.RPeakDetector"
+        "assert RPeakDetector is f.RPeakDetector\n"
+        "import geoecg.signal.resample\nimport geoecg.signal as s\n"
+        "assert callable(s.resample) and s.resample.__module__ == 'geoecg.signal.resample'"
     )
     _loaded_after(code)  # raises CalledProcessError if an assert fails
 
