@@ -17,8 +17,16 @@ _X = np.random.default_rng(0).standard_normal((40, 3))
 
 
 def _cases() -> dict:
+    import matplotlib
+
+    matplotlib.use("Agg")
     from geoecg import evaluation as ev
-    from geoecg import sweep
+    from geoecg import io, simulate, sweep, viz
+    from geoecg.datasets import sample_record_path
+
+    ann = io.read_record(sample_record_path("mitdb_119")).annotations
+    env = simulate.Environment()
+    x = np.sin(np.linspace(0, 60, 2500))
 
     m = {"auroc": 0.5, "log_loss": 0.7, "brier": 0.25, "ece": 0.1}
     return {
@@ -65,6 +73,68 @@ def _cases() -> dict:
         ),
         "transfer_gaps key missing": (lambda: sweep.transfer_gaps({"auroc": 0.5}, m), "shifted"),
         "transfer_gaps None": (lambda: sweep.transfer_gaps(m, None), "reference"),
+        # io
+        "read_record path int": (lambda: io.read_record(3), "path"),
+        "aami_labels one str": (lambda: io.aami_labels("NV"), "symbols"),
+        "parse_comments one str": (lambda: io.parse_comments("age: 5"), "comments"),
+        "parse_comments None": (lambda: io.parse_comments(None), "comments"),
+        "parse_nstdb_name int": (lambda: io.parse_nstdb_name(5), "name"),
+        "patient_groups int": (lambda: io.patient_groups(5), "records"),
+        "beat_annotations None": (lambda: io.beat_annotations(None), "annotations"),
+        "rhythm_episodes fs 0": (lambda: io.rhythm_episodes(ann, 108000, 0), r"\bfs\b"),
+        "rhythm_episodes fs text": (lambda: io.rhythm_episodes(ann, 108000, "360"), r"\bfs\b"),
+        "rhythm_episodes n_samples fractional": (
+            lambda: io.rhythm_episodes(ann, 108000.5, 360.0),
+            "n_samples",
+        ),
+        # simulate
+        "synthesize_ecg fs text": (lambda: simulate.synthesize_ecg(fs="x"), r"\bfs\b"),
+        "dipole_to_12lead text": (lambda: simulate.dipole_to_12lead("abc"), "dipole"),
+        "swap_arm_leads text": (lambda: simulate.swap_arm_leads("abc"), "ecg"),
+        "shift_prevalence text": (lambda: simulate.shift_prevalence(env, "x"), "log_odds"),
+        "shift_shortcut NaN": (lambda: simulate.shift_shortcut(env, np.nan), "strength"),
+        "shift_mechanism gain inf": (
+            lambda: simulate.shift_mechanism(env, gain=np.inf),
+            "gain",
+        ),
+        "Environment age_mean text": (lambda: simulate.Environment(age_mean="60"), "age_mean"),
+        # viz
+        "plot_tachogram 2-D": (lambda: viz.plot_tachogram(np.zeros((3, 3))), "rr_ms"),
+        "plot_tachogram times_s length": (
+            lambda: viz.plot_tachogram(np.full(50, 800.0), times_s=np.arange(3)),
+            "times_s",
+        ),
+        "plot_tachogram changed length": (
+            lambda: viz.plot_tachogram(np.full(50, 800.0), changed=np.zeros(3, bool)),
+            "changed",
+        ),
+        "plot_poincare text": (lambda: viz.plot_poincare("abc"), "rr_ms"),
+        "plot_rpeaks fs 0": (lambda: viz.plot_rpeaks(x, 0, [10, 20]), r"\bfs\b"),
+        "plot_rpeaks fs text": (lambda: viz.plot_rpeaks(x, "x", [10, 20]), r"\bfs\b"),
+        "plot_rpeaks detected NaN": (lambda: viz.plot_rpeaks(x, 250.0, [10, np.nan]), "detected"),
+        "plot_rpeaks signal 2-D": (
+            lambda: viz.plot_rpeaks(np.zeros((2, 1000)), 250.0, [10]),
+            "signal",
+        ),
+        "plot_rpeaks signal complex": (
+            lambda: viz.plot_rpeaks(x.astype(complex), 250.0, [10]),
+            "signal",
+        ),
+        "plot_record None": (lambda: viz.plot_record(None), "record"),
+        "plot_beat_templates array": (
+            lambda: viz.plot_beat_templates(np.zeros((5, 100)), ["N"] * 5),
+            "segments",
+        ),
+        "plot_comparison None": (lambda: viz.plot_comparison(None), r"\btable\b"),
+        "plot_comparison no columns": (
+            lambda: viz.plot_comparison(__import__("pandas").DataFrame()),
+            r"\btable\b",
+        ),
+        "plot_shift_sweep None": (lambda: viz.plot_shift_sweep(None), "summary"),
+        "plot_star_strip result None": (
+            lambda: viz.plot_star_strip(x, None, 250.0, [10, 20]),
+            "result",
+        ),
     }
 
 
@@ -78,6 +148,17 @@ CASE_IDS = sorted(
         "binary_metrics lengths differ", "binary_metrics p above 1", "binary_metrics p NaN",
         "binary_metrics y text", "expected_calibration_error p NaN",
         "transfer_gaps key missing", "transfer_gaps None",
+        "read_record path int", "aami_labels one str", "parse_comments one str",
+        "parse_comments None", "parse_nstdb_name int", "patient_groups int",
+        "beat_annotations None", "rhythm_episodes fs 0", "rhythm_episodes fs text",
+        "rhythm_episodes n_samples fractional", "synthesize_ecg fs text",
+        "dipole_to_12lead text", "swap_arm_leads text", "shift_prevalence text",
+        "shift_shortcut NaN", "shift_mechanism gain inf", "Environment age_mean text",
+        "plot_tachogram 2-D", "plot_tachogram times_s length", "plot_tachogram changed length",
+        "plot_poincare text", "plot_rpeaks fs 0", "plot_rpeaks fs text",
+        "plot_rpeaks detected NaN", "plot_rpeaks signal 2-D", "plot_rpeaks signal complex",
+        "plot_record None", "plot_beat_templates array", "plot_comparison None",
+        "plot_comparison no columns", "plot_shift_sweep None", "plot_star_strip result None",
     ]
 )  # fmt: skip
 
@@ -88,8 +169,13 @@ def test_bad_input_is_named(case):
     cases = _cases()
     assert set(cases) == set(CASE_IDS)
     func, named = cases[case]
-    with pytest.raises((ValueError, TypeError), match=named):
-        func()
+    try:
+        with pytest.raises((ValueError, TypeError), match=named):
+            func()
+    finally:
+        import matplotlib.pyplot as plt
+
+        plt.close("all")
 
 
 def test_degenerate_metrics_stay_nan():

@@ -68,6 +68,11 @@ def parse_comments(comments: list[str]) -> dict[str, Any]:
     >>> parse_comments(["Age: 63", "Sex: Male", "Dx: 164889003"])["dx"]
     '164889003'
     """
+    if isinstance(comments, str | bytes) or not hasattr(comments, "__iter__"):
+        raise TypeError(
+            f"comments must be a list of header comment lines (str), got "
+            f"{type(comments).__name__} (wrap one line in a list)"
+        )
     meta: dict[str, Any] = {"age": float("nan"), "sex": None, "comments": tuple(comments)}
     for line in comments:
         m = _KEY_VALUE.match(line)
@@ -90,6 +95,10 @@ def parse_comments(comments: list[str]) -> dict[str, Any]:
 
 def _record_base(path: str | os.PathLike) -> Path:
     """Strip a WFDB extension (.hea, .dat, .mat, .atr, ...) from ``path``."""
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(
+            f"path must be the path of a WFDB record (str or Path), got {type(path).__name__}"
+        )
     p = Path(path)
     if p.suffix.lower() in (".hea", ".dat", ".mat", ".atr", ".qrs", ".ecg"):
         p = p.with_suffix("")

@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .._validation import check_fs
 from .paths import database_dir, list_records
 from .record import Annotations, ECGRecord, read_header, read_record
 
@@ -131,6 +132,11 @@ def aami_labels(symbols, escape_class: str = "N") -> np.ndarray:
     ['S']
     """
     m = aami_map(escape_class)
+    if isinstance(symbols, str | bytes) or not hasattr(symbols, "__iter__"):
+        raise TypeError(
+            f"symbols must be a sequence of annotation symbols (str), got "
+            f"{type(symbols).__name__} {symbols!r}"
+        )
     symbols = list(symbols)
     bad = next((s for s in symbols if not isinstance(s, str)), None)
     if bad is not None:
@@ -139,6 +145,14 @@ def aami_labels(symbols, escape_class: str = "N") -> np.ndarray:
             f"of type {type(bad).__name__}"
         )
     return np.asarray([m.get(s, "") for s in symbols], dtype="<U1")
+
+
+def _check_annotations(annotations) -> None:
+    if not all(hasattr(annotations, a) for a in ("sample", "symbol", "aux_note")):
+        raise TypeError(
+            f"annotations must be an Annotations (e.g. read_record(path).annotations), got "
+            f"{type(annotations).__name__}"
+        )
 
 
 def beat_annotations(annotations: Annotations, escape_class: str = "N") -> pd.DataFrame:
@@ -169,6 +183,7 @@ def beat_annotations(annotations: Annotations, escape_class: str = "N") -> pd.Da
     >>> beats["aami"].value_counts().to_dict()
     {'N': 246, 'V': 80}
     """
+    _check_annotations(annotations)
     beat = np.isin(annotations.symbol, list(BEAT_SYMBOLS))
     sym = annotations.symbol[beat]
     return pd.DataFrame(
@@ -226,6 +241,15 @@ def rhythm_episodes(
     >>> episodes.groupby("rhythm")["duration_s"].sum().round(1).to_dict()
     {'B': 56.7, 'N': 221.8, 'T': 21.5}
     """
+    _check_annotations(annotations)
+    check_fs(fs)
+    whole = isinstance(n_samples, int | np.integer) or (
+        isinstance(n_samples, float | np.floating) and float(n_samples).is_integer()
+    )
+    if isinstance(n_samples, bool) or not whole:
+        raise TypeError(
+            f"n_samples must be the record's length in samples (an int), got {n_samples!r}"
+        )
     is_rhythm = np.isin(annotations.symbol, list(symbols)) & np.char.startswith(
         annotations.aux_note.astype(str), "("
     )
@@ -366,6 +390,11 @@ def patient_groups(records) -> np.ndarray:
     >>> patient_groups(["101", "201", "202"]).tolist()
     ['101', '201', '201']
     """
+    if isinstance(records, str | bytes) or not hasattr(records, "__iter__"):
+        raise TypeError(
+            f"records must be a sequence of MIT-BIH record names, got "
+            f"{type(records).__name__} {records!r} (wrap one name in a list)"
+        )
     alias = {b: a for a, b in SAME_PATIENT}
     return np.asarray([alias.get(str(r), str(r)) for r in records])
 

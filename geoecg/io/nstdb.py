@@ -46,6 +46,8 @@ def parse_nstdb_name(name: str) -> dict | None:
     >>> parse_nstdb_name("bw") is None
     True
     """
+    if not isinstance(name, str | os.PathLike):
+        raise TypeError(f"name must be a record name (str), got {type(name).__name__} {name!r}")
     m = _NAME.match(Path(name).name)
     if not m:
         return None

@@ -31,6 +31,15 @@ AGE_CENTER_Y = 60.0
 AGE_SCALE_Y = 15.0
 
 
+def _real(v, name: str) -> float:
+    """``v`` as a finite float, or a TypeError/ValueError naming ``name``."""
+    if isinstance(v, bool | str | bytes) or not isinstance(v, int | float | np.number):
+        raise TypeError(f"{name} must be a real number, got {type(v).__name__} {v!r}")
+    if not np.isfinite(v):
+        raise ValueError(f"{name} must be finite, got {v}")
+    return float(v)
+
+
 @dataclass(frozen=True)
 class Environment:
     """One environment (population, site mix, device) of the anticausal SCM.
@@ -67,6 +76,13 @@ class Environment:
     shortcut: float = 0.0
 
     def __post_init__(self):
+        for f in ("age_mean", "age_sd", "female_frac", "prevalence_shift", "gain", "noise_sd",
+                  "misplacement", "shortcut"):  # fmt: skip
+            v = getattr(self, f)
+            if isinstance(v, bool) or not isinstance(v, int | float | np.integer | np.floating):
+                raise TypeError(f"{f} must be a real number, got {type(v).__name__} {v!r}")
+            if not np.isfinite(v):
+                raise ValueError(f"{f} must be finite, got {v}")
         if not np.isfinite(self.age_sd) or self.age_sd < 0:
             raise ValueError(f"age_sd must be >= 0 years, got {self.age_sd}")
         if not 0.0 <= self.female_frac <= 1.0:
@@ -380,7 +396,7 @@ def shift_prevalence(env: Environment, log_odds: float) -> Environment:
     >>> round(float(base.y.mean()), 2), round(float(shifted.y.mean()), 2)  # P(Y = 1) rises
     (0.4, 0.68)
     """
-    return dataclasses.replace(env, prevalence_shift=float(log_odds))
+    return dataclasses.replace(env, prevalence_shift=_real(log_odds, "log_odds"))
 
 
 def shift_mechanism(
@@ -443,7 +459,7 @@ def shift_shortcut(env: Environment, strength: float) -> Environment:
     shortcut 0.02
     shortcut 0.9
     """
-    return dataclasses.replace(env, shortcut=float(strength))
+    return dataclasses.replace(env, shortcut=_real(strength, "strength"))
 
 
 _ADDITIVE = (

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._kernels.ecgsyn import ecgsyn_dipole
+from .._validation import _to_float
 from .scm import _as_generator
 
 __all__ = ["DOWER", "LEADS", "WAVES", "synthesize_ecg", "dipole_to_12lead", "swap_arm_leads"]
@@ -76,7 +77,7 @@ def dipole_to_12lead(dipole: np.ndarray) -> np.ndarray:
     >>> ecg[:, 0].round(3).tolist()[:3]   # I, II, III for a pure leftward dipole
     [0.632, 0.235, -0.397]
     """
-    d = np.asarray(dipole, dtype=np.float64)
+    d = _to_float(dipole, "dipole")
     if d.ndim < 2 or d.shape[-2] != 3:
         raise ValueError(f"dipole must have shape (..., 3, n_samples), got {d.shape}")
     eight = np.einsum("lk,...kt->...lt", DOWER, d)
@@ -107,7 +108,7 @@ def swap_arm_leads(ecg: np.ndarray) -> np.ndarray:
     >>> bool(np.allclose(swap_arm_leads(swap_arm_leads(e)), e))
     True
     """
-    e = np.asarray(ecg, dtype=np.float64)
+    e = _to_float(ecg, "ecg")
     if e.ndim < 2 or e.shape[-2] != 12:
         raise ValueError(f"ecg must have shape (..., 12, n_samples), got {e.shape}")
     out = e.copy()
@@ -206,6 +207,10 @@ def synthesize_ecg(
     >>> synthesize_ecg(fs=100, duration_s=2, hr_bpm=[60, 90], random_state=0).shape
     (2, 12, 200)
     """
+    if isinstance(fs, bool | str | bytes) or not isinstance(fs, int | float | np.number):
+        raise TypeError(
+            f"fs must be a positive sampling rate in Hz, got {type(fs).__name__} {fs!r}"
+        )
     fs = float(fs)
     if not np.isfinite(fs) or fs <= 0:
         raise ValueError(f"fs must be a positive sampling rate in Hz, got {fs}")

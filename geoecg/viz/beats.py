@@ -63,6 +63,14 @@ def plot_beat_templates(
 
     from ..features.beats import median_template
 
+    if not (hasattr(segments, "beats") and hasattr(segments, "times_ms")):
+        raise TypeError(
+            "segments must be a BeatSegments (from geoecg.features.segment_beats), got "
+            f"{type(segments).__name__}"
+        )
+    n_leads = segments.beats.shape[1]
+    if isinstance(lead, bool) or not isinstance(lead, int | np.integer) or not 0 <= lead < n_leads:
+        raise ValueError(f"lead must be a lead index in [0, {n_leads}), got {lead!r}")
     labels = np.asarray(labels)
     if labels.shape != (len(segments),):
         raise ValueError(f"labels must have shape ({len(segments)},), got {labels.shape}")
@@ -141,7 +149,15 @@ def plot_star_strip(signal, result, fs: float, rpeaks, *, lead: int = 0, ax=None
     """
     import matplotlib.pyplot as plt
 
-    x = np.atleast_2d(np.asarray(signal, dtype=np.float64))
+    from .._validation import as_signal, check_fs, check_rpeaks
+
+    if not hasattr(result, "signal"):
+        raise TypeError(
+            f"result must be the STARResult of star_augment, got {type(result).__name__}"
+        )
+    x = np.atleast_2d(as_signal(signal, "signal", ndims=(1, 2)))
+    fs = check_fs(fs)
+    check_rpeaks(rpeaks, x.shape[-1])
     if ax is None:
         fig, ax = plt.subplots(figsize=(10, 3.5))
     else:

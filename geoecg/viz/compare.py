@@ -36,6 +36,13 @@ def plot_comparison(table, metric: str = "auroc", ax=None):
     """
     import matplotlib.pyplot as plt
 
+    need = {"method", "metric", "value", "ci_low", "ci_high"}
+    if not hasattr(table, "columns"):
+        raise TypeError(
+            f"table must be a DataFrame (evaluation.compare's output), got {type(table).__name__}"
+        )
+    if not need <= set(table.columns):
+        raise ValueError(f"table lacks the columns {sorted(need - set(table.columns))}")
     rows = table[table["metric"] == metric].sort_values("value")
     if rows.empty:
         raise ValueError(f"no rows for metric {metric!r}; metrics: {sorted(set(table['metric']))}")

@@ -8,6 +8,17 @@ import numpy as np
 
 __all__ = ["plot_tachogram", "plot_poincare", "plot_hrv_psd"]
 
+
+def _rr(a, name: str = "rr_ms") -> np.ndarray:
+    """A 1-D float series (NaN allowed) or a TypeError/ValueError naming ``name``."""
+    from .._validation import _to_float
+
+    a = _to_float(a, name)
+    if a.ndim != 1:
+        raise ValueError(f"{name} must be 1-D (one series), got shape {a.shape}")
+    return a
+
+
 _BANDS = (
     ("VLF", 0.0033, 0.04, "#dddddd"),
     ("LF", 0.04, 0.15, "#c6dbef"),
@@ -55,12 +66,17 @@ def plot_tachogram(rr_ms, *, times_s=None, changed=None, ax=None):
     ('RR (ms)', ['corrected'])
     >>> plt.close(fig)
     """
-    rr = np.asarray(rr_ms, dtype=float)
+    rr = _rr(rr_ms)
     t = (
         np.cumsum(np.nan_to_num(rr, nan=np.nanmedian(rr) if rr.size else 0)) / 1000.0
         if times_s is None
-        else np.asarray(times_s)
+        else _rr(times_s, "times_s")
     )
+    for name, v in (("times_s", times_s), ("changed", changed)):
+        if v is not None and np.shape(v) != rr.shape:
+            raise ValueError(
+                f"{name} must have one entry per interval {rr.shape}, got {np.shape(v)}"
+            )
     ax = _ax(ax)
     ax.plot(t, rr, lw=0.8, color="k")
     if changed is not None and np.any(changed):
@@ -104,7 +120,7 @@ def plot_poincare(rr_ms, *, ax=None):
     """
     from ..features import hrv_features
 
-    rr = np.asarray(rr_ms, dtype=float)
+    rr = _rr(rr_ms)
     ax = _ax(ax, figsize=(4, 4))
     ax.plot(rr[:-1], rr[1:], ".", ms=3, alpha=0.6)
     f = hrv_features(rr)

@@ -40,6 +40,10 @@ def plot_record(record, *, start_s: float = 0.0, duration_s: float = 10.0, leads
     from ..io.mitdb import BEAT_SYMBOLS
     from ._labels import lead_label
 
+    if not all(hasattr(record, a) for a in ("signal", "fs", "lead_names", "annotations")):
+        raise TypeError(
+            f"record must be an ECGRecord (geoecg.io.read_record), got {type(record).__name__}"
+        )
     names = list(record.lead_names) if leads is None else list(leads)
     a = int(max(0, round(start_s * record.fs)))
     b = int(min(record.n_samples, a + round(duration_s * record.fs)))

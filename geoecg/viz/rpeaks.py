@@ -55,8 +55,11 @@ def plot_rpeaks(
     """
     import matplotlib.pyplot as plt
 
-    x = np.asarray(signal, dtype=float)
-    det = np.asarray(getattr(detected, "indices", detected), dtype=np.int64)
+    from .._validation import as_signal, check_fs, check_sample_indices
+
+    x = as_signal(signal, "signal", ndims=(1,))
+    fs = check_fs(fs)
+    det = check_sample_indices(getattr(detected, "indices", detected), "detected")
     a = int(max(0, round(start_s * fs)))
     b = int(min(x.size, a + round(duration_s * fs)))
     if ax is None:
@@ -68,7 +71,7 @@ def plot_rpeaks(
     d = det[(det >= a) & (det < b)]
     ax.plot(d / fs, x[d], "o", ms=7, mfc="none", mew=1.5, color="tab:red", label="detected R-peak")
     if reference is not None:
-        ref = np.asarray(reference, dtype=np.int64)
+        ref = check_sample_indices(reference, "reference")
         r = ref[(ref >= a) & (ref < b)]
         lo = np.nanmin(x[a:b]) if b > a else 0.0
         ax.plot(

@@ -44,6 +44,10 @@ def plot_shift_sweep(summary, metrics=None, *, axes=None, title=None, xlabel=Non
     """
     import matplotlib.pyplot as plt
 
+    if not hasattr(summary, "columns"):
+        raise TypeError(
+            f"summary must be a DataFrame (sweep.summarize), got {type(summary).__name__}"
+        )
     if summary.empty:
         raise ValueError("summary is empty: nothing to plot")
     metrics = list(dict.fromkeys(summary["metric"])) if metrics is None else list(metrics)
