@@ -110,7 +110,8 @@ def test_spline_second_derivatives_equal_thomas_sweep(rng, n):
 
 @pytest.mark.parametrize("frac", [0.0, 0.3, 0.5, 0.77, 0.999])
 def test_gauss_spread_equals_gaussian(frac):
-    """The spreading's powers (four interleaved chains since session 15) give the Gaussian
+    """The spreading's powers (four interleaved chains since session 15, the four lanes of
+    one vector since session 16) give the Gaussian
     ``w exp(j delta h / (2 tau) - (j h)^2 / (4 tau))`` at each of the ``2 LS_SPREAD`` grid
     points ``m0 + j`` (1,536-point grid of 400 frequencies), and touch no other point."""
     msp = LS.LS_SPREAD
@@ -123,7 +124,7 @@ def test_gauss_spread_equals_gaussian(frac):
     e3 = np.exp(-((np.arange(msp + 1) * h) ** 2) / (4.0 * tau))
     w, m0 = -1.7, 5
     g = np.zeros(m0 + 2 * msp + 4)
-    LS._gauss_spread(g, m0, w, e2, 1.0 / e2, e3)
+    LS._gauss_spread(g, m0, w, e2, 1.0 / e2, e3, e3[::-1].copy())
     j = np.arange(-(msp - 1), msp + 1)
     ref = np.zeros_like(g)
     ref[m0 + msp + j] = w * np.exp(j * delta * h / (2.0 * tau) - (j * h) ** 2 / (4.0 * tau))

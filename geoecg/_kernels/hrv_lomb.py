@@ -15,6 +15,7 @@ import numpy as np
 from numba import njit
 
 from .fft import _bitrev, _fft3_dif, _fft_dif, _radix3_twiddles, _stage_twiddles
+from .hrv_simd import add4, lane0, load4, mul4, pack4, store4
 
 #: Lomb-Scargle by non-uniform FFT (Greengard & Lee 2004, "Accelerating the nonuniform
 #: fast Fourier transform", SIAM Rev. 46: Gaussian gridding): each sample is spread onto
@@ -66,50 +67,46 @@ def _exp_pair(a):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _gauss_spread(g, m0, w, e2, e2inv, e3):
+def _gauss_spread(g, m0, w, e2, e2inv, e3, e3r):
     """Add ``w E2^j e3[|j|]`` to grid point ``m0 + j``, ``j = -(LS_SPREAD - 1)..LS_SPREAD``
     (``g`` padded by ``LS_SPREAD`` on each side): the Gaussian ``exp(-(x - (m0 + j) h)^2 /
     (4 tau))`` of a sample at ``x = m0 h + delta`` factored as ``E1 E2^j E3_j`` with ``E1 =
     exp(-delta^2 / (4 tau))`` (in ``w``), ``E2 = exp(delta h / (2 tau))`` and ``e3[l] =
-    exp(-(l h)^2 / (4 tau))`` (Greengard & Lee 2004); ``e2inv = 1 / E2``.
+    exp(-(l h)^2 / (4 tau))`` (Greengard & Lee 2004); ``e2inv = 1 / E2``; ``e3r[l] =
+    e3[LS_SPREAD - l]``.
 
     The powers ``w E2^j`` come from four interleaved chains (``w E2^1..4``, each times
     ``E2^4``; the same for ``E2^-j``): at most 6 dependent products instead of 13
-    (session 15, docs/benchmarks/hrv_noise.md; rounding only). Requires ``LS_SPREAD - 1``
-    divisible by 4 (13: three rounds, then ``j = 13``)."""
+    (session 15, docs/benchmarks/hrv_noise.md; rounding only). The four chains are the
+    four lanes of one ``<4 x double>`` vector (:mod:`geoecg._kernels.hrv_simd`, session
+    16): each group of four grid points is one vector load, product, sum and store, with
+    each lane's arithmetic that of the scalar code (the same numbers to the bit). Requires
+    ``LS_SPREAD - 1`` divisible by 4 (13: three rounds, then ``j = 13``)."""
     c = m0 + LS_SPREAD
     g[c] += w
     s2 = e2 * e2
     s4 = s2 * s2
     u1 = w * e2
     u2 = w * s2
-    u3 = u1 * s2
     u4 = w * s4
     i2 = e2inv * e2inv
     i4 = i2 * i2
     d1 = w * e2inv
     d2 = w * i2
-    d3 = d1 * i2
     d4 = w * i4
-    for q in range((LS_SPREAD - 1) // 4):  # j = 4q + 1 .. 4q + 4
+    up = pack4(u1, u2, u1 * s2, u4)  # lanes j = 4q + 1..4q + 4 at grid c + j
+    down = pack4(d4, d1 * i2, d2, d1)  # lanes j = 4q + 4..4q + 1 at grid c - j
+    s4v = pack4(s4, s4, s4, s4)
+    i4v = pack4(i4, i4, i4, i4)
+    for q in range((LS_SPREAD - 1) // 4):
         b = 4 * q
-        g[c + b + 1] += u1 * e3[b + 1]
-        g[c + b + 2] += u2 * e3[b + 2]
-        g[c + b + 3] += u3 * e3[b + 3]
-        g[c + b + 4] += u4 * e3[b + 4]
-        g[c - b - 1] += d1 * e3[b + 1]
-        g[c - b - 2] += d2 * e3[b + 2]
-        g[c - b - 3] += d3 * e3[b + 3]
-        g[c - b - 4] += d4 * e3[b + 4]
-        u1 *= s4
-        u2 *= s4
-        u3 *= s4
-        u4 *= s4
-        d1 *= i4
-        d2 *= i4
-        d3 *= i4
-        d4 *= i4
-    g[c + LS_SPREAD] += u1 * e3[LS_SPREAD]  # j = LS_SPREAD: u1 = w E2^13 after the rounds
+        k = c + b + 1
+        store4(g, k, add4(load4(g, k), mul4(up, load4(e3, b + 1))))
+        k = c - b - 4
+        store4(g, k, add4(load4(g, k), mul4(down, load4(e3r, LS_SPREAD - b - 4))))
+        up = mul4(up, s4v)
+        down = mul4(down, i4v)
+    g[c + LS_SPREAD] += lane0(up) * e3[LS_SPREAD]  # j = LS_SPREAD: w E2^13 after the rounds
 
 
 @njit(cache=True, nogil=True)
@@ -148,6 +145,7 @@ def lomb_scargle(t, y, df, nf):
     e3 = np.empty(msp + 1, dtype=np.float64)
     for l in range(msp + 1):
         e3[l] = np.exp(-(l * h) * (l * h) / (4.0 * tau))
+    e3r = e3[::-1].copy()  # e3r[l] = e3[msp - l]: the down side's lanes, farthest first
     gr = np.zeros(n_grid + 2 * msp, dtype=np.float64)
     gi = np.zeros(n_grid + 2 * msp, dtype=np.float64)
     two_pi = 2.0 * np.pi
@@ -193,8 +191,8 @@ def lomb_scargle(t, y, df, nf):
         W[4, i] = e2s
         W[5, i] = e2is
     for i in range(n):
-        _gauss_spread(gr, M[0, i], W[0, i], W[1, i], W[2, i], e3)
-        _gauss_spread(gi, M[1, i], W[3, i], W[4, i], W[5, i], e3)
+        _gauss_spread(gr, M[0, i], W[0, i], W[1, i], W[2, i], e3, e3r)
+        _gauss_spread(gi, M[1, i], W[3, i], W[4, i], W[5, i], e3, e3r)
     re = gr[msp : msp + n_grid]  # views: the padding is folded in place, no copy
     im = gi[msp : msp + n_grid]
     for j in range(msp):  # fold the padding (the grid is periodic)

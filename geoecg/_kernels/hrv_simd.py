@@ -1,0 +1,160 @@
+"""Four float64 lanes in one SIMD register (``<4 x double>``, one AVX ``ymm`` register) for
+the HRV kernels: loads and stores of four consecutive array elements, and lane-by-lane
+products and sums.
+
+The Lomb-Scargle gridding (:func:`geoecg._kernels.hrv_lomb._gauss_spread`) adds
+``w E2^j e3[|j|]`` to 26 consecutive grid points per sample; its four interleaved power
+chains are the four lanes of one vector, so each group of four grid points is one vector
+load, product, sum and store instead of four scalar ones. Each lane gets exactly the scalar
+operation on its own values (IEEE 754 arithmetic is lane by lane; a product and a sum stay
+two roundings, nothing is fused or reassociated), so the results are those of the scalar
+code to the bit.
+
+The vector type and its operations are numba intrinsics with plain-Python twins
+(:func:`geoecg._jit.compiled_as`) that hold the four lanes in a tuple, so the kernels also
+run as Python (``NUMBA_DISABLE_JIT=1``), as :mod:`geoecg._kernels.rpeaks_pair` does for
+two lanes.
+"""
+
+from __future__ import annotations
+
+from llvmlite import ir
+from numba import types
+from numba.extending import intrinsic, models, register_model
+
+from .._jit import compiled_as
+
+
+class _F64x4(types.Type):
+    """numba type of four float64 lanes held in one ``<4 x double>`` LLVM vector."""
+
+    def __init__(self):
+        super().__init__(name="F64x4")
+
+
+#: The numba type of four lanes (kernel-internal: values never cross into Python).
+f64x4 = _F64x4()
+
+_VEC = ir.VectorType(ir.DoubleType(), 4)
+_LANES = [ir.Constant(ir.IntType(32), k) for k in range(4)]
+
+
+@register_model(_F64x4)
+class _F64x4Model(models.PrimitiveModel):
+    def __init__(self, dmm, fe_type):
+        super().__init__(dmm, fe_type, _VEC)
+
+
+def _is_f64(*t):
+    return all(a == types.float64 for a in t)
+
+
+def _is_vec(*t):
+    return all(a == f64x4 for a in t)
+
+
+def _is_f64_array(a):
+    return (
+        isinstance(a, types.Array) and a.dtype == types.float64 and a.ndim == 1 and a.layout == "C"
+    )
+
+
+@intrinsic
+def _pack4_intrinsic(typingctx, a, b, c, d):
+    def codegen(context, builder, signature, args):
+        v = ir.Constant(_VEC, ir.Undefined)
+        for lane, x in zip(_LANES, args, strict=True):
+            v = builder.insert_element(v, x, lane)
+        return v
+
+    return f64x4(types.float64, types.float64, types.float64, types.float64), codegen
+
+
+@compiled_as(_pack4_intrinsic, accepts=_is_f64)
+def pack4(a, b, c, d):
+    """The four lanes ``(a, b, c, d)``."""
+    return (a, b, c, d)
+
+
+@intrinsic
+def _lane0_intrinsic(typingctx, v):
+    def codegen(context, builder, signature, args):
+        return builder.extract_element(args[0], _LANES[0])
+
+    return types.float64(f64x4), codegen
+
+
+@compiled_as(_lane0_intrinsic, accepts=_is_vec)
+def lane0(v):
+    """Lane 0 of ``v``."""
+    return v[0]
+
+
+def _element_pointer(context, builder, aryty, ary, index):
+    """Pointer to ``ary[index]`` (C-contiguous 1-d float64 array; no bounds check), cast
+    to ``<4 x double>*``."""
+    arr = context.make_array(aryty)(context, builder, ary)
+    ptr = builder.gep(arr.data, [index])
+    return builder.bitcast(ptr, _VEC.as_pointer())
+
+
+def _index_ok(aryty, index):
+    return _is_f64_array(aryty) and isinstance(index, types.Integer)
+
+
+@intrinsic
+def _load4_intrinsic(typingctx, a, i):
+    def codegen(context, builder, signature, args):
+        ptr = _element_pointer(context, builder, signature.args[0], args[0], args[1])
+        return builder.load(ptr, align=8)
+
+    return f64x4(a, i), codegen
+
+
+@compiled_as(_load4_intrinsic, accepts=_index_ok)
+def load4(a, i):
+    """``(a[i], a[i+1], a[i+2], a[i+3])`` of a contiguous float64 array (one unaligned
+    vector load; the compiled call checks no bounds: ``0 <= i <= a.size - 4``)."""
+    return (a[i], a[i + 1], a[i + 2], a[i + 3])
+
+
+@intrinsic
+def _store4_intrinsic(typingctx, a, i, v):
+    def codegen(context, builder, signature, args):
+        ptr = _element_pointer(context, builder, signature.args[0], args[0], args[1])
+        builder.store(args[2], ptr, align=8)
+        return context.get_dummy_value()
+
+    return types.none(a, i, v), codegen
+
+
+@compiled_as(_store4_intrinsic, accepts=lambda a, i, v: _index_ok(a, i) and v == f64x4)
+def store4(a, i, v):
+    """``a[i:i+4] = v`` (one unaligned vector store; unchecked as :func:`load4`)."""
+    a[i] = v[0]
+    a[i + 1] = v[1]
+    a[i + 2] = v[2]
+    a[i + 3] = v[3]
+
+
+def _binary(op):
+    @intrinsic
+    def _op_intrinsic(typingctx, a, b):
+        def codegen(context, builder, signature, args):
+            return getattr(builder, op)(*args)
+
+        return f64x4(f64x4, f64x4), codegen
+
+    return _op_intrinsic
+
+
+@compiled_as(_binary("fadd"), accepts=_is_vec)
+def add4(a, b):
+    """``a + b`` lane by lane."""
+    return (a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3])
+
+
+@compiled_as(_binary("fmul"), accepts=_is_vec)
+def mul4(a, b):
+    """``a * b`` lane by lane."""
+    return (a[0] * b[0], a[1] * b[1], a[2] * b[2], a[3] * b[3])
