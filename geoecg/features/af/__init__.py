@@ -6,6 +6,10 @@ Submodules:
   beat-level rhythm labels from WFDB rhythm annotations;
 - :mod:`~geoecg.features.af.record`: the 107 record features of a short single-lead ECG
   (CinC 2017 style) and their cached batch;
+- :mod:`~geoecg.features.af.rr_irregularity`: RR-irregularity measures that tolerate
+  ectopy (standalone, not in the record features);
+- :mod:`~geoecg.features.af.atrial`: atrial activity (f-waves after QRS-T cancellation, TQ
+  segments) and beat-to-beat variability (standalone, not in the record features);
 - :mod:`~geoecg.features.af.rhythm_profile`: the 86 rhythm-profile features (windowed RR
   irregularity, ectopy-free NN irregularity, P-wave presence);
 - :mod:`~geoecg.features.af.crops`: random sub-crops of training records (augmentation);
@@ -17,25 +21,23 @@ af_record_features``). Until the next release the modules ``geoecg.features.af_r
 ``af_rhythm_profile`` and ``af_crops`` still import, with a ``DeprecationWarning``.
 """
 
+from .atrial import ATRIAL_NAMES, atrial_activity_features
 from .crops import af_crop_features, append_crops, crop_bounds
 from .matrix import AFFeatureMatrix, af_feature_matrix
 from .record import (
     AF_RECORD_FEATURE_NAMES,
-    ATRIAL_NAMES,
     MORPHOLOGY_NAMES,
-    RR_IRREG_NAMES,
     AFRecordFeatures,
     af_record_features,
     af_record_features_batch,
-    atrial_activity_features,
     morphology_features,
-    rr_irregularity_features,
 )
 from .rhythm_profile import (
     RHYTHM_PROFILE_NAMES,
     rhythm_profile_features,
     rhythm_profile_features_batch,
 )
+from .rr_irregularity import RR_IRREG_NAMES, rr_irregularity_features
 from .windows import (
     AF_STAT_NAMES,
     AFTemplates,
