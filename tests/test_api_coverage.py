@@ -138,6 +138,7 @@ COVERED = {
             'estimators.af.synthetic_af_ecg',
             'estimators.af.synthetic_rr',
             'estimators.heartbeat.make_beat_pipeline',
+            'estimators.heartbeat.make_default_beat_model',
             'estimators.make_af_classifier',
             'features.BeatFeatures',
             'features.af.append_crops',

@@ -24,7 +24,7 @@ from geoecg.estimators.af import (
     synthetic_af_ecg,
     synthetic_rr,
 )
-from geoecg.estimators.heartbeat import make_beat_pipeline
+from geoecg.estimators.heartbeat import make_beat_pipeline, make_default_beat_model
 from geoecg.features import (
     BeatFeatures,
     af_beat_labels,
@@ -195,6 +195,14 @@ BAD_CALLS = {  # name -> (call, the argument the message must name)
     "make_af_classifier preset": (lambda: make_af_classifier("nope"), "preset"),
     "make_af_feature_pipeline param": (lambda: make_af_feature_pipeline(bogus=1), "bogus"),
     "make_beat_pipeline str names": (lambda: make_beat_pipeline("rr_pre"), "feature_names"),
+    "make_default_beat_model str names": (
+        lambda: make_default_beat_model("rr_pre"),
+        "feature_names",
+    ),
+    "make_default_beat_model no local column": (
+        lambda: make_default_beat_model(["dom_rr_pre"]),
+        "LOCAL_BEAT_FEATURES",
+    ),
     "AFRecordClassifier fs at fit": (
         lambda: AFRecordClassifier(fs=0.0).fit([_X, _X], ["N", "A"]),
         "fs",

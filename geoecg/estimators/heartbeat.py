@@ -18,6 +18,7 @@ __all__ = [
     "HeartbeatClassifier",
     "class_weights",
     "make_beat_pipeline",
+    "make_default_beat_model",
 ]
 
 #: The choices registered for a nested selection of the beat pipeline (a
@@ -294,3 +295,93 @@ def make_beat_pipeline(
             ("clf", HeartbeatClassifier(**classifier_params)),
         ]
     )
+
+
+def make_default_beat_model(
+    feature_names,
+    *,
+    feature_set=DEFAULT_FEATURE_SET,
+    adapt=DEFAULT_ADAPT,
+    self_training=None,
+    cv=2,
+    **classifier_params,
+):
+    """The library's default beat model (``A1``): the beat pipeline, the record prior and
+    per-record self-training.
+
+    :func:`make_beat_pipeline` wrapped in
+    :class:`~geoecg.estimators.record_prior.RecordPriorAdapter` (each record's class prior
+    estimated by EM on its own beats, no labels) and, by default, in
+    :class:`~geoecg.estimators.record_self_training.RecordSelfTraining` (each record's
+    uncertain beats re-labelled by a model of its own confident ones). It is the model that
+    :func:`~geoecg.estimators.record_prior.record_prior_beat_tables` fits, the default of the
+    beat protocols and of ``geoecg bench beats`` (:data:`DEFAULT_RECORD_PRIOR`). Unlike a plain
+    pipeline, ``fit`` needs ``groups`` (the patient of each training beat: the adapter's inner
+    choice is by patient-grouped CV) and ``predict`` the record of each beat.
+
+    Parameters
+    ----------
+    feature_names : sequence of str
+        Names of the columns of ``X``, as in :func:`make_beat_pipeline`.
+    feature_set : str, default :data:`DEFAULT_FEATURE_SET`
+        As in :func:`make_beat_pipeline`.
+    adapt : bool or "both", default :data:`DEFAULT_ADAPT`
+        As in :func:`make_beat_pipeline`.
+    self_training : bool or None, default None
+        Wrap the adapter in ``RecordSelfTraining`` on the columns of
+        :data:`~geoecg.estimators.record_self_training.LOCAL_BEAT_FEATURES` found in
+        ``feature_names``; None:
+        :data:`~geoecg.estimators.record_self_training.DEFAULT_SELF_TRAINING`.
+    cv : int, default 2
+        Patient-grouped folds of the adapter's inner choice (``RecordPriorAdapter(cv=...)``).
+    **classifier_params
+        Parameters of :class:`HeartbeatClassifier`.
+
+    Returns
+    -------
+    RecordSelfTraining or RecordPriorAdapter
+        Unfitted; ``RecordPriorAdapter`` alone when ``self_training`` is False.
+
+    Raises
+    ------
+    ValueError
+        ``self_training`` with none of the ``LOCAL_BEAT_FEATURES`` columns among
+        ``feature_names``.
+    TypeError
+        ``feature_names`` one string instead of a sequence of names.
+
+    Examples
+    --------
+    >>> names = ["rr_pre", "dom_rr_pre", "rs_rr_pre", "rs_dom_rr_pre"]
+    >>> model = make_default_beat_model(names, n_estimators=5, random_state=0)
+    >>> type(model).__name__, type(model.estimator).__name__, model.local_features
+    ('RecordSelfTraining', 'RecordPriorAdapter', ['rr_pre'])
+    >>> rng = np.random.default_rng(0)
+    >>> y = np.where(rng.random(480) < 0.3, "S", "N")
+    >>> rr = np.where(y == "S", 550.0, 800.0) + rng.normal(0, 40, 480)
+    >>> X = np.c_[rr, rr / 800.0, (rr - 720.0) / 120.0, (rr - 720.0) / 120.0]
+    >>> patient = np.repeat([0, 1, 2, 3], 120)
+    >>> pred = model.fit(X, y, groups=patient).predict(X, groups=patient)
+    >>> bool((pred == y).mean() > 0.9)
+    True
+    """
+    from .record_prior import RecordPriorAdapter
+    from .record_self_training import (
+        DEFAULT_SELF_TRAINING,
+        LOCAL_BEAT_FEATURES,
+        RecordSelfTraining,
+    )
+
+    pipe = make_beat_pipeline(
+        feature_names, feature_set=feature_set, adapt=adapt, **classifier_params
+    )
+    model = RecordPriorAdapter(pipe, cv=cv)
+    if not (DEFAULT_SELF_TRAINING if self_training is None else bool(self_training)):
+        return model
+    local = [f for f in LOCAL_BEAT_FEATURES if f in feature_names]
+    if not local:
+        raise ValueError(
+            "self_training needs columns of LOCAL_BEAT_FEATURES in the tables, got none of "
+            f"{list(LOCAL_BEAT_FEATURES)}; pass self_training=False"
+        )
+    return RecordSelfTraining(model, feature_names=feature_names, local_features=local)

@@ -405,6 +405,8 @@ def record_prior_beat_tables(
 ):
     """Beat classification with and without per-record prior adaptation, same fitted models.
 
+    The model fitted is :func:`~geoecg.estimators.heartbeat.make_default_beat_model`.
+
     Parameters
     ----------
     train : sequence of dict
@@ -460,7 +462,7 @@ def record_prior_beat_tables(
         ``self_training``, ``threshold``.
     """
     from ..features.beat_records import stack_beat_tables
-    from .heartbeat import DEFAULT_ADAPT, DEFAULT_FEATURE_SET, make_beat_pipeline
+    from .heartbeat import DEFAULT_ADAPT, DEFAULT_FEATURE_SET, make_default_beat_model
 
     fs = DEFAULT_FEATURE_SET if feature_set is None else feature_set
     ad = DEFAULT_ADAPT if adapt is None else adapt
@@ -468,24 +470,12 @@ def record_prior_beat_tables(
     X, y, n, names = stack_beat_tables([*train, *xt], bool(ad))
     pid, records = _patients(len(train), records, groups)
     g = np.repeat([*pid, *(extra.groups if xt else ())], n)
-    from .record_self_training import (
-        DEFAULT_SELF_TRAINING,
-        LOCAL_BEAT_FEATURES,
-        RecordSelfTraining,
-    )
+    from .record_self_training import DEFAULT_SELF_TRAINING
 
-    adapter = RecordPriorAdapter(
-        make_beat_pipeline(names, feature_set=fs, adapt=ad, **classifier_params), cv=inner_folds
-    )
     st = DEFAULT_SELF_TRAINING if self_training is None else bool(self_training)
-    if st:
-        local = [f for f in LOCAL_BEAT_FEATURES if f in names]
-        if not local:
-            raise ValueError(
-                "self_training needs columns of LOCAL_BEAT_FEATURES in the tables, got none of "
-                f"{list(LOCAL_BEAT_FEATURES)}; pass self_training=False"
-            )
-        adapter = RecordSelfTraining(adapter, feature_names=names, local_features=local)
+    adapter = make_default_beat_model(
+        names, feature_set=fs, adapt=ad, self_training=st, cv=inner_folds, **classifier_params
+    )
 
     def fitted(m):  # the fitted RecordPriorAdapter and what was chosen
         a = m.estimator_ if st else m
