@@ -42,6 +42,9 @@ AF_NESTED_GRID = {"blocks__rhythm_profile": [False, True], "clf__binary_weight":
 #: rhythm profile (the nested CinC CV chose it in 13 of 15 outer folds, seeds 0-2). "rhythm-crops":
 #: + rhythm profile + 2 crops of 70 % at weight 0.5 (chosen on 5-fold CV of the shared
 #: CinC subset by looking at the outer folds: AF F1 88.05 there; see docs/benchmarks/af.md).
+#: "rhythm-crops" has no nested figure (crops are not in :data:`AF_NESTED_GRID`); the one
+#: registered figure with crops is the prior-shift protocol's (af registry item 7: EM AF F1
+#: 74.5 / mean N/A/O F1 76.1, seeds 0-2), a different protocol.
 AF_PRESETS = {
     "default": {},
     "rhythm": {"rhythm_profile": True},
@@ -216,8 +219,9 @@ def make_af_classifier(
 
     Parameters
     ----------
-    preset : {"default", "rhythm-crops"}
-        See :data:`AF_PRESETS`.
+    preset : {"default", "rhythm", "rhythm-crops"}
+        See :data:`AF_PRESETS` ("rhythm-crops" was chosen on outer folds and has no nested
+        figure).
     adapt : {None, "em", "bbse", "rlls"}
         Wrap the classifier in :class:`~geoecg.estimators.PriorShiftClassifier` with this
         prior estimator (call ``.adapt(X_target)`` after ``fit``).
