@@ -3,7 +3,8 @@
 # against its slow NumPy twin, with line and branch coverage over geoecg/_kernels. Python
 # mode checks what compiled code does not: an index out of bounds raises instead of reading
 # memory, and coverage sees the kernel lines. Fails when line coverage falls below
-# KERNEL_MIN_LINE_COVERAGE (default 90 %). Runs in ~2-3 min on 2 cores.
+# KERNEL_MIN_LINE_COVERAGE (default 90 %). Runs in a few minutes on an idle machine, ~30 min
+# under load (865 tests: 27 min at load 11-12 on 2 shared cores, session 16).
 #
 #   .ci/kernels_jit_off.sh                 # from an environment with `pip install -e ".[test]"`
 #   .ci/kernels_jit_off.sh --cov-report=html:/tmp/kernel-cov   # extra pytest arguments
