@@ -45,9 +45,11 @@ def test_bench_riemann_runs_and_writes_json(tmp_path, capsys):
     assert res["floor"]["eigh_s"] > 0 and res["peak_memory_over_chunk"] > 0
     assert res["floor"]["read_record_s"] > 0 and res["floor"]["products_record_s"] > 0
     assert res["floor"]["eigh_kernel_s"] > 0
+    assert res["floor"]["fma_record_s"] > 0
     assert res["all_threads_wall_s_per_record"] > 0
     text = capsys.readouterr().out
     assert "pyriemann" in res["versions"] and "ClassMeanTangentSpace" in text
+    assert "x the read" in text and "x the FMA count" in text
 
 
 def test_bench_ptbxl_rejects_unknown_method(tmp_path, capsys):

@@ -15,6 +15,7 @@ from geoecg._kernels.covariance_stream import (
     GRAM_MAX_LOSS,
     GRAM_TILE,
     TILE,
+    _block42_repeat,
     _gram_single_pass,
     _gram_stream,
     _gram_tile_length,
@@ -101,6 +102,14 @@ def test_single_pass_tiles_and_large_offsets(estimator, c, rng):
     res = lead_covariances(X, estimator=estimator, reg=0)
     np.testing.assert_allclose(res.covariances, _batch_twin(X, estimator)[0], rtol=1e-8, atol=1e-9)
     assert res.n_valid.tolist() == [t, t - 1, t]
+
+
+@pytest.mark.parametrize("nb", [1, 7, 64])
+def test_block42_repeat_kernel_twin(nb, rng):
+    # the bench's FMA-floor timing block: reps x (rows 0-3 against rows 4-5) added into acc
+    rows, acc = rng.standard_normal((6, nb)), np.full((4, 2), 0.5)
+    _block42_repeat(rows=rows, reps=3, acc=acc)
+    np.testing.assert_allclose(acc, 0.5 + 3 * rows[:4] @ rows[4:].T, rtol=1e-12, atol=1e-12)
 
 
 @pytest.mark.parametrize("c", [1, 3, 8, 12, 13, 16])

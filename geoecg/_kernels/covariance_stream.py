@@ -108,6 +108,16 @@ def _block42(a0, a1, a2, a3, b0, b1, nb, acc, i, j):
     acc[i + 3, j + 1] += p31
 
 
+@njit(cache=True, nogil=True)
+def _block42_repeat(rows, reps, acc):
+    """``reps`` times :func:`_block42` of ``rows[0:4]`` against ``rows[4:6]`` ((6, nb)) into
+    ``acc`` (at least 4 x 2): the register block's rate on cached data, i.e. the FMA count
+    floor that ``geoecg bench riemann`` prints (:func:`geoecg.riemann._throughput.fma_floor_s`)."""
+    nb = rows.shape[1]
+    for _ in range(reps):
+        _block42(rows[0], rows[1], rows[2], rows[3], rows[4], rows[5], nb, acc, 0, 0)
+
+
 @njit(cache=True, nogil=True, fastmath=_FASTMATH)
 def _triangle4(a0, a1, a2, a3, nb, acc, i):
     """Lower triangle of ``acc[i:i+4, i:i+4] += A A^T`` over ``nb`` samples (10 independent
