@@ -14,7 +14,7 @@ import argparse
 import numpy as np
 
 from .._versions import package_versions
-from ..commands.bench_io import write_json
+from ..commands.bench_io import FoldLog, add_common
 from ..evaluation import detection as ev
 from ..features import rpeaks_peers as rp
 from ..features.rpeaks import detect_rpeaks
@@ -26,11 +26,11 @@ __all__ = ["add_arguments", "run"]
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--data", required=True, help="WFDB folder (MIT-BIH or NSTDB) or data root")
+    add_common(p, data="WFDB folder (MIT-BIH or NSTDB) or data root", data_required=True,
+               peers="NeuroKit2 and wfdb xqrs", resume=True)  # fmt: skip
     p.add_argument("--records", nargs="+", default=None, help="record names (default: all)")
     p.add_argument("--tolerance-ms", type=float, default=150.0, help="match window, ms")
     p.add_argument("--repeats", type=int, default=5, help="timed runs per record (median)")
-    p.add_argument("--peers", action="store_true", help="also run NeuroKit2 and wfdb xqrs")
     p.add_argument(
         "--peer-records",
         type=int,
@@ -45,7 +45,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--peer-repeats", type=int, default=1, help="timed runs per peer record")
     p.add_argument("--no-all-leads", action="store_true", help="skip the all-leads variant")
-    p.add_argument("--json", default=None, help="write the figures to this JSON file")  # fmt: skip
 
 
 def run(args) -> int:
@@ -65,8 +64,9 @@ def run(args) -> int:
     for why in skipped.values():
         print(f"skipping the NeuroKit2 peers: neurokit2 is {why}", flush=True)
     detect_rpeaks(np.sin(np.linspace(0, 60, 6000)).reshape(2, 3000), 250.0)  # numba warm-up
+    saved = FoldLog(args, *("scipy", "numba", "neurokit2", "wfdb")[: 4 if args.peers else 2])
     per, infos = rp.run_detection_benchmark(
-        folder, names, detectors, tolerance_ms=args.tolerance_ms, nstdb=nstdb
+        folder, names, detectors, tolerance_ms=args.tolerance_ms, nstdb=nstdb, **saved.hooks
     )
     res = {"database": "nstdb" if nstdb else "mitdb", "data": str(folder),
            **ev.detection_report(per, infos, {d: v[1] for d, v in detectors.items()},
@@ -75,5 +75,5 @@ def run(args) -> int:
            "versions": package_versions(*("scipy", "numba", "neurokit2", "wfdb")[
                : 4 if args.peers else 2])}  # fmt: skip
     print(ev.format_detection_report(res))
-    write_json(args.json, res)
+    saved.finish(res)
     return 0

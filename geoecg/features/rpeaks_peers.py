@@ -244,8 +244,15 @@ def benchmark_detectors(
     return dets, skipped
 
 
+def _nan_back(d: dict) -> dict:
+    """A unit read back from JSON: ``null`` (how NaN is written) is NaN again."""
+    return {k: _nan_back(v) if isinstance(v, dict) else np.nan if v is None else v
+            for k, v in d.items()}  # fmt: skip
+
+
 def run_detection_benchmark(folder: Path, names: list, detectors: dict, *, tolerance_ms: float,
-                            nstdb: bool, progress: bool = True) -> tuple[dict, dict]:  # fmt: skip
+                            nstdb: bool, progress: bool = True, on_fold=None,
+                            done_folds=None) -> tuple[dict, dict]:  # fmt: skip
     """Time and score every detector of :func:`benchmark_detectors` on its records (lead
     signals of ``folder`` against the beat annotations): detector -> record -> counts of
     :func:`geoecg.evaluation.detection.score_detections` with ``wall_s`` and ``cpu_s``, and
@@ -265,6 +272,12 @@ def run_detection_benchmark(folder: Path, names: list, detectors: dict, *, toler
         The records are NSTDB records (their SNR is parsed from the name).
     progress : bool, default True
         Show a tqdm bar.
+    on_fold : callable, optional
+        Called as ``on_fold(record, unit)`` after each record, ``unit`` being
+        ``{"info": ..., "scores": {detector: counts}}`` (``geoecg bench qrs --json``
+        writes it at once; :class:`geoecg.commands.bench_io.FoldLog`).
+    done_folds : dict, optional
+        Record -> unit of an earlier, unfinished run: read back, not run again.
 
     Returns
     -------
@@ -283,7 +296,20 @@ def run_detection_benchmark(folder: Path, names: list, detectors: dict, *, toler
     per, infos = {d: {} for d in detectors}, {}
     total = sum(len(v[1]) for v in detectors.values())
     bar = tqdm(total=total, desc="bench qrs", unit="run", disable=not progress)
+    done = {str(k): v for k, v in (done_folds or {}).items()}  # JSON keys: "119" read as 119
     for r in names:
+        want = [d for d, v in detectors.items() if r in v[1]]
+        if r in done:
+            if sorted(done[r]["scores"]) != sorted(want):
+                raise ValueError(
+                    f"done_folds[{r!r}] holds the detectors {sorted(done[r]['scores'])}, "
+                    f"this run has {sorted(want)}"
+                )
+            infos[r] = _nan_back(done[r]["info"])
+            for d in want:
+                per[d][r] = _nan_back(done[r]["scores"][d])
+            bar.update(len(want))
+            continue
         rec = read_record(Path(folder) / r)
         ann = rec.annotations
         ref = np.sort(ann.sample[np.isin(ann.symbol, list(BEAT_SYMBOLS))].astype(np.int64))
@@ -299,5 +325,7 @@ def run_detection_benchmark(folder: Path, names: list, detectors: dict, *, toler
                                             nstdb=nstdb, n_samples=rec.n_samples)  # fmt: skip
                 per[d][r] = {**score, "wall_s": wall, "cpu_s": cpu}
                 bar.update(1)
+        if on_fold is not None:
+            on_fold(r, {"info": infos[r], "scores": {d: per[d][r] for d in want}})
     bar.close()
     return per, infos
