@@ -9,7 +9,18 @@ import pytest
 from numba import njit
 
 from geoecg._kernels import hrv_lomb as LS
-from geoecg._kernels.hrv_simd import add4, lane0, load4, mul4, pack4, store4
+from geoecg._kernels.hrv_simd import (
+    add4,
+    div4,
+    lane0,
+    load4,
+    mul4,
+    pack4,
+    select_gt4,
+    sqrt4,
+    store4,
+    sub4,
+)
 
 SPECIAL = np.array(
     [0.0, -0.0, 1.0, -1.5, np.inf, -np.inf, np.nan, 5e-324, 1e308, -2.2250738585072014e-308]
@@ -37,6 +48,25 @@ def _ops_twin(a, b, c, out, i):
     return lane0(mul4(u, w))
 
 
+@njit(cache=False)
+def _ops2_compiled(a, b, out):
+    u = load4(a, 0)
+    v = load4(b, 0)
+    store4(out, 0, sub4(u, v))
+    store4(out, 4, div4(u, v))
+    store4(out, 8, sqrt4(u))
+    store4(out, 12, select_gt4(u, v, sqrt4(v), div4(v, u)))
+
+
+def _ops2_twin(a, b, out):
+    u = load4(a, 0)
+    v = load4(b, 0)
+    store4(out, 0, sub4(u, v))
+    store4(out, 4, div4(u, v))
+    store4(out, 8, sqrt4(u))
+    store4(out, 12, select_gt4(u, v, sqrt4(v), div4(v, u)))
+
+
 def test_f64x4_intrinsics_equal_python_twins(rng):
     """``load4``/``store4``/``pack4``/``add4``/``mul4``/``lane0`` compiled (LLVM vector
     code) give the twins' values bit for bit, on random and special values (signed zeros,
@@ -56,6 +86,41 @@ def test_f64x4_intrinsics_equal_python_twins(rng):
             assert np.array_equal(_bits(o1), _bits(o2))
             assert _bits(r1) == _bits(r2)
             assert np.all(np.delete(o1, np.arange(i, i + 4)) == 7.0)
+
+
+def test_f64x4_sub_div_sqrt_select_equal_python_twins(rng):
+    """``sub4``/``div4``/``sqrt4``/``select_gt4`` compiled give the twins' values bit for bit,
+    signed zeros, infinities, NaN (any NaN), division by zero and square roots of negative
+    numbers included; ``select_gt4`` is false where a lane holds NaN."""
+    vals = np.concatenate([SPECIAL, -SPECIAL, rng.standard_normal(20)])
+    for _ in range(300):
+        a = rng.choice(vals, 4)
+        b = rng.choice(vals, 4)
+        o1 = np.empty(16)
+        o2 = np.empty(16)
+        with np.errstate(all="ignore"):
+            _ops2_compiled(a, b, o1)
+            _ops2_twin(a, b, o2)
+        same = (_bits(o1) == _bits(o2)) | (np.isnan(o1) & np.isnan(o2))
+        assert same.all(), (a, b, o1, o2)
+    gt = np.empty(16)  # lanes (u > v): NaN > 0, 1 > NaN, 2 > 1, 0 > -0 -> only lane 2 true
+    _ops2_compiled(np.array([np.nan, 1.0, 2.0, 0.0]), np.array([0.0, np.nan, 1.0, -0.0]), gt)
+    # the false lanes hold v / u: 0 / NaN, NaN / 1, -0 / 0
+    assert np.array_equal(gt[12:], [np.nan, np.nan, 1.0, np.nan], equal_nan=True)
+
+
+@pytest.mark.parametrize("nf", [400, 401, 403, 3])
+def test_lomb_scargle_compiled_equals_python_twin_bit_for_bit(rng, nf):
+    """The periodogram compiled (vector spreading, four frequencies per vector in the
+    deconvolution, the rest scalar) equals its Python run (the intrinsics' twins) bit for
+    bit, for ``nf`` a multiple of 4, with a scalar remainder, and below 4."""
+    t = np.cumsum(rng.uniform(0.5, 1.2, 380))
+    y = 800.0 + 40.0 * np.sin(2 * np.pi * 0.1 * t) + 10.0 * rng.standard_normal(t.size)
+    f1, p1 = LS.lomb_scargle(t, y, 0.001, nf)
+    f2, p2 = getattr(LS.lomb_scargle, "py_func", LS.lomb_scargle)(t, y, 0.001, nf)
+    assert np.array_equal(_bits(f1), _bits(f2))
+    assert np.array_equal(_bits(p1), _bits(p2))
+    assert np.all(p1 >= 0.0) and p1.max() > 0.0
 
 
 def _gauss_spread_scalar(g, m0, w, e2, e2inv, e3):

@@ -18,8 +18,11 @@ two lanes.
 
 from __future__ import annotations
 
+import math
+
 from llvmlite import ir
 from numba import types
+from numba.core import cgutils
 from numba.extending import intrinsic, models, register_model
 
 from .._jit import compiled_as
@@ -158,3 +161,56 @@ def add4(a, b):
 def mul4(a, b):
     """``a * b`` lane by lane."""
     return (a[0] * b[0], a[1] * b[1], a[2] * b[2], a[3] * b[3])
+
+
+@compiled_as(_binary("fsub"), accepts=_is_vec)
+def sub4(a, b):
+    """``a - b`` lane by lane."""
+    return (a[0] - b[0], a[1] - b[1], a[2] - b[2], a[3] - b[3])
+
+
+@compiled_as(_binary("fdiv"), accepts=_is_vec)
+def div4(a, b):
+    """``a / b`` lane by lane (IEEE: ``x / 0`` is ``+-inf`` or NaN, no error)."""
+    return tuple(_div(x, y) for x, y in zip(a, b, strict=True))
+
+
+def _div(x, y):
+    """IEEE ``x / y`` in Python floats (Python raises on a zero divisor)."""
+    x, y = float(x), float(y)
+    if y == 0.0:
+        if x == 0.0 or x != x:
+            return math.nan
+        return math.copysign(math.inf, x) * math.copysign(1.0, y)
+    return x / y
+
+
+@intrinsic
+def _sqrt4_intrinsic(typingctx, v):
+    def codegen(context, builder, signature, args):
+        fnty = ir.FunctionType(_VEC, [_VEC])
+        fn = cgutils.get_or_insert_function(builder.module, fnty, "llvm.sqrt.v4f64")
+        return builder.call(fn, args)
+
+    return f64x4(f64x4), codegen
+
+
+@compiled_as(_sqrt4_intrinsic, accepts=_is_vec)
+def sqrt4(v):
+    """``sqrt(v)`` lane by lane, correctly rounded (NaN below 0)."""
+    return tuple(math.sqrt(x) if x >= 0.0 else float("nan") for x in v)
+
+
+@intrinsic
+def _select_gt4_intrinsic(typingctx, a, b, x, y):
+    def codegen(context, builder, signature, args):
+        gt = builder.fcmp_ordered(">", args[0], args[1])
+        return builder.select(gt, args[2], args[3])
+
+    return f64x4(f64x4, f64x4, f64x4, f64x4), codegen
+
+
+@compiled_as(_select_gt4_intrinsic, accepts=_is_vec)
+def select_gt4(a, b, x, y):
+    """Lane by lane ``x if a > b else y`` (false where either of ``a``, ``b`` is NaN)."""
+    return tuple(xi if ai > bi else yi for ai, bi, xi, yi in zip(a, b, x, y, strict=True))
