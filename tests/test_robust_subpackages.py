@@ -20,9 +20,10 @@ def _cases() -> dict:
     import matplotlib
 
     matplotlib.use("Agg")
+    from geoecg import cohort, io, simulate, sweep, viz
     from geoecg import evaluation as ev
-    from geoecg import io, simulate, sweep, viz
-    from geoecg.datasets import sample_record_path
+    from geoecg.datasets import sample_mitdb_dir, sample_record_path
+    from geoecg.signal import snr_db
 
     ann = io.read_record(sample_record_path("mitdb_119")).annotations
     env = simulate.Environment()
@@ -135,6 +136,28 @@ def _cases() -> dict:
             lambda: viz.plot_star_strip(x, None, 250.0, [10, 20]),
             "result",
         ),
+        # cohort, sweep, signal (second probe)
+        "WFDBTree fs 0": (lambda: cohort.WFDBTree(sample_mitdb_dir(), fs=0), r"\bfs\b"),
+        "WFDBTree fs text": (lambda: cohort.WFDBTree(sample_mitdb_dir(), fs="x"), r"\bfs\b"),
+        "CovarianceSet estimator": (lambda: cohort.CovarianceSet(estimator="nope"), "estimator"),
+        "CovarianceSet reg negative": (lambda: cohort.CovarianceSet(reg=-1), r"\breg\b"),
+        "summarize None": (lambda: sweep.summarize(None), r"\bdf\b"),
+        "snr_db noise leads": (
+            lambda: snr_db(np.zeros((2, 100)), np.ones((3, 100))),
+            "noise has 3 leads",
+        ),
+        "learning_curve train_sizes text": (
+            lambda: ev.learning_curve(
+                LogisticRegression(),
+                _X,
+                _Y,
+                groups=np.arange(40),
+                train_sizes=["a"],
+                n_boot=10,
+                n_repeats=1,
+            ),
+            "train_sizes",
+        ),  # fmt: skip
     }
 
 
@@ -159,6 +182,9 @@ CASE_IDS = sorted(
         "plot_rpeaks detected NaN", "plot_rpeaks signal 2-D", "plot_rpeaks signal complex",
         "plot_record None", "plot_beat_templates array", "plot_comparison None",
         "plot_comparison no columns", "plot_shift_sweep None", "plot_star_strip result None",
+        "WFDBTree fs 0", "WFDBTree fs text", "CovarianceSet estimator",
+        "CovarianceSet reg negative", "summarize None", "snr_db noise leads",
+        "learning_curve train_sizes text",
     ]
 )  # fmt: skip
 

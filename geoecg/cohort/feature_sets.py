@@ -37,7 +37,7 @@ from ..features.hrv import HRV_FEATURE_NAMES
 from ..features.hrv_batch import hrv_features_batch
 from ..features.noise.level import NOISE_LEVEL_NAMES, noise_level_features
 from ..features.sqi import SQI_NAMES, _sqi_rows
-from ..riemann.covariances import lead_covariances
+from ..riemann.covariances import ESTIMATORS, lead_covariances
 from ._record import RecordData, _sos  # noqa: F401 - RecordData's public path is here
 from ._units import AF_UNITS, HRV_UNITS, MORPHOLOGY_UNITS, NOISE_UNITS, SQI_UNITS
 
@@ -367,6 +367,12 @@ class CovarianceSet(FeatureSet):
     uses = ("band_decimated",)
 
     def __init__(self, estimator: str = "oas", reg: float = 1e-6):
+        if estimator not in ESTIMATORS:
+            raise ValueError(f"estimator must be one of {sorted(ESTIMATORS)}, got {estimator!r}")
+        if isinstance(reg, bool) or not isinstance(reg, int | float | np.number):
+            raise TypeError(f"reg must be a number >= 0 (relative floor), got {reg!r}")
+        if not (np.isfinite(reg) and reg >= 0):
+            raise ValueError(f"reg must be a finite number >= 0 (relative floor), got {reg!r}")
         self.estimator = estimator
         self.reg = reg
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .._validation import check_fs
 from ..io.cinc2017 import CinC2017
 from ..io.mitdb import mitdb_dir, mitdb_records, patient_groups
 from ..io.paths import list_records
@@ -132,7 +133,7 @@ class WFDBTree(RecordSource):
 
     def __init__(self, root, fs: float | None = None):
         self.root = _check_dir(root, "a folder of WFDB records")
-        self.fs = None if fs is None else float(fs)
+        self.fs = None if fs is None else check_fs(fs)
 
     def refs(self) -> list[RecordRef]:
         names = list_records(self.root)
@@ -317,7 +318,7 @@ class MIMICIVECGSource(RecordSource):
             raise FileNotFoundError(
                 f"{self.root} is not a MIMIC-IV-ECG folder: expected files/ and record_list.csv"
             )
-        self.fs = float(fs)
+        self.fs = check_fs(fs)
         self._list: pd.DataFrame | None = None
 
     def _record_list(self) -> pd.DataFrame:

@@ -390,6 +390,10 @@ def learning_curve(
     n_train = min(len(tr) for rep in splits for tr, _ in rep)
     sizes, results = [], []
     for size in train_sizes:
+        if size is not None and (
+            isinstance(size, bool | str | bytes) or not isinstance(size, int | np.integer)
+        ):
+            raise TypeError(f"train_sizes must hold ints (records) or None, got {size!r}")
         size_eff = n_train if size is None else int(size)
         if size_eff < 4:
             raise ValueError(f"train sizes must be >= 4 records, got {size}")

@@ -77,6 +77,10 @@ def snr_db(signal, noise, *, reference: str = "power", rpeaks=None, fs=None) -> 
     n = as_signal_array(noise, "noise")
     one_d = s.ndim == 1
     s2, n2 = np.atleast_2d(s), np.atleast_2d(n)
+    if n2.shape[0] not in (1, s2.shape[0]):
+        raise ValueError(
+            f"noise has {n2.shape[0]} leads; expected 1 or {s2.shape[0]} (as the signal)"
+        )
     ps = _signal_power(s2, reference, rpeaks, fs)
     pn = _nanvar(n2)
     with np.errstate(divide="ignore", invalid="ignore"):  # 0 / 0: NaN (see Returns)

@@ -37,6 +37,10 @@ def summarize(
     >>> float(s["mean"].iloc[0]), int(s["n_seeds"].iloc[0])
     (0.2, 3)
     """
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(
+            f"df must be a DataFrame of results (load_results), got {type(df).__name__}"
+        )
     if not 0 < level < 1:
         raise ValueError(f"level must be in (0, 1), got {level}")
     missing = [m for m in metrics if m not in df.columns]
