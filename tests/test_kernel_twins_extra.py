@@ -197,6 +197,67 @@ def test_shannon_histogram_matches_twin():
     assert np.isnan(E.shannon_histogram(x[:0], width))
 
 
+def _within(x, r):
+    """``M[i, j] = |x[i] - x[j]| <= r`` (a boolean matrix, built by row blocks)."""
+    M = np.empty((x.size, x.size), dtype=bool)
+    for s in range(0, x.size, 512):
+        M[s : s + 512] = np.abs(x[s : s + 512, None] - x[None, :]) <= r
+    return M
+
+
+def _template_within(M, k):
+    """Length-``k`` templates ``i``, ``j`` within r (Chebyshev): ``M`` on ``k`` diagonals."""
+    nk = M.shape[0] - k + 1
+    out = M[:nk, :nk].copy()
+    for lag in range(1, k):
+        out &= M[lag : lag + nk, lag : lag + nk]
+    return out
+
+
+def twin_counts_long(x, m, r):
+    """:func:`twin_counts` by whole-matrix NumPy (``x`` of thousands of values)."""
+    M = _within(np.asarray(x, dtype=float), r)
+    nt = M.shape[0] - m
+    B = np.triu(_template_within(M, m)[:nt, :nt], 1).sum()
+    A = np.triu(_template_within(M, m + 1), 1).sum()
+    return int(A), int(B)
+
+
+def twin_apen_long(x, m, r):
+    """:func:`twin_apen` by whole-matrix NumPy."""
+    M = _within(np.asarray(x, dtype=float), r)
+    phi = [np.mean(np.log(_template_within(M, k).mean(axis=1))) for k in (m, m + 1)]
+    return phi[0] - phi[1]
+
+
+def test_entropy_pair_scans_above_the_bit_set_size_match_twins():
+    """Series longer than ``BITS_MAX_N``: the bit sets of hrv_entropy_bits.py no longer
+    apply, so the sorted pair scans of entropy.py count (match_counts for m = 1, 2 and 3,
+    the fused SampEn/ApEn/COSEn of entropies_sorted). Integer RR intervals (ms) and an
+    integer r, so that ties at exactly r count and the twins see the same doubles."""
+    from geoecg._kernels.hrv_entropy_bits import BITS_MAX_N
+    from geoecg._kernels.hrv_sort import argsort_stable
+
+    n = BITS_MAX_N + 4
+    x = 800.0 + np.round(np.random.default_rng(7).standard_normal(n) * 40)
+    r, cosen_r_ms = 1.0, 2.0
+    for m in (1, 2, 3):
+        A, B = twin_counts_long(x, m, r)
+        assert A > 0 and B > A
+        assert E.match_counts(x, m, r) == (A, B)
+    A, B = twin_counts_long(x, 2, r)
+    cA, cB = twin_counts_long(x / 1000.0, 1, cosen_r_ms / 1000.0)
+    mu = np.mean(x / 1000.0)
+    want_cosen = -np.log(cA / cB) + np.log(2 * cosen_r_ms / 1000.0) - np.log(mu)
+    se, ap, co = E.entropies_sorted(x, 2, r, cosen_r_ms, argsort_stable(x))
+    np.testing.assert_allclose(se, -np.log(A / B), rtol=1e-12)
+    np.testing.assert_allclose(ap, twin_apen_long(x, 2, r), rtol=1e-10)
+    np.testing.assert_allclose(co, want_cosen, rtol=1e-10)
+    # r = NaN: SampEn and ApEn undefined, COSEn still counted
+    se, ap, co2 = E.entropies_sorted(x, 2, np.nan, cosen_r_ms, argsort_stable(x))
+    assert np.isnan(se) and np.isnan(ap) and co2 == co
+
+
 # ----------------------------------------------------------------------------- hrv_clean
 
 
