@@ -373,6 +373,7 @@ def ecgsyn_truth(
     level=0.05,
     seed=0,
     progress=None,
+    t_polarities=("upright",),
 ) -> list:
     """ECGSYN strips (12 leads, 10 s, constant rate) scored against their exact positions.
 
@@ -399,38 +400,48 @@ def ecgsyn_truth(
         Seed of the generator.
     progress : bool, optional
         tqdm bar on stderr (None: only when stderr is a terminal).
+    t_polarities : sequence of str, default ("upright",)
+        T-wave shapes (``t_polarity`` of :func:`geoecg.simulate.synthesize_ecg`:
+        ``"upright"``, ``"inverted"``, ``"biphasic"``); the default is the original grid.
 
     Returns
     -------
     list of dict
-        One row per strip: ``hr_bpm``, ``qrs_width``, ``noise_mv``, ``overlap`` and, per
-        fiducial, ``se``, ``ppv`` (%), ``mean_ms``, ``sd_ms``.
+        One row per strip: ``hr_bpm``, ``qrs_width``, ``noise_mv``, ``t_polarity``,
+        ``overlap`` and, per fiducial, ``se``, ``ppv`` (%), ``mean_ms``, ``sd_ms``.
     """
+    out = []
+    pols = [t_polarities] if isinstance(t_polarities, str) else list(t_polarities)
+    total = len(pols) * len(widths) * len(noises_mv) * len(hrs)
+    bar = progress_bar(total=total, desc="ECGSYN", unit="strip", progress=progress)
+    for pol in pols:
+        for w in widths:
+            for nz in noises_mv:
+                for hr in hrs:
+                    out.append(_truth_row(hr, w, nz, pol, fs, level, seed))
+                    bar.update()
+    bar.close()
+    return out
+
+
+def _truth_row(hr, w, nz, pol, fs, level, seed) -> dict:
+    """One strip of :func:`ecgsyn_truth`."""
     from ..simulate import synthesize_ecg
     from ..simulate.wave_truth import ecgsyn_wave_times
 
-    out = []
-    total = len(widths) * len(noises_mv) * len(hrs)
-    bar = progress_bar(total=total, desc="ECGSYN", unit="strip", progress=progress)
-    for w in widths:
-        for nz in noises_mv:
-            for hr in hrs:
-                t = ecgsyn_wave_times(fs=fs, duration_s=10.0, hr_bpm=hr, qrs_width=w, level=level)
-                x = synthesize_ecg(fs=fs, duration_s=10.0, hr_bpm=hr, qrs_width=w, noise_mv=nz,
-                                   hrv_lf=0.0, hrv_hf=0.0, random_state=seed)  # fmt: skip
-                d = delineate(x, fs)
-                span = (int(t["P_on"].min()), int(t["T_off"].max()) + 1)  # beats with truth
-                row = {"hr_bpm": hr, "qrs_width": w, "noise_mv": nz,
-                       "overlap": bool((t["P_off"] > t["QRS_on"]).any()
-                                       or (t["T_on"] < t["QRS_off"]).any())}  # fmt: skip
-                for f in ("P_on", "P_off", "QRS_on", "QRS_off", "T_on", "T_peak", "T_off"):
-                    s = score_fiducial(t[f].to_numpy().round(), d.samples[:, FIDUCIALS.index(f)],
-                                       fs, tolerance_ms=150.0, window=span)  # fmt: skip
-                    row[f] = {"se": s.se, "ppv": s.ppv, "mean_ms": s.mean_ms, "sd_ms": s.sd_ms}
-                out.append(row)
-                bar.update()
-    bar.close()
-    return out
+    kw = {"fs": fs, "duration_s": 10.0, "hr_bpm": hr, "qrs_width": w, "t_polarity": pol}
+    t = ecgsyn_wave_times(**kw, level=level)
+    x = synthesize_ecg(**kw, noise_mv=nz, hrv_lf=0.0, hrv_hf=0.0, random_state=seed)
+    d = delineate(x, fs)
+    span = (int(t["P_on"].min()), int(t["T_off"].max()) + 1)  # beats with truth
+    row = {"hr_bpm": hr, "qrs_width": w, "noise_mv": nz, "t_polarity": pol,
+           "overlap": bool((t["P_off"] > t["QRS_on"]).any()
+                           or (t["T_on"] < t["QRS_off"]).any())}  # fmt: skip
+    for f in ("P_on", "P_off", "QRS_on", "QRS_off", "T_on", "T_peak", "T_off"):
+        s = score_fiducial(t[f].to_numpy().round(), d.samples[:, FIDUCIALS.index(f)],
+                           fs, tolerance_ms=150.0, window=span)  # fmt: skip
+        row[f] = {"se": s.se, "ppv": s.ppv, "mean_ms": s.mean_ms, "sd_ms": s.sd_ms}
+    return row
 
 
 def ptbxl_criteria(db, fs: int = 100, n_boot: int = 2000, seed: int = 0, progress=None) -> dict:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .waveforms import _AMP, _THETA_DEG, _WIDTH, WAVES
+from .waveforms import _AMP, _THETA_DEG, _WIDTH, WAVES, _t_events
 
 __all__ = ["ECGSYN_FIDUCIALS", "ecgsyn_wave_times"]
 
@@ -28,9 +28,8 @@ ECGSYN_FIDUCIALS = (
 _GROUPS = {"P": ("P",), "QRS": ("Q", "R", "S"), "T": ("T",)}
 
 
-def _group_phases(theta, width, amp, names, level):
-    """Phases (rad, relative to R) of onset, peak and offset of one wave group."""
-    idx = [WAVES.index(n) for n in names]
+def _group_phases(theta, width, amp, idx, level):
+    """Phases (rad, relative to R) of onset, peak and offset of the events ``idx``."""
     lo = min(theta[i] - 6 * width[i] for i in idx)
     hi = max(theta[i] + 6 * width[i] for i in idx)
     phi = np.linspace(lo, hi, 20001)
@@ -48,6 +47,7 @@ def ecgsyn_wave_times(
     qrs_width: float = 1.0,
     qrs_amp: float = 1.0,
     level: float = 0.05,
+    t_polarity: str = "upright",
 ) -> pd.DataFrame:
     """True P, QRS and T positions of a constant-rate :func:`synthesize_ecg` strip.
 
@@ -58,6 +58,9 @@ def ecgsyn_wave_times(
         not move the boundaries, a rotation keeps the spatial magnitude).
     level : float, default 0.05
         Boundary convention: fraction of the wave's peak spatial magnitude (0 < level < 1).
+    t_polarity : {"upright", "inverted", "biphasic"}, default "upright"
+        As passed to :func:`synthesize_ecg`. An inverted T has the upright T's times; the
+        biphasic T's boundaries span both lobes and its peak is the larger (second) lobe's.
 
     Returns
     -------
@@ -86,9 +89,13 @@ def ecgsyn_wave_times(
     width[1:4] *= qrs_width
     amp = _AMP.copy()
     amp[:, 1:4] *= qrs_amp
+    theta, width, amp = _t_events(theta, width, amp, t_polarity)
     rel = []
     for g in ("P", "QRS", "T"):
-        rel.extend(_group_phases(theta, width, amp, _GROUPS[g], level))
+        idx = [WAVES.index(n) for n in _GROUPS[g]]
+        if g == "T":  # the T lobes: every event from the T on
+            idx = list(range(WAVES.index("T"), theta.size))
+        rel.extend(_group_phases(theta, width, amp, idx, level))
     rel[4] = 0.0  # the QRS peak is the R event (phase 0)
     omega = 2 * np.pi * hr_bpm / 60.0
     rr = 60.0 / hr_bpm

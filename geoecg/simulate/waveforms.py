@@ -56,6 +56,35 @@ _AMP = np.array(
         [0.00, -0.15, 0.40, 0.20, 0.0, -0.10],  # Z
     ]
 )
+#: T-wave shapes of :func:`synthesize_ecg` (``t_polarity``).
+_T_POLARITIES = ("upright", "inverted", "biphasic")
+#: Biphasic T: two lobes at the T phase -/+ 0.6 T widths, each 0.55 T widths wide, the first
+#: negated at 0.8 of the T amplitude, the second as the upright T (negative-positive).
+_BIPHASIC = {"shift": 0.6, "width": 0.55, "first": -0.8}
+
+
+def _t_events(theta, width, amp, t_polarity):
+    """Event arrays with the T wave (last event) of shape ``t_polarity``.
+
+    ``theta``, ``width``: ``(..., n_events)``; ``amp``: ``(..., 3, n_events)``; T is the last
+    event. ``"upright"`` returns them as they are, ``"inverted"`` negates the T amplitudes,
+    ``"biphasic"`` replaces T by its two lobes (:data:`_BIPHASIC`; one event more).
+    """
+    if t_polarity not in _T_POLARITIES:
+        raise ValueError(f"t_polarity must be one of {_T_POLARITIES}, got {t_polarity!r}")
+    if t_polarity == "upright":
+        return theta, width, amp
+    amp = amp.copy()
+    if t_polarity == "inverted":
+        amp[..., -1] *= -1.0
+        return theta, width, amp
+    b, th, w = _BIPHASIC, theta[..., -1:], width[..., -1:]
+    theta = np.concatenate([theta[..., :-1], th - b["shift"] * w, th + b["shift"] * w], axis=-1)
+    width = np.concatenate([width[..., :-1], b["width"] * w, b["width"] * w], axis=-1)
+    amp = np.concatenate([amp[..., :-1], b["first"] * amp[..., -1:], amp[..., -1:]], axis=-1)
+    return theta, width, amp
+
+
 #: Unit dipole direction of ST deviation (positive st_mv = elevation in the lateral leads).
 _ST_DIRECTION = np.array([0.7, 0.5, -0.5]) / np.linalg.norm([0.7, 0.5, -0.5])
 
@@ -143,6 +172,7 @@ def synthesize_ecg(
     noise_mv=0.0,
     gain=1.0,
     fs_internal: float = 500.0,
+    t_polarity: str = "upright",
     random_state=None,
 ) -> np.ndarray:
     """Synthesise 12-lead ECGs whose morphology is set per record.
@@ -177,6 +207,11 @@ def synthesize_ecg(
         Device gain multiplying the clean signal.
     fs_internal : float
         RK4 integration rate (Hz); rounded up to a multiple of ``fs``.
+    t_polarity : {"upright", "inverted", "biphasic"}, default "upright"
+        T-wave shape of every record: ``"inverted"`` negates the T event's amplitudes (the
+        same times, so the same wave boundaries); ``"biphasic"`` replaces it by a negative
+        lobe (0.8 of the T amplitude) 0.6 T widths before and a positive one 0.6 T widths
+        after the T phase, each 0.55 T widths wide.
     random_state : int, Generator or None
         Random RR-modulation phases and measurement noise.
 
@@ -218,6 +253,8 @@ def synthesize_ecg(
         raise ValueError(f"duration_s must be >= 0 seconds, got {duration_s}")
     if not np.isfinite(fs_internal) or fs_internal <= 0:
         raise ValueError(f"fs_internal must be positive (Hz), got {fs_internal}")
+    if not isinstance(t_polarity, str) or t_polarity not in _T_POLARITIES:
+        raise ValueError(f"t_polarity must be one of {_T_POLARITIES}, got {t_polarity!r}")
     args = dict(
         hr_bpm=hr_bpm,
         qrs_width=qrs_width,
@@ -274,10 +311,18 @@ def synthesize_ecg(
     amp[:, :, 1:4] *= p["qrs_amp"][:, None, None]
     amp[:, :, 4] = p["st_mv"][:, None] * _ST_DIRECTION[None, :]
     amp = np.einsum("rij,rjw->riw", _frontal_rotation(p["axis_deg"]), amp)
+    theta, width, amp = _t_events(theta, width, amp, t_polarity)
     dip = np.empty((n_rec, 3, n_out))
     if n_out:
         ecgsyn_dipole(
-            omega, z0, theta, np.ascontiguousarray(width), np.ascontiguousarray(amp), dt, decim, dip
+            omega,
+            z0,
+            np.ascontiguousarray(theta),
+            np.ascontiguousarray(width),
+            np.ascontiguousarray(amp),
+            dt,
+            decim,
+            dip,
         )
     ecg = dipole_to_12lead(dip) * p["gain"][:, None, None]
     if np.any(p["noise_mv"] > 0):
