@@ -226,7 +226,7 @@ def _two_section_slope(x, sos, y):
     :mod:`geoecg._kernels.rpeaks_fused` make the same operations. Needs ``n >= 2``.
     """
     n = x.shape[0]
-    b10, c11, c12, n11, n12, b20, c21, c22, n21, n22 = _section_coefs(sos)
+    cf = _section_coefs(sos)
     x0 = x[0]
     p1 = 0.0
     p2 = 0.0
@@ -234,14 +234,7 @@ def _two_section_slope(x, sos, y):
     q2 = 0.0
     for i in range(n):
         v = x[i] - x0
-        u = b10 * v + p1
-        t = p2 + c11 * v
-        p2 = _fma(n12, p1, c12 * v)
-        p1 = _fma(n11, p1, t)
-        w = b20 * u + q1
-        t = q2 + c21 * u
-        q2 = _fma(n22, q1, c22 * u)
-        q1 = _fma(n21, q1, t)
+        w, p1, p2, q1, q2 = _cascade_step(v, cf, p1, p2, q1, q2)
         y[i] = w
     p1 = 0.0
     p2 = 0.0
@@ -252,14 +245,7 @@ def _two_section_slope(x, sos, y):
     for k in range(n):
         i = n - 1 - k
         v = y[i]
-        u = b10 * v + p1
-        t = p2 + c11 * v
-        p2 = _fma(n12, p1, c12 * v)
-        p1 = _fma(n11, p1, t)
-        w = b20 * u + q1
-        t = q2 + c21 * u
-        q2 = _fma(n22, q1, c22 * u)
-        q1 = _fma(n21, q1, t)
+        w, p1, p2, q1, q2 = _cascade_step(v, cf, p1, p2, q1, q2)
         if k == 1:
             d = cur - w  # last sample: one-sided
             y[n - 1] = d * d
@@ -297,6 +283,25 @@ def _section_coefs(sos):
         -a21,
         -a22,
     )
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _cascade_step(v, cf, p1, p2, q1, q2):
+    """One sample ``v`` through the two-section cascade in the state-space form of
+    :func:`_section_coefs` (``cf``, its ten coefficients); ``p1, p2`` and ``q1, q2`` are the
+    states of the first and second section. Returns ``(w, p1, p2, q1, q2)``: the output and
+    the new states. The one step of every two-section filter loop here and in
+    :mod:`geoecg._kernels.rpeaks_fused` (inlined: the same operations in the same order)."""
+    b10, c11, c12, n11, n12, b20, c21, c22, n21, n22 = cf
+    u = b10 * v + p1
+    t = p2 + c11 * v
+    p2 = _fma(n12, p1, c12 * v)
+    p1 = _fma(n11, p1, t)
+    w = b20 * u + q1
+    t = q2 + c21 * u
+    q2 = _fma(n22, q1, c22 * u)
+    q1 = _fma(n21, q1, t)
+    return w, p1, p2, q1, q2
 
 
 @njit(cache=True, nogil=True)

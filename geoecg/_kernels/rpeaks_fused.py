@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from .rpeaks import _fma, _section_coefs, _window_mean, lead_energy_into
+from .rpeaks import _cascade_step, _section_coefs, _window_mean, lead_energy_into
 from .rpeaks_pair import backward_pair, forward_pair, window_mean_pair
 from .rpeaks_track import envelope_noise_weight
 
@@ -69,7 +69,7 @@ def _forward1(x, k, sos, y):
     first one, into ``y``; True when the final state is finite (every block mean was)."""
     nd = y.shape[0]
     inv = 1.0 / k
-    b10, c11, c12, n11, n12, b20, c21, c22, n21, n22 = _section_coefs(sos)
+    cf = _section_coefs(sos)
     x0 = _bmean(x, 0, k, inv)
     p1 = 0.0
     p2 = 0.0
@@ -77,14 +77,7 @@ def _forward1(x, k, sos, y):
     q2 = 0.0
     for i in range(nd):
         v = _bmean(x, i, k, inv) - x0
-        u = b10 * v + p1
-        t = p2 + c11 * v
-        p2 = _fma(n12, p1, c12 * v)
-        p1 = _fma(n11, p1, t)
-        w = b20 * u + q1
-        t = q2 + c21 * u
-        q2 = _fma(n22, q1, c22 * u)
-        q1 = _fma(n21, q1, t)
+        w, p1, p2, q1, q2 = _cascade_step(v, cf, p1, p2, q1, q2)
         y[i] = w
     return np.isfinite(p1 + p2 + q1 + q2 + x0)
 
@@ -96,7 +89,7 @@ def _backward1(y, sos):
     (its first two samples, which write nothing and the one-sided last slope, before the
     loop; unsigned indices). Needs ``len(y) >= 2``."""
     n = y.shape[0]
-    b10, c11, c12, n11, n12, b20, c21, c22, n21, n22 = _section_coefs(sos)
+    cf = _section_coefs(sos)
     p1 = 0.0
     p2 = 0.0
     q1 = 0.0
@@ -105,14 +98,7 @@ def _backward1(y, sos):
     cur = 0.0
     for k in range(2):
         v = y[n - 1 - k]
-        u = b10 * v + p1
-        t = p2 + c11 * v
-        p2 = _fma(n12, p1, c12 * v)
-        p1 = _fma(n11, p1, t)
-        w = b20 * u + q1
-        t = q2 + c21 * u
-        q2 = _fma(n22, q1, c22 * u)
-        q1 = _fma(n21, q1, t)
+        w, p1, p2, q1, q2 = _cascade_step(v, cf, p1, p2, q1, q2)
         if k == 1:
             d = cur - w
             y[n - 1] = d * d
@@ -121,14 +107,7 @@ def _backward1(y, sos):
     for k in range(2, n):
         i = _U(n - 1 - k)
         v = y[i]
-        u = b10 * v + p1
-        t = p2 + c11 * v
-        p2 = _fma(n12, p1, c12 * v)
-        p1 = _fma(n11, p1, t)
-        w = b20 * u + q1
-        t = q2 + c21 * u
-        q2 = _fma(n22, q1, c22 * u)
-        q1 = _fma(n21, q1, t)
+        w, p1, p2, q1, q2 = _cascade_step(v, cf, p1, p2, q1, q2)
         d = 0.5 * (nxt - w)
         y[i + _1] = d * d
         nxt = cur
