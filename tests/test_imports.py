@@ -50,7 +50,11 @@ def _run(code: str) -> dict:
 
 def test_no_subpackage_but_neural_loads_torch():
     code = (
-        _SPD + _PYRIEMANN_CALLS + "import geoecg.signal, geoecg.evaluation\n"
+        _SPD + _PYRIEMANN_CALLS + "from geoecg.riemann import RiemannianRecentering\n"
+        "from geoecg.riemann import geodesic_augment\n"
+        "RiemannianRecentering(metric='logeuclid').fit_transform(X, domains=y)\n"
+        "geodesic_augment(X, y, metric='logeuclid', random_state=0)\n"
+        "import geoecg.signal, geoecg.evaluation\n"
         "geoecg.signal.bandpass(rng.standard_normal((2, 1000)), 250.0, 0.5, 40.0)\n"
         "geoecg.evaluation.match_beats(np.array([100, 400]), np.array([102, 700]), 360.0)\n"
         "import geoecg.features, geoecg.leads, geoecg.estimators, geoecg.io, geoecg.cohort\n"

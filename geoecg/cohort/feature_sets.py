@@ -468,7 +468,9 @@ class TangentSet(FeatureSet):
         return self.covariance.prepare(rec)
 
     def compute(self, recs):
-        from pyriemann.geometry.tangentspace import tangent_space
+        from .._optional import import_pyriemann  # pyRiemann without torch
+
+        tangent_space = import_pyriemann("pyriemann.geometry.tangentspace").tangent_space
 
         C = self.covariance.matrices(recs)
         if not recs:

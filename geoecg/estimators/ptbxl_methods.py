@@ -213,8 +213,10 @@ def method_fit_predict(method, F, X, y, groups, covs, seed):
         the scores of the records ``test``, P(label) per record (one column per label for
         a multi-label ``y``).
     """
-    from pyriemann.classification import MDM
-    from pyriemann.tangentspace import TangentSpace
+    from .._optional import import_pyriemann  # pyRiemann without torch
+
+    MDM = import_pyriemann("pyriemann.classification").MDM
+    TangentSpace = import_pyriemann("pyriemann.tangentspace").TangentSpace
 
     from ..riemann import ClassMeanTangentSpace, geodesic_augment
 

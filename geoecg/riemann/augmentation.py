@@ -129,7 +129,9 @@ def geodesic_augment(
     if metric == "riemann":
         geodesic_riemann(X=np.ascontiguousarray(X), first=first, second=second, alpha=alpha, out=Xn)
     else:
-        from pyriemann.geometry.base import logm  # lazy: pyRiemann imports torch (~10 s CPU)
+        from .._optional import import_pyriemann  # pyRiemann without torch, on first use
+
+        logm = import_pyriemann("pyriemann.geometry.base").logm
 
         L = np.ascontiguousarray(logm(X))
         geodesic_logeuclid(

@@ -22,9 +22,9 @@ def _mean(X, metric: str) -> np.ndarray:
 
 def _gmean(X, metric: str) -> np.ndarray:
     """pyRiemann's ``gmean``, imported on first use (pyRiemann imports torch, ~10 s CPU)."""
-    from pyriemann.geometry.mean import gmean
+    from .._optional import import_pyriemann  # pyRiemann without torch
 
-    return gmean(X, metric=metric)
+    return import_pyriemann("pyriemann.geometry.mean").gmean(X, metric=metric)
 
 
 __all__ = ["RiemannianRecentering"]
