@@ -38,3 +38,21 @@ def kernel_leads(seed: int, n_leads: int = 3, n: int = 3001) -> np.ndarray:
         x[min(1, n_leads - 1)] = 0.7  # flat lead
         x[-1, 2000:] = np.nan
     return x
+
+
+def twin_lead_energies(x, k, sos, h, min_len):
+    """Stages 0-1 lead by lead, one finite run at a time (as ``detect_rpeaks`` did before
+    the one-call kernels): the twin of ``lead_energies`` and ``lead_energies_fused``
+    (same arguments and returns)."""
+    from geoecg._kernels.rpeaks import bandpass_energy, block_mean, finite_runs
+
+    nd = x.shape[1] // k
+    energy, used = np.zeros((x.shape[0], nd)), np.zeros((x.shape[0], nd), dtype=bool)
+    runs = np.zeros((0, 2), dtype=np.int64)
+    for lead, row in enumerate(x):
+        xd = block_mean(np.ascontiguousarray(row), k) if k > 1 else row
+        runs = finite_runs(np.ascontiguousarray(xd), min_len)
+        for a, b in runs:
+            energy[lead, a:b] = bandpass_energy(np.ascontiguousarray(xd[a:b]), sos, h)
+            used[lead, a:b] = True
+    return energy, used, runs, bool(np.isinf(x).any())

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from rpeak_inputs import kernel_leads as _leads
 from rpeak_inputs import kernel_signals as _signals
+from rpeak_inputs import twin_lead_energies
 from scipy import signal as sps
 
 from geoecg._kernels.rpeaks import (
@@ -187,20 +188,6 @@ def test_block_mean_unrolled_sums_left_to_right(k):
 
 
 # ------------------------------------------------- one-call (all leads) kernels vs lead by lead
-
-
-def twin_lead_energies(x, k, sos, h, min_len):
-    """Lead by lead, as detect_rpeaks did before the one-call kernel."""
-    nd = x.shape[1] // k
-    energy, used = np.zeros((x.shape[0], nd)), np.zeros((x.shape[0], nd), dtype=bool)
-    runs = np.zeros((0, 2), dtype=np.int64)
-    for lead, row in enumerate(x):
-        xd = block_mean(np.ascontiguousarray(row), k) if k > 1 else row
-        runs = finite_runs(np.ascontiguousarray(xd), min_len)
-        for a, b in runs:
-            energy[lead, a:b] = bandpass_energy(np.ascontiguousarray(xd[a:b]), sos, h)
-            used[lead, a:b] = True
-    return energy, used, runs, bool(np.isinf(x).any())
 
 
 @pytest.mark.parametrize("seed", range(6))

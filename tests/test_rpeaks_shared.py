@@ -8,27 +8,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 from rpeak_inputs import kernel_leads as _leads
+from rpeak_inputs import twin_lead_energies
 from scipy import signal as sps
 
-from geoecg._kernels.rpeaks import bandpass_energy, block_mean, finite_runs, lead_energies
+from geoecg._kernels.rpeaks import lead_energies
 from geoecg._kernels.rpeaks_fused import lead_energies_fused, track_inputs
 from geoecg._kernels.rpeaks_track import envelope_noise_weight
 from geoecg.features._rpeaks_run import detect_from_lead_energy, detect_with_lead_energy
 from geoecg.features.rpeaks import detect_rpeaks
-
-
-def twin_lead_energies(x, k, sos, h, min_len):
-    """Lead by lead, one run at a time (as in tests/test_rpeaks_kernels.py)."""
-    nd = x.shape[1] // k
-    energy, used = np.zeros((x.shape[0], nd)), np.zeros((x.shape[0], nd), dtype=bool)
-    runs = np.zeros((0, 2), dtype=np.int64)
-    for lead, row in enumerate(x):
-        xd = block_mean(np.ascontiguousarray(row), k) if k > 1 else row
-        runs = finite_runs(np.ascontiguousarray(xd), min_len)
-        for a, b in runs:
-            energy[lead, a:b] = bandpass_energy(np.ascontiguousarray(xd[a:b]), sos, h)
-            used[lead, a:b] = True
-    return energy, used, runs, bool(np.isinf(x).any())
 
 
 def _sos(fs_d):
