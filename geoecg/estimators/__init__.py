@@ -21,6 +21,7 @@ _EXPORTS = {
     "CovariateAdjustedGLM": "covariate_adjusted",
     "HeartbeatClassifier": "heartbeat",
     "class_weights": "heartbeat",
+    "make_default_beat_model": "heartbeat",
     "ImportanceWeightedClassifier": "importance",
     "density_ratio_weights": "importance",
     "AnchorClassifier": "invariant",
