@@ -25,7 +25,17 @@ def _cases() -> dict:
     from geoecg.datasets import sample_mitdb_dir, sample_record_path
     from geoecg.signal import snr_db
 
-    ann = io.read_record(sample_record_path("mitdb_119")).annotations
+    rec = io.read_record(sample_record_path("mitdb_119"))
+    ann = rec.annotations
+    cfg = sweep.load_config(
+        {
+            "sweep": {"name": "demo", "simulator": "anticausal", "seed": 1},
+            "grid": {"shift": [1], "method": ["x_only"], "seed": 1, "n": [200]},
+            "train_env": [{}],
+            "test_env": {},
+            "shift": {"age_mean": 10.0},
+        }
+    )
     env = simulate.Environment()
     x = np.sin(np.linspace(0, 60, 2500))
 
@@ -158,6 +168,23 @@ def _cases() -> dict:
             ),
             "train_sizes",
         ),  # fmt: skip
+        # session 16 leftovers (helper 13)
+        "plot_record lead unknown": (
+            lambda: viz.plot_record(rec, leads=["MLII", "nope"]),
+            r"\['nope'\].*\['MLII', 'V1'\]",
+        ),
+        "cell_id method None": (lambda: sweep.cell_id(None, 0.5, 1, 200), "method"),
+        "cell_id shift text": (lambda: sweep.cell_id("m", "x", 1, 200), "shift"),
+        "cell_id shift NaN": (lambda: sweep.cell_id("m", np.nan, 1, 200), "shift"),
+        "cell_id n 0": (lambda: sweep.cell_id("m", 0.5, 1, 0), r"\bn\b"),
+        "cell_id seed fractional": (lambda: sweep.cell_id("m", 0.5, 1.5, 200), "seed"),
+        "expand_grid None": (lambda: sweep.expand_grid(None), "config"),
+        "run_task config None": (lambda: sweep.run_task(None, None), "config"),
+        "run_task task None": (lambda: sweep.run_task(cfg, None), "task"),
+        "run_task skip str": (
+            lambda: sweep.run_task(cfg, sweep.expand_grid(cfg)[0], skip="x_only"),
+            "skip",
+        ),
     }
 
 
@@ -184,7 +211,10 @@ CASE_IDS = sorted(
         "plot_comparison no columns", "plot_shift_sweep None", "plot_star_strip result None",
         "WFDBTree fs 0", "WFDBTree fs text", "CovarianceSet estimator",
         "CovarianceSet reg negative", "summarize None", "snr_db noise leads",
-        "learning_curve train_sizes text",
+        "learning_curve train_sizes text", "plot_record lead unknown",
+        "cell_id method None", "cell_id shift text", "cell_id shift NaN", "cell_id n 0",
+        "cell_id seed fractional", "expand_grid None", "run_task config None",
+        "run_task task None", "run_task skip str",
     ]
 )  # fmt: skip
 
@@ -214,3 +244,31 @@ def test_degenerate_metrics_stay_nan():
     ci = bootstrap_ci(_Y, _S, n_boot=0)
     assert ci.n_boot == 0 and np.isnan(ci.low)
     assert binary_metrics([0, 1], [0.0, 1.0 + 1e-12])["brier"] < 1e-20  # rounding tolerated
+
+
+def test_folder_without_records_is_named(tmp_path):
+    """An empty folder (or one without a .hea header) is a FileNotFoundError naming it,
+    not an empty list (session 16: list_records/iter_records returned [] silently)."""
+    from geoecg.io import iter_chunks, iter_records, list_records
+
+    (tmp_path / "notes.txt").write_text("no record here")
+    with pytest.raises(FileNotFoundError, match="no WFDB record"):
+        list_records(tmp_path)
+    with pytest.raises(FileNotFoundError, match=str(tmp_path.name)):
+        next(iter_records(tmp_path))
+    with pytest.raises(FileNotFoundError, match="no WFDB record"):
+        next(iter_chunks(tmp_path))
+    assert list(iter_records(tmp_path, records=[])) == []  # an explicit empty list is legal
+
+
+def test_learning_curve_warns_when_capping():
+    """A train size above the smallest training fold warns with both numbers and reports
+    the capped size (session 16: capped silently)."""
+    from geoecg.evaluation import learning_curve
+
+    with pytest.warns(UserWarning, match=r"train_sizes: 1000 records.*capped at 32"):
+        lc = learning_curve(
+            LogisticRegression(), _X, _Y, groups=np.arange(40), train_sizes=[1000],
+            n_boot=10, n_repeats=1, random_state=0,
+        )  # fmt: skip
+    assert lc.train_sizes.tolist() == [32]

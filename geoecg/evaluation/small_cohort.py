@@ -8,6 +8,7 @@ independent evidence.
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -357,7 +358,9 @@ def learning_curve(
     groups : array_like, shape (n_records,)
         Patient per record.
     train_sizes : sequence of int or None
-        Training records per fit (at least 4); None: the whole training fold.
+        Training records per fit (at least 4); None: the whole training fold. A size
+        above the smallest training fold is capped at it, with a UserWarning naming both,
+        and the capped size is the one reported in ``LearningCurve.train_sizes``.
     splits : list, optional
         Output of :func:`patient_splits`.
     n_splits, n_repeats : int, default 5, 5
@@ -370,7 +373,8 @@ def learning_curve(
     Returns
     -------
     LearningCurve
-        The effective training sizes and one result per size.
+        The effective training sizes (capped at the smallest training fold) and one
+        result per size.
 
     Examples
     --------
@@ -397,6 +401,13 @@ def learning_curve(
         size_eff = n_train if size is None else int(size)
         if size_eff < 4:
             raise ValueError(f"train sizes must be >= 4 records, got {size}")
+        if size_eff > n_train:
+            warnings.warn(
+                f"train_sizes: {size_eff} records is more than the smallest training fold "
+                f"holds; capped at {n_train}, the largest possible",
+                UserWarning,
+                stacklevel=2,
+            )
 
         def fp(tr, te, size_eff=size_eff):
             sub = subsample_train(tr, y, size_eff, rs)

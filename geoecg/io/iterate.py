@@ -45,6 +45,12 @@ def iter_records(
     **read_kwargs
         Passed to :func:`geoecg.io.read_record` (``channels``, ``sampto``, ``annotator``).
 
+    Raises
+    ------
+    FileNotFoundError
+        On the first ``next()``: ``folder`` is not a folder, or (``records`` omitted) it
+        holds no WFDB record.
+
     Examples
     --------
     >>> from geoecg.datasets import sample_cinc2017_dir
@@ -55,8 +61,12 @@ def iter_records(
     folder = Path(folder)
     if not folder.is_dir():
         raise FileNotFoundError(f"{folder} is not a folder of WFDB records (.hea + signal files)")
+    n = 0
     for name in _names(folder, records):
+        n += 1
         yield read_record(folder / name, **read_kwargs)
+    if n == 0 and records is None:
+        raise FileNotFoundError(f"{folder} holds no WFDB record (no .hea header found)")
 
 
 def iter_chunks(
@@ -88,7 +98,7 @@ def iter_chunks(
     ValueError
         If ``chunk_size`` is not a positive integer.
     FileNotFoundError
-        If ``folder`` is not a folder.
+        If ``folder`` is not a folder, or (``records`` omitted) holds no WFDB record.
 
     Examples
     --------

@@ -117,6 +117,11 @@ def list_records(folder: str | os.PathLike, *, recursive: bool = True) -> list[s
         Record paths without extension, relative to ``folder`` (``"100"``,
         ``"records100/00000/00001_lr"``).
 
+    Raises
+    ------
+    FileNotFoundError
+        If ``folder`` is not a folder, or holds no WFDB record (no ``.hea`` header).
+
     Examples
     --------
     >>> from geoecg.datasets import sample_mitdb_dir, sample_ptbxl_dir
@@ -128,6 +133,14 @@ def list_records(folder: str | os.PathLike, *, recursive: bool = True) -> list[s
     folder = Path(folder)
     if not folder.is_dir():
         raise FileNotFoundError(f"{folder} is not a folder")
+    names = _list_records(folder, recursive)
+    if not names:
+        raise FileNotFoundError(f"{folder} holds no WFDB record (no .hea header found)")
+    return names
+
+
+def _list_records(folder: Path, recursive: bool) -> list[str]:
+    """:func:`list_records` without the checks: ``[]`` for a folder without records."""
     rec_file = folder / "RECORDS"
     if rec_file.is_file():
         names = [ln.strip().rstrip("/") for ln in rec_file.read_text().splitlines()]
@@ -137,7 +150,7 @@ def list_records(folder: str | os.PathLike, *, recursive: bool = True) -> list[s
         for n in names:
             p = folder / n
             if p.is_dir():
-                out += [f"{n}/{r}" for r in list_records(p, recursive=recursive)]
+                out += [f"{n}/{r}" for r in _list_records(p, recursive)]
             elif (folder / f"{n}.hea").is_file():
                 out.append(n)
         if out:

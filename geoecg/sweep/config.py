@@ -63,6 +63,8 @@ class Task:
 def cell_id(method: str, shift: float, seed: int, n: int) -> str:
     """Stable text key of a cell, e.g. ``'x_only|shift=0.5|seed=3|n=2000'``.
 
+    A TypeError/ValueError names the argument that is not of the form below.
+
     Parameters
     ----------
     method : str
@@ -84,6 +86,15 @@ def cell_id(method: str, shift: float, seed: int, n: int) -> str:
     >>> cell_id("x_only", 0.5, 3, 2000)
     'x_only|shift=0.5|seed=3|n=2000'
     """
+    if not isinstance(method, str) or not method:
+        raise TypeError(f"method must be a non-empty str (a method name), got {method!r}")
+    if isinstance(shift, bool) or not isinstance(shift, int | float | np.integer | np.floating):
+        raise TypeError(f"shift must be a real number (shift strength), got {shift!r}")
+    if not np.isfinite(shift):
+        raise ValueError(f"shift must be finite, got {shift!r}")
+    for name, v, lo in (("seed", seed, 0), ("n", n, 1)):
+        if isinstance(v, bool) or not isinstance(v, int | np.integer) or v < lo:
+            raise ValueError(f"{name} must be an int >= {lo}, got {v!r}")
     return f"{method}|shift={float(shift)!r}|seed={int(seed)}|n={int(n)}"
 
 
@@ -262,6 +273,10 @@ def expand_grid(config: SweepConfig) -> list[Task]:
     >>> [(t.shift, t.seed, t.n) for t in expand_grid(cfg)]
     [(0.0, 0, 200), (0.0, 1, 200), (1.0, 0, 200), (1.0, 1, 200)]
     """
+    if not isinstance(config, SweepConfig):
+        raise TypeError(
+            f"config must be a SweepConfig (geoecg.sweep.load_config), got {type(config).__name__}"
+        )
     return [
         Task(shift=s, seed=seed, n=n, methods=config.methods)
         for s in config.shifts

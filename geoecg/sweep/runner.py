@@ -61,6 +61,19 @@ def run_task(config: SweepConfig, task: Task, skip=frozenset()) -> list[dict]:
     >>> bool(0.5 < rows[0]["auroc"] <= 1.0)
     True
     """
+    if not isinstance(config, SweepConfig):
+        raise TypeError(
+            f"config must be a SweepConfig (geoecg.sweep.load_config), got {type(config).__name__}"
+        )
+    if not isinstance(task, Task):
+        raise TypeError(
+            f"task must be a Task (geoecg.sweep.expand_grid), got {type(task).__name__}"
+        )
+    if isinstance(skip, str | bytes) or not hasattr(skip, "__iter__"):
+        raise TypeError(f"skip must be a collection of method names (str), got {skip!r}")
+    skip = frozenset(skip)
+    if not all(isinstance(m, str) for m in skip):
+        raise TypeError(f"skip must be a collection of method names (str), got {set(skip)!r}")
     with threadpool_limits(limits=1):
         return _run_task(config, task, skip)
 

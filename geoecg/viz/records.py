@@ -17,7 +17,8 @@ def plot_record(record, *, start_s: float = 0.0, duration_s: float = 10.0, leads
     start_s, duration_s : float
         Window to draw, in seconds.
     leads : list of str, optional
-        Leads to draw (default: all, one axis each).
+        Leads to draw (default: all, one axis each); each must be one of
+        ``record.lead_names`` (a ValueError lists them otherwise).
     ax : matplotlib Axes or array of Axes, optional
         Where to draw; created if omitted.
 
@@ -45,6 +46,11 @@ def plot_record(record, *, start_s: float = 0.0, duration_s: float = 10.0, leads
             f"record must be an ECGRecord (geoecg.io.read_record), got {type(record).__name__}"
         )
     names = list(record.lead_names) if leads is None else list(leads)
+    unknown = [n for n in names if n not in list(record.lead_names)]
+    if unknown:
+        raise ValueError(
+            f"leads {unknown} not in the record; its leads are {list(record.lead_names)}"
+        )
     a = int(max(0, round(start_s * record.fs)))
     b = int(min(record.n_samples, a + round(duration_s * record.fs)))
     if ax is None:
