@@ -2,10 +2,12 @@
 
 import numpy as np
 import pytest
+import sklearn
 from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 
 from geoecg.estimators import RecordPriorAdapter
+from geoecg.estimators.heartbeat import make_default_beat_model
 from geoecg.estimators.record_prior import record_prior_beat_tables
 from geoecg.estimators.record_self_training import (
     LOCAL_BEAT_FEATURES,
@@ -14,6 +16,7 @@ from geoecg.estimators.record_self_training import (
     self_train_record,
     self_training_beat_tables,
 )
+from geoecg.features.beat_records import stack_beat_tables
 
 
 def _two_clusters(rng, n=300, frac=0.3):
@@ -169,3 +172,51 @@ def test_nested_test_labels_never_reach_a_choice():
     assert [f["threshold"] for f in f3] == [f["threshold"] for f in folds]
     _, pr, _, _, _ = record_prior_beat_tables(tables, None, self_training=False, **kw)
     np.testing.assert_array_equal(pr, r1)
+
+
+def _full_repr(est):
+    with sklearn.config_context(print_changed_only=False):
+        return repr(est)
+
+
+def test_beat_tables_fit_the_default_beat_model(monkeypatch):
+    """``self_training_beat_tables`` fits ``make_default_beat_model``'s model (all its
+    parameters), or with ``local_features`` given, that model's adapter under a
+    ``RecordSelfTraining`` on those columns."""
+    import geoecg.estimators.record_self_training as rst
+
+    rng = np.random.default_rng(8)
+    tables = _tables(rng)
+    kw = dict(groups=[f"p{i}" for i in range(4)], n_estimators=3, max_per_class=200)
+    fitted = []
+
+    def spy(est, *a, **k):
+        fitted.append(est)
+        return clone(est, *a, **k)
+
+    monkeypatch.setattr(rst, "clone", spy)
+    self_training_beat_tables(tables[:4], tables[4:], random_state=1, **kw)
+    names = [str(c) for c in stack_beat_tables(tables[:4], True)[3]]
+    want = make_default_beat_model(names, cv=2, n_estimators=3, max_per_class=200, random_state=1)
+    assert _full_repr(fitted[0]) == _full_repr(want)
+    assert list(fitted[0].local_features) == list(LOCAL_BEAT_FEATURES)
+
+    fitted.clear()
+    local = LOCAL_BEAT_FEATURES[:3]
+    self_training_beat_tables(tables[:4], tables[4:], local_features=local, random_state=1, **kw)
+    base = make_default_beat_model(
+        names, self_training=False, cv=2, n_estimators=3, max_per_class=200, random_state=1
+    )
+    assert isinstance(fitted[0], RecordSelfTraining) and fitted[0].local_features == local
+    assert _full_repr(fitted[0].estimator) == _full_repr(base)
+
+    # tables without any LOCAL_BEAT_FEATURES column: an error naming them, unless the
+    # per-record columns are given
+    X = rng.normal(size=(80, 3))
+    y = np.where(rng.random(80) < 0.3, "S", "N")
+    X[:, 0] += 2.0 * (y == "S")
+    t = {"X": X, "names": np.array(["a", "b", "c"]), "y": y}
+    with pytest.raises(ValueError, match="LOCAL_BEAT_FEATURES"):
+        self_training_beat_tables([t] * 4, [t], **kw)
+    out = self_training_beat_tables([t] * 4, [t], local_features=["a"], feature_set="all", **kw)
+    assert out[1].shape == y.shape

@@ -347,7 +347,7 @@ def self_training_beat_tables(
     seed=0,
     feature_set=None,
     adapt=None,
-    local_features=LOCAL_BEAT_FEATURES,
+    local_features=None,
     **classifier_params,
 ):
     """Beat classes with self-training (A1), prior adaptation only (R1) and neither (R0).
@@ -372,7 +372,11 @@ def self_training_beat_tables(
         As in :func:`~geoecg.estimators.record_prior.record_prior_beat_tables`.
     feature_set, adapt, **classifier_params
         As in :func:`~geoecg.estimators.heartbeat.make_beat_pipeline` (None: its defaults).
-    local_features : sequence of str, default :data:`LOCAL_BEAT_FEATURES`
+    local_features : sequence of str, optional
+        Columns of the per-record model. None: the columns of :data:`LOCAL_BEAT_FEATURES`
+        found in the tables, the model of
+        :func:`~geoecg.estimators.heartbeat.make_default_beat_model` (the beat protocols'
+        default model).
 
     Returns
     -------
@@ -384,22 +388,23 @@ def self_training_beat_tables(
         Per fitted model: ``test`` records, the adapter's ``choice`` and the ``threshold``.
     """
     from ..features.beat_records import stack_beat_tables
-    from .heartbeat import DEFAULT_ADAPT, DEFAULT_FEATURE_SET, make_beat_pipeline
-    from .record_prior import RecordPriorAdapter, _outer_splitter, _patients
+    from .heartbeat import DEFAULT_ADAPT, DEFAULT_FEATURE_SET, make_default_beat_model
+    from .record_prior import _outer_splitter, _patients
 
     fs = DEFAULT_FEATURE_SET if feature_set is None else feature_set
     ad = DEFAULT_ADAPT if adapt is None else adapt
     X, y, n, names = stack_beat_tables(train, bool(ad))
     pid, records = _patients(len(train), records, groups)
     g = np.repeat(pid, n)
-    model = RecordSelfTraining(
-        RecordPriorAdapter(
-            make_beat_pipeline(names, feature_set=fs, adapt=ad, **classifier_params),
-            cv=inner_folds,
-        ),
-        feature_names=names,
-        local_features=local_features,
-    )
+    kw = dict(feature_set=fs, adapt=ad, cv=inner_folds, **classifier_params)
+    if local_features is None:
+        model = make_default_beat_model(names, self_training=True, **kw)
+    else:
+        model = RecordSelfTraining(
+            make_default_beat_model(names, self_training=False, **kw),
+            feature_names=names,
+            local_features=local_features,
+        )
 
     def info(m):
         a = m.estimator_
