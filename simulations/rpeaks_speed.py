@@ -26,24 +26,8 @@ import time
 
 import numba
 import numpy as np
-from numba import njit
 
-
-@njit(cache=True, nogil=True)
-def moving_window_floor(x, h):
-    """Centred moving mean (running sum): the floor of any envelope detector."""
-    n = x.shape[0]
-    out = np.empty(n)
-    acc = 0.0
-    for j in range(min(h, n - 1) + 1):
-        acc += x[j]
-    for i in range(n):
-        out[i] = acc / (2 * h + 1)
-        if i + h + 1 < n:
-            acc += x[i + h + 1]
-        if i - h >= 0:
-            acc -= x[i - h]
-    return out
+from geoecg._kernels.rpeaks_floor import moving_window_floor
 
 
 def cpu_medians(fs: dict, reps) -> dict:

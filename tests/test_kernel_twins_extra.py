@@ -333,6 +333,19 @@ def test_four_indices_match_numpy():
         np.testing.assert_allclose(row, want, rtol=1e-9)
 
 
+# ----------------------------------------------------------------------------- rpeaks_floor
+
+
+@pytest.mark.parametrize("n, h", [(1, 0), (1, 3), (5, 2), (50, 0), (300, 21)])
+def test_moving_window_floor_matches_twin(n, h):
+    from geoecg._kernels.rpeaks_floor import moving_window_floor
+
+    x = np.random.default_rng(n + h).standard_normal(n)
+    padded = np.concatenate((np.zeros(h), x, np.zeros(h)))
+    want = np.array([padded[i : i + 2 * h + 1].sum() for i in range(n)]) / (2 * h + 1)
+    np.testing.assert_allclose(moving_window_floor(x, h), want, rtol=1e-12, atol=1e-12)
+
+
 # ----------------------------------------------------------------------------- spd
 
 

@@ -4,7 +4,8 @@ Runs :func:`geoecg.features.detect_rpeaks` (lead 0; ``geoecg-all-leads``: every 
 annotated record of ``--data`` (MIT-BIH or NSTDB) and scores it with
 :mod:`geoecg.evaluation.detection` (EC57 ``whole``/``ec57``/``raw``, per SNR on NSTDB).
 ``--peers`` adds NeuroKit2 and wfdb ``xqrs`` (:mod:`geoecg.features.rpeaks_peers`), timed on
-the same records in the same run (thread CPU and wall time, numba single thread).
+the same records in the same run (thread CPU and wall time, numba single thread); the floor
+(a moving-window pass, :func:`~geoecg.features.rpeaks_peers.floor_cpu_seconds`) too.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import numpy as np
 
 from .._versions import package_versions
 from ..commands.bench_io import FoldLog, add_common
-from ..evaluation import detection as ev
 from ..features import rpeaks_peers as rp
 from ..features.rpeaks import detect_rpeaks
 from ..features.rpeaks_peers import annotated_folder as _resolve_folder
@@ -69,11 +69,11 @@ def run(args) -> int:
         folder, names, detectors, tolerance_ms=args.tolerance_ms, nstdb=nstdb, **saved.hooks
     )
     res = {"database": "nstdb" if nstdb else "mitdb", "data": str(folder),
-           **ev.detection_report(per, infos, {d: v[1] for d, v in detectors.items()},
-                              tolerance_ms=args.tolerance_ms),
+           **rp.qrs_report(per, infos, {d: v[1] for d, v in detectors.items()},
+                           tolerance_ms=args.tolerance_ms),
            "skipped": skipped, "repeats": args.repeats, "peer_repeats": args.peer_repeats,
            "versions": package_versions(*("scipy", "numba", "neurokit2", "wfdb")[
                : 4 if args.peers else 2])}  # fmt: skip
-    print(ev.format_detection_report(res))
+    print(rp.format_qrs_report(res))
     saved.finish(res)
     return 0

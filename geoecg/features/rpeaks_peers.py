@@ -8,16 +8,22 @@ of a ``(n_leads, n_samples)`` signal: NeuroKit2 ``neurokit``, ``pantompkins1985`
 
 The pieces of ``geoecg bench qrs`` live here too: :func:`annotated_folder` and
 :func:`annotated_records` find the records, :func:`benchmark_detectors` picks the detectors
-and their records, :func:`run_detection_benchmark` times and scores them record by record.
+and their records, :func:`run_detection_benchmark` times and scores them record by record
+(and times the floor, :func:`floor_cpu_seconds`, on each record's lead 0), :func:`qrs_report`
+and :func:`format_qrs_report` add the floor to the figures and the printed report.
 """
 
 from __future__ import annotations
 
+import time
 import warnings
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+
+#: Half width of the floor's moving window, s (21 samples at 360 Hz, 12 at 200 Hz).
+FLOOR_HALF_WIDTH_S = 0.058
 
 __all__ = [
     "NEUROKIT_METHODS",
@@ -28,6 +34,9 @@ __all__ = [
     "evenly_spaced",
     "benchmark_detectors",
     "run_detection_benchmark",
+    "floor_cpu_seconds",
+    "qrs_report",
+    "format_qrs_report",
 ]
 
 #: NeuroKit2 methods run as peers.
@@ -256,7 +265,8 @@ def run_detection_benchmark(folder: Path, names: list, detectors: dict, *, toler
     """Time and score every detector of :func:`benchmark_detectors` on its records (lead
     signals of ``folder`` against the beat annotations): detector -> record -> counts of
     :func:`geoecg.evaluation.detection.score_detections` with ``wall_s`` and ``cpu_s``, and
-    record -> ``fs``, ``n_samples``, ``n_beats`` (``snr_db`` on NSTDB).
+    record -> ``fs``, ``n_samples``, ``n_beats`` (``snr_db`` on NSTDB) and ``floor_cpu_s``
+    (:func:`floor_cpu_seconds` on lead 0, as many repeats as ``"geoecg"``'s, 1 without it).
 
     Parameters
     ----------
@@ -284,7 +294,7 @@ def run_detection_benchmark(folder: Path, names: list, detectors: dict, *, toler
     per_detector : dict
         Detector -> record -> counts, ``wall_s`` and ``cpu_s``.
     records : dict
-        Record -> ``fs`` (Hz), ``n_samples``, ``n_beats`` (and ``snr_db``).
+        Record -> ``fs`` (Hz), ``n_samples``, ``n_beats``, ``floor_cpu_s`` (and ``snr_db``).
     """
     from tqdm.auto import tqdm
 
@@ -318,6 +328,8 @@ def run_detection_benchmark(folder: Path, names: list, detectors: dict, *, toler
         infos[r] = {"fs": rec.fs, "n_samples": rec.n_samples, "n_beats": int(ref.size)}
         if nstdb:
             infos[r]["snr_db"] = parse_nstdb_name(r)["snr_db"]
+        floor_reps = detectors["geoecg"][2] if "geoecg" in detectors else 1
+        infos[r]["floor_cpu_s"] = floor_cpu_seconds(sig[0], rec.fs, floor_reps)
         for d, (fn, recs, reps) in detectors.items():
             if r in recs:
                 det, wall, cpu = ev.time_detector(fn, sig, rec.fs, reps)
@@ -329,3 +341,121 @@ def run_detection_benchmark(folder: Path, names: list, detectors: dict, *, toler
             on_fold(r, {"info": infos[r], "scores": {d: per[d][r] for d in want}})
     bar.close()
     return per, infos
+
+
+def floor_cpu_seconds(x, fs: float, repeats: int = 1) -> float:
+    """Median thread CPU time of the throughput floor on one lead: a centred moving mean by a
+    running sum (:func:`geoecg._kernels.rpeaks_floor.moving_window_floor`, half width
+    :data:`FLOOR_HALF_WIDTH_S`), the least work per sample of any envelope detector.
+
+    Parameters
+    ----------
+    x : array_like
+        One lead, 1-D, any unit.
+    fs : float
+        Sampling frequency, Hz (sets the window).
+    repeats : int, default 1
+        Timed runs (after one untimed run that compiles the kernel).
+
+    Returns
+    -------
+    float
+        Median thread CPU time of one pass, s.
+
+    Raises
+    ------
+    ValueError
+        ``x`` is not a non-empty 1-D array or ``fs`` is not a positive finite number.
+
+    Examples
+    --------
+    >>> floor_cpu_seconds(np.sin(np.arange(3600) / 50.0), 360.0, repeats=3) >= 0
+    True
+    """
+    from .._kernels.rpeaks_floor import moving_window_floor
+
+    x = np.ascontiguousarray(x, dtype=np.float64)
+    if x.ndim != 1 or x.size == 0:
+        raise ValueError(f"x must be one lead, a non-empty 1-D array; got shape {x.shape}")
+    if not (np.isfinite(fs) and fs > 0):
+        raise ValueError(f"fs must be a positive sampling frequency in Hz; got {fs!r}")
+    h = max(int(round(FLOOR_HALF_WIDTH_S * fs)), 1)
+    moving_window_floor(x[: 2 * h + 2], h)  # compile outside the timings
+    ts = []
+    for _ in range(max(int(repeats), 1)):
+        t0 = time.thread_time()
+        moving_window_floor(x, h)
+        ts.append(time.thread_time() - t0)
+    return float(np.median(ts))
+
+
+def qrs_report(per: dict, infos: dict, records: dict, *, tolerance_ms: float) -> dict:
+    """:func:`geoecg.evaluation.detection.detection_report` of a :func:`run_detection_benchmark`
+    with the floor: ``floor_cpu_sps`` (record samples per CPU second of the moving-window
+    floor, lead 0, summed over the records it was timed on) and ``x_floor`` (geoecg's CPU time
+    on those records / the floor's: how many floor passes one detection costs).
+
+    Parameters
+    ----------
+    per, infos : dict
+        The results of :func:`run_detection_benchmark`; ``floor_cpu_s`` is taken out of the
+        record infos (a record read back from an older ``--json`` may lack it).
+    records : dict
+        Detector -> records it ran on.
+    tolerance_ms : float
+        Match window, ms.
+
+    Returns
+    -------
+    dict
+        The detection report plus ``floor_cpu_sps`` and ``x_floor`` (NaN, and
+        ``floor_reason``, when no record holds a floor time or a time is 0).
+    """
+    from ..evaluation import detection as ev
+
+    floor = {r: i["floor_cpu_s"] for r, i in infos.items() if "floor_cpu_s" in i}
+    clean = {r: {k: v for k, v in i.items() if k != "floor_cpu_s"} for r, i in infos.items()}
+    res = ev.detection_report(per, clean, records, tolerance_ms=tolerance_ms)
+    on = [r for r in floor if r in per.get("geoecg", {})]
+    t_floor = sum(floor[r] for r in on)
+    t_det = sum(per["geoecg"][r]["cpu_s"] for r in on)
+    if not on or not t_floor > 0 or not t_det > 0:
+        res.update(floor_cpu_sps=float("nan"), x_floor=float("nan"),
+                   floor_reason="no record with a floor time and a nonzero CPU time")  # fmt: skip
+        return res
+    res["floor_cpu_sps"] = sum(clean[r]["n_samples"] for r in on) / t_floor
+    res["x_floor"] = t_det / t_floor
+    return res
+
+
+def format_qrs_report(res: dict) -> str:
+    """Printable text of a :func:`qrs_report`:
+    :func:`geoecg.evaluation.detection.format_detection_report` and the floor line.
+
+    Parameters
+    ----------
+    res : dict
+        The result of :func:`qrs_report` (a plain detection report prints without the floor).
+
+    Returns
+    -------
+    str
+        The report; its floor line reads "floor: a moving-window pass at X M samples/s;
+        geoecg Y x the floor" (CPU time, lead 0).
+    """
+    from ..evaluation import detection as ev
+
+    lines = ev.format_detection_report(res).split("\n")
+    if "floor_cpu_sps" not in res:
+        return "\n".join(lines)
+    if not np.isfinite(res["x_floor"]):
+        floor = f"floor: not measured ({res.get('floor_reason', '')})"
+    else:
+        floor = (
+            f"floor: a moving-window pass at {res['floor_cpu_sps'] / 1e6:.1f} M samples/s "
+            f"(lead 0, CPU time, same run); geoecg {res['x_floor']:.1f} x the floor"
+        )
+    # right below geoecg's throughput line (the last line when there is none)
+    at = [i + 1 for i, s in enumerate(lines) if s.startswith("geoecg throughput")]
+    lines.insert(at[0] if at else len(lines), floor)
+    return "\n".join(lines)
