@@ -178,11 +178,8 @@ def _t_wave(xw, dw, on, off, ts, te, qamp, par, out, reason, b):
         _set(out, reason, b, (9, 10, 11), 7)
         return -1
     # the larger lobe is the T (an inverted T has polarity -1; a biphasic T is measured on
-    # its larger lobe). The lobes are compared against the mean of the levels at the QRS
-    # onset and at the window's end (rule V): the QRS onset alone sits in the low-passed
-    # Q wave by a varying amount and could hand the choice to the smaller lobe
-    ref = 0.5 * (iso + xw[te])
-    main, smain = (ipos, 1.0) if xw[ipos] - ref >= ref - xw[ineg] else (ineg, -1.0)
+    # its larger lobe)
+    main, smain = (ipos, 1.0) if apos >= aneg else (ineg, -1.0)
     out[b, 10] = main
     span = int(par[P_T_SPAN])
     # offset: steepest return to the baseline after the peak

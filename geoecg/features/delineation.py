@@ -23,10 +23,8 @@ band (0.5-15 Hz), then runs :func:`geoecg._kernels.delineation.delineate_lead` a
   the QRS offset + ``t_gap_ms`` and an RR-dependent end; a T smaller than ``t_min_rel`` times
   the QRS amplitude is absent. Onset and offset come from the limbs of that deflection by
   the trapezium-area method (Vazquez-Seisdedos et al. 2011), which handles inverted waves by
-  their polarity; a biphasic T is measured on its larger lobe, the two lobes compared against
-  the mean of the QRS-onset level and the level at the window's end (the QRS-onset level
-  alone lies in the low-passed Q wave; rule V); a rule measuring a biphasic T from the
-  first to the last lobe placed T offsets later than the LUDB cardiologists and was removed.
+  their polarity; a biphasic T is measured on its larger lobe (a rule measuring it from the
+  first to the last lobe placed T offsets later than the LUDB cardiologists and was removed).
 * **P**: the largest deflection before the QRS onset (after the previous T offset); present
   only if larger than ``p_min_rel`` times the QRS amplitude, ``p_noise`` times the local
   high-frequency RMS, and dominant (no other deflection of the same sign beyond
