@@ -8,13 +8,18 @@ import numpy as np
 import pytest
 from numba import njit
 
+from geoecg._kernels import fft as F
 from geoecg._kernels import hrv_lomb as LS
 from geoecg._kernels.hrv_simd import (
     add4,
     div4,
+    even4,
+    high4,
     lane0,
     load4,
+    low4,
     mul4,
+    odd4,
     pack4,
     select_gt4,
     sqrt4,
@@ -173,3 +178,93 @@ def test_vector_spreading_equals_scalar_twin_bit_for_bit(rng, n_grid):
     assert np.array_equal(_bits(g1), _bits(g2))
     assert np.array_equal(_bits(g1), _bits(g3))
     assert np.count_nonzero(g1) > n_grid // 2
+
+
+def _shuffles(a, b, out):
+    u = load4(a, 0)
+    v = load4(b, 0)
+    store4(out, 0, even4(u, v))
+    store4(out, 4, odd4(u, v))
+    store4(out, 8, low4(u, v))
+    store4(out, 12, high4(u, v))
+
+
+_shuffles_compiled = njit(cache=False)(_shuffles)
+
+
+def test_f64x4_shuffles_equal_python_twins(rng):
+    """``even4``/``odd4``/``low4``/``high4`` compiled (LLVM ``shufflevector``) move the
+    lanes their twins name, bits untouched (NaN payloads and signed zeros included)."""
+    vals = np.concatenate([SPECIAL, rng.standard_normal(10)])
+    for _ in range(50):
+        a = rng.choice(vals, 4)
+        b = rng.choice(vals, 4)
+        o1 = np.empty(16)
+        o2 = np.empty(16)
+        _shuffles_compiled(a, b, o1)
+        _shuffles(a, b, o2)
+        assert np.array_equal(_bits(o1), _bits(o2))
+        idx = [0, 4, 2, 6, 1, 5, 3, 7, 0, 1, 4, 5, 2, 3, 6, 7]
+        assert np.array_equal(_bits(o1), _bits(np.concatenate([a, b])[idx]))
+
+
+def _tail8_scalar(re, im, tr, ti):
+    """Session 15's scalar last three spans of ``_fft_dif``, block by block of 8 points:
+    the reference that the four-block vector code must equal bit for bit."""
+    bf = getattr(F._bfly, "py_func", F._bfly)
+    a = [(tr[3 + k], ti[3 + k]) for k in range(4)]
+    e = [(tr[1], ti[1]), (tr[2], ti[2])]
+    for s in range(0, re.size, 8):
+        p = [None] * 8
+        for j in range(2):  # j = 0: points 0, 2, 4, 6; j = 1: points 1, 3, 5, 7
+            x0r, x0i, x2r, x2i = bf(re[s + j], im[s + j], re[s + j + 4], im[s + j + 4], *a[j])
+            x1r, x1i, x3r, x3i = bf(
+                re[s + j + 2], im[s + j + 2], re[s + j + 6], im[s + j + 6], *a[j + 2]
+            )
+            p[j], p[j + 2] = bf(x0r, x0i, x1r, x1i, *e[j])[:2], bf(x0r, x0i, x1r, x1i, *e[j])[2:]
+            p[j + 4], p[j + 6] = (
+                bf(x2r, x2i, x3r, x3i, *e[j])[:2],
+                bf(x2r, x2i, x3r, x3i, *e[j])[2:],
+            )
+        for k in range(0, 8, 2):
+            (ur, ui), (vr, vi) = p[k], p[k + 1]
+            re[s + k], re[s + k + 1], im[s + k], im[s + k + 1] = ur + vr, ur - vr, ui + vi, ui - vi
+
+
+@pytest.mark.parametrize("n", [8, 32, 40, 96, 512, 2048])
+def test_fft_tail8_four_blocks_equal_scalar_twin_bit_for_bit(rng, n):
+    """The FFT's last three spans four blocks at a time (vector lanes, 4 x 4 transposes in
+    and out; the blocks left over, ``n % 32``, scalar) and session 15's scalar blocks give
+    the same numbers to the bit (compiled here; the Python twins in the JIT-off run)."""
+    tr, ti = F._stage_twiddles(2048)
+    re = rng.standard_normal(n)
+    im = rng.standard_normal(n)
+    outs = []
+    for f in (F._fft_tail8, _tail8_scalar):
+        r, i = re.copy(), im.copy()
+        f(r, i, tr, ti)
+        outs.append(np.concatenate([r, i]))
+    assert np.array_equal(_bits(outs[0]), _bits(outs[1]))
+    assert not np.array_equal(outs[1][:n], re)
+
+
+@pytest.mark.parametrize("n", [512, 1536])
+def test_fft_with_vector_tail_is_the_dft_twin(rng, n):
+    """The whole FFT (``2^9`` points and the Lomb-Scargle grid ``3 x 2^9``, both ending in
+    the vector tail) matches ``numpy.fft.fft`` to rounding, compiled and as Python."""
+    x = rng.standard_normal(n) + 1j * rng.standard_normal(n)
+    want = np.fft.fft(x)
+    for fft3 in (F._fft3_dif, getattr(F._fft3_dif, "py_func", F._fft3_dif)):
+        re, im = x.real.copy(), x.imag.copy()
+        if n & (n - 1) == 0:
+            tr, ti = F._stage_twiddles(n)
+            F._fft_dif(re, im, tr, ti)
+            pos = F._bitrev(n)
+        else:
+            wr, wi = F._radix3_twiddles(n)
+            fft3(re, im, wr, wi)
+            L = n // 3
+            k = np.arange(n)
+            pos = (k % 3) * L + F._bitrev(L)[k // 3]
+        got = re[pos] + 1j * im[pos]
+        assert np.max(np.abs(got - want)) < 1e-12 * np.max(np.abs(want))

@@ -214,3 +214,42 @@ def _select_gt4_intrinsic(typingctx, a, b, x, y):
 def select_gt4(a, b, x, y):
     """Lane by lane ``x if a > b else y`` (false where either of ``a``, ``b`` is NaN)."""
     return tuple(xi if ai > bi else yi for ai, bi, xi, yi in zip(a, b, x, y, strict=True))
+
+
+def _shuffle(mask):
+    """numba intrinsic ``(a, b) ->`` the lanes ``mask`` of ``a ++ b`` (0-3 from ``a``, 4-7
+    from ``b``): one LLVM ``shufflevector``, moves only, no arithmetic."""
+    lanes = ir.Constant(ir.VectorType(ir.IntType(32), 4), mask)
+
+    @intrinsic
+    def _shuffle_intrinsic(typingctx, a, b):
+        def codegen(context, builder, signature, args):
+            return builder.shuffle_vector(args[0], args[1], lanes)
+
+        return f64x4(f64x4, f64x4), codegen
+
+    return _shuffle_intrinsic
+
+
+@compiled_as(_shuffle([0, 4, 2, 6]), accepts=_is_vec)
+def even4(a, b):
+    """``(a0, b0, a2, b2)``: the even lanes of ``a`` and ``b`` interleaved."""
+    return (a[0], b[0], a[2], b[2])
+
+
+@compiled_as(_shuffle([1, 5, 3, 7]), accepts=_is_vec)
+def odd4(a, b):
+    """``(a1, b1, a3, b3)``: the odd lanes of ``a`` and ``b`` interleaved."""
+    return (a[1], b[1], a[3], b[3])
+
+
+@compiled_as(_shuffle([0, 1, 4, 5]), accepts=_is_vec)
+def low4(a, b):
+    """``(a0, a1, b0, b1)``: the low halves of ``a`` and ``b``."""
+    return (a[0], a[1], b[0], b[1])
+
+
+@compiled_as(_shuffle([2, 3, 6, 7]), accepts=_is_vec)
+def high4(a, b):
+    """``(a2, a3, b2, b3)``: the high halves of ``a`` and ``b``."""
+    return (a[2], a[3], b[2], b[3])
