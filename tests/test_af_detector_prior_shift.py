@@ -11,24 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from test_af_estimators import DETECTORS, IDS  # the four detectors, as configured there
 
 from geoecg.estimators import PriorShiftClassifier
-from geoecg.estimators.af import (
-    AFDetector,
-    COSEnDetector,
-    LowComplexityAFDetector,
-    TatenoGlassDetector,
-)
 from geoecg.estimators.af.screening import synthetic_rr
 from geoecg.features.af import rr_windows
-
-DETECTORS = [
-    TatenoGlassDetector,
-    COSEnDetector,
-    LowComplexityAFDetector,
-    lambda: AFDetector(n_estimators=30, random_state=0),
-]
-IDS = ["tateno_glass", "cosen", "low_complexity", "xgboost"]
 
 
 @pytest.fixture(scope="module")

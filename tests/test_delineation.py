@@ -21,8 +21,15 @@ FS = 500.0
 COL = {f: i for i, f in enumerate(FIDUCIALS)}
 
 
-def _synthetic(hr=60.0, p=True, n_s=10.0, fs=FS, noise=0.0, fwaves=0.0, spike=False, seed=0):
-    """QRS (3 Gaussians), T and optionally P Gaussians at known positions; returns x, R."""
+def _synthetic(
+    hr=60.0, p=True, n_s=10.0, fs=FS, noise=0.0, fwaves=0.0, spike=False, seed=0, t_lobes=None
+):
+    """QRS (3 Gaussians), T and optionally P Gaussians at known positions; returns x, R.
+
+    ``t_lobes``: the T wave as (centre s at RR = 1 s, width s, amplitude mV) Gaussians
+    (default one upright lobe, 0.3 mV at 0.25 s).
+    """
+    t_lobes = [(0.25, 0.04, 0.3)] if t_lobes is None else t_lobes
     rng = np.random.default_rng(seed)
     t = np.arange(int(n_s * fs)) / fs
     x = np.zeros_like(t)
@@ -31,7 +38,8 @@ def _synthetic(hr=60.0, p=True, n_s=10.0, fs=FS, noise=0.0, fwaves=0.0, spike=Fa
     for r in rs:
         g = lambda c, w, a, r=r: a * np.exp(-0.5 * ((t - r - c) / w) ** 2)  # noqa: E731
         x += g(-0.025, 0.008, -0.15) + g(0.0, 0.010, 1.2) + g(0.025, 0.008, -0.3)
-        x += g(0.25 * np.sqrt(rr), 0.04, 0.3)
+        for c, w, a in t_lobes:
+            x += g(c * np.sqrt(rr), w, a)
         if p:
             x += g(-0.16, 0.022, 0.15)
         if spike:

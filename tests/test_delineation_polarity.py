@@ -1,7 +1,7 @@
 """Inverted and biphasic T waves with known truth (issue 22: "biphasic and inverted T handled").
 
-The beats are Gaussian sums at known positions (as ``_synthetic`` of
-``tests/test_delineation.py``, whose T is always upright): QRS of three Gaussians, P 160 ms
+The beats are ``_synthetic`` of ``tests/test_delineation.py`` with the T wave given as lobes
+(Gaussian sums at known positions): QRS of three Gaussians, P 160 ms
 before R, and a T wave made of given lobes, centred ``c * sqrt(RR)`` after R. The T
 delineation measures inverted waves by their polarity (trapezium-area method) and a biphasic
 T on its larger lobe (:mod:`geoecg.features.delineation`).
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from test_delineation import _synthetic
 
 from geoecg.features.delineation import FIDUCIALS, delineate
 
@@ -25,19 +26,7 @@ BIPHASIC_NEG_POS = [(0.22, 0.03, -0.15), (0.30, 0.03, 0.3)]
 
 def _beats(t_lobes, hr=60.0, n_s=20.0, noise=0.0, seed=0):
     """Signal (mV) and R-peak samples of identical beats with the given T lobes."""
-    rng = np.random.default_rng(seed)
-    t = np.arange(int(n_s * FS)) / FS
-    x = np.zeros_like(t)
-    rr = 60.0 / hr
-    rs = np.arange(0.6, n_s - 0.4, rr)
-    for r in rs:
-        g = lambda c, w, a, r=r: a * np.exp(-0.5 * ((t - r - c) / w) ** 2)  # noqa: E731
-        x += g(-0.025, 0.008, -0.15) + g(0.0, 0.010, 1.2) + g(0.025, 0.008, -0.3)
-        x += g(-0.16, 0.022, 0.15)
-        for c, w, a in t_lobes:
-            x += g(c * np.sqrt(rr), w, a)
-    x += noise * rng.normal(size=t.size)
-    return x, np.round(rs * FS).astype(np.int64)
+    return _synthetic(hr=hr, n_s=n_s, noise=noise, seed=seed, t_lobes=t_lobes)
 
 
 def _t_waves(t_lobes, **kw):

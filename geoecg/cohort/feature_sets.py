@@ -471,7 +471,6 @@ class TangentSet(FeatureSet):
         from .._optional import import_pyriemann  # pyRiemann without torch
 
         tangent_space = import_pyriemann("pyriemann.geometry.tangentspace").tangent_space
-
         C = self.covariance.matrices(recs)
         if not recs:
             return np.empty((0, 0))
