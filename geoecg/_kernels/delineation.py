@@ -166,25 +166,6 @@ def _qrs(xq, dq, r, lo, hi, par, out, reason, b):
 
 
 @njit(cache=True, nogil=True)
-def _lobe_pos_larger(xw, ts, te, ipos, ineg):
-    """Whether the positive lobe at ``ipos`` outweighs the negative one at ``ineg`` (rule W).
-
-    Each lobe is measured against the opposite extreme on its outer side of the T window
-    ``[ts, te]``: the earlier lobe against the most opposite value between ``ts`` and it, the
-    later one against the most opposite value between it and ``te``. No isoelectric level is
-    needed: the level at the QRS onset sits in the band-passed Q wave and the ringing of a
-    tall R, and the window's end on the next P wave at fast rates (registry items 25-26).
-    """
-    if ipos < ineg:
-        hi_pos = xw[ipos] - xw[ts : ipos + 1].min()
-        hi_neg = xw[ineg : te + 1].max() - xw[ineg]
-    else:
-        hi_neg = xw[ts : ineg + 1].max() - xw[ineg]
-        hi_pos = xw[ipos] - xw[ipos : te + 1].min()
-    return hi_pos >= hi_neg
-
-
-@njit(cache=True, nogil=True)
 def _t_wave(xw, dw, on, off, ts, te, qamp, par, out, reason, b):
     """T onset, peak and offset in ``[ts, te]``; returns the T offset (or -1)."""
     iso = xw[on]
@@ -197,8 +178,8 @@ def _t_wave(xw, dw, on, off, ts, te, qamp, par, out, reason, b):
         _set(out, reason, b, (9, 10, 11), 7)
         return -1
     # the larger lobe is the T (an inverted T has polarity -1; a biphasic T is measured on
-    # its larger lobe); rule W: each lobe against the opposite extreme on its outer side
-    main, smain = (ipos, 1.0) if _lobe_pos_larger(xw, ts, te, ipos, ineg) else (ineg, -1.0)
+    # its larger lobe)
+    main, smain = (ipos, 1.0) if apos >= aneg else (ineg, -1.0)
     out[b, 10] = main
     span = int(par[P_T_SPAN])
     # offset: steepest return to the baseline after the peak
