@@ -6,7 +6,8 @@ of the error in ms, per lead and for the multi-lead global boundary). ``--split 
 scores one half of the LUDB records (positions 0, 2, ... / 1, 3, ... of the sorted list;
 settings were chosen on ``tune``). ``--peers`` adds NeuroKit2 ``ecg_delineate`` on the same
 beats; ``--qtdb DIR`` the QT-database protocol; ``--noise NSTDB_DIR`` the error-vs-SNR curve;
-``--synthetic`` the ECGSYN truth check; ``--ptbxl DIR`` the criteria-defined statements.
+``--synthetic`` the ECGSYN truth check (``--t-polarities upright inverted biphasic`` adds
+the T-shape axis); ``--ptbxl DIR`` the criteria-defined statements.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from ..features.delineation import DelineationSettings, settings_dict
 from ..io.ludb import LUDB, LUDB_LEADS
 from ..io.qtdb import QTDB
 
+_T_SHAPES = ("upright", "inverted", "biphasic")  # synthesize_ecg's t_polarity
+
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     add_common(p, data="LUDB folder or a data root holding ludb/", data_required=True,
@@ -38,6 +41,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     a("--mitdb", default=None, help="MIT-BIH folder with record 118 (em noise = 118e06 - 118)")
     a("--snrs", nargs="+", type=float, default=[24.0, 12.0, 6.0, 0.0], help="SNRs, dB")
     a("--synthetic", action="store_true", help="ECGSYN strips against exact wave positions")
+    a("--t-polarities", nargs="+", default=["upright"], choices=_T_SHAPES,
+      help="T shapes of the --synthetic grid (one 24-strip grid each)")  # fmt: skip
     a("--ptbxl", default=None, help="PTB-XL folder: criteria-defined statements")
     a("--ptbxl-fs", type=int, default=100, choices=(100, 500))
 
@@ -73,7 +78,8 @@ def run(args: argparse.Namespace) -> int:
             out.stage("noise", lambda: proto.noise_robustness(db, names, noises, args.snrs, **kw))
             print(report(out, "noise"))
         if args.synthetic:
-            out.stage("synthetic", proto.ecgsyn_truth)
+            pols = tuple(args.t_polarities)
+            out.stage("synthetic", lambda: proto.ecgsyn_truth(t_polarities=pols))
             print(report(out, "synthetic"))
         if args.ptbxl:
             from ..io import PTBXL

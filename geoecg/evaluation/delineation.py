@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ._delineation_synthetic import synthetic_lines
 from .matching import match_beats
 from .small_cohort import auc_score, bootstrap_ci
 
@@ -424,17 +425,7 @@ def format_delineation_report(result: dict, section: str) -> str:
             for x in r
         ]
     elif section == "synthetic":
-        lines = ["ECGSYN vs exact positions (error mean ± SD ms; * = generator fuses waves)"]
-        for x in r:
-            cells = " ".join(
-                f"{f} {x[f]['mean_ms']:5.0f}±{x[f]['sd_ms']:3.0f}"
-                for f in ("P_on", "P_off", "QRS_on", "QRS_off", "T_off")
-            )
-            lines.append(
-                f"  HR {x['hr_bpm']:>3} w {x['qrs_width']:.1f} noise {x['noise_mv']:.2f}"
-                f"{'*' if x['overlap'] else ' '} "
-                f"QRS Se {x['QRS_on']['se']:5.1f} {cells}"
-            )
+        lines = synthetic_lines(r)
     elif section == "ptbxl_criteria":
         lines = [
             f"PTB-XL statements vs NORM ({r['fs']} Hz; AUC [95% patient bootstrap]; "
