@@ -17,7 +17,7 @@ _EXPORTS = {
     "beat_averages": "beat_average",
     "ESTIMATORS": "covariances",
     "CovarianceResult": "covariances",
-    "LeadCovariances": "covariances",
+    "LeadCovariances": "covariance_transformer",
     "lead_covariances": "covariances",
     "AppendCovariates": "pipelines",
     "CovariateScaler": "pipelines",

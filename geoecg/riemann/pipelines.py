@@ -23,7 +23,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, Tra
 from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping, process_routing
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .covariances import LeadCovariances
+from .covariance_transformer import LeadCovariances
 from .tangent import ClassMeanTangentSpace
 
 __all__ = [
