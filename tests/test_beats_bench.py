@@ -199,3 +199,44 @@ def test_ds1_ds2_runs_with_201_in_ds1_and_202_in_ds2(tmp_path, monkeypatch, caps
     assert res["complete"] and res["protocol"] == "ds1-ds2" and res["records"] == list(DS2)
     assert res["train_records"] == [f"{tmp_path.name}:{r}" for r in DS1]
     assert set(res["per_record"]) == set(DS2) and res["jkappa"] is not None
+
+
+def test_default_protocol_is_nested_even_with_all_ds2_records(tmp_path, monkeypatch, capsys):
+    """Issue 17: without ``--protocol`` the bench runs the nested ds1-cv on DS1 only, also on a
+    full MIT-BIH folder (the held-out DS2 is scored only when ds1-ds2 is named), and says in
+    one line how to run ds1-ds2. Tables and the nested CV are stubbed (no data read)."""
+    import geoecg.features.beat_records as br
+    from geoecg.estimators import beat_protocols as bp
+    from geoecg.io.mitdb import DS1, DS2
+
+    for r in DS1 + DS2:
+        (tmp_path / f"{r}.hea").write_text(f"{r} 2 360 650000\n")
+        (tmp_path / f"{r}.atr").write_bytes(b"")
+    table = {"X": np.zeros((3, 1)), "y": np.array(["N", "S", "V"]), "names": np.array(["a"])}
+    monkeypatch.setattr(br, "beat_record_table", lambda path, cache=None: {**table, "fs": 360.0})
+    seen = {}
+
+    def nested(tables, records, groups=None, **kw):
+        seen.update(records=list(records))
+        y = np.concatenate([t["y"] for t in tables])
+        return y, y, np.array([t["y"].size for t in tables]), []
+
+    def fit_predict(*a, **kw):
+        raise AssertionError("ds1-ds2 ran without being named")
+
+    monkeypatch.setattr(bp, "nested_beat_tables", nested)
+    monkeypatch.setattr(bp, "fit_predict_beat_tables", fit_predict)
+    out = tmp_path / "default.json"
+    rc = main(["bench", "beats", "--data", str(tmp_path), "--json", str(out)])
+    captured = capsys.readouterr()
+    assert rc == 0, captured.err
+    assert seen["records"] == list(DS1)
+    res = json.loads(out.read_text())
+    assert res["protocol"] == "ds1-cv" and res["records"] == list(DS1)
+    assert not set(res["per_record"]) & set(DS2)
+    hint = [ln for ln in captured.err.splitlines() if "--protocol ds1-ds2" in ln]
+    assert len(hint) == 1 and "nested ds1-cv by default" in hint[0], captured.err
+    # named, the protocol runs without the hint
+    monkeypatch.setattr(bp, "fit_predict_beat_tables", lambda tr, te, **kw: nested(te, DS2)[:3])
+    rc = main(["bench", "beats", "--data", str(tmp_path), "--protocol", "ds1-ds2"])
+    assert rc == 0 and "--protocol ds1-ds2" not in capsys.readouterr().err
