@@ -80,7 +80,7 @@ def test_bench_delineate_interrupted_then_resumed_equals_uninterrupted(monkeypat
     monkeypatch.setattr(bench_delineate, "report", lambda out, stage: f"-- {stage}")
     monkeypatch.setattr(geoecg.io, "PTBXL", lambda folder: folder)
     monkeypatch.setattr(proto, "ludb_protocol", lambda db, names, **kw: {"records": list(names)})
-    monkeypatch.setattr(proto, "ecgsyn_truth", lambda: [{"hr_bpm": 60, "se": 100.0}])
+    monkeypatch.setattr(proto, "ecgsyn_truth", lambda **kw: [{"hr_bpm": 60, "se": 100.0}])
     crit = lambda db, fs: {"LVH": {"n": 3, "fs": fs}}  # noqa: E731
     monkeypatch.setattr(proto, "ptbxl_criteria", crit)
     cmd = ["bench", "delineate", "--data", str(tmp_path), "--synthetic", "--ptbxl", "x"]
