@@ -91,7 +91,8 @@ def test_biphasic_t_peak_on_the_larger_lobe(lobes, hr, noise):
     "25): the lobes are compared against the low-passed signal at the QRS onset, which lies "
     "in the low-passed Q wave by an amount that depends on the onset's rounding; rule V (the "
     "mean of that level and the T window's end) fixed 60-90 bpm but broke 105-120 bpm and "
-    "was withdrawn",
+    "was withdrawn; rule W (item 26: each lobe against the opposite extreme on its outer "
+    "side) fixed 50-135 bpm but moved every upright and inverted ECGSYN strip and was withdrawn",
 )
 def test_biphasic_negative_first_at_90_bpm_on_the_larger_lobe():
     rr = 60.0 / 90.0
