@@ -73,14 +73,7 @@ AF_PROTOCOL_MATRIX = {
 
 
 def load_cinc_matrix(
-    folder,
-    *,
-    rhythm_profile=False,
-    atrial=False,
-    n_crops=0,
-    crop_frac=0.7,
-    cache_dir=None,
-    progress=True,
+    folder, *, rhythm_profile=False, n_crops=0, crop_frac=0.7, cache_dir=None, progress=True
 ):
     """Feature matrix and labels of a CinC 2017-layout folder (labelled records only).
 
@@ -104,7 +97,6 @@ def load_cinc_matrix(
         db.signals(names),
         float(db.fs),
         rhythm_profile=rhythm_profile,
-        atrial=atrial,
         n_crops=n_crops,
         crop_frac=crop_frac,
         keys=keys,

@@ -12,13 +12,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..._validation import as_signal, check_fs, check_not_one_signal, check_sample_indices
+from ..._validation import as_signal, check_sample_indices
 from ...signal import bandpass
 
 __all__ = ["ATRIAL_NAMES", "atrial_activity_features"]
-
-#: Version of :func:`_atrial_record_features` in the per-record cache key.
-ATRIAL_VERSION = 1
 
 ATRIAL_NAMES = (
     "fwave_ratio",
@@ -174,92 +171,3 @@ def atrial_activity_features(signal, fs: float, rpeaks) -> np.ndarray:
     if vals:
         out[4] = float(np.median(vals)) / ramp
     return out
-
-
-def _atrial_record_features(signal, fs: float) -> np.ndarray:
-    """:func:`atrial_activity_features` of one record at its own R-peaks.
-
-    The R-peaks are those of :func:`geoecg.features.af.af_record_features` (the same
-    detector call, ``detect_rpeaks(signal, fs, track=False)``), so the block describes the
-    beats the record features use.
-
-    Parameters
-    ----------
-    signal : array_like, shape (n_samples,) or (1, n_samples)
-        One lead in mV.
-    fs : float
-        Sampling frequency in Hz.
-
-    Returns
-    -------
-    ndarray of float64, shape (len(ATRIAL_NAMES),)
-        NaN where undefined (shorter than 2 s, non-finite samples, a flat lead, too few
-        beats).
-
-    Examples
-    --------
-    >>> fs = 300.0
-    >>> t = np.arange(int(20 * fs)) / fs
-    >>> x = np.exp(-(((t % 0.8) - 0.4) ** 2) / (2 * 0.01**2))   # a 75-bpm spike train, mV
-    >>> v = _atrial_record_features(x, fs)
-    >>> v.shape, bool(v[ATRIAL_NAMES.index("QRS_corr_adj")] > 0.99)
-    ((8,), True)
-    """
-    from ..rpeaks import detect_rpeaks
-
-    x = as_signal(signal, "signal", ndims=(1, 2))
-    if x.ndim == 2 and x.shape[0] == 1:
-        x = x[0]
-    if x.ndim != 1:
-        raise ValueError(f"signal must be one lead (n_samples,) or (1, n_samples), got {x.shape}")
-    fs = check_fs(fs)
-    if x.size < 2 * fs or not np.all(np.isfinite(x)) or np.ptp(x) == 0:
-        return np.full(len(ATRIAL_NAMES), np.nan)
-    peaks = detect_rpeaks(x, fs, track=False).indices
-    return atrial_activity_features(x, fs, peaks)
-
-
-def _atrial_features_batch(
-    signals, fs: float, *, keys=None, cache_dir=None, progress: bool = False
-) -> np.ndarray:
-    """:func:`_atrial_record_features` of many records, cached per record.
-
-    Parameters
-    ----------
-    signals : sequence of array_like
-        One lead per record, ``(n_samples,)`` or ``(1, n_samples)``, in mV.
-    fs : float
-        Sampling frequency in Hz (all records).
-    keys : list of str, optional
-        A content key per record (e.g. :meth:`geoecg.io.CinC2017.content_keys`); needed
-        for the cache.
-    cache_dir : path-like, optional
-        Folder of the per-record cache (keyed by the record-feature version,
-        :data:`ATRIAL_VERSION`, the key and ``fs``; it can be the record features' folder).
-    progress : bool, default False
-        Show a tqdm bar on stderr.
-
-    Returns
-    -------
-    ndarray, shape (n_records, 8)
-
-    Examples
-    --------
-    >>> _atrial_features_batch([np.zeros(3000)], 300.0).shape
-    (1, 8)
-    """
-    from ._cache import cached_rows
-    from .record import FEATURE_VERSION
-
-    check_not_one_signal(signals, "_atrial_features_batch")
-    return cached_rows(
-        _atrial_record_features,
-        signals,
-        fs,
-        len(ATRIAL_NAMES),
-        prefix=f"{FEATURE_VERSION}|atrial|v{ATRIAL_VERSION}",
-        keys=keys,
-        cache_dir=cache_dir,
-        progress=progress,
-        desc="atrial activity",
-    )

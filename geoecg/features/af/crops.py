@@ -93,7 +93,6 @@ def af_crop_features(
     min_s: float = 9.0,
     seed: int = DEFAULT_CROP_SEED,
     rhythm_profile: bool = False,
-    atrial: bool = False,
     keys=None,
     cache_dir: str | os.PathLike | None = None,
     progress: bool = False,
@@ -111,9 +110,6 @@ def af_crop_features(
     rhythm_profile : bool, default False
         Append the 86 :func:`geoecg.features.af.rhythm_profile.rhythm_profile_features`
         (cached like the record features) to the 107 record features.
-    atrial : bool, default False
-        Then append the 8 :func:`geoecg.features.af.atrial.atrial_activity_features` of
-        each crop at its own R-peaks (cached the same way).
     keys : list of str, optional
         Content key per record; with ``cache_dir`` the record features of each crop are
         cached under ``key|crop<start>:<stop>``.
@@ -124,7 +120,7 @@ def af_crop_features(
 
     Returns
     -------
-    F : ndarray, shape (n_total_crops, 107 [+ 86] [+ 8])
+    F : ndarray, shape (n_total_crops, 107) or (n_total_crops, 193)
         Features of each crop (the order of the whole-record features).
     owner : ndarray of int64, shape (n_total_crops,)
         Index of the record each crop comes from (non-decreasing).
@@ -168,17 +164,6 @@ def af_crop_features(
             progress=progress,
         )
         F = np.hstack([F, extra.reshape(len(crops), len(RHYTHM_PROFILE_NAMES))])
-    if atrial:
-        from .atrial import ATRIAL_NAMES, _atrial_features_batch
-
-        extra = _atrial_features_batch(
-            crops,
-            fs,
-            keys=ckeys if cache_dir is not None else None,
-            cache_dir=cache_dir,
-            progress=progress,
-        )
-        F = np.hstack([F, extra.reshape(len(crops), len(ATRIAL_NAMES))])
     return F, owner
 
 

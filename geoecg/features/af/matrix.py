@@ -1,5 +1,5 @@
-"""The AF feature matrix of a cohort: record features, optionally the rhythm profile, the
-atrial-activity block and the features of random sub-crops, each row cached per record.
+"""The AF feature matrix of a cohort: record features, optionally the rhythm profile and
+the features of random sub-crops, each row cached per record.
 
 ``signals`` may be any sequence (``len`` and indexing): with a lazy one that reads a record
 only when indexed, a cached row never reads its record and the memory held is one record
@@ -26,9 +26,8 @@ class AFFeatureMatrix:
 
     Attributes
     ----------
-    X : ndarray, shape (n_records, 107 [+ 86] [+ 8])
-        Record features, then the rhythm profile and the atrial-activity block if asked (NaN
-        where undefined).
+    X : ndarray, shape (n_records, 107) or (n_records, 193)
+        Record features, then the rhythm profile if asked (NaN where undefined).
     feature_names : tuple of str
     crops : ndarray or None, shape (n_crop_rows, n_features)
         Features of the sub-crops (same columns as ``X``); None without crops.
@@ -47,7 +46,6 @@ def af_feature_matrix(
     fs: float,
     *,
     rhythm_profile: bool = False,
-    atrial: bool = False,
     n_crops: int = 0,
     crop_frac: float = 0.7,
     keys=None,
@@ -65,9 +63,6 @@ def af_feature_matrix(
         Sampling frequency in Hz (all records).
     rhythm_profile : bool, default False
         Append the 86 :func:`~geoecg.features.af.rhythm_profile_features`.
-    atrial : bool, default False
-        Append the 8 :func:`~geoecg.features.af.atrial.atrial_activity_features` of each
-        record at its own R-peaks (after the rhythm profile if both).
     n_crops : int, default 0
         Random sub-crops per record (:func:`~geoecg.features.af.af_crop_features`); 0: none.
     crop_frac : float in (0, 1), default 0.7
@@ -106,12 +101,6 @@ def af_feature_matrix(
             ]
         )
         names += tuple(RHYTHM_PROFILE_NAMES)
-    if atrial:
-        from .atrial import ATRIAL_NAMES, _atrial_features_batch
-
-        A = _atrial_features_batch(signals, fs, keys=keys, cache_dir=cache_dir, progress=progress)
-        X = np.hstack([X, A])
-        names += tuple(ATRIAL_NAMES)
     if not n_crops:
         return AFFeatureMatrix(X=X, feature_names=names)
     from .crops import af_crop_features
@@ -124,7 +113,6 @@ def af_feature_matrix(
         keys=keys,
         cache_dir=cache_dir,
         rhythm_profile=rhythm_profile,
-        atrial=atrial,
         progress=progress,
     )
     return AFFeatureMatrix(X=X, feature_names=names, crops=C, crop_owner=owner)
