@@ -8,6 +8,15 @@ import pandas as pd
 __all__ = ["CovariateEncoder"]
 
 
+def _check_finite(v: np.ndarray, column) -> None:
+    """A numeric covariate with NaN or inf is refused, naming the column (inf used to
+    reach the standardisation and the model as NaN)."""
+    if np.isnan(v).any():
+        raise ValueError(f"covariate {column!r} has missing values; impute or drop them")
+    if np.isinf(v).any():
+        raise ValueError(f"covariate {column!r} has infinite values; expected finite numbers")
+
+
 class CovariateEncoder:
     """Standardise numeric covariates, one-hot encode categorical ones.
 
@@ -61,8 +70,7 @@ class CovariateEncoder:
                 self.levels_[c] = lv[1:] if self.drop_first else lv
             else:
                 v = s.to_numpy(float)
-                if np.isnan(v).any():
-                    raise ValueError(f"covariate {c!r} has missing values; impute or drop them")
+                _check_finite(v, c)
                 if v.size and np.isin(v, (0.0, 1.0)).all():
                     self.numeric_[c] = (0.0, 1.0)  # indicator: keep as is
                     continue
@@ -89,8 +97,7 @@ class CovariateEncoder:
             if c in self.numeric_:
                 m, sd = self.numeric_[c]
                 v = W[c].to_numpy(float)
-                if np.isnan(v).any():
-                    raise ValueError(f"covariate {c!r} has missing values; impute or drop them")
+                _check_finite(v, c)
                 cols.append((v - m) / sd)
             else:
                 s = W[c].astype(object).to_numpy()

@@ -7,6 +7,8 @@ invariant when the covariate distribution P(W) changes, while P(Y | X) is not (B
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
@@ -176,6 +178,9 @@ class CovariateAdjustedGLM(ClassifierMixin, BaseEstimator):
 
         if not 0 < self.alpha < 1:
             raise ValueError(f"alpha must be in (0, 1), got {self.alpha}")
+        it = self.maxiter  # maxiter=0 returned the starting values as a fit
+        if isinstance(it, bool) or not isinstance(it, numbers.Integral) or it < 1:
+            raise ValueError(f"maxiter must be an integer >= 1, got {it!r}")
         if covariates is None:
             CovariateEncoder._frame(None, None)
         D = self._design(X, covariates, reset=True)

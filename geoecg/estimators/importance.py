@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.linear_model import LogisticRegression
@@ -49,8 +51,11 @@ def density_ratio_weights(source, target, *, domain_estimator=None, clip: float 
         )
     if S.shape[0] == 0 or T.shape[0] == 0:
         raise ValueError("source and target must each hold at least one sample")
-    if not clip > 0:
-        raise ValueError(f"clip must be > 0, got {clip}")
+    for name, a in (("source", S), ("target", T)):
+        if not np.all(np.isfinite(a)):
+            raise ValueError(f"{name} must be finite: drop or impute its NaN/inf rows")
+    if isinstance(clip, bool) or not isinstance(clip, numbers.Real) or not clip > 0:
+        raise ValueError(f"clip must be a number > 0, got {clip!r}")
     est = LogisticRegression(max_iter=1000) if domain_estimator is None else domain_estimator
     clf = clone(est).fit(np.vstack([S, T]), np.r_[np.zeros(len(S)), np.ones(len(T))])
     p = np.clip(clf.predict_proba(S)[:, 1], 1e-12, 1 - 1e-12)

@@ -8,6 +8,8 @@ each method reduces to (L2-penalised) empirical risk minimisation.
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 from scipy.optimize import minimize
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
@@ -44,6 +46,8 @@ def _standardise(X):
 
 def _check_nonneg(name: str, value) -> None:
     """Raise the ValueError of a parameter that is not a finite float >= 0."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a finite float >= 0, got {value!r}")
     if not (np.isfinite(value) and value >= 0):
         raise ValueError(f"{name} must be a finite float >= 0, got {value}")
 
@@ -75,8 +79,12 @@ class _EnvLogistic(ClassifierMixin, BaseEstimator):
 
     def _check_params(self):
         _check_nonneg("alpha", self.alpha)
-        if int(self.max_iter) < 1:
-            raise ValueError(f"max_iter must be >= 1, got {self.max_iter}")
+        _check_nonneg("tol", self.tol)
+        if hasattr(self, "penalty"):  # IRM, VREx: a negative or NaN one fitted silently
+            _check_nonneg("penalty", self.penalty)
+        it = self.max_iter  # "5" and 5.5 used to pass through int()
+        if isinstance(it, bool) or not isinstance(it, numbers.Integral) or it < 1:
+            raise ValueError(f"max_iter must be an integer >= 1, got {it!r}")
 
     def fit(self, X, y, domains=None):
         """Fit on X, y and the environment label of each sample (``domains``)."""
@@ -282,8 +290,13 @@ def _anchor_projector(anchors, domains, n):
         A = np.asarray(anchors, dtype=float)
         if A.ndim == 1:
             A = A[:, None]
-        if A.shape[0] != n:
-            raise ValueError(f"anchors must have one row per sample ({n}), got {A.shape[0]}")
+        if A.ndim != 2 or A.shape[0] != n:
+            raise ValueError(
+                f"anchors must be (n_samples, n_anchors) with one row per sample ({n}), "
+                f"got shape {A.shape}"
+            )
+        if not np.all(np.isfinite(A)):  # NaN used to stop the SVD ("did not converge")
+            raise ValueError("anchors must be finite: drop or impute the NaN/inf rows")
         A = np.column_stack([np.ones(n), A])
     Q, r, _ = np.linalg.svd(A, full_matrices=False) if A.size else (np.zeros((n, 0)), [], None)
     keep = np.asarray(r) > 1e-10 * (np.max(r) if len(r) else 1.0)

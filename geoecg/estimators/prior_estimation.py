@@ -18,6 +18,8 @@ import numpy as np
 __all__ = ["bbse_priors", "em_priors", "prior_correct", "rlls_priors"]
 
 _EPS = 1e-12
+#: Rounding tolerated outside [0, 1] in probabilities (float sums of calibrated maps).
+_PROBA_TOL = 1e-9
 
 
 def prior_correct(proba, train_priors, target_priors) -> np.ndarray:
@@ -47,13 +49,20 @@ def prior_correct(proba, train_priors, target_priors) -> np.ndarray:
     s = np.asarray(train_priors, dtype=np.float64)
     t = np.asarray(target_priors, dtype=np.float64)
     if p.ndim != 2 or s.shape != (p.shape[1],) or t.shape != (p.shape[1],):
-        raise ValueError("proba must be (n, n_classes) and both priors of length n_classes")
+        raise ValueError(
+            "proba must be (n, n_classes) and train_priors, target_priors of length "
+            f"n_classes; got shapes {p.shape}, {s.shape}, {t.shape}"
+        )
+    _check_probabilities(p, "proba")
     if not (np.isfinite(s).all() and np.isfinite(t).all()):
         raise ValueError(
             f"priors must be finite numbers, got train {s.tolist()} and target {t.tolist()}"
         )
     if np.any(s <= 0) or np.any(t < 0) or t.sum() <= 0:
-        raise ValueError("train priors must be positive and target priors non-negative")
+        raise ValueError(
+            f"train_priors must be positive and target_priors non-negative (not all 0), got "
+            f"train_priors {s.tolist()} and target_priors {t.tolist()}"
+        )
     w = p * (t / t.sum()) / (s / s.sum())
     tot = w.sum(axis=1, keepdims=True)
     return np.divide(w, tot, out=np.full_like(w, 1.0 / p.shape[1]), where=tot > 0)
@@ -89,6 +98,10 @@ def em_priors(proba, source_priors, *, max_iter: int = 1000, tol: float = 1e-8):
     p = np.asarray(proba, dtype=np.float64)
     s = np.asarray(source_priors, dtype=np.float64)
     _check_proba_priors(p, s)
+    if isinstance(max_iter, bool) or not isinstance(max_iter, numbers.Integral) or max_iter < 1:
+        raise ValueError(f"max_iter must be an integer >= 1, got {max_iter!r}")
+    if not (isinstance(tol, numbers.Real) and 0 <= tol < np.inf):
+        raise ValueError(f"tol must be a finite number >= 0, got {tol!r}")
     s = s / s.sum()
     t = s.copy()
     for it in range(1, int(max_iter) + 1):
@@ -217,23 +230,38 @@ def _normalise(t, fallback, who):
     return np.asarray(fallback, dtype=np.float64)
 
 
-def _check_proba_priors(p, s):
+def _check_probabilities(p, name: str) -> None:
+    """Raise a ValueError naming ``name`` unless every entry is a probability (NaN, inf,
+    negative and above-1 entries used to give a silent uniform or NaN answer)."""
+    if not np.all(np.isfinite(p)):
+        raise ValueError(f"{name} must be finite probabilities, got NaN or inf")
+    if p.size and (p.min() < -_PROBA_TOL or p.max() > 1.0 + _PROBA_TOL):
+        raise ValueError(
+            f"{name} must hold probabilities in [0, 1], got values in "
+            f"[{p.min():.6g}, {p.max():.6g}]"
+        )
+
+
+def _check_proba_priors(p, s, name: str = "proba"):
     if p.ndim != 2 or p.shape[0] == 0:
-        raise ValueError(f"proba must be 2-D (n_target >= 1, n_classes), got shape {p.shape}")
+        raise ValueError(f"{name} must be 2-D (n_target >= 1, n_classes), got shape {p.shape}")
     if s.shape != (p.shape[1],) or np.any(s <= 0) or not np.all(np.isfinite(s)):
         raise ValueError(f"source_priors must be {p.shape[1]} positive numbers, got {s}")
-    if not np.all(np.isfinite(p)):
-        raise ValueError("proba must be finite")
+    _check_probabilities(p, name)
 
 
 def _check_confusion(target_pred, confusion, source_priors):
     mu = np.asarray(target_pred, dtype=np.float64)
     s = np.asarray(source_priors, dtype=np.float64)
     C = np.asarray(confusion, dtype=np.float64)
-    _check_proba_priors(mu, s)
+    _check_proba_priors(mu, s, "target_pred")
     k = s.size
     if C.shape != (k, k) or not np.all(np.isfinite(C)):
         raise ValueError(f"confusion must be a finite ({k}, {k}) matrix, got shape {C.shape}")
+    if np.any(C < 0):
+        raise ValueError(
+            f"confusion must hold joint probabilities >= 0, got a minimum of {C.min():.6g}"
+        )
     if not np.any(C):
         raise ValueError("confusion is all zero; expected P(prediction i, label j) > 0 somewhere")
     rank = np.linalg.matrix_rank(C)

@@ -192,9 +192,11 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     ------
     ValueError
         In ``fit``: ``method`` or ``confusion`` is unknown, ``n_bootstrap`` is negative,
-        ``confidence`` is not in (0, 1), ``rlls_alpha`` is negative, ``X`` and ``y``
-        (or ``groups``) have different numbers of rows, or ``groups`` hold fewer distinct
-        groups than an int ``cv``.
+        ``confidence`` is not in (0, 1), ``rlls_alpha`` is negative, ``em_max_iter`` is not
+        an integer >= 1, ``em_tol`` is negative, an int ``cv`` is below 2, ``X`` and ``y``
+        (or ``groups``) have different numbers of rows, ``groups`` hold fewer distinct
+        groups than an int ``cv``, or a ``target_priors`` dict names a label that is not
+        a class of ``y``.
 
     Examples
     --------
@@ -253,6 +255,14 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             raise ValueError(f"confidence must be in (0, 1), got {self.confidence!r}")
         if not (isinstance(self.rlls_alpha, numbers.Real) and self.rlls_alpha >= 0):
             raise ValueError(f"rlls_alpha must be a number >= 0, got {self.rlls_alpha!r}")
+        it = self.em_max_iter  # checked at fit: a bad one used to surface only in adapt
+        if isinstance(it, bool) or not isinstance(it, numbers.Integral) or it < 1:
+            raise ValueError(f"em_max_iter must be an integer >= 1, got {it!r}")
+        if not (isinstance(self.em_tol, numbers.Real) and 0 <= self.em_tol < np.inf):
+            raise ValueError(f"em_tol must be a finite number >= 0, got {self.em_tol!r}")
+        cv = self.cv
+        if isinstance(cv, numbers.Integral) and not isinstance(cv, bool) and cv < 2:
+            raise ValueError(f"cv must be an integer >= 2 (folds) or a CV splitter, got {cv!r}")
 
     def fit(self, X, y, groups=None, target=None):
         """Fit the base model, its calibration map and its out-of-fold confusion matrix.
@@ -380,6 +390,12 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             missing = [c for c in self.classes_.tolist() if c not in tp]
             if missing:
                 raise ValueError(f"target_priors lacks classes {missing}")
+            extra = [c for c in tp if c not in set(self.classes_.tolist())]
+            if extra:  # their prior mass used to be dropped silently by the renormalisation
+                raise ValueError(
+                    f"target_priors names labels {extra} that are not classes of y "
+                    f"{self.classes_.tolist()}"
+                )
             t = np.array([float(tp[c]) for c in self.classes_.tolist()])
         else:
             t = np.asarray(tp, dtype=np.float64)

@@ -12,7 +12,8 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 __all__ = ["TorchClassifierBase", "as_signal_batch"]
 
@@ -33,8 +34,12 @@ def as_signal_batch(X, length: int | None = None) -> np.ndarray:
     ndarray of float32
         NaN samples are replaced by 0.
     """
+    if length is not None and (
+        isinstance(length, bool) or not isinstance(length, numbers.Integral) or length < 1
+    ):
+        raise ValueError(f"input_length must be None or an integer >= 1, got {length!r}")
     if isinstance(X, list | tuple):
-        recs = [np.atleast_2d(np.asarray(x, dtype=np.float64)) for x in X]
+        recs = [np.atleast_2d(_real(x)) for x in X]
         if not recs:
             raise ValueError("X is an empty list; expected at least one record")
         if length is None:
@@ -57,15 +62,69 @@ def as_signal_batch(X, length: int | None = None) -> np.ndarray:
                 out[i, :, :n] = r
         X = out
     else:
-        X = np.asarray(X, dtype=np.float32)
+        X = _real(X).astype(np.float32)
         if X.ndim != 3:
             raise ValueError(
                 f"X must have shape (n_records, n_leads, n_samples), got shape {X.shape}"
             )
+        if 0 in X.shape:
+            raise ValueError(
+                f"X must hold at least one record, lead and sample, got shape {X.shape}"
+            )
         if length is not None and X.shape[-1] != length:
             return as_signal_batch(list(X), length)
-    X = np.nan_to_num(X, nan=0.0, posinf=0.0, neginf=0.0)
+    if np.isinf(X).any():  # inf used to become 0 silently, like a missing sample
+        raise ValueError("X contains infinite values; use NaN for missing samples")
+    X = np.nan_to_num(X, nan=0.0)
     return np.ascontiguousarray(X, dtype=np.float32)
+
+
+def _real(X) -> np.ndarray:
+    """``X`` as float64, refusing text, complex and object input (a TypeError naming X:
+    numeric text used to be parsed, complex parts dropped with a warning)."""
+    a = np.asarray(X)
+    if a.dtype.kind not in "biuf":
+        raise TypeError(f"X must be a numeric array of real numbers, got dtype {a.dtype}")
+    return a.astype(np.float64, copy=False)
+
+
+def _check_number(name: str, v, low: float, high: float = np.inf, *, low_open: bool) -> None:
+    """A real number in (low, high) or [low, high): TypeError for non-numbers, ValueError
+    outside (torch's messages did not name the parameter, or accepted NaN)."""
+    if isinstance(v, bool) or not isinstance(v, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {v!r}")
+    if not ((v > low if low_open else v >= low) and v < high):
+        interval = f"{'(' if low_open else '['}{low}, {high})"
+        raise ValueError(f"{name} must be in {interval}, got {v!r}")
+
+
+def _check_ints(name: str, v, *, allow_empty: bool) -> None:
+    """A tuple of integers >= 1 (layer widths, kernel sizes)."""
+    try:
+        vals = list(v)
+    except TypeError:
+        raise ValueError(f"{name} must be a tuple of integers >= 1, got {v!r}") from None
+    bad = [x for x in vals if isinstance(x, bool) or not isinstance(x, numbers.Integral) or x < 1]
+    if bad or (not vals and not allow_empty):
+        raise ValueError(
+            f"{name} must be a {'' if allow_empty else 'non-empty '}tuple of "
+            f"integers >= 1, got {v!r}"
+        )
+
+
+def _check_input_size(model, Xa: np.ndarray) -> None:
+    """One record through the untrained network (eval mode, no gradient, no random draw):
+    records too short for its pooling stages are a ValueError naming X and the length,
+    not torch's "Invalid computed output size" in the first batch."""
+    model.eval()
+    try:
+        with torch.no_grad():
+            model(torch.from_numpy(Xa[:1]))
+    except RuntimeError as exc:
+        raise ValueError(
+            f"X records of {Xa.shape[-1]} samples are too short for this network "
+            f"({exc}); pass longer records, set input_length, or use fewer pooling stages"
+        ) from None
 
 
 class TorchClassifierBase(ClassifierMixin, BaseEstimator):
@@ -83,20 +142,27 @@ class TorchClassifierBase(ClassifierMixin, BaseEstimator):
         raise NotImplementedError
 
     def _encode_y(self, y) -> tuple[np.ndarray, bool]:
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y is None"
+            )
         y_arr = np.asarray(y)
         if y_arr.ndim == 2 and y_arr.shape[1] > 1:
             if not np.isin(y_arr, (0, 1)).all():
                 raise ValueError("a 2-D y must be a 0/1 multi-label indicator matrix")
             self.classes_ = np.arange(y_arr.shape[1])
             return y_arr.astype(np.float32), True
-        if y_arr.ndim == 2:
-            y_arr = y_arr[:, 0]
+        if y_arr.ndim == 2 and y_arr.shape[1] == 1:
+            y_arr = column_or_1d(y_arr, warn=True)  # DataConversionWarning, as in sklearn
         if y_arr.ndim != 1:
             raise ValueError(f"y must be 1-D labels or a 2-D indicator matrix, got {y_arr.shape}")
+        if y_arr.dtype.kind in "fc" and not np.isfinite(y_arr).all():
+            raise ValueError("Input y contains NaN or infinity; expected class labels")
+        check_classification_targets(y_arr)  # a continuous y gave one class per value
         self._le = LabelEncoder().fit(y_arr)
         self.classes_ = self._le.classes_
         if len(self.classes_) < 2:
-            raise ValueError(f"y has a single class {self.classes_}; need at least two")
+            raise ValueError(f"y has a single class {self.classes_} (1 class); need at least two")
         return self._le.transform(y_arr).astype(np.int64), False
 
     def _class_weights(self, y_enc: np.ndarray, multilabel: bool) -> torch.Tensor | None:
@@ -120,8 +186,16 @@ class TorchClassifierBase(ClassifierMixin, BaseEstimator):
             raise ValueError(
                 f"validation_fraction must be in [0, 1), got {self.validation_fraction}"
             )
-        if self.lr <= 0:
-            raise ValueError(f"lr must be positive, got {self.lr}")
+        _check_number("lr", self.lr, 0.0, low_open=True)
+        _check_number("weight_decay", self.weight_decay, 0.0, low_open=False)
+        _check_number("dropout", self.dropout, 0.0, 1.0, low_open=False)
+        for name, allow_empty in (("filters", False), ("kernel_sizes", False), ("hidden", True)):
+            if hasattr(self, name):  # the architecture of each subclass
+                _check_ints(name, getattr(self, name), allow_empty=allow_empty)
+        for name in ("kernel_size", "stem_stride"):
+            v = getattr(self, name, 1)
+            if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 1:
+                raise ValueError(f"{name} must be an integer >= 1, got {v!r}")
         if self.device not in ("cpu", "cuda", "auto"):
             raise ValueError(f"device must be 'cpu', 'cuda' or 'auto', got {self.device!r}")
 
@@ -159,7 +233,9 @@ class TorchClassifierBase(ClassifierMixin, BaseEstimator):
         self.multilabel_ = multilabel
         dev = self._device()
         n_out = len(self.classes_)
-        model = self._build(Xa.shape[1], n_out).to(dev)
+        model = self._build(Xa.shape[1], n_out)
+        _check_input_size(model, Xa)
+        model = model.to(dev)
 
         idx = np.arange(len(Xa))
         if self.validation_fraction > 0 and len(Xa) >= 10:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from sklearn.utils.validation import check_array, check_is_fitted
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._base import TorchClassifierBase, as_signal_batch
 from .networks import CNN1D, MLP, ResNet1D
@@ -213,18 +213,22 @@ class MLPClassifier(TorchClassifierBase):
     def _prepare(self, X, fitting: bool) -> np.ndarray:
         if not fitting:
             check_is_fitted(self, "feature_mean_")
-        Xa = check_array(X, dtype=np.float64, ensure_all_finite="allow-nan")
+        kind = getattr(X, "dtype", np.asarray(X).dtype if isinstance(X, list) else None)
+        if kind is not None and np.dtype(kind).kind in "USc":  # numeric text was parsed
+            raise TypeError(f"X must be a numeric array of real numbers, got dtype {kind}")
+        # validate_data: n_features_in_ (and feature names) set at fit, checked at predict
+        Xa = validate_data(self, X, reset=fitting, dtype=np.float64, ensure_all_finite="allow-nan")
         if fitting:
-            self.n_features_in_ = Xa.shape[1]
             with np.errstate(invalid="ignore"):
                 self.feature_mean_ = np.nan_to_num(np.nanmean(Xa, axis=0))
                 self.feature_std_ = np.nan_to_num(np.nanstd(Xa, axis=0), nan=1.0) + 1e-9
-        elif Xa.shape[1] != self.n_features_in_:
-            raise ValueError(
-                f"X has {Xa.shape[1]} features, the model was fitted on {self.n_features_in_}"
-            )
         Z = (Xa - self.feature_mean_) / self.feature_std_
         return np.nan_to_num(Z, nan=0.0).astype(np.float32)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True  # NaN features become the training mean
+        return tags
 
     def _build(self, n_inputs, n_outputs):
         return MLP(n_inputs, n_outputs, tuple(self.hidden), self.dropout)

@@ -16,11 +16,10 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.utils import check_random_state
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
 from .._kernels.spd import geodesic_logeuclid, geodesic_riemann
-from .tangent import _check_positive_definite, check_spd_batch
+from .tangent import _check_positive_definite, check_labels, check_spd_batch
 
 
 def _inner_has(method):
@@ -105,9 +104,7 @@ def geodesic_augment(
         raise ValueError(f"ratio must be a finite number >= 0, got {ratio!r}")
     X = check_spd_batch(X)
     _check_positive_definite(X)
-    y = np.asarray(y)
-    if y.shape != (X.shape[0],):
-        raise ValueError(f"y must have shape ({X.shape[0]},), got {y.shape}")
+    y = check_labels(y, X.shape[0])
     rs = check_random_state(random_state)
     n_new = int(round(ratio * X.shape[0]))
     classes, inverse = np.unique(y, return_inverse=True)
@@ -193,8 +190,7 @@ class GeodesicAugmentedClassifier(ClassifierMixin, BaseEstimator):
     def fit(self, X, y):
         """Augment (X, y) and fit a clone of ``estimator``; returns self."""
         X = check_spd_batch(X)
-        y = np.asarray(y)
-        check_classification_targets(y)
+        y = check_labels(y, X.shape[0])
         s = geodesic_augment(
             X, y, ratio=self.ratio, metric=self.metric, random_state=self.random_state
         )

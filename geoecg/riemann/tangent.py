@@ -91,6 +91,18 @@ def check_spd_batch(X, name: str = "X") -> np.ndarray:
     return X
 
 
+def check_labels(y, n: int) -> np.ndarray:
+    """Class labels aligned with ``n`` matrices: 1-D, one per matrix, discrete, no NaN
+    (a NaN label used to become a class of its own, with its own mean)."""
+    y = np.asarray(y)
+    if y.shape != (n,):
+        raise ValueError(f"y must have shape ({n},), got {y.shape}")
+    if y.dtype.kind == "f" and np.isnan(y).any():
+        raise ValueError(f"y holds {int(np.isnan(y).sum())} NaN label(s); expected class labels")
+    check_classification_targets(y)
+    return y
+
+
 def _check_positive_definite(X, name: str = "X") -> None:
     """Raise a ``ValueError`` naming ``name`` if a matrix of the stack is not positive definite
     (a batched Cholesky; used where a mean is fitted, not on the transform path)."""
@@ -294,10 +306,7 @@ class ClassMeanTangentSpace(TransformerMixin, BaseEstimator):
         if self.mode not in ("concat", "nearest"):
             raise ValueError(f"mode must be 'concat' or 'nearest', got {self.mode!r}")
         X = check_spd_batch(X)
-        y = np.asarray(y)
-        if y.shape != (X.shape[0],):
-            raise ValueError(f"y must have shape ({X.shape[0]},), got {y.shape}")
-        check_classification_targets(y)
+        y = check_labels(y, X.shape[0])
         self.classes_ = np.unique(y)
         if self.classes_.size < 2:
             raise ValueError(f"need at least 2 classes, got {self.classes_.tolist()}")

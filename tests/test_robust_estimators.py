@@ -1,0 +1,475 @@
+"""Contract sweep of geoecg.estimators and geoecg.riemann (session 17): scikit-learn
+conventions (clone, no work in __init__, NotFittedError, n_features_in_, Pipeline, seeds),
+bad input named, degenerate input handled. Cases marked "was:" in the table crashed deep
+inside (LinAlgError, numpy/torch messages) or returned a silent number before the sweep.
+The neural classifiers are in tests/test_robust_neural.py."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from geoecg.estimators import (
+    AnchorClassifier,
+    AnchorRegression,
+    CovariateAdjustedClassifier,
+    CovariateAdjustedGLM,
+    GroupDROClassifier,
+    ImportanceWeightedClassifier,
+    IRMClassifier,
+    PriorShiftClassifier,
+    RecordPriorAdapter,
+    VRExClassifier,
+    bbse_priors,
+    density_ratio_weights,
+    em_priors,
+    prior_correct,
+    rlls_priors,
+)
+from geoecg.riemann import (
+    ClassMeanTangentSpace,
+    GeodesicAugmentedClassifier,
+    RiemannianRecentering,
+    geodesic_augment,
+    lead_covariances,
+)
+
+_RNG = np.random.default_rng(0)
+_X = _RNG.standard_normal((40, 3))
+_Y = np.array([0, 1] * 20)
+_W = _RNG.standard_normal((40, 2))
+_A = _RNG.standard_normal((12, 3, 60))
+_C = _A @ _A.transpose(0, 2, 1) / 60
+_YC = np.array([0, 1] * 6)
+_P = np.full((10, 2), 0.5)
+_CONF = [[0.5, 0.0], [0.0, 0.5]]
+
+
+def _psc(**kw):
+    return PriorShiftClassifier(cv=3, n_bootstrap=0, random_state=0, **kw)
+
+
+def _cases() -> dict:
+    half = [0.5, 0.5]
+    nan_w = np.full((40, 2), np.nan)
+    return {
+        # prior estimation (was: NaN, negative or >1 probabilities gave a silent 0.5/0.5)
+        "prior_correct proba NaN": (
+            lambda: prior_correct(np.r_[_P[:-1], [[np.nan, 0.5]]], half, half),
+            "proba must be finite",
+        ),
+        "prior_correct proba negative": (lambda: prior_correct(_P - 1, half, half), "proba"),
+        "prior_correct proba above 1": (lambda: prior_correct(3 * _P, half, half), "proba"),
+        "prior_correct target negative": (
+            lambda: prior_correct(_P, half, [1.5, -0.5]),
+            "target_priors",
+        ),
+        "prior_correct train zero": (lambda: prior_correct(_P, [0, 1], half), "train_priors"),
+        "prior_correct length": (lambda: prior_correct(_P, [0.5, 0.5, 0], half), "train_priors"),
+        "em_priors proba negative": (lambda: em_priors(_P - 1, half), "proba"),
+        "em_priors proba 1-D": (lambda: em_priors(_P[:, 0], half), "proba"),
+        "em_priors max_iter 0": (lambda: em_priors(_P, half, max_iter=0), "max_iter"),
+        "em_priors tol NaN": (lambda: em_priors(_P, half, tol=np.nan), r"\btol\b"),
+        "em_priors source negative": (lambda: em_priors(_P, [1.5, -0.5]), "source_priors"),
+        "bbse confusion NaN": (
+            lambda: bbse_priors(_P, [[np.nan, 0], [0, 0.5]], half),
+            "confusion",
+        ),
+        "bbse confusion negative": (
+            lambda: bbse_priors(_P, [[-0.5, 0], [0, 0.5]], half),
+            "confusion",
+        ),
+        "bbse target_pred negative": (lambda: bbse_priors(_P - 1, _CONF, half), "target_pred"),
+        "rlls delta text": (lambda: rlls_priors(_P, _CONF, half, delta="1"), "delta"),
+        "rlls delta NaN": (lambda: rlls_priors(_P, _CONF, half, delta=np.nan), "delta"),
+        # PriorShiftClassifier
+        "PSC target_priors negative": (
+            lambda: _psc(method="known", target_priors=[1.5, -0.5]).fit(_X, _Y),
+            "target_priors",
+        ),
+        "PSC target_priors length": (
+            lambda: _psc(method="known", target_priors=[0.2, 0.3, 0.5]).fit(_X, _Y),
+            "target_priors",
+        ),
+        "PSC target_priors NaN": (
+            lambda: _psc(method="known", target_priors=[np.nan, 0.5]).fit(_X, _Y),
+            "target_priors",
+        ),
+        "PSC target_priors unknown label": (  # was: label 7's mass dropped silently
+            lambda: _psc(method="known", target_priors={0: 0.5, 1: 0.4, 7: 0.1}).fit(_X, _Y),
+            r"target_priors names labels \[7\]",
+        ),
+        "PSC single class": (lambda: _psc().fit(_X, np.zeros(40)), "2 classes"),
+        "PSC predict width": (lambda: _psc().fit(_X, _Y).predict(_X[:, :2]), r"\bX has 2"),
+        "PSC estimate_priors method": (
+            lambda: _psc().fit(_X, _Y).estimate_priors(_X, method="x"),
+            "method",
+        ),
+        "PSC em_max_iter 0": (lambda: _psc(em_max_iter=0).fit(_X, _Y), "em_max_iter"),
+        "PSC em_tol negative": (lambda: _psc(em_tol=-1).fit(_X, _Y), "em_tol"),
+        "PSC cv 1": (lambda: _psc(cv=1).fit(_X, _Y), r"\bcv\b"),  # was: n_splits
+        "PSC groups length": (lambda: _psc().fit(_X, _Y, groups=[1, 2]), "groups"),
+        "PSC class smaller than cv": (
+            lambda: _psc().fit(_X[:4], [0, 0, 0, 1]),
+            r"cv=3",
+        ),
+        # importance weighting
+        "density_ratio source NaN": (  # was: LogisticRegression's "Input X contains NaN"
+            lambda: density_ratio_weights(np.r_[_X[:-1], [[np.nan] * 3]], _X),
+            "source",
+        ),
+        "density_ratio clip NaN": (lambda: density_ratio_weights(_X, _X, clip=np.nan), "clip"),
+        "density_ratio clip text": (lambda: density_ratio_weights(_X, _X, clip="2"), "clip"),
+        "IWC covariates length": (
+            lambda: ImportanceWeightedClassifier().fit(_X, _Y, covariates=_W[:5], target=_W),
+            "covariates",
+        ),
+        "IWC target width": (
+            lambda: ImportanceWeightedClassifier(weight_on="X").fit(_X, _Y, target=_X[:, :2]),
+            r"\bX has 2",
+        ),
+        "IWC covariates missing": (
+            lambda: ImportanceWeightedClassifier().fit(_X, _Y, target=_W),
+            "covariates are required",
+        ),
+        "IWC single class": (
+            lambda: ImportanceWeightedClassifier().fit(_X, np.zeros(40), covariates=_W, target=_W),
+            "one class",
+        ),
+        "IWC clip 0": (
+            lambda: ImportanceWeightedClassifier(clip=0).fit(_X, _Y, covariates=_W, target=_W),
+            "clip",
+        ),
+        "IWC predict width": (
+            lambda: (
+                ImportanceWeightedClassifier()
+                .fit(_X, _Y, covariates=_W, target=_W)
+                .predict(_X[:, :2])
+            ),
+            r"\bX has 2",
+        ),
+        # covariate adjustment
+        "CAC covariates length": (
+            lambda: CovariateAdjustedClassifier().fit(_X, _Y, covariates=_W[:5]),
+            "covariates",
+        ),
+        "CAC covariates NaN": (
+            lambda: CovariateAdjustedClassifier().fit(_X, _Y, covariates=nan_w),
+            "covariate 'w0' has missing",
+        ),
+        "CAC covariates inf": (  # was: a RuntimeWarning, then NaN in the design matrix
+            lambda: CovariateAdjustedClassifier().fit(
+                _X, _Y, covariates=np.where(_W > 1, np.inf, _W)
+            ),
+            "covariate 'w0' has infinite",
+        ),
+        "CAC sample_weight length": (
+            lambda: CovariateAdjustedClassifier().fit(
+                _X, _Y, covariates=_W, sample_weight=np.ones(5)
+            ),
+            "sample_weight",
+        ),
+        "CAC predict covariates columns": (
+            lambda: (
+                CovariateAdjustedClassifier()
+                .fit(_X, _Y, covariates=_W)
+                .predict(_X, covariates=_W[:, :1])
+            ),
+            "covariates lack",
+        ),
+        "CAC predict covariates missing": (
+            lambda: CovariateAdjustedClassifier().fit(_X, _Y, covariates=_W).predict(_X),
+            "covariates are required",
+        ),
+        "GLM three classes": (
+            lambda: CovariateAdjustedGLM().fit(_X, np.arange(40) % 3, covariates=_W),
+            "3 class",
+        ),
+        "GLM alpha NaN": (lambda: CovariateAdjustedGLM(alpha=np.nan).fit(_X, _Y, _W), "alpha"),
+        "GLM maxiter 0": (  # was: the starting values returned as a fit
+            lambda: CovariateAdjustedGLM(maxiter=0).fit(_X, _Y, covariates=_W),
+            "maxiter",
+        ),
+        # invariant learning (was: negative/NaN penalty, tol, text max_iter fitted silently)
+        "IRM domains length": (
+            lambda: IRMClassifier(max_iter=5).fit(_X, _Y, domains=[0, 1]),
+            "domains",
+        ),
+        "IRM penalty negative": (lambda: IRMClassifier(penalty=-1).fit(_X, _Y), "penalty"),
+        "IRM tol negative": (lambda: IRMClassifier(tol=-1).fit(_X, _Y), r"\btol\b"),
+        "IRM max_iter text": (lambda: IRMClassifier(max_iter="5").fit(_X, _Y), "max_iter"),
+        "IRM max_iter fractional": (lambda: IRMClassifier(max_iter=5.5).fit(_X, _Y), "max_iter"),
+        "IRM single class": (lambda: IRMClassifier().fit(_X, np.zeros(40)), "1 class"),
+        "GroupDRO eta negative": (lambda: GroupDROClassifier(eta=-1).fit(_X, _Y), "eta"),
+        "VREx penalty NaN": (lambda: VRExClassifier(penalty=np.nan).fit(_X, _Y), "penalty"),
+        "Anchor anchors length": (
+            lambda: AnchorClassifier(max_iter=5).fit(_X, _Y, anchors=_W[:5]),
+            "anchors",
+        ),
+        "Anchor anchors NaN": (  # was: LinAlgError "SVD did not converge"
+            lambda: AnchorClassifier(max_iter=5).fit(_X, _Y, anchors=nan_w),
+            "anchors",
+        ),
+        "AnchorRegression anchors NaN": (
+            lambda: AnchorRegression().fit(_X, _X[:, 0], anchors=nan_w),
+            "anchors",
+        ),
+        "AnchorRegression anchors 3-D": (  # was: numpy's "same number of dimensions"
+            lambda: AnchorRegression().fit(_X, _X[:, 0], anchors=np.zeros((40, 2, 2))),
+            "anchors",
+        ),
+        "AnchorRegression gamma text": (  # was: numpy's "ufunc 'isfinite' not supported"
+            lambda: AnchorRegression(gamma="5").fit(_X, _X[:, 0]),
+            "gamma",
+        ),
+        # riemann
+        "CMTS X not SPD": (lambda: ClassMeanTangentSpace().fit(-_C, _YC), "positive-definite"),
+        "CMTS X 2-D": (lambda: ClassMeanTangentSpace().fit(_C[0], _YC), r"\bX\b"),
+        "CMTS X NaN": (
+            lambda: ClassMeanTangentSpace().fit(np.where(_C > 1, np.nan, _C), _YC),
+            r"\bX holds NaN",
+        ),
+        "CMTS single class": (lambda: ClassMeanTangentSpace().fit(_C, np.zeros(12)), "2 classes"),
+        "CMTS y length": (lambda: ClassMeanTangentSpace().fit(_C, _YC[:5]), r"\by\b"),
+        "CMTS y continuous": (
+            lambda: ClassMeanTangentSpace().fit(_C, np.linspace(0, 1, 12)),
+            "continuous",
+        ),
+        "CMTS y NaN": (  # was: NaN became a class with its own mean
+            lambda: ClassMeanTangentSpace().fit(_C, np.r_[_YC[:-1], np.nan]),
+            r"\by holds 1 NaN",
+        ),
+        "CMTS metric": (lambda: ClassMeanTangentSpace(metric="x").fit(_C, _YC), "metric"),
+        "CMTS transform size": (
+            lambda: ClassMeanTangentSpace().fit(_C, _YC).transform(_C[:, :2, :2]),
+            "fit saw 3 x 3",
+        ),
+        "Recenter domains length": (
+            lambda: RiemannianRecentering().fit(_C, domains=[0, 1]),
+            "domains",
+        ),
+        "Recenter unseen error": (
+            lambda: (
+                RiemannianRecentering(unseen="error")
+                .fit(_C, domains=np.zeros(12))
+                .transform(_C, domains=np.ones(12))
+            ),
+            "not seen in fit",
+        ),
+        "Recenter transform size": (
+            lambda: RiemannianRecentering().fit(_C).transform(_C[:, :2, :2]),
+            "fit saw 3",
+        ),
+        "Recenter transform not SPD": (
+            lambda: RiemannianRecentering().fit(_C).transform(-_C),
+            "positive-definite",
+        ),
+        "GAC ratio negative": (
+            lambda: GeodesicAugmentedClassifier(LogisticRegression(), ratio=-1).fit(_C, _YC),
+            "ratio",
+        ),
+        "GAC y NaN": (
+            lambda: GeodesicAugmentedClassifier(LogisticRegression()).fit(
+                _C, np.r_[_YC[:-1], np.nan]
+            ),
+            r"\by holds 1 NaN",
+        ),
+        "geodesic_augment y length": (
+            lambda: geodesic_augment(_C, _YC[:5], random_state=0),
+            r"\by\b",
+        ),
+        "geodesic_augment metric": (
+            lambda: geodesic_augment(_C, _YC, metric="euclid", random_state=0),
+            "metric",
+        ),
+    }
+
+
+CASE_IDS = sorted(_cases())
+
+
+@pytest.mark.parametrize("case", CASE_IDS)
+def test_bad_input_is_named(case):
+    """Bad input -> a ValueError/TypeError whose message names the argument."""
+    func, named = _cases()[case]
+    with pytest.raises((ValueError, TypeError), match=named):
+        func()
+
+
+def test_case_count():
+    assert len(CASE_IDS) == 76
+
+
+# ---- scikit-learn conventions --------------------------------------------------------
+
+
+def _groups():
+    return np.repeat(np.arange(8), 5)
+
+
+# name: (estimator, fit keywords, predict keywords, X, y, output method)
+def _conventions() -> dict:
+    dom = {"domains": np.repeat([0, 1], 20)}
+    cov = {"covariates": _W}
+    tangent = make_pipeline(ClassMeanTangentSpace(), LogisticRegression())
+    return {
+        "PriorShiftClassifier": (_psc(), {}, {}, _X, _Y, "predict_proba"),
+        "ImportanceWeightedClassifier": (
+            ImportanceWeightedClassifier(),
+            {"covariates": _W, "target": _W[::2]},
+            {},
+            _X,
+            _Y,
+            "predict_proba",
+        ),
+        "CovariateAdjustedClassifier": (
+            CovariateAdjustedClassifier(),
+            cov,
+            cov,
+            _X,
+            _Y,
+            "predict_proba",
+        ),
+        "CovariateAdjustedGLM": (CovariateAdjustedGLM(), cov, cov, _X, _Y, "predict_proba"),
+        "IRMClassifier": (IRMClassifier(max_iter=20), dom, {}, _X, _Y, "predict_proba"),
+        "VRExClassifier": (VRExClassifier(max_iter=20), dom, {}, _X, _Y, "predict_proba"),
+        "GroupDROClassifier": (GroupDROClassifier(max_iter=20), dom, {}, _X, _Y, "predict_proba"),
+        "AnchorClassifier": (AnchorClassifier(max_iter=20), dom, {}, _X, _Y, "predict_proba"),
+        "AnchorRegression": (AnchorRegression(), dom, {}, _X, _X[:, 0] + _Y, "predict"),
+        "RecordPriorAdapter": (
+            RecordPriorAdapter(LogisticRegression(), score_labels=None),
+            {"groups": _groups()},
+            {"groups": _groups()},
+            _X,
+            _Y,
+            "predict_proba",
+        ),
+        "ClassMeanTangentSpace": (ClassMeanTangentSpace(), {}, {}, _C, _YC, "transform"),
+        "RiemannianRecentering": (RiemannianRecentering(), {}, {}, _C, _YC, "transform"),
+        "GeodesicAugmentedClassifier": (
+            GeodesicAugmentedClassifier(tangent, random_state=0),
+            {},
+            {},
+            _C,
+            _YC,
+            "predict_proba",
+        ),
+    }
+
+
+CONVENTION_IDS = sorted(_conventions())
+
+
+@pytest.mark.parametrize("name", CONVENTION_IDS)
+def test_sklearn_conventions(name):
+    """clone and set_params round trip, __init__ only stores its arguments, NotFittedError
+    before fit, fit returns self, the same output from a clone fitted with the same seed,
+    and (2-D inputs) a ValueError naming X for a wrong feature count at predict."""
+    est, fit_kw, pred_kw, X, y, method = _conventions()[name]
+    params = est.get_params(deep=False)
+    assert set(vars(est)) == set(params), "__init__ must only store its arguments"
+    assert repr(clone(est)) == repr(est)
+    assert repr(clone(est).set_params(**params)) == repr(est)
+    with pytest.raises(NotFittedError):
+        getattr(clone(est), method)(X, **pred_kw)
+    fitted = clone(est)
+    assert fitted.fit(X, y, **fit_kw) is fitted
+    out = getattr(fitted, method)(X, **pred_kw)
+    assert np.all(np.isfinite(out))
+    again = getattr(clone(est).fit(X, y, **fit_kw), method)(X, **pred_kw)
+    np.testing.assert_allclose(again, out, rtol=1e-10, atol=1e-12)  # reproducible
+    assert repr(fitted.get_params(deep=False)) == repr(params)  # fit changes no parameter
+    if X.ndim == 2:
+        with pytest.raises(ValueError, match=r"X has 2 features|2 features"):
+            getattr(fitted, method)(X[:, :2], **pred_kw)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["PriorShiftClassifier", "IRMClassifier", "AnchorRegression", "GeodesicAugmentedClassifier"],
+)
+def test_inside_a_pipeline(name):
+    """The estimator as the last step of a Pipeline gives what it gives alone (after the
+    same preceding step)."""
+    est, fit_kw, pred_kw, X, y, method = _conventions()[name]
+    if X.ndim == 3:
+        pre, step_kw = RiemannianRecentering(), {}
+    else:
+        pre, step_kw = StandardScaler(), {}
+    pipe = make_pipeline(clone(pre), clone(est))
+    key = f"{type(est).__name__.lower()}__"
+    pipe.fit(X, y, **{key + k: v for k, v in fit_kw.items()}, **step_kw)
+    alone = clone(est).fit(clone(pre).fit_transform(X), y, **fit_kw)
+    np.testing.assert_allclose(
+        getattr(pipe, method)(X), getattr(alone, method)(pre.fit(X).transform(X)), atol=1e-10
+    )
+
+
+def test_seeded_augmentation_differs_between_seeds():
+    """random_state is used: two seeds draw different geodesic samples, one seed the same."""
+    a = geodesic_augment(_C, _YC, random_state=0)
+    b = geodesic_augment(_C, _YC, random_state=0)
+    c = geodesic_augment(_C, _YC, random_state=1)
+    np.testing.assert_array_equal(a.X, b.X)
+    assert not np.allclose(a.X, c.X)
+
+
+# ---- degenerate but legal input ------------------------------------------------------
+
+
+def test_one_matrix_per_class():
+    """One matrix per class: the class mean is that matrix (its tangent block is 0), and
+    geodesic augmentation adds nothing (documented: single-member classes are skipped)."""
+    C, y = _C[:2], np.array([0, 1])
+    m = ClassMeanTangentSpace().fit(C, y)
+    np.testing.assert_allclose(m.means_, C, atol=1e-12)
+    T = m.transform(C)
+    p = T.shape[1] // 2
+    assert np.abs(T[0, :p]).max() < 1e-10 and np.abs(T[1, p:]).max() < 1e-10
+    assert np.abs(T[0, p:]).max() > 1e-3  # the other class's block is not
+    g = GeodesicAugmentedClassifier(
+        make_pipeline(ClassMeanTangentSpace(), LogisticRegression()), random_state=0
+    ).fit(C, y)
+    assert g.n_augmented_ == 0 and g.predict(C).tolist() == [0, 1]
+    Z = RiemannianRecentering().fit_transform(C, domains=[0, 1])
+    np.testing.assert_allclose(Z, np.broadcast_to(np.eye(3), Z.shape), atol=1e-8)
+
+
+def test_flat_lead_and_empty_record_covariances():
+    """A flat lead still gives a finite SPD covariance (the eigenvalue floor / shrinkage),
+    with no reason; an all-NaN record gives a NaN matrix and a reason."""
+    x = np.random.default_rng(1).standard_normal((2, 3, 500))
+    x[0, 1] = 0.0  # flat lead
+    x[1] = np.nan  # no sample
+    for est in ("scm", "oas"):
+        r = lead_covariances(x, estimator=est)
+        assert np.linalg.eigvalsh(r.covariances[0])[0] > 0
+        assert r.reason[0] == "" and r.reason[1] != ""
+        assert np.isnan(r.covariances[1]).all()
+
+
+def test_constant_feature_is_harmless():
+    """A constant column: zero coefficient in the invariant models, finite probabilities
+    in the prior-shift model, importance weights of 1 when source and target agree."""
+    X = _X.copy()
+    X[:, 1] = 5.0
+    dom = np.repeat([0, 1], 20)
+    for est in (IRMClassifier(max_iter=20), VRExClassifier(max_iter=20)):
+        coef = est.fit(X, _Y, domains=dom).coef_
+        assert coef[0, 1] == 0.0 and np.isfinite(coef).all()
+    p = _psc().fit(X, _Y).predict_proba(X)
+    assert np.isfinite(p).all() and np.allclose(p.sum(axis=1), 1.0)
+    np.testing.assert_allclose(density_ratio_weights(np.ones((5, 2)), np.ones((3, 2))), 1.0)
+
+
+def test_probabilities_at_rounding_are_accepted():
+    """Calibrated maps sum in floating point: 1 + 1e-12 and -1e-12 are probabilities."""
+    P = np.array([[1.0 + 1e-12, -1e-12], [0.3, 0.7]])
+    out = prior_correct(P, [0.5, 0.5], [0.2, 0.8])
+    assert np.isfinite(out).all() and np.allclose(out.sum(axis=1), 1.0)
+    assert em_priors(P, [0.5, 0.5])[2]
