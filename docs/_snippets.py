@@ -36,11 +36,17 @@ def _norm(s: str) -> str:
     return "\n".join(line.rstrip() for line in s.strip().splitlines())
 
 
-def run_page(path: Path) -> list[str]:
-    """Run a page's blocks; return a list of mismatch messages (empty when all agree)."""
+def run_page(path: Path, only=None) -> list[str]:
+    """Run a page's blocks; return a list of mismatch messages (empty when all agree).
+
+    ``only``: a predicate on a block's code; the blocks it rejects are not run (the real-data
+    blocks of a page run apart from the others, see ``tests/test_docs.py``).
+    """
     namespace: dict = {"__name__": "__docs__"}
     problems = []
     for k, (code, expected) in enumerate(page_blocks(path)):
+        if only is not None and not only(code):
+            continue
         buf = io.StringIO()
         with contextlib.redirect_stdout(buf):
             exec(compile(code, f"{path}:block{k}", "exec"), namespace)

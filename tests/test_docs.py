@@ -223,6 +223,52 @@ def test_user_guide_code_runs_and_prints_what_the_page_shows(page):
     assert not problems, "\n\n".join(problems)
 
 
+#: User-guide pages whose code runs although it shows no output: every block runs, in order,
+#: in one namespace, on embedded data; the blocks that read ``GEOECG_DATA`` run afterwards
+#: (each on its own imports) with the real data, or skip as the real-data tests do.
+RUN_WITHOUT_OUTPUT = ("leads", "beats")
+
+#: Pages whose ``python`` blocks no test runs, and why (their names and keywords are still
+#: checked by ``test_illustration_code_names_what_exists``).
+NOT_RUN = {
+    "user_guide/cohort": "placeholder folders (/data/ptb-xl, saved .npy and Parquet parts)",
+    "user_guide/delineation": "placeholder signals (x, rpeaks); page owned by the delineation work",
+    "user_guide/prior_shift": "placeholder arrays (X_train, signals_train) and a CinC folder",
+    "benchmarks/ptbxl": "placeholder arrays (X_train)",
+    "benchmarks/cold_start": "measurement scripts (fresh processes, timings)",
+}
+
+
+def test_every_page_with_python_code_is_run_or_listed():
+    """A page's ``python`` blocks are run by a test (the output pages, the pages of
+    ``RUN_WITHOUT_OUTPUT``, the front page) or listed in ``NOT_RUN`` with a reason."""
+    run = {f"user_guide/{p.stem}" for p in GUIDE_PAGES}
+    run |= {f"user_guide/{name}" for name in RUN_WITHOUT_OUTPUT} | {"index"}
+    pages = {p.relative_to(DOCS).with_suffix("").as_posix() for p in CODE_PAGES}
+    assert pages - run == set(NOT_RUN), sorted(pages - run)
+    assert not run & set(NOT_RUN)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", RUN_WITHOUT_OUTPUT)
+def test_user_guide_code_runs_on_embedded_and_real_data(name, request, tmp_path, monkeypatch):
+    page = DOCS / "user_guide" / f"{name}.md"
+    sys.path.insert(0, str(DOCS))
+    try:
+        from _snippets import page_blocks, run_page
+    finally:
+        sys.path.remove(str(DOCS))
+    assert len(page_blocks(page)) >= 6, "the page lost its code"
+    monkeypatch.chdir(tmp_path)  # the pages' caches ("beats_cache") go here
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    assert not run_page(page, only=lambda code: "GEOECG_DATA" not in code)
+    if any("GEOECG_DATA" in code for code, _ in page_blocks(page)):
+        for folder in ("mitdb_dir", "svdb_dir"):  # skip, or fail under CI=true, when missing
+            request.getfixturevalue(folder)
+        monkeypatch.setenv("GEOECG_DATA", str(request.getfixturevalue("data_root")))
+        assert not run_page(page, only=lambda code: "GEOECG_DATA" in code)
+
+
 def test_command_line_page_shows_what_geoecg_info_prints(capsys):
     from geoecg.cli import main
     from geoecg.datasets import sample_mitdb_dir
