@@ -393,10 +393,10 @@ def _lane_ops():
     from geoecg._kernels import rpeaks_pair as P
 
     return {
-        "add": (P._binary("fadd"), P._add, 2),
-        "sub": (P._binary("fsub"), P._sub, 2),
-        "mul": (P._binary("fmul"), P._mul, 2),
-        "div": (P._binary("fdiv"), P._div, 2),
+        "add": (P._add.intrinsic, P._add, 2),
+        "sub": (P._sub.intrinsic, P._sub, 2),
+        "mul": (P._mul.intrinsic, P._mul, 2),
+        "div": (P._div.intrinsic, P._div, 2),
         "fma": (P._fma2_intrinsic, P._fma2, 3),
         "clip0": (P._clip0_intrinsic, P._clip0, 1),
     }
@@ -404,55 +404,16 @@ def _lane_ops():
 
 def _lane_kernel(op):
     """``op`` built from the intrinsics' own code generators into a small native function
-    ``f(double *in, double *out)`` with llvmlite alone (no numba compilation, so this also
-    runs with ``NUMBA_DISABLE_JIT=1``): the lane pairs ``(in[2i], in[2i+1])`` packed by
-    ``_pack_intrinsic``, ``op`` applied, the two lanes read back by ``_extract(0)`` /
-    ``_extract(1)`` into ``out[0]``, ``out[1]``. Returns ``(call, engine)``."""
-    import ctypes
-
-    from llvmlite import binding as llvm
-    from llvmlite import ir
-    from numba import types
+    with llvmlite alone (:func:`simd_llvm.lane_kernel`: no numba compilation, so this also
+    runs with ``NUMBA_DISABLE_JIT=1``): the lane pairs packed by ``_pack_intrinsic``, ``op``
+    applied, the two lanes read back by the intrinsics of ``_lo`` and ``_hi``. Returns
+    ``(run, engine)``."""
+    from simd_llvm import lane_kernel
 
     from geoecg._kernels import rpeaks_pair as P
 
     intr, _, arity = _lane_ops()[op]
-    f64 = ir.DoubleType()
-    mod = ir.Module(name=f"lanes_{op}")
-    mod.triple = llvm.get_process_triple()
-    fn = ir.Function(mod, ir.FunctionType(ir.VoidType(), [f64.as_pointer()] * 2), name="f")
-    b = ir.IRBuilder(fn.append_basic_block())
-    src, dst = fn.args
-
-    def load(i):
-        return b.load(b.gep(src, [ir.Constant(ir.IntType(64), i)]))
-
-    sig_pack, gen_pack = P._pack_intrinsic._defn(None, types.float64, types.float64)
-    assert sig_pack.return_type == P.f64x2
-    vecs = [gen_pack(None, b, sig_pack, [load(2 * i), load(2 * i + 1)]) for i in range(arity)]
-    sig, gen = intr._defn(None, *([P.f64x2] * arity))
-    assert sig.return_type == P.f64x2 and all(a == P.f64x2 for a in sig.args)
-    res = gen(None, b, sig, vecs)
-    for lane in (0, 1):
-        sig_l, gen_l = P._extract(lane)._defn(None, P.f64x2)
-        assert sig_l.return_type == types.float64
-        b.store(gen_l(None, b, sig_l, [res]), b.gep(dst, [ir.Constant(ir.IntType(64), lane)]))
-    b.ret_void()
-    llvm.initialize_native_target()
-    llvm.initialize_native_asmprinter()
-    target = llvm.Target.from_default_triple().create_target_machine()
-    engine = llvm.create_mcjit_compiler(llvm.parse_assembly(str(mod)), target)
-    engine.finalize_object()
-    ptr = ctypes.POINTER(ctypes.c_double)
-    call = ctypes.CFUNCTYPE(None, ptr, ptr)(engine.get_function_address("f"))
-
-    def run(*pairs):
-        inp = np.ascontiguousarray(np.concatenate(pairs), dtype=np.float64)
-        out = np.empty(2)
-        call(inp.ctypes.data_as(ptr), out.ctypes.data_as(ptr))
-        return out
-
-    return run, engine
+    return lane_kernel(P.f64x2, P._pack_intrinsic, intr, arity, [P._lo.intrinsic, P._hi.intrinsic])
 
 
 @pytest.mark.parametrize("op", ["add", "sub", "mul", "div", "fma", "clip0"])
@@ -537,10 +498,11 @@ def test_pair_kernel_type_guards_and_model():
     from numba.core.datamodel import default_manager
 
     from geoecg._kernels import rpeaks_pair as P
+    from geoecg._kernels.hrv_simd import f64x4
 
     assert P._pairs(P.f64x2, P.f64x2) and not P._pairs(P.f64x2, types.float64)
-    assert P._is((types.float64, types.float64), types.float64, types.float64)
-    assert not P._is((types.float64, P.f64x2), types.float64, types.float64)
+    assert not P._pairs(P.f64x2, f64x4)  # the four-lane type of the same factory
+    assert P._is_f64(types.float64, types.float64) and not P._is_f64(types.float64, P.f64x2)
     assert str(default_manager.lookup(P.f64x2).get_value_type()) == "<2 x double>"
 
 

@@ -13,7 +13,8 @@ code to the bit.
 The vector type and its operations are numba intrinsics with plain-Python twins
 (:func:`geoecg._jit.compiled_as`) that hold the four lanes in a tuple, so the kernels also
 run as Python (``NUMBA_DISABLE_JIT=1``), as :mod:`geoecg._kernels.rpeaks_pair` does for
-two lanes.
+two lanes; the type, the packing, lane 0, arithmetic and the square root come from the
+factories of :mod:`geoecg._kernels.simd_lanes` that both modules share.
 """
 
 from __future__ import annotations
@@ -22,38 +23,19 @@ import math
 
 from llvmlite import ir
 from numba import types
-from numba.core import cgutils
-from numba.extending import intrinsic, models, register_model
+from numba.extending import intrinsic
 
 from .._jit import compiled_as
-
-
-class _F64x4(types.Type):
-    """numba type of four float64 lanes held in one ``<4 x double>`` LLVM vector."""
-
-    def __init__(self):
-        super().__init__(name="F64x4")
-
+from .simd_lanes import all_of, binary, lane, llvm_vector, pack_intrinsic, vector_call, vector_type
 
 #: The numba type of four lanes (kernel-internal: values never cross into Python).
-f64x4 = _F64x4()
+f64x4 = vector_type(4)
 
-_VEC = ir.VectorType(ir.DoubleType(), 4)
-_LANES = [ir.Constant(ir.IntType(32), k) for k in range(4)]
-
-
-@register_model(_F64x4)
-class _F64x4Model(models.PrimitiveModel):
-    def __init__(self, dmm, fe_type):
-        super().__init__(dmm, fe_type, _VEC)
-
-
-def _is_f64(*t):
-    return all(a == types.float64 for a in t)
-
-
-def _is_vec(*t):
-    return all(a == f64x4 for a in t)
+_VEC = llvm_vector(4)
+_is_f64 = all_of(types.float64)
+_is_vec = all_of(f64x4)
+_pack4_intrinsic = pack_intrinsic(f64x4)
+_sqrt4_intrinsic = vector_call(f64x4, "sqrt", 1)
 
 
 def _is_f64_array(a):
@@ -62,35 +44,13 @@ def _is_f64_array(a):
     )
 
 
-@intrinsic
-def _pack4_intrinsic(typingctx, a, b, c, d):
-    def codegen(context, builder, signature, args):
-        v = ir.Constant(_VEC, ir.Undefined)
-        for lane, x in zip(_LANES, args, strict=True):
-            v = builder.insert_element(v, x, lane)
-        return v
-
-    return f64x4(types.float64, types.float64, types.float64, types.float64), codegen
-
-
 @compiled_as(_pack4_intrinsic, accepts=_is_f64)
 def pack4(a, b, c, d):
     """The four lanes ``(a, b, c, d)``."""
     return (a, b, c, d)
 
 
-@intrinsic
-def _lane0_intrinsic(typingctx, v):
-    def codegen(context, builder, signature, args):
-        return builder.extract_element(args[0], _LANES[0])
-
-    return types.float64(f64x4), codegen
-
-
-@compiled_as(_lane0_intrinsic, accepts=_is_vec)
-def lane0(v):
-    """Lane 0 of ``v``."""
-    return v[0]
+lane0 = lane(f64x4, 0, "lane0", "Lane 0 of ``v``.")
 
 
 def _element_pointer(context, builder, aryty, ary, index):
@@ -140,59 +100,10 @@ def store4(a, i, v):
     a[i + 3] = v[3]
 
 
-def _binary(op):
-    @intrinsic
-    def _op_intrinsic(typingctx, a, b):
-        def codegen(context, builder, signature, args):
-            return getattr(builder, op)(*args)
-
-        return f64x4(f64x4, f64x4), codegen
-
-    return _op_intrinsic
-
-
-@compiled_as(_binary("fadd"), accepts=_is_vec)
-def add4(a, b):
-    """``a + b`` lane by lane."""
-    return (a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3])
-
-
-@compiled_as(_binary("fmul"), accepts=_is_vec)
-def mul4(a, b):
-    """``a * b`` lane by lane."""
-    return (a[0] * b[0], a[1] * b[1], a[2] * b[2], a[3] * b[3])
-
-
-@compiled_as(_binary("fsub"), accepts=_is_vec)
-def sub4(a, b):
-    """``a - b`` lane by lane."""
-    return (a[0] - b[0], a[1] - b[1], a[2] - b[2], a[3] - b[3])
-
-
-@compiled_as(_binary("fdiv"), accepts=_is_vec)
-def div4(a, b):
-    """``a / b`` lane by lane (IEEE: ``x / 0`` is ``+-inf`` or NaN, no error)."""
-    return tuple(_div(x, y) for x, y in zip(a, b, strict=True))
-
-
-def _div(x, y):
-    """IEEE ``x / y`` in Python floats (Python raises on a zero divisor)."""
-    x, y = float(x), float(y)
-    if y == 0.0:
-        if x == 0.0 or x != x:
-            return math.nan
-        return math.copysign(math.inf, x) * math.copysign(1.0, y)
-    return x / y
-
-
-@intrinsic
-def _sqrt4_intrinsic(typingctx, v):
-    def codegen(context, builder, signature, args):
-        fnty = ir.FunctionType(_VEC, [_VEC])
-        fn = cgutils.get_or_insert_function(builder.module, fnty, "llvm.sqrt.v4f64")
-        return builder.call(fn, args)
-
-    return f64x4(f64x4), codegen
+add4 = binary(f64x4, "fadd", "add4")
+mul4 = binary(f64x4, "fmul", "mul4")
+sub4 = binary(f64x4, "fsub", "sub4")
+div4 = binary(f64x4, "fdiv", "div4")
 
 
 @compiled_as(_sqrt4_intrinsic, accepts=_is_vec)

@@ -12,7 +12,9 @@ nothing is reassociated), so each lead's numbers are those of :func:`_forward1` 
 
 The vector type and its operations are numba intrinsics with plain-Python twins
 (:func:`geoecg._jit.compiled_as`) that hold the two lanes in a tuple, so the kernels also
-run as Python (``NUMBA_DISABLE_JIT=1``).
+run as Python (``NUMBA_DISABLE_JIT=1``); the type, the packing, lane reads, arithmetic
+and the fused multiply-add come from the factories of :mod:`geoecg._kernels.simd_lanes`
+(shared with the four-lane :mod:`geoecg._kernels.hrv_simd`).
 """
 
 from __future__ import annotations
@@ -20,11 +22,11 @@ from __future__ import annotations
 import numpy as np
 from llvmlite import ir
 from numba import njit, types
-from numba.core import cgutils
-from numba.extending import intrinsic, models, register_model
+from numba.extending import intrinsic
 
 from .._jit import compiled_as
 from .rpeaks import _fma, _section_coefs, _window_count
+from .simd_lanes import all_of, binary, lane, llvm_vector, pack_intrinsic, vector_call, vector_type
 
 __all__ = ["backward_pair", "forward_pair", "window_mean_pair"]
 
@@ -32,120 +34,28 @@ __all__ = ["backward_pair", "forward_pair", "window_mean_pair"]
 _U = np.uint64
 _1, _2, _3, _4 = _U(1), _U(2), _U(3), _U(4)
 
-
-class _F64x2(types.Type):
-    """numba type of two float64 lanes held in one ``<2 x double>`` LLVM vector."""
-
-    def __init__(self):
-        super().__init__(name="F64x2")
-
-
 #: The numba type of a lane pair (kernel-internal: values never cross into Python).
-f64x2 = _F64x2()
+f64x2 = vector_type(2)
 
-_VEC = ir.VectorType(ir.DoubleType(), 2)
-_I0 = ir.Constant(ir.IntType(32), 0)
-_I1 = ir.Constant(ir.IntType(32), 1)
-
-
-@register_model(_F64x2)
-class _F64x2Model(models.PrimitiveModel):
-    def __init__(self, dmm, fe_type):
-        super().__init__(dmm, fe_type, _VEC)
+_VEC = llvm_vector(2)
+_pairs = all_of(f64x2)
+_is_f64 = all_of(types.float64)
+_pack_intrinsic = pack_intrinsic(f64x2)
+_fma2_intrinsic = vector_call(f64x2, "fma", 3)
 
 
-def _is(t, *kinds):
-    return all(a == k for a, k in zip(t, kinds, strict=True))
-
-
-@intrinsic
-def _pack_intrinsic(typingctx, a, b):
-    def codegen(context, builder, signature, args):
-        v = builder.insert_element(ir.Constant(_VEC, ir.Undefined), args[0], _I0)
-        return builder.insert_element(v, args[1], _I1)
-
-    return f64x2(types.float64, types.float64), codegen
-
-
-@compiled_as(_pack_intrinsic, accepts=lambda a, b: _is((a, b), types.float64, types.float64))
+@compiled_as(_pack_intrinsic, accepts=_is_f64)
 def _pack(a, b):
     """The lane pair ``(a, b)``."""
     return (a, b)
 
 
-def _extract(index):
-    """A numba intrinsic that reads lane ``index`` of an ``f64x2``."""
-    lane = ir.Constant(ir.IntType(32), index)
-
-    @intrinsic
-    def _lane_intrinsic(typingctx, v):
-        def codegen(context, builder, signature, args):
-            return builder.extract_element(args[0], lane)
-
-        return types.float64(f64x2), codegen
-
-    return _lane_intrinsic
-
-
-@compiled_as(_extract(0), accepts=lambda v: v == f64x2)
-def _lo(v):
-    """Lane 0 (the first lead) of ``v``."""
-    return v[0]
-
-
-@compiled_as(_extract(1), accepts=lambda v: v == f64x2)
-def _hi(v):
-    """Lane 1 (the second lead) of ``v``."""
-    return v[1]
-
-
-def _binary(op):
-    @intrinsic
-    def _op_intrinsic(typingctx, a, b):
-        def codegen(context, builder, signature, args):
-            return getattr(builder, op)(*args)
-
-        return f64x2(f64x2, f64x2), codegen
-
-    return _op_intrinsic
-
-
-def _pairs(*t):
-    return all(a == f64x2 for a in t)
-
-
-@compiled_as(_binary("fadd"), accepts=_pairs)
-def _add(a, b):
-    """``a + b`` lane by lane."""
-    return (a[0] + b[0], a[1] + b[1])
-
-
-@compiled_as(_binary("fsub"), accepts=_pairs)
-def _sub(a, b):
-    """``a - b`` lane by lane."""
-    return (a[0] - b[0], a[1] - b[1])
-
-
-@compiled_as(_binary("fmul"), accepts=_pairs)
-def _mul(a, b):
-    """``a * b`` lane by lane."""
-    return (a[0] * b[0], a[1] * b[1])
-
-
-@compiled_as(_binary("fdiv"), accepts=_pairs)
-def _div(a, b):
-    """``a / b`` lane by lane."""
-    return (a[0] / b[0], a[1] / b[1])
-
-
-@intrinsic
-def _fma2_intrinsic(typingctx, a, b, c):
-    def codegen(context, builder, signature, args):
-        fnty = ir.FunctionType(_VEC, [_VEC] * 3)
-        fn = cgutils.get_or_insert_function(builder.module, fnty, "llvm.fma.v2f64")
-        return builder.call(fn, args)
-
-    return f64x2(f64x2, f64x2, f64x2), codegen
+_lo = lane(f64x2, 0, "_lo", "Lane 0 (the first lead) of ``v``.")
+_hi = lane(f64x2, 1, "_hi", "Lane 1 (the second lead) of ``v``.")
+_add = binary(f64x2, "fadd", "_add")
+_sub = binary(f64x2, "fsub", "_sub")
+_mul = binary(f64x2, "fmul", "_mul")
+_div = binary(f64x2, "fdiv", "_div")
 
 
 @compiled_as(_fma2_intrinsic, accepts=_pairs)
@@ -164,7 +74,7 @@ def _clip0_intrinsic(typingctx, v):
     return f64x2(f64x2), codegen
 
 
-@compiled_as(_clip0_intrinsic, accepts=lambda v: v == f64x2)
+@compiled_as(_clip0_intrinsic, accepts=_pairs)
 def _clip0(v):
     """``0.0`` in a lane below 0, the lane unchanged otherwise (NaN and -0.0 kept)."""
     return (0.0 if v[0] < 0.0 else v[0], 0.0 if v[1] < 0.0 else v[1])
