@@ -4,7 +4,10 @@ NaN gaps."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
+from numba import config as numba_config
 import pytest
 
 from geoecg._kernels import rpeaks_stages as S
@@ -243,7 +246,13 @@ def test_lead_of_peaks_kernel_matches_numpy_twin(seed):
 
 def twin_geometric_mean(energy, valid, floor):
     """geometric_mean_leads in plain Python: the leads of one sample in a loop that stops
-    when the product leaves [1e-200, 1e200] (then logs)."""
+    when the product leaves [1e-200, 1e200] (then logs).
+
+    Compiled, the kernel's ``np.log``/``np.exp`` are the C library's; NumPy's own (SIMD,
+    AVX-512 on some machines) may differ from them by one ulp, so the twin calls the C
+    library through :mod:`math` then, and NumPy's functions when the kernel runs as Python
+    (``NUMBA_DISABLE_JIT=1``)."""
+    log, exp = (np.log, np.exp) if numba_config.DISABLE_JIT else (math.log, math.exp)
     n_leads, n = energy.shape
     out = np.zeros(n)
     for i in range(n):
@@ -258,11 +267,11 @@ def twin_geometric_mean(energy, valid, floor):
             continue
         if prod < 1e-200 or prod > 1e200:
             e = [energy[k, i] for k in range(n_leads) if valid[k, i]]
-            logs = [np.log(v if v > floor else floor) for v in e]  # NaN: log(floor)
+            logs = [log(v if v > floor else floor) for v in e]  # NaN: log(floor)
             s = 0.0
             for v in logs:
                 s += v
-            out[i] = np.exp(s / len(logs))
+            out[i] = exp(s / len(logs))
         elif cnt == 1:
             out[i] = prod
         elif cnt == 2:
