@@ -14,6 +14,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 pytest.importorskip("sphinx", reason="the docs extra is not installed: pip install '.[docs]'")
@@ -234,7 +235,6 @@ NOT_RUN = {
     "user_guide/cohort": "placeholder folders (/data/ptb-xl, saved .npy and Parquet parts)",
     "user_guide/delineation": "placeholder signals (x, rpeaks); page owned by the delineation work",
     "user_guide/prior_shift": "placeholder arrays (X_train, signals_train) and a CinC folder",
-    "benchmarks/ptbxl": "placeholder arrays (X_train)",
     "benchmarks/cold_start": "measurement scripts (fresh processes, timings)",
 }
 
@@ -243,7 +243,7 @@ def test_every_page_with_python_code_is_run_or_listed():
     """A page's ``python`` blocks are run by a test (the output pages, the pages of
     ``RUN_WITHOUT_OUTPUT``, the front page) or listed in ``NOT_RUN`` with a reason."""
     run = {f"user_guide/{p.stem}" for p in GUIDE_PAGES}
-    run |= {f"user_guide/{name}" for name in RUN_WITHOUT_OUTPUT} | {"index"}
+    run |= {f"user_guide/{name}" for name in RUN_WITHOUT_OUTPUT} | {"index", "benchmarks/ptbxl"}
     pages = {p.relative_to(DOCS).with_suffix("").as_posix() for p in CODE_PAGES}
     assert pages - run == set(NOT_RUN), sorted(pages - run)
     assert not run & set(NOT_RUN)
@@ -267,6 +267,39 @@ def test_user_guide_code_runs_on_embedded_and_real_data(name, request, tmp_path,
             request.getfixturevalue(folder)
         monkeypatch.setenv("GEOECG_DATA", str(request.getfixturevalue("data_root")))
         assert not run_page(page, only=lambda code: "GEOECG_DATA" in code)
+
+
+@pytest.mark.slow
+def test_ptbxl_page_ensemble_example_runs_on_embedded_records():
+    """The benchmark page's ``hankel_ensemble_classifier`` example, its placeholder arrays
+    filled from the 20 embedded PTB-XL records (target: sex; 14 to fit, 6 to score)."""
+    import warnings
+
+    from geoecg.datasets import sample_ptbxl_dir
+    from geoecg.io import PTBXL
+
+    sys.path.insert(0, str(DOCS))
+    try:
+        from _snippets import page_blocks
+    finally:
+        sys.path.remove(str(DOCS))
+    (code, _), *rest = page_blocks(DOCS / "benchmarks" / "ptbxl.md")
+    assert not rest and "hankel_ensemble_classifier" in code
+    X, meta = PTBXL(sample_ptbxl_dir()).load(fs=100)
+    y = (meta["sex"] == 1).to_numpy().astype(int)
+    cov, pid = meta[["age", "sex"]].to_numpy(float), meta["patient_id"].to_numpy()
+    ns = dict(X_train=X[:14], y_train=y[:14], age_sex_train=cov[:14], patient_id_train=pid[:14])
+    ns.update(X_test=X[14:], age_sex_test=cov[14:], __name__="__docs__")
+    import sklearn
+
+    try:
+        with warnings.catch_warnings():  # inner folds of 14 records can hold one class only
+            warnings.simplefilter("ignore")
+            exec(compile(code, "ptbxl.md", "exec"), ns)
+    finally:
+        sklearn.set_config(enable_metadata_routing=False)  # the page turns it on
+    p = ns["p"]
+    assert p.shape == (6,) and np.all((p >= 0) & (p <= 1))
 
 
 def test_command_line_page_shows_what_geoecg_info_prints(capsys):
