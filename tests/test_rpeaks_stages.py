@@ -7,8 +7,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import config as numba_config
 import pytest
+from numba import config as numba_config
 
 from geoecg._kernels import rpeaks_stages as S
 from geoecg._kernels.rpeaks import local_maxima, mask_runs
