@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._kernels import beats as _k
-from .._validation import as_record, check_rpeaks
+from .._validation import as_record, check_count, check_number, check_rpeaks
 from ..signal._validate import check_fs
 
 __all__ = [
@@ -89,9 +89,11 @@ def beat_window_size(rpeaks, fs: float, *, window_s: float = 10.0, fence: float 
     fs : float
         Sampling frequency in Hz.
     window_s : float, default 10
-        Length of the consecutive windows (s) whose mean RR are averaged.
+        Length of the consecutive windows (s) whose mean RR are averaged; a positive
+        finite number (else a ``ValueError``/``TypeError`` naming it).
     fence : float, default 1.5
-        Tukey fence: window means outside ``[Q1 - fence IQR, Q3 + fence IQR]`` are dropped.
+        Tukey fence: window means outside ``[Q1 - fence IQR, Q3 + fence IQR]`` are dropped
+        (a finite number >= 0).
 
     Returns
     -------
@@ -112,6 +114,8 @@ def beat_window_size(rpeaks, fs: float, *, window_s: float = 10.0, fence: float 
     800.0
     """
     fs = check_fs(fs)
+    window_s = check_number(window_s, "window_s", minimum=0, unit="s")
+    fence = check_number(fence, "fence", minimum=0, strict=False)
     r = as_rpeaks(rpeaks)
     if r.size < 2:
         return float("nan")
@@ -177,7 +181,8 @@ def segment_beats(
     r_fraction : float, default 0.5
         Fraction of the window before the R-peak (0.5: centred on the QRS).
     window_s : float, default 10
-        Window length (s) of the data-driven size.
+        Window length (s) of the data-driven size; a positive finite number (checked even
+        when ``size_ms`` is given).
 
     Returns
     -------
@@ -191,6 +196,7 @@ def segment_beats(
     ((12, 2, 288), 800.0, 144)
     """
     fs = check_fs(fs)
+    window_s = check_number(window_s, "window_s", minimum=0, unit="s")
     x = as_record_signal(signal)
     r = as_rpeaks(rpeaks, x.shape[1])
     if not (isinstance(r_fraction, numbers.Real) and 0.0 <= r_fraction <= 1.0):
@@ -261,7 +267,8 @@ def template_correlation(beats, template, start: int | None = None, stop: int | 
     beats : array_like, shape (n_beats, n_times) or (n_beats, n_leads, n_times)
     template : array_like, shape (n_times,) or (n_leads, n_times)
     start, stop : int, optional
-        Column range to correlate over (default: the whole window).
+        Column range to correlate over (default: the whole window); whole numbers with
+        ``0 <= start <= stop <= n_times`` (``1.5`` or text is an error naming the argument).
 
     Returns
     -------
@@ -286,8 +293,8 @@ def template_correlation(beats, template, start: int | None = None, stop: int | 
             f"template shape {np.shape(template)} does not match beats {np.shape(beats)}"
         )
     n_t = b.shape[2]
-    lo = 0 if start is None else int(start)
-    hi = n_t if stop is None else int(stop)
+    lo = 0 if start is None else check_count(start, "start")
+    hi = n_t if stop is None else check_count(stop, "stop")
     if not 0 <= lo <= hi <= n_t:
         raise ValueError(f"need 0 <= start <= stop <= {n_t}, got start={start}, stop={stop}")
     out = np.empty((b.shape[0], b.shape[1]))

@@ -104,8 +104,9 @@ def qtc(qt_ms, rr_ms, formula: str = "bazett"):
     Raises
     ------
     ValueError
-        If ``formula`` is not one of the four names, or ``qt_ms`` or ``rr_ms`` holds a
-        value <= 0 (``rr_ms`` that looks like seconds is rejected too: both are in ms).
+        If ``formula`` is not one of the four names, ``qt_ms`` or ``rr_ms`` holds a
+        value <= 0 (``rr_ms`` that looks like seconds is rejected too: both are in ms), or
+        their shapes do not broadcast (two arrays of different lengths).
 
     Examples
     --------
@@ -117,6 +118,13 @@ def qtc(qt_ms, rr_ms, formula: str = "bazett"):
     check_rr(np.ravel(qt_ms), "qt_ms", check_units=False), check_rr(np.ravel(rr_ms), "rr_ms")
     qt = np.asarray(qt_ms, dtype=np.float64)
     rr = np.asarray(rr_ms, dtype=np.float64) / 1000.0
+    try:
+        np.broadcast_shapes(qt.shape, rr.shape)
+    except ValueError:
+        raise ValueError(
+            f"qt_ms and rr_ms must have the same shape (or one be a number), got shapes "
+            f"{qt.shape} and {rr.shape}"
+        ) from None
     with np.errstate(invalid="ignore", divide="ignore"):
         if formula == "bazett":
             return qt / np.sqrt(rr)
@@ -153,6 +161,8 @@ def cornell_criterion(cornell_mv, sex) -> float:
     ------
     TypeError
         If ``cornell_mv`` is not one real number (an array, a string, None).
+    ValueError
+        If ``cornell_mv`` is infinite.
 
     Examples
     --------
@@ -175,6 +185,8 @@ def cornell_criterion(cornell_mv, sex) -> float:
             "cornell_mv must be one number (mV, R in aVL + S in V3), got "
             f"{type(cornell_mv).__name__}{shape}"
         )
+    if np.isinf(v):
+        raise ValueError(f"cornell_mv must be finite (mV; NaN when unknown), got {v}")
     if isinstance(sex, str):
         s = {"M": 0, "F": 1}.get(sex.strip().upper()[:1])
     elif isinstance(sex, numbers.Real) and not isinstance(sex, bool) and sex in (0, 1):

@@ -64,7 +64,9 @@ Nonlinear
     ===========  ==================================================  =========  ========
 
 Any index that would be infinite (SampEn with no match, LF/HF with HF = 0, CVI of a
-constant series) is NaN.
+constant series) is NaN. A constant series (SDNN exactly 0) has band powers 0.0 and
+LF/HF, LFn, HFn NaN (0/0) with both spectral methods (until session 17 the powers were
+round-off of ~1e-30 ms^2 and the ratios numbers made of it, e.g. LFn 10.3).
 """
 
 from __future__ import annotations
@@ -112,6 +114,31 @@ _FIRST_CALL = FirstCall(
 #: Most rows a call computes with the plain-Python kernels (~0.2-0.5 s CPU each); a
 #: larger call waits for the compilation instead (plain Python would slow it down).
 FIRST_CALL_MAX_ROWS = 8
+
+
+_POWER = [
+    HRV_FEATURE_NAMES.index(n + sfx) for n in ("VLF", "LF", "HF", "TP") for sfx in ("", "_LS")
+]
+_RATIO = [HRV_FEATURE_NAMES.index(n + sfx) for n in ("LFHF", "LFn", "HFn") for sfx in ("", "_LS")]
+_SDNN = HRV_FEATURE_NAMES.index("SDNN")
+
+
+def constant_rows(out: np.ndarray) -> np.ndarray:
+    """Set the spectra of constant series (SDNN exactly 0) to what they are, in place.
+
+    A constant RR series has no power: the kernels return round-off (~1e-30 ms^2) that
+    the ratios LF/HF, LFn and HFn turned into numbers (LFn 10.3 for 600 intervals of
+    800 ms; NaN at 1000 ms, where the round-off is exactly 0). Band powers that were
+    computed become 0.0 and the six ratios NaN (0/0), as documented. Returns the rows.
+    """
+    const = out[:, _SDNN] == 0.0
+    if const.any():
+        rows = out[const]
+        p = rows[:, _POWER]
+        rows[:, _POWER] = np.where(np.isfinite(p), 0.0, p)
+        rows[:, _RATIO] = np.nan
+        out[const] = rows
+    return const
 
 
 def run_rows(rr_flat, t_flat, offsets, start, stop, params, out) -> int:
@@ -329,4 +356,5 @@ def hrv_features(
     params = settings.as_array()
     if run_rows(*args, 0, 1, params, out) == 0:  # 1: done as plain Python (first-ever call)
         hrv_rows(*args, 0, 1, params, out)
+    constant_rows(out)
     return dict(zip(HRV_FEATURE_NAMES, out[0].tolist(), strict=True))

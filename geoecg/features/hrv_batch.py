@@ -10,12 +10,14 @@ import numba
 import numpy as np
 
 from .._kernels.hrv_batch import N_FEATURES, hrv_rows
+from .._validation import check_flag, check_number
 from .hrv import (
     HRV_FEATURE_NAMES,
     HRVSettings,
     _check_fs,
     check_rpeaks,
     check_rr,
+    constant_rows,
     rr_times,
     run_rows,
 )
@@ -57,9 +59,11 @@ def _run_flat(rr_flat, t_flat, offsets, settings, n_jobs) -> np.ndarray:
     params = settings.as_array()
     first = run_rows(*args, 0, n, params, out)  # n: a first-ever call, done as plain Python
     if first == n:
+        constant_rows(out)
         return out
     if threads <= 1 or n - first <= _CHUNK:
         hrv_rows(*args, first, n, params, out)  # the one compiled entry point (hrv_features)
+        constant_rows(out)
         return out
     # Python threads over chunks of rows (the kernel releases the GIL; dynamic scheduling
     # because series costs vary ~10x). No numba parallel=True: its GNU OpenMP layer makes a
@@ -71,6 +75,7 @@ def _run_flat(rr_flat, t_flat, offsets, settings, n_jobs) -> np.ndarray:
         ]
         for j in jobs:
             j.result()
+    constant_rows(out)
     return out
 
 
@@ -245,7 +250,8 @@ def hrv_windowed(
     duration_s : float, optional
         Recording length, s (default: the last beat's time).
     partial : bool, default False
-        Also return the final windows that run past ``duration_s``.
+        Also return the final windows that run past ``duration_s`` (``True`` or ``False``;
+        anything else is a ``TypeError``).
     fs : float, optional
         Sampling frequency of ``rpeaks``, Hz (required with ``rpeaks``).
     settings : HRVSettings, optional
@@ -258,6 +264,13 @@ def hrv_windowed(
     HRVWindows
         Window bounds (s), intervals used and the 48 indices per window (units of
         :func:`hrv_features`; NaN in a window with too few intervals).
+
+    Raises
+    ------
+    TypeError
+        ``window_s``, ``step_s`` or ``duration_s`` not a real number (``"300"``).
+    ValueError
+        ``window_s``, ``step_s`` or ``duration_s`` zero, negative, NaN or inf.
 
     Examples
     --------
@@ -280,9 +293,12 @@ def hrv_windowed(
             raise ValueError("fs is only used with rpeaks")
         rr = check_rr(rr_ms)
         beats = np.concatenate([[0.0], rr_times(rr)])
-    for name, v in (("window_s", window_s), ("step_s", step_s), ("duration_s", duration_s)):
-        if v is not None and not (np.isfinite(v) and v > 0):
-            raise ValueError(f"{name} must be positive (s), got {v}")
+    window_s = check_number(window_s, "window_s", minimum=0, unit="s")
+    if step_s is not None:
+        step_s = check_number(step_s, "step_s", minimum=0, unit="s")
+    if duration_s is not None:
+        duration_s = check_number(duration_s, "duration_s", minimum=0, unit="s")
+    partial = check_flag(partial, "partial")
     step_s = window_s if step_s is None else step_s
     if duration_s is None:
         duration_s = float(beats[-1]) if beats.size else 0.0

@@ -33,7 +33,9 @@ def hrv_psd(
         Frequencies in Hz and PSD in ms^2/Hz. With fewer than 4 finite intervals there is
         no spectrum: the PSD is all NaN on the method's nominal grid (Lomb: ``ls_df`` steps
         up to ``ls_fmax``; Welch: the bins of one full ``welch_window_s`` segment at
-        ``fs_interp``), and a ``RuntimeWarning`` gives the reason.
+        ``fs_interp``), and a ``RuntimeWarning`` gives the reason. A constant series
+        (every finite interval equal) has a PSD of exact zeros (as the band powers of
+        :func:`~geoecg.features.hrv_features`).
 
     Warns
     -----
@@ -70,9 +72,13 @@ def hrv_psd(
     if method == "lomb":
         nf = int(np.floor(s.ls_fmax / s.ls_df))
         f, p = lomb_scargle(t, rr, s.ls_df, nf)
-        return f, p * 2.0 * dur / rr.size
-    ng = int(np.floor(dur * s.fs_interp)) + 1
-    tq = t[0] + np.arange(ng) / s.fs_interp
-    x = natural_cubic_spline(t, rr, tq)
-    nper = min(int(round(s.welch_window_s * s.fs_interp)), ng)
-    return welch_low_bins(x, s.fs_interp, nper, s.ls_fmax)
+        p = p * 2.0 * dur / rr.size
+    else:
+        ng = int(np.floor(dur * s.fs_interp)) + 1
+        tq = t[0] + np.arange(ng) / s.fs_interp
+        x = natural_cubic_spline(t, rr, tq)
+        nper = min(int(round(s.welch_window_s * s.fs_interp)), ng)
+        f, p = welch_low_bins(x, s.fs_interp, nper, s.ls_fmax)
+    if rr.min() == rr.max():  # constant: no power, not the kernels' ~1e-30 round-off
+        p = np.zeros_like(p)
+    return f, p

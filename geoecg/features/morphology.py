@@ -13,7 +13,7 @@ import pywt
 from sklearn.utils.validation import check_is_fitted
 
 from .._kernels import beats as _k
-from .._validation import flat_leads
+from .._validation import check_flag, flat_leads
 from ..signal import bandpass
 from ..signal._validate import check_fs
 from ._fitted_names import _FittedNamesTransformer
@@ -347,6 +347,15 @@ def _lead_features(x, r, fs, pre_s, post_s, blocks):
     return cols
 
 
+def _check_blocks(blocks) -> tuple:
+    blocks = (blocks,) if isinstance(blocks, str) else tuple(blocks)
+    if not blocks or any(b not in BEAT_FEATURE_BLOCKS for b in blocks):
+        raise ValueError(
+            f"blocks must be a non-empty subset of {tuple(BEAT_FEATURE_BLOCKS)}, got {blocks!r}"
+        )
+    return blocks
+
+
 def beat_features(
     signal, rpeaks, fs: float, *, blocks=tuple(BEAT_FEATURE_BLOCKS), prefilter: bool = True
 ) -> BeatFeatureTable:
@@ -365,7 +374,7 @@ def beat_features(
         ``"wavelet"``, ``"hos"``, ``"relative"``.
     prefilter : bool, default True
         Band-pass 0.5-40 Hz (zero phase) before measuring; pass False for a signal that is
-        already filtered.
+        already filtered (``True`` or ``False``: ``"no"`` is a ``TypeError``).
 
     Returns
     -------
@@ -419,12 +428,8 @@ def beat_features(
     fs = check_fs(fs)
     x = as_record_signal(signal)
     r = as_rpeaks(rpeaks, x.shape[1])
-    blocks = (blocks,) if isinstance(blocks, str) else tuple(blocks)
-    bad = [b for b in blocks if b not in BEAT_FEATURE_BLOCKS]
-    if bad or not blocks:
-        raise ValueError(
-            f"blocks must be a non-empty subset of {tuple(BEAT_FEATURE_BLOCKS)}, got {blocks!r}"
-        )
+    blocks = _check_blocks(blocks)
+    prefilter = check_flag(prefilter, "prefilter")
     flat = flat_leads(x)  # a constant lead carries no morphology: same NaN as an all-zero one
     if prefilter:
         x = np.ascontiguousarray(bandpass(x, fs, 0.5, min(40.0, 0.45 * fs)))
@@ -473,7 +478,8 @@ class BeatFeatures(_FittedNamesTransformer):
     prefilter : bool, default True
         Band-pass 0.5-40 Hz before measuring.
     blocks : tuple of str
-        Feature blocks of :func:`beat_features`, used when ``feature_set`` is None.
+        Feature blocks of :func:`beat_features`, used when ``feature_set`` is None (``fit``
+        checks them whatever ``feature_set`` is: an unknown block is a ``ValueError``).
 
     Attributes
     ----------
@@ -553,6 +559,8 @@ class BeatFeatures(_FittedNamesTransformer):
     def fit(self, X, y=None):
         """Check the parameters and record the number of leads; returns self."""
         check_fs(self.fs)
+        _check_blocks(self.blocks)  # checked even when feature_set ignores it
+        check_flag(self.prefilter, "prefilter")
         pairs = self._pairs(X)
         if not pairs:
             raise ValueError("X holds no record")

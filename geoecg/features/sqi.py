@@ -41,7 +41,7 @@ from .._kernels.sqi import (
     sqi_rows_finite,
     template_correlation,
 )
-from .._validation import check_rpeaks
+from .._validation import check_number, check_rpeaks
 from .hrv import _check_fs
 
 __all__ = ["SQI_NAMES", "bsqi", "length_transform_rpeaks", "sqi_features", "sqi_windows"]
@@ -170,8 +170,10 @@ def bsqi(peaks_a, peaks_b, fs: float, tol_s: float = 0.15) -> float:
     Raises
     ------
     ValueError
-        If a list is not strictly increasing (the message names it) or ``fs`` is not a
-        positive finite number of Hz.
+        If a list is not strictly increasing (the message names it), ``fs`` is not a
+        positive finite number of Hz, or ``tol_s`` is negative, NaN or inf.
+    TypeError
+        If ``tol_s`` is not a real number.
 
     Examples
     --------
@@ -181,6 +183,7 @@ def bsqi(peaks_a, peaks_b, fs: float, tol_s: float = 0.15) -> float:
     fs = _check_fs(fs)
     a = check_rpeaks(peaks_a, name="peaks_a")
     b = check_rpeaks(peaks_b, name="peaks_b")
+    tol_s = check_number(tol_s, "tol_s", minimum=0, strict=False, unit="s")
     return _bsqi_sorted(a, b, int(round(tol_s * fs)))
 
 
@@ -432,6 +435,14 @@ def sqi_windows(windows, fs: float) -> np.ndarray:
     ndarray of float64, shape (n_windows, 8)
         The indices of :func:`sqi_features` in the order of :data:`SQI_NAMES`.
 
+    Raises
+    ------
+    ValueError
+        ``windows`` is an array that is not 2-D, or one of its windows is not 1-D (the
+        message names ``windows`` or ``windows[i]``).
+    TypeError
+        ``windows`` is None, text or not a collection of windows.
+
     Examples
     --------
     Three 10-s windows of MIT-BIH record 101 (360 Hz, mV) and a flat one: beats agree
@@ -450,6 +461,20 @@ def sqi_windows(windows, fs: float) -> np.ndarray:
     >>> Q[:, [0, 5]].tolist()
     [[1.0, 0.0], [1.0, 0.0], [1.0, 0.0], [nan, 1.0]]
     """
-    return np.array(
-        [[sqi_features(w, fs)[k] for k in SQI_NAMES] for w in windows], dtype=np.float64
-    ).reshape(-1, len(SQI_NAMES))
+    if windows is None or isinstance(windows, str | bytes) or not hasattr(windows, "__len__"):
+        raise TypeError(
+            f"windows must be a 2-D array (n_windows, n_samples) or a list of 1-D arrays, "
+            f"got {type(windows).__name__}"
+        )
+    if isinstance(windows, np.ndarray) and windows.ndim != 2:
+        raise ValueError(
+            f"windows must be 2-D (n_windows, n_samples) or a list of 1-D arrays, got shape "
+            f"{windows.shape} (one window: pass [window] or use sqi_features)"
+        )
+    rows = []
+    for i, w in enumerate(windows):
+        if np.ndim(w) != 1:
+            raise ValueError(f"windows[{i}] must be 1-D (one lead, mV), got shape {np.shape(w)}")
+        q = sqi_features(w, fs)
+        rows.append([q[k] for k in SQI_NAMES])
+    return np.array(rows, dtype=np.float64).reshape(-1, len(SQI_NAMES))

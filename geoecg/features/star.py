@@ -13,6 +13,7 @@ import numpy as np
 from sklearn.utils import check_random_state
 
 from .._kernels import beats as _k
+from .._validation import check_count, check_number
 from .beats import as_record_signal, as_rpeaks
 
 __all__ = ["STARResult", "star_augment", "star_coefficients"]
@@ -64,11 +65,11 @@ def star_coefficients(n_segments: int, a_low: float = 0.8, a_high: float = 1.3, 
     Parameters
     ----------
     n_segments : int
-        Number K of R-R segments (>= 0).
+        Number K of R-R segments (a whole number >= 0; ``1.5`` or ``"5"`` is an error).
     a_low, a_high : float, default 0.8, 1.3
         Smallest and largest scale factor before renormalisation (dimensionless).
     phase : float, default 5.0
-        Phase of the sine, radians.
+        Phase of the sine, radians (finite).
 
     Returns
     -------
@@ -83,9 +84,8 @@ def star_coefficients(n_segments: int, a_low: float = 0.8, a_high: float = 1.3, 
     ([0.8, 0.956, 1.138, 1.3], 1.0)
     """
     _check_bounds(a_low, a_high)
-    K = int(n_segments)
-    if K < 0:
-        raise ValueError(f"n_segments must be >= 0, got {n_segments}")
+    K = check_count(n_segments, "n_segments")
+    phase = check_number(phase, "phase", unit="radians")
     k = np.arange(1, K + 1, dtype=np.float64)
     y = np.sin(phase + 2.0 * k / max(K, 1))
     span = y.max() - y.min() if K else 0.0

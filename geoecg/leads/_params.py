@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._validation import check_flag, check_fs, check_number
 from ._rescale import AMPLITUDE_MAPS
 from .names import STANDARD_LEADS, parse_leads
 
@@ -18,14 +19,13 @@ def check_params(est):
         raise ValueError(f"method must be one of {METHODS}, got {est.method!r}")
     if not isinstance(est.n_taps, (int, np.integer)) or est.n_taps < 0:
         raise ValueError(f"n_taps must be an int >= 0, got {est.n_taps!r}")
-    if not np.isfinite(est.alpha) or est.alpha < 0:
-        raise ValueError(f"alpha must be a number >= 0, got {est.alpha!r}")
-    if not 0 <= est.shrinkage < 1:
+    check_number(est.alpha, "alpha", minimum=0, strict=False)
+    if not 0 <= check_number(est.shrinkage, "shrinkage") < 1:
         raise ValueError(f"shrinkage must be in [0, 1), got {est.shrinkage!r}")
     k = est.template_neighbors
     if not isinstance(k, (int, np.integer)) or k < 0:
         raise ValueError(f"template_neighbors must be an int >= 0, got {k!r}")
-    if not 0 < est.template_weight <= 1:
+    if not 0 < check_number(est.template_weight, "template_weight") <= 1:
         raise ValueError(f"template_weight must be in (0, 1], got {est.template_weight!r}")
     if k and est.method == "patient":
         raise ValueError("template_neighbors applies to the population and gaussian methods")
@@ -38,6 +38,10 @@ def check_params(est):
         raise ValueError(f"amplitude must be one of {AMPLITUDE_MAPS}, got {est.amplitude!r}")
     if est.amplitude != "conditional" and est.method == "patient":
         raise ValueError(f"amplitude={est.amplitude!r} applies to population and gaussian")
+    check_flag(est.rectified, "rectified")
+    check_flag(est.limb_relations, "limb_relations")
+    if est.fs is not None:  # checked whether or not the method uses it
+        check_fs(est.fs)
     if est.on_invalid not in ("raise", "nan"):
         raise ValueError(f"on_invalid must be 'raise' or 'nan', got {est.on_invalid!r}")
     if est.phase_edges_s is not None:
@@ -62,10 +66,8 @@ def check_params(est):
                 f"template_neighbors, map_neighbors or amplitude, got {est.fs!r}"
             )
     if est.method == "patient":
-        if not est.calibration_s > 0:
-            raise ValueError(f"calibration_s must be positive, got {est.calibration_s!r}")
-        if not est.prior_strength >= 0:
-            raise ValueError(f"prior_strength must be >= 0, got {est.prior_strength!r}")
+        check_number(est.calibration_s, "calibration_s", minimum=0, unit="s")
+        check_number(est.prior_strength, "prior_strength", minimum=0, strict=False)
     src = parse_leads(est.source)
     if len(src) == len(STANDARD_LEADS):
         raise ValueError("source holds all 12 leads: nothing to reconstruct")

@@ -134,7 +134,7 @@ def lead_indices(leads, available=STANDARD_LEADS) -> np.ndarray:
     ----------
     leads : sequence of str or int, or a comma-separated str
         Lead names in any accepted spelling, or integer positions (returned as they are,
-        after a range check).
+        after a range check; ``True``/``False`` are not positions: a ``TypeError``).
     available : sequence of str, default :data:`STANDARD_LEADS`
         The leads of the array, in its axis order (any accepted spelling).
 
@@ -153,6 +153,8 @@ def lead_indices(leads, available=STANDARD_LEADS) -> np.ndarray:
     if isinstance(leads, str):
         leads = [t for t in leads.split(",") if t.strip()]
     leads = list(np.atleast_1d(np.asarray(leads, dtype=object)))
+    if any(isinstance(v, bool | np.bool_) for v in leads):
+        raise TypeError(f"leads must be lead names or integer positions, got a bool in {leads!r}")
     if leads and all(isinstance(v, (int, np.integer)) for v in leads):
         idx = np.asarray(leads, dtype=np.int64)
         if idx.min() < -len(avail) or idx.max() >= len(avail):

@@ -66,7 +66,8 @@ class LeadReconstructor(_LinearMaps, TransformerMixin, BaseEstimator):
         ``"gaussian"``: weight of the diagonal in ``(1 - s) Sigma + s diag(Sigma)``, in [0, 1).
     fs : float, optional
         Sampling frequency (Hz); needed by ``"patient"`` (``calibration_s`` in samples) and
-        by ``phase_edges_s``.
+        by ``phase_edges_s``. When given it must be a positive finite number of Hz, also
+        for a method that does not use it (``fit`` raises naming ``fs``).
     calibration_s : float, default 2.0
         ``"patient"``: length (s) of the 12-lead segment at the start of each record used
         to calibrate that record's transform.
@@ -80,7 +81,8 @@ class LeadReconstructor(_LinearMaps, TransformerMixin, BaseEstimator):
         detected beat use the pooled map. ``"gaussian"``: per phase, the conditional mean
         under the phase's own mean and covariance (shrunk by ``shrinkage``).
     rectified : bool, default False
-        Add ``|x|`` of every (delayed) source column to the design.
+        Add ``|x|`` of every (delayed) source column to the design (``True`` or ``False``;
+        ``rectified`` and ``limb_relations`` of another type are a ``TypeError``).
     template_neighbors : int, default 0
         Population and gaussian methods: with ``k > 0``, blend the linear prediction with the
         mean median beat of the missing leads of the ``k`` training records whose median
@@ -414,7 +416,8 @@ class LeadReconstructor(_LinearMaps, TransformerMixin, BaseEstimator):
         Parameters
         ----------
         X : array_like, shape (n_records, 12, n_samples)
-            True 12-lead records (mV).
+            True 12-lead records (mV); records of the source leads alone (which
+            :meth:`transform` accepts) are a ``ValueError``: there is nothing to score.
         reconstructed : array_like, optional
             ``transform(X)`` when already computed.
 
@@ -427,6 +430,11 @@ class LeadReconstructor(_LinearMaps, TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self, "coef_")
         X = self._as_array(X)
+        if X.shape[1] != len(STANDARD_LEADS):
+            raise ValueError(
+                f"X must hold the true 12 leads to score against, (n_records, 12, n_samples); "
+                f"got {X.shape[1]} leads"
+            )
         R = self.transform(X) if reconstructed is None else np.asarray(reconstructed)
         miss = [i for i, n in enumerate(STANDARD_LEADS) if n not in self.source_]
         start = self.calibration_samples()
