@@ -461,7 +461,7 @@ def sqi_windows(windows, fs: float) -> np.ndarray:
     >>> Q[:, [0, 5]].tolist()
     [[1.0, 0.0], [1.0, 0.0], [1.0, 0.0], [nan, 1.0]]
     """
-    if windows is None or isinstance(windows, str | bytes) or not hasattr(windows, "__len__"):
+    if windows is None or isinstance(windows, str | bytes) or not hasattr(windows, "__iter__"):
         raise TypeError(
             f"windows must be a 2-D array (n_windows, n_samples) or a list of 1-D arrays, "
             f"got {type(windows).__name__}"
