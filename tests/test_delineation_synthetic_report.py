@@ -82,3 +82,29 @@ def test_bench_rejects_an_unknown_t_shape(stubbed, tmp_path, capsys):
         main(["bench", "delineate", "--data", str(tmp_path), "--synthetic",
               "--t-polarities", "flat"])  # fmt: skip
     assert "invalid choice: 'flat'" in capsys.readouterr().err
+
+
+def test_synthetic_alone_needs_no_ludb(stubbed, monkeypatch, tmp_path, capsys):
+    """``--synthetic`` without ``--data`` runs the ECGSYN check only (before: argparse's
+    "the following arguments are required: --data")."""
+
+    def no_ludb(data):
+        raise AssertionError("LUDB opened without --data")
+
+    monkeypatch.setattr(bench, "LUDB", no_ludb)
+    out = tmp_path / "d.json"
+    assert main(["bench", "delineate", "--synthetic", "--json", str(out)]) == 0
+    assert stubbed["t_polarities"] == ("upright",)
+    assert "LUDB:" not in capsys.readouterr().out
+    d = json.loads(out.read_text())
+    assert (d["complete"], d["stages"]) == (True, ["synthetic"]) and "ludb" not in d
+
+
+@pytest.mark.parametrize(
+    ("extra", "named"),
+    [([], "the LUDB protocol runs"), (["--synthetic", "--records", "1"], "--records need(s)")],
+)
+def test_without_data_the_ludb_stages_ask_for_it(stubbed, capsys, extra, named):
+    assert main(["bench", "delineate", *extra]) == 2
+    err = capsys.readouterr().err
+    assert "--data (a LUDB folder) is required" in err and named in err

@@ -7,7 +7,8 @@ scores one half of the LUDB records (positions 0, 2, ... / 1, 3, ... of the sort
 settings were chosen on ``tune``). ``--peers`` adds NeuroKit2 ``ecg_delineate`` on the same
 beats; ``--qtdb DIR`` the QT-database protocol; ``--noise NSTDB_DIR`` the error-vs-SNR curve;
 ``--synthetic`` the ECGSYN truth check (``--t-polarities upright inverted biphasic`` adds
-the T-shape axis); ``--ptbxl DIR`` the criteria-defined statements.
+the T-shape axis); ``--ptbxl DIR`` the criteria-defined statements. Without ``--data`` only
+the stages that need no LUDB run (``--synthetic``, ``--qtdb``, ``--ptbxl``).
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ _T_SHAPES = ("upright", "inverted", "biphasic")  # synthesize_ecg's t_polarity
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    add_common(p, data="LUDB folder or a data root holding ludb/", data_required=True,
+    add_common(p, data="LUDB folder or a data root holding ludb/ (required unless only "
+               "--synthetic, --qtdb or --ptbxl run)",
                peers="NeuroKit2 ecg_delineate", resume=True)  # fmt: skip
     a = p.add_argument
     a("--records", nargs="+", default=None, help="LUDB record numbers (default: all)")
@@ -52,23 +54,17 @@ def run(args: argparse.Namespace) -> int:
         from .._optional import require
 
         require("neurokit2", purpose="geoecg bench delineate --peers")
-    if not Path(args.data).is_dir():
-        raise FileNotFoundError(f"--data {args.data!r} is not a folder")
-    db = LUDB(args.data)
-    names = [str(r) for r in args.records] if args.records else db.records()
-    missing = sorted(set(names) - set(db.records()))
-    if missing:
-        raise FileNotFoundError(f"LUDB records not found in {db.data_dir}: {missing}")
-    names = split_records(names, args.split)
+    db, names = _ludb(args)
     qtdb = QTDB(args.qtdb) if args.qtdb else None  # a wrong folder fails before LUDB runs
     tol = args.tolerance_ms
     kw = {"leads": LUDB_LEADS, "tolerance_ms": tol}
     with JsonSink(args.json, "scipy", "numba", "neurokit2", "wfdb", run=args) as out:
-        out.stage("ludb", lambda: proto.ludb_protocol(
-            db, names, peers=args.peers, peer_leads=args.peer_leads, **kw))  # fmt: skip
-        print(f"LUDB: {len(names)} records (split {args.split}), tolerance {tol:g} ms, "
-              "R-peaks from detect_rpeaks (all leads)")  # fmt: skip
-        print(report(out, "ludb"))
+        if db is not None:
+            out.stage("ludb", lambda: proto.ludb_protocol(
+                db, names, peers=args.peers, peer_leads=args.peer_leads, **kw))  # fmt: skip
+            print(f"LUDB: {len(names)} records (split {args.split}), tolerance {tol:g} ms, "
+                  "R-peaks from detect_rpeaks (all leads)")  # fmt: skip
+            print(report(out, "ludb"))
         out["settings"] = settings_dict(DelineationSettings())
         if qtdb is not None:
             out.stage("qtdb", lambda: proto.qtdb_protocol(qtdb, tolerance_ms=tol))
@@ -88,3 +84,28 @@ def run(args: argparse.Namespace) -> int:
                       proto.ptbxl_criteria(PTBXL(args.ptbxl), fs=args.ptbxl_fs)})  # fmt: skip
             print(report(out, "ptbxl_criteria"))
     return 0
+
+
+def _ludb(args: argparse.Namespace):
+    """The LUDB database and the record names scored, or ``(None, [])`` without ``--data``
+    when only stages that need no LUDB were asked for (``--synthetic``, ``--qtdb``,
+    ``--ptbxl``)."""
+    if args.data is None:
+        flags = {"--records": args.records, "--noise": args.noise, "--peers": args.peers,
+                 "--split": args.split != "all"}  # fmt: skip
+        needs = [f for f, on in flags.items() if on]
+        if needs or not (args.synthetic or args.qtdb or args.ptbxl):
+            why = f"{', '.join(needs)} need(s) LUDB" if needs else "the LUDB protocol runs"
+            raise ValueError(
+                f"--data (a LUDB folder) is required: {why}; without LUDB give only "
+                "--synthetic, --qtdb DIR or --ptbxl DIR"
+            )
+        return None, []
+    if not Path(args.data).is_dir():
+        raise FileNotFoundError(f"--data {args.data!r} is not a folder")
+    db = LUDB(args.data)
+    names = [str(r) for r in args.records] if args.records else db.records()
+    missing = sorted(set(names) - set(db.records()))
+    if missing:
+        raise FileNotFoundError(f"LUDB records not found in {db.data_dir}: {missing}")
+    return db, split_records(names, args.split)
