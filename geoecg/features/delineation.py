@@ -97,7 +97,6 @@ from scipy.signal import butter, resample_poly, sosfiltfilt
 from .._kernels import delineation as _k
 from .._validation import check_fs, check_rpeaks, select_leads
 from . import _delineation_p as _dp
-from . import _delineation_t as _dt
 
 __all__ = [
     "FIDUCIALS", "REASONS", "WORKING_FS_HZ", "Delineation", "DelineationSettings", "delineate",
@@ -557,10 +556,11 @@ def delineate(
         par = st.params(wfs)
         rpw = rp * up
         lo_min = _spike_starts(filled[use], rpw, wfs, st)
-        filt = lambda y: _filter(y, wfs, st.wave_band_hz)  # noqa: E731
-        _dt.delineate_leads(
-            (xq, dq, xw, dw), rpw, par, lead_s, lead_r, lo_min, filled, bad, wfs, filt
-        )
+        for j in range(n_leads):
+            _k.delineate_lead(
+                xq=xq[j], dq=dq[j], xw=xw[j], dw=dw[j], rpeaks=rpw, par=par,
+                out=lead_s[j], reason=lead_r[j], lo_min=lo_min,
+            )  # fmt: skip
         _dp.p_rhythm(lead_s, lead_r, wfs, st)
         shift = np.asarray(st.shift_ms, dtype=np.float64)
         if shift.shape != (len(FIDUCIALS),):
