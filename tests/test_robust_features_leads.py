@@ -30,6 +30,8 @@ def data():
 def _cases(d) -> dict:
     from geoecg import features as F
     from geoecg import leads as L
+    from geoecg.features.beat_dominant import dominant_beat_features, record_standardize
+    from geoecg.features.ectopy import beat_morphology_match as bmm
 
     x, r, x12, xs = d["x"], d["r"], d["x12"], d["xs"]
     rnd = np.random.default_rng(0)
@@ -91,6 +93,34 @@ def _cases(d) -> dict:
         "star_coefficients 1.5": (lambda: F.star_coefficients(1.5), "n_segments"),
         "star_coefficients text": (lambda: F.star_coefficients("5"), "n_segments"),
         "star_coefficients phase NaN": (lambda: F.star_coefficients(5, phase=np.nan), "phase"),
+        # ectopy, dominant beat
+        "beat_morphology_match half_width_ms text": (
+            lambda: bmm(x, FS, r, half_width_ms="a"),
+            "half_width_ms",
+        ),
+        "beat_morphology_match min_corr 2": (lambda: bmm(x, FS, r, min_corr=2), "min_corr"),
+        "beat_morphology_match amp_range reversed": (
+            lambda: bmm(x, FS, r, amp_range=(2, 1)),
+            "amp_range",
+        ),
+        "beat_morphology_match band_hz reversed": (
+            lambda: bmm(x, FS, r, band_hz=(40, 0.5)),
+            "band_hz",
+        ),
+        "beat_morphology_match max_template_beats 0": (
+            lambda: bmm(x, FS, r, max_template_beats=0),
+            "max_template_beats",
+        ),
+        "beat_morphology_match rpeaks NaN": (lambda: bmm(x, FS, [100, np.nan, 900]), "rpeaks"),
+        "beat_morphology_match rpeaks fractional": (lambda: bmm(x, FS, r + 0.5), "rpeaks"),
+        "dominant_beat_features prefilter text": (
+            lambda: dominant_beat_features(x, r, FS, prefilter="no"),
+            "prefilter",
+        ),
+        "record_standardize center text": (
+            lambda: record_standardize(np.ones((5, 2)), center="no"),
+            "center",
+        ),
         # leads
         "lead_indices bool": (lambda: L.lead_indices([True]), "leads"),
         "LeadReconstructor alpha text": (LR(alpha="a"), "alpha"),
@@ -186,6 +216,11 @@ FIXED = sorted(
         "cornell_criterion inf", "bsqi tol_s -1", "bsqi tol_s NaN", "bsqi tol_s text",
         "sqi_windows 1-D", "sqi_windows 3-D", "sqi_windows None", "sqi_windows list of 2-D",
         "star_coefficients 1.5", "star_coefficients text", "star_coefficients phase NaN",
+        "beat_morphology_match half_width_ms text", "beat_morphology_match min_corr 2",
+        "beat_morphology_match amp_range reversed", "beat_morphology_match band_hz reversed",
+        "beat_morphology_match max_template_beats 0", "beat_morphology_match rpeaks NaN",
+        "beat_morphology_match rpeaks fractional", "dominant_beat_features prefilter text",
+        "record_standardize center text",
         "lead_indices bool", "LeadReconstructor alpha text", "LeadReconstructor shrinkage text",
         "LeadReconstructor fs 0", "LeadReconstructor fs text", "LeadReconstructor rectified text",
         "LeadReconstructor limb_relations text", "LeadReconstructor calibration_s text",

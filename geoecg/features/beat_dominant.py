@@ -27,7 +27,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._validation import check_names, check_table
+from .._validation import check_flag, check_names, check_table
 from ..signal import bandpass
 from ..signal._validate import check_fs
 from .beats import as_record_signal, as_rpeaks
@@ -173,7 +173,7 @@ def dominant_beat_features(
         Percentile of the RR intervals (those not touching a non-dominant QRS) taken as the
         sinus RR reference.
     prefilter : bool, default True
-        Band-pass 0.5-40 Hz (zero phase) first; False for an already filtered signal.
+        Band-pass 0.5-40 Hz (zero phase) first; False for a filtered signal (a bool).
 
     Returns
     -------
@@ -245,7 +245,7 @@ def dominant_beat_features(
     out = np.full((n, len(names)), np.nan)
     if n < 3:
         return BeatFeatureTable(out, np.asarray(names, dtype=object), r)
-    if prefilter:
+    if check_flag(prefilter, "prefilter"):
         x = np.ascontiguousarray(bandpass(x, fs, 0.5, min(40.0, 0.45 * fs)))
     x = np.where(np.isfinite(x), x, 0.0)
     morph = [
@@ -377,7 +377,7 @@ def record_beat_table(signal, rpeaks, fs: float, *, prefilter: bool = True) -> B
     fs : float
         Sampling frequency, Hz.
     prefilter : bool, default True
-        Band-pass 0.5-40 Hz (zero phase) first; False for an already filtered signal.
+        Band-pass 0.5-40 Hz (zero phase) first; False for a filtered signal (a bool).
 
     Returns
     -------
@@ -400,7 +400,7 @@ def record_beat_table(signal, rpeaks, fs: float, *, prefilter: bool = True) -> B
 
     fs = check_fs(fs)
     x = as_record_signal(signal)
-    if prefilter:
+    if check_flag(prefilter, "prefilter"):
         x = np.ascontiguousarray(bandpass(x, fs, 0.5, min(40.0, 0.45 * fs)))
     base = beat_features(x, rpeaks, fs, prefilter=False)
     dom = dominant_beat_features(x, base.rpeaks, fs, prefilter=False)
@@ -433,6 +433,7 @@ def record_standardize(values, *, center: bool = True, scale: bool = True) -> np
     values : array_like, shape (n_beats, n_features)
         The features of ONE record's beats.
     center, scale : bool, default True
+        Subtract the median / divide by the IQR (``True`` or ``False``).
 
     Returns
     -------
@@ -455,6 +456,7 @@ def record_standardize(values, *, center: bool = True, scale: bool = True) -> np
         warnings.simplefilter("ignore", RuntimeWarning)
         med = np.nanmedian(V, axis=0)
         q1, q3 = np.nanpercentile(V, [25.0, 75.0], axis=0)
+    center, scale = check_flag(center, "center"), check_flag(scale, "scale")
     out = V - np.where(np.isfinite(med), med, 0.0) if center else V.copy()
     if scale:
         iqr = q3 - q1

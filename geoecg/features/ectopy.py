@@ -75,7 +75,9 @@ def beat_morphology_match(
     fs : float
         Sampling frequency, Hz.
     rpeaks : array_like of int, shape (n_beats,)
-        R-peak sample indices (sorted).
+        R-peak sample indices (sorted); whole finite numbers >= 0 (NaN, text or ``10.5`` is
+        a ``SampleIndexError`` naming ``rpeaks``: NaN failed in a cast and ``10.5`` was
+        truncated before session 17); a beat too close to an end gets NaN.
     half_width_ms : float, default 100
         Beat segment half-width around the R-peak, ms.
     band_hz : (float, float), default (0.5, 40)
@@ -85,8 +87,11 @@ def beat_morphology_match(
         group); ``"dominant"``: the median of the largest group of mutually similar beats
         (robust to bigeminy, see Notes).
     min_corr, amp_range : float, (float, float)
-        Similarity used to group beats for the dominant template (correlation, and
-        peak-to-peak amplitude ratio bounds).
+        Similarity used to group beats for the dominant template (correlation in [-1, 1],
+        and peak-to-peak amplitude ratio bounds ``low < high``, both >= 0). Values outside
+        these ranges, a reversed ``band_hz`` or a text argument raise an error naming the
+        argument (until session 17 they gave all-NaN results or, for ``band_hz``, no
+        filtering).
     max_template_beats : int, default 400
         Beats (evenly spread over the record or context) used to find the dominant template.
     local_s : float or None, default 60
@@ -115,14 +120,29 @@ def beat_morphology_match(
     fs = _check_fs(fs)
     if template not in ("dominant", "median"):
         raise ValueError(f"template must be 'dominant' or 'median', got {template!r}")
-    if not (np.isfinite(half_width_ms) and half_width_ms > 0):
-        raise ValueError(f"half_width_ms must be positive (ms), got {half_width_ms!r}")
+    from .._validation import as_signal, check_count, check_number, check_sample_indices
+
+    half_width_ms = check_number(half_width_ms, "half_width_ms", minimum=0, unit="ms")
     if local_s is not None and not (np.isfinite(local_s) and local_s > 0):
         raise ValueError(f"local_s must be None or positive (s), got {local_s!r}")
-    from .._validation import as_signal
+    if not -1.0 <= check_number(min_corr, "min_corr") <= 1.0:
+        raise ValueError(f"min_corr must be a correlation in [-1, 1], got {min_corr!r}")
+    try:
+        a_lo, a_hi = (check_number(v, "amp_range", minimum=0, strict=False) for v in amp_range)
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"amp_range must be two ratios (low, high) >= 0; {exc}") from None
+    if not a_lo < a_hi:
+        raise ValueError(f"amp_range must be (low, high) with low < high, got {amp_range!r}")
+    try:
+        b_lo, b_hi = (check_number(v, "band_hz", minimum=0, unit="Hz") for v in band_hz)
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"band_hz must be two edges (low, high) > 0 Hz; {exc}") from None
+    if not b_lo < b_hi:
+        raise ValueError(f"band_hz must be (low, high) with low < high, got {band_hz!r}")
+    check_count(max_template_beats, "max_template_beats", minimum=1)
 
     x = as_signal(signal, "signal", ndims=(1,))  # inf is an error (NaN: a gap, set to 0)
-    r = np.asarray(rpeaks, dtype=np.int64).ravel()
+    r = check_sample_indices(rpeaks, "rpeaks")  # any order; beats outside the signal: NaN
     corr = np.full(r.size, np.nan)
     ratio = np.full(r.size, np.nan)
     x = np.where(np.isfinite(x), x, 0.0)
