@@ -13,7 +13,7 @@ import pytest
 import geoecg.estimators.beat_protocols as bp
 import geoecg.io.mitdb as mitdb
 from geoecg.cli import main
-from geoecg.features.beat_records import BEAT_TABLE_VERSION
+from geoecg.features.beat_records import BEAT_TABLE_VERSION, beat_table_leads, stack_beat_tables
 
 NAMES = np.array(["rr_pre", "dom_rr_pre"])
 
@@ -128,3 +128,50 @@ def test_test_patients_labels_reach_nothing_but_extra_labels_do(two_databases):
 def test_bench_flags(tmp_path, capsys):
     assert main(["bench", "beats", "--test-data", str(tmp_path)]) == 2
     assert "--train-data" in capsys.readouterr().err
+
+
+def _lead_table(rng, leads, n=30):
+    """A beat table with per-lead columns ``r_amp_l<k>`` for ``leads`` leads."""
+    names = np.array(["rr_pre", *[f"r_amp_l{k}" for k in range(leads)]])
+    y = rng.choice(np.array(["N", "V"]), size=n)
+    return {"X": rng.normal(size=(n, names.size)), "names": names, "y": y, "fs": 360.0}
+
+
+def test_stack_names_the_records_and_their_lead_counts():
+    """Before: numpy's "all the input array dimensions ... must match exactly"."""
+    rng = np.random.default_rng(0)
+    tables = [_lead_table(rng, 2), _lead_table(rng, 2), _lead_table(rng, 1)]
+    assert [beat_table_leads(t) for t in tables] == [2, 2, 1]
+    with pytest.raises(ValueError, match=r"2 leads \(3 columns\): a, b; 1 lead \(2 columns\): c"):
+        stack_beat_tables(tables, ids=["a", "b", "c"])
+    with pytest.raises(ValueError, match=r"1 lead \(2 columns\): table 2"):
+        stack_beat_tables(tables, adapt=True)
+    X, _, n, _ = stack_beat_tables(tables[:2], ids=["a", "b"])  # same leads: stacked
+    assert X.shape == (60, 3) and n.tolist() == [30, 30]
+
+
+def test_bench_single_lead_test_data_stops_before_fitting(tmp_path, monkeypatch, capsys):
+    """A one-lead test database against two-lead training data: a named error before any
+    fit (before: scikit-learn's "X has 252 features, but SelectBeatFeatures is expecting
+    434" after the training)."""
+    rng = np.random.default_rng(3)
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    for name, records, leads in (("train2", ["a1", "a2"], 2), ("single", ["s1"], 1)):
+        folder = tmp_path / name
+        folder.mkdir()
+        for r in records:
+            (folder / f"{r}.hea").write_text(f"{r} {leads} 360 10\n")
+            (folder / f"{r}.atr").write_bytes(b"")
+            np.savez(cache / f"beats_{BEAT_TABLE_VERSION}_{name}_{r}.npz",
+                     **_lead_table(rng, leads))  # fmt: skip
+
+    def no_fit(*a, **k):
+        raise AssertionError("fitted before the lead check")
+
+    monkeypatch.setattr(bp, "fit_predict_beat_tables", no_fit)
+    args = ["bench", "beats", "--train-data", str(tmp_path / "train2"), "--test-data",
+            str(tmp_path / "single"), "--cache", str(cache)]  # fmt: skip
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "2 leads (3 columns): train2:a1, train2:a2; 1 lead (2 columns): single:s1" in err

@@ -24,7 +24,7 @@ import numpy as np
 
 from ..commands.bench_io import FoldLog, add_common, parse_list
 from ..evaluation.aami import aami_report, aami_table, per_record_counts
-from ..features.beat_records import stack_beat_tables, wfdb_beat_records
+from ..features.beat_records import check_beat_columns, stack_beat_tables, wfdb_beat_records
 
 __all__ = ["add_arguments", "run"]
 
@@ -147,6 +147,7 @@ def run(args) -> int:
         tr = ds1 + extra if ds1 and extra else ds1 or extra
         te = _load(folder, wanted if args.test_data else DS2, args.cache)
         te_tables = te.tables if ds1 else (tr + te).tables[len(tr.tables) :]
+        check_beat_columns([*tr.tables, *te_tables], [*tr.records, *te.records])
         y, pred, n = fit_predict_beat_tables(tr.tables, te_tables, groups=tr.groups, **rp, **p)
         wanted = wanted if args.test_data else list(DS2)
         extra = {"train_records": list(tr.records), "train_data": ",".join(train) or None}

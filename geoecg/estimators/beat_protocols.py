@@ -131,7 +131,7 @@ def load_beat_databases(folders, cache=None, *, records=None, test=None) -> Beat
     """
     from tqdm import tqdm
 
-    from ..features.beat_records import beat_record_table, wfdb_beat_records
+    from ..features.beat_records import beat_record_table, check_beat_columns, wfdb_beat_records
     from ..io.mitdb import patient_groups
 
     folders = [Path(f) for f in folders]
@@ -149,9 +149,7 @@ def load_beat_databases(folders, cache=None, *, records=None, test=None) -> Beat
         ]
         ids += [f"{db}:{r}" for r in recs]
         groups += [f"{db}:{p}" for p in pid]
-    cols = {tuple(map(str, t["names"])) for t in tables}
-    if len(cols) > 1:
-        raise ValueError(f"the tables of {names} have different feature columns; re-cache them")
+    check_beat_columns(tables, ids)  # e.g. one- and two-lead records: named, with lead counts
     return BeatDatabases(tuple(tables), tuple(ids), tuple(groups))
 
 
@@ -192,8 +190,10 @@ def fit_predict_beat_tables(
     n : ndarray of int
         Test beats per record, in order.
     """
-    from ..features.beat_records import stack_beat_tables
+    from ..features.beat_records import check_beat_columns, stack_beat_tables
 
+    ids = [f"train {i}" for i in range(len(train))] + [f"test {i}" for i in range(len(test))]
+    check_beat_columns([*train, *test], ids)  # before any fit: a named error, not sklearn's
     if record_prior:
         from .record_prior import record_prior_beat_tables
 

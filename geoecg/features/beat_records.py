@@ -10,6 +10,7 @@ adaptation copies (``rs_*``) when asked. Any sampling rate works (all windows ar
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,8 @@ __all__ = [
     "AAMI_BEAT_CLASSES",
     "BEAT_TABLE_VERSION",
     "beat_record_table",
+    "beat_table_leads",
+    "check_beat_columns",
     "stack_beat_tables",
     "wfdb_beat_records",
 ]
@@ -29,6 +32,8 @@ BEAT_TABLE_VERSION = "v4"
 
 #: Classified AAMI beat classes (EC57); other labels are dropped by :func:`stack_beat_tables`.
 AAMI_BEAT_CLASSES = ("N", "S", "V", "F", "Q")
+
+_LEAD_SUFFIX = re.compile(r"_l(\d+)$")
 
 
 def _lead_order(lead_names) -> list[int]:
@@ -114,7 +119,68 @@ def wfdb_beat_records(folder) -> list[str]:
     return recs
 
 
-def stack_beat_tables(tables, adapt=False, classes=AAMI_BEAT_CLASSES):
+def beat_table_leads(table) -> int:
+    """Number of leads a beat table was computed on (its distinct ``_l<k>`` column suffixes).
+
+    Parameters
+    ----------
+    table : dict
+        Output of :func:`beat_record_table` (only ``names`` is read).
+
+    Returns
+    -------
+    int
+        Leads (0 when no column is per lead).
+
+    Examples
+    --------
+    >>> beat_table_leads({"names": np.array(["rr_pre", "r_amp_l0", "r_amp_l1", "qt_l1"])})
+    2
+    """
+    return len({m.group(1) for n in table["names"] if (m := _LEAD_SUFFIX.search(str(n)))})
+
+
+def check_beat_columns(tables, ids=None) -> None:
+    """Raise a ValueError naming the records when beat tables do not share their columns.
+
+    A classifier fitted on one table's columns cannot score another's: a single-lead record
+    (126 columns) against two-lead ones (217) is the usual cause. Mixed lead counts are not
+    reduced to the leads the records share: that would silently fit another pipeline than
+    the one asked for; give records with the same leads (or select the lead before).
+
+    Parameters
+    ----------
+    tables : sequence of dict
+        Outputs of :func:`beat_record_table`.
+    ids : sequence of str, optional
+        Record name of each table (default ``table 0``, ``table 1`` ...).
+
+    Raises
+    ------
+    ValueError
+        Listing the records of each column layout with their lead and column counts.
+    """
+    ids = [f"table {i}" for i in range(len(tables))] if ids is None else [str(i) for i in ids]
+    if len(ids) != len(tables):
+        raise ValueError(f"ids has {len(ids)} names for {len(tables)} tables")
+    layouts: dict[tuple, list[str]] = {}
+    for t, i in zip(tables, ids, strict=True):
+        layouts.setdefault(tuple(map(str, t["names"])), []).append(i)
+    if len(layouts) <= 1:
+        return
+    parts = []
+    for cols, recs in layouts.items():
+        k = beat_table_leads({"names": cols})
+        shown = ", ".join(recs[:8]) + (f" ... ({len(recs)} records)" if len(recs) > 8 else "")
+        parts.append(f"{k} lead{'s' * (k != 1)} ({len(cols)} columns): {shown}")
+    raise ValueError(
+        "the beat tables do not share their feature columns, so one classifier cannot be "
+        "fitted and applied across them: " + "; ".join(parts) + ". Use records with the "
+        "same leads for training and testing (tables of an older geoecg: re-cache them)"
+    )
+
+
+def stack_beat_tables(tables, adapt=False, classes=AAMI_BEAT_CLASSES, *, ids=None):
     """Stack records' beat tables into one labelled matrix.
 
     Parameters
@@ -128,6 +194,8 @@ def stack_beat_tables(tables, adapt=False, classes=AAMI_BEAT_CLASSES):
         with ``adapt`` expects.
     classes : sequence of str
         Beat labels kept.
+    ids : sequence of str, optional
+        Record names, used only in the error when the tables' columns differ.
 
     Returns
     -------
@@ -136,6 +204,12 @@ def stack_beat_tables(tables, adapt=False, classes=AAMI_BEAT_CLASSES):
     n : ndarray of int
         Rows per record (in order).
     names : list of str
+
+    Raises
+    ------
+    ValueError
+        The tables do not share their columns (e.g. one- and two-lead records), naming
+        them (:func:`check_beat_columns`).
 
     Examples
     --------
@@ -149,6 +223,7 @@ def stack_beat_tables(tables, adapt=False, classes=AAMI_BEAT_CLASSES):
 
     if not tables:
         raise ValueError("tables is empty: need at least one record")
+    check_beat_columns(tables, ids)
     Xs, ys, n = [], [], []
     for t in tables:
         X = np.hstack([t["X"], record_standardize(t["X"])]) if adapt else t["X"]
