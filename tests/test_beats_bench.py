@@ -240,3 +240,43 @@ def test_default_protocol_is_nested_even_with_all_ds2_records(tmp_path, monkeypa
     monkeypatch.setattr(bp, "fit_predict_beat_tables", lambda tr, te, **kw: nested(te, DS2)[:3])
     rc = main(["bench", "beats", "--data", str(tmp_path), "--protocol", "ds1-ds2"])
     assert rc == 0 and "--protocol ds1-ds2" not in capsys.readouterr().err
+
+
+def test_header_names_the_pipeline_before_the_work(mitdb_dir, tmp_path, monkeypatch, capsys):
+    """h8 findings 10, 11: the header (which pipeline runs, with the default's per-record
+    prior and self-training) is printed before the features and fits, a stage line goes to
+    stderr and the outer-fold bar follows the house rule (off: stderr is not a terminal)."""
+    import geoecg.bench.beats as bench
+    import geoecg.estimators.beat_protocols as bp
+
+    recs = ["118", "119", "208"]
+    seen = {}
+
+    def load(folders, names, cache, test=None):
+        seen["out_at_load"] = capsys.readouterr().out
+        tables = tuple({"X": np.zeros((1, 1)), "names": np.array(["a"]), "y": np.array(["N"])}
+                       for _ in names)  # fmt: skip
+        return bp.BeatDatabases(tables, tuple(names), tuple(names))
+
+    def nested(tables, records, **kw):
+        seen["progress"] = kw["progress"]
+        y = np.array(["N", "N", "V"])
+        return y, y.copy(), np.array([1, 1, 1]), [{"test": [r], "choice": {}} for r in records]
+
+    monkeypatch.setattr(bench, "_load", load)
+    monkeypatch.setattr(bp, "nested_beat_tables", nested)
+    out = tmp_path / "b.json"
+    args = ["bench", "beats", "--data", str(mitdb_dir), "--records", ",".join(recs)]
+    assert main([*args, "--json", str(out)]) == 0
+    header = seen["out_at_load"].splitlines()[0]
+    assert header.startswith("geoecg bench beats: ds1-cv (nested")
+    assert "3 test records" in header
+    assert header.endswith(
+        "per-record prior (RecordPriorAdapter), label-free self-training on each test record"
+    )
+    assert seen["progress"] is False
+    assert "nested evaluation of 3 records" in capsys.readouterr().err
+    pipeline = json.loads(out.read_text())["settings"]["pipeline"]
+    assert pipeline == header.rsplit("; ", 1)[1]
+    assert main([*args, "--record-prior", "off"]) == 0
+    assert "no per-record prior or self-training (--record-prior off)" in seen["out_at_load"]

@@ -91,6 +91,28 @@ def _params(args) -> dict:
     )
 
 
+def _pipeline(args, protocol, record_prior) -> str:
+    """The per-record steps of the run, as the header and ``settings["pipeline"]`` say."""
+    if protocol == "intra" or not record_prior:
+        why = (
+            "--select" if args.select else "intra" if protocol == "intra" else "--record-prior off"
+        )
+        return f"no per-record prior or self-training ({why})"
+    from ..estimators.record_self_training import DEFAULT_SELF_TRAINING
+
+    st = (
+        "label-free self-training on each test record"
+        if DEFAULT_SELF_TRAINING
+        else "no self-training"
+    )
+    return f"per-record prior (RecordPriorAdapter), {st}"
+
+
+def _stage(text: str) -> None:
+    """One progress line on stderr (the long steps of a run)."""
+    print(f"  ... {text}", file=sys.stderr, flush=True)
+
+
 def _load(folders, names, cache, test=None):
     from ..estimators.beat_protocols import load_beat_databases as load
 
@@ -140,14 +162,28 @@ def run(args) -> int:
         return 2
     if subset and protocol == "ds1-ds2":
         raise ValueError("--records with ds1-ds2 is not supported; use ds1-cv or intra")
-    extra, p = _load(train, None, args.cache, folder) if train else None, _params(args)
     rp = {"record_prior": args.record_prior == "on" and not args.select}
+    pipeline = _pipeline(args, protocol, rp["record_prior"])
+    shown = {"ds1-ds2": list(DS2), "intra": ["all"]}.get(protocol, wanted)
+    label = _LABEL[protocol].format(
+        outer=f"{args.outer_folds} patient folds" if args.outer_folds else "leave-one-patient-out",
+        train_data=",".join(train) or None,
+        test_data=str(folder),
+    )
+    print(  # first, before minutes of work: which pipeline runs (h8 findings 10, 11)
+        f"geoecg bench beats: {label}; {len(shown)} test records; features "
+        f"{'registered grid' if args.select else args.feature_set}, adapt {args.adapt}; "
+        f"xgboost {args.n_estimators} rounds, class weight {args.class_weight}; {pipeline}",
+        flush=True,
+    )
+    extra, p = _load(train, None, args.cache, folder) if train else None, _params(args)
     if protocol in ("cross-db", "ds1-ds2"):
         ds1 = None if args.test_data else _load(folder, DS1, args.cache)
         tr = ds1 + extra if ds1 and extra else ds1 or extra
         te = _load(folder, wanted if args.test_data else DS2, args.cache)
         te_tables = te.tables if ds1 else (tr + te).tables[len(tr.tables) :]
         check_beat_columns([*tr.tables, *te_tables], [*tr.records, *te.records])
+        _stage(f"fitting on {len(tr.tables)} training records, classifying {len(te_tables)}")
         y, pred, n = fit_predict_beat_tables(tr.tables, te_tables, groups=tr.groups, **rp, **p)
         wanted = wanted if args.test_data else list(DS2)
         extra = {"train_records": list(tr.records), "train_data": ",".join(train) or None}
@@ -157,15 +193,19 @@ def run(args) -> int:
     elif protocol == "ds1-cv":
         t = _load(folder, wanted, args.cache)
         o = {k: getattr(args, k) for k in ("select", "outer_folds", "inner_folds")} | saved.hooks
-        y, pred, n, folds = nested_beat_tables(
+        _stage(f"nested evaluation of {len(wanted)} records (one model per outer fold)")
+        y, pred, n, folds = nested_beat_tables(  # o: a bar of the outer folds on a terminal
             t.tables, wanted, groups=t.groups, extra=extra, seed=args.seed, **o, **rp, **p
         )
         extra = {"folds": folds, "train_data": ",".join(train) or None}
     else:
-        y, pred, n = _intra(args, _load(folder, wanted, args.cache).tables)
+        tables = _load(folder, wanted, args.cache).tables
+        _stage(f"fitting and classifying a random beat split of {len(wanted)} records")
+        y, pred, n = _intra(args, tables)
         wanted = ["all"]
     settings = {k: getattr(args, k) for k in [*_SETTINGS, "max_per_class", "seed"]}
     settings["feature_set"] = "registered grid" if args.select else args.feature_set
+    settings["pipeline"] = pipeline
     result = {
         "protocol": protocol,
         "records": wanted,
@@ -176,12 +216,6 @@ def run(args) -> int:
         "settings": settings,
         "elapsed_s": time.perf_counter() - t0,
     }
-    outer = f"{args.outer_folds} patient folds" if args.outer_folds else "leave-one-patient-out"
-    print(
-        f"geoecg bench beats: {_LABEL[protocol].format(outer=outer, **result)}; "
-        f"{len(wanted)} test records; features {settings['feature_set']}, adapt "
-        f"{args.adapt}; xgboost {args.n_estimators} rounds, class weight {args.class_weight}"
-    )
     for f in result.get("folds", []) if args.select else []:
         print(f"  outer fold {','.join(f['test'])}: the inner patient CV chose {f['choice']}")
     print("\n".join(aami_table(result)))
