@@ -21,7 +21,8 @@ bench       the ``geoecg bench`` runners: load data, call the library, print the
 
 import importlib as _importlib
 
-__version__ = "0.1.0"
+# The development version after release 0.1.0 (pyproject.toml says the same).
+__version__ = "0.2.0.dev0"
 
 # Subpackages and names load on first use (as in SciPy and scikit-image): ``import geoecg``
 # imports no numerical library, so the command line and scripts start in milliseconds.
