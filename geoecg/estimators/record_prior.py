@@ -109,8 +109,10 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         Classes whose mean F1 the inner choice maximises (None: all classes); when there
         is a choice (two or more candidates, adapted), at least one must be a class of
         ``y``, else ``fit`` raises ValueError (never a silent pick of the first candidate).
-    em_max_iter : int, default 1000
-    em_tol : float, default 1e-8
+    em_max_iter : int >= 1, default 1000
+        Iteration cap of the EM prior estimate of each record.
+    em_tol : float >= 0, default 1e-8
+        EM stops when the largest prior change is below ``em_tol``.
 
     Attributes
     ----------
@@ -141,8 +143,9 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     ValueError
         In ``fit``: ``groups`` is missing or does not have one entry per row, ``y`` holds
         fewer than 2 classes, ``score_labels`` names no class of ``y`` while there is a choice
-        to make (both are named), or
-        ``prior_floor`` is not in [0, 1].
+        to make (both are named),
+        ``prior_floor`` is not in [0, 1], ``em_max_iter`` is not an integer >= 1 or
+        ``em_tol`` is not a finite number >= 0.
 
     Examples
     --------
@@ -185,7 +188,9 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     def _check_params(self):
         if self.estimator is None or not hasattr(self.estimator, "predict_proba"):
             raise TypeError("estimator must be a classifier with predict_proba")
-        _check_int_params(self, (("cv", 2), ("min_samples", 1)))
+        _check_int_params(self, (("cv", 2), ("min_samples", 1), ("em_max_iter", 1)))
+        if not (isinstance(self.em_tol, numbers.Real) and 0 <= self.em_tol < np.inf):
+            raise ValueError(f"em_tol must be a finite number >= 0, got {self.em_tol!r}")
         f = self.prior_floor
         if not (isinstance(f, numbers.Real) and 0.0 <= f <= 1.0):
             raise ValueError(f"prior_floor must be a number in [0, 1], got {f!r}")

@@ -14,7 +14,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._validation import check_fs, flat_leads
 from ._window_mean import WINDOW_MEANS
-from .covariances import _as_batch, _check_leads, lead_covariances
+from .covariances import ESTIMATORS, _as_batch, _check_leads, lead_covariances
 
 __all__ = ["LeadCovariances"]
 
@@ -68,10 +68,13 @@ class LeadCovariances(TransformerMixin, BaseEstimator):
     ------
     ValueError
         In ``fit`` or ``transform``: ``X`` is not (n_leads, n_samples) or (n_records,
-        n_leads, n_samples), ``estimator`` or ``window_mean`` is unknown, both
+        n_leads, n_samples), ``estimator`` or ``window_mean`` is unknown, ``reg`` is not a
+        finite number >= 0 (or is 0 with ``window_mean="riemann"``), ``n_lags``, ``delay``
+        or ``n_jobs`` is not an integer >= 1, both
         ``window_s`` and ``beat_window_s`` are given, ``band`` is not
         0 < low < high < fs/2 (Hz), or ``band``, ``window_s`` or ``beat_window_s`` comes
-        without ``fs``, or ``fs`` is given and is not a positive finite number.
+        without ``fs``, or ``fs`` is given and is not a positive finite number. The
+        parameters are all checked in ``fit``.
     TypeError
         In ``fit``: ``fs`` is given and is not a number (e.g. text).
 
@@ -122,6 +125,14 @@ class LeadCovariances(TransformerMixin, BaseEstimator):
         return tags
 
     def _check_params(self):
+        est = self.estimator
+        if not isinstance(est, str) or est not in ESTIMATORS:
+            raise ValueError(f"estimator must be one of {sorted(ESTIMATORS)}, got {est!r}")
+        r = self.reg  # the same rule as lead_covariances, at fit (was: checked in transform)
+        if isinstance(r, bool) or not isinstance(r, numbers.Real) or not 0 <= r < np.inf:
+            raise ValueError(f"reg must be a finite number >= 0, got {r!r}")
+        if self.window_s is not None and self.window_mean == "riemann" and not r > 0:
+            raise ValueError(f"window_mean='riemann' needs reg > 0 (SPD windows), got {r!r}")
         if self.window_mean not in WINDOW_MEANS:
             raise ValueError(
                 f"window_mean must be one of {list(WINDOW_MEANS)}, got {self.window_mean!r}"
@@ -142,7 +153,7 @@ class LeadCovariances(TransformerMixin, BaseEstimator):
                     f"beat_window_s must be (pre >= 0, post > 0) seconds, "
                     f"got {self.beat_window_s!r}"
                 )
-        for name in ("n_lags", "delay"):  # the same rule as lead_covariances, at fit
+        for name in ("n_lags", "delay", "n_jobs"):  # the same rule as lead_covariances, at fit
             v = getattr(self, name, 1)
             if isinstance(v, bool) or not isinstance(v, int | np.integer) or v < 1:
                 raise ValueError(f"{name} must be an integer >= 1, got {v!r}")

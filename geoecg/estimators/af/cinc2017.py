@@ -66,8 +66,10 @@ class CinC2017Classifier(ClassifierMixin, BaseEstimator):
     ValueError
         In ``fit``: ``y`` holds a single class, ``binary_weight`` is not in [0, 1],
         ``binary_class`` is not one of the classes, or ``inner_cv`` is not None or an
-        integer >= 2; when ``class_priors`` is given, it lacks a class or does not have
-        one prior per class.
+        integer >= 2; when ``class_priors`` is given (checked in ``fit`` and again in
+        ``predict_proba``, as it may be set after fit), it lacks a class, names a label
+        that is not a class, does not have one prior per class, or holds a negative, NaN
+        or infinite entry or sums to 0.
 
     Examples
     --------
@@ -136,6 +138,7 @@ class CinC2017Classifier(ClassifierMixin, BaseEstimator):
         if self.classes_.size < 2:
             raise ValueError(f"y must hold at least 2 classes, got 1 class: {self.classes_[0]}")
         self.train_priors_ = np.bincount(yi, minlength=self.classes_.size) / yi.size
+        self._class_priors_array()  # a bad class_priors is refused before any training
         Xfit, yfit, sw = X, yi, None
         if X_crops is not None or y_crops is not None:
             from ...features.af.crops import append_crops
@@ -205,19 +208,36 @@ class CinC2017Classifier(ClassifierMixin, BaseEstimator):
 
     def _target_priors(self) -> np.ndarray | None:
         check_is_fitted(self)
+        return self._class_priors_array()
+
+    def _class_priors_array(self) -> np.ndarray | None:
+        """``class_priors`` aligned with ``classes_`` (None when not given); ValueError
+        naming ``class_priors`` when a dict lacks a class or names a label that is not a
+        class (its mass would be dropped silently), or an entry is negative, NaN or inf."""
         cp = self.class_priors
         if cp is None:
             return None
+        classes = self.classes_.tolist()
         if isinstance(cp, dict):
-            missing = [c for c in self.classes_.tolist() if c not in cp]
+            missing = [c for c in classes if c not in cp]
             if missing:
                 raise ValueError(f"class_priors lacks classes {missing}")
-            return np.array([float(cp[c]) for c in self.classes_.tolist()])
-        t = np.asarray(cp, dtype=np.float64)
-        if t.shape != self.classes_.shape:
+            extra = [c for c in cp if c not in classes]
+            if extra:
+                raise ValueError(
+                    f"class_priors names labels {extra} that are not classes of y {classes}"
+                )
+            t = np.array([float(cp[c]) for c in classes])
+        else:
+            t = np.asarray(cp, dtype=np.float64)
+            if t.shape != self.classes_.shape:
+                raise ValueError(
+                    f"class_priors must have one prior per class {classes}, got shape {t.shape}"
+                )
+        if not (np.all(np.isfinite(t)) and np.all(t >= 0) and t.sum() > 0):
             raise ValueError(
-                f"class_priors must have one prior per class {self.classes_.tolist()}, "
-                f"got shape {t.shape}"
+                f"class_priors must be finite non-negative numbers with a positive sum "
+                f"(classes {classes}), got {cp!r}"
             )
         return t
 

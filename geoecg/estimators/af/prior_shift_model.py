@@ -157,7 +157,13 @@ class AFPriorShiftModel(BaseEstimator):
 
     @property
     def chosen_adapter_(self):
-        """The chosen candidate's fitted :class:`~geoecg.estimators.PriorShiftClassifier`."""
+        """The chosen candidate's fitted :class:`~geoecg.estimators.PriorShiftClassifier`.
+
+        Raises sklearn's ``NotFittedError`` before :meth:`fit` (so ``predict``,
+        ``predict_proba`` and ``report`` do too) and ValueError after ``fit`` but before
+        :meth:`adapt`.
+        """
+        self._check()
         if getattr(self, "chosen_", None) is None:
             raise ValueError("no candidate chosen yet: call adapt(X_target) first")
         return self.candidates_[self.chosen_][0]
