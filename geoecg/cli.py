@@ -13,6 +13,7 @@ import ast
 import contextlib
 import importlib
 import importlib.util
+import re
 import signal
 import sys
 import threading
@@ -52,19 +53,48 @@ COMMAND_MODULES: dict[str, str] = {
 }
 
 
+#: ``:func:`~a.b.c``` -> ``c``, ``:mod:`a.b``` -> ``a.b`` (Sphinx roles in a module docstring)
+_ROLE = re.compile(r":[a-z]+:`(~?)([^`]+)`")
+
+
+def _plain(doc: str) -> str:
+    """A module docstring as ``--help`` text: Sphinx roles taken out, literals in single ticks.
+
+    ``:func:`~geoecg.x.f``` becomes ``f``, ``:mod:`geoecg.x``` stays ``geoecg.x``, a double
+    backtick becomes a single one (```code```, as plain-text help marks code), a literal-block
+    marker ``Examples::`` becomes ``Examples:``.
+    """
+
+    def role(m: re.Match) -> str:
+        target = m.group(2)
+        return target.rsplit(".", 1)[-1] if m.group(1) else target
+
+    text = _ROLE.sub(role, doc or "")
+    text = text.replace("``", "`")
+    return re.sub(r"(?<=\w)::$", ":", text, flags=re.M)
+
+
+def _summary(doc: str) -> str:
+    """The one-line help of a subcommand: the first paragraph of its docstring, plain.
+
+    A leading ``geoecg bench NAME:`` (the command repeating its own name) is dropped.
+    """
+    para = _plain((doc or "").strip()).split("\n\n", 1)[0]
+    line = " ".join(para.split())
+    return re.sub(r"^`geoecg( bench)? [a-z]+`: ", "", line)
+
+
 def _first_doc_line(module) -> str:
-    doc = (module.__doc__ or "").strip().splitlines()
-    return doc[0] if doc else ""
+    return _summary(module.__doc__ or "")
 
 
 def _doc_without_import(modname: str) -> str:
-    """First docstring line of a module, read from its source (the module is not imported)."""
+    """One-line help of a module, read from its source (the module is not imported)."""
     spec = importlib.util.find_spec(modname)
     if spec is None or not spec.origin or not spec.origin.endswith(".py"):
         return ""
     tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
-    doc = (ast.get_docstring(tree) or "").strip().splitlines()
-    return doc[0] if doc else ""
+    return _summary(ast.get_docstring(tree) or "")
 
 
 def _add(sub, name: str, modname: str, full: bool, **kw) -> None:
@@ -73,7 +103,7 @@ def _add(sub, name: str, modname: str, full: bool, **kw) -> None:
         sub.add_parser(name, help=_doc_without_import(modname), **kw)
         return
     mod = importlib.import_module(modname)
-    p = sub.add_parser(name, help=_first_doc_line(mod), description=mod.__doc__, **kw)
+    p = sub.add_parser(name, help=_first_doc_line(mod), description=_plain(mod.__doc__), **kw)
     mod.add_arguments(p)
     for action in p._actions:  # counts, sizes, folds, seeds: a negative one is a typo
         if action.type is int and action.dest != "n_jobs":
@@ -125,7 +155,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     if BENCH_MODULES:
         bench = sub.add_parser(
             "bench",
-            help="benchmarks on real data, side by side with peer libraries",
+            help="Benchmarks: accuracy and speed on real (and synthetic) data, beside peers.",
             description="Benchmarks: each prints a table and writes --json PATH.",
         )
         bsub = bench.add_subparsers(dest="bench", metavar="BENCH")

@@ -255,7 +255,7 @@ def _help_commands(parser: argparse.ArgumentParser, name: str = "geoecg") -> lis
     text = f"{parser.description or ''}\n{parser.epilog or ''}".splitlines()
     for i, line in enumerate(text, 1):
         found += _commands_in(line, f"{name} --help", i, complete=True)
-    found += _inline(text, f"{name} --help", "``")
+    found += _inline(text, f"{name} --help", "`")  # geoecg.cli._plain: ``x`` -> `x`
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             for sub, subparser in action.choices.items():
@@ -278,7 +278,7 @@ def test_checker_catches_what_it_should(parsers, tmp_path):
         "$ geoecg bench beats --data DIR --protocol no-such-protocol \\\n"
         "    --seed S\n"
         "geoecg bench nosuch --data DIR\n"
-        "geoecg bench qrs --peers   # --data is required in a full command\n"
+        "geoecg compare --folds 3   # --task is required in a full command\n"
         "geoecg bench qrs --data DIR --gone  # (flag removed in session 3)\n"
         "nice -n 10 geoecg bench af --data DIR/cinc2017 --seed S --json a.json\n"
         "geoecg throughput (lead 0): 64.4 M samples/s\n"
@@ -297,7 +297,7 @@ def test_checker_catches_what_it_should(parsers, tmp_path):
     assert "unrecognized arguments: --no-such-flag" in errors[("README.md", 1)]
     assert "invalid choice: 'no-such-protocol'" in errors[("README.md", 3)]
     assert "invalid choice: 'nosuch'" in errors[("README.md", 5)]
-    assert "required: --data" in errors[("README.md", 6)]
+    assert "required: --task" in errors[("README.md", 6)]
     assert errors[("README.md", 8)] is None
     assert errors[("README.md", 12)] is None
     assert errors[("README.md", 13)] is None

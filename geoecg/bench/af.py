@@ -43,7 +43,7 @@ def add_arguments(p) -> None:
     a("--inner-folds", type=int, default=3, help="nested: inner CV folds (default 3)")
     a("--n-estimators", type=int, default=200, help="xgboost trees (default 200)")
     a("--target-priors", default=DEFAULT_PRIORS, help=f"default {DEFAULT_PRIORS}")
-    a("--test-size", type=int, default=340, help="prior-shift: test records (default 340)")
+    a("--test-size", type=int, default=340, help="prior-shift: test records, ±1 per class (340)")
     a("--rpeaks", choices=("reference", "detected"), default="reference", help="beat level")
     a("--cache", help="per-record feature cache folder")
 
@@ -83,7 +83,7 @@ def _run_cinc(args, saved) -> dict:
         else:
             kw = {"test_size": args.test_size, "seeds": seeds, **saved.hooks}
             out = P.prior_shift_protocol(cands, m, y, target, **kw)
-            out["mode"] = f"prior-shift, {args.test_size} test records at {args.target_priors}"
+            out["mode"] = f"prior-shift, --test-size {args.test_size} at {args.target_priors}"
     elif args.data:
         m, y, times = load(args.data, **pre)
         kw = {"folds": args.folds, "seed": args.seed, "crops": m.crops, "crop_owner": m.crop_owner}
@@ -128,7 +128,7 @@ def _rows(rows, priors=None):
 
 
 def _print_cinc(out) -> None:
-    from ..evaluation.tables import class_table
+    from ..evaluation.tables import _seed_summary_lines, class_table
 
     print(f"AF / CinC 2017 ({out['mode']})")
     for r in out.get("per_seed", []):
@@ -140,8 +140,8 @@ def _print_cinc(out) -> None:
         else:
             rp = [int(bool(c.get("blocks__rhythm_profile"))) for c in r["choices"]]
             _rows({f"nested, seed {r['seed']}": {**r, "note": f"rhythm profile chosen {rp}"}})
-    for name, d in out.get("summary", {}).items():
-        print(f"  {name:<20} " + "  ".join(f"{k} {v:.3f}" for k, v in d.items()))
+    for line in _seed_summary_lines(out.get("summary", {}), len(out.get("per_seed", []))):
+        print(line)
     if "y_pred" in out:
         print(class_table(out["y_true"], out["y_pred"], labels=("N", "A", "O", "~")).format())
         sim = out["prevalence_shift_simulation"]

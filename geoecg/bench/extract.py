@@ -31,7 +31,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--per-set", type=int, default=300, help="records timed per feature set")
     p.add_argument("--n-jobs", type=int, default=2, help="workers of the memory run")
     p.add_argument("--nk-sample", type=int, default=20, help="records timed with NeuroKit2")
-    p.add_argument("--chunk-size", type=int, default=256)
+    p.add_argument("--chunk-size", type=int, default=256, help="records per chunk (256)")
     p.add_argument("--big-tree", type=int, default=0, help="also time a tree of this size")
 
 

@@ -1,6 +1,6 @@
-"""Noise detection: HRV + SQI + noise-level NoiseDetector on MIT-BIH + NSTDB mixtures
-(``bw``/``ma``/``em``, 24..-6 dB, noisy = SNR < 10 dB) and across datasets (CinC 2017).
+"""Noise detection: NoiseDetector on MIT-BIH + NSTDB mixtures and across datasets (CinC 2017).
 
+HRV + SQI + noise-level features; ``bw``/``ma``/``em`` noise at 24..-6 dB, noisy = SNR < 10 dB.
 Protocol: :func:`geoecg.evaluation.noise_study.noise_study`; every row runs with every
 feature (``NoiseDetector(features="all")``) and with the nine of physical sign (``"physical"``).
 """
@@ -22,9 +22,9 @@ FEATURE_SETS = ("all", "physical")
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     add_common(p, data="folder with mitdb/, nstdb/, cinc2017/ (default $GEOECG_DATA)", resume=True)
-    p.add_argument("--windows-per-record", type=int, default=20)
-    p.add_argument("--window-s", type=float, default=10.0)
-    p.add_argument("--folds", type=int, default=5)
+    p.add_argument("--windows-per-record", type=int, default=20, help="windows per record (20)")
+    p.add_argument("--window-s", type=float, default=10.0, help="window length, s (default 10)")
+    p.add_argument("--folds", type=int, default=5, help="patient-grouped CV folds (default 5)")
     p.add_argument("--cache", default=None, help="folder to keep feature matrices (resume)")
 
 

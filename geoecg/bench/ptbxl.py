@@ -23,7 +23,7 @@ PACKAGES = ("numba", "scikit-learn", "pyriemann", "xgboost")
 def add_arguments(p: argparse.ArgumentParser) -> None:
     data = "PTB-XL folder, or a folder holding ptbxl/ (default $GEOECG_DATA)"
     add_common(p, data=data, seed=0, resume=True)
-    p.add_argument("--task", default="NORM-vs-MI", choices=TASKS)
+    p.add_argument("--task", default="NORM-vs-MI", choices=TASKS, help="task (default NORM-vs-MI)")
     p.add_argument(
         "--methods",
         default=",".join(pm.DEFAULT_PTBXL_METHODS),
@@ -34,13 +34,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         default="50,100,150,all",
         help="learning-curve training sizes ('all' = full fold; empty: no curve)",
     )
-    p.add_argument(
-        "--curve-methods",
-        default="ts-lr,ts-lr-aug",
-        help="methods on the learning curve (augmentation effect needs both)",
-    )
-    for name, default in (("--n-splits", 5), ("--n-repeats", 5), ("--n-boot", 2000)):
-        p.add_argument(name, type=int, default=default)
+    p.add_argument("--curve-methods", default="ts-lr,ts-lr-aug",
+                   help="methods on the learning curve (augmentation needs both)")  # fmt: skip
+    for name, default, what in (("--n-splits", 5, "outer CV folds"),
+                                ("--n-repeats", 5, "outer CV repeats"),
+                                ("--n-boot", 2000, "AUC bootstrap resamples")):  # fmt: skip
+        p.add_argument(name, type=int, default=default, help=f"{what} (default {default})")
 
 
 def run(args) -> int:

@@ -15,7 +15,7 @@ import argparse
 import numpy as np
 
 from .._versions import package_versions
-from ..commands.bench_io import FoldLog, add_common
+from ..commands.bench_io import FoldLog, add_common, data_dir
 from ..features import rpeaks_peers as rp
 from ..features.rpeaks import detect_rpeaks
 from ..features.rpeaks_peers import annotated_folder as _resolve_folder
@@ -26,8 +26,8 @@ __all__ = ["add_arguments", "run"]
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    add_common(p, data="WFDB folder (MIT-BIH or NSTDB) or data root", data_required=True,
-               peers="NeuroKit2 and wfdb xqrs", resume=True)  # fmt: skip
+    add_common(p, data="WFDB folder (MIT-BIH or NSTDB) or a folder holding mitdb/ or nstdb/ "
+               "(default $GEOECG_DATA)", peers="NeuroKit2 and wfdb xqrs", resume=True)  # fmt: skip
     p.add_argument("--records", nargs="+", default=None, help="record names (default: all)")
     p.add_argument("--tolerance-ms", type=float, default=150.0, help="match window, ms")
     p.add_argument("--repeats", type=int, default=5, help="timed runs per record (median)")
@@ -51,7 +51,7 @@ def run(args) -> int:
     import numba
 
     numba.set_num_threads(1)
-    folder = _resolve_folder(args.data)
+    folder = _resolve_folder(data_dir(args.data))
     names = _record_names(folder, args.records)
     if not names:
         raise FileNotFoundError(f"no annotated records in {folder}")

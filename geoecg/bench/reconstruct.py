@@ -60,7 +60,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="source set of the NORM-vs-MI comparison ('' to skip)",
     )
     p.add_argument("--curve", action="store_true", help="AUC against the number of leads")
-    p.add_argument("--n-boot", type=int, default=1000)
+    p.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples (1000)")
 
 
 def run(args) -> int:

@@ -89,8 +89,9 @@ def add_common(
         p.add_argument(
             "--resume",
             action="store_true",
-            help="skip the folds/seeds that an unfinished run with the same settings and "
-            "geoecg code wrote to --json (written after each one)",
+            help="continue the unfinished run whose --json file is given (same settings, same "
+            "geoecg code): the parts it finished (records, folds, seeds or stages, written "
+            "as each ends) are read back, not computed again",
         )
 
 

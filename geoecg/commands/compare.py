@@ -12,22 +12,28 @@ import argparse
 import time
 
 from .._versions import package_versions
-from .bench_io import dump_json
+from .bench_io import data_dir, dump_json
 
-__all__ = ["add_arguments", "run"]
+__all__ = ["TASKS", "add_arguments", "run"]
+
+#: the comparisons ``--task`` names (built in :mod:`geoecg.commands.compare_tasks`)
+TASKS = ("ptbxl-superdiagnostic", "ptbxl-norm-vs-mi", "cinc2017-af", "mitdb-beats")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    from .compare_tasks import TASKS
-
-    p.add_argument("--task", required=True, choices=TASKS)
-    p.add_argument("--data", required=True, help="database folder for the task")
+    p.add_argument("--task", required=True, choices=TASKS, help="the comparison to run")
+    p.add_argument(
+        "--data",
+        default=None,
+        help="database folder for the task (default: its folder under $GEOECG_DATA: ptbxl/, "
+        "cinc2017/ or mitdb/)",
+    )
     p.add_argument("--folds", type=int, default=5, help="patient-wise CV folds (default 5)")
     p.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples")
     p.add_argument("--max-records", type=int, default=None, help="use at most N records")
     p.add_argument("--methods", nargs="*", help="only these methods (names as printed)")
     p.add_argument("--quick", action="store_true", help="tiny neural models (smoke test)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=int, default=0, help="random seed of the run (default 0)")
     p.add_argument("--json", metavar="PATH", help="write the table and versions as JSON")
     p.add_argument("--plot", metavar="PNG", help="write a forest plot of the first metric")
 
@@ -57,14 +63,31 @@ def _check_torch(args) -> dict:
     return {m: "torch not installed" for m in nets}
 
 
+#: task prefix -> (database under ``$GEOECG_DATA``, file that marks its folder)
+_TASK_DATABASE = {
+    "ptbxl": ("ptbxl", "ptbxl_database.csv"),
+    "cinc2017": ("cinc2017", "A*.hea"),
+    "mitdb": ("mitdb", "*.atr"),
+}
+
+
+def _task_data(task: str, data):
+    """``--data`` as given, or the task's database folder under ``$GEOECG_DATA``."""
+    if data is not None:
+        return data
+    database, marker = _TASK_DATABASE[task.split("-", 1)[0]]
+    return data_dir(None, database, marker=marker)
+
+
 def run(args) -> int:
     from ..evaluation import compare
     from .compare_tasks import load_task, summary_table
 
+    data = _task_data(args.task, args.data)
     skipped = _check_torch(args)
     t0 = time.perf_counter()
     task = load_task(
-        args.task, args.data, quick=args.quick, max_records=args.max_records, random_state=args.seed
+        args.task, data, quick=args.quick, max_records=args.max_records, random_state=args.seed
     )
     est = task.estimators
     if args.methods:

@@ -21,6 +21,8 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
+from .compare import TASKS  # defined there, so that ``geoecg compare --help`` imports no pandas
+
 __all__ = [
     "TASKS",
     "CompareTask",
@@ -31,8 +33,6 @@ __all__ = [
     "summary_table",
     "window_columns",
 ]
-
-TASKS = ("ptbxl-superdiagnostic", "ptbxl-norm-vs-mi", "cinc2017-af", "mitdb-beats")
 
 
 @dataclass
@@ -361,14 +361,19 @@ def load_task(
     return task
 
 
+#: metrics of :func:`geoecg.evaluation.compare` given in percent (the others, AUROC, in 0-1)
+PERCENT_METRICS = frozenset({"f1_macro", "balanced_accuracy"})
+
+
 def summary_table(df: pd.DataFrame) -> str:
-    """Readable text table of a comparison result."""
+    """Readable text table of a comparison result; percent metrics are labelled ``(%)``."""
     rows = []
     for _, r in df.iterrows():
         ci = f"[{r['ci_low']:.3f}, {r['ci_high']:.3f}]" if np.isfinite(r["ci_low"]) else "n/a"
+        metric = f"{r['metric']} (%)" if r["metric"] in PERCENT_METRICS else str(r["metric"])
         rows.append(
-            f"{r['method']:<32} {r['metric']:<18} {r['value']:>8.3f}  {ci:<18} "
+            f"{r['method']:<32} {metric:<21} {r['value']:>8.3f}  {ci:<18} "
             f"{r['fit_s']:>8.1f} {r['predict_s']:>8.2f}"
         )
-    head = f"{'method':<32} {'metric':<18} {'value':>8}  {'95% CI':<18} {'fit_s':>8} {'pred_s':>8}"
+    head = f"{'method':<32} {'metric':<21} {'value':>8}  {'95% CI':<18} {'fit_s':>8} {'pred_s':>8}"
     return "\n".join([head, "-" * len(head), *rows])

@@ -39,6 +39,6 @@ def run_demo(out: Path) -> None:
     fig = plot_rpeaks(
         rec.signal[0], rec.fs, res, ref, start_s=60, duration_s=10, lead=rec.lead_names[0]
     )
-    fig.axes[0].set_title(f"{name}: detected R-peaks and reference beats, 60-70 s")
+    fig.axes[0].set_title(f"{name}: detected R-peaks and reference beats, 60-70 s", loc="left")
     fig.tight_layout()
     fig.savefig(out / "rpeaks_mitdb_201.png", dpi=100)

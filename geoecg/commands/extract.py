@@ -36,7 +36,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         f"(default {','.join(DEFAULT_FEATURES)})",
     )
     p.add_argument("--out", required=True, help="output folder (Parquet parts + manifest)")
-    p.add_argument("--backend", choices=("joblib", "dask"), default="joblib")
+    p.add_argument(
+        "--backend", choices=("joblib", "dask"), default="joblib", help="executor (default joblib)"
+    )
     p.add_argument("--scheduler", default=None, help="address of a running Dask scheduler")
     p.add_argument("--n-jobs", type=int, default=1, help="worker processes (default 1)")
     p.add_argument("--chunk-size", type=int, default=256, help="records per part (256)")

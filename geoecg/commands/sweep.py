@@ -23,7 +23,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--config", default=None, help="same as CONFIG (kept for old scripts)")
     p.add_argument("--list", action="store_true", help="name the packaged sweep configs and exit")
     p.add_argument("--out", default=None, help="output folder (results/ and config.json)")
-    p.add_argument("--backend", choices=("joblib", "dask"), default="joblib")
+    p.add_argument(
+        "--backend", choices=("joblib", "dask"), default="joblib", help="executor (default joblib)"
+    )
     p.add_argument(
         "--scheduler",
         default=None,
@@ -37,7 +39,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="joblib workers or LocalCluster workers (default 2)",
     )
     p.add_argument(
-        "--limit", type=int, default=None, help="stop after this many pending tasks (resume later)"
+        "--limit",
+        type=int,
+        default=None,
+        help="stop after this many pending tasks (resume later); a task is one shift x seed x n "
+        "with every method of the config, so it stores one cell per method",
     )
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 

@@ -323,3 +323,33 @@ def class_table(
     ip = np.asarray([idx[v] for v in yp.tolist()], dtype=np.int64)
     cm = np.bincount(it * k + ip, minlength=k * k).reshape(k, k)
     return class_table_from_confusion(cm, labels, ec57=ec57, title=title)
+
+
+def _seed_summary_lines(summary: Mapping, n_seeds: int) -> list[str]:
+    """Lines of a per-method summary over seeds (``{method: {"f1_A_mean": ..., ...}}``).
+
+    Parameters
+    ----------
+    summary : mapping
+        Method name -> mapping of statistic name -> value (F1 etc. in %).
+    n_seeds : int
+        Seeds the statistics are over. With one seed the ``*_sd`` entries (a standard
+        deviation of one value is undefined, not 0) are left out and a line says so.
+
+    Returns
+    -------
+    list of str
+        One line per method, and the note when ``n_seeds == 1``; empty for an empty summary.
+
+    Examples
+    --------
+    >>> _seed_summary_lines({"EM": {"f1_A_mean": 67.9, "f1_A_sd": 0.0}}, 1)[0]
+    '  EM                   f1_A_mean 67.900'
+    """
+    lines = []
+    for name, stats in summary.items():
+        shown = {k: v for k, v in stats.items() if not (n_seeds == 1 and k.endswith("_sd"))}
+        lines.append(f"  {name:<20} " + "  ".join(f"{k} {v:.3f}" for k, v in shown.items()))
+    if n_seeds == 1 and lines:
+        lines.append("  (one seed: no standard deviations; give --seeds 0,1,2 for them)")
+    return lines

@@ -6,6 +6,7 @@ wrong.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 from pathlib import Path
@@ -105,16 +106,50 @@ def _record_base(path: str | os.PathLike) -> Path:
     return p
 
 
+#: file endings of formats that are not WFDB (read_record says so instead of "not found")
+_OTHER_FORMATS = {".edf": "EDF", ".bdf": "BDF", ".xml": "XML", ".csv": "CSV", ".npy": "NumPy"}
+_ARTICLE = {"EDF": "an", "XML": "an"}
+
+
 def _check_exists(base: Path) -> None:
     hea = base.with_name(base.name + ".hea")
     if not hea.is_file():
         where = base.parent if str(base.parent) else Path(".")
+        fmt = _OTHER_FORMATS.get(base.suffix.lower())
+        if fmt is not None and base.is_file():
+            raise FileNotFoundError(
+                f"{str(base)!r} is {_ARTICLE.get(fmt, 'a')} {fmt} file: geoecg reads WFDB "
+                "records (a .hea header and its signal files). Convert it first"
+                + (
+                    " (EDF/BDF: wfdb.io.convert.edf.read_edf returns a wfdb Record, "
+                    "Record.wrsamp() writes it as WFDB)"
+                    if fmt in ("EDF", "BDF")
+                    else ""
+                )
+                + ", or pass the signal array to the functions directly"
+            )
+        if base.is_dir():
+            first = sorted(base.glob("*.hea"))[:1]  # else the first of up to 2 levels down:
+            for pattern in ("*/*.hea", "*/*/*.hea") if not first else ():
+                first = first or [f for f in [next(base.glob(pattern), None)] if f is not None]
+            example = str(first[0].with_suffix("")) if first else f"{base}/RECORD"
+            raise FileNotFoundError(
+                f"{str(base)!r} is a folder, not a record: give a record path such as "
+                f"{example!r} (geoecg.io.list_records lists a folder's records)"
+                + ("" if first else f"; no .hea header in {base} or 2 levels below it")
+            )
         hint = ""
         if where.is_dir():
-            near = sorted(q.name for q in where.glob("*.hea"))[:5]
-            hint = (
-                f"; headers present in {where}: {near}" if near else f"; {where} has no .hea files"
-            )
+            stems = sorted(q.stem for q in where.glob("*.hea"))
+            close = difflib.get_close_matches(base.name, stems, n=3, cutoff=0.5)
+            if close:
+                hint = f"; closest records in {where}: {close}"
+            elif stems:
+                hint = f"; headers present in {where}: {[s + '.hea' for s in stems[:5]]}"
+            else:
+                hint = f"; {where} has no .hea files"
+            if not stems and not base.exists():
+                hint = f"; there is no file or folder {base.name!r} in {where}"
         else:
             hint = f"; folder {where} does not exist"
         raise FileNotFoundError(

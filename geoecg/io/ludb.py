@@ -57,6 +57,9 @@ class LUDBRecord:
         a triplet lacks that mark).
     metadata : dict
         The record's row of ``ludb.csv`` (sex, age, rhythms, axis, ...), stripped strings.
+    lead_names : tuple of str
+        The names of the signal's rows, :data:`LUDB_LEADS` (read-only property, as on
+        :class:`~geoecg.io.ECGRecord`; the ``lead`` column of ``waves`` uses them).
     """
 
     name: str
@@ -64,6 +67,11 @@ class LUDBRecord:
     fs: float
     waves: pd.DataFrame
     metadata: dict
+
+    @property
+    def lead_names(self) -> tuple[str, ...]:
+        """Lead of each row of :attr:`signal`: :data:`LUDB_LEADS`."""
+        return LUDB_LEADS
 
 
 def parse_wave_annotations(sample, symbol) -> list[tuple[str, int, int, int]]:

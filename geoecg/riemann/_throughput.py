@@ -286,6 +286,31 @@ def riemann_benchmark(
     }
 
 
+#: the size of the documented runs (``--n`` and ``--peer-n``, docs/benchmarks/riemann.md)
+DOCUMENTED_N = 3000
+
+
+def small_run_note(n: int, peer_n: int | None) -> str:
+    """A note for a run smaller than the documented one (``""`` for one as large or larger).
+
+    Parameters
+    ----------
+    n : int
+        Records of the run (``--n``).
+    peer_n : int or None
+        Records timed with pyRiemann (``--peer-n``); None: no peers.
+    """
+    if n >= DOCUMENTED_N and (peer_n is None or peer_n >= DOCUMENTED_N):
+        return ""
+    return (
+        f"\nnote: this run is smaller than the documented one (--n {DOCUMENTED_N} --chunk 500 "
+        f"--peers --peer-n {DOCUMENTED_N}, idle machine, docs/benchmarks/riemann.md): with few "
+        "records the warm-up, the few chunks the medians are taken over and the data's cache "
+        "footprint differ, so per-record times and the ratio are not comparable to the "
+        "documented figures"
+    )
+
+
 def format_riemann_report(res: dict) -> str:
     """The table of :func:`riemann_benchmark` (microseconds of CPU per record)."""
     us, fl = 1e6, res["floor"]

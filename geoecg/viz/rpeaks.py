@@ -85,6 +85,7 @@ def plot_rpeaks(
         )
     ax.set_xlabel("time (s)")
     ax.set_ylabel(_amplitude_label(lead))
-    ax.legend(loc="upper right", fontsize=8, framealpha=0.9)
+    # above the axes, so that it never hides a peak (inside it covered the last beats)
+    ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=3, fontsize=8, frameon=False)
     fig.tight_layout()
     return fig

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 
 __all__ = ["plot_shift_sweep"]
@@ -79,7 +81,7 @@ def plot_shift_sweep(summary, metrics=None, *, axes=None, title=None, xlabel=Non
                 linewidth=0,
             )
         ax.axhline(0.0, color="0.5", lw=0.8, ls=":")
-        ax.set_xlabel(xlabel)
+        ax.set_xlabel(textwrap.fill(xlabel, 55))  # a long label stays inside the figure
         ax.set_ylabel(metric_label(metric))
         ax.grid(alpha=0.3)
     axes[0].legend(fontsize=8, frameon=False)
