@@ -68,32 +68,6 @@ def _batch_twin(X, estimator):
     return np.stack([o[0] for o in out]), np.array([o[1] for o in out])
 
 
-# ---------------------------------------------------------------- regrouped sums
-#: The tile dot products run with fastmath ``reassoc``/``contract`` so that LLVM vectorises
-#: them, and LLVM picks the vector width, interleave and remainder loop per call site
-#: (``_gram_stream`` with and without a next record, ``_gram_single_pass``). On AVX2 machines
-#: (and in CI) the sums came out with the same bits; on an AVX-512 machine (AMD EPYC, session
-#: 17) they differ by rounding: the raw cross products by <= 1.3 eps sqrt(G_ii G_jj) (up to 32
-#: ulp of an entry that cancels), the covariances by <= 139 eps sqrt(C_ii C_jj) after
-#: ``G / n - m m^T`` cancels up to log2(GRAM_MAX_LOSS) = 8 bits. The bound below is
-#: ``k eps gain sqrt(|a_ii a_jj|)`` (Cauchy-Schwarz: every term of entry (i, j) is at most that
-#: scale), with gain = GRAM_MAX_LOSS where the raw formula cancels; a real bug (a sample lost
-#: or read twice, another record's tile) moves an entry by ~1 / n, > 1e-4 here.
-EPS = np.finfo(float).eps
-
-
-def assert_equal_up_to_regrouping(a, b, gain=1.0, k=4.0):
-    """``a`` and ``b`` (..., c, c): the same NaNs, ``|a - b| <= k eps gain sqrt(|a_ii a_jj|)``."""
-    a, b = np.asarray(a, float), np.asarray(b, float)
-    np.testing.assert_array_equal(np.isnan(a), np.isnan(b))
-    d = np.sqrt(np.abs(np.diagonal(a, axis1=-2, axis2=-1)))
-    scale = k * EPS * gain * d[..., :, None] * d[..., None, :]
-    ok = np.isnan(a) | (np.abs(a - b) <= scale)
-    with np.errstate(divide="ignore", invalid="ignore"):  # a flat lead: scale 0, exact equality
-        worst = np.nanmax(np.abs(a - b) / scale)
-    assert ok.all(), f"{(~ok).sum()} entries beyond {k} eps x {gain}: {worst:.3g} x the bound"
-
-
 ESTS = ["scm", "lwf", "oas"]
 
 
@@ -160,11 +134,10 @@ def test_gram_single_pass_matches_twin(c, t, rng):
                             sink=sink, max_first_loss=limit)  # fmt: skip
         assert code == (-1 if stops else 0)
         np.testing.assert_allclose(first, x[:, :T].sum(axis=1), rtol=1e-12, atol=1e-12)
-        if not stops:  # the row sums kept their bits on every machine so far; the products
-            # are equal up to regrouping (1 ulp in 10 of 64 entries on AVX-512, see above), the
-            # diagonal (positive terms, nothing cancels) within 4 ulp
-            assert_equal_up_to_regrouping(np.tril(acc2), np.tril(acc))
-            np.testing.assert_array_max_ulp(np.diag(acc2), np.diag(acc), maxulp=4)
+        if not stops:  # bit for bit: the last tile's products come from the same block
+            # kernels whether it reads a next record or its own first tile (session 17: before,
+            # _triangle4 and _triangle4_sum rounded differently, up to 32 ulp on AVX-512)
+            np.testing.assert_array_equal(np.tril(acc2), np.tril(acc))
             np.testing.assert_array_equal(rs2, rowsum)
 
 
@@ -186,10 +159,8 @@ def _stack_pool(c: int, t: int, rng) -> np.ndarray:
 @pytest.mark.parametrize("method", [SCM, OAS])
 def test_kernel_stream_record_bits_independent_of_stack(c, t, method, rng):
     # a stack streams record to record (the last tile reads the next record's first tile), but
-    # a record's covariance must be the same alone, first, in the middle or last of stacks of
-    # any size and any neighbours (a resumed cohort run equals an uninterrupted one): the same
-    # sample counts and NaNs exactly, the same bits on AVX2 machines, equal up to the regrouping
-    # of the sums on AVX-512 (see assert_equal_up_to_regrouping)
+    # a record's covariance must have the same BITS alone, first, in the middle or last of
+    # stacks of any size and any neighbours (a resumed cohort run equals an uninterrupted one)
     pool = _stack_pool(c, t, rng)
 
     def run(X):
@@ -204,11 +175,8 @@ def test_kernel_stream_record_bits_independent_of_stack(c, t, method, rng):
     for order in stacks:
         got = run(pool[order])
         for pos, k in enumerate(order):
-            (ca, sa, na), (cb, sb, nb) = alone[k], got
-            assert na[0] == nb[pos], (order, pos, k)
-            assert np.isnan(sa[0]) == np.isnan(sb[pos]), (order, pos, k)
-            assert_equal_up_to_regrouping(ca[0], cb[pos], gain=GRAM_MAX_LOSS)
-            np.testing.assert_allclose(sb[pos], sa[0], rtol=4 * EPS * GRAM_MAX_LOSS, atol=0)
+            for a, b in zip(alone[k], got, strict=True):
+                assert np.array_equal(a[0], b[pos], equal_nan=True), (order, pos, k)
     cov, _, nv = run(pool)
     assert nv.tolist() == [t] * 5 + [t - 1]
     np.testing.assert_allclose(cov, _batch_twin(pool, "scm" if method == SCM else "oas")[0],
@@ -388,8 +356,7 @@ def test_n_jobs_and_chunks_agree(rng):
     X = rng.standard_normal((11, 4, 80))
     a = lead_covariances(X, chunk_size=3, n_jobs=2).covariances
     b = lead_covariances(X, chunk_size=512, n_jobs=1).covariances
-    # chunks stream different neighbours: equal up to regrouping (the same bits on AVX2)
-    assert_equal_up_to_regrouping(a, b, gain=GRAM_MAX_LOSS)
+    np.testing.assert_array_equal(a, b)
 
 
 @pytest.mark.parametrize(

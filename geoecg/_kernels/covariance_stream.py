@@ -336,13 +336,15 @@ def _gram_stream(x, xn, has_next, acc, rowsum, first, sink, max_first_loss):
     Tiles of :func:`_gram_tile_length` samples; in each, the lower triangle in groups of 4 leads
     (:func:`_triangle4`, :func:`_block42`: ``c (c + 1) / 2`` products per sample), and each block
     also sums one or two leads' NEXT tile (:func:`_triangle4_sum`, :func:`_block42_sum`), so that
-    reading memory overlaps the products. With ``has_next``, the last tile's blocks read the
-    first tile of the next record ``xn`` (same shape) the same way, into ``sink`` (c,), whose
-    values are not used: a stack streams without a pass that only reads, and nothing of the next
-    record enters this one's sums. Every record's first-tile row sums come from
+    reading memory overlaps the products. The last tile's blocks read the first tile of ``xn``
+    (same shape: the next record with ``has_next``, else ``x`` itself) the same way, into
+    ``sink`` (c,), whose values are not used: a stack streams without a pass that only reads,
+    nothing of the next record enters this one's sums, and the last tile's products come from
+    the same compiled blocks with or without a next record (``has_next`` only decides the
+    prefetch of the leads no block read). Every record's first-tile row sums come from
     :func:`_row_sums` (``first`` keeps them), so a record's covariance has the same bits alone
-    or anywhere in any stack. The caller checks the cancellation of ``acc / t - m m^T``
-    (:data:`GRAM_MAX_LOSS`).
+    or anywhere in any stack, whatever reduction order LLVM gives each block. The caller checks
+    the cancellation of ``acc / t - m m^T`` (:data:`GRAM_MAX_LOSS`).
     """
     c, t = x.shape
     for i in range(c):
@@ -358,7 +360,12 @@ def _gram_stream(x, xn, has_next, acc, rowsum, first, sink, max_first_loss):
     for s0 in range(0, t, T):
         nb = min(T, t - s0)
         n1 = s0 + T
-        stream = has_next and n1 >= t  # the last tile: read the next record's first tile
+        # the last tile reads a first tile into the sink: the next record's, or (no next
+        # record: the caller passes xn = x) this record's own again, so that the last tile's
+        # products come from the same block kernels (_triangle4_sum, _block42_sum) in a stack or
+        # alone: LLVM vectorises _triangle4 and _triangle4_sum with different reduction orders
+        # (session 17: 177 of 400 sums differ by rounding, AVX2 and AVX-512 code alike)
+        stream = n1 >= t
         src, dst, at = (xn, sink, 0) if stream else (x, rowsum, n1)
         fuse = stream or n1 + nb <= t  # the tile read meanwhile is as long as this one
         ir = 0  # next lead whose next-tile sum rides along with a block
@@ -390,7 +397,7 @@ def _gram_stream(x, xn, has_next, acc, rowsum, first, sink, max_first_loss):
                 worst = max(worst, _loss(acc[i, i] / nb, first[i] / nb))
             if worst > max_first_loss:
                 return -1
-        if stream:  # the next record's leads no block read: prefetched
+        if stream and has_next:  # the next record's leads no block read: prefetched
             for i in range(ir, c):
                 _prefetch_span(xn[i], 0, nb0)
         elif n1 < t:  # the next tile's leads no block summed
