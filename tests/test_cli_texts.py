@@ -74,13 +74,26 @@ def test_plain_and_summary():
     assert _summary(doc) == "one f and geoecg.b run."
 
 
-def test_compare_help_imports_no_pandas():
+def test_extract_names_match_the_cohort_package():
+    from geoecg import cohort
+    from geoecg.commands import extract
+
+    assert extract.DEFAULT_FEATURES == tuple(cohort.DEFAULT_FEATURES)
+    assert extract.FEATURE_SETS == tuple(cohort.FEATURE_SETS)
+    assert extract.SOURCE_KINDS == tuple(sorted(cohort.SOURCE_KINDS))
+
+
+@pytest.mark.parametrize("cmd", [["compare", "--help"], ["extract", "--help"]])
+def test_help_imports_no_numerical_stack(cmd):
     code = (
         "import sys; from geoecg.cli import build_parser; "
-        "build_parser(['compare', '--help']); print('pandas' in sys.modules)"
+        f"build_parser({cmd!r}); print('pandas' in sys.modules or 'scipy' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_compare_tasks_are_one_tuple():
     from geoecg.commands import compare, compare_tasks
 
     assert compare_tasks.TASKS is compare.TASKS
