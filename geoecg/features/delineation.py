@@ -97,6 +97,7 @@ from scipy.signal import butter, resample_poly, sosfiltfilt
 from .._kernels import delineation as _k
 from .._validation import check_fs, check_rpeaks, select_leads
 from . import _delineation_p as _dp
+from ._delineation_checks import check_settings as _check_settings
 
 __all__ = [
     "FIDUCIALS", "REASONS", "WORKING_FS_HZ", "Delineation", "DelineationSettings", "delineate",
@@ -229,6 +230,7 @@ class DelineationSettings:
     # negated median global error on the LUDB tuning half (session 3; P_peak: session 1;
     # P_off: session 11, with p_off_span_ms)
     shift_ms: tuple = (-8.0, -4.0, -24.0, -8.0, 0.0, 0.0, 0.0, 8.0, 8.0, -14.0, 0.0, -2.0)
+    __post_init__ = _check_settings  # each field in its range, named (ValueError/TypeError)
 
     def params(self, fs: float) -> np.ndarray:
         """The kernel's ``par`` array at ``fs`` Hz."""
@@ -562,11 +564,7 @@ def delineate(
                 out=lead_s[j], reason=lead_r[j], lo_min=lo_min,
             )  # fmt: skip
         _dp.p_rhythm(lead_s, lead_r, wfs, st)
-        shift = np.asarray(st.shift_ms, dtype=np.float64)
-        if shift.shape != (len(FIDUCIALS),):
-            raise ValueError(
-                f"settings.shift_ms must hold {len(FIDUCIALS)} values, got shape {shift.shape}"
-            )
+        shift = np.asarray(st.shift_ms, dtype=np.float64)  # 12 values: checked at construction
         if np.any(shift):
             lead_s += np.round(shift * wfs / 1000.0)
             np.clip(lead_s, 0, n * up - 1, out=lead_s)

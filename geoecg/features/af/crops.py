@@ -21,6 +21,8 @@ import os
 
 import numpy as np
 
+from ..._validation import check_count, check_number
+
 __all__ = ["crop_bounds", "af_crop_features", "append_crops"]
 
 DEFAULT_CROP_SEED = 2017
@@ -51,9 +53,9 @@ def crop_bounds(
     min_s : float, default 9.0
         Minimum crop length in s (the shortest CinC 2017 record is 9 s).
     seed : int, default 2017
-        Crop seed; with ``index`` it fixes the positions.
+        Crop seed (>= 0); with ``index`` it fixes the positions.
     index : int, default 0
-        Position of the record in its list (one random stream per record).
+        Position of the record in its list (one random stream per record; >= 0).
 
     Returns
     -------
@@ -75,6 +77,9 @@ def crop_bounds(
         raise ValueError(f"frac must be in (0, 1], got {frac!r}")
     if not (np.isfinite(fs) and fs > 0):
         raise ValueError(f"fs must be positive (Hz), got {fs}")
+    seed = check_count(seed, "seed")  # numpy's seed sequence takes integers >= 0
+    index = check_count(index, "index")
+    min_s = check_number(min_s, "min_s", minimum=0, strict=False, unit="s")
     n = int(n_samples)
     L = max(int(round(frac * n)), int(round(min_s * fs)))
     if n_crops == 0 or L > n - fs:

@@ -45,7 +45,7 @@ import numpy as np
 from scipy import stats
 
 from ..._kernels.af import AF_STAT_NAMES, N_AF_STATS, af_row_stats, centered_windows
-from ..._validation import check_rr
+from ..._validation import check_count, check_rr
 
 __all__ = [
     "AF_STAT_NAMES",
@@ -153,7 +153,7 @@ def fit_af_templates(W, y, *, min_count: int = 200, cv: float = 0.2) -> AFTempla
     y : array_like of bool, shape (n_windows,)
         True for the windows in AF (only these are pooled).
     min_count : int, default 200
-        ΔRR values a mean-RR bin needs to use its empirical CDF alone.
+        ΔRR values a mean-RR bin needs to use its empirical CDF alone (>= 1).
     cv : float, default 0.2
         Coefficient of variation of the parametric default the sparse bins are blended with.
 
@@ -166,10 +166,11 @@ def fit_af_templates(W, y, *, min_count: int = 200, cv: float = 0.2) -> AFTempla
     Raises
     ------
     TypeError
-        ``W`` is not numeric.
+        ``W`` is not numeric; ``min_count`` is not an integer.
     ValueError
         ``y`` does not hold one label per row of ``W``; ``W`` has more than 2 dimensions,
-        or holds inf, values <= 0 or RR in seconds.
+        or holds inf, values <= 0 or RR in seconds; ``min_count`` is not a whole number
+        >= 1.
 
     Examples
     --------
@@ -190,6 +191,7 @@ def fit_af_templates(W, y, *, min_count: int = 200, cv: float = 0.2) -> AFTempla
     if y.shape != (W.shape[0],) or y.dtype.kind not in "biuf":
         raise ValueError(f"y must be one bool per row of W ({W.shape[0]}), got shape {y.shape}")
     y = y.astype(bool)
+    min_count = check_count(min_count, "min_count", minimum=1)
     base = default_af_templates(cv)
     g = base.grid
     cdf = base.cdf.copy()
@@ -269,7 +271,7 @@ def af_window_stats(
     cosen_r_ms : float, default 30
         Starting tolerance of COSEn, ms.
     min_intervals : int, default 4
-        Rows with fewer finite intervals get NaN statistics.
+        Rows with fewer finite intervals get NaN statistics (>= 1).
 
     Returns
     -------
@@ -294,6 +296,7 @@ def af_window_stats(
         raise TypeError(f"templates must be AFTemplates, got {type(t).__name__}")
     if not (np.isfinite(cosen_r_ms) and cosen_r_ms > 0):
         raise ValueError(f"cosen_r_ms must be positive (ms), got {cosen_r_ms}")
+    min_intervals = check_count(min_intervals, "min_intervals", minimum=1)
     if W.shape[0] == 0:
         return np.empty((0, N_AF_STATS))
     return af_row_stats(
