@@ -32,6 +32,7 @@ DEMO_STEPS: list[str] = [
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.formatter_class = argparse.RawDescriptionHelpFormatter  # keep the paragraphs
     p.add_argument(
         "--out",
         default="geoecg-demo",
