@@ -20,30 +20,18 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
-
 from ..commands.bench_io import FoldLog, add_common, parse_list
 from ..evaluation.aami import aami_report, aami_table, per_record_counts
-from ..features.beat_records import check_beat_columns, stack_beat_tables, wfdb_beat_records
+from ..features.beat_records import check_beat_columns, wfdb_beat_records
 
 __all__ = ["add_arguments", "run"]
 
-_ADAPT = {"off": False, "on": True, "both": "both"}
-_LABEL = {
-    "ds1-ds2": "ds1-ds2 (train DS1, test DS2, de Chazal 2004: 201 and 202 one patient)",
-    "ds1-cv": "ds1-cv (nested, patient-grouped within DS1: outer {outer})",
-    "cross-db": "cross-database (train {train_data}, test {test_data})",
-    "intra": "intra (random beat split: LEAKS PATIENTS, not comparable)",
-}
-_DS2_HINT = (
-    "nested ds1-cv by default; the held-out DS1 -> DS2 test (de Chazal 2004, all 44 records) "
-    "is `geoecg bench beats --data MITDB --protocol ds1-ds2`"
-)
 _SETTINGS = "feature_set adapt select outer_folds inner_folds n_estimators class_weight".split()
 _SETTINGS.append("record_prior")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
+    from ..estimators._beat_run import ADAPT_CHOICES
     from ..estimators.heartbeat import DEFAULT_ADAPT, DEFAULT_FEATURE_SET
     from ..features.beat_dominant import BEAT_FEATURE_SETS
 
@@ -59,11 +47,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     a("--train-data", default=None, help="comma-separated WFDB beat folders to train on too")
     a("--test-data", default=None, help="a WFDB beat database to test on (needs --train-data)")
     a("--records", default=None, help="comma-separated record subset (quick runs)")
-    a("--feature-set", default=DEFAULT_FEATURE_SET, choices=BEAT_FEATURE_SETS)
+    a("--feature-set", default=DEFAULT_FEATURE_SET, choices=BEAT_FEATURE_SETS,
+      help="beat feature set (without --select)")  # fmt: skip
     a(
         "--adapt",
         default={False: "off", True: "on"}.get(DEFAULT_ADAPT, DEFAULT_ADAPT),
-        choices=tuple(_ADAPT),
+        choices=tuple(ADAPT_CHOICES),
         help="label-free per-record adaptation: standardised features "
         "(on) or the features and their standardised copies (both)",
     )
@@ -71,41 +60,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     a("--select", action="store_true", help="ds1-cv: inner-CV choice over BEAT_SELECTION_GRID")
     a("--outer-folds", type=int, default=0, help="ds1-cv: outer patient folds (0: LOPO)")
     a("--inner-folds", type=int, default=2, help="ds1-cv --select: inner patient folds")
-    a("--n-estimators", type=int, default=150)
+    a("--n-estimators", type=int, default=150, help="xgboost boosting rounds")
     a("--max-per-class", type=int, default=20000, help="training beats per class (0: all)")
-    a("--class-weight", default="balanced", choices=("balanced", "sqrt", "none"))
+    a("--class-weight", default="balanced", choices=("balanced", "sqrt", "none"),
+      help="training class weights: inverse frequency, its square root, or none")  # fmt: skip
     a("--test-size", type=float, default=0.2, help="intra: test fraction")
     a("--n-jobs", type=int, default=1, help="xgboost threads")
     a("--cache", default=None, help="folder to keep per-record features (resume)")
-
-
-def _params(args) -> dict:
-    return dict(
-        feature_set=args.feature_set,
-        adapt=_ADAPT[args.adapt],
-        n_estimators=args.n_estimators,
-        max_per_class=args.max_per_class or None,
-        class_weight=None if args.class_weight == "none" else args.class_weight,
-        n_jobs=args.n_jobs,
-        random_state=args.seed,
-    )
-
-
-def _pipeline(args, protocol, record_prior) -> str:
-    """The per-record steps of the run, as the header and ``settings["pipeline"]`` say."""
-    if protocol == "intra" or not record_prior:
-        why = (
-            "--select" if args.select else "intra" if protocol == "intra" else "--record-prior off"
-        )
-        return f"no per-record prior or self-training ({why})"
-    from ..estimators.record_self_training import DEFAULT_SELF_TRAINING
-
-    st = (
-        "label-free self-training on each test record"
-        if DEFAULT_SELF_TRAINING
-        else "no self-training"
-    )
-    return f"per-record prior (RecordPriorAdapter), {st}"
 
 
 def _stage(text: str) -> None:
@@ -119,64 +80,33 @@ def _load(folders, names, cache, test=None):
     return load(folders if names is None else [folders], cache, records=names, test=test)
 
 
-def _intra(args, tables):
-    """A random beat split (leaks patients)."""
-    from sklearn.model_selection import train_test_split
-
-    from ..estimators.heartbeat import make_beat_pipeline
-
-    X, y, _, names = stack_beat_tables(tables, args.adapt != "off")
-    strat = y if min(np.unique(y, return_counts=True)[1]) >= 2 else None
-    tr, te = train_test_split(
-        np.arange(y.size), test_size=args.test_size, random_state=args.seed, stratify=strat
-    )
-    pipe = make_beat_pipeline(names, **_params(args))
-    return y[te], pipe.fit(X[tr], y[tr]).predict(X[te]), [te.size]
-
-
 def run(args) -> int:
+    from ..estimators import _beat_run as plan_
     from ..estimators.beat_protocols import fit_predict_beat_tables, nested_beat_tables
     from ..io import mitdb_records
-    from ..io.mitdb import DS1, DS2, PACED, mitdb_dir
+    from ..io.mitdb import DS1, DS2, mitdb_dir
 
     t0, saved = time.perf_counter(), FoldLog(args, "numba", "scikit-learn", "xgboost", "PyWavelets")
     train = parse_list(args.train_data or "", name="--train-data")
-    if args.test_data is not None and not train:
-        raise ValueError("--test-data needs --train-data (the databases to train on)")
-    if train and args.protocol == "intra":
-        raise ValueError("--train-data goes with ds1-cv, ds1-ds2 or --test-data, not intra")
+    plan_.check_beat_sources(train, args.test_data, args.protocol)
     folder = Path(args.test_data) if args.test_data else mitdb_dir(args.data)
-    present = set(wfdb_beat_records(folder) if args.test_data else mitdb_records(folder))
-    subset = [r.strip() for r in (args.records or "").split(",") if r.strip()]
-    protocol = "cross-db" if args.test_data else args.protocol or "ds1-cv"
-    if not args.test_data and args.protocol is None:  # issue 17: nested by default
-        print(_DS2_HINT, file=sys.stderr)
-    need = {"cross-db": sorted(present), "ds1-ds2": DS1 + DS2, "ds1-cv": DS1}.get(protocol, ())
-    wanted = subset if subset and protocol in ("ds1-cv", "intra", "cross-db") else list(need)
-    wanted = sorted(present - set(PACED)) if protocol == "intra" and not subset else wanted
-    missing = [r for r in wanted if r not in present]
-    if missing:
-        alt = "ds1-cv" if all(r in present for r in DS1) else "intra"
-        msg = f"protocol {protocol} needs records missing from {folder}: {', '.join(missing)}."
-        print(msg + f" With the records present, `--protocol {alt}` would run.", file=sys.stderr)
+    present = wfdb_beat_records(folder) if args.test_data else mitdb_records(folder)
+    plan = plan_.plan_beat_run(args.protocol, args.records, present, folder,
+                               cross_db=args.test_data is not None)  # fmt: skip
+    protocol, wanted = plan.protocol, plan.wanted
+    if plan.hint:  # issue 17: nested by default
+        print(plan.hint, file=sys.stderr)
+    if plan.missing:
+        print(plan.missing, file=sys.stderr)
         return 2
-    if subset and protocol == "ds1-ds2":
-        raise ValueError("--records with ds1-ds2 is not supported; use ds1-cv or intra")
     rp = {"record_prior": args.record_prior == "on" and not args.select}
-    pipeline = _pipeline(args, protocol, rp["record_prior"])
-    shown = {"ds1-ds2": list(DS2), "intra": ["all"]}.get(protocol, wanted)
-    label = _LABEL[protocol].format(
-        outer=f"{args.outer_folds} patient folds" if args.outer_folds else "leave-one-patient-out",
-        train_data=",".join(train) or None,
-        test_data=str(folder),
+    pipeline = plan_.beat_pipeline_text(protocol, rp["record_prior"], args.select)
+    header = plan_.beat_run_header(args, plan, train, folder, pipeline)
+    print(header, flush=True)  # first, before minutes of work (h8 findings 10, 11)
+    extra, p = (
+        _load(train, None, args.cache, folder) if train else None,
+        plan_.beat_model_params(args),
     )
-    print(  # first, before minutes of work: which pipeline runs (h8 findings 10, 11)
-        f"geoecg bench beats: {label}; {len(shown)} test records; features "
-        f"{'registered grid' if args.select else args.feature_set}, adapt {args.adapt}; "
-        f"xgboost {args.n_estimators} rounds, class weight {args.class_weight}; {pipeline}",
-        flush=True,
-    )
-    extra, p = _load(train, None, args.cache, folder) if train else None, _params(args)
     if protocol in ("cross-db", "ds1-ds2"):
         ds1 = None if args.test_data else _load(folder, DS1, args.cache)
         tr = ds1 + extra if ds1 and extra else ds1 or extra
@@ -201,7 +131,7 @@ def run(args) -> int:
     else:
         tables = _load(folder, wanted, args.cache).tables
         _stage(f"fitting and classifying a random beat split of {len(wanted)} records")
-        y, pred, n = _intra(args, tables)
+        y, pred, n = plan_.intra_split_predict(tables, p, test_size=args.test_size, seed=args.seed)
         wanted = ["all"]
     settings = {k: getattr(args, k) for k in [*_SETTINGS, "max_per_class", "seed"]}
     settings["feature_set"] = "registered grid" if args.select else args.feature_set

@@ -16,17 +16,15 @@ from __future__ import annotations
 __all__ = ["add_arguments", "run"]
 
 import argparse
-from pathlib import Path
 
+from .. import io as gio
 from ..commands.bench_io import JsonSink, add_common
+from ..evaluation import _delineate_plan as plan
 from ..evaluation.delineation import format_delineation_report as report
-from ..evaluation.delineation import split_records
 from ..features import delineation_protocols as proto
 from ..features.delineation import DelineationSettings, settings_dict
 from ..io.ludb import LUDB, LUDB_LEADS
 from ..io.qtdb import QTDB
-
-_T_SHAPES = ("upright", "inverted", "biphasic")  # synthesize_ecg's t_polarity
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -43,10 +41,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     a("--mitdb", default=None, help="MIT-BIH folder with record 118 (em noise = 118e06 - 118)")
     a("--snrs", nargs="+", type=float, default=[24.0, 12.0, 6.0, 0.0], help="SNRs, dB")
     a("--synthetic", action="store_true", help="ECGSYN strips against exact wave positions")
-    a("--t-polarities", nargs="+", default=["upright"], choices=_T_SHAPES,
+    a("--t-polarities", nargs="+", default=["upright"], choices=plan.T_POLARITIES,
       help="T shapes of the --synthetic grid (one 24-strip grid each)")  # fmt: skip
     a("--ptbxl", default=None, help="PTB-XL folder: criteria-defined statements")
-    a("--ptbxl-fs", type=int, default=100, choices=(100, 500))
+    a("--ptbxl-fs", type=int, default=100, choices=(100, 500), help="PTB-XL sampling rate, Hz")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -54,58 +52,31 @@ def run(args: argparse.Namespace) -> int:
         from .._optional import require
 
         require("neurokit2", purpose="geoecg bench delineate --peers")
-    db, names = _ludb(args)
+    stages = plan.delineate_stages(**{k: getattr(args, k) for k in plan.DELINEATE_OPTIONS})
+    db = LUDB(plan.ludb_folder(args.data)) if "ludb" in stages else None
+    names = plan.ludb_record_names(db, args.records, args.split) if db else []
     qtdb = QTDB(args.qtdb) if args.qtdb else None  # a wrong folder fails before LUDB runs
-    tol = args.tolerance_ms
+    tol, pols, fs = args.tolerance_ms, tuple(args.t_polarities), args.ptbxl_fs
     kw = {"leads": LUDB_LEADS, "tolerance_ms": tol}
+    call = {  # what each stage of delineate_stages runs
+        "ludb": lambda: proto.ludb_protocol(db, names, peers=args.peers,
+                                            peer_leads=args.peer_leads, **kw),
+        "qtdb": lambda: proto.qtdb_protocol(qtdb, tolerance_ms=tol),
+        "noise": lambda: proto.noise_robustness(db, names, noises, args.snrs, **kw),
+        "synthetic": lambda: proto.ecgsyn_truth(t_polarities=pols),
+        "ptbxl_criteria": lambda: {"fs": fs, "statements":
+                                   proto.ptbxl_criteria(gio.PTBXL(args.ptbxl), fs=fs)},
+    }  # fmt: skip
     with JsonSink(args.json, "scipy", "numba", "neurokit2", "wfdb", run=args) as out:
-        if db is not None:
-            out.stage("ludb", lambda: proto.ludb_protocol(
-                db, names, peers=args.peers, peer_leads=args.peer_leads, **kw))  # fmt: skip
-            print(f"LUDB: {len(names)} records (split {args.split}), tolerance {tol:g} ms, "
-                  "R-peaks from detect_rpeaks (all leads)")  # fmt: skip
-            print(report(out, "ludb"))
-        out["settings"] = settings_dict(DelineationSettings())
-        if qtdb is not None:
-            out.stage("qtdb", lambda: proto.qtdb_protocol(qtdb, tolerance_ms=tol))
-            print(report(out, "qtdb"))
-        if args.noise:
-            noises = proto.nstdb_noises(args.noise, args.mitdb, db.read(names[0]).fs)
-            out.stage("noise", lambda: proto.noise_robustness(db, names, noises, args.snrs, **kw))
-            print(report(out, "noise"))
-        if args.synthetic:
-            pols = tuple(args.t_polarities)
-            out.stage("synthetic", lambda: proto.ecgsyn_truth(t_polarities=pols))
-            print(report(out, "synthetic"))
-        if args.ptbxl:
-            from ..io import PTBXL
-
-            out.stage("ptbxl_criteria", lambda: {"fs": args.ptbxl_fs, "statements":
-                      proto.ptbxl_criteria(PTBXL(args.ptbxl), fs=args.ptbxl_fs)})  # fmt: skip
-            print(report(out, "ptbxl_criteria"))
+        for stage in stages:
+            if stage == "settings":
+                out["settings"] = settings_dict(DelineationSettings())
+                continue
+            if stage == "noise":
+                noises = proto.nstdb_noises(args.noise, args.mitdb, db.read(names[0]).fs)
+            out.stage(stage, call[stage])
+            if stage == "ludb":
+                print(f"LUDB: {len(names)} records (split {args.split}), tolerance {tol:g} ms, "
+                      "R-peaks from detect_rpeaks (all leads)")  # fmt: skip
+            print(report(out, stage))
     return 0
-
-
-def _ludb(args: argparse.Namespace):
-    """The LUDB database and the record names scored, or ``(None, [])`` without ``--data``
-    when only stages that need no LUDB were asked for (``--synthetic``, ``--qtdb``,
-    ``--ptbxl``)."""
-    if args.data is None:
-        flags = {"--records": args.records, "--noise": args.noise, "--peers": args.peers,
-                 "--split": args.split != "all"}  # fmt: skip
-        needs = [f for f, on in flags.items() if on]
-        if needs or not (args.synthetic or args.qtdb or args.ptbxl):
-            why = f"{', '.join(needs)} need(s) LUDB" if needs else "the LUDB protocol runs"
-            raise ValueError(
-                f"--data (a LUDB folder) is required: {why}; without LUDB give only "
-                "--synthetic, --qtdb DIR or --ptbxl DIR"
-            )
-        return None, []
-    if not Path(args.data).is_dir():
-        raise FileNotFoundError(f"--data {args.data!r} is not a folder")
-    db = LUDB(args.data)
-    names = [str(r) for r in args.records] if args.records else db.records()
-    missing = sorted(set(names) - set(db.records()))
-    if missing:
-        raise FileNotFoundError(f"LUDB records not found in {db.data_dir}: {missing}")
-    return db, split_records(names, args.split)
