@@ -58,24 +58,20 @@ def _run_flat(rr_flat, t_flat, offsets, settings, n_jobs) -> np.ndarray:
     )
     params = settings.as_array()
     first = run_rows(*args, 0, n, params, out)  # n: a first-ever call, done as plain Python
-    if first == n:
-        constant_rows(out)
-        return out
-    if threads <= 1 or n - first <= _CHUNK:
+    if first < n and (threads <= 1 or n - first <= _CHUNK):
         hrv_rows(*args, first, n, params, out)  # the one compiled entry point (hrv_features)
-        constant_rows(out)
-        return out
-    # Python threads over chunks of rows (the kernel releases the GIL; dynamic scheduling
-    # because series costs vary ~10x). No numba parallel=True: its GNU OpenMP layer makes a
-    # later fork() (multiprocessing, joblib) abort the process.
-    with ThreadPoolExecutor(max_workers=threads) as ex:
-        jobs = [
-            ex.submit(hrv_rows, *args, a, min(a + _CHUNK, n), params, out)
-            for a in range(first, n, _CHUNK)
-        ]
-        for j in jobs:
-            j.result()
-    constant_rows(out)
+    elif first < n:
+        # Python threads over chunks of rows (the kernel releases the GIL; dynamic scheduling
+        # because series costs vary ~10x). No numba parallel=True: its GNU OpenMP layer makes
+        # a later fork() (multiprocessing, joblib) abort the process.
+        with ThreadPoolExecutor(max_workers=threads) as ex:
+            jobs = [
+                ex.submit(hrv_rows, *args, a, min(a + _CHUNK, n), params, out)
+                for a in range(first, n, _CHUNK)
+            ]
+            for j in jobs:
+                j.result()
+    constant_rows(out)  # once, whichever path filled the rows
     return out
 
 

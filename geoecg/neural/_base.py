@@ -15,6 +15,8 @@ from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
+from .._validation import check_number
+
 __all__ = ["TorchClassifierBase", "as_signal_batch"]
 
 
@@ -86,16 +88,6 @@ def _real(X) -> np.ndarray:
     if a.dtype.kind not in "biuf":
         raise TypeError(f"X must be a numeric array of real numbers, got dtype {a.dtype}")
     return a.astype(np.float64, copy=False)
-
-
-def _check_number(name: str, v, low: float, high: float = np.inf, *, low_open: bool) -> None:
-    """A real number in (low, high) or [low, high): TypeError for non-numbers, ValueError
-    outside (torch's messages did not name the parameter, or accepted NaN)."""
-    if isinstance(v, bool) or not isinstance(v, numbers.Real):
-        raise TypeError(f"{name} must be a number, got {v!r}")
-    if not ((v > low if low_open else v >= low) and v < high):
-        interval = f"{'(' if low_open else '['}{low}, {high})"
-        raise ValueError(f"{name} must be in {interval}, got {v!r}")
 
 
 def _check_ints(name: str, v, *, allow_empty: bool) -> None:
@@ -186,9 +178,10 @@ class TorchClassifierBase(ClassifierMixin, BaseEstimator):
             raise ValueError(
                 f"validation_fraction must be in [0, 1), got {self.validation_fraction}"
             )
-        _check_number("lr", self.lr, 0.0, low_open=True)
-        _check_number("weight_decay", self.weight_decay, 0.0, low_open=False)
-        _check_number("dropout", self.dropout, 0.0, 1.0, low_open=False)
+        check_number(self.lr, "lr", minimum=0.0)
+        check_number(self.weight_decay, "weight_decay", minimum=0.0, strict=False)
+        if check_number(self.dropout, "dropout", minimum=0.0, strict=False) >= 1.0:
+            raise ValueError(f"dropout must be in [0, 1), got {self.dropout!r}")
         for name, allow_empty in (("filters", False), ("kernel_sizes", False), ("hidden", True)):
             if hasattr(self, name):  # the architecture of each subclass
                 _check_ints(name, getattr(self, name), allow_empty=allow_empty)
