@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -11,7 +13,7 @@ from .networks import CNN1D, MLP, ResNet1D
 __all__ = ["ResNet1DClassifier", "CNN1DClassifier", "MLPClassifier"]
 
 _COMMON_DOC = """
-    epochs : int, default 30
+    epochs : int, default {epochs}
         Maximum number of passes over the training data.
     batch_size : int, default 64
     lr : float, default 1e-3
@@ -20,7 +22,7 @@ _COMMON_DOC = """
     validation_fraction : float, default 0.15
         Share of the training records held out (stratified) for early stopping; 0 turns
         early stopping off. The weights of the best validation epoch are kept.
-    patience : int, default 5
+    patience : int, default {patience}
         Epochs without validation improvement before stopping.
     class_weight : {None, "balanced"}, default "balanced"
         Loss weights inversely proportional to class frequency (``pos_weight`` per label
@@ -37,8 +39,14 @@ _COMMON_DOC = """
 
 
 def _document(cls):
-    """Insert the parameters shared by every torch classifier into the docstring."""
-    cls.__doc__ = cls.__doc__.replace("{common}", _COMMON_DOC.strip("\n").lstrip())
+    """Insert the parameters shared by every torch classifier into the docstring, with the
+    defaults of ``epochs`` and ``patience`` read from the class's own ``__init__`` (the
+    feature MLP trains longer than the signal networks)."""
+    defaults = inspect.signature(cls.__init__).parameters
+    common = _COMMON_DOC.strip("\n").lstrip()
+    for name in ("epochs", "patience"):
+        common = common.replace("{" + name + "}", repr(defaults[name].default))
+    cls.__doc__ = cls.__doc__.replace("{common}", common)
     return cls
 
 
