@@ -190,7 +190,7 @@ class PTBXLSource(RecordSource):
 
     def refs(self) -> list[RecordRef]:
         meta = self.db.metadata()
-        col = "filename_lr" if self.fs == 100 else "filename_hr"
+        col = self.db._filename_column(int(self.fs))
         return [
             RecordRef(str(int(i)), _text(p), str(self.root / f))
             for i, p, f in zip(meta.index, meta["patient_id"], meta[col], strict=True)

@@ -64,22 +64,27 @@ class PTBXL:
         NaN here); ``patient_id`` is an int.
         """
         if self._meta is None:
-            df = pd.read_csv(self.root / "ptbxl_database.csv", index_col="ecg_id")
-            required = {"patient_id", "age", "sex", "scp_codes", "strat_fold", "filename_lr"}
-            missing = required - set(df.columns)
-            if missing:
-                raise ValueError(
-                    f"{self.root / 'ptbxl_database.csv'} lacks columns {sorted(missing)}"
-                )
-            df["scp_codes"] = df["scp_codes"].map(ast.literal_eval)
-            df.loc[df["age"] >= 300, "age"] = np.nan
-            df["patient_id"] = df["patient_id"].astype("Int64")
-            self._meta = df
+            self._meta = _parse_database(self.root / "ptbxl_database.csv")
         return self._meta.copy()
 
     def scp_statements(self) -> pd.DataFrame:
-        """The SCP statement table (index: SCP code)."""
-        return pd.read_csv(self.root / "scp_statements.csv", index_col=0)
+        """The SCP statement table (index: SCP code).
+
+        Raises
+        ------
+        ValueError
+            If ``scp_statements.csv`` lacks the ``diagnostic`` or ``diagnostic_class``
+            column (read by :meth:`superclass_labels`).
+        """
+        path = self.root / "scp_statements.csv"
+        st = pd.read_csv(path, index_col=0)
+        missing = sorted({"diagnostic", "diagnostic_class"} - set(st.columns))
+        if missing:
+            raise ValueError(
+                f"{path} lacks columns {missing}; expected the PTB-XL SCP table (index: SCP "
+                "code; columns diagnostic (1 for a diagnostic statement) and diagnostic_class)"
+            )
+        return st
 
     def superclass_labels(self, min_likelihood: float = 0.0) -> pd.DataFrame:
         """Multi-label 0/1 matrix of the 5 diagnostic superclasses, indexed by ``ecg_id``.
@@ -109,21 +114,32 @@ class PTBXL:
 
     # ------------------------------------------------------------------ signals
     def _path(self, ecg_id: int, fs: int) -> Path:
-        col = {100: "filename_lr", 500: "filename_hr"}[fs]
-        if self._meta is None:
-            self.metadata()
+        col = self._filename_column(fs)
         return self.root / str(self._meta.at[ecg_id, col])  # no copy of the table per record
 
     def available(self, fs: int = 100) -> list[int]:
         """``ecg_id`` of the records whose signal files exist at ``fs`` Hz."""
         fs = self._check_fs(fs)
         meta = self.metadata()
-        col = {100: "filename_lr", 500: "filename_hr"}[fs]
+        col = self._filename_column(fs)
         return [
             int(i)
             for i, f in zip(meta.index, meta[col], strict=True)
             if (self.root / f"{f}.hea").is_file()
         ]
+
+    def _filename_column(self, fs: int) -> str:
+        """``filename_lr`` (100 Hz) or ``filename_hr`` (500 Hz), checked to be in the table."""
+        col = {100: "filename_lr", 500: "filename_hr"}[fs]
+        if self._meta is None:
+            self.metadata()
+        if col not in self._meta.columns:
+            raise ValueError(
+                f"{self.root / 'ptbxl_database.csv'} has no {col} column, which gives the "
+                f"record paths of the {fs}-Hz release (records{fs}/...); read the release "
+                "whose column is there or restore the column"
+            )
+        return col
 
     @staticmethod
     def _check_fs(fs) -> int:
@@ -186,16 +202,17 @@ class PTBXL:
 
     def _read(self, ecg_id: int, fs: int) -> np.ndarray:
         rec = read_record(self._path(ecg_id, fs), annotator=None)
+        signal = rec.signal
         if rec.lead_names and tuple(rec.lead_names) != LEADS:  # any header order/spelling
             from ..leads import canonical_order
 
-            return rec.signal[canonical_order(rec.lead_names, LEADS)][:, : 10 * fs]
-        if rec.signal.shape != (len(LEADS), 10 * fs):
+            signal = signal[canonical_order(rec.lead_names, LEADS)][:, : 10 * fs]
+        if signal.shape != (len(LEADS), 10 * fs):
             raise ValueError(
                 f"PTB-XL record {ecg_id} has shape {rec.signal.shape}, expected "
                 f"({len(LEADS)}, {10 * fs})"
             )
-        return rec.signal
+        return signal
 
     def iter_batches(
         self, ids=None, *, fs: int = 100, batch_size: int = 256, missing: str = "raise"
@@ -212,3 +229,54 @@ class PTBXL:
         for start in range(0, len(ids), batch_size):
             chunk = ids[start : start + batch_size]
             yield self.load(chunk, fs=fs)
+
+
+def _parse_database(path: Path) -> pd.DataFrame:
+    """``ptbxl_database.csv`` indexed by ``ecg_id``, with the columns every reader needs checked.
+
+    Raises
+    ------
+    ValueError
+        Naming the file and what is expected: no ``ecg_id`` column, a required column
+        missing, ``ecg_id`` repeated, an ``scp_codes`` cell that is not a dict literal
+        (``{'NORM': 100.0}``) or an ``age`` that is not a number (years).
+    """
+    df = pd.read_csv(path)
+    required = {"ecg_id", "patient_id", "age", "sex", "scp_codes", "strat_fold", "filename_lr"}
+    missing = required - set(df.columns)
+    if "filename_lr" in missing and "filename_hr" in df.columns:
+        missing.discard("filename_lr")  # a table of the 500-Hz release only
+    if missing:
+        raise ValueError(
+            f"{path} lacks columns {sorted(missing)}; expected the PTB-XL metadata columns "
+            f"{sorted(required)} (filename_hr too for the 500-Hz release)"
+        )
+    ids = df["ecg_id"]
+    if ids.isna().any() or ids.duplicated().any():
+        bad = ids[ids.isna() | ids.duplicated(keep=False)].unique().tolist()[:10]
+        raise ValueError(f"{path}: ecg_id must be unique and present in every row, got {bad}")
+    df = df.set_index("ecg_id")
+    codes = []
+    for i, text in zip(df.index, df["scp_codes"], strict=True):
+        try:
+            value = ast.literal_eval(text) if isinstance(text, str) else None
+        except (ValueError, SyntaxError):
+            value = None
+        if not isinstance(value, dict):
+            raise ValueError(
+                f"{path}: scp_codes of ecg_id {i} is {text!r}; expected a dict of SCP code "
+                "to likelihood such as {'NORM': 100.0} ({} for none)"
+            )
+        codes.append(value)
+    df["scp_codes"] = codes
+    age = pd.to_numeric(df["age"], errors="coerce")
+    bad_age = df.index[age.isna() & df["age"].notna()].tolist()
+    if bad_age:
+        raise ValueError(
+            f"{path}: age of ecg_id {bad_age[:10]} is not a number; expected years "
+            "(empty when unknown)"
+        )
+    df["age"] = age
+    df.loc[df["age"] >= 300, "age"] = np.nan  # v1.0.2+ stores ages over 89 as 300
+    df["patient_id"] = df["patient_id"].astype("Int64")
+    return df
