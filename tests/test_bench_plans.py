@@ -81,10 +81,15 @@ class _DB:
     def records(self):
         return ["1", "2", "3", "4"]
 
+    def missing_annotations(self, names):
+        return {"4": ["v6"]} if "4" in names else {}
+
 
 def test_ludb_record_names_and_folder(tmp_path):
     assert dp.ludb_record_names(_DB(), None, "tune") == ["1", "3"]
-    assert dp.ludb_record_names(_DB(), [2, 4], "all") == ["2", "4"]
+    assert dp.ludb_record_names(_DB(), [2, 3], "all") == ["2", "3"]
+    with pytest.raises(FileNotFoundError, match=r"lack annotation files .*'4': \['v6'\]"):
+        dp.ludb_record_names(_DB(), [2, 4], "all")  # checked before any record is scored
     with pytest.raises(FileNotFoundError, match=r"not found in /ludb: \['9'\]"):
         dp.ludb_record_names(_DB(), [9], "all")
     assert dp.ludb_folder(tmp_path) == tmp_path

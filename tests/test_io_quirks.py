@@ -107,3 +107,66 @@ def test_ptbxl_record_shorter_than_10_s_in_another_lead_order_is_named(tmp_path)
     _write(root / "records100" / "00000", "00002_lr", x, LEADS12[::-1], 100)
     with pytest.raises(ValueError, match=r"PTB-XL record 2 has shape \(12, 950\), expected"):
         PTBXL(root).load()  # before: numpy 'could not broadcast input array'
+
+
+# ---------------------------------------------------------------- LUDB: leads, annotations
+LUDB12 = ["i", "ii", "iii", "avr", "avl", "avf", "v1", "v2", "v3", "v4", "v5", "v6"]
+
+
+def _ludb(root, names=("1", "3"), leads=LUDB12, d_edit=None):
+    data = root / "data"
+    data.mkdir(parents=True)
+    t = np.arange(5000) / 500
+    for name in names:
+        x = np.vstack([np.sin(2 * np.pi * 1.2 * t) * (1 + 0.1 * j) for j in range(len(leads))])
+        d = np.round(x * 1000).astype(np.int64)
+        d = d_edit(d) if d_edit else d
+        _write(data, name, None, leads, 500, d_signal=d, gain=1000.0)
+        qrs = np.arange(250, 5000, 500)
+        sample = np.sort(np.concatenate([qrs - 20, qrs, qrs + 20]))
+        for ld in leads:  # wrann takes letters only as the extension: "v1" by renaming
+            wfdb.wrann(name, "tmp", sample, symbol=["(", "N", ")"] * len(qrs), write_dir=str(data))
+            (data / f"{name}.tmp").rename(data / f"{name}.{ld}")
+    return root
+
+
+def test_ludb_record_without_a_lead_annotation_file_fails_the_bench_at_the_start(tmp_path):
+    from geoecg.evaluation._delineate_plan import ludb_record_names
+    from geoecg.io import LUDB
+
+    root = _ludb(tmp_path / "ludb", names=("1", "3", "5"))
+    (root / "data" / "3.v6").unlink()
+    (root / "data" / "5.i").unlink()
+    (root / "data" / "5.avr").unlink()
+    db = LUDB(root)
+    assert db.missing_annotations() == {"3": ["v6"], "5": ["i", "avr"]}
+    assert db.missing_annotations(["1"]) == {}
+    # before: the bench stopped at record 3 after scoring the records before it
+    with pytest.raises(FileNotFoundError, match=r"2 LUDB record\(s\).*'3': \['v6'\].*--records"):
+        ludb_record_names(db, None, "all")
+    assert ludb_record_names(db, ["1"], "all") == ["1"]
+    rec = db.read("1")
+    assert rec.waves.groupby("lead").size().to_dict() == dict.fromkeys(LUDB12, 10)
+
+
+def test_ludb_header_without_a_lead_is_named(tmp_path):
+    from geoecg.io import LUDB
+
+    root = _ludb(tmp_path / "ludb", names=("1",), leads=LUDB12[:11])
+    with pytest.raises(ValueError, match=r"record '1' .*no signal for leads \['v6'\]"):
+        LUDB(root).read("1")  # before: ValueError "'v6' is not in list"
+
+
+def test_ludb_raw_units_read_invalid_samples_as_nan(tmp_path):
+    from geoecg.io import LUDB
+
+    def gap(d):
+        d[2, 1000:1100] = -32768  # WFDB's invalid value of format 16
+        return d
+
+    root = _ludb(tmp_path / "ludb", names=("1",), d_edit=gap)
+    raw = LUDB(root).read("1").signal
+    header = LUDB(root).read("1", units="header").signal
+    assert np.isnan(raw[2, 1000:1100]).all() and np.isnan(header[2, 1000:1100]).all()
+    assert np.isfinite(raw[2, :1000]).all() and np.isfinite(np.delete(raw, 2, axis=0)).all()
+    # before: the raw units gave -32.768 mV there

@@ -100,7 +100,9 @@ def ludb_record_names(db, records, split: str) -> list[str]:
     Raises
     ------
     FileNotFoundError
-        A requested record is not in ``available``.
+        A requested record is not in ``available``, or a record lacks an annotation file
+        of one of its 12 leads (checked for all of them before any is scored: an
+        interrupted download fails at the start, naming every incomplete record).
     """
     from .delineation import split_records
 
@@ -109,7 +111,16 @@ def ludb_record_names(db, records, split: str) -> list[str]:
     missing = sorted(set(names) - set(available))
     if missing:
         raise FileNotFoundError(f"LUDB records not found in {db.data_dir}: {missing}")
-    return split_records(names, split)
+    names = split_records(names, split)
+    lost = db.missing_annotations(names)
+    if lost:
+        first = dict(list(lost.items())[:5])
+        raise FileNotFoundError(
+            f"{len(lost)} LUDB record(s) in {db.data_dir} lack annotation files (N.<lead>) "
+            f"of leads: {first}{' ...' if len(lost) > 5 else ''}; download them again or "
+            "leave the records out with --records"
+        )
+    return names
 
 
 def ludb_folder(data):

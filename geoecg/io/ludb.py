@@ -192,6 +192,29 @@ class LUDB:
                 return v if v in ("M", "F") else None
         return None
 
+    def missing_annotations(self, names=None) -> dict[str, list[str]]:
+        """Leads whose annotation file (``N.<lead>``) is absent, per record that lacks any.
+
+        Parameters
+        ----------
+        names : sequence of str, optional
+            Records to check (default: :meth:`records`).
+
+        Returns
+        -------
+        dict
+            ``{record: [lead, ...]}`` for the records with at least one annotation file
+            missing (an interrupted download); empty when every file is there.
+        """
+        names = self.records() if names is None else [str(n) for n in names]
+        out = {}
+        for name in names:
+            base = self.data_dir / name
+            lost = [ld for ld in LUDB_LEADS if not base.with_name(f"{name}.{ld}").is_file()]
+            if lost:
+                out[name] = lost
+        return out
+
     def waves(self, name: str, leads=None) -> pd.DataFrame:
         """Annotated waves of record ``name`` as a tidy table (see :class:`LUDBRecord`)."""
         leads = LUDB_LEADS if leads is None else tuple(leads)
@@ -231,10 +254,19 @@ class LUDB:
         if units == "raw":
             r = wfdb.rdrecord(str(base), physical=False)
             sig = (r.d_signal.astype(np.float64) - np.asarray(r.baseline, float)) / 1000.0
+            # WFDB's invalid-sample value of each format (-32768 in format 16) is a gap
+            invalid = _invalid_values(r.fmt)
+            sig[r.d_signal == invalid[None, :]] = np.nan
         else:
             r = wfdb.rdrecord(str(base))
             sig = r.p_signal.astype(np.float64)
         names = [s.lower() for s in r.sig_name]
+        absent = [ld for ld in LUDB_LEADS if ld not in names]
+        if absent:
+            raise ValueError(
+                f"LUDB record {name!r} ({base}.hea) has no signal for leads {absent}: "
+                f"its leads are {list(r.sig_name)}; expected the 12 leads {list(LUDB_LEADS)}"
+            )
         order = [names.index(ld) for ld in LUDB_LEADS]
         signal = np.ascontiguousarray(sig[:, order].T)
         signal.setflags(write=False)
@@ -245,6 +277,19 @@ class LUDB:
             waves=self.waves(name),
             metadata=self.metadata(name),
         )
+
+
+#: The digital value WFDB reserves for an invalid sample, per signal format (WFDB
+#: ``signal(5)``; format 8 has none).
+_INVALID = {"16": -32768, "61": -32768, "160": -32768, "516": -32768, "212": -2048,
+            "310": -512, "311": -512, "80": -128, "508": -128, "24": -8388608,
+            "524": -8388608, "32": -2147483648}  # fmt: skip
+
+
+def _invalid_values(fmts) -> np.ndarray:
+    """:data:`_INVALID` of each signal's format (a value no sample has where none)."""
+    none = np.iinfo(np.int64).min
+    return np.asarray([_INVALID.get(str(f), none) for f in fmts], dtype=np.int64)
 
 
 def read_wave_annotations(path, annotator: str = "q1c") -> pd.DataFrame:
