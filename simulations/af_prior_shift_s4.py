@@ -23,10 +23,10 @@ out-of-fold mean N/A/O F1 weighted to the EM prior of the unlabelled test part):
 The registered pipeline takes the candidate with the best inner score per seed.
 """
 
+import argparse
 import hashlib
 import json
 import os
-import sys
 import time
 
 import numpy as np
@@ -164,10 +164,24 @@ def run_seed(X, y, seed, scale=1.0):
     }
 
 
-if __name__ == "__main__":
-    seeds = [int(s) for s in sys.argv[1].split(",")]
-    prefix = sys.argv[2]
-    scale = float(sys.argv[3]) if len(sys.argv) > 3 else 1.0
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        epilog="X.npy and y.npy are read from $AF_MATRIX_DIR (default .afdev). One line is "
+        "printed per candidate as it finishes, and each seed's JSON is written when it ends.",
+    )
+    ap.add_argument("seeds", help="comma-separated seeds, e.g. 0,1,2")
+    ap.add_argument("prefix", help="output prefix: OUT_PREFIX_SEED.json per seed")
+    ap.add_argument(
+        "scale",
+        type=float,
+        nargs="?",
+        default=1.0,
+        help="multiplies every candidate's number of trees (default 1.0)",
+    )
+    args = ap.parse_args(argv)
+    seeds = [int(s) for s in args.seeds.split(",")]
+    prefix, scale = args.prefix, args.scale
     d = os.environ.get("AF_MATRIX_DIR", ".afdev")
     X, y = np.load(f"{d}/X.npy"), np.load(f"{d}/y.npy").astype(str)
     for seed in seeds:
@@ -178,3 +192,8 @@ if __name__ == "__main__":
             for k, v in r["reports"].items()
         }
         print(seed, "chosen", r["chosen"], r["inner_scores"], em, flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

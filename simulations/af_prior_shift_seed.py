@@ -9,9 +9,9 @@ chooses, per seed, the candidate with the best inner score. Used to run the cand
 one seed as separate processes.
 """
 
+import argparse
 import json
 import os
-import sys
 import time
 
 import numpy as np
@@ -24,26 +24,45 @@ from geoecg.estimators.af.protocols import (
     prior_shift_protocol,
 )
 
-seed, name, out = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-ntree = int(sys.argv[4]) if len(sys.argv) > 4 else 200
-d = os.environ.get("AF_MATRIX_DIR", ".afdev")
-X, y = np.load(f"{d}/X.npy"), np.load(f"{d}/y.npy")
-t0 = time.perf_counter()
-r = prior_shift_protocol(
-    lambda s: prior_shift_candidates(n_estimators=ntree, random_state=s, names=[name]),
-    X,
-    y,
-    DEFAULT_TARGET_PRIORS,
-    test_size=340,
-    seeds=[seed],
-)
-r["time_s"] = time.perf_counter() - t0
-r["versions"] = {
-    "sklearn": sklearn.__version__,
-    "xgboost": xgboost.__version__,
-    "numpy": np.__version__,
-}
-json.dump(r, open(out, "w"), default=float)
-print(
-    seed, name, "inner", r["per_seed"][0]["inner_scores"], "time", round(r["time_s"], 1), flush=True
-)
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0].replace("``", ""),
+        epilog="X.npy and y.npy are read from $AF_MATRIX_DIR (default .afdev).",
+    )
+    ap.add_argument("seed", type=int, help="seed of the training/test split and the model")
+    ap.add_argument(
+        "name",
+        choices=("default", "rhythm"),
+        help="candidate base model (a key of prior_shift_candidates)",
+    )
+    ap.add_argument("out", help="JSON file written at the end (adaptation report, inner score)")
+    ap.add_argument("n_trees", type=int, nargs="?", default=200, help="xgboost trees (default 200)")
+    args = ap.parse_args(argv)
+    seed, name, out, ntree = args.seed, args.name, args.out, args.n_trees
+    d = os.environ.get("AF_MATRIX_DIR", ".afdev")
+    X, y = np.load(f"{d}/X.npy"), np.load(f"{d}/y.npy")
+    print(seed, name, f"{len(y)} records, {ntree} trees: running", flush=True)
+    t0 = time.perf_counter()
+    r = prior_shift_protocol(
+        lambda s: prior_shift_candidates(n_estimators=ntree, random_state=s, names=[name]),
+        X,
+        y,
+        DEFAULT_TARGET_PRIORS,
+        test_size=340,
+        seeds=[seed],
+    )
+    r["time_s"] = time.perf_counter() - t0
+    r["versions"] = {
+        "sklearn": sklearn.__version__,
+        "xgboost": xgboost.__version__,
+        "numpy": np.__version__,
+    }
+    json.dump(r, open(out, "w"), default=float)
+    inner = r["per_seed"][0]["inner_scores"]
+    print(seed, name, "inner", inner, "time", round(r["time_s"], 1), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

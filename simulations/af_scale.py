@@ -46,10 +46,12 @@ FULL = {"N": 5076, "A": 758, "O": 2415, "~": 279}
 
 def main(argv=None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", required=True)
-    ap.add_argument("--cache", required=True)
-    ap.add_argument("--n-sample", type=int, default=24)
-    ap.add_argument("--out")
+    ap.add_argument("--data", required=True, help="CinC 2017 training folder (REFERENCE.csv)")
+    ap.add_argument("--cache", required=True, help="per-record feature cache folder")
+    ap.add_argument(
+        "--n-sample", type=int, default=24, help="records timed uncached in step 1 (default 24)"
+    )
+    ap.add_argument("--out", help="JSON written after each step (complete: false until the end)")
     ap.add_argument("--resume", action="store_true", help="skip the steps --out already holds")
     args = ap.parse_args(argv)
     db = CinC2017(args.data)

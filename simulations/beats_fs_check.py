@@ -11,7 +11,7 @@ median absolute change in interquartile ranges, over the ``transfer`` set.
 
 from __future__ import annotations
 
-import sys
+import argparse
 import time
 
 import numpy as np
@@ -48,10 +48,20 @@ def compare(folder, rec, minutes=10.0):
     return len(p), rows
 
 
-if __name__ == "__main__":
-    for rec in sys.argv[2:]:
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        epilog="Prints three lines per record as each record finishes. Chooses nothing.",
+    )
+    ap.add_argument("folder", help="MIT-BIH folder, e.g. $GEOECG_DATA/mitdb")
+    ap.add_argument("records", nargs="+", help="record names, e.g. 118 119")
+    ap.add_argument(
+        "--minutes", type=float, default=10.0, help="length compared from each record's start"
+    )
+    args = ap.parse_args(argv)
+    for rec in args.records:
         t0 = time.time()
-        n, rows = compare(sys.argv[1], rec)
+        n, rows = compare(args.folder, rec, args.minutes)
         t = [row for row in rows if row[1]]
         rho = np.array([row[2] for row in t])
         dev = np.array([row[3] for row in t])
@@ -62,3 +72,8 @@ if __name__ == "__main__":
         )
         low = sorted(t, key=lambda row: row[2])[:6]
         print("  lowest rho:", ", ".join(f"{row[0]} {row[2]:.2f}" for row in low))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

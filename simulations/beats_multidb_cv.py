@@ -25,17 +25,24 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--test-data", required=True, help="the database cross-validated over")
     p.add_argument("--train-data", default="", help="comma-separated databases added to training")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--outer-folds", type=int, default=7)
-    p.add_argument("--n-estimators", type=int, default=40)
-    p.add_argument("--max-per-class", type=int, default=4000)
-    p.add_argument("--cache", default=None)
-    p.add_argument("--json", default=None)
+    p.add_argument("--seed", type=int, default=0, help="shuffles the outer folds; model seed")
+    p.add_argument("--outer-folds", type=int, default=7, help="outer GroupKFold folds (default 7)")
+    p.add_argument("--n-estimators", type=int, default=40, help="xgboost trees (default 40)")
+    p.add_argument(
+        "--max-per-class",
+        type=int,
+        default=4000,
+        help="at most this many training beats per class in each fit (default 4000)",
+    )
+    p.add_argument("--cache", default=None, help="beat-table cache folder (reused across runs)")
+    p.add_argument("--json", default=None, help="write the AAMI report and settings here")
     args = p.parse_args(argv)
     t0 = time.perf_counter()
+    print(f"beat tables of {args.test_data} {args.train_data}".rstrip(), flush=True)
     test = load_beat_databases([args.test_data], args.cache)
     train = [f for f in args.train_data.split(",") if f.strip()]
     extra = load_beat_databases(train, args.cache) if train else None
+    print(f"{len(test.records)} records; {args.outer_folds} outer folds", flush=True)
     y, pred, n, folds = nested_beat_tables(
         test.tables,
         list(test.records),
@@ -47,6 +54,7 @@ def main(argv=None) -> int:
         max_per_class=args.max_per_class,
         class_weight="balanced",
         random_state=args.seed,
+        progress=True,  # a bar of the outer folds on stderr
     )
     res = {
         "protocol": f"cv over {args.test_data}"

@@ -183,12 +183,16 @@ def main(argv=None) -> dict:
     ap.add_argument("--data", type=Path, default=default, help="PTB-XL folder")
     ap.add_argument("--synthetic", action="store_true", help="ECGSYN bases even with --data")
     ap.add_argument("--n-synthetic", type=int, default=100, help="number of ECGSYN bases")
-    ap.add_argument("--n-fit", type=int, default=2000)
-    ap.add_argument("--n-transform", type=int, default=10000)
+    ap.add_argument(
+        "--n-fit", type=int, default=2000, help="records in the timed fit (default 2000)"
+    )
+    ap.add_argument(
+        "--n-transform", type=int, default=10000, help="records transformed (default 10000)"
+    )
     ap.add_argument("--chunk", type=int, default=1000, help="records per transform call")
     ap.add_argument("--configs", default="plain,phase,templates,single", help=", ".join(CONFIGS))
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--json", type=Path)
+    ap.add_argument("--seed", type=int, default=0, help="seed of the record copies")
+    ap.add_argument("--json", type=Path, help="write the results here")
     args = ap.parse_args(argv)
     names = [c for c in args.configs.split(",") if c]
     unknown = [c for c in names if c not in CONFIGS]

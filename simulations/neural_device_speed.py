@@ -31,11 +31,11 @@ def _records(n, seed):
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--records", type=int, default=2000)
-    p.add_argument("--epochs", type=int, default=5)
-    p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--records", type=int, default=2000, help="training (and held-out) records")
+    p.add_argument("--epochs", type=int, default=5, help="epochs per fit (early stopping off)")
+    p.add_argument("--repeats", type=int, default=3, help="fits per row; the median is reported")
     p.add_argument("--threads", type=int, default=1, help="torch CPU threads")
-    p.add_argument("--json", default=None)
+    p.add_argument("--json", default=None, help="write the timings here")
     a = p.parse_args(argv)
     torch.set_num_threads(a.threads)
     X, y = _records(a.records, 0)

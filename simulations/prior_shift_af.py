@@ -93,8 +93,8 @@ def figure(df, path, metric="f1_mean"):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--config", default=str(CONFIG))
+    ap.add_argument("--out", required=True, help="output folder of the study (cells, figure)")
+    ap.add_argument("--config", default=str(CONFIG), help="sweep TOML (default: the packaged one)")
     ap.add_argument("--cinc", help="CinC 2017 folder (adds the cinc2017 source)")
     ap.add_argument("--cache", help="per-record feature cache folder")
     ap.add_argument("--figure", default=None, help="PNG path (default OUT/prior_shift_af.png)")

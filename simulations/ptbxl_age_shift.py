@@ -104,11 +104,18 @@ def _proba(model, inputs, F, W):
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--root", default=None, help="PTB-XL folder (default $GEOECG_DATA/ptbxl)")
-    ap.add_argument("--out", default="runs/ptbxl_age_shift")
+    ap.add_argument("--out", default="runs/ptbxl_age_shift", help="output folder")
     ap.add_argument("--age-split", type=float, default=60.0, help="train < split <= test (y)")
-    ap.add_argument("--features", choices=("covariance", "stats"), default="covariance")
-    ap.add_argument("--n-boot", type=int, default=300)
-    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument(
+        "--features",
+        choices=("covariance", "stats"),
+        default="covariance",
+        help="record features: lead covariances or per-lead statistics",
+    )
+    ap.add_argument(
+        "--n-boot", type=int, default=300, help="patient bootstrap resamples of the test part"
+    )
+    ap.add_argument("--seed", type=int, default=0, help="seed of the bootstrap")
     args = ap.parse_args(argv)
 
     db = PTBXL(args.root)

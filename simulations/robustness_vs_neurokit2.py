@@ -155,7 +155,7 @@ def nk_hrv(rr):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--json", default=None)
+    ap.add_argument("--json", default=None, help="write the results here")
     args = ap.parse_args(argv)
     import neurokit2 as nk
 

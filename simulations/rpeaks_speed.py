@@ -248,10 +248,12 @@ def probe(R):
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--data", required=True, help="MIT-BIH folder")
-    p.add_argument("--records", nargs="+", default=["101", "119", "208"])
-    p.add_argument("--repeats", type=int, default=21)
+    p.add_argument(
+        "--records", nargs="+", default=["101", "119", "208"], help="MIT-BIH records timed"
+    )
+    p.add_argument("--repeats", type=int, default=21, help="runs per cell; the median is reported")
     p.add_argument("--before", default=None, help="folder holding another geoecg/ to compare")
-    p.add_argument("--holter", action="store_true")
+    p.add_argument("--holter", action="store_true", help="also time a 24-h 2-lead 200-Hz Holter")
     args = p.parse_args(argv)
     numba.set_num_threads(1)
     before = OtherCopy(args.before, probe=probe) if args.before else None

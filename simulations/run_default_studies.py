@@ -24,9 +24,11 @@ def main(argv=None) -> int:
     from geoecg.viz import plot_shift_sweep
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", default="runs")
-    ap.add_argument("--n-jobs", type=int, default=2)
-    ap.add_argument("--only", nargs="*", choices=STUDIES, default=list(STUDIES))
+    ap.add_argument("--out", default="runs", help="one folder per study is written under it")
+    ap.add_argument("--n-jobs", type=int, default=2, help="worker processes per sweep")
+    ap.add_argument(
+        "--only", nargs="*", choices=STUDIES, default=list(STUDIES), help="studies to run (all)"
+    )
     args = ap.parse_args(argv)
     for name in args.only:
         out = Path(args.out) / name
