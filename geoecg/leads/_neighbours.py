@@ -95,13 +95,6 @@ class NeighbourMaps:
     shape_scale, z_scale : float
         Mean squared distance between two bank records of each block (each block is divided
         by its own, so that both weigh alike).
-    cov : ndarray, shape (n_bank, 2) or None
-        Age and sex of the bank records, z-scored with ``cov_mu`` and ``cov_sd`` (NaN:
-        unknown); None when ``fit`` had no covariates.
-    cov_mu, cov_sd : ndarray, shape (2,) or None
-        Mean and SD of age (years) and sex over the bank records where known.
-    cov_scale : float
-        Mean squared covariate distance between two bank records (``2 * sum of variances``).
     """
 
     shape: np.ndarray
@@ -112,31 +105,16 @@ class NeighbourMaps:
     sd: np.ndarray
     shape_scale: float
     z_scale: float
-    cov: np.ndarray | None = None
-    cov_mu: np.ndarray | None = None
-    cov_sd: np.ndarray | None = None
-    cov_scale: float = 1.0
 
-    def distances(self, shape, scalars, cov=None):
-        """Squared descriptor distances ``(n, n_bank)`` of new records to the bank.
-
-        ``cov = (C, w)``: add ``w`` times the squared distance of the covariates ``C``
-        (n, 2; age in years, sex 0/1) to the bank's over ``cov_scale``; a covariate unknown
-        (NaN) on either side adds 0.
-        """
+    def distances(self, shape, scalars):
+        """Squared descriptor distances ``(n, n_bank)`` of new records to the bank."""
         z = (scalars - self.mu) / self.sd
         ds = (shape**2).sum(1)[:, None] + (self.shape**2).sum(1)[None] - 2 * shape @ self.shape.T
         dz = (z**2).sum(1)[:, None] + (self.z**2).sum(1)[None] - 2 * z @ self.z.T
-        d = np.maximum(ds, 0) / self.shape_scale + np.maximum(dz, 0) / self.z_scale
-        if cov is not None and self.cov is not None:
-            C, w = cov
-            c = (np.asarray(C, dtype=float) - self.cov_mu) / self.cov_sd
-            dc = np.nan_to_num((c[:, None, :] - self.cov[None]) ** 2, nan=0.0).sum(-1)
-            d = d + w * dc / self.cov_scale
-        return d
+        return np.maximum(ds, 0) / self.shape_scale + np.maximum(dz, 0) / self.z_scale
 
 
-def fit_neighbour_maps(rec, X, P, shape, scalars, ok, prior_strength, covariates=None):
+def fit_neighbour_maps(rec, X, P, shape, scalars, ok, prior_strength):
     """Fit every training record's own map and keep the library (:class:`NeighbourMaps`).
 
     Parameters
@@ -151,8 +129,6 @@ def fit_neighbour_maps(rec, X, P, shape, scalars, ok, prior_strength, covariates
         :func:`source_descriptors` of the training records.
     prior_strength : float
         Pull of each record's pooled map on its beat-phase maps.
-    covariates : ndarray, shape (n_records, 2), optional
-        Age (years) and sex (0/1) per training record, NaN unknown (kept z-scored).
 
     Returns
     -------
@@ -173,17 +149,6 @@ def fit_neighbour_maps(rec, X, P, shape, scalars, ok, prior_strength, covariates
     sd = np.where(sd > 0, sd, 1.0)
     z = (sc - mu) / sd
     sh = shape[keep]
-    extra = {}
-    if covariates is not None:
-        cv = np.asarray(covariates, dtype=float)[keep]
-        known = np.isfinite(cv).sum(axis=0) >= 2
-        cmu = np.where(known, np.nanmean(np.where(known, cv, 0.0), axis=0), 0.0)
-        csd = np.where(known, np.nanstd(np.where(known, cv, 0.0), axis=0), 1.0)
-        csd = np.where(csd > 0, csd, 1.0)
-        cz = np.where(known, (cv - cmu) / csd, np.nan)
-        var = np.nan_to_num(np.nanvar(np.where(known, cz, 0.0), axis=0))
-        scale = max(2.0 * float(var.sum()), 1e-12)
-        extra = {"cov": cz, "cov_mu": cmu, "cov_sd": csd, "cov_scale": scale}
     return NeighbourMaps(
         shape=sh,
         z=z,
@@ -193,11 +158,10 @@ def fit_neighbour_maps(rec, X, P, shape, scalars, ok, prior_strength, covariates
         sd=sd,
         shape_scale=max(2.0 * float(sh.var(axis=0).sum()), 1e-12),
         z_scale=max(2.0 * float(z.var(axis=0).sum()), 1e-12),
-        **extra,
     )
 
 
-def blend_neighbour_maps(rec, bank, pred, S, P, shape, scalars, ok, k, exclude=None, cov=None):
+def blend_neighbour_maps(rec, bank, pred, S, P, shape, scalars, ok, k, exclude=None):
     """Blend the neighbours' maps' prediction into ``pred`` (in place; returns it).
 
     Parameters
@@ -217,15 +181,11 @@ def blend_neighbour_maps(rec, bank, pred, S, P, shape, scalars, ok, k, exclude=N
         Neighbours (at most the bank's size, minus an excluded record).
     exclude : ndarray of int, optional
         Bank row to leave out per record (the record itself in fit; -1 for none).
-    cov : (ndarray, float), optional
-        The records' covariates ``(n_records, 2)`` and their weight in the distance
-        (:meth:`NeighbourMaps.distances`).
     """
     rows = np.flatnonzero(ok)
     for a in range(0, rows.size, 256):
         idx = rows[a : a + 256]
-        ci = None if cov is None else (cov[0][idx], cov[1])
-        D = bank.distances(shape[idx], scalars[idx], ci)
+        D = bank.distances(shape[idx], scalars[idx])
         for d, i in zip(D, idx, strict=True):
             if exclude is not None and exclude[i] >= 0:
                 d[exclude[i]] = np.inf

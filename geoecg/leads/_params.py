@@ -8,7 +8,7 @@ from .._validation import check_flag, check_fs, check_number
 from ._rescale import AMPLITUDE_MAPS
 from .names import STANDARD_LEADS, parse_leads
 
-__all__ = ["METHODS", "check_params", "check_covariates"]
+__all__ = ["METHODS", "check_params"]
 
 METHODS = ("population", "gaussian", "patient")
 
@@ -34,9 +34,6 @@ def check_params(est):
         raise ValueError(f"map_neighbors must be an int >= 0, got {km!r}")
     if km and (est.method != "population" or len(parse_leads(est.source)) != 1):
         raise ValueError("map_neighbors applies to the population method from one lead")
-    cw = check_number(est.covariate_weight, "covariate_weight", minimum=0, strict=False)
-    if cw and not km:
-        raise ValueError("covariate_weight applies with map_neighbors > 0 (the neighbour maps)")
     if est.amplitude not in AMPLITUDE_MAPS:
         raise ValueError(f"amplitude must be one of {AMPLITUDE_MAPS}, got {est.amplitude!r}")
     if est.amplitude != "conditional" and est.method == "patient":
@@ -75,32 +72,3 @@ def check_params(est):
     if len(src) == len(STANDARD_LEADS):
         raise ValueError("source holds all 12 leads: nothing to reconstruct")
     return src
-
-
-def check_covariates(C, n_records):
-    """Age (years) and sex (0 male, 1 female) per record as a float array ``(n, 2)``.
-
-    ``None`` gives all-NaN rows (unknown). NaN marks an unknown value; any other value must
-    be an age in [0, 150] years or a sex of 0 or 1.
-    """
-    if C is None:
-        return np.full((n_records, 2), np.nan)
-    try:
-        C = np.asarray(C, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(
-            "covariates must hold numbers: age in years and sex (0 male, 1 female), NaN unknown"
-        ) from exc
-    if C.shape != (n_records, 2):
-        raise ValueError(
-            f"covariates must have shape (n_records, 2) = ({n_records}, 2), columns age "
-            f"(years) and sex (0 male, 1 female); got {C.shape}"
-        )
-    age, sex = C[:, 0], C[:, 1]
-    if np.isinf(C).any():
-        raise ValueError("covariates hold inf: use NaN for an unknown age or sex")
-    if ((age < 0) | (age > 150)).any():
-        raise ValueError("covariates[:, 0] is age in years: expected values in [0, 150] or NaN")
-    if (~np.isnan(sex) & (sex != 0) & (sex != 1)).any():
-        raise ValueError("covariates[:, 1] is sex: expected 0 (male), 1 (female) or NaN")
-    return C

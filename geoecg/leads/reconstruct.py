@@ -31,7 +31,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._linear_maps import _LinearMaps
 from ._neighbours import blend_neighbour_maps, fit_neighbour_maps, source_descriptors
-from ._params import METHODS, check_covariates, check_params
+from ._params import METHODS, check_params
 from ._rescale import apply_r_amplitude_map, fit_r_amplitude_map, source_rpeaks
 from ._templates import _window, blend_templates, median_beats
 from .names import STANDARD_LEADS
@@ -96,11 +96,6 @@ class LeadReconstructor(_LinearMaps, TransformerMixin, BaseEstimator):
         record's 12 leads) of the ``k`` training records whose source lead is most alike
         (:mod:`geoecg.leads._neighbours`; the bench's single-lead default, ``k = 20``).
         Needs ``fs``.
-    covariate_weight : float, default 0.0
-        With ``map_neighbors``: weight (>= 0, dimensionless) of age and sex in the choice of
-        the neighbour maps, relative to the source-lead descriptor's two blocks; each block
-        is divided by its mean squared distance between bank records. The covariates are
-        passed to ``fit`` and ``transform`` (``covariates=``); 0 ignores them.
     amplitude : {"conditional", "r_quantile"}, default "conditional"
         ``"conditional"`` returns the conditional mean, whose amplitudes regress toward the
         population. ``"r_quantile"`` (population and gaussian methods; needs ``fs``)
@@ -192,7 +187,6 @@ class LeadReconstructor(_LinearMaps, TransformerMixin, BaseEstimator):
         template_neighbors=0,
         template_weight=0.5,
         map_neighbors=0,
-        covariate_weight=0.0,
         amplitude="conditional",
         limb_relations=True,
         on_invalid="raise",
@@ -210,7 +204,6 @@ class LeadReconstructor(_LinearMaps, TransformerMixin, BaseEstimator):
         self.template_neighbors = template_neighbors
         self.template_weight = template_weight
         self.map_neighbors = map_neighbors
-        self.covariate_weight = covariate_weight
         self.amplitude = amplitude
         self.limb_relations = limb_relations
         self.on_invalid = on_invalid
@@ -244,7 +237,7 @@ class LeadReconstructor(_LinearMaps, TransformerMixin, BaseEstimator):
         return X.astype(np.float64, copy=False)
 
     # ------------------------------------------------------------------ fit
-    def fit(self, X, y=None, *, covariates=None):
+    def fit(self, X, y=None):
         """Fit the linear map from the source leads to the missing leads; returns self.
 
         Parameters
@@ -253,9 +246,6 @@ class LeadReconstructor(_LinearMaps, TransformerMixin, BaseEstimator):
             12-lead training records (mV), standard lead order, all finite; at least one
             with no flat source lead (SD >= ``FLAT_MV`` on each).
         y : ignored
-        covariates : array_like, shape (n_records, 2), optional
-            Age (years) and sex (0 male, 1 female) per record, NaN where unknown; read
-            only with ``covariate_weight > 0``.
         """
         src = self._check_params()
         X = self._as_array(X)
@@ -272,7 +262,6 @@ class LeadReconstructor(_LinearMaps, TransformerMixin, BaseEstimator):
             )
         if not np.isfinite(X).all():
             raise ValueError("X holds NaN or inf: drop or repair the training records")
-        C = check_covariates(covariates, X.shape[0])
         self.source_ = src
         self.src_idx_ = np.array([STANDARD_LEADS.index(s) for s in src])
         if self._invalid(X[:, self.src_idx_]).all():  # the map would learn nothing
@@ -303,8 +292,7 @@ class LeadReconstructor(_LinearMaps, TransformerMixin, BaseEstimator):
             B, peaks = median_beats(X, self.src_idx_, float(self.fs))
         if self.map_neighbors:
             desc = source_descriptors(B[:, self.src_idx_[0]], peaks, float(self.fs), _window(fs)[0])
-            cov = None if covariates is None else C  # kept for any covariate_weight
-            self.neighbour_maps_ = fit_neighbour_maps(self, X, P, *desc, PHASE_PRIOR, cov)
+            self.neighbour_maps_ = fit_neighbour_maps(self, X, P, *desc, PHASE_PRIOR)
         if self.template_neighbors:
             keys = B[:, self.src_idx_].reshape(len(B), -1)
             ok = np.isfinite(keys).all(axis=1)
@@ -317,7 +305,7 @@ class LeadReconstructor(_LinearMaps, TransformerMixin, BaseEstimator):
                 self._blend(pred, keys, peaks, exclude=self_row)
             if self.neighbour_maps_ is not None:
                 own = np.where(desc[2], np.cumsum(desc[2]) - 1, -1)  # leave each record out
-                self._blend_maps(pred, X[:, self.src_idx_], P, desc, C, exclude=own)
+                self._blend_maps(pred, X[:, self.src_idx_], P, desc, exclude=own)
             Y = Y - Y.mean(axis=-1, keepdims=True)
             self.amplitude_map_ = fit_r_amplitude_map(Y, pred, fs, rp)
         return self
@@ -335,11 +323,9 @@ class LeadReconstructor(_LinearMaps, TransformerMixin, BaseEstimator):
             exclude=exclude,
         )
 
-    def _blend_maps(self, pred, S, P, desc, C, exclude=None):
+    def _blend_maps(self, pred, S, P, desc, exclude=None):
         bank, k = self.neighbour_maps_, self.map_neighbors
-        w = float(self.covariate_weight)
-        cov = (C, w) if w > 0 and bank.cov is not None else None
-        return blend_neighbour_maps(self, bank, pred, S, P, *desc, k, exclude=exclude, cov=cov)
+        return blend_neighbour_maps(self, bank, pred, S, P, *desc, k, exclude=exclude)
 
     # ------------------------------------------------------------------ transform
     def _sources(self, X):
@@ -358,11 +344,8 @@ class LeadReconstructor(_LinearMaps, TransformerMixin, BaseEstimator):
             flat = (np.where(bad_nan[:, None, None], 1.0, S).std(axis=-1) < FLAT_MV).any(axis=1)
         return bad_nan | flat
 
-    def transform(self, X, *, covariates=None):
+    def transform(self, X):
         """All 12 leads ``(n_records, 12, n_samples)`` in mV, sources copied.
-
-        ``covariates`` (age in years, sex 0/1, shape ``(n_records, 2)``, NaN unknown) is read
-        with ``covariate_weight > 0``; without it every covariate counts as unknown.
 
         Raises
         ------
@@ -382,7 +365,6 @@ class LeadReconstructor(_LinearMaps, TransformerMixin, BaseEstimator):
                 f"have fewer than 2 samples in records {rows[:10].tolist()}"
                 f"{' ...' if rows.size > 10 else ''}; repair them or pass on_invalid='nan'"
             )
-        C = check_covariates(covariates, n)
         self.invalid_records_ = np.flatnonzero(bad)
         out = np.full((n, len(STANDARD_LEADS), T), np.nan)
         out[:, self.src_idx_] = S
@@ -404,7 +386,7 @@ class LeadReconstructor(_LinearMaps, TransformerMixin, BaseEstimator):
                 if nbm:
                     fs = float(self.fs)
                     desc = source_descriptors(B[:, 0], peaks, fs, _window(fs)[0])
-                    self._blend_maps(pred, Sok, P, desc, C[ok])
+                    self._blend_maps(pred, Sok, P, desc)
                 pred = self._rescale(pred, Sok, rp)
             out[np.ix_(ok, self.tgt_idx_)] = pred
             if self.exact_limbs_:
@@ -428,7 +410,7 @@ class LeadReconstructor(_LinearMaps, TransformerMixin, BaseEstimator):
             return 0
         return int(round(self.calibration_s * self.fs))
 
-    def score_leads(self, X, *, reconstructed=None, covariates=None) -> ReconstructionScores:
+    def score_leads(self, X, *, reconstructed=None) -> ReconstructionScores:
         """Per-lead r and RMSE (µV) of the reconstructed leads against the true ones.
 
         Parameters
@@ -438,8 +420,6 @@ class LeadReconstructor(_LinearMaps, TransformerMixin, BaseEstimator):
             :meth:`transform` accepts) are a ``ValueError``: there is nothing to score.
         reconstructed : array_like, optional
             ``transform(X)`` when already computed.
-        covariates : array_like, shape (n_records, 2), optional
-            Passed to :meth:`transform`.
 
         Notes
         -----
@@ -455,10 +435,7 @@ class LeadReconstructor(_LinearMaps, TransformerMixin, BaseEstimator):
                 f"X must hold the true 12 leads to score against, (n_records, 12, n_samples); "
                 f"got {X.shape[1]} leads"
             )
-        if reconstructed is None:
-            R = self.transform(X, covariates=covariates)
-        else:
-            R = np.asarray(reconstructed)
+        R = self.transform(X) if reconstructed is None else np.asarray(reconstructed)
         miss = [i for i, n in enumerate(STANDARD_LEADS) if n not in self.source_]
         start = self.calibration_samples()
         Xt, Rt = X[:, miss, start:], R[:, miss, start:]
