@@ -170,3 +170,37 @@ def test_ludb_raw_units_read_invalid_samples_as_nan(tmp_path):
     assert np.isnan(raw[2, 1000:1100]).all() and np.isnan(header[2, 1000:1100]).all()
     assert np.isfinite(raw[2, :1000]).all() and np.isfinite(np.delete(raw, 2, axis=0)).all()
     # before: the raw units gave -32.768 mV there
+
+
+# ---------------------------------------------------------------- RECORDS and annotations
+def _ecg(fs, seconds, n_leads=1):
+    """A 72-bpm train of narrow Gaussian beats (mV), one row per lead."""
+    t = np.arange(int(round(fs * seconds))) / fs
+    beats = np.arange(0.4, seconds, 60 / 72)
+    x = np.exp(-0.5 * ((t[:, None] - beats[None, :]) / 0.012) ** 2).sum(axis=1)
+    return np.vstack([x * (1 + 0.2 * k) for k in range(n_leads)])
+
+
+def test_records_file_naming_an_absent_record_warns_and_names_it(tmp_path):
+    from geoecg.io import iter_records, list_records
+
+    for name in ("a", "b"):
+        _write(tmp_path, name, _ecg(250, 4), ["ECG1"], 250)
+    (tmp_path / "RECORDS").write_text("a\nb\nc\n")
+    # before: "c" was left out without a word (geoecg info, extract, iter_records alike)
+    with pytest.warns(UserWarning, match=r"RECORDS lists 1 record\(s\) without a header.*\['c'\]"):
+        assert list_records(tmp_path) == ["a", "b"]
+    with pytest.warns(UserWarning, match=r"\['c'\] \(an incomplete download\?\)"):
+        assert [r.name for r in iter_records(tmp_path, annotator=None)] == ["a", "b"]
+
+
+def test_qrs_bench_records_names_the_records_without_annotations(tmp_path):
+    from geoecg.features.rpeaks_peers import annotated_records
+
+    for name in ("100", "101", "bw"):
+        _write(tmp_path, name, _ecg(360, 4, 2), ["MLII", "V5"], 360)
+    wfdb.wrann("100", "atr", np.array([144, 444]), symbol=["N", "N"], write_dir=str(tmp_path))
+    # before: 101 was silently not scored; bw (an NSTDB noise record) has no beats to score
+    with pytest.warns(UserWarning, match=r"1 record\(s\) .* no \.atr.*\['101'\]; 1 scored"):
+        assert annotated_records(tmp_path) == ["100"]
+    assert annotated_records(tmp_path, ["100"]) == ["100"]  # asked for: no warning

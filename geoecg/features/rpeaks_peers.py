@@ -168,6 +168,13 @@ def annotated_records(folder: Path, requested=None) -> list[str]:
     FileNotFoundError
         A requested record has no ``.atr`` file in ``folder``.
 
+    Warns
+    -----
+    UserWarning
+        ``requested`` omitted and some records of ``folder`` (other than the NSTDB noise
+        records ``bw``, ``ma``, ``em``) have no ``.atr`` file: they are not scored, and
+        the warning names them (an incomplete download?).
+
     Examples
     --------
     >>> from geoecg.datasets import sample_mitdb_dir
@@ -175,6 +182,21 @@ def annotated_records(folder: Path, requested=None) -> list[str]:
     ['mitdb_101', 'mitdb_119', 'mitdb_201']
     """
     have = sorted(p.stem for p in Path(folder).glob("*.atr") if p.with_suffix(".hea").is_file())
+    if requested is None:
+        from ..io.nstdb import NOISE_RECORDS
+
+        bare = sorted(
+            p.stem
+            for p in Path(folder).glob("*.hea")
+            if p.stem not in have and p.stem not in NOISE_RECORDS
+        )
+        if bare and have:
+            warnings.warn(
+                f"{len(bare)} record(s) of {folder} have no .atr annotation file and are not "
+                f"scored: {bare[:10]}{' ...' if len(bare) > 10 else ''}; {len(have)} scored",
+                UserWarning,
+                stacklevel=2,
+            )
     missing = [r for r in requested or () if r not in have]
     if missing:
         raise FileNotFoundError(f"records not found (with .atr) in {folder}: {missing}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 __all__ = ["data_root", "database_dir", "list_records"]
@@ -102,7 +103,8 @@ def list_records(folder: str | os.PathLike, *, recursive: bool = True) -> list[s
 
     The ``RECORDS`` file is used when present (PhysioNet convention); otherwise the
     ``.hea`` files are listed, recursively by default, sorted. Records named in ``RECORDS``
-    whose header is absent are left out.
+    whose header is absent are left out with a ``UserWarning`` that counts and names them
+    (since session 18; a ``RECORDS`` that names no present record is ignored).
 
     Parameters
     ----------
@@ -147,12 +149,23 @@ def _list_records(folder: Path, recursive: bool) -> list[str]:
         names = [n for n in names if n]
         # RECORDS may list sub-folders (PTB-XL style); expand those.
         out: list[str] = []
+        absent: list[str] = []
         for n in names:
             p = folder / n
             if p.is_dir():
                 out += [f"{n}/{r}" for r in _list_records(p, recursive)]
             elif (folder / f"{n}.hea").is_file():
                 out.append(n)
+            else:
+                absent.append(n)
+        if out and absent:
+            warnings.warn(
+                f"{rec_file} lists {len(absent)} record(s) without a header in the folder, "
+                f"left out: {absent[:5]}{' ...' if len(absent) > 5 else ''} (an incomplete "
+                f"download?); {len(out)} record(s) listed",
+                UserWarning,
+                stacklevel=3,
+            )
         if out:
             return out
     pattern = "**/*.hea" if recursive else "*.hea"
