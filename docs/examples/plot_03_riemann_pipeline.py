@@ -12,24 +12,25 @@ import matplotlib.pyplot as plt
 
 from geoecg.datasets import sample_ptbxl_dir
 from geoecg.io import PTBXL
+from geoecg.leads import STANDARD_LEADS
 from geoecg.riemann import ClassMeanTangentSpace, LeadCovariances
 from geoecg.viz.riemann import plot_covariances, plot_tangent_scatter
 
 X, meta = PTBXL(sample_ptbxl_dir()).load(fs=100)  # (20, 12, 1000) in mV
-y = (meta["sex"] == 1).to_numpy().astype(int)
+y = (meta["sex"] == 1).to_numpy().astype(int)  # PTB-XL: sex 0 = male, 1 = female
+classes = ["male (sex 0)", "female (sex 1)"]
 covs = LeadCovariances("oas", fs=100, band=(0.5, 40)).fit_transform(X)
 print(X.shape, "->", covs.shape)
 
 # %%
-# Two covariance matrices (mV²), one per class.
-lead_names = ["I", "II", "III", "aVR", "aVL", "aVF", "V1", "V2", "V3", "V4", "V5", "V6"]
+# Two covariance matrices (mV²), one per class, the leads in PTB-XL's standard order.
 i0, i1 = int((y == 0).argmax()), int((y == 1).argmax())
-plot_covariances(covs[[i0, i1]], titles=["sex 0", "sex 1"], lead_names=lead_names)
+plot_covariances(covs[[i0, i1]], titles=classes, lead_names=STANDARD_LEADS)
 plt.show()
 
 # %%
 # Tangent vectors at both class means: one row of features per record.
 T = ClassMeanTangentSpace().fit_transform(covs, y)
 print(T.shape)
-plot_tangent_scatter(T, y, labels=["sex 0", "sex 1"])
+plot_tangent_scatter(T, y, labels=classes)
 plt.show()

@@ -44,7 +44,9 @@ print(f"V1 of test record {k}: r = {r_v1[k]:.2f}")
 t = np.arange(X.shape[2]) / 100.0
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.5), gridspec_kw={"width_ratios": [1, 2]})
 axes[0].bar(scores.index, scores.r_mean)
-axes[0].set(ylim=(0, 1.05), ylabel="r", title="per-lead r, 5 test records")
+axes[0].set(
+    ylim=(0, 1.05), ylabel="Pearson r (recorded, rebuilt)", title="mean r of 5 test records"
+)
 axes[0].tick_params(axis="x", labelrotation=90)
 axes[1].plot(t, test[k, v1], "k", lw=0.9, label="recorded")
 axes[1].plot(t, X_hat[k, v1], "tab:red", lw=0.9, label="from I, II, V3")
