@@ -84,9 +84,10 @@ sc = axes[0].scatter(df.hr_true, df.heart_rate_bpm, c=df.noise, cmap="viridis")
 axes[0].plot([50, 120], [50, 120], "k:", lw=1)
 axes[0].set(xlabel="true heart rate (beats/min)", ylabel="extracted (beats/min)")
 fig.colorbar(sc, ax=axes[0], label="noise (mV)")
-for ax, col in zip(axes[1:], ["sqi_kSQI", "sqi_bSQI"], strict=True):
+quality = {"sqi_kSQI": "kSQI (kurtosis)", "sqi_bSQI": "bSQI (share of beats both detect)"}
+for ax, (col, label) in zip(axes[1:], quality.items(), strict=True):
     ax.plot(df.noise, df[col], "o", alpha=0.6)
-    ax.set(xlabel="white noise (mV)", ylabel=col.removeprefix("sqi_"))
+    ax.set(xlabel="white noise (mV)", ylabel=label)
 fig.tight_layout()
 plt.show()
 

@@ -60,7 +60,7 @@ t = beats / rec.fs
 fig, axes = plt.subplots(3, 1, figsize=(10, 6), sharex=True)
 panels = [
     (peaks.rr_ms, "RR (ms)"),
-    (stats[:, AF_STAT_NAMES.index("nRMSSD")], "nRMSSD"),
+    (stats[:, AF_STAT_NAMES.index("nRMSSD")], "nRMSSD (RMSSD / mean RR)"),
     (stats[:, AF_STAT_NAMES.index("COSEn")], "COSEn"),
 ]
 for ax, (values, label) in zip(axes, panels, strict=True):
@@ -108,7 +108,7 @@ for ax, (values, title) in zip(axes, columns, strict=True):
     for k, c in enumerate(classes):
         v = values[label == c]
         ax.plot(np.full(v.size, k) + np.linspace(-0.15, 0.15, v.size), v, "o", alpha=0.7)
-    ax.set_xticks(range(len(classes)), classes)
+    ax.set_xticks(range(len(classes)), ["N\nnormal", "A\nAF", "O\nother", "~\nnoisy"])
     ax.set(title=title, xlabel="CinC 2017 class")
 fig.tight_layout()
 plt.show()
