@@ -52,7 +52,9 @@ ax.errorbar(
 )
 ax.axvline(1.0, color="0.5", ls="--", lw=1)
 ax.set_xscale("log")
-ax.set_yticks(rows, [f"{t} (per SD)" if t == "age" else t for t in odds.index])
+# sex is coded 0 male, 1 female (as in PTB-XL); site s0 is the reference level
+names = {"age": "age (per SD)", "sex": "sex (female vs male)", "site[s1]": "site s1 vs s0"}
+ax.set_yticks(rows, [names.get(t, f"{t} (per unit)") for t in odds.index])
 ax.set(xlabel="odds ratio of the disease (95 % CI, log scale)", title="Adjusted odds ratios")
 plt.tight_layout()
 plt.show()
