@@ -12,6 +12,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from .._three_d_input import ThreeDInputMixin
 from .._validation import as_signal, is_record_list
 from .rpeaks import RPeakResult, _validate_signal, detect_rpeaks
 
@@ -33,7 +34,7 @@ DETECT_OPTIONS = (
 )
 
 
-class RPeakDetector(TransformerMixin, BaseEstimator):
+class RPeakDetector(ThreeDInputMixin, TransformerMixin, BaseEstimator):
     """Detect R-peaks in every record of a cohort (a transformer for pipelines).
 
     Parameters
@@ -139,11 +140,3 @@ prune_h, track, max_gap_ms
         """Detect the R-peaks of each record; returns a list of :class:`RPeakResult`."""
         check_is_fitted(self, "n_leads_in_")
         return [detect_rpeaks(r, self.fs, **self._kwargs()) for r in self._records(X)]
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.requires_fit = True
-        tags.input_tags.two_d_array = False
-        tags.input_tags.three_d_array = True
-        tags.target_tags.required = False
-        return tags

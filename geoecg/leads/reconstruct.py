@@ -29,6 +29,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from .._three_d_input import ThreeDInputMixin
 from ._linear_maps import _LinearMaps
 from ._neighbours import blend_neighbour_maps, fit_neighbour_maps, source_descriptors
 from ._params import METHODS, check_params
@@ -47,7 +48,7 @@ FLAT_MV = 1e-4
 PHASE_PRIOR = 0.1
 
 
-class LeadReconstructor(_LinearMaps, TransformerMixin, BaseEstimator):
+class LeadReconstructor(ThreeDInputMixin, _LinearMaps, TransformerMixin, BaseEstimator):
     """Reconstruct the standard 12 leads from a subset (linear, fitted on 12-lead records).
 
     Parameters
@@ -207,13 +208,6 @@ class LeadReconstructor(_LinearMaps, TransformerMixin, BaseEstimator):
         self.amplitude = amplitude
         self.limb_relations = limb_relations
         self.on_invalid = on_invalid
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.requires_fit = True
-        tags.input_tags.two_d_array = False
-        tags.input_tags.three_d_array = True
-        return tags
 
     # ------------------------------------------------------------------ checks
     def _check_params(self):

@@ -19,6 +19,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
 from .._kernels.spd import geodesic_logeuclid, geodesic_riemann
+from .._three_d_input import ThreeDInputMixin
 from .tangent import _check_positive_definite, check_labels, check_spd_batch
 
 
@@ -137,7 +138,7 @@ def geodesic_augment(
     return GeodesicSamples(Xn, y[first], first, second, alpha)
 
 
-class GeodesicAugmentedClassifier(ClassifierMixin, BaseEstimator):
+class GeodesicAugmentedClassifier(ThreeDInputMixin, ClassifierMixin, BaseEstimator):
     """Fit ``estimator`` on the training matrices plus geodesic same-class interpolations.
 
     Parameters
@@ -180,12 +181,6 @@ class GeodesicAugmentedClassifier(ClassifierMixin, BaseEstimator):
         self.ratio = ratio
         self.metric = metric
         self.random_state = random_state
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.three_d_array = True
-        return tags
 
     def fit(self, X, y):
         """Augment (X, y) and fit a clone of ``estimator``; returns self."""

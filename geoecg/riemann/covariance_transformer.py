@@ -12,6 +12,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from .._three_d_input import ThreeDInputMixin
 from .._validation import check_fs, flat_leads
 from ._window_mean import WINDOW_MEANS
 from .covariances import ESTIMATORS, _as_batch, _check_leads, lead_covariances
@@ -26,7 +27,7 @@ def _first_record(X: list):
     return X[0]
 
 
-class LeadCovariances(TransformerMixin, BaseEstimator):
+class LeadCovariances(ThreeDInputMixin, TransformerMixin, BaseEstimator):
     """Signals ``(n_records, n_leads, n_samples)`` to SPD lead covariances.
 
     Parameters
@@ -116,13 +117,6 @@ class LeadCovariances(TransformerMixin, BaseEstimator):
         self.beat_window_s = beat_window_s
         self.reg = reg
         self.n_jobs = n_jobs
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.requires_fit = True
-        tags.input_tags.two_d_array = False
-        tags.input_tags.three_d_array = True
-        return tags
 
     def _check_params(self):
         est = self.estimator

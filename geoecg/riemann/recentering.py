@@ -11,6 +11,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from .._three_d_input import ThreeDInputMixin
 from .tangent import _check_positive_definite, _invsqrtm, check_spd_batch, riemann_group_means
 
 
@@ -39,7 +40,7 @@ def _domains(domains, n: int) -> np.ndarray:
     return d
 
 
-class RiemannianRecentering(TransformerMixin, BaseEstimator):
+class RiemannianRecentering(ThreeDInputMixin, TransformerMixin, BaseEstimator):
     """Re-centre the matrices of each domain at the identity.
 
     Domains (site, device, subject) come through scikit-learn metadata routing: request
@@ -79,12 +80,6 @@ class RiemannianRecentering(TransformerMixin, BaseEstimator):
     def __init__(self, metric="riemann", unseen="batch"):
         self.metric = metric
         self.unseen = unseen
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.three_d_array = True
-        return tags
 
     def fit(self, X, y=None, domains=None):
         """Compute the mean of each domain; returns self."""

@@ -21,6 +21,7 @@ from .._kernels.spd import (
     symmetric_status,
 )
 from .._optional import import_pyriemann  # pyRiemann without torch, on first use
+from .._three_d_input import ThreeDInputMixin
 
 __all__ = ["ClassMeanTangentSpace", "check_spd_batch", "tangent_vectors"]
 
@@ -237,7 +238,7 @@ def riemann_group_means(X, groups) -> tuple[np.ndarray, np.ndarray]:
     return uniq, out
 
 
-class ClassMeanTangentSpace(TransformerMixin, BaseEstimator):
+class ClassMeanTangentSpace(ThreeDInputMixin, TransformerMixin, BaseEstimator):
     """Tangent vectors at the Riemannian mean of each class.
 
     Parameters
@@ -294,9 +295,7 @@ class ClassMeanTangentSpace(TransformerMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.three_d_array = True
-        tags.target_tags.required = True
+        tags.target_tags.required = True  # fit needs the classes
         return tags
 
     def fit(self, X, y):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from .._three_d_input import ThreeDInputMixin
 from ._validate import check_fs
 from .filters import bandpass
 from .resample import resample
@@ -11,7 +12,9 @@ from .resample import resample
 __all__ = ["Resampler", "BandPass"]
 
 
-class _Stateless(TransformerMixin, BaseEstimator):
+class _Stateless(ThreeDInputMixin, TransformerMixin, BaseEstimator):
+    _requires_fit = False  # transform works without fit
+
     def fit(self, X, y=None):
         """Check the parameters; nothing is learned. Returns self."""
         self._check()
@@ -20,13 +23,6 @@ class _Stateless(TransformerMixin, BaseEstimator):
 
     def _check(self):  # pragma: no cover - overridden
         pass
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.requires_fit = False
-        tags.input_tags.two_d_array = False
-        tags.input_tags.three_d_array = True
-        return tags
 
 
 class Resampler(_Stateless):

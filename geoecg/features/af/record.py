@@ -18,6 +18,7 @@ import os
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from ..._three_d_input import ThreeDInputMixin
 from ..._validation import (
     as_signal,
     check_fs,
@@ -325,7 +326,7 @@ def af_record_features_batch(
     )
 
 
-class AFRecordFeatures(TransformerMixin, BaseEstimator):
+class AFRecordFeatures(ThreeDInputMixin, TransformerMixin, BaseEstimator):
     """Transformer: single-lead records -> :func:`af_record_features` matrix.
 
     Parameters
@@ -343,6 +344,8 @@ class AFRecordFeatures(TransformerMixin, BaseEstimator):
     True
     """
 
+    _requires_fit = False  # transform works without fit
+
     def __init__(self, fs: float = 300.0):
         self.fs = fs
 
@@ -359,10 +362,3 @@ class AFRecordFeatures(TransformerMixin, BaseEstimator):
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         """Names of the record features."""
         return np.asarray(AF_RECORD_FEATURE_NAMES, dtype=object)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.requires_fit = False
-        tags.input_tags.two_d_array = False
-        tags.input_tags.three_d_array = True
-        return tags
