@@ -59,6 +59,8 @@ cells = [
         "    ax.set_title(lead, fontsize=9)\n"
         "for ax in axes[-1]:\n"
         "    ax.set_xlabel('ms from R')\n"
+        "for ax in axes[:, 0]:\n"
+        "    ax.set_ylabel('median beat (mV)')\n"
         "fig.tight_layout()"
     ),
 ]
