@@ -18,6 +18,9 @@ min="${KERNEL_MIN_LINE_COVERAGE:-90}"
 
 select="twin or kernel or numpy or reference or fiducials or track_beats or single_pass"
 select="$select or degenerate_records or empty_inputs or flat_and_empty"
+# the four-peak refinement against its one-peak loop, and RecordData.precompute against the
+# properties (both feed infinite samples: their inf - inf is expected, under np.errstate)
+select="$select or refinement_in_groups_of_four or precompute_gives_the_properties_arrays"
 # the kernel-vs-twin tests of each topic (selected by name), plus tests/test_kernel_twins_extra.py
 # for the kernels those do not reach; the few twin cases on large inputs are left to the
 # JIT run of the full suite
@@ -32,6 +35,7 @@ python -m pytest -q -p no:cacheprovider \
     tests/test_sqi_fused.py tests/test_cohort_summary.py \
     tests/test_hrv_cleaning.py tests/test_sqi.py tests/test_simulate_waveforms.py \
     tests/test_riemann_covariance.py tests/test_riemann_spd.py tests/test_window_riemann_mean.py \
+    tests/test_cohort_identity.py \
     -k "$select" \
     --deselect "tests/test_hrv.py::test_nonlinear_matches_twin[normal-0-300]" \
     --deselect "tests/test_hrv.py::test_nonlinear_matches_twin[int-2-200]" \

@@ -149,13 +149,17 @@ def test_precompute_gives_the_properties_arrays(monkeypatch):
     for x, primary in _variants():
         leads = tuple("ab"[: x.shape[0]])
         fast = RecordData(x, FS, leads, primary)
-        fast.precompute()
+        # the infinite-sample variants: inf - inf (NaN, by design) warns on NumPy scalars in
+        # the kernels' plain-Python run (NUMBA_DISABLE_JIT=1), never in machine code
+        with np.errstate(invalid="ignore"):
+            fast.precompute()
         for key in ("rpeaks", "lead_rpeaks", "band_decimated"):
             taken[key] += key in fast._cache
         taken["left"] += "rpeaks" not in fast._cache
         ref = RecordData(x, FS, leads, primary)
         for name in _SHARED:
-            a, b = _value(fast, name), _value(ref, name)
+            with np.errstate(invalid="ignore"):
+                a, b = _value(fast, name), _value(ref, name)
             if isinstance(a, str) or isinstance(b, str):
                 assert a == b, name
             else:
