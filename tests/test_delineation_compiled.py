@@ -97,13 +97,10 @@ def test_full_kernel_matches_python_version():
     ra = np.zeros((rp.size, 12), np.int8)
     b, rb = a.copy(), ra.copy()
     none = np.full(rp.size, -1, np.int64)
-    xc = xw - _filter(np.where(np.abs(xq) > 0.3, xq, 0.0)[None], FS, (0.5, 15.0))[0]
-    for c in (np.zeros(0), xc):  # without and with rule X's QRS-free signal
-        K.delineate_lead(xq, dq, xw, dw, rp, par, a, ra, none, c, 20)
-        py = getattr(K.delineate_lead, "py_func", K.delineate_lead)
-        py(xq, dq, xw, dw, rp, par, b, rb, none, c, 20)
-        np.testing.assert_array_equal(a, b)
-        np.testing.assert_array_equal(ra, rb)
+    K.delineate_lead(xq, dq, xw, dw, rp, par, a, ra, none)
+    getattr(K.delineate_lead, "py_func", K.delineate_lead)(xq, dq, xw, dw, rp, par, b, rb, none)
+    np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(ra, rb)
 
 
 def test_p_in_window_kernel_matches_python_version():
@@ -185,7 +182,7 @@ def test_p_offset_kernel_reference_span_of_its_own():
         for f in (K.delineate_lead, getattr(K.delineate_lead, "py_func", K.delineate_lead)):
             out, reason = np.full((rp.size, 12), np.nan), np.zeros((rp.size, 12), np.int8)
             f(xq=xq, dq=dq, xw=xw, dw=dw, rpeaks=rp, par=par, out=out, reason=reason,
-              lo_min=np.full(rp.size, -1, np.int64), xc=np.zeros(0), xc_pre=20)  # fmt: skip
+              lo_min=np.full(rp.size, -1, np.int64))  # fmt: skip
             outs.append((out, reason))
         np.testing.assert_array_equal(outs[0][0], outs[1][0])
         np.testing.assert_array_equal(outs[0][1], outs[1][1])

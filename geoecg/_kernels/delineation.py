@@ -33,10 +33,6 @@ REASONS = (
     R_FLUTTER,
 ) = range(12)  # fmt: skip
 
-#: Rule X (registry item 27): the QRS-free T lobe choice applies where the larger lobe is at
-#: least this share of the lead's QRS amplitude (a lead with a flat T keeps the old choice).
-T_X_GUARD = 0.04
-
 # Indices into ``par`` (all in samples unless a fraction).
 (
     P_QRS_PRE, P_QRS_POST, P_SLOPE_WIN, P_ON_HI, P_ON_LO, P_OFF_HI, P_OFF_LO,
@@ -170,16 +166,8 @@ def _qrs(xq, dq, r, lo, hi, par, out, reason, b):
 
 
 @njit(cache=True, nogil=True)
-def _t_wave(xw, dw, xc, xc_pre, on, off, ts, te, qamp, par, out, reason, b):
-    """T onset, peak and offset in ``[ts, te]``; returns the T offset (or -1).
-
-    Rule X (registry item 27): where ``xc`` is given (``xc.shape[0] > 0``: the P/T-band
-    signal with each beat's band-passed QRS taken out), the positive and negative extremes
-    of ``xw`` (positions unchanged) are compared by their height on ``xc`` against the median
-    of ``xc`` over ``[on - xc_pre, on - xc_pre // 2)`` (samples), where the larger of the two
-    heights is at least :data:`T_X_GUARD` of the QRS amplitude ``qamp``; elsewhere, and for
-    the no-T test, against ``xw[on]``.
-    """
+def _t_wave(xw, dw, on, off, ts, te, qamp, par, out, reason, b):
+    """T onset, peak and offset in ``[ts, te]``; returns the T offset (or -1)."""
     iso = xw[on]
     ipos = _argext(xw, ts, te, 1.0, iso)
     ineg = _argext(xw, ts, te, -1.0, iso)
@@ -191,13 +179,6 @@ def _t_wave(xw, dw, xc, xc_pre, on, off, ts, te, qamp, par, out, reason, b):
         return -1
     # the larger lobe is the T (an inverted T has polarity -1; a biphasic T is measured on
     # its larger lobe)
-    a0, a1 = on - xc_pre, on - xc_pre // 2
-    if xc.shape[0] > 0 and a0 >= 0 and a1 > a0 and _finite(xc, a0, a1 - 1):
-        ciso = np.median(xc[a0:a1])
-        cpos = xc[ipos] - ciso
-        cneg = ciso - xc[ineg]
-        if max(cpos, cneg) >= T_X_GUARD * qamp:
-            apos, aneg = cpos, cneg
     main, smain = (ipos, 1.0) if apos >= aneg else (ineg, -1.0)
     out[b, 10] = main
     span = int(par[P_T_SPAN])
@@ -296,16 +277,13 @@ def p_in_window(xq, xw, dw, qon, qoff, ps, pe, par, out, reason):
 
 
 @njit(cache=True, nogil=True)
-def delineate_lead(xq, dq, xw, dw, rpeaks, par, out, reason, lo_min, xc, xc_pre):
+def delineate_lead(xq, dq, xw, dw, rpeaks, par, out, reason, lo_min):
     """Delineate every beat of one lead in place.
 
     ``out`` (n_beats, 12) float64 receives the sample positions of :data:`FIDUCIALS` (NaN
     where absent), ``reason`` (n_beats, 12) int8 the reason codes; both are overwritten.
     ``lo_min`` (n_beats,) int64: the earliest start of each beat's QRS search window (-1:
     none; see :func:`spike_starts`).
-    ``xc`` (n,) float64: the P/T-band signal without each beat's QRS, for the T lobe
-    choice of rule X (an empty array: none), ``xc_pre`` its reference span (samples; see
-    :func:`_t_wave`).
     """
     n = xq.shape[0]
     nb = rpeaks.shape[0]
@@ -354,7 +332,7 @@ def delineate_lead(xq, dq, xw, dw, rpeaks, par, out, reason, lo_min, xc, xc_pre)
         elif not (_finite(xw, ts, te) and _finite(dw, ts, te)):
             _set(out, reason, b, (9, 10, 11), 8)
         else:
-            toff = _t_wave(xw, dw, xc, xc_pre, on, off, ts, te, qamp, par, out, reason, b)
+            toff = _t_wave(xw, dw, on, off, ts, te, qamp, par, out, reason, b)
         # ---------------------------------------------------------------- P wave
         pe = on - int(par[P_P_GAP])
         ps = on - int(par[P_P_PRE])

@@ -59,14 +59,12 @@ def p_rhythm(lead_s: np.ndarray, lead_r: np.ndarray, fs: float, st: DelineationS
 
 
 def combine(lead_s: np.ndarray, lead_r: np.ndarray, st: DelineationSettings):
-    """Global boundary per beat (mean of the lead onsets / offsets, median of the peaks and of
-    the T offsets) with reason codes, the P-offset <= QRS-onset <= ... order, and the global P
-    vote."""
+    """Global boundary per beat (mean of the lead onsets / offsets, median of the peaks) with
+    reason codes, the P-offset <= QRS-onset <= ... order, and the global P vote."""
     n_leads, nb, nf = lead_s.shape
     reason = np.zeros((nb, nf), dtype=np.int8)
     use_mean = np.zeros(nf, dtype=np.bool_)
     use_mean[list(_ONSETS + _OFFSETS)] = True
-    use_mean[_k.F_TOFF] = False  # rule X's T offset: the median of the leads (registry item 28)
     out = _k.combine_leads(lead_s=np.ascontiguousarray(lead_s), q=_MEDIAN, use_mean=use_mean)
     for b, c in zip(*np.nonzero(~np.isfinite(out)), strict=True):
         # where no lead measured it: the most common lead reason

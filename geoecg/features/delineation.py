@@ -50,9 +50,8 @@ band (0.5-15 Hz), then runs :func:`geoecg._kernels.delineation.delineate_lead` a
   flutter wave hides in the T) and few beats of 3:1.
 
 The multi-lead (global) boundary of each beat combines the leads: onsets and offsets
-(P, QRS, T onset and J) are the mean of the lead values, rounded to a working-rate sample;
-peaks and the T offset the median (item 28: one misread lead moves a mean of 12 T offsets
-by about 20 ms on ECGSYN); a global P exists when at least ``global_p_vote`` of the
+(P, QRS, T and J) are the mean of the lead values, rounded to a working-rate sample; peaks
+the median of the lead values; a global P exists when at least ``global_p_vote`` of the
 leads have one. (A pull of the global P offset towards the P peak, rule D of the benchmark
 page, lowered the LUDB P-offset error SD but read P waves of 120 ms or more about 10 ms
 short; it was removed.)
@@ -98,7 +97,6 @@ from scipy.signal import butter, resample_poly, sosfiltfilt
 from .._kernels import delineation as _k
 from .._validation import check_fs, check_rpeaks, select_leads
 from . import _delineation_p as _dp
-from . import _delineation_t as _dt
 from ._delineation_checks import check_settings as _check_settings
 
 __all__ = [
@@ -560,10 +558,11 @@ def delineate(
         par = st.params(wfs)
         rpw = rp * up
         lo_min = _spike_starts(filled[use], rpw, wfs, st)
-        filt = lambda y: _filter(y, wfs, st.wave_band_hz)  # noqa: E731
-        _dt.delineate_leads(
-            (xq, dq, xw, dw), rpw, par, lead_s, lead_r, lo_min, filled, bad, wfs, filt
-        )
+        for j in range(n_leads):
+            _k.delineate_lead(
+                xq=xq[j], dq=dq[j], xw=xw[j], dw=dw[j], rpeaks=rpw, par=par,
+                out=lead_s[j], reason=lead_r[j], lo_min=lo_min,
+            )  # fmt: skip
         _dp.p_rhythm(lead_s, lead_r, wfs, st)
         shift = np.asarray(st.shift_ms, dtype=np.float64)  # 12 values: checked at construction
         if np.any(shift):
