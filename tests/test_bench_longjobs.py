@@ -21,6 +21,9 @@ class _LUDB:  # a LUDB folder with two records, nothing read
     def records(self):
         return ["1", "2"]
 
+    def missing_annotations(self, names):  # every annotation file there
+        return {}
+
 
 @pytest.fixture
 def stub_ludb(monkeypatch):

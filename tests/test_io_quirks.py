@@ -204,3 +204,17 @@ def test_qrs_bench_records_names_the_records_without_annotations(tmp_path):
     with pytest.warns(UserWarning, match=r"1 record\(s\) .* no \.atr.*\['101'\]; 1 scored"):
         assert annotated_records(tmp_path) == ["100"]
     assert annotated_records(tmp_path, ["100"]) == ["100"]  # asked for: no warning
+
+
+def test_extract_takes_mlii_as_lead_ii_for_the_single_lead_sets(tmp_path):
+    import json
+
+    root = tmp_path / "tree"
+    root.mkdir()
+    _write(root, "r1", _ecg(360, 10, 2), ["V5", "MLII"], 360)  # MIT-BIH 114's order
+    extract_features(root, ["sqi"], out=tmp_path / "o", progress=False)
+    settings = json.loads((tmp_path / "o" / "_manifest.json").read_text())["settings"]
+    assert settings["leads"] == ["V5", "MLII"] and settings["primary"] == 1  # before: 0 (V5)
+    _write(root, "r1", _ecg(360, 10, 2), ["ECG1", "ECG2"], 360)  # AFDB/SVDB names: the first
+    extract_features(root, ["sqi"], out=tmp_path / "o2", progress=False)
+    assert json.loads((tmp_path / "o2" / "_manifest.json").read_text())["settings"]["primary"] == 0

@@ -72,6 +72,9 @@ class _LUDB:  # a LUDB folder with two records, nothing read
     def records(self):
         return ["1", "2"]
 
+    def missing_annotations(self, names):  # every annotation file there
+        return {}
+
 
 def test_bench_delineate_interrupted_then_resumed_equals_uninterrupted(monkeypatch, tmp_path):
     import geoecg.io

@@ -109,6 +109,15 @@ def _select(refs, records, limit):
     return refs
 
 
+def _is_lead_ii(name: str) -> bool:
+    from ..leads import parse_lead
+
+    try:
+        return parse_lead(name) == "II"
+    except ValueError:  # ECG1, noise1, ...: not a standard lead name
+        return False
+
+
 def _layout(src, refs, lead):
     if src.leads is not None:
         leads = tuple(src.leads)
@@ -139,9 +148,8 @@ def _layout(src, refs, lead):
         if not 0 <= lead < len(leads):
             raise ValueError(f"lead index {lead} out of range for leads {list(leads)}")
         primary = lead
-    elif lead is None:
-        low = [n.lower() for n in leads]
-        primary = low.index("ii") if "ii" in low else 0
+    elif lead is None:  # lead II in any spelling (II, ii, MLII, D2), else the first lead
+        primary = next((i for i, n in enumerate(leads) if _is_lead_ii(n)), 0)
     else:
         low = [n.lower() for n in leads]
         if str(lead).lower() not in low:
@@ -216,7 +224,9 @@ def extract_features(
         Address of a running Dask scheduler (``backend="dask"``).
     lead : str or int, optional
         Lead of the single-lead feature sets (SQI, noise, AF, morphology); default lead II
-        where there is one, else the first lead.
+        where there is one (any spelling :func:`geoecg.leads.parse_lead` reads as II:
+        ``II``, ``ii``, ``MLII``, ``D2``; before session 18 only ``II`` in any case), else
+        the first lead.
     fs : float, optional
         Required sampling rate (Hz): other records become error rows. Default: the
         source's (PTB-XL 100 or 500, MIMIC-IV-ECG 500, CinC 300, MIT-BIH 360; any rate for
