@@ -34,7 +34,8 @@ python -m pytest -q -p no:cacheprovider \
     tests/test_hrv_speed.py tests/test_hrv_simd.py \
     tests/test_sqi_fused.py tests/test_cohort_summary.py \
     tests/test_hrv_cleaning.py tests/test_sqi.py tests/test_simulate_waveforms.py \
-    tests/test_riemann_covariance.py tests/test_riemann_spd.py tests/test_window_riemann_mean.py \
+    tests/test_riemann_covariance.py tests/test_covariance_lanes8.py tests/test_riemann_spd.py \
+    tests/test_window_riemann_mean.py \
     tests/test_cohort_identity.py \
     -k "$select" \
     --deselect "tests/test_hrv.py::test_nonlinear_matches_twin[normal-0-300]" \

@@ -5,7 +5,9 @@ Raw cross products over L2-resident tiles (:func:`_gram_stream`, which also read
 tile, and at a record's end the next record's first tile, while the products run), or, when a
 lead's mean is large against its spread, shifted sums over L1-resident tiles
 (:func:`_scatter_single_pass`). Both accumulate exactly the lower triangle in 4 x 4 triangle
-blocks and 4 x 2 blocks (``c (c + 1) / 2`` products per sample).
+blocks and 4 x 2 blocks (``c (c + 1) / 2`` products per sample); the raw products' blocks are
+explicit 8-lane vector code with a prefetch per cache line
+(:mod:`geoecg._kernels.covariance_lanes8`), the shifted sums' blocks LLVM-vectorised loops.
 
 No validation here: callers pass C-contiguous float64 arrays.
 """
@@ -13,12 +15,9 @@ No validation here: callers pass C-contiguous float64 arrays.
 from __future__ import annotations
 
 import numpy as np
-from llvmlite import ir
-from numba import njit, types
-from numba.core import cgutils
-from numba.extending import intrinsic
+from numba import njit
 
-from .._jit import compiled_as
+from .covariance_lanes8 import LINE, RIDE_PREFETCH, _blk8, _dot8, _prefetch, _tri8
 
 #: Time samples per tile of the single-pass kernel: 12 leads x 128 x 8 B = 12 KB, so that the
 #: centred tile and the prefetched next one fit in a 32 KB L1 together (256: 6 % slower).
@@ -28,39 +27,6 @@ TILE = 128
 # regrouped, results differ from a sequential sum by rounding, ~1e-16 relative); no
 # ``nnan``/``ninf``, so non-finite values still propagate and are detected.
 _FASTMATH = {"reassoc", "contract"}
-
-
-#: Doubles per 64-byte cache line (one software prefetch each).
-LINE = 8
-#: ``llvm.prefetch`` arguments: read access, keep in all cache levels, data cache.
-_PF_READ, _PF_LOCALITY, _PF_DATA = 0, 3, 1
-
-
-@intrinsic
-def _prefetch_intrinsic(typingctx, arr, idx):
-    """Software prefetch of ``arr[idx]`` (1-D array): ``llvm.prefetch``, no result, no fault."""
-    sig = types.void(arr, idx)
-
-    def codegen(context, builder, signature, args):
-        aty = signature.args[0]
-        ary = context.make_array(aty)(context, builder, args[0])
-        ptr = cgutils.get_item_pointer(context, builder, aty, ary, [args[1]], wraparound=False)
-        i32, i8p = ir.IntType(32), ir.IntType(8).as_pointer()
-        fnty = ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32])
-        fn = cgutils.get_or_insert_function(builder.module, fnty, "llvm.prefetch.p0i8")
-        builder.call(
-            fn, [builder.bitcast(ptr, i8p), i32(_PF_READ), i32(_PF_LOCALITY), i32(_PF_DATA)]
-        )
-        return context.get_dummy_value()
-
-    return sig, codegen
-
-
-@compiled_as(_prefetch_intrinsic)
-def _prefetch(arr, idx):
-    """Software prefetch of ``arr[idx]`` in compiled code; nothing in Python (results do not
-    depend on it), so kernels also run under ``NUMBA_DISABLE_JIT=1`` and interpreted."""
-    return None
 
 
 @njit(cache=True, nogil=True)
@@ -222,75 +188,6 @@ _FIRST_TILE_MARGIN = 4.0
 
 
 @njit(cache=True, nogil=True, fastmath=_FASTMATH)
-def _triangle4_sum(a0, a1, a2, a3, r0, r1, nb, acc, i, rowsum, ir):
-    """:func:`_triangle4`, and ``rowsum[ir] += sum(r0)``, ``rowsum[ir + 1] += sum(r1)``: two
-    leads' next tile is read (and so brought into the caches) while the products run."""
-    p00 = p10 = p20 = p30 = p11 = p21 = p31 = p22 = p32 = p33 = 0.0
-    q0 = q1 = 0.0
-    for u in range(nb):
-        w0 = a0[u]
-        w1 = a1[u]
-        w2 = a2[u]
-        w3 = a3[u]
-        q0 += r0[u]
-        q1 += r1[u]
-        p00 += w0 * w0
-        p10 += w1 * w0
-        p20 += w2 * w0
-        p30 += w3 * w0
-        p11 += w1 * w1
-        p21 += w2 * w1
-        p31 += w3 * w1
-        p22 += w2 * w2
-        p32 += w3 * w2
-        p33 += w3 * w3
-    acc[i, i] += p00
-    acc[i + 1, i] += p10
-    acc[i + 2, i] += p20
-    acc[i + 3, i] += p30
-    acc[i + 1, i + 1] += p11
-    acc[i + 2, i + 1] += p21
-    acc[i + 3, i + 1] += p31
-    acc[i + 2, i + 2] += p22
-    acc[i + 3, i + 2] += p32
-    acc[i + 3, i + 3] += p33
-    rowsum[ir] += q0
-    rowsum[ir + 1] += q1
-
-
-@njit(cache=True, nogil=True, fastmath=_FASTMATH)
-def _block42_sum(a0, a1, a2, a3, b0, b1, r0, nb, acc, i, j, rowsum, ir):
-    """:func:`_block42`, and ``rowsum[ir] += sum(r0)`` (one lead's next tile, read meanwhile)."""
-    p00 = p10 = p20 = p30 = p01 = p11 = p21 = p31 = 0.0
-    q0 = 0.0
-    for u in range(nb):
-        v0 = b0[u]
-        v1 = b1[u]
-        w0 = a0[u]
-        w1 = a1[u]
-        w2 = a2[u]
-        w3 = a3[u]
-        q0 += r0[u]
-        p00 += w0 * v0
-        p10 += w1 * v0
-        p20 += w2 * v0
-        p30 += w3 * v0
-        p01 += w0 * v1
-        p11 += w1 * v1
-        p21 += w2 * v1
-        p31 += w3 * v1
-    acc[i, j] += p00
-    acc[i + 1, j] += p10
-    acc[i + 2, j] += p20
-    acc[i + 3, j] += p30
-    acc[i, j + 1] += p01
-    acc[i + 1, j + 1] += p11
-    acc[i + 2, j + 1] += p21
-    acc[i + 3, j + 1] += p31
-    rowsum[ir] += q0
-
-
-@njit(cache=True, nogil=True, fastmath=_FASTMATH)
 def _row_sums(x, rowsum, first, start, nb):
     """``rowsum[i] += sum(x[i, start : start + nb])`` for the leads ``i >= first``."""
     for i in range(first, x.shape[0]):
@@ -326,7 +223,7 @@ def _prefetch_span(xr, start, stop):
         _prefetch(xr, u)
 
 
-@njit(cache=True, nogil=True, fastmath=_FASTMATH)
+@njit(cache=True, nogil=True)
 def _gram_stream(x, xn, has_next, acc, rowsum, first, sink, max_first_loss):
     """Raw cross products ``acc[i, j] = sum_s x_is x_js`` (lower triangle) and row sums of ``x``
     (c, t) in one pass over memory, with no centred copy; returns -1 when the pass stopped after
@@ -334,17 +231,17 @@ def _gram_stream(x, xn, has_next, acc, rowsum, first, sink, max_first_loss):
     products would cancel: the caller takes the shifted sums), else 0.
 
     Tiles of :func:`_gram_tile_length` samples; in each, the lower triangle in groups of 4 leads
-    (:func:`_triangle4`, :func:`_block42`: ``c (c + 1) / 2`` products per sample), and each block
-    also sums one or two leads' NEXT tile (:func:`_triangle4_sum`, :func:`_block42_sum`), so that
-    reading memory overlaps the products. The last tile's blocks read the first tile of ``xn``
-    (same shape: the next record with ``has_next``, else ``x`` itself) the same way, into
-    ``sink`` (c,), whose values are not used: a stack streams without a pass that only reads,
-    nothing of the next record enters this one's sums, and the last tile's products come from
-    the same compiled blocks with or without a next record (``has_next`` only decides the
-    prefetch of the leads no block read). Every record's first-tile row sums come from
-    :func:`_row_sums` (``first`` keeps them), so a record's covariance has the same bits alone
-    or anywhere in any stack, whatever reduction order LLVM gives each block. The caller checks
-    the cancellation of ``acc / t - m m^T`` (:data:`GRAM_MAX_LOSS`).
+    in explicit 8-lane blocks (:func:`geoecg._kernels.covariance_lanes8._tri8` and ``_blk8``:
+    ``c (c + 1) / 2`` products per sample), and each block also sums one or two leads' NEXT
+    tile, prefetching :data:`RIDE_PREFETCH` samples ahead in it, so that reading memory overlaps
+    the products. The last tile's blocks read the first tile of ``xn`` (same shape: the next
+    record with ``has_next``, else ``x`` itself) the same way, into ``sink`` (c,), whose values
+    are not used: a stack streams without a pass that only reads, and nothing of the next
+    record enters this one's sums (``has_next`` only decides the prefetch of the leads no block
+    read). The blocks fix every sum's order (no ``fastmath``), and every record's first-tile
+    row sums come from :func:`_row_sums` (``first`` keeps them), so a record's covariance has
+    the same bits alone or anywhere in any stack. The caller checks the cancellation of
+    ``acc / t - m m^T`` (:data:`GRAM_MAX_LOSS`).
     """
     c, t = x.shape
     for i in range(c):
@@ -361,10 +258,7 @@ def _gram_stream(x, xn, has_next, acc, rowsum, first, sink, max_first_loss):
         nb = min(T, t - s0)
         n1 = s0 + T
         # the last tile reads a first tile into the sink: the next record's, or (no next
-        # record: the caller passes xn = x) this record's own again, so that the last tile's
-        # products come from the same block kernels (_triangle4_sum, _block42_sum) in a stack or
-        # alone: LLVM vectorises _triangle4 and _triangle4_sum with different reduction orders
-        # (session 17: 177 of 400 sums differ by rounding, AVX2 and AVX-512 code alike)
+        # record: the caller passes xn = x) this record's own again
         stream = n1 >= t
         src, dst, at = (xn, sink, 0) if stream else (x, rowsum, n1)
         fuse = stream or n1 + nb <= t  # the tile read meanwhile is as long as this one
@@ -374,23 +268,20 @@ def _gram_stream(x, xn, has_next, acc, rowsum, first, sink, max_first_loss):
             a1 = x[i + 1, s0 : s0 + nb]
             a2 = x[i + 2, s0 : s0 + nb]
             a3 = x[i + 3, s0 : s0 + nb]
-            if fuse and ir + 2 <= c:
-                r0, r1 = src[ir, at : at + nb], src[ir + 1, at : at + nb]
-                _triangle4_sum(a0, a1, a2, a3, r0, r1, nb, acc, i, dst, ir)
-                ir += 2
-            else:
-                _triangle4(a0, a1, a2, a3, nb, acc, i)
+            nr = 2 if fuse and ir + 2 <= c else 0  # rows summed meanwhile (0: none)
+            r0 = src[ir if nr else 0, at : at + nb]
+            r1 = src[ir + 1 if nr else 0, at : at + nb]
+            _tri8(a0, a1, a2, a3, r0, r1, nr, nb, acc, i, dst, ir, RIDE_PREFETCH)
+            ir += nr
             for j in range(0, i, 2):
                 b0, b1 = x[j, s0 : s0 + nb], x[j + 1, s0 : s0 + nb]
-                if fuse and ir < c:
-                    r0 = src[ir, at : at + nb]
-                    _block42_sum(a0, a1, a2, a3, b0, b1, r0, nb, acc, i, j, dst, ir)
-                    ir += 1
-                else:
-                    _block42(a0, a1, a2, a3, b0, b1, nb, acc, i, j)
+                nr = 1 if fuse and ir < c else 0
+                r0 = src[ir if nr else 0, at : at + nb]
+                _blk8(a0, a1, a2, a3, b0, b1, r0, nr, nb, acc, i, j, dst, ir, RIDE_PREFETCH)
+                ir += nr
         for i in range(c4, c):  # leads past the last multiple of 4: single dot products
             for j in range(i + 1):
-                acc[i, j] += _tile_dot(x[i, s0 : s0 + nb], x[j, s0 : s0 + nb], nb)
+                acc[i, j] += _dot8(x[i, s0 : s0 + nb], x[j, s0 : s0 + nb], nb)
         if s0 == 0 and n1 < t:  # the first tile's check, from its own products and sums
             worst = 0.0
             for i in range(c):

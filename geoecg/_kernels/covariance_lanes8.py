@@ -1,0 +1,265 @@
+"""Numba kernels: the raw-product covariance blocks in explicit ``<8 x double>`` lanes.
+
+The blocks of :func:`geoecg._kernels.covariance_stream._gram_stream` (a 4 x 4 lower triangle
+and a 4 x 2 block of cross products over a tile, with one or two leads' next tile summed
+meanwhile) written with 8-lane vector intrinsics instead of LLVM's loop vectoriser: each step
+covers 8 samples, one 64-byte cache line of each row, so that one software prefetch per step
+of the ride-along row costs one instruction (``pf`` samples ahead; 0: none). Each product is
+accumulated lane by lane by a fused multiply-add (``llvm.fma.v8f64``), its 8 lanes summed at
+the block's end in the fixed order ``((l0 + l1) + (l2 + l3)) + ((l4 + l5) + (l6 + l7))``, then
+the samples past the last multiple of 8 added one by one. Nothing is left to LLVM's
+reassociation (no ``fastmath``), so the products have the same bits in every block that
+computes them, on AVX-512 (``zmm``) and AVX2 machines (LLVM splits each vector into two
+4-lane halves) alike, compiled or run as Python (the intrinsics' twins).
+
+No validation here: callers pass C-contiguous float64 arrays.
+"""
+
+from __future__ import annotations
+
+from llvmlite import ir
+from numba import njit, types
+from numba.core import cgutils
+from numba.extending import intrinsic
+
+from .._jit import compiled_as
+from .rpeaks import _fma
+from .simd_lanes import all_of, binary, lane, llvm_vector, pack_intrinsic, vector_call, vector_type
+
+#: Doubles per 64-byte cache line (one software prefetch each).
+LINE = 8
+#: ``llvm.prefetch`` arguments: read access, keep in all cache levels, data cache.
+_PF_READ, _PF_LOCALITY, _PF_DATA = 0, 3, 1
+
+
+@intrinsic
+def _prefetch_intrinsic(typingctx, arr, idx):
+    """Software prefetch of ``arr[idx]`` (1-D array): ``llvm.prefetch``, no result, no fault."""
+    sig = types.void(arr, idx)
+
+    def codegen(context, builder, signature, args):
+        aty = signature.args[0]
+        ary = context.make_array(aty)(context, builder, args[0])
+        ptr = cgutils.get_item_pointer(context, builder, aty, ary, [args[1]], wraparound=False)
+        i32, i8p = ir.IntType(32), ir.IntType(8).as_pointer()
+        fnty = ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32])
+        fn = cgutils.get_or_insert_function(builder.module, fnty, "llvm.prefetch.p0i8")
+        builder.call(
+            fn, [builder.bitcast(ptr, i8p), i32(_PF_READ), i32(_PF_LOCALITY), i32(_PF_DATA)]
+        )
+        return context.get_dummy_value()
+
+    return sig, codegen
+
+
+@compiled_as(_prefetch_intrinsic)
+def _prefetch(arr, idx):
+    """Software prefetch of ``arr[idx]`` in compiled code; nothing in Python (results do not
+    depend on it), so kernels also run under ``NUMBA_DISABLE_JIT=1`` and interpreted."""
+    return None
+
+
+#: Prefetch distance of the ride-along row in the blocks, samples (16 cache lines: session 18,
+#: 1.116x on covariance + tangent space against no explicit blocks, where no prefetch gave
+#: 0.959x).
+RIDE_PREFETCH = 16 * LINE
+
+#: The numba type of eight float64 lanes (kernel-internal: values never cross into Python).
+f64x8 = vector_type(8)
+
+_VEC = llvm_vector(8)
+_is_f64 = all_of(types.float64)
+_is_vec = all_of(f64x8)
+
+
+@compiled_as(pack_intrinsic(f64x8), accepts=_is_f64)
+def pack8(a, b, c, d, e, f, g, h):
+    """The eight lanes ``(a, ..., h)``."""
+    return (a, b, c, d, e, f, g, h)
+
+
+def _is_f64_array(a):
+    return (
+        isinstance(a, types.Array) and a.dtype == types.float64 and a.ndim == 1 and a.layout == "C"
+    )
+
+
+@intrinsic
+def _load8_intrinsic(typingctx, a, i):
+    def codegen(context, builder, signature, args):
+        arr = context.make_array(signature.args[0])(context, builder, args[0])
+        ptr = builder.bitcast(builder.gep(arr.data, [args[1]]), _VEC.as_pointer())
+        return builder.load(ptr, align=8)
+
+    return f64x8(a, i), codegen
+
+
+def _index_ok(a, i):
+    return _is_f64_array(a) and isinstance(i, types.Integer)
+
+
+@compiled_as(_load8_intrinsic, accepts=_index_ok)
+def load8(a, i):
+    """``(a[i], ..., a[i+7])`` of a contiguous 1-d float64 array (one unaligned vector load;
+    the compiled call checks no bounds: ``0 <= i <= a.size - 8``)."""
+    return tuple(float(a[i + k]) for k in range(8))
+
+
+@compiled_as(vector_call(f64x8, "fma", 3), accepts=_is_vec)
+def fma8(a, b, c):
+    """``a * b + c`` lane by lane, rounded once (:func:`geoecg._kernels.rpeaks._fma`)."""
+    return tuple(_fma(x, y, z) for x, y, z in zip(a, b, c, strict=True))
+
+
+add8 = binary(f64x8, "fadd", "add8")
+_l0 = lane(f64x8, 0, "_l0", "Lane 0 of ``v``.")
+_l1 = lane(f64x8, 1, "_l1", "Lane 1 of ``v``.")
+_l2 = lane(f64x8, 2, "_l2", "Lane 2 of ``v``.")
+_l3 = lane(f64x8, 3, "_l3", "Lane 3 of ``v``.")
+_l4 = lane(f64x8, 4, "_l4", "Lane 4 of ``v``.")
+_l5 = lane(f64x8, 5, "_l5", "Lane 5 of ``v``.")
+_l6 = lane(f64x8, 6, "_l6", "Lane 6 of ``v``.")
+_l7 = lane(f64x8, 7, "_l7", "Lane 7 of ``v``.")
+
+
+@njit(cache=True, nogil=True)
+def hsum8(v):
+    """Sum of the 8 lanes of ``v`` in the order ``((l0 + l1) + (l2 + l3)) + ((l4 + l5) +
+    (l6 + l7))``."""
+    return ((_l0(v) + _l1(v)) + (_l2(v) + _l3(v))) + ((_l4(v) + _l5(v)) + (_l6(v) + _l7(v)))
+
+
+@njit(cache=True, nogil=True)
+def zero8():
+    """Eight zero lanes."""
+    return pack8(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+
+
+@njit(cache=True, nogil=True)
+def _tri8(a0, a1, a2, a3, r0, r1, nr, nb, acc, i, rowsum, ir, pf):
+    """Lower triangle of ``acc[i:i+4, i:i+4] += A A^T`` over ``nb`` samples (rows ``a0..a3``;
+    10 vector accumulators), and with ``nr`` (0 or 2) ``rowsum[ir] += sum(r0)``,
+    ``rowsum[ir + 1] += sum(r1)``, prefetching ``r0`` ``pf`` samples ahead (``pf > 0``)."""
+    p00 = p10 = p20 = p30 = p11 = p21 = p31 = p22 = p32 = p33 = zero8()
+    q0 = q1 = zero8()
+    m = nb - nb % 8
+    for u in range(0, m, 8):
+        w0 = load8(a0, u)
+        w1 = load8(a1, u)
+        w2 = load8(a2, u)
+        w3 = load8(a3, u)
+        if nr:
+            if pf:
+                _prefetch(r0, u + pf)
+            q0 = add8(q0, load8(r0, u))
+            q1 = add8(q1, load8(r1, u))
+        p00 = fma8(w0, w0, p00)
+        p10 = fma8(w1, w0, p10)
+        p20 = fma8(w2, w0, p20)
+        p30 = fma8(w3, w0, p30)
+        p11 = fma8(w1, w1, p11)
+        p21 = fma8(w2, w1, p21)
+        p31 = fma8(w3, w1, p31)
+        p22 = fma8(w2, w2, p22)
+        p32 = fma8(w3, w2, p32)
+        p33 = fma8(w3, w3, p33)
+    s00, s10, s20, s30 = hsum8(p00), hsum8(p10), hsum8(p20), hsum8(p30)
+    s11, s21, s31 = hsum8(p11), hsum8(p21), hsum8(p31)
+    s22, s32, s33 = hsum8(p22), hsum8(p32), hsum8(p33)
+    for u in range(m, nb):
+        w0, w1, w2, w3 = a0[u], a1[u], a2[u], a3[u]
+        s00 += w0 * w0
+        s10 += w1 * w0
+        s20 += w2 * w0
+        s30 += w3 * w0
+        s11 += w1 * w1
+        s21 += w2 * w1
+        s31 += w3 * w1
+        s22 += w2 * w2
+        s32 += w3 * w2
+        s33 += w3 * w3
+    acc[i, i] += s00
+    acc[i + 1, i] += s10
+    acc[i + 2, i] += s20
+    acc[i + 3, i] += s30
+    acc[i + 1, i + 1] += s11
+    acc[i + 2, i + 1] += s21
+    acc[i + 3, i + 1] += s31
+    acc[i + 2, i + 2] += s22
+    acc[i + 3, i + 2] += s32
+    acc[i + 3, i + 3] += s33
+    if nr:
+        t0, t1 = hsum8(q0), hsum8(q1)
+        for u in range(m, nb):
+            t0 += r0[u]
+            t1 += r1[u]
+        rowsum[ir] += t0
+        rowsum[ir + 1] += t1
+
+
+@njit(cache=True, nogil=True)
+def _blk8(a0, a1, a2, a3, b0, b1, r0, nr, nb, acc, i, j, rowsum, ir, pf):
+    """``acc[i:i+4, j:j+2] += A B^T`` over ``nb`` samples (rows ``a0..a3``, columns ``b0, b1``;
+    8 vector accumulators), and with ``nr`` (0 or 1) ``rowsum[ir] += sum(r0)``, prefetching
+    ``r0`` ``pf`` samples ahead (``pf > 0``)."""
+    p00 = p10 = p20 = p30 = p01 = p11 = p21 = p31 = zero8()
+    q0 = zero8()
+    m = nb - nb % 8
+    for u in range(0, m, 8):
+        v0 = load8(b0, u)
+        v1 = load8(b1, u)
+        w0 = load8(a0, u)
+        w1 = load8(a1, u)
+        w2 = load8(a2, u)
+        w3 = load8(a3, u)
+        if nr:
+            if pf:
+                _prefetch(r0, u + pf)
+            q0 = add8(q0, load8(r0, u))
+        p00 = fma8(w0, v0, p00)
+        p10 = fma8(w1, v0, p10)
+        p20 = fma8(w2, v0, p20)
+        p30 = fma8(w3, v0, p30)
+        p01 = fma8(w0, v1, p01)
+        p11 = fma8(w1, v1, p11)
+        p21 = fma8(w2, v1, p21)
+        p31 = fma8(w3, v1, p31)
+    s00, s10, s20, s30 = hsum8(p00), hsum8(p10), hsum8(p20), hsum8(p30)
+    s01, s11, s21, s31 = hsum8(p01), hsum8(p11), hsum8(p21), hsum8(p31)
+    for u in range(m, nb):
+        v0, v1 = b0[u], b1[u]
+        w0, w1, w2, w3 = a0[u], a1[u], a2[u], a3[u]
+        s00 += w0 * v0
+        s10 += w1 * v0
+        s20 += w2 * v0
+        s30 += w3 * v0
+        s01 += w0 * v1
+        s11 += w1 * v1
+        s21 += w2 * v1
+        s31 += w3 * v1
+    acc[i, j] += s00
+    acc[i + 1, j] += s10
+    acc[i + 2, j] += s20
+    acc[i + 3, j] += s30
+    acc[i, j + 1] += s01
+    acc[i + 1, j + 1] += s11
+    acc[i + 2, j + 1] += s21
+    acc[i + 3, j + 1] += s31
+    if nr:
+        t0 = hsum8(q0)
+        for u in range(m, nb):
+            t0 += r0[u]
+        rowsum[ir] += t0
+
+
+@njit(cache=True, nogil=True)
+def _dot8(a, b, nb):
+    """``sum(a[:nb] * b[:nb])`` in 8 lanes (the leads past the last multiple of 4)."""
+    p = zero8()
+    m = nb - nb % 8
+    for u in range(0, m, 8):
+        p = fma8(load8(a, u), load8(b, u), p)
+    s = hsum8(p)
+    for u in range(m, nb):
+        s += a[u] * b[u]
+    return s
