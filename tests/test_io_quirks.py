@@ -218,3 +218,23 @@ def test_extract_takes_mlii_as_lead_ii_for_the_single_lead_sets(tmp_path):
     _write(root, "r1", _ecg(360, 10, 2), ["ECG1", "ECG2"], 360)  # AFDB/SVDB names: the first
     extract_features(root, ["sqi"], out=tmp_path / "o2", progress=False)
     assert json.loads((tmp_path / "o2" / "_manifest.json").read_text())["settings"]["primary"] == 0
+
+
+# ---------------------------------------------------------------- invalid samples, a dead lead
+def test_invalid_samples_read_as_nan_and_a_dead_lead_is_named_by_extract(tmp_path):
+    from geoecg.features import detect_rpeaks
+    from geoecg.io import read_record
+
+    x = _ecg(257, 20, 12)  # INCART: 257 Hz, 12 leads, "AVR" in capitals
+    d = np.round(x * 200).astype(np.int64)
+    d[3] = -32768  # lead AVR: every sample invalid
+    d[1, 1000:1500] = -32768  # lead II: a 2-s stretch
+    _write(tmp_path, "I01", None, LEADS12, 257, d_signal=d)
+    rec = read_record(tmp_path / "I01")
+    assert np.isnan(rec.signal[3]).all() and np.isnan(rec.signal[1, 1000:1500]).all()
+    assert np.isfinite(rec.signal[[0, 2, 4]]).all()
+    assert detect_rpeaks(rec.signal, rec.fs).indices.size == 24  # the other leads carry it
+    extract_features(tmp_path, ["sqi"], out=tmp_path / "o", progress=False)
+    err = read_features(tmp_path / "o", metadata=False)["error"].iloc[0]
+    assert err.startswith("flat or empty lead(s) ['AVR']")
+    assert err.endswith("every sample missing (NaN) in ['AVR'])")  # before: only peak-to-peak

@@ -113,7 +113,10 @@ def _check(x: np.ndarray, fs: float, cfg: RunConfig) -> str | None:
             is_flat = _flat_numpy(x)
         flat = [cfg.leads[i] for i in np.flatnonzero(is_flat)]
         if flat:
-            return f"flat or empty lead(s) {flat} (peak-to-peak <= {FLAT_P2P_MV:g} mV)"
+            # a lead with every sample invalid (NaN, e.g. WFDB -32768) is named as such
+            gone = [cfg.leads[i] for i in np.flatnonzero(is_flat) if np.isnan(x[i]).all()]
+            why = f"; every sample missing (NaN) in {gone}" if gone else ""
+            return f"flat or empty lead(s) {flat} (peak-to-peak <= {FLAT_P2P_MV:g} mV{why})"
     return None
 
 
