@@ -74,12 +74,16 @@ def _submodules(mod):
             yield sub
 
 
-def _section(title: str, module: str, names: list[str], char: str) -> list[str]:
+def _section(
+    title: str, module: str, names: list[str], char: str, directive: str = "currentmodule"
+) -> list[str]:
+    """An autosummary of ``names``; ``directive="module"`` also makes ``module`` a link
+    target (a submodule of an "Also in" section: {mod}`geoecg.estimators.af` links here)."""
     return [
         title,
         char * len(title),
         "",
-        f".. currentmodule:: {module}",
+        f".. {directive}:: {module}",
         "",
         ".. autosummary::",
         "   :toctree: generated/",
@@ -134,9 +138,8 @@ def _write(docs_dir: Path, only: tuple[str, ...] = ()) -> None:
             title,
             "=" * len(title),
             "",
-            f".. automodule:: {name}",
+            f".. automodule:: {name}",  # indexed: {mod}`geoecg.io` links to this page
             "   :no-members:",
-            "   :no-index:",
             "",
         ]
         if exported:
@@ -149,7 +152,7 @@ def _write(docs_dir: Path, only: tuple[str, ...] = ()) -> None:
                 if hasattr(sub, n) and id(getattr(sub, n)) not in objs and n not in exported
             ]
             if extra:
-                lines += _section(f"Also in ``{sub.__name__}``", sub.__name__, extra, "-")
+                lines += _section(f"Also in ``{sub.__name__}``", sub.__name__, extra, "-", "module")
                 expected.update(f"{sub.__name__}.{n}" for n in extra)
         text = "\n".join(lines)
         page = out / f"{pkg}.rst"

@@ -40,7 +40,7 @@ print(X.shape, "features per beat:", len(names))
 
 # %%
 # The pipeline (:func:`~geoecg.estimators.heartbeat.make_beat_pipeline`): a named feature
-# set, then a class-weighted xgboost (:class:`~geoecg.estimators.HeartbeatClassifier`, 10
+# set, then a class-weighted xgboost (:class:`~geoecg.estimators.heartbeat.HeartbeatClassifier`, 10
 # trees here to keep the example fast). The metric is the F1 of the V class and the mean F1
 # of S and V, in %.
 pipe = make_beat_pipeline(names, n_estimators=10, random_state=0)
