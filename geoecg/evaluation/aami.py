@@ -85,7 +85,7 @@ def aami_report(y_true, y_pred, classes=AAMI_REPORT_CLASSES) -> dict:
 def aami_table(rep) -> list[str]:
     """Lines of the per-class table, EC57 gross statistics and confusion matrix of an
     :func:`aami_report`, written by the one table writer
-    (:func:`geoecg.evaluation.tables.class_table_from_confusion`), with the accuracy, kappa,
+    (:func:`geoecg.evaluation.class_table_from_confusion`), with the accuracy, kappa,
     j- and jk-index line.
 
     Parameters

@@ -153,8 +153,8 @@ def _boot_weights(inv, n_clusters, n_boot, rs) -> np.ndarray:
 def weighted_auc(y_true, score, weights) -> np.ndarray:
     """AUC for each row of ``weights`` (n_boot, n): a weighted Mann-Whitney statistic.
 
-    Equals :func:`auc_score` on the data with record ``i`` repeated ``weights[b, i]``
-    times; NaN where one class has zero weight.
+    Equals :func:`~geoecg.evaluation.auc_score` on the data with record ``i`` repeated
+    ``weights[b, i]`` times; NaN where one class has zero weight.
 
     Parameters
     ----------
@@ -230,7 +230,7 @@ def bootstrap_ci(
     scores : array_like, shape (n_records, ...) or (n_repeats, n_records, ...)
         Out-of-fold scores; with several repeats the metric is averaged over them (the same
         bootstrap rows for every repeat).
-    metric : callable, default :func:`auc_score`
+    metric : callable, default :func:`~geoecg.evaluation.auc_score`
     groups : array_like, optional
         Patient per record; whole patients are resampled (cluster bootstrap).
     n_boot : int, default 2000
@@ -303,7 +303,7 @@ def paired_bootstrap_diff(
         Labels.
     scores_a, scores_b : array_like, shape (n_records, ...) or (n_repeats, n_records, ...)
         Out-of-fold scores of the two methods on the same records.
-    metric : callable, default :func:`auc_score`
+    metric : callable, default :func:`~geoecg.evaluation.auc_score`
         ``metric(y_true, scores) -> float``.
     groups : array_like, optional
         Patient per record; whole patients are resampled (cluster bootstrap).

@@ -98,7 +98,8 @@ def score_fiducial(reference, detected, fs, *, tolerance_ms=150.0, window=None) 
     tolerance_ms : float, default 150
         Largest ``|detected - reference|`` of a match.
     window : (int, int), optional
-        Score only ``[start, stop)`` (the annotated span), as in :func:`match_beats`.
+        Score only ``[start, stop)`` (the annotated span), as in
+        :func:`~geoecg.evaluation.match_beats`.
 
     Returns
     -------

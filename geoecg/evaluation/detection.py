@@ -3,7 +3,7 @@
 The library side of ``geoecg bench qrs``. Detections are matched one to one with the reference
 beats within a tolerance (:func:`~geoecg.evaluation.match_beats`); counts are summed over
 records before Se, +P and F1 (percent) are taken (gross statistics,
-:func:`~geoecg.evaluation.tables.detection_rates`). Three scorings:
+:func:`~geoecg.evaluation.detection_rates`). Three scorings:
 
 * ``whole``: the whole record, ventricular flutter/fibrillation episodes (between the ``[``
   and ``]`` annotations) left out on both sides, as ANSI/AAMI EC57 does for QRS detection;
@@ -227,7 +227,7 @@ def summarize_by_snr(per_record: Mapping, snr_db: Mapping) -> dict:
     -------
     dict
         SNR (as text, highest first) -> ``{"whole": rates, "noisy": rates}``, the rates
-        of :func:`~geoecg.evaluation.tables.detection_rates` over the records at that
+        of :func:`~geoecg.evaluation.detection_rates` over the records at that
         SNR.
     """
     groups: dict = {}
@@ -300,7 +300,7 @@ def summarize_detector(per_record: Mapping, n_samples: Mapping, records=None) ->
     Returns
     -------
     dict
-        Scoring -> :func:`~geoecg.evaluation.tables.detection_rates`, ``throughput_sps``
+        Scoring -> :func:`~geoecg.evaluation.detection_rates`, ``throughput_sps``
         (record samples per wall second), ``throughput_cpu_sps`` (per CPU second) and
         ``n_records``.
     """
@@ -404,7 +404,7 @@ def detection_report(
 
 def format_detection_report(res: Mapping) -> str:
     """Printable text of a :func:`detection_report` (per-record table by
-    :func:`~geoecg.evaluation.tables.count_table`, per-SNR F1, throughput, peers).
+    :func:`~geoecg.evaluation.count_table`, per-SNR F1, throughput, peers).
 
     Parameters
     ----------

@@ -147,7 +147,7 @@ def cross_val_oof(
     n_records : int
         Records in the cohort.
     splits : list of list of (ndarray, ndarray)
-        Repeats of (train, test) index pairs (:func:`patient_splits`).
+        Repeats of (train, test) index pairs (:func:`~geoecg.evaluation.patient_splits`).
     progress : object with an ``update(n)`` method, optional
         A progress bar (e.g. tqdm), advanced by one after each fold.
 
@@ -203,7 +203,8 @@ def evaluate_cohort(
     groups : array_like, shape (n_records,)
         Patient per record.
     splits : list, optional
-        Output of :func:`patient_splits` (so several methods share identical splits).
+        Output of :func:`~geoecg.evaluation.patient_splits` (so several methods share
+        identical splits).
     n_splits, n_repeats : int, default 5, 5
         Folds per repeat and repeats, when ``splits`` is None.
     n_boot : int, default 2000
@@ -362,7 +363,7 @@ def learning_curve(
         above the smallest training fold is capped at it, with a UserWarning naming both,
         and the capped size is the one reported in ``LearningCurve.train_sizes``.
     splits : list, optional
-        Output of :func:`patient_splits`.
+        Output of :func:`~geoecg.evaluation.patient_splits`.
     n_splits, n_repeats : int, default 5, 5
         Folds per repeat and repeats, when ``splits`` is None.
     n_boot : int, default 1000

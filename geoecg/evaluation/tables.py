@@ -85,7 +85,8 @@ class ClassTable:
     Attributes
     ----------
     rows : pandas.DataFrame
-        One row per class (index: the class or row name), columns :data:`RATE_COLUMNS`:
+        One row per class (index: the class or row name), columns
+        :data:`~geoecg.evaluation.tables.RATE_COLUMNS`:
         ``n`` reference items (tp + fn), ``n_pred`` predicted items (tp + fp), ``tp``,
         ``fp``, ``fn`` and ``se``, ``ppv``, ``f1`` in percent.
     confusion : pandas.DataFrame or None

@@ -48,7 +48,8 @@ _WAVE_LEVEL = 3
 _HOS = ("skew_beat", "kurt_beat", "skew_qrs", "kurt_qrs")
 _REL_DIFF = ("p_diff", "qrs_diff", "t_diff")
 
-#: Feature blocks of :func:`beat_features` and their per-lead names (``rr`` is not per lead).
+#: Feature blocks of :func:`~geoecg.features.beat_features` and their per-lead names (``rr``
+#: is not per lead).
 BEAT_FEATURE_BLOCKS = {
     "rr": RR_FEATURE_NAMES,
     "fiducial": _FIDUCIAL + tuple(f"{n}_dev" for n in _FIDUCIAL),
@@ -80,7 +81,7 @@ def patient_relative_mask(names) -> np.ndarray:
     Parameters
     ----------
     names : sequence of str
-        Column names of :func:`beat_features`.
+        Column names of :func:`~geoecg.features.beat_features`.
 
     Returns
     -------
@@ -109,7 +110,7 @@ class BeatFeatureTable:
     ----------
     values : ndarray, shape (n_beats, n_features)
         Float64 features; NaN where a quantity is not measurable (see the Notes of
-        :func:`beat_features`).
+        :func:`~geoecg.features.beat_features`).
     names : ndarray of str
     rpeaks : ndarray of int64
     """
@@ -146,7 +147,8 @@ def rr_features(rpeaks, fs: float, *, local_beats: int = 10) -> BeatFeatureTable
     Returns
     -------
     BeatFeatureTable
-        Columns :data:`RR_FEATURE_NAMES`: previous, next, local-mean and record-mean RR
+        Columns :data:`~geoecg.features.morphology.RR_FEATURE_NAMES`: previous, next,
+        local-mean and record-mean RR
         (ms), then ``rr_pre``, ``rr_post`` and ``rr_local`` divided by ``rr_record``,
         ``rr_pre / rr_local``, ``rr_post / rr_pre``, the coefficient of variation of the
         local RR (``rr_local_cv``: irregular rhythms such as AF versus an isolated
@@ -467,7 +469,8 @@ class BeatFeatures(_FittedNamesTransformer):
         :func:`~geoecg.features.beat_dominant.record_beat_table`. The default,
         ``"transfer"``, keeps only features relative to the record's own rhythm and
         beats (chosen by a nested patient-grouped CV on MIT-BIH DS1; see the beats
-        benchmark page). None: the :func:`beat_features` ``blocks`` as they are (with
+        benchmark page). None: the :func:`~geoecg.features.beat_features` ``blocks`` as
+        they are (with
         ``adapt=False``, the former behaviour).
     adapt : bool or "both", default "both"
         Label-free per-record adaptation: standardise each record's features on its own
@@ -478,7 +481,8 @@ class BeatFeatures(_FittedNamesTransformer):
     prefilter : bool, default True
         Band-pass 0.5-40 Hz before measuring.
     blocks : tuple of str
-        Feature blocks of :func:`beat_features`, used when ``feature_set`` is None (``fit``
+        Feature blocks of :func:`~geoecg.features.beat_features`, used when
+        ``feature_set`` is None (``fit``
         checks them whatever ``feature_set`` is: an unknown block is a ``ValueError``).
 
     Attributes

@@ -26,7 +26,8 @@ class RRCleaning:
     changed : ndarray of bool, shape (n,)
         True where the interval was flagged and replaced.
     kind : ndarray of str, shape (n,)
-        One of :data:`ARTEFACT_KINDS` per interval (``"normal"`` for NaN input values).
+        One of :data:`~geoecg.features.rr_cleaning.ARTEFACT_KINDS` per interval
+        (``"normal"`` for NaN input values).
     """
 
     rr_ms: np.ndarray

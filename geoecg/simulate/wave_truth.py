@@ -1,4 +1,4 @@
-"""Exact wave positions of :func:`synthesize_ecg` strips (ECGSYN events in time).
+"""Exact wave positions of :func:`~geoecg.simulate.synthesize_ecg` strips (ECGSYN events in time).
 
 At a constant heart rate (``hrv_lf = hrv_hf = 0``) the ECGSYN oscillator starts at phase
 ``pi`` and turns at ``omega = 2 pi hr / 60``, so the phase is ``theta(t) = pi + omega t`` and
@@ -49,17 +49,19 @@ def ecgsyn_wave_times(
     level: float = 0.05,
     t_polarity: str = "upright",
 ) -> pd.DataFrame:
-    """True P, QRS and T positions of a constant-rate :func:`synthesize_ecg` strip.
+    """True P, QRS and T positions of a constant-rate :func:`~geoecg.simulate.synthesize_ecg` strip.
 
     Parameters
     ----------
     fs, duration_s, hr_bpm, qrs_width, qrs_amp : float
-        As passed to :func:`synthesize_ecg` (with ``hrv_lf=0, hrv_hf=0``; ``axis_deg`` does
+        As passed to :func:`~geoecg.simulate.synthesize_ecg` (with ``hrv_lf=0,
+        hrv_hf=0``; ``axis_deg`` does
         not move the boundaries, a rotation keeps the spatial magnitude).
     level : float, default 0.05
         Boundary convention: fraction of the wave's peak spatial magnitude (0 < level < 1).
     t_polarity : {"upright", "inverted", "biphasic"}, default "upright"
-        As passed to :func:`synthesize_ecg`. An inverted T has the upright T's times; the
+        As passed to :func:`~geoecg.simulate.synthesize_ecg`. An inverted T has the
+        upright T's times; the
         biphasic T's boundaries span both lobes and its peak is the larger (second) lobe's.
 
     Returns

@@ -71,7 +71,7 @@ def config_path(name: str) -> Path:
     Parameters
     ----------
     name : str
-        A name of :func:`list_configs`, with or without ``.toml``.
+        A name of :func:`~geoecg.sweep.list_configs`, with or without ``.toml``.
 
     Returns
     -------
@@ -105,7 +105,7 @@ def resolve_config(source) -> Path:
     ----------
     source : str or path-like
         A TOML file, or the name of a configuration shipped with geoecg (with or without
-        ``.toml``; :func:`list_configs` lists them).
+        ``.toml``; :func:`~geoecg.sweep.list_configs` lists them).
 
     Returns
     -------
