@@ -188,6 +188,10 @@ def test_shift_xlabel_is_wrapped():
     )  # fmt: skip
     fig = plot_shift_sweep(s, ["auroc_gap"], xlabel="shift s: " + "a long description " * 6)
     assert "\n" in fig.axes[0].get_xlabel()
+    # the packaged age sweep's label (58 characters) on two even lines, not "... unit of" / "s"
+    label = "shift s: test population age mean +10 years per unit of s"
+    lines = plot_shift_sweep(s, ["auroc_gap"], xlabel=label).axes[0].get_xlabel().split("\n")
+    assert len(lines) == 2 and min(map(len, lines)) >= 20, lines
 
 
 def test_plot_says_a_sweep_is_partial(tmp_path, capsys):

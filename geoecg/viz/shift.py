@@ -81,7 +81,7 @@ def plot_shift_sweep(summary, metrics=None, *, axes=None, title=None, xlabel=Non
                 linewidth=0,
             )
         ax.axhline(0.0, color="0.5", lw=0.8, ls=":")
-        ax.set_xlabel(textwrap.fill(xlabel, 55))  # a long label stays inside the figure
+        ax.set_xlabel(_balanced_fill(xlabel, 55))  # a long label stays inside the figure
         ax.set_ylabel(metric_label(metric))
         ax.grid(alpha=0.3)
     axes[0].legend(fontsize=8, frameon=False)
@@ -89,3 +89,14 @@ def plot_shift_sweep(summary, metrics=None, *, axes=None, title=None, xlabel=Non
     fig.suptitle(title or f"transfer under shift (n = {n} per training environment; 95% CI)")
     fig.tight_layout()
     return fig
+
+
+def _balanced_fill(text: str, width: int) -> str:
+    """``text`` on as few lines of at most ``width`` characters as :func:`textwrap.fill`
+    needs, with the words spread evenly: "... per unit of" / "s" becomes two halves."""
+    lines = len(textwrap.wrap(text, width)) or 1
+    for w in range(-(-len(text) // lines), width + 1):
+        filled = textwrap.wrap(text, w)
+        if len(filled) <= lines:
+            return "\n".join(filled)
+    return textwrap.fill(text, width)
