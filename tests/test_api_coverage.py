@@ -485,12 +485,6 @@ EXEMPT = {
         'cohort.open_source',
         'cohort.resolve_feature_sets',
     ),
-    'registered beat attempt (registry item 27); bad input in tests/test_record_vgate.py': (
-        'estimators.record_vgate.VBeatGate',
-        'estimators.record_vgate.make_vgate_beat_model',
-        'estimators.record_vgate.v_strata_folds',
-        'estimators.record_vgate.vgate_beat_tables',
-    ),
     'torch module inside a neural classifier (the classifier is the entry point)': (
         'neural.networks.CNN1D',
         'neural.networks.MLP',

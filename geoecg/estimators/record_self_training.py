@@ -20,7 +20,6 @@ from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clo
 from sklearn.metrics import f1_score
 from sklearn.utils.validation import check_is_fitted
 
-from .prior_shift import _aligned_proba
 from .record_prior import _check_int_params, _row_groups, _score_labels
 
 __all__ = [
@@ -117,30 +116,22 @@ def self_train_record(P, Z, *, tau, decision="map", prior=None, min_samples=50, 
     reason : str or None
         Why the global call was kept for every beat (None: self-trained).
     """
-    S, why = _self_train_scores(
-        P, Z, tau=tau, decision=decision, prior=prior, min_samples=min_samples, min_class=min_class
-    )
-    return np.argmax(S, axis=1), why
-
-
-def _self_train_scores(P, Z, *, tau, decision, prior, min_samples, min_class):
-    """:func:`self_train_record`'s decision scores (its labels are their arg-max) and reason."""
     from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
 
     D = _scores(P, prior, decision)
     lab = np.argmax(D, axis=1)
     if tau is None:
-        return D, "off"
+        return lab, "off"
     n = P.shape[0]
     if n < min_samples:
-        return D, f"{n} beats < min_samples={min_samples}"
+        return lab, f"{n} beats < min_samples={min_samples}"
     conf = D.max(axis=1) >= tau
     if conf.all():
-        return D, "no uncertain beat"
+        return lab, "no uncertain beat"
     counts = np.bincount(lab[conf], minlength=P.shape[1])
     local = np.flatnonzero(counts >= min_class)
     if local.size < 2:
-        return D, f"{local.size} class(es) with >= {min_class} confident beats"
+        return lab, f"{local.size} class(es) with >= {min_class} confident beats"
     Zs = _standardize(Z)
     fit_rows = conf & np.isin(lab, local)
     try:
@@ -149,13 +140,12 @@ def _self_train_scores(P, Z, *, tau, decision, prior, min_samples, min_class):
         ).fit(Zs[fit_rows], lab[fit_rows])
         Pl = lda.predict_proba(Zs[~conf])
     except (ValueError, np.linalg.LinAlgError) as e:  # pragma: no cover - degenerate record
-        return D, f"local model failed: {e}"
+        return lab, f"local model failed: {e}"
     Pu = P[~conf]
     loc = Pu.copy()
     loc[:, lda.classes_] = Pl * Pu[:, lda.classes_].sum(axis=1, keepdims=True)
-    S = D.copy()
-    S[~conf] = _scores(0.5 * (Pu + loc), prior, decision)
-    return S, None
+    lab[~conf] = np.argmax(_scores(0.5 * (Pu + loc), prior, decision), axis=1)
+    return lab, None
 
 
 class RecordSelfTraining(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
@@ -289,12 +279,8 @@ class RecordSelfTraining(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         return self
 
     def _one(self, P, Z, tau):
-        S, why = self._one_scores(P, Z, tau)
-        return np.argmax(S, axis=1), why
-
-    def _one_scores(self, P, Z, tau):
         a = self.estimator_
-        return _self_train_scores(
+        return self_train_record(
             P,
             Z,
             tau=tau,
@@ -303,36 +289,6 @@ class RecordSelfTraining(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             min_samples=int(self.min_samples),
             min_class=int(self.min_class),
         )
-
-    def decision_scores(self, X, groups=None):
-        """Per-row decision scores whose arg-max is :meth:`predict`'s class.
-
-        Parameters
-        ----------
-        X : array_like, shape (n_samples, n_features)
-        groups : array_like, shape (n_samples,), optional
-            Record of each row (None: all rows are one record).
-
-        Returns
-        -------
-        ndarray, shape (n_samples, n_classes)
-            Columns in the order of ``classes_``: each record's self-trained scores where it
-            self-trained, else the adapter's decision scores; when the adapter did not
-            adapt, the base model's probabilities.
-        """
-        check_is_fitted(self, "estimator_")
-        _, cols = self._check_params()
-        X = np.asarray(X, dtype=np.float64)
-        g = _row_groups(groups, X.shape[0])
-        a = self.estimator_
-        if a.decision_ is None:
-            return _aligned_proba(a.estimator_, X, self.classes_)
-        P = a.predict_proba(X, g)
-        out = np.empty_like(P)
-        for r in np.unique(g):
-            m = g == r
-            out[m] = self._one_scores(P[m], X[m][:, cols], self.threshold_)[0]
-        return out
 
     def record_reasons(self, X, groups=None):
         """Per record: None when it was self-trained, else why it kept the adapter's calls.
