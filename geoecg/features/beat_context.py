@@ -34,7 +34,7 @@ CONTEXT_FEATURE_NAMES = (
     "ctx_pre_hmed", "ctx_post_hmed", "ctx_loc_hmed", "ctx_run",
 )  # fmt: skip
 
-#: Statistics of :func:`geoecg.features.af.af_window_stats` used by :func:`af_context_features`.
+#: Statistics of :func:`~geoecg.features.af_window_stats` used by :func:`af_context_features`.
 AF_CONTEXT_STATS = (
     "COSEn", "Irr", "TG_D", "Bigeminy", "EctopicFrac", "ShEn16", "pRR6", "LorenzOcc",
 )  # fmt: skip
@@ -224,7 +224,7 @@ def rhythm_context_features(
 def af_context_features(rpeaks, fs: float, *, window: int = 32, ectopic=None) -> BeatFeatureTable:
     """Atrial-fibrillation likeness of the rhythm around each beat.
 
-    The AF window statistics of :func:`geoecg.features.af.af_window_stats` (coefficient of
+    The AF window statistics of :func:`~geoecg.features.af_window_stats` (coefficient of
     sample entropy, ectopy-filtered irregularity, Tateno-Glass distance, bigeminy index,
     ectopic fraction, Shannon entropy, pRR6 and Lorenz-plot occupancy; all
     dimensionless) over the ``window`` RR intervals centred on the beat's preceding
