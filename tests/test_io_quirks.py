@@ -238,3 +238,18 @@ def test_invalid_samples_read_as_nan_and_a_dead_lead_is_named_by_extract(tmp_pat
     err = read_features(tmp_path / "o", metadata=False)["error"].iloc[0]
     assert err.startswith("flat or empty lead(s) ['AVR']")
     assert err.endswith("every sample missing (NaN) in ['AVR'])")  # before: only peak-to-peak
+
+
+def test_mitdb_record_without_its_atr_file_is_named(tmp_path):
+    from geoecg.io import read_mitdb
+
+    for name in ("231", "232"):  # 231 with its .atr: the folder is a MIT-BIH folder
+        _write(tmp_path, name, _ecg(360, 4, 2), ["MLII", "V1"], 360, fmt="212")
+    wfdb.wrann("231", "atr", np.array([144, 444]), symbol=["N", "N"], write_dir=str(tmp_path))
+    assert len(read_mitdb("231", tmp_path).annotations) == 2
+    with pytest.raises(FileNotFoundError, match=r"record '232' has no annotation file .*232\.atr"):
+        read_mitdb("232", tmp_path)  # before: the record read with no reference beats
+    rec = read_mitdb("232", tmp_path, annotator=None)
+    assert rec.signal.shape == (2, 1440) and len(rec.annotations) == 0
+    with pytest.raises(FileNotFoundError, match="not found"):
+        read_mitdb("999", tmp_path)  # no header at all: read_record's message, as before

@@ -282,7 +282,8 @@ def nstdb_noises(nstdb, mitdb=None, fs: float = 500.0) -> dict:
 
     out = {k: read_nstdb(k, nstdb).signal for k in ("bw", "ma")}
     if mitdb is not None:
-        a, b = read_nstdb("118e06", nstdb).signal, read_mitdb("118", mitdb).signal
+        a = read_nstdb("118e06", nstdb, annotator=None).signal
+        b = read_mitdb("118", mitdb, annotator=None).signal  # the signal alone
         out["em"] = (a - b)[:, 300 * 360 : 420 * 360]
     return {k: resample_poly(v, int(fs), 360, axis=-1) for k, v in out.items()}
 

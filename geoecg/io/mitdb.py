@@ -354,6 +354,13 @@ def read_mitdb(
     ECGRecord
         Signal in mV, ``fs`` 360 Hz, and the ``atr`` annotations.
 
+    Raises
+    ------
+    FileNotFoundError
+        The record's annotation file (``<record>.atr``, or the ``annotator`` passed) is
+        absent: the reference beats are what a MIT-BIH reader is for (before session 18
+        the record read with no annotations). ``annotator=None`` reads the signal alone.
+
     Examples
     --------
     >>> from geoecg.datasets import sample_mitdb_dir
@@ -362,6 +369,14 @@ def read_mitdb(
     (('V1',), 360.0, (1, 108000))
     """
     path = mitdb_dir(root) / str(record)
+    ext = kwargs.get("annotator", "atr")
+    if ext and path.with_name(f"{path.name}.hea").is_file():
+        if not path.with_name(f"{path.name}.{ext}").is_file():
+            raise FileNotFoundError(
+                f"MIT-BIH record {str(record)!r} has no annotation file {path}.{ext}: "
+                "download it beside the .hea/.dat files, or pass annotator=None to read "
+                "the signal alone"
+            )
     if leads is not None:
         from ..leads import lead_indices
 
