@@ -94,7 +94,7 @@ def test_rpeaks_summary_equals_numpy(recs):
 
 
 def test_covariance_batch_size_does_not_change_bits(recs, monkeypatch):
-    import geoecg.cohort.feature_sets as fs_mod
+    import geoecg.cohort._covariance_sets as fs_mod  # CovarianceSet's batch size
 
     ok = [r for r in recs if r.signal.shape[1] > 1000]
     whole = CovarianceSet().compute(ok)

@@ -5,7 +5,9 @@ A feature set holds only its parameters; :meth:`FeatureSet.compute` takes a list
 such as R-peaks computed once per record; defined in ``geoecg.cohort._record``, the per-record
 data, and re-exported here) and returns a float64 array with one row per
 record and one column per :meth:`FeatureSet.columns` entry. Every computation is a call to a
-library function of :mod:`geoecg.features` or :mod:`geoecg.riemann`.
+library function of :mod:`geoecg.features` or :mod:`geoecg.riemann`. The base class
+:class:`FeatureSet` (``geoecg.cohort._feature_set_base``) and the covariance and tangent
+sets (``geoecg.cohort._covariance_sets``) are defined apart and re-exported here.
 
 =============  ===========================================================================
 name           what (lead)
@@ -37,7 +39,8 @@ from ..features.hrv import HRV_FEATURE_NAMES
 from ..features.hrv_batch import hrv_features_batch
 from ..features.noise.level import NOISE_LEVEL_NAMES, noise_level_features
 from ..features.sqi import SQI_NAMES, _sqi_rows
-from ..riemann.covariances import ESTIMATORS, lead_covariances
+from ._covariance_sets import CovarianceSet, TangentSet
+from ._feature_set_base import FeatureSet
 from ._record import RecordData, _sos  # noqa: F401 - RecordData's public path is here
 from ._units import AF_UNITS, HRV_UNITS, MORPHOLOGY_UNITS, NOISE_UNITS, SQI_UNITS
 
@@ -56,55 +59,6 @@ __all__ = [
     "FEATURE_SETS",
     "resolve_feature_sets",
 ]
-
-
-class FeatureSet:
-    """Base class of a named feature set (parameters only; stateless).
-
-    Subclasses define :attr:`name`, :meth:`columns` and :meth:`compute_one` (and may
-    override :meth:`compute` to batch the records of a chunk). :attr:`uses` names the
-    :class:`RecordData` intermediates the set reads (``"rpeaks"``, ``"lead_rpeaks"``,
-    ``"band_decimated"``): the chunk computes those of all its sets in one call per record
-    (:meth:`RecordData.precompute`) before the sets run; a set that leaves it empty still
-    gets any intermediate it reads, computed when first read.
-
-    Examples
-    --------
-    >>> from geoecg.cohort import FEATURE_SETS
-    >>> sorted(FEATURE_SETS)  # the named sets; extract_features takes names or instances
-    ['af', 'covariance', 'delineation', 'hrv', 'morphology', 'noise', 'rpeaks', 'sqi', 'tangent']
-    >>> FEATURE_SETS["rpeaks"]().columns(("II",))[:2]  # (column, unit) pairs
-    [('n_beats', 'count'), ('heart_rate_bpm', 'bpm')]
-    """
-
-    name = "base"
-    uses: tuple[str, ...] = ()
-
-    def params(self) -> dict:
-        """Parameters that change the values (part of the run's fingerprint)."""
-        return {}
-
-    def columns(self, leads: tuple[str, ...]) -> list[tuple[str, str]]:  # pragma: no cover
-        """``(column name, unit)`` pairs for a run whose records have ``leads``."""
-        raise NotImplementedError
-
-    def compute_one(self, rec: RecordData) -> np.ndarray:  # pragma: no cover
-        raise NotImplementedError
-
-    def prepare(self, rec: RecordData) -> bool:
-        """Called for each record of a chunk, while its signal is in memory, by a set that
-        overrides :meth:`compute`: compute what :meth:`compute` needs (cached on ``rec``).
-        True when :meth:`compute` and :meth:`compute_one` then no longer need
-        ``rec.signal``, so the chunk can release it (default False: kept)."""
-        return False
-
-    def compute(self, recs: list[RecordData]) -> np.ndarray:
-        """Rows for the records of a chunk (default: :meth:`compute_one` per record)."""
-        return np.array([self.compute_one(r) for r in recs], dtype=np.float64)
-
-    def __repr__(self) -> str:
-        p = ", ".join(f"{k}={v!r}" for k, v in self.params().items())
-        return f"{type(self).__name__}({p})"
 
 
 _RPEAK_COLS = (
@@ -328,161 +282,6 @@ class MorphologySet(FeatureSet):
                     tmpl = np.nanmedian(y[:, idx], axis=1)
                     p2p = np.nanmax(tmpl, axis=1) - np.nanmin(tmpl, axis=1)
         return np.concatenate([head, p2p])
-
-
-_COV_BATCH = 128  # records per lead_covariances call (the stacked copy: 12 MB at 12 x 1000)
-
-
-def _pairs(leads):
-    n = len(leads)
-    return [(i, j) for i in range(n) for j in range(i, n)]
-
-
-class CovarianceSet(FeatureSet):
-    """Lead covariance (upper triangle with the diagonal, prefix ``cov_``, mV^2) of the
-    0.5-40 Hz band of the leads, :func:`geoecg.riemann.lead_covariances` with
-    ``estimator`` (default OAS) and eigenvalue floor ``reg``.
-
-    The band is taken at about 100 Hz (block means of ``floor(fs / 100)`` samples, then
-    the band-pass; see :attr:`RecordData.band_decimated`): a 0.5-40 Hz signal has the same
-    covariance at 100 Hz as at 500 Hz, at a fifth of the cost.
-
-    Parameters
-    ----------
-    estimator : {"oas", "lwf", "scm"}, default "oas"
-        Covariance estimator (see :func:`geoecg.riemann.lead_covariances`).
-    reg : float, default 1e-6
-        Eigenvalue floor relative to ``trace / n_channels`` (dimensionless), as in
-        :func:`geoecg.riemann.lead_covariances`.
-
-    Examples
-    --------
-    >>> s = CovarianceSet(estimator="oas")
-    >>> s.columns(("I", "II", "V1"))  # the upper triangle with the diagonal
-    [('cov_I_I', 'mV^2'), ('cov_I_II', 'mV^2'), ('cov_I_V1', 'mV^2'), ('cov_II_II', 'mV^2'),
-     ('cov_II_V1', 'mV^2'), ('cov_V1_V1', 'mV^2')]
-    """
-
-    name = "covariance"
-    uses = ("band_decimated",)
-
-    def __init__(self, estimator: str = "oas", reg: float = 1e-6):
-        if estimator not in ESTIMATORS:
-            raise ValueError(f"estimator must be one of {sorted(ESTIMATORS)}, got {estimator!r}")
-        if isinstance(reg, bool) or not isinstance(reg, int | float | np.number):
-            raise TypeError(f"reg must be a number >= 0 (relative floor), got {reg!r}")
-        if not (np.isfinite(reg) and reg >= 0):
-            raise ValueError(f"reg must be a finite number >= 0 (relative floor), got {reg!r}")
-        self.estimator = estimator
-        self.reg = reg
-
-    def params(self):
-        return {"estimator": self.estimator, "reg": self.reg}
-
-    def columns(self, leads):
-        return [(f"cov_{leads[i]}_{leads[j]}", "mV^2") for i, j in _pairs(leads)]
-
-    def prepare(self, rec):
-        rec.band_decimated  # noqa: B018 - computes the cache
-        return True
-
-    def matrices(self, recs) -> np.ndarray:
-        """Covariance matrices ``(n_records, n_leads, n_leads)`` (records grouped by shape
-        for one batched call each)."""
-        n = len(recs)
-        if n == 0:
-            return np.empty((0, 0, 0))
-        c = len(recs[0].leads)
-        out = np.full((n, c, c), np.nan)
-        groups: dict[tuple, list[int]] = {}
-        for k, r in enumerate(recs):
-            groups.setdefault(r.band_decimated[0].shape, []).append(k)
-        for ks in groups.values():
-            for start in range(0, len(ks), _COV_BATCH):
-                kb = ks[start : start + _COV_BATCH]
-                X = np.stack([recs[k].band_decimated[0] for k in kb])
-                out[kb] = lead_covariances(X, estimator=self.estimator, reg=self.reg).covariances
-        return out
-
-    def compute(self, recs):
-        C = self.matrices(recs)
-        if not recs:
-            return np.empty((0, 0))
-        iu = np.triu_indices(C.shape[1])
-        return C[:, iu[0], iu[1]]
-
-    def compute_one(self, rec):
-        return self.compute([rec])[0]
-
-
-class TangentSet(FeatureSet):
-    """Tangent vector (prefix ``tan_``, dimensionless) of the lead covariance at a fixed
-    reference SPD matrix: ``upper(logm(R^-1/2 C R^-1/2))`` with off-diagonal entries
-    weighted by sqrt(2) (``pyriemann.geometry.tangentspace.tangent_space``, metric
-    ``"riemann"``).
-
-    Parameters
-    ----------
-    reference : array_like, shape (n_leads, n_leads), optional
-        The reference point (mV^2), for example the Riemannian mean of the covariances
-        of a first run or of a training cohort. Default: the identity (mV^2), which makes
-        the vector the matrix logarithm of the covariance (log-Euclidean coordinates).
-        The reference is fixed for the whole run, so every chunk maps to the same space.
-    covariance : CovarianceSet, optional
-
-    Examples
-    --------
-    >>> s = TangentSet()
-    >>> s
-    TangentSet(reference=None, covariance={'estimator': 'oas', 'reg': 1e-06})
-    >>> [c for c, _ in s.columns(("I", "II"))]
-    ['tan_I_I', 'tan_I_II', 'tan_II_II']
-    """
-
-    name = "tangent"
-    uses = ("band_decimated",)
-
-    def __init__(self, reference=None, covariance: CovarianceSet | None = None):
-        self.reference = None if reference is None else np.asarray(reference, dtype=np.float64)
-        self.covariance = CovarianceSet() if covariance is None else covariance
-        if self.reference is not None:
-            R = self.reference
-            if R.ndim != 2 or R.shape[0] != R.shape[1] or not np.allclose(R, R.T):
-                raise ValueError(f"reference must be a symmetric square matrix, got {R.shape}")
-            if np.linalg.eigvalsh(R).min() <= 0:
-                raise ValueError("reference must be positive definite (SPD)")
-
-    def params(self):
-        ref = None if self.reference is None else self.reference.round(12).tolist()
-        return {"reference": ref, "covariance": self.covariance.params()}
-
-    def columns(self, leads):
-        if self.reference is not None and self.reference.shape[0] != len(leads):
-            raise ValueError(
-                f"reference is {self.reference.shape[0]}x{self.reference.shape[0]} but the "
-                f"records have {len(leads)} leads"
-            )
-        return [(f"tan_{leads[i]}_{leads[j]}", "1") for i, j in _pairs(leads)]
-
-    def prepare(self, rec):
-        return self.covariance.prepare(rec)
-
-    def compute(self, recs):
-        from .._optional import import_pyriemann  # pyRiemann without torch
-
-        tangent_space = import_pyriemann("pyriemann.geometry.tangentspace").tangent_space
-        C = self.covariance.matrices(recs)
-        if not recs:
-            return np.empty((0, 0))
-        ref = np.eye(C.shape[1]) if self.reference is None else self.reference
-        out = np.full((len(recs), C.shape[1] * (C.shape[1] + 1) // 2), np.nan)
-        ok = np.isfinite(C).all(axis=(1, 2))
-        if ok.any():
-            out[ok] = tangent_space(C[ok], ref, metric="riemann")
-        return out
-
-    def compute_one(self, rec):
-        return self.compute([rec])[0]
 
 
 class DelineationSet(FeatureSet):
