@@ -253,3 +253,12 @@ def test_mitdb_record_without_its_atr_file_is_named(tmp_path):
     assert rec.signal.shape == (2, 1440) and len(rec.annotations) == 0
     with pytest.raises(FileNotFoundError, match="not found"):
         read_mitdb("999", tmp_path)  # no header at all: read_record's message, as before
+
+
+def test_read_signal_names_a_missing_record_as_read_record_does(tmp_path):
+    from geoecg.io import read_record, read_signal
+
+    _write(tmp_path, "100", _ecg(360, 2, 2), ["MLII", "V5"], 360)
+    for read in (read_record, read_signal):  # before, read_signal: "WFDB header ... not found"
+        with pytest.raises(FileNotFoundError, match=r"'.*/101' not found: .*closest .*\['100'\]"):
+            read(tmp_path / "101")

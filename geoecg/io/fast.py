@@ -218,7 +218,10 @@ def read_signal(path: str | os.PathLike) -> SignalData:
     base = Path(os.fspath(path))
     if base.suffix in (".hea", ".dat", ".mat"):
         base = base.with_suffix("")
-    if not Path(f"{base}.hea").is_file():
+    if not Path(f"{base}.hea").is_file():  # read_record's message: closest records, ...
+        from .header import _check_exists
+
+        _check_exists(base)
         raise FileNotFoundError(f"WFDB header {base}.hea not found")
     try:
         return _fast(base)
