@@ -176,6 +176,20 @@ def test_rpeak_legend_sits_above_the_trace():
     assert legend.y0 >= ax.get_window_extent().y1 - 1.0
 
 
+def test_tachogram_legend_sits_above_the_trace():
+    """Inside the axes (upper right) the 'corrected' legend covered the series (gallery 02)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from geoecg.viz import plot_tachogram
+
+    rr = 800.0 + 50.0 * np.sin(np.arange(300) / 5.0)
+    fig = plot_tachogram(rr, changed=np.arange(300) % 50 == 0)
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    assert ax.get_legend().get_window_extent().y0 >= ax.get_window_extent().y1 - 1.0
+
+
 def test_shift_xlabel_is_wrapped():
     import matplotlib
 

@@ -82,7 +82,8 @@ def plot_tachogram(rr_ms, *, times_s=None, changed=None, ax=None):
     if changed is not None and np.any(changed):
         c = np.asarray(changed, bool)
         ax.plot(t[c], rr[c], "o", ms=4, color="tab:red", label="corrected")
-        ax.legend(loc="upper right")
+        # above the axes, right (as plot_rpeaks): inside, it covered the trace's top right
+        ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
     ax.set(xlabel="time (s)", ylabel="RR (ms)", title="Tachogram")
     return ax.figure
 
