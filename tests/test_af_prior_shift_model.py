@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from functools import partial
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -128,3 +129,6 @@ def test_heldout_route_fits_the_pipeline_on_a_stand_in(tmp_path):
     r = json.loads(js.read_text())
     assert rc == 0 and r["prior_adaptation"]["rows"] == pa["rows"]
     assert r["f1"] == pa["rows"]["uncorrected"]["f1"]
+    # which label file scored the records: the runbook asks held-out reports to say it
+    ref = {"path": str(Path(d) / "REFERENCE-v3.csv"), "column": None}
+    assert r["label_files"] == {"train": ref, "test": ref}

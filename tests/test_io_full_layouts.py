@@ -314,6 +314,26 @@ def test_cinc_records_of_different_lengths_and_a_label_file_with_extra_rows(tmp_
         db.labels()
 
 
+def test_cinc_label_source_names_the_file_that_labels_reads(tmp_path):
+    root = _cinc(tmp_path / "training2017")
+    with pytest.raises(FileNotFoundError, match="no CinC 2017 label file"):
+        CinC2017(root).label_source()
+    (root / "REFERENCE.csv").write_text("A00001,N\nA00002,A\n")  # the v2 file of the zip
+    db = CinC2017(root)
+    assert db.label_source() == {"path": str(root / "REFERENCE.csv"), "column": None}
+    with pytest.raises(FileNotFoundError, match="version='v3'"):
+        db.label_source("v3")
+    # the final labels one folder up (beside training2017/, as PhysioNet lists them) win
+    (tmp_path / "REFERENCE-v3.csv").write_text("A00001,O\nA00002,A\n")
+    assert db.label_source() == {"path": str(tmp_path / "REFERENCE-v3.csv"), "column": None}
+    assert db.labels().to_dict() == {"A00001": "O", "A00002": "A"}
+    (root / "labels.csv").write_text("record,label_v3,label_v2,label_v1\nA00001,N,A,O\n")
+    assert db.label_source("v2") == {"path": str(root / "labels.csv"), "column": "label_v2"}
+    assert db.labels("v1").to_dict() == {"A00001": "O"}
+    with pytest.raises(ValueError, match="version must be"):
+        db.label_source("v4")
+
+
 # ---------------------------------------------------------------- geoecg extract over the mess
 def test_extract_turns_every_broken_record_into_a_named_error_row(tmp_path):
     root = tmp_path / "mixed tree é"

@@ -53,13 +53,28 @@ class CinC2017:
             if sub.is_dir():
                 self.root = sub
 
-    def labels(self, version: str = "auto") -> pd.Series:
-        """Labels indexed by record name.
+    def label_source(self, version: str = "auto") -> dict:
+        """The label file that :meth:`labels` reads for ``version`` (first found wins).
 
         Parameters
         ----------
         version : {"auto", "v3", "v2", "v1"}
-            ``v3``: final labels; ``v2``: labels at challenge time; ``v1``: original.
+            As in :meth:`labels`.
+
+        Returns
+        -------
+        dict
+            ``{"path": str, "column": str or None}``: the file (in the folder or its parent)
+            and, for ``labels.csv``, the column read (``None`` for a two-column
+            ``record,label`` file such as ``REFERENCE-v3.csv``). Held-out runs record it so
+            that a report says which label version scored the records.
+
+        Raises
+        ------
+        ValueError
+            If ``version`` is not one of the four names.
+        FileNotFoundError
+            If no label file of ``version`` is in the folder or its parent.
         """
         candidates = {
             "v3": [("REFERENCE-v3.csv", None), ("labels.csv", "label_v3")],
@@ -74,26 +89,37 @@ class CinC2017:
             raise ValueError(f"version must be 'auto', 'v3', 'v2' or 'v1', got {version!r}")
         for fname, col in order:
             for folder in (self.root, self.root.parent):
-                path = folder / fname
-                if not path.is_file():
-                    continue
-                if col is None:
-                    s = pd.read_csv(path, header=None, names=["record", "label"], index_col=0)
-                    s = s["label"]
-                    if len(s) and s.iloc[0] not in CLASSES and set(s.iloc[1:]) <= set(CLASSES):
-                        s = s.iloc[1:]  # a column-name row ("Record,Label") added by hand
-                else:
-                    s = pd.read_csv(path, index_col=0)[col]
-                s.index = s.index.astype(str)
-                bad = set(s.unique()) - set(CLASSES)
-                if bad:
-                    raise ValueError(f"{path}: unknown labels {sorted(bad)}; expected {CLASSES}")
-                present = set(self.records())
-                return s[s.index.isin(present)].rename("label")
+                if (folder / fname).is_file():
+                    return {"path": str(folder / fname), "column": col}
         raise FileNotFoundError(
             f"no CinC 2017 label file for version={version!r} in {self.root}: expected "
             "REFERENCE-v3.csv, REFERENCE.csv or labels.csv"
         )
+
+    def labels(self, version: str = "auto") -> pd.Series:
+        """Labels indexed by record name.
+
+        Parameters
+        ----------
+        version : {"auto", "v3", "v2", "v1"}
+            ``v3``: final labels; ``v2``: labels at challenge time; ``v1``: original. The
+            file read is :meth:`label_source`.
+        """
+        src = self.label_source(version)
+        path, col = Path(src["path"]), src["column"]
+        if col is None:
+            s = pd.read_csv(path, header=None, names=["record", "label"], index_col=0)
+            s = s["label"]
+            if len(s) and s.iloc[0] not in CLASSES and set(s.iloc[1:]) <= set(CLASSES):
+                s = s.iloc[1:]  # a column-name row ("Record,Label") added by hand
+        else:
+            s = pd.read_csv(path, index_col=0)[col]
+        s.index = s.index.astype(str)
+        bad = set(s.unique()) - set(CLASSES)
+        if bad:
+            raise ValueError(f"{path}: unknown labels {sorted(bad)}; expected {CLASSES}")
+        present = set(self.records())
+        return s[s.index.isin(present)].rename("label")
 
     def records(self) -> list[str]:
         """Names of the records present (sorted)."""
