@@ -54,3 +54,23 @@ def test_af_command_is_the_held_out_route_of_the_prior_shift_pipeline():
     args = build_parser().parse_args(shlex.split(af[0])[1:])
     assert args.train_data and args.test_data and args.preset is None
     assert "AFPriorShiftModel" in PAGE.read_text()
+
+
+def test_held_out_record_lists_are_the_halves_the_project_does_not_hold(svdb_dir):
+    """Task 3 names the SVDB records by hand and task 1 the MIT-BIH DS2 records: a typo
+    would score a record the project tuned on (or drop one). The SVDB list must be the 78
+    SVDB names (800-812, 820-829, 840-894) less the shared ones, in order; the task-1 list
+    the 22 DS2 records of de Chazal et al. 2004, none of them shared."""
+    cmds = {shlex.split(c)[2]: c for c in _commands() if "--test-data" in c or " qrs " in c}
+    svdb = shlex.split(cmds["beats"])
+    listed = svdb[svdb.index("--records") + 1].split(",")
+    every = [str(n) for n in [*range(800, 813), *range(820, 830), *range(840, 895)]]
+    shared = (svdb_dir / "RECORDS").read_text().split()
+    assert len(every) == 78 and len(shared) == 39
+    assert listed == [n for n in every if n not in shared]
+    qrs = shlex.split(cmds["qrs"])
+    ds2 = qrs[qrs.index("--records") + 1 : qrs.index("--json")]
+    from geoecg.io import DS2
+
+    mitdb_shared = (svdb_dir.parent / "mitdb" / "RECORDS").read_text().split()
+    assert ds2 == list(DS2) and not set(ds2) & set(mitdb_shared)
