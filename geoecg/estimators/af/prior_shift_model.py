@@ -97,7 +97,6 @@ class AFPriorShiftModel(BaseEstimator):
             Row of ``X`` each crop comes from.
         """
         from ._crop_rows import CropRowsClassifier, check_crop_owner
-        from ._label_cleaning import LabelCleaningClassifier
         from .protocols import prior_shift_candidates
 
         if hasattr(X, "crop_owner"):  # an AFFeatureMatrix
@@ -128,13 +127,7 @@ class AFPriorShiftModel(BaseEstimator):
             if self._crops:
                 cols = slice(None) if ncol is None else slice(0, ncol)
                 crops_c = np.asarray(crops, dtype=np.float64)[:, cols]
-                base = adapter.estimator
-                clean = isinstance(base, LabelCleaningClassifier)  # crops inside the cleaning
-                inner = base.estimator if clean else base
-                est = CropRowsClassifier(inner, crops_c, np.asarray(crop_owner))
-                if clean:
-                    fp = {f"estimator__{k}": v for k, v in (base.flag_params or {}).items()}
-                    est = clone(base).set_params(estimator=est, flag_params=fp or None)
+                est = CropRowsClassifier(adapter.estimator, crops_c, np.asarray(crop_owner))
                 adapter.set_params(estimator=est)
             self.candidates_[name] = (adapter.fit(self._columns(X, ncol), y), ncol)
         self.n_train_crops_ = 0 if crops is None else int(len(crop_owner))

@@ -251,22 +251,15 @@ def adaptation_report(model, X_test, y_test) -> dict:
     return {"rows": rows, "priors": priors, "n_test": int(len(y_test))}
 
 
-def prior_shift_candidates(
-    *, n_estimators: int = 200, random_state=None, names=None, label_cleaning=()
-) -> dict:
+def prior_shift_candidates(*, n_estimators: int = 200, random_state=None, names=None) -> dict:
     """The base models of the prior-shift protocol: name -> ``(adapter, n_columns)``.
 
     A :class:`~geoecg.estimators.PriorShiftClassifier` (EM, 5-fold out-of-fold logistic
     calibration, 200 bootstrap draws) around a ``CinC2017Classifier`` on the first 107
     columns of :func:`geoecg.features.af.af_feature_matrix` ("default": record features) or
     on all 193 ("rhythm": + rhythm profile; ``n_columns`` None). ``names`` keeps a subset.
-    ``label_cleaning``: thresholds t in (0, 1), each adding a candidate ``"rhythm-clean<t>"``
-    whose every fit drops the training records with a 3-fold out-of-fold probability of
-    their own label below t (50-tree flagging model; registry item 13,
-    ``geoecg.estimators.af._label_cleaning.LabelCleaningClassifier``).
     """
     from ..prior_shift import PriorShiftClassifier
-    from ._label_cleaning import LabelCleaningClassifier
     from .cinc2017 import CinC2017Classifier
     from .pipeline import N_RECORD_FEATURES
 
@@ -282,12 +275,6 @@ def prior_shift_candidates(
         if bad:
             raise ValueError(f"names must be among {sorted(out)}, got {bad}")
         out = {k: out[k] for k in names}
-    for t in label_cleaning:
-        lc = LabelCleaningClassifier(
-            clf, t, cv=3, flag_params={"n_estimators": 50}, random_state=random_state
-        )
-        ps = PriorShiftClassifier(lc, cv=5, n_bootstrap=200, random_state=random_state)
-        out[f"rhythm-clean{t:g}"] = (ps, None)
     return out
 
 
