@@ -29,6 +29,7 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from .._validation import check_rpeaks
+from ..leads.names import parse_lead
 from ._fitted_names import _FittedNamesTransformer
 from .delineation import FIDUCIALS, DelineationSettings, delineate
 
@@ -42,7 +43,11 @@ __all__ = [
     "qtc",
 ]
 
-#: Lead names understood (case-insensitive), in the usual order.
+#: The 12 standard leads in the usual order, the default lead names of
+#: :func:`~geoecg.features.clinical_measurements` and
+#: :class:`~geoecg.features.ClinicalFeatures`. Upper case (the ``AVR`` of PTB-XL headers);
+#: :data:`geoecg.leads.STANDARD_LEADS` spells ``aVR``. Both spellings, and any other that
+#: :func:`geoecg.leads.parse_lead` reads, name the same lead.
 STANDARD_LEADS = ("I", "II", "III", "AVR", "AVL", "AVF", "V1", "V2", "V3", "V4", "V5", "V6")
 _SCALAR = (
     "rr_ms", "hr_bpm", "pr_ms", "p_dur_ms", "qrs_dur_ms", "qt_ms", "jt_ms",
@@ -217,9 +222,21 @@ def _idx(v) -> int:
     return int(np.floor(v + 0.5))
 
 
-def _lead_index(names):
-    up = [str(n).upper() for n in names]
-    return {ld: up.index(ld) for ld in STANDARD_LEADS if ld in up}
+def _lead_index(names) -> dict[str, int]:
+    """Row of each standard lead (key: its :data:`STANDARD_LEADS` spelling) among ``names``.
+
+    A name is read by :func:`geoecg.leads.parse_lead` (``"aVR"``, ``"AVR"``, ``"avr"``,
+    ``"MLII"``, ``"lead I"``, ``" V5"``); a name that is not a standard lead (``"ECG"``)
+    matches none; of two rows naming the same lead the first is used.
+    """
+    out: dict[str, int] = {}
+    for row, name in enumerate(names):
+        try:
+            lead = parse_lead(name).upper()
+        except ValueError:
+            continue
+        out.setdefault(lead, row)
+    return out
 
 
 def clinical_measurements(
@@ -239,9 +256,11 @@ def clinical_measurements(
         ECG in mV (amplitude criteria assume mV). One lead is accepted (intervals only).
     fs : float
         Sampling rate, Hz.
-    leads : sequence of str
-        Lead names of the rows (case-insensitive; ``"aVL"`` = ``"AVL"``); default the 12
-        standard leads in order.
+    leads : sequence of str, default :data:`~geoecg.features.clinical.STANDARD_LEADS`
+        Lead names of the rows, in any spelling :func:`geoecg.leads.parse_lead` reads
+        (``"aVL"`` = ``"AVL"`` = ``"avl"``, ``"MLII"`` = ``"II"``); default the 12 standard
+        leads in order. A row whose name is not a standard lead (``"ECG"``) is delineated
+        but gives no lead-specific value (axes, voltages, ST levels).
     rpeaks : array_like of int or RPeakResult, optional
         R-peak sample indices, checked as in :func:`delineate` (default:
         :func:`geoecg.features.detect_rpeaks` on all leads).
@@ -384,8 +403,10 @@ class ClinicalFeatures(_FittedNamesTransformer):
     ----------
     fs : float
         Sampling rate, Hz.
-    leads : sequence of str, default :data:`STANDARD_LEADS`
-        Lead names of the rows of every record.
+    leads : sequence of str, default :data:`~geoecg.features.clinical.STANDARD_LEADS`
+        Lead names of the rows of every record, in any spelling
+        :func:`geoecg.leads.parse_lead` reads (``"aVR"`` = ``"AVR"``; the order of
+        :data:`geoecg.leads.STANDARD_LEADS` is the default's).
     settings : DelineationSettings, optional
         Delineation settings.
 
