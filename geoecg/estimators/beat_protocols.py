@@ -266,7 +266,7 @@ def nested_beat_tables(
     on_fold : callable, optional
         ``on_fold(k, fold)`` after outer fold ``k`` is finished (``fold``: plain Python
         values with the fold's predictions, ``"y_pred"``), e.g. to save it
-        (:class:`geoecg.commands.bench_io.FoldLog` rewrites ``--json`` with it).
+        (``geoecg.commands.bench_io.FoldLog`` rewrites ``--json`` with it).
     done_folds : mapping, optional
         ``k -> fold`` as passed to ``on_fold`` by an earlier run with the same records and
         settings: those folds are not fitted again; the result equals an uninterrupted run

@@ -75,7 +75,7 @@ def ptbxl_study(
         Called with the result dict after each method (to save partial results).
     on_fold : callable, optional
         Called as ``on_fold(key, unit)`` after each method of each study
-        (:class:`geoecg.commands.bench_io.FoldLog` writes ``--json`` with it). ``key`` is
+        (``geoecg.commands.bench_io.FoldLog`` writes ``--json`` with it). ``key`` is
         ``"<study>/<method>"`` (study ``"all"`` or ``"curve <size>"``); ``unit`` holds the
         method's ``"row"`` and its out-of-fold scores ``"oof"`` (for the paired effects).
     done_folds : dict, optional

@@ -3,7 +3,7 @@
 A leaf of the library: it imports numpy, scipy, scikit-learn and pandas, and no other geoecg
 package (``tests/test_house.py`` checks it), so it reads no database and builds no model
 family. Task loaders that do live with the commands that use them
-(:mod:`geoecg.commands.compare_tasks`).
+(``geoecg.commands.compare_tasks``).
 """
 
 from .compare import METRICS, compare, make_splits, oof_predict  # noqa: E402,F401

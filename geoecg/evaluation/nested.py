@@ -109,7 +109,7 @@ def nested_evaluate(
         finished, with ``fold`` a dict of plain Python values: ``"y_pred"`` (list, the
         predictions of the fold's test samples in their order), ``"choice"`` (dict) and
         ``"inner_score"`` (float or None). A long run can save each finished fold (e.g.
-        :class:`geoecg.commands.bench_io.FoldLog`); an exception raised here stops the run.
+        ``geoecg.commands.bench_io.FoldLog``); an exception raised here stops the run.
     done_folds : mapping, optional
         ``(name, k) -> fold`` (as passed to ``on_fold`` by an earlier run with the same
         data, splitter and pipelines): those folds are not fitted again, their stored

@@ -167,7 +167,7 @@ def noise_study(
         ``on_fold(feature_set, part)`` after each finished feature set, ``part`` being its
         share of the result (``pairs``, ``reverse_per_noise`` and, for the first set,
         ``per_noise`` and ``snr_curve``), e.g. to save it
-        (:class:`geoecg.commands.bench_io.FoldLog` rewrites ``--json`` with it).
+        (``geoecg.commands.bench_io.FoldLog`` rewrites ``--json`` with it).
     done_folds : dict, optional
         ``feature_set -> part`` as passed to ``on_fold`` by an earlier run with the same
         windows and settings: those sets are not fitted again (JSON's null read back as

@@ -27,7 +27,8 @@ __all__ = [
     "wfdb_beat_records",
 ]
 
-#: Version of the cached table (bump when :func:`record_beat_table` changes).
+#: Version of the cached table (bump when
+#: :func:`~geoecg.features.beat_dominant.record_beat_table` changes).
 BEAT_TABLE_VERSION = "v4"
 
 #: Classified AAMI beat classes (EC57); other labels are dropped by :func:`stack_beat_tables`.

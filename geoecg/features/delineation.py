@@ -187,10 +187,11 @@ class DelineationSettings:
         within 20 ms of it starts its QRS search window ``qrs_spike_ms`` after that spike;
         ``qrs_spike_k`` 0 turns it off.
     shift_ms : tuple of 12 float
-        Constant added to each fiducial (order of :data:`FIDUCIALS`), ms: a calibration to
-        an annotation convention (the defaults: the negated median error of the global
-        boundary against the per-beat median of the cardiologists' marks on the LUDB
-        tuning half; peaks from the first release).
+        Constant added to each fiducial (order of
+        :data:`~geoecg.features.delineation.FIDUCIALS`), ms: a calibration to an annotation
+        convention (the defaults: the negated median error of the global boundary against
+        the per-beat median of the cardiologists' marks on the LUDB tuning half; peaks from
+        the first release).
     """
 
     qrs_band_hz: tuple[float, float] = (0.5, 40.0)
@@ -271,7 +272,7 @@ class Delineation:
         Names of the leads (rows of the input).
     lead_samples : ndarray of float64, shape (n_leads, n_beats, 12)
         Per-lead fiducial positions (sample indices at ``fs``, fractional below 500 Hz;
-        NaN where absent), columns :data:`FIDUCIALS`.
+        NaN where absent), columns :data:`~geoecg.features.delineation.FIDUCIALS`.
     lead_reasons : ndarray of int8, shape (n_leads, n_beats, 12)
         Reason codes, ``REASONS[code]`` (``""`` where measured; ``"t_offset_from_global"``
         where a lead's T offset is present but is the beat's multi-lead one, its own T being
@@ -476,7 +477,8 @@ def delineate(
         Leads used for the global boundary (default: all): names in ``leads`` or row
         indices, distinct (one name or index alone is one lead).
     settings : DelineationSettings, optional
-        Search settings (default: :class:`DelineationSettings()`).
+        Search settings (default: the defaults of
+        :class:`~geoecg.features.DelineationSettings`).
 
     Returns
     -------

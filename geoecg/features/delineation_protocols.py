@@ -119,15 +119,16 @@ def ludb_protocol(
     settings=None,
     progress=None,
 ) -> dict:
-    """Score :func:`delineate` on LUDB-style records (R-peaks from :func:`detect_rpeaks`).
+    """Score :func:`~geoecg.features.delineate` on LUDB-style records.
 
-    Returns ``{"per_lead", "global", "consensus", "speed"[, "peers"]}``: per-lead boundaries
-    against each lead's marks, the multi-lead boundary against every lead's marks and against
-    the per-beat median of the leads' marks (:func:`consensus_waves`, the CSE-style global
-    reference), lead-beats per second of
-    thread CPU time; with ``peers``, NeuroKit2 ``dwt`` and ``peak`` and geoecg on
-    ``peer_leads`` of the same beats. ``progress``: a tqdm bar of the records on stderr
-    (None: only when stderr is a terminal, :func:`geoecg._progress.progress_bar`).
+    R-peaks come from :func:`~geoecg.features.detect_rpeaks`. Returns ``{"per_lead",
+    "global", "consensus", "speed"[, "peers"]}``: per-lead boundaries against each lead's
+    marks, the multi-lead boundary against every lead's marks and against the per-beat median
+    of the leads' marks (:func:`~geoecg.evaluation.delineation.consensus_waves`, the CSE-style
+    global reference), lead-beats per second of thread CPU time; with ``peers``, NeuroKit2
+    ``dwt`` and ``peak`` and geoecg on ``peer_leads`` of the same beats. ``progress``: a tqdm
+    bar of the records on stderr (None: only when stderr is a terminal,
+    :func:`geoecg._progress.progress_bar`).
 
     Parameters
     ----------
@@ -144,7 +145,7 @@ def ludb_protocol(
     peer_leads : sequence of str, default ()
         Leads of the side-by-side comparison.
     settings : DelineationSettings, optional
-        Settings of :func:`delineate`.
+        Settings of :func:`~geoecg.features.delineate`.
     progress : bool, optional
         tqdm bar on stderr (None: only when stderr is a terminal).
 
@@ -227,7 +228,7 @@ def qtdb_protocol(db, names=None, *, tolerance_ms=150.0, settings=None, progress
     tolerance_ms : float, default 150
         Match window of the R peaks, ms.
     settings : DelineationSettings, optional
-        Settings of :func:`delineate`.
+        Settings of :func:`~geoecg.features.delineate`.
     progress : bool, optional
         tqdm bar on stderr (None: only when stderr is a terminal).
 
@@ -449,10 +450,10 @@ def ptbxl_criteria(db, fs: int = 100, n_boot: int = 2000, seed: int = 0, progres
     """AUC of each measurement for its statement vs NORM, and the share meeting the criterion.
 
     ``db`` is a :class:`geoecg.io.PTBXL`; every record available at ``fs`` is measured with
-    :func:`clinical_measurements`. Records carrying the statement (any likelihood) are
-    positives, NORM records without it negatives; the bootstrap resamples patients.
-    ``progress``: a tqdm bar of the records measured on stderr (None: only when stderr is a
-    terminal, :func:`geoecg._progress.progress_bar`).
+    :func:`~geoecg.features.clinical_measurements`. Records carrying the statement (any
+    likelihood) are positives, NORM records without it negatives; the bootstrap resamples
+    patients. ``progress``: a tqdm bar of the records measured on stderr (None: only when
+    stderr is a terminal, :func:`geoecg._progress.progress_bar`).
 
     Parameters
     ----------

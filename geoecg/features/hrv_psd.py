@@ -25,7 +25,7 @@ def hrv_psd(
 
     ``method="welch"``: cubic-spline resampling at ``fs_interp`` and Welch, exactly as
     for the VLF/LF/HF indices; ``method="lomb"``: the Lomb-Scargle PSD of the uneven series.
-    See :mod:`geoecg.features.hrv` for the settings.
+    See :class:`~geoecg.features.HRVSettings` for the settings.
 
     Returns
     -------

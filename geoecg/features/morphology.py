@@ -74,7 +74,7 @@ ABSOLUTE_FEATURE_PATTERNS = (
 def patient_relative_mask(names) -> np.ndarray:
     """Boolean mask of the feature names to keep for inter-patient classification.
 
-    Drops :data:`ABSOLUTE_FEATURE_PATTERNS` (RR in ms, raw wavelet and HOS), keeping the
+    Drops ``ABSOLUTE_FEATURE_PATTERNS`` (RR in ms, raw wavelet and HOS), keeping the
     RR ratios, the fiducial features and their record-median deviations, the template
     correlations and the ``relative`` block.
 

@@ -308,7 +308,7 @@ def run_detection_benchmark(folder: Path, names: list, detectors: dict, *, toler
     on_fold : callable, optional
         Called as ``on_fold(record, unit)`` after each record, ``unit`` being
         ``{"info": ..., "scores": {detector: counts}}`` (``geoecg bench qrs --json``
-        writes it at once; :class:`geoecg.commands.bench_io.FoldLog`).
+        writes it at once; ``geoecg.commands.bench_io.FoldLog``).
     done_folds : dict, optional
         Record -> unit of an earlier, unfinished run: read back, not run again.
 
@@ -372,7 +372,7 @@ def run_detection_benchmark(folder: Path, names: list, detectors: dict, *, toler
 def floor_cpu_seconds(x, fs: float, repeats: int = 1) -> float:
     """Median thread CPU time of the throughput floor on one lead: a centred moving mean by a
     running sum (:func:`geoecg._kernels.rpeaks_floor.moving_window_floor`, half width
-    :data:`FLOOR_HALF_WIDTH_S`), the least work per sample of any envelope detector.
+    ``FLOOR_HALF_WIDTH_S``), the least work per sample of any envelope detector.
 
     Parameters
     ----------

@@ -1,10 +1,10 @@
 """The standard 12 leads: names, linear relations, and reconstruction from a subset.
 
-- :mod:`~geoecg.leads.names`: :data:`STANDARD_LEADS`, :func:`parse_lead` (``"AVR"``,
+- ``names``: :data:`STANDARD_LEADS`, :func:`parse_lead` (``"AVR"``,
   ``"avr"``, ``"MLII"``, ``"v5"`` ...), :func:`lead_indices`, :func:`canonical_order`.
-- :mod:`~geoecg.leads.relations`: Einthoven (III = II - I) and Goldberger (aVR, aVL, aVF
+- ``relations``: Einthoven (III = II - I) and Goldberger (aVR, aVL, aVF
   from I and II) relations, :func:`limb_leads`, :func:`limb_relation_residuals`.
-- :mod:`~geoecg.leads.reconstruct`: :class:`LeadReconstructor` (population ridge,
+- ``reconstruct``: :class:`LeadReconstructor` (population ridge,
   Gaussian conditional mean, patient-calibrated) and :func:`reconstruction_scores`.
 """
 

@@ -54,7 +54,7 @@ DOWNSTREAM_GRID = [{"n_taps": [2]}, _PHASED]
 def select_reconstructor(
     source, method, X, groups, *, fs, calibration_s=3.0, grid=None, n_splits=3
 ):
-    """Fit a :class:`LeadReconstructor` whose settings an inner grouped CV chose.
+    """Fit a :class:`~geoecg.leads.LeadReconstructor` whose settings an inner grouped CV chose.
 
     Parameters
     ----------
@@ -208,7 +208,7 @@ def subset_auc_comparison(
     12 real leads; per subset, (b) on the subset's leads alone (the marginal block of the
     lead covariance, trained on the training records' subset) and (c) the real-12 model
     applied to 12 leads reconstructed from the subset by a population
-    :class:`LeadReconstructor` fitted on the training fold (settings from
+    :class:`~geoecg.leads.LeadReconstructor` fitted on the training fold (settings from
     :data:`DOWNSTREAM_GRID` by an inner 3-fold patient-grouped CV on that fold).
     ``progress``: a tqdm bar of the subsets on stderr (None: only when stderr is a terminal,
     see :func:`geoecg._progress.progress_bar`).
