@@ -16,6 +16,7 @@ literal for int()`` (af_prior_shift_seed.py, af_prior_shift_s4.py) or nothing at
 from __future__ import annotations
 
 import ast
+import os
 import runpy
 import sys
 from pathlib import Path
@@ -59,6 +60,9 @@ def _source_problems(path: Path) -> list[str]:
     return problems
 
 
+_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS")
+
+
 def test_there_are_scripts():
     assert len(SCRIPTS) >= 10, SCRIPTS
 
@@ -73,6 +77,14 @@ def test_script_source_has_a_parser_with_help(path):
 def test_script_answers_help(path, monkeypatch, capsys):
     monkeypatch.setattr(sys, "argv", [str(path), "--help"])
     monkeypatch.setenv("MPLBACKEND", "Agg")
+    # Some scripts pin their thread counts in os.environ at import (leads_speed.py sets
+    # NUMBA_NUM_THREADS=1 before numpy/numba load); put them back after the run, or numba's
+    # next config reload in this process sees another thread count than the one it launched.
+    for var in _THREAD_VARS:
+        if var in os.environ:
+            monkeypatch.setenv(var, os.environ[var])
+        else:
+            monkeypatch.delenv(var, raising=False)
     with pytest.raises(SystemExit) as info:
         try:
             runpy.run_path(str(path), run_name="__main__")
