@@ -51,7 +51,6 @@ def add_arguments(p) -> None:
 def _run_cinc(args, saved) -> dict:
     from ..estimators.af import AF_PRESETS, CinC2017Classifier, heldout_prior_shift
     from ..estimators.af import protocols as P
-    from ..io import CinC2017
 
     try:
         pairs = [t.split("=") for t in args.target_priors.split(",")]
@@ -99,10 +98,6 @@ def _run_cinc(args, saved) -> dict:
             random_state=args.seed,
         )
         out["mode"] = f"fit on {args.train_data}, adapted to and scored on {args.test_data}"
-        out["label_files"] = {  # which label version scored the records (runbook task 4)
-            part: CinC2017(folder).label_source()
-            for part, folder in (("train", args.train_data), ("test", args.test_data))
-        }
     if "per_seed" not in out:
         pred = classes[np.argmax(proba, axis=1)]
         out.update(P.record_scores(y, pred), y_true=y.tolist(), y_pred=pred.tolist())
@@ -133,12 +128,9 @@ def _rows(rows, priors=None):
 
 
 def _print_cinc(out) -> None:
-    from ..evaluation.tables import _seed_summary_lines, class_table
+    from ..evaluation.tables import _cinc_header_lines, _seed_summary_lines, class_table
 
-    print(f"AF / CinC 2017 ({out['mode']})")
-    for part, src in out.get("label_files", {}).items():
-        col = f", column {src['column']}" if src["column"] else ""
-        print(f"  {part} labels: {src['path']}{col}")
+    print("\n".join(_cinc_header_lines(out)))
     for r in out.get("per_seed", []):
         if "rows" in r:
             inner = " ".join(f"{k} {v:.1f}" for k, v in r["inner_scores"].items())

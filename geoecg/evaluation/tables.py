@@ -354,3 +354,25 @@ def _seed_summary_lines(summary: Mapping, n_seeds: int) -> list[str]:
     if n_seeds == 1 and lines:
         lines.append("  (one seed: no standard deviations; give --seeds 0,1,2 for them)")
     return lines
+
+
+def _cinc_header_lines(out: Mapping) -> list[str]:
+    """Header lines of ``geoecg bench af`` on CinC 2017 records.
+
+    Parameters
+    ----------
+    out : mapping
+        The bench's result: ``mode`` (str) and, for a held-out run, ``label_files``
+        (``{"train" | "test": {"path": str, "column": str or None}}``).
+
+    Returns
+    -------
+    list of str
+        The mode line, then one line per folder naming the label file (and column) that
+        scored it.
+    """
+    lines = [f"AF / CinC 2017 ({out['mode']})"]
+    for part, src in out.get("label_files", {}).items():
+        col = f", column {src['column']}" if src["column"] else ""
+        lines.append(f"  {part} labels: {src['path']}{col}")
+    return lines

@@ -222,7 +222,9 @@ def heldout_prior_shift(
     Returns
     -------
     out : dict
-        ``prior_adaptation`` (:meth:`AFPriorShiftModel.report`) and ``n_train_crops``.
+        ``prior_adaptation`` (:meth:`AFPriorShiftModel.report`), ``n_train_crops`` and
+        ``label_files`` (``{"train": ..., "test": ...}``: which label file and column scored
+        each folder, :meth:`geoecg.io.CinC2017.label_source`).
     classes, proba, train_priors : ndarray
         The chosen candidate's uncorrected probabilities of the test records under its
         training prior (for the bench's top-level scores and prevalence simulation).
@@ -244,5 +246,11 @@ def heldout_prior_shift(
     proba = est.predict_proba_uncorrected(model._columns(mb.X, ncol))
     times = {k: ta[k] + tb[k] for k in ta}
     times["fit_adapt"] = time.perf_counter() - t0
+    from ...io import CinC2017
+
     out = {"prior_adaptation": rep, "n_train_crops": model.n_train_crops_}
+    out["label_files"] = {
+        part: CinC2017(folder).label_source()
+        for part, folder in (("train", train_data), ("test", test_data))
+    }
     return out, adapter.classes_, proba, adapter.source_priors_, yb, times
