@@ -56,16 +56,6 @@ ROLE = re.compile(r":(func|class|data|mod|obj|exc|const|meth|attr):`([^`]+)`")
 # (geoecg.commands.*, a module-level constant outside __all__). Remove an entry when fixed.
 _FOLDLOG = ":class:`geoecg.commands.bench_io.FoldLog`"  # no API page (geoecg.commands)
 ALLOWED: dict[str, tuple[str, ...]] = {
-    # cohort (geoecg/cohort/*); each comment: the path that links, or "no page"
-    "geoecg/cohort/feature_sets.py": (
-        ":class:`geoecg.estimators.CinC2017Classifier`",  # geoecg.estimators.af.
-        ":func:`geoecg.features.af.record.morphology_features`",  # geoecg.features.af.
-        ":func:`sqi_features`",  # geoecg.features.
-    ),
-    "geoecg/cohort/throughput.py": (
-        ":class:`geoecg.commands.bench_io.JsonSink`",  # no page
-        ":data:`GEOECG_PASSES`",  # no page (not in __all__)
-    ),
     # AF (geoecg/estimators/af/*, geoecg/features/af/*)
     "geoecg/estimators/af/_beat_level.py": (_FOLDLOG,),
     "geoecg/estimators/af/detectors.py": (

@@ -157,7 +157,7 @@ class SQISet(FeatureSet):
     """Signal-quality indices of the primary lead (prefix ``sqi_``), batched over a chunk:
     the records of one sampling rate go through
     :func:`geoecg.features.sqi._sqi_rows` (one kernel call and one 2-D FFT per length; a
-    row equal bit for bit to :func:`sqi_features` of that record alone).
+    row equal bit for bit to :func:`~geoecg.features.sqi_features` of that record alone).
 
     Examples
     --------
@@ -216,7 +216,7 @@ class NoiseSet(FeatureSet):
 
 class AFSet(FeatureSet):
     """Record-level AF features of the primary lead (prefix ``af_``), as used by
-    :class:`geoecg.estimators.CinC2017Classifier`.
+    :class:`~geoecg.estimators.af.CinC2017Classifier`.
 
     Examples
     --------
@@ -245,7 +245,7 @@ class AFSet(FeatureSet):
 
 class MorphologySet(FeatureSet):
     """Median-beat morphology of the primary lead (prefix ``morph_``, see
-    :func:`geoecg.features.af.record.morphology_features`) and, per lead, the peak-to-peak
+    :func:`~geoecg.features.af.morphology_features`) and, per lead, the peak-to-peak
     amplitude (mV) of the median beat (-250 to +400 ms around the multi-lead R-peaks of the
     band-passed lead; NaN with fewer than 3 complete beats).
 

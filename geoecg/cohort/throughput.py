@@ -146,7 +146,7 @@ def side_by_side(paths, fs: float, features, primary: int = 1, repeats: int = 3)
     time) on the same signals, read once beforehand with :func:`geoecg.io.read_signal`
     (reading and writing outside both timers; the reading CPU time per record is returned
     as ``read_cpu_s_per_record``). Warnings are silenced on both sides. The two sides
-    alternate ``repeats`` times, geoecg making :data:`GEOECG_PASSES` passes over the records
+    alternate ``repeats`` times, geoecg making ``GEOECG_PASSES`` (20) passes over the records
     per repeat (one pass is ~50x shorter than NeuroKit2's, too short to time after
     NeuroKit2 has evicted the caches); the figures are medians over the repeats
     (``speedup`` the median of the per-repeat ratios).
@@ -309,7 +309,7 @@ def extraction_benchmark(
     ``big_tree``-record tree; geoecg and NeuroKit2 side by side on the first ``nk_sample``
     records of the tree (:func:`side_by_side`, skipped when 0).
 
-    ``sink`` (a :class:`geoecg.commands.bench_io.JsonSink`, optional) receives each stage as
+    ``sink`` (a ``geoecg.commands.bench_io.JsonSink``, optional) receives each stage as
     it finishes (``per_set``, ``full_tree``, ``worker_max_rss_mb``, ``big_tree``,
     ``neurokit2``), so an interrupted run keeps the finished ones in its ``--json``; the
     returned dict is then ``sink.results``. Each stage is given to the sink as a function:
