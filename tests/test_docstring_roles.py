@@ -56,39 +56,6 @@ ROLE = re.compile(r":(func|class|data|mod|obj|exc|const|meth|attr):`([^`]+)`")
 # (geoecg.commands.*, a module-level constant outside __all__). Remove an entry when fixed.
 _FOLDLOG = ":class:`geoecg.commands.bench_io.FoldLog`"  # no API page (geoecg.commands)
 ALLOWED: dict[str, tuple[str, ...]] = {
-    # AF (geoecg/estimators/af/*, geoecg/features/af/*)
-    "geoecg/estimators/af/_beat_level.py": (_FOLDLOG,),
-    "geoecg/estimators/af/detectors.py": (
-        ":func:`geoecg.features.af.default_af_templates`",  # geoecg.features.
-    ),
-    "geoecg/estimators/af/pipeline.py": (":data:`AF_PRESETS`",),  # geoecg.estimators.af.
-    "geoecg/estimators/af/prior_shift_model.py": (
-        ":data:`~geoecg.estimators.af.protocols.AF_PROTOCOL_MATRIX`",  # no page
-        ":func:`~geoecg.estimators.af.protocols.prior_shift_candidates`",  # ...estimators.af.
-    ),
-    "geoecg/estimators/af/protocols.py": (
-        _FOLDLOG,
-        _FOLDLOG,
-        ":class:`geoecg.features.af.AFFeatureMatrix`",  # geoecg.features.
-        ":class:`geoecg.features.af.AFFeatureMatrix`",
-        ":data:`ADAPT_METHODS`",  # no page
-        ":func:`geoecg.evaluation.prior_shift_split`",  # geoecg.evaluation.prior_shift.
-        ":func:`geoecg.features.af.af_feature_matrix`",  # geoecg.features.
-        ":func:`target_weighted_score`",  # no page
-    ),
-    "geoecg/features/af/crops.py": (
-        ":func:`af_crop_features`",  # geoecg.features.
-        ":func:`crop_bounds`",  # geoecg.features.af.
-        ":func:`geoecg.features.af.record.af_record_features_batch`",  # geoecg.features.
-        ":func:`geoecg.features.af.rhythm_profile.rhythm_profile_features`",  # geoecg.features.
-    ),
-    "geoecg/features/af/matrix.py": (
-        ":func:`~geoecg.features.af.af_crop_features`",  # geoecg.features.
-        ":func:`~geoecg.features.af.rhythm_profile_features`",  # geoecg.features.
-    ),
-    "geoecg/features/af/rhythm_profile.py": (
-        ":func:`geoecg.features.af.record.af_record_features_batch`",  # geoecg.features.
-    ),
     # beat record models (geoecg/estimators/record_*.py): all under geoecg.estimators.record_*
     "geoecg/estimators/record_prior.py": (_FOLDLOG, ":data:`RECORD_PRIOR_CANDIDATES`"),
     "geoecg/estimators/record_self_training.py": (

@@ -101,7 +101,7 @@ def beat_level_cv(
     on_fold : callable, optional
         ``on_fold(i, unit)`` after fold ``i`` is finished, with ``unit = {"test": records,
         "detectors": {name: {"per_record": counts, "time_s": s}}}`` (JSON-ready;
-        :class:`geoecg.commands.bench_io.FoldLog` saves it to ``--json``).
+        ``geoecg.commands.bench_io.FoldLog`` saves it to ``--json``).
     done_folds : dict, optional
         Fold index -> unit, as passed to ``on_fold`` by an earlier run on the same folds
         and detectors: those folds are not run again (``geoecg bench af --beat-level

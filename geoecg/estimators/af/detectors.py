@@ -202,7 +202,7 @@ class TatenoGlassDetector(_ThresholdDetector):
         Fixed KS distance below which a window is AF; ``None`` tunes it in ``fit``.
     fit_templates : bool, default True
         Learn the ΔRR templates from the AF windows in ``fit``; otherwise use the
-        parametric default of :func:`geoecg.features.af.default_af_templates`.
+        parametric default of :func:`~geoecg.features.default_af_templates`.
 
     Attributes
     ----------

@@ -220,8 +220,8 @@ def make_af_classifier(
     Parameters
     ----------
     preset : {"default", "rhythm", "rhythm-crops"}
-        See :data:`AF_PRESETS` ("rhythm-crops" was chosen on outer folds and has no nested
-        figure).
+        See :data:`~geoecg.estimators.af.AF_PRESETS` ("rhythm-crops" was chosen on outer
+        folds and has no nested figure).
     adapt : {None, "em", "bbse", "rlls"}
         Wrap the classifier in :class:`~geoecg.estimators.PriorShiftClassifier` with this
         prior estimator (call ``.adapt(X_target)`` after ``fit``).

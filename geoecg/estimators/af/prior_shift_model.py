@@ -5,7 +5,7 @@ seed's training part and what ``geoecg bench af --train-data A --test-data B`` f
 A and adapts to folder B (issue 18's held-out route), so the held-out figure is of the
 pipeline whose development figures docs/benchmarks/af.md quotes:
 
-- the candidates of :func:`~geoecg.estimators.af.protocols.prior_shift_candidates` (record
+- the candidates of :func:`~geoecg.estimators.af.prior_shift_candidates` (record
   features, and record + rhythm-profile features), each a
   :class:`~geoecg.estimators.PriorShiftClassifier` (5-fold out-of-fold calibration, EM);
 - every xgboost fit (each calibration fit and the final one) also on the crops of its own
@@ -36,7 +36,7 @@ class AFPriorShiftModel(BaseEstimator):
     ----------
     candidates : dict or None
         name -> ``(PriorShiftClassifier, n_columns)`` (first ``n_columns`` columns of ``X``;
-        None: all), e.g. :func:`~geoecg.estimators.af.protocols.prior_shift_candidates`.
+        None: all), e.g. :func:`~geoecg.estimators.af.prior_shift_candidates`.
         None: ``prior_shift_candidates(n_estimators=n_estimators, random_state=random_state)``.
     n_estimators : int, default 200
         xgboost trees of the default candidates.
@@ -200,7 +200,7 @@ def heldout_prior_shift(
     """Fit :class:`AFPriorShiftModel` on one CinC-layout folder, adapt it to another, score.
 
     The training folder's features are those of ``geoecg bench af --protocol prior-shift``
-    (:data:`~geoecg.estimators.af.protocols.AF_PROTOCOL_MATRIX`: record + rhythm profile, 2
+    (``AF_PROTOCOL_MATRIX`` of ``geoecg.estimators.af.protocols``: record + rhythm profile, 2
     crops of 70 % per record); the test folder's are whole records only. The candidate is
     chosen and the prior estimated on the test records without their labels; the labels
     score the result.

@@ -1,7 +1,7 @@
 """The evaluation protocols behind ``geoecg bench af``, as library functions.
 
 CinC 2017 record classification (N / A / O / ~) on a feature matrix
-(:func:`geoecg.features.af.af_feature_matrix`):
+(:func:`~geoecg.features.af_feature_matrix`):
 
 - :func:`cinc_cv_proba`: plain stratified CV (crops of training records only);
 - :func:`nested_cinc_cv`: nested CV, every option of :data:`AF_NESTED_GRID` chosen by an
@@ -13,7 +13,7 @@ CinC 2017 record classification (N / A / O / ~) on a feature matrix
 - :func:`simulate_prior_shift`: held-out predictions resampled to a target prior;
 - :func:`prior_shift_candidates`: the base models of the prior-shift protocol (record
   features, + rhythm profile), one of which is chosen per seed on the training part's
-  target-weighted out-of-fold score (:func:`target_weighted_score`).
+  target-weighted out-of-fold score (``target_weighted_score``).
 
 Beat level (MIT-BIH rhythm annotations; code in the private ``_beat_level`` module, public
 here): :func:`beat_level_cv` over :func:`af_beat_detectors`; :func:`time_screening` times a
@@ -79,8 +79,8 @@ def load_cinc_matrix(
 
     Returns
     -------
-    matrix : :class:`geoecg.features.af.AFFeatureMatrix`
-        :func:`geoecg.features.af.af_feature_matrix` (one record read at a time, rows cached
+    matrix : :class:`~geoecg.features.AFFeatureMatrix`
+        :func:`~geoecg.features.af_feature_matrix` (one record read at a time, rows cached
         per record in ``cache_dir``).
     y : ndarray of str
     times : dict
@@ -151,7 +151,7 @@ def cinc_cv_proba(model, X, y, *, folds: int = 5, seed: int = 0, crops=None, cro
         ``StratifiedKFold(folds, shuffle=True, random_state=seed)``.
     crops, crop_owner : ndarray, optional
         Crop features and the record each comes from
-        (:class:`geoecg.features.af.AFFeatureMatrix`); each fold trains on the crops of its
+        (:class:`~geoecg.features.AFFeatureMatrix`); each fold trains on the crops of its
         training records only and scores whole held-out records.
 
     Returns
@@ -224,8 +224,9 @@ def simulate_prior_shift(
 def adaptation_report(model, X_test, y_test) -> dict:
     """Scores on ``(X_test, y_test)`` of a fitted :class:`~geoecg.estimators.PriorShiftClassifier`
     around a ``CinC2017Classifier``: uncorrected, calibrated, ORACLE true prior (uses the test
-    labels: a reference, never a result) and each of :data:`ADAPT_METHODS` (prior estimated
-    from the unlabelled test records, with its interval and the largest absolute error)."""
+    labels: a reference, never a result) and each of ``ADAPT_METHODS`` (EM, BBSE, RLLS;
+    prior estimated from the unlabelled test records, with its interval and the largest
+    absolute error)."""
     from ..prior_estimation import prior_correct
 
     classes = model.classes_
@@ -256,7 +257,7 @@ def prior_shift_candidates(*, n_estimators: int = 200, random_state=None, names=
 
     A :class:`~geoecg.estimators.PriorShiftClassifier` (EM, 5-fold out-of-fold logistic
     calibration, 200 bootstrap draws) around a ``CinC2017Classifier`` on the first 107
-    columns of :func:`geoecg.features.af.af_feature_matrix` ("default": record features) or
+    columns of :func:`~geoecg.features.af_feature_matrix` ("default": record features) or
     on all 193 ("rhythm": + rhythm profile; ``n_columns`` None). ``names`` keeps a subset.
     """
     from ..prior_shift import PriorShiftClassifier
@@ -360,24 +361,24 @@ def prior_shift_protocol(
     crops=None,
     crop_owner=None,
 ) -> dict:
-    """Per seed: :func:`geoecg.evaluation.prior_shift_split` (balanced training part, test
-    part of ``test_size`` records at ``target``), each candidate of
+    """Per seed: :func:`~geoecg.evaluation.prior_shift.prior_shift_split` (balanced training
+    part, test part of ``test_size`` records at ``target``), each candidate of
     ``make_candidates(seed)`` (name -> ``(adapter, n_columns)``, e.g.
     :func:`prior_shift_candidates`; an adapter alone means all columns) fitted on the
     training part and adapted (``adapt``) to the unlabelled test part. With several
-    candidates, the one with the best :func:`target_weighted_score` (training labels only)
+    candidates, the one with the best ``target_weighted_score`` (training labels only)
     is chosen; :func:`adaptation_report` of the chosen one on the test part (the others
     are kept under ``"not_chosen"``); mean and SD over seeds.
 
     ``on_fold(seed, row)`` is called after each finished seed with its ``per_seed`` row;
     ``done_folds`` (seed -> row, as passed to ``on_fold`` by an earlier run with the same
     data and settings) skips those seeds: the result equals an uninterrupted run
-    (:class:`geoecg.commands.bench_io.FoldLog` saves them to ``--json``); a done row whose
+    (``geoecg.commands.bench_io.FoldLog`` saves them to ``--json``); a done row whose
     recorded settings (``n_train``, ``n_test``, ``n_train_crops``, candidate names) differ
     from this run's raises ValueError naming them (e.g. a row written before crops were
     adopted lacks ``n_train_crops``); ``progress``: a tqdm bar of the seeds on stderr.
 
-    ``X`` may be a :class:`geoecg.features.af.AFFeatureMatrix` (e.g. of
+    ``X`` may be a :class:`~geoecg.features.AFFeatureMatrix` (e.g. of
     ``load_cinc_matrix(..., **AF_PROTOCOL_MATRIX["prior-shift"])``, the protocol's pipeline):
     its ``crops`` and ``crop_owner`` are then used. ``crops``, ``crop_owner`` (same columns
     as ``X``): every fit of every candidate (each out-of-fold calibration fit and the final
@@ -452,7 +453,7 @@ def nested_cinc_cv(
     ``on_fold(seed, row)`` is called after each finished seed with its ``per_seed`` row;
     ``done_folds`` (seed -> row, as passed to ``on_fold`` by an earlier run with the same
     data and settings) skips those seeds: the result equals an uninterrupted run
-    (:class:`geoecg.commands.bench_io.FoldLog` saves them to ``--json``); ``progress``: a
+    (``geoecg.commands.bench_io.FoldLog`` saves them to ``--json``); ``progress``: a
     tqdm bar of the seeds on stderr.
     """
     from sklearn.metrics import f1_score, make_scorer

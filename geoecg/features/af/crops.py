@@ -111,15 +111,16 @@ def af_crop_features(
     fs : float
         Sampling frequency in Hz (all records).
     n_crops, frac, min_s, seed :
-        As in :func:`crop_bounds` (``min_s`` in s); record ``i`` uses ``index=i``.
+        As in :func:`~geoecg.features.af.crop_bounds` (``min_s`` in s); record ``i`` uses
+        ``index=i``.
     rhythm_profile : bool, default False
-        Append the 86 :func:`geoecg.features.af.rhythm_profile.rhythm_profile_features`
+        Append the 86 :func:`~geoecg.features.rhythm_profile_features`
         (cached like the record features) to the 107 record features.
     keys : list of str, optional
         Content key per record; with ``cache_dir`` the record features of each crop are
         cached under ``key|crop<start>:<stop>``.
     cache_dir : path-like, optional
-        Cache folder (see :func:`geoecg.features.af.record.af_record_features_batch`).
+        Cache folder (see :func:`~geoecg.features.af_record_features_batch`).
     progress : bool, default False
         Show a tqdm bar on stderr.
 
@@ -184,7 +185,7 @@ def append_crops(X, yi, classes, X_crops, y_crops, weight: float):
     classes : ndarray
         Sorted class labels.
     X_crops : array_like, shape (n_crops, n_features)
-        Crop features (from :func:`af_crop_features`).
+        Crop features (from :func:`~geoecg.features.af_crop_features`).
     y_crops : array_like, shape (n_crops,)
         Crop labels (in ``classes``).
     weight : float > 0

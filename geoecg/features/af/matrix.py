@@ -62,9 +62,9 @@ def af_feature_matrix(
     fs : float
         Sampling frequency in Hz (all records).
     rhythm_profile : bool, default False
-        Append the 86 :func:`~geoecg.features.af.rhythm_profile_features`.
+        Append the 86 :func:`~geoecg.features.rhythm_profile_features`.
     n_crops : int, default 0
-        Random sub-crops per record (:func:`~geoecg.features.af.af_crop_features`); 0: none.
+        Random sub-crops per record (:func:`~geoecg.features.af_crop_features`); 0: none.
     crop_frac : float in (0, 1), default 0.7
         Crop length as a fraction of the record (at least 9 s).
     keys : list of str, optional

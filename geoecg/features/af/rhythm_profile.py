@@ -280,7 +280,7 @@ def rhythm_profile_features_batch(
     cache_dir : path-like, optional
         Folder of the per-record cache (one ``.npy`` per record, keyed by
         ``RHYTHM_PROFILE_VERSION``, the key and ``fs``; it can be the folder of
-        :func:`geoecg.features.af.record.af_record_features_batch`, the keys differ).
+        :func:`~geoecg.features.af_record_features_batch`, the keys differ).
     progress : bool, default False
         Show a tqdm bar on stderr.
 
