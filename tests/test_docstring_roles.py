@@ -58,15 +58,6 @@ _FOLDLOG = ":class:`geoecg.commands.bench_io.FoldLog`"  # no API page (geoecg.co
 ALLOWED: dict[str, tuple[str, ...]] = {
     # beat record models (geoecg/estimators/record_*.py): all under geoecg.estimators.record_*
     "geoecg/estimators/record_prior.py": (_FOLDLOG, ":data:`RECORD_PRIOR_CANDIDATES`"),
-    "geoecg/estimators/record_self_training.py": (
-        ":data:`LOCAL_BEAT_FEATURES`",
-        ":data:`SELF_TRAINING_THRESHOLDS`",
-        ":func:`self_train_record`",
-    ),
-    # riemann (geoecg/riemann/*)
-    "geoecg/riemann/covariance_transformer.py": (
-        ":func:`geoecg.riemann.beat_average.beat_averages`",  # geoecg.riemann.
-    ),
 }
 
 

@@ -156,16 +156,17 @@ class RecordSelfTraining(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     among ``thresholds`` on its out-of-fold, per-group adapted probabilities of the training
     groups (``oof_proba_``), self-training each training group on its own rows and scoring
     the mean F1 of ``score_labels``. ``predict(X, groups)``: per record, the adapter's
-    posterior, then :func:`self_train_record` with the chosen threshold.
+    posterior, then :func:`~geoecg.estimators.record_self_training.self_train_record` with
+    the chosen threshold.
 
     Parameters
     ----------
     estimator : RecordPriorAdapter
     feature_names : sequence of str
         Names of the columns of ``X``.
-    local_features : sequence of str, default :data:`LOCAL_BEAT_FEATURES`
+    local_features : sequence of str, default :data:`.LOCAL_BEAT_FEATURES`
         Columns of the per-record model (all must be in ``feature_names``).
-    thresholds : sequence of (float in (0, 1] or None), default :data:`SELF_TRAINING_THRESHOLDS`
+    thresholds : sequence of (float in (0, 1] or None), default :data:`.SELF_TRAINING_THRESHOLDS`
         Candidates of the inner choice; ties go to the first.
     min_samples : int >= 1, default 50
         A record with fewer samples keeps the adapter's calls.

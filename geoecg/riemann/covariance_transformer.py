@@ -51,7 +51,7 @@ class LeadCovariances(ThreeDInputMixin, TransformerMixin, BaseEstimator):
         :func:`lead_covariances`. Only used with ``window_s``.
     beat_window_s : (float, float), optional
         Beat-synchronous averaging: the covariance is that of the record's median beat
-        (:func:`geoecg.riemann.beat_average.beat_averages`, R-peaks from
+        (:func:`~geoecg.riemann.beat_averages`, R-peaks from
         :func:`geoecg.features.detect_rpeaks` after the band-pass), this many seconds
         before and after the R-peak. Records without a complete beat give NaN matrices.
         Exclusive with ``window_s``.
