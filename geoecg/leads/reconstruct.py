@@ -30,6 +30,13 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .._three_d_input import ThreeDInputMixin
+from ._invalid import (
+    FLAT_MV,
+    check_fs_matches,
+    flat_or_nonfinite,
+    training_fs,
+    usable_training_records,
+)
 from ._linear_maps import _LinearMaps
 from ._neighbours import blend_neighbour_maps, fit_neighbour_maps, source_descriptors
 from ._params import METHODS, check_params
@@ -41,8 +48,6 @@ from .scores import ReconstructionScores, reconstruction_scores
 
 __all__ = ["LeadReconstructor", "ReconstructionScores", "reconstruction_scores", "METHODS"]
 
-#: A source lead whose standard deviation over a record is below this (mV) is "flat".
-FLAT_MV = 1e-4
 #: Pull of the pooled weights on each beat phase's weights, in units of the phase's own
 #: mean Gram diagonal (population and patient methods with ``phase_edges_s``).
 PHASE_PRIOR = 0.1
@@ -68,7 +73,8 @@ class LeadReconstructor(ThreeDInputMixin, _LinearMaps, TransformerMixin, BaseEst
     fs : float, optional
         Sampling frequency (Hz); needed by ``"patient"`` (``calibration_s`` in samples) and
         by ``phase_edges_s``. When given it must be a positive finite number of Hz, also
-        for a method that does not use it (``fit`` raises naming ``fs``).
+        for a method that does not use it (``fit`` raises naming ``fs``). It is the rate of
+        the training records that ``transform(X, fs=...)`` is checked against.
     calibration_s : float, default 2.0
         ``"patient"``: length (s) of the 12-lead segment at the start of each record used
         to calibrate that record's transform.
@@ -111,7 +117,10 @@ class LeadReconstructor(ThreeDInputMixin, _LinearMaps, TransformerMixin, BaseEst
         What ``transform`` does with a record whose source leads hold NaN or are flat
         (SD < 1e-4 mV): raise ``ValueError`` naming the records, or return NaN for that
         record's reconstructed leads (source leads copied as they are) and list it in
-        ``invalid_records_``.
+        ``invalid_records_``. What ``fit`` does with a training record that holds NaN/inf
+        in any lead or a flat source or fitted target lead: raise ``ValueError`` naming the
+        records and why, or leave them out with a ``UserWarning`` naming them (listed in
+        ``dropped_records_``).
 
     Attributes
     ----------
@@ -133,15 +142,22 @@ class LeadReconstructor(ThreeDInputMixin, _LinearMaps, TransformerMixin, BaseEst
         ``map_neighbors``: the training records' own maps and source-lead descriptors.
     invalid_records_ : ndarray of int
         Records of the last ``transform`` that were invalid (``on_invalid="nan"``).
+    dropped_records_ : ndarray of int
+        Training records that ``fit`` left out (``on_invalid="nan"``; empty otherwise).
+    fs_ : float or None
+        Sampling rate (Hz) of the training records: ``fit(X, fs=...)`` or the ``fs``
+        parameter; None when neither was given (then ``transform`` cannot check a rate).
 
     Raises
     ------
     ValueError
         A lead name is unknown; ``X`` is not (n_records, n_leads, n_samples) with 12
         leads in the standard order in ``fit`` (the sources or 12 in ``transform``);
-        the training records hold NaN or inf or are all flat; or, with
-        ``on_invalid="raise"`` (the default), a record to transform has flat (SD < 1e-4 mV) or
-        non-finite source leads.
+        with ``on_invalid="raise"`` (the default), a training record holds NaN or inf or a
+        flat source or target lead (the message names the records), or a record to
+        transform has flat (SD < 1e-4 mV) or non-finite source leads; no training record is
+        usable; or ``fs`` given to ``transform`` / ``score_leads`` differs from the training
+        rate ``fs_``.
     TypeError
         ``X`` does not hold real numbers.
 
@@ -231,15 +247,20 @@ class LeadReconstructor(ThreeDInputMixin, _LinearMaps, TransformerMixin, BaseEst
         return X.astype(np.float64, copy=False)
 
     # ------------------------------------------------------------------ fit
-    def fit(self, X, y=None):
+    def fit(self, X, y=None, fs=None):
         """Fit the linear map from the source leads to the missing leads; returns self.
 
         Parameters
         ----------
         X : array_like, shape (n_records, 12, n_samples)
-            12-lead training records (mV), standard lead order, all finite; at least one
-            with no flat source lead (SD >= ``FLAT_MV`` on each).
+            12-lead training records (mV), standard lead order, all finite, no flat
+            (SD < ``FLAT_MV`` = 1e-4 mV) source or fitted target lead; otherwise ``fit``
+            raises naming the records, or leaves them out with a warning
+            (``on_invalid="nan"``, see ``dropped_records_``).
         y : ignored
+        fs : float, optional
+            Sampling rate of ``X`` (Hz), kept as ``fs_`` for ``transform(X, fs=...)`` to
+            check; must equal the ``fs`` parameter when both are given.
         """
         src = self._check_params()
         X = self._as_array(X)
@@ -254,22 +275,21 @@ class LeadReconstructor(ThreeDInputMixin, _LinearMaps, TransformerMixin, BaseEst
                 f"n_taps={self.n_taps} needs records of at least 2 * n_taps + 1 samples, "
                 f"got {X.shape[2]}"
             )
-        if not np.isfinite(X).all():
-            raise ValueError("X holds NaN or inf: drop or repair the training records")
-        self.source_ = src
-        self.src_idx_ = np.array([STANDARD_LEADS.index(s) for s in src])
-        if self._invalid(X[:, self.src_idx_]).all():  # the map would learn nothing
-            raise ValueError(
-                f"no training record has non-flat source leads {src} (SD >= {FLAT_MV} mV "
-                "on each); expected ECG in mV"
-            )
+        fitted_fs = training_fs(self.fs, fs)
+        src_idx = np.array([STANDARD_LEADS.index(s) for s in src])
         exact = self.limb_relations and "I" in src and "II" in src
-        self.exact_limbs_ = bool(exact)
         rest = [n for n in STANDARD_LEADS if n not in src]
         if exact:
             rest = [n for n in rest if n not in ("III", "aVR", "aVL", "aVF")]
+        tgt_idx = np.array([STANDARD_LEADS.index(s) for s in rest], dtype=int)
+        keep = usable_training_records(X, src_idx, tgt_idx, STANDARD_LEADS, self.on_invalid)
+        self.dropped_records_ = np.flatnonzero(~keep)
+        if not keep.all():
+            X = X[keep]
+        self.source_, self.src_idx_, self.fs_ = src, src_idx, fitted_fs
+        self.exact_limbs_ = bool(exact)
         self.target_ = tuple(rest)
-        self.tgt_idx_ = np.array([STANDARD_LEADS.index(s) for s in rest], dtype=int)
+        self.tgt_idx_ = tgt_idx
         fs = None if self.fs is None else float(self.fs)
         rp = source_rpeaks(X[:, self.src_idx_], fs) if self.amplitude != "conditional" else None
         P = self._phases(X[:, self.src_idx_], rp)
@@ -330,28 +350,29 @@ class LeadReconstructor(ThreeDInputMixin, _LinearMaps, TransformerMixin, BaseEst
         want = "12" if self.method == "patient" else f"12 or {len(self.source_)}"
         raise ValueError(f"X must have {want} leads (sources {self.source_}), got {X.shape[1]}")
 
-    def _invalid(self, S) -> np.ndarray:
-        if S.shape[-1] < 2:  # an empty record has no SD to judge: unusable, like a flat one
-            return np.ones(S.shape[0], dtype=bool)
-        bad_nan = ~np.isfinite(S).all(axis=(1, 2))
-        with np.errstate(invalid="ignore", over="ignore"):
-            flat = (np.where(bad_nan[:, None, None], 1.0, S).std(axis=-1) < FLAT_MV).any(axis=1)
-        return bad_nan | flat
-
-    def transform(self, X):
+    def transform(self, X, fs=None):
         """All 12 leads ``(n_records, 12, n_samples)`` in mV, sources copied.
+
+        Parameters
+        ----------
+        X : array_like, shape (n_records, 12 or n_source, n_samples)
+            Records (mV), see the class notes.
+        fs : float, optional
+            Sampling rate of ``X`` (Hz); checked against the training rate ``fs_`` (a
+            ``ValueError`` when they differ; unchecked when either is unknown).
 
         Raises
         ------
         ValueError
             For a record whose source leads hold NaN/inf, are flat or have fewer than
-            2 samples, unless ``on_invalid="nan"``.
+            2 samples, unless ``on_invalid="nan"``; ``fs`` differs from ``fs_``.
         """
         check_is_fitted(self, "coef_")
+        check_fs_matches(fs, getattr(self, "fs_", self.fs))
         X = self._as_array(X)
         S = self._sources(X)
         n, _, T = S.shape
-        bad = self._invalid(S)
+        bad = flat_or_nonfinite(S)
         if bad.any() and self.on_invalid == "raise":
             rows = np.flatnonzero(bad)
             raise ValueError(
@@ -404,7 +425,7 @@ class LeadReconstructor(ThreeDInputMixin, _LinearMaps, TransformerMixin, BaseEst
             return 0
         return int(round(self.calibration_s * self.fs))
 
-    def score_leads(self, X, *, reconstructed=None) -> ReconstructionScores:
+    def score_leads(self, X, *, reconstructed=None, fs=None) -> ReconstructionScores:
         """Per-lead r and RMSE (µV) of the reconstructed leads against the true ones.
 
         Parameters
@@ -414,6 +435,8 @@ class LeadReconstructor(ThreeDInputMixin, _LinearMaps, TransformerMixin, BaseEst
             :meth:`transform` accepts) are a ``ValueError``: there is nothing to score.
         reconstructed : array_like, optional
             ``transform(X)`` when already computed.
+        fs : float, optional
+            Sampling rate of ``X`` (Hz), checked as by :meth:`transform`.
 
         Notes
         -----
@@ -423,6 +446,7 @@ class LeadReconstructor(ThreeDInputMixin, _LinearMaps, TransformerMixin, BaseEst
         samples (RMSE without offsets).
         """
         check_is_fitted(self, "coef_")
+        check_fs_matches(fs, getattr(self, "fs_", self.fs))
         X = self._as_array(X)
         if X.shape[1] != len(STANDARD_LEADS):
             raise ValueError(
