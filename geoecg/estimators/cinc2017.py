@@ -1,22 +1,6 @@
 """Deprecated: moved to :mod:`geoecg.estimators.af.cinc2017`
 (this path is removed in the next release)."""
 
-import warnings as _warnings
+from .._moved import forward_module as _forward_module
 
-from .af.cinc2017 import *  # noqa: F403
-from .af.cinc2017 import __all__  # noqa: F401
-
-_warnings.warn(
-    "geoecg.estimators.cinc2017 moved to "
-    "geoecg.estimators.af.cinc2017 (this path is removed in the next release)",
-    DeprecationWarning,
-    stacklevel=2,
-)
-
-
-def __getattr__(name):  # private names some callers used
-    from .af.cinc2017 import __dict__ as _new
-
-    if name in _new:
-        return _new[name]
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = _forward_module(__name__, "geoecg.estimators.af.cinc2017", globals())
