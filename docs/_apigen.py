@@ -74,6 +74,96 @@ def _submodules(mod):
             yield sub
 
 
+def _page_names(mod) -> tuple[list[str], list[tuple[object, list[str]]]]:
+    """The names the page of subpackage ``mod`` lists: its public names, and (submodule,
+    names) for each "Also in" section (a public submodule's names not re-exported)."""
+    exported = _public_names(mod)
+    objs = {id(getattr(mod, n)) for n in exported if hasattr(mod, n)}
+    sections = []
+    for sub in _submodules(mod):
+        extra = [
+            n
+            for n in _public_names(sub)
+            if hasattr(sub, n) and id(getattr(sub, n)) not in objs and n not in exported
+        ]
+        if extra:
+            sections.append((sub, extra))
+    return exported, sections
+
+
+def documented_classes(mock_imports: list[str] | None = None) -> set[str]:
+    """``module.qualname`` (where it is defined) of every class the API pages document,
+    e.g. ``geoecg.cohort._feature_set_base.FeatureSet`` (documented as
+    ``geoecg.cohort.FeatureSet``); ``mock_imports`` as autodoc's."""
+
+    def walk() -> set[str]:
+        found = set()
+        for pkg in _packages():
+            mod = importlib.import_module(f"geoecg.{pkg}")
+            exported, sections = _page_names(mod)
+            for owner, names in [(mod, exported), *sections]:
+                for n in names:
+                    obj = getattr(owner, n, None)
+                    if inspect.isclass(obj):
+                        found.add(f"{obj.__module__}.{obj.__qualname__}")
+        return found
+
+    if mock_imports:
+        from sphinx.ext.autodoc.mock import mock
+
+        with mock(mock_imports):
+            return walk()
+    return walk()
+
+
+def public_bases(bases: list, documented: set[str]) -> list:
+    """The bases a class page's "Bases:" line shows (autodoc's ``autodoc-process-bases``).
+
+    A geoecg class without an API page (a private helper such as
+    ``geoecg._three_d_input.ThreeDInputMixin`` or ``geoecg.neural._base.TorchClassifierBase``)
+    would render as unlinked code naming something the reader cannot look up: it is replaced
+    by its own bases, recursively, and an ``object`` reached that way is dropped (a class
+    left with no base shows ``object``). Documented classes (``documented``, as
+    :func:`documented_classes` returns) and other projects' classes are kept, in order,
+    each once.
+
+    Parameters
+    ----------
+    bases : list
+        The class's bases, as autodoc passes them.
+    documented : set of str
+        ``module.qualname`` of each documented class.
+
+    Returns
+    -------
+    list
+        The bases to show.
+    """
+    out: list = []
+
+    def add(base, inherited: bool) -> None:
+        path = f"{getattr(base, '__module__', '')}.{getattr(base, '__qualname__', '')}"
+        if inspect.isclass(base) and path.split(".")[0] == "geoecg" and path not in documented:
+            for b in base.__bases__:
+                add(b, True)
+        elif not (inherited and base is object) and not any(base is b for b in out):
+            out.append(base)
+
+    for base in bases:
+        add(base, False)
+    return out or [object]
+
+
+def connect_public_bases(app, mock_imports: list[str] | None = None) -> None:
+    """Make ``app`` (a Sphinx application) show :func:`public_bases` on class pages."""
+    documented = documented_classes(mock_imports)
+
+    def process_bases(app, name, obj, options, bases) -> None:
+        bases[:] = public_bases(bases, documented)
+
+    app.connect("autodoc-process-bases", process_bases)
+
+
 def _section(
     title: str, module: str, names: list[str], char: str, directive: str = "currentmodule"
 ) -> list[str]:
@@ -131,8 +221,7 @@ def _write(docs_dir: Path, only: tuple[str, ...] = ()) -> None:
     for pkg, blurb in found.items():
         name = f"geoecg.{pkg}"
         mod = importlib.import_module(name)
-        exported = _public_names(mod)
-        objs = {id(getattr(mod, n)) for n in exported if hasattr(mod, n)}
+        exported, sections = _page_names(mod)
         title = f"``{name}``: {blurb}"
         lines = [
             title,
@@ -145,15 +234,9 @@ def _write(docs_dir: Path, only: tuple[str, ...] = ()) -> None:
         if exported:
             lines += _section(f"Names in ``{name}``", name, exported, "-")
             expected.update(f"{name}.{n}" for n in exported)
-        for sub in _submodules(mod):
-            extra = [
-                n
-                for n in _public_names(sub)
-                if hasattr(sub, n) and id(getattr(sub, n)) not in objs and n not in exported
-            ]
-            if extra:
-                lines += _section(f"Also in ``{sub.__name__}``", sub.__name__, extra, "-", "module")
-                expected.update(f"{sub.__name__}.{n}" for n in extra)
+        for sub, extra in sections:
+            lines += _section(f"Also in ``{sub.__name__}``", sub.__name__, extra, "-", "module")
+            expected.update(f"{sub.__name__}.{n}" for n in extra)
         text = "\n".join(lines)
         page = out / f"{pkg}.rst"
         if not page.exists() or page.read_text() != text:
