@@ -10,6 +10,7 @@ import math
 
 import numpy as np
 import pytest
+from test_hrv_brute_force import _template_counts  # O(N**2): every pair, every coordinate
 
 from geoecg._kernels import entropy as E
 from geoecg._kernels import hrv_batch as B
@@ -246,19 +247,6 @@ def test_match_counts_m1_equals_numpy_twin(kind):
             assert E.match_counts_sorted(x, 1, r, order) == _match_counts_m1_numpy(x, r)
 
 
-def _template_counts_numpy(x, m, r):
-    """Plain O(N**2) ``(A, B, cm, cm1)`` of ``entropy.template_matches`` (every pair, every
-    coordinate, ``|x_i - x_j| <= r``)."""
-    nm = x.size - m + 1
-    d = np.abs(np.subtract.outer(x, x)) <= r
-    mm = np.ones((nm, nm), dtype=bool)
-    for k in range(m):
-        mm &= d[k : k + nm, k : k + nm]
-    mm1 = mm[: nm - 1, : nm - 1] & d[m : m + nm - 1, m : m + nm - 1]
-    up = np.triu(np.ones((nm - 1, nm - 1), dtype=bool), 1)
-    return int((mm1 & up).sum()), int((mm[: nm - 1, : nm - 1] & up).sum()), mm.sum(1), mm1.sum(1)
-
-
 def _bit_series(seed):
     """Few distinct values (ties at r), ADC-quantised intervals, continuous values, and
     two distinct intervals that are one value once divided by 1000."""
@@ -281,7 +269,7 @@ def test_bit_set_counts_equal_pair_scan_and_numpy_twin(seed):
         sd = np.std(x, ddof=1)
         for m in (1, 2, 3):
             for r in (0.0, 1.0, 0.2 * sd, 30.0, 1e4):
-                want = _template_counts_numpy(x, m, r)
+                want = _template_counts(x, m, r)
                 got = H.template_counts_bits(x, order, m, r)
                 nm = x.size - m + 1
                 o, V = E.templates_in_order(x, m, S.prefix_order(order, nm))
