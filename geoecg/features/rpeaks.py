@@ -18,7 +18,7 @@ import numpy as np
 from .._butter import butter2_bandpass_sos
 from .._kernels import rpeaks_stages as S
 from .._kernels.rpeaks import mask_runs
-from .._validation import _to_float, as_signal, check_fs, check_layout
+from .._validation import _to_float, as_signal, check_flag, check_fs, check_layout
 
 __all__ = ["RPeakResult", "detect_rpeaks"]  # RPeakDetector: see rpeaks_transformer
 
@@ -190,12 +190,6 @@ def _check_positive(name: str, value, allow_zero: bool = False) -> float:
     return v
 
 
-def _check_flag(name: str, value) -> bool:
-    if not isinstance(value, bool | np.bool_):
-        raise TypeError(f"{name} must be True or False, got {value!r}")
-    return bool(value)
-
-
 def _validate_signal(signal) -> np.ndarray:
     return as_signal(signal, "signal", ndims=(1, 2))
 
@@ -253,7 +247,7 @@ def _make_plan(
     threshold = _check_positive("threshold", threshold)
     if threshold >= 1:
         raise ValueError(f"threshold must be in (0, 1), got {threshold}")
-    prune, track = _check_flag("prune", prune), _check_flag("track", track)
+    prune, track = check_flag(prune, "prune"), check_flag(track, "track")
     prune_rr = _check_positive("prune_rr", prune_rr)
     prune_h = _check_positive("prune_h", prune_h)
     max_gap_ms = _check_positive("max_gap_ms", max_gap_ms, allow_zero=True)
