@@ -104,6 +104,28 @@ def test_single_pass_tiles_and_large_offsets(estimator, c, rng):
     assert res.n_valid.tolist() == [t, t - 1, t]
 
 
+@pytest.mark.parametrize("offset", [1e4, 1e6, 1e8])
+@pytest.mark.parametrize("t", [461, 5000])
+def test_shifted_sums_accurate_on_large_offsets(offset, t):
+    """Leads whose offset is up to 1e8 x their spread (and drifts) take the shifted sums: every
+    covariance entry within 1e-13 of a long-double two-pass reference relative to
+    ``sqrt(C_ii C_jj)`` (measured 4.9e-16 to 2.5e-15 in session 19; the raw formula
+    ``G / n - m m^T`` in NumPy gives 3.5e-8 to 5.2 here). Not in the JIT-off job: its 8-lane
+    twins would take minutes on these records."""
+    rng = np.random.default_rng(int(np.log10(offset)) + t)
+    X = rng.standard_normal((3, 12, t)) * rng.uniform(0.5, 2.0, (3, 12, 1))
+    X += offset * rng.uniform(0.5, 1.0, (3, 12, 1)) + np.linspace(0, 5, t)
+    cov, shrink, nv = np.empty((3, 12, 12)), np.empty(3), np.empty(3, dtype=np.int64)
+    batch_covariance(X, SCM, cov, shrink, nv)
+    L = X.astype(np.longdouble)
+    Y = L - L.mean(axis=2, keepdims=True)
+    ref = np.einsum("nis,njs->nij", Y, Y) / t
+    d = np.sqrt(np.einsum("nii->ni", ref))
+    err = np.abs(cov - ref) / (d[:, :, None] * d[:, None, :])
+    assert nv.tolist() == [t] * 3
+    assert float(err.max()) < 1e-13
+
+
 @pytest.mark.parametrize("nb", [1, 7, 64])
 def test_block42_repeat_kernel_twin(nb, rng):
     # the bench's FMA-floor timing block: reps x (rows 0-3 against rows 4-5) added into acc
