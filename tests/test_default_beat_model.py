@@ -97,3 +97,54 @@ def test_errors():
     assert type(ada) is RecordPriorAdapter
     with pytest.raises(TypeError, match="feature_names"):
         make_default_beat_model("rr_pre")  # one string, not a list of names
+
+
+def _stacked(seed=3):
+    tables = _tables(np.random.default_rng(seed))
+    X, y, n, names = stack_beat_tables(tables[:6], bool(DEFAULT_ADAPT))
+    Xt, yt, nt, _ = stack_beat_tables(tables[6:], bool(DEFAULT_ADAPT))
+    return X, y, np.repeat([f"p{i}" for i in range(6)], n), Xt, np.repeat(np.arange(2), nt), names
+
+
+def test_calibrated_map_candidates_no_record_em():
+    """Registry item 28 (``NE``): one candidate, no per-record EM: the adapter is a
+    calibration step whose calls do not depend on how test rows are grouped into records."""
+    X, y, g, Xt, rec, names = _stacked()
+    ne = make_default_beat_model(
+        names, self_training=False, record_prior_candidates=rp.CALIBRATED_MAP_CANDIDATES, **KW
+    )
+    assert ne.candidates == rp.CALIBRATED_MAP_CANDIDATES
+    ne.fit(X, y, groups=g)
+    assert (ne.decision_, ne.shrinkage_) == ("map", 0.0)
+    assert list(ne.inner_scores_) == [("map", 0.0)]
+    by_record, pooled = ne.predict(Xt, rec), ne.predict(Xt, np.zeros(rec.size))
+    np.testing.assert_array_equal(by_record, pooled)
+    Q = ne._calibrate(ne.estimator_.predict_proba(Xt))
+    np.testing.assert_array_equal(by_record, ne.classes_[np.argmax(Q, axis=1)])
+    # the full grid with EM on one record-level prior changes calls with the grouping
+    em = RecordPriorAdapter(make_beat_pipeline(names, **KW), candidates=[("map", 1.0)])
+    em.fit(X, y, g)
+    assert not np.array_equal(em.predict(Xt, rec), em.predict(Xt, np.zeros(rec.size)))
+
+
+def test_calibrated_map_equals_default_when_the_default_chooses_it():
+    """Where an adapter's inner CV chooses ("map", 0.0) among several, ``NE`` is the same fit:
+    same calls, same self-training threshold (the registry item 28 run relies on it)."""
+    X, y, g, Xt, rec, names = _stacked()
+    grid = [("map", 0.0), ("map", 0.5), ("map", 1.0)]  # this easy data ties to "balanced"
+    a1 = make_default_beat_model(names, record_prior_candidates=grid, **KW).fit(X, y, groups=g)
+    assert (a1.estimator_.decision_, a1.estimator_.shrinkage_) == ("map", 0.0)
+    assert len(a1.estimator_.inner_scores_) == 3
+    ne = make_default_beat_model(
+        names, record_prior_candidates=rp.CALIBRATED_MAP_CANDIDATES, **KW
+    ).fit(X, y, groups=g)
+    assert ne.threshold_ == a1.threshold_ and ne.inner_scores_ == a1.inner_scores_
+    np.testing.assert_array_equal(ne.estimator_.oof_proba_, a1.estimator_.oof_proba_)
+    np.testing.assert_array_equal(ne.predict(Xt, rec), a1.predict(Xt, rec))
+
+
+def test_bad_record_prior_candidates():
+    X, y, g, _, _, names = _stacked()
+    bad = make_default_beat_model(names, record_prior_candidates=[("argmax", 0.0)], **KW)
+    with pytest.raises(ValueError, match="candidates must be"):
+        bad.fit(X, y, groups=g)

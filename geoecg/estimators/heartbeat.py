@@ -304,6 +304,7 @@ def make_default_beat_model(
     adapt=DEFAULT_ADAPT,
     self_training=None,
     cv=2,
+    record_prior_candidates=None,
     **classifier_params,
 ):
     """The library's default beat model (``A1``): the beat pipeline, the record prior and
@@ -334,6 +335,11 @@ def make_default_beat_model(
         :data:`~geoecg.estimators.record_self_training.DEFAULT_SELF_TRAINING`.
     cv : int, default 2
         Patient-grouped folds of the adapter's inner choice (``RecordPriorAdapter(cv=...)``).
+    record_prior_candidates : sequence of (str, float) or None, default None
+        The adapter's (decision, shrinkage) candidates (``RecordPriorAdapter(candidates=...)``);
+        None: :data:`~geoecg.estimators.record_prior.RECORD_PRIOR_CANDIDATES`.
+        :data:`~geoecg.estimators.record_prior.CALIBRATED_MAP_CANDIDATES` is registry item
+        28's ``NE`` (no per-record EM).
     **classifier_params
         Parameters of :class:`HeartbeatClassifier`.
 
@@ -365,7 +371,7 @@ def make_default_beat_model(
     >>> bool((pred == y).mean() > 0.9)
     True
     """
-    from .record_prior import RecordPriorAdapter
+    from .record_prior import RECORD_PRIOR_CANDIDATES, RecordPriorAdapter
     from .record_self_training import (
         DEFAULT_SELF_TRAINING,
         LOCAL_BEAT_FEATURES,
@@ -375,7 +381,8 @@ def make_default_beat_model(
     pipe = make_beat_pipeline(
         feature_names, feature_set=feature_set, adapt=adapt, **classifier_params
     )
-    model = RecordPriorAdapter(pipe, cv=cv)
+    cand = RECORD_PRIOR_CANDIDATES if record_prior_candidates is None else record_prior_candidates
+    model = RecordPriorAdapter(pipe, cv=cv, candidates=cand)
     if not (DEFAULT_SELF_TRAINING if self_training is None else bool(self_training)):
         return model
     local = [f for f in LOCAL_BEAT_FEATURES if f in feature_names]
