@@ -23,17 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = [
-    "MAP_WEIGHT",
-    "MAP_POOLINGS",
-    "NeighbourMaps",
-    "source_descriptors",
-    "fit_neighbour_maps",
-]
-
-#: How the neighbours' maps are combined: the weighted mean of their solutions, or the
-#: solution of their weighted, power-normalised pooled normal equations.
-MAP_POOLINGS = ("mean", "normal_equations")
+__all__ = ["MAP_WEIGHT", "NeighbourMaps", "source_descriptors", "fit_neighbour_maps"]
 
 #: Weight of the neighbour maps' prediction against the population prediction.
 MAP_WEIGHT = 0.5
@@ -105,13 +95,6 @@ class NeighbourMaps:
     shape_scale, z_scale : float
         Mean squared distance between two bank records of each block (each block is divided
         by its own, so that both weigh alike).
-    gram, rhs : ndarray or None
-        ``map_pooling="normal_equations"``: each record's normal equations ``G`` (1 +
-        n_phases, n_features, n_features) and ``B`` (1 + n_phases, n_features, n_target),
-        pooled then per beat phase, divided by the mean diagonal of its pooled ``G`` over
-        the signal columns; None otherwise.
-    phase_prior : float
-        Pull of a pooled map on its beat-phase maps (``PHASE_PRIOR`` of the reconstructor).
     """
 
     shape: np.ndarray
@@ -122,9 +105,6 @@ class NeighbourMaps:
     sd: np.ndarray
     shape_scale: float
     z_scale: float
-    gram: np.ndarray | None = None
-    rhs: np.ndarray | None = None
-    phase_prior: float = 0.1
 
     def distances(self, shape, scalars):
         """Squared descriptor distances ``(n, n_bank)`` of new records to the bank."""
@@ -158,17 +138,12 @@ def fit_neighbour_maps(rec, X, P, shape, scalars, ok, prior_strength):
     keep = np.flatnonzero(ok)
     if keep.size < 2:
         return None
-    W, PW, GG, BB = [], [], [], []
-    pooled = getattr(rec, "map_pooling", "mean") == "normal_equations"
+    W, PW = [], []
     for j in keep:
         G, B = rec._gram(X[j : j + 1], None if P is None else P[j : j + 1])
         W.append(rec._solve(G[0], B[0], rec.alpha))
         if P is not None:
             PW.append(rec._solve_phases(G, B, rec.alpha, prior_strength))
-        if pooled:
-            s = max(rec._scale(G[0]), 1e-300)  # each neighbour counts by its weight alone
-            GG.append(G / s)
-            BB.append(B / s)
     sc = scalars[keep]
     mu, sd = sc.mean(axis=0), sc.std(axis=0)
     sd = np.where(sd > 0, sd, 1.0)
@@ -183,9 +158,6 @@ def fit_neighbour_maps(rec, X, P, shape, scalars, ok, prior_strength):
         sd=sd,
         shape_scale=max(2.0 * float(sh.var(axis=0).sum()), 1e-12),
         z_scale=max(2.0 * float(z.var(axis=0).sum()), 1e-12),
-        gram=np.stack(GG) if pooled else None,
-        rhs=np.stack(BB) if pooled else None,
-        phase_prior=float(prior_strength),
     )
 
 
@@ -209,19 +181,7 @@ def blend_neighbour_maps(rec, bank, pred, S, P, shape, scalars, ok, k, exclude=N
         Neighbours (at most the bank's size, minus an excluded record).
     exclude : ndarray of int, optional
         Bank row to leave out per record (the record itself in fit; -1 for none).
-
-    Notes
-    -----
-    ``rec.map_pooling == "normal_equations"``: the neighbours' map is the ridge solution of
-    ``sum_j w_j G_j``, ``sum_j w_j B_j`` (``bank.gram``, ``bank.rhs``), its beat-phase maps
-    shrunk towards it with ``bank.phase_prior``, instead of ``sum_j w_j W_j``.
     """
-    pooled = getattr(rec, "map_pooling", "mean") == "normal_equations"
-    if pooled and bank.gram is None:
-        raise ValueError(
-            "map_pooling='normal_equations' needs the neighbours' normal equations: fit the "
-            "reconstructor with that setting (it was fitted with map_pooling='mean')"
-        )
     rows = np.flatnonzero(ok)
     for a in range(0, rows.size, 256):
         idx = rows[a : a + 256]
@@ -236,18 +196,8 @@ def blend_neighbour_maps(rec, bank, pred, S, P, shape, scalars, ok, k, exclude=N
             dk = d[nn].max()
             w = np.exp(-d[nn] / dk) if dk > 0 else np.ones(kk)
             w /= w.sum()
-            if pooled:
-                G = np.tensordot(w, bank.gram[nn], axes=1)
-                B = np.tensordot(w, bank.rhs[nn], axes=1)
-                W = rec._solve(G[0], B[0], rec.alpha)
-                PW = rec._solve_phases(G, B, rec.alpha, bank.phase_prior)
-            else:
-                W = np.tensordot(w, bank.coef[nn], axes=1)
-                PW = (
-                    None
-                    if bank.phase_coef is None
-                    else np.tensordot(w, bank.phase_coef[nn], axes=1)
-                )
+            W = np.tensordot(w, bank.coef[nn], axes=1)
+            PW = None if bank.phase_coef is None else np.tensordot(w, bank.phase_coef[nn], axes=1)
             nb = rec._predict(S[i : i + 1], W, PW, None if P is None else P[i : i + 1])[0]
             pred[i] = (1.0 - MAP_WEIGHT) * pred[i] + MAP_WEIGHT * nb
     return pred

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import check_flag, check_fs, check_number
-from ._neighbours import MAP_POOLINGS
 from ._rescale import AMPLITUDE_MAPS
 from .names import STANDARD_LEADS, parse_leads
 
@@ -35,8 +34,6 @@ def check_params(est):
         raise ValueError(f"map_neighbors must be an int >= 0, got {km!r}")
     if km and (est.method != "population" or len(parse_leads(est.source)) != 1):
         raise ValueError("map_neighbors applies to the population method from one lead")
-    if est.map_pooling not in MAP_POOLINGS:
-        raise ValueError(f"map_pooling must be one of {MAP_POOLINGS}, got {est.map_pooling!r}")
     if est.amplitude not in AMPLITUDE_MAPS:
         raise ValueError(f"amplitude must be one of {AMPLITUDE_MAPS}, got {est.amplitude!r}")
     if est.amplitude != "conditional" and est.method == "patient":

@@ -103,12 +103,6 @@ class LeadReconstructor(ThreeDInputMixin, _LinearMaps, TransformerMixin, BaseEst
         record's 12 leads) of the ``k`` training records whose source lead is most alike
         (:mod:`geoecg.leads._neighbours`; the bench's single-lead default, ``k = 20``).
         Needs ``fs``.
-    map_pooling : {"mean", "normal_equations"}, default "mean"
-        ``map_neighbors``: ``"mean"`` averages the neighbours' own maps (weights above);
-        ``"normal_equations"`` solves their weighted pooled normal equations (each record's
-        divided by its source power; the same ridge and beat-phase prior as every map): a
-        locally weighted least-squares map. Session-19 registered attempt
-        (docs: benchmarks/leads).
     amplitude : {"conditional", "r_quantile"}, default "conditional"
         ``"conditional"`` returns the conditional mean, whose amplitudes regress toward the
         population. ``"r_quantile"`` (population and gaussian methods; needs ``fs``)
@@ -210,7 +204,6 @@ class LeadReconstructor(ThreeDInputMixin, _LinearMaps, TransformerMixin, BaseEst
         template_neighbors=0,
         template_weight=0.5,
         map_neighbors=0,
-        map_pooling="mean",
         amplitude="conditional",
         limb_relations=True,
         on_invalid="raise",
@@ -228,7 +221,6 @@ class LeadReconstructor(ThreeDInputMixin, _LinearMaps, TransformerMixin, BaseEst
         self.template_neighbors = template_neighbors
         self.template_weight = template_weight
         self.map_neighbors = map_neighbors
-        self.map_pooling = map_pooling
         self.amplitude = amplitude
         self.limb_relations = limb_relations
         self.on_invalid = on_invalid
