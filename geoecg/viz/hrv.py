@@ -103,12 +103,6 @@ def plot_poincare(rr_ms, *, ax=None):
     matplotlib.figure.Figure
         The figure of ``ax``.
 
-    Warns
-    -----
-    RuntimeWarning
-        Once (not once per method) when :func:`geoecg.features.hrv_psd` warns, e.g. fewer
-        than 4 finite intervals; the axes then show the reason instead of a spectrum.
-
     Examples
     --------
     >>> import matplotlib.pyplot as plt
