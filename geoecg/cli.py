@@ -13,6 +13,7 @@ import ast
 import contextlib
 import importlib
 import importlib.util
+import json
 import re
 import signal
 import sys
@@ -26,6 +27,8 @@ __all__ = ["BENCH_MODULES", "COMMAND_MODULES", "build_parser", "main"]
 
 #: exit status of a command stopped by SIGTERM (128 + 15, as a shell reports it)
 EXIT_SIGTERM = 143
+#: exit status of a command stopped by Ctrl-C (128 + SIGINT's 2, as a shell reports it)
+EXIT_INTERRUPT = 130
 
 #: ``geoecg bench NAME`` -> module implementing it.
 BENCH_MODULES: dict[str, str] = {
@@ -190,21 +193,49 @@ def _sigterm_stops_like_ctrl_c():
         signal.signal(signal.SIGTERM, old)
 
 
+def _stopped(args, why: str) -> str:
+    """The one line printed when a command is stopped (Ctrl-C, SIGTERM): which command,
+    why, and where its finished part is (an unfinished ``--json``, the ``--out`` folder of
+    ``extract`` / ``sweep``), or that nothing was written."""
+    words = ("geoecg", getattr(args, "command", None), getattr(args, "bench", None))
+    head = f"{' '.join(w for w in words if w)}: {why}"
+    path = getattr(args, "json", None)
+    try:
+        unfinished = path is not None and json.loads(Path(path).read_text())["complete"] is False
+    except (OSError, ValueError, TypeError, KeyError):
+        unfinished = False
+    if unfinished:
+        again = "; rerun with --resume to continue" if hasattr(args, "resume") else ""
+        return f'{head}; partial results in {path} ("complete": false){again}'
+    out = getattr(args, "out", None)
+    if getattr(args, "command", None) in ("extract", "sweep") and out and Path(out).is_dir():
+        return f"{head}; finished parts are in {out} (the same command goes on from them)"
+    return f"{head}; no partial results were written"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``geoecg`` console script.
 
-    SIGTERM stops a command as Ctrl-C does (what it has finished is written, see
-    ``docs/user_guide/long_jobs.md``) and the exit status is 143.
+    Ctrl-C prints one line (the command, where its finished part was written, if anywhere)
+    instead of a traceback, and the exit status is 130. SIGTERM stops a command as Ctrl-C
+    does (what it has finished is written, see ``docs/user_guide/long_jobs.md``) and the
+    exit status is 143.
     """
     argv = sys.argv[1:] if argv is None else list(argv)
-    parser = build_parser(argv)
-    args = parser.parse_args(argv)
+    try:
+        args = build_parser(argv).parse_args(argv)
+    except KeyboardInterrupt:  # Ctrl-C while the command's modules are imported
+        print("geoecg: interrupted (Ctrl-C) before the command started", file=sys.stderr)
+        return EXIT_INTERRUPT
     try:
         with _sigterm_stops_like_ctrl_c():
             return int(args._run(args) or 0)
     except Terminated as exc:
-        print(f"geoecg {args.command}: {exc}", file=sys.stderr)
+        print(_stopped(args, str(exc)), file=sys.stderr)
         return EXIT_SIGTERM
+    except KeyboardInterrupt:
+        print(_stopped(args, "interrupted (Ctrl-C)"), file=sys.stderr)
+        return EXIT_INTERRUPT
     except MissingOptionalDependency as exc:  # one sentence naming the extra to install
         print(exc, file=sys.stderr)
         return 2
