@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .scm import AGE_CENTER_Y, AGE_SCALE_Y, AnticausalSCM, Environment, SCMSample, _as_generator
+from .scm import AGE_CENTER_Y, AGE_SCALE_Y, AnticausalSCM, Environment, SCMSample, _sample_args
 from .waveforms import swap_arm_leads, synthesize_ecg
 
 __all__ = ["ECGWaveformSimulator", "waveform_summary_features"]
@@ -177,13 +177,7 @@ class ECGWaveformSimulator:
 
         With ``return_waveforms=True`` returns ``(SCMSample, waveforms)``.
         """
-        from .scm import _check_n
-
-        n = _check_n(n)
-        envs = [env] if isinstance(env, Environment) else list(env)
-        if not envs or not all(isinstance(e, Environment) for e in envs):
-            raise TypeError("env must be an Environment or a non-empty list of Environment")
-        rng = _as_generator(random_state)
+        n, envs, rng = _sample_args(n, env, random_state)
         scm = self._scm
         Xs, ys, Ws, ds, waves = [], [], [], [], []
         for k, e in enumerate(envs):

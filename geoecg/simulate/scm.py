@@ -134,6 +134,16 @@ def _check_n(n) -> int:
     return int(n)
 
 
+def _sample_args(n, env, random_state) -> tuple[int, list, np.random.Generator]:
+    """The checked arguments of a ``sample`` method: ``n`` (subjects per environment), the
+    environments as a non-empty list, and the random generator."""
+    n = _check_n(n)
+    envs = [env] if isinstance(env, Environment) else list(env)
+    if not envs or not all(isinstance(e, Environment) for e in envs):
+        raise TypeError("env must be an Environment or a non-empty list of Environment")
+    return n, envs, _as_generator(random_state)
+
+
 @dataclass(frozen=True)
 class AnticausalSCM:
     """Anticausal SCM E -> W -> Y -> X with W -> X and an optional shortcut.
@@ -306,11 +316,7 @@ class AnticausalSCM:
         -------
         SCMSample
         """
-        n = _check_n(n)
-        envs = [env] if isinstance(env, Environment) else list(env)
-        if not envs or not all(isinstance(e, Environment) for e in envs):
-            raise TypeError("env must be an Environment or a non-empty list of Environment")
-        rng = _as_generator(random_state)
+        n, envs, rng = _sample_args(n, env, random_state)
         parts = []
         for k, e in enumerate(envs):
             W = self.sample_covariates(n, e, rng)
