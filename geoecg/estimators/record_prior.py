@@ -112,7 +112,7 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         A record with fewer samples (rows with finite probabilities) keeps the training prior.
     prior_floor : float in [0, 1], default 0.01
         The EM prior of a class is at least ``prior_floor`` times its training prior.
-    candidates : sequence of (str, float), default :data:`RECORD_PRIOR_CANDIDATES`
+    candidates : sequence of (str, float), default :data:`.RECORD_PRIOR_CANDIDATES`
         (decision in {"balanced", "map"}, shrinkage in [0, 1]) pairs; ties go to the first.
     score_labels : sequence or None, default ("S", "V")
         Classes whose mean F1 the inner choice maximises (None: all classes); when there
@@ -456,7 +456,7 @@ def record_prior_beat_tables(
         Nested only: ``on_fold(k, fold)`` after outer fold ``k`` is finished, ``fold``
         being its entry of ``folds`` (plain Python values) with ``"y_pred"`` and
         ``"y_unadapted"`` (lists: the fold's test beats in order), e.g. to save it
-        (:class:`geoecg.commands.bench_io.FoldLog`).
+        (``geoecg.commands.bench_io.FoldLog``).
     done_folds : mapping, optional
         Nested only: ``k -> fold`` as passed to ``on_fold`` by an earlier run with the same
         tables and settings; those folds are not fitted again (ValueError when a stored
