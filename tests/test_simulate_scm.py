@@ -182,3 +182,10 @@ def test_degenerate_and_bad_input():
         Environment(age_sd=-1.0)
     with pytest.raises(ValueError, match="misplacement"):
         Environment(misplacement=2.0)
+    # a NumPy complex is not a real number (before: its imaginary part was dropped with a
+    # ComplexWarning by shift_prevalence/shift_shortcut, while Environment raised)
+    for bad in (lambda: shift_prevalence(Environment(), np.complex128(1 + 2j)),
+                lambda: shift_shortcut(Environment(), np.complex64(1)),
+                lambda: Environment(gain=np.complex128(1))):  # fmt: skip
+        with pytest.raises(TypeError, match="must be a real number, got complex"):
+            bad()

@@ -31,12 +31,18 @@ AGE_CENTER_Y = 60.0
 AGE_SCALE_Y = 15.0
 
 
-def _real(v, name: str) -> float:
-    """``v`` as a finite float, or a TypeError/ValueError naming ``name``."""
-    if isinstance(v, bool | str | bytes) or not isinstance(v, int | float | np.number):
+def _check_real(v, name: str) -> None:
+    """Raise a TypeError/ValueError naming ``name`` unless ``v`` is a finite real number
+    (Python or NumPy int/float; ``bool``, text and complex are not)."""
+    if isinstance(v, bool) or not isinstance(v, int | float | np.integer | np.floating):
         raise TypeError(f"{name} must be a real number, got {type(v).__name__} {v!r}")
     if not np.isfinite(v):
         raise ValueError(f"{name} must be finite, got {v}")
+
+
+def _real(v, name: str) -> float:
+    """``v`` as a finite float, or a TypeError/ValueError naming ``name``."""
+    _check_real(v, name)
     return float(v)
 
 
@@ -78,11 +84,7 @@ class Environment:
     def __post_init__(self):
         for f in ("age_mean", "age_sd", "female_frac", "prevalence_shift", "gain", "noise_sd",
                   "misplacement", "shortcut"):  # fmt: skip
-            v = getattr(self, f)
-            if isinstance(v, bool) or not isinstance(v, int | float | np.integer | np.floating):
-                raise TypeError(f"{f} must be a real number, got {type(v).__name__} {v!r}")
-            if not np.isfinite(v):
-                raise ValueError(f"{f} must be finite, got {v}")
+            _check_real(getattr(self, f), f)
         if not np.isfinite(self.age_sd) or self.age_sd < 0:
             raise ValueError(f"age_sd must be >= 0 years, got {self.age_sd}")
         if not 0.0 <= self.female_frac <= 1.0:
