@@ -13,7 +13,10 @@ R-peaks, one median RR long), delineates it with :func:`geoecg.features.delineat
   T and P waves above the isoelectric level (the QRS-onset level);
 * ST level (mV) at J + 60 ms and J + 80 ms in every lead;
 * voltage (mV): Sokolow-Lyon ``S(V1) + max(R(V5), R(V6))`` (criterion >= 3.5 mV), Cornell
-  ``R(aVL) + S(V3)`` (criterion > 2.8 mV in men, > 2.0 mV in women).
+  ``R(aVL) + S(V3)`` (criterion > 2.8 mV in men, > 2.0 mV in women). Each needs all of its
+  leads: one lead absent from ``leads`` or with a missing (NaN) sample in its QRS makes it
+  NaN, with a reason naming the lead (V5 or V6 alone would give only a lower bound of
+  the Sokolow-Lyon maximum).
 
 A value that cannot be measured (no P wave in AF, a missing lead, fewer than 2 beats) is
 NaN; :class:`ClinicalMeasurements` says why in ``reasons``.
@@ -366,13 +369,20 @@ def clinical_measurements(
         qoff = g[_F["QRS_off"]]
 
         def peak(lead, sign):
+            """R (sign 1) or S (sign -1) amplitude of ``lead`` in the QRS, mV; NaN when the
+            lead is not among ``leads`` or its QRS holds a missing (NaN) sample."""
             if lead not in li or not np.isfinite(qoff):
                 return float("nan")
             seg = y[li[lead], _idx(on) : _idx(qoff) + 1]
+            if seg.size == 0 or not np.isfinite(seg).all():
+                return float("nan")
             return float(max(0.0, sign * (seg.max() if sign > 0 else seg.min())))
 
-        vals["sokolow_lyon_mv"] = peak("V1", -1) + max(peak("V5", 1), peak("V6", 1))
-        vals["cornell_mv"] = peak("AVL", 1) + peak("V3", -1)
+        sok = {"V1": peak("V1", -1), "V5": peak("V5", 1), "V6": peak("V6", 1)}
+        _voltage(vals, reasons, "sokolow_lyon_mv", sok, sok["V1"] + max(sok["V5"], sok["V6"]),
+                 np.isfinite(qoff))  # fmt: skip
+        cor = {"AVL": peak("AVL", 1), "V3": peak("V3", -1)}
+        _voltage(vals, reasons, "cornell_mv", cor, cor["AVL"] + cor["V3"], np.isfinite(qoff))
         j = g[_F["J"]]
         for dms in (60, 80):
             for ld in STANDARD_LEADS:
@@ -384,10 +394,37 @@ def clinical_measurements(
     sl = vals["sokolow_lyon_mv"]
     vals["lvh_sokolow_lyon"] = float(sl >= 3.5) if np.isfinite(sl) else float("nan")
     vals["lvh_cornell"] = cornell_criterion(vals["cornell_mv"], sex)
+    for crit, volt in (("lvh_sokolow_lyon", "sokolow_lyon_mv"), ("lvh_cornell", "cornell_mv")):
+        if volt in reasons:
+            reasons[crit] = reasons[volt]
     for k, v in vals.items():
         if not np.isfinite(v) and k not in reasons:
             reasons[k] = "not measurable (lead missing, wave absent or sex unknown)"
     return ClinicalMeasurements(vals, reasons, cyc, pre, fid_ms, nbeats)
+
+
+def _voltage(vals, reasons, name, parts, value, qrs_found) -> None:
+    """Store voltage criterion ``name`` (mV): ``value`` when every lead of ``parts`` (lead ->
+    its R or S amplitude) was measured, else NaN with a reason naming the leads missing.
+
+    One missing lead makes the value NaN whichever it is: the Sokolow-Lyon
+    ``S(V1) + max(R(V5), R(V6))`` from V5 alone (or V6 alone) would only be a lower bound, so
+    it is not reported as the criterion (before session 19 a missing V6 gave
+    ``S(V1) + R(V5)`` and a missing V5 gave NaN).
+    """
+    bad = [ld for ld, v in parts.items() if not np.isfinite(v)]
+    if not bad:
+        vals[name] = float(value)
+        return
+    vals[name] = float("nan")
+    if not qrs_found:
+        reasons[name] = "no QRS offset on the median beat"
+        return
+    shown = ["aVL" if ld == "AVL" else ld for ld in bad]
+    need = ", ".join("aVL" if ld == "AVL" else ld for ld in parts)
+    reasons[name] = (
+        f"needs {need}: {', '.join(shown)} not among the leads or NaN samples in its QRS"
+    )
 
 
 def _reason(code) -> str:
