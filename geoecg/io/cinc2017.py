@@ -3,12 +3,20 @@
 Label files understood, first found wins for ``version="auto"``: ``REFERENCE-v3.csv``
 (final post-challenge labels), ``REFERENCE.csv`` (the file shipped in ``training2017/``),
 ``labels.csv`` (columns ``record,label_v3,label_v2,label_v1``).
+
+Which records: the folder's ``RECORDS`` file when present (PhysioNet convention, as
+:func:`geoecg.io.paths.list_records` reads it for MIT-BIH: names it lists without a header are
+left out with a warning naming them; headers it does not list are not records of the
+database), else every ``A*.hea``. Records without a label are left out of :meth:`CinC2017.load`
+with a warning giving their count and first names (``unlabeled="keep"`` keeps them with label
+NaN, as ``geoecg extract`` does).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -118,12 +126,67 @@ class CinC2017:
         bad = set(s.unique()) - set(CLASSES)
         if bad:
             raise ValueError(f"{path}: unknown labels {sorted(bad)}; expected {CLASSES}")
-        present = set(self.records())
+        present = set(self._present(warn=False))
         return s[s.index.isin(present)].rename("label")
 
     def records(self) -> list[str]:
-        """Names of the records present (sorted)."""
-        return sorted(p.stem for p in self.root.glob("A*.hea"))
+        """Names of the records present (sorted).
+
+        With a ``RECORDS`` file in the folder, the records it lists whose ``.hea`` is
+        present (a listed record without one is left out with a ``UserWarning`` naming it;
+        a header it does not list is not read, as for MIT-BIH; a ``RECORDS`` that names no
+        present record is ignored); without one, every ``A*.hea``.
+        """
+        return self._present(warn=True)
+
+    def _present(self, *, warn: bool) -> list[str]:
+        rec_file = self.root / "RECORDS"
+        listed = rec_file.read_text().split() if rec_file.is_file() else []
+        present = sorted({n for n in listed if (self.root / f"{n}.hea").is_file()})
+        if not present:  # no RECORDS, or one naming no present record: ignored
+            return sorted(p.stem for p in self.root.glob("A*.hea"))
+        absent = [n for n in listed if n not in set(present)]
+        if absent and warn:
+            warnings.warn(
+                f"{rec_file} lists {len(absent)} record(s) without a header in the folder, "
+                f"left out: {absent[:5]}{' ...' if len(absent) > 5 else ''} (an incomplete "
+                f"download?); {len(present)} record(s) listed",
+                UserWarning,
+                stacklevel=3,
+            )
+        return present
+
+    def labelled_records(self, version: str = "auto") -> list[str]:
+        """Names of the present records that have a label in ``version``'s file (sorted).
+
+        Present records (:meth:`records`) without a label are left out with a
+        ``UserWarning`` giving their count and first five names (a label file of another
+        release or subset, or a record added by hand).
+
+        Parameters
+        ----------
+        version : {"auto", "v3", "v2", "v1"}
+            As in :meth:`labels`.
+
+        Returns
+        -------
+        list of str
+        """
+        labels = self.labels(version)
+        names = self.records()
+        self._warn_unlabeled([n for n in names if n not in labels.index], version)
+        return [n for n in names if n in labels.index]
+
+    def _warn_unlabeled(self, missing: list[str], version: str) -> None:
+        if missing:
+            warnings.warn(
+                f"{len(missing)} record(s) in {self.root} have no label in "
+                f"{self.label_source(version)['path']}, left out: {missing[:5]}"
+                f"{' ...' if len(missing) > 5 else ''} (CinC2017.load(unlabeled='keep') "
+                "keeps them with label NaN)",
+                UserWarning,
+                stacklevel=3,
+            )
 
     #: Standard lead names of the signals (see :data:`LEADS`).
     leads = LEADS
@@ -132,16 +195,55 @@ class CinC2017:
         """Read one record (signal ``(1, n_samples)`` in mV at 300 Hz)."""
         return read_record(self.root / name, annotator=None)
 
-    def load(self, names=None, version: str = "auto") -> tuple[list[np.ndarray], np.ndarray]:
+    def load(
+        self, names=None, version: str = "auto", *, unlabeled: str = "warn"
+    ) -> tuple[list[np.ndarray], np.ndarray]:
         """Load records as a list of ``(1, n_samples)`` arrays and their labels.
 
         Records differ in length (9-61 s), so they travel as a list, per the geoecg
         signal contract.
+
+        Parameters
+        ----------
+        names : sequence of str, optional
+            Records to load. Default: the labelled records (:meth:`labels`, in the label
+            file's order).
+        version : {"auto", "v3", "v2", "v1"}
+            Label version, as in :meth:`labels`.
+        unlabeled : {"warn", "keep"}, default "warn"
+            Records without a label. ``"warn"``: with ``names=None`` they are left out with
+            a ``UserWarning`` giving their count and first five names; a record of
+            ``names`` without one raises ``ValueError`` naming it. ``"keep"``: loaded, with
+            label NaN (as ``geoecg extract`` writes it), after the labelled ones when
+            ``names=None``.
+
+        Returns
+        -------
+        X : list of ndarray, each shape (1, n_samples)
+            Signals in mV at 300 Hz.
+        y : ndarray of object
+            ``"N"``, ``"A"``, ``"O"``, ``"~"`` (NaN for a kept unlabeled record).
         """
+        if unlabeled not in ("warn", "keep"):
+            raise ValueError(f"unlabeled must be 'warn' or 'keep', got {unlabeled!r}")
         labels = self.labels(version)
-        names = list(labels.index) if names is None else [str(n) for n in names]
+        if names is None:
+            missing = [n for n in self.records() if n not in labels.index]
+            if unlabeled == "warn":
+                self._warn_unlabeled(missing, version)
+            names = list(labels.index) + (missing if unlabeled == "keep" else [])
+        else:
+            names = [str(n) for n in names]
+            missing = [n for n in names if n not in labels.index]
+            if missing and unlabeled == "warn":
+                raise ValueError(
+                    f"{len(missing)} of the records asked for have no label in "
+                    f"{self.label_source(version)['path']}: {missing[:5]}"
+                    f"{' ...' if len(missing) > 5 else ''}; pass unlabeled='keep' to load "
+                    "them with label NaN, or names from labelled_records()"
+                )
         X = [self.read(n).signal for n in names]
-        return X, labels.loc[names].to_numpy()
+        return X, labels.reindex(names).to_numpy()
 
     def signals(self, names=None) -> Sequence[np.ndarray]:
         """The lead of each record (1-D, mV), read only when indexed.

@@ -1,0 +1,86 @@
+"""Which records a CinC 2017 folder holds (session 19): the ``RECORDS`` file is honoured as
+for MIT-BIH (listed records without a header: a warning naming them; headers it does not
+list: not records), and records without a label are never dropped silently (``load`` warns
+with their count and first names, or keeps them with label NaN on request). Before, the
+reader globbed ``A*.hea`` whatever ``RECORDS`` said and ``load()`` left unlabeled records out
+without a word. Built from copies of the embedded sample records, in ``tmp_path``."""
+
+from __future__ import annotations
+
+import shutil
+import warnings
+
+import numpy as np
+import pytest
+
+from geoecg.datasets import sample_cinc2017_dir
+from geoecg.io import CinC2017
+
+NAMES = ["A00004", "A00005", "A00009", "A00014", "A00022"]
+LABELS = {"A00004": "A", "A00005": "A", "A00009": "A", "A00014": "N", "A00022": "~"}
+
+
+def _folder(tmp_path, names=NAMES, labelled=NAMES, records=None):
+    root = tmp_path / "cinc"
+    root.mkdir()
+    src = sample_cinc2017_dir()
+    for n in names:
+        for ext in (".hea", ".mat"):
+            shutil.copy(src / f"{n}{ext}", root / f"{n}{ext}")
+    (root / "REFERENCE-v3.csv").write_text("".join(f"{n},{LABELS[n]}\n" for n in labelled))
+    if records is not None:
+        (root / "RECORDS").write_text("".join(f"{n}\n" for n in records))
+    return root
+
+
+def _quiet(fn, *a, **k):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        return fn(*a, **k)
+
+
+def test_records_file_decides_which_headers_are_records(tmp_path):
+    # A00022 is on disk but not listed: not a record of this database (as for MIT-BIH)
+    db = CinC2017(_folder(tmp_path, records=NAMES[:4]))
+    assert _quiet(db.records) == NAMES[:4]
+    assert list(_quiet(db.labels).index) == NAMES[:4]
+    X, y = _quiet(db.load)
+    assert len(X) == 4 and y.tolist() == ["A", "A", "A", "N"]
+    assert _quiet(db.content_keys)[0].startswith("A00004|") and len(db.signals()) == 4
+
+
+def test_records_listed_without_a_header_are_named_in_a_warning(tmp_path):
+    db = CinC2017(_folder(tmp_path, records=[*NAMES, "A09998", "A09999"]))
+    with pytest.warns(UserWarning, match=r"lists 2 record\(s\) without a header.*A09998"):
+        assert db.records() == NAMES
+    assert list(_quiet(db.labels).index) == NAMES  # labels() does not repeat the warning
+
+
+def test_records_file_naming_no_present_record_is_ignored(tmp_path):
+    db = CinC2017(_folder(tmp_path, records=["B1", "B2"]))
+    assert _quiet(db.records) == NAMES  # every A*.hea, as without RECORDS
+
+
+def test_unlabeled_records_are_named_not_dropped_silently(tmp_path):
+    db = CinC2017(_folder(tmp_path, labelled=NAMES[:2]))
+    with pytest.warns(UserWarning, match=r"3 record\(s\) .* no label .* \['A00009', 'A00014',"):
+        X, y = db.load()
+    assert len(X) == 2 and y.tolist() == ["A", "A"]
+    with pytest.warns(UserWarning, match=r"3 record\(s\)"):
+        assert db.labelled_records() == NAMES[:2]
+    X, y = _quiet(db.load, unlabeled="keep")
+    assert len(X) == 5 and y[:2].tolist() == ["A", "A"] and all(v != v for v in y[2:])
+    assert X[2].shape[0] == 1 and np.isfinite(X[2]).any()
+    with pytest.raises(ValueError, match=r"1 of the records asked for have no label.*A00022"):
+        db.load(["A00004", "A00022"])
+    X, y = _quiet(db.load, ["A00004", "A00022"], unlabeled="keep")
+    assert y[0] == "A" and y[1] != y[1]
+    with pytest.raises(ValueError, match="unlabeled must be 'warn' or 'keep'"):
+        db.load(unlabeled="drop")
+
+
+def test_fully_labelled_folder_loads_without_a_warning(tmp_path):
+    db = CinC2017(_folder(tmp_path, records=NAMES))
+    X, y = _quiet(db.load)
+    assert y.tolist() == [LABELS[n] for n in NAMES]
+    assert _quiet(db.labelled_records) == NAMES
