@@ -1,7 +1,7 @@
 """CinC 2017 record classifier (N / A / O / ~) and prior correction of class probabilities.
 
 :class:`CinC2017Classifier` classifies whole records from the record features of
-:func:`geoecg.features.af.record.af_record_features` (xgboost), with optional prior
+:func:`~geoecg.features.af_record_features` (xgboost), with optional prior
 correction of its probabilities (``class_priors``, :func:`prior_correct`, defined in
 :mod:`geoecg.estimators.prior_shift`), an optional
 one-vs-rest blend and optional crop augmentation (``fit(X, y, X_crops, y_crops)``).
@@ -50,6 +50,17 @@ class CinC2017Classifier(ClassifierMixin, BaseEstimator):
     crop_weight : float > 0, default 0.5
         Sample weight of the crop rows passed to ``fit`` as ``X_crops`` / ``y_crops``
         (whole records weigh 1); unused when no crops are given.
+    quality_gate : bool, default False
+        When True, a record without a measurable ECG (fewer than 2 s of finite samples,
+        a lead without amplitude, more than half of the samples in flat or clipped runs:
+        ``flatFrac`` + ``clipFrac`` > 0.5, fewer than 5 R-peaks, or a detected rate
+        outside 20-300 beats/min; fixed physical thresholds,
+        ``geoecg.estimators.af._quality_gate.ecg_quality_gate``) is given the noisy label
+        ``"~"`` by ``predict`` and probability 1 for ``"~"`` by ``predict_proba``, whatever
+        the model says; :meth:`gate_reasons` and
+        :meth:`predict_table` say why. Needs the 107 record features of
+        :func:`~geoecg.features.af_record_features` as the first columns of ``X``
+        and ``"~"`` among the classes. ``predict_proba_uncorrected`` stays the model's own.
 
     Attributes
     ----------
@@ -66,7 +77,8 @@ class CinC2017Classifier(ClassifierMixin, BaseEstimator):
     ValueError
         In ``fit``: ``y`` holds a single class, ``binary_weight`` is not in [0, 1],
         ``binary_class`` is not one of the classes, or ``inner_cv`` is not None or an
-        integer >= 2; when ``class_priors`` is given (checked in ``fit`` and again in
+        integer >= 2; ``quality_gate`` is True but ``X`` has fewer than 107 columns or
+        ``"~"`` is not a class; when ``class_priors`` is given (checked in ``fit`` and again in
         ``predict_proba``, as it may be set after fit), it lacks a class, names a label
         that is not a class, does not have one prior per class, or holds a negative, NaN
         or infinite entry or sums to 0.
@@ -100,7 +112,9 @@ class CinC2017Classifier(ClassifierMixin, BaseEstimator):
         binary_class="A",
         binary_weight=0.0,
         crop_weight=0.5,
+        quality_gate=False,
     ):
+        self.quality_gate = quality_gate
         self.crop_weight = crop_weight
         self.inner_cv = inner_cv
         self.binary_class = binary_class
@@ -139,6 +153,7 @@ class CinC2017Classifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"y must hold at least 2 classes, got 1 class: {self.classes_[0]}")
         self.train_priors_ = np.bincount(yi, minlength=self.classes_.size) / yi.size
         self._class_priors_array()  # a bad class_priors is refused before any training
+        self._check_gate(X.shape[1])
         Xfit, yfit, sw = X, yi, None
         if X_crops is not None or y_crops is not None:
             from ...features.af.crops import append_crops
@@ -256,14 +271,77 @@ class CinC2017Classifier(ClassifierMixin, BaseEstimator):
         return p
 
     def predict_proba(self, X) -> np.ndarray:
-        """Probabilities, prior-corrected to ``class_priors`` when it is given."""
+        """Probabilities, prior-corrected to ``class_priors`` when it is given; with
+        ``quality_gate``, 1 for ``"~"`` on the records :meth:`gate_reasons` names."""
         p = self.predict_proba_uncorrected(X)
         t = self._target_priors()
-        return p if t is None else prior_correct(p, self.train_priors_, t)
+        p = p if t is None else prior_correct(p, self.train_priors_, t)
+        if self.quality_gate:
+            self._check_gate(self.n_features_in_)  # may be set after fit
+            from ._quality_gate import GATE_LABEL
+
+            gated = self.gate_reasons(X) != ""
+            p[gated] = 0.0
+            p[gated, self.classes_.tolist().index(GATE_LABEL)] = 1.0
+        return p
 
     def predict(self, X) -> np.ndarray:
         check_is_fitted(self)
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+    def _check_gate(self, n_features: int) -> None:
+        if not isinstance(self.quality_gate, (bool, np.bool_)):
+            raise ValueError(f"quality_gate must be True or False, got {self.quality_gate!r}")
+        if not self.quality_gate:
+            return
+        from ._quality_gate import GATE_LABEL, _record_columns
+
+        n = _record_columns()["n"]
+        if n_features < n:
+            raise ValueError(
+                f"quality_gate needs the {n} record features of af_record_features as the "
+                f"first columns of X, got {n_features} columns"
+            )
+        if GATE_LABEL not in self.classes_.tolist():
+            raise ValueError(
+                f"quality_gate gives gated records the label {GATE_LABEL!r}, which is not one "
+                f"of the classes {self.classes_.tolist()}"
+            )
+
+    def gate_reasons(self, X) -> np.ndarray:
+        """Why each record of ``X`` has no measurable ECG ("" when it has one).
+
+        ``geoecg.estimators.af._quality_gate.ecg_quality_gate`` on the first 107 columns
+        (whether or not ``quality_gate`` is on: with it, these records are called ``"~"``).
+
+        Returns
+        -------
+        ndarray of str, shape (n_records,)
+        """
+        from ._quality_gate import ecg_quality_gate
+
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, ensure_all_finite="allow-nan", dtype=np.float64)
+        return ecg_quality_gate(X)
+
+    def predict_table(self, X):
+        """Label, probabilities and gate reason of each record, as a table.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per record of ``X``: ``label`` (:meth:`predict`), ``p_<class>`` (of
+            :meth:`predict_proba`, 0-1) and ``reason`` (:meth:`gate_reasons`; "" when the
+            record has a measurable ECG, the label then being the model's).
+        """
+        import pandas as pd
+
+        p = self.predict_proba(X)
+        out = pd.DataFrame({"label": self.classes_[np.argmax(p, axis=1)]})
+        for j, c in enumerate(self.classes_):
+            out[f"p_{c}"] = p[:, j]
+        out["reason"] = self.gate_reasons(X)
+        return out
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

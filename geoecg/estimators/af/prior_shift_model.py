@@ -42,6 +42,14 @@ class AFPriorShiftModel(BaseEstimator):
         xgboost trees of the default candidates.
     random_state : int or None
         Seed of the default candidates' models and calibration folds.
+    quality_gate : bool, default False
+        When True, :meth:`predict`, :meth:`predict_proba` and :meth:`report` give the noisy
+        label ``"~"`` (probability 1) to the records without a measurable ECG
+        (``geoecg.estimators.af._quality_gate.ecg_quality_gate`` on the first 107
+        columns of ``X``, fixed thresholds; :meth:`gate_reasons` says why), after the
+        candidates' calibration, prior estimation and choice, which it does not change
+        (registry item 14 on docs/benchmarks/af.md). Read at prediction time only, so it
+        may be set after ``fit``.
 
     Attributes
     ----------
@@ -69,10 +77,11 @@ class AFPriorShiftModel(BaseEstimator):
     ('lr', (3,))
     """
 
-    def __init__(self, candidates=None, *, n_estimators=200, random_state=None):
+    def __init__(self, candidates=None, *, n_estimators=200, random_state=None, quality_gate=False):
         self.candidates = candidates
         self.n_estimators = n_estimators
         self.random_state = random_state
+        self.quality_gate = quality_gate
 
     def _columns(self, X, ncol):
         X = np.asarray(X, dtype=np.float64)
@@ -168,11 +177,32 @@ class AFPriorShiftModel(BaseEstimator):
             raise ValueError("no candidate chosen yet: call adapt(X_target) first")
         return self.candidates_[self.chosen_][0]
 
+    def gate_reasons(self, X) -> np.ndarray:
+        """Why each record of ``X`` has no measurable ECG ("" when it has one): the
+        reasons of ``geoecg.estimators.af._quality_gate.ecg_quality_gate`` (whether or
+        not ``quality_gate`` is on)."""
+        from ._quality_gate import ecg_quality_gate
+
+        return ecg_quality_gate(X)
+
+    def _gated(self, X) -> np.ndarray | None:
+        if not isinstance(self.quality_gate, (bool, np.bool_)):
+            raise ValueError(f"quality_gate must be True or False, got {self.quality_gate!r}")
+        return (self.gate_reasons(X) != "") if self.quality_gate else None
+
     def predict_proba(self, X) -> np.ndarray:
-        """Probabilities of the chosen candidate at its estimated target prior."""
-        return self.chosen_adapter_.predict_proba(
-            self._columns(X, self.candidates_[self.chosen_][1])
-        )
+        """Probabilities of the chosen candidate at its estimated target prior (with
+        ``quality_gate``, 1 for ``"~"`` on the gated records)."""
+        from ._quality_gate import GATE_LABEL
+
+        adapter = self.chosen_adapter_
+        p = adapter.predict_proba(self._columns(X, self.candidates_[self.chosen_][1]))
+        gated = self._gated(X)
+        if gated is not None and gated.any():
+            p = p.copy()
+            p[gated] = 0.0
+            p[gated, adapter.classes_.tolist().index(GATE_LABEL)] = 1.0
+        return p
 
     def predict(self, X) -> np.ndarray:
         return self.chosen_adapter_.classes_[np.argmax(self.predict_proba(X), axis=1)]
@@ -180,12 +210,14 @@ class AFPriorShiftModel(BaseEstimator):
     def report(self, X_test, y_test) -> dict:
         """:func:`~geoecg.estimators.af.protocols.adaptation_report` of the chosen candidate
         (rows, priors, n_test), with ``chosen``, ``inner_scores`` and the other candidates'
-        reports under ``not_chosen``; ``y_test`` is read for scoring only."""
+        reports under ``not_chosen``; ``y_test`` is read for scoring only. With
+        ``quality_gate``, every row calls the gated records ``"~"`` (``n_gated``)."""
         from .protocols import adaptation_report
 
         self.chosen_adapter_  # noqa: B018 (raises before adapt)
+        gated = self._gated(X_test)
         reps = {
-            name: adaptation_report(a, self._columns(X_test, ncol), y_test)
+            name: adaptation_report(a, self._columns(X_test, ncol), y_test, gated=gated)
             for name, (a, ncol) in self.candidates_.items()
         }
         rep = reps.pop(self.chosen_)

@@ -221,24 +221,40 @@ def simulate_prior_shift(
     return out
 
 
-def adaptation_report(model, X_test, y_test) -> dict:
+def adaptation_report(model, X_test, y_test, *, gated=None) -> dict:
     """Scores on ``(X_test, y_test)`` of a fitted :class:`~geoecg.estimators.PriorShiftClassifier`
     around a ``CinC2017Classifier``: uncorrected, calibrated, ORACLE true prior (uses the test
     labels: a reference, never a result) and each of ``ADAPT_METHODS`` (EM, BBSE, RLLS;
     prior estimated from the unlabelled test records, with its interval and the largest
-    absolute error)."""
+    absolute error). ``gated`` (bool, one per test record; e.g. ``ecg_quality_gate(X) !=
+    ""``): those records are called ``"~"`` in every row (the priors are estimated on all
+    records as before); ``n_gated`` counts them."""
     from ..prior_estimation import prior_correct
+    from ._quality_gate import GATE_LABEL
 
     classes = model.classes_
+    lab = classes
+    if gated is not None:
+        gated = np.asarray(gated, dtype=bool)
+        if gated.shape != (len(y_test),):
+            raise ValueError(f"gated must hold one flag per test record, got {gated.shape}")
+        lab = classes.astype(object)  # so that the noisy label fits whatever the dtype
+
+    def pick(p):
+        out = lab[p.argmax(1)]
+        if gated is not None:
+            out[gated] = GATE_LABEL
+        return out
+
     truth = np.array([(np.asarray(y_test) == c).mean() for c in classes])
     est = model.estimator_
     raw = getattr(est, "predict_proba_uncorrected", est.predict_proba)(X_test)
     Q = model.calibrated_proba(X_test)
     s = model.source_priors_
     rows = {
-        "uncorrected": record_scores(y_test, classes[raw.argmax(1)]),
-        "calibrated": record_scores(y_test, classes[Q.argmax(1)]),
-        "ORACLE true prior": record_scores(y_test, classes[prior_correct(Q, s, truth).argmax(1)]),
+        "uncorrected": record_scores(y_test, pick(raw)),
+        "calibrated": record_scores(y_test, pick(Q)),
+        "ORACLE true prior": record_scores(y_test, pick(prior_correct(Q, s, truth))),
     }
     priors = {
         "true": dict(zip(classes.tolist(), truth.tolist(), strict=True)),
@@ -246,10 +262,13 @@ def adaptation_report(model, X_test, y_test) -> dict:
     }
     for m in ADAPT_METHODS:
         est = model._estimate_from_proba(Q, m)
-        rows[m] = record_scores(y_test, classes[prior_correct(Q, s, est.priors).argmax(1)])
+        rows[m] = record_scores(y_test, pick(prior_correct(Q, s, est.priors)))
         priors[m] = est.as_dict()
         rows[m]["max_abs_prior_error"] = float(np.max(np.abs(est.priors - truth)))
-    return {"rows": rows, "priors": priors, "n_test": int(len(y_test))}
+    out = {"rows": rows, "priors": priors, "n_test": int(len(y_test))}
+    if gated is not None:
+        out["n_gated"] = int(gated.sum())
+    return out
 
 
 def prior_shift_candidates(*, n_estimators: int = 200, random_state=None, names=None) -> dict:
