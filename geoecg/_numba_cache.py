@@ -15,6 +15,16 @@ stamp of every caller, so numba recompiles them. A cache load of such a function
 numba's full target-context refresh (which only compiling needs; ~0.25 s CPU of a fresh
 process): only the runtime is initialised (:func:`_load_overload_factory`).
 
+When neither the package folder (``__pycache__`` next to a kernel: a read-only
+site-packages) nor numba's user-wide cache folder (``~/.cache/numba``: a service account whose
+home is read-only or missing) is writable, numba raises ``RuntimeError: cannot cache function
+...: no locator available`` when the kernel module is imported, so ``import geoecg.features``
+would fail. :func:`install` adds a last locator for geoecg's own files: a folder of this user
+under the system temporary folder (:func:`private_cache_dir`), created with mode 0700 and used
+only while it is a real folder owned by this user that nobody else can write (numba's cache
+files are pickles: a folder that another user could write into would let that user run code).
+``NUMBA_CACHE_DIR`` still comes first, as numba documents.
+
 :class:`FirstCall` serves the first-ever call of a kernel without waiting for numba: when
 the kernel has no machine code in this process and none in the on-disk cache (probed in
 the cache index, for the call's argument types), it compiles in a background thread and
@@ -39,7 +49,9 @@ import ast
 import functools
 import hashlib
 import os
+import stat
 import sys
+import tempfile
 import threading
 import types
 
@@ -48,6 +60,7 @@ __all__ = [
     "dependency_files",
     "install",
     "interpreted",
+    "private_cache_dir",
     "source_stamp",
     "wait_for_compiles",
 ]
@@ -203,6 +216,61 @@ class _DependencyStamp:
         return source_stamp(self._py_file)
 
 
+def private_cache_dir() -> str:
+    """The last-resort numba cache folder of geoecg's kernels: ``geoecg-numba-cache-<uid>``
+    in :func:`tempfile.gettempdir` (``$TMPDIR``, else ``/tmp``), one per user.
+
+    Used only when numba's own folders are not writable (see the module docstring).
+
+    Returns
+    -------
+    str
+        The folder's path (it may not exist yet).
+    """
+    who = os.getuid() if hasattr(os, "getuid") else "user"  # Windows: %TEMP% is per user
+    return os.path.join(tempfile.gettempdir(), f"geoecg-numba-cache-{who}")
+
+
+def _ensure_private_dir(path: str) -> None:
+    """Create ``path`` (mode 0700) or check that it is this user's own folder that nobody
+    else can write; raise :class:`OSError` otherwise (numba then tries its next locator)."""
+    os.makedirs(path, mode=0o700, exist_ok=True)
+    st = os.lstat(path)
+    if not stat.S_ISDIR(st.st_mode):
+        raise OSError(f"{path} is not a folder (a link or a file): not used as a numba cache")
+    if hasattr(os, "getuid") and (st.st_uid != os.getuid() or st.st_mode & 0o022):
+        raise OSError(
+            f"{path} belongs to another user or is writable by others: not used as a numba cache"
+        )
+
+
+def _private_locator(caching):
+    """numba locator class for geoecg's files that caches in :func:`private_cache_dir`, or
+    None for a numba without the base classes it needs."""
+    mixin = getattr(caching, "_SourceFileBackedLocatorMixin", None)
+    base = getattr(caching, "_CacheLocator", None)
+    if mixin is None or base is None:  # pragma: no cover - another numba layout
+        return None
+
+    class PrivateTempCacheLocator(_DependencyStamp, mixin, base):
+        """geoecg's kernels, cached in this user's folder under the temporary folder."""
+
+        def __init__(self, py_func, py_file):
+            self._py_file = py_file
+            self._lineno = py_func.__code__.co_firstlineno
+            sub = self.get_suitable_cache_subpath(py_file)
+            self._cache_path = os.path.join(private_cache_dir(), sub)
+
+        def get_cache_path(self):
+            return self._cache_path
+
+        def ensure_cache_path(self):
+            _ensure_private_dir(private_cache_dir())
+            super().ensure_cache_path()
+
+    return PrivateTempCacheLocator
+
+
 def _load_overload_factory(numba_load_overload):
     """numba's ``Cache.load_overload`` for geoecg's kernels without the full context refresh.
 
@@ -235,7 +303,9 @@ def _load_overload_factory(numba_load_overload):
 
 def install(*package_dirs) -> None:
     """Stamp the numba cache of functions defined under ``package_dirs`` (folders) with
-    their import closure (idempotent; a numba without these internals is left as it is)."""
+    their import closure, and give them a last cache folder, :func:`private_cache_dir`, for
+    when numba's own are not writable (idempotent; a numba without these internals is left
+    as it is)."""
     try:
         from numba.core import caching
     except ImportError:  # pragma: no cover - numba missing: nothing is cached anyway
@@ -248,7 +318,11 @@ def install(*package_dirs) -> None:
             for c in impl._locator_classes
             if base is not None and issubclass(c, base)
         ]
-        impl._locator_classes = wrapped + list(impl._locator_classes)
+        private = _private_locator(caching)
+        last = [private] if private is not None and wrapped else []
+        # numba's own folders first (wrapped: stamped with the import closure), then this
+        # user's folder under the temporary folder, then numba's unwrapped classes
+        impl._locator_classes = wrapped + last + list(impl._locator_classes)
         impl._geoecg_installed = True
     cache = getattr(caching, "Cache", None)
     if (
