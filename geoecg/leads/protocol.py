@@ -181,7 +181,7 @@ def reconstruction_report(
 
 def _scored_row(rec, X, fs, src, method, amap, chosen):
     """Scores of a fitted reconstructor on test records ``X``: r, RMSE, amplitude spread."""
-    R = rec.transform(X)
+    R = rec.transform(X, fs=fs)  # checked against the training rate (fs_)
     df = rec.score_leads(X, reconstructed=R).to_frame()
     start = rec.calibration_samples()
     amp = amplitude_spread(X[..., start:], R[..., start:], fs).to_frame()
@@ -290,7 +290,7 @@ def subset_auc_comparison(
                 src, "population", Xb[tr], groups[tr], fs=fs, grid=DOWNSTREAM_GRID
             )
             chosen.append(ch)
-            Cte = hankel_covariances(None, band=None).fit_transform(rec.transform(Xb[te]))
+            Cte = hankel_covariances(None, band=None).fit_transform(rec.transform(Xb[te], fs=fs))
             return fit_pred(C12[tr], tr, Cte, te)
 
         oof_b, _ = cross_val_oof(
