@@ -11,13 +11,7 @@ import numpy as np
 import pytest
 
 from geoecg._kernels import delineation as K
-from geoecg.features.delineation import (
-    FIDUCIALS,
-    DelineationSettings,
-    _derivative,
-    _filter,
-    delineate,
-)
+from geoecg.features.delineation import FIDUCIALS, DelineationSettings, _derivative, _filter
 
 FS = 500.0
 COL = {f: i for i, f in enumerate(FIDUCIALS)}
@@ -221,80 +215,3 @@ def test_spike_starts_kernel_matches_python_version_and_its_rule():
         outs.append(lo)
     np.testing.assert_array_equal(outs[0], outs[1])
     np.testing.assert_array_equal(outs[0], [-1, 400 - 50 + 15, -1, -1, -1])
-
-
-def quiet_boundary_np(d, on, stop, thr, m, reach, big):
-    """Twin of rule Y's walk: runs of quiet samples (``|d| <= thr``) found by run lengths."""
-    a = np.abs(np.asarray(d, dtype=float))
-    lim = max(stop, on - reach)
-    idx = np.arange(on, lim, -1)  # on, on - 1, ..., lim + 1
-    quiet = a[idx] <= thr
-    k = int(np.argmin(quiet)) if not quiet.all() else quiet.size  # quiet stretch at on
-    if k >= m:
-        return on
-    rest = idx[k:]
-    loud = np.cumprod(a[rest] > thr).astype(bool)  # the slope stretch just before it
-    if not (loud.any() and a[rest[loud]].max() > big):
-        return on
-    s = int(rest[loud][-1]) - 1  # first index past the stretch
-    runs = []  # (start, length) of the quiet runs at or below s, nearest first, above stop
-    for i in range(s, stop, -1):
-        if a[i] <= thr:
-            if runs and runs[-1][0] - runs[-1][1] == i:
-                runs[-1][1] += 1
-            else:
-                runs.append([i, 1])
-    for start, length in runs:
-        if start < on - reach:
-            return on
-        if length >= m:
-            return start
-    return on
-
-
-@pytest.mark.parametrize("seed", range(8))
-def test_quiet_boundary_matches_twin(seed):
-    rng = np.random.default_rng(seed)
-    d = rng.normal(size=300) * rng.choice([0.05, 1.0], size=300, p=[0.5, 0.5])
-    thr, big = 0.1, 0.5
-    for on in (60, 150, 299):
-        for m, reach in ((1, 12), (3, 12), (4, 40), (6, 299)):
-            for stop in (0, on - 20, on):
-                args = (d, on, max(0, stop), thr, m, reach, big)
-                want = quiet_boundary_np(*args)
-                assert K.quiet_boundary(*args) == want
-                assert getattr(K.quiet_boundary, "py_func", K.quiet_boundary)(*args) == want
-
-
-def _q_beats(q_mv, fs=FS):
-    """The test beats of ``_synthetic`` (60 bpm) with the q wave's amplitude ``q_mv``."""
-    t = np.arange(int(10 * fs)) / fs
-    x = np.zeros_like(t)
-    rs = np.arange(0.6, 9.6, 1.0)
-    for r in rs:
-        g = lambda c, w, a, r=r: a * np.exp(-0.5 * ((t - r - c) / w) ** 2)  # noqa: E731
-        x += g(-0.025, 0.008, q_mv) + g(0.0, 0.010, 1.2) + g(0.025, 0.008, -0.3)
-        x += g(0.25, 0.04, 0.3) + g(-0.16, 0.022, 0.15)
-    return x, np.round(rs * fs).astype(np.int64)
-
-
-def test_qrs_onset_at_the_start_of_a_small_q_wave():
-    """Rule Y: a q of -0.15 mV (slope under ``qrs_on_hi`` of the R's) no longer stops the onset
-    at its trough: the onset lies where a q of -0.3 mV (found by the threshold walk alone)
-    puts it, about 18 ms earlier than the walk alone; without a q nothing moves."""
-    on = {}
-    for q in (0.0, -0.15, -0.3):
-        x, rp = _q_beats(q)
-        on[q] = delineate(x[None], FS, rp).lead_samples[0, 1:-1, COL["QRS_on"]] - rp[1:-1]
-    assert np.all(np.abs(on[-0.15] - on[-0.3]) <= 2)  # samples (4 ms)
-    # the threshold walk alone, on the same beats: stops at the q's trough
-    x, rp = _q_beats(-0.15)
-    xq = _filter(x[None], FS, (0.5, 40.0))[0]
-    dq = _derivative(xq[None], 2)[0]
-    r = int(rp[3])
-    dmax = np.abs(dq[r - 30 : r + 31]).max()
-    s1 = r - 42 + int(np.argmax(np.abs(dq[r - 42 : r + 1]) >= 0.2 * dmax))
-    walk = K.slope_boundary(dq, s1, r - 42, 0.03 * dmax) - r
-    shift = round(DelineationSettings().shift_ms[COL["QRS_on"]] * FS / 1000)
-    assert on[-0.15][2] + 8 <= walk + shift  # at least 16 ms earlier than the trough
-    assert np.all(on[0.0] == on[0.0][0]) and on[0.0][0] - on[-0.3][0] >= 6  # no q: later

@@ -95,7 +95,9 @@ def test_biphasic_t_peak_on_the_larger_lobe(lobes, hr, noise):
     "side) fixed 50-135 bpm but moved every upright and inverted ECGSYN strip and was withdrawn; "
     "rule X (item 27: the lobes compared on the P/T-band signal without the QRS) fixed it but "
     "made the ECGSYN T offset worse and was withdrawn; so was item 28 (rule X with the leads' "
-    "median T offset: ECGSYN T offset mean |error| 11.0 -> 31.3 ms)",
+    "median T offset: ECGSYN T offset mean |error| 11.0 -> 31.3 ms); rule Y (item 29: a QRS "
+    "onset stopped in a small q wave's trough moved to the q's start) fixed it too, but was "
+    "rejected on LUDB `tune` for its QRS-onset SD",
 )
 def test_biphasic_negative_first_at_90_bpm_on_the_larger_lobe():
     rr = 60.0 / 90.0
@@ -113,7 +115,9 @@ def test_biphasic_negative_first_at_90_bpm_on_the_larger_lobe():
     "fixed it but moved every upright and inverted ECGSYN strip and was withdrawn; rule X (item "
     "27: the lobes compared on the P/T-band signal without each beat's band-passed QRS) fixed "
     "it at 40-140 bpm but moved the ECGSYN T offset (mean |error| 8.9 -> 14.6 ms), withdrawn; "
-    "so was item 28 (rule X with the leads' median T offset: 11.0 -> 31.3 ms)",
+    "so was item 28 (rule X with the leads' median T offset: 11.0 -> 31.3 ms); rule Y (item "
+    "29: the QRS onset moved out of a small q wave's trough) fixed it too, but was rejected on "
+    "LUDB `tune` for its QRS-onset SD",
 )
 def test_upright_t_after_a_tall_r_at_its_known_position():
     x, rp = _beats(UPRIGHT)

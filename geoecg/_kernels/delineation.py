@@ -33,16 +33,6 @@ REASONS = (
     R_FLUTTER,
 ) = range(12)  # fmt: skip
 
-#: Rule Y (QRS onset before a small initial wave, :func:`quiet_boundary`): a quiet stretch
-#: (``|slope| <= qrs_on_lo`` of the peak slope) shorter than ``QRS_ON_QUIET_MS`` (the span of
-#: the QRS-band derivative) after a slope stretch above ``QRS_ON_BIG`` of the peak slope (half
-#: of ``qrs_on_hi``: steeper than a P wave, too shallow to start the search) is the trough of
-#: an initial wave; the onset moves to the start of that wave if it lies within
-#: ``QRS_ON_REACH_MS`` (the descent of a q narrower than 40 ms plus the derivative's half-span).
-QRS_ON_QUIET_MS = 8.0
-QRS_ON_REACH_MS = 24.0
-QRS_ON_BIG = 0.1
-
 # Indices into ``par`` (all in samples unless a fraction).
 (
     P_QRS_PRE, P_QRS_POST, P_SLOPE_WIN, P_ON_HI, P_ON_LO, P_OFF_HI, P_OFF_LO,
@@ -65,47 +55,6 @@ def slope_boundary(d, start, stop, thr):
             return i
         i += step
     return stop
-
-
-@njit(cache=True, nogil=True)
-def quiet_boundary(d, on, stop, thr, m, reach, big):
-    """QRS onset before a small initial wave (rule Y), walking back from ``on`` (a first index
-    with ``|d| <= thr``) towards ``stop`` (``stop <= on``), at most ``reach`` samples.
-
-    Where the quiet stretch at ``on`` (``|d| <= thr``) is shorter than ``m`` samples and the
-    slope stretch just before it (``|d| > thr``) exceeds ``big``, returns the first index
-    before that stretch that starts ``m`` quiet samples, if it lies within ``reach`` of ``on``;
-    otherwise ``on``.
-    """
-    lim = max(stop, on - reach)
-    i = on
-    run = 0
-    while i > lim and abs(d[i]) <= thr:  # the quiet stretch at on
-        run += 1
-        if run >= m:
-            return on
-        i -= 1
-    peak = 0.0
-    while i > lim and abs(d[i]) > thr:  # the slope stretch just before it
-        peak = max(peak, abs(d[i]))
-        i -= 1
-    if not peak > big:
-        return on
-    run = 0
-    cand = i
-    while i > stop:
-        if abs(d[i]) <= thr:
-            if run == 0:
-                if i < on - reach:
-                    return on
-                cand = i
-            run += 1
-            if run >= m:
-                return cand
-        else:
-            run = 0
-        i -= 1
-    return on
 
 
 @njit(cache=True, nogil=True)
@@ -178,9 +127,6 @@ def _qrs(xq, dq, r, lo, hi, par, out, reason, b):
             s1 = i
             break
     on = slope_boundary(dq, s1, lo, par[P_ON_LO] * dmax)
-    ms = par[P_RR1] / 1000.0  # samples per ms (P_RR1 is 1 s)
-    quiet, reach = max(1, round(QRS_ON_QUIET_MS * ms)), round(QRS_ON_REACH_MS * ms)
-    on = quiet_boundary(dq, on, lo, par[P_ON_LO] * dmax, quiet, reach, QRS_ON_BIG * dmax)
     s2 = m
     for i in range(hi, m - 1, -1):
         if abs(dq[i]) >= par[P_OFF_HI] * dmax:

@@ -11,8 +11,7 @@ band (0.5-15 Hz), then runs :func:`geoecg._kernels.delineation.delineate_lead` a
 * **QRS**: from the steepest slope near the R-peak, the first and last samples whose slope
   exceeds ``qrs_on_hi``/``qrs_off_hi`` times that slope, then outwards until the slope falls
   to ``qrs_on_lo``/``qrs_off_lo`` times it (a derivative-threshold search in the spirit of
-  Martinez et al. 2004, on one scale; the J point is the QRS offset); an onset stopped at the
-  trough of a small q wave moves to its start (rule Y, :mod:`geoecg._kernels.delineation`).
+  Martinez et al. 2004, on one scale). The J point is the QRS offset.
 * **Pacing spike** (rule T): a beat whose unfiltered signal (any combined lead) has, 150-10
   ms before the R-peak, a second difference at least ``qrs_spike_k`` times the largest
   within 20 ms of the R-peak (a pacing stimulus: 37-65 times in the unipolar paced LUDB
