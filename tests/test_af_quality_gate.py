@@ -132,10 +132,14 @@ def test_prior_shift_model_gate_changes_only_gated_records(feats):
     X, y = _train(seed=1)
     clf = CinC2017Classifier(n_estimators=10, random_state=0)
     cand = {"m": (PriorShiftClassifier(clf, cv=3, n_bootstrap=0, random_state=0), None)}
-    m = AFPriorShiftModel(cand).fit(X, y).adapt(np.vstack([X[:20], Xq]))
+    m = AFPriorShiftModel(cand, quality_gate=False).fit(X, y).adapt(np.vstack([X[:20], Xq]))
     before = m.predict(Xq)
     m.set_params(quality_gate=True)
     after = m.predict(Xq)
+    assert m.set_params(quality_gate="auto").predict(Xq).tolist() == after.tolist()  # default
+    m.set_params(quality_gate=False)
+    assert "n_gated" not in m.report(Xq, np.array(["N"] * len(names)))
+    m.set_params(quality_gate=True)
     dead = np.array([n != "clean" for n in names])
     assert (after[dead] == "~").all() and after[~dead].tolist() == before[~dead].tolist()
     assert m.gate_reasons(Xq)[dead].tolist() == ecg_quality_gate(Xq)[dead].tolist()
@@ -151,3 +155,42 @@ def test_prior_shift_model_gate_changes_only_gated_records(feats):
     assert {c: v["prior"] for c, v in em.items()} == {c: v["prior"] for c, v in em0.items()}
     with pytest.raises(ValueError, match="one flag per test record"):
         adaptation_report(m.candidates_["m"][0], Xq, yq, gated=[True])
+
+
+def test_auto_gate_is_off_without_record_features_and_true_refuses():
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(0)
+    y = np.repeat(np.array(["N", "A", "O", "~"]), 20)
+    X = rng.normal(size=(80, 3)) + (y == "A")[:, None]
+    lr = PriorShiftClassifier(LogisticRegression(), cv=3, n_bootstrap=0, random_state=0)
+    m = AFPriorShiftModel({"lr": (lr, None)}).fit(X, y).adapt(X)
+    assert m.quality_gate == "auto" and "n_gated" not in m.report(X, y)  # 3 columns: off
+    with pytest.raises(ValueError, match="107 record features"):
+        m.set_params(quality_gate=True).predict(X)
+    with pytest.raises(ValueError, match="'auto', True or False"):
+        m.set_params(quality_gate="yes").predict(X)
+
+
+def test_protocol_rows_record_n_gated_and_refuse_older_done_rows(feats):
+    from geoecg.estimators.af.protocols import prior_shift_protocol
+
+    names, Xq = feats
+    X, y = _train(seed=2, n=30)
+    X = np.vstack([X, Xq[1:]])  # the dead records join the cohort as ~
+    y = np.r_[y, ["~"] * (len(names) - 1)]
+
+    def cands(seed):
+        clf = CinC2017Classifier(n_estimators=5, random_state=seed)
+        return {"m": (PriorShiftClassifier(clf, cv=3, n_bootstrap=0, random_state=seed), None)}
+
+    target = {"N": 0.5, "A": 0.2, "O": 0.2, "~": 0.1}
+    out = prior_shift_protocol(cands, X, y, target, test_size=40, seeds=[0])
+    row = out["per_seed"][0]
+    from geoecg.evaluation.prior_shift import prior_shift_split
+
+    _, te = prior_shift_split(y, target, 40, random_state=0)
+    assert row["n_gated"] == int((ecg_quality_gate(X[te]) != "").sum())
+    old = {k: v for k, v in row.items() if k != "n_gated"}
+    with pytest.raises(ValueError, match="n_gated absent"):
+        prior_shift_protocol(cands, X, y, target, test_size=40, seeds=[0], done_folds={0: old})

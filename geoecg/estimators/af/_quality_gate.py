@@ -22,15 +22,15 @@ implausible rate       detected rate below 20 or above 300 beats/min over the re
                        any sustained escape rhythm; above any conducted ventricular rate)
 =====================  =====================================================================
 
-Since session 19 (registry item 14 of issue 18 on docs/benchmarks/af.md) the gate is tried
-on the prior-shift protocol.
+Registry item 14 of issue 18 (docs/benchmarks/af.md, session 19) adopted it in the
+prior-shift protocol (``AFPriorShiftModel(quality_gate="auto")``, the default).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["GATE_LABEL", "GATE_THRESHOLDS", "ecg_quality_gate"]
+__all__ = ["GATE_LABEL", "GATE_THRESHOLDS", "ecg_quality_gate", "gate_applies"]
 
 #: Label given to a record without a measurable ECG (CinC 2017's noisy class).
 GATE_LABEL = "~"
@@ -116,3 +116,51 @@ def ecg_quality_gate(X) -> np.ndarray:
                 f"{t['min_rate_bpm']:.0f}-{t['max_rate_bpm']:.0f})"
             )
     return out.astype(str)
+
+
+def gate_applies(setting, X, classes) -> bool:
+    """Whether a ``quality_gate`` setting gates records of ``X`` for a model with ``classes``.
+
+    Parameters
+    ----------
+    setting : {"auto", True, False}
+        ``"auto"``: gate when ``X`` has the 107 record-feature columns and ``"~"`` is a
+        class; True: gate (ValueError when it cannot); False: never.
+    X : array_like, shape (n_records, n_features)
+    classes : array_like of labels
+
+    Returns
+    -------
+    bool
+
+    Raises
+    ------
+    ValueError
+        ``setting`` is none of the three, or True where ``X`` lacks the record features or
+        ``"~"`` is not a class.
+    """
+    if isinstance(setting, str) and setting == "auto":
+        auto = True
+    elif isinstance(setting, (bool, np.bool_)):
+        auto = False
+        if not setting:
+            return False
+    else:
+        raise ValueError(f"quality_gate must be 'auto', True or False, got {setting!r}")
+    shape = np.shape(X)
+    n = _record_columns()["n"]
+    has_cols = len(shape) == 2 and shape[1] >= n
+    has_label = GATE_LABEL in np.asarray(classes).astype(str).tolist()
+    if auto:
+        return has_cols and has_label
+    if not has_cols:
+        raise ValueError(
+            f"quality_gate needs the {n} record features of af_record_features as the first "
+            f"columns of X, got shape {shape}"
+        )
+    if not has_label:
+        raise ValueError(
+            f"quality_gate gives gated records the label {GATE_LABEL!r}, which is not one of "
+            f"the classes {np.asarray(classes).tolist()}"
+        )
+    return True

@@ -42,14 +42,19 @@ class AFPriorShiftModel(BaseEstimator):
         xgboost trees of the default candidates.
     random_state : int or None
         Seed of the default candidates' models and calibration folds.
-    quality_gate : bool, default False
-        When True, :meth:`predict`, :meth:`predict_proba` and :meth:`report` give the noisy
-        label ``"~"`` (probability 1) to the records without a measurable ECG
-        (``geoecg.estimators.af._quality_gate.ecg_quality_gate`` on the first 107
-        columns of ``X``, fixed thresholds; :meth:`gate_reasons` says why), after the
-        candidates' calibration, prior estimation and choice, which it does not change
-        (registry item 14 on docs/benchmarks/af.md). Read at prediction time only, so it
-        may be set after ``fit``.
+    quality_gate : {"auto", True, False}, default "auto"
+        When on, :meth:`predict`, :meth:`predict_proba` and :meth:`report` give the noisy
+        label ``"~"`` (probability 1) to the records without a measurable ECG: fewer than
+        2 s of finite samples, a lead without amplitude, more than half of the samples in
+        flat or clipped runs, fewer than 5 R-peaks, or a detected rate outside 20-300
+        beats/min (``geoecg.estimators.af._quality_gate.ecg_quality_gate`` on the first
+        107 columns of ``X``, fixed physical thresholds; :meth:`gate_reasons` says why).
+        It acts after the candidates' calibration, prior estimation and choice, which it
+        does not change (registry item 14 on docs/benchmarks/af.md, adopted in session 19).
+        ``"auto"`` gates when ``X`` has the 107 record-feature columns of
+        :func:`~geoecg.features.af_feature_matrix` and ``"~"`` is a class (the bench's
+        protocol and held-out route); True requires both (ValueError otherwise); False
+        never gates. Read at prediction time only, so it may be set after ``fit``.
 
     Attributes
     ----------
@@ -77,7 +82,9 @@ class AFPriorShiftModel(BaseEstimator):
     ('lr', (3,))
     """
 
-    def __init__(self, candidates=None, *, n_estimators=200, random_state=None, quality_gate=False):
+    def __init__(
+        self, candidates=None, *, n_estimators=200, random_state=None, quality_gate="auto"
+    ):
         self.candidates = candidates
         self.n_estimators = n_estimators
         self.random_state = random_state
@@ -186,9 +193,10 @@ class AFPriorShiftModel(BaseEstimator):
         return ecg_quality_gate(X)
 
     def _gated(self, X) -> np.ndarray | None:
-        if not isinstance(self.quality_gate, (bool, np.bool_)):
-            raise ValueError(f"quality_gate must be True or False, got {self.quality_gate!r}")
-        return (self.gate_reasons(X) != "") if self.quality_gate else None
+        from ._quality_gate import gate_applies
+
+        classes = self.chosen_adapter_.classes_
+        return (self.gate_reasons(X) != "") if gate_applies(self.quality_gate, X, classes) else None
 
     def predict_proba(self, X) -> np.ndarray:
         """Probabilities of the chosen candidate at its estimated target prior (with
@@ -227,7 +235,7 @@ class AFPriorShiftModel(BaseEstimator):
 
 
 def heldout_prior_shift(
-    train_data, test_data, *, cache_dir=None, n_estimators=200, random_state=0, progress=True
+    train_data, test_data, *, cache_dir=None, n_estimators=200, random_state=0, progress=None
 ):
     """Fit :class:`AFPriorShiftModel` on one CinC-layout folder, adapt it to another, score.
 
@@ -235,7 +243,8 @@ def heldout_prior_shift(
     (``AF_PROTOCOL_MATRIX`` of ``geoecg.estimators.af.protocols``: record + rhythm profile, 2
     crops of 70 % per record); the test folder's are whole records only. The candidate is
     chosen and the prior estimated on the test records without their labels; the labels
-    score the result.
+    score the result. Test records without a measurable ECG are called ``"~"``
+    (``quality_gate="auto"``, registry item 14; ``n_gated`` in the report).
 
     Parameters
     ----------
@@ -248,8 +257,9 @@ def heldout_prior_shift(
         Trees of each candidate's boosted model.
     random_state : int, default 0
         Seed of the candidates (passed to :class:`AFPriorShiftModel`).
-    progress : bool, default True
-        Show a progress bar while the records' features are computed.
+    progress : bool or None, default None
+        Show a progress bar while the records' features are computed (None: only when
+        stderr is a terminal).
 
     Returns
     -------

@@ -73,9 +73,14 @@ AF_PROTOCOL_MATRIX = {
 
 
 def load_cinc_matrix(
-    folder, *, rhythm_profile=False, n_crops=0, crop_frac=0.7, cache_dir=None, progress=True
+    folder, *, rhythm_profile=False, n_crops=0, crop_frac=0.7, cache_dir=None, progress=None
 ):
     """Feature matrix and labels of a CinC 2017-layout folder (labelled records only).
+
+    The records are :meth:`geoecg.io.CinC2017.labelled_records` (a record without a label
+    is left out with a warning naming it); ``progress``: a bar of the records' features on
+    stderr (None: only when stderr is a terminal; the default was True before session 19,
+    which drew it into redirected logs).
 
     Returns
     -------
@@ -91,7 +96,7 @@ def load_cinc_matrix(
 
     t0, db = time.perf_counter(), CinC2017(folder)
     labels = db.labels()
-    names = [n for n in db.records() if n in labels.index]
+    names = db.labelled_records()  # a record without a label: a warning naming it
     keys, t1 = db.content_keys(names), time.perf_counter()
     m = af_feature_matrix(
         db.signals(names),
@@ -345,10 +350,10 @@ def _same_settings(seed: int, row: dict, now: dict, candidates: list) -> dict:
     return row
 
 
-def _bar(seeds, progress: bool):
-    from tqdm.auto import tqdm
+def _bar(seeds, progress: bool | None):
+    from ..._progress import progress_bar
 
-    return tqdm(seeds, desc="seeds", disable=not progress)
+    return progress_bar(seeds, desc="seeds", progress=progress)
 
 
 def _finished(seed: int, row: dict, on_fold) -> dict:
@@ -402,9 +407,20 @@ def prior_shift_protocol(
     its ``crops`` and ``crop_owner`` are then used. ``crops``, ``crop_owner`` (same columns
     as ``X``): every fit of every candidate (each out-of-fold calibration fit and the final
     fit) also trains on the crops of its own training records, never on crops of a held-out
-    or test record (:class:`~geoecg.estimators.af._crop_rows.CropRowsClassifier`)."""
+    or test record (:class:`~geoecg.estimators.af._crop_rows.CropRowsClassifier`).
+
+    Since session 19 (registry item 14) the test records without a measurable ECG are called
+    ``"~"`` in every row (``AFPriorShiftModel(quality_gate="auto")``: when ``X`` holds the
+    record features and ``"~"`` is a class); each row records ``n_gated``, and a done row
+    without it (written before) is refused."""
     from ...evaluation.prior_shift import prior_shift_split
+    from ._quality_gate import ecg_quality_gate, gate_applies
     from .prior_shift_model import AFPriorShiftModel
+
+    def n_gated(X_te, y_tr) -> int:
+        if not gate_applies("auto", X_te, np.unique(y_tr)):
+            return 0
+        return int((ecg_quality_gate(X_te) != "").sum())
 
     if hasattr(X, "crop_owner"):  # an AFFeatureMatrix
         if crops is not None or crop_owner is not None:
@@ -425,6 +441,7 @@ def prior_shift_protocol(
             "n_train": int(len(tr)),
             "n_test": int(len(te)),
             "n_train_crops": 0 if crops is None else int(np.isin(crop_owner, tr).sum()),
+            "n_gated": n_gated(X[te], y[tr]),
         }
         if int(seed) in done:
             per_seed.append(_same_settings(int(seed), done[int(seed)], now, sorted(cands)))
