@@ -92,12 +92,13 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy.signal import butter, resample_poly, sosfiltfilt
+from scipy.signal import resample_poly
 
 from .._kernels import delineation as _k
 from .._validation import check_fs, check_rpeaks, select_leads
 from . import _delineation_p as _dp
 from ._delineation_checks import check_settings as _check_settings
+from ._delineation_filter import band_filter as _filter
 
 __all__ = [
     "FIDUCIALS", "REASONS", "WORKING_FS_HZ", "Delineation", "DelineationSettings", "delineate",
@@ -379,15 +380,6 @@ def _check_signal(signal, fs):
     if fs < 50:
         raise ValueError(f"fs must be at least 50 Hz for delineation, got {fs}")
     return np.ascontiguousarray(x, dtype=np.float64), float(fs)
-
-
-def _filter(x: np.ndarray, fs: float, band) -> np.ndarray:
-    lo, hi = float(band[0]), min(float(band[1]), 0.45 * fs)
-    if not 0 < lo < hi:
-        raise ValueError(f"band must satisfy 0 < low < high (< 0.45 fs), got {band}")
-    sos = butter(2, [lo, hi], btype="bandpass", fs=fs, output="sos")
-    padlen = min(x.shape[1] - 1, 3 * (2 * sos.shape[0] + 1))
-    return sosfiltfilt(sos, x, axis=1, padlen=padlen)
 
 
 def _fill_nan(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
