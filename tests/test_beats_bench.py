@@ -272,7 +272,8 @@ def test_header_names_the_pipeline_before_the_work(mitdb_dir, tmp_path, monkeypa
     assert header.startswith("geoecg bench beats: ds1-cv (nested")
     assert "3 test records" in header
     assert header.endswith(
-        "per-record prior (RecordPriorAdapter), label-free self-training on each test record"
+        "calibrated decision (RecordPriorAdapter, no per-record EM), label-free self-training "
+        "on each test record"
     )
     assert seen["progress"] is False
     assert "nested evaluation of 3 records" in capsys.readouterr().err

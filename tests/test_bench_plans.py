@@ -48,7 +48,7 @@ def test_source_checks_and_pipeline_text():
     with pytest.raises(ValueError, match="not intra"):
         br.check_beat_sources(["/m"], None, "intra")
     br.check_beat_sources(["/m"], "/svdb", None)
-    assert br.beat_pipeline_text("ds1-cv", True, False).startswith("per-record prior")
+    assert br.beat_pipeline_text("ds1-cv", True, False).startswith("calibrated decision")
     assert br.beat_pipeline_text("ds1-cv", False, True).endswith("(--select)")
     assert br.beat_pipeline_text("intra", True, False).endswith("(intra)")
     assert br.beat_pipeline_text("ds1-cv", False, False).endswith("(--record-prior off)")

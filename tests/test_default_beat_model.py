@@ -78,7 +78,10 @@ def test_defaults_and_the_hand_built_composition():
     names = list(LOCAL_BEAT_FEATURES[:4])
     model = make_default_beat_model(names, n_estimators=7, random_state=1)
     hand = RecordSelfTraining(
-        RecordPriorAdapter(make_beat_pipeline(names, n_estimators=7, random_state=1)),
+        RecordPriorAdapter(
+            make_beat_pipeline(names, n_estimators=7, random_state=1),
+            candidates=rp.CALIBRATED_MAP_CANDIDATES,  # the default since registry item 28
+        ),
         feature_names=names,
         local_features=names,
     )

@@ -152,7 +152,7 @@ def beat_pipeline_text(protocol: str, record_prior: bool, select: bool) -> str:
     from .record_self_training import DEFAULT_SELF_TRAINING
 
     st = "label-free self-training on each test record" if DEFAULT_SELF_TRAINING else None
-    return f"per-record prior (RecordPriorAdapter), {st or 'no self-training'}"
+    return f"calibrated decision (RecordPriorAdapter, no per-record EM), {st or 'no self-training'}"
 
 
 def beat_run_header(args, plan: BeatRunPlan, train, folder, pipeline: str) -> str:

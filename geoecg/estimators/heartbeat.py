@@ -43,9 +43,10 @@ DEFAULT_ADAPT = "both"
 #: Whether the beat protocols (:func:`geoecg.estimators.beat_protocols.fit_predict_beat_tables`,
 #: :func:`~geoecg.estimators.beat_protocols.nested_beat_tables`, ``geoecg bench beats``) wrap
 #: the pipeline in :class:`geoecg.estimators.RecordPriorAdapter` (calibration on
-#: patient-grouped out-of-fold probabilities, per-record prior adaptation chosen by an inner
-#: CV). True since session 4 of issue 17: the registered rule (3-seed mean nested ds1-cv S F1
-#: higher, V F1 at most 1 point lower than without) held (see the beats benchmark page).
+#: patient-grouped out-of-fold probabilities; per-record prior adaptation chosen by an inner
+#: CV until session 19, the calibrated decision alone since: registry item 28). True since
+#: session 4 of issue 17: the registered rule (3-seed mean nested ds1-cv S F1 higher, V F1 at
+#: most 1 point lower than without) held (see the beats benchmark page).
 DEFAULT_RECORD_PRIOR = True
 
 
@@ -307,12 +308,14 @@ def make_default_beat_model(
     record_prior_candidates=None,
     **classifier_params,
 ):
-    """The library's default beat model (``A1``): the beat pipeline, the record prior and
-    per-record self-training.
+    """The library's default beat model (``NE`` since session 19 of issue 17): the beat
+    pipeline, a calibrated decision and per-record self-training.
 
     :func:`make_beat_pipeline` wrapped in
-    :class:`~geoecg.estimators.record_prior.RecordPriorAdapter` (each record's class prior
-    estimated by EM on its own beats, no labels) and, by default, in
+    :class:`~geoecg.estimators.record_prior.RecordPriorAdapter` (probabilities calibrated on
+    patient-grouped out-of-fold predictions, each beat called by their arg-max at the training
+    prior: candidates :data:`~geoecg.estimators.record_prior.CALIBRATED_MAP_CANDIDATES`, no
+    per-record EM; registry item 28 of the beats benchmark) and, by default, in
     :class:`~geoecg.estimators.record_self_training.RecordSelfTraining` (each record's
     uncertain beats re-labelled by a model of its own confident ones). It is the model that
     :func:`~geoecg.estimators.record_prior.record_prior_beat_tables` fits, the default of the
@@ -337,9 +340,10 @@ def make_default_beat_model(
         Patient-grouped folds of the adapter's inner choice (``RecordPriorAdapter(cv=...)``).
     record_prior_candidates : sequence of (str, float) or None, default None
         The adapter's (decision, shrinkage) candidates (``RecordPriorAdapter(candidates=...)``);
-        None: :data:`~geoecg.estimators.record_prior.RECORD_PRIOR_CANDIDATES`.
-        :data:`~geoecg.estimators.record_prior.CALIBRATED_MAP_CANDIDATES` is registry item
-        28's ``NE`` (no per-record EM).
+        None: :data:`~geoecg.estimators.record_prior.CALIBRATED_MAP_CANDIDATES` (no per-record
+        EM, the default since registry item 28);
+        :data:`~geoecg.estimators.record_prior.RECORD_PRIOR_CANDIDATES` gives the former
+        default ``A1`` (per-record EM prior, the pair chosen by the inner CV).
     **classifier_params
         Parameters of :class:`HeartbeatClassifier`.
 
@@ -371,7 +375,7 @@ def make_default_beat_model(
     >>> bool((pred == y).mean() > 0.9)
     True
     """
-    from .record_prior import RECORD_PRIOR_CANDIDATES, RecordPriorAdapter
+    from .record_prior import CALIBRATED_MAP_CANDIDATES, RecordPriorAdapter
     from .record_self_training import (
         DEFAULT_SELF_TRAINING,
         LOCAL_BEAT_FEATURES,
@@ -381,7 +385,7 @@ def make_default_beat_model(
     pipe = make_beat_pipeline(
         feature_names, feature_set=feature_set, adapt=adapt, **classifier_params
     )
-    cand = RECORD_PRIOR_CANDIDATES if record_prior_candidates is None else record_prior_candidates
+    cand = CALIBRATED_MAP_CANDIDATES if record_prior_candidates is None else record_prior_candidates
     model = RecordPriorAdapter(pipe, cv=cv, candidates=cand)
     if not (DEFAULT_SELF_TRAINING if self_training is None else bool(self_training)):
         return model
