@@ -1,17 +1,22 @@
 """Progress bars of long library loops (tqdm, on stderr).
 
-One switch for every protocol that takes ``progress=``: ``None`` (the default) shows the bar
-only when stderr is a terminal, so a run piped to a log file, a test run or a batch job gets
-none, and ``TQDM_DISABLE=1`` in the environment turns it off in a terminal too; ``True`` /
-``False`` force it on / off.
+One switch for every protocol that takes ``progress=``: ``None`` shows the bar only when
+stderr is a terminal, so a run piped to a log file, a test run or a batch job gets none, and
+``TQDM_DISABLE=1`` in the environment turns it off in a terminal too; ``True`` / ``False``
+force it on / off. Every bar of the package is made here (``tests/test_progress_switch.py``
+checks that no other module imports tqdm). The ``geoecg bench`` commands' ``--progress`` /
+``--no-progress`` decide for every ``None`` of the run (:func:`forced_progress`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 
-__all__ = ["progress_bar"]
+__all__ = ["forced_progress", "progress_bar", "wants_progress"]
+
+_FORCED: list[bool] = []  # the innermost forced_progress() choice last
 
 
 def progress_bar(iterable=None, *, progress: bool | None = None, **kwargs):
@@ -22,8 +27,8 @@ def progress_bar(iterable=None, *, progress: bool | None = None, **kwargs):
     iterable : iterable, optional
         Items to wrap; omit it and pass ``total=`` to call ``update()`` yourself.
     progress : bool or None, default None
-        ``None``: a bar only when stderr is a terminal (and ``TQDM_DISABLE`` is not set);
-        ``True``: always; ``False``: never.
+        ``None``: a bar only when stderr is a terminal (and ``TQDM_DISABLE`` is not set),
+        or as an enclosing :func:`forced_progress` says; ``True``: always; ``False``: never.
     **kwargs
         Further ``tqdm`` arguments (``desc``, ``total``, ``unit``, ``leave`` ...).
 
@@ -40,10 +45,43 @@ def progress_bar(iterable=None, *, progress: bool | None = None, **kwargs):
     """
     from tqdm import tqdm
 
+    return tqdm(iterable, file=sys.stderr, disable=not wants_progress(progress), **kwargs)
+
+
+def wants_progress(progress: bool | None) -> bool:
+    """Whether ``progress`` means a bar now: ``True`` / ``False`` as given; ``None``: the
+    choice of an enclosing :func:`forced_progress`, else whether stderr is a terminal and
+    ``TQDM_DISABLE`` is not set.
+
+    >>> wants_progress(False), wants_progress(True)
+    (False, True)
+    >>> with forced_progress(True):
+    ...     wants_progress(None)
+    True
+    """
+    if progress is not None:
+        return bool(progress)
+    if _FORCED:
+        return _FORCED[-1]
+    off = os.environ.get("TQDM_DISABLE", "").strip().lower() not in ("", "0", "false")
+    return _stderr_is_terminal() and not off
+
+
+@contextlib.contextmanager
+def forced_progress(progress: bool | None):
+    """Within the block, every ``progress=None`` means ``progress`` (``None``: no change).
+
+    The ``--progress`` / ``--no-progress`` flags of ``geoecg bench``: a bar in a log file on
+    request, none in a terminal; the library calls of the run need no extra argument.
+    """
     if progress is None:
-        off = os.environ.get("TQDM_DISABLE", "").strip().lower() not in ("", "0", "false")
-        progress = _stderr_is_terminal() and not off
-    return tqdm(iterable, file=sys.stderr, disable=not progress, **kwargs)
+        yield
+        return
+    _FORCED.append(bool(progress))
+    try:
+        yield
+    finally:
+        _FORCED.pop()
 
 
 def _stderr_is_terminal() -> bool:

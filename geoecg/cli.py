@@ -22,6 +22,7 @@ from pathlib import Path
 
 from . import __version__
 from ._optional import MissingOptionalDependency
+from ._progress import forced_progress
 
 __all__ = ["BENCH_MODULES", "COMMAND_MODULES", "build_parser", "main"]
 
@@ -100,14 +101,22 @@ def _doc_without_import(modname: str) -> str:
     return _summary(ast.get_docstring(tree) or "")
 
 
-def _add(sub, name: str, modname: str, full: bool, **kw) -> None:
-    """Register a subcommand: imported and complete if ``full``, else a help-only stub."""
+def _add(sub, name: str, modname: str, full: bool, bench: bool = False, **kw) -> None:
+    """Register a subcommand: imported and complete if ``full``, else a help-only stub.
+    A ``bench`` gets ``--progress`` / ``--no-progress`` (:func:`main` applies it)."""
     if not full:
         sub.add_parser(name, help=_doc_without_import(modname), **kw)
         return
     mod = importlib.import_module(modname)
     p = sub.add_parser(name, help=_first_doc_line(mod), description=_plain(mod.__doc__), **kw)
     mod.add_arguments(p)
+    if bench:
+        p.add_argument(
+            "--progress",
+            action=argparse.BooleanOptionalAction,
+            default=None,
+            help="progress bars on stderr (default: only when stderr is a terminal)",
+        )
     for action in p._actions:  # counts, sizes, folds, seeds: a negative one is a typo
         if action.type is int and action.dest != "n_jobs":
             action.type = _count
@@ -165,7 +174,8 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
         bsub.required = True
         for name, modname in BENCH_MODULES.items():
             full = wanted is None or wanted == ("bench", name)
-            _add(bsub, name, modname, full, formatter_class=argparse.RawDescriptionHelpFormatter)
+            fmt = argparse.RawDescriptionHelpFormatter
+            _add(bsub, name, modname, full, bench=True, formatter_class=fmt)
     return parser
 
 
@@ -216,7 +226,9 @@ def _stopped(args, why: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``geoecg`` console script.
 
-    Ctrl-C prints one line (the command, where its finished part was written, if anywhere)
+    ``geoecg bench NAME --progress`` / ``--no-progress`` shows / hides every progress bar
+    of the run (default: bars only when stderr is a terminal, so a redirected log gets
+    none). Ctrl-C prints one line (the command, where its finished part was written, if anywhere)
     instead of a traceback, and the exit status is 130. SIGTERM stops a command as Ctrl-C
     does (what it has finished is written, see ``docs/user_guide/long_jobs.md``) and the
     exit status is 143.
@@ -228,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
         print("geoecg: interrupted (Ctrl-C) before the command started", file=sys.stderr)
         return EXIT_INTERRUPT
     try:
-        with _sigterm_stops_like_ctrl_c():
+        with _sigterm_stops_like_ctrl_c(), forced_progress(getattr(args, "progress", None)):
             return int(args._run(args) or 0)
     except Terminated as exc:
         print(_stopped(args, str(exc)), file=sys.stderr)

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from geoecg.datasets import sample_cinc2017_dir
+from geoecg.estimators.af.protocols import load_cinc_matrix
 from geoecg.io import CinC2017
 
 NAMES = ["A00004", "A00005", "A00009", "A00014", "A00022"]
@@ -84,3 +85,10 @@ def test_fully_labelled_folder_loads_without_a_warning(tmp_path):
     X, y = _quiet(db.load)
     assert y.tolist() == [LABELS[n] for n in NAMES]
     assert _quiet(db.labelled_records) == NAMES
+
+
+def test_af_bench_matrix_warns_about_unlabeled_records(tmp_path):
+    root = _folder(tmp_path, names=NAMES[:3], labelled=NAMES[:2])
+    with pytest.warns(UserWarning, match=r"1 record\(s\) .* no label .*A00009"):
+        m, y, _ = load_cinc_matrix(root, progress=False)
+    assert m.X.shape[0] == 2 and y.tolist() == ["A", "A"]

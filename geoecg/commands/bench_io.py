@@ -380,12 +380,12 @@ class JsonSink:
 
 
 #: Flags that do not change a figure: not compared when resuming.
-_NOT_SETTINGS = frozenset({"json", "resume", "cache", "quiet"})
+_NOT_SETTINGS = frozenset({"json", "resume", "cache", "quiet", "progress"})
 
 
 def _run_settings(args) -> dict:
     """The settings of a run that ``--resume`` compares: every argument with a plain value
-    except ``json``, ``resume``, ``cache`` and ``quiet`` (JSON-ready, sorted by name).
+    except ``json``, ``resume``, ``cache``, ``quiet``, ``progress`` (JSON-ready, by name).
 
     >>> import argparse
     >>> _run_settings(argparse.Namespace(json="r.json", folds=3, data=None))
@@ -508,8 +508,9 @@ class FoldLog:
         from the file: digit strings become ints).
     settings : dict
         The settings compared on ``--resume``.
-    progress : bool
-        Whether the library call shows a progress bar (:attr:`hooks`).
+    progress : bool or None
+        The library call's ``progress`` (:attr:`hooks`): ``--progress`` / ``--no-progress``,
+        False with ``--quiet``, else None (a bar when stderr is a terminal).
 
     Raises
     ------
@@ -539,7 +540,7 @@ class FoldLog:
     def __init__(self, args, *packages: str) -> None:
         self.path = getattr(args, "json", None)
         self.done = {}
-        self.progress = sys.stderr.isatty() and not getattr(args, "quiet", False)
+        self.progress = False if getattr(args, "quiet", False) else getattr(args, "progress", None)
         self.settings = _run_settings(args)
         self._peers = packages
         self._versions = package_versions(*packages) if self.path is not None else {}
@@ -570,8 +571,7 @@ class FoldLog:
     @property
     def hooks(self) -> dict:
         """The keywords of the library call: ``on_fold`` (this log), ``done_folds``
-        (:attr:`done`) and ``progress`` (a tqdm bar when stderr is a terminal and the
-        runner has no ``--quiet``)."""
+        (:attr:`done`) and ``progress`` (:attr:`progress`)."""
         return {"on_fold": self, "done_folds": self.done, "progress": self.progress}
 
     def finish(self, payload: dict, *, quiet: bool = False) -> None:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from tqdm.auto import tqdm
 
+from .._progress import progress_bar
 from ..io.header import _record_base, read_header
 from ..io.mitdb import AAMI_CLASSES, BEAT_SYMBOLS, aami_map
 from ..io.paths import list_records
@@ -46,7 +46,7 @@ def _one(base: Path, annotator: str | None) -> dict:
     return row
 
 
-def summarise(path: str | Path, annotator: str | None = "atr", progress: bool = True):
+def summarise(path: str | Path, annotator: str | None = "atr", progress: bool | None = None):
     """Summary table of a record or of every record in a folder.
 
     Returns
@@ -67,7 +67,8 @@ def summarise(path: str | Path, annotator: str | None = "atr", progress: bool = 
     else:
         bases = [_record_base(path)]
     rows = []
-    for b in tqdm(bases, desc="reading headers", disable=not progress or len(bases) < 50):
+    show = progress if len(bases) >= 50 else False
+    for b in progress_bar(bases, desc="reading headers", progress=show):
         try:
             rows.append(_one(b, annotator))
         except (OSError, ValueError) as exc:  # a full download may hold a broken record

@@ -336,7 +336,7 @@ def cached_window_features(windows: NoiseWindows, name: str, cache=None) -> np.n
     f = Path(cache or ".") / f"noise_{name}_{len(NOISE_FEATURE_NAMES)}.npz"
     if cache is not None and f.exists():
         return np.load(f)["F"]
-    F = noise_window_features(windows.windows, windows.fs, progress=True)
+    F = noise_window_features(windows.windows, windows.fs, progress=None)  # a terminal only
     if cache is not None:
         from .._atomic import save_npz_atomic
 

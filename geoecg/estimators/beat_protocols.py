@@ -129,8 +129,7 @@ def load_beat_databases(folders, cache=None, *, records=None, test=None) -> Beat
     -------
     BeatDatabases
     """
-    from tqdm import tqdm
-
+    from .._progress import progress_bar
     from ..features.beat_records import beat_record_table, check_beat_columns, wfdb_beat_records
     from ..io.mitdb import patient_groups
 
@@ -145,7 +144,7 @@ def load_beat_databases(folders, cache=None, *, records=None, test=None) -> Beat
         recs = list(records) if records is not None else training_beat_records(f)
         pid = patient_groups(recs) if _is_mitdb(wfdb_beat_records(f)) else np.asarray(recs)
         tables += [
-            beat_record_table(f / r, cache) for r in tqdm(recs, desc=db, leave=False, disable=None)
+            beat_record_table(f / r, cache) for r in progress_bar(recs, desc=db, leave=False)
         ]
         ids += [f"{db}:{r}" for r in recs]
         groups += [f"{db}:{p}" for p in pid]

@@ -27,7 +27,6 @@ Methods (signals 100 Hz, 0.5-40 Hz zero-phase band-pass):
 from __future__ import annotations
 
 import importlib.util
-import sys
 import warnings
 
 import numpy as np
@@ -169,10 +168,10 @@ def hrv_morphology_table(X) -> np.ndarray | None:
         from ..features.af.record import morphology_features
     except ImportError:
         return None
-    from tqdm import tqdm
+    from .._progress import progress_bar
 
     rows = []
-    for x in tqdm(X, desc="hrv+morphology", file=sys.stderr, leave=False, disable=None):
+    for x in progress_bar(X, desc="hrv+morphology", leave=False):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             r = detect_rpeaks(x, 100.0).indices

@@ -11,7 +11,6 @@ fold only (:func:`~geoecg.estimators.ptbxl_methods.method_fit_predict`).
 
 from __future__ import annotations
 
-import sys
 import time
 
 import numpy as np
@@ -36,7 +35,7 @@ def ptbxl_study(
     seed: int = 0,
     n_train=(50, 100, 150, None),
     curve_methods=("ts-lr", "ts-lr-aug"),
-    progress: bool = True,
+    progress: bool | None = None,
     on_update=None,
     on_fold=None,
     done_folds=None,
@@ -69,8 +68,9 @@ def ptbxl_study(
     curve_methods : sequence of str
         Methods on the learning curve (the augmentation effect needs ``ts-lr`` and
         ``ts-lr-aug``).
-    progress : bool
-        tqdm bars on stderr.
+    progress : bool or None, default None
+        tqdm bars on stderr (None: only when stderr is a terminal; before session 19 the
+        default True drew them into redirected logs too).
     on_update : callable, optional
         Called with the result dict after each method (to save partial results).
     on_fold : callable, optional
@@ -90,7 +90,7 @@ def ptbxl_study(
         ``auc, auc_ci, balanced_accuracy, fit_s``), ``skipped``, ``augmentation_effect_all``
         (``diff, ci, excludes_zero``; when both ``ts-lr`` methods ran), ``learning_curve``.
     """
-    from tqdm import tqdm
+    from .._progress import progress_bar
 
     if bad := [m for m in methods if m not in pm.PTBXL_METHODS]:
         raise ValueError(f"unknown methods {bad}; choose from {pm.PTBXL_METHODS}")
@@ -114,8 +114,8 @@ def ptbxl_study(
 
     def study(ms, subsets, desc, rows, unit):
         oofs = {}
-        with tqdm(total=len(ms) * n_splits * n_repeats, file=sys.stderr, desc=desc,
-                  disable=not progress) as bar:  # fmt: skip
+        with progress_bar(total=len(ms) * n_splits * n_repeats, desc=desc,
+                          progress=progress) as bar:  # fmt: skip
             for m in ms:
                 if (key := f"{unit}/{m}") in done:
                     rows[m], oofs[m] = _nan(done[key]["row"]), np.asarray(done[key]["oof"], float)

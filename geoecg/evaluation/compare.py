@@ -21,7 +21,8 @@ from sklearn.metrics import (
 )
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from sklearn.preprocessing import label_binarize
-from tqdm.auto import tqdm
+
+from .._progress import progress_bar
 
 __all__ = ["METRICS", "compare", "make_splits", "oof_predict"]
 
@@ -261,7 +262,7 @@ def compare(
     covariates=None,
     n_bootstrap: int = 1000,
     random_state=0,
-    progress: bool = True,
+    progress: bool | None = None,
 ) -> pd.DataFrame:
     """Fit every estimator on the same patient-wise folds and tabulate metrics with CIs.
 
@@ -284,6 +285,9 @@ def compare(
         Patient-level bootstrap resamples of the pooled out-of-fold predictions.
     random_state : int
         Seeds the folds and the bootstrap.
+    progress : bool or None, default None
+        A tqdm bar of the methods on stderr (None: only when stderr is a terminal; it was
+        always shown before session 19).
 
     Returns
     -------
@@ -318,7 +322,7 @@ def compare(
     multilabel = y.ndim == 2 and y.shape[1] > 1
     splits = make_splits(y, groups, cv, random_state)
     rows = []
-    for name, est in tqdm(estimators.items(), desc="methods", disable=not progress):
+    for name, est in progress_bar(estimators.items(), desc="methods", progress=progress):
         proba, classes, times = oof_predict(est, X, y, splits, covariates)
         rng = np.random.default_rng(random_state)
         for m in metrics:

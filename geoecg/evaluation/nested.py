@@ -78,7 +78,7 @@ def nested_evaluate(
     n_jobs=1,
     on_fold=None,
     done_folds=None,
-    progress: bool = False,
+    progress: bool | None = False,
 ) -> dict:
     """Score registered pipelines on outer patient folds with inner-CV selection.
 
@@ -116,7 +116,8 @@ def nested_evaluate(
         predictions are used (ValueError when a stored fold does not have one prediction
         per test sample). Resuming this way gives the same result as an uninterrupted run.
     progress : bool, default False
-        A tqdm bar of the outer folds on stderr (the folds then run one at a time).
+        A tqdm bar of the outer folds on stderr (the folds then run one at a time; None:
+        only when stderr is a terminal).
 
     Returns
     -------
@@ -175,8 +176,9 @@ def nested_evaluate(
     fold = np.full(n, -1, dtype=np.int64)
     for k, (_, te) in enumerate(splits):
         fold[te] = k
-    from tqdm.auto import tqdm
+    from .._progress import progress_bar, wants_progress
 
+    progress = wants_progress(progress)
     if on_fold is not None and not callable(on_fold):
         raise TypeError(f"on_fold must be callable or None, got {on_fold!r}")
     done = dict(done_folds or {})
@@ -198,7 +200,7 @@ def nested_evaluate(
                 None if (name, k) in done else _outer_fits(search, X, y, [sp], params, 1)[0]
                 for k, sp in enumerate(splits)
             )
-        bar = tqdm(total=len(splits), desc=f"{name}: outer folds", disable=not progress)
+        bar = progress_bar(total=len(splits), desc=f"{name}: outer folds", progress=progress)
         for k, (est, (_, te)) in enumerate(zip(fitted, splits, strict=True)):
             bar.update()
             if est is None:

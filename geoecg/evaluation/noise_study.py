@@ -136,7 +136,7 @@ def noise_study(
     log: Callable | None = _print_now,
     on_fold: Callable | None = None,
     done_folds: dict | None = None,
-    progress: bool = False,
+    progress: bool | None = False,
 ) -> dict:
     """Run the within- and across-dataset noise detection protocol.
 
@@ -173,7 +173,7 @@ def noise_study(
         windows and settings: those sets are not fitted again (JSON's null read back as
         NaN); the result equals an uninterrupted run.
     progress : bool, default False
-        A tqdm bar of the feature sets on stderr.
+        A tqdm bar of the feature sets on stderr (None: only when stderr is a terminal).
 
     Returns
     -------
@@ -192,9 +192,9 @@ def noise_study(
     rec_y = np.array([other.y[other.record == r][0] for r in rec_names])
     mix, oth = names
     pairs, per_noise, snr_curve, reverse = [], {}, {}, {}
-    from tqdm.auto import tqdm
+    from .._progress import progress_bar
 
-    for k, feats in enumerate(tqdm(feature_sets, desc="feature sets", disable=not progress)):
+    for k, feats in enumerate(progress_bar(feature_sets, desc="feature sets", progress=progress)):
         if feats in (done_folds or {}):
             part = _nan_for_null(done_folds[feats])
             pairs += part["pairs"]

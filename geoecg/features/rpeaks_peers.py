@@ -282,7 +282,7 @@ def _nan_back(d: dict) -> dict:
 
 
 def run_detection_benchmark(folder: Path, names: list, detectors: dict, *, tolerance_ms: float,
-                            nstdb: bool, progress: bool = True, on_fold=None,
+                            nstdb: bool, progress: bool | None = None, on_fold=None,
                             done_folds=None) -> tuple[dict, dict]:  # fmt: skip
     """Time and score every detector of :func:`benchmark_detectors` on its records (lead
     signals of ``folder`` against the beat annotations): detector -> record -> counts of
@@ -303,8 +303,8 @@ def run_detection_benchmark(folder: Path, names: list, detectors: dict, *, toler
         Match window of a detection around a reference beat, ms.
     nstdb : bool
         The records are NSTDB records (their SNR is parsed from the name).
-    progress : bool, default True
-        Show a tqdm bar.
+    progress : bool or None, default None
+        A tqdm bar on stderr (None: only when stderr is a terminal).
     on_fold : callable, optional
         Called as ``on_fold(record, unit)`` after each record, ``unit`` being
         ``{"info": ..., "scores": {detector: counts}}`` (``geoecg bench qrs --json``
@@ -319,8 +319,7 @@ def run_detection_benchmark(folder: Path, names: list, detectors: dict, *, toler
     records : dict
         Record -> ``fs`` (Hz), ``n_samples``, ``n_beats``, ``floor_cpu_s`` (and ``snr_db``).
     """
-    from tqdm.auto import tqdm
-
+    from .._progress import progress_bar
     from ..evaluation import detection as ev
     from ..io import read_record
     from ..io.mitdb import BEAT_SYMBOLS
@@ -328,7 +327,7 @@ def run_detection_benchmark(folder: Path, names: list, detectors: dict, *, toler
 
     per, infos, warm = {d: {} for d in detectors}, {}, set()
     total = sum(len(v[1]) for v in detectors.values())
-    bar = tqdm(total=total, desc="bench qrs", unit="run", disable=not progress)
+    bar = progress_bar(total=total, desc="bench qrs", unit="run", progress=progress)
     done = {str(k): v for k, v in (done_folds or {}).items()}  # JSON keys: "119" read as 119
     for r in names:
         want = [d for d, v in detectors.items() if r in v[1]]

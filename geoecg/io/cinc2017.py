@@ -161,7 +161,8 @@ class CinC2017:
 
         Present records (:meth:`records`) without a label are left out with a
         ``UserWarning`` giving their count and first five names (a label file of another
-        release or subset, or a record added by hand).
+        release or subset, or a record added by hand). The AF benches read their records
+        through it (:func:`geoecg.estimators.af.protocols.load_cinc_matrix`).
 
         Parameters
         ----------

@@ -76,7 +76,7 @@ def time_sweep(config, *, backend: str = "joblib", n_jobs: int = 1, keep=None):
         folder = Path(keep) if keep is not None else Path(tmp)
         load0 = os.getloadavg()[0]
         cpu0, t0 = process_cpu_seconds(), time.perf_counter()
-        df = run_sweep(config, folder, backend=backend, n_jobs=n_jobs, progress=True)
+        df = run_sweep(config, folder, backend=backend, n_jobs=n_jobs, progress=None)
         wall = time.perf_counter() - t0
         cpu = process_cpu_seconds() - cpu0
         load1 = os.getloadavg()[0]

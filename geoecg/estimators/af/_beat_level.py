@@ -83,7 +83,7 @@ def beat_level_cv(
     *,
     on_fold=None,
     done_folds=None,
-    progress: bool = False,
+    progress: bool | None = False,
 ) -> dict:
     """Per-beat Se / Sp of each detector, leave-folds-out over records.
 
@@ -106,16 +106,15 @@ def beat_level_cv(
         Fold index -> unit, as passed to ``on_fold`` by an earlier run on the same folds
         and detectors: those folds are not run again (``geoecg bench af --beat-level
         --resume``). A unit of other test records or other detectors is a ValueError.
-    progress : bool, default False
-        A tqdm bar of the folds on stderr.
+    progress : bool or None, default False
+        A tqdm bar of the folds on stderr (None: only when stderr is a terminal).
     """
-    from tqdm.auto import tqdm
-
+    from ..._progress import progress_bar
     from .ectopy import EctopyFilteredDetector
 
     done = {int(k): v for k, v in (done_folds or {}).items()}
     units = []
-    for i, test in enumerate(tqdm(folds, desc="folds", disable=not progress)):
+    for i, test in enumerate(progress_bar(folds, desc="folds", progress=progress)):
         if i in done:
             unit = done[i]
             if list(unit.get("test", ())) != list(test) or list(unit.get("detectors", ())) != list(

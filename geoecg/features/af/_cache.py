@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +24,7 @@ def cached_rows(
     prefix: str,
     keys=None,
     cache_dir=None,
-    progress: bool = False,
+    progress: bool | None = False,
     desc: str = "features",
 ) -> np.ndarray:
     """``func(signal, fs)`` of every record, each row cached under ``prefix|key|fs``.
@@ -49,8 +48,8 @@ def cached_rows(
     cache_dir : path-like, optional
         Cache folder; rows are written atomically (temporary file + rename), so several
         processes may share it.
-    progress : bool, default False
-        Show a tqdm bar on stderr labelled ``desc``.
+    progress : bool or None, default False
+        Show a tqdm bar on stderr labelled ``desc`` (None: only when stderr is a terminal).
 
     Returns
     -------
@@ -65,12 +64,10 @@ def cached_rows(
     cache = Path(cache_dir) if cache_dir is not None else None
     if cache is not None:
         cache.mkdir(parents=True, exist_ok=True)
-    from tqdm.auto import tqdm
+    from ..._progress import progress_bar
 
     out = np.full((len(signals), int(n_features)), np.nan)
-    for i in tqdm(
-        range(len(signals)), desc=desc, disable=not progress, unit="rec", file=sys.stderr
-    ):
+    for i in progress_bar(range(len(signals)), desc=desc, progress=progress, unit="rec"):
         path = cache_path(cache, f"{prefix}|{keys[i]}|{float(fs)}") if cache is not None else None
         if path is not None and path.is_file():
             v = np.load(path)

@@ -73,7 +73,7 @@ def _windows_list(windows) -> list[np.ndarray]:
     return [_as_1d(w, "window") for w in windows]
 
 
-def noise_window_features(windows, fs: float, *, progress: bool = False) -> np.ndarray:
+def noise_window_features(windows, fs: float, *, progress: bool | None = False) -> np.ndarray:
     """Features of single-lead ECG windows for noise detection.
 
     Parameters
@@ -82,8 +82,8 @@ def noise_window_features(windows, fs: float, *, progress: bool = False) -> np.n
         One lead per window, mV; windows may differ in length.
     fs : float
         Sampling frequency, Hz.
-    progress : bool
-        Show a tqdm bar on stderr.
+    progress : bool or None, default False
+        Show a tqdm bar on stderr (None: only when stderr is a terminal).
 
     Returns
     -------
@@ -98,8 +98,7 @@ def noise_window_features(windows, fs: float, *, progress: bool = False) -> np.n
     >>> F.shape == (2, len(NOISE_FEATURE_NAMES))
     True
     """
-    from tqdm import tqdm
-
+    from ..._progress import progress_bar
     from ..rpeaks import detect_rpeaks
 
     fs = _check_fs(fs)
@@ -108,7 +107,8 @@ def noise_window_features(windows, fs: float, *, progress: bool = False) -> np.n
     level = np.empty((len(ws), len(NOISE_LEVEL_NAMES)))
     rate = np.empty(len(ws))
     rrs, ts = [], []
-    for i, w in enumerate(tqdm(ws, disable=not progress, desc="window features", leave=False)):
+    bar = progress_bar(ws, progress=progress, desc="window features", leave=False)
+    for i, w in enumerate(bar):
         # no rhythm prior: beats that noise adds or hides are part of the evidence
         res = detect_rpeaks(w, fs, track=False)
         p = res.indices
