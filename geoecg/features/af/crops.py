@@ -100,7 +100,7 @@ def af_crop_features(
     rhythm_profile: bool = False,
     keys=None,
     cache_dir: str | os.PathLike | None = None,
-    progress: bool = False,
+    progress: bool | None = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Record features of the random sub-crops of many records.
 
@@ -121,8 +121,8 @@ def af_crop_features(
         cached under ``key|crop<start>:<stop>``.
     cache_dir : path-like, optional
         Cache folder (see :func:`~geoecg.features.af_record_features_batch`).
-    progress : bool, default False
-        Show a tqdm bar on stderr.
+    progress : bool or None, default False
+        Show a tqdm bar on stderr (None: only when stderr is a terminal).
 
     Returns
     -------

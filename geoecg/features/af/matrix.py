@@ -50,7 +50,7 @@ def af_feature_matrix(
     crop_frac: float = 0.7,
     keys=None,
     cache_dir: str | os.PathLike | None = None,
-    progress: bool = False,
+    progress: bool | None = False,
 ) -> AFFeatureMatrix:
     """Record (+ rhythm-profile) features of many records, optionally with crop features.
 
@@ -72,8 +72,8 @@ def af_feature_matrix(
         and a digest of its files, or a hash of the samples); needed for the cache.
     cache_dir : path-like, optional
         Per-record cache folder (one ``.npy`` per record and feature block).
-    progress : bool, default False
-        Show tqdm bars on stderr.
+    progress : bool or None, default False
+        Show tqdm bars on stderr (None: only when stderr is a terminal).
 
     Returns
     -------

@@ -263,7 +263,7 @@ def af_record_features_batch(
     *,
     keys=None,
     cache_dir: str | os.PathLike | None = None,
-    progress: bool = False,
+    progress: bool | None = False,
 ) -> np.ndarray:
     """:func:`af_record_features` of many records, cached per record.
 
@@ -279,8 +279,8 @@ def af_record_features_batch(
     cache_dir : path-like, optional
         Folder of the per-record cache (one ``.npy`` per record, keyed by
         ``FEATURE_VERSION``, the key and ``fs``).
-    progress : bool, default False
-        Show a tqdm bar on stderr.
+    progress : bool or None, default False
+        Show a tqdm bar on stderr (None: only when stderr is a terminal).
 
     Returns
     -------

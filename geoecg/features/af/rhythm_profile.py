@@ -264,7 +264,7 @@ def rhythm_profile_features(signal, fs: float, rpeaks=None) -> np.ndarray:
 
 
 def rhythm_profile_features_batch(
-    signals, fs: float, *, keys=None, cache_dir=None, progress: bool = False
+    signals, fs: float, *, keys=None, cache_dir=None, progress: bool | None = False
 ) -> np.ndarray:
     """:func:`rhythm_profile_features` of many records, cached per record.
 
@@ -281,8 +281,8 @@ def rhythm_profile_features_batch(
         Folder of the per-record cache (one ``.npy`` per record, keyed by
         ``RHYTHM_PROFILE_VERSION``, the key and ``fs``; it can be the folder of
         :func:`~geoecg.features.af_record_features_batch`, the keys differ).
-    progress : bool, default False
-        Show a tqdm bar on stderr.
+    progress : bool or None, default False
+        Show a tqdm bar on stderr (None: only when stderr is a terminal).
 
     Returns
     -------
