@@ -275,7 +275,7 @@ def test_header_names_the_pipeline_before_the_work(mitdb_dir, tmp_path, monkeypa
         "calibrated decision (RecordPriorAdapter, no per-record EM), label-free self-training "
         "on each test record"
     )
-    assert seen["progress"] is False
+    assert seen["progress"] is None  # no --progress / --no-progress: a bar only on a terminal
     assert "nested evaluation of 3 records" in capsys.readouterr().err
     pipeline = json.loads(out.read_text())["settings"]["pipeline"]
     assert pipeline == header.rsplit("; ", 1)[1]
