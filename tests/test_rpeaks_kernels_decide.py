@@ -51,7 +51,7 @@ def _thr(spk, npk, frac, frac_noisy, lo, hi):
 def twin_decide(h, pos, n, refr, twave, tw_frac, sb, sb_frac, frac, rr0, spk, npk, fnz, lo, hi):
     """Plain-Python restatement of the decision rules (module docstring of rpeaks_decide)."""
     beats, thr_of = [], {}
-    spks, npks, rrs = [spk] * 8, [npk] * 8, []  # the level rings start full of the levels
+    spks, npks, rrs = [], [], []
 
     def med(v):
         return float(np.median(v[-8:])) if v else 0.0

@@ -3,8 +3,12 @@
 A transient at the record's start used to be accepted as the first beat and to *replace*
 the QRS level of the adaptive threshold (the ring of accepted heights started empty), so
 every later beat stayed under the threshold: CinC 2017 A01807 and A04342, clean sinus
-rhythm after 8.9 and 6.5 mV in the first second, gave 1 beat each. The level rings now
-start full of the initial levels."""
+rhythm after 8.9 and 6.5 mV in the first second, gave 1 beat each. Session 19 started the
+level rings full of the initial levels (registered, kept by its rule), then reverted it in
+review: on beat-free input it found beats at the noise level (a 0.2-mV 0.1-Hz baseline
+wander 1 -> 5 beats in 10 s, 0.01-mV white noise 5 -> 13), a check its rule had not written.
+The transient tests stay as strict expected failures until a fix passes both them and
+:func:`test_no_beats_invented_in_baseline_wander`."""
 
 from __future__ import annotations
 
@@ -39,8 +43,15 @@ def _with_transient(x, fs=FS, height_mv=8.0):
     return x + y
 
 
+_KNOWN = pytest.mark.xfail(
+    strict=True,
+    reason="known defect (session 19): a start-up transient accepted as the first beat sets the "
+    "QRS level; the seeded-rings fix was reverted (it invented beats in beat-free input)",
+)
+
+
 @pytest.mark.parametrize("track", [False, True])
-@pytest.mark.parametrize("height_mv", [4.0, 8.0])
+@pytest.mark.parametrize("height_mv", [4.0, pytest.param(8.0, marks=_KNOWN)])
 @pytest.mark.parametrize("prune", [False, True])
 def test_beats_after_a_startup_transient(track, height_mv, prune):
     """Every beat after the transient found (8 mV: 1 beat in all before session 19).
@@ -68,6 +79,7 @@ def test_clean_record_unchanged_by_the_seeded_levels():
     np.testing.assert_array_less(np.abs(res.indices - truth), int(0.02 * FS))
 
 
+@_KNOWN
 @pytest.mark.parametrize("name", ["A01807", "A04342"])
 def test_cinc_records_with_a_startup_transient(cinc2017_dir, name):
     from geoecg.io import read_record
@@ -79,3 +91,13 @@ def test_cinc_records_with_a_startup_transient(cinc2017_dir, name):
         n_rest = len(detect_rpeaks(x[int(2 * rec.fs) :], rec.fs, track=track))
         # 1 beat before session 19; 34 and 29 without the first 2 s
         assert n >= 25 and n >= n_rest - 3, (name, track, n, n_rest)
+
+
+@pytest.mark.parametrize("fs", [100.0, 300.0])
+def test_no_beats_invented_in_baseline_wander(fs):
+    """A beat-free lead (0.2-mV, 0.1-Hz baseline wander, 10 s) gives at most one beat (the
+    band-pass filter's edge): the guard a fix of the transient defect must keep."""
+    t = np.arange(int(10 * fs)) / fs
+    x = 0.2 * np.sin(2 * np.pi * 0.1 * t)
+    for track in (False, True):
+        assert len(detect_rpeaks(x - x.mean(), fs, track=track)) <= 1

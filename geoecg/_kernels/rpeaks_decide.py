@@ -14,10 +14,7 @@ Tompkins (1986) on the candidate maxima of the QRS energy envelope:
 
 The initial levels come from the first ``init`` samples (the candidate of rank
 ``init_rank`` from the top sets ``spk``; the median of the candidates under half of it sets
-``npk``), so the decision does not depend on a warm-up of the causal averages. The two rings
-of 8 heights start full of these levels, so a start-up transient accepted as the first beat
-(or rejected as the first noise) shifts a level by one rank of the median, not to its own
-height; from the 9th push on they hold only measured heights.
+``npk``), so the decision does not depend on a warm-up of the causal averages.
 
 :func:`prune_split_beats` then drops weak beats that split one RR interval in two, and
 :func:`refine_peaks` moves each detected beat to the extremum of the raw signal, largest
@@ -177,17 +174,8 @@ def decide_beats(
     n_spk = 0
     n_npk = 0
     n_rr = 0
-    # the QRS and noise rings start full of the initial levels (Hamilton & Tompkins fill
-    # their buffers at the start): one outlying height (a start-up transient) moves a level
-    # by one step of a median of 8 instead of replacing it; after 8 pushes the rings hold
-    # only measured heights (docs/benchmarks/rpeaks.md, session 19)
     spk = spk0
     npk = npk0
-    for _ in range(_NBUF):
-        spk, spk_dirty = _push_median(spk_buf, spk_srt, n_spk, spk0, spk_dirty)
-        n_spk += 1
-        npk, npk_dirty = _push_median(npk_buf, npk_srt, n_npk, npk0, npk_dirty)
-        n_npk += 1
     rr_med = rr0  # median of the last 8 RR intervals, updated when one is added
     last_c = -1  # candidate index of the last beat
     for c in range(nc + 1):
