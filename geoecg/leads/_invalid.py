@@ -39,10 +39,23 @@ def flat_or_nonfinite(S) -> np.ndarray:
     """
     if S.shape[-1] < 2:
         return np.ones(S.shape[0], dtype=bool)
-    bad_nan = ~np.isfinite(S).all(axis=(1, 2))
-    with np.errstate(invalid="ignore", over="ignore"):
-        flat = (np.where(bad_nan[:, None, None], 1.0, S).std(axis=-1) < FLAT_MV).any(axis=1)
-    return bad_nan | flat
+    nonfinite, sd = _lead_sd(S)
+    return nonfinite | (sd < FLAT_MV).any(axis=1)
+
+
+def _lead_sd(X) -> tuple[np.ndarray, np.ndarray]:
+    """Records ``(n,)`` holding NaN/inf, and each lead's SD ``(n, n_leads)`` (mV; ``inf`` for
+    those records, which are judged by their NaN/inf), in chunks of :data:`CHUNK` records so
+    that no temporary has the size of ``X``."""
+    nonfinite = np.zeros(X.shape[0], dtype=bool)
+    sd = np.empty(X.shape[:2])
+    for a in range(0, X.shape[0], CHUNK):
+        Xc = X[a : a + CHUNK]
+        nonfinite[a : a + CHUNK] = ~np.isfinite(Xc).all(axis=(1, 2))
+        with np.errstate(invalid="ignore", over="ignore"):
+            sd[a : a + CHUNK] = Xc.std(axis=-1)
+    sd[nonfinite] = np.inf
+    return nonfinite, sd
 
 
 def _rows(rows) -> str:
@@ -83,14 +96,7 @@ def usable_training_records(X, src_idx, tgt_idx, names, on_invalid) -> np.ndarra
         Unusable records with ``on_invalid="raise"``; or no usable record is left (every
         record's sources flat: "no training record has non-flat source leads").
     """
-    nonfinite = np.zeros(X.shape[0], dtype=bool)
-    sd = np.empty(X.shape[:2])
-    for a in range(0, X.shape[0], CHUNK):  # in chunks: no temporary of the size of X
-        Xc = X[a : a + CHUNK]
-        nonfinite[a : a + CHUNK] = ~np.isfinite(Xc).all(axis=(1, 2))
-        with np.errstate(invalid="ignore", over="ignore"):
-            sd[a : a + CHUNK] = Xc.std(axis=-1)
-    sd[nonfinite] = np.inf  # judged by their NaN/inf, not by their SD
+    nonfinite, sd = _lead_sd(X)
     flat_src = sd[:, src_idx] < FLAT_MV
     flat_tgt = sd[:, tgt_idx] < FLAT_MV
     bad = nonfinite | flat_src.any(axis=1) | flat_tgt.any(axis=1)
