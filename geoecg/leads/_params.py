@@ -34,10 +34,6 @@ def check_params(est):
         raise ValueError(f"map_neighbors must be an int >= 0, got {km!r}")
     if km and (est.method != "population" or len(parse_leads(est.source)) != 1):
         raise ValueError("map_neighbors applies to the population method from one lead")
-    if not 0 <= check_number(est.source_beats, "source_beats") <= 1:
-        raise ValueError(f"source_beats must be in [0, 1], got {est.source_beats!r}")
-    if est.source_beats and (est.method != "population" or len(parse_leads(est.source)) != 1):
-        raise ValueError("source_beats applies to the population method from one lead")
     if est.amplitude not in AMPLITUDE_MAPS:
         raise ValueError(f"amplitude must be one of {AMPLITUDE_MAPS}, got {est.amplitude!r}")
     if est.amplitude != "conditional" and est.method == "patient":
@@ -59,7 +55,6 @@ def check_params(est):
         or est.phase_edges_s is not None
         or k
         or km
-        or est.source_beats
         or est.amplitude != "conditional"
     ):
         fs_ok = isinstance(est.fs, int | float | np.integer | np.floating) and not isinstance(
@@ -68,7 +63,7 @@ def check_params(est):
         if not fs_ok or not np.isfinite(est.fs) or est.fs <= 0:
             raise ValueError(
                 "fs must be a positive number in Hz for method='patient', phase_edges_s, "
-                f"template_neighbors, map_neighbors, source_beats or amplitude, got {est.fs!r}"
+                f"template_neighbors, map_neighbors or amplitude, got {est.fs!r}"
             )
     if est.method == "patient":
         check_number(est.calibration_s, "calibration_s", minimum=0, unit="s")

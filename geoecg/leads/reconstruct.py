@@ -30,7 +30,6 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .._three_d_input import ThreeDInputMixin
-from ._beat_source import beat_synchronous_source
 from ._invalid import (
     FLAT_MV,
     check_fs_matches,
@@ -104,13 +103,6 @@ class LeadReconstructor(ThreeDInputMixin, _LinearMaps, TransformerMixin, BaseEst
         record's 12 leads) of the ``k`` training records whose source lead is most alike
         (:mod:`geoecg.leads._neighbours`; the bench's single-lead default, ``k = 20``).
         Needs ``fs``.
-    source_beats : float, default 0.0
-        Population method, one source lead: weight ``w`` in [0, 1] of the record's median
-        source beat in the source that the maps read, at fit and transform: within
-        -0.25 .. +0.45 s of each R-peak the source becomes ``(1 - w) s + w g b`` (``g`` the
-        median beat's least-squares gain on that beat; beats that correlate with it below
-        0.8 and records with fewer than 3 whole beats are read as recorded;
-        :mod:`geoecg.leads._beat_source`). 0 reads the source as recorded. Needs ``fs``.
     amplitude : {"conditional", "r_quantile"}, default "conditional"
         ``"conditional"`` returns the conditional mean, whose amplitudes regress toward the
         population. ``"r_quantile"`` (population and gaussian methods; needs ``fs``)
@@ -212,7 +204,6 @@ class LeadReconstructor(ThreeDInputMixin, _LinearMaps, TransformerMixin, BaseEst
         template_neighbors=0,
         template_weight=0.5,
         map_neighbors=0,
-        source_beats=0.0,
         amplitude="conditional",
         limb_relations=True,
         on_invalid="raise",
@@ -230,7 +221,6 @@ class LeadReconstructor(ThreeDInputMixin, _LinearMaps, TransformerMixin, BaseEst
         self.template_neighbors = template_neighbors
         self.template_weight = template_weight
         self.map_neighbors = map_neighbors
-        self.source_beats = source_beats
         self.amplitude = amplitude
         self.limb_relations = limb_relations
         self.on_invalid = on_invalid
@@ -303,23 +293,17 @@ class LeadReconstructor(ThreeDInputMixin, _LinearMaps, TransformerMixin, BaseEst
         fs = None if self.fs is None else float(self.fs)
         rp = source_rpeaks(X[:, self.src_idx_], fs) if self.amplitude != "conditional" else None
         P = self._phases(X[:, self.src_idx_], rp)
-        B = peaks = None
-        if self.template_neighbors or self.map_neighbors or self.source_beats:
-            B, peaks = median_beats(X, self.src_idx_, float(self.fs))
-        if self.source_beats:  # the maps read the beat-synchronous source (a copy of X)
-            X = X.copy()
-            X[:, self.src_idx_] = self._beat_source(
-                X[:, self.src_idx_], B[:, self.src_idx_[0]], peaks
-            )
         if self.method == "gaussian":
             self.coef_, self.phase_coef_ = self._fit_gaussian(X, P)
         else:
-            G, GB = self._gram(X, P)
-            self.coef_ = self._solve(G[0], GB[0], self.alpha)
-            self.phase_coef_ = self._solve_phases(G, GB, self.alpha, PHASE_PRIOR)
+            G, B = self._gram(X, P)
+            self.coef_ = self._solve(G[0], B[0], self.alpha)
+            self.phase_coef_ = self._solve_phases(G, B, self.alpha, PHASE_PRIOR)
         self.n_features_ = self.coef_.shape[0]
         self.amplitude_map_ = self.template_keys_ = self.template_beats_ = None
-        self.neighbour_maps_ = keys = desc = None
+        self.neighbour_maps_ = peaks = keys = desc = None
+        if self.template_neighbors or self.map_neighbors:
+            B, peaks = median_beats(X, self.src_idx_, float(self.fs))
         if self.map_neighbors:
             desc = source_descriptors(B[:, self.src_idx_[0]], peaks, float(self.fs), _window(fs)[0])
             self.neighbour_maps_ = fit_neighbour_maps(self, X, P, *desc, PHASE_PRIOR)
@@ -339,10 +323,6 @@ class LeadReconstructor(ThreeDInputMixin, _LinearMaps, TransformerMixin, BaseEst
             Y = Y - Y.mean(axis=-1, keepdims=True)
             self.amplitude_map_ = fit_r_amplitude_map(Y, pred, fs, rp)
         return self
-
-    def _beat_source(self, S, beats, peaks):
-        w = float(self.source_beats)
-        return beat_synchronous_source(S, beats, peaks, float(self.fs), w)
 
     def _blend(self, pred, keys, peaks, exclude=None):
         return blend_templates(
@@ -411,19 +391,17 @@ class LeadReconstructor(ThreeDInputMixin, _LinearMaps, TransformerMixin, BaseEst
             if self.method == "patient":
                 pred = self._patient(X[ok], P)
             else:
+                pred = self._predict(Sok, self.coef_, self.phase_coef_, P)
                 tmpl = getattr(self, "template_keys_", None) is not None
                 nbm = getattr(self, "neighbour_maps_", None) is not None
-                sb = bool(getattr(self, "source_beats", 0))
-                if tmpl or nbm or sb:
+                if tmpl or nbm:
                     B, peaks = median_beats(Sok, range(Sok.shape[1]), float(self.fs))
-                Sm = self._beat_source(Sok, B[:, 0], peaks) if sb else Sok
-                pred = self._predict(Sm, self.coef_, self.phase_coef_, P)
                 if tmpl:
                     self._blend(pred, B.reshape(len(B), -1), peaks)
                 if nbm:
                     fs = float(self.fs)
                     desc = source_descriptors(B[:, 0], peaks, fs, _window(fs)[0])
-                    self._blend_maps(pred, Sm, P, desc)
+                    self._blend_maps(pred, Sok, P, desc)
                 pred = self._rescale(pred, Sok, rp)
             out[np.ix_(ok, self.tgt_idx_)] = pred
             if self.exact_limbs_:
