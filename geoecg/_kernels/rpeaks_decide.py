@@ -11,14 +11,6 @@ Tompkins (1986) on the candidate maxima of the QRS energy envelope:
   ``twave_frac`` times that beat's height is noise;
 * search-back: when no beat was found for ``searchback`` times the median of the last 8 RR
   intervals, the highest candidate in the gap is taken if it exceeds ``sb_frac * thr``.
-* lock release: when no beat was accepted for more than ``lock`` samples after one was,
-  the levels are computed again from the candidates of the last ``lock`` samples (as
-  :func:`initial_levels`, rank ``lock_rank``); they replace the current ones only if the
-  current QRS level is at most ``lock_drop`` times the new one and the new one is at least
-  ``lock_sep`` times the new noise level (and positive); then both level rings restart empty
-  and the candidates after the last beat are decided again, at most once per last beat (a
-  start-up transient accepted as the first beat no longer hides every later beat; a
-  beat-free lead, whose window holds only the filters' residue, keeps its level).
 
 The initial levels come from the first ``init`` samples (the candidate of rank
 ``init_rank`` from the top sets ``spk``; the median of the candidates under half of it sets
@@ -160,17 +152,12 @@ def decide_beats(
     frac_noisy,
     ratio_lo,
     ratio_hi,
-    lock,
-    lock_rank,
-    lock_drop,
-    lock_sep,
 ):
     """Accept or reject each candidate; return (candidate indices of beats, thresholds).
 
     ``heights`` and ``positions`` describe the candidate maxima in time order; ``n`` is the
     signal length (a final search-back runs up to it); distances are in samples; ``rr0`` is
-    the RR interval assumed before two beats were seen; ``lock`` (samples), ``lock_rank``,
-    ``lock_drop`` and ``lock_sep`` are the lock release's (module docstring).
+    the RR interval assumed before two beats were seen.
     """
     nc = positions.shape[0]
     is_beat = np.zeros(nc, dtype=np.bool_)
@@ -191,9 +178,7 @@ def decide_beats(
     npk = npk0
     rr_med = rr0  # median of the last 8 RR intervals, updated when one is added
     last_c = -1  # candidate index of the last beat
-    released = -1  # the last beat when the levels were last released (once per beat)
-    c = 0
-    while c <= nc:
+    for c in range(nc + 1):
         t = positions[c] if c < nc else n
         # search-back over the gap since the last beat
         while True:
@@ -233,22 +218,6 @@ def decide_beats(
             last_c = best
         if c == nc:
             break
-        if last_c >= 0 and last_c != released and t - positions[last_c] > lock:
-            j0 = c
-            while j0 > last_c + 1 and positions[j0 - 1] >= t - lock:
-                j0 -= 1
-            if j0 < c:
-                spk2, npk2 = initial_levels(heights[j0:c], positions[j0:c], t, lock_rank)
-                if spk2 > 0.0 and spk <= lock_drop * spk2 and spk2 >= lock_sep * npk2:
-                    spk = spk2
-                    npk = npk2
-                    n_spk = 0
-                    n_npk = 0
-                    spk_dirty = -1
-                    npk_dirty = -1
-                    released = last_c
-                    c = last_c + 1
-                    continue
         h = heights[c]
         thr = _threshold(
             spk=spk, npk=npk, frac=frac, frac_noisy=frac_noisy, ratio_lo=ratio_lo, ratio_hi=ratio_hi
@@ -273,7 +242,6 @@ def decide_beats(
         else:
             npk, npk_dirty = _push_median(npk_buf, npk_srt, n_npk, h, npk_dirty)
             n_npk += 1
-        c += 1
     k = 0
     for c in range(nc):
         if is_beat[c]:
