@@ -97,7 +97,8 @@ def test_biphasic_t_peak_on_the_larger_lobe(lobes, hr, noise):
     "made the ECGSYN T offset worse and was withdrawn; so was item 28 (rule X with the leads' "
     "median T offset: ECGSYN T offset mean |error| 11.0 -> 31.3 ms); rule Y (item 29: a QRS "
     "onset stopped in a small q wave's trough moved to the q's start) fixed it too, but was "
-    "rejected on LUDB `tune` for its QRS-onset SD",
+    "rejected on LUDB `tune` for its QRS-onset SD; so did rule Z (item 30: only the "
+    "T's level taken at the q's start), rejected on `tune` for the T-offset |mean|",
 )
 def test_biphasic_negative_first_at_90_bpm_on_the_larger_lobe():
     rr = 60.0 / 90.0
@@ -117,7 +118,8 @@ def test_biphasic_negative_first_at_90_bpm_on_the_larger_lobe():
     "it at 40-140 bpm but moved the ECGSYN T offset (mean |error| 8.9 -> 14.6 ms), withdrawn; "
     "so was item 28 (rule X with the leads' median T offset: 11.0 -> 31.3 ms); rule Y (item "
     "29: the QRS onset moved out of a small q wave's trough) fixed it too, but was rejected on "
-    "LUDB `tune` for its QRS-onset SD",
+    "LUDB `tune` for its QRS-onset SD; so did rule Z (item 30: only the "
+    "T's level taken at the q's start), rejected on `tune` for the T-offset |mean|",
 )
 def test_upright_t_after_a_tall_r_at_its_known_position():
     x, rp = _beats(UPRIGHT)

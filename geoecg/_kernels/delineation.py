@@ -33,18 +33,6 @@ REASONS = (
     R_FLUTTER,
 ) = range(12)  # fmt: skip
 
-#: Rule Z (registry item 30, the T's reference level, :func:`quiet_boundary`): each lead's T
-#: is measured against the P/T-band level at a point taken out of a small initial (q) wave,
-#: while the reported QRS onset stays where the threshold walk stopped. A quiet stretch
-#: (``|slope| <= qrs_on_lo`` of the peak slope) shorter than ``QRS_ON_QUIET_MS`` (the span of
-#: the QRS-band derivative) after a slope stretch above ``QRS_ON_BIG`` of the peak slope (half
-#: of ``qrs_on_hi``: steeper than a P wave, too shallow to start the search) is the trough of
-#: an initial wave; the reference point is the start of that wave if it lies within
-#: ``QRS_ON_REACH_MS`` (the descent of a q narrower than 40 ms plus the derivative's half-span).
-QRS_ON_QUIET_MS = 8.0
-QRS_ON_REACH_MS = 24.0
-QRS_ON_BIG = 0.1
-
 # Indices into ``par`` (all in samples unless a fraction).
 (
     P_QRS_PRE, P_QRS_POST, P_SLOPE_WIN, P_ON_HI, P_ON_LO, P_OFF_HI, P_OFF_LO,
@@ -67,49 +55,6 @@ def slope_boundary(d, start, stop, thr):
             return i
         i += step
     return stop
-
-
-@njit(cache=True, nogil=True)
-def quiet_boundary(d, on, stop, thr, m, reach, big):
-    """Start of a small initial wave before ``on`` (rule Z's T reference point), walking back
-    from ``on`` (a first index with ``|d| <= thr``) towards ``stop`` (``stop <= on``), at most
-    ``reach`` samples.
-
-    Where the quiet stretch at ``on`` (``|d| <= thr``) is shorter than ``m`` samples and the
-    slope stretch just before it (``|d| > thr``) exceeds ``big``, returns the first index
-    before that stretch that starts ``m`` quiet samples, if it lies within ``reach`` of ``on``;
-    otherwise ``on``. All positions and lengths in samples; ``thr`` and ``big`` in the units
-    of ``d``.
-    """
-    lim = max(stop, on - reach)
-    i = on
-    run = 0
-    while i > lim and abs(d[i]) <= thr:  # the quiet stretch at on
-        run += 1
-        if run >= m:
-            return on
-        i -= 1
-    peak = 0.0
-    while i > lim and abs(d[i]) > thr:  # the slope stretch just before it
-        peak = max(peak, abs(d[i]))
-        i -= 1
-    if not peak > big:
-        return on
-    run = 0
-    cand = i
-    while i > stop:
-        if abs(d[i]) <= thr:
-            if run == 0:
-                if i < on - reach:
-                    return on
-                cand = i
-            run += 1
-            if run >= m:
-                return cand
-        else:
-            run = 0
-        i -= 1
-    return on
 
 
 @njit(cache=True, nogil=True)
@@ -166,9 +111,7 @@ def _set(out, reason, b, cols, code):
 
 @njit(cache=True, nogil=True)
 def _qrs(xq, dq, r, lo, hi, par, out, reason, b):
-    """QRS onset/offset and Q, R, S peaks of one beat; returns the QRS amplitude (0: flat)
-    and the T's reference point (rule Z, :func:`quiet_boundary`; the onset where it finds
-    no small initial wave), in samples."""
+    """QRS onset/offset and Q, R, S peaks of one beat; returns the QRS amplitude (0: flat)."""
     w = int(par[P_SLOPE_WIN])
     m = r
     dmax = 0.0
@@ -177,16 +120,13 @@ def _qrs(xq, dq, r, lo, hi, par, out, reason, b):
             dmax = abs(dq[i])
             m = i
     if not dmax > 1e-12:
-        return 0.0, -1
+        return 0.0
     s1 = m
     for i in range(lo, m + 1):
         if abs(dq[i]) >= par[P_ON_HI] * dmax:
             s1 = i
             break
     on = slope_boundary(dq, s1, lo, par[P_ON_LO] * dmax)
-    ms = par[P_RR1] / 1000.0  # samples per ms (P_RR1 is 1 s)
-    quiet, reach = max(1, round(QRS_ON_QUIET_MS * ms)), round(QRS_ON_REACH_MS * ms)
-    tref = quiet_boundary(dq, on, lo, par[P_ON_LO] * dmax, quiet, reach, QRS_ON_BIG * dmax)
     s2 = m
     for i in range(hi, m - 1, -1):
         if abs(dq[i]) >= par[P_OFF_HI] * dmax:
@@ -222,14 +162,13 @@ def _qrs(xq, dq, r, lo, hi, par, out, reason, b):
         out[b, 4] = np.nan
         reason[b, 4] = 4
         out[b, 6] = imn
-    return amp, tref
+    return amp
 
 
 @njit(cache=True, nogil=True)
-def _t_wave(xw, dw, tref, off, ts, te, qamp, par, out, reason, b):
-    """T onset, peak and offset in ``[ts, te]``, measured against the level at ``tref``;
-    returns the T offset (or -1)."""
-    iso = xw[tref]
+def _t_wave(xw, dw, on, off, ts, te, qamp, par, out, reason, b):
+    """T onset, peak and offset in ``[ts, te]``; returns the T offset (or -1)."""
+    iso = xw[on]
     ipos = _argext(xw, ts, te, 1.0, iso)
     ineg = _argext(xw, ts, te, -1.0, iso)
     apos = xw[ipos] - iso
@@ -371,7 +310,7 @@ def delineate_lead(xq, dq, xw, dw, rpeaks, par, out, reason, lo_min):
             _set(out, reason, b, range(12), 8)
             prev_toff = -1
             continue
-        qamp, tref = _qrs(xq, dq, r, lo, hi, par, out, reason, b)
+        qamp = _qrs(xq, dq, r, lo, hi, par, out, reason, b)
         if qamp <= 0.0:
             _set(out, reason, b, range(12), 1)
             prev_toff = -1
@@ -393,7 +332,7 @@ def delineate_lead(xq, dq, xw, dw, rpeaks, par, out, reason, lo_min):
         elif not (_finite(xw, ts, te) and _finite(dw, ts, te)):
             _set(out, reason, b, (9, 10, 11), 8)
         else:
-            toff = _t_wave(xw, dw, tref, off, ts, te, qamp, par, out, reason, b)
+            toff = _t_wave(xw, dw, on, off, ts, te, qamp, par, out, reason, b)
         # ---------------------------------------------------------------- P wave
         pe = on - int(par[P_P_GAP])
         ps = on - int(par[P_P_PRE])

@@ -19,9 +19,7 @@ band (0.5-15 Hz), then runs :func:`geoecg._kernels.delineation.delineate_lead` a
   its QRS search window ``qrs_spike_ms`` after the spike: ventricular depolarisation cannot
   start before the stimulus, and the slope of the stimulus's filtered ringing otherwise
   carries the onset to the start of the window (paced record 45 read 14 ms early).
-* **T**: the largest deflection from the isoelectric level (the P/T-band level at the QRS
-  onset or, where the onset stops at the trough of a small q wave, at that wave's start:
-  rule Z, :mod:`geoecg._kernels.delineation`; the reported QRS onset does not move) between
+* **T**: the largest deflection from the isoelectric level (the QRS-onset level) between
   the QRS offset + ``t_gap_ms`` and an RR-dependent end; a T smaller than ``t_min_rel`` times
   the QRS amplitude is absent. Onset and offset come from the limbs of that deflection by
   the trapezium-area method (Vazquez-Seisdedos et al. 2011), which handles inverted waves by
