@@ -28,25 +28,15 @@ ECGSYN_FIDUCIALS = (
 _GROUPS = {"P": ("P",), "QRS": ("Q", "R", "S"), "T": ("T",)}
 
 
-def _group_phases(theta, width, amp, idx, level, tangent=False):
-    """Phases (rad, relative to R) of onset, peak and offset of the events ``idx``.
-
-    ``tangent``: the offset is where the tangent at the steepest descent of the spatial
-    magnitude after its peak meets zero, instead of the last phase at ``level`` of the peak.
-    """
+def _group_phases(theta, width, amp, idx, level):
+    """Phases (rad, relative to R) of onset, peak and offset of the events ``idx``."""
     lo = min(theta[i] - 6 * width[i] for i in idx)
     hi = max(theta[i] + 6 * width[i] for i in idx)
     phi = np.linspace(lo, hi, 20001)
     v = sum(amp[:, i, None] * np.exp(-0.5 * ((phi - theta[i]) / width[i]) ** 2) for i in idx)
     m = np.linalg.norm(v, axis=0)
     above = np.flatnonzero(m >= level * m.max())
-    ipk = int(np.argmax(m))
-    off = phi[above[-1]]
-    if tangent:
-        dm = np.gradient(m, phi)
-        k = ipk + int(np.argmin(dm[ipk:]))  # steepest descent after the peak
-        off = phi[k] - m[k] / dm[k]
-    return phi[above[0]], phi[ipk], off
+    return phi[above[0]], phi[int(np.argmax(m))], phi[above[-1]]
 
 
 def ecgsyn_wave_times(
@@ -58,7 +48,6 @@ def ecgsyn_wave_times(
     qrs_amp: float = 1.0,
     level: float = 0.05,
     t_polarity: str = "upright",
-    t_off: str = "level",
 ) -> pd.DataFrame:
     """True P, QRS and T positions of a constant-rate :func:`~geoecg.simulate.synthesize_ecg` strip.
 
@@ -74,12 +63,6 @@ def ecgsyn_wave_times(
         As passed to :func:`~geoecg.simulate.synthesize_ecg`. An inverted T has the
         upright T's times; the
         biphasic T's boundaries span both lobes and its peak is the larger (second) lobe's.
-    t_off : {"level", "tangent"}, default "level"
-        T-offset convention. ``"level"``: the last time at ``level`` of the T's peak spatial
-        magnitude (2.45 SD after the peak of a Gaussian T at 5 %). ``"tangent"``: where the
-        tangent at the steepest descent of that magnitude after its peak meets zero (2.0 SD
-        after it), the reading of the trapezium-area method. A biphasic T (two events, no
-        single tangent) keeps the level convention.
 
     Returns
     -------
@@ -101,8 +84,6 @@ def ecgsyn_wave_times(
         raise ValueError("hr_bpm must be within 20-250 beats/min")
     if qrs_width <= 0:
         raise ValueError("qrs_width must be > 0")
-    if t_off not in ("level", "tangent"):
-        raise ValueError(f"t_off must be 'level' or 'tangent', got {t_off!r}")
     f1 = np.sqrt(hr_bpm / 60.0)
     f2 = np.sqrt(f1)
     theta = np.deg2rad(_THETA_DEG) * np.array([f2, f1, 1.0, f1, f1, f2])
@@ -116,8 +97,7 @@ def ecgsyn_wave_times(
         idx = [WAVES.index(n) for n in _GROUPS[g]]
         if g == "T":  # the T lobes: every event from the T on
             idx = list(range(WAVES.index("T"), theta.size))
-        tangent = g == "T" and t_off == "tangent" and len(idx) == 1
-        rel.extend(_group_phases(theta, width, amp, idx, level, tangent))
+        rel.extend(_group_phases(theta, width, amp, idx, level))
     rel[4] = 0.0  # the QRS peak is the R event (phase 0)
     omega = 2 * np.pi * hr_bpm / 60.0
     rr = 60.0 / hr_bpm
