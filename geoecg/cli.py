@@ -252,7 +252,8 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return 2
     except (FileNotFoundError, ValueError, TypeError, KeyError) as exc:
-        print(f"geoecg {args.command}: error: {exc}", file=sys.stderr)
+        words = ("geoecg", args.command, getattr(args, "bench", None))  # bench: its name too
+        print(f"{' '.join(w for w in words if w)}: error: {exc}", file=sys.stderr)
         return 2
 
 

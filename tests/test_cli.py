@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
+import numpy as np
 import pytest
 
 from geoecg.cli import build_parser, main
@@ -63,3 +64,53 @@ def test_demo_runs_on_embedded_data(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "figures and tables written to" in out
     assert (tmp_path / "record_mitdb_201.png").stat().st_size > 10_000
+
+
+def test_info_on_a_folder_of_unreadable_records_is_one_clean_error(capsys, tmp_path):
+    # every header empty: one line naming the folder and the first record's reason (was a
+    # printed "Empty DataFrame" and then "error: 'fs_hz'", a KeyError's bare message)
+    (tmp_path / "r1.hea").write_text("")
+    (tmp_path / "r2.hea").write_text("")
+    assert main(["info", str(tmp_path)]) == 2
+    out, err = capsys.readouterr()
+    assert "Empty DataFrame" not in out and "fs_hz" not in err
+    assert err.count("\n") == 1
+    assert "none of the 2 record(s)" in err and "r1" in err and "header is empty" in err
+
+
+def test_a_bench_error_names_the_bench(capsys, tmp_path, monkeypatch):
+    # the one error line names the benchmark that failed ("geoecg bench hrv: error: ..."),
+    # not only "geoecg bench"
+    monkeypatch.delenv("GEOECG_DATA", raising=False)
+    assert main(["bench", "hrv", "--data", str(tmp_path / "nothing")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("geoecg bench hrv: error: ") and err.count("\n") == 1
+    assert "nothing" in err
+
+
+def test_extract_at_a_rate_too_low_for_the_band_names_the_rate(capsys, tmp_path):
+    # a header with a wrong rate (1 Hz): the covariance error row says which rate the
+    # 0.5-40 Hz band needs (was scipy's "Wn[0] must be less than Wn[1]")
+    import pandas as pd
+    import wfdb
+
+    rng = np.random.default_rng(0)
+    wfdb.wrsamp("r1", fs=1, units=["mV"], sig_name=["II"], p_signal=rng.normal(size=(20, 1)),
+                fmt=["16"], write_dir=str(tmp_path))  # fmt: skip
+    out = tmp_path / "out"
+    assert main(["extract", str(tmp_path), "--out", str(out), "--features", "covariance"]) == 0
+    assert "(1 error rows)" in capsys.readouterr().out
+    err = pd.concat(pd.read_parquet(p) for p in out.rglob("*.parquet"))["error"].iloc[0]
+    assert "Wn[0]" not in err
+    assert "band needs a sampling rate above 1.11 Hz" in err and "got 1 Hz" in err
+
+
+@pytest.mark.parametrize("opts", [["--fs", "0"], ["--fs", "-100"], ["--fs", "nan"],
+                                  ["--seconds", "0"], ["--fs", "1", "--seconds", "1"]])  # fmt: skip
+def test_bench_riemann_bad_rate_is_one_line_naming_the_options(opts, capsys):
+    # was pyRiemann's "Matrices must be positive definite" (--fs 0) or numpy's "negative
+    # dimensions are not allowed" (--fs -100)
+    assert main(["bench", "riemann", "--n", "2", "--chunk", "2", *opts]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("geoecg bench riemann: error: --fs (Hz) and --seconds (s) must be")
+    assert err.count("\n") == 1 and "at least 2 samples per record" in err

@@ -33,8 +33,15 @@ __all__ = ["RecordData"]
 
 @lru_cache(maxsize=32)
 def _sos(fs: float, low: float, high: float) -> tuple[np.ndarray, np.ndarray]:
-    """Band-pass sections and their steady-state initial conditions (per unit input)."""
-    sos = sps.butter(2, [low, min(high, 0.45 * fs)], btype="bandpass", fs=fs, output="sos")
+    """Band-pass sections and their steady-state initial conditions (per unit input).
+    A rate at which the band is empty raises ValueError naming the rate it needs."""
+    top = min(high, 0.45 * fs)
+    if not low < top:  # scipy's own message ("Wn[0] must be less than Wn[1]") names neither
+        raise ValueError(
+            f"the {low:g}-{high:g} Hz band needs a sampling rate above {low / 0.45:.2f} Hz "
+            f"(its top is capped at 0.45 x the rate); got {fs:g} Hz"
+        )
+    sos = sps.butter(2, [low, top], btype="bandpass", fs=fs, output="sos")
     return sos, sps.sosfilt_zi(sos)
 
 

@@ -6,8 +6,9 @@ detection scored against the reference beats, HRV and signal quality, and 12-lea
 geometry. Figures (PNG) and tables land in the --out folder (default ./geoecg-demo).
 
 The first run also compiles the numba kernels, once: a few CPU minutes (about 166 CPU s on
-a 2-core machine in session 17, 10 min wall while it was shared with other jobs); they are
-cached on disk, and the next run there took 22 s. Step times are printed without it.
+a 2-core machine in session 17, 10 min wall while it was shared with other jobs; 192 CPU s
+and 14 min wall at load 6-12 in session 20); they are cached on disk, and the next run
+there took 22 s (29 s wall, 7 CPU s in session 20). Step times are printed without it.
 """
 
 from __future__ import annotations

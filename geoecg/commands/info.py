@@ -93,6 +93,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args) -> int:
     df = summarise(args.path, annotator=args.annotator)
     bad = df.pop("error").dropna() if "error" in df else pd.Series(dtype=str)
+    if len(bad) == len(df):  # a folder whose every header failed: no table to print
+        raise ValueError(
+            f"none of the {len(df)} record(s) in {args.path} is readable (first: "
+            f"{bad.index[0]}: {bad.iloc[0]}); expected WFDB headers (.hea) with their signal files"
+        )
     with pd.option_context("display.max_rows", 500, "display.width", 160):
         print(df.drop(index=bad.index, columns=["leads"], errors="ignore").to_string())
     for name, why in list(bad.items())[:20]:

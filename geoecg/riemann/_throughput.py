@@ -246,6 +246,13 @@ def riemann_benchmark(
 
     if n < 1 or chunk < 1:
         raise ValueError(f"--n and --chunk must be >= 1, got {n}, {chunk}")
+    if not (np.isfinite(fs) and np.isfinite(seconds) and fs > 0 and seconds > 0) or (
+        round(fs * seconds) < 2
+    ):  # a rate of 0 reached pyRiemann ("Matrices must be positive definite"), -1 numpy
+        raise ValueError(
+            "--fs (Hz) and --seconds (s) must be finite and > 0, with at least 2 samples per "
+            f"record (fs x seconds); got --fs {fs:g} --seconds {seconds:g}"
+        )
     ns, rng = int(round(fs * seconds)), np.random.default_rng(0)
     bank = synthetic_bank(ns, fs, rng)
     steps, ref = _steps(bank, chunk, rng)
