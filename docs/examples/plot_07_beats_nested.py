@@ -112,8 +112,9 @@ print(class_table(y, nested.y_pred, labels=["N", "S", "V"]).format(digits=1))
 # figure here is a development figure on a toy cohort, and the inner CV, which trains on
 # one patient at a time, chooses noisily. The benchmark's figures (MIT-BIH DS1, 21
 # patients, nested), with a flag on those that had any selection on their own test data,
-# are on :doc:`/benchmarks/beats`; the benchmark's default also wraps this pipeline in a
-# per-record prior adapter (:class:`~geoecg.estimators.RecordPriorAdapter`) and per-record
+# are on :doc:`/benchmarks/beats`; the benchmark's default also wraps this pipeline in the
+# record-prior adapter (:class:`~geoecg.estimators.RecordPriorAdapter`; its calibrated
+# decision at the training prior, without per-record EM since session 19) and per-record
 # self-training (:class:`~geoecg.estimators.RecordSelfTraining`), left out here for speed.
 fig, ax = plt.subplots(figsize=(7, 3.8))
 x = np.arange(len(results))
