@@ -174,8 +174,9 @@ def _cinc(data_dir, quick: bool, max_records, random_state: int) -> CompareTask:
     from ..signal import Resampler
 
     db = CinC2017(data_dir)
-    labels = db.labels()
-    names = list(labels.index)
+    # the reader's records (RECORDS file when present) with a label, sorted by name; a
+    # record without a label is left out with a UserWarning naming it
+    names = db.labelled_records()
     if max_records is not None:
         rng = np.random.default_rng(random_state)
         names = sorted(rng.choice(names, size=min(max_records, len(names)), replace=False))

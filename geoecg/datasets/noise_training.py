@@ -274,18 +274,36 @@ def cinc2017_windows(
         Window length, s; the tail after the last full window is dropped (a record
         shorter than one window gives one shorter window if it holds half a window).
     names : sequence of str, optional
-        Record names (default: every labelled record).
+        Record names. Default: the folder's labelled records,
+        :meth:`geoecg.io.CinC2017.labelled_records` (those its ``RECORDS`` file lists when
+        there is one, sorted by name; a record without a label is left out with a
+        ``UserWarning`` naming it).
 
     Returns
     -------
     NoiseWindows
         Windows (mV, 300 Hz), labels and source records.
+
+    Raises
+    ------
+    ValueError
+        If a record of ``names`` has no label.
     """
     from ..io import CinC2017
 
     db = CinC2017(root)
     labels = db.labels()
-    names = list(labels.index) if names is None else list(names)
+    if names is None:
+        names = db.labelled_records()
+    else:
+        names = [str(n) for n in names]
+        missing = [n for n in names if n not in labels.index]
+        if missing:
+            raise ValueError(
+                f"{len(missing)} of the records asked for have no label in {db.root}: "
+                f"{missing[:5]}{' ...' if len(missing) > 5 else ''}; pass names from "
+                "CinC2017.labelled_records()"
+            )
     wins, ys, kinds, recs = [], [], [], []
     fs = None
     for name in names:
