@@ -114,3 +114,17 @@ def test_bench_riemann_bad_rate_is_one_line_naming_the_options(opts, capsys):
     err = capsys.readouterr().err
     assert err.startswith("geoecg bench riemann: error: --fs (Hz) and --seconds (s) must be")
     assert err.count("\n") == 1 and "at least 2 samples per record" in err
+
+
+def test_extract_and_plot_on_a_missing_folder_say_what_they_expect(capsys, tmp_path):
+    # was "X is not a folder of ECG records" / "no sweep results under X/results": what was
+    # wrong, but not what is expected
+    assert main(["extract", str(tmp_path / "nothing"), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "nothing does not exist; expected a database folder" in err
+    (tmp_path / "f.txt").write_text("x")
+    assert main(["extract", str(tmp_path / "f.txt"), "--out", str(tmp_path / "o")]) == 2
+    assert "f.txt is a file, not a folder" in capsys.readouterr().err
+    assert main(["plot", str(tmp_path / "nothing")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "expected the --out folder of a geoecg sweep run" in err

@@ -443,7 +443,11 @@ def _open_at(source, fs: float | None) -> RecordSource:
 
 def _detect(root: Path) -> str:
     if not root.is_dir():
-        raise FileNotFoundError(f"{root} is not a folder of ECG records")
+        what = "is a file, not a folder" if root.exists() else "does not exist"
+        raise FileNotFoundError(
+            f"{root} {what}; expected a database folder (cinc2017, mimic-iv-ecg, mitdb, ptbxl "
+            "or any tree of WFDB records) or KIND:FOLDER"
+        )
     if (root / "record_list.csv").is_file() or any((root / "files").glob("p*/p*")):
         return "mimic-iv-ecg"
     if (root / "ptbxl_database.csv").is_file():

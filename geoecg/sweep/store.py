@@ -140,5 +140,8 @@ def load_results(out_dir) -> pd.DataFrame:
     store = ResultStore(out_dir)
     df = store.load()
     if df.empty:
-        raise FileNotFoundError(f"no sweep results under {store.dir}")
+        raise FileNotFoundError(
+            f"no sweep results under {store.dir}: expected the --out folder of a geoecg sweep "
+            "run (results/part-*.parquet)"
+        )
     return df.sort_values(["method", "shift", "n", "seed"], kind="stable").reset_index(drop=True)
