@@ -31,8 +31,6 @@ MAP_WEIGHT = 0.5
 QRS_SPAN_S = (0.10, 0.12)
 #: Fraction of the span's largest absolute value that delimits the QRS width.
 QRS_LEVEL = 0.3
-#: Half-width of the QRS block of the descriptor distance (s), ``qrs_weight > 0`` only.
-QRS_BLOCK_S = 0.06
 
 
 def source_descriptors(beats, peaks, fs, pre):
@@ -97,10 +95,6 @@ class NeighbourMaps:
     shape_scale, z_scale : float
         Mean squared distance between two bank records of each block (each block is divided
         by its own, so that both weigh alike).
-    qrs_weight : float
-        Weight of a third block, the shape within ``qrs_lo:qrs_hi`` (the samples within
-        :data:`QRS_BLOCK_S` of the R-peak), divided by its own mean squared distance
-        ``qrs_scale``; 0 leaves the distance as it was.
     """
 
     shape: np.ndarray
@@ -111,25 +105,16 @@ class NeighbourMaps:
     sd: np.ndarray
     shape_scale: float
     z_scale: float
-    qrs_weight: float = 0.0
-    qrs_lo: int = 0
-    qrs_hi: int = 0
-    qrs_scale: float = 1.0
 
     def distances(self, shape, scalars):
         """Squared descriptor distances ``(n, n_bank)`` of new records to the bank."""
         z = (scalars - self.mu) / self.sd
         ds = (shape**2).sum(1)[:, None] + (self.shape**2).sum(1)[None] - 2 * shape @ self.shape.T
         dz = (z**2).sum(1)[:, None] + (self.z**2).sum(1)[None] - 2 * z @ self.z.T
-        d = np.maximum(ds, 0) / self.shape_scale + np.maximum(dz, 0) / self.z_scale
-        if self.qrs_weight > 0:
-            q, qb = shape[:, self.qrs_lo : self.qrs_hi], self.shape[:, self.qrs_lo : self.qrs_hi]
-            dq = (q**2).sum(1)[:, None] + (qb**2).sum(1)[None] - 2 * q @ qb.T
-            d = d + self.qrs_weight * np.maximum(dq, 0) / self.qrs_scale
-        return d
+        return np.maximum(ds, 0) / self.shape_scale + np.maximum(dz, 0) / self.z_scale
 
 
-def fit_neighbour_maps(rec, X, P, shape, scalars, ok, prior_strength, qrs_weight=0.0, qrs=(0, 0)):
+def fit_neighbour_maps(rec, X, P, shape, scalars, ok, prior_strength):
     """Fit every training record's own map and keep the library (:class:`NeighbourMaps`).
 
     Parameters
@@ -144,10 +129,6 @@ def fit_neighbour_maps(rec, X, P, shape, scalars, ok, prior_strength, qrs_weight
         :func:`source_descriptors` of the training records.
     prior_strength : float
         Pull of each record's pooled map on its beat-phase maps.
-    qrs_weight : float, default 0.0
-        Weight of the QRS block of the distance (:class:`NeighbourMaps`).
-    qrs : tuple of int, default (0, 0)
-        Its samples of the descriptor window, ``(start, stop)``.
 
     Returns
     -------
@@ -168,7 +149,6 @@ def fit_neighbour_maps(rec, X, P, shape, scalars, ok, prior_strength, qrs_weight
     sd = np.where(sd > 0, sd, 1.0)
     z = (sc - mu) / sd
     sh = shape[keep]
-    lo, hi = int(qrs[0]), int(qrs[1])
     return NeighbourMaps(
         shape=sh,
         z=z,
@@ -178,10 +158,6 @@ def fit_neighbour_maps(rec, X, P, shape, scalars, ok, prior_strength, qrs_weight
         sd=sd,
         shape_scale=max(2.0 * float(sh.var(axis=0).sum()), 1e-12),
         z_scale=max(2.0 * float(z.var(axis=0).sum()), 1e-12),
-        qrs_weight=float(qrs_weight),
-        qrs_lo=lo,
-        qrs_hi=hi,
-        qrs_scale=max(2.0 * float(sh[:, lo:hi].var(axis=0).sum()), 1e-12) if hi > lo else 1.0,
     )
 
 

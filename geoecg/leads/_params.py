@@ -34,7 +34,6 @@ def check_params(est):
         raise ValueError(f"map_neighbors must be an int >= 0, got {km!r}")
     if km and (est.method != "population" or len(parse_leads(est.source)) != 1):
         raise ValueError("map_neighbors applies to the population method from one lead")
-    check_number(est.map_qrs_weight, "map_qrs_weight", minimum=0, strict=False)
     if est.amplitude not in AMPLITUDE_MAPS:
         raise ValueError(f"amplitude must be one of {AMPLITUDE_MAPS}, got {est.amplitude!r}")
     if est.amplitude != "conditional" and est.method == "patient":

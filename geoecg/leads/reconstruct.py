@@ -38,12 +38,7 @@ from ._invalid import (
     usable_training_records,
 )
 from ._linear_maps import _LinearMaps
-from ._neighbours import (
-    QRS_BLOCK_S,
-    blend_neighbour_maps,
-    fit_neighbour_maps,
-    source_descriptors,
-)
+from ._neighbours import blend_neighbour_maps, fit_neighbour_maps, source_descriptors
 from ._params import METHODS, check_params
 from ._rescale import apply_r_amplitude_map, fit_r_amplitude_map, source_rpeaks
 from ._templates import _window, blend_templates, median_beats
@@ -108,11 +103,6 @@ class LeadReconstructor(ThreeDInputMixin, _LinearMaps, TransformerMixin, BaseEst
         record's 12 leads) of the ``k`` training records whose source lead is most alike
         (:mod:`geoecg.leads._neighbours`; the bench's single-lead default, ``k = 20``).
         Needs ``fs``.
-    map_qrs_weight : float, default 0.0
-        With ``map_neighbors``: weight (>= 0) of a third block of the neighbours'
-        descriptor distance, the source's median-beat shape within ±0.06 s of the R-peak
-        (the QRS, whose sign pattern tells the frontal axis), scaled by its own mean
-        squared distance over the bank; 0 is the distance of the shape and scalars alone.
     amplitude : {"conditional", "r_quantile"}, default "conditional"
         ``"conditional"`` returns the conditional mean, whose amplitudes regress toward the
         population. ``"r_quantile"`` (population and gaussian methods; needs ``fs``)
@@ -214,7 +204,6 @@ class LeadReconstructor(ThreeDInputMixin, _LinearMaps, TransformerMixin, BaseEst
         template_neighbors=0,
         template_weight=0.5,
         map_neighbors=0,
-        map_qrs_weight=0.0,
         amplitude="conditional",
         limb_relations=True,
         on_invalid="raise",
@@ -232,7 +221,6 @@ class LeadReconstructor(ThreeDInputMixin, _LinearMaps, TransformerMixin, BaseEst
         self.template_neighbors = template_neighbors
         self.template_weight = template_weight
         self.map_neighbors = map_neighbors
-        self.map_qrs_weight = map_qrs_weight
         self.amplitude = amplitude
         self.limb_relations = limb_relations
         self.on_invalid = on_invalid
@@ -317,13 +305,8 @@ class LeadReconstructor(ThreeDInputMixin, _LinearMaps, TransformerMixin, BaseEst
         if self.template_neighbors or self.map_neighbors:
             B, peaks = median_beats(X, self.src_idx_, float(self.fs))
         if self.map_neighbors:
-            pre = _window(fs)[0]
-            desc = source_descriptors(B[:, self.src_idx_[0]], peaks, float(self.fs), pre)
-            half = int(round(QRS_BLOCK_S * float(self.fs)))
-            qrs = (max(pre - half, 0), pre + half + 1)
-            self.neighbour_maps_ = fit_neighbour_maps(
-                self, X, P, *desc, PHASE_PRIOR, self.map_qrs_weight, qrs
-            )
+            desc = source_descriptors(B[:, self.src_idx_[0]], peaks, float(self.fs), _window(fs)[0])
+            self.neighbour_maps_ = fit_neighbour_maps(self, X, P, *desc, PHASE_PRIOR)
         if self.template_neighbors:
             keys = B[:, self.src_idx_].reshape(len(B), -1)
             ok = np.isfinite(keys).all(axis=1)
