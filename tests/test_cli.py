@@ -128,3 +128,17 @@ def test_extract_and_plot_on_a_missing_folder_say_what_they_expect(capsys, tmp_p
     assert main(["plot", str(tmp_path / "nothing")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "expected the --out folder of a geoecg sweep run" in err
+
+
+def test_a_sweep_config_that_is_not_toml_is_named(capsys, tmp_path):
+    # was tomllib's "Expected ']' at the end of a table declaration (at line 1, column 6)",
+    # naming no file
+    from geoecg.sweep.label_shift import load_label_shift_config
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[grid\nshift = [")
+    assert main(["sweep", str(bad), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"sweep config {bad} is not valid TOML: Expected" in err
+    with pytest.raises(ValueError, match="label-shift config .*bad.toml is not valid TOML"):
+        load_label_shift_config(bad)

@@ -193,7 +193,10 @@ def load_config(source) -> SweepConfig:
 
         path = resolve_config(source)
         with open(path, "rb") as fh:
-            raw = tomllib.load(fh)
+            try:
+                raw = tomllib.load(fh)
+            except tomllib.TOMLDecodeError as exc:  # its message names no file
+                raise ValueError(f"sweep config {path} is not valid TOML: {exc}") from None
     elif isinstance(source, dict):
         raw = json.loads(json.dumps(source, default=float))
     else:

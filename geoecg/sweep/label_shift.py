@@ -83,7 +83,10 @@ def load_label_shift_config(source) -> dict:
         path = Path(source)
         if not path.is_file():
             raise FileNotFoundError(f"label-shift config {path} does not exist")
-        raw = tomllib.loads(path.read_text())
+        try:
+            raw = tomllib.loads(path.read_text())
+        except tomllib.TOMLDecodeError as exc:  # its message names no file
+            raise ValueError(f"label-shift config {path} is not valid TOML: {exc}") from None
     for sec, tab in raw.items():
         if sec not in _KEYS:
             raise ValueError(f"unknown section [{sec}]; allowed: {sorted(_KEYS)}")
