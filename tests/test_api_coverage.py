@@ -376,7 +376,6 @@ EXEMPT = {
         'features.beat_records.beat_record_table',
         'features.beat_records.beat_table_leads',
         'features.beat_records.check_beat_columns',
-        'features.beat_records.sinus_reference_rows',
         'features.beat_records.stack_beat_tables',
         'features.beat_records.wfdb_beat_records',
         'features.delineation_protocols.ecgsyn_truth',

@@ -23,7 +23,6 @@ __all__ = [
     "beat_record_table",
     "beat_table_leads",
     "check_beat_columns",
-    "sinus_reference_rows",
     "stack_beat_tables",
     "wfdb_beat_records",
 ]
@@ -34,9 +33,6 @@ BEAT_TABLE_VERSION = "v4"
 
 #: Classified AAMI beat classes (EC57); other labels are dropped by :func:`stack_beat_tables`.
 AAMI_BEAT_CLASSES = ("N", "S", "V", "F", "Q")
-
-#: Fewer sinus-like beats than this in a record: :func:`sinus_reference_rows` takes them all.
-SINUS_REFERENCE_MIN_BEATS = 10
 
 _LEAD_SUFFIX = re.compile(r"_l(\d+)$")
 
@@ -185,74 +181,7 @@ def check_beat_columns(tables, ids=None) -> None:
     )
 
 
-def sinus_reference_rows(X, names, *, min_beats=SINUS_REFERENCE_MIN_BEATS) -> np.ndarray:
-    """Label-free rows of one record's sinus-like beats: not premature against its own rhythm.
-
-    A beat is sinus-like when its ``dom_rr_pre`` (RR before the beat over the record's sinus
-    RR reference, :func:`~geoecg.features.beat_dominant.dominant_beat_features`) is at least
-    0.88, the module's threshold for "not premature". Used as the reference of
-    :func:`stack_beat_tables` ``(reference="sinus")`` (registry item 30 of the beats
-    benchmark): each record's ``rs_*`` copies are centred and scaled on these beats, so they
-    stay anchored to the patient's sinus beats when ectopic beats are a large share.
-
-    Parameters
-    ----------
-    X : array_like, shape (n_beats, n_features)
-        One record's beat table.
-    names : sequence of str
-        Its column names; must contain ``dom_rr_pre``.
-    min_beats : int, default :data:`SINUS_REFERENCE_MIN_BEATS`
-        Fewer sinus-like beats than this (3-beat records, all-ectopic records, long NaN
-        gaps): every row is the reference (the all-beats standardisation).
-
-    Returns
-    -------
-    ndarray of bool, shape (n_beats,)
-
-    Raises
-    ------
-    ValueError
-        ``dom_rr_pre`` not among ``names``, or ``X`` not 2-D with ``len(names)`` columns.
-
-    Examples
-    --------
-    >>> X = np.array([[1.0], [0.6], [0.95], [np.nan]])
-    >>> sinus_reference_rows(X, ["dom_rr_pre"], min_beats=2).tolist()
-    [True, False, True, False]
-    >>> sinus_reference_rows(X, ["dom_rr_pre"], min_beats=3).tolist()
-    [True, True, True, True]
-    """
-    names = [str(s) for s in names]
-    if "dom_rr_pre" not in names:
-        raise ValueError(
-            "reference='sinus' needs the column dom_rr_pre (record_beat_table's tables), "
-            f"got {len(names)} columns without it"
-        )
-    from .beat_dominant import _SINUS
-
-    X = np.asarray(X, dtype=np.float64)
-    if X.ndim != 2 or X.shape[1] != len(names):
-        raise ValueError(f"X must be 2-D with {len(names)} columns, got shape {X.shape}")
-    with np.errstate(invalid="ignore"):
-        ref = X[:, names.index("dom_rr_pre")] >= _SINUS
-    return ref if int(ref.sum()) >= int(min_beats) else np.ones(X.shape[0], dtype=bool)
-
-
-def _reference_standardize(V, ref):
-    """:func:`~geoecg.features.beat_dominant.record_standardize` with the median and IQR
-    taken over the rows ``ref`` only (NaN-safe; zero or undefined IQR: only re-centred)."""
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        med = np.nanmedian(V[ref], axis=0)
-        q1, q3 = np.nanpercentile(V[ref], [25.0, 75.0], axis=0)
-    iqr = q3 - q1
-    out = V - np.where(np.isfinite(med), med, 0.0)
-    return out / np.where(np.isfinite(iqr) & (iqr > 0), iqr, 1.0)
-
-
-def stack_beat_tables(tables, adapt=False, classes=AAMI_BEAT_CLASSES, *, ids=None, reference="all"):
+def stack_beat_tables(tables, adapt=False, classes=AAMI_BEAT_CLASSES, *, ids=None):
     """Stack records' beat tables into one labelled matrix.
 
     Parameters
@@ -268,9 +197,6 @@ def stack_beat_tables(tables, adapt=False, classes=AAMI_BEAT_CLASSES, *, ids=Non
         Beat labels kept.
     ids : sequence of str, optional
         Record names, used only in the error when the tables' columns differ.
-    reference : {"all", "sinus"}, default "all"
-        The beats whose median and IQR standardise the ``rs_*`` copies: all of the record's
-        beats, or its sinus-like beats (:func:`sinus_reference_rows`; registry item 30).
 
     Returns
     -------
@@ -298,16 +224,10 @@ def stack_beat_tables(tables, adapt=False, classes=AAMI_BEAT_CLASSES, *, ids=Non
 
     if not tables:
         raise ValueError("tables is empty: need at least one record")
-    if reference not in ("all", "sinus"):
-        raise ValueError(f"reference must be 'all' or 'sinus', got {reference!r}")
     check_beat_columns(tables, ids)
     Xs, ys, n = [], [], []
     for t in tables:
-        if adapt and reference == "sinus":
-            ref = sinus_reference_rows(t["X"], t["names"])
-            X = np.hstack([t["X"], _reference_standardize(np.asarray(t["X"], float), ref)])
-        else:
-            X = np.hstack([t["X"], record_standardize(t["X"])]) if adapt else t["X"]
+        X = np.hstack([t["X"], record_standardize(t["X"])]) if adapt else t["X"]
         ok = np.isin(t["y"], list(classes))
         Xs.append(X[ok])
         ys.append(t["y"][ok])
