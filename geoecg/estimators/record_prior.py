@@ -117,6 +117,9 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         The EM prior of a class is at least ``prior_floor`` times its training prior.
     candidates : sequence of (str, float), default :data:`.RECORD_PRIOR_CANDIDATES`
         (decision in {"balanced", "map"}, shrinkage in [0, 1]) pairs; ties go to the first.
+        The default beat model (:func:`~geoecg.estimators.heartbeat.make_default_beat_model`)
+        passes :data:`.CALIBRATED_MAP_CANDIDATES` instead since session 19 (registry item
+        28): the calibrated arg-max at the training prior, no per-record EM.
     score_labels : sequence or None, default ("S", "V")
         Classes whose mean F1 the inner choice maximises (None: all classes); when there
         is a choice (two or more candidates, adapted), at least one must be a class of
