@@ -313,7 +313,7 @@ def cosen_sorted(rr_ms, r_ms, order_rr):
         return np.nan
     x = rr_ms / 1000.0
     r = r_ms / 1000.0
-    A, B = match_counts_sorted(x, 1, r, order_rr)
+    A, B = match_counts_sorted(x, np.int64(1), r, order_rr)
     return _cosen_from_counts(rr_ms, r, A, B)
 
 
@@ -349,9 +349,11 @@ def entropies_sorted(x, m, r, cosen_r_ms, order_x):
         return se, ap, cosen_sorted(x, cosen_r_ms, order_x)
     if n <= BITS_MAX_N:
         return _entropies_bits(x, r, cosen_r_ms, order_x)
-    order, V = templates_in_order(x, 2, prefix_order(order_x, n - 1))
+    # constants as np.int64, not literals: numba compiles a kernel once more for each
+    # literal integer argument (Literal[int]) beside its int64 callers' signature
+    order, V = templates_in_order(x, np.int64(2), prefix_order(order_x, n - 1))
     if np.isfinite(r):
-        A, B, cm, cm1 = template_matches_templates(order, V, 2, r)
+        A, B, cm, cm1 = template_matches_templates(order, V, np.int64(2), r)
         se = -np.log(A / B) if A > 0 and B > 0 else np.nan
         ap = _apen_from_counts(cm, cm1)
     v0 = np.empty(n - 1, dtype=np.float64)
@@ -375,13 +377,14 @@ def _entropies_bits(x, r, cosen_r_ms, order_x):
     se = np.nan
     ap = np.nan
     rank, u, K, start, inv = rank_space(x, order_x)
-    C = coordinate_sets(rank, order_x, start, inv, K, 2)
+    # np.int64 constants: one compiled signature per kernel (see entropies_sorted)
+    C = coordinate_sets(rank, order_x, start, inv, K, np.int64(2))
     if np.isfinite(r):
         if r >= 0.0:
             lo, hi = within_r_runs(u, K, r)
-            A, B, cm, cm1 = counts_in_sorted_space(rank, start, C, K, lo, hi, 2)
+            A, B, cm, cm1 = counts_in_sorted_space(rank, start, C, K, lo, hi, np.int64(2))
         else:  # a negative r: the pair scan (its counts keep each template itself)
-            A, B, cm, cm1 = template_matches_sorted(x, 2, r, order_x)
+            A, B, cm, cm1 = template_matches_sorted(x, np.int64(2), r, order_x)
         se = -np.log(A / B) if A > 0 and B > 0 else np.nan
         ap = _apen_from_counts(cm, cm1)
     rs = cosen_r_ms / 1000.0
@@ -393,9 +396,9 @@ def _entropies_bits(x, r, cosen_r_ms, order_x):
             distinct = False
     if distinct and rs >= 0.0:
         lo, hi = within_r_runs(us, K, rs)
-        A, B, _, _ = counts_in_sorted_space(rank, start, C, K, lo, hi, 1)
+        A, B, _, _ = counts_in_sorted_space(rank, start, C, K, lo, hi, np.int64(1))
     else:
-        A, B = match_counts_sorted(x / 1000.0, 1, rs, order_x)
+        A, B = match_counts_sorted(x / 1000.0, np.int64(1), rs, order_x)
     return se, ap, _cosen_from_counts(x, rs, A, B)
 
 

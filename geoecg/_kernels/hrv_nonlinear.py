@@ -293,7 +293,8 @@ def hrv_nonlinear_core(rr, x, order, counts, sdnn, entropy_m, entropy_r, cosen_r
     r = entropy_r * sdnn
     out[5], out[6], out[7] = entropies_sorted(x, entropy_m, r, cosen_r_ms, order)
     P = dfa_profile_sums(x)  # one profile for both exponents
-    out[8] = dfa_alpha_from_sums(P, 4, 16)
-    out[9] = dfa_alpha_from_sums(P, 16, 64)
+    # np.int64, not literal ints: one compiled signature for both exponents
+    out[8] = dfa_alpha_from_sums(P, np.int64(4), np.int64(16))
+    out[9] = dfa_alpha_from_sums(P, np.int64(16), np.int64(64))
     out[10] = turning_point_ratio(x)
     out[11] = shannon_counts(counts, x.size)

@@ -149,7 +149,7 @@ def tinn(counts, first_edge, width):
     nb = counts.size
     if nb < 1:
         return np.nan
-    mode = 0
+    mode = np.int64(0)  # not a literal 0: numba would compile the callees for it too
     for j in range(nb):
         if counts[j] > counts[mode]:
             mode = j
