@@ -142,3 +142,16 @@ def test_a_sweep_config_that_is_not_toml_is_named(capsys, tmp_path):
     assert err.count("\n") == 1 and f"sweep config {bad} is not valid TOML: Expected" in err
     with pytest.raises(ValueError, match="label-shift config .*bad.toml is not valid TOML"):
         load_label_shift_config(bad)
+
+
+@pytest.mark.parametrize("folds", ["0", "1"])
+def test_compare_with_fewer_than_two_folds_names_the_option_before_loading(folds, capsys):
+    # was one line of the loaded task, then "cv must be a number of folds >= 2 ..."
+    data = str(sample_mitdb_dir())
+    assert main(["compare", "--task", "mitdb-beats", "--data", data, "--folds", folds]) == 2
+    out, err = capsys.readouterr()
+    assert (
+        out == ""
+        and err
+        == f"geoecg compare: error: --folds must be >= 2 (patient-wise CV folds), got {folds}\n"
+    )

@@ -83,6 +83,8 @@ def run(args) -> int:
     from ..evaluation import compare
     from .compare_tasks import load_task, summary_table
 
+    if args.folds < 2:  # checked before the task is loaded (was "cv must be ..." after it)
+        raise ValueError(f"--folds must be >= 2 (patient-wise CV folds), got {args.folds}")
     data = _task_data(args.task, args.data)
     skipped = _check_torch(args)
     t0 = time.perf_counter()
