@@ -276,44 +276,23 @@ def adaptation_report(model, X_test, y_test, *, gated=None) -> dict:
     return out
 
 
-def prior_shift_candidates(
-    *, n_estimators: int = 200, random_state=None, names=None, rhythm_binary_weight: float = 0.0
-) -> dict:
+def prior_shift_candidates(*, n_estimators: int = 200, random_state=None, names=None) -> dict:
     """The base models of the prior-shift protocol: name -> ``(adapter, n_columns)``.
 
     A :class:`~geoecg.estimators.PriorShiftClassifier` (EM, 5-fold out-of-fold logistic
     calibration, 200 bootstrap draws) around a ``CinC2017Classifier`` on the first 107
     columns of :func:`~geoecg.features.af_feature_matrix` ("default": record features) or
     on all 193 ("rhythm": + rhythm profile; ``n_columns`` None). ``names`` keeps a subset.
-    ``rhythm_binary_weight`` (a number in [0, 1]) is the ``binary_weight`` of the "rhythm"
-    candidate's classifier: the weight of an AF-vs-rest xgboost blended into its P(A)
-    before calibration (registry item 15 on docs/benchmarks/af.md; 0: no blend).
     """
-    import numbers
-
     from ..prior_shift import PriorShiftClassifier
     from .cinc2017 import CinC2017Classifier
     from .pipeline import N_RECORD_FEATURES
 
-    bw = rhythm_binary_weight
-    if isinstance(bw, bool) or not isinstance(bw, numbers.Real) or not 0.0 <= bw <= 1.0:
-        raise ValueError(f"rhythm_binary_weight must be a number in [0, 1], got {bw!r}")
-    weights = {"default": 0.0, "rhythm": float(bw)}
+    clf = CinC2017Classifier(
+        n_estimators=n_estimators, random_state=random_state, n_jobs=1, binary_weight=0.0
+    )
     out = {
-        name: (
-            PriorShiftClassifier(
-                CinC2017Classifier(
-                    n_estimators=n_estimators,
-                    random_state=random_state,
-                    n_jobs=1,
-                    binary_weight=weights[name],
-                ),
-                cv=5,
-                n_bootstrap=200,
-                random_state=random_state,
-            ),
-            n,
-        )
+        name: (PriorShiftClassifier(clf, cv=5, n_bootstrap=200, random_state=random_state), n)
         for name, n in (("default", N_RECORD_FEATURES), ("rhythm", None))
     }
     if names is not None:
