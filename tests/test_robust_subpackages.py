@@ -2,8 +2,8 @@
 (session 16): bad input gives a ValueError/TypeError (or FileNotFoundError) naming the
 argument; before the sweep each case below crashed deep inside (IndexError, KeyError,
 ZeroDivisionError, AttributeError, numpy/sklearn/pathlib messages) or returned a silent
-number. Same table format as ``test_bad_input_is_named`` in tests/test_fuzz_api.py (that
-file is at its line budget)."""
+number. Same table format as ``test_bad_input_is_named`` in tests/test_bad_input_named.py
+(split out of tests/test_fuzz_api.py in session 20)."""
 
 from __future__ import annotations
 
