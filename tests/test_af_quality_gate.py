@@ -79,6 +79,21 @@ def test_gate_rate_and_beat_thresholds_on_feature_rows():
     assert r[3].startswith("implausible rate: 400 beats/min")
 
 
+def test_flat_or_saturated_reason_names_each_fraction_never_above_100_percent():
+    # a clipped run is also a flat run, so the two fractions can add past 1 (a 0.1-Hz wander
+    # gave "106 % of the samples" before); the reason names each fraction on its own
+    row = np.zeros((2, len(AF_RECORD_FEATURE_NAMES)))
+    row[:, COL["duration_s"]] = 30.0
+    row[:, COL["n_beats"]] = 40
+    row[:, COL["beat_rate"]] = 40 / 30.0
+    row[0, [COL["flatFrac"], COL["clipFrac"]]] = [0.60, 0.46]
+    row[1, [COL["flatFrac"], COL["clipFrac"]]] = [0.30, 0.15]  # 45 %: passes
+    r = ecg_quality_gate(row)
+    assert r[0].startswith("flat or saturated: 60 % of the samples in flat runs and 46 % in"), r[0]
+    assert "106" not in r[0] and "more than 50 %" in r[0]
+    assert r[1] == ""
+
+
 def test_gate_refuses_a_matrix_without_the_record_features():
     with pytest.raises(ValueError, match="107 columns are the record features"):
         ecg_quality_gate(np.zeros((3, 10)))

@@ -105,8 +105,10 @@ def ecg_quality_gate(X) -> np.ndarray:
             out[i] = "flat lead: the signal has no amplitude (peak-to-peak 0 mV)"
         elif fc > t["max_flat_clip_frac"]:
             out[i] = (
-                f"flat or saturated: {100 * fc:.0f} % of the samples in flat or clipped runs "
-                f"(more than {100 * t['max_flat_clip_frac']:.0f} %)"
+                f"flat or saturated: {100 * np.nan_to_num(flat[i]):.0f} % of the samples in "
+                f"flat runs and {100 * np.nan_to_num(clip[i]):.0f} % in clipped runs (the two "
+                f"fractions add to more than {100 * t['max_flat_clip_frac']:.0f} %; a clipped "
+                "run is also flat, so a sample can count twice)"
             )
         elif nb[i] < t["min_beats"]:
             out[i] = f"too few beats: {int(nb[i])} R-peaks detected (fewer than {t['min_beats']})"
