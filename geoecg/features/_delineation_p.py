@@ -36,8 +36,6 @@ _MEDIAN = np.full(len(_k.FIDUCIALS), 0.5)  # peaks: the median of the lead value
 _FLUTTER_LAG_MS = (150.0, 350.0)
 _FLUTTER_RATIO = (0.5, 2.0)
 _FLUTTER_MIN_MATCH = 3
-# rule AA (registry item 32): a fallback P's amplitude against the lead's own P waves
-_FALLBACK_AMP = 0.5
 
 
 def p_rhythm(lead_s: np.ndarray, lead_r: np.ndarray, fs: float, st: DelineationSettings):
@@ -208,9 +206,21 @@ def p_flutter(g, gr, lead_s, lead_r, xw, shift, st: DelineationSettings, wfs) ->
     return True
 
 
-def _record_window_search(lead_s, lead_r, beats, sig, par, sh, a, b):
-    """Each lead's P of ``beats`` inside the record window ``qon - a .. qon - b`` (shifted)."""
+def p_record_window(lead_s, lead_r, g, gr, sig, par, shift, use, rp, st, wfs) -> None:
+    """Beats with no global P: search the leads again inside the record's own P window."""
     xq, xw, dw = sig
+    sh = np.round(shift * wfs / 1000.0)
+    gu = g - sh
+    has = np.isfinite(gu[:, _k.F_PON]) & np.isfinite(gu[:, _k.F_QON])
+    if has.sum() < 3:
+        return
+    a = np.median(gu[has, _k.F_QON] - gu[has, _k.F_PON])
+    b = max(np.median(gu[has, _k.F_QON] - gu[has, _k.F_POFF]), par[_k.P_P_GAP])
+    rr = np.diff(rp).astype(np.float64)
+    early = np.concatenate([[True], rr < st.p_rec_rr * np.median(rr)])
+    beats = (gr[:, _k.F_PPK] == _k.R_NOP) & np.isfinite(g[:, _k.F_QON]) & ~early
+    if not beats.any():
+        return
     new = np.full((lead_s.shape[0], lead_s.shape[1], len(_k.FIDUCIALS)), np.nan)
     for j in range(lead_s.shape[0]):
         qon = lead_s[j, :, _k.F_QON] - sh[_k.F_QON]
@@ -228,66 +238,9 @@ def _record_window_search(lead_s, lead_r, beats, sig, par, sh, a, b):
         for c in _P_COLS:
             new[j, ~miss, c] = np.nan
             new[j, :, c] += sh[c]
-    return new
-
-
-def _p_amplitude(xw, pos, sh):
-    """|P peak - mean of P onset and offset| on the P/T-band signal, NaN where no P, mV."""
-    idx = [pos[..., c] - sh[c] for c in (_k.F_PON, _k.F_PPK, _k.F_POFF)]
-    ok = np.all([np.isfinite(i) for i in idx], axis=0)
-    out = np.full(ok.shape, np.nan)
-    for j in range(ok.shape[0]):
-        on, pk, off = (np.clip(i[j][ok[j]], 0, xw.shape[1] - 1).astype(np.int64) for i in idx)
-        out[j, ok[j]] = np.abs(xw[j, pk] - 0.5 * (xw[j, on] + xw[j, off]))
-    return out
-
-
-def _relaxed_fallback(lead_s, lead_r, beats, sig, par, sh, a, b, own, st):
-    """Rule AA (registry item 32): rule L's tests in the record window of beats still without P.
-
-    A lead's P counts only if its amplitude is at least ``_FALLBACK_AMP`` of the median
-    amplitude of that lead's P waves in the record's beats with a global P (``own``).
-    """
-    par = par.copy()
-    par[_k.P_P_MIN] *= st.p_lead_rel
-    par[_k.P_P_NOISE] *= st.p_lead_rel
-    par[_k.P_P_CHORD] = 1.0
-    new = _record_window_search(lead_s, lead_r, beats, sig, par, sh, a, b)
-    amp = _p_amplitude(sig[1], new, sh)
-    ref = _p_amplitude(sig[1], np.where(own[None, :, None], lead_s, np.nan), sh)
-    with np.errstate(all="ignore"):
-        med = np.array(
-            [np.median(r[np.isfinite(r)]) if np.isfinite(r).any() else np.nan for r in ref]
-        )
-    small = ~(amp >= _FALLBACK_AMP * med[:, None])
-    for c in _P_COLS:
-        new[:, :, c][small] = np.nan
-    return new
-
-
-def p_record_window(lead_s, lead_r, g, gr, sig, par, shift, use, rp, st, wfs) -> None:
-    """Beats with no global P: search the leads again inside the record's own P window."""
-    sh = np.round(shift * wfs / 1000.0)
-    gu = g - sh
-    has = np.isfinite(gu[:, _k.F_PON]) & np.isfinite(gu[:, _k.F_QON])
-    if has.sum() < 3:
-        return
-    a = np.median(gu[has, _k.F_QON] - gu[has, _k.F_PON])
-    b = max(np.median(gu[has, _k.F_QON] - gu[has, _k.F_POFF]), par[_k.P_P_GAP])
-    rr = np.diff(rp).astype(np.float64)
-    early = np.concatenate([[True], rr < st.p_rec_rr * np.median(rr)])
-    beats = (gr[:, _k.F_PPK] == _k.R_NOP) & np.isfinite(g[:, _k.F_QON]) & ~early
-    if not beats.any():
-        return
-    own = np.isfinite(g[:, _k.F_PPK])
-    new = _record_window_search(lead_s, lead_r, beats, sig, par, sh, a, b)
-    ok = _vote(new, lead_s, use, beats, st)
-    rest = beats & ~ok
-    if rest.any() and st.p_lead_rel > 0:
-        new2 = _relaxed_fallback(lead_s, lead_r, rest, sig, par, sh, a, b, own, st)
-        ok2 = _vote(new2, lead_s, use, rest, st)
-        new[:, ok2] = new2[:, ok2]
-        ok = ok | ok2
+    usable = np.isfinite(lead_s[use][:, :, _k.F_QON])
+    share = np.isfinite(new[use][:, :, _k.F_PPK]).sum(axis=0) / np.maximum(usable.sum(axis=0), 1)
+    ok = beats & (share >= st.global_p_vote) & (share > 0)
     if not ok.any():
         return
     use_mean = np.zeros(len(_k.FIDUCIALS), dtype=np.bool_)
@@ -300,13 +253,6 @@ def p_record_window(lead_s, lead_r, g, gr, sig, par, shift, use, rp, st, wfs) ->
         g[ok, c] = comb[ok, c]
         gr[ok, c] = _k.R_OK
     g[ok, _k.F_POFF] = np.fmin(g[ok, _k.F_POFF], g[ok, _k.F_QON])
-
-
-def _vote(new, lead_s, use, beats, st):
-    """Beats where at least ``global_p_vote`` of the usable leads found a P in ``new``."""
-    usable = np.isfinite(lead_s[use][:, :, _k.F_QON])
-    share = np.isfinite(new[use][:, :, _k.F_PPK]).sum(axis=0) / np.maximum(usable.sum(axis=0), 1)
-    return beats & (share >= st.global_p_vote) & (share > 0)
 
 
 def p_in_global_window(lead_s, lead_r, g, sig, par, shift, st: DelineationSettings, wfs) -> None:

@@ -61,9 +61,7 @@ no P, with the same tests, only inside the record's own P window: the lead's QRS
 the median global QRS onset - P onset to minus the median QRS onset - P offset of the beats
 with a P; it gets a global P when ``global_p_vote`` of the leads find one (LUDB tuning half:
 global P sensitivity 95.8 -> 98.6 %, +P 100 %; the first search's P was not dominant in its
-300-ms window, the previous T's tail or a U wave being larger). Where that vote fails, the
-window is searched once more with the per-lead tests below (rule AA, registry item 32); a lead's
-P counts only if at least half the median amplitude of its own P waves in the record.
+300-ms window, the previous T's tail or a U wave being larger).
 Per lead, a beat with a global P whose lead found no P of its own is searched again, with the
 same tests, only inside the global P window (global P onset to the earlier of the global P
 offset and the lead's QRS onset - ``p_gap_ms``), with ``p_min_rel`` and ``p_noise`` scaled by
