@@ -48,32 +48,15 @@ def _thr(spk, npk, frac, frac_noisy, lo, hi):
     return npk + f * (spk - npk)
 
 
-def twin_levels(h, pos, init, rank):
-    """Plain restatement of ``initial_levels``: the candidate of rank ``rank`` from the top
-    among those before ``init`` (all when none), the median of those under half of it."""
-    k = int(np.sum(np.asarray(pos) < init)) or len(pos)
-    if k == 0:
-        return 0.0, 0.0
-    top = np.sort(np.asarray(h[:k], float))[::-1]
-    spk = float(top[min(rank, k - 1)])
-    low = top[top < 0.5 * spk]
-    return spk, float(np.median(low)) if low.size else 0.0
-
-
-def twin_decide(
-    h, pos, n, refr, twave, tw_frac, sb, sb_frac, frac, rr0, spk, npk, fnz, lo, hi,
-    lock, lock_rank, lock_drop, lock_sep,
-):  # fmt: skip
+def twin_decide(h, pos, n, refr, twave, tw_frac, sb, sb_frac, frac, rr0, spk, npk, fnz, lo, hi):
     """Plain-Python restatement of the decision rules (module docstring of rpeaks_decide)."""
     beats, thr_of = [], {}
     spks, npks, rrs = [], [], []
-    released = None  # the last beat at the last lock release
 
     def med(v):
         return float(np.median(v[-8:])) if v else 0.0
 
-    c = 0
-    while c <= len(pos):
+    for c in range(len(pos) + 1):
         t = pos[c] if c < len(pos) else n
         while True:
             rr_med = med(rrs) if rrs else rr0
@@ -100,18 +83,6 @@ def twin_decide(
             spk = med(spks)
         if c == len(pos):
             break
-        if beats and beats[-1] != released and t - pos[beats[-1]] > lock:
-            # lock release: the levels of the candidates since the last beat in the last
-            # `lock` samples, if the QRS level is not far above them and they separate
-            win = [j for j in range(beats[-1] + 1, c) if pos[j] >= t - lock]
-            if win:
-                s2, n2 = twin_levels(h[win[0] : c], pos[win[0] : c], t, lock_rank)
-                if s2 > 0 and spk <= lock_drop * s2 and s2 >= lock_sep * n2:
-                    spk, npk, spks, npks = s2, n2, [], []
-                    released = beats[-1]
-                    # decide again from the candidate after the last beat
-                    c = beats[-1] + 1
-                    continue
         thr = _thr(spk, npk, frac, fnz, lo, hi)
         ok = h[c] > thr
         if ok and beats:
@@ -128,7 +99,6 @@ def twin_decide(
         else:
             npks.append(h[c])
             npk = med(npks)
-        c += 1
     return np.asarray(beats, dtype=np.int64), np.asarray([thr_of[b] for b in beats])
 
 
@@ -235,69 +205,27 @@ def _candidates(seed, n_beats=80):
     return np.asarray(h, float)[order], np.asarray(pos, np.int64)[order], t + 100
 
 
-def _with_transient(h, pos, height):
-    """The candidates with a start-up transient: the first candidate ``height`` high (it is
-    accepted as the first beat and sets the QRS level) and the heights of the next 4 second
-    (120 samples) multiplied by 4."""
-    h = h.copy()
-    h[0] = height
-    h[(pos > pos[0]) & (pos < pos[0] + 120)] *= 4.0
-    return h
-
-
-# the lock options: (lock, lock_rank, lock_drop, lock_sep); 10**9 samples: never released
-_LOCKS = [(800, 3, 16.0, 3.0), (300, 3, 16.0, 3.0), (300, 2, 4.0, 1.5), (10**9, 3, 16.0, 3.0)]
-
-
 @pytest.mark.parametrize("seed", range(6))
 @pytest.mark.parametrize("fnz", [0.4, 0.7])
-@pytest.mark.parametrize("lock", _LOCKS)
-@pytest.mark.parametrize("transient", [None, 8.0, 1e6])
-def test_decide_matches_twin(seed, fnz, lock, transient):
+def test_decide_matches_twin(seed, fnz):
     h, pos, n = _candidates(seed)
-    if transient is not None:
-        h = _with_transient(h, pos, transient)
     spk, npk = initial_levels(h, pos, 500, 3)
-    args = (h, pos, n, 25, 45, 0.5, 1.66, 0.5, 0.4, 100.0, spk, npk, fnz, 0.4, 0.7, *lock)
+    args = (h, pos, n, 25, 45, 0.5, 1.66, 0.5, 0.4, 100.0, spk, npk, fnz, 0.4, 0.7)
     got_idx, got_thr = decide_beats(*args)
     want_idx, want_thr = twin_decide(*args)
     np.testing.assert_array_equal(got_idx, want_idx)
     np.testing.assert_allclose(got_thr, want_thr)
 
 
-@pytest.mark.parametrize("seed", range(3))
-def test_lock_release_finds_the_beats_after_a_transient(seed):
-    """A first candidate of 30 (beats 0.6-1.4) locks the QRS level: without the release
-    (``lock`` out of reach) almost nothing after it is a beat; with it (``lock`` 800 samples,
-    ``lock_drop`` 64) the beats come back from the candidate after the first one. A first
-    candidate of 10**6: the locked level is more than ``lock_drop`` times the window's, so
-    nothing is released."""
-    h, pos, n = _candidates(seed)
-    qrs = np.flatnonzero(h >= 0.6)  # the beats that are not weak (T waves and noise < 0.8)
-    rest = (pos, n, 25, 45, 0.5, 1.66, 0.5, 0.4, 100.0)
-    spk, npk = initial_levels(h, pos, 500, 3)
-    ht = _with_transient(h, pos, 30.0)
-    locked, _ = decide_beats(ht, *rest, spk, npk, 0.7, 0.4, 0.7, 10**9, 3, 64.0, 3.0)
-    freed, _ = decide_beats(ht, *rest, spk, npk, 0.7, 0.4, 0.7, 800, 3, 64.0, 3.0)
-    late = qrs[pos[qrs] > pos[0] + 120]
-    assert np.isin(late, locked).mean() < 0.2, (locked.size, late.size)
-    assert np.isin(late, freed).mean() > 0.9, (freed.size, late.size)
-    hb = _with_transient(h, pos, 1e6)
-    a, _ = decide_beats(hb, *rest, spk, npk, 0.7, 0.4, 0.7, 10**9, 3, 64.0, 3.0)
-    b, _ = decide_beats(hb, *rest, spk, npk, 0.7, 0.4, 0.7, 800, 3, 64.0, 3.0)
-    np.testing.assert_array_equal(a, b)
-    assert np.isin(late, b).mean() < 0.2
-
-
 def test_decide_empty_and_single():
     idx, thr = decide_beats(
         np.zeros(0), np.zeros(0, np.int64), 100, 25, 45, 0.5, 1.66, 0.5, 0.4, 100.0, 0.0, 0.0,
-        0.7, 0.4, 0.7, 800, 3, 16.0, 3.0,
+        0.7, 0.4, 0.7,
     )  # fmt: skip
     assert idx.size == 0 and thr.size == 0
     idx, _ = decide_beats(
         np.array([1.0]), np.array([10]), 100, 25, 45, 0.5, 1.66, 0.5, 0.4, 100.0, 1.0, 0.0,
-        0.7, 0.4, 0.7, 800, 3, 16.0, 3.0,
+        0.7, 0.4, 0.7,
     )  # fmt: skip
     np.testing.assert_array_equal(idx, [0])
 

@@ -41,8 +41,6 @@ def twin_beats_in_run(m, plan):
         twave=int(R._TWAVE_S * fs_d), twave_frac=R._TWAVE_FRAC, searchback=R._SEARCHBACK_RR,
         sb_frac=R._SEARCHBACK_FRAC, frac=plan.threshold, rr0=R._RR0_S * fs_d, spk0=spk0,
         npk0=npk0, frac_noisy=R._FRAC_NOISY, ratio_lo=R._RATIO_LO, ratio_hi=R._RATIO_HI,
-        lock=int(R._LOCK_S * fs_d), lock_rank=R._INIT_RANK, lock_drop=R._LOCK_DROP,
-        lock_sep=R._LOCK_SEP,
     )  # fmt: skip
     if plan.track and idx.size > 2:
         thr_c, is_beat, w, noisy = track_inputs(

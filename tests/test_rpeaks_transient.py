@@ -1,15 +1,15 @@
 """R-peaks after a large start-up transient (sessions 19 and 20, docs/benchmarks/rpeaks.md).
 
-A transient at the record's start used to be accepted as the first beat and to *replace*
-the QRS level of the adaptive threshold (the ring of accepted heights started empty), so
-every later beat stayed under the threshold: CinC 2017 A01807 and A04342, clean sinus
-rhythm after 8.9 and 6.5 mV in the first second, gave 1 beat each. Session 19 started the
-level rings full of the initial levels, then reverted it: on beat-free input it found beats
-at the noise level. Session 20's lock release (registered; kept): after 8 s without a beat
-the levels of the last 8 s replace the locked ones if the locked QRS level is at most 16
-times the new one and the new one at least 3 times the new noise level; a beat-free lead,
-whose window holds only the filters' residue, keeps its level (the beat-free tests below:
-no count above the detector's before the change)."""
+A transient at the record's start is accepted as the first beat and *replaces* the QRS level
+of the adaptive threshold (the ring of accepted heights starts empty), so every later beat
+stays under the threshold: CinC 2017 A01807 and A04342, clean sinus rhythm after 8.9 and
+6.5 mV in the first second, give 1 beat each. Two registered fixes passed their own rules and
+were reverted in review because they found beats where there are none: session 19's seeded
+rings (beats at the noise level of beat-free input) and session 20's lock release (after 8 s
+without a beat the levels of the last 8 s replaced the locked ones): beats at noise level
+during a 20-s asystole, on P waves during a ventricular standstill and in pure mains hum.
+The transient tests stay strict expected failures until a fix passes them and every
+beat-free and pause guard below."""
 
 from __future__ import annotations
 
@@ -44,11 +44,19 @@ def _with_transient(x, fs=FS, height_mv=8.0):
     return x + y
 
 
+_KNOWN = pytest.mark.xfail(
+    strict=True,
+    reason="known defect: a start-up transient accepted as the first beat sets the QRS level; "
+    "the seeded rings (session 19) and the lock release (session 20) were reverted in review "
+    "(they invented beats in beat-free stretches)",
+)
+
+
 @pytest.mark.parametrize("track", [False, True])
-@pytest.mark.parametrize("height_mv", [4.0, 8.0])
+@pytest.mark.parametrize("height_mv", [4.0, pytest.param(8.0, marks=_KNOWN)])
 @pytest.mark.parametrize("prune", [False, True])
 def test_beats_after_a_startup_transient(track, height_mv, prune):
-    """Every beat after the transient found (8 mV: 1 beat in all before session 20).
+    """Every beat after the transient found (8 mV: 1 beat in all; a known defect).
 
     With ``prune`` the first beat after 2 s may still be dropped: pruning's height reference
     starts with the first beat, here the transient, so a beat that splits the long interval
@@ -73,6 +81,7 @@ def test_clean_record_keeps_every_beat():
     np.testing.assert_array_less(np.abs(res.indices - truth), int(0.02 * FS))
 
 
+@_KNOWN
 @pytest.mark.parametrize("name", ["A01807", "A04342"])
 def test_cinc_records_with_a_startup_transient(cinc2017_dir, name):
     from geoecg.io import read_record
@@ -82,7 +91,7 @@ def test_cinc_records_with_a_startup_transient(cinc2017_dir, name):
     for track in (False, True):
         n = len(detect_rpeaks(x, rec.fs, track=track))
         n_rest = len(detect_rpeaks(x[int(2 * rec.fs) :], rec.fs, track=track))
-        # 1 beat before session 20 (36 and 32 after); 34 and 29 without the first 2 s
+        # 1 beat each (36 and 32 with the reverted lock release); 34 and 29 without the first 2 s
         assert n >= 25 and n >= n_rest - 3, (name, track, n, n_rest)
 
 
@@ -117,9 +126,9 @@ def _beat_free(kind, fs, seconds):
     return x - np.nanmean(x)
 
 
-# beat counts of the detector before session 20's lock release (adaf7fb), (track=False,
-# track=True), per (kind, fs, seconds): the release must not raise any of them (registered
-# clause (d); white noise gives "beats" today, the detector has no absolute floor)
+# beat counts of the detector (adaf7fb), (track=False, track=True), per (kind, fs, seconds):
+# a fix of the transient defect must not raise any of them (session 20's registered clause (d);
+# white noise gives "beats" today, the detector has no absolute floor)
 _BEFORE = {
     ("noise", 100.0, 10.0): (15, 5), ("noise", 100.0, 60.0): (133, 63),
     ("noise", 250.0, 10.0): (21, 10), ("noise", 250.0, 60.0): (113, 50),
@@ -146,3 +155,67 @@ def test_beat_free_counts_not_raised(kind, fs, seconds):
         assert n <= most, (kind, fs, seconds, track, n, most)
         if kind in fixed:
             assert n == most
+
+
+# Pauses and interference (session 20 review of the lock release): the detector must not find
+# beats at noise level during a long pause, on P waves alone, or in mains hum.
+
+
+def _beats(t, times, amp=1.0):
+    """Gaussian Q, R, S and T waves (mV) at ``times`` (s)."""
+    x = np.zeros_like(t)
+    for b in times:
+        x += amp * np.exp(-0.5 * ((t - b) / 0.010) ** 2)
+        x -= amp * 0.15 * np.exp(-0.5 * ((t - b + 0.025) / 0.008) ** 2)
+        x -= amp * 0.25 * np.exp(-0.5 * ((t - b - 0.030) / 0.010) ** 2)
+        x += amp * 0.30 * np.exp(-0.5 * ((t - b - 0.28) / 0.045) ** 2)
+    return x
+
+
+@pytest.mark.parametrize(
+    ("fs", "noise_mv"), [(100.0, 0.05), (250.0, 0.05), (250.0, 0.1), (360.0, 0.05), (360.0, 0.1)]
+)
+def test_no_beats_invented_during_asystole(fs, noise_mv):
+    """1-mV beats at 75 bpm for 4 s, 20 s of asystole in white noise (seed 0), then beats
+    again: no beat inside the pause (0 in every case; the reverted lock release: 16-37).
+
+    (100 Hz with 0.1-mV noise is left out: the detector finds 25 / 10 beats in the pause
+    there today, a separate limit: it has no absolute amplitude floor.)"""
+    t = np.arange(int(60 * fs)) / fs
+    first = np.arange(0.5, 4.0, 0.8)
+    second = np.arange(first[-1] + 20.0, 59.5, 0.8)
+    rng = np.random.default_rng(0)
+    x = _beats(t, np.r_[first, second]) + noise_mv * rng.standard_normal(t.size)
+    for track in (False, True):
+        s = detect_rpeaks(x, fs, track=track).indices / fs
+        inside = ((s > first[-1] + 0.3) & (s < second[0] - 0.3)).sum()
+        assert inside == 0, (fs, noise_mv, track, inside)
+
+
+@pytest.mark.parametrize("fs", [250.0, 360.0])
+def test_no_beats_on_p_waves_during_ventricular_standstill(fs):
+    """P waves (0.15 mV, 60/min) continue through a 10-s ventricular standstill (complete
+    block, no escape): no beat on them (0; the reverted lock release: 10, both ``track``)."""
+    t = np.arange(int(60 * fs)) / fs
+    first = np.arange(0.5, 3.0, 0.8)
+    second = np.arange(14.0, 59.5, 0.8)
+    rng = np.random.default_rng(0)
+    p = sum(0.15 * np.exp(-0.5 * ((t - tp) / 0.03) ** 2) for tp in np.arange(0.34, 60, 1.0))
+    x = _beats(t, np.r_[first, second]) + p + 0.01 * rng.standard_normal(t.size)
+    for track in (False, True):
+        s = detect_rpeaks(x, fs, track=track).indices / fs
+        inside = ((s > first[-1] + 0.3) & (s < second[0] - 0.3)).sum()
+        assert inside == 0, (fs, track, inside)
+
+
+@pytest.mark.parametrize(
+    ("fs", "mains_hz"), [(250.0, 50.0), (300.0, 60.0), (500.0, 60.0), (1000.0, 60.0)]
+)
+def test_no_beats_in_pure_mains_interference(fs, mains_hz):
+    """60 s of 1-mV mains hum alone (no ECG): at most 2 beats, the filter edge's (today
+    1-2; the reverted lock release: 74-178)."""
+    t = np.arange(int(60 * fs)) / fs
+    x = np.sin(2 * np.pi * mains_hz * t)
+    for track in (False, True):
+        n = len(detect_rpeaks(x, fs, track=track))
+        assert n <= 2, (fs, mains_hz, track, n)

@@ -11,14 +11,6 @@ Tompkins (1986) on the candidate maxima of the QRS energy envelope:
   ``twave_frac`` times that beat's height is noise;
 * search-back: when no beat was found for ``searchback`` times the median of the last 8 RR
   intervals, the highest candidate in the gap is taken if it exceeds ``sb_frac * thr``.
-* lock release: when no beat was accepted for more than ``lock`` samples after one was,
-  the levels are computed again from the candidates of the last ``lock`` samples (as
-  :func:`initial_levels`, rank ``lock_rank``); they replace the current ones only if the
-  current QRS level is at most ``lock_drop`` times the new one and the new one is at least
-  ``lock_sep`` times the new noise level (and positive); then both level rings restart empty
-  and the candidates after the last beat are decided again, at most once per last beat (a
-  start-up transient accepted as the first beat no longer hides every later beat; a
-  beat-free lead, whose window holds only the filters' residue, keeps its level).
 
 The initial levels come from the first ``init`` samples (the candidate of rank
 ``init_rank`` from the top sets ``spk``; the median of the candidates under half of it sets
@@ -144,22 +136,6 @@ def initial_levels(heights, positions, init, init_rank):
 
 
 @njit(cache=True, nogil=True)
-def _release_levels(heights, positions, last_c, c, t, lock, lock_rank, spk, lock_drop, lock_sep):
-    """The lock release's test at candidate ``c`` (time ``t``), the last beat ``last_c`` more
-    than ``lock`` samples before: ``(ok, spk2, npk2)``, the levels of the candidates after
-    the last beat in the last ``lock`` samples (:func:`initial_levels`, rank ``lock_rank``)
-    and whether they replace the QRS level ``spk`` (module docstring)."""
-    j0 = c
-    while j0 > last_c + 1 and positions[j0 - 1] >= t - lock:
-        j0 -= 1
-    if j0 == c:
-        return False, 0.0, 0.0
-    spk2, npk2 = initial_levels(heights[j0:c], positions[j0:c], t, lock_rank)
-    ok = spk2 > 0.0 and spk <= lock_drop * spk2 and spk2 >= lock_sep * npk2
-    return ok, spk2, npk2
-
-
-@njit(cache=True, nogil=True)
 def decide_beats(
     heights,
     positions,
@@ -176,17 +152,12 @@ def decide_beats(
     frac_noisy,
     ratio_lo,
     ratio_hi,
-    lock,
-    lock_rank,
-    lock_drop,
-    lock_sep,
 ):
     """Accept or reject each candidate; return (candidate indices of beats, thresholds).
 
     ``heights`` and ``positions`` describe the candidate maxima in time order; ``n`` is the
     signal length (a final search-back runs up to it); distances are in samples; ``rr0`` is
-    the RR interval assumed before two beats were seen; ``lock`` (samples), ``lock_rank``,
-    ``lock_drop`` and ``lock_sep`` are the lock release's (module docstring).
+    the RR interval assumed before two beats were seen.
     """
     nc = positions.shape[0]
     is_beat = np.zeros(nc, dtype=np.bool_)
@@ -207,65 +178,13 @@ def decide_beats(
     npk = npk0
     rr_med = rr0  # median of the last 8 RR intervals, updated when one is added
     last_c = -1  # candidate index of the last beat
-    released = -1  # the last beat when the levels were last released (once per beat)
-    start = 0
-    while True:  # one pass, then one more from the candidate after the last beat per release
-        restart = -1
-        for c in range(start, nc + 1):
-            t = positions[c] if c < nc else n
-            # search-back over the gap since the last beat
-            while True:
-                start_t = positions[last_c] if last_c >= 0 else 0
-                if t - start_t <= searchback * rr_med:
-                    break
-                thr = _threshold(
-                    spk=spk,
-                    npk=npk,
-                    frac=frac,
-                    frac_noisy=frac_noisy,
-                    ratio_lo=ratio_lo,
-                    ratio_hi=ratio_hi,
-                )
-                best = -1
-                best_h = 0.0
-                for j in range(last_c + 1, c):
-                    if last_c >= 0:
-                        dtj = positions[j] - positions[last_c]
-                        if dtj < refractory:
-                            continue
-                        if dtj < twave and heights[j] < twave_frac * heights[last_c]:
-                            continue
-                    if heights[j] > best_h:
-                        best_h = heights[j]
-                        best = j
-                if best < 0 or best_h <= sb_frac * thr:
-                    break
-                is_beat[best] = True
-                thr_at[best] = thr
-                if last_c >= 0:
-                    rr = float(positions[best] - positions[last_c])
-                    rr_med, rr_dirty = _push_median(rr_buf, rr_srt, n_rr, rr, rr_dirty)
-                    n_rr += 1
-                spk, spk_dirty = _push_median(spk_buf, spk_srt, n_spk, best_h, spk_dirty)
-                n_spk += 1
-                last_c = best
-            if c == nc:
+    for c in range(nc + 1):
+        t = positions[c] if c < nc else n
+        # search-back over the gap since the last beat
+        while True:
+            start_t = positions[last_c] if last_c >= 0 else 0
+            if t - start_t <= searchback * rr_med:
                 break
-            if last_c >= 0 and last_c != released and t - positions[last_c] > lock:
-                ok, spk2, npk2 = _release_levels(
-                    heights, positions, last_c, c, t, lock, lock_rank, spk, lock_drop, lock_sep
-                )
-                if ok:
-                    spk = spk2
-                    npk = npk2
-                    n_spk = 0
-                    n_npk = 0
-                    spk_dirty = -1
-                    npk_dirty = -1
-                    released = last_c
-                    restart = last_c + 1
-                    break
-            h = heights[c]
             thr = _threshold(
                 spk=spk,
                 npk=npk,
@@ -274,29 +193,55 @@ def decide_beats(
                 ratio_lo=ratio_lo,
                 ratio_hi=ratio_hi,
             )
-            thr_at[c] = thr
-            accept = h > thr
-            if accept and last_c >= 0:
-                dt = t - positions[last_c]
-                if dt < refractory:
-                    accept = False
-                elif dt < twave and h < twave_frac * heights[last_c]:
-                    accept = False
-            if accept:
-                is_beat[c] = True
+            best = -1
+            best_h = 0.0
+            for j in range(last_c + 1, c):
                 if last_c >= 0:
-                    rr = float(t - positions[last_c])
-                    rr_med, rr_dirty = _push_median(rr_buf, rr_srt, n_rr, rr, rr_dirty)
-                    n_rr += 1
-                spk, spk_dirty = _push_median(spk_buf, spk_srt, n_spk, h, spk_dirty)
-                n_spk += 1
-                last_c = c
-            else:
-                npk, npk_dirty = _push_median(npk_buf, npk_srt, n_npk, h, npk_dirty)
-                n_npk += 1
-        if restart < 0:
+                    dtj = positions[j] - positions[last_c]
+                    if dtj < refractory:
+                        continue
+                    if dtj < twave and heights[j] < twave_frac * heights[last_c]:
+                        continue
+                if heights[j] > best_h:
+                    best_h = heights[j]
+                    best = j
+            if best < 0 or best_h <= sb_frac * thr:
+                break
+            is_beat[best] = True
+            thr_at[best] = thr
+            if last_c >= 0:
+                rr = float(positions[best] - positions[last_c])
+                rr_med, rr_dirty = _push_median(rr_buf, rr_srt, n_rr, rr, rr_dirty)
+                n_rr += 1
+            spk, spk_dirty = _push_median(spk_buf, spk_srt, n_spk, best_h, spk_dirty)
+            n_spk += 1
+            last_c = best
+        if c == nc:
             break
-        start = restart
+        h = heights[c]
+        thr = _threshold(
+            spk=spk, npk=npk, frac=frac, frac_noisy=frac_noisy, ratio_lo=ratio_lo, ratio_hi=ratio_hi
+        )
+        thr_at[c] = thr
+        accept = h > thr
+        if accept and last_c >= 0:
+            dt = t - positions[last_c]
+            if dt < refractory:
+                accept = False
+            elif dt < twave and h < twave_frac * heights[last_c]:
+                accept = False
+        if accept:
+            is_beat[c] = True
+            if last_c >= 0:
+                rr = float(t - positions[last_c])
+                rr_med, rr_dirty = _push_median(rr_buf, rr_srt, n_rr, rr, rr_dirty)
+                n_rr += 1
+            spk, spk_dirty = _push_median(spk_buf, spk_srt, n_spk, h, spk_dirty)
+            n_spk += 1
+            last_c = c
+        else:
+            npk, npk_dirty = _push_median(npk_buf, npk_srt, n_npk, h, npk_dirty)
+            n_npk += 1
     k = 0
     for c in range(nc):
         if is_beat[c]:

@@ -35,13 +35,12 @@ __all__ = ["finish_runs", "record_energy", "run_beats", "unpack"]
 
 # layout of ``ints`` (int64)
 I_K, I_REFR, I_INIT, I_INIT_RANK, I_TWAVE, I_BLOCK, I_NSUB, I_CHUNK, I_ERODE = range(9)
-I_RADIUS, I_BASE_RADIUS, I_PRUNE, I_LOCK = 9, 10, 11, 12
-N_INTS = 13
+I_RADIUS, I_BASE_RADIUS, I_PRUNE = 9, 10, 11
+N_INTS = 12
 # layout of ``floats`` (float64)
 F_TWAVE_FRAC, F_SEARCHBACK, F_SB_FRAC, F_FRAC, F_RR0, F_FRAC_NOISY = range(6)
 F_RATIO_LO, F_RATIO_HI, F_LO, F_HI, F_PRUNE_RR, F_PRUNE_H, F_REFR_FULL = range(6, 13)
-F_LOCK_DROP, F_LOCK_SEP = 13, 14
-N_FLOATS = 15
+N_FLOATS = 13
 # what run_beats did
 DONE, EMPTY, NOISY = 0, 1, 2
 
@@ -142,10 +141,6 @@ def _decide_stretch(m, ints, floats, track):
         frac_noisy=floats[F_FRAC_NOISY],
         ratio_lo=floats[F_RATIO_LO],
         ratio_hi=floats[F_RATIO_HI],
-        lock=ints[I_LOCK],
-        lock_rank=ints[I_INIT_RANK],
-        lock_drop=floats[F_LOCK_DROP],
-        lock_sep=floats[F_LOCK_SEP],
     )
     if track and idx.shape[0] > 2:
         thr_c, is_beat, w, noisy = track_inputs(

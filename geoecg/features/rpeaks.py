@@ -39,10 +39,6 @@ _INIT_S, _INIT_RANK = 8.0, 3
 _TWAVE_S, _TWAVE_FRAC = 0.36, 0.5
 _SEARCHBACK_RR, _SEARCHBACK_FRAC = 1.66, 0.5
 _RR0_S = 1.5
-# lock release (session 20): after _LOCK_S without a beat, the levels of the last _LOCK_S
-# replace the current ones if the QRS level is at most _LOCK_DROP times the new one and the
-# new one at least _LOCK_SEP times the new noise level
-_LOCK_S, _LOCK_DROP, _LOCK_SEP = _INIT_S, 16.0, 3.0
 # threshold position rises from `threshold` to _FRAC_NOISY as npk/spk goes 0.4 -> 0.7
 _FRAC_NOISY, _RATIO_LO, _RATIO_HI = 0.7, 0.4, 0.7
 # multi-lead: each envelope divided by the median over _LEAD_BLOCK_S blocks of the block
@@ -302,7 +298,6 @@ def _stage_ints(k: int, refr: int, fs_d: float, radius: int, base_radius: int, p
     ints[S.I_BLOCK] = max(int(_NOISE_BLOCK_S * fs_d), 1)
     ints[S.I_NSUB], ints[S.I_CHUNK] = _NOISE_SUBSAMPLE, int(_NOISE_CHUNK_S * fs_d)
     ints[S.I_ERODE] = _NOISE_ERODE
-    ints[S.I_LOCK] = int(_LOCK_S * fs_d)
     ints[S.I_RADIUS], ints[S.I_BASE_RADIUS], ints[S.I_PRUNE] = radius, base_radius, prune
     ints.flags.writeable = False
     return ints
@@ -320,7 +315,6 @@ def _stage_floats(fs_d: float, threshold: float, prune_rr: float, prune_h: float
     f[S.F_FRAC_NOISY], f[S.F_RATIO_LO], f[S.F_RATIO_HI] = _FRAC_NOISY, _RATIO_LO, _RATIO_HI
     f[S.F_LO], f[S.F_HI] = _NOISE_LO, _NOISE_HI
     f[S.F_PRUNE_RR], f[S.F_PRUNE_H], f[S.F_REFR_FULL] = prune_rr, prune_h, refr_full
-    f[S.F_LOCK_DROP], f[S.F_LOCK_SEP] = _LOCK_DROP, _LOCK_SEP
     f.flags.writeable = False
     return f
 
