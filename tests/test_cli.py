@@ -53,6 +53,17 @@ def test_info_folder_counts(capsys):
     assert "AAMI class counts (EC57; e/j in N): N 884, S 18, V 96, F 0, Q 0" in out
 
 
+def test_info_with_an_annotator_no_record_has_says_so(capsys):
+    # was: the table without counts and no word on why
+    assert main(["info", str(sample_mitdb_dir()), "--annotator", "bogus"]) == 0
+    out = capsys.readouterr().out
+    assert "no record has a .bogus annotation file" in out
+    assert "extensions found beside the headers: atr (--annotator EXT)" in out
+    assert "AAMI class counts" not in out
+    assert main(["info", str(sample_mitdb_dir())]) == 0  # the default: counted, no such line
+    assert "no record has a" not in capsys.readouterr().out
+
+
 def test_info_missing_path_is_a_clean_error(capsys, tmp_path):
     assert main(["info", str(tmp_path / "nothing")]) == 2
     err = capsys.readouterr().err

@@ -46,6 +46,30 @@ def _one(base: Path, annotator: str | None) -> dict:
     return row
 
 
+_SIGNAL_EXTENSIONS = {"hea", "dat", "mat", "edf", "csv", "json", "png", "txt", "md", "xws"}
+
+
+def _annotation_extensions(path: str | Path, max_records: int = 500) -> list[str]:
+    """File extensions beside the records' headers that may be annotators.
+
+    Files named ``<record>.<ext>`` next to the first ``max_records`` records of a folder
+    (nested folders included, as :func:`~geoecg.io.list_records` lists them) or next to one
+    record, without the signal, header and common non-WFDB extensions; sorted, at most 20.
+    """
+    path = Path(path)
+    if path.is_dir():
+        bases = [path / n for n in list_records(path)[:max_records]]
+    else:
+        bases = [_record_base(path)]
+    exts = set()
+    for b in bases:
+        for f in b.parent.glob(f"{b.name}.*"):
+            ext = f.name[len(b.name) + 1 :]
+            if ext and "." not in ext and ext.lower() not in _SIGNAL_EXTENSIONS:
+                exts.add(ext)
+    return sorted(exts)[:20]
+
+
 def summarise(path: str | Path, annotator: str | None = "atr", progress: bool | None = None):
     """Summary table of a record or of every record in a folder.
 
@@ -109,6 +133,16 @@ def run(args) -> int:
         f"\n{len(df)} record(s); fs: {', '.join(f'{f:g}' for f in fs)} Hz; "
         f"total duration {df['duration_s'].sum() / 3600:.2f} h"
     )
+    if args.annotator and "n_annotations" not in df:
+        found = _annotation_extensions(args.path)
+        print(
+            f"no record has a .{args.annotator} annotation file, so nothing is counted; "
+            + (
+                f"extensions found beside the headers: {', '.join(found)} (--annotator EXT)"
+                if found
+                else "no annotation files found beside the headers"
+            )
+        )
     if all(c in df for c in AAMI_CLASSES):
         tot = df[list(AAMI_CLASSES)].sum()
         counts = ", ".join(f"{c} {tot[c]}" for c in tot.index)
