@@ -18,6 +18,17 @@ else:  # pragma: no cover - Python 3.10
 
 __all__ = ["SweepConfig", "Task", "load_config", "expand_grid"]
 
+
+def _read_toml(path, what: str) -> dict:
+    """Parse the TOML file ``path``; a syntax error is a ValueError naming ``what`` and the
+    file (tomllib's own message names neither)."""
+    with open(path, "rb") as fh:
+        try:
+            return tomllib.load(fh)
+        except tomllib.TOMLDecodeError as exc:
+            raise ValueError(f"{what} {path} is not valid TOML: {exc}") from None
+
+
 _SECTIONS = {
     "sweep",
     "grid",
@@ -192,11 +203,7 @@ def load_config(source) -> SweepConfig:
         from .packaged import resolve_config
 
         path = resolve_config(source)
-        with open(path, "rb") as fh:
-            try:
-                raw = tomllib.load(fh)
-            except tomllib.TOMLDecodeError as exc:  # its message names no file
-                raise ValueError(f"sweep config {path} is not valid TOML: {exc}") from None
+        raw = _read_toml(path, "sweep config")
     elif isinstance(source, dict):
         raw = json.loads(json.dumps(source, default=float))
     else:

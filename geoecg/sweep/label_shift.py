@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 import zlib
 from pathlib import Path
 
@@ -75,18 +74,12 @@ def load_label_shift_config(source) -> dict:
     if isinstance(source, dict):
         raw = json.loads(json.dumps(source))
     else:
-        if sys.version_info >= (3, 11):
-            import tomllib
-        else:  # pragma: no cover - Python 3.10
-            import tomli as tomllib
+        from .config import _read_toml
 
         path = Path(source)
         if not path.is_file():
             raise FileNotFoundError(f"label-shift config {path} does not exist")
-        try:
-            raw = tomllib.loads(path.read_text())
-        except tomllib.TOMLDecodeError as exc:  # its message names no file
-            raise ValueError(f"label-shift config {path} is not valid TOML: {exc}") from None
+        raw = _read_toml(path, "label-shift config")
     for sec, tab in raw.items():
         if sec not in _KEYS:
             raise ValueError(f"unknown section [{sec}]; allowed: {sorted(_KEYS)}")
