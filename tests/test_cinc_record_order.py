@@ -8,31 +8,29 @@ copies of the embedded sample records, in ``tmp_path``."""
 
 from __future__ import annotations
 
-import shutil
 import warnings
 
 import numpy as np
 import pytest
+from _factories import CINC_LABELS, cinc_folder
 
 from geoecg.commands.compare_tasks import load_task
-from geoecg.datasets import sample_cinc2017_dir
 from geoecg.datasets.noise_training import cinc2017_windows
 
-LABELS = {"A00004": "A", "A00005": "A", "A00009": "A", "A00014": "N", "A00022": "~"}
+LABELS = CINC_LABELS
 
 
 def _folder(tmp_path, *, on_disk, reference, records):
     """A CinC folder: headers of ``on_disk``, ``REFERENCE.csv`` rows (in the order given)
     for ``reference``, a ``RECORDS`` file listing ``records``."""
-    root = tmp_path / "training2017"
-    root.mkdir()
-    src = sample_cinc2017_dir()
-    for n in on_disk:
-        for ext in (".hea", ".mat"):
-            shutil.copy(src / f"{n}{ext}", root / f"{n}{ext}")
-    (root / "REFERENCE.csv").write_text("".join(f"{n},{LABELS[n]}\n" for n in reference))
-    (root / "RECORDS").write_text("".join(f"{n}\n" for n in records))
-    return root
+    return cinc_folder(
+        tmp_path,
+        on_disk=on_disk,
+        labelled=reference,
+        records=records,
+        name="training2017",
+        label_file="REFERENCE.csv",
+    )
 
 
 def _differing(tmp_path):

@@ -1,53 +1,26 @@
 """Contract sweep of geoecg.estimators and geoecg.riemann (session 17), second part:
 scikit-learn conventions (clone, no work in __init__, NotFittedError, n_features_in_,
 Pipeline, seeds) and degenerate but legal input. Split out of
-tests/test_robust_estimators.py (the bad-input tables) in session 20, unchanged; the inputs
-below are the same seeded arrays as there."""
+tests/test_robust_estimators.py (the bad-input tables) in session 20, unchanged; the seeded inputs
+are the same arrays as there, from tests/_factories.py (session 21)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
+from _factories import estimator_inputs
+from _factories import prior_shift as _psc
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from geoecg.estimators import (
-    AnchorClassifier,
-    AnchorRegression,
-    CovariateAdjustedClassifier,
-    CovariateAdjustedGLM,
-    GroupDROClassifier,
-    ImportanceWeightedClassifier,
-    IRMClassifier,
-    PriorShiftClassifier,
-    RecordPriorAdapter,
-    VRExClassifier,
-    density_ratio_weights,
-    em_priors,
-    prior_correct,
-)
-from geoecg.riemann import (
-    ClassMeanTangentSpace,
-    GeodesicAugmentedClassifier,
-    RiemannianRecentering,
-    geodesic_augment,
-    lead_covariances,
-)
+from geoecg import estimators as ge  # ge.<name>: the estimators under test
+from geoecg import riemann as gr  # gr.<name>: the Riemannian estimators and helpers
 
-_RNG = np.random.default_rng(0)
-_X = _RNG.standard_normal((40, 3))
-_Y = np.array([0, 1] * 20)
-_W = _RNG.standard_normal((40, 2))
-_A = _RNG.standard_normal((12, 3, 60))
-_C = _A @ _A.transpose(0, 2, 1) / 60
-_YC = np.array([0, 1] * 6)
-
-
-def _psc(**kw):
-    return PriorShiftClassifier(cv=3, n_bootstrap=0, random_state=0, **kw)
+# the seeded arrays of test_robust_estimators.py (tests/_factories.py)
+_X, _Y, _W, _C, _YC = estimator_inputs()
 
 
 # ---- scikit-learn conventions --------------------------------------------------------
@@ -69,11 +42,11 @@ def _owned(which):
 def _conventions() -> dict:
     dom = {"domains": np.repeat([0, 1], 20)}
     cov = {"covariates": _W}
-    tangent = make_pipeline(ClassMeanTangentSpace(), LogisticRegression())
+    tangent = make_pipeline(gr.ClassMeanTangentSpace(), LogisticRegression())
     return {
         "PriorShiftClassifier": (_psc(), {}, {}, _X, _Y, "predict_proba"),
         "ImportanceWeightedClassifier": (
-            ImportanceWeightedClassifier(),
+            ge.ImportanceWeightedClassifier(),
             {"covariates": _W, "target": _W[::2]},
             {},
             _X,
@@ -81,21 +54,28 @@ def _conventions() -> dict:
             "predict_proba",
         ),
         "CovariateAdjustedClassifier": (
-            CovariateAdjustedClassifier(),
+            ge.CovariateAdjustedClassifier(),
             cov,
             cov,
             _X,
             _Y,
             "predict_proba",
         ),
-        "CovariateAdjustedGLM": (CovariateAdjustedGLM(), cov, cov, _X, _Y, "predict_proba"),
-        "IRMClassifier": (IRMClassifier(max_iter=20), dom, {}, _X, _Y, "predict_proba"),
-        "VRExClassifier": (VRExClassifier(max_iter=20), dom, {}, _X, _Y, "predict_proba"),
-        "GroupDROClassifier": (GroupDROClassifier(max_iter=20), dom, {}, _X, _Y, "predict_proba"),
-        "AnchorClassifier": (AnchorClassifier(max_iter=20), dom, {}, _X, _Y, "predict_proba"),
-        "AnchorRegression": (AnchorRegression(), dom, {}, _X, _X[:, 0] + _Y, "predict"),
+        "CovariateAdjustedGLM": (ge.CovariateAdjustedGLM(), cov, cov, _X, _Y, "predict_proba"),
+        "IRMClassifier": (ge.IRMClassifier(max_iter=20), dom, {}, _X, _Y, "predict_proba"),
+        "VRExClassifier": (ge.VRExClassifier(max_iter=20), dom, {}, _X, _Y, "predict_proba"),
+        "GroupDROClassifier": (
+            ge.GroupDROClassifier(max_iter=20),
+            dom,
+            {},
+            _X,
+            _Y,
+            "predict_proba",
+        ),
+        "AnchorClassifier": (ge.AnchorClassifier(max_iter=20), dom, {}, _X, _Y, "predict_proba"),
+        "AnchorRegression": (ge.AnchorRegression(), dom, {}, _X, _X[:, 0] + _Y, "predict"),
         "RecordPriorAdapter": (
-            RecordPriorAdapter(LogisticRegression(), score_labels=None),
+            ge.RecordPriorAdapter(LogisticRegression(), score_labels=None),
             {"groups": _groups()},
             {"groups": _groups()},
             _X,
@@ -104,10 +84,10 @@ def _conventions() -> dict:
         ),
         "HeartbeatClassifier": (_owned("hb"), {}, {}, _X, _Y, "predict_proba"),
         "CinC2017Classifier": (_owned("cinc"), {}, {}, _X, _Y, "predict_proba"),
-        "ClassMeanTangentSpace": (ClassMeanTangentSpace(), {}, {}, _C, _YC, "transform"),
-        "RiemannianRecentering": (RiemannianRecentering(), {}, {}, _C, _YC, "transform"),
+        "ClassMeanTangentSpace": (gr.ClassMeanTangentSpace(), {}, {}, _C, _YC, "transform"),
+        "RiemannianRecentering": (gr.RiemannianRecentering(), {}, {}, _C, _YC, "transform"),
         "GeodesicAugmentedClassifier": (
-            GeodesicAugmentedClassifier(tangent, random_state=0),
+            gr.GeodesicAugmentedClassifier(tangent, random_state=0),
             {},
             {},
             _C,
@@ -153,7 +133,7 @@ def test_inside_a_pipeline(name):
     same preceding step)."""
     est, fit_kw, pred_kw, X, y, method = _conventions()[name]
     if X.ndim == 3:
-        pre, step_kw = RiemannianRecentering(), {}
+        pre, step_kw = gr.RiemannianRecentering(), {}
     else:
         pre, step_kw = StandardScaler(), {}
     pipe = make_pipeline(clone(pre), clone(est))
@@ -167,9 +147,9 @@ def test_inside_a_pipeline(name):
 
 def test_seeded_augmentation_differs_between_seeds():
     """random_state is used: two seeds draw different geodesic samples, one seed the same."""
-    a = geodesic_augment(_C, _YC, random_state=0)
-    b = geodesic_augment(_C, _YC, random_state=0)
-    c = geodesic_augment(_C, _YC, random_state=1)
+    a = gr.geodesic_augment(_C, _YC, random_state=0)
+    b = gr.geodesic_augment(_C, _YC, random_state=0)
+    c = gr.geodesic_augment(_C, _YC, random_state=1)
     np.testing.assert_array_equal(a.X, b.X)
     assert not np.allclose(a.X, c.X)
 
@@ -181,17 +161,17 @@ def test_one_matrix_per_class():
     """One matrix per class: the class mean is that matrix (its tangent block is 0), and
     geodesic augmentation adds nothing (documented: single-member classes are skipped)."""
     C, y = _C[:2], np.array([0, 1])
-    m = ClassMeanTangentSpace().fit(C, y)
+    m = gr.ClassMeanTangentSpace().fit(C, y)
     np.testing.assert_allclose(m.means_, C, atol=1e-12)
     T = m.transform(C)
     p = T.shape[1] // 2
     assert np.abs(T[0, :p]).max() < 1e-10 and np.abs(T[1, p:]).max() < 1e-10
     assert np.abs(T[0, p:]).max() > 1e-3  # the other class's block is not
-    g = GeodesicAugmentedClassifier(
-        make_pipeline(ClassMeanTangentSpace(), LogisticRegression()), random_state=0
+    g = gr.GeodesicAugmentedClassifier(
+        make_pipeline(gr.ClassMeanTangentSpace(), LogisticRegression()), random_state=0
     ).fit(C, y)
     assert g.n_augmented_ == 0 and g.predict(C).tolist() == [0, 1]
-    Z = RiemannianRecentering().fit_transform(C, domains=[0, 1])
+    Z = gr.RiemannianRecentering().fit_transform(C, domains=[0, 1])
     np.testing.assert_allclose(Z, np.broadcast_to(np.eye(3), Z.shape), atol=1e-8)
 
 
@@ -202,7 +182,7 @@ def test_flat_lead_and_empty_record_covariances():
     x[0, 1] = 0.0  # flat lead
     x[1] = np.nan  # no sample
     for est in ("scm", "oas"):
-        r = lead_covariances(x, estimator=est)
+        r = gr.lead_covariances(x, estimator=est)
         assert np.linalg.eigvalsh(r.covariances[0])[0] > 0
         assert r.reason[0] == "" and r.reason[1] != ""
         assert np.isnan(r.covariances[1]).all()
@@ -214,17 +194,17 @@ def test_constant_feature_is_harmless():
     X = _X.copy()
     X[:, 1] = 5.0
     dom = np.repeat([0, 1], 20)
-    for est in (IRMClassifier(max_iter=20), VRExClassifier(max_iter=20)):
+    for est in (ge.IRMClassifier(max_iter=20), ge.VRExClassifier(max_iter=20)):
         coef = est.fit(X, _Y, domains=dom).coef_
         assert coef[0, 1] == 0.0 and np.isfinite(coef).all()
     p = _psc().fit(X, _Y).predict_proba(X)
     assert np.isfinite(p).all() and np.allclose(p.sum(axis=1), 1.0)
-    np.testing.assert_allclose(density_ratio_weights(np.ones((5, 2)), np.ones((3, 2))), 1.0)
+    np.testing.assert_allclose(ge.density_ratio_weights(np.ones((5, 2)), np.ones((3, 2))), 1.0)
 
 
 def test_probabilities_at_rounding_are_accepted():
     """Calibrated maps sum in floating point: 1 + 1e-12 and -1e-12 are probabilities."""
     P = np.array([[1.0 + 1e-12, -1e-12], [0.3, 0.7]])
-    out = prior_correct(P, [0.5, 0.5], [0.2, 0.8])
+    out = ge.prior_correct(P, [0.5, 0.5], [0.2, 0.8])
     assert np.isfinite(out).all() and np.allclose(out.sum(axis=1), 1.0)
-    assert em_priors(P, [0.5, 0.5])[2]
+    assert ge.em_priors(P, [0.5, 0.5])[2]

@@ -7,31 +7,21 @@ without a word. Built from copies of the embedded sample records, in ``tmp_path`
 
 from __future__ import annotations
 
-import shutil
 import warnings
 
 import numpy as np
 import pytest
+from _factories import CINC_LABELS, cinc_folder
 
-from geoecg.datasets import sample_cinc2017_dir
 from geoecg.estimators.af.protocols import load_cinc_matrix
 from geoecg.io import CinC2017
 
-NAMES = ["A00004", "A00005", "A00009", "A00014", "A00022"]
-LABELS = {"A00004": "A", "A00005": "A", "A00009": "A", "A00014": "N", "A00022": "~"}
+NAMES = list(CINC_LABELS)  # A00004, A00005, A00009, A00014, A00022
+LABELS = CINC_LABELS
 
 
 def _folder(tmp_path, names=NAMES, labelled=NAMES, records=None):
-    root = tmp_path / "cinc"
-    root.mkdir()
-    src = sample_cinc2017_dir()
-    for n in names:
-        for ext in (".hea", ".mat"):
-            shutil.copy(src / f"{n}{ext}", root / f"{n}{ext}")
-    (root / "REFERENCE-v3.csv").write_text("".join(f"{n},{LABELS[n]}\n" for n in labelled))
-    if records is not None:
-        (root / "RECORDS").write_text("".join(f"{n}\n" for n in records))
-    return root
+    return cinc_folder(tmp_path, on_disk=names, labelled=labelled, records=records)
 
 
 def _quiet(fn, *a, **k):

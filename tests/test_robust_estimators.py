@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from _factories import estimator_inputs
+from _factories import prior_shift as _psc
 from sklearn.linear_model import LogisticRegression
 
 from geoecg.estimators import (
@@ -19,7 +21,6 @@ from geoecg.estimators import (
     GroupDROClassifier,
     ImportanceWeightedClassifier,
     IRMClassifier,
-    PriorShiftClassifier,
     RecordPriorAdapter,
     VRExClassifier,
     bbse_priors,
@@ -35,19 +36,9 @@ from geoecg.riemann import (
     geodesic_augment,
 )
 
-_RNG = np.random.default_rng(0)
-_X = _RNG.standard_normal((40, 3))
-_Y = np.array([0, 1] * 20)
-_W = _RNG.standard_normal((40, 2))
-_A = _RNG.standard_normal((12, 3, 60))
-_C = _A @ _A.transpose(0, 2, 1) / 60
-_YC = np.array([0, 1] * 6)
+_X, _Y, _W, _C, _YC = estimator_inputs()  # also test_estimator_conventions.py's
 _P = np.full((10, 2), 0.5)
 _CONF = [[0.5, 0.0], [0.0, 0.5]]
-
-
-def _psc(**kw):
-    return PriorShiftClassifier(cv=3, n_bootstrap=0, random_state=0, **kw)
 
 
 def _cases() -> dict:

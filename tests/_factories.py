@@ -1,0 +1,94 @@
+"""Builders shared by several test files (importable: ``pythonpath = ["tests"]``).
+
+- :func:`estimator_inputs` and :func:`prior_shift`: the seeded arrays and the small
+  prior-shift classifier of the estimator contract sweep (``test_robust_estimators.py``,
+  ``test_estimator_conventions.py``).
+- :func:`cinc_folder`: a CinC 2017 folder in ``tmp_path`` built from copies of the embedded
+  sample records (``test_io_cinc_records.py``, ``test_cinc_record_order.py``).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+#: labels of the five embedded CinC 2017 sample records
+CINC_LABELS = {"A00004": "A", "A00005": "A", "A00009": "A", "A00014": "N", "A00022": "~"}
+
+
+class EstimatorInputs(NamedTuple):
+    """Seeded inputs of the estimator contract sweep (see :func:`estimator_inputs`)."""
+
+    X: np.ndarray
+    Y: np.ndarray
+    W: np.ndarray
+    C: np.ndarray
+    YC: np.ndarray
+
+
+def estimator_inputs() -> EstimatorInputs:
+    """Fresh seeded inputs (``default_rng(0)``, drawn in this order) of the contract sweep.
+
+    Returns
+    -------
+    EstimatorInputs
+        ``(X, Y, W, C, YC)``: ``X`` (40, 3) features, ``Y`` (40,) alternating 0/1 labels,
+        ``W`` (40, 2) covariates, ``C`` (12, 3, 3) SPD matrices (covariances of 12
+        three-lead records of 60 samples) and ``YC`` (12,) their 0/1 labels. A new call
+        gives new arrays, so a module that changes its copy changes no other module's.
+    """
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((40, 3))
+    W = rng.standard_normal((40, 2))
+    A = rng.standard_normal((12, 3, 60))
+    C = A @ A.transpose(0, 2, 1) / 60
+    return EstimatorInputs(X, np.array([0, 1] * 20), W, C, np.array([0, 1] * 6))
+
+
+def prior_shift(**kw):
+    """``PriorShiftClassifier(cv=3, n_bootstrap=0, random_state=0, **kw)``: quick to fit."""
+    from geoecg.estimators import PriorShiftClassifier
+
+    return PriorShiftClassifier(cv=3, n_bootstrap=0, random_state=0, **kw)
+
+
+def cinc_folder(
+    tmp_path: Path,
+    *,
+    on_disk,
+    labelled,
+    records=None,
+    name: str = "cinc",
+    label_file: str = "REFERENCE-v3.csv",
+) -> Path:
+    """A CinC 2017 folder ``tmp_path / name`` from the embedded sample records.
+
+    Parameters
+    ----------
+    tmp_path : Path
+        Where to make the folder (it must not exist yet).
+    on_disk : list of str
+        Records whose ``.hea`` and ``.mat`` are copied (names of :data:`CINC_LABELS`).
+    labelled : list of str
+        Rows of the label file ``label_file``, in the order given, with
+        :data:`CINC_LABELS`' labels.
+    records : list of str, optional
+        Lines of a ``RECORDS`` file; none is written when omitted.
+    name, label_file : str
+        Folder name and label-file name.
+    """
+    from geoecg.datasets import sample_cinc2017_dir
+
+    root = tmp_path / name
+    root.mkdir()
+    src = sample_cinc2017_dir()
+    for n in on_disk:
+        for ext in (".hea", ".mat"):
+            shutil.copy(src / f"{n}{ext}", root / f"{n}{ext}")
+    (root / label_file).write_text("".join(f"{n},{CINC_LABELS[n]}\n" for n in labelled))
+    if records is not None:
+        (root / "RECORDS").write_text("".join(f"{n}\n" for n in records))
+    return root
