@@ -82,3 +82,31 @@ def test_af_bench_matrix_warns_about_unlabeled_records(tmp_path):
     with pytest.warns(UserWarning, match=r"1 record\(s\) .* no label .*A00009"):
         m, y, _ = load_cinc_matrix(root, progress=False)
     assert m.X.shape[0] == 2 and y.tolist() == ["A", "A"]
+
+
+def _same_signals(X, db, names):
+    return len(X) == len(names) and all(
+        np.array_equal(x, db.read(n).signal) for x, n in zip(X, names, strict=True)
+    )
+
+
+def test_load_and_labelled_records_agree_on_sorted_order(tmp_path):
+    # a label file out of order (and a RECORDS file in yet another order): load() gives
+    # the records sorted by name, as labelled_records() does, each with its own label
+    # (session 21; load() followed the label file before)
+    shuffled = ["A00022", "A00004", "A00014", "A00009", "A00005"]
+    db = CinC2017(_folder(tmp_path, labelled=shuffled, records=shuffled[::-1]))
+    assert list(_quiet(db.labels).index) == shuffled  # labels() keeps the file's order
+    assert _quiet(db.labelled_records) == NAMES
+    X, y = _quiet(db.load)
+    assert y.tolist() == [LABELS[n] for n in NAMES] and _same_signals(X, db, NAMES)
+
+
+def test_load_keeps_unlabeled_after_the_sorted_labelled_records(tmp_path):
+    db = CinC2017(_folder(tmp_path, labelled=["A00022", "A00005", "A00014"]))
+    with pytest.warns(UserWarning, match=r"2 record\(s\) .* \['A00004', 'A00009'\]"):
+        X, y = db.load()
+    assert y.tolist() == ["A", "N", "~"] and _same_signals(X, db, ["A00005", "A00014", "A00022"])
+    X, y = _quiet(db.load, unlabeled="keep")
+    assert _same_signals(X, db, ["A00005", "A00014", "A00022", "A00004", "A00009"])
+    assert y[:3].tolist() == ["A", "N", "~"] and all(v != v for v in y[3:])

@@ -9,7 +9,9 @@ Which records: the folder's ``RECORDS`` file when present (PhysioNet convention,
 left out with a warning naming them; headers it does not list are not records of the
 database), else every ``A*.hea``. Records without a label are left out of :meth:`CinC2017.load`
 with a warning giving their count and first names (``unlabeled="keep"`` keeps them with label
-NaN, as ``geoecg extract`` does).
+NaN, as ``geoecg extract`` does). :meth:`CinC2017.records`, :meth:`CinC2017.labelled_records`
+and :meth:`CinC2017.load` give records sorted by name whatever the label file's order
+(:meth:`CinC2017.labels` keeps that order).
 """
 
 from __future__ import annotations
@@ -105,7 +107,7 @@ class CinC2017:
         )
 
     def labels(self, version: str = "auto") -> pd.Series:
-        """Labels indexed by record name.
+        """Labels indexed by record name, in the label file's order.
 
         Parameters
         ----------
@@ -207,16 +209,17 @@ class CinC2017:
         Parameters
         ----------
         names : sequence of str, optional
-            Records to load. Default: the labelled records (:meth:`labels`, in the label
-            file's order).
+            Records to load, in the order given. Default: the labelled records sorted by
+            name, as :meth:`labelled_records` gives them (whatever the label file's order;
+            before session 21 the label file's order).
         version : {"auto", "v3", "v2", "v1"}
             Label version, as in :meth:`labels`.
         unlabeled : {"warn", "keep"}, default "warn"
             Records without a label. ``"warn"``: with ``names=None`` they are left out with
             a ``UserWarning`` giving their count and first five names; a record of
             ``names`` without one raises ``ValueError`` naming it. ``"keep"``: loaded, with
-            label NaN (as ``geoecg extract`` writes it), after the labelled ones when
-            ``names=None``.
+            label NaN (as ``geoecg extract`` writes it), after the labelled ones (sorted)
+            when ``names=None``.
 
         Returns
         -------
@@ -228,11 +231,13 @@ class CinC2017:
         if unlabeled not in ("warn", "keep"):
             raise ValueError(f"unlabeled must be 'warn' or 'keep', got {unlabeled!r}")
         labels = self.labels(version)
-        if names is None:
-            missing = [n for n in self.records() if n not in labels.index]
+        if names is None:  # sorted (records() is), as labelled_records() gives them
+            present = self.records()
+            missing = [n for n in present if n not in labels.index]
             if unlabeled == "warn":
                 self._warn_unlabeled(missing, version)
-            names = list(labels.index) + (missing if unlabeled == "keep" else [])
+            names = [n for n in present if n in labels.index]
+            names += missing if unlabeled == "keep" else []
         else:
             names = [str(n) for n in names]
             missing = [n for n in names if n not in labels.index]
