@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["_lagged", "_delayed", "_oas", "_conditional"]
+__all__ = ["_lagged", "_oas", "_conditional"]
 
 
 def _lagged(S: np.ndarray, n_taps: int) -> np.ndarray:
@@ -18,19 +18,6 @@ def _lagged(S: np.ndarray, n_taps: int) -> np.ndarray:
         return S.transpose(0, 2, 1)
     P = np.pad(S, ((0, 0), (0, 0), (n_taps, n_taps)), mode="edge")
     cols = [P[:, :, n_taps + d : n_taps + d + T] for d in range(-n_taps, n_taps + 1)]
-    return np.concatenate(cols, axis=1).transpose(0, 2, 1)
-
-
-def _delayed(S: np.ndarray, delays: tuple[int, ...]) -> np.ndarray:
-    """Design ``(n, T, n_src * 2 len(delays))``: each source at delays ``-d`` and ``+d``.
-
-    Edges repeat the first/last sample (a delay longer than the record repeats them
-    throughout).
-    """
-    n, k, T = S.shape
-    m = max(delays)
-    P = np.pad(S, ((0, 0), (0, 0), (m, m)), mode="edge")
-    cols = [P[:, :, m + s : m + s + T] for d in delays for s in (-d, d)]
     return np.concatenate(cols, axis=1).transpose(0, 2, 1)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._design import _conditional, _delayed, _lagged, _oas
+from ._design import _conditional, _lagged, _oas
 from ._phases import beat_phase_index
 
 
@@ -31,9 +31,6 @@ class _LinearMaps:
     def _design(self, S):
         S = S - S.mean(axis=-1, keepdims=True)
         F = _lagged(S, self.n_taps)
-        if getattr(self, "delays_s", None):
-            lags = tuple(int(round(d * float(self.fs))) for d in self.delays_s)
-            F = np.concatenate([F, _delayed(S, lags)], axis=2)
         parts = [F, np.abs(F)] if self.rectified else [F]
         if self.phase_edges_s is not None:
             parts.append(np.ones(F.shape[:2] + (1,)))

@@ -34,24 +34,6 @@ def check_params(est):
         raise ValueError(f"map_neighbors must be an int >= 0, got {km!r}")
     if km and (est.method != "population" or len(parse_leads(est.source)) != 1):
         raise ValueError("map_neighbors applies to the population method from one lead")
-    if est.delays_s is not None:
-        try:
-            d = np.asarray(est.delays_s, dtype=float) if np.ndim(est.delays_s) == 1 else None
-        except (TypeError, ValueError):
-            d = None
-        if d is None or d.size < 1 or not np.isfinite(d).all() or (d <= 0).any():
-            raise ValueError(f"delays_s must be a sequence of delays > 0 s, got {est.delays_s!r}")
-        if (np.diff(d) <= 0).any():
-            raise ValueError(f"delays_s must be strictly increasing (s), got {est.delays_s!r}")
-        if est.method != "population":
-            raise ValueError("delays_s applies to the population method")
-        fs_ok = isinstance(est.fs, int | float | np.integer | np.floating) and est.fs > 0
-        lags = np.round(d * est.fs).astype(int) if fs_ok and np.isfinite(est.fs) else None
-        if lags is not None and ((lags <= est.n_taps).any() or (np.diff(lags) <= 0).any()):
-            raise ValueError(
-                f"delays_s {est.delays_s!r} at fs={est.fs} Hz round to {lags.tolist()} samples: "
-                f"each must exceed n_taps={est.n_taps} and differ from the others"
-            )
     if est.amplitude not in AMPLITUDE_MAPS:
         raise ValueError(f"amplitude must be one of {AMPLITUDE_MAPS}, got {est.amplitude!r}")
     if est.amplitude != "conditional" and est.method == "patient":
@@ -73,7 +55,6 @@ def check_params(est):
         or est.phase_edges_s is not None
         or k
         or km
-        or est.delays_s is not None
         or est.amplitude != "conditional"
     ):
         fs_ok = isinstance(est.fs, int | float | np.integer | np.floating) and not isinstance(
@@ -82,7 +63,7 @@ def check_params(est):
         if not fs_ok or not np.isfinite(est.fs) or est.fs <= 0:
             raise ValueError(
                 "fs must be a positive number in Hz for method='patient', phase_edges_s, "
-                f"template_neighbors, map_neighbors, delays_s or amplitude, got {est.fs!r}"
+                f"template_neighbors, map_neighbors or amplitude, got {est.fs!r}"
             )
     if est.method == "patient":
         check_number(est.calibration_s, "calibration_s", minimum=0, unit="s")

@@ -65,11 +65,6 @@ class LeadReconstructor(ThreeDInputMixin, _LinearMaps, TransformerMixin, BaseEst
     n_taps : int, default 0
         Time-delay taps on each side: every source lead enters at delays
         ``-n_taps .. n_taps`` samples (``2 n_taps + 1`` columns per lead).
-    delays_s : sequence of float, optional
-        Population method: further delays (s, increasing, > 0) of every source lead, each
-        entering at ``-d`` and ``+d`` beside the ``n_taps`` taps (and their ``|x|`` with
-        ``rectified``), so that a map reads the source up to ``max(delays_s)`` away (e.g.
-        the QRS while it predicts the T wave); rounded to samples of ``fs``. Needs ``fs``.
     alpha : float, default 1e-3
         Ridge penalty of ``"population"`` and ``"patient"``, relative to the mean diagonal of
         the design's Gram matrix over the signal columns (dimensionless).
@@ -199,7 +194,6 @@ class LeadReconstructor(ThreeDInputMixin, _LinearMaps, TransformerMixin, BaseEst
         method="population",
         *,
         n_taps=0,
-        delays_s=None,
         alpha=1e-3,
         shrinkage=0.0,
         fs=None,
@@ -217,7 +211,6 @@ class LeadReconstructor(ThreeDInputMixin, _LinearMaps, TransformerMixin, BaseEst
         self.source = source
         self.method = method
         self.n_taps = n_taps
-        self.delays_s = delays_s
         self.alpha = alpha
         self.shrinkage = shrinkage
         self.fs = fs
