@@ -16,7 +16,6 @@ from geoecg._kernels.rpeaks_decide import (
     prune_split_beats,
     refine_peaks,
     refine_peaks_leads,
-    start_hold,
 )
 
 # ------------------------------------------------------------------------ twins
@@ -49,11 +48,8 @@ def _thr(spk, npk, frac, frac_noisy, lo, hi):
     return npk + f * (spk - npk)
 
 
-def twin_decide(
-    h, pos, n, refr, twave, tw_frac, sb, sb_frac, frac, rr0, spk, npk, fnz, lo, hi, hold=np.inf
-):
-    """Plain-Python restatement of the decision rules (module docstring of rpeaks_decide);
-    a beat taller than ``hold`` accepted while ``spks`` is empty is not added to it."""
+def twin_decide(h, pos, n, refr, twave, tw_frac, sb, sb_frac, frac, rr0, spk, npk, fnz, lo, hi):
+    """Plain-Python restatement of the decision rules (module docstring of rpeaks_decide)."""
     beats, thr_of = [], {}
     spks, npks, rrs = [], [], []
 
@@ -83,9 +79,8 @@ def twin_decide(
                 rrs.append(pos[best] - pos[beats[-1]])
             beats.append(best)
             thr_of[best] = thr
-            if spks or h[best] <= hold:
-                spks.append(h[best])
-                spk = med(spks)
+            spks.append(h[best])
+            spk = med(spks)
         if c == len(pos):
             break
         thr = _thr(spk, npk, frac, fnz, lo, hi)
@@ -99,9 +94,8 @@ def twin_decide(
                 rrs.append(t - pos[beats[-1]])
             beats.append(c)
             thr_of[c] = thr
-            if spks or h[c] <= hold:
-                spks.append(h[c])
-                spk = med(spks)
+            spks.append(h[c])
+            spk = med(spks)
         else:
             npks.append(h[c])
             npk = med(npks)
@@ -221,46 +215,6 @@ def test_decide_matches_twin(seed, fnz):
     want_idx, want_thr = twin_decide(*args)
     np.testing.assert_array_equal(got_idx, want_idx)
     np.testing.assert_allclose(got_thr, want_thr)
-
-
-@pytest.mark.parametrize("seed", range(6))
-@pytest.mark.parametrize("lead_in", [0, 1, 2])
-def test_decide_with_hold_matches_twin(seed, lead_in):
-    """A ``hold`` under ``lead_in`` tall first candidates (a start-up transient): kernel =
-    twin, and with the hold the later beats are found where without it they are not."""
-    h, pos, n = _candidates(seed)
-    h = h.copy()
-    h[:lead_in] = 30.0  # the first candidates: a transient 30x the beats
-    spk, npk = initial_levels(h, pos, 500, 3)
-    args = (h, pos, n, 25, 45, 0.5, 1.66, 0.5, 0.4, 100.0, spk, npk, 0.7, 0.4, 0.7)
-    for hold in (np.inf, 4.0 * spk, 0.5 * spk):
-        got_idx, got_thr = decide_beats(*args, hold)
-        want_idx, want_thr = twin_decide(*args, hold)
-        np.testing.assert_array_equal(got_idx, want_idx)
-        np.testing.assert_allclose(got_thr, want_thr)
-    if lead_in:
-        locked, _ = decide_beats(*args)
-        held, _ = decide_beats(*args, 4.0 * spk)
-        assert held.size > 3 * locked.size, (locked.size, held.size)
-
-
-def test_start_hold_known_values():
-    """A regular train under a taller first candidate gives ``out * spk0``; no noise level,
-    a noise level under ``sep`` times, too few, too slow or irregular candidates give inf."""
-    pos = np.arange(10, 800, 80, dtype=np.int64)  # 10 candidates, 80 samples apart
-    h = np.full(pos.size, 1.0)
-    h[0] = 8.0
-    args = dict(init=800, longest=150.0, out=4.0, sep=3.0, n_min=5, tol=0.25, frac=0.75)
-    assert start_hold(h, pos, spk0=1.0, npk0=0.1, **args) == 4.0
-    assert start_hold(h, pos, spk0=1.0, npk0=0.0, **args) == np.inf  # residue: no noise
-    assert start_hold(h, pos, spk0=1.0, npk0=0.5, **args) == np.inf  # not above noise
-    assert start_hold(h[:5], pos[:5], spk0=1.0, npk0=0.1, **args) == np.inf  # 4 beats
-    slow = dict(args, longest=60.0)
-    assert start_hold(h, pos, spk0=1.0, npk0=0.1, **slow) == np.inf
-    rng = np.random.default_rng(0)
-    burst = np.sort(rng.choice(np.arange(10, 800), 10, replace=False)).astype(np.int64)
-    burst[1] = burst[0] + 20  # bursts: uneven intervals
-    assert start_hold(h, burst, spk0=1.0, npk0=0.1, **args) == np.inf
 
 
 def test_decide_empty_and_single():

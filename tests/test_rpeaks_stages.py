@@ -18,7 +18,6 @@ from geoecg._kernels.rpeaks_decide import (
     finish_peaks,
     initial_levels,
     prune_split_beats,
-    start_hold,
 )
 from geoecg._kernels.rpeaks_fused import lead_energies_fused, track_inputs
 from geoecg.features import rpeaks as R
@@ -37,17 +36,11 @@ def twin_beats_in_run(m, plan):
     spk0, npk0 = initial_levels(
         heights=h, positions=cand, init=int(R._INIT_S * fs_d), init_rank=R._INIT_RANK
     )
-    hold = start_hold(
-        heights=h, positions=cand, init=int(R._INIT_S * fs_d), spk0=spk0, npk0=npk0,
-        longest=R._HOLD_RR_S * fs_d, out=R._HOLD_OUT, sep=R._HOLD_SEP, n_min=R._HOLD_N,
-        tol=R._HOLD_TOL, frac=R._HOLD_REG,
-    )  # fmt: skip
     idx, thr = decide_beats(
         heights=h, positions=cand, n=m.shape[0], refractory=plan.refr,
         twave=int(R._TWAVE_S * fs_d), twave_frac=R._TWAVE_FRAC, searchback=R._SEARCHBACK_RR,
         sb_frac=R._SEARCHBACK_FRAC, frac=plan.threshold, rr0=R._RR0_S * fs_d, spk0=spk0,
         npk0=npk0, frac_noisy=R._FRAC_NOISY, ratio_lo=R._RATIO_LO, ratio_hi=R._RATIO_HI,
-        hold=hold,
     )  # fmt: skip
     if plan.track and idx.size > 2:
         thr_c, is_beat, w, noisy = track_inputs(

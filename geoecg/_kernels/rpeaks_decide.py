@@ -14,11 +14,7 @@ Tompkins (1986) on the candidate maxima of the QRS energy envelope:
 
 The initial levels come from the first ``init`` samples (the candidate of rank
 ``init_rank`` from the top sets ``spk``; the median of the candidates under half of it sets
-``npk``), so the decision does not depend on a warm-up of the causal averages. A start-up transient
-taller than every beat, accepted before any beat, would set the QRS level alone (the ring of
-accepted heights starts empty) and hide every later beat: where the first ``init`` samples
-hold a steady beat train under it (:func:`start_hold`), a beat accepted while the ring is
-empty and taller than that train's bound does not enter the ring (session 21).
+``npk``), so the decision does not depend on a warm-up of the causal averages.
 
 :func:`prune_split_beats` then drops weak beats that split one RR interval in two, and
 :func:`refine_peaks` moves each detected beat to the extremum of the raw signal, largest
@@ -140,52 +136,6 @@ def initial_levels(heights, positions, init, init_rank):
 
 
 @njit(cache=True, nogil=True)
-def start_hold(heights, positions, init, spk0, npk0, longest, out, sep, n_min, tol, frac):
-    """Height above which a beat accepted while no beat is in the QRS ring stays out of it
-    (``inf``: every beat enters, as before session 21).
-
-    It is ``out * spk0`` when the candidates before ``init`` (the window of
-    :func:`initial_levels`) hold a steady beat train at the initial QRS level: ``spk0 >= sep
-    * npk0 > 0`` (beat-sized candidates well above a noise level; not the filter residue
-    of a beat-free lead, whose noise level is 0 or far under), and the candidates with
-    heights in ``[0.5 * spk0, out * spk0]`` number at least ``n_min``, the median interval
-    between consecutive ones is at most ``longest`` samples and at least ``frac`` of those
-    intervals lie within ``tol`` times the median of it (a regular rhythm, not bursts of
-    muscle noise). Heights in the units of ``heights``; ``init`` and ``longest`` in samples.
-    """
-    if not (npk0 > 0.0 and spk0 >= sep * npk0):
-        return np.inf
-    k = 0
-    while k < positions.shape[0] and positions[k] < init:
-        k += 1
-    if k == 0:
-        k = positions.shape[0]
-    lo = 0.5 * spk0
-    hi = out * spk0
-    d = np.empty(k)
-    cnt = 0
-    prev = -1
-    for i in range(k):
-        if heights[i] >= lo and heights[i] <= hi:
-            if prev >= 0:
-                d[cnt] = float(positions[i] - positions[prev])
-                cnt += 1
-            prev = i
-    if cnt + 1 < n_min:
-        return np.inf
-    m = median_sorted(d[:cnt])
-    if not m <= longest:
-        return np.inf
-    good = 0
-    for j in range(cnt):
-        if abs(d[j] - m) <= tol * m:
-            good += 1
-    if good < frac * cnt:
-        return np.inf
-    return hi
-
-
-@njit(cache=True, nogil=True)
 def decide_beats(
     heights,
     positions,
@@ -202,15 +152,12 @@ def decide_beats(
     frac_noisy,
     ratio_lo,
     ratio_hi,
-    hold=np.inf,
 ):
     """Accept or reject each candidate; return (candidate indices of beats, thresholds).
 
     ``heights`` and ``positions`` describe the candidate maxima in time order; ``n`` is the
     signal length (a final search-back runs up to it); distances are in samples; ``rr0`` is
-    the RR interval assumed before two beats were seen. A beat accepted while no beat is in
-    the QRS ring and taller than ``hold`` (:func:`start_hold`) is a beat but does not enter
-    the ring: the QRS level stays ``spk0`` until a beat at most ``hold`` tall enters it.
+    the RR interval assumed before two beats were seen.
     """
     nc = positions.shape[0]
     is_beat = np.zeros(nc, dtype=np.bool_)
@@ -266,9 +213,8 @@ def decide_beats(
                 rr = float(positions[best] - positions[last_c])
                 rr_med, rr_dirty = _push_median(rr_buf, rr_srt, n_rr, rr, rr_dirty)
                 n_rr += 1
-            if n_spk > 0 or best_h <= hold:
-                spk, spk_dirty = _push_median(spk_buf, spk_srt, n_spk, best_h, spk_dirty)
-                n_spk += 1
+            spk, spk_dirty = _push_median(spk_buf, spk_srt, n_spk, best_h, spk_dirty)
+            n_spk += 1
             last_c = best
         if c == nc:
             break
@@ -290,9 +236,8 @@ def decide_beats(
                 rr = float(t - positions[last_c])
                 rr_med, rr_dirty = _push_median(rr_buf, rr_srt, n_rr, rr, rr_dirty)
                 n_rr += 1
-            if n_spk > 0 or h <= hold:
-                spk, spk_dirty = _push_median(spk_buf, spk_srt, n_spk, h, spk_dirty)
-                n_spk += 1
+            spk, spk_dirty = _push_median(spk_buf, spk_srt, n_spk, h, spk_dirty)
+            n_spk += 1
             last_c = c
         else:
             npk, npk_dirty = _push_median(npk_buf, npk_srt, n_npk, h, npk_dirty)

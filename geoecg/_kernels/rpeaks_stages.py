@@ -28,26 +28,19 @@ from numba import njit
 
 from .rpeaks import local_maxima, mask_runs
 from .rpeaks_combine import combine_leads
-from .rpeaks_decide import (
-    decide_beats,
-    finish_peaks,
-    initial_levels,
-    prune_split_beats,
-    start_hold,
-)
+from .rpeaks_decide import decide_beats, finish_peaks, initial_levels, prune_split_beats
 from .rpeaks_fused import lead_energies_fused, track_inputs
 
 __all__ = ["finish_runs", "record_energy", "run_beats", "unpack"]
 
 # layout of ``ints`` (int64)
 I_K, I_REFR, I_INIT, I_INIT_RANK, I_TWAVE, I_BLOCK, I_NSUB, I_CHUNK, I_ERODE = range(9)
-I_RADIUS, I_BASE_RADIUS, I_PRUNE, I_HOLD_N = 9, 10, 11, 12
-N_INTS = 13
+I_RADIUS, I_BASE_RADIUS, I_PRUNE = 9, 10, 11
+N_INTS = 12
 # layout of ``floats`` (float64)
 F_TWAVE_FRAC, F_SEARCHBACK, F_SB_FRAC, F_FRAC, F_RR0, F_FRAC_NOISY = range(6)
 F_RATIO_LO, F_RATIO_HI, F_LO, F_HI, F_PRUNE_RR, F_PRUNE_H, F_REFR_FULL = range(6, 13)
-F_HOLD_OUT, F_HOLD_SEP, F_HOLD_TOL, F_HOLD_REG, F_HOLD_RR = range(13, 18)
-N_FLOATS = 18
+N_FLOATS = 13
 # what run_beats did
 DONE, EMPTY, NOISY = 0, 1, 2
 
@@ -115,9 +108,9 @@ def _decide_stretch(m, ints, floats, track):
     Returns ``(cand, h, idx, thr, thr_c, is_beat, w, noisy)``: the candidate maxima at least
     ``refr`` apart (:func:`local_maxima`, positions in the stretch) and their heights (the
     square root of the envelope), the beats (candidate indices) and their thresholds after
-    :func:`initial_levels`, :func:`start_hold` and :func:`decide_beats`, then, when
-    ``track`` and more than two beats, :func:`track_inputs` (``thr_c``, ``is_beat``, ``w``
-    empty otherwise) and whether the stretch is noisy (tracking needed).
+    :func:`initial_levels` and :func:`decide_beats`, then, when ``track`` and more than two
+    beats, :func:`track_inputs` (``thr_c``, ``is_beat``, ``w`` empty otherwise) and whether
+    the stretch is noisy (tracking needed).
     """
     refr = ints[I_REFR]
     cand = local_maxima(m=m, min_distance=refr)
@@ -131,19 +124,6 @@ def _decide_stretch(m, ints, floats, track):
         return cand, h, np.empty(0, dtype=np.int64), none_f, none_f, none_b, none_f, False
     spk0, npk0 = initial_levels(
         heights=h, positions=cand, init=ints[I_INIT], init_rank=ints[I_INIT_RANK]
-    )
-    hold = start_hold(
-        heights=h,
-        positions=cand,
-        init=ints[I_INIT],
-        spk0=spk0,
-        npk0=npk0,
-        longest=floats[F_HOLD_RR],
-        out=floats[F_HOLD_OUT],
-        sep=floats[F_HOLD_SEP],
-        n_min=ints[I_HOLD_N],
-        tol=floats[F_HOLD_TOL],
-        frac=floats[F_HOLD_REG],
     )
     idx, thr = decide_beats(
         heights=h,
@@ -161,7 +141,6 @@ def _decide_stretch(m, ints, floats, track):
         frac_noisy=floats[F_FRAC_NOISY],
         ratio_lo=floats[F_RATIO_LO],
         ratio_hi=floats[F_RATIO_HI],
-        hold=hold,
     )
     if track and idx.shape[0] > 2:
         thr_c, is_beat, w, noisy = track_inputs(

@@ -36,12 +36,6 @@ _BAND_CAP = 0.45
 # _SEARCHBACK_RR median RR intervals at _SEARCHBACK_FRAC of the threshold; RR interval
 # assumed before two beats were seen: _RR0_S
 _INIT_S, _INIT_RANK = 8.0, 3
-# start-up transient (session 21): where the first _INIT_S seconds hold a steady beat train
-# (QRS level >= _HOLD_SEP x noise level > 0; >= _HOLD_N candidates in [0.5, _HOLD_OUT] x the
-# QRS level, their median interval <= _HOLD_RR_S, a fraction >= _HOLD_REG of the intervals
-# within _HOLD_TOL of that median), a beat taller than _HOLD_OUT x the QRS level accepted
-# before any other does not set the QRS level (rpeaks_decide.start_hold)
-_HOLD_OUT, _HOLD_SEP, _HOLD_N, _HOLD_RR_S, _HOLD_TOL, _HOLD_REG = 4.0, 3.0, 5, 1.5, 0.25, 0.75
 _TWAVE_S, _TWAVE_FRAC = 0.36, 0.5
 _SEARCHBACK_RR, _SEARCHBACK_FRAC = 1.66, 0.5
 _RR0_S = 1.5
@@ -305,7 +299,6 @@ def _stage_ints(k: int, refr: int, fs_d: float, radius: int, base_radius: int, p
     ints[S.I_NSUB], ints[S.I_CHUNK] = _NOISE_SUBSAMPLE, int(_NOISE_CHUNK_S * fs_d)
     ints[S.I_ERODE] = _NOISE_ERODE
     ints[S.I_RADIUS], ints[S.I_BASE_RADIUS], ints[S.I_PRUNE] = radius, base_radius, prune
-    ints[S.I_HOLD_N] = _HOLD_N
     ints.flags.writeable = False
     return ints
 
@@ -322,8 +315,6 @@ def _stage_floats(fs_d: float, threshold: float, prune_rr: float, prune_h: float
     f[S.F_FRAC_NOISY], f[S.F_RATIO_LO], f[S.F_RATIO_HI] = _FRAC_NOISY, _RATIO_LO, _RATIO_HI
     f[S.F_LO], f[S.F_HI] = _NOISE_LO, _NOISE_HI
     f[S.F_PRUNE_RR], f[S.F_PRUNE_H], f[S.F_REFR_FULL] = prune_rr, prune_h, refr_full
-    f[S.F_HOLD_OUT], f[S.F_HOLD_SEP], f[S.F_HOLD_RR] = _HOLD_OUT, _HOLD_SEP, _HOLD_RR_S * fs_d
-    f[S.F_HOLD_TOL], f[S.F_HOLD_REG] = _HOLD_TOL, _HOLD_REG
     f.flags.writeable = False
     return f
 
