@@ -21,6 +21,7 @@ MOVED = {
 }
 
 
+@pytest.mark.usefixtures("no_background_compile")
 @pytest.mark.parametrize("old", sorted(MOVED))
 def test_old_path_warns_and_gives_the_same_object(old):
     new, name = MOVED[old]
@@ -32,6 +33,7 @@ def test_old_path_warns_and_gives_the_same_object(old):
     assert mod.__all__ == target.__all__
 
 
+@pytest.mark.usefixtures("no_background_compile")
 def test_new_packages_import_without_warning():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -42,6 +44,7 @@ def test_new_packages_import_without_warning():
     assert callable(rr_windows) and CinC2017Classifier.__module__ == "geoecg.estimators.af.cinc2017"
 
 
+@pytest.mark.usefixtures("no_background_compile")
 def test_prior_correct_old_name_warns():
     import geoecg.estimators as E
     import geoecg.estimators.af as A

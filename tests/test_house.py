@@ -318,6 +318,7 @@ def test_cli_imports_only_the_subcommand_it_runs():
     assert len(COMMAND_MODULES) > 1  # the test above is about choosing among several
 
 
+@pytest.mark.usefixtures("no_background_compile")  # order-independent (see the fixture)
 @pytest.mark.parametrize("old, new", sorted(SHIMS.items()))
 def test_old_paths_warn_and_forward(old, new):
     sys.modules.pop(old, None)
@@ -331,6 +332,7 @@ def test_old_paths_warn_and_forward(old, new):
     assert any(issubclass(w.category, DeprecationWarning) for w in caught), old
 
 
+@pytest.mark.usefixtures("no_background_compile")
 def test_renamed_names_warn():
     with pytest.warns(DeprecationWarning, match="CompareTask"):
         from geoecg.evaluation.tasks import Task
