@@ -353,6 +353,56 @@ def delineate_lead(xq, dq, xw, dw, rpeaks, par, out, reason, lo_min):
 
 
 @njit(cache=True, nogil=True)
+def raw_qrs_onsets(dr, rpeaks, par, lo_min, on_in, clamp, out):
+    """QRS onset of every beat of one lead walked on ``dr`` (rule AB, registry item 33).
+
+    ``dr`` is the derivative of the lead's unfiltered signal (NaN in gaps), ``on_in``
+    (n_beats,) the lead's QRS onsets from :func:`delineate_lead` without the calibration
+    shift (NaN: no QRS), ``out`` (n_beats,) float64 receives the new onsets. The beat's QRS
+    search window, the steepest-slope search and the ``qrs_on_hi`` / ``qrs_on_lo`` walk are
+    those of :func:`delineate_lead`, on ``dr`` instead of the QRS-band derivative; the result
+    is kept within ``clamp`` samples of ``on_in`` (noise in the unfiltered signal can move
+    the walk far; the clamp bounds what it can do). A beat keeps ``on_in`` where ``dr`` is not
+    finite in the window or flat.
+    """
+    n = dr.shape[0]
+    nb = rpeaks.shape[0]
+    pre = int(par[P_QRS_PRE])
+    post = int(par[P_QRS_POST])
+    w = int(par[P_SLOPE_WIN])
+    for b in range(nb):
+        out[b] = on_in[b]
+        if not np.isfinite(on_in[b]):
+            continue
+        r = rpeaks[b]
+        lo = r - pre
+        hi = r + post
+        if b > 0:
+            lo = max(lo, (rpeaks[b - 1] + r) // 2)
+        if b + 1 < nb:
+            hi = min(hi, (r + rpeaks[b + 1]) // 2)
+        lo = max(lo, lo_min[b])
+        if lo < 1 or hi > n - 2 or hi - lo < 4 or not _finite(dr, lo, hi):
+            continue
+        m = r
+        dmax = 0.0
+        for i in range(max(lo, r - w), min(hi, r + w) + 1):
+            if abs(dr[i]) > dmax:
+                dmax = abs(dr[i])
+                m = i
+        if not dmax > 1e-12:
+            continue
+        s1 = m
+        for i in range(lo, m + 1):
+            if abs(dr[i]) >= par[P_ON_HI] * dmax:
+                s1 = i
+                break
+        on = slope_boundary(dr, s1, lo, par[P_ON_LO] * dmax)
+        out[b] = min(max(on, on_in[b] - clamp), on_in[b] + clamp)
+    return out
+
+
+@njit(cache=True, nogil=True)
 def spike_starts(d2, rpeaks, a0, a1, q0, q1, xs, k, lo_min):
     """QRS search-window starts after pacing spikes (rule T), in place into ``lo_min``.
 

@@ -99,6 +99,7 @@ from .._validation import check_fs, check_rpeaks, select_leads
 from . import _delineation_p as _dp
 from ._delineation_checks import check_settings as _check_settings
 from ._delineation_filter import band_filter as _filter
+from ._delineation_qrs import raw_qrs_onsets as _raw_qrs_onsets
 
 __all__ = [
     "FIDUCIALS", "REASONS", "WORKING_FS_HZ", "Delineation", "DelineationSettings", "delineate",
@@ -575,6 +576,8 @@ def delineate(
         np.clip(lead_s, 0, n * up - 1, out=lead_s)
     if st.t_lead_rel > 0 and nb and n >= 16:
         _t_off_from_global(lead_s, lead_r, g, xq, xw, np.round(shift * wfs / 1000.0), st.t_lead_rel)
+    if nb and n >= 16:  # rule AB (registry item 33): QRS onset on the unfiltered derivative
+        _raw_qrs_onsets(filled, bad, lead_s, g, rpw, par, lo_min, shift, use, wfs)
     if up > 1:  # back to (fractional) sample indices at fs
         lead_s /= up
         g /= up
