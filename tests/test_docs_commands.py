@@ -303,3 +303,22 @@ def test_checker_catches_what_it_should(parsers, tmp_path):
     assert errors[("README.md", 13)] is None
     assert "must be >= 0" in errors[("docs/examples/plot_x.py", 1)]
     assert sum(e is None for _, e in results) == 4
+
+
+def test_documented_sweep_configs_are_packaged():
+    """``geoecg sweep NAME`` on a page runs a packaged configuration on the simulator (no data
+    to download), so each NAME that is not a placeholder or a TOML file must be one that
+    ``geoecg sweep --list`` names: argparse takes any word there, and a renamed config would
+    parse here and fail on a reader's machine."""
+    from geoecg.sweep import list_configs
+
+    named = {
+        c.words[1]: c
+        for c in doc_commands()
+        if c.words[0] == "sweep" and len(c.words) > 1 and not c.words[1].startswith("-")
+    }
+    named = {k: c for k, c in named.items() if not PLACEHOLDER.match(k)}
+    assert {"prevalence_shift", "anticausal_covariate_shift"} <= set(named), sorted(named)
+    packaged = set(list_configs())
+    bad = [str(c) for k, c in named.items() if not k.endswith(".toml") and k not in packaged]
+    assert not bad, f"not packaged (geoecg sweep --list: {sorted(packaged)}):\n" + "\n".join(bad)
