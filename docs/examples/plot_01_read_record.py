@@ -23,6 +23,8 @@ print(rec.signal.shape, rec.fs, rec.lead_names)
 print(len(rec.annotations.sample), "annotations; first symbols:", rec.annotations.symbol[:10])
 
 # %%
-# Plot ten seconds; the axes are in seconds and mV, one panel per lead.
+# Plot ten seconds; the axes are in seconds and mV, one panel per lead. What to look for:
+# two of the beats (labelled V, in red) come early and are wide and of another shape than
+# the narrow normal beats (N), in both leads: record 119's ventricular ectopic beats.
 plot_record(rec, start_s=0.0, duration_s=10.0)
 plt.show()

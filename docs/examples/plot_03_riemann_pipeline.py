@@ -29,7 +29,11 @@ plot_covariances(covs[[i0, i1]], titles=classes, lead_names=STANDARD_LEADS)
 plt.show()
 
 # %%
-# Tangent vectors at both class means: one row of features per record.
+# Tangent vectors at both class means: one row of features per record. The scatter shows
+# their first two principal components. The class means were learned from these same 20
+# records and their labels (``fit_transform(covs, y)``), so any separation seen here is
+# in-sample and says nothing about new records: score the pipeline with patient-wise
+# cross-validation, as in :doc:`plot_07_beats_nested` and :doc:`/user_guide/evaluation`.
 T = ClassMeanTangentSpace().fit_transform(covs, y)
 print(T.shape)
 plot_tangent_scatter(T, y, labels=classes)

@@ -35,7 +35,9 @@ print(scores.round(3))
 # %%
 # Pearson r per lead on the five test records, and lead V1, the hardest lead from these
 # sources, of the test record with the median V1 r, recorded and reconstructed from I, II
-# and V3 only.
+# and V3 only. What to look for: the four limb leads at r = 1.000 (they follow from I and
+# II), the chest leads near V3 high (V4 0.959) and V1 lowest on average (0.698) with the
+# largest spread between the five records (SD 0.283, median 0.837), as the table printed.
 X_hat = rec.transform(test[:, [STANDARD_LEADS.index(s) for s in ("I", "II", "V3")]])
 v1 = STANDARD_LEADS.index("V1")
 r_v1 = per_record.r[:, per_record.leads.index("V1")]
