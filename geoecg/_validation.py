@@ -51,6 +51,7 @@ __all__ = [
     "check_number",
     "check_count",
     "check_flag",
+    "check_windows_layout",
 ]
 
 #: a 2-D array with at least this many rows ...
@@ -109,6 +110,33 @@ def check_layout(a: np.ndarray, name: str = "signal") -> None:
             f"{name} has shape {a.shape}, which looks like (n_samples, n_leads); geoecg expects "
             f"{lead} with samples on the last axis. Transpose it (wfdb's p_signal: use "
             f"record.p_signal.T)"
+        )
+
+
+def check_windows_layout(a, name: str = "windows") -> None:
+    """Raise if a 2-D ``(n_windows, n_samples)`` array looks like ``(n_samples, n_windows)``.
+
+    Parameters
+    ----------
+    a : object
+        The windows argument; only a 2-D ndarray is checked (lists of windows pass).
+    name : str
+        Argument name used in the message.
+
+    Raises
+    ------
+    ValueError
+        ``a`` has at least ``LAYOUT_MIN_ROWS`` rows, at most ``LAYOUT_MAX_COLS`` columns and
+        more rows than columns: windows of a few samples (ms), not an ECG window.
+    """
+    if not isinstance(a, np.ndarray) or a.ndim != 2:
+        return
+    rows, cols = a.shape
+    if rows >= LAYOUT_MIN_ROWS and cols <= LAYOUT_MAX_COLS and rows > cols:
+        raise ValueError(
+            f"{name} has shape {a.shape}: {rows} windows of {cols} sample(s), which looks like "
+            f"(n_samples, n_windows); expected (n_windows, n_samples) with samples on the last "
+            f"axis. Transpose it"
         )
 
 

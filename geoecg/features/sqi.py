@@ -41,7 +41,7 @@ from .._kernels.sqi import (
     sqi_rows_finite,
     template_correlation,
 )
-from .._validation import check_number, check_rpeaks
+from .._validation import check_number, check_rpeaks, check_windows_layout
 from .hrv import _check_fs
 
 __all__ = ["SQI_NAMES", "bsqi", "length_transform_rpeaks", "sqi_features", "sqi_windows"]
@@ -471,6 +471,7 @@ def sqi_windows(windows, fs: float) -> np.ndarray:
             f"windows must be 2-D (n_windows, n_samples) or a list of 1-D arrays, got shape "
             f"{windows.shape} (one window: pass [window] or use sqi_features)"
         )
+    check_windows_layout(windows)
     rows = []
     for i, w in enumerate(windows):
         if np.ndim(w) != 1:

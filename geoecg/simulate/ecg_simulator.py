@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._validation import check_fs, check_layout
 from .scm import AGE_CENTER_Y, AGE_SCALE_Y, AnticausalSCM, Environment, SCMSample, _sample_args
 from .waveforms import swap_arm_leads, synthesize_ecg
 
@@ -41,19 +42,19 @@ def waveform_summary_features(ecg: np.ndarray, fs: float) -> tuple[np.ndarray, l
     e = np.asarray(ecg, dtype=np.float64)
     if e.ndim != 3:
         raise ValueError(f"ecg must have shape (n_records, n_leads, n_samples), got {e.shape}")
-    if not fs > 0:
-        raise ValueError(f"fs must be positive (Hz), got {fs}")
+    check_layout(e, "ecg")  # (n_records, n_samples, n_leads) gave 3 * n_samples + 1 columns
+    fs = check_fs(fs)  # text: a TypeError naming fs (was "'>' not supported")
     n, L, T = e.shape
     names = [f"{s}_{k}" for k in range(L) for s in ("mean", "sd", "range")]
     if T == 0:
         return np.full((n, 3 * L + 1), np.nan), names + ["hr_bpm"]
     feats = np.stack([e.mean(axis=2), e.std(axis=2), e.max(axis=2) - e.min(axis=2)], axis=2)
     feats = feats.reshape(n, 3 * L)
-    s = np.abs(np.diff(e, axis=2)).sum(axis=1)  # slope energy: peaks at QRS complexes
-    s = s - s.mean(axis=1, keepdims=True)
     lo, hi = int(np.floor(fs * 60 / 200)), int(np.ceil(fs * 60 / 30))
     hr = np.full(n, np.nan)
-    if s.shape[1] > hi:
+    if T - 1 > hi:  # a 1-sample record: no slope ("Mean of empty slice" before)
+        s = np.abs(np.diff(e, axis=2)).sum(axis=1)  # slope energy: peaks at QRS complexes
+        s = s - s.mean(axis=1, keepdims=True)
         m = 1 << int(np.ceil(np.log2(2 * s.shape[1])))
         F = np.fft.rfft(s, m, axis=1)
         ac = np.fft.irfft(F * np.conj(F), m, axis=1)[:, : hi + 1]

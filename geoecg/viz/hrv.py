@@ -40,7 +40,8 @@ def plot_tachogram(rr_ms, *, times_s=None, changed=None, ax=None):
     Parameters
     ----------
     rr_ms : array_like, shape (n_intervals,)
-        RR intervals in ms; NaN (a rejected beat) leaves a gap.
+        RR intervals in ms; NaN (a rejected beat) leaves a gap. With no finite interval
+        (empty or all NaN) the axes are empty and say so.
     times_s : array_like, shape (n_intervals,), optional
         Time of each interval in s; by default the cumulative sum of ``rr_ms``.
     changed : array_like of bool, shape (n_intervals,), optional
@@ -67,8 +68,9 @@ def plot_tachogram(rr_ms, *, times_s=None, changed=None, ax=None):
     >>> plt.close(fig)
     """
     rr = _rr(rr_ms)
+    finite = np.isfinite(rr).any()  # all NaN: an empty trace (nanmedian warned)
     t = (
-        np.cumsum(np.nan_to_num(rr, nan=np.nanmedian(rr) if rr.size else 0)) / 1000.0
+        np.cumsum(np.nan_to_num(rr, nan=np.nanmedian(rr) if finite else 0.0)) / 1000.0
         if times_s is None
         else _rr(times_s, "times_s")
     )
@@ -84,6 +86,8 @@ def plot_tachogram(rr_ms, *, times_s=None, changed=None, ax=None):
         ax.plot(t[c], rr[c], "o", ms=4, color="tab:red", label="corrected")
         # above the axes, right (as plot_rpeaks): inside, it covered the trace's top right
         ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
+    if not finite:  # say why the axes are empty
+        ax.text(0.5, 0.5, "no finite RR interval", transform=ax.transAxes, ha="center")
     ax.set(xlabel="time (s)", ylabel="RR (ms)", title="Tachogram")
     return ax.figure
 

@@ -9,6 +9,34 @@ from pathlib import Path
 import numpy as np
 
 
+def one_lead(x, name: str = "signal") -> np.ndarray:
+    """One record as a 1-D float64 lead: ``(n_samples,)`` or ``(1, n_samples)``, else an error.
+
+    A ``(n_samples, 2)`` record was flattened (``np.ravel``) into one interleaved lead by
+    the crop and rhythm-profile batches; it is now refused like
+    :func:`~geoecg.features.af_record_features` refuses it.
+
+    Parameters
+    ----------
+    x : array_like
+        The record, in mV.
+    name : str
+        Argument name used in error messages (``"signals[3]"``).
+
+    Returns
+    -------
+    ndarray of float64, shape (n_samples,)
+    """
+    from ..._validation import as_signal
+
+    a = as_signal(x, name, ndims=(1, 2))
+    if a.ndim == 2 and a.shape[0] == 1:
+        return a[0]
+    if a.ndim != 1:
+        raise ValueError(f"{name} must be one lead (n_samples,) or (1, n_samples), got {a.shape}")
+    return a
+
+
 def cache_path(cache_dir: Path, key: str) -> Path:
     """File of one cached feature row: the first 16 hex digits of SHA-1(``key``)."""
     h = hashlib.sha1(key.encode()).hexdigest()[:16]

@@ -21,7 +21,7 @@ import os
 
 import numpy as np
 
-from ..._validation import check_count, check_number
+from ..._validation import check_count, check_fs, check_not_one_signal, check_number
 
 __all__ = ["crop_bounds", "af_crop_features", "append_crops"]
 
@@ -75,8 +75,7 @@ def crop_bounds(
         raise ValueError(f"n_crops must be an integer >= 0, got {n_crops!r}")
     if not 0.0 < frac <= 1.0:
         raise ValueError(f"frac must be in (0, 1], got {frac!r}")
-    if not (np.isfinite(fs) and fs > 0):
-        raise ValueError(f"fs must be positive (Hz), got {fs}")
+    fs = check_fs(fs)
     seed = check_count(seed, "seed")  # numpy's seed sequence takes integers >= 0
     index = check_count(index, "index")
     min_s = check_number(min_s, "min_s", minimum=0, strict=False, unit="s")
@@ -139,13 +138,16 @@ def af_crop_features(
     >>> F.shape[0], owner.tolist()   # the 9.3-s record gets no crop
     (2, [0, 0])
     """
+    from ._cache import one_lead
     from .record import AF_RECORD_FEATURE_NAMES, af_record_features_batch
 
+    check_not_one_signal(signals, "af_crop_features")
+    fs = check_fs(fs)
     if keys is not None and len(keys) != len(signals):
         raise ValueError(f"keys has {len(keys)} entries for {len(signals)} signals")
     crops, owner, ckeys = [], [], []
     for i, s in enumerate(signals):
-        x = np.ravel(np.asarray(s, dtype=np.float64))
+        x = one_lead(s, f"signals[{i}]")
         for a, b in crop_bounds(x.size, fs, n_crops, frac, min_s=min_s, seed=seed, index=i):
             crops.append(x[a:b])
             owner.append(i)

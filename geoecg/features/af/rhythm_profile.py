@@ -293,13 +293,14 @@ def rhythm_profile_features_batch(
     >>> rhythm_profile_features_batch([np.zeros(3000)], 300.0).shape
     (1, 86)
     """
-    from ._cache import cached_rows
+    from ..._validation import check_not_one_signal
+    from ._cache import cached_rows, one_lead
     from .record import FEATURE_VERSION
 
-    def one(x, fs):
-        from ..._validation import _to_float
+    check_not_one_signal(signals, "rhythm_profile_features_batch")
 
-        return rhythm_profile_features(np.ravel(_to_float(x, "signal")), fs)
+    def one(x, fs):
+        return rhythm_profile_features(one_lead(x), fs)
 
     return cached_rows(
         one,

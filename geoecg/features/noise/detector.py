@@ -10,7 +10,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d, validate_data
 
 from ..._kernels.hrv_batch import N_FEATURES
-from ..._validation import check_y
+from ..._validation import check_windows_layout, check_y
 from ..hrv import HRV_BLOCKS, HRV_FEATURE_NAMES, _check_fs
 from ..hrv_batch import _run_batch
 from ..sqi import SQI_NAMES, _as_1d, sqi_features
@@ -69,6 +69,7 @@ def _windows_list(windows) -> list[np.ndarray]:
                 f"windows must be 2-D (n_windows, n_samples) or a list of 1-D arrays, got "
                 f"shape {windows.shape}"
             )
+        check_windows_layout(windows)
         return [_as_1d(w, "window") for w in windows]
     return [_as_1d(w, "window") for w in windows]
 
@@ -242,6 +243,12 @@ class NoiseDetector(ClassifierMixin, BaseEstimator):
             wanted = set(NOISE_FEATURE_SETS[self.features])
             usable &= np.array([n in wanted for n in NOISE_FEATURE_NAMES])
         self.kept_features_ = np.flatnonzero(usable)
+        if self.kept_features_.size == 0:  # was scikit-learn's "0 feature(s)" message
+            raise ValueError(
+                f"X has no usable feature column: each of its {F.shape[1]} columns is NaN in "
+                f"every one of the {F.shape[0]} training windows (features={self.features!r}); "
+                "NaN features come from windows too short or without beats, or from all-NaN input"
+            )
         F = F[:, self.kept_features_]
         self.monotonic_cst_ = None
         if self.monotonic and self.n_features_in_ == len(NOISE_FEATURE_NAMES):
