@@ -532,8 +532,7 @@ class SelectBeatFeatures(TransformerMixin, BaseEstimator):
     ----------
     feature_names : sequence of str
         Names of the input columns. Columns named ``rs_<name>`` are the record-standardised
-        copies of ``<name>`` (:func:`record_standardize`), ``sr_<name>`` the sinus-referenced
-        ones (:func:`~geoecg.features.beat_sinus_copies.sinus_morphology_copies`).
+        copies of ``<name>`` (:func:`record_standardize`).
     feature_set : str, default "transfer"
         One of :data:`BEAT_FEATURE_SETS` (see :func:`beat_feature_set_mask`).
     adapt : bool or "both", default "both"
@@ -559,7 +558,7 @@ class SelectBeatFeatures(TransformerMixin, BaseEstimator):
         X = validate_data(self, X, ensure_all_finite="allow-nan", dtype=np.float64)
         if names.size != X.shape[1]:
             raise ValueError(f"feature_names has {names.size} names, X has {X.shape[1]} columns")
-        is_rs = np.asarray([n.startswith(("rs_", "sr_")) for n in names])
+        is_rs = np.asarray([n.startswith("rs_") for n in names])
         base = np.asarray([n[3:] if r else n for n, r in zip(names, is_rs, strict=True)])
         if self.adapt not in (False, True, "both"):
             raise ValueError(f"adapt must be False, True or 'both', got {self.adapt!r}")

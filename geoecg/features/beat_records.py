@@ -181,9 +181,7 @@ def check_beat_columns(tables, ids=None) -> None:
     )
 
 
-def stack_beat_tables(
-    tables, adapt=False, classes=AAMI_BEAT_CLASSES, *, ids=None, sinus_copies=False
-):
+def stack_beat_tables(tables, adapt=False, classes=AAMI_BEAT_CLASSES, *, ids=None):
     """Stack records' beat tables into one labelled matrix.
 
     Parameters
@@ -199,11 +197,6 @@ def stack_beat_tables(
         Beat labels kept.
     ids : sequence of str, optional
         Record names, used only in the error when the tables' columns differ.
-    sinus_copies : bool, default False
-        With ``adapt``: also append each record's QRS/T columns standardised on its
-        sinus-like beats, ``sr_<name>``
-        (:func:`~geoecg.features.beat_sinus_copies.sinus_morphology_copies`; registry item
-        31 of the beats benchmark), after the ``rs_*`` copies.
 
     Returns
     -------
@@ -217,8 +210,7 @@ def stack_beat_tables(
     ------
     ValueError
         The tables do not share their columns (e.g. one- and two-lead records), naming
-        them (:func:`check_beat_columns`); ``sinus_copies`` without ``adapt``, or tables
-        without ``dom_rr_pre``.
+        them (:func:`check_beat_columns`).
 
     Examples
     --------
@@ -229,27 +221,17 @@ def stack_beat_tables(
     ([[1.0, -1.0], [3.0, 0.0]], ['N', 'V'], [2], ['a', 'rs_a'])
     """
     from .beat_dominant import record_standardize
-    from .beat_sinus_copies import sinus_morphology_columns, sinus_morphology_copies
 
     if not tables:
         raise ValueError("tables is empty: need at least one record")
-    if sinus_copies not in (False, True):
-        raise ValueError(f"sinus_copies must be True or False, got {sinus_copies!r}")
-    if sinus_copies and not adapt:
-        raise ValueError("sinus_copies=True needs adapt (the sr_* columns follow the rs_* ones)")
     check_beat_columns(tables, ids)
     Xs, ys, n = [], [], []
     for t in tables:
         X = np.hstack([t["X"], record_standardize(t["X"])]) if adapt else t["X"]
-        if sinus_copies:
-            X = np.hstack([X, sinus_morphology_copies(t["X"], t["names"])[0]])
         ok = np.isin(t["y"], list(classes))
         Xs.append(X[ok])
         ys.append(t["y"][ok])
         n.append(int(ok.sum()))
     names = [str(s) for s in tables[0]["names"]]
-    if sinus_copies:
-        sr = [f"sr_{s}" for s, m in zip(names, sinus_morphology_columns(names), strict=True) if m]
     names = names + [f"rs_{s}" for s in names] if adapt else names
-    names = names + sr if sinus_copies else names
     return np.vstack(Xs), np.concatenate(ys), np.asarray(n), names
