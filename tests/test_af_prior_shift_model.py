@@ -115,6 +115,7 @@ def test_heldout_route_fits_the_pipeline_on_a_stand_in(tmp_path):
     out, classes, proba, prior, yb, times = heldout_prior_shift(
         d, d, cache_dir=tmp_path / "c", n_estimators=5, random_state=0, progress=False
     )
+    assert out["gated_records"] == []  # every sample record has a measurable ECG
     pa = out["prior_adaptation"]
     assert pa["chosen"] in ("default", "rhythm") and set(pa["not_chosen"]) == (
         {"default", "rhythm"} - {pa["chosen"]}
@@ -129,6 +130,7 @@ def test_heldout_route_fits_the_pipeline_on_a_stand_in(tmp_path):
     r = json.loads(js.read_text())
     assert rc == 0 and r["prior_adaptation"]["rows"] == pa["rows"]
     assert r["f1"] == pa["rows"]["uncorrected"]["f1"]
+    assert r["gated_records"] == []  # the names the gate called "~" go to --json (none here)
     # which label file scored the records: the runbook asks held-out reports to say it
     ref = {"path": str(Path(d) / "REFERENCE-v3.csv"), "column": None}
     assert r["label_files"] == {"train": ref, "test": ref}

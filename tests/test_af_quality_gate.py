@@ -170,6 +170,13 @@ def test_prior_shift_model_gate_changes_only_gated_records(feats):
     assert {c: v["prior"] for c, v in em.items()} == {c: v["prior"] for c, v in em0.items()}
     with pytest.raises(ValueError, match="one flag per test record"):
         adaptation_report(m.candidates_["m"][0], Xq, yq, gated=[True])
+    # the held-out route names them (geoecg bench af --train-data/--test-data, session 21)
+    got = m.gated_records(Xq, names)
+    assert [g["record"] for g in got] == [n for n in names if n != "clean"]
+    assert [g["reason"] for g in got] == ecg_quality_gate(Xq)[dead].tolist()
+    with pytest.raises(ValueError, match=r"records must name each of the 7 rows of X, got 2"):
+        m.gated_records(Xq, names[:2])
+    assert m.set_params(quality_gate=False).gated_records(Xq, names) == []
 
 
 def test_auto_gate_is_off_without_record_features_and_true_refuses():

@@ -52,6 +52,10 @@ def test_source_checks_and_pipeline_text():
     assert br.beat_pipeline_text("ds1-cv", False, True).endswith("(--select)")
     assert br.beat_pipeline_text("intra", True, False).endswith("(intra)")
     assert br.beat_pipeline_text("ds1-cv", False, False).endswith("(--record-prior off)")
+    # --record-prior's help says what "on" runs (stale before session 21: "per-record prior")
+    on = br.beat_pipeline_text("ds1-cv", True, False)
+    assert on.replace("), label-free", ") and label-free") in br.RECORD_PRIOR_HELP
+    assert br.beat_pipeline_text("ds1-cv", False, False).startswith("no per-record prior or self")
 
 
 def test_model_params_from_options():

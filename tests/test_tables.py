@@ -87,3 +87,21 @@ def test_frozen():
 def test_bad_input(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_cinc_header_names_the_gated_records():
+    """geoecg bench af's header: a held-out run whose quality gate called test records "~"
+    prints their count, the first five names and the first reason (session 21)."""
+    from geoecg.evaluation.tables import _cinc_header_lines
+
+    src = {"path": "/d/REFERENCE-v3.csv", "column": None}
+    out = {"mode": "fit on A, scored on B", "label_files": {"train": src, "test": src}}
+    assert len(_cinc_header_lines(out)) == 3  # no gated_records: no gate line
+    assert len(_cinc_header_lines({**out, "gated_records": []})) == 3
+    gated = [{"record": f"B{i:05d}", "reason": "flat lead"} for i in range(7)]
+    line = _cinc_header_lines({**out, "gated_records": gated})[-1]
+    assert line.startswith("  quality gate: 7 test record(s) called '~' (no measurable ECG): ")
+    assert "B00000, B00001, B00002, B00003, B00004 ..." in line and "B00005" not in line
+    assert "(B00000: flat lead; all in --json)" in line
+    one = _cinc_header_lines({**out, "gated_records": gated[:1]})[-1]
+    assert ": B00000 (B00000: flat lead" in one and "..." not in one

@@ -31,7 +31,7 @@ _SETTINGS.append("record_prior")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    from ..estimators._beat_run import ADAPT_CHOICES
+    from ..estimators._beat_run import ADAPT_CHOICES, RECORD_PRIOR_HELP
     from ..estimators.heartbeat import DEFAULT_ADAPT, DEFAULT_FEATURE_SET
     from ..features.beat_dominant import BEAT_FEATURE_SETS
 
@@ -56,7 +56,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="label-free per-record adaptation: standardised features "
         "(on) or the features and their standardised copies (both)",
     )
-    a("--record-prior", default="on", choices=("on", "off"), help="per-record prior (no --select)")
+    a("--record-prior", default="on", choices=("on", "off"), help=RECORD_PRIOR_HELP)
     a("--select", action="store_true", help="ds1-cv: inner-CV choice over BEAT_SELECTION_GRID")
     a("--outer-folds", type=int, default=0, help="ds1-cv: outer patient folds (0: LOPO)")
     a("--inner-folds", type=int, default=2, help="ds1-cv --select: inner patient folds")

@@ -15,6 +15,7 @@ import numpy as np
 __all__ = [
     "ADAPT_CHOICES",
     "BeatRunPlan",
+    "RECORD_PRIOR_HELP",
     "beat_model_params",
     "beat_pipeline_text",
     "beat_run_header",
@@ -128,6 +129,16 @@ def plan_beat_run(protocol, records, present, folder, *, cross_db: bool) -> Beat
         raise ValueError("--records with ds1-ds2 is not supported; use ds1-cv or intra")
     shown = {"ds1-ds2": list(DS2), "intra": ["all"]}.get(name, wanted)
     return BeatRunPlan(name, wanted, shown, hint, None)
+
+
+#: ``geoecg bench beats --record-prior`` help: what ``on`` runs (the text of
+#: :func:`beat_pipeline_text` with the defaults; a test keeps the two in step) and ``off``.
+#: Plain text, so that building the parser imports no model module.
+RECORD_PRIOR_HELP = (
+    "on: calibrated decision (RecordPriorAdapter, no per-record EM) and label-free "
+    "self-training on each test record; off: neither (also off with --select or "
+    "--protocol intra)"
+)
 
 
 def beat_pipeline_text(protocol: str, record_prior: bool, select: bool) -> str:

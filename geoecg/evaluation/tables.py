@@ -363,16 +363,25 @@ def _cinc_header_lines(out: Mapping) -> list[str]:
     ----------
     out : mapping
         The bench's result: ``mode`` (str) and, for a held-out run, ``label_files``
-        (``{"train" | "test": {"path": str, "column": str or None}}``).
+        (``{"train" | "test": {"path": str, "column": str or None}}``) and
+        ``gated_records`` (``[{"record": str, "reason": str}, ...]``).
 
     Returns
     -------
     list of str
         The mode line, then one line per folder naming the label file (and column) that
-        scored it.
+        scored it, then (when the quality gate called test records ``"~"``) a line with
+        their count, the first five names and the first reason.
     """
     lines = [f"AF / CinC 2017 ({out['mode']})"]
     for part, src in out.get("label_files", {}).items():
         col = f", column {src['column']}" if src["column"] else ""
         lines.append(f"  {part} labels: {src['path']}{col}")
+    gated = out.get("gated_records") or []
+    if gated:
+        names = ", ".join(g["record"] for g in gated[:5]) + (" ..." if len(gated) > 5 else "")
+        lines.append(
+            f"  quality gate: {len(gated)} test record(s) called '~' (no measurable ECG): "
+            f"{names} ({gated[0]['record']}: {gated[0]['reason']}; all in --json)"
+        )
     return lines

@@ -192,6 +192,35 @@ class AFPriorShiftModel(BaseEstimator):
 
         return ecg_quality_gate(X)
 
+    def gated_records(self, X, records) -> list[dict]:
+        """The records of ``X`` that the quality gate calls ``"~"``, with the reason.
+
+        Parameters
+        ----------
+        X : array_like, shape (n_records, n_features)
+            Record features, as for :meth:`predict`.
+        records : sequence of str, length n_records
+            Name of each row (e.g. ``AFFeatureMatrix.records``).
+
+        Returns
+        -------
+        list of dict
+            ``{"record": name, "reason": str}`` per gated record, in row order; empty when
+            none is gated or the gate does not apply (``quality_gate``).
+        """
+        records = list(records)
+        if len(records) != len(X):
+            raise ValueError(
+                f"records must name each of the {len(X)} rows of X, got {len(records)}"
+            )
+        gated = self._gated(X)
+        if gated is None or not gated.any():
+            return []
+        reasons = self.gate_reasons(X)
+        return [
+            {"record": str(records[i]), "reason": str(reasons[i])} for i in np.flatnonzero(gated)
+        ]
+
     def _gated(self, X) -> np.ndarray | None:
         from ._quality_gate import gate_applies
 
@@ -244,7 +273,8 @@ def heldout_prior_shift(
     crops of 70 % per record); the test folder's are whole records only. The candidate is
     chosen and the prior estimated on the test records without their labels; the labels
     score the result. Test records without a measurable ECG are called ``"~"``
-    (``quality_gate="auto"``, registry item 14; ``n_gated`` in the report).
+    (``quality_gate="auto"``, registry item 14; ``n_gated`` in the report, their names and
+    reasons in ``gated_records``).
 
     Parameters
     ----------
@@ -266,7 +296,9 @@ def heldout_prior_shift(
     out : dict
         ``prior_adaptation`` (:meth:`AFPriorShiftModel.report`), ``n_train_crops`` and
         ``label_files`` (``{"train": ..., "test": ...}``: which label file and column scored
-        each folder, :meth:`geoecg.io.CinC2017.label_source`).
+        each folder, :meth:`geoecg.io.CinC2017.label_source`) and ``gated_records`` (a list of
+        ``{"record": name, "reason": str}``, one per test record the quality gate called
+        ``"~"``, in record order; empty when none is or the gate does not apply).
     classes, proba, train_priors : ndarray
         The chosen candidate's uncorrected probabilities of the test records under its
         training prior (for the bench's top-level scores and prevalence simulation).
@@ -291,6 +323,7 @@ def heldout_prior_shift(
     from ...io import CinC2017
 
     out = {"prior_adaptation": rep, "n_train_crops": model.n_train_crops_}
+    out["gated_records"] = model.gated_records(mb.X, mb.records)
     out["label_files"] = {
         part: CinC2017(folder).label_source()
         for part, folder in (("train", train_data), ("test", test_data))

@@ -23,6 +23,7 @@ F1, Se, +P and Sp are percentages (:func:`record_scores`); times in s.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 import numpy as np
@@ -86,7 +87,7 @@ def load_cinc_matrix(
     -------
     matrix : :class:`~geoecg.features.AFFeatureMatrix`
         :func:`~geoecg.features.af_feature_matrix` (one record read at a time, rows cached
-        per record in ``cache_dir``).
+        per record in ``cache_dir``), with ``records`` the record name of each row.
     y : ndarray of str
     times : dict
         ``{"read": s, "features": s}`` (wall-clock).
@@ -109,6 +110,7 @@ def load_cinc_matrix(
         progress=progress,
     )
     y = labels.loc[names].to_numpy().astype(str)
+    m = dataclasses.replace(m, records=tuple(names))
     return m, y, {"read": t1 - t0, "features": time.perf_counter() - t1}
 
 

@@ -33,12 +33,16 @@ class AFFeatureMatrix:
         Features of the sub-crops (same columns as ``X``); None without crops.
     crop_owner : ndarray of int64 or None, shape (n_crop_rows,)
         Index of the record each crop row comes from.
+    records : tuple of str or None
+        Name of the record of each row of ``X`` where the caller knows it
+        (:func:`geoecg.estimators.af.protocols.load_cinc_matrix` sets it); None otherwise.
     """
 
     X: np.ndarray
     feature_names: tuple
     crops: np.ndarray | None = None
     crop_owner: np.ndarray | None = None
+    records: tuple | None = None
 
 
 def af_feature_matrix(
