@@ -181,3 +181,13 @@ def test_normal_input_unchanged():
     fig = plot_tachogram(rr)
     assert len(fig.axes[0].texts) == 0 and len(fig.axes[0].lines) == 1
     plt.close(fig)
+
+
+def test_delineate_transposed_record_names_the_layout():
+    # was: a (n_samples, 2) record with rpeaks given failed on rpeaks ("outside the signal"),
+    # not on the layout (session 21 matrix, left for the lead)
+    from geoecg.features import delineate
+
+    x = _lead()
+    with pytest.raises(ValueError, match=r"looks like \(n_samples, n_leads\)"):
+        delineate(np.stack([x, x]).T, FS, rpeaks=np.array([300, 600, 900]))

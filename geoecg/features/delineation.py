@@ -95,7 +95,7 @@ import pandas as pd
 from scipy.signal import resample_poly
 
 from .._kernels import delineation as _k
-from .._validation import check_fs, check_rpeaks, select_leads
+from .._validation import check_fs, check_layout, check_rpeaks, select_leads
 from . import _delineation_p as _dp
 from ._delineation_checks import check_settings as _check_settings
 from ._delineation_filter import band_filter as _filter
@@ -377,6 +377,7 @@ def _check_signal(signal, fs):
         x = x[None, :]
     if x.ndim != 2:
         raise ValueError(f"signal must be (n_samples,) or (n_leads, n_samples), got {x.shape}")
+    check_layout(x)  # (n_samples, n_leads) named as such, not as a complaint about rpeaks
     fs = check_fs(fs)  # text -> TypeError, like the rest of the API; <= 0 / NaN -> ValueError
     if fs < 50:
         raise ValueError(f"fs must be at least 50 Hz for delineation, got {fs}")
