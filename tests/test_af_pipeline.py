@@ -70,22 +70,23 @@ def test_bench_nested_default_and_train_test_adaptation(tmp_path):
     assert rc == 0 and "nested" in r["mode"]
     assert len(r["per_seed"][0]["choices"]) == 2  # one inner choice per outer fold
     assert r["grid"]["blocks__rhythm_profile"] == [False, True]
-    rc = main(
-        [
-            "bench",
-            "af",
-            "--train-data",
-            d,
-            "--test-data",
-            d,
-            "--n-estimators",
-            "5",
-            "--cache",
-            str(tmp_path / "c"),
-            "--json",
-            str(out),
-        ]
-    )
+    with pytest.warns(UserWarning, match="4 class"):  # 5 records per class: named as unreliable
+        rc = main(
+            [
+                "bench",
+                "af",
+                "--train-data",
+                d,
+                "--test-data",
+                d,
+                "--n-estimators",
+                "5",
+                "--cache",
+                str(tmp_path / "c"),
+                "--json",
+                str(out),
+            ]
+        )
     r = json.loads(out.read_text())
     pa = r["prior_adaptation"]
     assert rc == 0 and set(pa["rows"]) == {
