@@ -35,7 +35,7 @@ class AFFeatureMatrix:
         Index of the record each crop row comes from.
     records : tuple of str or None
         Name of the record of each row of ``X`` where the caller knows it
-        (:func:`geoecg.estimators.af.protocols.load_cinc_matrix` sets it); None otherwise.
+        (``load_cinc_matrix`` of ``geoecg.estimators.af.protocols`` sets it); None otherwise.
     """
 
     X: np.ndarray
