@@ -110,23 +110,54 @@ def _set(out, reason, b, cols, code):
 
 
 @njit(cache=True, nogil=True)
-def _qrs(xq, dq, r, lo, hi, par, out, reason, b):
-    """QRS onset/offset and Q, R, S peaks of one beat; returns the QRS amplitude (0: flat)."""
-    w = int(par[P_SLOPE_WIN])
+def _qrs_window(rpeaks, b, pre, post, lo_min):
+    """Beat ``b``'s QRS search window ``(lo, hi)`` in samples: ``pre`` before and ``post``
+    after its R-peak, cut at the midpoints to the neighbouring R-peaks and at ``lo_min[b]``
+    (a pacing spike's end, -1: none). Shared by :func:`delineate_lead` and
+    :func:`raw_qrs_onsets`, which must search the same window."""
+    r = rpeaks[b]
+    nb = rpeaks.shape[0]
+    lo = r - pre
+    hi = r + post
+    if b > 0:
+        lo = max(lo, (rpeaks[b - 1] + r) // 2)
+    if b + 1 < nb:
+        hi = min(hi, (r + rpeaks[b + 1]) // 2)
+    return max(lo, lo_min[b]), hi
+
+
+@njit(cache=True, nogil=True)
+def _steepest(d, r, lo, hi, w):
+    """Sample ``m`` and value ``dmax`` of the largest ``|d|`` within ``w`` samples of ``r``
+    inside ``[lo, hi]`` (the first one on ties; ``(r, 0.0)`` where all are 0)."""
     m = r
     dmax = 0.0
     for i in range(max(lo, r - w), min(hi, r + w) + 1):
-        if abs(dq[i]) > dmax:
-            dmax = abs(dq[i])
+        if abs(d[i]) > dmax:
+            dmax = abs(d[i])
             m = i
-    if not dmax > 1e-12:
-        return 0.0
+    return m, dmax
+
+
+@njit(cache=True, nogil=True)
+def _onset_walk(d, m, lo, dmax, par):
+    """QRS onset: the first sample from ``lo`` with ``|d| >= qrs_on_hi * dmax``, walked back
+    towards ``lo`` while ``|d| >= qrs_on_lo * dmax`` (:func:`slope_boundary`)."""
     s1 = m
     for i in range(lo, m + 1):
-        if abs(dq[i]) >= par[P_ON_HI] * dmax:
+        if abs(d[i]) >= par[P_ON_HI] * dmax:
             s1 = i
             break
-    on = slope_boundary(dq, s1, lo, par[P_ON_LO] * dmax)
+    return slope_boundary(d, s1, lo, par[P_ON_LO] * dmax)
+
+
+@njit(cache=True, nogil=True)
+def _qrs(xq, dq, r, lo, hi, par, out, reason, b):
+    """QRS onset/offset and Q, R, S peaks of one beat; returns the QRS amplitude (0: flat)."""
+    m, dmax = _steepest(dq, r, lo, hi, int(par[P_SLOPE_WIN]))
+    if not dmax > 1e-12:
+        return 0.0
+    on = _onset_walk(dq, m, lo, dmax, par)
     s2 = m
     for i in range(hi, m - 1, -1):
         if abs(dq[i]) >= par[P_OFF_HI] * dmax:
@@ -295,13 +326,7 @@ def delineate_lead(xq, dq, xw, dw, rpeaks, par, out, reason, lo_min):
     for b in range(nb):
         r = rpeaks[b]
         rr = rpeaks[b + 1] - r if b + 1 < nb else (r - rpeaks[b - 1] if b > 0 else -1)
-        lo = r - pre
-        hi = r + post
-        if b > 0:
-            lo = max(lo, (rpeaks[b - 1] + r) // 2)
-        if b + 1 < nb:
-            hi = min(hi, (r + rpeaks[b + 1]) // 2)
-        lo = max(lo, lo_min[b])
+        lo, hi = _qrs_window(rpeaks, b, pre, post, lo_min)
         if lo < 1 or hi > n - 2 or hi - lo < 4:
             _set(out, reason, b, range(12), 2)
             prev_toff = -1
@@ -374,30 +399,13 @@ def raw_qrs_onsets(dr, rpeaks, par, lo_min, on_in, clamp, out):
         out[b] = on_in[b]
         if not np.isfinite(on_in[b]):
             continue
-        r = rpeaks[b]
-        lo = r - pre
-        hi = r + post
-        if b > 0:
-            lo = max(lo, (rpeaks[b - 1] + r) // 2)
-        if b + 1 < nb:
-            hi = min(hi, (r + rpeaks[b + 1]) // 2)
-        lo = max(lo, lo_min[b])
+        lo, hi = _qrs_window(rpeaks, b, pre, post, lo_min)
         if lo < 1 or hi > n - 2 or hi - lo < 4 or not _finite(dr, lo, hi):
             continue
-        m = r
-        dmax = 0.0
-        for i in range(max(lo, r - w), min(hi, r + w) + 1):
-            if abs(dr[i]) > dmax:
-                dmax = abs(dr[i])
-                m = i
+        m, dmax = _steepest(dr, rpeaks[b], lo, hi, w)
         if not dmax > 1e-12:
             continue
-        s1 = m
-        for i in range(lo, m + 1):
-            if abs(dr[i]) >= par[P_ON_HI] * dmax:
-                s1 = i
-                break
-        on = slope_boundary(dr, s1, lo, par[P_ON_LO] * dmax)
+        on = _onset_walk(dr, m, lo, dmax, par)
         out[b] = min(max(on, on_in[b] - clamp), on_in[b] + clamp)
     return out
 
