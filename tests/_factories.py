@@ -5,6 +5,8 @@
   ``test_estimator_conventions.py``).
 - :func:`cinc_folder`: a CinC 2017 folder in ``tmp_path`` built from copies of the embedded
   sample records (``test_io_cinc_records.py``, ``test_cinc_record_order.py``).
+- :func:`gaussian_beats`: synthetic Q, R, S and T waves at given times (the R-peak pause and
+  transient tests, ``test_rpeaks_pauses.py``, ``test_rpeaks_transient.py``).
 """
 
 from __future__ import annotations
@@ -92,3 +94,14 @@ def cinc_folder(
     if records is not None:
         (root / "RECORDS").write_text("".join(f"{n}\n" for n in records))
     return root
+
+
+def gaussian_beats(t, times, amp=1.0):
+    """Gaussian Q, R, S and T waves (mV, R peak ``amp``) at ``times`` (s) on the axis ``t`` (s)."""
+    x = np.zeros_like(t)
+    for b in times:
+        x += amp * np.exp(-0.5 * ((t - b) / 0.010) ** 2)
+        x -= amp * 0.15 * np.exp(-0.5 * ((t - b + 0.025) / 0.008) ** 2)
+        x -= amp * 0.25 * np.exp(-0.5 * ((t - b - 0.030) / 0.010) ** 2)
+        x += amp * 0.30 * np.exp(-0.5 * ((t - b - 0.28) / 0.045) ** 2)
+    return x

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from _factories import gaussian_beats
 
 from geoecg.features import detect_rpeaks
 
@@ -164,15 +165,7 @@ def test_beat_free_counts_not_raised(kind, fs, seconds):
 # beats at noise level during a long pause, on P waves alone, or in mains hum.
 
 
-def _beats(t, times, amp=1.0):
-    """Gaussian Q, R, S and T waves (mV) at ``times`` (s)."""
-    x = np.zeros_like(t)
-    for b in times:
-        x += amp * np.exp(-0.5 * ((t - b) / 0.010) ** 2)
-        x -= amp * 0.15 * np.exp(-0.5 * ((t - b + 0.025) / 0.008) ** 2)
-        x -= amp * 0.25 * np.exp(-0.5 * ((t - b - 0.030) / 0.010) ** 2)
-        x += amp * 0.30 * np.exp(-0.5 * ((t - b - 0.28) / 0.045) ** 2)
-    return x
+_beats = gaussian_beats  # tests/_factories.py
 
 
 @pytest.mark.parametrize(
