@@ -99,12 +99,17 @@ def check_fs(fs, name: str = "fs") -> float:
     return v
 
 
+def _looks_transposed(rows: int, cols: int) -> bool:
+    """Whether a ``(rows, cols)`` block with samples meant on the last axis looks transposed:
+    many rows and only a few (more of them than columns) columns."""
+    return rows >= LAYOUT_MIN_ROWS and cols <= LAYOUT_MAX_COLS and rows > cols
+
+
 def check_layout(a: np.ndarray, name: str = "signal") -> None:
     """Raise if the last two axes of ``a`` look like (n_samples, n_leads)."""
     if a.ndim < 2:
         return
-    rows, cols = a.shape[-2], a.shape[-1]
-    if rows >= LAYOUT_MIN_ROWS and cols <= LAYOUT_MAX_COLS and rows > cols:
+    if _looks_transposed(*a.shape[-2:]):
         lead = "(n_records, n_leads, n_samples)" if a.ndim == 3 else "(n_leads, n_samples)"
         raise ValueError(
             f"{name} has shape {a.shape}, which looks like (n_samples, n_leads); geoecg expects "
@@ -132,7 +137,7 @@ def check_windows_layout(a, name: str = "windows") -> None:
     if not isinstance(a, np.ndarray) or a.ndim != 2:
         return
     rows, cols = a.shape
-    if rows >= LAYOUT_MIN_ROWS and cols <= LAYOUT_MAX_COLS and rows > cols:
+    if _looks_transposed(rows, cols):
         raise ValueError(
             f"{name} has shape {a.shape}: {rows} windows of {cols} sample(s), which looks like "
             f"(n_samples, n_windows); expected (n_windows, n_samples) with samples on the last "

@@ -218,12 +218,14 @@ class AFPriorShiftModel(BaseEstimator):
             raise ValueError(
                 f"records must name each of the {len(X)} rows of X, got {len(records)}"
             )
-        gated = self._gated(X)
-        if gated is None or not gated.any():
+        from ._quality_gate import gate_applies
+
+        if not gate_applies(self.quality_gate, X, self.chosen_adapter_.classes_):
             return []
-        reasons = self.gate_reasons(X)
+        reasons = self.gate_reasons(X)  # once (``_gated`` would compute them again)
         return [
-            {"record": str(records[i]), "reason": str(reasons[i])} for i in np.flatnonzero(gated)
+            {"record": str(records[i]), "reason": str(reasons[i])}
+            for i in np.flatnonzero(reasons != "")
         ]
 
     def _gated(self, X) -> np.ndarray | None:

@@ -12,9 +12,9 @@ import numpy as np
 def one_lead(x, name: str = "signal") -> np.ndarray:
     """One record as a 1-D float64 lead: ``(n_samples,)`` or ``(1, n_samples)``, else an error.
 
-    A ``(n_samples, 2)`` record was flattened (``np.ravel``) into one interleaved lead by
-    the crop and rhythm-profile batches; it is now refused like
-    :func:`~geoecg.features.af_record_features` refuses it.
+    The one-lead check of :func:`~geoecg.features.af_record_features` and of the crop and
+    rhythm-profile batches (which flattened a ``(n_samples, 2)`` record into one interleaved
+    lead before session 21).
 
     Parameters
     ----------

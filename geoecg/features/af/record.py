@@ -31,7 +31,7 @@ from ..hrv_batch import hrv_features_batch
 from ..rpeaks import detect_rpeaks
 from ..rr_cleaning import clean_rr
 from ..sqi import SQI_NAMES, sqi_features
-from ._cache import cached_rows
+from ._cache import cached_rows, one_lead
 from .atrial import ATRIAL_NAMES, atrial_activity_features
 from .rr_irregularity import RR_IRREG_NAMES, rr_irregularity_features
 from .windows import AF_STAT_NAMES, af_window_stats, rr_windows
@@ -203,11 +203,7 @@ def af_record_features(signal, fs: float) -> np.ndarray:
     >>> v.shape == (len(AF_RECORD_FEATURE_NAMES),)
     True
     """
-    x = as_signal(signal, "signal", ndims=(1, 2))
-    if x.ndim == 2 and x.shape[0] == 1:
-        x = x[0]
-    if x.ndim != 1:
-        raise ValueError(f"signal must be one lead (n_samples,) or (1, n_samples), got {x.shape}")
+    x = one_lead(signal, "signal")
     fs = check_fs(fs)
     out = np.full(len(AF_RECORD_FEATURE_NAMES), np.nan)
     dur = x.size / fs
