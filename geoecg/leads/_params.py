@@ -34,11 +34,6 @@ def check_params(est):
         raise ValueError(f"map_neighbors must be an int >= 0, got {km!r}")
     if km and (est.method != "population" or len(parse_leads(est.source)) != 1):
         raise ValueError("map_neighbors applies to the population method from one lead")
-    g = check_number(est.target_weighting, "target_weighting", minimum=0, strict=False)
-    if g and est.method != "population":
-        raise ValueError(
-            f"target_weighting applies to the population method, got method={est.method!r}"
-        )
     if est.amplitude not in AMPLITUDE_MAPS:
         raise ValueError(f"amplitude must be one of {AMPLITUDE_MAPS}, got {est.amplitude!r}")
     if est.amplitude != "conditional" and est.method == "patient":

@@ -42,7 +42,6 @@ from ._neighbours import blend_neighbour_maps, fit_neighbour_maps, source_descri
 from ._params import METHODS, check_params
 from ._rescale import apply_r_amplitude_map, fit_r_amplitude_map, source_rpeaks
 from ._templates import _window, blend_templates, median_beats
-from ._weighting import weighted_population_maps
 from .names import STANDARD_LEADS
 from .relations import limb_leads
 from .scores import ReconstructionScores, reconstruction_scores
@@ -104,12 +103,6 @@ class LeadReconstructor(ThreeDInputMixin, _LinearMaps, TransformerMixin, BaseEst
         record's 12 leads) of the ``k`` training records whose source lead is most alike
         (:mod:`geoecg.leads._neighbours`; the bench's single-lead default, ``k = 20``).
         Needs ``fs``.
-    target_weighting : float, default 0.0
-        Population method: with ``g > 0``, each training record and target lead enters the
-        population map's least squares with the weight ``max(SD, 0.05 mV) ** (-2 g)`` (its
-        SD over the record), normalised to mean 1 per lead (:mod:`geoecg.leads._weighting`),
-        so that low-amplitude record-leads, which the scale-free r counts as much as the
-        others, are not outweighed by the large ones; ``0`` is the plain fit.
     amplitude : {"conditional", "r_quantile"}, default "conditional"
         ``"conditional"`` returns the conditional mean, whose amplitudes regress toward the
         population. ``"r_quantile"`` (population and gaussian methods; needs ``fs``)
@@ -211,7 +204,6 @@ class LeadReconstructor(ThreeDInputMixin, _LinearMaps, TransformerMixin, BaseEst
         template_neighbors=0,
         template_weight=0.5,
         map_neighbors=0,
-        target_weighting=0.0,
         amplitude="conditional",
         limb_relations=True,
         on_invalid="raise",
@@ -229,7 +221,6 @@ class LeadReconstructor(ThreeDInputMixin, _LinearMaps, TransformerMixin, BaseEst
         self.template_neighbors = template_neighbors
         self.template_weight = template_weight
         self.map_neighbors = map_neighbors
-        self.target_weighting = target_weighting
         self.amplitude = amplitude
         self.limb_relations = limb_relations
         self.on_invalid = on_invalid
@@ -304,10 +295,6 @@ class LeadReconstructor(ThreeDInputMixin, _LinearMaps, TransformerMixin, BaseEst
         P = self._phases(X[:, self.src_idx_], rp)
         if self.method == "gaussian":
             self.coef_, self.phase_coef_ = self._fit_gaussian(X, P)
-        elif self.target_weighting:
-            self.coef_, self.phase_coef_ = weighted_population_maps(
-                self, X, P, self.target_weighting, PHASE_PRIOR
-            )
         else:
             G, B = self._gram(X, P)
             self.coef_ = self._solve(G[0], B[0], self.alpha)
