@@ -1,9 +1,10 @@
 """Rule AB (delineation registry item 33): each lead's QRS onset walked again on the
-derivative of the unfiltered signal, kept within 6 ms of the band-pass onset.
+derivative of the unfiltered signal, kept within 6 ms of the band-pass onset; item 34: not
+where the derivative's part above the QRS band is large just before the onset.
 
 The kernel's walk is the one of ``delineate_lead`` (twin test); only the QRS-onset column
 moves, by at most the clamp, and a P offset never lies after the new onset; degenerate input
-keeps its counts and reasons.
+keeps its counts and reasons; under white noise or mains hum the band-pass onset is kept.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import geoecg.features._delineation_qrs as Q
 import geoecg.features.delineation as D
 from geoecg._kernels import delineation as K
 from geoecg.features import delineate, detect_rpeaks
@@ -41,9 +43,7 @@ def _without_rule(monkeypatch, sig, fs):
     return out
 
 
-def test_kernel_walk_is_delineate_leads_walk():
-    """On the QRS-band derivative with no clamp the kernel returns the lead's own onsets."""
-    sig = _beats(noise=0.01)
+def _lead_onsets(sig):
     st = D.DelineationSettings()
     xq = D._filter(sig, FS, st.qrs_band_hz)
     dq = D._derivative(xq, 2)
@@ -55,13 +55,52 @@ def test_kernel_walk_is_delineate_leads_walk():
     out = np.full((rp.size, 12), np.nan)
     reason = np.zeros((rp.size, 12), dtype=np.int8)
     K.delineate_lead(xq[0], dq[0], xw[0], dw[0], rp, par, out, reason, lo_min)
-    on_in = np.ascontiguousarray(out[:, QON])
+    return dq[0], rp, par, lo_min, np.ascontiguousarray(out[:, QON])
+
+
+def test_kernel_walk_is_delineate_leads_walk():
+    """On the QRS-band derivative (no noise above the band) the kernel's walk ends at the
+    lead's own onsets: started 5 samples early with a 2-sample clamp, it stops at 3 early."""
+    dq, rp, par, lo_min, on_in = _lead_onsets(_beats(noise=0.01))
     assert np.isfinite(on_in).sum() >= 10
     new = np.empty(rp.size)
-    K.raw_qrs_onsets(dq[0], rp, par, lo_min, on_in, 1e9, new)
-    np.testing.assert_array_equal(new, on_in)
-    K.raw_qrs_onsets(dq[0], rp, par, lo_min, on_in - 5.0, 2.0, new)  # clamp holds
-    assert np.all(np.abs(new - (on_in - 5.0)) <= 2.0)
+    K.raw_qrs_onsets(dq, np.zeros_like(dq), rp, par, lo_min, on_in - 5.0, 2.0, 10, 1.5, new)
+    np.testing.assert_array_equal(new, on_in - 3.0)
+
+
+def test_kernel_keeps_the_onset_where_noise_above_the_band_is_large():
+    """Item 34: the walk is skipped where the median |hf| before the onset exceeds
+    ``nmax * qrs_on_lo * dmax``, where ``hf`` is NaN (a gap) and where the stretch is short."""
+    dq, rp, par, lo_min, on_in = _lead_onsets(_beats(noise=0.01))
+    start = on_in - 5.0
+    new = np.empty(rp.size)
+    level = par[K.P_ON_LO] * np.max(np.abs(dq))
+    K.raw_qrs_onsets(dq, np.full_like(dq, 2.0 * level), rp, par, lo_min, start, 2.0, 10, 1.5, new)
+    np.testing.assert_array_equal(new, start)
+    K.raw_qrs_onsets(dq, np.full_like(dq, np.nan), rp, par, lo_min, start, 2.0, 10, 1.5, new)
+    np.testing.assert_array_equal(new, start)
+    K.raw_qrs_onsets(dq, np.zeros_like(dq), rp, par, lo_min, start, 2.0, 10**6, 1.5, new)
+    np.testing.assert_array_equal(new, start)  # fewer than nwin // 2 samples before the onset
+
+
+@pytest.mark.parametrize("noise", ["white", "hum50", "hum60"])
+def test_noise_above_the_band_keeps_the_band_pass_onset(monkeypatch, noise):
+    """Item 34: with 0.05-mV white noise or 0.1-mV mains hum at least half the lead-beats
+    keep the band-pass onset, and the mean move is under half of rule AB's alone (which
+    moved nearly every onset earlier, towards the clamp)."""
+    sig = _beats()
+    t = np.arange(sig.shape[1]) / FS
+    if noise == "white":
+        sig = sig + 0.05 * np.random.default_rng(3).standard_normal(sig.shape)
+    else:
+        sig = sig + 0.1 * np.sin(2 * np.pi * float(noise[3:]) * t)
+    ref = np.asarray(_without_rule(monkeypatch, sig, FS).lead_samples)[..., QON]
+    new = np.asarray(delineate(sig, FS).lead_samples)[..., QON]
+    monkeypatch.setattr(Q, "RAW_NOISE_MAX", np.inf)  # rule AB without item 34
+    ab = np.asarray(delineate(sig, FS).lead_samples)[..., QON]
+    assert np.mean(new == ref) >= 0.5
+    assert np.mean(ab - ref) < -1.0
+    assert abs(np.mean(new - ref)) <= 0.5 * abs(np.mean(ab - ref))
 
 
 @pytest.mark.parametrize(("fs", "noise", "amp"), [(500.0, 0.0, 1.0), (500.0, 0.05, 1.0),
@@ -101,7 +140,9 @@ def test_moves_some_onset_on_clean_beats(monkeypatch):
     assert np.all(moved > 0)
 
 
-@pytest.mark.parametrize("case", ["flat", "nan_gap", "three_beats", "noise_only", "hum"])
+@pytest.mark.parametrize(
+    "case", ["flat", "nan_gap", "three_beats", "noise_only", "hum", "low_noise", "p_only"]
+)
 def test_degenerate_input_keeps_counts_and_reasons(monkeypatch, case):
     n = int(10 * FS)
     t = np.arange(n) / FS
@@ -112,6 +153,8 @@ def test_degenerate_input_keeps_counts_and_reasons(monkeypatch, case):
         "three_beats": _beats(seconds=2.4),
         "noise_only": 0.1 * rng.standard_normal((3, n)),
         "hum": np.tile(0.05 * np.sin(2 * np.pi * 50 * t), (3, 1)),
+        "low_noise": 0.05 * rng.standard_normal((3, n)),
+        "p_only": np.tile(sum(_g(t, c, 0.15, 0.02) for c in np.arange(0.3, 9.8, 0.8)), (3, 1)),
     }[case]
     if case == "nan_gap":
         sig = sig.copy()

@@ -378,17 +378,21 @@ def delineate_lead(xq, dq, xw, dw, rpeaks, par, out, reason, lo_min):
 
 
 @njit(cache=True, nogil=True)
-def raw_qrs_onsets(dr, rpeaks, par, lo_min, on_in, clamp, out):
-    """QRS onset of every beat of one lead walked on ``dr`` (rule AB, registry item 33).
+def raw_qrs_onsets(dr, hf, rpeaks, par, lo_min, on_in, clamp, nwin, nmax, out):
+    """QRS onset of every beat of one lead walked on ``dr`` (rule AB, registry items 33, 34).
 
-    ``dr`` is the derivative of the lead's unfiltered signal (NaN in gaps), ``on_in``
+    ``dr`` is the derivative of the lead's unfiltered signal (NaN in gaps), ``hf`` its part
+    above the QRS band (``dr`` minus the QRS-band derivative; NaN in gaps), ``on_in``
     (n_beats,) the lead's QRS onsets from :func:`delineate_lead` without the calibration
     shift (NaN: no QRS), ``out`` (n_beats,) float64 receives the new onsets. The beat's QRS
     search window, the steepest-slope search and the ``qrs_on_hi`` / ``qrs_on_lo`` walk are
     those of :func:`delineate_lead`, on ``dr`` instead of the QRS-band derivative; the result
     is kept within ``clamp`` samples of ``on_in`` (noise in the unfiltered signal can move
     the walk far; the clamp bounds what it can do). A beat keeps ``on_in`` where ``dr`` is not
-    finite in the window or flat.
+    finite in the window or flat, and (item 34) where the median ``|hf|`` over the ``nwin``
+    samples before ``on_in - clamp`` (inside the window; at least ``nwin // 2`` of them, else
+    the beat keeps ``on_in``) exceeds ``nmax * qrs_on_lo * dmax``: there, noise above the QRS
+    band would carry the walk past the onset.
     """
     n = dr.shape[0]
     nb = rpeaks.shape[0]
@@ -405,6 +409,12 @@ def raw_qrs_onsets(dr, rpeaks, par, lo_min, on_in, clamp, out):
         m, dmax = _steepest(dr, rpeaks[b], lo, hi, w)
         if not dmax > 1e-12:
             continue
+        e = min(int(np.floor(on_in[b] - clamp)), hi)
+        a = max(lo, e - nwin)
+        if e - a < max(2, nwin // 2):
+            continue
+        if not np.median(np.abs(hf[a:e])) <= nmax * par[P_ON_LO] * dmax:
+            continue  # NaN (a gap) also keeps on_in
         on = _onset_walk(dr, m, lo, dmax, par)
         out[b] = min(max(on, on_in[b] - clamp), on_in[b] + clamp)
     return out

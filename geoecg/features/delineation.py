@@ -578,7 +578,7 @@ def delineate(
     if st.t_lead_rel > 0 and nb and n >= 16:
         _t_off_from_global(lead_s, lead_r, g, xq, xw, np.round(shift * wfs / 1000.0), st.t_lead_rel)
     if nb and n >= 16:  # rule AB (registry item 33): QRS onset on the unfiltered derivative
-        _raw_qrs_onsets(filled, bad, lead_s, g, rpw, par, lo_min, shift, use, wfs)
+        _raw_qrs_onsets(filled, bad, dq, lead_s, g, rpw, par, lo_min, shift, use, wfs)
     if up > 1:  # back to (fractional) sample indices at fs
         lead_s /= up
         g /= up
