@@ -27,13 +27,20 @@ files are pickles: a folder that another user could write into would let that us
 
 :class:`FirstCall` serves the first-ever call of a kernel without waiting for numba: when
 the kernel has no machine code in this process and none in the on-disk cache (probed in
-the cache index, for the call's argument types), it compiles in a background thread and
-the call runs the kernel's own Python source meanwhile (:func:`interpreted`: the same code
-that ``NUMBA_DISABLE_JIT=1`` runs, with every kernel it calls also interpreted).
+the cache index, for the call's argument types), it compiles in the background and the
+call runs the kernel's own Python source meanwhile (:func:`interpreted`: the same code that
+``NUMBA_DISABLE_JIT=1`` runs, with every kernel it calls also interpreted). The compiling is
+done by a child Python process, which writes numba's on-disk cache, watched by a thread of
+this process: numba enters and leaves :class:`warnings.catch_warnings` many times while it
+compiles, and the warning filters are one list per process (Python <= 3.13), so a compiling
+thread put back its saved list over the filters that the user's code set meanwhile
+(``tests/test_first_call_warnings.py``).
 
-A ``fork()`` while such a thread compiles would copy numba's compiler lock held by a thread
-that does not exist in the child, and the child's first compilation would hang forever
-(``multiprocessing``'s default start method on Linux forks). :func:`wait_for_compiles` is
+A ``fork()`` while numba compiled in a thread copied numba's compiler lock held by a thread
+that does not exist in the child, whose first compilation then hung forever
+(``multiprocessing``'s default start method on Linux forks); with the compiling in a child
+process, a child forked meanwhile would find no machine code and compile the kernel once
+more on its own. :func:`wait_for_compiles` is
 registered with :func:`os.register_at_fork` (``before=``) when a compilation starts: a fork
 waits until the running background compilations have finished (at most one per kernel, once
 per process). ``before`` hooks run in reverse order of registration, so it is registered
@@ -73,10 +80,11 @@ _COMPILING_LOCK = threading.Lock()
 def wait_for_compiles() -> None:
     """Block until every background compilation of :class:`FirstCall` has finished.
 
-    Registered as ``os.register_at_fork(before=...)``: a child forked while numba compiles
-    in another thread would inherit numba's compiler lock held by a thread it does not have,
-    and hang at its first compilation. Called from a compiling thread itself, it does not
-    wait for that thread.
+    Registered as ``os.register_at_fork(before=...)``: a child forked while a kernel
+    compiles would compile it once more on its own (and, when numba compiled in a thread of
+    this process, inherited numba's compiler lock held by a thread it does not have and hung
+    at its first compilation). Called from a compiling thread itself, it does not wait for
+    that thread.
     """
     with _COMPILING_LOCK:
         threads = [t for t in _COMPILING if t is not threading.current_thread()]
@@ -386,9 +394,12 @@ class FirstCall:
     (numba loads it in milliseconds), otherwise ``"interpreted"`` (also while a background
     compilation runs). Once machine code has been found, later calls answer ``"compiled"``
     without probing (the probe costs ~0.15 ms; callers pass one argument type).
-    :meth:`compile_in_background` starts compiling in a background thread (a non-daemon
-    thread, so the machine code is written to the cache before the process exits) and
-    prints ``notice`` once on stderr.
+    :meth:`compile_in_background` starts compiling in a child process, watched by a
+    background thread (a non-daemon thread, so the machine code is written to the cache
+    before the process exits; no thread of this process compiles, so the user's warning
+    filters stay as they are) and prints ``notice`` once on stderr. When the child fails
+    (no writable cache, no ``sys.executable``), the first call after it compiles in this
+    process, as numba always does.
     :meth:`python` is the interpreted kernel (results agree with the compiled one to
     rounding; ``tests/test_hrv_first_call.py``).
 
@@ -406,6 +417,7 @@ class FirstCall:
         self.kernel = kernel
         self.notice = notice
         self.thread: threading.Thread | None = None
+        self.process = None  # the compiling child process (subprocess.Popen), once started
         self._python = None
         self._lock = threading.Lock()
         self._warm = False  # machine code found once: later calls skip the probe
@@ -432,9 +444,10 @@ class FirstCall:
         return "compiled" if warm else "interpreted"
 
     def compile_in_background(self, *args) -> None:
-        """Start compiling ``kernel`` for the types of ``args`` in a background thread
-        (once; call it after the interpreted rows, so they do not share the GIL with numba's
-        typing) and print the notice."""
+        """Start compiling ``kernel`` for the types of ``args`` in a child process
+        (:meth:`_compile_in_process`, from a background thread; once; call it after the
+        interpreted rows, so they do not share the CPU with the child's start) and print the
+        notice."""
         k = self.kernel
         with self._lock:
             if self.thread is not None or not _is_dispatcher(k):
@@ -446,7 +459,9 @@ class FirstCall:
                 _jit._state["announced"] = True  # numba's compile event: no second line
             sig = tuple(k.typeof_pyval(a) for a in args)
             self.thread = threading.Thread(
-                target=k.compile, args=(sig,), name=f"geoecg-compile-{k.__name__}"
+                target=self._compile_in_process,
+                args=(sig,),
+                name=f"geoecg-compile-{k.__name__}",
             )
             with _COMPILING_LOCK:  # a fork() from now on waits for it (wait_for_compiles)
                 _COMPILING.add(self.thread)
@@ -457,3 +472,46 @@ class FirstCall:
         """Block until a background compilation (if any) has finished."""
         if self.thread is not None:
             self.thread.join()
+
+    def _compile_in_process(self, sig) -> None:
+        """Compile ``kernel`` for ``sig`` in a child Python process that writes numba's
+        on-disk cache (this process then loads it, in milliseconds, on its next call).
+
+        Not in this process: numba enters and leaves :class:`warnings.catch_warnings`
+        many times while compiling, and the filter list is one per process (Python <=
+        3.13), so a compiling thread would put back its saved list over the filters the
+        user's code set meanwhile. The child gets this process's ``sys.path`` and
+        environment; its output is discarded. When it fails (no writable cache, no
+        ``sys.executable``), the next call compiles in this process, as numba does.
+        """
+        import pickle
+        import subprocess
+
+        f = self.kernel.py_func
+        payload = pickle.dumps((list(sys.path), f.__module__, f.__qualname__)) + pickle.dumps(sig)
+        env = {**os.environ, "GEOECG_COMPILE_NOTICE": "0"}
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", _CHILD],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                env=env,
+            )
+            self.process.communicate(payload)
+        except (OSError, ValueError):  # no interpreter to start: the next call compiles
+            pass
+
+
+#: What the child process of :meth:`FirstCall._compile_in_process` runs: read the parent's
+#: ``sys.path`` and the kernel's module and name, then the signature (its numba types may
+#: need those paths), and compile (numba writes the cache).
+_CHILD = """
+import importlib, pickle, sys
+path, module, name = pickle.load(sys.stdin.buffer)
+sys.path[:] = path
+kernel = importlib.import_module(module)
+for part in name.split("."):
+    kernel = getattr(kernel, part)
+kernel.compile(pickle.load(sys.stdin.buffer))
+"""

@@ -7,6 +7,9 @@
   sample records (``test_io_cinc_records.py``, ``test_cinc_record_order.py``).
 - :func:`gaussian_beats`: synthetic Q, R, S and T waves at given times (the R-peak pause and
   transient tests, ``test_rpeaks_pauses.py``, ``test_rpeaks_transient.py``).
+- :func:`kernel_package` and :data:`FIRST_CALL_STARTED`: a two-file numba kernel package and
+  the start of a fresh-process script whose first call of it compiles in the background
+  (``test_hrv_first_call.py``, ``test_numba_fork.py``, ``test_first_call_warnings.py``).
 """
 
 from __future__ import annotations
@@ -105,3 +108,36 @@ def gaussian_beats(t, times, amp=1.0):
         x -= amp * 0.25 * np.exp(-0.5 * ((t - b - 0.030) / 0.010) ** 2)
         x += amp * 0.30 * np.exp(-0.5 * ((t - b - 0.28) / 0.045) ** 2)
     return x
+
+
+#: Two numba kernel files: ``pkg.b.g(x, out)`` sets ``out = 2 x + 1`` through ``pkg.a.f``.
+KERNEL_PKG = {
+    "__init__.py": "",
+    "a.py": "from numba import njit\n@njit(cache=True)\ndef f(x):\n    return x * 2.0\n",
+    "b.py": "import numpy as np\nfrom numba import njit\nfrom .a import f\n"
+    "@njit(cache=True)\ndef g(x, out):\n    for i in range(x.size):\n"
+    "        out[i] = f(x[i]) + 1.0\n",
+}
+
+#: The start of a fresh-process script (``str.format`` it with ``root``, the folder of
+#: :func:`kernel_package`; run it with an empty ``NUMBA_CACHE_DIR``): ``fc`` serves ``g``'s
+#: first call as plain Python and has started compiling it in the background.
+FIRST_CALL_STARTED = """
+import os, sys, time, numpy as np
+sys.path.insert(0, {root!r})
+from geoecg._numba_cache import FirstCall
+from pkg.b import g
+fc = FirstCall(g, "NOTICE")
+x = np.arange(3.0); out = np.zeros(3)
+assert fc.state(x, out) == "interpreted"
+fc.python(x, out)
+fc.compile_in_background(x, out)
+"""
+
+
+def kernel_package(root: Path) -> Path:
+    """Write :data:`KERNEL_PKG` as the package ``root/pkg``; returns ``root``."""
+    (root / "pkg").mkdir()
+    for name, text in KERNEL_PKG.items():
+        (root / "pkg" / name).write_text(text)
+    return root

@@ -107,6 +107,10 @@ def no_background_compile():
     Under ``filterwarnings = error`` a DeprecationWarning then escaped as an error (session
     21: 4 of 20,000 imports of a moved module raised and 69 were not recorded while the HRV
     kernels compiled in the background; 0 and 0 without a compilation running).
+
+    Since session 22 the library compiles in a child process, so no thread of the test
+    process touches the filters (``tests/test_first_call_warnings.py``); the fixture only
+    waits now, and is kept for the tests that use it.
     """
     from geoecg._numba_cache import wait_for_compiles
 

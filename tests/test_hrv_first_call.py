@@ -1,7 +1,7 @@
 """The first-ever HRV call (issue 24): while ``hrv_rows`` has no machine code, HRV runs as
 the kernels' own Python source (``geoecg._numba_cache.interpreted``) and numba compiles in
-a background thread. The interpreted indices agree with the compiled ones to 1e-9 relative,
-the cache probe tells a cold cache from a warm one, and a call with more rows than
+the background (a child process). The interpreted indices agree with the compiled ones to
+1e-9 relative, the cache probe tells a cold cache from a warm one, and a call with more rows than
 ``FIRST_CALL_MAX_ROWS`` waits for the compilation instead."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from _factories import kernel_package
 
 import geoecg.features.hrv as H
 from geoecg._kernels.hrv_batch import N_FEATURES, hrv_rows
@@ -98,14 +99,6 @@ def test_large_call_waits_for_the_compilation(monkeypatch):
     assert np.isfinite(got[:, 0]).all()
 
 
-PKG = {
-    "__init__.py": "",
-    "a.py": "from numba import njit\n@njit(cache=True)\ndef f(x):\n    return x * 2.0\n",
-    "b.py": "import numpy as np\nfrom numba import njit\nfrom .a import f\n"
-    "@njit(cache=True)\ndef g(x, out):\n    for i in range(x.size):\n"
-    "        out[i] = f(x[i]) + 1.0\n",
-}
-
 RUN = """
 import sys, numpy as np
 sys.path.insert(0, {root!r})
@@ -123,11 +116,9 @@ print(state, out.tolist(), flush=True)
 
 @pytest.mark.skipif(os.environ.get("NUMBA_DISABLE_JIT") == "1", reason="needs the JIT")
 def test_first_call_probes_the_cache_and_compiles_in_background(tmp_path: Path):
-    """Fresh process, empty cache: interpreted result, one notice, compiled in a thread
-    that the exit waits for; the next process finds the machine code in the cache."""
-    (tmp_path / "pkg").mkdir()
-    for name, text in PKG.items():
-        (tmp_path / "pkg" / name).write_text(text)
+    """Fresh process, empty cache: interpreted result, one notice, compiled in a child
+    process that the exit waits for; the next process finds the machine code in the cache."""
+    kernel_package(tmp_path)
     env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "cache")}
     env.pop("GEOECG_COMPILE_NOTICE", None)
     code = textwrap.dedent(RUN).format(root=str(tmp_path))

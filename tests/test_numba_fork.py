@@ -1,11 +1,13 @@
 """A fork right after the first-ever call of a kernel (``geoecg._numba_cache.FirstCall``
-compiling in a background thread) must not hang the child: a forked child inherits
-numba's compiler lock as it was, and if the parent's compile thread held it, the child's
-first compilation would wait forever. ``wait_for_compiles`` (an ``os.register_at_fork``
-``before`` hook) makes the fork wait for the compilation instead.
+compiling in the background) must not hang the child. When numba compiled in a thread of
+the parent, a forked child inherited numba's compiler lock as it was, and if that thread held
+it, the child's first compilation waited forever; the compilation now runs in a child
+process, and ``wait_for_compiles`` (an ``os.register_at_fork`` ``before`` hook) still makes
+a fork wait for it, so that the forked process finds the machine code in the cache.
 
 Fresh processes with an empty ``NUMBA_CACHE_DIR``; a timeout turns a hang into a failure
-(without the hook both cases below hang: checked by hand, see the reliability notes).
+(without the hook, with the compile thread of session 6, both cases below hung: checked by
+hand, see the reliability notes).
 """
 
 from __future__ import annotations
@@ -17,30 +19,16 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from _factories import FIRST_CALL_STARTED, kernel_package
 
 pytestmark = [
     pytest.mark.skipif(os.environ.get("NUMBA_DISABLE_JIT") == "1", reason="needs the JIT"),
     pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork"),
 ]
 
-PKG = {
-    "__init__.py": "",
-    "b.py": "from numba import njit\n@njit(cache=True)\ndef g(x, out):\n"
-    "    for i in range(x.size):\n        out[i] = x[i] * 2.0 + 1.0\n",
-}
-
 START = """
-import os, sys, time, numpy as np
-sys.path.insert(0, {root!r})
-from geoecg._numba_cache import FirstCall
-from pkg.b import g
 from numba import njit
-fc = FirstCall(g, "NOTICE")
-x = np.arange(3.0); out = np.zeros(3)
-assert fc.state(x, out) == "interpreted"
-fc.python(x, out)
-fc.compile_in_background(x, out)
-time.sleep(0.05)  # the thread is inside numba's compiler (holds its lock)
+time.sleep(0.05)  # the compilation has started
 
 def child(_=None):
     @njit
@@ -48,6 +36,7 @@ def child(_=None):
         return y + 1.0
     return h(1.0)
 """
+
 
 FORK = """
 pid = os.fork()
@@ -65,11 +54,9 @@ with mp.get_context("fork").Pool(2) as pool:
 
 
 def _run(tmp_path: Path, tail: str) -> subprocess.CompletedProcess:
-    (tmp_path / "pkg").mkdir()
-    for name, text in PKG.items():
-        (tmp_path / "pkg" / name).write_text(text)
+    kernel_package(tmp_path)
     env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "cache"), "NUMBA_NUM_THREADS": "1"}
-    code = textwrap.dedent(START).format(root=str(tmp_path)) + textwrap.dedent(tail)
+    code = FIRST_CALL_STARTED.format(root=str(tmp_path)) + START + textwrap.dedent(tail)
     try:
         return subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
