@@ -337,6 +337,8 @@ EXEMPT = {
         'estimators.ptbxl_protocol.format_ptbxl_study',
         'estimators.ptbxl_protocol.ptbxl_study',
         'estimators.record_prior.record_prior_beat_tables',
+        'estimators.record_s_floor.RecordPrematurityFloor',
+        'estimators.record_s_floor.prematurity_floor',
         'estimators.record_self_training.self_train_record',
         'estimators.record_self_training.self_training_beat_tables',
         'evaluation.aami.aami_report',
