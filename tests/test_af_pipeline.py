@@ -46,47 +46,18 @@ def test_bench_nested_default_and_train_test_adaptation(tmp_path):
 
     d = str(sample_cinc2017_dir())
     out = tmp_path / "nested.json"
-    rc = main(
-        [
-            "bench",
-            "af",
-            "--data",
-            d,
-            "--folds",
-            "2",
-            "--inner-folds",
-            "2",
-            "--seeds",
-            "0",
-            "--n-estimators",
-            "5",
-            "--cache",
-            str(tmp_path / "c"),
-            "--json",
-            str(out),
-        ]
-    )
+
+    def bench_af(*route):  # the two routes share the model size, cache and JSON file
+        common = ["--n-estimators", "5", "--cache", str(tmp_path / "c"), "--json", str(out)]
+        return main(["bench", "af", *route, *common])
+
+    rc = bench_af("--data", d, "--folds", "2", "--inner-folds", "2", "--seeds", "0")
     r = json.loads(out.read_text())
     assert rc == 0 and "nested" in r["mode"]
     assert len(r["per_seed"][0]["choices"]) == 2  # one inner choice per outer fold
     assert r["grid"]["blocks__rhythm_profile"] == [False, True]
     with pytest.warns(UserWarning, match="4 class"):  # 5 records per class: named as unreliable
-        rc = main(
-            [
-                "bench",
-                "af",
-                "--train-data",
-                d,
-                "--test-data",
-                d,
-                "--n-estimators",
-                "5",
-                "--cache",
-                str(tmp_path / "c"),
-                "--json",
-                str(out),
-            ]
-        )
+        rc = bench_af("--train-data", d, "--test-data", d)
     r = json.loads(out.read_text())
     pa = r["prior_adaptation"]
     assert rc == 0 and set(pa["rows"]) == {
