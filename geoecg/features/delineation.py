@@ -577,7 +577,7 @@ def delineate(
         np.clip(lead_s, 0, n * up - 1, out=lead_s)
     if st.t_lead_rel > 0 and nb and n >= 16:
         _t_off_from_global(lead_s, lead_r, g, xq, xw, np.round(shift * wfs / 1000.0), st.t_lead_rel)
-    if nb and n >= 16:  # rule AB (registry item 33): QRS onset on the unfiltered derivative
+    if nb and n >= 16:  # rules AB, AB2 (registry items 33, 34): QRS onset, unfiltered derivative
         _raw_qrs_onsets(filled, bad, dq, lead_s, g, rpw, par, lo_min, shift, use, wfs)
     if up > 1:  # back to (fractional) sample indices at fs
         lead_s /= up
