@@ -21,7 +21,6 @@ pipeline whose development figures docs/benchmarks/af.md quotes:
 
 from __future__ import annotations
 
-import contextlib
 import time
 
 import numpy as np
@@ -61,14 +60,6 @@ class AFPriorShiftModel(BaseEstimator):
         :func:`~geoecg.features.af_feature_matrix` and ``"~"`` is a class (the bench's
         protocol and held-out route); True requires both (ValueError otherwise); False
         never gates. Read at prediction time only, so it may be set after ``fit``.
-    average_crops : bool, default False
-        Registry item 16 (docs/benchmarks/af.md): each candidate's base-model probability
-        of a record is the mean over the whole record and its crops (the crops of ``fit``;
-        out of fold for the calibration, and for :meth:`adapt`, :meth:`predict_proba`,
-        :meth:`predict` and :meth:`report` the crops of the ``X`` given, which must then be
-        an :class:`~geoecg.features.AFFeatureMatrix` with crops cut as for ``fit``). A
-        record without crops (too short to cut one) keeps its whole-record probability.
-        Needs crops at ``fit``. Read at ``fit``.
 
     Attributes
     ----------
@@ -97,43 +88,12 @@ class AFPriorShiftModel(BaseEstimator):
     """
 
     def __init__(
-        self,
-        candidates=None,
-        *,
-        n_estimators=200,
-        random_state=None,
-        quality_gate="auto",
-        average_crops=False,
+        self, candidates=None, *, n_estimators=200, random_state=None, quality_gate="auto"
     ):
         self.candidates = candidates
         self.n_estimators = n_estimators
         self.random_state = random_state
         self.quality_gate = quality_gate
-        self.average_crops = average_crops
-
-    @contextlib.contextmanager
-    def _target(self, X):
-        """``X``'s feature array; with ``average_crops``, every candidate's final model
-        averages over the crops that ``X`` (an AFFeatureMatrix) brings."""
-        crops = owner = None
-        if hasattr(X, "crop_owner"):  # an AFFeatureMatrix
-            X, crops, owner = X.X, X.crops, X.crop_owner
-        X = np.asarray(X, dtype=np.float64)
-        if not getattr(self, "average_crops_", False):
-            yield X
-            return
-        if crops is None:
-            raise ValueError(
-                "average_crops=True predicts from each record and its crops: pass X as an "
-                "AFFeatureMatrix with crops cut as for fit (e.g. load_cinc_matrix(..., "
-                "n_crops=2, crop_frac=0.7)), got an array without crops"
-            )
-        with contextlib.ExitStack() as stack:
-            for adapter, ncol in self.candidates_.values():
-                cols = slice(None) if ncol is None else slice(0, ncol)
-                c = np.asarray(crops, dtype=np.float64)[:, cols]
-                stack.enter_context(adapter.estimator_.target_crops(c, owner, len(X)))
-            yield X
 
     def _columns(self, X, ncol):
         X = np.asarray(X, dtype=np.float64)
@@ -174,13 +134,7 @@ class AFPriorShiftModel(BaseEstimator):
             raise ValueError("give both crops and crop_owner, or neither")
         if crops is not None:
             crop_owner = check_crop_owner(crop_owner, len(y), len(crops))
-        elif self.average_crops:
-            raise ValueError(
-                "average_crops=True needs the training records' crops (crops= and crop_owner=, "
-                "or an AFFeatureMatrix with crops)"
-            )
         self._crops = crops is not None
-        self.average_crops_ = bool(self.average_crops)
         cands = self.candidates
         if cands is None:
             cands = prior_shift_candidates(
@@ -194,9 +148,7 @@ class AFPriorShiftModel(BaseEstimator):
             if self._crops:
                 cols = slice(None) if ncol is None else slice(0, ncol)
                 crops_c = np.asarray(crops, dtype=np.float64)[:, cols]
-                est = CropRowsClassifier(
-                    adapter.estimator, crops_c, np.asarray(crop_owner), self.average_crops_
-                )
+                est = CropRowsClassifier(adapter.estimator, crops_c, np.asarray(crop_owner))
                 adapter.set_params(estimator=est)
             self.candidates_[name] = (adapter.fit(self._columns(X, ncol), y), ncol)
         self.n_train_crops_ = 0 if crops is None else int(len(crop_owner))
@@ -214,11 +166,10 @@ class AFPriorShiftModel(BaseEstimator):
         from .protocols import ADAPT_METHODS, target_weighted_score
 
         self._check()
-        with self._target(X_target) as Xt:
-            for name, (adapter, ncol) in self.candidates_.items():
-                adapter.adapt(self._columns(Xt, ncol))
-                if getattr(adapter, "method", None) in ADAPT_METHODS:
-                    self.inner_scores_[name] = target_weighted_score(adapter)
+        for name, (adapter, ncol) in self.candidates_.items():
+            adapter.adapt(self._columns(X_target, ncol))
+            if getattr(adapter, "method", None) in ADAPT_METHODS:
+                self.inner_scores_[name] = target_weighted_score(adapter)
         names = list(self.candidates_)
         self.chosen_ = (
             max(self.inner_scores_, key=self.inner_scores_.get) if len(names) > 1 else names[0]
@@ -244,7 +195,7 @@ class AFPriorShiftModel(BaseEstimator):
         not ``quality_gate`` is on)."""
         from ._quality_gate import ecg_quality_gate
 
-        return ecg_quality_gate(getattr(X, "X", X))
+        return ecg_quality_gate(X)
 
     def gated_records(self, X, records) -> list[dict]:
         """The records of ``X`` that the quality gate calls ``"~"``, with the reason.
@@ -262,7 +213,6 @@ class AFPriorShiftModel(BaseEstimator):
             ``{"record": name, "reason": str}`` per gated record, in row order; empty when
             none is gated or the gate does not apply (``quality_gate``).
         """
-        X = getattr(X, "X", X)
         records = list(records)
         if len(records) != len(X):
             raise ValueError(
@@ -290,8 +240,7 @@ class AFPriorShiftModel(BaseEstimator):
         from ._quality_gate import GATE_LABEL
 
         adapter = self.chosen_adapter_
-        with self._target(X) as X:
-            p = adapter.predict_proba(self._columns(X, self.candidates_[self.chosen_][1]))
+        p = adapter.predict_proba(self._columns(X, self.candidates_[self.chosen_][1]))
         gated = self._gated(X)
         if gated is not None and gated.any():
             p = p.copy()
@@ -310,12 +259,11 @@ class AFPriorShiftModel(BaseEstimator):
         from .protocols import adaptation_report
 
         self.chosen_adapter_  # noqa: B018 (raises before adapt)
-        with self._target(X_test) as X_test:
-            gated = self._gated(X_test)
-            reps = {
-                name: adaptation_report(a, self._columns(X_test, ncol), y_test, gated=gated)
-                for name, (a, ncol) in self.candidates_.items()
-            }
+        gated = self._gated(X_test)
+        reps = {
+            name: adaptation_report(a, self._columns(X_test, ncol), y_test, gated=gated)
+            for name, (a, ncol) in self.candidates_.items()
+        }
         rep = reps.pop(self.chosen_)
         rep.update(chosen=self.chosen_, inner_scores=dict(self.inner_scores_))
         rep["not_chosen"] = reps
