@@ -29,10 +29,6 @@ from numba import njit
 from .rpeaks import median_sorted
 
 _NBUF = 8
-# search-back picks under _SB_CLEAR x the noise level must be confirmed by a beat crossing the
-# ordinary threshold within _SB_CONFIRM median RR intervals (session 22)
-_SB_CLEAR = 2.0
-_SB_CONFIRM = 2.5
 
 
 @njit(cache=True, nogil=True)
@@ -162,13 +158,6 @@ def decide_beats(
     ``heights`` and ``positions`` describe the candidate maxima in time order; ``n`` is the
     signal length (a final search-back runs up to it); distances are in samples; ``rr0`` is
     the RR interval assumed before two beats were seen.
-
-    A search-back pick under ``_SB_CLEAR`` times the noise level (a *weak* pick, after a
-    first beat) must lie within ``searchback`` median RR intervals of the previous beat, and
-    it stands only if a beat crossing the ordinary threshold follows within
-    ``_SB_CONFIRM`` median RR intervals of it; otherwise the decision goes back to the
-    state before the pick and decides the stretch again with that candidate, and every
-    one before it, closed to weak picks (a pause filled with noise, session 22).
     """
     nc = positions.shape[0]
     is_beat = np.zeros(nc, dtype=np.bool_)
@@ -179,8 +168,6 @@ def decide_beats(
     spk_srt = np.empty(_NBUF)
     npk_srt = np.empty(_NBUF)
     rr_srt = np.empty(_NBUF)
-    # the state before a pending weak pick (restored when it is not confirmed)
-    sv_buf = np.empty((6, _NBUF))
     spk_dirty = -1
     npk_dirty = -1
     rr_dirty = -1
@@ -191,34 +178,8 @@ def decide_beats(
     npk = npk0
     rr_med = rr0  # median of the last 8 RR intervals, updated when one is added
     last_c = -1  # candidate index of the last beat
-    pend = -1  # candidate index of the pending weak pick (-1: none)
-    pend_dead = 0.0  # position by which an ordinary beat must confirm it
-    pend_c = 0  # the candidate whose search-back made the pick
-    pend_thr = 0.0  # the threshold before the pick
-    sv_i = np.zeros(7, dtype=np.int64)
-    sv_f = np.zeros(3)
-    barrier = -1  # candidates up to here are closed to weak picks
-    c = 0
-    while c <= nc:
+    for c in range(nc + 1):
         t = positions[c] if c < nc else n
-        if pend >= 0 and t > pend_dead:
-            # the weak pick was not confirmed: back to the state before it
-            for k in range(_NBUF):
-                spk_buf[k] = sv_buf[0, k]
-                npk_buf[k] = sv_buf[1, k]
-                rr_buf[k] = sv_buf[2, k]
-                spk_srt[k] = sv_buf[3, k]
-                npk_srt[k] = sv_buf[4, k]
-                rr_srt[k] = sv_buf[5, k]
-            spk_dirty, npk_dirty, rr_dirty = sv_i[0], sv_i[1], sv_i[2]
-            n_spk, n_npk, n_rr, last_c = sv_i[3], sv_i[4], sv_i[5], sv_i[6]
-            spk, npk, rr_med = sv_f[0], sv_f[1], sv_f[2]
-            for j in range(pend, c):
-                is_beat[j] = False
-            barrier = pend
-            c = pend_c
-            pend = -1
-            continue
         # search-back over the gap since the last beat
         while True:
             start_t = positions[last_c] if last_c >= 0 else 0
@@ -232,8 +193,6 @@ def decide_beats(
                 ratio_lo=ratio_lo,
                 ratio_hi=ratio_hi,
             )
-            clear = _SB_CLEAR * npk
-            near = start_t + searchback * rr_med
             best = -1
             best_h = 0.0
             for j in range(last_c + 1, c):
@@ -243,28 +202,11 @@ def decide_beats(
                         continue
                     if dtj < twave and heights[j] < twave_frac * heights[last_c]:
                         continue
-                    if heights[j] < clear and (j <= barrier or positions[j] > near):
-                        continue
                 if heights[j] > best_h:
                     best_h = heights[j]
                     best = j
             if best < 0 or best_h <= sb_frac * thr:
                 break
-            if last_c >= 0 and pend < 0 and best_h < clear:
-                pend = best
-                pend_dead = positions[best] + _SB_CONFIRM * rr_med
-                pend_c = c
-                pend_thr = thr
-                for k in range(_NBUF):
-                    sv_buf[0, k] = spk_buf[k]
-                    sv_buf[1, k] = npk_buf[k]
-                    sv_buf[2, k] = rr_buf[k]
-                    sv_buf[3, k] = spk_srt[k]
-                    sv_buf[4, k] = npk_srt[k]
-                    sv_buf[5, k] = rr_srt[k]
-                sv_i[0], sv_i[1], sv_i[2] = spk_dirty, npk_dirty, rr_dirty
-                sv_i[3], sv_i[4], sv_i[5], sv_i[6] = n_spk, n_npk, n_rr, last_c
-                sv_f[0], sv_f[1], sv_f[2] = spk, npk, rr_med
             is_beat[best] = True
             thr_at[best] = thr
             if last_c >= 0:
@@ -288,8 +230,6 @@ def decide_beats(
                 accept = False
             elif dt < twave and h < twave_frac * heights[last_c]:
                 accept = False
-        if accept and pend >= 0 and h > pend_thr:
-            pend = -1  # a beat over the threshold held before the pick confirms it
         if accept:
             is_beat[c] = True
             if last_c >= 0:
@@ -302,7 +242,6 @@ def decide_beats(
         else:
             npk, npk_dirty = _push_median(npk_buf, npk_srt, n_npk, h, npk_dirty)
             n_npk += 1
-        c += 1
     k = 0
     for c in range(nc):
         if is_beat[c]:
