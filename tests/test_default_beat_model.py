@@ -1,4 +1,4 @@
-"""``make_default_beat_model``: the default beat model (``A1``) as one library call.
+"""``make_default_beat_model``: the default beat model (``FL`` since session 22) as one call.
 
 The factory must build exactly the model the beat protocols fit
 (:func:`geoecg.estimators.record_prior.record_prior_beat_tables`): the same parameters, and
@@ -19,20 +19,24 @@ from geoecg.estimators.heartbeat import (
     make_beat_pipeline,
     make_default_beat_model,
 )
+from geoecg.estimators.record_s_floor import RecordPrematurityFloor
 from geoecg.estimators.record_self_training import LOCAL_BEAT_FEATURES, RecordSelfTraining
 from geoecg.features.beat_records import stack_beat_tables
 
 KW = dict(n_estimators=5, max_per_class=200, random_state=0)
 
 
-def _tables(rng, n_rec=8, n=90):
-    """Per-record tables on LOCAL_BEAT_FEATURES; S beats shifted on three columns."""
-    names = np.array(LOCAL_BEAT_FEATURES)
+def _tables(rng, n_rec=8, n=90, rr=False):
+    """Per-record tables on LOCAL_BEAT_FEATURES (and ``dom_rr_pre`` with ``rr``); S beats
+    shifted on three columns (and premature on ``dom_rr_pre``)."""
+    names = np.array([*LOCAL_BEAT_FEATURES, *(["dom_rr_pre"] if rr else [])])
     out = []
     for k in range(n_rec):
         y = np.where(rng.random(n) < (0.3 if k % 2 else 0.05), "S", "N")
         X = rng.normal(size=(n, names.size))
         X[:, :3] += 2.0 * (y == "S")[:, None]
+        if rr:
+            X[:, -1] = 1.0 + 0.05 * X[:, -1] - 0.3 * (y == "S")
         out.append({"X": X, "names": names, "y": y})
     return out
 
@@ -42,10 +46,17 @@ def _full_repr(est):
         return repr(est)
 
 
-@pytest.mark.parametrize("self_training", [True, False])
-def test_factory_is_the_model_the_protocol_fits(monkeypatch, self_training):
+@pytest.mark.parametrize(
+    "self_training, rr, kind",
+    [
+        (True, False, RecordSelfTraining),
+        (False, False, RecordPriorAdapter),
+        (True, True, RecordPrematurityFloor),  # the default on real tables since session 22
+    ],
+)
+def test_factory_is_the_model_the_protocol_fits(monkeypatch, self_training, rr, kind):
     rng = np.random.default_rng(3)
-    tables = _tables(rng)
+    tables = _tables(rng, rr=rr)
     train, test = tables[:6], tables[6:]
     groups = [f"p{i}" for i in range(6)]
     fitted = []
@@ -57,14 +68,15 @@ def test_factory_is_the_model_the_protocol_fits(monkeypatch, self_training):
 
     monkeypatch.setattr(rp, "clone", spy)
     kw = dict(groups=groups, inner_folds=2, self_training=self_training, **KW)
-    y_true, y_proto, y_base, n_test, _ = rp.record_prior_beat_tables(train, test, **kw)
+    y_true, y_proto, y_base, n_test, folds = rp.record_prior_beat_tables(train, test, **kw)
     monkeypatch.undo()
     assert fitted
 
     X, y, n, names = stack_beat_tables(train, bool(DEFAULT_ADAPT))
     Xt, yt, nt, _ = stack_beat_tables(test, bool(DEFAULT_ADAPT))
     model = make_default_beat_model(names, self_training=self_training, cv=2, **KW)
-    assert type(model) is (RecordSelfTraining if self_training else RecordPriorAdapter)
+    assert type(model) is kind
+    assert ("s_floor_k" in folds[0]) == (kind is RecordPrematurityFloor)
     assert _full_repr(model) == _full_repr(fitted[0])
     model.fit(X, y, groups=np.repeat(groups, n))
     pred = model.predict(Xt, np.repeat(np.arange(len(nt)), nt))
@@ -100,6 +112,33 @@ def test_errors():
     assert type(ada) is RecordPriorAdapter
     with pytest.raises(TypeError, match="feature_names"):
         make_default_beat_model("rr_pre")  # one string, not a list of names
+    with pytest.raises(ValueError, match="s_floor needs the dom_rr_pre column"):
+        make_default_beat_model(["rr_pre", "rs_rr_pre"], s_floor=True)
+    with pytest.raises(ValueError, match="s_floor must be True, False or None"):
+        make_default_beat_model(["rr_pre", "dom_rr_pre"], s_floor="on")
+
+
+def test_default_is_the_floor_on_self_training_and_predicts_zero_rows():
+    """Registry item 32 (``FL``) is the default where the tables hold ``dom_rr_pre``; its
+    ``predict`` of a record without beats is an empty array (``NE`` raised there)."""
+    tables = _tables(np.random.default_rng(5), rr=True)
+    X, y, n, names = stack_beat_tables(tables[:6], bool(DEFAULT_ADAPT))
+    g = np.repeat([f"p{i}" for i in range(6)], n)
+    fl = make_default_beat_model(names, **KW)
+    assert type(fl) is RecordPrematurityFloor and type(fl.estimator) is RecordSelfTraining
+    ne = make_default_beat_model(names, s_floor=False, **KW)
+    assert _full_repr(ne) == _full_repr(fl.estimator)
+    fl.fit(X, y, groups=g)
+    empty = fl.predict(X[:0], np.zeros(0))
+    assert empty.shape == (0,) and empty.dtype == fl.classes_.dtype
+    with pytest.raises(ValueError):  # the former default raises on 0 rows
+        ne.fit(X, y, groups=g).predict(X[:0], np.zeros(0))
+    # the floor only turns S calls into N: never adds S, never touches another class
+    rec = np.repeat(np.arange(6), n)
+    p_fl, p_ne = fl.predict(X, rec), fl.estimator_.predict(X, rec)
+    d = p_fl != p_ne
+    assert set(p_ne[d]) <= {"S"} and set(p_fl[d]) <= {"N"}
+    assert fl.k_ in (None, 1.5, 2.0, 3.0, 4.0) and len(fl.inner_scores_) == 5
 
 
 def _stacked(seed=3):

@@ -61,7 +61,9 @@ def _train(rng, names, n_rec=6, n=150):
 
 
 def _model(names, **kw):
-    base = make_default_beat_model(names, n_estimators=5, max_per_class=300, random_state=0)
+    base = make_default_beat_model(
+        names, s_floor=False, n_estimators=5, max_per_class=300, random_state=0
+    )  # NE: the model the floor wraps
     return RecordPrematurityFloor(base, feature_names=names, **kw)
 
 
@@ -169,7 +171,9 @@ def test_bad_input_errors():
     raw = _names()
     X, y, nn, names = stack_beat_tables(_train(rng, raw, n_rec=4, n=60), True)
     g = np.repeat(np.arange(len(nn)), nn)
-    base = make_default_beat_model(names, n_estimators=3, max_per_class=100, random_state=0)
+    base = make_default_beat_model(
+        names, s_floor=False, n_estimators=3, max_per_class=100, random_state=0
+    )
     with pytest.raises(TypeError, match="RecordSelfTraining"):
         RecordPrematurityFloor(None, feature_names=names).fit(X, y, g)
     with pytest.raises(ValueError, match="rr_column 'nope'"):

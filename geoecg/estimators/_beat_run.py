@@ -136,8 +136,8 @@ def plan_beat_run(protocol, records, present, folder, *, cross_db: bool) -> Beat
 #: Plain text, so that building the parser imports no model module.
 RECORD_PRIOR_HELP = (
     "on: calibrated decision (RecordPriorAdapter, no per-record EM) and label-free "
-    "self-training on each test record; off: neither (also off with --select or "
-    "--protocol intra)"
+    "self-training on each test record, then a per-record prematurity floor on S calls; "
+    "off: none of them (also off with --select or --protocol intra)"
 )
 
 
@@ -162,7 +162,12 @@ def beat_pipeline_text(protocol: str, record_prior: bool, select: bool) -> str:
         return f"no per-record prior or self-training ({why})"
     from .record_self_training import DEFAULT_SELF_TRAINING
 
-    st = "label-free self-training on each test record" if DEFAULT_SELF_TRAINING else None
+    st = (
+        "label-free self-training on each test record, then a per-record prematurity floor "
+        "on S calls"
+        if DEFAULT_SELF_TRAINING
+        else None
+    )
     return f"calibrated decision (RecordPriorAdapter, no per-record EM), {st or 'no self-training'}"
 
 

@@ -306,10 +306,12 @@ def make_default_beat_model(
     self_training=None,
     cv=2,
     record_prior_candidates=None,
+    s_floor=None,
     **classifier_params,
 ):
-    """The library's default beat model (``NE`` since session 19 of issue 17): the beat
-    pipeline, a calibrated decision and per-record self-training.
+    """The library's default beat model (``FL`` since session 22 of issue 17): the beat
+    pipeline, a calibrated decision, per-record self-training and a per-record prematurity
+    floor on S calls.
 
     :func:`make_beat_pipeline` wrapped in
     :class:`~geoecg.estimators.record_prior.RecordPriorAdapter` (probabilities calibrated on
@@ -317,7 +319,11 @@ def make_default_beat_model(
     prior: candidates :data:`~geoecg.estimators.record_prior.CALIBRATED_MAP_CANDIDATES`, no
     per-record EM; registry item 28 of the beats benchmark) and, by default, in
     :class:`~geoecg.estimators.record_self_training.RecordSelfTraining` (each record's
-    uncertain beats re-labelled by a model of its own confident ones). It is the model that
+    uncertain beats re-labelled by a model of its own confident ones), that in
+    :class:`~geoecg.estimators.record_s_floor.RecordPrematurityFloor` (a record's S call is
+    kept only where its ``dom_rr_pre`` lies below the record's median minus ``k`` robust SDs,
+    ``k`` chosen by the inner CV among off/1.5/2/3/4; registry item 32, adopted in session
+    22; before, the default was ``NE``, the self-training model alone). It is the model that
     :func:`~geoecg.estimators.record_prior.record_prior_beat_tables` fits, the default of the
     beat protocols and of ``geoecg bench beats`` (:data:`DEFAULT_RECORD_PRIOR`). Unlike a plain
     pipeline, ``fit`` needs ``groups`` (the patient of each training beat: the adapter's inner
@@ -344,19 +350,27 @@ def make_default_beat_model(
         EM, the default since registry item 28);
         :data:`~geoecg.estimators.record_prior.RECORD_PRIOR_CANDIDATES` gives the former
         default ``A1`` (per-record EM prior, the pair chosen by the inner CV).
+    s_floor : bool or None, default None
+        With self-training, wrap it in ``RecordPrematurityFloor`` (needs the ``dom_rr_pre``
+        column); False gives the former default ``NE``; None: the floor when ``dom_rr_pre``
+        is among ``feature_names`` (the tables of
+        :func:`geoecg.features.beat_dominant.record_beat_table` always hold it), else none.
     **classifier_params
         Parameters of :class:`HeartbeatClassifier`.
 
     Returns
     -------
-    RecordSelfTraining or RecordPriorAdapter
-        Unfitted; ``RecordPriorAdapter`` alone when ``self_training`` is False.
+    RecordPrematurityFloor, RecordSelfTraining or RecordPriorAdapter
+        Unfitted; ``RecordSelfTraining`` when ``s_floor`` is False, ``RecordPriorAdapter``
+        alone when ``self_training`` is False. Its ``predict`` of 0 rows is an empty array
+        (with the floor).
 
     Raises
     ------
     ValueError
         ``self_training`` with none of the ``LOCAL_BEAT_FEATURES`` columns among
-        ``feature_names``.
+        ``feature_names``; ``s_floor=True`` (with self-training) without ``dom_rr_pre``
+        among them.
     TypeError
         ``feature_names`` one string instead of a sequence of names.
 
@@ -364,8 +378,9 @@ def make_default_beat_model(
     --------
     >>> names = ["rr_pre", "dom_rr_pre", "rs_rr_pre", "rs_dom_rr_pre"]
     >>> model = make_default_beat_model(names, n_estimators=5, random_state=0)
-    >>> type(model).__name__, type(model.estimator).__name__, model.local_features
-    ('RecordSelfTraining', 'RecordPriorAdapter', ['rr_pre'])
+    >>> st = model.estimator
+    >>> type(model).__name__, type(st).__name__, type(st.estimator).__name__, st.local_features
+    ('RecordPrematurityFloor', 'RecordSelfTraining', 'RecordPriorAdapter', ['rr_pre'])
     >>> rng = np.random.default_rng(0)
     >>> y = np.where(rng.random(480) < 0.3, "S", "N")
     >>> rr = np.where(y == "S", 550.0, 800.0) + rng.normal(0, 40, 480)
@@ -395,4 +410,17 @@ def make_default_beat_model(
             "self_training needs columns of LOCAL_BEAT_FEATURES in the tables, got none of "
             f"{list(LOCAL_BEAT_FEATURES)}; pass self_training=False"
         )
-    return RecordSelfTraining(model, feature_names=feature_names, local_features=local)
+    model = RecordSelfTraining(model, feature_names=feature_names, local_features=local)
+    if s_floor not in (None, True, False):
+        raise ValueError(f"s_floor must be True, False or None, got {s_floor!r}")
+    has_rr = "dom_rr_pre" in list(feature_names)
+    if s_floor is False or (s_floor is None and not has_rr):
+        return model
+    if not has_rr:
+        raise ValueError(
+            "s_floor needs the dom_rr_pre column in the tables (the RR ratio it floors); "
+            "pass s_floor=False or None"
+        )
+    from .record_s_floor import RecordPrematurityFloor
+
+    return RecordPrematurityFloor(model, feature_names=feature_names)

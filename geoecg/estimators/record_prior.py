@@ -481,7 +481,7 @@ def record_prior_beat_tables(
         Beats per (test) record.
     folds : list of dict
         Per fitted model: ``test`` records, ``choice`` (decision, shrinkage) and, with
-        ``self_training``, ``threshold``.
+        ``self_training``, ``threshold`` and ``s_floor_k`` (the prematurity floor's ``k``).
     """
     from ..features.beat_records import stack_beat_tables
     from .heartbeat import DEFAULT_ADAPT, DEFAULT_FEATURE_SET, make_default_beat_model
@@ -499,10 +499,13 @@ def record_prior_beat_tables(
         names, feature_set=fs, adapt=ad, self_training=st, cv=inner_folds, **classifier_params
     )
 
-    def fitted(m):  # the fitted RecordPriorAdapter and what was chosen
-        a = m.estimator_ if st else m
+    def fitted(m):  # the fitted RecordPriorAdapter and what was chosen (through the floor)
+        from .record_s_floor import _fitted_layers
+
+        fl, s, a = _fitted_layers(m)
         c = {"choice": {"decision": a.decision_, "shrinkage": a.shrinkage_}}
-        return a, ({**c, "threshold": m.threshold_} if st else c)
+        c = {**c, "threshold": s.threshold_} if s is not None else c
+        return a, ({**c, "s_floor_k": fl.k_} if fl is not None else c)
 
     if test is not None:
         Xt, yt, nt, _ = stack_beat_tables(test, bool(ad))

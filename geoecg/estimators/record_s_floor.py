@@ -53,6 +53,20 @@ def prematurity_floor(rr, k, *, min_beats=20):
     return m - float(k) * 1.4826 * float(np.median(np.abs(v - m))), None
 
 
+def _fitted_layers(model):
+    """``(floor, self_training, adapter)`` of a fitted default beat model; None where absent.
+
+    ``model`` is a fitted :class:`RecordPrematurityFloor`, ``RecordSelfTraining`` or
+    ``RecordPriorAdapter`` (the forms of
+    :func:`~geoecg.estimators.heartbeat.make_default_beat_model`).
+    """
+    floor = model if isinstance(model, RecordPrematurityFloor) else None
+    st = model.estimator_ if floor is not None else model
+    if not hasattr(st, "threshold_"):
+        return floor, None, st
+    return floor, st, st.estimator_
+
+
 def _floored(calls, rr, k, s, n, min_beats):
     """``calls`` (class indices of one record) with S calls at or above the floor set to N."""
     if k is None:

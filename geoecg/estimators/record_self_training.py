@@ -377,16 +377,18 @@ def self_training_beat_tables(
         Columns of the per-record model. None: the columns of :data:`LOCAL_BEAT_FEATURES`
         found in the tables, the model of
         :func:`~geoecg.estimators.heartbeat.make_default_beat_model` (the beat protocols'
-        default model).
+        default model, since session 22 with its prematurity floor on S calls).
 
     Returns
     -------
     y_true, y_a1, y_r1, y_r0 : ndarray of str
-        Reference, self-trained, prior-adapted and base class of every beat.
+        Reference, self-trained (with ``local_features`` None then floored), prior-adapted and
+        base class of every beat.
     n : ndarray of int
         Beats per (test) record.
     folds : list of dict
-        Per fitted model: ``test`` records, the adapter's ``choice`` and the ``threshold``.
+        Per fitted model: ``test`` records, the adapter's ``choice``, the ``threshold`` and,
+        with the floor, its ``s_floor_k`` (None: off).
     """
     from ..features.beat_records import stack_beat_tables
     from .heartbeat import DEFAULT_ADAPT, DEFAULT_FEATURE_SET, make_default_beat_model
@@ -407,19 +409,22 @@ def self_training_beat_tables(
             local_features=local_features,
         )
 
+    from .record_s_floor import _fitted_layers
+
     def info(m):
-        a = m.estimator_
-        return {
+        fl, s, a = _fitted_layers(m)
+        c = {
             "choice": {"decision": a.decision_, "shrinkage": a.shrinkage_},
-            "threshold": m.threshold_,
-            "inner_scores": {str(k): v for k, v in m.inner_scores_.items()},
+            "threshold": s.threshold_,
+            "inner_scores": {str(k): v for k, v in s.inner_scores_.items()},
         }
+        return {**c, "s_floor_k": fl.k_} if fl is not None else c
 
     if test is not None:
         Xt, yt, nt, _ = stack_beat_tables(test, bool(ad))
         m = clone(model).fit(X, y, g)
         rec = np.repeat(np.arange(len(nt)), nt)
-        a = m.estimator_
+        a = _fitted_layers(m)[2]
         out = m.predict(Xt, rec), a.predict(Xt, rec), a.estimator_.predict(Xt)
         return yt, *out, nt, [info(m)]
     rec = np.repeat(np.arange(len(n)), n)
@@ -428,7 +433,7 @@ def self_training_beat_tables(
     folds = []
     for tr, te in outer.split(X, y, g):
         m = clone(model).fit(X[tr], y[tr], g[tr])
-        a = m.estimator_
+        a = _fitted_layers(m)[2]
         pa[te], p1[te] = m.predict(X[te], rec[te]), a.predict(X[te], rec[te])
         p0[te] = a.estimator_.predict(X[te])
         test_ids = set(g[te])
