@@ -74,3 +74,15 @@ def test_held_out_record_lists_are_the_halves_the_project_does_not_hold(svdb_dir
 
     mitdb_shared = (svdb_dir.parent / "mitdb" / "RECORDS").read_text().split()
     assert ds2 == list(DS2) and not set(ds2) & set(mitdb_shared)
+
+
+def test_the_wheel_build_line_names_a_folder_not_a_package():
+    """pip reads a bare ``pip wheel src`` as a project name on the package index (a folder
+    needs a ``/`` or a leading ``.``): the runbook's line once fetched the unrelated PyPI
+    project ``src`` instead of building geoecg (found in session 22). The instruction must
+    create the folder and hand pip a path."""
+    text = PAGE.read_text()
+    line = text.split("To build the wheel from a checkout:", 1)[1].split("`")[1]
+    assert line.startswith("mkdir src && git archive COMMIT | tar -x -C src")
+    target = shlex.split(line.split("pip wheel", 1)[1])[0]
+    assert target.startswith(".") or "/" in target, target
