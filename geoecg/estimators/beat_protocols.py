@@ -176,7 +176,9 @@ def fit_predict_beat_tables(
         :class:`~geoecg.estimators.RecordPriorAdapter` whose inner folds
         are ``GroupKFold(2)`` over the training patients ``groups``), each test record then
         self-trained on its own beats (:class:`~geoecg.estimators.RecordSelfTraining`, when
-        :data:`~geoecg.estimators.record_self_training.DEFAULT_SELF_TRAINING`).
+        :data:`~geoecg.estimators.record_self_training.DEFAULT_SELF_TRAINING`) and its S calls
+        floored on its own RR ratios
+        (:class:`~geoecg.estimators.record_s_floor.RecordPrematurityFloor`, since session 22).
     groups : sequence of str, optional
         Patient of each ``train`` table (default: one per table).
     **classifier_params
@@ -259,9 +261,11 @@ def nested_beat_tables(
         ``GroupKFold(inner_folds)`` on its training patients), each test record classified
         under its own prior (:func:`~geoecg.estimators.record_prior.record_prior_beat_tables`)
         and, when :data:`~geoecg.estimators.record_self_training.DEFAULT_SELF_TRAINING`,
-        self-trained on its own beats (:class:`~geoecg.estimators.RecordSelfTraining`);
-        ``choice`` is then the adapter's (decision, shrinkage). Not combined with ``select``
-        (never measured): ``select=True`` needs ``record_prior=False``.
+        self-trained on its own beats (:class:`~geoecg.estimators.RecordSelfTraining`), its S
+        calls floored (:class:`~geoecg.estimators.record_s_floor.RecordPrematurityFloor`, since
+        session 22; ``s_floor_k`` of each fold); ``choice`` is then the adapter's (decision,
+        shrinkage). Not combined with ``select`` (never measured): ``select=True`` needs
+        ``record_prior=False``.
     on_fold : callable, optional
         ``on_fold(k, fold)`` after outer fold ``k`` is finished (``fold``: plain Python
         values with the fold's predictions, ``"y_pred"``), e.g. to save it

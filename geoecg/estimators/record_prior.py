@@ -426,7 +426,8 @@ def record_prior_beat_tables(
     """Beat classification with and without the record-prior adapter, same fitted models.
 
     The model fitted is :func:`~geoecg.estimators.heartbeat.make_default_beat_model` (since
-    registry item 28 its adapter is a calibrated decision without per-record EM).
+    registry item 28 its adapter is a calibrated decision without per-record EM; since
+    registry item 32 its self-training is wrapped in a per-record prematurity floor on S calls).
 
     Parameters
     ----------
