@@ -329,6 +329,7 @@ EXEMPT = {
         'estimators.beat_protocols.load_beat_databases',
         'estimators.beat_protocols.nested_beat_tables',
         'estimators.beat_protocols.training_beat_records',
+        'estimators.beat_protocols.transfer_beat_tables',
         'estimators.ptbxl_methods.PTBXLInputs',
         'estimators.ptbxl_methods.hrv_morphology_table',
         'estimators.ptbxl_methods.lr_cv',

@@ -169,7 +169,7 @@ def test_bench_single_lead_test_data_stops_before_fitting(tmp_path, monkeypatch,
     def no_fit(*a, **k):
         raise AssertionError("fitted before the lead check")
 
-    monkeypatch.setattr(bp, "fit_predict_beat_tables", no_fit)
+    monkeypatch.setattr(bp, "transfer_beat_tables", no_fit)
     args = ["bench", "beats", "--train-data", str(tmp_path / "train2"), "--test-data",
             str(tmp_path / "single"), "--cache", str(cache)]  # fmt: skip
     assert main(args) == 2

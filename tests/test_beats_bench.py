@@ -186,9 +186,9 @@ def test_ds1_ds2_runs_with_201_in_ds1_and_202_in_ds2(tmp_path, monkeypatch, caps
     def fit_predict(train, test, groups=None, **kw):
         seen.update(n_train=len(train), n_test=len(test), groups=list(groups))
         y = np.concatenate([t["y"] for t in test])
-        return y, y, np.array([t["y"].size for t in test])
+        return y, y, np.array([t["y"].size for t in test]), {"s_floor_k": 1.5}
 
-    monkeypatch.setattr(bp, "fit_predict_beat_tables", fit_predict)
+    monkeypatch.setattr(bp, "transfer_beat_tables", fit_predict)
     out = tmp_path / "ds2.json"
     rc = main(["bench", "beats", "--data", str(tmp_path), "--protocol", "ds1-ds2",
                "--json", str(out)])  # fmt: skip
@@ -199,6 +199,7 @@ def test_ds1_ds2_runs_with_201_in_ds1_and_202_in_ds2(tmp_path, monkeypatch, caps
     assert res["complete"] and res["protocol"] == "ds1-ds2" and res["records"] == list(DS2)
     assert res["train_records"] == [f"{tmp_path.name}:{r}" for r in DS1]
     assert set(res["per_record"]) == set(DS2) and res["jkappa"] is not None
+    assert res["fit"] == {"s_floor_k": 1.5}  # what the one fit chose, for the held-out figure
 
 
 def test_default_protocol_is_nested_even_with_all_ds2_records(tmp_path, monkeypatch, capsys):
@@ -225,7 +226,7 @@ def test_default_protocol_is_nested_even_with_all_ds2_records(tmp_path, monkeypa
         raise AssertionError("ds1-ds2 ran without being named")
 
     monkeypatch.setattr(bp, "nested_beat_tables", nested)
-    monkeypatch.setattr(bp, "fit_predict_beat_tables", fit_predict)
+    monkeypatch.setattr(bp, "transfer_beat_tables", fit_predict)
     out = tmp_path / "default.json"
     rc = main(["bench", "beats", "--data", str(tmp_path), "--json", str(out)])
     captured = capsys.readouterr()
@@ -237,7 +238,7 @@ def test_default_protocol_is_nested_even_with_all_ds2_records(tmp_path, monkeypa
     hint = [ln for ln in captured.err.splitlines() if "--protocol ds1-ds2" in ln]
     assert len(hint) == 1 and "nested ds1-cv by default" in hint[0], captured.err
     # named, the protocol runs without the hint
-    monkeypatch.setattr(bp, "fit_predict_beat_tables", lambda tr, te, **kw: nested(te, DS2)[:3])
+    monkeypatch.setattr(bp, "transfer_beat_tables", lambda tr, te, g, **kw: nested(te, DS2))
     rc = main(["bench", "beats", "--data", str(tmp_path), "--protocol", "ds1-ds2"])
     assert rc == 0 and "--protocol ds1-ds2" not in capsys.readouterr().err
 

@@ -178,9 +178,15 @@ def test_beat_protocols_delegate_to_the_adapter():
     names, tables = _tables(rng)
     kw = dict(n_estimators=5, max_per_class=None, random_state=0)
     y, pred, n = bp.fit_predict_beat_tables(tables[:6], tables[6:], record_prior=True, **kw)
-    y2, pa, _, n2, _ = record_prior_beat_tables(tables[:6], tables[6:], **kw)
+    y2, pa, _, n2, folds = record_prior_beat_tables(tables[:6], tables[6:], **kw)
     np.testing.assert_array_equal(pred, pa)
     assert n.tolist() == n2.tolist() and y.size == n.sum()
+    # transfer_beat_tables: the same calls and what the one fit chose (the fold's record)
+    y3, pred3, n3, fit = bp.transfer_beat_tables(tables[:6], tables[6:], record_prior=True, **kw)
+    np.testing.assert_array_equal(pred3, pred)
+    assert n3.tolist() == n.tolist() and fit == folds[0] and "choice" in fit
+    *_, none = bp.transfer_beat_tables(tables[:6], tables[6:], record_prior=False, **kw)
+    assert none == {}  # a plain pipeline chooses nothing
     with pytest.raises(ValueError, match="select"):
         bp.nested_beat_tables(tables, names, select=True, record_prior=True, **kw)
 

@@ -82,7 +82,7 @@ def _load(folders, names, cache, test=None):
 
 def run(args) -> int:
     from ..estimators import _beat_run as plan_
-    from ..estimators.beat_protocols import fit_predict_beat_tables, nested_beat_tables
+    from ..estimators.beat_protocols import nested_beat_tables, transfer_beat_tables
     from ..io import mitdb_records
     from ..io.mitdb import DS1, DS2, mitdb_dir
 
@@ -114,9 +114,9 @@ def run(args) -> int:
         te_tables = te.tables if ds1 else (tr + te).tables[len(tr.tables) :]
         check_beat_columns([*tr.tables, *te_tables], [*tr.records, *te.records])
         _stage(f"fitting on {len(tr.tables)} training records, classifying {len(te_tables)}")
-        y, pred, n = fit_predict_beat_tables(tr.tables, te_tables, groups=tr.groups, **rp, **p)
+        y, pred, n, fit = transfer_beat_tables(tr.tables, te_tables, tr.groups, **rp, **p)
         wanted = wanted if args.test_data else list(DS2)
-        extra = {"train_records": list(tr.records), "train_data": ",".join(train) or None}
+        extra = dict(fit=fit, train_records=[*tr.records], train_data=",".join(train) or None)
         if protocol == "cross-db":
             fs = sorted({float(t["fs"]) for t in te.tables})
             extra.update(test_data=str(folder), test_fs=fs)

@@ -35,6 +35,7 @@ __all__ = [
     "load_beat_databases",
     "nested_beat_tables",
     "training_beat_records",
+    "transfer_beat_tables",
 ]
 
 
@@ -191,6 +192,41 @@ def fit_predict_beat_tables(
     n : ndarray of int
         Test beats per record, in order.
     """
+    kw = dict(feature_set=feature_set, adapt=adapt, record_prior=record_prior)
+    return transfer_beat_tables(train, test, groups, **kw, **classifier_params)[:3]
+
+
+def transfer_beat_tables(
+    train,
+    test,
+    groups=None,
+    *,
+    feature_set=DEFAULT_FEATURE_SET,
+    adapt=DEFAULT_ADAPT,
+    record_prior=DEFAULT_RECORD_PRIOR,
+    **classifier_params,
+):
+    """:func:`fit_predict_beat_tables`, and what its one fit chose on the training patients.
+
+    The held-out protocols (DS1 -> DS2, cross-database) fit once; ``fit`` says which
+    candidates the inner cross-validation on the training patients took, as each outer fold
+    of :func:`nested_beat_tables` does, so that a held-out figure can be read knowing, for
+    example, whether the prematurity floor on S calls was on.
+
+    Parameters
+    ----------
+    train, test, groups, feature_set, adapt, record_prior, **classifier_params
+        As in :func:`fit_predict_beat_tables`.
+
+    Returns
+    -------
+    y_true, y_pred, n
+        As :func:`fit_predict_beat_tables` returns them.
+    fit : dict
+        With ``record_prior``: ``choice`` (the adapter's decision and shrinkage) and, with
+        self-training, ``threshold`` and ``s_floor_k`` (the floor's ``k``; None: off).
+        Empty without ``record_prior`` (nothing is chosen).
+    """
     from ..features.beat_records import check_beat_columns, stack_beat_tables
 
     ids = [f"train {i}" for i in range(len(train))] + [f"test {i}" for i in range(len(test))]
@@ -199,13 +235,13 @@ def fit_predict_beat_tables(
         from .record_prior import record_prior_beat_tables
 
         kw = dict(groups=groups, feature_set=feature_set, adapt=adapt)
-        yt, pred, _, nt, _ = record_prior_beat_tables(train, test, **kw, **classifier_params)
-        return yt, pred, nt
+        yt, pred, _, nt, fits = record_prior_beat_tables(train, test, **kw, **classifier_params)
+        return yt, pred, nt, dict(fits[0])
 
     X, y, _, names = stack_beat_tables(train, bool(adapt))
     Xt, yt, nt, _ = stack_beat_tables(test, bool(adapt))
     pipe = make_beat_pipeline(names, feature_set=feature_set, adapt=adapt, **classifier_params)
-    return yt, pipe.fit(X, y).predict(Xt), nt
+    return yt, pipe.fit(X, y).predict(Xt), nt, {}
 
 
 def nested_beat_tables(
