@@ -67,6 +67,16 @@ def _check_int_params(est, specs) -> None:
             raise ValueError(f"{name} must be an integer >= {lo}, got {v!r}")
 
 
+def _named_table(X, feature_names) -> np.ndarray:
+    """``X`` as float64 (n_samples, n_features), one column per name, else a ValueError."""
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim != 2 or X.shape[1] != len(feature_names):
+        raise ValueError(
+            f"X must have {len(feature_names)} columns (feature_names), got shape {X.shape}"
+        )
+    return X
+
+
 def _row_groups(groups, n: int) -> np.ndarray:
     """``groups`` as an array of one record id per row of X (None: all rows one record,
     id 0); ValueError naming the expected length otherwise."""

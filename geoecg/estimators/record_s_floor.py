@@ -18,7 +18,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clo
 from sklearn.metrics import f1_score
 from sklearn.utils.validation import check_is_fitted
 
-from .record_prior import _row_groups, _score_labels
+from .record_prior import _named_table, _row_groups, _score_labels
 
 __all__ = ["S_FLOOR_CANDIDATES", "RecordPrematurityFloor", "prematurity_floor"]
 
@@ -162,27 +162,17 @@ class RecordPrematurityFloor(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         self
         """
         ks, j = self._check_params()
-        X = np.asarray(X, dtype=np.float64)
-        if X.ndim != 2 or X.shape[1] != len(self.feature_names):
-            raise ValueError(
-                f"X must have {len(self.feature_names)} columns (feature_names), "
-                f"got shape {X.shape}"
-            )
+        X = _named_table(X, self.feature_names)
         self.estimator_ = st = clone(self.estimator).fit(X, y, groups)
         self.classes_ = st.classes_
         self.inner_scores_ = {}
         self.k_ = None
-        a = st.estimator_
         s, n = self._sn()
-        if len(ks) < 2 or s is None or a.oof_proba_ is None or a.decision_ is None:
+        base = st.oof_calls_  # the wrapped model's out-of-fold calls at its chosen threshold
+        if len(ks) < 2 or s is None or base is None:
             return self
         y, groups = np.asarray(y), np.asarray(groups)
-        _, cols = st._check_params()
         labels = _score_labels(st.score_labels, st.classes_, len(ks))
-        base = np.empty(y.shape[0], dtype=np.int64)
-        for g in np.unique(groups):
-            m = groups == g
-            base[m] = st._one(a.oof_proba_[m], X[m][:, cols], st.threshold_)[0]
         for k in ks:
             pred = base.copy()
             for g in np.unique(groups):

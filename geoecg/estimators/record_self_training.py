@@ -20,7 +20,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clo
 from sklearn.metrics import f1_score
 from sklearn.utils.validation import check_is_fitted
 
-from .record_prior import _check_int_params, _row_groups, _score_labels
+from .record_prior import _check_int_params, _named_table, _row_groups, _score_labels
 
 __all__ = [
     "DEFAULT_SELF_TRAINING",
@@ -185,6 +185,11 @@ class RecordSelfTraining(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         The inner choice (None: off).
     inner_scores_ : dict
         ``threshold -> score`` of every candidate (empty when the adapter did not calibrate).
+    oof_calls_ : ndarray of int or None
+        Class index of every training sample: its group self-trained on the adapter's
+        out-of-fold probabilities at ``threshold_`` (the calls that scored it; None when the
+        adapter did not calibrate); the prematurity floor
+        (:class:`~geoecg.estimators.record_s_floor.RecordPrematurityFloor`) is chosen on them.
 
     Examples
     --------
@@ -250,16 +255,12 @@ class RecordSelfTraining(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self
         """
         th, cols = self._check_params()
-        X = np.asarray(X, dtype=np.float64)
-        if X.ndim != 2 or X.shape[1] != len(self.feature_names):
-            raise ValueError(
-                f"X must have {len(self.feature_names)} columns (feature_names), "
-                f"got shape {X.shape}"
-            )
+        X = _named_table(X, self.feature_names)
         self.estimator_ = clone(self.estimator).fit(X, y, groups)
         a = self.estimator_
         self.classes_ = a.classes_
         self.inner_scores_ = {}
+        self.oof_calls_ = None
         if a.oof_proba_ is None or a.decision_ is None:
             self.threshold_ = None
             return self
@@ -267,16 +268,19 @@ class RecordSelfTraining(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         groups = np.asarray(groups)
         labels = _score_labels(self.score_labels, a.classes_, len(th))
         Z = X[:, cols]
+        calls = {}
         for t in th:
             pred = np.empty(y.shape[0], dtype=np.int64)
             for g in np.unique(groups):
                 m = groups == g
                 pred[m] = self._one(a.oof_proba_[m], Z[m], t)[0]
+            calls[t] = pred
             self.inner_scores_[t] = float(
                 f1_score(y, a.classes_[pred], labels=labels, average="macro", zero_division=0)
             )
         best = max(self.inner_scores_.values())
         self.threshold_ = next(t for t in th if self.inner_scores_[t] == best)
+        self.oof_calls_ = calls[self.threshold_]
         return self
 
     def _one(self, P, Z, tau):
