@@ -6,7 +6,9 @@ lead's mean is large against its spread (checked on the first tile and again on 
 otherwise shifted sums over L1-resident tiles; Ledoit-Wolf and records with NaN take the
 two-pass path.
 
-No validation here: callers pass C-contiguous float64 arrays (see
+No validation here: callers pass C-contiguous float64 arrays, or float64 outputs and float32
+records ``X``: read as float32 (half the bytes) and widened exactly, every sum in float64, so the
+results equal those of the float64 array of the same values to rounding (see
 :func:`geoecg.riemann.lead_covariances`).
 """
 
@@ -122,7 +124,7 @@ def _one_covariance(x, method, cov, work):
     for i in range(c if all_ok else 0):
         m = 0.0
         for s in range(t):
-            m += x[i, s]
+            m += np.float64(x[i, s])  # float64 in Python too (NumPy 2 keeps float32)
         if not np.isfinite(m):
             all_ok = False
             break
@@ -132,7 +134,7 @@ def _one_covariance(x, method, cov, work):
         for i in range(c):
             m = work[i, 0] / t
             for s in range(t):
-                work[i, s] = x[i, s] - m
+                work[i, s] = np.float64(x[i, s]) - m
     else:
         bad = np.zeros(t, dtype=np.bool_)
         for i in range(c):
@@ -153,10 +155,10 @@ def _one_covariance(x, method, cov, work):
             m = 0.0
             for s in range(t):
                 if not bad[s]:
-                    m += x[i, s]
+                    m += np.float64(x[i, s])
             m /= n_valid
             for s in range(t):
-                work[i, s] = 0.0 if bad[s] else x[i, s] - m
+                work[i, s] = 0.0 if bad[s] else np.float64(x[i, s]) - m
     # biased (1/n) cross products, the definition of sklearn/pyRiemann
     for i in range(c):
         for j in range(i + 1):

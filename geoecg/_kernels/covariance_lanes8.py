@@ -12,11 +12,18 @@ reassociation (no ``fastmath``), so the products have the same bits in every blo
 computes them, on AVX-512 (``zmm``) and AVX2 machines (LLVM splits each vector into two
 4-lane halves) alike, compiled or run as Python (the intrinsics' twins).
 
-No validation here: callers pass C-contiguous float64 arrays.
+The rows may also be float32 (half the bytes read; registry of ``docs/benchmarks/riemann.md``,
+session 23): :func:`load8` widens the 8 values to float64 as it loads them and the samples past
+the last multiple of 8 are widened before their products, so every sum is accumulated in
+float64 from the exact float64 values of the float32 samples, with the same operations in the
+same order as for the float64 array of those values.
+
+No validation here: callers pass C-contiguous float64 or float32 arrays.
 """
 
 from __future__ import annotations
 
+import numpy as np
 from llvmlite import ir
 from numba import njit, types
 from numba.core import cgutils
@@ -25,6 +32,9 @@ from numba.extending import intrinsic
 from .._jit import compiled_as
 from .rpeaks import _fma
 from .simd_lanes import all_of, binary, lane, llvm_vector, pack_intrinsic, vector_call, vector_type
+
+#: float64 of a float32 or float64 value (numba's ``float()`` keeps a float32 a float32).
+_f64 = np.float64
 
 #: Doubles per 64-byte cache line (one software prefetch each).
 LINE = 8
@@ -68,6 +78,7 @@ RIDE_PREFETCH = 16 * LINE
 f64x8 = vector_type(8)
 
 _VEC = llvm_vector(8)
+_VEC32 = ir.VectorType(ir.FloatType(), 8)
 _is_f64 = all_of(types.float64)
 _is_vec = all_of(f64x8)
 
@@ -78,9 +89,12 @@ def pack8(a, b, c, d, e, f, g, h):
     return (a, b, c, d, e, f, g, h)
 
 
-def _is_f64_array(a):
+def _is_row(a):
     return (
-        isinstance(a, types.Array) and a.dtype == types.float64 and a.ndim == 1 and a.layout == "C"
+        isinstance(a, types.Array)
+        and a.dtype in (types.float64, types.float32)
+        and a.ndim == 1
+        and a.layout == "C"
     )
 
 
@@ -88,6 +102,9 @@ def _is_f64_array(a):
 def _load8_intrinsic(typingctx, a, i):
     def codegen(context, builder, signature, args):
         arr = context.make_array(signature.args[0])(context, builder, args[0])
+        if signature.args[0].dtype == types.float32:  # 8 floats, widened exactly
+            ptr = builder.bitcast(builder.gep(arr.data, [args[1]]), _VEC32.as_pointer())
+            return builder.fpext(builder.load(ptr, align=4), _VEC)
         ptr = builder.bitcast(builder.gep(arr.data, [args[1]]), _VEC.as_pointer())
         return builder.load(ptr, align=8)
 
@@ -95,13 +112,14 @@ def _load8_intrinsic(typingctx, a, i):
 
 
 def _index_ok(a, i):
-    return _is_f64_array(a) and isinstance(i, types.Integer)
+    return _is_row(a) and isinstance(i, types.Integer)
 
 
 @compiled_as(_load8_intrinsic, accepts=_index_ok)
 def load8(a, i):
-    """``(a[i], ..., a[i+7])`` of a contiguous 1-d float64 array (one unaligned vector load;
-    the compiled call checks no bounds: ``0 <= i <= a.size - 8``)."""
+    """``(a[i], ..., a[i+7])`` as float64 lanes, of a contiguous 1-d float64 or float32 array
+    (one unaligned vector load; float32 values widened exactly; the compiled call checks no
+    bounds: ``0 <= i <= a.size - 8``)."""
     return tuple(float(a[i + k]) for k in range(8))
 
 
@@ -167,7 +185,7 @@ def _tri8(a0, a1, a2, a3, r0, r1, nr, nb, acc, i, rowsum, ir, pf):
     s11, s21, s31 = hsum8(p11), hsum8(p21), hsum8(p31)
     s22, s32, s33 = hsum8(p22), hsum8(p32), hsum8(p33)
     for u in range(m, nb):
-        w0, w1, w2, w3 = a0[u], a1[u], a2[u], a3[u]
+        w0, w1, w2, w3 = _f64(a0[u]), _f64(a1[u]), _f64(a2[u]), _f64(a3[u])
         s00 += w0 * w0
         s10 += w1 * w0
         s20 += w2 * w0
@@ -191,8 +209,8 @@ def _tri8(a0, a1, a2, a3, r0, r1, nr, nb, acc, i, rowsum, ir, pf):
     if nr:
         t0, t1 = hsum8(q0), hsum8(q1)
         for u in range(m, nb):
-            t0 += r0[u]
-            t1 += r1[u]
+            t0 += _f64(r0[u])
+            t1 += _f64(r1[u])
         rowsum[ir] += t0
         rowsum[ir + 1] += t1
 
@@ -227,8 +245,8 @@ def _blk8(a0, a1, a2, a3, b0, b1, r0, nr, nb, acc, i, j, rowsum, ir, pf):
     s00, s10, s20, s30 = hsum8(p00), hsum8(p10), hsum8(p20), hsum8(p30)
     s01, s11, s21, s31 = hsum8(p01), hsum8(p11), hsum8(p21), hsum8(p31)
     for u in range(m, nb):
-        v0, v1 = b0[u], b1[u]
-        w0, w1, w2, w3 = a0[u], a1[u], a2[u], a3[u]
+        v0, v1 = _f64(b0[u]), _f64(b1[u])
+        w0, w1, w2, w3 = _f64(a0[u]), _f64(a1[u]), _f64(a2[u]), _f64(a3[u])
         s00 += w0 * v0
         s10 += w1 * v0
         s20 += w2 * v0
@@ -248,7 +266,7 @@ def _blk8(a0, a1, a2, a3, b0, b1, r0, nr, nb, acc, i, j, rowsum, ir, pf):
     if nr:
         t0 = hsum8(q0)
         for u in range(m, nb):
-            t0 += r0[u]
+            t0 += _f64(r0[u])
         rowsum[ir] += t0
 
 
@@ -261,5 +279,5 @@ def _dot8(a, b, nb):
         p = fma8(load8(a, u), load8(b, u), p)
     s = hsum8(p)
     for u in range(m, nb):
-        s += a[u] * b[u]
+        s += _f64(a[u]) * _f64(b[u])
     return s

@@ -9,7 +9,9 @@ blocks and 4 x 2 blocks (``c (c + 1) / 2`` products per sample); the raw product
 explicit 8-lane vector code with a prefetch per cache line
 (:mod:`geoecg._kernels.covariance_lanes8`), the shifted sums' blocks LLVM-vectorised loops.
 
-No validation here: callers pass C-contiguous float64 arrays.
+No validation here: callers pass C-contiguous float64 arrays, or float32 records (``x``, ``xn``;
+read as float32 and widened exactly, every sum in float64; the results equal those of the float64
+array of the same values to rounding; scratch arrays are float64).
 """
 
 from __future__ import annotations
@@ -136,7 +138,7 @@ def _scatter_single_pass(x, acc, rowsum, shift, buf):
     for i in range(c):
         m = 0.0
         for u in range(nb0):
-            m += x[i, u]
+            m += np.float64(x[i, u])  # float64 in Python too (NumPy 2 keeps float32)
         shift[i] = m / nb0
         rowsum[i] = 0.0
         for j in range(c):
@@ -150,7 +152,7 @@ def _scatter_single_pass(x, acc, rowsum, shift, buf):
             bi = buf[i]
             r = 0.0
             for u in range(nb):
-                v = xi[u] - k
+                v = np.float64(xi[u]) - k
                 bi[u] = v
                 r += v
             rowsum[i] += r
@@ -194,7 +196,7 @@ def _row_sums(x, rowsum, first, start, nb):
         xi = x[i, start : start + nb]
         r = 0.0
         for u in range(nb):
-            r += xi[u]
+            r += np.float64(xi[u])
         rowsum[i] += r
 
 

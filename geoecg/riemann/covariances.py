@@ -52,6 +52,12 @@ class CovarianceResult:
 
 
 def _as_batch(X, *, scan_inf: bool = True) -> np.ndarray:
+    if isinstance(X, np.ndarray) and X.dtype == np.float32 and X.ndim in (2, 3):
+        # read as float32 by the kernels (half the bytes), every sum in float64
+        check_layout(X, "X")
+        if scan_inf and np.isinf(X).any():
+            raise ValueError("X contains infinite values; use NaN for missing samples")
+        return X[None] if X.ndim == 2 else X
     if scan_inf:
         X = as_signal(X, "X", ndims=(2, 3))
     else:  # the kernel's own pass finds non-finite samples; see _raise_on_inf
@@ -107,7 +113,10 @@ def lead_covariances(
     Parameters
     ----------
     X : array_like, shape (n_records, n_leads, n_samples) or (n_leads, n_samples)
-        Signals in mV (already filtered if wanted). Non-finite samples are left out.
+        Signals in mV (already filtered if wanted). Non-finite samples are left out. A float32
+        ndarray is read as it is (half the bytes of float64; the sums are accumulated in
+        float64 from its exact values, so the result equals that of ``X.astype(np.float64)``
+        to rounding); other real dtypes are converted to float64.
     estimator : {"scm", "lwf", "oas"}, default "oas"
         Sample covariance, Ledoit-Wolf or Oracle Approximating Shrinkage.
     leads : sequence of int or str, or comma-separated str, optional
@@ -146,6 +155,8 @@ def lead_covariances(
 
     Raises
     ------
+    TypeError
+        If ``X`` is not an array of real numbers (e.g. complex or strings).
     ValueError
         If ``X`` is not (n_leads, n_samples) or (n_records, n_leads, n_samples),
         ``estimator`` or ``window_mean`` is unknown, ``n_lags`` or ``delay`` is not an
@@ -209,7 +220,7 @@ def lead_covariances(
     def work(start: int) -> None:
         sl = slice(start, min(start + chunk_size, n))
         xb = X[sl] if idx is None else X[sl][:, idx]
-        xb = np.ascontiguousarray(xb, dtype=np.float64)
+        xb = np.ascontiguousarray(xb, dtype=np.float32 if xb.dtype == np.float32 else np.float64)
         if n_lags > 1:
             xb = delay_embed(xb, n_lags, delay)
         if window is None:
