@@ -7,6 +7,8 @@ the same predictions when fitted on the same tables outside the protocol.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 import sklearn
@@ -67,14 +69,15 @@ def test_factory_is_the_model_the_protocol_fits(monkeypatch, self_training, rr, 
         return clone(est, *a, **k)
 
     monkeypatch.setattr(rp, "clone", spy)
-    kw = dict(groups=groups, inner_folds=2, self_training=self_training, **KW)
+    ne = {"s_floor": False} if kind is RecordSelfTraining else {}  # NE asked for by name
+    kw = dict(groups=groups, inner_folds=2, self_training=self_training, **ne, **KW)
     y_true, y_proto, y_base, n_test, folds = rp.record_prior_beat_tables(train, test, **kw)
     monkeypatch.undo()
     assert fitted
 
     X, y, n, names = stack_beat_tables(train, bool(DEFAULT_ADAPT))
     Xt, yt, nt, _ = stack_beat_tables(test, bool(DEFAULT_ADAPT))
-    model = make_default_beat_model(names, self_training=self_training, cv=2, **KW)
+    model = make_default_beat_model(names, self_training=self_training, cv=2, **ne, **KW)
     assert type(model) is kind
     assert ("s_floor_k" in folds[0]) == (kind is RecordPrematurityFloor)
     assert _full_repr(model) == _full_repr(fitted[0])
@@ -88,7 +91,8 @@ def test_factory_is_the_model_the_protocol_fits(monkeypatch, self_training, rr, 
 
 def test_defaults_and_the_hand_built_composition():
     names = list(LOCAL_BEAT_FEATURES[:4])
-    model = make_default_beat_model(names, n_estimators=7, random_state=1)
+    with pytest.warns(UserWarning, match="lack the dom_rr_pre column"):  # no floor: NE
+        model = make_default_beat_model(names, n_estimators=7, random_state=1)
     hand = RecordSelfTraining(
         RecordPriorAdapter(
             make_beat_pipeline(names, n_estimators=7, random_state=1),
@@ -101,7 +105,7 @@ def test_defaults_and_the_hand_built_composition():
     pipe = model.estimator.estimator
     assert pipe[0].feature_set == DEFAULT_FEATURE_SET and pipe[0].adapt == DEFAULT_ADAPT
     assert model.estimator.cv == 2
-    assert make_default_beat_model(names, cv=3).estimator.cv == 3
+    assert make_default_beat_model(names, cv=3, s_floor=False).estimator.cv == 3
 
 
 def test_errors():
@@ -120,7 +124,8 @@ def test_errors():
 
 def test_default_is_the_floor_on_self_training_and_predicts_zero_rows():
     """Registry item 32 (``FL``) is the default where the tables hold ``dom_rr_pre``; its
-    ``predict`` of a record without beats is an empty array (``NE`` raised there)."""
+    ``predict`` of a record without beats is an empty array, as ``NE``'s is since session 23
+    (it raised scikit-learn's 0-sample error before; tests/test_beat_models_zero_rows.py)."""
     tables = _tables(np.random.default_rng(5), rr=True)
     X, y, n, names = stack_beat_tables(tables[:6], bool(DEFAULT_ADAPT))
     g = np.repeat([f"p{i}" for i in range(6)], n)
@@ -131,8 +136,7 @@ def test_default_is_the_floor_on_self_training_and_predicts_zero_rows():
     fl.fit(X, y, groups=g)
     empty = fl.predict(X[:0], np.zeros(0))
     assert empty.shape == (0,) and empty.dtype == fl.classes_.dtype
-    with pytest.raises(ValueError):  # the former default raises on 0 rows
-        ne.fit(X, y, groups=g).predict(X[:0], np.zeros(0))
+    assert ne.fit(X, y, groups=g).predict(X[:0], np.zeros(0)).shape == (0,)
     # the floor only turns S calls into N: never adds S, never touches another class
     rec = np.repeat(np.arange(6), n)
     p_fl, p_ne = fl.predict(X, rec), fl.estimator_.predict(X, rec)
@@ -174,11 +178,12 @@ def test_calibrated_map_equals_default_when_the_default_chooses_it():
     same calls, same self-training threshold (the registry item 28 run relies on it)."""
     X, y, g, Xt, rec, names = _stacked()
     grid = [("map", 0.0), ("map", 0.5), ("map", 1.0)]  # this easy data ties to "balanced"
-    a1 = make_default_beat_model(names, record_prior_candidates=grid, **KW).fit(X, y, groups=g)
+    kw = dict(s_floor=False, **KW)  # NE (the tables lack dom_rr_pre)
+    a1 = make_default_beat_model(names, record_prior_candidates=grid, **kw).fit(X, y, groups=g)
     assert (a1.estimator_.decision_, a1.estimator_.shrinkage_) == ("map", 0.0)
     assert len(a1.estimator_.inner_scores_) == 3
     ne = make_default_beat_model(
-        names, record_prior_candidates=rp.CALIBRATED_MAP_CANDIDATES, **KW
+        names, record_prior_candidates=rp.CALIBRATED_MAP_CANDIDATES, **kw
     ).fit(X, y, groups=g)
     assert ne.threshold_ == a1.threshold_ and ne.inner_scores_ == a1.inner_scores_
     np.testing.assert_array_equal(ne.estimator_.oof_proba_, a1.estimator_.oof_proba_)
@@ -187,6 +192,38 @@ def test_calibrated_map_equals_default_when_the_default_chooses_it():
 
 def test_bad_record_prior_candidates():
     X, y, g, _, _, names = _stacked()
-    bad = make_default_beat_model(names, record_prior_candidates=[("argmax", 0.0)], **KW)
+    bad = make_default_beat_model(
+        names, record_prior_candidates=[("argmax", 0.0)], s_floor=False, **KW
+    )
     with pytest.raises(ValueError, match="candidates must be"):
         bad.fit(X, y, groups=g)
+
+
+def test_default_without_dom_rr_pre_says_it_is_ne():
+    """``s_floor=None`` on tables without ``dom_rr_pre`` gives ``NE``, not the default ``FL``:
+    a UserWarning names the missing column (it was silent before session 23). No warning
+    where the column is there or ``NE`` is asked for by name."""
+    names = list(LOCAL_BEAT_FEATURES[:4])
+    with pytest.warns(UserWarning, match=r"lack the dom_rr_pre column.*model is NE") as rec:
+        model = make_default_beat_model(names)
+    assert type(model) is RecordSelfTraining and len(rec) == 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert type(make_default_beat_model(names, s_floor=False)) is RecordSelfTraining
+        assert type(make_default_beat_model(names, self_training=False)) is RecordPriorAdapter
+        fl = make_default_beat_model([*names, "dom_rr_pre"])
+    assert type(fl) is RecordPrematurityFloor
+
+
+def test_real_beat_tables_hold_dom_rr_pre():
+    """A beat table of an MIT-BIH DS1 record (the packaged excerpt of record 119) holds
+    ``dom_rr_pre``: the default on real tables is ``FL`` and no warning is raised."""
+    from geoecg.datasets import sample_record_path
+    from geoecg.features.beat_records import beat_record_table
+
+    t = beat_record_table(sample_record_path("mitdb_119"))
+    names = stack_beat_tables([t], bool(DEFAULT_ADAPT))[3]
+    assert "dom_rr_pre" in [str(n) for n in t["names"]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert type(make_default_beat_model(names)) is RecordPrematurityFloor

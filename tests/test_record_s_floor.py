@@ -180,7 +180,8 @@ def test_bad_input_errors():
         RecordPrematurityFloor(base, feature_names=names, rr_column="nope").fit(X, y, g)
     with pytest.raises(ValueError, match="floors must be"):
         RecordPrematurityFloor(base, feature_names=names, floors=(-1.0,)).fit(X, y, g)
-    with pytest.raises(ValueError, match="min_beats must be"):
-        RecordPrematurityFloor(base, feature_names=names, min_beats=0).fit(X, y, g)
+    for bad in (0, True, 2.5, "20"):  # an integer >= 1 (not bool): _check_int_params
+        with pytest.raises(ValueError, match="min_beats must be an integer >= 1"):
+            RecordPrematurityFloor(base, feature_names=names, min_beats=bad).fit(X, y, g)
     with pytest.raises(ValueError, match="columns"):
         RecordPrematurityFloor(base, feature_names=names).fit(X[:, :-1], y, g)

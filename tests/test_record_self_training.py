@@ -150,6 +150,7 @@ def test_nested_test_labels_never_reach_a_choice():
         n_estimators=3,
         max_per_class=200,
         random_state=0,
+        s_floor=False,  # NE: these tables lack dom_rr_pre
     )
     y, a1, r1, r0, n, folds = self_training_beat_tables(tables, **kw)
     test0 = [int(r[1:]) for r in folds[0]["test"]]
@@ -195,9 +196,14 @@ def test_beat_tables_fit_the_default_beat_model(monkeypatch):
         return clone(est, *a, **k)
 
     monkeypatch.setattr(rst, "clone", spy)
-    self_training_beat_tables(tables[:4], tables[4:], random_state=1, **kw)
+    # these tables lack dom_rr_pre: the protocol's default model is NE, and says so
+    with pytest.warns(UserWarning, match="lack the dom_rr_pre column"):
+        self_training_beat_tables(tables[:4], tables[4:], random_state=1, **kw)
     names = [str(c) for c in stack_beat_tables(tables[:4], True)[3]]
-    want = make_default_beat_model(names, cv=2, n_estimators=3, max_per_class=200, random_state=1)
+    with pytest.warns(UserWarning, match="lack the dom_rr_pre column"):
+        want = make_default_beat_model(
+            names, cv=2, n_estimators=3, max_per_class=200, random_state=1
+        )
     assert _full_repr(fitted[0]) == _full_repr(want)
     assert list(fitted[0].local_features) == list(LOCAL_BEAT_FEATURES)
 

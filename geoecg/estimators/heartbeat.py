@@ -230,15 +230,21 @@ class HeartbeatClassifier(ClassifierMixin, BaseEstimator):
         return self
 
     def predict_proba(self, X):
-        """Class probabilities, columns in the order of ``classes_``."""
+        """Class probabilities, columns in the order of ``classes_`` (0 rows: an empty
+        ``(0, n_classes)`` matrix)."""
         check_is_fitted(self, "classes_")
-        X = validate_data(self, X, reset=False, ensure_all_finite="allow-nan", dtype=np.float64)
+        kw = dict(
+            reset=False, ensure_all_finite="allow-nan", dtype=np.float64, ensure_min_samples=0
+        )
+        X = validate_data(self, X, **kw)
+        if X.shape[0] == 0:  # no beat (xgboost would give too few columns)
+            return np.zeros((0, self.classes_.size))
         if self.booster_ is None:
             return np.ones((X.shape[0], 1))
         return np.asarray(self.booster_.predict_proba(X), dtype=np.float64)
 
     def predict(self, X):
-        """Most probable class of each beat."""
+        """Most probable class of each beat (0 rows: an empty array)."""
         P = self.predict_proba(X)
         return self.classes_[np.argmax(P, axis=1)]
 
@@ -354,7 +360,9 @@ def make_default_beat_model(
         With self-training, wrap it in ``RecordPrematurityFloor`` (needs the ``dom_rr_pre``
         column); False gives the former default ``NE``; None: the floor when ``dom_rr_pre``
         is among ``feature_names`` (the tables of
-        :func:`geoecg.features.beat_dominant.record_beat_table` always hold it), else none.
+        :func:`geoecg.features.beat_dominant.record_beat_table` always hold it), else ``NE``
+        with a UserWarning naming the missing column (tables built by hand without it do
+        not get the default ``FL``; pass False to ask for ``NE`` without the warning).
     **classifier_params
         Parameters of :class:`HeartbeatClassifier`.
 
@@ -362,8 +370,15 @@ def make_default_beat_model(
     -------
     RecordPrematurityFloor, RecordSelfTraining or RecordPriorAdapter
         Unfitted; ``RecordSelfTraining`` when ``s_floor`` is False, ``RecordPriorAdapter``
-        alone when ``self_training`` is False. Its ``predict`` of 0 rows is an empty array
-        (with the floor).
+        alone when ``self_training`` is False. Each form's ``predict`` of 0 rows (a record
+        without beats) is an empty array, and the adapter's ``predict_proba`` an empty
+        ``(0, n_classes)`` matrix.
+
+    Warns
+    -----
+    UserWarning
+        ``s_floor=None`` with self-training and no ``dom_rr_pre`` among ``feature_names``:
+        the model returned is ``NE`` (no prematurity floor), not the default ``FL``.
 
     Raises
     ------
@@ -414,6 +429,17 @@ def make_default_beat_model(
     if s_floor not in (None, True, False):
         raise ValueError(f"s_floor must be True, False or None, got {s_floor!r}")
     has_rr = "dom_rr_pre" in list(feature_names)
+    if s_floor is None and not has_rr:
+        import warnings
+
+        warnings.warn(
+            "make_default_beat_model: feature_names lack the dom_rr_pre column (the RR ratio "
+            "the prematurity floor needs), so the model is NE (self-training without the "
+            "floor), not the default FL; tables of record_beat_table always hold it. Pass "
+            "s_floor=False to ask for NE without this warning",
+            UserWarning,
+            stacklevel=2,
+        )
     if s_floor is False or (s_floor is None and not has_rr):
         return model
     if not has_rr:

@@ -369,7 +369,7 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         Q, g = self._records(X, groups)
         recs = np.unique(g)
         P = [self._shrink(self._em(Q[g == r]), self.shrinkage_) for r in recs]
-        return np.asarray(P).reshape(recs.size, -1), recs
+        return np.asarray(P).reshape(recs.size, self.classes_.size), recs
 
     def predict_proba(self, X, groups=None):
         """Calibrated probabilities corrected to each record's adapted prior."""

@@ -18,7 +18,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clo
 from sklearn.metrics import f1_score
 from sklearn.utils.validation import check_is_fitted
 
-from .record_prior import _named_table, _row_groups, _score_labels
+from .record_prior import _check_int_params, _named_table, _row_groups, _score_labels
 
 __all__ = ["S_FLOOR_CANDIDATES", "RecordPrematurityFloor", "prematurity_floor"]
 
@@ -137,10 +137,7 @@ class RecordPrematurityFloor(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         ks = list(self.floors)
         if not ks or any(k is not None and not float(k) >= 0.0 for k in ks):
             raise ValueError(f"floors must be None or numbers >= 0, got {ks!r}")
-        if isinstance(self.min_beats, bool) or not isinstance(self.min_beats, (int, np.integer)):
-            raise ValueError(f"min_beats must be an int >= 1, got {self.min_beats!r}")
-        if self.min_beats < 1:
-            raise ValueError(f"min_beats must be an int >= 1, got {self.min_beats!r}")
+        _check_int_params(self, (("min_beats", 1),))
         return [None if k is None else float(k) for k in ks], names.index(self.rr_column)
 
     def _sn(self):
@@ -202,9 +199,7 @@ class RecordPrematurityFloor(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         check_is_fitted(self, "estimator_")
         _, j = self._check_params()
         X = np.asarray(X, dtype=np.float64)
-        if X.ndim == 2 and X.shape[0] == 0:
-            return self.classes_[:0]  # a record without beats: no call
-        pred = np.asarray(self.estimator_.predict(X, groups))
+        pred = np.asarray(self.estimator_.predict(X, groups))  # 0 rows: empty (no call)
         s, n = self._sn()
         if self.k_ is None or s is None or X.shape[0] == 0:
             return pred

@@ -580,9 +580,12 @@ class SelectBeatFeatures(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X):
-        """The selected columns."""
+        """The selected columns (0 rows: an empty table, so a record without beats passes)."""
         check_is_fitted(self, "columns_")
-        X = validate_data(self, X, reset=False, ensure_all_finite="allow-nan", dtype=np.float64)
+        kw = dict(
+            reset=False, ensure_all_finite="allow-nan", dtype=np.float64, ensure_min_samples=0
+        )
+        X = validate_data(self, X, **kw)
         return X[:, self.columns_]
 
     def get_feature_names_out(self, input_features=None):
