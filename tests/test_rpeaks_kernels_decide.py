@@ -48,104 +48,57 @@ def _thr(spk, npk, frac, frac_noisy, lo, hi):
     return npk + f * (spk - npk)
 
 
-_RUN_K, _RUN_BAND, _RUN_H = 3, 1.2, 1.5  # the held search-back picks (session 23)
-
-
-def _regular(p):
-    """The intervals of the positions ``p`` are positive, longest <= _RUN_BAND x shortest."""
-    d = np.diff(np.asarray(p, float))
-    return d.size > 0 and d.min() > 0 and d.max() <= _RUN_BAND * d.min()
-
-
 def twin_decide(h, pos, n, refr, twave, tw_frac, sb, sb_frac, frac, rr0, spk, npk, fnz, lo, hi):
-    """Plain-Python restatement of the decision rules (module docstring of rpeaks_decide),
-    search-back picks held until a regular run, or a beat, confirms them."""
+    """Plain-Python restatement of the decision rules (module docstring of rpeaks_decide)."""
     beats, thr_of = [], {}
     spks, npks, rrs = [], [], []
-    held, anchored, last_b = [], True, None
 
     def med(v):
         return float(np.median(v[-8:])) if v else 0.0
-
-    def confirm(picks, prev):
-        for p in picks:
-            if prev is not None:
-                rrs.append(pos[p] - pos[prev])
-            spks.append(h[p])
-            prev = p
-        beats.extend(picks)
 
     for c in range(len(pos) + 1):
         t = pos[c] if c < len(pos) else n
         while True:
             rr_med = med(rrs) if rrs else rr0
-            last = held[-1] if held else last_b
-            start = pos[last] if last is not None else 0
+            start = pos[beats[-1]] if beats else 0
             if t - start <= sb * rr_med:
                 break
             thr = _thr(spk, npk, frac, fnz, lo, hi)
+            first = beats[-1] + 1 if beats else 0
             options = []
-            for j in range(last + 1 if last is not None else 0, c):
-                if last is not None:
-                    dt = pos[j] - pos[last]
-                    if dt < refr or (dt < twave and h[j] < tw_frac * h[last]):
+            for j in range(first, c):
+                if beats:
+                    dt = pos[j] - pos[beats[-1]]
+                    if dt < refr or (dt < twave and h[j] < tw_frac * h[beats[-1]]):
                         continue
                 options.append(j)
             best = max(options, key=lambda j: (h[j], -j)) if options else -1
             if best < 0 or not h[best] > 0 or h[best] <= sb_frac * thr:
                 break
+            if beats:
+                rrs.append(pos[best] - pos[beats[-1]])
+            beats.append(best)
             thr_of[best] = thr
-            held.append(best)
-            chain = [pos[last_b]] if anchored and last_b is not None else []
-            chain += [pos[p] for p in held]
-            if len(chain) >= _RUN_K + 1 and _regular(chain[-(_RUN_K + 1) :]):
-                confirm(held, last_b if anchored else None)
-                spk = med(spks)
-                last_b, held, anchored = held[-1], [], True
-            elif len(chain) >= _RUN_K + 1:
-                if not (anchored and last_b is not None):
-                    held.pop(0)
-                anchored = False
+            spks.append(h[best])
+            spk = med(spks)
         if c == len(pos):
             break
         thr = _thr(spk, npk, frac, fnz, lo, hi)
-        last = held[-1] if held else last_b
         ok = h[c] > thr
-        if ok and last is not None:
-            dt = t - pos[last]
-            if dt < refr or (dt < twave and h[c] < tw_frac * h[last]):
+        if ok and beats:
+            dt = t - pos[beats[-1]]
+            if dt < refr or (dt < twave and h[c] < tw_frac * h[beats[-1]]):
                 ok = False
         if ok:
-            if held:
-                keep = held
-                if not anchored:
-                    chain = [pos[p] for p in held] + [t]
-                    keep = []
-                    for i in range(len(held) - 1, -1, -1):
-                        hp = h[held[i]]
-                        if not (
-                            _regular(chain[i:]) and _RUN_H * hp >= h[c] and hp <= _RUN_H * h[c]
-                        ):
-                            break
-                        keep = held[i:]
-                    keep = keep if len(keep) >= 2 else []
-                confirm(keep, last_b if anchored else None)
-                last_b = keep[-1] if keep else last_b
-                held = []
-            anchored = True
-            if last_b is not None:
-                rrs.append(t - pos[last_b])
+            if beats:
+                rrs.append(t - pos[beats[-1]])
             beats.append(c)
             thr_of[c] = thr
             spks.append(h[c])
             spk = med(spks)
-            last_b = c
         else:
             npks.append(h[c])
             npk = med(npks)
-    if anchored:
-        beats.extend(held)
-    beats = sorted(beats)
     return np.asarray(beats, dtype=np.int64), np.asarray([thr_of[b] for b in beats])
 
 
@@ -262,47 +215,6 @@ def test_decide_matches_twin(seed, fnz):
     want_idx, want_thr = twin_decide(*args)
     np.testing.assert_array_equal(got_idx, want_idx)
     np.testing.assert_allclose(got_thr, want_thr)
-
-
-def _held_candidates(seed):
-    """Beats every 100 samples, a pause holding noise candidates at random positions, a run of
-    low beats (a QRS level held too high), an irregular low run, then beats again."""
-    rng = np.random.default_rng(seed)
-    pos, h = [], []
-    t = 50
-    for _ in range(12):
-        t += 100
-        pos += [t, t + 30]
-        h += [rng.uniform(0.9, 1.1), rng.uniform(0.1, 0.3)]
-    for _ in range(40):  # the pause: noise only
-        t += int(rng.integers(12, 60))
-        pos.append(t)
-        h.append(rng.uniform(0.05, 0.45))
-    for k in range(30):  # low beats, regular then irregular, with noise between
-        t += 100 if k < 15 else int(rng.integers(60, 160))
-        pos += [t, t + 45]
-        h += [rng.uniform(0.3, 0.4), rng.uniform(0.02, 0.1)]
-    for _ in range(10):
-        t += 100
-        pos.append(t)
-        h.append(rng.uniform(0.9, 1.1))
-    return np.asarray(h, float), np.asarray(pos, np.int64), t + 100
-
-
-@pytest.mark.parametrize("seed", range(8))
-def test_decide_held_picks_match_twin(seed):
-    """The held search-back picks (confirmed by a regular run or a beat, else dropped): kernel
-    = twin on a noise pause and a low run, and every low beat (a level held too high) kept."""
-    h, pos, n = _held_candidates(seed)
-    spk, npk = initial_levels(h, pos, 500, 3)
-    args = (h, pos, n, 25, 45, 0.5, 1.66, 0.5, 0.4, 100.0, spk, npk, 0.7, 0.4, 0.7)
-    got_idx, got_thr = decide_beats(*args)
-    want_idx, want_thr = twin_decide(*args)
-    np.testing.assert_array_equal(got_idx, want_idx)
-    np.testing.assert_allclose(got_thr, want_thr)
-    low = np.flatnonzero((h > 0.29) & (h < 0.41) & (np.arange(h.size) >= 64))
-    low = low[(low - 64) % 2 == 0]  # the 30 low beats (candidate indices 64, 66, ...)
-    assert low.size == 30 and np.isin(low, got_idx).all()
 
 
 def test_decide_empty_and_single():

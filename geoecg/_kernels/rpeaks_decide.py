@@ -27,14 +27,8 @@ import numpy as np
 from numba import njit
 
 from .rpeaks import median_sorted
-from .rpeaks_held import _chain, _close_start, _regular_run
 
 _NBUF = 8
-# search-back picks are held until they form a regular run (session 23): a run is _RUN_K
-# consecutive intervals whose longest is at most _RUN_BAND times the shortest
-_RUN_K = 3
-_RUN_BAND = 1.2
-_RUN_H = 1.5  # a beat closing an unanchored chain keeps picks within this height factor
 
 
 @njit(cache=True, nogil=True)
@@ -141,19 +135,6 @@ def initial_levels(heights, positions, init, init_rank):
     return spk, npk
 
 
-@njit(cache=True, nogil=True, inline="always")
-def _confirm(h, pos, p, prev, rr_buf, rr_srt, n_rr, rr_med, rr_dirty, spk_buf, spk_srt, n_spk,
-             spk, spk_dirty):  # fmt: skip
-    """A held pick ``p`` confirmed: its interval from ``prev`` (when >= 0) and its height
-    enter the RR and QRS rings; returns the updated ring state."""
-    if prev >= 0:
-        rr = float(pos[p] - pos[prev])
-        rr_med, rr_dirty = _push_median(rr_buf, rr_srt, n_rr, rr, rr_dirty)
-        n_rr += 1
-    spk, spk_dirty = _push_median(spk_buf, spk_srt, n_spk, h[p], spk_dirty)
-    return rr_med, rr_dirty, n_rr, spk, spk_dirty, n_spk + 1
-
-
 @njit(cache=True, nogil=True)
 def decide_beats(
     heights,
@@ -177,18 +158,6 @@ def decide_beats(
     ``heights`` and ``positions`` describe the candidate maxima in time order; ``n`` is the
     signal length (a final search-back runs up to it); distances are in samples; ``rr0`` is
     the RR interval assumed before two beats were seen.
-
-    Search-back picks are *held*: their heights and intervals enter the QRS and RR levels
-    only when they are confirmed, and a pick that is never confirmed is no beat. The held
-    picks form a chain that starts at the last confirmed beat (*anchored*) until a pick is
-    dropped. They are confirmed (i) when the chain's last ``_RUN_K`` intervals are regular
-    (longest at most ``_RUN_BAND`` times the shortest: the rhythm goes on, at a lower
-    height), or (ii) when a beat crosses the ordinary threshold and the chain is still
-    anchored (at most ``_RUN_K - 1`` picks since the last beat: a beat missed between two
-    beats), or an unanchored chain closed by that beat has regular last ``_RUN_K``
-    intervals. Otherwise the oldest held pick is dropped once the chain has ``_RUN_K``
-    intervals, and the picks still held when a beat closes an unanchored chain are dropped:
-    in a pause, search-back finds noise at irregular intervals.
     """
     nc = positions.shape[0]
     is_beat = np.zeros(nc, dtype=np.bool_)
@@ -208,15 +177,10 @@ def decide_beats(
     spk = spk0
     npk = npk0
     rr_med = rr0  # median of the last 8 RR intervals, updated when one is added
-    last_c = -1  # candidate index of the last beat or held pick
-    last_b = -1  # candidate index of the last confirmed beat
-    pend = np.empty(_RUN_K + 1, dtype=np.int64)  # held search-back picks, in time order
-    n_pend = 0
-    anchored = True  # the held chain starts at last_b (or at the record start)
-    pts = np.empty(_RUN_K + 3, dtype=np.int64)
+    last_c = -1  # candidate index of the last beat
     for c in range(nc + 1):
         t = positions[c] if c < nc else n
-        # search-back over the gap since the last beat or held pick
+        # search-back over the gap since the last beat
         while True:
             start_t = positions[last_c] if last_c >= 0 else 0
             if t - start_t <= searchback * rr_med:
@@ -245,29 +209,13 @@ def decide_beats(
                 break
             is_beat[best] = True
             thr_at[best] = thr
-            pend[n_pend] = best
-            n_pend += 1
+            if last_c >= 0:
+                rr = float(positions[best] - positions[last_c])
+                rr_med, rr_dirty = _push_median(rr_buf, rr_srt, n_rr, rr, rr_dirty)
+                n_rr += 1
+            spk, spk_dirty = _push_median(spk_buf, spk_srt, n_spk, best_h, spk_dirty)
+            n_spk += 1
             last_c = best
-            npts = _chain(positions, pend, n_pend, last_b, anchored, -1, pts)
-            if _regular_run(pts, npts, _RUN_K, _RUN_BAND):
-                prev = last_b if anchored else -1
-                for i in range(n_pend):
-                    rr_med, rr_dirty, n_rr, spk, spk_dirty, n_spk = _confirm(
-                        heights, positions, pend[i], prev, rr_buf, rr_srt, n_rr, rr_med,
-                        rr_dirty, spk_buf, spk_srt, n_spk, spk, spk_dirty
-                    )  # fmt: skip
-                    prev = pend[i]
-                last_b = best
-                n_pend = 0
-                anchored = True
-            elif npts >= _RUN_K + 1:
-                # the oldest point cannot be in a later run: drop it
-                if not (anchored and last_b >= 0):
-                    is_beat[pend[0]] = False
-                    for i in range(n_pend - 1):
-                        pend[i] = pend[i + 1]
-                    n_pend -= 1
-                anchored = False
         if c == nc:
             break
         h = heights[c]
@@ -283,41 +231,17 @@ def decide_beats(
             elif dt < twave and h < twave_frac * heights[last_c]:
                 accept = False
         if accept:
-            if n_pend > 0:
-                first = 0
-                if not anchored:
-                    npts = _chain(positions, pend, n_pend, last_b, anchored, c, pts)
-                    first = _close_start(pts, npts, heights, pend, n_pend, h, _RUN_BAND, _RUN_H)
-                prev = last_b if anchored else -1
-                for i in range(n_pend):
-                    keep = i >= first
-                    is_beat[pend[i]] = keep
-                    if keep:
-                        rr_med, rr_dirty, n_rr, spk, spk_dirty, n_spk = _confirm(
-                            heights, positions, pend[i], prev, rr_buf, rr_srt, n_rr, rr_med,
-                            rr_dirty, spk_buf, spk_srt, n_spk, spk, spk_dirty
-                        )  # fmt: skip
-                        prev = pend[i]
-                if first < n_pend:
-                    last_b = pend[n_pend - 1]
-                n_pend = 0
-            anchored = True
             is_beat[c] = True
-            if last_b >= 0:
-                rr = float(t - positions[last_b])
+            if last_c >= 0:
+                rr = float(t - positions[last_c])
                 rr_med, rr_dirty = _push_median(rr_buf, rr_srt, n_rr, rr, rr_dirty)
                 n_rr += 1
             spk, spk_dirty = _push_median(spk_buf, spk_srt, n_spk, h, spk_dirty)
             n_spk += 1
             last_c = c
-            last_b = c
         else:
             npk, npk_dirty = _push_median(npk_buf, npk_srt, n_npk, h, npk_dirty)
             n_npk += 1
-    # picks still held at the end: kept when anchored, dropped otherwise
-    if not anchored:
-        for i in range(n_pend):
-            is_beat[pend[i]] = False
     k = 0
     for c in range(nc):
         if is_beat[c]:
