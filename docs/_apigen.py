@@ -164,6 +164,66 @@ def connect_public_bases(app, mock_imports: list[str] | None = None) -> None:
     app.connect("autodoc-process-bases", process_bases)
 
 
+def constant_doc(fullname: str) -> list[str]:
+    """The ``#:`` comment of a documented constant, read where the constant is defined.
+
+    autodoc reads ``#:`` comments in the module a name is documented under: a constant
+    re-exported by its subpackage (``geoecg.io.DS1``, defined in ``geoecg.io.mitdb``) would
+    show its value and nothing else, on its page and in the subpackage's table. This looks
+    for the comment in every loaded module of the same subpackage that binds the same object
+    under that name: the documented module, then its subpackage's modules, then the others
+    (``geoecg._kernels`` defines some of the names that ``geoecg.features`` exports).
+
+    Parameters
+    ----------
+    fullname : str
+        The documented name, e.g. ``"geoecg.io.DS1"``.
+
+    Returns
+    -------
+    list of str
+        The comment's lines (reST), or ``[]`` when there is none or the name is not found.
+    """
+    import sys
+
+    from sphinx.pycode import ModuleAnalyzer, PycodeError
+
+    modname, _, attr = fullname.rpartition(".")
+    try:
+        obj = getattr(importlib.import_module(modname), attr)
+    except (ImportError, AttributeError):
+        return []
+    package = ".".join(modname.split(".")[:2])  # geoecg.io, also for geoecg.io.mitdb
+    binders = sorted(
+        m
+        for m, module in list(sys.modules.items())
+        if m != modname
+        and m.startswith("geoecg.")
+        and getattr(module, "__dict__", {}).get(attr, None) is obj
+    )
+    owners = [modname] + sorted(binders, key=lambda m: not m.startswith(package))
+    for owner in owners:
+        try:
+            docs = ModuleAnalyzer.for_module(owner).find_attr_docs()
+        except PycodeError:
+            continue
+        lines = list(docs.get(("", attr), []))
+        if any(line.strip() for line in lines):
+            return lines
+    return []
+
+
+def connect_constant_docs(app) -> None:
+    """Make ``app`` (a Sphinx application) show :func:`constant_doc` for a constant whose
+    documented module has no comment for it (``autodoc-process-docstring``)."""
+
+    def process(app, what, name, obj, options, lines) -> None:
+        if what == "data" and not any(line.strip() for line in lines):
+            lines[:] = constant_doc(name)
+
+    app.connect("autodoc-process-docstring", process, priority=450)
+
+
 def _section(
     title: str, module: str, names: list[str], char: str, directive: str = "currentmodule"
 ) -> list[str]:

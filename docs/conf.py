@@ -158,9 +158,16 @@ def setup(app):
     # "Bases:" names no geoecg class without an API page (ThreeDInputMixin,
     # TorchClassifierBase): such a base shows as its own bases (tests/test_docs_bases.py)
     connect_public_bases(app, mock_imports=autodoc_mock_imports)
+    # a re-exported constant (geoecg.io.DS1) shows the "#:" comment of its defining module
+    connect_constant_docs(app)
 
 
-from _apigen import connect_public_bases, write_api_pages, write_cli_page  # noqa: E402
+from _apigen import (  # noqa: E402
+    connect_constant_docs,
+    connect_public_bases,
+    write_api_pages,
+    write_cli_page,
+)
 
 write_api_pages(DOCS, mock_imports=autodoc_mock_imports)
 write_cli_page(DOCS)

@@ -368,6 +368,7 @@ class MIMICIVECGSource(RecordSource):
         return df
 
 
+#: Source kind -> source class (the ``kind=`` of :func:`open_source`).
 SOURCE_KINDS = {
     "wfdb": WFDBTree,
     "ptbxl": PTBXLSource,

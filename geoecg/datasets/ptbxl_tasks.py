@@ -10,6 +10,8 @@ import numpy as np
 
 __all__ = ["TASKS", "load_task", "ptbxl_root"]
 
+#: Task names of :func:`load_task`: four binary tasks against NORM and the five-label
+#: superdiagnostic task.
 TASKS = ("NORM-vs-MI", "NORM-vs-STTC", "NORM-vs-CD", "NORM-vs-HYP", "superdiagnostic")
 
 

@@ -44,6 +44,7 @@ __all__ = [
     "method_unavailable",
 ]
 
+#: Pipeline names of the PTB-XL benchmark (``geoecg bench ptbxl --methods``).
 PTBXL_METHODS = (
     "ts-lr", "ts-lr-aug", "mdm", "ts-lr+cov", "hankel-cmts-lr", "hankel-cmts-lr+cov",
     "hankel-cmts-lr-aug+cov", "hankel-cmts-lr+cov10", "hankel2s-cmts-lr+cov10",

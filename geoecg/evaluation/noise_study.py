@@ -29,6 +29,7 @@ __all__ = [
     "noisiest_window_mask",
 ]
 
+#: NSTDB noise kinds: baseline wander, muscle artefact, electrode motion.
 NOISE_KINDS = ("bw", "ma", "em")
 
 

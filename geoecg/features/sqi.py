@@ -46,6 +46,7 @@ from .hrv import _check_fs
 
 __all__ = ["SQI_NAMES", "bsqi", "length_transform_rpeaks", "sqi_features", "sqi_windows"]
 
+#: Names of :func:`sqi_features`, in order.
 SQI_NAMES: tuple[str, ...] = (
     "bSQI",
     "kSQI",

@@ -30,6 +30,7 @@ from .record import ECGRecord, read_record
 
 __all__ = ["CLASSES", "LEADS", "CinC2017"]
 
+#: CinC 2017 record labels: N normal rhythm, A atrial fibrillation, O other rhythm, ~ noisy.
 CLASSES = ("N", "A", "O", "~")
 #: Standard name of the single AliveCor lead (header name ``ECG``): recorded between the
 #: two hands, it reads as lead I (:data:`geoecg.leads.STANDARD_LEADS`).

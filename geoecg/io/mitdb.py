@@ -49,6 +49,8 @@ __all__ = [
     "patient_groups",
 ]
 
+#: The five AAMI beat classes (ANSI/AAMI EC57): N normal and bundle-branch block, S
+#: supraventricular ectopic, V ventricular ectopic, F fusion, Q paced or unclassifiable.
 AAMI_CLASSES = ("N", "S", "V", "F", "Q")
 
 #: WFDB beat annotation symbols (all others are non-beat: rhythm, noise, comments, ...).

@@ -22,6 +22,7 @@ from .record import ECGRecord, read_record
 
 __all__ = ["NOISE_RECORDS", "nstdb_dir", "nstdb_records", "parse_nstdb_name", "read_nstdb"]
 
+#: The NSTDB noise records: baseline wander, muscle artefact, electrode motion.
 NOISE_RECORDS = ("bw", "ma", "em")
 _NAME = re.compile(r"^(?P<clean>\d+)(?P<kind>e)(?P<snr>_?\d+)$")
 

@@ -21,7 +21,10 @@ from .record import read_record
 
 __all__ = ["SUPERCLASSES", "LEADS", "PTBXL"]
 
+#: PTB-XL diagnostic superclasses: normal, myocardial infarction, ST/T change, conduction
+#: disturbance, hypertrophy.
 SUPERCLASSES = ("NORM", "MI", "STTC", "CD", "HYP")
+#: Lead names of the PTB-XL records, in stored order (aVR, aVL, aVF upper-cased).
 LEADS = ("I", "II", "III", "AVR", "AVL", "AVF", "V1", "V2", "V3", "V4", "V5", "V6")
 
 

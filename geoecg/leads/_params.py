@@ -10,6 +10,7 @@ from .names import STANDARD_LEADS, parse_leads
 
 __all__ = ["METHODS", "check_params"]
 
+#: Reconstruction methods: the ``method=`` of :class:`~geoecg.leads.LeadReconstructor`.
 METHODS = ("population", "gaussian", "patient")
 
 

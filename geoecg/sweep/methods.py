@@ -116,6 +116,7 @@ class _Fitted:
         return self.est.predict_proba(s.X)[:, 1]
 
 
+#: Method name -> ``Method``: the models fitted in every cell of a shift sweep.
 METHODS: dict[str, Method] = {
     m.name: m
     for m in (

@@ -17,6 +17,7 @@ from ...signal import bandpass
 
 __all__ = ["ATRIAL_NAMES", "atrial_activity_features"]
 
+#: Names of :func:`atrial_activity_features`, in order.
 ATRIAL_NAMES = (
     "fwave_ratio",
     "fwave_peak_conc",

@@ -49,6 +49,7 @@ __all__ = [
     "AFRecordFeatures",
 ]
 
+#: Median-beat morphology columns of :func:`af_record_features`, in order.
 MORPHOLOGY_NAMES = (
     "R_amp",
     "R_sign",
@@ -67,6 +68,9 @@ MORPHOLOGY_NAMES = (
 
 _WIN_STATS = ("Irr_med", "Irr_frac", "nRMSSD_med", "COSEn_med", "TG_D_med")
 _REC = ("duration_s", "n_beats", "beat_rate")
+#: Names of :func:`af_record_features`, in order: duration (s), beat count and rate, the AF
+#: statistics of the RR series and of its :func:`clean_rr` version (suffix ``_clean``), window
+#: medians, the HRV indices, the SQIs and the median-beat morphology.
 AF_RECORD_FEATURE_NAMES: tuple[str, ...] = (
     _REC
     + AF_STAT_NAMES

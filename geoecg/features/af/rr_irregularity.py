@@ -16,6 +16,7 @@ from ..._validation import check_rr
 
 __all__ = ["RR_IRREG_NAMES", "rr_irregularity_features"]
 
+#: Names of :func:`rr_irregularity_features`, in order.
 RR_IRREG_NAMES = (
     "AFEv",
     "IrrEv_frac",

@@ -42,6 +42,8 @@ import numpy as np
 
 __all__ = ["NOISE_LEVEL_NAMES", "noise_level_features"]
 
+#: Names of :func:`noise_level_features`, in order: three SNR estimates (dB), residual and
+#: ratio estimates, log band powers (the band in Hz in the name) and the spectral entropy.
 NOISE_LEVEL_NAMES: tuple[str, ...] = (
     "SNRtemplate",
     "SNRbeat",
