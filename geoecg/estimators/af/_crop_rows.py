@@ -10,50 +10,13 @@ its crops in that fit, because its index is not in the fitted rows.
 
 from __future__ import annotations
 
-import contextlib
-
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
 from ..._validation import check_sample_indices
 
-__all__ = [
-    "CropRowsClassifier",
-    "check_crop_owner",
-    "usable_crops",
-    "with_record_index",
-    "with_crops",
-]
-
-
-def usable_crops(crops) -> np.ndarray:
-    """Which crop rows test-time averaging may use (registry item 17's short-strip rule).
-
-    A crop row is unusable when the fixed quality gate of the prior-shift model would call it
-    a record without a measurable ECG (``geoecg.estimators.af._quality_gate.ecg_quality_gate``
-    on its first 107 columns: fewer than 2 s of finite samples, no amplitude, more than half
-    of the samples flat or clipped, fewer than 5 R-peaks, a rate outside 20-300 beats/min).
-    Rows with fewer columns than the 107 record features carry no such measure: all usable.
-
-    Parameters
-    ----------
-    crops : array_like, shape (n_crop_rows, n_features)
-        Crop features whose first 107 columns are those of
-        :func:`~geoecg.features.af_record_features` (when there are at least 107).
-
-    Returns
-    -------
-    ndarray of bool, shape (n_crop_rows,)
-    """
-    from ._quality_gate import _record_columns, ecg_quality_gate
-
-    crops = np.asarray(crops, dtype=np.float64)
-    if crops.ndim != 2:
-        raise ValueError(f"crops must be 2-D (n_crop_rows, n_features), got shape {crops.shape}")
-    if crops.shape[1] < _record_columns()["n"] or len(crops) == 0:
-        return np.ones(len(crops), dtype=bool)
-    return ecg_quality_gate(crops) == ""
+__all__ = ["CropRowsClassifier", "check_crop_owner", "with_record_index", "with_crops"]
 
 
 def check_crop_owner(crop_owner, n_records: int, n_crops: int) -> np.ndarray:
@@ -146,14 +109,6 @@ class CropRowsClassifier(ClassifierMixin, BaseEstimator):
         same columns as ``X[:, 1:]``).
     crop_owner : ndarray of int, shape (n_crop_rows,)
         Cohort index of the record each crop row comes from.
-    average_crops : bool, default False
-        Registry item 17 (docs/benchmarks/af.md): when True, the probability of a record is
-        the mean of the fitted model's probabilities of the whole record and of each of its
-        crop rows (equal weights). A record keeps its whole-record probability alone when it
-        has no crop row or when one of its crop rows has no measurable ECG by the fixed
-        quality gate (:func:`usable_crops`: e.g. fewer than 5 R-peaks in the crop). Records
-        named by cohort index (column 0) take their crops from ``crops``; records of another
-        cohort (a test part) take theirs from :meth:`target_crops`.
 
     Attributes
     ----------
@@ -166,42 +121,13 @@ class CropRowsClassifier(ClassifierMixin, BaseEstimator):
     -----
     ``X`` is ``(n_records, 1 + n_features)``: column 0 the cohort index of each record
     (:func:`with_record_index`), which must be a distinct integer per fitted record.
-    Predictions use whole records only (no crops) unless ``average_crops``.
+    Predictions use whole records only (no crops).
     """
 
-    def __init__(self, estimator=None, crops=None, crop_owner=None, average_crops=False):
+    def __init__(self, estimator=None, crops=None, crop_owner=None):
         self.estimator = estimator
         self.crops = crops
         self.crop_owner = crop_owner
-        self.average_crops = average_crops
-
-    @contextlib.contextmanager
-    def target_crops(self, crops, crop_owner, n_records: int):
-        """Within the block, ``average_crops`` takes the crops of the ``n_records`` records
-        being predicted from ``crops`` (``crop_owner``: row of the predicted ``X`` each crop
-        comes from), not from the cohort's ``crops`` by the index in column 0.
-
-        Parameters
-        ----------
-        crops : array_like, shape (n_crop_rows, n_features)
-            Same feature columns as ``X[:, 1:]``.
-        crop_owner : array_like of int, shape (n_crop_rows,)
-        n_records : int
-            Rows of the ``X`` that will be predicted (a prediction of another row count
-            inside the block raises ValueError).
-        """
-        check_is_fitted(self)
-        crops = np.asarray(crops, dtype=np.float64)
-        owner = check_crop_owner(crop_owner, int(n_records), len(crops))
-        if crops.ndim != 2 or crops.shape[1] != self.n_features_:
-            raise ValueError(
-                f"crops must have shape (n_crop_rows, {self.n_features_}), got {crops.shape}"
-            )
-        self._target = (crops, owner, int(n_records))
-        try:
-            yield self
-        finally:
-            self._target = None
 
     def _split(self, X):
         X = np.asarray(X, dtype=np.float64)
@@ -239,42 +165,12 @@ class CropRowsClassifier(ClassifierMixin, BaseEstimator):
         self.estimator_ = clone(self.estimator).fit(F, y, X_crops=crops[rows], y_crops=y_crops)
         self.classes_ = self.estimator_.classes_
         self.crop_rows_ = rows
-        self.n_features_ = F.shape[1]
-        self._target = None
         return self
 
-    def _crops_of(self, ids):
-        """Crop rows of the predicted records and the row of ``X`` each belongs to (only
-        records whose every crop is usable, :func:`usable_crops`)."""
-        target = getattr(self, "_target", None)
-        if target is not None:
-            crops, owner, n = target
-            if n != ids.size:
-                raise ValueError(f"target_crops was given for {n} records, X has {ids.size} rows")
-        else:
-            own = np.asarray(self.crop_owner, dtype=np.int64)
-            row = np.full(max(int(own.max(initial=-1)), int(ids.max(initial=-1))) + 1, -1)
-            row[ids] = np.arange(ids.size)
-            keep = np.flatnonzero(row[own] >= 0)
-            crops, owner = np.asarray(self.crops, dtype=np.float64)[keep], row[own[keep]]
-        spoilt = np.unique(owner[~usable_crops(crops)])
-        keep = ~np.isin(owner, spoilt)
-        return crops[keep], owner[keep]
-
     def predict_proba_uncorrected(self, X) -> np.ndarray:
-        """Probabilities of whole records under the training prior (with
-        ``average_crops``, the mean over each record and its usable crops)."""
+        """Probabilities of whole records under the training prior."""
         check_is_fitted(self)
-        ids, F = self._split(X)
-        p = self.estimator_.predict_proba_uncorrected(F)
-        if not self.average_crops:
-            return p
-        crops, row = self._crops_of(ids)
-        total, count = p.copy(), np.ones(len(p))
-        if len(row):
-            np.add.at(total, row, self.estimator_.predict_proba_uncorrected(crops))
-            np.add.at(count, row, 1.0)
-        return total / count[:, None]
+        return self.estimator_.predict_proba_uncorrected(self._split(X)[1])
 
     def predict_proba(self, X) -> np.ndarray:
         """Same as :meth:`predict_proba_uncorrected` (the base model's training prior)."""

@@ -21,7 +21,6 @@ pipeline whose development figures docs/benchmarks/af.md quotes:
 
 from __future__ import annotations
 
-import contextlib
 import time
 
 import numpy as np
@@ -61,17 +60,6 @@ class AFPriorShiftModel(BaseEstimator):
         :func:`~geoecg.features.af_feature_matrix` and ``"~"`` is a class (the bench's
         protocol and held-out route); True requires both (ValueError otherwise); False
         never gates. Read at prediction time only, so it may be set after ``fit``.
-    average_crops : bool, default False
-        Registry item 17 (docs/benchmarks/af.md): besides the candidates, ``fit`` fits a twin
-        of each (the same fits) whose base-model probability of a record is the mean over
-        the whole record and its crops (out of fold for the calibration; for :meth:`adapt`,
-        :meth:`predict_proba`, :meth:`predict` and :meth:`report` the crops of the ``X``
-        given, which must then be an :class:`~geoecg.features.AFFeatureMatrix` with crops
-        cut as for ``fit``). A record without crops, or with a crop that has no measurable
-        ECG (:func:`~geoecg.estimators.af._crop_rows.usable_crops`, e.g. fewer than 5
-        R-peaks), keeps its whole-record probability. The candidate is chosen as without
-        averaging (on the candidates' own, un-averaged scores) and predictions come from
-        its twin. Needs crops at ``fit``. Read at ``fit``.
 
     Attributes
     ----------
@@ -85,8 +73,6 @@ class AFPriorShiftModel(BaseEstimator):
         :meth:`adapt`.
     n_train_crops_ : int
         Crop rows available to the fits (0 without crops).
-    averaged_ : dict
-        With ``average_crops``: name -> ``(fitted averaging twin, n_columns)``; else empty.
 
     Examples
     --------
@@ -102,47 +88,12 @@ class AFPriorShiftModel(BaseEstimator):
     """
 
     def __init__(
-        self,
-        candidates=None,
-        *,
-        n_estimators=200,
-        random_state=None,
-        quality_gate="auto",
-        average_crops=False,
+        self, candidates=None, *, n_estimators=200, random_state=None, quality_gate="auto"
     ):
         self.candidates = candidates
         self.n_estimators = n_estimators
         self.random_state = random_state
         self.quality_gate = quality_gate
-        self.average_crops = average_crops
-
-    @contextlib.contextmanager
-    def _target(self, X):
-        """``X``'s feature array; with ``average_crops``, every averaging twin takes the
-        crops that ``X`` (an AFFeatureMatrix) brings."""
-        crops = owner = None
-        if hasattr(X, "crop_owner"):  # an AFFeatureMatrix
-            X, crops, owner = X.X, X.crops, X.crop_owner
-        X = np.asarray(X, dtype=np.float64)
-        if not getattr(self, "averaged_", None):
-            yield X
-            return
-        if crops is None:
-            raise ValueError(
-                "average_crops=True predicts from each record and its crops: pass X as an "
-                "AFFeatureMatrix with crops cut as for fit (e.g. load_cinc_matrix(..., "
-                "n_crops=2, crop_frac=0.7)), got an array without crops"
-            )
-        with contextlib.ExitStack() as stack:
-            for adapter, ncol in self.averaged_.values():
-                cols = slice(None) if ncol is None else slice(0, ncol)
-                c = np.asarray(crops, dtype=np.float64)[:, cols]
-                stack.enter_context(adapter.estimator_.target_crops(c, owner, len(X)))
-            yield X
-
-    def _final(self):
-        """name -> (adapter, n_columns) whose predictions are reported."""
-        return self.averaged_ if getattr(self, "averaged_", None) else self.candidates_
 
     def _columns(self, X, ncol):
         X = np.asarray(X, dtype=np.float64)
@@ -183,11 +134,6 @@ class AFPriorShiftModel(BaseEstimator):
             raise ValueError("give both crops and crop_owner, or neither")
         if crops is not None:
             crop_owner = check_crop_owner(crop_owner, len(y), len(crops))
-        elif self.average_crops:
-            raise ValueError(
-                "average_crops=True needs the training records' crops (crops= and crop_owner=, "
-                "or an AFFeatureMatrix with crops)"
-            )
         self._crops = crops is not None
         cands = self.candidates
         if cands is None:
@@ -196,19 +142,15 @@ class AFPriorShiftModel(BaseEstimator):
             )
         if not isinstance(cands, dict) or not cands:
             raise ValueError("candidates must be a non-empty dict name -> (adapter, n_columns)")
-        self.candidates_, self.averaged_ = {}, {}
-        for name, (adapter0, ncol) in cands.items():
-            for avg in (False, True) if self.average_crops else (False,):
-                adapter = clone(adapter0)
-                if self._crops:
-                    cols = slice(None) if ncol is None else slice(0, ncol)
-                    crops_c = np.asarray(crops, dtype=np.float64)[:, cols]
-                    est = CropRowsClassifier(
-                        adapter.estimator, crops_c, np.asarray(crop_owner), average_crops=avg
-                    )
-                    adapter.set_params(estimator=est)
-                fitted = (adapter.fit(self._columns(X, ncol), y), ncol)
-                (self.averaged_ if avg else self.candidates_)[name] = fitted
+        self.candidates_ = {}
+        for name, (adapter, ncol) in cands.items():
+            adapter = clone(adapter)
+            if self._crops:
+                cols = slice(None) if ncol is None else slice(0, ncol)
+                crops_c = np.asarray(crops, dtype=np.float64)[:, cols]
+                est = CropRowsClassifier(adapter.estimator, crops_c, np.asarray(crop_owner))
+                adapter.set_params(estimator=est)
+            self.candidates_[name] = (adapter.fit(self._columns(X, ncol), y), ncol)
         self.n_train_crops_ = 0 if crops is None else int(len(crop_owner))
         self.inner_scores_, self.chosen_ = {}, None
         return self
@@ -220,21 +162,14 @@ class AFPriorShiftModel(BaseEstimator):
             raise NotFittedError("AFPriorShiftModel is not fitted yet: call fit first")
 
     def adapt(self, X_target):
-        """Estimate each candidate's prior on the unlabelled ``X_target`` and choose (with
-        ``average_crops``, the twins' priors are estimated too; the choice is the
-        candidates' own)."""
+        """Estimate each candidate's prior on the unlabelled ``X_target`` and choose."""
         from .protocols import ADAPT_METHODS, target_weighted_score
 
         self._check()
-        Xw = np.asarray(getattr(X_target, "X", X_target), dtype=np.float64)
         for name, (adapter, ncol) in self.candidates_.items():
-            adapter.adapt(self._columns(Xw, ncol))
+            adapter.adapt(self._columns(X_target, ncol))
             if getattr(adapter, "method", None) in ADAPT_METHODS:
                 self.inner_scores_[name] = target_weighted_score(adapter)
-        if getattr(self, "averaged_", None):
-            with self._target(X_target) as Xt:
-                for adapter, ncol in self.averaged_.values():
-                    adapter.adapt(self._columns(Xt, ncol))
         names = list(self.candidates_)
         self.chosen_ = (
             max(self.inner_scores_, key=self.inner_scores_.get) if len(names) > 1 else names[0]
@@ -252,7 +187,7 @@ class AFPriorShiftModel(BaseEstimator):
         self._check()
         if getattr(self, "chosen_", None) is None:
             raise ValueError("no candidate chosen yet: call adapt(X_target) first")
-        return self._final()[self.chosen_][0]
+        return self.candidates_[self.chosen_][0]
 
     def gate_reasons(self, X) -> np.ndarray:
         """Why each record of ``X`` has no measurable ECG ("" when it has one): the
@@ -260,7 +195,7 @@ class AFPriorShiftModel(BaseEstimator):
         not ``quality_gate`` is on)."""
         from ._quality_gate import ecg_quality_gate
 
-        return ecg_quality_gate(getattr(X, "X", X))
+        return ecg_quality_gate(X)
 
     def gated_records(self, X, records) -> list[dict]:
         """The records of ``X`` that the quality gate calls ``"~"``, with the reason.
@@ -278,7 +213,6 @@ class AFPriorShiftModel(BaseEstimator):
             ``{"record": name, "reason": str}`` per gated record, in row order; empty when
             none is gated or the gate does not apply (``quality_gate``).
         """
-        X = getattr(X, "X", X)
         records = list(records)
         if len(records) != len(X):
             raise ValueError(
@@ -306,8 +240,7 @@ class AFPriorShiftModel(BaseEstimator):
         from ._quality_gate import GATE_LABEL
 
         adapter = self.chosen_adapter_
-        with self._target(X) as X:
-            p = adapter.predict_proba(self._columns(X, self._final()[self.chosen_][1]))
+        p = adapter.predict_proba(self._columns(X, self.candidates_[self.chosen_][1]))
         gated = self._gated(X)
         if gated is not None and gated.any():
             p = p.copy()
@@ -326,12 +259,11 @@ class AFPriorShiftModel(BaseEstimator):
         from .protocols import adaptation_report
 
         self.chosen_adapter_  # noqa: B018 (raises before adapt)
-        with self._target(X_test) as X_test:
-            gated = self._gated(X_test)
-            reps = {
-                name: adaptation_report(a, self._columns(X_test, ncol), y_test, gated=gated)
-                for name, (a, ncol) in self._final().items()
-            }
+        gated = self._gated(X_test)
+        reps = {
+            name: adaptation_report(a, self._columns(X_test, ncol), y_test, gated=gated)
+            for name, (a, ncol) in self.candidates_.items()
+        }
         rep = reps.pop(self.chosen_)
         rep.update(chosen=self.chosen_, inner_scores=dict(self.inner_scores_))
         rep["not_chosen"] = reps

@@ -373,19 +373,6 @@ def _summary(values: dict) -> dict:
     }
 
 
-def _test_part(X, te, crops, crop_owner):
-    """The test records ``te`` of ``X`` with their own crops, as an AFFeatureMatrix."""
-    from ...features.af.matrix import AFFeatureMatrix
-
-    if crops is None:
-        raise ValueError("average_crops=True needs crops (an AFFeatureMatrix with crops)")
-    keep = np.flatnonzero(np.isin(crop_owner, te))
-    pos = np.full(len(X), -1, dtype=np.int64)
-    pos[te] = np.arange(len(te))
-    owner = pos[crop_owner[keep]]
-    return AFFeatureMatrix(X[te], (), np.asarray(crops)[keep], owner)
-
-
 def prior_shift_protocol(
     make_candidates,
     X,
@@ -399,7 +386,6 @@ def prior_shift_protocol(
     progress: bool = False,
     crops=None,
     crop_owner=None,
-    average_crops: bool = False,
 ) -> dict:
     """Per seed: :func:`~geoecg.evaluation.prior_shift.prior_shift_split` (balanced training
     part, test part of ``test_size`` records at ``target``), each candidate of
@@ -428,12 +414,7 @@ def prior_shift_protocol(
     Since session 19 (registry item 14) the test records without a measurable ECG are called
     ``"~"`` in every row (``AFPriorShiftModel(quality_gate="auto")``: when ``X`` holds the
     record features and ``"~"`` is a class); each row records ``n_gated``, and a done row
-    without it (written before) is refused.
-
-    ``average_crops`` (registry item 17, needs crops): ``AFPriorShiftModel(average_crops=True)``,
-    each record's base-model probability the mean over the record and its usable crops, the
-    test part's included (its crops are never in a fit); the candidate is chosen as without
-    it."""
+    without it (written before) is refused."""
     from ...evaluation.prior_shift import prior_shift_split
     from ._quality_gate import ecg_quality_gate, gate_applies
     from .prior_shift_model import AFPriorShiftModel
@@ -473,10 +454,8 @@ def prior_shift_protocol(
             pos = np.full(len(y), -1, dtype=np.int64)
             pos[tr] = np.arange(len(tr))
             sub = {"crops": np.asarray(crops)[keep], "crop_owner": pos[crop_owner[keep]]}
-        X_te = _test_part(X, te, crops, crop_owner) if average_crops else X[te]
-        model = AFPriorShiftModel(cands, average_crops=average_crops)
-        model.fit(X[tr], y[tr], **sub).adapt(X_te)
-        rep = model.report(X_te, y[te])
+        model = AFPriorShiftModel(cands).fit(X[tr], y[tr], **sub).adapt(X[te])
+        rep = model.report(X[te], y[te])
         rep.update(seed=int(seed), **now)
         per_seed.append(_finished(int(seed), rep, on_fold))
     summary = {}
