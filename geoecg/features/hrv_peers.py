@@ -28,8 +28,8 @@ __all__ = [
     "median_seconds",
 ]
 
-#: HRV index name in geoecg -> (name in NeuroKit2 without "HRV_", whether the definitions
-#: match, note).
+#: HRV index name in geoecg -> (name in NeuroKit2 without the ``HRV_`` prefix, whether the
+#: definitions match, note).
 NK_MAP: dict[str, tuple[str, bool, str]] = {
     **{k: (k, True, "") for k in ("MeanNN", "SDNN", "RMSSD", "SDSD", "CVNN", "CVSD")},
     **{k: (k, True, "") for k in ("MedianNN", "MadNN", "MCVNN", "IQRNN", "Prc20NN")},
