@@ -1,5 +1,7 @@
 """AFRecordClassifier / make_af_classifier: the CinC AF pipeline as one estimator on signals."""
 
+import warnings
+
 import numpy as np
 import pytest
 from sklearn.base import clone
@@ -32,7 +34,9 @@ def test_crops_and_rhythm_profile_and_prior_adaptation(sample):
     clf = make_af_classifier("rhythm-crops", n_estimators=5, random_state=0).fit(X, y)
     assert clf.classifier_.n_features_in_ == 107 + 86
     ad = make_af_classifier(adapt="em", n_estimators=5, random_state=0)
-    ad.set_params(cv=2, n_bootstrap=10).fit(X, y).adapt(X[:10])
+    with pytest.warns(UserWarning, match=r"class counts \{'A': 5, 'N': 5, 'O': 5, '~': 5\}"):
+        ad.set_params(cv=2, n_bootstrap=10).fit(X, y)  # 5 per class: calibration unreliable
+    ad.adapt(X[:10])
     assert np.isclose(ad.target_priors_.sum(), 1.0)
     assert ad.prior_estimate_.n_target == 10
     with pytest.raises(ValueError, match="preset"):
@@ -56,8 +60,12 @@ def test_bench_nested_default_and_train_test_adaptation(tmp_path):
     assert rc == 0 and "nested" in r["mode"]
     assert len(r["per_seed"][0]["choices"]) == 2  # one inner choice per outer fold
     assert r["grid"]["blocks__rhythm_profile"] == [False, True]
-    with pytest.warns(UserWarning, match="4 class"):  # 5 records per class: named as unreliable
+    with warnings.catch_warnings(record=True) as got:  # not pytest.warns: it re-raises the
+        warnings.simplefilter("always")  # warnings it did not match
         rc = bench_af("--train-data", d, "--test-data", d)
+    said = [str(w.message) for w in got]  # 5 records per class: named as unreliable, twice
+    assert any("4 class(es) with fewer than 10" in m for m in said)
+    assert any("class counts {'A': 5, 'N': 5, 'O': 5, '~': 5}" in m for m in said)
     r = json.loads(out.read_text())
     pa = r["prior_adaptation"]
     assert rc == 0 and set(pa["rows"]) == {

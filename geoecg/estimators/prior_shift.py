@@ -23,6 +23,7 @@ sample given explicitly (with bootstrap confidence intervals).
 from __future__ import annotations
 
 import numbers
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -53,6 +54,13 @@ __all__ = [
 METHODS = ("em", "bbse", "rlls", "known", "none")
 _ESTIMATORS = ("em", "bbse", "rlls")
 _EPS = 1e-12
+#: Fewest training records per class below which ``fit`` warns that the calibration map and
+#: the out-of-fold confusion matrix (BBSE / RLLS) are fitted on too few held-out records: with
+#: 5 folds that is under 2 held-out records per class and fold, while the logistic map has
+#: ``n_classes + 1`` parameters per class. The same number as
+#: ``geoecg.estimators.af.prior_shift_model.MIN_CLASS_RECORDS``; a rule of thumb, not tuned
+#: on any score.
+MIN_RECORDS_PER_CLASS = 10
 
 
 @dataclass(frozen=True)
@@ -198,6 +206,14 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         groups than an int ``cv``, or a ``target_priors`` dict names a label that is not
         a class of ``y``.
 
+    Warns
+    -----
+    UserWarning
+        In ``fit`` when a class has fewer than ``MIN_RECORDS_PER_CLASS`` (10) training
+        records and ``calibration`` is not None or ``method`` is ``"bbse"`` / ``"rlls"``
+        (else at the first BBSE / RLLS estimate): the message names the class counts. On so
+        few records the calibration map can be wrong, up to swapping two classes.
+
     Examples
     --------
     >>> rng = np.random.default_rng(0)
@@ -332,6 +348,10 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             raw[te] = _aligned_proba(m, _safe_indexing(X, te), self.classes_)
         if np.isnan(raw).any():
             raise ValueError("cv must give every training record one held-out prediction")
+        self._few_records = self._few_records_message(yi)
+        if self._few_records and (self.calibration is not None or self.method in ("bbse", "rlls")):
+            warnings.warn(self._few_records, UserWarning, stacklevel=2)
+            self._few_records = ""  # said once
         self.calibrator_ = _Calibrator(self.calibration, k).fit(raw, yi)
         self.oof_proba_ = self.calibrator_(raw)
         self.oof_labels_ = yi
@@ -350,6 +370,21 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         if target is not None:
             self.adapt(target)
         return self
+
+    def _few_records_message(self, yi):
+        """Why the out-of-fold pieces are unreliable ("" when every class is large enough)."""
+        counts = np.bincount(yi, minlength=self.classes_.size)
+        if counts.min() >= MIN_RECORDS_PER_CLASS:
+            return ""
+        named = {str(c): int(n) for c, n in zip(self.classes_, counts, strict=True)}
+        return (
+            f"{type(self).__name__}: training class counts {named}; fewer than "
+            f"{MIN_RECORDS_PER_CLASS} records in a class, so the calibration map "
+            f"(calibration={self.calibration!r}) and the out-of-fold confusion matrix used by "
+            "BBSE / RLLS are fitted on a few held-out predictions and can be wrong (on 5 "
+            "records per class the logistic map can even swap two classes); use more "
+            "training records or calibration=None"
+        )
 
     def target_weighted_oof(self):
         """The training records' out-of-fold predictions as if drawn from the target.
@@ -444,6 +479,9 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         n = Q.shape[0]
         if n == 0:
             raise ValueError("X_target must hold at least one record")
+        if method in ("bbse", "rlls") and getattr(self, "_few_records", ""):
+            warnings.warn(self._few_records, UserWarning, stacklevel=3)
+            self._few_records = ""  # said once (fit did not, for calibration=None)
         est = self._point(Q, method)
         nb = int(self.n_bootstrap)
         lo = hi = np.full_like(est, np.nan)
