@@ -5,6 +5,7 @@ features, the classifier's crop rows and the fold logic of
 from __future__ import annotations
 
 import json
+import warnings
 
 import numpy as np
 import pytest
@@ -250,8 +251,12 @@ def test_cli_crop_augment_end_to_end(tmp_path):
     held += ["--cache", str(tmp_path / "cache"), "--json", str(out)]
     # the held-out route fits the prior-shift pipeline (crops included): no --preset there
     assert main([*held, "--preset", "rhythm-crops"]) == 2
-    with pytest.warns(UserWarning, match="4 class"):  # 5 records per class: named as unreliable
+    with warnings.catch_warnings(record=True) as got:  # not pytest.warns: it re-raises the
+        warnings.simplefilter("always")  # warnings it did not match
         rc = main(held)
+    said = [str(w.message) for w in got]  # 5 records per class: named as unreliable, twice
+    assert any("4 class(es) with fewer than 10" in m for m in said)
+    assert any("class counts {'A': 5, 'N': 5, 'O': 5, '~': 5}" in m for m in said)
     r = json.loads(out.read_text())
     assert rc == 0 and r["n_records"] == 20 and 30 <= r["n_train_crops"] <= 40
     assert r["prior_adaptation"]["chosen"] in ("default", "rhythm")
