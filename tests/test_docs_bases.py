@@ -19,7 +19,6 @@ import re
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 
 import pytest
 from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
@@ -27,13 +26,9 @@ from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 pytest.importorskip("sphinx", reason="the docs extra is not installed: pip install '.[docs]'")
 pytest.importorskip("numpydoc", reason="the docs extra is not installed")
 
-ROOT = Path(__file__).resolve().parents[1]
-DOCS = ROOT / "docs"
-sys.path.insert(0, str(DOCS))
-try:
-    import _apigen
-finally:
-    sys.path.remove(str(DOCS))
+from apigen_loader import DOCS, ROOT, load_apigen  # noqa: E402
+
+_apigen = load_apigen()
 
 _BASES = re.compile(r"Bases:(.*?)</p>", re.S)
 _XREF = re.compile(

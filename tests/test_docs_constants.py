@@ -14,20 +14,14 @@ import importlib
 import inspect
 import io
 import re
-import sys
-from pathlib import Path
 
 import pytest
 
 pytest.importorskip("sphinx", reason="the docs extra is not installed: pip install '.[docs]'")
 
-ROOT = Path(__file__).resolve().parents[1]
-DOCS = ROOT / "docs"
-sys.path.insert(0, str(DOCS))
-try:
-    import _apigen
-finally:
-    sys.path.remove(str(DOCS))
+from apigen_loader import load_apigen  # noqa: E402
+
+_apigen = load_apigen()
 
 #: Constants that still have no ``#:`` comment, and why they are left so.
 UNDESCRIBED = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numbers
+import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -430,8 +431,6 @@ def make_default_beat_model(
         raise ValueError(f"s_floor must be True, False or None, got {s_floor!r}")
     has_rr = "dom_rr_pre" in list(feature_names)
     if s_floor is None and not has_rr:
-        import warnings
-
         warnings.warn(
             "make_default_beat_model: feature_names lack the dom_rr_pre column (the RR ratio "
             "the prematurity floor needs), so the model is NE (self-training without the "
