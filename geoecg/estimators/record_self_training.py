@@ -395,8 +395,8 @@ def self_training_beat_tables(
         with the floor, its ``s_floor_k`` (None: off).
     """
     from ..features.beat_records import stack_beat_tables
+    from ._record_prior_tables import _outer_splitter, _patients
     from .heartbeat import DEFAULT_ADAPT, DEFAULT_FEATURE_SET, make_default_beat_model
-    from .record_prior import _outer_splitter, _patients
 
     fs = DEFAULT_FEATURE_SET if feature_set is None else feature_set
     ad = DEFAULT_ADAPT if adapt is None else adapt
