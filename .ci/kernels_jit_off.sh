@@ -28,7 +28,7 @@ python -m pytest -q -p no:cacheprovider \
     tests/test_rpeaks_kernels.py tests/test_rpeaks_kernels_decide.py tests/test_rpeaks_noise.py \
     tests/test_kernel_twins_extra.py \
     tests/test_rpeaks_shared.py tests/test_rpeaks_stages.py tests/test_rpeaks_kernels_combine.py \
-    tests/test_jit_twins.py tests/test_rpeaks_speed_paths.py tests/test_rpeaks_split.py \
+    tests/test_jit_twins.py tests/test_rpeaks_speed_paths.py tests/test_rpeaks_split.py tests/test_rpeaks_track_noisy.py \
     tests/test_af_kernels.py tests/test_beats.py tests/test_delineation.py \
     tests/test_delineation_compiled.py tests/test_hrv.py tests/test_hrv_brute_force.py \
     tests/test_hrv_speed.py tests/test_hrv_speed_spectral.py tests/test_hrv_simd.py \

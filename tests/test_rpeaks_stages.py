@@ -9,6 +9,7 @@ import math
 import numpy as np
 import pytest
 from numba import config as numba_config
+from rpeak_track_twin import twin_track_select
 
 from geoecg._kernels import rpeaks_stages as S
 from geoecg._kernels.rpeaks import local_maxima, mask_runs
@@ -21,7 +22,7 @@ from geoecg._kernels.rpeaks_decide import (
 )
 from geoecg._kernels.rpeaks_fused import lead_energies_fused, track_inputs
 from geoecg.features import rpeaks as R
-from geoecg.features._rpeaks_run import _plan_of, _track_select
+from geoecg.features._rpeaks_run import _plan_of
 
 
 def twin_beats_in_run(m, plan):
@@ -50,7 +51,7 @@ def twin_beats_in_run(m, plan):
             erode=R._NOISE_ERODE,
         )  # fmt: skip
         if noisy:
-            idx, thr = _track_select(cand, h, idx, thr_c, is_beat, w, plan)
+            idx, thr = twin_track_select(cand, h, idx, thr_c, is_beat, w, plan)
     pos, hb = cand[idx], h[idx]
     if plan.prune:
         keep = prune_split_beats(

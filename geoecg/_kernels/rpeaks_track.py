@@ -242,3 +242,121 @@ def envelope_noise_weight(m, beat_pos, beat_h, block, n_sub, chunk, lo, hi, erod
             out[b] = v
         return out
     return w
+
+
+@njit(cache=True, nogil=True)
+def track_candidates(cand, h, coff, idx, boff, thr_c, noisy, min_frac, tiny):
+    """The candidates beat-sequence tracking weighs in each noisy stretch, before the
+    logarithms (the first step of ``geoecg.features._rpeaks_run._track_noisy``).
+
+    Stretch ``r`` holds the candidates ``coff[r]:coff[r + 1]`` (positions ``cand``,
+    heights ``h``, the threshold each sees ``thr_c``) and the beats ``boff[r]:boff[r + 1]``
+    of ``idx`` (candidate indices within the stretch). In each stretch with ``noisy[r]``,
+    a candidate is weighed when it is a beat or ``h > min_frac * thr_c``. Returns
+    ``(sel, ratio, sel_beat, soff)``: the weighed candidates' indices within their stretch
+    (increasing; stretch ``r``'s at ``soff[r]:soff[r + 1]``, none for a stretch that is not
+    noisy), ``h / max(thr_c, tiny)`` of each (NaN when ``thr_c`` is NaN, as
+    ``np.maximum``), and whether each is a beat. The same numbers as the NumPy steps
+    ``np.flatnonzero``, ``h[sel] / np.maximum(thr_c[sel], tiny)``: one IEEE product,
+    comparison and division each.
+    """
+    nr = noisy.shape[0]
+    nc = cand.shape[0]
+    sel = np.empty(nc, dtype=np.int64)
+    ratio = np.empty(nc)
+    sel_beat = np.empty(nc, dtype=np.bool_)
+    soff = np.zeros(nr + 1, dtype=np.int64)
+    is_beat = np.zeros(nc, dtype=np.bool_)
+    ns = 0
+    for r in range(nr):
+        if noisy[r]:
+            c0 = coff[r]
+            for q in range(boff[r], boff[r + 1]):
+                is_beat[c0 + idx[q]] = True
+            for c in range(c0, coff[r + 1]):
+                t = thr_c[c]
+                if is_beat[c] or h[c] > min_frac * t:
+                    sel[ns] = c - c0
+                    g = t if (t >= tiny or t != t) else tiny
+                    ratio[ns] = h[c] / g
+                    sel_beat[ns] = is_beat[c]
+                    ns += 1
+        soff[r + 1] = ns
+    return sel[:ns], ratio[:ns], sel_beat[:ns], soff
+
+
+@njit(cache=True, nogil=True)
+def _median_diff(cand, idx, b0, b1):
+    """``float(np.median(np.diff(cand[idx[b0:b1]])))`` for ``b1 - b0 >= 2`` increasing
+    positions: the middle of the sorted intervals, or the mean of the two middle ones
+    (integers, so their float64 sum is exact and ``/ 2`` the one rounding NumPy makes)."""
+    nd = b1 - b0 - 1
+    d = np.empty(nd, dtype=np.int64)
+    for q in range(nd):
+        d[q] = cand[idx[b0 + q + 1]] - cand[idx[b0 + q]]
+    d.sort()
+    h = nd >> 1
+    if nd & 1:
+        return float(d[h])
+    return (float(d[h - 1]) + float(d[h])) / 2.0
+
+
+@njit(cache=True, nogil=True)
+def track_runs(
+    cand, coff, idx, thr, boff, thr_c, w, noisy, sel, lg, sel_beat, soff,
+    refractory, max_gap, beta, dead, gmin, pen,
+):  # fmt: skip
+    """The beats of each noisy stretch re-selected by :func:`track_beats` (the second step
+    of ``geoecg.features._rpeaks_run._track_noisy``); returns the new ``(idx, thr, boff)``
+    in the layout of :func:`geoecg._kernels.rpeaks_stages.finish_runs`.
+
+    ``sel``, ``sel_beat`` and ``soff`` are :func:`track_candidates`' and ``lg`` the
+    natural logarithm of its ``ratio`` (taken in NumPy by the caller). In a noisy stretch
+    a beat's evidence is ``max(lg, gmin)`` and another candidate's ``min(lg, 0) - pen``
+    (NaN propagated, as ``np.maximum`` / ``np.minimum``); the first RR interval is the
+    median beat interval of the stretch (:func:`_median_diff`); :func:`track_beats` keeps
+    a subset of ``sel``, whose thresholds are ``thr_c``. A stretch that is not noisy keeps
+    its beats and thresholds.
+    """
+    nr = noisy.shape[0]
+    nb = boff[nr]
+    ns = soff[nr]
+    new_idx = np.empty(nb + ns, dtype=np.int64)
+    new_thr = np.empty(nb + ns)
+    new_boff = np.zeros(nr + 1, dtype=np.int64)
+    o = 0
+    for r in range(nr):
+        if not noisy[r]:
+            for q in range(boff[r], boff[r + 1]):
+                new_idx[o] = idx[q]
+                new_thr[o] = thr[q]
+                o += 1
+            new_boff[r + 1] = o
+            continue
+        s0, s1 = soff[r], soff[r + 1]
+        c0 = coff[r]
+        k = s1 - s0
+        pos = np.empty(k, dtype=np.int64)
+        ev = np.empty(k)
+        wt = np.empty(k)
+        for j in range(k):
+            c = c0 + sel[s0 + j]
+            pos[j] = cand[c]
+            wt[j] = w[c]
+            v = lg[s0 + j]
+            if sel_beat[s0 + j]:
+                ev[j] = v if (v >= gmin or v != v) else gmin
+            else:
+                ev[j] = (v if (v <= 0.0 or v != v) else 0.0) - pen
+        keep = track_beats(
+            pos, ev, wt, refractory, max_gap, _median_diff(cand[c0:], idx, boff[r], boff[r + 1]),
+            beta, dead,
+        )  # fmt: skip
+        for j in range(k):
+            if keep[j]:
+                t = sel[s0 + j]
+                new_idx[o] = t
+                new_thr[o] = thr_c[c0 + t]
+                o += 1
+        new_boff[r + 1] = o
+    return new_idx[:o], new_thr[:o], new_boff

@@ -21,7 +21,7 @@ import numpy as np
 
 from .._kernels import rpeaks_stages as S
 from .._kernels.rpeaks import mask_runs
-from .._kernels.rpeaks_track import track_beats
+from .._kernels.rpeaks_track import track_candidates, track_runs
 from .rpeaks import (
     _LEAD_BLOCK_S,
     _LEAD_FLOOR,
@@ -126,49 +126,28 @@ def _finish_noisy(x2, energy, used, runs, ibuf, fbuf, plan: _Plan):
 
 
 def _track_noisy(cand, h, coff, idx, thr, boff, thr_c, w, noisy, plan: _Plan):
-    """The beats of each noisy stretch (``noisy[r]``) re-selected by :func:`_track_select`;
-    new ``(idx, thr, boff)`` in the layout of
-    :func:`~geoecg._kernels.rpeaks_stages.finish_runs`."""
-    idx_parts, thr_parts = [], []
-    for r in range(noisy.shape[0]):
-        c, b = slice(coff[r], coff[r + 1]), slice(boff[r], boff[r + 1])
-        i, t = idx[b], thr[b]
-        if noisy[r]:
-            is_beat = np.zeros(coff[r + 1] - coff[r], dtype=bool)
-            is_beat[i] = True  # as track_inputs marks the beats
-            i, t = _track_select(cand[c], h[c], i, thr_c[c], is_beat, w[c], plan)
-        idx_parts.append(i)
-        thr_parts.append(t)
-    sizes = [0] + [p.shape[0] for p in idx_parts]
-    return np.concatenate(idx_parts), np.concatenate(thr_parts), np.cumsum(sizes)
-
-
-def _track_select(cand, h, idx, thr_c, is_beat, w, plan: _Plan):
-    """Stage 6 in a noisy stretch, after its inputs
-    (:func:`geoecg._kernels.rpeaks_fused.track_inputs`); new (beat indices, thresholds).
+    """The beats of each noisy stretch (``noisy[r]``) re-selected by beat-sequence tracking
+    (stage 6 after its inputs, :func:`geoecg._kernels.rpeaks_fused.track_inputs`); new
+    ``(idx, thr, boff)`` in the layout of
+    :func:`~geoecg._kernels.rpeaks_stages.finish_runs`.
 
     Each candidate sees the threshold of the last beat before it (its own for a beat). The
     evidence of a beat kept by the thresholds is ``max(log(h / thr), _TRACK_GMIN)``; a
     rejected candidate above ``_TRACK_MIN_FRAC * thr`` may come back with
     ``min(log(h / thr), 0) - _TRACK_PEN``. :func:`track_beats` then picks the sequence with
     the best evidence minus RR-irregularity cost, the cost weighted by the envelope noise.
+    Two kernels around one NumPy call: :func:`track_candidates` (the candidates and their
+    ``h / thr``), ``np.log`` (NumPy's logarithm, which is not always the C library's that
+    a kernel would call), :func:`track_runs` (the evidence, :func:`track_beats`, the new
+    layout).
     """
-    fs_d = plan.fs_d
-    sel = np.flatnonzero(is_beat | (h > _TRACK_MIN_FRAC * thr_c))
-    lg = np.log(h[sel] / np.maximum(thr_c[sel], _TINY))
-    ev = np.where(is_beat[sel], np.maximum(lg, _TRACK_GMIN), np.minimum(lg, 0.0) - _TRACK_PEN)
-    keep = track_beats(
-        positions=cand[sel],
-        evidence=ev,
-        weight=w[sel],
-        refractory=plan.refr,
-        max_gap=_TRACK_MAX_GAP_S * fs_d,
-        rr0=float(np.median(np.diff(cand[idx]))),
-        beta=_TRACK_BETA,
-        dead=_TRACK_DEAD,
-    )
-    out = sel[keep]
-    return out, thr_c[out]
+    sel, ratio, sel_beat, soff = track_candidates(cand, h, coff, idx, boff, thr_c, noisy,
+                                                  _TRACK_MIN_FRAC, _TINY)  # fmt: skip
+    lg = np.log(ratio)
+    return track_runs(
+        cand, coff, idx, thr, boff, thr_c, w, noisy, sel, lg, sel_beat, soff, plan.refr,
+        _TRACK_MAX_GAP_S * plan.fs_d, _TRACK_BETA, _TRACK_DEAD, _TRACK_GMIN, _TRACK_PEN,
+    )  # fmt: skip
 
 
 def run_stages(x2: np.ndarray, plan: _Plan, method: str, keep: int | None = None):
