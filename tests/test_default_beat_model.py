@@ -14,6 +14,7 @@ import pytest
 import sklearn
 
 from geoecg.estimators import RecordPriorAdapter
+from geoecg.estimators import _record_prior_tables as rpt
 from geoecg.estimators import record_prior as rp
 from geoecg.estimators.heartbeat import (
     DEFAULT_ADAPT,
@@ -62,13 +63,13 @@ def test_factory_is_the_model_the_protocol_fits(monkeypatch, self_training, rr, 
     train, test = tables[:6], tables[6:]
     groups = [f"p{i}" for i in range(6)]
     fitted = []
-    clone = rp.clone
+    clone = rpt.clone
 
-    def spy(est, *a, **k):  # the first clone is the protocol's model; later ones are the
-        fitted.append(est)  # adapter's own clones of its base pipeline
+    def spy(est, *a, **k):  # the protocol's clone of its model (record_prior_beat_tables is
+        fitted.append(est)  # defined in _record_prior_tables since session 24)
         return clone(est, *a, **k)
 
-    monkeypatch.setattr(rp, "clone", spy)
+    monkeypatch.setattr(rpt, "clone", spy)
     ne = {"s_floor": False} if kind is RecordSelfTraining else {}  # NE asked for by name
     kw = dict(groups=groups, inner_folds=2, self_training=self_training, **ne, **KW)
     y_true, y_proto, y_base, n_test, folds = rp.record_prior_beat_tables(train, test, **kw)
