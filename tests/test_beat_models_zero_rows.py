@@ -121,3 +121,109 @@ def test_single_class_classifier_zero_rows():
     assert clf.booster_ is None
     assert clf.predict(X[:0]).shape == (0,) and clf.predict_proba(X[:0]).shape == (0, 1)
     assert clf.predict(X[:3]).tolist() == ["N"] * 3
+
+
+# --- adapters around a scikit-learn base model (session 24) -------------------------------
+# Before session 24 the contract above held only for the library's beat pipeline, which
+# accepts 0 rows itself; around LogisticRegression (RecordSelfTraining's docstring example)
+# every 0-row call raised scikit-learn's "Found array with 0 sample(s)". Now the adapters check
+# the 0-row table against the base model's fitted columns (validate_data, reset=False) and
+# answer with no rows.
+
+
+def _lr_models():
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(600, 2))
+    y = np.where(X[:, 0] > 0.5, "S", "N")
+    g = np.repeat(np.arange(6), 100)
+    ada = RecordPriorAdapter(LogisticRegression(), candidates=[("map", 0.0)]).fit(X, y, g)
+    st = RecordSelfTraining(
+        RecordPriorAdapter(LogisticRegression(), candidates=[("map", 0.0)]),
+        feature_names=["a", "b"],
+        local_features=["a"],
+    ).fit(X, y, g)
+    # fewer training groups than cv: nothing calibrated, predict is the base model's
+    un = RecordPriorAdapter(LogisticRegression(), cv=3).fit(X, y, np.repeat([0, 1], 300))
+    assert ada.decision_ == "map" and st.estimator_.decision_ == "map" and un.decision_ is None
+    return X, {"adapter": ada, "self-training": st, "unadapted adapter": un}
+
+
+@pytest.fixture(scope="module")
+def lr_fitted():
+    return _lr_models()
+
+
+@pytest.mark.parametrize("name", ["adapter", "self-training", "unadapted adapter"])
+def test_adapters_around_logistic_regression_predict_zero_rows(lr_fitted, name):
+    X, models = lr_fitted
+    m = models[name]
+    pred = m.predict(X[:0], np.zeros(0))
+    assert isinstance(pred, np.ndarray) and pred.shape == (0,)
+    assert pred.dtype == m.classes_.dtype and m.classes_.tolist() == ["N", "S"]
+    if name == "self-training":
+        assert m.record_reasons(X[:0], np.zeros(0)) == {}
+    else:
+        P = m.predict_proba(X[:0], np.zeros(0))
+        assert P.shape == (0, 2) and P.dtype == np.float64
+        priors, recs = m.record_priors(X[:0], np.zeros(0))
+        assert priors.shape == (0, 2) and recs.shape == (0,)
+    # rows still go through the base model: the same calls as before on a record with beats
+    full = m.predict(X[:100], np.zeros(100))
+    assert full.shape == (100,) and set(full) <= {"N", "S"}
+
+
+@pytest.mark.parametrize("name", ["adapter", "self-training", "unadapted adapter"])
+@pytest.mark.parametrize(
+    "bad, match",
+    [(np.zeros((0, 3)), "3 features.*expecting 2"), (np.zeros(0), "Expected 2D array")],
+    ids=["three columns", "1-D"],
+)
+def test_adapters_check_the_columns_of_zero_rows(lr_fitted, name, bad, match):
+    """The short-circuit keeps the base model's column check: a 0-row table with the wrong
+    number of columns, or not 2-D, is still a ValueError naming it."""
+    _, models = lr_fitted
+    with pytest.raises(ValueError, match=match):
+        models[name].predict(bad, np.zeros(0))
+
+
+def test_adapter_checks_feature_names_of_a_zero_row_frame():
+    pd = pytest.importorskip("pandas")
+    from sklearn.linear_model import LogisticRegression
+
+    X, models = _lr_models()
+    y = models["adapter"].predict(X, np.repeat(np.arange(6), 100))
+    frame = pd.DataFrame(X, columns=["a", "b"])
+    ada = RecordPriorAdapter(LogisticRegression(), candidates=[("map", 0.0)])
+    ada.fit(frame, y, np.repeat(np.arange(6), 100))
+    assert ada.predict(frame.iloc[:0], np.zeros(0)).shape == (0,)
+    with pytest.raises(ValueError, match="feature names"):
+        ada.predict(frame.iloc[:0].rename(columns={"b": "c"}), np.zeros(0))
+
+
+def test_adapter_leaves_zero_rows_to_a_base_model_without_column_count():
+    """A base model that records no ``n_features_in_`` is asked itself (its own validation
+    decides): here it answers 0 rows with a (0, 2) matrix, and the adapter passes it on."""
+    from sklearn.base import BaseEstimator, ClassifierMixin
+
+    seen = []
+
+    class NoCount(ClassifierMixin, BaseEstimator):
+        def fit(self, X, y):
+            self.classes_ = np.unique(y)
+            return self
+
+        def predict_proba(self, X):
+            seen.append(np.shape(X))
+            p = 1.0 / (1.0 + np.exp(-4.0 * (np.asarray(X)[:, 0] - 0.5)))
+            return np.column_stack([1.0 - p, p])
+
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(600, 2))
+    y = np.where(X[:, 0] > 0.5, "S", "N")
+    ada = RecordPriorAdapter(NoCount(), candidates=[("map", 0.0)])
+    ada.fit(X, y, np.repeat(np.arange(6), 100))
+    seen.clear()
+    assert ada.predict(X[:0], np.zeros(0)).shape == (0,)
+    assert seen == [(0, 2)]

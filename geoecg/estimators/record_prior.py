@@ -23,7 +23,7 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import GroupKFold
 from sklearn.utils import _safe_indexing
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
+from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d, validate_data
 
 from ._record_prior_tables import record_prior_beat_tables
 from .prior_estimation import em_priors, prior_correct
@@ -171,7 +171,18 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         fewer than 2 classes, ``score_labels`` names no class of ``y`` while there is a choice
         to make (both are named),
         ``prior_floor`` is not in [0, 1], ``em_max_iter`` is not an integer >= 1 or
-        ``em_tol`` is not a finite number >= 0.
+        ``em_tol`` is not a finite number >= 0. In ``predict``, ``predict_proba`` and
+        ``record_priors``: a table with other columns than the fitted base model's (also with
+        0 rows).
+
+    Notes
+    -----
+    A table of 0 rows (a record without beats) gives an empty prediction of the classes'
+    dtype, a (0, n_classes) ``predict_proba`` and ``record_priors``, whatever the base model:
+    the table is checked against the base model's fitted columns (``n_features_in_``,
+    ``feature_names_in_``) and the base model, which may reject 0 samples (most
+    scikit-learn classifiers do), is not called; a base model without ``n_features_in_``
+    is called as usual.
 
     Examples
     --------
@@ -348,6 +359,8 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "estimator_")
         n = _safe_len(X)
         g = _row_groups(groups, n)
+        if n == 0 and _empty_table_checked(self.estimator_, X):
+            return np.zeros((0, self.classes_.size)), g
         P = _aligned_proba(self.estimator_, X, self.classes_)
         return (P if self.calibrator_ is None else self._calibrate(P)), g
 
@@ -394,6 +407,8 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             rows are one record.
         """
         Q, g = self._records(X, groups)
+        if Q.shape[0] == 0:  # a record without samples: no call (columns checked)
+            return self.classes_[:0]
         if self.decision_ is None:
             return self.estimator_.predict(X)
         out = np.empty(Q.shape[0], dtype=np.int64)
@@ -414,3 +429,16 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
 
 def _safe_len(X):
     return X.shape[0] if hasattr(X, "shape") else len(X)
+
+
+def _empty_table_checked(model, X) -> bool:
+    """True when the 0-row ``X`` passes ``model``'s own column checks (scikit-learn's
+    ``validate_data(reset=False)``: a 2-D table, the fitted ``n_features_in_`` and, for a
+    DataFrame, the fitted ``feature_names_in_``), so that the adapters can answer with no
+    rows instead of calling a base model that rejects 0 samples (most scikit-learn
+    classifiers do); ValueError naming the mismatch otherwise. False when ``model`` records
+    no column count: its own ``predict_proba`` then decides (and may raise)."""
+    if getattr(model, "n_features_in_", None) is None:
+        return False
+    validate_data(model, X, reset=False, ensure_min_samples=0, ensure_all_finite=False, dtype=None)
+    return True
