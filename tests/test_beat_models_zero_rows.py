@@ -227,3 +227,26 @@ def test_adapter_leaves_zero_rows_to_a_base_model_without_column_count():
     seen.clear()
     assert ada.predict(X[:0], np.zeros(0)).shape == (0,)
     assert seen == [(0, 2)]
+
+
+def test_prematurity_floor_around_logistic_regression_zero_rows():
+    """The default's outer layer (FL) over a LogisticRegression-based NE: 0 rows give an empty
+    call, a 0-row table with 3 columns (fitted on 2) the base model's column error."""
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(600, 2))
+    y = np.where(X[:, 0] > 0.5, "S", "N")
+    X[:, 1] = 1.0 - 0.3 * (y == "S") + 0.05 * rng.normal(size=600)  # dom_rr_pre: S premature
+    names = ["a", "dom_rr_pre"]
+    ne = RecordSelfTraining(
+        RecordPriorAdapter(LogisticRegression(), candidates=[("map", 0.0)]),
+        feature_names=names,
+        local_features=["a"],
+    )
+    fl = RecordPrematurityFloor(ne, feature_names=names).fit(X, y, np.repeat(np.arange(6), 100))
+    pred = fl.predict(X[:0], np.zeros(0))
+    assert pred.shape == (0,) and pred.dtype == fl.classes_.dtype
+    assert fl.predict(X[:50], np.zeros(50)).shape == (50,)
+    with pytest.raises(ValueError, match="3 features"):
+        fl.predict(np.zeros((0, 3)), np.zeros(0))
