@@ -35,7 +35,7 @@ python -m pytest -q -p no:cacheprovider \
     tests/test_sqi_fused.py tests/test_cohort_summary.py \
     tests/test_hrv_cleaning.py tests/test_sqi.py tests/test_simulate_waveforms.py \
     tests/test_riemann_covariance.py tests/test_covariance_lanes8.py tests/test_riemann_spd.py \
-    tests/test_covariance_float32.py tests/test_covariance_int16.py \
+    tests/test_covariance_float32.py \
     tests/test_window_riemann_mean.py \
     tests/test_cohort_identity.py \
     -k "$select" \

@@ -167,13 +167,12 @@ def test_lead_covariances_float32_degenerate_records():
 
 
 def test_lead_covariances_other_dtypes_converted_or_refused():
-    """float16 is converted to float64 as before (the same result as the caller's own
-    conversion; int16 digital samples need a gain since session 24, tests/test_covariance_int16.py);
-    complex and string input are refused with an error naming the dtype;
+    """float16 and int16 are converted to float64 as before (the same result as the caller's
+    own conversion); complex and string input are refused with an error naming the dtype;
     float32 input keeps the checks of float64 (infinite values, (n_samples, n_leads) layout,
     number of dimensions)."""
     X = np.round(_stacks()["bench"][:2] * 200.0)
-    for dt in (np.float16,):
+    for dt in (np.float16, np.int16):
         a = X.astype(dt)
         np.testing.assert_array_equal(
             lead_covariances(a).covariances, lead_covariances(a.astype(np.float64)).covariances

@@ -9,8 +9,7 @@ two-pass path.
 No validation here: callers pass C-contiguous float64 arrays, or float64 outputs and float32
 records ``X``: read as float32 (half the bytes) and widened exactly, every sum in float64, so the
 results equal those of the float64 array of the same values to rounding (see
-:func:`geoecg.riemann.lead_covariances`), or int16 records (digital samples, converted exactly;
-:func:`scale_covariances` turns their covariances into mV^2).
+:func:`geoecg.riemann.lead_covariances`).
 """
 
 from __future__ import annotations
@@ -222,21 +221,6 @@ def batch_covariance(X, method, cov, shrinkage, n_valid):
         s, nv = _one_covariance(X[k], method, cov[k], work)
         shrinkage[k] = s
         n_valid[k] = nv
-
-
-@njit(cache=True, nogil=True)
-def scale_covariances(cov, inv_gain, method, shrinkage, n_valid):
-    """``cov[k] <- G^-1 cov[k] G^-1`` (``inv_gain`` (c,), i.e. ``1 / G``) for every record,
-    then OAS shrinkage (``method == OAS``, finite records, ``c > 1``) into ``shrinkage``: the
-    covariance of digital samples in ADC units^2 to mV^2, shrunk in mV^2 (the shrinkage target
-    depends on the units)."""
-    n, c, _ = cov.shape
-    for k in range(n):
-        for i in range(c):
-            for j in range(c):
-                cov[k, i, j] = cov[k, i, j] * inv_gain[i] * inv_gain[j]
-        if method == OAS and c > 1 and np.isfinite(shrinkage[k]):
-            shrinkage[k] = _shrink_in_place(cov[k], n_valid[k])
 
 
 @njit(cache=True, nogil=True)

@@ -18,10 +18,7 @@ the last multiple of 8 are widened before their products, so every sum is accumu
 float64 from the exact float64 values of the float32 samples, with the same operations in the
 same order as for the float64 array of those values.
 
-The rows may also be int16 (digital samples; session 24): :func:`load8` converts them exactly
-(``sitofp``), and every product and sum of int16 values below 2^53 is exact in float64.
-
-No validation here: callers pass C-contiguous float64, float32 or int16 arrays.
+No validation here: callers pass C-contiguous float64 or float32 arrays.
 """
 
 from __future__ import annotations
@@ -82,7 +79,6 @@ f64x8 = vector_type(8)
 
 _VEC = llvm_vector(8)
 _VEC32 = ir.VectorType(ir.FloatType(), 8)
-_VEC16 = ir.VectorType(ir.IntType(16), 8)
 _is_f64 = all_of(types.float64)
 _is_vec = all_of(f64x8)
 
@@ -96,7 +92,7 @@ def pack8(a, b, c, d, e, f, g, h):
 def _is_row(a):
     return (
         isinstance(a, types.Array)
-        and a.dtype in (types.float64, types.float32, types.int16)
+        and a.dtype in (types.float64, types.float32)
         and a.ndim == 1
         and a.layout == "C"
     )
@@ -106,9 +102,6 @@ def _is_row(a):
 def _load8_intrinsic(typingctx, a, i):
     def codegen(context, builder, signature, args):
         arr = context.make_array(signature.args[0])(context, builder, args[0])
-        if signature.args[0].dtype == types.int16:  # 8 int16 values, converted exactly
-            ptr = builder.bitcast(builder.gep(arr.data, [args[1]]), _VEC16.as_pointer())
-            return builder.sitofp(builder.load(ptr, align=2), _VEC)
         if signature.args[0].dtype == types.float32:  # 8 floats, widened exactly
             ptr = builder.bitcast(builder.gep(arr.data, [args[1]]), _VEC32.as_pointer())
             return builder.fpext(builder.load(ptr, align=4), _VEC)
@@ -124,9 +117,9 @@ def _index_ok(a, i):
 
 @compiled_as(_load8_intrinsic, accepts=_index_ok)
 def load8(a, i):
-    """``(a[i], ..., a[i+7])`` as float64 lanes, of a contiguous 1-d float64, float32 or int16
-    array (one unaligned vector load; float32 and int16 values converted exactly; the compiled
-    call checks no bounds: ``0 <= i <= a.size - 8``)."""
+    """``(a[i], ..., a[i+7])`` as float64 lanes, of a contiguous 1-d float64 or float32 array
+    (one unaligned vector load; float32 values widened exactly; the compiled call checks no
+    bounds: ``0 <= i <= a.size - 8``)."""
     return tuple(float(a[i + k]) for k in range(8))
 
 

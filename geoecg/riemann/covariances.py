@@ -13,17 +13,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .._kernels.covariance import (
-    LWF,
-    OAS,
-    SCM,
-    batch_covariance,
-    delay_embed,
-    scale_covariances,
-)
+from .._kernels.covariance import LWF, OAS, SCM, batch_covariance, delay_embed
 from .._kernels.spd import SPD_BELOW_FLOOR, SPD_FLAT, SPD_NONFINITE, spd_status
 from .._validation import _to_float, as_signal, check_layout
-from ._digital import digital_input
 from ._window_mean import WINDOW_MEANS, riemann_window_mean
 
 __all__ = ["CovarianceResult", "lead_covariances", "ESTIMATORS"]
@@ -115,7 +107,6 @@ def lead_covariances(
     reg: float = 1e-6,
     n_jobs: int = 1,
     chunk_size: int = 512,
-    gain=None,
 ) -> CovarianceResult:
     """Batched lead covariance matrices, guaranteed SPD.
 
@@ -125,11 +116,7 @@ def lead_covariances(
         Signals in mV (already filtered if wanted). Non-finite samples are left out. A float32
         ndarray is read as it is (half the bytes of float64; the sums are accumulated in
         float64 from its exact values, so the result equals that of ``X.astype(np.float64)``
-        to rounding). Signed integer ``X`` holds digital samples (ADC units) and needs
-        ``gain``: an int16 ndarray is read as it is (``estimator`` "scm" or "oas", no
-        ``n_lags``, no ``window``; the sums of its exact products are exact), its covariance
-        scaled by the gains before the shrinkage; other integer arrays are converted to
-        ``X / gain`` in float64. Other real dtypes are converted to float64.
+        to rounding); other real dtypes are converted to float64.
     estimator : {"scm", "lwf", "oas"}, default "oas"
         Sample covariance, Ledoit-Wolf or Oracle Approximating Shrinkage.
     leads : sequence of int or str, or comma-separated str, optional
@@ -158,12 +145,6 @@ def lead_covariances(
         Threads (the kernel releases the GIL).
     chunk_size : int, default 512
         Records per kernel call (bounds the scratch memory of the embedding).
-    gain : float or array_like of float, optional
-        ADC units per mV of each lead of axis 1 (a number for all leads), for integer
-        ``X`` only (required there). Baseline offsets need no correction (a covariance does
-        not depend on them). The value -32768 (wfdb's invalid-sample marker of formats 16
-        and 61) is refused; other formats' markers (212: -2048, 80: -128) are ordinary
-        values here: read physical values (NaN at gaps) for records with gaps.
 
     Returns
     -------
@@ -175,15 +156,12 @@ def lead_covariances(
     Raises
     ------
     TypeError
-        If ``X`` is not an array of real numbers (e.g. complex or strings), or holds
-        unsigned integers or booleans.
+        If ``X`` is not an array of real numbers (e.g. complex or strings).
     ValueError
         If ``X`` is not (n_leads, n_samples) or (n_records, n_leads, n_samples),
         ``estimator`` or ``window_mean`` is unknown, ``n_lags`` or ``delay`` is not an
         integer >= 1, ``reg`` is negative, ``window`` is not None or >= 2 samples, or lead
-        names are given for other than the 12 standard leads; or integer ``X`` has no
-        ``gain``, ``gain`` is given with float ``X``, is not finite and > 0 or not one per
-        lead, or integer ``X`` holds -32768.
+        names are given for other than the 12 standard leads.
 
     Notes
     -----
@@ -225,11 +203,8 @@ def lead_covariances(
     riemann = window is not None and window_mean == "riemann"
     if riemann and not reg > 0:
         raise ValueError(f"window_mean='riemann' needs reg > 0 (SPD windows), got {reg!r}")
-    native = estimator != "lwf" and n_lags == 1 and window is None
-    X, inv_gain = digital_input(X, gain, native)
     scan_late = leads is None and window is None  # every sample enters the kernel's pass
-    if inv_gain is None:
-        X = _as_batch(X, scan_inf=not scan_late)
+    X = _as_batch(X, scan_inf=not scan_late)
     t_eff = X.shape[2] - (n_lags - 1) * delay
     if scan_late and t_eff < 2:
         _raise_on_inf(X, np.ones(X.shape[0], dtype=bool))
@@ -241,19 +216,11 @@ def lead_covariances(
     nvalid = np.zeros(n, dtype=np.int64)
     wridge = np.zeros(n)
     code = ESTIMATORS[estimator]
-    if inv_gain is not None and idx is not None:
-        inv_gain = inv_gain[idx]
 
     def work(start: int) -> None:
         sl = slice(start, min(start + chunk_size, n))
         xb = X[sl] if idx is None else X[sl][:, idx]
-        keep = xb.dtype == np.float32 or inv_gain is not None  # read as float32 / int16
-        xb = np.ascontiguousarray(xb, dtype=xb.dtype if keep else np.float64)
-        if inv_gain is not None:
-            # the digital samples' covariance, scaled to mV^2, then shrunk
-            batch_covariance(xb, SCM, cov[sl], shrink[sl], nvalid[sl])
-            scale_covariances(cov[sl], inv_gain, code, shrink[sl], nvalid[sl])
-            return
+        xb = np.ascontiguousarray(xb, dtype=np.float32 if xb.dtype == np.float32 else np.float64)
         if n_lags > 1:
             xb = delay_embed(xb, n_lags, delay)
         if window is None:
