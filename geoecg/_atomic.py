@@ -13,7 +13,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["atomic_path", "save_npz_atomic", "write_text_atomic"]
+__all__ = ["atomic_path", "check_output_file", "save_npz_atomic", "write_text_atomic"]
 
 
 @contextlib.contextmanager
@@ -81,3 +81,63 @@ def save_npz_atomic(path, arrays: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(path) as tmp, open(tmp, "wb") as fh:  # np.savez appends no ".npz"
         np.savez(fh, **arrays)
+
+
+def check_output_file(path, flag: str = "--json") -> Path:
+    """Check, before any work, that a result file can be written at ``path``.
+
+    A long command writes its ``--json`` after its first finished unit, or only at the end;
+    a path that cannot hold a file used to be found out there, after minutes or hours of
+    work, as an ``IsADirectoryError`` / ``FileExistsError`` traceback. Missing folders
+    are fine (the writers create them).
+
+    Parameters
+    ----------
+    path : str or Path
+        The file to be written.
+    flag : str, default "--json"
+        The option (or argument) that gave ``path``, named in the error.
+
+    Returns
+    -------
+    Path
+        ``path`` as a :class:`~pathlib.Path`.
+
+    Raises
+    ------
+    ValueError
+        ``path`` is an existing folder, or a folder on the way to it is a file, or the
+        folder that would hold it is not writable; the message names ``flag``, the path
+        and what is expected.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> check_output_file(d / "new" / "r.json").name
+    'r.json'
+    >>> check_output_file(d)
+    Traceback (most recent call last):
+    ...
+    ValueError: --json ... is a folder; expected the path of a file to write, e.g. .../results.json
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise ValueError(
+            f"{flag} {str(path)!r} is a folder; expected the path of a file to write, "
+            f"e.g. {path / 'results.json'}"
+        )
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:  # the nearest existing folder
+        folder = folder.parent
+    if not folder.is_dir():
+        raise ValueError(
+            f"{flag} {str(path)!r} cannot be written: {str(folder)!r} is a file, not a "
+            "folder; expected a file path inside a folder (missing folders are created)"
+        )
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ValueError(
+            f"{flag} {str(path)!r} cannot be written: no write permission in "
+            f"{str(folder)!r}; pass a path in a folder you can write to"
+        )
+    return path

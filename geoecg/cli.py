@@ -21,6 +21,7 @@ import threading
 from pathlib import Path
 
 from . import __version__
+from ._atomic import check_output_file
 from ._optional import MissingOptionalDependency
 from ._progress import forced_progress
 
@@ -231,7 +232,10 @@ def main(argv: list[str] | None = None) -> int:
     none). Ctrl-C prints one line (the command, where its finished part was written, if anywhere)
     instead of a traceback, and the exit status is 130. SIGTERM stops a command as Ctrl-C
     does (what it has finished is written, see ``docs/user_guide/long_jobs.md``) and the
-    exit status is 143.
+    exit status is 143. A ``--json`` path that cannot hold a file (a folder, a path under a
+    file, a folder without write permission) is refused before the command starts, and an
+    ``OSError`` of the run (a file that could not be read or written) prints one line
+    instead of a traceback; both end with exit status 2.
     """
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
@@ -240,6 +244,8 @@ def main(argv: list[str] | None = None) -> int:
         print("geoecg: interrupted (Ctrl-C) before the command started", file=sys.stderr)
         return EXIT_INTERRUPT
     try:
+        if getattr(args, "json", None) is not None:  # before the work, not after it
+            check_output_file(args.json, "--json")
         with _sigterm_stops_like_ctrl_c(), forced_progress(getattr(args, "progress", None)):
             return int(args._run(args) or 0)
     except Terminated as exc:
@@ -251,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     except MissingOptionalDependency as exc:  # one sentence naming the extra to install
         print(exc, file=sys.stderr)
         return 2
-    except (FileNotFoundError, ValueError, TypeError, KeyError) as exc:
+    except (OSError, ValueError, TypeError, KeyError) as exc:  # OSError: a file not written
         words = ("geoecg", args.command, getattr(args, "bench", None))  # bench: its name too
         print(f"{' '.join(w for w in words if w)}: error: {exc}", file=sys.stderr)
         return 2
