@@ -14,6 +14,7 @@ done by :mod:`geoecg.evaluation.delineation`.
 
 from __future__ import annotations
 
+import math
 import time
 import warnings
 
@@ -157,7 +158,7 @@ def ludb_protocol(
         (lead-beats per CPU second) and, with ``peers``, ``peers``.
     """
     leads = list(leads)
-    pl = [ld for ld in peer_leads if ld in leads]
+    pl = _peer_leads(peer_leads, leads) if peers else []
     kw = {"fs": None, "fiducials": FIDUCIALS, "tolerance_ms": tolerance_ms}
     scores = {k: [] for k in ("per_lead", "global", "consensus", "geoecg", "nk-dwt", "nk-peak")}
     cpu = dict.fromkeys(("geoecg", "nk-dwt", "nk-peak"), 0.0)
@@ -203,8 +204,27 @@ def ludb_protocol(
         for meth in ("dwt", "peak"):
             s = n_lb["peer"] / max(cpu[f"nk-{meth}"], 1e-9)
             sp[f"nk-{meth}_lead_beats_per_s"] = s
-            sp[f"ratio_vs_nk-{meth}"] = sp["geoecg_lead_beats_per_s"] / s
+            # no beat detected in any record: no peer speed, the ratio is undefined (NaN)
+            sp[f"ratio_vs_nk-{meth}"] = sp["geoecg_lead_beats_per_s"] / s if s else math.nan
     return res
+
+
+def _peer_leads(peer_leads, leads) -> list:
+    """The record leads named by ``peer_leads`` (any case), in the order given.
+
+    Raises ValueError naming the unknown ones and the record's leads (before, they were
+    dropped silently, and with none left the speed ratio divided by zero).
+    """
+    if isinstance(peer_leads, str):
+        peer_leads = [peer_leads]
+    by_case = {str(ld).lower(): ld for ld in leads}
+    unknown = [ld for ld in peer_leads if str(ld).lower() not in by_case]
+    if unknown or not list(peer_leads):
+        raise ValueError(
+            f"peer_leads (--peer-leads): unknown lead(s) {unknown} or none given; expected "
+            f"one or more of the records' leads {list(leads)}"
+        )
+    return [by_case[str(ld).lower()] for ld in peer_leads]
 
 
 def qtdb_protocol(db, names=None, *, tolerance_ms=150.0, settings=None, progress=None) -> dict:
