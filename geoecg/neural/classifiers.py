@@ -231,7 +231,9 @@ class MLPClassifier(TorchClassifierBase):
                 self.feature_mean_ = np.nan_to_num(np.nanmean(Xa, axis=0))
                 self.feature_std_ = np.nan_to_num(np.nanstd(Xa, axis=0), nan=1.0) + 1e-9
         Z = (Xa - self.feature_mean_) / self.feature_std_
-        return np.nan_to_num(Z, nan=0.0).astype(np.float32)
+        # C order: a Fortran-ordered X would reach torch strided and its matrix product
+        # could differ in the last bit from the same X in C order
+        return np.ascontiguousarray(np.nan_to_num(Z, nan=0.0), dtype=np.float32)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
