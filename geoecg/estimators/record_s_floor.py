@@ -68,25 +68,15 @@ def _fitted_layers(model):
 
 
 def _floored(calls, rr, k, s, n, min_beats):
-    """``calls`` (class indices of one record) with S calls at or above the floor set to N.
-
-    ``rr`` is one column of ratios, shape (n_beats,), or several, shape (n_beats, n_cols):
-    then an S call becomes N only where the beat lies at or above the floor of every column
-    (premature on any one column keeps it; a column without a floor keeps every call).
-    """
+    """``calls`` (class indices of one record) with S calls at or above the floor set to N."""
     if k is None:
         return calls
-    rr = np.asarray(rr, dtype=np.float64)
-    rr = rr[:, None] if rr.ndim == 1 else rr
-    drop = calls == s
-    for c in range(rr.shape[1]):
-        f, _ = prematurity_floor(rr[:, c], k, min_beats=min_beats)
-        if not np.isfinite(f):
-            return calls
-        with np.errstate(invalid="ignore"):
-            drop = drop & (rr[:, c] >= f)  # NaN ratio: the call is kept
+    f, _ = prematurity_floor(rr, k, min_beats=min_beats)
+    if not np.isfinite(f):
+        return calls
     out = calls.copy()
-    out[drop] = n
+    with np.errstate(invalid="ignore"):
+        out[(calls == s) & (rr >= f)] = n  # NaN ratio: the call is kept
     return out
 
 
@@ -99,8 +89,7 @@ class RecordPrematurityFloor(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
     among ``floors`` on the wrapped model's out-of-fold calls of the training groups (its
     adapter's ``oof_proba_`` self-trained per group at the chosen threshold), each group
     floored on its own ``rr_column``. ``predict(X, groups)``: the wrapped model's calls, then
-    per record S -> N where ``rr_column >= median - k * 1.4826 * MAD`` of that record (for
-    several columns: at or above the floor of every column).
+    per record S -> N where ``rr_column >= median - k * 1.4826 * MAD`` of that record.
 
     Parameters
     ----------
@@ -109,10 +98,7 @@ class RecordPrematurityFloor(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         Names of the columns of ``X`` (must hold ``rr_column``).
     floors : sequence of (float >= 0 or None), default :data:`S_FLOOR_CANDIDATES`
         Candidates of ``k``; None is "off". Ties go to the first.
-    rr_column : str or sequence of str, default "dom_rr_pre"
-        Column(s) of dimensionless RR ratios. With several columns (registry item 34, e.g.
-        ``("dom_rr_pre", "ctx_pre_hmed")``), each has its own floor (same ``k``) and an S
-        call is kept when the beat is premature on any one of them.
+    rr_column : str, default "dom_rr_pre"
     min_beats : int >= 1, default 20
         A record with fewer finite ratios keeps its calls.
 
@@ -146,17 +132,13 @@ class RecordPrematurityFloor(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         if self.estimator is None or not hasattr(self.estimator, "record_reasons"):
             raise TypeError("estimator must be a RecordSelfTraining (the default beat model)")
         names = [str(s) for s in self.feature_names]
-        cols = [self.rr_column] if isinstance(self.rr_column, str) else list(self.rr_column)
-        if not cols or any(not isinstance(c, str) or c not in names for c in cols):
-            raise ValueError(
-                f"rr_column {self.rr_column!r} must be a column name of feature_names, or a "
-                "non-empty sequence of them"
-            )
+        if self.rr_column not in names:
+            raise ValueError(f"rr_column {self.rr_column!r} is not in feature_names")
         ks = list(self.floors)
         if not ks or any(k is not None and not float(k) >= 0.0 for k in ks):
             raise ValueError(f"floors must be None or numbers >= 0, got {ks!r}")
         _check_int_params(self, (("min_beats", 1),))
-        return [None if k is None else float(k) for k in ks], [names.index(c) for c in cols]
+        return [None if k is None else float(k) for k in ks], names.index(self.rr_column)
 
     def _sn(self):
         c = [str(x) for x in self.classes_]
@@ -192,7 +174,7 @@ class RecordPrematurityFloor(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
             pred = base.copy()
             for g in np.unique(groups):
                 m = groups == g
-                pred[m] = _floored(base[m], X[np.ix_(m, j)], k, s, n, self.min_beats)
+                pred[m] = _floored(base[m], X[m, j], k, s, n, self.min_beats)
             self.inner_scores_[k] = float(
                 f1_score(y, st.classes_[pred], labels=labels, average="macro", zero_division=0)
             )
@@ -226,7 +208,7 @@ class RecordPrematurityFloor(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         g = _row_groups(groups, X.shape[0])
         for r in np.unique(g):
             m = g == r
-            idx[m] = _floored(idx[m], X[np.ix_(m, j)], self.k_, s, n, self.min_beats)
+            idx[m] = _floored(idx[m], X[m, j], self.k_, s, n, self.min_beats)
         return self.classes_[idx]
 
     def __sklearn_tags__(self):
