@@ -356,11 +356,23 @@ def reconstruction_benchmark(
     dict
         ``sink.results``: ``n_records, fs, band_hz, split, calibration_s, reconstruction,
         downstream``.
+
+    Raises
+    ------
+    ValueError
+        A lead name of ``sources`` or ``subsets`` that is not a standard lead, named with
+        its set (``subsets[0] 'I,V9': unknown lead name 'V9' ...``) before PTB-XL is read.
     """
     from ..datasets.ptbxl_tasks import load_task
     from ..io import PTBXL
     from ..signal import bandpass
 
+    for what, sets in (("sources", sources), ("subsets", subsets)):  # before any work
+        for i, leads in enumerate(sets):
+            try:
+                parse_leads(leads)
+            except (TypeError, ValueError) as e:
+                raise type(e)(f"{what}[{i}] {leads!r}: {e}") from None
     db = PTBXL(root)
     X, meta = db.load(db.available(100), fs=100)
     sink.results.update(
