@@ -83,7 +83,7 @@ def save_npz_atomic(path, arrays: dict) -> None:
         np.savez(fh, **arrays)
 
 
-def check_output_file(path, flag: str = "--json") -> Path:
+def check_output_file(path, flag: str | None = "--json") -> Path:
     """Check, before any work, that a result file can be written at ``path``.
 
     A long command writes its ``--json`` after its first finished unit, or only at the end;
@@ -95,8 +95,9 @@ def check_output_file(path, flag: str = "--json") -> Path:
     ----------
     path : str or Path
         The file to be written.
-    flag : str, default "--json"
-        The option (or argument) that gave ``path``, named in the error.
+    flag : str or None, default "--json"
+        The option (or argument) that gave ``path``, named in the error (None: not named,
+        as in ``geoecg.commands.bench_args.output_file``, where argparse names it).
 
     Returns
     -------
@@ -122,9 +123,10 @@ def check_output_file(path, flag: str = "--json") -> Path:
     ValueError: --json ... is a folder; expected the path of a file to write, e.g. .../results.json
     """
     path = Path(path)
+    what = f"{flag} {str(path)!r}" if flag else repr(str(path))
     if path.is_dir():
         raise ValueError(
-            f"{flag} {str(path)!r} is a folder; expected the path of a file to write, "
+            f"{what} is a folder; expected the path of a file to write, "
             f"e.g. {path / 'results.json'}"
         )
     folder = path.parent
@@ -132,12 +134,12 @@ def check_output_file(path, flag: str = "--json") -> Path:
         folder = folder.parent
     if not folder.is_dir():
         raise ValueError(
-            f"{flag} {str(path)!r} cannot be written: {str(folder)!r} is a file, not a "
+            f"{what} cannot be written: {str(folder)!r} is a file, not a "
             "folder; expected a file path inside a folder (missing folders are created)"
         )
     if not os.access(folder, os.W_OK | os.X_OK):
         raise ValueError(
-            f"{flag} {str(path)!r} cannot be written: no write permission in "
+            f"{what} cannot be written: no write permission in "
             f"{str(folder)!r}; pass a path in a folder you can write to"
         )
     return path

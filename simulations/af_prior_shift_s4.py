@@ -25,7 +25,6 @@ The registered pipeline takes the candidate with the best inner score per seed.
 
 import argparse
 import hashlib
-import json
 import os
 import time
 
@@ -34,6 +33,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 
+from geoecg.commands.bench_io import dump_json, output_file
 from geoecg.estimators import PriorShiftClassifier
 from geoecg.estimators.af import CinC2017Classifier
 from geoecg.estimators.af.protocols import (
@@ -182,11 +182,15 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     seeds = [int(s) for s in args.seeds.split(",")]
     prefix, scale = args.prefix, args.scale
+    try:  # each seed's file is written as the seed ends: a bad prefix is refused now
+        output_file(f"{prefix}_{seeds[0]}.json")
+    except argparse.ArgumentTypeError as e:
+        ap.error(f"argument prefix: {e}")
     d = os.environ.get("AF_MATRIX_DIR", ".afdev")
     X, y = np.load(f"{d}/X.npy"), np.load(f"{d}/y.npy").astype(str)
     for seed in seeds:
         r = run_seed(X, y, seed, scale)
-        json.dump(r, open(f"{prefix}_{seed}.json", "w"), default=float)
+        dump_json(f"{prefix}_{seed}.json", r, indent=None, default=float)  # atomic
         em = {
             k: (v["rows"]["em"]["f1"]["A"], v["rows"]["em"]["f1_mean_NAO"])
             for k, v in r["reports"].items()

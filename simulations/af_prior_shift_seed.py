@@ -10,7 +10,6 @@ one seed as separate processes.
 """
 
 import argparse
-import json
 import os
 import time
 
@@ -18,6 +17,7 @@ import numpy as np
 import sklearn
 import xgboost
 
+from geoecg.commands.bench_io import dump_json, output_file
 from geoecg.estimators.af.protocols import (
     DEFAULT_TARGET_PRIORS,
     prior_shift_candidates,
@@ -36,7 +36,11 @@ def main(argv=None) -> int:
         choices=("default", "rhythm"),
         help="candidate base model (a key of prior_shift_candidates)",
     )
-    ap.add_argument("out", help="JSON file written at the end (adaptation report, inner score)")
+    ap.add_argument(
+        "out",
+        type=output_file,
+        help="JSON file written at the end (adaptation report, inner score)",
+    )
     ap.add_argument("n_trees", type=int, nargs="?", default=200, help="xgboost trees (default 200)")
     args = ap.parse_args(argv)
     seed, name, out, ntree = args.seed, args.name, args.out, args.n_trees
@@ -58,7 +62,7 @@ def main(argv=None) -> int:
         "xgboost": xgboost.__version__,
         "numpy": np.__version__,
     }
-    json.dump(r, open(out, "w"), default=float)
+    dump_json(out, r, indent=None, default=float)  # atomic, folder created
     inner = r["per_seed"][0]["inner_scores"]
     print(seed, name, "inner", inner, "time", round(r["time_s"], 1), flush=True)
     return 0

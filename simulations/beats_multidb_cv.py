@@ -14,9 +14,9 @@ Nothing is chosen: the pipeline is fixed. Figures are pooled over the outer fold
 from __future__ import annotations
 
 import argparse
-import json
 import time
 
+from geoecg.commands.bench_io import dump_json, output_file
 from geoecg.estimators.beat_protocols import load_beat_databases, nested_beat_tables
 from geoecg.evaluation.aami import aami_report, aami_table
 
@@ -35,7 +35,9 @@ def main(argv=None) -> int:
         help="at most this many training beats per class in each fit (default 4000)",
     )
     p.add_argument("--cache", default=None, help="beat-table cache folder (reused across runs)")
-    p.add_argument("--json", default=None, help="write the AAMI report and settings here")
+    p.add_argument(
+        "--json", default=None, type=output_file, help="write the AAMI report and settings here"
+    )
     args = p.parse_args(argv)
     t0 = time.perf_counter()
     print(f"beat tables of {args.test_data} {args.train_data}".rstrip(), flush=True)
@@ -54,7 +56,7 @@ def main(argv=None) -> int:
         max_per_class=args.max_per_class,
         class_weight="balanced",
         random_state=args.seed,
-        progress=True,  # a bar of the outer folds on stderr
+        progress=None,  # a bar of the outer folds on stderr when it is a terminal
     )
     res = {
         "protocol": f"cv over {args.test_data}"
@@ -67,8 +69,7 @@ def main(argv=None) -> int:
     print(res["protocol"], f"seed {args.seed}")
     print("\n".join(aami_table(res)))
     if args.json:
-        with open(args.json, "w") as fh:
-            json.dump(res, fh, indent=1, default=lambda o: o.item() if hasattr(o, "item") else None)
+        dump_json(args.json, res, indent=1, default=lambda o: None)  # atomic, folder created
     return 0
 
 

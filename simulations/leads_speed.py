@@ -34,13 +34,14 @@ for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_
     os.environ[_v] = "1"  # before numpy / numba are imported: one thread
 
 import argparse  # noqa: E402
-import json  # noqa: E402
 import resource  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
+
+from geoecg.commands.bench_io import dump_json, output_file  # noqa: E402
 
 FS = 500
 N_SAMPLES = 10 * FS
@@ -192,7 +193,7 @@ def main(argv=None) -> dict:
     ap.add_argument("--chunk", type=int, default=1000, help="records per transform call")
     ap.add_argument("--configs", default="plain,phase,templates,single", help=", ".join(CONFIGS))
     ap.add_argument("--seed", type=int, default=0, help="seed of the record copies")
-    ap.add_argument("--json", type=Path, help="write the results here")
+    ap.add_argument("--json", type=output_file, help="write the results here")
     args = ap.parse_args(argv)
     names = [c for c in args.configs.split(",") if c]
     unknown = [c for c in names if c not in CONFIGS]
@@ -224,7 +225,7 @@ def main(argv=None) -> dict:
         res["configs"][name] = r
         print(format_row(name, r), flush=True)
     if args.json:
-        args.json.write_text(json.dumps(res, indent=1))
+        dump_json(args.json, res, indent=1)  # atomic, folder created
     return res
 
 

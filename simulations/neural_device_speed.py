@@ -12,12 +12,12 @@ interleaved per repeat and the median is reported, with the GPU/CPU ratio.
 from __future__ import annotations
 
 import argparse
-import json
 import time
 
 import numpy as np
 import torch
 
+from geoecg.commands.bench_io import dump_json, output_file
 from geoecg.neural import CNN1DClassifier, ResNet1DClassifier
 
 
@@ -35,7 +35,7 @@ def main(argv=None):
     p.add_argument("--epochs", type=int, default=5, help="epochs per fit (early stopping off)")
     p.add_argument("--repeats", type=int, default=3, help="fits per row; the median is reported")
     p.add_argument("--threads", type=int, default=1, help="torch CPU threads")
-    p.add_argument("--json", default=None, help="write the timings here")
+    p.add_argument("--json", default=None, type=output_file, help="write the timings here")
     a = p.parse_args(argv)
     torch.set_num_threads(a.threads)
     X, y = _records(a.records, 0)
@@ -83,10 +83,8 @@ def main(argv=None):
             }
         )
     if a.json:
-        with open(a.json, "w") as fh:
-            json.dump(
-                {"torch": torch.__version__, "gpu": gpu, "args": vars(a), "rows": out}, fh, indent=1
-            )
+        rows = {"torch": torch.__version__, "gpu": gpu, "args": vars(a), "rows": out}
+        dump_json(a.json, rows, indent=1)  # atomic, folder created
 
 
 if __name__ == "__main__":

@@ -16,10 +16,11 @@ Run: ``python simulations/robustness_vs_neurokit2.py`` (prints a table; ``--json
 from __future__ import annotations
 
 import argparse
-import json
 import warnings
 
 import numpy as np
+
+from geoecg.commands.bench_io import dump_json, output_file
 
 FS = 250.0
 KEYS = ("task", "input", "geoecg", "neurokit2")
@@ -155,7 +156,7 @@ def nk_hrv(rr):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--json", default=None, help="write the results here")
+    ap.add_argument("--json", default=None, type=output_file, help="write the results here")
     args = ap.parse_args(argv)
     import neurokit2 as nk
 
@@ -179,16 +180,15 @@ def main(argv=None):
         counts[lib] = c
         print(f"{lib:10s} " + ", ".join(f"{k}: {v}" for k, v in c.items()))
     if args.json:
-        with open(args.json, "w") as fh:
-            json.dump(
-                {
-                    "versions": {"geoecg": geoecg.__version__, "neurokit2": nk.__version__},
-                    "rows": [dict(zip(KEYS, r, strict=True)) for r in rows],
-                    "counts": counts,
-                },
-                fh,
-                indent=2,
-            )
+        dump_json(  # atomic, folder created
+            args.json,
+            {
+                "versions": {"geoecg": geoecg.__version__, "neurokit2": nk.__version__},
+                "rows": [dict(zip(KEYS, r, strict=True)) for r in rows],
+                "counts": counts,
+            },
+            indent=2,
+        )
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ import argparse
 import os
 from pathlib import Path
 
-__all__ = ["add_common", "data_dir", "parse_list"]
+__all__ = ["add_common", "data_dir", "output_file", "parse_list"]
 
 
 def add_common(
@@ -137,3 +137,21 @@ def parse_list(text: str, *, name: str, choices=None, type=str) -> list:
     if choices is not None and (bad := [t for t in out if t not in choices]):
         raise ValueError(f"unknown {name.lstrip('-')} {bad}; choose from {list(choices)}")
     return out
+
+
+def output_file(text: str) -> Path:
+    """argparse ``type=`` of an option naming a result file (``--json PATH`` of a script).
+
+    The path is checked when the command line is read (``geoecg._atomic.check_output_file``),
+    so a folder, a path under a file or a folder without write permission is refused before
+    the work, as argparse refuses any bad value (usage line, exit status 2), not after it.
+
+    >>> output_file("results/r.json").name
+    'r.json'
+    """
+    from .._atomic import check_output_file
+
+    try:
+        return check_output_file(text, flag=None)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
