@@ -33,9 +33,6 @@ __all__ = ["AFPriorShiftModel", "heldout_prior_shift"]
 #: in the calibrated rows and 100 uncorrected).
 MIN_CLASS_RECORDS = 10
 
-#: Values of ``AFPriorShiftModel(decision=)``.
-DECISIONS = ("argmax", "inner-weights")
-
 
 class AFPriorShiftModel(BaseEstimator):
     """Prior-shift candidates fitted on one cohort; the candidate is chosen on the target.
@@ -63,13 +60,6 @@ class AFPriorShiftModel(BaseEstimator):
         :func:`~geoecg.features.af_feature_matrix` and ``"~"`` is a class (the bench's
         protocol and held-out route); True requires both (ValueError otherwise); False
         never gates. Read at prediction time only, so it may be set after ``fit``.
-    decision : {"argmax", "inner-weights"}, default "argmax"
-        How :meth:`predict` (and the rows of :meth:`report`) call a class from the chosen
-        candidate's adapted probabilities: the most probable class, or ``argmax_k w_k p_k``
-        with the class weights ``w`` that :meth:`adapt` chooses from
-        ``geoecg.estimators.af._decision.DECISION_WEIGHT_GRID`` by the target-weighted
-        out-of-fold mean N/A/O F1 (registry item 18 on docs/benchmarks/af.md, under test).
-        :meth:`predict_proba` is the same either way.
 
     Attributes
     ----------
@@ -81,11 +71,6 @@ class AFPriorShiftModel(BaseEstimator):
     chosen_ : str
         The candidate with the best inner score (the only one if there is one), set by
         :meth:`adapt`.
-    decision_weights_ : dict
-        label -> weight of the call (all 1 with ``decision="argmax"``), set by :meth:`adapt`.
-    decision_score_ : float
-        Inner score (mean N/A/O F1, %) of ``decision_weights_`` on the chosen candidate's
-        target-weighted out-of-fold probabilities, set by :meth:`adapt`.
     n_train_crops_ : int
         Crop rows available to the fits (0 without crops).
 
@@ -103,19 +88,12 @@ class AFPriorShiftModel(BaseEstimator):
     """
 
     def __init__(
-        self,
-        candidates=None,
-        *,
-        n_estimators=200,
-        random_state=None,
-        quality_gate="auto",
-        decision="argmax",
+        self, candidates=None, *, n_estimators=200, random_state=None, quality_gate="auto"
     ):
         self.candidates = candidates
         self.n_estimators = n_estimators
         self.random_state = random_state
         self.quality_gate = quality_gate
-        self.decision = decision
 
     def _columns(self, X, ncol):
         X = np.asarray(X, dtype=np.float64)
@@ -185,12 +163,9 @@ class AFPriorShiftModel(BaseEstimator):
 
     def adapt(self, X_target):
         """Estimate each candidate's prior on the unlabelled ``X_target`` and choose."""
-        from ._decision import choose_weights
         from .protocols import ADAPT_METHODS, target_weighted_score
 
         self._check()
-        if self.decision not in DECISIONS:
-            raise ValueError(f"decision must be one of {DECISIONS}, got {self.decision!r}")
         for name, (adapter, ncol) in self.candidates_.items():
             adapter.adapt(self._columns(X_target, ncol))
             if getattr(adapter, "method", None) in ADAPT_METHODS:
@@ -199,11 +174,6 @@ class AFPriorShiftModel(BaseEstimator):
         self.chosen_ = (
             max(self.inner_scores_, key=self.inner_scores_.get) if len(names) > 1 else names[0]
         )
-        chosen = self.candidates_[self.chosen_][0]
-        self.decision_weights_ = {str(c): 1.0 for c in chosen.classes_}
-        self.decision_score_ = self.inner_scores_.get(self.chosen_, float("nan"))
-        if self.decision == "inner-weights":
-            self.decision_weights_, self.decision_score_ = choose_weights(chosen)
         return self
 
     @property
@@ -279,15 +249,7 @@ class AFPriorShiftModel(BaseEstimator):
         return p
 
     def predict(self, X) -> np.ndarray:
-        """The class of each record: arg-max of :meth:`predict_proba`, weighted by
-        ``decision_weights_`` with ``decision="inner-weights"``."""
-        from ._decision import weighted_call
-
-        classes = self.chosen_adapter_.classes_
-        return weighted_call(self.predict_proba(X), self._weights(), classes)
-
-    def _weights(self) -> dict:
-        return getattr(self, "decision_weights_", None) or {}
+        return self.chosen_adapter_.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
     def report(self, X_test, y_test) -> dict:
         """:func:`~geoecg.estimators.af.protocols.adaptation_report` of the chosen candidate
@@ -299,19 +261,11 @@ class AFPriorShiftModel(BaseEstimator):
         self.chosen_adapter_  # noqa: B018 (raises before adapt)
         gated = self._gated(X_test)
         reps = {
-            name: adaptation_report(
-                a,
-                self._columns(X_test, ncol),
-                y_test,
-                gated=gated,
-                weights=self._weights() if name == self.chosen_ else None,
-            )
+            name: adaptation_report(a, self._columns(X_test, ncol), y_test, gated=gated)
             for name, (a, ncol) in self.candidates_.items()
         }
         rep = reps.pop(self.chosen_)
         rep.update(chosen=self.chosen_, inner_scores=dict(self.inner_scores_))
-        if self.decision != "argmax":
-            rep.update(decision_weights=self._weights(), decision_score=self.decision_score_)
         rep["not_chosen"] = reps
         return rep
 

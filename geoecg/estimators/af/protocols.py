@@ -228,17 +228,15 @@ def simulate_prior_shift(
     return out
 
 
-def adaptation_report(model, X_test, y_test, *, gated=None, weights=None) -> dict:
+def adaptation_report(model, X_test, y_test, *, gated=None) -> dict:
     """Scores on ``(X_test, y_test)`` of a fitted :class:`~geoecg.estimators.PriorShiftClassifier`
     around a ``CinC2017Classifier``: uncorrected, calibrated, ORACLE true prior (uses the test
     labels: a reference, never a result) and each of ``ADAPT_METHODS`` (EM, BBSE, RLLS;
     prior estimated from the unlabelled test records, with its interval and the largest
     absolute error). ``gated`` (bool, one per test record; e.g. ``ecg_quality_gate(X) !=
     ""``): those records are called ``"~"`` in every row (the priors are estimated on all
-    records as before); ``n_gated`` counts them. ``weights`` (label -> weight, e.g.
-    ``AFPriorShiftModel.decision_weights_``): every row calls ``argmax_k w_k p_k``."""
+    records as before); ``n_gated`` counts them."""
     from ..prior_estimation import prior_correct
-    from ._decision import weight_vector
     from ._quality_gate import GATE_LABEL
 
     classes = model.classes_
@@ -249,10 +247,8 @@ def adaptation_report(model, X_test, y_test, *, gated=None, weights=None) -> dic
             raise ValueError(f"gated must hold one flag per test record, got {gated.shape}")
         lab = classes.astype(object)  # so that the noisy label fits whatever the dtype
 
-    wv = np.ones(len(classes)) if weights is None else weight_vector(weights, classes)
-
     def pick(p):
-        out = lab[(p * wv).argmax(1)]
+        out = lab[p.argmax(1)]
         if gated is not None:
             out[gated] = GATE_LABEL
         return out
