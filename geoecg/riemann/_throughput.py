@@ -230,7 +230,14 @@ def _steps(bank, chunk: int, rng) -> tuple[dict, object]:
 
 
 def riemann_benchmark(
-    n: int, chunk: int, *, peers: bool, peer_n: int, fs: float = 500.0, seconds: float = 10.0
+    n: int,
+    chunk: int,
+    *,
+    peers: bool,
+    peer_n: int,
+    fs: float = 500.0,
+    seconds: float = 10.0,
+    progress: bool | None = None,
 ) -> dict:
     """Time OAS covariance + tangent space (one reference; ``ClassMeanTangentSpace`` at two
     class means) on ``n`` synthetic 12-lead records of ``seconds`` at ``fs`` Hz, in chunks.
@@ -239,8 +246,11 @@ def riemann_benchmark(
     record, medians over the chunks; with ``peers``, pyRiemann does the same work on the first
     ``peer_n`` records and the ratios come from the chunks both ran. Also: the floors, the
     peak memory (``tracemalloc``) over the input chunk, the largest tangent-vector difference
-    from pyRiemann and the all-threads wall time per record. Needs pyRiemann.
+    from pyRiemann and the all-threads wall time per record. Needs pyRiemann. ``progress``:
+    a tqdm bar of the records on stderr, advanced after each chunk, outside the timed steps
+    (None: only when stderr is a terminal, :func:`geoecg._progress.progress_bar`).
     """
+    from .._progress import progress_bar
     from .covariances import lead_covariances
     from .tangent import tangent_vectors
 
@@ -257,6 +267,7 @@ def riemann_benchmark(
     bank = synthetic_bank(ns, fs, rng)
     steps, ref = _steps(bank, chunk, rng)
     t, n_done, diff, wall_all = {k: [] for k in steps}, 0, 0.0, []
+    bar = progress_bar(total=n, desc="bench riemann", unit="rec", progress=progress)
     while n_done < n:
         m = min(chunk, n - n_done)
         X = synthetic_chunk(bank, m, rng)[0]
@@ -270,6 +281,8 @@ def riemann_benchmark(
             tangent_vectors(lead_covariances(X, n_jobs=os.cpu_count()).covariances, ref, n_jobs=-1)
             wall_all.append((time.perf_counter() - t0) / m)
         n_done += m
+        bar.update(m)
+    bar.close()
     k = len(t["p_cov"]) or None  # ratios from the chunks both sides ran
     med = {s: float(np.median(v[:k])) for s, v in t.items() if v}
     floor = {"eigh_s": eigh_floor_s(), "copy_record_s": copy_floor_s(12 * ns * 8)}
