@@ -39,7 +39,8 @@ def waveform_summary_features(ecg: np.ndarray, fs: float) -> tuple[np.ndarray, l
     >>> X[:, -1].round(0).tolist()
     [60.0, 90.0]
     """
-    e = np.asarray(ecg, dtype=np.float64)
+    # C order: numpy's sums follow memory order, so a Fortran-ordered ecg gave other last bits
+    e = np.ascontiguousarray(ecg, dtype=np.float64)
     if e.ndim != 3:
         raise ValueError(f"ecg must have shape (n_records, n_leads, n_samples), got {e.shape}")
     check_layout(e, "ecg")  # (n_records, n_samples, n_leads) gave 3 * n_samples + 1 columns
