@@ -8,6 +8,7 @@ gate or metric logic).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
@@ -123,6 +124,9 @@ def plan_beat_run(protocol, records, present, folder, *, cross_db: bool) -> Beat
     if missing:
         alt = "ds1-cv" if all(r in present for r in DS1) else "intra"
         msg = f"protocol {name} needs records missing from {folder}: {', '.join(missing)}."
+        no_atr = [r for r in missing if (Path(folder) / f"{r}.hea").is_file()]
+        if no_atr:  # header there, reference beats not: a partial download
+            msg += f" {', '.join(no_atr)}: .hea present, no .atr annotation file."
         msg += f" With the records present, `--protocol {alt}` would run."
         return BeatRunPlan(name, wanted, wanted, hint, msg)
     if subset and name == "ds1-ds2":
