@@ -14,7 +14,7 @@ import contextlib
 import os
 import sys
 
-__all__ = ["forced_progress", "progress_bar", "wants_progress"]
+__all__ = ["close_open_bars", "forced_progress", "progress_bar", "wants_progress"]
 
 _FORCED: list[bool] = []  # the innermost forced_progress() choice last
 
@@ -89,3 +89,17 @@ def _stderr_is_terminal() -> bool:
         return bool(sys.stderr.isatty())
     except (AttributeError, ValueError):  # replaced or closed stream
         return False
+
+
+def close_open_bars() -> None:
+    """Close every tqdm bar still open (nothing when tqdm was never imported).
+
+    A loop stopped by Ctrl-C or an error leaves its bar open until garbage collection, which
+    draws it once more, after the command's one-line stop or error message; :func:`geoecg.cli.main`
+    closes them first, so that message is the last line on stderr.
+    """
+    tqdm_module = sys.modules.get("tqdm")
+    if tqdm_module is None:
+        return
+    for bar in list(getattr(tqdm_module.tqdm, "_instances", ())):
+        bar.close()

@@ -23,7 +23,7 @@ from pathlib import Path
 from . import __version__
 from ._atomic import check_output_file
 from ._optional import MissingOptionalDependency
-from ._progress import forced_progress
+from ._progress import close_open_bars, forced_progress
 
 __all__ = ["BENCH_MODULES", "COMMAND_MODULES", "build_parser", "main"]
 
@@ -249,15 +249,18 @@ def main(argv: list[str] | None = None) -> int:
         with _sigterm_stops_like_ctrl_c(), forced_progress(getattr(args, "progress", None)):
             return int(args._run(args) or 0)
     except Terminated as exc:
+        close_open_bars()  # a bar redrawn later would follow the stop line
         print(_stopped(args, str(exc)), file=sys.stderr)
         return EXIT_SIGTERM
     except KeyboardInterrupt:
+        close_open_bars()
         print(_stopped(args, "interrupted (Ctrl-C)"), file=sys.stderr)
         return EXIT_INTERRUPT
     except MissingOptionalDependency as exc:  # one sentence naming the extra to install
         print(exc, file=sys.stderr)
         return 2
     except (OSError, ValueError, TypeError, KeyError) as exc:  # OSError: a file not written
+        close_open_bars()
         words = ("geoecg", args.command, getattr(args, "bench", None))  # bench: its name too
         print(f"{' '.join(w for w in words if w)}: error: {exc}", file=sys.stderr)
         return 2
