@@ -111,6 +111,15 @@ def test_median_diff_is_numpy_median_of_intervals(n_beats):
     assert _median_diff(cand, both, n_beats, 2 * n_beats) == got
 
 
+@pytest.mark.parametrize("n_beats", [0, 1])
+def test_median_diff_of_fewer_than_two_beats_is_nan(n_beats):
+    """No interval: NaN, as ``np.median`` of an empty array (session 24 review: the kernel
+    read outside its buffer for 1 beat and raised for 0; the detector never asks)."""
+    cand = np.array([100, 400, 700], dtype=np.int64)
+    idx = np.arange(3, dtype=np.int64)
+    assert np.isnan(_median_diff(cand, idx, 1, 1 + n_beats))
+
+
 def _noisy_record(fs=360.0, seconds=90.0, seed=5):
     rng = np.random.default_rng(seed)
     n = int(seconds * fs)
