@@ -48,7 +48,6 @@ def _cases() -> dict:
             lambda: ev.macro_auc(np.zeros((10, 3)), np.zeros((10, 2))),
             r"\bS\b",
         ),
-        "bootstrap_ci empty": (lambda: ev.bootstrap_ci([], [], n_boot=10), "y_true"),
         "bootstrap_ci groups length": (lambda: ev.bootstrap_ci(_Y, _S, groups=[1, 2]), "groups"),
         "bootstrap_ci level 2": (lambda: ev.bootstrap_ci(_Y, _S, level=2), "level"),
         "paired_bootstrap_diff n_boot -1": (
@@ -191,7 +190,7 @@ def _cases() -> dict:
 CASE_IDS = sorted(
     [
         "auc_score score text", "auc_score score NaN", "macro_auc shapes differ",
-        "bootstrap_ci empty", "bootstrap_ci groups length", "bootstrap_ci level 2",
+        "bootstrap_ci groups length", "bootstrap_ci level 2",
         "paired_bootstrap_diff n_boot -1", "count_table row not a mapping",
         "detection_rates text", "make_splits cv 1", "make_splits groups length",
         "evaluate_cohort X length", "compare y length", "oof_predict split out of range",
@@ -243,6 +242,8 @@ def test_degenerate_metrics_stay_nan():
     assert np.isnan(binary_metrics([], [])["auroc"])
     ci = bootstrap_ci(_Y, _S, n_boot=0)
     assert ci.n_boot == 0 and np.isnan(ci.low)
+    ci = bootstrap_ci([], [], n_boot=10)  # 0 records: NaN like auc_score (it raised)
+    assert ci.n_boot == 0 and np.isnan([ci.estimate, ci.low, ci.high]).all()
     assert binary_metrics([0, 1], [0.0, 1.0 + 1e-12])["brier"] < 1e-20  # rounding tolerated
 
 

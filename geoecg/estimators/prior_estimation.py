@@ -86,8 +86,17 @@ def em_priors(proba, source_priors, *, max_iter: int = 1000, tol: float = 1e-8):
     Returns
     -------
     priors : ndarray, shape (n_classes,)
+        Target priors (fractions summing to 1); all NaN for 0 target records.
     n_iter : int
+        0 for 0 target records.
     converged : bool
+
+    Warns
+    -----
+    RuntimeWarning
+        For 0 target records (``proba`` of shape ``(0, n_classes)``): the prior of an empty
+        sample is undefined, so NaN priors are returned (the house's 0-row contract: an
+        array of rows comes back empty, a number comes back NaN with a reason).
 
     Examples
     --------
@@ -102,6 +111,8 @@ def em_priors(proba, source_priors, *, max_iter: int = 1000, tol: float = 1e-8):
         raise ValueError(f"max_iter must be an integer >= 1, got {max_iter!r}")
     if not (isinstance(tol, numbers.Real) and 0 <= tol < np.inf):
         raise ValueError(f"tol must be a finite number >= 0, got {tol!r}")
+    if p.shape[0] == 0:
+        return _no_target_records(s.size, "em_priors"), 0, False
     s = s / s.sum()
     t = s.copy()
     for it in range(1, int(max_iter) + 1):
@@ -138,8 +149,9 @@ def bbse_priors(target_pred, confusion, source_priors) -> np.ndarray:
     Warns
     -----
     RuntimeWarning
-        When ``confusion`` is rank-deficient (the minimum-norm solution is returned), and
-        when every estimated prior is <= 0 (the source priors are returned).
+        When ``confusion`` is rank-deficient (the minimum-norm solution is returned), when
+        every estimated prior is <= 0 (the source priors are returned), and for 0 target
+        records (NaN priors are returned, as by :func:`em_priors`).
 
     Examples
     --------
@@ -149,6 +161,8 @@ def bbse_priors(target_pred, confusion, source_priors) -> np.ndarray:
     array([0.8, 0.2])
     """
     mu, C, s = _check_confusion(target_pred, confusion, source_priors)
+    if mu is None:
+        return _no_target_records(s.size, "bbse_priors")
     w = np.linalg.lstsq(C, mu, rcond=None)[0]
     return _normalise(np.clip(w, 0.0, None) * s, s, "bbse_priors")
 
@@ -173,7 +187,8 @@ def rlls_priors(target_pred, confusion, source_priors, *, delta: float) -> np.nd
 
     Notes
     -----
-    Raises and warns as :func:`bbse_priors` for a zero or rank-deficient ``confusion``.
+    Raises and warns as :func:`bbse_priors` for a zero or rank-deficient ``confusion``, and
+    returns NaN priors with a RuntimeWarning for 0 target records.
 
     Examples
     --------
@@ -189,6 +204,8 @@ def rlls_priors(target_pred, confusion, source_priors, *, delta: float) -> np.nd
     mu, C, s = _check_confusion(target_pred, confusion, source_priors)
     if not (isinstance(delta, numbers.Real) and delta >= 0):
         raise ValueError(f"delta must be a number >= 0, got {delta!r}")
+    if mu is None:
+        return _no_target_records(s.size, "rlls_priors")
     b = mu - C.sum(axis=1)
     k = s.size
     eps = 1e-12
@@ -230,6 +247,16 @@ def _normalise(t, fallback, who):
     return np.asarray(fallback, dtype=np.float64)
 
 
+def _no_target_records(k, who):
+    warnings.warn(
+        f"{who}: 0 target records; the target prior of an empty sample is undefined, "
+        "returning NaN priors",
+        RuntimeWarning,
+        stacklevel=3,
+    )
+    return np.full(k, np.nan)
+
+
 def _check_probabilities(p, name: str) -> None:
     """Raise a ValueError naming ``name`` unless every entry is a probability (NaN, inf,
     negative and above-1 entries used to give a silent uniform or NaN answer)."""
@@ -243,8 +270,8 @@ def _check_probabilities(p, name: str) -> None:
 
 
 def _check_proba_priors(p, s, name: str = "proba"):
-    if p.ndim != 2 or p.shape[0] == 0:
-        raise ValueError(f"{name} must be 2-D (n_target >= 1, n_classes), got shape {p.shape}")
+    if p.ndim != 2 or p.shape[1] == 0:
+        raise ValueError(f"{name} must be 2-D (n_target, n_classes), got shape {p.shape}")
     if s.shape != (p.shape[1],) or np.any(s <= 0) or not np.all(np.isfinite(s)):
         raise ValueError(f"source_priors must be {p.shape[1]} positive numbers, got {s}")
     _check_probabilities(p, name)
@@ -273,4 +300,4 @@ def _check_confusion(target_pred, confusion, source_priors):
             RuntimeWarning,
             stacklevel=3,
         )
-    return mu.mean(axis=0), C, s / s.sum()
+    return (mu.mean(axis=0) if mu.shape[0] else None), C, s / s.sum()

@@ -40,6 +40,7 @@ from sklearn.utils.validation import (
     column_or_1d,
 )
 
+from ._prior_shift_rows import _aligned_proba, _as_rows, _check_empty_columns
 from .prior_estimation import bbse_priors, em_priors, prior_correct, rlls_priors
 
 __all__ = [
@@ -446,9 +447,16 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         return hasattr(self, "estimator_")
 
     def calibrated_proba(self, X) -> np.ndarray:
-        """Calibrated probabilities under the training prior (no adaptation)."""
+        """Calibrated probabilities under the training prior (no adaptation).
+
+        0 rows give an empty ``(0, n_classes)`` matrix without calling the base model (a
+        0-row array whose column count differs from the fitted one is a ValueError).
+        """
         check_is_fitted(self)
         X = _as_rows(X)
+        if _num_samples(X) == 0:
+            _check_empty_columns(X, getattr(self, "n_features_in_", None), self)
+            return np.zeros((0, self.classes_.size))
         return self.calibrator_(_aligned_proba(self.estimator_, X, self.classes_))
 
     def estimate_priors(self, X_target, method=None) -> PriorEstimate:
@@ -464,6 +472,14 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         Returns
         -------
         PriorEstimate
+
+        Raises
+        ------
+        ValueError
+            For 0 target records, naming this class (``adapt`` would otherwise set NaN
+            priors and every later prediction would be NaN; the functions
+            :func:`em_priors`, :func:`bbse_priors` and :func:`rlls_priors` return NaN
+            priors with a RuntimeWarning instead).
         """
         check_is_fitted(self)
         method = self.method if method is None else method
@@ -471,7 +487,11 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             raise ValueError(f"estimate_priors needs method in {_ESTIMATORS}, got {method!r}")
         X_target = _as_rows(X_target)
         if _num_samples(X_target) == 0:
-            raise ValueError("X_target must hold at least one record")
+            raise ValueError(
+                f"{type(self).__name__}.estimate_priors: X_target must hold at least one "
+                "record (the prior of an empty sample is undefined; predict of 0 rows needs "
+                "no adapt)"
+            )
         Q = self.calibrated_proba(X_target)
         return self._estimate_from_proba(Q, method)
 
@@ -549,12 +569,13 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
 
     # -------------------------------------------------------------- predict
     def predict_proba(self, X) -> np.ndarray:
-        """Calibrated probabilities corrected to ``target_priors_``."""
+        """Calibrated probabilities corrected to ``target_priors_`` (0 rows: an empty
+        ``(0, n_classes)`` matrix)."""
         Q = self.calibrated_proba(X)
         return prior_correct(Q, self.source_priors_, self.target_priors_)
 
     def predict(self, X) -> np.ndarray:
-        """Arg-max of :meth:`predict_proba`."""
+        """Arg-max of :meth:`predict_proba` (0 rows: an empty array of labels)."""
         p = self.predict_proba(X)
         return self.classes_[np.argmax(p, axis=1)]
 
@@ -567,28 +588,3 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         except AttributeError:  # pragma: no cover - estimators without tags
             pass
         return tags
-
-
-def _as_rows(X):
-    """X as something indexable by rows: lists, arrays and DataFrames pass; sparse is refused."""
-    import scipy.sparse as sp
-
-    if sp.issparse(X):
-        raise TypeError(
-            "PriorShiftClassifier does not support sparse input; pass a dense "
-            "array (or a list of records)"
-        )
-    if isinstance(X, (list, tuple)) or hasattr(X, "iloc") or isinstance(X, np.ndarray):
-        return X
-    return np.asarray(X)
-
-
-def _aligned_proba(model, X, classes) -> np.ndarray:
-    """``model.predict_proba(X)`` with columns aligned to ``classes`` (missing classes 0)."""
-    p = np.asarray(model.predict_proba(X), dtype=np.float64)
-    mc = getattr(model, "classes_", classes)
-    if len(mc) == len(classes) and np.array_equal(np.asarray(mc), classes):
-        return p
-    out = np.zeros((p.shape[0], classes.size))
-    out[:, np.searchsorted(classes, np.asarray(mc))] = p
-    return out

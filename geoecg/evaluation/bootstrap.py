@@ -123,15 +123,18 @@ def macro_auc(Y, S) -> float:
 
 
 def _cluster_index(groups, n: int):
-    if n == 0:
-        raise ValueError("y_true is empty: there are no records to bootstrap")
     if groups is None:
         return np.arange(n), n
     g = np.asarray(groups)
     if g.shape != (n,):
         raise ValueError(f"groups must have one entry per record ({n}), got shape {g.shape}")
     _, inv = np.unique(g, return_inverse=True)
-    return inv, int(inv.max()) + 1
+    return inv, (int(inv.max()) + 1 if n else 0)
+
+
+def _no_records(level) -> BootstrapCI:
+    """The answer for 0 records: every number NaN, ``n_boot`` 0 (the metric is not called)."""
+    return BootstrapCI(float("nan"), float("nan"), float("nan"), level, 0)
 
 
 def _check_boot(n_boot, level) -> None:
@@ -244,7 +247,9 @@ def bootstrap_ci(
     -------
     BootstrapCI
         ``estimate`` (on all records), ``low``, ``high``, ``level`` and the number of finite
-        resamples.
+        resamples. For 0 records every number is NaN and ``n_boot`` is 0 (as
+        :func:`~geoecg.evaluation.auc_score` is NaN where it is undefined); ``metric`` is
+        not called.
 
     Examples
     --------
@@ -259,6 +264,8 @@ def bootstrap_ci(
     S = _as_repeats(scores, y)
     rs = check_random_state(random_state)
     inv, nc = _cluster_index(groups, y.shape[0])
+    if nc == 0:
+        return _no_records(level)
     est = _metric_over_repeats(metric, y, S, slice(None))
     vals = _boot_metric(metric, y, S, _boot_weights(inv, nc, n_boot, rs))
     return _ci(est, vals[np.isfinite(vals)], level)
@@ -317,7 +324,8 @@ def paired_bootstrap_diff(
     Returns
     -------
     BootstrapCI
-        The difference a - b on all records and its percentile interval.
+        The difference a - b on all records and its percentile interval; for 0 records
+        every number is NaN and ``n_boot`` is 0 (``metric`` is not called).
 
     Examples
     --------
@@ -333,6 +341,8 @@ def paired_bootstrap_diff(
     B = _as_repeats(scores_b, y)
     rs = check_random_state(random_state)
     inv, nc = _cluster_index(groups, y.shape[0])
+    if nc == 0:
+        return _no_records(level)
     est = _metric_over_repeats(metric, y, A, slice(None)) - _metric_over_repeats(
         metric, y, B, slice(None)
     )
