@@ -24,6 +24,7 @@ from . import __version__
 from ._atomic import check_output_file
 from ._optional import MissingOptionalDependency
 from ._progress import close_open_bars, forced_progress
+from ._stop import redeliver_dropped_stops
 
 __all__ = ["BENCH_MODULES", "COMMAND_MODULES", "build_parser", "main"]
 
@@ -185,6 +186,8 @@ class Terminated(KeyboardInterrupt):
     way Ctrl-C stops it (a bench ``--json`` keeps its finished stages, with this as the
     reason; worker pools are shut down)."""
 
+    signum = signal.SIGTERM  # a dropped one is delivered again as this (geoecg._stop)
+
 
 @contextlib.contextmanager
 def _sigterm_stops_like_ctrl_c():
@@ -235,7 +238,9 @@ def main(argv: list[str] | None = None) -> int:
     exit status is 143. A ``--json`` path that cannot hold a file (a folder, a path under a
     file, a folder without write permission) is refused before the command starts, and an
     ``OSError`` of the run (a file that could not be read or written) prints one line
-    instead of a traceback; both end with exit status 2.
+    instead of a traceback; both end with exit status 2. A Ctrl-C or SIGTERM whose exception
+    Python had to drop (raised inside a callback from C code, as while numba compiles) is
+    delivered again (:mod:`geoecg._stop`).
     """
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
@@ -246,7 +251,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if getattr(args, "json", None) is not None:  # before the work, not after it
             check_output_file(args.json, "--json")
-        with _sigterm_stops_like_ctrl_c(), forced_progress(getattr(args, "progress", None)):
+        progress = forced_progress(getattr(args, "progress", None))
+        with redeliver_dropped_stops(), _sigterm_stops_like_ctrl_c(), progress:
             return int(args._run(args) or 0)
     except Terminated as exc:
         close_open_bars()  # a bar redrawn later would follow the stop line
