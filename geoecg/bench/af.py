@@ -52,11 +52,9 @@ def _run_cinc(args, saved) -> dict:
     from ..estimators.af import AF_PRESETS, CinC2017Classifier, heldout_prior_shift
     from ..estimators.af import protocols as P
 
-    try:
-        pairs = [t.split("=") for t in args.target_priors.split(",")]
-        target = {k.strip(): float(v) for k, v in pairs}
-    except ValueError:
-        raise ValueError(f"--target-priors must look like {DEFAULT_PRIORS}") from None
+    target = P.parse_priors(args.target_priors)
+    if args.data:  # before any feature is read or any model fitted
+        P.check_cinc_folds(args.data, args.protocol, args.folds, args.inner_folds)
     seeds = parse_list(args.seeds, name="--seeds", type=int)
     if args.preset and not (args.data and args.protocol == "cv"):
         raise ValueError("--preset applies to --protocol cv only (the other routes fit their own)")

@@ -37,6 +37,8 @@ from ._beat_level import (
     time_screening,
 )
 from ._crop_rows import check_crop_owner
+from ._protocol_inputs import check_cinc_folds as check_cinc_folds
+from ._protocol_inputs import parse_priors as parse_priors
 
 __all__ = [
     "load_cinc_matrix",
