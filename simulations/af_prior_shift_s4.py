@@ -180,13 +180,19 @@ def main(argv=None) -> int:
         help="multiplies every candidate's number of trees (default 1.0)",
     )
     args = ap.parse_args(argv)
+    d = os.environ.get("AF_MATRIX_DIR", ".afdev")
+    missing = [f for f in ("X.npy", "y.npy") if not os.path.isfile(os.path.join(d, f))]
+    if missing:  # checked at start (it was a FileNotFoundError traceback at np.load)
+        ap.error(
+            f"$AF_MATRIX_DIR ({os.path.abspath(d)}) lacks {' and '.join(missing)}: set it to "
+            "the folder holding the AF feature matrix X.npy and its labels y.npy"
+        )
     seeds = [int(s) for s in args.seeds.split(",")]
     prefix, scale = args.prefix, args.scale
     try:  # each seed's file is written as the seed ends: a bad prefix is refused now
         output_file(f"{prefix}_{seeds[0]}.json")
     except argparse.ArgumentTypeError as e:
         ap.error(f"argument prefix: {e}")
-    d = os.environ.get("AF_MATRIX_DIR", ".afdev")
     X, y = np.load(f"{d}/X.npy"), np.load(f"{d}/y.npy").astype(str)
     for seed in seeds:
         r = run_seed(X, y, seed, scale)

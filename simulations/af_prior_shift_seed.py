@@ -43,8 +43,14 @@ def main(argv=None) -> int:
     )
     ap.add_argument("n_trees", type=int, nargs="?", default=200, help="xgboost trees (default 200)")
     args = ap.parse_args(argv)
-    seed, name, out, ntree = args.seed, args.name, args.out, args.n_trees
     d = os.environ.get("AF_MATRIX_DIR", ".afdev")
+    missing = [f for f in ("X.npy", "y.npy") if not os.path.isfile(os.path.join(d, f))]
+    if missing:  # checked at start (it was a FileNotFoundError traceback at np.load)
+        ap.error(
+            f"$AF_MATRIX_DIR ({os.path.abspath(d)}) lacks {' and '.join(missing)}: set it to "
+            "the folder holding the AF feature matrix X.npy and its labels y.npy"
+        )
+    seed, name, out, ntree = args.seed, args.name, args.out, args.n_trees
     X, y = np.load(f"{d}/X.npy"), np.load(f"{d}/y.npy")
     print(seed, name, f"{len(y)} records, {ntree} trees: running", flush=True)
     t0 = time.perf_counter()
