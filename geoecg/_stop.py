@@ -32,6 +32,16 @@ import time
 __all__ = ["redeliver_dropped_stops"]
 
 
+def _numba_compiling() -> bool:
+    """Whether a thread holds numba's compiler lock (False when numba was never imported)."""
+    mod = sys.modules.get("numba.core.compiler_lock")
+    lock = getattr(getattr(mod, "global_compiler_lock", None), "_lock", None)
+    if lock is None or not lock.acquire(False):
+        return lock is not None
+    lock.release()
+    return False
+
+
 @contextlib.contextmanager
 def redeliver_dropped_stops(delay_s: float = 0.05):
     """Within the block, a dropped ``KeyboardInterrupt`` is raised again in the main thread.
@@ -67,9 +77,9 @@ def redeliver_dropped_stops(delay_s: float = 0.05):
         with lock:
             if not (state["active"] and callable(signal.getsignal(signum))):
                 return  # the block has ended, or nothing of Python's would handle it now
-            if hasattr(signal, "pthread_kill"):  # a real signal wakes a sleep or a wait
-                signal.pthread_kill(threading.main_thread().ident, signum)
-            else:  # pragma: no cover - Windows: the handler runs at the next bytecode
+            if hasattr(signal, "pthread_kill") and not _numba_compiling():
+                signal.pthread_kill(threading.main_thread().ident, signum)  # wakes a sleep
+            else:  # no signal into LLVM's C code: the handler runs at the next bytecode
                 _thread.interrupt_main(signum)
 
     def hook(unraisable) -> None:
