@@ -22,6 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..io.header import check_signal_files
+
 #: Half width of the floor's moving window, s (21 samples at 360 Hz, 12 at 200 Hz).
 FLOOR_HALF_WIDTH_S = 0.058
 
@@ -167,6 +169,9 @@ def annotated_records(folder: Path, requested=None) -> list[str]:
     ------
     FileNotFoundError
         A requested record has no ``.atr`` file in ``folder``.
+    ValueError
+        A record's signal file is shorter than its header promises (headers read only; the
+        message names the record, the file and the bytes found and expected).
 
     Warns
     -----
@@ -200,7 +205,9 @@ def annotated_records(folder: Path, requested=None) -> list[str]:
     missing = [r for r in requested or () if r not in have]
     if missing:
         raise FileNotFoundError(f"records not found (with .atr) in {folder}: {missing}")
-    return have if requested is None else list(requested)
+    names = have if requested is None else list(requested)
+    check_signal_files(folder, names)  # a truncated .dat now, not when its turn comes
+    return names
 
 
 def evenly_spaced(names: list, k: int) -> list:

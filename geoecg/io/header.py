@@ -285,3 +285,22 @@ def _short_signal_files(base: Path, header) -> str | None:
         if have < want:
             short.append(f"{path} holds {have} of the {want} bytes the header promises")
     return "; ".join(short) or None
+
+
+def check_signal_files(folder, names) -> None:
+    """Raise a ValueError naming the first record of ``names`` in ``folder`` whose signal
+    files are shorter than its header promises (:func:`_short_signal_files`: file, bytes
+    held, bytes needed), before a long run reaches it; reads headers only. A header wfdb
+    cannot read is left to the reader's own message."""
+    for name in names:
+        base = Path(folder) / name
+        try:
+            header = wfdb.rdheader(str(base))
+        except Exception:  # noqa: BLE001 - the reader names a bad header when it gets there
+            continue
+        short = _short_signal_files(base, header)
+        if short:
+            raise ValueError(
+                f"WFDB record {str(base)!r}: truncated signal file: {short} "
+                f"({header.sig_len} samples of {header.n_sig} signals; an interrupted download?)"
+            )
