@@ -299,6 +299,7 @@ def extraction_benchmark(
     sets=("rpeaks", "hrv", "sqi", "noise", "af", "morphology", "covariance", "tangent"),
     target=("rpeaks", "hrv", "sqi", "covariance"),
     sink=None,
+    progress: bool | None = None,
 ) -> dict:
     """The ``geoecg bench extract`` protocol; returns the figures it prints and writes.
 
@@ -341,6 +342,11 @@ def extraction_benchmark(
         Feature sets of the throughput target (timed together, and on the whole tree).
     sink : geoecg.commands.bench_io.JsonSink, optional
         Receives each stage as it finishes.
+    progress : bool or None, default None
+        A tqdm bar of the steps on stderr (building the tree, each feature set, the whole
+        tree, the memory run, the big tree, NeuroKit2), advanced between steps, never inside
+        a timed one; None: only when stderr is a terminal
+        (:func:`geoecg._progress.progress_bar`).
 
     Returns
     -------
@@ -352,6 +358,7 @@ def extraction_benchmark(
     """
     import tempfile
 
+    from .._progress import progress_bar
     from ..io.ptbxl import PTBXL
     from ._chunk import peak_rss_mb
     from .extract import extract_features
@@ -359,21 +366,31 @@ def extraction_benchmark(
 
     ptb = PTBXL(ptbxl_root)
     out: dict = {} if sink is None else sink.results
+    total = 1 + len(sets) + 1 + 1 + 1 + (big_tree > 0) + (nk_sample > 0)
+    bar = progress_bar(total=total, desc="bench extract", unit="step", progress=progress)
+    done = [0]
 
-    def stage(name, compute):
+    def step(n=1):  # between timed steps only
+        done[0] += n
+        bar.update(n)
+
+    def stage(name, compute, steps=1):
+        before = done[0]
         if sink is None:
             out[name] = compute()
         else:
             sink.stage(name, compute)
+        step(steps - (done[0] - before))  # a stage --resume restored: its steps at once
 
     out.update(fs=fs, distinct_records=len(ptb.available(fs)), synthetic=synthetic)
     out["chunk_size"] = chunk_size
-    with tempfile.TemporaryDirectory(prefix="geoecg-bench-extract-") as tmp:
+    with bar, tempfile.TemporaryDirectory(prefix="geoecg-bench-extract-") as tmp:
         tmp = Path(tmp)
         tree = tmp / "tree"
         t0 = time.perf_counter()
         lst = mimic_layout_from_ptbxl(ptb.root, tree, synthetic, fs=fs)
         out["build_s"] = time.perf_counter() - t0
+        step()
         warm: list = []
 
         def timed(fset, name, n):
@@ -381,22 +398,24 @@ def extraction_benchmark(
                 warm.append(time_feature_sets(tree, sets, tmp / "warm", 8, chunk_size, fs))
             return time_feature_sets(tree, fset, tmp / name, n, chunk_size, fs)
 
-        stage(
-            "per_set",
-            lambda: [
-                timed(fset, f"set{k}", per_set)
-                for k, fset in enumerate([(s,) for s in sets] + [tuple(target)])
-            ],
-        )
+        def per_set_stage():
+            rows = []
+            for k, fset in enumerate([(s,) for s in sets] + [tuple(target)]):
+                rows.append(timed(fset, f"set{k}", per_set))
+                step()
+            return rows
+
+        stage("per_set", per_set_stage, steps=len(sets) + 1)
         stage("full_tree", lambda: timed(target, "big", synthetic))
         out["process_max_rss_mb"] = peak_rss_mb()
         par = {"out": tmp / "par", "limit": min(synthetic, 4 * chunk_size * n_jobs)}
         par.update(fs=fs, n_jobs=n_jobs, chunk_size=chunk_size, progress=False)
         stage("worker_max_rss_mb", lambda: extract_features(tree, list(target), **par).max_rss_mb)
         big = (ptb.root, tmp, big_tree, per_set, target, chunk_size, fs)
-        stage("big_tree", lambda: scale_check(*big) if big_tree > 0 else None)
+        stage("big_tree", lambda: scale_check(*big) if big_tree > 0 else None, int(big_tree > 0))
         paths = [str(tree / p) for p in lst["path"].iloc[:nk_sample]]
-        stage("neurokit2", lambda: _side_by_side_end_to_end(paths, fs, target, out))
+        nk = int(nk_sample > 0)
+        stage("neurokit2", lambda: _side_by_side_end_to_end(paths, fs, target, out), nk)
     return out
 
 
