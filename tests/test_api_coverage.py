@@ -388,6 +388,7 @@ EXEMPT = {
         'features.delineation_protocols.nstdb_noises',
         'features.delineation_protocols.ptbxl_criteria',
         'features.delineation_protocols.qtdb_protocol',
+        'features.hrv_peers.bench_hrv_stages',
         'features.hrv_peers.floor_indices',
         'features.hrv_peers.holter_24h_timing',
         'features.hrv_peers.median_seconds',

@@ -227,7 +227,7 @@ BENCH_FILE_BUDGETS = {
     ("beats.py",): 154,
     ("af.py", "_af_*.py"): 202,
     ("riemann.py",): 44,
-    ("hrv.py",): 81,
+    ("hrv.py",): 69,
     ("extract.py",): 49,
     ("reconstruct.py",): 78,
     ("delineate.py", "_delineate_extra.py", "_ludb_scoring.py"): 82,

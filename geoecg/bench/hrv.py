@@ -13,7 +13,6 @@ __all__ = ["add_arguments", "run"]
 
 import argparse
 import os
-import time
 
 from .._optional import require
 from .._versions import package_versions
@@ -31,7 +30,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args) -> int:
     import numba
 
-    from ..features import HRV_FEATURE_NAMES, hrv_features_batch
     from ..features import hrv_peers as hp
 
     if args.peers:
@@ -42,14 +40,7 @@ def run(args) -> int:
     threads = {"numba_threads": numba.config.NUMBA_NUM_THREADS, "cpu_count": os.cpu_count()}
     with JsonSink(args.json, run=args) as r:
         r.results.update(n_series=n, fs=fs, versions=package_versions(*peers, **threads))
-        X, _ = hrv_features_batch(series, kind="rpeaks", fs=fs), hp.floor_indices(series, fs)
-        for label, nj, clock in (("one_thread", 1, None), ("all_threads", None, time.perf_counter)):
-            r[f"geoecg_{label}_s"] = hp.median_seconds(
-                lambda nj=nj: hrv_features_batch(series, kind="rpeaks", fs=fs, n_jobs=nj), 3, clock
-            )
-        r["floor_one_thread_s"] = hp.median_seconds(lambda: hp.floor_indices(series, fs))
-        r["geoecg_ms_per_series"] = 1000 * r["geoecg_one_thread_s"] / n
-        r.stage("x_floor", r["geoecg_one_thread_s"] / r["floor_one_thread_s"])
+        nk, d = hp.bench_hrv_stages(series, fs, r, peers=args.peers, nk_subset=args.nk_subset)
         print(f"geoecg bench hrv: {n} five-minute series, MIT-BIH reference beats ({fs:g} Hz)")
         print(f"  {versions_line(r['versions'])}")
         print(
@@ -59,8 +50,6 @@ def run(args) -> int:
             f"1/{r['x_floor']:.0f} of geoecg"
         )
         if args.peers:
-            nk = r.stage("neurokit2", lambda: hp.neurokit2_side_by_side(
-                series, fs, X, HRV_FEATURE_NAMES, args.nk_subset))  # fmt: skip
             for label in ("full_hrv", "equal_work"):
                 med = nk[f"{label}_s_per_series"]
                 r[f"x_neurokit2_{label}"] = med * n / r["geoecg_one_thread_s"]
@@ -75,7 +64,6 @@ def run(args) -> int:
                 med = "n/a" if rel is None else f"{100 * rel:.3f} %"
                 same = "yes" if a["definitions_match"] else "no"
                 print(f"  {name:<11} {med:>17}  {same:<9}  {a['note']}")
-        d = r.stage("day_24h", hp.holter_24h_timing)
         print(f"\n  24 h, 2 leads, 200 Hz: R-peaks {d['rpeaks_s']:.2f} s + 5-min HRV "
               f"({d['n_windows']} windows) {d['hrv_s']:.2f} s = {d['total_s']:.2f} s")  # fmt: skip
     return 0

@@ -18,6 +18,7 @@ import numpy as np
 __all__ = [
     "NEUROKIT2_EQUAL_WORK",
     "NK_MAP",
+    "bench_hrv_stages",
     "floor_indices",
     "holter_24h_timing",
     "mitdb_5min_series",
@@ -337,3 +338,66 @@ def neurokit2_side_by_side(series, fs: float, X, names, n_subset: int) -> dict:
         out[f"{label}_s_per_series"] = float(np.median(per))
     out["agreement"] = neurokit2_agreement(np.asarray(X)[idx], names, frames)
     return out
+
+
+def bench_hrv_stages(series, fs: float, sink, *, peers=False, nk_subset=30, progress=None):
+    """The measurements of ``geoecg bench hrv``, written into ``sink`` step by step.
+
+    A warm-up (geoecg's 48 indices and the floor once), then the median CPU seconds of
+    :func:`~geoecg.features.hrv_features_batch` on one thread and its wall seconds on all
+    threads (3 calls each), the floor (:func:`floor_indices`), with ``peers``
+    :func:`neurokit2_side_by_side` (stage ``"neurokit2"``) and :func:`holter_24h_timing`
+    (stage ``"day_24h"``).
+
+    Parameters
+    ----------
+    series : list of array_like of int
+        R-peak sample indices per series (:func:`mitdb_5min_series`).
+    fs : float
+        Sampling frequency, Hz.
+    sink : geoecg.commands.bench_io.JsonSink
+        Receives ``geoecg_one_thread_s``, ``geoecg_all_threads_s``, ``floor_one_thread_s``
+        (s), ``geoecg_ms_per_series`` (ms) and the stages ``x_floor``, ``neurokit2``,
+        ``day_24h`` (a stage an unfinished ``--json`` holds is read, not timed, on
+        ``--resume``).
+    peers : bool, default False
+        Also time NeuroKit2 on ``nk_subset`` series.
+    nk_subset : int, default 30
+        Series timed with NeuroKit2.
+    progress : bool or None, default None
+        A tqdm bar of the steps on stderr, advanced between the timed steps, never inside
+        one; None: only when stderr is a terminal (:func:`geoecg._progress.progress_bar`).
+
+    Returns
+    -------
+    (dict or None, dict)
+        The ``neurokit2`` stage (None without ``peers``) and the ``day_24h`` stage.
+    """
+    import time
+
+    from .._progress import progress_bar
+    from .hrv import HRV_FEATURE_NAMES
+    from .hrv_batch import hrv_features_batch
+
+    r, n = sink, len(series)
+    steps = 5 + bool(peers)
+    with progress_bar(total=steps, desc="bench hrv", unit="step", progress=progress) as bar:
+        X, _ = hrv_features_batch(series, kind="rpeaks", fs=fs), floor_indices(series, fs)
+        bar.update()
+        for label, nj, clock in (("one_thread", 1, None), ("all_threads", None, time.perf_counter)):
+            r[f"geoecg_{label}_s"] = median_seconds(
+                lambda nj=nj: hrv_features_batch(series, kind="rpeaks", fs=fs, n_jobs=nj), 3, clock
+            )
+            bar.update()
+        r["floor_one_thread_s"] = median_seconds(lambda: floor_indices(series, fs))
+        bar.update()
+        r["geoecg_ms_per_series"] = 1000 * r["geoecg_one_thread_s"] / n
+        r.stage("x_floor", r["geoecg_one_thread_s"] / r["floor_one_thread_s"])
+        nk = None
+        if peers:
+            nk = r.stage("neurokit2", lambda: neurokit2_side_by_side(
+                series, fs, X, HRV_FEATURE_NAMES, nk_subset))  # fmt: skip
+            bar.update()
+        day = r.stage("day_24h", holter_24h_timing)
+        bar.update()
+    return nk, day
