@@ -8,9 +8,6 @@ MIT-BIH 208 and NSTDB 118e00."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import numpy as np
 import pytest
 from rpeak_track_twin import twin_track_noisy
@@ -152,15 +149,14 @@ def test_track_noisy_matches_twin_on_detector_hand_back():
 
 
 @pytest.mark.parametrize("name", ["mitdb/208", "nstdb/118e00"])
-def test_track_noisy_same_as_before_on_noisy_shared_records(name):
-    root = os.environ.get("GEOECG_DATA")
-    if not root or not (Path(root) / f"{name}.hea").exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"GEOECG_DATA must hold {name} under CI")
-        pytest.skip(f"{name} not found: set GEOECG_DATA to the shared data folder")
+def test_track_noisy_same_as_before_on_noisy_shared_records(name, data_root):
+    """The shared data through the ``data_root`` fixture (GEOECG_DATA or ../shared/data;
+    skips without it, fails under CI=true)."""
+    if not (data_root / f"{name}.hea").exists():
+        pytest.fail(f"the shared data folder {data_root} lacks {name}")
     from geoecg.io import read_record
 
-    rec = read_record(str(Path(root) / name))
+    rec = read_record(str(data_root / name))
     for lead in (0, 1):
         out, runs, plan = _hand_back(np.asarray(rec.signal[lead], np.float64), float(rec.fs))
         assert out[0] == S.NOISY
