@@ -287,22 +287,15 @@ def track_candidates(cand, h, coff, idx, boff, thr_c, noisy, min_frac, tiny):
 
 @njit(cache=True, nogil=True)
 def _median_diff(cand, idx, b0, b1):
-    """``float(np.median(np.diff(cand[idx[b0:b1]])))`` for ``b1 - b0 >= 2`` increasing
-    positions: the middle of the sorted intervals, or the mean of the two middle ones
-    (integers, so their float64 sum is exact and ``/ 2`` the one rounding NumPy makes).
-    Fewer than 2 positions give NaN, as ``np.median`` of no interval does (the caller never
-    passes them: a stretch is tracked only with more than 2 beats)."""
-    nd = b1 - b0 - 1
-    if nd < 1:
-        return np.nan
-    d = np.empty(nd, dtype=np.int64)
+    """``float(np.median(np.diff(cand[idx[b0:b1]])))``: :func:`median_sorted` of the
+    intervals between the increasing positions (integers, exact in float64); NaN for fewer
+    than 2 positions, as ``np.median`` of no interval (the caller never passes them: a
+    stretch is tracked only with more than 2 beats)."""
+    nd = max(b1 - b0 - 1, 0)
+    d = np.empty(nd, dtype=np.float64)
     for q in range(nd):
         d[q] = cand[idx[b0 + q + 1]] - cand[idx[b0 + q]]
-    d.sort()
-    h = nd >> 1
-    if nd & 1:
-        return float(d[h])
-    return (float(d[h - 1]) + float(d[h])) / 2.0
+    return median_sorted(d)
 
 
 @njit(cache=True, nogil=True)
