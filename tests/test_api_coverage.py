@@ -298,6 +298,7 @@ EXEMPT = {
         'datasets.noise_training.recover_em_noise',
         'datasets.ptbxl_tasks.load_task',
         'datasets.ptbxl_tasks.ptbxl_root',
+        'datasets.ptbxl_tasks.task_selection',
         'datasets.sample_cinc2017_dir',
         'datasets.sample_data_dir',
         'datasets.sample_mitdb_dir',

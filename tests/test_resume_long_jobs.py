@@ -248,16 +248,27 @@ def test_af_scale_interrupted_then_resumed_runs_only_the_rest(monkeypatch, tmp_p
         mod.main([*cmd[:-1], "4", "--out", str(part), "--resume"])
 
 
-class _PTBXL12:  # a PTB-XL folder of 4 records, nothing read
+class _PTBXL12:  # a PTB-XL folder of 12 records (6 NORM, 6 MI patients), nothing read
+    root = "fake-ptbxl"  # (since session 25 the bench checks the records and the classes)
+    ids = list(range(1, 13))
+
     def __init__(self, root):
         pass
 
     def available(self, fs):
-        return ["1", "2", "3", "4"]
+        return self.ids
 
     def load(self, names, fs):
-        meta = pd.DataFrame({"strat_fold": [1, 2, 9, 10], "patient_id": [1, 2, 3, 4]})
-        return np.zeros((len(names), 12, 10)), meta
+        folds = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 9, 10]
+        meta = pd.DataFrame({"strat_fold": folds, "patient_id": self.ids}, index=self.ids)
+        return _signals(len(names)), meta
+
+    def superclass_labels(self):
+        return pd.DataFrame({"NORM": [1, 0] * 6, "MI": [0, 1] * 6}, index=self.ids)
+
+
+def _signals(n):  # no flat lead: the bench leaves records with flat leads out
+    return np.random.default_rng(0).standard_normal((n, 12, 10))
 
 
 def test_bench_reconstruct_interrupted_then_resumed_runs_only_the_rest(monkeypatch, tmp_path):
@@ -277,7 +288,8 @@ def test_bench_reconstruct_interrupted_then_resumed_runs_only_the_rest(monkeypat
         return {"real12": {"auc": 0.8}, "subsets": list(subsets)}
 
     monkeypatch.setattr(geoecg.io, "PTBXL", _PTBXL12)
-    monkeypatch.setattr(tasks, "load_task", lambda root, task: (None, None, None, None))
+    task = (_signals(2), np.array([0, 1]), np.array([1, 2]), np.zeros((2, 2)))
+    monkeypatch.setattr(tasks, "load_task", lambda root, name: task)
     monkeypatch.setattr(lp, "reconstruction_report", rec)
     monkeypatch.setattr(lp, "format_report", lambda res: "table")
     monkeypatch.setattr(bench_reconstruct, "data_dir", lambda *a, **k: tmp_path)

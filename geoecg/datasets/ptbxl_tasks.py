@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["TASKS", "load_task", "ptbxl_root"]
+__all__ = ["TASKS", "load_task", "ptbxl_root", "task_selection"]
 
 #: Task names of :func:`load_task`: four binary tasks against NORM and the five-label
 #: superdiagnostic task.
@@ -55,24 +55,47 @@ def load_task(root, task: str):
         Age (years) and sex (0/1), NaN where missing.
     """
     from ..io import PTBXL
-    from ..io.ptbxl import SUPERCLASSES
 
     db = PTBXL(root)
-    ids = db.available(100)
+    ids, y = task_selection(db, task, db.available(100))
+    X, meta = db.load(ids, fs=100)
+    groups = meta["patient_id"].to_numpy().astype(np.int64)
+    covs = meta[["age", "sex"]].to_numpy(dtype=float)
+    return X, y, groups, covs
+
+
+def task_selection(db, task: str, ids):
+    """The records of a task among ``ids`` and their labels, without reading a signal.
+
+    Parameters
+    ----------
+    db : geoecg.io.PTBXL
+        The folder's adapter.
+    task : str
+        One of :data:`TASKS` (see :func:`load_task`).
+    ids : sequence of int
+        ``ecg_id`` values to choose from (e.g. ``db.available(100)``), in the order kept.
+
+    Returns
+    -------
+    ids : list of int
+        The records of the task, in the order of ``ids``.
+    y : ndarray
+        Their labels, as :func:`load_task` returns them.
+    """
+    from ..io.ptbxl import SUPERCLASSES
+
+    ids = [int(i) for i in ids]
     lab = db.superclass_labels().loc[ids]
     if task == "superdiagnostic":
         keep = lab.sum(axis=1) > 0
         y = lab[keep].to_numpy()
     else:
-        other = task.split("-vs-")[1]
+        other = task.split("-vs-")[1] if "-vs-" in task else None
         if other not in SUPERCLASSES:
             raise ValueError(f"unknown task {task!r}; choose from {TASKS}")
         pos = lab[other] == 1
         neg = (lab["NORM"] == 1) & ~pos
         keep = pos | neg
         y = pos[keep].to_numpy().astype(int)
-    ids = [i for i, k in zip(ids, keep, strict=True) if k]
-    X, meta = db.load(ids, fs=100)
-    groups = meta["patient_id"].to_numpy().astype(np.int64)
-    covs = meta[["age", "sex"]].to_numpy(dtype=float)
-    return X, y, groups, covs
+    return [i for i, k in zip(ids, keep, strict=True) if k], y

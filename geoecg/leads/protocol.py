@@ -15,6 +15,12 @@ import numpy as np
 from sklearn.base import clone
 
 from .._progress import progress_bar
+from ._bench_checks import (
+    check_downstream_classes,
+    check_reconstruction_split,
+    no_records_message,
+    unusable_records,
+)
 from ._phases import BEAT_PHASE_EDGES_S
 from .amplitude import amplitude_spread
 from .names import lead_indices, parse_leads
@@ -326,12 +332,15 @@ def reconstruction_benchmark(
     Stage ``"reconstruction"``: :func:`reconstruction_report` of every source set of
     ``sources`` and method of ``methods`` (0.5-40 Hz, ``strat_fold`` 1-8 train, 9-10 test;
     ``{}`` when either is empty). Stage ``"downstream"`` (only when ``subsets`` is not
-    empty): :func:`subset_auc_comparison` of NORM vs MI on ``subsets``.
+    empty): :func:`subset_auc_comparison` of NORM vs MI on ``subsets``. Before either,
+    records whose leads hold NaN/inf or are flat (SD < 1e-4 mV, raw or band-passed) are left
+    out of both stages, logged and listed by ``ecg_id`` with the reason in
+    ``excluded_records`` (:mod:`geoecg.leads._bench_checks`; none in the shared subset).
 
     Parameters
     ----------
     root : path-like
-        PTB-XL folder (100-Hz records are read).
+        PTB-XL folder (its 100-Hz records are read).
     sources : list of str
         Source lead sets, each comma-separated (``"I,II,V3"``).
     methods : list of str
@@ -354,16 +363,20 @@ def reconstruction_benchmark(
     Returns
     -------
     dict
-        ``sink.results``: ``n_records, fs, band_hz, split, calibration_s, reconstruction,
-        downstream``.
+        ``sink.results``: ``n_records`` (the records used), ``fs, band_hz, split,
+        calibration_s, reconstruction, downstream, excluded_records``.
 
     Raises
     ------
     ValueError
         A lead name of ``sources`` or ``subsets`` that is not a standard lead, named with
         its set (``subsets[0] 'I,V9': unknown lead name 'V9' ...``) before PTB-XL is read.
+        Before any fit, naming the folder and the counts: no 100-Hz record file (a download
+        of the 500-Hz release only); with ``methods`` and ``sources``, fewer than 3 patients
+        in ``strat_fold`` 1-8 or no record in 9-10; with ``subsets``, fewer than 5 NORM or
+        MI patients (the downstream's folds).
     """
-    from ..datasets.ptbxl_tasks import load_task
+    from ..datasets.ptbxl_tasks import load_task, task_selection
     from ..io import PTBXL
     from ..signal import bandpass
 
@@ -374,7 +387,13 @@ def reconstruction_benchmark(
             except (TypeError, ValueError) as e:
                 raise type(e)(f"{what}[{i}] {leads!r}: {e}") from None
     db = PTBXL(root)
-    X, meta = db.load(db.available(100), fs=100)
+    X, meta, excluded = _usable_records(db, fs, log)
+    train, pid = meta["strat_fold"].to_numpy() <= 8, meta["patient_id"].to_numpy()
+    if methods and sources:
+        check_reconstruction_split(db.root, train, pid)
+    if subsets:  # the labels only: no signal is read twice before the fits
+        ids, y = task_selection(db, "NORM-vs-MI", meta.index)
+        check_downstream_classes(db.root, y, meta.loc[ids, "patient_id"].to_numpy())
     sink.results.update(
         n_records=int(len(X)),
         fs=fs,
@@ -383,18 +402,21 @@ def reconstruction_benchmark(
         calibration_s=calibration_s,
         reconstruction={},
         downstream={},
+        excluded_records=excluded,
     )
 
     def reconstruction():
         if not (methods and sources):
             return {}
-        Xb, train = bandpass(X, fs, 0.5, 40.0, order=2), meta["strat_fold"].to_numpy() <= 8
-        pid = meta["patient_id"].to_numpy()
+        Xb = bandpass(X, fs, 0.5, 40.0, order=2)
         kw = {"fs": fs, "calibration_s": calibration_s, "log": log}
         return reconstruction_report(Xb, train, pid, sources, methods, **kw)
 
     def downstream():
         Xt, y, groups, covs = load_task(root, "NORM-vs-MI")
+        ok = np.ones(len(Xt), dtype=bool)
+        ok[list(unusable_records(Xt, fs))] = False  # the records named in excluded_records
+        Xt, y, groups, covs = Xt[ok], y[ok], groups[ok], covs[ok]
         down = subset_auc_comparison(
             Xt, y, groups, covs, subsets, fs=fs, seed=seed, n_boot=n_boot, log=log
         )
@@ -405,6 +427,35 @@ def reconstruction_benchmark(
     if subsets:
         sink.stage("downstream", downstream)
     return sink.results
+
+
+def _usable_records(db, fs, log):
+    """The folder's 100-Hz records less those :func:`unusable_records` names (logged).
+
+    Returns ``(X, meta, excluded)``, ``excluded`` mapping each left-out ``ecg_id`` (as text,
+    a JSON key) to the reason; a folder without a 100-Hz record is a ``ValueError``.
+    """
+    ids = db.available(100)
+    if not ids:
+        try:
+            n_500 = len(db.available(500))
+        except ValueError:  # no filename_hr column
+            n_500 = 0
+        raise ValueError(no_records_message(db.root, n_500))
+    X, meta = db.load(ids, fs=100)
+    bad = unusable_records(X, fs)
+    excluded = {str(meta.index[k]): why for k, why in bad.items()}
+    if bad:
+        keep = np.ones(len(X), dtype=bool)
+        keep[list(bad)] = False
+        X, meta = X[keep], meta[keep]
+        if log is not None:
+            named = ", ".join(f"{k} ({v})" for k, v in list(excluded.items())[:10])
+            log(
+                f"  left out {len(bad)} records with NaN/inf or flat leads (ecg_id): {named}"
+                f"{' ...' if len(bad) > 10 else ''}"
+            )
+    return X, meta, excluded
 
 
 def format_report(res) -> str:
