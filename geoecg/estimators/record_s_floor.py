@@ -9,9 +9,16 @@ chooses the self-training threshold of the wrapped
 :class:`~geoecg.estimators.record_self_training.RecordSelfTraining`: its out-of-fold calls of
 the training patients, floored per patient, scored by the mean F1 of S and V. No label of the
 test record is used; the floor never adds an S call and never touches another class.
+
+Registry item 35 (``MF``, on trial, off by default): before the floor, an S call whose QRS
+differs from the record's dominant template on any lead (``dom_qrs_corr_l<k>`` below
+``median - k_m * 1.4826 * MAD`` of that record's beats) becomes V; ``k_m`` among
+:data:`S_MORPH_CANDIDATES` chosen by the same inner CV after the floor's ``k``.
 """
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
@@ -20,10 +27,21 @@ from sklearn.utils.validation import check_is_fitted
 
 from .record_prior import _check_int_params, _named_table, _row_groups, _score_labels
 
-__all__ = ["S_FLOOR_CANDIDATES", "RecordPrematurityFloor", "prematurity_floor"]
+__all__ = [
+    "S_FLOOR_CANDIDATES",
+    "S_MORPH_CANDIDATES",
+    "RecordPrematurityFloor",
+    "prematurity_floor",
+]
 
 #: Candidates of the inner choice of ``k`` (None: off, tried first; ties go to the first).
 S_FLOOR_CANDIDATES = (None, 1.5, 2.0, 3.0, 4.0)
+
+#: Candidates of the QRS-morphology veto's ``k_m`` (registry item 35; None: off, tried
+#: first; ties go to the first). Pass as ``morph_floors``; the default ``(None,)`` is off.
+S_MORPH_CANDIDATES = (None, 5.0, 10.0, 20.0, 40.0)
+
+_QRS_CORR = re.compile(r"^dom_qrs_corr_l\d+$")
 
 
 def prematurity_floor(rr, k, *, min_beats=20):
@@ -80,6 +98,25 @@ def _floored(calls, rr, k, s, n, min_beats):
     return out
 
 
+def _vetoed(calls, corr, k, s, v, min_beats):
+    """``calls`` of one record with S calls set to V where the beat's QRS correlation with the
+    record's dominant template (``corr``, one column per lead) lies below that column's
+    ``median - k * 1.4826 * MAD`` on any lead; a column without a floor, or a NaN value,
+    vetoes nothing."""
+    if k is None or v is None:
+        return calls
+    corr = np.asarray(corr, dtype=np.float64).reshape(calls.size, -1)
+    bad = np.zeros(calls.size, dtype=bool)
+    for c in corr.T:
+        f, _ = prematurity_floor(c, k, min_beats=min_beats)
+        if np.isfinite(f):
+            with np.errstate(invalid="ignore"):
+                bad |= c < f  # NaN: False
+    out = calls.copy()
+    out[(calls == s) & bad] = v
+    return out
+
+
 class RecordPrematurityFloor(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     """Keep a record's S calls only where the beat is premature beyond the record's spread.
 
@@ -101,6 +138,14 @@ class RecordPrematurityFloor(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
     rr_column : str, default "dom_rr_pre"
     min_beats : int >= 1, default 20
         A record with fewer finite ratios keeps its calls.
+    morph_floors : sequence of (float >= 0 or None), default (None,)
+        Candidates of ``k_m`` of the QRS-morphology veto (registry item 35, on trial): before
+        the floor, an S call becomes V where the beat's ``dom_qrs_corr_l<k>`` (correlation
+        with the record's dominant QRS template, dimensionless) lies below
+        ``median - k_m * 1.4826 * MAD`` of that record's beats on any lead. Chosen by the
+        inner CV after ``k`` (with ``k`` fixed); ties go to the first; ``(None,)``: off,
+        the calls are those without the veto bit for bit. :data:`S_MORPH_CANDIDATES` is
+        the item's grid.
 
     Attributes
     ----------
@@ -111,6 +156,11 @@ class RecordPrematurityFloor(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         calibrate).
     inner_scores_ : dict
         ``k -> mean F1 of the score labels`` (empty when there was no choice).
+    km_ : float or None
+        The inner choice of the veto's ``k_m`` (None: off; also when V is not a class).
+    morph_scores_ : dict
+        ``k_m -> mean F1 of the score labels`` with the floor at ``k_`` (empty when there
+        was no choice).
     """
 
     def __init__(
@@ -121,12 +171,14 @@ class RecordPrematurityFloor(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         floors=S_FLOOR_CANDIDATES,
         rr_column="dom_rr_pre",
         min_beats=20,
+        morph_floors=(None,),
     ):
         self.estimator = estimator
         self.feature_names = feature_names
         self.floors = floors
         self.rr_column = rr_column
         self.min_beats = min_beats
+        self.morph_floors = morph_floors
 
     def _check_params(self):
         if self.estimator is None or not hasattr(self.estimator, "record_reasons"):
@@ -140,9 +192,30 @@ class RecordPrematurityFloor(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         _check_int_params(self, (("min_beats", 1),))
         return [None if k is None else float(k) for k in ks], names.index(self.rr_column)
 
+    def _check_morph(self):
+        """``(k_m candidates, column indices of dom_qrs_corr_l<k>)``."""
+        kms = list(self.morph_floors)
+        if not kms or any(k is not None and not float(k) >= 0.0 for k in kms):
+            raise ValueError(f"morph_floors must be None or numbers >= 0, got {kms!r}")
+        names = [str(s) for s in self.feature_names]
+        cols = [i for i, n in enumerate(names) if _QRS_CORR.match(n)]
+        if not cols and any(k is not None for k in kms):
+            raise ValueError("morph_floors needs dom_qrs_corr_l<k> columns in feature_names")
+        return [None if k is None else float(k) for k in kms], cols
+
     def _sn(self):
         c = [str(x) for x in self.classes_]
         return (c.index("S"), c.index("N")) if {"S", "N"} <= set(c) else (None, None)
+
+    def _v(self):
+        c = [str(x) for x in self.classes_]
+        return c.index("V") if "V" in c else None
+
+    def _calls(self, calls, X, j, cols, k, km):
+        """One record's calls: the veto at ``km``, then the floor at ``k``."""
+        s, n = self._sn()
+        out = _vetoed(calls, X[:, cols], km, s, self._v(), self.min_beats)
+        return _floored(out, X[:, j], k, s, n, self.min_beats)
 
     def fit(self, X, y, groups=None):
         """Fit the wrapped model, choose ``k`` on its out-of-fold calls of the training groups.
@@ -159,11 +232,12 @@ class RecordPrematurityFloor(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         self
         """
         ks, j = self._check_params()
+        kms, cols = self._check_morph()
         X = _named_table(X, self.feature_names)
         self.estimator_ = st = clone(self.estimator).fit(X, y, groups)
         self.classes_ = st.classes_
-        self.inner_scores_ = {}
-        self.k_ = None
+        self.inner_scores_, self.morph_scores_ = {}, {}
+        self.k_ = self.km_ = None
         s, n = self._sn()
         base = st.oof_calls_  # the wrapped model's out-of-fold calls at its chosen threshold
         if len(ks) < 2 or s is None or base is None:
@@ -180,6 +254,18 @@ class RecordPrematurityFloor(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
             )
         best = max(self.inner_scores_.values())
         self.k_ = next(k for k in ks if self.inner_scores_[k] == best)
+        if len(kms) < 2 or self._v() is None:
+            return self
+        for km in kms:  # the veto's k_m, the floor's k fixed at its choice
+            pred = base.copy()
+            for g in np.unique(groups):
+                m = groups == g
+                pred[m] = self._calls(base[m], X[m], j, cols, self.k_, km)
+            self.morph_scores_[km] = float(
+                f1_score(y, st.classes_[pred], labels=labels, average="macro", zero_division=0)
+            )
+        best = max(self.morph_scores_.values())
+        self.km_ = next(k for k in kms if self.morph_scores_[k] == best)
         return self
 
     def predict(self, X, groups=None):
@@ -198,17 +284,19 @@ class RecordPrematurityFloor(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         """
         check_is_fitted(self, "estimator_")
         _, j = self._check_params()
+        _, cols = self._check_morph()
         X = np.asarray(X, dtype=np.float64)
         pred = np.asarray(self.estimator_.predict(X, groups))  # 0 rows: empty (no call)
         s, n = self._sn()
-        if self.k_ is None or s is None or X.shape[0] == 0:
+        km = getattr(self, "km_", None)
+        if (self.k_ is None and km is None) or s is None or X.shape[0] == 0:
             return pred
         c = [str(x) for x in self.classes_]
         idx = np.asarray([c.index(str(p)) for p in pred], dtype=np.int64)
         g = _row_groups(groups, X.shape[0])
         for r in np.unique(g):
             m = g == r
-            idx[m] = _floored(idx[m], X[m, j], self.k_, s, n, self.min_beats)
+            idx[m] = self._calls(idx[m], X[m], j, cols, self.k_, km)
         return self.classes_[idx]
 
     def __sklearn_tags__(self):
