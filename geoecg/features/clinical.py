@@ -19,7 +19,10 @@ R-peaks, one median RR long), delineates it with :func:`geoecg.features.delineat
   the Sokolow-Lyon maximum).
 
 A value that cannot be measured (no P wave in AF, a missing lead, fewer than 2 beats) is
-NaN; :class:`ClinicalMeasurements` says why in ``reasons``.
+NaN; :class:`ClinicalMeasurements` says why in ``reasons``. A flat lead (its median beat
+constant: a disconnected electrode, at 0 mV or at a DC level) is not read as 0 mV: the
+axes (lead I or aVF flat), voltages and ST levels that need it are NaN with a reason naming
+it, e.g. ``"lead I flat (constant median beat: no signal)"``.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from .._validation import check_rpeaks
+from .._validation import check_rpeaks, flat_leads
 from ..leads.names import parse_lead
 from ._fitted_names import _FittedNamesTransformer
 from .delineation import FIDUCIALS, DelineationSettings, delineate
@@ -62,6 +65,9 @@ CLINICAL_NAMES = _SCALAR + tuple(
     f"st_j{d}_{ld.lower()}_mv" for d in (60, 80) for ld in STANDARD_LEADS
 )
 _F = {f: i for i, f in enumerate(FIDUCIALS)}
+# Reason of a value that needs a lead whose median beat is constant (a disconnected lead):
+# not 0 mV, which would give an axis of 90 or 0 deg and S(V1) = 0 in Sokolow-Lyon.
+_FLAT_WHY = "flat (constant median beat: no signal)"
 
 
 @dataclass(frozen=True)
@@ -277,8 +283,10 @@ def clinical_measurements(
     ClinicalMeasurements
         ``values``: the measurements by name, the unit in the name (``qrs_dur_ms``,
         ``qtc_fridericia_ms``, ``qrs_axis_deg`` ...), NaN where not measurable with the
-        reason in ``reasons``; the median beat of each lead (mV) and its fiducials (ms
-        from the R-peak).
+        reason in ``reasons`` (a flat lead gives no axis, voltage or ST level); the median
+        beat of each lead (mV) and its fiducials (ms from the R-peak). Amplitudes and areas
+        are read on the median cycle repeated three times (the signal delineated), so a P
+        that starts before the cycle (high heart rates) is read across its edge.
 
     Raises
     ------
@@ -348,49 +356,75 @@ def clinical_measurements(
         if "qt_ms" in reasons:
             reasons[f"qtc_{f}_ms"] = reasons["qt_ms"]
     # ------------------------------------------------------------ amplitudes
+    # Amplitudes are read on the tiled median cycle (the signal delineated above), at the
+    # middle copy's positions ``gt``: a P that starts before the cycle (or a T that ends
+    # after it; high heart rates, the R-peak at 0.4 RR) continues into the copy beside it.
+    # Slicing the single cycle cut such a wave short, or gave an empty slice and an axis
+    # of atan2(0, 0) = 0 deg (session 25).
     li = _lead_index(names)
+    constant = flat_leads(cyc) & ~np.isnan(cyc).all(axis=1)  # an all-NaN lead is NaN below
+    flat = {ld for ld, row in li.items() if constant[row]}
+    gt = d.samples[1]
     on = g[_F["QRS_on"]]
     if np.isfinite(on):
-        k0 = _idx(on)
-        iso = np.mean(cyc[:, max(0, k0 - int(0.01 * fs)) : k0 + 1], axis=1)
-        y = cyc - iso[:, None]
+        k0 = _idx(gt[_F["QRS_on"]])
+        iso = np.mean(tiled[:, k0 - int(0.01 * fs) : k0 + 1], axis=1)
+        y = tiled - iso[:, None]
 
         def area(lead, a, b):
             if lead not in li or not (np.isfinite(a) and np.isfinite(b)) or b <= a:
                 return float("nan")
             return float(np.sum(y[li[lead], _idx(a) : _idx(b) + 1]))
 
+        dead = [ld for ld in ("I", "AVF") if ld in flat]
         for wave, a, b in (("qrs", "QRS_on", "QRS_off"), ("t", "T_on", "T_off"),
                            ("p", "P_on", "P_off")):  # fmt: skip
-            ai, av = area("I", g[_F[a]], g[_F[b]]), area("AVF", g[_F[a]], g[_F[b]])
+            if dead:  # a flat lead has no area: it is not an axis of 90 or 0 deg
+                reasons[f"{wave}_axis_deg"] = f"lead {_shown(dead[0])} {_FLAT_WHY}"
+                continue
+            ai, av = area("I", gt[_F[a]], gt[_F[b]]), area("AVF", gt[_F[a]], gt[_F[b]])
             vals[f"{wave}_axis_deg"] = float(np.degrees(np.arctan2(av, ai)))
             if not np.isfinite(vals[f"{wave}_axis_deg"]):
                 reasons[f"{wave}_axis_deg"] = f"{wave.upper()} wave or lead I/aVF missing"
-        qoff = g[_F["QRS_off"]]
+        qoff = gt[_F["QRS_off"]]
 
         def peak(lead, sign):
             """R (sign 1) or S (sign -1) amplitude of ``lead`` in the QRS, mV; NaN when the
-            lead is not among ``leads`` or its QRS holds a missing (NaN) sample."""
-            if lead not in li or not np.isfinite(qoff):
+            lead is not among ``leads``, is flat, or its QRS holds a missing (NaN) sample."""
+            if lead not in li or lead in flat or not np.isfinite(qoff):
                 return float("nan")
-            seg = y[li[lead], _idx(on) : _idx(qoff) + 1]
+            seg = y[li[lead], _idx(gt[_F["QRS_on"]]) : _idx(qoff) + 1]
             if seg.size == 0 or not np.isfinite(seg).all():
                 return float("nan")
             return float(max(0.0, sign * (seg.max() if sign > 0 else seg.min())))
 
         sok = {"V1": peak("V1", -1), "V5": peak("V5", 1), "V6": peak("V6", 1)}
         _voltage(vals, reasons, "sokolow_lyon_mv", sok, sok["V1"] + max(sok["V5"], sok["V6"]),
-                 np.isfinite(qoff))  # fmt: skip
+                 np.isfinite(qoff), flat)  # fmt: skip
         cor = {"AVL": peak("AVL", 1), "V3": peak("V3", -1)}
-        _voltage(vals, reasons, "cornell_mv", cor, cor["AVL"] + cor["V3"], np.isfinite(qoff))
+        _voltage(vals, reasons, "cornell_mv", cor, cor["AVL"] + cor["V3"], np.isfinite(qoff),
+                 flat)  # fmt: skip
         j = g[_F["J"]]
         for dms in (60, 80):
             for ld in STANDARD_LEADS:
+                name = f"st_j{dms}_{ld.lower()}_mv"
                 k = j + round(dms * fs / 1000.0) if np.isfinite(j) else np.nan
-                if ld in li and np.isfinite(k) and _idx(k) < L:
-                    vals[f"st_j{dms}_{ld.lower()}_mv"] = float(y[li[ld], _idx(k)])
+                if ld not in li:
+                    reasons[name] = f"lead {_shown(ld)} missing (not among the leads)"
+                elif ld in flat:
+                    reasons[name] = f"lead {_shown(ld)} {_FLAT_WHY}"
+                elif not np.isfinite(k):
+                    reasons[name] = f"J: {_reason(gr[_F['J']])}"
+                elif _idx(k) >= L:
+                    reasons[name] = f"J+{dms} ms lies past the median cycle (RR {rr_ms:.0f} ms)"
+                else:
+                    vals[name] = float(y[li[ld], _idx(k) + L])
+                    if not np.isfinite(vals[name]):
+                        reasons[name] = f"lead {_shown(ld)}: NaN sample at J+{dms} ms"
     else:
-        reasons["qrs_axis_deg"] = "no QRS onset on the median beat"
+        why = f"no QRS onset on the median beat (QRS_on: {_reason(gr[_F['QRS_on']])})"
+        for k in CLINICAL_NAMES[CLINICAL_NAMES.index("p_axis_deg") :]:
+            reasons[k] = why
     sl = vals["sokolow_lyon_mv"]
     vals["lvh_sokolow_lyon"] = float(sl >= 3.5) if np.isfinite(sl) else float("nan")
     vals["lvh_cornell"] = cornell_criterion(vals["cornell_mv"], sex)
@@ -403,9 +437,10 @@ def clinical_measurements(
     return ClinicalMeasurements(vals, reasons, cyc, pre, fid_ms, nbeats)
 
 
-def _voltage(vals, reasons, name, parts, value, qrs_found) -> None:
+def _voltage(vals, reasons, name, parts, value, qrs_found, flat=frozenset()) -> None:
     """Store voltage criterion ``name`` (mV): ``value`` when every lead of ``parts`` (lead ->
-    its R or S amplitude) was measured, else NaN with a reason naming the leads missing.
+    its R or S amplitude) was measured, else NaN with a reason naming the leads missing
+    (``flat``: leads whose median beat is constant, named as flat).
 
     One missing lead makes the value NaN whichever it is: the Sokolow-Lyon
     ``S(V1) + max(R(V5), R(V6))`` from V5 alone (or V6 alone) would only be a lower bound, so
@@ -420,11 +455,18 @@ def _voltage(vals, reasons, name, parts, value, qrs_found) -> None:
     if not qrs_found:
         reasons[name] = "no QRS offset on the median beat"
         return
-    shown = ["aVL" if ld == "AVL" else ld for ld in bad]
-    need = ", ".join("aVL" if ld == "AVL" else ld for ld in parts)
-    reasons[name] = (
-        f"needs {need}: {', '.join(shown)} not among the leads or NaN samples in its QRS"
-    )
+    need = ", ".join(_shown(ld) for ld in parts)
+    why = []
+    if missing := [_shown(ld) for ld in bad if ld not in flat]:
+        why.append(f"{', '.join(missing)} not among the leads or NaN samples in its QRS")
+    if dead := [_shown(ld) for ld in bad if ld in flat]:
+        why.append(f"{', '.join(dead)} {_FLAT_WHY}")
+    reasons[name] = f"needs {need}: {'; '.join(why)}"
+
+
+def _shown(lead: str) -> str:
+    """A :data:`STANDARD_LEADS` name as usually written (``"AVL"`` -> ``"aVL"``)."""
+    return "a" + lead[1:] if lead.startswith("AV") else lead
 
 
 def _reason(code) -> str:
