@@ -25,7 +25,6 @@ The registered pipeline takes the candidate with the best inner score per seed.
 
 import argparse
 import hashlib
-import os
 import time
 
 import numpy as np
@@ -33,7 +32,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 
-from geoecg.commands.bench_io import dump_json, output_file
+from geoecg.commands.bench_io import dump_json, env_folder, output_file
 from geoecg.estimators import PriorShiftClassifier
 from geoecg.estimators.af import CinC2017Classifier
 from geoecg.estimators.af.protocols import (
@@ -180,13 +179,7 @@ def main(argv=None) -> int:
         help="multiplies every candidate's number of trees (default 1.0)",
     )
     args = ap.parse_args(argv)
-    d = os.environ.get("AF_MATRIX_DIR", ".afdev")
-    missing = [f for f in ("X.npy", "y.npy") if not os.path.isfile(os.path.join(d, f))]
-    if missing:  # checked at start (it was a FileNotFoundError traceback at np.load)
-        ap.error(
-            f"$AF_MATRIX_DIR ({os.path.abspath(d)}) lacks {' and '.join(missing)}: set it to "
-            "the folder holding the AF feature matrix X.npy and its labels y.npy"
-        )
+    d = env_folder(ap, "AF_MATRIX_DIR", ".afdev", ("X.npy", "y.npy"), "the AF feature matrix")
     seeds = [int(s) for s in args.seeds.split(",")]
     prefix, scale = args.prefix, args.scale
     try:  # each seed's file is written as the seed ends: a bad prefix is refused now

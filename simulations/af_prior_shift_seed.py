@@ -10,14 +10,13 @@ one seed as separate processes.
 """
 
 import argparse
-import os
 import time
 
 import numpy as np
 import sklearn
 import xgboost
 
-from geoecg.commands.bench_io import dump_json, output_file
+from geoecg.commands.bench_io import dump_json, env_folder, output_file
 from geoecg.estimators.af.protocols import (
     DEFAULT_TARGET_PRIORS,
     prior_shift_candidates,
@@ -43,13 +42,7 @@ def main(argv=None) -> int:
     )
     ap.add_argument("n_trees", type=int, nargs="?", default=200, help="xgboost trees (default 200)")
     args = ap.parse_args(argv)
-    d = os.environ.get("AF_MATRIX_DIR", ".afdev")
-    missing = [f for f in ("X.npy", "y.npy") if not os.path.isfile(os.path.join(d, f))]
-    if missing:  # checked at start (it was a FileNotFoundError traceback at np.load)
-        ap.error(
-            f"$AF_MATRIX_DIR ({os.path.abspath(d)}) lacks {' and '.join(missing)}: set it to "
-            "the folder holding the AF feature matrix X.npy and its labels y.npy"
-        )
+    d = env_folder(ap, "AF_MATRIX_DIR", ".afdev", ("X.npy", "y.npy"), "the AF feature matrix")
     seed, name, out, ntree = args.seed, args.name, args.out, args.n_trees
     X, y = np.load(f"{d}/X.npy"), np.load(f"{d}/y.npy")
     print(seed, name, f"{len(y)} records, {ntree} trees: running", flush=True)

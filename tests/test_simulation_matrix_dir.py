@@ -31,3 +31,30 @@ def test_missing_matrix_named_at_start(script, have, tmp_path, monkeypatch, caps
     lacks = "y.npy" if have else "X.npy and y.npy"
     assert f"error: $AF_MATRIX_DIR ({d}) lacks {lacks}: set it to" in err
     assert not list(tmp_path.glob("r_*.json")) and not (tmp_path / "o.json").exists()
+
+
+def test_env_folder_is_the_one_check(tmp_path, monkeypatch, capsys):
+    """Both scripts call ``geoecg.commands.bench_io.env_folder`` (the 6-line check they each
+    held until session 25, the pair ``duplicates`` found): its message names the variable,
+    the folder, the missing files and what they are; a complete folder comes back as a Path
+    (the variable unset: the default)."""
+    import argparse
+
+    from geoecg.commands.bench_io import env_folder
+
+    for script in ARGS:
+        assert 'env_folder(ap, "AF_MATRIX_DIR"' in (SIMULATIONS / f"{script}.py").read_text()
+    monkeypatch.setenv("SOME_DIR", str(tmp_path))
+    (tmp_path / "a.npy").write_bytes(b"")
+    with pytest.raises(SystemExit) as e:
+        env_folder(argparse.ArgumentParser(), "SOME_DIR", ".", ("a.npy", "b.npy"), "the pair")
+    assert e.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert err.endswith(
+        f"$SOME_DIR ({tmp_path}) lacks b.npy: set it to the folder holding the pair "
+        "(a.npy and b.npy)"
+    )
+    (tmp_path / "b.npy").write_bytes(b"")
+    assert env_folder(argparse.ArgumentParser(), "SOME_DIR", ".", ("a.npy", "b.npy")) == tmp_path
+    monkeypatch.delenv("SOME_DIR")
+    assert str(env_folder(argparse.ArgumentParser(), "SOME_DIR", ".", ())) == "."

@@ -24,7 +24,7 @@ import argparse
 import os
 from pathlib import Path
 
-__all__ = ["add_common", "data_dir", "output_file", "parse_list"]
+__all__ = ["add_common", "data_dir", "env_folder", "output_file", "parse_list"]
 
 
 def add_common(
@@ -155,3 +155,42 @@ def output_file(text: str) -> Path:
         return check_output_file(text, flag=None)
     except ValueError as e:
         raise argparse.ArgumentTypeError(str(e)) from None
+
+
+def env_folder(ap, env: str, default: str, files, holds: str = "them") -> Path:
+    """The folder named by the environment variable ``env``, checked at the start of a script.
+
+    A folder that lacks any of ``files`` is one ``ap.error`` line (usage, exit status 2)
+    naming the variable, the folder (absolute) and the missing files, before the script
+    writes anything (it was a FileNotFoundError traceback at the first read).
+
+    Parameters
+    ----------
+    ap : argparse.ArgumentParser
+        The script's parser (its ``error`` reports the problem).
+    env : str
+        Environment variable naming the folder (``"AF_MATRIX_DIR"``).
+    default : str
+        Folder used when ``env`` is not set.
+    files : sequence of str
+        File names the folder must hold.
+    holds : str, default "them"
+        What the files are, for the message ("the AF feature matrix": "set it to the
+        folder holding the AF feature matrix (X.npy and y.npy)").
+
+    Returns
+    -------
+    pathlib.Path
+        The folder, as given (relative paths stay relative).
+
+    >>> str(env_folder(argparse.ArgumentParser(), "GEOECG_UNSET_EXAMPLE", ".", []))
+    '.'
+    """
+    d = os.environ.get(env, default)
+    missing = [f for f in files if not os.path.isfile(os.path.join(d, f))]
+    if missing:
+        ap.error(
+            f"${env} ({os.path.abspath(d)}) lacks {' and '.join(missing)}: set it to the "
+            f"folder holding {holds} ({' and '.join(files)})"
+        )
+    return Path(d)

@@ -25,10 +25,10 @@ from pathlib import Path
 from .._atomic import write_text_atomic
 from .._code_fingerprint import code_fingerprint
 from .._versions import ENVIRONMENT, MODEL_LIBRARIES, package_versions
-from .bench_args import add_common, data_dir, output_file, parse_list
+from .bench_args import add_common, data_dir, env_folder, output_file, parse_list
 
-__all__ = ["FoldLog", "JsonSink", "add_common", "data_dir", "dump_json", "log", "output_file",
-           "parse_list", "to_jsonable", "versions_line", "write_json"]  # fmt: skip
+__all__ = ["FoldLog", "JsonSink", "add_common", "data_dir", "dump_json", "env_folder", "log",
+           "output_file", "parse_list", "to_jsonable", "versions_line", "write_json"]  # fmt: skip
 
 
 def to_jsonable(obj):
