@@ -14,8 +14,9 @@ import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
+from .._rows import validate_table, zero_rows
 from ._covariates import CovariateEncoder
 
 __all__ = ["CovariateAdjustedClassifier", "CovariateAdjustedGLM"]
@@ -76,7 +77,7 @@ class CovariateAdjustedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstim
         self.drop_first = drop_first
 
     def _design(self, X, covariates, reset: bool):
-        X = validate_data(self, X, reset=reset)
+        X = validate_table(self, X, reset=reset)
         if reset:
             self.encoder_ = CovariateEncoder(drop_first=self.drop_first).fit(covariates, X.shape[0])
         Z = self.encoder_.transform(covariates, X.shape[0])
@@ -99,18 +100,22 @@ class CovariateAdjustedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstim
         self.covariate_names_ = self.encoder_.names()
         return self
 
+    @zero_rows("proba")
     def predict_proba(self, X, covariates=None):
         check_is_fitted(self)
         return self.estimator_.predict_proba(self._design(X, covariates, reset=False))
 
+    @zero_rows("decision")
     def decision_function(self, X, covariates=None):
         check_is_fitted(self)
         return self.estimator_.decision_function(self._design(X, covariates, reset=False))
 
+    @zero_rows("labels")
     def predict(self, X, covariates=None):
         check_is_fitted(self)
         return self.estimator_.predict(self._design(X, covariates, reset=False))
 
+    @zero_rows("score")
     def score(self, X, y, covariates=None, sample_weight=None):
         """Accuracy of ``predict(X, covariates)``."""
         from sklearn.metrics import accuracy_score
@@ -166,7 +171,7 @@ class CovariateAdjustedGLM(ClassifierMixin, BaseEstimator):
         self.maxiter = maxiter
 
     def _design(self, X, covariates, reset: bool):
-        X = validate_data(self, X, reset=reset)
+        X = validate_table(self, X, reset=reset)
         if reset:
             self.encoder_ = CovariateEncoder(drop_first=True).fit(covariates, X.shape[0])
         Z = self.encoder_.transform(covariates, X.shape[0])
@@ -216,19 +221,23 @@ class CovariateAdjustedGLM(ClassifierMixin, BaseEstimator):
         )
         return self
 
+    @zero_rows("decision")
     def decision_function(self, X, covariates=None):
         check_is_fitted(self)
         return self._design(X, covariates, reset=False) @ self.coef_
 
+    @zero_rows("proba")
     def predict_proba(self, X, covariates=None):
         f = self.decision_function(X, covariates)
         p1 = 0.5 * (1.0 + np.tanh(0.5 * f))
         return np.column_stack([1.0 - p1, p1])
 
+    @zero_rows("labels")
     def predict(self, X, covariates=None):
         check_is_fitted(self)  # before touching classes_: NotFittedError, not AttributeError
         return self.classes_[(self.decision_function(X, covariates) > 0).astype(int)]
 
+    @zero_rows("score")
     def score(self, X, y, covariates=None, sample_weight=None):
         """Accuracy of ``predict(X, covariates)``."""
         from sklearn.metrics import accuracy_score

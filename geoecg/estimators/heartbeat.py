@@ -9,7 +9,9 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
+
+from .._rows import validate_table, zero_rows
 
 __all__ = [
     "BEAT_SELECTION_GRID",
@@ -179,7 +181,7 @@ class HeartbeatClassifier(ClassifierMixin, BaseEstimator):
         """Fit the boosted trees; returns self."""
         from xgboost import XGBClassifier
 
-        X, y = validate_data(self, X, y, ensure_all_finite="allow-nan", dtype=np.float64)
+        X, y = validate_table(self, X, y, ensure_all_finite="allow-nan", dtype=np.float64)
         check_classification_targets(y)
         if not (isinstance(self.n_estimators, numbers.Integral) and self.n_estimators >= 1):
             raise ValueError(f"n_estimators must be a positive integer, got {self.n_estimators!r}")
@@ -237,7 +239,7 @@ class HeartbeatClassifier(ClassifierMixin, BaseEstimator):
         kw = dict(
             reset=False, ensure_all_finite="allow-nan", dtype=np.float64, ensure_min_samples=0
         )
-        X = validate_data(self, X, **kw)
+        X = validate_table(self, X, **kw)
         if X.shape[0] == 0:  # no beat (xgboost would give too few columns)
             return np.zeros((0, self.classes_.size))
         if self.booster_ is None:
@@ -248,6 +250,8 @@ class HeartbeatClassifier(ClassifierMixin, BaseEstimator):
         """Most probable class of each beat (0 rows: an empty array)."""
         P = self.predict_proba(X)
         return self.classes_[np.argmax(P, axis=1)]
+
+    score = zero_rows("score")(ClassifierMixin.score)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -8,8 +8,9 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
+from .._rows import validate_table, zero_rows
 from ._covariates import CovariateEncoder
 
 __all__ = ["ImportanceWeightedClassifier", "density_ratio_weights"]
@@ -115,7 +116,7 @@ class ImportanceWeightedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
         """Fit with weights estimated from (covariates, target) or (X, target)."""
         if self.weight_on not in ("covariates", "X"):
             raise ValueError(f"weight_on must be 'covariates' or 'X', got {self.weight_on!r}")
-        X = validate_data(self, X)
+        X = validate_table(self, X)
         check_classification_targets(y)
         y = np.asarray(y)
         self.classes_ = np.unique(y)
@@ -128,7 +129,7 @@ class ImportanceWeightedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
             enc = CovariateEncoder(drop_first=False).fit(covariates, X.shape[0])
             S, T = enc.transform(covariates, X.shape[0]), enc.transform(target)
         else:
-            S, T = X, validate_data(self, target, reset=False)
+            S, T = X, validate_table(self, target, reset=False, name="target")
         self.weights_ = density_ratio_weights(
             S, T, domain_estimator=self.domain_estimator, clip=self.clip
         )
@@ -136,17 +137,22 @@ class ImportanceWeightedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEsti
         self.estimator_ = clone(est).fit(X, y, sample_weight=self.weights_)
         return self
 
+    @zero_rows("proba")
     def predict_proba(self, X):
         check_is_fitted(self)
-        return self.estimator_.predict_proba(validate_data(self, X, reset=False))
+        return self.estimator_.predict_proba(validate_table(self, X, reset=False))
 
+    @zero_rows("decision")
     def decision_function(self, X):
         check_is_fitted(self)
-        return self.estimator_.decision_function(validate_data(self, X, reset=False))
+        return self.estimator_.decision_function(validate_table(self, X, reset=False))
 
+    @zero_rows("labels")
     def predict(self, X):
         check_is_fitted(self)
-        return self.estimator_.predict(validate_data(self, X, reset=False))
+        return self.estimator_.predict(validate_table(self, X, reset=False))
+
+    score = zero_rows("score")(ClassifierMixin.score)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

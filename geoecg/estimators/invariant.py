@@ -15,7 +15,9 @@ from scipy.optimize import minimize
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import _num_samples, check_is_fitted, validate_data
+from sklearn.utils.validation import _num_samples, check_is_fitted
+
+from .._rows import validate_table, zero_rows
 
 __all__ = [
     "IRMClassifier",
@@ -89,7 +91,7 @@ class _EnvLogistic(ClassifierMixin, BaseEstimator):
     def fit(self, X, y, domains=None):
         """Fit on X, y and the environment label of each sample (``domains``)."""
         self._check_params()
-        X, y = validate_data(self, X, y, y_numeric=False)
+        X, y = validate_table(self, X, y, y_numeric=False)
         check_classification_targets(y)
         self.classes_ = np.unique(y)
         if self.classes_.size != 2:
@@ -128,18 +130,23 @@ class _EnvLogistic(ClassifierMixin, BaseEstimator):
         g[1:] = self.alpha * w
         return 0.5 * self.alpha * float(w @ w), g
 
+    @zero_rows("decision")
     def decision_function(self, X):
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False)
+        X = validate_table(self, X, reset=False)
         return X @ self.coef_[0] + self.intercept_[0]
 
+    @zero_rows("proba")
     def predict_proba(self, X):
         p1 = _sigmoid(self.decision_function(X))
         return np.column_stack([1.0 - p1, p1])
 
+    @zero_rows("labels")
     def predict(self, X):
         check_is_fitted(self)
         return self.classes_[(self.decision_function(X) > 0).astype(int)]
+
+    score = zero_rows("score")(ClassifierMixin.score)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -394,7 +401,7 @@ class AnchorRegression(RegressorMixin, BaseEstimator):
         """Fit with anchors (or one-hot domains)."""
         _check_nonneg("gamma", self.gamma)
         _check_nonneg("alpha", self.alpha)
-        X, y = validate_data(self, X, y, y_numeric=True)
+        X, y = validate_table(self, X, y, y_numeric=True)
         y = y.astype(float)
         n = X.shape[0]
         Q = _anchor_projector(anchors, domains, n)
@@ -409,10 +416,13 @@ class AnchorRegression(RegressorMixin, BaseEstimator):
         self.intercept_ = float(ym - xm @ b)
         return self
 
+    @zero_rows("values")
     def predict(self, X):
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False)
+        X = validate_table(self, X, reset=False)
         return X @ self.coef_ + self.intercept_
+
+    score = zero_rows("score")(RegressorMixin.score)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -25,6 +25,7 @@ from sklearn.utils import _safe_indexing
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d, validate_data
 
+from .._rows import require_rows
 from ._record_prior_tables import record_prior_beat_tables
 from .prior_estimation import em_priors, prior_correct
 from .prior_shift import _aligned_proba, _Calibrator
@@ -257,6 +258,7 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self
         """
         cand = self._check_params()
+        require_rows(X, self)  # was scikit-learn's 'Found array with 0 sample(s)' about y
         y = column_or_1d(check_array(y, ensure_2d=False, dtype=None, input_name="y"))
         check_classification_targets(y)
         if groups is None:

@@ -20,6 +20,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clo
 from sklearn.metrics import f1_score
 from sklearn.utils.validation import check_is_fitted
 
+from .._rows import require_rows
 from .record_prior import _check_int_params, _named_table, _row_groups, _score_labels
 
 __all__ = [
@@ -255,6 +256,7 @@ class RecordSelfTraining(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self
         """
         th, cols = self._check_params()
+        require_rows(X, self)
         X = _named_table(X, self.feature_names)
         self.estimator_ = clone(self.estimator).fit(X, y, groups)
         a = self.estimator_

@@ -25,8 +25,9 @@ import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
+from .._rows import validate_table
 from .._validation import check_flag, check_names, check_table
 from ..signal import bandpass
 from ..signal._validate import check_fs
@@ -555,7 +556,7 @@ class SelectBeatFeatures(TransformerMixin, BaseEstimator):
     def fit(self, X, y=None):
         """Resolve the columns; returns self."""
         names = np.asarray(check_names(self.feature_names, "feature_names"), dtype=object)
-        X = validate_data(self, X, ensure_all_finite="allow-nan", dtype=np.float64)
+        X = validate_table(self, X, ensure_all_finite="allow-nan", dtype=np.float64)
         if names.size != X.shape[1]:
             raise ValueError(f"feature_names has {names.size} names, X has {X.shape[1]} columns")
         is_rs = np.asarray([n.startswith("rs_") for n in names])
@@ -585,7 +586,7 @@ class SelectBeatFeatures(TransformerMixin, BaseEstimator):
         kw = dict(
             reset=False, ensure_all_finite="allow-nan", dtype=np.float64, ensure_min_samples=0
         )
-        X = validate_data(self, X, **kw)
+        X = validate_table(self, X, **kw)
         return X[:, self.columns_]
 
     def get_feature_names_out(self, input_features=None):

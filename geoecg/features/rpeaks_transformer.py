@@ -99,6 +99,8 @@ prune_h, track, max_gap_ms
         self.max_gap_ms = max_gap_ms
 
     def _records(self, X) -> list[np.ndarray]:
+        if isinstance(X, (list, tuple)) and len(X) == 0:
+            return []  # 0 records: an empty list, as for a (0, n_leads, n_samples) array
         if is_record_list(X) or isinstance(X, tuple):
             recs = [_validate_signal(r) for r in X]
         else:

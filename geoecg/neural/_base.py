@@ -15,6 +15,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
+from .._rows import zero_rows
 from .._validation import check_number
 
 __all__ = ["TorchClassifierBase", "as_signal_batch"]
@@ -326,6 +327,8 @@ class TorchClassifierBase(ClassifierMixin, BaseEstimator):
                 logits = model(Xa[start : start + 256].to(dev))
                 p = torch.sigmoid(logits) if self.multilabel_ else torch.softmax(logits, dim=1)
                 out.append(p.cpu().numpy())
+        if not out:  # 0 records: an empty (0, n_classes) matrix
+            return np.zeros((0, len(self.classes_)))
         return np.concatenate(out).astype(np.float64)
 
     def predict(self, X) -> np.ndarray:
@@ -334,6 +337,8 @@ class TorchClassifierBase(ClassifierMixin, BaseEstimator):
         if self.multilabel_:
             return (p >= 0.5).astype(np.int64)
         return self.classes_[np.argmax(p, axis=1)]
+
+    score = zero_rows("score")(ClassifierMixin.score)
 
     # ------------------------------------------------------------------ pickling
     def __getstate__(self):

@@ -5,8 +5,9 @@ from __future__ import annotations
 import inspect
 
 import numpy as np
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
+from .._rows import validate_table
 from ._base import TorchClassifierBase, as_signal_batch
 from .networks import CNN1D, MLP, ResNet1D
 
@@ -225,7 +226,14 @@ class MLPClassifier(TorchClassifierBase):
         if kind is not None and np.dtype(kind).kind in "USc":  # numeric text was parsed
             raise TypeError(f"X must be a numeric array of real numbers, got dtype {kind}")
         # validate_data: n_features_in_ (and feature names) set at fit, checked at predict
-        Xa = validate_data(self, X, reset=fitting, dtype=np.float64, ensure_all_finite="allow-nan")
+        Xa = validate_table(
+            self,
+            X,
+            reset=fitting,
+            dtype=np.float64,
+            ensure_all_finite="allow-nan",
+            ensure_min_samples=1 if fitting else 0,
+        )
         if fitting:
             with np.errstate(invalid="ignore"):
                 self.feature_mean_ = np.nan_to_num(np.nanmean(Xa, axis=0))

@@ -10,7 +10,9 @@ import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
+
+from .._rows import validate_table
 
 
 def _column_name(names: list, j: int) -> str:
@@ -104,14 +106,14 @@ class AppendCovariates(TransformerMixin, BaseEstimator):
 
     def fit(self, X, y=None, covariates=None):
         """Record the widths of X and of the covariates; returns self."""
-        X = validate_data(self, X, reset=True)
+        X = validate_table(self, X, reset=True)
         self.n_covariates_ = self._covs(covariates, X.shape[0]).shape[1]
         return self
 
     def transform(self, X, covariates=None):
         """``[X, covariates]``, shape (n_records, n_features + n_covariates)."""
         check_is_fitted(self, "n_covariates_")
-        X = validate_data(self, X, reset=False)
+        X = validate_table(self, X, reset=False, ensure_min_samples=0)
         W = self._covs(covariates, X.shape[0])
         if W.shape[1] != self.n_covariates_:
             raise ValueError(f"covariates have {W.shape[1]} columns, fit saw {self.n_covariates_}")
@@ -184,7 +186,7 @@ class CovariateScaler(TransformerMixin, BaseEstimator):
 
     def fit(self, X, y=None):
         """Learn medians, means and SDs; returns self."""
-        X = validate_data(self, X, ensure_all_finite="allow-nan", reset=True)
+        X = validate_table(self, X, ensure_all_finite="allow-nan", reset=True)
         self._check_params(X.shape[1])
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN column: median 0
@@ -207,7 +209,9 @@ class CovariateScaler(TransformerMixin, BaseEstimator):
     def transform(self, X):
         """Imputed, standardised columns; covariate columns multiplied by ``scale``."""
         check_is_fitted(self, "scale_")
-        X = validate_data(self, X, ensure_all_finite="allow-nan", reset=False)
+        X = validate_table(
+            self, X, ensure_all_finite="allow-nan", reset=False, ensure_min_samples=0
+        )
         Z = (self._impute(X) - self.mean_) / self.scale_
         if self.n_covariates:
             Z[:, -self.n_covariates :] *= self.scale

@@ -19,6 +19,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
 from .._kernels.spd import geodesic_logeuclid, geodesic_riemann
+from .._rows import zero_rows
 from .._three_d_input import ThreeDInputMixin
 from .tangent import _check_positive_definite, check_labels, check_spd_batch
 
@@ -138,6 +139,14 @@ def geodesic_augment(
     return GeodesicSamples(Xn, y[first], first, second, alpha)
 
 
+def _check_empty_spd(clf, X) -> None:
+    """A 0-matrix ``X`` is a stack of the fitted matrix size (ValueError otherwise)."""
+    X = check_spd_batch(X)
+    n = getattr(clf, "n_channels_", X.shape[1])
+    if X.shape[1] != n:
+        raise ValueError(f"X has {X.shape[1]} x {X.shape[2]} matrices, fit saw {n} x {n}")
+
+
 class GeodesicAugmentedClassifier(ThreeDInputMixin, ClassifierMixin, BaseEstimator):
     """Fit ``estimator`` on the training matrices plus geodesic same-class interpolations.
 
@@ -194,18 +203,24 @@ class GeodesicAugmentedClassifier(ThreeDInputMixin, ClassifierMixin, BaseEstimat
         )
         self.classes_ = self.estimator_.classes_
         self.n_augmented_ = int(s.X.shape[0])
+        self.n_channels_ = int(X.shape[1])
         return self
 
+    @zero_rows("labels", check=_check_empty_spd)
     def predict(self, X):
         check_is_fitted(self, "estimator_")
         return self.estimator_.predict(X)
 
+    score = zero_rows("score", check=_check_empty_spd)(ClassifierMixin.score)
+
     @available_if(_inner_has("predict_proba"))
+    @zero_rows("proba", check=_check_empty_spd)
     def predict_proba(self, X):
         check_is_fitted(self, "estimator_")
         return self.estimator_.predict_proba(X)
 
     @available_if(_inner_has("decision_function"))
+    @zero_rows("decision", check=_check_empty_spd)
     def decision_function(self, X):
         check_is_fitted(self, "estimator_")
         return self.estimator_.decision_function(X)

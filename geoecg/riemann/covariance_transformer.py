@@ -19,6 +19,9 @@ from .covariances import ESTIMATORS, _as_batch, _check_leads, lead_covariances
 
 __all__ = ["LeadCovariances"]
 
+#: Samples of the 0-record array an empty list of records is answered through.
+_EMPTY_SAMPLES = 256
+
 
 def _first_record(X: list):
     """The first record of a list of records; an empty list is a ValueError."""
@@ -185,7 +188,8 @@ class LeadCovariances(ThreeDInputMixin, TransformerMixin, BaseEstimator):
         """SPD covariances, shape (n_records, n_channels, n_channels), in mV^2."""
         check_is_fitted(self, "n_leads_in_")
         if isinstance(X, list):
-            _first_record(X)
+            if not X:  # 0 records: (0, c, c), as for a (0, n_leads, n_samples) array
+                return self.transform(np.zeros((0, self.n_leads_in_, _EMPTY_SAMPLES)))
             return np.concatenate([self.transform(np.asarray(x)[None]) for x in X], axis=0)
         X = _as_batch(X)
         if X.shape[1] != self.n_leads_in_:

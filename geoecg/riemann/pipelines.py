@@ -21,6 +21,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clo
 from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping, process_routing
 from sklearn.utils.validation import check_is_fitted
 
+from .._rows import require_rows, zero_rows
 from ._covariate_steps import AppendCovariates, CovariateScaler
 from .covariance_transformer import LeadCovariances
 from .tangent import ClassMeanTangentSpace
@@ -100,6 +101,7 @@ class MeanProbabilityClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
         """Fit a clone of every member on (X, y); returns self."""
         if not self.estimators:
             raise ValueError("estimators must be a non-empty list of classifiers")
+        require_rows(X, self)
         routed = self._route("fit", params)
         self.estimators_ = []
         for i, est in enumerate(self.estimators):
@@ -111,6 +113,7 @@ class MeanProbabilityClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
                 raise ValueError("members disagree on the classes")
         return self
 
+    @zero_rows("proba", reference=lambda m: m.estimators_[0])
     def predict_proba(self, X, **params):
         """Mean of the members' ``predict_proba``, shape (n_records, n_classes)."""
         check_is_fitted(self, "estimators_")
@@ -121,10 +124,13 @@ class MeanProbabilityClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
         ]
         return np.mean(probs, axis=0)
 
+    @zero_rows("labels", reference=lambda m: m.estimators_[0])
     def predict(self, X, **params):
         """Class with the highest mean probability."""
         check_is_fitted(self, "estimators_")  # before classes_: NotFittedError, not AttributeError
         return self.classes_[np.argmax(self.predict_proba(X, **params), axis=1)]
+
+    score = zero_rows("score", reference=lambda m: m.estimators_[0])(ClassifierMixin.score)
 
 
 class InnerGroupSearch(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
@@ -196,6 +202,7 @@ class InnerGroupSearch(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
 
         if groups is None:
             raise ValueError("groups (patient ids) are required for the inner grouped CV")
+        require_rows(X, self)
         y = np.asarray(y)
         groups = np.asarray(groups)
         self.classes_ = np.unique(y)
@@ -221,16 +228,20 @@ class InnerGroupSearch(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             )
         return self
 
+    @zero_rows("proba", reference=lambda m: m.best_estimator_)
     def predict_proba(self, X, covariates=None):
         """Probabilities of the refitted best candidate."""
         check_is_fitted(self, "best_estimator_")
         with sklearn.config_context(enable_metadata_routing=True):
             return self.best_estimator_.predict_proba(X, **self._kw(covariates, slice(None)))
 
+    @zero_rows("labels", reference=lambda m: m.best_estimator_)
     def predict(self, X, covariates=None):
         """Class with the highest probability."""
         check_is_fitted(self, "best_estimator_")
         return self.classes_[np.argmax(self.predict_proba(X, covariates=covariates), axis=1)]
+
+    score = zero_rows("score", reference=lambda m: m.best_estimator_)(ClassifierMixin.score)
 
 
 def hankel_covariances(window_s=None, *, fs=100.0, band=(0.5, 40.0), n_lags=3, leads=None):

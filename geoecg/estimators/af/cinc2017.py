@@ -15,8 +15,9 @@ import numbers
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, check_random_state, validate_data
+from sklearn.utils.validation import check_is_fitted, check_random_state
 
+from ..._rows import validate_table, zero_rows
 from ..prior_estimation import prior_correct
 
 __all__ = ["CinC2017Classifier"]
@@ -146,7 +147,7 @@ class CinC2017Classifier(ClassifierMixin, BaseEstimator):
         """
         from xgboost import XGBClassifier
 
-        X, y = validate_data(self, X, y, ensure_all_finite="allow-nan", dtype=np.float64)
+        X, y = validate_table(self, X, y, ensure_all_finite="allow-nan", dtype=np.float64)
         check_classification_targets(y)
         self.classes_, yi = np.unique(y, return_inverse=True)
         if self.classes_.size < 2:
@@ -256,10 +257,11 @@ class CinC2017Classifier(ClassifierMixin, BaseEstimator):
             )
         return t
 
+    @zero_rows("proba")
     def predict_proba_uncorrected(self, X) -> np.ndarray:
         """Probabilities under the training priors."""
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, ensure_all_finite="allow-nan", dtype=np.float64)
+        X = validate_table(self, X, reset=False, ensure_all_finite="allow-nan", dtype=np.float64)
         p = self.model_.predict_proba(X).astype(np.float64)
         p = p / p.sum(axis=1, keepdims=True)
         if getattr(self, "binary_model_", None) is not None:
@@ -270,6 +272,7 @@ class CinC2017Classifier(ClassifierMixin, BaseEstimator):
             p = blend_one_vs_rest(p, pb, col, self.binary_weight)
         return p
 
+    @zero_rows("proba")
     def predict_proba(self, X) -> np.ndarray:
         """Probabilities, prior-corrected to ``class_priors`` when it is given; with
         ``quality_gate``, 1 for ``"~"`` on the records :meth:`gate_reasons` names."""
@@ -285,9 +288,12 @@ class CinC2017Classifier(ClassifierMixin, BaseEstimator):
             p[gated, self.classes_.tolist().index(GATE_LABEL)] = 1.0
         return p
 
+    @zero_rows("labels")
     def predict(self, X) -> np.ndarray:
         check_is_fitted(self)
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+    score = zero_rows("score")(ClassifierMixin.score)
 
     def _check_gate(self, n_features: int) -> None:
         if not isinstance(self.quality_gate, (bool, np.bool_)):
@@ -321,7 +327,7 @@ class CinC2017Classifier(ClassifierMixin, BaseEstimator):
         from ._quality_gate import ecg_quality_gate
 
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, ensure_all_finite="allow-nan", dtype=np.float64)
+        X = validate_table(self, X, reset=False, ensure_all_finite="allow-nan", dtype=np.float64)
         return ecg_quality_gate(X)
 
     def predict_table(self, X):

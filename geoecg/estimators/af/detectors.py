@@ -27,8 +27,9 @@ import numbers
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, check_random_state, validate_data
+from sklearn.utils.validation import check_is_fitted, check_random_state
 
+from ..._rows import validate_table, zero_rows
 from ...features.af.windows import (
     AF_STAT_NAMES,
     AFTemplates,
@@ -79,7 +80,7 @@ class _RRDetectorBase(ClassifierMixin, BaseEstimator):
     """Shared machinery: validation, per-series prediction."""
 
     def _windows(self, X, reset: bool) -> np.ndarray:
-        X = validate_data(self, X, reset=reset, ensure_all_finite="allow-nan", dtype=np.float64)
+        X = validate_table(self, X, reset=reset, ensure_all_finite="allow-nan", dtype=np.float64)
         if np.any(np.isinf(X)) or np.any(X[np.isfinite(X)] <= 0):
             raise ValueError("X must hold RR intervals in ms (positive) or NaN")
         return X
@@ -128,6 +129,7 @@ class _RRDetectorBase(ClassifierMixin, BaseEstimator):
         p = self.predict_proba_series(rr_ms)
         return np.nan_to_num(p, nan=0.0) >= 0.5
 
+    @zero_rows("proba")
     def predict_proba(self, X) -> np.ndarray:
         """Columns ``[P(not AF), P(AF)]``; a window without a statistic (too few finite
         intervals) gets 0.5 / 0.5 and is predicted not AF."""
@@ -136,10 +138,13 @@ class _RRDetectorBase(ClassifierMixin, BaseEstimator):
         p = np.nan_to_num(self._proba_af(X), nan=0.5)
         return np.column_stack([1.0 - p, p])
 
+    @zero_rows("labels")
     def predict(self, X) -> np.ndarray:
         check_is_fitted(self)
         p = self.predict_proba(X)[:, 1]
         return np.where(p > 0.5, self.classes_[1], self.classes_[0])
+
+    score = zero_rows("score")(ClassifierMixin.score)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -179,6 +184,7 @@ class _ThresholdDetector(_RRDetectorBase):
         self.scale_ = float(q75 - q25) / 4.0 if q75 > q25 else 1.0
         return self
 
+    @zero_rows("decision")
     def decision_function(self, X) -> np.ndarray:
         """Statistic minus threshold (positive = AF), NaN where undefined."""
         check_is_fitted(self)

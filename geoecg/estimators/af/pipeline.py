@@ -18,8 +18,9 @@ import hashlib
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
+from ..._rows import validate_table
 from ..._validation import check_not_one_signal
 
 __all__ = [
@@ -272,7 +273,7 @@ class AFFeatureBlocks(TransformerMixin, BaseEstimator):
         self.rhythm_profile = rhythm_profile
 
     def fit(self, X, y=None):
-        X = validate_data(self, X, ensure_all_finite="allow-nan")
+        X = validate_table(self, X, ensure_all_finite="allow-nan")
         if X.shape[1] < N_RECORD_FEATURES:
             raise ValueError(
                 f"X must have at least {N_RECORD_FEATURES} record-feature columns, got {X.shape[1]}"
@@ -281,7 +282,9 @@ class AFFeatureBlocks(TransformerMixin, BaseEstimator):
 
     def transform(self, X):
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, ensure_all_finite="allow-nan")
+        X = validate_table(
+            self, X, reset=False, ensure_all_finite="allow-nan", ensure_min_samples=0
+        )
         return X if self.rhythm_profile else X[:, :N_RECORD_FEATURES]
 
     def __sklearn_tags__(self):

@@ -26,6 +26,8 @@ import time
 import numpy as np
 from sklearn.base import BaseEstimator, clone
 
+from ..._rows import require_rows
+
 __all__ = ["AFPriorShiftModel", "heldout_prior_shift"]
 
 #: Fewest training records of a class below which :func:`heldout_prior_shift` warns (session
@@ -124,6 +126,7 @@ class AFPriorShiftModel(BaseEstimator):
             if crops is not None or crop_owner is not None:
                 raise ValueError("give crops either inside the AFFeatureMatrix X or as crops=")
             X, crops, crop_owner = X.X, X.crops, X.crop_owner
+        require_rows(X, self)
         X, y = np.asarray(X, dtype=np.float64), np.asarray(y)
         if X.ndim != 2 or y.shape != (X.shape[0],):
             raise ValueError(

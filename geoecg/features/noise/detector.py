@@ -7,9 +7,10 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d, validate_data
+from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
 
 from ..._kernels.hrv_batch import N_FEATURES
+from ..._rows import validate_table, zero_rows
 from ..._validation import check_windows_layout, check_y
 from ..hrv import HRV_BLOCKS, HRV_FEATURE_NAMES, _check_fs
 from ..hrv_batch import _run_batch
@@ -125,6 +126,11 @@ def noise_window_features(windows, fs: float, *, progress: bool | None = False) 
     return np.column_stack([sqi, rate, hrv[:, _HRV_IDX], level])
 
 
+def _precomputed(det):
+    """The 0-row column check applies to feature tables (``precomputed=True``) only."""
+    return det if det.precomputed else None
+
+
 class NoiseDetector(ClassifierMixin, BaseEstimator):
     """Classify ECG windows as clean (0) or noisy (1) from HRV and signal-quality features.
 
@@ -216,7 +222,7 @@ class NoiseDetector(ClassifierMixin, BaseEstimator):
             if self.fs is None:
                 raise ValueError("NoiseDetector needs fs (Hz) unless precomputed=True")
             X = noise_window_features(X, self.fs)
-        return validate_data(self, X, reset=reset, ensure_all_finite="allow-nan")
+        return validate_table(self, X, reset=reset, ensure_all_finite="allow-nan")
 
     def fit(self, X, y):
         """Fit on windows (or precomputed features) ``X`` and labels ``y``."""
@@ -269,15 +275,19 @@ class NoiseDetector(ClassifierMixin, BaseEstimator):
         self.n_iter_ = int(self.model_.n_iter_)
         return self
 
+    @zero_rows("proba", reference=_precomputed)
     def predict_proba(self, X):
         """Class probabilities, columns in the order of ``classes_``."""
         check_is_fitted(self, "model_")
         return self.model_.predict_proba(self._features(X, reset=False)[:, self.kept_features_])
 
+    @zero_rows("labels", reference=_precomputed)
     def predict(self, X):
         """Predicted class of each window."""
         check_is_fitted(self, "model_")
         return self.model_.predict(self._features(X, reset=False)[:, self.kept_features_])
+
+    score = zero_rows("score", reference=_precomputed)(ClassifierMixin.score)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
