@@ -141,6 +141,26 @@ def constant_rows(out: np.ndarray) -> np.ndarray:
     return const
 
 
+def kernel_args(rr_flat, t_flat, offsets) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The series as the kernels take them: C-contiguous, writable float64 intervals (ms) and
+    closing-beat times (s), int64 offsets.
+
+    numba compiles separate machine code for a read-only array (e.g. ``CleanRR.rr_ms``, an
+    array from ``np.frombuffer`` or a memory map), so one read-only call beside writable ones
+    would compile the whole HRV kernel tree twice (~40 s of CPU); a read-only input is copied.
+    """
+
+    def _writable(a, dtype):
+        a = np.ascontiguousarray(a, dtype=dtype)
+        return a if a.flags.writeable else a.copy()
+
+    return (
+        _writable(rr_flat, np.float64),
+        _writable(t_flat, np.float64),
+        _writable(offsets, np.int64),
+    )
+
+
 def run_rows(rr_flat, t_flat, offsets, start, stop, params, out) -> int:
     """Rows ``start:stop`` of ``out`` without waiting for numba, while ``hrv_rows`` has no
     machine code yet (see ``_FIRST_CALL``): returns the first row it did NOT fill, which the
@@ -348,11 +368,7 @@ def hrv_features(
     rr, t = _prepare(rr_ms, rpeaks, fs)
     out = np.full((1, N_FEATURES), np.nan)
     # the batch kernel on one row: one compiled entry point for single and batch calls
-    args = (
-        np.ascontiguousarray(rr, dtype=np.float64),
-        np.ascontiguousarray(t, dtype=np.float64),
-        np.array([0, rr.size], dtype=np.int64),
-    )
+    args = kernel_args(rr, t, np.array([0, rr.size], dtype=np.int64))
     params = settings.as_array()
     if run_rows(*args, 0, 1, params, out) == 0:  # 1: done as plain Python (first-ever call)
         hrv_rows(*args, 0, 1, params, out)

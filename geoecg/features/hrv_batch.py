@@ -18,6 +18,7 @@ from .hrv import (
     check_rpeaks,
     check_rr,
     constant_rows,
+    kernel_args,
     rr_times,
     run_rows,
 )
@@ -51,11 +52,7 @@ def _run_flat(rr_flat, t_flat, offsets, settings, n_jobs) -> np.ndarray:
     out = np.full((n, N_FEATURES), np.nan)
     if n == 0:
         return out
-    args = (
-        np.ascontiguousarray(rr_flat, dtype=np.float64),
-        np.ascontiguousarray(t_flat, dtype=np.float64),
-        np.ascontiguousarray(offsets, dtype=np.int64),
-    )
+    args = kernel_args(rr_flat, t_flat, offsets)
     params = settings.as_array()
     first = run_rows(*args, 0, n, params, out)  # n: a first-ever call, done as plain Python
     if first < n and (threads <= 1 or n - first <= _CHUNK):
