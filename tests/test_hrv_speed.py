@@ -164,15 +164,12 @@ def test_shared_intermediates_equal_blocks_alone(seed, kind):
 def test_time_moments_equal_mean_std_twin(n, nd, with_hr):
     """The fused passes of ``_time_moments`` give the numbers of ``mean`` / ``std`` and
     RMSSD's sum of squares to the last bit (the same sums in the same order), whatever the
-    lengths of the intervals, their differences (NaN gaps: fewer) and the heart rates; and
-    Poincaré's SD1, SD2 in the same passes are ``std(., 1)`` of its projections."""
+    lengths of the intervals, their differences (NaN gaps: fewer) and the heart rates."""
     rng = np.random.default_rng(n * 31 + nd)
     x = rng.normal(800.0, 60.0, n).round(1)
     d = rng.normal(0.0, 40.0, nd)
     hr = 60000.0 / x if with_hr else np.empty(0)
-    pa = rng.normal(0.0, 30.0, nd)
-    pb = rng.normal(1130.0, 80.0, nd)
-    got = T._time_moments(x, d, hr, pa, pb)
+    got = T._time_moments(x, d, hr)
     nan = float("nan")
     want = (
         T.mean(x),
@@ -182,69 +179,11 @@ def test_time_moments_equal_mean_std_twin(n, nd, with_hr):
         float(sum(v * v for v in d)),
         T.mean(hr) if with_hr else nan,
         T.std(hr, 1) if with_hr else nan,
-        T.std(pa, 1),
-        T.std(pb, 1),
     )
     np.testing.assert_array_equal(np.array(got), np.array(want))
     c = np.full(n, 812.5)  # constant: the std's rounding guard gives exactly 0
-    z = np.zeros(max(n - 1, 0))
-    sd_const = T._time_moments(c, z, 60000.0 / c, z, np.full(z.size, 1149.05))
-    np.testing.assert_array_equal(sd_const[1], 0.0 if n > 1 else nan)
-    np.testing.assert_array_equal(sd_const[7:], [0.0, 0.0] if n > 2 else [nan, nan])
-
-
-def _pairs_twin(rr):
-    """NumPy twin of ``successive_pairs``: the consecutive finite pairs, then the
-    differences and Poincaré's projections."""
-    rr = np.asarray(rr, dtype=np.float64)
-    ok = np.isfinite(rr[:-1]) & np.isfinite(rr[1:])
-    a, b = rr[:-1][ok], rr[1:][ok]
-    return b - a, (a - b) / np.sqrt(2.0), (a + b) / np.sqrt(2.0)
-
-
-@pytest.mark.parametrize("kind", ["normal", "gaps", "quantised", "constant"])
-@pytest.mark.parametrize("seed", range(3))
-def test_successive_pairs_equal_numpy_twin_and_poincare(seed, kind):
-    """``successive_pairs`` gives the twin's arrays bit for bit (NaN gaps leave their pairs
-    out), and the time block's SD1, SD2 (``hrv_time_core``'s return, what ``hrv_rows``
-    reports) are ``poincare(rr)``'s bit for bit."""
-    rr = _series(seed, kind)
-    for g, w in zip(T.successive_pairs(rr), _pairs_twin(rr), strict=True):
-        np.testing.assert_array_equal(g, w)
-    x = T.finite_values(rr)
-    xs = T.sorted_values(x, S.argsort_stable(x))
-    counts, first = T.histogram_range(xs, T.HIST_BIN_MS, xs[0], xs[-1])
-    got = T.hrv_time_core(rr, x, xs, counts, first, np.empty(22))
-    np.testing.assert_array_equal(np.array(got), np.array(N.poincare(rr)))
-
-
-@pytest.mark.parametrize(
-    "rr",
-    [
-        np.array([]),
-        np.array([800.0]),
-        np.array([800.0, np.nan, 810.0]),  # no finite pair
-        np.array([800.0, 810.0]),  # one pair: SD1, SD2 undefined
-        np.array([800.0, 810.0, 790.0]),  # three beats' worth: two pairs
-        np.array([np.nan, 800.0, 810.0, np.nan, 805.0, 815.0]),
-        np.array([np.inf, 800.0, 810.0, -np.inf, 805.0, 815.0, 820.0]),
-        np.full(50, 800.0),
-    ],
-)
-def test_successive_pairs_degenerate_equal_numpy_twin(rr):
-    """Empty, one value, no finite pair, one pair, infinities: the twin's arrays, and the
-    nonlinear block's SD1, SD2 through ``hrv_series`` equal ``poincare``'s (NaN alike)."""
-    for g, w in zip(T.successive_pairs(rr), _pairs_twin(rr) if rr.size else [[]] * 3, strict=True):
-        np.testing.assert_array_equal(g, w)
-    out = np.full(48, np.nan)
-    B.hrv_series(
-        rr,
-        np.cumsum(np.nan_to_num(rr, nan=800.0, posinf=800.0, neginf=800.0)) / 1000.0,
-        np.array([4.0, 256.0, 0.001, 0.4, 2, 0.2, 30.0]),
-        out,
-    )
-    sd = np.array(N.poincare(rr))
-    np.testing.assert_array_equal(out[36:38], np.where(np.isfinite(sd), sd, np.nan))
+    sd_const = T._time_moments(c, np.zeros(max(n - 1, 0)), 60000.0 / c)[1]
+    np.testing.assert_array_equal(sd_const, 0.0 if n > 1 else nan)
 
 
 @pytest.mark.parametrize("seed", range(4))

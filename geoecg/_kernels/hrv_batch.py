@@ -44,8 +44,7 @@ def hrv_rows(rr_flat, t_flat, offsets, start, stop, params, out):
     fill disjoint row ranges in parallel (no OpenMP/TBB pool: safe after ``fork()``).
 
     The finite intervals, their stable argsort, sorted copy and 1/128-s histogram are
-    computed once per series and shared by the time-domain and nonlinear blocks; Poincaré's
-    SD1 and SD2 (nonlinear) are summed in the time block's fused passes. The
+    computed once per series and shared by the time-domain and nonlinear blocks. The
     per-series body is written here rather than in a jitted ``hrv_series`` called from
     this loop: numba re-optimises and re-emits the machine code of a function's whole
     callee tree for each jitted function in it, so one level less saves one pass over
@@ -58,12 +57,10 @@ def hrv_rows(rr_flat, t_flat, offsets, start, stop, params, out):
         order = argsort_stable(x)
         counts = np.zeros(1, dtype=np.float64)
         sdnn = np.nan
-        sd1 = np.nan  # Poincaré's SD1, SD2: no finite interval, no pair
-        sd2 = np.nan
         if x.size > 0:
             xs = sorted_values(x, order)
             counts, first = histogram_range(xs, HIST_BIN_MS, xs[0], xs[xs.size - 1])
-            sd1, sd2 = hrv_time_core(rr, x, xs, counts, first, row[0:N_TIME])
+            hrv_time_core(rr, x, xs, counts, first, row[0:N_TIME])
             sdnn = row[1]  # std(x, 1), shared with the entropies' tolerance
         else:
             row[0:N_TIME] = np.nan
@@ -71,16 +68,7 @@ def hrv_rows(rr_flat, t_flat, offsets, start, stop, params, out):
             rr, t, params[0], params[1], params[2], params[3], row[N_TIME : N_TIME + N_FREQ]
         )
         hrv_nonlinear_core(
-            x,
-            order,
-            counts,
-            sdnn,
-            sd1,
-            sd2,
-            int(params[4]),
-            params[5],
-            params[6],
-            row[N_TIME + N_FREQ :],
+            rr, x, order, counts, sdnn, int(params[4]), params[5], params[6], row[N_TIME + N_FREQ :]
         )
         for j in range(N_FEATURES):
             if not np.isfinite(row[j]):

@@ -269,18 +269,17 @@ def hrv_nonlinear_block(rr, entropy_m, entropy_r, cosen_r_ms, out):
         xs = sorted_values(x, order)
         counts, _ = histogram_range(xs, HIST_BIN_MS, xs[0], xs[xs.size - 1])
     sdnn = std(x, 1) if x.size > 0 else np.nan
-    sd1, sd2 = poincare(rr)
-    hrv_nonlinear_core(x, order, counts, sdnn, sd1, sd2, entropy_m, entropy_r, cosen_r_ms, out)
+    hrv_nonlinear_core(rr, x, order, counts, sdnn, entropy_m, entropy_r, cosen_r_ms, out)
 
 
 @njit(cache=True, nogil=True)
-def hrv_nonlinear_core(x, order, counts, sdnn, sd1, sd2, entropy_m, entropy_r, cosen_r_ms, out):
+def hrv_nonlinear_core(rr, x, order, counts, sdnn, entropy_m, entropy_r, cosen_r_ms, out):
     """:func:`hrv_nonlinear_block` from shared intermediates: ``x`` the finite intervals,
     ``order`` their stable argsort, ``counts`` their 1/128-s histogram, ``sdnn`` their
-    ``std(x, 1)`` (ms; the time block's SDNN, not computed twice), ``(sd1, sd2)`` Poincaré's
-    descriptors (ms; :func:`poincare`, or the time block's fused passes in ``hrv_rows``)."""
+    ``std(x, 1)`` (ms; the time block's SDNN, not computed twice)."""
     for i in range(12):
         out[i] = np.nan
+    sd1, sd2 = poincare(rr)
     out[0] = sd1
     out[1] = sd2
     if sd2 > 0.0:

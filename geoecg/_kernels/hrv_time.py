@@ -35,33 +35,19 @@ def finite_values(x):
 
 
 @njit(cache=True, nogil=True)
-def successive_pairs(x):
-    """``(d, pa, pb)`` over every pair of consecutive finite values ``(x[i], x[i+1])``, in
-    order: the successive differences ``d = x[i+1] - x[i]`` and the Poincaré projections
-    ``pa = (x[i] - x[i+1]) / sqrt 2``, ``pb = (x[i] + x[i+1]) / sqrt 2`` (SD1 and SD2 are
-    their standard deviations, :func:`_time_moments`). The divisions run in a loop of
-    their own with no dependence between elements, so the compiler issues them as vector
-    divisions; each value is the same single IEEE operation as in
-    :func:`geoecg._kernels.hrv_nonlinear.poincare`, so the same number."""
+def successive_diffs(x):
+    """``x[i+1] - x[i]`` for every pair of consecutive finite values."""
     n = 0
     for i in range(x.size - 1):
         if np.isfinite(x[i]) and np.isfinite(x[i + 1]):
             n += 1
-    d = np.empty(n, dtype=np.float64)
-    pa = np.empty(n, dtype=np.float64)
-    pb = np.empty(n, dtype=np.float64)
+    out = np.empty(n, dtype=np.float64)
     j = 0
     for i in range(x.size - 1):
         if np.isfinite(x[i]) and np.isfinite(x[i + 1]):
-            d[j] = x[i + 1] - x[i]
-            pa[j] = x[i] - x[i + 1]
-            pb[j] = x[i] + x[i + 1]
+            out[j] = x[i + 1] - x[i]
             j += 1
-    r2 = np.sqrt(2.0)
-    for j in range(n):
-        pa[j] = pa[j] / r2
-        pb[j] = pb[j] / r2
-    return d, pa, pb
+    return out
 
 
 @njit(cache=True, nogil=True)
@@ -348,18 +334,14 @@ def _std_from(q, m, n):
 
 
 @njit(cache=True, nogil=True)
-def _time_moments(x, d, hr, pa, pb):
-    """``(mean(x), std(x, 1), mean(d), std(d, 1), sum(d**2), mean(hr), std(hr, 1), SD1,
-    SD2)`` with every sum of :func:`mean` and :func:`std` (and RMSSD's ``sum(d**2)``) taken
-    in the same order, so the same numbers, but the sums of the arrays side by side in three
-    fused passes (sum, mean correction, squared deviations) instead of separate ones: each
-    sum is a chain of dependent additions, and independent chains in one loop overlap
-    (~5 us less per 5-min series). SD1 and SD2 are the ``std(., 1)`` of Poincaré's
-    projections ``pa``, ``pb`` (:func:`successive_pairs`, the same pairs as ``d``), summed in
-    the order and with the operations of :func:`geoecg._kernels.hrv_nonlinear.poincare`
-    (NaN for fewer than two pairs). ``x`` non-empty; ``hr`` empty or of ``x``'s size; ``pa``
-    and ``pb`` of ``d``'s size; a mean or std that :func:`mean` / :func:`std` would not
-    define is NaN."""
+def _time_moments(x, d, hr):
+    """``(mean(x), std(x, 1), mean(d), std(d, 1), sum(d**2), mean(hr), std(hr, 1))`` with
+    every sum of :func:`mean` and :func:`std` (and RMSSD's ``sum(d**2)``) taken in the same
+    order, so the same numbers, but the sums of the three arrays side by side in three
+    fused passes (sum, mean correction, squared deviations) instead of twelve separate ones:
+    each sum is a chain of dependent additions, and independent chains in one loop overlap
+    (~5 us less per 5-min series). ``x`` non-empty; ``hr`` empty or of ``x``'s size; a
+    mean or std that :func:`mean` / :func:`std` would not define is NaN."""
     n = x.size
     nd = d.size
     nh = hr.size
@@ -368,16 +350,12 @@ def _time_moments(x, d, hr, pa, pb):
     sd_ = 0.0
     sdd = 0.0
     sh = 0.0
-    sa = 0.0
-    sb = 0.0
     for i in range(k):
         sx += x[i]
         v = d[i]
         sd_ += v
         sdd += v * v
         sh += hr[i] if i < nh else 0.0
-        sa += pa[i]
-        sb += pb[i]
     for i in range(k, n):
         sx += x[i]
         sh += hr[i] if i < nh else 0.0
@@ -385,64 +363,40 @@ def _time_moments(x, d, hr, pa, pb):
         v = d[i]
         sd_ += v
         sdd += v * v
-        sa += pa[i]
-        sb += pb[i]
     mx = sx / n
     md = sd_ / nd if nd > 0 else np.nan
     mh = sh / n if nh > 0 else np.nan
-    ma = sa / nd if nd > 0 else np.nan
-    mb = sb / nd if nd > 0 else np.nan
     cx = 0.0
     cd = 0.0
     ch = 0.0
-    ca = 0.0
-    cb = 0.0
     for i in range(k):
         cx += x[i] - mx
         cd += d[i] - md
         ch += hr[i] - mh if i < nh else 0.0
-        ca += pa[i] - ma
-        cb += pb[i] - mb
     for i in range(k, n):
         cx += x[i] - mx
         ch += hr[i] - mh if i < nh else 0.0
     for i in range(k, nd):
         cd += d[i] - md
-        ca += pa[i] - ma
-        cb += pb[i] - mb
     ax = mx + cx / n  # corrected two-pass means, as in std
     ad = md + cd / nd if nd > 0 else np.nan
     ah = mh + ch / n if nh > 0 else np.nan
-    aa = ma + ca / nd if nd > 0 else np.nan
-    ab = mb + cb / nd if nd > 0 else np.nan
     qx = 0.0
     qd = 0.0
     qh = 0.0
-    qa = 0.0
-    qb = 0.0
     for i in range(k):
         qx += (x[i] - ax) * (x[i] - ax)
         qd += (d[i] - ad) * (d[i] - ad)
         qh += (hr[i] - ah) * (hr[i] - ah) if i < nh else 0.0
-        ea = pa[i] - aa
-        eb = pb[i] - ab
-        qa += ea * ea
-        qb += eb * eb
     for i in range(k, n):
         qx += (x[i] - ax) * (x[i] - ax)
         qh += (hr[i] - ah) * (hr[i] - ah) if i < nh else 0.0
     for i in range(k, nd):
         qd += (d[i] - ad) * (d[i] - ad)
-        ea = pa[i] - aa
-        eb = pb[i] - ab
-        qa += ea * ea
-        qb += eb * eb
     sdx = _std_from(qx, ax, n) if n > 1 else np.nan
     sdd_ = _std_from(qd, ad, nd) if nd > 1 else np.nan
     sdh = _std_from(qh, ah, n) if nh > 1 else np.nan
-    sd1 = _std_from(qa, aa, nd) if nd > 1 else np.nan
-    sd2 = _std_from(qb, ab, nd) if nd > 1 else np.nan
-    return mx, sdx, md, sdd_, sdd, mh, sdh, sd1, sd2
+    return mx, sdx, md, sdd_, sdd, mh, sdh
 
 
 @njit(cache=True, nogil=True)
@@ -455,25 +409,23 @@ def hrv_time_block(rr, out):
             out[i] = np.nan
         return
     counts, first = histogram_range(xs, HIST_BIN_MS, xs[0], xs[xs.size - 1])
-    hrv_time_core(rr, x, xs, counts, first, out)  # Poincaré's SD1, SD2 not needed here
+    hrv_time_core(rr, x, xs, counts, first, out)
 
 
 @njit(cache=True, nogil=True)
 def hrv_time_core(rr, x, xs, counts, first, out):
     """:func:`hrv_time_block` from shared intermediates: ``x`` the finite intervals, ``xs``
-    their sorted copy, ``(counts, first)`` their 1/128-s histogram (``x`` non-empty).
-    Returns Poincaré's ``(SD1, SD2)`` of ``rr`` (ms), summed in the time block's fused passes
-    (the nonlinear block's first two indices; :func:`_time_moments`)."""
+    their sorted copy, ``(counts, first)`` their 1/128-s histogram (``x`` non-empty)."""
     for i in range(22):
         out[i] = np.nan
-    d, pa, pb = successive_pairs(rr)
+    d = successive_diffs(rr)
     n = x.size
     nd = d.size
     hr_ok = xs[0] > 0.0
     hr = np.empty(n if hr_ok else 0, dtype=np.float64)  # one division per interval
     for i in range(hr.size):
         hr[i] = 60000.0 / x[i]
-    m, sd, dm, dsd, sdd, hm, hsd, sd1, sd2 = _time_moments(x, d, hr, pa, pb)
+    m, sd, dm, dsd, sdd, hm, hsd = _time_moments(x, d, hr)
     out[0] = m
     out[1] = sd
     if nd >= 1:
@@ -514,4 +466,3 @@ def hrv_time_core(rr, x, xs, counts, first, out):
     out[20] = n / cmax
     if n >= 3:
         out[21] = tinn(counts, first, HIST_BIN_MS)
-    return sd1, sd2
