@@ -84,6 +84,8 @@ def _commands_in(text: str, path: str, line: int, complete: bool) -> list[Comman
         if not seg[1].startswith("-") and not any(w.startswith("-") for w in seg[2:]):
             if seg[1] not in KNOWN:  # "geoecg throughput (lead 0 ...": output, not a command
                 continue
+            if any(w.endswith(":") for w in seg[1:3]):  # "geoecg bench hrv: 1000 ...": output
+                continue
         found.append(Command(path, line, tuple(seg[1:]), complete))
     return found
 
