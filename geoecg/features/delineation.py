@@ -421,8 +421,7 @@ def _t_off_from_global(lead_s, lead_r, g, xq, xw, sh, rel) -> None:
     The lead's T amplitude is ``|xw[T peak] - xw[QRS onset]|`` (the kernel's isoelectric
     level), its QRS amplitude the peak-to-peak of ``xq`` from its QRS onset to offset
     (positions with the ``sh`` calibration, working-rate samples, taken out). NaN samples
-    make a lead-beat keep its own T offset, and so does a global T offset before the lead's
-    T peak (rule AC, registry item 35: the copy would end the T before its peak).
+    make a lead-beat keep its own T offset.
     """
     on, off, tpk = (lead_s[:, :, c] - sh[c] for c in (_k.F_QON, _k.F_QOFF, _k.F_TPK))
     ok = np.isfinite(on) & np.isfinite(off) & np.isfinite(tpk)
@@ -439,25 +438,8 @@ def _t_off_from_global(lead_s, lead_r, g, xq, xw, sh, rel) -> None:
     qamp = np.maximum.reduceat(flat, idx)[0::2] - np.minimum.reduceat(flat, idx)[0::2]
     with np.errstate(invalid="ignore"):
         small = np.abs(xw[jj, ip] - xw[jj, i0]) < rel * qamp
-        small &= g[bb, _k.F_TOFF] >= lead_s[jj, bb, _k.F_TON]  # rule AC (item 35)
     lead_s[jj[small], bb[small], _k.F_TOFF] = g[bb[small], _k.F_TOFF]
     lead_r[jj[small], bb[small], _k.F_TOFF] = _k.R_TGLOBAL
-
-
-def _peaks_in_order(s: np.ndarray) -> None:
-    """Move each P and T peak into its wave's [onset, offset] (in place; rule AC, item 35).
-
-    ``s`` holds fiducials on its last axis (per lead ``(n_leads, n_beats, 12)`` or global
-    ``(n_beats, 12)``). Where the onset, peak and offset are finite and onset <= offset, a
-    peak before the onset is set to the onset and one after the offset to the offset, so that
-    durations such as T peak to T offset are never negative. NaN values and waves whose
-    onset lies after their offset are left as they are.
-    """
-    for on, pk, off in ((_k.F_PON, _k.F_PPK, _k.F_POFF), (_k.F_TON, _k.F_TPK, _k.F_TOFF)):
-        a, p, b = s[..., on], s[..., pk], s[..., off]
-        with np.errstate(invalid="ignore"):
-            ok = np.isfinite(a) & np.isfinite(p) & np.isfinite(b) & (a <= b)
-        s[..., pk] = np.where(ok, np.clip(p, np.where(ok, a, p), np.where(ok, b, p)), p)
 
 
 def delineate(
@@ -597,8 +579,6 @@ def delineate(
         _t_off_from_global(lead_s, lead_r, g, xq, xw, np.round(shift * wfs / 1000.0), st.t_lead_rel)
     if nb and n >= 16:  # rules AB, AB2 (registry items 33, 34): QRS onset, unfiltered derivative
         _raw_qrs_onsets(filled, bad, dq, lead_s, g, rpw, par, lo_min, shift, use, wfs)
-    _peaks_in_order(lead_s)  # rule AC (registry item 35): onset <= peak <= offset
-    _peaks_in_order(g)
     if up > 1:  # back to (fractional) sample indices at fs
         lead_s /= up
         g /= up
