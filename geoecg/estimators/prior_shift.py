@@ -178,20 +178,11 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         EM tolerance on the priors.
     random_state : int, RandomState or None
         Folds (when ``cv`` is an int) and bootstrap draws.
-    ensemble : bool, default False
-        False: calibrated probabilities are the calibration map applied to the base model
-        refitted on all training records (``estimator_``). True: the mean over the ``cv``
-        fold models (``fold_estimators_``, the models whose held-out probabilities the map
-        was fitted on) of the map applied to each one's probabilities (registry item 19 of
-        docs/benchmarks/af.md, issue 18). Fold models are kept only when True at ``fit``;
-        read at prediction time, so a model fitted with True can be switched to False.
 
     Attributes
     ----------
     classes_ : ndarray
     estimator_ : fitted clone of ``estimator`` (all training records)
-    fold_estimators_ : list or None
-        With ``ensemble``: the fitted clone of each ``cv`` fold (None otherwise).
     source_priors_ : ndarray
         Class frequencies of the training labels.
     oof_proba_ : ndarray, shape (n_train, n_classes)
@@ -250,7 +241,6 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         em_max_iter=1000,
         em_tol=1e-8,
         random_state=None,
-        ensemble=False,
     ):
         self.estimator = estimator
         self.method = method
@@ -264,7 +254,6 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self.em_max_iter = em_max_iter
         self.em_tol = em_tol
         self.random_state = random_state
-        self.ensemble = ensemble
 
     # ------------------------------------------------------------------ fit
     def _check_params(self):
@@ -288,8 +277,6 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             raise ValueError(f"em_max_iter must be an integer >= 1, got {it!r}")
         if not (isinstance(self.em_tol, numbers.Real) and 0 <= self.em_tol < np.inf):
             raise ValueError(f"em_tol must be a finite number >= 0, got {self.em_tol!r}")
-        if not isinstance(self.ensemble, (bool, np.bool_)):
-            raise ValueError(f"ensemble must be True or False, got {self.ensemble!r}")
         cv = self.cv
         if isinstance(cv, numbers.Integral) and not isinstance(cv, bool) and cv < 2:
             raise ValueError(f"cv must be an integer >= 2 (folds) or a CV splitter, got {cv!r}")
@@ -356,12 +343,10 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
                     )
                 cv = StratifiedGroupKFold(int(cv), shuffle=True, random_state=seed)
         cv = check_cv(cv, y, classifier=True)
-        raw, folds = np.full((n, k), np.nan), []
+        raw = np.full((n, k), np.nan)
         for tr, te in cv.split(np.zeros((n, 1)), y, groups):
             m = clone(est).fit(_safe_indexing(X, tr), y[tr])
             raw[te] = _aligned_proba(m, _safe_indexing(X, te), self.classes_)
-            folds.append(m)
-        self.fold_estimators_ = folds if self.ensemble else None
         if np.isnan(raw).any():
             raise ValueError("cv must give every training record one held-out prediction")
         self._few_records = self._few_records_message(yi)
@@ -472,12 +457,7 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         if _num_samples(X) == 0:
             _check_empty_columns(X, getattr(self, "n_features_in_", None), self)
             return np.zeros((0, self.classes_.size))
-        if not self.ensemble:
-            return self.calibrator_(_aligned_proba(self.estimator_, X, self.classes_))
-        if getattr(self, "fold_estimators_", None) is None:
-            raise ValueError("ensemble=True needs the fold models: fit with ensemble=True")
-        Qs = [self.calibrator_(_aligned_proba(m, X, self.classes_)) for m in self.fold_estimators_]
-        return np.mean(Qs, axis=0)
+        return self.calibrator_(_aligned_proba(self.estimator_, X, self.classes_))
 
     def estimate_priors(self, X_target, method=None) -> PriorEstimate:
         """Estimate the class prior of unlabelled target records (the model is not changed).
