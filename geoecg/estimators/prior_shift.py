@@ -40,6 +40,7 @@ from sklearn.utils.validation import (
     column_or_1d,
 )
 
+from .._rows import zero_rows
 from ._prior_shift_rows import _aligned_proba, _as_rows, _check_empty_columns
 from .prior_estimation import bbse_priors, em_priors, prior_correct, rlls_priors
 
@@ -578,6 +579,9 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         """Arg-max of :meth:`predict_proba` (0 rows: an empty array of labels)."""
         p = self.predict_proba(X)
         return self.classes_[np.argmax(p, axis=1)]
+
+    #: Mean accuracy (scikit-learn's); 0 rows: NaN with a RuntimeWarning.
+    score = zero_rows("score")(ClassifierMixin.score)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

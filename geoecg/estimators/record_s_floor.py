@@ -25,6 +25,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clo
 from sklearn.metrics import f1_score
 from sklearn.utils.validation import check_is_fitted
 
+from .._rows import require_rows
 from .record_prior import _check_int_params, _named_table, _row_groups, _score_labels
 
 __all__ = [
@@ -233,6 +234,7 @@ class RecordPrematurityFloor(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         """
         ks, j = self._check_params()
         kms, cols = self._check_morph()
+        require_rows(X, self)  # named here, not by the wrapped RecordSelfTraining
         X = _named_table(X, self.feature_names)
         self.estimator_ = st = clone(self.estimator).fit(X, y, groups)
         self.classes_ = st.classes_
