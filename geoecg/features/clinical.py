@@ -380,7 +380,7 @@ def clinical_measurements(
         for wave, a, b in (("qrs", "QRS_on", "QRS_off"), ("t", "T_on", "T_off"),
                            ("p", "P_on", "P_off")):  # fmt: skip
             if dead:  # a flat lead has no area: it is not an axis of 90 or 0 deg
-                reasons[f"{wave}_axis_deg"] = f"lead {_shown(dead[0])} {_FLAT_WHY}"
+                reasons[f"{wave}_axis_deg"] = f"lead {parse_lead(dead[0])} {_FLAT_WHY}"
                 continue
             ai, av = area("I", gt[_F[a]], gt[_F[b]]), area("AVF", gt[_F[a]], gt[_F[b]])
             vals[f"{wave}_axis_deg"] = float(np.degrees(np.arctan2(av, ai)))
@@ -410,9 +410,9 @@ def clinical_measurements(
                 name = f"st_j{dms}_{ld.lower()}_mv"
                 k = j + round(dms * fs / 1000.0) if np.isfinite(j) else np.nan
                 if ld not in li:
-                    reasons[name] = f"lead {_shown(ld)} missing (not among the leads)"
+                    reasons[name] = f"lead {parse_lead(ld)} missing (not among the leads)"
                 elif ld in flat:
-                    reasons[name] = f"lead {_shown(ld)} {_FLAT_WHY}"
+                    reasons[name] = f"lead {parse_lead(ld)} {_FLAT_WHY}"
                 elif not np.isfinite(k):
                     reasons[name] = f"J: {_reason(gr[_F['J']])}"
                 elif _idx(k) >= L:
@@ -420,7 +420,7 @@ def clinical_measurements(
                 else:
                     vals[name] = float(y[li[ld], _idx(k) + L])
                     if not np.isfinite(vals[name]):
-                        reasons[name] = f"lead {_shown(ld)}: NaN sample at J+{dms} ms"
+                        reasons[name] = f"lead {parse_lead(ld)}: NaN sample at J+{dms} ms"
     else:
         why = f"no QRS onset on the median beat (QRS_on: {_reason(gr[_F['QRS_on']])})"
         for k in CLINICAL_NAMES[CLINICAL_NAMES.index("p_axis_deg") :]:
@@ -455,18 +455,13 @@ def _voltage(vals, reasons, name, parts, value, qrs_found, flat=frozenset()) -> 
     if not qrs_found:
         reasons[name] = "no QRS offset on the median beat"
         return
-    need = ", ".join(_shown(ld) for ld in parts)
+    need = ", ".join(parse_lead(ld) for ld in parts)
     why = []
-    if missing := [_shown(ld) for ld in bad if ld not in flat]:
+    if missing := [parse_lead(ld) for ld in bad if ld not in flat]:
         why.append(f"{', '.join(missing)} not among the leads or NaN samples in its QRS")
-    if dead := [_shown(ld) for ld in bad if ld in flat]:
+    if dead := [parse_lead(ld) for ld in bad if ld in flat]:
         why.append(f"{', '.join(dead)} {_FLAT_WHY}")
     reasons[name] = f"needs {need}: {'; '.join(why)}"
-
-
-def _shown(lead: str) -> str:
-    """A :data:`STANDARD_LEADS` name as usually written (``"AVL"`` -> ``"aVL"``)."""
-    return "a" + lead[1:] if lead.startswith("AV") else lead
 
 
 def _reason(code) -> str:
