@@ -12,7 +12,7 @@ from simd_llvm import lane_kernel, same_bits
 from geoecg._kernels import covariance_lanes8 as L8
 from geoecg._kernels import simd_lanes as SL
 from geoecg._kernels.covariance_lanes8 import add8, fma8, hsum8, load8, pack8, zero8
-from geoecg._kernels.covariance_stream import _gram_stream, _gram_tile_length
+from geoecg._kernels.covariance_stream import _gram_stream, _gram_tile_length, _prefetch_heads
 from geoecg._numba_cache import interpreted
 
 SPECIAL = np.array(
@@ -96,7 +96,7 @@ def test_blocks_kernel_equals_python_twin_bit_for_bit(nb, nr):
     np.testing.assert_allclose(d, x[0] @ x[8], rtol=1e-12, atol=1e-12)
 
 
-@pytest.mark.parametrize("c,t", [(12, 1100), (13, 300), (8, 2100)])
+@pytest.mark.parametrize("c,t", [(12, 1100), (13, 300), (8, 2100), (4, 2100), (16, 5000)])
 def test_gram_stream_kernel_products_equal_python_twin_bit_for_bit(c, t):
     """The raw-product pass compiled and run as Python: the same cross products to the bit
     (its row sums of whole tiles are LLVM-vectorised with ``reassoc``: to rounding)."""
@@ -111,3 +111,21 @@ def test_gram_stream_kernel_products_equal_python_twin_bit_for_bit(c, t):
     np.testing.assert_allclose(out[0][1], out[1][1], rtol=1e-13)
     np.testing.assert_allclose(out[0][0], np.tril(x @ x.T), rtol=1e-12)
     assert _gram_tile_length(t) <= 1024
+
+
+def test_prefetch_heads_kernel_and_twin_change_no_value():
+    """The heads' prefetch into the L2 (session 26) compiled and as Python: no value changes,
+    rows past the last one and a count of 0 are skipped, and the pass's bits do not depend
+    on it (the raw-product pass above is compared with its Python twin, which prefetches
+    nothing)."""
+    src = np.random.default_rng(26).standard_normal((5, 1000))
+    keep = src.copy()
+    for run in (_prefetch_heads, interpreted(_prefetch_heads)):
+        for first, count, at, nb in [
+            (0, 2, 0, 1000),
+            (4, 2, 500, 500),
+            (6, 1, 0, 10),
+            (1, 0, 0, 8),
+        ]:
+            assert run(src, first, count, at, nb) is None
+    assert np.array_equal(src, keep)

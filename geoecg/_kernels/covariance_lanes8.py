@@ -40,38 +40,54 @@ _f64 = np.float64
 LINE = 8
 #: ``llvm.prefetch`` arguments: read access, keep in all cache levels, data cache.
 _PF_READ, _PF_LOCALITY, _PF_DATA = 0, 3, 1
+#: ``llvm.prefetch`` locality of :func:`_prefetch_l2`: into the L2, not the L1 (``prefetcht1``).
+_PF_LOCALITY_L2 = 2
 
 
-@intrinsic
-def _prefetch_intrinsic(typingctx, arr, idx):
-    """Software prefetch of ``arr[idx]`` (1-D array): ``llvm.prefetch``, no result, no fault."""
-    sig = types.void(arr, idx)
+def _prefetch_intrinsic_at(locality):
+    """A software prefetch intrinsic of ``arr[idx]`` (1-D array) with the given ``llvm.prefetch``
+    locality (3: all cache levels, ``prefetcht0``; 2: L2 and below, ``prefetcht1``)."""
 
-    def codegen(context, builder, signature, args):
-        aty = signature.args[0]
-        ary = context.make_array(aty)(context, builder, args[0])
-        ptr = cgutils.get_item_pointer(context, builder, aty, ary, [args[1]], wraparound=False)
-        i32, i8p = ir.IntType(32), ir.IntType(8).as_pointer()
-        fnty = ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32])
-        fn = cgutils.get_or_insert_function(builder.module, fnty, "llvm.prefetch.p0i8")
-        builder.call(
-            fn, [builder.bitcast(ptr, i8p), i32(_PF_READ), i32(_PF_LOCALITY), i32(_PF_DATA)]
-        )
-        return context.get_dummy_value()
+    @intrinsic
+    def _prefetch_intrinsic(typingctx, arr, idx):
+        """Software prefetch of ``arr[idx]``: ``llvm.prefetch``, no result, no fault."""
+        sig = types.void(arr, idx)
 
-    return sig, codegen
+        def codegen(context, builder, signature, args):
+            aty = signature.args[0]
+            ary = context.make_array(aty)(context, builder, args[0])
+            ptr = cgutils.get_item_pointer(context, builder, aty, ary, [args[1]], wraparound=False)
+            i32, i8p = ir.IntType(32), ir.IntType(8).as_pointer()
+            fnty = ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32])
+            fn = cgutils.get_or_insert_function(builder.module, fnty, "llvm.prefetch.p0i8")
+            builder.call(
+                fn, [builder.bitcast(ptr, i8p), i32(_PF_READ), i32(locality), i32(_PF_DATA)]
+            )
+            return context.get_dummy_value()
+
+        return sig, codegen
+
+    return _prefetch_intrinsic
 
 
-@compiled_as(_prefetch_intrinsic)
+@compiled_as(_prefetch_intrinsic_at(_PF_LOCALITY))
 def _prefetch(arr, idx):
     """Software prefetch of ``arr[idx]`` in compiled code; nothing in Python (results do not
     depend on it), so kernels also run under ``NUMBA_DISABLE_JIT=1`` and interpreted."""
     return None
 
 
-#: Prefetch distance of the ride-along row in the blocks, samples (16 cache lines: session 18,
+@compiled_as(_prefetch_intrinsic_at(_PF_LOCALITY_L2))
+def _prefetch_l2(arr, idx):
+    """Software prefetch of ``arr[idx]`` into the L2 only (``prefetcht1``) in compiled code;
+    nothing in Python, as :func:`_prefetch`."""
+    return None
+
+
+#: Prefetch distance of the ride-along rows in the blocks, samples (16 cache lines: session 18,
 #: 1.116x on covariance + tangent space against no explicit blocks, where no prefetch gave
-#: 0.959x).
+#: 0.959x). The triangle block prefetches both its ride-along rows (session 26, registry of
+#: ``docs/benchmarks/riemann.md``).
 RIDE_PREFETCH = 16 * LINE
 
 #: The numba type of eight float64 lanes (kernel-internal: values never cross into Python).
@@ -157,7 +173,8 @@ def zero8():
 def _tri8(a0, a1, a2, a3, r0, r1, nr, nb, acc, i, rowsum, ir, pf):
     """Lower triangle of ``acc[i:i+4, i:i+4] += A A^T`` over ``nb`` samples (rows ``a0..a3``;
     10 vector accumulators), and with ``nr`` (0 or 2) ``rowsum[ir] += sum(r0)``,
-    ``rowsum[ir + 1] += sum(r1)``, prefetching ``r0`` ``pf`` samples ahead (``pf > 0``)."""
+    ``rowsum[ir + 1] += sum(r1)``, prefetching ``r0`` and ``r1`` ``pf`` samples ahead
+    (``pf > 0``)."""
     p00 = p10 = p20 = p30 = p11 = p21 = p31 = p22 = p32 = p33 = zero8()
     q0 = q1 = zero8()
     m = nb - nb % 8
@@ -169,6 +186,7 @@ def _tri8(a0, a1, a2, a3, r0, r1, nr, nb, acc, i, rowsum, ir, pf):
         if nr:
             if pf:
                 _prefetch(r0, u + pf)
+                _prefetch(r1, u + pf)
             q0 = add8(q0, load8(r0, u))
             q1 = add8(q1, load8(r1, u))
         p00 = fma8(w0, w0, p00)

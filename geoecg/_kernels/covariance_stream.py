@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from .covariance_lanes8 import LINE, RIDE_PREFETCH, _blk8, _dot8, _prefetch, _tri8
+from .covariance_lanes8 import LINE, RIDE_PREFETCH, _blk8, _dot8, _prefetch, _prefetch_l2, _tri8
 
 #: Time samples per tile of the single-pass kernel: 12 leads x 128 x 8 B = 12 KB, so that the
 #: centred tile and the prefetched next one fit in a 32 KB L1 together (256: 6 % slower).
@@ -226,6 +226,23 @@ def _prefetch_span(xr, start, stop):
 
 
 @njit(cache=True, nogil=True)
+def _prefetch_heads(src, first, count, at, nb):
+    """Prefetch into the L2 the first :data:`RIDE_PREFETCH` samples of ``src[first : first +
+    count, at : at + nb]`` (the rows the next block sums while its products run: their heads,
+    which that block's own prefetch, ``RIDE_PREFETCH`` samples ahead, does not cover)."""
+    stop = at + min(RIDE_PREFETCH, nb)
+    for r in range(first, min(first + count, src.shape[0])):
+        _prefetch_span_l2(src[r], at, stop)
+
+
+@njit(cache=True, nogil=True)
+def _prefetch_span_l2(xr, start, stop):
+    """Prefetch ``xr[start:stop]`` (1-D) into the L2, one cache line at a time."""
+    for u in range(start, stop, LINE):
+        _prefetch_l2(xr, u)
+
+
+@njit(cache=True, nogil=True)
 def _gram_stream(x, xn, has_next, acc, rowsum, first, sink, max_first_loss):
     """Raw cross products ``acc[i, j] = sum_s x_is x_js`` (lower triangle) and row sums of ``x``
     (c, t) in one pass over memory, with no centred copy; returns -1 when the pass stopped after
@@ -236,8 +253,10 @@ def _gram_stream(x, xn, has_next, acc, rowsum, first, sink, max_first_loss):
     in explicit 8-lane blocks (:func:`geoecg._kernels.covariance_lanes8._tri8` and ``_blk8``:
     ``c (c + 1) / 2`` products per sample), and each block also sums one or two leads' NEXT
     tile, prefetching :data:`RIDE_PREFETCH` samples ahead in it, so that reading memory overlaps
-    the products. The last tile's blocks read the first tile of ``xn`` (same shape: the next
-    record with ``has_next``, else ``x`` itself) the same way, into ``sink`` (c,), whose values
+    the products; before each block the heads of the rows the following block sums are
+    prefetched into the L2 (:func:`_prefetch_heads`). The last tile's blocks read the first
+    tile of ``xn`` (same shape: the next record with ``has_next``, else ``x`` itself) the same
+    way, into ``sink`` (c,), whose values
     are not used: a stack streams without a pass that only reads, and nothing of the next
     record enters this one's sums (``has_next`` only decides the prefetch of the leads no block
     read). The blocks fix every sum's order (no ``fastmath``), and every record's first-tile
@@ -273,12 +292,17 @@ def _gram_stream(x, xn, has_next, acc, rowsum, first, sink, max_first_loss):
             nr = 2 if fuse and ir + 2 <= c else 0  # rows summed meanwhile (0: none)
             r0 = src[ir if nr else 0, at : at + nb]
             r1 = src[ir + 1 if nr else 0, at : at + nb]
+            if fuse:  # the next block: a 4 x 2 block (1 row), the next triangle (2), or none
+                _prefetch_heads(src, ir + nr, 1 if i > 0 else (2 if i + 4 < c4 else 0), at, nb)
             _tri8(a0, a1, a2, a3, r0, r1, nr, nb, acc, i, dst, ir, RIDE_PREFETCH)
             ir += nr
             for j in range(0, i, 2):
                 b0, b1 = x[j, s0 : s0 + nb], x[j + 1, s0 : s0 + nb]
                 nr = 1 if fuse and ir < c else 0
                 r0 = src[ir if nr else 0, at : at + nb]
+                if fuse:
+                    nn = 1 if j + 2 < i else (2 if i + 4 < c4 else 0)
+                    _prefetch_heads(src, ir + nr, nn, at, nb)
                 _blk8(a0, a1, a2, a3, b0, b1, r0, nr, nb, acc, i, j, dst, ir, RIDE_PREFETCH)
                 ir += nr
         for i in range(c4, c):  # leads past the last multiple of 4: single dot products
