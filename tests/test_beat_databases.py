@@ -15,7 +15,7 @@ import geoecg.io.mitdb as mitdb
 from geoecg.cli import main
 from geoecg.features.beat_records import BEAT_TABLE_VERSION, beat_table_leads, stack_beat_tables
 
-NAMES = np.array(["rr_pre", "dom_rr_pre"])
+NAMES = np.array(["rr_pre", "dom_rr_pre", "dom_qrs_corr_l0"])  # the default MF's columns
 
 
 def _table(rng, n=60, shift=0.0):
@@ -23,6 +23,7 @@ def _table(rng, n=60, shift=0.0):
     y = rng.choice(np.array(["N", "S", "V"]), size=n, p=[0.6, 0.2, 0.2])
     dom = np.where(y == "S", 0.6, np.where(y == "V", 0.8, 1.0)) + shift
     X = np.column_stack([800 * dom, dom + rng.normal(0, 0.05, n)])
+    X = np.column_stack([X, 1.0 - 0.2 * (y == "V")])  # QRS correlation (no draw)
     return {"X": X, "names": NAMES, "y": y, "fs": np.float64(360.0)}
 
 

@@ -274,7 +274,8 @@ def test_header_names_the_pipeline_before_the_work(mitdb_dir, tmp_path, monkeypa
     assert "3 test records" in header
     assert header.endswith(
         "calibrated decision (RecordPriorAdapter, no per-record EM), label-free self-training "
-        "on each test record, then a per-record prematurity floor on S calls"
+        "on each test record, then a per-record QRS-morphology veto and prematurity floor on "
+        "S calls"
     )
     assert seen["progress"] is None  # no --progress / --no-progress: a bar only on a terminal
     assert "nested evaluation of 3 records" in capsys.readouterr().err

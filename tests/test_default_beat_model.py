@@ -1,4 +1,5 @@
-"""``make_default_beat_model``: the default beat model (``FL`` since session 22) as one call.
+"""``make_default_beat_model``: the default beat model (``FL`` since session 22, ``MF`` since
+session 26) as one call.
 
 The factory must build exactly the model the beat protocols fit
 (:func:`geoecg.estimators.record_prior.record_prior_beat_tables`): the same parameters, and
@@ -81,6 +82,7 @@ def test_factory_is_the_model_the_protocol_fits(monkeypatch, self_training, rr, 
     model = make_default_beat_model(names, self_training=self_training, cv=2, **ne, **KW)
     assert type(model) is kind
     assert ("s_floor_k" in folds[0]) == (kind is RecordPrematurityFloor)
+    assert ("s_morph_km" in folds[0]) == (kind is RecordPrematurityFloor)  # MF since session 26
     assert _full_repr(model) == _full_repr(fitted[0])
     model.fit(X, y, groups=np.repeat(groups, n))
     pred = model.predict(Xt, np.repeat(np.arange(len(nt)), nt))
@@ -212,7 +214,7 @@ def test_default_without_dom_rr_pre_says_it_is_ne():
         warnings.simplefilter("error")
         assert type(make_default_beat_model(names, s_floor=False)) is RecordSelfTraining
         assert type(make_default_beat_model(names, self_training=False)) is RecordPriorAdapter
-        fl = make_default_beat_model([*names, "dom_rr_pre"])
+        fl = make_default_beat_model([*names, "dom_rr_pre", "dom_qrs_corr_l0"])
     assert type(fl) is RecordPrematurityFloor
 
 

@@ -141,8 +141,10 @@ def _tables(rng):
         y = np.where(rng.random(n) < ps, "S", np.where(rng.random(n) < 0.15, "V", "N"))
         dom = np.where(y == "S", 0.7, 1.0) + rng.normal(0, 0.1, n)
         wid = np.where(y == "V", 1.6, 1.0) + rng.normal(0, 0.1, n)
-        X = np.c_[800 * dom, dom, wid]
-        out.append({"X": X, "y": y, "names": np.array(["rr_pre", "dom_rr_pre", "dom_qrs_amp_l0"])})
+        corr = 1.0 - 0.3 * np.abs(wid - 1.0)  # QRS like the dominant one but for V (no draw)
+        X = np.c_[800 * dom, dom, wid, corr]  # dom_qrs_corr_l0: the default MF's veto column
+        names_ = ["rr_pre", "dom_rr_pre", "dom_qrs_amp_l0", "dom_qrs_corr_l0"]
+        out.append({"X": X, "y": y, "names": np.array(names_)})
     return names, out
 
 

@@ -140,7 +140,8 @@ def plan_beat_run(protocol, records, present, folder, *, cross_db: bool) -> Beat
 #: Plain text, so that building the parser imports no model module.
 RECORD_PRIOR_HELP = (
     "on: calibrated decision (RecordPriorAdapter, no per-record EM) and label-free "
-    "self-training on each test record, then a per-record prematurity floor on S calls; "
+    "self-training on each test record, then a per-record QRS-morphology veto and "
+    "prematurity floor on S calls; "
     "off: none of them (also off with --select or --protocol intra)"
 )
 
@@ -167,8 +168,8 @@ def beat_pipeline_text(protocol: str, record_prior: bool, select: bool) -> str:
     from .record_self_training import DEFAULT_SELF_TRAINING
 
     st = (
-        "label-free self-training on each test record, then a per-record prematurity floor "
-        "on S calls"
+        "label-free self-training on each test record, then a per-record QRS-morphology "
+        "veto and prematurity floor on S calls"
         if DEFAULT_SELF_TRAINING
         else None
     )

@@ -36,7 +36,10 @@ def record_prior_beat_tables(
 
     The model fitted is :func:`~geoecg.estimators.heartbeat.make_default_beat_model` (since
     registry item 28 its adapter is a calibrated decision without per-record EM; since
-    registry item 32 its self-training is wrapped in a per-record prematurity floor on S calls).
+    registry item 32 its self-training is wrapped in a per-record prematurity floor on S calls;
+    since session 26, registry item 35, the floor carries its QRS-morphology veto: an S call
+    whose QRS lies far from its record's dominant one becomes V, ``k_m`` chosen by the inner
+    CV, the default ``MF``; before, ``FL``).
 
     Parameters
     ----------
@@ -91,7 +94,8 @@ def record_prior_beat_tables(
         Beats per (test) record.
     folds : list of dict
         Per fitted model: ``test`` records, ``choice`` (decision, shrinkage) and, with
-        ``self_training``, ``threshold`` and ``s_floor_k`` (the prematurity floor's ``k``).
+        ``self_training``, ``threshold``, ``s_floor_k`` (the prematurity floor's ``k``) and
+        ``s_morph_km`` (its QRS-morphology veto's ``k_m``; None: off).
     """
     from ..features.beat_records import stack_beat_tables
     from .heartbeat import DEFAULT_ADAPT, DEFAULT_FEATURE_SET, make_default_beat_model
@@ -115,7 +119,7 @@ def record_prior_beat_tables(
         fl, s, a = _fitted_layers(m)
         c = {"choice": {"decision": a.decision_, "shrinkage": a.shrinkage_}}
         c = {**c, "threshold": s.threshold_} if s is not None else c
-        return a, ({**c, "s_floor_k": fl.k_} if fl is not None else c)
+        return a, ({**c, "s_floor_k": fl.k_, "s_morph_km": fl.km_} if fl is not None else c)
 
     if test is not None:
         Xt, yt, nt, _ = stack_beat_tables(test, bool(ad))

@@ -179,7 +179,9 @@ def fit_predict_beat_tables(
         self-trained on its own beats (:class:`~geoecg.estimators.RecordSelfTraining`, when
         :data:`~geoecg.estimators.record_self_training.DEFAULT_SELF_TRAINING`) and its S calls
         floored on its own RR ratios
-        (:class:`~geoecg.estimators.record_s_floor.RecordPrematurityFloor`, since session 22).
+        (:class:`~geoecg.estimators.record_s_floor.RecordPrematurityFloor`, since session 22),
+        those with a QRS foreign to the record's dominant one first turned V (its
+        QRS-morphology veto, since session 26).
     groups : sequence of str, optional
         Patient of each ``train`` table (default: one per table).
     **classifier_params
@@ -224,7 +226,8 @@ def transfer_beat_tables(
         As :func:`fit_predict_beat_tables` returns them.
     fit : dict
         With ``record_prior``: ``choice`` (the adapter's decision and shrinkage) and, with
-        self-training, ``threshold`` and ``s_floor_k`` (the floor's ``k``; None: off).
+        self-training, ``threshold``, ``s_floor_k`` (the floor's ``k``; None: off) and
+        ``s_morph_km`` (the QRS-morphology veto's ``k_m``; None: off).
         Empty without ``record_prior`` (nothing is chosen).
     """
     from ..features.beat_records import check_beat_columns, stack_beat_tables
@@ -298,7 +301,8 @@ def nested_beat_tables(
         under its own prior (:func:`~geoecg.estimators.record_prior.record_prior_beat_tables`)
         and, when :data:`~geoecg.estimators.record_self_training.DEFAULT_SELF_TRAINING`,
         self-trained on its own beats (:class:`~geoecg.estimators.RecordSelfTraining`), its S
-        calls floored (:class:`~geoecg.estimators.record_s_floor.RecordPrematurityFloor`, since
+        calls vetoed on their QRS morphology (since session 26; ``s_morph_km`` of each fold)
+        and floored (:class:`~geoecg.estimators.record_s_floor.RecordPrematurityFloor`, since
         session 22; ``s_floor_k`` of each fold); ``choice`` is then the adapter's (decision,
         shrinkage). Not combined with ``select`` (never measured): ``select=True`` needs
         ``record_prior=False``.

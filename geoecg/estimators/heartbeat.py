@@ -318,11 +318,12 @@ def make_default_beat_model(
     cv=2,
     record_prior_candidates=None,
     s_floor=None,
+    s_morph=None,
     **classifier_params,
 ):
-    """The library's default beat model (``FL`` since session 22 of issue 17): the beat
-    pipeline, a calibrated decision, per-record self-training and a per-record prematurity
-    floor on S calls.
+    """The library's default beat model (``MF`` since session 26 of issue 17): the beat
+    pipeline, a calibrated decision, per-record self-training, a per-record QRS-morphology
+    veto on S calls and a per-record prematurity floor on them.
 
     :func:`make_beat_pipeline` wrapped in
     :class:`~geoecg.estimators.record_prior.RecordPriorAdapter` (probabilities calibrated on
@@ -334,7 +335,13 @@ def make_default_beat_model(
     :class:`~geoecg.estimators.record_s_floor.RecordPrematurityFloor` (a record's S call is
     kept only where its ``dom_rr_pre`` lies below the record's median minus ``k`` robust SDs,
     ``k`` chosen by the inner CV among off/1.5/2/3/4; registry item 32, adopted in session
-    22; before, the default was ``NE``, the self-training model alone). It is the model that
+    22; before, the default was ``NE``, the self-training model alone) with, before the
+    floor, its QRS-morphology veto (``morph_floors`` =
+    :data:`~geoecg.estimators.record_s_floor.S_MORPH_CANDIDATES`: an S call whose
+    ``dom_qrs_corr_l<k>`` lies below the record's median minus ``k_m`` robust SDs on any lead
+    becomes V, ``k_m`` chosen by the inner CV among off/5/10/20/40 after ``k``; registry
+    item 35, the default since session 26; before, the default was ``FL``, the floor
+    alone). It is the model that
     :func:`~geoecg.estimators.record_prior.record_prior_beat_tables` fits, the default of the
     beat protocols and of ``geoecg bench beats`` (:data:`DEFAULT_RECORD_PRIOR`). Unlike a plain
     pipeline, ``fit`` needs ``groups`` (the patient of each training beat: the adapter's inner
@@ -367,7 +374,16 @@ def make_default_beat_model(
         is among ``feature_names`` (the tables of
         :func:`geoecg.features.beat_dominant.record_beat_table` always hold it), else ``NE``
         with a UserWarning naming the missing column (tables built by hand without it do
-        not get the default ``FL``; pass False to ask for ``NE`` without the warning).
+        not get the default; pass False to ask for ``NE`` without the warning).
+    s_morph : bool or None, default None
+        With the floor, its QRS-morphology veto (``RecordPrematurityFloor(morph_floors=``
+        :data:`~geoecg.estimators.record_s_floor.S_MORPH_CANDIDATES` ``)``; needs
+        ``dom_qrs_corr_l<k>`` columns); False gives the former default ``FL`` (the floor
+        alone, ``morph_floors=(None,)``); None: the veto when ``dom_qrs_corr_l<k>`` columns
+        are among ``feature_names`` (the tables of
+        :func:`geoecg.features.beat_dominant.record_beat_table` always hold them), else
+        ``FL`` with a UserWarning naming the missing columns (pass False to ask for ``FL``
+        without the warning). Ignored without the floor.
     **classifier_params
         Parameters of :class:`HeartbeatClassifier`.
 
@@ -383,28 +399,34 @@ def make_default_beat_model(
     -----
     UserWarning
         ``s_floor=None`` with self-training and no ``dom_rr_pre`` among ``feature_names``:
-        the model returned is ``NE`` (no prematurity floor), not the default ``FL``.
+        the model returned is ``NE`` (no prematurity floor), not the default ``MF``;
+        ``s_morph=None`` with the floor and no ``dom_qrs_corr_l<k>`` among them: the model
+        returned is ``FL`` (the floor without the veto), not the default ``MF``.
 
     Raises
     ------
     ValueError
         ``self_training`` with none of the ``LOCAL_BEAT_FEATURES`` columns among
         ``feature_names``; ``s_floor=True`` (with self-training) without ``dom_rr_pre``
-        among them.
+        among them; ``s_morph=True`` (with the floor) without ``dom_qrs_corr_l<k>`` among
+        them; ``s_floor`` or ``s_morph`` not True, False or None.
     TypeError
         ``feature_names`` one string instead of a sequence of names.
 
     Examples
     --------
-    >>> names = ["rr_pre", "dom_rr_pre", "rs_rr_pre", "rs_dom_rr_pre"]
+    >>> names = ["rr_pre", "dom_rr_pre", "dom_qrs_corr_l0", "rs_rr_pre", "rs_dom_rr_pre"]
     >>> model = make_default_beat_model(names, n_estimators=5, random_state=0)
     >>> st = model.estimator
     >>> type(model).__name__, type(st).__name__, type(st.estimator).__name__, st.local_features
     ('RecordPrematurityFloor', 'RecordSelfTraining', 'RecordPriorAdapter', ['rr_pre'])
+    >>> model.morph_floors  # the QRS-morphology veto's candidates k_m (None: off)
+    (None, 5.0, 10.0, 20.0, 40.0)
     >>> rng = np.random.default_rng(0)
     >>> y = np.where(rng.random(480) < 0.3, "S", "N")
     >>> rr = np.where(y == "S", 550.0, 800.0) + rng.normal(0, 40, 480)
-    >>> X = np.c_[rr, rr / 800.0, (rr - 720.0) / 120.0, (rr - 720.0) / 120.0]
+    >>> corr = 0.98 + rng.normal(0, 0.005, 480)  # every QRS like its record's dominant one
+    >>> X = np.c_[rr, rr / 800.0, corr, (rr - 720.0) / 120.0, (rr - 720.0) / 120.0]
     >>> patient = np.repeat([0, 1, 2, 3], 120)
     >>> pred = model.fit(X, y, groups=patient).predict(X, groups=patient)
     >>> bool((pred == y).mean() > 0.9)
@@ -450,6 +472,24 @@ def make_default_beat_model(
             "s_floor needs the dom_rr_pre column in the tables (the RR ratio it floors); "
             "pass s_floor=False or None"
         )
-    from .record_s_floor import RecordPrematurityFloor
+    from .record_s_floor import S_MORPH_CANDIDATES, RecordPrematurityFloor, _qrs_corr_columns
 
-    return RecordPrematurityFloor(model, feature_names=feature_names)
+    if s_morph not in (None, True, False):
+        raise ValueError(f"s_morph must be True, False or None, got {s_morph!r}")
+    has_corr = bool(_qrs_corr_columns(feature_names))
+    if s_morph is None and not has_corr:
+        warnings.warn(
+            "make_default_beat_model: feature_names lack dom_qrs_corr_l<k> columns (the QRS "
+            "correlations the morphology veto needs), so the model is FL (the prematurity "
+            "floor without the veto), not the default MF; tables of record_beat_table always "
+            "hold them. Pass s_morph=False to ask for FL without this warning",
+            UserWarning,
+            stacklevel=2,
+        )
+    if s_morph is True and not has_corr:
+        raise ValueError(
+            "s_morph needs dom_qrs_corr_l<k> columns in the tables (the QRS correlations it "
+            "vetoes on); pass s_morph=False or None"
+        )
+    morph = S_MORPH_CANDIDATES if (s_morph is not False and has_corr) else (None,)
+    return RecordPrematurityFloor(model, feature_names=feature_names, morph_floors=morph)

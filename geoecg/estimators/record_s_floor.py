@@ -10,10 +10,11 @@ chooses the self-training threshold of the wrapped
 the training patients, floored per patient, scored by the mean F1 of S and V. No label of the
 test record is used; the floor never adds an S call and never touches another class.
 
-Registry item 35 (``MF``, on trial, off by default): before the floor, an S call whose QRS
-differs from the record's dominant template on any lead (``dom_qrs_corr_l<k>`` below
-``median - k_m * 1.4826 * MAD`` of that record's beats) becomes V; ``k_m`` among
-:data:`S_MORPH_CANDIDATES` chosen by the same inner CV after the floor's ``k``.
+Registry item 35 (``MF``; off by default in this class, on in the library's default beat
+model since session 26): before the floor, an S call whose QRS differs from the record's
+dominant template on any lead (``dom_qrs_corr_l<k>`` below ``median - k_m * 1.4826 * MAD``
+of that record's beats) becomes V; ``k_m`` among :data:`S_MORPH_CANDIDATES` chosen by the
+same inner CV after the floor's ``k``.
 """
 
 from __future__ import annotations
@@ -39,10 +40,17 @@ __all__ = [
 S_FLOOR_CANDIDATES = (None, 1.5, 2.0, 3.0, 4.0)
 
 #: Candidates of the QRS-morphology veto's ``k_m`` (registry item 35; None: off, tried
-#: first; ties go to the first). Pass as ``morph_floors``; the default ``(None,)`` is off.
+#: first; ties go to the first). Pass as ``morph_floors``; this class's default ``(None,)``
+#: is off; :func:`~geoecg.estimators.heartbeat.make_default_beat_model` passes these (the
+#: default ``MF`` since session 26).
 S_MORPH_CANDIDATES = (None, 5.0, 10.0, 20.0, 40.0)
 
 _QRS_CORR = re.compile(r"^dom_qrs_corr_l\d+$")
+
+
+def _qrs_corr_columns(names):
+    """Indices of the ``dom_qrs_corr_l<k>`` columns among ``names``."""
+    return [i for i, n in enumerate(names) if _QRS_CORR.match(str(n))]
 
 
 def prematurity_floor(rr, k, *, min_beats=20):
@@ -140,7 +148,8 @@ class RecordPrematurityFloor(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
     min_beats : int >= 1, default 20
         A record with fewer finite ratios keeps its calls.
     morph_floors : sequence of (float >= 0 or None), default (None,)
-        Candidates of ``k_m`` of the QRS-morphology veto (registry item 35, on trial): before
+        Candidates of ``k_m`` of the QRS-morphology veto (registry item 35; the library's
+        default beat model passes :data:`S_MORPH_CANDIDATES` since session 26): before
         the floor, an S call becomes V where the beat's ``dom_qrs_corr_l<k>`` (correlation
         with the record's dominant QRS template, dimensionless) lies below
         ``median - k_m * 1.4826 * MAD`` of that record's beats on any lead. Chosen by the
@@ -198,10 +207,13 @@ class RecordPrematurityFloor(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         kms = list(self.morph_floors)
         if not kms or any(k is not None and not float(k) >= 0.0 for k in kms):
             raise ValueError(f"morph_floors must be None or numbers >= 0, got {kms!r}")
-        names = [str(s) for s in self.feature_names]
-        cols = [i for i, n in enumerate(names) if _QRS_CORR.match(n)]
+        cols = _qrs_corr_columns(self.feature_names)
         if not cols and any(k is not None for k in kms):
-            raise ValueError("morph_floors needs dom_qrs_corr_l<k> columns in feature_names")
+            raise ValueError(
+                "morph_floors needs dom_qrs_corr_l<k> columns in feature_names (the QRS "
+                "correlations of record_beat_table's tables); pass morph_floors=(None,) for "
+                "the floor alone (FL)"
+            )
         return [None if k is None else float(k) for k in kms], cols
 
     def _sn(self):

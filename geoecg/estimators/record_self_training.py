@@ -383,7 +383,8 @@ def self_training_beat_tables(
         Columns of the per-record model. None: the columns of :data:`LOCAL_BEAT_FEATURES`
         found in the tables, the model of
         :func:`~geoecg.estimators.heartbeat.make_default_beat_model` (the beat protocols'
-        default model, since session 22 with its prematurity floor on S calls).
+        default model, since session 22 with its prematurity floor on S calls, since session
+        26 with its QRS-morphology veto before the floor).
 
     Returns
     -------
@@ -394,7 +395,7 @@ def self_training_beat_tables(
         Beats per (test) record.
     folds : list of dict
         Per fitted model: ``test`` records, the adapter's ``choice``, the ``threshold`` and,
-        with the floor, its ``s_floor_k`` (None: off).
+        with the floor, its ``s_floor_k`` and the veto's ``s_morph_km`` (None: off).
     """
     from ..features.beat_records import stack_beat_tables
     from ._record_prior_tables import _outer_splitter, _patients
@@ -424,7 +425,7 @@ def self_training_beat_tables(
             "threshold": s.threshold_,
             "inner_scores": {str(k): v for k, v in s.inner_scores_.items()},
         }
-        return {**c, "s_floor_k": fl.k_} if fl is not None else c
+        return {**c, "s_floor_k": fl.k_, "s_morph_km": fl.km_} if fl is not None else c
 
     if test is not None:
         Xt, yt, nt, _ = stack_beat_tables(test, bool(ad))
