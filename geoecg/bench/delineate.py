@@ -55,7 +55,9 @@ def run(args: argparse.Namespace) -> int:
     stages = plan.delineate_stages(**{k: getattr(args, k) for k in plan.DELINEATE_OPTIONS})
     db = LUDB(plan.ludb_folder(args.data)) if "ludb" in stages else None
     names = plan.ludb_record_names(db, args.records, args.split) if db else []
-    qtdb = QTDB(args.qtdb) if args.qtdb else None  # a wrong folder fails before LUDB runs
+    qtdb = QTDB(args.qtdb) if args.qtdb else None  # a wrong folder of these (and --mitdb)
+    ptbxl = gio.PTBXL(args.ptbxl) if args.ptbxl else None  # fails before LUDB runs
+    noises = "noise" in stages and proto.nstdb_noises(args.noise, args.mitdb, db.read(names[0]).fs)
     tol, pols, fs = args.tolerance_ms, tuple(args.t_polarities), args.ptbxl_fs
     kw = {"leads": LUDB_LEADS, "tolerance_ms": tol}
     call = {  # what each stage of delineate_stages runs
@@ -65,15 +67,13 @@ def run(args: argparse.Namespace) -> int:
         "noise": lambda: proto.noise_robustness(db, names, noises, args.snrs, **kw),
         "synthetic": lambda: proto.ecgsyn_truth(t_polarities=pols),
         "ptbxl_criteria": lambda: {"fs": fs, "statements":
-                                   proto.ptbxl_criteria(gio.PTBXL(args.ptbxl), fs=fs)},
+                                   proto.ptbxl_criteria(ptbxl, fs=fs)},
     }  # fmt: skip
     with JsonSink(args.json, "scipy", "numba", "neurokit2", "wfdb", run=args) as out:
         for stage in stages:
             if stage == "settings":
                 out["settings"] = settings_dict(DelineationSettings())
                 continue
-            if stage == "noise":
-                noises = proto.nstdb_noises(args.noise, args.mitdb, db.read(names[0]).fs)
             out.stage(stage, call[stage])
             if stage == "ludb":
                 print(f"LUDB: {len(names)} records (split {args.split}), tolerance {tol:g} ms, "
