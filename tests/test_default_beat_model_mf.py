@@ -111,3 +111,33 @@ def test_real_ds1_fit_exposes_k_and_k_m_and_off_is_fl_bit_for_bit(ds1_tables, mo
     *_, folds = rpt.record_prior_beat_tables(ds1_tables[:3], ds1_tables[3:], **kw)
     assert folds[0]["s_floor_k"] in S_FLOOR_CANDIDATES
     assert folds[0]["s_morph_km"] in S_MORPH_CANDIDATES
+
+
+@pytest.mark.parametrize("false, true", [(0, 1), (np.False_, np.True_), (0.0, 1.0)])
+def test_s_morph_and_s_floor_read_0_1_and_numpy_bools_as_asked(false, true):
+    """Review (session 26, helper 8): 0, 1 and NumPy booleans pass the True/False/None check,
+    so they must act as False / True: ``s_morph=0`` gave ``MF`` (asked ``FL``), ``s_morph=1``
+    on tables without the columns a silent ``FL`` (no warning, no error), ``s_floor=0`` the
+    floor (asked ``NE``)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fl = make_default_beat_model(MF_NAMES, s_morph=false, **KW)
+        mf = make_default_beat_model(MF_NAMES, s_morph=true, **KW)
+        ne = make_default_beat_model(MF_NAMES, s_floor=false, **KW)
+    assert tuple(fl.morph_floors) == (None,)
+    assert tuple(mf.morph_floors) == S_MORPH_CANDIDATES
+    assert not isinstance(ne, RecordPrematurityFloor)
+    with pytest.raises(ValueError, match="s_morph needs dom_qrs_corr_l<k> columns"):
+        make_default_beat_model(FL_NAMES, s_morph=true)
+    with pytest.raises(ValueError, match="s_floor needs the dom_rr_pre column"):
+        make_default_beat_model(["rr_pre"], s_floor=true)
+
+
+@pytest.mark.parametrize("kw", [dict(s_floor=False), dict(self_training=False)])
+def test_bad_s_morph_raises_even_where_it_is_not_used(kw):
+    """The docstring's ValueError for ``s_morph`` not True, False or None holds for every
+    form of the model (it was only checked once the floor was built)."""
+    with pytest.raises(ValueError, match="s_morph must be True, False or None"):
+        make_default_beat_model(MF_NAMES, s_morph="on", **kw)
+    with pytest.raises(ValueError, match="s_floor must be True, False or None"):
+        make_default_beat_model(MF_NAMES, s_floor="on", self_training=False)

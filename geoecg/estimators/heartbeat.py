@@ -409,7 +409,8 @@ def make_default_beat_model(
         ``self_training`` with none of the ``LOCAL_BEAT_FEATURES`` columns among
         ``feature_names``; ``s_floor=True`` (with self-training) without ``dom_rr_pre``
         among them; ``s_morph=True`` (with the floor) without ``dom_qrs_corr_l<k>`` among
-        them; ``s_floor`` or ``s_morph`` not True, False or None.
+        them; ``s_floor`` or ``s_morph`` not True, False or None (checked for every form of
+        the model; 0, 1 and NumPy booleans are read as False and True).
     TypeError
         ``feature_names`` one string instead of a sequence of names.
 
@@ -418,8 +419,10 @@ def make_default_beat_model(
     >>> names = ["rr_pre", "dom_rr_pre", "dom_qrs_corr_l0", "rs_rr_pre", "rs_dom_rr_pre"]
     >>> model = make_default_beat_model(names, n_estimators=5, random_state=0)
     >>> st = model.estimator
-    >>> type(model).__name__, type(st).__name__, type(st.estimator).__name__, st.local_features
-    ('RecordPrematurityFloor', 'RecordSelfTraining', 'RecordPriorAdapter', ['rr_pre'])
+    >>> type(model).__name__, type(st).__name__, type(st.estimator).__name__
+    ('RecordPrematurityFloor', 'RecordSelfTraining', 'RecordPriorAdapter')
+    >>> st.local_features  # dom_qrs_corr_l0 is also one of LOCAL_BEAT_FEATURES
+    ['rr_pre', 'dom_qrs_corr_l0']
     >>> model.morph_floors  # the QRS-morphology veto's candidates k_m (None: off)
     (None, 5.0, 10.0, 20.0, 40.0)
     >>> rng = np.random.default_rng(0)
@@ -439,6 +442,12 @@ def make_default_beat_model(
         RecordSelfTraining,
     )
 
+    for name, v in (("s_floor", s_floor), ("s_morph", s_morph)):
+        if v not in (None, True, False):
+            raise ValueError(f"{name} must be True, False or None, got {v!r}")
+    # 0, 1 and NumPy booleans pass the test above: as bools, so that `is False` / `is True`
+    # below read them as asked (0 was the veto, 1 without the columns a silent FL)
+    s_floor, s_morph = (None if v is None else bool(v) for v in (s_floor, s_morph))
     pipe = make_beat_pipeline(
         feature_names, feature_set=feature_set, adapt=adapt, **classifier_params
     )
@@ -453,14 +462,12 @@ def make_default_beat_model(
             f"{list(LOCAL_BEAT_FEATURES)}; pass self_training=False"
         )
     model = RecordSelfTraining(model, feature_names=feature_names, local_features=local)
-    if s_floor not in (None, True, False):
-        raise ValueError(f"s_floor must be True, False or None, got {s_floor!r}")
     has_rr = "dom_rr_pre" in list(feature_names)
     if s_floor is None and not has_rr:
         warnings.warn(
             "make_default_beat_model: feature_names lack the dom_rr_pre column (the RR ratio "
             "the prematurity floor needs), so the model is NE (self-training without the "
-            "floor), not the default FL; tables of record_beat_table always hold it. Pass "
+            "floor), not the default MF; tables of record_beat_table always hold it. Pass "
             "s_floor=False to ask for NE without this warning",
             UserWarning,
             stacklevel=2,
@@ -474,8 +481,6 @@ def make_default_beat_model(
         )
     from .record_s_floor import S_MORPH_CANDIDATES, RecordPrematurityFloor, _qrs_corr_columns
 
-    if s_morph not in (None, True, False):
-        raise ValueError(f"s_morph must be True, False or None, got {s_morph!r}")
     has_corr = bool(_qrs_corr_columns(feature_names))
     if s_morph is None and not has_corr:
         warnings.warn(
