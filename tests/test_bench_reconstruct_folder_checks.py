@@ -193,3 +193,69 @@ def test_the_shared_subset_has_no_unusable_record(ptbxl_dir):
     db = PTBXL(ptbxl_dir)
     X, _ = db.load(db.available(100), fs=100)
     assert len(X) >= 500 and unusable_records(X, FS) == {}
+
+
+def test_the_records_are_read_and_band_passed_once(monkeypatch, tmp_path):
+    """Session 26: the downstream stage takes the NORM/MI records from the records already
+    read (it re-read the folder with ``load_task`` and ran the unusable-records checks on it
+    again), and the reconstruction stage the band-pass the checks made (it band-passed the
+    records a second time); the arrays the stages get are the same as before."""
+    import geoecg.datasets.ptbxl_tasks as tasks
+    import geoecg.leads.protocol as lp
+    from geoecg.io import PTBXL
+    from geoecg.signal import bandpass
+
+    mi = set(range(2, 31, 2))
+    root = _folder(tmp_path / "ptbxl", mi=mi, zero=[(4, 8), (19, 0)])  # 4 (MI, fold 4), 19
+    want_down = tasks.load_task(root, "NORM-vs-MI")  # what the downstream stage used to read
+    X_all, meta = PTBXL(root).load(PTBXL(root).available(100), fs=100)
+    seen = {}
+
+    def rec(X, train, pid, sources, methods, **kw):
+        seen["Xb"] = X
+        return {}
+
+    def down(X, y, groups, covs, subsets, **kw):
+        seen["down"] = (X, y, groups, covs)
+        return {}
+
+    def no_second_read(*a, **k):
+        raise AssertionError("the folder is read a second time")
+
+    import geoecg.signal
+
+    filtered = []
+    real_bandpass = geoecg.signal.bandpass
+
+    def counted(X, *a, **k):
+        filtered.append(len(X))
+        return real_bandpass(X, *a, **k)
+
+    monkeypatch.setattr(tasks, "load_task", no_second_read)
+    monkeypatch.setattr(geoecg.signal, "bandpass", counted)
+    monkeypatch.setattr(lp, "reconstruction_report", rec)
+    monkeypatch.setattr(lp, "subset_auc_comparison", down)
+    res = reconstruction_benchmark(root, ["I,II,V3"], ["population"], ["I,II,V3"], sink=_Sink())
+    assert res["excluded_records"] == {"4": "flat V3", "19": "flat I"}
+    assert filtered == [30]  # one band-pass of the folder's records (was 30, 28 and 28)
+    keep = ~meta.index.isin([4, 19])
+    assert np.array_equal(seen["Xb"], bandpass(X_all[keep], FS, 0.5, 40.0, order=2))
+    ok = np.ones(len(want_down[0]), dtype=bool)
+    ok[list(unusable_records(want_down[0], FS))] = False
+    for got, want in zip(seen["down"], want_down, strict=True):
+        assert np.array_equal(got, want[ok])
+    assert len(seen["down"][0]) == 28
+
+
+def test_unusable_records_from_a_given_band_pass():
+    from geoecg.leads._bench_checks import bandpassed
+
+    rng = np.random.default_rng(0)
+    X = np.stack([_record(rng) for _ in range(5)])
+    X[1, 3] = 0.0
+    X[2, 0, 5] = np.nan
+    X[3, 7] = 1.0  # constant: flat raw and band-passed
+    F = bandpassed(X, FS)
+    assert np.isnan(F[2]).all() and np.isfinite(F[[0, 1, 3, 4]]).all()
+    assert unusable_records(X, FS, filtered=F) == unusable_records(X, FS)
+    assert unusable_records(X, FS) == {1: "flat aVR", 2: "NaN or inf", 3: "flat V2"}

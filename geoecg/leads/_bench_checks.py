@@ -24,6 +24,7 @@ from ._invalid import CHUNK, FLAT_MV
 from .names import STANDARD_LEADS
 
 __all__ = [
+    "bandpassed",
     "unusable_records",
     "check_reconstruction_split",
     "check_downstream_classes",
@@ -31,7 +32,36 @@ __all__ = [
 ]
 
 
-def unusable_records(X, fs: float) -> dict[int, str]:
+def bandpassed(X, fs: float) -> np.ndarray:
+    """The bench's 0.5-40 Hz band-pass (order 2) of every record of ``X`` whose samples are
+    all finite; NaN records elsewhere (float64, the shape of ``X``; filtered in chunks, so
+    no other temporary of the size of ``X``).
+
+    Parameters
+    ----------
+    X : ndarray, shape (n_records, n_leads, n_samples)
+        Records in mV.
+    fs : float
+        Sampling frequency, Hz.
+
+    Returns
+    -------
+    ndarray
+        Band-passed records, mV.
+    """
+    from ..signal import bandpass
+
+    X = np.asarray(X)
+    out = np.full(X.shape, np.nan)
+    for a in range(0, X.shape[0], CHUNK):
+        Xc = np.asarray(X[a : a + CHUNK], dtype=np.float64)
+        ok = np.isfinite(Xc).all(axis=(1, 2))
+        if Xc.shape[-1] >= 2 and ok.any():
+            out[a : a + CHUNK][ok] = bandpass(Xc[ok], fs, 0.5, 40.0, order=2)
+    return out
+
+
+def unusable_records(X, fs: float, filtered=None) -> dict[int, str]:
     """Records the bench leaves out: position -> reason (``"NaN or inf"``, ``"flat V2, V5"``).
 
     Parameters
@@ -40,6 +70,9 @@ def unusable_records(X, fs: float) -> dict[int, str]:
         The records as read (mV), standard lead order.
     fs : float
         Sampling frequency (Hz) of the bench's band-pass (0.5-40 Hz, order 2).
+    filtered : ndarray, optional
+        :func:`bandpassed` of ``X`` when the caller has it (the bench band-passes its records
+        once); computed chunk by chunk otherwise.
 
     Returns
     -------
@@ -59,7 +92,12 @@ def unusable_records(X, fs: float) -> dict[int, str]:
             flat = Xc.std(axis=-1) < FLAT_MV
             if Xc.shape[-1] >= 2 and (~nonfinite).any():
                 ok = ~nonfinite
-                flat[ok] |= bandpass(Xc[ok], fs, 0.5, 40.0, order=2).std(axis=-1) < FLAT_MV
+                Fc = (
+                    bandpass(Xc[ok], fs, 0.5, 40.0, order=2)
+                    if filtered is None
+                    else filtered[a : a + CHUNK][ok]
+                )
+                flat[ok] |= Fc.std(axis=-1) < FLAT_MV
         for k in np.flatnonzero(nonfinite | flat.any(axis=1)):
             leads = ", ".join(STANDARD_LEADS[j] for j in np.flatnonzero(flat[k]))
             leads = "all 12 leads" if flat[k].all() else leads

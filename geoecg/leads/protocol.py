@@ -16,6 +16,7 @@ from sklearn.base import clone
 
 from .._progress import progress_bar
 from ._bench_checks import (
+    bandpassed,
     check_downstream_classes,
     check_reconstruction_split,
     no_records_message,
@@ -376,9 +377,8 @@ def reconstruction_benchmark(
         in ``strat_fold`` 1-8 or no record in 9-10; with ``subsets``, fewer than 5 NORM or
         MI patients (the downstream's folds).
     """
-    from ..datasets.ptbxl_tasks import load_task, task_selection
+    from ..datasets.ptbxl_tasks import task_selection
     from ..io import PTBXL
-    from ..signal import bandpass
 
     for what, sets in (("sources", sources), ("subsets", subsets)):  # before any work
         for i, leads in enumerate(sets):
@@ -387,7 +387,9 @@ def reconstruction_benchmark(
             except (TypeError, ValueError) as e:
                 raise type(e)(f"{what}[{i}] {leads!r}: {e}") from None
     db = PTBXL(root)
-    X, meta, excluded = _usable_records(db, fs, log)
+    # the records are read and band-passed once: the checks, the reconstruction stage (the
+    # band-passed records) and the downstream stage (the raw NORM/MI records) share them
+    X, meta, excluded, Xb = _usable_records(db, fs, log, keep_filtered=bool(methods and sources))
     train, pid = meta["strat_fold"].to_numpy() <= 8, meta["patient_id"].to_numpy()
     if methods and sources:
         check_reconstruction_split(db.root, train, pid)
@@ -408,32 +410,33 @@ def reconstruction_benchmark(
     def reconstruction():
         if not (methods and sources):
             return {}
-        Xb = bandpass(X, fs, 0.5, 40.0, order=2)
         kw = {"fs": fs, "calibration_s": calibration_s, "log": log}
         return reconstruction_report(Xb, train, pid, sources, methods, **kw)
 
-    def downstream():
-        Xt, y, groups, covs = load_task(root, "NORM-vs-MI")
-        ok = np.ones(len(Xt), dtype=bool)
-        ok[list(unusable_records(Xt, fs))] = False  # the records named in excluded_records
-        Xt, y, groups, covs = Xt[ok], y[ok], groups[ok], covs[ok]
+    def downstream():  # what load_task(root, "NORM-vs-MI") reads, less excluded_records
+        pos = meta.index.get_indexer(ids)
+        groups = meta["patient_id"].to_numpy().astype(np.int64)[pos]
+        covs = meta[["age", "sex"]].to_numpy(dtype=float)[pos]
         down = subset_auc_comparison(
-            Xt, y, groups, covs, subsets, fs=fs, seed=seed, n_boot=n_boot, log=log
+            X[pos], y, groups, covs, subsets, fs=fs, seed=seed, n_boot=n_boot, log=log
         )
         down["protocol"] = f"NORM vs MI, 1 x 5-fold StratifiedGroupKFold by patient_id, seed {seed}"
         return down
 
     sink.stage("reconstruction", reconstruction)  # written, "downstream" still {}
+    Xb = None  # noqa: F841 (frees the band-passed records before the downstream stage)
     if subsets:
         sink.stage("downstream", downstream)
     return sink.results
 
 
-def _usable_records(db, fs, log):
+def _usable_records(db, fs, log, keep_filtered=False):
     """The folder's 100-Hz records less those :func:`unusable_records` names (logged).
 
-    Returns ``(X, meta, excluded)``, ``excluded`` mapping each left-out ``ecg_id`` (as text,
-    a JSON key) to the reason; a folder without a 100-Hz record is a ``ValueError``.
+    Returns ``(X, meta, excluded, Xb)``, ``excluded`` mapping each left-out ``ecg_id`` (as
+    text, a JSON key) to the reason, ``Xb`` the kept records band-passed 0.5-40 Hz (the
+    pass the checks made) when ``keep_filtered``, else None; a folder without a 100-Hz
+    record is a ``ValueError``.
     """
     ids = db.available(100)
     if not ids:
@@ -443,19 +446,21 @@ def _usable_records(db, fs, log):
             n_500 = 0
         raise ValueError(no_records_message(db.root, n_500))
     X, meta = db.load(ids, fs=100)
-    bad = unusable_records(X, fs)
+    Xb = bandpassed(X, fs) if keep_filtered else None
+    bad = unusable_records(X, fs, filtered=Xb)
     excluded = {str(meta.index[k]): why for k, why in bad.items()}
     if bad:
         keep = np.ones(len(X), dtype=bool)
         keep[list(bad)] = False
         X, meta = X[keep], meta[keep]
+        Xb = None if Xb is None else Xb[keep]
         if log is not None:
             named = ", ".join(f"{k} ({v})" for k, v in list(excluded.items())[:10])
             log(
                 f"  left out {len(bad)} records with NaN/inf or flat leads (ecg_id): {named}"
                 f"{' ...' if len(bad) > 10 else ''}"
             )
-    return X, meta, excluded
+    return X, meta, excluded, Xb
 
 
 def format_report(res) -> str:
