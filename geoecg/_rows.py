@@ -14,6 +14,7 @@ can be learned from no rows). See ``docs/user_guide/input_validation.md``.
 from __future__ import annotations
 
 import functools
+import inspect
 import warnings
 
 import numpy as np
@@ -74,7 +75,7 @@ def require_rows(X, owner, method: str = "fit") -> None:
         )
 
 
-def _columns_checked(reference, X) -> bool:
+def columns_checked(reference, X) -> bool:
     """True when the 0-row ``X`` passes ``reference``'s fitted column checks
     (``validate_data(reset=False)``: 2-D, ``n_features_in_``, ``feature_names_in_``);
     ValueError naming the mismatch otherwise; False when ``reference`` records no column
@@ -112,6 +113,19 @@ def _empty(owner, kind: str, X):
     return np.zeros(0)
 
 
+def _arguments(signature, owner, X, args, kwargs) -> dict:
+    """The call's arguments after ``self`` and ``X``, by name (``**params`` spread out)."""
+    bound = signature.bind(owner, X, *args, **kwargs)
+    out = {}
+    for name, value in list(bound.arguments.items())[2:]:
+        kind = signature.parameters[name].kind
+        if kind is inspect.Parameter.VAR_KEYWORD:
+            out.update(value)
+        elif kind is not inspect.Parameter.VAR_POSITIONAL:
+            out[name] = value
+    return out
+
+
 def zero_rows(kind: str, reference=None, check=None):
     """Decorate a ``method(self, X, ...)`` of a fitted table estimator with the 0-row contract.
 
@@ -126,23 +140,29 @@ def zero_rows(kind: str, reference=None, check=None):
         against (default: the estimator itself). When it records no column count the
         method is called as before.
     check : callable, optional
-        ``check(self, X)`` validates a 0-row ``X`` itself (raises on a mismatch), in place
-        of the column check (for inputs that are not 2-D tables, e.g. stacks of matrices).
+        ``check(self, X, **arguments)`` validates a 0-row ``X`` itself (raises on a
+        mismatch), in place of the column check (for inputs that are not 2-D tables, e.g.
+        stacks of matrices, or a call whose side inputs must be checked too: ``arguments``
+        are the call's other arguments by name, ``**params`` spread out). Returning
+        ``False`` means it cannot tell: the method is called as before.
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
 
     def decorate(method):
+        signature = inspect.signature(method)
+
         @functools.wraps(method)
         def wrapper(self, X, *args, **kwargs):
             if n_rows(X) != 0:
                 return method(self, X, *args, **kwargs)
             check_is_fitted(self)
-            if check is not None:
-                check(self, X)
-            elif not _columns_checked(self if reference is None else reference(self), X):
-                return method(self, X, *args, **kwargs)
             _check_aligned(self, method.__name__, args, kwargs)
+            if check is not None:
+                if check(self, X, **_arguments(signature, self, X, args, kwargs)) is False:
+                    return method(self, X, *args, **kwargs)
+            elif not columns_checked(self if reference is None else reference(self), X):
+                return method(self, X, *args, **kwargs)
             if kind == "score":
                 warnings.warn(
                     f"{type(self).__name__}.score of 0 rows is undefined (no samples); "

@@ -16,10 +16,18 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
-from .._rows import validate_table, zero_rows
+from .._rows import columns_checked, validate_table, zero_rows
 from ._covariates import CovariateEncoder
 
 __all__ = ["CovariateAdjustedClassifier", "CovariateAdjustedGLM"]
+
+
+def _zero_row_call(est, X, covariates=None, **_) -> None:
+    """A 0-row call is checked as a call with rows is: ``X`` against the fitted columns and
+    ``covariates`` against the fitted covariates (required: ``None`` is the same
+    ValueError as for rows >= 1)."""
+    columns_checked(est, X)
+    est.encoder_.transform(covariates, 0)
 
 
 class CovariateAdjustedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
@@ -100,22 +108,22 @@ class CovariateAdjustedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstim
         self.covariate_names_ = self.encoder_.names()
         return self
 
-    @zero_rows("proba")
+    @zero_rows("proba", check=_zero_row_call)
     def predict_proba(self, X, covariates=None):
         check_is_fitted(self)
         return self.estimator_.predict_proba(self._design(X, covariates, reset=False))
 
-    @zero_rows("decision")
+    @zero_rows("decision", check=_zero_row_call)
     def decision_function(self, X, covariates=None):
         check_is_fitted(self)
         return self.estimator_.decision_function(self._design(X, covariates, reset=False))
 
-    @zero_rows("labels")
+    @zero_rows("labels", check=_zero_row_call)
     def predict(self, X, covariates=None):
         check_is_fitted(self)
         return self.estimator_.predict(self._design(X, covariates, reset=False))
 
-    @zero_rows("score")
+    @zero_rows("score", check=_zero_row_call)
     def score(self, X, y, covariates=None, sample_weight=None):
         """Accuracy of ``predict(X, covariates)``."""
         from sklearn.metrics import accuracy_score
@@ -221,23 +229,23 @@ class CovariateAdjustedGLM(ClassifierMixin, BaseEstimator):
         )
         return self
 
-    @zero_rows("decision")
+    @zero_rows("decision", check=_zero_row_call)
     def decision_function(self, X, covariates=None):
         check_is_fitted(self)
         return self._design(X, covariates, reset=False) @ self.coef_
 
-    @zero_rows("proba")
+    @zero_rows("proba", check=_zero_row_call)
     def predict_proba(self, X, covariates=None):
         f = self.decision_function(X, covariates)
         p1 = 0.5 * (1.0 + np.tanh(0.5 * f))
         return np.column_stack([1.0 - p1, p1])
 
-    @zero_rows("labels")
+    @zero_rows("labels", check=_zero_row_call)
     def predict(self, X, covariates=None):
         check_is_fitted(self)  # before touching classes_: NotFittedError, not AttributeError
         return self.classes_[(self.decision_function(X, covariates) > 0).astype(int)]
 
-    @zero_rows("score")
+    @zero_rows("score", check=_zero_row_call)
     def score(self, X, y, covariates=None, sample_weight=None):
         """Accuracy of ``predict(X, covariates)``."""
         from sklearn.metrics import accuracy_score

@@ -523,10 +523,12 @@ class ClinicalFeatures(_FittedNamesTransformer):
 
     def transform(self, X):
         """Array (n_records, len(CLINICAL_NAMES)); NaN where not measurable."""
+        from .._validation import _to_float
+
         check_is_fitted(self, "feature_names_out_")
         rows = []
-        for x in X:
-            x = np.asarray(x, dtype=np.float64)
+        for i, x in enumerate(X):
+            x = _to_float(x, f"ClinicalFeatures.transform: X[{i}]")  # text: named TypeError
             if x.ndim != 2 or x.shape[0] != self.n_leads_:
                 raise ValueError(f"each record must be ({self.n_leads_}, n_samples), got {x.shape}")
             v = clinical_measurements(x, self.fs, self.leads, settings=self.settings).values

@@ -82,6 +82,12 @@ def as_signal_batch(X, length: int | None = None) -> np.ndarray:
     return np.ascontiguousarray(X, dtype=np.float32)
 
 
+def _check_zero_records(clf, X, **_) -> None:
+    """A 0-record ``X`` of ``score`` goes through the fitted model's input checks (lead
+    count, columns, text); ValueError / TypeError on a mismatch."""
+    clf._prepare(X, fitting=False)
+
+
 def _real(X) -> np.ndarray:
     """``X`` as float64, refusing text, complex and object input (a TypeError naming X:
     numeric text used to be parsed, complex parts dropped with a warning)."""
@@ -338,7 +344,9 @@ class TorchClassifierBase(ClassifierMixin, BaseEstimator):
             return (p >= 0.5).astype(np.int64)
         return self.classes_[np.argmax(p, axis=1)]
 
-    score = zero_rows("score")(ClassifierMixin.score)
+    #: Mean accuracy (scikit-learn's); 0 records: NaN with a RuntimeWarning, ``X`` still
+    #: checked against the fitted leads / columns.
+    score = zero_rows("score", check=_check_zero_records)(ClassifierMixin.score)
 
     # ------------------------------------------------------------------ pickling
     def __getstate__(self):

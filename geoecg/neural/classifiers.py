@@ -7,8 +7,8 @@ import inspect
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from .._rows import validate_table
-from ._base import TorchClassifierBase, as_signal_batch
+from .._rows import n_rows, validate_table
+from ._base import TorchClassifierBase, _real, as_signal_batch
 from .networks import CNN1D, MLP, ResNet1D
 
 __all__ = ["ResNet1DClassifier", "CNN1DClassifier", "MLPClassifier"]
@@ -63,6 +63,8 @@ class _SignalClassifier(TorchClassifierBase):
     def _prepare(self, X, fitting: bool) -> np.ndarray:
         if not fitting:
             check_is_fitted(self, "lead_mean_")
+            if n_rows(X) == 0:  # 0 records: an empty batch of the fitted shape
+                return self._empty_batch(X)
         length = self.input_length if fitting else self.input_length_
         Xa = as_signal_batch(X, length)
         if fitting:
@@ -73,6 +75,21 @@ class _SignalClassifier(TorchClassifierBase):
         elif Xa.shape[1] != self.n_leads_:
             raise ValueError(f"X has {Xa.shape[1]} leads, the model was fitted on {self.n_leads_}")
         return ((Xa - self.lead_mean_) / self.lead_std_).astype(np.float32)
+
+    def _empty_batch(self, X) -> np.ndarray:
+        """``(0, n_leads_, input_length_)`` for 0 records: an empty list, or a 3-D array of
+        the fitted lead count (ValueError otherwise, as for records)."""
+        if not isinstance(X, list | tuple):
+            Xa = _real(X)
+            if Xa.ndim != 3:
+                raise ValueError(
+                    f"X must have shape (n_records, n_leads, n_samples), got shape {Xa.shape}"
+                )
+            if Xa.shape[1] != self.n_leads_:
+                raise ValueError(
+                    f"X has {Xa.shape[1]} leads, the model was fitted on {self.n_leads_}"
+                )
+        return np.zeros((0, self.n_leads_, self.input_length_), dtype=np.float32)
 
 
 @_document

@@ -139,7 +139,7 @@ def geodesic_augment(
     return GeodesicSamples(Xn, y[first], first, second, alpha)
 
 
-def _check_empty_spd(clf, X) -> None:
+def _check_empty_spd(clf, X, **_) -> None:
     """A 0-matrix ``X`` is a stack of the fitted matrix size (ValueError otherwise)."""
     X = check_spd_batch(X)
     n = getattr(clf, "n_channels_", X.shape[1])

@@ -15,13 +15,15 @@ Covariates (age, sex) and patient ids travel by scikit-learn metadata routing
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 import sklearn
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping, process_routing
 from sklearn.utils.validation import check_is_fitted
 
-from .._rows import require_rows, zero_rows
+from .._rows import columns_checked, require_rows, zero_rows
 from ._covariate_steps import AppendCovariates, CovariateScaler
 from .covariance_transformer import LeadCovariances
 from .tangent import ClassMeanTangentSpace
@@ -38,6 +40,32 @@ __all__ = [
 
 #: covariate factors searched by the inner patient-grouped CV of the nested (``+covcv``) pipeline
 COVARIATE_SCALES = (1.0, 3.0, 10.0, 30.0)
+
+
+def _zero_record_check(est, X, covariates=None, *, checked=False, **_) -> bool:
+    """Check a 0-record ``X`` (and ``covariates=``) the way the fitted ``est`` checks
+    records: through the members of a :class:`MeanProbabilityClassifier`, the refitted
+    candidate of an :class:`InnerGroupSearch` and the steps of a pipeline (nested ones too),
+    each geoecg transformer transforming the 0 records (the library's transformers answer
+    0 rows: a 3-D Riemann front end checks the lead or matrix count, ``AppendCovariates``
+    needs ``covariates``), then the next other step's fitted columns. ValueError on a
+    mismatch; False when no step records what it takes (the caller then asks the model)."""
+    if isinstance(est, MeanProbabilityClassifier):
+        return all([_zero_record_check(m, X, covariates, checked=checked) for m in est.estimators_])
+    if isinstance(est, InnerGroupSearch):
+        return _zero_record_check(est.best_estimator_, X, covariates, checked=checked)
+    steps = [s for _, s in getattr(est, "steps", []) if s not in (None, "passthrough")]
+    if not steps:
+        return columns_checked(est, X) or checked
+    for step in steps[:-1]:
+        if not type(step).__module__.startswith("geoecg."):
+            return columns_checked(step, X) or checked
+        if "covariates" in inspect.signature(step.transform).parameters:
+            X = step.transform(X, covariates=covariates)
+        else:
+            X = step.transform(X)
+        checked = True
+    return _zero_record_check(steps[-1], X, covariates, checked=checked)
 
 
 class MeanProbabilityClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
@@ -113,7 +141,7 @@ class MeanProbabilityClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
                 raise ValueError("members disagree on the classes")
         return self
 
-    @zero_rows("proba", reference=lambda m: m.estimators_[0])
+    @zero_rows("proba", check=_zero_record_check)
     def predict_proba(self, X, **params):
         """Mean of the members' ``predict_proba``, shape (n_records, n_classes)."""
         check_is_fitted(self, "estimators_")
@@ -124,13 +152,13 @@ class MeanProbabilityClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
         ]
         return np.mean(probs, axis=0)
 
-    @zero_rows("labels", reference=lambda m: m.estimators_[0])
+    @zero_rows("labels", check=_zero_record_check)
     def predict(self, X, **params):
         """Class with the highest mean probability."""
         check_is_fitted(self, "estimators_")  # before classes_: NotFittedError, not AttributeError
         return self.classes_[np.argmax(self.predict_proba(X, **params), axis=1)]
 
-    score = zero_rows("score", reference=lambda m: m.estimators_[0])(ClassifierMixin.score)
+    score = zero_rows("score", check=_zero_record_check)(ClassifierMixin.score)
 
 
 class InnerGroupSearch(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
@@ -228,20 +256,20 @@ class InnerGroupSearch(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             )
         return self
 
-    @zero_rows("proba", reference=lambda m: m.best_estimator_)
+    @zero_rows("proba", check=_zero_record_check)
     def predict_proba(self, X, covariates=None):
         """Probabilities of the refitted best candidate."""
         check_is_fitted(self, "best_estimator_")
         with sklearn.config_context(enable_metadata_routing=True):
             return self.best_estimator_.predict_proba(X, **self._kw(covariates, slice(None)))
 
-    @zero_rows("labels", reference=lambda m: m.best_estimator_)
+    @zero_rows("labels", check=_zero_record_check)
     def predict(self, X, covariates=None):
         """Class with the highest probability."""
         check_is_fitted(self, "best_estimator_")
         return self.classes_[np.argmax(self.predict_proba(X, covariates=covariates), axis=1)]
 
-    score = zero_rows("score", reference=lambda m: m.best_estimator_)(ClassifierMixin.score)
+    score = zero_rows("score", check=_zero_record_check)(ClassifierMixin.score)
 
 
 def hankel_covariances(window_s=None, *, fs=100.0, band=(0.5, 40.0), n_lags=3, leads=None):

@@ -350,7 +350,7 @@ class ClassMeanTangentSpace(ThreeDInputMixin, TransformerMixin, BaseEstimator):
             if self.mode == "concat":
                 return T
             near = np.argmin(d, axis=1)
-            T = T.reshape(X.shape[0], -1, p)[np.arange(X.shape[0]), near]
+            T = T.reshape(X.shape[0], len(self.means_), p)[np.arange(X.shape[0]), near]
             return np.hstack([T, d])
         tangent_space = import_pyriemann("pyriemann.geometry.tangentspace").tangent_space
 
