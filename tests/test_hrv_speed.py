@@ -291,50 +291,6 @@ def test_bit_set_counts_equal_pair_scan_and_numpy_twin(seed):
             np.testing.assert_array_equal(got, [se, ap, E.cosen_sorted(x, rs * 1000.0, order)])
 
 
-def _run_words(x, order, r):
-    """Words spanned by each distinct value's run within ``r`` (hrv_entropy_bits)."""
-    rank, u, K, start, inv = H.rank_space(x, order)
-    lo, hi = H.within_r_runs(u, K, r)
-    first = start[lo[:K]]
-    last = start[hi[:K] + 1] - 1
-    return (last >> 6) - (first >> 6) + 1
-
-
-def test_counts_by_distinct_value_equal_numpy_twin():
-    """counts_in_sorted_space visits the templates by distinct value and reads only that
-    value's own words (session 26; before, every template read as many words as the widest
-    run): the counts equal the plain O(N**2) count, per template (ApEn) and per pair
-    (SampEn, COSEn), for m = 1, 2, 3, where the runs span from one word to many (a dense
-    quantised cluster beside sparse outliers, 700 values) and on degenerate series: three
-    values, two values, one value, a constant series, three distinct values only."""
-    rng = np.random.default_rng(26)
-    dense = np.round((800 + 6 * rng.standard_normal(700)) / 2.5) * 2.5
-    out = rng.random(700) < 0.04
-    dense[out] = np.round((400 + 800 * rng.random(out.sum())) / 2.5) * 2.5
-    words = _run_words(dense, S.argsort_stable(dense), 30.0)
-    assert words.min() == 1 and words.max() > 3  # one-word runs and the q >= 3 words
-    cases = (
-        dense,
-        dense[:130],
-        np.array([800.0, 810.0, 790.0]),
-        np.array([800.0, 810.0]),
-        np.array([800.0]),
-        np.full(200, 812.5),
-        rng.integers(0, 3, 150).astype(float),
-    )
-    for x in cases:
-        order = S.argsort_stable(x)
-        for m in (1, 2, 3):
-            if x.size < m:
-                continue
-            for r in (0.0, 2.5, 30.0, 1e4):
-                want = _template_counts(x, m, r)
-                got = H.template_counts_bits(x, order, m, r)
-                assert got[:2] == want[:2], (x.size, m, r)
-                np.testing.assert_array_equal(got[2], want[2])
-                np.testing.assert_array_equal(got[3], want[3])
-
-
 def test_bit_sets_leave_negative_nan_and_long_inputs_to_the_pair_scan():
     """A negative or NaN r, m beyond BITS_MAX_M and N beyond BITS_MAX_N keep the pair scan
     (its counts keep each template itself at a negative r); a long series gives the same

@@ -382,7 +382,7 @@ def _entropies_bits(x, r, cosen_r_ms, order_x):
     if np.isfinite(r):
         if r >= 0.0:
             lo, hi = within_r_runs(u, K, r)
-            A, B, cm, cm1 = counts_in_sorted_space(rank, order_x, start, C, K, lo, hi, np.int64(2))
+            A, B, cm, cm1 = counts_in_sorted_space(rank, start, C, K, lo, hi, np.int64(2))
         else:  # a negative r: the pair scan (its counts keep each template itself)
             A, B, cm, cm1 = template_matches_sorted(x, np.int64(2), r, order_x)
         se = -np.log(A / B) if A > 0 and B > 0 else np.nan
@@ -396,7 +396,7 @@ def _entropies_bits(x, r, cosen_r_ms, order_x):
             distinct = False
     if distinct and rs >= 0.0:
         lo, hi = within_r_runs(us, K, rs)
-        A, B, _, _ = counts_in_sorted_space(rank, order_x, start, C, K, lo, hi, np.int64(1))
+        A, B, _, _ = counts_in_sorted_space(rank, start, C, K, lo, hi, np.int64(1))
     else:
         A, B = match_counts_sorted(x / 1000.0, np.int64(1), rs, order_x)
     return se, ap, _cosen_from_counts(x, rs, A, B)

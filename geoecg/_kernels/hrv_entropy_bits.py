@@ -170,92 +170,88 @@ def _word_counts(C, v, w, words, m, h1, l1, h2, l2):
 
 
 @njit(cache=True, nogil=True)
-def counts_in_sorted_space(rank, order, start, C, K, lo, hi, m):
+def counts_in_sorted_space(rank, start, C, K, lo, hi, m):
     """``(A, B, cm, cm1)`` of :func:`template_counts_bits` from :func:`rank_space`,
-    :func:`coordinate_sets` (at least ``m`` tables) and :func:`within_r_runs`; ``order`` the
-    non-decreasing order that :func:`rank_space` was given.
+    :func:`coordinate_sets` (at least ``m`` tables) and :func:`within_r_runs`.
 
     The templates within ``r`` of template ``i`` on its first value sit at the sorted
     positions ``start[lo[k]] .. start[hi[k] + 1] - 1`` (``k = rank[i]``): one run of bits,
-    one to a few words on RR series. The templates are visited by distinct value (along
-    ``order``), so each value's run, its first word, its number of words ``nw_k`` and their
-    bit masks are set out once for its templates, and each template reads only its own
-    ``nw_k`` words (session 26: until then every template read as many words as the widest
-    run of the series, ~1.4x the words on the bench's series; the loop's trip count now
-    changes once per distinct value, not per template). Each word ANDed with the sets of
-    coordinates ``1..m-1`` (``C[hi + 1] XOR C[lo]`` of the ranks of ``x[i + c]``) gives
-    ``cm[i]`` by popcount, and with coordinate ``m`` too, ``cm1[i]``; the words past a run
-    hold no bit of it, so the integer counts are those of every word. The pair counts are
-    the sums less the self-matches, halved; ``B`` leaves out the pairs with the last
-    length-``m`` template."""
+    one to three words on RR series, whose bits are set out once per distinct value. Only
+    those words are read (the same number for every template, so no branch mispredicted):
+    each ANDed with the sets of coordinates ``1..m-1`` (``C[hi + 1] XOR C[lo]`` of the ranks
+    of ``x[i + c]``) gives ``cm[i]`` by popcount, and with coordinate ``m`` too,
+    ``cm1[i]``. The pair counts are the sums less the self-matches, halved; ``B`` leaves out
+    the pairs with the last length-``m`` template."""
     n = rank.size - 1
     nm = n - m + 1
     K1 = K + 1
     S = ((n + 63) >> 6) + 1
     words = S - 1  # word S - 1 of every row is zero
+    nw = 1  # words spanned by the widest run
+    for k in range(K):
+        nw = max(nw, ((start[hi[k] + 1] - 1) >> 6) - (start[lo[k]] >> 6) + 1)
+    wl_of = np.empty(K, dtype=np.int64)  # per distinct value: the run's first word ...
+    mask_of = np.empty(K * nw, dtype=np.uint64)  # ... and its nw words of bits
+    for k in range(K):
+        L = start[lo[k]]
+        R = start[hi[k] + 1] - 1  # last position of the run
+        wl_of[k] = L >> 6
+        for q in range(nw):
+            mask_of[k * nw + q] = _run_mask(L, R, (L >> 6) + q)
     cm = np.empty(nm, dtype=np.int64)
     cm1 = np.empty(nm, dtype=np.int64)
     rows_hi = np.empty(m + 1, dtype=np.int64)
     rows_lo = np.empty(m + 1, dtype=np.int64)
     tot = 0
     tot1 = 0
-    for k in range(K):
-        L = start[lo[k]]
-        R = start[hi[k] + 1] - 1  # last position of the run
-        wl = L >> 6
-        nwk = (R >> 6) - wl + 1
-        v0 = _run_mask(L, R, wl)
-        v1 = _run_mask(L, R, wl + 1)  # 0 when the run has one word
-        v2 = _run_mask(L, R, wl + 2)
-        for a in range(start[k], start[k + 1]):  # the values of rank k, in order
-            i = order[a]
-            if i >= nm:  # one of the last m - 1 values: no template starts there
-                continue
-            s0 = 0
-            s1 = 0
-            if m <= 2:
-                k1 = rank[i + 1]  # K (the empty run) past the end
-                h1 = (hi[k1] + 1) * S
-                l1 = lo[k1] * S
-                if m == 2:
-                    k2 = rank[i + 2]
-                    h2 = K1 * S + (hi[k2] + 1) * S
-                    l2 = K1 * S + lo[k2] * S
-                else:
-                    h2 = 0
-                    l2 = 0
-                # words written out one by one: a loop over so few words would be
-                # vectorised, and its set-up costs more than the words
-                s0, s1 = _word_counts(C, v0, wl, words, m, h1, l1, h2, l2)
-                if nwk > 1:
-                    p0, p1 = _word_counts(C, v1, wl + 1, words, m, h1, l1, h2, l2)
-                    s0 += p0
-                    s1 += p1
-                if nwk > 2:
-                    p0, p1 = _word_counts(C, v2, wl + 2, words, m, h1, l1, h2, l2)
-                    s0 += p0
-                    s1 += p1
-                for q in range(3, nwk):
-                    v = _run_mask(L, R, wl + q)
-                    p0, p1 = _word_counts(C, v, wl + q, words, m, h1, l1, h2, l2)
-                    s0 += p0
-                    s1 += p1
+    for i in range(nm):
+        k0 = rank[i]
+        wl = wl_of[k0]
+        mk = k0 * nw
+        s0 = 0
+        s1 = 0
+        if m <= 2:
+            k1 = rank[i + 1]  # K (the empty run) past the end
+            h1 = (hi[k1] + 1) * S
+            l1 = lo[k1] * S
+            if m == 2:
+                k2 = rank[i + 2]
+                h2 = K1 * S + (hi[k2] + 1) * S
+                l2 = K1 * S + lo[k2] * S
             else:
-                for c in range(1, m + 1):
-                    kc = rank[min(i + c, n)]
-                    rows_hi[c] = (c - 1) * K1 * S + (hi[kc] + 1) * S
-                    rows_lo[c] = (c - 1) * K1 * S + lo[kc] * S
-                for q in range(nwk):
-                    wi = min(wl + q, words)
-                    v = _run_mask(L, R, wl + q)
-                    for c in range(1, m):
-                        v &= C[rows_hi[c] + wi] ^ C[rows_lo[c] + wi]
-                    s0 += _popcount(v)
-                    s1 += _popcount(v & (C[rows_hi[m] + wi] ^ C[rows_lo[m] + wi]))
-            cm[i] = s0
-            cm1[i] = s1  # 0 for the last template: its (m + 1)-th value is rank K
-            tot += s0
-            tot1 += s1
+                h2 = 0
+                l2 = 0
+            # words written out one by one: a loop over so few words would be vectorised,
+            # and its set-up costs more than the words
+            s0, s1 = _word_counts(C, mask_of[mk], wl, words, m, h1, l1, h2, l2)
+            if nw > 1:
+                p0, p1 = _word_counts(C, mask_of[mk + 1], wl + 1, words, m, h1, l1, h2, l2)
+                s0 += p0
+                s1 += p1
+            if nw > 2:
+                p0, p1 = _word_counts(C, mask_of[mk + 2], wl + 2, words, m, h1, l1, h2, l2)
+                s0 += p0
+                s1 += p1
+            for q in range(3, nw):
+                p0, p1 = _word_counts(C, mask_of[mk + q], wl + q, words, m, h1, l1, h2, l2)
+                s0 += p0
+                s1 += p1
+        else:
+            for c in range(1, m + 1):
+                kc = rank[min(i + c, n)]
+                rows_hi[c] = (c - 1) * K1 * S + (hi[kc] + 1) * S
+                rows_lo[c] = (c - 1) * K1 * S + lo[kc] * S
+            for q in range(nw):
+                wi = min(wl + q, words)
+                v = mask_of[mk + q]
+                for c in range(1, m):
+                    v &= C[rows_hi[c] + wi] ^ C[rows_lo[c] + wi]
+                s0 += _popcount(v)
+                s1 += _popcount(v & (C[rows_hi[m] + wi] ^ C[rows_lo[m] + wi]))
+        cm[i] = s0
+        cm1[i] = s1  # 0 for the last template: its (m + 1)-th value is rank K
+        tot += s0
+        tot1 += s1
     pairs = (tot - nm) // 2
     A = (tot1 - (nm - 1)) // 2
     return A, pairs - (cm[nm - 1] - 1), cm, cm1[: nm - 1]
@@ -269,4 +265,4 @@ def template_counts_bits(y, order, m, r):
     rank, u, K, start, inv = rank_space(y, order)
     C = coordinate_sets(rank, order, start, inv, K, m)
     lo, hi = within_r_runs(u, K, r)
-    return counts_in_sorted_space(rank, order, start, C, K, lo, hi, m)
+    return counts_in_sorted_space(rank, start, C, K, lo, hi, m)
