@@ -32,6 +32,7 @@ from .record_prior import _check_int_params, _named_table, _row_groups, _score_l
 __all__ = [
     "S_FLOOR_CANDIDATES",
     "S_MORPH_CANDIDATES",
+    "MIN_QRS_CORR_SD",
     "RecordPrematurityFloor",
     "prematurity_floor",
 ]
@@ -47,13 +48,21 @@ S_MORPH_CANDIDATES = (None, 5.0, 10.0, 20.0, 40.0)
 
 _QRS_CORR = re.compile(r"^dom_qrs_corr_l\d+$")
 
+#: Smallest robust SD (``1.4826 * MAD``, correlation units) the QRS veto uses for a record's
+#: ``dom_qrs_corr_l<k>`` column. A noise-free record (simulated, or digitally clean) has a
+#: spread near 1e-7, so that any S beat whose window differs by 1e-5 from the template was
+#: vetoed; a difference below ``k_m * 5e-4`` in correlation is not a QRS-morphology
+#: difference. Every MIT-BIH DS1 and SVDB column has a spread of at least 1.36e-3 (session 26
+#: review), so the guard changes no call on those records.
+MIN_QRS_CORR_SD = 5e-4
+
 
 def _qrs_corr_columns(names):
     """Indices of the ``dom_qrs_corr_l<k>`` columns among ``names``."""
     return [i for i, n in enumerate(names) if _QRS_CORR.match(str(n))]
 
 
-def prematurity_floor(rr, k, *, min_beats=20):
+def prematurity_floor(rr, k, *, min_beats=20, min_sd=0.0):
     """The record's floor ``median - k * 1.4826 * MAD`` of its RR ratios, or NaN and why.
 
     Parameters
@@ -64,6 +73,9 @@ def prematurity_floor(rr, k, *, min_beats=20):
         Number of robust standard deviations below the median.
     min_beats : int >= 1, default 20
         Fewer finite ratios give no floor.
+    min_sd : float >= 0, default 0.0
+        Smallest robust SD (``1.4826 * MAD``, in the units of ``rr``) used for the floor;
+        the QRS veto passes :data:`MIN_QRS_CORR_SD`.
 
     Returns
     -------
@@ -77,7 +89,10 @@ def prematurity_floor(rr, k, *, min_beats=20):
     if v.size < min_beats:
         return float("nan"), f"{v.size} finite RR ratios < min_beats={min_beats}"
     m = float(np.median(v))
-    return m - float(k) * 1.4826 * float(np.median(np.abs(v - m))), None
+    mad = float(np.median(np.abs(v - m)))
+    if 1.4826 * mad < float(min_sd):
+        return m - float(k) * float(min_sd), None
+    return m - float(k) * 1.4826 * mad, None  # the registered expression, bit for bit
 
 
 def _fitted_layers(model):
@@ -110,14 +125,14 @@ def _floored(calls, rr, k, s, n, min_beats):
 def _vetoed(calls, corr, k, s, v, min_beats):
     """``calls`` of one record with S calls set to V where the beat's QRS correlation with the
     record's dominant template (``corr``, one column per lead) lies below that column's
-    ``median - k * 1.4826 * MAD`` on any lead; a column without a floor, or a NaN value,
-    vetoes nothing."""
+    ``median - k * 1.4826 * MAD`` on any lead (the robust SD at least
+    :data:`MIN_QRS_CORR_SD`); a column without a floor, or a NaN value, vetoes nothing."""
     if k is None or v is None:
         return calls
     corr = np.asarray(corr, dtype=np.float64).reshape(calls.size, -1)
     bad = np.zeros(calls.size, dtype=bool)
     for c in corr.T:
-        f, _ = prematurity_floor(c, k, min_beats=min_beats)
+        f, _ = prematurity_floor(c, k, min_beats=min_beats, min_sd=MIN_QRS_CORR_SD)
         if np.isfinite(f):
             with np.errstate(invalid="ignore"):
                 bad |= c < f  # NaN: False
