@@ -114,8 +114,11 @@ print(class_table(y, nested.y_pred, labels=["N", "S", "V"]).format(digits=1))
 # patients, nested), with a flag on those that had any selection on their own test data,
 # are on :doc:`/benchmarks/beats`; the benchmark's default also wraps this pipeline in the
 # record-prior adapter (:class:`~geoecg.estimators.RecordPriorAdapter`; its calibrated
-# decision at the training prior, without per-record EM since session 19) and per-record
-# self-training (:class:`~geoecg.estimators.RecordSelfTraining`), left out here for speed.
+# decision at the training prior, without per-record EM since session 19), per-record
+# self-training (:class:`~geoecg.estimators.RecordSelfTraining`) and a per-record
+# QRS-morphology veto and prematurity floor on S calls
+# (:class:`~geoecg.estimators.record_s_floor.RecordPrematurityFloor`, since sessions 22
+# and 26), left out here for speed.
 fig, ax = plt.subplots(figsize=(7, 3.8))
 x = np.arange(len(results))
 vals = np.array(list(results.values()))
