@@ -471,8 +471,16 @@ def test_small_t_lead_reports_the_global_t_offset():
     a = delineate(x, FS)
     b = delineate(x, FS, settings=dataclasses.replace(st, t_lead_rel=0.0))
     np.testing.assert_array_equal(a.samples, b.samples)
-    others = [c for c in range(12) if c != COL["T_off"]]
+    others = [c for c in range(12) if c not in (COL["T_off"], COL["T_peak"])]
     np.testing.assert_array_equal(a.lead_samples[:, :, others], b.lead_samples[:, :, others])
+    # rule AD (registry item 36): a T peak outside the lead's [T_on, T_off] is searched again
+    # inside it, so only lead-beats with a borrowed offset may differ, with the peak inside
+    on_a, pk_a, off_a = (a.lead_samples[:, :, COL[f]] for f in ("T_on", "T_peak", "T_off"))
+    pk_b = b.lead_samples[:, :, COL["T_peak"]]
+    moved = ~((pk_a == pk_b) | (np.isnan(pk_a) & np.isnan(pk_b)))
+    borrowed = a.lead_reasons[:, :, COL["T_off"]] == REASONS.index("t_offset_from_global")
+    assert (borrowed[moved]).all() and moved.sum() < 0.1 * moved.size
+    assert ((pk_a[moved] >= on_a[moved]) & (pk_a[moved] <= off_a[moved])).all()
     xq = _filter(x, FS, st.qrs_band_hz)
     xw = _filter(x, FS, st.wave_band_hz)
     sh = np.round(np.asarray(st.shift_ms) * FS / 1000.0)

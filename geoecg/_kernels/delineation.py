@@ -23,15 +23,17 @@ FIDUCIALS = (
 #: Reason codes (``REASONS[code]`` is the text); 0 = measured. ``t_offset_from_global`` marks
 #: a value that is present but not the lead's own: a per-lead T offset taken from the
 #: multi-lead one. ``atrial_flutter_waves``: every P of a record read as atrial flutter
-#: (rule R). New codes are appended: a code's number never changes.
+#: (rule R). ``out_of_order``: a P or T value that lay outside the documented fiducial order
+#: and could not be searched again inside its wave (rule AD, registry item 36). New codes are
+#: appended: a code's number never changes.
 REASONS = (
     "", "flat_lead", "edge", "no_p_wave", "no_q_wave", "no_r_wave", "no_s_wave", "no_t_wave",
-    "nan_in_window", "short_rr", "t_offset_from_global", "atrial_flutter_waves",
+    "nan_in_window", "short_rr", "t_offset_from_global", "atrial_flutter_waves", "out_of_order",
 )  # fmt: skip
 (
     R_OK, R_FLAT, R_EDGE, R_NOP, R_NOQ, R_NOR, R_NOS, R_NOT, R_NAN, R_SHORT, R_TGLOBAL,
-    R_FLUTTER,
-) = range(12)  # fmt: skip
+    R_FLUTTER, R_ORDER,
+) = range(13)  # fmt: skip
 
 # Indices into ``par`` (all in samples unless a fraction).
 (
