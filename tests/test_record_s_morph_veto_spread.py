@@ -99,3 +99,19 @@ def test_real_records_spread_is_above_the_floor(mitdb_dir):
             c = c[np.isfinite(c)]
             sd = 1.4826 * np.median(np.abs(c - np.median(c)))
             assert sd > MIN_QRS_CORR_SD, (rec, sd)
+
+
+@pytest.mark.parametrize("bad", [-1e-4, float("nan"), float("inf"), True, "5e-4", None])
+def test_min_sd_must_be_a_finite_number_at_least_0(bad):
+    """``min_sd`` (0206a00) was taken as given: a negative or NaN value turned the guard off
+    silently, ``inf`` gave a floor of -inf (no veto), ``True`` counted as 1 (review, session
+    26, helper 10)."""
+    rr = np.ones(30)
+    with pytest.raises((ValueError, TypeError), match="min_sd"):
+        prematurity_floor(rr, 5.0, min_sd=bad)
+    with pytest.raises((ValueError, TypeError), match="min_sd"):  # also with too few beats
+        prematurity_floor(rr[:3], 5.0, min_sd=bad)
+    assert prematurity_floor(rr, 5.0, min_sd=np.float32(MIN_QRS_CORR_SD))[0] == pytest.approx(
+        1.0 - 5.0 * float(np.float32(MIN_QRS_CORR_SD))
+    )
+    assert prematurity_floor(rr, 5.0, min_sd=0)[0] == 1.0  # an int 0: no guard

@@ -19,6 +19,7 @@ same inner CV after the floor's ``k``.
 
 from __future__ import annotations
 
+import numbers
 import re
 
 import numpy as np
@@ -84,6 +85,12 @@ def prematurity_floor(rr, k, *, min_beats=20, min_sd=0.0):
     reason : str or None
         Why there is no floor (None when there is one).
     """
+    if (
+        isinstance(min_sd, bool)
+        or not isinstance(min_sd, numbers.Real)
+        or not (0.0 <= float(min_sd) < np.inf)
+    ):
+        raise ValueError(f"min_sd must be a finite number >= 0, got {min_sd!r}")
     v = np.asarray(rr, dtype=np.float64).ravel()
     v = v[np.isfinite(v)]
     if v.size < min_beats:
