@@ -1,4 +1,4 @@
-"""Fiducial order of :func:`geoecg.features.delineate` (rule AD, registry item 36).
+"""Fiducial order of :func:`geoecg.features.delineate` (rule AD, registry items 36-37).
 
 Guarantees, per lead and for the global boundary, among the finite values of a beat::
 

@@ -80,15 +80,9 @@ mean of the leads is the better anchor there (nested CV on the tuning half: per-
 SD 44.4 -> 36.1 ms, Se 93.8 -> 97.9 %). The lead's T onset and peak stay its own; leads whose T
 is clear keep their own T offset (a smaller spread of T offsets across the leads, i.e. QT
 dispersion, is the cost where a lead's T is small).
-Last, per lead and for the global boundary, the P and T fiducials are put in the documented
-order, ``P_on <= P_peak <= P_off <= QRS_on``, ``QRS_off <= T_on <= T_peak <= T_off``, among
-the finite values of a beat (rule AD): a peak outside its wave is searched again inside it (per
-lead the P/T-band sample farthest from the chord of the onset and offset, strictly inside them;
-globally the median of the leads' peaks inside the global wave), and a value that cannot be put
-in order is NaN with the reason ``out_of_order`` (an onset after its offset, where a copied
-global T offset lies before the lead's own T onset: onset and peak; a P value after the QRS
-onset; a T value before the QRS offset). LUDB tuning half: 481 of 6,359 lead T peaks lay after
-the T offset (a later deflection read: median 204 ms after the cardiologist's peak).
+Last, per lead and globally, P and T are put in order (``P_on <= P_peak <= P_off <= QRS_on``,
+``QRS_off <= T_on <= T_peak <= T_off``; rule AD, ``_delineation_order.py``): a peak outside its
+wave is searched again inside it, a value that cannot be ordered is NaN (``out_of_order``).
 Defaults were chosen on the ``tune`` half of the visible LUDB records (positions 0, 2, 4,
 ... of the sorted list: records 1, 5, 9, ...; coordinate search, then a record-grouped
 5-fold CV inside ``tune`` for the lead combination) and scored once per release on the
@@ -587,9 +581,10 @@ def delineate(
         np.clip(lead_s, 0, n * up - 1, out=lead_s)
     if st.t_lead_rel > 0 and nb and n >= 16:
         _t_off_from_global(lead_s, lead_r, g, xq, xw, np.round(shift * wfs / 1000.0), st.t_lead_rel)
-    if nb and n >= 16:  # rules AB, AB2 (registry items 33, 34): QRS onset, unfiltered derivative
+    if nb and n >= 16:
+        # rules AB, AB2 (registry items 33, 34): QRS onset on the unfiltered derivative
         _raw_qrs_onsets(filled, bad, dq, lead_s, g, rpw, par, lo_min, shift, use, wfs)
-    if nb and n >= 16:  # rule AD (registry item 36): P and T fiducials in the documented order
+        # rule AD (registry items 36-37): P and T fiducials in the documented order
         _fiducials_in_order(lead_s, lead_r, g, gr, xw, use)
     if up > 1:  # back to (fractional) sample indices at fs
         lead_s /= up
