@@ -18,7 +18,9 @@ band (0.5-15 Hz), then runs :func:`geoecg._kernels.delineation.delineate_lead` a
   record 45, 3-11 in the biventricular paced record 93, at most 2.5 in sinus beats) starts
   its QRS search window ``qrs_spike_ms`` after the spike: ventricular depolarisation cannot
   start before the stimulus, and the slope of the stimulus's filtered ringing otherwise
-  carries the onset to the start of the window (paced record 45 read 14 ms early).
+  carries the onset to the start of the window (paced record 45 read 14 ms early). A P wave
+  (per lead or global) whose span holds that stimulus is reported absent (rule AE, registry
+  item 38, ``_delineation_spike.py``): the P/T band had spread the stimulus into a P-like bump.
 * **T**: the largest deflection from the isoelectric level (the QRS-onset level) between
   the QRS offset + ``t_gap_ms`` and an RR-dependent end; a T smaller than ``t_min_rel`` times
   the QRS amplitude is absent. Onset and offset come from the limbs of that deflection by
@@ -104,6 +106,7 @@ from ._delineation_checks import check_settings as _check_settings
 from ._delineation_filter import band_filter as _filter
 from ._delineation_order import fiducials_in_order as _fiducials_in_order
 from ._delineation_qrs import raw_qrs_onsets as _raw_qrs_onsets
+from ._delineation_spike import drop_p_on_stimulus as _drop_p_on_stimulus
 
 __all__ = [
     "FIDUCIALS", "REASONS", "WORKING_FS_HZ", "Delineation", "DelineationSettings", "delineate",
@@ -579,6 +582,9 @@ def delineate(
     if st.p_lead_rel > 0 and nb and n >= 16:
         _dp.p_in_global_window(lead_s, lead_r, g, (xq, xw, dw), par, shift, st, fs * up)
         np.clip(lead_s, 0, n * up - 1, out=lead_s)
+    if nb and n >= 16:  # rule AE (registry item 38): no P wave on a pacing stimulus
+        xs = round(st.qrs_spike_ms * wfs / 1000.0)
+        _drop_p_on_stimulus(lead_s, lead_r, g, gr, lo_min, xs, np.round(shift * wfs / 1000.0))
     if st.t_lead_rel > 0 and nb and n >= 16:
         _t_off_from_global(lead_s, lead_r, g, xq, xw, np.round(shift * wfs / 1000.0), st.t_lead_rel)
     if nb and n >= 16:
