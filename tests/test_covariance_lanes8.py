@@ -12,7 +12,12 @@ from simd_llvm import lane_kernel, same_bits
 from geoecg._kernels import covariance_lanes8 as L8
 from geoecg._kernels import simd_lanes as SL
 from geoecg._kernels.covariance_lanes8 import add8, fma8, hsum8, load8, pack8, zero8
-from geoecg._kernels.covariance_stream import _gram_stream, _gram_tile_length, _prefetch_heads
+from geoecg._kernels.covariance_stream import (
+    _gram_blocked,
+    _gram_stream,
+    _gram_tile_length,
+    _prefetch_heads,
+)
 from geoecg._numba_cache import interpreted
 
 SPECIAL = np.array(
@@ -129,3 +134,69 @@ def test_prefetch_heads_kernel_and_twin_change_no_value():
         ]:
             assert run(src, first, count, at, nb) is None
     assert np.array_equal(src, keep)
+
+
+@njit(cache=False)
+def _store_load_kernel(a2, out, r, u):
+    v = L8.load8rc(a2, r, u)
+    L8.store8(out, 3, v)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_load8rc_store8_kernel_equals_python_twin(dtype):
+    """``load8rc`` (8 lanes of row ``r`` from column ``u`` of a 2-d array, float32 widened
+    exactly) and ``store8`` compiled and as Python: the same values at any row and offset."""
+    a2 = (np.random.default_rng(27).standard_normal((5, 37)) * 1e3).astype(dtype)
+    for r, u in [(0, 0), (2, 5), (4, 29), (3, 17)]:
+        got, want = np.full(12, -1.0), np.full(12, -1.0)
+        _store_load_kernel(a2, got, r, u)
+        interpreted(_store_load_kernel)(a2, want, r, u)
+        assert np.array_equal(got, want)
+        assert np.array_equal(got[3:11], a2[r, u : u + 8].astype(np.float64))
+        assert np.all(got[:3] == -1.0) and got[11] == -1.0
+
+
+@pytest.mark.parametrize(
+    "c,t",
+    [(12, 1100), (12, 2000), (13, 300), (8, 2100), (4, 2100), (17, 1037), (12, 61), (1, 100)],
+)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_gram_blocked_kernel_equals_gram_stream_and_python_twin_bit_for_bit(c, t, dtype):
+    """The time-blocked pass (session 27) gives the bits of the whole-tile pass ``_gram_stream``
+    (products and row sums, every lead count and tile split, float32 too), and compiled the
+    products of its Python twin to the bit (row sums of whole tiles: ``reassoc``, to rounding)."""
+    rng = np.random.default_rng(c * t)
+    x = (rng.standard_normal((c, t)) + rng.uniform(-2, 2, (c, 1))).astype(dtype)
+    va = np.full(8 * (c * (c + 1) // 2 + c), np.nan)  # any content: zeroed per tile
+    out = []
+    for run in (_gram_blocked, interpreted(_gram_blocked)):
+        acc, rs, first = np.full((c, c), np.nan), np.full(c, np.nan), np.empty(c)
+        assert run(x, acc, rs, first, va, np.inf) == 0
+        out.append((np.tril(acc), rs, first))
+    acc0, rs0, first0, sink = np.zeros((c, c)), np.zeros(c), np.empty(c), np.empty(c)
+    assert _gram_stream(x, x[::-1].copy(), True, acc0, rs0, first0, sink, np.inf) == 0
+    assert np.array_equal(out[0][0], np.tril(acc0)) and np.array_equal(out[0][1], rs0)
+    assert np.array_equal(out[0][2], first0)
+    assert np.array_equal(out[0][0], out[1][0])
+    np.testing.assert_allclose(out[0][1], out[1][1], rtol=1e-13)
+    x64 = x.astype(np.float64)
+    np.testing.assert_allclose(out[0][0], np.tril(x64 @ x64.T), rtol=1e-12)
+    np.testing.assert_allclose(out[0][1], x64.sum(axis=1), rtol=1e-12, atol=1e-12)
+
+
+def test_gram_blocked_kernel_first_tile_stop_as_gram_stream_twin():
+    """With a lead whose mean is large against its spread on the first tile, the time-blocked
+    pass stops there (-1) exactly when ``_gram_stream`` does, with the same first-tile sums."""
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((12, 3000))
+    x[7] += 1e3
+    c = x.shape[0]
+    for limit in (1.0, 1e12):
+        acc, rs, first = np.zeros((c, c)), np.zeros(c), np.empty(c)
+        va = np.empty(8 * (c * (c + 1) // 2 + c))
+        code = _gram_blocked(x, acc, rs, first, va, limit)
+        acc0, rs0, first0, sink = np.zeros((c, c)), np.zeros(c), np.empty(c), np.empty(c)
+        assert code == _gram_stream(x, x, False, acc0, rs0, first0, sink, limit)
+        assert code == (-1 if limit == 1.0 else 0)
+        assert np.array_equal(first, first0)
+        assert np.array_equal(np.tril(acc), np.tril(acc0))

@@ -21,7 +21,7 @@ from .covariance_stream import (
     _FIRST_TILE_MARGIN,
     GRAM_MAX_LOSS,
     TILE,
-    _gram_stream,
+    _gram_blocked,
     _scatter_single_pass,
 )
 
@@ -76,18 +76,17 @@ def _shrink_in_place(cov, n_valid):
 
 
 @njit(cache=True, nogil=True)
-def _fast_covariance(x, xn, has_next, method, cov, acc, sums, shift, buf):
+def _fast_covariance(x, method, cov, acc, sums, shift, buf, va):
     """Single-pass sample/OAS covariance of ``x``; returns the shrinkage, or -1.0 (``cov``
     untouched) when ``x`` holds a non-finite value, so that the caller falls back to the
-    NaN-aware two-pass path. ``sums`` (3, c) is scratch (row sums, first-tile row sums, sink);
-    with ``has_next`` the pass also reads the next record ``xn``'s first tile (see
-    :func:`_gram_stream`). Raw products unless a lead's mean is large against its spread
-    (:data:`GRAM_MAX_LOSS`, on the first tile or on the result): then the shifted sums of
-    :func:`_scatter_single_pass`."""
+    NaN-aware two-pass path. ``sums`` (2, c) and ``va`` are scratch (row sums, first-tile row
+    sums; the time-blocked pass's accumulators, see :func:`_gram_blocked`). Raw products unless
+    a lead's mean is large against its spread (:data:`GRAM_MAX_LOSS`, on the first tile or on
+    the result): then the shifted sums of :func:`_scatter_single_pass`."""
     c, t = x.shape
     rowsum = sums[0]
     limit = GRAM_MAX_LOSS / _FIRST_TILE_MARGIN
-    shifted = _gram_stream(x, xn, has_next, acc, rowsum, sums[1], sums[2], limit) < 0
+    shifted = _gram_blocked(x, acc, rowsum, sums[1], va, limit) < 0
     if not shifted:
         for i in range(c):
             if not np.isfinite(rowsum[i]) or not np.isfinite(acc[i, i]):
@@ -200,20 +199,19 @@ def _one_covariance(x, method, cov, work):
 def batch_covariance(X, method, cov, shrinkage, n_valid):
     """Fill ``cov`` (n, c, c), ``shrinkage`` (n,) and ``n_valid`` (n,) from ``X`` (n, c, t).
 
-    Sample and OAS covariances of finite records stream through the stack (the last tile of one
-    record's pass reads the first tile of the next, :func:`_gram_stream`); each record's
-    result has the same bits as when it is passed alone."""
+    Sample and OAS covariances of finite records take one time-blocked pass each
+    (:func:`_gram_blocked`); each record's result has the same bits as when it is passed
+    alone."""
     n, c, t = X.shape
     work = np.empty((c, t))
     acc = np.empty((c, c))
-    sums = np.empty((3, c))
+    sums = np.empty((2, c))
     shift = np.empty(c)
     buf = np.empty((c, TILE))
+    va = np.empty(8 * (c * (c + 1) // 2 + c))
     for k in range(n):
         if method != LWF and t >= 2 and c > 0:
-            has_next = k + 1 < n
-            xn = X[k + 1] if has_next else X[k]
-            s = _fast_covariance(X[k], xn, has_next, method, cov[k], acc, sums, shift, buf)
+            s = _fast_covariance(X[k], method, cov[k], acc, sums, shift, buf, va)
             if s >= 0.0:
                 shrinkage[k] = s
                 n_valid[k] = t

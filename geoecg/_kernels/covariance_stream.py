@@ -19,7 +19,23 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from .covariance_lanes8 import LINE, RIDE_PREFETCH, _blk8, _dot8, _prefetch, _prefetch_l2, _tri8
+from .covariance_lanes8 import (
+    LINE,
+    RIDE_PREFETCH,
+    _blk8,
+    _blk8_finish,
+    _blk8_span,
+    _dot8,
+    _f64,
+    _prefetch,
+    _prefetch_l2,
+    _sum8_span,
+    _tri8,
+    _tri8_finish,
+    _tri8_span,
+    hsum8,
+    load8,
+)
 
 #: Time samples per tile of the single-pass kernel: 12 leads x 128 x 8 B = 12 KB, so that the
 #: centred tile and the prefetched next one fit in a 32 KB L1 together (256: 6 % slower).
@@ -322,8 +338,108 @@ def _gram_stream(x, xn, has_next, acc, rowsum, first, sink, max_first_loss):
     return 0
 
 
+#: Samples per span of :func:`_gram_blocked`: 12 leads x 64 x 8 B = 6 kB of a tile read from
+#: memory once and re-read from the L1 by every block (registry of
+#: ``docs/benchmarks/riemann.md``, session 27: spans of 48-96 samples 1.12-1.18x the
+#: whole-tile blocks of :func:`_gram_stream` on the pass, 256-512 1.05-1.08x, 32 1.00x).
+SPAN = 64
+
+
+@njit(cache=True, nogil=True)
+def _lane_summed_leads(c):
+    """How many leads (the first ones) have their tile sums after the first tile in 8 lanes
+    (:func:`_gram_stream`'s ride-along blocks: 2 per triangle block, 1 per 4 x 2 block); the
+    others' come from :func:`_row_sums`. :func:`_gram_blocked` keeps the same split, so its row
+    sums have :func:`_gram_stream`'s bits."""
+    ir = 0
+    for i in range(0, c - c % 4, 4):
+        if ir + 2 <= c:
+            ir += 2
+        for _ in range(0, i, 2):
+            if ir < c:
+                ir += 1
+    return ir
+
+
+@njit(cache=True, nogil=True)
+def _gram_blocked(x, acc, rowsum, first, va, max_first_loss):
+    """:func:`_gram_stream`'s raw cross products (lower triangle) and row sums of ``x`` (c, t),
+    with the same bits, time-blocked: in each tile (:func:`_gram_tile_length`), spans of
+    :data:`SPAN` samples of all leads in turn, every block of the tile's 4-lead grouping run on
+    one span before the next (:func:`geoecg._kernels.covariance_lanes8._tri8_span`, ``_blk8_span``:
+    the span's rows come from memory once, then from the L1), the blocks' 8-lane accumulators
+    kept in ``va`` (float64, at least ``8 (c (c + 1) / 2 + c)``) between spans; at the tile's end
+    the lane sums, tails and additions of ``_tri8`` / ``_blk8`` in their order. Row sums: the
+    first tile's by :func:`_row_sums` (``first`` keeps them), a later tile's in 8 lanes from the
+    triangle blocks' loads for the first :func:`_lane_summed_leads` leads when the tile before it
+    had the same length, else by :func:`_row_sums` (the split of :func:`_gram_stream`). Returns
+    -1 when ``mean(x^2) / var`` of a lead exceeds ``max_first_loss`` on the first tile (the caller
+    takes the shifted sums), else 0. A record's sums do not depend on its neighbours in a stack.
+    """
+    c, t = x.shape
+    for i in range(c):
+        rowsum[i] = 0.0
+        for j in range(c):
+            acc[i, j] = 0.0
+    T = _gram_tile_length(t)
+    nb0 = min(T, t)
+    _row_sums(x, rowsum, 0, 0, nb0)
+    for i in range(c):
+        first[i] = rowsum[i]
+    c4 = c - c % 4
+    R = _lane_summed_leads(c)
+    nprod = c4 * (c4 + 1) // 2  # product accumulators; then one row-sum accumulator per lead
+    lanes = False  # this tile's row sums in 8 lanes (the tile before had the same length)
+    for s0 in range(0, t, T):
+        nb = min(T, t - s0)
+        m = nb - nb % 8
+        for v in range(8 * (nprod + c)):
+            va[v] = 0.0
+        for u0 in range(s0, s0 + m, SPAN):
+            u1 = min(u0 + SPAN, s0 + m)
+            k = 0
+            for i in range(0, c4, 4):
+                _tri8_span(x, i, u0, u1, va, k, nprod + i)
+                k += 10
+                for j in range(0, i, 2):
+                    _blk8_span(x, i, j, u0, u1, va, k)
+                    k += 8
+            if lanes:
+                for r in range(c4, R):
+                    _sum8_span(x, r, u0, u1, va, nprod + r)
+        k = 0
+        for i in range(0, c4, 4):
+            _tri8_finish(x, i, s0, m, nb, va, k, acc)
+            k += 10
+            for j in range(0, i, 2):
+                _blk8_finish(x, i, j, s0, m, nb, va, k, acc)
+                k += 8
+        for i in range(c4, c):  # leads past the last multiple of 4: single dot products
+            for j in range(i + 1):
+                acc[i, j] += _dot8(x[i, s0 : s0 + nb], x[j, s0 : s0 + nb], nb)
+        if s0 > 0 and lanes:
+            for r in range(R):
+                tr = hsum8(load8(va, 8 * (nprod + r)))
+                for u in range(m, nb):
+                    tr += _f64(x[r, s0 + u])
+                rowsum[r] += tr
+            _row_sums(x, rowsum, R, s0, nb)
+        elif s0 > 0:
+            _row_sums(x, rowsum, 0, s0, nb)
+        n1 = s0 + T
+        if s0 == 0 and n1 < t:  # the first tile's check, from its own products and sums
+            worst = 0.0
+            for i in range(c):
+                worst = max(worst, _loss(acc[i, i] / nb, first[i] / nb))
+            if worst > max_first_loss:
+                return -1
+        lanes = n1 + nb <= t
+    return 0
+
+
 @njit(cache=True, nogil=True)
 def _gram_single_pass(x, acc, rowsum):
-    """:func:`_gram_stream` of one record on its own (no next record, no early stop)."""
+    """:func:`_gram_blocked` of one record on its own (no early stop)."""
     c = x.shape[0]
-    _gram_stream(x, x, False, acc, rowsum, np.empty(c), np.empty(c), np.inf)
+    va = np.empty(8 * (c * (c + 1) // 2 + c))
+    _gram_blocked(x, acc, rowsum, np.empty(c), va, np.inf)
