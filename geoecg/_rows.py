@@ -75,16 +75,32 @@ def require_rows(X, owner, method: str = "fit") -> None:
         )
 
 
-def columns_checked(reference, X) -> bool:
+def columns_checked(reference, X, owner=None) -> bool:
     """True when the 0-row ``X`` passes ``reference``'s fitted column checks
     (``validate_data(reset=False)``: 2-D, ``n_features_in_``, ``feature_names_in_``);
     ValueError naming the mismatch otherwise; False when ``reference`` records no column
-    count (the method itself then decides)."""
-    if reference is None or getattr(reference, "n_features_in_", None) is None:
+    count (the method itself then decides).
+
+    ``owner``, a meta-estimator whose base model is ``reference``, is named in front of
+    scikit-learn's message with the shape given and the one expected ("PriorShiftClassifier:
+    X has 0 rows of shape (0, 2); expected (0, 3) (the base model was fitted on 3 features):
+    X has 2 features, but LogisticRegression is expecting 3 ...").
+    """
+    n = None if reference is None else getattr(reference, "n_features_in_", None)
+    if n is None:
         return False
-    validate_data(
-        reference, X, reset=False, ensure_min_samples=0, ensure_all_finite=False, dtype=None
-    )
+    try:
+        validate_data(
+            reference, X, reset=False, ensure_min_samples=0, ensure_all_finite=False, dtype=None
+        )
+    except ValueError as e:
+        if owner is None:
+            raise
+        shape = tuple(X.shape) if hasattr(X, "shape") else "(0,)"
+        raise ValueError(
+            f"{type(owner).__name__}: X has 0 rows of shape {shape}; expected (0, {n}) "
+            f"(the base model was fitted on {n} features): {e}"
+        ) from e
     return True
 
 

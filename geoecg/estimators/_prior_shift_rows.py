@@ -1,6 +1,6 @@
 """Row helpers of :class:`geoecg.estimators.PriorShiftClassifier` (also used by
-:mod:`geoecg.estimators.record_prior`): input as rows, class-aligned probabilities and the
-column check of a 0-row input."""
+:mod:`geoecg.estimators.record_prior`): input as rows, and class-aligned probabilities (the column
+check of a 0-row input is ``geoecg._rows.columns_checked``)."""
 
 from __future__ import annotations
 
@@ -30,15 +30,3 @@ def _aligned_proba(model, X, classes) -> np.ndarray:
     out = np.zeros((p.shape[0], classes.size))
     out[:, np.searchsorted(classes, np.asarray(mc))] = p
     return out
-
-
-def _check_empty_columns(X, n_features, owner) -> None:
-    """Raise a ValueError naming ``owner`` when a 0-row array ``X`` does not have the
-    ``n_features`` columns the base model was fitted on (no check without either)."""
-    if n_features is None or not hasattr(X, "shape"):
-        return
-    if len(X.shape) != 2 or X.shape[1] != n_features:
-        raise ValueError(
-            f"{type(owner).__name__}: X has 0 rows of shape {tuple(X.shape)}; expected "
-            f"(0, {n_features}) (the base model was fitted on {n_features} features)"
-        )

@@ -40,8 +40,8 @@ from sklearn.utils.validation import (
     column_or_1d,
 )
 
-from .._rows import zero_rows
-from ._prior_shift_rows import _aligned_proba, _as_rows, _check_empty_columns
+from .._rows import columns_checked, zero_rows
+from ._prior_shift_rows import _aligned_proba, _as_rows
 from .prior_estimation import bbse_priors, em_priors, prior_correct, rlls_priors
 
 __all__ = [
@@ -135,6 +135,17 @@ class _Calibrator:
             Q = np.column_stack([m.predict(P[:, j]) for j, m in enumerate(self.model_)])
         tot = Q.sum(axis=1, keepdims=True)
         return np.divide(Q, tot, out=np.full_like(Q, 1.0 / self.k), where=tot > _EPS)
+
+
+def _zero_row_columns(model, X, **arguments) -> bool:
+    """The 0-row check of :class:`PriorShiftClassifier`: sparse input is refused as with rows,
+    an array or DataFrame must pass the base model's fitted column checks (a ValueError
+    naming this class and the shapes otherwise); a list, or a base model without a column
+    count, gives the empty answer unchecked."""
+    X = _as_rows(X)
+    if hasattr(X, "shape"):
+        columns_checked(model.estimator_, X, owner=model)
+    return True
 
 
 class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
@@ -447,17 +458,15 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     def __sklearn_is_fitted__(self):
         return hasattr(self, "estimator_")
 
+    @zero_rows("proba", check=_zero_row_columns)
     def calibrated_proba(self, X) -> np.ndarray:
         """Calibrated probabilities under the training prior (no adaptation).
 
         0 rows give an empty ``(0, n_classes)`` matrix without calling the base model (a
-        0-row array whose column count differs from the fitted one is a ValueError).
+        0-row array whose columns differ from the fitted ones is a ValueError).
         """
         check_is_fitted(self)
         X = _as_rows(X)
-        if _num_samples(X) == 0:
-            _check_empty_columns(X, getattr(self, "n_features_in_", None), self)
-            return np.zeros((0, self.classes_.size))
         return self.calibrator_(_aligned_proba(self.estimator_, X, self.classes_))
 
     def estimate_priors(self, X_target, method=None) -> PriorEstimate:
@@ -581,7 +590,7 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         return self.classes_[np.argmax(p, axis=1)]
 
     #: Mean accuracy (scikit-learn's); 0 rows: NaN with a RuntimeWarning.
-    score = zero_rows("score")(ClassifierMixin.score)
+    score = zero_rows("score", check=_zero_row_columns)(ClassifierMixin.score)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

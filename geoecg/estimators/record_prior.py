@@ -23,9 +23,9 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import GroupKFold
 from sklearn.utils import _safe_indexing
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d, validate_data
+from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
 
-from .._rows import require_rows
+from .._rows import columns_checked, require_rows
 from ._record_prior_tables import record_prior_beat_tables
 from .prior_estimation import em_priors, prior_correct
 from .prior_shift import _aligned_proba, _Calibrator
@@ -361,7 +361,7 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "estimator_")
         n = _safe_len(X)
         g = _row_groups(groups, n)
-        if n == 0 and _empty_table_checked(self.estimator_, X):
+        if n == 0 and columns_checked(self.estimator_, X):
             return np.zeros((0, self.classes_.size)), g
         P = _aligned_proba(self.estimator_, X, self.classes_)
         return (P if self.calibrator_ is None else self._calibrate(P)), g
@@ -431,16 +431,3 @@ class RecordPriorAdapter(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
 
 def _safe_len(X):
     return X.shape[0] if hasattr(X, "shape") else len(X)
-
-
-def _empty_table_checked(model, X) -> bool:
-    """True when the 0-row ``X`` passes ``model``'s own column checks (scikit-learn's
-    ``validate_data(reset=False)``: a 2-D table, the fitted ``n_features_in_`` and, for a
-    DataFrame, the fitted ``feature_names_in_``), so that the adapters can answer with no
-    rows instead of calling a base model that rejects 0 samples (most scikit-learn
-    classifiers do); ValueError naming the mismatch otherwise. False when ``model`` records
-    no column count: its own ``predict_proba`` then decides (and may raise)."""
-    if getattr(model, "n_features_in_", None) is None:
-        return False
-    validate_data(model, X, reset=False, ensure_min_samples=0, ensure_all_finite=False, dtype=None)
-    return True

@@ -28,6 +28,7 @@ from sklearn.metrics import f1_score
 from sklearn.utils.validation import check_is_fitted
 
 from .._rows import require_rows
+from .._validation_scalars import check_count
 from .record_prior import _check_int_params, _named_table, _row_groups, _score_labels
 
 __all__ = [
@@ -71,9 +72,11 @@ def prematurity_floor(rr, k, *, min_beats=20, min_sd=0.0):
     rr : array_like, shape (n_beats,)
         One record's RR ratios (dimensionless, e.g. ``dom_rr_pre``); NaN entries are ignored.
     k : float >= 0
-        Number of robust standard deviations below the median.
+        Number of robust standard deviations below the median (a finite real number; NaN,
+        inf, a negative number, ``bool`` or text is a ValueError naming ``k``).
     min_beats : int >= 1, default 20
-        Fewer finite ratios give no floor.
+        Fewer finite ratios give no floor (a whole number; ``bool``, text, NaN or 0 is an
+        error naming ``min_beats``).
     min_sd : float >= 0, default 0.0
         Smallest robust SD (``1.4826 * MAD``, in the units of ``rr``) used for the floor;
         the QRS veto passes :data:`MIN_QRS_CORR_SD`.
@@ -85,12 +88,14 @@ def prematurity_floor(rr, k, *, min_beats=20, min_sd=0.0):
     reason : str or None
         Why there is no floor (None when there is one).
     """
-    if (
-        isinstance(min_sd, bool)
-        or not isinstance(min_sd, numbers.Real)
-        or not (0.0 <= float(min_sd) < np.inf)
-    ):
-        raise ValueError(f"min_sd must be a finite number >= 0, got {min_sd!r}")
+    for name, value in (("k", k), ("min_sd", min_sd)):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, numbers.Real)
+            or not (0.0 <= float(value) < np.inf)
+        ):
+            raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+    min_beats = check_count(min_beats, "min_beats", minimum=1)
     v = np.asarray(rr, dtype=np.float64).ravel()
     v = v[np.isfinite(v)]
     if v.size < min_beats:
@@ -100,6 +105,22 @@ def prematurity_floor(rr, k, *, min_beats=20, min_sd=0.0):
     if 1.4826 * mad < float(min_sd):
         return m - float(k) * float(min_sd), None
     return m - float(k) * 1.4826 * mad, None  # the registered expression, bit for bit
+
+
+def _candidates(name, values) -> list:
+    """``values`` (a sequence of None or finite numbers >= 0) as floats; ValueError naming
+    ``name`` otherwise (an infinite ``k`` gave a floor of -inf, or NaN on a record without
+    spread, and :func:`prematurity_floor` refuses it)."""
+    ks = list(values)
+    out = []
+    for k in ks:
+        try:
+            out.append(None if k is None else float(k))
+        except (TypeError, ValueError):
+            out.append(float("nan"))
+    if not out or any(k is not None and not 0.0 <= k < np.inf for k in out):
+        raise ValueError(f"{name} must be None or finite numbers >= 0, got {ks!r}")
+    return out
 
 
 def _fitted_layers(model):
@@ -218,17 +239,13 @@ class RecordPrematurityFloor(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         names = [str(s) for s in self.feature_names]
         if self.rr_column not in names:
             raise ValueError(f"rr_column {self.rr_column!r} is not in feature_names")
-        ks = list(self.floors)
-        if not ks or any(k is not None and not float(k) >= 0.0 for k in ks):
-            raise ValueError(f"floors must be None or numbers >= 0, got {ks!r}")
+        ks = _candidates("floors", self.floors)
         _check_int_params(self, (("min_beats", 1),))
-        return [None if k is None else float(k) for k in ks], names.index(self.rr_column)
+        return ks, names.index(self.rr_column)
 
     def _check_morph(self):
         """``(k_m candidates, column indices of dom_qrs_corr_l<k>)``."""
-        kms = list(self.morph_floors)
-        if not kms or any(k is not None and not float(k) >= 0.0 for k in kms):
-            raise ValueError(f"morph_floors must be None or numbers >= 0, got {kms!r}")
+        kms = _candidates("morph_floors", self.morph_floors)
         cols = _qrs_corr_columns(self.feature_names)
         if not cols and any(k is not None for k in kms):
             raise ValueError(
@@ -236,7 +253,7 @@ class RecordPrematurityFloor(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
                 "correlations of record_beat_table's tables); pass morph_floors=(None,) for "
                 "the floor alone (FL)"
             )
-        return [None if k is None else float(k) for k in kms], cols
+        return kms, cols
 
     def _sn(self):
         c = [str(x) for x in self.classes_]

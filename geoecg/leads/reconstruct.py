@@ -356,7 +356,8 @@ class LeadReconstructor(ThreeDInputMixin, _LinearMaps, TransformerMixin, BaseEst
         Parameters
         ----------
         X : array_like, shape (n_records, 12 or n_source, n_samples)
-            Records (mV), see the class notes.
+            Records (mV), see the class notes. 0 records give ``(0, 12, n_samples)``; an
+            empty list gives ``(0, 12, 0)``.
         fs : float, optional
             Sampling rate of ``X`` (Hz); checked against the training rate ``fs_`` (a
             ``ValueError`` when they differ; unchecked when either is unknown).
@@ -369,6 +370,8 @@ class LeadReconstructor(ThreeDInputMixin, _LinearMaps, TransformerMixin, BaseEst
         """
         check_is_fitted(self, "coef_")
         check_fs_matches(fs, getattr(self, "fs_", self.fs))
+        if isinstance(X, (list, tuple)) and len(X) == 0:  # 0 records, as (0, 12, 0)
+            X = np.zeros((0, len(STANDARD_LEADS), 0))
         X = self._as_array(X)
         S = self._sources(X)
         n, _, T = S.shape

@@ -12,6 +12,13 @@ from .resample import resample
 __all__ = ["Resampler", "BandPass"]
 
 
+def _same_container(X, out):
+    """``out``, or ``[]`` when ``X`` is an empty list: a list of 0 records gives a list of 0
+    records (the house's 0-row contract; the functions read ``[]`` as one signal of 0
+    samples and return an empty array, computed first so that the parameters are checked)."""
+    return [] if isinstance(X, list) and len(X) == 0 else out
+
+
 class _Stateless(ThreeDInputMixin, TransformerMixin, BaseEstimator):
     _requires_fit = False  # transform works without fit
 
@@ -49,9 +56,9 @@ class Resampler(_Stateless):
         check_fs(self.fs_out)
 
     def transform(self, X):
-        """Resampled signals, same container type as ``X``."""
+        """Resampled signals, same container type as ``X`` (an empty list: ``[]``)."""
         self._check()
-        return resample(X, self.fs_in, self.fs_out)
+        return _same_container(X, resample(X, self.fs_in, self.fs_out))
 
 
 class BandPass(_Stateless):
@@ -83,5 +90,5 @@ class BandPass(_Stateless):
         check_fs(self.fs)
 
     def transform(self, X):
-        """Filtered signals, same container type as ``X``."""
-        return bandpass(X, self.fs, self.low, self.high, self.order)
+        """Filtered signals, same container type as ``X`` (an empty list: ``[]``)."""
+        return _same_container(X, bandpass(X, self.fs, self.low, self.high, self.order))
