@@ -240,9 +240,19 @@ def main(argv: list[str] | None = None) -> int:
     ``OSError`` of the run (a file that could not be read or written) prints one line
     instead of a traceback; both end with exit status 2. A Ctrl-C or SIGTERM whose exception
     Python had to drop (raised inside a callback from C code, as while numba compiles) is
-    delivered again (:mod:`geoecg._stop`).
+    delivered again (:mod:`geoecg._stop`). A ``bench`` whose data folder is missing, empty
+    or another database's is refused before its modules are imported
+    (:mod:`geoecg.commands.bench_precheck`: the runner's own message, exit status 2).
     """
     argv = sys.argv[1:] if argv is None else list(argv)
+    wanted = _wanted(argv)
+    if wanted and wanted[0] == "bench" and wanted[1] in BENCH_MODULES:
+        from .commands.bench_precheck import precheck  # light: before the runner's imports
+
+        early = precheck(wanted[1], argv)
+        if early is not None:
+            print(early, file=sys.stderr)
+            return 2
     try:
         args = build_parser(argv).parse_args(argv)
     except KeyboardInterrupt:  # Ctrl-C while the command's modules are imported

@@ -137,16 +137,9 @@ def annotated_folder(data) -> Path:
     >>> annotated_folder(sample_mitdb_dir()).name
     'mitdb'
     """
-    folder = Path(data)
-    if not folder.is_dir():
-        raise FileNotFoundError(f"--data {data!r} is not a folder")
-    for f in (folder, folder / "mitdb", folder / "nstdb"):
-        if list(f.glob("*.atr")):
-            return f
-    raise FileNotFoundError(
-        f"{folder} holds no annotated WFDB records (.hea + .dat + .atr); "
-        "point --data at an MIT-BIH or NSTDB folder"
-    )
+    from ..io.paths import _annotated_folder
+
+    return _annotated_folder(data)
 
 
 def annotated_records(folder: Path, requested=None) -> list[str]:

@@ -98,6 +98,22 @@ def database_dir(database: str, root: str | os.PathLike | None = None, *, marker
     )
 
 
+def _annotated_folder(data) -> Path:
+    """The first of ``data``, ``data/mitdb`` and ``data/nstdb`` holding ``.atr`` files
+    (:func:`geoecg.features.rpeaks_peers.annotated_folder`, kept here so that ``geoecg bench
+    qrs`` checks its ``--data`` before its heavy imports); FileNotFoundError otherwise."""
+    folder = Path(data)
+    if not folder.is_dir():
+        raise FileNotFoundError(f"--data {data!r} is not a folder")
+    for f in (folder, folder / "mitdb", folder / "nstdb"):
+        if list(f.glob("*.atr")):
+            return f
+    raise FileNotFoundError(
+        f"{folder} holds no annotated WFDB records (.hea + .dat + .atr); "
+        "point --data at an MIT-BIH or NSTDB folder"
+    )
+
+
 def list_records(folder: str | os.PathLike, *, recursive: bool = True) -> list[str]:
     """List the records of a WFDB folder, as paths without extension relative to it.
 
