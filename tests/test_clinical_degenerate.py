@@ -166,19 +166,18 @@ def test_degenerate_records_give_values_or_a_reason(case):
 
 # Paced beats (synthetic: a narrow QRS after a 1-ms spike). Every spike position tried failed
 # one way or the other (session 25, /tmp/notes/h5.md): 12 ms before the QRS onset the T is
-# read late; from 22 ms before it (a 0.5-mV spike; 42 ms for 2 mV) the spike was read as a P
-# wave, which rule AE (session 27, registry item 38) takes out.
+# read late (rule AF, session 27, registry item 39, fixed it); from 22 ms before it (a 0.5-mV
+# spike; 42 ms for 2 mV) the spike was read as a P wave, which rule AE (session 27, registry
+# item 38) takes out.
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known (session 25): a pacing spike 12 ms before the QRS onset moves the QRS search "
-    "window (rule T) after the true onset, and the T is then read 160 ms late (T peak 414 ms "
-    "where the T peaks at 250 ms after R); with qrs_spike_k=0 it is read right",
-)
 def test_paced_beats_keep_their_t_wave():
+    """A stimulus 12 ms before the QRS onset (50 ms before R): rule T's window started 30 ms
+    after it, inside the q wave, and the T was read 160 ms late (T peak 414 ms, session 25);
+    rule AF starts the window where the stimulus's ringing has decayed, before the onset."""
     x, rp = _gauss_beats(p=False, spike=2.0, spike_s=-0.05)
     m = clinical_measurements(x, FS, ["I", "II", "aVF"], rpeaks=rp)
+    assert abs(m.fiducials_ms["QRS_on"] + 38.0) < 10.0  # the true onset, about 38 ms before R
     assert abs(m.fiducials_ms["T_peak"] - 250.0) < 20.0
     assert 300.0 < m.values["qt_ms"] < 420.0
 

@@ -215,3 +215,26 @@ def test_spike_starts_kernel_matches_python_version_and_its_rule():
         outs.append(lo)
     np.testing.assert_array_equal(outs[0], outs[1])
     np.testing.assert_array_equal(outs[0], [-1, 400 - 50 + 15, -1, -1, -1])
+
+
+def test_stimulus_decay_starts_kernel_matches_python_version_and_its_rule():
+    """Rule AF: the window start moves back from rule T's stimulus + xs to the first sample
+    after the stimulus where every lead's slope is below rel times its largest within q of
+    the R-peak; not where one lead still rings, or a NaN sits there; -1 stays -1."""
+    n, xs = 1000, 15
+    rp = np.array([200, 500, 800], np.int64)
+    dq = np.zeros((2, n))
+    dq[:, rp] = [[1.0, 1.0, 1.0], [2.0, 2.0, 2.0]]  # each lead's steepest slope at R
+    spk = np.array([200 - 50 + xs, 500 - 50 + xs, -1], np.int64)  # stimuli 50 before R
+    dq[:, 150:156] = 0.5  # beat 0: ringing up to sample 155, then 0 in both leads
+    dq[0, 450:466] = 0.5  # beat 1: lead 0 rings through the window start (465)
+    dq[1, 450:458] = 0.5
+    dq[0, 156] = np.nan  # beat 0: a NaN at 156 is not a decayed sample
+    outs = []
+    kern = K.stimulus_decay_starts
+    for f in (kern, getattr(kern, "py_func", kern)):
+        out = np.zeros(rp.size, np.int64)
+        f(dq, rp, spk, xs, 10, 0.03, out)
+        outs.append(out)
+    np.testing.assert_array_equal(outs[0], outs[1])
+    np.testing.assert_array_equal(outs[0], [157, 465, -1])

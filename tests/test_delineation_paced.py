@@ -53,6 +53,33 @@ def test_pacing_spike_starts_the_qrs_window():
     np.testing.assert_array_equal(a.lead_samples, b.lead_samples)
 
 
+def test_rule_af_reads_the_qrs_as_without_the_stimulus():
+    """Rule AF (registry item 39): a 2-mV stimulus 12 ms before a narrow QRS's onset (50 ms
+    before R): rule T's window start (30 ms after it) lay inside the q wave and the T was read
+    late; with the stimulus blanked for the QRS and the window started where its slope has
+    decayed, every lead's QRS onset lies before rule T's start and within 10 ms of the same
+    beats' reading without a stimulus (same noise), and the T peaks are those beats' T peaks.
+    80 ms before R, the QRS onsets and T peaks are those without a stimulus."""
+    from test_clinical_degenerate import _gauss_beats
+
+    st = DelineationSettings()
+    x0, rp = _gauss_beats(p=False)
+    d0 = delineate(x0, FS, rp, leads=["I", "II", "aVF"], settings=st)
+    for spike_s in (-0.05, -0.08):
+        x, rp1 = _gauss_beats(p=False, spike=2.0, spike_s=spike_s)
+        np.testing.assert_array_equal(rp1, rp)
+        d = delineate(x, FS, rp, leads=["I", "II", "aVF"], settings=st)
+        on, on0 = (e.lead_samples[:, 1:-1, COL["QRS_on"]] for e in (d, d0))
+        t_start = rp[1:-1] + spike_s * FS + round(st.qrs_spike_ms * FS / 1000)
+        if spike_s == -0.05:  # rule T's start lies after the onset: AF moved the window
+            assert np.all(on < t_start + st.shift_ms[COL["QRS_on"]] * FS / 1000)
+        else:  # rule T's start lies before the onset: nothing to move
+            np.testing.assert_array_equal(on, on0)
+        assert np.all(np.abs(on - on0) <= 0.010 * FS)
+        tp, tp0 = (e.samples[:, COL["T_peak"]] for e in (d, d0))
+        np.testing.assert_array_equal(tp, tp0)
+
+
 def _paced_sampled(fs, width, n_s=10.0, spike_s=0.1, seed=0):
     """``_paced`` sampled at ``fs`` with the stimulus a ``width``-sample rectangle (amplitude
     1, about the QRS's) starting ``spike_s`` before each R-peak; returns x, R, spike starts."""

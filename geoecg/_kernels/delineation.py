@@ -453,6 +453,45 @@ def spike_starts(d2, rpeaks, a0, a1, q0, q1, xs, k, lo_min):
 
 
 @njit(cache=True, nogil=True)
+def stimulus_decay_starts(dq, rpeaks, spk, xs, q, rel, out):
+    """QRS search-window starts where a pacing stimulus's ringing has decayed (rule AF).
+
+    ``dq`` (n_leads, n) float64: the QRS-band derivative of the combined leads (NaN in
+    gaps). ``spk`` (n_beats,) int64: rule T's window starts (:func:`spike_starts`: the
+    stimulus sample + ``xs``; -1: none). For each beat with a stimulus at ``p = spk[b] - xs``:
+    ``out[b]`` is the first sample ``i`` in ``p + 1 ... spk[b]`` where, in every lead with a
+    nonzero slope near the R-peak, ``|dq[i]|`` is below ``rel`` times that lead's largest
+    ``|dq|`` within ``q`` samples of the R-peak (a NaN counts as not decayed); ``spk[b]``
+    where there is none, -1 where ``spk[b]`` is -1. So ``out[b] <= spk[b]``. All in samples.
+    """
+    n_leads, n = dq.shape
+    dm = np.empty(n_leads)
+    for b in range(rpeaks.shape[0]):
+        out[b] = spk[b]
+        if spk[b] < 0:
+            continue
+        r = rpeaks[b]
+        a, e = max(0, r - q), min(n - 1, r + q)
+        for j in range(n_leads):
+            m = 0.0
+            for i in range(a, e + 1):
+                v = abs(dq[j, i])
+                if v > m:  # NaN never is
+                    m = v
+            dm[j] = m
+        for i in range(max(0, spk[b] - xs + 1), spk[b]):
+            ok = True
+            for j in range(n_leads):
+                if dm[j] > 1e-12 and not abs(dq[j, i]) < rel * dm[j]:
+                    ok = False
+                    break
+            if ok:
+                out[b] = i
+                break
+    return out
+
+
+@njit(cache=True, nogil=True)
 def combine_leads(lead_s, q, use_mean):
     """Per beat and column, one value from the finite lead values: their mean rounded to a
     whole sample (``floor(mean + 0.5)``) where ``use_mean[c]``, else the ``q[c]`` quantile

@@ -18,7 +18,14 @@ band (0.5-15 Hz), then runs :func:`geoecg._kernels.delineation.delineate_lead` a
   record 45, 3-11 in the biventricular paced record 93, at most 2.5 in sinus beats) starts
   its QRS search window ``qrs_spike_ms`` after the spike: ventricular depolarisation cannot
   start before the stimulus, and the slope of the stimulus's filtered ringing otherwise
-  carries the onset to the start of the window (paced record 45 read 14 ms early). A P wave
+  carries the onset to the start of the window (paced record 45 read 14 ms early). Rule AF
+  (registry item 39): the QRS (its band-pass signal and rule AB's unfiltered derivative) is
+  read with each such stimulus, the run of samples whose second difference is at least the
+  QRS's, replaced by a straight line, and the window starts earlier than ``qrs_spike_ms``
+  where, on that signal, every combined lead's slope has already fallen below the onset
+  walk's stopping level (``qrs_on_lo`` times its steepest slope within 20 ms of the
+  R-peak): a QRS starting within ``qrs_spike_ms`` of the stimulus is read from its onset,
+  not from inside its q wave (whose level then misplaced the T wave). A P wave
   (per lead or global) whose span holds that stimulus is reported absent (rule AE, registry
   item 38, ``_delineation_spike.py``): the P/T band had spread the stimulus into a P-like bump.
 * **T**: the largest deflection from the isoelectric level (the QRS-onset level) between
@@ -193,8 +200,9 @@ class DelineationSettings:
     qrs_spike_k, qrs_spike_ms : float
         Pacing spike (rule T, see the module docstring): a beat whose largest second
         difference 150-10 ms before the R-peak is at least ``qrs_spike_k`` times the largest
-        within 20 ms of it starts its QRS search window ``qrs_spike_ms`` after that spike;
-        ``qrs_spike_k`` 0 turns it off.
+        within 20 ms of it starts its QRS search window ``qrs_spike_ms`` after that spike,
+        or earlier where the spike's ringing has already decayed (rule AF); ``qrs_spike_k``
+        0 turns both off.
     shift_ms : tuple of 12 float
         Constant added to each fiducial (order of
         :data:`~geoecg.features.delineation.FIDUCIALS`), ms: a calibration to an annotation
@@ -414,6 +422,43 @@ def _spike_starts(x: np.ndarray, rpw: np.ndarray, wfs: float, st) -> np.ndarray:
     return _k.spike_starts(d2, rpw, a0, a1, q, q, xs, float(st.qrs_spike_k), lo_min)
 
 
+def _blank_stimuli(filled, spk, rpw, wfs, st, use) -> np.ndarray:
+    """Rule AF (registry item 39): a copy of ``filled`` with each stimulus of rule T (the run
+    of samples around it, at most ``qrs_spike_ms`` each side, whose second difference, largest
+    over the combined leads ``use``, is at least the largest within 20 ms of the R-peak)
+    replaced in every lead by the straight line between its neighbours (mV)."""
+    x = filled.copy()
+    n = x.shape[1]
+    d2 = np.abs(x[use, 2:] - 2.0 * x[use, 1:-1] + x[use, :-2]).max(axis=0)  # centred on i + 1
+    xs = round(st.qrs_spike_ms * wfs / 1000.0)
+    q = round(20.0 * wfs / 1000.0)
+    for b in np.flatnonzero(spk >= 0):
+        r, p = rpw[b], spk[b] - xs
+        qd = max(d2[max(0, r - q - 1) : min(n - 2, r + q)].max(), 1e-12)
+        a, e = p, p  # the run, at most xs samples each side of the stimulus
+        while a - 1 >= max(1, p - xs) and d2[a - 2] >= qd:
+            a -= 1
+        while e + 1 <= min(n - 2, p + xs) and d2[e] >= qd:
+            e += 1
+        w = np.linspace(0.0, 1.0, e - a + 3)[1:-1]
+        x[:, a : e + 1] = x[:, a - 1 : a] * (1.0 - w) + x[:, e + 1 : e + 2] * w
+    return x
+
+
+def _stimulus_decay_starts(dq, rpw, spk, wfs, st) -> np.ndarray:
+    """Rule AF (registry item 39): each beat's QRS search-window start moved from rule T's
+    stimulus + ``qrs_spike_ms`` back to the first sample after the stimulus where every
+    combined lead's QRS-band slope ``dq`` (read with the stimuli blanked, see
+    :func:`_blank_stimuli`) is below ``qrs_on_lo`` times the lead's steepest slope within 20
+    ms of the R-peak (the onset walk's stopping level), if that comes earlier."""
+    if not (spk >= 0).any():
+        return spk
+    xs = round(st.qrs_spike_ms * wfs / 1000.0)
+    q = round(20.0 * wfs / 1000.0)
+    out = np.empty_like(spk)
+    return _k.stimulus_decay_starts(dq, rpw, spk, xs, q, float(st.qrs_on_lo), out)
+
+
 def _derivative(x: np.ndarray, k: int) -> np.ndarray:
     d = np.zeros_like(x)
     d[:, k:-k] = (x[:, 2 * k :] - x[:, : -2 * k]) / (2.0 * k)
@@ -560,7 +605,15 @@ def delineate(
         dw = _derivative(xw, max(1, round(0.01 * wfs)))
         par = st.params(wfs)
         rpw = rp * up
-        lo_min = _spike_starts(filled[use], rpw, wfs, st)
+        spk = _spike_starts(filled[use], rpw, wfs, st)
+        lo_min, qin = spk, filled
+        if (spk >= 0).any():  # rule AF (registry item 39): the QRS read without the stimuli
+            qin = _blank_stimuli(filled, spk, rpw, wfs, st, use)
+            xq = _filter(qin, wfs, st.qrs_band_hz)
+            if bad.any():
+                xq[bad] = np.nan
+            dq = _derivative(xq, max(1, round(0.004 * wfs)))
+            lo_min = _stimulus_decay_starts(dq[use], rpw, spk, wfs, st)
         for j in range(n_leads):
             _k.delineate_lead(
                 xq=xq[j], dq=dq[j], xw=xw[j], dw=dw[j], rpeaks=rpw, par=par,
@@ -584,12 +637,12 @@ def delineate(
         np.clip(lead_s, 0, n * up - 1, out=lead_s)
     if nb and n >= 16:  # rule AE (registry item 38): no P wave on a pacing stimulus
         xs = round(st.qrs_spike_ms * wfs / 1000.0)
-        _drop_p_on_stimulus(lead_s, lead_r, g, gr, lo_min, xs, np.round(shift * wfs / 1000.0))
+        _drop_p_on_stimulus(lead_s, lead_r, g, gr, spk, xs, np.round(shift * wfs / 1000.0))
     if st.t_lead_rel > 0 and nb and n >= 16:
         _t_off_from_global(lead_s, lead_r, g, xq, xw, np.round(shift * wfs / 1000.0), st.t_lead_rel)
     if nb and n >= 16:
         # rules AB, AB2 (registry items 33, 34): QRS onset on the unfiltered derivative
-        _raw_qrs_onsets(filled, bad, dq, lead_s, g, rpw, par, lo_min, shift, use, wfs)
+        _raw_qrs_onsets(qin, bad, dq, lead_s, g, rpw, par, lo_min, shift, use, wfs)
         # rule AD (registry items 36-37): P and T fiducials in the documented order
         _fiducials_in_order(lead_s, lead_r, g, gr, xw, use)
     if up > 1:  # back to (fractional) sample indices at fs
