@@ -1,13 +1,14 @@
 """Numba kernels: the single-pass cross products of finite records (the hot path of
 :func:`geoecg._kernels.covariance.batch_covariance` for the sample and OAS covariances).
 
-Raw cross products over L2-resident tiles (:func:`_gram_stream`, which also reads the next
-tile, and at a record's end the next record's first tile, while the products run), or, when a
-lead's mean is large against its spread, shifted sums over L1-resident tiles
-(:func:`_scatter_single_pass`). Both accumulate exactly the lower triangle in 4 x 4 triangle
-blocks and 4 x 2 blocks (``c (c + 1) / 2`` products per sample); the raw products' blocks are
-explicit 8-lane vector code with a prefetch per cache line
-(:mod:`geoecg._kernels.covariance_lanes8`), the shifted sums' blocks LLVM-vectorised loops.
+Raw cross products over tiles time-blocked in spans read once from memory and re-read from the
+L1 (:func:`_gram_blocked`, session 27), or, when a lead's mean is large against its spread,
+shifted sums over L1-resident tiles (:func:`_scatter_single_pass`). :func:`_gram_stream` (whole
+L2-resident tiles, reading the next tile while the products run) gives the same bits as
+:func:`_gram_blocked` and has no library caller since session 27: it is the tests' bit
+reference. All accumulate exactly the lower triangle in 4 x 4 triangle blocks and 4 x 2 blocks
+(``c (c + 1) / 2`` products per sample); the raw products' blocks are explicit 8-lane vector
+code (:mod:`geoecg._kernels.covariance_lanes8`), the shifted sums' blocks LLVM-vectorised loops.
 
 No validation here: callers pass C-contiguous float64 arrays, or float32 records (``x``, ``xn``;
 read as float32 and widened exactly, every sum in float64; the results equal those of the float64
@@ -260,10 +261,12 @@ def _prefetch_span_l2(xr, start, stop):
 
 @njit(cache=True, nogil=True)
 def _gram_stream(x, xn, has_next, acc, rowsum, first, sink, max_first_loss):
-    """Raw cross products ``acc[i, j] = sum_s x_is x_js`` (lower triangle) and row sums of ``x``
-    (c, t) in one pass over memory, with no centred copy; returns -1 when the pass stopped after
-    the first tile because ``mean(x^2) / var`` of a lead exceeded ``max_first_loss`` there (raw
-    products would cancel: the caller takes the shifted sums), else 0.
+    """(No library caller since session 27: the bit reference of :func:`_gram_blocked`, which
+    the covariances use.) Raw cross products ``acc[i, j] = sum_s x_is x_js`` (lower triangle)
+    and row sums of ``x`` (c, t) in one pass over memory, with no centred copy; returns -1 when
+    the pass stopped after the first tile because ``mean(x^2) / var`` of a lead exceeded
+    ``max_first_loss`` there (raw products would cancel: the caller takes the shifted sums),
+    else 0.
 
     Tiles of :func:`_gram_tile_length` samples; in each, the lower triangle in groups of 4 leads
     in explicit 8-lane blocks (:func:`geoecg._kernels.covariance_lanes8._tri8` and ``_blk8``:
