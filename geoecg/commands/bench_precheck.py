@@ -85,9 +85,9 @@ def _flags(argv: list[str], flags: dict[str, bool]) -> argparse.Namespace | None
     """The values of ``flags`` on ``argv`` (exact spellings), or None when a word may be an
     abbreviation of one of them or asks for help (the full parser decides then)."""
     for word in argv:
-        if word in ("-h", "--help"):
-            return None
         name = word.split("=", 1)[0]
+        if name.startswith("-h") or (len(name) > 2 and "--help".startswith(name)):
+            return None  # -h, --help, its abbreviations (--he) or a -hx cluster: help, not a run
         if name.startswith("--") and name not in flags and any(f.startswith(name) for f in flags):
             return None
     p = _Quiet(add_help=False, allow_abbrev=False)
