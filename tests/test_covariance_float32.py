@@ -6,12 +6,13 @@ an array of real numbers is refused with a clear error."""
 
 from __future__ import annotations
 
+import _covariance_reference as REF
 import numpy as np
 import pytest
+from _covariance_reference import _gram_stream
 
 from geoecg._kernels import covariance_lanes8 as L8
 from geoecg._kernels.covariance import LWF, OAS, SCM, batch_covariance
-from geoecg._kernels.covariance_stream import _gram_stream
 from geoecg._numba_cache import interpreted
 from geoecg.riemann import lead_covariances
 from geoecg.riemann._throughput import synthetic_bank, synthetic_chunk
@@ -111,12 +112,12 @@ def test_blocks_float32_kernel_equals_float64_and_twin_bit_for_bit(nb):
     rows = (np.random.default_rng(nb).standard_normal((9, nb + 200)) + 1.5).astype(np.float32)
     res = []
     for dt, py in ((np.float32, False), (np.float32, True), (np.float64, False)):
-        tri, blk, dot = (interpreted(k) if py else k for k in (L8._tri8, L8._blk8, L8._dot8))
+        tri, blk, dot = (interpreted(k) if py else k for k in (REF._tri8, REF._blk8, L8._dot8))
         r = np.ascontiguousarray(rows[:, :nb], dtype=dt)
         acc, rowsum = np.full((8, 8), 0.25), np.full(4, 0.5)
-        tri(r[0], r[1], r[2], r[3], r[6], r[7], 2, nb, acc, 4, rowsum, 0, L8.RIDE_PREFETCH)
+        tri(r[0], r[1], r[2], r[3], r[6], r[7], 2, nb, acc, 4, rowsum, 0, REF.RIDE_PREFETCH)
         blk(r[0], r[1], r[2], r[3], r[4], r[5], r[8], 1, nb, acc, 4, 0, rowsum, 2,
-            L8.RIDE_PREFETCH)  # fmt: skip
+            REF.RIDE_PREFETCH)  # fmt: skip
         res.append((acc, rowsum, dot(r[0], r[8], nb)))
     for k in (1, 2):
         for g, w in zip(res[0], res[k], strict=True):

@@ -4,20 +4,17 @@ compiled against the same code run as Python, bit for bit (the blocks fix every 
 
 from __future__ import annotations
 
+import _covariance_reference as REF
 import numpy as np
 import pytest
+from _covariance_reference import _gram_stream, _prefetch_heads
 from numba import njit
 from simd_llvm import lane_kernel, same_bits
 
 from geoecg._kernels import covariance_lanes8 as L8
 from geoecg._kernels import simd_lanes as SL
 from geoecg._kernels.covariance_lanes8 import add8, fma8, hsum8, load8, pack8, zero8
-from geoecg._kernels.covariance_stream import (
-    _gram_blocked,
-    _gram_stream,
-    _gram_tile_length,
-    _prefetch_heads,
-)
+from geoecg._kernels.covariance_stream import _gram_blocked, _gram_tile_length
 from geoecg._numba_cache import interpreted
 
 SPECIAL = np.array(
@@ -70,13 +67,13 @@ def test_load_pack_hsum_kernel_equals_python_twin():
 def _blocks(kernel, nb, nr, rng):
     rows = rng.standard_normal((9, nb + 200)) + rng.uniform(-3, 3, (9, 1))
     acc, rowsum = np.full((8, 8), 0.25), np.full(4, 0.5)
-    kernels = (L8._tri8, L8._blk8, L8._dot8)
+    kernels = (REF._tri8, REF._blk8, L8._dot8)
     tri, blk, dot = (interpreted(k) if kernel == "python" else k for k in kernels)
     a = [rows[k, :nb] for k in range(4)]
     r0, r1 = rows[6, :nb], rows[7, :nb]
-    tri(*a, r0, r1, 2 * nr, nb, acc, 4, rowsum, 0, L8.RIDE_PREFETCH)
+    tri(*a, r0, r1, 2 * nr, nb, acc, 4, rowsum, 0, REF.RIDE_PREFETCH)
     blk(*a, rows[4, :nb], rows[5, :nb], rows[8, :nb], nr, nb, acc, 4, 0, rowsum, 2,
-        L8.RIDE_PREFETCH)  # fmt: skip
+        REF.RIDE_PREFETCH)  # fmt: skip
     d = dot(rows[0, :nb], rows[8, :nb], nb)
     return acc, rowsum, d, rows[:, :nb]
 

@@ -17,16 +17,19 @@ from fractions import Fraction
 import numba
 import numpy as np
 import pytest
+from _covariance_reference import _gram_stream
 from numba import njit, types
 from numba.core.errors import TypingError
 from numba.extending import intrinsic
 
 from geoecg._jit import compiled_as
-from geoecg._kernels.covariance_stream import TILE, _gram_stream, _prefetch, _scatter_single_pass
+from geoecg._kernels.covariance_stream import TILE, _prefetch, _scatter_single_pass
 from geoecg._kernels.rpeaks import _fma
 from geoecg._numba_cache import interpreted
 
 JIT = not numba.config.DISABLE_JIT
+#: This folder: the subprocess below imports the raw-product reference pass from it.
+TESTS = os.path.dirname(os.path.abspath(__file__))
 
 
 def fma(a, b, c):
@@ -157,8 +160,9 @@ def test_prefetch_kernel_runs_compiled_and_interpreted():
 
 _JIT_OFF_SCRIPT = """
 import json, numpy as np
-from geoecg._kernels.covariance_stream import TILE, _gram_stream, _prefetch_tile
+from geoecg._kernels.covariance_stream import TILE, _prefetch_tile
 from geoecg._kernels.rpeaks import _fma
+from _covariance_reference import _gram_stream
 from numba import njit
 x = np.random.default_rng(3).standard_normal((5, 2 * TILE + 9))
 acc, rs, first, sink = np.zeros((5, 5)), np.zeros(5), np.empty(5), np.empty(5)
@@ -174,6 +178,8 @@ def test_intrinsic_kernels_run_with_the_jit_off():
     """Under NUMBA_DISABLE_JIT=1 (a fresh process: the flag is read at import) the kernels
     that call the intrinsics run as Python and give the compiled values."""
     env = dict(os.environ, NUMBA_DISABLE_JIT="1", OMP_NUM_THREADS="1")
+    path = [TESTS, env["PYTHONPATH"]] if env.get("PYTHONPATH") else [TESTS]  # the reference
+    env["PYTHONPATH"] = os.pathsep.join(path)
     out = subprocess.run(
         [sys.executable, "-c", _JIT_OFF_SCRIPT], env=env, capture_output=True, text=True
     )

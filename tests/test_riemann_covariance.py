@@ -6,6 +6,7 @@ import pickle
 
 import numpy as np
 import pytest
+from _covariance_reference import _gram_stream
 from sklearn.base import clone
 from sklearn.covariance import empirical_covariance, ledoit_wolf, oas
 from sklearn.exceptions import NotFittedError
@@ -17,7 +18,6 @@ from geoecg._kernels.covariance_stream import (
     TILE,
     _block42_repeat,
     _gram_single_pass,
-    _gram_stream,
     _gram_tile_length,
 )
 from geoecg._kernels.spd import SPD_BELOW_FLOOR, SPD_FLAT, SPD_NONFINITE, SPD_OK, spd_status

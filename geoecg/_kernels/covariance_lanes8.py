@@ -1,16 +1,22 @@
 """Numba kernels: the raw-product covariance blocks in explicit ``<8 x double>`` lanes.
 
-The blocks of :func:`geoecg._kernels.covariance_stream._gram_stream` (a 4 x 4 lower triangle
-and a 4 x 2 block of cross products over a tile, with one or two leads' next tile summed
-meanwhile) written with 8-lane vector intrinsics instead of LLVM's loop vectoriser: each step
-covers 8 samples, one 64-byte cache line of each row, so that one software prefetch per step
-of the ride-along row costs one instruction (``pf`` samples ahead; 0: none). Each product is
-accumulated lane by lane by a fused multiply-add (``llvm.fma.v8f64``), its 8 lanes summed at
-the block's end in the fixed order ``((l0 + l1) + (l2 + l3)) + ((l4 + l5) + (l6 + l7))``, then
-the samples past the last multiple of 8 added one by one. Nothing is left to LLVM's
-reassociation (no ``fastmath``), so the products have the same bits in every block that
-computes them, on AVX-512 (``zmm``) and AVX2 machines (LLVM splits each vector into two
-4-lane halves) alike, compiled or run as Python (the intrinsics' twins).
+The blocks of :func:`geoecg._kernels.covariance_stream._gram_blocked`: a 4 x 4 lower triangle
+and a 4 x 2 block of cross products, run span by span over a tile (:func:`_tri8_span`,
+:func:`_blk8_span`, the triangle block summing its rows meanwhile) and closed at the tile's end
+(:func:`_tri8_finish`, :func:`_blk8_finish`), and :func:`_dot8` for the leads past the last
+multiple of 4, written with 8-lane vector intrinsics instead of LLVM's loop vectoriser: each
+step covers 8 samples, one 64-byte cache line of each row. Each product is accumulated lane by
+lane by a fused multiply-add (``llvm.fma.v8f64``), its 8 lanes summed at the block's end in the
+fixed order ``((l0 + l1) + (l2 + l3)) + ((l4 + l5) + (l6 + l7))``, then the samples past the
+last multiple of 8 added one by one. Nothing is left to LLVM's reassociation (no
+``fastmath``), so the products have the same bits in every block that computes them, on
+AVX-512 (``zmm``) and AVX2 machines (LLVM splits each vector into two 4-lane halves) alike,
+compiled or run as Python (the intrinsics' twins).
+
+Until session 27 the blocks ran over whole L2-resident tiles (``_tri8`` / ``_blk8``, each also
+summing one or two leads' next tile with a software prefetch ``RIDE_PREFETCH`` samples ahead,
+called by ``_gram_stream``); with no library caller since, they live in
+``tests/_covariance_reference.py``, the tests' bit reference of the spans.
 
 The rows may also be float32 (half the bytes read; registry of ``docs/benchmarks/riemann.md``,
 session 23): :func:`load8` widens the 8 values to float64 as it loads them and the samples past
@@ -40,8 +46,6 @@ _f64 = np.float64
 LINE = 8
 #: ``llvm.prefetch`` arguments: read access, keep in all cache levels, data cache.
 _PF_READ, _PF_LOCALITY, _PF_DATA = 0, 3, 1
-#: ``llvm.prefetch`` locality of :func:`_prefetch_l2`: into the L2, not the L1 (``prefetcht1``).
-_PF_LOCALITY_L2 = 2
 
 
 def _prefetch_intrinsic_at(locality):
@@ -76,19 +80,6 @@ def _prefetch(arr, idx):
     depend on it), so kernels also run under ``NUMBA_DISABLE_JIT=1`` and interpreted."""
     return None
 
-
-@compiled_as(_prefetch_intrinsic_at(_PF_LOCALITY_L2))
-def _prefetch_l2(arr, idx):
-    """Software prefetch of ``arr[idx]`` into the L2 only (``prefetcht1``) in compiled code;
-    nothing in Python, as :func:`_prefetch`."""
-    return None
-
-
-#: Prefetch distance of the ride-along rows in the blocks, samples (16 cache lines: session 18,
-#: 1.116x on covariance + tangent space against no explicit blocks, where no prefetch gave
-#: 0.959x). The triangle block prefetches both its ride-along rows (session 26, registry of
-#: ``docs/benchmarks/riemann.md``).
-RIDE_PREFETCH = 16 * LINE
 
 #: The numba type of eight float64 lanes (kernel-internal: values never cross into Python).
 f64x8 = vector_type(8)
@@ -170,125 +161,6 @@ def zero8():
 
 
 @njit(cache=True, nogil=True)
-def _tri8(a0, a1, a2, a3, r0, r1, nr, nb, acc, i, rowsum, ir, pf):
-    """Lower triangle of ``acc[i:i+4, i:i+4] += A A^T`` over ``nb`` samples (rows ``a0..a3``;
-    10 vector accumulators), and with ``nr`` (0 or 2) ``rowsum[ir] += sum(r0)``,
-    ``rowsum[ir + 1] += sum(r1)``, prefetching ``r0`` and ``r1`` ``pf`` samples ahead
-    (``pf > 0``)."""
-    p00 = p10 = p20 = p30 = p11 = p21 = p31 = p22 = p32 = p33 = zero8()
-    q0 = q1 = zero8()
-    m = nb - nb % 8
-    for u in range(0, m, 8):
-        w0 = load8(a0, u)
-        w1 = load8(a1, u)
-        w2 = load8(a2, u)
-        w3 = load8(a3, u)
-        if nr:
-            if pf:
-                _prefetch(r0, u + pf)
-                _prefetch(r1, u + pf)
-            q0 = add8(q0, load8(r0, u))
-            q1 = add8(q1, load8(r1, u))
-        p00 = fma8(w0, w0, p00)
-        p10 = fma8(w1, w0, p10)
-        p20 = fma8(w2, w0, p20)
-        p30 = fma8(w3, w0, p30)
-        p11 = fma8(w1, w1, p11)
-        p21 = fma8(w2, w1, p21)
-        p31 = fma8(w3, w1, p31)
-        p22 = fma8(w2, w2, p22)
-        p32 = fma8(w3, w2, p32)
-        p33 = fma8(w3, w3, p33)
-    s00, s10, s20, s30 = hsum8(p00), hsum8(p10), hsum8(p20), hsum8(p30)
-    s11, s21, s31 = hsum8(p11), hsum8(p21), hsum8(p31)
-    s22, s32, s33 = hsum8(p22), hsum8(p32), hsum8(p33)
-    for u in range(m, nb):
-        w0, w1, w2, w3 = _f64(a0[u]), _f64(a1[u]), _f64(a2[u]), _f64(a3[u])
-        s00 += w0 * w0
-        s10 += w1 * w0
-        s20 += w2 * w0
-        s30 += w3 * w0
-        s11 += w1 * w1
-        s21 += w2 * w1
-        s31 += w3 * w1
-        s22 += w2 * w2
-        s32 += w3 * w2
-        s33 += w3 * w3
-    acc[i, i] += s00
-    acc[i + 1, i] += s10
-    acc[i + 2, i] += s20
-    acc[i + 3, i] += s30
-    acc[i + 1, i + 1] += s11
-    acc[i + 2, i + 1] += s21
-    acc[i + 3, i + 1] += s31
-    acc[i + 2, i + 2] += s22
-    acc[i + 3, i + 2] += s32
-    acc[i + 3, i + 3] += s33
-    if nr:
-        t0, t1 = hsum8(q0), hsum8(q1)
-        for u in range(m, nb):
-            t0 += _f64(r0[u])
-            t1 += _f64(r1[u])
-        rowsum[ir] += t0
-        rowsum[ir + 1] += t1
-
-
-@njit(cache=True, nogil=True)
-def _blk8(a0, a1, a2, a3, b0, b1, r0, nr, nb, acc, i, j, rowsum, ir, pf):
-    """``acc[i:i+4, j:j+2] += A B^T`` over ``nb`` samples (rows ``a0..a3``, columns ``b0, b1``;
-    8 vector accumulators), and with ``nr`` (0 or 1) ``rowsum[ir] += sum(r0)``, prefetching
-    ``r0`` ``pf`` samples ahead (``pf > 0``)."""
-    p00 = p10 = p20 = p30 = p01 = p11 = p21 = p31 = zero8()
-    q0 = zero8()
-    m = nb - nb % 8
-    for u in range(0, m, 8):
-        v0 = load8(b0, u)
-        v1 = load8(b1, u)
-        w0 = load8(a0, u)
-        w1 = load8(a1, u)
-        w2 = load8(a2, u)
-        w3 = load8(a3, u)
-        if nr:
-            if pf:
-                _prefetch(r0, u + pf)
-            q0 = add8(q0, load8(r0, u))
-        p00 = fma8(w0, v0, p00)
-        p10 = fma8(w1, v0, p10)
-        p20 = fma8(w2, v0, p20)
-        p30 = fma8(w3, v0, p30)
-        p01 = fma8(w0, v1, p01)
-        p11 = fma8(w1, v1, p11)
-        p21 = fma8(w2, v1, p21)
-        p31 = fma8(w3, v1, p31)
-    s00, s10, s20, s30 = hsum8(p00), hsum8(p10), hsum8(p20), hsum8(p30)
-    s01, s11, s21, s31 = hsum8(p01), hsum8(p11), hsum8(p21), hsum8(p31)
-    for u in range(m, nb):
-        v0, v1 = _f64(b0[u]), _f64(b1[u])
-        w0, w1, w2, w3 = _f64(a0[u]), _f64(a1[u]), _f64(a2[u]), _f64(a3[u])
-        s00 += w0 * v0
-        s10 += w1 * v0
-        s20 += w2 * v0
-        s30 += w3 * v0
-        s01 += w0 * v1
-        s11 += w1 * v1
-        s21 += w2 * v1
-        s31 += w3 * v1
-    acc[i, j] += s00
-    acc[i + 1, j] += s10
-    acc[i + 2, j] += s20
-    acc[i + 3, j] += s30
-    acc[i, j + 1] += s01
-    acc[i + 1, j + 1] += s11
-    acc[i + 2, j + 1] += s21
-    acc[i + 3, j + 1] += s31
-    if nr:
-        t0 = hsum8(q0)
-        for u in range(m, nb):
-            t0 += _f64(r0[u])
-        rowsum[ir] += t0
-
-
-@njit(cache=True, nogil=True)
 def _dot8(a, b, nb):
     """``sum(a[:nb] * b[:nb])`` in 8 lanes (the leads past the last multiple of 4)."""
     p = zero8()
@@ -302,14 +174,15 @@ def _dot8(a, b, nb):
 
 
 # --- time-blocked spans (session 27, registry of docs/benchmarks/riemann.md) -----------------
-# The blocks above run over a whole 1,000-sample tile, L2-resident, re-reading each row from the
-# L2 for every block it enters (48 row reads per tile for 12 leads). The spans below run the same
-# blocks over SPAN samples of a tile at a time, all blocks of one span in turn, so that the 12
-# rows of a span (6 kB) are read from memory once and re-read from the L1; each block's vector
-# accumulators live in a scratch array ``va`` (8 doubles each) between spans. Every lane
-# accumulates the same samples in the same order as the whole-tile block, and the tile's
-# ``_tri8_finish`` / ``_blk8_finish`` add the same lane sums and tails, so the products have the
-# bits of ``_tri8`` / ``_blk8``.
+# The whole-tile blocks of sessions 18-26 (``_tri8`` / ``_blk8``, now in
+# tests/_covariance_reference.py) ran over a whole 1,000-sample tile, L2-resident, re-reading
+# each row from the L2 for every block it entered (48 row reads per tile for 12 leads). The
+# spans below run the same blocks over SPAN samples of a tile at a time, all blocks of one span
+# in turn, so that the 12 rows of a span (6 kB) are read from memory once and re-read from the
+# L1; each block's vector accumulators live in a scratch array ``va`` (8 doubles each) between
+# spans. Every lane accumulates the same samples in the same order as the whole-tile block, and
+# the tile's ``_tri8_finish`` / ``_blk8_finish`` add the same lane sums and tails, so the
+# products have the bits of ``_tri8`` / ``_blk8``.
 
 
 @intrinsic
@@ -381,7 +254,7 @@ def load8rc(a, r, u):
 
 @njit(cache=True, nogil=True)
 def _tri8_span(x, i, u0, u1, va, k, kq):
-    """:func:`_tri8`'s products of rows ``i..i+3`` of ``x`` (c, t) over samples ``u0:u1`` (a
+    """``_tri8``'s products of rows ``i..i+3`` of ``x`` (c, t) over samples ``u0:u1`` (a
     multiple of 8 apart), continuing the 10 accumulators ``va[8k : 8k + 80]``, and the rows'
     8-lane sums continuing ``va[8kq : 8kq + 32]``."""
     b, bq = 8 * k, 8 * kq
@@ -426,7 +299,7 @@ def _tri8_span(x, i, u0, u1, va, k, kq):
 
 @njit(cache=True, nogil=True)
 def _blk8_span(x, i, j, u0, u1, va, k):
-    """:func:`_blk8`'s products of rows ``i..i+3`` by rows ``j, j+1`` of ``x`` over samples
+    """``_blk8``'s products of rows ``i..i+3`` by rows ``j, j+1`` of ``x`` over samples
     ``u0:u1``, continuing the 8 accumulators ``va[8k : 8k + 64]``."""
     b = 8 * k
     p00, p10, p20, p30 = load8(va, b), load8(va, b + 8), load8(va, b + 16), load8(va, b + 24)
@@ -468,7 +341,7 @@ def _sum8_span(x, r, u0, u1, va, kq):
 @njit(cache=True, nogil=True)
 def _tri8_finish(x, i, s0, m, nb, va, k, acc):
     """End of a tile ``x[:, s0 : s0 + nb]`` (``m`` samples in spans) for the triangle block of
-    rows ``i..i+3``: :func:`_tri8`'s lane sums, tail and ``acc`` additions, same order."""
+    rows ``i..i+3``: ``_tri8``'s lane sums, tail and ``acc`` additions, same order."""
     a0, a1, a2, a3 = (
         x[i, s0 : s0 + nb],
         x[i + 1, s0 : s0 + nb],
@@ -506,7 +379,7 @@ def _tri8_finish(x, i, s0, m, nb, va, k, acc):
 
 @njit(cache=True, nogil=True)
 def _blk8_finish(x, i, j, s0, m, nb, va, k, acc):
-    """End of a tile for the 4 x 2 block of rows ``i..i+3`` by ``j, j+1``: :func:`_blk8`'s
+    """End of a tile for the 4 x 2 block of rows ``i..i+3`` by ``j, j+1``: ``_blk8``'s
     lane sums, tail and ``acc`` additions, same order."""
     a0, a1, a2, a3 = (
         x[i, s0 : s0 + nb],

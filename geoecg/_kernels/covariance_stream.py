@@ -3,14 +3,15 @@
 
 Raw cross products over tiles time-blocked in spans read once from memory and re-read from the
 L1 (:func:`_gram_blocked`, session 27), or, when a lead's mean is large against its spread,
-shifted sums over L1-resident tiles (:func:`_scatter_single_pass`). :func:`_gram_stream` (whole
-L2-resident tiles, reading the next tile while the products run) gives the same bits as
-:func:`_gram_blocked` and has no library caller since session 27: it is the tests' bit
-reference. All accumulate exactly the lower triangle in 4 x 4 triangle blocks and 4 x 2 blocks
+shifted sums over L1-resident tiles (:func:`_scatter_single_pass`). The raw-product pass of
+sessions 18-26, ``_gram_stream`` (whole L2-resident tiles, reading the next tile while the
+products run), gives the same bits as :func:`_gram_blocked`; with no library caller since
+session 27 it lives in ``tests/_covariance_reference.py``, the tests' bit reference. Both
+accumulate exactly the lower triangle in 4 x 4 triangle blocks and 4 x 2 blocks
 (``c (c + 1) / 2`` products per sample); the raw products' blocks are explicit 8-lane vector
 code (:mod:`geoecg._kernels.covariance_lanes8`), the shifted sums' blocks LLVM-vectorised loops.
 
-No validation here: callers pass C-contiguous float64 arrays, or float32 records (``x``, ``xn``;
+No validation here: callers pass C-contiguous float64 arrays, or float32 records (``x``;
 read as float32 and widened exactly, every sum in float64; the results equal those of the float64
 array of the same values to rounding; scratch arrays are float64).
 """
@@ -22,16 +23,12 @@ from numba import njit
 
 from .covariance_lanes8 import (
     LINE,
-    RIDE_PREFETCH,
-    _blk8,
     _blk8_finish,
     _blk8_span,
     _dot8,
     _f64,
     _prefetch,
-    _prefetch_l2,
     _sum8_span,
-    _tri8,
     _tri8_finish,
     _tri8_span,
     hsum8,
@@ -235,125 +232,19 @@ def _loss(ms, m):
     return 0.0
 
 
-@njit(cache=True, nogil=True)
-def _prefetch_span(xr, start, stop):
-    """Prefetch ``xr[start:stop]`` (1-D), one cache line at a time."""
-    for u in range(start, stop, LINE):
-        _prefetch(xr, u)
-
-
-@njit(cache=True, nogil=True)
-def _prefetch_heads(src, first, count, at, nb):
-    """Prefetch into the L2 the first :data:`RIDE_PREFETCH` samples of ``src[first : first +
-    count, at : at + nb]`` (the rows the next block sums while its products run: their heads,
-    which that block's own prefetch, ``RIDE_PREFETCH`` samples ahead, does not cover)."""
-    stop = at + min(RIDE_PREFETCH, nb)
-    for r in range(first, min(first + count, src.shape[0])):
-        _prefetch_span_l2(src[r], at, stop)
-
-
-@njit(cache=True, nogil=True)
-def _prefetch_span_l2(xr, start, stop):
-    """Prefetch ``xr[start:stop]`` (1-D) into the L2, one cache line at a time."""
-    for u in range(start, stop, LINE):
-        _prefetch_l2(xr, u)
-
-
-@njit(cache=True, nogil=True)
-def _gram_stream(x, xn, has_next, acc, rowsum, first, sink, max_first_loss):
-    """(No library caller since session 27: the bit reference of :func:`_gram_blocked`, which
-    the covariances use.) Raw cross products ``acc[i, j] = sum_s x_is x_js`` (lower triangle)
-    and row sums of ``x`` (c, t) in one pass over memory, with no centred copy; returns -1 when
-    the pass stopped after the first tile because ``mean(x^2) / var`` of a lead exceeded
-    ``max_first_loss`` there (raw products would cancel: the caller takes the shifted sums),
-    else 0.
-
-    Tiles of :func:`_gram_tile_length` samples; in each, the lower triangle in groups of 4 leads
-    in explicit 8-lane blocks (:func:`geoecg._kernels.covariance_lanes8._tri8` and ``_blk8``:
-    ``c (c + 1) / 2`` products per sample), and each block also sums one or two leads' NEXT
-    tile, prefetching :data:`RIDE_PREFETCH` samples ahead in it, so that reading memory overlaps
-    the products; before each block the heads of the rows the following block sums are
-    prefetched into the L2 (:func:`_prefetch_heads`). The last tile's blocks read the first
-    tile of ``xn`` (same shape: the next record with ``has_next``, else ``x`` itself) the same
-    way, into ``sink`` (c,), whose values
-    are not used: a stack streams without a pass that only reads, and nothing of the next
-    record enters this one's sums (``has_next`` only decides the prefetch of the leads no block
-    read). The blocks fix every sum's order (no ``fastmath``), and every record's first-tile
-    row sums come from :func:`_row_sums` (``first`` keeps them), so a record's covariance has
-    the same bits alone or anywhere in any stack. The caller checks the cancellation of
-    ``acc / t - m m^T`` (:data:`GRAM_MAX_LOSS`).
-    """
-    c, t = x.shape
-    for i in range(c):
-        rowsum[i] = 0.0
-        for j in range(c):
-            acc[i, j] = 0.0
-    T = _gram_tile_length(t)
-    nb0 = min(T, t)
-    _row_sums(x, rowsum, 0, 0, nb0)
-    for i in range(c):
-        first[i] = rowsum[i]
-    c4 = c - c % 4
-    for s0 in range(0, t, T):
-        nb = min(T, t - s0)
-        n1 = s0 + T
-        # the last tile reads a first tile into the sink: the next record's, or (no next
-        # record: the caller passes xn = x) this record's own again
-        stream = n1 >= t
-        src, dst, at = (xn, sink, 0) if stream else (x, rowsum, n1)
-        fuse = stream or n1 + nb <= t  # the tile read meanwhile is as long as this one
-        ir = 0  # next lead whose next-tile sum rides along with a block
-        for i in range(0, c4, 4):
-            a0 = x[i, s0 : s0 + nb]
-            a1 = x[i + 1, s0 : s0 + nb]
-            a2 = x[i + 2, s0 : s0 + nb]
-            a3 = x[i + 3, s0 : s0 + nb]
-            nr = 2 if fuse and ir + 2 <= c else 0  # rows summed meanwhile (0: none)
-            r0 = src[ir if nr else 0, at : at + nb]
-            r1 = src[ir + 1 if nr else 0, at : at + nb]
-            if fuse:  # the next block: a 4 x 2 block (1 row), the next triangle (2), or none
-                _prefetch_heads(src, ir + nr, 1 if i > 0 else (2 if i + 4 < c4 else 0), at, nb)
-            _tri8(a0, a1, a2, a3, r0, r1, nr, nb, acc, i, dst, ir, RIDE_PREFETCH)
-            ir += nr
-            for j in range(0, i, 2):
-                b0, b1 = x[j, s0 : s0 + nb], x[j + 1, s0 : s0 + nb]
-                nr = 1 if fuse and ir < c else 0
-                r0 = src[ir if nr else 0, at : at + nb]
-                if fuse:
-                    nn = 1 if j + 2 < i else (2 if i + 4 < c4 else 0)
-                    _prefetch_heads(src, ir + nr, nn, at, nb)
-                _blk8(a0, a1, a2, a3, b0, b1, r0, nr, nb, acc, i, j, dst, ir, RIDE_PREFETCH)
-                ir += nr
-        for i in range(c4, c):  # leads past the last multiple of 4: single dot products
-            for j in range(i + 1):
-                acc[i, j] += _dot8(x[i, s0 : s0 + nb], x[j, s0 : s0 + nb], nb)
-        if s0 == 0 and n1 < t:  # the first tile's check, from its own products and sums
-            worst = 0.0
-            for i in range(c):
-                worst = max(worst, _loss(acc[i, i] / nb, first[i] / nb))
-            if worst > max_first_loss:
-                return -1
-        if stream and has_next:  # the next record's leads no block read: prefetched
-            for i in range(ir, c):
-                _prefetch_span(xn[i], 0, nb0)
-        elif n1 < t:  # the next tile's leads no block summed
-            _row_sums(x, rowsum, ir if fuse else 0, n1, min(T, t - n1))
-    return 0
-
-
 #: Samples per span of :func:`_gram_blocked`: 12 leads x 64 x 8 B = 6 kB of a tile read from
 #: memory once and re-read from the L1 by every block (registry of
 #: ``docs/benchmarks/riemann.md``, session 27: spans of 48-96 samples 1.12-1.18x the
-#: whole-tile blocks of :func:`_gram_stream` on the pass, 256-512 1.05-1.08x, 32 1.00x).
+#: whole-tile blocks of ``_gram_stream`` on the pass, 256-512 1.05-1.08x, 32 1.00x).
 SPAN = 64
 
 
 @njit(cache=True, nogil=True)
 def _lane_summed_leads(c):
     """How many leads (the first ones) have their tile sums after the first tile in 8 lanes
-    (:func:`_gram_stream`'s ride-along blocks: 2 per triangle block, 1 per 4 x 2 block); the
+    (``_gram_stream``'s ride-along blocks: 2 per triangle block, 1 per 4 x 2 block); the
     others' come from :func:`_row_sums`. :func:`_gram_blocked` keeps the same split, so its row
-    sums have :func:`_gram_stream`'s bits."""
+    sums have ``_gram_stream``'s bits (``tests/_covariance_reference.py``)."""
     ir = 0
     for i in range(0, c - c % 4, 4):
         if ir + 2 <= c:
@@ -366,7 +257,7 @@ def _lane_summed_leads(c):
 
 @njit(cache=True, nogil=True)
 def _gram_blocked(x, acc, rowsum, first, va, max_first_loss):
-    """:func:`_gram_stream`'s raw cross products (lower triangle) and row sums of ``x`` (c, t),
+    """``_gram_stream``'s raw cross products (lower triangle) and row sums of ``x`` (c, t),
     with the same bits, time-blocked: in each tile (:func:`_gram_tile_length`), spans of
     :data:`SPAN` samples of all leads in turn, every block of the tile's 4-lead grouping run on
     one span before the next (:func:`geoecg._kernels.covariance_lanes8._tri8_span`, ``_blk8_span``:
@@ -375,7 +266,7 @@ def _gram_blocked(x, acc, rowsum, first, va, max_first_loss):
     the lane sums, tails and additions of ``_tri8`` / ``_blk8`` in their order. Row sums: the
     first tile's by :func:`_row_sums` (``first`` keeps them), a later tile's in 8 lanes from the
     triangle blocks' loads for the first :func:`_lane_summed_leads` leads when the tile before it
-    had the same length, else by :func:`_row_sums` (the split of :func:`_gram_stream`). Returns
+    had the same length, else by :func:`_row_sums` (the split of ``_gram_stream``). Returns
     -1 when ``mean(x^2) / var`` of a lead exceeds ``max_first_loss`` on the first tile (the caller
     takes the shifted sums), else 0. A record's sums do not depend on its neighbours in a stack.
     """
