@@ -280,39 +280,23 @@ def adaptation_report(model, X_test, y_test, *, gated=None) -> dict:
     return out
 
 
-#: Calibration maps :func:`prior_shift_candidates` accepts besides None.
-_MAPS = ("logistic", "isotonic")
-
-
-def prior_shift_candidates(
-    *, n_estimators: int = 200, random_state=None, names=None, calibration="logistic"
-) -> dict:
+def prior_shift_candidates(*, n_estimators: int = 200, random_state=None, names=None) -> dict:
     """The base models of the prior-shift protocol: name -> ``(adapter, n_columns)``.
 
     A :class:`~geoecg.estimators.PriorShiftClassifier` (EM, 5-fold out-of-fold logistic
     calibration, 200 bootstrap draws) around a ``CinC2017Classifier`` on the first 107
     columns of :func:`~geoecg.features.af_feature_matrix` ("default": record features) or
     on all 193 ("rhythm": + rhythm profile; ``n_columns`` None). ``names`` keeps a subset.
-    ``calibration`` is every adapter's calibration map ({"logistic", "isotonic", None};
-    None: EM and the call use the base model's own probabilities; registry item 20 of the
-    AF benchmark page, session 27).
     """
     from ..prior_shift import PriorShiftClassifier
     from .cinc2017 import CinC2017Classifier
     from .pipeline import N_RECORD_FEATURES
 
-    if not (calibration is None or (isinstance(calibration, str) and calibration in _MAPS)):
-        raise ValueError(f"calibration must be 'logistic', 'isotonic' or None, got {calibration!r}")
     clf = CinC2017Classifier(
         n_estimators=n_estimators, random_state=random_state, n_jobs=1, binary_weight=0.0
     )
     out = {
-        name: (
-            PriorShiftClassifier(
-                clf, cv=5, n_bootstrap=200, calibration=calibration, random_state=random_state
-            ),
-            n,
-        )
+        name: (PriorShiftClassifier(clf, cv=5, n_bootstrap=200, random_state=random_state), n)
         for name, n in (("default", N_RECORD_FEATURES), ("rhythm", None))
     }
     if names is not None:
