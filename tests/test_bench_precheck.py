@@ -85,6 +85,7 @@ def test_the_error_comes_before_the_heavy_imports(tmp_path):
         ["bench", "af", "--train-data", "{missing}", "--test-data", "{missing}"],
         ["bench", "delineate", "--synthetic"],  # no LUDB stage
         ["bench", "riemann", "--n", "10"],  # no data folder
+        ["bench", "ptbxl", "--data", "{empty}", "--methods", "ts-lr,magic"],  # names first
         ["bench", "sweep"],
     ],
 )

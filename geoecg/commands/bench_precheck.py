@@ -4,7 +4,8 @@ A runner's module imports scikit-learn, numba, xgboost and the feature code when
 is built, and most runners import more before they look at ``--data``: on a loaded machine a
 missing folder, an empty one or the folder of another database was reported after 10-40 s.
 :func:`precheck` reads only the flags that choose the folder (exact spellings; an
-abbreviation, ``-h`` or ``--help`` skips the check) and, when ``--data`` is given, runs
+abbreviation, ``-h`` or ``--help`` skips the check; so does ``bench ptbxl --methods``, whose
+names the runner checks before the folder) and, when ``--data`` is given, runs
 the runner's own first folder check with this module's light imports
 (:func:`~geoecg.commands.bench_args.data_dir`, :func:`geoecg.io.paths.database_dir`): the
 same message the runner gives, in well under a second. Without ``--data`` the runner reads
@@ -44,6 +45,11 @@ def _delineate(a):
         raise FileNotFoundError(f"--data {a.data!r} is not a folder")
 
 
+def _ptbxl(a):
+    if a.methods is None:  # run() checks --methods (the names) before the folder
+        data_dir(a.data, _PTBXL[0], marker=_PTBXL[1])
+
+
 def _hrv(a):
     if not (a.peers and missing("neurokit2")):  # run() names the missing extra first
         data_dir(a.data, "mitdb", marker="*.hea")
@@ -61,7 +67,7 @@ def _extract(a):
 #: ``bench`` name -> (flags read: ``{flag: store_true?}``, check of the parsed flags).
 PRECHECKS: dict[str, tuple[dict[str, bool], object]] = {
     "hrv": ({"--data": False, "--peers": True}, _hrv),
-    "ptbxl": ({"--data": False}, lambda a: data_dir(a.data, _PTBXL[0], marker=_PTBXL[1])),
+    "ptbxl": ({"--data": False, "--methods": False}, _ptbxl),
     "reconstruct": ({"--data": False}, lambda a: data_dir(a.data, _PTBXL[0], marker=_PTBXL[1])),
     "extract": ({"--data": False, "--nk-sample": False}, _extract),
     "noise": ({"--data": False}, lambda a: data_dir(a.data)),
