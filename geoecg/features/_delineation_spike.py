@@ -1,6 +1,8 @@
-"""No P wave on a pacing stimulus (rule AE, registry item 38).
+"""Pacing stimuli in :func:`geoecg.features.delineate`: rule T (registry item 23), rule AF
+(registry item 39) and rule AE (registry item 38, no P wave on a pacing stimulus).
 
-Private helper of :func:`geoecg.features.delineate`. Rule T (registry item 23) finds a pacing
+Private helpers of :func:`geoecg.features.delineate` (its module docstring describes rules T
+and AF). Rule T (registry item 23) finds a pacing
 stimulus per beat: the largest second difference of the unfiltered signal (any combined
 lead) 150-10 ms before the R-peak, at least ``qrs_spike_k`` times the largest within 20 ms of
 the R-peak. Rule T only starts the beat's QRS search window ``qrs_spike_ms`` after it; the
@@ -59,3 +61,51 @@ def drop_p_on_stimulus(lead_s, lead_r, g, gr, lo_min, xs, shift) -> None:
         for c in cols:
             s[:, :, c][hit] = np.nan
             r[:, :, c][hit] = _k.R_NOP
+
+
+def spike_starts(x: np.ndarray, rpw: np.ndarray, wfs: float, st) -> np.ndarray:
+    """Per beat, the earliest QRS search-window start after a pacing spike (-1: none)."""
+    lo_min = np.full(rpw.shape[0], -1, dtype=np.int64)
+    if st.qrs_spike_k <= 0 or x.shape[1] < 3:
+        return lo_min
+    d2 = np.abs(x[:, 2:] - 2.0 * x[:, 1:-1] + x[:, :-2]).max(axis=0)
+    a0, a1, q = (round(v * wfs / 1000.0) for v in (150.0, 10.0, 20.0))
+    xs = round(st.qrs_spike_ms * wfs / 1000.0)
+    return _k.spike_starts(d2, rpw, a0, a1, q, q, xs, float(st.qrs_spike_k), lo_min)
+
+
+def blank_stimuli(filled, spk, rpw, wfs, st, use) -> np.ndarray:
+    """Rule AF (registry item 39): a copy of ``filled`` with each stimulus of rule T (the run
+    of samples around it, at most ``qrs_spike_ms`` each side, whose second difference, largest
+    over the combined leads ``use``, is at least the largest within 20 ms of the R-peak)
+    replaced in every lead by the straight line between its neighbours (mV)."""
+    x = filled.copy()
+    n = x.shape[1]
+    d2 = np.abs(x[use, 2:] - 2.0 * x[use, 1:-1] + x[use, :-2]).max(axis=0)  # centred on i + 1
+    xs = round(st.qrs_spike_ms * wfs / 1000.0)
+    q = round(20.0 * wfs / 1000.0)
+    for b in np.flatnonzero(spk >= 0):
+        r, p = rpw[b], spk[b] - xs
+        qd = max(d2[max(0, r - q - 1) : min(n - 2, r + q)].max(), 1e-12)
+        a, e = p, p  # the run, at most xs samples each side of the stimulus
+        while a - 1 >= max(1, p - xs) and d2[a - 2] >= qd:
+            a -= 1
+        while e + 1 <= min(n - 2, p + xs) and d2[e] >= qd:
+            e += 1
+        w = np.linspace(0.0, 1.0, e - a + 3)[1:-1]
+        x[:, a : e + 1] = x[:, a - 1 : a] * (1.0 - w) + x[:, e + 1 : e + 2] * w
+    return x
+
+
+def stimulus_decay_starts(dq, rpw, spk, wfs, st) -> np.ndarray:
+    """Rule AF (registry item 39): each beat's QRS search-window start moved from rule T's
+    stimulus + ``qrs_spike_ms`` back to the first sample after the stimulus where every
+    combined lead's QRS-band slope ``dq`` (read with the stimuli blanked, see
+    :func:`blank_stimuli`) is below ``qrs_on_lo`` times the lead's steepest slope within 20
+    ms of the R-peak (the onset walk's stopping level), if that comes earlier."""
+    if not (spk >= 0).any():
+        return spk
+    xs = round(st.qrs_spike_ms * wfs / 1000.0)
+    q = round(20.0 * wfs / 1000.0)
+    out = np.empty_like(spk)
+    return _k.stimulus_decay_starts(dq, rpw, spk, xs, q, float(st.qrs_on_lo), out)

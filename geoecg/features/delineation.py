@@ -113,7 +113,10 @@ from ._delineation_checks import check_settings as _check_settings
 from ._delineation_filter import band_filter as _filter
 from ._delineation_order import fiducials_in_order as _fiducials_in_order
 from ._delineation_qrs import raw_qrs_onsets as _raw_qrs_onsets
+from ._delineation_spike import blank_stimuli as _blank_stimuli
 from ._delineation_spike import drop_p_on_stimulus as _drop_p_on_stimulus
+from ._delineation_spike import spike_starts as _spike_starts
+from ._delineation_spike import stimulus_decay_starts as _stimulus_decay_starts
 
 __all__ = [
     "FIDUCIALS", "REASONS", "WORKING_FS_HZ", "Delineation", "DelineationSettings", "delineate",
@@ -409,54 +412,6 @@ def _fill_nan(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         ok = ~bad[k]
         y[k] = np.interp(idx, idx[ok], x[k, ok]) if ok.any() else 0.0
     return y, bad
-
-
-def _spike_starts(x: np.ndarray, rpw: np.ndarray, wfs: float, st) -> np.ndarray:
-    """Per beat, the earliest QRS search-window start after a pacing spike (-1: none)."""
-    lo_min = np.full(rpw.shape[0], -1, dtype=np.int64)
-    if st.qrs_spike_k <= 0 or x.shape[1] < 3:
-        return lo_min
-    d2 = np.abs(x[:, 2:] - 2.0 * x[:, 1:-1] + x[:, :-2]).max(axis=0)
-    a0, a1, q = (round(v * wfs / 1000.0) for v in (150.0, 10.0, 20.0))
-    xs = round(st.qrs_spike_ms * wfs / 1000.0)
-    return _k.spike_starts(d2, rpw, a0, a1, q, q, xs, float(st.qrs_spike_k), lo_min)
-
-
-def _blank_stimuli(filled, spk, rpw, wfs, st, use) -> np.ndarray:
-    """Rule AF (registry item 39): a copy of ``filled`` with each stimulus of rule T (the run
-    of samples around it, at most ``qrs_spike_ms`` each side, whose second difference, largest
-    over the combined leads ``use``, is at least the largest within 20 ms of the R-peak)
-    replaced in every lead by the straight line between its neighbours (mV)."""
-    x = filled.copy()
-    n = x.shape[1]
-    d2 = np.abs(x[use, 2:] - 2.0 * x[use, 1:-1] + x[use, :-2]).max(axis=0)  # centred on i + 1
-    xs = round(st.qrs_spike_ms * wfs / 1000.0)
-    q = round(20.0 * wfs / 1000.0)
-    for b in np.flatnonzero(spk >= 0):
-        r, p = rpw[b], spk[b] - xs
-        qd = max(d2[max(0, r - q - 1) : min(n - 2, r + q)].max(), 1e-12)
-        a, e = p, p  # the run, at most xs samples each side of the stimulus
-        while a - 1 >= max(1, p - xs) and d2[a - 2] >= qd:
-            a -= 1
-        while e + 1 <= min(n - 2, p + xs) and d2[e] >= qd:
-            e += 1
-        w = np.linspace(0.0, 1.0, e - a + 3)[1:-1]
-        x[:, a : e + 1] = x[:, a - 1 : a] * (1.0 - w) + x[:, e + 1 : e + 2] * w
-    return x
-
-
-def _stimulus_decay_starts(dq, rpw, spk, wfs, st) -> np.ndarray:
-    """Rule AF (registry item 39): each beat's QRS search-window start moved from rule T's
-    stimulus + ``qrs_spike_ms`` back to the first sample after the stimulus where every
-    combined lead's QRS-band slope ``dq`` (read with the stimuli blanked, see
-    :func:`_blank_stimuli`) is below ``qrs_on_lo`` times the lead's steepest slope within 20
-    ms of the R-peak (the onset walk's stopping level), if that comes earlier."""
-    if not (spk >= 0).any():
-        return spk
-    xs = round(st.qrs_spike_ms * wfs / 1000.0)
-    q = round(20.0 * wfs / 1000.0)
-    out = np.empty_like(spk)
-    return _k.stimulus_decay_starts(dq, rpw, spk, xs, q, float(st.qrs_on_lo), out)
 
 
 def _derivative(x: np.ndarray, k: int) -> np.ndarray:
