@@ -97,10 +97,14 @@ def columns_checked(reference, X, owner=None) -> bool:
         if owner is None:
             raise
         shape = tuple(X.shape) if hasattr(X, "shape") else "(0,)"
-        raise ValueError(
-            f"{type(owner).__name__}: X has 0 rows of shape {shape}; expected (0, {n}) "
-            f"(the base model was fitted on {n} features): {e}"
-        ) from e
+        if shape == (0, n):  # the right width: the column names differ
+            what = f"X has 0 rows and {n} columns whose names differ from the fitted ones"
+        else:
+            what = (
+                f"X has 0 rows of shape {shape}; expected (0, {n}) "
+                f"(the base model was fitted on {n} features)"
+            )
+        raise ValueError(f"{type(owner).__name__}: {what}: {e}") from e
     return True
 
 

@@ -62,6 +62,9 @@ def test_prior_shift_zero_row_dataframe_names_are_checked_like_one_row():
         m.predict(other.iloc[:1])  # 1 row: the base model's message
     with pytest.raises(ValueError, match=r"PriorShiftClassifier: X has 0 rows.*feature names"):
         m.predict(other.iloc[:0])  # 0 rows: the same, named (was an empty answer)
+    with pytest.raises(ValueError, match="3 columns whose names differ") as e:
+        m.predict(other.iloc[:0])  # the right width: not "shape (0, 3); expected (0, 3)"
+    assert "expected (0, 3)" not in str(e.value)
     assert m.predict_proba(df.iloc[:0]).shape == (0, 2)
 
 
