@@ -109,13 +109,13 @@ def prematurity_floor(rr, k, *, min_beats=20, min_sd=0.0):
 
 def _candidates(name, values) -> list:
     """``values`` (a sequence of None or finite numbers >= 0) as floats; ValueError naming
-    ``name`` otherwise (an infinite ``k`` gave a floor of -inf, or NaN on a record without
-    spread, and :func:`prematurity_floor` refuses it)."""
+    ``name`` otherwise, a ``bool`` included (an infinite ``k`` gave a floor of -inf, or NaN on
+    a record without spread, and :func:`prematurity_floor` refuses it)."""
     ks = list(values)
     out = []
     for k in ks:
-        try:
-            out.append(None if k is None else float(k))
+        try:  # a bool is refused as by prematurity_floor (True is not a number of SDs)
+            out.append(None if k is None else float("nan") if isinstance(k, (bool, np.bool_)) else float(k))
         except (TypeError, ValueError):
             out.append(float("nan"))
     if not out or any(k is not None and not 0.0 <= k < np.inf for k in out):
