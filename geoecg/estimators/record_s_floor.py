@@ -114,8 +114,10 @@ def _candidates(name, values) -> list:
     ks = list(values)
     out = []
     for k in ks:
-        try:  # a bool is refused as by prematurity_floor (True is not a number of SDs)
-            out.append(None if k is None else float("nan") if isinstance(k, (bool, np.bool_)) else float(k))
+        if isinstance(k, (bool, np.bool_)):  # refused as by prematurity_floor (not a count of SDs)
+            k = float("nan")
+        try:
+            out.append(None if k is None else float(k))
         except (TypeError, ValueError):
             out.append(float("nan"))
     if not out or any(k is not None and not 0.0 <= k < np.inf for k in out):
