@@ -63,25 +63,31 @@ def drop_p_on_stimulus(lead_s, lead_r, g, gr, lo_min, xs, shift) -> None:
             r[:, :, c][hit] = _k.R_NOP
 
 
-def spike_starts(x: np.ndarray, rpw: np.ndarray, wfs: float, st) -> np.ndarray:
-    """Per beat, the earliest QRS search-window start after a pacing spike (-1: none)."""
+def second_differences(x: np.ndarray) -> np.ndarray:
+    """Per sample ``i + 1``, the largest ``|x[i + 2] - 2 x[i + 1] + x[i]|`` over the leads of
+    ``x`` (shape (n_leads, n_samples), mV): what rules T and AF measure stimuli by."""
+    return np.abs(x[:, 2:] - 2.0 * x[:, 1:-1] + x[:, :-2]).max(axis=0)
+
+
+def spike_starts(d2: np.ndarray | None, rpw: np.ndarray, wfs: float, st) -> np.ndarray:
+    """Per beat, the earliest QRS search-window start after a pacing spike (-1: none);
+    ``d2``: :func:`second_differences` of the combined leads (None: rule T is off)."""
     lo_min = np.full(rpw.shape[0], -1, dtype=np.int64)
-    if st.qrs_spike_k <= 0 or x.shape[1] < 3:
+    if st.qrs_spike_k <= 0 or d2 is None or d2.size == 0:
         return lo_min
-    d2 = np.abs(x[:, 2:] - 2.0 * x[:, 1:-1] + x[:, :-2]).max(axis=0)
     a0, a1, q = (round(v * wfs / 1000.0) for v in (150.0, 10.0, 20.0))
     xs = round(st.qrs_spike_ms * wfs / 1000.0)
     return _k.spike_starts(d2, rpw, a0, a1, q, q, xs, float(st.qrs_spike_k), lo_min)
 
 
-def blank_stimuli(filled, spk, rpw, wfs, st, use) -> np.ndarray:
+def blank_stimuli(filled, d2, spk, rpw, wfs, st) -> np.ndarray:
     """Rule AF (registry item 39): a copy of ``filled`` with each stimulus of rule T (the run
-    of samples around it, at most ``qrs_spike_ms`` each side, whose second difference, largest
-    over the combined leads ``use``, is at least the largest within 20 ms of the R-peak)
-    replaced in every lead by the straight line between its neighbours (mV)."""
+    of samples around it, at most ``qrs_spike_ms`` each side, whose second difference ``d2``,
+    :func:`second_differences` of the combined leads, centred on ``i + 1``, is at least the
+    largest within 20 ms of the R-peak) replaced in every lead by the straight line between
+    its neighbours (mV)."""
     x = filled.copy()
     n = x.shape[1]
-    d2 = np.abs(x[use, 2:] - 2.0 * x[use, 1:-1] + x[use, :-2]).max(axis=0)  # centred on i + 1
     xs = round(st.qrs_spike_ms * wfs / 1000.0)
     q = round(20.0 * wfs / 1000.0)
     for b in np.flatnonzero(spk >= 0):

@@ -115,6 +115,7 @@ from ._delineation_order import fiducials_in_order as _fiducials_in_order
 from ._delineation_qrs import raw_qrs_onsets as _raw_qrs_onsets
 from ._delineation_spike import blank_stimuli as _blank_stimuli
 from ._delineation_spike import drop_p_on_stimulus as _drop_p_on_stimulus
+from ._delineation_spike import second_differences as _second_differences
 from ._delineation_spike import spike_starts as _spike_starts
 from ._delineation_spike import stimulus_decay_starts as _stimulus_decay_starts
 
@@ -560,10 +561,11 @@ def delineate(
         dw = _derivative(xw, max(1, round(0.01 * wfs)))
         par = st.params(wfs)
         rpw = rp * up
-        spk = _spike_starts(filled[use], rpw, wfs, st)
+        d2 = _second_differences(filled[use]) if st.qrs_spike_k > 0 else None
+        spk = _spike_starts(d2, rpw, wfs, st)
         lo_min, qin = spk, filled
         if (spk >= 0).any():  # rule AF (registry item 39): the QRS read without the stimuli
-            qin = _blank_stimuli(filled, spk, rpw, wfs, st, use)
+            qin = _blank_stimuli(filled, d2, spk, rpw, wfs, st)
             xq = _filter(qin, wfs, st.qrs_band_hz)
             if bad.any():
                 xq[bad] = np.nan
