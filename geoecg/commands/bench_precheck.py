@@ -3,10 +3,15 @@
 A runner's module imports scikit-learn, numba, xgboost and the feature code when its parser
 is built, and most runners import more before they look at ``--data``: on a loaded machine a
 missing folder, an empty one or the folder of another database was reported after 10-40 s.
-:func:`precheck` reads only the flags that choose the folder (exact spellings; an
-abbreviation, ``-h`` or ``--help`` skips the check; so does ``bench ptbxl --methods``, whose
-names the runner checks before the folder) and, when ``--data`` is given, runs
-the runner's own first folder check with this module's light imports
+:func:`precheck` first parses the whole command line with a light copy of the runner's
+parser (:data:`USAGE`: every flag with its type, ``nargs`` and choices, no import of the
+runner; ``tests/test_bench_precheck_usage.py`` checks it against the real parser). A
+command line that copy refuses (an unknown flag, a bad number or choice, a missing value,
+an abbreviation, ``-h`` / ``--help``) is left to the full parser, so argparse's usage error
+(or the help) comes first, as it did before the precheck. An unwritable ``--json`` gets the
+line :func:`geoecg.cli.main` gives it, also before the folder. Then, when ``--data`` is
+given (and ``bench ptbxl --methods`` is not: the runner checks the names before the folder),
+it runs the runner's own first folder check with this module's light imports
 (:func:`~geoecg.commands.bench_args.data_dir`, :func:`geoecg.io.paths.database_dir`): the
 same message the runner gives, in well under a second. Without ``--data`` the runner reads
 ``$GEOECG_DATA`` as before. Whatever it does not reject, the runner checks again as before;
@@ -18,11 +23,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from .._atomic import check_output_file
 from .._optional import missing
 from ..io.paths import _annotated_folder, database_dir
 from .bench_args import data_dir
 
-__all__ = ["PRECHECKS", "precheck"]
+__all__ = ["PRECHECKS", "USAGE", "precheck"]
 
 _PTBXL = ("ptbxl", "ptbxl_database.csv")
 
@@ -64,52 +70,100 @@ def _extract(a):
         data_dir(a.data, _PTBXL[0], marker=_PTBXL[1])
 
 
-#: ``bench`` name -> (flags read: ``{flag: store_true?}``, check of the parsed flags).
-PRECHECKS: dict[str, tuple[dict[str, bool], object]] = {
-    "hrv": ({"--data": False, "--peers": True}, _hrv),
-    "ptbxl": ({"--data": False, "--methods": False}, _ptbxl),
-    "reconstruct": ({"--data": False}, lambda a: data_dir(a.data, _PTBXL[0], marker=_PTBXL[1])),
-    "extract": ({"--data": False, "--nk-sample": False}, _extract),
-    "noise": ({"--data": False}, lambda a: data_dir(a.data)),
-    "qrs": ({"--data": False}, lambda a: _annotated_folder(data_dir(a.data))),
-    "beats": ({"--data": False, "--test-data": False}, _beats),
-    "af": (
-        {
-            "--data": False,
-            "--train-data": False,
-            "--test-data": False,
-            "--beat-level": True,
-            "--screen-24h": True,
-        },
-        _af,
-    ),  # fmt: skip
-    "delineate": ({"--data": False, "--peers": True}, _delineate),
+#: ``bench`` name -> check of the parsed flags (raises ``OSError`` / ``ValueError``).
+PRECHECKS: dict[str, object] = {
+    "hrv": _hrv,
+    "ptbxl": _ptbxl,
+    "reconstruct": lambda a: data_dir(a.data, _PTBXL[0], marker=_PTBXL[1]),
+    "extract": _extract,
+    "noise": lambda a: data_dir(a.data),
+    "qrs": lambda a: _annotated_folder(data_dir(a.data)),
+    "beats": _beats,
+    "af": _af,
+    "delineate": _delineate,
+}
+
+#: ``bench`` name -> its flags as ``--flag:KIND``, KIND ``str``, ``n`` (a whole number >= 0,
+#: :func:`geoecg.cli._count`), ``int``, ``float``, ``switch`` (store_true) or ``bool``
+#: (``--x`` / ``--no-x``); ``+`` after it: one or more values; ``|a|b``: the choices.
+USAGE: dict[str, str] = {
+    "hrv": "--data:str --peers:switch --json:str --resume:switch --n-series:n --nk-subset:n "
+    "--progress:bool",
+    "ptbxl": "--data:str --seed:n --json:str --resume:switch "
+    "--task:str|NORM-vs-MI|NORM-vs-STTC|NORM-vs-CD|NORM-vs-HYP|superdiagnostic --methods:str "
+    "--n-train:str --curve-methods:str --n-splits:n --n-repeats:n --n-boot:n --progress:bool",
+    "reconstruct": "--data:str --seed:n --json:str --resume:switch --sources:str+ --methods:str "
+    "--downstream:str --curve:switch --n-boot:n --progress:bool",
+    "extract": "--data:str --json:str --resume:switch --fs:n|100|500 --synthetic:n --per-set:n "
+    "--n-jobs:int --nk-sample:n --chunk-size:n --big-tree:n --progress:bool",
+    "noise": "--data:str --json:str --resume:switch --windows-per-record:n --window-s:float "
+    "--folds:n --cache:str --progress:bool",
+    "qrs": "--data:str --peers:switch --json:str --resume:switch --records:str+ "
+    "--tolerance-ms:float --repeats:n --peer-records:n --xqrs-records:n --peer-repeats:n "
+    "--no-all-leads:switch --progress:bool",
+    "beats": "--data:str --seed:n --json:str --resume:switch --protocol:str|ds1-ds2|ds1-cv|intra "
+    "--train-data:str --test-data:str --records:str "
+    "--feature-set:str|all|transfer|transfer-w|transfer-s --adapt:str|off|on|both "
+    "--record-prior:str|on|off --select:switch --outer-folds:n --inner-folds:n "
+    "--n-estimators:n --max-per-class:n --class-weight:str|balanced|sqrt|none "
+    "--test-size:float --n-jobs:int --cache:str --progress:bool",
+    "af": "--data:str --seed:n --json:str --resume:switch --seeds:str --train-data:str "
+    "--test-data:str --beat-level:switch --screen-24h:switch "
+    "--protocol:str|nested|cv|prior-shift --preset:str|default|rhythm|rhythm-crops --folds:n "
+    "--inner-folds:n --n-estimators:n --target-priors:str --test-size:n "
+    "--rpeaks:str|reference|detected --cache:str --progress:bool",
+    "delineate": "--data:str --peers:switch --json:str --resume:switch --records:str+ "
+    "--split:str|all|tune|test --tolerance-ms:float --peer-leads:str+ --qtdb:str --noise:str "
+    "--mitdb:str --snrs:float+ --synthetic:switch --t-polarities:str+|upright|inverted|biphasic "
+    "--ptbxl:str --ptbxl-fs:n|100|500 --progress:bool",
 }
 
 
-def _flags(argv: list[str], flags: dict[str, bool]) -> argparse.Namespace | None:
-    """The values of ``flags`` on ``argv`` (exact spellings), or None when a word may be an
-    abbreviation of one of them or asks for help (the full parser decides then)."""
-    for word in argv:
-        name = word.split("=", 1)[0]
-        if name.startswith("-h") or (len(name) > 2 and "--help".startswith(name)):
-            return None  # -h, --help, its abbreviations (--he) or a -hx cluster: help, not a run
-        if name.startswith("--") and name not in flags and any(f.startswith(name) for f in flags):
-            return None
+def _light_parser(spec: str) -> argparse.ArgumentParser:
+    """A parser with the flags of a :data:`USAGE` entry (defaults None); its errors raise."""
+    from ..cli import _count  # geoecg.cli is loaded already: main() calls precheck
+
+    types = {"str": None, "n": _count, "int": int, "float": float}
     p = _Quiet(add_help=False, allow_abbrev=False)
-    for flag, switch in flags.items():
-        p.add_argument(flag, action="store_true" if switch else "store", default=None)
-    try:
-        args, _ = p.parse_known_args(argv)
-    except ValueError:  # e.g. --data without a value: the full parser says so
+    for word in spec.split():
+        flag, kind = word.split(":", 1)
+        kind, *choices = kind.split("|")
+        if kind == "switch":
+            p.add_argument(flag, action="store_true", default=None)
+        elif kind == "bool":
+            p.add_argument(flag, action=argparse.BooleanOptionalAction, default=None)
+        else:
+            many = kind.endswith("+")
+            typ = types[kind.rstrip("+")]
+            p.add_argument(
+                flag,
+                nargs="+" if many else None,
+                type=typ,
+                choices=[(typ or str)(c) for c in choices] or None,
+                default=None,
+            )
+    return p
+
+
+def _parsed(name: str, argv: list[str]) -> argparse.Namespace | None:
+    """``argv`` (``["bench", name, ...]``) parsed by the light copy of the runner's parser, or
+    None when that copy refuses it (a usage error, an abbreviation, ``-h`` / ``--help``, a word
+    before ``bench NAME``): the full parser then reports it, as it did before the precheck."""
+    if argv[:2] != ["bench", name]:
         return None
-    return args
+    try:
+        return _light_parser(USAGE[name]).parse_args(argv[2:])
+    except ValueError:
+        return None
 
 
 class _Quiet(argparse.ArgumentParser):
     """A parser whose errors raise (nothing printed, no exit): the full parser reports them."""
 
     def error(self, message):
+        raise ValueError(message)
+
+    def exit(self, status=0, message=None):  # pragma: no cover - no help or version action
         raise ValueError(message)
 
 
@@ -131,12 +185,13 @@ def precheck(name: str, argv: list[str]) -> str | None:
     """
     if name not in PRECHECKS:
         return None
-    flags, check = PRECHECKS[name]
-    args = _flags(argv, flags)
+    args = _parsed(name, argv)
     if args is None or not args.data:  # no --data: $GEOECG_DATA, the runner's to read
         return None
     try:
-        check(args)
+        if args.json is not None:  # main() checks --json before the run (the folder)
+            check_output_file(args.json, "--json")
+        PRECHECKS[name](args)
     except (OSError, ValueError) as exc:
         return f"geoecg bench {name}: error: {exc}"
     return None
