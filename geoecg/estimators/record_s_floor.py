@@ -15,6 +15,13 @@ model since session 26): before the floor, an S call whose QRS differs from the 
 dominant template on any lead (``dom_qrs_corr_l<k>`` below ``median - k_m * 1.4826 * MAD``
 of that record's beats) becomes V; ``k_m`` among :data:`S_MORPH_CANDIDATES` chosen by the
 same inner CV after the floor's ``k``.
+
+Registry item 36 (``KI``; off by default, an opt-in under test in session 28): after the veto
+and the floor, a per-record vote of the record's own S calls: an N call becomes S where at
+least ``t`` of its :data:`S_VOTE_K` nearest beats of the same record (the beat itself
+excluded) are S calls, in a per-record robust-z space of :data:`S_VOTE_COLUMNS`, repeated
+until no call changes (at most :data:`S_VOTE_MAX_ROUNDS` rounds); ``t`` among
+:data:`S_VOTE_CANDIDATES` chosen by the same inner CV after ``k`` and ``k_m``.
 """
 
 from __future__ import annotations
@@ -34,6 +41,10 @@ from .record_prior import _check_int_params, _named_table, _row_groups, _score_l
 __all__ = [
     "S_FLOOR_CANDIDATES",
     "S_MORPH_CANDIDATES",
+    "S_VOTE_CANDIDATES",
+    "S_VOTE_COLUMNS",
+    "S_VOTE_K",
+    "S_VOTE_MAX_ROUNDS",
     "MIN_QRS_CORR_SD",
     "RecordPrematurityFloor",
     "prematurity_floor",
@@ -47,6 +58,35 @@ S_FLOOR_CANDIDATES = (None, 1.5, 2.0, 3.0, 4.0)
 #: is off; :func:`~geoecg.estimators.heartbeat.make_default_beat_model` passes these (the
 #: default ``MF`` since session 26).
 S_MORPH_CANDIDATES = (None, 5.0, 10.0, 20.0, 40.0)
+
+#: Candidates of the S-call vote's threshold ``t`` (registry item 36, ``KI``; the fraction
+#: of a beat's :data:`S_VOTE_K` nearest beats of its record that must be S calls, between 0
+#: and 1; None: off, tried first; ties go to the first). Pass as ``votes``; this class's
+#: default ``(None,)`` is off.
+S_VOTE_CANDIDATES = (None, 0.5, 0.6, 0.7)
+
+#: Columns of the vote's space (each a per-record robust z, median and 1.4826 MAD, clipped
+#: to +-30, NaN as 0, then ``sign(z) * log(1 + |z|)``): RR ratios before and after the beat,
+#: P-wave and QRS correlations on two leads, the compensatory-pause ratio and the RR before
+#: the beat over the +-150 s median RR (all dimensionless).
+S_VOTE_COLUMNS = (
+    "dom_rr_pre",
+    "dom_rr_post",
+    "corr_p_l0",
+    "corr_p_l1",
+    "dom_qrs_corr_l0",
+    "dom_qrs_corr_l1",
+    "sin_comp",
+    "ctx_pre_hmed",
+)
+
+#: Number of nearest beats (of the same record, the beat itself excluded) in the vote; a
+#: record with fewer than ``S_VOTE_K + 1`` beats is not voted on.
+S_VOTE_K = 31
+
+#: Most rounds of the vote (each round's new S calls vote in the next; it stops earlier when
+#: no call changes).
+S_VOTE_MAX_ROUNDS = 20
 
 _QRS_CORR = re.compile(r"^dom_qrs_corr_l\d+$")
 
@@ -171,6 +211,53 @@ def _vetoed(calls, corr, k, s, v, min_beats):
     return out
 
 
+def _vote_space(Z):
+    """The vote's coordinates of one record's rows: per column the robust z (median, 1.4826
+    MAD; a column without spread uses its SD + 1e-9), NaN -> 0, clipped to +-30, squashed by
+    ``sign(z) * log(1 + |z|)``."""
+    Z = np.asarray(Z, dtype=np.float64)
+    out = np.zeros_like(Z)
+    for j in range(Z.shape[1]):
+        v = Z[:, j]
+        ok = np.isfinite(v)
+        if not ok.any():
+            continue
+        med = float(np.median(v[ok]))
+        mad = 1.4826 * float(np.median(np.abs(v[ok] - med)))
+        if not mad > 1e-9:
+            mad = float(np.std(v[ok])) + 1e-9
+        z = np.zeros(v.size)
+        z[ok] = np.clip((v[ok] - med) / mad, -30.0, 30.0)
+        out[:, j] = z
+    return np.sign(out) * np.log1p(np.abs(out))
+
+
+def _vote_neighbours(Z, k=S_VOTE_K):
+    """Indices of each row's ``k`` nearest other rows in the vote space (the row itself
+    excluded exactly), or None when the record has fewer than ``k + 1`` rows."""
+    from sklearn.neighbors import NearestNeighbors
+
+    Z = np.asarray(Z, dtype=np.float64)
+    if Z.shape[0] < k + 1:
+        return None
+    # kneighbors() without a query excludes each indexed point from its own neighbours
+    return NearestNeighbors(n_neighbors=k).fit(_vote_space(Z)).kneighbors(return_distance=False)
+
+
+def _voted(calls, nbrs, t, s, n, max_rounds=S_VOTE_MAX_ROUNDS):
+    """One record's ``calls`` with N calls set to S where at least ``t`` of their neighbours
+    (``nbrs`` of :func:`_vote_neighbours`) are S calls, repeated until nothing changes."""
+    if t is None or nbrs is None or s is None or n is None:
+        return calls
+    out = calls.copy()
+    for _ in range(int(max_rounds)):
+        new = (out == n) & ((out[nbrs] == s).mean(axis=1) >= t)
+        if not new.any():
+            break
+        out[new] = s
+    return out
+
+
 class RecordPrematurityFloor(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     """Keep a record's S calls only where the beat is premature beyond the record's spread.
 
@@ -201,6 +288,14 @@ class RecordPrematurityFloor(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         inner CV after ``k`` (with ``k`` fixed); ties go to the first; ``(None,)``: off,
         the calls are those without the veto bit for bit. :data:`S_MORPH_CANDIDATES` is
         the item's grid.
+    votes : sequence of (float in (0, 1] or None), default (None,)
+        Candidates of the S-call vote's ``t`` (registry item 36, ``KI``, under test): after
+        the veto and the floor, per record, an N call becomes S where at least ``t`` of its
+        :data:`S_VOTE_K` nearest beats of the record (in the robust-z space of
+        :data:`S_VOTE_COLUMNS`, which ``feature_names`` must hold) are S calls, repeated
+        until no call changes. Chosen by the inner CV after ``k`` and ``k_m``; ``(None,)``:
+        off, the calls without the vote bit for bit. :data:`S_VOTE_CANDIDATES` is the
+        item's grid.
 
     Attributes
     ----------
@@ -216,6 +311,11 @@ class RecordPrematurityFloor(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
     morph_scores_ : dict
         ``k_m -> mean F1 of the score labels`` with the floor at ``k_`` (empty when there
         was no choice).
+    vote_t_ : float or None
+        The inner choice of the vote's ``t`` (None: off).
+    vote_scores_ : dict
+        ``t -> mean F1 of the score labels`` with the floor at ``k_`` and the veto at
+        ``km_`` (empty when there was no choice).
     """
 
     def __init__(
@@ -227,6 +327,7 @@ class RecordPrematurityFloor(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         rr_column="dom_rr_pre",
         min_beats=20,
         morph_floors=(None,),
+        votes=(None,),
     ):
         self.estimator = estimator
         self.feature_names = feature_names
@@ -234,6 +335,7 @@ class RecordPrematurityFloor(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         self.rr_column = rr_column
         self.min_beats = min_beats
         self.morph_floors = morph_floors
+        self.votes = votes
 
     def _check_params(self):
         if self.estimator is None or not hasattr(self.estimator, "record_reasons"):
@@ -256,6 +358,19 @@ class RecordPrematurityFloor(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
                 "the floor alone (FL)"
             )
         return kms, cols
+
+    def _check_votes(self):
+        """``(t candidates, column indices of S_VOTE_COLUMNS or None)``."""
+        ts = _candidates("votes", self.votes)
+        if any(t is not None and not 0.0 < t <= 1.0 for t in ts):
+            raise ValueError(f"votes must be None or numbers in (0, 1], got {list(self.votes)!r}")
+        if all(t is None for t in ts):
+            return ts, None
+        names = [str(c) for c in self.feature_names]
+        miss = [c for c in S_VOTE_COLUMNS if c not in names]
+        if miss:
+            raise ValueError(f"votes needs the columns {miss} in feature_names")
+        return ts, [names.index(c) for c in S_VOTE_COLUMNS]
 
     def _sn(self):
         c = [str(x) for x in self.classes_]
@@ -287,12 +402,13 @@ class RecordPrematurityFloor(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         """
         ks, j = self._check_params()
         kms, cols = self._check_morph()
+        ts, vcols = self._check_votes()
         require_rows(X, self)  # named here, not by the wrapped RecordSelfTraining
         X = _named_table(X, self.feature_names)
         self.estimator_ = st = clone(self.estimator).fit(X, y, groups)
         self.classes_ = st.classes_
-        self.inner_scores_, self.morph_scores_ = {}, {}
-        self.k_ = self.km_ = None
+        self.inner_scores_, self.morph_scores_, self.vote_scores_ = {}, {}, {}
+        self.k_ = self.km_ = self.vote_t_ = None
         s, n = self._sn()
         base = st.oof_calls_  # the wrapped model's out-of-fold calls at its chosen threshold
         if len(ks) < 2 or s is None or base is None:
@@ -309,19 +425,41 @@ class RecordPrematurityFloor(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
             )
         best = max(self.inner_scores_.values())
         self.k_ = next(k for k in ks if self.inner_scores_[k] == best)
-        if len(kms) < 2 or self._v() is None:
-            return self
-        for km in kms:  # the veto's k_m, the floor's k fixed at its choice
-            pred = base.copy()
+        if len(kms) >= 2 and self._v() is not None:
+            for km in kms:  # the veto's k_m, the floor's k fixed at its choice
+                pred = base.copy()
+                for g in np.unique(groups):
+                    m = groups == g
+                    pred[m] = self._calls(base[m], X[m], j, cols, self.k_, km)
+                self.morph_scores_[km] = float(
+                    f1_score(y, st.classes_[pred], labels=labels, average="macro", zero_division=0)
+                )
+            best = max(self.morph_scores_.values())
+            self.km_ = next(k for k in kms if self.morph_scores_[k] == best)
+        self._choose_vote(ts, vcols, base, X, y, groups, j, cols, labels)
+        return self
+
+    def _choose_vote(self, ts, vcols, base, X, y, groups, j, cols, labels):
+        """The vote's ``t`` on the out-of-fold calls, ``k_`` and ``km_`` fixed."""
+        if len(ts) < 2 or vcols is None:
+            return
+        s, n = self._sn()
+        st = self.estimator_
+        fixed, nbrs = base.copy(), {}
+        for g in np.unique(groups):
+            m = groups == g
+            fixed[m] = self._calls(base[m], X[m], j, cols, self.k_, self.km_)
+            nbrs[g] = _vote_neighbours(X[m][:, vcols])
+        for t in ts:
+            pred = fixed.copy()
             for g in np.unique(groups):
                 m = groups == g
-                pred[m] = self._calls(base[m], X[m], j, cols, self.k_, km)
-            self.morph_scores_[km] = float(
+                pred[m] = _voted(fixed[m], nbrs[g], t, s, n)
+            self.vote_scores_[t] = float(
                 f1_score(y, st.classes_[pred], labels=labels, average="macro", zero_division=0)
             )
-        best = max(self.morph_scores_.values())
-        self.km_ = next(k for k in kms if self.morph_scores_[k] == best)
-        return self
+        best = max(self.vote_scores_.values())
+        self.vote_t_ = next(t for t in ts if self.vote_scores_[t] == best)
 
     def predict(self, X, groups=None):
         """Class of each row: the wrapped model's call, floored per record.
@@ -340,11 +478,13 @@ class RecordPrematurityFloor(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         check_is_fitted(self, "estimator_")
         _, j = self._check_params()
         _, cols = self._check_morph()
+        _, vcols = self._check_votes()
         X = np.asarray(X, dtype=np.float64)
         pred = np.asarray(self.estimator_.predict(X, groups))  # 0 rows: empty (no call)
         s, n = self._sn()
         km = getattr(self, "km_", None)
-        if (self.k_ is None and km is None) or s is None or X.shape[0] == 0:
+        vt = getattr(self, "vote_t_", None)
+        if (self.k_ is None and km is None and vt is None) or s is None or X.shape[0] == 0:
             return pred
         c = [str(x) for x in self.classes_]
         idx = np.asarray([c.index(str(p)) for p in pred], dtype=np.int64)
@@ -352,6 +492,8 @@ class RecordPrematurityFloor(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         for r in np.unique(g):
             m = g == r
             idx[m] = self._calls(idx[m], X[m], j, cols, self.k_, km)
+            if vt is not None:
+                idx[m] = _voted(idx[m], _vote_neighbours(X[m][:, vcols]), vt, s, n)
         return self.classes_[idx]
 
     def __sklearn_tags__(self):
