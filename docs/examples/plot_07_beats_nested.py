@@ -110,7 +110,7 @@ print(class_table(y, nested.y_pred, labels=["N", "S", "V"]).format(digits=1))
 # called S or N (see the confusion table above). A random beat split hides this entirely;
 # choosing the setting on the test patients hides part of it. With three patients every
 # figure here is a development figure on a toy cohort, and the inner CV, which trains on
-# one patient at a time, chooses noisily. The benchmark's figures (MIT-BIH DS1, 21
+# one patient at a time, chooses noisily. The benchmark's figures (MIT-BIH DS1, 22
 # patients, nested), with a flag on those that had any selection on their own test data,
 # are on :doc:`/benchmarks/beats`; the benchmark's default also wraps this pipeline in the
 # record-prior adapter (:class:`~geoecg.estimators.RecordPriorAdapter`; its calibrated
