@@ -14,7 +14,11 @@ from simd_llvm import lane_kernel, same_bits
 from geoecg._kernels import covariance_lanes8 as L8
 from geoecg._kernels import simd_lanes as SL
 from geoecg._kernels.covariance_lanes8 import add8, fma8, hsum8, load8, pack8, zero8
-from geoecg._kernels.covariance_stream import _gram_blocked, _gram_tile_length
+from geoecg._kernels.covariance_stream import (
+    _gram_blocked,
+    _gram_tile_length,
+    _lane_summed_leads,
+)
 from geoecg._numba_cache import interpreted
 
 SPECIAL = np.array(
@@ -159,9 +163,11 @@ def test_load8rc_store8_kernel_equals_python_twin(dtype):
 )
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_gram_blocked_kernel_equals_gram_stream_and_python_twin_bit_for_bit(c, t, dtype):
-    """The time-blocked pass (session 27) gives the bits of the whole-tile pass ``_gram_stream``
-    (products and row sums, every lead count and tile split, float32 too), and compiled the
-    products of its Python twin to the bit (row sums of whole tiles: ``reassoc``, to rounding)."""
+    """The time-blocked pass (session 27) gives the products' bits of the whole-tile pass
+    ``_gram_stream`` (every lead count and tile split, float32 too) and its row sums to rounding
+    (session 28: every tile's, the first included, from the blocks' 8 lanes); compiled, the bits
+    of its Python twin: products, and row sums of the lane-summed leads (the others' whole-tile
+    sums are ``reassoc``, to rounding)."""
     rng = np.random.default_rng(c * t)
     x = (rng.standard_normal((c, t)) + rng.uniform(-2, 2, (c, 1))).astype(dtype)
     va = np.full(8 * (c * (c + 1) // 2 + c), np.nan)  # any content: zeroed per tile
@@ -172,18 +178,57 @@ def test_gram_blocked_kernel_equals_gram_stream_and_python_twin_bit_for_bit(c, t
         out.append((np.tril(acc), rs, first))
     acc0, rs0, first0, sink = np.zeros((c, c)), np.zeros(c), np.empty(c), np.empty(c)
     assert _gram_stream(x, x[::-1].copy(), True, acc0, rs0, first0, sink, np.inf) == 0
-    assert np.array_equal(out[0][0], np.tril(acc0)) and np.array_equal(out[0][1], rs0)
-    assert np.array_equal(out[0][2], first0)
+    assert np.array_equal(out[0][0], np.tril(acc0))
+    np.testing.assert_allclose(out[0][1], rs0, rtol=1e-13, atol=1e-12)
+    np.testing.assert_allclose(out[0][2], first0, rtol=1e-13, atol=1e-12)
     assert np.array_equal(out[0][0], out[1][0])
+    R = _lane_summed_leads(c)
+    assert np.array_equal(out[0][1][:R], out[1][1][:R])
+    assert np.array_equal(out[0][2][:R], out[1][2][:R])
     np.testing.assert_allclose(out[0][1], out[1][1], rtol=1e-13)
     x64 = x.astype(np.float64)
     np.testing.assert_allclose(out[0][0], np.tril(x64 @ x64.T), rtol=1e-12)
     np.testing.assert_allclose(out[0][1], x64.sum(axis=1), rtol=1e-12, atol=1e-12)
+    T = _gram_tile_length(t)
+    np.testing.assert_allclose(out[0][2], x64[:, :T].sum(axis=1), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("c,t", [(12, 5000), (12, 2100), (13, 1037), (16, 61)])
+def test_gram_blocked_kernel_row_sums_are_the_lanes_sums(c, t):
+    """Session 28: every tile's row sums of a lane-summed lead, the first tile's included, are
+    its 8 lane sums over the tile's multiple of 8 samples added in :func:`hsum8`'s order, then
+    the tail one by one (what the Python sketch below computes), not a separate read."""
+    rng = np.random.default_rng(28 + c + t)
+    x = rng.standard_normal((c, t)) * 3.0 + 0.5
+    acc, rs, first = np.empty((c, c)), np.empty(c), np.empty(c)
+    va = np.empty(8 * (c * (c + 1) // 2 + c))
+    assert _gram_blocked(x, acc, rs, first, va, np.inf) == 0
+    T, R = _gram_tile_length(t), _lane_summed_leads(c)
+    assert R >= c - c % 4
+    want = np.zeros(c)
+    for s0 in range(0, t, T):
+        nb = min(T, t - s0)
+        m = nb - nb % 8
+        for r in range(R):
+            lanes = [0.0] * 8
+            for u in range(s0, s0 + m, 8):
+                lanes = [lanes[q] + float(x[r, u + q]) for q in range(8)]
+            s = ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + (
+                (lanes[4] + lanes[5]) + (lanes[6] + lanes[7])
+            )
+            for u in range(s0 + m, s0 + nb):
+                s += float(x[r, u])
+            want[r] += s
+        if s0 == 0:
+            assert np.array_equal(first[:R], want[:R])
+    assert np.array_equal(rs[:R], want[:R])
+    np.testing.assert_allclose(rs[R:], x[R:].sum(axis=1), rtol=1e-12, atol=1e-12)
 
 
 def test_gram_blocked_kernel_first_tile_stop_as_gram_stream_twin():
     """With a lead whose mean is large against its spread on the first tile, the time-blocked
-    pass stops there (-1) exactly when ``_gram_stream`` does, with the same first-tile sums."""
+    pass stops there (-1) exactly when ``_gram_stream`` does, with its first-tile sums to
+    rounding (session 28: from the blocks' lanes) and its first-tile products."""
     rng = np.random.default_rng(5)
     x = rng.standard_normal((12, 3000))
     x[7] += 1e3
@@ -195,5 +240,6 @@ def test_gram_blocked_kernel_first_tile_stop_as_gram_stream_twin():
         acc0, rs0, first0, sink = np.zeros((c, c)), np.zeros(c), np.empty(c), np.empty(c)
         assert code == _gram_stream(x, x, False, acc0, rs0, first0, sink, limit)
         assert code == (-1 if limit == 1.0 else 0)
-        assert np.array_equal(first, first0)
+        np.testing.assert_allclose(first, first0, rtol=1e-13, atol=1e-12)
+        np.testing.assert_allclose(first, x[:, : _gram_tile_length(3000)].sum(axis=1), rtol=1e-12)
         assert np.array_equal(np.tril(acc), np.tril(acc0))

@@ -5,7 +5,8 @@ Raw cross products over tiles time-blocked in spans read once from memory and re
 L1 (:func:`_gram_blocked`, session 27), or, when a lead's mean is large against its spread,
 shifted sums over L1-resident tiles (:func:`_scatter_single_pass`). The raw-product pass of
 sessions 18-26, ``_gram_stream`` (whole L2-resident tiles, reading the next tile while the
-products run), gives the same bits as :func:`_gram_blocked`; with no library caller since
+products run), gives the same products' bits as :func:`_gram_blocked` (the row sums to
+rounding: session 28 sums every tile's in the blocks' lanes); with no library caller since
 session 27 it lives in ``tests/_covariance_reference.py``, the tests' bit reference. Both
 accumulate exactly the lower triangle in 4 x 4 triangle blocks and 4 x 2 blocks
 (``c (c + 1) / 2`` products per sample); the raw products' blocks are explicit 8-lane vector
@@ -241,10 +242,11 @@ SPAN = 64
 
 @njit(cache=True, nogil=True)
 def _lane_summed_leads(c):
-    """How many leads (the first ones) have their tile sums after the first tile in 8 lanes
-    (``_gram_stream``'s ride-along blocks: 2 per triangle block, 1 per 4 x 2 block); the
-    others' come from :func:`_row_sums`. :func:`_gram_blocked` keeps the same split, so its row
-    sums have ``_gram_stream``'s bits (``tests/_covariance_reference.py``)."""
+    """How many leads (the first ones) have their tile sums in 8 lanes in :func:`_gram_blocked`
+    (the leads of the 4-row blocks from the triangle blocks' loads, then one more per 4 x 2
+    block from :func:`geoecg._kernels.covariance_lanes8._sum8_span`: every lead of 12 or 16,
+    the split of ``_gram_stream``'s ride-along blocks); the others' come from
+    :func:`_row_sums`."""
     ir = 0
     for i in range(0, c - c % 4, 4):
         if ir + 2 <= c:
@@ -257,17 +259,20 @@ def _lane_summed_leads(c):
 
 @njit(cache=True, nogil=True)
 def _gram_blocked(x, acc, rowsum, first, va, max_first_loss):
-    """``_gram_stream``'s raw cross products (lower triangle) and row sums of ``x`` (c, t),
-    with the same bits, time-blocked: in each tile (:func:`_gram_tile_length`), spans of
+    """``_gram_stream``'s raw cross products (lower triangle) of ``x`` (c, t), with the same
+    bits, and its row sums, time-blocked: in each tile (:func:`_gram_tile_length`), spans of
     :data:`SPAN` samples of all leads in turn, every block of the tile's 4-lead grouping run on
     one span before the next (:func:`geoecg._kernels.covariance_lanes8._tri8_span`, ``_blk8_span``:
     the span's rows come from memory once, then from the L1), the blocks' 8-lane accumulators
     kept in ``va`` (float64, at least ``8 (c (c + 1) / 2 + c)``) between spans; at the tile's end
-    the lane sums, tails and additions of ``_tri8`` / ``_blk8`` in their order. Row sums: the
-    first tile's by :func:`_row_sums` (``first`` keeps them), a later tile's in 8 lanes from the
-    triangle blocks' loads for the first :func:`_lane_summed_leads` leads when the tile before it
-    had the same length, else by :func:`_row_sums` (the split of ``_gram_stream``). Returns
-    -1 when ``mean(x^2) / var`` of a lead exceeds ``max_first_loss`` on the first tile (the caller
+    the lane sums, tails and additions of ``_tri8`` / ``_blk8`` in their order. Row sums: every
+    tile's, the first included, in 8 lanes from the triangle blocks' loads for the first
+    :func:`_lane_summed_leads` leads (lane sums in the order of :func:`hsum8`, then the tail),
+    by :func:`_row_sums` for the others (session 28: no separate read of the first tile; before,
+    the first tile and a tile after one of another length were read again by
+    :func:`_row_sums`, as in ``_gram_stream``, whose row sums now differ from these by
+    rounding). ``first`` receives the first tile's row sums. Returns -1 when
+    ``mean(x^2) / var`` of a lead exceeds ``max_first_loss`` on the first tile (the caller
     takes the shifted sums), else 0. A record's sums do not depend on its neighbours in a stack.
     """
     c, t = x.shape
@@ -276,14 +281,9 @@ def _gram_blocked(x, acc, rowsum, first, va, max_first_loss):
         for j in range(c):
             acc[i, j] = 0.0
     T = _gram_tile_length(t)
-    nb0 = min(T, t)
-    _row_sums(x, rowsum, 0, 0, nb0)
-    for i in range(c):
-        first[i] = rowsum[i]
     c4 = c - c % 4
     R = _lane_summed_leads(c)
     nprod = c4 * (c4 + 1) // 2  # product accumulators; then one row-sum accumulator per lead
-    lanes = False  # this tile's row sums in 8 lanes (the tile before had the same length)
     for s0 in range(0, t, T):
         nb = min(T, t - s0)
         m = nb - nb % 8
@@ -298,9 +298,8 @@ def _gram_blocked(x, acc, rowsum, first, va, max_first_loss):
                 for j in range(0, i, 2):
                     _blk8_span(x, i, j, u0, u1, va, k)
                     k += 8
-            if lanes:
-                for r in range(c4, R):
-                    _sum8_span(x, r, u0, u1, va, nprod + r)
+            for r in range(c4, R):
+                _sum8_span(x, r, u0, u1, va, nprod + r)
         k = 0
         for i in range(0, c4, 4):
             _tri8_finish(x, i, s0, m, nb, va, k, acc)
@@ -311,23 +310,19 @@ def _gram_blocked(x, acc, rowsum, first, va, max_first_loss):
         for i in range(c4, c):  # leads past the last multiple of 4: single dot products
             for j in range(i + 1):
                 acc[i, j] += _dot8(x[i, s0 : s0 + nb], x[j, s0 : s0 + nb], nb)
-        if s0 > 0 and lanes:
-            for r in range(R):
-                tr = hsum8(load8(va, 8 * (nprod + r)))
-                for u in range(m, nb):
-                    tr += _f64(x[r, s0 + u])
-                rowsum[r] += tr
-            _row_sums(x, rowsum, R, s0, nb)
-        elif s0 > 0:
-            _row_sums(x, rowsum, 0, s0, nb)
-        n1 = s0 + T
-        if s0 == 0 and n1 < t:  # the first tile's check, from its own products and sums
+        for r in range(R):  # the tile's row sums from the lanes, then its tail
+            tr = hsum8(load8(va, 8 * (nprod + r)))
+            for u in range(m, nb):
+                tr += _f64(x[r, s0 + u])
+            rowsum[r] += tr
+        _row_sums(x, rowsum, R, s0, nb)
+        if s0 == 0:  # the first tile's sums, and its check from its own products and sums
             worst = 0.0
             for i in range(c):
+                first[i] = rowsum[i]
                 worst = max(worst, _loss(acc[i, i] / nb, first[i] / nb))
-            if worst > max_first_loss:
+            if T < t and worst > max_first_loss:
                 return -1
-        lanes = n1 + nb <= t
     return 0
 
 
