@@ -76,7 +76,8 @@ def _submodules(mod):
 
 def _page_names(mod) -> tuple[list[str], list[tuple[object, list[str]]]]:
     """The names the page of subpackage ``mod`` lists: its public names, and (submodule,
-    names) for each "Also in" section (a public submodule's names not re-exported)."""
+    names) for each "Also in" section (a public submodule's names not re-exported, also of
+    the submodules of a public subpackage such as ``geoecg.estimators.af``)."""
     exported = _public_names(mod)
     objs = {id(getattr(mod, n)) for n in exported if hasattr(mod, n)}
     sections = []
@@ -88,6 +89,18 @@ def _page_names(mod) -> tuple[list[str], list[tuple[object, list[str]]]]:
         ]
         if extra:
             sections.append((sub, extra))
+        if hasattr(sub, "__path__"):
+            # a public subpackage's own public submodules (geoecg.estimators.af.protocols):
+            # their names that neither the subpackage nor its parent export
+            shown = objs | {id(getattr(sub, n)) for n in _public_names(sub) if hasattr(sub, n)}
+            for inner in _submodules(sub):
+                more = [
+                    n
+                    for n in _public_names(inner)
+                    if hasattr(inner, n) and id(getattr(inner, n)) not in shown
+                ]
+                if more:
+                    sections.append((inner, more))
     return exported, sections
 
 
