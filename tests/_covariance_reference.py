@@ -1,20 +1,21 @@
 """The raw-product covariance pass of sessions 18-26, kept as the tests' bit reference.
 
-Until session 27, :mod:`geoecg._kernels.covariance_stream` computed the raw cross products of
-a record with :func:`_gram_stream`: whole L2-resident tiles, in 4 x 4 triangle blocks
-(:func:`_tri8`) and 4 x 2 blocks (:func:`_blk8`) of explicit 8-lane vector code, each block also
-summing one or two leads' next tile with a software prefetch :data:`RIDE_PREFETCH` samples ahead
-in it, and the heads of the rows the following block sums prefetched into the L2
-(:func:`_prefetch_heads`). Session 27 (helper 4, registry of ``docs/benchmarks/riemann.md``)
-replaced it with the time-blocked pass :func:`geoecg._kernels.covariance_stream._gram_blocked`,
-which gives the same bits; the library no longer calls this code, so it lives here, moved
-unchanged from ``geoecg/_kernels/covariance_lanes8.py`` and ``covariance_stream.py`` (commit
-0f1a4e2) except that numba does not cache it on disk (``cache=False``: numba stamps a cache with
-its own file only, so a change to a library kernel called from here would leave a stale copy;
-see :mod:`geoecg._numba_cache`). Compiled, it calls the library's lane intrinsics, blocks and
-row sums, so the tests compare the new pass with the old one bit for bit; under
-``NUMBA_DISABLE_JIT=1`` and through :func:`geoecg._numba_cache.interpreted` it runs as Python
-(the prefetch intrinsics' twins do nothing).
+Until session 27, :mod:`geoecg._kernels.covariance_stream` computed the raw cross products of a
+record with :func:`_gram_stream`: whole L2-resident tiles, in 4 x 4 triangle blocks (:func:`_tri8`)
+and 4 x 2 blocks (:func:`_blk8`) of explicit 8-lane vector code, each block also summing one or two
+leads' next tile with a software prefetch :data:`RIDE_PREFETCH` samples ahead in it, and the heads
+of the rows the following block sums prefetched into the L2 (:func:`_prefetch_heads`). Session 27
+(helper 4, registry of ``docs/benchmarks/riemann.md``) replaced it with the time-blocked pass
+:func:`geoecg._kernels.covariance_stream._gram_blocked`, which gives the same bits (since session
+28, helper 3, the products only: its row sums, every tile's from the blocks' 8 lanes, differ by
+rounding); the library no longer calls this code, so it lives here, moved unchanged from
+``geoecg/_kernels/covariance_lanes8.py`` and ``covariance_stream.py`` (commit 0f1a4e2) except that
+numba does not cache it on disk (``cache=False``: numba stamps a cache with its own file only, so a
+change to a library kernel called from here would leave a stale copy; see
+:mod:`geoecg._numba_cache`). Compiled, it calls the library's lane intrinsics, blocks and row sums,
+so the tests compare the new pass's products with the old one's bit for bit (the row sums to 1e-13
+relative); under ``NUMBA_DISABLE_JIT=1`` and through :func:`geoecg._numba_cache.interpreted` it runs
+as Python (the prefetch intrinsics' twins do nothing).
 
 No validation here: callers pass C-contiguous float64 or float32 arrays.
 """
