@@ -182,10 +182,21 @@ def precheck(name: str, argv: list[str]) -> str | None:
     str or None
         ``"geoecg bench NAME: error: ..."`` (what :func:`geoecg.cli.main` prints for the
         runner's own ``FileNotFoundError``), or None when the runner should go on.
+
+    Raises
+    ------
+    TypeError
+        ``name`` is not a str, or ``argv`` is a str or holds a word that is not a str.
     """
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a str (a bench name), got {type(name).__name__}")
+    bad = [w for w in argv if not isinstance(w, str)]
+    if isinstance(argv, str) or bad:  # argparse's own error would be an AttributeError
+        what = "a str" if isinstance(argv, str) else f"{type(bad[0]).__name__} {bad[0]!r}"
+        raise TypeError(f"argv must be a list of str (the words of the command line), got {what}")
     if name not in PRECHECKS:
         return None
-    args = _parsed(name, argv)
+    args = _parsed(name, list(argv))
     if args is None or not args.data:  # no --data: $GEOECG_DATA, the runner's to read
         return None
     try:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import numbers
 import re
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
@@ -150,7 +151,17 @@ def prematurity_floor(rr, k, *, min_beats=20, min_sd=0.0):
 def _candidates(name, values) -> list:
     """``values`` (a sequence of None or finite numbers >= 0) as floats; ValueError naming
     ``name`` otherwise, a ``bool`` included (an infinite ``k`` gave a floor of -inf, or NaN on
-    a record without spread, and :func:`prematurity_floor` refuses it)."""
+    a record without spread, and :func:`prematurity_floor` refuses it). ``values`` that is not
+    a sequence (a str, whose characters were read as candidates, a mapping, a set, a number,
+    None) is a ``TypeError`` naming ``name`` (session 28)."""
+    if isinstance(values, (str, bytes, Mapping, set, frozenset)) or not isinstance(
+        values, Iterable
+    ):
+        off = " ((None,) turns it off)" if values is None else ""
+        raise TypeError(
+            f"{name} must be a sequence (list or tuple) of None or finite numbers >= 0, got "
+            f"{type(values).__name__} {values!r}{off}"
+        )
     ks = list(values)
     out = []
     for k in ks:

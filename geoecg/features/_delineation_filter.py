@@ -19,9 +19,24 @@ from scipy.signal import butter, sosfilt, sosfilt_zi
 
 @lru_cache(maxsize=32)
 def _design(fs: float, lo: float, hi: float) -> tuple[np.ndarray, np.ndarray]:
-    """Order-2 Butterworth band-pass sections and their filtfilt initial state (read-only)."""
-    sos = butter(2, [lo, hi], btype="bandpass", fs=fs, output="sos")
-    zi = sosfilt_zi(sos)
+    """Order-2 Butterworth band-pass sections and their filtfilt initial state (read-only).
+
+    A band too narrow for the rate (``fs`` of the order of 1e9 Hz for a 0.5-15 Hz band) has no
+    float64 design: a ``ValueError`` naming ``fs`` and the band (was numpy's "Singular
+    matrix")."""
+    try:
+        with np.errstate(all="ignore"):  # numpy's floating-point warnings of that case
+            sos = butter(2, [lo, hi], btype="bandpass", fs=fs, output="sos")
+            zi = sosfilt_zi(sos)
+        ok = np.isfinite(sos).all() and np.isfinite(zi).all()
+    except np.linalg.LinAlgError:
+        ok = False
+    if not ok:
+        raise ValueError(
+            f"fs={fs:g} Hz is too high for the {lo:g}-{hi:g} Hz band filter of delineation "
+            "(no float64 design at that rate): fs must be the signal's sampling rate in Hz "
+            "(delineation is tested at 100 and 500 Hz; resample a faster signal)"
+        )
     sos.setflags(write=False)
     zi.setflags(write=False)
     return sos, zi

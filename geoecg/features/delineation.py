@@ -402,6 +402,11 @@ def _check_signal(signal, fs):
         x = x[None, :]
     if x.ndim != 2:
         raise ValueError(f"signal must be (n_samples,) or (n_leads, n_samples), got {x.shape}")
+    if x.shape[0] == 0:  # was an IndexError further on
+        raise ValueError(
+            f"signal has no leads, shape {x.shape}: expected (n_samples,) or "
+            "(n_leads, n_samples) with at least one lead"
+        )
     check_layout(x)  # (n_samples, n_leads) named as such, not as a complaint about rpeaks
     fs = check_fs(fs)  # text -> TypeError, like the rest of the API; <= 0 / NaN -> ValueError
     if fs < 50:

@@ -88,6 +88,13 @@ def fit_r_amplitude_map(Y_true, Y_rec, fs, rpeaks, n_quantiles=N_QUANTILES):
     q = np.linspace(0.0, 1.0, int(n_quantiles))
     a_rec = r_amplitudes(Y_rec, fs, rpeaks=rpeaks)
     a_true = r_amplitudes(Y_true, fs, rpeaks=rpeaks)
+    if not (np.isfinite(a_rec).any(axis=0).all() and np.isfinite(a_true).any(axis=0).all()):
+        raise ValueError(  # was a map of NaN (amplitudes left as they were) and RuntimeWarnings
+            "amplitude='r_quantile' found no R amplitude in any training record (no R-peak "
+            f"detected on the source leads at fs={fs:g} Hz in records of {Y_true.shape[-1]} "
+            "samples): fs must be the records' sampling rate in Hz; or use "
+            "amplitude='conditional'"
+        )
     return np.stack([np.nanquantile(a_rec, q, axis=0), np.nanquantile(a_true, q, axis=0)])
 
 

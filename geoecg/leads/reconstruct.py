@@ -261,6 +261,15 @@ class LeadReconstructor(ThreeDInputMixin, _LinearMaps, TransformerMixin, BaseEst
         fs : float, optional
             Sampling rate of ``X`` (Hz), kept as ``fs_`` for ``transform(X, fs=...)`` to
             check; must equal the ``fs`` parameter when both are given.
+
+        Raises
+        ------
+        ValueError
+            Besides the record checks above: ``template_neighbors`` / ``map_neighbors``
+            with training records shorter than the 0.7-s beat window at ``fs`` (session 28:
+            was a silent no-op, or a ``MemoryError`` for an ``fs`` far above the records'
+            rate); ``amplitude="r_quantile"`` where no training record has an R-peak on the
+            source leads (was a map of NaN that left the amplitudes as they were).
         """
         src = self._check_params()
         X = self._as_array(X)
@@ -303,6 +312,14 @@ class LeadReconstructor(ThreeDInputMixin, _LinearMaps, TransformerMixin, BaseEst
         self.amplitude_map_ = self.template_keys_ = self.template_beats_ = None
         self.neighbour_maps_ = peaks = keys = desc = None
         if self.template_neighbors or self.map_neighbors:
+            pre, post = _window(float(self.fs))
+            if pre + post > X.shape[2]:  # no beat fits: was a silent no-op, or a MemoryError
+                raise ValueError(
+                    f"template_neighbors / map_neighbors take median beats of {pre + post} "
+                    f"samples (-0.25 .. +0.45 s at fs={float(self.fs):g} Hz) from the training "
+                    f"records, which have {X.shape[2]}: fs must be the records' sampling rate "
+                    "in Hz, and the records at least 0.7 s long"
+                )
             B, peaks = median_beats(X, self.src_idx_, float(self.fs))
         if self.map_neighbors:
             desc = source_descriptors(B[:, self.src_idx_[0]], peaks, float(self.fs), _window(fs)[0])
