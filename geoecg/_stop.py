@@ -18,6 +18,17 @@ one for a block of code: an unraisable ``KeyboardInterrupt`` (or subclass, such 
 thread with :func:`signal.pthread_kill`, so that a sleep or a wait is woken as by the first
 one; :func:`_thread.interrupt_main` where there is none) from a short-lived thread a moment
 later, when the main thread has left the callback. Anything else goes to the previous hook.
+
+A stop can also come out of library code as ANOTHER exception: when the handler runs inside
+Python code called from a C extension that then returns a value (numba's dispatcher loading a
+kernel from its cache), Python raises ``SystemError(... returned a result with an exception
+set)``, an ``Exception``, which scikit-learn's cross-validation records as a failed fit
+(session 28: a ``geoecg bench reconstruct`` stopped by SIGTERM chose another inner-CV setting
+and wrote ``"complete": true``). So the handlers of the command line record the stop here
+(:func:`record_stop`) before raising, and the writers of finished results
+(:mod:`geoecg.commands.bench_io`) and :func:`geoecg.cli.main` consult :func:`stop_requested`:
+a run during which a stop was requested never writes a complete result and always ends as a
+stop (:func:`raise_if_stopped`), whatever exception type the stop took on the way.
 """
 
 from __future__ import annotations
@@ -29,7 +40,64 @@ import sys
 import threading
 import time
 
-__all__ = ["redeliver_dropped_stops"]
+__all__ = [
+    "Terminated",
+    "clear_stop",
+    "raise_if_stopped",
+    "record_stop",
+    "redeliver_dropped_stops",
+    "stop_exception",
+    "stop_requested",
+]
+
+#: the signal number of the stop requested in this process (None: none), see record_stop
+_requested: list[int] = []
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM while a command runs: raised in the main thread, so the command stops the
+    way Ctrl-C stops it (a bench ``--json`` keeps its finished stages, with this as the
+    reason; worker pools are shut down). Also :class:`geoecg.cli.Terminated`."""
+
+    signum = signal.SIGTERM  # a dropped one is delivered again as this (geoecg._stop)
+
+
+def record_stop(signum: int) -> None:
+    """Record that signal ``signum`` asked this process to stop (the first one is kept).
+
+    Called by the command line's SIGINT / SIGTERM handlers before they raise: the record
+    survives the exception being caught, dropped or turned into another one on its way.
+    """
+    if not _requested:
+        _requested.append(int(signum))
+
+
+def stop_requested() -> int | None:
+    """The signal number of the stop recorded in this process, or None."""
+    return _requested[0] if _requested else None
+
+
+def clear_stop() -> None:
+    """Forget the recorded stop (:func:`geoecg.cli.main` does at the start of a command)."""
+    _requested.clear()
+
+
+def stop_exception(signum: int) -> KeyboardInterrupt:
+    """The exception a stop by ``signum`` raises: :class:`Terminated` for SIGTERM,
+    ``KeyboardInterrupt`` otherwise (Ctrl-C)."""
+    if signum == signal.SIGTERM:
+        return Terminated(f"stopped by {signal.Signals(signum).name}")
+    return KeyboardInterrupt()
+
+
+def raise_if_stopped() -> None:
+    """Raise the recorded stop's exception (:func:`stop_exception`), if one was recorded.
+
+    For code that must not go on after a stop whose own exception may have been swallowed:
+    before a finished unit or stage is stored, before a result is written as complete.
+    """
+    if _requested:
+        raise stop_exception(_requested[0])
 
 
 def _numba_compiling() -> bool:

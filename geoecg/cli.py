@@ -24,7 +24,15 @@ from . import __version__
 from ._atomic import check_output_file
 from ._optional import MissingOptionalDependency
 from ._progress import close_open_bars, forced_progress
-from ._stop import redeliver_dropped_stops
+from ._stop import (
+    Terminated,
+    clear_stop,
+    raise_if_stopped,
+    record_stop,
+    redeliver_dropped_stops,
+    stop_exception,
+    stop_requested,
+)
 
 __all__ = ["BENCH_MODULES", "COMMAND_MODULES", "build_parser", "main"]
 
@@ -181,30 +189,32 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-class Terminated(KeyboardInterrupt):
-    """SIGTERM while a command runs: raised in the main thread, so the command stops the
-    way Ctrl-C stops it (a bench ``--json`` keeps its finished stages, with this as the
-    reason; worker pools are shut down)."""
-
-    signum = signal.SIGTERM  # a dropped one is delivered again as this (geoecg._stop)
-
-
 @contextlib.contextmanager
 def _sigterm_stops_like_ctrl_c():
     """Turn SIGTERM (``kill PID``, ``timeout``, a batch scheduler) into :class:`Terminated`
-    for the duration of the block (main thread only; the old handler is put back)."""
+    for the duration of the block (main thread only; the old handler is put back). Both
+    SIGTERM and Ctrl-C (SIGINT, where Python's own handler is in place) are recorded
+    (:func:`geoecg._stop.record_stop`) before the exception is raised, so that a stop whose
+    exception library code turned into another one (a ``SystemError`` out of a C extension,
+    caught as a failed fit) still stops the command (:func:`main`)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def stop(signum, frame):
-        raise Terminated(f"stopped by {signal.Signals(signum).name}")
+        record_stop(signum)
+        raise stop_exception(signum)
 
     old = signal.signal(signal.SIGTERM, stop)
+    old_int = signal.getsignal(signal.SIGINT)
+    if old_int is signal.default_int_handler:
+        signal.signal(signal.SIGINT, stop)
     try:
         yield
     finally:
         signal.signal(signal.SIGTERM, old)
+        if old_int is signal.default_int_handler:
+            signal.signal(signal.SIGINT, old_int)
 
 
 def _stopped(args, why: str) -> str:
@@ -240,7 +250,11 @@ def main(argv: list[str] | None = None) -> int:
     ``OSError`` of the run (a file that could not be read or written) prints one line
     instead of a traceback; both end with exit status 2. A Ctrl-C or SIGTERM whose exception
     Python had to drop (raised inside a callback from C code, as while numba compiles) is
-    delivered again (:mod:`geoecg._stop`). A ``bench`` whose data folder is missing, empty
+    delivered again (:mod:`geoecg._stop`); one that library code turned into another
+    exception (a ``SystemError`` out of a C extension, or caught as a failed fit) still
+    ends the command as a stop, with the same line and exit status (the stop is recorded
+    when its signal arrives, and no result is written as complete after it). A ``bench``
+    whose data folder is missing, empty
     or another database's is refused before its modules are imported
     (:mod:`geoecg.commands.bench_precheck`: the runner's own message, exit status 2).
     """
@@ -258,12 +272,28 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:  # Ctrl-C while the command's modules are imported
         print("geoecg: interrupted (Ctrl-C) before the command started", file=sys.stderr)
         return EXIT_INTERRUPT
+    clear_stop()
     try:
         if getattr(args, "json", None) is not None:  # before the work, not after it
             check_output_file(args.json, "--json")
         progress = forced_progress(getattr(args, "progress", None))
         with redeliver_dropped_stops(), _sigterm_stops_like_ctrl_c(), progress:
-            return int(args._run(args) or 0)
+            rc = int(args._run(args) or 0)
+        raise_if_stopped()  # a stop whose exception was swallowed on its way
+        return rc
+    except Exception as exc:
+        signum = stop_requested()
+        if signum is None:
+            rc = _failed(args, exc)
+            if rc is None:
+                raise
+            return rc
+        close_open_bars()  # the stop, whatever exception it became inside library code
+        if signum == signal.SIGTERM:
+            print(_stopped(args, str(stop_exception(signum))), file=sys.stderr)
+            return EXIT_SIGTERM
+        print(_stopped(args, "interrupted (Ctrl-C)"), file=sys.stderr)
+        return EXIT_INTERRUPT
     except Terminated as exc:
         close_open_bars()  # a bar redrawn later would follow the stop line
         print(_stopped(args, str(exc)), file=sys.stderr)
@@ -272,14 +302,22 @@ def main(argv: list[str] | None = None) -> int:
         close_open_bars()
         print(_stopped(args, "interrupted (Ctrl-C)"), file=sys.stderr)
         return EXIT_INTERRUPT
-    except MissingOptionalDependency as exc:  # one sentence naming the extra to install
+    finally:
+        clear_stop()
+
+
+def _failed(args, exc: Exception) -> int | None:
+    """Exit status 2 and one line for the expected errors of a command (None: any other
+    exception, which :func:`main` re-raises)."""
+    if isinstance(exc, MissingOptionalDependency):  # one sentence naming the extra to install
         print(exc, file=sys.stderr)
         return 2
-    except (OSError, ValueError, TypeError, KeyError) as exc:  # OSError: a file not written
+    if isinstance(exc, OSError | ValueError | TypeError | KeyError):  # OSError: not written
         close_open_bars()
         words = ("geoecg", args.command, getattr(args, "bench", None))  # bench: its name too
         print(f"{' '.join(w for w in words if w)}: error: {exc}", file=sys.stderr)
         return 2
+    return None
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .._kernels.cohort import flat_leads
+from .._stop import raise_if_stopped
 from ..io.fast import read_signal
 from .feature_sets import FeatureSet, RecordData
 from .sources import RecordRef
@@ -286,6 +287,7 @@ def run_chunk(refs: list[RecordRef], cfg: RunConfig, path: str) -> dict:
     """Compute and write one part; returns a small summary (counts, CPU s, peak RSS MB)."""
     t0, c0 = time.perf_counter(), time.process_time()
     table = compute_rows(refs, cfg)
+    raise_if_stopped()  # a stop caught as a record's error: the part is not finished
     write_atomic(table, path)
     n_err = len(refs) - table.column("error").null_count
     rss_mb = peak_rss_mb()

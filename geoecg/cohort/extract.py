@@ -23,6 +23,7 @@ import pyarrow.parquet as pq
 
 from .. import __version__
 from .._atomic import write_text_atomic
+from .._stop import raise_if_stopped
 from .._validation import check_fs
 from ..io.fast import read_signal
 from ._chunk import ID_COLUMNS, RunConfig, run_chunk, write_atomic
@@ -353,6 +354,7 @@ def extract_features(
             write_atomic(pa.Table.from_pandas(meta.reset_index()), str(out / SOURCE_METADATA))
     todo = [(f, c) for f, c in plan if not (out / f).is_file()]
     summaries = _run(todo, cfg, out, backend, n_jobs, scheduler, progress, dashboard)
+    raise_if_stopped()  # a stop swallowed on its way: the manifest stays incomplete
     manifest["complete"] = True
     _write_json(man_path, manifest)
     rss = [s["max_rss_mb"] for s in summaries]

@@ -12,6 +12,15 @@ finished with ``"complete": false`` before re-raising. A runner whose library ca
 over outer folds or seeds passes a :class:`FoldLog` as the call's ``on_fold`` hook: each
 finished unit is written at once, and ``--resume`` skips the units already in the file.
 Nothing here computes a figure.
+
+After a stop was requested (Ctrl-C or SIGTERM at the command line, recorded by
+:func:`geoecg._stop.record_stop`), nothing is written or kept as finished: :func:`dump_json`
+refuses every payload but one marked ``"complete": false`` (it raises the stop instead), a
+stage, unit or snapshot is not stored, and a :class:`JsonSink` left normally or through
+another exception writes ``"complete": false`` with the stop as its reason. A stop whose own
+exception library code swallowed or turned into another (a ``SystemError`` out of a C
+extension, counted as a failed fit by a cross-validation) would otherwise end as a
+"complete" result computed with part of the work missing.
 """
 
 from __future__ import annotations
@@ -24,6 +33,7 @@ from pathlib import Path
 
 from .._atomic import write_text_atomic
 from .._code_fingerprint import code_fingerprint
+from .._stop import raise_if_stopped, stop_exception, stop_requested
 from .._versions import ENVIRONMENT, MODEL_LIBRARIES, package_versions
 from .bench_args import add_common, data_dir, env_folder, output_file, parse_list
 
@@ -97,7 +107,13 @@ def dump_json(path, obj, *, indent: int = 1, default=None) -> None:
     >>> dump_json(f, [{"auc": float("nan")}, 1])
     >>> json.loads(f.read_text())
     [{'auc': None}, 1]
+
+    After a stop was requested (:mod:`geoecg._stop`), only a dict with ``"complete": false``
+    is written; anything else raises the stop's exception and writes nothing.
     """
+    unfinished = isinstance(obj, dict) and obj.get("complete") is False
+    if stop_requested() is not None and not unfinished:
+        raise_if_stopped()
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(to_jsonable(obj), indent=indent, allow_nan=False, default=default)
@@ -192,8 +208,10 @@ class JsonSink:
 
         ``value`` may be a function of no argument that computes the stage: it is not
         called when ``--resume`` restored the stage (the stored value is returned)."""
+        raise_if_stopped()
         if callable(value):
             value = self._restored[name] if name in self._restored else value()
+        raise_if_stopped()  # computed while a stop was swallowed: not a finished stage
         self.results[name] = value
         self.stages.append(name)
         self.write(complete=False, reason="running: later stages not finished")
@@ -203,6 +221,7 @@ class JsonSink:
         """Keep finished unit ``key`` in :attr:`done`, written with the next write (a stage,
         a :meth:`snapshot`, the end): the ``on_fold`` hook of a library call that also
         calls :meth:`snapshot` (:func:`geoecg.estimators.ptbxl_protocol.ptbxl_study`)."""
+        raise_if_stopped()
         self.done[key] = unit
 
     def snapshot(self, results: dict) -> None:
@@ -221,6 +240,7 @@ class JsonSink:
         >>> d["complete"], d["methods"]
         (True, {'mdm': 0.7})
         """
+        raise_if_stopped()
         self.results = results
         self.write(complete=False, reason="running: later methods or stages not finished")
 
@@ -246,6 +266,14 @@ class JsonSink:
         return self
 
     def __exit__(self, kind, exc, tb) -> bool:
+        signum = stop_requested()
+        if signum is not None and not isinstance(exc, KeyboardInterrupt):
+            # a stop swallowed (kind None) or turned into another exception on its way
+            stop = stop_exception(signum)
+            if kind is None:
+                self.write(complete=False, reason=_stop_reason(stop))
+                raise stop
+            kind, exc = type(stop), stop
         if kind is None:
             self.write(complete=True, quiet=self.quiet)
             return False
@@ -255,6 +283,13 @@ class JsonSink:
         except Exception as e:  # never hide the original exception behind a write error
             log(f"could not write the unfinished figures to {self.path}: {e}")
         return False
+
+
+def _stop_reason(stop: BaseException) -> str:
+    """The ``"reason"`` :meth:`JsonSink.__exit__` writes for a stop's exception."""
+    if type(stop) is KeyboardInterrupt:
+        return "interrupted (KeyboardInterrupt)"
+    return f"{type(stop).__name__}: {stop}"
 
 
 #: Flags that do not change a figure: not compared when resuming.
@@ -442,7 +477,9 @@ class FoldLog:
         write_json(self.path, payload, quiet=True)
 
     def __call__(self, key, unit) -> None:
-        """The ``on_fold`` hook: store finished unit ``key`` and rewrite the file."""
+        """The ``on_fold`` hook: store finished unit ``key`` and rewrite the file (not after
+        a stop was requested: the unit may have been computed with part of it missing)."""
+        raise_if_stopped()
         self.done[key] = unit
         self._write()
 
@@ -453,7 +490,9 @@ class FoldLog:
         return {"on_fold": self, "done_folds": self.done, "progress": self.progress}
 
     def finish(self, payload: dict, *, quiet: bool = False) -> None:
-        """Write the runner's figures with ``"complete": true`` (and these versions)."""
+        """Write the runner's figures with ``"complete": true`` (and these versions); after a
+        stop was requested, raise it instead (the file keeps the finished units)."""
+        raise_if_stopped()
         out = {**payload, "complete": True}
         out.setdefault("versions", self._versions)
         write_json(self.path, out, quiet=quiet)

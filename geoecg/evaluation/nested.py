@@ -89,7 +89,10 @@ def nested_evaluate(
         With a non-empty ``param_grid`` the estimator is wrapped in a
         :class:`~sklearn.model_selection.GridSearchCV` that chooses among the grid on the
         outer fold's *training* patients only (inner ``GroupKFold``) and refits the choice
-        on all of them; without one it is fitted as it is.
+        on all of them; without one it is fitted as it is. Every candidate must be a valid
+        setting: a fit that fails (inner or outer) raises its exception (scikit-learn's
+        ``error_score="raise"``) instead of being scored NaN, which would silently let
+        another candidate win (before session 28 it was).
     X : array_like, shape (n_samples, n_features)
     y : array_like, shape (n_samples,)
     groups : array_like, shape (n_samples,)
@@ -185,8 +188,10 @@ def nested_evaluate(
     out = {}
     for name, spec in pipelines.items():
         est, grid = spec if isinstance(spec, tuple) else (spec, None)
-        search = (
-            GridSearchCV(clone(est), grid, cv=inner, scoring=scoring, refit=True)
+        search = (  # a failed fit raises: a NaN score would let another candidate win
+            GridSearchCV(
+                clone(est), grid, cv=inner, scoring=scoring, refit=True, error_score="raise"
+            )
             if grid
             else clone(est)
         )
@@ -243,6 +248,7 @@ def _outer_fits(search, X, y, splits, params, n_jobs) -> list:
             return_estimator=True,
             scoring=_no_score,
             n_jobs=n_jobs,
+            error_score="raise",
         )
     return list(cv_out["estimator"])
 

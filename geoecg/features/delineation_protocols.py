@@ -21,6 +21,7 @@ import warnings
 import numpy as np
 
 from .._progress import progress_bar
+from .._stop import raise_if_stopped
 from ..evaluation.delineation import (
     consensus_waves,
     criterion_scores,
@@ -99,6 +100,7 @@ def nk_delineate(nk, x: np.ndarray, rpeaks: np.ndarray, fs: float, method: str):
     try:
         _, waves = nk.ecg_delineate(clean, rpeaks=rpeaks, sampling_rate=int(fs), method=method)
     except Exception:  # NeuroKit2 fails on some strips; count it as no detection
+        raise_if_stopped()  # unless it was a stop (Ctrl-C / SIGTERM) that came out as this
         waves = {}
     dt = time.thread_time() - t0
     out = np.full((rpeaks.size, len(FIDUCIALS)), np.nan)

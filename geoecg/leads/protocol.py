@@ -86,6 +86,12 @@ def select_reconstructor(
     -------
     (LeadReconstructor, dict)
         The estimator refitted on all of ``X`` and the chosen settings.
+
+    Raises
+    ------
+    Exception
+        The exception of an inner fit that failed (``error_score="raise"``; before session
+        28 the candidate was scored NaN and another one chosen, silently).
     """
     from sklearn.model_selection import GridSearchCV, GroupKFold
 
@@ -93,7 +99,10 @@ def select_reconstructor(
     if grid is None:
         one = len(parse_leads(source)) == 1 and method in SINGLE_LEAD_GRIDS
         grid = (SINGLE_LEAD_GRIDS if one else RECONSTRUCTION_GRIDS)[method]
-    gs = GridSearchCV(LeadReconstructor(source, method, fs=fs, **kw), grid, cv=GroupKFold(n_splits))
+    est = LeadReconstructor(source, method, fs=fs, **kw)
+    # every candidate is a valid setting: a failed fit is an error (or a stop that came out of
+    # a C extension as SystemError), never a NaN score that lets another candidate win
+    gs = GridSearchCV(est, grid, cv=GroupKFold(n_splits), error_score="raise")
     gs.fit(X, groups=groups)
     chosen = {k: (v if k != "phase_edges_s" else "beat") for k, v in gs.best_params_.items()}
     return gs.best_estimator_, chosen
