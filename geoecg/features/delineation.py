@@ -28,11 +28,6 @@ band (0.5-15 Hz), then runs :func:`geoecg._kernels.delineation.delineate_lead` a
   not from inside its q wave (whose level then misplaced the T wave). A P wave
   (per lead or global) whose span holds that stimulus is reported absent (rule AE, registry
   item 38, ``_delineation_spike.py``): the P/T band had spread the stimulus into a P-like bump.
-* **Global QRS onset** (rule AG, registry items 40, 41, ``_delineation_align.py``): the mean
-  of the leads' onsets, moved halfway to the record's aligned onset (the beat's R-peak shifted
-  to its best correlation, over the combined leads, with the median beat, plus the median
-  onset-to-anchor time of the beats that correlate at least 0.9 with it; at least 3 such
-  beats, no pacing stimulus).
 * **T**: the largest deflection from the isoelectric level (the QRS-onset level) between
   the QRS offset + ``t_gap_ms`` and an RR-dependent end; a T smaller than ``t_min_rel`` times
   the QRS amplitude is absent. Onset and offset come from the limbs of that deflection by
@@ -114,7 +109,6 @@ from scipy.signal import resample_poly
 from .._kernels import delineation as _k
 from .._validation import check_fs, check_layout, check_rpeaks, select_leads
 from . import _delineation_p as _dp
-from ._delineation_align import align_qrs_onsets as _align_qrs_onsets
 from ._delineation_checks import check_settings as _check_settings
 from ._delineation_filter import band_filter as _filter
 from ._delineation_order import fiducials_in_order as _fiducials_in_order
@@ -611,8 +605,6 @@ def delineate(
     if nb and n >= 16:
         # rules AB, AB2 (registry items 33, 34): QRS onset on the unfiltered derivative
         _raw_qrs_onsets(qin, bad, dq, lead_s, g, rpw, par, lo_min, shift, use, wfs)
-        # rule AG (registry items 40, 41): global QRS onset halfway to the aligned median beat's
-        _align_qrs_onsets(xq, g, rpw, spk, use, wfs)
         # rule AD (registry items 36-37): P and T fiducials in the documented order
         _fiducials_in_order(lead_s, lead_r, g, gr, xw, use)
     if up > 1:  # back to (fractional) sample indices at fs
