@@ -22,6 +22,8 @@ from geoecg._kernels.spd import (
     SYM_NONFINITE,
     SYM_OK,
     _congruence,
+    _tridiagonal_ql,
+    _tridiagonal_ql2,
     _tridiagonalise,
     eigh_small,
     eigh_stack,
@@ -402,3 +404,76 @@ def test_log_vectors_lanes_kernel_twin_no_reflection():
     log_vectors(X=X, W=W, out=out, dist=dist)
     t_out, t_dist = _log_vectors_twin(X, W)
     assert np.array_equal(out, t_out) and np.array_equal(dist, t_dist)
+
+
+def _tridiagonal_of(rng, n, kind):
+    """Diagonal, sub-diagonal and ``Q^T`` of a symmetric ``n x n`` (kinds: random, condition
+    1e10, repeated eigenvalues, exactly identity, already diagonal, tiny off-diagonal)."""
+    if kind == "identity":
+        a = np.eye(n)
+    elif kind == "diagonal":
+        a = np.diag(np.arange(1.0, n + 1.0))
+    elif kind == "repeated":
+        Q = np.linalg.qr(rng.standard_normal((n, n)))[0]
+        w = np.repeat([1.0, 2.0, 2.0, 5.0], (n + 3) // 4)[:n]
+        a = (Q * w) @ Q.T
+    elif kind == "cond1e10":
+        a = _spd(rng, 1, n, 1e10)[0]
+    elif kind == "tiny":
+        a = np.diag(np.linspace(1.0, 2.0, n)) + 1e-300 * np.ones((n, n))
+    else:
+        a = _spd(rng, 1, n)[0]
+    a = np.ascontiguousarray((a + a.T) / 2)
+    d, e, zt = np.empty(n), np.empty(n), np.empty((n, n))
+    _tridiagonalise(a.copy(), d, e, zt)
+    return d, e, zt
+
+
+@pytest.mark.parametrize("n", [2, 3, 12, 64])
+def test_tridiagonal_ql2_twin_bit_identical(rng, n):
+    """The two interleaved QL chains give each matrix the bits of the one-matrix QL, for
+    every pairing of kinds (different sweep counts per lane, one lane done before the other)."""
+    kinds = ["random", "cond1e10", "repeated", "identity", "diagonal", "tiny"]
+    if n > 12:  # fewer pairings at 64 x 64 (the JIT-off job runs this test as Python)
+        kinds = ["random", "cond1e10", "identity"]
+    mats = {k: _tridiagonal_of(rng, n, k) for k in kinds}
+    for ka in kinds:
+        for kb in kinds:
+            a = [x.copy() for x in mats[ka]]
+            b = [x.copy() for x in mats[kb]]
+            ok = _tridiagonal_ql2(*a, *b)
+            for lane, (k, got) in enumerate(((ka, a), (kb, b))):
+                t = [x.copy() for x in mats[k]]
+                assert ((ok >> lane) & 1) == int(_tridiagonal_ql(*t))
+                for x, y in zip(got, t, strict=True):
+                    assert np.array_equal(x, y), (ka, kb, lane)
+
+
+@pytest.mark.parametrize("n, n_mat", [(c, m) for c in (2, 12) for m in (1, 2, 3, 5, 7)] + [(64, 3)])
+def test_log_vectors_pairs_twin_bit_identical(rng, n, n_mat):
+    """``log_vectors`` with the QL of lane pairs interleaved keeps the composition's bits on
+    stacks of every length modulo the lanes, with identity, condition-1e10 and
+    repeated-eigenvalue matrices, at one and at two references; and agrees with pyRiemann."""
+    X = _spd(rng, n_mat, n)
+    X[0] = np.eye(n)
+    if n_mat > 1:
+        X[1] = _spd(rng, 1, n, 1e10)[0]
+    if n_mat > 2:
+        Q = np.linalg.qr(rng.standard_normal((n, n)))[0]
+        X[2] = (Q * np.repeat([1.0, 3.0], (n + 1) // 2)[:n]) @ Q.T
+        X[2] = (X[2] + X[2].T) / 2
+    W = np.empty((2, n, n))
+    refs = (np.eye(n), _spd(rng, 1, n, 1e3)[0])
+    for q, M in enumerate(refs):
+        sym_function(a=M, code=INVSQRT, power=1.0, out=W[q])
+    out, dist = np.empty((n_mat, 2 * n * (n + 1) // 2)), np.empty((n_mat, 2))
+    log_vectors(X=X, W=W, out=out, dist=dist)
+    t_out, t_dist = _log_vectors_twin(X, W)
+    assert np.array_equal(out, t_out) and np.array_equal(dist, t_dist)
+    # pyRiemann to 1e-10 where the input allows it: at condition 1e10 neither side is accurate
+    # to that (see test_log_vectors_ill_conditioned); that matrix is held to the twin's bits only
+    p, keep = n * (n + 1) // 2, np.arange(n_mat) != 1
+    for q, M in enumerate(refs):
+        ref = tangent_space(X[keep], M, metric="riemann")
+        scale = max(1.0, np.abs(ref).max())
+        assert np.abs(out[keep, q * p : (q + 1) * p] - ref).max() <= ATOL * scale

@@ -187,6 +187,136 @@ def _tridiagonal_ql(d, e, zt):
     return True
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _ql_block(d, e, lo):
+    """The next block of :func:`_tridiagonal_ql`: ``lo`` moved past converged eigenvalues and
+    the first ``m >= lo`` with a negligible ``e[m]``; ``(n, n)`` when every eigenvalue is done."""
+    n = d.shape[0]
+    while lo < n:
+        m = lo
+        while m < n - 1:
+            if abs(e[m]) <= _EPS * (abs(d[m]) + abs(d[m + 1])):
+                break
+            m += 1
+        if m != lo:
+            return lo, m
+        lo += 1
+    return n, n
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _ql_shift(d, e, lo, m):
+    """The Wilkinson-shifted start ``g`` of a :func:`_tridiagonal_ql` sweep over ``lo..m``."""
+    g = (d[lo + 1] - d[lo]) / (2.0 * e[lo])
+    r = _norm2(g, 1.0)
+    return d[m] - d[lo] + e[lo] / (g + (r if g >= 0.0 else -r))
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _ql_rotation(d, e, zt, i, m, s, c, p, g):
+    """One rotation (row ``i``) of a :func:`_tridiagonal_ql` sweep ending at ``m``: the same
+    operations in the same order; returns ``(s, c, p, g, ok)``, ``ok`` False on an underflow
+    (the eigenvalue deflated, the sweep to restart)."""
+    f = s * e[i]
+    b = c * e[i]
+    r = _norm2(f, g)
+    e[i + 1] = r
+    if r == 0.0:
+        d[i + 1] -= p
+        e[m] = 0.0
+        return s, c, p, g, False
+    s = f / r
+    c = g / r
+    g = d[i + 1] - p
+    r = (d[i] - g) * s + 2.0 * c * b
+    p = s * r
+    d[i + 1] = g + p
+    g = c * r - b
+    for k in range(zt.shape[1]):
+        f = zt[i + 1, k]
+        zt[i + 1, k] = s * zt[i, k] + c * f
+        zt[i, k] = c * zt[i, k] - s * f
+    return s, c, p, g, True
+
+
+@njit(cache=True, nogil=True)
+def _tridiagonal_ql2(da, ea, za, db, eb, zb):
+    """:func:`_tridiagonal_ql` of two tridiagonals side by side (``a`` and ``b``), their
+    sweeps interleaved rotation by rotation so that the CPU overlaps the two latency-bound
+    chains (square root, divisions); each one runs exactly the operations of
+    :func:`_tridiagonal_ql` in their order, so the results have the same bits. Returns
+    ``ok_a + 2 * ok_b`` (``ok`` as :func:`_tridiagonal_ql`'s return value)."""
+    n = da.shape[0]
+    for i in range(1, n):
+        ea[i - 1] = ea[i]
+        eb[i - 1] = eb[i]
+    ea[n - 1] = 0.0
+    eb[n - 1] = 0.0
+    loa = lob = 0
+    ita = itb = 0
+    oka = okb = True
+    ma = mb = ia = ib = 0
+    sa = ca = pa = ga = sb = cb = pb = gb = 0.0
+    while True:
+        runa = runb = False
+        if oka and loa < n:
+            lo, ma = _ql_block(da, ea, loa)
+            if lo != loa:
+                ita = 0
+            loa = lo
+            if loa < n:
+                ita += 1
+                if ita > MAX_QL_ITER:
+                    oka = False
+                else:
+                    ga = _ql_shift(da, ea, loa, ma)
+                    sa = ca = 1.0
+                    pa = 0.0
+                    ia = ma - 1
+                    runa = True
+        if okb and lob < n:
+            lo, mb = _ql_block(db, eb, lob)
+            if lo != lob:
+                itb = 0
+            lob = lo
+            if lob < n:
+                itb += 1
+                if itb > MAX_QL_ITER:
+                    okb = False
+                else:
+                    gb = _ql_shift(db, eb, lob, mb)
+                    sb = cb = 1.0
+                    pb = 0.0
+                    ib = mb - 1
+                    runb = True
+        if not (runa or runb):
+            break
+        while runa or runb:
+            if runa:
+                sa, ca, pa, ga, fine = _ql_rotation(da, ea, za, ia, ma, sa, ca, pa, ga)
+                if not fine:
+                    runa = False
+                else:
+                    ia -= 1
+                    if ia < loa:  # the sweep ran through
+                        da[loa] -= pa
+                        ea[loa] = ga
+                        ea[ma] = 0.0
+                        runa = False
+            if runb:
+                sb, cb, pb, gb, fine = _ql_rotation(db, eb, zb, ib, mb, sb, cb, pb, gb)
+                if not fine:
+                    runb = False
+                else:
+                    ib -= 1
+                    if ib < lob:
+                        db[lob] -= pb
+                        eb[lob] = gb
+                        eb[mb] = 0.0
+                        runb = False
+    return (1 if oka else 0) + (2 if okb else 0)
+
+
 @njit(cache=True, nogil=True)
 def eigh_small(a, w, v, zt, e):
     """Eigenvalues ``w`` (c,) and eigenvectors ``v`` (c, c, as columns) of the symmetric ``a``
@@ -335,7 +465,8 @@ def log_vectors(X, W, out, dist):
     exactly symmetric) with the eigenvectors kept as rows. The congruence and the
     tridiagonalisation run on :data:`~geoecg._kernels.tangent_lanes.LANES` matrices side by
     side (:mod:`geoecg._kernels.tangent_lanes`: each lane the one-matrix operations in their
-    order, so the output has the same bits), then the QL and the logarithm one matrix at a time.
+    order, so the output has the same bits), the QL on two matrices at a time
+    (:func:`_tridiagonal_ql2`, interleaved, same bits), then the logarithm one matrix at a time.
     """
     n, c, _ = X.shape
     tmp, z, zt = np.empty((c, c)), np.empty((c, c)), np.empty((c, c))
@@ -347,16 +478,29 @@ def log_vectors(X, W, out, dist):
         for q in range(W.shape[0]):
             congruence_lanes(W[q], X, k0, tl, zl)
             lanes = tridiagonalise_lanes(zl, dl, el, ztl, pl)
-            for lane in range(min(LANES, n - k0)):
+            cnt = min(LANES, n - k0)
+            if lanes:  # the QL of lane pairs interleaved (same bits), then the logarithms
+                for l0 in range(0, cnt, 2):
+                    if l0 + 1 < cnt:
+                        ok = _tridiagonal_ql2(
+                            dl[l0], el[l0], ztl[l0], dl[l0 + 1], el[l0 + 1], ztl[l0 + 1]
+                        )
+                    else:
+                        ok = 1 if _tridiagonal_ql(dl[l0], el[l0], ztl[l0]) else 0
+                    for lane in range(l0, min(l0 + 2, cnt)):
+                        k = k0 + lane
+                        wk, zk = dl[lane], ztl[lane]
+                        if not (ok >> (lane - l0)) & 1:  # LAPACK fallback, as in eigh_small
+                            _eigh_fallback(W[q], X[k], tmp, z, wk, zk)
+                        _log_upper(k, q, zk, wk, out, dist, row)
+                continue
+            for lane in range(cnt):  # a row with no reflection: the one-matrix reduction
                 k = k0 + lane
-                wk, ek, zk = dl[lane], el[lane], ztl[lane]
-                if not lanes:  # a row with no reflection: the one-matrix reduction
-                    wk, ek, zk = w, e, zt
-                    _congruence(W[q], X[k], tmp, z)
-                    _tridiagonalise(z, wk, ek, zk)
-                if not _tridiagonal_ql(wk, ek, zk):  # LAPACK fallback, as in eigh_small
-                    _eigh_fallback(W[q], X[k], tmp, z, wk, zk)
-                _log_upper(k, q, zk, wk, out, dist, row)
+                _congruence(W[q], X[k], tmp, z)
+                _tridiagonalise(z, w, e, zt)
+                if not _tridiagonal_ql(w, e, zt):  # LAPACK fallback, as in eigh_small
+                    _eigh_fallback(W[q], X[k], tmp, z, w, zt)
+                _log_upper(k, q, zt, w, out, dist, row)
 
 
 @njit(cache=True, nogil=True)
