@@ -190,13 +190,6 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         EM tolerance on the priors.
     random_state : int, RandomState or None
         Folds (when ``cv`` is an int) and bootstrap draws.
-    raw_prior_classes : sequence of labels, optional
-        Classes whose target prior ``adapt`` takes from EM on the base model's own
-        (uncalibrated, rows renormalised) probabilities of the target records; the other
-        classes share the rest in the proportions of the ``method`` estimate on the
-        calibrated probabilities (so the calls among them are unchanged). None (default):
-        every prior from the ``method`` estimate. Read by ``adapt`` only (it may be set
-        after ``fit``); ``prior_estimate_`` keeps the ``method`` estimate.
 
     Attributes
     ----------
@@ -260,7 +253,6 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         em_max_iter=1000,
         em_tol=1e-8,
         random_state=None,
-        raw_prior_classes=None,
     ):
         self.estimator = estimator
         self.method = method
@@ -274,7 +266,6 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self.em_max_iter = em_max_iter
         self.em_tol = em_tol
         self.random_state = random_state
-        self.raw_prior_classes = raw_prior_classes
 
     # ------------------------------------------------------------------ fit
     def _check_params(self):
@@ -578,35 +569,7 @@ class PriorShiftClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             self.prior_estimate_ = self.estimate_priors(X_target)
             self.target_priors_ = self.prior_estimate_.priors
             self.target_priors_reason_ = self._priors_reason("estimated by adapt")
-            if self.raw_prior_classes is not None:
-                self.target_priors_ = self._raw_prior_mix(X_target, self.target_priors_)
-                self.target_priors_reason_ += (
-                    f"; the prior of {list(self.raw_prior_classes)} from EM on the base "
-                    "model's uncalibrated probabilities (raw_prior_classes)"
-                )
         return self
-
-    def _raw_prior_mix(self, X_target, t):
-        """``t`` with the ``raw_prior_classes`` entries replaced by EM on the base model's
-        own probabilities of ``X_target``; the other entries rescaled to fill the rest."""
-        names = self.classes_.tolist()
-        wanted = list(self.raw_prior_classes)
-        bad = [c for c in wanted if c not in names]
-        if bad or not wanted:
-            raise ValueError(
-                f"raw_prior_classes must name classes among {names}, got {self.raw_prior_classes!r}"
-            )
-        sel = np.isin(np.arange(len(names)), [names.index(c) for c in wanted])
-        P = _Calibrator(None, self.classes_.size)(
-            _aligned_proba(self.estimator_, _as_rows(X_target), self.classes_)
-        )
-        raw = em_priors(P, self.source_priors_, max_iter=self.em_max_iter, tol=self.em_tol)[0]
-        out = np.array(t, dtype=np.float64, copy=True)
-        rest, left = out[~sel].sum(), 1.0 - raw[sel].sum()
-        out[sel] = raw[sel]
-        if np.any(~sel):  # the other classes keep their proportions (equal shares if all 0)
-            out[~sel] = left * (out[~sel] / rest if rest > _EPS else 1.0 / (~sel).sum())
-        return out
 
     def _priors_reason(self, what):
         out = f"{what} (method={self.method!r})"

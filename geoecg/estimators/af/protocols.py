@@ -280,18 +280,13 @@ def adaptation_report(model, X_test, y_test, *, gated=None) -> dict:
     return out
 
 
-def prior_shift_candidates(
-    *, n_estimators: int = 200, random_state=None, names=None, raw_prior_classes=None
-) -> dict:
+def prior_shift_candidates(*, n_estimators: int = 200, random_state=None, names=None) -> dict:
     """The base models of the prior-shift protocol: name -> ``(adapter, n_columns)``.
 
     A :class:`~geoecg.estimators.PriorShiftClassifier` (EM, 5-fold out-of-fold logistic
     calibration, 200 bootstrap draws) around a ``CinC2017Classifier`` on the first 107
     columns of :func:`~geoecg.features.af_feature_matrix` ("default": record features) or
     on all 193 ("rhythm": + rhythm profile; ``n_columns`` None). ``names`` keeps a subset.
-    ``raw_prior_classes`` (e.g. ``["~"]``; default None) is passed to every adapter: those
-    classes' target priors come from EM on the base model's uncalibrated probabilities
-    (registry item 21 of docs/benchmarks/af.md).
     """
     from ..prior_shift import PriorShiftClassifier
     from .cinc2017 import CinC2017Classifier
@@ -301,16 +296,7 @@ def prior_shift_candidates(
         n_estimators=n_estimators, random_state=random_state, n_jobs=1, binary_weight=0.0
     )
     out = {
-        name: (
-            PriorShiftClassifier(
-                clf,
-                cv=5,
-                n_bootstrap=200,
-                random_state=random_state,
-                raw_prior_classes=raw_prior_classes,
-            ),
-            n,
-        )
+        name: (PriorShiftClassifier(clf, cv=5, n_bootstrap=200, random_state=random_state), n)
         for name, n in (("default", N_RECORD_FEATURES), ("rhythm", None))
     }
     if names is not None:
