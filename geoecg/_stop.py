@@ -47,6 +47,7 @@ __all__ = [
     "record_stop",
     "redeliver_dropped_stops",
     "stop_exception",
+    "stop_in",
     "stop_requested",
 ]
 
@@ -98,6 +99,44 @@ def raise_if_stopped() -> None:
     """
     if _requested:
         raise stop_exception(_requested[0])
+
+
+def stop_in(exc: BaseException) -> bool:
+    """Whether ``exc`` may be a stop on its way: a stop was recorded in this process
+    (:func:`record_stop`), or a ``KeyboardInterrupt`` is among its causes and contexts.
+
+    The second holds where nothing records a stop: a worker process (joblib's loky, Dask),
+    which gets Ctrl-C's SIGINT with its process group but has none of the command line's
+    handlers. Python turns a ``KeyboardInterrupt`` raised in Python code called from a C
+    extension that then returned a value (numba's dispatcher) into ``SystemError(...
+    returned a result with an exception set)`` with the ``KeyboardInterrupt`` as its cause.
+    Code that stores an exception as a result (a record's error) re-raises it instead when
+    this is true.
+
+    Examples
+    --------
+    >>> try:
+    ...     try:
+    ...         raise KeyboardInterrupt
+    ...     except KeyboardInterrupt as e:
+    ...         raise SystemError("returned a result with an exception set") from e
+    ... except SystemError as exc:
+    ...     caught = exc
+    >>> stop_in(caught), stop_in(ValueError("bad record"))
+    (True, False)
+    """
+    if _requested:
+        return True
+    todo, seen = [exc], set()
+    while todo:
+        e = todo.pop()
+        if e is None or id(e) in seen:
+            continue
+        if isinstance(e, KeyboardInterrupt):
+            return True
+        seen.add(id(e))
+        todo += [e.__cause__, e.__context__]
+    return False
 
 
 def _numba_compiling() -> bool:

@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .._kernels.cohort import flat_leads
-from .._stop import raise_if_stopped
+from .._stop import raise_if_stopped, stop_in
 from ..io.fast import read_signal
 from .feature_sets import FeatureSet, RecordData
 from .sources import RecordRef
@@ -185,6 +185,8 @@ def compute_features(items, n: int, cfg: RunConfig) -> tuple[np.ndarray, dict]:
                         raise ValueError(f"gave shape {v.shape}, expected ({widths[i]},)")
                     feats[k, cols[i] : cols[i + 1]] = v
                 except Exception as exc:  # noqa: BLE001 - the row's error, not a crash
+                    if stop_in(exc):  # a stop that came out as another exception
+                        raise
                     errors[(k, i)] = _set_error(fset, exc)
             release = True
             for i in batched:
@@ -192,6 +194,8 @@ def compute_features(items, n: int, cfg: RunConfig) -> tuple[np.ndarray, dict]:
                     release &= bool(cfg.feature_sets[i].prepare(rec))
                     recs[i].append((k, rec))
                 except Exception as exc:  # noqa: BLE001
+                    if stop_in(exc):
+                        raise
                     errors[(k, i)] = _set_error(cfg.feature_sets[i], exc)
             if release:
                 rec.release()
@@ -212,6 +216,8 @@ def compute_features(items, n: int, cfg: RunConfig) -> tuple[np.ndarray, dict]:
                             raise ValueError(f"gave shape {v.shape}, expected ({widths[i]},)")
                         feats[k, sl] = v
                     except Exception as exc:  # noqa: BLE001
+                        if stop_in(exc):
+                            raise
                         errors[(k, i)] = _set_error(fset, exc)
     return feats, errors
 
@@ -232,6 +238,8 @@ def compute_rows(refs: list[RecordRef], cfg: RunConfig) -> pa.Table:
             try:
                 sig = read_signal(ref.path)
             except Exception as exc:  # noqa: BLE001 - any failure becomes the row's error
+                if stop_in(exc):
+                    raise
                 read_errors[k] = f"unreadable: {_message(exc)}"
                 continue
             info[k] = (sig.fs, sig.signal.shape[0], sig.signal.shape[1])

@@ -90,9 +90,9 @@ def nested_evaluate(
         :class:`~sklearn.model_selection.GridSearchCV` that chooses among the grid on the
         outer fold's *training* patients only (inner ``GroupKFold``) and refits the choice
         on all of them; without one it is fitted as it is. Every candidate must be a valid
-        setting: a fit that fails (inner or outer) raises its exception (scikit-learn's
-        ``error_score="raise"``) instead of being scored NaN, which would silently let
-        another candidate win (before session 28 it was).
+        setting: a fit that fails (inner or outer), or the scoring of one, raises its
+        exception (scikit-learn's ``error_score="raise"``) instead of being scored NaN,
+        which would silently let another candidate win (before session 28 it was).
     X : array_like, shape (n_samples, n_features)
     y : array_like, shape (n_samples,)
     groups : array_like, shape (n_samples,)

@@ -90,8 +90,9 @@ def select_reconstructor(
     Raises
     ------
     Exception
-        The exception of an inner fit that failed (``error_score="raise"``; before session
-        28 the candidate was scored NaN and another one chosen, silently).
+        The exception of an inner fit (or of its scoring) that failed
+        (``error_score="raise"``; before session 28 the candidate was scored NaN and
+        another one chosen, silently).
     """
     from sklearn.model_selection import GridSearchCV, GroupKFold
 
