@@ -1,7 +1,7 @@
 """A stop that came out of a feature set as another exception is never stored as a record's
 error in a cohort part, also where no stop was recorded: a joblib (loky) or Dask worker
 process, which gets Ctrl-C's SIGINT with its process group but has none of the command
-line's handlers (session 28 review of 96e38c1).
+line's handlers (session 28 review of 4287bd0).
 
 The exception Python makes of a ``KeyboardInterrupt`` raised in Python code called from a C
 extension that then returned a value (numba's dispatcher) is ``SystemError(... returned a
