@@ -15,20 +15,10 @@ import importlib
 import pkgutil
 import sys
 import warnings
-from pathlib import Path
+
+from apigen_loader import load_apigen
 
 import geoecg
-
-DOCS = Path(__file__).resolve().parents[1] / "docs"
-
-
-def _apigen():
-    sys.path.insert(0, str(DOCS))
-    try:
-        import _apigen
-    finally:
-        sys.path.remove(str(DOCS))
-    return _apigen
 
 
 def _import(name: str):
@@ -70,7 +60,7 @@ def _public_modules(api):
 
 
 def test_every_name_in_a_public_all_has_an_api_page():
-    api = _apigen()
+    api = load_apigen()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         listed = _listed_objects(api)
@@ -86,7 +76,7 @@ def test_every_name_in_a_public_all_has_an_api_page():
 def test_the_af_protocol_names_are_listed_under_their_module():
     """The names of the defect above, by name (a mutant of _apigen without the nested walk
     leaves them out, and the test above with them)."""
-    api = _apigen()
+    api = load_apigen()
     mod = importlib.import_module("geoecg.estimators")
     _, sections = api._page_names(mod)
     listed = {sub.__name__: set(names) for sub, names in sections}
@@ -112,7 +102,7 @@ def test_the_rule_is_checked_without_the_optional_torch(monkeypatch):
     ]:
         monkeypatch.delitem(sys.modules, name)
     monkeypatch.setattr(sys, "meta_path", [NoTorch(), *sys.meta_path])
-    api = _apigen()
+    api = load_apigen()
     assert _import("geoecg.neural") is None
     mods = {m.__name__ for m in _public_modules(api)}
     assert "geoecg.estimators.af.protocols" in mods and not any("neural" in m for m in mods)
