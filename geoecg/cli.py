@@ -14,6 +14,7 @@ import contextlib
 import importlib
 import importlib.util
 import json
+import os
 import re
 import signal
 import sys
@@ -237,6 +238,25 @@ def _stopped(args, why: str) -> str:
     return f"{head}; no partial results were written"
 
 
+def _words(argv) -> list[str]:
+    """``argv`` as a list of str: path-like words (``pathlib.Path``) become their str; a str
+    given whole, or a word of another type, is a ``TypeError`` naming it (argparse would fail
+    with an ``AttributeError`` on ``startswith``)."""
+    if isinstance(argv, (str, bytes)):
+        raise TypeError(
+            f"argv must be a list of str (the words of a command line), got "
+            f"{type(argv).__name__} {argv!r}"
+        )
+    words = [os.fspath(w) if isinstance(w, os.PathLike) else w for w in argv]
+    bad = [w for w in words if not isinstance(w, str)]
+    if bad:
+        raise TypeError(
+            f"argv must be a list of str (or path-like) words, got {type(bad[0]).__name__} "
+            f"{bad[0]!r} among them"
+        )
+    return words
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``geoecg`` console script.
 
@@ -258,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
     or another database's is refused before its modules are imported
     (:mod:`geoecg.commands.bench_precheck`: the runner's own message, exit status 2).
     """
-    argv = sys.argv[1:] if argv is None else list(argv)
+    argv = sys.argv[1:] if argv is None else _words(argv)
     wanted = _wanted(argv)
     if wanted and wanted[0] == "bench" and wanted[1] in BENCH_MODULES:
         from .commands.bench_precheck import precheck  # light: before the runner's imports
